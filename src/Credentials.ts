@@ -1,0 +1,318 @@
+/**
+ * AWS credentials as an Effect service: static, from `Config` (any
+ * `ConfigProvider`), from the standard environment variables, or from an
+ * effect that is asked again each time a request is signed (rotation, refresh).
+ *
+ * Secrets are `Redacted` from the moment they enter: printing, logging or
+ * serializing credentials shows `<redacted>`.
+ *
+ * @since 2.0.0
+ */
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import { SigningError } from "./SigningError.js"
+
+/**
+ * One set of AWS credentials.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface AwsCredentials {
+  readonly accessKeyId: string
+  readonly secretAccessKey: Redacted.Redacted<string>
+  readonly sessionToken?: Redacted.Redacted<string> | undefined
+  /** When temporary credentials stop working; refreshing layers renew them before. */
+  readonly expiration?: Date | undefined
+}
+
+/**
+ * Credentials as they are given: secrets may be plain strings, which are
+ * wrapped in `Redacted` at once.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface CredentialsInput {
+  readonly accessKeyId: string
+  readonly secretAccessKey: string | Redacted.Redacted<string>
+  readonly sessionToken?: string | Redacted.Redacted<string> | undefined
+  readonly expiration?: Date | undefined
+}
+
+/**
+ * The credentials service: `get` yields the credentials to sign with now.
+ * Static layers yield the same value every time; dynamic ones (`layerEffect`,
+ * `layerRefreshing`) yield whatever is current, so a retry never signs with
+ * credentials that have since rotated.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface Service {
+  readonly get: Effect.Effect<AwsCredentials, SigningError>
+}
+
+/**
+ * @since 2.0.0
+ * @category tags
+ */
+export class Credentials extends Context.Tag("api-gateway-request-signer/Credentials")<
+  Credentials,
+  Service
+>() {}
+
+/** @internal */
+export const ENVIRONMENT_VARIABLES = "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials)"
+
+// Characters that may stand in a header value; a key id may not hold "/" either (it delimits the scope).
+const HEADER_SAFE = /^[\x21-\x7e]+$/
+const ACCESS_KEY_ID = /^[\x21-\x2e\x30-\x7e]+$/
+
+const missing = (message: string): SigningError => new SigningError({ reason: "MissingCredentials", message })
+
+/**
+ * Validates credentials and wraps their secrets in `Redacted`. Messages name
+ * the faulty field, never its value.
+ *
+ * @since 2.0.0
+ * @category constructors
+ */
+export const make = (input: CredentialsInput): Effect.Effect<AwsCredentials, SigningError> =>
+  Effect.suspend(() => {
+    const result = validate(input)
+    return result instanceof SigningError ? Effect.fail(result) : Effect.succeed(result)
+  })
+
+/** @internal Synchronous form of `make` for the Promise facade. */
+export const validate = (input: CredentialsInput): AwsCredentials | SigningError => {
+  const { accessKeyId, secretAccessKey, sessionToken, expiration } = input
+  if (typeof accessKeyId !== "string" || accessKeyId === "") {
+    return missing(`No AWS access key id: pass accessKeyId, or set ${ENVIRONMENT_VARIABLES}.`)
+  }
+  if (!ACCESS_KEY_ID.test(accessKeyId)) {
+    return missing("The AWS access key id contains a space, a slash or a control character; check for a stray newline.")
+  }
+  const secret = toRedacted(secretAccessKey)
+  if (secret === undefined || Redacted.value(secret) === "") {
+    return missing(`No AWS secret access key: pass secretAccessKey, or set ${ENVIRONMENT_VARIABLES}.`)
+  }
+  const token = toRedacted(sessionToken)
+  if (token !== undefined) {
+    const text = Redacted.value(token)
+    if (text !== "" && !HEADER_SAFE.test(text)) {
+      return missing("The AWS session token contains a space or a control character; check for a stray newline.")
+    }
+  }
+  return {
+    accessKeyId,
+    secretAccessKey: secret,
+    sessionToken: token === undefined || Redacted.value(token) === "" ? undefined : token,
+    expiration
+  }
+}
+
+const toRedacted = (
+  secret: string | Redacted.Redacted<string> | undefined
+): Redacted.Redacted<string> | undefined =>
+  secret === undefined ? undefined
+  : Redacted.isRedacted(secret) ? (typeof Redacted.value(secret) === "string" ? secret : undefined)
+  : typeof secret === "string" ? Redacted.make(secret)
+  : undefined
+
+/**
+ * A service that always yields the same credentials.
+ *
+ * @since 2.0.0
+ * @category constructors
+ */
+export const fromValue = (credentials: AwsCredentials): Service => ({ get: Effect.succeed(credentials) })
+
+/**
+ * Static credentials. Plain-string secrets are wrapped in `Redacted` at once.
+ *
+ * @example
+ * ```ts
+ * import { Credentials } from "api-gateway-request-signer"
+ * import * as Redacted from "effect/Redacted"
+ *
+ * const CredentialsLive = Credentials.layer({
+ *   accessKeyId: "AKIDEXAMPLE",
+ *   secretAccessKey: Redacted.make("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+ * })
+ * ```
+ *
+ * @since 2.0.0
+ * @category layers
+ */
+export const layer = (input: CredentialsInput): Layer.Layer<Credentials, SigningError> =>
+  Layer.effect(Credentials, Effect.map(make(input), fromValue))
+
+/**
+ * Configuration of credentials: any `Config` for each field.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface CredentialsConfig {
+  readonly accessKeyId: Config.Config<string>
+  readonly secretAccessKey: Config.Config<Redacted.Redacted<string>>
+  readonly sessionToken?: Config.Config<Option.Option<Redacted.Redacted<string>>>
+}
+
+/**
+ * Credentials read through `Config`, so any `ConfigProvider` can feed them.
+ * A config that cannot be read fails with a `MissingCredentials` error that
+ * names what is missing.
+ *
+ * @since 2.0.0
+ * @category layers
+ */
+export const layerConfig = (config: CredentialsConfig): Layer.Layer<Credentials, SigningError> =>
+  Layer.effect(
+    Credentials,
+    Effect.gen(function*() {
+      const [accessKeyId, secretAccessKey, sessionToken] = yield* Effect.all([
+        config.accessKeyId,
+        config.secretAccessKey,
+        config.sessionToken ?? Effect.succeedNone
+      ]).pipe(
+        Effect.mapError((error) =>
+          new SigningError({
+            reason: "MissingCredentials",
+            message: `AWS credentials could not be read from the configuration (${
+              describeConfigError(error)
+            }). Provide ${ENVIRONMENT_VARIABLES}, or use Credentials.layer with explicit values.`,
+            cause: error
+          })
+        )
+      )
+      return fromValue(yield* make({ accessKeyId, secretAccessKey, sessionToken: Option.getOrUndefined(sessionToken) }))
+    })
+  )
+
+// ConfigError messages name the missing key, never a value; keep only the first line.
+const describeConfigError = (error: unknown): string => String(error).split("\n")[0] ?? "unreadable"
+
+/**
+ * `Config` for the standard variables AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
+ * and AWS_SESSION_TOKEN (optional).
+ *
+ * @since 2.0.0
+ * @category config
+ */
+export const envConfig: CredentialsConfig = {
+  accessKeyId: Config.string("AWS_ACCESS_KEY_ID"),
+  secretAccessKey: Config.redacted("AWS_SECRET_ACCESS_KEY"),
+  sessionToken: Config.option(Config.redacted("AWS_SESSION_TOKEN"))
+}
+
+/**
+ * Credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+ * AWS_SESSION_TOKEN, read through the current `ConfigProvider` (the process
+ * environment by default; swap it with `Layer.setConfigProvider` in tests).
+ *
+ * @since 2.0.0
+ * @category layers
+ */
+export const fromEnv: Layer.Layer<Credentials, SigningError> = layerConfig(envConfig)
+
+/**
+ * Credentials that may change: `get` runs every time a request is signed.
+ * Use it for credentials held in a `Ref`, or any source you cache yourself.
+ *
+ * @since 2.0.0
+ * @category layers
+ */
+export const layerEffect = <E, R>(
+  get: Effect.Effect<CredentialsInput, E, R>
+): Layer.Layer<Credentials, never, R> =>
+  Layer.effect(
+    Credentials,
+    Effect.map(Effect.context<R>(), (context) => ({
+      get: get.pipe(
+        Effect.provide(context),
+        Effect.mapError((error) =>
+          error instanceof SigningError ? error : new SigningError({
+            reason: "MissingCredentials",
+            message: "The credentials source failed; see cause.",
+            cause: error
+          })
+        ),
+        Effect.flatMap(make)
+      )
+    }))
+  )
+
+/**
+ * Options of `layerRefreshing`.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface RefreshOptions {
+  /** Renew this long before `expiration` (default 5 minutes, the lifetime of a signature). */
+  readonly refreshBefore?: Duration.DurationInput
+  /** Renew at least this often when credentials carry no `expiration` (default: never). */
+  readonly maxAge?: Duration.DurationInput
+}
+
+/**
+ * Temporary credentials fetched on first use and fetched again shortly before
+ * they expire. Concurrent signers share one fetch; a failed fetch is not
+ * cached, so the next signature tries again.
+ *
+ * @since 2.0.0
+ * @category layers
+ */
+export const layerRefreshing = <E, R>(
+  fetch: Effect.Effect<CredentialsInput, E, R>,
+  options?: RefreshOptions
+): Layer.Layer<Credentials, never, R> =>
+  Layer.effect(
+    Credentials,
+    Effect.gen(function*() {
+      const context = yield* Effect.context<R>()
+      const refreshBefore = Duration.toMillis(options?.refreshBefore ?? Duration.minutes(5))
+      const maxAge = options?.maxAge === undefined ? Infinity : Duration.toMillis(options.maxAge)
+      const load = fetch.pipe(
+        Effect.provide(context),
+        Effect.mapError((error) =>
+          error instanceof SigningError ? error : new SigningError({
+            reason: "MissingCredentials",
+            message: "Refreshing AWS credentials failed; see cause.",
+            cause: error
+          })
+        ),
+        Effect.flatMap(make)
+      )
+      const lock = yield* Effect.makeSemaphore(1)
+      let current: { readonly credentials: AwsCredentials; readonly staleAt: number } | undefined
+      const fresh = (now: number) => current !== undefined && now < current.staleAt
+      const refresh = Effect.flatMap(load, (credentials) =>
+        Effect.clockWith((clock) =>
+          Effect.map(clock.currentTimeMillis, (now) => {
+            const expiresAt = credentials.expiration?.getTime() ?? Infinity
+            current = { credentials, staleAt: Math.min(expiresAt - refreshBefore, now + maxAge) }
+            return credentials
+          })
+        ))
+      const get = Effect.clockWith((clock) => clock.currentTimeMillis).pipe(
+        Effect.flatMap((now) =>
+          fresh(now) ? Effect.succeed(current!.credentials) : lock.withPermits(1)(
+            // Another fiber may have refreshed while this one waited.
+            Effect.flatMap(
+              Effect.clockWith((clock) => clock.currentTimeMillis),
+              (later) => fresh(later) ? Effect.succeed(current!.credentials) : refresh
+            )
+          )
+        )
+      )
+      return { get }
+    })
+  )

@@ -1,0 +1,40 @@
+/**
+ * The `X-Amz-Date` format: ISO 8601 basic, UTC, whole seconds (`20150830T123600Z`).
+ *
+ * @internal
+ */
+
+/** A signing time in both forms SigV4 uses. */
+export interface AmzDate {
+  /** `YYYYMMDDTHHMMSSZ` */
+  readonly amzDate: string
+  /** `YYYYMMDD`, the credential scope's date */
+  readonly dateStamp: string
+}
+
+const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59)
+
+/** Formats epoch milliseconds, or returns `undefined` when the time has no four-digit-year form. */
+export const formatAmzDate = (epochMillis: number): AmzDate | undefined => {
+  if (!Number.isFinite(epochMillis) || epochMillis < 0 || epochMillis > MAX_TIME) return undefined
+  const iso = new Date(epochMillis).toISOString() // 2015-08-30T12:36:00.000Z
+  const dateStamp = iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10)
+  return {
+    amzDate: dateStamp + "T" + iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19) + "Z",
+    dateStamp
+  }
+}
+
+const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/
+
+/** Parses an `X-Amz-Date` value to epoch milliseconds, or `undefined` when it is not one. */
+export const parseAmzDate = (value: string): number | undefined => {
+  const match = AMZ_DATE.exec(value)
+  if (match === null) return undefined
+  const [, year, month, day, hours, minutes, seconds] = match.map(Number) as unknown as [
+    number, number, number, number, number, number, number
+  ]
+  const millis = Date.UTC(year, month - 1, day, hours, minutes, seconds)
+  // Date.UTC rolls 20150230 over to March 2nd; a real timestamp formats back to itself.
+  return formatAmzDate(millis)?.amzDate === value ? millis : undefined
+}

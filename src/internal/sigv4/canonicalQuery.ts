@@ -1,0 +1,53 @@
+/**
+ * Task 1, line 3 of the canonical request: the canonical query string.
+ *
+ * @internal
+ */
+import { normalizeEncoding } from "./uriEncoding.js"
+
+/** A query parameter whose key and value are already RFC 3986 encoded. */
+export type EncodedQueryPair = readonly [key: string, value: string]
+
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * Orders parameters by encoded key, then by encoded value. Encoded strings are
+ * ASCII, so JavaScript's code-unit order is the byte order SigV4 asks for.
+ */
+export const compareQueryPairs = (a: EncodedQueryPair, b: EncodedQueryPair): number =>
+  compareStrings(a[0], b[0]) || compareStrings(a[1], b[1])
+
+/** Sorts encoded parameters and joins them: `a=1&a=2&b=`. Repeated keys and empty values stay. */
+export const formatCanonicalQuery = (pairs: ReadonlyArray<EncodedQueryPair>): string => {
+  if (pairs.length === 0) return ""
+  const sorted = pairs.length === 1 ? pairs : [...pairs].sort(compareQueryPairs)
+  let out = ""
+  for (let i = 0; i < sorted.length; i++) {
+    const pair = sorted[i]!
+    out += (i === 0 ? "" : "&") + pair[0] + "=" + pair[1]
+  }
+  return out
+}
+
+/**
+ * Reads a raw query string (what follows `?` on the wire) into encoded pairs:
+ * each key and value is percent-decoded, then re-encoded per RFC 3986, so
+ * `a+b` stays a plus (`a%2Bb`) and a space is `%20`. `k` and `k=` both mean an
+ * empty value. Empty pieces (`a=1&&b=2`, a trailing `&`) carry no parameter.
+ */
+export const parseQueryString = (query: string): Array<EncodedQueryPair> => {
+  const pairs: Array<EncodedQueryPair> = []
+  if (query === "") return pairs
+  for (const piece of query.split("&")) {
+    if (piece === "") continue
+    const equals = piece.indexOf("=")
+    const key = equals === -1 ? piece : piece.slice(0, equals)
+    const value = equals === -1 ? "" : piece.slice(equals + 1)
+    pairs.push([normalizeEncoding(key), normalizeEncoding(value)])
+  }
+  return pairs
+}
+
+/** The canonical query string of a raw query string. */
+export const canonicalQueryString = (query: string): string =>
+  formatCanonicalQuery(parseQueryString(query))

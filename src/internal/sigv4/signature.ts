@@ -1,0 +1,85 @@
+/**
+ * Tasks 1 to 4 put together: canonical request, string to sign, signature,
+ * `Authorization` header. Every input is already canonical; the step files
+ * beside this one produce them.
+ *
+ * @internal
+ */
+import { createHash, createHmac } from "node:crypto"
+import type * as Redacted from "effect/Redacted"
+import { signingKey } from "./signingKey.js"
+
+export const ALGORITHM = "AWS4-HMAC-SHA256"
+
+/** The six parts of a canonical request, each already in canonical form. */
+export interface CanonicalParts {
+  readonly method: string
+  readonly canonicalPath: string
+  readonly canonicalQuery: string
+  /** `name:value` lines joined by `\n`, without the trailing newline. */
+  readonly canonicalHeaders: string
+  readonly signedHeaders: string
+  readonly payloadHash: string
+}
+
+/** Where and when a signature is valid. */
+export interface SigningScope {
+  readonly amzDate: string
+  readonly dateStamp: string
+  readonly region: string
+  readonly service: string
+}
+
+/** What a signature is made of, kept for diagnosis (`--verbose`, verify failures). */
+export interface SignatureParts {
+  readonly canonicalRequest: string
+  readonly stringToSign: string
+  /** `YYYYMMDD/region/service/aws4_request` */
+  readonly credentialScope: string
+  /** 64 lower-case hex digits */
+  readonly signature: string
+}
+
+export const credentialScopeOf = (scope: SigningScope): string =>
+  scope.dateStamp + "/" + scope.region + "/" + scope.service + "/aws4_request"
+
+export const formatCanonicalRequest = (parts: CanonicalParts): string =>
+  parts.method + "\n" +
+  parts.canonicalPath + "\n" +
+  parts.canonicalQuery + "\n" +
+  parts.canonicalHeaders + "\n\n" +
+  parts.signedHeaders + "\n" +
+  parts.payloadHash
+
+/** Signs canonical parts: one SHA-256 of the canonical request and one HMAC with the cached key. */
+export const computeSignature = (
+  parts: CanonicalParts,
+  scope: SigningScope,
+  secretAccessKey: Redacted.Redacted<string>
+): SignatureParts => {
+  const canonicalRequest = formatCanonicalRequest(parts)
+  const credentialScope = credentialScopeOf(scope)
+  const stringToSign = ALGORITHM + "\n" +
+    scope.amzDate + "\n" +
+    credentialScope + "\n" +
+    createHash("sha256").update(canonicalRequest).digest("hex")
+  const key = signingKey(
+    secretAccessKey,
+    scope.dateStamp + "/" + scope.region + "/" + scope.service,
+    scope.dateStamp,
+    scope.region,
+    scope.service
+  )
+  const signature = createHmac("sha256", key).update(stringToSign).digest("hex")
+  return { canonicalRequest, stringToSign, credentialScope, signature }
+}
+
+/** `AWS4-HMAC-SHA256 Credential=AKID/scope, SignedHeaders=a;b, Signature=hex` */
+export const formatAuthorization = (
+  accessKeyId: string,
+  credentialScope: string,
+  signedHeaders: string,
+  signature: string
+): string =>
+  ALGORITHM + " Credential=" + accessKeyId + "/" + credentialScope +
+  ", SignedHeaders=" + signedHeaders + ", Signature=" + signature

@@ -1,0 +1,81 @@
+/**
+ * RFC 3986 percent-encoding as SigV4 defines it: the unreserved characters
+ * `A-Z a-z 0-9 - _ . ~` stay, every other byte becomes `%XY` with upper-case hex.
+ *
+ * @internal
+ */
+
+const UNRESERVED_ONLY = /^[A-Za-z0-9\-._~]*$/
+// encodeURIComponent leaves these sub-delimiters alone; RFC 3986 (and SigV4) does not.
+const NOT_ENCODED_BY_ENCODE_URI_COMPONENT = /[!'()*]/g
+
+const hexEscape = (char: string): string => "%" + char.charCodeAt(0).toString(16).toUpperCase()
+
+/** Byte value to its SigV4 encoding, precomputed: unreserved bytes map to themselves. */
+const BYTE_ENCODING: ReadonlyArray<string> = Array.from({ length: 256 }, (_, byte) => {
+  const char = String.fromCharCode(byte)
+  return byte < 0x80 && UNRESERVED_ONLY.test(char)
+    ? char
+    : "%" + byte.toString(16).toUpperCase().padStart(2, "0")
+})
+
+/**
+ * Encodes text (taken as UTF-8) per RFC 3986. The caller guarantees the text is
+ * well-formed UTF-16 (no lone surrogate); `isWellFormedText` checks that.
+ */
+export const uriEncode = (text: string): string =>
+  UNRESERVED_ONLY.test(text)
+    ? text
+    : encodeURIComponent(text).replace(NOT_ENCODED_BY_ENCODE_URI_COMPONENT, hexEscape)
+
+/** Encodes raw bytes per RFC 3986. */
+export const uriEncodeBytes = (bytes: Uint8Array): string => {
+  let out = ""
+  for (let i = 0; i < bytes.length; i++) out += BYTE_ENCODING[bytes[i]!]
+  return out
+}
+
+const hexValue = (byte: number): number =>
+  byte >= 0x30 && byte <= 0x39 ? byte - 0x30
+  : byte >= 0x41 && byte <= 0x46 ? byte - 0x37
+  : byte >= 0x61 && byte <= 0x66 ? byte - 0x57
+  : -1
+
+/**
+ * Percent-decodes text to bytes. Characters are taken as UTF-8; a `%` that does
+ * not start a valid `%XY` escape is a literal percent sign (as browsers and
+ * API Gateway read it). Decoding to bytes, not to a string, keeps escapes of
+ * invalid UTF-8 (e.g. `%FF`) byte-exact.
+ */
+export const percentDecode = (text: string): Uint8Array => {
+  const bytes = Buffer.from(text, "utf8")
+  if (text.indexOf("%") === -1) return bytes
+  let write = 0
+  for (let read = 0; read < bytes.length; read++) {
+    const byte = bytes[read]!
+    if (byte === 0x25 && read + 2 < bytes.length) {
+      const high = hexValue(bytes[read + 1]!)
+      const low = hexValue(bytes[read + 2]!)
+      if (high >= 0 && low >= 0) {
+        bytes[write++] = high * 16 + low
+        read += 2
+        continue
+      }
+    }
+    bytes[write++] = byte
+  }
+  return bytes.subarray(0, write)
+}
+
+/**
+ * The one spelling of a URI component that every SigV4 implementation agrees on:
+ * decode the escapes that are there, then encode everything but unreserved bytes.
+ * `a b`, `a%20b` and `a%20b` all become `a%20b`; `%7e` becomes `~`; `%2f` becomes `%2F`.
+ */
+export const normalizeEncoding = (component: string): string =>
+  UNRESERVED_ONLY.test(component) ? component : uriEncodeBytes(percentDecode(component))
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/** True when the string has no lone UTF-16 surrogate, so it has a UTF-8 encoding. */
+export const isWellFormedText = (text: string): boolean => !LONE_SURROGATE.test(text)

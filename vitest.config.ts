@@ -1,0 +1,20 @@
+import { fileURLToPath } from "node:url"
+import { defineConfig } from "vitest/config"
+
+const src = fileURLToPath(new URL("./src/", import.meta.url))
+
+export default defineConfig({
+  resolve: {
+    // Tests import the package by name, as users do; here the name means the sources.
+    alias: [
+      { find: /^api-gateway-request-signer$/, replacement: `${src}index.ts` },
+      { find: /^api-gateway-request-signer\/(.+)$/, replacement: `${src}$1.ts` }
+    ]
+  },
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Property tests sign thousands of requests; servers the tests start listen on loopback only.
+    testTimeout: 60_000,
+    hookTimeout: 30_000
+  }
+})
