@@ -16,7 +16,7 @@
  */
 import * as Redacted from "effect/Redacted"
 import type { AwsCredentials } from "./Credentials.js"
-import { type AmzDate, formatAmzDate } from "./internal/sigv4/amzDate.js"
+import { signingDate } from "./internal/sigv4/amzDate.js"
 import { canonicalHeaders } from "./internal/sigv4/canonicalHeaders.js"
 import { canonicalPath } from "./internal/sigv4/canonicalPath.js"
 import { type EncodedQueryPair, formatCanonicalQuery, parseQueryString } from "./internal/sigv4/canonicalQuery.js"
@@ -118,19 +118,6 @@ export const SIGNER_HEADERS: ReadonlySet<string> = new Set([
   "x-amz-security-token",
   "x-amz-content-sha256"
 ])
-
-/** @internal */
-export const signingDate = (signingTime: number | Date): AmzDate => {
-  const millis = typeof signingTime === "number" ? signingTime : signingTime.getTime()
-  const date = formatAmzDate(millis)
-  if (date === undefined) {
-    throw new SigningError({
-      reason: "InvalidConfig",
-      message: `The signing time ${String(signingTime)} is not a valid date between 1970 and 9999.`
-    })
-  }
-  return date
-}
 
 const splitTarget = (target: string): readonly [path: string, query: string] => {
   const mark = target.indexOf("?")
@@ -292,3 +279,79 @@ export const presign = (request: WireRequest, options: PresignOptions): QuerySig
     signedHeaders: headers.signedHeaders
   }
 }
+
+export type {
+  /**
+   * @since 2.0.0
+   * @category verifying
+   */
+  CredentialLookup,
+  /**
+   * @since 2.0.0
+   * @category verifying
+   */
+  GatewayErrorType,
+  /**
+   * @since 2.0.0
+   * @category verifying
+   */
+  ReceivedRequest,
+  /**
+   * @since 2.0.0
+   * @category verifying
+   */
+  VerifyFailure,
+  /**
+   * @since 2.0.0
+   * @category verifying
+   */
+  VerifyFailureReason,
+  /**
+   * @since 2.0.0
+   * @category verifying
+   */
+  VerifyOptions,
+  /**
+   * @since 2.0.0
+   * @category verifying
+   */
+  VerifyResult,
+  /**
+   * @since 2.0.0
+   * @category verifying
+   */
+  VerifySuccess
+} from "./internal/sigv4/verify.js"
+
+export {
+  /**
+   * The message API Gateway answers a signature mismatch with; it carries the
+   * canonical request and string to sign the server computed.
+   *
+   * @since 2.0.0
+   * @category verifying
+   */
+  signatureMismatchMessage,
+  /**
+   * The server side of SigV4: recomputes a received request's signature
+   * (header or presigned) and compares it in constant time. A failure carries
+   * API Gateway's error type (`errorType`) and wording (`message`); a
+   * signature mismatch also carries the canonical request and string to sign
+   * the server expected.
+   *
+   * @example
+   * ```ts
+   * import { SigV4 } from "api-gateway-request-signer"
+   *
+   * const result = SigV4.verify(
+   *   { method: req.method, target: req.url, headers: pairs(req.rawHeaders), body },
+   *   { credentials: [allowed], region: "us-east-1", now: Date.now() }
+   * )
+   * if (!result.valid) respond(403, { message: result.message })
+   * ```
+   *
+   * @since 2.0.0
+   * @category verifying
+   */
+  verify
+} from "./internal/sigv4/verify.js"

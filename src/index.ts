@@ -1,13 +1,106 @@
 /**
+ * Sign requests to IAM-authorized Amazon API Gateway APIs with AWS Signature
+ * Version 4, and send them with retries.
+ *
+ * - Promise facade: `ApiGatewaySigner` (default export), `HttpMethods`.
+ * - Effect API: `Signer`, `Credentials`, `Retry`; errors `SigningError`, `RequestError`.
+ * - Pure protocol: `SigV4`.
+ * - Subpaths: `api-gateway-request-signer/HttpClient` (a signed @effect/platform
+ *   HttpClient), `api-gateway-request-signer/LocalGateway`.
+ *
  * @since 2.0.0
  */
+import { ApiGatewaySigner } from "./ApiGatewaySigner.js"
+
+export {
+  /**
+   * @since 2.0.0
+   */
+  ApiGatewaySigner,
+  /**
+   * @since 2.0.0
+   */
+  ApiGatewaySigner as default
+}
+
+export type {
+  /**
+   * @since 2.0.0
+   */
+  ApiGatewaySignerConfig,
+  /**
+   * @since 2.0.0
+   */
+  RetryOptions
+} from "./ApiGatewaySigner.js"
+
+export {
+  /**
+   * @since 2.0.0
+   */
+  HttpMethods
+} from "./HttpMethods.js"
+
+export type {
+  /**
+   * @since 2.0.0
+   */
+  HttpMethod
+} from "./HttpMethods.js"
+
+export type {
+  /**
+   * @since 2.0.0
+   */
+  QueryParams,
+  /**
+   * @since 2.0.0
+   */
+  RequestToSign,
+  /**
+   * @since 2.0.0
+   */
+  SignedBody,
+  /**
+   * @since 2.0.0
+   */
+  SignedRequest
+} from "./SignedRequest.js"
+
+export {
+  /**
+   * @since 2.0.0
+   */
+  SigningError
+} from "./SigningError.js"
+
+export {
+  /**
+   * @since 2.0.0
+   */
+  RequestError
+} from "./RequestError.js"
 
 /**
- * AWS credentials as an Effect service (static, Config, environment, refreshing).
+ * AWS credentials as an Effect service: static, Config, environment, refreshing.
  *
  * @since 2.0.0
  */
 export * as Credentials from "./Credentials.js"
+
+/**
+ * Signing as Effects: `signRequest`, `presignRequest`, the `Signer` layer.
+ *
+ * @since 2.0.0
+ */
+export * as Signer from "./Signer.js"
+
+/**
+ * Sending with retries: `makeRequestWithRetries`, `defaultSchedule`, `isTransient`.
+ *
+ * @since 2.0.0
+ */
+export * as Retry from "./Retry.js"
 
 /**
  * AWS Signature Version 4 as pure functions on wire requests.
@@ -15,8 +108,3 @@ export * as Credentials from "./Credentials.js"
  * @since 2.0.0
  */
 export * as SigV4 from "./SigV4.js"
-
-/**
- * @since 2.0.0
- */
-export { SigningError } from "./SigningError.js"

@@ -3,6 +3,7 @@
  *
  * @internal
  */
+import { SigningError } from "../../SigningError.js"
 
 /** A signing time in both forms SigV4 uses. */
 export interface AmzDate {
@@ -37,4 +38,16 @@ export const parseAmzDate = (value: string): number | undefined => {
   const millis = Date.UTC(year, month - 1, day, hours, minutes, seconds)
   // Date.UTC rolls 20150230 over to March 2nd; a real timestamp formats back to itself.
   return formatAmzDate(millis)?.amzDate === value ? millis : undefined
+}
+
+/** The signing date of a signing time, or a SigningError that says why there is none. */
+export const signingDate = (signingTime: number | Date): AmzDate => {
+  const date = formatAmzDate(typeof signingTime === "number" ? signingTime : signingTime.getTime())
+  if (date === undefined) {
+    throw new SigningError({
+      reason: "InvalidConfig",
+      message: `The signing time ${String(signingTime)} is not a valid date between 1970 and 9999.`
+    })
+  }
+  return date
 }

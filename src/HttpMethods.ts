@@ -1,0 +1,33 @@
+/**
+ * @since 2.0.0
+ */
+
+/**
+ * The methods API Gateway routes. Pass them to `signRequest`; lower-case
+ * spellings are accepted too and sent upper-case.
+ *
+ * @since 2.0.0
+ * @category constants
+ */
+export const HttpMethods = {
+  GET: "GET",
+  POST: "POST",
+  PUT: "PUT",
+  PATCH: "PATCH",
+  DELETE: "DELETE",
+  HEAD: "HEAD",
+  OPTIONS: "OPTIONS"
+} as const
+
+/**
+ * @since 2.0.0
+ * @category models
+ */
+export type HttpMethod = typeof HttpMethods[keyof typeof HttpMethods]
+
+/**
+ * @since 2.0.0
+ * @category refinements
+ */
+export const isHttpMethod = (value: unknown): value is HttpMethod =>
+  typeof value === "string" && Object.hasOwn(HttpMethods, value)

@@ -1,0 +1,118 @@
+/**
+ * @since 2.0.0
+ */
+import * as Data from "effect/Data"
+import { NodeInspectSymbol } from "effect/Inspectable"
+
+/**
+ * Why sending gave up.
+ *
+ * - `RetriesExhausted`: every attempt the schedule allowed failed.
+ * - `NotRetryable`: an attempt failed in a way the retry predicate (`while`,
+ *   `until`, `shouldRetry`) said not to retry.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export type RequestErrorReason = "RetriesExhausted" | "NotRetryable"
+
+/**
+ * Sending a signed request failed, after `attempts` attempts; `cause` is the
+ * last failure, as `send` (or the facade's callback) produced it.
+ *
+ * Printing, logging or serializing a `RequestError` shows a summary of the
+ * cause (its name, message and HTTP status), never the cause object itself:
+ * an HTTP client's error often holds the request, and the request holds the
+ * session token. Read `error.cause` when you need the original.
+ *
+ * @since 2.0.0
+ * @category errors
+ */
+export class RequestError<E = unknown> extends Data.TaggedError("RequestError")<{
+  readonly reason: RequestErrorReason
+  readonly attempts: number
+  readonly cause: E
+  readonly message: string
+}> {
+  /**
+   * @since 2.0.0
+   */
+  override toJSON(): unknown {
+    return {
+      _tag: this._tag,
+      reason: this.reason,
+      attempts: this.attempts,
+      message: this.message,
+      cause: summarizeFailure(this.cause)
+    }
+  }
+
+  /**
+   * @since 2.0.0
+   */
+  override toString(): string {
+    return `RequestError: ${this.message}`
+  }
+
+  /**
+   * @since 2.0.0
+   */
+  override [NodeInspectSymbol](): string {
+    const stack = this.stack?.split("\n").slice(1).join("\n")
+    return `${this.toString()} {\n  reason: '${this.reason}',\n  attempts: ${this.attempts}\n}` + (stack ? `\n${stack}` : "")
+  }
+}
+
+/**
+ * A short, secret-free description of a failure: name, message, HTTP status.
+ *
+ * @since 2.0.0
+ * @category utils
+ */
+export interface FailureSummary {
+  readonly name?: string
+  readonly message?: string
+  readonly status?: number
+}
+
+/** @internal */
+export const statusOf = (failure: unknown): number | undefined => {
+  if (typeof failure !== "object" || failure === null) return undefined
+  const direct = (failure as { status?: unknown }).status
+  if (typeof direct === "number") return direct
+  const response = (failure as { response?: { status?: unknown } }).response
+  return typeof response === "object" && response !== null && typeof response.status === "number"
+    ? response.status
+    : undefined
+}
+
+/** @internal */
+export const summarizeFailure = (failure: unknown): FailureSummary => {
+  const status = statusOf(failure)
+  if (failure instanceof Error || (typeof failure === "object" && failure !== null && "message" in failure)) {
+    const { name, message } = failure as { name?: unknown; message?: unknown }
+    return {
+      ...(typeof name === "string" ? { name } : {}),
+      ...(typeof message === "string" ? { message: firstLine(message) } : {}),
+      ...(status === undefined ? {} : { status })
+    }
+  }
+  if (status !== undefined) return { name: "HttpResponse", status }
+  return { message: typeof failure === "string" ? firstLine(failure) : typeof failure }
+}
+
+const firstLine = (text: string): string => {
+  const line = text.split("\n")[0] ?? ""
+  return line.length > 300 ? line.slice(0, 300) + "…" : line
+}
+
+/** @internal */
+export const describeFailure = (failure: unknown): string => {
+  const { message, name, status } = summarizeFailure(failure)
+  const parts = [
+    name !== undefined && name !== "Error" ? name : undefined,
+    status !== undefined ? `HTTP ${status}` : undefined,
+    message !== undefined && message !== "" ? message : undefined
+  ].filter((part) => part !== undefined)
+  return parts.length === 0 ? "unknown failure" : parts.join(": ")
+}

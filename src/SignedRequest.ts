@@ -1,0 +1,98 @@
+/**
+ * The request you describe and the signed request you send, shared by the
+ * Effect API and the Promise facade.
+ *
+ * @since 2.0.0
+ */
+import type { HttpMethod } from "./HttpMethods.js"
+
+/**
+ * One query value. `undefined` and `null` are skipped on purpose, so optional
+ * parameters can be written inline (`{ page: options.page }`).
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export type QueryValue = string | number | boolean | bigint | null | undefined
+
+/**
+ * Query parameters: an object (an array value repeats the key), a
+ * `URLSearchParams`, a `Map` or a list of pairs.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export type QueryParams =
+  | { readonly [key: string]: QueryValue | ReadonlyArray<QueryValue> }
+  | URLSearchParams
+  | ReadonlyMap<string, QueryValue | ReadonlyArray<QueryValue>>
+  | ReadonlyArray<readonly [string, QueryValue]>
+
+/**
+ * One header value; `undefined` and `null` skip the header.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export type HeaderValue = string | number | boolean | bigint | null | undefined
+
+/**
+ * Request headers: an object, a fetch `Headers`, a `Map` or a list of pairs.
+ * Names are case-insensitive and must each appear once.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export type HeadersInput =
+  | { readonly [name: string]: HeaderValue }
+  | Headers
+  | ReadonlyMap<string, HeaderValue>
+  | ReadonlyArray<readonly [string, HeaderValue]>
+
+/**
+ * A request to sign, relative to the signer's endpoint.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface RequestToSign {
+  /** One of `HttpMethods`. */
+  readonly method: HttpMethod | Lowercase<HttpMethod> | (string & {})
+  /**
+   * A URL path under the endpoint's stage, e.g. `/pets/${encodeURIComponent(id)}`.
+   * `%XX` escapes are kept; anything else that cannot travel raw is encoded.
+   * It may carry its own `?query`, merged with `queryParams`.
+   */
+  readonly path: string
+  readonly queryParams?: QueryParams | undefined
+  readonly headers?: HeadersInput | undefined
+  /**
+   * What to send. Strings, `Uint8Array` (and other views), `ArrayBuffer` and
+   * `URLSearchParams` are sent as given; any other value is JSON-serialized and
+   * gets `content-type: application/json` unless you set a content type.
+   */
+  readonly body?: unknown
+}
+
+/**
+ * The body of a signed request, exactly as it must be sent.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export type SignedBody = string | Uint8Array | ArrayBuffer | URLSearchParams
+
+/**
+ * A signed request: send exactly this. `fetch(request.url, request)` and
+ * `axios({ url, method, headers, data: body })` both work unchanged. `body` is
+ * absent when there is none.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface SignedRequest {
+  readonly url: string
+  readonly method: HttpMethod
+  readonly headers: Record<string, string>
+  readonly body?: SignedBody
+}

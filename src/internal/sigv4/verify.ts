@@ -1,0 +1,358 @@
+/**
+ * The server side of SigV4: recompute a received request's signature and
+ * compare it in constant time. Failures carry API Gateway's error type and
+ * wording, so a client sees here what it would see from AWS.
+ *
+ * @internal
+ */
+import { timingSafeEqual } from "node:crypto"
+import * as Redacted from "effect/Redacted"
+import type { AwsCredentials } from "../../Credentials.js"
+import { formatAmzDate, parseAmzDate } from "./amzDate.js"
+import { canonicalHeaderValue } from "./canonicalHeaders.js"
+import { canonicalPath } from "./canonicalPath.js"
+import { formatCanonicalQuery, parseQueryString } from "./canonicalQuery.js"
+import { EMPTY_PAYLOAD_HASH, isPayloadHash, sha256Hex, UNSIGNED_PAYLOAD } from "./payloadHash.js"
+import { ALGORITHM, computeSignature } from "./signature.js"
+import { percentDecode } from "./uriEncoding.js"
+
+/** A request as the server received it. */
+export interface ReceivedRequest {
+  readonly method: string
+  /** The request target exactly as it arrived (Node's `req.url`): raw path and query. */
+  readonly target: string
+  /** Header lines as received (Node's `req.rawHeaders` as pairs), or an object of them. */
+  readonly headers:
+    | ReadonlyArray<readonly [name: string, value: string]>
+    | Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
+  /** The body bytes received; absent or empty for none. */
+  readonly body?: string | Uint8Array | undefined
+}
+
+export type CredentialLookup =
+  | ((accessKeyId: string) => AwsCredentials | undefined)
+  | ReadonlyArray<AwsCredentials>
+
+export interface VerifyOptions {
+  /** Who may call: a lookup by access key id, or a list of credentials. */
+  readonly credentials: CredentialLookup
+  readonly region: string
+  /** Default `execute-api`. */
+  readonly service?: string | undefined
+  /** The time to verify at: epoch milliseconds or a Date. */
+  readonly now: number | Date
+  /** How far the request's date may be from `now`, in milliseconds. Default 5 minutes. */
+  readonly maxClockSkewMillis?: number | undefined
+}
+
+/** What went wrong, one reason per check. */
+export type VerifyFailureReason =
+  | "MissingAuthentication"
+  | "MalformedAuthorization"
+  | "UnknownAccessKey"
+  | "SessionTokenMismatch"
+  | "WrongScope"
+  | "WrongRegion"
+  | "WrongService"
+  | "Expired"
+  | "NotYetValid"
+  | "MissingSignedHeader"
+  | "PayloadHashMismatch"
+  | "SignatureMismatch"
+
+/** API Gateway's name for each kind of failure (its `x-amzn-ErrorType`). */
+export type GatewayErrorType =
+  | "MissingAuthenticationTokenException"
+  | "IncompleteSignatureException"
+  | "UnrecognizedClientException"
+  | "InvalidSignatureException"
+
+export interface VerifySuccess {
+  readonly valid: true
+  readonly accessKeyId: string
+  /** Whether the signature came in the query (a presigned URL). */
+  readonly presigned: boolean
+  readonly signedHeaders: ReadonlyArray<string>
+  readonly amzDate: string
+  readonly credentialScope: string
+}
+
+export interface VerifyFailure {
+  readonly valid: false
+  readonly reason: VerifyFailureReason
+  readonly errorType: GatewayErrorType
+  readonly message: string
+  /** For a signature mismatch: what the server computed. */
+  readonly canonicalRequest?: string
+  readonly stringToSign?: string
+}
+
+export type VerifyResult = VerifySuccess | VerifyFailure
+
+const ERROR_TYPE: Record<VerifyFailureReason, GatewayErrorType> = {
+  MissingAuthentication: "MissingAuthenticationTokenException",
+  MalformedAuthorization: "IncompleteSignatureException",
+  UnknownAccessKey: "UnrecognizedClientException",
+  SessionTokenMismatch: "UnrecognizedClientException",
+  WrongScope: "InvalidSignatureException",
+  WrongRegion: "InvalidSignatureException",
+  WrongService: "InvalidSignatureException",
+  Expired: "InvalidSignatureException",
+  NotYetValid: "InvalidSignatureException",
+  MissingSignedHeader: "InvalidSignatureException",
+  PayloadHashMismatch: "InvalidSignatureException",
+  SignatureMismatch: "InvalidSignatureException"
+}
+
+const fail = (reason: VerifyFailureReason, message: string, extra?: Pick<VerifyFailure, "canonicalRequest" | "stringToSign">): VerifyFailure => ({
+  valid: false,
+  reason,
+  errorType: ERROR_TYPE[reason],
+  message,
+  ...extra
+})
+
+const INVALID_TOKEN = "The security token included in the request is invalid."
+
+/** The message API Gateway sends on a signature mismatch; clients parse the canonical string out of it. */
+export const signatureMismatchMessage = (canonicalRequest: string, stringToSign: string): string =>
+  "The request signature we calculated does not match the signature you provided. " +
+  "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\n" +
+  `The Canonical String for this request should have been\n'${canonicalRequest}'\n\n` +
+  `The String-to-Sign should have been\n'${stringToSign}'\n`
+
+/** Header values by lower-case name, repeated headers in arrival order. */
+const headerMap = (headers: ReceivedRequest["headers"]): Map<string, Array<string>> => {
+  const map = new Map<string, Array<string>>()
+  const add = (name: string, value: string) => {
+    const key = name.toLowerCase()
+    const values = map.get(key)
+    if (values === undefined) map.set(key, [value])
+    else values.push(value)
+  }
+  if (Array.isArray(headers)) {
+    for (const [name, value] of headers as ReadonlyArray<readonly [string, string]>) add(name, value)
+  } else {
+    for (const [name, value] of Object.entries(headers as Record<string, string | ReadonlyArray<string> | undefined>)) {
+      if (value === undefined) continue
+      if (typeof value === "string") add(name, value)
+      else for (const item of value) add(name, item)
+    }
+  }
+  return map
+}
+
+interface Claim {
+  readonly presigned: boolean
+  readonly credential: string
+  readonly signedHeaders: string
+  readonly signature: string
+  readonly amzDate: string | undefined
+  readonly expiresIn: number | undefined
+  readonly sessionToken: string | undefined
+}
+
+const parseAuthorization = (authorization: string, headers: Map<string, Array<string>>): Claim | VerifyFailure => {
+  const space = authorization.indexOf(" ")
+  const algorithm = space === -1 ? authorization : authorization.slice(0, space)
+  if (algorithm !== ALGORITHM) {
+    return fail("MalformedAuthorization", `Unsupported Authorization Type: expected ${ALGORITHM}, not ${JSON.stringify(algorithm.slice(0, 40))}.`)
+  }
+  const params = new Map<string, string>()
+  for (const part of authorization.slice(space + 1).split(",")) {
+    const trimmed = part.trim()
+    const equals = trimmed.indexOf("=")
+    if (equals <= 0) {
+      return fail("MalformedAuthorization", `Invalid key=value pair (missing equal-sign) in Authorization header: '${trimmed.slice(0, 60)}'.`)
+    }
+    params.set(trimmed.slice(0, equals), trimmed.slice(equals + 1))
+  }
+  const missing: Array<string> = []
+  for (const name of ["Credential", "Signature", "SignedHeaders"]) {
+    if (!params.has(name)) missing.push(`Authorization header requires '${name}' parameter.`)
+  }
+  const amzDate = headers.get("x-amz-date")?.[0]
+  if (amzDate === undefined) missing.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+  if (missing.length > 0) return fail("MalformedAuthorization", `${missing.join(" ")} Authorization=${algorithm}`)
+  return {
+    presigned: false,
+    credential: params.get("Credential")!,
+    signedHeaders: params.get("SignedHeaders")!,
+    signature: params.get("Signature")!,
+    amzDate,
+    expiresIn: undefined,
+    sessionToken: headers.get("x-amz-security-token")?.join(",")
+  }
+}
+
+const decodeParam = (value: string): string => Buffer.from(percentDecode(value)).toString("utf8")
+
+const parsePresigned = (query: string): Claim | VerifyFailure => {
+  const params = new Map<string, string>()
+  for (const piece of query.split("&")) {
+    const equals = piece.indexOf("=")
+    const key = decodeParam(equals === -1 ? piece : piece.slice(0, equals))
+    if (key.startsWith("X-Amz-") && !params.has(key)) params.set(key, decodeParam(equals === -1 ? "" : piece.slice(equals + 1)))
+  }
+  const missing = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Signature"].filter((name) => !params.has(name))
+  if (missing.length > 0) {
+    return fail("MalformedAuthorization", `AWS query-string parameters missing or malformed: ${missing.join(", ")}.`)
+  }
+  if (params.get("X-Amz-Algorithm") !== ALGORITHM) {
+    return fail("MalformedAuthorization", `X-Amz-Algorithm must be ${ALGORITHM}.`)
+  }
+  const expires = params.get("X-Amz-Expires")
+  const expiresIn = expires === undefined ? undefined : /^\d{1,6}$/.test(expires) ? Number(expires) : NaN
+  if (expiresIn !== undefined && (Number.isNaN(expiresIn) || expiresIn < 1 || expiresIn > 604800)) {
+    return fail("MalformedAuthorization", "X-Amz-Expires must be a number of seconds from 1 to 604800.")
+  }
+  return {
+    presigned: true,
+    credential: params.get("X-Amz-Credential")!,
+    signedHeaders: params.get("X-Amz-SignedHeaders")!,
+    signature: params.get("X-Amz-Signature")!,
+    amzDate: params.get("X-Amz-Date"),
+    expiresIn,
+    sessionToken: params.get("X-Amz-Security-Token")
+  }
+}
+
+const lookup = (credentials: CredentialLookup, accessKeyId: string): AwsCredentials | undefined =>
+  typeof credentials === "function"
+    ? credentials(accessKeyId)
+    : credentials.find((candidate) => candidate.accessKeyId === accessKeyId)
+
+const constantTimeEqual = (a: string, b: string): boolean => {
+  const left = Buffer.from(a, "utf8")
+  const right = Buffer.from(b, "utf8")
+  // Compare equal-length buffers even on a length mismatch, so timing says nothing about the expected value.
+  return timingSafeEqual(left, left.length === right.length ? right : left) && left.length === right.length
+}
+
+const FIVE_MINUTES = 5 * 60 * 1000
+
+export const verify = (request: ReceivedRequest, options: VerifyOptions): VerifyResult => {
+  const service = options.service ?? "execute-api"
+  const now = typeof options.now === "number" ? options.now : options.now.getTime()
+  const skew = options.maxClockSkewMillis ?? FIVE_MINUTES
+  const headers = headerMap(request.headers)
+  const mark = request.target.indexOf("?")
+  const rawPath = mark === -1 ? request.target : request.target.slice(0, mark)
+  const rawQuery = mark === -1 ? "" : request.target.slice(mark + 1)
+
+  const authorization = headers.get("authorization")
+  const claim = authorization !== undefined
+    ? parseAuthorization(authorization.join(","), headers)
+    : /(^|&)X-Amz-Signature=/.test(rawQuery)
+    ? parsePresigned(rawQuery)
+    : fail("MissingAuthentication", "Missing Authentication Token")
+  if ("valid" in claim) return claim
+
+  // Credential=AKID/YYYYMMDD/region/service/aws4_request
+  const scope = claim.credential.split("/")
+  if (scope.length !== 5 || scope[0] === "") {
+    return fail("MalformedAuthorization", `Credential must have the form ACCESS_KEY/YYYYMMDD/REGION/SERVICE/aws4_request; got '${scope.slice(1).join("/")}'.`)
+  }
+  const [accessKeyId, dateStamp, region, scopeService, terminator] = scope as [string, string, string, string, string]
+  if (terminator !== "aws4_request") {
+    return fail("WrongScope", `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'.`)
+  }
+
+  const credentials = lookup(options.credentials, accessKeyId)
+  if (credentials === undefined) return fail("UnknownAccessKey", INVALID_TOKEN)
+  const expectedToken = credentials.sessionToken === undefined ? undefined : Redacted.value(credentials.sessionToken)
+  if (
+    (expectedToken === undefined) !== (claim.sessionToken === undefined) ||
+    (expectedToken !== undefined && !constantTimeEqual(expectedToken, claim.sessionToken!))
+  ) {
+    return fail("SessionTokenMismatch", INVALID_TOKEN)
+  }
+
+  const requestTime = claim.amzDate === undefined ? undefined : parseAmzDate(claim.amzDate)
+  if (requestTime === undefined) {
+    return fail("MalformedAuthorization", `X-Amz-Date must be in the form YYYYMMDD'T'HHMMSS'Z'; got '${String(claim.amzDate).slice(0, 40)}'.`)
+  }
+  const amzDate = claim.amzDate!
+  if (dateStamp !== amzDate.slice(0, 8)) {
+    return fail(
+      "WrongScope",
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${dateStamp}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`
+    )
+  }
+  if (region !== options.region) {
+    return fail("WrongRegion", `Credential should be scoped to a valid region, not '${region}'.`)
+  }
+  if (scopeService !== service) {
+    return fail("WrongService", `Credential should be scoped to correct service: '${service}'.`)
+  }
+  const stamp = (millis: number) => formatAmzDate(millis)?.amzDate ?? String(millis)
+  const validUntil = claim.presigned ? requestTime + (claim.expiresIn ?? 0) * 1000 : requestTime + skew
+  if (now > validUntil) {
+    return fail(
+      "Expired",
+      claim.presigned
+        ? `Signature expired: ${amzDate} plus ${claim.expiresIn ?? 0} seconds is earlier than ${stamp(now)}.`
+        : `Signature expired: ${amzDate} is now earlier than ${stamp(now - skew)} (${stamp(now)} - ${skew / 60000} min.)`
+    )
+  }
+  if (requestTime > now + skew) {
+    return fail(
+      "NotYetValid",
+      `Signature not yet current: ${amzDate} is still later than ${stamp(now + skew)} (${stamp(now)} + ${skew / 60000} min.)`
+    )
+  }
+
+  const signedHeaderNames = claim.signedHeaders.split(";")
+  if (!signedHeaderNames.includes("host")) {
+    return fail("MissingSignedHeader", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+  }
+  const lines: Array<string> = []
+  for (const name of signedHeaderNames) {
+    const values = headers.get(name)
+    if (values === undefined || name !== name.toLowerCase()) {
+      return fail("MissingSignedHeader", `The signed header '${name}' is missing from the request.`)
+    }
+    lines.push(name + ":" + values.map(canonicalHeaderValue).join(","))
+  }
+
+  const bodyHash = request.body === undefined || request.body.length === 0 ? EMPTY_PAYLOAD_HASH : sha256Hex(request.body)
+  const claimedHash = headers.get("x-amz-content-sha256")?.[0]
+  if (claimedHash !== undefined && claimedHash !== UNSIGNED_PAYLOAD && claimedHash !== bodyHash) {
+    return fail(
+      "PayloadHashMismatch",
+      isPayloadHash(claimedHash)
+        ? "The provided 'x-amz-content-sha256' header does not match what was computed."
+        : "x-amz-content-sha256 must be UNSIGNED-PAYLOAD or a hex SHA-256 of the body."
+    )
+  }
+
+  const query = claim.presigned
+    ? formatCanonicalQuery(parseQueryString(rawQuery).filter(([key]) => key !== "X-Amz-Signature"))
+    : formatCanonicalQuery(parseQueryString(rawQuery))
+  const parts = computeSignature(
+    {
+      method: request.method.toUpperCase(),
+      canonicalPath: canonicalPath(rawPath, { normalize: service !== "s3", doubleEncode: service !== "s3" }),
+      canonicalQuery: query,
+      canonicalHeaders: lines.join("\n"),
+      signedHeaders: claim.signedHeaders,
+      payloadHash: claimedHash ?? bodyHash
+    },
+    { amzDate, dateStamp, region, service },
+    credentials.secretAccessKey
+  )
+  if (!constantTimeEqual(parts.signature, claim.signature)) {
+    return fail("SignatureMismatch", signatureMismatchMessage(parts.canonicalRequest, parts.stringToSign), {
+      canonicalRequest: parts.canonicalRequest,
+      stringToSign: parts.stringToSign
+    })
+  }
+  return {
+    valid: true,
+    accessKeyId,
+    presigned: claim.presigned,
+    signedHeaders: signedHeaderNames,
+    amzDate,
+    credentialScope: parts.credentialScope
+  }
+}
