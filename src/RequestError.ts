@@ -33,6 +33,8 @@ export class RequestError<E = unknown> extends Data.TaggedError("RequestError")<
   readonly attempts: number
   readonly cause: E
   readonly message: string
+  /** What printing and serializing show of `cause`; made when the error is, with known secrets scrubbed. */
+  readonly causeSummary?: FailureSummary
 }> {
   /**
    * @since 2.0.0
@@ -43,7 +45,7 @@ export class RequestError<E = unknown> extends Data.TaggedError("RequestError")<
       reason: this.reason,
       attempts: this.attempts,
       message: this.message,
-      cause: summarizeFailure(this.cause)
+      cause: this.causeSummary ?? summarizeFailure(this.cause)
     }
   }
 

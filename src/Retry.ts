@@ -12,7 +12,7 @@ import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import type { Credentials } from "./Credentials.js"
-import { describeFailure, RequestError, statusOf } from "./RequestError.js"
+import { describeFailure, type FailureSummary, RequestError, statusOf, summarizeFailure } from "./RequestError.js"
 import type { RequestToSign, SignedRequest } from "./SignedRequest.js"
 import { prepare, signPreparedNow, Signer } from "./Signer.js"
 import type { SigningError } from "./SigningError.js"
@@ -212,6 +212,9 @@ const scrub = (text: string, secrets: ReadonlySet<string>): string => {
   return result
 }
 
+const scrubSummary = (summary: FailureSummary, secrets: ReadonlySet<string>): FailureSummary =>
+  summary.message === undefined ? summary : { ...summary, message: scrub(summary.message, secrets) }
+
 /**
  * Signs `request` and hands it to `send`; when `send` fails, waits as the
  * schedule says, signs again (new `x-amz-date`, current credentials) and
@@ -300,7 +303,8 @@ export const makeRequestWithRetries = <A, E, R, R2 = never>(
                       attempts === 1 ? "" : "s"
                     }: ${describeFailure(error)}`,
                     secrets
-                  )
+                  ),
+                  causeSummary: scrubSummary(summarizeFailure(error), secrets)
                 })
               )
             },

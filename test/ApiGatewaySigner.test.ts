@@ -1,0 +1,349 @@
+/**
+ * The Promise facade: the original package's API, behaviour by behaviour.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from "@effect/vitest"
+import ApiGatewaySigner, {
+  ApiGatewaySigner as NamedApiGatewaySigner,
+  HttpMethods,
+  RequestError,
+  SigningError
+} from "api-gateway-request-signer"
+
+const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
+const keys = { accessKey: "AKIDEXAMPLE", secretKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" }
+const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", ...keys })
+
+const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/execute-api\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/
+
+const pathOf = (url: string) => new URL(url).pathname
+const signedHeadersOf = (authorization: string | undefined) => /SignedHeaders=([^,]+)/.exec(authorization ?? "")![1]!.split(";")
+
+describe("exports", () => {
+  it("ApiGatewaySigner is the default export and a named export", () => {
+    expect(ApiGatewaySigner).toBe(NamedApiGatewaySigner)
+  })
+
+  it("HttpMethods lists the methods API Gateway routes", () => {
+    expect(HttpMethods).toEqual({
+      GET: "GET", POST: "POST", PUT: "PUT", PATCH: "PATCH", DELETE: "DELETE", HEAD: "HEAD", OPTIONS: "OPTIONS"
+    })
+  })
+
+  it("SigningError and RequestError are error classes", () => {
+    expect(new SigningError({ reason: "InvalidRequest", message: "x" })).toBeInstanceOf(Error)
+    expect(new RequestError({ reason: "RetriesExhausted", attempts: 1, cause: "x", message: "x" })).toBeInstanceOf(Error)
+  })
+})
+
+describe("constructor", () => {
+  beforeEach(() => {
+    vi.stubEnv("AWS_ACCESS_KEY_ID", "")
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "")
+    vi.stubEnv("AWS_SESSION_TOKEN", "")
+    vi.stubEnv("AWS_REGION", "")
+    vi.stubEnv("AWS_DEFAULT_REGION", "")
+  })
+  afterEach(() => {
+    vi.unstubAllEnvs()
+  })
+
+  it("reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN when no keys are given", () => {
+    vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIDFROMENV")
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "secret-from-env")
+    vi.stubEnv("AWS_SESSION_TOKEN", "token-from-env")
+    const request = new ApiGatewaySigner({ endpoint: ENDPOINT }).signRequest({ method: "GET", path: "/" })
+    expect(request.headers["authorization"]).toContain("Credential=AKIDFROMENV/")
+    expect(request.headers["x-amz-security-token"]).toBe("token-from-env")
+  })
+
+  it("uses the keys given over the environment, without mixing in the environment's session token", () => {
+    vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIDFROMENV")
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "secret-from-env")
+    vi.stubEnv("AWS_SESSION_TOKEN", "token-from-env")
+    const request = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys }).signRequest({ method: "GET", path: "/" })
+    expect(request.headers["authorization"]).toContain("Credential=AKIDEXAMPLE/")
+    expect(request.headers).not.toHaveProperty("x-amz-security-token")
+  })
+
+  it("refuses an access key without its secret key (and the reverse)", () => {
+    expect(() => new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKIDEXAMPLE" })).toThrow(/pass accessKey and secretKey together/)
+    expect(() => new ApiGatewaySigner({ endpoint: ENDPOINT, secretKey: "s" })).toThrow(SigningError)
+  })
+
+  it("throws a MissingCredentials SigningError naming the constructor fields and the variables", () => {
+    const error = captureThrow(() => new ApiGatewaySigner({ endpoint: ENDPOINT }))
+    expect(error).toBeInstanceOf(SigningError)
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
+    expect(error.message).toMatch(/accessKey/)
+    expect(error.message).toMatch(/secretKey/)
+    expect(error.message).toMatch(/AWS_ACCESS_KEY_ID/)
+    expect(error.message).toMatch(/AWS_SECRET_ACCESS_KEY/)
+  })
+
+  it("reads the region from an execute-api endpoint", () => {
+    expect(new ApiGatewaySigner({ endpoint: "https://x.execute-api.ap-southeast-2.amazonaws.com/dev", ...keys }).region).toBe("ap-southeast-2")
+  })
+
+  it("reads the region from a private API's VPC endpoint host", () => {
+    expect(new ApiGatewaySigner({ endpoint: "https://vpce-0abc-x.execute-api.eu-central-1.vpce.amazonaws.com/dev", ...keys }).region).toBe("eu-central-1")
+  })
+
+  it("prefers the region given", () => {
+    expect(new ApiGatewaySigner({ endpoint: "https://x.execute-api.ap-southeast-2.amazonaws.com/dev", region: "eu-west-1", ...keys }).region).toBe("eu-west-1")
+  })
+
+  it("falls back to AWS_REGION for custom domains", () => {
+    vi.stubEnv("AWS_REGION", "sa-east-1")
+    expect(new ApiGatewaySigner({ endpoint: "https://api.example.com/v1", ...keys }).region).toBe("sa-east-1")
+  })
+
+  it("throws a MissingRegion SigningError when no region can be found", () => {
+    const error = captureThrow(() => new ApiGatewaySigner({ endpoint: "https://api.example.com/v1", ...keys }))
+    expect(error).toMatchObject({ reason: "MissingRegion" })
+    expect(error.message).toMatch(/region/)
+    expect(error.message).toMatch(/AWS_REGION/)
+  })
+
+  it("signs for execute-api by default, and for the service given (service or serviceName)", () => {
+    const scope = (s: ApiGatewaySigner) => /Credential=[^/]+\/\d+\/[^/]+\/([^/]+)\//.exec(s.signRequest({ method: "GET", path: "/" }).headers["authorization"]!)![1]
+    expect(scope(signer)).toBe("execute-api")
+    expect(scope(new ApiGatewaySigner({ endpoint: ENDPOINT, service: "lambda", ...keys }))).toBe("lambda")
+    expect(scope(new ApiGatewaySigner({ endpoint: ENDPOINT, serviceName: "vpc-lattice-svcs", ...keys }))).toBe("vpc-lattice-svcs")
+  })
+
+  it("does not show secrets in its JSON or inspect output", async () => {
+    const { inspect } = await import("node:util")
+    const withToken = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys, sessionToken: "SESSIONTOKENVALUE" })
+    for (const shown of [JSON.stringify(withToken), inspect(withToken, { depth: 10, showHidden: true }), String(withToken)]) {
+      expect(shown).not.toContain(keys.secretKey)
+      expect(shown).not.toContain("SESSIONTOKENVALUE")
+    }
+  })
+})
+
+describe("signRequest: the URL", () => {
+  it("is the endpoint with its stage, plus the path", () => {
+    expect(signer.signRequest({ method: HttpMethods.GET, path: "/path/to/some/resource" }).url).toBe(`${ENDPOINT}/path/to/some/resource`)
+  })
+
+  it("adds the leading slash a path lacks", () => {
+    expect(signer.signRequest({ method: "GET", path: "pets" }).url).toBe(`${ENDPOINT}/pets`)
+  })
+
+  it("treats an empty path as the stage root", () => {
+    expect(signer.signRequest({ method: "GET", path: "" }).url).toBe(`${ENDPOINT}/`)
+    expect(signer.signRequest({ method: "GET", path: "/" }).url).toBe(`${ENDPOINT}/`)
+  })
+
+  it("ignores a trailing slash on the endpoint", () => {
+    const s = new ApiGatewaySigner({ endpoint: `${ENDPOINT}/`, ...keys })
+    expect(s.signRequest({ method: "GET", path: "/pets" }).url).toBe(`${ENDPOINT}/pets`)
+  })
+
+  it("keeps %XX escapes, so encodeURIComponent segments work", () => {
+    const id = "a/b c?d#e%f"
+    const url = signer.signRequest({ method: "GET", path: `/items/${encodeURIComponent(id)}` }).url
+    expect(url).toBe(`${ENDPOINT}/items/a%2Fb%20c%3Fd%23e%25f`)
+    expect(decodeURIComponent(pathOf(url).split("/").pop()!)).toBe(id)
+  })
+
+  it("encodes spaces, unicode and reserved characters, which then decode to the path given", () => {
+    const path = "/a b/ሴ😀/@:=+!*'(),;$&"
+    const url = signer.signRequest({ method: "GET", path }).url
+    expect(pathOf(url).split("/").map(decodeURIComponent).join("/")).toBe("/prod" + path)
+    expect(new URL(url).href).toBe(url)
+  })
+
+  it("keeps // and trailing spaces", () => {
+    const url = signer.signRequest({ method: "GET", path: "//double//slash/trailing  " }).url
+    expect(pathOf(url)).toBe("/prod//double//slash/trailing%20%20")
+  })
+
+  it("resolves dot segments, as every HTTP client would before sending", () => {
+    expect(signer.signRequest({ method: "GET", path: "/a/./b/../c" }).url).toBe(`${ENDPOINT}/a/c`)
+    expect(signer.signRequest({ method: "GET", path: "/a/%2E%2e/c" }).url).toBe(`${ENDPOINT}/c`)
+  })
+
+  it("refuses a path whose .. climbs above the stage", () => {
+    expect(() => signer.signRequest({ method: "GET", path: "/../admin" })).toThrow(SigningError)
+    expect(() => signer.signRequest({ method: "GET", path: "/../admin" })).toThrow(/climbs above/)
+  })
+
+  it("puts the query in canonical order: encoded key, then value", () => {
+    const url = signer.signRequest({ method: "GET", path: "/", queryParams: { b: "2", a: ["z", "y"], C: "3" } }).url
+    expect(new URL(url).search).toBe("?C=3&a=y&a=z&b=2")
+  })
+
+  it("merges a ?query in the path with queryParams", () => {
+    const url = signer.signRequest({ method: "GET", path: "/search?q=cats&page=2", queryParams: { limit: 10 } }).url
+    expect(new URL(url).search).toBe("?limit=10&page=2&q=cats")
+  })
+
+  it("writes numbers and booleans as text, and an array value as a repeated key", () => {
+    const url = signer.signRequest({ method: "GET", path: "/", queryParams: { n: 1.5, t: true, f: false, tag: ["x", "y"] } }).url
+    expect(new URL(url).search).toBe("?f=false&n=1.5&t=true&tag=x&tag=y")
+  })
+
+  it("skips undefined and null query values on purpose, and keeps empty strings", () => {
+    const url = signer.signRequest({ method: "GET", path: "/", queryParams: { a: undefined, b: null, c: "", d: [undefined, "1"] } }).url
+    expect(new URL(url).search).toBe("?c=&d=1")
+  })
+
+  it("encodes + as %2B and a space as %20, so both survive", () => {
+    const url = signer.signRequest({ method: "GET", path: "/", queryParams: { q: "a+b c" } }).url
+    expect(new URL(url).search).toBe("?q=a%2Bb%20c")
+    expect(new URL(url).searchParams.get("q")).toBe("a+b c")
+  })
+
+  it("accepts URLSearchParams, a Map and a list of pairs as queryParams", () => {
+    const expected = "?a=1&a=2&b=3"
+    expect(new URL(signer.signRequest({ method: "GET", path: "/", queryParams: new URLSearchParams("a=1&b=3&a=2") }).url).search).toBe(expected)
+    expect(new URL(signer.signRequest({ method: "GET", path: "/", queryParams: new Map<string, string | Array<string>>([["a", ["1", "2"]], ["b", "3"]]) }).url).search).toBe(expected)
+    expect(new URL(signer.signRequest({ method: "GET", path: "/", queryParams: [["b", "3"], ["a", "2"], ["a", "1"]] }).url).search).toBe(expected)
+  })
+})
+
+describe("signRequest: the headers", () => {
+  it("are x-amz-date and authorization, and nothing else by default", () => {
+    const { headers } = signer.signRequest({ method: "GET", path: "/" })
+    expect(Object.keys(headers).sort()).toEqual(["authorization", "x-amz-date"])
+    expect(headers["authorization"]).toMatch(AUTHORIZATION)
+    expect(headers["x-amz-date"]).toMatch(/^\d{8}T\d{6}Z$/)
+  })
+
+  it("include x-amz-security-token, signed, when there is a session token", () => {
+    const { headers } = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys, sessionToken: "TOKEN" }).signRequest({ method: "GET", path: "/" })
+    expect(headers["x-amz-security-token"]).toBe("TOKEN")
+    expect(signedHeadersOf(headers["authorization"])).toEqual(["host", "x-amz-date", "x-amz-security-token"])
+  })
+
+  it("can add the session token unsigned, as the original package did", () => {
+    const { headers } = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys, sessionToken: "TOKEN", signSessionToken: false })
+      .signRequest({ method: "GET", path: "/" })
+    expect(headers["x-amz-security-token"]).toBe("TOKEN")
+    expect(signedHeadersOf(headers["authorization"])).toEqual(["host", "x-amz-date"])
+  })
+
+  it("keep the caller's headers as given, and sign them", () => {
+    const { headers } = signer.signRequest({ method: "GET", path: "/", headers: { Accept: "application/json", "X-Trace": "  a   b " } })
+    expect(headers).toMatchObject({ Accept: "application/json", "X-Trace": "  a   b " })
+    expect(signedHeadersOf(headers["authorization"])).toEqual(["accept", "host", "x-amz-date", "x-trace"])
+  })
+
+  it("leave out host unless it differs from the URL's host", () => {
+    const same = signer.signRequest({ method: "GET", path: "/", headers: { Host: "ABC123.execute-api.us-east-1.amazonaws.com" } })
+    expect(Object.keys(same.headers).map((name) => name.toLowerCase())).not.toContain("host")
+    const other = signer.signRequest({ method: "GET", path: "/", headers: { host: "api.internal.example" } })
+    expect(other.headers["host"]).toBe("api.internal.example")
+  })
+
+  it("never sign headers a client or proxy may change", () => {
+    const { headers } = signer.signRequest({
+      method: "GET",
+      path: "/",
+      headers: { "User-Agent": "x", Connection: "keep-alive", Expect: "100-continue", "X-Amzn-Trace-Id": "Root=1", "Transfer-Encoding": "chunked" }
+    })
+    expect(signedHeadersOf(headers["authorization"])).toEqual(["host", "x-amz-date"])
+  })
+
+  it("accept a fetch Headers object, a Map and a list of pairs", () => {
+    for (const input of [new Headers({ "x-a": "1" }), new Map([["x-a", "1"]]), [["x-a", "1"]] as const]) {
+      expect(signedHeadersOf(signer.signRequest({ method: "GET", path: "/", headers: input }).headers["authorization"])).toContain("x-a")
+    }
+  })
+
+  it("skip a header whose value is undefined or null", () => {
+    const { headers } = signer.signRequest({ method: "GET", path: "/", headers: { "x-a": undefined, "x-b": null } })
+    expect(Object.keys(headers).sort()).toEqual(["authorization", "x-amz-date"])
+  })
+
+  it("carry a new x-amz-date when the clock has moved", () => {
+    vi.useFakeTimers({ now: Date.UTC(2024, 1, 29, 23, 59, 59) })
+    try {
+      expect(signer.signRequest({ method: "GET", path: "/" }).headers["x-amz-date"]).toBe("20240229T235959Z")
+      vi.setSystemTime(Date.UTC(2024, 2, 1, 0, 0, 1))
+      const later = signer.signRequest({ method: "GET", path: "/" }).headers
+      expect(later["x-amz-date"]).toBe("20240301T000001Z")
+      expect(later["authorization"]).toContain("/20240301/us-east-1/")
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})
+
+describe("signRequest: the body", () => {
+  it("is absent when none is given", () => {
+    expect(signer.signRequest({ method: "GET", path: "/" })).not.toHaveProperty("body")
+  })
+
+  it("serializes a plain object or array to JSON, with content-type application/json", () => {
+    const request = signer.signRequest({ method: "POST", path: "/", body: { name: "Rex", tags: ["a"] } })
+    expect(request.body).toBe('{"name":"Rex","tags":["a"]}')
+    expect(request.headers["content-type"]).toBe("application/json")
+    expect(signedHeadersOf(request.headers["authorization"])).toContain("content-type")
+    expect(signer.signRequest({ method: "POST", path: "/", body: [1, 2] }).body).toBe("[1,2]")
+  })
+
+  it("keeps the caller's content type for a JSON body", () => {
+    const request = signer.signRequest({ method: "POST", path: "/", body: { a: 1 }, headers: { "Content-Type": "application/vnd.api+json" } })
+    expect(request.headers).toEqual(expect.objectContaining({ "Content-Type": "application/vnd.api+json" }))
+    expect(request.headers).not.toHaveProperty("content-type")
+  })
+
+  it("sends a string as given, without adding a content type", () => {
+    const request = signer.signRequest({ method: "PUT", path: "/", body: "plain text ✓" })
+    expect(request.body).toBe("plain text ✓")
+    expect(request.headers).not.toHaveProperty("content-type")
+  })
+
+  it("sends bytes as given: Uint8Array, ArrayBuffer and slices of a larger buffer", () => {
+    const bytes = new Uint8Array([0, 255, 1, 254])
+    expect([...(signer.signRequest({ method: "POST", path: "/", body: bytes }).body as Uint8Array)]).toEqual([...bytes])
+    const buffer = new Uint8Array([9, 9, 1, 2, 3, 9]).buffer
+    expect(signer.signRequest({ method: "POST", path: "/", body: buffer }).body).toBe(buffer)
+    const slice = new Uint8Array(buffer, 2, 3)
+    const sent = signer.signRequest({ method: "POST", path: "/", body: slice }).body as Uint8Array
+    expect([...sent]).toEqual([1, 2, 3])
+    expect(Buffer.isBuffer(sent)).toBe(true) // axios sends a Buffer as is, but a plain view's whole ArrayBuffer
+  })
+
+  it("sends URLSearchParams as given, with the form content type fetch would add", () => {
+    const form = new URLSearchParams({ a: "1 2", b: "x&y" })
+    const request = signer.signRequest({ method: "POST", path: "/", body: form })
+    expect(request.body).toBe(form)
+    expect(request.headers["content-type"]).toBe("application/x-www-form-urlencoded;charset=UTF-8")
+  })
+
+  it("hashes exactly the bytes sent", async () => {
+    const { createHash } = await import("node:crypto")
+    const { SigV4 } = await import("api-gateway-request-signer")
+    const request = signer.signRequest({ method: "POST", path: "/x", body: { ü: "∑" } })
+    const expected = createHash("sha256").update(Buffer.from(request.body as string, "utf8")).digest("hex")
+    const url = new URL(request.url)
+    const verified = SigV4.verify(
+      { method: "POST", target: url.pathname, headers: [["host", url.host], ...Object.entries(request.headers)], body: Buffer.from(request.body as string) },
+      { credentials: [{ accessKeyId: keys.accessKey, secretAccessKey: (await import("effect/Redacted")).make(keys.secretKey) }], region: "us-east-1", now: Date.now() }
+    )
+    expect(verified.valid).toBe(true)
+    expect(expected).toHaveLength(64)
+  })
+
+  it("drops an empty body on GET and HEAD, which fetch refuses to send", () => {
+    expect(signer.signRequest({ method: "GET", path: "/", body: "" })).not.toHaveProperty("body")
+  })
+})
+
+describe("signRequest: the method", () => {
+  it("accepts lower case and returns upper case", () => {
+    expect(signer.signRequest({ method: "patch", path: "/" }).method).toBe("PATCH")
+  })
+})
+
+function captureThrow(f: () => unknown): Error & Record<string, unknown> {
+  try {
+    f()
+  } catch (error) {
+    return error as Error & Record<string, unknown>
+  }
+  throw new Error("expected a throw")
+}

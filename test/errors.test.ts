@@ -1,0 +1,193 @@
+/**
+ * Bad input gets a typed SigningError that says what is wrong and how to fix
+ * it, and no error, log line or printed object carries a secret.
+ */
+import { inspect } from "node:util"
+import { describe, expect, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import * as Redacted from "effect/Redacted"
+import ApiGatewaySigner, { Credentials, Retry, Signer, SigningError } from "api-gateway-request-signer"
+
+const SECRET = "SECRETKEY/wJalrXUtnFEMIK7MDENGbPxRfiCY"
+const TOKEN = "SESSIONTOKEN+IQoJb3JpZ2luX2VjEJr//////////wEaCXVz"
+const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
+const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKIDEXAMPLE", secretKey: SECRET, sessionToken: TOKEN })
+
+const expectNoSecret = (value: unknown) => {
+  const views = [
+    value instanceof Error ? value.message : "",
+    String(value),
+    JSON.stringify(value) ?? "",
+    inspect(value, { depth: 10 }),
+    inspect(value, { depth: 10, showHidden: true })
+  ]
+  for (const view of views) {
+    expect(view).not.toContain(SECRET)
+    expect(view).not.toContain(TOKEN)
+  }
+}
+
+const thrown = (f: () => unknown): SigningError => {
+  try {
+    f()
+  } catch (error) {
+    expect(error).toBeInstanceOf(SigningError)
+    return error as SigningError
+  }
+  throw new Error("expected a SigningError")
+}
+
+const cycle: Record<string, unknown> = { name: "loop" }
+cycle["self"] = cycle
+
+/** Each bad input, what the error must say, and its reason and field. */
+const badRequests: ReadonlyArray<readonly [string, () => unknown, RegExp, string]> = [
+  ["an unknown method", () => signer.signRequest({ method: "FETCH", path: "/" }), /Unknown HTTP method "FETCH".*GET, POST/, "method"],
+  ["a method that is not a string", () => signer.signRequest({ method: 42 as never, path: "/" }), /Unknown HTTP method/, "method"],
+  ["a path that is not a string", () => signer.signRequest({ method: "GET", path: undefined as never }), /path must be a string/, "path"],
+  ["a path with a lone surrogate", () => signer.signRequest({ method: "GET", path: "/\ud800" }), /lone UTF-16 surrogate/, "path"],
+  ["a path climbing above the stage", () => signer.signRequest({ method: "GET", path: "/a/../../x" }), /climbs above the endpoint's stage/, "path"],
+  ["a header name with a space", () => signer.signRequest({ method: "GET", path: "/", headers: { "bad name": "x" } }), /not a valid header name/, "headers"],
+  ["a header name with a colon", () => signer.signRequest({ method: "GET", path: "/", headers: { "x:y": "x" } }), /not a valid header name/, "headers"],
+  ["a header value with CR LF", () => signer.signRequest({ method: "GET", path: "/", headers: { "x-a": "1\r\nx-injected: 2" } }), /line break or NUL.*inject/, "headers"],
+  ["a header value with LF", () => signer.signRequest({ method: "GET", path: "/", headers: { "x-a": "1\nb" } }), /line break or NUL/, "headers"],
+  ["a header value with NUL", () => signer.signRequest({ method: "GET", path: "/", headers: { "x-a": "1\0" } }), /line break or NUL/, "headers"],
+  ["a header value beyond Latin-1", () => signer.signRequest({ method: "GET", path: "/", headers: { "x-a": "✓" } }), /beyond U\+00FF/, "headers"],
+  ["a header value that is an object", () => signer.signRequest({ method: "GET", path: "/", headers: { "x-a": {} as never } }), /must be strings/, "headers"],
+  ["a header given twice in different case", () => signer.signRequest({ method: "GET", path: "/", headers: { "X-A": "1", "x-a": "2" } }), /given twice/, "headers"],
+  ["an Authorization header", () => signer.signRequest({ method: "GET", path: "/", headers: { Authorization: "Bearer x" } }), /written by the signer/, "headers"],
+  ["an X-Amz-Security-Token header", () => signer.signRequest({ method: "GET", path: "/", headers: { "X-Amz-Security-Token": "t" } }), /pass the token as sessionToken/, "headers"],
+  ["a content-length that does not match the body", () => signer.signRequest({ method: "POST", path: "/", body: "abc", headers: { "content-length": "2" } }), /body is 3 bytes/, "headers"],
+  ["an x-amz-content-sha256 that does not match the body", () => signer.signRequest({ method: "POST", path: "/", body: "abc", headers: { "x-amz-content-sha256": "0".repeat(64) } }), /does not match the SHA-256/, "headers"],
+  ["a query value that is an object", () => signer.signRequest({ method: "GET", path: "/", queryParams: { filter: { a: 1 } as never } }), /Query parameter "filter".*JSON.stringify/, "queryParams"],
+  ["a query value that is NaN", () => signer.signRequest({ method: "GET", path: "/", queryParams: { n: Number.NaN } }), /Query parameter "n"/, "queryParams"],
+  ["a query value that is a Date", () => signer.signRequest({ method: "GET", path: "/", queryParams: { at: new Date() as never } }), /toISOString/, "queryParams"],
+  ["queryParams that are a string", () => signer.signRequest({ method: "GET", path: "/", queryParams: "a=1" as never }), /queryParams must be an object/, "queryParams"],
+  ["a body with a cycle", () => signer.signRequest({ method: "POST", path: "/", body: cycle }), /cannot be serialized to JSON.*circular/i, "body"],
+  ["a body with a BigInt", () => signer.signRequest({ method: "POST", path: "/", body: { n: 1n } }), /property "n" is a bigint/, "body"],
+  ["a body with a function", () => signer.signRequest({ method: "POST", path: "/", body: { f: () => 1 } }), /property "f" is a function/, "body"],
+  ["a body with a symbol", () => signer.signRequest({ method: "POST", path: "/", body: { s: Symbol("x") } }), /property "s" is a symbol/, "body"],
+  ["a body with a Map", () => signer.signRequest({ method: "POST", path: "/", body: { m: new Map() } }), /Map.*Object\.fromEntries/, "body"],
+  ["a body with Infinity", () => signer.signRequest({ method: "POST", path: "/", body: { x: Infinity } }), /Infinity/, "body"],
+  ["a body that is a function", () => signer.signRequest({ method: "POST", path: "/", body: () => 1 }), /The body is a function/, "body"],
+  ["a body that is a Blob", () => signer.signRequest({ method: "POST", path: "/", body: new Blob(["x"]) }), /Blob.*cannot be hashed before it is sent/, "body"],
+  ["a body that is a ReadableStream", () => signer.signRequest({ method: "POST", path: "/", body: new ReadableStream() }), /cannot be hashed/, "body"],
+  ["a body string with a lone surrogate", () => signer.signRequest({ method: "POST", path: "/", body: "a\udc00" }), /lone UTF-16 surrogate/, "body"]
+]
+
+describe("bad requests are SigningErrors with reason InvalidRequest", () => {
+  it.each(badRequests)("%s", (_, run, message, field) => {
+    const error = thrown(run)
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidRequest", field })
+    expect(error.message).toMatch(message)
+    expectNoSecret(error)
+  })
+})
+
+const badConfigs: ReadonlyArray<readonly [string, () => unknown, RegExp, string]> = [
+  ["an endpoint that is not a URL", () => new ApiGatewaySigner({ endpoint: "abc123.execute-api.us-east-1.amazonaws.com", accessKey: "A", secretKey: SECRET }), /not an absolute URL/, "InvalidEndpoint"],
+  ["a missing endpoint", () => new ApiGatewaySigner({ accessKey: "A", secretKey: SECRET } as never), /No endpoint/, "InvalidEndpoint"],
+  ["an endpoint that is not http(s)", () => new ApiGatewaySigner({ endpoint: "ftp://example.com/x", region: "us-east-1", accessKey: "A", secretKey: SECRET }), /http\(s\) URL/, "InvalidEndpoint"],
+  ["an endpoint with a query", () => new ApiGatewaySigner({ endpoint: `${ENDPOINT}?stage=1`, accessKey: "A", secretKey: SECRET }), /query or fragment/, "InvalidEndpoint"],
+  ["an endpoint with a fragment", () => new ApiGatewaySigner({ endpoint: `${ENDPOINT}#top`, accessKey: "A", secretKey: SECRET }), /query or fragment/, "InvalidEndpoint"],
+  ["an endpoint with a user name", () => new ApiGatewaySigner({ endpoint: "https://user:pw@abc.execute-api.us-east-1.amazonaws.com/", accessKey: "A", secretKey: SECRET }), /user name or password/, "InvalidEndpoint"],
+  ["a region with a slash", () => new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1/x", accessKey: "A", secretKey: SECRET }), /region "us-east-1\/x" is not valid/, "InvalidConfig"],
+  ["an access key with a newline", () => new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKID\n", secretKey: SECRET }), /stray newline/, "MissingCredentials"],
+  ["a session token with a newline", () => new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKID", secretKey: SECRET, sessionToken: `${TOKEN}\n` }), /session token contains/, "MissingCredentials"],
+  ["an empty secret key", () => new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKID", secretKey: "" }), /secret access key/, "MissingCredentials"]
+]
+
+describe("bad configuration is a SigningError with its reason", () => {
+  it.each(badConfigs)("%s", (_, run, message, reason) => {
+    const error = thrown(run)
+    expect(error.reason).toBe(reason)
+    expect(error.message).toMatch(message)
+    expectNoSecret(error)
+  })
+})
+
+describe("secrets never show", () => {
+  it("not in a signed request, but for its token header", () => {
+    const request = signer.signRequest({ method: "POST", path: "/", body: { a: 1 } })
+    const { "x-amz-security-token": token, ...rest } = request.headers
+    expect(token).toBe(TOKEN)
+    expectNoSecret({ ...request, headers: rest })
+    expect(JSON.stringify(request)).not.toContain(SECRET)
+  })
+
+  it("not in credentials, printed or serialized", () =>
+    Effect.gen(function*() {
+      const credentials = yield* Credentials.make({ accessKeyId: "AKID", secretAccessKey: SECRET, sessionToken: TOKEN })
+      expectNoSecret(credentials)
+      const service = yield* Credentials.Credentials.pipe(Effect.provide(Credentials.layer({ accessKeyId: "AKID", secretAccessKey: SECRET, sessionToken: TOKEN })))
+      expectNoSecret(service)
+    }).pipe(Effect.runPromise))
+
+  it("not in the errors of the Effect API", async () => {
+    const exit = await Signer.signRequest({ method: "GET", path: "/", headers: { "x-a": "\r\n" } }, { endpoint: ENDPOINT }).pipe(
+      Effect.provide(Credentials.layer({ accessKeyId: "AKID", secretAccessKey: SECRET, sessionToken: TOKEN })),
+      Effect.runPromiseExit
+    )
+    expect(Exit.isFailure(exit)).toBe(true)
+    expectNoSecret(exit)
+  })
+
+  it("not in a credentials config error", async () => {
+    const exit = await Effect.runPromiseExit(
+      Credentials.Credentials.pipe(
+        Effect.provide(Credentials.fromEnv),
+        Effect.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map([["AWS_SECRET_ACCESS_KEY", SECRET], ["AWS_SESSION_TOKEN", TOKEN]]))))
+      )
+    )
+    expect(Exit.isFailure(exit)).toBe(true)
+    expect(String(exit)).toMatch(/AWS_ACCESS_KEY_ID/)
+    expectNoSecret(exit)
+  })
+
+  it("not in retry logs at debug level, nor in the RequestError when retries run out", async () => {
+    const lines: Array<string> = []
+    const logger = Logger.make(({ annotations, message }) => lines.push(inspect({ message, annotations }, { depth: 10 })))
+    const exit = await Retry.makeRequestWithRetries(
+      { method: "GET", path: "/" },
+      // A client error that quotes the signed request, as some HTTP clients do.
+      (signed) => Effect.fail(Object.assign(new Error(`failed: ${signed.url} token=${signed.headers["x-amz-security-token"]}`), { request: signed })),
+      { times: 2, schedule: Retry.backoff({ base: 1, jitter: false }) }
+    ).pipe(
+      Effect.provide(Signer.layer({ endpoint: ENDPOINT })),
+      Effect.provide(Credentials.layer({ accessKeyId: "AKID", secretAccessKey: SECRET, sessionToken: TOKEN })),
+      Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
+      Logger.withMinimumLogLevel(LogLevel.Debug),
+      Effect.runPromiseExit
+    )
+    expect(lines.length).toBe(3)
+    for (const line of lines) expect(line).not.toContain(TOKEN)
+    expect(Exit.isFailure(exit)).toBe(true)
+    if (Exit.isFailure(exit)) {
+      const failure = exit.cause._tag === "Fail" ? exit.cause.error : undefined
+      expect(failure).toMatchObject({ _tag: "RequestError", attempts: 3 })
+      expectNoSecret(failure)
+    }
+  })
+
+  it("not in the facade's rejection when retries run out", async () => {
+    const rejection = await signer.makeRequestWithRetries(
+      { method: "GET", path: "/" },
+      (signed) => {
+        throw Object.assign(new Error(`503 for ${signed.headers["x-amz-security-token"]}`), { config: { headers: signed.headers } })
+      },
+      1,
+      { baseDelayMs: 1 }
+    ).catch((error: unknown) => error)
+    expect(rejection).toMatchObject({ _tag: "RequestError", attempts: 2 })
+    expectNoSecret(rejection)
+  })
+
+  it("not in a Redacted secret handed to Credentials.layer", () => {
+    expectNoSecret(Redacted.make(SECRET))
+  })
+})
