@@ -1,0 +1,300 @@
+/**
+ * makeRequestWithRetries: Effect.retry with a Schedule, signing afresh every
+ * attempt. Time is the TestClock's: nothing here sleeps for real.
+ */
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { describe, expect, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Ref from "effect/Ref"
+import * as Schedule from "effect/Schedule"
+import * as TestClock from "effect/TestClock"
+import { Credentials, RequestError, Retry, type SignedRequest, Signer, SigningError } from "api-gateway-request-signer"
+
+const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
+const Live = Layer.mergeAll(
+  Signer.layer({ endpoint: ENDPOINT }),
+  Credentials.layer({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" })
+)
+const request = { method: "GET", path: "/pets" } as const
+const noJitter = (times: number, base: Duration.DurationInput = "100 millis") => Retry.backoff({ times, base, jitter: false })
+
+/** A send that fails its first `failures` calls with `error`, records every request, then answers "ok". */
+const flaky = <E>(failures: number, error: E) =>
+  Effect.map(Ref.make<ReadonlyArray<SignedRequest>>([]), (calls) => ({
+    calls,
+    send: (signed: SignedRequest) =>
+      Effect.flatMap(Ref.updateAndGet(calls, (all) => [...all, signed]), (all) =>
+        all.length <= failures ? Effect.fail(error) : Effect.succeed("ok" as const))
+  }))
+
+/** Runs the effect in a fiber, advancing the TestClock until it is done. */
+const runToEnd = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function*() {
+    const fiber = yield* Effect.fork(effect)
+    for (let i = 0; i < 100 && (yield* fiber.poll)._tag === "None"; i++) yield* TestClock.adjust(Duration.seconds(10))
+    return yield* Fiber.await(fiber)
+  })
+
+const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
+  if (Exit.isFailure(exit) && exit.cause._tag === "Fail") return exit.cause.error
+  throw new Error(`expected a failure, got ${String(exit)}`)
+}
+
+describe("attempt counts", () => {
+  it.effect.each([[0, 1], [1, 2], [5, 6]] as const)("times %i makes %i attempts when every attempt fails", ([times, attempts]) =>
+    Effect.gen(function*() {
+      const { calls, send } = yield* flaky(Infinity, "boom")
+      const exit = yield* runToEnd(Retry.makeRequestWithRetries(request, send, { times }))
+      expect((yield* Ref.get(calls)).length).toBe(attempts)
+      expect(failureOf(exit)).toMatchObject({ _tag: "RequestError", reason: "RetriesExhausted", attempts, cause: "boom" })
+    }).pipe(Effect.provide(Live)))
+
+  it.effect("the default retries 5 times: 6 attempts", () =>
+    Effect.gen(function*() {
+      const { calls, send } = yield* flaky(Infinity, "boom")
+      const exit = yield* runToEnd(Retry.makeRequestWithRetries(request, send))
+      expect((yield* Ref.get(calls)).length).toBe(6)
+      expect(failureOf(exit)).toBeInstanceOf(RequestError)
+    }).pipe(Effect.provide(Live)))
+
+  it.effect.each([0, 1, 3, 5] as const)("succeeds after %i failures, with one more attempt", (failures) =>
+    Effect.gen(function*() {
+      const { calls, send } = yield* flaky(failures, "boom")
+      const exit = yield* runToEnd(Retry.makeRequestWithRetries(request, send))
+      expect(exit).toEqual(Exit.succeed("ok"))
+      expect((yield* Ref.get(calls)).length).toBe(failures + 1)
+    }).pipe(Effect.provide(Live)))
+
+  it.effect("a schedule can be composed on the default", () =>
+    Effect.gen(function*() {
+      const { calls, send } = yield* flaky(Infinity, "boom")
+      yield* runToEnd(Retry.makeRequestWithRetries(request, send, {
+        schedule: Schedule.intersect(Retry.defaultSchedule, Schedule.recurs(2))
+      }))
+      expect((yield* Ref.get(calls)).length).toBe(3)
+    }).pipe(Effect.provide(Live)))
+
+  it.effect("with both a schedule and times, whichever stops first wins", () =>
+    Effect.gen(function*() {
+      const { calls, send } = yield* flaky(Infinity, "boom")
+      yield* runToEnd(Retry.makeRequestWithRetries(request, send, { schedule: Schedule.spaced("1 second"), times: 3 }))
+      expect((yield* Ref.get(calls)).length).toBe(4)
+    }).pipe(Effect.provide(Live)))
+})
+
+describe("delays", () => {
+  it.effect("follow the schedule, and no attempt runs early", () =>
+    Effect.gen(function*() {
+      const { calls, send } = yield* flaky(Infinity, "boom")
+      const fiber = yield* Effect.fork(Retry.makeRequestWithRetries(request, send, { schedule: noJitter(3) }))
+      const count = Effect.map(Ref.get(calls), (all) => all.length)
+      yield* TestClock.adjust(Duration.zero) // let the fiber make its first attempt
+      expect(yield* count).toBe(1)
+      for (const [delay, expected] of [[100, 2], [200, 3], [400, 4]] as const) {
+        yield* TestClock.adjust(Duration.millis(delay - 1))
+        expect(yield* count).toBe(expected - 1)
+        yield* TestClock.adjust(Duration.millis(1))
+        expect(yield* count).toBe(expected)
+      }
+      expect(failureOf(yield* Fiber.await(fiber))).toMatchObject({ attempts: 4 })
+    }).pipe(Effect.provide(Live)))
+
+  it.effect("of the default schedule grow from about 100 ms, each within ±20%", () =>
+    Effect.gen(function*() {
+      const { calls, send } = yield* flaky(Infinity, "boom")
+      yield* Effect.fork(Retry.makeRequestWithRetries(request, send))
+      const times: Array<number> = []
+      for (let elapsed = 0; elapsed <= 4000; elapsed += 5) {
+        const count = (yield* Ref.get(calls)).length
+        while (times.length < count) times.push(elapsed)
+        yield* TestClock.adjust(Duration.millis(5))
+      }
+      const delays = times.slice(1).map((t, i) => t - times[i]!)
+      expect(delays).toHaveLength(5)
+      delays.forEach((delay, i) => {
+        const nominal = 100 * 2 ** i
+        expect(delay).toBeGreaterThanOrEqual(nominal * 0.8 - 5)
+        expect(delay).toBeLessThanOrEqual(nominal * 1.2 + 5)
+      })
+    }).pipe(Effect.provide(Live)))
+
+  it.effect("wait at least as long as a Retry-After header asks, up to maxDelay", () =>
+    Effect.gen(function*() {
+      const throttled = { response: { status: 429, headers: { "retry-after": "3" } } }
+      const { calls, send } = yield* flaky(1, throttled)
+      const fiber = yield* Effect.fork(Retry.makeRequestWithRetries(request, send, { schedule: noJitter(2) }))
+      yield* TestClock.adjust(Duration.millis(2999))
+      expect((yield* Ref.get(calls)).length).toBe(1)
+      yield* TestClock.adjust(Duration.millis(1))
+      expect((yield* Ref.get(calls)).length).toBe(2)
+      expect(yield* Fiber.join(fiber)).toBe("ok")
+    }).pipe(Effect.provide(Live)))
+
+  it.effect("never wait longer than maxDelay for a Retry-After", () =>
+    Effect.gen(function*() {
+      const { calls, send } = yield* flaky(1, new Response(null, { status: 503, headers: { "Retry-After": "3600" } }))
+      yield* Effect.fork(Retry.makeRequestWithRetries(request, send, { schedule: noJitter(2), maxDelay: "2 seconds" }))
+      yield* TestClock.adjust(Duration.seconds(2))
+      expect((yield* Ref.get(calls)).length).toBe(2)
+    }).pipe(Effect.provide(Live)))
+})
+
+describe("every attempt signs afresh", () => {
+  it.effect("with a new x-amz-date when the clock has moved", () =>
+    Effect.gen(function*() {
+      const { calls, send } = yield* flaky(2, "boom")
+      yield* runToEnd(Retry.makeRequestWithRetries(request, send, { schedule: Schedule.spaced("2 seconds") }))
+      const dates = (yield* Ref.get(calls)).map((signed) => signed.headers["x-amz-date"])
+      expect(dates).toEqual(["19700101T000000Z", "19700101T000002Z", "19700101T000004Z"])
+      const signatures = new Set((yield* Ref.get(calls)).map((signed) => signed.headers["authorization"]))
+      expect(signatures.size).toBe(3)
+    }).pipe(Effect.provide(Live)))
+
+  it.effect("with the credentials current at that attempt", () =>
+    Effect.gen(function*() {
+      const keyId = yield* Ref.make(1)
+      const rotating = Credentials.layerEffect(Effect.map(Ref.get(keyId), (n) => ({ accessKeyId: `AKIDROTATION${n}`, secretAccessKey: `secret${n}` })))
+      const used: Array<string> = []
+      const send = (signed: SignedRequest) => {
+        used.push(/Credential=([^/]+)/.exec(signed.headers["authorization"]!)![1]!)
+        return Effect.zipRight(Ref.update(keyId, (n) => n + 1), used.length < 3 ? Effect.fail("rotated") : Effect.succeed("ok"))
+      }
+      const result = yield* runToEnd(
+        Retry.makeRequestWithRetries(request, send).pipe(Effect.provide(rotating), Effect.provide(Signer.layer({ endpoint: ENDPOINT })))
+      )
+      expect(result).toEqual(Exit.succeed("ok"))
+      expect(used).toEqual(["AKIDROTATION1", "AKIDROTATION2", "AKIDROTATION3"])
+    }))
+})
+
+describe("what is retried", () => {
+  it.effect("a SigningError from the request is not retried: send is never called", () =>
+    Effect.gen(function*() {
+      const { calls, send } = yield* flaky(0, "never")
+      const exit = yield* runToEnd(Retry.makeRequestWithRetries({ method: "GET", path: "/", headers: { "x-a": "a\r\nb" } }, send))
+      expect(failureOf(exit)).toBeInstanceOf(SigningError)
+      expect((yield* Ref.get(calls)).length).toBe(0)
+    }).pipe(Effect.provide(Live)))
+
+  it.effect("a SigningError while re-signing (credentials gone) stops the retries at once", () =>
+    Effect.gen(function*() {
+      const available = yield* Ref.make(true)
+      const credentials = Credentials.layerEffect(Effect.flatMap(Ref.get(available), (ok) =>
+        ok ? Effect.succeed({ accessKeyId: "AKID", secretAccessKey: "s" }) : Effect.fail("credentials endpoint down")))
+      const { calls, send } = yield* flaky(Infinity, "boom")
+      const exit = yield* runToEnd(
+        Retry.makeRequestWithRetries(request, (signed) => Effect.zipRight(Ref.set(available, false), send(signed))).pipe(
+          Effect.provide(credentials),
+          Effect.provide(Signer.layer({ endpoint: ENDPOINT }))
+        )
+      )
+      expect(failureOf(exit)).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
+      expect((yield* Ref.get(calls)).length).toBe(1)
+    }))
+
+  it.effect("the while predicate is honoured: a failure it rejects ends at once as NotRetryable", () =>
+    Effect.gen(function*() {
+      const { calls, send } = yield* flaky(Infinity, { response: { status: 404 } })
+      const exit = yield* runToEnd(Retry.makeRequestWithRetries(request, send, { while: Retry.isTransient }))
+      expect((yield* Ref.get(calls)).length).toBe(1)
+      expect(failureOf(exit)).toMatchObject({ _tag: "RequestError", reason: "NotRetryable", attempts: 1 })
+    }).pipe(Effect.provide(Live)))
+
+  it.effect("the while predicate lets transient failures through", () =>
+    Effect.gen(function*() {
+      const { calls, send } = yield* flaky(2, { response: { status: 503 } })
+      const exit = yield* runToEnd(Retry.makeRequestWithRetries(request, send, { while: Retry.isTransient }))
+      expect(exit).toEqual(Exit.succeed("ok"))
+      expect((yield* Ref.get(calls)).length).toBe(3)
+    }).pipe(Effect.provide(Live)))
+
+  it.effect("the until predicate stops at the first failure it accepts", () =>
+    Effect.gen(function*() {
+      const { calls, send } = yield* flaky(Infinity, "fatal")
+      yield* runToEnd(Retry.makeRequestWithRetries(request, send, { until: (error) => error === "fatal" }))
+      expect((yield* Ref.get(calls)).length).toBe(1)
+    }).pipe(Effect.provide(Live)))
+
+  it.effect("the last failure is the RequestError's cause", () =>
+    Effect.gen(function*() {
+      let n = 0
+      const send = () => Effect.fail(`failure ${++n}`)
+      const exit = yield* runToEnd(Retry.makeRequestWithRetries(request, send, { times: 2 }))
+      expect(failureOf(exit)).toMatchObject({ cause: "failure 3", attempts: 3 })
+      expect(failureOf(exit).message).toBe("Request failed after 3 attempts: failure 3")
+    }).pipe(Effect.provide(Live)))
+})
+
+describe("interruption", () => {
+  it.effect("stops the retries at once: no attempt after it", () =>
+    Effect.gen(function*() {
+      const { calls, send } = yield* flaky(Infinity, "boom")
+      const fiber = yield* Effect.fork(Retry.makeRequestWithRetries(request, send, { schedule: noJitter(5) }))
+      yield* TestClock.adjust(Duration.millis(150))
+      expect((yield* Ref.get(calls)).length).toBe(2)
+      const exit = yield* Fiber.interrupt(fiber)
+      expect(Exit.isInterrupted(exit)).toBe(true)
+      yield* TestClock.adjust(Duration.minutes(10))
+      expect((yield* Ref.get(calls)).length).toBe(2)
+    }).pipe(Effect.provide(Live)))
+
+  it.effect("interrupts a send in flight", () =>
+    Effect.gen(function*() {
+      const started = yield* Ref.make(0)
+      const fiber = yield* Effect.fork(Retry.makeRequestWithRetries(request, () => Effect.zipRight(Ref.update(started, (n) => n + 1), Effect.never)))
+      yield* Effect.yieldNow()
+      const exit = yield* Fiber.interrupt(fiber)
+      expect(Cause.isInterruptedOnly(Exit.isFailure(exit) ? exit.cause : Cause.empty)).toBe(true)
+      expect(yield* Ref.get(started)).toBe(1)
+    }).pipe(Effect.provide(Live)))
+})
+
+describe("isTransient", () => {
+  const platformResponseError = (status: number) => {
+    const request = HttpClientRequest.get("https://example.com/")
+    return new HttpClientError.ResponseError({
+      request,
+      response: { status, headers: {}, request } as never,
+      reason: "StatusCode"
+    })
+  }
+  const transient: ReadonlyArray<readonly [string, unknown]> = [
+    ["a fetch Response with 503", new Response(null, { status: 503 })],
+    ["a fetch Response with 429", new Response(null, { status: 429 })],
+    ["a fetch Response with 408", new Response(null, { status: 408 })],
+    ["an axios-style error with response.status 502", { response: { status: 502 } }],
+    ["an @effect/platform ResponseError with 500", platformResponseError(500)],
+    ["an @effect/platform transport RequestError", new HttpClientError.RequestError({ request: HttpClientRequest.get("https://x/"), reason: "Transport" })],
+    ["a connection reset", Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })],
+    ["fetch failing on a refused connection", new TypeError("fetch failed", { cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }) })],
+    ["an AbortSignal.timeout TimeoutError", new DOMException("timed out", "TimeoutError")],
+    ["an Effect TimeoutException", new Cause.TimeoutException()]
+  ]
+  const permanent: ReadonlyArray<readonly [string, unknown]> = [
+    ["a fetch Response with 400", new Response(null, { status: 400 })],
+    ["a 403 (a bad signature does not heal)", { response: { status: 403 } }],
+    ["an @effect/platform ResponseError with 404", platformResponseError(404)],
+    ["an @effect/platform encode RequestError", new HttpClientError.RequestError({ request: HttpClientRequest.get("https://x/"), reason: "Encode" })],
+    ["a plain Error", new Error("bad input")],
+    ["an AbortError", new DOMException("aborted", "AbortError")],
+    ["a SigningError", new SigningError({ reason: "InvalidRequest", message: "x" })],
+    ["a string", "boom"]
+  ]
+  it.each(transient)("is true for %s", (_, error) => expect(Retry.isTransient(error)).toBe(true))
+  it.each(permanent)("is false for %s", (_, error) => expect(Retry.isTransient(error)).toBe(false))
+})
+
+describe("retryAfterMillis", () => {
+  it("reads seconds and HTTP dates, from a Response or an axios-style error", () => {
+    const now = Date.UTC(2024, 0, 1, 0, 0, 0)
+    expect(Retry.retryAfterMillis(new Response(null, { headers: { "retry-after": "7" } }), now)).toBe(7000)
+    expect(Retry.retryAfterMillis({ response: { headers: { "retry-after": "Mon, 01 Jan 2024 00:00:30 GMT" } } }, now)).toBe(30000)
+    expect(Retry.retryAfterMillis({ response: { status: 503 } }, now)).toBeUndefined()
+  })
+})
