@@ -1,0 +1,296 @@
+/**
+ * The local IAM gateway: verifies every request like an IAM-authorized API
+ * Gateway stage, echoes or proxies what verifies, and survives bad clients.
+ */
+import { createHash } from "node:crypto"
+import * as http from "node:http"
+import * as net from "node:net"
+import aws4 from "aws4"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Scope from "effect/Scope"
+import ApiGatewaySigner, { Credentials, Signer } from "api-gateway-request-signer"
+import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { smithyAuthorization } from "./support/oracles.js"
+
+const credentials = { accessKeyId: "AKIDGATEWAY", secretAccessKey: "gateway/secret/key", sessionToken: "gateway-session-token" }
+let gateway: LocalGateway.Service
+let signer: ApiGatewaySigner
+const log: Array<LocalGateway.AccessLogEntry> = []
+
+beforeAll(async () => {
+  gateway = await LocalGateway.start({ credentials: [credentials], maxBodyBytes: 1024, onRequest: (entry) => log.push(entry) })
+  signer = new ApiGatewaySigner({
+    endpoint: gateway.url,
+    region: "us-east-1",
+    accessKey: credentials.accessKeyId,
+    secretKey: credentials.secretAccessKey,
+    sessionToken: credentials.sessionToken
+  })
+})
+afterAll(() => gateway.close())
+
+const sha256 = (data: string | Uint8Array) => createHash("sha256").update(data).digest("hex")
+
+/** Writes raw bytes to the gateway and returns what came back before the socket closed. */
+const rawExchange = (bytes: string, options: { readonly destroyAfterWrite?: boolean } = {}) =>
+  new Promise<string>((resolve) => {
+    const socket = net.connect(gateway.port, "127.0.0.1", () => {
+      socket.write(bytes)
+      if (options.destroyAfterWrite) {
+        socket.destroy()
+        resolve("")
+      }
+    })
+    let answer = ""
+    socket.on("data", (chunk) => (answer += chunk.toString("latin1")))
+    socket.on("end", () => resolve(answer))
+    socket.on("error", () => resolve(answer))
+  })
+
+describe("accepts requests signed by", () => {
+  it("the Promise facade, sent with fetch", async () => {
+    const request = signer.signRequest({ method: "GET", path: "/pets", queryParams: { type: "dog" } })
+    const response = await fetch(request.url, request)
+    expect(response.status).toBe(200)
+  })
+
+  it("the Effect API, sent with fetch", () =>
+    Effect.gen(function*() {
+      const request = yield* Signer.signRequest({ method: "POST", path: "/pets", body: { name: "Rex" } })
+      const response = yield* Effect.promise(() => fetch(request.url, request))
+      expect(response.status).toBe(200)
+    }).pipe(
+      Effect.provide(Layer.mergeAll(Signer.layer({ endpoint: gateway.url, region: "us-east-1" }), Credentials.layer(credentials))),
+      Effect.runPromise
+    ))
+
+  it("@smithy/signature-v4, sent with fetch", async () => {
+    const url = new URL(`${gateway.url}/smithy/path`)
+    const date = new Date()
+    const headers = { host: url.host, "content-type": "text/plain" }
+    const authorization = await smithyAuthorization(
+      { method: "PUT", hostname: url.hostname, port: Number(url.port), path: url.pathname, query: { q: "1" }, headers, body: "hello" },
+      credentials,
+      { region: "us-east-1", service: "execute-api", signingDate: date }
+    )
+    const amzDate = date.toISOString().replace(/[-:]|\.\d{3}/g, "")
+    const response = await fetch(`${url.href}?q=1`, {
+      method: "PUT",
+      headers: { ...headers, authorization, "x-amz-date": amzDate, "x-amz-security-token": credentials.sessionToken },
+      body: "hello"
+    })
+    expect(response.status).toBe(200)
+  })
+
+  it("aws4, sent with node:http", async () => {
+    const url = new URL(gateway.url)
+    const options = aws4.sign(
+      { host: url.host, path: "/aws4?x=1", method: "POST", body: "payload", service: "execute-api", region: "us-east-1", headers: { "content-type": "text/plain" } },
+      credentials
+    )
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request({ ...options, hostname: url.hostname, port: url.port }, (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      })
+      req.on("error", reject)
+      req.end("payload")
+    })
+    expect(status).toBe(200)
+  })
+})
+
+describe("answers", () => {
+  it("a verified request with an echo: method, path, query, headers, body hash and length, principal", async () => {
+    const request = signer.signRequest({ method: "POST", path: "/echo/a b", queryParams: { k: ["2", "1"] }, headers: { "x-tenant": "t1" }, body: "hello" })
+    const response = await fetch(request.url, request)
+    const echo = await response.json() as { headers: Record<string, string> }
+    expect(echo).toMatchObject({
+      method: "POST",
+      path: "/echo/a%20b",
+      query: { k: ["1", "2"] },
+      body: { length: 5, sha256: sha256("hello") },
+      principal: { accessKeyId: "AKIDGATEWAY", presigned: false }
+    })
+    expect(echo.headers["x-tenant"]).toBe("t1")
+    expect(echo.headers["x-amz-security-token"]).toBe("<redacted>")
+    expect(response.headers.get("x-amzn-requestid")).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  it("a refused request with 403, API Gateway's JSON body and x-amzn-ErrorType", async () => {
+    const response = await fetch(`${gateway.url}/pets`)
+    expect(response.status).toBe(403)
+    expect(response.headers.get("x-amzn-errortype")).toBe("MissingAuthenticationTokenException")
+    expect(response.headers.get("content-type")).toBe("application/json")
+    expect(await response.json()).toEqual({ message: "Missing Authentication Token" })
+  })
+
+  it("a request signed with the wrong secret with 403 InvalidSignatureException and the expected canonical string", async () => {
+    const forger = new ApiGatewaySigner({ endpoint: gateway.url, region: "us-east-1", accessKey: credentials.accessKeyId, secretKey: "wrong", sessionToken: credentials.sessionToken })
+    const request = forger.signRequest({ method: "GET", path: "/pets" })
+    const response = await fetch(request.url, request)
+    expect(response.status).toBe(403)
+    expect(response.headers.get("x-amzn-errortype")).toBe("InvalidSignatureException")
+    expect((await response.json() as { message: string }).message).toContain("The Canonical String for this request should have been\n'GET\n/pets\n")
+  })
+
+  it("logs every answered request, without secrets", () => {
+    expect(log.length).toBeGreaterThan(0)
+    expect(JSON.stringify(log)).not.toContain(credentials.secretAccessKey)
+    expect(JSON.stringify(log)).not.toContain(credentials.sessionToken)
+  })
+})
+
+describe("proxy mode", () => {
+  let backend: http.Server
+  let backendUrl = ""
+  let proxying: LocalGateway.Service
+  const seen: Array<{ url: string; headers: http.IncomingHttpHeaders; body: string }> = []
+  beforeAll(async () => {
+    backend = http.createServer((req, res) => {
+      let body = ""
+      req.on("data", (chunk) => (body += chunk))
+      req.on("end", () => {
+        seen.push({ url: req.url!, headers: req.headers, body })
+        res.writeHead(201, { "content-type": "text/plain", "x-backend": "yes" })
+        res.end(`backend got ${req.method} ${req.url}`)
+      })
+    })
+    await new Promise<void>((resolve) => backend.listen(0, "127.0.0.1", resolve))
+    backendUrl = `http://127.0.0.1:${(backend.address() as net.AddressInfo).port}/base`
+    proxying = await LocalGateway.start({ credentials: [credentials], target: backendUrl })
+  })
+  afterAll(async () => {
+    await proxying.close()
+    await new Promise((resolve) => backend.close(resolve))
+  })
+
+  it("forwards verified requests to the target, signature headers stripped, and returns its answer", async () => {
+    const s = new ApiGatewaySigner({ endpoint: `${proxying.url}/stage`, region: "us-east-1", accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken })
+    const request = s.signRequest({ method: "POST", path: "/items", queryParams: { a: "1" }, headers: { "x-tenant": "t9" }, body: { v: 1 } })
+    const response = await fetch(request.url, request)
+    expect(response.status).toBe(201)
+    expect(response.headers.get("x-backend")).toBe("yes")
+    expect(await response.text()).toBe("backend got POST /base/stage/items?a=1")
+    const forwarded = seen.at(-1)!
+    expect(forwarded.body).toBe('{"v":1}')
+    expect(forwarded.headers["x-tenant"]).toBe("t9")
+    for (const name of ["authorization", "x-amz-date", "x-amz-security-token"]) expect(forwarded.headers).not.toHaveProperty(name)
+  })
+
+  it("does not forward a request that fails verification", async () => {
+    const before = seen.length
+    const response = await fetch(`${proxying.url}/items`)
+    expect(response.status).toBe(403)
+    expect(seen.length).toBe(before)
+  })
+
+  it("answers 502 when the target is down", async () => {
+    const orphan = await LocalGateway.start({ credentials: [credentials], target: "http://127.0.0.1:9/" })
+    try {
+      const s = new ApiGatewaySigner({ endpoint: orphan.url, region: "us-east-1", accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken })
+      const request = s.signRequest({ method: "GET", path: "/" })
+      expect((await fetch(request.url, request)).status).toBe(502)
+    } finally {
+      await orphan.close()
+    }
+  })
+})
+
+describe("lifecycle", () => {
+  it("starts and stops as a scoped Effect resource", () =>
+    Effect.gen(function*() {
+      const scope = yield* Scope.make()
+      const running = yield* LocalGateway.make({ credentials: [credentials] }).pipe(Scope.extend(scope))
+      expect((yield* Effect.promise(() => fetch(running.url))).status).toBe(403)
+      yield* Scope.close(scope, Exit.void)
+      const after = yield* Effect.promise(() => fetch(running.url).then(() => "answered", () => "refused"))
+      expect(after).toBe("refused")
+    }).pipe(Effect.runPromise))
+
+  it("is a layer", () =>
+    Effect.gen(function*() {
+      const running = yield* LocalGateway.LocalGateway
+      expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    }).pipe(Effect.provide(LocalGateway.layer({ credentials: [credentials] })), Effect.runPromise))
+
+  it("listens on the port asked for", async () => {
+    const probe = net.createServer()
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve))
+    const port = (probe.address() as net.AddressInfo).port
+    await new Promise((resolve) => probe.close(resolve))
+    const fixed = await LocalGateway.start({ credentials: [credentials], port })
+    expect(fixed.port).toBe(port)
+    await fixed.close()
+  })
+})
+
+describe("bad clients never crash it", () => {
+  const stillServes = async () => {
+    const request = signer.signRequest({ method: "GET", path: "/alive" })
+    expect((await fetch(request.url, request)).status).toBe(200)
+  }
+
+  it("an oversized body with a Content-Length gets 413", async () => {
+    const request = signer.signRequest({ method: "POST", path: "/big", body: "x".repeat(2048) })
+    const response = await fetch(request.url, request).catch(() => undefined)
+    // The gateway answers 413 and closes; a client still writing may see the reset instead.
+    if (response !== undefined) expect(response.status).toBe(413)
+    await stillServes()
+  })
+
+  it("an oversized chunked body gets 413", async () => {
+    const answer = await rawExchange(
+      `POST /big HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n${"y".repeat(2048)}\r\n0\r\n\r\n`
+    )
+    expect(answer).toMatch(/^HTTP\/1\.1 413/)
+    await stillServes()
+  })
+
+  it("a malformed request line or header gets 400", async () => {
+    expect(await rawExchange("GET /x HTTP/1.1\r\nBad Header Without Colon\r\n\r\n")).toMatch(/^HTTP\/1\.1 400/)
+    expect(await rawExchange("NONSENSE\r\n\r\n")).toMatch(/^HTTP\/1\.1 400/)
+    await stillServes()
+  })
+
+  it("a client that disconnects mid-body", async () => {
+    await rawExchange("POST /x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 500\r\n\r\npartial", { destroyAfterWrite: true })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    await stillServes()
+  })
+})
+
+describe("load", () => {
+  it("answers 2,000 requests, 64 at a time, each correctly", async () => {
+    const total = 2000
+    const concurrency = 64
+    let next = 0
+    let correct = 0
+    const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency })
+    const send = (i: number) =>
+      new Promise<void>((resolve, reject) => {
+        const request = signer.signRequest({ method: "POST", path: `/load/${i}`, queryParams: { i }, body: { i } })
+        const url = new URL(request.url)
+        const req = http.request({ hostname: url.hostname, port: url.port, path: url.pathname + url.search, method: request.method, headers: request.headers, agent }, (res) => {
+          let data = ""
+          res.on("data", (chunk) => (data += chunk))
+          res.on("end", () => {
+            const echo = JSON.parse(data)
+            if (res.statusCode === 200 && echo.path === `/load/${i}` && echo.query.i[0] === String(i) && echo.body.sha256 === sha256(`{"i":${i}}`)) correct++
+            resolve()
+          })
+        })
+        req.on("error", reject)
+        req.end(request.body as string)
+      })
+    const worker = async () => {
+      while (next < total) await send(next++)
+    }
+    await Promise.all(Array.from({ length: concurrency }, worker))
+    agent.destroy()
+    expect(correct).toBe(total)
+  }, 60_000)
+})

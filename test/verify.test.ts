@@ -1,0 +1,156 @@
+/**
+ * verify: the server side of SigV4, with API Gateway's error types and wording.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as fc from "effect/FastCheck"
+import * as Redacted from "effect/Redacted"
+import * as TestClock from "effect/TestClock"
+import ApiGatewaySigner, { type SignedRequest, SigV4 } from "api-gateway-request-signer"
+import * as Verifier from "api-gateway-request-signer/Verifier"
+import { wireRequest } from "./support/arbitraries.js"
+import { bodyBytes } from "./support/oracles.js"
+
+const HOST = "abc123.execute-api.us-east-1.amazonaws.com"
+const NOW = Date.UTC(2024, 4, 10, 10, 0, 0)
+const allowed = { accessKeyId: "AKIDALLOWED", secretAccessKey: Redacted.make("allowed/secret"), sessionToken: Redacted.make("allowed-token") }
+const options = { credentials: [allowed], region: "us-east-1", now: NOW }
+
+type Received = { method: string; target: string; headers: Array<readonly [string, string]>; body?: Uint8Array }
+
+const received = (signed: SignedRequest): Received => {
+  const url = new URL(signed.url)
+  const body = bodyBytes(signed.body)
+  return {
+    method: signed.method,
+    target: url.pathname + url.search,
+    headers: [["host", url.host], ...Object.entries(signed.headers)],
+    ...(body === undefined ? {} : { body })
+  }
+}
+
+const signAt = (time: number, request: Parameters<ApiGatewaySigner["signRequest"]>[0], credentials = { accessKey: "AKIDALLOWED", secretKey: "allowed/secret", sessionToken: "allowed-token" } as { accessKey: string; secretKey: string; sessionToken?: string }) => {
+  const signer = new ApiGatewaySigner({ endpoint: `https://${HOST}/prod`, ...credentials })
+  const realNow = Date.now
+  Date.now = () => time
+  try {
+    return received(signer.signRequest(request))
+  } finally {
+    Date.now = realNow
+  }
+}
+
+const base = () => signAt(NOW, { method: "POST", path: "/pets/1", queryParams: { a: "1", b: "2" }, headers: { "x-tenant": "t1" }, body: { name: "Rex" } })
+const withHeader = (request: Received, name: string, value: string | undefined): Received => ({
+  ...request,
+  headers: [...request.headers.filter(([n]) => n.toLowerCase() !== name), ...(value === undefined ? [] : [[name, value] as const])]
+})
+const headerOf = (request: Received, name: string) => request.headers.find(([n]) => n.toLowerCase() === name)![1]
+
+describe("verify accepts", () => {
+  it("a request signed by the facade", () => {
+    expect(SigV4.verify(base(), options)).toMatchObject({ valid: true, accessKeyId: "AKIDALLOWED", presigned: false })
+  })
+
+  it("a request signed up to 5 minutes before or after now", () => {
+    expect(SigV4.verify(signAt(NOW - 299_000, { method: "GET", path: "/" }), options).valid).toBe(true)
+    expect(SigV4.verify(signAt(NOW + 299_000, { method: "GET", path: "/" }), options).valid).toBe(true)
+  })
+
+  it.prop("every random wire request signed by the core", { request: wireRequest }, ({ request }) => {
+    const headers: Array<readonly [string, string]> = [["Host", HOST], ...request.headers.map(([, sent, value]) => [sent, value] as const)]
+    const target = request.wirePath + (request.wireQuery === "" ? "" : "?" + request.wireQuery)
+    const signed = SigV4.signHeaders({ method: request.method, target, headers, body: request.body }, { credentials: allowed, region: "us-east-1", signingTime: NOW })
+    const result = SigV4.verify({ method: request.method, target, headers: [...headers, ...signed.headers], body: request.body }, options)
+    expect(result.valid).toBe(true)
+  }, { fastCheck: { numRuns: 1000 } })
+})
+
+describe("verify refuses, as API Gateway does", () => {
+  const cases: ReadonlyArray<readonly [string, () => Received, string, string, RegExp]> = [
+    ["no Authorization header and no signature in the query", () => withHeader(base(), "authorization", undefined), "MissingAuthentication", "MissingAuthenticationTokenException", /^Missing Authentication Token$/],
+    ["an Authorization header without Signature", () => withHeader(base(), "authorization", headerOf(base(), "authorization").replace(/, Signature=.*/, "")), "MalformedAuthorization", "IncompleteSignatureException", /requires 'Signature' parameter/],
+    ["an Authorization header without Credential", () => withHeader(base(), "authorization", headerOf(base(), "authorization").replace(/Credential=[^,]*, /, "")), "MalformedAuthorization", "IncompleteSignatureException", /requires 'Credential' parameter/],
+    ["a request without x-amz-date", () => withHeader(base(), "x-amz-date", undefined), "MalformedAuthorization", "IncompleteSignatureException", /'X-Amz-Date' or a 'Date' header/],
+    ["another authorization scheme", () => withHeader(base(), "authorization", "Bearer abc.def"), "MalformedAuthorization", "IncompleteSignatureException", /Unsupported Authorization Type/],
+    ["an unknown access key", () => signAt(NOW, { method: "GET", path: "/" }, { accessKey: "AKIDSTRANGER", secretKey: "x", sessionToken: "allowed-token" }), "UnknownAccessKey", "UnrecognizedClientException", /security token included in the request is invalid/],
+    ["a wrong session token", () => withHeader(base(), "x-amz-security-token", "stolen-token"), "SessionTokenMismatch", "UnrecognizedClientException", /security token included in the request is invalid/],
+    ["a missing session token", () => withHeader(base(), "x-amz-security-token", undefined), "SessionTokenMismatch", "UnrecognizedClientException", /invalid/],
+    ["a signature for another region", () => ({ ...base(), headers: base().headers.map(([n, v]) => [n, v.replace("/us-east-1/", "/eu-west-1/")] as const) }), "WrongRegion", "InvalidSignatureException", /scoped to a valid region, not 'eu-west-1'/],
+    ["a signature for another service", () => ({ ...base(), headers: base().headers.map(([n, v]) => [n, v.replace("/execute-api/", "/lambda/")] as const) }), "WrongService", "InvalidSignatureException", /scoped to correct service: 'execute-api'/],
+    ["a scope date that is not the request's date", () => ({ ...base(), headers: base().headers.map(([n, v]) => [n, v.replace("/20240510/", "/20240509/")] as const) }), "WrongScope", "InvalidSignatureException", /Date in Credential scope does not match/],
+    ["a request signed more than 5 minutes ago", () => signAt(NOW - 301_000, { method: "GET", path: "/" }), "Expired", "InvalidSignatureException", /^Signature expired: 20240510T095459Z is now earlier than 20240510T095500Z/],
+    ["a request signed more than 5 minutes ahead", () => signAt(NOW + 301_000, { method: "GET", path: "/" }), "NotYetValid", "InvalidSignatureException", /^Signature not yet current/],
+    ["a signed header that is missing", () => withHeader(base(), "x-tenant", undefined), "MissingSignedHeader", "InvalidSignatureException", /'x-tenant' is missing/],
+    ["a body that does not match x-amz-content-sha256", () => ({ ...withHeader(base(), "x-amz-content-sha256", "0".repeat(64)) }), "PayloadHashMismatch", "InvalidSignatureException", /x-amz-content-sha256/]
+  ]
+  it.each(cases)("%s", (_, request, reason, errorType, message) => {
+    const result = SigV4.verify(request(), options)
+    expect(result).toMatchObject({ valid: false, reason, errorType })
+    if (!result.valid) expect(result.message).toMatch(message)
+  })
+
+  it("a signature mismatch, with the canonical request and string to sign it expected", () => {
+    const tampered = { ...base(), method: "PUT" }
+    const result = SigV4.verify(tampered, options)
+    expect(result).toMatchObject({ valid: false, reason: "SignatureMismatch", errorType: "InvalidSignatureException" })
+    if (result.valid) return
+    expect(result.canonicalRequest!.split("\n")[0]).toBe("PUT")
+    expect(result.message).toBe(SigV4.signatureMismatchMessage(result.canonicalRequest!, result.stringToSign!))
+    expect(result.message).toMatch(/^The request signature we calculated does not match the signature you provided\./)
+    expect(result.message).toContain("The Canonical String for this request should have been\n'PUT\n/prod/pets/1\n")
+  })
+})
+
+describe("mutating any signed part of a request is caught", () => {
+  const mutations: ReadonlyArray<readonly [string, (r: Received) => Received, string]> = [
+    ["a header value", (r) => withHeader(r, "x-tenant", "t2"), "SignatureMismatch"],
+    ["one query value", (r) => ({ ...r, target: r.target.replace("b=2", "b=3") }), "SignatureMismatch"],
+    ["one path byte", (r) => ({ ...r, target: r.target.replace("/pets/1", "/pets/2") }), "SignatureMismatch"],
+    ["the body", (r) => ({ ...r, body: Buffer.from('{"name":"Max"}') }), "SignatureMismatch"],
+    ["the date, within the same day", (r) => withHeader(r, "x-amz-date", "20240510T100001Z"), "SignatureMismatch"],
+    ["the date, to another day", (r) => withHeader(r, "x-amz-date", "20240511T000000Z"), "WrongScope"],
+    ["the method", (r) => ({ ...r, method: "DELETE" }), "SignatureMismatch"],
+    ["the host", (r) => withHeader(r, "host", "evil.example.com"), "SignatureMismatch"]
+  ]
+  it.each(mutations)("%s", (_, mutate, reason) => {
+    expect(SigV4.verify(base(), options).valid).toBe(true)
+    expect(SigV4.verify(mutate(base()), options)).toMatchObject({ valid: false, reason })
+  })
+
+  it.prop("any single-byte change to the target or body of a random request", {
+    request: wireRequest,
+    where: fc.constantFrom("target", "body"),
+    position: fc.nat(),
+    byte: fc.integer({ min: 0x21, max: 0x7e })
+  }, ({ request, where, position, byte }) => {
+    const headers: Array<readonly [string, string]> = [["host", HOST], ...request.headers.map(([, sent, value]) => [sent, value] as const)]
+    const target = request.wirePath + (request.wireQuery === "" ? "" : "?" + request.wireQuery)
+    const body = request.body === undefined ? new Uint8Array() : Buffer.from(request.body)
+    const signed = SigV4.signHeaders({ method: request.method, target, headers, body }, { credentials: allowed, region: "us-east-1", signingTime: NOW })
+    const all = [...headers, ...signed.headers]
+    if (where === "body") {
+      const mutated = Buffer.concat([body, Buffer.from([byte])])
+      expect(SigV4.verify({ method: request.method, target, headers: all, body: mutated }, options).valid).toBe(false)
+    } else {
+      const i = position % target.length
+      const mutated = target.slice(0, i) + String.fromCharCode(byte) + target.slice(i + 1)
+      // A change that keeps the same canonical form (e.g. %7e for ~) is the same request; anything else must fail.
+      const same = SigV4.signHeaders({ method: request.method, target: mutated, headers, body }, { credentials: allowed, region: "us-east-1", signingTime: NOW }).signature === signed.signature
+      expect(SigV4.verify({ method: request.method, target: mutated, headers: all, body }, options).valid).toBe(same)
+    }
+  }, { fastCheck: { numRuns: 1000 } })
+})
+
+describe("Verifier.verify, as an Effect", () => {
+  it.effect("verifies at the Clock's time", () =>
+    Effect.gen(function*() {
+      const request = base()
+      yield* TestClock.setTime(NOW)
+      expect(yield* Verifier.verify(request, options)).toMatchObject({ accessKeyId: "AKIDALLOWED" })
+      yield* TestClock.setTime(NOW + 10 * 60_000)
+      const error = yield* Effect.flip(Verifier.verify(request, options))
+      expect(error).toBeInstanceOf(Verifier.VerificationError)
+      expect(error).toMatchObject({ _tag: "VerificationError", reason: "Expired", errorType: "InvalidSignatureException" })
+    }))
+})
