@@ -1,0 +1,72 @@
+/**
+ * The package as users get it: built to dist/, imported by name through the
+ * exports map, with a lean import graph for the Promise facade.
+ */
+import { execFileSync } from "node:child_process"
+import { existsSync, readFileSync } from "node:fs"
+import { resolve } from "node:path"
+import { describe, expect, it } from "@effect/vitest"
+
+const root = resolve(import.meta.dirname, "..")
+const built = existsSync(resolve(root, "dist/index.js"))
+if (!built) console.warn("\n!! dist/ is missing: run `npm run build` (npm test does) to run the package tests.\n")
+
+const node = (script: string, args: ReadonlyArray<string> = []) =>
+  execFileSync(process.execPath, [...args, "--input-type=module", "-e", script], { cwd: root, encoding: "utf8" })
+
+// Loads a module and prints every file URL the loader resolved, one per line.
+const IMPORT_GRAPH = `
+import { register } from "node:module"
+register("data:text/javascript," + encodeURIComponent(\`
+  export async function resolve(specifier, context, next) {
+    const result = await next(specifier, context)
+    if (result.url.startsWith("file:")) process.stdout.write(result.url + "\\\\n")
+    return result
+  }\`))
+await import(process.env.TARGET)
+`
+
+describe.skipIf(!built)("the built package", () => {
+  const pkg = JSON.parse(readFileSync(resolve(root, "package.json"), "utf8"))
+
+  it("declares ESM, no side effects, and Node >= 20.19", () => {
+    expect(pkg).toMatchObject({ type: "module", sideEffects: false, engines: { node: ">=20.19" } })
+  })
+
+  it("imports by name: default and named ApiGatewaySigner, HttpMethods, the errors and the Effect modules", () => {
+    const out = node(`
+      const m = await import("api-gateway-request-signer")
+      console.log(JSON.stringify({
+        same: m.default === m.ApiGatewaySigner,
+        names: Object.keys(m).sort(),
+        get: m.HttpMethods.GET
+      }))`)
+    const result = JSON.parse(out)
+    expect(result.same).toBe(true)
+    expect(result.get).toBe("GET")
+    expect(result.names).toEqual(expect.arrayContaining(["ApiGatewaySigner", "Credentials", "HttpMethods", "RequestError", "Retry", "SigV4", "Signer", "SigningError", "default"]))
+  })
+
+  it("signs with the built code", () => {
+    const out = node(`
+      const { default: ApiGatewaySigner } = await import("api-gateway-request-signer")
+      const s = new ApiGatewaySigner({ endpoint: "https://a.execute-api.us-east-1.amazonaws.com/p", accessKey: "AKID", secretKey: "s" })
+      console.log(s.signRequest({ method: "GET", path: "/x" }).url)`)
+    expect(out.trim()).toBe("https://a.execute-api.us-east-1.amazonaws.com/p/x")
+  })
+
+  it("keeps @effect/platform out of the facade's import graph, and never loads the effect barrel", () => {
+    const graph = execFileSync(process.execPath, ["--input-type=module", "-e", IMPORT_GRAPH], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, TARGET: "api-gateway-request-signer" }
+    }).split("\n").filter(Boolean)
+    expect(graph.some((url) => url.includes("/dist/ApiGatewaySigner.js"))).toBe(true)
+    expect(graph.filter((url) => url.includes("@effect/platform"))).toEqual([])
+    expect(graph.filter((url) => /node_modules\/effect\/dist\/esm\/index\.js$/.test(url))).toEqual([])
+  })
+
+  it("hides internal modules from importers", () => {
+    expect(() => node(`await import("api-gateway-request-signer/internal/endpoint")`, [])).toThrow()
+  })
+})
