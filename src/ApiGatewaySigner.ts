@@ -6,18 +6,15 @@
  *
  * @since 2.0.0
  */
-import * as Cause from "effect/Cause"
-import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
-import * as Option from "effect/Option"
-import * as Credentials from "./Credentials.js"
+import type { AwsCredentials } from "./Credentials.js"
+import { abortReason } from "./internal/abort.js"
+import { ENVIRONMENT_VARIABLES, validate } from "./internal/credentials.js"
 import { prepareRequest } from "./internal/prepareRequest.js"
-import { resolveSigner } from "./internal/settings.js"
+import { presignPrepared } from "./internal/presign.js"
+import { type ResolvedSigner, resolveSigner } from "./internal/settings.js"
 import { signPrepared } from "./internal/signPrepared.js"
-import type { RequestError } from "./RequestError.js"
-import * as Retry from "./Retry.js"
 import type { RequestToSign, SignedRequest } from "./SignedRequest.js"
-import * as Signer from "./Signer.js"
+import type { PresignedRequest } from "./Signer.js"
 import { SigningError } from "./SigningError.js"
 
 export { HttpMethods } from "./HttpMethods.js"
@@ -63,7 +60,7 @@ export interface RetryOptions {
   readonly maxDelayMs?: number | undefined
 }
 
-const credentialsOf = (config: ApiGatewaySignerConfig): Credentials.AwsCredentials => {
+const credentialsOf = (config: ApiGatewaySignerConfig): AwsCredentials => {
   const { accessKey, secretKey, sessionToken } = config
   const given = accessKey !== undefined || secretKey !== undefined
   if (given && (accessKey === undefined || secretKey === undefined)) {
@@ -71,7 +68,7 @@ const credentialsOf = (config: ApiGatewaySignerConfig): Credentials.AwsCredentia
     throw new SigningError({
       reason: "MissingCredentials",
       message: `Only ${accessKey === undefined ? "secretKey" : "accessKey"} was given: pass accessKey and secretKey together, ` +
-        `or neither to use ${Credentials.ENVIRONMENT_VARIABLES}.`
+        `or neither to use ${ENVIRONMENT_VARIABLES}.`
     })
   }
   const input = given
@@ -81,7 +78,7 @@ const credentialsOf = (config: ApiGatewaySignerConfig): Credentials.AwsCredentia
       secretAccessKey: process.env["AWS_SECRET_ACCESS_KEY"] ?? "",
       sessionToken: process.env["AWS_SESSION_TOKEN"]
     }
-  const credentials = Credentials.validate(input)
+  const credentials = validate(input)
   if (credentials instanceof SigningError) {
     throw new SigningError({
       reason: "MissingCredentials",
@@ -91,8 +88,8 @@ const credentialsOf = (config: ApiGatewaySignerConfig): Credentials.AwsCredentia
   return credentials
 }
 
-const abortReason = (signal: AbortSignal): unknown =>
-  signal.reason ?? new DOMException("This operation was aborted", "AbortError")
+/** The facade's default number of retries (as `Retry.DEFAULT_RETRIES`). */
+const DEFAULT_RETRIES = 5
 
 /**
  * Signs requests to an IAM-authorized API Gateway API.
@@ -117,8 +114,8 @@ export class ApiGatewaySigner {
   readonly endpoint: string
   readonly region: string
   readonly service: string
-  readonly #signer: Signer.Service
-  readonly #credentials: Credentials.AwsCredentials
+  readonly #signer: ResolvedSigner
+  readonly #credentials: AwsCredentials
 
   /**
    * @throws SigningError when the endpoint is unusable, no region can be
@@ -162,8 +159,8 @@ export class ApiGatewaySigner {
    *
    * @throws SigningError when the request cannot be signed as given.
    */
-  presignRequest(request: RequestToSign, options: { readonly expiresIn: number }): Signer.PresignedRequest {
-    return Signer.presignPrepared(
+  presignRequest(request: RequestToSign, options: { readonly expiresIn: number }): PresignedRequest {
+    return presignPrepared(
       this.#signer,
       prepareRequest(this.#signer.endpoint, request),
       this.#credentials,
@@ -181,12 +178,13 @@ export class ApiGatewaySigner {
    * After `retries + 1` failed calls it rejects with a `RequestError` whose
    * `cause` is the last error. (The original package resolved `undefined`
    * then; that was a bug.) A request that cannot be signed rejects with a
-   * `SigningError` before any call.
+   * `SigningError` before any call. Rejections are `RequestError`s
+   * (`RequestError<unknown>`), `SigningError`s, or the abort reason.
    */
   makeRequestWithRetries<T>(
     params: RequestToSign,
     callback: (request: SignedRequest) => T | PromiseLike<T>,
-    retries = Retry.DEFAULT_RETRIES,
+    retries = DEFAULT_RETRIES,
     options: RetryOptions = {}
   ): Promise<Awaited<T>> {
     const { signal } = options
@@ -196,28 +194,9 @@ export class ApiGatewaySigner {
         new SigningError({ reason: "InvalidConfig", message: `retries must be a whole number, 0 or more; got ${String(retries)}.` })
       )
     }
-    const program = Retry.makeRequestWithRetries(
-      params,
-      (signed) => Effect.tryPromise({ try: async () => await callback(signed), catch: (error) => error }),
-      {
-        schedule: Retry.backoff({
-          times: retries,
-          ...(options.baseDelayMs === undefined ? {} : { base: options.baseDelayMs }),
-          ...(options.maxDelayMs === undefined ? {} : { maxDelay: options.maxDelayMs })
-        }),
-        ...(options.shouldRetry === undefined ? {} : { while: options.shouldRetry }),
-        ...(options.maxDelayMs === undefined ? {} : { maxDelay: options.maxDelayMs })
-      }
-    ).pipe(
-      Effect.provideService(Signer.Signer, this.#signer),
-      Effect.provideService(Credentials.Credentials, Credentials.fromValue(this.#credentials))
-    )
-    return Effect.runPromiseExit(program, signal === undefined ? undefined : { signal }).then((exit) => {
-      if (Exit.isSuccess(exit)) return exit.value as Awaited<T>
-      if (signal?.aborted) throw abortReason(signal)
-      const failure = Cause.failureOption(exit.cause)
-      if (Option.isSome(failure)) throw failure.value satisfies RequestError | SigningError
-      throw Cause.squash(exit.cause)
-    })
+    // Loaded on first use: signing alone never loads the Effect runtime (cold starts).
+    return import("./internal/facadeRetry.js").then(({ runWithRetries }) =>
+      runWithRetries(this.#signer, this.#credentials, params, callback, retries, options)
+    ) as Promise<Awaited<T>>
   }
 }

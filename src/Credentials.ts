@@ -15,6 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import { ENVIRONMENT_VARIABLES, validate } from "./internal/credentials.js"
 import { SigningError } from "./SigningError.js"
 
 /**
@@ -68,13 +69,7 @@ export class Credentials extends Context.Tag("api-gateway-request-signer/Credent
 >() {}
 
 /** @internal */
-export const ENVIRONMENT_VARIABLES = "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials)"
-
-// Characters that may stand in a header value; a key id may not hold "/" either (it delimits the scope).
-const HEADER_SAFE = /^[\x21-\x7e]+$/
-const ACCESS_KEY_ID = /^[\x21-\x2e\x30-\x7e]+$/
-
-const missing = (message: string): SigningError => new SigningError({ reason: "MissingCredentials", message })
+export { ENVIRONMENT_VARIABLES, validate } from "./internal/credentials.js"
 
 /**
  * Validates credentials and wraps their secrets in `Redacted`. Messages name
@@ -88,42 +83,6 @@ export const make = (input: CredentialsInput): Effect.Effect<AwsCredentials, Sig
     const result = validate(input)
     return result instanceof SigningError ? Effect.fail(result) : Effect.succeed(result)
   })
-
-/** @internal Synchronous form of `make` for the Promise facade. */
-export const validate = (input: CredentialsInput): AwsCredentials | SigningError => {
-  const { accessKeyId, secretAccessKey, sessionToken, expiration } = input
-  if (typeof accessKeyId !== "string" || accessKeyId === "") {
-    return missing(`No AWS access key id: pass accessKeyId, or set ${ENVIRONMENT_VARIABLES}.`)
-  }
-  if (!ACCESS_KEY_ID.test(accessKeyId)) {
-    return missing("The AWS access key id contains a space, a slash or a control character; check for a stray newline.")
-  }
-  const secret = toRedacted(secretAccessKey)
-  if (secret === undefined || Redacted.value(secret) === "") {
-    return missing(`No AWS secret access key: pass secretAccessKey, or set ${ENVIRONMENT_VARIABLES}.`)
-  }
-  const token = toRedacted(sessionToken)
-  if (token !== undefined) {
-    const text = Redacted.value(token)
-    if (text !== "" && !HEADER_SAFE.test(text)) {
-      return missing("The AWS session token contains a space or a control character; check for a stray newline.")
-    }
-  }
-  return {
-    accessKeyId,
-    secretAccessKey: secret,
-    sessionToken: token === undefined || Redacted.value(token) === "" ? undefined : token,
-    expiration
-  }
-}
-
-const toRedacted = (
-  secret: string | Redacted.Redacted<string> | undefined
-): Redacted.Redacted<string> | undefined =>
-  secret === undefined ? undefined
-  : Redacted.isRedacted(secret) ? (typeof Redacted.value(secret) === "string" ? secret : undefined)
-  : typeof secret === "string" ? Redacted.make(secret)
-  : undefined
 
 /**
  * A service that always yields the same credentials.

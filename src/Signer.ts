@@ -10,16 +10,15 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { Credentials } from "./Credentials.js"
-import type { AwsCredentials } from "./Credentials.js"
+import { type AwsCredentials, Credentials } from "./Credentials.js"
 import type { Endpoint } from "./internal/endpoint.js"
+import { presignPrepared } from "./internal/presign.js"
 import { type PreparedRequest, prepareRequest } from "./internal/prepareRequest.js"
 import { needsEnvironmentRegion, resolveSigner, type SignerOptions } from "./internal/settings.js"
 import { signPrepared, type SignedWithDetails } from "./internal/signPrepared.js"
 import type { HttpMethod } from "./HttpMethods.js"
 import type { RequestToSign, SignedRequest } from "./SignedRequest.js"
 import { SigningError } from "./SigningError.js"
-import * as SigV4 from "./SigV4.js"
 
 export type {
   /**
@@ -233,35 +232,7 @@ export interface PresignedRequest {
 }
 
 /** @internal */
-export const presignPrepared = (
-  signer: Service,
-  prepared: PreparedRequest,
-  credentials: AwsCredentials,
-  epochMillis: number,
-  expiresIn: number
-): PresignedRequest => {
-  const presigned = SigV4.presign(
-    { method: prepared.method, target: prepared.path + (prepared.query === "" ? "" : "?" + prepared.query), headers: prepared.signable },
-    {
-      credentials,
-      region: signer.region,
-      service: signer.service,
-      signingTime: epochMillis,
-      normalizePath: signer.normalizePath,
-      doubleEncodePath: signer.doubleEncodePath,
-      signSessionToken: signer.signSessionToken,
-      payloadHash: prepared.payloadHash,
-      expiresIn
-    }
-  )
-  const base = {
-    url: signer.endpoint.origin + presigned.target,
-    method: prepared.method,
-    headers: { ...prepared.headers },
-    expiresAt: new Date(Math.floor(epochMillis / 1000) * 1000 + expiresIn * 1000)
-  }
-  return prepared.body === undefined ? base : { ...base, body: prepared.body }
-}
+export { presignPrepared } from "./internal/presign.js"
 
 /**
  * Presigns a request: the returned URL carries the signature in its query
