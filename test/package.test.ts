@@ -66,6 +66,17 @@ describe.skipIf(!built)("the built package", () => {
     expect(graph.filter((url) => /node_modules\/effect\/dist\/esm\/index\.js$/.test(url))).toEqual([])
   })
 
+  it("signs through the facade subpath without loading the Effect runtime (Effect, Layer, Schedule)", () => {
+    const graph = execFileSync(process.execPath, ["--input-type=module", "-e", IMPORT_GRAPH], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, TARGET: "api-gateway-request-signer/ApiGatewaySigner" }
+    }).split("\n").filter(Boolean)
+    expect(graph.some((url) => url.includes("/dist/ApiGatewaySigner.js"))).toBe(true)
+    const heavy = graph.filter((url) => /node_modules\/effect\/dist\/esm\/(Effect|Layer|Schedule|Config)\.js$/.test(url))
+    expect(heavy).toEqual([])
+  })
+
   it("hides internal modules from importers", () => {
     expect(() => node(`await import("api-gateway-request-signer/internal/endpoint")`, [])).toThrow()
   })
