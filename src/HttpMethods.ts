@@ -26,6 +26,15 @@ export const HttpMethods = {
 export type HttpMethod = typeof HttpMethods[keyof typeof HttpMethods]
 
 /**
+ * The original package's `HttpMethods` was an enum, usable as a type too
+ * (`method: HttpMethods`); this keeps that code compiling.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export type HttpMethods = HttpMethod
+
+/**
  * @since 2.0.0
  * @category refinements
  */

@@ -43,6 +43,24 @@ export {
 
 export type {
   /**
+   * The original package's name for `ApiGatewaySignerConfig`.
+   *
+   * @since 2.0.0
+   */
+  ApiGatewaySignerConfig as RequestSignerConfig
+} from "./ApiGatewaySigner.js"
+
+export type {
+  /**
+   * The original package's name for `SignedRequest`.
+   *
+   * @since 2.0.0
+   */
+  SignedRequest as SignedRequestData
+} from "./SignedRequest.js"
+
+export type {
+  /**
    * @since 2.0.0
    */
   HttpMethod

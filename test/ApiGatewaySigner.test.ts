@@ -6,6 +6,8 @@ import ApiGatewaySigner, {
   ApiGatewaySigner as NamedApiGatewaySigner,
   HttpMethods,
   RequestError,
+  type RequestSignerConfig,
+  type SignedRequestData,
   SigningError
 } from "api-gateway-request-signer"
 
@@ -347,3 +349,12 @@ function captureThrow(f: () => unknown): Error & Record<string, unknown> {
   }
   throw new Error("expected a throw")
 }
+
+describe("compatibility with the original package's types", () => {
+  it("HttpMethods is usable as a type, and RequestSignerConfig and SignedRequestData exist", () => {
+    const method: HttpMethods = HttpMethods.POST
+    const config: RequestSignerConfig = { endpoint: ENDPOINT, ...keys }
+    const signed: SignedRequestData = new ApiGatewaySigner(config).signRequest({ method, path: "/" })
+    expect(signed.method).toBe("POST")
+  })
+})
