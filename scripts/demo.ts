@@ -4,8 +4,11 @@
  * the Promise facade and the Effect API sign requests for it; a forged request
  * is refused; a flaky route is recovered by retries.
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import { SignedHttpClient } from "../src/HttpClient.js"
 import ApiGatewaySigner, { Credentials, HttpMethods, Retry, Signer } from "../src/index.js"
 import * as LocalGateway from "../src/LocalGateway.js"
 
@@ -82,7 +85,20 @@ const main = async () => {
     say(`  → ${posted.status}: ${posted.echo.body.length} bytes arrived, sha256 ${posted.echo.body.sha256.slice(0, 16)}…, principal ${posted.echo.principal.accessKeyId}`)
     if (posted.status !== 200) throw new Error("the Effect API's request was refused")
 
-    step("3. A forged request is refused with 403, as API Gateway would")
+    step("3. Signed @effect/platform HttpClient")
+    const viaClient = await Effect.gen(function*() {
+      const client = (yield* SignedHttpClient).pipe(HttpClient.filterStatusOk)
+      const response = yield* client.get("/pets/search", { urlParams: { tag: ["good", "boy"], near: "Zürich" } })
+      return (yield* response.json) as unknown as Echo
+    }).pipe(
+      Effect.provide(SignedHttpClient.layer),
+      Effect.provide(Layer.mergeAll(Signer.layer({ endpoint, region: REGION }), Credentials.layer(DEMO), FetchHttpClient.layer)),
+      Effect.runPromise
+    )
+    say(`GET /pets/search with urlParams, through SignedHttpClient`)
+    say(`  → 200: the gateway saw path ${viaClient.path}, query ${JSON.stringify(viaClient.query)}`)
+
+    step("4. A forged request is refused with 403, as API Gateway would")
     const genuine = apiSigner.signRequest({ method: "GET", path: "/accounts", queryParams: { id: "42" } })
     const forged = genuine.url.replace("id=42", "id=43")
     const refused = await fetch(forged, { headers: genuine.headers })
@@ -91,7 +107,7 @@ const main = async () => {
     say(`  → ${refused.status} ${refused.headers.get("x-amzn-errortype")}: ${refusal.message.split("\n")[0]}`)
     if (refused.status !== 403) throw new Error("the forged request was not refused")
 
-    step("4. A flaky route, recovered by makeRequestWithRetries")
+    step("5. A flaky route, recovered by makeRequestWithRetries")
     flakyFailuresLeft = 2
     let attempt = 0
     const result = await apiSigner.makeRequestWithRetries({ method: "GET", path: "/flaky" }, async (signed) => {

@@ -19,6 +19,7 @@ describe("npm run demo", () => {
     expect(stdout).toMatch(/Local IAM gateway listening on http:\/\/127\.0\.0\.1:\d+/)
     expect(stdout).toMatch(/Promise facade[\s\S]*→ 200/)
     expect(stdout).toMatch(/Effect API[\s\S]*→ 200/)
+    expect(stdout).toMatch(/SignedHttpClient\n  → 200/)
     expect(stdout).toMatch(/→ 403 InvalidSignatureException/)
     expect(stdout).toMatch(/resolved after 3 attempts/)
     expect(stdout).not.toContain("local-demo-secret-access-key")
