@@ -126,3 +126,10 @@ export * as Retry from "./Retry.js"
  * @since 2.0.0
  */
 export * as SigV4 from "./SigV4.js"
+
+/**
+ * Diagnosis of signature mismatches: the server's canonical request from a 403, diffed with ours.
+ *
+ * @since 2.0.0
+ */
+export * as Diagnosis from "./Diagnosis.js"

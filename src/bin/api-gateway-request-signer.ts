@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+/**
+ * The `api-gateway-request-signer` command: `main` bound to the process. The
+ * first SIGINT or SIGTERM aborts (a request stops with status 130, `serve`
+ * closes and exits 0); a second one exits at once.
+ *
+ * @since 2.0.0
+ */
+import { main } from "./cli.js"
+
+const controller = new AbortController()
+const stop = (): void => {
+  if (controller.signal.aborted) process.exit(130)
+  controller.abort()
+}
+process.on("SIGINT", stop)
+process.on("SIGTERM", stop)
+// The reader went away (`| head`): stop quietly, with status 1, rather than with a stack trace.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => process.exit(1))
+
+main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  // Lazily: touching process.stdin opens it, which could keep the process alive.
+  stdin: { [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator]() },
+  signal: controller.signal
+}).then(
+  (status) => {
+    process.exitCode = status
+    process.off("SIGINT", stop)
+    process.off("SIGTERM", stop)
+  },
+  () => {
+    // main never rejects; this is the last guard against a stack trace.
+    process.stderr.write("error: unexpected failure\n")
+    process.exitCode = 1
+  }
+)

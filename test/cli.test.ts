@@ -1,0 +1,523 @@
+/**
+ * The command line, run in-process with captured output and an injected
+ * environment, against verifying gateways on 127.0.0.1: requests, bodies,
+ * diagnosis of signature mismatches, secrets kept out of the output, dry runs,
+ * presigned URLs, retries, failures, usage errors, and `serve`.
+ */
+import { execFile, execFileSync } from "node:child_process"
+import { createHash } from "node:crypto"
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
+import { tmpdir } from "node:os"
+import { join, resolve } from "node:path"
+import { Readable } from "node:stream"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import ApiGatewaySigner from "api-gateway-request-signer"
+import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { HELP, type Io, main, requestOptions, serveOptions } from "../src/bin/cli.js"
+
+const root = resolve(import.meta.dirname, "..")
+const credentials = {
+  accessKeyId: "AKIDCLITEST",
+  secretAccessKey: "cli/secret+KEY-0123456789abcdef",
+  sessionToken: "cli-session-token-FwoGZXIvYXdzEJr-0123456789"
+}
+const SECRETS = [credentials.secretAccessKey, credentials.sessionToken]
+const REGION = "eu-west-1"
+const env = {
+  AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+  AWS_SESSION_TOKEN: credentials.sessionToken,
+  AWS_REGION: REGION
+}
+
+const sha256 = (bytes: string | Uint8Array) => createHash("sha256").update(bytes).digest("hex")
+
+interface Echo {
+  readonly method: string
+  readonly path: string
+  readonly query: Record<string, Array<string>>
+  readonly headers: Record<string, string>
+  readonly body: { readonly length: number; readonly sha256: string }
+  readonly principal: { readonly accessKeyId: string; readonly presigned: boolean }
+}
+
+const capture = () => {
+  const chunks: Array<Buffer> = []
+  return {
+    write: (chunk: string | Uint8Array) => {
+      chunks.push(Buffer.from(chunk))
+      return true
+    },
+    bytes: () => Buffer.concat(chunks),
+    text: () => Buffer.concat(chunks).toString("utf8")
+  }
+}
+
+interface Run {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+  readonly bytes: Buffer
+}
+
+const start = (args: ReadonlyArray<string>, io: Partial<Io> = {}) => {
+  const stdout = capture()
+  const stderr = capture()
+  const done = main(args, { stdout, stderr, env, ...io })
+  return { stdout, stderr, done }
+}
+
+/** Runs the CLI; unless `secretsInStdout`, asserts that neither the secret key nor the session token was printed. */
+const cli = async (args: ReadonlyArray<string>, io: Partial<Io> = {}, secretsInStdout = false): Promise<Run> => {
+  const { done, stderr, stdout } = start(args, io)
+  const code = await done
+  const run = { code, stdout: stdout.text(), stderr: stderr.text(), bytes: stdout.bytes() }
+  for (const secret of SECRETS) {
+    expect(run.stderr).not.toContain(secret)
+    if (!secretsInStdout) expect(run.stdout).not.toContain(secret)
+  }
+  return run
+}
+
+const echoOf = (run: Run): Echo => JSON.parse(run.stdout) as Echo
+
+const waitFor = async <A>(probe: () => A | undefined, what: string, timeoutMs = 5000): Promise<A> => {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = probe()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+const listen = (server: http.Server): Promise<number> =>
+  new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)))
+
+let gateway: LocalGateway.Service
+let base: string
+const flakyCalls = new Map<string, number>()
+let tmp: string
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), "cli-test-"))
+  gateway = await LocalGateway.start({
+    credentials: [credentials],
+    region: REGION,
+    handler: (request) => {
+      // /prod/flaky/ID: 503 twice, then 200.
+      if (request.path.startsWith("/prod/flaky/")) {
+        const calls = (flakyCalls.get(request.path) ?? 0) + 1
+        flakyCalls.set(request.path, calls)
+        return calls <= 2
+          ? { status: 503, body: { message: "Service Unavailable" } }
+          : { status: 200, body: { ok: true, calls } }
+      }
+      if (request.path === "/prod/hang") return new Promise(() => {})
+      return undefined
+    }
+  })
+  base = `${gateway.url}/prod`
+})
+afterAll(async () => {
+  await gateway.close()
+  rmSync(tmp, { recursive: true, force: true })
+})
+
+describe("requests", () => {
+  it("GET prints the echoed body and exits 0", async () => {
+    const run = await cli([`${base}/pets?type=dog&page=2`])
+    expect(run.code).toBe(0)
+    expect(run.stderr).toBe("")
+    const echo = echoOf(run)
+    expect(echo).toMatchObject({
+      method: "GET",
+      path: "/prod/pets",
+      query: { type: ["dog"], page: ["2"] },
+      principal: { accessKeyId: credentials.accessKeyId, presigned: false }
+    })
+  })
+
+  it("-i prints the status line and headers before the body", async () => {
+    const run = await cli(["-i", `${base}/pets`])
+    expect(run.code).toBe(0)
+    const [head, body] = run.stdout.split("\r\n\r\n") as [string, string]
+    const lines = head.split("\r\n")
+    expect(lines[0]).toBe("HTTP/1.1 200 OK")
+    expect(lines).toContain("content-type: application/json")
+    expect(lines.some((line) => /^x-amzn-requestid: [0-9a-f-]{36}$/.test(line))).toBe(true)
+    expect(JSON.parse(body)).toMatchObject({ method: "GET", path: "/prod/pets" })
+  })
+
+  it("-X POST -d with a content type sends the body as signed", async () => {
+    const run = await cli(["-X", "POST", "-d", "{\"a\":1}", "-H", "content-type: application/json", `${base}/items`])
+    expect(run.code).toBe(0)
+    const echo = echoOf(run)
+    expect(echo.method).toBe("POST")
+    expect(echo.headers["content-type"]).toBe("application/json")
+    expect(echo.body).toEqual({ length: 7, sha256: sha256("{\"a\":1}") })
+  })
+
+  it("-d implies POST and a form content type, joins repeats with &, and strips CR/LF from @files as curl does", async () => {
+    const file = join(tmp, "form.txt")
+    writeFileSync(file, "b=2\r\nc=3\n")
+    const run = await cli(["-d", "a=1", "-d", `@${file}`, `${base}/form`])
+    expect(run.code).toBe(0)
+    const echo = echoOf(run)
+    expect(echo.method).toBe("POST")
+    expect(echo.headers["content-type"]).toBe("application/x-www-form-urlencoded")
+    expect(echo.body).toEqual({ length: 10, sha256: sha256("a=1&b=2c=3") })
+  })
+
+  it("--data-binary @file sends all 256 byte values exactly", async () => {
+    const bytes = Uint8Array.from({ length: 256 }, (_, i) => i)
+    const file = join(tmp, "bytes.bin")
+    writeFileSync(file, bytes)
+    const run = await cli(["-X", "PUT", "--data-binary", `@${file}`, "-H", "content-type: application/octet-stream", `${base}/blob`])
+    expect(run.code).toBe(0)
+    const echo = echoOf(run)
+    expect(echo.method).toBe("PUT")
+    expect(echo.body).toEqual({ length: 256, sha256: sha256(bytes) })
+  })
+
+  it("--data-binary @- reads stdin byte for byte", async () => {
+    const bytes = Buffer.from([0, 13, 10, 255, 128, 10])
+    const run = await cli(["--data-binary", "@-", `${base}/stdin`], { stdin: Readable.from([bytes]) })
+    expect(run.code).toBe(0)
+    expect(echoOf(run).body).toEqual({ length: 6, sha256: sha256(bytes) })
+  })
+
+  it("writes a binary response to stdout as bytes", async () => {
+    const bytes = Uint8Array.from({ length: 256 }, (_, i) => 255 - i)
+    const binary = await LocalGateway.start({
+      credentials: [credentials],
+      region: REGION,
+      handler: () => ({ status: 200, headers: { "content-type": "application/octet-stream" }, body: bytes })
+    })
+    try {
+      const run = await cli([`${binary.url}/bytes`])
+      expect(run.code).toBe(0)
+      expect(run.bytes.equals(Buffer.from(bytes))).toBe(true)
+    } finally {
+      await binary.close()
+    }
+  })
+
+  it("reads the region from --region, overriding AWS_REGION", async () => {
+    const other = await LocalGateway.start({ credentials: [credentials], region: "ap-south-1" })
+    try {
+      expect((await cli([`${other.url}/x`])).code).toBe(22)
+      expect((await cli(["--region", "ap-south-1", `${other.url}/x`])).code).toBe(0)
+    } finally {
+      await other.close()
+    }
+  })
+})
+
+describe("signature mismatches", () => {
+  it("a wrong secret: exit 22, the one-line reason, and the diagnosis that only the key differs", async () => {
+    const wrong = "wrong/secret+KEY-fedcba9876543210"
+    const run = await cli([`${base}/pets`], { env: { ...env, AWS_SECRET_ACCESS_KEY: wrong } })
+    expect(run.code).toBe(22)
+    expect(run.stdout).toContain("The request signature we calculated does not match")
+    const lines = run.stderr.trimEnd().split("\n")
+    expect(lines[lines.length - 1]).toBe("error: HTTP 403 Forbidden (InvalidSignatureException)")
+    expect(run.stderr).toContain("identical to ours, so the signature differs by the key alone")
+    expect(run.stdout + run.stderr).not.toContain(wrong)
+  })
+
+  it("a header changed in transit: the diff pinpoints that header line", async () => {
+    // A proxy in front of the gateway that rewrites one signed header.
+    const proxy = http.createServer((req, res) => {
+      const upstream = http.request(
+        { host: "127.0.0.1", port: gateway.port, method: req.method, path: req.url, headers: { ...req.headers, "x-trace": "altered" } },
+        (response) => {
+          res.writeHead(response.statusCode ?? 502, response.headers)
+          response.pipe(res)
+        }
+      )
+      req.pipe(upstream)
+    })
+    const port = await listen(proxy)
+    try {
+      const run = await cli(["-H", "x-trace: original", `http://127.0.0.1:${port}/prod/pets`])
+      expect(run.code).toBe(22)
+      const diffLines = run.stderr.split("\n").filter((line) => /^(server|ours) /.test(line))
+      expect(diffLines).toHaveLength(2)
+      expect(diffLines[0]).toMatch(/^server +\d+ +header +x-trace:altered$/)
+      expect(diffLines[1]).toMatch(/^ours +\d+ +header +x-trace:original$/)
+      expect(run.stderr).toContain("The server's canonical request differs from ours in the headers")
+      expect(run.stderr).toContain("hint (header x-trace)")
+      expect(run.stderr).toMatch(/^ +\d+ +header +x-amz-security-token:<redacted>$/m)
+      expect(run.stderr.trimEnd().split("\n").pop()).toBe("error: HTTP 403 Forbidden (InvalidSignatureException)")
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve))
+    }
+  })
+})
+
+describe("--verbose", () => {
+  it("prints the canonical request, string to sign and signed headers to stderr, never a secret", async () => {
+    const run = await cli(["-v", "-X", "POST", "-d", "x=1", `${base}/verbose?q=1`])
+    expect(run.code).toBe(0)
+    const stderr = run.stderr
+    expect(stderr).toContain("* canonical request:\n  POST\n  /prod/verbose\n  q=1\n  content-type:application/x-www-form-urlencoded\n")
+    expect(stderr).toContain("  x-amz-security-token:<redacted>\n")
+    expect(stderr).toMatch(/\* string to sign:\n {2}AWS4-HMAC-SHA256\n {2}\d{8}T\d{6}Z\n {2}\d{8}\/eu-west-1\/execute-api\/aws4_request\n {2}[0-9a-f]{64}\n/)
+    expect(stderr).toContain("* signed headers: content-type;host;x-amz-date;x-amz-security-token\n")
+    expect(stderr).toContain("> x-amz-security-token: <redacted>\n")
+    expect(stderr).toContain("< HTTP/1.1 200 OK")
+    for (const secret of SECRETS) expect(run.stdout + run.stderr).not.toContain(secret)
+  })
+})
+
+describe("--dry-run", () => {
+  const hasCurl = (() => {
+    try {
+      execFileSync("which", ["curl"], { stdio: "ignore" })
+      return true
+    } catch {
+      return false
+    }
+  })()
+  if (!hasCurl) console.warn("\n!! curl is not installed: the test that runs the --dry-run command is skipped.\n")
+
+  const tricky = "it's a \"test\" with $HOME, `backticks` and \\ ✓"
+  const dryRun = () => cli(["--dry-run", "-X", "PUT", "-H", "content-type: text/plain; charset=utf-8", "-d", tricky, `${base}/a b/c?x=1 2`])
+
+  it("prints a curl command with the token as $AWS_SESSION_TOKEN, and sends nothing", async () => {
+    const run = await dryRun()
+    expect(run.code).toBe(0)
+    expect(run.stderr).toBe("")
+    expect(run.stdout).toMatch(/^curl \\\n {2}-X PUT \\\n/)
+    expect(run.stdout).toContain("-H \"x-amz-security-token: $AWS_SESSION_TOKEN\"")
+    expect(run.stdout).toMatch(/-H 'authorization: AWS4-HMAC-SHA256 Credential=AKIDCLITEST\/\d{8}\/eu-west-1\/execute-api\/aws4_request, /)
+    expect(run.stdout).toContain(`'${base}/a%20b/c?x=1%202'`)
+  })
+
+  it.skipIf(!hasCurl)("the printed command, run by sh, is accepted by the gateway", async () => {
+    const command = (await dryRun()).stdout
+    const { stdout } = await new Promise<{ stdout: string }>((done, fail) =>
+      execFile("sh", ["-c", command.trimEnd() + " --silent --show-error"], { env: { PATH: process.env["PATH"] ?? "", AWS_SESSION_TOKEN: credentials.sessionToken } }, (error, stdout) =>
+        error ? fail(error) : done({ stdout }))
+    )
+    const echo = JSON.parse(stdout) as Echo
+    expect(echo).toMatchObject({ method: "PUT", path: "/prod/a%20b/c", query: { x: ["1 2"] }, principal: { accessKeyId: credentials.accessKeyId } })
+    expect(echo.body.sha256).toBe(sha256(tricky))
+  })
+
+  it.skipIf(!hasCurl)("refers to a --data-binary @file instead of printing its bytes", async () => {
+    const file = join(tmp, "dry.bin")
+    writeFileSync(file, Uint8Array.from({ length: 256 }, (_, i) => i))
+    const run = await cli(["--dry-run", "--data-binary", `@${file}`, `${base}/upload`])
+    expect(run.stdout).toMatch(/ --data-binary '?@/)
+    expect(run.stdout).toContain(file)
+    const { stdout } = await new Promise<{ stdout: string }>((done, fail) =>
+      execFile("sh", ["-c", run.stdout.trimEnd() + " --silent --show-error"], { env: { PATH: process.env["PATH"] ?? "", AWS_SESSION_TOKEN: credentials.sessionToken } }, (error, stdout) =>
+        error ? fail(error) : done({ stdout }))
+    )
+    expect((JSON.parse(stdout) as Echo).body.sha256).toBe(sha256(readFileSync(file)))
+  })
+})
+
+describe("--presign", () => {
+  it("prints a URL the gateway accepts from a plain fetch", async () => {
+    const run = await cli(["--presign", "60", `${base}/report.csv?format=csv`], {}, true)
+    expect(run.code).toBe(0)
+    expect(run.stderr).toMatch(/^note: valid until \d{4}-\d\d-\d\dT/)
+    const url = run.stdout.trim()
+    expect(url).toMatch(/[?&]X-Amz-Expires=60(&|$)/)
+    const response = await fetch(url)
+    expect(response.status).toBe(200)
+    const echo = await response.json() as Echo
+    expect(echo).toMatchObject({ path: "/prod/report.csv", principal: { accessKeyId: credentials.accessKeyId, presigned: true } })
+  })
+
+  it("refuses a number of seconds out of range", async () => {
+    const run = await cli(["--presign", "0", `${base}/x`])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toBe("error: --presign takes a whole number from 1 to 604800, not \"0\" (see --help)\n")
+  })
+})
+
+describe("--retries", () => {
+  it("retries 503s, signing each attempt, and exits 0 when an attempt succeeds", async () => {
+    const run = await cli(["--retries", "2", `${base}/flaky/a`])
+    expect(run.code).toBe(0)
+    expect(JSON.parse(run.stdout)).toEqual({ ok: true, calls: 3 })
+    expect(flakyCalls.get("/prod/flaky/a")).toBe(3)
+  })
+
+  it("prints the last response and exits 22 when the retries run out", async () => {
+    const run = await cli(["--retries", "1", `${base}/flaky/b`])
+    expect(run.code).toBe(22)
+    expect(JSON.parse(run.stdout)).toEqual({ message: "Service Unavailable" })
+    expect(run.stderr).toBe("error: HTTP 503 Service Unavailable\n")
+    expect(flakyCalls.get("/prod/flaky/b")).toBe(2)
+  })
+
+  it("without --retries, a 503 is final", async () => {
+    const run = await cli([`${base}/flaky/c`])
+    expect(run.code).toBe(22)
+    expect(flakyCalls.get("/prod/flaky/c")).toBe(1)
+  })
+})
+
+describe("failures", () => {
+  it("a refused connection: exit 1 with a one-line reason", async () => {
+    const server = http.createServer()
+    const port = await listen(server)
+    await new Promise((resolve) => server.close(resolve))
+    const run = await cli(["--region", REGION, `http://127.0.0.1:${port}/x`])
+    expect(run.code).toBe(1)
+    expect(run.stderr).toBe(`error: connect ECONNREFUSED 127.0.0.1:${port}\n`)
+    expect(run.stdout).toBe("")
+  })
+
+  it("an aborted request: exit 130", async () => {
+    const controller = new AbortController()
+    const { done, stderr } = start([`${base}/hang`], { signal: controller.signal })
+    setTimeout(() => controller.abort(), 100)
+    expect(await done).toBe(130)
+    expect(stderr.text()).toBe("error: interrupted\n")
+  })
+
+  it("no credentials, no region: exit 2 with a one-line reason", async () => {
+    const noKey = await cli([`${base}/x`], { env: { AWS_REGION: REGION } })
+    expect(noKey.code).toBe(2)
+    expect(noKey.stderr).toMatch(/^error: AWS credentials could not be read .*AWS_ACCESS_KEY_ID.*\n$/)
+    const noRegion = await cli([`${base}/x`], { env: { ...env, AWS_REGION: undefined } })
+    expect(noRegion.code).toBe(2)
+    expect(noRegion.stderr).toMatch(/^error: No region: .* \(use --region REGION\)\n$/)
+  })
+})
+
+describe("usage", () => {
+  it.each([
+    [["--foo", "http://x.test/"], "error: unknown option --foo (see --help)\n"],
+    [[], "error: no URL given (see --help)\n"],
+    [["-X"], "error: option -X, --request needs a value (see --help)\n"],
+    [["--retries", "many", "http://x.test/"], "error: --retries takes a whole number from 0 to 100, not \"many\" (see --help)\n"],
+    [["-H", "no colon", "http://x.test/"], "error: the header \"no colon\" is not of the form \"Name: value\" (see --help)\n"],
+    [["-X", "GET", "-d", "x", "http://x.test/"], "error: a GET request cannot carry a body (fetch refuses it); use -X POST, or put the data in the URL's query (see --help)\n"],
+    [["ftp://x.test/"], "error: the URL must be http or https, not ftp: (see --help)\n"],
+    [["http://a.test/", "http://b.test/"], "error: one URL at a time; got \"http://a.test/\", \"http://b.test/\" (see --help)\n"]
+  ] as const)("%j exits 2 with one line", async (args, message) => {
+    const run = await cli(args)
+    expect(run.code).toBe(2)
+    expect(run.stderr).toBe(message)
+    expect(run.stdout).toBe("")
+  })
+
+  it("--help lists every flag, and exits 0", async () => {
+    const run = await cli(["--help"])
+    expect(run.code).toBe(0)
+    expect(run.stdout).toBe(HELP)
+    for (const [name, option] of Object.entries({ ...requestOptions, ...serveOptions })) {
+      expect(run.stdout).toContain(`--${name}`)
+      if ("short" in option) expect(run.stdout).toContain(`-${option.short}, --${name}`)
+    }
+    // Every flag appears in an example too.
+    const examples = run.stdout.slice(run.stdout.indexOf("Examples:"))
+    for (const name of Object.keys({ ...requestOptions, ...serveOptions })) {
+      if (name === "help" || name === "version") continue
+      expect(examples).toMatch(new RegExp(`(--${name}|-${(requestOptions as Record<string, { short?: string }>)[name]?.short ?? "\\0"}) `))
+    }
+  })
+
+  it("--version prints the package version", async () => {
+    const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }
+    const run = await cli(["--version"])
+    expect(run).toMatchObject({ code: 0, stdout: `api-gateway-request-signer ${version}\n` })
+  })
+})
+
+describe("serve", () => {
+  const served = { accessKeyId: "AKIDSERVE", secretAccessKey: "serve/secret+key-0123456789", sessionToken: "serve-session-token-0123456789" }
+
+  it("verifies signed requests, refuses unsigned ones with 403, logs each, and stops on abort", async () => {
+    const controller = new AbortController()
+    const { done, stderr, stdout } = start(
+      ["serve", "--region", "eu-central-1", "--credentials", `${served.accessKeyId}:${served.secretAccessKey}:${served.sessionToken}`],
+      { signal: controller.signal, env: {} }
+    )
+    const url = await waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+) /.exec(stdout.text())?.[1], "the listening line")
+    expect(stdout.text()).toMatch(
+      /^Local IAM gateway listening on http:\/\/127\.0\.0\.1:\d+ \(region eu-central-1, service execute-api, access key AKIDSERVE with session token; echoing verified requests\)\n$/
+    )
+
+    const signer = new ApiGatewaySigner({
+      endpoint: `${url}/dev`,
+      region: "eu-central-1",
+      accessKey: served.accessKeyId,
+      secretKey: served.secretAccessKey,
+      sessionToken: served.sessionToken
+    })
+    const signed = signer.signRequest({ method: "GET", path: "/pets" })
+    const ok = await fetch(signed.url, signed)
+    expect(ok.status).toBe(200)
+    expect(await ok.json()).toMatchObject({ path: "/dev/pets", principal: { accessKeyId: "AKIDSERVE" } })
+    const refused = await fetch(`${url}/dev/pets`)
+    expect(refused.status).toBe(403)
+    expect(await refused.json()).toEqual({ message: "Missing Authentication Token" })
+
+    const log = await waitFor(() => (stderr.text().split("\n").length >= 3 ? stderr.text() : undefined), "two access log lines")
+    expect(log).toMatch(/^\S+Z GET \/dev\/pets 200 AKIDSERVE\n/m)
+    expect(log).toMatch(/^\S+Z GET \/dev\/pets 403 - MissingAuthenticationTokenException: Missing Authentication Token\n/m)
+
+    controller.abort()
+    expect(await done).toBe(0)
+    expect(stderr.text()).toMatch(/Local IAM gateway stopped\n$/)
+    for (const secret of [served.secretAccessKey, served.sessionToken]) expect(stdout.text() + stderr.text()).not.toContain(secret)
+    await expect(fetch(`${url}/dev/pets`)).rejects.toThrow()
+  })
+
+  it("takes credentials from the environment, and proxies to --target", async () => {
+    const backend = http.createServer((req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" })
+      res.end(`backend saw ${req.method} ${req.url} ${req.headers["authorization"] === undefined ? "unsigned" : "signed"}`)
+    })
+    const backendPort = await listen(backend)
+    const controller = new AbortController()
+    const { done, stdout } = start(["serve", "--target", `http://127.0.0.1:${backendPort}/api`], { signal: controller.signal })
+    try {
+      const url = await waitFor(() => /listening on (\S+) /.exec(stdout.text())?.[1], "the listening line")
+      expect(stdout.text()).toContain(`(region ${REGION}, service execute-api, access key ${credentials.accessKeyId} with session token; proxying verified requests to http://127.0.0.1:${backendPort}/api)`)
+      // The CLI itself signs for the gateway the CLI serves.
+      const run = await cli([`${url}/pets?x=1`])
+      expect(run).toMatchObject({ code: 0, stdout: "backend saw GET /api/pets?x=1 unsigned" })
+    } finally {
+      controller.abort()
+      expect(await done).toBe(0)
+      await new Promise((resolve) => backend.close(resolve))
+    }
+  })
+
+  it("without credentials exits 2", async () => {
+    const run = await cli(["serve"], { env: {} })
+    expect(run.code).toBe(2)
+    expect(run.stderr).toBe(
+      "error: serve needs credentials: pass --credentials AKID:SECRET[:TOKEN], or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (see --help)\n"
+    )
+  })
+})
+
+describe("the built binary", () => {
+  const bin = join(root, "dist/bin/api-gateway-request-signer.js")
+  const built = existsSync(bin)
+  if (!built) {
+    console.warn(`\n!! ${bin} is missing: run \`npm run build\` (npm test does) to test the built binary.\n`)
+  }
+
+  it.skipIf(!built)("node dist/bin/api-gateway-request-signer.js --help exits 0", async () => {
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((done) =>
+      execFile(process.execPath, [bin, "--help"], { cwd: root, timeout: 20_000 }, (error, stdout) =>
+        done({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout }))
+    )
+    expect(code).toBe(0)
+    expect(stdout).toMatch(/^api-gateway-request-signer: curl for IAM-authorized APIs/)
+    expect(stdout).toContain("--presign SECONDS")
+  })
+})
