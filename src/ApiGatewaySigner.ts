@@ -150,7 +150,7 @@ export class ApiGatewaySigner {
    * @throws SigningError when the request cannot be signed as given.
    */
   signRequest(request: RequestToSign): SignedRequest {
-    return signPrepared(prepareRequest(this.#signer.endpoint, request), this.#credentials, Date.now(), this.#signer).request
+    return signPrepared(prepareRequest(this.#signer, request), this.#credentials, Date.now(), this.#signer)
   }
 
   /**
@@ -162,7 +162,7 @@ export class ApiGatewaySigner {
   presignRequest(request: RequestToSign, options: { readonly expiresIn: number }): PresignedRequest {
     return presignPrepared(
       this.#signer,
-      prepareRequest(this.#signer.endpoint, request),
+      prepareRequest(this.#signer, request),
       this.#credentials,
       Date.now(),
       options.expiresIn

@@ -90,7 +90,18 @@ export const make = (input: CredentialsInput): Effect.Effect<AwsCredentials, Sig
  * @since 2.0.0
  * @category constructors
  */
-export const fromValue = (credentials: AwsCredentials): Service => ({ get: Effect.succeed(credentials) })
+export const fromValue = (credentials: AwsCredentials): Service => {
+  const service: Service & { [staticValue]?: AwsCredentials } = { get: Effect.succeed(credentials) }
+  service[staticValue] = credentials
+  return service
+}
+
+// Static services carry their value too, so signing need not run `get` (one Effect step less).
+const staticValue = Symbol.for("api-gateway-request-signer/Credentials/staticValue")
+
+/** @internal The value of a static credentials service, if it is one. */
+export const staticCredentials = (service: Service): AwsCredentials | undefined =>
+  (service as { [staticValue]?: AwsCredentials })[staticValue]
 
 /**
  * Static credentials. Plain-string secrets are wrapped in `Redacted` at once.

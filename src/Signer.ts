@@ -5,17 +5,19 @@
  *
  * @since 2.0.0
  */
+import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { type AwsCredentials, Credentials } from "./Credentials.js"
+import { type AwsCredentials, Credentials, staticCredentials } from "./Credentials.js"
 import type { Endpoint } from "./internal/endpoint.js"
 import { presignPrepared } from "./internal/presign.js"
 import { type PreparedRequest, prepareRequest } from "./internal/prepareRequest.js"
 import { needsEnvironmentRegion, resolveSigner, type SignerOptions } from "./internal/settings.js"
-import { signPrepared, type SignedWithDetails } from "./internal/signPrepared.js"
+import { signPrepared, signPreparedWithDetails, type SignedWithDetails } from "./internal/signPrepared.js"
 import type { HttpMethod } from "./HttpMethods.js"
 import type { RequestToSign, SignedRequest } from "./SignedRequest.js"
 import { SigningError } from "./SigningError.js"
@@ -103,7 +105,8 @@ export const layer = (options: SignerOptions): Layer.Layer<Signer, SigningError>
  * @example
  * ```ts
  * import { Signer } from "api-gateway-request-signer"
- * import * as Config from "effect/Config"
+ * import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
  *
  * const SignerLive = Signer.layerConfig({ endpoint: Config.string("API_ENDPOINT") })
  * ```
@@ -128,25 +131,60 @@ export const layerConfig = (options: Config.Config.Wrap<SignerOptions>): Layer.L
 
 /** @internal Validates and encodes a request once; reusable across attempts. */
 export const prepare = (signer: Service, request: RequestToSign): Effect.Effect<PreparedRequest, SigningError> =>
-  Effect.try({ try: () => prepareRequest(signer.endpoint, request), catch: asSigningError })
+  Effect.try({ try: () => prepareRequest(signer, request), catch: asSigningError })
 
 /** @internal Signs a prepared request with the credentials and time current now. */
 export const signPreparedNow = (
   signer: Service,
   prepared: PreparedRequest
-): Effect.Effect<SignedWithDetails & { readonly credentials: AwsCredentials }, SigningError, Credentials> =>
+): Effect.Effect<SignedWithDetails, SigningError, Credentials> =>
   Effect.flatMap(Credentials, (credentials) =>
     Effect.flatMap(credentials.get, (current) =>
       Effect.clockWith((clock) =>
-        Effect.flatMap(clock.currentTimeMillis, (now) =>
-          Effect.try({
-            try: () => ({ ...signPrepared(prepared, current, now, signer), credentials: current }),
-            catch: asSigningError
-          })
-        )
-      )
-    )
-  )
+        Effect.try({
+          try: () => signPreparedWithDetails(prepared, current, clock.unsafeCurrentTimeMillis(), signer),
+          catch: asSigningError
+        })
+      )))
+
+const signNow = (
+  signer: Service,
+  prepared: PreparedRequest,
+  credentials: AwsCredentials,
+  clock: Clock.Clock
+): Exit.Exit<SignedRequest, SigningError> => {
+  try {
+    return Exit.succeed(signPrepared(prepared, credentials, clock.unsafeCurrentTimeMillis(), signer))
+  } catch (error) {
+    return Exit.fail(asSigningError(error))
+  }
+}
+
+/**
+ * signRequest as one step of the fiber (each Effect step costs about a fifth
+ * of a signature): the context, the Clock and static credentials are read
+ * from the fiber directly; only dynamic credentials take a step of their own.
+ */
+const signWith = (
+  signer: Service | undefined,
+  request: RequestToSign
+): Effect.Effect<SignedRequest, SigningError, Signer | Credentials> =>
+  Effect.withFiberRuntime((fiber) => {
+    const context = fiber.currentContext as Context.Context<Signer | Credentials>
+    const resolved = signer ?? Context.get(context, Signer)
+    const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+    let prepared: PreparedRequest
+    try {
+      prepared = prepareRequest(resolved, request)
+    } catch (error) {
+      return Exit.fail(asSigningError(error))
+    }
+    const credentials = Context.get(context, Credentials)
+    const fixed = staticCredentials(credentials)
+    return fixed === undefined
+      ? Effect.flatMap(credentials.get, (current) => signNow(resolved, prepared, current, clock))
+      : signNow(resolved, prepared, fixed, clock)
+  })
 
 const signerFor = (options: SignerOptions | undefined): Effect.Effect<Service, SigningError, Signer> =>
   options === undefined ? Signer : make(options)
@@ -160,6 +198,7 @@ const signerFor = (options: SignerOptions | undefined): Effect.Effect<Service, S
  * ```ts
  * import { Credentials, Signer } from "api-gateway-request-signer"
  * import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
  *
  * const program = Signer.signRequest({ method: "GET", path: "/pets", queryParams: { type: "dog" } }).pipe(
  *   Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
@@ -174,9 +213,7 @@ export const signRequest: {
   (request: RequestToSign): Effect.Effect<SignedRequest, SigningError, Signer | Credentials>
   (request: RequestToSign, options: SignerOptions): Effect.Effect<SignedRequest, SigningError, Credentials>
 } = (request: RequestToSign, options?: SignerOptions): Effect.Effect<SignedRequest, SigningError, any> =>
-  Effect.flatMap(signerFor(options), (signer) =>
-    Effect.flatMap(prepare(signer, request), (prepared) =>
-      Effect.map(signPreparedNow(signer, prepared), (signed) => signed.request)))
+  options === undefined ? signWith(undefined, request) : Effect.flatMap(make(options), (signer) => signWith(signer, request))
 
 /**
  * A signed request together with what its signature was computed from, for
@@ -206,13 +243,13 @@ export const signRequestWithDetails: {
 } = (request: RequestToSign, options?: SignerOptions): Effect.Effect<SignedRequestWithDetails, SigningError, any> =>
   Effect.flatMap(signerFor(options), (signer) =>
     Effect.flatMap(prepare(signer, request), (prepared) =>
-      Effect.map(signPreparedNow(signer, prepared), ({ details, request }) => ({
-        request,
-        canonicalRequest: details.canonicalRequest,
-        stringToSign: details.stringToSign,
-        credentialScope: details.credentialScope,
-        signedHeaders: details.signedHeaders,
-        signature: details.signature
+      Effect.map(signPreparedNow(signer, prepared), (signed) => ({
+        request: signed.request,
+        canonicalRequest: signed.canonicalRequest,
+        stringToSign: signed.stringToSign,
+        credentialScope: signed.credentialScope,
+        signedHeaders: signed.signedHeaders,
+        signature: signed.signature
       }))))
 
 /**

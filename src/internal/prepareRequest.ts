@@ -9,9 +9,11 @@ import { HttpMethods, type HttpMethod, isHttpMethod } from "../HttpMethods.js"
 import type { RequestToSign, SignedBody } from "../SignedRequest.js"
 import { invalidRequest, type SigningError } from "../SigningError.js"
 import type { Endpoint } from "./endpoint.js"
+import { canonicalHeaderValue, isSignableHeader } from "./sigv4/canonicalHeaders.js"
+import { canonicalPath } from "./sigv4/canonicalPath.js"
 import { type EncodedQueryPair, formatCanonicalQuery, parseQueryString } from "./sigv4/canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, sha256Hex, UNSIGNED_PAYLOAD } from "./sigv4/payloadHash.js"
-import { isWellFormedText, normalizeEncoding, uriEncode } from "./sigv4/uriEncoding.js"
+import { isWellFormedText, normalizeEncoding, UNRESERVED_ONLY } from "./sigv4/uriEncoding.js"
 
 /** A request ready to sign; reusable across attempts, since nothing in it depends on time or credentials. */
 export interface PreparedRequest {
@@ -21,10 +23,15 @@ export interface PreparedRequest {
   readonly path: string
   /** The wire query, which is also the canonical query. */
   readonly query: string
+  /** The canonical URI: the wire path as the signature sees it. */
+  readonly canonicalPath: string
   /** The caller's headers as they will be sent (names as given), plus a default content type. */
   readonly headers: Readonly<Record<string, string>>
-  /** `[lower-case name, value]` of every header sent, `host` included, before signing. */
-  readonly signable: ReadonlyArray<readonly [string, string]>
+  /**
+   * `[lower-case name, canonical value]` of every signable header sent, `host`
+   * included, sorted by name: all of the canonical headers but the ones signing adds.
+   */
+  readonly canonicalHeaders: ReadonlyArray<readonly [string, string]>
   readonly body: SignedBody | undefined
   readonly payloadHash: string
   /** True when the caller sent x-amz-content-sha256 themselves. */
@@ -53,8 +60,13 @@ const prepareMethod = (method: unknown): HttpMethod => {
  * Dot segments are resolved here, as HTTP clients would resolve them anyway,
  * so the URL returned is the URL sent.
  */
+// A path of unreserved characters and slashes, without dot segments, is already in its wire form.
+const PLAIN_PATH = /^[A-Za-z0-9\-._~/]*$/
+const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/
+
 const preparePath = (endpoint: Endpoint, path: string, original: string): string => {
   if (path === "" || path === "/") return endpoint.basePath + "/"
+  if (PLAIN_PATH.test(path) && !DOT_SEGMENT.test(path)) return endpoint.basePath + (path.startsWith("/") ? path : "/" + path)
   const segments = (path.startsWith("/") ? path.slice(1) : path).split("/")
   const resolved: Array<string> = []
   for (let i = 0; i < segments.length; i++) {
@@ -118,29 +130,50 @@ const queryValueText = (key: string, value: unknown): string => {
   )
 }
 
+/**
+ * RFC 3986 encoding of a query key or value. A lone surrogate (no UTF-8
+ * encoding) makes encodeURIComponent throw: that becomes a SigningError.
+ */
+const encodeQueryComponent = (what: string, text: string): string => {
+  if (UNRESERVED_ONLY.test(text)) return text
+  try {
+    return encodeURIComponent(text).replace(/[!'()*]/g, (char) => "%" + char.charCodeAt(0).toString(16).toUpperCase())
+  } catch {
+    throw invalidRequest("queryParams", `${what} contains a lone UTF-16 surrogate, which has no UTF-8 encoding; fix the string.`)
+  }
+}
+
 const checkText = (field: "path" | "queryParams" | "body", what: string, text: string): void => {
   if (!isWellFormedText(text)) {
     throw invalidRequest(field, `${what} contains a lone UTF-16 surrogate, which has no UTF-8 encoding; fix the string.`)
   }
 }
 
+const appendQueryParam = (key: unknown, value: unknown, pairs: Array<EncodedQueryPair>): void => {
+  if (value === undefined || value === null) return
+  if (typeof key !== "string") {
+    throw invalidRequest("queryParams", `Query parameter names must be strings; got ${describe(key)}.`)
+  }
+  const encodedKey = encodeQueryComponent(`Query parameter name ${JSON.stringify(key)}`, key)
+  if (!Array.isArray(value)) {
+    pairs.push([encodedKey, encodeQueryComponent(`Query parameter ${JSON.stringify(key)}`, queryValueText(key, value))])
+    return
+  }
+  for (const item of value) {
+    if (item === undefined || item === null) continue
+    pairs.push([encodedKey, encodeQueryComponent(`Query parameter ${JSON.stringify(key)}`, queryValueText(key, item))])
+  }
+}
+
 /** `undefined` and `null` values are skipped on purpose: optional parameters can be passed inline. */
 const appendQueryParams = (params: unknown, pairs: Array<EncodedQueryPair>): void => {
   if (params === undefined || params === null) return
-  for (const [key, value] of queryEntries(params)) {
-    if (typeof key !== "string") {
-      throw invalidRequest("queryParams", `Query parameter names must be strings; got ${describe(key)}.`)
-    }
-    checkText("queryParams", `Query parameter name ${JSON.stringify(key)}`, key)
-    const encodedKey = uriEncode(key)
-    const values: ReadonlyArray<unknown> = Array.isArray(value) ? value : [value]
-    for (const item of values) {
-      if (item === undefined || item === null) continue
-      const text = queryValueText(key, item)
-      checkText("queryParams", `Query parameter ${JSON.stringify(key)}`, text)
-      pairs.push([encodedKey, uriEncode(text)])
-    }
+  if (Object.getPrototypeOf(params) === Object.prototype) {
+    const record = params as Record<string, unknown>
+    for (const key in record) if (Object.hasOwn(record, key)) appendQueryParam(key, record[key], pairs)
+    return
   }
+  for (const [key, value] of queryEntries(params)) appendQueryParam(key, value, pairs)
 }
 
 // ---------------------------------------------------------------------------
@@ -340,7 +373,17 @@ const prepareBody = (body: unknown, method: HttpMethod): PreparedBody => {
 // ---------------------------------------------------------------------------
 // the whole request
 
-export const prepareRequest = (endpoint: Endpoint, input: RequestToSign): PreparedRequest => {
+/** What preparing needs of a signer: where it signs for, and how it canonicalizes paths. */
+export interface PrepareSettings {
+  readonly endpoint: Endpoint
+  readonly normalizePath: boolean
+  readonly doubleEncodePath: boolean
+}
+
+const byName = (a: readonly [string, string], b: readonly [string, string]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
+
+export const prepareRequest = (settings: PrepareSettings, input: RequestToSign): PreparedRequest => {
+  const { endpoint } = settings
   if (typeof input !== "object" || input === null) {
     throw invalidRequest("path", `signRequest takes { method, path, queryParams?, headers?, body? }; got ${describe(input)}.`)
   }
@@ -349,7 +392,7 @@ export const prepareRequest = (endpoint: Endpoint, input: RequestToSign): Prepar
   if (typeof input.path !== "string") {
     throw invalidRequest("path", `path must be a string such as "/pets/42"; got ${describe(input.path)}.`)
   }
-  checkText("path", `The path ${JSON.stringify(input.path)}`, input.path)
+  if (!PLAIN_PATH.test(input.path)) checkText("path", `The path ${JSON.stringify(input.path)}`, input.path)
   const mark = input.path.indexOf("?")
   const path = preparePath(endpoint, mark === -1 ? input.path : input.path.slice(0, mark), input.path)
   const pairs = mark === -1 ? [] : parseQueryString(input.path.slice(mark + 1))
@@ -404,14 +447,20 @@ export const prepareRequest = (endpoint: Endpoint, input: RequestToSign): Prepar
     signable.push(["content-type", defaultContentType])
   }
   signable.push(["host", host])
+  const canonicalHeaders: Array<readonly [string, string]> = []
+  for (const [name, value] of signable) {
+    if (isSignableHeader(name)) canonicalHeaders.push([name, canonicalHeaderValue(value)])
+  }
+  canonicalHeaders.sort(byName)
 
   return {
     method,
     url: endpoint.origin + path + (query === "" ? "" : "?" + query),
     path,
     query,
+    canonicalPath: canonicalPath(path, { normalize: settings.normalizePath, doubleEncode: settings.doubleEncodePath }),
     headers,
-    signable,
+    canonicalHeaders,
     body,
     payloadHash: callerPayloadHash ?? payloadHash,
     hasContentSha256: callerPayloadHash !== undefined

@@ -16,7 +16,7 @@ export const presignPrepared = (
   expiresIn: number
 ): PresignedRequest => {
   const presigned = presign(
-    { method: prepared.method, target: prepared.path + (prepared.query === "" ? "" : "?" + prepared.query), headers: prepared.signable },
+    { method: prepared.method, target: prepared.path + (prepared.query === "" ? "" : "?" + prepared.query), headers: prepared.canonicalHeaders },
     {
       credentials,
       region: signer.region,

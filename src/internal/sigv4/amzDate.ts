@@ -15,15 +15,23 @@ export interface AmzDate {
 
 const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59)
 
+// Requests signed within the same second share their date: format it once.
+let lastSecond = Number.NaN
+let lastDate: AmzDate | undefined
+
 /** Formats epoch milliseconds, or returns `undefined` when the time has no four-digit-year form. */
 export const formatAmzDate = (epochMillis: number): AmzDate | undefined => {
   if (!Number.isFinite(epochMillis) || epochMillis < 0 || epochMillis > MAX_TIME) return undefined
-  const iso = new Date(epochMillis).toISOString() // 2015-08-30T12:36:00.000Z
+  const second = Math.floor(epochMillis / 1000)
+  if (second === lastSecond) return lastDate
+  const iso = new Date(second * 1000).toISOString() // 2015-08-30T12:36:00.000Z
   const dateStamp = iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10)
-  return {
+  lastDate = {
     amzDate: dateStamp + "T" + iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19) + "Z",
     dateStamp
   }
+  lastSecond = second
+  return lastDate
 }
 
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/

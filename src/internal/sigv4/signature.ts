@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { createHash, createHmac } from "node:crypto"
+import { createHmac, hash } from "node:crypto"
 import type * as Redacted from "effect/Redacted"
 import { signingKey } from "./signingKey.js"
 
@@ -62,7 +62,7 @@ export const computeSignature = (
   const stringToSign = ALGORITHM + "\n" +
     scope.amzDate + "\n" +
     credentialScope + "\n" +
-    createHash("sha256").update(canonicalRequest).digest("hex")
+    hash("sha256", canonicalRequest, "hex")
   const key = signingKey(
     secretAccessKey,
     scope.dateStamp + "/" + scope.region + "/" + scope.service,
