@@ -13,6 +13,10 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    // Every test file restores what it stubs (env, timers, Date.now) and closes its servers,
+    // so files can share a worker's module cache: importing Effect once per worker, not per file.
+    isolate: false,
+    pool: "threads",
     // Property tests sign thousands of requests; servers the tests start listen on loopback only.
     testTimeout: 60_000,
     hookTimeout: 30_000
