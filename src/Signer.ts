@@ -16,7 +16,7 @@ import { type AwsCredentials, Credentials, staticCredentials } from "./Credentia
 import type { Endpoint } from "./internal/endpoint.js"
 import { presignPrepared } from "./internal/presign.js"
 import { type PreparedRequest, prepareRequest } from "./internal/prepareRequest.js"
-import { needsEnvironmentRegion, resolveSigner, type SignerOptions } from "./internal/settings.js"
+import { needsEnvironmentRegion, type ResolvedSigner, resolveSigner, type SignerOptions } from "./internal/settings.js"
 import { signPrepared, signPreparedWithDetails, type SignedWithDetails } from "./internal/signPrepared.js"
 import type { HttpMethod } from "./HttpMethods.js"
 import type { RequestToSign, SignedRequest } from "./SignedRequest.js"
@@ -41,15 +41,7 @@ export type {
  * @since 2.0.0
  * @category models
  */
-export interface Service {
-  readonly endpoint: Endpoint
-  readonly region: string
-  readonly service: string
-  readonly signSessionToken: boolean
-  readonly contentSha256Header: boolean
-  readonly normalizePath: boolean
-  readonly doubleEncodePath: boolean
-}
+export interface Service extends ResolvedSigner {}
 
 /**
  * @since 2.0.0

@@ -93,24 +93,37 @@ const preparePath = (endpoint: Endpoint, path: string, original: string): string
 }
 
 // ---------------------------------------------------------------------------
-// query
+// collections: an object, a Map, or a list of pairs
 
-const queryEntries = (params: unknown): Iterable<readonly [unknown, unknown]> => {
-  if (params instanceof URLSearchParams || params instanceof Map) return params as Iterable<[unknown, unknown]>
-  if (Array.isArray(params)) {
-    return params.map((entry, index) => {
-      if (!Array.isArray(entry) || entry.length !== 2) {
-        throw invalidRequest("queryParams", `queryParams[${index}] is not a [key, value] pair.`)
-      }
+const entriesOf = (
+  input: unknown,
+  field: "queryParams" | "headers",
+  keyName: "key" | "name",
+  notACollection: string
+): Iterable<readonly [unknown, unknown]> => {
+  if (input instanceof Map) return input as Iterable<[unknown, unknown]>
+  if (Array.isArray(input)) {
+    return input.map((entry, index) => {
+      if (!Array.isArray(entry) || entry.length !== 2) throw invalidRequest(field, `${field}[${index}] is not a [${keyName}, value] pair.`)
       return entry as unknown as readonly [unknown, unknown]
     })
   }
-  if (typeof params === "object" && params !== null) return Object.entries(params)
-  throw invalidRequest(
-    "queryParams",
-    `queryParams must be an object such as { page: 2 }, a URLSearchParams, a Map or a list of pairs; got ${describe(params)}.`
-  )
+  if (typeof input === "object" && input !== null) return Object.entries(input)
+  throw invalidRequest(field, notACollection)
 }
+
+// ---------------------------------------------------------------------------
+// query
+
+const queryEntries = (params: unknown): Iterable<readonly [unknown, unknown]> =>
+  params instanceof URLSearchParams
+    ? params
+    : entriesOf(
+      params,
+      "queryParams",
+      "key",
+      `queryParams must be an object such as { page: 2 }, a URLSearchParams, a Map or a list of pairs; got ${describe(params)}.`
+    )
 
 const queryValueText = (key: string, value: unknown): string => {
   switch (typeof value) {
@@ -186,20 +199,10 @@ const NOT_FIELD_CONTENT = /[^\t\x20-\x7e\x80-\xff]/
 /** Headers the signer writes: a caller's value would be overwritten or contradict the signature. */
 const WRITTEN_BY_SIGNER: ReadonlySet<string> = new Set(["authorization", "x-amz-date", "x-amz-security-token"])
 
-const headerEntries = (headers: unknown): Iterable<readonly [unknown, unknown]> => {
-  if (typeof Headers !== "undefined" && headers instanceof Headers) return headers as Iterable<[string, string]>
-  if (headers instanceof Map) return headers as Iterable<[unknown, unknown]>
-  if (Array.isArray(headers)) {
-    return headers.map((entry, index) => {
-      if (!Array.isArray(entry) || entry.length !== 2) {
-        throw invalidRequest("headers", `headers[${index}] is not a [name, value] pair.`)
-      }
-      return entry as unknown as readonly [unknown, unknown]
-    })
-  }
-  if (typeof headers === "object" && headers !== null) return Object.entries(headers)
-  throw invalidRequest("headers", `headers must be an object such as { accept: "application/json" }; got ${describe(headers)}.`)
-}
+const headerEntries = (headers: unknown): Iterable<readonly [unknown, unknown]> =>
+  typeof Headers !== "undefined" && headers instanceof Headers
+    ? headers
+    : entriesOf(headers, "headers", "name", `headers must be an object such as { accept: "application/json" }; got ${describe(headers)}.`)
 
 const headerValueText = (name: string, value: unknown): string => {
   const text = typeof value === "string" ? value
