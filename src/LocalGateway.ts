@@ -16,7 +16,6 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import { type AwsCredentials, type CredentialsInput, validate } from "./Credentials.js"
-import { sha256Hex } from "./internal/sigv4/payloadHash.js"
 import { percentDecode } from "./internal/sigv4/uriEncoding.js"
 import { type CredentialLookup, type GatewayErrorType, verify } from "./internal/sigv4/verify.js"
 import { SigningError } from "./SigningError.js"
@@ -309,7 +308,7 @@ export const start = async (options: Options): Promise<Service> => {
       path: verified.path,
       query: verified.query,
       headers: token === undefined ? shown : { ...shown, "x-amz-security-token": "<redacted>" },
-      body: { length: body.length, sha256: sha256Hex(body) },
+      body: { length: body.length, sha256: result.bodySha256 },
       principal: verified.principal
     }, principal)
   }

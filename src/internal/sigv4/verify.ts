@@ -75,6 +75,8 @@ export interface VerifySuccess {
   readonly signedHeaders: ReadonlyArray<string>
   readonly amzDate: string
   readonly credentialScope: string
+  /** Hex SHA-256 of the body received. */
+  readonly bodySha256: string
 }
 
 export interface VerifyFailure {
@@ -353,6 +355,7 @@ export const verify = (request: ReceivedRequest, options: VerifyOptions): Verify
     presigned: claim.presigned,
     signedHeaders: signedHeaderNames,
     amzDate,
-    credentialScope: parts.credentialScope
+    credentialScope: parts.credentialScope,
+    bodySha256: bodyHash
   }
 }
