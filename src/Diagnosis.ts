@@ -519,13 +519,16 @@ export const formatDiff = (diff: ReadonlyArray<DiffLine>, options: FormatOptions
  * @example
  * ```ts
  * import { Diagnosis, Signer } from "api-gateway-request-signer"
+ * import * as Effect from "effect/Effect"
  *
- * declare const signed: Signer.SignedRequestWithDetails
- * declare const response: Response
- * if (response.status === 403) {
- *   const report = Diagnosis.diagnose(await response.text(), signed)
- *   if (report !== undefined) console.error(report)
- * }
+ * const program = Effect.gen(function*() {
+ *   const signed = yield* Signer.signRequestWithDetails({ method: "GET", path: "/pets" })
+ *   const response = yield* Effect.promise(() => fetch(signed.request.url, signed.request))
+ *   if (response.status === 403) {
+ *     const report = Diagnosis.diagnose(yield* Effect.promise(() => response.text()), signed)
+ *     if (report !== undefined) yield* Effect.logWarning(report)
+ *   }
+ * })
  * ```
  *
  * @since 2.0.0
