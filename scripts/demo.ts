@@ -11,6 +11,7 @@ import * as Layer from "effect/Layer"
 import { SignedHttpClient } from "../src/HttpClient.js"
 import ApiGatewaySigner, { Credentials, HttpMethods, Retry, Signer } from "../src/index.js"
 import * as LocalGateway from "../src/LocalGateway.js"
+import type { EchoResponse } from "../src/LocalGateway.js"
 
 // Demo credentials, known to the local gateway only.
 const DEMO = {
@@ -22,14 +23,6 @@ const REGION = "us-east-1"
 
 const say = (line = "") => process.stdout.write(line + "\n")
 const step = (title: string) => say(`\n── ${title} ${"─".repeat(Math.max(0, 66 - title.length))}`)
-
-interface Echo {
-  readonly method: string
-  readonly path: string
-  readonly query: Record<string, ReadonlyArray<string>>
-  readonly body: { readonly length: number; readonly sha256: string }
-  readonly principal: { readonly accessKeyId: string }
-}
 
 const main = async () => {
   // A route that fails twice with 503 before it answers, to show retries.
@@ -68,7 +61,7 @@ const main = async () => {
     say(`GET ${request.url}`)
     say(`  signed headers: ${/SignedHeaders=([^,]+)/.exec(request.headers["authorization"]!)![1]}`)
     const response = await fetch(request.url, request)
-    const echo = await response.json() as Echo
+    const echo = await response.json() as EchoResponse
     say(`  → ${response.status}: the gateway verified it and saw path ${echo.path}, query ${JSON.stringify(echo.query)}`)
     if (response.status !== 200) throw new Error("the facade's request was refused")
 
@@ -76,7 +69,7 @@ const main = async () => {
     const posted = await Effect.gen(function*() {
       const signed = yield* Signer.signRequest({ method: "POST", path: "/pets", body: { name: "Rex", tags: ["good", "boy"] } })
       const res = yield* Effect.promise(() => fetch(signed.url, signed))
-      return { status: res.status, echo: (yield* Effect.promise(() => res.json())) as Echo, signed }
+      return { status: res.status, echo: (yield* Effect.promise(() => res.json())) as EchoResponse, signed }
     }).pipe(
       Effect.provide(Layer.mergeAll(Signer.layer({ endpoint, region: REGION }), Credentials.layer(DEMO))),
       Effect.runPromise
@@ -89,7 +82,7 @@ const main = async () => {
     const viaClient = await Effect.gen(function*() {
       const client = (yield* SignedHttpClient).pipe(HttpClient.filterStatusOk)
       const response = yield* client.get("/pets/search", { urlParams: { tag: ["good", "boy"], near: "Zürich" } })
-      return (yield* response.json) as unknown as Echo
+      return (yield* response.json) as unknown as EchoResponse
     }).pipe(
       Effect.provide(SignedHttpClient.layer),
       Effect.provide(Layer.mergeAll(Signer.layer({ endpoint, region: REGION }), Credentials.layer(DEMO), FetchHttpClient.layer)),

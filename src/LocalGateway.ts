@@ -42,6 +42,25 @@ export interface VerifiedRequest {
 }
 
 /**
+ * The JSON body a verified request is echoed with (when there is no `target`
+ * and the handler, if any, returns `undefined`).
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface EchoResponse {
+  readonly method: string
+  /** The raw (percent-encoded) path as received. */
+  readonly path: string
+  /** Query parameters, decoded. */
+  readonly query: Readonly<Record<string, ReadonlyArray<string>>>
+  /** Headers by lower-case name; the session token shows as `<redacted>`. */
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: { readonly length: number; readonly sha256: string }
+  readonly principal: VerifiedRequest["principal"]
+}
+
+/**
  * What a handler answers. An object or array `body` is sent as JSON.
  *
  * @since 2.0.0
@@ -303,14 +322,15 @@ export const start = async (options: Options): Promise<Service> => {
     }
 
     const { "x-amz-security-token": token, ...shown } = headers
-    answer(200, {
+    const echo: EchoResponse = {
       method,
       path: verified.path,
       query: verified.query,
       headers: token === undefined ? shown : { ...shown, "x-amz-security-token": "<redacted>" },
       body: { length: body.length, sha256: result.bodySha256 },
       principal: verified.principal
-    }, principal)
+    }
+    answer(200, echo, principal)
   }
 
   const server = http.createServer((req, res) => {

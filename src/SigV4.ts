@@ -111,8 +111,8 @@ export interface QuerySignature extends SignatureParts {
   readonly signedHeaders: string
 }
 
-/** @internal Headers the signer writes; values the caller sent for them are replaced. */
-export const SIGNER_HEADERS: ReadonlySet<string> = new Set([
+/** Headers the signer writes; values the caller sent for them are replaced. */
+const SIGNER_HEADERS: ReadonlySet<string> = new Set([
   "authorization",
   "x-amz-date",
   "x-amz-security-token",

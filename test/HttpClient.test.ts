@@ -58,15 +58,8 @@ const provideSigned = (credentialsLayer: Layer.Layer<Credentials.Credentials, Si
     )
   )
 
-interface Echo {
-  readonly message?: string
-  readonly method: string
-  readonly path: string
-  readonly query: Record<string, Array<string>>
-  readonly headers: Record<string, string>
-  readonly body: { readonly length: number; readonly sha256: string }
-  readonly principal: { readonly accessKeyId: string }
-}
+/** The gateway's echo, or its 403 body. */
+type Echo = LocalGateway.EchoResponse & { readonly message?: string }
 
 const echoOf = (response: HttpClientResponse.HttpClientResponse) =>
   Effect.map(response.json, (body) => ({ status: response.status, echo: body as Echo }))
@@ -74,7 +67,7 @@ const echoOf = (response: HttpClientResponse.HttpClientResponse) =>
 const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).digest("hex")
 const signedHeaders = (echo: Echo) => /SignedHeaders=([^,]+)/.exec(echo.headers["authorization"] ?? "")?.[1]?.split(";") ?? []
 const decodedSegments = (rawPath: string) => rawPath.split("/").map(decodeURIComponent)
-const sortedValues = (query: Record<string, Array<string>>) =>
+const sortedValues = (query: Readonly<Record<string, ReadonlyArray<string>>>) =>
   Object.fromEntries(Object.entries(query).map(([key, values]) => [key, [...values].sort()]))
 const amzDate = (epochMillis: number) => new Date(epochMillis).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "")
 

@@ -34,14 +34,7 @@ const env = {
 
 const sha256 = (bytes: string | Uint8Array) => createHash("sha256").update(bytes).digest("hex")
 
-interface Echo {
-  readonly method: string
-  readonly path: string
-  readonly query: Record<string, Array<string>>
-  readonly headers: Record<string, string>
-  readonly body: { readonly length: number; readonly sha256: string }
-  readonly principal: { readonly accessKeyId: string; readonly presigned: boolean }
-}
+type Echo = LocalGateway.EchoResponse
 
 const capture = () => {
   const chunks: Array<Buffer> = []

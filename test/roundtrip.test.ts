@@ -10,6 +10,7 @@ import * as Effect from "effect/Effect"
 import * as fc from "effect/FastCheck"
 import ApiGatewaySigner, { type RequestToSign, type SignedRequest } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import type { EchoResponse } from "api-gateway-request-signer/LocalGateway"
 import { text } from "./support/arbitraries.js"
 import { bodyBytes } from "./support/oracles.js"
 
@@ -29,26 +30,18 @@ beforeAll(async () => {
 })
 afterAll(() => gateway.close())
 
-interface Echo {
-  readonly method: string
-  readonly path: string
-  readonly query: Record<string, Array<string>>
-  readonly body: { readonly length: number; readonly sha256: string }
-  readonly principal: { readonly accessKeyId: string }
-}
-
 const sha256 = (bytes: Uint8Array | undefined) => createHash("sha256").update(bytes ?? new Uint8Array()).digest("hex")
 const decodedPath = (raw: string) => raw.split("/").map(decodeURIComponent).join("/")
 
 const viaFetch = async (request: SignedRequest) => {
   const response = await fetch(request.url, request)
-  return { status: response.status, body: await response.json() as Echo & { message?: string } }
+  return { status: response.status, body: await response.json() as EchoResponse & { message?: string } }
 }
 const viaAxios = async (request: SignedRequest) => {
   const { url, method, headers, body } = request
   // (Spread because axios types `data` as optional-not-undefined under exactOptionalPropertyTypes.)
   const response = await axios({ url, method, headers, ...(body === undefined ? {} : { data: body }), validateStatus: () => true })
-  return { status: response.status, body: response.data as Echo & { message?: string } }
+  return { status: response.status, body: response.data as EchoResponse & { message?: string } }
 }
 
 const cases: ReadonlyArray<readonly [string, RequestToSign, string]> = [
