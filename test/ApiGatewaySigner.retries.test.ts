@@ -7,6 +7,7 @@ import { inspect } from "node:util"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@effect/vitest"
 import ApiGatewaySigner, { RequestError, type SignedRequest, SigningError } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { signerFor } from "./support/gateway.js"
 
 const credentials = { accessKeyId: "AKIDRETRY", secretAccessKey: "retry/secret/key/value", sessionToken: "retry-session-token-value" }
 let gateway: LocalGateway.Service
@@ -26,13 +27,7 @@ beforeAll(async () => {
       return { status: 200, body: { ok: true, attempt: served.length } }
     }
   })
-  signer = new ApiGatewaySigner({
-    endpoint: `${gateway.url}/prod`,
-    region: "us-east-1",
-    accessKey: credentials.accessKeyId,
-    secretKey: credentials.secretAccessKey,
-    sessionToken: credentials.sessionToken
-  })
+  signer = signerFor(`${gateway.url}/prod`, credentials)
 })
 afterAll(() => gateway.close())
 beforeEach(() => {

@@ -13,6 +13,7 @@ import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
 import ApiGatewaySigner, { Credentials, Signer } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { signerFor } from "./support/gateway.js"
 import { smithyAuthorization } from "./support/oracles.js"
 
 const credentials = { accessKeyId: "AKIDGATEWAY", secretAccessKey: "gateway/secret/key", sessionToken: "gateway-session-token" }
@@ -22,13 +23,7 @@ const log: Array<LocalGateway.AccessLogEntry> = []
 
 beforeAll(async () => {
   gateway = await LocalGateway.start({ credentials: [credentials], maxBodyBytes: 1024, onRequest: (entry) => log.push(entry) })
-  signer = new ApiGatewaySigner({
-    endpoint: gateway.url,
-    region: "us-east-1",
-    accessKey: credentials.accessKeyId,
-    secretKey: credentials.secretAccessKey,
-    sessionToken: credentials.sessionToken
-  })
+  signer = signerFor(gateway.url, credentials)
 })
 afterAll(() => gateway.close())
 
@@ -129,7 +124,7 @@ describe("answers", () => {
   })
 
   it("a request signed with the wrong secret with 403 InvalidSignatureException and the expected canonical string", async () => {
-    const forger = new ApiGatewaySigner({ endpoint: gateway.url, region: "us-east-1", accessKey: credentials.accessKeyId, secretKey: "wrong", sessionToken: credentials.sessionToken })
+    const forger = signerFor(gateway.url, credentials, { secretKey: "wrong" })
     const request = forger.signRequest({ method: "GET", path: "/pets" })
     const response = await fetch(request.url, request)
     expect(response.status).toBe(403)
@@ -169,7 +164,7 @@ describe("proxy mode", () => {
   })
 
   it("forwards verified requests to the target, signature headers stripped, and returns its answer", async () => {
-    const s = new ApiGatewaySigner({ endpoint: `${proxying.url}/stage`, region: "us-east-1", accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken })
+    const s = signerFor(`${proxying.url}/stage`, credentials)
     const request = s.signRequest({ method: "POST", path: "/items", queryParams: { a: "1" }, headers: { "x-tenant": "t9" }, body: { v: 1 } })
     const response = await fetch(request.url, request)
     expect(response.status).toBe(201)
@@ -191,7 +186,7 @@ describe("proxy mode", () => {
   it("answers 502 when the target is down", async () => {
     const orphan = await LocalGateway.start({ credentials: [credentials], target: "http://127.0.0.1:9/" })
     try {
-      const s = new ApiGatewaySigner({ endpoint: orphan.url, region: "us-east-1", accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken })
+      const s = signerFor(orphan.url, credentials)
       const request = s.signRequest({ method: "GET", path: "/" })
       expect((await fetch(request.url, request)).status).toBe(502)
     } finally {

@@ -13,8 +13,8 @@ import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { Readable } from "node:stream"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import ApiGatewaySigner from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { signerFor } from "./support/gateway.js"
 import { HELP, type Io, main, requestOptions, serveOptions } from "../src/bin/cli.js"
 
 const root = resolve(import.meta.dirname, "..")
@@ -441,13 +441,7 @@ describe("serve", () => {
       /^Local IAM gateway listening on http:\/\/127\.0\.0\.1:\d+ \(region eu-central-1, service execute-api, access key AKIDSERVE with session token; echoing verified requests\)\n$/
     )
 
-    const signer = new ApiGatewaySigner({
-      endpoint: `${url}/dev`,
-      region: "eu-central-1",
-      accessKey: served.accessKeyId,
-      secretKey: served.secretAccessKey,
-      sessionToken: served.sessionToken
-    })
+    const signer = signerFor(`${url}/dev`, served, { region: "eu-central-1" })
     const signed = signer.signRequest({ method: "GET", path: "/pets" })
     const ok = await fetch(signed.url, signed)
     expect(ok.status).toBe(200)

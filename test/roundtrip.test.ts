@@ -10,6 +10,7 @@ import * as Effect from "effect/Effect"
 import * as fc from "effect/FastCheck"
 import ApiGatewaySigner, { type RequestToSign, type SignedRequest } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { signerFor } from "./support/gateway.js"
 import type { EchoResponse } from "api-gateway-request-signer/LocalGateway"
 import { text } from "./support/arbitraries.js"
 import { bodyBytes } from "./support/oracles.js"
@@ -20,13 +21,7 @@ let signer: ApiGatewaySigner
 
 beforeAll(async () => {
   gateway = await LocalGateway.start({ credentials: [credentials], region: "eu-west-1" })
-  signer = new ApiGatewaySigner({
-    endpoint: `${gateway.url}/stage`,
-    region: "eu-west-1",
-    accessKey: credentials.accessKeyId,
-    secretKey: credentials.secretAccessKey,
-    sessionToken: credentials.sessionToken
-  })
+  signer = signerFor(`${gateway.url}/stage`, credentials, { region: "eu-west-1" })
 })
 afterAll(() => gateway.close())
 

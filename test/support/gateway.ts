@@ -1,0 +1,20 @@
+/**
+ * The Promise facade pointed at a local gateway (or any base URL), as the
+ * tests that send real requests build it.
+ */
+import ApiGatewaySigner from "api-gateway-request-signer"
+import type { PlainCredentials } from "./oracles.js"
+
+/** `endpoint` is the base URL, stage included; `secretKey` overrides the credentials' (to forge). */
+export const signerFor = (
+  endpoint: string,
+  credentials: PlainCredentials,
+  options: { readonly region?: string; readonly secretKey?: string } = {}
+): ApiGatewaySigner =>
+  new ApiGatewaySigner({
+    endpoint,
+    region: options.region ?? "us-east-1",
+    accessKey: credentials.accessKeyId,
+    secretKey: options.secretKey ?? credentials.secretAccessKey,
+    sessionToken: credentials.sessionToken
+  })
