@@ -26,6 +26,14 @@ register("data:text/javascript," + encodeURIComponent(\`
 await import(process.env.TARGET)
 `
 
+/** The file URLs loading `target` (by name, as a user imports it) resolves. */
+const importGraph = (target: string): ReadonlyArray<string> =>
+  execFileSync(process.execPath, ["--input-type=module", "-e", IMPORT_GRAPH], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, TARGET: target }
+  }).split("\n").filter(Boolean)
+
 describe.skipIf(!built)("the built package", () => {
   const pkg = JSON.parse(readFileSync(resolve(root, "package.json"), "utf8"))
 
@@ -56,22 +64,14 @@ describe.skipIf(!built)("the built package", () => {
   })
 
   it("keeps @effect/platform out of the facade's import graph, and never loads the effect barrel", () => {
-    const graph = execFileSync(process.execPath, ["--input-type=module", "-e", IMPORT_GRAPH], {
-      cwd: root,
-      encoding: "utf8",
-      env: { ...process.env, TARGET: "api-gateway-request-signer" }
-    }).split("\n").filter(Boolean)
+    const graph = importGraph("api-gateway-request-signer")
     expect(graph.some((url) => url.includes("/dist/ApiGatewaySigner.js"))).toBe(true)
     expect(graph.filter((url) => url.includes("@effect/platform"))).toEqual([])
     expect(graph.filter((url) => /node_modules\/effect\/dist\/esm\/index\.js$/.test(url))).toEqual([])
   })
 
   it("signs through the facade subpath without loading the Effect runtime (Effect, Layer, Schedule)", () => {
-    const graph = execFileSync(process.execPath, ["--input-type=module", "-e", IMPORT_GRAPH], {
-      cwd: root,
-      encoding: "utf8",
-      env: { ...process.env, TARGET: "api-gateway-request-signer/ApiGatewaySigner" }
-    }).split("\n").filter(Boolean)
+    const graph = importGraph("api-gateway-request-signer/ApiGatewaySigner")
     expect(graph.some((url) => url.includes("/dist/ApiGatewaySigner.js"))).toBe(true)
     const heavy = graph.filter((url) => /node_modules\/effect\/dist\/esm\/(Effect|Layer|Schedule|Config)\.js$/.test(url))
     expect(heavy).toEqual([])
