@@ -10,6 +10,7 @@ import type { AwsCredentials } from "./Credentials.js"
 import { abortReason } from "./internal/abort.js"
 import { ENVIRONMENT_VARIABLES, validate } from "./internal/credentials.js"
 import { prepareRequest } from "./internal/prepareRequest.js"
+import { DEFAULT_RETRIES } from "./internal/retryDefaults.js"
 import { presignPrepared } from "./internal/presign.js"
 import { type ResolvedSigner, resolveSigner } from "./internal/settings.js"
 import { signPrepared } from "./internal/signPrepared.js"
@@ -87,9 +88,6 @@ const credentialsOf = (config: ApiGatewaySignerConfig): AwsCredentials => {
   }
   return credentials
 }
-
-/** The facade's default number of retries (as `Retry.DEFAULT_RETRIES`). */
-const DEFAULT_RETRIES = 5
 
 /**
  * Signs requests to an IAM-authorized API Gateway API.

@@ -12,6 +12,7 @@ import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import type { Credentials } from "./Credentials.js"
+import * as retryDefaults from "./internal/retryDefaults.js"
 import { describeFailure, type FailureSummary, RequestError, statusOf, summarizeFailure } from "./RequestError.js"
 import type { RequestToSign, SignedRequest } from "./SignedRequest.js"
 import { prepare, signPreparedNow, Signer } from "./Signer.js"
@@ -23,7 +24,7 @@ import type { SigningError } from "./SigningError.js"
  * @since 2.0.0
  * @category constants
  */
-export const DEFAULT_RETRIES = 5
+export const DEFAULT_RETRIES: number = retryDefaults.DEFAULT_RETRIES
 
 /**
  * Options of `backoff`.
