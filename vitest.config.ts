@@ -7,6 +7,8 @@ export default defineConfig({
   resolve: {
     // Tests import the package by name, as users do; here the name means the sources.
     alias: [
+      // Node's crypto adapter, as package.json `imports` picks it under the node condition.
+      { find: /^#crypto$/, replacement: `${src}internal/crypto/node.ts` },
       { find: /^api-gateway-request-signer$/, replacement: `${src}index.ts` },
       { find: /^api-gateway-request-signer\/(.+)$/, replacement: `${src}$1.ts` }
     ]

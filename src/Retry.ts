@@ -9,13 +9,15 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
-import type { Credentials } from "./Credentials.js"
+import { Credentials } from "./Credentials.js"
+import { prepare, signPreparedNow } from "./internal/effect/signing.js"
 import * as retryDefaults from "./internal/retryDefaults.js"
+import { scrubSecrets } from "./internal/scrub.js"
+import { Secret } from "./internal/secret.js"
 import { describeFailure, type FailureSummary, RequestError, statusOf, summarizeFailure } from "./RequestError.js"
 import type { RequestToSign, SignedRequest } from "./SignedRequest.js"
-import { prepare, signPreparedNow, Signer } from "./Signer.js"
+import { Signer, type SigningDetails } from "./Signer.js"
 import type { SigningError } from "./SigningError.js"
 
 /**
@@ -207,14 +209,23 @@ class SendFailure<E> {
   constructor(readonly error: E) {}
 }
 
-const scrub = (text: string, secrets: ReadonlySet<string>): string => {
-  let result = text
-  for (const secret of secrets) if (secret.length >= 8) result = result.split(secret).join("<redacted>")
-  return result
-}
+const scrubSummary = (summary: FailureSummary, secrets: ReadonlySet<string>): FailureSummary => ({
+  ...summary,
+  ...(summary.name === undefined ? {} : { name: scrubSecrets(summary.name, secrets) }),
+  ...(summary.message === undefined ? {} : { message: scrubSecrets(summary.message, secrets) })
+})
 
-const scrubSummary = (summary: FailureSummary, secrets: ReadonlySet<string>): FailureSummary =>
-  summary.message === undefined ? summary : { ...summary, message: scrub(summary.message, secrets) }
+/**
+ * What `send` is handed besides the request: which attempt this is, and what
+ * the signature was computed from (to diagnose a 403 without signing again).
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface Attempt extends SigningDetails {
+  /** 1 for the first attempt. */
+  readonly attempt: number
+}
 
 /**
  * Signs `request` and hands it to `send`; when `send` fails, waits as the
@@ -245,10 +256,10 @@ const scrubSummary = (summary: FailureSummary, secrets: ReadonlySet<string>): Fa
  */
 export const makeRequestWithRetries = <A, E, R, R2 = never>(
   request: RequestToSign,
-  send: (signed: SignedRequest) => Effect.Effect<A, E, R>,
+  send: (signed: SignedRequest, attempt: Attempt) => Effect.Effect<A, E, R>,
   options: RetryOptions<E, R2> = {}
 ): Effect.Effect<A, RequestError<E> | SigningError, R | R2 | Signer | Credentials> =>
-  Effect.flatMap(Signer, (signer) =>
+  Effect.flatMap(Effect.all([Signer, Credentials]), ([signer, credentialsService]) =>
     Effect.flatMap(prepare(signer, request), (prepared) =>
       Effect.suspend(() => {
         let attempts = 0
@@ -257,24 +268,26 @@ export const makeRequestWithRetries = <A, E, R, R2 = never>(
           (options.while === undefined || options.while(error)) && (options.until === undefined || !options.until(error))
 
         // Signing failures travel in the success channel, so the schedule only ever sees send's failures.
-        const attempt: Effect.Effect<Either.Either<A, SigningError>, SendFailure<E>, R | Credentials> = Effect.suspend(
+        const attempt: Effect.Effect<Either.Either<A, SigningError>, SendFailure<E>, R> = Effect.suspend(
           () => {
             attempts++
-            return Effect.either(signPreparedNow(signer, prepared))
+            return Effect.either(signPreparedNow(signer, credentialsService, prepared))
           }
         ).pipe(
           Effect.flatMap((signed): Effect.Effect<Either.Either<A, SigningError>, SendFailure<E>, R> => {
             if (Either.isLeft(signed)) return Effect.succeed(Either.left(signed.left))
-            const { credentials } = signed.right
-            secrets.add(Redacted.value(credentials.secretAccessKey))
-            if (credentials.sessionToken !== undefined) secrets.add(Redacted.value(credentials.sessionToken))
-            return send(signed.right.request).pipe(
+            const { credentials, request: signedRequest, canonicalRequest, stringToSign, credentialScope, signedHeaders, signature } =
+              signed.right
+            secrets.add(Secret.reveal(credentials.secretAccessKey))
+            if (credentials.sessionToken !== undefined) secrets.add(Secret.reveal(credentials.sessionToken))
+            const details: Attempt = { attempt: attempts, canonicalRequest, stringToSign, credentialScope, signedHeaders, signature }
+            return send(signedRequest, details).pipe(
               Effect.mapBoth({ onFailure: (error) => new SendFailure(error), onSuccess: (value) => Either.right(value) })
             )
           }),
           Effect.tapError(({ error }: SendFailure<E>) =>
             Effect.logDebug("api-gateway-request-signer: attempt failed").pipe(
-              Effect.annotateLogs({ attempt: attempts, failure: scrub(describeFailure(error), secrets) })
+              Effect.annotateLogs({ attempt: attempts, failure: scrubSecrets(describeFailure(error), secrets) })
             )
           )
         )
@@ -299,7 +312,7 @@ export const makeRequestWithRetries = <A, E, R, R2 = never>(
                   reason: retryable ? "RetriesExhausted" : "NotRetryable",
                   attempts,
                   cause: error,
-                  message: scrub(
+                  message: scrubSecrets(
                     `${retryable ? "Request failed after" : "Request failed, not retryable, after"} ${attempts} attempt${
                       attempts === 1 ? "" : "s"
                     }: ${describeFailure(error)}`,

@@ -7,9 +7,9 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
-import { Credentials, Signer } from "api-gateway-request-signer"
+import { Credentials, Signer, SigV4 } from "api-gateway-request-signer"
 import * as Diagnosis from "api-gateway-request-signer/Diagnosis"
-import { signatureMismatchMessage, verify } from "../src/internal/sigv4/verify.js"
+import { signatureMismatchMessage } from "../src/internal/sigv4/verify.js"
 
 const EMPTY_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 const TOKEN = "diagnosis-session-token-0123456789"
@@ -269,7 +269,7 @@ describe("against the verifier", () => {
       body: typeof signed.request.body === "string" ? signed.request.body : ""
     }
     tamper(wire)
-    const result = verify(
+    const result = SigV4.verify(
       { method: signed.request.method, target: wire.target, headers: wire.headers, body: wire.body },
       {
         credentials: [{ ...credentials, secretAccessKey: Redacted.make(credentials.secretAccessKey), sessionToken: Redacted.make(TOKEN) }],

@@ -1,7 +1,8 @@
 /**
  * The Promise facade's makeRequestWithRetries: the Effect program of
- * `Retry.makeRequestWithRetries`, run as a Promise. The facade imports this
- * module lazily, so signing alone never loads the Effect runtime.
+ * `Retry.makeRequestWithRetries`, run as a Promise. It is an Effect edge that
+ * belongs to the facade, imported lazily by it, so that signing alone never
+ * loads the Effect runtime.
  *
  * @internal
  */
@@ -9,22 +10,24 @@ import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
-import type { RetryOptions } from "../ApiGatewaySigner.js"
+import type { RequestWithRetriesOptions } from "../ApiGatewaySigner.js"
 import * as Credentials from "../Credentials.js"
+import type { SigningCredentials } from "../internal/credentials.js"
+import { abortReason } from "../internal/abort.js"
+import { fromSigningCredentials } from "../internal/effect/credentials.js"
+import { staticService } from "../internal/effect/credentialsService.js"
+import type { ResolvedSigner } from "../internal/settings.js"
 import * as Retry from "../Retry.js"
 import type { RequestToSign, SignedRequest } from "../SignedRequest.js"
 import * as Signer from "../Signer.js"
-import { abortReason } from "./abort.js"
-import type { ResolvedSigner } from "./settings.js"
-
 
 export const runWithRetries = <T>(
   signer: ResolvedSigner,
-  credentials: Credentials.AwsCredentials,
+  credentials: SigningCredentials,
   params: RequestToSign,
   callback: (request: SignedRequest) => T | PromiseLike<T>,
   retries: number,
-  options: RetryOptions
+  options: RequestWithRetriesOptions
 ): Promise<Awaited<T>> => {
   const { signal } = options
   const program = Retry.makeRequestWithRetries(
@@ -41,7 +44,7 @@ export const runWithRetries = <T>(
     }
   ).pipe(
     Effect.provideService(Signer.Signer, signer),
-    Effect.provideService(Credentials.Credentials, Credentials.fromValue(credentials))
+    Effect.provideService(Credentials.Credentials, staticService(fromSigningCredentials(credentials)))
   )
   return Effect.runPromiseExit(program, signal === undefined ? undefined : { signal }).then((exit) => {
     if (Exit.isSuccess(exit)) return exit.value as Awaited<T>
