@@ -227,3 +227,11 @@ export class ApiGatewaySigner {
     ) as Promise<Awaited<T>>
   }
 }
+
+/**
+ * The default export, as the package root has it:
+ * `import ApiGatewaySigner from "api-gateway-request-signer/ApiGatewaySigner"`.
+ *
+ * @since 2.0.0
+ */
+export default ApiGatewaySigner
