@@ -3,7 +3,9 @@
  * package, for plain TypeScript and JavaScript apps. Signing runs on the pure
  * core (no Effect, no `node:` module but the crypto adapter), so it works
  * wherever the original did: Node, Bun, Deno, browsers and Workers. Retries
- * run the Effect retry program of `Retry`, loaded on first use.
+ * follow the policy of the Effect `Retry` module (the same backoff, the same
+ * rules for what is retried, the same `RequestError`) in a plain Promise loop,
+ * so that the facade never loads Effect: not at start, not at the first retry.
  *
  * @since 2.0.0
  */
@@ -11,8 +13,11 @@ import { abortReason } from "./internal/abort.js"
 import { ENVIRONMENT_VARIABLES, type FieldNames, type SigningCredentials, signingCredentials } from "./internal/credentials.js"
 import { environmentVariable, hasEnvironment } from "./internal/environment.js"
 import { describe } from "./internal/request/describe.js"
-import { prepareRequest } from "./internal/request/prepare.js"
-import { DEFAULT_RETRIES } from "./internal/retryDefaults.js"
+import { type PreparedRequest, prepareRequest } from "./internal/request/prepare.js"
+import { DEFAULT_BACKOFF, DEFAULT_RETRIES } from "./internal/retry/backoff.js"
+import { isPermanentFailure } from "./internal/retry/failures.js"
+import { retryLoop } from "./internal/retry/loop.js"
+import { Secret } from "./internal/secret.js"
 import { type ResolvedSigner, resolveSigner } from "./internal/settings.js"
 import { presignPrepared, signPrepared } from "./internal/signPrepared.js"
 import { expiresInOf } from "./internal/sigv4/presign.js"
@@ -95,6 +100,11 @@ const credentialsFromConfig = (config: ApiGatewaySignerConfig): SigningCredentia
   if (credentials instanceof SigningError) throw credentials
   return credentials
 }
+
+const secretsOf = (credentials: SigningCredentials): ReadonlyArray<string> =>
+  credentials.sessionToken === undefined
+    ? [Secret.reveal(credentials.secretAccessKey)]
+    : [Secret.reveal(credentials.secretAccessKey), Secret.reveal(credentials.sessionToken)]
 
 const invalidOption = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
 
@@ -195,9 +205,14 @@ export class ApiGatewaySigner {
 
   /**
    * Signs the request and calls `callback` with it; when the callback throws
-   * or rejects, waits (exponential backoff with jitter) and calls it again
-   * with a freshly signed request, up to `retries` more times. Resolves with
-   * the callback's value.
+   * or rejects, waits (exponential backoff with jitter, or longer when the
+   * failure carries a `Retry-After`) and calls it again with a freshly signed
+   * request, up to `retries` more times. Resolves with the callback's value.
+   *
+   * A failure that carries an HTTP status that cannot succeed unchanged (a
+   * 4xx but 408, 425 and 429: a fetch `Response`, or an error with `status`,
+   * `statusCode` or `response.status`) is not retried; pass `shouldRetry` to
+   * decide yourself (e.g. `Retry.isTransient`, for network errors and 5xx only).
    *
    * After `retries + 1` failed calls it rejects with a `RequestError` whose
    * `cause` is the last error. (The original package resolved `undefined`
@@ -221,10 +236,28 @@ export class ApiGatewaySigner {
     if (invalid !== undefined) return Promise.reject(invalid)
     const { signal } = options
     if (signal?.aborted) return Promise.reject(abortReason(signal))
-    // Loaded on first use: signing alone never loads the Effect runtime (cold starts, bundle size).
-    return import("./facade/runWithRetries.js").then(({ runWithRetries }) =>
-      runWithRetries(this.#signer, this.#credentials, params, callback, retries, options)
-    ) as Promise<Awaited<T>>
+    let prepared: PreparedRequest
+    try {
+      prepared = prepareRequest(this.#signer, params)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    const credentials = this.#credentials
+    const secrets = secretsOf(credentials)
+    return retryLoop(
+      () => ({ request: signPrepared(prepared, credentials, Date.now(), this.#signer), secrets }),
+      callback,
+      {
+        retries,
+        backoff: {
+          ...DEFAULT_BACKOFF,
+          ...(options.baseDelayMs === undefined ? {} : { baseMillis: options.baseDelayMs }),
+          ...(options.maxDelayMs === undefined ? {} : { maxMillis: options.maxDelayMs })
+        },
+        shouldRetry: options.shouldRetry ?? ((failure) => !isPermanentFailure(failure)),
+        signal
+      }
+    )
   }
 }
 

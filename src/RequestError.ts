@@ -2,6 +2,8 @@
  * @since 2.0.0
  */
 
+import { statusOf } from "./internal/retry/failures.js"
+
 // Node's util.inspect hook, by its registered name: no import of node:util (the core runs everywhere).
 const inspectSymbol = Symbol.for("nodejs.util.inspect.custom")
 
@@ -96,17 +98,6 @@ export interface FailureSummary {
   readonly name?: string
   readonly message?: string
   readonly status?: number
-}
-
-/** @internal */
-export const statusOf = (failure: unknown): number | undefined => {
-  if (typeof failure !== "object" || failure === null) return undefined
-  const direct = (failure as { status?: unknown }).status
-  if (typeof direct === "number") return direct
-  const response = (failure as { response?: { status?: unknown } }).response
-  return typeof response === "object" && response !== null && typeof response.status === "number"
-    ? response.status
-    : undefined
 }
 
 /** @internal */
