@@ -18,7 +18,8 @@ import type * as Scope from "effect/Scope"
 import type { AwsCredentials, CredentialsInput } from "./Credentials.js"
 import { toCredentialLookup } from "./internal/effect/credentials.js"
 import { isSignatureHeader } from "./internal/sigv4/signatureHeaders.js"
-import { type CredentialLookup, decodeParam, type GatewayErrorType, verify } from "./internal/sigv4/verify.js"
+import { type CredentialLookup, decodeParam, verify } from "./internal/sigv4/verify.js"
+import type { GatewayErrorType } from "./SigV4.js"
 import { SigningError } from "./SigningError.js"
 
 /**

@@ -9,7 +9,7 @@ import type { PresignedRequest, SignedRequest } from "../SignedRequest.js"
 import type { SigningCredentials } from "./credentials.js"
 import type { PreparedRequest } from "./request/prepare.js"
 import { presignCanonical } from "./sigv4/presign.js"
-import type { SignatureParts } from "./sigv4/signature.js"
+import type { SignatureParts } from "../SigV4.js"
 import { signCanonical, type SigningSettings } from "./sigv4/signRequest.js"
 
 export interface SignedWithDetails extends SignatureParts {

@@ -10,7 +10,7 @@
 import type { HttpMethod } from "../../HttpMethods.js"
 import type { RequestToSign, SignedBody } from "../../SignedRequest.js"
 import { invalidRequest } from "../../SigningError.js"
-import type { Endpoint } from "../endpoint.js"
+import type { Endpoint } from "../../Signer.js"
 import { canonicalHeaderValue, isSignableHeader } from "../sigv4/canonicalHeaders.js"
 import { canonicalPath } from "../sigv4/canonicalPath.js"
 import { type EncodedQueryPair, formatCanonicalQuery, parseQueryString, sortQueryPairs } from "../sigv4/canonicalQuery.js"

@@ -12,7 +12,8 @@ import type { SigningCredentials } from "../credentials.js"
 import { Secret } from "../secret.js"
 import { signingDate } from "./amzDate.js"
 import { type CanonicalHeaderEntries, canonicalHeaderValue, mergeCanonicalHeaders } from "./canonicalHeaders.js"
-import { computeSignature, formatAuthorization, type SignatureParts } from "./signature.js"
+import type { SignatureParts } from "../../SigV4.js"
+import { computeSignature, formatAuthorization } from "./signature.js"
 import { AUTHORIZATION, X_AMZ_CONTENT_SHA256, X_AMZ_DATE, X_AMZ_SECURITY_TOKEN } from "./signatureHeaders.js"
 
 /** A request in canonical form: everything the signature covers that does not depend on time or credentials. */

@@ -5,6 +5,14 @@
  *
  * @internal
  */
+import type {
+  GatewayErrorType,
+  ReceivedRequest,
+  VerifyFailure,
+  VerifyFailureReason,
+  VerifyOptions as PublicVerifyOptions,
+  VerifyResult
+} from "../../SigV4.js"
 import type { SigningCredentials } from "../credentials.js"
 import { Secret } from "../secret.js"
 import { formatAmzDate, parseAmzDate } from "./amzDate.js"
@@ -15,80 +23,14 @@ import { EMPTY_PAYLOAD_HASH, isPayloadHash, sha256Hex, UNSIGNED_PAYLOAD } from "
 import { ALGORITHM, computeSignature } from "./signature.js"
 import { percentDecode } from "./uriEncoding.js"
 
-/** A request as the server received it. */
-export interface ReceivedRequest {
-  readonly method: string
-  /** The request target exactly as it arrived (Node's `req.url`): raw path and query. */
-  readonly target: string
-  /** Header lines as received (Node's `req.rawHeaders` as pairs), or an object of them. */
-  readonly headers:
-    | ReadonlyArray<readonly [name: string, value: string]>
-    | Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
-  /** The body bytes received; absent or empty for none. */
-  readonly body?: string | Uint8Array | undefined
-}
-
 export type CredentialLookup =
   | ((accessKeyId: string) => SigningCredentials | undefined)
   | ReadonlyArray<SigningCredentials>
 
-export interface VerifyOptions {
-  /** Who may call: a lookup by access key id, or a list of credentials. */
+/** `SigV4.VerifyOptions`, with the credentials in the core's form. */
+export interface VerifyOptions extends Omit<PublicVerifyOptions, "credentials"> {
   readonly credentials: CredentialLookup
-  readonly region: string
-  /** Default `execute-api`. */
-  readonly service?: string | undefined
-  /** The time to verify at: epoch milliseconds or a Date. */
-  readonly now: number | Date
-  /** How far the request's date may be from `now`, in milliseconds. Default 5 minutes. */
-  readonly maxClockSkewMillis?: number | undefined
 }
-
-/** What went wrong, one reason per check. */
-export type VerifyFailureReason =
-  | "MissingAuthentication"
-  | "MalformedAuthorization"
-  | "UnknownAccessKey"
-  | "SessionTokenMismatch"
-  | "WrongScope"
-  | "WrongRegion"
-  | "WrongService"
-  | "Expired"
-  | "NotYetValid"
-  | "MissingSignedHeader"
-  | "PayloadHashMismatch"
-  | "SignatureMismatch"
-
-/** API Gateway's name for each kind of failure (its `x-amzn-ErrorType`). */
-export type GatewayErrorType =
-  | "MissingAuthenticationTokenException"
-  | "IncompleteSignatureException"
-  | "UnrecognizedClientException"
-  | "InvalidSignatureException"
-
-export interface VerifySuccess {
-  readonly valid: true
-  readonly accessKeyId: string
-  /** Whether the signature came in the query (a presigned URL). */
-  readonly presigned: boolean
-  readonly signedHeaders: ReadonlyArray<string>
-  readonly amzDate: string
-  readonly credentialScope: string
-  /** Hex SHA-256 of the body received. */
-  readonly bodySha256: string
-}
-
-export interface VerifyFailure {
-  readonly valid: false
-  readonly reason: VerifyFailureReason
-  readonly errorType: GatewayErrorType
-  readonly message: string
-  /** For a signature mismatch: what the server computed. */
-  readonly canonicalRequest?: string
-  readonly stringToSign?: string
-}
-
-export type VerifyResult = VerifySuccess | VerifyFailure
 
 const ERROR_TYPE: Record<VerifyFailureReason, GatewayErrorType> = {
   MissingAuthentication: "MissingAuthenticationTokenException",
