@@ -28,7 +28,7 @@ import { formatCanonicalQuery, parseQueryString } from "./internal/sigv4/canonic
 import { EMPTY_PAYLOAD_HASH, sha256Hex } from "./internal/sigv4/payloadHash.js"
 import { presignCanonical } from "./internal/sigv4/presign.js"
 import { isSignatureHeader } from "./internal/sigv4/signatureHeaders.js"
-import { signCanonical, type SigningSettings } from "./internal/sigv4/signRequest.js"
+import { signatureHeaderEntries, signCanonical, type SigningSettings } from "./internal/sigv4/signRequest.js"
 import { signatureMismatchMessage as mismatchMessage, verify as verifyCore } from "./internal/sigv4/verify.js"
 import { SigningError } from "./SigningError.js"
 
@@ -232,7 +232,17 @@ export const signHeaders = (request: WireRequest, options: SignOptions): HeaderS
     resolved.signingTime,
     resolved.settings
   )
-  return { ...signature, payloadHash: resolved.payloadHash }
+  return {
+    canonicalRequest: signature.canonicalRequest,
+    stringToSign: signature.stringToSign,
+    credentialScope: signature.credentialScope,
+    signature: signature.signature,
+    headers: signatureHeaderEntries(signature),
+    authorization: signature.authorization,
+    amzDate: signature.amzDate,
+    signedHeaders: signature.signedHeaders,
+    payloadHash: resolved.payloadHash
+  }
 }
 
 /**
