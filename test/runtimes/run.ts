@@ -55,9 +55,18 @@ const started = performance.now()
 const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1)
 const progress = (line: string) => process.stderr.write(`[runtimes ${seconds(started).padStart(5)} s] ${line}\n`)
 
-/** What the runtimes run in: no AWS_* (the signer must use what it is given) and no NODE_OPTIONS of the caller's. */
-const childEnv = (): NodeJS.ProcessEnv =>
-  Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("AWS_") && name !== "NODE_OPTIONS"))
+/**
+ * What the runtimes run in: no AWS_* (the signer must use what it is given), no
+ * NODE_OPTIONS of the caller's, and no calls home (Deno's update check, telemetry).
+ */
+const childEnv = (): NodeJS.ProcessEnv => ({
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("AWS_") && name !== "NODE_OPTIONS")),
+  DENO_NO_UPDATE_CHECK: "1",
+  DO_NOT_TRACK: "1"
+})
+
+/** The variables the facade documents reading, when a config leaves them out. */
+const AWS_VARIABLES = ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]
 
 // ── build and bundle ──────────────────────────────────────────────────────────
 
@@ -160,9 +169,11 @@ const servePage = async (script: string): Promise<{ readonly url: string; readon
   }
 }
 
+const chromiumVersion = (binary: Binary) => binary.version.replace(/ built on .*/, "")
+
 const chromiumRuntime = (tools: Tools, pageBundle: string | undefined): Runtime => ({
   name: "Chromium",
-  fallbackVersion: tools.chromium.ok ? tools.chromium.value.version.replace(/ built on .*/, "") : "not installed",
+  fallbackVersion: tools.chromium.ok ? chromiumVersion(tools.chromium.value) : "not installed",
   run: async (gatewayUrl) => {
     const binary = installed(tools.chromium)
     if (pageBundle !== undefined) throw new Error(`bundling the page for the browser failed:\n${pageBundle}`)
@@ -186,9 +197,9 @@ const chromiumRuntime = (tools: Tools, pageBundle: string | undefined): Runtime 
         await tab.waitForFunction("typeof runCases === 'function'", undefined, { timeout: 15_000 }).catch(() => {
           throw new Error(`the page never defined runCases${pageErrors.length > 0 ? `: ${pageErrors.join("; ")}` : ""}`)
         })
-        const userAgent = await tab.evaluate("navigator.userAgent") as string
         const outcomes = await tab.evaluate(`runCases(${JSON.stringify(gatewayUrl)})`) as ReadonlyArray<Outcome>
-        return { version: /(?:Headless)?Chrome\/[\d.]+/.exec(userAgent)?.[0] ?? userAgent, outcomes }
+        // The binary's own version: the page's user agent reports 156.0.0.0 (reduced).
+        return { version: chromiumVersion(binary), outcomes }
       } finally {
         await context.close()
       }
@@ -308,12 +319,14 @@ const main = async (): Promise<number> => {
 
   const nodeHere: Installed<Binary> = { ok: true, value: { path: process.execPath, version: process.version } }
   const runtimes: ReadonlyArray<Runtime> = [
-    cliRuntime("Node (this machine)", nodeHere, (program) => [program]),
+    cliRuntime(`Node ${process.versions.node.split(".")[0]} (this machine)`, nodeHere, (program) => [program]),
     cliRuntime("Node 22", tools.node22, (program) => [program]),
     cliRuntime("Node 24", tools.node24, (program) => [program]),
     cliRuntime("Bun", tools.bun, (program) => [program]),
-    // Least privilege, as a Deno app that is given its credentials runs: loopback only, no environment.
-    cliRuntime("Deno", tools.deno, (program) => ["run", "--no-prompt", "--allow-net=127.0.0.1", program]),
+    // Least privilege, as an app that passes region and credentials explicitly may run: loopback only, no environment.
+    cliRuntime("Deno, net only", tools.deno, (program) => ["run", "--no-prompt", "--allow-net=127.0.0.1", program]),
+    // An app that lets the signer read the AWS variables it documents (none are set here).
+    cliRuntime("Deno, net + AWS env", tools.deno, (program) => ["run", "--no-prompt", "--allow-net=127.0.0.1", `--allow-env=${AWS_VARIABLES.join(",")}`, program]),
     chromiumRuntime(tools, pageBundle),
     workerdRuntime(tools, workerBundle)
   ]
