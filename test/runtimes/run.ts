@@ -308,10 +308,13 @@ const main = async (): Promise<number> => {
     throw new Error(`${PACKAGE}/LocalGateway did not resolve to the built dist: ${failure(resolved) ?? gatewayModule}`)
   }
   const LocalGateway = await import(gatewayModule) as typeof LocalGatewayModule
+  // What the gateway answered, per runtime: the browser's preflights show up here.
+  let answered: Array<LocalGatewayModule.AccessLogEntry> = []
   const gateway = await LocalGateway.start({
     credentials: Object.values(IDENTITIES),
     region: REGION,
     cors: true,
+    onRequest: (entry) => answered.push(entry),
     host: "127.0.0.1",
     port: 0
   })
@@ -335,6 +338,7 @@ const main = async (): Promise<number> => {
   try {
     for (const runtime of runtimes) {
       const since = performance.now()
+      answered = []
       try {
         const result = await runtime.run(gateway.url)
         rows.push({ runtime: runtime.name, version: result.version, verdicts: judge(result.outcomes), seconds: seconds(since) })
@@ -342,7 +346,8 @@ const main = async (): Promise<number> => {
         rows.push({ runtime: runtime.name, version: runtime.fallbackVersion, error: error instanceof Error ? error.message : String(error), seconds: seconds(since) })
       }
       const row = rows.at(-1)!
-      progress(`${runtime.name}: ${passed(row) ? "ok" : "FAIL"}`)
+      const preflights = answered.filter((entry) => entry.method === "OPTIONS" && entry.status === 204).length
+      progress(`${runtime.name}: ${passed(row) ? "ok" : "FAIL"}, ${answered.length - preflights} requests answered${preflights > 0 ? ` and ${preflights} CORS preflights` : ""}`)
     }
   } finally {
     await gateway.close()
