@@ -39,7 +39,7 @@ const here = fileURLToPath(new URL("./", import.meta.url))
 const cache = process.env["RUNTIMES_CACHE"] ?? join(repo, ".cache", "runtimes")
 const consumer = join(cache, "consumer")
 const PACKAGE = "api-gateway-request-signer"
-/** The flags the brief for these tests fixes; the profile is a fresh --user-data-dir per run. */
+/** Headless, unsandboxed (we run as root), nothing that reaches the network by itself; playwright adds a fresh --user-data-dir per run. */
 const CHROMIUM_FLAGS = [
   "--headless",
   "--no-sandbox",
@@ -151,6 +151,15 @@ const cliRuntime = (name: string, tool: Installed<Binary>, args: (program: strin
   }
 })
 
+/** Rejects when `promise` takes longer than a runtime may. */
+const withTimeout = <A>(promise: Promise<A>, what: string): Promise<A> => {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish in ${RUNTIME_TIMEOUT_MS / 1000} s`)), RUNTIME_TIMEOUT_MS)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
 /** Serves the bundled page from loopback, on an origin other than the gateway's. */
 const servePage = async (script: string): Promise<{ readonly url: string; readonly close: () => Promise<void> }> => {
   const html = `<!doctype html><meta charset="utf-8"><title>runtimes</title><script type="module" src="/page.js"></script>\n`
@@ -197,7 +206,10 @@ const chromiumRuntime = (tools: Tools, pageBundle: string | undefined): Runtime 
         await tab.waitForFunction("typeof runCases === 'function'", undefined, { timeout: 15_000 }).catch(() => {
           throw new Error(`the page never defined runCases${pageErrors.length > 0 ? `: ${pageErrors.join("; ")}` : ""}`)
         })
-        const outcomes = await tab.evaluate(`runCases(${JSON.stringify(gatewayUrl)})`) as ReadonlyArray<Outcome>
+        const outcomes = await withTimeout(
+          tab.evaluate(`runCases(${JSON.stringify(gatewayUrl)})`) as Promise<ReadonlyArray<Outcome>>,
+          "the page's runCases"
+        )
         // The binary's own version: the page's user agent reports 156.0.0.0 (reduced).
         return { version: chromiumVersion(binary), outcomes }
       } finally {
