@@ -4,26 +4,27 @@
  *
  * 1. Installs the pinned runtimes into a cache directory (tools.ts) while the
  *    package builds (npm run build).
- * 2. Lays out a consumer project in the cache: package.json, and
- *    node_modules/api-gateway-request-signer linked to this repo, so that the
- *    package is imported by name and resolved through its exports map to the
- *    built dist, as an installed package would be.
+ * 2. Lays out a consumer project in the cache, with the package installed from
+ *    `npm pack` in its node_modules, so that the programs import it by name and
+ *    resolve it through its exports and imports maps to the built dist, as an
+ *    installed package is.
  * 3. Bundles the programs with esbuild: for Node, Bun and Deno with the package
  *    left external; for Chromium (platform browser) and for workerd (no
  *    nodejs_compat; conditions workerd, worker, browser, as wrangler uses)
  *    with the package inside.
- * 4. Starts the local gateway (the built LocalGateway, CORS on) on 127.0.0.1,
+ * 4. Starts the local gateway (the packed LocalGateway, CORS on) on 127.0.0.1,
  *    runs each runtime in turn, and judges what the gateway saw (check.ts).
  *
  * Prints a table per runtime and exits non-zero when any runtime is missing,
  * fails to bundle or run, or has a request refused or altered.
  * RUNTIMES_CACHE overrides the cache directory (default .cache/runtimes).
  */
+import { existsSync } from "node:fs"
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import * as esbuild from "esbuild"
 import { chromium as playwrightChromium } from "playwright-core"
@@ -76,14 +77,40 @@ const buildPackage = async (): Promise<void> => {
   if (failed !== undefined) throw new Error(`npm run build ${failed}\n${tail(built.stdout)}`)
 }
 
-/** A project that depends on the package, as a user's does: the programs' sources, and the package linked into node_modules. */
+/**
+ * A project that depends on the package, as a user's does: the programs'
+ * sources, and in node_modules the package as `npm pack` makes it (only what
+ * would be published: a file missing from `files` fails here), with its
+ * dependencies and peers linked from this repo's node_modules (no network).
+ * A copy, not a link to this repo: bundlers would otherwise apply this repo's
+ * tsconfig `paths` to the package's files.
+ */
 const layOutConsumer = async (): Promise<void> => {
   await rm(consumer, { recursive: true, force: true })
   await mkdir(join(consumer, "node_modules"), { recursive: true })
   await writeFile(join(consumer, "package.json"), JSON.stringify({ name: "runtimes-consumer", private: true, type: "module" }, null, 2) + "\n")
-  // Its own tsconfig, so that bundling never picks up this repo's `paths` (which map the package name to src/).
   await writeFile(join(consumer, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", strict: true } }) + "\n")
-  await symlink(repo, join(consumer, "node_modules", PACKAGE), "dir")
+
+  const packed = await run("npm", ["pack", "--json", "--pack-destination", consumer], { cwd: repo, timeoutMs: 120_000 })
+  const packFailure = failure(packed)
+  if (packFailure !== undefined) throw new Error(`npm pack ${packFailure}`)
+  const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }]
+  const installed = join(consumer, "node_modules", PACKAGE)
+  await mkdir(installed)
+  const unpacked = await run("tar", ["-xzf", join(consumer, filename), "-C", installed, "--strip-components=1"])
+  const unpackFailure = failure(unpacked)
+  if (unpackFailure !== undefined) throw new Error(`unpacking ${filename}: ${unpackFailure}`)
+
+  const manifest = JSON.parse(await readFile(join(repo, "package.json"), "utf8")) as {
+    dependencies?: Record<string, string>
+    peerDependencies?: Record<string, string>
+  }
+  for (const name of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })) {
+    const from = join(repo, "node_modules", name)
+    if (!existsSync(from)) throw new Error(`${name}, a dependency of ${PACKAGE}, is not in node_modules: run npm ci first`)
+    await mkdir(dirname(join(consumer, "node_modules", name)), { recursive: true })
+    await symlink(from, join(consumer, "node_modules", name), "dir")
+  }
   for (const file of ["cases.ts", "client.ts", "programs"]) await cp(join(here, file), join(consumer, "src", file), { recursive: true })
 }
 
@@ -309,15 +336,15 @@ const main = async (): Promise<number> => {
   })
   progress("programs bundled")
 
-  // The built LocalGateway, resolved by name from the consumer project by Node itself
+  // The packed LocalGateway, resolved by name from the consumer project by Node itself
   // (this process runs under tsx, whose resolution applies the repo's tsconfig paths).
   const resolved = await run(process.execPath, ["--input-type=module", "-e", `console.log(import.meta.resolve(${JSON.stringify(`${PACKAGE}/LocalGateway`)}))`], {
     cwd: consumer,
     env: childEnv()
   })
   const gatewayModule = resolved.stdout.trim()
-  if (failure(resolved) !== undefined || !gatewayModule.startsWith(pathToFileURL(join(repo, "dist")).href)) {
-    throw new Error(`${PACKAGE}/LocalGateway did not resolve to the built dist: ${failure(resolved) ?? gatewayModule}`)
+  if (failure(resolved) !== undefined || !gatewayModule.startsWith(pathToFileURL(join(consumer, "node_modules", PACKAGE, "dist")).href)) {
+    throw new Error(`${PACKAGE}/LocalGateway did not resolve to the packed dist: ${failure(resolved) ?? gatewayModule}`)
   }
   const LocalGateway = await import(gatewayModule) as typeof LocalGatewayModule
   // What the gateway answered, per runtime: the browser's preflights show up here.
