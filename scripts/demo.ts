@@ -30,6 +30,8 @@ const main = async () => {
   const gateway = await LocalGateway.start({
     credentials: [DEMO],
     region: REGION,
+    // Browser pages may call it too: preflights answered, Access-Control-Allow-Origin on every answer.
+    cors: true,
     handler: (request) => {
       if (!request.path.endsWith("/flaky")) return undefined // everything else is echoed
       if (flakyFailuresLeft > 0) {
@@ -41,7 +43,7 @@ const main = async () => {
   })
   const endpoint = `${gateway.url}/prod`
   say("api-gateway-request-signer demo")
-  say(`Local IAM gateway listening on ${gateway.url}, verifying SigV4 for ${REGION}/execute-api.`)
+  say(`Local IAM gateway listening on ${gateway.url}, verifying SigV4 for ${REGION}/execute-api, CORS enabled.`)
   say(`Signer endpoint: ${endpoint} (access key ${DEMO.accessKeyId}; the secret is never printed)`)
 
   try {

@@ -3,7 +3,8 @@
  * SigV4 signature of every request and answers 403 as API Gateway does when
  * verification fails. Requests that verify are echoed back as JSON, proxied to
  * a backend (`target`) with the signature headers stripped, or answered by a
- * handler of yours. No AWS account needed.
+ * handler of yours. With `cors` it also answers browsers as a stage with
+ * CORS enabled does. No AWS account needed.
  *
  * @since 2.0.0
  */
@@ -102,6 +103,28 @@ export interface AccessLogEntry {
 }
 
 /**
+ * CORS as an API Gateway stage with CORS enabled answers it: preflights
+ * without authentication, and `Access-Control-Allow-Origin` on every answer.
+ * The lists are sent as configured, whatever a preflight asks for; the
+ * browser decides, as it does with API Gateway.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface CorsOptions {
+  /** Default `*`. */
+  readonly allowOrigin?: string | undefined
+  /**
+   * Request headers a page may send. Default: API Gateway's default for
+   * "Enable CORS": Content-Type, X-Amz-Date, Authorization, X-Api-Key,
+   * X-Amz-Security-Token. Add any header of your own you sign and send.
+   */
+  readonly allowHeaders?: ReadonlyArray<string> | undefined
+  /** How long a browser may cache a preflight answer. Default 600. */
+  readonly maxAgeSeconds?: number | undefined
+}
+
+/**
  * @since 2.0.0
  * @category models
  */
@@ -128,6 +151,13 @@ export interface Options {
   readonly now?: (() => number) | undefined
   /** Called once per answered request. */
   readonly onRequest?: ((entry: AccessLogEntry) => void) | undefined
+  /**
+   * Answer browsers: CORS preflights (OPTIONS with Access-Control-Request-Method)
+   * get 204 without authentication, and every answer, 403s included, carries
+   * Access-Control-Allow-Origin. `true` takes the defaults of `CorsOptions`.
+   * Default off. A signed OPTIONS request that is no preflight is verified as usual.
+   */
+  readonly cors?: boolean | CorsOptions | undefined
 }
 
 /**
@@ -154,6 +184,62 @@ export class LocalGateway extends Context.Tag("api-gateway-request-signer/LocalG
 const TEN_MIB = 10 * 1024 * 1024
 
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "te", "trailer"])
+
+/** API Gateway's defaults when CORS is enabled on a resource. */
+const CORS_ALLOW_HEADERS = ["Content-Type", "X-Amz-Date", "Authorization", "X-Api-Key", "X-Amz-Security-Token"]
+const CORS_ALLOW_METHODS = "DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT"
+/** So that a page can read why a request was refused, and quote the request id. */
+const CORS_EXPOSE_HEADERS = "x-amzn-RequestId,x-amzn-ErrorType"
+
+interface CorsHeaders {
+  /** Sent with every answer. */
+  readonly everyAnswer: Readonly<Record<string, string>>
+  /** Sent with a preflight's 204, in addition. */
+  readonly preflight: Readonly<Record<string, string>>
+}
+
+const invalidCors = (message: string) => new SigningError({ reason: "InvalidConfig", message: `cors: ${message}` })
+
+/** A header value the gateway will send: printable, no CR, LF or NUL (no header injection). */
+const headerText = (what: string, value: unknown): string => {
+  if (typeof value !== "string" || value === "" || !/^[\t\x20-\x7e]+$/.test(value)) {
+    throw invalidCors(`${what} must be non-empty printable ASCII; got ${JSON.stringify(value)}.`)
+  }
+  return value
+}
+
+const corsFrom = (cors: Options["cors"]): CorsHeaders | undefined => {
+  if (cors === undefined || cors === false) return undefined
+  const options: CorsOptions = cors === true ? {} : cors
+  const allowOrigin = headerText("allowOrigin", options.allowOrigin ?? "*")
+  const allowHeaders = (options.allowHeaders ?? CORS_ALLOW_HEADERS).map((name) => {
+    if (typeof name !== "string" || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      throw invalidCors(`allowHeaders must hold header names; got ${JSON.stringify(name)}.`)
+    }
+    return name
+  })
+  const maxAge = options.maxAgeSeconds ?? 600
+  if (!Number.isSafeInteger(maxAge) || maxAge < 0) {
+    throw invalidCors(`maxAgeSeconds must be a whole number of seconds, 0 or more; got ${String(maxAge)}.`)
+  }
+  return {
+    everyAnswer: { "access-control-allow-origin": allowOrigin, "access-control-expose-headers": CORS_EXPOSE_HEADERS },
+    preflight: {
+      "access-control-allow-methods": CORS_ALLOW_METHODS,
+      "access-control-allow-headers": allowHeaders.join(","),
+      "access-control-max-age": String(maxAge)
+    }
+  }
+}
+
+/** With CORS on, the gateway's CORS headers replace any a handler or target answers with, as API Gateway's do. */
+const withoutCors = <V>(headers: Readonly<Record<string, V>>): Record<string, V> => {
+  const kept: Record<string, V> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    if (!name.toLowerCase().startsWith("access-control-")) kept[name] = value
+  }
+  return kept
+}
 
 const lookupFrom = (credentials: Options["credentials"]): CredentialLookup => toCredentialLookup(credentials)
 
@@ -244,12 +330,24 @@ export const start = async (options: Options): Promise<Service> => {
     throw new SigningError({ reason: "InvalidConfig", message: `The proxy target must be an http(s) URL; got ${options.target}.` })
   }
   const log = options.onRequest ?? (() => {})
+  const cors = corsFrom(options.cors)
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const requestId = randomUUID()
     const method = req.method ?? "GET"
     const requestTarget = req.url ?? "/"
     res.setHeader("x-amzn-RequestId", requestId)
+    if (cors !== undefined) {
+      for (const [name, value] of Object.entries(cors.everyAnswer)) res.setHeader(name, value)
+      // A preflight carries no credentials: answer it before verification, as API Gateway does.
+      if (method === "OPTIONS" && req.headers["access-control-request-method"] !== undefined) {
+        req.resume()
+        res.writeHead(204, { ...cors.preflight, "content-length": "0" })
+        res.end()
+        log({ requestId, method, target: requestTarget, status: 204 })
+        return
+      }
+    }
     const answer = (status: number, body: unknown, extra: Partial<AccessLogEntry> = {}, headers: Record<string, string> = {}) => {
       sendJson(res, status, body, headers)
       log({ requestId, method, target: requestTarget, status, ...extra })
@@ -300,7 +398,7 @@ export const start = async (options: Options): Promise<Service> => {
       const isJson = custom.body !== undefined && typeof custom.body === "object" && !(custom.body instanceof Uint8Array)
       res.writeHead(custom.status, {
         ...(isJson ? { "content-type": "application/json" } : {}),
-        ...custom.headers,
+        ...(custom.headers === undefined ? {} : cors === undefined ? custom.headers : withoutCors(custom.headers)),
         "content-length": String(typeof payload === "string" ? Buffer.byteLength(payload) : payload.length)
       })
       res.end(payload)
@@ -309,7 +407,7 @@ export const start = async (options: Options): Promise<Service> => {
     }
 
     if (target !== undefined) {
-      proxy(target, verified, res, (status, message) =>
+      proxy(target, verified, res, cors !== undefined, (status, message) =>
         log({ requestId, method, target: requestTarget, status, ...principal, ...(message ? { errorType: "BadGateway", message } : {}) }))
       return
     }
@@ -364,6 +462,7 @@ const proxy = (
   target: URL,
   request: VerifiedRequest,
   res: http.ServerResponse,
+  cors: boolean,
   done: (status: number, failure?: string) => void
 ): void => {
   const headers: Record<string, string> = {}
@@ -387,7 +486,7 @@ const proxy = (
       for (const [name, value] of Object.entries(response.headers)) {
         if (value !== undefined && !HOP_BY_HOP.has(name)) forwarded[name] = value
       }
-      res.writeHead(response.statusCode ?? 502, forwarded)
+      res.writeHead(response.statusCode ?? 502, cors ? withoutCors(forwarded) : forwarded)
       response.pipe(res)
       response.on("end", () => done(response.statusCode ?? 502))
     }
