@@ -8,7 +8,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { SignedHttpClient } from "../src/HttpClient.js"
+import * as SignedHttpClient from "../src/SignedHttpClient.js"
 import ApiGatewaySigner, { Credentials, HttpMethods, Retry, Signer } from "../src/index.js"
 import * as LocalGateway from "../src/LocalGateway.js"
 import type { EchoResponse } from "../src/LocalGateway.js"
@@ -82,7 +82,7 @@ const main = async () => {
 
     step("3. Signed @effect/platform HttpClient")
     const viaClient = await Effect.gen(function*() {
-      const client = (yield* SignedHttpClient).pipe(HttpClient.filterStatusOk)
+      const client = (yield* SignedHttpClient.SignedHttpClient).pipe(HttpClient.filterStatusOk)
       const response = yield* client.get("/pets/search", { urlParams: { tag: ["good", "boy"], near: "Zürich" } })
       return (yield* response.json) as unknown as EchoResponse
     }).pipe(

@@ -19,7 +19,7 @@ import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import { Credentials, Signer, SigningError } from "api-gateway-request-signer"
-import * as SignedHttpClient from "api-gateway-request-signer/HttpClient"
+import * as SignedHttpClient from "api-gateway-request-signer/SignedHttpClient"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 
 const credentials = { accessKeyId: "AKIDHTTPCLIENT", secretAccessKey: "http-client/secret+key", sessionToken: "http-client-session-token" }
