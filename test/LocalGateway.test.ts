@@ -291,7 +291,7 @@ describe("CORS", () => {
     ["a negative lifetime", { maxAgeSeconds: -1 }, /maxAgeSeconds/]
   ] as const)("refuses to start with %s", async (_, cors, message) => {
     const started = LocalGateway.start({ credentials: [credentials], cors })
-    await expect(started).rejects.toMatchObject({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(message) })
+    await expect(started).rejects.toMatchObject({ _tag: "LocalGatewayError", reason: "InvalidConfig", message: expect.stringMatching(message) })
   })
 })
 
@@ -337,11 +337,24 @@ describe("bad clients never crash it", () => {
     await stillServes()
   })
 
-  it("an oversized chunked body gets 413", async () => {
+  it("an oversized chunked body from an authenticated client gets 413", async () => {
+    // Signed for an unsigned payload, so that the headers alone authenticate it and the body is read.
+    const { headers } = signer.signRequest({ method: "POST", path: "/big", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } })
+    const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("")
+    const answer = await rawExchange(
+      `POST /big HTTP/1.1\r\nHost: ${new URL(gateway.url).host}\r\n${lines}Transfer-Encoding: chunked\r\n\r\n` +
+        `800\r\n${"y".repeat(2048)}\r\n0\r\n\r\n`
+    )
+    expect(answer).toMatch(/^HTTP\/1\.1 413/)
+    await stillServes()
+  })
+
+  it("an unauthenticated body is refused from its headers, before it is read", async () => {
     const answer = await rawExchange(
       `POST /big HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n${"y".repeat(2048)}\r\n0\r\n\r\n`
     )
-    expect(answer).toMatch(/^HTTP\/1\.1 413/)
+    expect(answer).toMatch(/^HTTP\/1\.1 403/)
+    expect(answer).toContain("Missing Authentication Token")
     await stillServes()
   })
 
