@@ -10,14 +10,20 @@
  * @since 2.0.0
  */
 import { abortReason } from "./internal/abort.js"
-import { ENVIRONMENT_VARIABLES, type FieldNames, type SigningCredentials, signingCredentials } from "./internal/credentials.js"
+import {
+  ENVIRONMENT_VARIABLES,
+  type FieldNames,
+  type SigningCredentials,
+  signingCredentials,
+  secretsOf
+} from "./internal/credentials.js"
+import { cleanSigningError } from "./internal/guard.js"
 import { environmentVariable, hasEnvironment } from "./internal/environment.js"
 import { describe } from "./internal/request/describe.js"
-import { type PreparedRequest, prepareRequest } from "./internal/request/prepare.js"
+import { prepareRequest } from "./internal/request/prepare.js"
 import { DEFAULT_BACKOFF, DEFAULT_RETRIES } from "./internal/retry/backoff.js"
 import { isPermanentFailure } from "./internal/retry/failures.js"
 import { retryLoop } from "./internal/retry/loop.js"
-import { Secret } from "./internal/secret.js"
 import { type ResolvedSigner, resolveSigner } from "./internal/settings.js"
 import { presignPrepared, signPrepared } from "./internal/signPrepared.js"
 import { expiresInOf } from "./internal/sigv4/presign.js"
@@ -101,11 +107,6 @@ const credentialsFromConfig = (config: ApiGatewaySignerConfig): SigningCredentia
   return credentials
 }
 
-const secretsOf = (credentials: SigningCredentials): ReadonlyArray<string> =>
-  credentials.sessionToken === undefined
-    ? [Secret.reveal(credentials.secretAccessKey)]
-    : [Secret.reveal(credentials.secretAccessKey), Secret.reveal(credentials.sessionToken)]
-
 const invalidOption = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
 
 const checkRetryOptions = (retries: unknown, options: unknown): SigningError | undefined => {
@@ -155,6 +156,8 @@ export class ApiGatewaySigner {
   readonly service: string
   readonly #signer: ResolvedSigner
   readonly #credentials: SigningCredentials
+  /** Scrubbed from every message this signer throws. */
+  readonly #secrets: ReadonlyArray<string>
 
   /**
    * @throws SigningError when the endpoint is unusable, no region can be
@@ -167,16 +170,21 @@ export class ApiGatewaySigner {
         message: "new ApiGatewaySigner(config) takes { endpoint, region?, accessKey?, secretKey?, sessionToken? }."
       })
     }
-    this.#signer = resolveSigner(
-      {
-        endpoint: config.endpoint,
-        region: config.region,
-        service: config.service ?? config.serviceName,
-        signSessionToken: config.signSessionToken
-      },
-      environmentVariable("AWS_REGION") ?? environmentVariable("AWS_DEFAULT_REGION")
-    )
-    this.#credentials = credentialsFromConfig(config)
+    try {
+      this.#signer = resolveSigner(
+        {
+          endpoint: config.endpoint,
+          region: config.region,
+          service: config.service ?? config.serviceName,
+          signSessionToken: config.signSessionToken
+        },
+        environmentVariable("AWS_REGION") ?? environmentVariable("AWS_DEFAULT_REGION")
+      )
+      this.#credentials = credentialsFromConfig(config)
+    } catch (error) {
+      throw cleanSigningError(error)
+    }
+    this.#secrets = secretsOf(this.#credentials)
     this.endpoint = this.#signer.endpoint.href
     this.region = this.#signer.region
     this.service = this.#signer.service
@@ -189,7 +197,11 @@ export class ApiGatewaySigner {
    * @throws SigningError when the request cannot be signed as given.
    */
   signRequest(request: RequestToSign): SignedRequest {
-    return signPrepared(prepareRequest(this.#signer, request), this.#credentials, Date.now(), this.#signer)
+    try {
+      return signPrepared(prepareRequest(this.#signer, request), this.#credentials, Date.now(), this.#signer)
+    } catch (error) {
+      throw cleanSigningError(error, this.#secrets)
+    }
   }
 
   /**
@@ -200,7 +212,11 @@ export class ApiGatewaySigner {
    * @throws SigningError when the request cannot be signed as given.
    */
   presignRequest(request: RequestToSign, options: PresignOptions = {}): PresignedRequest {
-    return presignPrepared(prepareRequest(this.#signer, request), this.#credentials, Date.now(), this.#signer, expiresInOf(options))
+    try {
+      return presignPrepared(prepareRequest(this.#signer, request), this.#credentials, Date.now(), this.#signer, expiresInOf(options))
+    } catch (error) {
+      throw cleanSigningError(error, this.#secrets)
+    }
   }
 
   /**
@@ -227,37 +243,43 @@ export class ApiGatewaySigner {
     retries: number = DEFAULT_RETRIES,
     options: RequestWithRetriesOptions = {}
   ): Promise<Awaited<T>> {
-    if (typeof callback !== "function") {
-      return Promise.reject(
-        invalidOption(`makeRequestWithRetries(params, callback) needs a callback that sends the signed request; got ${describe(callback)}.`)
-      )
-    }
-    const invalid = checkRetryOptions(retries, options)
-    if (invalid !== undefined) return Promise.reject(invalid)
-    const { signal } = options
-    if (signal?.aborted) return Promise.reject(abortReason(signal))
-    let prepared: PreparedRequest
+    // A Promise method never throws: whatever goes wrong, hostile options included, is a rejection.
     try {
-      prepared = prepareRequest(this.#signer, params)
-    } catch (error) {
-      return Promise.reject(error)
-    }
-    const credentials = this.#credentials
-    const secrets = secretsOf(credentials)
-    return retryLoop(
-      () => ({ request: signPrepared(prepared, credentials, Date.now(), this.#signer), secrets }),
-      callback,
-      {
-        retries,
-        backoff: {
-          ...DEFAULT_BACKOFF,
-          ...(options.baseDelayMs === undefined ? {} : { baseMillis: options.baseDelayMs }),
-          ...(options.maxDelayMs === undefined ? {} : { maxMillis: options.maxDelayMs })
-        },
-        shouldRetry: options.shouldRetry ?? ((failure) => !isPermanentFailure(failure)),
-        signal
+      if (typeof callback !== "function") {
+        return Promise.reject(
+          invalidOption(`makeRequestWithRetries(params, callback) needs a callback that sends the signed request; got ${describe(callback)}.`)
+        )
       }
-    )
+      const invalid = checkRetryOptions(retries, options)
+      if (invalid !== undefined) return Promise.reject(invalid)
+      const { signal } = options
+      if (signal?.aborted) return Promise.reject(abortReason(signal))
+      const prepared = prepareRequest(this.#signer, params)
+      const credentials = this.#credentials
+      const secrets = this.#secrets
+      return retryLoop(
+        () => {
+          try {
+            return { request: signPrepared(prepared, credentials, Date.now(), this.#signer), secrets }
+          } catch (error) {
+            throw cleanSigningError(error, secrets)
+          }
+        },
+        callback,
+        {
+          retries,
+          backoff: {
+            ...DEFAULT_BACKOFF,
+            ...(options.baseDelayMs === undefined ? {} : { baseMillis: options.baseDelayMs }),
+            ...(options.maxDelayMs === undefined ? {} : { maxMillis: options.maxDelayMs })
+          },
+          shouldRetry: options.shouldRetry ?? ((failure) => !isPermanentFailure(failure)),
+          signal
+        }
+      )
+    } catch (error) {
+      return Promise.reject(cleanSigningError(error, this.#secrets))
+    }
   }
 }
 

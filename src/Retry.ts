@@ -26,8 +26,9 @@ import {
   honourRetryAfter
 } from "./internal/retry/backoff.js"
 import * as failures from "./internal/retry/failures.js"
+import { SPAN_ATTEMPT, SPAN_REQUEST_WITH_RETRIES, traced } from "./internal/effect/tracing.js"
 import { describeAttemptFailure, giveUp } from "./internal/retry/giveUp.js"
-import { Secret } from "./internal/secret.js"
+import { secretsOf } from "./internal/credentials.js"
 import type { RequestError } from "./RequestError.js"
 import type { RequestToSign, SignedRequest } from "./SignedRequest.js"
 import { Signer, type SigningDetails } from "./Signer.js"
@@ -229,28 +230,32 @@ export const makeRequestWithRetries = <A, E, R, R2 = never>(
             ? !failures.isPermanentFailure(error)
             : (options.while === undefined || options.while(error)) && (options.until === undefined || !options.until(error))
 
+        const spanAttributes = { "http.request.method": prepared.method, "url.path": prepared.path }
         // Signing failures travel in the success channel, so the schedule only ever sees send's failures.
         const attempt: Effect.Effect<Either.Either<A, SigningError>, SendFailure<E>, R> = Effect.suspend(() => {
-          attempts++
-          return Effect.either(signPreparedNow(signer, credentialsService, prepared))
-        }).pipe(
-          Effect.flatMap((signed): Effect.Effect<Either.Either<A, SigningError>, SendFailure<E>, R> => {
-            if (Either.isLeft(signed)) return Effect.succeed(Either.left(signed.left))
-            const { credentials, request: signedRequest, canonicalRequest, stringToSign, credentialScope, signedHeaders, signature } =
-              signed.right
-            secrets.add(Secret.reveal(credentials.secretAccessKey))
-            if (credentials.sessionToken !== undefined) secrets.add(Secret.reveal(credentials.sessionToken))
-            const details: Attempt = { attempt: attempts, canonicalRequest, stringToSign, credentialScope, signedHeaders, signature }
-            return send(signedRequest, details).pipe(
-              Effect.mapBoth({ onFailure: (error) => new SendFailure(error), onSuccess: (value) => Either.right(value) })
-            )
-          }),
-          Effect.tapError(({ error }: SendFailure<E>) =>
-            Effect.logDebug("api-gateway-request-signer: attempt failed").pipe(
-              Effect.annotateLogs({ attempt: attempts, failure: describeAttemptFailure(error, secrets) })
+          const number = ++attempts
+          return traced(
+            SPAN_ATTEMPT,
+            { ...spanAttributes, "retry.attempt": number },
+            Effect.either(signPreparedNow(signer, credentialsService, prepared)).pipe(
+              Effect.flatMap((signed): Effect.Effect<Either.Either<A, SigningError>, SendFailure<E>, R> => {
+                if (Either.isLeft(signed)) return Effect.succeed(Either.left(signed.left))
+                const { credentials, request: signedRequest, canonicalRequest, stringToSign, credentialScope, signedHeaders, signature } =
+                  signed.right
+                for (const secret of secretsOf(credentials)) secrets.add(secret)
+                const details: Attempt = { attempt: number, canonicalRequest, stringToSign, credentialScope, signedHeaders, signature }
+                return send(signedRequest, details).pipe(
+                  Effect.mapBoth({ onFailure: (error) => new SendFailure(error), onSuccess: (value) => Either.right(value) })
+                )
+              }),
+              Effect.tapError(({ error }: SendFailure<E>) =>
+                Effect.logDebug("api-gateway-request-signer: attempt failed").pipe(
+                  Effect.annotateLogs({ attempt: number, failure: describeAttemptFailure(error, secrets) })
+                )
+              )
             )
           )
-        )
+        })
 
         const times = options.times
         const base: Schedule.Schedule<unknown, E, R2> = options.schedule === undefined
@@ -261,11 +266,16 @@ export const makeRequestWithRetries = <A, E, R, R2 = never>(
         const maxMillis = options.maxDelay === undefined ? DEFAULT_MAX_DELAY_MS : Duration.toMillis(options.maxDelay)
         const policy = withRetryAfter(base, maxMillis).pipe(Schedule.mapInput((failure: SendFailure<E>) => failure.error))
 
-        return attempt.pipe(
-          Effect.retry({ schedule: policy, while: (failure) => shouldRetry(failure.error) }),
-          Effect.matchEffect({
-            onFailure: ({ error }) => Effect.fail(giveUp(error, attempts, shouldRetry(error), secrets)),
-            onSuccess: (result) => Either.isLeft(result) ? Effect.fail(result.left) : Effect.succeed(result.right)
-          })
+        return traced(
+          SPAN_REQUEST_WITH_RETRIES,
+          spanAttributes,
+          attempt.pipe(
+            Effect.retry({ schedule: policy, while: (failure) => shouldRetry(failure.error) }),
+            Effect.ensuring(Effect.suspend(() => Effect.annotateCurrentSpan("retry.attempts", attempts))),
+            Effect.matchEffect({
+              onFailure: ({ error }) => Effect.fail(giveUp(error, attempts, shouldRetry(error), secrets)),
+              onSuccess: (result) => Either.isLeft(result) ? Effect.fail(result.left) : Effect.succeed(result.right)
+            })
+          )
         )
       })))

@@ -34,9 +34,11 @@ import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { Credentials, type Service as CredentialsService } from "./Credentials.js"
 import { toHttpClientRequest, toRequestToSign } from "./internal/effect/httpClientRequest.js"
 import { asSigningError, prepare, signPreparedNow } from "./internal/effect/signing.js"
@@ -99,6 +101,16 @@ const SESSION_TOKEN_HEADER = "x-amz-security-token"
 const redactSessionToken = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> =>
   names.includes(SESSION_TOKEN_HEADER) ? names : [...names, SESSION_TOKEN_HEADER]
 
+/**
+ * A signed request is never sent on to a redirect's target: no redirect of it
+ * can verify, and following one would carry the session token elsewhere.
+ * (`FetchHttpClient` follows redirects unless its `RequestInit` says not to;
+ * Node's http client never follows them.)
+ */
+const withoutRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
+    Effect.provideService(effect, FetchHttpClient.RequestInit, { ...Option.getOrElse(init, () => ({})), redirect: "manual" }))
+
 const signing = <E, R>(
   client: HttpClient.HttpClient.With<E, R>,
   signer: SignerService,
@@ -112,7 +124,8 @@ const signing = <E, R>(
         Effect.flatMap(
           Effect.provideService(signWith(signer, request), Credentials, credentials),
           // The transport records request headers on its span: keep the session token out of traces.
-          (signed) => Effect.locallyWith(client.execute(signed), Headers.currentRedactedNames, redactSessionToken)
+          (signed) =>
+            withoutRedirects(Effect.locallyWith(client.execute(signed), Headers.currentRedactedNames, redactSessionToken))
         )),
     Effect.succeed
   )
@@ -202,6 +215,7 @@ export class SignedHttpClient extends Context.Tag("api-gateway-request-signer/Si
  * import * as SignedHttpClient from "api-gateway-request-signer/SignedHttpClient"
  * import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
  * import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
  *
  * const ClientLive = SignedHttpClient.layer.pipe(
  *   Layer.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),

@@ -97,6 +97,13 @@ export interface SignedRequest {
   readonly method: HttpMethod
   readonly headers: Record<string, string>
   readonly body?: SignedBody
+  /**
+   * Always `"manual"`: `fetch(request.url, request)` does not follow a
+   * redirect. A signature covers the host and path, so no redirect of a
+   * signed request can verify, and following one would hand the session
+   * token to whoever the redirect names. With axios, pass `maxRedirects: 0`.
+   */
+  readonly redirect: "manual"
 }
 
 /**

@@ -20,6 +20,7 @@ import { type PreparedRequest, prepareRequest } from "./internal/request/prepare
 import { needsEnvironmentRegion, resolveSigner } from "./internal/settings.js"
 import { signPrepared } from "./internal/signPrepared.js"
 import { expiresInOf } from "./internal/sigv4/presign.js"
+import { requestAttributes, SPAN_SIGN, traced } from "./internal/effect/tracing.js"
 import type { PresignedRequest, PresignOptions, RequestToSign, SignedRequest } from "./SignedRequest.js"
 import { SigningError } from "./SigningError.js"
 
@@ -245,7 +246,11 @@ export function signRequest(
   request: RequestToSign,
   options?: SignerOptions
 ): Effect.Effect<SignedRequest, SigningError, Signer | Credentials> {
-  return options === undefined ? signWith(undefined, request) : Effect.flatMap(make(options), (signer) => signWith(signer, request))
+  return traced(
+    SPAN_SIGN,
+    requestAttributes(request),
+    options === undefined ? signWith(undefined, request) : Effect.flatMap(make(options), (signer) => signWith(signer, request))
+  )
 }
 
 /**

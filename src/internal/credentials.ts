@@ -92,3 +92,9 @@ const kindOf = (value: unknown): string =>
   : Array.isArray(value) ? "an array"
   : typeof value === "object" ? `a ${(value as object).constructor?.name ?? "object"}`
   : `a ${typeof value}`
+
+/** The secrets credentials hold, to scrub from anything shown. */
+export const secretsOf = (credentials: SigningCredentials): Array<string> =>
+  credentials.sessionToken === undefined
+    ? [Secret.reveal(credentials.secretAccessKey)]
+    : [Secret.reveal(credentials.secretAccessKey), Secret.reveal(credentials.sessionToken)]

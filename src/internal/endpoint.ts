@@ -3,10 +3,10 @@
  *
  * @internal
  */
-import { normalizeEncoding } from "./sigv4/uriEncoding.js"
 import type { Endpoint } from "../Signer.js"
 import { SigningError } from "../SigningError.js"
-
+import { displayUrl } from "./scrub.js"
+import { normalizeEncoding } from "./sigv4/uriEncoding.js"
 
 const EXAMPLE = "https://API_ID.execute-api.REGION.amazonaws.com/STAGE"
 
@@ -17,24 +17,27 @@ export const parseEndpoint = (endpoint: unknown): Endpoint => {
     throw invalid(`No endpoint: pass the API's invoke URL, e.g. ${EXAMPLE}.`)
   }
   const text = endpoint.trim()
+  // Messages show the endpoint without its query, fragment or user info: a presigned URL passed
+  // here by mistake carries its session token in the query.
+  const shown = JSON.stringify(displayUrl(text))
   if (/[?#]/.test(text)) {
     throw invalid(
-      `The endpoint ${JSON.stringify(text)} carries a query or fragment; pass the bare invoke URL (${EXAMPLE}) and put query parameters in queryParams.`
+      `The endpoint ${shown} carries a query or fragment (not shown); pass the bare invoke URL (${EXAMPLE}) and put query parameters in queryParams.`
     )
   }
   let url: URL
   try {
     url = new URL(text)
   } catch {
-    throw invalid(`The endpoint ${JSON.stringify(text)} is not an absolute URL; expected e.g. ${EXAMPLE}.`)
+    throw invalid(`The endpoint ${shown} is not an absolute URL; expected e.g. ${EXAMPLE}.`)
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw invalid(`The endpoint must be an http(s) URL; ${JSON.stringify(text)} uses ${url.protocol}. Expected e.g. ${EXAMPLE}.`)
+    throw invalid(`The endpoint must be an http(s) URL; ${shown} uses ${url.protocol}. Expected e.g. ${EXAMPLE}.`)
   }
   if (url.username !== "" || url.password !== "") {
     throw invalid("The endpoint contains a user name or password; remove them (requests are authorized by the signature).")
   }
-  if (url.hostname === "") throw invalid(`The endpoint ${JSON.stringify(text)} has no host.`)
+  if (url.hostname === "") throw invalid(`The endpoint ${shown} has no host.`)
   const trimmed = url.pathname.endsWith("/") ? url.pathname.slice(0, -1) : url.pathname
   const segments = trimmed === "" ? [] : trimmed.slice(1).split("/").map(normalizeEncoding)
   const basePath = segments.length === 0 ? "" : "/" + segments.join("/")

@@ -18,3 +18,15 @@ export const scrubSecrets = (text: string, secrets: Iterable<string>): string =>
   }
   return result
 }
+
+// A presigned URL's credentials, wherever a URL or query shows up in text: the token, signature and key id.
+const AUTH_PARAMETER_VALUE = /((?:X-Amz-Security-Token|X-Amz-Signature|X-Amz-Credential)=)[^&#\s"'`]*/gi
+
+/** `text` with the values of a presigned URL's authentication parameters replaced by `<redacted>`. */
+export const redactAuthParameters = (text: string): string => text.replace(AUTH_PARAMETER_VALUE, "$1" + REDACTED)
+
+/** What a message may show of a URL a caller gave: no user info, no query or fragment (either may hold a secret). */
+export const displayUrl = (text: string, maxLength = 120): string => {
+  const bare = text.split(/[?#]/)[0]!.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, "$1")
+  return bare.length > maxLength ? bare.slice(0, maxLength) + "…" : bare
+}

@@ -35,8 +35,8 @@ export const signPreparedWithDetails = (
   if (signature.sessionToken !== undefined) headers[X_AMZ_SECURITY_TOKEN] = signature.sessionToken
   headers[AUTHORIZATION] = signature.authorization
   const request: SignedRequest = prepared.body === undefined
-    ? { url: prepared.url, method: prepared.method, headers }
-    : { url: prepared.url, method: prepared.method, headers, body: prepared.body }
+    ? { url: prepared.url, method: prepared.method, headers, redirect: "manual" }
+    : { url: prepared.url, method: prepared.method, headers, body: prepared.body, redirect: "manual" }
   return {
     request,
     canonicalRequest: signature.canonicalRequest,

@@ -9,23 +9,21 @@
 import * as Effect from "effect/Effect"
 import type { Service as CredentialsService } from "../../Credentials.js"
 import type { PresignedRequest, RequestToSign } from "../../SignedRequest.js"
-import { SigningError } from "../../SigningError.js"
+import type { SigningError } from "../../SigningError.js"
+import { secretsOf } from "../credentials.js"
+import { cleanSigningError } from "../guard.js"
 import { type PreparedRequest, prepareRequest } from "../request/prepare.js"
 import type { ResolvedSigner } from "../settings.js"
 import { presignPrepared, type SignedWithDetails, signPreparedWithDetails } from "../signPrepared.js"
 import { currentSigningCredentials } from "./credentialsService.js"
+import { SPAN_PRESIGN, SPAN_SIGN, traced } from "./tracing.js"
 
-/** Any failure of the pure core as a SigningError (it throws nothing else; this is the safety net). */
-export const asSigningError = (error: unknown): SigningError =>
-  error instanceof SigningError ? error : new SigningError({
-    reason: "InvalidRequest",
-    message: `The request could not be signed: ${error instanceof Error ? error.message : String(error)}`,
-    cause: error
-  })
+export { asSigningError } from "../guard.js"
 
 /** Validates and encodes a request once; reusable across attempts. */
 export const prepare = (signer: ResolvedSigner, request: RequestToSign): Effect.Effect<PreparedRequest, SigningError> =>
-  Effect.try({ try: () => prepareRequest(signer, request), catch: asSigningError })
+  Effect.try({ try: () => prepareRequest(signer, request), catch: (error) => cleanSigningError(error) })
+
 
 /** Signs a prepared request with the credentials and time current now. */
 export const signPreparedNow = (
@@ -33,13 +31,17 @@ export const signPreparedNow = (
   credentials: CredentialsService,
   prepared: PreparedRequest
 ): Effect.Effect<SignedWithDetails, SigningError> =>
-  Effect.flatMap(currentSigningCredentials(credentials), (current) =>
-    Effect.clockWith((clock) =>
-      Effect.try({
-        try: () => signPreparedWithDetails(prepared, current, clock.unsafeCurrentTimeMillis(), signer),
-        catch: asSigningError
-      })
-    ))
+  traced(
+    SPAN_SIGN,
+    { "http.request.method": prepared.method, "url.path": prepared.path },
+    Effect.flatMap(currentSigningCredentials(credentials), (current) =>
+      Effect.clockWith((clock) =>
+        Effect.try({
+          try: () => signPreparedWithDetails(prepared, current, clock.unsafeCurrentTimeMillis(), signer),
+          catch: (error) => cleanSigningError(error, secretsOf(current))
+        })
+      ))
+  )
 
 /** Presigns a prepared request with the credentials and time current now. */
 export const presignPreparedNow = (
@@ -48,10 +50,14 @@ export const presignPreparedNow = (
   prepared: PreparedRequest,
   expiresIn: number
 ): Effect.Effect<PresignedRequest, SigningError> =>
-  Effect.flatMap(currentSigningCredentials(credentials), (current) =>
-    Effect.clockWith((clock) =>
-      Effect.try({
-        try: () => presignPrepared(prepared, current, clock.unsafeCurrentTimeMillis(), signer, expiresIn),
-        catch: asSigningError
-      })
-    ))
+  traced(
+    SPAN_PRESIGN,
+    { "http.request.method": prepared.method, "url.path": prepared.path },
+    Effect.flatMap(currentSigningCredentials(credentials), (current) =>
+      Effect.clockWith((clock) =>
+        Effect.try({
+          try: () => presignPrepared(prepared, current, clock.unsafeCurrentTimeMillis(), signer, expiresIn),
+          catch: (error) => cleanSigningError(error, secretsOf(current))
+        })
+      ))
+  )

@@ -1,0 +1,203 @@
+/**
+ * The spans the Effect API adds to a user's traces, collected by a recording
+ * Tracer: their names, their attributes, their outcome, and never a secret
+ * (the secret key, the session token, a signature) in any of them. Then the
+ * same spans through OpenTelemetry, with an in-memory exporter.
+ */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base"
+import { describe, expect, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as TestClock from "effect/TestClock"
+import * as Tracer from "effect/Tracer"
+import { Credentials, Retry, Signer } from "api-gateway-request-signer"
+import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import * as SignedHttpClient from "api-gateway-request-signer/SignedHttpClient"
+import { program, TracingLive } from "../examples/opentelemetry.js"
+
+const credentials = { accessKeyId: "AKIDTRACE", secretAccessKey: "trace/secret/key/0123456789", sessionToken: "trace-session-token-0123456789" }
+const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
+
+interface Recorded {
+  readonly name: string
+  readonly parent: string | undefined
+  readonly attributes: Map<string, unknown>
+  readonly events: Array<readonly [string, Record<string, unknown> | undefined]>
+  exit: Exit.Exit<unknown, unknown> | undefined
+}
+
+/** A Tracer that keeps every span it is handed, in start order. */
+const recordingTracer = () => {
+  const spans: Array<Recorded> = []
+  let next = 0
+  const tracer = Tracer.make({
+    span(name, parent, context, links, startTime, kind) {
+      const spanId = String(++next)
+      const recorded: Recorded = {
+        name,
+        parent: Option.isSome(parent) ? parent.value.spanId : undefined,
+        attributes: new Map(),
+        events: [],
+        exit: undefined
+      }
+      spans.push(recorded)
+      const span: Tracer.Span = {
+        _tag: "Span",
+        name,
+        spanId,
+        traceId: "trace",
+        parent,
+        context,
+        get status(): Tracer.SpanStatus {
+          return recorded.exit === undefined ? { _tag: "Started", startTime } : { _tag: "Ended", startTime, endTime: startTime, exit: recorded.exit }
+        },
+        attributes: recorded.attributes,
+        links,
+        sampled: true,
+        kind,
+        end: (_endTime, exit) => {
+          recorded.exit = exit
+        },
+        attribute: (key, value) => {
+          recorded.attributes.set(key, value)
+        },
+        event: (eventName, _time, attributes) => {
+          recorded.events.push([eventName, attributes])
+        },
+        addLinks: () => {}
+      }
+      return span
+    },
+    context: (f) => f()
+  })
+  return { spans, layer: Layer.setTracer(tracer) }
+}
+
+const Live = Layer.mergeAll(Signer.layer({ endpoint: ENDPOINT }), Credentials.layer(credentials))
+
+/** Every string a span carries: its name, its attributes' keys and values, its events. */
+const textOf = (span: Recorded): string =>
+  JSON.stringify([span.name, [...span.attributes], span.events], (_, value) => (typeof value === "bigint" ? String(value) : value))
+
+const expectNoSecret = (spans: ReadonlyArray<Recorded>, signatures: ReadonlyArray<string>) => {
+  for (const span of spans) {
+    const text = textOf(span)
+    expect(text).not.toContain(credentials.secretAccessKey)
+    expect(text).not.toContain(credentials.sessionToken)
+    for (const signature of signatures) expect(text).not.toContain(signature)
+  }
+}
+
+const signatureOf = (headers: Record<string, string>) => /Signature=([0-9a-f]{64})/.exec(headers["authorization"] ?? "")![1]!
+
+describe("Signer spans", () => {
+  it.effect("signRequest is one span, Signer.sign, with the method, the path without its query, and the outcome", () =>
+    Effect.gen(function*() {
+      const { spans, layer } = recordingTracer()
+      const signed = yield* Signer.signRequest({ method: "get", path: "/pets/42?secret=q", queryParams: { type: "dog" } }).pipe(
+        Effect.provide(layer)
+      )
+      expect(spans.map((span) => span.name)).toEqual(["Signer.sign"])
+      expect(Object.fromEntries(spans[0]!.attributes)).toEqual({ "http.request.method": "GET", "url.path": "/pets/42", outcome: "success" })
+      expect(Exit.isSuccess(spans[0]!.exit!)).toBe(true)
+      expectNoSecret(spans, [signatureOf(signed.headers)])
+    }).pipe(Effect.provide(Live)))
+
+  it.effect("a request that cannot be signed ends its span as a failure, with the error's tag", () =>
+    Effect.gen(function*() {
+      const { spans, layer } = recordingTracer()
+      yield* Effect.exit(Signer.signRequest({ method: "BREW", path: "/pot" }).pipe(Effect.provide(layer)))
+      expect(spans.map((span) => span.name)).toEqual(["Signer.sign"])
+      expect(spans[0]!.attributes.get("outcome")).toBe("failure")
+      expect(spans[0]!.attributes.get("error.type")).toBe("SigningError")
+    }).pipe(Effect.provide(Live)))
+
+  it.effect("presignRequest is a Signer.presign span", () =>
+    Effect.gen(function*() {
+      const { spans, layer } = recordingTracer()
+      const presigned = yield* Signer.presignRequest({ method: "GET", path: "/report" }).pipe(Effect.provide(layer))
+      expect(spans.map((span) => span.name)).toEqual(["Signer.presign"])
+      expect(spans[0]!.attributes.get("url.path")).toBe("/prod/report")
+      expectNoSecret(spans, [new URL(presigned.url).searchParams.get("X-Amz-Signature")!])
+    }).pipe(Effect.provide(Live)))
+})
+
+describe("Retry spans", () => {
+  it.effect("one Retry.makeRequestWithRetries span, one Retry.attempt per attempt, each signing in a Signer.sign span", () =>
+    Effect.gen(function*() {
+      const { spans, layer } = recordingTracer()
+      const signatures: Array<string> = []
+      let calls = 0
+      const fiber = yield* Effect.fork(
+        Retry.makeRequestWithRetries({ method: "POST", path: "/orders", body: { id: 1 } }, (signed) => {
+          signatures.push(signatureOf(signed.headers))
+          return ++calls < 3 ? Effect.fail({ status: 503 }) : Effect.succeed("created")
+        }).pipe(Effect.provide(layer))
+      )
+      for (let i = 0; i < 10 && (yield* fiber.poll)._tag === "None"; i++) yield* TestClock.adjust(Duration.seconds(5))
+      expect(yield* Fiber.join(fiber)).toBe("created")
+
+      const [whole, ...rest] = spans
+      expect(whole!.name).toBe("Retry.makeRequestWithRetries")
+      expect(Object.fromEntries(whole!.attributes)).toMatchObject({ "http.request.method": "POST", "url.path": "/prod/orders", "retry.attempts": 3, outcome: "success" })
+      const attempts = rest.filter((span) => span.name === "Retry.attempt")
+      expect(attempts.map((span) => span.attributes.get("retry.attempt"))).toEqual([1, 2, 3])
+      expect(attempts.map((span) => span.attributes.get("outcome"))).toEqual(["failure", "failure", "success"])
+      const signing = rest.filter((span) => span.name === "Signer.sign")
+      expect(signing).toHaveLength(3)
+      expect(new Set(signing.map((span) => span.parent)).size).toBe(3) // each inside its own attempt
+      expectNoSecret(spans, signatures)
+    }).pipe(Effect.provide(Live)))
+})
+
+describe("signed HttpClient spans", () => {
+  it.live("each execution signs in a Signer.sign span, and the transport's span shows no session token", () =>
+    Effect.gen(function*() {
+      const gateway = yield* LocalGateway.make({ credentials: [credentials] })
+      const { spans, layer } = recordingTracer()
+      const response = yield* Effect.flatMap(SignedHttpClient.SignedHttpClient, (client) => client.get("/pets", { urlParams: { type: "dog" } })).pipe(
+        Effect.provide(SignedHttpClient.layer),
+        Effect.provide(Layer.mergeAll(
+          Signer.layer({ endpoint: `${gateway.url}/prod`, region: "us-east-1" }),
+          Credentials.layer(credentials),
+          FetchHttpClient.layer
+        )),
+        Effect.provide(layer)
+      )
+      expect(response.status).toBe(200)
+      const signing = spans.filter((span) => span.name === "Signer.sign")
+      expect(signing).toHaveLength(1)
+      expect(signing[0]!.attributes.get("url.path")).toBe("/prod/pets")
+      expect(spans.some((span) => span.name.startsWith("http.client"))).toBe(true)
+      expectNoSecret(spans, [])
+    }).pipe(Effect.scoped))
+})
+
+describe("through OpenTelemetry", () => {
+  it.live("the example exports the library's spans with the SDK, attributes intact and no secret", () =>
+    Effect.gen(function*() {
+      // The SDK shuts its exporter down with the layer, and InMemorySpanExporter forgets its spans then: keep them.
+      const exporter = new (class extends InMemorySpanExporter {
+        override shutdown() {
+          return Promise.resolve()
+        }
+      })()
+      const status = yield* program.pipe(Effect.provide(TracingLive(exporter)))
+      expect(status).toBe(200)
+      const exported = exporter.getFinishedSpans()
+      const names = exported.map((span) => span.name)
+      expect(names.filter((name) => name === "Retry.attempt")).toHaveLength(2)
+      expect(names).toContain("Retry.makeRequestWithRetries")
+      expect(names.filter((name) => name === "Signer.sign")).toHaveLength(2)
+      const whole = exported.find((span) => span.name === "Retry.makeRequestWithRetries")!
+      expect(whole.attributes).toMatchObject({ "http.request.method": "GET", "url.path": "/pets", "retry.attempts": 2, outcome: "success" })
+      const text = JSON.stringify(exported.map((span) => [span.name, span.attributes, span.events]))
+      expect(text).not.toContain("example/secret/key")
+      expect(text).not.toContain("example-session-token")
+    }))
+})
