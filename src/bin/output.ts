@@ -1,0 +1,99 @@
+/**
+ * Where the command line writes, and the rule for all it writes: no secret
+ * access key and no session token, ever. `Console` scrubs every stderr line;
+ * response bodies are scrubbed as bytes before they reach stdout.
+ *
+ * @since 2.0.0
+ */
+import { Buffer } from "node:buffer"
+
+/**
+ * Where output goes: `process.stdout` and `process.stderr` fit, and so does
+ * any object with `write`.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface Output {
+  write(chunk: string | Uint8Array): unknown
+  once?(event: "drain", listener: () => void): unknown
+}
+
+/**
+ * What `main` reads and writes besides its arguments.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface Io {
+  readonly stdout: Output
+  readonly stderr: Output
+  /** The environment: credentials and region are read from here, never from `process.env`. */
+  readonly env: Readonly<Record<string, string | undefined>>
+  /** Read by `-d @-` and `--data-binary @-`. */
+  readonly stdin?: AsyncIterable<string | Uint8Array> | undefined
+  /** Aborting interrupts a request (exit 130) and stops `serve` (exit 0). Without it `serve` stops on SIGINT or SIGTERM. */
+  readonly signal?: AbortSignal | undefined
+  /** Default: the global `fetch`. */
+  readonly fetch?: typeof globalThis.fetch | undefined
+}
+
+/** @internal The streams, wrapped so that nothing secret is written. */
+export interface Console {
+  /** Writes to stdout, waiting for a drain when the stream asks for one. */
+  readonly out: (chunk: string | Uint8Array) => Promise<void>
+  /** Writes text to stderr, secrets scrubbed. */
+  readonly err: (text: string) => void
+  /** Values never to print: the secret key and session token in use. */
+  readonly secrets: Set<string>
+}
+
+// Shorter values would match ordinary text; no real secret key or token is that short.
+const MIN_SECRET_LENGTH = 4
+
+const REDACTED = "<redacted>"
+
+/** @internal */
+export const scrub = (text: string, secrets: ReadonlySet<string>): string => {
+  let result = text
+  for (const secret of secrets) if (secret.length >= MIN_SECRET_LENGTH) result = result.split(secret).join(REDACTED)
+  return result
+}
+
+/** @internal The bytes with every secret, as UTF-8, replaced. */
+export const scrubBytes = (bytes: Uint8Array, secrets: ReadonlySet<string>): Uint8Array => {
+  let buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  for (const secret of secrets) {
+    if (secret.length < MIN_SECRET_LENGTH || buffer.indexOf(secret) === -1) continue
+    const pieces: Array<Buffer> = []
+    let from = 0
+    for (let at = buffer.indexOf(secret); at !== -1; at = buffer.indexOf(secret, from)) {
+      pieces.push(buffer.subarray(from, at), Buffer.from(REDACTED))
+      from = at + Buffer.byteLength(secret)
+    }
+    pieces.push(buffer.subarray(from))
+    buffer = Buffer.concat(pieces)
+  }
+  return buffer
+}
+
+/** @internal */
+export const makeConsole = (io: Io): Console => {
+  const secrets = new Set<string>()
+  for (const name of ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]) {
+    const value = io.env[name]
+    if (value !== undefined && value !== "") secrets.add(value)
+  }
+  return {
+    secrets,
+    err: (text) => {
+      io.stderr.write(scrub(text, secrets))
+    },
+    out: (chunk) => {
+      const flushed = io.stdout.write(chunk)
+      return flushed === false && io.stdout.once !== undefined
+        ? new Promise<void>((resolve) => io.stdout.once!("drain", resolve))
+        : Promise.resolve()
+    }
+  }
+}
