@@ -6,25 +6,36 @@
  *
  * @internal
  */
-import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Credentials from "../Credentials.js"
-import { UsageError } from "./exitCodes.js"
+import { SetupError, UsageError } from "./exitCodes.js"
 import type { Console, Io } from "./output.js"
-import { configProviderOf, run } from "./run.js"
+import { run } from "./run.js"
+
+const REQUIRED = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] as const
+
+const present = (value: string | undefined): value is string => value !== undefined && value !== ""
 
 /** The credentials a request is signed with; the secret key and session token are added to `console.secrets`. */
 export const credentialsFromEnv = async (env: Io["env"], console: Console): Promise<Credentials.AwsCredentials> => {
-  const credentials = await run(
-    Effect.flatMap(Credentials.Credentials, (service) => service.get).pipe(
-      Effect.provide(Credentials.fromEnv),
-      Effect.withConfigProvider(configProviderOf(env))
+  const missing = REQUIRED.filter((name) => !present(env[name]))
+  if (missing.length > 0) {
+    throw new SetupError(
+      `AWS credentials could not be read from the environment: ${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not set. ` +
+        "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and AWS_SESSION_TOKEN too for temporary credentials."
     )
-  )
+  }
+  const sessionToken = env["AWS_SESSION_TOKEN"]
+  const credentials = await run(Credentials.validate({
+    accessKeyId: env["AWS_ACCESS_KEY_ID"]!,
+    secretAccessKey: env["AWS_SECRET_ACCESS_KEY"]!,
+    sessionToken: present(sessionToken) ? sessionToken : undefined
+  }))
   console.secrets.add(Redacted.value(credentials.secretAccessKey))
   if (credentials.sessionToken !== undefined) console.secrets.add(Redacted.value(credentials.sessionToken))
   return credentials
 }
+
 /** Who may call a `serve` gateway, as plain strings for `LocalGateway.start`; the secrets are added to `console.secrets`. */
 export const serveCredentials = (
   option: string | undefined,

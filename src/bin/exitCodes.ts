@@ -28,6 +28,9 @@ export const ExitCode = {
 /** @internal The command cannot work as given: exit 2, with a pointer to --help. */
 export class UsageError extends Error {}
 
+/** @internal The setup (credentials, region) cannot work: exit 2; --help would not help. */
+export class SetupError extends Error {}
+
 /** @internal Something failed at run time: exit 1 with this one-line reason. */
 export class RuntimeFailure extends Error {}
 
@@ -46,7 +49,7 @@ const messageOf = (error: unknown): string =>
 /**
  * @internal The most specific message of an error and its causes: fetch
  * rejects with "fetch failed" and keeps the reason ("connect ECONNREFUSED
- * 127.0.0.1:9") in `cause`.
+ * 127.0.0.1:8080") in `cause`.
  */
 export const describeError = (error: unknown): string => {
   let message = firstLine(messageOf(error))
@@ -70,6 +73,7 @@ export const describeError = (error: unknown): string => {
 export const failureOf = (error: unknown, interrupted: boolean): { readonly status: number; readonly message: string } => {
   if (error instanceof UsageError) return { status: ExitCode.Usage, message: `${error.message} (see --help)` }
   if (error instanceof Interrupted || interrupted) return { status: ExitCode.Interrupted, message: "interrupted" }
+  if (error instanceof SetupError) return { status: ExitCode.Usage, message: error.message }
   if (error instanceof SigningError) {
     const hint = error.reason === "MissingRegion" ? " (use --region REGION)" : ""
     return { status: ExitCode.Usage, message: `${firstLine(error.message)}${hint}` }
