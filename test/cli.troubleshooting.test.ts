@@ -4,7 +4,10 @@
  * unknown key, stray or expired session token, skewed clock, wrong path),
  * printed on a line of its own after the body.
  */
-import { describe, expect, it } from "@effect/vitest"
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import { parenthesisDepth, runCli } from "./support/cli.js"
 
 const URL_WITHOUT_REGION = "http://127.0.0.1:1/prod/pets"
@@ -43,5 +46,153 @@ describe("setup errors: one line, no nested parentheses", () => {
     expect(run.code).toBe(2)
     expect(run.stderr).toMatch(/^error: [^\n]+\n$/)
     expect(parenthesisDepth(run.stderr), run.stderr).toBeLessThanOrEqual(1)
+  })
+})
+
+const REGION = "eu-west-1"
+const longTerm = { accessKeyId: "AKIATROUBLESHOOT01", secretAccessKey: "long/term+SECRET-0123456789abcdef" }
+const temporary = {
+  accessKeyId: "ASIATROUBLESHOOT02",
+  secretAccessKey: "temporary/SECRET+0123456789abcdef",
+  sessionToken: "temporary-session-token-IQoJb3JpZ2luX2VjEJr-0123456789"
+}
+const envOf = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, extra: Record<string, string> = {}) => ({
+  AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+  ...(credentials.sessionToken === undefined ? {} : { AWS_SESSION_TOKEN: credentials.sessionToken }),
+  AWS_REGION: REGION,
+  ...extra
+})
+
+/** A server that answers every request with one fixed response, as API Gateway answers some refusals. */
+const answering = async (status: number, body: string, headers: Record<string, string> = {}) => {
+  const server = http.createServer((req, res) => {
+    req.resume()
+    res.writeHead(status, { "content-type": "application/json", ...headers })
+    res.end(body)
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(resolve))
+  }
+}
+
+const hintsOf = (stderr: string): Array<string> => stderr.split("\n").filter((line) => line.startsWith("hint ("))
+const lastLine = (stderr: string): string | undefined => stderr.trimEnd().split("\n").pop()
+
+describe("403 hints", () => {
+  let gateway: LocalGateway.Service
+  beforeAll(async () => {
+    gateway = await LocalGateway.start({ credentials: [longTerm, temporary], region: REGION })
+  })
+  afterAll(() => gateway.close())
+
+  it("a wrong region: names the region signed for and --region", async () => {
+    const run = await runCli([`${gateway.url}/prod/pets`], envOf(longTerm, { AWS_REGION: "ap-south-1" }))
+    expect(run.code).toBe(22)
+    expect(hintsOf(run.stderr)).toEqual([
+      "hint (region): the request was signed for region ap-south-1, and the API is in another one: use --region with the API's region, " +
+      "the REGION of https://API_ID.execute-api.REGION.amazonaws.com (AWS_REGION applies only when neither --region nor the host gives one)."
+    ])
+    expect(lastLine(run.stderr)).toBe("error: HTTP 403 Forbidden (InvalidSignatureException)")
+  })
+
+  it("a wrong service: names the service the server expects", async () => {
+    const run = await runCli(["--service", "lambda", `${gateway.url}/prod/pets`], envOf(longTerm))
+    expect(hintsOf(run.stderr)).toEqual([
+      "hint (service): the request was signed for service lambda, and the server expects execute-api: leave --service out (execute-api is the default)."
+    ])
+  })
+
+  it("an access key the server does not know", async () => {
+    const run = await runCli([`${gateway.url}/prod/pets`], envOf({ ...longTerm, accessKeyId: "AKIAUNKNOWNKEY0000" }))
+    expect(hintsOf(run.stderr)).toEqual([
+      "hint (credentials): the server does not know access key AKIAUNKNOWNKEY0000: check AWS_ACCESS_KEY_ID (a typo, a deleted or deactivated key, a key of another AWS partition)."
+    ])
+    expect(lastLine(run.stderr)).toBe("error: HTTP 403 Forbidden (UnrecognizedClientException)")
+  })
+
+  it("a stray AWS_SESSION_TOKEN beside a long-term key", async () => {
+    const run = await runCli([`${gateway.url}/prod/pets`], envOf({ ...longTerm, sessionToken: "stray-token-from-yesterday-0123456789" }))
+    expect(hintsOf(run.stderr)).toEqual([
+      "hint (credentials): AWS_SESSION_TOKEN is set, but AKIATROUBLESHOOT01 is a long-term access key, which takes no session token: " +
+      "the token is a stray from other, temporary credentials. Unset AWS_SESSION_TOKEN."
+    ])
+  })
+
+  it("a temporary key without its session token, and with another one", async () => {
+    const without = await runCli([`${gateway.url}/prod/pets`], envOf({ ...temporary, sessionToken: undefined } as typeof longTerm))
+    expect(hintsOf(without.stderr)).toEqual([
+      "hint (credentials): ASIATROUBLESHOOT02 is a temporary access key, which needs its session token: set AWS_SESSION_TOKEN to the token issued with it."
+    ])
+    const other = await runCli([`${gateway.url}/prod/pets`], envOf({ ...temporary, sessionToken: "someone-elses-token-0123456789" }))
+    expect(hintsOf(other.stderr)[0]).toMatch(/^hint \(credentials\): the server does not accept access key ASIATROUBLESHOOT02 with this AWS_SESSION_TOKEN/)
+  })
+
+  it("an expired session token", async () => {
+    const server = await answering(403, `{"message":"The security token included in the request is expired"}`, { "x-amzn-ErrorType": "ExpiredTokenException" })
+    try {
+      const run = await runCli([`${server.url}/prod/pets`], envOf(temporary))
+      expect(hintsOf(run.stderr)).toEqual([
+        "hint (credentials): the session token has expired: get fresh temporary credentials (aws sso login, aws sts assume-role, your credential process) " +
+        "and export AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN again."
+      ])
+      expect(lastLine(run.stderr)).toBe("error: HTTP 403 Forbidden (ExpiredTokenException)")
+    } finally {
+      await server.close()
+    }
+  })
+
+  it.each([
+    ["behind", 10 * 60_000],
+    ["ahead", -10 * 60_000]
+  ] as const)("a clock %s the server's: how far, from the times in the message", async (direction, serverAhead) => {
+    const SECOND = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"
+    const skewed = await LocalGateway.start({ credentials: [longTerm], region: REGION, now: () => Date.now() + serverAhead })
+    try {
+      const run = await runCli([`${skewed.url}/prod/pets`], envOf(longTerm))
+      const [hint] = hintsOf(run.stderr)
+      expect(hint).toMatch(new RegExp(`^hint \\(clock\\): the request was signed at ${SECOND} by this machine's clock, when the server's read ${SECOND}: this clock is about 10 minutes ${direction}, more than the 5 minutes allowed\\.`))
+    } finally {
+      await skewed.close()
+    }
+  })
+
+  it("Missing Authentication Token to a signed request: the path, stage or method", async () => {
+    const server = await answering(403, `{"message":"Missing Authentication Token"}`, { "x-amzn-ErrorType": "MissingAuthenticationTokenException" })
+    try {
+      const run = await runCli([`${server.url}/prod/no-such-resource`], envOf(longTerm))
+      expect(hintsOf(run.stderr)).toEqual([
+        "hint (path): API Gateway answers this for a path, stage or method that matches no resource, signed or not: check the stage and the resource path " +
+        "in the URL, and the method (-X). On a path that exists, the Authorization header did not arrive (a proxy dropped it)."
+      ])
+    } finally {
+      await server.close()
+    }
+  })
+
+  it("AccessDeniedException: the signature is fine, the policy is not", async () => {
+    const server = await answering(
+      403,
+      `{"Message":"User: arn:aws:sts::123456789012:assumed-role/reader/cli is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:eu-west-1:********5678:abc123/prod/GET/pets"}`,
+      { "x-amzn-ErrorType": "AccessDeniedException" }
+    )
+    try {
+      const run = await runCli([`${server.url}/prod/pets`], envOf(longTerm))
+      expect(hintsOf(run.stderr)).toEqual([expect.stringMatching(/^hint \(permissions\): the signature is valid, but the caller may not invoke this method and path/)])
+    } finally {
+      await server.close()
+    }
+  })
+
+  it("a 403 it knows nothing about: the body and the error line, no hint", async () => {
+    const server = await answering(403, `{"message":"Forbidden"}`)
+    try {
+      const run = await runCli([`${server.url}/prod/pets`], envOf(longTerm))
+      expect(run).toMatchObject({ code: 22, stdout: `{"message":"Forbidden"}`, stderr: "error: HTTP 403 Forbidden\n" })
+    } finally {
+      await server.close()
+    }
   })
 })

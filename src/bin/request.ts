@@ -29,6 +29,8 @@ interface Plan {
   readonly url: URL
   readonly request: RequestToSign
   readonly body: Body | undefined
+  /** The Host header given with -H, if any: the host the request names. */
+  readonly hostHeader: string | undefined
   readonly region: string | undefined
   readonly service: string | undefined
   readonly retries: number
@@ -76,6 +78,7 @@ const planRequest = async ({ values, positionals, tokens }: Args, io: Io): Promi
     url,
     request: requestOf(url, values.request, headers, body),
     body,
+    hostHeader: headers.find(([name]) => name.toLowerCase() === "host")?.[1],
     region: values.region,
     service: values.service,
     retries,
@@ -95,7 +98,14 @@ const dryRun = async (plan: Plan, signing: Signing, console: Console): Promise<n
 
 const sendAndPrint = async (plan: Plan, signing: Signing, io: Io, console: Console): Promise<number> => {
   const { details, response } = await sendRequest(plan.request, plan, signing, io, console)
-  const signed: Signed = { details }
+  const signed: Signed = {
+    accessKeyId: signing.credentials.accessKeyId,
+    hasSessionToken: signing.hasSessionToken,
+    region: signing.signer.region,
+    service: signing.signer.service,
+    host: plan.hostHeader ?? plan.url.host,
+    details
+  }
   return printResponse(console, response, plan.include, signed)
 }
 

@@ -2,7 +2,7 @@
  * Printing the response: with `-i` the status line and headers, then the
  * body on stdout. A body of a success is streamed as it comes; an error body
  * (status 400 or above) is printed with the secrets scrubbed, followed on
- * stderr by the diagnosis of a signature mismatch and the one-line error.
+ * stderr by why a 403 happened and the one-line error.
  *
  * @internal
  */
@@ -16,10 +16,10 @@ const printError = async (console: Console, response: Response | BufferedRespons
   const body = await bodyOf(response)
   // Error bodies are diagnostic text; a signature mismatch repeats the canonical request, session token included.
   await console.out(scrubBytes(body, console.secrets))
-  // The diagnosis compares the raw texts and prints them with the session token hidden.
-  const report = response.status === 403 ? explainRefusal(body, signed) : undefined
-  if (report !== undefined) console.err(report + "\n")
   const errorType = response.headers.get("x-amzn-errortype")?.split(":")[0]
+  // The diagnosis reads the raw body; it prints the session token hidden, and the console scrubs the rest.
+  const explanation = response.status === 403 ? explainRefusal(body, errorType, signed) : undefined
+  if (explanation !== undefined) console.err(explanation + "\n")
   console.err(
     `error: HTTP ${response.status} ${statusTextOf(response.status, response.statusText)}`.trimEnd() +
       (errorType ? ` (${errorType})` : "") + "\n"
