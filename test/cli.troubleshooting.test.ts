@@ -145,9 +145,9 @@ describe("403 hints", () => {
   })
 
   it.each([
-    ["behind", 10 * 60_000],
-    ["ahead", -10 * 60_000]
-  ] as const)("a clock %s the server's: how far, from the times in the message", async (direction, serverAhead) => {
+    ["behind", "behind", 10 * 60_000],
+    ["ahead of", "ahead", -10 * 60_000]
+  ] as const)("a clock %s the server's: how far, from the times in the message", async (_, direction, serverAhead) => {
     const SECOND = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"
     const skewed = await LocalGateway.start({ credentials: [longTerm], region: REGION, now: () => Date.now() + serverAhead })
     try {
@@ -191,6 +191,83 @@ describe("403 hints", () => {
     try {
       const run = await runCli([`${server.url}/prod/pets`], envOf(longTerm))
       expect(run).toMatchObject({ code: 22, stdout: `{"message":"Forbidden"}`, stderr: "error: HTTP 403 Forbidden\n" })
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe("the error body and what follows it", () => {
+  let gateway: LocalGateway.Service
+  beforeAll(async () => {
+    gateway = await LocalGateway.start({ credentials: [longTerm], region: REGION })
+  })
+  afterAll(() => gateway.close())
+
+  it("the diagnosis starts on a line of its own, after a body without a final newline", async () => {
+    const run = await runCli([`${gateway.url}/prod/pets`], envOf({ ...longTerm, secretAccessKey: "wrong/secret+KEY-fedcba9876543210" }))
+    expect(run.code).toBe(22)
+    expect(run.stdout).toMatch(/\}$/)
+    expect(run.stderr).toMatch(/^\nThe server's canonical request and string to sign are identical to ours, so the signature differs by the key alone/)
+  })
+
+  it("no blank line when the body ends with one", async () => {
+    const server = await answering(403, `{"message":"Missing Authentication Token"}\n`)
+    try {
+      const run = await runCli([`${server.url}/prod/pets`], envOf(longTerm))
+      expect(run.stderr).toMatch(/^hint \(path\): /)
+    } finally {
+      await server.close()
+    }
+  })
+
+  /** A server answering 403 with `prefix`, then filler for as long as the client reads. */
+  const endless = async (prefix: string) => {
+    const server = http.createServer((req, res) => {
+      req.resume()
+      res.writeHead(403, { "content-type": "application/json" })
+      res.write(prefix)
+      const chunk = "\n".repeat(16 * 1024)
+      const more = () => {
+        while (!res.destroyed && res.write(chunk)) {
+          // Write until the socket pushes back, then wait for it to drain.
+        }
+        if (!res.destroyed) res.once("drain", more)
+      }
+      more()
+    })
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      close: () => {
+        server.closeAllConnections()
+        return new Promise((resolve) => server.close(resolve))
+      }
+    }
+  }
+
+  it("reads an error body up to 64 KB, says so, and stops: an endless body ends the run", async () => {
+    const server = await endless(`{"message":"The Canonical String for this request should have been\\n''`)
+    try {
+      const run = await runCli([`${server.url}/prod/pets`], envOf(longTerm))
+      expect(run.code).toBe(22)
+      expect(run.bytes.length).toBe(64 * 1024)
+      // The body read ends with a newline: the note follows on its own line.
+      expect(run.stderr).toBe("note: the response body is longer than 64 KB; only its start was read\nerror: HTTP 403 Forbidden\n")
+    } finally {
+      await server.close()
+    }
+  })
+
+  it("a body cut inside the session token does not print the token's start", async () => {
+    const token = temporary.sessionToken
+    // The cut at 64 KB falls 20 characters into the token.
+    const prefix = "x".repeat(64 * 1024 - 20)
+    const server = await answering(403, prefix + token + "\n".repeat(1000))
+    try {
+      const run = await runCli([`${server.url}/prod/pets`], envOf(temporary))
+      expect(run.stdout).toBe(prefix)
+      expect(run.stderr).toContain("note: the response body is longer than 64 KB")
     } finally {
       await server.close()
     }

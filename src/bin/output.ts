@@ -77,6 +77,24 @@ export const scrubBytes = (bytes: Uint8Array, secrets: ReadonlySet<string>): Uin
   return buffer
 }
 
+/**
+ * @internal A body cut short may end partway into a secret, where `scrubBytes`
+ * cannot see it: drop such a tail.
+ */
+export const dropSecretStart = (bytes: Uint8Array, secrets: ReadonlySet<string>): Uint8Array => {
+  let end = bytes.length
+  for (const secret of secrets) {
+    const encoded = Buffer.from(secret, "utf8")
+    for (let length = Math.min(encoded.length - 1, end); length > 0; length--) {
+      if (Buffer.compare(bytes.subarray(end - length, end), encoded.subarray(0, length)) === 0) {
+        end -= length
+        break
+      }
+    }
+  }
+  return bytes.subarray(0, end)
+}
+
 /** @internal */
 export const makeConsole = (io: Io): Console => {
   const secrets = new Set<string>()
