@@ -4,6 +4,7 @@
  * unknown key, stray or expired session token, skewed clock, wrong path),
  * printed on a line of its own after the body.
  */
+import { createHash } from "node:crypto"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
@@ -268,6 +269,77 @@ describe("the error body and what follows it", () => {
       const run = await runCli([`${server.url}/prod/pets`], envOf(temporary))
       expect(run.stdout).toBe(prefix)
       expect(run.stderr).toContain("note: the response body is longer than 64 KB")
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe("-H host: sent through node:http, since fetch never sends a custom Host", () => {
+  const HOST = "abc123.execute-api.eu-west-1.amazonaws.com"
+  let gateway: LocalGateway.Service
+  beforeAll(async () => {
+    gateway = await LocalGateway.start({
+      credentials: [temporary],
+      region: REGION,
+      handler: (request) => (request.path === "/prod/hang" ? new Promise(() => {}) : undefined)
+    })
+  })
+  afterAll(() => gateway.close())
+
+  it("the server receives the Host given, and accepts the signature made for it", async () => {
+    const run = await runCli(["-H", `host: ${HOST}`, `${gateway.url}/prod/pets?type=dog`], envOf(temporary))
+    expect(run.code).toBe(0)
+    const echo = JSON.parse(run.stdout) as LocalGateway.EchoResponse
+    expect(echo).toMatchObject({ method: "GET", path: "/prod/pets", query: { type: ["dog"] }, principal: { accessKeyId: temporary.accessKeyId } })
+    expect(echo.headers["host"]).toBe(HOST)
+  })
+
+  it("the region comes from the Host header, before AWS_REGION", async () => {
+    const run = await runCli(["-H", `host: ${HOST}`, `${gateway.url}/prod/pets`], envOf(temporary, { AWS_REGION: "ap-south-1" }))
+    expect(run.code).toBe(0)
+  })
+
+  it("a body arrives byte for byte", async () => {
+    const bytes = Buffer.from(Uint8Array.from({ length: 256 }, (_, i) => i))
+    const run = await runCli(
+      ["-H", `Host: ${HOST}`, "-X", "PUT", "--data-binary", "@-", "-H", "content-type: application/octet-stream", `${gateway.url}/prod/blob`],
+      envOf(temporary),
+      { stdin: [bytes] as unknown as AsyncIterable<Uint8Array> }
+    )
+    expect(run.code).toBe(0)
+    const echo = JSON.parse(run.stdout) as LocalGateway.EchoResponse
+    expect(echo.body).toEqual({ length: 256, sha256: createHash("sha256").update(bytes).digest("hex") })
+  })
+
+  it("-v says so, and shows the one Host sent", async () => {
+    const run = await runCli(["-v", "-H", `host: ${HOST}`, `${gateway.url}/prod/pets`], envOf(temporary))
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain("* sent through node:http, since fetch cannot send a Host header\n")
+    expect(run.stderr.split("\n").filter((line) => /^> host: /i.test(line))).toEqual([`> host: ${HOST}`])
+  })
+
+  it("a refused connection and an abort end as they do through fetch", async () => {
+    const closed = http.createServer()
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve))
+    const port = (closed.address() as AddressInfo).port
+    await new Promise((resolve) => closed.close(resolve))
+    const refused = await runCli(["-H", `host: ${HOST}`, `http://127.0.0.1:${port}/prod/pets`], envOf(temporary))
+    expect(refused).toMatchObject({ code: 1, stderr: `error: connect ECONNREFUSED 127.0.0.1:${port}\n` })
+
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 100)
+    const aborted = await runCli(["-H", `host: ${HOST}`, `${gateway.url}/prod/hang`], envOf(temporary), { signal: controller.signal })
+    expect(aborted).toMatchObject({ code: 130, stderr: "error: interrupted\n" })
+  })
+
+  it("a wrong region, when the Host names the API's: says which", async () => {
+    const server = await answering(403, `{"message":"Credential should be scoped to a valid region, not 'ap-south-1'. "}`, { "x-amzn-ErrorType": "InvalidSignatureException" })
+    try {
+      const run = await runCli(["--region", "ap-south-1", "-H", `host: ${HOST}`, `${server.url}/prod/pets`], envOf(temporary))
+      expect(hintsOf(run.stderr)).toEqual([
+        "hint (region): the request was signed for region ap-south-1, and the API is in another one: the host names eu-west-1: use --region eu-west-1, or leave --region out to take it from the host."
+      ])
     } finally {
       await server.close()
     }

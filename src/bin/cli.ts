@@ -7,8 +7,8 @@
  * The modules beside this one each do one thing: `args` (argument parsing),
  * `output` (streams, secrets scrubbed), `credentials`, `signing`, `body`,
  * `request` (the request command in steps), `send` and `transport`
- * (retries, fetch), `response` (printing it), `diagnosis` (why a 403
- * happened), `exchange` (`-v` and `-i`),
+ * (retries; fetch, or node:http for a Host header), `response` (printing
+ * it), `diagnosis` (why a 403 happened), `exchange` (`-v` and `-i`),
  * `dryRun`, `presign`, `serve`, `help` and `exitCodes`.
  *
  * @since 2.0.0

@@ -20,6 +20,7 @@ import {
   parseWrongServiceMessage
 } from "../internal/gatewayMessages.js"
 import type * as Signer from "../Signer.js"
+import { hostnameOf } from "./signing.js"
 
 /** What a refused request was signed with and sent to. */
 export interface Signed {
@@ -56,8 +57,7 @@ const invalidTokenHint = (signed: Signed): string => {
 }
 
 const regionHint = (signedRegion: string, signed: Signed): string => {
-  const hostname = signed.host.replace(/:\d+$/, "")
-  const fromHost = regionFromHostname(hostname)
+  const fromHost = regionFromHostname(hostnameOf(signed.host))
   const advice = fromHost !== undefined && fromHost !== signedRegion
     ? `the host names ${fromHost}: use --region ${fromHost}, or leave --region out to take it from the host.`
     : "use --region with the API's region, the REGION of https://API_ID.execute-api.REGION.amazonaws.com (AWS_REGION applies only when neither --region nor the host gives one)."

@@ -12,6 +12,9 @@ import type { Console } from "./output.js"
 
 const indent = (text: string): string => text.split("\n").map((line) => `  ${line}`.trimEnd()).join("\n")
 
+const hasHeader = (headers: Readonly<Record<string, string>>, name: string): boolean =>
+  Object.keys(headers).some((key) => key.toLowerCase() === name)
+
 /** `-v`: the canonical request, string to sign, signed headers and the request as sent. */
 export const printDetails = (console: Console, details: Signer.SignedRequestWithDetails, hasToken: boolean): void => {
   const url = new URL(details.request.url)
@@ -22,7 +25,8 @@ export const printDetails = (console: Console, details: Signer.SignedRequestWith
     indent(details.stringToSign),
     `* signed headers: ${details.signedHeaders}`,
     `> ${details.request.method} ${url.pathname}${url.search} HTTP/1.1`,
-    `> host: ${url.host}`,
+    // A Host header given with -H is among the headers; otherwise the client sends the URL's.
+    ...(hasHeader(details.request.headers, "host") ? [] : [`> host: ${url.host}`]),
     ...Object.entries(details.request.headers).map(([name, value]) =>
       `> ${name}: ${hasToken && name.toLowerCase() === "x-amz-security-token" ? "<redacted>" : value}`
     ),

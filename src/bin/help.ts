@@ -24,7 +24,9 @@ Usage:
 
 Options:
   -X, --request METHOD    HTTP method (default GET, or POST when data is given)
-  -H, --header "N: v"     add a header, signed with the rest (repeatable)
+  -H, --header "N: v"     add a header, signed with the rest (repeatable); a Host header
+                          (a VPC endpoint, a proxy) is sent through node:http, since fetch
+                          cannot send one
   -d, --data DATA         send DATA as the body (repeatable, joined with &); @FILE reads
                           FILE without CR/LF, @- reads stdin; default content-type
                           application/x-www-form-urlencoded, as curl
@@ -58,8 +60,11 @@ Environment:
   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN   credentials
   AWS_REGION, AWS_DEFAULT_REGION                                region, when the host names none
 
-On a 403 signature mismatch, stderr shows the server's canonical request against ours,
-line by line, naming the part that differs (method, path, query, a header, the body).
+On a 403, stderr says why. A signature mismatch shows the server's canonical request
+against ours, line by line, naming the part that differs (method, path, query, a header,
+the body); a wrong region or service, an unknown access key, a stray or expired session
+token, a skewed clock and a wrong path each get a hint. Of an error body, the first 64 KB
+are read.
 
 Exit status:
   0    HTTP status below 400; --dry-run, --presign, --help, --version; serve stopped
@@ -83,6 +88,9 @@ Examples:
       'https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets?type=dog'
   # a custom domain does not name the region: give it
   ${NAME} --region eu-west-1 --service execute-api https://api.example.com/pets
+  # a private API through a VPC endpoint: the Host header names the API
+  ${NAME} -H 'host: abc123.execute-api.us-east-1.amazonaws.com' \\
+      https://vpce-0123456789abcdef-abcdefgh.execute-api.us-east-1.vpce.amazonaws.com/prod/pets
   # print the signed request as a curl command
   ${NAME} --dry-run https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets
   # a URL anyone may use for 5 minutes

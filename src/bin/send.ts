@@ -1,6 +1,6 @@
 /**
- * Sending a request: each attempt signed afresh by `Retry`, sent through
- * fetch, transient answers (408, 429, 5xx) read and retried up to
+ * Sending a request: each attempt signed afresh by `Retry`, sent through the
+ * transport, transient answers (408, 429, 5xx) read and retried up to
  * `--retries` times; `-v` shows each attempt.
  *
  * @internal
@@ -16,7 +16,7 @@ import type { Console, Io } from "./output.js"
 import { run } from "./run.js"
 import type { Signing } from "./signing.js"
 import { detailsOf } from "./signingDetails.js"
-import { buffer, BufferedResponse, fetchTransport } from "./transport.js"
+import { buffer, BufferedResponse, fetchTransport, hostHeaderOf, nodeHttpTransport } from "./transport.js"
 
 export interface Sent {
   /** The last response: as it came, or read in full when it was transient. */
@@ -32,7 +32,7 @@ export const sendRequest = async (
   io: Io,
   console: Console
 ): Promise<Sent> => {
-  const transport = fetchTransport(io.fetch ?? globalThis.fetch)
+  const viaFetch = fetchTransport(io.fetch ?? globalThis.fetch)
   let attempt = 0
   let details: Signer.SignedRequestWithDetails | undefined
   const send = (signed: SignedRequest) =>
@@ -40,10 +40,13 @@ export const sendRequest = async (
       attempt++
       // TODO(second-signing): take the details from Retry once it hands them to send, instead of signing again.
       details = yield* detailsOf(request, signed)
+      const hostOverride = hostHeaderOf(signed) !== undefined
       if (options.verbose) {
         if (options.retries > 0) console.err(`* attempt ${attempt} of ${options.retries + 1}\n`)
         if (details !== undefined) printDetails(console, details, signing.hasSessionToken)
+        if (hostOverride && attempt === 1) console.err("* sent through node:http, since fetch cannot send a Host header\n")
       }
+      const transport = hostOverride ? nodeHttpTransport : viaFetch
       const response = yield* Effect.tryPromise({ try: (signal) => transport(signed, signal), catch: (error) => error })
       if (options.verbose) console.err(headerLines("< ", response.status, response.statusText, response.headers) + "<\n")
       if (!Retry.isTransient(response)) return response

@@ -1,12 +1,15 @@
 /**
  * The signer and credentials a request is signed with, set up once: the
- * region from `--region`, else the host, else AWS_REGION; the service from
- * `--service`, else execute-api; the credentials from the environment.
+ * region from `--region`, else the host (the Host header's, when one is
+ * given: it names the API, where the URL may name a VPC endpoint or a
+ * proxy), else AWS_REGION; the service from `--service`, else execute-api;
+ * the credentials from the environment.
  *
  * @internal
  */
 import * as Effect from "effect/Effect"
 import * as Credentials from "../Credentials.js"
+import { regionFromHostname } from "../internal/endpoint.js"
 import * as Signer from "../Signer.js"
 import { credentialsFromEnv } from "./credentials.js"
 import type { Console, Io } from "./output.js"
@@ -22,12 +25,13 @@ export interface Signing {
 
 export const setUpSigning = async (
   url: URL,
-  flags: { readonly region: string | undefined; readonly service: string | undefined },
+  flags: { readonly region: string | undefined; readonly service: string | undefined; readonly hostHeader: string | undefined },
   io: Io,
   console: Console
 ): Promise<Signing> => {
+  const region = flags.region ?? (flags.hostHeader === undefined ? undefined : regionFromHostname(hostnameOf(flags.hostHeader)))
   const signer = await run(
-    Signer.make({ endpoint: url.origin, region: flags.region, service: flags.service }).pipe(
+    Signer.make({ endpoint: url.origin, region, service: flags.service }).pipe(
       Effect.withConfigProvider(configProviderOf(io.env))
     )
   )
@@ -40,3 +44,6 @@ export const setUpSigning = async (
     provide: (effect) => effect.pipe(Effect.provideService(Signer.Signer, signer), Effect.provideService(Credentials.Credentials, service))
   }
 }
+
+/** The host name of a Host header value: without its port, IPv6 brackets kept. */
+export const hostnameOf = (host: string): string => host.replace(/:\d*$/, "").toLowerCase()
