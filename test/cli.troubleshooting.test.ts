@@ -5,6 +5,7 @@
  * printed on a line of its own after the body.
  */
 import { createHash } from "node:crypto"
+import { readFileSync } from "node:fs"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
@@ -343,5 +344,39 @@ describe("-H host: sent through node:http, since fetch never sends a custom Host
     } finally {
       await server.close()
     }
+  })
+})
+
+describe("docs/cli.md", () => {
+  const docs = readFileSync(new URL("../docs/cli.md", import.meta.url), "utf8")
+  const failureLines = /Every failure prints one line[^`]*```text\n([^`]*)```/.exec(docs)?.[1]?.trimEnd().split("\n") ?? []
+
+  const closedPort = async () => {
+    const server = http.createServer()
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    const port = (server.address() as AddressInfo).port
+    await new Promise((resolve) => server.close(resolve))
+    return port
+  }
+
+  it("shows the failure lines the CLI prints", () => {
+    expect(failureLines).toHaveLength(3)
+  })
+
+  it("its refused-connection line is what a refused connection prints, on a port fetch does not refuse as a bad port", async () => {
+    const line = failureLines.find((text) => text.startsWith("error: connect ECONNREFUSED"))!
+    const documentedPort = Number(/:(\d+)$/.exec(line)![1])
+    const port = await closedPort()
+    const refused = await runCli([`http://127.0.0.1:${port}/prod/pets`], envOf(longTerm))
+    expect(refused.stderr).toBe(line.replace(`:${documentedPort}`, `:${port}`) + "\n")
+    // fetch refuses some ports outright (9, 25, 6000, ...) with "bad port": the documented one must not be one of them.
+    const documented = await runCli([`http://127.0.0.1:${documentedPort}/prod/pets`], envOf(longTerm))
+    expect(documented.stderr).not.toContain("bad port")
+  })
+
+  it("its credentials line is what a missing secret key prints", async () => {
+    const line = failureLines.find((text) => text.includes("credentials"))!
+    const run = await runCli([`http://127.0.0.1:1/prod/pets`], { AWS_ACCESS_KEY_ID: longTerm.accessKeyId, AWS_REGION: REGION })
+    expect(run.stderr).toBe(line + "\n")
   })
 })
