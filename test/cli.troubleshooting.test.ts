@@ -223,6 +223,19 @@ describe("the error body and what follows it", () => {
     }
   })
 
+  it("a session token of any length is scrubbed from the body the server echoes, as the library scrubs its messages", async () => {
+    const short = { accessKeyId: "AKIASHORTTOKEN0001", secretAccessKey: "short/token+SECRET-0123456789", sessionToken: "Zq9" }
+    const server = await LocalGateway.start({ credentials: [short], region: REGION })
+    try {
+      const run = await runCli([`${server.url}/prod/pets`], envOf({ ...short, secretAccessKey: "wrong/secret+KEY-0123456789" }))
+      expect(run.code).toBe(22)
+      expect(run.stdout).toContain("x-amz-security-token:<redacted>")
+      expect(run.stdout + run.stderr).not.toContain("Zq9")
+    } finally {
+      await server.close()
+    }
+  })
+
   /** A server answering 403 with `prefix`, then filler for as long as the client reads. */
   const endless = async (prefix: string) => {
     const server = http.createServer((req, res) => {

@@ -6,6 +6,7 @@
  * @since 2.0.0
  */
 import { Buffer } from "node:buffer"
+import { REDACTED, scrubSecrets } from "../internal/scrub.js"
 
 /**
  * Where output goes: `process.stdout` and `process.stderr` fit, and so does
@@ -48,28 +49,25 @@ export interface Console {
   readonly secrets: Set<string>
 }
 
-// Shorter values would match ordinary text; no real secret key or token is that short.
-const MIN_SECRET_LENGTH = 4
+/** @internal Text with every secret replaced: the rule of all output, shared with the library's messages. */
+export const scrub = (text: string, secrets: ReadonlySet<string>): string => scrubSecrets(text, secrets)
 
-const REDACTED = "<redacted>"
+/** The non-empty secrets as UTF-8, longest first, so a secret that contains another is removed whole. */
+const encoded = (secrets: ReadonlySet<string>): Array<Buffer> =>
+  [...secrets].filter((secret) => secret !== "").sort((a, b) => b.length - a.length).map((secret) => Buffer.from(secret, "utf8"))
 
-/** @internal */
-export const scrub = (text: string, secrets: ReadonlySet<string>): string => {
-  let result = text
-  for (const secret of secrets) if (secret.length >= MIN_SECRET_LENGTH) result = result.split(secret).join(REDACTED)
-  return result
-}
+const REDACTED_BYTES = Buffer.from(REDACTED)
 
-/** @internal The bytes with every secret, as UTF-8, replaced. */
+/** @internal The bytes with every secret, as UTF-8, replaced, by the same rule as `scrub`. */
 export const scrubBytes = (bytes: Uint8Array, secrets: ReadonlySet<string>): Uint8Array => {
   let buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  for (const secret of secrets) {
-    if (secret.length < MIN_SECRET_LENGTH || buffer.indexOf(secret) === -1) continue
+  for (const secret of encoded(secrets)) {
+    if (buffer.indexOf(secret) === -1) continue
     const pieces: Array<Buffer> = []
     let from = 0
     for (let at = buffer.indexOf(secret); at !== -1; at = buffer.indexOf(secret, from)) {
-      pieces.push(buffer.subarray(from, at), Buffer.from(REDACTED))
-      from = at + Buffer.byteLength(secret)
+      pieces.push(buffer.subarray(from, at), REDACTED_BYTES)
+      from = at + secret.length
     }
     pieces.push(buffer.subarray(from))
     buffer = Buffer.concat(pieces)
@@ -83,10 +81,9 @@ export const scrubBytes = (bytes: Uint8Array, secrets: ReadonlySet<string>): Uin
  */
 export const dropSecretStart = (bytes: Uint8Array, secrets: ReadonlySet<string>): Uint8Array => {
   let end = bytes.length
-  for (const secret of secrets) {
-    const encoded = Buffer.from(secret, "utf8")
-    for (let length = Math.min(encoded.length - 1, end); length > 0; length--) {
-      if (Buffer.compare(bytes.subarray(end - length, end), encoded.subarray(0, length)) === 0) {
+  for (const secret of encoded(secrets)) {
+    for (let length = Math.min(secret.length - 1, end); length > 0; length--) {
+      if (Buffer.compare(bytes.subarray(end - length, end), secret.subarray(0, length)) === 0) {
         end -= length
         break
       }
