@@ -16,7 +16,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Diagnosis from "api-gateway-request-signer/Diagnosis"
-import { signatureMismatchMessage } from "../src/internal/gatewayMessages.js"
+import { signatureMismatchMessage } from "../src/internal/apiGatewayMessages.js"
 
 const MB = 1024 * 1024
 const CANONICAL_MARKER = "The Canonical String for this request should have been"

@@ -18,7 +18,7 @@ import {
   parseSignatureNotYetCurrentMessage,
   parseWrongRegionMessage,
   parseWrongServiceMessage
-} from "../internal/gatewayMessages.js"
+} from "../internal/apiGatewayMessages.js"
 import type * as Signer from "../Signer.js"
 import { hostnameOf } from "./signing.js"
 

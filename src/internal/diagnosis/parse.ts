@@ -8,7 +8,7 @@
  * @internal
  */
 import type { CanonicalRequestParts } from "../../Diagnosis.js"
-import { parseSignatureMismatchMessage, type SignatureMismatch } from "../gatewayMessages.js"
+import { parseSignatureMismatchMessage, type SignatureMismatch } from "../apiGatewayMessages.js"
 import { messageOf } from "./responseMessage.js"
 import { parseXmlSignatureMismatch } from "./xmlError.js"
 

@@ -6,7 +6,7 @@
  *
  * @internal
  */
-import type { SignatureMismatch } from "../gatewayMessages.js"
+import type { SignatureMismatch } from "../apiGatewayMessages.js"
 
 /**
  * The text of the first `<name>` element that is closed. When the first

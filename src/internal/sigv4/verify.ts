@@ -24,7 +24,7 @@ import {
   signatureNotYetCurrentMessage,
   wrongRegionMessage,
   wrongServiceMessage
-} from "../gatewayMessages.js"
+} from "../apiGatewayMessages.js"
 import { Secret } from "../secret.js"
 import { formatAmzDate, parseAmzDate } from "./amzDate.js"
 import { canonicalHeaderValue } from "./canonicalHeaders.js"

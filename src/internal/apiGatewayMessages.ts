@@ -3,7 +3,8 @@
  * verifier answers) beside its parser (what a client reads back), so the two
  * cannot drift apart. The wording is API Gateway's; parsers also accept the
  * variants real gateways send (a trailing space, CRLF line ends, surrounding
- * whitespace).
+ * whitespace). Named for whose wording it is: the local gateway's server
+ * lives apart, in `internal/gateway/`.
  *
  * Parsers read text from the network, so each is linear in its input:
  * `indexOf`, `startsWith` and fixed-width scans, no backtracking regular

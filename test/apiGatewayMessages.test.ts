@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as fc from "effect/FastCheck"
-import * as Messages from "../src/internal/gatewayMessages.js"
+import * as Messages from "../src/internal/apiGatewayMessages.js"
 
 /** The `message` of an API Gateway error body. */
 const messageOf = (body: string): string => (JSON.parse(body) as { message: string }).message
