@@ -120,12 +120,16 @@ const firstLine = (text: string): string => {
   return line.length > 300 ? line.slice(0, 300) + "…" : line
 }
 
+/** A message that already states the status ("HTTP 403", "status code 403") needs no "HTTP 403" before it. */
+const statesStatus = (message: string | undefined, status: number): boolean =>
+  message !== undefined && new RegExp(`(^|\\D)${status}(\\D|$)`).test(message)
+
 /** @internal */
 export const describeFailure = (failure: unknown): string => {
   const { message, name, status } = summarizeFailure(failure)
   const parts = [
     name !== undefined && name !== "Error" ? name : undefined,
-    status !== undefined ? `HTTP ${status}` : undefined,
+    status !== undefined && !statesStatus(message, status) ? `HTTP ${status}` : undefined,
     message !== undefined && message !== "" ? message : undefined
   ].filter((part) => part !== undefined)
   return parts.length === 0 ? "unknown failure" : parts.join(": ")

@@ -61,6 +61,19 @@ describe("parseSignatureMismatch", () => {
       .toEqual(expected)
   })
 
+  it("reads the body a real API Gateway stage sent (postmanlabs/postman-app-support#5815; the x-api-key value replaced)", () => {
+    const body = String.raw`{"message":"The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\nThe Canonical String for this request should have been\n'POST\n/services/sfs/v1/ownerships/1003234576898765/telematics/remote-engine/async-request\n\ncontent-type:application/json\nhost:pri-q1-eu.gtc20.com\nx-api-key:EXAMPLEKEYEXAMPLEKEYEXAMPLEKEYEXAMPLEKEY\nx-event-time:2018-11-07T05:55:10+00:00\nx-gtc-external-system-id:TSP\nx-one-time-uuid:fb5a68d8-88db-4065-9ae7-3f2cedd633b0\nx-vin:93210000000000000\n\ncontent-type;host;x-api-key;x-event-time;x-gtc-external-system-id;x-one-time-uuid;x-vin\n0d7b357bf5e4e4e27adf8b58537526719757200f60d7f601ac337e27b3542566'\n\nThe String-to-Sign should have been\n'AWS4-HMAC-SHA256\n20190123T095948Z\n20190123/eu-west-1/execute-api/aws4_request\n61d38f17aee9808e2c23939b04e74a10f9d35984ebab8ab282babc77d1c85d1d'\n"}`
+    const parsed = Diagnosis.parseSignatureMismatch(body)!
+    expect(Diagnosis.parseCanonicalRequest(parsed.canonicalRequest)).toMatchObject({
+      method: "POST",
+      path: "/services/sfs/v1/ownerships/1003234576898765/telematics/remote-engine/async-request",
+      query: "",
+      signedHeaders: "content-type;host;x-api-key;x-event-time;x-gtc-external-system-id;x-one-time-uuid;x-vin",
+      payloadHash: "0d7b357bf5e4e4e27adf8b58537526719757200f60d7f601ac337e27b3542566"
+    })
+    expect(parsed.stringToSign.split("\n")[2]).toBe("20190123/eu-west-1/execute-api/aws4_request")
+  })
+
   it("tolerates CRLF line ends", () => {
     expect(Diagnosis.parseSignatureMismatch(message.replace(/\n/g, "\r\n"))).toEqual(expected)
   })

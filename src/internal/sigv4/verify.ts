@@ -15,6 +15,16 @@ import type {
 } from "../../SigV4.js"
 import { SigningError } from "../../SigningError.js"
 import type { SigningCredentials } from "../credentials.js"
+import {
+  INVALID_SECURITY_TOKEN,
+  MISSING_AUTHENTICATION_TOKEN,
+  presignedExpiredMessage,
+  signatureExpiredMessage,
+  signatureMismatchMessage,
+  signatureNotYetCurrentMessage,
+  wrongRegionMessage,
+  wrongServiceMessage
+} from "../apiGatewayMessages.js"
 import { Secret } from "../secret.js"
 import { formatAmzDate, parseAmzDate } from "./amzDate.js"
 import { canonicalHeaderValue } from "./canonicalHeaders.js"
@@ -56,14 +66,8 @@ const fail = (reason: VerifyFailureReason, message: string, extra?: Pick<VerifyF
   ...extra
 })
 
-const INVALID_TOKEN = "The security token included in the request is invalid."
-
-/** The message API Gateway sends on a signature mismatch; clients parse the canonical string out of it. */
-export const signatureMismatchMessage = (canonicalRequest: string, stringToSign: string): string =>
-  "The request signature we calculated does not match the signature you provided. " +
-  "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\n" +
-  `The Canonical String for this request should have been\n'${canonicalRequest}'\n\n` +
-  `The String-to-Sign should have been\n'${stringToSign}'\n`
+/** The message API Gateway sends on a signature mismatch; written beside its parser. */
+export { signatureMismatchMessage }
 
 /** Header values by lower-case name, repeated headers in arrival order. */
 const headerMap = (headers: ReceivedRequest["headers"]): Map<string, Array<string>> => {
@@ -230,7 +234,7 @@ const checkClaim = (request: Omit<ReceivedRequest, "body">, options: VerifyOptio
     ? parseAuthorization(authorization.join(","), headers)
     : /(^|&)X-Amz-Signature=/.test(rawQuery)
     ? parsePresigned(rawQuery)
-    : fail("MissingAuthentication", "Missing Authentication Token")
+    : fail("MissingAuthentication", MISSING_AUTHENTICATION_TOKEN)
   if ("valid" in claim) return claim
 
   // Credential=AKID/YYYYMMDD/region/service/aws4_request
@@ -244,13 +248,13 @@ const checkClaim = (request: Omit<ReceivedRequest, "body">, options: VerifyOptio
   }
 
   const credentials = lookup(options.credentials, accessKeyId)
-  if (credentials === undefined) return fail("UnknownAccessKey", INVALID_TOKEN)
+  if (credentials === undefined) return fail("UnknownAccessKey", INVALID_SECURITY_TOKEN)
   const expectedToken = credentials.sessionToken === undefined ? undefined : Secret.reveal(credentials.sessionToken)
   if (
     (expectedToken === undefined) !== (claim.sessionToken === undefined) ||
     (expectedToken !== undefined && !constantTimeEqual(expectedToken, claim.sessionToken!))
   ) {
-    return fail("SessionTokenMismatch", INVALID_TOKEN)
+    return fail("SessionTokenMismatch", INVALID_SECURITY_TOKEN)
   }
 
   const requestTime = claim.amzDate === undefined ? undefined : parseAmzDate(claim.amzDate)
@@ -265,10 +269,10 @@ const checkClaim = (request: Omit<ReceivedRequest, "body">, options: VerifyOptio
     )
   }
   if (region !== options.region) {
-    return fail("WrongRegion", `Credential should be scoped to a valid region, not '${region}'.`)
+    return fail("WrongRegion", wrongRegionMessage(region))
   }
   if (scopeService !== service) {
-    return fail("WrongService", `Credential should be scoped to correct service: '${service}'.`)
+    return fail("WrongService", wrongServiceMessage(service))
   }
   const stamp = (millis: number) => formatAmzDate(millis)?.amzDate ?? String(millis)
   const validUntil = claim.presigned ? requestTime + (claim.expiresIn ?? 0) * 1000 : requestTime + skew
@@ -277,14 +281,14 @@ const checkClaim = (request: Omit<ReceivedRequest, "body">, options: VerifyOptio
     return fail(
       "Expired",
       claim.presigned
-        ? `Signature expired: ${amzDate} plus ${claim.expiresIn ?? 0} seconds is earlier than ${stamp(now)}.`
-        : `Signature expired: ${amzDate} is now earlier than ${stamp(now - skew)} (${stamp(now)} - ${skew / 60000} min.)`
+        ? presignedExpiredMessage({ requestTime: amzDate, expiresInSeconds: claim.expiresIn ?? 0, serverTime: stamp(now) })
+        : signatureExpiredMessage({ requestTime: amzDate, limitTime: stamp(now - skew), serverTime: stamp(now), maxSkewMinutes: skew / 60000 })
     )
   }
   if (!(requestTime <= now + skew)) {
     return fail(
       "NotYetValid",
-      `Signature not yet current: ${amzDate} is still later than ${stamp(now + skew)} (${stamp(now)} + ${skew / 60000} min.)`
+      signatureNotYetCurrentMessage({ requestTime: amzDate, limitTime: stamp(now + skew), serverTime: stamp(now), maxSkewMinutes: skew / 60000 })
     )
   }
   return { claim, credentials, accessKeyId, amzDate, dateStamp, region, service, headers, rawPath, rawQuery }

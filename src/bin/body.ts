@@ -1,0 +1,76 @@
+/**
+ * The request body, read as curl reads it: `-d` / `--data` and
+ * `--data-binary` in the order given, joined with `&`; `@FILE` reads a file
+ * (`--data` drops its CR and LF bytes), `@-` reads stdin.
+ *
+ * @internal
+ */
+import { Buffer } from "node:buffer"
+import { readFile } from "node:fs/promises"
+import { describeError, UsageError } from "./exitCodes.js"
+import type { Io } from "./output.js"
+
+export type DataFlag = "--data" | "--data-binary"
+
+export interface DataPart {
+  readonly flag: DataFlag
+  readonly value: string
+}
+
+export interface Body {
+  readonly bytes: Uint8Array
+  /** Set when the body is one file, read as curl would read it: --dry-run refers to it. */
+  readonly file?: { readonly flag: DataFlag; readonly path: string }
+}
+
+/** The data options in the order they were given (`parseArgs` groups them by name; its tokens keep the order). */
+export const dataPartsOf = (
+  tokens: ReadonlyArray<{ readonly kind: string; readonly name?: string; readonly value?: string | undefined }>
+): Array<DataPart> => {
+  const parts: Array<DataPart> = []
+  for (const token of tokens) {
+    if (token.kind === "option" && (token.name === "data" || token.name === "data-binary") && token.value !== undefined) {
+      parts.push({ flag: token.name === "data" ? "--data" : "--data-binary", value: token.value })
+    }
+  }
+  return parts
+}
+
+const readAll = async (stream: AsyncIterable<string | Uint8Array>): Promise<Buffer> => {
+  const chunks: Array<Buffer> = []
+  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk))
+  return Buffer.concat(chunks)
+}
+
+const readPart = async (part: DataPart, io: Io): Promise<Buffer> => {
+  if (!part.value.startsWith("@")) return Buffer.from(part.value, "utf8")
+  const path = part.value.slice(1)
+  let bytes: Buffer
+  if (path === "-") {
+    if (io.stdin === undefined) throw new UsageError(`${part.flag} @- reads stdin, and there is none`)
+    bytes = await readAll(io.stdin)
+  } else {
+    try {
+      bytes = await readFile(path)
+    } catch (error) {
+      throw new UsageError(`cannot read ${part.flag} file ${JSON.stringify(path)}: ${describeError(error)}`)
+    }
+  }
+  // curl --data strips carriage returns and newlines from files; --data-binary keeps every byte.
+  return part.flag === "--data" ? Buffer.from(bytes.filter((byte) => byte !== 0x0a && byte !== 0x0d)) : bytes
+}
+
+/** The body the data options make, or `undefined` without any. */
+export const readBody = async (parts: ReadonlyArray<DataPart>, io: Io): Promise<Body | undefined> => {
+  if (parts.length === 0) return undefined
+  const pieces: Array<Buffer> = []
+  for (const [index, part] of parts.entries()) {
+    if (index > 0) pieces.push(Buffer.from("&"))
+    pieces.push(await readPart(part, io))
+  }
+  const only = parts.length === 1 ? parts[0]! : undefined
+  const file = only !== undefined && only.value.startsWith("@") && only.value !== "@-"
+    ? { flag: only.flag, path: only.value.slice(1) }
+    : undefined
+  return file === undefined ? { bytes: Buffer.concat(pieces) } : { bytes: Buffer.concat(pieces), file }
+}

@@ -1,0 +1,63 @@
+/**
+ * `--dry-run`: the signed request as a curl command, ready to paste into a
+ * POSIX shell. The session token is written as `$AWS_SESSION_TOKEN`, never
+ * its value; a body read from one file is passed as that file.
+ *
+ * @internal
+ */
+import type { SignedRequest } from "../SignedRequest.js"
+import type { Body } from "./body.js"
+import { UsageError } from "./exitCodes.js"
+
+const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/
+
+/** Quotes a word for POSIX shells: single quotes hold everything literally but a single quote. */
+const shellQuote = (word: string): string => SAFE_WORD.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`
+
+const utf8Text = (bytes: Uint8Array): string | undefined => {
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes)
+    return text.includes("\0") ? undefined : text
+  } catch {
+    return undefined
+  }
+}
+
+/** The signed request as a curl command, one option per line. */
+export const curlCommand = (signed: SignedRequest, body: Body | undefined): string => {
+  const words: Array<string> = ["curl"]
+  const hasBody = body !== undefined
+  if (signed.method === "HEAD") words.push("--head")
+  else if (signed.method !== "GET" && !(signed.method === "POST" && hasBody)) words.push("-X", signed.method)
+  for (const [name, value] of Object.entries(signed.headers)) {
+    words.push(
+      "-H",
+      name.toLowerCase() === "x-amz-security-token" ? `"${name}: $AWS_SESSION_TOKEN"` : shellQuote(`${name}: ${value}`)
+    )
+  }
+  if (body !== undefined) {
+    if (body.file !== undefined) {
+      words.push(body.file.flag, shellQuote("@" + body.file.path))
+    } else {
+      const text = utf8Text(body.bytes)
+      if (text === undefined) {
+        throw new UsageError("--dry-run cannot print a binary body read from stdin or joined from several parts; put it in a file and pass --data-binary @FILE")
+      }
+      // "@" would make curl read a file: pass the body on stdin-free --data-binary only when it cannot be mistaken.
+      words.push(text.startsWith("@") ? "--data-raw" : "--data-binary", shellQuote(text))
+    }
+  }
+  if (/[[\]{}]/.test(signed.url)) words.push("--globoff")
+  words.push(shellQuote(signed.url))
+  // One option per line, continued with backslashes.
+  const lines: Array<string> = []
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!
+    if (word.startsWith("-") && i + 1 < words.length && !words[i + 1]!.startsWith("-") && i + 1 !== words.length - 1) {
+      lines.push(`${word} ${words[++i]!}`)
+    } else {
+      lines.push(word)
+    }
+  }
+  return lines.join(" \\\n  ")
+}

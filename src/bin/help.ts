@@ -1,0 +1,118 @@
+/**
+ * The command's name, help text and version.
+ *
+ * @since 2.0.0
+ */
+import { readFileSync } from "node:fs"
+
+/**
+ * @since 2.0.0
+ * @category constants
+ */
+export const NAME = "api-gateway-request-signer"
+
+/**
+ * @since 2.0.0
+ * @category constants
+ */
+export const HELP = `${NAME}: curl for IAM-authorized APIs. Signs an HTTP request with AWS Signature
+Version 4 (credentials from the environment) and sends it.
+
+Usage:
+  ${NAME} [options] URL
+  ${NAME} serve [serve options]
+
+Options:
+  -X, --request METHOD    HTTP method (default GET, or POST when data is given)
+  -H, --header "N: v"     add a header, signed with the rest (repeatable); a Host header
+                          (a VPC endpoint, a proxy) is sent through node:http, since fetch
+                          cannot send one
+  -d, --data DATA         send DATA as the body (repeatable, joined with &); @FILE reads
+                          FILE without CR/LF, @- reads stdin; default content-type
+                          application/x-www-form-urlencoded, as curl
+      --data-binary DATA  like --data, but @FILE and @- are sent byte for byte
+  -i, --include           print the status line and response headers before the body
+  -v, --verbose           print to stderr the canonical request, string to sign, signed
+                          headers and the exchange (secret key and session token hidden)
+      --region REGION     signing region (default: from an *.execute-api.REGION.amazonaws.com
+                          host, else AWS_REGION or AWS_DEFAULT_REGION)
+      --service NAME      signing service (default execute-api)
+      --retries N         retry network failures and HTTP 408, 429 and 5xx up to N times,
+                          with backoff, signing each attempt afresh (default 0)
+      --dry-run           print the signed request as a curl command and send nothing
+      --presign SECONDS   print a presigned URL valid for SECONDS (1 to 604800), send nothing
+  -h, --help              print this help
+  -V, --version           print the version
+
+Serve options: a local gateway that verifies SigV4 as an IAM-authorized API Gateway
+stage does (403 with API Gateway's messages), then echoes or proxies the request.
+      --port N            port to listen on (default: any free port; the URL is printed)
+      --host HOST         address to listen on (default 127.0.0.1)
+      --region REGION     region requests must be signed for (default AWS_REGION, else us-east-1)
+      --service NAME      service requests must be signed for (default execute-api)
+      --credentials AKID:SECRET[:TOKEN]
+                          who may call (default AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+                          AWS_SESSION_TOKEN; prefer them: arguments show in ps)
+      --target URL        proxy verified requests to URL (default: echo them as JSON)
+  -h, --help              print this help
+
+Environment:
+  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN   credentials
+  AWS_REGION, AWS_DEFAULT_REGION                                region, when the host names none
+
+On a 403, stderr says why. A signature mismatch shows the server's canonical request
+against ours, line by line, naming the part that differs (method, path, query, a header,
+the body); a wrong region or service, an unknown access key, a stray or expired session
+token, a skewed clock and a wrong path each get a hint. Of an error body, the first 64 KB
+are read.
+
+Exit status:
+  0    HTTP status below 400; --dry-run, --presign, --help, --version; serve stopped
+  1    network failure (connection refused, DNS, reset) or another runtime error
+  2    bad usage or setup: unknown option, no URL, unreadable @FILE, no credentials
+       or region, a request that cannot be signed
+  22   HTTP status 400 or above (the body is still printed), as curl --fail
+  130  interrupted
+
+Examples:
+  # GET; the region comes from the host, the credentials from the environment
+  ${NAME} https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets
+  # POST JSON
+  ${NAME} -X POST -H 'content-type: application/json' -d '{"name":"Rex"}' \\
+      https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets
+  # upload a file byte for byte
+  ${NAME} -X PUT --data-binary @photo.jpg -H 'content-type: image/jpeg' \\
+      https://abc123.execute-api.us-east-1.amazonaws.com/prod/photos/1
+  # show the response headers and what was signed; retry transient failures
+  ${NAME} -i -v --retries 3 \\
+      'https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets?type=dog'
+  # a custom domain does not name the region: give it
+  ${NAME} --region eu-west-1 --service execute-api https://api.example.com/pets
+  # a private API through a VPC endpoint: the Host header names the API
+  ${NAME} -H 'host: abc123.execute-api.us-east-1.amazonaws.com' \\
+      https://vpce-0123456789abcdef-abcdefgh.execute-api.us-east-1.vpce.amazonaws.com/prod/pets
+  # print the signed request as a curl command
+  ${NAME} --dry-run https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets
+  # a URL anyone may use for 5 minutes
+  ${NAME} --presign 300 \\
+      https://abc123.execute-api.us-east-1.amazonaws.com/prod/report.csv
+  # a local IAM gateway in front of a development server
+  ${NAME} serve --port 8080 --host 127.0.0.1 --region us-east-1 \\
+      --service execute-api --credentials AKIDLOCAL:local-secret --target http://localhost:3000
+`
+
+let cachedVersion: string | undefined
+
+/** @internal The package's version, read once from package.json. */
+export const version = (): string => {
+  if (cachedVersion !== undefined) return cachedVersion
+  try {
+    // src/bin/help.ts and dist/bin/help.js both sit two levels below package.json.
+    const manifest: unknown = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"))
+    const value = (manifest as { version?: unknown }).version
+    cachedVersion = typeof value === "string" ? value : "unknown"
+  } catch {
+    cachedVersion = "unknown"
+  }
+  return cachedVersion
+}

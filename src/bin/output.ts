@@ -1,0 +1,114 @@
+/**
+ * Where the command line writes, and the rule for all it writes: no secret
+ * access key and no session token, ever. `Console` scrubs every stderr line;
+ * response bodies are scrubbed as bytes before they reach stdout.
+ *
+ * @since 2.0.0
+ */
+import { Buffer } from "node:buffer"
+import { REDACTED, scrubSecrets } from "../internal/scrub.js"
+
+/**
+ * Where output goes: `process.stdout` and `process.stderr` fit, and so does
+ * any object with `write`.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface Output {
+  write(chunk: string | Uint8Array): unknown
+  once?(event: "drain", listener: () => void): unknown
+}
+
+/**
+ * What `main` reads and writes besides its arguments.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface Io {
+  readonly stdout: Output
+  readonly stderr: Output
+  /** The environment: credentials and region are read from here, never from `process.env`. */
+  readonly env: Readonly<Record<string, string | undefined>>
+  /** Read by `-d @-` and `--data-binary @-`. */
+  readonly stdin?: AsyncIterable<string | Uint8Array> | undefined
+  /** Aborting interrupts a request (exit 130) and stops `serve` (exit 0). Without it `serve` stops on SIGINT or SIGTERM. */
+  readonly signal?: AbortSignal | undefined
+  /** Default: the global `fetch`. A request with a `Host` header goes through `node:http(s)` instead: fetch cannot send one. */
+  readonly fetch?: typeof globalThis.fetch | undefined
+}
+
+/** @internal The streams, wrapped so that nothing secret is written. */
+export interface Console {
+  /** Writes to stdout, waiting for a drain when the stream asks for one. */
+  readonly out: (chunk: string | Uint8Array) => Promise<void>
+  /** Writes text to stderr, secrets scrubbed. */
+  readonly err: (text: string) => void
+  /** Values never to print: the secret key and session token in use. */
+  readonly secrets: Set<string>
+}
+
+/** @internal Text with every secret replaced: the rule of all output, shared with the library's messages. */
+export const scrub = (text: string, secrets: ReadonlySet<string>): string => scrubSecrets(text, secrets)
+
+/** The non-empty secrets as UTF-8, longest first, so a secret that contains another is removed whole. */
+const encoded = (secrets: ReadonlySet<string>): Array<Buffer> =>
+  [...secrets].filter((secret) => secret !== "").sort((a, b) => b.length - a.length).map((secret) => Buffer.from(secret, "utf8"))
+
+const REDACTED_BYTES = Buffer.from(REDACTED)
+
+/** @internal The bytes with every secret, as UTF-8, replaced, by the same rule as `scrub`. */
+export const scrubBytes = (bytes: Uint8Array, secrets: ReadonlySet<string>): Uint8Array => {
+  let buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  for (const secret of encoded(secrets)) {
+    if (buffer.indexOf(secret) === -1) continue
+    const pieces: Array<Buffer> = []
+    let from = 0
+    for (let at = buffer.indexOf(secret); at !== -1; at = buffer.indexOf(secret, from)) {
+      pieces.push(buffer.subarray(from, at), REDACTED_BYTES)
+      from = at + secret.length
+    }
+    pieces.push(buffer.subarray(from))
+    buffer = Buffer.concat(pieces)
+  }
+  return buffer
+}
+
+/**
+ * @internal A body cut short may end partway into a secret, where `scrubBytes`
+ * cannot see it: drop such a tail.
+ */
+export const dropSecretStart = (bytes: Uint8Array, secrets: ReadonlySet<string>): Uint8Array => {
+  let end = bytes.length
+  for (const secret of encoded(secrets)) {
+    for (let length = Math.min(secret.length - 1, end); length > 0; length--) {
+      if (Buffer.compare(bytes.subarray(end - length, end), secret.subarray(0, length)) === 0) {
+        end -= length
+        break
+      }
+    }
+  }
+  return bytes.subarray(0, end)
+}
+
+/** @internal */
+export const makeConsole = (io: Io): Console => {
+  const secrets = new Set<string>()
+  for (const name of ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]) {
+    const value = io.env[name]
+    if (value !== undefined && value !== "") secrets.add(value)
+  }
+  return {
+    secrets,
+    err: (text) => {
+      io.stderr.write(scrub(text, secrets))
+    },
+    out: (chunk) => {
+      const flushed = io.stdout.write(chunk)
+      return flushed === false && io.stdout.once !== undefined
+        ? new Promise<void>((resolve) => io.stdout.once!("drain", resolve))
+        : Promise.resolve()
+    }
+  }
+}

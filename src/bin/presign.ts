@@ -1,0 +1,28 @@
+/**
+ * `--presign SECONDS`: a URL anyone may use until it expires, printed with
+ * what its user must know (headers to send with it, a body it is bound to,
+ * when it expires, that it carries the session token).
+ *
+ * @internal
+ */
+import type { RequestToSign } from "../SignedRequest.js"
+import * as Signer from "../Signer.js"
+import { ExitCode } from "./exitCodes.js"
+import type { Console } from "./output.js"
+import { run } from "./run.js"
+import type { Signing } from "./signing.js"
+
+export const presign = async (request: RequestToSign, expiresIn: number, signing: Signing, console: Console): Promise<number> => {
+  const presigned = await run(signing.provide(Signer.presignRequest(request, { expiresIn })))
+  await console.out(presigned.url + "\n")
+  const extra = Object.entries(presigned.headers)
+  if (extra.length > 0) {
+    console.err(`note: send these headers with the URL, they are signed: ${extra.map(([n, v]) => `${n}: ${v}`).join("; ")}\n`)
+  }
+  if (presigned.body !== undefined) console.err("note: the URL is valid only with this exact body\n")
+  console.err(
+    `note: valid until ${presigned.expiresAt.toISOString()}` +
+      (signing.hasSessionToken ? "; the URL carries the session token (X-Amz-Security-Token): share it accordingly" : "") + "\n"
+  )
+  return ExitCode.Ok
+}

@@ -1,0 +1,127 @@
+/**
+ * The request command, in its steps: read the arguments into a plan (URL,
+ * flags, body, the request to sign), set up signing, then either print a
+ * presigned URL, print a curl command (`--dry-run`), or send the request and
+ * print the response.
+ *
+ * @internal
+ */
+import type { RequestToSign } from "../SignedRequest.js"
+import * as Signer from "../Signer.js"
+import { parseHeader, parseRequestArgs, parseUrl, wholeNumber } from "./args.js"
+import { type Body, dataPartsOf, readBody } from "./body.js"
+import type { Signed } from "./diagnosis.js"
+import { curlCommand } from "./dryRun.js"
+import { ExitCode, UsageError } from "./exitCodes.js"
+import { printDetails } from "./exchange.js"
+import { HELP, NAME, version } from "./help.js"
+import type { Console, Io } from "./output.js"
+import { presign } from "./presign.js"
+import { printResponse } from "./response.js"
+import { run } from "./run.js"
+import { sendRequest } from "./send.js"
+import { setUpSigning, type Signing } from "./signing.js"
+
+type Args = ReturnType<typeof parseRequestArgs>
+
+/** What the arguments ask for. */
+interface Plan {
+  readonly url: URL
+  readonly request: RequestToSign
+  readonly body: Body | undefined
+  /** The Host header given with -H, if any: the host the request names. */
+  readonly hostHeader: string | undefined
+  readonly region: string | undefined
+  readonly service: string | undefined
+  readonly retries: number
+  readonly presign: number | undefined
+  readonly dryRun: boolean
+  readonly verbose: boolean
+  readonly include: boolean
+}
+
+const readUrl = (positionals: ReadonlyArray<string>): URL => {
+  if (positionals.length === 0) throw new UsageError("no URL given")
+  if (positionals.length > 1) throw new UsageError(`one URL at a time; got ${positionals.map((p) => JSON.stringify(p)).join(", ")}`)
+  const url = parseUrl(positionals[0]!, "the URL")
+  if (url.username !== "" || url.password !== "") {
+    throw new UsageError("the URL contains a user name or password; remove them (the signature authorizes the request)")
+  }
+  return url
+}
+
+/** The request to sign: method, path and query as in the URL, the headers given, the body read. */
+const requestOf = (
+  url: URL,
+  method: string | undefined,
+  headers: Array<readonly [string, string]>,
+  body: Body | undefined
+): RequestToSign => {
+  const verb = (method ?? (body === undefined ? "GET" : "POST")).toUpperCase()
+  if (body !== undefined && (verb === "GET" || verb === "HEAD")) {
+    throw new UsageError(`a ${verb} request cannot carry a body (fetch refuses it); use -X POST, or put the data in the URL's query`)
+  }
+  if (body !== undefined && !headers.some(([name]) => name.toLowerCase() === "content-type")) {
+    headers.push(["content-type", "application/x-www-form-urlencoded"])
+  }
+  return { method: verb, path: url.pathname + url.search, headers, ...(body === undefined ? {} : { body: body.bytes }) }
+}
+
+const planRequest = async ({ values, positionals, tokens }: Args, io: Io): Promise<Plan> => {
+  const url = readUrl(positionals)
+  const retries = values.retries === undefined ? 0 : wholeNumber("--retries", values.retries, 0, 100)
+  const presign = values.presign === undefined ? undefined : wholeNumber("--presign", values.presign, 1, 604800)
+  if (presign !== undefined && values["dry-run"]) throw new UsageError("--dry-run and --presign exclude each other")
+  const headers = (values.header ?? []).map(parseHeader)
+  const body = await readBody(dataPartsOf(tokens), io)
+  return {
+    url,
+    request: requestOf(url, values.request, headers, body),
+    body,
+    hostHeader: headers.find(([name]) => name.toLowerCase() === "host")?.[1],
+    region: values.region,
+    service: values.service,
+    retries,
+    presign,
+    dryRun: values["dry-run"] === true,
+    verbose: values.verbose === true,
+    include: values.include === true
+  }
+}
+
+const dryRun = async (plan: Plan, signing: Signing, console: Console): Promise<number> => {
+  const details = await run(signing.provide(Signer.signRequestWithDetails(plan.request)))
+  if (plan.verbose) printDetails(console, details, signing.hasSessionToken)
+  await console.out(curlCommand(details.request, plan.body) + "\n")
+  return ExitCode.Ok
+}
+
+const sendAndPrint = async (plan: Plan, signing: Signing, io: Io, console: Console): Promise<number> => {
+  const { details, response } = await sendRequest(plan.request, plan, signing, io, console)
+  const signed: Signed = {
+    accessKeyId: signing.credentials.accessKeyId,
+    hasSessionToken: signing.hasSessionToken,
+    region: signing.signer.region,
+    service: signing.signer.service,
+    host: plan.hostHeader ?? plan.url.host,
+    details
+  }
+  return printResponse(console, response, plan.include, signed)
+}
+
+export const requestCommand = async (argv: ReadonlyArray<string>, io: Io, console: Console): Promise<number> => {
+  const args = parseRequestArgs(argv)
+  if (args.values.help) {
+    await console.out(HELP)
+    return ExitCode.Ok
+  }
+  if (args.values.version) {
+    await console.out(`${NAME} ${version()}\n`)
+    return ExitCode.Ok
+  }
+  const plan = await planRequest(args, io)
+  const signing = await setUpSigning(plan.url, plan, io, console)
+  if (plan.presign !== undefined) return presign(plan.request, plan.presign, signing, console)
+  if (plan.dryRun) return dryRun(plan, signing, console)
+  return sendAndPrint(plan, signing, io, console)
+}

@@ -1,0 +1,57 @@
+/**
+ * Printing the response: with `-i` the status line and headers, then the
+ * body on stdout. A body of a success is streamed as it comes; an error body
+ * (status 400 or above) is read up to 64 KB and printed with the secrets
+ * scrubbed, followed on stderr by why a 403 happened and the one-line error.
+ *
+ * @internal
+ */
+import { explainRefusal, type Signed } from "./diagnosis.js"
+import { ExitCode } from "./exitCodes.js"
+import { headerLines, statusTextOf } from "./exchange.js"
+import { type Console, dropSecretStart, scrubBytes } from "./output.js"
+import { BufferedResponse, ERROR_BODY_LIMIT, readCapped } from "./transport.js"
+
+const NEWLINE = 0x0a
+
+const printError = async (console: Console, response: Response | BufferedResponse, signed: Signed): Promise<number> => {
+  const { bytes, truncated } = response instanceof BufferedResponse
+    ? { bytes: response.body, truncated: response.truncated }
+    : await readCapped(response)
+  // Error bodies are diagnostic text; a signature mismatch repeats the canonical request, session token included.
+  const shown = scrubBytes(truncated ? dropSecretStart(bytes, console.secrets) : bytes, console.secrets)
+  await console.out(shown)
+  // What follows on stderr starts on a line of its own, not glued to a body without a final newline.
+  let separated = shown.length === 0 || shown[shown.length - 1] === NEWLINE
+  const block = (text: string) => {
+    console.err((separated ? "" : "\n") + text + "\n")
+    separated = true
+  }
+  if (truncated) block(`note: the response body is longer than ${ERROR_BODY_LIMIT / 1024} KB; only its start was read`)
+  const errorType = response.headers.get("x-amzn-errortype")?.split(":")[0]
+  // The diagnosis reads the raw body; it prints the session token hidden, and the console scrubs the rest.
+  const explanation = response.status === 403 ? explainRefusal(bytes, errorType, signed) : undefined
+  if (explanation !== undefined) block(explanation)
+  console.err(
+    `error: HTTP ${response.status} ${statusTextOf(response.status, response.statusText)}`.trimEnd() +
+      (errorType ? ` (${errorType})` : "") + "\n"
+  )
+  return ExitCode.HttpError
+}
+
+export const printResponse = async (
+  console: Console,
+  response: Response | BufferedResponse,
+  include: boolean,
+  signed: Signed
+): Promise<number> => {
+  if (include) await console.out(headerLines("", response.status, response.statusText, response.headers) + "\r\n")
+  if (response.status >= 400) return printError(console, response, signed)
+  if (response instanceof BufferedResponse) {
+    await console.out(response.body)
+  } else if (response.body !== null) {
+    const reader = response.body.getReader()
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) await console.out(chunk.value)
+  }
+  return ExitCode.Ok
+}

@@ -1,0 +1,69 @@
+/**
+ * `serve`: a local gateway that verifies SigV4 as an IAM-authorized API
+ * Gateway stage does, then echoes or proxies; one log line per request on
+ * stderr; it runs until the signal aborts (or SIGINT / SIGTERM).
+ *
+ * @internal
+ */
+import * as Diagnosis from "../Diagnosis.js"
+import * as LocalGateway from "../LocalGateway.js"
+import { parseServeArgs, parseUrl, wholeNumber } from "./args.js"
+import { serveCredentials } from "./credentials.js"
+import { ExitCode, UsageError } from "./exitCodes.js"
+import { HELP } from "./help.js"
+import type { Console, Io } from "./output.js"
+
+const waitForStop = (signal: AbortSignal | undefined): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal !== undefined) {
+      if (signal.aborted) resolve()
+      else signal.addEventListener("abort", () => resolve(), { once: true })
+      return
+    }
+    const stop = () => {
+      process.off("SIGINT", stop)
+      process.off("SIGTERM", stop)
+      resolve()
+    }
+    process.on("SIGINT", stop)
+    process.on("SIGTERM", stop)
+  })
+
+const logLine = (entry: LocalGateway.AccessLogEntry): string =>
+  `${new Date().toISOString()} ${entry.method} ${Diagnosis.redactSessionToken(entry.target)} ${entry.status} ${entry.accessKeyId ?? "-"}` +
+  `${entry.errorType === undefined ? "" : ` ${entry.errorType}`}${entry.message === undefined ? "" : `: ${entry.message}`}\n`
+
+export const serveCommand = async (argv: ReadonlyArray<string>, io: Io, console: Console): Promise<number> => {
+  const { values, positionals } = parseServeArgs(argv)
+  if (values.help) {
+    await console.out(HELP)
+    return ExitCode.Ok
+  }
+  if (positionals.length > 0) throw new UsageError(`serve takes no arguments besides options; got ${JSON.stringify(positionals[0])}`)
+  const port = values.port === undefined ? 0 : wholeNumber("--port", values.port, 0, 65535)
+  const target = values.target === undefined ? undefined : parseUrl(values.target, "--target").href
+  const credentials = serveCredentials(values.credentials, io.env, console)
+  const region = values.region || io.env["AWS_REGION"] || io.env["AWS_DEFAULT_REGION"] || "us-east-1"
+
+  const gateway = await LocalGateway.start({
+    credentials: [credentials],
+    port,
+    host: values.host,
+    region,
+    service: values.service,
+    target,
+    onRequest: (entry) => console.err(logLine(entry))
+  })
+  try {
+    await console.out(
+      `Local IAM gateway listening on ${gateway.url} (region ${gateway.region}, service ${gateway.service}, ` +
+        `access key ${credentials.accessKeyId}${credentials.sessionToken === undefined ? "" : " with session token"}; ` +
+        `${target === undefined ? "echoing verified requests" : `proxying verified requests to ${target}`})\n`
+    )
+    await waitForStop(io.signal)
+  } finally {
+    await gateway.close()
+  }
+  console.err("Local IAM gateway stopped\n")
+  return ExitCode.Ok
+}

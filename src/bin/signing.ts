@@ -1,0 +1,49 @@
+/**
+ * The signer and credentials a request is signed with, set up once: the
+ * region from `--region`, else the host (the Host header's, when one is
+ * given: it names the API, where the URL may name a VPC endpoint or a
+ * proxy), else AWS_REGION; the service from `--service`, else execute-api;
+ * the credentials from the environment.
+ *
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import * as Credentials from "../Credentials.js"
+import { regionFromHostname } from "../internal/endpoint.js"
+import * as Signer from "../Signer.js"
+import { credentialsFromEnv } from "./credentials.js"
+import type { Console, Io } from "./output.js"
+import { configProviderOf, run } from "./run.js"
+
+export interface Signing {
+  readonly signer: Signer.Service
+  readonly credentials: Credentials.AwsCredentials
+  readonly hasSessionToken: boolean
+  /** Provides the signer and credentials to an effect of the library. */
+  readonly provide: <A, E>(effect: Effect.Effect<A, E, Signer.Signer | Credentials.Credentials>) => Effect.Effect<A, E>
+}
+
+export const setUpSigning = async (
+  url: URL,
+  flags: { readonly region: string | undefined; readonly service: string | undefined; readonly hostHeader: string | undefined },
+  io: Io,
+  console: Console
+): Promise<Signing> => {
+  const region = flags.region ?? (flags.hostHeader === undefined ? undefined : regionFromHostname(hostnameOf(flags.hostHeader)))
+  const signer = await run(
+    Signer.make({ endpoint: url.origin, region, service: flags.service }).pipe(
+      Effect.withConfigProvider(configProviderOf(io.env))
+    )
+  )
+  const credentials = await credentialsFromEnv(io.env, console)
+  const service: Credentials.Service = { get: Effect.succeed(credentials) }
+  return {
+    signer,
+    credentials,
+    hasSessionToken: credentials.sessionToken !== undefined,
+    provide: (effect) => effect.pipe(Effect.provideService(Signer.Signer, signer), Effect.provideService(Credentials.Credentials, service))
+  }
+}
+
+/** The host name of a Host header value: without its port, IPv6 brackets kept. */
+export const hostnameOf = (host: string): string => host.replace(/:\d*$/, "").toLowerCase()

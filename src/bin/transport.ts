@@ -1,0 +1,134 @@
+/**
+ * Sending one signed request, and reading what comes back. Requests go
+ * through `fetch` (never following redirects: a signature is for one host and
+ * path), except those with a `Host` header: fetch never sends a custom Host,
+ * so those go through `node:http(s)`, as curl sends them. Error bodies are
+ * read up to `ERROR_BODY_LIMIT`, so a huge or endless 4xx/5xx body costs
+ * neither memory nor diagnosis time.
+ *
+ * @internal
+ */
+import * as http from "node:http"
+import * as https from "node:https"
+import { isIP } from "node:net"
+import { Readable } from "node:stream"
+import type { SignedRequest } from "../SignedRequest.js"
+
+/** How much of an error body is read: enough for any API Gateway message, not enough to hurt. */
+export const ERROR_BODY_LIMIT = 64 * 1024
+
+/** A response read in full (up to the limit), so it can be retried, or printed after the retries. */
+export class BufferedResponse {
+  constructor(
+    readonly status: number,
+    readonly statusText: string,
+    readonly headers: Headers,
+    readonly body: Uint8Array,
+    /** The body went on past `ERROR_BODY_LIMIT`; the rest was not read. */
+    readonly truncated: boolean
+  ) {}
+}
+
+export type Transport = (signed: SignedRequest, signal: AbortSignal) => Promise<Response>
+
+/** The Host header a request carries, if it was given one (`-H host: ...`). */
+export const hostHeaderOf = (signed: SignedRequest): string | undefined =>
+  Object.entries(signed.headers).find(([name]) => name.toLowerCase() === "host")?.[1]
+
+/** `fetch`, not following redirects. */
+export const fetchTransport = (fetchImpl: typeof globalThis.fetch): Transport => (signed, signal) =>
+  fetchImpl(signed.url, {
+    method: signed.method,
+    headers: signed.headers,
+    redirect: "manual",
+    signal,
+    ...(signed.body === undefined ? {} : { body: signed.body })
+  })
+
+// Responses that have no body whatever the server sends (RFC 9110), which `new Response` requires be null.
+const NULL_BODY_STATUSES = new Set([204, 205, 304])
+
+/**
+ * `node:http(s)`, which sends the Host header as given. TLS keeps the URL's
+ * host name for SNI and the certificate check, as curl does: a VPC endpoint
+ * presents its own certificate, whatever API the Host header names.
+ */
+export const nodeHttpTransport: Transport = (signed, signal) =>
+  new Promise((resolve, reject) => {
+    const url = new URL(signed.url)
+    const secure = url.protocol === "https:"
+    const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname
+    const options: https.RequestOptions = {
+      method: signed.method,
+      headers: signed.headers,
+      signal,
+      // A connection of its own, closed after the response: nothing keeps the process alive.
+      agent: false,
+      ...(secure ? { servername: isIP(hostname) === 0 ? hostname : "" } : {})
+    }
+    const request = (secure ? https : http).request(url, options, (incoming) => {
+      const status = incoming.statusCode ?? 0
+      if (status < 200 || status > 599) {
+        incoming.destroy()
+        reject(new Error(`the server answered with HTTP status ${status}, which is not a response`))
+        return
+      }
+      const headers = new Headers()
+      for (let i = 0; i + 1 < incoming.rawHeaders.length; i += 2) headers.append(incoming.rawHeaders[i]!, incoming.rawHeaders[i + 1]!)
+      const noBody = NULL_BODY_STATUSES.has(status) || signed.method === "HEAD"
+      if (noBody) incoming.resume()
+      resolve(
+        new Response(noBody ? null : (Readable.toWeb(incoming) as ReadableStream<Uint8Array>), {
+          status,
+          statusText: incoming.statusMessage ?? "",
+          headers
+        })
+      )
+    })
+    request.on("error", reject)
+    request.end(bodyBytes(signed.body))
+  })
+
+const bodyBytes = (body: SignedRequest["body"]): string | Uint8Array | undefined =>
+  body === undefined || typeof body === "string" || body instanceof Uint8Array
+    ? body
+    : body instanceof ArrayBuffer
+    ? new Uint8Array(body)
+    : body.toString()
+
+/** Reads a body up to `limit` bytes and stops: the rest is neither read nor kept. */
+export const readCapped = async (
+  response: Response,
+  limit: number = ERROR_BODY_LIMIT
+): Promise<{ readonly bytes: Uint8Array; readonly truncated: boolean }> => {
+  if (response.body === null) return { bytes: new Uint8Array(0), truncated: false }
+  const reader = response.body.getReader()
+  const chunks: Array<Uint8Array> = []
+  let length = 0
+  let truncated = false
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    const room = limit - length
+    if (chunk.value.length > room) {
+      chunks.push(chunk.value.subarray(0, room))
+      length = limit
+      truncated = true
+      await reader.cancel().catch(() => undefined)
+      break
+    }
+    chunks.push(chunk.value)
+    length += chunk.value.length
+  }
+  const bytes = new Uint8Array(length)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.length
+  }
+  return { bytes, truncated }
+}
+
+/** Reads an error response up to the limit, so it can be retried or printed later. */
+export const buffer = async (response: Response): Promise<BufferedResponse> => {
+  const { bytes, truncated } = await readCapped(response)
+  return new BufferedResponse(response.status, response.statusText, response.headers, bytes, truncated)
+}
