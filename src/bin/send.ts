@@ -15,7 +15,6 @@ import { headerLines, printDetails } from "./exchange.js"
 import type { Console, Io } from "./output.js"
 import { run } from "./run.js"
 import type { Signing } from "./signing.js"
-import { detailsOf } from "./signingDetails.js"
 import { buffer, BufferedResponse, fetchTransport, hostHeaderOf, nodeHttpTransport } from "./transport.js"
 
 export interface Sent {
@@ -33,17 +32,14 @@ export const sendRequest = async (
   console: Console
 ): Promise<Sent> => {
   const viaFetch = fetchTransport(io.fetch ?? globalThis.fetch)
-  let attempt = 0
   let details: Signer.SignedRequestWithDetails | undefined
-  const send = (signed: SignedRequest) =>
+  const send = (signed: SignedRequest, { attempt, ...signedFrom }: Retry.Attempt) =>
     Effect.gen(function*() {
-      attempt++
-      // TODO(second-signing): take the details from Retry once it hands them to send, instead of signing again.
-      details = yield* detailsOf(request, signed)
+      details = { request: signed, ...signedFrom }
       const hostOverride = hostHeaderOf(signed) !== undefined
       if (options.verbose) {
         if (options.retries > 0) console.err(`* attempt ${attempt} of ${options.retries + 1}\n`)
-        if (details !== undefined) printDetails(console, details, signing.hasSessionToken)
+        printDetails(console, details, signing.hasSessionToken)
         if (hostOverride && attempt === 1) console.err("* sent through node:http, since fetch cannot send a Host header\n")
       }
       const transport = hostOverride ? nodeHttpTransport : viaFetch
