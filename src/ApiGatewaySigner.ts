@@ -11,12 +11,15 @@
  */
 import { abortReason } from "./internal/abort.js"
 import {
+  EFFECT_FIELD_NAMES,
   ENVIRONMENT_VARIABLES,
   type FieldNames,
   type SigningCredentials,
-  signingCredentials,
-  secretsOf
+  secretsOf,
+  signingCredentials
 } from "./internal/credentials.js"
+import { type CredentialsSource, providedSource, staticSource } from "./internal/credentialsSource.js"
+import { clockCorrection } from "./internal/clockSkew.js"
 import { cleanSigningError } from "./internal/guard.js"
 import { environmentVariable, hasEnvironment } from "./internal/environment.js"
 import { describe } from "./internal/request/describe.js"
@@ -27,7 +30,14 @@ import { retryLoop } from "./internal/retry/loop.js"
 import { type ResolvedSigner, resolveSigner } from "./internal/settings.js"
 import { presignPrepared, signPrepared } from "./internal/signPrepared.js"
 import { expiresInOf } from "./internal/sigv4/presign.js"
-import type { PresignedRequest, PresignOptions, RequestToSign, SignedRequest } from "./SignedRequest.js"
+import type {
+  CredentialIdentity,
+  CredentialsProvider,
+  PresignedRequest,
+  PresignOptions,
+  RequestToSign,
+  SignedRequest
+} from "./SignedRequest.js"
 import { SigningError } from "./SigningError.js"
 
 export { HttpMethods } from "./HttpMethods.js"
@@ -48,6 +58,16 @@ export interface ApiGatewaySignerConfig {
   readonly accessKey?: string | undefined
   readonly secretKey?: string | undefined
   readonly sessionToken?: string | undefined
+  /**
+   * Credentials, instead of `accessKey` / `secretKey` / `sessionToken`: an
+   * identity `{ accessKeyId, secretAccessKey, sessionToken?, expiration? }`,
+   * or a provider, such as `fromNodeProviderChain()` from
+   * `@aws-sdk/credential-providers` (ECS, EC2, EKS, SSO, profiles,
+   * `credential_process`) or `fromCognitoIdentityPool(...)` in a browser. A
+   * provider is asked on the first `signRequestAsync` (or
+   * `makeRequestWithRetries`), and again 5 minutes before the credentials expire.
+   */
+  readonly credentials?: CredentialIdentity | CredentialsProvider | undefined
   /** Default `execute-api`. */
   readonly service?: string | undefined
   /** The original package's name for `service`. */
@@ -74,6 +94,27 @@ export interface RequestWithRetriesOptions {
 }
 
 const FACADE_FIELD_NAMES: FieldNames = { accessKeyId: "accessKey", secretAccessKey: "secretKey", sessionToken: "sessionToken" }
+
+const credentialsSourceOf = (config: ApiGatewaySignerConfig): CredentialsSource => {
+  const { credentials } = config
+  if (credentials === undefined) return staticSource(credentialsFromConfig(config))
+  if (config.accessKey !== undefined || config.secretKey !== undefined || config.sessionToken !== undefined) {
+    throw new SigningError({
+      reason: "MissingCredentials",
+      message: "Pass either credentials, or accessKey and secretKey (and sessionToken), not both."
+    })
+  }
+  if (typeof credentials === "function") return providedSource(credentials, EFFECT_FIELD_NAMES)
+  if (typeof credentials !== "object" || credentials === null) {
+    throw new SigningError({
+      reason: "MissingCredentials",
+      message: `credentials must be { accessKeyId, secretAccessKey, sessionToken?, expiration? } or a provider function; got ${describe(credentials)}.`
+    })
+  }
+  const identity = signingCredentials(credentials, EFFECT_FIELD_NAMES)
+  if (identity instanceof SigningError) throw identity
+  return staticSource(identity)
+}
 
 const credentialsFromConfig = (config: ApiGatewaySignerConfig): SigningCredentials => {
   const { accessKey, secretKey, sessionToken } = config
@@ -155,9 +196,9 @@ export class ApiGatewaySigner {
   readonly region: string
   readonly service: string
   readonly #signer: ResolvedSigner
-  readonly #credentials: SigningCredentials
-  /** Scrubbed from every message this signer throws. */
-  readonly #secrets: ReadonlyArray<string>
+  readonly #credentials: CredentialsSource
+  /** Added to the local clock for every signature: see `clockOffset`. */
+  #clockOffset = 0
 
   /**
    * @throws SigningError when the endpoint is unusable, no region can be
@@ -180,11 +221,10 @@ export class ApiGatewaySigner {
         },
         environmentVariable("AWS_REGION") ?? environmentVariable("AWS_DEFAULT_REGION")
       )
-      this.#credentials = credentialsFromConfig(config)
+      this.#credentials = credentialsSourceOf(config)
     } catch (error) {
       throw cleanSigningError(error)
     }
-    this.#secrets = secretsOf(this.#credentials)
     this.endpoint = this.#signer.endpoint.href
     this.region = this.#signer.region
     this.service = this.#signer.service
@@ -198,10 +238,56 @@ export class ApiGatewaySigner {
    */
   signRequest(request: RequestToSign): SignedRequest {
     try {
-      return signPrepared(prepareRequest(this.#signer, request), this.#credentials, Date.now(), this.#signer)
+      const prepared = prepareRequest(this.#signer, request)
+      const now = this.#now()
+      return signPrepared(prepared, this.#currentCredentials(now), now, this.#signer)
     } catch (error) {
-      throw cleanSigningError(error, this.#secrets)
+      throw cleanSigningError(error, this.#credentials.secrets())
     }
+  }
+
+  /**
+   * Signs a request after resolving the credentials: with a credentials
+   * provider, the first signature (and the first after they near expiry)
+   * asks it; otherwise the same as `signRequest`. Rejects with a
+   * `SigningError`, never throws.
+   */
+  async signRequestAsync(request: RequestToSign): Promise<SignedRequest> {
+    try {
+      const prepared = prepareRequest(this.#signer, request)
+      const credentials = await this.#credentials.resolve(this.#now())
+      return signPrepared(prepared, credentials, this.#now(), this.#signer)
+    } catch (error) {
+      throw cleanSigningError(error, this.#credentials.secrets())
+    }
+  }
+
+  /**
+   * Milliseconds added to this machine's clock when signing. API Gateway
+   * refuses a signature more than 5 minutes from its own clock; after such a
+   * refusal `makeRequestWithRetries` sets this from the server's time, so
+   * that later signatures of this signer are on time. Set it yourself from a
+   * trusted time source if you have one.
+   */
+  get clockOffset(): number {
+    return this.#clockOffset
+  }
+
+  set clockOffset(millis: number) {
+    if (typeof millis !== "number" || !Number.isFinite(millis)) {
+      throw invalidOption(`clockOffset must be a finite number of milliseconds; got ${describe(millis)}.`)
+    }
+    this.#clockOffset = millis
+  }
+
+  #now(): number {
+    return Date.now() + this.#clockOffset
+  }
+
+  #currentCredentials(now: number): SigningCredentials {
+    const credentials = this.#credentials.current(now)
+    if (credentials === undefined) throw this.#credentials.unavailable(now)
+    return credentials
   }
 
   /**
@@ -213,9 +299,11 @@ export class ApiGatewaySigner {
    */
   presignRequest(request: RequestToSign, options: PresignOptions = {}): PresignedRequest {
     try {
-      return presignPrepared(prepareRequest(this.#signer, request), this.#credentials, Date.now(), this.#signer, expiresInOf(options))
+      const prepared = prepareRequest(this.#signer, request)
+      const now = this.#now()
+      return presignPrepared(prepared, this.#currentCredentials(now), now, this.#signer, expiresInOf(options))
     } catch (error) {
-      throw cleanSigningError(error, this.#secrets)
+      throw cleanSigningError(error, this.#credentials.secrets())
     }
   }
 
@@ -224,6 +312,11 @@ export class ApiGatewaySigner {
    * or rejects, waits (exponential backoff with jitter, or longer when the
    * failure carries a `Retry-After`) and calls it again with a freshly signed
    * request, up to `retries` more times. Resolves with the callback's value.
+   *
+   * A 403 for clock skew (a signature dated more than 5 minutes from API
+   * Gateway's clock, which says its time in the message and the `Date`
+   * header) sets `clockOffset` right, and the request is signed and sent
+   * again at once, outside the retry budget.
    *
    * A failure that carries an HTTP status that cannot succeed unchanged (a
    * 4xx but 408, 425 and 429: a fetch `Response`, or an error with `status`,
@@ -255,14 +348,14 @@ export class ApiGatewaySigner {
       const { signal } = options
       if (signal?.aborted) return Promise.reject(abortReason(signal))
       const prepared = prepareRequest(this.#signer, params)
-      const credentials = this.#credentials
-      const secrets = this.#secrets
       return retryLoop(
-        () => {
+        async () => {
           try {
-            return { request: signPrepared(prepared, credentials, Date.now(), this.#signer), secrets }
+            // Resolved before each attempt: a retry never signs with credentials that have since expired.
+            const credentials = await this.#credentials.resolve(this.#now())
+            return { request: signPrepared(prepared, credentials, this.#now(), this.#signer), secrets: secretsOf(credentials) }
           } catch (error) {
-            throw cleanSigningError(error, secrets)
+            throw cleanSigningError(error, this.#credentials.secrets())
           }
         },
         callback,
@@ -274,11 +367,17 @@ export class ApiGatewaySigner {
             ...(options.maxDelayMs === undefined ? {} : { maxMillis: options.maxDelayMs })
           },
           shouldRetry: options.shouldRetry ?? ((failure) => !isPermanentFailure(failure)),
-          signal
+          signal,
+          correctClock: (failure) => {
+            const correction = clockCorrection(failure, this.#now())
+            if (correction === undefined) return false
+            this.#clockOffset += correction
+            return true
+          }
         }
       )
     } catch (error) {
-      return Promise.reject(cleanSigningError(error, this.#secrets))
+      return Promise.reject(cleanSigningError(error, this.#credentials.secrets()))
     }
   }
 }

@@ -16,6 +16,8 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import { ENVIRONMENT_VARIABLES } from "./internal/credentials.js"
+import { redactAuthParameters } from "./internal/scrub.js"
+import type { CredentialIdentity, CredentialsProvider } from "./SignedRequest.js"
 import { validateCredentials } from "./internal/effect/credentials.js"
 import { staticService } from "./internal/effect/credentialsService.js"
 import { SigningError } from "./SigningError.js"
@@ -179,7 +181,9 @@ export const envConfig: CredentialsConfig = {
 export const layerFromEnv: Layer.Layer<Credentials, SigningError> = layerConfig(envConfig)
 
 /**
- * @deprecated Use `layerFromEnv`, the same layer under the name Effect's conventions give it.
+ * The same layer as `layerFromEnv`, under the name the AWS SDK gives its
+ * environment provider.
+ *
  * @since 2.0.0
  * @category layers
  */
@@ -270,3 +274,135 @@ export const layerRefreshing = <E, R>(
       return { get }
     })
   )
+
+/**
+ * Options of `layerFromProvider`.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface ProviderOptions {
+  /** Renew this long before `expiration` (default 5 minutes, the lifetime of a signature). */
+  readonly refreshBefore?: Duration.DurationInput
+}
+
+/**
+ * Credentials from an AWS SDK v3 provider (`AwsCredentialIdentityProvider`),
+ * or any `() => Promise<credentials>`: asked on first use, cached, and asked
+ * again 5 minutes before the credentials expire; concurrent signatures share
+ * one call, and a failure is not cached. A failure is a `MissingCredentials`
+ * error carrying the provider's message. Reuse one layer (and so one
+ * provider): building a provider per request resolves from scratch each time.
+ *
+ * @example
+ * ```ts
+ * import { Credentials } from "api-gateway-request-signer"
+ *
+ * declare const fromIni: (init: { profile: string }) => () => Promise<{ accessKeyId: string; secretAccessKey: string }>
+ * const CredentialsLive = Credentials.layerFromProvider(fromIni({ profile: "dev" }))
+ * ```
+ *
+ * @since 2.0.0
+ * @category layers
+ */
+export const layerFromProvider = (provider: CredentialsProvider, options?: ProviderOptions): Layer.Layer<Credentials> =>
+  layerRefreshing(
+    Effect.tryPromise({
+      try: () => Promise.resolve(provider()),
+      catch: (error) =>
+        new SigningError({
+          reason: "MissingCredentials",
+          message: `The credentials provider failed: ${
+            redactAuthParameters(String(error instanceof Error ? `${error.name}: ${error.message}` : error).split("\n")[0] ?? "")
+          }`,
+          cause: error
+        })
+    }).pipe(
+      Effect.filterOrFail(
+        (identity): identity is CredentialIdentity => typeof identity === "object" && identity !== null,
+        () => new SigningError({ reason: "MissingCredentials", message: "The credentials provider resolved with no credentials." })
+      )
+    ),
+    options?.refreshBefore === undefined ? {} : { refreshBefore: options.refreshBefore }
+  )
+
+/**
+ * The same layer as `layerFromProvider`, under the name the AWS SDK gives its providers.
+ *
+ * @since 2.0.0
+ * @category layers
+ */
+export const fromProvider: (provider: CredentialsProvider, options?: ProviderOptions) => Layer.Layer<Credentials> =
+  layerFromProvider
+
+/**
+ * Options of `layerFromNodeProviderChain`: those of the AWS SDK's
+ * `fromNodeProviderChain` (`profile`, ...), and when to renew.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface NodeProviderChainOptions extends ProviderOptions {
+  /** The profile of `~/.aws/config` and `~/.aws/credentials` to use (default: AWS_PROFILE, else `default`). */
+  readonly profile?: string | undefined
+  /** Any other option of the SDK's `fromNodeProviderChain`, passed on as given. */
+  readonly [option: string]: unknown
+}
+
+const CHAIN_PACKAGE = "@aws-sdk/credential-providers"
+
+/**
+ * Credentials from the AWS SDK's default Node chain (`fromNodeProviderChain`
+ * of `@aws-sdk/credential-providers`), where every AWS tool looks: the
+ * environment, SSO (`aws sso login`), `~/.aws` profiles, `credential_process`,
+ * web identity (EKS IRSA), ECS and EKS Pod Identity container credentials,
+ * EC2 instance roles. `@aws-sdk/credential-providers` is an optional peer
+ * dependency, loaded when the layer is built; without it the layer fails
+ * with a `MissingCredentials` error that gives the install command.
+ *
+ * @example
+ * ```ts
+ * import { Credentials } from "api-gateway-request-signer"
+ *
+ * const CredentialsLive = Credentials.layerFromNodeProviderChain({ profile: "dev" })
+ * ```
+ *
+ * @since 2.0.0
+ * @category layers
+ */
+export const layerFromNodeProviderChain = (options: NodeProviderChainOptions = {}): Layer.Layer<Credentials, SigningError> =>
+  Layer.unwrapEffect(
+    Effect.map(loadChain, (fromNodeProviderChain) => {
+      const { refreshBefore, ...init } = options
+      return layerFromProvider(fromNodeProviderChain(init), refreshBefore === undefined ? {} : { refreshBefore })
+    })
+  )
+
+/**
+ * The same layer as `layerFromNodeProviderChain`, under the name the AWS SDK gives it.
+ *
+ * @since 2.0.0
+ * @category layers
+ */
+export const fromNodeProviderChain: (options?: NodeProviderChainOptions) => Layer.Layer<Credentials, SigningError> =
+  layerFromNodeProviderChain
+
+type ChainFactory = (init: Record<string, unknown>) => CredentialsProvider
+
+// Loaded by a name held in a variable: bundlers leave the optional peer alone, so
+// bundling this module never fails where it is not installed.
+const loadChain: Effect.Effect<ChainFactory, SigningError> = Effect.tryPromise({
+  try: async () => {
+    const name = CHAIN_PACKAGE
+    const module = (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as { fromNodeProviderChain?: unknown }
+    if (typeof module.fromNodeProviderChain !== "function") throw new Error(`${name} has no fromNodeProviderChain`)
+    return module.fromNodeProviderChain as ChainFactory
+  },
+  catch: (error) =>
+    new SigningError({
+      reason: "MissingCredentials",
+      message: `The AWS SDK's credential providers are not installed: run npm install ${CHAIN_PACKAGE} ` +
+        "(an optional peer dependency of api-gateway-request-signer), or pass credentials another way.",
+      cause: error
+    })
+})

@@ -151,6 +151,12 @@ export interface Options {
   readonly maxClockSkewMillis?: number | undefined
   /** The time to verify at, in epoch milliseconds. Default Date.now. A time that is not a finite number refuses the request (500). */
   readonly now?: (() => number) | undefined
+  /**
+   * Milliseconds the gateway's clock is ahead of `now` (negative: behind), to
+   * test clock skew: its verification and its `Date` header use `now() +
+   * clockOffsetMillis`. Default 0.
+   */
+  readonly clockOffsetMillis?: number | undefined
   /** How long a client may take to send the request's headers. Default 10 seconds. */
   readonly headersTimeoutMillis?: number | undefined
   /** How long a client may take to send the whole request. Default 30 seconds (API Gateway's integration timeout is 29 s). */

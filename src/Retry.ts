@@ -12,10 +12,12 @@
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as MutableRef from "effect/MutableRef"
 import * as Either from "effect/Either"
 import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
 import { Credentials } from "./Credentials.js"
+import { clockCorrection } from "./internal/clockSkew.js"
 import { prepare, signPreparedNow } from "./internal/effect/signing.js"
 import {
   type Backoff,
@@ -126,6 +128,7 @@ export interface RetryOptions<E, R = never> {
  * ```ts
  * import { Retry } from "api-gateway-request-signer"
  * import * as Effect from "effect/Effect"
+import * as MutableRef from "effect/MutableRef"
  *
  * const program = Retry.makeRequestWithRetries(
  *   { method: "GET", path: "/pets" },
@@ -193,7 +196,10 @@ export interface Attempt extends SigningDetails {
  * sends again. The request is validated and encoded once; a `SigningError`
  * fails at once and is never retried, since signing the same input again
  * cannot succeed. By default a failure that cannot succeed unchanged (an
- * HTTP 4xx but 408, 425 and 429) is not retried either.
+ * HTTP 4xx but 408, 425 and 429) is not retried either. A 403 for clock skew
+ * (API Gateway's time in its message or `Date` header, more than 5 minutes
+ * from the signer's) sets the `Signer`'s clock offset right, and the attempt
+ * is signed and sent again at once, outside the schedule.
  *
  * When `send` keeps failing, the result is a `RequestError` carrying the
  * number of attempts and the last failure as `cause`. Interrupting the fiber
@@ -204,6 +210,7 @@ export interface Attempt extends SigningDetails {
  * ```ts
  * import { Retry } from "api-gateway-request-signer"
  * import * as Effect from "effect/Effect"
+import * as MutableRef from "effect/MutableRef"
  *
  * const program = Retry.makeRequestWithRetries(
  *   { method: "GET", path: "/pets" },
@@ -257,6 +264,23 @@ export const makeRequestWithRetries = <A, E, R, R2 = never>(
           )
         })
 
+        // A refusal for clock skew sets the signer's clock right, and the attempt is made again at
+        // once, outside the schedule (once per request).
+        let clockCorrected = false
+        const attemptOnTime = attempt.pipe(
+          Effect.catchAll((failure) =>
+            Effect.clockWith((clock) => {
+              const correction = clockCorrected
+                ? undefined
+                : clockCorrection(failure.error, clock.unsafeCurrentTimeMillis() + MutableRef.get(signer.clockOffset))
+              if (correction === undefined) return Effect.fail(failure)
+              clockCorrected = true
+              MutableRef.update(signer.clockOffset, (offset) => offset + correction)
+              return attempt
+            })
+          )
+        )
+
         const times = options.times
         const base: Schedule.Schedule<unknown, E, R2> = options.schedule === undefined
           ? (times === undefined ? defaultSchedule : backoff({ times }))
@@ -269,7 +293,7 @@ export const makeRequestWithRetries = <A, E, R, R2 = never>(
         return traced(
           SPAN_REQUEST_WITH_RETRIES,
           spanAttributes,
-          attempt.pipe(
+          attemptOnTime.pipe(
             Effect.retry({ schedule: policy, while: (failure) => shouldRetry(failure.error) }),
             Effect.ensuring(Effect.suspend(() => Effect.annotateCurrentSpan("retry.attempts", attempts))),
             Effect.matchEffect({

@@ -38,8 +38,10 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as MutableRef from "effect/MutableRef"
 import * as Option from "effect/Option"
 import { Credentials, type Service as CredentialsService } from "./Credentials.js"
+import { clockCorrectionOfResponse } from "./internal/clockSkew.js"
 import { toHttpClientRequest, toRequestToSign } from "./internal/effect/httpClientRequest.js"
 import { asSigningError, prepare, signPreparedNow } from "./internal/effect/signing.js"
 import { type Service as SignerService, Signer } from "./Signer.js"
@@ -120,13 +122,26 @@ const signing = <E, R>(
   // again), after the request transformations applied to the signed client.
   HttpClient.makeWith(
     (request: Effect.Effect<HttpClientRequest.HttpClientRequest>) =>
-      Effect.flatMap(request, (request) =>
-        Effect.flatMap(
+      Effect.flatMap(request, (request) => {
+        const send = Effect.flatMap(
           Effect.provideService(signWith(signer, request), Credentials, credentials),
           // The transport records request headers on its span: keep the session token out of traces.
           (signed) =>
             withoutRedirects(Effect.locallyWith(client.execute(signed), Headers.currentRedactedNames, redactSessionToken))
-        )),
+        )
+        // A 403 for clock skew sets the signer's clock right, and the request is signed and sent again, once.
+        return Effect.flatMap(send, (response) =>
+          response.status !== 403 ? Effect.succeed(response) : Effect.clockWith((clock) => {
+            const correction = clockCorrectionOfResponse(
+              response.status,
+              response.headers["date"],
+              clock.unsafeCurrentTimeMillis() + MutableRef.get(signer.clockOffset)
+            )
+            if (correction === undefined) return Effect.succeed(response)
+            MutableRef.update(signer.clockOffset, (offset) => offset + correction)
+            return send
+          }))
+      }),
     Effect.succeed
   )
 
@@ -215,6 +230,7 @@ export class SignedHttpClient extends Context.Tag("api-gateway-request-signer/Si
  * import * as SignedHttpClient from "api-gateway-request-signer/SignedHttpClient"
  * import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
  * import * as Layer from "effect/Layer"
+import * as MutableRef from "effect/MutableRef"
 import * as Option from "effect/Option"
  *
  * const ClientLive = SignedHttpClient.layer.pipe(

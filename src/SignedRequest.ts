@@ -132,3 +132,30 @@ export interface PresignOptions {
   /** Seconds the URL stays valid, 1 to 604800 (7 days). Default 900 (15 minutes, as the AWS SDKs). */
   readonly expiresIn?: number | undefined
 }
+
+/**
+ * One set of AWS credentials, in the shape the AWS SDK for JavaScript v3
+ * gives them (`AwsCredentialIdentity`).
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface CredentialIdentity {
+  readonly accessKeyId: string
+  readonly secretAccessKey: string
+  readonly sessionToken?: string | undefined
+  /** When temporary credentials stop working; they are refreshed 5 minutes before. */
+  readonly expiration?: Date | undefined
+}
+
+/**
+ * A source of credentials in the shape of an AWS SDK v3 provider
+ * (`AwsCredentialIdentityProvider`): `fromNodeProviderChain()`,
+ * `fromIni({ profile })`, `fromContainerMetadata()`,
+ * `fromCognitoIdentityPool(...)` from `@aws-sdk/credential-providers`, or
+ * your own async function.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export type CredentialsProvider = () => PromiseLike<CredentialIdentity>

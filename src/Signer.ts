@@ -11,6 +11,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as MutableRef from "effect/MutableRef"
 import * as Option from "effect/Option"
 import { Credentials } from "./Credentials.js"
 import { toSigningCredentials } from "./internal/effect/credentials.js"
@@ -98,6 +99,12 @@ export interface Service {
   readonly normalizePath: boolean
   /** Encode the wire path once more in the canonical path. */
   readonly doubleEncodePath: boolean
+  /**
+   * Milliseconds added to the `Clock` when signing: state of the layer, set
+   * after API Gateway refuses a signature for clock skew. Read and set it
+   * with `Signer.clockOffset` and `Signer.setClockOffset`.
+   */
+  readonly clockOffset: MutableRef.MutableRef<number>
 }
 
 /**
@@ -126,8 +133,30 @@ export const make = (options: SignerOptions): Effect.Effect<Service, SigningErro
       )
     }
     const region = needsEnvironmentRegion(options) ? yield* environmentRegion : undefined
-    return yield* Effect.try({ try: () => resolveSigner(options, region), catch: asSigningError })
+    const settings = yield* Effect.try({ try: () => resolveSigner(options, region), catch: asSigningError })
+    return { ...settings, clockOffset: MutableRef.make(0) }
   })
+
+/**
+ * The milliseconds the `Signer` in context adds to the `Clock` when signing
+ * (0 until a refusal for clock skew corrects it).
+ *
+ * @since 2.0.0
+ * @category clock
+ */
+export const clockOffset: Effect.Effect<number, never, Signer> = Effect.map(Signer, (signer) => MutableRef.get(signer.clockOffset))
+
+/**
+ * Sets the milliseconds the `Signer` in context adds to the `Clock` when
+ * signing, from a time source you trust.
+ *
+ * @since 2.0.0
+ * @category clock
+ */
+export const setClockOffset = (millis: number): Effect.Effect<void, SigningError, Signer> =>
+  typeof millis === "number" && Number.isFinite(millis)
+    ? Effect.map(Signer, (signer) => void MutableRef.set(signer.clockOffset, millis))
+    : Effect.fail(new SigningError({ reason: "InvalidConfig", message: `The clock offset must be a finite number of milliseconds; got ${String(millis)}.` }))
 
 /**
  * A signer for one endpoint.
@@ -185,7 +214,7 @@ const signNow = (
   try {
     const core = toSigningCredentials(credentials)
     if (core instanceof SigningError) return Exit.fail(core)
-    return Exit.succeed(signPrepared(prepared, core, clock.unsafeCurrentTimeMillis(), signer))
+    return Exit.succeed(signPrepared(prepared, core, clock.unsafeCurrentTimeMillis() + MutableRef.get(signer.clockOffset), signer))
   } catch (error) {
     return Exit.fail(asSigningError(error))
   }

@@ -5,7 +5,11 @@
 /**
  * Why a request could not be signed.
  *
- * - `MissingCredentials`: no access key id or secret access key, or one that cannot be used.
+ * - `MissingCredentials`: no access key id or secret access key, or one that
+ *   cannot be used; credentials that expired; a credentials provider that failed.
+ * - `CredentialsNotResolved`: a synchronous `signRequest` with credentials from a
+ *   provider that have not been resolved yet, or have expired: sign with
+ *   `signRequestAsync`, which resolves them.
  * - `InvalidEndpoint`: the endpoint is not an absolute http(s) URL without query or fragment.
  * - `MissingRegion`: no region was given and none could be read from the endpoint or the environment.
  * - `InvalidConfig`: another signer option (service, region spelling, expiry) is unusable.
@@ -16,6 +20,7 @@
  */
 export type SigningErrorReason =
   | "MissingCredentials"
+  | "CredentialsNotResolved"
   | "InvalidEndpoint"
   | "MissingRegion"
   | "InvalidConfig"

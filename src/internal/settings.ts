@@ -7,8 +7,8 @@
 import type { Service, SignerOptions } from "../Signer.js"
 import { missingRegion, parseEndpoint, regionFromHostname, validateScopePart } from "./endpoint.js"
 
-/** A signer's settings, resolved: see `Signer.Service`. */
-export type ResolvedSigner = Service
+/** A signer's settings, resolved: `Signer.Service` without its state (the Effect API's clock offset). */
+export type ResolvedSigner = Omit<Service, "clockOffset">
 
 /** `environmentRegion` is AWS_REGION as the caller read it (process.env or Effect Config). */
 export const resolveSigner = (options: SignerOptions, environmentRegion: string | undefined): ResolvedSigner => {

@@ -6,9 +6,12 @@
  *
  * @internal
  */
+import type * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as MutableRef from "effect/MutableRef"
 import type { Service as CredentialsService } from "../../Credentials.js"
 import type { PresignedRequest, RequestToSign } from "../../SignedRequest.js"
+import type * as Signer from "../../Signer.js"
 import type { SigningError } from "../../SigningError.js"
 import { secretsOf } from "../credentials.js"
 import { cleanSigningError } from "../guard.js"
@@ -26,8 +29,12 @@ export const prepare = (signer: ResolvedSigner, request: RequestToSign): Effect.
 
 
 /** Signs a prepared request with the credentials and time current now. */
+/** The time to sign at: the Clock's, plus the signer's clock offset. */
+const signingTime = (signer: Signer.Service, clock: Clock.Clock): number =>
+  clock.unsafeCurrentTimeMillis() + MutableRef.get(signer.clockOffset)
+
 export const signPreparedNow = (
-  signer: ResolvedSigner,
+  signer: Signer.Service,
   credentials: CredentialsService,
   prepared: PreparedRequest
 ): Effect.Effect<SignedWithDetails, SigningError> =>
@@ -37,7 +44,7 @@ export const signPreparedNow = (
     Effect.flatMap(currentSigningCredentials(credentials), (current) =>
       Effect.clockWith((clock) =>
         Effect.try({
-          try: () => signPreparedWithDetails(prepared, current, clock.unsafeCurrentTimeMillis(), signer),
+          try: () => signPreparedWithDetails(prepared, current, signingTime(signer, clock), signer),
           catch: (error) => cleanSigningError(error, secretsOf(current))
         })
       ))
@@ -45,7 +52,7 @@ export const signPreparedNow = (
 
 /** Presigns a prepared request with the credentials and time current now. */
 export const presignPreparedNow = (
-  signer: ResolvedSigner,
+  signer: Signer.Service,
   credentials: CredentialsService,
   prepared: PreparedRequest,
   expiresIn: number
@@ -56,7 +63,7 @@ export const presignPreparedNow = (
     Effect.flatMap(currentSigningCredentials(credentials), (current) =>
       Effect.clockWith((clock) =>
         Effect.try({
-          try: () => presignPrepared(prepared, current, clock.unsafeCurrentTimeMillis(), signer, expiresIn),
+          try: () => presignPrepared(prepared, current, signingTime(signer, clock), signer, expiresIn),
           catch: (error) => cleanSigningError(error, secretsOf(current))
         })
       ))

@@ -23,6 +23,7 @@ export interface GatewaySettings {
   readonly maxBodyBytes: number
   readonly maxClockSkewMillis: number
   readonly now: () => number
+  readonly clockOffsetMillis: number
   readonly headersTimeoutMillis: number
   readonly requestTimeoutMillis: number
   readonly onRequest: NonNullable<Options["onRequest"]>
@@ -89,6 +90,7 @@ export const resolveOptions = (options: Options, invalid: (message: string, caus
     maxBodyBytes: number("maxBodyBytes", options.maxBodyBytes, TEN_MIB, 0, Number.MAX_SAFE_INTEGER, invalid),
     maxClockSkewMillis: number("maxClockSkewMillis", options.maxClockSkewMillis, 5 * 60 * 1000, 0, 7 * 24 * 3600 * 1000, invalid),
     now: fn("now", options.now, invalid) ?? Date.now,
+    clockOffsetMillis: number("clockOffsetMillis", options.clockOffsetMillis, 0, -366 * 24 * 3600 * 1000, 366 * 24 * 3600 * 1000, invalid),
     headersTimeoutMillis: number("headersTimeoutMillis", options.headersTimeoutMillis, 10_000, 1, 3_600_000, invalid),
     requestTimeoutMillis: number("requestTimeoutMillis", options.requestTimeoutMillis, 30_000, 1, 3_600_000, invalid),
     onRequest: fn("onRequest", options.onRequest, invalid) ?? (() => {}),

@@ -35,6 +35,9 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
   }
 
   res.setHeader("x-amzn-RequestId", requestId)
+  // The gateway's own clock, which its Date header tells, as API Gateway's does.
+  const now = settings.now() + settings.clockOffsetMillis
+  if (Number.isFinite(now)) res.setHeader("date", new Date(now).toUTCString())
   if (settings.cors !== undefined) {
     for (const [name, value] of Object.entries(settings.cors.everyAnswer)) res.setHeader(name, value)
     // A preflight carries no credentials: answer it before verification, as API Gateway does.
@@ -55,7 +58,6 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
     })
   }
 
-  const now = settings.now()
   if (typeof now !== "number" || !Number.isFinite(now)) {
     // A clock that reads NaN would switch the time checks off: refuse rather than accept.
     return refuseUnread(500, { message: "Internal server error: the gateway's clock is unusable." }, {

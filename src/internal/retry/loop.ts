@@ -24,6 +24,12 @@ export interface LoopOptions {
   readonly backoff: Backoff
   readonly shouldRetry: (failure: unknown) => boolean
   readonly signal: AbortSignal | undefined
+  /**
+   * Sets the signer's clock right when a failure is a refusal for clock skew,
+   * and says whether it did: the request is then signed and sent again at
+   * once, outside the retry budget (once per request).
+   */
+  readonly correctClock?: ((failure: unknown) => boolean) | undefined
 }
 
 /** Waits `millis`, or rejects with the abort reason as soon as `signal` aborts. */
@@ -64,17 +70,25 @@ export const retryLoop = async <T>(
 ): Promise<Awaited<T>> => {
   const { signal } = options
   const secrets = new Set<string>()
-  for (let attempt = 1;; attempt++) {
+  let calls = 0
+  let retries = 0
+  let clockCorrected = false
+  for (;;) {
     if (signal?.aborted) throw abortReason(signal)
     const signed = await sign()
     for (const secret of signed.secrets) secrets.add(secret)
+    calls++
     try {
       return await unlessAborted(Promise.resolve().then(() => send(signed.request)), signal)
     } catch (failure) {
       if (signal?.aborted) throw abortReason(signal)
+      if (!clockCorrected && options.correctClock?.(failure) === true) {
+        clockCorrected = true
+        continue
+      }
       const retryable = options.shouldRetry(failure)
-      if (!retryable || attempt > options.retries) throw giveUp(failure, attempt, retryable, secrets)
-      const delay = backoffMillis(attempt - 1, options.backoff, Math.random())
+      if (!retryable || retries >= options.retries) throw giveUp(failure, calls, retryable, secrets)
+      const delay = backoffMillis(retries++, options.backoff, Math.random())
       await sleep(honourRetryAfter(delay, failure, Date.now(), options.backoff.maxMillis), signal)
     }
   }

@@ -1,0 +1,93 @@
+/**
+ * Clock skew, read off a refusal. API Gateway refuses a signature dated more
+ * than 5 minutes from its own clock, with a 403 whose message states its time
+ * ("Signature expired: X is now earlier than Y (Z - 5 min.)", or "Signature
+ * not yet current: ...") and a `Date` header. From either, a signer learns
+ * how far its clock is off, and signs on time from then on.
+ *
+ * @internal
+ */
+import { parseSignatureExpiredMessage, parseSignatureNotYetCurrentMessage } from "./apiGatewayMessages.js"
+import { statusOf } from "./retry/failures.js"
+
+/** A `Date` header alone, without the message, counts as skew when it is this far off (the limit is 5 minutes). */
+const HEADER_ONLY_THRESHOLD_MILLIS = 4 * 60 * 1000
+
+const field = (value: unknown, name: string): unknown =>
+  typeof value === "object" && value !== null ? (value as Record<string, unknown>)[name] : undefined
+
+/** The texts a failure may carry API Gateway's message in: its message, a body read as text or JSON. */
+const textsOf = (failure: unknown): Array<string> => {
+  const response = field(failure, "response")
+  const candidates = [
+    field(failure, "message"),
+    field(failure, "body"),
+    field(field(failure, "body"), "message"),
+    field(failure, "data"),
+    field(field(failure, "data"), "message"),
+    field(response, "data"),
+    field(field(response, "data"), "message"),
+    field(response, "body")
+  ]
+  return candidates.filter((text): text is string => typeof text === "string")
+}
+
+/** The server's time stated in a skew message inside `text`, if there is one. */
+const serverTimeInText = (text: string): number | undefined => {
+  for (const [prefix, parse] of [
+    ["Signature expired: ", parseSignatureExpiredMessage],
+    ["Signature not yet current: ", parseSignatureNotYetCurrentMessage]
+  ] as const) {
+    const start = text.indexOf(prefix)
+    if (start === -1) continue
+    const end = text.indexOf("min.)", start)
+    if (end === -1) continue
+    const parsed = parse(text.slice(start, end + "min.)".length))
+    if (parsed !== undefined) return parsed.serverTimeMillis
+  }
+  return undefined
+}
+
+const dateHeaderOf = (failure: unknown): number | undefined => {
+  for (const holder of [failure, field(failure, "response")]) {
+    const headers = field(holder, "headers")
+    if (typeof headers !== "object" || headers === null) continue
+    const get = (headers as { get?: unknown }).get
+    const value = typeof get === "function"
+      ? (get as (name: string) => unknown).call(headers, "date")
+      : (headers as Record<string, unknown>)["date"] ?? (headers as Record<string, unknown>)["Date"]
+    if (typeof value === "string") {
+      const millis = Date.parse(value)
+      if (Number.isFinite(millis)) return millis
+    }
+  }
+  return undefined
+}
+
+/**
+ * How far the signer's clock (`signingNow`, local time plus any offset) is
+ * behind the server's, when `failure` is a 403 refusal for clock skew: the
+ * milliseconds to add to the offset. `undefined` for any other failure.
+ */
+export const clockCorrection = (failure: unknown, signingNow: number): number | undefined => {
+  if (statusOf(failure) !== 403) return undefined
+  for (const text of textsOf(failure)) {
+    const serverTime = serverTimeInText(text)
+    if (serverTime !== undefined) return serverTime - signingNow
+  }
+  const serverDate = dateHeaderOf(failure)
+  if (serverDate === undefined) return undefined
+  const correction = serverDate - signingNow
+  return Math.abs(correction) >= HEADER_ONLY_THRESHOLD_MILLIS ? correction : undefined
+}
+
+/**
+ * The same for a response as an HTTP client hands it over (status and
+ * headers; the body unread, so that the caller can still read it).
+ */
+export const clockCorrectionOfResponse = (
+  status: number,
+  dateHeader: string | undefined,
+  signingNow: number
+): number | undefined =>
+  clockCorrection({ status, headers: dateHeader === undefined ? {} : { date: dateHeader } }, signingNow)

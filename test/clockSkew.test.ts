@@ -1,0 +1,166 @@
+/**
+ * Clock skew corrected: a local gateway whose clock is 20 minutes ahead of
+ * (or behind) this machine's refuses the first signature as API Gateway
+ * does (403, its time in the message and the Date header); the signer learns
+ * the offset, signs again at once outside the retry budget, and signs on
+ * time from then on. For the facade, the Effect Retry and the signed HttpClient.
+ */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { Credentials, RequestError, Retry, type SignedRequest, Signer } from "api-gateway-request-signer"
+import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import * as SignedHttpClient from "api-gateway-request-signer/SignedHttpClient"
+import { clockCorrection } from "../src/internal/clockSkew.js"
+import { signerFor } from "./support/gateway.js"
+
+const credentials = { accessKeyId: "AKIDSKEW", secretAccessKey: "skew/secret/key", sessionToken: "skew-session-token" }
+const TWENTY_MINUTES = 20 * 60 * 1000
+const skews = [["ahead", TWENTY_MINUTES], ["behind", -TWENTY_MINUTES]] as const
+
+const withGateway = async <A>(clockOffsetMillis: number, f: (gateway: LocalGateway.Service) => Promise<A>): Promise<A> => {
+  const gateway = await LocalGateway.start({ credentials: [credentials], clockOffsetMillis })
+  try {
+    return await f(gateway)
+  } finally {
+    await gateway.close()
+  }
+}
+
+/** What a typical caller passes: fetch, failing on HTTP errors with the response attached. */
+const fetchOrThrow = async (request: SignedRequest) => {
+  const response = await fetch(request.url, request)
+  if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { response })
+  return response.status
+}
+
+/** Within a few seconds: the Date header has one-second resolution, and the requests take time. */
+const expectNear = (actual: number, expected: number) => expect(Math.abs(actual - expected)).toBeLessThan(5000)
+
+describe("the facade", () => {
+  it.each(skews)("with the gateway %s by 20 minutes, retries: 0 still succeeds, with one extra call", async (_, offset) =>
+    withGateway(offset, async (gateway) => {
+      const signer = signerFor(gateway.url, credentials)
+      let calls = 0
+      const status = await signer.makeRequestWithRetries({ method: "GET", path: "/skew" }, (request) => {
+        calls++
+        return fetchOrThrow(request)
+      }, 0)
+      expect(status).toBe(200)
+      expect(calls).toBe(2)
+      expectNear(signer.clockOffset, offset)
+    }))
+
+  it.each(skews)("with the gateway %s, the same signer's next signRequest is on time", async (_, offset) =>
+    withGateway(offset, async (gateway) => {
+      const signer = signerFor(gateway.url, credentials)
+      const before = signer.signRequest({ method: "GET", path: "/first" })
+      expect((await fetch(before.url, before)).status).toBe(403)
+      await signer.makeRequestWithRetries({ method: "GET", path: "/skew" }, fetchOrThrow)
+      const after = signer.signRequest({ method: "GET", path: "/next" })
+      expect((await fetch(after.url, after)).status).toBe(200)
+    }))
+
+  it("reads the server's time from the message when the caller read the body", async () =>
+    withGateway(TWENTY_MINUTES, async (gateway) => {
+      const signer = signerFor(gateway.url, credentials)
+      const status = await signer.makeRequestWithRetries({ method: "GET", path: "/skew" }, async (request) => {
+        const response = await fetch(request.url, request)
+        if (!response.ok) throw Object.assign(new Error(await response.text()), { status: response.status })
+        return response.status
+      }, 0)
+      expect(status).toBe(200)
+      expectNear(signer.clockOffset, TWENTY_MINUTES)
+    }))
+
+  it("corrects once per request: a second refusal for skew is not retried outside the budget", async () => {
+    const signer = signerFor("https://abc.execute-api.us-east-1.amazonaws.com/prod", credentials)
+    let calls = 0
+    // A server whose clock runs away: every answer is a refusal for skew.
+    const error = await signer.makeRequestWithRetries({ method: "GET", path: "/skew" }, () => {
+      calls++
+      throw Object.assign(new Error("HTTP 403"), {
+        status: 403,
+        headers: { date: new Date(Date.now() + signer.clockOffset + TWENTY_MINUTES).toUTCString() }
+      })
+    }, 0).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(RequestError)
+    expect(error).toMatchObject({ attempts: 2, reason: "NotRetryable" })
+    expect(calls).toBe(2)
+  })
+
+  it("clockOffset refuses what is not a finite number", () => {
+    const signer = signerFor("https://abc.execute-api.us-east-1.amazonaws.com/prod", credentials)
+    expect(() => (signer.clockOffset = Number.NaN)).toThrow(expect.objectContaining({ _tag: "SigningError", reason: "InvalidConfig" }))
+  })
+})
+
+describe("what counts as a refusal for skew", () => {
+  const now = Date.UTC(2026, 10, 26, 12, 0, 0)
+  it("a 403 whose message states the server's time", () => {
+    const message = "Signature expired: 20261126T120000Z is now earlier than 20261126T121500Z (20261126T122000Z - 5 min.)"
+    expect(clockCorrection({ status: 403, message }, now)).toBe(20 * 60 * 1000)
+  })
+
+  it("a 403 whose Date header is more than 4 minutes off", () => {
+    const response = new Response(null, { status: 403, headers: { date: new Date(now - 10 * 60 * 1000).toUTCString() } })
+    expect(clockCorrection({ response }, now)).toBe(-10 * 60 * 1000)
+  })
+
+  it.each([
+    ["a 403 with a Date header close to ours", { status: 403, headers: { date: new Date(now + 60_000).toUTCString() } }],
+    ["a 500 whose Date header is far off", { status: 500, headers: { date: new Date(now + TWENTY_MINUTES).toUTCString() } }],
+    ["a 403 with neither message nor Date", { status: 403 }],
+    ["anything else", new Error("boom")]
+  ])("not %s", (_, failure) => {
+    expect(clockCorrection(failure, now)).toBeUndefined()
+  })
+})
+
+describe("the Effect Retry", () => {
+  it.each(skews)("with the gateway %s, times: 0 still succeeds, and the Signer keeps the offset", (_, offset) =>
+    Effect.gen(function*() {
+      const gateway = yield* LocalGateway.make({ credentials: [credentials], clockOffsetMillis: offset })
+      let calls = 0
+      const program = Effect.gen(function*() {
+        const status = yield* Retry.makeRequestWithRetries({ method: "GET", path: "/skew" }, (signed) => {
+          calls++
+          return Effect.tryPromise({ try: () => fetchOrThrow(signed), catch: (error) => error })
+        }, { times: 0 })
+        return { status, offset: yield* Signer.clockOffset }
+      })
+      const result = yield* program.pipe(
+        Effect.provide(Layer.mergeAll(Signer.layer({ endpoint: gateway.url, region: "us-east-1" }), Credentials.layer(credentials)))
+      )
+      expect(result.status).toBe(200)
+      expect(calls).toBe(2)
+      expectNear(result.offset, offset)
+    }).pipe(Effect.scoped, Effect.runPromise))
+})
+
+describe("the signed HttpClient", () => {
+  it.each(skews)("with the gateway %s, a GET succeeds after one correction, and the next is on time", (_, offset) =>
+    Effect.gen(function*() {
+      const gateway = yield* LocalGateway.make({ credentials: [credentials], clockOffsetMillis: offset })
+      let executions = 0
+      const counting = Layer.effect(
+        HttpClient.HttpClient,
+        Effect.map(HttpClient.HttpClient, (client) => HttpClient.tapRequest(client, () => Effect.sync(() => void executions++)))
+      ).pipe(Layer.provide(FetchHttpClient.layer))
+      const program = Effect.gen(function*() {
+        const client = yield* SignedHttpClient.SignedHttpClient
+        const first = yield* client.get("/skew")
+        const second = yield* client.get("/again")
+        return { first: first.status, second: second.status, offset: yield* Signer.clockOffset }
+      })
+      const result = yield* program.pipe(
+        Effect.provide(SignedHttpClient.layer),
+        Effect.provide(Layer.mergeAll(Signer.layer({ endpoint: gateway.url, region: "us-east-1" }), Credentials.layer(credentials), counting))
+      )
+      expect(result).toMatchObject({ first: 200, second: 200 })
+      expect(executions).toBe(3)
+      expectNear(result.offset, offset)
+    }).pipe(Effect.scoped, Effect.runPromise))
+})
