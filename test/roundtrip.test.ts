@@ -13,6 +13,7 @@ import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import { signerFor } from "./support/gateway.js"
 import type { EchoResponse } from "api-gateway-request-signer/LocalGateway"
 import { text } from "./support/arbitraries.js"
+import { runs } from "./support/fastCheck.js"
 import { bodyBytes } from "./support/oracles.js"
 
 const credentials = { accessKeyId: "AKIDROUNDTRIP", secretAccessKey: "roundtrip/secret+key", sessionToken: "roundtrip-session-token" }
@@ -111,5 +112,5 @@ describe("random requests through fetch", () => {
       expect(Object.keys(body.query).sort()).toEqual(Object.keys(query).filter((k) => query[k]!.length > 0).sort())
       for (const [key, values] of Object.entries(query)) expect([...body.query[key]!].sort()).toEqual([...values].sort())
       expect(body.body.sha256).toBe(sha256(bodyBytes(request.body)))
-    }), { fastCheck: { numRuns: 300 } })
+    }), runs(300))
 })

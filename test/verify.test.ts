@@ -9,6 +9,7 @@ import * as TestClock from "effect/TestClock"
 import ApiGatewaySigner, { type SignedRequest, SigV4 } from "api-gateway-request-signer"
 import * as Verifier from "api-gateway-request-signer/Verifier"
 import { wireRequest } from "./support/arbitraries.js"
+import { runs } from "./support/fastCheck.js"
 import { bodyBytes } from "./support/oracles.js"
 
 const HOST = "abc123.execute-api.us-east-1.amazonaws.com"
@@ -63,7 +64,7 @@ describe("verify accepts", () => {
     const signed = SigV4.signHeaders({ method: request.method, target, headers, body: request.body }, { credentials: allowed, region: "us-east-1", signingTime: NOW })
     const result = SigV4.verify({ method: request.method, target, headers: [...headers, ...signed.headers], body: request.body }, options)
     expect(result.valid).toBe(true)
-  }, { fastCheck: { numRuns: 1000 } })
+  }, runs(1000))
 })
 
 describe("verify refuses, as API Gateway does", () => {
@@ -139,7 +140,7 @@ describe("mutating any signed part of a request is caught", () => {
       const same = SigV4.signHeaders({ method: request.method, target: mutated, headers, body }, { credentials: allowed, region: "us-east-1", signingTime: NOW }).signature === signed.signature
       expect(SigV4.verify({ method: request.method, target: mutated, headers: all, body }, options).valid).toBe(same)
     }
-  }, { fastCheck: { numRuns: 1000 } })
+  }, runs(1000))
 })
 
 describe("Verifier.verify, as an Effect", () => {
