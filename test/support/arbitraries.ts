@@ -150,25 +150,6 @@ export const resolvedSegments = (path: string): ReadonlyArray<string> | undefine
   return resolved
 }
 
-/**
- * The bytes a path segment stands for: `%XX` escapes decoded, a `%` that
- * starts no escape taken literally, other characters as UTF-8.
- */
-export const segmentBytes = (segment: string): Buffer => {
-  const bytes: Array<number> = []
-  for (let i = 0; i < segment.length;) {
-    if (/^%[0-9A-Fa-f]{2}$/.test(segment.slice(i, i + 3))) {
-      bytes.push(Number.parseInt(segment.slice(i + 1, i + 3), 16))
-      i += 3
-    } else {
-      const char = String.fromCodePoint(segment.codePointAt(i)!)
-      bytes.push(...Buffer.from(char, "utf8"))
-      i += char.length
-    }
-  }
-  return Buffer.from(bytes)
-}
-
 // What a user passes as a path segment: text as typed (without "/", "?", "#"),
 // text pre-encoded with encodeURIComponent, text with %XX escapes at random,
 // an empty segment ("//"), or a dot segment in any spelling.
