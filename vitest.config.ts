@@ -3,6 +3,18 @@ import { defineConfig } from "vitest/config"
 
 const src = fileURLToPath(new URL("./src/", import.meta.url))
 
+/** Tests import the package by name, as users do; here the name means the sources. */
+const aliases = (crypto: "node" | "web") => [
+  // The crypto adapter, as package.json `imports` picks it: node:crypto under the node condition,
+  // @noble/hashes elsewhere (browsers, Workers).
+  { find: /^#crypto$/, replacement: `${src}internal/crypto/${crypto}.ts` },
+  { find: /^api-gateway-request-signer$/, replacement: `${src}index.ts` },
+  { find: /^api-gateway-request-signer\/(.+)$/, replacement: `${src}$1.ts` }
+]
+
+/** The signing core again, on the crypto adapter browsers and Workers get. */
+const WEB_CRYPTO_FILES = ["test/SigV4.suite.test.ts", "test/differential.test.ts", "test/roundtrip.test.ts", "test/canonical.test.ts"]
+
 /**
  * The files holding property tests, which `npm run test:stress` (`vitest run --mode stress`)
  * runs with 10 times their runs, in shuffled order. Not part of CI: run it before you stop.
@@ -17,16 +29,9 @@ const PROPERTY_FILES = [
 
 export default defineConfig(({ mode }) => {
   const stress = mode === "stress"
+  const only = (files: ReadonlyArray<string>) => (stress ? files.filter((file) => PROPERTY_FILES.includes(file)) : [...files])
   return {
-    resolve: {
-      // Tests import the package by name, as users do; here the name means the sources.
-      alias: [
-        { find: /^api-gateway-request-signer$/, replacement: `${src}index.ts` },
-        { find: /^api-gateway-request-signer\/(.+)$/, replacement: `${src}$1.ts` }
-      ]
-    },
     test: {
-      include: stress ? PROPERTY_FILES : ["test/**/*.test.ts"],
       // fast-check's seed and number of runs, set once for every property (FC_SEED, FC_RUNS_MULTIPLIER).
       setupFiles: ["test/setup/fastCheck.ts"],
       ...(stress
@@ -42,7 +47,19 @@ export default defineConfig(({ mode }) => {
       // Property tests sign thousands of requests (ten times as many under --mode stress);
       // servers the tests start listen on loopback only.
       testTimeout: stress ? 600_000 : 60_000,
-      hookTimeout: 30_000
+      hookTimeout: 30_000,
+      projects: [
+        {
+          extends: true,
+          resolve: { alias: aliases("node") },
+          test: { name: "node", include: stress ? PROPERTY_FILES : ["test/**/*.test.ts"] }
+        },
+        {
+          extends: true,
+          resolve: { alias: aliases("web") },
+          test: { name: "web-crypto", include: only(WEB_CRYPTO_FILES) }
+        }
+      ]
     }
   }
 })

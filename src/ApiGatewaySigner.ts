@@ -1,21 +1,27 @@
 /**
  * The Promise facade: the API of the original `api-gateway-request-signer`
- * package, for plain TypeScript and JavaScript apps. It runs the same code as
- * the Effect API: the same request preparation and signing, and for retries
- * the same Effect program.
+ * package, for plain TypeScript and JavaScript apps. Signing runs on the pure
+ * core (no Effect, no `node:` module but the crypto adapter), so it works
+ * wherever the original did: Node, Bun, Deno, browsers and Workers. Retries
+ * follow the policy of the Effect `Retry` module (the same backoff, the same
+ * rules for what is retried, the same `RequestError`) in a plain Promise loop,
+ * so that the facade never loads Effect: not at start, not at the first retry.
  *
  * @since 2.0.0
  */
-import type { AwsCredentials } from "./Credentials.js"
 import { abortReason } from "./internal/abort.js"
-import { ENVIRONMENT_VARIABLES, validate } from "./internal/credentials.js"
-import { prepareRequest } from "./internal/prepareRequest.js"
-import { DEFAULT_RETRIES } from "./internal/retryDefaults.js"
-import { presignPrepared } from "./internal/presign.js"
+import { ENVIRONMENT_VARIABLES, type FieldNames, type SigningCredentials, signingCredentials } from "./internal/credentials.js"
+import { environmentVariable, hasEnvironment } from "./internal/environment.js"
+import { describe } from "./internal/request/describe.js"
+import { type PreparedRequest, prepareRequest } from "./internal/request/prepare.js"
+import { DEFAULT_BACKOFF, DEFAULT_RETRIES } from "./internal/retry/backoff.js"
+import { isPermanentFailure } from "./internal/retry/failures.js"
+import { retryLoop } from "./internal/retry/loop.js"
+import { Secret } from "./internal/secret.js"
 import { type ResolvedSigner, resolveSigner } from "./internal/settings.js"
-import { signPrepared } from "./internal/signPrepared.js"
-import type { RequestToSign, SignedRequest } from "./SignedRequest.js"
-import type { PresignedRequest } from "./Signer.js"
+import { presignPrepared, signPrepared } from "./internal/signPrepared.js"
+import { expiresInOf } from "./internal/sigv4/presign.js"
+import type { PresignedRequest, PresignOptions, RequestToSign, SignedRequest } from "./SignedRequest.js"
 import { SigningError } from "./SigningError.js"
 
 export { HttpMethods } from "./HttpMethods.js"
@@ -50,7 +56,7 @@ export interface ApiGatewaySignerConfig {
  * @since 2.0.0
  * @category models
  */
-export interface RetryOptions {
+export interface RequestWithRetriesOptions {
   /** Aborting rejects at once with the signal's reason (an `AbortError`) and makes no further calls. */
   readonly signal?: AbortSignal | undefined
   /** Retry only failures for which this returns true (e.g. `Retry.isTransient`). Default: every failure. */
@@ -61,7 +67,9 @@ export interface RetryOptions {
   readonly maxDelayMs?: number | undefined
 }
 
-const credentialsOf = (config: ApiGatewaySignerConfig): AwsCredentials => {
+const FACADE_FIELD_NAMES: FieldNames = { accessKeyId: "accessKey", secretAccessKey: "secretKey", sessionToken: "sessionToken" }
+
+const credentialsFromConfig = (config: ApiGatewaySignerConfig): SigningCredentials => {
   const { accessKey, secretKey, sessionToken } = config
   const given = accessKey !== undefined || secretKey !== undefined
   if (given && (accessKey === undefined || secretKey === undefined)) {
@@ -72,21 +80,54 @@ const credentialsOf = (config: ApiGatewaySignerConfig): AwsCredentials => {
         `or neither to use ${ENVIRONMENT_VARIABLES}.`
     })
   }
-  const input = given
-    ? { accessKeyId: accessKey!, secretAccessKey: secretKey!, sessionToken }
-    : {
-      accessKeyId: process.env["AWS_ACCESS_KEY_ID"] ?? "",
-      secretAccessKey: process.env["AWS_SECRET_ACCESS_KEY"] ?? "",
-      sessionToken: process.env["AWS_SESSION_TOKEN"]
-    }
-  const credentials = validate(input)
-  if (credentials instanceof SigningError) {
+  if (!given && !hasEnvironment()) {
     throw new SigningError({
       reason: "MissingCredentials",
-      message: `${credentials.message} (Constructor fields: accessKey, secretKey, sessionToken.)`
+      message: "No credentials given, and this runtime has no environment variables to read them from: " +
+        "in a browser or a Worker, pass accessKey, secretKey and sessionToken (e.g. from Cognito) explicitly."
     })
   }
+  const credentials = signingCredentials(
+    given
+      ? { accessKeyId: accessKey, secretAccessKey: secretKey, sessionToken }
+      : {
+        accessKeyId: environmentVariable("AWS_ACCESS_KEY_ID"),
+        secretAccessKey: environmentVariable("AWS_SECRET_ACCESS_KEY"),
+        sessionToken: environmentVariable("AWS_SESSION_TOKEN")
+      },
+    FACADE_FIELD_NAMES
+  )
+  if (credentials instanceof SigningError) throw credentials
   return credentials
+}
+
+const secretsOf = (credentials: SigningCredentials): ReadonlyArray<string> =>
+  credentials.sessionToken === undefined
+    ? [Secret.reveal(credentials.secretAccessKey)]
+    : [Secret.reveal(credentials.secretAccessKey), Secret.reveal(credentials.sessionToken)]
+
+const invalidOption = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
+
+const checkRetryOptions = (retries: unknown, options: unknown): SigningError | undefined => {
+  if (typeof retries !== "number" || !Number.isInteger(retries) || retries < 0) {
+    return invalidOption(`retries must be a whole number, 0 or more; got ${describe(retries)}.`)
+  }
+  if (typeof options !== "object" || options === null) {
+    return invalidOption(`The options of makeRequestWithRetries must be an object such as { signal }; got ${describe(options)}.`)
+  }
+  const { signal, shouldRetry, baseDelayMs, maxDelayMs } = options as Record<string, unknown>
+  if (signal !== undefined && !(typeof AbortSignal !== "undefined" && signal instanceof AbortSignal)) {
+    return invalidOption(`signal must be an AbortSignal; got ${describe(signal)}.`)
+  }
+  if (shouldRetry !== undefined && typeof shouldRetry !== "function") {
+    return invalidOption(`shouldRetry must be a function (error) => boolean; got ${describe(shouldRetry)}.`)
+  }
+  for (const [name, value] of [["baseDelayMs", baseDelayMs], ["maxDelayMs", maxDelayMs]] as const) {
+    if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value) || value < 0)) {
+      return invalidOption(`${name} must be a number of milliseconds, 0 or more; got ${describe(value)}.`)
+    }
+  }
+  return undefined
 }
 
 /**
@@ -113,7 +154,7 @@ export class ApiGatewaySigner {
   readonly region: string
   readonly service: string
   readonly #signer: ResolvedSigner
-  readonly #credentials: AwsCredentials
+  readonly #credentials: SigningCredentials
 
   /**
    * @throws SigningError when the endpoint is unusable, no region can be
@@ -133,9 +174,9 @@ export class ApiGatewaySigner {
         service: config.service ?? config.serviceName,
         signSessionToken: config.signSessionToken
       },
-      process.env["AWS_REGION"] ?? process.env["AWS_DEFAULT_REGION"]
+      environmentVariable("AWS_REGION") ?? environmentVariable("AWS_DEFAULT_REGION")
     )
-    this.#credentials = credentialsOf(config)
+    this.#credentials = credentialsFromConfig(config)
     this.endpoint = this.#signer.endpoint.href
     this.region = this.#signer.region
     this.service = this.#signer.service
@@ -153,48 +194,77 @@ export class ApiGatewaySigner {
 
   /**
    * Presigns a request: the URL carries the signature and works without
-   * headers until it expires (`expiresIn` seconds, at most 7 days).
+   * headers until it expires (`expiresIn` seconds, at most 7 days; default
+   * 900, 15 minutes).
    *
    * @throws SigningError when the request cannot be signed as given.
    */
-  presignRequest(request: RequestToSign, options: { readonly expiresIn: number }): PresignedRequest {
-    return presignPrepared(
-      this.#signer,
-      prepareRequest(this.#signer, request),
-      this.#credentials,
-      Date.now(),
-      options.expiresIn
-    )
+  presignRequest(request: RequestToSign, options: PresignOptions = {}): PresignedRequest {
+    return presignPrepared(prepareRequest(this.#signer, request), this.#credentials, Date.now(), this.#signer, expiresInOf(options))
   }
 
   /**
    * Signs the request and calls `callback` with it; when the callback throws
-   * or rejects, waits (exponential backoff with jitter) and calls it again
-   * with a freshly signed request, up to `retries` more times. Resolves with
-   * the callback's value.
+   * or rejects, waits (exponential backoff with jitter, or longer when the
+   * failure carries a `Retry-After`) and calls it again with a freshly signed
+   * request, up to `retries` more times. Resolves with the callback's value.
+   *
+   * A failure that carries an HTTP status that cannot succeed unchanged (a
+   * 4xx but 408, 425 and 429: a fetch `Response`, or an error with `status`,
+   * `statusCode` or `response.status`) is not retried; pass `shouldRetry` to
+   * decide yourself (e.g. `Retry.isTransient`, for network errors and 5xx only).
    *
    * After `retries + 1` failed calls it rejects with a `RequestError` whose
    * `cause` is the last error. (The original package resolved `undefined`
-   * then; that was a bug.) A request that cannot be signed rejects with a
-   * `SigningError` before any call. Rejections are `RequestError`s
-   * (`RequestError<unknown>`), `SigningError`s, or the abort reason.
+   * then; that was a bug.) A request that cannot be signed, or bad options,
+   * reject with a `SigningError` before any call. Rejections are
+   * `RequestError`s (`RequestError<unknown>`), `SigningError`s, or the abort
+   * reason.
    */
   makeRequestWithRetries<T>(
     params: RequestToSign,
     callback: (request: SignedRequest) => T | PromiseLike<T>,
-    retries = DEFAULT_RETRIES,
-    options: RetryOptions = {}
+    retries: number = DEFAULT_RETRIES,
+    options: RequestWithRetriesOptions = {}
   ): Promise<Awaited<T>> {
-    const { signal } = options
-    if (signal?.aborted) return Promise.reject(abortReason(signal))
-    if (!Number.isInteger(retries) || retries < 0) {
+    if (typeof callback !== "function") {
       return Promise.reject(
-        new SigningError({ reason: "InvalidConfig", message: `retries must be a whole number, 0 or more; got ${String(retries)}.` })
+        invalidOption(`makeRequestWithRetries(params, callback) needs a callback that sends the signed request; got ${describe(callback)}.`)
       )
     }
-    // Loaded on first use: signing alone never loads the Effect runtime (cold starts).
-    return import("./internal/facadeRetry.js").then(({ runWithRetries }) =>
-      runWithRetries(this.#signer, this.#credentials, params, callback, retries, options)
-    ) as Promise<Awaited<T>>
+    const invalid = checkRetryOptions(retries, options)
+    if (invalid !== undefined) return Promise.reject(invalid)
+    const { signal } = options
+    if (signal?.aborted) return Promise.reject(abortReason(signal))
+    let prepared: PreparedRequest
+    try {
+      prepared = prepareRequest(this.#signer, params)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    const credentials = this.#credentials
+    const secrets = secretsOf(credentials)
+    return retryLoop(
+      () => ({ request: signPrepared(prepared, credentials, Date.now(), this.#signer), secrets }),
+      callback,
+      {
+        retries,
+        backoff: {
+          ...DEFAULT_BACKOFF,
+          ...(options.baseDelayMs === undefined ? {} : { baseMillis: options.baseDelayMs }),
+          ...(options.maxDelayMs === undefined ? {} : { maxMillis: options.maxDelayMs })
+        },
+        shouldRetry: options.shouldRetry ?? ((failure) => !isPermanentFailure(failure)),
+        signal
+      }
+    )
   }
 }
+
+/**
+ * The default export, as the package root has it:
+ * `import ApiGatewaySigner from "api-gateway-request-signer/ApiGatewaySigner"`.
+ *
+ * @since 2.0.0
+ */
+export default ApiGatewaySigner

@@ -14,8 +14,10 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
-import { ENVIRONMENT_VARIABLES, validate } from "./internal/credentials.js"
+import type * as Redacted from "effect/Redacted"
+import { ENVIRONMENT_VARIABLES } from "./internal/credentials.js"
+import { validateCredentials } from "./internal/effect/credentials.js"
+import { staticService } from "./internal/effect/credentialsService.js"
 import { SigningError } from "./SigningError.js"
 
 /**
@@ -68,40 +70,26 @@ export class Credentials extends Context.Tag("api-gateway-request-signer/Credent
   Service
 >() {}
 
-/** @internal */
-export { ENVIRONMENT_VARIABLES, validate } from "./internal/credentials.js"
-
 /**
- * Validates credentials and wraps their secrets in `Redacted`. Messages name
- * the faulty field, never its value.
+ * Checks credentials and wraps their secrets in `Redacted`. Messages name the
+ * faulty field, never its value.
  *
  * @since 2.0.0
  * @category constructors
  */
-export const make = (input: CredentialsInput): Effect.Effect<AwsCredentials, SigningError> =>
+export const validate = (input: CredentialsInput): Effect.Effect<AwsCredentials, SigningError> =>
   Effect.suspend(() => {
-    const result = validate(input)
+    const result = validateCredentials(input)
     return result instanceof SigningError ? Effect.fail(result) : Effect.succeed(result)
   })
 
 /**
- * A service that always yields the same credentials.
+ * A credentials service that always yields the same credentials.
  *
  * @since 2.0.0
  * @category constructors
  */
-export const fromValue = (credentials: AwsCredentials): Service => {
-  const service: Service & { [staticValue]?: AwsCredentials } = { get: Effect.succeed(credentials) }
-  service[staticValue] = credentials
-  return service
-}
-
-// Static services carry their value too, so signing need not run `get` (one Effect step less).
-const staticValue = Symbol.for("api-gateway-request-signer/Credentials/staticValue")
-
-/** @internal The value of a static credentials service, if it is one. */
-export const staticCredentials = (service: Service): AwsCredentials | undefined =>
-  (service as { [staticValue]?: AwsCredentials })[staticValue]
+export const make = (input: CredentialsInput): Effect.Effect<Service, SigningError> => Effect.map(validate(input), staticService)
 
 /**
  * Static credentials. Plain-string secrets are wrapped in `Redacted` at once.
@@ -120,8 +108,7 @@ export const staticCredentials = (service: Service): AwsCredentials | undefined 
  * @since 2.0.0
  * @category layers
  */
-export const layer = (input: CredentialsInput): Layer.Layer<Credentials, SigningError> =>
-  Layer.effect(Credentials, Effect.map(make(input), fromValue))
+export const layer = (input: CredentialsInput): Layer.Layer<Credentials, SigningError> => Layer.effect(Credentials, make(input))
 
 /**
  * Configuration of credentials: any `Config` for each field.
@@ -134,6 +121,9 @@ export interface CredentialsConfig {
   readonly secretAccessKey: Config.Config<Redacted.Redacted<string>>
   readonly sessionToken?: Config.Config<Option.Option<Redacted.Redacted<string>>>
 }
+
+// ConfigError messages name the missing key, never a value; keep only the first line.
+const describeConfigError = (error: unknown): string => String(error).split("\n")[0] ?? "unreadable"
 
 /**
  * Credentials read through `Config`, so any `ConfigProvider` can feed them.
@@ -155,19 +145,15 @@ export const layerConfig = (config: CredentialsConfig): Layer.Layer<Credentials,
         Effect.mapError((error) =>
           new SigningError({
             reason: "MissingCredentials",
-            message: `AWS credentials could not be read from the configuration (${
-              describeConfigError(error)
-            }). Provide ${ENVIRONMENT_VARIABLES}, or use Credentials.layer with explicit values.`,
+            message: `AWS credentials could not be read from the configuration: ${describeConfigError(error)}. ` +
+              `Provide ${ENVIRONMENT_VARIABLES}, or use Credentials.layer with explicit values.`,
             cause: error
           })
         )
       )
-      return fromValue(yield* make({ accessKeyId, secretAccessKey, sessionToken: Option.getOrUndefined(sessionToken) }))
+      return yield* make({ accessKeyId, secretAccessKey, sessionToken: Option.getOrUndefined(sessionToken) })
     })
   )
-
-// ConfigError messages name the missing key, never a value; keep only the first line.
-const describeConfigError = (error: unknown): string => String(error).split("\n")[0] ?? "unreadable"
 
 /**
  * `Config` for the standard variables AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
@@ -190,7 +176,17 @@ export const envConfig: CredentialsConfig = {
  * @since 2.0.0
  * @category layers
  */
-export const fromEnv: Layer.Layer<Credentials, SigningError> = layerConfig(envConfig)
+export const layerFromEnv: Layer.Layer<Credentials, SigningError> = layerConfig(envConfig)
+
+/**
+ * @deprecated Use `layerFromEnv`, the same layer under the name Effect's conventions give it.
+ * @since 2.0.0
+ * @category layers
+ */
+export const fromEnv: Layer.Layer<Credentials, SigningError> = layerFromEnv
+
+const sourceFailed = (message: string) => (error: unknown): SigningError =>
+  error instanceof SigningError ? error : new SigningError({ reason: "MissingCredentials", message, cause: error })
 
 /**
  * Credentials that may change: `get` runs every time a request is signed.
@@ -207,14 +203,8 @@ export const layerEffect = <E, R>(
     Effect.map(Effect.context<R>(), (context) => ({
       get: get.pipe(
         Effect.provide(context),
-        Effect.mapError((error) =>
-          error instanceof SigningError ? error : new SigningError({
-            reason: "MissingCredentials",
-            message: "The credentials source failed; see cause.",
-            cause: error
-          })
-        ),
-        Effect.flatMap(make)
+        Effect.mapError(sourceFailed("The credentials source failed; see cause.")),
+        Effect.flatMap(validate)
       )
     }))
   )
@@ -252,14 +242,8 @@ export const layerRefreshing = <E, R>(
       const maxAge = options?.maxAge === undefined ? Infinity : Duration.toMillis(options.maxAge)
       const load = fetch.pipe(
         Effect.provide(context),
-        Effect.mapError((error) =>
-          error instanceof SigningError ? error : new SigningError({
-            reason: "MissingCredentials",
-            message: "Refreshing AWS credentials failed; see cause.",
-            cause: error
-          })
-        ),
-        Effect.flatMap(make)
+        Effect.mapError(sourceFailed("Refreshing AWS credentials failed; see cause.")),
+        Effect.flatMap(validate)
       )
       const lock = yield* Effect.makeSemaphore(1)
       let current: { readonly credentials: AwsCredentials; readonly staleAt: number } | undefined

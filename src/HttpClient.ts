@@ -41,7 +41,8 @@ import { Credentials, type Service as CredentialsService } from "./Credentials.j
 import type { Endpoint } from "./internal/endpoint.js"
 import { normalizeEncoding } from "./internal/sigv4/uriEncoding.js"
 import type { RequestToSign, SignedBody, SignedRequest } from "./SignedRequest.js"
-import { asSigningError, prepare, type Service as SignerService, Signer, signPreparedNow } from "./Signer.js"
+import { asSigningError, prepare, signPreparedNow } from "./internal/effect/signing.js"
+import { type Service as SignerService, Signer } from "./Signer.js"
 import { invalidRequest, type SigningError } from "./SigningError.js"
 
 /**
@@ -204,7 +205,7 @@ const signWith = (
 ): Effect.Effect<HttpClientRequest.HttpClientRequest, SigningError, Credentials> =>
   Effect.try({ try: () => toRequestToSign(signer.endpoint, request), catch: asSigningError }).pipe(
     Effect.flatMap((input) => prepare(signer, input)),
-    Effect.flatMap((prepared) => signPreparedNow(signer, prepared)),
+    Effect.flatMap((prepared) => Effect.flatMap(Credentials, (credentials) => signPreparedNow(signer, credentials, prepared))),
     Effect.map(({ request }) => toHttpClientRequest(request))
   )
 

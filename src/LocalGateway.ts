@@ -15,9 +15,10 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
-import { type AwsCredentials, type CredentialsInput, validate } from "./Credentials.js"
-import { percentDecode } from "./internal/sigv4/uriEncoding.js"
-import { type CredentialLookup, type GatewayErrorType, verify } from "./internal/sigv4/verify.js"
+import type { AwsCredentials, CredentialsInput } from "./Credentials.js"
+import { toCredentialLookup } from "./internal/effect/credentials.js"
+import { isSignatureHeader } from "./internal/sigv4/signatureHeaders.js"
+import { type CredentialLookup, decodeParam, type GatewayErrorType, verify } from "./internal/sigv4/verify.js"
 import { SigningError } from "./SigningError.js"
 
 /**
@@ -151,18 +152,9 @@ export class LocalGateway extends Context.Tag("api-gateway-request-signer/LocalG
 
 const TEN_MIB = 10 * 1024 * 1024
 
-/** Headers that authenticate the caller to the gateway, not to the backend. */
-const SIGNATURE_HEADERS = ["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"]
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "te", "trailer"])
 
-const lookupFrom = (credentials: Options["credentials"]): CredentialLookup => {
-  if (typeof credentials === "function") return credentials
-  return credentials.map((input) => {
-    const valid = validate(input)
-    if (valid instanceof SigningError) throw valid
-    return valid
-  })
-}
+const lookupFrom = (credentials: Options["credentials"]): CredentialLookup => toCredentialLookup(credentials)
 
 const pairs = (rawHeaders: ReadonlyArray<string>): Array<readonly [string, string]> => {
   const result: Array<readonly [string, string]> = []
@@ -170,7 +162,7 @@ const pairs = (rawHeaders: ReadonlyArray<string>): Array<readonly [string, strin
   return result
 }
 
-const decodeText = (text: string): string => Buffer.from(percentDecode(text)).toString("utf8")
+const decodeText = decodeParam
 
 const parseQuery = (rawQuery: string): Record<string, Array<string>> => {
   const query: Record<string, Array<string>> = {}
@@ -375,7 +367,7 @@ const proxy = (
 ): void => {
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(request.headers)) {
-    if (!SIGNATURE_HEADERS.includes(name) && !HOP_BY_HOP.has(name) && name !== "host") headers[name] = value
+    if (!isSignatureHeader(name) && !HOP_BY_HOP.has(name) && name !== "host") headers[name] = value
   }
   headers["host"] = target.host
   headers["content-length"] = String(request.body.length)

@@ -1,8 +1,11 @@
 /**
  * @since 2.0.0
  */
-import * as Data from "effect/Data"
-import { NodeInspectSymbol } from "effect/Inspectable"
+
+import { statusOf } from "./internal/retry/failures.js"
+
+// Node's util.inspect hook, by its registered name: no import of node:util (the core runs everywhere).
+const inspectSymbol = Symbol.for("nodejs.util.inspect.custom")
 
 /**
  * Why sending gave up.
@@ -28,24 +31,43 @@ export type RequestErrorReason = "RetriesExhausted" | "NotRetryable"
  * @since 2.0.0
  * @category errors
  */
-export class RequestError<E = unknown> extends Data.TaggedError("RequestError")<{
+export class RequestError<E = unknown> extends Error {
+  /** @since 2.0.0 */
+  readonly _tag = "RequestError" as const
+  /** @since 2.0.0 */
   readonly reason: RequestErrorReason
+  /** @since 2.0.0 */
   readonly attempts: number
-  readonly cause: E
-  readonly message: string
+  /** The last failure, as `send` (or the facade's callback) produced it. */
+  declare readonly cause: E
   /** What printing and serializing show of `cause`; made when the error is, with known secrets scrubbed. */
-  readonly causeSummary?: FailureSummary
-}> {
+  readonly causeSummary: FailureSummary
+
+  constructor(args: {
+    readonly reason: RequestErrorReason
+    readonly attempts: number
+    readonly cause: E
+    readonly message: string
+    readonly causeSummary?: FailureSummary | undefined
+  }) {
+    super(args.message)
+    this.reason = args.reason
+    this.attempts = args.attempts
+    // Not enumerable, as Error's own `cause`: printing an error lists its enumerable fields.
+    Object.defineProperty(this, "cause", { value: args.cause, writable: false, enumerable: false, configurable: true })
+    this.causeSummary = args.causeSummary ?? summarizeFailure(args.cause)
+  }
+
   /**
    * @since 2.0.0
    */
-  override toJSON(): unknown {
+  toJSON(): unknown {
     return {
       _tag: this._tag,
       reason: this.reason,
       attempts: this.attempts,
       message: this.message,
-      cause: this.causeSummary ?? summarizeFailure(this.cause)
+      cause: this.causeSummary
     }
   }
 
@@ -59,11 +81,12 @@ export class RequestError<E = unknown> extends Data.TaggedError("RequestError")<
   /**
    * @since 2.0.0
    */
-  override [NodeInspectSymbol](): string {
+  [inspectSymbol](): string {
     const stack = this.stack?.split("\n").slice(1).join("\n")
     return `${this.toString()} {\n  reason: '${this.reason}',\n  attempts: ${this.attempts}\n}` + (stack ? `\n${stack}` : "")
   }
 }
+RequestError.prototype.name = "RequestError"
 
 /**
  * A short, secret-free description of a failure: name, message, HTTP status.
@@ -75,17 +98,6 @@ export interface FailureSummary {
   readonly name?: string
   readonly message?: string
   readonly status?: number
-}
-
-/** @internal */
-export const statusOf = (failure: unknown): number | undefined => {
-  if (typeof failure !== "object" || failure === null) return undefined
-  const direct = (failure as { status?: unknown }).status
-  if (typeof direct === "number") return direct
-  const response = (failure as { response?: { status?: unknown } }).response
-  return typeof response === "object" && response !== null && typeof response.status === "number"
-    ? response.status
-    : undefined
 }
 
 /** @internal */

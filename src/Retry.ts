@@ -3,19 +3,34 @@
  * every attempt. A signature is valid for five minutes and credentials rotate,
  * so a retry never replays an old signature.
  *
+ * The policy (the backoff formula, what is retried, the `RequestError` at
+ * the end) is the one the Promise facade's `makeRequestWithRetries` follows
+ * too: both loops read it from the same internal modules.
+ *
  * @since 2.0.0
  */
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Redacted from "effect/Redacted"
+import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
-import type { Credentials } from "./Credentials.js"
-import * as retryDefaults from "./internal/retryDefaults.js"
-import { describeFailure, type FailureSummary, RequestError, statusOf, summarizeFailure } from "./RequestError.js"
+import { Credentials } from "./Credentials.js"
+import { prepare, signPreparedNow } from "./internal/effect/signing.js"
+import {
+  type Backoff,
+  backoffMillis,
+  DEFAULT_BACKOFF,
+  DEFAULT_MAX_DELAY_MS,
+  DEFAULT_RETRIES as RETRIES,
+  honourRetryAfter
+} from "./internal/retry/backoff.js"
+import * as failures from "./internal/retry/failures.js"
+import { describeAttemptFailure, giveUp } from "./internal/retry/giveUp.js"
+import { Secret } from "./internal/secret.js"
+import type { RequestError } from "./RequestError.js"
 import type { RequestToSign, SignedRequest } from "./SignedRequest.js"
-import { prepare, signPreparedNow, Signer } from "./Signer.js"
+import { Signer, type SigningDetails } from "./Signer.js"
 import type { SigningError } from "./SigningError.js"
 
 /**
@@ -24,7 +39,7 @@ import type { SigningError } from "./SigningError.js"
  * @since 2.0.0
  * @category constants
  */
-export const DEFAULT_RETRIES: number = retryDefaults.DEFAULT_RETRIES
+export const DEFAULT_RETRIES: number = RETRIES
 
 /**
  * Options of `backoff`.
@@ -45,21 +60,25 @@ export interface BackoffOptions {
   readonly jitter?: boolean
 }
 
-const DEFAULT_BASE = Duration.millis(100)
-const DEFAULT_MAX_DELAY = Duration.seconds(5)
+const backoffOf = (options: BackoffOptions): Backoff => ({
+  baseMillis: options.base === undefined ? DEFAULT_BACKOFF.baseMillis : Duration.toMillis(options.base),
+  factor: options.factor ?? DEFAULT_BACKOFF.factor,
+  maxMillis: options.maxDelay === undefined ? DEFAULT_BACKOFF.maxMillis : Duration.toMillis(options.maxDelay),
+  jitter: options.jitter ?? DEFAULT_BACKOFF.jitter
+})
 
 /**
- * Exponential backoff with jitter, capped, for a bounded number of retries.
+ * Exponential backoff with jitter, capped, for a bounded number of retries;
+ * its output is the number of retries so far. The randomness comes from
+ * Effect's `Random`, so `TestRandom` makes it repeatable.
  *
  * @since 2.0.0
  * @category schedules
  */
-export const backoff = (options: BackoffOptions = {}): Schedule.Schedule<[Duration.Duration, number]> => {
-  const maxDelay = Duration.decode(options.maxDelay ?? DEFAULT_MAX_DELAY)
-  const exponential = Schedule.exponential(options.base ?? DEFAULT_BASE, options.factor ?? 2)
-  return (options.jitter ?? true ? Schedule.jittered(exponential) : exponential).pipe(
-    Schedule.modifyDelay((_, delay) => Duration.min(delay, maxDelay)),
-    Schedule.intersect(Schedule.recurs(options.times ?? DEFAULT_RETRIES))
+export const backoff = (options: BackoffOptions = {}): Schedule.Schedule<number> => {
+  const policy = backoffOf(options)
+  return Schedule.recurs(options.times ?? RETRIES).pipe(
+    Schedule.addDelayEffect((retry) => Effect.map(Random.next, (random) => Duration.millis(backoffMillis(retry, policy, random))))
   )
 }
 
@@ -71,7 +90,7 @@ export const backoff = (options: BackoffOptions = {}): Schedule.Schedule<[Durati
  * @since 2.0.0
  * @category schedules
  */
-export const defaultSchedule: Schedule.Schedule<[Duration.Duration, number]> = backoff()
+export const defaultSchedule: Schedule.Schedule<number> = backoff()
 
 /**
  * Retry policy of `makeRequestWithRetries`.
@@ -84,42 +103,16 @@ export interface RetryOptions<E, R = never> {
   readonly schedule?: Schedule.Schedule<unknown, E, R>
   /** Retry at most this many times; with `schedule`, whichever stops first. */
   readonly times?: number
-  /** Retry only failures for which this holds, e.g. `Retry.isTransient`. */
+  /**
+   * Retry only failures for which this holds, e.g. `Retry.isTransient`.
+   * Default: every failure but those that cannot succeed unchanged (`isPermanentFailure`).
+   */
   readonly while?: (error: E) => boolean
   /** Stop retrying at the first failure for which this holds. */
   readonly until?: (error: E) => boolean
   /** Longest wait a `Retry-After` header may impose. Default 5 seconds. */
   readonly maxDelay?: Duration.DurationInput
 }
-
-// ---------------------------------------------------------------------------
-// what heals
-
-const TRANSIENT_CODES: ReadonlySet<string> = new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ECONNABORTED",
-  "ETIMEDOUT",
-  "ESOCKETTIMEDOUT",
-  "EPIPE",
-  "EAI_AGAIN",
-  "ENETDOWN",
-  "ENETUNREACH",
-  "EHOSTDOWN",
-  "EHOSTUNREACH",
-  "ERR_NETWORK",
-  "ERR_SOCKET_CONNECTION_TIMEOUT",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CLOSED",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT"
-])
-
-const field = (value: unknown, name: string): unknown =>
-  typeof value === "object" && value !== null ? (value as Record<string, unknown>)[name] : undefined
-
-const isTransientStatus = (status: number): boolean => status === 408 || status === 429 || (status >= 500 && status <= 599)
 
 /**
  * True for failures that may heal on their own: network errors (connection
@@ -131,43 +124,29 @@ const isTransientStatus = (status: number): boolean => status === 408 || status 
  * @example
  * ```ts
  * import { Retry } from "api-gateway-request-signer"
+ * import * as Effect from "effect/Effect"
  *
- * Retry.makeRequestWithRetries(request, send, { while: Retry.isTransient })
+ * const program = Retry.makeRequestWithRetries(
+ *   { method: "GET", path: "/pets" },
+ *   (signed) => Effect.tryPromise(() => fetch(signed.url, signed)),
+ *   { while: Retry.isTransient }
+ * )
  * ```
  *
  * @since 2.0.0
  * @category predicates
  */
-export const isTransient = (error: unknown): boolean => {
-  const status = statusOf(error)
-  if (status !== undefined) return isTransientStatus(status)
-  let current: unknown = error
-  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {
-    const tag = field(current, "_tag")
-    // @effect/platform: RequestError with reason "Transport" is the network failing.
-    if (tag === "RequestError" && field(current, "reason") === "Transport") return true
-    if (tag === "TimeoutException" || field(current, "name") === "TimeoutError") return true
-    const code = field(current, "code")
-    if (typeof code === "string" && TRANSIENT_CODES.has(code)) return true
-    const nestedStatus = depth > 0 ? statusOf(current) : undefined
-    if (nestedStatus !== undefined) return isTransientStatus(nestedStatus)
-    current = field(current, "cause")
-  }
-  return false
-}
+export const isTransient: (error: unknown) => boolean = failures.isTransient
 
-const headerOf = (failure: unknown, name: string): string | undefined => {
-  for (const holder of [failure, field(failure, "response")]) {
-    const headers = field(holder, "headers")
-    if (typeof headers !== "object" || headers === null) continue
-    const get = (headers as { get?: unknown }).get
-    const value = typeof get === "function"
-      ? (get as (name: string) => unknown).call(headers, name)
-      : (headers as Record<string, unknown>)[name]
-    if (typeof value === "string") return value
-  }
-  return undefined
-}
+/**
+ * True for a failure that carries an HTTP status which cannot succeed if the
+ * same request is sent again: a 4xx other than 408, 425 and 429. The default
+ * policy does not retry these.
+ *
+ * @since 2.0.0
+ * @category predicates
+ */
+export const isPermanentFailure: (error: unknown) => boolean = failures.isPermanentFailure
 
 /**
  * How long a failure asks to wait before the next attempt, from its
@@ -177,51 +156,43 @@ const headerOf = (failure: unknown, name: string): string | undefined => {
  * @since 2.0.0
  * @category utils
  */
-export const retryAfterMillis = (failure: unknown, now: number): number | undefined => {
-  const value = headerOf(failure, "retry-after")?.trim()
-  if (value === undefined || value === "") return undefined
-  if (/^\d+$/.test(value)) return Number(value) * 1000
-  const date = Date.parse(value)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
-}
+export const retryAfterMillis: (failure: unknown, now: number) => number | undefined = failures.retryAfterMillis
 
-/** Waits at least as long as a failure's Retry-After asks, up to `maxDelay`. */
-const honourRetryAfter = <E, R>(
+/** Waits at least as long as a failure's Retry-After asks, up to `maxMillis`. */
+const withRetryAfter = <E, R>(
   schedule: Schedule.Schedule<unknown, E, R>,
-  maxDelay: Duration.Duration
+  maxMillis: number
 ): Schedule.Schedule<unknown, E, R> =>
   Schedule.intersect(schedule, Schedule.identity<E>()).pipe(
     Schedule.modifyDelayEffect(([, failure], delay) =>
-      Effect.map(Clock.currentTimeMillis, (now) => {
-        const asked = retryAfterMillis(failure, now)
-        return asked === undefined ? delay : Duration.max(delay, Duration.min(Duration.millis(asked), maxDelay))
-      })
+      Effect.map(Clock.currentTimeMillis, (now) => Duration.millis(honourRetryAfter(Duration.toMillis(delay), failure, now, maxMillis)))
     )
   )
-
-// ---------------------------------------------------------------------------
-// the loop
 
 /** A failure of `send`, kept apart from signing failures, which are never retried. */
 class SendFailure<E> {
   constructor(readonly error: E) {}
 }
 
-const scrub = (text: string, secrets: ReadonlySet<string>): string => {
-  let result = text
-  for (const secret of secrets) if (secret.length >= 8) result = result.split(secret).join("<redacted>")
-  return result
+/**
+ * What `send` is handed besides the request: which attempt this is, and what
+ * the signature was computed from (to diagnose a 403 without signing again).
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface Attempt extends SigningDetails {
+  /** 1 for the first attempt. */
+  readonly attempt: number
 }
-
-const scrubSummary = (summary: FailureSummary, secrets: ReadonlySet<string>): FailureSummary =>
-  summary.message === undefined ? summary : { ...summary, message: scrub(summary.message, secrets) }
 
 /**
  * Signs `request` and hands it to `send`; when `send` fails, waits as the
  * schedule says, signs again (new `x-amz-date`, current credentials) and
  * sends again. The request is validated and encoded once; a `SigningError`
  * fails at once and is never retried, since signing the same input again
- * cannot succeed.
+ * cannot succeed. By default a failure that cannot succeed unchanged (an
+ * HTTP 4xx but 408, 425 and 429) is not retried either.
  *
  * When `send` keeps failing, the result is a `RequestError` carrying the
  * number of attempts and the last failure as `cause`. Interrupting the fiber
@@ -230,7 +201,7 @@ const scrubSummary = (summary: FailureSummary, secrets: ReadonlySet<string>): Fa
  *
  * @example
  * ```ts
- * import { Credentials, Retry, Signer } from "api-gateway-request-signer"
+ * import { Retry } from "api-gateway-request-signer"
  * import * as Effect from "effect/Effect"
  *
  * const program = Retry.makeRequestWithRetries(
@@ -245,36 +216,38 @@ const scrubSummary = (summary: FailureSummary, secrets: ReadonlySet<string>): Fa
  */
 export const makeRequestWithRetries = <A, E, R, R2 = never>(
   request: RequestToSign,
-  send: (signed: SignedRequest) => Effect.Effect<A, E, R>,
+  send: (signed: SignedRequest, attempt: Attempt) => Effect.Effect<A, E, R>,
   options: RetryOptions<E, R2> = {}
 ): Effect.Effect<A, RequestError<E> | SigningError, R | R2 | Signer | Credentials> =>
-  Effect.flatMap(Signer, (signer) =>
+  Effect.flatMap(Effect.all([Signer, Credentials]), ([signer, credentialsService]) =>
     Effect.flatMap(prepare(signer, request), (prepared) =>
       Effect.suspend(() => {
         let attempts = 0
         const secrets = new Set<string>()
         const shouldRetry = (error: E): boolean =>
-          (options.while === undefined || options.while(error)) && (options.until === undefined || !options.until(error))
+          options.while === undefined && options.until === undefined
+            ? !failures.isPermanentFailure(error)
+            : (options.while === undefined || options.while(error)) && (options.until === undefined || !options.until(error))
 
         // Signing failures travel in the success channel, so the schedule only ever sees send's failures.
-        const attempt: Effect.Effect<Either.Either<A, SigningError>, SendFailure<E>, R | Credentials> = Effect.suspend(
-          () => {
-            attempts++
-            return Effect.either(signPreparedNow(signer, prepared))
-          }
-        ).pipe(
+        const attempt: Effect.Effect<Either.Either<A, SigningError>, SendFailure<E>, R> = Effect.suspend(() => {
+          attempts++
+          return Effect.either(signPreparedNow(signer, credentialsService, prepared))
+        }).pipe(
           Effect.flatMap((signed): Effect.Effect<Either.Either<A, SigningError>, SendFailure<E>, R> => {
             if (Either.isLeft(signed)) return Effect.succeed(Either.left(signed.left))
-            const { credentials } = signed.right
-            secrets.add(Redacted.value(credentials.secretAccessKey))
-            if (credentials.sessionToken !== undefined) secrets.add(Redacted.value(credentials.sessionToken))
-            return send(signed.right.request).pipe(
+            const { credentials, request: signedRequest, canonicalRequest, stringToSign, credentialScope, signedHeaders, signature } =
+              signed.right
+            secrets.add(Secret.reveal(credentials.secretAccessKey))
+            if (credentials.sessionToken !== undefined) secrets.add(Secret.reveal(credentials.sessionToken))
+            const details: Attempt = { attempt: attempts, canonicalRequest, stringToSign, credentialScope, signedHeaders, signature }
+            return send(signedRequest, details).pipe(
               Effect.mapBoth({ onFailure: (error) => new SendFailure(error), onSuccess: (value) => Either.right(value) })
             )
           }),
           Effect.tapError(({ error }: SendFailure<E>) =>
             Effect.logDebug("api-gateway-request-signer: attempt failed").pipe(
-              Effect.annotateLogs({ attempt: attempts, failure: scrub(describeFailure(error), secrets) })
+              Effect.annotateLogs({ attempt: attempts, failure: describeAttemptFailure(error, secrets) })
             )
           )
         )
@@ -285,30 +258,13 @@ export const makeRequestWithRetries = <A, E, R, R2 = never>(
           : times === undefined
           ? options.schedule
           : Schedule.intersect(options.schedule, Schedule.recurs(times))
-        const policy = honourRetryAfter(base, Duration.decode(options.maxDelay ?? DEFAULT_MAX_DELAY)).pipe(
-          Schedule.mapInput((failure: SendFailure<E>) => failure.error)
-        )
+        const maxMillis = options.maxDelay === undefined ? DEFAULT_MAX_DELAY_MS : Duration.toMillis(options.maxDelay)
+        const policy = withRetryAfter(base, maxMillis).pipe(Schedule.mapInput((failure: SendFailure<E>) => failure.error))
 
         return attempt.pipe(
           Effect.retry({ schedule: policy, while: (failure) => shouldRetry(failure.error) }),
           Effect.matchEffect({
-            onFailure: ({ error }) => {
-              const retryable = shouldRetry(error)
-              return Effect.fail(
-                new RequestError<E>({
-                  reason: retryable ? "RetriesExhausted" : "NotRetryable",
-                  attempts,
-                  cause: error,
-                  message: scrub(
-                    `${retryable ? "Request failed after" : "Request failed, not retryable, after"} ${attempts} attempt${
-                      attempts === 1 ? "" : "s"
-                    }: ${describeFailure(error)}`,
-                    secrets
-                  ),
-                  causeSummary: scrubSummary(summarizeFailure(error), secrets)
-                })
-              )
-            },
+            onFailure: ({ error }) => Effect.fail(giveUp(error, attempts, shouldRetry(error), secrets)),
             onSuccess: (result) => Either.isLeft(result) ? Effect.fail(result.left) : Effect.succeed(result.right)
           })
         )

@@ -1,34 +1,41 @@
 /**
- * AWS Signature Version 4 as pure functions on node:crypto: no Effect
- * runtime, no clock, no I/O. They take a request as it travels on the wire
- * (the path of the request line, its headers, its body) and return what to add
- * to it. The Effect API and the Promise facade build on these.
+ * AWS Signature Version 4 as pure functions: no Effect runtime, no clock, no
+ * I/O. They take a request as it travels on the wire (the path of the request
+ * line, its headers, its body) and return what to add to it, through the same
+ * signing step as the facade and the Effect API. Secrets may be strings or
+ * Effect `Redacted` values; reading the latter is all this module loads of
+ * Effect (`effect/Redacted`).
  *
- * Reading order, one request from input to `Authorization`:
- * 1. canonical request: method, canonical path (`internal/sigv4/canonicalPath`),
- *    canonical query (`canonicalQuery`), canonical headers (`canonicalHeaders`),
- *    signed headers, payload hash (`payloadHash`);
- * 2. string to sign: algorithm, date, credential scope, SHA-256 of 1;
+ * Reading order, one request from input to `Authorization` (files under
+ * `internal/sigv4/`):
+ * 1. canonical request: method, canonical path (`canonicalPath`), canonical
+ *    query (`canonicalQuery`), canonical headers (`canonicalHeaders`), signed
+ *    headers, payload hash (`payloadHash`);
+ * 2. string to sign: algorithm, date (`amzDate`), credential scope, SHA-256 of 1;
  * 3. signing key (`signingKey`, cached);
- * 4. signature = HMAC(key, 2), then the `Authorization` header (`signature`).
+ * 4. signature = HMAC(key, 2) (`signature`), and the headers to add
+ *    (`signRequest`), or the query parameters (`presign`).
  *
  * @since 2.0.0
  */
-import * as Redacted from "effect/Redacted"
-import type { AwsCredentials } from "./Credentials.js"
-import { signingDate } from "./internal/sigv4/amzDate.js"
-import { canonicalHeaders } from "./internal/sigv4/canonicalHeaders.js"
+import type { CredentialsInput } from "./Credentials.js"
+import { type SigningCredentials } from "./internal/credentials.js"
+import { type PublicCredentialLookup, toCredentialLookup, toSigningCredentials } from "./internal/effect/credentials.js"
+import { validateScopePart } from "./internal/endpoint.js"
+import { canonicalHeaderEntries } from "./internal/sigv4/canonicalHeaders.js"
 import { canonicalPath } from "./internal/sigv4/canonicalPath.js"
-import { type EncodedQueryPair, formatCanonicalQuery, parseQueryString } from "./internal/sigv4/canonicalQuery.js"
+import { formatCanonicalQuery, parseQueryString } from "./internal/sigv4/canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, sha256Hex } from "./internal/sigv4/payloadHash.js"
+import { presignCanonical } from "./internal/sigv4/presign.js"
+import type { SignatureParts } from "./internal/sigv4/signature.js"
+import { isSignatureHeader } from "./internal/sigv4/signatureHeaders.js"
+import { signCanonical, type SigningSettings } from "./internal/sigv4/signRequest.js"
 import {
-  ALGORITHM,
-  computeSignature,
-  credentialScopeOf,
-  formatAuthorization,
-  type SignatureParts
-} from "./internal/sigv4/signature.js"
-import { uriEncode } from "./internal/sigv4/uriEncoding.js"
+  type ReceivedRequest,
+  verify as verifyCore,
+  type VerifyOptions as CoreVerifyOptions,
+  type VerifyResult
+} from "./internal/sigv4/verify.js"
 import { SigningError } from "./SigningError.js"
 
 /**
@@ -54,7 +61,8 @@ export interface WireRequest {
  * @category models
  */
 export interface SignOptions {
-  readonly credentials: AwsCredentials
+  /** Secrets as strings or `Redacted` (an `AwsCredentials` from the `Credentials` service fits). */
+  readonly credentials: CredentialsInput
   readonly region: string
   /** Default `execute-api`. */
   readonly service?: string | undefined
@@ -79,7 +87,10 @@ export interface SignOptions {
  * @category models
  */
 export interface HeaderSignature extends SignatureParts {
-  /** Headers to add to the request, in this order: x-amz-date, then any of x-amz-security-token and x-amz-content-sha256, then authorization. */
+  /**
+   * Headers to add to the request, lower-case, in this order: x-amz-content-sha256
+   * (when added), x-amz-date, x-amz-security-token (with a session token), authorization.
+   */
   readonly headers: ReadonlyArray<readonly [name: string, value: string]>
   readonly authorization: string
   readonly amzDate: string
@@ -111,45 +122,97 @@ export interface QuerySignature extends SignatureParts {
   readonly signedHeaders: string
 }
 
-/** Headers the signer writes; values the caller sent for them are replaced. */
-const SIGNER_HEADERS: ReadonlySet<string> = new Set([
-  "authorization",
-  "x-amz-date",
-  "x-amz-security-token",
-  "x-amz-content-sha256"
-])
+const invalid = (message: string): SigningError => new SigningError({ reason: "InvalidRequest", field: "headers", message })
+
+/** Checks the shape of a wire request: the pure functions are public, so their input is not trusted. */
+const checkWireRequest = (request: unknown): WireRequest => {
+  if (typeof request !== "object" || request === null) {
+    throw invalid("A wire request is { method, target, headers: [[name, value], ...], body? }.")
+  }
+  const { method, target, headers, body } = request as Record<string, unknown>
+  if (typeof method !== "string" || method === "") throw invalid("The wire request's method must be a string such as \"GET\".")
+  if (typeof target !== "string") throw invalid("The wire request's target must be the path as sent (optionally with ?query).")
+  if (!Array.isArray(headers) || !headers.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every((part) => typeof part === "string"))) {
+    throw invalid("The wire request's headers must be a list of [name, value] string pairs.")
+  }
+  if (!headers.some(([name]) => (name as string).toLowerCase() === "host")) {
+    throw invalid("The request has no Host header; SigV4 always signs the host. Add the host the request is sent to.")
+  }
+  if (body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array)) {
+    throw invalid("The wire request's body must be a string or a Uint8Array.")
+  }
+  return request as WireRequest
+}
 
 const splitTarget = (target: string): readonly [path: string, query: string] => {
   const mark = target.indexOf("?")
   return mark === -1 ? [target, ""] : [target.slice(0, mark), target.slice(mark + 1)]
 }
 
-const requireHost = (headers: WireRequest["headers"]): void => {
-  if (!headers.some(([name]) => name.toLowerCase() === "host")) {
-    throw new SigningError({
-      reason: "InvalidRequest",
-      field: "headers",
-      message: "The request has no Host header; SigV4 always signs the host. Add the host the request is sent to."
-    })
-  }
+const isS3 = (service: string): boolean => service === "s3"
+
+interface Resolved {
+  readonly request: WireRequest
+  readonly credentials: SigningCredentials
+  readonly settings: SigningSettings
+  readonly signingTime: number
+  readonly path: string
+  readonly query: string
+  readonly canonicalPath: string
+  readonly canonicalHeaders: ReturnType<typeof canonicalHeaderEntries>
+  readonly payloadHash: string
 }
 
-const isS3 = (service: string): boolean => service === "s3"
+/** What both signing forms need, checked: the request, the credentials, the scope, the canonical path and headers. */
+const resolve = (input: unknown, options: SignOptions): Resolved => {
+  const request = checkWireRequest(input)
+  if (typeof options !== "object" || options === null) {
+    throw new SigningError({ reason: "InvalidConfig", message: "Signing options must be { credentials, region, signingTime, ... }." })
+  }
+  const credentials = toSigningCredentials(options.credentials)
+  if (credentials instanceof SigningError) throw credentials
+  const service = validateScopePart("service", options.service ?? "execute-api")
+  const region = validateScopePart("region", typeof options.region === "string" ? options.region : "")
+  const signingTime = options.signingTime instanceof Date ? options.signingTime.getTime() : options.signingTime
+  const [path, query] = splitTarget(request.target)
+  return {
+    request,
+    credentials,
+    settings: {
+      region,
+      service,
+      signSessionToken: options.signSessionToken ?? true,
+      contentSha256Header: options.contentSha256Header ?? isS3(service)
+    },
+    signingTime,
+    path,
+    query,
+    canonicalPath: canonicalPath(path, {
+      normalize: options.normalizePath ?? !isS3(service),
+      doubleEncode: options.doubleEncodePath ?? !isS3(service)
+    }),
+    // Headers the signer writes are replaced, so a request's old signature never counts.
+    canonicalHeaders: canonicalHeaderEntries(request.headers.filter(([name]) => !isSignatureHeader(name.toLowerCase()))),
+    payloadHash: options.payloadHash ?? (request.body === undefined ? EMPTY_PAYLOAD_HASH : sha256Hex(request.body))
+  }
+}
 
 /**
  * Signs a request with the `Authorization` header. Headers the signer writes
  * (authorization, x-amz-date, x-amz-security-token, x-amz-content-sha256)
- * are replaced if the request already has them.
+ * are replaced if the request already has them. It runs the same signing
+ * step as `signRequest` and the facade.
+ *
+ * @throws SigningError when the request, the credentials or the options are unusable.
  *
  * @example
  * ```ts
  * import { SigV4 } from "api-gateway-request-signer"
- * import * as Redacted from "effect/Redacted"
  *
  * const signature = SigV4.signHeaders(
  *   { method: "GET", target: "/prod/pets?type=dog", headers: [["host", "abc123.execute-api.us-east-1.amazonaws.com"]] },
  *   {
- *     credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: Redacted.make("secret") },
+ *     credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
  *     region: "us-east-1",
  *     signingTime: Date.now()
  *   }
@@ -161,131 +224,100 @@ const isS3 = (service: string): boolean => service === "s3"
  * @category signing
  */
 export const signHeaders = (request: WireRequest, options: SignOptions): HeaderSignature => {
-  requireHost(request.headers)
-  const service = options.service ?? "execute-api"
-  const { amzDate, dateStamp } = signingDate(options.signingTime)
-  const [path, query] = splitTarget(request.target)
-  const payloadHash = options.payloadHash ?? (request.body === undefined ? EMPTY_PAYLOAD_HASH : sha256Hex(request.body))
-
-  const added: Array<readonly [string, string]> = [["x-amz-date", amzDate]]
-  const token = options.credentials.sessionToken
-  const signToken = options.signSessionToken ?? true
-  if (token !== undefined && signToken) added.push(["x-amz-security-token", Redacted.value(token)])
-  if (options.contentSha256Header ?? isS3(service)) added.push(["x-amz-content-sha256", payloadHash])
-
-  const headers = canonicalHeaders([
-    ...request.headers.filter(([name]) => !SIGNER_HEADERS.has(name.toLowerCase())),
-    ...added
-  ])
-  const parts = computeSignature(
+  const resolved = resolve(request, options)
+  const signature = signCanonical(
     {
-      method: request.method,
-      canonicalPath: canonicalPath(path, {
-        normalize: options.normalizePath ?? !isS3(service),
-        doubleEncode: options.doubleEncodePath ?? !isS3(service)
-      }),
-      canonicalQuery: formatCanonicalQuery(parseQueryString(query)),
-      canonicalHeaders: headers.lines,
-      signedHeaders: headers.signedHeaders,
-      payloadHash
+      method: resolved.request.method,
+      canonicalPath: resolved.canonicalPath,
+      canonicalQuery: formatCanonicalQuery(parseQueryString(resolved.query)),
+      canonicalHeaders: resolved.canonicalHeaders,
+      payloadHash: resolved.payloadHash,
+      hasContentSha256: false
     },
-    { amzDate, dateStamp, region: options.region, service },
-    options.credentials.secretAccessKey
+    resolved.credentials,
+    resolved.signingTime,
+    resolved.settings
   )
-  const authorization = formatAuthorization(
-    options.credentials.accessKeyId,
-    parts.credentialScope,
-    headers.signedHeaders,
-    parts.signature
-  )
-  if (token !== undefined && !signToken) added.push(["x-amz-security-token", Redacted.value(token)])
-  added.push(["authorization", authorization])
-  return { ...parts, headers: added, authorization, amzDate, signedHeaders: headers.signedHeaders, payloadHash }
+  return { ...signature, payloadHash: resolved.payloadHash }
 }
-
-/** Query parameters the presigner writes; values the caller sent for them are replaced. */
-const PRESIGN_PARAMETERS: ReadonlySet<string> = new Set([
-  "X-Amz-Algorithm",
-  "X-Amz-Credential",
-  "X-Amz-Date",
-  "X-Amz-Expires",
-  "X-Amz-SignedHeaders",
-  "X-Amz-Security-Token",
-  "X-Amz-Signature"
-])
-
-/** Longest validity of a presigned URL, in seconds. */
-const MAX_EXPIRES_IN = 604800
 
 /**
  * Signs a request in its query string (a presigned URL): anyone holding the
  * target may send the request until it expires. Only the host (and any other
  * header of the request) is signed; those headers must be sent with it.
  *
+ * @throws SigningError when the request, the credentials or the options are unusable.
+ *
  * @since 2.0.0
  * @category signing
  */
 export const presign = (request: WireRequest, options: PresignOptions): QuerySignature => {
-  requireHost(request.headers)
-  const { expiresIn } = options
-  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN) {
-    throw new SigningError({
-      reason: "InvalidConfig",
-      message: `expiresIn must be a whole number of seconds from 1 to ${MAX_EXPIRES_IN} (7 days); got ${String(expiresIn)}.`
-    })
-  }
-  const service = options.service ?? "execute-api"
-  const { amzDate, dateStamp } = signingDate(options.signingTime)
-  const [path, query] = splitTarget(request.target)
-  const scope = { amzDate, dateStamp, region: options.region, service }
-  const credentialScope = credentialScopeOf(scope)
-  const headers = canonicalHeaders(request.headers.filter(([name]) => name.toLowerCase() !== "authorization"))
-
-  const token = options.credentials.sessionToken
-  const signToken = options.signSessionToken ?? true
-  const pairs: Array<EncodedQueryPair> = parseQueryString(query).filter(([key]) => !PRESIGN_PARAMETERS.has(key))
-  pairs.push(
-    ["X-Amz-Algorithm", ALGORITHM],
-    ["X-Amz-Credential", uriEncode(options.credentials.accessKeyId + "/" + credentialScope)],
-    ["X-Amz-Date", amzDate],
-    ["X-Amz-Expires", String(expiresIn)],
-    ["X-Amz-SignedHeaders", uriEncode(headers.signedHeaders)]
-  )
-  if (token !== undefined && signToken) pairs.push(["X-Amz-Security-Token", uriEncode(Redacted.value(token))])
-  const canonicalQuery = formatCanonicalQuery(pairs)
-  const parts = computeSignature(
+  const resolved = resolve(request, options)
+  const signature = presignCanonical(
     {
-      method: request.method,
-      canonicalPath: canonicalPath(path, {
-        normalize: options.normalizePath ?? !isS3(service),
-        doubleEncode: options.doubleEncodePath ?? !isS3(service)
-      }),
-      canonicalQuery,
-      canonicalHeaders: headers.lines,
-      signedHeaders: headers.signedHeaders,
-      payloadHash: options.payloadHash ??
-        (request.body === undefined ? EMPTY_PAYLOAD_HASH : sha256Hex(request.body))
+      method: resolved.request.method,
+      canonicalPath: resolved.canonicalPath,
+      queryPairs: parseQueryString(resolved.query),
+      canonicalHeaders: resolved.canonicalHeaders,
+      payloadHash: resolved.payloadHash
     },
-    scope,
-    options.credentials.secretAccessKey
+    resolved.credentials,
+    resolved.signingTime,
+    resolved.settings,
+    options.expiresIn
   )
-  const unsignedToken = token !== undefined && !signToken
-    ? "&X-Amz-Security-Token=" + uriEncode(Redacted.value(token))
-    : ""
-  return {
-    ...parts,
-    target: path + "?" + canonicalQuery + unsignedToken + "&X-Amz-Signature=" + parts.signature,
-    amzDate,
-    signedHeaders: headers.signedHeaders
-  }
+  const { query, ...rest } = signature
+  return { ...rest, target: resolved.path + "?" + query }
 }
 
+/**
+ * Who may call: credentials (secrets as strings or `Redacted`), or a lookup by
+ * access key id.
+ *
+ * @since 2.0.0
+ * @category verifying
+ */
+export type CredentialLookup = PublicCredentialLookup
+
+/**
+ * Options of `verify`.
+ *
+ * @since 2.0.0
+ * @category verifying
+ */
+export interface VerifyOptions extends Omit<CoreVerifyOptions, "credentials"> {
+  readonly credentials: CredentialLookup
+}
+
+/**
+ * The server side of SigV4: recomputes a received request's signature
+ * (header or presigned) and compares it in constant time. A failure carries
+ * API Gateway's error type (`errorType`) and wording (`message`); a
+ * signature mismatch also carries the canonical request and string to sign
+ * the server expected.
+ *
+ * @throws SigningError when the options are unusable (a credential that cannot be used, a bad time).
+ *
+ * @example
+ * ```ts
+ * import { SigV4 } from "api-gateway-request-signer"
+ *
+ * declare const received: SigV4.ReceivedRequest
+ * const result = SigV4.verify(received, {
+ *   credentials: [{ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" }],
+ *   region: "us-east-1",
+ *   now: Date.now()
+ * })
+ * if (!result.valid) console.log(403, result.errorType, result.message)
+ * ```
+ *
+ * @since 2.0.0
+ * @category verifying
+ */
+export const verify = (request: ReceivedRequest, options: VerifyOptions): VerifyResult =>
+  verifyCore(request, { ...options, credentials: toCredentialLookup(options.credentials) })
+
 export type {
-  /**
-   * @since 2.0.0
-   * @category verifying
-   */
-  CredentialLookup,
   /**
    * @since 2.0.0
    * @category verifying
@@ -310,11 +342,6 @@ export type {
    * @since 2.0.0
    * @category verifying
    */
-  VerifyOptions,
-  /**
-   * @since 2.0.0
-   * @category verifying
-   */
   VerifyResult,
   /**
    * @since 2.0.0
@@ -331,27 +358,5 @@ export {
    * @since 2.0.0
    * @category verifying
    */
-  signatureMismatchMessage,
-  /**
-   * The server side of SigV4: recomputes a received request's signature
-   * (header or presigned) and compares it in constant time. A failure carries
-   * API Gateway's error type (`errorType`) and wording (`message`); a
-   * signature mismatch also carries the canonical request and string to sign
-   * the server expected.
-   *
-   * @example
-   * ```ts
-   * import { SigV4 } from "api-gateway-request-signer"
-   *
-   * const result = SigV4.verify(
-   *   { method: req.method, target: req.url, headers: pairs(req.rawHeaders), body },
-   *   { credentials: [allowed], region: "us-east-1", now: Date.now() }
-   * )
-   * if (!result.valid) respond(403, { message: result.message })
-   * ```
-   *
-   * @since 2.0.0
-   * @category verifying
-   */
-  verify
+  signatureMismatchMessage
 } from "./internal/sigv4/verify.js"

@@ -75,12 +75,14 @@ export interface RequestToSign {
 }
 
 /**
- * The body of a signed request, exactly as it must be sent.
+ * The body of a signed request, exactly as it must be sent. Each form is a
+ * valid fetch `BodyInit`; a `Uint8Array` spans its whole `ArrayBuffer`, so
+ * clients that send a view's buffer send exactly these bytes.
  *
  * @since 2.0.0
  * @category models
  */
-export type SignedBody = string | Uint8Array | ArrayBuffer | URLSearchParams
+export type SignedBody = string | Uint8Array<ArrayBuffer> | ArrayBuffer | URLSearchParams
 
 /**
  * A signed request: send exactly this. `fetch(request.url, request)` and
@@ -95,4 +97,31 @@ export interface SignedRequest {
   readonly method: HttpMethod
   readonly headers: Record<string, string>
   readonly body?: SignedBody
+}
+
+/**
+ * A presigned request: the signature travels in the URL's query, so the URL
+ * alone authorizes the request until `expiresAt`. Send `headers` with it
+ * (they are signed too; usually none).
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface PresignedRequest {
+  readonly url: string
+  readonly method: HttpMethod
+  readonly headers: Record<string, string>
+  readonly body?: SignedBody
+  readonly expiresAt: Date
+}
+
+/**
+ * Options of presigning.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface PresignOptions {
+  /** Seconds the URL stays valid, 1 to 604800 (7 days). Default 900 (15 minutes, as the AWS SDKs). */
+  readonly expiresIn?: number | undefined
 }

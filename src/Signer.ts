@@ -12,14 +12,16 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { type AwsCredentials, Credentials, staticCredentials } from "./Credentials.js"
+import { Credentials } from "./Credentials.js"
+import { toSigningCredentials } from "./internal/effect/credentials.js"
+import { staticCredentials } from "./internal/effect/credentialsService.js"
+import { asSigningError, prepare, presignPreparedNow, signPreparedNow } from "./internal/effect/signing.js"
 import type { Endpoint } from "./internal/endpoint.js"
-import { presignPrepared } from "./internal/presign.js"
-import { type PreparedRequest, prepareRequest } from "./internal/prepareRequest.js"
+import { type PreparedRequest, prepareRequest } from "./internal/request/prepare.js"
 import { needsEnvironmentRegion, type ResolvedSigner, resolveSigner, type SignerOptions } from "./internal/settings.js"
-import { signPrepared, signPreparedWithDetails, type SignedWithDetails } from "./internal/signPrepared.js"
-import type { HttpMethod } from "./HttpMethods.js"
-import type { RequestToSign, SignedRequest } from "./SignedRequest.js"
+import { signPrepared } from "./internal/signPrepared.js"
+import { expiresInOf } from "./internal/sigv4/presign.js"
+import type { PresignedRequest, PresignOptions, RequestToSign, SignedRequest } from "./SignedRequest.js"
 import { SigningError } from "./SigningError.js"
 
 export type {
@@ -28,6 +30,16 @@ export type {
    * @category models
    */
   Endpoint,
+  /**
+   * @since 2.0.0
+   * @category models
+   */
+  PresignedRequest,
+  /**
+   * @since 2.0.0
+   * @category models
+   */
+  PresignOptions,
   /**
    * @since 2.0.0
    * @category models
@@ -49,13 +61,9 @@ export interface Service extends ResolvedSigner {}
  */
 export class Signer extends Context.Tag("api-gateway-request-signer/Signer")<Signer, Service>() {}
 
-/** @internal */
-export const asSigningError = (error: unknown): SigningError =>
-  error instanceof SigningError ? error : new SigningError({
-    reason: "InvalidRequest",
-    message: `The request could not be signed: ${error instanceof Error ? error.message : String(error)}`,
-    cause: error
-  })
+const environmentRegion: Effect.Effect<string | undefined> = Config.option(
+  Config.string("AWS_REGION").pipe(Config.orElse(() => Config.string("AWS_DEFAULT_REGION")))
+).pipe(Effect.map(Option.getOrUndefined), Effect.orElseSucceed(() => undefined))
 
 /**
  * Resolves signer options. The region is the one given, else the one in a
@@ -66,15 +74,15 @@ export const asSigningError = (error: unknown): SigningError =>
  * @category constructors
  */
 export const make = (options: SignerOptions): Effect.Effect<Service, SigningError> =>
-  Effect.flatMap(
-    needsEnvironmentRegion(options)
-      ? Config.option(Config.string("AWS_REGION").pipe(Config.orElse(() => Config.string("AWS_DEFAULT_REGION")))).pipe(
-        Effect.map(Option.getOrUndefined),
-        Effect.orElseSucceed(() => undefined)
+  Effect.gen(function*() {
+    if (typeof options !== "object" || options === null) {
+      return yield* Effect.fail(
+        new SigningError({ reason: "InvalidEndpoint", message: "Signer.make(options) takes { endpoint, region?, service? }." })
       )
-      : Effect.succeed(undefined),
-    (environmentRegion) => Effect.try({ try: () => resolveSigner(options, environmentRegion), catch: asSigningError })
-  )
+    }
+    const region = needsEnvironmentRegion(options) ? yield* environmentRegion : undefined
+    return yield* Effect.try({ try: () => resolveSigner(options, region), catch: asSigningError })
+  })
 
 /**
  * A signer for one endpoint.
@@ -97,8 +105,7 @@ export const layer = (options: SignerOptions): Layer.Layer<Signer, SigningError>
  * @example
  * ```ts
  * import { Signer } from "api-gateway-request-signer"
- * import * as Clock from "effect/Clock"
-import * as Config from "effect/Config"
+ * import * as Config from "effect/Config"
  *
  * const SignerLive = Signer.layerConfig({ endpoint: Config.string("API_ENDPOINT") })
  * ```
@@ -113,7 +120,7 @@ export const layerConfig = (options: Config.Config.Wrap<SignerOptions>): Layer.L
       Effect.mapError((error) =>
         new SigningError({
           reason: "InvalidConfig",
-          message: `The signer configuration could not be read (${String(error).split("\n")[0]}).`,
+          message: `The signer configuration could not be read: ${String(error).split("\n")[0]}.`,
           cause: error
         })
       ),
@@ -121,32 +128,19 @@ export const layerConfig = (options: Config.Config.Wrap<SignerOptions>): Layer.L
     )
   )
 
-/** @internal Validates and encodes a request once; reusable across attempts. */
-export const prepare = (signer: Service, request: RequestToSign): Effect.Effect<PreparedRequest, SigningError> =>
-  Effect.try({ try: () => prepareRequest(signer, request), catch: asSigningError })
-
-/** @internal Signs a prepared request with the credentials and time current now. */
-export const signPreparedNow = (
-  signer: Service,
-  prepared: PreparedRequest
-): Effect.Effect<SignedWithDetails, SigningError, Credentials> =>
-  Effect.flatMap(Credentials, (credentials) =>
-    Effect.flatMap(credentials.get, (current) =>
-      Effect.clockWith((clock) =>
-        Effect.try({
-          try: () => signPreparedWithDetails(prepared, current, clock.unsafeCurrentTimeMillis(), signer),
-          catch: asSigningError
-        })
-      )))
+const signerFor = (options: SignerOptions | undefined): Effect.Effect<Service, SigningError, Signer> =>
+  options === undefined ? Signer : make(options)
 
 const signNow = (
   signer: Service,
   prepared: PreparedRequest,
-  credentials: AwsCredentials,
+  credentials: Parameters<typeof toSigningCredentials>[0],
   clock: Clock.Clock
 ): Exit.Exit<SignedRequest, SigningError> => {
   try {
-    return Exit.succeed(signPrepared(prepared, credentials, clock.unsafeCurrentTimeMillis(), signer))
+    const core = toSigningCredentials(credentials)
+    if (core instanceof SigningError) return Exit.fail(core)
+    return Exit.succeed(signPrepared(prepared, core, clock.unsafeCurrentTimeMillis(), signer))
   } catch (error) {
     return Exit.fail(asSigningError(error))
   }
@@ -154,8 +148,12 @@ const signNow = (
 
 /**
  * signRequest as one step of the fiber (each Effect step costs about a fifth
- * of a signature): the context, the Clock and static credentials are read
- * from the fiber directly; only dynamic credentials take a step of their own.
+ * of a signature, measured with `npm run bench`): the context, the Clock and
+ * static credentials are read from the fiber directly; only dynamic
+ * credentials take a step of their own. `currentContext` and
+ * `currentDefaultServices` are members of effect/Fiber's public
+ * `RuntimeFiber` interface; the TestClock tests of signRequest fail if the
+ * Clock stops coming from there.
  */
 const signWith = (
   signer: Service | undefined,
@@ -178,9 +176,6 @@ const signWith = (
       : signNow(resolved, prepared, fixed, clock)
   })
 
-const signerFor = (options: SignerOptions | undefined): Effect.Effect<Service, SigningError, Signer> =>
-  options === undefined ? Signer : make(options)
-
 /**
  * Signs a request for the endpoint of the `Signer` in context (or of the
  * options given). The signed request's `url`, `headers` and `body` are exactly
@@ -190,22 +185,24 @@ const signerFor = (options: SignerOptions | undefined): Effect.Effect<Service, S
  * ```ts
  * import { Credentials, Signer } from "api-gateway-request-signer"
  * import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
  *
  * const program = Signer.signRequest({ method: "GET", path: "/pets", queryParams: { type: "dog" } }).pipe(
  *   Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
- *   Effect.provide(Credentials.fromEnv)
+ *   Effect.provide(Credentials.layerFromEnv)
  * )
  * ```
  *
  * @since 2.0.0
  * @category signing
  */
-export const signRequest: {
-  (request: RequestToSign): Effect.Effect<SignedRequest, SigningError, Signer | Credentials>
-  (request: RequestToSign, options: SignerOptions): Effect.Effect<SignedRequest, SigningError, Credentials>
-} = (request: RequestToSign, options?: SignerOptions): Effect.Effect<SignedRequest, SigningError, any> =>
-  options === undefined ? signWith(undefined, request) : Effect.flatMap(make(options), (signer) => signWith(signer, request))
+export function signRequest(request: RequestToSign): Effect.Effect<SignedRequest, SigningError, Signer | Credentials>
+export function signRequest(request: RequestToSign, options: SignerOptions): Effect.Effect<SignedRequest, SigningError, Credentials>
+export function signRequest(
+  request: RequestToSign,
+  options?: SignerOptions
+): Effect.Effect<SignedRequest, SigningError, Signer | Credentials> {
+  return options === undefined ? signWith(undefined, request) : Effect.flatMap(make(options), (signer) => signWith(signer, request))
+}
 
 /**
  * A signed request together with what its signature was computed from, for
@@ -214,8 +211,17 @@ export const signRequest: {
  * @since 2.0.0
  * @category models
  */
-export interface SignedRequestWithDetails {
+export interface SignedRequestWithDetails extends SigningDetails {
   readonly request: SignedRequest
+}
+
+/**
+ * What a signature was computed from.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface SigningDetails {
   readonly canonicalRequest: string
   readonly stringToSign: string
   readonly credentialScope: string
@@ -229,55 +235,59 @@ export interface SignedRequestWithDetails {
  * @since 2.0.0
  * @category signing
  */
-export const signRequestWithDetails: {
-  (request: RequestToSign): Effect.Effect<SignedRequestWithDetails, SigningError, Signer | Credentials>
-  (request: RequestToSign, options: SignerOptions): Effect.Effect<SignedRequestWithDetails, SigningError, Credentials>
-} = (request: RequestToSign, options?: SignerOptions): Effect.Effect<SignedRequestWithDetails, SigningError, any> =>
-  Effect.flatMap(signerFor(options), (signer) =>
-    Effect.flatMap(prepare(signer, request), (prepared) =>
-      Effect.map(signPreparedNow(signer, prepared), (signed) => ({
-        request: signed.request,
-        canonicalRequest: signed.canonicalRequest,
-        stringToSign: signed.stringToSign,
-        credentialScope: signed.credentialScope,
-        signedHeaders: signed.signedHeaders,
-        signature: signed.signature
-      }))))
-
-/**
- * A presigned request: the signature travels in the URL's query, so the URL
- * alone authorizes the request until `expiresAt`. Send `headers` with it
- * (they are signed too; usually none).
- *
- * @since 2.0.0
- * @category models
- */
-export interface PresignedRequest {
-  readonly url: string
-  readonly method: HttpMethod
-  readonly headers: Record<string, string>
-  readonly body?: SignedRequest["body"]
-  readonly expiresAt: Date
+export function signRequestWithDetails(
+  request: RequestToSign
+): Effect.Effect<SignedRequestWithDetails, SigningError, Signer | Credentials>
+export function signRequestWithDetails(
+  request: RequestToSign,
+  options: SignerOptions
+): Effect.Effect<SignedRequestWithDetails, SigningError, Credentials>
+export function signRequestWithDetails(
+  request: RequestToSign,
+  options?: SignerOptions
+): Effect.Effect<SignedRequestWithDetails, SigningError, Signer | Credentials> {
+  return Effect.gen(function*() {
+    const signer = yield* signerFor(options)
+    const prepared = yield* prepare(signer, request)
+    const signed = yield* signPreparedNow(signer, yield* Credentials, prepared)
+    return {
+      request: signed.request,
+      canonicalRequest: signed.canonicalRequest,
+      stringToSign: signed.stringToSign,
+      credentialScope: signed.credentialScope,
+      signedHeaders: signed.signedHeaders,
+      signature: signed.signature
+    }
+  })
 }
-
-/** @internal */
-export { presignPrepared } from "./internal/presign.js"
 
 /**
  * Presigns a request: the returned URL carries the signature in its query
- * (`X-Amz-Signature`) and works without headers until it expires. Share it
- * with a client that has no AWS credentials, for a limited time.
+ * (`X-Amz-Signature`) and works without headers until it expires (default 15
+ * minutes). Share it with a client that has no AWS credentials, for a
+ * limited time.
  *
  * @since 2.0.0
  * @category signing
  */
-export const presignRequest: {
-  (request: RequestToSign, presign: { readonly expiresIn: number }): Effect.Effect<PresignedRequest, SigningError, Signer | Credentials>
-  (request: RequestToSign, presign: { readonly expiresIn: number }, options: SignerOptions): Effect.Effect<PresignedRequest, SigningError, Credentials>
-} = (request: RequestToSign, presign: { readonly expiresIn: number }, options?: SignerOptions): Effect.Effect<PresignedRequest, SigningError, any> =>
-  Effect.flatMap(signerFor(options), (signer) =>
-    Effect.flatMap(prepare(signer, request), (prepared) =>
-      Effect.flatMap(Credentials, (credentials) =>
-        Effect.flatMap(credentials.get, (current) =>
-          Effect.flatMap(Effect.clockWith((clock) => clock.currentTimeMillis), (now) =>
-            Effect.try({ try: () => presignPrepared(signer, prepared, current, now, presign.expiresIn), catch: asSigningError }))))))
+export function presignRequest(
+  request: RequestToSign,
+  presign?: PresignOptions
+): Effect.Effect<PresignedRequest, SigningError, Signer | Credentials>
+export function presignRequest(
+  request: RequestToSign,
+  presign: PresignOptions | undefined,
+  options: SignerOptions
+): Effect.Effect<PresignedRequest, SigningError, Credentials>
+export function presignRequest(
+  request: RequestToSign,
+  presign?: PresignOptions,
+  options?: SignerOptions
+): Effect.Effect<PresignedRequest, SigningError, Signer | Credentials> {
+  return Effect.gen(function*() {
+    const signer = yield* signerFor(options)
+    const expiresIn = yield* Effect.try({ try: () => expiresInOf(presign), catch: asSigningError })
+    const prepared = yield* prepare(signer, request)
+    return yield* presignPreparedNow(signer, yield* Credentials, prepared, expiresIn)
+  })
+}

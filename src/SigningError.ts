@@ -1,7 +1,6 @@
 /**
  * @since 2.0.0
  */
-import * as Data from "effect/Data"
 
 /**
  * Why a request could not be signed.
@@ -35,24 +34,47 @@ export type RequestField = "method" | "path" | "queryParams" | "headers" | "body
  * succeed, so retries never retry it. The message says what is wrong and how to
  * fix it; it never contains a secret key or session token.
  *
- * The Promise facade throws this same class, so `instanceof SigningError`
- * works for both APIs.
+ * One class for both APIs: the Promise facade throws it (`instanceof
+ * SigningError`), and the Effect API fails with it, tagged `"SigningError"`
+ * (`Effect.catchTag("SigningError", ...)`).
+ *
+ * It is a plain `Error` with a `_tag`, not an Effect `Data.TaggedError`, so
+ * that signing loads nothing of Effect. What that changes for Effect code:
+ * the error is not itself an Effect (write `Effect.fail(error)`, not
+ * `yield* error`), and two errors with the same fields are not `Equal`.
  *
  * @since 2.0.0
  * @category errors
  */
-export class SigningError extends Data.TaggedError("SigningError")<{
+export class SigningError extends Error {
+  /** @since 2.0.0 */
+  readonly _tag = "SigningError" as const
+  /** @since 2.0.0 */
   readonly reason: SigningErrorReason
-  readonly message: string
   /** For `InvalidRequest`: which part of the request. */
-  readonly field?: RequestField
-  readonly cause?: unknown
-}> {}
+  declare readonly field?: RequestField
+
+  constructor(args: {
+    readonly reason: SigningErrorReason
+    readonly message: string
+    readonly field?: RequestField | undefined
+    readonly cause?: unknown
+  }) {
+    super(args.message, args.cause === undefined ? undefined : { cause: args.cause })
+    this.reason = args.reason
+    if (args.field !== undefined) (this as { field?: RequestField }).field = args.field
+  }
+
+  /** @since 2.0.0 */
+  toJSON(): unknown {
+    return { _tag: this._tag, reason: this.reason, ...(this.field === undefined ? {} : { field: this.field }), message: this.message }
+  }
+}
+SigningError.prototype.name = "SigningError"
 
 /** @internal */
 export const invalidRequest = (field: RequestField, message: string, cause?: unknown): SigningError =>
-  new SigningError(
-    cause === undefined
-      ? { reason: "InvalidRequest", field, message }
-      : { reason: "InvalidRequest", field, message, cause }
-  )
+  new SigningError({ reason: "InvalidRequest", field, message, cause })
+
+/** @internal */
+export const isSigningError = (error: unknown): error is SigningError => error instanceof SigningError

@@ -3,16 +3,11 @@
  *
  * @since 2.0.0
  */
-import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
-import {
-  type CredentialLookup,
-  type GatewayErrorType,
-  type ReceivedRequest,
-  verify as verifyAt,
-  type VerifyFailureReason,
-  type VerifySuccess
-} from "./internal/sigv4/verify.js"
+import type { GatewayErrorType, VerifyFailureReason, VerifySuccess } from "./internal/sigv4/verify.js"
+import { asSigningError } from "./internal/effect/signing.js"
+import { type ReceivedRequest, verify as verifyAt, type VerifyOptions } from "./SigV4.js"
+import type { SigningError } from "./SigningError.js"
 
 /**
  * A request whose signature does not verify. `errorType` and `message` are
@@ -21,29 +16,44 @@ import {
  * @since 2.0.0
  * @category errors
  */
-export class VerificationError extends Data.TaggedError("VerificationError")<{
+export class VerificationError extends Error {
+  /** @since 2.0.0 */
+  readonly _tag = "VerificationError" as const
+  /** @since 2.0.0 */
   readonly reason: VerifyFailureReason
+  /** @since 2.0.0 */
   readonly errorType: GatewayErrorType
-  readonly message: string
-  readonly canonicalRequest?: string
-  readonly stringToSign?: string
-}> {}
+  /** For a signature mismatch: what the server computed. */
+  declare readonly canonicalRequest?: string
+  declare readonly stringToSign?: string
+
+  constructor(args: {
+    readonly reason: VerifyFailureReason
+    readonly errorType: GatewayErrorType
+    readonly message: string
+    readonly canonicalRequest?: string | undefined
+    readonly stringToSign?: string | undefined
+  }) {
+    super(args.message)
+    this.reason = args.reason
+    this.errorType = args.errorType
+    if (args.canonicalRequest !== undefined) (this as { canonicalRequest?: string }).canonicalRequest = args.canonicalRequest
+    if (args.stringToSign !== undefined) (this as { stringToSign?: string }).stringToSign = args.stringToSign
+  }
+}
+VerificationError.prototype.name = "VerificationError"
 
 /**
+ * Options of `verify`: those of `SigV4.verify` but the time, which comes from `Clock`.
+ *
  * @since 2.0.0
  * @category models
  */
-export interface VerifierOptions {
-  readonly credentials: CredentialLookup
-  readonly region: string
-  /** Default `execute-api`. */
-  readonly service?: string | undefined
-  /** Default 5 minutes. */
-  readonly maxClockSkewMillis?: number | undefined
-}
+export interface VerifierOptions extends Omit<VerifyOptions, "now"> {}
 
 /**
- * Verifies a received request at the `Clock`'s current time.
+ * Verifies a received request at the `Clock`'s current time. Unusable options
+ * (credentials that cannot be used, a bad skew) fail with a `SigningError`.
  *
  * @since 2.0.0
  * @category verifying
@@ -51,9 +61,14 @@ export interface VerifierOptions {
 export const verify = (
   request: ReceivedRequest,
   options: VerifierOptions
-): Effect.Effect<VerifySuccess, VerificationError> =>
-  Effect.flatMap(Effect.clockWith((clock) => clock.currentTimeMillis), (now) => {
-    const result = verifyAt(request, { ...options, now })
+): Effect.Effect<VerifySuccess, VerificationError | SigningError> =>
+  Effect.flatMap(Effect.clockWith((clock) => clock.currentTimeMillis), (now): Effect.Effect<VerifySuccess, VerificationError | SigningError> => {
+    let result: ReturnType<typeof verifyAt>
+    try {
+      result = verifyAt(request, { ...options, now })
+    } catch (error) {
+      return Effect.fail(asSigningError(error))
+    }
     if (result.valid) return Effect.succeed(result)
     const { valid: _, ...failure } = result
     return Effect.fail(new VerificationError(failure))

@@ -31,7 +31,7 @@ export type {
   /**
    * @since 2.0.0
    */
-  RetryOptions
+  RequestWithRetriesOptions
 } from "./ApiGatewaySigner.js"
 
 export {

@@ -229,7 +229,7 @@ describe("presignRequest", () => {
       expect(url.searchParams.get("X-Amz-Signature")).toMatch(/^[0-9a-f]{64}$/)
       expect(presigned.expiresAt.toISOString()).toBe("2024-01-01T00:05:00.000Z")
       const received = { method: "GET", target: url.pathname + url.search, headers: [["host", url.host]] as const }
-      const options = { credentials: [yield* Credentials.make(staticCredentials)], region: "us-east-1" }
+      const options = { credentials: [yield* Credentials.validate(staticCredentials)], region: "us-east-1" }
       expect(SigV4.verify(received, { ...options, now: Date.UTC(2024, 0, 1, 0, 4, 59) }).valid).toBe(true)
       expect(SigV4.verify(received, { ...options, now: Date.UTC(2024, 0, 1, 0, 5, 1) })).toMatchObject({ valid: false, reason: "Expired" })
     }).pipe(Effect.provide(SignerLive), Effect.provide(CredentialsLive)))

@@ -616,7 +616,7 @@ const requestCommand = async (argv: ReadonlyArray<string>, io: Io, console: Cons
   const provide = <A, E>(effect: Effect.Effect<A, E, Signer.Signer | Credentials.Credentials>): Effect.Effect<A, E> =>
     effect.pipe(
       Effect.provideService(Signer.Signer, signer),
-      Effect.provideService(Credentials.Credentials, Credentials.fromValue(credentials))
+      Effect.provideService(Credentials.Credentials, { get: Effect.succeed(credentials) })
     )
 
   if (presign !== undefined) {

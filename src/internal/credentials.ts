@@ -1,14 +1,36 @@
 /**
- * Credentials validation, free of the Effect runtime so the Promise facade can
- * use it without loading it.
+ * Credentials as the signing core holds them, and their validation. The
+ * facade and the Effect API both validate through `signingCredentials`, each
+ * naming the fields as its own API spells them.
  *
  * @internal
  */
-import * as Redacted from "effect/Redacted"
-import type { AwsCredentials, CredentialsInput } from "../Credentials.js"
 import { SigningError } from "../SigningError.js"
+import { Secret } from "./secret.js"
+
+/** Credentials ready to sign with: secrets wrapped, nothing that a print could show. */
+export interface SigningCredentials {
+  readonly accessKeyId: string
+  readonly secretAccessKey: Secret
+  readonly sessionToken: Secret | undefined
+  /** When temporary credentials stop working, in epoch milliseconds. */
+  readonly expiration: number | undefined
+}
 
 export const ENVIRONMENT_VARIABLES = "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials)"
+
+/** How an API spells the credential fields, so that messages name what the caller wrote. */
+export interface FieldNames {
+  readonly accessKeyId: string
+  readonly secretAccessKey: string
+  readonly sessionToken: string
+}
+
+export const EFFECT_FIELD_NAMES: FieldNames = {
+  accessKeyId: "accessKeyId",
+  secretAccessKey: "secretAccessKey",
+  sessionToken: "sessionToken"
+}
 
 // Characters that may stand in a header value; a key id may not hold "/" either (it delimits the scope).
 const HEADER_SAFE = /^[\x21-\x7e]+$/
@@ -16,38 +38,57 @@ const ACCESS_KEY_ID = /^[\x21-\x2e\x30-\x7e]+$/
 
 const missing = (message: string): SigningError => new SigningError({ reason: "MissingCredentials", message })
 
-/** Validates credentials and wraps their secrets in `Redacted`; messages name the faulty field, never its value. */
-export const validate = (input: CredentialsInput): AwsCredentials | SigningError => {
+/**
+ * Validates credentials given as text. Messages name the faulty field, never
+ * its value. An empty session token means none.
+ */
+export const signingCredentials = (
+  input: {
+    readonly accessKeyId: unknown
+    readonly secretAccessKey: unknown
+    readonly sessionToken?: unknown
+    readonly expiration?: unknown
+  },
+  names: FieldNames = EFFECT_FIELD_NAMES
+): SigningCredentials | SigningError => {
   const { accessKeyId, secretAccessKey, sessionToken, expiration } = input
-  if (typeof accessKeyId !== "string" || accessKeyId === "") {
-    return missing(`No AWS access key id: pass accessKeyId, or set ${ENVIRONMENT_VARIABLES}.`)
+  if (accessKeyId === undefined || accessKeyId === null || accessKeyId === "") {
+    return missing(`No AWS access key id: pass ${names.accessKeyId} and ${names.secretAccessKey}, or set ${ENVIRONMENT_VARIABLES}.`)
   }
+  if (typeof accessKeyId !== "string") return missing(`${names.accessKeyId} must be a string; got ${kindOf(accessKeyId)}.`)
   if (!ACCESS_KEY_ID.test(accessKeyId)) {
-    return missing("The AWS access key id contains a space, a slash or a control character; check for a stray newline.")
+    return missing(`The AWS access key id contains a space, a slash or a control character; check ${names.accessKeyId} for a stray newline.`)
   }
-  const secret = toRedacted(secretAccessKey)
-  if (secret === undefined || Redacted.value(secret) === "") {
-    return missing(`No AWS secret access key: pass secretAccessKey, or set ${ENVIRONMENT_VARIABLES}.`)
+  if (secretAccessKey === undefined || secretAccessKey === null || secretAccessKey === "") {
+    return missing(`No AWS secret access key: pass ${names.accessKeyId} and ${names.secretAccessKey}, or set ${ENVIRONMENT_VARIABLES}.`)
   }
-  const token = toRedacted(sessionToken)
-  if (token !== undefined) {
-    const text = Redacted.value(token)
-    if (text !== "" && !HEADER_SAFE.test(text)) {
-      return missing("The AWS session token contains a space or a control character; check for a stray newline.")
+  if (typeof secretAccessKey !== "string") {
+    return missing(`${names.secretAccessKey} must be a string; got ${kindOf(secretAccessKey)}.`)
+  }
+  let token: Secret | undefined
+  if (sessionToken !== undefined && sessionToken !== null && sessionToken !== "") {
+    if (typeof sessionToken !== "string") return missing(`${names.sessionToken} must be a string; got ${kindOf(sessionToken)}.`)
+    if (!HEADER_SAFE.test(sessionToken)) {
+      return missing(`The AWS session token contains a space or a control character; check ${names.sessionToken} for a stray newline.`)
     }
+    token = new Secret(sessionToken)
   }
-  return {
-    accessKeyId,
-    secretAccessKey: secret,
-    sessionToken: token === undefined || Redacted.value(token) === "" ? undefined : token,
-    expiration
-  }
+  const expiresAt = expirationMillis(expiration)
+  if (expiresAt instanceof SigningError) return expiresAt
+  return { accessKeyId, secretAccessKey: new Secret(secretAccessKey), sessionToken: token, expiration: expiresAt }
 }
 
-const toRedacted = (
-  secret: string | Redacted.Redacted<string> | undefined
-): Redacted.Redacted<string> | undefined =>
-  secret === undefined ? undefined
-  : Redacted.isRedacted(secret) ? (typeof Redacted.value(secret) === "string" ? secret : undefined)
-  : typeof secret === "string" ? Redacted.make(secret)
-  : undefined
+const expirationMillis = (expiration: unknown): number | undefined | SigningError => {
+  if (expiration === undefined || expiration === null) return undefined
+  const millis = expiration instanceof Date ? expiration.getTime() : Number.NaN
+  return Number.isNaN(millis)
+    ? missing(`The credentials' expiration must be a valid Date; got ${kindOf(expiration)}.`)
+    : millis
+}
+
+// What a value is, for messages about credential fields: never the value itself.
+const kindOf = (value: unknown): string =>
+  value instanceof Date ? "an invalid Date"
+  : Array.isArray(value) ? "an array"
+  : typeof value === "object" ? `a ${(value as object).constructor?.name ?? "object"}`
+  : `a ${typeof value}`

@@ -1,10 +1,12 @@
 /**
- * Signer options resolved once: the endpoint parsed, the region found.
+ * Signer options resolved once: the endpoint parsed, the region and service
+ * found, and how paths are canonicalized for that service.
  *
  * @internal
  */
 import { type Endpoint, missingRegion, parseEndpoint, regionFromHostname, validateScopePart } from "./endpoint.js"
-import type { SigningSettings } from "./signPrepared.js"
+import type { PrepareSettings } from "./request/prepare.js"
+import type { SigningSettings } from "./sigv4/signRequest.js"
 
 /** What a signer is configured with, in both APIs. */
 export interface SignerOptions {
@@ -20,8 +22,10 @@ export interface SignerOptions {
   readonly contentSha256Header?: boolean | undefined
 }
 
-export interface ResolvedSigner extends SigningSettings {
+export interface ResolvedSigner extends SigningSettings, PrepareSettings {
   readonly endpoint: Endpoint
+  /** The endpoint's origin, where presigned URLs point. */
+  readonly origin: string
 }
 
 /** `environmentRegion` is AWS_REGION as the caller read it (process.env or Effect Config). */
@@ -34,6 +38,7 @@ export const resolveSigner = (options: SignerOptions, environmentRegion: string 
   const s3 = service === "s3"
   return {
     endpoint,
+    origin: endpoint.origin,
     region: validateScopePart("region", region),
     service,
     signSessionToken: options.signSessionToken ?? true,

@@ -48,6 +48,36 @@ export const canonicalHeaderValue = (value: string): string =>
     ? value.replace(LINE_BREAKS, " ").replace(SPACE_RUNS, " ").replace(/^ | $/g, "")
     : value
 
+/** `[lower-case name, canonical value]`, sorted by name, each name once. */
+export type CanonicalHeaderEntries = ReadonlyArray<readonly [lowerCaseName: string, value: string]>
+
+type NamedValue = readonly [lowerCaseName: string, value: string]
+
+const byName = (a: NamedValue, b: NamedValue): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
+
+/**
+ * Canonicalizes the signable headers among `headers` (any case, in wire
+ * order). A header that appears more than once is one entry whose values are
+ * joined by `,` in the order they appeared.
+ */
+export const canonicalHeaderEntries = (
+  headers: Iterable<readonly [name: string, value: string]>
+): CanonicalHeaderEntries => {
+  const entries: Array<NamedValue> = []
+  for (const [name, value] of headers) {
+    const lowerCaseName = name.toLowerCase()
+    if (isSignableHeader(lowerCaseName)) entries.push([lowerCaseName, canonicalHeaderValue(value)])
+  }
+  entries.sort(byName) // stable: repeated headers keep their order
+  const merged: Array<NamedValue> = []
+  for (const entry of entries) {
+    const last = merged[merged.length - 1]
+    if (last !== undefined && last[0] === entry[0]) merged[merged.length - 1] = [last[0], last[1] + "," + entry[1]]
+    else merged.push(entry)
+  }
+  return merged
+}
+
 /** The headers block of a canonical request and the matching `SignedHeaders` list. */
 export interface CanonicalHeaders {
   /** `name:value` lines, sorted by name, joined by `\n` (no trailing newline). */
@@ -56,34 +86,23 @@ export interface CanonicalHeaders {
   readonly signedHeaders: string
 }
 
-type NamedValue = readonly [lowerCaseName: string, value: string]
-
-const byName = (a: NamedValue, b: NamedValue): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
-
 /**
- * Canonicalizes the signable headers among `headers` (any case, in wire order).
- * A header that appears more than once is one line whose values are joined by
- * `,` in the order they appeared.
+ * The canonical headers of two sorted entry lists merged: a request's own
+ * headers and the ones signing adds (x-amz-date and its kin).
  */
-export const canonicalHeaders = (
-  headers: Iterable<readonly [name: string, value: string]>
-): CanonicalHeaders => {
-  const entries: Array<NamedValue> = []
-  for (const [name, value] of headers) {
-    const lowerCaseName = name.toLowerCase()
-    if (isSignableHeader(lowerCaseName)) entries.push([lowerCaseName, canonicalHeaderValue(value)])
-  }
-  entries.sort(byName) // stable: repeated headers keep their order
+export const mergeCanonicalHeaders = (own: CanonicalHeaderEntries, added: CanonicalHeaderEntries): CanonicalHeaders => {
   let lines = ""
   let signedHeaders = ""
-  for (let i = 0; i < entries.length; i++) {
-    const [name, value] = entries[i]!
-    if (i > 0 && entries[i - 1]![0] === name) {
-      lines += "," + value
-      continue
-    }
-    lines += (i === 0 ? "" : "\n") + name + ":" + value
-    signedHeaders += (i === 0 ? "" : ";") + name
+  let i = 0
+  let j = 0
+  while (i < own.length || j < added.length) {
+    const next = j >= added.length || (i < own.length && own[i]![0] < added[j]![0]) ? own[i++]! : added[j++]!
+    lines += (lines === "" ? "" : "\n") + next[0] + ":" + next[1]
+    signedHeaders += (signedHeaders === "" ? "" : ";") + next[0]
   }
   return { lines, signedHeaders }
 }
+
+/** Canonicalizes wire headers into the headers block and `SignedHeaders` list. */
+export const canonicalHeaders = (headers: Iterable<readonly [name: string, value: string]>): CanonicalHeaders =>
+  mergeCanonicalHeaders(canonicalHeaderEntries(headers), [])

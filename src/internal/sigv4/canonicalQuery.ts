@@ -17,17 +17,22 @@ const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1
 export const compareQueryPairs = (a: EncodedQueryPair, b: EncodedQueryPair): number =>
   compareStrings(a[0], b[0]) || compareStrings(a[1], b[1])
 
-/** Sorts encoded parameters and joins them: `a=1&a=2&b=`. Repeated keys and empty values stay. */
-export const formatCanonicalQuery = (pairs: ReadonlyArray<EncodedQueryPair>): string => {
-  if (pairs.length === 0) return ""
-  const sorted = pairs.length === 1 ? pairs : [...pairs].sort(compareQueryPairs)
+/** Encoded parameters in canonical order (a copy; repeated keys and empty values stay). */
+export const sortQueryPairs = (pairs: ReadonlyArray<EncodedQueryPair>): ReadonlyArray<EncodedQueryPair> =>
+  pairs.length <= 1 ? pairs : [...pairs].sort(compareQueryPairs)
+
+/** Joins encoded parameters as they are ordered: `a=1&a=2&b=`. */
+export const joinQueryPairs = (pairs: ReadonlyArray<EncodedQueryPair>): string => {
   let out = ""
-  for (let i = 0; i < sorted.length; i++) {
-    const pair = sorted[i]!
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i]!
     out += (i === 0 ? "" : "&") + pair[0] + "=" + pair[1]
   }
   return out
 }
+
+/** Sorts encoded parameters and joins them: the canonical query string. */
+export const formatCanonicalQuery = (pairs: ReadonlyArray<EncodedQueryPair>): string => joinQueryPairs(sortQueryPairs(pairs))
 
 /**
  * Reads a raw query string (what follows `?` on the wire) into encoded pairs:

@@ -5,8 +5,8 @@
  *
  * @internal
  */
-import { createHmac, hash } from "node:crypto"
-import type * as Redacted from "effect/Redacted"
+import { hmacSha256Hex, sha256Hex } from "#crypto"
+import type { Secret } from "../secret.js"
 import { signingKey } from "./signingKey.js"
 
 export const ALGORITHM = "AWS4-HMAC-SHA256"
@@ -55,14 +55,14 @@ export const formatCanonicalRequest = (parts: CanonicalParts): string =>
 export const computeSignature = (
   parts: CanonicalParts,
   scope: SigningScope,
-  secretAccessKey: Redacted.Redacted<string>
+  secretAccessKey: Secret
 ): SignatureParts => {
   const canonicalRequest = formatCanonicalRequest(parts)
   const credentialScope = credentialScopeOf(scope)
   const stringToSign = ALGORITHM + "\n" +
     scope.amzDate + "\n" +
     credentialScope + "\n" +
-    hash("sha256", canonicalRequest, "hex")
+    sha256Hex(canonicalRequest)
   const key = signingKey(
     secretAccessKey,
     scope.dateStamp + "/" + scope.region + "/" + scope.service,
@@ -70,7 +70,7 @@ export const computeSignature = (
     scope.region,
     scope.service
   )
-  const signature = createHmac("sha256", key).update(stringToSign).digest("hex")
+  const signature = hmacSha256Hex(key, stringToSign)
   return { canonicalRequest, stringToSign, credentialScope, signature }
 }
 

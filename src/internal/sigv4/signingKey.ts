@@ -3,8 +3,8 @@
  *
  * @internal
  */
-import { createHmac, createSecretKey, type KeyObject } from "node:crypto"
-import * as Redacted from "effect/Redacted"
+import { type HmacKey, hmacKey, hmacSha256 } from "#crypto"
+import { Secret } from "../secret.js"
 
 /** Derives a signing key. Four HMACs: the reason the result is cached. */
 export const deriveSigningKey = (
@@ -12,11 +12,11 @@ export const deriveSigningKey = (
   dateStamp: string,
   region: string,
   service: string
-): Buffer => {
-  const dateKey = createHmac("sha256", "AWS4" + secretAccessKey).update(dateStamp).digest()
-  const regionKey = createHmac("sha256", dateKey).update(region).digest()
-  const serviceKey = createHmac("sha256", regionKey).update(service).digest()
-  return createHmac("sha256", serviceKey).update("aws4_request").digest()
+): Uint8Array => {
+  const dateKey = hmacSha256("AWS4" + secretAccessKey, dateStamp)
+  const regionKey = hmacSha256(dateKey, region)
+  const serviceKey = hmacSha256(regionKey, service)
+  return hmacSha256(serviceKey, "aws4_request")
 }
 
 /** How many scopes (day, region, service) each secret keeps a key for. */
@@ -24,29 +24,28 @@ const SCOPES_PER_SECRET = 4
 
 interface CachedKey {
   readonly scope: string
-  /** A KeyObject: an HMAC set up from one is cheaper than from a Buffer, which is copied each time. */
-  readonly key: KeyObject
+  readonly key: HmacKey
 }
 
 /**
- * Keys are cached per `Redacted` secret object, never by the secret's text: no
- * map anywhere holds a secret as a key, and no hashing is needed to look one up.
+ * Keys are cached per `Secret` object, never by the secret's text: no map
+ * anywhere holds a secret as a key, and no hashing is needed to look one up.
  * The cache is bounded twice: each secret keeps its last few scopes, and a
- * secret's keys go when the garbage collector takes its `Redacted` wrapper.
+ * secret's keys go when the garbage collector takes its `Secret` wrapper.
  */
-const keysBySecret = new WeakMap<Redacted.Redacted<string>, Array<CachedKey>>()
+const keysBySecret = new WeakMap<Secret, Array<CachedKey>>()
 
 /**
  * The signing key for `secretAccessKey` in `scope` (`YYYYMMDD/region/service`),
- * derived once a day per region and service.
+ * derived once a day per region and service, and prepared for HMAC.
  */
 export const signingKey = (
-  secretAccessKey: Redacted.Redacted<string>,
+  secretAccessKey: Secret,
   scope: string,
   dateStamp: string,
   region: string,
   service: string
-): KeyObject => {
+): HmacKey => {
   let cached = keysBySecret.get(secretAccessKey)
   if (cached === undefined) {
     cached = []
@@ -55,7 +54,7 @@ export const signingKey = (
   for (let i = 0; i < cached.length; i++) {
     if (cached[i]!.scope === scope) return cached[i]!.key
   }
-  const key = createSecretKey(deriveSigningKey(Redacted.value(secretAccessKey), dateStamp, region, service))
+  const key = hmacKey(deriveSigningKey(Secret.reveal(secretAccessKey), dateStamp, region, service))
   cached.unshift({ scope, key })
   if (cached.length > SCOPES_PER_SECRET) cached.length = SCOPES_PER_SECRET
   return key

@@ -36,6 +36,8 @@ export const uriEncodeBytes = (bytes: Uint8Array): string => {
   return out
 }
 
+const utf8 = new TextEncoder()
+
 const hexValue = (byte: number): number =>
   byte >= 0x30 && byte <= 0x39 ? byte - 0x30
   : byte >= 0x41 && byte <= 0x46 ? byte - 0x37
@@ -49,7 +51,7 @@ const hexValue = (byte: number): number =>
  * invalid UTF-8 (e.g. `%FF`) byte-exact.
  */
 export const percentDecode = (text: string): Uint8Array => {
-  const bytes = Buffer.from(text, "utf8")
+  const bytes = utf8.encode(text)
   if (text.indexOf("%") === -1) return bytes
   let write = 0
   for (let read = 0; read < bytes.length; read++) {

@@ -5,9 +5,8 @@
  *
  * @internal
  */
-import { timingSafeEqual } from "node:crypto"
-import * as Redacted from "effect/Redacted"
-import type { AwsCredentials } from "../../Credentials.js"
+import type { SigningCredentials } from "../credentials.js"
+import { Secret } from "../secret.js"
 import { formatAmzDate, parseAmzDate } from "./amzDate.js"
 import { canonicalHeaderValue } from "./canonicalHeaders.js"
 import { canonicalPath } from "./canonicalPath.js"
@@ -30,8 +29,8 @@ export interface ReceivedRequest {
 }
 
 export type CredentialLookup =
-  | ((accessKeyId: string) => AwsCredentials | undefined)
-  | ReadonlyArray<AwsCredentials>
+  | ((accessKeyId: string) => SigningCredentials | undefined)
+  | ReadonlyArray<SigningCredentials>
 
 export interface VerifyOptions {
   /** Who may call: a lookup by access key id, or a list of credentials. */
@@ -187,7 +186,10 @@ const parseAuthorization = (authorization: string, headers: Map<string, Array<st
   }
 }
 
-const decodeParam = (value: string): string => Buffer.from(percentDecode(value)).toString("utf8")
+const utf8 = new TextDecoder()
+
+/** A query component as text: percent-decoded, then read as UTF-8 (invalid sequences as U+FFFD). */
+export const decodeParam = (value: string): string => utf8.decode(percentDecode(value))
 
 const parsePresigned = (query: string): Claim | VerifyFailure => {
   const params = new Map<string, string>()
@@ -219,16 +221,21 @@ const parsePresigned = (query: string): Claim | VerifyFailure => {
   }
 }
 
-const lookup = (credentials: CredentialLookup, accessKeyId: string): AwsCredentials | undefined =>
+const lookup = (credentials: CredentialLookup, accessKeyId: string): SigningCredentials | undefined =>
   typeof credentials === "function"
     ? credentials(accessKeyId)
     : credentials.find((candidate) => candidate.accessKeyId === accessKeyId)
 
-const constantTimeEqual = (a: string, b: string): boolean => {
-  const left = Buffer.from(a, "utf8")
-  const right = Buffer.from(b, "utf8")
-  // Compare equal-length buffers even on a length mismatch, so timing says nothing about the expected value.
-  return timingSafeEqual(left, left.length === right.length ? right : left) && left.length === right.length
+/**
+ * Compares a secret-derived string (`expected`) with a received one in time
+ * that depends only on their lengths, never on where they first differ.
+ */
+export const constantTimeEqual = (expected: string, received: string): boolean => {
+  let difference = expected.length ^ received.length
+  for (let i = 0; i < expected.length; i++) {
+    difference |= expected.charCodeAt(i) ^ (i < received.length ? received.charCodeAt(i) : 0)
+  }
+  return difference === 0
 }
 
 const FIVE_MINUTES = 5 * 60 * 1000
@@ -262,7 +269,7 @@ export const verify = (request: ReceivedRequest, options: VerifyOptions): Verify
 
   const credentials = lookup(options.credentials, accessKeyId)
   if (credentials === undefined) return fail("UnknownAccessKey", INVALID_TOKEN)
-  const expectedToken = credentials.sessionToken === undefined ? undefined : Redacted.value(credentials.sessionToken)
+  const expectedToken = credentials.sessionToken === undefined ? undefined : Secret.reveal(credentials.sessionToken)
   if (
     (expectedToken === undefined) !== (claim.sessionToken === undefined) ||
     (expectedToken !== undefined && !constantTimeEqual(expectedToken, claim.sessionToken!))

@@ -1,0 +1,127 @@
+/**
+ * Between the Effect API's credentials (`AwsCredentials`, secrets in
+ * `Redacted`) and the signing core's (`SigningCredentials`, secrets in
+ * `Secret`): validation once, when credentials enter, and a conversion per
+ * signature that is a lookup. Only `effect/Redacted` is loaded here, so the
+ * pure protocol module (`SigV4`) can accept Effect's secrets cheaply.
+ *
+ * @internal
+ */
+import * as Redacted from "effect/Redacted"
+import type { AwsCredentials, CredentialsInput } from "../../Credentials.js"
+import { SigningError } from "../../SigningError.js"
+import { type FieldNames, type SigningCredentials, signingCredentials } from "../credentials.js"
+import type { CredentialLookup } from "../sigv4/verify.js"
+import { Secret } from "../secret.js"
+
+// The core credentials of each credentials object seen, so signing converts nothing twice.
+const coreOf = new WeakMap<CredentialsInput, SigningCredentials>()
+// One Secret per Redacted secret, so that credentials rebuilt around the same Redacted (a rotating
+// layer that returns the same key) share the signing-key cache.
+const secretOf = new WeakMap<Redacted.Redacted<string>, Secret>()
+
+const reveal = (secret: unknown): unknown =>
+  Redacted.isRedacted(secret) ? Redacted.value(secret) : secret
+
+const sharedSecret = (redacted: Redacted.Redacted<string>, fresh: Secret): Secret => {
+  const known = secretOf.get(redacted)
+  if (known !== undefined && Secret.reveal(known) === Secret.reveal(fresh)) return known
+  secretOf.set(redacted, fresh)
+  return fresh
+}
+
+/**
+ * Validates credentials (secrets as strings or `Redacted`) and returns them
+ * with every secret in `Redacted`. Messages name the faulty field, never its value.
+ */
+export const validateCredentials = (input: CredentialsInput, names?: FieldNames): AwsCredentials | SigningError => {
+  if (typeof input !== "object" || input === null) {
+    return new SigningError({
+      reason: "MissingCredentials",
+      message: "Credentials must be an object { accessKeyId, secretAccessKey, sessionToken? }; got " +
+        (input === null ? "null" : typeof input) + "."
+    })
+  }
+  const core = signingCredentials(
+    {
+      accessKeyId: input.accessKeyId,
+      secretAccessKey: reveal(input.secretAccessKey),
+      sessionToken: reveal(input.sessionToken),
+      expiration: input.expiration
+    },
+    names
+  )
+  if (core instanceof SigningError) return core
+  const secret = Redacted.isRedacted(input.secretAccessKey)
+    ? input.secretAccessKey as Redacted.Redacted<string>
+    : Redacted.make(Secret.reveal(core.secretAccessKey))
+  const token = core.sessionToken === undefined ? undefined
+    : Redacted.isRedacted(input.sessionToken) ? input.sessionToken as Redacted.Redacted<string>
+    : Redacted.make(Secret.reveal(core.sessionToken))
+  const credentials: AwsCredentials = {
+    accessKeyId: core.accessKeyId,
+    secretAccessKey: secret,
+    sessionToken: token,
+    expiration: core.expiration === undefined ? undefined : new Date(core.expiration)
+  }
+  coreOf.set(credentials, { ...core, secretAccessKey: sharedSecret(secret, core.secretAccessKey) })
+  return credentials
+}
+
+/**
+ * The core credentials to sign with. Credentials that a custom `Credentials`
+ * service built by hand (not through `validate`) are validated here, once.
+ */
+export const toSigningCredentials = (credentials: CredentialsInput): SigningCredentials | SigningError => {
+  const known = coreOf.get(credentials)
+  if (known !== undefined) return known
+  const validated = validateCredentials(credentials)
+  if (validated instanceof SigningError) return validated
+  const core = coreOf.get(validated)!
+  coreOf.set(credentials, core)
+  return core
+}
+
+/** The Effect API's view of core credentials (the facade's, when it runs the Effect retry program). */
+export const fromSigningCredentials = (core: SigningCredentials): AwsCredentials => {
+  const credentials: AwsCredentials = {
+    accessKeyId: core.accessKeyId,
+    secretAccessKey: Redacted.make(Secret.reveal(core.secretAccessKey)),
+    sessionToken: core.sessionToken === undefined ? undefined : Redacted.make(Secret.reveal(core.sessionToken)),
+    expiration: core.expiration === undefined ? undefined : new Date(core.expiration)
+  }
+  coreOf.set(credentials, core)
+  return credentials
+}
+
+/**
+ * Who may call, as the public APIs take it (credentials with secrets as
+ * strings or `Redacted`, or a lookup by access key id), in the core's form.
+ * A list is validated at once; credentials a lookup returns, when it returns them.
+ */
+export type PublicCredentialLookup =
+  | ((accessKeyId: string) => CredentialsInput | undefined)
+  | ReadonlyArray<CredentialsInput>
+
+export const toCredentialLookup = (lookup: PublicCredentialLookup): CredentialLookup => {
+  if (typeof lookup === "function") {
+    return (accessKeyId) => {
+      const found = lookup(accessKeyId)
+      if (found === undefined) return undefined
+      const core = toSigningCredentials(found)
+      if (core instanceof SigningError) throw core
+      return core
+    }
+  }
+  if (!Array.isArray(lookup)) {
+    throw new SigningError({
+      reason: "InvalidConfig",
+      message: "credentials must be a list of credentials, or a function from an access key id to credentials."
+    })
+  }
+  return lookup.map((input) => {
+    const core = toSigningCredentials(input)
+    if (core instanceof SigningError) throw core
+    return core
+  })
+}

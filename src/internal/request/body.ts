@@ -1,0 +1,122 @@
+/**
+ * The body: the exact bytes (or text, sent as UTF-8) to send and hash. A
+ * value that is not already text or bytes is serialized to JSON, refusing
+ * what JSON would drop or mangle silently; a body that exists only while it
+ * is sent (a stream, a Blob) is refused, since its hash is needed first.
+ *
+ * @internal
+ */
+import type { HttpMethod } from "../../HttpMethods.js"
+import type { SignedBody } from "../../SignedRequest.js"
+import { invalidRequest, isSigningError } from "../../SigningError.js"
+import { checkWellFormed } from "./describe.js"
+
+export interface PreparedBody {
+  readonly body: SignedBody | undefined
+  /** The bytes sent (a string is sent as UTF-8). */
+  readonly payload: string | Uint8Array | undefined
+  /** The content type the body implies when the caller sets none. */
+  readonly defaultContentType?: string
+}
+
+const NO_BODY: PreparedBody = { body: undefined, payload: undefined }
+
+export const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded;charset=UTF-8"
+export const JSON_CONTENT_TYPE = "application/json"
+
+/**
+ * The bytes of a view, as a Uint8Array that spans its whole ArrayBuffer.
+ * Clients that take a view's `.buffer` (axios does, for any typed array but a
+ * Node Buffer) would otherwise send the bytes around a slice too; a view that
+ * already spans its buffer is sent as it is, without a copy.
+ */
+const exactBytes = (view: ArrayBufferView<ArrayBuffer>): Uint8Array<ArrayBuffer> =>
+  view instanceof Uint8Array && view.byteOffset === 0 && view.byteLength === view.buffer.byteLength
+    ? view as Uint8Array<ArrayBuffer>
+    : new Uint8Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength))
+
+const isStreamLike = (body: object): boolean =>
+  (typeof Blob !== "undefined" && body instanceof Blob) ||
+  (typeof FormData !== "undefined" && body instanceof FormData) ||
+  (typeof ReadableStream !== "undefined" && body instanceof ReadableStream) ||
+  typeof (body as { pipe?: unknown }).pipe === "function" ||
+  typeof (body as { then?: unknown }).then === "function" ||
+  Symbol.asyncIterator in body
+
+/** JSON.stringify drops or mangles these silently; refuse them instead. */
+function refuseLossyJson(this: unknown, key: string, value: unknown): unknown {
+  const where = key === "" ? "The body" : `The body's property ${JSON.stringify(key)}`
+  switch (typeof value) {
+    case "function":
+    case "symbol":
+    case "bigint":
+      throw invalidRequest(
+        "body",
+        `${where} is a ${typeof value}, which JSON cannot represent; ` +
+          (typeof value === "bigint" ? "convert it to a string or number first." : "remove it or pass a string body.")
+      )
+    case "number":
+      if (!Number.isFinite(value)) {
+        throw invalidRequest("body", `${where} is ${String(value)}, which JSON would turn into null; send a number or a string.`)
+      }
+      break
+    case "object":
+      if (value instanceof Map || value instanceof Set || value instanceof WeakMap || value instanceof WeakSet) {
+        throw invalidRequest(
+          "body",
+          `${where} is a ${value.constructor.name}, which JSON.stringify turns into {}; convert it first (Object.fromEntries(map), [...set]).`
+        )
+      }
+  }
+  return value
+}
+
+const serializeJson = (body: unknown): string => {
+  let json: string | undefined
+  try {
+    json = JSON.stringify(body, refuseLossyJson)
+  } catch (error) {
+    if (isSigningError(error)) throw error
+    const detail = error instanceof Error ? error.message.split("\n")[0] : String(error)
+    throw invalidRequest(
+      "body",
+      `The body cannot be serialized to JSON (${detail}); pass a plain object without cycles, or a string.`,
+      error
+    )
+  }
+  if (json === undefined) {
+    throw invalidRequest("body", "The body serializes to nothing (JSON.stringify returned undefined); pass an object, array or string.")
+  }
+  return json
+}
+
+export const prepareBody = (body: unknown, method: HttpMethod): PreparedBody => {
+  if (body === undefined || body === null) return NO_BODY
+  let prepared: PreparedBody
+  if (typeof body === "string") {
+    checkWellFormed("body", "The body string", body)
+    prepared = { body, payload: body }
+  } else if (body instanceof ArrayBuffer) {
+    prepared = { body, payload: new Uint8Array(body) }
+  } else if (ArrayBuffer.isView(body)) {
+    if (!(body.buffer instanceof ArrayBuffer)) {
+      throw invalidRequest("body", "The body is a view of a SharedArrayBuffer, which HTTP clients do not send; copy it into a Uint8Array.")
+    }
+    const bytes = exactBytes(body as ArrayBufferView<ArrayBuffer>)
+    prepared = { body: bytes, payload: bytes }
+  } else if (body instanceof URLSearchParams) {
+    prepared = { body, payload: body.toString(), defaultContentType: FORM_CONTENT_TYPE }
+  } else if (typeof body === "object" && isStreamLike(body)) {
+    throw invalidRequest(
+      "body",
+      `The body is a ${body.constructor?.name ?? "stream"}, which cannot be hashed before it is sent; ` +
+        "read it first (e.g. new Uint8Array(await blob.arrayBuffer())) and pass the bytes."
+    )
+  } else {
+    const json = serializeJson(body)
+    prepared = { body: json, payload: json, defaultContentType: JSON_CONTENT_TYPE }
+  }
+  // fetch refuses any body on GET and HEAD, even an empty one; an empty body is no body.
+  if ((method === "GET" || method === "HEAD") && prepared.payload!.length === 0) return NO_BODY
+  return prepared
+}

@@ -1,0 +1,38 @@
+/**
+ * How error messages show a bad input: its kind and, for short strings and
+ * numbers, its value. Never more, so a message cannot carry a secret that
+ * was passed in the wrong place.
+ *
+ * @internal
+ */
+import { invalidRequest, type RequestField } from "../../SigningError.js"
+import { isWellFormedText } from "../sigv4/uriEncoding.js"
+
+/** A short, secret-free description of a bad input value for error messages. */
+export const describe = (value: unknown): string => {
+  if (value === null) return "null"
+  if (Array.isArray(value)) return "an array"
+  switch (typeof value) {
+    case "undefined":
+      return "undefined"
+    case "string":
+      return value.length > 60 ? JSON.stringify(value.slice(0, 60) + "…") : JSON.stringify(value)
+    case "number":
+    case "boolean":
+    case "bigint":
+      return `${typeof value} ${String(value)}`
+    case "object": {
+      const name = (value as object).constructor?.name
+      return name && name !== "Object" ? `a ${name}` : "an object"
+    }
+    default:
+      return `a ${typeof value}`
+  }
+}
+
+/** Refuses text with a lone UTF-16 surrogate: it has no UTF-8 encoding, so it cannot be sent. */
+export const checkWellFormed = (field: RequestField, what: string, text: string): void => {
+  if (!isWellFormedText(text)) {
+    throw invalidRequest(field, `${what} contains a lone UTF-16 surrogate, which has no UTF-8 encoding; fix the string.`)
+  }
+}

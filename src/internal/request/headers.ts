@@ -1,0 +1,87 @@
+/**
+ * The caller's headers, checked: valid names given once, values HTTP can
+ * carry (no CR, LF or NUL: they would inject headers), none of the headers
+ * the signer writes itself.
+ *
+ * @internal
+ */
+import { invalidRequest } from "../../SigningError.js"
+import { isSignatureHeader } from "../sigv4/signatureHeaders.js"
+import { entriesOf } from "./collections.js"
+import { describe } from "./describe.js"
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+const LINE_BREAK_OR_NUL = /[\r\n\0]/
+const NOT_FIELD_CONTENT = /[^\t\x20-\x7e\x80-\xff]/
+
+/** A header as the caller gave it: the name as written, the value as text. */
+export interface CallerHeader {
+  readonly name: string
+  readonly lowerCaseName: string
+  readonly value: string
+}
+
+const headerEntries = (headers: unknown): Iterable<readonly [unknown, unknown]> =>
+  typeof Headers !== "undefined" && headers instanceof Headers
+    ? headers
+    : entriesOf(headers, "headers", "name", `headers must be an object such as { accept: "application/json" }; got ${describe(headers)}.`)
+
+const headerValueText = (name: string, value: unknown): string => {
+  const text = typeof value === "string" ? value
+    : (typeof value === "number" && Number.isFinite(value)) || typeof value === "boolean" || typeof value === "bigint"
+    ? String(value)
+    : undefined
+  if (text === undefined) {
+    throw invalidRequest("headers", `Header ${JSON.stringify(name)} is ${describe(value)}; header values must be strings.`)
+  }
+  if (LINE_BREAK_OR_NUL.test(text)) {
+    throw invalidRequest(
+      "headers",
+      `Header ${JSON.stringify(name)} contains a line break or NUL character, which could inject headers into the request; ` +
+        "remove it (encode multi-line data, e.g. with encodeURIComponent or base64)."
+    )
+  }
+  if (NOT_FIELD_CONTENT.test(text)) {
+    throw invalidRequest(
+      "headers",
+      `Header ${JSON.stringify(name)} contains a control character or a character beyond U+00FF, which HTTP cannot carry; ` +
+        "percent-encode or base64-encode the value."
+    )
+  }
+  return text
+}
+
+/** `undefined` and `null` values skip the header, as for query parameters. */
+export const prepareHeaders = (headers: unknown): Array<CallerHeader> => {
+  const result: Array<CallerHeader> = []
+  if (headers === undefined || headers === null) return result
+  const seen = new Map<string, string>()
+  for (const [name, value] of headerEntries(headers)) {
+    if (value === undefined || value === null) continue
+    if (typeof name !== "string" || !TOKEN.test(name)) {
+      throw invalidRequest(
+        "headers",
+        `${describe(name)} is not a valid header name: use letters, digits and !#$%&'*+-.^_\`|~ only, no spaces or colons.`
+      )
+    }
+    const lowerCaseName = name.toLowerCase()
+    if (isSignatureHeader(lowerCaseName) && lowerCaseName !== "x-amz-content-sha256") {
+      throw invalidRequest(
+        "headers",
+        `Header ${JSON.stringify(name)} is written by the signer; remove it` +
+          (lowerCaseName === "x-amz-security-token" ? " and pass the token as sessionToken." : ".")
+      )
+    }
+    const earlier = seen.get(lowerCaseName)
+    if (earlier !== undefined) {
+      throw invalidRequest(
+        "headers",
+        `Header ${JSON.stringify(lowerCaseName)} is given twice (as ${JSON.stringify(earlier)} and ${JSON.stringify(name)}); ` +
+          "header names are case-insensitive: give it once, joining the values with \", \" if you mean both."
+      )
+    }
+    seen.set(lowerCaseName, name)
+    result.push({ name, lowerCaseName, value: headerValueText(name, value) })
+  }
+  return result
+}

@@ -1,0 +1,46 @@
+/**
+ * The wire path: the stage path joined with the caller's path, each segment
+ * brought to one spelling (escapes decoded, everything but unreserved
+ * characters encoded), so the server reads the same path however it decodes.
+ * Dot segments are resolved here, as HTTP clients would resolve them anyway,
+ * so the URL returned is the URL sent.
+ *
+ * @internal
+ */
+import { invalidRequest } from "../../SigningError.js"
+import type { Endpoint } from "../endpoint.js"
+import { normalizeEncoding } from "../sigv4/uriEncoding.js"
+
+// A path of unreserved characters and slashes, without dot segments, is already in its wire form.
+export const PLAIN_PATH = /^[A-Za-z0-9\-._~/]*$/
+const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/
+
+/** `path` is the caller's path without its query; `original` is what they wrote, for messages. */
+export const preparePath = (endpoint: Endpoint, path: string, original: string): string => {
+  if (path === "" || path === "/") return endpoint.basePath + "/"
+  if (PLAIN_PATH.test(path) && !DOT_SEGMENT.test(path)) return endpoint.basePath + (path.startsWith("/") ? path : "/" + path)
+  const segments = (path.startsWith("/") ? path.slice(1) : path).split("/")
+  const resolved: Array<string> = []
+  for (let i = 0; i < segments.length; i++) {
+    const segment = normalizeEncoding(segments[i]!)
+    const last = i === segments.length - 1
+    if (segment === ".") {
+      if (last) resolved.push("")
+    } else if (segment === "..") {
+      if (resolved.length === 0) throw climbsAboveStage(endpoint, original)
+      resolved.pop()
+      if (last) resolved.push("")
+    } else {
+      resolved.push(segment)
+    }
+  }
+  return endpoint.basePath + "/" + resolved.join("/")
+}
+
+const climbsAboveStage = (endpoint: Endpoint, original: string) =>
+  invalidRequest(
+    "path",
+    `The path ${JSON.stringify(original)} climbs above the endpoint's stage path (${endpoint.basePath || "/"}) with "..". ` +
+      "HTTP clients resolve \"..\" before sending, so the request would leave the stage: remove that segment " +
+      "(a \"..\" inside a value must be sent encoded, e.g. encodeURIComponent(\"../x\"))."
+  )

@@ -1,0 +1,140 @@
+/**
+ * From what the caller describes to what goes on the wire. Everything the
+ * signature covers is decided here, once, and nothing here depends on time
+ * or credentials, so retries sign the same prepared request again: the URL
+ * (path and query exactly as clients send them), the headers, the body bytes
+ * and their hash, and the canonical forms of all of them.
+ *
+ * @internal
+ */
+import type { HttpMethod } from "../../HttpMethods.js"
+import type { RequestToSign, SignedBody } from "../../SignedRequest.js"
+import { invalidRequest } from "../../SigningError.js"
+import type { Endpoint } from "../endpoint.js"
+import { canonicalHeaderValue, isSignableHeader } from "../sigv4/canonicalHeaders.js"
+import { canonicalPath } from "../sigv4/canonicalPath.js"
+import { type EncodedQueryPair, formatCanonicalQuery, parseQueryString, sortQueryPairs } from "../sigv4/canonicalQuery.js"
+import { EMPTY_PAYLOAD_HASH, sha256Hex, UNSIGNED_PAYLOAD } from "../sigv4/payloadHash.js"
+import type { CanonicalInput } from "../sigv4/signRequest.js"
+import { prepareBody } from "./body.js"
+import { checkWellFormed, describe } from "./describe.js"
+import { prepareHeaders } from "./headers.js"
+import { prepareMethod } from "./method.js"
+import { PLAIN_PATH, preparePath } from "./path.js"
+import { appendQueryParams } from "./query.js"
+
+/** A request ready to sign; reusable across attempts, since nothing in it depends on time or credentials. */
+export interface PreparedRequest extends CanonicalInput {
+  readonly method: HttpMethod
+  /** origin + path + ("?" + query): the URL to send. */
+  readonly url: string
+  /** The wire path, stage included; only unreserved characters, `%XX` and `/`. */
+  readonly path: string
+  /** The query's encoded pairs in canonical order: the wire query, and the canonical one. */
+  readonly queryPairs: ReadonlyArray<EncodedQueryPair>
+  /** The caller's headers as they will be sent (names as given), plus a default content type. */
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: SignedBody | undefined
+}
+
+/** What preparing needs of a signer: where it signs for, and how it canonicalizes paths. */
+export interface PrepareSettings {
+  readonly endpoint: Endpoint
+  readonly normalizePath: boolean
+  readonly doubleEncodePath: boolean
+}
+
+const byName = (a: readonly [string, string], b: readonly [string, string]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
+
+const utf8 = new TextEncoder()
+
+const byteLength = (payload: string | Uint8Array | undefined): number =>
+  payload === undefined ? 0 : typeof payload === "string" ? utf8.encode(payload).length : payload.length
+
+export const prepareRequest = (settings: PrepareSettings, input: RequestToSign): PreparedRequest => {
+  const { endpoint } = settings
+  if (typeof input !== "object" || input === null) {
+    throw invalidRequest("path", `signRequest takes { method, path, queryParams?, headers?, body? }; got ${describe(input)}.`)
+  }
+  const method = prepareMethod(input.method)
+
+  if (typeof input.path !== "string") {
+    throw invalidRequest("path", `path must be a string such as "/pets/42"; got ${describe(input.path)}.`)
+  }
+  if (!PLAIN_PATH.test(input.path)) checkWellFormed("path", `The path ${JSON.stringify(input.path)}`, input.path)
+  const mark = input.path.indexOf("?")
+  const path = preparePath(endpoint, mark === -1 ? input.path : input.path.slice(0, mark), input.path)
+  const pairs = mark === -1 ? [] : parseQueryString(input.path.slice(mark + 1))
+  appendQueryParams(input.queryParams, pairs)
+  const queryPairs = sortQueryPairs(pairs)
+  const query = formatCanonicalQuery(queryPairs)
+
+  const callerHeaders = prepareHeaders(input.headers)
+  const { body, payload, defaultContentType } = prepareBody(input.body, method)
+  const payloadHash = payload === undefined ? EMPTY_PAYLOAD_HASH : sha256Hex(payload)
+
+  const headers: Record<string, string> = {}
+  const signable: Array<readonly [string, string]> = []
+  let host = endpoint.host
+  let hasContentType = false
+  let callerPayloadHash: string | undefined
+  for (const { lowerCaseName, name, value } of callerHeaders) {
+    switch (lowerCaseName) {
+      case "host":
+        // Only a host other than the URL's (a VPC endpoint, a proxy) needs sending; clients send the URL's own.
+        if (value.toLowerCase() !== endpoint.host.toLowerCase()) {
+          host = value
+          headers[name] = value
+        }
+        continue
+      case "content-type":
+        hasContentType = true
+        break
+      case "content-length": {
+        const length = byteLength(payload)
+        if (value.trim() !== String(length)) {
+          throw invalidRequest(
+            "headers",
+            `content-length is ${JSON.stringify(value)} but the body is ${length} bytes; remove the header (clients compute it).`
+          )
+        }
+        break
+      }
+      case "x-amz-content-sha256":
+        if (value !== payloadHash && value !== UNSIGNED_PAYLOAD) {
+          throw invalidRequest(
+            "headers",
+            `x-amz-content-sha256 does not match the SHA-256 of the body (${payloadHash}); remove it, or set it to that value.`
+          )
+        }
+        callerPayloadHash = value
+        break
+    }
+    headers[name] = value
+    signable.push([lowerCaseName, value])
+  }
+  if (defaultContentType !== undefined && !hasContentType) {
+    headers["content-type"] = defaultContentType
+    signable.push(["content-type", defaultContentType])
+  }
+  signable.push(["host", host])
+  const canonicalHeaders: Array<readonly [string, string]> = []
+  for (const [name, value] of signable) {
+    if (isSignableHeader(name)) canonicalHeaders.push([name, canonicalHeaderValue(value)])
+  }
+  canonicalHeaders.sort(byName)
+
+  return {
+    method,
+    url: endpoint.origin + path + (query === "" ? "" : "?" + query),
+    path,
+    queryPairs,
+    canonicalPath: canonicalPath(path, { normalize: settings.normalizePath, doubleEncode: settings.doubleEncodePath }),
+    canonicalQuery: query,
+    headers,
+    canonicalHeaders,
+    body,
+    payloadHash: callerPayloadHash ?? payloadHash,
+    hasContentSha256: callerPayloadHash !== undefined
+  }
+}

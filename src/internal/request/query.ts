@@ -1,0 +1,79 @@
+/**
+ * The query: the caller's parameters (and any `?query` in the path) as
+ * encoded pairs, which sorted are both the wire query and the canonical one.
+ *
+ * @internal
+ */
+import { invalidRequest } from "../../SigningError.js"
+import type { EncodedQueryPair } from "../sigv4/canonicalQuery.js"
+import { uriEncode } from "../sigv4/uriEncoding.js"
+import { entriesOf } from "./collections.js"
+import { describe } from "./describe.js"
+
+const queryEntries = (params: unknown): Iterable<readonly [unknown, unknown]> =>
+  params instanceof URLSearchParams
+    ? params
+    : entriesOf(
+      params,
+      "queryParams",
+      "key",
+      `queryParams must be an object such as { page: 2 }, a URLSearchParams, a Map or a list of pairs; got ${describe(params)}.`
+    )
+
+const queryValueText = (key: string, value: unknown): string => {
+  switch (typeof value) {
+    case "string":
+      return value
+    case "number":
+      if (Number.isFinite(value)) return String(value)
+      break
+    case "boolean":
+    case "bigint":
+      return String(value)
+  }
+  throw invalidRequest(
+    "queryParams",
+    `Query parameter ${JSON.stringify(key)} is ${describe(value)}; pass a string, number or boolean ` +
+      "(JSON.stringify an object, use .toISOString() for a Date), or an array of them to repeat the key."
+  )
+}
+
+/** RFC 3986 encoding of a query key or value; a lone surrogate (no UTF-8 encoding) is a SigningError. */
+const encodeQueryComponent = (what: string, text: string): string => {
+  try {
+    return uriEncode(text)
+  } catch {
+    // encodeURIComponent throws on a lone surrogate, which has no UTF-8 encoding.
+    throw invalidRequest("queryParams", `${what} contains a lone UTF-16 surrogate, which has no UTF-8 encoding; fix the string.`)
+  }
+}
+
+const appendQueryParam = (key: unknown, value: unknown, pairs: Array<EncodedQueryPair>): void => {
+  if (value === undefined || value === null) return
+  if (typeof key !== "string") {
+    throw invalidRequest("queryParams", `Query parameter names must be strings; got ${describe(key)}.`)
+  }
+  const encodedKey = encodeQueryComponent(`Query parameter name ${JSON.stringify(key)}`, key)
+  if (!Array.isArray(value)) {
+    pairs.push([encodedKey, encodeQueryComponent(`Query parameter ${JSON.stringify(key)}`, queryValueText(key, value))])
+    return
+  }
+  for (const item of value) {
+    if (item === undefined || item === null) continue
+    pairs.push([encodedKey, encodeQueryComponent(`Query parameter ${JSON.stringify(key)}`, queryValueText(key, item))])
+  }
+}
+
+/**
+ * Appends the caller's query parameters to `pairs`. `undefined` and `null`
+ * values are skipped on purpose: optional parameters can be passed inline.
+ */
+export const appendQueryParams = (params: unknown, pairs: Array<EncodedQueryPair>): void => {
+  if (params === undefined || params === null) return
+  if (Object.getPrototypeOf(params) === Object.prototype) {
+    const record = params as Record<string, unknown>
+    for (const key in record) if (Object.hasOwn(record, key)) appendQueryParam(key, record[key], pairs)
+    return
+  }
+  for (const [key, value] of queryEntries(params)) appendQueryParam(key, value, pairs)
+}

@@ -1,0 +1,40 @@
+/**
+ * The retry policy's numbers and its one delay formula: exponential backoff
+ * from `base`, times `factor` per retry, each delay randomized to 80-120%
+ * (so clients that failed together do not retry together) and capped, and
+ * never shorter than a `Retry-After` the failure asks for (itself capped).
+ * Both retry loops use it: the Effect `Retry` schedule and the facade's.
+ *
+ * @internal
+ */
+import { retryAfterMillis } from "./failures.js"
+
+/** Retries of the default policy: 6 attempts in all. */
+export const DEFAULT_RETRIES = 5
+export const DEFAULT_BASE_DELAY_MS = 100
+export const DEFAULT_FACTOR = 2
+export const DEFAULT_MAX_DELAY_MS = 5000
+
+export interface Backoff {
+  readonly baseMillis: number
+  readonly factor: number
+  readonly maxMillis: number
+  readonly jitter: boolean
+}
+
+export const DEFAULT_BACKOFF: Backoff = {
+  baseMillis: DEFAULT_BASE_DELAY_MS,
+  factor: DEFAULT_FACTOR,
+  maxMillis: DEFAULT_MAX_DELAY_MS,
+  jitter: true
+}
+
+/** The wait before retry number `retry` (0 for the first retry); `random` is uniform in [0, 1). */
+export const backoffMillis = (retry: number, backoff: Backoff, random: number): number =>
+  Math.min(backoff.maxMillis, backoff.baseMillis * backoff.factor ** retry * (backoff.jitter ? 0.8 + 0.4 * random : 1))
+
+/** A delay stretched to what the failure's Retry-After asks, up to `maxMillis`. */
+export const honourRetryAfter = (delayMillis: number, failure: unknown, now: number, maxMillis: number): number => {
+  const asked = retryAfterMillis(failure, now)
+  return asked === undefined ? delayMillis : Math.max(delayMillis, Math.min(asked, maxMillis))
+}

@@ -1,0 +1,34 @@
+/**
+ * The `RequestError` a retry loop ends with, the same from both loops: the
+ * number of attempts, the last failure as `cause`, and a message and summary
+ * with every secret used for signing scrubbed out.
+ *
+ * @internal
+ */
+import { describeFailure, type FailureSummary, RequestError, summarizeFailure } from "../../RequestError.js"
+import { scrubSecrets } from "../scrub.js"
+
+const scrubSummary = (summary: FailureSummary, secrets: Iterable<string>): FailureSummary => ({
+  ...summary,
+  ...(summary.name === undefined ? {} : { name: scrubSecrets(summary.name, secrets) }),
+  ...(summary.message === undefined ? {} : { message: scrubSecrets(summary.message, secrets) })
+})
+
+/** `retryable`: whether the policy would have retried this failure had attempts remained. */
+export const giveUp = <E>(failure: E, attempts: number, retryable: boolean, secrets: Iterable<string>): RequestError<E> =>
+  new RequestError<E>({
+    reason: retryable ? "RetriesExhausted" : "NotRetryable",
+    attempts,
+    cause: failure,
+    message: scrubSecrets(
+      `${retryable ? "Request failed after" : "Request failed, not retryable, after"} ${attempts} attempt${
+        attempts === 1 ? "" : "s"
+      }: ${describeFailure(failure)}`,
+      secrets
+    ),
+    causeSummary: scrubSummary(summarizeFailure(failure), secrets)
+  })
+
+/** What a debug log line says of a failed attempt. */
+export const describeAttemptFailure = (failure: unknown, secrets: Iterable<string>): string =>
+  scrubSecrets(describeFailure(failure), secrets)

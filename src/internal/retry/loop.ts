@@ -1,0 +1,81 @@
+/**
+ * The facade's retry loop, in plain Promises so that the facade loads no
+ * Effect: sign afresh, send, and on failure wait as the policy says
+ * (`backoff.ts`), until an attempt succeeds, a failure is not retryable,
+ * retries run out (a `RequestError`, as `giveUp.ts` builds it for both
+ * loops), or the signal aborts. Signing failures are never retried: signing
+ * the same input again cannot succeed.
+ *
+ * @internal
+ */
+import type { SignedRequest } from "../../SignedRequest.js"
+import { abortReason } from "../abort.js"
+import { type Backoff, backoffMillis, honourRetryAfter } from "./backoff.js"
+import { giveUp } from "./giveUp.js"
+
+/** A request signed for one attempt, and the secrets it was signed with (to scrub from messages). */
+export interface SignedAttempt {
+  readonly request: SignedRequest
+  readonly secrets: ReadonlyArray<string>
+}
+
+export interface LoopOptions {
+  readonly retries: number
+  readonly backoff: Backoff
+  readonly shouldRetry: (failure: unknown) => boolean
+  readonly signal: AbortSignal | undefined
+}
+
+/** Waits `millis`, or rejects with the abort reason as soon as `signal` aborts. */
+const sleep = (millis: number, signal: AbortSignal | undefined): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort)
+      resolve()
+    }, millis)
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(abortReason(signal!))
+    }
+    signal?.addEventListener("abort", onAbort, { once: true })
+  })
+
+/** `promise`, or a rejection with the abort reason as soon as `signal` aborts (the promise runs on, unheard). */
+const unlessAborted = <T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> =>
+  signal === undefined ? promise : new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal))
+    signal.addEventListener("abort", onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort)
+        reject(error)
+      }
+    )
+  })
+
+export const retryLoop = async <T>(
+  sign: () => SignedAttempt | Promise<SignedAttempt>,
+  send: (request: SignedRequest) => T | PromiseLike<T>,
+  options: LoopOptions
+): Promise<Awaited<T>> => {
+  const { signal } = options
+  const secrets = new Set<string>()
+  for (let attempt = 1;; attempt++) {
+    if (signal?.aborted) throw abortReason(signal)
+    const signed = await sign()
+    for (const secret of signed.secrets) secrets.add(secret)
+    try {
+      return await unlessAborted(Promise.resolve().then(() => send(signed.request)), signal)
+    } catch (failure) {
+      if (signal?.aborted) throw abortReason(signal)
+      const retryable = options.shouldRetry(failure)
+      if (!retryable || attempt > options.retries) throw giveUp(failure, attempt, retryable, secrets)
+      const delay = backoffMillis(attempt - 1, options.backoff, Math.random())
+      await sleep(honourRetryAfter(delay, failure, Date.now(), options.backoff.maxMillis), signal)
+    }
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Query signing (a presigned URL): the signature and everything it needs
+ * travel as `X-Amz-*` query parameters, so the URL alone authorizes the
+ * request until it expires. Only the headers of the request are signed
+ * (normally just `host`), and they must be sent with it.
+ *
+ * @internal
+ */
+import { SigningError } from "../../SigningError.js"
+import type { SigningCredentials } from "../credentials.js"
+import { Secret } from "../secret.js"
+import { signingDate } from "./amzDate.js"
+import { mergeCanonicalHeaders } from "./canonicalHeaders.js"
+import { type EncodedQueryPair, joinQueryPairs, sortQueryPairs } from "./canonicalQuery.js"
+import { ALGORITHM, computeSignature, credentialScopeOf, type SignatureParts } from "./signature.js"
+import type { CanonicalInput, SigningSettings } from "./signRequest.js"
+import { uriEncode } from "./uriEncoding.js"
+
+/** A request in canonical form, with its query as pairs: presigning adds to them. */
+export interface PresignInput extends Omit<CanonicalInput, "canonicalQuery" | "hasContentSha256"> {
+  readonly queryPairs: ReadonlyArray<EncodedQueryPair>
+}
+
+/** The result of query signing. */
+export interface QuerySignature extends SignatureParts {
+  /** The query to send: the canonical query with every `X-Amz-*` parameter, the signature last. */
+  readonly query: string
+  readonly amzDate: string
+  readonly signedHeaders: string
+}
+
+/** Query parameters the presigner writes; values the caller sent for them are replaced. */
+const PRESIGN_PARAMETERS: ReadonlySet<string> = new Set([
+  "X-Amz-Algorithm",
+  "X-Amz-Credential",
+  "X-Amz-Date",
+  "X-Amz-Expires",
+  "X-Amz-SignedHeaders",
+  "X-Amz-Security-Token",
+  "X-Amz-Signature"
+])
+
+/** Longest validity of a presigned URL, in seconds (7 days). */
+export const MAX_EXPIRES_IN = 604800
+
+/** Validity of a presigned URL when none is asked for, in seconds (15 minutes, as the AWS SDKs default). */
+export const DEFAULT_EXPIRES_IN = 900
+
+/** The expiry of presign options (`{ expiresIn? }`, or none): checked, or the default. */
+export const expiresInOf = (options: unknown): number => {
+  if (options === undefined) return DEFAULT_EXPIRES_IN
+  if (typeof options !== "object" || options === null) {
+    throw new SigningError({
+      reason: "InvalidConfig",
+      message: `Presign options must be an object such as { expiresIn: 900 }; got ${options === null ? "null" : typeof options}.`
+    })
+  }
+  const { expiresIn } = options as { readonly expiresIn?: unknown }
+  return expiresIn === undefined ? DEFAULT_EXPIRES_IN : checkExpiresIn(expiresIn)
+}
+
+export const checkExpiresIn = (expiresIn: unknown): number => {
+  if (typeof expiresIn !== "number" || !Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN) {
+    throw new SigningError({
+      reason: "InvalidConfig",
+      message: `expiresIn must be a whole number of seconds from 1 to ${MAX_EXPIRES_IN} (7 days); got ${
+        typeof expiresIn === "number" ? String(expiresIn) : typeof expiresIn
+      }.`
+    })
+  }
+  return expiresIn
+}
+
+export const presignCanonical = (
+  input: PresignInput,
+  credentials: SigningCredentials,
+  epochMillis: number,
+  settings: SigningSettings,
+  expiresIn: number
+): QuerySignature => {
+  checkExpiresIn(expiresIn)
+  const { amzDate, dateStamp } = signingDate(epochMillis)
+  const scope = { amzDate, dateStamp, region: settings.region, service: settings.service }
+  const credentialScope = credentialScopeOf(scope)
+  const headers = mergeCanonicalHeaders(input.canonicalHeaders, [])
+  const token = credentials.sessionToken === undefined ? undefined : Secret.reveal(credentials.sessionToken)
+
+  const pairs: Array<EncodedQueryPair> = input.queryPairs.filter(([key]) => !PRESIGN_PARAMETERS.has(key))
+  pairs.push(
+    ["X-Amz-Algorithm", ALGORITHM],
+    ["X-Amz-Credential", uriEncode(credentials.accessKeyId + "/" + credentialScope)],
+    ["X-Amz-Date", amzDate],
+    ["X-Amz-Expires", String(expiresIn)],
+    ["X-Amz-SignedHeaders", uriEncode(headers.signedHeaders)]
+  )
+  if (token !== undefined && settings.signSessionToken) pairs.push(["X-Amz-Security-Token", uriEncode(token)])
+  const canonicalQuery = joinQueryPairs(sortQueryPairs(pairs))
+  const parts = computeSignature(
+    {
+      method: input.method,
+      canonicalPath: input.canonicalPath,
+      canonicalQuery,
+      canonicalHeaders: headers.lines,
+      signedHeaders: headers.signedHeaders,
+      payloadHash: input.payloadHash
+    },
+    scope,
+    credentials.secretAccessKey
+  )
+  const unsignedToken = token !== undefined && !settings.signSessionToken ? "&X-Amz-Security-Token=" + uriEncode(token) : ""
+  return {
+    ...parts,
+    query: canonicalQuery + unsignedToken + "&X-Amz-Signature=" + parts.signature,
+    amzDate,
+    signedHeaders: headers.signedHeaders
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The import graph the architecture promises (ARCHITECTURE.md): the signing
+ * core loads no Effect and no `node:` module but the Node crypto adapter, and
+ * `internal/` never imports an Effect edge. Read from the sources, runtime
+ * imports only (`import type` is erased).
+ */
+import { readdirSync, readFileSync } from "node:fs"
+import { dirname, join, relative, resolve } from "node:path"
+import { describe, expect, it } from "@effect/vitest"
+
+const src = resolve(import.meta.dirname, "../src")
+
+const sourceFiles = (dir: string): Array<string> =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith(".ts") ? [join(dir, entry.name)] : []
+  )
+
+// `import x from "y"`, `import "y"`, `export * from "y"`, `export { x } from "y"`, `import("y")`;
+// not `import type` / `export type`.
+const RUNTIME_IMPORT = /(?:^|\n)\s*(?:import(?!\s+type\b)[^"';]*?from\s*|import\s*|export(?!\s+type\b)[^"';]*?from\s*)["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g
+
+/** The runtime import specifiers of a source file. */
+const importsOf = (file: string): Array<string> => {
+  const text = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "")
+  return [...text.matchAll(RUNTIME_IMPORT)].map((match) => (match[1] ?? match[2])!)
+}
+
+const CRYPTO_ADAPTERS = ["internal/crypto/node.ts", "internal/crypto/web.ts"].map((path) => join(src, path))
+
+/** The files a specifier resolves to: relative paths, and `#crypto` to both of its adapters. */
+const resolveImport = (from: string, specifier: string): ReadonlyArray<string> =>
+  specifier === "#crypto" ? CRYPTO_ADAPTERS
+  : specifier.startsWith(".") ? [resolve(dirname(from), specifier).replace(/\.js$/, ".ts")]
+  : []
+
+/** Every source file reachable from `entry` through runtime imports, with the bare specifiers each imports. */
+const closure = (entry: string): Map<string, Array<string>> => {
+  const seen = new Map<string, Array<string>>()
+  const visit = (file: string) => {
+    if (seen.has(file)) return
+    const specifiers = importsOf(file)
+    seen.set(file, specifiers.filter((specifier) => !specifier.startsWith(".") && specifier !== "#crypto"))
+    for (const specifier of specifiers) for (const target of resolveImport(file, specifier)) visit(target)
+  }
+  visit(join(src, entry))
+  return seen
+}
+
+const outside = (graph: Map<string, Array<string>>) =>
+  [...graph].flatMap(([file, bare]) => bare.map((specifier) => `${relative(src, file)} -> ${specifier}`))
+
+const PURE_OUTSIDE = [
+  "internal/crypto/node.ts -> node:crypto",
+  "internal/crypto/web.ts -> @noble/hashes/hmac.js",
+  "internal/crypto/web.ts -> @noble/hashes/sha2.js",
+  "internal/crypto/web.ts -> @noble/hashes/utils.js"
+]
+
+describe("the signing core is pure", () => {
+  it.each(["ApiGatewaySigner.ts", "index.ts"])("the facade, reached from %s, imports no effect and no node: module but the crypto adapter", (entry) => {
+    const facade = closure("ApiGatewaySigner.ts")
+    expect(outside(facade).sort()).toEqual(PURE_OUTSIDE)
+    // The root reaches the facade through the same files.
+    expect(closure(entry).has(join(src, "ApiGatewaySigner.ts"))).toBe(true)
+  })
+
+  it.each(["SigningError.ts", "RequestError.ts", "HttpMethods.ts", "SignedRequest.ts", "Diagnosis.ts"])(
+    "%s imports no effect and no node: module",
+    (entry) => {
+      expect(outside(closure(entry)).filter((line) => !PURE_OUTSIDE.includes(line))).toEqual([])
+    }
+  )
+
+  it("SigV4 loads only effect/Redacted of Effect, to read Redacted secrets", () => {
+    const bare = outside(closure("SigV4.ts")).filter((line) => !PURE_OUTSIDE.includes(line))
+    expect(bare).toEqual(["internal/effect/credentials.ts -> effect/Redacted"])
+  })
+
+  it("no file under internal/ but internal/effect imports effect, and none but the crypto adapter imports node:", () => {
+    const offending = sourceFiles(join(src, "internal"))
+      .filter((file) => !file.includes(`${join("internal", "effect")}`))
+      .flatMap((file) => importsOf(file).map((specifier) => `${relative(src, file)} -> ${specifier}`))
+      .filter((line) => /-> (effect|@effect\/|node:)/.test(line) && !PURE_OUTSIDE.includes(line))
+    expect(offending).toEqual([])
+  })
+})
+
+describe("one direction of imports", () => {
+  const EDGES = ["ApiGatewaySigner", "Credentials", "Signer", "Retry", "SignedHttpClient", "HttpClient", "LocalGateway", "Verifier"]
+
+  it("no file under internal/ imports an Effect edge module or the facade at runtime", () => {
+    const offending = sourceFiles(join(src, "internal")).flatMap((file) =>
+      importsOf(file)
+        .flatMap((specifier) => resolveImport(file, specifier))
+        .filter((target) => EDGES.some((edge) => target === join(src, `${edge}.ts`)))
+        .map((target) => `${relative(src, file)} -> ${relative(src, target)}`)
+    )
+    expect(offending).toEqual([])
+  })
+
+  it("the pure public modules import no Effect edge module", () => {
+    const pure = ["ApiGatewaySigner.ts", "SigningError.ts", "RequestError.ts", "HttpMethods.ts", "SignedRequest.ts", "Diagnosis.ts"]
+    for (const entry of pure) {
+      const reached = [...closure(entry).keys()].map((file) => relative(src, file))
+      expect(reached.filter((file) => EDGES.some((edge) => file === `${edge}.ts` && file !== entry))).toEqual([])
+    }
+  })
+})

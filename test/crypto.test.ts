@@ -1,0 +1,49 @@
+/**
+ * The two crypto adapters agree: @noble/hashes (browsers, Workers) computes
+ * exactly what node:crypto computes, on any text and any bytes.
+ */
+import { createHash, createHmac } from "node:crypto"
+import { describe, expect, it } from "@effect/vitest"
+import * as fc from "effect/FastCheck"
+import * as node from "../src/internal/crypto/node.js"
+import * as web from "../src/internal/crypto/web.js"
+import { isWellFormedText } from "../src/internal/sigv4/uriEncoding.js"
+
+const data = fc.oneof(fc.string({ unit: "binary", maxLength: 300 }), fc.uint8Array({ maxLength: 300 }))
+// Keys as long as a signing key (32 bytes), and longer than SHA-256's block (64 bytes), which HMAC hashes first.
+const key = fc.uint8Array({ minLength: 0, maxLength: 100 })
+const text = fc.string({ unit: "binary", maxLength: 300 })
+
+
+describe("the crypto adapters agree", () => {
+  it.prop("sha256Hex, with node:crypto's createHash as the judge", [data], ([input]) => {
+    fc.pre(typeof input !== "string" || isWellFormedText(input))
+    const expected = createHash("sha256").update(input).digest("hex")
+    expect(node.sha256Hex(input)).toBe(expected)
+    expect(web.sha256Hex(input)).toBe(expected)
+  })
+
+  it.prop("hmacSha256 (signing-key derivation)", [key, text], ([secret, message]) => {
+    fc.pre(isWellFormedText(message))
+    const expected = new Uint8Array(createHmac("sha256", secret).update(message).digest())
+    expect(node.hmacSha256(secret, message)).toEqual(expected)
+    expect(web.hmacSha256(secret, message)).toEqual(expected)
+  })
+
+  it.prop("hmacSha256Hex with a prepared key, used again and again", [key, fc.array(text, { minLength: 1, maxLength: 4 })], ([secret, messages]) => {
+    fc.pre(messages.every(isWellFormedText))
+    const nodeKey = node.hmacKey(secret)
+    const webKey = web.hmacKey(secret)
+    for (const message of messages) {
+      const expected = createHmac("sha256", secret).update(message).digest("hex")
+      expect(node.hmacSha256Hex(nodeKey, message)).toBe(expected)
+      expect(web.hmacSha256Hex(webKey, message)).toBe(expected)
+    }
+  })
+
+  it("a string key is taken as UTF-8, as AWS derives \"AWS4\" + secret", () => {
+    const expected = createHmac("sha256", "AWS4sécret").update("20150830").digest("hex")
+    expect(Buffer.from(web.hmacSha256("AWS4sécret", "20150830")).toString("hex")).toBe(expected)
+    expect(Buffer.from(node.hmacSha256("AWS4sécret", "20150830")).toString("hex")).toBe(expected)
+  })
+})
