@@ -24,6 +24,7 @@ const PROPERTY_FILES = [
   "test/paths.test.ts",
   "test/verify.test.ts",
   "test/canonical.test.ts",
+  "test/crypto.test.ts",
   "test/roundtrip.test.ts"
 ]
 
