@@ -246,9 +246,11 @@ describe("lifecycle", () => {
       await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve))
       const port = (probe.address() as net.AddressInfo).port
       await new Promise((resolve) => probe.close(resolve))
-      const started = await LocalGateway.start({ credentials: [credentials], port }).catch((error: unknown) => error)
-      if (attempt < 5 && (started as { code?: unknown }).code === "EADDRINUSE") continue
-      const fixed = started as LocalGateway.Service
+      const fixed = await LocalGateway.start({ credentials: [credentials], port }).catch((error: unknown) => {
+        if (attempt < 5 && (error as { code?: unknown }).code === "EADDRINUSE") return undefined
+        throw error
+      })
+      if (fixed === undefined) continue
       try {
         expect(fixed.port).toBe(port)
         expect(fixed.url).toBe(`http://127.0.0.1:${port}`)
