@@ -8,7 +8,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { SignedHttpClient } from "../src/HttpClient.js"
+import * as SignedHttpClient from "../src/SignedHttpClient.js"
 import ApiGatewaySigner, { Credentials, HttpMethods, Retry, Signer } from "../src/index.js"
 import * as LocalGateway from "../src/LocalGateway.js"
 import type { EchoResponse } from "../src/LocalGateway.js"
@@ -30,6 +30,8 @@ const main = async () => {
   const gateway = await LocalGateway.start({
     credentials: [DEMO],
     region: REGION,
+    // Browser pages may call it too: preflights answered, Access-Control-Allow-Origin on every answer.
+    cors: true,
     handler: (request) => {
       if (!request.path.endsWith("/flaky")) return undefined // everything else is echoed
       if (flakyFailuresLeft > 0) {
@@ -41,7 +43,7 @@ const main = async () => {
   })
   const endpoint = `${gateway.url}/prod`
   say("api-gateway-request-signer demo")
-  say(`Local IAM gateway listening on ${gateway.url}, verifying SigV4 for ${REGION}/execute-api.`)
+  say(`Local IAM gateway listening on ${gateway.url}, verifying SigV4 for ${REGION}/execute-api, CORS enabled.`)
   say(`Signer endpoint: ${endpoint} (access key ${DEMO.accessKeyId}; the secret is never printed)`)
 
   try {
@@ -80,7 +82,7 @@ const main = async () => {
 
     step("3. Signed @effect/platform HttpClient")
     const viaClient = await Effect.gen(function*() {
-      const client = (yield* SignedHttpClient).pipe(HttpClient.filterStatusOk)
+      const client = (yield* SignedHttpClient.SignedHttpClient).pipe(HttpClient.filterStatusOk)
       const response = yield* client.get("/pets/search", { urlParams: { tag: ["good", "boy"], near: "Zürich" } })
       return (yield* response.json) as unknown as EchoResponse
     }).pipe(

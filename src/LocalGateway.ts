@@ -2,24 +2,24 @@
  * A local stand-in for an IAM-authorized API Gateway stage: it verifies the
  * SigV4 signature of every request and answers 403 as API Gateway does when
  * verification fails. Requests that verify are echoed back as JSON, proxied to
- * a backend (`target`) with the signature headers stripped, or answered by a
- * handler of yours. No AWS account needed.
+ * a backend (`target`) with what authenticated them stripped, or answered by a
+ * handler of yours, each given the path the signature verified. With `cors`
+ * it also answers browsers as a stage with CORS enabled does. No AWS account
+ * needed.
+ *
+ * This module is the gateway's public face; the server lives in
+ * `internal/gateway/` (options, target, HTTP plumbing, proxy, pipeline).
  *
  * @since 2.0.0
  */
-import { randomUUID } from "node:crypto"
-import * as http from "node:http"
-import * as https from "node:https"
-import type { AddressInfo } from "node:net"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import type { AwsCredentials, CredentialsInput } from "./Credentials.js"
-import { toCredentialLookup } from "./internal/effect/credentials.js"
-import { isSignatureHeader } from "./internal/sigv4/signatureHeaders.js"
-import { type CredentialLookup, decodeParam, type GatewayErrorType, verify } from "./internal/sigv4/verify.js"
-import { SigningError } from "./SigningError.js"
+import { resolveOptions } from "./internal/gateway/options.js"
+import { listen } from "./internal/gateway/server.js"
+import type { GatewayErrorType } from "./SigV4.js"
 
 /**
  * A request that passed verification, as a handler sees it.
@@ -29,11 +29,15 @@ import { SigningError } from "./SigningError.js"
  */
 export interface VerifiedRequest {
   readonly method: string
-  /** The request target exactly as received: raw path and query. */
+  /** `path`, then the query as received. */
   readonly target: string
-  /** The raw (percent-encoded) path. */
+  /**
+   * The path the signature verified, percent-encoded as received: dot
+   * segments resolved and repeated slashes collapsed, as SigV4 signs it (and
+   * API Gateway routes it) for every service but S3.
+   */
   readonly path: string
-  /** Query parameters, decoded, in arrival order. */
+  /** Query parameters, decoded, in arrival order (an object without prototype). */
   readonly query: Readonly<Record<string, ReadonlyArray<string>>>
   /** Header values by lower-case name (repeats joined by ", "). */
   readonly headers: Readonly<Record<string, string>>
@@ -51,9 +55,9 @@ export interface VerifiedRequest {
  */
 export interface EchoResponse {
   readonly method: string
-  /** The raw (percent-encoded) path as received. */
+  /** The path the signature verified (see `VerifiedRequest.path`). */
   readonly path: string
-  /** Query parameters, decoded. */
+  /** Query parameters, decoded; a presigned URL's token and signature show as `<redacted>`. */
   readonly query: Readonly<Record<string, ReadonlyArray<string>>>
   /** Headers by lower-case name; the session token shows as `<redacted>`. */
   readonly headers: Readonly<Record<string, string>>
@@ -96,8 +100,30 @@ export interface AccessLogEntry {
   /** The access key id of a verified request. */
   readonly accessKeyId?: string
   /** Why a request was refused. */
-  readonly errorType?: GatewayErrorType | "RequestTooLong" | "BadGateway"
+  readonly errorType?: GatewayErrorType | "RequestTooLong" | "BadGateway" | "BadRequest" | "InternalError"
   readonly message?: string
+}
+
+/**
+ * CORS as an API Gateway stage with CORS enabled answers it: preflights
+ * without authentication, and `Access-Control-Allow-Origin` on every answer.
+ * The lists are sent as configured, whatever a preflight asks for; the
+ * browser decides, as it does with API Gateway.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface CorsOptions {
+  /** Default `*`. */
+  readonly allowOrigin?: string | undefined
+  /**
+   * Request headers a page may send. Default: API Gateway's default for
+   * "Enable CORS": Content-Type, X-Amz-Date, Authorization, X-Api-Key,
+   * X-Amz-Security-Token. Add any header of your own you sign and send.
+   */
+  readonly allowHeaders?: ReadonlyArray<string> | undefined
+  /** How long a browser may cache a preflight answer. Default 600. */
+  readonly maxAgeSeconds?: number | undefined
 }
 
 /**
@@ -123,10 +149,21 @@ export interface Options {
   readonly maxBodyBytes?: number | undefined
   /** Default 5 minutes. */
   readonly maxClockSkewMillis?: number | undefined
-  /** The time to verify at, in epoch milliseconds. Default Date.now. */
+  /** The time to verify at, in epoch milliseconds. Default Date.now. A time that is not a finite number refuses the request (500). */
   readonly now?: (() => number) | undefined
+  /** How long a client may take to send the request's headers. Default 10 seconds. */
+  readonly headersTimeoutMillis?: number | undefined
+  /** How long a client may take to send the whole request. Default 30 seconds (API Gateway's integration timeout is 29 s). */
+  readonly requestTimeoutMillis?: number | undefined
   /** Called once per answered request. */
   readonly onRequest?: ((entry: AccessLogEntry) => void) | undefined
+  /**
+   * Answer browsers: CORS preflights (OPTIONS with Access-Control-Request-Method)
+   * get 204 without authentication, and every answer, 403s included, carries
+   * Access-Control-Allow-Origin. `true` takes the defaults of `CorsOptions`.
+   * Default off. A signed OPTIONS request that is no preflight is verified as usual.
+   */
+  readonly cors?: boolean | CorsOptions | undefined
 }
 
 /**
@@ -150,75 +187,33 @@ export interface Service {
  */
 export class LocalGateway extends Context.Tag("api-gateway-request-signer/LocalGateway")<LocalGateway, Service>() {}
 
-const TEN_MIB = 10 * 1024 * 1024
+/**
+ * Why the gateway could not start: an option it cannot use (`InvalidConfig`,
+ * naming the option), or the server could not listen (`ListenFailed`, e.g.
+ * the port is taken).
+ *
+ * @since 2.0.0
+ * @category errors
+ */
+export class LocalGatewayError extends Error {
+  /** @since 2.0.0 */
+  readonly _tag = "LocalGatewayError" as const
+  /** @since 2.0.0 */
+  readonly reason: "InvalidConfig" | "ListenFailed"
 
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "te", "trailer"])
-
-const lookupFrom = (credentials: Options["credentials"]): CredentialLookup => toCredentialLookup(credentials)
-
-const pairs = (rawHeaders: ReadonlyArray<string>): Array<readonly [string, string]> => {
-  const result: Array<readonly [string, string]> = []
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) result.push([rawHeaders[i]!, rawHeaders[i + 1]!])
-  return result
-}
-
-const decodeText = decodeParam
-
-const parseQuery = (rawQuery: string): Record<string, Array<string>> => {
-  const query: Record<string, Array<string>> = {}
-  if (rawQuery === "") return query
-  for (const piece of rawQuery.split("&")) {
-    if (piece === "") continue
-    const equals = piece.indexOf("=")
-    const key = decodeText(equals === -1 ? piece : piece.slice(0, equals))
-    const value = decodeText(equals === -1 ? "" : piece.slice(equals + 1))
-    ;(Object.hasOwn(query, key) ? query[key]! : (query[key] = [])).push(value)
+  constructor(args: { readonly reason: "InvalidConfig" | "ListenFailed"; readonly message: string; readonly cause?: unknown }) {
+    super(args.message, args.cause === undefined ? undefined : { cause: args.cause })
+    this.reason = args.reason
   }
-  return query
 }
+LocalGatewayError.prototype.name = "LocalGatewayError"
 
-type BodyResult = Buffer | "too-large" | "aborted"
-
-const readBody = (req: http.IncomingMessage, limit: number): Promise<BodyResult> =>
-  new Promise((resolve) => {
-    const chunks: Array<Buffer> = []
-    let size = 0
-    let settled = false
-    const settle = (result: BodyResult) => {
-      if (settled) return
-      settled = true
-      resolve(result)
-    }
-    req.on("data", (chunk: Buffer) => {
-      if (settled) return
-      size += chunk.length
-      if (size > limit) settle("too-large")
-      else chunks.push(chunk)
-    })
-    req.on("end", () => settle(Buffer.concat(chunks, size)))
-    req.on("error", () => settle("aborted"))
-    req.on("close", () => {
-      if (!req.complete) settle("aborted")
-    })
-  })
-
-const sendJson = (
-  res: http.ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {}
-): void => {
-  const payload = JSON.stringify(body)
-  res.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": String(Buffer.byteLength(payload)),
-    ...headers
-  })
-  res.end(payload)
-}
+const invalidConfig = (message: string, cause?: unknown): LocalGatewayError =>
+  new LocalGatewayError({ reason: "InvalidConfig", message: `LocalGateway: ${message}`, cause })
 
 /**
- * Starts a gateway and resolves once it listens.
+ * Starts a gateway and resolves once it listens. Unusable options, or a port
+ * it cannot listen on, reject with a `LocalGatewayError`.
  *
  * @example
  * ```ts
@@ -233,177 +228,16 @@ const sendJson = (
  * @category constructors
  */
 export const start = async (options: Options): Promise<Service> => {
-  const credentials = lookupFrom(options.credentials)
-  const region = options.region ?? "us-east-1"
-  const service = options.service ?? "execute-api"
-  const limit = options.maxBodyBytes ?? TEN_MIB
-  const now = options.now ?? Date.now
-  const target = options.target === undefined ? undefined : new URL(options.target)
-  if (target !== undefined && target.protocol !== "http:" && target.protocol !== "https:") {
-    throw new SigningError({ reason: "InvalidConfig", message: `The proxy target must be an http(s) URL; got ${options.target}.` })
-  }
-  const log = options.onRequest ?? (() => {})
-
-  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
-    const requestId = randomUUID()
-    const method = req.method ?? "GET"
-    const requestTarget = req.url ?? "/"
-    res.setHeader("x-amzn-RequestId", requestId)
-    const answer = (status: number, body: unknown, extra: Partial<AccessLogEntry> = {}, headers: Record<string, string> = {}) => {
-      sendJson(res, status, body, headers)
-      log({ requestId, method, target: requestTarget, status, ...extra })
-    }
-
-    const declared = Number(req.headers["content-length"] ?? 0)
-    const body = declared > limit ? "too-large" : await readBody(req, limit)
-    if (body === "aborted") return // the client is gone; nobody to answer
-    if (body === "too-large") {
-      // Stop reading: answer, then close the connection rather than drain an oversized body.
-      res.once("finish", () => req.socket.destroy())
-      answer(413, { message: "Request Too Long" }, { errorType: "RequestTooLong" }, { connection: "close" })
-      return
-    }
-
-    const result = verify(
-      { method, target: requestTarget, headers: pairs(req.rawHeaders), body },
-      { credentials, region, service, now: now(), maxClockSkewMillis: options.maxClockSkewMillis }
-    )
-    if (!result.valid) {
-      answer(403, { message: result.message }, { errorType: result.errorType, message: result.message.split("\n")[0]! }, {
-        "x-amzn-ErrorType": result.errorType
-      })
-      return
-    }
-
-    const mark = requestTarget.indexOf("?")
-    const headers: Record<string, string> = {}
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value
-    }
-    const verified: VerifiedRequest = {
-      method,
-      target: requestTarget,
-      path: mark === -1 ? requestTarget : requestTarget.slice(0, mark),
-      query: parseQuery(mark === -1 ? "" : requestTarget.slice(mark + 1)),
-      headers,
-      body,
-      principal: { accessKeyId: result.accessKeyId, presigned: result.presigned }
-    }
-    const principal = { accessKeyId: result.accessKeyId }
-
-    const custom = options.handler === undefined ? undefined : await options.handler(verified)
-    if (custom !== undefined) {
-      const payload = custom.body === undefined ? ""
-        : typeof custom.body === "string" || custom.body instanceof Uint8Array ? custom.body
-        : JSON.stringify(custom.body)
-      const isJson = custom.body !== undefined && typeof custom.body === "object" && !(custom.body instanceof Uint8Array)
-      res.writeHead(custom.status, {
-        ...(isJson ? { "content-type": "application/json" } : {}),
-        ...custom.headers,
-        "content-length": String(typeof payload === "string" ? Buffer.byteLength(payload) : payload.length)
-      })
-      res.end(payload)
-      log({ requestId, method, target: requestTarget, status: custom.status, ...principal })
-      return
-    }
-
-    if (target !== undefined) {
-      proxy(target, verified, res, (status, message) =>
-        log({ requestId, method, target: requestTarget, status, ...principal, ...(message ? { errorType: "BadGateway", message } : {}) }))
-      return
-    }
-
-    const { "x-amz-security-token": token, ...shown } = headers
-    const echo: EchoResponse = {
-      method,
-      path: verified.path,
-      query: verified.query,
-      headers: token === undefined ? shown : { ...shown, "x-amz-security-token": "<redacted>" },
-      body: { length: body.length, sha256: result.bodySha256 },
-      principal: verified.principal
-    }
-    answer(200, echo, principal)
-  }
-
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { message: "Internal server error" })
-      else res.destroy(error instanceof Error ? error : undefined)
+  const settings = resolveOptions(options, invalidConfig)
+  try {
+    return await listen(settings)
+  } catch (error) {
+    throw new LocalGatewayError({
+      reason: "ListenFailed",
+      message: `LocalGateway could not listen on ${settings.host}:${settings.port}: ${error instanceof Error ? error.message : String(error)}`,
+      cause: error
     })
-  })
-  // Malformed requests (bad header syntax, oversized headers) never reach the handler.
-  server.on("clientError", (_error, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n")
-    else socket.destroy()
-  })
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject)
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
-      server.off("error", reject)
-      resolve()
-    })
-  })
-  const address = server.address() as AddressInfo
-  const hostText = address.family === "IPv6" ? `[${address.address}]` : address.address
-  let closing: Promise<void> | undefined
-  return {
-    url: `http://${hostText}:${address.port}`,
-    port: address.port,
-    region,
-    service,
-    close: () =>
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      })
   }
-}
-
-const proxy = (
-  target: URL,
-  request: VerifiedRequest,
-  res: http.ServerResponse,
-  done: (status: number, failure?: string) => void
-): void => {
-  const headers: Record<string, string> = {}
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (!isSignatureHeader(name) && !HOP_BY_HOP.has(name) && name !== "host") headers[name] = value
-  }
-  headers["host"] = target.host
-  headers["content-length"] = String(request.body.length)
-  const basePath = target.pathname.endsWith("/") ? target.pathname.slice(0, -1) : target.pathname
-  const upstream = (target.protocol === "https:" ? https : http).request(
-    {
-      protocol: target.protocol,
-      hostname: target.hostname,
-      port: target.port,
-      method: request.method,
-      path: basePath + request.target,
-      headers
-    },
-    (response) => {
-      const forwarded: Record<string, string | Array<string>> = {}
-      for (const [name, value] of Object.entries(response.headers)) {
-        if (value !== undefined && !HOP_BY_HOP.has(name)) forwarded[name] = value
-      }
-      res.writeHead(response.statusCode ?? 502, forwarded)
-      response.pipe(res)
-      response.on("end", () => done(response.statusCode ?? 502))
-    }
-  )
-  upstream.on("error", (error) => {
-    if (!res.headersSent) {
-      sendJson(res, 502, { message: "Bad Gateway: the target did not answer" }, { "x-amzn-ErrorType": "BadGatewayException" })
-    } else {
-      res.destroy()
-    }
-    done(502, error.message)
-  })
-  // The client hung up before the answer was complete: stop the backend call too.
-  res.on("close", () => {
-    if (!res.writableFinished) upstream.destroy()
-  })
-  upstream.end(request.body)
 }
 
 /**
@@ -413,14 +247,14 @@ const proxy = (
  * @since 2.0.0
  * @category constructors
  */
-export const make = (options: Options): Effect.Effect<Service, SigningError, Scope.Scope> =>
+export const make = (options: Options): Effect.Effect<Service, LocalGatewayError, Scope.Scope> =>
   Effect.acquireRelease(
     Effect.tryPromise({
       try: () => start(options),
       catch: (error) =>
-        error instanceof SigningError ? error : new SigningError({
-          reason: "InvalidConfig",
-          message: `The local gateway could not start: ${error instanceof Error ? error.message : String(error)}`,
+        error instanceof LocalGatewayError ? error : new LocalGatewayError({
+          reason: "ListenFailed",
+          message: `LocalGateway could not start: ${error instanceof Error ? error.message : String(error)}`,
           cause: error
         })
     }),
@@ -433,4 +267,4 @@ export const make = (options: Options): Effect.Effect<Service, SigningError, Sco
  * @since 2.0.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<LocalGateway, SigningError> => Layer.scoped(LocalGateway, make(options))
+export const layer = (options: Options): Layer.Layer<LocalGateway, LocalGatewayError> => Layer.scoped(LocalGateway, make(options))

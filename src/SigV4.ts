@@ -20,22 +20,16 @@
  */
 import type { CredentialsInput } from "./Credentials.js"
 import { type SigningCredentials } from "./internal/credentials.js"
-import { type PublicCredentialLookup, toCredentialLookup, toSigningCredentials } from "./internal/effect/credentials.js"
+import { toCredentialLookup, toSigningCredentials } from "./internal/effect/credentials.js"
 import { validateScopePart } from "./internal/endpoint.js"
 import { canonicalHeaderEntries } from "./internal/sigv4/canonicalHeaders.js"
 import { canonicalPath } from "./internal/sigv4/canonicalPath.js"
 import { formatCanonicalQuery, parseQueryString } from "./internal/sigv4/canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, sha256Hex } from "./internal/sigv4/payloadHash.js"
 import { presignCanonical } from "./internal/sigv4/presign.js"
-import type { SignatureParts } from "./internal/sigv4/signature.js"
 import { isSignatureHeader } from "./internal/sigv4/signatureHeaders.js"
-import { signCanonical, type SigningSettings } from "./internal/sigv4/signRequest.js"
-import {
-  type ReceivedRequest,
-  verify as verifyCore,
-  type VerifyOptions as CoreVerifyOptions,
-  type VerifyResult
-} from "./internal/sigv4/verify.js"
+import { signatureHeaderEntries, signCanonical, type SigningSettings } from "./internal/sigv4/signRequest.js"
+import { signatureMismatchMessage as mismatchMessage, verify as verifyCore } from "./internal/sigv4/verify.js"
 import { SigningError } from "./SigningError.js"
 
 /**
@@ -238,7 +232,17 @@ export const signHeaders = (request: WireRequest, options: SignOptions): HeaderS
     resolved.signingTime,
     resolved.settings
   )
-  return { ...signature, payloadHash: resolved.payloadHash }
+  return {
+    canonicalRequest: signature.canonicalRequest,
+    stringToSign: signature.stringToSign,
+    credentialScope: signature.credentialScope,
+    signature: signature.signature,
+    headers: signatureHeaderEntries(signature),
+    authorization: signature.authorization,
+    amzDate: signature.amzDate,
+    signedHeaders: signature.signedHeaders,
+    payloadHash: resolved.payloadHash
+  }
 }
 
 /**
@@ -271,13 +275,104 @@ export const presign = (request: WireRequest, options: PresignOptions): QuerySig
 }
 
 /**
+ * A request as the server received it.
+ *
+ * @since 2.0.0
+ * @category verifying
+ */
+export interface ReceivedRequest {
+  readonly method: string
+  /** The request target exactly as it arrived (Node's `req.url`): raw path and query. */
+  readonly target: string
+  /** Header lines as received (Node's `req.rawHeaders` as pairs), or an object of them. */
+  readonly headers:
+    | ReadonlyArray<readonly [name: string, value: string]>
+    | Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
+  /** The body bytes received; absent or empty for none. */
+  readonly body?: string | Uint8Array | undefined
+}
+
+/**
+ * What went wrong, one reason per check.
+ *
+ * @since 2.0.0
+ * @category verifying
+ */
+export type VerifyFailureReason =
+  | "MissingAuthentication"
+  | "MalformedAuthorization"
+  | "UnknownAccessKey"
+  | "SessionTokenMismatch"
+  | "WrongScope"
+  | "WrongRegion"
+  | "WrongService"
+  | "Expired"
+  | "NotYetValid"
+  | "MissingSignedHeader"
+  | "PayloadHashMismatch"
+  | "SignatureMismatch"
+
+/**
+ * API Gateway's name for each kind of failure (its `x-amzn-ErrorType`).
+ *
+ * @since 2.0.0
+ * @category verifying
+ */
+export type GatewayErrorType =
+  | "MissingAuthenticationTokenException"
+  | "IncompleteSignatureException"
+  | "UnrecognizedClientException"
+  | "InvalidSignatureException"
+
+export interface VerifySuccess {
+  readonly valid: true
+  readonly accessKeyId: string
+  /** Whether the signature came in the query (a presigned URL). */
+  readonly presigned: boolean
+  readonly signedHeaders: ReadonlyArray<string>
+  readonly amzDate: string
+  readonly credentialScope: string
+  /** Hex SHA-256 of the body received. */
+  readonly bodySha256: string
+}
+
+export interface VerifyFailure {
+  readonly valid: false
+  readonly reason: VerifyFailureReason
+  readonly errorType: GatewayErrorType
+  readonly message: string
+  /** For a signature mismatch: what the server computed. */
+  readonly canonicalRequest?: string
+  readonly stringToSign?: string
+}
+
+export type VerifyResult = VerifySuccess | VerifyFailure
+
+/**
+ * What a signature is made of, kept for diagnosis (`--verbose`, verify failures).
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface SignatureParts {
+  readonly canonicalRequest: string
+  readonly stringToSign: string
+  /** `YYYYMMDD/region/service/aws4_request` */
+  readonly credentialScope: string
+  /** 64 lower-case hex digits */
+  readonly signature: string
+}
+
+/**
  * Who may call: credentials (secrets as strings or `Redacted`), or a lookup by
  * access key id.
  *
  * @since 2.0.0
  * @category verifying
  */
-export type CredentialLookup = PublicCredentialLookup
+export type CredentialLookup =
+  | ((accessKeyId: string) => CredentialsInput | undefined)
+  | ReadonlyArray<CredentialsInput>
 
 /**
  * Options of `verify`.
@@ -285,8 +380,16 @@ export type CredentialLookup = PublicCredentialLookup
  * @since 2.0.0
  * @category verifying
  */
-export interface VerifyOptions extends Omit<CoreVerifyOptions, "credentials"> {
+export interface VerifyOptions {
+  /** Who may call: a lookup by access key id, or a list of credentials. */
   readonly credentials: CredentialLookup
+  readonly region: string
+  /** Default `execute-api`. */
+  readonly service?: string | undefined
+  /** The time to verify at: epoch milliseconds or a Date. */
+  readonly now: number | Date
+  /** How far the request's date may be from `now`, in milliseconds. Default 5 minutes. */
+  readonly maxClockSkewMillis?: number | undefined
 }
 
 /**
@@ -317,46 +420,12 @@ export interface VerifyOptions extends Omit<CoreVerifyOptions, "credentials"> {
 export const verify = (request: ReceivedRequest, options: VerifyOptions): VerifyResult =>
   verifyCore(request, { ...options, credentials: toCredentialLookup(options.credentials) })
 
-export type {
-  /**
-   * @since 2.0.0
-   * @category verifying
-   */
-  GatewayErrorType,
-  /**
-   * @since 2.0.0
-   * @category verifying
-   */
-  ReceivedRequest,
-  /**
-   * @since 2.0.0
-   * @category verifying
-   */
-  VerifyFailure,
-  /**
-   * @since 2.0.0
-   * @category verifying
-   */
-  VerifyFailureReason,
-  /**
-   * @since 2.0.0
-   * @category verifying
-   */
-  VerifyResult,
-  /**
-   * @since 2.0.0
-   * @category verifying
-   */
-  VerifySuccess
-} from "./internal/sigv4/verify.js"
 
-export {
-  /**
-   * The message API Gateway answers a signature mismatch with; it carries the
-   * canonical request and string to sign the server computed.
-   *
-   * @since 2.0.0
-   * @category verifying
-   */
-  signatureMismatchMessage
-} from "./internal/sigv4/verify.js"
+/**
+ * The message API Gateway answers a signature mismatch with; it carries the
+ * canonical request and string to sign the server computed.
+ *
+ * @since 2.0.0
+ * @category verifying
+ */
+export const signatureMismatchMessage: (canonicalRequest: string, stringToSign: string) => string = mismatchMessage

@@ -16,9 +16,8 @@ import { Credentials } from "./Credentials.js"
 import { toSigningCredentials } from "./internal/effect/credentials.js"
 import { staticCredentials } from "./internal/effect/credentialsService.js"
 import { asSigningError, prepare, presignPreparedNow, signPreparedNow } from "./internal/effect/signing.js"
-import type { Endpoint } from "./internal/endpoint.js"
 import { type PreparedRequest, prepareRequest } from "./internal/request/prepare.js"
-import { needsEnvironmentRegion, type ResolvedSigner, resolveSigner, type SignerOptions } from "./internal/settings.js"
+import { needsEnvironmentRegion, resolveSigner } from "./internal/settings.js"
 import { signPrepared } from "./internal/signPrepared.js"
 import { expiresInOf } from "./internal/sigv4/presign.js"
 import type { PresignedRequest, PresignOptions, RequestToSign, SignedRequest } from "./SignedRequest.js"
@@ -29,31 +28,76 @@ export type {
    * @since 2.0.0
    * @category models
    */
-  Endpoint,
-  /**
-   * @since 2.0.0
-   * @category models
-   */
   PresignedRequest,
   /**
    * @since 2.0.0
    * @category models
    */
-  PresignOptions,
-  /**
-   * @since 2.0.0
-   * @category models
-   */
-  SignerOptions
+  PresignOptions
 }
 
 /**
- * A signer's resolved configuration: the endpoint, region and service it signs for.
+ * The endpoint a signer is bound to, parsed once.
  *
  * @since 2.0.0
  * @category models
  */
-export interface Service extends ResolvedSigner {}
+export interface Endpoint {
+  /** `https://host[:port]` as clients write it (IDN hosts in punycode, default port dropped). */
+  readonly origin: string
+  /** The Host header clients send for it. */
+  readonly host: string
+  readonly hostname: string
+  /** The stage path, percent-encoded, without trailing slash: `""` or `/prod`. */
+  readonly basePath: string
+  /** How many segments `basePath` has: a `..` in a request path may not climb above them. */
+  readonly baseSegments: number
+  /** origin + basePath */
+  readonly href: string
+}
+
+/**
+ * What a signer is configured with.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface SignerOptions {
+  /** The invoke URL, stage included: `https://API_ID.execute-api.REGION.amazonaws.com/STAGE`. */
+  readonly endpoint: string
+  /** Default: read from the endpoint's host, else AWS_REGION. */
+  readonly region?: string | undefined
+  /** Default `execute-api`. */
+  readonly service?: string | undefined
+  /** Sign x-amz-security-token (default true); false adds it unsigned, as the original package did. */
+  readonly signSessionToken?: boolean | undefined
+  /** Add and sign x-amz-content-sha256 (default false; true for service `s3`). */
+  readonly contentSha256Header?: boolean | undefined
+}
+
+/**
+ * A signer's resolved configuration: the endpoint, region and service it
+ * signs for, and how it canonicalizes (for every service but S3: dot segments
+ * removed and the path encoded twice).
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface Service {
+  readonly endpoint: Endpoint
+  /** The endpoint's origin, where presigned URLs point. */
+  readonly origin: string
+  readonly region: string
+  readonly service: string
+  /** Sign x-amz-security-token (true) or add it unsigned, as the legacy STS flow did. */
+  readonly signSessionToken: boolean
+  /** Add and sign x-amz-content-sha256 (S3 needs it; API Gateway does not). */
+  readonly contentSha256Header: boolean
+  /** Remove dot segments and collapse `//` in the canonical path. */
+  readonly normalizePath: boolean
+  /** Encode the wire path once more in the canonical path. */
+  readonly doubleEncodePath: boolean
+}
 
 /**
  * @since 2.0.0

@@ -4,7 +4,7 @@
  * @since 2.0.0
  */
 import * as Effect from "effect/Effect"
-import type { GatewayErrorType, VerifyFailureReason, VerifySuccess } from "./internal/sigv4/verify.js"
+import type { GatewayErrorType, VerifyFailureReason, VerifySuccess } from "./SigV4.js"
 import { asSigningError } from "./internal/effect/signing.js"
 import { type ReceivedRequest, verify as verifyAt, type VerifyOptions } from "./SigV4.js"
 import type { SigningError } from "./SigningError.js"

@@ -221,6 +221,106 @@ describe("proxy mode", () => {
   })
 })
 
+describe("CORS", () => {
+  let browserFacing: LocalGateway.Service
+  let browserSigner: ApiGatewaySigner
+  const corsLog: Array<LocalGateway.AccessLogEntry> = []
+  beforeAll(async () => {
+    browserFacing = await LocalGateway.start({
+      credentials: [credentials],
+      cors: true,
+      onRequest: (entry) => corsLog.push(entry),
+      handler: (request) =>
+        request.path === "/own-cors" ? { status: 200, headers: { "Access-Control-Allow-Origin": "https://evil.example" }, body: "mine" } : undefined
+    })
+    browserSigner = signerFor(browserFacing.url, credentials)
+  })
+  afterAll(() => browserFacing.close())
+
+  const preflight = (url: string, requestHeaders = "authorization,content-type,x-amz-date,x-amz-security-token") =>
+    fetch(url, {
+      method: "OPTIONS",
+      headers: { origin: "http://127.0.0.1:5173", "access-control-request-method": "POST", "access-control-request-headers": requestHeaders }
+    })
+
+  it("answers a preflight with 204 and API Gateway's defaults, without authentication", async () => {
+    const response = await preflight(`${browserFacing.url}/pets/42?x=1`)
+    expect(response.status).toBe(204)
+    expect(await response.text()).toBe("")
+    expect(response.headers.get("access-control-allow-origin")).toBe("*")
+    expect(response.headers.get("access-control-allow-methods")).toBe("DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT")
+    expect(response.headers.get("access-control-allow-headers")).toBe("Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token")
+    expect(response.headers.get("access-control-max-age")).toBe("600")
+    expect(corsLog.at(-1)).toMatchObject({ method: "OPTIONS", target: "/pets/42?x=1", status: 204 })
+    expect(corsLog.at(-1)).not.toHaveProperty("accessKeyId")
+  })
+
+  it("adds Access-Control-Allow-Origin and exposes the request id and error type on a verified answer", async () => {
+    const request = browserSigner.signRequest({ method: "POST", path: "/pets", body: { name: "Rex" } })
+    const response = await fetch(request.url, { ...request, headers: { ...request.headers, origin: "http://127.0.0.1:5173" } })
+    expect(response.status).toBe(200)
+    expect(response.headers.get("access-control-allow-origin")).toBe("*")
+    expect(response.headers.get("access-control-expose-headers")).toBe("x-amzn-RequestId,x-amzn-ErrorType")
+    expect(response.headers.get("access-control-allow-methods")).toBeNull()
+  })
+
+  it("adds them to a 403 too, so that a page can read why it was refused", async () => {
+    const response = await fetch(`${browserFacing.url}/pets`, { headers: { origin: "http://127.0.0.1:5173" } })
+    expect(response.status).toBe(403)
+    expect(response.headers.get("access-control-allow-origin")).toBe("*")
+    expect(response.headers.get("x-amzn-errortype")).toBe("MissingAuthenticationTokenException")
+  })
+
+  it("verifies an OPTIONS request that is no preflight, as any other", async () => {
+    expect((await fetch(`${browserFacing.url}/pets`, { method: "OPTIONS" })).status).toBe(403)
+    const request = browserSigner.signRequest({ method: "OPTIONS", path: "/pets" })
+    const response = await fetch(request.url, request)
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({ method: "OPTIONS", path: "/pets" })
+  })
+
+  it("replaces CORS headers a handler answers with by its own, as API Gateway does with an integration's", async () => {
+    const request = browserSigner.signRequest({ method: "GET", path: "/own-cors" })
+    const response = await fetch(request.url, request)
+    expect(await response.text()).toBe("mine")
+    expect(response.headers.get("access-control-allow-origin")).toBe("*")
+  })
+
+  it("takes the origin, the allowed headers and the preflight lifetime as options", async () => {
+    const configured = await LocalGateway.start({
+      credentials: [credentials],
+      cors: { allowOrigin: "https://app.example.com", allowHeaders: ["Authorization", "X-Amz-Date", "X-Tenant"], maxAgeSeconds: 0 }
+    })
+    try {
+      const response = await preflight(`${configured.url}/pets`, "x-tenant")
+      expect(response.status).toBe(204)
+      expect(response.headers.get("access-control-allow-origin")).toBe("https://app.example.com")
+      expect(response.headers.get("access-control-allow-headers")).toBe("Authorization,X-Amz-Date,X-Tenant")
+      expect(response.headers.get("access-control-max-age")).toBe("0")
+      expect((await fetch(`${configured.url}/pets`)).headers.get("access-control-allow-origin")).toBe("https://app.example.com")
+    } finally {
+      await configured.close()
+    }
+  })
+
+  it("is off by default: a preflight needs a signature like any request, and no answer carries CORS headers", async () => {
+    const response = await preflight(`${gateway.url}/pets`)
+    expect(response.status).toBe(403)
+    expect(response.headers.get("access-control-allow-origin")).toBeNull()
+  })
+
+  it.each([
+    ["an origin with a line break", { allowOrigin: "https://a.example\r\nset-cookie: x=1" }, /allowOrigin/],
+    ["an empty origin", { allowOrigin: "" }, /allowOrigin/],
+    ["a header name with a space", { allowHeaders: ["X Tenant"] }, /allowHeaders/],
+    ["a NaN lifetime", { maxAgeSeconds: Number.NaN }, /maxAgeSeconds/],
+    ["a negative lifetime", { maxAgeSeconds: -1 }, /maxAgeSeconds/]
+  ] as const)("refuses to start with %s", async (_, cors, message) => {
+    const started = LocalGateway.start({ credentials: [credentials], cors })
+    await expect(started).rejects.toMatchObject({ _tag: "LocalGatewayError", reason: "InvalidConfig", message: expect.stringMatching(message) })
+  })
+})
+
 describe("lifecycle", () => {
   it("starts and stops as a scoped Effect resource", () =>
     Effect.gen(function*() {
@@ -286,11 +386,24 @@ describe("bad clients never crash it", () => {
     await stillServes()
   })
 
-  it("an oversized chunked body gets 413", async () => {
+  it("an oversized chunked body from an authenticated client gets 413", async () => {
+    // Signed for an unsigned payload, so that the headers alone authenticate it and the body is read.
+    const { headers } = signer.signRequest({ method: "POST", path: "/big", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } })
+    const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("")
+    const answer = await rawExchange(
+      `POST /big HTTP/1.1\r\nHost: ${new URL(gateway.url).host}\r\n${lines}Transfer-Encoding: chunked\r\n\r\n` +
+        `800\r\n${"y".repeat(2048)}\r\n0\r\n\r\n`
+    )
+    expect(answer).toMatch(/^HTTP\/1\.1 413/)
+    await stillServes()
+  })
+
+  it("an unauthenticated body is refused from its headers, before it is read", async () => {
     const answer = await rawExchange(
       `POST /big HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n${"y".repeat(2048)}\r\n0\r\n\r\n`
     )
-    expect(answer).toMatch(/^HTTP\/1\.1 413/)
+    expect(answer).toMatch(/^HTTP\/1\.1 403/)
+    expect(answer).toContain("Missing Authentication Token")
     await stillServes()
   })
 

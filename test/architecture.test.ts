@@ -76,9 +76,9 @@ describe("the signing core is pure", () => {
     expect(bare).toEqual(["internal/effect/credentials.ts -> effect/Redacted"])
   })
 
-  it("no file under internal/ but internal/effect imports effect, and none but the crypto adapter imports node:", () => {
+  it("no file under internal/ but internal/effect and the gateway's server imports effect or node: (the crypto adapter aside)", () => {
     const offending = sourceFiles(join(src, "internal"))
-      .filter((file) => !file.includes(`${join("internal", "effect")}`))
+      .filter((file) => !file.includes(join("internal", "effect")) && !file.includes(join("internal", "gateway")))
       .flatMap((file) => importsOf(file).map((specifier) => `${relative(src, file)} -> ${specifier}`))
       .filter((line) => /-> (effect|@effect\/|node:)/.test(line) && !PURE_OUTSIDE.includes(line))
     expect(offending).toEqual([])
@@ -86,6 +86,17 @@ describe("the signing core is pure", () => {
 })
 
 describe("one direction of imports", () => {
+  it("only LocalGateway reaches the gateway's server (internal/gateway), and nothing there imports effect", () => {
+    const reachers = sourceFiles(src)
+      .filter((file) => !file.includes(join("internal", "gateway")))
+      .filter((file) => importsOf(file).some((specifier) => resolveImport(file, specifier).some((target) => target.includes(join("internal", "gateway")))))
+      .map((file) => relative(src, file))
+    expect(reachers).toEqual(["LocalGateway.ts"])
+    const effectImports = sourceFiles(join(src, "internal", "gateway"))
+      .flatMap((file) => importsOf(file).filter((specifier) => /^(effect|@effect\/)/.test(specifier)))
+    expect(effectImports).toEqual([])
+  })
+
   const EDGES = ["ApiGatewaySigner", "Credentials", "Signer", "Retry", "SignedHttpClient", "HttpClient", "LocalGateway", "Verifier"]
 
   it("no file under internal/ imports an Effect edge module or the facade at runtime", () => {

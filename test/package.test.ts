@@ -3,8 +3,8 @@
  * exports map, with a lean import graph for the Promise facade.
  */
 import { execFileSync, spawnSync } from "node:child_process"
-import { existsSync, readFileSync } from "node:fs"
-import { resolve } from "node:path"
+import { existsSync, readdirSync, readFileSync } from "node:fs"
+import { join, relative, resolve } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 
 const root = resolve(import.meta.dirname, "..")
@@ -92,5 +92,31 @@ describe.skipIf(!built)("the built package", () => {
     expect(status).not.toBe(0)
     expect(stderr).toContain("ERR_PACKAGE_PATH_NOT_EXPORTED")
     expect(stderr).toContain("'./internal/endpoint' is not defined by \"exports\"")
+  })
+})
+
+describe.skipIf(!built)("the published types", () => {
+  const dist = resolve(root, "dist")
+  const declarations = (dir: string): Array<string> =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? (entry.name === "internal" ? [] : declarations(join(dir, entry.name)))
+      : entry.name.endsWith(".d.ts") ? [join(dir, entry.name)] : []
+    )
+
+  it("never import from internal/, whose declarations are not published", () => {
+    const offending = declarations(dist).filter((file) => /from "\.\.?\/(?:\.\.\/)*internal\//.test(readFileSync(file, "utf8")))
+    expect(offending.map((file) => relative(dist, file))).toEqual([])
+  })
+
+  it("carry no @internal declaration", () => {
+    const offending = declarations(dist).filter((file) => readFileSync(file, "utf8").includes("@internal"))
+    expect(offending.map((file) => relative(dist, file))).toEqual([])
+  })
+
+  it("are all the package ships of dist/internal: its JavaScript, no declarations", () => {
+    const packed = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json"], { cwd: root, encoding: "utf8" }))[0].files
+      .map((file: { path: string }) => file.path) as Array<string>
+    expect(packed.filter((path) => path.startsWith("dist/internal/") && path.includes(".d.ts"))).toEqual([])
+    expect(packed).toContain("dist/internal/request/prepare.js")
   })
 })

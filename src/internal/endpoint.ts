@@ -4,21 +4,9 @@
  * @internal
  */
 import { normalizeEncoding } from "./sigv4/uriEncoding.js"
+import type { Endpoint } from "../Signer.js"
 import { SigningError } from "../SigningError.js"
 
-export interface Endpoint {
-  /** `https://host[:port]` as clients write it (IDN hosts in punycode, default port dropped). */
-  readonly origin: string
-  /** The Host header clients send for it. */
-  readonly host: string
-  readonly hostname: string
-  /** The stage path, percent-encoded, without trailing slash: `""` or `/prod`. */
-  readonly basePath: string
-  /** How many segments `basePath` has: a `..` in a request path may not climb above them. */
-  readonly baseSegments: number
-  /** origin + basePath */
-  readonly href: string
-}
 
 const EXAMPLE = "https://API_ID.execute-api.REGION.amazonaws.com/STAGE"
 

@@ -4,29 +4,11 @@
  *
  * @internal
  */
-import { type Endpoint, missingRegion, parseEndpoint, regionFromHostname, validateScopePart } from "./endpoint.js"
-import type { PrepareSettings } from "./request/prepare.js"
-import type { SigningSettings } from "./sigv4/signRequest.js"
+import type { Service, SignerOptions } from "../Signer.js"
+import { missingRegion, parseEndpoint, regionFromHostname, validateScopePart } from "./endpoint.js"
 
-/** What a signer is configured with, in both APIs. */
-export interface SignerOptions {
-  /** The invoke URL, stage included: `https://API_ID.execute-api.REGION.amazonaws.com/STAGE`. */
-  readonly endpoint: string
-  /** Default: read from the endpoint's host, else AWS_REGION. */
-  readonly region?: string | undefined
-  /** Default `execute-api`. */
-  readonly service?: string | undefined
-  /** Sign x-amz-security-token (default true); false adds it unsigned, as the original package did. */
-  readonly signSessionToken?: boolean | undefined
-  /** Add and sign x-amz-content-sha256 (default false; true for service `s3`). */
-  readonly contentSha256Header?: boolean | undefined
-}
-
-export interface ResolvedSigner extends SigningSettings, PrepareSettings {
-  readonly endpoint: Endpoint
-  /** The endpoint's origin, where presigned URLs point. */
-  readonly origin: string
-}
+/** A signer's settings, resolved: see `Signer.Service`. */
+export type ResolvedSigner = Service
 
 /** `environmentRegion` is AWS_REGION as the caller read it (process.env or Effect Config). */
 export const resolveSigner = (options: SignerOptions, environmentRegion: string | undefined): ResolvedSigner => {

@@ -9,7 +9,8 @@ import type { PresignedRequest, SignedRequest } from "../SignedRequest.js"
 import type { SigningCredentials } from "./credentials.js"
 import type { PreparedRequest } from "./request/prepare.js"
 import { presignCanonical } from "./sigv4/presign.js"
-import type { SignatureParts } from "./sigv4/signature.js"
+import type { SignatureParts } from "../SigV4.js"
+import { AUTHORIZATION, X_AMZ_CONTENT_SHA256, X_AMZ_DATE, X_AMZ_SECURITY_TOKEN } from "./sigv4/signatureHeaders.js"
 import { signCanonical, type SigningSettings } from "./sigv4/signRequest.js"
 
 export interface SignedWithDetails extends SignatureParts {
@@ -29,7 +30,10 @@ export const signPreparedWithDetails = (
   const signature = signCanonical(prepared, credentials, epochMillis, settings)
   const headers: Record<string, string> = {}
   for (const name in prepared.headers) headers[name] = prepared.headers[name]!
-  for (const [name, value] of signature.headers) headers[name] = value
+  if (signature.contentSha256 !== undefined) headers[X_AMZ_CONTENT_SHA256] = signature.contentSha256
+  headers[X_AMZ_DATE] = signature.amzDate
+  if (signature.sessionToken !== undefined) headers[X_AMZ_SECURITY_TOKEN] = signature.sessionToken
+  headers[AUTHORIZATION] = signature.authorization
   const request: SignedRequest = prepared.body === undefined
     ? { url: prepared.url, method: prepared.method, headers }
     : { url: prepared.url, method: prepared.method, headers, body: prepared.body }

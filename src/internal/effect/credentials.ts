@@ -11,6 +11,7 @@ import * as Redacted from "effect/Redacted"
 import type { AwsCredentials, CredentialsInput } from "../../Credentials.js"
 import { SigningError } from "../../SigningError.js"
 import { type FieldNames, type SigningCredentials, signingCredentials } from "../credentials.js"
+import type { CredentialLookup as PublicCredentialLookup } from "../../SigV4.js"
 import type { CredentialLookup } from "../sigv4/verify.js"
 import { Secret } from "../secret.js"
 
@@ -99,10 +100,6 @@ export const fromSigningCredentials = (core: SigningCredentials): AwsCredentials
  * strings or `Redacted`, or a lookup by access key id), in the core's form.
  * A list is validated at once; credentials a lookup returns, when it returns them.
  */
-export type PublicCredentialLookup =
-  | ((accessKeyId: string) => CredentialsInput | undefined)
-  | ReadonlyArray<CredentialsInput>
-
 export const toCredentialLookup = (lookup: PublicCredentialLookup): CredentialLookup => {
   if (typeof lookup === "function") {
     return (accessKeyId) => {

@@ -8,7 +8,7 @@
  * @internal
  */
 import { invalidRequest } from "../../SigningError.js"
-import type { Endpoint } from "../endpoint.js"
+import type { Endpoint } from "../../Signer.js"
 import { normalizeEncoding } from "../sigv4/uriEncoding.js"
 
 // A path of unreserved characters and slashes, without dot segments, is already in its wire form.

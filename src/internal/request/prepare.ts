@@ -10,10 +10,10 @@
 import type { HttpMethod } from "../../HttpMethods.js"
 import type { RequestToSign, SignedBody } from "../../SignedRequest.js"
 import { invalidRequest } from "../../SigningError.js"
-import type { Endpoint } from "../endpoint.js"
+import type { Endpoint } from "../../Signer.js"
 import { canonicalHeaderValue, isSignableHeader } from "../sigv4/canonicalHeaders.js"
 import { canonicalPath } from "../sigv4/canonicalPath.js"
-import { type EncodedQueryPair, formatCanonicalQuery, parseQueryString, sortQueryPairs } from "../sigv4/canonicalQuery.js"
+import { type EncodedQueryPair, joinQueryPairs, parseQueryString, sortQueryPairs } from "../sigv4/canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, sha256Hex, UNSIGNED_PAYLOAD } from "../sigv4/payloadHash.js"
 import type { CanonicalInput } from "../sigv4/signRequest.js"
 import { prepareBody } from "./body.js"
@@ -67,7 +67,7 @@ export const prepareRequest = (settings: PrepareSettings, input: RequestToSign):
   const pairs = mark === -1 ? [] : parseQueryString(input.path.slice(mark + 1))
   appendQueryParams(input.queryParams, pairs)
   const queryPairs = sortQueryPairs(pairs)
-  const query = formatCanonicalQuery(queryPairs)
+  const query = joinQueryPairs(queryPairs)
 
   const callerHeaders = prepareHeaders(input.headers)
   const { body, payload, defaultContentType } = prepareBody(input.body, method)

@@ -12,7 +12,8 @@ import type { SigningCredentials } from "../credentials.js"
 import { Secret } from "../secret.js"
 import { signingDate } from "./amzDate.js"
 import { type CanonicalHeaderEntries, canonicalHeaderValue, mergeCanonicalHeaders } from "./canonicalHeaders.js"
-import { computeSignature, formatAuthorization, type SignatureParts } from "./signature.js"
+import type { SignatureParts } from "../../SigV4.js"
+import { computeSignature, formatAuthorization } from "./signature.js"
 import { AUTHORIZATION, X_AMZ_CONTENT_SHA256, X_AMZ_DATE, X_AMZ_SECURITY_TOKEN } from "./signatureHeaders.js"
 
 /** A request in canonical form: everything the signature covers that does not depend on time or credentials. */
@@ -37,16 +38,17 @@ export interface SigningSettings {
   readonly contentSha256Header: boolean
 }
 
-/** What header signing adds to a request, and what it computed on the way. */
+/**
+ * What header signing adds to a request (`x-amz-content-sha256` when
+ * `contentSha256` is set, `x-amz-date`, `x-amz-security-token` when
+ * `sessionToken` is set, `authorization`), and what it computed on the way.
+ */
 export interface HeaderSignature extends SignatureParts {
-  /**
-   * Headers to add, lower-case, in this order: x-amz-content-sha256 (when
-   * added), x-amz-date, x-amz-security-token (with a session token), authorization.
-   */
-  readonly headers: ReadonlyArray<readonly [name: string, value: string]>
+  readonly contentSha256: string | undefined
   readonly amzDate: string
-  readonly signedHeaders: string
+  readonly sessionToken: string | undefined
   readonly authorization: string
+  readonly signedHeaders: string
 }
 
 export const signCanonical = (
@@ -78,12 +80,26 @@ export const signCanonical = (
     { amzDate, dateStamp, region: settings.region, service: settings.service },
     credentials.secretAccessKey
   )
-  const authorization = formatAuthorization(credentials.accessKeyId, parts.credentialScope, canonical.signedHeaders, parts.signature)
+  // Fields listed one by one: an object spread here cost a third of a signature (measured with --cpu-prof).
+  return {
+    canonicalRequest: parts.canonicalRequest,
+    stringToSign: parts.stringToSign,
+    credentialScope: parts.credentialScope,
+    signature: parts.signature,
+    contentSha256: addSha256 ? input.payloadHash : undefined,
+    amzDate,
+    sessionToken: token,
+    authorization: formatAuthorization(credentials.accessKeyId, parts.credentialScope, canonical.signedHeaders, parts.signature),
+    signedHeaders: canonical.signedHeaders
+  }
+}
 
+/** The headers header signing adds, lower-case, in the order a request carries them. */
+export const signatureHeaderEntries = (signature: HeaderSignature): Array<readonly [name: string, value: string]> => {
   const headers: Array<readonly [string, string]> = []
-  if (addSha256) headers.push([X_AMZ_CONTENT_SHA256, input.payloadHash])
-  headers.push([X_AMZ_DATE, amzDate])
-  if (token !== undefined) headers.push([X_AMZ_SECURITY_TOKEN, token])
-  headers.push([AUTHORIZATION, authorization])
-  return { ...parts, headers, amzDate, signedHeaders: canonical.signedHeaders, authorization }
+  if (signature.contentSha256 !== undefined) headers.push([X_AMZ_CONTENT_SHA256, signature.contentSha256])
+  headers.push([X_AMZ_DATE, signature.amzDate])
+  if (signature.sessionToken !== undefined) headers.push([X_AMZ_SECURITY_TOKEN, signature.sessionToken])
+  headers.push([AUTHORIZATION, signature.authorization])
+  return headers
 }

@@ -6,6 +6,7 @@
  * @internal
  */
 import { hmacSha256Hex, sha256Hex } from "#crypto"
+import type { SignatureParts } from "../../SigV4.js"
 import type { Secret } from "../secret.js"
 import { signingKey } from "./signingKey.js"
 
@@ -28,16 +29,6 @@ export interface SigningScope {
   readonly dateStamp: string
   readonly region: string
   readonly service: string
-}
-
-/** What a signature is made of, kept for diagnosis (`--verbose`, verify failures). */
-export interface SignatureParts {
-  readonly canonicalRequest: string
-  readonly stringToSign: string
-  /** `YYYYMMDD/region/service/aws4_request` */
-  readonly credentialScope: string
-  /** 64 lower-case hex digits */
-  readonly signature: string
 }
 
 export const credentialScopeOf = (scope: SigningScope): string =>

@@ -5,6 +5,15 @@
  *
  * @internal
  */
+import type {
+  GatewayErrorType,
+  ReceivedRequest,
+  VerifyFailure,
+  VerifyFailureReason,
+  VerifyOptions as PublicVerifyOptions,
+  VerifyResult
+} from "../../SigV4.js"
+import { SigningError } from "../../SigningError.js"
 import type { SigningCredentials } from "../credentials.js"
 import { Secret } from "../secret.js"
 import { formatAmzDate, parseAmzDate } from "./amzDate.js"
@@ -15,80 +24,14 @@ import { EMPTY_PAYLOAD_HASH, isPayloadHash, sha256Hex, UNSIGNED_PAYLOAD } from "
 import { ALGORITHM, computeSignature } from "./signature.js"
 import { percentDecode } from "./uriEncoding.js"
 
-/** A request as the server received it. */
-export interface ReceivedRequest {
-  readonly method: string
-  /** The request target exactly as it arrived (Node's `req.url`): raw path and query. */
-  readonly target: string
-  /** Header lines as received (Node's `req.rawHeaders` as pairs), or an object of them. */
-  readonly headers:
-    | ReadonlyArray<readonly [name: string, value: string]>
-    | Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
-  /** The body bytes received; absent or empty for none. */
-  readonly body?: string | Uint8Array | undefined
-}
-
 export type CredentialLookup =
   | ((accessKeyId: string) => SigningCredentials | undefined)
   | ReadonlyArray<SigningCredentials>
 
-export interface VerifyOptions {
-  /** Who may call: a lookup by access key id, or a list of credentials. */
+/** `SigV4.VerifyOptions`, with the credentials in the core's form. */
+export interface VerifyOptions extends Omit<PublicVerifyOptions, "credentials"> {
   readonly credentials: CredentialLookup
-  readonly region: string
-  /** Default `execute-api`. */
-  readonly service?: string | undefined
-  /** The time to verify at: epoch milliseconds or a Date. */
-  readonly now: number | Date
-  /** How far the request's date may be from `now`, in milliseconds. Default 5 minutes. */
-  readonly maxClockSkewMillis?: number | undefined
 }
-
-/** What went wrong, one reason per check. */
-export type VerifyFailureReason =
-  | "MissingAuthentication"
-  | "MalformedAuthorization"
-  | "UnknownAccessKey"
-  | "SessionTokenMismatch"
-  | "WrongScope"
-  | "WrongRegion"
-  | "WrongService"
-  | "Expired"
-  | "NotYetValid"
-  | "MissingSignedHeader"
-  | "PayloadHashMismatch"
-  | "SignatureMismatch"
-
-/** API Gateway's name for each kind of failure (its `x-amzn-ErrorType`). */
-export type GatewayErrorType =
-  | "MissingAuthenticationTokenException"
-  | "IncompleteSignatureException"
-  | "UnrecognizedClientException"
-  | "InvalidSignatureException"
-
-export interface VerifySuccess {
-  readonly valid: true
-  readonly accessKeyId: string
-  /** Whether the signature came in the query (a presigned URL). */
-  readonly presigned: boolean
-  readonly signedHeaders: ReadonlyArray<string>
-  readonly amzDate: string
-  readonly credentialScope: string
-  /** Hex SHA-256 of the body received. */
-  readonly bodySha256: string
-}
-
-export interface VerifyFailure {
-  readonly valid: false
-  readonly reason: VerifyFailureReason
-  readonly errorType: GatewayErrorType
-  readonly message: string
-  /** For a signature mismatch: what the server computed. */
-  readonly canonicalRequest?: string
-  readonly stringToSign?: string
-}
-
-export type VerifyResult = VerifySuccess | VerifyFailure
 
 const ERROR_TYPE: Record<VerifyFailureReason, GatewayErrorType> = {
   MissingAuthentication: "MissingAuthenticationTokenException",
@@ -240,10 +183,43 @@ export const constantTimeEqual = (expected: string, received: string): boolean =
 
 const FIVE_MINUTES = 5 * 60 * 1000
 
-export const verify = (request: ReceivedRequest, options: VerifyOptions): VerifyResult => {
-  const service = options.service ?? "execute-api"
-  const now = typeof options.now === "number" ? options.now : options.now.getTime()
+const invalidOption = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
+
+/** Time options, checked: a NaN or an invalid Date must never turn a time check off (every comparison with NaN is false). */
+const timeOptions = (options: Pick<VerifyOptions, "now" | "maxClockSkewMillis">): { readonly now: number; readonly skew: number } => {
+  const now = typeof options.now === "number" ? options.now : options.now instanceof Date ? options.now.getTime() : Number.NaN
+  if (!Number.isFinite(now)) {
+    throw invalidOption(`now must be a valid Date or finite epoch milliseconds; got ${String(options.now)}.`)
+  }
   const skew = options.maxClockSkewMillis ?? FIVE_MINUTES
+  if (typeof skew !== "number" || !Number.isFinite(skew) || skew < 0) {
+    throw invalidOption(`maxClockSkewMillis must be a finite number of milliseconds, 0 or more; got ${String(skew)}.`)
+  }
+  return { now, skew }
+}
+
+/** What the headers and target of a request establish: who claims to sign, for what scope and when. */
+interface Checked {
+  readonly claim: Claim
+  readonly credentials: SigningCredentials
+  readonly accessKeyId: string
+  readonly amzDate: string
+  readonly dateStamp: string
+  readonly region: string
+  readonly service: string
+  readonly headers: Map<string, Array<string>>
+  readonly rawPath: string
+  readonly rawQuery: string
+}
+
+/**
+ * Every check that needs no body: authentication present and well formed, a
+ * known key and token, the scope, the time window. A gateway runs it before
+ * reading the body, so that it never buffers what it will refuse.
+ */
+const checkClaim = (request: Omit<ReceivedRequest, "body">, options: VerifyOptions): Checked | VerifyFailure => {
+  const service = options.service ?? "execute-api"
+  const { now, skew } = timeOptions(options)
   const headers = headerMap(request.headers)
   const mark = request.target.indexOf("?")
   const rawPath = mark === -1 ? request.target : request.target.slice(0, mark)
@@ -296,7 +272,8 @@ export const verify = (request: ReceivedRequest, options: VerifyOptions): Verify
   }
   const stamp = (millis: number) => formatAmzDate(millis)?.amzDate ?? String(millis)
   const validUntil = claim.presigned ? requestTime + (claim.expiresIn ?? 0) * 1000 : requestTime + skew
-  if (now > validUntil) {
+  // Written as "accept only when": a NaN anywhere refuses.
+  if (!(now <= validUntil)) {
     return fail(
       "Expired",
       claim.presigned
@@ -304,12 +281,36 @@ export const verify = (request: ReceivedRequest, options: VerifyOptions): Verify
         : `Signature expired: ${amzDate} is now earlier than ${stamp(now - skew)} (${stamp(now)} - ${skew / 60000} min.)`
     )
   }
-  if (requestTime > now + skew) {
+  if (!(requestTime <= now + skew)) {
     return fail(
       "NotYetValid",
       `Signature not yet current: ${amzDate} is still later than ${stamp(now + skew)} (${stamp(now)} + ${skew / 60000} min.)`
     )
   }
+  return { claim, credentials, accessKeyId, amzDate, dateStamp, region, service, headers, rawPath, rawQuery }
+}
+
+/**
+ * The refusal a request earns from its headers and target alone, or
+ * `undefined` when only its body and signature remain to check.
+ *
+ * @throws SigningError when `now` or `maxClockSkewMillis` is unusable.
+ */
+export const verifyBeforeBody = (request: Omit<ReceivedRequest, "body">, options: VerifyOptions): VerifyFailure | undefined => {
+  const checked = checkClaim(request, options)
+  return "valid" in checked ? checked : undefined
+}
+
+/**
+ * Verifies a received request: the claim (`checkClaim`), then the payload
+ * hash and the signature, compared in constant time.
+ *
+ * @throws SigningError when `now` or `maxClockSkewMillis` is unusable.
+ */
+export const verify = (request: ReceivedRequest, options: VerifyOptions): VerifyResult => {
+  const checked = checkClaim(request, options)
+  if ("valid" in checked) return checked
+  const { claim, credentials, accessKeyId, amzDate, dateStamp, region, service, headers, rawPath, rawQuery } = checked
 
   const signedHeaderNames = claim.signedHeaders.split(";")
   if (!signedHeaderNames.includes("host")) {

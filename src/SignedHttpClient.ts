@@ -1,0 +1,219 @@
+/**
+ * A signed `@effect/platform` `HttpClient`: every request it executes is
+ * signed with AWS Signature Version 4 for the endpoint of the `Signer` in
+ * context, with the credentials current at that moment, and then sent by the
+ * `HttpClient` you give it (`FetchHttpClient.layer`, or any other).
+ *
+ * - URLs are relative to the signer's endpoint: `/pets` goes to
+ *   `https://API.execute-api.REGION.amazonaws.com/STAGE/pets`. An absolute URL
+ *   is accepted only if it lies under the endpoint.
+ * - What is signed is what is sent: the URL (path and query, `urlParams`
+ *   folded in), every header of the request (the body's content type
+ *   included) and the body bytes. Bodies must be in memory: empty, text, JSON,
+ *   bytes or URL-encoded forms; `FormData` and `Stream` bodies fail with a
+ *   `SigningError`.
+ * - Each execution signs afresh (a new `x-amz-date` from Effect's `Clock`, the
+ *   current credentials), so `HttpClient.retry` and `HttpClient.retryTransient`
+ *   applied to the signed client re-sign every attempt.
+ * - Request transformations applied to the signed client
+ *   (`HttpClient.mapRequest`, ...) run before signing, so they are signed too.
+ *   Transformations of the client you wrap run after signing: keep it a plain
+ *   transport. The trace headers it adds (`traceparent`, `b3`) travel
+ *   unsigned, which SigV4 allows; `HttpClient.withTracerPropagation(false)`
+ *   drops them.
+ * - The session token header is redacted like `authorization` in the
+ *   transport's spans, and (with `layer`) in logged requests.
+ *
+ * Import it from `api-gateway-request-signer/SignedHttpClient` (or its older
+ * name, `api-gateway-request-signer/HttpClient`); the package root does not,
+ * so `@effect/platform` is loaded only by programs that use it.
+ *
+ * @since 2.0.0
+ */
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { Credentials, type Service as CredentialsService } from "./Credentials.js"
+import { toHttpClientRequest, toRequestToSign } from "./internal/effect/httpClientRequest.js"
+import { asSigningError, prepare, signPreparedNow } from "./internal/effect/signing.js"
+import { type Service as SignerService, Signer } from "./Signer.js"
+import type { SigningError } from "./SigningError.js"
+
+/**
+ * A signed client: an `HttpClient` whose requests are relative to the
+ * signer's endpoint and whose error channel carries `SigningError`s (the
+ * request could not be signed) besides `HttpClientError`s.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface Service extends HttpClient.HttpClient.With<HttpClientError.HttpClientError | SigningError> {}
+
+const signWith = (
+  signer: SignerService,
+  request: HttpClientRequest.HttpClientRequest
+): Effect.Effect<HttpClientRequest.HttpClientRequest, SigningError, Credentials> =>
+  Effect.try({ try: () => toRequestToSign(signer.endpoint, request), catch: asSigningError }).pipe(
+    Effect.flatMap((input) => prepare(signer, input)),
+    Effect.flatMap((prepared) => Effect.flatMap(Credentials, (credentials) => signPreparedNow(signer, credentials, prepared))),
+    Effect.map(({ request }) => toHttpClientRequest(request))
+  )
+
+// ---------------------------------------------------------------------------
+// public API
+
+/**
+ * Signs one request for the endpoint of the `Signer` in context, with the
+ * current credentials and the time from `Clock`. The result is absolute, has
+ * its `urlParams` folded into its URL, and can be executed by any
+ * `HttpClient` as it is (before its signature expires, five minutes on).
+ *
+ * @example
+ * ```ts
+ * import { Credentials, Signer } from "api-gateway-request-signer"
+ * import * as SignedHttpClient from "api-gateway-request-signer/SignedHttpClient"
+ * import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+ * import * as Effect from "effect/Effect"
+ *
+ * const signed = SignedHttpClient.signRequest(HttpClientRequest.get("/pets", { urlParams: { type: "dog" } })).pipe(
+ *   Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
+ *   Effect.provide(Credentials.layerFromEnv)
+ * )
+ * ```
+ *
+ * @since 2.0.0
+ * @category signing
+ */
+export const signRequest = (
+  request: HttpClientRequest.HttpClientRequest
+): Effect.Effect<HttpClientRequest.HttpClientRequest, SigningError, Signer | Credentials> =>
+  Effect.flatMap(Signer, (signer) => signWith(signer, request))
+
+const SESSION_TOKEN_HEADER = "x-amz-security-token"
+
+/** Adds the session token header to the names @effect/platform redacts (in spans, logs and printed requests). */
+const redactSessionToken = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> =>
+  names.includes(SESSION_TOKEN_HEADER) ? names : [...names, SESSION_TOKEN_HEADER]
+
+const signing = <E, R>(
+  client: HttpClient.HttpClient.With<E, R>,
+  signer: SignerService,
+  credentials: CredentialsService
+): HttpClient.HttpClient.With<E | SigningError, R> =>
+  // Signing happens in the postprocess step: it runs on every execution (so every retry signs
+  // again), after the request transformations applied to the signed client.
+  HttpClient.makeWith(
+    (request: Effect.Effect<HttpClientRequest.HttpClientRequest>) =>
+      Effect.flatMap(request, (request) =>
+        Effect.flatMap(
+          Effect.provideService(signWith(signer, request), Credentials, credentials),
+          // The transport records request headers on its span: keep the session token out of traces.
+          (signed) => Effect.locallyWith(client.execute(signed), Headers.currentRedactedNames, redactSessionToken)
+        )),
+    Effect.succeed
+  )
+
+/**
+ * Turns any `HttpClient` into one that signs every request it executes for
+ * the `Signer` in context, with the `Credentials` current at each execution.
+ * `client` only sends: transformations applied to it run after signing, so
+ * apply yours to the signed client instead.
+ *
+ * @example
+ * ```ts
+ * import * as SignedHttpClient from "api-gateway-request-signer/SignedHttpClient"
+ * import * as HttpClient from "@effect/platform/HttpClient"
+ * import * as Effect from "effect/Effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const transport = (yield* HttpClient.HttpClient).pipe(HttpClient.withTracerPropagation(false))
+ *   const client = yield* SignedHttpClient.fromClient(transport)
+ *   return yield* client.get("/pets")
+ * })
+ * ```
+ *
+ * @since 2.0.0
+ * @category constructors
+ */
+export const fromClient = <E, R>(
+  client: HttpClient.HttpClient.With<E, R>
+): Effect.Effect<HttpClient.HttpClient.With<E | SigningError, R>, never, Signer | Credentials> =>
+  Effect.map(
+    Effect.context<Signer | Credentials>(),
+    (context) => signing(client, Context.get(context, Signer), Context.get(context, Credentials))
+  )
+
+/**
+ * The `HttpClient` in context, signed: see `fromClient`.
+ *
+ * @since 2.0.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Service, never, HttpClient.HttpClient | Signer | Credentials> = Effect.flatMap(
+  HttpClient.HttpClient,
+  fromClient
+)
+
+/**
+ * The signed client as a service. `SignedHttpClient.layer` builds it from the
+ * `HttpClient`, `Signer` and `Credentials` in context; it is the same layer as
+ * the module's `layer`, reachable from the tag when you import the tag alone.
+ *
+ * @example
+ * ```ts
+ * import { Credentials, Signer } from "api-gateway-request-signer"
+ * import * as SignedHttpClient from "api-gateway-request-signer/SignedHttpClient"
+ * import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+ * import * as Effect from "effect/Effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const client = yield* SignedHttpClient.SignedHttpClient
+ *   const response = yield* client.get("/pets", { urlParams: { type: "dog" } })
+ *   return yield* response.json
+ * }).pipe(
+ *   Effect.provide(SignedHttpClient.layer),
+ *   Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
+ *   Effect.provide(Credentials.layerFromEnv),
+ *   Effect.provide(FetchHttpClient.layer)
+ * )
+ * ```
+ *
+ * @since 2.0.0
+ * @category tags
+ */
+export class SignedHttpClient extends Context.Tag("api-gateway-request-signer/SignedHttpClient")<
+  SignedHttpClient,
+  Service
+>() {}
+
+/**
+ * The signed client, built from the `HttpClient`, `Signer` and `Credentials`
+ * in context. It also adds `x-amz-security-token` to the header names
+ * @effect/platform redacts, so printed or logged requests never show the
+ * session token.
+ *
+ * @example
+ * ```ts
+ * import { Credentials, Signer } from "api-gateway-request-signer"
+ * import * as SignedHttpClient from "api-gateway-request-signer/SignedHttpClient"
+ * import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+ * import * as Layer from "effect/Layer"
+ *
+ * const ClientLive = SignedHttpClient.layer.pipe(
+ *   Layer.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
+ *   Layer.provide(Credentials.layerFromEnv),
+ *   Layer.provide(FetchHttpClient.layer)
+ * )
+ * ```
+ *
+ * @since 2.0.0
+ * @category layers
+ */
+export const layer: Layer.Layer<SignedHttpClient, never, HttpClient.HttpClient | Signer | Credentials> = Layer.merge(
+  Layer.effect(SignedHttpClient, make),
+  Layer.fiberRefLocallyScopedWith(Headers.currentRedactedNames, redactSessionToken)
+)

@@ -1,0 +1,64 @@
+/**
+ * CORS as an API Gateway stage with CORS enabled answers it: preflights
+ * without authentication, `Access-Control-Allow-Origin` on every answer, and
+ * the gateway's CORS headers in place of any a handler or backend sends.
+ *
+ * @internal
+ */
+import type { CorsOptions } from "../../LocalGateway.js"
+
+/** API Gateway's defaults when CORS is enabled on a resource. */
+const CORS_ALLOW_HEADERS = ["Content-Type", "X-Amz-Date", "Authorization", "X-Api-Key", "X-Amz-Security-Token"]
+const CORS_ALLOW_METHODS = "DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT"
+/** So that a page can read why a request was refused, and quote the request id. */
+const CORS_EXPOSE_HEADERS = "x-amzn-RequestId,x-amzn-ErrorType"
+
+export interface CorsHeaders {
+  /** Sent with every answer. */
+  readonly everyAnswer: Readonly<Record<string, string>>
+  /** Sent with a preflight's 204, in addition. */
+  readonly preflight: Readonly<Record<string, string>>
+}
+
+/** A header value the gateway will send: printable, no CR, LF or NUL (no header injection). */
+const headerText = (what: string, value: unknown, invalid: (message: string) => Error): string => {
+  if (typeof value !== "string" || value === "" || !/^[\t\x20-\x7e]+$/.test(value)) {
+    throw invalid(`${what} must be non-empty printable ASCII; got ${JSON.stringify(value)}.`)
+  }
+  return value
+}
+
+export const corsHeaders = (cors: boolean | CorsOptions | undefined, invalid: (message: string) => Error): CorsHeaders | undefined => {
+  if (cors === undefined || cors === false) return undefined
+  if (cors !== true && (typeof cors !== "object" || cors === null)) throw invalid("must be true, false or { allowOrigin?, allowHeaders?, maxAgeSeconds? }.")
+  const options: CorsOptions = cors === true ? {} : cors
+  const allowOrigin = headerText("allowOrigin", options.allowOrigin ?? "*", invalid)
+  const allowHeaders = options.allowHeaders ?? CORS_ALLOW_HEADERS
+  if (!Array.isArray(allowHeaders)) throw invalid("allowHeaders must be a list of header names.")
+  for (const name of allowHeaders) {
+    if (typeof name !== "string" || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      throw invalid(`allowHeaders must hold header names; got ${JSON.stringify(name)}.`)
+    }
+  }
+  const maxAge = options.maxAgeSeconds ?? 600
+  if (!Number.isSafeInteger(maxAge) || maxAge < 0) {
+    throw invalid(`maxAgeSeconds must be a whole number of seconds, 0 or more; got ${String(maxAge)}.`)
+  }
+  return {
+    everyAnswer: { "access-control-allow-origin": allowOrigin, "access-control-expose-headers": CORS_EXPOSE_HEADERS },
+    preflight: {
+      "access-control-allow-methods": CORS_ALLOW_METHODS,
+      "access-control-allow-headers": allowHeaders.join(","),
+      "access-control-max-age": String(maxAge)
+    }
+  }
+}
+
+/** With CORS on, the gateway's CORS headers replace any a handler or target answers with, as API Gateway's do. */
+export const withoutCors = <V>(headers: Readonly<Record<string, V>>): Record<string, V> => {
+  const kept: Record<string, V> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    if (!name.toLowerCase().startsWith("access-control-")) kept[name] = value
+  }
+  return kept
+}

@@ -1,0 +1,97 @@
+/**
+ * The local gateway's options, checked when it starts: every number finite
+ * and in range, every time source a function, so that no NaN can switch a
+ * check off (a NaN compares false, and `now > validUntil` would never fire).
+ *
+ * @internal
+ */
+import type { LocalGatewayError, Options } from "../../LocalGateway.js"
+import { SigningError } from "../../SigningError.js"
+import { toCredentialLookup } from "../effect/credentials.js"
+import { validateScopePart } from "../endpoint.js"
+import type { CredentialLookup } from "../sigv4/verify.js"
+import { type CorsHeaders, corsHeaders } from "./cors.js"
+
+export interface GatewaySettings {
+  readonly credentials: CredentialLookup
+  readonly region: string
+  readonly service: string
+  readonly port: number
+  readonly host: string
+  readonly target: URL | undefined
+  readonly handler: Options["handler"]
+  readonly maxBodyBytes: number
+  readonly maxClockSkewMillis: number
+  readonly now: () => number
+  readonly headersTimeoutMillis: number
+  readonly requestTimeoutMillis: number
+  readonly onRequest: NonNullable<Options["onRequest"]>
+  readonly cors: CorsHeaders | undefined
+}
+
+/** API Gateway's payload limit. */
+export const TEN_MIB = 10 * 1024 * 1024
+
+const number = (
+  name: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max: number,
+  invalid: (message: string) => Error
+): number => {
+  if (value === undefined) return fallback
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw invalid(`${name} must be a whole number from ${min} to ${max}; got ${String(value)}.`)
+  }
+  return value
+}
+
+const fn = <F>(name: string, value: unknown, invalid: (message: string) => Error): F | undefined => {
+  if (value !== undefined && typeof value !== "function") throw invalid(`${name} must be a function; got ${typeof value}.`)
+  return value as F | undefined
+}
+
+export const resolveOptions = (options: Options, invalid: (message: string, cause?: unknown) => LocalGatewayError): GatewaySettings => {
+  if (typeof options !== "object" || options === null) throw invalid("LocalGateway.start takes { credentials, region?, ... }.")
+  let credentials: CredentialLookup
+  try {
+    credentials = toCredentialLookup(options.credentials)
+  } catch (error) {
+    throw invalid(error instanceof SigningError ? `credentials: ${error.message}` : "credentials are unusable.", error)
+  }
+  const scopePart = (kind: "region" | "service", value: unknown, fallback: string): string => {
+    if (value === undefined) return fallback
+    try {
+      return validateScopePart(kind, typeof value === "string" ? value : String(value))
+    } catch (error) {
+      throw invalid(error instanceof Error ? error.message : `${kind} is unusable.`, error)
+    }
+  }
+  let target: URL | undefined
+  if (options.target !== undefined) {
+    target = typeof options.target === "string" && URL.canParse(options.target) ? new URL(options.target) : undefined
+    if (target === undefined || (target.protocol !== "http:" && target.protocol !== "https:") || target.search !== "") {
+      throw invalid(`target must be an http(s) URL without a query; got ${JSON.stringify(String(options.target))}.`)
+    }
+  }
+  if (options.host !== undefined && (typeof options.host !== "string" || options.host === "")) {
+    throw invalid(`host must be a host name or address; got ${JSON.stringify(options.host)}.`)
+  }
+  return {
+    credentials,
+    region: scopePart("region", options.region, "us-east-1"),
+    service: scopePart("service", options.service, "execute-api"),
+    port: number("port", options.port, 0, 0, 65535, invalid),
+    host: options.host ?? "127.0.0.1",
+    target,
+    handler: fn("handler", options.handler, invalid),
+    maxBodyBytes: number("maxBodyBytes", options.maxBodyBytes, TEN_MIB, 0, Number.MAX_SAFE_INTEGER, invalid),
+    maxClockSkewMillis: number("maxClockSkewMillis", options.maxClockSkewMillis, 5 * 60 * 1000, 0, 7 * 24 * 3600 * 1000, invalid),
+    now: fn("now", options.now, invalid) ?? Date.now,
+    headersTimeoutMillis: number("headersTimeoutMillis", options.headersTimeoutMillis, 10_000, 1, 3_600_000, invalid),
+    requestTimeoutMillis: number("requestTimeoutMillis", options.requestTimeoutMillis, 30_000, 1, 3_600_000, invalid),
+    onRequest: fn("onRequest", options.onRequest, invalid) ?? (() => {}),
+    cors: corsHeaders(options.cors, (message) => invalid(`cors: ${message}`))
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Proxy mode: a verified request goes on to the backend with what
+ * authenticated it to the gateway removed (the signature headers, a
+ * presigned URL's query parameters) and without the hop-by-hop headers of
+ * RFC 9110 (Connection and the headers it names, Keep-Alive, TE, Trailer,
+ * Transfer-Encoding, Upgrade, Proxy-*): those concern the client's
+ * connection to the gateway, not the gateway's to the backend.
+ *
+ * @internal
+ */
+import * as http from "node:http"
+import * as https from "node:https"
+import { isSignatureHeader } from "../sigv4/signatureHeaders.js"
+import { withoutCors } from "./cors.js"
+import { sendJson } from "./http.js"
+
+const HOP_BY_HOP: ReadonlySet<string> = new Set(["connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade"])
+
+/** The lower-case names a message's own Connection header declares hop-by-hop. */
+const connectionOptions = (connection: string | ReadonlyArray<string> | undefined): ReadonlySet<string> =>
+  new Set(
+    (typeof connection === "string" ? [connection] : connection ?? [])
+      .flatMap((value) => value.split(","))
+      .map((name) => name.trim().toLowerCase())
+      .filter((name) => name !== "")
+  )
+
+const isHopByHop = (name: string, declared: ReadonlySet<string>): boolean =>
+  HOP_BY_HOP.has(name) || name.startsWith("proxy-") || declared.has(name)
+
+export interface ProxiedRequest {
+  readonly method: string
+  /** The verified path and the query to forward (without authentication parameters), as the backend gets them. */
+  readonly target: string
+  /** Header values by lower-case name. */
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: Buffer
+}
+
+export const proxy = (
+  backend: URL,
+  request: ProxiedRequest,
+  res: http.ServerResponse,
+  cors: boolean,
+  done: (status: number, failure?: string) => void
+): void => {
+  const declared = connectionOptions(request.headers["connection"])
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (!isSignatureHeader(name) && !isHopByHop(name, declared) && name !== "host") headers[name] = value
+  }
+  headers["host"] = backend.host
+  headers["content-length"] = String(request.body.length)
+  const basePath = backend.pathname.endsWith("/") ? backend.pathname.slice(0, -1) : backend.pathname
+  const upstream = (backend.protocol === "https:" ? https : http).request(
+    {
+      protocol: backend.protocol,
+      hostname: backend.hostname,
+      port: backend.port,
+      method: request.method,
+      path: basePath + request.target,
+      headers
+    },
+    (response) => {
+      const answerDeclared = connectionOptions(response.headers["connection"])
+      const forwarded: Record<string, string | Array<string>> = {}
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (value !== undefined && !isHopByHop(name, answerDeclared)) forwarded[name] = value
+      }
+      res.writeHead(response.statusCode ?? 502, cors ? withoutCors(forwarded) : forwarded)
+      response.pipe(res)
+      response.on("end", () => done(response.statusCode ?? 502))
+    }
+  )
+  upstream.on("error", (error) => {
+    if (!res.headersSent) {
+      sendJson(res, 502, { message: "Bad Gateway: the target did not answer" }, { "x-amzn-ErrorType": "BadGatewayException" })
+    } else {
+      res.destroy()
+    }
+    done(502, error.message)
+  })
+  // The client hung up before the answer was complete: stop the backend call too.
+  res.on("close", () => {
+    if (!res.writableFinished) upstream.destroy()
+  })
+  upstream.end(request.body)
+}

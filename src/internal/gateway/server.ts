@@ -1,0 +1,194 @@
+/**
+ * The gateway's request pipeline, in the order API Gateway works: CORS
+ * preflight; the request target (origin-form only); authentication from the
+ * headers alone, before any body is read; the body, up to its limit; the
+ * signature over all of it; then the handler, the backend or the echo, each
+ * given the path the signature verified. And the server around it, with
+ * header and request timeouts so that slow clients cannot hold connections.
+ *
+ * @internal
+ */
+import { randomUUID } from "node:crypto"
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
+import type { AccessLogEntry, EchoResponse, Service, VerifiedRequest } from "../../LocalGateway.js"
+import { verify, verifyBeforeBody } from "../sigv4/verify.js"
+import { headerPairs, headerRecord, readBody, sendHandlerResponse, sendJson } from "./http.js"
+import type { GatewaySettings } from "./options.js"
+import { proxy } from "./proxy.js"
+import { forwardedQuery, parseQuery, parseTarget, shownQuery, verifiedPath } from "./target.js"
+
+const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+  const requestId = randomUUID()
+  const method = req.method ?? "GET"
+  const requestTarget = req.url ?? "/"
+  const log = (status: number, extra: Partial<AccessLogEntry> = {}) =>
+    settings.onRequest({ requestId, method, target: requestTarget, status, ...extra })
+  const answer = (status: number, body: unknown, extra: Partial<AccessLogEntry> = {}, headers: Record<string, string> = {}) => {
+    sendJson(res, status, body, headers)
+    log(status, extra)
+  }
+  // Answer without reading the body: discard what arrives, and close the connection after the answer.
+  const refuseUnread = (status: number, body: unknown, extra: Partial<AccessLogEntry>, headers: Record<string, string> = {}) => {
+    req.resume()
+    answer(status, body, extra, { ...headers, connection: "close" })
+  }
+
+  res.setHeader("x-amzn-RequestId", requestId)
+  if (settings.cors !== undefined) {
+    for (const [name, value] of Object.entries(settings.cors.everyAnswer)) res.setHeader(name, value)
+    // A preflight carries no credentials: answer it before verification, as API Gateway does.
+    if (method === "OPTIONS" && req.headers["access-control-request-method"] !== undefined) {
+      req.resume()
+      res.writeHead(204, { ...settings.cors.preflight, "content-length": "0" })
+      res.end()
+      log(204)
+      return
+    }
+  }
+
+  const target = parseTarget(requestTarget)
+  if (target === undefined) {
+    // An absolute-form target (`GET http://elsewhere/x`) asks for a forward proxy, which this is not.
+    return refuseUnread(400, { message: "Bad Request: the request target must be a path, not an absolute URL." }, {
+      errorType: "BadRequest"
+    })
+  }
+
+  const now = settings.now()
+  if (typeof now !== "number" || !Number.isFinite(now)) {
+    // A clock that reads NaN would switch the time checks off: refuse rather than accept.
+    return refuseUnread(500, { message: "Internal server error: the gateway's clock is unusable." }, {
+      errorType: "InternalError",
+      message: `now() returned ${String(now)}`
+    })
+  }
+  const verifyOptions = {
+    credentials: settings.credentials,
+    region: settings.region,
+    service: settings.service,
+    now,
+    maxClockSkewMillis: settings.maxClockSkewMillis
+  }
+  const headers = headerPairs(req.rawHeaders)
+  const early = verifyBeforeBody({ method, target: requestTarget, headers }, verifyOptions)
+  if (early !== undefined) {
+    return refuseUnread(403, { message: early.message }, { errorType: early.errorType, message: early.message.split("\n")[0]! }, {
+      "x-amzn-ErrorType": early.errorType
+    })
+  }
+
+  const declared = Number(req.headers["content-length"] ?? 0)
+  const body = declared > settings.maxBodyBytes ? "too-large" : await readBody(req, settings.maxBodyBytes)
+  if (body === "aborted") return // the client is gone; nobody to answer
+  if (body === "too-large") {
+    // Stop reading: answer, then close the connection rather than drain an oversized body.
+    res.once("finish", () => req.socket.destroy())
+    return answer(413, { message: "Request Too Long" }, { errorType: "RequestTooLong" }, { connection: "close" })
+  }
+
+  const result = verify({ method, target: requestTarget, headers, body }, verifyOptions)
+  if (!result.valid) {
+    return answer(403, { message: result.message }, { errorType: result.errorType, message: result.message.split("\n")[0]! }, {
+      "x-amzn-ErrorType": result.errorType
+    })
+  }
+
+  const path = verifiedPath(target.rawPath, settings.service)
+  const verified: VerifiedRequest = {
+    method,
+    target: path + (target.rawQuery === "" ? "" : "?" + target.rawQuery),
+    path,
+    query: parseQuery(target.rawQuery),
+    headers: headerRecord(req.headers),
+    body,
+    principal: { accessKeyId: result.accessKeyId, presigned: result.presigned }
+  }
+  const principal = { accessKeyId: result.accessKeyId }
+
+  const custom = settings.handler === undefined ? undefined : await settings.handler(verified)
+  if (custom !== undefined) {
+    sendHandlerResponse(res, custom, settings.cors !== undefined)
+    return log(custom.status, principal)
+  }
+
+  if (settings.target !== undefined) {
+    const query = forwardedQuery(target.rawQuery, result.presigned)
+    return proxy(
+      settings.target,
+      { method, target: path + (query === "" ? "" : "?" + query), headers: verified.headers, body },
+      res,
+      settings.cors !== undefined,
+      (status, message) => log(status, { ...principal, ...(message ? { errorType: "BadGateway", message } : {}) })
+    )
+  }
+
+  const shownHeaders: Record<string, string> = Object.create(null)
+  for (const [name, value] of Object.entries(verified.headers)) {
+    shownHeaders[name] = name === "x-amz-security-token" ? "<redacted>" : value
+  }
+  const echo: EchoResponse = {
+    method,
+    path,
+    query: shownQuery(verified.query),
+    headers: shownHeaders,
+    body: { length: body.length, sha256: result.bodySha256 },
+    principal: verified.principal
+  }
+  answer(200, echo, principal)
+}
+
+/** What Node answers a request it cannot parse: 431 for headers too large, 408 for a timeout, else 400. */
+const clientErrorStatus = (error: NodeJS.ErrnoException): readonly [number, string] =>
+  error.code === "HPE_HEADER_OVERFLOW" ? [431, "Request Header Fields Too Large"]
+  : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? [408, "Request Timeout"]
+  : [400, "Bad Request"]
+
+/** Starts the server and resolves once it listens. */
+export const listen = async (settings: GatewaySettings): Promise<Service> => {
+  const handle = handler(settings)
+  const server = http.createServer(
+    {
+      headersTimeout: settings.headersTimeoutMillis,
+      requestTimeout: settings.requestTimeoutMillis,
+      // How often Node looks for connections past those timeouts (its default, 30 s, would let them linger).
+      connectionsCheckingInterval: Math.min(1000, settings.headersTimeoutMillis)
+    },
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) sendJson(res, 500, { message: "Internal server error" })
+        else res.destroy(error instanceof Error ? error : undefined)
+      })
+    }
+  )
+  // Malformed requests (bad header syntax, oversized headers, timeouts) never reach the handler.
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || error.code === "ECONNRESET") {
+      socket.destroy()
+      return
+    }
+    const [status, text] = clientErrorStatus(error)
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`)
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject)
+    server.listen(settings.port, settings.host, () => {
+      server.off("error", reject)
+      resolve()
+    })
+  })
+  const address = server.address() as AddressInfo
+  const hostText = address.family === "IPv6" ? `[${address.address}]` : address.address
+  let closing: Promise<void> | undefined
+  return {
+    url: `http://${hostText}:${address.port}`,
+    port: address.port,
+    region: settings.region,
+    service: settings.service,
+    close: () =>
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The request target as the gateway reads it: origin-form only (an
+ * absolute-form target is refused), the path the signature covers, and the
+ * query as handlers, the echo and the backend get it.
+ *
+ * The path handed on is the one verified: for every service but S3, SigV4
+ * signs the path with dot segments resolved and repeated slashes collapsed,
+ * so `/prod/admin/../public` and `/prod//public` verify as `/prod/public`, and
+ * that is the path the handler or backend receives (API Gateway collapses
+ * repeated slashes too). A backend never sees a path that differs from the
+ * one the signature authorized.
+ *
+ * @internal
+ */
+import { normalizePath } from "../sigv4/canonicalPath.js"
+import { decodeParam } from "../sigv4/verify.js"
+
+export interface RequestTarget {
+  /** The path as received, percent-encoded. */
+  readonly rawPath: string
+  /** What follows `?`, as received; "" for none. */
+  readonly rawQuery: string
+}
+
+/** Splits an origin-form target (`/path?query`); anything else (absolute-form, `*`) is `undefined`. */
+export const parseTarget = (target: string): RequestTarget | undefined => {
+  if (!target.startsWith("/")) return undefined
+  const mark = target.indexOf("?")
+  return mark === -1 ? { rawPath: target, rawQuery: "" } : { rawPath: target.slice(0, mark), rawQuery: target.slice(mark + 1) }
+}
+
+/** The path the signature covers, still percent-encoded as received. */
+export const verifiedPath = (rawPath: string, service: string): string => (service === "s3" ? rawPath : normalizePath(rawPath))
+
+/** Query parameters the signature travels in (a presigned URL): they authenticate to the gateway only. */
+const AUTH_PARAMETERS: ReadonlySet<string> = new Set([
+  "X-Amz-Algorithm",
+  "X-Amz-Credential",
+  "X-Amz-Date",
+  "X-Amz-Expires",
+  "X-Amz-SignedHeaders",
+  "X-Amz-Security-Token",
+  "X-Amz-Signature"
+])
+
+const pieces = (rawQuery: string): Array<{ readonly raw: string; readonly key: string; readonly value: string }> =>
+  rawQuery === "" ? [] : rawQuery.split("&").filter((piece) => piece !== "").map((raw) => {
+    const equals = raw.indexOf("=")
+    return {
+      raw,
+      key: decodeParam(equals === -1 ? raw : raw.slice(0, equals)),
+      value: decodeParam(equals === -1 ? "" : raw.slice(equals + 1))
+    }
+  })
+
+/**
+ * Query parameters, decoded, values in arrival order. The record has no
+ * prototype: a parameter named `__proto__` is a parameter like any other.
+ */
+export const parseQuery = (rawQuery: string): Record<string, Array<string>> => {
+  const query: Record<string, Array<string>> = Object.create(null)
+  for (const { key, value } of pieces(rawQuery)) (query[key] ??= []).push(value)
+  return query
+}
+
+/**
+ * The query a backend gets: as received, without a presigned URL's
+ * authentication parameters (they would let the backend, and its logs,
+ * replay the URL until it expires).
+ */
+export const forwardedQuery = (rawQuery: string, presigned: boolean): string =>
+  presigned ? pieces(rawQuery).filter(({ key }) => !AUTH_PARAMETERS.has(key)).map(({ raw }) => raw).join("&") : rawQuery
+
+/** The query as the echo shows it: a presigned URL's session token and signature as `<redacted>`. */
+export const shownQuery = (
+  query: Readonly<Record<string, ReadonlyArray<string>>>
+): Record<string, ReadonlyArray<string>> => {
+  const shown: Record<string, ReadonlyArray<string>> = Object.create(null)
+  for (const key of Object.keys(query)) {
+    shown[key] = key === "X-Amz-Security-Token" || key === "X-Amz-Signature" ? query[key]!.map(() => "<redacted>") : query[key]!
+  }
+  return shown
+}

@@ -1,0 +1,310 @@
+/**
+ * The local gateway fails closed and forwards only what it verified: the
+ * regressions of an adversarial review (issue 9, items 1 to 6), one behaviour
+ * per test.
+ */
+import * as http from "node:http"
+import * as net from "node:net"
+import type { AddressInfo } from "node:net"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import ApiGatewaySigner, { SigV4 } from "api-gateway-request-signer"
+import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { signerFor } from "./support/gateway.js"
+
+const credentials = { accessKeyId: "AKIDHARDEN", secretAccessKey: "harden/secret/key", sessionToken: "harden-session-token" }
+const MONTH = 30 * 24 * 3600 * 1000
+
+/** Sends `request` (signed) to `path` instead of the path it was signed for. */
+const sendTo = (signed: { readonly url: string; readonly method: string; readonly headers: Record<string, string> }, rawPath: string) =>
+  new Promise<{ readonly status: number; readonly body: string }>((resolve, reject) => {
+    const url = new URL(signed.url)
+    const request = http.request(
+      { host: url.hostname, port: url.port, method: signed.method, path: rawPath + url.search, headers: signed.headers },
+      (response) => {
+        let body = ""
+        response.setEncoding("utf8")
+        response.on("data", (chunk: string) => (body += chunk))
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }))
+      }
+    )
+    request.on("error", reject)
+    request.end()
+  })
+
+/** Writes raw bytes and returns what came back before the socket closed. */
+const rawExchange = (port: number, bytes: string, keepOpen = false) =>
+  new Promise<string>((resolve) => {
+    const socket = net.connect(port, "127.0.0.1", () => socket.write(bytes))
+    let answer = ""
+    socket.on("data", (chunk) => {
+      answer += chunk.toString("latin1")
+      if (keepOpen && answer.includes("\r\n\r\n")) {
+        socket.destroy()
+        resolve(answer)
+      }
+    })
+    socket.on("end", () => resolve(answer))
+    socket.on("close", () => resolve(answer))
+    socket.on("error", () => resolve(answer))
+  })
+
+/** A backend that records what the gateway forwards to it. */
+const recordingBackend = async () => {
+  const seen: Array<{ readonly url: string; readonly headers: http.IncomingHttpHeaders }> = []
+  const server = http.createServer((req, res) => {
+    seen.push({ url: req.url ?? "", headers: req.headers })
+    req.resume()
+    res.end("ok")
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const { port } = server.address() as AddressInfo
+  return { seen, url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
+}
+
+describe("bad time settings fail closed", () => {
+  const received = (signer: ApiGatewaySigner) => {
+    const { url, method, headers } = signer.signRequest({ method: "GET", path: "/old" })
+    const target = new URL(url)
+    return { method, target: target.pathname, headers: { ...headers, host: target.host } }
+  }
+  const signer = signerFor("https://abc.execute-api.us-east-1.amazonaws.com/prod", credentials)
+
+  it("SigV4.verify refuses to judge at an invalid Date, naming now", () => {
+    expect(() => SigV4.verify(received(signer), { credentials: [credentials], region: "us-east-1", now: new Date("not a date") }))
+      .toThrow(expect.objectContaining({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(/\bnow\b/) }))
+  })
+
+  it("SigV4.verify refuses a NaN clock skew, naming maxClockSkewMillis", () => {
+    expect(() => SigV4.verify(received(signer), { credentials: [credentials], region: "us-east-1", now: Date.now(), maxClockSkewMillis: Number.NaN }))
+      .toThrow(expect.objectContaining({ _tag: "SigningError", message: expect.stringMatching(/maxClockSkewMillis/) }))
+  })
+
+  it.each([
+    ["maxClockSkewMillis", { maxClockSkewMillis: Number(undefined) }],
+    ["maxBodyBytes", { maxBodyBytes: Number.NaN }],
+    ["maxBodyBytes", { maxBodyBytes: -1 }],
+    ["port", { port: 70000 }],
+    ["now", { now: 5 as unknown as () => number }],
+    ["headersTimeoutMillis", { headersTimeoutMillis: Infinity }],
+    ["region", { region: "us-east-1/x" }]
+  ] as const)("LocalGateway.start refuses an unusable %s", async (name, options) => {
+    await expect(LocalGateway.start({ credentials: [credentials], ...options })).rejects.toMatchObject({
+      _tag: "LocalGatewayError",
+      reason: "InvalidConfig",
+      message: expect.stringContaining(name)
+    })
+  })
+
+  it("a clock that reads NaN refuses a month-old signature with 500, never 200", async () => {
+    const gateway = await LocalGateway.start({ credentials: [credentials], now: () => Number.NaN })
+    try {
+      const realNow = Date.now
+      Date.now = () => realNow() - MONTH
+      let request
+      try {
+        request = signerFor(gateway.url, credentials).signRequest({ method: "GET", path: "/old" })
+      } finally {
+        Date.now = realNow
+      }
+      expect((await fetch(request.url, request)).status).toBe(500)
+    } finally {
+      await gateway.close()
+    }
+  })
+})
+
+describe("presigned credentials never reach the backend", () => {
+  let backend: Awaited<ReturnType<typeof recordingBackend>>
+  let gateway: LocalGateway.Service
+  beforeAll(async () => {
+    backend = await recordingBackend()
+    gateway = await LocalGateway.start({ credentials: [credentials], target: backend.url })
+  })
+  afterAll(async () => {
+    await gateway.close()
+    await backend.close()
+  })
+
+  it("a presigned URL is forwarded without its X-Amz-* authentication parameters, other parameters kept", async () => {
+    const presigned = signerFor(gateway.url, credentials).presignRequest({ method: "GET", path: "/report", queryParams: { id: "7" } })
+    expect((await fetch(presigned.url)).status).toBe(200)
+    const forwarded = new URL(backend.seen.at(-1)!.url, "http://backend")
+    expect([...forwarded.searchParams.keys()]).toEqual(["id"])
+    expect(backend.seen.at(-1)!.url).not.toContain(credentials.sessionToken)
+  })
+
+  it("a header-signed request is forwarded without the signature headers", async () => {
+    const request = signerFor(gateway.url, credentials).signRequest({ method: "GET", path: "/report" })
+    expect((await fetch(request.url, request)).status).toBe(200)
+    const headers = backend.seen.at(-1)!.headers
+    for (const name of ["authorization", "x-amz-date", "x-amz-security-token"]) expect(headers).not.toHaveProperty(name)
+  })
+})
+
+describe("the echo never shows a presigned URL's token", () => {
+  it("X-Amz-Security-Token and X-Amz-Signature in the query show as <redacted>", async () => {
+    const gateway = await LocalGateway.start({ credentials: [credentials] })
+    try {
+      const presigned = signerFor(gateway.url, credentials).presignRequest({ method: "GET", path: "/echo" })
+      const response = await fetch(presigned.url)
+      const text = await response.text()
+      expect(response.status).toBe(200)
+      expect(text).not.toContain(credentials.sessionToken)
+      expect((JSON.parse(text) as LocalGateway.EchoResponse).query["X-Amz-Security-Token"]).toEqual(["<redacted>"])
+    } finally {
+      await gateway.close()
+    }
+  })
+})
+
+describe("what is handed on is the path the signature verified", () => {
+  let gateway: LocalGateway.Service
+  const paths: Array<string> = []
+  beforeAll(async () => {
+    gateway = await LocalGateway.start({
+      credentials: [credentials],
+      handler: (request) => {
+        paths.push(request.path)
+        return { status: 200, body: { path: request.path, target: request.target } }
+      }
+    })
+  })
+  afterAll(() => gateway.close())
+
+  it.each(["/prod/admin/../public/report", "/prod//public/report", "/prod/./public/./report"])(
+    "a signature for /prod/public/report sent to %s verifies, and the handler gets /prod/public/report",
+    async (rawPath) => {
+      const signed = signerFor(`${gateway.url}/prod`, credentials).signRequest({ method: "GET", path: "/public/report" })
+      const { status, body } = await sendTo(signed, rawPath)
+      expect(status).toBe(200)
+      expect(JSON.parse(body)).toEqual({ path: "/prod/public/report", target: "/prod/public/report" })
+    }
+  )
+
+  it("the proxy forwards the verified path, not the one received", async () => {
+    const backend = await recordingBackend()
+    const proxying = await LocalGateway.start({ credentials: [credentials], target: `${backend.url}/base` })
+    try {
+      const signed = signerFor(`${proxying.url}/prod`, credentials).signRequest({ method: "GET", path: "/public/report" })
+      expect((await sendTo(signed, "/prod/admin/../public/report")).status).toBe(200)
+      expect(backend.seen.at(-1)!.url).toBe("/base/prod/public/report")
+    } finally {
+      await proxying.close()
+      await backend.close()
+    }
+  })
+})
+
+describe("hop-by-hop headers and absolute-form targets", () => {
+  let backend: Awaited<ReturnType<typeof recordingBackend>>
+  let gateway: LocalGateway.Service
+  beforeAll(async () => {
+    backend = await recordingBackend()
+    gateway = await LocalGateway.start({ credentials: [credentials], target: backend.url })
+  })
+  afterAll(async () => {
+    await gateway.close()
+    await backend.close()
+  })
+
+  it("Proxy-Authorization and the headers Connection names are not forwarded; end-to-end headers are", async () => {
+    const signed = signerFor(gateway.url, credentials).signRequest({
+      method: "GET",
+      path: "/hop",
+      headers: { "proxy-authorization": "Basic c2VjcmV0", "x-private": "for-the-gateway-only", "x-end-to-end": "kept" }
+    })
+    const { status } = await new Promise<{ status: number }>((resolve, reject) => {
+      const url = new URL(signed.url)
+      const request = http.request(
+        { host: url.hostname, port: url.port, path: url.pathname, headers: { ...signed.headers, connection: "keep-alive, x-private" } },
+        (response) => {
+          response.resume()
+          response.on("end", () => resolve({ status: response.statusCode ?? 0 }))
+        }
+      )
+      request.on("error", reject)
+      request.end()
+    })
+    expect(status).toBe(200)
+    const headers = backend.seen.at(-1)!.headers
+    expect(headers).not.toHaveProperty("proxy-authorization")
+    expect(headers).not.toHaveProperty("x-private")
+    expect(headers["x-end-to-end"]).toBe("kept")
+  })
+
+  it("an absolute-form request target is refused with 400 and never reaches the backend", async () => {
+    const before = backend.seen.length
+    const answer = await rawExchange(gateway.port, "GET http://evil.example/steal HTTP/1.1\r\nHost: evil.example\r\n\r\n")
+    expect(answer).toMatch(/^HTTP\/1\.1 400/)
+    expect(backend.seen.length).toBe(before)
+  })
+})
+
+describe("authentication before bodies, and Node's answers to bad clients", () => {
+  let gateway: LocalGateway.Service
+  beforeAll(async () => {
+    gateway = await LocalGateway.start({ credentials: [credentials], headersTimeoutMillis: 300, requestTimeoutMillis: 600 })
+  })
+  afterAll(() => gateway.close())
+
+  it("an unauthenticated upload is answered 403 from its headers while its body is still unsent", async () => {
+    const answer = await rawExchange(
+      gateway.port,
+      `POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10485760\r\n\r\n${"x".repeat(1024)}`,
+      true
+    )
+    expect(answer).toMatch(/^HTTP\/1\.1 403/)
+  })
+
+  it.each([
+    ["an unknown key", { accessKeyId: "AKIDUNKNOWN", secretAccessKey: "x", sessionToken: "y" }, /security token included in the request is invalid/],
+    ["an expired date", credentials, /Signature expired/]
+  ] as const)("a signed upload with %s is answered 403 while its body is still unsent", async (_, who, message) => {
+    const realNow = Date.now
+    Date.now = () => realNow() - (who === credentials ? 3600_000 : 0)
+    let headers: Record<string, string>
+    try {
+      headers = signerFor(gateway.url, who).signRequest({ method: "POST", path: "/upload", body: "x".repeat(4096) }).headers
+    } finally {
+      Date.now = realNow
+    }
+    const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("")
+    const answer = await rawExchange(gateway.port, `POST /upload HTTP/1.1\r\nHost: ${new URL(gateway.url).host}\r\n${lines}Content-Length: 4096\r\n\r\nxx`, true)
+    expect(answer).toMatch(/^HTTP\/1\.1 403/)
+    const body = await rawExchange(gateway.port, `POST /upload HTTP/1.1\r\nHost: ${new URL(gateway.url).host}\r\n${lines}Content-Length: 4096\r\n\r\nxx`)
+    expect(body).toMatch(message)
+  })
+
+  it("headers too large get 431, as Node answers them", async () => {
+    const answer = await rawExchange(gateway.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`)
+    expect(answer).toMatch(/^HTTP\/1\.1 431/)
+  })
+
+  it("a client that never finishes its headers gets 408 and its connection closed", async () => {
+    const answer = await rawExchange(gateway.port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    expect(answer).toMatch(/^HTTP\/1\.1 408/)
+  })
+})
+
+describe("a __proto__ query parameter is a parameter", () => {
+  it("handlers get it as a value, and the echo shows it", async () => {
+    let seen: LocalGateway.VerifiedRequest["query"] | undefined
+    const gateway = await LocalGateway.start({
+      credentials: [credentials],
+      handler: (request) => {
+        seen = request.query
+        return undefined
+      }
+    })
+    try {
+      const request = signerFor(gateway.url, credentials).signRequest({ method: "GET", path: "/q", queryParams: [["__proto__", "evil"], ["a", "1"]] })
+      const response = await fetch(request.url, request)
+      const echo = (await response.json()) as LocalGateway.EchoResponse
+      expect(Object.getPrototypeOf(seen)).toBe(null)
+      expect(seen!["__proto__"]).toEqual(["evil"])
+      expect(JSON.stringify(echo.query)).toContain("\"__proto__\":[\"evil\"]")
+    } finally {
+      await gateway.close()
+    }
+  })
+})
