@@ -12,30 +12,55 @@ const aliases = (crypto: "node" | "web") => [
   { find: /^api-gateway-request-signer\/(.+)$/, replacement: `${src}$1.ts` }
 ]
 
-export default defineConfig({
-  test: {
-    // Every test file restores what it stubs (env, timers, Date.now) and closes its servers,
-    // so files can share a worker's module cache: importing Effect once per worker, not per file.
-    isolate: false,
-    pool: "threads",
-    // Property tests sign thousands of requests; servers the tests start listen on loopback only.
-    testTimeout: 60_000,
-    hookTimeout: 30_000,
-    projects: [
-      {
-        extends: true,
-        resolve: { alias: aliases("node") },
-        test: { name: "node", include: ["test/**/*.test.ts"] }
-      },
-      {
-        // The signing core again, on the crypto adapter browsers and Workers get.
-        extends: true,
-        resolve: { alias: aliases("web") },
-        test: {
-          name: "web-crypto",
-          include: ["test/SigV4.suite.test.ts", "test/differential.test.ts", "test/roundtrip.test.ts", "test/canonical.test.ts"]
+/** The signing core again, on the crypto adapter browsers and Workers get. */
+const WEB_CRYPTO_FILES = ["test/SigV4.suite.test.ts", "test/differential.test.ts", "test/roundtrip.test.ts", "test/canonical.test.ts"]
+
+/**
+ * The files holding property tests, which `npm run test:stress` (`vitest run --mode stress`)
+ * runs with 10 times their runs, in shuffled order. Not part of CI: run it before you stop.
+ */
+const PROPERTY_FILES = [
+  "test/differential.test.ts",
+  "test/paths.test.ts",
+  "test/verify.test.ts",
+  "test/canonical.test.ts",
+  "test/crypto.test.ts",
+  "test/roundtrip.test.ts"
+]
+
+export default defineConfig(({ mode }) => {
+  const stress = mode === "stress"
+  const only = (files: ReadonlyArray<string>) => (stress ? files.filter((file) => PROPERTY_FILES.includes(file)) : [...files])
+  return {
+    test: {
+      // fast-check's seed and number of runs, set once for every property (FC_SEED, FC_RUNS_MULTIPLIER).
+      setupFiles: ["test/setup/fastCheck.ts"],
+      ...(stress
+        ? {
+          env: { FC_RUNS_MULTIPLIER: process.env["FC_RUNS_MULTIPLIER"] || "10" },
+          sequence: { shuffle: true }
         }
-      }
-    ]
+        : {}),
+      // Every test file restores what it stubs (env, timers, Date.now) and closes its servers,
+      // so files can share a worker's module cache: importing Effect once per worker, not per file.
+      isolate: false,
+      pool: "threads",
+      // Property tests sign thousands of requests (ten times as many under --mode stress);
+      // servers the tests start listen on loopback only.
+      testTimeout: stress ? 600_000 : 60_000,
+      hookTimeout: 30_000,
+      projects: [
+        {
+          extends: true,
+          resolve: { alias: aliases("node") },
+          test: { name: "node", include: stress ? PROPERTY_FILES : ["test/**/*.test.ts"] }
+        },
+        {
+          extends: true,
+          resolve: { alias: aliases("web") },
+          test: { name: "web-crypto", include: only(WEB_CRYPTO_FILES) }
+        }
+      ]
+    }
   }
 })

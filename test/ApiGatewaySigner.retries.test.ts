@@ -1,10 +1,12 @@
 /**
  * The facade's makeRequestWithRetries against a local server on 127.0.0.1
  * whose route fails the first N requests with 503 (after verifying each
- * signature), with real fetch calls and real time.
+ * signature), with real fetch calls. Delays are tiny or on fake timers: no
+ * test waits for real backoff, and none asserts a duration (the schedule is
+ * tested on the TestClock in Retry.test.ts).
  */
 import { inspect } from "node:util"
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@effect/vitest"
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "@effect/vitest"
 import ApiGatewaySigner, { RequestError, type SignedRequest, SigningError } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import { signerFor } from "./support/gateway.js"
@@ -18,6 +20,8 @@ let served: Array<string> = []
 beforeAll(async () => {
   gateway = await LocalGateway.start({
     credentials: [credentials],
+    // Read Date at each request (not the Date.now of start-up), so a test that drives Date drives the gateway too.
+    now: () => Date.now(),
     handler: (request) => {
       served.push(request.headers["x-amz-date"]!)
       if (failuresLeft > 0) {
@@ -65,32 +69,35 @@ describe("makeRequestWithRetries", () => {
     expect(calls).toBe(3)
   })
 
-  it("with the default of 5 retries, makes 6 calls and finishes in a few seconds", async () => {
+  it("with the default of 5 retries, makes 6 calls, each verified by the server, then rejects with a RequestError", async () => {
     failuresLeft = 100
-    const started = Date.now()
-    const error = await signer.makeRequestWithRetries({ method: "GET", path: "/flaky" }, callback).catch((e: unknown) => e)
-    const elapsed = Date.now() - started
+    // Tiny delays: the schedule itself is Retry.backoff's, tested on the TestClock in Retry.test.ts.
+    const error = await signer.makeRequestWithRetries({ method: "GET", path: "/flaky" }, callback, undefined, fast).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(RequestError)
+    expect(error).toMatchObject({ attempts: 6, reason: "RetriesExhausted" })
     expect(calls).toBe(6)
-    expect(elapsed).toBeGreaterThan(2000) // about 100 + 200 + 400 + 800 + 1600 ms of backoff
-    expect(elapsed).toBeLessThan(8000)
-  }, 15_000)
+    expect(served).toHaveLength(6)
+  })
 
-  it("hands every attempt a freshly signed request that the server verifies", async () => {
-    failuresLeft = 2
-    const seen: Array<SignedRequest> = []
-    await signer.makeRequestWithRetries({ method: "POST", path: "/flaky", body: { n: 1 } }, (request) => {
-      seen.push(request)
-      return callback(request)
-    }, 3, fast)
-    expect(seen).toHaveLength(3)
-    expect(served).toHaveLength(3) // each reached the route: its signature verified
-    expect(new Set(seen).size).toBe(3) // a new request object each time, not one replayed
-    // Signed at the time of each attempt: dates never go back, and a new date means a new signature.
-    for (let i = 1; i < seen.length; i++) {
-      const [before, after] = [seen[i - 1]!.headers, seen[i]!.headers]
-      expect(after["x-amz-date"]! >= before["x-amz-date"]!).toBe(true)
-      if (after["x-amz-date"] !== before["x-amz-date"]) expect(after["authorization"]).not.toBe(before["authorization"])
+  it("hands every attempt a request signed at that attempt's time, which the server verifies", async () => {
+    // The clock is driven: each attempt moves it on by one second, so each must carry a new date and signature.
+    const start = Date.UTC(2024, 2, 1, 12, 0, 0)
+    vi.useFakeTimers({ toFake: ["Date"], now: start })
+    try {
+      failuresLeft = 2
+      const seen: Array<SignedRequest> = []
+      await signer.makeRequestWithRetries({ method: "POST", path: "/flaky", body: { n: 1 } }, (request) => {
+        seen.push(request)
+        const sent = callback(request)
+        vi.setSystemTime(Date.now() + 1000)
+        return sent
+      }, 3, fast)
+      expect(served).toEqual(["20240301T120000Z", "20240301T120001Z", "20240301T120002Z"]) // each verified, in order
+      expect(seen.map((request) => request.headers["x-amz-date"])).toEqual(served)
+      expect(new Set(seen.map((request) => request.headers["authorization"])).size).toBe(3)
+      expect(seen.map((request) => request.body)).toEqual(['{"n":1}', '{"n":1}', '{"n":1}'])
+    } finally {
+      vi.useRealTimers()
     }
   })
 
@@ -130,19 +137,28 @@ describe("makeRequestWithRetries", () => {
     await expect(signer.makeRequestWithRetries({ method: "GET", path: "/" }, callback, 1.5)).rejects.toThrow(/whole number/)
   })
 
-  it("stops at once when aborted, with an AbortError, and makes no further calls", async () => {
-    failuresLeft = 100
-    const controller = new AbortController()
-    const pending = signer.makeRequestWithRetries({ method: "GET", path: "/flaky" }, callback, 5, { signal: controller.signal, baseDelayMs: 1000 })
-    await new Promise((resolve) => setTimeout(resolve, 200)) // the first call failed; now waiting 1 s
-    const abortedAt = Date.now()
-    controller.abort()
-    const error = await pending.catch((e: unknown) => e)
-    expect(Date.now() - abortedAt).toBeLessThan(100)
-    expect(error).toMatchObject({ name: "AbortError" })
-    expect(calls).toBe(1)
-    await new Promise((resolve) => setTimeout(resolve, 1200))
-    expect(calls).toBe(1)
+  it("stops at once when aborted while waiting to retry, with an AbortError, and never calls again", async () => {
+    // Fake timers: the wait before the retry is a minute that never passes unless the test moves the clock.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setImmediate", "clearImmediate"] })
+    try {
+      const controller = new AbortController()
+      let attempts = 0
+      let failed = (): void => {}
+      const firstAttemptFailed = new Promise<void>((resolve) => (failed = resolve))
+      const pending = signer.makeRequestWithRetries({ method: "GET", path: "/flaky" }, () => {
+        attempts++
+        failed()
+        throw new Error("HTTP 503")
+      }, 5, { signal: controller.signal, baseDelayMs: 60_000, maxDelayMs: 60_000 }).catch((e: unknown) => e)
+      await firstAttemptFailed
+      controller.abort()
+      // Settles without the clock moving past the delay: the abort, not the delay, ended the wait.
+      expect(await pending).toMatchObject({ name: "AbortError" })
+      await vi.advanceTimersByTimeAsync(10 * 60_000)
+      expect(attempts).toBe(1)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it("rejects at once, without calling, when the signal is already aborted", async () => {

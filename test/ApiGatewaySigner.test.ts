@@ -10,6 +10,7 @@ import ApiGatewaySigner, {
   type SignedRequestData,
   SigningError
 } from "api-gateway-request-signer"
+import { bodyBytes, dateOf, smithyAuthorization, wireViewOf } from "./support/oracles.js"
 
 const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
 const keys = { accessKey: "AKIDEXAMPLE", secretKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" }
@@ -317,22 +318,42 @@ describe("signRequest: the body", () => {
     expect(request.headers["content-type"]).toBe("application/x-www-form-urlencoded;charset=UTF-8")
   })
 
-  it("hashes exactly the bytes sent", async () => {
-    const { createHash } = await import("node:crypto")
-    const { SigV4 } = await import("api-gateway-request-signer")
-    const request = signer.signRequest({ method: "POST", path: "/x", body: { ü: "∑" } })
-    const expected = createHash("sha256").update(Buffer.from(request.body as string, "utf8")).digest("hex")
-    const url = new URL(request.url)
-    const verified = SigV4.verify(
-      { method: "POST", target: url.pathname, headers: [["host", url.host], ...Object.entries(request.headers)], body: Buffer.from(request.body as string) },
-      { credentials: [{ accessKeyId: keys.accessKey, secretAccessKey: (await import("effect/Redacted")).make(keys.secretKey) }], region: "us-east-1", now: Date.now() }
+  it.each([
+    ["a JSON object with unicode", { ü: "∑", n: [1, 2] }],
+    ["a string", "plain text ✓\n"],
+    ["every byte value", Uint8Array.from({ length: 256 }, (_, i) => i)],
+    ["a slice of a larger buffer", new Uint8Array(Uint8Array.from([9, 9, 1, 2, 3, 9]).buffer, 2, 3)],
+    ["an ArrayBuffer", Uint8Array.from([7, 0, 7]).buffer],
+    ["URLSearchParams", new URLSearchParams({ a: "1 2", b: "x&y" })]
+  ] as const)("hashes exactly the bytes sent (%s): the AWS SDK's signer, given those bytes, signs the same", async (_, input) => {
+    const request = signer.signRequest({ method: "POST", path: "/x", body: input })
+    const sent = bodyBytes(request.body)
+    expect(sent?.length).toBeGreaterThan(0)
+    const theirs = await smithyAuthorization(
+      wireViewOf(request),
+      { accessKeyId: keys.accessKey, secretAccessKey: keys.secretKey },
+      { region: "us-east-1", service: "execute-api", signingDate: dateOf(request.headers["x-amz-date"]!) }
     )
-    expect(verified.valid).toBe(true)
-    expect(expected).toHaveLength(64)
+    expect(request.headers["authorization"]).toBe(theirs)
   })
 
-  it("drops an empty body on GET and HEAD, which fetch refuses to send", () => {
-    expect(signer.signRequest({ method: "GET", path: "/", body: "" })).not.toHaveProperty("body")
+  it("hashes the bytes sent, not the value given: one more byte in the body, another signature", async () => {
+    const request = signer.signRequest({ method: "POST", path: "/x", body: "abc" })
+    const theirs = await smithyAuthorization(
+      { ...wireViewOf(request), body: Buffer.from("abcd") },
+      { accessKeyId: keys.accessKey, secretAccessKey: keys.secretKey },
+      { region: "us-east-1", service: "execute-api", signingDate: dateOf(request.headers["x-amz-date"]!) }
+    )
+    expect(request.headers["authorization"]).not.toBe(theirs)
+  })
+
+  it.each(["GET", "HEAD"] as const)("drops an empty body on %s, which fetch refuses to send", (method) => {
+    for (const body of ["", new Uint8Array(), new ArrayBuffer(0), new URLSearchParams()]) {
+      const request = signer.signRequest({ method, path: "/", body })
+      expect(request).not.toHaveProperty("body")
+      expect(request.method).toBe(method)
+      expect(Object.keys(request.headers).map((name) => name.toLowerCase())).not.toContain("content-type")
+    }
   })
 })
 

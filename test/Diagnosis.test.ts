@@ -1,15 +1,18 @@
 /**
  * Diagnosis of signature mismatches: the server's canonical request read out
  * of a 403 body in every shape it comes in, compared with ours part by part,
- * and formatted so the differing line and its usual cause stand out.
+ * and formatted so the differing line and its usual cause stand out. The 403
+ * bodies are API Gateway's (test/fixtures/api-gateway-403), never text written
+ * by this library; the server's canonical request for a tampered request is
+ * the one @smithy/signature-v4 computes.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
-import { Credentials, Signer, SigV4 } from "api-gateway-request-signer"
+import { Credentials, Signer } from "api-gateway-request-signer"
 import * as Diagnosis from "api-gateway-request-signer/Diagnosis"
-import { signatureMismatchMessage } from "../src/internal/sigv4/verify.js"
+import { gatewayBody, gatewayMessage, MISMATCH, MISMATCH_QUOTED_HEADER, signatureMismatchBody } from "./support/apiGateway403.js"
+import { dateOf, queryAsBytes, smithySign } from "./support/oracles.js"
 
 const EMPTY_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 const TOKEN = "diagnosis-session-token-0123456789"
@@ -43,22 +46,22 @@ const changed = (diff: ReadonlyArray<Diagnosis.DiffLine>) =>
   }))
 
 describe("parseSignatureMismatch", () => {
-  const server = canonical({ headers: ["host:example.com", "x-note:it's 'quoted'", "x-amz-date:20240101T000000Z"] })
-  const message = signatureMismatchMessage(server, STRING_TO_SIGN)
-  const expected = { canonicalRequest: server, stringToSign: STRING_TO_SIGN }
-
-  it("reads API Gateway's message as the gateway words it, quotes inside the canonical request included", () => {
-    expect(Diagnosis.parseSignatureMismatch(message)).toEqual(expected)
+  it.each([
+    ["signature-mismatch.json", MISMATCH],
+    ["signature-mismatch-quoted-header.json", MISMATCH_QUOTED_HEADER]
+  ] as const)("reads API Gateway's body (%s) as the gateway words it, quotes inside the canonical request included", (name, expected) => {
+    expect(Diagnosis.parseSignatureMismatch(gatewayBody(name))).toEqual(expected)
   })
 
   it("reads the JSON body as text or bytes, and the parsed body with message or Message", () => {
-    const json = JSON.stringify({ message })
-    expect(Diagnosis.parseSignatureMismatch(json)).toEqual(expected)
-    expect(Diagnosis.parseSignatureMismatch(new TextEncoder().encode(json))).toEqual(expected)
-    expect(Diagnosis.parseSignatureMismatch({ message })).toEqual(expected)
-    expect(Diagnosis.parseSignatureMismatch({ Message: message })).toEqual(expected)
+    const json = gatewayBody("signature-mismatch-quoted-header.json")
+    const { message } = JSON.parse(json) as { message: string }
+    expect(Diagnosis.parseSignatureMismatch(new TextEncoder().encode(json))).toEqual(MISMATCH_QUOTED_HEADER)
+    expect(Diagnosis.parseSignatureMismatch({ message })).toEqual(MISMATCH_QUOTED_HEADER)
+    expect(Diagnosis.parseSignatureMismatch(message)).toEqual(MISMATCH_QUOTED_HEADER)
+    expect(Diagnosis.parseSignatureMismatch({ Message: message })).toEqual(MISMATCH_QUOTED_HEADER)
     expect(Diagnosis.parseSignatureMismatch(`  ${JSON.stringify({ Message: message, __type: "InvalidSignatureException" })}\n`))
-      .toEqual(expected)
+      .toEqual(MISMATCH_QUOTED_HEADER)
   })
 
   it("reads the body a real API Gateway stage sent (postmanlabs/postman-app-support#5815; the x-api-key value replaced)", () => {
@@ -75,7 +78,7 @@ describe("parseSignatureMismatch", () => {
   })
 
   it("tolerates CRLF line ends", () => {
-    expect(Diagnosis.parseSignatureMismatch(message.replace(/\n/g, "\r\n"))).toEqual(expected)
+    expect(Diagnosis.parseSignatureMismatch(gatewayMessage("signature-mismatch.json").replace(/\n/g, "\r\n"))).toEqual(MISMATCH)
   })
 
   it("reads the CanonicalRequest and StringToSign elements of an XML error", () => {
@@ -87,12 +90,20 @@ describe("parseSignatureMismatch", () => {
     })
   })
 
+  it.each([
+    "missing-authentication-token.json",
+    "invalid-security-token.json",
+    "signature-expired.json",
+    "signature-not-yet-current.json"
+  ] as const)("gives undefined for API Gateway's other 403 bodies: %s", (name) => {
+    expect(Diagnosis.parseSignatureMismatch(gatewayBody(name))).toBeUndefined()
+    expect(Diagnosis.parseSignatureMismatch(JSON.parse(gatewayBody(name)))).toBeUndefined()
+  })
+
   it("gives undefined for every other body", () => {
     for (
       const body of [
         "Missing Authentication Token",
-        JSON.stringify({ message: "Missing Authentication Token" }),
-        { message: "The security token included in the request is invalid." },
         { message: 42 },
         "{ not json",
         "",
@@ -237,13 +248,14 @@ describe("diagnose", () => {
   const ours = { canonicalRequest: canonical({}), stringToSign: STRING_TO_SIGN }
 
   it("is undefined for bodies that are no signature mismatch", () => {
-    expect(Diagnosis.diagnose(JSON.stringify({ message: "Missing Authentication Token" }), ours)).toBeUndefined()
+    expect(Diagnosis.diagnose(gatewayBody("missing-authentication-token.json"), ours)).toBeUndefined()
+    expect(Diagnosis.diagnose(gatewayBody("signature-expired.json"), ours)).toBeUndefined()
     expect(Diagnosis.diagnose("<html>Forbidden</html>", ours)).toBeUndefined()
     expect(Diagnosis.diagnose(undefined, ours)).toBeUndefined()
   })
 
   it("shows the canonical request diff when the canonical requests differ", () => {
-    const body = JSON.stringify({ message: signatureMismatchMessage(canonical({ payloadHash: "f".repeat(64) }), STRING_TO_SIGN) })
+    const body = signatureMismatchBody(canonical({ payloadHash: "f".repeat(64) }), STRING_TO_SIGN)
     const report = Diagnosis.diagnose(body, ours)!
     expect(report).toContain("differs from ours in the payload hash (line 8):")
     expect(report).toContain(`server  8  payload hash    ${"f".repeat(64)}`)
@@ -251,12 +263,12 @@ describe("diagnose", () => {
   })
 
   it("blames the key when canonical request and string to sign are identical", () => {
-    const body = JSON.stringify({ message: signatureMismatchMessage(ours.canonicalRequest, ours.stringToSign) })
+    const body = signatureMismatchBody(ours.canonicalRequest, ours.stringToSign)
     expect(Diagnosis.diagnose(body, ours)).toMatch(/identical to ours, so the signature differs by the key alone/)
   })
 
   it("shows the string-to-sign diff when only the scope differs", () => {
-    const body = { message: signatureMismatchMessage(ours.canonicalRequest, STRING_TO_SIGN.replace("us-east-1", "eu-west-1")) }
+    const body = JSON.parse(signatureMismatchBody(ours.canonicalRequest, STRING_TO_SIGN.replace("us-east-1", "eu-west-1"))) as unknown
     const report = Diagnosis.diagnose(body, ours)!
     expect(report).toContain("The server's canonical request is identical to ours.")
     expect(report).toContain("The server's string to sign differs from ours in the scope (line 3):")
@@ -265,8 +277,9 @@ describe("diagnose", () => {
   })
 })
 
-describe("against the verifier", () => {
-  // Ours from Signer.signRequestWithDetails; the server's from verify() on the request as it arrived, tampered with.
+describe("against the AWS SDK's signer as the server", () => {
+  // Ours from Signer.signRequestWithDetails. The server's canonical request and string to sign are the ones
+  // @smithy/signature-v4 computes for the request as it arrived, tampered with, put in API Gateway's 403 body.
   const credentials = { accessKeyId: "AKIDDIAGNOSIS", secretAccessKey: "diagnosis/secret+key", sessionToken: TOKEN }
   const NOW = Date.UTC(2024, 4, 2, 10, 0, 0)
   const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
@@ -274,25 +287,31 @@ describe("against the verifier", () => {
   const serverSees = (
     signed: Signer.SignedRequestWithDetails,
     tamper: (wire: { target: string; headers: Record<string, string>; body: string }) => void
-  ) => {
-    const url = new URL(signed.request.url)
-    const wire = {
-      target: url.pathname + url.search,
-      headers: { ...signed.request.headers, host: url.host },
-      body: typeof signed.request.body === "string" ? signed.request.body : ""
-    }
-    tamper(wire)
-    const result = SigV4.verify(
-      { method: signed.request.method, target: wire.target, headers: wire.headers, body: wire.body },
-      {
-        credentials: [{ ...credentials, secretAccessKey: Redacted.make(credentials.secretAccessKey), sessionToken: Redacted.make(TOKEN) }],
-        region: "us-east-1",
-        now: NOW
+  ) =>
+    Effect.promise(async () => {
+      const url = new URL(signed.request.url)
+      const wire = {
+        target: url.pathname + url.search,
+        headers: { ...signed.request.headers },
+        body: typeof signed.request.body === "string" ? signed.request.body : ""
       }
-    )
-    if (result.valid) throw new Error("expected the tampered request to fail verification")
-    return JSON.stringify({ message: result.message })
-  }
+      tamper(wire)
+      const mark = wire.target.indexOf("?")
+      const { authorization: _, "x-amz-date": amzDate, "x-amz-security-token": __, ...headers } = wire.headers
+      const server = await smithySign(
+        {
+          method: signed.request.method,
+          hostname: url.hostname,
+          path: mark === -1 ? wire.target : wire.target.slice(0, mark),
+          query: queryAsBytes(mark === -1 ? "" : wire.target.slice(mark + 1)),
+          headers: { ...headers, host: url.host },
+          body: wire.body
+        },
+        credentials,
+        { region: "us-east-1", service: "execute-api", signingDate: dateOf(amzDate!) }
+      )
+      return signatureMismatchBody(server.canonicalRequest, server.stringToSign)
+    })
 
   const sign = (request: Parameters<typeof Signer.signRequestWithDetails>[0]) =>
     Effect.gen(function*() {
@@ -300,10 +319,17 @@ describe("against the verifier", () => {
       return yield* Signer.signRequestWithDetails(request, { endpoint: ENDPOINT })
     }).pipe(Effect.provide(Credentials.layer(credentials)))
 
+  it.effect("finds nothing to blame in the request when nothing was tampered with", () =>
+    Effect.gen(function*() {
+      const signed = yield* sign({ method: "POST", path: "/a b/ü", queryParams: { q: "x y" }, headers: { "x-tenant": "blue" }, body: { a: 1 } })
+      const report = Diagnosis.diagnose(yield* serverSees(signed, () => {}), signed)!
+      expect(report).toMatch(/identical to ours, so the signature differs by the key alone/)
+    }))
+
   it.effect("pinpoints a path re-encoded in transit", () =>
     Effect.gen(function*() {
       const signed = yield* sign({ method: "GET", path: "/a b" })
-      const report = Diagnosis.diagnose(serverSees(signed, (wire) => (wire.target = "/prod/a+b")), signed)!
+      const report = Diagnosis.diagnose(yield* serverSees(signed, (wire) => (wire.target = "/prod/a+b")), signed)!
       expect(report).toMatch(/^The server's canonical request differs from ours in the path \(line 2\):/)
       expect(report).toMatch(/^server +2 +path +\/prod\/a%2Bb$/m)
       expect(report).toMatch(/^ours +2 +path +\/prod\/a%2520b$/m)
@@ -313,7 +339,7 @@ describe("against the verifier", () => {
   it.effect("pinpoints a header a proxy rewrote", () =>
     Effect.gen(function*() {
       const signed = yield* sign({ method: "GET", path: "/pets", headers: { "x-tenant": "blue" } })
-      const report = Diagnosis.diagnose(serverSees(signed, (wire) => (wire.headers["x-tenant"] = "green")), signed)!
+      const report = Diagnosis.diagnose(yield* serverSees(signed, (wire) => (wire.headers["x-tenant"] = "green")), signed)!
       expect(report).toMatch(/^server +7 +header +x-tenant:green$/m)
       expect(report).toMatch(/^ours +7 +header +x-tenant:blue$/m)
       expect(report.split("\n").filter((line) => /^(server|ours) /.test(line))).toHaveLength(2)
@@ -325,10 +351,10 @@ describe("against the verifier", () => {
   it.effect("pinpoints a body changed after signing, and a query changed in transit", () =>
     Effect.gen(function*() {
       const signed = yield* sign({ method: "POST", path: "/pets", queryParams: { page: 2 }, body: { a: 1 } })
-      const body = Diagnosis.diagnose(serverSees(signed, (wire) => (wire.body = "{\"a\": 1}")), signed)!
+      const body = Diagnosis.diagnose(yield* serverSees(signed, (wire) => (wire.body = "{\"a\": 1}")), signed)!
       expect(body).toContain("differs from ours in the payload hash")
       expect(body).toContain("hint (payload hash)")
-      const query = Diagnosis.diagnose(serverSees(signed, (wire) => (wire.target = wire.target.replace("page=2", "page=3"))), signed)!
+      const query = Diagnosis.diagnose(yield* serverSees(signed, (wire) => (wire.target = wire.target.replace("page=2", "page=3"))), signed)!
       expect(query).toMatch(/^server +3 +query +page=3$/m)
       expect(query).toMatch(/^ours +3 +query +page=2$/m)
     }))

@@ -243,7 +243,8 @@ describe("hop-by-hop headers and absolute-form targets", () => {
 describe("authentication before bodies, and Node's answers to bad clients", () => {
   let gateway: LocalGateway.Service
   beforeAll(async () => {
-    gateway = await LocalGateway.start({ credentials: [credentials], headersTimeoutMillis: 300, requestTimeoutMillis: 600 })
+    // Default timeouts: a loaded machine that stalls the gateway must not turn these answers into 408s.
+    gateway = await LocalGateway.start({ credentials: [credentials] })
   })
   afterAll(() => gateway.close())
 
@@ -281,8 +282,14 @@ describe("authentication before bodies, and Node's answers to bad clients", () =
   })
 
   it("a client that never finishes its headers gets 408 and its connection closed", async () => {
-    const answer = await rawExchange(gateway.port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-    expect(answer).toMatch(/^HTTP\/1\.1 408/)
+    // A gateway of its own with short timeouts, so the test waits well under a second for them.
+    const impatient = await LocalGateway.start({ credentials: [credentials], headersTimeoutMillis: 300, requestTimeoutMillis: 600 })
+    try {
+      const answer = await rawExchange(impatient.port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+      expect(answer).toMatch(/^HTTP\/1\.1 408/)
+    } finally {
+      await impatient.close()
+    }
   })
 })
 

@@ -14,7 +14,8 @@ import * as Scope from "effect/Scope"
 import ApiGatewaySigner, { Credentials, Signer } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import { signerFor } from "./support/gateway.js"
-import { smithyAuthorization } from "./support/oracles.js"
+import { gatewayBody, signatureMismatchBody } from "./support/apiGateway403.js"
+import { dateOf, smithyAuthorization, smithySign, wireViewOf } from "./support/oracles.js"
 
 const credentials = { accessKeyId: "AKIDGATEWAY", secretAccessKey: "gateway/secret/key", sessionToken: "gateway-session-token" }
 let gateway: LocalGateway.Service
@@ -120,20 +121,36 @@ describe("answers", () => {
     expect(response.status).toBe(403)
     expect(response.headers.get("x-amzn-errortype")).toBe("MissingAuthenticationTokenException")
     expect(response.headers.get("content-type")).toBe("application/json")
-    expect(await response.json()).toEqual({ message: "Missing Authentication Token" })
+    expect(await response.text()).toBe(gatewayBody("missing-authentication-token.json"))
   })
 
-  it("a request signed with the wrong secret with 403 InvalidSignatureException and the expected canonical string", async () => {
+  it("a request signed with the wrong secret with 403 InvalidSignatureException, in API Gateway's words, with the canonical request the AWS SDK's signer computes", async () => {
     const forger = signerFor(gateway.url, credentials, { secretKey: "wrong" })
-    const request = forger.signRequest({ method: "GET", path: "/pets" })
+    const request = forger.signRequest({ method: "GET", path: "/pets", queryParams: { q: "a b" }, headers: { "x-tenant": "t1" } })
     const response = await fetch(request.url, request)
     expect(response.status).toBe(403)
     expect(response.headers.get("x-amzn-errortype")).toBe("InvalidSignatureException")
-    expect((await response.json() as { message: string }).message).toContain("The Canonical String for this request should have been\n'GET\n/pets\n")
+    const server = await smithySign(wireViewOf(request), credentials, {
+      region: "us-east-1",
+      service: "execute-api",
+      signingDate: dateOf(request.headers["x-amz-date"]!)
+    })
+    expect(await response.text()).toBe(signatureMismatchBody(server.canonicalRequest, server.stringToSign))
   })
 
-  it("logs every answered request, without secrets", () => {
-    expect(log.length).toBeGreaterThan(0)
+  it("logs every answered request, verified or refused, without secrets", async () => {
+    const verified = signer.signRequest({ method: "POST", path: "/logged", body: "hello" })
+    const verifiedResponse = await fetch(verified.url, verified)
+    const refusedResponse = await fetch(`${gateway.url}/logged-unsigned`)
+    const entryOf = (response: Response) => log.find((entry) => entry.requestId === response.headers.get("x-amzn-requestid"))
+    expect(entryOf(verifiedResponse)).toMatchObject({ method: "POST", target: "/logged", status: 200, accessKeyId: "AKIDGATEWAY" })
+    expect(entryOf(refusedResponse)).toMatchObject({
+      method: "GET",
+      target: "/logged-unsigned",
+      status: 403,
+      errorType: "MissingAuthenticationTokenException",
+      message: "Missing Authentication Token"
+    })
     expect(JSON.stringify(log)).not.toContain(credentials.secretAccessKey)
     expect(JSON.stringify(log)).not.toContain(credentials.sessionToken)
   })
@@ -183,14 +200,23 @@ describe("proxy mode", () => {
     expect(seen.length).toBe(before)
   })
 
-  it("answers 502 when the target is down", async () => {
-    const orphan = await LocalGateway.start({ credentials: [credentials], target: "http://127.0.0.1:9/" })
+  it("answers 502 when the target does not answer", async () => {
+    // A target that hangs up on every connection: no assumption that some port is closed.
+    const hangingUp = net.createServer((socket) => socket.destroy())
+    await new Promise<void>((resolve) => hangingUp.listen(0, "127.0.0.1", resolve))
+    const orphan = await LocalGateway.start({
+      credentials: [credentials],
+      target: `http://127.0.0.1:${(hangingUp.address() as net.AddressInfo).port}/`
+    })
     try {
       const s = signerFor(orphan.url, credentials)
       const request = s.signRequest({ method: "GET", path: "/" })
-      expect((await fetch(request.url, request)).status).toBe(502)
+      const response = await fetch(request.url, request)
+      expect(response.status).toBe(502)
+      expect(response.headers.get("x-amzn-errortype")).toBe("BadGatewayException")
     } finally {
       await orphan.close()
+      await new Promise((resolve) => hangingUp.close(resolve))
     }
   })
 })
@@ -313,13 +339,27 @@ describe("lifecycle", () => {
     }).pipe(Effect.provide(LocalGateway.layer({ credentials: [credentials] })), Effect.runPromise))
 
   it("listens on the port asked for", async () => {
-    const probe = net.createServer()
-    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve))
-    const port = (probe.address() as net.AddressInfo).port
-    await new Promise((resolve) => probe.close(resolve))
-    const fixed = await LocalGateway.start({ credentials: [credentials], port })
-    expect(fixed.port).toBe(port)
-    await fixed.close()
+    // A free port is found by binding it and letting it go; another process may take it before the
+    // gateway binds it. Only that race (EADDRINUSE) is tried again, with another port.
+    for (let attempt = 1; ; attempt++) {
+      const probe = net.createServer()
+      await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve))
+      const port = (probe.address() as net.AddressInfo).port
+      await new Promise((resolve) => probe.close(resolve))
+      const fixed = await LocalGateway.start({ credentials: [credentials], port }).catch((error: unknown) => {
+        if (attempt < 5 && (error as { code?: unknown }).code === "EADDRINUSE") return undefined
+        throw error
+      })
+      if (fixed === undefined) continue
+      try {
+        expect(fixed.port).toBe(port)
+        expect(fixed.url).toBe(`http://127.0.0.1:${port}`)
+        expect((await fetch(fixed.url)).status).toBe(403)
+      } finally {
+        await fixed.close()
+      }
+      return
+    }
   })
 })
 
@@ -329,11 +369,20 @@ describe("bad clients never crash it", () => {
     expect((await fetch(request.url, request)).status).toBe(200)
   }
 
-  it("an oversized body with a Content-Length gets 413", async () => {
+  it("an oversized body with a Content-Length gets 413, before the body is read", async () => {
+    // Only the head is sent: the gateway must answer from the Content-Length alone. (A client still
+    // writing the body when the gateway closes may see a reset instead of the answer.)
     const request = signer.signRequest({ method: "POST", path: "/big", body: "x".repeat(2048) })
-    const response = await fetch(request.url, request).catch(() => undefined)
-    // The gateway answers 413 and closes; a client still writing may see the reset instead.
-    if (response !== undefined) expect(response.status).toBe(413)
+    const url = new URL(request.url)
+    const head = [
+      `POST ${url.pathname} HTTP/1.1`,
+      `Host: ${url.host}`,
+      ...Object.entries(request.headers).map(([name, value]) => `${name}: ${value}`),
+      "Content-Length: 2048"
+    ].join("\r\n")
+    const answer = await rawExchange(`${head}\r\n\r\n`)
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /)
+    expect(answer.slice(answer.indexOf("\r\n\r\n") + 4)).toBe(JSON.stringify({ message: "Request Too Long" }))
     await stillServes()
   })
 

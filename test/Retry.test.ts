@@ -250,7 +250,7 @@ describe("interruption", () => {
       const fiber = yield* Effect.fork(Retry.makeRequestWithRetries(request, () => Effect.zipRight(Ref.update(started, (n) => n + 1), Effect.never)))
       yield* Effect.yieldNow()
       const exit = yield* Fiber.interrupt(fiber)
-      expect(Cause.isInterruptedOnly(Exit.isFailure(exit) ? exit.cause : Cause.empty)).toBe(true)
+      expect(Exit.isInterrupted(exit)).toBe(true)
       expect(yield* Ref.get(started)).toBe(1)
     }).pipe(Effect.provide(Live)))
 })

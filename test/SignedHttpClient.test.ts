@@ -49,12 +49,22 @@ afterAll(() => gateway.close())
 
 const endpoint = () => `${gateway.url}/stage`
 
-const provideSigned = (credentialsLayer: Layer.Layer<Credentials.Credentials, SigningError> = Credentials.layer(credentials)) =>
+/** The URL of every request handed to the transport (fetch): what "nothing is sent" is checked against. */
+const handedToFetch: Array<string> = []
+const RecordingFetch = Layer.effect(
+  HttpClient.HttpClient,
+  Effect.map(HttpClient.HttpClient, HttpClient.tapRequest((request) => Effect.sync(() => handedToFetch.push(request.url))))
+).pipe(Layer.provide(FetchHttpClient.layer))
+
+const provideSigned = (
+  credentialsLayer: Layer.Layer<Credentials.Credentials, SigningError> = Credentials.layer(credentials),
+  signerEndpoint: string = endpoint()
+) =>
   Effect.provide(
     SignedHttpClient.layer.pipe(
-      Layer.provide(Signer.layer({ endpoint: endpoint(), region: REGION })),
+      Layer.provide(Signer.layer({ endpoint: signerEndpoint, region: REGION })),
       Layer.provide(credentialsLayer),
-      Layer.provide(FetchHttpClient.layer)
+      Layer.provide(RecordingFetch)
     )
   )
 
@@ -69,7 +79,6 @@ const signedHeaders = (echo: Echo) => /SignedHeaders=([^,]+)/.exec(echo.headers[
 const decodedSegments = (rawPath: string) => rawPath.split("/").map(decodeURIComponent)
 const sortedValues = (query: Readonly<Record<string, ReadonlyArray<string>>>) =>
   Object.fromEntries(Object.entries(query).map(([key, values]) => [key, [...values].sort()]))
-const amzDate = (epochMillis: number) => new Date(epochMillis).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "")
 
 const client = SignedHttpClient.SignedHttpClient
 
@@ -106,7 +115,9 @@ describe("SignedHttpClient: URLs", () => {
 
   it.live("an absolute URL under the endpoint is accepted", () =>
     Effect.gen(function*() {
+      const before = handedToFetch.length
       const { echo, status } = yield* (yield* client).get(`${endpoint()}/pets?type=dog`).pipe(Effect.flatMap(echoOf))
+      expect(handedToFetch.slice(before)).toEqual([`${endpoint()}/pets?type=dog`])
       expect(status).toBe(200)
       expect(echo.path).toBe("/stage/pets")
       expect(echo.query).toEqual({ type: ["dog"] })
@@ -114,7 +125,9 @@ describe("SignedHttpClient: URLs", () => {
 
   it.live("an absolute URL on another host fails with a SigningError, and nothing is sent", () =>
     Effect.gen(function*() {
+      const before = handedToFetch.length
       const error = yield* (yield* client).get("https://evil.example.com/stage/pets?key=secret").pipe(Effect.flip)
+      expect(handedToFetch.slice(before)).toEqual([])
       expect(error).toBeInstanceOf(SigningError)
       expect(error).toMatchObject({ reason: "InvalidRequest", field: "path" })
       expect(error.message).toContain("outside the signer's endpoint")
@@ -123,7 +136,9 @@ describe("SignedHttpClient: URLs", () => {
 
   it.live("an absolute URL on the endpoint's host but outside its stage fails with a SigningError, and nothing is sent", () =>
     Effect.gen(function*() {
+      const before = handedToFetch.length
       const error = yield* (yield* client).get(`${gateway.url}/other-stage/outside`).pipe(Effect.flip)
+      expect(handedToFetch.slice(before)).toEqual([])
       expect(error).toBeInstanceOf(SigningError)
       expect(error.message).toContain("outside the signer's endpoint")
       expect(received.some((entry) => entry.target.includes("outside"))).toBe(false)
@@ -218,7 +233,9 @@ describe("SignedHttpClient: headers and bodies", () => {
 
   it.live("a caller's authorization header fails with a SigningError instead of being overwritten", () =>
     Effect.gen(function*() {
+      const before = handedToFetch.length
       const error = yield* (yield* client).get("/pets", { headers: { authorization: "Bearer abc" } }).pipe(Effect.flip)
+      expect(handedToFetch.slice(before)).toEqual([])
       expect(error).toBeInstanceOf(SigningError)
       expect(error).toMatchObject({ reason: "InvalidRequest", field: "headers" })
     }).pipe(provideSigned()))
@@ -227,7 +244,9 @@ describe("SignedHttpClient: headers and bodies", () => {
     Effect.gen(function*() {
       const form = new FormData()
       form.append("name", "Rex")
+      const before = handedToFetch.length
       const error = yield* (yield* client).post("/upload/form-data", { body: HttpBody.formData(form) }).pipe(Effect.flip)
+      expect(handedToFetch.slice(before)).toEqual([])
       expect(error).toBeInstanceOf(SigningError)
       expect(error).toMatchObject({ reason: "InvalidRequest", field: "body" })
       expect(error.message).toMatch(/FormData body cannot be signed/)
@@ -238,7 +257,9 @@ describe("SignedHttpClient: headers and bodies", () => {
   it.live("a Stream body fails with a SigningError that says how to send it instead, and nothing is sent", () =>
     Effect.gen(function*() {
       const body = HttpBody.stream(Stream.make(new TextEncoder().encode("chunk")))
+      const before = handedToFetch.length
       const error = yield* (yield* client).post("/upload/stream", { body }).pipe(Effect.flip)
+      expect(handedToFetch.slice(before)).toEqual([])
       expect(error).toBeInstanceOf(SigningError)
       expect(error).toMatchObject({ reason: "InvalidRequest", field: "body" })
       expect(error.message).toMatch(/Stream body .* cannot be signed/)
@@ -285,10 +306,21 @@ describe("SignedHttpClient: secrets", () => {
 describe("SignedHttpClient: retries", () => {
   it.effect("retryTransient signs every attempt again: each carries the Clock's time as x-amz-date, and the third succeeds", () =>
     Effect.gen(function*() {
-      // Real time, to the second, so the gateway's clock-skew check passes; the schedule moves it 30 s per retry.
-      const start = Math.floor(Date.now() / 1000) * 1000
+      // The TestClock starts at a fixed time and the schedule moves it 30 s per retry; a gateway of its own
+      // verifies at the middle attempt's time, so all three are within its 5-minute clock-skew window.
+      const start = Date.UTC(2024, 0, 2, 3, 4, 5)
+      const attempts: Array<LocalGateway.VerifiedRequest> = []
+      const verifying = yield* LocalGateway.make({
+        credentials: [credentials],
+        region: REGION,
+        now: () => start + 30_000,
+        handler: (request) => {
+          attempts.push(request)
+          return attempts.length <= 2 ? { status: 503, body: { message: "Service Unavailable" } } : undefined
+        }
+      })
       yield* TestClock.setTime(start)
-      const retrying = (yield* client).pipe(
+      const retrying = (yield* client.pipe(provideSigned(Credentials.layer(credentials), `${verifying.url}/stage`))).pipe(
         HttpClient.retryTransient({
           schedule: Schedule.recurs(5).pipe(Schedule.tapInput((_: unknown) => TestClock.adjust("30 seconds")))
         })
@@ -296,14 +328,9 @@ describe("SignedHttpClient: retries", () => {
       const { echo, status } = yield* retrying.get("/flaky/dates").pipe(Effect.flatMap(echoOf))
       expect(status).toBe(200)
       expect(echo.path).toBe("/stage/flaky/dates")
-      const attempts = flaky.get("/stage/flaky/dates") ?? []
-      expect(attempts.map((attempt) => attempt.headers["x-amz-date"])).toEqual([
-        amzDate(start),
-        amzDate(start + 30_000),
-        amzDate(start + 60_000)
-      ])
+      expect(attempts.map((attempt) => attempt.headers["x-amz-date"])).toEqual(["20240102T030405Z", "20240102T030435Z", "20240102T030505Z"])
       expect(new Set(attempts.map((attempt) => attempt.headers["authorization"])).size).toBe(3)
-    }).pipe(provideSigned()))
+    }).pipe(Effect.scoped))
 
   it.live("HttpClient.retry signs every attempt with the credentials current at that attempt", () => {
     const sequence = [credentials, rotated, credentials]

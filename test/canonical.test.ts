@@ -13,6 +13,7 @@ import { canonicalQueryString } from "../src/internal/sigv4/canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, sha256Hex } from "../src/internal/sigv4/payloadHash.js"
 import { deriveSigningKey, signingKey } from "../src/internal/sigv4/signingKey.js"
 import { normalizeEncoding, percentDecode, uriEncode, uriEncodeBytes } from "../src/internal/sigv4/uriEncoding.js"
+import { spelledVariously, text } from "./support/arbitraries.js"
 
 describe("uriEncode", () => {
   it("keeps the unreserved characters A-Z a-z 0-9 - _ . ~", () => {
@@ -47,8 +48,24 @@ describe("percentDecode and normalizeEncoding", () => {
     expect(normalizeEncoding("a+b")).toBe("a%2Bb")
   })
 
-  it.prop("are idempotent", { text: fc.string() }, ({ text }) => {
-    expect(normalizeEncoding(normalizeEncoding(text))).toBe(normalizeEncoding(text))
+  // Components as they come: unicode, reserved characters, stray "%" and "%XX" escapes in either case.
+  const component = fc.oneof(
+    text(12),
+    text(12).chain((value) => spelledVariously(value, /^[A-Za-z0-9\-._~]$/)),
+    text(12).chain((value) => spelledVariously(value, /^[^%]$/u))
+  )
+
+  it.prop("normalizeEncoding is idempotent", { component }, ({ component }) => {
+    expect(normalizeEncoding(normalizeEncoding(component))).toBe(normalizeEncoding(component))
+  })
+
+  it.prop("normalizeEncoding gives every spelling of the same text the same form: the text's own encoding", {
+    spellings: text(12).chain((value) =>
+      fc.tuple(fc.constant(value), spelledVariously(value, /^[^%]$/u), spelledVariously(value, /^[^%]$/u))
+    )
+  }, ({ spellings: [value, a, b] }) => {
+    expect(normalizeEncoding(a)).toBe(normalizeEncoding(b))
+    expect(normalizeEncoding(a)).toBe(uriEncode(value))
   })
 })
 

@@ -187,7 +187,19 @@ describe("secrets never show", () => {
     expectNoSecret(rejection)
   })
 
-  it("not in a Redacted secret handed to Credentials.layer", () => {
-    expectNoSecret(Redacted.make(SECRET))
-  })
+  it("not in Redacted secrets handed to Credentials.layer, which signs with them all the same", () =>
+    Effect.gen(function*() {
+      const service = yield* Credentials.Credentials
+      const credentials = yield* service.get
+      expectNoSecret(service)
+      expectNoSecret(credentials)
+      expect(Redacted.value(credentials.secretAccessKey)).toBe(SECRET)
+      expect(credentials.sessionToken && Redacted.value(credentials.sessionToken)).toBe(TOKEN)
+      const signed = yield* Signer.signRequest({ method: "GET", path: "/" }, { endpoint: ENDPOINT })
+      expect(signed.headers["x-amz-security-token"]).toBe(TOKEN)
+      expectNoSecret({ ...signed, headers: { ...signed.headers, "x-amz-security-token": undefined } })
+    }).pipe(
+      Effect.provide(Credentials.layer({ accessKeyId: "AKID", secretAccessKey: Redacted.make(SECRET), sessionToken: Redacted.make(TOKEN) })),
+      Effect.runPromise
+    ))
 })

@@ -2,7 +2,7 @@
  * The package as users get it: built to dist/, imported by name through the
  * exports map, with a lean import graph for the Promise facade.
  */
-import { execFileSync } from "node:child_process"
+import { execFileSync, spawnSync } from "node:child_process"
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join, relative, resolve } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
@@ -11,8 +11,17 @@ const root = resolve(import.meta.dirname, "..")
 const built = existsSync(resolve(root, "dist/index.js"))
 if (!built) console.warn("\n!! dist/ is missing: run `npm run build` (npm test does) to run the package tests.\n")
 
-const node = (script: string, args: ReadonlyArray<string> = []) =>
-  execFileSync(process.execPath, [...args, "--input-type=module", "-e", script], { cwd: root, encoding: "utf8" })
+/** Runs an ES module script in a child Node; stderr is captured, never printed, and reported when the child fails. */
+const run = (script: string) => {
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" })
+  return { status: child.status, stdout: child.stdout, stderr: child.stderr }
+}
+
+const node = (script: string): string => {
+  const { status, stderr, stdout } = run(script)
+  if (status !== 0) throw new Error(`node exited with ${status}:\n${stderr}`)
+  return stdout
+}
 
 // Loads a module and prints every file URL the loader resolved, one per line.
 const IMPORT_GRAPH = `
@@ -31,7 +40,8 @@ const importGraph = (target: string): ReadonlyArray<string> =>
   execFileSync(process.execPath, ["--input-type=module", "-e", IMPORT_GRAPH], {
     cwd: root,
     encoding: "utf8",
-    env: { ...process.env, TARGET: target }
+    env: { ...process.env, TARGET: target },
+    stdio: ["ignore", "pipe", "pipe"]
   }).split("\n").filter(Boolean)
 
 describe.skipIf(!built)("the built package", () => {
@@ -78,7 +88,10 @@ describe.skipIf(!built)("the built package", () => {
   })
 
   it("hides internal modules from importers", () => {
-    expect(() => node(`await import("api-gateway-request-signer/internal/endpoint")`, [])).toThrow()
+    const { status, stderr } = run(`await import("api-gateway-request-signer/internal/endpoint")`)
+    expect(status).not.toBe(0)
+    expect(stderr).toContain("ERR_PACKAGE_PATH_NOT_EXPORTED")
+    expect(stderr).toContain("'./internal/endpoint' is not defined by \"exports\"")
   })
 })
 

@@ -8,8 +8,10 @@ import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
 import ApiGatewaySigner, { type SignedRequest, SigV4 } from "api-gateway-request-signer"
 import * as Verifier from "api-gateway-request-signer/Verifier"
-import { wireRequest } from "./support/arbitraries.js"
-import { bodyBytes } from "./support/oracles.js"
+import { type WireRequestSample, wireRequest } from "./support/arbitraries.js"
+import { runs } from "./support/fastCheck.js"
+import { gatewayMessage, signatureMismatchBody } from "./support/apiGateway403.js"
+import { bodyBytes, dateOf, queryAsBytes, smithySign } from "./support/oracles.js"
 
 const HOST = "abc123.execute-api.us-east-1.amazonaws.com"
 const NOW = Date.UTC(2024, 4, 10, 10, 0, 0)
@@ -63,7 +65,7 @@ describe("verify accepts", () => {
     const signed = SigV4.signHeaders({ method: request.method, target, headers, body: request.body }, { credentials: allowed, region: "us-east-1", signingTime: NOW })
     const result = SigV4.verify({ method: request.method, target, headers: [...headers, ...signed.headers], body: request.body }, options)
     expect(result.valid).toBe(true)
-  }, { fastCheck: { numRuns: 1000 } })
+  }, runs(1000))
 })
 
 describe("verify refuses, as API Gateway does", () => {
@@ -90,15 +92,43 @@ describe("verify refuses, as API Gateway does", () => {
     if (!result.valid) expect(result.message).toMatch(message)
   })
 
-  it("a signature mismatch, with the canonical request and string to sign it expected", () => {
+  it.each([
+    ["a request signed more than 5 minutes ago", () => signAt(NOW - 301_000, { method: "GET", path: "/" }), "signature-expired.json"],
+    ["a request signed more than 5 minutes ahead", () => signAt(NOW + 301_000, { method: "GET", path: "/" }), "signature-not-yet-current.json"],
+    ["no signature", () => withHeader(base(), "authorization", undefined), "missing-authentication-token.json"],
+    ["an unknown access key", () => signAt(NOW, { method: "GET", path: "/" }, { accessKey: "AKIDSTRANGER", secretKey: "x", sessionToken: "allowed-token" }), "invalid-security-token.json"],
+    ["a wrong session token", () => withHeader(base(), "x-amz-security-token", "stolen-token"), "invalid-security-token.json"]
+  ] as const)("%s: worded as API Gateway's %s, with this request's times", (_, request, fixture) => {
+    const result = SigV4.verify(request(), options)
+    if (result.valid) throw new Error("expected a refusal")
+    const TIMES = /\d{8}T\d{6}Z/g
+    expect(result.message.replace(TIMES, "<time>")).toBe(gatewayMessage(fixture).replace(TIMES, "<time>"))
+  })
+
+  it("a signature mismatch, worded as API Gateway's, with the canonical request and string to sign the AWS SDK's signer computes for what arrived", async () => {
     const tampered = { ...base(), method: "PUT" }
     const result = SigV4.verify(tampered, options)
     expect(result).toMatchObject({ valid: false, reason: "SignatureMismatch", errorType: "InvalidSignatureException" })
     if (result.valid) return
-    expect(result.canonicalRequest!.split("\n")[0]).toBe("PUT")
-    expect(result.message).toBe(SigV4.signatureMismatchMessage(result.canonicalRequest!, result.stringToSign!))
-    expect(result.message).toMatch(/^The request signature we calculated does not match the signature you provided\./)
-    expect(result.message).toContain("The Canonical String for this request should have been\n'PUT\n/prod/pets/1\n")
+    const mark = tampered.target.indexOf("?")
+    const signed = Object.fromEntries(tampered.headers.map(([name, value]) => [name.toLowerCase(), value]))
+    const { authorization: _, "x-amz-date": amzDate, "x-amz-security-token": __, ...headers } = signed
+    const server = await smithySign(
+      {
+        method: tampered.method,
+        hostname: HOST,
+        path: tampered.target.slice(0, mark),
+        query: queryAsBytes(tampered.target.slice(mark + 1)),
+        headers,
+        body: tampered.body
+      },
+      { accessKeyId: "AKIDALLOWED", secretAccessKey: "allowed/secret", sessionToken: "allowed-token" },
+      { region: "us-east-1", service: "execute-api", signingDate: dateOf(amzDate!) }
+    )
+    expect(result.canonicalRequest).toBe(server.canonicalRequest)
+    expect(result.stringToSign).toBe(server.stringToSign)
+    expect(result.canonicalRequest!.split("\n").slice(0, 2)).toEqual(["PUT", "/prod/pets/1"])
+    expect(JSON.stringify({ message: result.message })).toBe(signatureMismatchBody(server.canonicalRequest, server.stringToSign))
   })
 })
 
@@ -118,28 +148,56 @@ describe("mutating any signed part of a request is caught", () => {
     expect(SigV4.verify(mutate(base()), options)).toMatchObject({ valid: false, reason })
   })
 
-  it.prop("any single-byte change to the target or body of a random request", {
-    request: wireRequest,
-    where: fc.constantFrom("target", "body"),
-    position: fc.nat(),
-    byte: fc.integer({ min: 0x21, max: 0x7e })
-  }, ({ request, where, position, byte }) => {
+  const signedWire = (request: WireRequestSample) => {
     const headers: Array<readonly [string, string]> = [["host", HOST], ...request.headers.map(([, sent, value]) => [sent, value] as const)]
     const target = request.wirePath + (request.wireQuery === "" ? "" : "?" + request.wireQuery)
     const body = request.body === undefined ? new Uint8Array() : Buffer.from(request.body)
     const signed = SigV4.signHeaders({ method: request.method, target, headers, body }, { credentials: allowed, region: "us-east-1", signingTime: NOW })
-    const all = [...headers, ...signed.headers]
-    if (where === "body") {
-      const mutated = Buffer.concat([body, Buffer.from([byte])])
-      expect(SigV4.verify({ method: request.method, target, headers: all, body: mutated }, options).valid).toBe(false)
-    } else {
-      const i = position % target.length
-      const mutated = target.slice(0, i) + String.fromCharCode(byte) + target.slice(i + 1)
-      // A change that keeps the same canonical form (e.g. %7e for ~) is the same request; anything else must fail.
-      const same = SigV4.signHeaders({ method: request.method, target: mutated, headers, body }, { credentials: allowed, region: "us-east-1", signingTime: NOW }).signature === signed.signature
+    return { headers, target, body, all: [...headers, ...signed.headers] }
+  }
+
+  it.prop("any byte added to the body of a random request", {
+    request: wireRequest,
+    byte: fc.integer({ min: 0, max: 255 })
+  }, ({ byte, request }) => {
+    const { all, body, target } = signedWire(request)
+    const mutated = Buffer.concat([body, Buffer.from([byte])])
+    expect(SigV4.verify({ method: request.method, target, headers: all, body: mutated }, options).valid).toBe(false)
+  }, runs(1000))
+
+  // The AWS SDK's signer judges whether a changed target is still the same request: its canonical request for
+  // the received target is the same (e.g. %7e for ~ in the query, or a change inside a segment that ".." removes).
+  const smithyCanonicalRequest = async (method: string, target: string, headers: ReadonlyArray<readonly [string, string]>, body: Uint8Array) => {
+    const mark = target.indexOf("?")
+    const { canonicalRequest } = await smithySign(
+      {
+        method,
+        hostname: HOST,
+        path: mark === -1 ? target : target.slice(0, mark),
+        query: queryAsBytes(mark === -1 ? "" : target.slice(mark + 1)),
+        headers: Object.fromEntries(headers.map(([name, value]) => [name.toLowerCase(), value])),
+        body
+      },
+      { accessKeyId: "AKIDALLOWED", secretAccessKey: "allowed/secret", sessionToken: "allowed-token" },
+      { region: "us-east-1", service: "execute-api", signingDate: new Date(NOW) }
+    )
+    return canonicalRequest
+  }
+
+  it.live.prop("any single-character change to the target of a random request, unless the AWS SDK's signer sees the same request", {
+    // A request target starts with "/", which stays: at least one more character to change.
+    request: wireRequest.filter((request) => request.wirePath.length + request.wireQuery.length > 1),
+    position: fc.nat(),
+    char: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code))
+  }, ({ char, position, request }) =>
+    Effect.promise(async () => {
+      const { all, body, headers, target } = signedWire(request)
+      const i = 1 + (position % (target.length - 1))
+      const mutated = target.slice(0, i) + char + target.slice(i + 1)
+      const same = (await smithyCanonicalRequest(request.method, mutated, headers, body)) ===
+        (await smithyCanonicalRequest(request.method, target, headers, body))
       expect(SigV4.verify({ method: request.method, target: mutated, headers: all, body }, options).valid).toBe(same)
-    }
-  }, { fastCheck: { numRuns: 1000 } })
+    }), runs(1000))
 })
 
 describe("Verifier.verify, as an Effect", () => {

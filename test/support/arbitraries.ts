@@ -58,6 +58,8 @@ export interface WireRequestSample {
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const
 export const method = fc.constantFrom(...METHODS)
+/** Methods that carry no body: fetch refuses to send one, even an empty one. */
+export const carriesNoBody = (method: string): boolean => method === "GET" || method === "HEAD"
 
 const pathSegment = fc.oneof(
   { weight: 8, arbitrary: text(10).chain((value) => spelledVariously(value, PATH_RAW)) },
@@ -114,3 +116,75 @@ export const wireRequest: fc.Arbitrary<WireRequestSample> = fc.record({
     body
   }
 })
+
+// ---------------------------------------------------------------------------
+// Facade paths, as users write them
+
+// "." and ".." however a path spells them: an escaped dot (%2E, %2e) is a dot
+// for URL parsers and API Gateway alike.
+const DOT = /^(?:\.|%2e)$/i
+const DOT_DOT = /^(?:\.|%2e){2}$/i
+const DOT_SPELLINGS = [".", "%2E", "%2e"] as const
+const DOT_DOT_SPELLINGS = ["..", "%2E%2E", "%2e%2E", ".%2E", "%2e."] as const
+
+/**
+ * The model of a facade path (what precedes any `?`): its segments once dot
+ * segments are removed as RFC 3986 (5.2.4) and every HTTP client remove them,
+ * each segment as written; or `undefined` when a ".." climbs above the root,
+ * which is the endpoint's stage: such a path must be refused. A "." or ".."
+ * at the end leaves a trailing slash (an empty last segment).
+ */
+export const resolvedSegments = (path: string): ReadonlyArray<string> | undefined => {
+  const segments = (path.startsWith("/") ? path.slice(1) : path).split("/")
+  const resolved: Array<string> = []
+  for (const [i, segment] of segments.entries()) {
+    if (DOT_DOT.test(segment)) {
+      if (resolved.length === 0) return undefined
+      resolved.pop()
+    } else if (!DOT.test(segment)) {
+      resolved.push(segment)
+      continue
+    }
+    if (i === segments.length - 1) resolved.push("")
+  }
+  return resolved
+}
+
+// What a user passes as a path segment: text as typed (without "/", "?", "#"),
+// text pre-encoded with encodeURIComponent, text with %XX escapes at random,
+// an empty segment ("//"), or a dot segment in any spelling.
+const userSegment = fc.oneof(
+  { weight: 3, arbitrary: text(10).filter((segment) => !/[/?#]/.test(segment)) },
+  { weight: 3, arbitrary: text(10).map(encodeURIComponent) },
+  { weight: 2, arbitrary: text(6).chain((value) => spelledVariously(value, /^[A-Za-z0-9]$/)) },
+  { weight: 1, arbitrary: fc.constant("") },
+  { weight: 2, arbitrary: fc.constantFrom(...DOT_SPELLINGS, ...DOT_DOT_SPELLINGS) }
+)
+// Trailing slashes and trailing spaces.
+const pathTail = fc.constantFrom("", "/", "  ", " /")
+const joinPath = (segments: ReadonlyArray<string>, tail: string) => "/" + segments.join("/") + tail
+
+/** Any path a user might write; some of them climb above the stage. */
+export const userPath: fc.Arbitrary<string> = fc.tuple(fc.array(userSegment, { maxLength: 6 }), pathTail).map(
+  ([segments, tail]) => joinPath(segments, tail)
+)
+
+/**
+ * A path the facade must sign: every path a user might write whose dot
+ * segments stay within the stage, `/a/../b` and `/a/%2E%2E/b` included.
+ */
+export const pathWithinStage: fc.Arbitrary<string> = userPath.filter((path) => resolvedSegments(path) !== undefined)
+
+/**
+ * A path with a ".." (in any spelling) that climbs above the stage: one more
+ * ".." than the segments before it leave standing, anywhere in the path.
+ */
+export const pathClimbingAboveStage: fc.Arbitrary<string> = fc
+  .tuple(fc.array(userSegment, { maxLength: 4 }), fc.array(userSegment, { maxLength: 3 }), pathTail)
+  .chain(([before, after, tail]) => {
+    const standing = (resolvedSegments(joinPath([...before, "x"], ""))?.length ?? 1) - 1
+    return fc.array(fc.constantFrom(...DOT_DOT_SPELLINGS), { minLength: standing + 1, maxLength: standing + 1 }).map((climb) =>
+      // A trailing space would turn a final ".." into an ordinary segment.
+      joinPath([...before, ...climb, ...after], after.length === 0 ? tail.trimStart() : tail)
+    )
+  })

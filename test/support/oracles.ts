@@ -26,12 +26,34 @@ export interface WireView {
   readonly body?: Uint8Array | string | undefined
 }
 
-export const smithyAuthorization = async (
+/**
+ * The AWS SDK's signer, showing its work: it records the canonical request and
+ * string to sign that its own `sign` computes (protected steps of SignatureV4).
+ */
+class ShowingSignatureV4 extends SignatureV4 {
+  canonicalRequest = ""
+  stringToSign = ""
+  protected override createCanonicalRequest(...args: Parameters<SignatureV4["createCanonicalRequest"]>): string {
+    return (this.canonicalRequest = super.createCanonicalRequest(...args))
+  }
+  protected override async createStringToSign(...args: Parameters<SignatureV4["createStringToSign"]>): Promise<string> {
+    return (this.stringToSign = await super.createStringToSign(...args))
+  }
+}
+
+export interface SmithySigned {
+  readonly authorization: string
+  readonly canonicalRequest: string
+  readonly stringToSign: string
+}
+
+/** Signs a wire request with @smithy/signature-v4, as a server (API Gateway) computes it for a request it receives. */
+export const smithySign = async (
   wire: WireView,
   credentials: PlainCredentials,
   options: { readonly region: string; readonly service: string; readonly signingDate: Date }
-): Promise<string> => {
-  const signer = new SignatureV4({
+): Promise<SmithySigned> => {
+  const signer = new ShowingSignatureV4({
     credentials,
     region: options.region,
     service: options.service,
@@ -51,7 +73,56 @@ export const smithyAuthorization = async (
     }),
     { signingDate: options.signingDate }
   )
-  return signed.headers["authorization"]!
+  return { authorization: signed.headers["authorization"]!, canonicalRequest: signer.canonicalRequest, stringToSign: signer.stringToSign }
+}
+
+export const smithyAuthorization = async (
+  wire: WireView,
+  credentials: PlainCredentials,
+  options: { readonly region: string; readonly service: string; readonly signingDate: Date }
+): Promise<string> => (await smithySign(wire, credentials, options)).authorization
+
+/**
+ * The bytes a URI component (a path segment, a query key or value) stands
+ * for: `%XX` escapes decoded, a `%` that starts no escape taken literally,
+ * other characters as UTF-8.
+ */
+export const decodedBytes = (component: string): Buffer => {
+  const bytes: Array<number> = []
+  for (let i = 0; i < component.length;) {
+    if (/^%[0-9A-Fa-f]{2}$/.test(component.slice(i, i + 3))) {
+      bytes.push(Number.parseInt(component.slice(i + 1, i + 3), 16))
+      i += 3
+    } else {
+      const char = String.fromCodePoint(component.codePointAt(i)!)
+      bytes.push(...Buffer.from(char, "utf8"))
+      i += char.length
+    }
+  }
+  return Buffer.from(bytes)
+}
+
+/**
+ * A raw query string as a server reads it: `&`-separated pieces (empty ones
+ * carry nothing), `k` alone an empty value, `%XX` escapes decoded, a `%` that
+ * starts no escape and `+` taken literally. Each decoded byte becomes the
+ * character of that code (Latin-1), so any bytes, even invalid UTF-8, keep
+ * their identity: two queries decode equal exactly when their bytes are equal.
+ * (Fed to a signer, such text is encoded differently from the UTF-8 original;
+ * use it to compare requests, not to reproduce a signature.)
+ */
+export const queryAsBytes = (rawQuery: string): Record<string, string | Array<string>> => {
+  const query: Record<string, string | Array<string>> = {}
+  for (const piece of rawQuery.split("&")) {
+    if (piece === "") continue
+    const equals = piece.indexOf("=")
+    const [key, value] = [equals === -1 ? piece : piece.slice(0, equals), equals === -1 ? "" : piece.slice(equals + 1)].map(
+      (component) => decodedBytes(component).toString("latin1")
+    ) as [string, string]
+    const existing = query[key]
+    query[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value]
+  }
+  return query
 }
 
 /** The bytes a client sends for a signed body. */
