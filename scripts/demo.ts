@@ -61,7 +61,7 @@ const main = async () => {
       queryParams: { size: ["large", "small"], q: "a+b c", page: undefined }
     })
     say(`GET ${request.url}`)
-    say(`  signed headers: ${/SignedHeaders=([^,]+)/.exec(request.headers["authorization"]!)![1]}`)
+    say(`  signed headers: ${/SignedHeaders=([^,]+)/.exec(request.headers.Authorization)![1]}`)
     const response = await fetch(request.url, request)
     const echo = await response.json() as EchoResponse
     say(`  → ${response.status}: the gateway verified it and saw path ${echo.path}, query ${JSON.stringify(echo.query)}`)

@@ -23,12 +23,12 @@ import { clockCorrection } from "./internal/clockSkew.js"
 import { cleanSigningError } from "./internal/guard.js"
 import { environmentVariable, hasEnvironment } from "./internal/environment.js"
 import { describe } from "./internal/request/describe.js"
-import { prepareRequest } from "./internal/request/prepare.js"
+import { type PrepareSettings, prepareRequest } from "./internal/request/prepare.js"
 import { DEFAULT_BACKOFF, DEFAULT_RETRIES } from "./internal/retry/backoff.js"
 import { isPermanentFailure } from "./internal/retry/failures.js"
 import { retryLoop } from "./internal/retry/loop.js"
 import { type ResolvedSigner, resolveSigner } from "./internal/settings.js"
-import { presignPrepared, signPrepared } from "./internal/signPrepared.js"
+import { presignPrepared, signPrepared, type SignedRequestSettings } from "./internal/signPrepared.js"
 import { expiresInOf } from "./internal/sigv4/presign.js"
 import type {
   CredentialIdentity,
@@ -74,6 +74,42 @@ export interface ApiGatewaySignerConfig {
   readonly serviceName?: string | undefined
   /** Sign x-amz-security-token (default true); false adds it unsigned, as the original package did. */
   readonly signSessionToken?: boolean | undefined
+  /**
+   * The `Accept` header every request gets (signed) unless it sets its own, as
+   * in the original package. Default `application/json`; `false` sends none.
+   */
+  readonly defaultAcceptType?: string | false | undefined
+  /**
+   * The `Content-Type` of every request with a body that sets none, as in the
+   * original package. Default: the body's own (`application/json` for an
+   * object, the form type for `URLSearchParams`, none for text and bytes).
+   */
+  readonly defaultContentType?: string | undefined
+}
+
+/**
+ * Headers of a request the facade signed: the original package's names
+ * (`Authorization`, `x-amz-date`, `x-amz-security-token` with a session
+ * token) and the request's own.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface SignedHeaders {
+  Authorization: string
+  "x-amz-date": string
+  [name: string]: string
+}
+
+/**
+ * A request the facade signed: send exactly this (`fetch(request.url,
+ * request)`, or axios with `url`, `method`, `headers`, `data: body`).
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface SignedRequestData extends SignedRequest {
+  readonly headers: SignedHeaders
 }
 
 /**
@@ -150,6 +186,28 @@ const credentialsFromConfig = (config: ApiGatewaySignerConfig): SigningCredentia
 
 const invalidOption = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
 
+/** The facade's signer settings: the resolved signer, with the original package's header names and defaults. */
+interface FacadeSettings extends ResolvedSigner, PrepareSettings, SignedRequestSettings {}
+
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
+
+const facadeSettings = (config: ApiGatewaySignerConfig, signer: ResolvedSigner): FacadeSettings => {
+  const { defaultAcceptType, defaultContentType } = config
+  for (const [name, value] of [["defaultAcceptType", defaultAcceptType], ["defaultContentType", defaultContentType]] as const) {
+    if (value !== undefined && value !== false && (typeof value !== "string" || !HEADER_VALUE.test(value))) {
+      throw invalidOption(`${name} must be a media type such as "application/json"; got ${describe(value)}.`)
+    }
+  }
+  const accept = defaultAcceptType === undefined ? "application/json" : defaultAcceptType
+  return {
+    ...signer,
+    defaultHeaders: accept === false || accept === "" ? undefined : [["Accept", accept]],
+    defaultContentType: defaultContentType === "" ? undefined : defaultContentType,
+    contentTypeName: "Content-Type",
+    authorizationName: "Authorization"
+  }
+}
+
 const checkRetryOptions = (retries: unknown, options: unknown): SigningError | undefined => {
   if (typeof retries !== "number" || !Number.isInteger(retries) || retries < 0) {
     return invalidOption(`retries must be a whole number, 0 or more; got ${describe(retries)}.`)
@@ -195,7 +253,7 @@ export class ApiGatewaySigner {
   readonly endpoint: string
   readonly region: string
   readonly service: string
-  readonly #signer: ResolvedSigner
+  readonly #signer: FacadeSettings
   readonly #credentials: CredentialsSource
   /** Added to the local clock for every signature: see `clockOffset`. */
   #clockOffset = 0
@@ -212,14 +270,17 @@ export class ApiGatewaySigner {
       })
     }
     try {
-      this.#signer = resolveSigner(
-        {
-          endpoint: config.endpoint,
-          region: config.region,
-          service: config.service ?? config.serviceName,
-          signSessionToken: config.signSessionToken
-        },
-        environmentVariable("AWS_REGION") ?? environmentVariable("AWS_DEFAULT_REGION")
+      this.#signer = facadeSettings(
+        config,
+        resolveSigner(
+          {
+            endpoint: config.endpoint,
+            region: config.region,
+            service: config.service ?? config.serviceName,
+            signSessionToken: config.signSessionToken
+          },
+          environmentVariable("AWS_REGION") ?? environmentVariable("AWS_DEFAULT_REGION")
+        )
       )
       this.#credentials = credentialsSourceOf(config)
     } catch (error) {
@@ -236,11 +297,11 @@ export class ApiGatewaySigner {
    *
    * @throws SigningError when the request cannot be signed as given.
    */
-  signRequest(request: RequestToSign): SignedRequest {
+  signRequest(request: RequestToSign): SignedRequestData {
     try {
       const prepared = prepareRequest(this.#signer, request)
       const now = this.#now()
-      return signPrepared(prepared, this.#currentCredentials(now), now, this.#signer)
+      return signPrepared(prepared, this.#currentCredentials(now), now, this.#signer) as SignedRequestData
     } catch (error) {
       throw cleanSigningError(error, this.#credentials.secrets())
     }
@@ -252,11 +313,11 @@ export class ApiGatewaySigner {
    * asks it; otherwise the same as `signRequest`. Rejects with a
    * `SigningError`, never throws.
    */
-  async signRequestAsync(request: RequestToSign): Promise<SignedRequest> {
+  async signRequestAsync(request: RequestToSign): Promise<SignedRequestData> {
     try {
       const prepared = prepareRequest(this.#signer, request)
       const credentials = await this.#credentials.resolve(this.#now())
-      return signPrepared(prepared, credentials, this.#now(), this.#signer)
+      return signPrepared(prepared, credentials, this.#now(), this.#signer) as SignedRequestData
     } catch (error) {
       throw cleanSigningError(error, this.#credentials.secrets())
     }
@@ -299,7 +360,8 @@ export class ApiGatewaySigner {
    */
   presignRequest(request: RequestToSign, options: PresignOptions = {}): PresignedRequest {
     try {
-      const prepared = prepareRequest(this.#signer, request)
+      // A presigned URL is often followed by a browser or a link: it carries no default Accept to send along.
+      const prepared = prepareRequest({ ...this.#signer, defaultHeaders: undefined }, request)
       const now = this.#now()
       return presignPrepared(prepared, this.#currentCredentials(now), now, this.#signer, expiresInOf(options))
     } catch (error) {
@@ -332,7 +394,7 @@ export class ApiGatewaySigner {
    */
   makeRequestWithRetries<T>(
     params: RequestToSign,
-    callback: (request: SignedRequest) => T | PromiseLike<T>,
+    callback: (request: SignedRequestData) => T | PromiseLike<T>,
     retries: number = DEFAULT_RETRIES,
     options: RequestWithRetriesOptions = {}
   ): Promise<Awaited<T>> {
@@ -353,12 +415,15 @@ export class ApiGatewaySigner {
           try {
             // Resolved before each attempt: a retry never signs with credentials that have since expired.
             const credentials = await this.#credentials.resolve(this.#now())
-            return { request: signPrepared(prepared, credentials, this.#now(), this.#signer), secrets: secretsOf(credentials) }
+            return {
+              request: signPrepared(prepared, credentials, this.#now(), this.#signer) as SignedRequestData,
+              secrets: secretsOf(credentials)
+            }
           } catch (error) {
             throw cleanSigningError(error, this.#credentials.secrets())
           }
         },
-        callback,
+        callback as (request: SignedRequest) => T | PromiseLike<T>,
         {
           retries,
           backoff: {

@@ -29,12 +29,21 @@ export type QueryParams =
   | ReadonlyArray<readonly [string, QueryValue]>
 
 /**
- * One header value; `undefined` and `null` skip the header.
+ * One header value; `undefined` and `null` skip the header. A list (as Node's
+ * `OutgoingHttpHeaders` allows) is one header whose values are joined by
+ * `,`, as SigV4 joins a repeated header.
  *
  * @since 2.0.0
  * @category models
  */
-export type HeaderValue = string | number | boolean | bigint | null | undefined
+export type HeaderValue =
+  | string
+  | number
+  | boolean
+  | bigint
+  | null
+  | undefined
+  | ReadonlyArray<string | number | boolean | bigint>
 
 /**
  * Request headers: an object, a fetch `Headers`, a `Map` or a list of pairs.

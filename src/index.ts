@@ -52,12 +52,16 @@ export type {
 
 export type {
   /**
-   * The original package's name for `SignedRequest`.
+   * @since 2.0.0
+   */
+  SignedHeaders,
+  /**
+   * A request the facade signed (the original package's name for it).
    *
    * @since 2.0.0
    */
-  SignedRequest as SignedRequestData
-} from "./SignedRequest.js"
+  SignedRequestData
+} from "./ApiGatewaySigner.js"
 
 export type {
   /**
@@ -67,6 +71,22 @@ export type {
 } from "./HttpMethods.js"
 
 export type {
+  /**
+   * @since 2.0.0
+   */
+  CredentialIdentity,
+  /**
+   * @since 2.0.0
+   */
+  CredentialsProvider,
+  /**
+   * @since 2.0.0
+   */
+  PresignedRequest,
+  /**
+   * @since 2.0.0
+   */
+  PresignOptions,
   /**
    * @since 2.0.0
    */

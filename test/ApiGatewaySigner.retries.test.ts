@@ -94,7 +94,7 @@ describe("makeRequestWithRetries", () => {
       }, 3, fast)
       expect(served).toEqual(["20240301T120000Z", "20240301T120001Z", "20240301T120002Z"]) // each verified, in order
       expect(seen.map((request) => request.headers["x-amz-date"])).toEqual(served)
-      expect(new Set(seen.map((request) => request.headers["authorization"])).size).toBe(3)
+      expect(new Set(seen.map((request) => request.headers.Authorization)).size).toBe(3)
       expect(seen.map((request) => request.body)).toEqual(['{"n":1}', '{"n":1}', '{"n":1}'])
     } finally {
       vi.useRealTimers()

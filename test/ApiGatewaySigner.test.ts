@@ -55,7 +55,7 @@ describe("constructor", () => {
     vi.stubEnv("AWS_SECRET_ACCESS_KEY", "secret-from-env")
     vi.stubEnv("AWS_SESSION_TOKEN", "token-from-env")
     const request = new ApiGatewaySigner({ endpoint: ENDPOINT }).signRequest({ method: "GET", path: "/" })
-    expect(request.headers["authorization"]).toContain("Credential=AKIDFROMENV/")
+    expect(request.headers.Authorization).toContain("Credential=AKIDFROMENV/")
     expect(request.headers["x-amz-security-token"]).toBe("token-from-env")
   })
 
@@ -64,7 +64,7 @@ describe("constructor", () => {
     vi.stubEnv("AWS_SECRET_ACCESS_KEY", "secret-from-env")
     vi.stubEnv("AWS_SESSION_TOKEN", "token-from-env")
     const request = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys }).signRequest({ method: "GET", path: "/" })
-    expect(request.headers["authorization"]).toContain("Credential=AKIDEXAMPLE/")
+    expect(request.headers.Authorization).toContain("Credential=AKIDEXAMPLE/")
     expect(request.headers).not.toHaveProperty("x-amz-security-token")
   })
 
@@ -108,7 +108,7 @@ describe("constructor", () => {
   })
 
   it("signs for execute-api by default, and for the service given (service or serviceName)", () => {
-    const scope = (s: ApiGatewaySigner) => /Credential=[^/]+\/\d+\/[^/]+\/([^/]+)\//.exec(s.signRequest({ method: "GET", path: "/" }).headers["authorization"]!)![1]
+    const scope = (s: ApiGatewaySigner) => /Credential=[^/]+\/\d+\/[^/]+\/([^/]+)\//.exec(s.signRequest({ method: "GET", path: "/" }).headers.Authorization!)![1]
     expect(scope(signer)).toBe("execute-api")
     expect(scope(new ApiGatewaySigner({ endpoint: ENDPOINT, service: "lambda", ...keys }))).toBe("lambda")
     expect(scope(new ApiGatewaySigner({ endpoint: ENDPOINT, serviceName: "vpc-lattice-svcs", ...keys }))).toBe("vpc-lattice-svcs")
@@ -207,30 +207,39 @@ describe("signRequest: the URL", () => {
 })
 
 describe("signRequest: the headers", () => {
-  it("are x-amz-date and authorization, and nothing else by default", () => {
+  it("are the original package's by default: Accept (signed), x-amz-date and Authorization, nothing else", () => {
     const { headers } = signer.signRequest({ method: "GET", path: "/" })
-    expect(Object.keys(headers).sort()).toEqual(["authorization", "x-amz-date"])
-    expect(headers["authorization"]).toMatch(AUTHORIZATION)
+    expect(Object.keys(headers).sort()).toEqual(["Accept", "Authorization", "x-amz-date"])
+    expect(headers.Accept).toBe("application/json")
+    expect(headers.Authorization).toMatch(AUTHORIZATION)
     expect(headers["x-amz-date"]).toMatch(/^\d{8}T\d{6}Z$/)
+    expect(signedHeadersOf(headers.Authorization)).toEqual(["accept", "host", "x-amz-date"])
+  })
+
+  it("carry the configured Accept, or none with defaultAcceptType: false", () => {
+    const xml = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys, defaultAcceptType: "application/xml" }).signRequest({ method: "GET", path: "/" })
+    expect(xml.headers.Accept).toBe("application/xml")
+    const none = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys, defaultAcceptType: false }).signRequest({ method: "GET", path: "/" })
+    expect(Object.keys(none.headers).sort()).toEqual(["Authorization", "x-amz-date"])
   })
 
   it("include x-amz-security-token, signed, when there is a session token", () => {
     const { headers } = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys, sessionToken: "TOKEN" }).signRequest({ method: "GET", path: "/" })
     expect(headers["x-amz-security-token"]).toBe("TOKEN")
-    expect(signedHeadersOf(headers["authorization"])).toEqual(["host", "x-amz-date", "x-amz-security-token"])
+    expect(signedHeadersOf(headers.Authorization)).toEqual(["accept", "host", "x-amz-date", "x-amz-security-token"])
   })
 
   it("can add the session token unsigned, as the original package did", () => {
     const { headers } = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys, sessionToken: "TOKEN", signSessionToken: false })
       .signRequest({ method: "GET", path: "/" })
     expect(headers["x-amz-security-token"]).toBe("TOKEN")
-    expect(signedHeadersOf(headers["authorization"])).toEqual(["host", "x-amz-date"])
+    expect(signedHeadersOf(headers.Authorization)).toEqual(["accept", "host", "x-amz-date"])
   })
 
   it("keep the caller's headers as given, and sign them", () => {
     const { headers } = signer.signRequest({ method: "GET", path: "/", headers: { Accept: "application/json", "X-Trace": "  a   b " } })
     expect(headers).toMatchObject({ Accept: "application/json", "X-Trace": "  a   b " })
-    expect(signedHeadersOf(headers["authorization"])).toEqual(["accept", "host", "x-amz-date", "x-trace"])
+    expect(signedHeadersOf(headers.Authorization)).toEqual(["accept", "host", "x-amz-date", "x-trace"])
   })
 
   it("leave out host unless it differs from the URL's host", () => {
@@ -246,18 +255,18 @@ describe("signRequest: the headers", () => {
       path: "/",
       headers: { "User-Agent": "x", Connection: "keep-alive", Expect: "100-continue", "X-Amzn-Trace-Id": "Root=1", "Transfer-Encoding": "chunked" }
     })
-    expect(signedHeadersOf(headers["authorization"])).toEqual(["host", "x-amz-date"])
+    expect(signedHeadersOf(headers.Authorization)).toEqual(["accept", "host", "x-amz-date"])
   })
 
   it("accept a fetch Headers object, a Map and a list of pairs", () => {
     for (const input of [new Headers({ "x-a": "1" }), new Map([["x-a", "1"]]), [["x-a", "1"]] as const]) {
-      expect(signedHeadersOf(signer.signRequest({ method: "GET", path: "/", headers: input }).headers["authorization"])).toContain("x-a")
+      expect(signedHeadersOf(signer.signRequest({ method: "GET", path: "/", headers: input }).headers.Authorization)).toContain("x-a")
     }
   })
 
   it("skip a header whose value is undefined or null", () => {
     const { headers } = signer.signRequest({ method: "GET", path: "/", headers: { "x-a": undefined, "x-b": null } })
-    expect(Object.keys(headers).sort()).toEqual(["authorization", "x-amz-date"])
+    expect(Object.keys(headers).sort()).toEqual(["Accept", "Authorization", "x-amz-date"])
   })
 
   it("carry a new x-amz-date when the clock has moved", () => {
@@ -267,7 +276,7 @@ describe("signRequest: the headers", () => {
       vi.setSystemTime(Date.UTC(2024, 2, 1, 0, 0, 1))
       const later = signer.signRequest({ method: "GET", path: "/" }).headers
       expect(later["x-amz-date"]).toBe("20240301T000001Z")
-      expect(later["authorization"]).toContain("/20240301/us-east-1/")
+      expect(later.Authorization).toContain("/20240301/us-east-1/")
     } finally {
       vi.useRealTimers()
     }
@@ -279,11 +288,11 @@ describe("signRequest: the body", () => {
     expect(signer.signRequest({ method: "GET", path: "/" })).not.toHaveProperty("body")
   })
 
-  it("serializes a plain object or array to JSON, with content-type application/json", () => {
+  it("serializes a plain object or array to JSON, with Content-Type application/json", () => {
     const request = signer.signRequest({ method: "POST", path: "/", body: { name: "Rex", tags: ["a"] } })
     expect(request.body).toBe('{"name":"Rex","tags":["a"]}')
-    expect(request.headers["content-type"]).toBe("application/json")
-    expect(signedHeadersOf(request.headers["authorization"])).toContain("content-type")
+    expect(request.headers["Content-Type"]).toBe("application/json")
+    expect(signedHeadersOf(request.headers.Authorization)).toContain("content-type")
     expect(signer.signRequest({ method: "POST", path: "/", body: [1, 2] }).body).toBe("[1,2]")
   })
 
@@ -296,7 +305,7 @@ describe("signRequest: the body", () => {
   it("sends a string as given, without adding a content type", () => {
     const request = signer.signRequest({ method: "PUT", path: "/", body: "plain text ✓" })
     expect(request.body).toBe("plain text ✓")
-    expect(request.headers).not.toHaveProperty("content-type")
+    expect(Object.keys(request.headers).map((name) => name.toLowerCase())).not.toContain("content-type")
   })
 
   it("sends bytes as given: Uint8Array, ArrayBuffer and slices of a larger buffer", () => {
@@ -315,7 +324,7 @@ describe("signRequest: the body", () => {
     const form = new URLSearchParams({ a: "1 2", b: "x&y" })
     const request = signer.signRequest({ method: "POST", path: "/", body: form })
     expect(request.body).toBe(form)
-    expect(request.headers["content-type"]).toBe("application/x-www-form-urlencoded;charset=UTF-8")
+    expect(request.headers["Content-Type"]).toBe("application/x-www-form-urlencoded;charset=UTF-8")
   })
 
   it.each([
@@ -334,7 +343,7 @@ describe("signRequest: the body", () => {
       { accessKeyId: keys.accessKey, secretAccessKey: keys.secretKey },
       { region: "us-east-1", service: "execute-api", signingDate: dateOf(request.headers["x-amz-date"]!) }
     )
-    expect(request.headers["authorization"]).toBe(theirs)
+    expect(request.headers.Authorization).toBe(theirs)
   })
 
   it("hashes the bytes sent, not the value given: one more byte in the body, another signature", async () => {
@@ -344,7 +353,7 @@ describe("signRequest: the body", () => {
       { accessKeyId: keys.accessKey, secretAccessKey: keys.secretKey },
       { region: "us-east-1", service: "execute-api", signingDate: dateOf(request.headers["x-amz-date"]!) }
     )
-    expect(request.headers["authorization"]).not.toBe(theirs)
+    expect(request.headers.Authorization).not.toBe(theirs)
   })
 
   it.each(["GET", "HEAD"] as const)("drops an empty body on %s, which fetch refuses to send", (method) => {

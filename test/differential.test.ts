@@ -121,7 +121,7 @@ describe("facade signRequest vs @smithy/signature-v4, on what goes on the wire",
         service: "execute-api",
         signingDate: dateOf(signed.headers["x-amz-date"]!)
       })
-      expect(signed.headers["authorization"]).toBe(theirs)
+      expect(signed.headers.Authorization).toBe(theirs)
     }), runs(2000))
 
   it.prop("every signed request verifies on the server side", { input: userRequest }, ({ input }) => {

@@ -21,11 +21,16 @@ export interface SignedWithDetails extends SignatureParts {
   readonly credentials: SigningCredentials
 }
 
+/** How a signer signs, and how it names the Authorization header it adds (the facade: `Authorization`, as the original). */
+export interface SignedRequestSettings extends SigningSettings {
+  readonly authorizationName?: string | undefined
+}
+
 export const signPreparedWithDetails = (
   prepared: PreparedRequest,
   credentials: SigningCredentials,
   epochMillis: number,
-  settings: SigningSettings
+  settings: SignedRequestSettings
 ): SignedWithDetails => {
   const signature = signCanonical(prepared, credentials, epochMillis, settings)
   const headers: Record<string, string> = {}
@@ -33,7 +38,7 @@ export const signPreparedWithDetails = (
   if (signature.contentSha256 !== undefined) headers[X_AMZ_CONTENT_SHA256] = signature.contentSha256
   headers[X_AMZ_DATE] = signature.amzDate
   if (signature.sessionToken !== undefined) headers[X_AMZ_SECURITY_TOKEN] = signature.sessionToken
-  headers[AUTHORIZATION] = signature.authorization
+  headers[settings.authorizationName ?? AUTHORIZATION] = signature.authorization
   const request: SignedRequest = prepared.body === undefined
     ? { url: prepared.url, method: prepared.method, headers, redirect: "manual" }
     : { url: prepared.url, method: prepared.method, headers, body: prepared.body, redirect: "manual" }
@@ -54,7 +59,7 @@ export const signPrepared = (
   prepared: PreparedRequest,
   credentials: SigningCredentials,
   epochMillis: number,
-  settings: SigningSettings
+  settings: SignedRequestSettings
 ): SignedRequest => signPreparedWithDetails(prepared, credentials, epochMillis, settings).request
 
 /** Presigns a prepared request: the URL carries the signature; the headers (if any) go with it. */

@@ -116,7 +116,15 @@ export const prepareBody = (body: unknown, method: HttpMethod): PreparedBody => 
     const json = serializeJson(body)
     prepared = { body: json, payload: json, defaultContentType: JSON_CONTENT_TYPE }
   }
-  // fetch refuses any body on GET and HEAD, even an empty one; an empty body is no body.
-  if ((method === "GET" || method === "HEAD") && prepared.payload!.length === 0) return NO_BODY
+  if (method === "GET" || method === "HEAD") {
+    // fetch refuses any body on GET and HEAD, even an empty one; an empty body is no body.
+    if (prepared.payload!.length === 0) return NO_BODY
+    throw invalidRequest(
+      "body",
+      `A ${method} request cannot carry a body: fetch refuses to send one, and servers ignore it ` +
+        "(the original package dropped it silently, signing a request without it). " +
+        "Send the data as queryParams, or use POST."
+    )
+  }
   return prepared
 }

@@ -6,6 +6,7 @@
  * @internal
  */
 import { invalidRequest } from "../../SigningError.js"
+import { canonicalHeaderValue } from "../sigv4/canonicalHeaders.js"
 import { isSignatureHeader } from "../sigv4/signatureHeaders.js"
 import { entriesOf } from "./collections.js"
 import { describe } from "./describe.js"
@@ -26,7 +27,18 @@ const headerEntries = (headers: unknown): Iterable<readonly [unknown, unknown]> 
     ? headers
     : entriesOf(headers, "headers", "name", `headers must be an object such as { accept: "application/json" }; got ${describe(headers)}.`)
 
-const headerValueText = (name: string, value: unknown): string => {
+/**
+ * A value given as a list (Node's `OutgoingHttpHeaders` allows it) is one
+ * header whose values are joined by `,`, as SigV4 joins a header that is
+ * repeated; each value is trimmed first, so the value sent is the canonical one.
+ */
+const headerValueText = (name: string, value: unknown): string | undefined => {
+  if (!Array.isArray(value)) return scalarHeaderValue(name, value)
+  const values = value.filter((item) => item !== undefined && item !== null).map((item) => canonicalHeaderValue(scalarHeaderValue(name, item)))
+  return values.length === 0 ? undefined : values.join(",")
+}
+
+const scalarHeaderValue = (name: string, value: unknown): string => {
   const text = typeof value === "string" ? value
     : (typeof value === "number" && Number.isFinite(value)) || typeof value === "boolean" || typeof value === "bigint"
     ? String(value)
@@ -80,8 +92,10 @@ export const prepareHeaders = (headers: unknown): Array<CallerHeader> => {
           "header names are case-insensitive: give it once, joining the values with \", \" if you mean both."
       )
     }
+    const text = headerValueText(name, value)
+    if (text === undefined) continue
     seen.set(lowerCaseName, name)
-    result.push({ name, lowerCaseName, value: headerValueText(name, value) })
+    result.push({ name, lowerCaseName, value: text })
   }
   return result
 }

@@ -37,11 +37,20 @@ export interface PreparedRequest extends CanonicalInput {
   readonly body: SignedBody | undefined
 }
 
-/** What preparing needs of a signer: where it signs for, and how it canonicalizes paths. */
+/** What preparing needs of a signer: where it signs for, how it canonicalizes paths, which headers it adds. */
 export interface PrepareSettings {
   readonly endpoint: Endpoint
   readonly normalizePath: boolean
   readonly doubleEncodePath: boolean
+  /**
+   * Headers added (and signed) unless the caller sends one of the same name:
+   * the facade adds the original package's `Accept: application/json`.
+   */
+  readonly defaultHeaders?: ReadonlyArray<readonly [name: string, value: string]> | undefined
+  /** The content type of every body the caller gives none for (else the body's own: JSON's, a form's). */
+  readonly defaultContentType?: string | undefined
+  /** How the content-type header is spelled when the signer adds it (the facade: `Content-Type`, as the original). */
+  readonly contentTypeName?: string | undefined
 }
 
 const byName = (a: readonly [string, string], b: readonly [string, string]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
@@ -113,9 +122,18 @@ export const prepareRequest = (settings: PrepareSettings, input: RequestToSign):
     headers[name] = value
     signable.push([lowerCaseName, value])
   }
-  if (defaultContentType !== undefined && !hasContentType) {
-    headers["content-type"] = defaultContentType
-    signable.push(["content-type", defaultContentType])
+  const contentType = body === undefined ? undefined : settings.defaultContentType ?? defaultContentType
+  if (contentType !== undefined && !hasContentType) {
+    headers[settings.contentTypeName ?? "content-type"] = contentType
+    signable.push(["content-type", contentType])
+  }
+  if (settings.defaultHeaders !== undefined) {
+    for (const [name, value] of settings.defaultHeaders) {
+      const lowerCaseName = name.toLowerCase()
+      if (signable.some(([given]) => given === lowerCaseName)) continue
+      headers[name] = value
+      signable.push([lowerCaseName, value])
+    }
   }
   signable.push(["host", host])
   const canonicalHeaders: Array<readonly [string, string]> = []

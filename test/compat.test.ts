@@ -1,0 +1,127 @@
+/**
+ * The original package's users: code written against api-gateway-request-signer
+ * 2.x keeps working (header names, default Accept and Content-Type, header
+ * arrays), and where 2.x silently did the wrong thing, the facade says so.
+ */
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import { afterEach, beforeEach, describe, expect, it, vi } from "@effect/vitest"
+import ApiGatewaySigner, { type SignedRequestData } from "api-gateway-request-signer"
+import { SUITE_DIR } from "./support/awsSuite.js"
+
+const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
+const keys = { accessKey: "AKIDEXAMPLE", secretKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" }
+const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys })
+
+describe("the original package's header names", () => {
+  it("Authorization with a capital A, readable as a typed property", () => {
+    const request: SignedRequestData = signer.signRequest({ method: "GET", path: "/" })
+    const authorization: string = request.headers.Authorization
+    expect(authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\//)
+    expect(request.headers).not.toHaveProperty("authorization")
+  })
+
+  it("x-amz-date and x-amz-security-token in lower case", () => {
+    const { headers } = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys, sessionToken: "TOKEN" }).signRequest({ method: "GET", path: "/" })
+    expect(headers["x-amz-date"]).toMatch(/^\d{8}T\d{6}Z$/)
+    expect(headers["x-amz-security-token"]).toBe("TOKEN")
+  })
+})
+
+describe("defaultAcceptType and defaultContentType", () => {
+  it("Accept: application/json is added and signed unless the request sets an Accept", () => {
+    expect(signer.signRequest({ method: "GET", path: "/" }).headers.Accept).toBe("application/json")
+    const own = signer.signRequest({ method: "GET", path: "/", headers: { accept: "text/csv" } }).headers
+    expect(own).toMatchObject({ accept: "text/csv" })
+    expect(own).not.toHaveProperty("Accept")
+  })
+
+  it("defaultContentType is the Content-Type of every body that sets none", () => {
+    const xml = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys, defaultContentType: "application/xml" })
+    expect(xml.signRequest({ method: "POST", path: "/", body: "<a/>" }).headers["Content-Type"]).toBe("application/xml")
+    expect(xml.signRequest({ method: "POST", path: "/", body: { a: 1 } }).headers["Content-Type"]).toBe("application/xml")
+    expect(xml.signRequest({ method: "POST", path: "/", body: "x", headers: { "content-type": "text/plain" } }).headers)
+      .not.toHaveProperty("Content-Type")
+  })
+
+  it("a request without a body gets no Content-Type (2.x added one unsigned, which makes browsers send a preflight)", () => {
+    expect(Object.keys(signer.signRequest({ method: "GET", path: "/" }).headers).map((name) => name.toLowerCase())).not.toContain("content-type")
+  })
+
+  it("refuses a default that HTTP cannot carry", () => {
+    expect(() => new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys, defaultAcceptType: "a\r\nx-evil: 1" }))
+      .toThrow(expect.objectContaining({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringContaining("defaultAcceptType") }))
+  })
+
+  it("a presigned URL carries no default Accept, so a link or a browser can follow it as it is", () => {
+    const presigned = signer.presignRequest({ method: "GET", path: "/report" })
+    expect(presigned.headers).toEqual({})
+    expect(new URL(presigned.url).searchParams.get("X-Amz-SignedHeaders")).toBe("host")
+  })
+})
+
+describe("what 2.x did silently, said out loud", () => {
+  it.each(["GET", "HEAD"] as const)("a body on %s is a SigningError that names the fix (2.x dropped it)", (method) => {
+    expect(() => signer.signRequest({ method, path: "/", body: { q: 1 } })).toThrow(
+      expect.objectContaining({ _tag: "SigningError", field: "body", message: expect.stringContaining("queryParams") })
+    )
+  })
+
+  it("an empty body on GET is no body", () => {
+    expect(signer.signRequest({ method: "GET", path: "/", body: "" })).not.toHaveProperty("body")
+  })
+
+  describe("a missing region", () => {
+    beforeEach(() => {
+      vi.stubEnv("AWS_REGION", "")
+      vi.stubEnv("AWS_DEFAULT_REGION", "")
+    })
+    afterEach(() => vi.unstubAllEnvs())
+
+    it("is a SigningError, not us-east-1", () => {
+      expect(() => new ApiGatewaySigner({ endpoint: "https://api.example.com/prod", ...keys })).toThrow(
+        expect.objectContaining({ _tag: "SigningError", reason: "MissingRegion" })
+      )
+    })
+  })
+})
+
+describe("header values given as lists (Node's OutgoingHttpHeaders)", () => {
+  it("are one header, the values joined by a comma as SigV4 joins a repeated header", () => {
+    const { headers } = signer.signRequest({ method: "GET", path: "/", headers: { "x-multi": [" b ", "a", 3] } })
+    expect(headers["x-multi"]).toBe("b,a,3")
+  })
+
+  it("an empty list sends no header", () => {
+    expect(signer.signRequest({ method: "GET", path: "/", headers: { "x-multi": [] } }).headers).not.toHaveProperty("x-multi")
+  })
+
+  it("a list item with a line break is refused, as a value is", () => {
+    expect(() => signer.signRequest({ method: "GET", path: "/", headers: { "x-multi": ["a", "b\r\nx: y"] } })).toThrow(
+      expect.objectContaining({ _tag: "SigningError", field: "headers" })
+    )
+  })
+
+  it.each([
+    ["get-header-key-duplicate", ["value2", "value2", "value1"]],
+    ["get-header-value-order", ["value4", "value1", "value3", "value2"]]
+  ] as const)("the official suite's %s passes through the facade", (name, values) => {
+    vi.useFakeTimers({ now: Date.UTC(2015, 7, 30, 12, 36, 0) })
+    try {
+      const suiteSigner = new ApiGatewaySigner({
+        endpoint: "https://example.amazonaws.com",
+        region: "us-east-1",
+        service: "service",
+        accessKey: "AKIDEXAMPLE",
+        secretKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        defaultAcceptType: false
+      })
+      const { headers } = suiteSigner.signRequest({ method: "GET", path: "/", headers: { "My-Header1": values } })
+      const expected = readFileSync(join(SUITE_DIR, name, "header-signature.txt"), "utf8").trim()
+      expect(headers.Authorization).toContain("SignedHeaders=host;my-header1;x-amz-date,")
+      expect(headers.Authorization).toMatch(new RegExp(`Signature=${expected}$`))
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})
