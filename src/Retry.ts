@@ -128,7 +128,6 @@ export interface RetryOptions<E, R = never> {
  * ```ts
  * import { Retry } from "api-gateway-request-signer"
  * import * as Effect from "effect/Effect"
-import * as MutableRef from "effect/MutableRef"
  *
  * const program = Retry.makeRequestWithRetries(
  *   { method: "GET", path: "/pets" },
@@ -210,7 +209,6 @@ export interface Attempt extends SigningDetails {
  * ```ts
  * import { Retry } from "api-gateway-request-signer"
  * import * as Effect from "effect/Effect"
-import * as MutableRef from "effect/MutableRef"
  *
  * const program = Retry.makeRequestWithRetries(
  *   { method: "GET", path: "/pets" },

@@ -230,7 +230,6 @@ export class SignedHttpClient extends Context.Tag("api-gateway-request-signer/Si
  * import * as SignedHttpClient from "api-gateway-request-signer/SignedHttpClient"
  * import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
  * import * as Layer from "effect/Layer"
-import * as MutableRef from "effect/MutableRef"
 import * as Option from "effect/Option"
  *
  * const ClientLive = SignedHttpClient.layer.pipe(

@@ -1,0 +1,121 @@
+/**
+ * Between the web's requests (`fetch(input, init)`, a `Request`) and the
+ * signer's: what they describe as a `RequestToSign` (a path under the
+ * endpoint, the method, the headers, the body read into memory: a signature
+ * covers the body's hash, so it must be known before sending), and the signed
+ * request back as a `Request`. A `Request` given is cloned before its body is
+ * read, so it stays usable.
+ *
+ * @internal
+ */
+import type { Endpoint } from "../Signer.js"
+import type { RequestToSign, SignedRequest } from "../SignedRequest.js"
+import { invalidRequest } from "../SigningError.js"
+import { describe } from "./request/describe.js"
+import { relativeTarget } from "./request/target.js"
+
+/** What a request described by fetch's arguments is, ready to prepare; and what goes with it when it is sent. */
+export interface WebRequestParts {
+  readonly request: RequestToSign
+  /** The RequestInit fields that are not part of the signature (signal, mode, credentials, cache, ...). */
+  readonly sendWith: RequestInit
+}
+
+// RequestInit fields a signature does not cover: passed on to fetch as given.
+const PASSED_ON = ["cache", "credentials", "integrity", "keepalive", "mode", "priority", "referrer", "referrerPolicy", "signal"] as const
+
+const isRequest = (value: unknown): value is Request => typeof Request !== "undefined" && value instanceof Request
+
+const readBody = async (
+  body: unknown,
+  headers: Headers
+): Promise<string | Uint8Array<ArrayBuffer> | ArrayBuffer | URLSearchParams | undefined> => {
+  if (body === undefined || body === null) return undefined
+  if (typeof body === "string" || body instanceof ArrayBuffer || ArrayBuffer.isView(body) || body instanceof URLSearchParams) {
+    return body as string | ArrayBuffer | Uint8Array<ArrayBuffer> | URLSearchParams
+  }
+  if (typeof Blob !== "undefined" && body instanceof Blob) {
+    // A Blob does not change when read: read it, and send what was read.
+    if (body.type !== "" && !headers.has("content-type")) headers.set("content-type", body.type)
+    return new Uint8Array(await body.arrayBuffer())
+  }
+  if (typeof FormData !== "undefined" && body instanceof FormData) {
+    // Serialized once, as fetch would: those exact bytes are signed and sent, with their boundary.
+    const encoded = new Response(body)
+    headers.set("content-type", encoded.headers.get("content-type")!)
+    return new Uint8Array(await encoded.arrayBuffer())
+  }
+  if (typeof ReadableStream !== "undefined" && body instanceof ReadableStream) {
+    // Read to the end (fetch would consume it too); the bytes read are what is sent.
+    return new Uint8Array(await new Response(body).arrayBuffer())
+  }
+  throw invalidRequest(
+    "body",
+    `The body is ${describe(body)}, which fetch would send as text ("[object Object]"); ` +
+      "pass a string (JSON.stringify it), bytes, a Blob, FormData, URLSearchParams or a ReadableStream."
+  )
+}
+
+const headerEntries = (headers: Headers): Array<[string, string]> => {
+  const entries: Array<[string, string]> = []
+  headers.forEach((value, name) => entries.push([name, value]))
+  return entries
+}
+
+/**
+ * What `fetch(input, init)` describes, for the signer of `endpoint`: `input`
+ * is a path under the endpoint (`/pets`), an absolute URL under it, or a
+ * `Request` (whose body is read from a clone).
+ */
+export const fromFetchArguments = async (
+  endpoint: Endpoint,
+  input: unknown,
+  init: RequestInit | undefined
+): Promise<WebRequestParts> => {
+  let url: string
+  let base: Request | undefined
+  if (isRequest(input)) {
+    base = input
+    url = input.url
+  } else if (typeof input === "string") {
+    url = input
+  } else if (typeof URL !== "undefined" && input instanceof URL) {
+    url = input.href
+  } else {
+    throw invalidRequest("path", `fetch takes a path, a URL or a Request; got ${describe(input)}.`)
+  }
+  if (init !== undefined && (typeof init !== "object" || init === null)) {
+    throw invalidRequest("path", `fetch's second argument is a RequestInit object; got ${describe(init)}.`)
+  }
+  const headers = new Headers(base?.headers)
+  if (init?.headers !== undefined) new Headers(init.headers).forEach((value, name) => headers.set(name, value))
+  const body = init !== undefined && "body" in init && init.body !== undefined
+    ? await readBody(init.body, headers)
+    : base !== undefined && base.body !== null
+    ? new Uint8Array(await base.clone().arrayBuffer())
+    : undefined
+  const sendWith: Record<string, unknown> = {}
+  for (const field of PASSED_ON) {
+    const value = init !== undefined && field in init ? (init as Record<string, unknown>)[field] : base?.[field as keyof Request]
+    if (value !== undefined) sendWith[field] = value
+  }
+  return {
+    request: {
+      method: init?.method ?? base?.method ?? "GET",
+      path: relativeTarget(endpoint, url),
+      headers: headerEntries(headers),
+      body
+    },
+    sendWith: sendWith as RequestInit
+  }
+}
+
+/** A signed request as a `Request`: exactly the signed URL, headers and body, never following a redirect. */
+export const toWebRequest = (signed: SignedRequest, sendWith: RequestInit): Request =>
+  new Request(signed.url, {
+    ...sendWith,
+    method: signed.method,
+    headers: signed.headers,
+    body: signed.body ?? null,
+    redirect: "manual"
+  })

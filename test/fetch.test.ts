@@ -1,0 +1,148 @@
+/**
+ * signer.fetch: the global fetch, signed. Requests go to a local gateway that
+ * verifies every signature and echoes what arrived: awkward paths, repeated
+ * query keys, JSON, text, bytes, Blob, FormData and stream bodies, Request
+ * objects, refusal of URLs outside the endpoint, retries only when asked.
+ */
+import { createHash } from "node:crypto"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import ky from "ky"
+import ApiGatewaySigner, { RequestError } from "api-gateway-request-signer"
+import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+
+const credentials = { accessKeyId: "AKIDFETCH", secretAccessKey: "fetch/secret/key", sessionToken: "fetch-session-token" }
+let gateway: LocalGateway.Service
+let signer: ApiGatewaySigner
+let failuresLeft = 0
+
+beforeAll(async () => {
+  gateway = await LocalGateway.start({
+    credentials: [credentials],
+    handler: (request) => {
+      if (request.path.endsWith("/flaky") && failuresLeft > 0) {
+        failuresLeft--
+        return { status: 503, body: { message: "Service Unavailable" } }
+      }
+      return undefined
+    }
+  })
+  signer = new ApiGatewaySigner({ endpoint: `${gateway.url}/stage`, region: "us-east-1", credentials })
+})
+afterAll(() => gateway.close())
+
+const sha256 = (data: string | Uint8Array) => createHash("sha256").update(data).digest("hex")
+const echoOf = async (response: Response) => ({ status: response.status, echo: (await response.json()) as LocalGateway.EchoResponse & { message?: string } })
+const decoded = (path: string) => path.split("/").map(decodeURIComponent).join("/")
+
+describe("signer.fetch takes what fetch takes", () => {
+  it("a path under the endpoint, with reserved and non-ASCII characters", async () => {
+    const { status, echo } = await echoOf(await signer.fetch(`/pets/${encodeURIComponent("a/b c")}/café/@:=+!$'()*`))
+    expect(echo.message).toBeUndefined()
+    expect(status).toBe(200)
+    expect(decoded(echo.path)).toBe("/stage/pets/a/b c/café/@:=+!$'()*")
+  })
+
+  it("an absolute URL under the endpoint, with repeated query keys and empty values", async () => {
+    const { status, echo } = await echoOf(await signer.fetch(new URL(`${gateway.url}/stage/search?tag=b&tag=a&empty=`)))
+    expect(status).toBe(200)
+    expect(echo.query).toEqual({ tag: ["a", "b"], empty: [""] })
+  })
+
+  it.each([
+    ["a JSON string", JSON.stringify({ name: "Rex", note: "ü ∑ 😀" }), { "content-type": "application/json" }],
+    ["text", "line one\nline two ✓", {}],
+    ["bytes", Uint8Array.from({ length: 256 }, (_, i) => i), {}],
+    ["an ArrayBuffer", Uint8Array.from([1, 2, 3]).buffer, {}],
+    ["URLSearchParams", new URLSearchParams({ a: "1 2", b: "x&y" }), {}]
+  ] as const)("a POST with %s arrives byte for byte", async (_, body, headers) => {
+    const { status, echo } = await echoOf(await signer.fetch("/upload", { method: "POST", body, headers }))
+    expect(status).toBe(200)
+    const bytes = typeof body === "string" ? Buffer.from(body) : body instanceof URLSearchParams ? Buffer.from(body.toString()) : new Uint8Array(body as ArrayBuffer)
+    expect(echo.body.sha256).toBe(sha256(bytes))
+  })
+
+  it("a Blob and a ReadableStream are read once, and the bytes read are signed and sent", async () => {
+    const blob = await echoOf(await signer.fetch("/blob", { method: "PUT", body: new Blob(["blob ✓"], { type: "text/plain" }) }))
+    expect(blob.status).toBe(200)
+    expect(blob.echo.body.sha256).toBe(sha256("blob ✓"))
+    expect(blob.echo.headers["content-type"]).toBe("text/plain")
+    const stream = new ReadableStream({ start: (controller) => (controller.enqueue(new TextEncoder().encode("streamed")), controller.close()) })
+    const streamed = await echoOf(await signer.fetch("/stream", { method: "PUT", body: stream, duplex: "half" } as RequestInit))
+    expect(streamed.status).toBe(200)
+    expect(streamed.echo.body.sha256).toBe(sha256("streamed"))
+  })
+
+  it("FormData is serialized once, to exactly the multipart body sent, boundary signed", async () => {
+    const form = new FormData()
+    form.append("name", "Rex")
+    form.append("file", new Blob(["x"]), "x.txt")
+    const { status, echo } = await echoOf(await signer.fetch("/form", { method: "POST", body: form }))
+    expect(status).toBe(200)
+    expect(echo.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/)
+    expect(echo.body.length).toBeGreaterThan(0)
+  })
+
+  it("a Request, whose body stays readable", async () => {
+    const request = new Request(`${gateway.url}/stage/req?x=1`, { method: "POST", body: "from a Request", headers: { "x-custom": "v" } })
+    const { status, echo } = await echoOf(await signer.fetch(request))
+    expect(status).toBe(200)
+    expect(echo.body.sha256).toBe(sha256("from a Request"))
+    expect(echo.headers["x-custom"]).toBe("v")
+    expect(await request.text()).toBe("from a Request")
+  })
+
+  it("refuses a URL outside the endpoint's origin or stage, before anything is sent", async () => {
+    await expect(signer.fetch("https://elsewhere.example/stage/x")).rejects.toMatchObject({ _tag: "SigningError", field: "path" })
+    await expect(signer.fetch(`${gateway.url}/other-stage/x`)).rejects.toMatchObject({ _tag: "SigningError", field: "path" })
+  })
+
+  it("refuses a body fetch would send as [object Object]", async () => {
+    await expect(signer.fetch("/x", { method: "POST", body: { a: 1 } as unknown as NonNullable<RequestInit["body"]> })).rejects.toMatchObject({
+      _tag: "SigningError",
+      field: "body"
+    })
+  })
+
+  it("is bound: it can be handed to a library as its fetch (ky)", async () => {
+    const client = ky.create({ prefix: `${gateway.url}/stage`, fetch: signer.fetch })
+    const echo = await client.post("pets", { json: { name: "Rex" }, searchParams: { a: "1" } }).json<LocalGateway.EchoResponse>()
+    expect(echo.method).toBe("POST")
+    expect(echo.query).toEqual({ a: ["1"] })
+  })
+})
+
+describe("signer.fetch retries only when asked", () => {
+  it("without retries, a 503 is the response", async () => {
+    failuresLeft = 1
+    expect((await signer.fetch("/flaky")).status).toBe(503)
+  })
+
+  it("with retries, a 503 is retried, signed afresh, until it succeeds", async () => {
+    failuresLeft = 2
+    expect((await signer.fetch("/flaky", { retries: 3 })).status).toBe(200)
+  })
+
+  it("when retries run out, the last response is what it resolves with", async () => {
+    failuresLeft = 5
+    expect((await signer.fetch("/flaky", { retries: 1 })).status).toBe(503)
+    failuresLeft = 0
+  })
+
+  it("a network failure after the last retry is a RequestError", async () => {
+    const unreachable = new ApiGatewaySigner({ endpoint: "http://127.0.0.1:1/stage", region: "us-east-1", credentials })
+    await expect(unreachable.fetch("/x", { retries: 1 })).rejects.toBeInstanceOf(RequestError)
+  })
+})
+
+describe("signRequestAsync with a web Request", () => {
+  it("resolves with a signed Request that the gateway accepts, and leaves the input unconsumed", async () => {
+    const input = new Request(`${gateway.url}/stage/signed?x=1`, { method: "PUT", body: "payload" })
+    const signed = await signer.signRequestAsync(input)
+    expect(signed).toBeInstanceOf(Request)
+    expect(signed.headers.get("authorization")).toMatch(/^AWS4-HMAC-SHA256 /)
+    expect(await input.text()).toBe("payload")
+    const { status, echo } = await echoOf(await fetch(signed))
+    expect(status).toBe(200)
+    expect(echo.body.sha256).toBe(sha256("payload"))
+  })
+})
