@@ -70,6 +70,14 @@ export type {
   /**
    * @since 2.0.0
    */
+  CredentialIdentity,
+  /**
+   * @since 2.0.0
+   */
+  CredentialsProvider,
+  /**
+   * @since 2.0.0
+   */
   QueryParams,
   /**
    * @since 2.0.0
