@@ -391,11 +391,9 @@ type ChainFactory = (init: Record<string, unknown>) => CredentialsProvider
 // Loaded by a name held in a variable: bundlers leave the optional peer alone, so
 // bundling this module never fails where it is not installed.
 const loadChain: Effect.Effect<ChainFactory, SigningError> = Effect.tryPromise({
-  try: async () => {
+  try: () => {
     const name = CHAIN_PACKAGE
-    const module = (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as { fromNodeProviderChain?: unknown }
-    if (typeof module.fromNodeProviderChain !== "function") throw new Error(`${name} has no fromNodeProviderChain`)
-    return module.fromNodeProviderChain as ChainFactory
+    return import(/* @vite-ignore */ /* webpackIgnore: true */ name) as Promise<{ fromNodeProviderChain?: unknown }>
   },
   catch: (error) =>
     new SigningError({
@@ -404,4 +402,16 @@ const loadChain: Effect.Effect<ChainFactory, SigningError> = Effect.tryPromise({
         "(an optional peer dependency of api-gateway-request-signer), or pass credentials another way.",
       cause: error
     })
-})
+}).pipe(
+  Effect.filterOrFail(
+    (module): module is { fromNodeProviderChain: ChainFactory } => typeof module.fromNodeProviderChain === "function",
+    // Installed, but from before 3.87.0, the first version with fromNodeProviderChain: "not installed" would mislead.
+    () =>
+      new SigningError({
+        reason: "MissingCredentials",
+        message: `The installed ${CHAIN_PACKAGE} has no fromNodeProviderChain (added in 3.87.0): ` +
+          `run npm install ${CHAIN_PACKAGE}@latest, or pass credentials another way.`
+      })
+  ),
+  Effect.map((module) => module.fromNodeProviderChain)
+)

@@ -16,7 +16,7 @@ import {
   fromNodeProviderChain,
   fromProcess
 } from "@aws-sdk/credential-providers"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "@effect/vitest"
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import ApiGatewaySigner, {
@@ -247,6 +247,33 @@ describe("what the sources saw", () => {
     expect(await signersOf(fromProcess())).toEqual(Array(3).fill(keys.tool.accessKeyId))
     files!.setProcessOutput(keys.dev)
     expect(await signersOf(fromProcess())).toEqual(Array(3).fill(keys.dev.accessKeyId))
+  })
+})
+
+describe("the optional peer @aws-sdk/credential-providers", () => {
+  const buildChainLayer = () =>
+    Effect.runPromise(Effect.flip(Layer.build(Credentials.layerFromNodeProviderChain()).pipe(Effect.scoped)))
+  afterEach(() => {
+    vi.doUnmock("@aws-sdk/credential-providers")
+  })
+
+  it("missing: layerFromNodeProviderChain fails with a SigningError giving the install command", async () => {
+    vi.doMock("@aws-sdk/credential-providers", () => {
+      throw Object.assign(new Error("Cannot find package '@aws-sdk/credential-providers'"), { code: "ERR_MODULE_NOT_FOUND" })
+    })
+    expect(await buildChainLayer()).toMatchObject({
+      name: "SigningError",
+      reason: "MissingCredentials",
+      message: expect.stringContaining("run npm install @aws-sdk/credential-providers")
+    })
+  })
+
+  it("older than fromNodeProviderChain (3.87.0): a SigningError saying so, not that it is missing", async () => {
+    vi.doMock("@aws-sdk/credential-providers", () => ({ fromIni: () => async () => keys.dev, fromNodeProviderChain: undefined }))
+    const error = await buildChainLayer()
+    expect(error).toMatchObject({ name: "SigningError", reason: "MissingCredentials" })
+    expect(error.message).toContain("has no fromNodeProviderChain (added in 3.87.0)")
+    expect(error.message).toContain("npm install @aws-sdk/credential-providers@latest")
   })
 })
 
