@@ -54,6 +54,20 @@ export const isolatedEnv = (variables: Readonly<Record<string, string>>): () => 
   }
 }
 
+/**
+ * For `isolatedEnv`: a host where the AWS SDK's default chain finds nothing
+ * and never reaches for 169.254.169.254 (no network beyond loopback): no
+ * ~/.aws files, no instance metadata.
+ */
+export const bareHost = (): Record<string, string> => {
+  const nowhere = join(tmpdir(), "agrs-no-aws-files")
+  return {
+    AWS_CONFIG_FILE: join(nowhere, "config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(nowhere, "credentials"),
+    AWS_EC2_METADATA_DISABLED: "true"
+  }
+}
+
 // ── a loopback HTTP server ───────────────────────────────────────────────────
 
 interface Seen {
