@@ -16,7 +16,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import { ENVIRONMENT_VARIABLES } from "./internal/credentials.js"
-import { redactAuthParameters } from "./internal/scrub.js"
+import { providerFailure } from "./internal/credentialsSource.js"
 import type { CredentialIdentity, CredentialsProvider } from "./SignedRequest.js"
 import { validateCredentials } from "./internal/effect/credentials.js"
 import { staticService } from "./internal/effect/credentialsService.js"
@@ -305,26 +305,25 @@ export interface ProviderOptions {
  * @since 2.0.0
  * @category layers
  */
-export const layerFromProvider = (provider: CredentialsProvider, options?: ProviderOptions): Layer.Layer<Credentials> =>
-  layerRefreshing(
+export const layerFromProvider = (provider: CredentialsProvider, options?: ProviderOptions): Layer.Layer<Credentials> => {
+  // The secrets handed out so far: a later failure's message may quote them.
+  const seen = new Set<string>()
+  return layerRefreshing(
     Effect.tryPromise({
       try: () => Promise.resolve(provider()),
-      catch: (error) =>
-        new SigningError({
-          reason: "MissingCredentials",
-          message: `The credentials provider failed: ${
-            redactAuthParameters(String(error instanceof Error ? `${error.name}: ${error.message}` : error).split("\n")[0] ?? "")
-          }`,
-          cause: error
-        })
+      catch: (error) => providerFailure(error, seen)
     }).pipe(
       Effect.filterOrFail(
         (identity): identity is CredentialIdentity => typeof identity === "object" && identity !== null,
         () => new SigningError({ reason: "MissingCredentials", message: "The credentials provider resolved with no credentials." })
-      )
+      ),
+      Effect.tap((identity) => {
+        for (const secret of [identity.secretAccessKey, identity.sessionToken]) if (typeof secret === "string") seen.add(secret)
+      })
     ),
     options?.refreshBefore === undefined ? {} : { refreshBefore: options.refreshBefore }
   )
+}
 
 /**
  * The same layer as `layerFromProvider`, under the name the AWS SDK gives its providers.
@@ -392,11 +391,9 @@ type ChainFactory = (init: Record<string, unknown>) => CredentialsProvider
 // Loaded by a name held in a variable: bundlers leave the optional peer alone, so
 // bundling this module never fails where it is not installed.
 const loadChain: Effect.Effect<ChainFactory, SigningError> = Effect.tryPromise({
-  try: async () => {
+  try: () => {
     const name = CHAIN_PACKAGE
-    const module = (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as { fromNodeProviderChain?: unknown }
-    if (typeof module.fromNodeProviderChain !== "function") throw new Error(`${name} has no fromNodeProviderChain`)
-    return module.fromNodeProviderChain as ChainFactory
+    return import(/* @vite-ignore */ /* webpackIgnore: true */ name) as Promise<{ fromNodeProviderChain?: unknown }>
   },
   catch: (error) =>
     new SigningError({
@@ -405,4 +402,16 @@ const loadChain: Effect.Effect<ChainFactory, SigningError> = Effect.tryPromise({
         "(an optional peer dependency of api-gateway-request-signer), or pass credentials another way.",
       cause: error
     })
-})
+}).pipe(
+  Effect.filterOrFail(
+    (module): module is { fromNodeProviderChain: ChainFactory } => typeof module.fromNodeProviderChain === "function",
+    // Installed, but from before 3.87.0, the first version with fromNodeProviderChain: "not installed" would mislead.
+    () =>
+      new SigningError({
+        reason: "MissingCredentials",
+        message: `The installed ${CHAIN_PACKAGE} has no fromNodeProviderChain (added in 3.87.0): ` +
+          `run npm install ${CHAIN_PACKAGE}@latest, or pass credentials another way.`
+      })
+  ),
+  Effect.map((module) => module.fromNodeProviderChain)
+)

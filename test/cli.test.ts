@@ -14,6 +14,7 @@ import { join, resolve } from "node:path"
 import { Readable } from "node:stream"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { bareHost, isolatedEnv } from "./support/credentialSources.js"
 import { signerFor } from "./support/gateway.js"
 import { HELP, type Io, main, requestOptions, serveOptions } from "../src/bin/cli.js"
 
@@ -389,7 +390,9 @@ describe("failures", () => {
   })
 
   it("no credentials, no region: exit 2 with a one-line reason", async () => {
-    const noKey = await cli([`${base}/x`], { env: { AWS_REGION: REGION } })
+    // Without keys, the AWS SDK's default chain looks at this process's own environment: a host where it finds nothing.
+    const restoreEnv = isolatedEnv(bareHost())
+    const noKey = await cli([`${base}/x`], { env: { AWS_REGION: REGION } }).finally(restoreEnv)
     expect(noKey.code).toBe(2)
     expect(noKey.stderr).toMatch(/^error: AWS credentials could not be read .*AWS_ACCESS_KEY_ID.*\n$/)
     const noRegion = await cli([`${base}/x`], { env: { ...env, AWS_REGION: undefined } })

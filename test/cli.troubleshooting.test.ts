@@ -11,17 +11,24 @@ import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import { parenthesisDepth, runCli } from "./support/cli.js"
+import { bareHost, isolatedEnv } from "./support/credentialSources.js"
 
 const URL_WITHOUT_REGION = "http://127.0.0.1:1/prod/pets"
 
 describe("setup errors: one line, no nested parentheses", () => {
   const keys = { AWS_ACCESS_KEY_ID: "AKIDSETUP", AWS_SECRET_ACCESS_KEY: "setup/secret+KEY-0123456789" }
+  // Without keys, the AWS SDK's default chain looks at this process's own environment: a host where it finds nothing.
+  let restoreEnv: () => void
+  beforeAll(() => {
+    restoreEnv = isolatedEnv(bareHost())
+  })
+  afterAll(() => restoreEnv())
 
   it.each([
     [
       "no credentials at all",
       { AWS_REGION: "eu-west-1" },
-      "error: AWS credentials could not be read from the environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and AWS_SESSION_TOKEN too for temporary credentials.\n"
+      "error: AWS credentials could not be read from the environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set, and the AWS SDK's default chain found none: Could not load credentials from any providers. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or name a profile of ~/.aws/config with --profile NAME. Run with -v to see what each source said.\n"
     ],
     [
       "no access key id",

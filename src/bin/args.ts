@@ -23,6 +23,7 @@ export const requestOptions = {
   verbose: { type: "boolean", short: "v" },
   region: { type: "string" },
   service: { type: "string" },
+  profile: { type: "string" },
   retries: { type: "string" },
   "dry-run": { type: "boolean" },
   presign: { type: "string" },

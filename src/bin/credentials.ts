@@ -1,20 +1,37 @@
 /**
- * Credentials for the command line: for a request, from AWS_ACCESS_KEY_ID,
- * AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN in the environment it is
- * given; for `serve`, from `--credentials AKID:SECRET[:TOKEN]` or the same
- * variables. Their secrets join the values the console never prints.
+ * Credentials for the command line. For a request, as the AWS CLI finds
+ * them: `--profile NAME` names a profile of the AWS SDK's default chain;
+ * otherwise AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and
+ * AWS_SESSION_TOKEN) in the environment it is given; otherwise, when the
+ * optional peer `@aws-sdk/credential-providers` is installed, the SDK's
+ * default chain (AWS_PROFILE or the default profile, SSO, credential_process,
+ * web identity, ECS and EKS container credentials, EC2 instance roles). For
+ * `serve`, from `--credentials AKID:SECRET[:TOKEN]` or the same variables.
+ * Their secrets join the values the console never prints.
  *
  * @internal
  */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Credentials from "../Credentials.js"
+import { SigningError } from "../SigningError.js"
 import { SetupError, UsageError } from "./exitCodes.js"
 import type { Console, Io } from "./output.js"
 import { run } from "./run.js"
 
 const REQUIRED = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] as const
+const PEER = "@aws-sdk/credential-providers"
 
 const present = (value: string | undefined): value is string => value !== undefined && value !== ""
+
+const keepSecrets = (credentials: Credentials.AwsCredentials, console: Console): void => {
+  console.secrets.add(Redacted.value(credentials.secretAccessKey))
+  if (credentials.sessionToken !== undefined) console.secrets.add(Redacted.value(credentials.sessionToken))
+}
+
+const MISSING_KEYS_HINT = "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and AWS_SESSION_TOKEN too for temporary credentials."
 
 /** The credentials a request is signed with; the secret key and session token are added to `console.secrets`. */
 export const credentialsFromEnv = async (env: Io["env"], console: Console): Promise<Credentials.AwsCredentials> => {
@@ -22,7 +39,7 @@ export const credentialsFromEnv = async (env: Io["env"], console: Console): Prom
   if (missing.length > 0) {
     throw new SetupError(
       `AWS credentials could not be read from the environment: ${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not set. ` +
-        "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and AWS_SESSION_TOKEN too for temporary credentials."
+        MISSING_KEYS_HINT
     )
   }
   const sessionToken = env["AWS_SESSION_TOKEN"]
@@ -31,9 +48,159 @@ export const credentialsFromEnv = async (env: Io["env"], console: Console): Prom
     secretAccessKey: env["AWS_SECRET_ACCESS_KEY"]!,
     sessionToken: present(sessionToken) ? sessionToken : undefined
   }))
-  console.secrets.add(Redacted.value(credentials.secretAccessKey))
-  if (credentials.sessionToken !== undefined) console.secrets.add(Redacted.value(credentials.sessionToken))
+  keepSecrets(credentials, console)
   return credentials
+}
+
+/** The credentials of a request, and where they came from. */
+export interface RequestCredentials {
+  /** Yields the credentials to sign with: the same, or renewed when they near expiry. */
+  readonly service: Credentials.Service
+  /** As resolved before the first signature. */
+  readonly credentials: Credentials.AwsCredentials
+  /** Where they came from, for `-v`: "environment", "profile dev (AWS SDK default chain: ...)". */
+  readonly source: string
+  /** True when they are the keys in the environment (AWS_SESSION_TOKEN holds their token, if any). */
+  readonly fromEnvironment: boolean
+  /** The profile named by `--profile` or AWS_PROFILE, when the SDK's chain found them. */
+  readonly profile: string | undefined
+}
+
+/**
+ * The credentials of a request: `--profile` first (as the AWS CLI, it
+ * overrides keys in the environment), then keys in the environment (they
+ * override AWS_PROFILE, as with the AWS CLI), then the SDK's default chain.
+ * With `verbose`, a failing chain's trail (what each source said) is printed.
+ */
+export const requestCredentials = async (
+  profileOption: string | undefined,
+  io: Io,
+  console: Console,
+  verbose: boolean
+): Promise<RequestCredentials> => {
+  if (profileOption !== undefined && profileOption.trim() === "") throw new UsageError("--profile needs a profile name")
+  const envProfile = present(io.env["AWS_PROFILE"]) ? io.env["AWS_PROFILE"] : undefined
+  if (profileOption === undefined && REQUIRED.some((name) => present(io.env[name]))) {
+    const credentials = await credentialsFromEnv(io.env, console)
+    return {
+      service: { get: Effect.succeed(credentials) },
+      credentials,
+      fromEnvironment: true,
+      profile: undefined,
+      source: envProfile === undefined
+        ? "environment"
+        : `environment; AWS_PROFILE=${envProfile} is not used: keys in the environment come first, as with the AWS CLI`
+    }
+  }
+  return fromDefaultChain(profileOption ?? envProfile, profileOption === undefined ? "AWS_PROFILE" : "--profile", io, console, verbose)
+}
+
+// ── the AWS SDK's default chain ──────────────────────────────────────────────
+
+// The SDK logs each link of its chain at debug level as it tries it: the last one tried is the source.
+const CHAIN_LINKS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/defaultProvider::fromEnv\b/, "environment variables"],
+  [/defaultProvider::fromSSO\b/, "SSO"],
+  [/defaultProvider::fromIni\b/, "shared config and credentials files"],
+  [/defaultProvider::fromProcess\b|credential-provider-process\b/, "credential_process"],
+  [/credential-provider-sso\b/, "SSO"],
+  [/defaultProvider::fromTokenFile\b/, "web identity token file"],
+  [/remoteProvider::fromHttp\b/, "container credentials endpoint"],
+  [/remoteProvider::fromInstanceMetadata\b/, "EC2 instance metadata"]
+]
+
+const oneLine = (text: string): string => {
+  const line = text.trim().split(/\s*\n\s*/).join(" / ")
+  return line.length > 300 ? line.slice(0, 300) + "…" : line
+}
+
+/** A logger for the SDK: debug lines kept as the chain's trail, warnings printed. */
+const chainLogger = (console: Console) => {
+  const trail: Array<string> = []
+  const line = (args: ReadonlyArray<unknown>) => oneLine(args.map(String).join(" "))
+  return {
+    trail,
+    logger: {
+      trace: () => {},
+      debug: (...args: ReadonlyArray<unknown>) => void trail.push(line(args)),
+      info: () => {},
+      warn: (...args: ReadonlyArray<unknown>) => console.err(`warning: ${line(args)}\n`),
+      error: (...args: ReadonlyArray<unknown>) => void trail.push(line(args))
+    }
+  }
+}
+
+const sourceOf = (trail: ReadonlyArray<string>): string | undefined => {
+  let source: string | undefined
+  for (const entry of trail) {
+    for (const [pattern, name] of CHAIN_LINKS) if (pattern.test(entry)) source = name
+  }
+  return source
+}
+
+const fromDefaultChain = async (
+  profile: string | undefined,
+  profileFrom: "--profile" | "AWS_PROFILE",
+  io: Io,
+  console: Console,
+  verbose: boolean
+): Promise<RequestCredentials> => {
+  const { logger, trail } = chainLogger(console)
+  // The SDK reads process.env; what the CLI was given for profiles is passed on explicitly.
+  const credentialsFile = io.env["AWS_SHARED_CREDENTIALS_FILE"]
+  const configFile = io.env["AWS_CONFIG_FILE"]
+  const layer = Credentials.layerFromNodeProviderChain({
+    profile,
+    ...(present(credentialsFile) ? { filepath: credentialsFile } : {}),
+    ...(present(configFile) ? { configFilepath: configFile } : {}),
+    logger
+  })
+
+  let context: Context.Context<Credentials.Credentials>
+  try {
+    context = await run(Effect.scoped(Layer.build(layer)))
+  } catch (error) {
+    if (!(error instanceof SigningError)) throw error
+    // The optional peer is missing (or too old to have the chain).
+    const install = `install ${PEER} 3.87.0 or later where api-gateway-request-signer is installed: npm install ${PEER}`
+    throw new SetupError(
+      profile === undefined
+        ? `AWS credentials could not be read from the environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set. ${MISSING_KEYS_HINT} ` +
+          `To use ~/.aws profiles, SSO or an ECS or EC2 role instead, ${install}.`
+        : `${profileFrom === "--profile" ? "--profile" : `AWS_PROFILE=${profile}`} needs the AWS SDK's credential providers: ${install}.`
+    )
+  }
+  const service = Context.get(context, Credentials.Credentials)
+  let credentials: Credentials.AwsCredentials
+  try {
+    credentials = await run(service.get, io.signal)
+  } catch (error) {
+    if (!(error instanceof SigningError)) throw error
+    if (verbose) for (const entry of trail) console.err(`* AWS SDK: ${entry}\n`)
+    const said = error.message.replace(/^The credentials provider failed: (?:CredentialsProviderError: )?/, "").replace(/\.?$/, ".")
+    const rerun = verbose ? "" : " Run with -v to see what each source said."
+    throw new SetupError(
+      profile === undefined
+        ? "AWS credentials could not be read from the environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set, " +
+          `and the AWS SDK's default chain found none: ${said} ` +
+          `Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or name a profile of ~/.aws/config with --profile NAME.${rerun}`
+        : `AWS credentials could not be found for profile ${profile}${profileFrom === "AWS_PROFILE" ? ", named by AWS_PROFILE" : ""}: ` +
+          `the AWS SDK's default chain says: ${said} ` +
+          `Check that the profile is in ~/.aws/config or ~/.aws/credentials, or run aws sso login --profile ${profile}.${rerun}`
+    )
+  }
+  keepSecrets(credentials, console)
+  const found = sourceOf(trail)
+  const named = profile === undefined ? "" : `profile ${profile}`
+  return {
+    service,
+    credentials,
+    fromEnvironment: false,
+    profile,
+    source: named === ""
+      ? `${found ?? "AWS SDK default chain"}${found === undefined ? "" : " (AWS SDK default chain)"}`
+      : `${named} (AWS SDK default chain${found === undefined ? "" : `: ${found}`})`
+  }
 }
 
 /** Who may call a `serve` gateway, as plain strings for `LocalGateway.start`; the secrets are added to `console.secrets`. */

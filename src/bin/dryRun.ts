@@ -12,7 +12,7 @@ import { UsageError } from "./exitCodes.js"
 const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/
 
 /** Quotes a word for POSIX shells: single quotes hold everything literally but a single quote. */
-const shellQuote = (word: string): string => SAFE_WORD.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`
+export const shellQuote = (word: string): string => SAFE_WORD.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`
 
 const utf8Text = (bytes: Uint8Array): string | undefined => {
   try {

@@ -16,7 +16,7 @@ export const NAME = "api-gateway-request-signer"
  * @category constants
  */
 export const HELP = `${NAME}: curl for IAM-authorized APIs. Signs an HTTP request with AWS Signature
-Version 4 (credentials from the environment) and sends it.
+Version 4 (credentials found as the AWS CLI finds them) and sends it.
 
 Usage:
   ${NAME} [options] URL
@@ -37,6 +37,10 @@ Options:
       --region REGION     signing region (default: from an *.execute-api.REGION.amazonaws.com
                           host, else AWS_REGION or AWS_DEFAULT_REGION)
       --service NAME      signing service (default execute-api)
+      --profile NAME      sign with the credentials of profile NAME of ~/.aws/config and
+                          ~/.aws/credentials (keys, SSO, credential_process, assumed
+                          roles), found through the AWS SDK's default chain; overrides
+                          keys in the environment
       --retries N         retry network failures and HTTP 408, 429 and 5xx up to N times,
                           with backoff, signing each attempt afresh (default 0)
       --dry-run           print the signed request as a curl command and send nothing
@@ -58,7 +62,14 @@ stage does (403 with API Gateway's messages), then echoes or proxies the request
 
 Environment:
   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN   credentials
+  AWS_PROFILE                                                   profile, without --profile or keys
+  AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE                  default ~/.aws/config, ~/.aws/credentials
   AWS_REGION, AWS_DEFAULT_REGION                                region, when the host names none
+
+Credentials: --profile NAME; else the keys in the environment; else, when the optional
+package @aws-sdk/credential-providers is installed, the AWS SDK's default chain, as the AWS
+CLI: AWS_PROFILE or the default profile (SSO, credential_process, assumed roles), web
+identity (EKS), ECS and EKS container credentials, the EC2 instance role. -v says which.
 
 On a 403, stderr says why. A signature mismatch shows the server's canonical request
 against ours, line by line, naming the part that differs (method, path, query, a header,
@@ -86,6 +97,8 @@ Examples:
   # show the response headers and what was signed; retry transient failures
   ${NAME} -i -v --retries 3 \\
       'https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets?type=dog'
+  # the credentials of a profile of ~/.aws/config (after aws sso login --profile dev)
+  ${NAME} --profile dev -v https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets
   # a custom domain does not name the region: give it
   ${NAME} --region eu-west-1 --service execute-api https://api.example.com/pets
   # a private API through a VPC endpoint: the Host header names the API

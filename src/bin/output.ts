@@ -29,7 +29,13 @@ export interface Output {
 export interface Io {
   readonly stdout: Output
   readonly stderr: Output
-  /** The environment: credentials and region are read from here, never from `process.env`. */
+  /**
+   * The environment: credentials, AWS_PROFILE, AWS_CONFIG_FILE,
+   * AWS_SHARED_CREDENTIALS_FILE and the region are read from here, never
+   * from `process.env`. Without keys here, the AWS SDK's default chain
+   * (when installed) also reads what it reads itself from `process.env`:
+   * the container-credentials, instance-metadata and web-identity variables.
+   */
   readonly env: Readonly<Record<string, string | undefined>>
   /** Read by `-d @-` and `--data-binary @-`. */
   readonly stdin?: AsyncIterable<string | Uint8Array> | undefined

@@ -11,7 +11,7 @@ import * as Signer from "../Signer.js"
 import { parseHeader, parseRequestArgs, parseUrl, wholeNumber } from "./args.js"
 import { type Body, dataPartsOf, readBody } from "./body.js"
 import type { Signed } from "./diagnosis.js"
-import { curlCommand } from "./dryRun.js"
+import { curlCommand, shellQuote } from "./dryRun.js"
 import { ExitCode, UsageError } from "./exitCodes.js"
 import { printDetails } from "./exchange.js"
 import { HELP, NAME, version } from "./help.js"
@@ -33,6 +33,8 @@ interface Plan {
   readonly hostHeader: string | undefined
   readonly region: string | undefined
   readonly service: string | undefined
+  /** `--profile`: a profile of the AWS SDK's default chain. */
+  readonly profile: string | undefined
   readonly retries: number
   readonly presign: number | undefined
   readonly dryRun: boolean
@@ -81,6 +83,7 @@ const planRequest = async ({ values, positionals, tokens }: Args, io: Io): Promi
     hostHeader: headers.find(([name]) => name.toLowerCase() === "host")?.[1],
     region: values.region,
     service: values.service,
+    profile: values.profile,
     retries,
     presign,
     dryRun: values["dry-run"] === true,
@@ -93,6 +96,14 @@ const dryRun = async (plan: Plan, signing: Signing, console: Console): Promise<n
   const details = await run(signing.provide(Signer.signRequestWithDetails(plan.request)))
   if (plan.verbose) printDetails(console, details, signing.hasSessionToken)
   await console.out(curlCommand(details.request, plan.body) + "\n")
+  const { fromEnvironment, profile } = signing.credentialsFrom
+  if (signing.hasSessionToken && !fromEnvironment) {
+    // The command names $AWS_SESSION_TOKEN, never the token; here the token is not the environment's.
+    console.err(
+      "note: the command reads the session token from $AWS_SESSION_TOKEN, and these credentials are not the environment's: " +
+        `export their token first, e.g. eval "$(aws configure export-credentials${profile === undefined ? "" : ` --profile ${shellQuote(profile)}`} --format env)"\n`
+    )
+  }
   return ExitCode.Ok
 }
 
@@ -121,6 +132,7 @@ export const requestCommand = async (argv: ReadonlyArray<string>, io: Io, consol
   }
   const plan = await planRequest(args, io)
   const signing = await setUpSigning(plan.url, plan, io, console)
+  if (plan.verbose) console.err(`* credentials: ${signing.credentialsFrom.source}\n`)
   if (plan.presign !== undefined) return presign(plan.request, plan.presign, signing, console)
   if (plan.dryRun) return dryRun(plan, signing, console)
   return sendAndPrint(plan, signing, io, console)

@@ -3,7 +3,8 @@
  * region from `--region`, else the host (the Host header's, when one is
  * given: it names the API, where the URL may name a VPC endpoint or a
  * proxy), else AWS_REGION; the service from `--service`, else execute-api;
- * the credentials from the environment.
+ * the credentials from `--profile`, the environment, or the AWS SDK's
+ * default chain (see `credentials`).
  *
  * @internal
  */
@@ -11,13 +12,16 @@ import * as Effect from "effect/Effect"
 import * as Credentials from "../Credentials.js"
 import { regionFromHostname } from "../internal/endpoint.js"
 import * as Signer from "../Signer.js"
-import { credentialsFromEnv } from "./credentials.js"
+import { type RequestCredentials, requestCredentials } from "./credentials.js"
 import type { Console, Io } from "./output.js"
 import { configProviderOf, run } from "./run.js"
 
 export interface Signing {
   readonly signer: Signer.Service
+  /** The credentials as first resolved (a provider's are renewed when they near expiry). */
   readonly credentials: Credentials.AwsCredentials
+  /** Where the credentials came from, and whether they are the keys of the environment. */
+  readonly credentialsFrom: Pick<RequestCredentials, "source" | "fromEnvironment" | "profile">
   readonly hasSessionToken: boolean
   /** Provides the signer and credentials to an effect of the library. */
   readonly provide: <A, E>(effect: Effect.Effect<A, E, Signer.Signer | Credentials.Credentials>) => Effect.Effect<A, E>
@@ -25,7 +29,13 @@ export interface Signing {
 
 export const setUpSigning = async (
   url: URL,
-  flags: { readonly region: string | undefined; readonly service: string | undefined; readonly hostHeader: string | undefined },
+  flags: {
+    readonly region: string | undefined
+    readonly service: string | undefined
+    readonly profile: string | undefined
+    readonly hostHeader: string | undefined
+    readonly verbose: boolean
+  },
   io: Io,
   console: Console
 ): Promise<Signing> => {
@@ -35,11 +45,11 @@ export const setUpSigning = async (
       Effect.withConfigProvider(configProviderOf(io.env))
     )
   )
-  const credentials = await credentialsFromEnv(io.env, console)
-  const service: Credentials.Service = { get: Effect.succeed(credentials) }
+  const { credentials, service, ...credentialsFrom } = await requestCredentials(flags.profile, io, console, flags.verbose)
   return {
     signer,
     credentials,
+    credentialsFrom,
     hasSessionToken: credentials.sessionToken !== undefined,
     provide: (effect) => effect.pipe(Effect.provideService(Signer.Signer, signer), Effect.provideService(Credentials.Credentials, service))
   }

@@ -50,9 +50,38 @@ export const staticSource = (credentials: SigningCredentials): CredentialsSource
   }
 }
 
-const firstLine = (text: string): string => {
-  const line = text.split("\n")[0] ?? ""
-  return line.length > 300 ? line.slice(0, 300) + "…" : line
+// The whole message on one line: a credential_process failure says why on the lines after
+// "Command failed: ..." (the process's stderr), and a CLI shows only the first line of an error.
+const oneLine = (text: string): string => {
+  const line = text.trim().split(/\s*\n\s*/).join(" / ")
+  return line.length > 500 ? line.slice(0, 500) + "…" : line
+}
+
+// The error and its causes, as far as a message or stack could show them.
+const showsAny = (error: unknown, secrets: ReadonlySet<string>): boolean => {
+  let current = error
+  for (let depth = 0; depth < 8 && current !== undefined && current !== null; depth++) {
+    const text = current instanceof Error ? `${current.message}\n${current.stack ?? ""}` : String(current)
+    for (const secret of secrets) if (secret !== "" && text.includes(secret)) return true
+    current = current instanceof Error ? current.cause : undefined
+  }
+  return false
+}
+
+/**
+ * A provider's failure as a `SigningError` carrying its message, with the
+ * secrets the provider handed out before (`seen`) and a presigned URL's
+ * credentials redacted. The provider's error stays as `cause` unless it
+ * shows one of those secrets: `inspect` prints a cause in full.
+ */
+export const providerFailure = (error: unknown, seen: ReadonlySet<string>): SigningError => {
+  if (error instanceof SigningError) return error
+  const said = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  return new SigningError({
+    reason: "MissingCredentials",
+    message: `The credentials provider failed: ${redactAuthParameters(scrubSecrets(oneLine(said), seen))}`,
+    cause: showsAny(error, seen) ? undefined : error
+  })
 }
 
 /** Credentials asked of `provider`, cached, renewed before they expire. */
@@ -81,13 +110,7 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames)
           return credentials
         },
         (error: unknown) => {
-          if (error instanceof SigningError) throw error
-          const said = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-          throw new SigningError({
-            reason: "MissingCredentials",
-            message: `The credentials provider failed: ${redactAuthParameters(scrubSecrets(firstLine(said), seen))}`,
-            cause: error
-          })
+          throw providerFailure(error, seen)
         }
       )
       .finally(() => {

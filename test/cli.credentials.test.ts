@@ -1,0 +1,227 @@
+/**
+ * Where the command line finds credentials, as the AWS CLI does: `--profile
+ * NAME` (over keys in the environment), else the keys in the environment
+ * (over AWS_PROFILE), else the AWS SDK's default chain when the optional peer
+ * is installed: AWS_PROFILE or the default profile of a temp config
+ * directory, credential_process, the container endpoint. `-v` names the
+ * source; no output ever shows a secret. Requests go to a local gateway
+ * that knows every key, and says which one signed.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "@effect/vitest"
+import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { type Run, runCli } from "./support/cli.js"
+import {
+  bareHost,
+  type ContainerEndpoint,
+  isolatedEnv,
+  issued,
+  type Issued,
+  type SharedFiles,
+  startContainerEndpoint,
+  writeSharedFiles
+} from "./support/credentialSources.js"
+
+const REGION = "us-east-1"
+const keys = {
+  environment: issued("ASIAENVIRONMENTKEY"),
+  container: issued("ASIACONTAINERTASK"),
+  default: issued("AKIADEFAULTPROFILE"),
+  dev: issued("AKIADEVPROFILE"),
+  staging: issued("AKIASTAGINGPROFILE"),
+  tool: issued("ASIACREDENTIALPROCESS")
+}
+const SECRETS = Object.values(keys).flatMap((k) => [k.secretAccessKey, k.sessionToken])
+
+let gateway: LocalGateway.Service
+let container: ContainerEndpoint
+beforeAll(async () => {
+  gateway = await LocalGateway.start({ credentials: Object.values(keys), region: REGION })
+  container = await startContainerEndpoint(keys.container)
+})
+afterAll(() => Promise.all([gateway.close(), container.close()]))
+
+// The SDK's chain reads this process's environment too: a bare host unless a test says otherwise.
+let files: SharedFiles
+let restoreEnv: () => void
+beforeEach(() => {
+  files = writeSharedFiles(keys)
+  restoreEnv = isolatedEnv(bareHost())
+})
+afterEach(() => {
+  restoreEnv()
+  files.remove()
+})
+
+/** The environment the CLI is given: the temp config directory, and a region. */
+const withFiles = (env: Record<string, string> = {}) => ({
+  AWS_SHARED_CREDENTIALS_FILE: files.credentialsFile,
+  AWS_CONFIG_FILE: files.configFile,
+  AWS_REGION: REGION,
+  ...env
+})
+const withKeys = (credentials: Issued) => ({
+  AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+  AWS_SESSION_TOKEN: credentials.sessionToken
+})
+
+/** Runs the CLI against the gateway; no secret of any source may be printed. */
+const cli = async (args: ReadonlyArray<string>, env: Readonly<Record<string, string | undefined>>): Promise<Run> => {
+  const run = await runCli([...args, `${gateway.url}/prod/pets`], env)
+  for (const secret of SECRETS) expect(run.stdout + run.stderr).not.toContain(secret)
+  return run
+}
+const signedBy = (run: Run): string => (JSON.parse(run.stdout) as LocalGateway.EchoResponse).principal.accessKeyId
+const credentialsLine = (run: Run): string | undefined => /^\* credentials: (.*)$/m.exec(run.stderr)?.[1]
+
+describe("--profile NAME", () => {
+  it("signs with the profile's keys from the shared credentials file, and -v says so", async () => {
+    const run = await cli(["-v", "--profile", "dev"], withFiles())
+    expect(run.code).toBe(0)
+    expect(signedBy(run)).toBe(keys.dev.accessKeyId)
+    expect(credentialsLine(run)).toBe("profile dev (AWS SDK default chain: shared config and credentials files)")
+    expect(run.stderr).toContain("> x-amz-security-token: <redacted>\n")
+  })
+
+  it("runs the profile's credential_process, and -v says so", async () => {
+    const run = await cli(["-v", "--profile", "tool"], withFiles())
+    expect(run.code).toBe(0)
+    expect(signedBy(run)).toBe(keys.tool.accessKeyId)
+    expect(credentialsLine(run)).toBe("profile tool (AWS SDK default chain: credential_process)")
+  })
+
+  it("overrides keys in the environment, as with the AWS CLI", async () => {
+    const run = await cli(["-v", "--profile=staging"], withFiles(withKeys(keys.environment)))
+    expect(run.code).toBe(0)
+    expect(signedBy(run)).toBe(keys.staging.accessKeyId)
+    expect(credentialsLine(run)).toBe("profile staging (AWS SDK default chain: shared config and credentials files)")
+  })
+
+  it("a profile that is nowhere: exit 2, one line naming the profile; -v shows what each source said", async () => {
+    const quiet = await cli(["--profile", "nope"], withFiles())
+    expect(quiet.code).toBe(2)
+    expect(quiet.stderr).toMatch(
+      /^error: AWS credentials could not be found for profile nope: the AWS SDK's default chain says: .+ Check that the profile is in ~\/\.aws\/config or ~\/\.aws\/credentials, or run aws sso login --profile nope\. Run with -v to see what each source said\.\n$/
+    )
+    const verbose = await cli(["-v", "--profile", "nope"], withFiles())
+    expect(verbose.code).toBe(2)
+    expect(verbose.stderr).toMatch(/^\* AWS SDK: .*defaultProvider::fromIni$/m)
+    expect(verbose.stderr).toMatch(/^\* AWS SDK: .*Profile nope .*$/m)
+    expect(verbose.stderr).toMatch(/\nerror: AWS credentials could not be found for profile nope: [^\n]+\n$/)
+  })
+
+  it("needs a name", async () => {
+    const run = await cli(["--profile", "", "-v"], withFiles())
+    expect(run).toMatchObject({ code: 2, stderr: "error: --profile needs a profile name (see --help)\n" })
+  })
+})
+
+describe("without --profile", () => {
+  it("keys in the environment come first, over AWS_PROFILE, as with the AWS CLI", async () => {
+    const plain = await cli(["-v"], withFiles(withKeys(keys.environment)))
+    expect(signedBy(plain)).toBe(keys.environment.accessKeyId)
+    expect(credentialsLine(plain)).toBe("environment")
+
+    const withProfile = await cli(["-v"], withFiles({ ...withKeys(keys.environment), AWS_PROFILE: "dev" }))
+    expect(signedBy(withProfile)).toBe(keys.environment.accessKeyId)
+    expect(credentialsLine(withProfile)).toBe(
+      "environment; AWS_PROFILE=dev is not used: keys in the environment come first, as with the AWS CLI"
+    )
+  })
+
+  it("no keys: AWS_PROFILE names the profile of the SDK's default chain", async () => {
+    const run = await cli(["-v"], withFiles({ AWS_PROFILE: "staging" }))
+    expect(run.code).toBe(0)
+    expect(signedBy(run)).toBe(keys.staging.accessKeyId)
+    expect(credentialsLine(run)).toBe("profile staging (AWS SDK default chain: shared config and credentials files)")
+  })
+
+  it("no keys, no profile: the default profile", async () => {
+    const run = await cli(["-v"], withFiles())
+    expect(run.code).toBe(0)
+    expect(signedBy(run)).toBe(keys.default.accessKeyId)
+    expect(credentialsLine(run)).toBe("shared config and credentials files (AWS SDK default chain)")
+  })
+
+  it("no keys, no ~/.aws: the container credentials endpoint, as on ECS (the binary's environment is the process's)", async () => {
+    restoreEnv()
+    restoreEnv = isolatedEnv({
+      ...bareHost(),
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: container.fullUri,
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: container.authorizationToken,
+      AWS_REGION: REGION
+    })
+    const run = await cli(["-v", "--retries", "1"], { ...process.env })
+    expect(run.code).toBe(0)
+    expect(signedBy(run)).toBe(keys.container.accessKeyId)
+    expect(credentialsLine(run)).toBe("container credentials endpoint (AWS SDK default chain)")
+  })
+
+  it("a partial pair of keys is an error, not a reason to look elsewhere", async () => {
+    const run = await cli([], withFiles({ AWS_ACCESS_KEY_ID: keys.environment.accessKeyId }))
+    expect(run.code).toBe(2)
+    expect(run.stderr).toBe(
+      "error: AWS credentials could not be read from the environment: AWS_SECRET_ACCESS_KEY is not set. " +
+        "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and AWS_SESSION_TOKEN too for temporary credentials.\n"
+    )
+  })
+})
+
+describe("--dry-run and --presign with a profile", () => {
+  it("--dry-run: the command still names $AWS_SESSION_TOKEN, and a note says how to export the profile's token", async () => {
+    const run = await cli(["--dry-run", "--profile", "dev"], withFiles())
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain("-H \"x-amz-security-token: $AWS_SESSION_TOKEN\"")
+    expect(run.stdout).toContain(`Credential=${keys.dev.accessKeyId}/`)
+    expect(run.stderr).toBe(
+      "note: the command reads the session token from $AWS_SESSION_TOKEN, and these credentials are not the environment's: " +
+        "export their token first, e.g. eval \"$(aws configure export-credentials --profile dev --format env)\"\n"
+    )
+  })
+
+  it("--presign: a URL signed with the profile's key, accepted by the gateway", async () => {
+    const presigned = await runCli(["--presign", "60", "--profile", "dev", `${gateway.url}/prod/report`], withFiles())
+    expect(presigned.code).toBe(0)
+    const response = await fetch(presigned.stdout.trim())
+    expect(response.status).toBe(200)
+    expect(((await response.json()) as LocalGateway.EchoResponse).principal).toEqual({ accessKeyId: keys.dev.accessKeyId, presigned: true })
+  })
+})
+
+describe("without the optional peer @aws-sdk/credential-providers", () => {
+  beforeEach(() => {
+    vi.doMock("@aws-sdk/credential-providers", () => {
+      throw Object.assign(new Error("Cannot find package '@aws-sdk/credential-providers'"), { code: "ERR_MODULE_NOT_FOUND" })
+    })
+  })
+  afterEach(() => {
+    vi.doUnmock("@aws-sdk/credential-providers")
+  })
+
+  it("no keys: the environment's message, and how to use profiles and roles", async () => {
+    const run = await cli([], withFiles())
+    expect(run).toMatchObject({
+      code: 2,
+      stdout: "",
+      stderr: "error: AWS credentials could not be read from the environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set. " +
+        "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and AWS_SESSION_TOKEN too for temporary credentials. " +
+        "To use ~/.aws profiles, SSO or an ECS or EC2 role instead, install @aws-sdk/credential-providers 3.87.0 or later " +
+        "where api-gateway-request-signer is installed: npm install @aws-sdk/credential-providers.\n"
+    })
+  })
+
+  it("--profile: says it needs the SDK's providers, and how to install them", async () => {
+    const run = await cli(["--profile", "dev"], withFiles())
+    expect(run.code).toBe(2)
+    expect(run.stderr).toBe(
+      "error: --profile needs the AWS SDK's credential providers: install @aws-sdk/credential-providers 3.87.0 or later " +
+        "where api-gateway-request-signer is installed: npm install @aws-sdk/credential-providers.\n"
+    )
+  })
+
+  it("keys in the environment work as before", async () => {
+    const run = await cli([], withFiles(withKeys(keys.environment)))
+    expect(run.code).toBe(0)
+    expect(signedBy(run)).toBe(keys.environment.accessKeyId)
+  })
+})

@@ -1,0 +1,300 @@
+/**
+ * How credentials from a provider are held, in the facade and in the Effect
+ * API: one provider call however many first signatures wait for it; reuse
+ * until 5 minutes before expiry, then renewal, with the new key used on the
+ * next signature or attempt; a failure is a typed error carrying the
+ * provider's message and no secret, and is never cached; a synchronous
+ * signature before resolution says to use `signRequestAsync`. The provider
+ * of the single-flight tests is the SDK's, against a container endpoint on
+ * loopback that counts its requests.
+ */
+import { inspect } from "node:util"
+import { fromContainerMetadata, fromProcess } from "@aws-sdk/credential-providers"
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "@effect/vitest"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Schedule from "effect/Schedule"
+import * as TestClock from "effect/TestClock"
+import ApiGatewaySigner, {
+  type CredentialIdentity,
+  type CredentialsProvider,
+  Credentials,
+  Retry,
+  type SignedRequest,
+  Signer,
+  SigningError
+} from "api-gateway-request-signer"
+import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import {
+  type ContainerEndpoint,
+  isolatedEnv,
+  issued,
+  type Issued,
+  startContainerEndpoint,
+  writeSharedFiles
+} from "./support/credentialSources.js"
+
+const REGION = "us-east-1"
+const MINUTE = 60_000
+const request = { method: "GET", path: "/pets" } as const
+
+type Echo = LocalGateway.EchoResponse
+
+/** fetch, failing with the Response on an HTTP error. */
+const send = async (signed: SignedRequest): Promise<Echo> => {
+  const response = await fetch(signed.url, signed)
+  if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { response })
+  return (await response.json()) as Echo
+}
+
+/** A provider handing out `answers` in turn (the last one again and again), counting its calls. */
+const providerOf = (...answers: Array<() => CredentialIdentity | Promise<CredentialIdentity>>) => {
+  const provider = Object.assign(async () => answers[Math.min(provider.calls++, answers.length - 1)]!(), { calls: 0 })
+  return provider
+}
+
+const facadeFor = (endpoint: string, credentials: CredentialsProvider) =>
+  new ApiGatewaySigner({ endpoint: `${endpoint}/prod`, region: REGION, credentials })
+
+/** Every way an error can be shown. */
+const shown = (error: unknown): string =>
+  [String(error), JSON.stringify(error), inspect(error, { depth: 10 }), (error as Error).message].join("\n")
+
+describe("single flight", () => {
+  let container: ContainerEndpoint
+  let restoreEnv: () => void
+  beforeAll(async () => {
+    container = await startContainerEndpoint(issued("ASIACONTAINERTASK"))
+    restoreEnv = isolatedEnv({
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: container.fullUri,
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: container.authorizationToken
+    })
+  })
+  afterAll(async () => {
+    restoreEnv()
+    await container.close()
+  })
+  afterEach(() => {
+    container.requests.length = 0
+  })
+
+  it("the facade: 64 concurrent first signatures make one provider call", async () => {
+    const provider = providerOf(() => fromContainerMetadata()())
+    const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", provider)
+    const signed = await Promise.all(Array.from({ length: 64 }, () => signer.signRequestAsync(request)))
+    expect(provider.calls).toBe(1)
+    expect(container.requests).toHaveLength(1)
+    expect(new Set(signed.map((s) => s.headers["x-amz-security-token"]))).toEqual(new Set([issued("ASIACONTAINERTASK").sessionToken]))
+  })
+
+  it("the Effect API: 64 concurrent first signatures make one provider call", async () => {
+    const provider = providerOf(() => fromContainerMetadata()())
+    const signed = await Effect.runPromise(
+      Effect.all(Array.from({ length: 64 }, () => Signer.signRequest(request)), { concurrency: "unbounded" }).pipe(
+        Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
+        Effect.provide(Credentials.layerFromProvider(provider))
+      )
+    )
+    expect(provider.calls).toBe(1)
+    expect(container.requests).toHaveLength(1)
+    expect(signed).toHaveLength(64)
+  })
+})
+
+describe("rotation", () => {
+  const fresh = issued("ASIAFRESHKEY")
+
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it("the facade: reused until 5 minutes before expiry, then renewed by the next signRequestAsync", async () => {
+    const start = Date.now()
+    vi.useFakeTimers({ toFake: ["Date"], now: start })
+    const gateway = await LocalGateway.start({ credentials: [fresh], region: REGION })
+    try {
+      const expiring = { ...issued("ASIAEXPIRINGKEY"), expiration: new Date(start + 60 * MINUTE) }
+      const provider = providerOf(() => expiring, () => fresh)
+      const signer = facadeFor(gateway.url, provider)
+
+      // The old key: the gateway knows only the new one.
+      await expect(send(await signer.signRequestAsync(request))).rejects.toMatchObject({ response: { status: 403 } })
+      vi.setSystemTime(start + 54 * MINUTE)
+      expect((await signer.signRequestAsync(request)).headers.Authorization).toContain("Credential=ASIAEXPIRINGKEY/")
+      expect(provider.calls).toBe(1)
+
+      vi.setSystemTime(start + 55 * MINUTE + 1)
+      const echo = await send(await signer.signRequestAsync(request))
+      expect(echo.principal.accessKeyId).toBe(fresh.accessKeyId)
+      expect(provider.calls).toBe(2)
+    } finally {
+      await gateway.close()
+    }
+  })
+
+  it("the facade: makeRequestWithRetries resolves before each attempt, so a retry signs with the renewed key", async () => {
+    const gateway = await LocalGateway.start({ credentials: [fresh], region: REGION })
+    try {
+      // Already within 5 minutes of expiry: valid for one attempt, renewed for the next.
+      const expiring = { ...issued("ASIAEXPIRINGKEY"), expiration: new Date(Date.now() + 4 * MINUTE) }
+      const provider = providerOf(() => expiring, () => fresh)
+      const statuses: Array<number> = []
+      const echo = await facadeFor(gateway.url, provider).makeRequestWithRetries(
+        request,
+        (signed) =>
+          send(signed).catch((error: { response: Response }) => {
+            statuses.push(error.response.status)
+            throw error
+          }),
+        1,
+        { shouldRetry: () => true, baseDelayMs: 0 }
+      )
+      expect(statuses).toEqual([403])
+      expect(echo.principal.accessKeyId).toBe(fresh.accessKeyId)
+      expect(provider.calls).toBe(2)
+    } finally {
+      await gateway.close()
+    }
+  })
+
+  it.scoped("the Effect API: expiry on the TestClock, and the new key is used on the next attempt", () =>
+    Effect.gen(function*() {
+      const start = Date.now()
+      yield* TestClock.setTime(start)
+      let gatewayNow = start
+      const gateway = yield* LocalGateway.make({ credentials: [fresh], region: REGION, now: () => gatewayNow })
+      const expiring = { ...issued("ASIAEXPIRINGKEY"), expiration: new Date(start + 60 * MINUTE) }
+      const provider = providerOf(() => expiring, () => fresh)
+      const signedWith: Array<string> = []
+
+      const echo = yield* Retry.makeRequestWithRetries(
+        request,
+        (signed, { attempt }) =>
+          Effect.gen(function*() {
+            signedWith.push(/Credential=(\w+)\//.exec(signed.headers["authorization"]!)![1]!)
+            const result = yield* Effect.either(Effect.tryPromise(() => send(signed)))
+            if (result._tag === "Right") return result.right
+            // Refused: time passes until the old credentials are within 5 minutes of expiry.
+            if (attempt === 1) {
+              gatewayNow = start + 56 * MINUTE
+              yield* TestClock.adjust(Duration.minutes(56))
+            }
+            return yield* Effect.fail(result.left)
+          }),
+        { schedule: Schedule.recurs(1), while: () => true }
+      ).pipe(
+        Effect.provide(Layer.merge(Signer.layer({ endpoint: `${gateway.url}/prod`, region: REGION }), Credentials.layerFromProvider(provider)))
+      )
+      expect(signedWith).toEqual(["ASIAEXPIRINGKEY", fresh.accessKeyId])
+      expect(echo.principal.accessKeyId).toBe(fresh.accessKeyId)
+      expect(provider.calls).toBe(2)
+    }))
+})
+
+describe("a failing provider", () => {
+  const first: Issued = { ...issued("ASIAFIRSTKEY"), expiration: new Date(Date.now() + 4 * MINUTE) }
+  // A provider whose error quotes the credentials it handed out before (a secret, and a session token).
+  const failure = () => {
+    throw Object.assign(new Error(`refresh of ${first.accessKeyId}:${first.secretAccessKey} (token ${first.sessionToken}) failed: ExpiredToken`), {
+      name: "CredentialsProviderError"
+    })
+  }
+
+  it("the facade: a SigningError with the provider's message and no secret; not cached, the next call asks again", async () => {
+    const provider = providerOf(() => first, failure, () => issued("ASIASECONDKEY"))
+    const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", provider)
+    expect((await signer.signRequestAsync(request)).headers.Authorization).toContain("Credential=ASIAFIRSTKEY/")
+
+    const error = await signer.signRequestAsync(request).then(() => undefined, (e: unknown) => e)
+    expect(error).toBeInstanceOf(SigningError)
+    expect(error).toMatchObject({ reason: "MissingCredentials" })
+    expect((error as SigningError).message).toMatch(/^The credentials provider failed: CredentialsProviderError: refresh of ASIAFIRSTKEY:.* failed: ExpiredToken$/)
+    for (const secret of [first.secretAccessKey, first.sessionToken]) expect(shown(error)).not.toContain(secret)
+
+    expect((await signer.signRequestAsync(request)).headers.Authorization).toContain("Credential=ASIASECONDKEY/")
+    expect(provider.calls).toBe(3)
+  })
+
+  it("credential_process failing: the error carries what the process said on stderr; the next call runs it again", async () => {
+    const files = writeSharedFiles({ default: issued("AKIADEFAULT"), dev: issued("AKIADEV"), staging: issued("AKIASTAGING"), tool: issued("ASIATOOL") })
+    const restoreEnv = isolatedEnv({ AWS_SHARED_CREDENTIALS_FILE: files.credentialsFile, AWS_CONFIG_FILE: files.configFile })
+    try {
+      files.setProcessFailure("Error: the SSO session has expired; run aws sso login --profile tool")
+      const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", fromProcess({ profile: "tool" }))
+      await expect(signer.signRequestAsync(request)).rejects.toMatchObject({
+        name: "SigningError",
+        reason: "MissingCredentials",
+        message: expect.stringMatching(/^The credentials provider failed: .*Command failed: .* \/ Error: the SSO session has expired; run aws sso login --profile tool$/)
+      })
+      files.setProcessOutput(issued("ASIATOOL"))
+      expect((await signer.signRequestAsync(request)).headers.Authorization).toContain("Credential=ASIATOOL/")
+    } finally {
+      restoreEnv()
+      files.remove()
+    }
+  })
+
+  it("the facade: makeRequestWithRetries rejects with that SigningError before any call", async () => {
+    const provider = providerOf(failure)
+    const callback = vi.fn(send)
+    const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", provider)
+    await expect(signer.makeRequestWithRetries(request, callback, 3)).rejects.toMatchObject({ name: "SigningError", reason: "MissingCredentials" })
+    expect(callback).not.toHaveBeenCalled()
+    expect(provider.calls).toBe(1)
+  })
+
+  it.effect("the Effect API: a SigningError with the provider's message and no secret; not cached, the next signature asks again", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.now())
+      const provider = providerOf(() => first, failure, () => issued("ASIASECONDKEY"))
+      const sign = Signer.signRequest(request)
+      yield* Effect.gen(function*() {
+        expect((yield* sign).headers["authorization"]).toContain("Credential=ASIAFIRSTKEY/")
+        const exit = yield* Effect.exit(sign)
+        const error = Exit.isFailure(exit) && exit.cause._tag === "Fail" ? exit.cause.error : undefined
+        expect(error).toBeInstanceOf(SigningError)
+        expect(error).toMatchObject({ reason: "MissingCredentials" })
+        expect(error!.message).toMatch(/^The credentials provider failed: CredentialsProviderError: refresh of ASIAFIRSTKEY:.* failed: ExpiredToken$/)
+        for (const secret of [first.secretAccessKey, first.sessionToken]) expect(shown(error)).not.toContain(secret)
+        expect((yield* sign).headers["authorization"]).toContain("Credential=ASIASECONDKEY/")
+        expect(provider.calls).toBe(3)
+      }).pipe(
+        Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
+        Effect.provide(Credentials.layerFromProvider(provider))
+      )
+    }))
+})
+
+describe("a synchronous signRequest with a provider", () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it("before the first resolution: CredentialsNotResolved, naming signRequestAsync", () => {
+    const provider = providerOf(() => issued("ASIAPROVIDED"))
+    const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", provider)
+    expect(() => signer.signRequest(request)).toThrow(expect.objectContaining({
+      name: "SigningError",
+      reason: "CredentialsNotResolved",
+      message: expect.stringContaining("signRequestAsync")
+    }))
+    expect(() => signer.presignRequest(request)).toThrow(expect.objectContaining({ reason: "CredentialsNotResolved" }))
+    expect(provider.calls).toBe(0)
+  })
+
+  it("after signRequestAsync: signs with the credentials resolved; after they expire: CredentialsNotResolved again", async () => {
+    const start = Date.now()
+    vi.useFakeTimers({ toFake: ["Date"], now: start })
+    const provider = providerOf(() => ({ ...issued("ASIAPROVIDED"), expiration: new Date(start + 60 * MINUTE) }))
+    const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", provider)
+    await signer.signRequestAsync(request)
+    expect(signer.signRequest(request).headers.Authorization).toContain("Credential=ASIAPROVIDED/")
+    vi.setSystemTime(start + 60 * MINUTE)
+    expect(() => signer.signRequest(request)).toThrow(expect.objectContaining({
+      reason: "CredentialsNotResolved",
+      message: expect.stringContaining("signRequestAsync")
+    }))
+  })
+})
