@@ -70,7 +70,10 @@ export interface ApiGatewaySignerConfig {
    * `makeRequestWithRetries`), and again 5 minutes before the credentials expire.
    */
   readonly credentials?: CredentialIdentity | CredentialsProvider | undefined
-  /** Default `execute-api`. */
+  /**
+   * Default: the one the endpoint's host names (`execute-api` for API
+   * Gateway, `lambda` for a Lambda function URL, `appsync` for AppSync), else `execute-api`.
+   */
   readonly service?: string | undefined
   /** The original package's name for `service`. */
   readonly serviceName?: string | undefined

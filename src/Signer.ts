@@ -69,7 +69,10 @@ export interface SignerOptions {
   readonly endpoint: string
   /** Default: read from the endpoint's host, else AWS_REGION. */
   readonly region?: string | undefined
-  /** Default `execute-api`. */
+  /**
+   * Default: the one the endpoint's host names (`execute-api` for API
+   * Gateway, `lambda` for a Lambda function URL, `appsync` for AppSync), else `execute-api`.
+   */
   readonly service?: string | undefined
   /** Sign x-amz-security-token (default true); false adds it unsigned, as the original package did. */
   readonly signSessionToken?: boolean | undefined

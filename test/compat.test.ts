@@ -125,3 +125,21 @@ describe("header values given as lists (Node's OutgoingHttpHeaders)", () => {
     }
   })
 })
+
+describe("the service, read from the host like the region", () => {
+  it.each([
+    ["https://abc123.execute-api.eu-west-1.amazonaws.com/prod", "eu-west-1", "execute-api"],
+    ["https://abc123.execute-api.us-east-1.vpce.amazonaws.com/prod", "us-east-1", "execute-api"],
+    ["https://xyz.lambda-url.ap-southeast-2.on.aws", "ap-southeast-2", "lambda"],
+    ["https://xyz.appsync-api.us-west-2.amazonaws.com/graphql", "us-west-2", "appsync"]
+  ] as const)("%s signs for %s / %s", (endpoint, region, service) => {
+    const { headers } = new ApiGatewaySigner({ endpoint, ...keys }).signRequest({ method: "GET", path: "/" })
+    expect(headers.Authorization).toContain(`/${region}/${service}/aws4_request`)
+  })
+
+  it("service still overrides what the host says", () => {
+    const { headers } = new ApiGatewaySigner({ endpoint: "https://xyz.lambda-url.us-east-1.on.aws", ...keys, service: "execute-api" })
+      .signRequest({ method: "GET", path: "/" })
+    expect(headers.Authorization).toContain("/us-east-1/execute-api/aws4_request")
+  })
+})

@@ -51,20 +51,29 @@ export const parseEndpoint = (endpoint: unknown): Endpoint => {
   }
 }
 
-// {api-id}.execute-api.{region}.amazonaws.com[.cn], and the .vpce. form of private APIs;
-// Lambda function URLs ({id}.lambda-url.{region}.on.aws) sign the same way.
-const REGION_IN_HOST = [
-  /\.execute-api\.([a-z0-9-]+)\.(?:vpce\.)?amazonaws\.com(?:\.cn)?$/,
-  /\.lambda-url\.([a-z0-9-]+)\.on\.aws$/
+/**
+ * The IAM-authorized endpoints people call from Lambda, and the service each
+ * signs for: API Gateway ({api-id}.execute-api.{region}.amazonaws.com[.cn],
+ * and the .vpce. form of private APIs), Lambda function URLs
+ * ({id}.lambda-url.{region}.on.aws) and AppSync
+ * ({id}.appsync-api.{region}.amazonaws.com).
+ */
+const SERVICE_HOSTS: ReadonlyArray<readonly [pattern: RegExp, service: string]> = [
+  [/\.execute-api\.([a-z0-9-]+)\.(?:vpce\.)?amazonaws\.com(?:\.cn)?$/, "execute-api"],
+  [/\.lambda-url\.([a-z0-9-]+)\.on\.aws$/, "lambda"],
+  [/\.appsync-api\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/, "appsync"]
 ]
 
-export const regionFromHostname = (hostname: string): string | undefined => {
-  for (const pattern of REGION_IN_HOST) {
-    const match = pattern.exec(hostname)
-    if (match !== null) return match[1]
+/** The region and service a known AWS host names, if it is one. */
+export const scopeFromHostname = (hostname: string): { readonly region: string; readonly service: string } | undefined => {
+  for (const [pattern, service] of SERVICE_HOSTS) {
+    const match = pattern.exec(hostname.toLowerCase())
+    if (match !== null) return { region: match[1]!, service }
   }
   return undefined
 }
+
+export const regionFromHostname = (hostname: string): string | undefined => scopeFromHostname(hostname)?.region
 
 const SCOPE_PART = /^[a-z0-9][a-z0-9-]*$/
 

@@ -5,7 +5,7 @@
  * @internal
  */
 import type { Service, SignerOptions } from "../Signer.js"
-import { missingRegion, parseEndpoint, regionFromHostname, validateScopePart } from "./endpoint.js"
+import { missingRegion, parseEndpoint, regionFromHostname, scopeFromHostname, validateScopePart } from "./endpoint.js"
 
 /** A signer's settings, resolved: `Signer.Service` without its state (the Effect API's clock offset). */
 export type ResolvedSigner = Omit<Service, "clockOffset">
@@ -13,10 +13,11 @@ export type ResolvedSigner = Omit<Service, "clockOffset">
 /** `environmentRegion` is AWS_REGION as the caller read it (process.env or Effect Config). */
 export const resolveSigner = (options: SignerOptions, environmentRegion: string | undefined): ResolvedSigner => {
   const endpoint = parseEndpoint(options.endpoint)
-  const given = nonEmpty(options.region)
-  const region = given ?? regionFromHostname(endpoint.hostname) ?? nonEmpty(environmentRegion)
+  const fromHost = scopeFromHostname(endpoint.hostname)
+  const region = nonEmpty(options.region) ?? fromHost?.region ?? nonEmpty(environmentRegion)
   if (region === undefined) throw missingRegion(endpoint)
-  const service = validateScopePart("service", nonEmpty(options.service) ?? "execute-api")
+  // The service the host names (execute-api, lambda for function URLs, appsync), unless one is given.
+  const service = validateScopePart("service", nonEmpty(options.service) ?? fromHost?.service ?? "execute-api")
   const s3 = service === "s3"
   return {
     endpoint,
