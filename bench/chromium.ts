@@ -2,7 +2,9 @@
  * Budget 2, browser signing: loads the bundled page (programs/page.ts) in
  * Debian's Chromium, driven by playwright-core, and times the facade and
  * aws4fetch in the same page, after checking that both sign the fixed-time
- * request exactly as the Node signers did.
+ * request exactly as the Node signers did. A third task, informational, is the
+ * hand-written floor (programs/floor.ts) on @noble/hashes: aws4fetch / floor
+ * is the most any signer on that library could reach here.
  *
  * After the page's warm-up, the rounds run from here, one slice at a time in
  * rotated order: the page times each slice with performance.now() (wall), and
@@ -42,9 +44,15 @@ export interface ChromiumResult {
   /** Per-round means by `clock`, wall beside. */
   readonly facade: TaskStats
   readonly aws4fetch: TaskStats
+  /** The hand-written floor on @noble/hashes (informational). */
+  readonly floor: TaskStats
   /** aws4fetch / facade, per round, by `clock`, and by wall time. */
   readonly vsAws4fetch: Ratio
   readonly wallVsAws4fetch: Ratio
+  /** aws4fetch / floor: the most a signer on @noble/hashes could reach. */
+  readonly floorVsAws4fetch: Ratio
+  /** facade / floor. */
+  readonly facadeVsFloor: Ratio
 }
 
 export type ChromiumOutcome =
@@ -142,7 +150,7 @@ export const runChromium = async (pageFile: string, expected: string, expectedDa
       await tab.waitForFunction("typeof slice === 'function'", undefined, { timeout: 15_000 }).catch(() => {
         throw new Error(`the page never defined slice${pageErrors.length > 0 ? `: ${pageErrors.join("; ")}` : ""}`)
       })
-      const agreement = (await tab.evaluate("checkAgreement()")) as Record<"facade" | "aws4fetch", SignedHeaders>
+      const agreement = (await tab.evaluate("checkAgreement()")) as Record<"facade" | "aws4fetch" | "floor", SignedHeaders>
       const problems = Object.entries(agreement).flatMap(([name, headers]) =>
         headers.authorization === expected && headers.amzDate === expectedDate && headers.securityToken === sessionToken
           ? []
@@ -172,7 +180,7 @@ export const runChromium = async (pageFile: string, expected: string, expectedDa
       const stats = info.tasks.map((name, i) =>
         clock === "CPU" ? statsOf(name, cpuMeans[i]!, wallMeans[i]!, calls[i]!) : statsOf(name, wallMeans[i]!, wallMeans[i]!, calls[i]!)
       )
-      const [facade, aws4fetch] = stats as [TaskStats, TaskStats]
+      const [facade, aws4fetch, floor] = stats as [TaskStats, TaskStats, TaskStats]
       return {
         measured: true,
         result: {
@@ -181,8 +189,11 @@ export const runChromium = async (pageFile: string, expected: string, expectedDa
           clock,
           facade,
           aws4fetch,
+          floor,
           vsAws4fetch: ratioOf(pairedRatios(aws4fetch, facade)),
-          wallVsAws4fetch: ratioOf(pairedRatios(aws4fetch, facade, true))
+          wallVsAws4fetch: ratioOf(pairedRatios(aws4fetch, facade, true)),
+          floorVsAws4fetch: ratioOf(pairedRatios(aws4fetch, floor)),
+          facadeVsFloor: ratioOf(pairedRatios(facade, floor))
         }
       }
     } finally {

@@ -21,6 +21,7 @@ import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Runtime from "effect/Runtime"
 import ApiGatewaySigner, { Credentials, Signer } from "api-gateway-request-signer"
+import { makeFloor } from "./floor.js"
 import { median, type Ratio, ratioOf, pairedRatios, runInterleaved, sinkValue, speedup, type Task, type TaskStats } from "./harness.js"
 import {
   accessKeyId,
@@ -61,38 +62,14 @@ const wallMs = (): number => performance.now()
 // 1. The Promise facade, constructed once.
 const facade = new ApiGatewaySigner({ endpoint, region, accessKey: accessKeyId, secretKey: secretAccessKey, sessionToken })
 
-// 2. The floor: the least code that produces the same headers for this one
-// request. Everything but the date is precomputed; per call it formats the date,
-// hashes the canonical request once and HMACs the string to sign once, with the
-// signing key derived once per day and kept as a KeyObject. The same node:crypto
-// calls the facade's adapter makes (crypto.hash, createHmac on a KeyObject).
-const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-const SIGNED_HEADERS = "host;x-amz-date;x-amz-security-token"
-const canonicalHead = `GET\n/prod${path}\n${query}\nhost:${hostname}\nx-amz-date:`
-const canonicalTail = `\nx-amz-security-token:${sessionToken}\n\n${SIGNED_HEADERS}\n${EMPTY_SHA256}`
-const scopeTail = `/${region}/${service}/aws4_request`
-let keyDay = ""
-let signingKey: KeyObject | undefined
-const hmac = (key: string | Buffer, data: string) => createHmac("sha256", key).update(data).digest()
-const floorKey = (day: string): KeyObject => {
-  if (day !== keyDay || signingKey === undefined) {
-    signingKey = createSecretKey(hmac(hmac(hmac(hmac(`AWS4${secretAccessKey}`, day), region), service), "aws4_request"))
-    keyDay = day
-  }
-  return signingKey
-}
-const floorSign = (epochMillis: number): Record<string, string> => {
-  const iso = new Date(epochMillis).toISOString() // 2024-01-15T12:34:56.000Z
-  const day = iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10)
-  const amzDate = day + "T" + iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19) + "Z"
-  const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${day}${scopeTail}\n${oneShotHash("sha256", canonicalHead + amzDate + canonicalTail, "hex")}`
-  const signature = createHmac("sha256", floorKey(day)).update(stringToSign).digest("hex")
-  return {
-    authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${day}${scopeTail}, SignedHeaders=${SIGNED_HEADERS}, Signature=${signature}`,
-    "x-amz-date": amzDate,
-    "x-amz-security-token": sessionToken
-  }
-}
+// 2. The floor (floor.ts), on node:crypto as the facade's node adapter uses it: a one-shot
+// crypto.hash of the canonical request, createHmac on a KeyObject for the signature.
+const floorSign = makeFloor<KeyObject>({
+  sha256Hex: (text) => oneShotHash("sha256", text, "hex"),
+  hmac: (key, text) => createHmac("sha256", key).update(text).digest(),
+  prepareKey: (key) => createSecretKey(key),
+  hmacHex: (key, text) => createHmac("sha256", key).update(text).digest("hex")
+})
 
 // 3. aws4: a fresh options object per call (aws4 writes headers into it).
 const aws4Credentials = { accessKeyId, secretAccessKey, sessionToken }
