@@ -13,7 +13,10 @@
  * parent's environment minus NODE_OPTIONS and AWS_*, so no loader (tsx) or
  * flag is in effect in them. Each program also reports, from inside, how long
  * its import and signature took (performance.now() around a dynamic import
- * and the sign call), which leaves Node's own start-up out.
+ * and the sign call), which leaves Node's own start-up out, and the CPU time
+ * it has used by then (process.cpuUsage: user + system, all threads), which
+ * the scheduler's share of a loaded machine does not change as much as wall
+ * time.
  */
 import { spawnSync } from "node:child_process"
 import { PACKAGE } from "../test/runtimes/consumer.js"
@@ -28,10 +31,13 @@ export interface ColdTarget {
 
 const j = JSON.stringify
 
-/** Times the import and the signature from inside, then prints both lines. */
+/**
+ * Times the import and the signature from inside, then prints the Authorization, that
+ * time, and the CPU time the process has used since it started (user + system, all threads).
+ */
 const timed = (imports: string, sign: string): string =>
   `const t0 = performance.now(); ${imports}; const authorization = ${sign}; const t1 = performance.now(); ` +
-  `console.log(authorization); console.log(t1 - t0)`
+  `const cpu = process.cpuUsage(); console.log(authorization); console.log(t1 - t0); console.log((cpu.user + cpu.system) / 1000)`
 
 export const facadeProgram = (specifier: string): string =>
   timed(
@@ -59,6 +65,8 @@ export interface ColdSamples {
   readonly processMs: ReadonlyArray<number>
   /** Import and signature, from inside, per round, ms. */
   readonly insideMs: ReadonlyArray<number>
+  /** CPU time of the process by the end of its program, per round, ms. */
+  readonly cpuMs: ReadonlyArray<number>
 }
 
 export type ColdOutcome =
@@ -68,17 +76,24 @@ export type ColdOutcome =
 const childEnv = (): NodeJS.ProcessEnv =>
   Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "NODE_OPTIONS" && !name.startsWith("AWS_")))
 
-const sampleOnce = (consumer: string, target: ColdTarget, env: NodeJS.ProcessEnv): { processMs: number; insideMs: number } | string => {
+interface Sample {
+  readonly processMs: number
+  readonly insideMs: number
+  readonly cpuMs: number
+}
+
+const sampleOnce = (consumer: string, target: ColdTarget, env: NodeJS.ProcessEnv): Sample | string => {
   const started = process.hrtime.bigint()
   const child = spawnSync(process.execPath, ["--input-type=module", "-e", target.program], { cwd: consumer, env, encoding: "utf8" })
   const processMs = Number(process.hrtime.bigint() - started) / 1e6
-  const [authorization, inside] = child.stdout.trim().split("\n")
+  const [authorization, inside, cpu] = child.stdout.trim().split("\n")
   const insideMs = Number.parseFloat(inside ?? "")
-  if (child.status !== 0 || !Number.isFinite(insideMs)) {
+  const cpuMs = Number.parseFloat(cpu ?? "")
+  if (child.status !== 0 || !Number.isFinite(insideMs) || !Number.isFinite(cpuMs)) {
     return `${target.label}: exit ${String(child.status)}: ${child.stderr.trim().split("\n").find((line) => /Error/.test(line)) ?? child.stderr.trim().slice(0, 200)}`
   }
   if (!authorization?.startsWith(`AWS4-HMAC-SHA256 Credential=${accessKeyId}/`)) return `${target.label}: printed no Authorization: ${String(authorization)}`
-  return { processMs, insideMs }
+  return { processMs, insideMs, cpuMs }
 }
 
 /** `rounds` rounds, each running every target once in rotated order, after one warm-up run each. */
@@ -90,6 +105,7 @@ export const measureColdStart = (consumer: string, targets: ReadonlyArray<ColdTa
   }
   const processMs = targets.map((): Array<number> => [])
   const insideMs = targets.map((): Array<number> => [])
+  const cpuMs = targets.map((): Array<number> => [])
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < targets.length; i++) {
       const index = (i + round) % targets.length
@@ -97,12 +113,19 @@ export const measureColdStart = (consumer: string, targets: ReadonlyArray<ColdTa
       if (typeof sample === "string") return { ok: false, why: sample }
       processMs[index]!.push(sample.processMs)
       insideMs[index]!.push(sample.insideMs)
+      cpuMs[index]!.push(sample.cpuMs)
     }
   }
-  return { ok: true, samples: targets.map((target, i) => ({ label: target.label, processMs: processMs[i]!, insideMs: insideMs[i]! })) }
+  return {
+    ok: true,
+    samples: targets.map((target, i) => ({ label: target.label, processMs: processMs[i]!, insideMs: insideMs[i]!, cpuMs: cpuMs[i]! }))
+  }
 }
 
-/** Per round, a's process time / b's. */
-export const roundRatios = (a: ColdSamples, b: ColdSamples): ReadonlyArray<number> => a.processMs.map((ms, round) => ms / b.processMs[round]!)
+/** Per round, a's process wall time / b's (or CPU time, with `cpu`). */
+export const roundRatios = (a: ColdSamples, b: ColdSamples, cpu = false): ReadonlyArray<number> => {
+  const [as, bs] = cpu ? [a.cpuMs, b.cpuMs] : [a.processMs, b.processMs]
+  return as.map((ms, round) => ms / bs[round]!)
+}
 
 export { median }
