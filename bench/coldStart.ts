@@ -20,7 +20,6 @@
  */
 import { spawnSync } from "node:child_process"
 import { PACKAGE } from "../test/runtimes/consumer.js"
-import { median } from "./programs/harness.js"
 import { accessKeyId, endpoint, hostname, path, query, region, secretAccessKey, service, sessionToken } from "./programs/request.js"
 
 export interface ColdTarget {
@@ -128,4 +127,3 @@ export const roundRatios = (a: ColdSamples, b: ColdSamples, cpu = false): Readon
   return as.map((ms, round) => ms / bs[round]!)
 }
 
-export { median }
