@@ -19,12 +19,11 @@
  * fails to bundle or run, or has a request refused or altered.
  * RUNTIMES_CACHE overrides the cache directory (default .cache/runtimes).
  */
-import { existsSync } from "node:fs"
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises"
+import { cp, mkdtemp, readFile, rm } from "node:fs/promises"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
-import { dirname, join } from "node:path"
+import { join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import * as esbuild from "esbuild"
 import { chromium as playwrightChromium } from "playwright-core"
@@ -32,24 +31,14 @@ import type * as LocalGatewayModule from "api-gateway-request-signer/LocalGatewa
 import { IDENTITIES, REGION } from "./cases.js"
 import { judge, type Verdict } from "./check.js"
 import type { Outcome, Report } from "./client.js"
+import { layOutConsumer, PACKAGE } from "./consumer.js"
 import { failure, run, tail } from "./proc.js"
-import { type Binary, type Installed, installTools, type Tools, WORKER_COMPATIBILITY_DATE } from "./tools.js"
+import { type Binary, CHROMIUM_FLAGS, type Installed, installTools, type Tools, WORKER_COMPATIBILITY_DATE } from "./tools.js"
 
 const repo = fileURLToPath(new URL("../../", import.meta.url))
 const here = fileURLToPath(new URL("./", import.meta.url))
 const cache = process.env["RUNTIMES_CACHE"] ?? join(repo, ".cache", "runtimes")
 const consumer = join(cache, "consumer")
-const PACKAGE = "api-gateway-request-signer"
-/** Headless, unsandboxed (we run as root), nothing that reaches the network by itself; playwright adds a fresh --user-data-dir per run. */
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run"
-]
 const RUNTIME_TIMEOUT_MS = 120_000
 
 const started = performance.now()
@@ -78,39 +67,11 @@ const buildPackage = async (): Promise<void> => {
 }
 
 /**
- * A project that depends on the package, as a user's does: the programs'
- * sources, and in node_modules the package as `npm pack` makes it (only what
- * would be published: a file missing from `files` fails here), with its
- * dependencies and peers linked from this repo's node_modules (no network).
- * A copy, not a link to this repo: bundlers would otherwise apply this repo's
- * tsconfig `paths` to the package's files.
+ * The consumer project (consumer.ts: the package from `npm pack`, its
+ * dependencies linked), with the programs' sources in src/.
  */
-const layOutConsumer = async (): Promise<void> => {
-  await rm(consumer, { recursive: true, force: true })
-  await mkdir(join(consumer, "node_modules"), { recursive: true })
-  await writeFile(join(consumer, "package.json"), JSON.stringify({ name: "runtimes-consumer", private: true, type: "module" }, null, 2) + "\n")
-  await writeFile(join(consumer, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", strict: true } }) + "\n")
-
-  const packed = await run("npm", ["pack", "--json", "--pack-destination", consumer], { cwd: repo, timeoutMs: 120_000 })
-  const packFailure = failure(packed)
-  if (packFailure !== undefined) throw new Error(`npm pack ${packFailure}`)
-  const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }]
-  const installed = join(consumer, "node_modules", PACKAGE)
-  await mkdir(installed)
-  const unpacked = await run("tar", ["-xzf", join(consumer, filename), "-C", installed, "--strip-components=1"])
-  const unpackFailure = failure(unpacked)
-  if (unpackFailure !== undefined) throw new Error(`unpacking ${filename}: ${unpackFailure}`)
-
-  const manifest = JSON.parse(await readFile(join(repo, "package.json"), "utf8")) as {
-    dependencies?: Record<string, string>
-    peerDependencies?: Record<string, string>
-  }
-  for (const name of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })) {
-    const from = join(repo, "node_modules", name)
-    if (!existsSync(from)) throw new Error(`${name}, a dependency of ${PACKAGE}, is not in node_modules: run npm ci first`)
-    await mkdir(dirname(join(consumer, "node_modules", name)), { recursive: true })
-    await symlink(from, join(consumer, "node_modules", name), "dir")
-  }
+const layOutRuntimesConsumer = async (): Promise<void> => {
+  await layOutConsumer({ repo, dir: consumer, name: "runtimes-consumer" })
   for (const file of ["cases.ts", "client.ts", "programs"]) await cp(join(here, file), join(consumer, "src", file), { recursive: true })
 }
 
@@ -220,7 +181,7 @@ const chromiumRuntime = (tools: Tools, pageBundle: string | undefined): Runtime 
       const context = await playwrightChromium.launchPersistentContext(profile, {
         executablePath: binary.path,
         headless: true,
-        args: CHROMIUM_FLAGS,
+        args: [...CHROMIUM_FLAGS],
         timeout: 60_000
       })
       try {
@@ -322,7 +283,7 @@ const main = async (): Promise<number> => {
     }),
     buildPackage().then(() => progress("package built (npm run build)"))
   ])
-  await layOutConsumer()
+  await layOutRuntimesConsumer()
 
   const cliBundle = await bundle("cli.ts", "cli.mjs", { platform: "neutral", external: [PACKAGE, `${PACKAGE}/*`] })
   if (cliBundle !== undefined) throw new Error(`bundling the CLI program failed:\n${cliBundle}`)

@@ -23,7 +23,17 @@ const DENO_VERSION = "2.9.6"
 const MINIFLARE_VERSION = "4.20260730.0"
 /** The Worker's compatibility date: not later than the pinned workerd's. */
 export const WORKER_COMPATIBILITY_DATE = "2026-07-01"
-const CHROMIUM = "/usr/bin/chromium"
+export const CHROMIUM = "/usr/bin/chromium"
+/** Headless, unsandboxed (we run as root), nothing that reaches the network by itself; playwright adds a fresh --user-data-dir per run. */
+export const CHROMIUM_FLAGS: ReadonlyArray<string> = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run"
+]
 
 export interface Binary {
   readonly path: string

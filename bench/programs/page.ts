@@ -1,0 +1,137 @@
+/**
+ * Budget 2, browser signing: the page Chromium loads. Bundled by bench/run.ts
+ * for the browser from the consumer project, so the facade comes from the
+ * packed package with its browser crypto (@noble/hashes), next to aws4fetch's
+ * `AwsV4Signer` (WebCrypto, asynchronous). It defines `checkAgreement` and
+ * `warmUpTasks` and `slice` for the driver (bench/chromium.ts) to call: the
+ * driver runs the rounds, one slice at a time, so that it can read the
+ * renderer's CPU time around each slice.
+ *
+ * Both sign the one request (request.ts) as each is meant to be used: the
+ * facade constructed once and `signRequest` per request (synchronous);
+ * aws4fetch a `new AwsV4Signer({ ... })` per request and its `sign()` awaited,
+ * with one signing-key cache shared by all of them (as its `AwsClient` does),
+ * so that it too derives the signing key once.
+ */
+import { type _HMAC, hmac } from "@noble/hashes/hmac.js"
+import { sha256 } from "@noble/hashes/sha2.js"
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js"
+import ApiGatewaySigner from "api-gateway-request-signer"
+import { AwsV4Signer } from "aws4fetch"
+import { makeFloor } from "./floor.js"
+import { type Options, runFor, sinkValue, type Task, warmUp } from "./harness.js"
+import {
+  accessKeyId,
+  endpoint,
+  facadeRequest,
+  FIXED_AMZ_DATE,
+  FIXED_TIME,
+  region,
+  secretAccessKey,
+  service,
+  sessionToken,
+  url
+} from "./request.js"
+
+const facade = new ApiGatewaySigner({ endpoint, region, accessKey: accessKeyId, secretKey: secretAccessKey, sessionToken })
+
+const aws4fetchCache = new Map<string, ArrayBuffer>()
+const aws4fetchSign = (datetime?: string) =>
+  new AwsV4Signer({
+    url,
+    method: "GET",
+    accessKeyId,
+    secretAccessKey,
+    sessionToken,
+    service,
+    region,
+    cache: aws4fetchCache,
+    ...(datetime === undefined ? {} : { datetime })
+  }).sign()
+
+// Informational: the hand-written floor (floor.ts) on @noble/hashes, as its API is meant to be
+// used (the keyed HMAC state cloned per signature). aws4fetch / this is the most any signer
+// built on @noble/hashes could reach here.
+const floorSign = makeFloor<_HMAC<never>>({
+  sha256Hex: (text) => bytesToHex(sha256(utf8ToBytes(text))),
+  hmac: (key, text) => hmac(sha256, typeof key === "string" ? utf8ToBytes(key) : key, utf8ToBytes(text)),
+  prepareKey: (key) => hmac.create(sha256, key) as _HMAC<never>,
+  hmacHex: (key, text) => bytesToHex(key.clone().update(utf8ToBytes(text)).digest())
+})
+
+export interface SignedHeaders {
+  readonly authorization: string | undefined
+  readonly amzDate: string | undefined
+  readonly securityToken: string | undefined
+}
+
+/** What each signs at the fixed time. */
+const checkAgreement = async (): Promise<Record<"facade" | "aws4fetch" | "floor", SignedHeaders>> => {
+  const realNow = Date.now
+  let headers: Record<string, string>
+  Date.now = () => FIXED_TIME
+  try {
+    headers = facade.signRequest(facadeRequest).headers
+  } finally {
+    Date.now = realNow
+  }
+  const signed = await aws4fetchSign(FIXED_AMZ_DATE)
+  const floor = floorSign(FIXED_TIME)
+  return {
+    floor: { authorization: floor.authorization, amzDate: floor["x-amz-date"], securityToken: floor["x-amz-security-token"] },
+    facade: { authorization: headers["authorization"], amzDate: headers["x-amz-date"], securityToken: headers["x-amz-security-token"] },
+    aws4fetch: {
+      authorization: signed.headers.get("authorization") ?? undefined,
+      amzDate: signed.headers.get("x-amz-date") ?? undefined,
+      securityToken: signed.headers.get("x-amz-security-token") ?? undefined
+    }
+  }
+}
+
+export interface PageOptions {
+  readonly warmupMs: number
+  readonly batchMs: number
+}
+
+const tasks: ReadonlyArray<Task> = [
+  { name: "facade (sync)", kind: "sync", fn: () => facade.signRequest(facadeRequest).headers["authorization"]! },
+  { name: "aws4fetch AwsV4Signer (async)", kind: "async", fn: async () => (await aws4fetchSign()).headers.get("authorization")! },
+  { name: "floor on @noble/hashes (info)", kind: "sync", fn: () => floorSign(Date.now()).authorization }
+]
+
+const now = () => performance.now()
+let options: Options | undefined
+let batches = new Map<Task, number>()
+
+/** Calibrates and warms up both tasks (harness.ts); returns what the driver needs to know of the page. */
+const warmUpTasks = async (given: PageOptions) => {
+  options = { ...given, rounds: 0, sliceMs: 0, now }
+  batches = await warmUp(tasks, options)
+  // Timer resolution: 5 µs when the page is cross-origin isolated, 100 µs otherwise.
+  let step = Infinity
+  for (let i = 0, last = now(); i < 200; i++) {
+    const next = now()
+    if (next > last) step = Math.min(step, next - last)
+    last = next
+  }
+  // The project's lib has no DOM types: the two browser globals read here, typed by hand.
+  const browser = globalThis as { readonly navigator?: { readonly userAgent: string }; readonly crossOriginIsolated?: boolean }
+  return {
+    tasks: tasks.map((task) => task.name),
+    batches: tasks.map((task) => batches.get(task)!),
+    userAgent: browser.navigator?.userAgent ?? "",
+    crossOriginIsolated: browser.crossOriginIsolated === true,
+    timerStepMs: step
+  }
+}
+
+/** Runs task `index` for `ms` of wall time (performance.now); the driver reads CPU time around it. */
+const slice = async (index: number, ms: number): Promise<{ readonly ms: number; readonly calls: number; readonly sink: number }> => {
+  const task = tasks[index]!
+  const [spent, , calls] = await runFor(task, batches.get(task)!, ms, options!)
+  return { ms: spent, calls, sink: sinkValue() }
+}
+
+export type PageInfo = Awaited<ReturnType<typeof warmUpTasks>>
+
+Object.assign(globalThis, { checkAgreement, warmUpTasks, slice })
