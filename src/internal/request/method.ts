@@ -8,6 +8,7 @@ import { invalidRequest } from "../../SigningError.js"
 import { describe } from "./describe.js"
 
 export const prepareMethod = (method: unknown): HttpMethod => {
+  if (isHttpMethod(method)) return method // as HttpMethods spells it: no copy upper-cased
   const upper = typeof method === "string" ? method.toUpperCase() : method
   if (isHttpMethod(upper)) return upper
   throw invalidRequest(

@@ -38,13 +38,17 @@ const queryValueText = (key: string, value: unknown): string => {
   )
 }
 
-/** RFC 3986 encoding of a query key or value; a lone surrogate (no UTF-8 encoding) is a SigningError. */
-const encodeQueryComponent = (what: string, text: string): string => {
+/**
+ * RFC 3986 encoding of a query key or value; a lone surrogate (no UTF-8 encoding) is a SigningError.
+ * `what` names the text in that error, built only then (a JSON.stringify per parameter per
+ * signature otherwise).
+ */
+const encodeQueryComponent = (what: () => string, text: string): string => {
   try {
     return uriEncode(text)
   } catch {
     // encodeURIComponent throws on a lone surrogate, which has no UTF-8 encoding.
-    throw invalidRequest("queryParams", `${what} contains a lone UTF-16 surrogate, which has no UTF-8 encoding; fix the string.`)
+    throw invalidRequest("queryParams", `${what()} contains a lone UTF-16 surrogate, which has no UTF-8 encoding; fix the string.`)
   }
 }
 
@@ -53,14 +57,14 @@ const appendQueryParam = (key: unknown, value: unknown, pairs: Array<EncodedQuer
   if (typeof key !== "string") {
     throw invalidRequest("queryParams", `Query parameter names must be strings; got ${describe(key)}.`)
   }
-  const encodedKey = encodeQueryComponent(`Query parameter name ${JSON.stringify(key)}`, key)
+  const encodedKey = encodeQueryComponent(() => `Query parameter name ${JSON.stringify(key)}`, key)
   if (!Array.isArray(value)) {
-    pairs.push([encodedKey, encodeQueryComponent(`Query parameter ${JSON.stringify(key)}`, queryValueText(key, value))])
+    pairs.push([encodedKey, encodeQueryComponent(() => `Query parameter ${JSON.stringify(key)}`, queryValueText(key, value))])
     return
   }
   for (const item of value) {
     if (item === undefined || item === null) continue
-    pairs.push([encodedKey, encodeQueryComponent(`Query parameter ${JSON.stringify(key)}`, queryValueText(key, item))])
+    pairs.push([encodedKey, encodeQueryComponent(() => `Query parameter ${JSON.stringify(key)}`, queryValueText(key, item))])
   }
 }
 

@@ -10,7 +10,11 @@ import { uriEncode } from "./uriEncoding.js"
  * does before signing. A leading `/` stays; a trailing `/` stays unless the
  * path normalizes to the root.
  */
+// `//` or a `.` or `..` segment: without either, a path is already normal.
+const NEEDS_NORMALIZING = /\/\/|(?:^|\/)\.\.?(?:\/|$)/
+
 export const normalizePath = (path: string): string => {
+  if (!NEEDS_NORMALIZING.test(path)) return path
   const segments: Array<string> = []
   for (const segment of path.split("/")) {
     if (segment === "" || segment === ".") continue

@@ -17,9 +17,22 @@ const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1
 export const compareQueryPairs = (a: EncodedQueryPair, b: EncodedQueryPair): number =>
   compareStrings(a[0], b[0]) || compareStrings(a[1], b[1])
 
+/** Up to this many parameters, an insertion sort: Array#sort's set-up costs more than sorting a few. */
+const FEW = 16
+
 /** Encoded parameters in canonical order (a copy; repeated keys and empty values stay). */
-export const sortQueryPairs = (pairs: ReadonlyArray<EncodedQueryPair>): ReadonlyArray<EncodedQueryPair> =>
-  pairs.length <= 1 ? pairs : [...pairs].sort(compareQueryPairs)
+export const sortQueryPairs = (pairs: ReadonlyArray<EncodedQueryPair>): ReadonlyArray<EncodedQueryPair> => {
+  if (pairs.length <= 1) return pairs
+  if (pairs.length > FEW) return [...pairs].sort(compareQueryPairs)
+  const sorted = pairs.slice()
+  for (let i = 1; i < sorted.length; i++) {
+    const pair = sorted[i]!
+    let j = i
+    for (; j > 0 && compareQueryPairs(sorted[j - 1]!, pair) > 0; j--) sorted[j] = sorted[j - 1]!
+    sorted[j] = pair
+  }
+  return sorted
+}
 
 /** Joins encoded parameters as they are ordered: `a=1&a=2&b=`. */
 export const joinQueryPairs = (pairs: ReadonlyArray<EncodedQueryPair>): string => {
