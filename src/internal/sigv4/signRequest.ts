@@ -11,7 +11,7 @@
 import type { SigningCredentials } from "../credentials.js"
 import { Secret } from "../secret.js"
 import { signingDate } from "./amzDate.js"
-import { type CanonicalHeaderEntries, canonicalHeaderValue, mergeCanonicalHeaders } from "./canonicalHeaders.js"
+import { type CanonicalHeaderEntries, mergeCanonicalHeaders } from "./canonicalHeaders.js"
 import type { SignatureParts } from "../../SigV4.js"
 import { computeSignature, formatAuthorization } from "./signature.js"
 import { AUTHORIZATION, X_AMZ_CONTENT_SHA256, X_AMZ_DATE, X_AMZ_SECURITY_TOKEN } from "./signatureHeaders.js"
@@ -51,23 +51,6 @@ export interface HeaderSignature extends SignatureParts {
   readonly signedHeaders: string
 }
 
-/**
- * A session token's canonical header value, computed once per token: tokens run to
- * hundreds of characters, and scanning one for whitespace on every signature was a
- * twentieth of a signature's time. Keyed by the `Secret` object, as signing keys are
- * (signingKey.ts): no map holds a token's text as a key, and the entry goes with its wrapper.
- */
-const canonicalTokens = new WeakMap<Secret, string>()
-
-const canonicalToken = (sessionToken: Secret): string => {
-  let canonical = canonicalTokens.get(sessionToken)
-  if (canonical === undefined) {
-    canonical = canonicalHeaderValue(Secret.reveal(sessionToken))
-    canonicalTokens.set(sessionToken, canonical)
-  }
-  return canonical
-}
-
 export const signCanonical = (
   input: CanonicalInput,
   credentials: SigningCredentials,
@@ -82,9 +65,8 @@ export const signCanonical = (
   const signed: Array<readonly [string, string]> = []
   if (addSha256) signed.push([X_AMZ_CONTENT_SHA256, input.payloadHash])
   signed.push([X_AMZ_DATE, amzDate])
-  if (credentials.sessionToken !== undefined && settings.signSessionToken) {
-    signed.push([X_AMZ_SECURITY_TOKEN, canonicalToken(credentials.sessionToken)])
-  }
+  // A token is printable ASCII without spaces (checked when credentials enter): it is its own canonical value.
+  if (token !== undefined && settings.signSessionToken) signed.push([X_AMZ_SECURITY_TOKEN, token])
   const canonical = mergeCanonicalHeaders(input.canonicalHeaders, signed)
 
   const parts = computeSignature(
