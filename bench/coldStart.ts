@@ -42,8 +42,8 @@ export const facadeProgram = (specifier: string): string =>
   timed(
     `const { default: ApiGatewaySigner } = await import(${j(specifier)})`,
     `new ApiGatewaySigner({ endpoint: ${j(endpoint)}, region: ${j(region)}, accessKey: ${j(accessKeyId)}, ` +
-      `secretKey: ${j(secretAccessKey)}, sessionToken: ${j(sessionToken)} })` +
-      `.signRequest({ method: "GET", path: ${j(path)}, queryParams: { limit: 10, type: "dog" } }).headers.authorization`
+      `secretKey: ${j(secretAccessKey)}, sessionToken: ${j(sessionToken)}, defaultAcceptType: false })` +
+      `.signRequest({ method: "GET", path: ${j(path)}, queryParams: { limit: 10, type: "dog" } }).headers.Authorization`
   )
 
 export const aws4Program = (): string =>

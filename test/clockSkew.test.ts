@@ -13,6 +13,7 @@ import * as Layer from "effect/Layer"
 import { Credentials, RequestError, Retry, type SignedRequest, Signer } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import * as SignedHttpClient from "api-gateway-request-signer/SignedHttpClient"
+import { signatureExpiredMessage, signatureNotYetCurrentMessage } from "../src/internal/apiGatewayMessages.js"
 import { clockCorrection } from "../src/internal/clockSkew.js"
 import { signerFor } from "./support/gateway.js"
 
@@ -102,6 +103,13 @@ describe("what counts as a refusal for skew", () => {
   it("a 403 whose message states the server's time", () => {
     const message = "Signature expired: 20261126T120000Z is now earlier than 20261126T121500Z (20261126T122000Z - 5 min.)"
     expect(clockCorrection({ status: 403, message }, now)).toBe(20 * 60 * 1000)
+  })
+
+  it.each([
+    ["expired", signatureExpiredMessage({ requestTime: "20261126T115000Z", limitTime: "20261126T120500Z", serverTime: "20261126T121000Z", maxSkewMinutes: 5 })],
+    ["not yet current", signatureNotYetCurrentMessage({ requestTime: "20261126T122000Z", limitTime: "20261126T121500Z", serverTime: "20261126T121000Z", maxSkewMinutes: 5 })]
+  ])("a 403 with API Gateway's %s message, inside a JSON body", (_, message) => {
+    expect(clockCorrection({ status: 403, body: JSON.stringify({ message }) }, now)).toBe(10 * 60 * 1000)
   })
 
   it("a 403 whose Date header is more than 4 minutes off", () => {

@@ -7,8 +7,8 @@
  *
  * @internal
  */
-import { parseSignatureExpiredMessage, parseSignatureNotYetCurrentMessage } from "./apiGatewayMessages.js"
 import { statusOf } from "./retry/failures.js"
+import { parseAmzDate } from "./sigv4/amzDate.js"
 
 /** A `Date` header alone, without the message, counts as skew when it is this far off (the limit is 5 minutes). */
 const HEADER_ONLY_THRESHOLD_MILLIS = 4 * 60 * 1000
@@ -32,20 +32,15 @@ const textsOf = (failure: unknown): Array<string> => {
   return candidates.filter((text): text is string => typeof text === "string")
 }
 
+// "Signature expired: X is now earlier than Y (Z - 5 min.)" or "Signature not yet current: X is still
+// later than Y (Z + 5 min.)": Z is the server's time. Fixed-width fields, no backtracking. (The
+// facade reaches this module, so it does not load the full message parsers of apiGatewayMessages.)
+const SKEW_MESSAGE = /Signature (?:expired|not yet current): \d{8}T\d{6}Z is (?:now earlier|still later) than \d{8}T\d{6}Z \((\d{8}T\d{6}Z) [-+] \d{1,4} min\.\)/
+
 /** The server's time stated in a skew message inside `text`, if there is one. */
 const serverTimeInText = (text: string): number | undefined => {
-  for (const [prefix, parse] of [
-    ["Signature expired: ", parseSignatureExpiredMessage],
-    ["Signature not yet current: ", parseSignatureNotYetCurrentMessage]
-  ] as const) {
-    const start = text.indexOf(prefix)
-    if (start === -1) continue
-    const end = text.indexOf("min.)", start)
-    if (end === -1) continue
-    const parsed = parse(text.slice(start, end + "min.)".length))
-    if (parsed !== undefined) return parsed.serverTimeMillis
-  }
-  return undefined
+  const match = SKEW_MESSAGE.exec(text)
+  return match === null ? undefined : parseAmzDate(match[1]!)
 }
 
 const dateHeaderOf = (failure: unknown): number | undefined => {
