@@ -6,7 +6,7 @@
 import type { Endpoint } from "../Signer.js"
 import { SigningError } from "../SigningError.js"
 import { displayUrl } from "./scrub.js"
-import { normalizeEncoding } from "./sigv4/uriEncoding.js"
+import { wirePathSegment } from "./request/pathSegment.js"
 
 const EXAMPLE = "https://API_ID.execute-api.REGION.amazonaws.com/STAGE"
 
@@ -39,7 +39,7 @@ export const parseEndpoint = (endpoint: unknown): Endpoint => {
   }
   if (url.hostname === "") throw invalid(`The endpoint ${shown} has no host.`)
   const trimmed = url.pathname.endsWith("/") ? url.pathname.slice(0, -1) : url.pathname
-  const segments = trimmed === "" ? [] : trimmed.slice(1).split("/").map(normalizeEncoding)
+  const segments = trimmed === "" ? [] : trimmed.slice(1).split("/").map(wirePathSegment)
   const basePath = segments.length === 0 ? "" : "/" + segments.join("/")
   return {
     origin: url.origin,

@@ -28,7 +28,7 @@ export interface PreparedRequest extends CanonicalInput {
   readonly method: HttpMethod
   /** origin + path + ("?" + query): the URL to send. */
   readonly url: string
-  /** The wire path, stage included; only unreserved characters, `%XX` and `/`. */
+  /** The wire path, stage included: `pchar`s (RFC 3986), `%XX` escapes and `/`. */
   readonly path: string
   /** The query's encoded pairs in canonical order: the wire query, and the canonical one. */
   readonly queryPairs: ReadonlyArray<EncodedQueryPair>

@@ -8,7 +8,7 @@
  */
 import type { Endpoint } from "../../Signer.js"
 import { invalidRequest, type SigningError } from "../../SigningError.js"
-import { normalizeEncoding } from "../sigv4/uriEncoding.js"
+import { wirePathSegment } from "./pathSegment.js"
 
 const ABSOLUTE_URL = /^([a-z][a-z0-9+.-]*:\/\/[^/?#\\]*)(.*)$/is
 
@@ -56,7 +56,7 @@ export const relativeTarget = (endpoint: Endpoint, url: string): string => {
   const stage = endpoint.basePath === "" ? [] : endpoint.basePath.slice(1).split("/")
   for (let i = 0; i < stage.length; i++) {
     const segment = segments[i]
-    if (segment === undefined || normalizeEncoding(segment) !== stage[i]) {
+    if (segment === undefined || wirePathSegment(segment) !== stage[i]) {
       throw outsideEndpoint(endpoint, displayUrl(authority, rest))
     }
   }
