@@ -65,7 +65,10 @@ export interface Endpoint {
  * @category models
  */
 export interface SignerOptions {
-  /** The invoke URL, stage included: `https://API_ID.execute-api.REGION.amazonaws.com/STAGE`. */
+  /**
+   * The invoke URL, stage included: `https://API_ID.execute-api.REGION.amazonaws.com/STAGE`
+   * (`wss://...` for a WebSocket API; `http://` and `ws://` for local stand-ins).
+   */
   readonly endpoint: string
   /** Default: read from the endpoint's host, else AWS_REGION. */
   readonly region?: string | undefined

@@ -10,6 +10,14 @@ import { wirePathSegment } from "./request/pathSegment.js"
 
 const EXAMPLE = "https://API_ID.execute-api.REGION.amazonaws.com/STAGE"
 
+/**
+ * REST and HTTP APIs are called over https, WebSocket APIs connect over wss
+ * (`$connect` signs the handshake, a GET). http and ws serve local stand-ins
+ * (the local gateway, a local WebSocket server); API Gateway itself answers
+ * https and wss only.
+ */
+const SCHEMES: ReadonlySet<string> = new Set(["https:", "http:", "wss:", "ws:"])
+
 const invalid = (message: string): SigningError => new SigningError({ reason: "InvalidEndpoint", message })
 
 export const parseEndpoint = (endpoint: unknown): Endpoint => {
@@ -31,8 +39,11 @@ export const parseEndpoint = (endpoint: unknown): Endpoint => {
   } catch {
     throw invalid(`The endpoint ${shown} is not an absolute URL; expected e.g. ${EXAMPLE}.`)
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw invalid(`The endpoint must be an http(s) URL; ${shown} uses ${url.protocol}. Expected e.g. ${EXAMPLE}.`)
+  if (!SCHEMES.has(url.protocol)) {
+    throw invalid(
+      `The endpoint must be an http(s) URL (a REST or HTTP API), or a ws(s) URL (a WebSocket API); ${shown} uses ${url.protocol}. ` +
+        `Expected e.g. ${EXAMPLE}.`
+    )
   }
   if (url.username !== "" || url.password !== "") {
     throw invalid("The endpoint contains a user name or password; remove them (requests are authorized by the signature).")
