@@ -191,6 +191,23 @@ describe("a private API through a VPC endpoint, with sendTo and a host header", 
   })
 })
 
+describe("a private API through a VPC endpoint, with x-apigw-api-id instead (no sendTo)", () => {
+  it("signs for the VPC endpoint's host, whose name gives the region, and signs the header", () => {
+    const signer = new ApiGatewaySigner({ endpoint: "https://vpce-0123456789abcdef0-abcdefgh.execute-api.eu-west-1.vpce.amazonaws.com/prod", ...keys })
+    expect(signer.region).toBe("eu-west-1")
+    const signed = signer.signRequest({ method: "GET", path: "/pets", headers: { "x-apigw-api-id": "abc123" } })
+    expect(signed.url).toBe("https://vpce-0123456789abcdef0-abcdefgh.execute-api.eu-west-1.vpce.amazonaws.com/prod/pets")
+    expect(signed.headers["Authorization"]).toMatch(/SignedHeaders=accept;host;x-amz-date;x-amz-security-token;x-apigw-api-id,/)
+  })
+
+  it("is accepted through the VPC endpoint stand-in, sent with fetch", async () => {
+    const signed = facade(undefined, `${vpce.url}/prod`).signRequest({ method: "GET", path: "/pets", headers: { "x-apigw-api-id": "abc123" } })
+    const { status, body } = await viaFetch(signed)
+    expect(status).toBe(200)
+    expect(body.headers["x-apigw-api-id"]).toBe("abc123")
+  })
+})
+
 describe("sendTo is validated like the endpoint", () => {
   const refusals: ReadonlyArray<readonly [string, unknown, RegExp]> = [
     ["an empty string", "", /^No sendTo: pass the base URL requests are sent to/],
