@@ -132,6 +132,19 @@ describe("the facade with sendTo", () => {
     expect(body.message).toMatch(/^The request signature we calculated does not match/)
   })
 
+  it("signer.fetch sends to sendTo, and takes absolute URLs under sendTo or the endpoint", async () => {
+    const signer = facade(`${cdn.url}/v1`)
+    for (const input of ["/pets/7?x=1", `${cdn.url}/v1/pets/7?x=1`, `${ENDPOINT}/pets/7?x=1`]) {
+      const response = await signer.fetch(input, { method: "POST", body: JSON.stringify({ name: "Rex" }), headers: { "content-type": "application/json" } })
+      const echo = await response.json() as EchoResponse & { message?: string }
+      expect(echo.message).toBeUndefined()
+      expect(response.status).toBe(200)
+      expect(echo.path).toBe("/prod/pets/7")
+      expect(echo.query).toEqual({ x: ["1"] })
+    }
+    await expect(signer.fetch(`${gateway.url}/prod/pets`)).rejects.toMatchObject({ _tag: "SigningError", reason: "InvalidRequest" })
+  })
+
   it("retries through the proxy with makeRequestWithRetries", async () => {
     const status = await facade(`${cdn.url}/v1`).makeRequestWithRetries({ method: "GET", path: "/pets" }, async (request) => {
       const response = await fetch(request.url, request)
