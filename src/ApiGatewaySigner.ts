@@ -96,6 +96,14 @@ export interface ApiGatewaySignerConfig {
   readonly retries?: number | undefined
   /** Which failures and responses `signer.fetch` retries. Default, once retries are asked for: `Retry.isTransient`. */
   readonly shouldRetry?: ((failure: unknown) => boolean) | undefined
+  /**
+   * The base URL requests are sent to, when that is not `endpoint`: a proxy
+   * or CDN in front of the API that rewrites Host (and path) to the
+   * endpoint's, or a VPC endpoint. Signatures cover the endpoint's host and
+   * path; the URL returned is `sendTo` plus the path below the stage plus the
+   * query. Default: the endpoint. See docs/private-apis.md.
+   */
+  readonly sendTo?: string | undefined
 }
 
 /**
@@ -325,7 +333,8 @@ export class ApiGatewaySigner {
             endpoint: config.endpoint,
             region: config.region,
             service: config.service ?? config.serviceName,
-            signSessionToken: config.signSessionToken
+            signSessionToken: config.signSessionToken,
+            sendTo: config.sendTo
           },
           environmentVariable("AWS_REGION") ?? environmentVariable("AWS_DEFAULT_REGION")
         )
@@ -372,7 +381,7 @@ export class ApiGatewaySigner {
   async signRequestAsync(request: RequestToSign | Request): Promise<SignedRequestData | Request> {
     try {
       if (typeof Request !== "undefined" && request instanceof Request) {
-        const parts = await fromFetchArguments(this.#signer.endpoint, request, undefined)
+        const parts = await fromFetchArguments(this.#signer, request, undefined)
         const prepared = prepareRequest(this.#signer, parts.request)
         const credentials = await this.#credentials.resolve(this.#now())
         return toWebRequest(signPrepared(prepared, credentials, this.#now(), this.#signer), parts.sendWith)
@@ -424,7 +433,7 @@ export class ApiGatewaySigner {
     let prepared: PreparedRequest
     let sendWith: RequestInit
     try {
-      const parts = await fromFetchArguments(this.#signer.endpoint, input, init)
+      const parts = await fromFetchArguments(this.#signer, input, init)
       prepared = prepareRequest(this.#signer, parts.request)
       sendWith = parts.sendWith
     } catch (error) {

@@ -5,8 +5,9 @@
  * `HttpClient` you give it (`FetchHttpClient.layer`, or any other).
  *
  * - URLs are relative to the signer's endpoint: `/pets` goes to
- *   `https://API.execute-api.REGION.amazonaws.com/STAGE/pets`. An absolute URL
- *   is accepted only if it lies under the endpoint.
+ *   `https://API.execute-api.REGION.amazonaws.com/STAGE/pets` (or, with the
+ *   Signer's `sendTo`, to `sendTo` + `/pets`, signed for the endpoint). An
+ *   absolute URL is accepted only if it lies under the endpoint (or `sendTo`).
  * - What is signed is what is sent: the URL (path and query, `urlParams`
  *   folded in), every header of the request (the body's content type
  *   included) and the body bytes. Bodies must be in memory: empty, text, JSON,
@@ -61,7 +62,7 @@ const signWith = (
   signer: SignerService,
   request: HttpClientRequest.HttpClientRequest
 ): Effect.Effect<HttpClientRequest.HttpClientRequest, SigningError, Credentials> =>
-  Effect.try({ try: () => toRequestToSign(signer.endpoint, request), catch: asSigningError }).pipe(
+  Effect.try({ try: () => toRequestToSign(signer, request), catch: asSigningError }).pipe(
     Effect.flatMap((input) => prepare(signer, input)),
     Effect.flatMap((prepared) => Effect.flatMap(Credentials, (credentials) => signPreparedNow(signer, credentials, prepared))),
     Effect.map(({ request }) => toHttpClientRequest(request))

@@ -39,18 +39,18 @@ export type {
 }
 
 /**
- * The endpoint a signer is bound to, parsed once.
+ * The endpoint a signer is bound to (or the base URL it sends to), parsed once.
  *
  * @since 2.0.0
  * @category models
  */
 export interface Endpoint {
-  /** `https://host[:port]` as clients write it (IDN hosts in punycode, default port dropped). */
+  /** `https://host[:port]` (or `wss://...`) as clients write it (IDN hosts in punycode, default port dropped). */
   readonly origin: string
   /** The Host header clients send for it. */
   readonly host: string
   readonly hostname: string
-  /** The stage path, percent-encoded, without trailing slash: `""` or `/prod`. */
+  /** The stage (or base) path, percent-encoded, without trailing slash: `""` or `/prod`. */
   readonly basePath: string
   /** How many segments `basePath` has: a `..` in a request path may not climb above them. */
   readonly baseSegments: number
@@ -65,8 +65,23 @@ export interface Endpoint {
  * @category models
  */
 export interface SignerOptions {
-  /** The invoke URL, stage included: `https://API_ID.execute-api.REGION.amazonaws.com/STAGE`. */
+  /**
+   * The invoke URL, stage included: `https://API_ID.execute-api.REGION.amazonaws.com/STAGE`
+   * (`wss://...` for a WebSocket API; `http://` and `ws://` for local stand-ins).
+   */
   readonly endpoint: string
+  /**
+   * The base URL requests are sent to, when that is not the endpoint: a proxy
+   * or CDN (CloudFront) in front of the API that forwards `/v1/*` to the
+   * endpoint's `/STAGE/*` with Host rewritten to the endpoint's host, or a VPC
+   * endpoint (`https://vpce-ID.execute-api.REGION.vpce.amazonaws.com/STAGE`,
+   * with a `host` header naming the API's host). Signatures cover the
+   * endpoint's host and path, which API Gateway verifies; the URL returned is
+   * `sendTo` plus the path below the stage plus the query. A `host` header
+   * you give is signed, and sent when it differs from `sendTo`'s host.
+   * Default: the endpoint itself.
+   */
+  readonly sendTo?: string | undefined
   /** Default: read from the endpoint's host, else AWS_REGION. */
   readonly region?: string | undefined
   /**
@@ -90,8 +105,14 @@ export interface SignerOptions {
  */
 export interface Service {
   readonly endpoint: Endpoint
-  /** The endpoint's origin, where presigned URLs point. */
+  /** The endpoint's origin. */
   readonly origin: string
+  /**
+   * Where requests are sent when that is not the endpoint (see
+   * `SignerOptions.sendTo`): its origin and base path. `undefined` (or absent):
+   * to the endpoint.
+   */
+  readonly sendTo?: Endpoint | undefined
   readonly region: string
   readonly service: string
   /** Sign x-amz-security-token (true) or add it unsigned, as the legacy STS flow did. */

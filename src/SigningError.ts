@@ -10,7 +10,7 @@
  * - `CredentialsNotResolved`: a synchronous `signRequest` with credentials from a
  *   provider that have not been resolved yet, or have expired: sign with
  *   `signRequestAsync`, which resolves them.
- * - `InvalidEndpoint`: the endpoint is not an absolute http(s) URL without query or fragment.
+ * - `InvalidEndpoint`: the endpoint (or `sendTo`) is not an absolute http(s) or ws(s) URL without query or fragment.
  * - `MissingRegion`: no region was given and none could be read from the endpoint or the environment.
  * - `InvalidConfig`: another signer option (service, region spelling, expiry) is unusable.
  * - `InvalidRequest`: the method, path, query, a header or the body cannot be signed as given.

@@ -1,45 +1,79 @@
 /**
- * The endpoint a signer is bound to, parsed once, and the region it implies.
+ * The endpoint a signer is bound to (and where requests are sent, when that
+ * differs), parsed once, and the region the endpoint implies.
  *
  * @internal
  */
 import type { Endpoint } from "../Signer.js"
 import { SigningError } from "../SigningError.js"
 import { displayUrl } from "./scrub.js"
-import { normalizeEncoding } from "./sigv4/uriEncoding.js"
+import { wirePathSegment } from "./request/pathSegment.js"
 
 const EXAMPLE = "https://API_ID.execute-api.REGION.amazonaws.com/STAGE"
 
+/**
+ * REST and HTTP APIs are called over https, WebSocket APIs connect over wss
+ * (`$connect` signs the handshake, a GET). http and ws serve local stand-ins
+ * (the local gateway, a local WebSocket server, a proxy on loopback); API
+ * Gateway itself answers https and wss only.
+ */
+const SCHEMES: ReadonlySet<string> = new Set(["https:", "http:", "wss:", "ws:"])
+
+const isWebSocketScheme = (origin: string): boolean => origin.startsWith("ws")
+
 const invalid = (message: string): SigningError => new SigningError({ reason: "InvalidEndpoint", message })
 
-export const parseEndpoint = (endpoint: unknown): Endpoint => {
-  if (typeof endpoint !== "string" || endpoint.trim() === "") {
-    throw invalid(`No endpoint: pass the API's invoke URL, e.g. ${EXAMPLE}.`)
+/** A base URL option, as its messages name it. */
+interface BaseUrlOption {
+  readonly name: "endpoint" | "sendTo"
+  /** What to pass, for the message when nothing usable was. */
+  readonly wanted: string
+  readonly example: string
+}
+
+const ENDPOINT: BaseUrlOption = { name: "endpoint", wanted: "the API's invoke URL", example: EXAMPLE }
+
+const SEND_TO: BaseUrlOption = {
+  name: "sendTo",
+  wanted: "the base URL requests are sent to (a proxy's, a CDN's or a VPC endpoint's), or leave sendTo out to send them to the endpoint",
+  example: "https://d111111abcdef8.cloudfront.net/v1"
+}
+
+/** An absolute http(s) or ws(s) URL without query, fragment or user info: its origin and path, each segment in its wire spelling. */
+const parseBaseUrl = (value: unknown, option: BaseUrlOption): Endpoint => {
+  const { name, example } = option
+  if (typeof value !== "string" || value.trim() === "") {
+    throw invalid(`No ${name}: pass ${option.wanted}, e.g. ${example}.`)
   }
-  const text = endpoint.trim()
-  // Messages show the endpoint without its query, fragment or user info: a presigned URL passed
+  const text = value.trim()
+  // Messages show the URL without its query, fragment or user info: a presigned URL passed
   // here by mistake carries its session token in the query.
   const shown = JSON.stringify(displayUrl(text))
   if (/[?#]/.test(text)) {
     throw invalid(
-      `The endpoint ${shown} carries a query or fragment (not shown); pass the bare invoke URL (${EXAMPLE}) and put query parameters in queryParams.`
+      `The ${name} ${shown} carries a query or fragment (not shown); pass the bare ${
+        name === "endpoint" ? "invoke URL" : "base URL"
+      } (${example}) and put query parameters in queryParams.`
     )
   }
   let url: URL
   try {
     url = new URL(text)
   } catch {
-    throw invalid(`The endpoint ${shown} is not an absolute URL; expected e.g. ${EXAMPLE}.`)
+    throw invalid(`The ${name} ${shown} is not an absolute URL; expected e.g. ${example}.`)
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw invalid(`The endpoint must be an http(s) URL; ${shown} uses ${url.protocol}. Expected e.g. ${EXAMPLE}.`)
+  if (!SCHEMES.has(url.protocol)) {
+    throw invalid(
+      `The ${name} must be an http(s) URL (a REST or HTTP API), or a ws(s) URL (a WebSocket API); ${shown} uses ${url.protocol}. ` +
+        `Expected e.g. ${example}.`
+    )
   }
   if (url.username !== "" || url.password !== "") {
-    throw invalid("The endpoint contains a user name or password; remove them (requests are authorized by the signature).")
+    throw invalid(`The ${name} contains a user name or password; remove them (requests are authorized by the signature).`)
   }
-  if (url.hostname === "") throw invalid(`The endpoint ${shown} has no host.`)
+  if (url.hostname === "") throw invalid(`The ${name} ${shown} has no host.`)
   const trimmed = url.pathname.endsWith("/") ? url.pathname.slice(0, -1) : url.pathname
-  const segments = trimmed === "" ? [] : trimmed.slice(1).split("/").map(normalizeEncoding)
+  const segments = trimmed === "" ? [] : trimmed.slice(1).split("/").map(wirePathSegment)
   const basePath = segments.length === 0 ? "" : "/" + segments.join("/")
   return {
     origin: url.origin,
@@ -49,6 +83,29 @@ export const parseEndpoint = (endpoint: unknown): Endpoint => {
     baseSegments: segments.length,
     href: url.origin + basePath
   }
+}
+
+/** The endpoint: the invoke URL API Gateway verifies signatures against (its host and stage path are signed). */
+export const parseEndpoint = (endpoint: unknown): Endpoint => parseBaseUrl(endpoint, ENDPOINT)
+
+/**
+ * Where requests are sent when that is not the endpoint (a proxy or CDN that
+ * rewrites Host and path to the endpoint's, a VPC endpoint): `undefined` when
+ * not given. A WebSocket endpoint is reached over ws(s), any other over
+ * http(s): a mix of the two is a mistake, refused.
+ */
+export const parseSendTo = (sendTo: unknown, endpoint: Endpoint): Endpoint | undefined => {
+  if (sendTo === undefined) return undefined
+  const parsed = parseBaseUrl(sendTo, SEND_TO)
+  if (isWebSocketScheme(parsed.origin) !== isWebSocketScheme(endpoint.origin)) {
+    const scheme = (origin: string) => origin.slice(0, origin.indexOf(":") + 1)
+    throw invalid(
+      `sendTo ${JSON.stringify(displayUrl(parsed.href))} uses ${scheme(parsed.origin)} but the endpoint ${JSON.stringify(endpoint.href)} ` +
+        `uses ${scheme(endpoint.origin)}: a WebSocket API is reached over ws(s), any other over http(s). ` +
+        "Give sendTo a scheme of the same kind as the endpoint's."
+    )
+  }
+  return parsed
 }
 
 /**

@@ -1,11 +1,12 @@
 /**
- * Signer options resolved once: the endpoint parsed, the region and service
- * found, and how paths are canonicalized for that service.
+ * Signer options resolved once: the endpoint (and where requests are sent)
+ * parsed, the region and service found, and how paths are canonicalized for
+ * that service.
  *
  * @internal
  */
 import type { Service, SignerOptions } from "../Signer.js"
-import { missingRegion, parseEndpoint, regionFromHostname, scopeFromHostname, validateScopePart } from "./endpoint.js"
+import { missingRegion, parseEndpoint, parseSendTo, regionFromHostname, scopeFromHostname, validateScopePart } from "./endpoint.js"
 
 /** A signer's settings, resolved: `Signer.Service` without its state (the Effect API's clock offset). */
 export type ResolvedSigner = Omit<Service, "clockOffset">
@@ -13,6 +14,7 @@ export type ResolvedSigner = Omit<Service, "clockOffset">
 /** `environmentRegion` is AWS_REGION as the caller read it (process.env or Effect Config). */
 export const resolveSigner = (options: SignerOptions, environmentRegion: string | undefined): ResolvedSigner => {
   const endpoint = parseEndpoint(options.endpoint)
+  const sendTo = parseSendTo(options.sendTo, endpoint)
   const fromHost = scopeFromHostname(endpoint.hostname)
   const region = nonEmpty(options.region) ?? fromHost?.region ?? nonEmpty(environmentRegion)
   if (region === undefined) throw missingRegion(endpoint)
@@ -22,6 +24,7 @@ export const resolveSigner = (options: SignerOptions, environmentRegion: string 
   return {
     endpoint,
     origin: endpoint.origin,
+    sendTo,
     region: validateScopePart("region", region),
     service,
     signSessionToken: options.signSessionToken ?? true,

@@ -67,12 +67,12 @@ export const presignPrepared = (
   prepared: PreparedRequest,
   credentials: SigningCredentials,
   epochMillis: number,
-  settings: SigningSettings & { readonly origin: string },
+  settings: SigningSettings,
   expiresIn: number
 ): PresignedRequest => {
   const presigned = presignCanonical(prepared, credentials, epochMillis, settings, expiresIn)
   const base = {
-    url: settings.origin + prepared.path + "?" + presigned.query,
+    url: prepared.address + "?" + presigned.query,
     method: prepared.method,
     headers: { ...prepared.headers },
     expiresAt: new Date(Math.floor(epochMillis / 1000) * 1000 + expiresIn * 1000)

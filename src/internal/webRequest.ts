@@ -8,11 +8,10 @@
  *
  * @internal
  */
-import type { Endpoint } from "../Signer.js"
 import type { RequestToSign, SignedRequest } from "../SignedRequest.js"
 import { invalidRequest } from "../SigningError.js"
 import { describe } from "./request/describe.js"
-import { relativeTarget } from "./request/target.js"
+import { relativeTarget, type SigningTarget } from "./request/target.js"
 
 /** What a request described by fetch's arguments is, ready to prepare; and what goes with it when it is sent. */
 export interface WebRequestParts {
@@ -63,12 +62,12 @@ const headerEntries = (headers: Headers): Array<[string, string]> => {
 }
 
 /**
- * What `fetch(input, init)` describes, for the signer of `endpoint`: `input`
- * is a path under the endpoint (`/pets`), an absolute URL under it, or a
- * `Request` (whose body is read from a clone).
+ * What `fetch(input, init)` describes, for the signer of `target`: `input`
+ * is a path under the endpoint (`/pets`), an absolute URL under it (or under
+ * `sendTo`), or a `Request` (whose body is read from a clone).
  */
 export const fromFetchArguments = async (
-  endpoint: Endpoint,
+  target: SigningTarget,
   input: unknown,
   init: RequestInit | undefined
 ): Promise<WebRequestParts> => {
@@ -102,7 +101,7 @@ export const fromFetchArguments = async (
   return {
     request: {
       method: init?.method ?? base?.method ?? "GET",
-      path: relativeTarget(endpoint, url),
+      path: relativeTarget(target, url),
       headers: headerEntries(headers),
       body
     },

@@ -8,10 +8,9 @@
  */
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type { Endpoint } from "../../Signer.js"
 import type { RequestToSign, SignedBody, SignedRequest } from "../../SignedRequest.js"
 import { invalidRequest, type SigningError } from "../../SigningError.js"
-import { relativeTarget } from "../request/target.js"
+import { relativeTarget, type SigningTarget } from "../request/target.js"
 
 const bodyCannotBeHashed = (what: string, advice: string): SigningError =>
   invalidRequest(
@@ -58,11 +57,11 @@ const bodyToSign = (body: HttpBody.HttpBody): unknown => {
 /** What fetch would send with a raw string body and no content type; the bytes sent instead would get none. */
 const TEXT_CONTENT_TYPE = "text/plain;charset=UTF-8"
 
-export const toRequestToSign = (endpoint: Endpoint, request: HttpClientRequest.HttpClientRequest): RequestToSign => {
+export const toRequestToSign = (target: SigningTarget, request: HttpClientRequest.HttpClientRequest): RequestToSign => {
   const body = bodyToSign(request.body)
   return {
     method: request.method,
-    path: relativeTarget(endpoint, request.url),
+    path: relativeTarget(target, request.url),
     // Folded into the signed URL here; the request sent carries none, so nothing is appended twice.
     queryParams: request.urlParams,
     // Every header of the request, content-type (set from the body by HttpClientRequest.setBody) included.

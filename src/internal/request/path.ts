@@ -1,7 +1,8 @@
 /**
  * The wire path: the stage path joined with the caller's path, each segment
- * brought to one spelling (escapes decoded, everything but unreserved
- * characters encoded), so the server reads the same path however it decodes.
+ * in its wire spelling (`wirePathSegment`: the characters a segment may hold
+ * as given, raw or escaped; everything else percent-encoded), so the server
+ * reads the path the caller meant and the signature covers what is sent.
  * Dot segments are resolved here, as HTTP clients would resolve them anyway,
  * so the URL returned is the URL sent.
  *
@@ -9,10 +10,10 @@
  */
 import { invalidRequest } from "../../SigningError.js"
 import type { Endpoint } from "../../Signer.js"
-import { normalizeEncoding } from "../sigv4/uriEncoding.js"
+import { wirePathSegment } from "./pathSegment.js"
 
-// A path of unreserved characters and slashes, without dot segments, is already in its wire form.
-export const PLAIN_PATH = /^[A-Za-z0-9\-._~/]*$/
+// A path of pchars (no `%`) and slashes, without dot segments, is already in its wire form.
+export const PLAIN_PATH = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/
 const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/
 
 /** `path` is the caller's path without its query; `original` is what they wrote, for messages. */
@@ -22,7 +23,7 @@ export const preparePath = (endpoint: Endpoint, path: string, original: string):
   const segments = (path.startsWith("/") ? path.slice(1) : path).split("/")
   const resolved: Array<string> = []
   for (let i = 0; i < segments.length; i++) {
-    const segment = normalizeEncoding(segments[i]!)
+    const segment = wirePathSegment(segments[i]!)
     const last = i === segments.length - 1
     if (segment === ".") {
       if (last) resolved.push("")

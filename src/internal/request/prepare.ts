@@ -26,9 +26,11 @@ import { appendQueryParams } from "./query.js"
 /** A request ready to sign; reusable across attempts, since nothing in it depends on time or credentials. */
 export interface PreparedRequest extends CanonicalInput {
   readonly method: HttpMethod
-  /** origin + path + ("?" + query): the URL to send. */
+  /** address + ("?" + query): the URL to send. */
   readonly url: string
-  /** The wire path, stage included; only unreserved characters, `%XX` and `/`. */
+  /** Where the request is sent, without the query: the endpoint (or `sendTo`) plus the path below the stage. */
+  readonly address: string
+  /** The signed path, stage included: `pchar`s (RFC 3986), `%XX` escapes and `/`. */
   readonly path: string
   /** The query's encoded pairs in canonical order: the wire query, and the canonical one. */
   readonly queryPairs: ReadonlyArray<EncodedQueryPair>
@@ -37,9 +39,11 @@ export interface PreparedRequest extends CanonicalInput {
   readonly body: SignedBody | undefined
 }
 
-/** What preparing needs of a signer: where it signs for, how it canonicalizes paths, which headers it adds. */
+/** What preparing needs of a signer: where it signs for and sends to, how it canonicalizes paths, which headers it adds. */
 export interface PrepareSettings {
   readonly endpoint: Endpoint
+  /** Where requests are sent, when not to the endpoint. */
+  readonly sendTo?: Endpoint | undefined
   readonly normalizePath: boolean
   readonly doubleEncodePath: boolean
   /**
@@ -52,6 +56,8 @@ export interface PrepareSettings {
   /** How the content-type header is spelled when the signer adds it (the facade: `Content-Type`, as the original). */
   readonly contentTypeName?: string | undefined
 }
+
+const sameHost = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase()
 
 const byName = (a: readonly [string, string], b: readonly [string, string]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
 
@@ -84,17 +90,13 @@ export const prepareRequest = (settings: PrepareSettings, input: RequestToSign):
 
   const headers: Record<string, string> = {}
   const signable: Array<readonly [string, string]> = []
-  let host = endpoint.host
+  let hostHeader: readonly [name: string, value: string] | undefined
   let hasContentType = false
   let callerPayloadHash: string | undefined
   for (const { lowerCaseName, name, value } of callerHeaders) {
     switch (lowerCaseName) {
       case "host":
-        // Only a host other than the URL's (a VPC endpoint, a proxy) needs sending; clients send the URL's own.
-        if (value.toLowerCase() !== endpoint.host.toLowerCase()) {
-          host = value
-          headers[name] = value
-        }
+        hostHeader = [name, value]
         continue
       case "content-type":
         hasContentType = true
@@ -135,6 +137,13 @@ export const prepareRequest = (settings: PrepareSettings, input: RequestToSign):
       signable.push([lowerCaseName, value])
     }
   }
+  // The host API Gateway verifies against: the endpoint's, or another the caller names (the API's
+  // host, for a request sent to a VPC endpoint), spelled as the URL spells it when it is the endpoint's.
+  const host = hostHeader === undefined || sameHost(hostHeader[1], endpoint.host) ? endpoint.host : hostHeader[1]
+  // Clients send the host of the URL they send to: a Host header is sent only when the caller gave
+  // one, and only when it differs. Without one, a proxy in front (sendTo) sets the endpoint's host.
+  const sendTo = settings.sendTo ?? endpoint
+  if (hostHeader !== undefined && !sameHost(host, sendTo.host)) headers[hostHeader[0]] = host
   signable.push(["host", host])
   const canonicalHeaders: Array<readonly [string, string]> = []
   for (const [name, value] of signable) {
@@ -142,9 +151,12 @@ export const prepareRequest = (settings: PrepareSettings, input: RequestToSign):
   }
   canonicalHeaders.sort(byName)
 
+  // The path below the stage, after sendTo's base path: `/prod/pets` signed, `/v1/pets` sent.
+  const address = sendTo.href + path.slice(endpoint.basePath.length)
   return {
     method,
-    url: endpoint.origin + path + (query === "" ? "" : "?" + query),
+    url: address + (query === "" ? "" : "?" + query),
+    address,
     path,
     queryPairs,
     canonicalPath: canonicalPath(path, { normalize: settings.normalizePath, doubleEncode: settings.doubleEncodePath }),

@@ -38,7 +38,8 @@ export const uriEncodeBytes = (bytes: Uint8Array): string => {
 
 const utf8 = new TextEncoder()
 
-const hexValue = (byte: number): number =>
+/** The value of an ASCII hex digit (either case), or -1. */
+export const hexValue = (byte: number): number =>
   byte >= 0x30 && byte <= 0x39 ? byte - 0x30
   : byte >= 0x41 && byte <= 0x46 ? byte - 0x37
   : byte >= 0x61 && byte <= 0x66 ? byte - 0x57
