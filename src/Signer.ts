@@ -1,7 +1,8 @@
 /**
  * Signing as Effects: `signRequest` reads the time from Effect's `Clock` (so
  * `TestClock` drives it) and the credentials from the `Credentials` service;
- * it does no other I/O. Failures are `SigningError`s in the error channel.
+ * it does no other I/O (but for reading a web `Request`'s body, from a
+ * clone). Failures are `SigningError`s in the error channel.
  *
  * @since 2.0.0
  */
@@ -20,6 +21,7 @@ import { asSigningError, prepare, presignPreparedNow, signPreparedNow } from "./
 import { type PreparedRequest, prepareRequest } from "./internal/request/prepare.js"
 import { needsEnvironmentRegion, resolveSigner } from "./internal/settings.js"
 import { signPrepared } from "./internal/signPrepared.js"
+import { fromFetchArguments, toWebRequest } from "./internal/webRequest.js"
 import { expiresInOf } from "./internal/sigv4/presign.js"
 import { requestAttributes, SPAN_SIGN, traced } from "./internal/effect/tracing.js"
 import type { PresignedRequest, PresignOptions, RequestToSign, SignedRequest } from "./SignedRequest.js"
@@ -295,16 +297,81 @@ const signWith = (
  */
 export function signRequest(request: RequestToSign): Effect.Effect<SignedRequest, SigningError, Signer | Credentials>
 export function signRequest(request: RequestToSign, options: SignerOptions): Effect.Effect<SignedRequest, SigningError, Credentials>
+/**
+ * Signs a web-standard `Request` whose URL lies under the endpoint (or under
+ * `sendTo`), as the facade's `signRequestAsync` does: succeeds with a signed
+ * `Request` (the same URL rules, method, headers and body as `signer.fetch`:
+ * a `Blob`, `FormData` or stream body is read once, and the bytes read are
+ * signed and carried by the signed `Request`). The `Request` given is left
+ * unconsumed: its body is read from a clone. Failures, a URL outside the
+ * endpoint included, are `SigningError`s in the error channel.
+ *
+ * Send the signed `Request` with `fetch`; in an Effect program the signed
+ * HttpClient (`SignedHttpClient`) is the way to send, signing each attempt.
+ *
+ * @example
+ * ```ts
+ * import { Credentials, Signer } from "api-gateway-request-signer"
+ * import * as Effect from "effect/Effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const request = new Request("https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets", {
+ *     method: "POST",
+ *     headers: { "content-type": "application/json" },
+ *     body: JSON.stringify({ name: "Rex" })
+ *   })
+ *   const signed: Request = yield* Signer.signRequest(request)
+ *   return yield* Effect.promise(() => fetch(signed))
+ * }).pipe(
+ *   Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
+ *   Effect.provide(Credentials.layerFromEnv)
+ * )
+ * ```
+ *
+ * @since 2.0.0
+ * @category signing
+ */
+export function signRequest(request: Request): Effect.Effect<Request, SigningError, Signer | Credentials>
+export function signRequest(request: Request, options: SignerOptions): Effect.Effect<Request, SigningError, Credentials>
 export function signRequest(
-  request: RequestToSign,
+  request: RequestToSign | Request,
   options?: SignerOptions
-): Effect.Effect<SignedRequest, SigningError, Signer | Credentials> {
+): Effect.Effect<SignedRequest | Request, SigningError, Signer | Credentials> {
+  if (isWebRequest(request)) {
+    return traced(
+      SPAN_SIGN,
+      requestAttributes(webRequestSummary(request)),
+      options === undefined ? signWebRequest(undefined, request) : Effect.flatMap(make(options), (signer) => signWebRequest(signer, request))
+    )
+  }
   return traced(
     SPAN_SIGN,
     requestAttributes(request),
     options === undefined ? signWith(undefined, request) : Effect.flatMap(make(options), (signer) => signWith(signer, request))
   )
 }
+
+const isWebRequest = (value: unknown): value is Request => typeof Request !== "undefined" && value instanceof Request
+
+/** A web Request's method and path, for its span (the path without the query, which may carry anything). */
+const webRequestSummary = (request: Request): { readonly method: string; readonly path: string } => {
+  const path = URL.canParse(request.url) ? new URL(request.url).pathname : ""
+  return { method: request.method, path }
+}
+
+/**
+ * A web `Request`, signed: what it describes (its body read from a clone, as
+ * `signer.fetch` reads it) is signed as any request is, and comes back as a
+ * `Request` carrying exactly the signed URL, headers and body.
+ */
+const signWebRequest = (signer: Service | undefined, request: Request): Effect.Effect<Request, SigningError, Signer | Credentials> =>
+  Effect.flatMap(signer === undefined ? Signer : Effect.succeed(signer), (resolved) =>
+    Effect.flatMap(
+      Effect.tryPromise({ try: () => fromFetchArguments(resolved, request, undefined), catch: asSigningError }),
+      (parts) =>
+        Effect.flatMap(signWith(resolved, parts.request), (signed) =>
+          Effect.try({ try: () => toWebRequest(signed, parts.sendWith), catch: asSigningError }))
+    ))
 
 /**
  * A signed request together with what its signature was computed from, for
