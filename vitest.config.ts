@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url"
 import { defineConfig } from "vitest/config"
+import { AXIOS_COMPAT, compatEntry, GOT_COMPAT } from "./test/clients/compat.js"
 
 const src = fileURLToPath(new URL("./src/", import.meta.url))
 
@@ -14,6 +15,9 @@ const aliases = (crypto: "node" | "web") => [
 
 /** The signing core again, on the crypto adapter browsers and Workers get. */
 const WEB_CRYPTO_FILES = ["test/SigV4.suite.test.ts", "test/differential.test.ts", "test/roundtrip.test.ts", "test/canonical.test.ts"]
+
+/** The tests of the client integrations that also run against older axios and got (the clients-compat project). */
+const CLIENT_FILES = ["test/clients/axios.test.ts", "test/clients/got.test.ts"]
 
 /**
  * The files holding property tests, which `npm run test:stress` (`vitest run --mode stress`)
@@ -59,7 +63,21 @@ export default defineConfig(({ mode }) => {
           extends: true,
           resolve: { alias: aliases("web") },
           test: { name: "web-crypto", include: only(WEB_CRYPTO_FILES) }
-        }
+        },
+        // The axios and got integrations again, against the oldest versions they support, which
+        // test/clients/compat.setup.ts installs into .cache/clients: `axios` and `got` resolve there,
+        // for the tests and for src/axios.ts and src/got.ts alike.
+        ...(stress ? [] : [{
+          extends: true as const,
+          resolve: {
+            alias: [
+              { find: /^axios$/, replacement: compatEntry(AXIOS_COMPAT, "index.js") },
+              { find: /^got$/, replacement: compatEntry(GOT_COMPAT, "dist/source/index.js") },
+              ...aliases("node")
+            ]
+          },
+          test: { name: "clients-compat", include: CLIENT_FILES, globalSetup: ["test/clients/compat.setup.ts"] }
+        }])
       ]
     }
   }

@@ -57,12 +57,16 @@ const notInstalled = <A>(name: string, why: string): Installed<A> => ({ ok: fals
 const os = process.platform
 const cpu = process.arch
 
+/** Where `installNpm` installs a set of pinned packages. */
+export const toolDirectory = (cache: string, specs: ReadonlyArray<string>): string =>
+  join(cache, "tools", specs.join("+").replace(/[^A-Za-z0-9.@+-]/g, "_"))
+
 /**
  * Installs npm packages into `cache/tools/<specs>` once: a directory per set
  * of pinned versions, marked complete only after npm succeeded.
  */
-const installNpm = async (cache: string, specs: ReadonlyArray<string>): Promise<string> => {
-  const dir = join(cache, "tools", specs.join("+").replace(/[^A-Za-z0-9.@+-]/g, "_"))
+export const installNpm = async (cache: string, specs: ReadonlyArray<string>): Promise<string> => {
+  const dir = toolDirectory(cache, specs)
   const marker = join(dir, ".installed")
   if (existsSync(marker) && (await readFile(marker, "utf8")) === specs.join("\n")) return dir
   await rm(dir, { recursive: true, force: true })

@@ -1,0 +1,191 @@
+/**
+ * axios, signed: an adapter that signs each request exactly as axios sends
+ * it, through axios's public extension points only (so it survives axios
+ * upgrades). axios runs its own pipeline first (interceptors, headers merged
+ * from the instance's defaults, `transformRequest` serialization); the
+ * adapter then takes the final URL from `axios.getUri(config)` (`baseURL`,
+ * `url` and `params` as axios combines them), signs method, URL, headers and
+ * the serialized body with an `ApiGatewaySigner` (credentials resolved,
+ * clock offset applied), and has the adapter it wraps (`axios.getAdapter`:
+ * Node's http, the fetch adapter, XHR) send exactly that: the signed URL
+ * with its query (no `params` appended again), the signed headers, the body
+ * bytes signed, and no redirect followed. A 403 for clock skew corrects the
+ * signer's clock and the request is signed and sent once more.
+ *
+ * axios is an optional peer dependency of this subpath only.
+ *
+ * @since 2.0.0
+ */
+import axios, { type AxiosAdapter, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse, type InternalAxiosRequestConfig } from "axios"
+import type { ApiGatewaySigner } from "./ApiGatewaySigner.js"
+import { checkSigner, correctClockSkew, readOutgoing, type SignedOutgoingRequest, signOutgoing } from "./internal/clientRequest.js"
+import { invalidRequest, SigningError } from "./SigningError.js"
+
+/**
+ * Options of `signedAdapter`.
+ *
+ * @since 2.0.0
+ * @category models
+ */
+export interface SignedAdapterOptions {
+  /**
+   * The adapter that sends the signed request: a name (`"http"`, `"fetch"`,
+   * `"xhr"`), a list of them (the first the runtime supports), or an adapter
+   * function. Default: `axios.defaults.adapter` (XHR in browsers, Node's
+   * http module in Node).
+   */
+  readonly adapter?: AxiosRequestConfig["adapter"] | undefined
+}
+
+const SIGNED_ADAPTER: unique symbol = Symbol.for("api-gateway-request-signer/axios/signedAdapter")
+
+/** The headers axios is about to send, as name and value pairs (an `AxiosHeaders`, or a plain object an interceptor left). */
+const headerEntries = (headers: unknown): Array<readonly [string, unknown]> => {
+  if (headers === undefined || headers === null) return []
+  const plain = typeof (headers as { toJSON?: unknown }).toJSON === "function"
+    ? (headers as { toJSON: (asStrings?: boolean) => Record<string, unknown> }).toJSON(true)
+    : headers as Record<string, unknown>
+  // axios uses `false` for "do not send this header".
+  return Object.entries(plain).filter(([, value]) => value !== false)
+}
+
+/** A signed body as every axios adapter sends it untouched: an ArrayBuffer holding exactly the signed bytes. */
+const axiosData = (body: Uint8Array<ArrayBuffer> | undefined): ArrayBuffer | undefined =>
+  body === undefined ? undefined
+  : body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body.buffer
+  : body.slice().buffer
+
+/** Releases a response that will not be returned (a stream body would hold its connection). */
+const discard = (response: AxiosResponse | undefined): void => {
+  const data: unknown = response?.data
+  if (typeof data !== "object" || data === null) return
+  if (typeof (data as { destroy?: unknown }).destroy === "function") (data as { destroy: () => void }).destroy()
+  else if (typeof ReadableStream !== "undefined" && data instanceof ReadableStream) data.cancel().catch(() => undefined)
+}
+
+/** The config the wrapped adapter gets: the signed request, nothing left for it to add to the URL or follow. */
+const sendingConfig = (config: InternalAxiosRequestConfig, signed: SignedOutgoingRequest): InternalAxiosRequestConfig => {
+  const fetchOptions = config.fetchOptions
+  const sending: InternalAxiosRequestConfig = {
+    ...config,
+    url: signed.url,
+    method: signed.method,
+    headers: signed.headers as unknown as InternalAxiosRequestConfig["headers"],
+    data: axiosData(signed.body),
+    // A redirect cannot carry a valid signature, and following one would hand the session token to whoever it names.
+    maxRedirects: 0,
+    fetchOptions: { ...(typeof fetchOptions === "object" && fetchOptions !== null ? fetchOptions : {}), redirect: "manual" }
+  }
+  // The signed URL is final: no base to prefix, no params to append again.
+  delete sending.baseURL
+  delete sending.params
+  return sending
+}
+
+/**
+ * An axios adapter that signs each request with `signer` and sends it with
+ * the adapter it wraps. Pass it as an instance's or a request's `adapter`
+ * (or use `withSigner`). Requests go where `signer.fetch` sends: a relative
+ * URL (no `baseURL`) is a path under the signer's endpoint; an absolute one
+ * (`baseURL` included) must lie under the endpoint, or it is refused with a
+ * `SigningError` before anything is sent. A request that cannot be signed
+ * rejects with a `SigningError` (not an `AxiosError`); HTTP and network
+ * failures are the wrapped adapter's `AxiosError`s, as usual.
+ *
+ * The body signed is axios's own serialization (`transformRequest`): an
+ * object becomes JSON, `URLSearchParams` a form, a typed array its whole
+ * `buffer` (as axios sends it), a Node `Buffer` its bytes. `FormData`, a
+ * `Blob` or a stream is read once, and the bytes read are signed and sent.
+ *
+ * @example
+ * ```ts
+ * import axios from "axios"
+ * import ApiGatewaySigner from "api-gateway-request-signer"
+ * import { signedAdapter } from "api-gateway-request-signer/axios"
+ *
+ * const signer = new ApiGatewaySigner({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })
+ * const api = axios.create({
+ *   baseURL: "https://abc123.execute-api.us-east-1.amazonaws.com/prod",
+ *   adapter: signedAdapter(signer, { adapter: "fetch" })
+ * })
+ * const { data } = await api.post("/pets", { name: "Rex" }, { params: { tag: ["a", "b"] } })
+ * ```
+ *
+ * @since 2.0.0
+ * @category constructors
+ */
+export const signedAdapter = (signer: ApiGatewaySigner, options: SignedAdapterOptions = {}): AxiosAdapter => {
+  const checked = checkSigner(signer, "signedAdapter(signer)")
+  if (typeof options !== "object" || options === null) {
+    throw new SigningError({ reason: "InvalidConfig", message: "signedAdapter(signer, options) takes options such as { adapter: \"fetch\" }." })
+  }
+  const wrapped = options.adapter
+  const adapter = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
+    if (config.auth !== undefined && config.auth !== null) {
+      throw invalidRequest(
+        "headers",
+        "The request has axios's `auth` option (HTTP Basic), which would replace the signature's Authorization header; remove it."
+      )
+    }
+    // Resolved per request, as axios resolves its own (the fetch adapter reads config.env).
+    const send = axios.getAdapter(wrapped ?? axios.defaults.adapter, config)
+    if ((send as { [SIGNED_ADAPTER]?: true })[SIGNED_ADAPTER]) {
+      throw new SigningError({ reason: "InvalidConfig", message: "A signed adapter cannot wrap another signed adapter: the request would be signed twice." })
+    }
+    const read = await readOutgoing({
+      method: config.method ?? "get",
+      url: axios.getUri(config),
+      headers: headerEntries(config.headers),
+      body: config.data
+    })
+    const attempt = async () => sendingConfig(config, await signOutgoing(checked, read))
+    let response: AxiosResponse
+    try {
+      response = await send(await attempt())
+    } catch (error) {
+      // A 403 for clock skew (axios rejects it by default): corrected, signed and sent once more.
+      if (!correctClockSkew(checked, error)) throw error
+      discard((error as { response?: AxiosResponse }).response)
+      return send(await attempt())
+    }
+    // The same 403, when validateStatus accepts it.
+    if (!correctClockSkew(checked, response)) return response
+    discard(response)
+    return send(await attempt())
+  }
+  return Object.assign(adapter, { [SIGNED_ADAPTER]: true as const })
+}
+
+/**
+ * Makes an axios instance sign every request with `signer`: sets
+ * `instance.defaults.adapter` to a `signedAdapter` that wraps the adapter
+ * the instance had, and returns the same instance (its interceptors and
+ * defaults stay). Use it on an instance of your own (`axios.create(...)`),
+ * not on the global `axios`, so that only requests to the API are signed.
+ * A request that sets its own `adapter` bypasses the signing.
+ *
+ * @example
+ * ```ts
+ * import axios from "axios"
+ * import ApiGatewaySigner from "api-gateway-request-signer"
+ * import { withSigner } from "api-gateway-request-signer/axios"
+ *
+ * const signer = new ApiGatewaySigner({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })
+ * const api = withSigner(axios.create({ baseURL: signer.endpoint, headers: { "x-team": "pets" } }), signer)
+ * const { data } = await api.get("/pets", { params: { type: "dog" } })
+ * ```
+ *
+ * @since 2.0.0
+ * @category constructors
+ */
+export const withSigner = <Instance extends AxiosInstance>(instance: Instance, signer: ApiGatewaySigner): Instance => {
+  if ((typeof instance !== "function" && typeof instance !== "object") || instance === null || typeof instance.defaults !== "object") {
+    throw new SigningError({ reason: "InvalidConfig", message: "withSigner(instance, signer) takes an axios instance, e.g. axios.create({ baseURL })." })
+  }
+  const current = instance.defaults.adapter
+  if (typeof current === "function" && (current as { [SIGNED_ADAPTER]?: true })[SIGNED_ADAPTER]) {
+    throw new SigningError({ reason: "InvalidConfig", message: "This axios instance already signs its requests (withSigner was called on it before)." })
+  }
+  instance.defaults.adapter = signedAdapter(signer, { adapter: current })
+  return instance
+}

@@ -1,0 +1,208 @@
+/**
+ * Signing for HTTP clients that serialize requests themselves (axios, got):
+ * the request as the client is about to send it (its method, its final URL,
+ * its headers, the body it serialized) is read into memory once, signed by
+ * the facade as a web `Request` (so the URL rules, credentials, clock offset
+ * and default headers are exactly `signer.fetch`'s), and handed back as the
+ * URL, headers and body bytes the client must send, each attempt signed
+ * afresh. A 403 for clock skew moves the signer's clock, as the facade's own
+ * methods do, so the caller can sign and send once more.
+ *
+ * @internal
+ */
+import type { ApiGatewaySigner } from "../ApiGatewaySigner.js"
+import { invalidRequest, SigningError } from "../SigningError.js"
+import { clockCorrection } from "./clockSkew.js"
+import { cleanSigningError } from "./guard.js"
+import { FORM_CONTENT_TYPE } from "./request/body.js"
+import { describe } from "./request/describe.js"
+import { prepareHeaders } from "./request/headers.js"
+
+/** A request as a client is about to send it. */
+export interface OutgoingRequest {
+  readonly method: string
+  /** Absolute (`https://...`), or a path under the signer's endpoint, as with `signer.fetch`. */
+  readonly url: string
+  readonly headers: Iterable<readonly [string, unknown]>
+  /** The body as the client serialized it. */
+  readonly body: unknown
+}
+
+/** An outgoing request read into memory: ready to sign, as many times as it is sent. */
+export interface ReadRequest {
+  readonly method: string
+  readonly url: string
+  readonly headers: ReadonlyArray<readonly [string, string]>
+  readonly body: Uint8Array<ArrayBuffer> | undefined
+}
+
+/** What to send: exactly what was signed. Header names in lower case. */
+export interface SignedOutgoingRequest {
+  readonly method: string
+  readonly url: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: Uint8Array<ArrayBuffer> | undefined
+}
+
+const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i
+
+const utf8 = new TextEncoder()
+
+/** The bytes of a view, without a copy. */
+const bytesOf = (view: ArrayBufferView): Uint8Array<ArrayBuffer> => {
+  if (!(view.buffer instanceof ArrayBuffer)) {
+    throw invalidRequest("body", "The body is a view of a SharedArrayBuffer, which HTTP clients do not send; copy it into a Uint8Array.")
+  }
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
+}
+
+const concat = (chunks: ReadonlyArray<Uint8Array>): Uint8Array<ArrayBuffer> => {
+  const bytes = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.byteLength, 0))
+  let at = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, at)
+    at += chunk.byteLength
+  }
+  return bytes
+}
+
+/** The `form-data` package's form (what axios builds for multipart in Node): it can render itself as one buffer. */
+interface LegacyFormData {
+  readonly getBuffer: () => Uint8Array
+  readonly getHeaders: () => Record<string, string>
+}
+
+const isLegacyFormData = (body: object): body is LegacyFormData =>
+  typeof (body as Partial<LegacyFormData>).getBuffer === "function" && typeof (body as Partial<LegacyFormData>).getHeaders === "function"
+
+/** The body's bytes, and the content type they need when it is a form or a Blob that says its own. */
+const readBody = async (body: unknown): Promise<{ readonly bytes: Uint8Array<ArrayBuffer> | undefined; readonly contentType?: string }> => {
+  if (body === undefined || body === null) return { bytes: undefined }
+  if (typeof body === "string") return { bytes: utf8.encode(body) }
+  if (body instanceof ArrayBuffer) return { bytes: new Uint8Array(body) }
+  if (ArrayBuffer.isView(body)) return { bytes: bytesOf(body) }
+  if (body instanceof URLSearchParams) return { bytes: utf8.encode(body.toString()), contentType: FORM_CONTENT_TYPE }
+  if (typeof Blob !== "undefined" && body instanceof Blob) {
+    // A Blob does not change when read: read it, and send what was read.
+    return body.type === "" ? { bytes: new Uint8Array(await body.arrayBuffer()) } : { bytes: new Uint8Array(await body.arrayBuffer()), contentType: body.type }
+  }
+  if (typeof FormData !== "undefined" && body instanceof FormData) {
+    // Serialized once, as fetch would: those exact bytes are signed and sent, with their boundary.
+    const encoded = new Response(body)
+    return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get("content-type")! }
+  }
+  if (typeof body === "object" && isLegacyFormData(body)) {
+    const contentType = body.getHeaders()["content-type"]
+    const bytes = bytesOf(body.getBuffer())
+    return contentType === undefined ? { bytes } : { bytes, contentType }
+  }
+  if (typeof ReadableStream !== "undefined" && body instanceof ReadableStream) {
+    // Read to the end (the client would consume it too); the bytes read are what is sent.
+    return { bytes: new Uint8Array(await new Response(body).arrayBuffer()) }
+  }
+  if (typeof body === "object" && Symbol.asyncIterator in body) {
+    // A Node stream or an async generator of chunks: read once, likewise.
+    const chunks: Array<Uint8Array> = []
+    for await (const chunk of body as AsyncIterable<unknown>) {
+      if (typeof chunk === "string") chunks.push(utf8.encode(chunk))
+      else if (ArrayBuffer.isView(chunk)) chunks.push(bytesOf(chunk))
+      else if (chunk instanceof ArrayBuffer) chunks.push(new Uint8Array(chunk))
+      else throw invalidRequest("body", `The body stream yielded ${describe(chunk)}; a body stream must yield bytes or strings.`)
+    }
+    return { bytes: concat(chunks) }
+  }
+  throw invalidRequest(
+    "body",
+    `The body is ${describe(body)}, which this client cannot send as it is; pass a string (JSON.stringify it), bytes, ` +
+      "URLSearchParams, a Blob, FormData or a stream."
+  )
+}
+
+/**
+ * Reads an outgoing request into memory: its headers checked as the signer
+ * checks them, its body read once into the bytes that will be sent (a form
+ * or a Blob gets the content type its bytes need).
+ */
+export const readOutgoing = async (request: OutgoingRequest): Promise<ReadRequest> => {
+  try {
+    const method = String(request.method).toUpperCase()
+    const headers: Array<readonly [string, string]> = prepareHeaders([...request.headers]).map(({ name, value }) => [name, value])
+    const { bytes, contentType } = await readBody(request.body)
+    if (contentType !== undefined) {
+      const given = headers.findIndex(([name]) => name.toLowerCase() === "content-type")
+      // A form's boundary must be the one in its bytes; a type given for any other body stands.
+      if (given === -1) headers.push(["content-type", contentType])
+      else if (contentType.startsWith("multipart/form-data")) headers[given] = [headers[given]![0], contentType]
+    }
+    if ((method === "GET" || method === "HEAD") && bytes !== undefined) {
+      if (bytes.byteLength > 0) {
+        throw invalidRequest(
+          "body",
+          `A ${method} request cannot carry a body: fetch refuses to send one, and servers ignore it. ` +
+            "Send the data as query parameters, or use POST."
+        )
+      }
+      return { method, url: request.url, headers, body: undefined }
+    }
+    return { method, url: request.url, headers, body: bytes }
+  } catch (error) {
+    throw cleanSigningError(error)
+  }
+}
+
+/** The URL as a `Request` takes it: absolute, a path being one under the signer's endpoint. */
+const absoluteUrl = (signer: ApiGatewaySigner, url: string): string =>
+  ABSOLUTE_URL.test(url) ? url : signer.endpoint + (url.startsWith("/") ? url : "/" + url)
+
+/**
+ * Signs a read request with the facade (credentials resolved, clock offset
+ * applied): the signed URL, method, headers and body bytes to send.
+ */
+export const signOutgoing = async (signer: ApiGatewaySigner, request: ReadRequest): Promise<SignedOutgoingRequest> => {
+  let unsigned: Request
+  try {
+    unsigned = new Request(absoluteUrl(signer, request.url), {
+      method: request.method,
+      headers: request.headers as Array<[string, string]>,
+      body: request.body ?? null
+    })
+  } catch (error) {
+    throw error instanceof SigningError ? error : invalidRequest(
+      "path",
+      `The request could not be built: ${error instanceof Error ? error.message : String(error)}`,
+      error
+    )
+  }
+  const signed = await signer.signRequestAsync(unsigned)
+  const headers: Record<string, string> = {}
+  signed.headers.forEach((value, name) => (headers[name] = value))
+  const body = signed.body === null ? undefined : new Uint8Array(await signed.arrayBuffer())
+  return { method: signed.method, url: signed.url, headers, body }
+}
+
+/** Checks the signer handed to a client integration: the facade. */
+export const checkSigner = (signer: unknown, where: string): ApiGatewaySigner => {
+  const candidate = signer as Partial<ApiGatewaySigner> | null
+  if (
+    typeof candidate !== "object" || candidate === null || typeof candidate.signRequestAsync !== "function" ||
+    typeof candidate.endpoint !== "string" || typeof candidate.clockOffset !== "number"
+  ) {
+    throw new SigningError({
+      reason: "InvalidConfig",
+      message: `${where} takes an ApiGatewaySigner (new ApiGatewaySigner({ endpoint, ... })); got ${describe(signer)}.`
+    })
+  }
+  return candidate as ApiGatewaySigner
+}
+
+/**
+ * When `failure` (an error or a response the client produced) is API
+ * Gateway's 403 for clock skew, moves the signer's clock by the skew it
+ * shows and returns true: sign and send once more.
+ */
+export const correctClockSkew = (signer: ApiGatewaySigner, failure: unknown): boolean => {
+  const correction = clockCorrection(failure, Date.now() + signer.clockOffset)
+  if (correction === undefined) return false
+  signer.clockOffset += correction
+  return true
+}

@@ -1,0 +1,229 @@
+/**
+ * api-gateway-request-signer/axios: requests are signed as axios sends them
+ * (after transformRequest, baseURL and params), and the wrapped adapter sends
+ * exactly what was signed. Runs against the latest axios (the devDependency)
+ * and, in the clients-compat project, against the oldest supported (1.6.x),
+ * through Node's http adapter and the fetch adapter. Every request goes to a
+ * local gateway that verifies it and echoes what arrived.
+ */
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import axios, { type AxiosError, type AxiosInstance } from "axios"
+import ApiGatewaySigner, { SigningError } from "api-gateway-request-signer"
+import { signedAdapter, withSigner } from "api-gateway-request-signer/axios"
+import { AXIOS_COMPAT } from "./compat.js"
+import { AWKWARD_PATH, installedVersion, credentials, decodedPath, type Echo, sha256, signedHeaderNames, type Stage, startStage, versionOf } from "./support.js"
+
+/** Whether this axios has the fetch adapter (1.7 and later). */
+const hasFetchAdapter = (() => {
+  try {
+    axios.getAdapter("fetch")
+    return true
+  } catch {
+    return false
+  }
+})()
+
+let stage: Stage
+beforeAll(async () => {
+  stage = await startStage()
+})
+afterAll(() => stage.gateway.close())
+
+describe(`axios ${axios.VERSION}`, () => {
+  it("is the version this project means to test: the devDependency, or in clients-compat the oldest supported", ({ task }) => {
+    expect(axios.VERSION).toBe(task.file.projectName === "clients-compat" ? versionOf(AXIOS_COMPAT) : installedVersion("axios"))
+  })
+})
+
+describe.each(["http", ...(hasFetchAdapter ? ["fetch"] : [])])(`axios ${axios.VERSION}, %s adapter`, (adapterName) => {
+  /** An instance whose defaults name the stage and a header, signing through the adapter under test. */
+  const api = (): AxiosInstance =>
+    withSigner(axios.create({ baseURL: stage.stage, headers: { "x-team": "pets" }, adapter: adapterName }), stage.signer)
+
+  it.each([
+    ["a JSON object", { name: "Rex", note: "ü ∑ 😀" }, {}, JSON.stringify({ name: "Rex", note: "ü ∑ 😀" }), "application/json"],
+    ["a string", "plain text ✓", { "content-type": "text/plain; charset=utf-8" }, "plain text ✓", "text/plain; charset=utf-8"],
+    ["URLSearchParams", new URLSearchParams([["a", "1 2"], ["b", "ü&="], ["a", "3"]]), {}, "a=1+2&b=%C3%BC%26%3D&a=3", "application/x-www-form-urlencoded;charset=utf-8"],
+    ["a Uint8Array", Uint8Array.from({ length: 256 }, (_, i) => 255 - i), {}, Uint8Array.from({ length: 256 }, (_, i) => 255 - i), undefined],
+    ["a Buffer from Node's shared pool", Buffer.from("pooled ✓"), {}, Buffer.from("pooled ✓"), undefined]
+  ] as const)("sends %s as axios serializes it, signed and intact", async (_, data, headers, arrives, contentType) => {
+    const response = await api().post<Echo>("/upload", data, { headers })
+    expect(response.status).toBe(200)
+    expect(response.data.method).toBe("POST")
+    expect(response.data.body.sha256).toBe(sha256(arrives))
+    if (contentType !== undefined) expect(response.data.headers["content-type"]).toBe(contentType)
+    expect(signedHeaderNames(response.data)).toContain("content-type")
+  })
+
+  it("signs after transformRequest and request interceptors: what they produce is what arrives", async () => {
+    const client = api()
+    client.interceptors.request.use((config) => {
+      config.headers.set("x-interceptor", "yes")
+      return config
+    })
+    const response = await client.put<Echo>("/transformed", { a: 1 }, {
+      transformRequest: [(data: unknown) => JSON.stringify(data).toUpperCase()]
+    })
+    expect(response.status).toBe(200)
+    expect(response.data.body.sha256).toBe(sha256("{\"A\":1}"))
+    expect(response.data.headers["x-interceptor"]).toBe("yes")
+    expect(signedHeaderNames(response.data)).toEqual(expect.arrayContaining(["x-interceptor", "x-team"]))
+  })
+
+  it("a baseURL with the stage, a path with reserved and non-ASCII characters, params with arrays", async () => {
+    const response = await api().get<Echo>(AWKWARD_PATH.written, { params: { tag: ["b", "a"], q: "x", page: 2 } })
+    expect(response.data.message).toBeUndefined()
+    expect(response.status).toBe(200)
+    expect(decodedPath(response.data.path)).toBe(AWKWARD_PATH.arrives)
+    // axios writes arrays as tag[]=b&tag[]=a; the signer sends the query in canonical order.
+    expect(response.data.query).toEqual({ "tag[]": ["a", "b"], q: ["x"], page: ["2"] })
+  })
+
+  it("the query in the URL and params together, repeated keys and non-ASCII values, each sent once", async () => {
+    const response = await api().get<Echo>("/search?tag=z&ü=ö", { params: new URLSearchParams([["tag", "y"], ["tag", "x"]]) })
+    expect(response.status).toBe(200)
+    expect(response.data.query).toEqual({ tag: ["x", "y", "z"], "ü": ["ö"] })
+  })
+
+  it("a space in params: axios writes +, which API Gateway reads as a plus; encodeURIComponent keeps the space", async () => {
+    const plus = await api().get<Echo>("/q", { params: { q: "a b" } })
+    expect(plus.data.query).toEqual({ q: ["a+b"] })
+    const space = await api().get<Echo>("/q", { params: { q: "a b+c" }, paramsSerializer: { encode: encodeURIComponent } })
+    expect(space.status).toBe(200)
+    expect(space.data.query).toEqual({ q: ["a b+c"] })
+  })
+
+  it("multipart: axios.postForm and a web FormData are read once, and the bytes read are signed with their boundary", async () => {
+    const posted = await api().postForm<Echo>("/form", { name: "Rex", age: 3 })
+    expect(posted.status).toBe(200)
+    expect(posted.data.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/)
+    expect(signedHeaderNames(posted.data)).toContain("content-type")
+    const form = new FormData()
+    form.append("file", new Blob(["x ✓"], { type: "text/plain" }), "x.txt")
+    const sent = await api().post<Echo>("/form", form)
+    expect(sent.status).toBe(200)
+    expect(sent.data.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/)
+    expect(sent.data.body.length).toBeGreaterThan(0)
+  })
+
+  it("without a baseURL, a path is under the signer's endpoint", async () => {
+    const client = axios.create({ adapter: signedAdapter(stage.signer, { adapter: adapterName }) })
+    const response = await client.delete<Echo>("/pets/1")
+    expect(response.status).toBe(200)
+    expect([response.data.method, response.data.path]).toEqual(["DELETE", "/stage/pets/1"])
+  })
+
+  it("an absolute URL outside the endpoint is refused with a SigningError before anything is sent", async () => {
+    const before = stage.log.length
+    const client = api()
+    await expect(client.get(`${stage.gateway.url}/other-stage/x`)).rejects.toMatchObject({ _tag: "SigningError", field: "path" })
+    await expect(client.get("https://elsewhere.example/stage/x")).rejects.toBeInstanceOf(SigningError)
+    expect(stage.log.length).toBe(before)
+  })
+
+  it("refuses what would replace or forge the signature: auth, an Authorization header, a body on GET", async () => {
+    const client = api()
+    await expect(client.get("/x", { auth: { username: "u", password: "p" } })).rejects.toMatchObject({ _tag: "SigningError", field: "headers" })
+    await expect(client.get("/x", { headers: { Authorization: "Bearer t" } })).rejects.toMatchObject({ _tag: "SigningError", field: "headers" })
+    await expect(client.get("/x", { data: "body" })).rejects.toMatchObject({ _tag: "SigningError", field: "body" })
+  })
+
+  it("does not follow a redirect: the signature and session token never go where it points", async () => {
+    let elsewhereHits = 0
+    const elsewhere = createServer((_, res) => (elsewhereHits++, res.end("{}")))
+    await new Promise<void>((resolve) => elsewhere.listen(0, "127.0.0.1", resolve))
+    const target = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/`
+    const redirecting = await startStage({ handler: () => ({ status: 302, headers: { location: target } }) })
+    try {
+      const client = withSigner(axios.create({ baseURL: redirecting.stage, adapter: adapterName, validateStatus: () => true }), redirecting.signer)
+      const response = await client.get("/moved")
+      expect(response.status).toBe(302)
+      expect(elsewhereHits).toBe(0)
+    } finally {
+      await redirecting.gateway.close()
+      await new Promise((resolve) => elsewhere.close(resolve))
+    }
+  })
+
+  it("a 403 for clock skew corrects the signer's clock, and the request is signed and sent once more", async () => {
+    const skewed = await startStage({ clockOffsetMillis: 10 * 60_000 })
+    try {
+      const client = withSigner(axios.create({ baseURL: skewed.stage, adapter: adapterName }), skewed.signer)
+      const response = await client.post<Echo>("/skew", { a: 1 })
+      expect(response.status).toBe(200)
+      expect(skewed.signer.clockOffset).toBeGreaterThan(9 * 60_000)
+      expect(skewed.log.map((entry) => entry.status)).toEqual([403, 200])
+      // Later requests are on time at once.
+      expect((await client.get<Echo>("/later")).status).toBe(200)
+      expect(skewed.log.map((entry) => entry.status)).toEqual([403, 200, 200])
+    } finally {
+      await skewed.gateway.close()
+    }
+  })
+
+  it("the clock is corrected when validateStatus accepts the 403 too", async () => {
+    const skewed = await startStage({ clockOffsetMillis: -10 * 60_000 })
+    try {
+      const client = withSigner(axios.create({ baseURL: skewed.stage, adapter: adapterName, validateStatus: () => true }), skewed.signer)
+      expect((await client.get<Echo>("/skew")).status).toBe(200)
+      expect(skewed.signer.clockOffset).toBeLessThan(-9 * 60_000)
+    } finally {
+      await skewed.gateway.close()
+    }
+  })
+
+  it("an HTTP error is axios's own AxiosError, with the response", async () => {
+    const failing = await startStage({ handler: () => ({ status: 404, body: { message: "Not Found" } }) })
+    try {
+      const client = withSigner(axios.create({ baseURL: failing.stage, adapter: adapterName }), failing.signer)
+      const error = await client.get("/missing").catch((error: AxiosError) => error)
+      expect(axios.isAxiosError(error)).toBe(true)
+      expect((error as AxiosError).response?.status).toBe(404)
+      expect(failing.log.map((entry) => entry.status)).toEqual([404])
+    } finally {
+      await failing.gateway.close()
+    }
+  })
+
+  it("resolves credentials from a provider, as signRequestAsync does", async () => {
+    let asked = 0
+    const signer = new ApiGatewaySigner({
+      endpoint: stage.stage,
+      region: "us-east-1",
+      credentials: async () => (asked++, { ...credentials, expiration: new Date(Date.now() + 3_600_000) })
+    })
+    const client = withSigner(axios.create({ baseURL: stage.stage, adapter: adapterName }), signer)
+    expect((await client.get<Echo>("/a")).status).toBe(200)
+    expect((await client.get<Echo>("/b")).status).toBe(200)
+    expect(asked).toBe(1)
+  })
+})
+
+describe(`axios ${axios.VERSION}: withSigner and signedAdapter`, () => {
+  it("withSigner keeps the instance: its defaults and interceptors stay", async () => {
+    const instance = axios.create({ baseURL: stage.stage })
+    instance.interceptors.request.use((config) => (config.headers.set("x-kept", "1"), config))
+    expect(withSigner(instance, stage.signer)).toBe(instance)
+    const response = await instance.get<Echo>("/kept")
+    expect(response.status).toBe(200)
+    expect(response.data.headers["x-kept"]).toBe("1")
+  })
+
+  it("withSigner on an instance that already signs is refused: a request is signed once", () => {
+    const instance = withSigner(axios.create({ baseURL: stage.stage }), stage.signer)
+    expect(() => withSigner(instance, stage.signer)).toThrow(SigningError)
+  })
+
+  it("signedAdapter refuses what is not a signer", () => {
+    expect(() => signedAdapter({} as ApiGatewaySigner)).toThrow(SigningError)
+  })
+
+  if (!hasFetchAdapter) {
+    it("an axios without the fetch adapter (before 1.7) says so when asked for it, with its own error", async () => {
+      const client = axios.create({ baseURL: stage.stage, adapter: signedAdapter(stage.signer, { adapter: "fetch" }) })
+      await expect(client.get("/x")).rejects.toThrow(/fetch/)
+    })
+  }
+})
