@@ -1,0 +1,147 @@
+/**
+ * got, signed: a `beforeRequest` hook that signs each request as got sends
+ * it, and `withSigner` to extend a got instance with it.
+ *
+ * Why a hook and not a `got.extend` handler: a handler runs once per call,
+ * before got has made the request (the `json` and `form` options not yet
+ * serialized, `prefixUrl` and `searchParams` not yet merged into the URL),
+ * so it would have to serialize as got does, and every retry and redirect
+ * would reuse its one signature. `beforeRequest` hooks run for every attempt
+ * (retries and redirects included) on the final options: the URL with
+ * `prefixUrl` and `searchParams`, got's headers (content-type and
+ * content-length for `json`, `form` and `body`), and the serialized body. It
+ * is the extension point got documents for signing requests.
+ *
+ * The hook signs method, URL, headers and body with an `ApiGatewaySigner`
+ * (credentials resolved, clock offset applied, the URL rules of
+ * `signer.fetch`), and sets them on the options: the signed URL, the signed
+ * headers and the exact body bytes signed. A stream or `FormData` body is read
+ * once, and the bytes read are sent. An `afterResponse` hook corrects the
+ * signer's clock after a 403 for clock skew and sends the request once more.
+ *
+ * got is an optional peer dependency of this subpath only; this module
+ * imports nothing of it at runtime.
+ *
+ * @since 2.0.0
+ */
+import type { AfterResponseHook, BeforeRequestHook, Got } from "got"
+import type { ApiGatewaySigner } from "./ApiGatewaySigner.js"
+import { checkSigner, correctClockSkew, readOutgoing, signOutgoing } from "./internal/clientRequest.js"
+import { SIGNATURE_HEADERS } from "./internal/sigv4/signatureHeaders.js"
+import { invalidRequest, SigningError } from "./SigningError.js"
+
+/** Where an attempt's hook notes the signature headers it set: a retry's options are a copy of the attempt's, signature included. */
+const SIGNED_HEADERS: unique symbol = Symbol.for("api-gateway-request-signer/got/signedHeaders")
+/** Set on the one request sent again after a refusal for clock skew. */
+const CLOCK_CORRECTED = "apiGatewayRequestSignerClockCorrected"
+
+type HeaderValues = Record<string, string | ReadonlyArray<string> | undefined>
+
+/**
+ * A `beforeRequest` hook that signs each attempt with `signer`. Put it last
+ * among the `beforeRequest` hooks: a hook after it that changes the request
+ * breaks the signature. `withSigner` adds it for you.
+ *
+ * Requests go where `signer.fetch` sends: the URL (with `prefixUrl`) must lie
+ * under the signer's endpoint, or the request fails before anything is sent;
+ * the same holds for each redirect, which is signed for where it leads. A
+ * request that cannot be signed fails as any hook's failure does in got: a
+ * `RequestError` whose `cause` is the `SigningError` saying what is wrong.
+ *
+ * @example
+ * ```ts
+ * import got from "got"
+ * import ApiGatewaySigner from "api-gateway-request-signer"
+ * import { signingHook } from "api-gateway-request-signer/got"
+ *
+ * const signer = new ApiGatewaySigner({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })
+ * const pets = await got("https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets", {
+ *   hooks: { beforeRequest: [signingHook(signer)] }
+ * }).json()
+ * ```
+ *
+ * @since 2.0.0
+ * @category hooks
+ */
+export const signingHook = (signer: ApiGatewaySigner): BeforeRequestHook => {
+  const checked = checkSigner(signer, "signingHook(signer)")
+  return async (options) => {
+    const context = options.context as Record<PropertyKey, unknown>
+    const headers = options.headers as HeaderValues
+    // An earlier attempt's signature (a retry or a redirect copies its options): removed, to sign afresh.
+    const previous = context[SIGNED_HEADERS] as Readonly<Record<string, string>> | undefined
+    if (previous !== undefined) {
+      for (const name in previous) if (headers[name] === previous[name]) delete headers[name]
+    }
+    if (options.username !== "" || options.password !== "") {
+      throw invalidRequest(
+        "headers",
+        "The request has got's username or password (HTTP Basic), which would replace the signature's Authorization header; remove them."
+      )
+    }
+    if (!(options.url instanceof URL)) {
+      throw invalidRequest("path", "The request has no URL to sign; pass one (with prefixUrl, a path under it).")
+    }
+    const read = await readOutgoing({
+      method: options.method,
+      url: options.url.href,
+      headers: Object.entries(headers).filter(([, value]) => value !== undefined),
+      body: options.body
+    })
+    const signed = await signOutgoing(checked, read)
+    options.url = new URL(signed.url)
+    for (const name in signed.headers) headers[name] = signed.headers[name]
+    if (options.body !== undefined || signed.body !== undefined) {
+      options.body = signed.body === undefined ? undefined : Buffer.from(signed.body.buffer, signed.body.byteOffset, signed.body.byteLength)
+    }
+    const written: Record<string, string> = {}
+    for (const name of SIGNATURE_HEADERS) if (signed.headers[name] !== undefined) written[name] = signed.headers[name]
+    context[SIGNED_HEADERS] = written
+  }
+}
+
+/**
+ * An `afterResponse` hook: after API Gateway's 403 for clock skew, moves the
+ * signer's clock by the skew it states and sends the request once more
+ * (signed afresh by `signingHook`), as the facade's own methods do.
+ *
+ * @since 2.0.0
+ * @category hooks
+ */
+export const clockSkewHook = (signer: ApiGatewaySigner): AfterResponseHook => {
+  const checked = checkSigner(signer, "clockSkewHook(signer)")
+  return (response, retryWithMergedOptions) => {
+    const context = response.request.options.context as Record<string, unknown>
+    if (context[CLOCK_CORRECTED] !== true && correctClockSkew(checked, response)) {
+      return retryWithMergedOptions({ context: { [CLOCK_CORRECTED]: true } })
+    }
+    return response
+  }
+}
+
+/**
+ * A got instance that signs every request with `signer`: `instance.extend`
+ * with `signingHook` (after the instance's own `beforeRequest` hooks) and
+ * `clockSkewHook`. Hooks given to a single request run after the signing
+ * one: give the instance the hooks that change requests before calling this.
+ *
+ * @example
+ * ```ts
+ * import got from "got"
+ * import ApiGatewaySigner from "api-gateway-request-signer"
+ * import { withSigner } from "api-gateway-request-signer/got"
+ *
+ * const signer = new ApiGatewaySigner({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })
+ * const api = withSigner(got.extend({ prefixUrl: signer.endpoint }), signer)
+ * const pet = await api.post("pets", { json: { name: "Rex" }, searchParams: { notify: "yes" } }).json()
+ * ```
+ *
+ * @since 2.0.0
+ * @category constructors
+ */
+export const withSigner = (instance: Got, signer: ApiGatewaySigner): Got => {
+  if (typeof instance !== "function" || typeof (instance as Partial<Got>).extend !== "function") {
+    throw new SigningError({ reason: "InvalidConfig", message: "withSigner(instance, signer) takes a got instance, e.g. got or got.extend({ prefixUrl })." })
+  }
+  return instance.extend({ hooks: { beforeRequest: [signingHook(signer)], afterResponse: [clockSkewHook(signer)] } })
+}
