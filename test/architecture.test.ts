@@ -85,6 +85,34 @@ describe("the signing core is pure", () => {
   })
 })
 
+describe("the client integrations (axios, got) stay out of everything else", () => {
+  const INTEGRATIONS = ["axios.ts", "got.ts"].map((file) => join(src, file))
+
+  it.each(["ApiGatewaySigner.ts", "index.ts", "Signer.ts", "SignedHttpClient.ts"])(
+    "%s never reaches src/axios.ts or src/got.ts, nor imports axios or got",
+    (entry) => {
+      const graph = closure(entry)
+      expect([...graph.keys()].filter((file) => INTEGRATIONS.includes(file)).map((file) => relative(src, file))).toEqual([])
+      expect(outside(graph).filter((line) => /-> (axios|got)(\/|$)/.test(line))).toEqual([])
+    }
+  )
+
+  it("no module but the integrations imports axios or got", () => {
+    const importers = sourceFiles(src)
+      .filter((file) => importsOf(file).some((specifier) => /^(axios|got)(\/|$)/.test(specifier)))
+      .map((file) => relative(src, file))
+    expect(importers).toEqual(["axios.ts"])
+  })
+
+  it("the axios integration loads axios and the pure core only: no effect, no node: module (it runs in browsers)", () => {
+    expect(outside(closure("axios.ts")).filter((line) => !PURE_OUTSIDE.includes(line))).toEqual(["axios.ts -> axios"])
+  })
+
+  it("the got integration loads nothing of got at runtime (types only), and no effect", () => {
+    expect(outside(closure("got.ts")).filter((line) => !PURE_OUTSIDE.includes(line))).toEqual([])
+  })
+})
+
 describe("one direction of imports", () => {
   it("only LocalGateway reaches the gateway's server (internal/gateway), and nothing there imports effect", () => {
     const reachers = sourceFiles(src)

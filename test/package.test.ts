@@ -87,6 +87,32 @@ describe.skipIf(!built)("the built package", () => {
     expect(heavy).toEqual([])
   })
 
+  it("declares axios and got optional peers, of their subpaths only", () => {
+    expect(pkg.peerDependenciesMeta).toMatchObject({ axios: { optional: true }, got: { optional: true } })
+    expect([pkg.dependencies?.axios, pkg.dependencies?.got]).toEqual([undefined, undefined])
+    expect(pkg.exports).toMatchObject({
+      "./axios": { types: "./dist/axios.d.ts", default: "./dist/axios.js" },
+      "./got": { types: "./dist/got.d.ts", default: "./dist/got.js" }
+    })
+  })
+
+  it("imports the client integrations by name: ./axios and ./got", () => {
+    const out = node(`
+      const a = await import("api-gateway-request-signer/axios")
+      const g = await import("api-gateway-request-signer/got")
+      console.log(JSON.stringify({ axios: Object.keys(a).sort(), got: Object.keys(g).sort() }))`)
+    expect(JSON.parse(out)).toEqual({ axios: ["signedAdapter", "withSigner"], got: ["clockSkewHook", "signingHook", "withSigner"] })
+  })
+
+  it("never loads axios or got with the root or the facade: only their own subpaths do", () => {
+    for (const target of ["api-gateway-request-signer", "api-gateway-request-signer/ApiGatewaySigner"]) {
+      expect(importGraph(target).filter((url) => /node_modules\/(axios|got)\//.test(url))).toEqual([])
+    }
+    expect(importGraph("api-gateway-request-signer/axios").some((url) => /node_modules\/axios\//.test(url))).toBe(true)
+    // got's integration takes the got instance it extends: it imports nothing of got.
+    expect(importGraph("api-gateway-request-signer/got").filter((url) => /node_modules\/got\//.test(url))).toEqual([])
+  })
+
   it("hides internal modules from importers", () => {
     const { status, stderr } = run(`await import("api-gateway-request-signer/internal/endpoint")`)
     expect(status).not.toBe(0)
