@@ -100,10 +100,10 @@ const readBody = async (body: unknown): Promise<{ readonly bytes: Uint8Array<Arr
     // Read to the end (the client would consume it too); the bytes read are what is sent.
     return { bytes: new Uint8Array(await new Response(body).arrayBuffer()) }
   }
-  if (typeof body === "object" && Symbol.asyncIterator in body) {
-    // A Node stream or an async generator of chunks: read once, likewise.
+  if (typeof body === "object" && (Symbol.asyncIterator in body || Symbol.iterator in body)) {
+    // A Node stream, or a generator of chunks (got takes both): read once, likewise.
     const chunks: Array<Uint8Array> = []
-    for await (const chunk of body as AsyncIterable<unknown>) {
+    for await (const chunk of body as AsyncIterable<unknown> | Iterable<unknown>) {
       if (typeof chunk === "string") chunks.push(utf8.encode(chunk))
       else if (ArrayBuffer.isView(chunk)) chunks.push(bytesOf(chunk))
       else if (chunk instanceof ArrayBuffer) chunks.push(new Uint8Array(chunk))
