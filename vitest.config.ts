@@ -17,7 +17,7 @@ const aliases = (crypto: "node" | "web") => [
 const WEB_CRYPTO_FILES = ["test/SigV4.suite.test.ts", "test/differential.test.ts", "test/roundtrip.test.ts", "test/canonical.test.ts"]
 
 /** The tests of the client integrations that also run against older axios and got (the clients-compat project). */
-const CLIENT_FILES = ["test/clients/axios.test.ts", "test/clients/got.test.ts"]
+const CLIENT_FILES = ["test/clients/axios.test.ts", "test/clients/got.test.ts", "test/clients/random.test.ts"]
 
 /**
  * The files holding property tests, which `npm run test:stress` (`vitest run --mode stress`)
@@ -29,7 +29,8 @@ const PROPERTY_FILES = [
   "test/verify.test.ts",
   "test/canonical.test.ts",
   "test/crypto.test.ts",
-  "test/roundtrip.test.ts"
+  "test/roundtrip.test.ts",
+  "test/clients/random.test.ts"
 ]
 
 export default defineConfig(({ mode }) => {
