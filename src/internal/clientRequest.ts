@@ -75,8 +75,20 @@ interface LegacyFormData {
 const isLegacyFormData = (body: object): body is LegacyFormData =>
   typeof (body as Partial<LegacyFormData>).getBuffer === "function" && typeof (body as Partial<LegacyFormData>).getHeaders === "function"
 
-/** The body's bytes, and the content type they need when it is a form or a Blob that says its own. */
-const readBody = async (body: unknown): Promise<{ readonly bytes: Uint8Array<ArrayBuffer> | undefined; readonly contentType?: string }> => {
+/**
+ * The body's bytes, and a content type: one a form's bytes need (its
+ * boundary), or a Blob's own, which replace the one given (as axios's http
+ * adapter does: the default it set before knowing the body is no statement
+ * about it); or a URL-encoded form's, when none is given.
+ */
+interface ReadBody {
+  readonly bytes: Uint8Array<ArrayBuffer> | undefined
+  readonly contentType?: string
+  /** True when `contentType` replaces the one given. */
+  readonly overrides?: boolean
+}
+
+const readBody = async (body: unknown): Promise<ReadBody> => {
   if (body === undefined || body === null) return { bytes: undefined }
   if (typeof body === "string") return { bytes: utf8.encode(body) }
   if (body instanceof ArrayBuffer) return { bytes: new Uint8Array(body) }
@@ -84,17 +96,18 @@ const readBody = async (body: unknown): Promise<{ readonly bytes: Uint8Array<Arr
   if (body instanceof URLSearchParams) return { bytes: utf8.encode(body.toString()), contentType: FORM_CONTENT_TYPE }
   if (typeof Blob !== "undefined" && body instanceof Blob) {
     // A Blob does not change when read: read it, and send what was read.
-    return body.type === "" ? { bytes: new Uint8Array(await body.arrayBuffer()) } : { bytes: new Uint8Array(await body.arrayBuffer()), contentType: body.type }
+    const bytes = new Uint8Array(await body.arrayBuffer())
+    return body.type === "" ? { bytes } : { bytes, contentType: body.type, overrides: true }
   }
   if (typeof FormData !== "undefined" && body instanceof FormData) {
     // Serialized once, as fetch would: those exact bytes are signed and sent, with their boundary.
     const encoded = new Response(body)
-    return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get("content-type")! }
+    return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get("content-type")!, overrides: true }
   }
   if (typeof body === "object" && isLegacyFormData(body)) {
     const contentType = body.getHeaders()["content-type"]
     const bytes = bytesOf(body.getBuffer())
-    return contentType === undefined ? { bytes } : { bytes, contentType }
+    return contentType === undefined ? { bytes } : { bytes, contentType, overrides: true }
   }
   if (typeof ReadableStream !== "undefined" && body instanceof ReadableStream) {
     // Read to the end (the client would consume it too); the bytes read are what is sent.
@@ -127,12 +140,11 @@ export const readOutgoing = async (request: OutgoingRequest): Promise<ReadReques
   try {
     const method = String(request.method).toUpperCase()
     const headers: Array<readonly [string, string]> = prepareHeaders([...request.headers]).map(({ name, value }) => [name, value])
-    const { bytes, contentType } = await readBody(request.body)
+    const { bytes, contentType, overrides } = await readBody(request.body)
     if (contentType !== undefined) {
       const given = headers.findIndex(([name]) => name.toLowerCase() === "content-type")
-      // A form's boundary must be the one in its bytes; a type given for any other body stands.
       if (given === -1) headers.push(["content-type", contentType])
-      else if (contentType.startsWith("multipart/form-data")) headers[given] = [headers[given]![0], contentType]
+      else if (overrides === true) headers[given] = [headers[given]![0], contentType]
     }
     if ((method === "GET" || method === "HEAD") && bytes !== undefined) {
       if (bytes.byteLength > 0) {

@@ -95,6 +95,15 @@ describe("got with withSigner", () => {
     expect(formed.body.length).toBeGreaterThan(0)
   })
 
+  it("URLSearchParams and a web ReadableStream as body are sent as fetch would send them, read once", async () => {
+    const form = await api().post("form", { body: new URLSearchParams([["a", "1 2"], ["a", "ü"]]) as unknown as string }).json<Echo>()
+    expect(form.body.sha256).toBe(sha256("a=1+2&a=%C3%BC"))
+    expect(form.headers["content-type"]).toBe("application/x-www-form-urlencoded;charset=UTF-8")
+    const stream = new ReadableStream({ start: (controller) => (controller.enqueue(new TextEncoder().encode("web stream")), controller.close()) })
+    const streamed = await api().put("stream", { body: stream as unknown as string }).json<Echo>()
+    expect(streamed.body.sha256).toBe(sha256("web stream"))
+  })
+
   it("got's retries are each signed afresh, and each is accepted", async () => {
     failuresLeft = 2
     const before = stage.log.length
