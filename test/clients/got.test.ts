@@ -166,6 +166,16 @@ describe("got with withSigner", () => {
     expect(stage.log.length).toBe(before)
   })
 
+  it("what got refuses itself, before any hook: an object or a Blob as body (use json, or the Blob's bytes)", async () => {
+    const before = stage.log.length
+    for (const body of [{ a: 1 }, new Blob(["b"])]) {
+      const error = await api().post("x", { body: body as unknown as string }).catch((error: unknown) => error)
+      expect(error).toMatchObject({ name: "RequestError", message: expect.stringContaining("Option 'body'") })
+      expect((error as Error).cause).not.toBeInstanceOf(SigningError)
+    }
+    expect(stage.log.length).toBe(before)
+  })
+
   it("resolves credentials from a provider, as signRequestAsync does", async () => {
     let asked = 0
     const signer = new ApiGatewaySigner({
