@@ -97,6 +97,14 @@ describe("the client integrations (axios, got) stay out of everything else", () 
     }
   )
 
+  it("no other module reaches them", () => {
+    const reachers = sourceFiles(src)
+      .filter((file) => !INTEGRATIONS.includes(file))
+      .filter((file) => [...closure(relative(src, file)).keys()].some((reached) => INTEGRATIONS.includes(reached)))
+      .map((file) => relative(src, file))
+    expect(reachers).toEqual([])
+  })
+
   it("no module but the integrations imports axios or got", () => {
     const importers = sourceFiles(src)
       .filter((file) => importsOf(file).some((specifier) => /^(axios|got)(\/|$)/.test(specifier)))
