@@ -19,6 +19,7 @@
 import axios, { type AxiosAdapter, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse, type InternalAxiosRequestConfig } from "axios"
 import type { ApiGatewaySigner } from "./ApiGatewaySigner.js"
 import { checkSigner, correctClockSkew, readOutgoing, type SignedOutgoingRequest, signOutgoing } from "./internal/clientRequest.js"
+import { AUTHORIZATION, SIGNATURE_HEADERS, X_AMZ_SECURITY_TOKEN } from "./internal/sigv4/signatureHeaders.js"
 import { invalidRequest, SigningError } from "./SigningError.js"
 
 /**
@@ -39,14 +40,40 @@ export interface SignedAdapterOptions {
 
 const SIGNED_ADAPTER: unique symbol = Symbol.for("api-gateway-request-signer/axios/signedAdapter")
 
-/** The headers axios is about to send, as name and value pairs (an `AxiosHeaders`, or a plain object an interceptor left). */
-const headerEntries = (headers: unknown): Array<readonly [string, unknown]> => {
+/**
+ * Where the config an attempt was sent with notes the Authorization it
+ * carried: a config sent again (axios-retry sends `error.config` again) still
+ * holds that attempt's signature headers, which are removed to sign afresh.
+ */
+const SIGNED_WITH = "apiGatewaySignedAuthorization"
+
+/** What replaces the session token in a config once its request is sent, so that logging the config or the error shows no token. */
+const REDACTED = "<redacted>"
+
+const isSignatureHeader = (name: string): boolean => SIGNATURE_HEADERS.includes(name.toLowerCase())
+
+/**
+ * The headers axios is about to send, as name and value pairs (an
+ * `AxiosHeaders`, or a plain object an interceptor left), without the
+ * signature headers of an earlier attempt sent with this config.
+ */
+const headerEntries = (config: InternalAxiosRequestConfig): Array<readonly [string, unknown]> => {
+  const headers: unknown = config.headers
   if (headers === undefined || headers === null) return []
   const plain = typeof (headers as { toJSON?: unknown }).toJSON === "function"
     ? (headers as { toJSON: (asStrings?: boolean) => Record<string, unknown> }).toJSON(true)
     : headers as Record<string, unknown>
   // axios uses `false` for "do not send this header".
-  return Object.entries(plain).filter(([, value]) => value !== false)
+  const entries = Object.entries(plain).filter(([, value]) => value !== false)
+  const signedWith = (config as { [SIGNED_WITH]?: unknown })[SIGNED_WITH]
+  const resent = signedWith !== undefined && entries.some(([name, value]) => name.toLowerCase() === "authorization" && value === signedWith)
+  return resent ? entries.filter(([name]) => !isSignatureHeader(name)) : entries
+}
+
+/** Once a request is sent: its config (in the response or the error) no longer shows the session token. */
+const redactToken = (config: InternalAxiosRequestConfig): void => {
+  const headers = config.headers as unknown as Record<string, string>
+  if (headers[X_AMZ_SECURITY_TOKEN] !== undefined) headers[X_AMZ_SECURITY_TOKEN] = REDACTED
 }
 
 /** A signed body as every axios adapter sends it untouched: an ArrayBuffer holding exactly the signed bytes. */
@@ -74,8 +101,9 @@ const sendingConfig = (config: InternalAxiosRequestConfig, signed: SignedOutgoin
     data: axiosData(signed.body),
     // A redirect cannot carry a valid signature, and following one would hand the session token to whoever it names.
     maxRedirects: 0,
-    fetchOptions: { ...(typeof fetchOptions === "object" && fetchOptions !== null ? fetchOptions : {}), redirect: "manual" }
-  }
+    fetchOptions: { ...(typeof fetchOptions === "object" && fetchOptions !== null ? fetchOptions : {}), redirect: "manual" },
+    [SIGNED_WITH]: signed.headers[AUTHORIZATION]
+  } as InternalAxiosRequestConfig
   // The signed URL is final: no base to prefix, no params to append again.
   delete sending.baseURL
   delete sending.params
@@ -135,23 +163,28 @@ export const signedAdapter = (signer: ApiGatewaySigner, options: SignedAdapterOp
     const read = await readOutgoing({
       method: config.method ?? "get",
       url: axios.getUri(config),
-      headers: headerEntries(config.headers),
+      headers: headerEntries(config),
       body: config.data
     })
-    const attempt = async () => sendingConfig(config, await signOutgoing(checked, read))
-    let response: AxiosResponse
-    try {
-      response = await send(await attempt())
-    } catch (error) {
-      // A 403 for clock skew (axios rejects it by default): corrected, signed and sent once more.
-      if (!correctClockSkew(checked, error)) throw error
-      discard((error as { response?: AxiosResponse }).response)
-      return send(await attempt())
+    /** Signs and sends once: the response, or `failure` with what the adapter threw. */
+    const attempt = async (): Promise<{ readonly response?: AxiosResponse; readonly failure?: unknown }> => {
+      const sending = sendingConfig(config, await signOutgoing(checked, read))
+      try {
+        return { response: await send(sending) }
+      } catch (failure) {
+        return { failure }
+      } finally {
+        redactToken(sending)
+      }
     }
-    // The same 403, when validateStatus accepts it.
-    if (!correctClockSkew(checked, response)) return response
-    discard(response)
-    return send(await attempt())
+    let outcome = await attempt()
+    // A 403 for clock skew (an error by default; a response when validateStatus accepts it): corrected, signed and sent once more.
+    if (correctClockSkew(checked, outcome.response ?? outcome.failure)) {
+      discard(outcome.response ?? (outcome.failure as { response?: AxiosResponse } | undefined)?.response)
+      outcome = await attempt()
+    }
+    if ("failure" in outcome) throw outcome.failure
+    return outcome.response!
   }
   return Object.assign(adapter, { [SIGNED_ADAPTER]: true as const })
 }

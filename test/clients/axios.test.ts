@@ -206,6 +206,36 @@ describe.each(["http", ...(hasFetchAdapter ? ["fetch"] : [])])(`axios ${axios.VE
     }
   })
 
+  it("a config sent again, as axios-retry sends error.config, is signed afresh and accepted", async () => {
+    let failures = 1
+    const flaky = await startStage({ handler: () => (failures-- > 0 ? { status: 503, body: { message: "Service Unavailable" } } : undefined) })
+    try {
+      const client = withSigner(axios.create({ baseURL: flaky.stage, adapter: adapterName }), flaky.signer)
+      const error = (await client.post("/again", { a: 1 }, { params: { q: "1" } }).catch((error: unknown) => error)) as AxiosError
+      expect(error.response?.status).toBe(503)
+      const response = await client.request<Echo>(error.config!)
+      expect(response.status).toBe(200)
+      expect([response.data.path, response.data.query, response.data.body.sha256]).toEqual(["/stage/again", { q: ["1"] }, sha256("{\"a\":1}")])
+      expect(flaky.log.map((entry) => entry.status)).toEqual([503, 200])
+    } finally {
+      await flaky.gateway.close()
+    }
+  })
+
+  it("once sent, the config in a response or an error shows no session token", async () => {
+    const response = await api().get<Echo>("/token")
+    expect(JSON.stringify(response.config)).not.toContain(credentials.sessionToken)
+    const failing = await startStage({ handler: () => ({ status: 500, body: {} }) })
+    try {
+      const client = withSigner(axios.create({ baseURL: failing.stage, adapter: adapterName }), failing.signer)
+      const error = (await client.get("/x").catch((error: unknown) => error)) as AxiosError
+      expect(JSON.stringify(error.toJSON())).not.toContain(credentials.sessionToken)
+      expect(JSON.stringify(error.config)).not.toContain(credentials.sessionToken)
+    } finally {
+      await failing.gateway.close()
+    }
+  })
+
   it("resolves credentials from a provider, as signRequestAsync does", async () => {
     let asked = 0
     const signer = new ApiGatewaySigner({
