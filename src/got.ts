@@ -46,7 +46,9 @@ type HeaderValues = Record<string, string | ReadonlyArray<string> | undefined>
  * under the signer's endpoint, or the request fails before anything is sent;
  * the same holds for each redirect, which is signed for where it leads. A
  * request that cannot be signed fails as any hook's failure does in got: a
- * `RequestError` whose `cause` is the `SigningError` saying what is wrong.
+ * `RequestError` whose `cause` is the `SigningError` saying what is wrong
+ * (got releases whose `RequestError` keeps no `cause`, 14.0 among them,
+ * carry its message only).
  *
  * @example
  * ```ts
@@ -89,7 +91,8 @@ export const signingHook = (signer: ApiGatewaySigner): BeforeRequestHook => {
       body: options.body
     })
     const signed = await signOutgoing(checked, read)
-    options.url = new URL(signed.url)
+    // In place: got 14.0's url setter prefixes prefixUrl to any URL, absolute ones included.
+    options.url.href = signed.url
     for (const name in signed.headers) headers[name] = signed.headers[name]
     if (options.body !== undefined || signed.body !== undefined) {
       options.body = signed.body === undefined ? undefined : Buffer.from(signed.body.buffer, signed.body.byteOffset, signed.body.byteLength)

@@ -10,8 +10,8 @@ import { toolDirectory } from "../runtimes/tools.js"
 
 /** The oldest axios the `./axios` subpath supports (its peer range starts here). */
 export const AXIOS_COMPAT = "axios@1.6.8"
-/** The oldest got major the `./got` subpath supports. */
-export const GOT_COMPAT = "got@14.6.6"
+/** The oldest got the `./got` subpath supports (its peer range starts here). */
+export const GOT_COMPAT = "got@14.0.0"
 
 const repo = resolve(import.meta.dirname, "..", "..")
 

@@ -12,7 +12,7 @@ import { resolve } from "node:path"
 import { Readable } from "node:stream"
 import { pathToFileURL } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import got, { type Got, HTTPError } from "got"
+import got, { type Got, HTTPError, Options, RequestError } from "got"
 import ApiGatewaySigner, { SigningError } from "api-gateway-request-signer"
 import { clockSkewHook, signingHook, withSigner } from "api-gateway-request-signer/got"
 import { compatEntry, GOT_COMPAT } from "./compat.js"
@@ -34,8 +34,29 @@ beforeAll(async () => {
 })
 afterAll(() => stage.gateway.close())
 
-/** How got reports a hook's failure: its RequestError, whose cause is the SigningError saying what is wrong. */
-const refusal = (field: string) => ({ name: "RequestError", code: "ERR_GOT_REQUEST_ERROR", cause: { _tag: "SigningError", field } })
+/** Whether this got's RequestError keeps the error it wraps as its cause (got 14.0 does not: it keeps the message). */
+const keepsCause = new RequestError("probe", new Error("wrapped"), {} as never).cause !== undefined
+
+/** Whether this got takes any iterable as body (got 16 does; got 14.0 takes streams and generators only). */
+const takesIterableBodies = (() => {
+  try {
+    new Options(undefined, { body: new URLSearchParams("a=1") as unknown as string })
+    return true
+  } catch {
+    return false
+  }
+})()
+
+/**
+ * How got reports a hook's failure: its RequestError, whose cause is the
+ * SigningError saying what is wrong (with got 14.0, which keeps no cause,
+ * the RequestError carries the SigningError's message).
+ */
+const refusal = (field: string, message: RegExp) =>
+  keepsCause
+    ? { name: "RequestError", code: "ERR_GOT_REQUEST_ERROR", message: expect.stringMatching(message), cause: { _tag: "SigningError", field } }
+    : { name: "RequestError", code: "ERR_GOT_REQUEST_ERROR", message: expect.stringMatching(message) }
+const OUTSIDE = /outside the signer's endpoint/
 
 /** An instance with the stage as prefixUrl and a default header, signing. */
 const api = (): Got => withSigner(got.extend({ prefixUrl: stage.stage, headers: { "x-team": "pets" } }), stage.signer)
@@ -95,13 +116,21 @@ describe("got with withSigner", () => {
     expect(formed.body.length).toBeGreaterThan(0)
   })
 
-  it("URLSearchParams and a web ReadableStream as body are sent as fetch would send them, read once", async () => {
+  it.runIf(takesIterableBodies)("URLSearchParams and a web ReadableStream as body are sent as fetch would send them, read once", async () => {
     const form = await api().post("form", { body: new URLSearchParams([["a", "1 2"], ["a", "ü"]]) as unknown as string }).json<Echo>()
     expect(form.body.sha256).toBe(sha256("a=1+2&a=%C3%BC"))
     expect(form.headers["content-type"]).toBe("application/x-www-form-urlencoded;charset=UTF-8")
     const stream = new ReadableStream({ start: (controller) => (controller.enqueue(new TextEncoder().encode("web stream")), controller.close()) })
     const streamed = await api().put("stream", { body: stream as unknown as string }).json<Echo>()
     expect(streamed.body.sha256).toBe(sha256("web stream"))
+  })
+
+  it.runIf(!takesIterableBodies)("URLSearchParams and a web ReadableStream as body are refused by got 14.0 itself, before any hook", async () => {
+    const before = stage.log.length
+    for (const body of [new URLSearchParams("a=1"), new ReadableStream()]) {
+      await expect(api().post("x", { body: body as unknown as string })).rejects.toMatchObject({ name: "RequestError", message: expect.stringMatching(/Expected values which are/) })
+    }
+    expect(stage.log.length).toBe(before)
   })
 
   it("got's retries are each signed afresh, and each is accepted", async () => {
@@ -125,7 +154,7 @@ describe("got with withSigner", () => {
     const redirecting = await startStage({ handler: () => ({ status: 302, headers: { location: target } }) })
     try {
       const client = withSigner(got.extend({ prefixUrl: redirecting.stage }), redirecting.signer)
-      await expect(client.get("away")).rejects.toMatchObject(refusal("path"))
+      await expect(client.get("away")).rejects.toMatchObject(refusal("path", OUTSIDE))
       expect(elsewhereHits).toBe(0)
     } finally {
       await redirecting.gateway.close()
@@ -160,9 +189,9 @@ describe("got with withSigner", () => {
 
   it("refuses, before sending, a URL outside the endpoint, HTTP Basic credentials and an Authorization header", async () => {
     const before = stage.log.length
-    await expect(withSigner(got, stage.signer).get(`${stage.gateway.url}/other-stage/x`)).rejects.toMatchObject(refusal("path"))
-    await expect(api().get("x", { username: "u", password: "p" })).rejects.toMatchObject(refusal("headers"))
-    await expect(api().get("x", { headers: { authorization: "Bearer t" } })).rejects.toMatchObject(refusal("headers"))
+    await expect(withSigner(got, stage.signer).get(`${stage.gateway.url}/other-stage/x`)).rejects.toMatchObject(refusal("path", OUTSIDE))
+    await expect(api().get("x", { username: "u", password: "p" })).rejects.toMatchObject(refusal("headers", /username or password/))
+    await expect(api().get("x", { headers: { authorization: "Bearer t" } })).rejects.toMatchObject(refusal("headers", /authorization/i))
     expect(stage.log.length).toBe(before)
   })
 
@@ -170,7 +199,7 @@ describe("got with withSigner", () => {
     const before = stage.log.length
     for (const body of [{ a: 1 }, new Blob(["b"])]) {
       const error = await api().post("x", { body: body as unknown as string }).catch((error: unknown) => error)
-      expect(error).toMatchObject({ name: "RequestError", message: expect.stringContaining("Option 'body'") })
+      expect(error).toMatchObject({ name: "RequestError", message: expect.stringMatching(/Expected values which are/) })
       expect((error as Error).cause).not.toBeInstanceOf(SigningError)
     }
     expect(stage.log.length).toBe(before)
