@@ -9,7 +9,7 @@ import { join, resolve } from "node:path"
 import { toolDirectory } from "../runtimes/tools.js"
 
 /** The oldest axios the `./axios` subpath supports (its peer range starts here). */
-export const AXIOS_COMPAT = "axios@1.6.8"
+export const AXIOS_COMPAT = "axios@1.6.0"
 /** The oldest got the `./got` subpath supports (its peer range starts here). */
 export const GOT_COMPAT = "got@14.0.0"
 

@@ -65,5 +65,5 @@ export type BodyCase = (typeof BODIES)[number]
 export const installedVersion = (name: string): string =>
   (JSON.parse(readFileSync(resolve(import.meta.dirname, "..", "..", "node_modules", name, "package.json"), "utf8")) as { version: string }).version
 
-/** The version in a pinned spec such as `axios@1.6.8`. */
+/** The version in a pinned spec such as `axios@1.6.0`. */
 export const versionOf = (spec: string): string => spec.slice(spec.lastIndexOf("@") + 1)
