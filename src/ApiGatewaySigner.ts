@@ -255,7 +255,15 @@ const facadeSettings = (config: ApiGatewaySignerConfig, signer: ResolvedSigner):
   }
 }
 
-const checkRetryOptions = (retries: unknown, options: unknown): SigningError | undefined => {
+/** The options of makeRequestWithRetries, each read once and checked (a getter cannot change one after its check). */
+interface CheckedRetryOptions {
+  readonly signal: AbortSignal | undefined
+  readonly shouldRetry: ((error: unknown) => boolean) | undefined
+  readonly baseDelayMs: number | undefined
+  readonly maxDelayMs: number | undefined
+}
+
+const checkRetryOptions = (retries: unknown, options: unknown): CheckedRetryOptions | SigningError => {
   if (typeof retries !== "number" || !Number.isInteger(retries) || retries < 0) {
     return invalidOption(`retries must be a whole number, 0 or more; got ${describe(retries)}.`)
   }
@@ -274,7 +282,12 @@ const checkRetryOptions = (retries: unknown, options: unknown): SigningError | u
       return invalidOption(`${name} must be a number of milliseconds, 0 or more; got ${describe(value)}.`)
     }
   }
-  return undefined
+  return {
+    signal: signal as AbortSignal | undefined,
+    shouldRetry: shouldRetry as ((error: unknown) => boolean) | undefined,
+    baseDelayMs: baseDelayMs as number | undefined,
+    maxDelayMs: maxDelayMs as number | undefined
+  }
 }
 
 /**
@@ -333,7 +346,7 @@ export class ApiGatewaySigner {
       this.#credentials = credentialsSourceOf(config)
       this.#config = fetchSettings(config)
     } catch (error) {
-      throw cleanSigningError(error)
+      throw cleanSigningError(error, [], "InvalidConfig")
     }
     this.endpoint = this.#signer.endpoint.href
     this.region = this.#signer.region
@@ -542,9 +555,9 @@ export class ApiGatewaySigner {
           invalidOption(`makeRequestWithRetries(params, callback) needs a callback that sends the signed request; got ${describe(callback)}.`)
         )
       }
-      const invalid = checkRetryOptions(retries, options)
-      if (invalid !== undefined) return Promise.reject(invalid)
-      const { signal } = options
+      const checked = checkRetryOptions(retries, options)
+      if (checked instanceof SigningError) return Promise.reject(checked)
+      const { signal } = checked
       if (signal?.aborted) return Promise.reject(abortReason(signal))
       const prepared = prepareRequest(this.#signer, params)
       return retryLoop(
@@ -565,10 +578,10 @@ export class ApiGatewaySigner {
           retries,
           backoff: {
             ...DEFAULT_BACKOFF,
-            ...(options.baseDelayMs === undefined ? {} : { baseMillis: options.baseDelayMs }),
-            ...(options.maxDelayMs === undefined ? {} : { maxMillis: options.maxDelayMs })
+            ...(checked.baseDelayMs === undefined ? {} : { baseMillis: checked.baseDelayMs }),
+            ...(checked.maxDelayMs === undefined ? {} : { maxMillis: checked.maxDelayMs })
           },
-          shouldRetry: options.shouldRetry ?? ((failure) => !isPermanentFailure(failure)),
+          shouldRetry: checked.shouldRetry ?? ((failure) => !isPermanentFailure(failure)),
           signal,
           correctClock: (failure) => this.#correctClock(failure)
         }

@@ -8,8 +8,19 @@
  * @internal
  */
 
-const field = (value: unknown, name: string): unknown =>
-  typeof value === "object" && value !== null ? (value as Record<string, unknown>)[name] : undefined
+/**
+ * A property of a failure, or `undefined`. Failures are whatever a caller's
+ * code threw, so reading one may throw too (a getter, a Proxy trap): that
+ * reads as absent, never as a second failure.
+ */
+const field = (value: unknown, name: string): unknown => {
+  if (typeof value !== "object" || value === null) return undefined
+  try {
+    return (value as Record<string, unknown>)[name]
+  } catch {
+    return undefined
+  }
+}
 
 const httpStatus = (value: unknown): number | undefined =>
   typeof value === "number" && Number.isInteger(value) && value >= 100 && value <= 599 ? value : undefined
@@ -87,10 +98,13 @@ const headerOf = (failure: unknown, name: string): string | undefined => {
   for (const holder of [failure, field(failure, "response")]) {
     const headers = field(holder, "headers")
     if (typeof headers !== "object" || headers === null) continue
-    const get = (headers as { get?: unknown }).get
-    const value = typeof get === "function"
-      ? (get as (name: string) => unknown).call(headers, name)
-      : (headers as Record<string, unknown>)[name]
+    const get = field(headers, "get")
+    let value: unknown
+    try {
+      value = typeof get === "function" ? (get as (name: string) => unknown).call(headers, name) : field(headers, name)
+    } catch {
+      continue // a headers object that throws when read has no Retry-After to honour
+    }
     if (typeof value === "string") return value
   }
   return undefined
