@@ -20,7 +20,7 @@ import {
 } from "./internal/credentials.js"
 import { type CredentialsSource, providedSource, staticSource } from "./internal/credentialsSource.js"
 import { clockCorrection } from "./internal/clockSkew.js"
-import { cleanSigningError } from "./internal/guard.js"
+import { cleanSigningError, safely } from "./internal/guard.js"
 import { environmentVariable, hasEnvironment } from "./internal/environment.js"
 import { describe } from "./internal/request/describe.js"
 import { type PreparedRequest, type PrepareSettings, prepareRequest } from "./internal/request/prepare.js"
@@ -219,6 +219,17 @@ const credentialsFromConfig = (config: ApiGatewaySignerConfig): SigningCredentia
   return credentials
 }
 
+/** Every secret a config could sign with, as given or from the environment: scrubbed from the constructor's errors. */
+const configSecrets = (config: ApiGatewaySignerConfig): Array<string> =>
+  [
+    safely(() => config.secretKey, undefined),
+    safely(() => config.sessionToken, undefined),
+    safely(() => (config.credentials as { secretAccessKey?: unknown } | undefined)?.secretAccessKey, undefined),
+    safely(() => (config.credentials as { sessionToken?: unknown } | undefined)?.sessionToken, undefined),
+    environmentVariable("AWS_SECRET_ACCESS_KEY"),
+    environmentVariable("AWS_SESSION_TOKEN")
+  ].filter((secret): secret is string => typeof secret === "string" && secret !== "")
+
 const invalidOption = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
 
 const fetchSettings = (config: ApiGatewaySignerConfig): Pick<ApiGatewaySignerConfig, "fetch" | "retries" | "shouldRetry"> => {
@@ -346,7 +357,9 @@ export class ApiGatewaySigner {
       this.#credentials = credentialsSourceOf(config)
       this.#config = fetchSettings(config)
     } catch (error) {
-      throw cleanSigningError(error, [], "InvalidConfig")
+      // The credentials are not validated yet, but their text is known: a secret passed where the
+      // endpoint or region goes (arguments mixed up) must not come back in the message.
+      throw cleanSigningError(error, configSecrets(config), "InvalidConfig")
     }
     this.endpoint = this.#signer.endpoint.href
     this.region = this.#signer.region

@@ -5,7 +5,7 @@
  */
 import type { Endpoint } from "../Signer.js"
 import { SigningError } from "../SigningError.js"
-import { displayUrl } from "./scrub.js"
+import { displayUrl, redactAuthParameters } from "./scrub.js"
 import { normalizeEncoding } from "./sigv4/uriEncoding.js"
 
 const EXAMPLE = "https://API_ID.execute-api.REGION.amazonaws.com/STAGE"
@@ -19,7 +19,8 @@ export const parseEndpoint = (endpoint: unknown): Endpoint => {
   const text = endpoint.trim()
   // Messages show the endpoint without its query, fragment or user info: a presigned URL passed
   // here by mistake carries its session token in the query.
-  const shown = JSON.stringify(displayUrl(text))
+  // A presigned URL's credentials can sit in the path too, when the URL is malformed.
+  const shown = JSON.stringify(redactAuthParameters(displayUrl(text)))
   if (/[?#]/.test(text)) {
     throw invalid(
       `The endpoint ${shown} carries a query or fragment (not shown); pass the bare invoke URL (${EXAMPLE}) and put query parameters in queryParams.`
