@@ -123,8 +123,8 @@ export interface RetryOptions<E, R = never> {
 
 /**
  * True for failures that may heal on their own: network errors (connection
- * reset or refused, DNS hiccups, sockets closed), timeouts, and HTTP 408, 429
- * and 5xx. Recognizes a fetch `Response`, an axios-style error
+ * reset or refused, DNS hiccups, sockets closed), timeouts, and HTTP 408, 425,
+ * 429 and 5xx. Recognizes a fetch `Response`, an axios-style error
  * (`error.response.status`), @effect/platform's `HttpClientError`, and errors
  * whose `cause` chain holds a Node network error code (what fetch throws).
  *

@@ -1,6 +1,6 @@
 /**
  * What a failed attempt says about the next one: whether it may heal on its
- * own (network errors, timeouts, 408, 429, 5xx), whether it cannot succeed
+ * own (network errors, timeouts, 408, 425, 429, 5xx), whether it cannot succeed
  * unchanged (the other 4xx), and how long it asks to wait (`Retry-After`).
  * Failures are whatever a caller's send threw: a fetch `Response`, an axios
  * error, an @effect/platform `HttpClientError`, a Node network error.
@@ -57,12 +57,14 @@ const TRANSIENT_CODES: ReadonlySet<string> = new Set([
   "UND_ERR_BODY_TIMEOUT"
 ])
 
-const isTransientStatus = (status: number): boolean => status === 408 || status === 429 || (status >= 500 && status <= 599)
+/** 408 (timeout), 425 (too early: the server asks for the request again, later) and 429 (throttled) heal by waiting, like 5xx. */
+const isTransientStatus = (status: number): boolean =>
+  status === 408 || status === 425 || status === 429 || (status >= 500 && status <= 599)
 
 /**
  * True for failures that may heal on their own: network errors (connection
- * reset or refused, DNS hiccups, sockets closed), timeouts, and HTTP 408, 429
- * and 5xx, looked for along the `cause` chain too (what fetch throws).
+ * reset or refused, DNS hiccups, sockets closed), timeouts, and HTTP 408, 425,
+ * 429 and 5xx, looked for along the `cause` chain too (what fetch throws).
  */
 export const isTransient = (error: unknown): boolean => {
   const status = statusOf(error)
