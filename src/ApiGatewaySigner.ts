@@ -156,7 +156,10 @@ export interface SignedRequestData extends SignedRequest {
 export interface RequestWithRetriesOptions {
   /** Aborting rejects at once with the signal's reason (an `AbortError`) and makes no further calls. */
   readonly signal?: AbortSignal | undefined
-  /** Retry only failures for which this returns true (e.g. `Retry.isTransient`). Default: every failure. */
+  /**
+   * Retry only failures for which this returns true (e.g. `Retry.isTransient`). Default: every failure but
+   * one that carries a 4xx status other than 408, 425 and 429 (`Retry.isPermanentFailure`).
+   */
   readonly shouldRetry?: ((error: unknown) => boolean) | undefined
   /** First delay between attempts, doubling after each. Default 100. */
   readonly baseDelayMs?: number | undefined
