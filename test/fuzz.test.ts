@@ -128,14 +128,25 @@ const requestToSign = recordOrHostile({
   body: fc.oneof(fc.constant("text"), fc.dictionary(fc.constantFrom("a", "b"), orHostile(fc.constant(1)), { maxKeys: 2 }))
 })
 
-const redactedOr = (value: string) => fc.constantFrom<unknown>(value, leaf(`Redacted(${JSON.stringify(value)})`, () => Redacted.make(value)))
+/** Mostly a request that signs, so that runs reach the retry loop and its handling of hostile failures. */
+const signableMostly = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom<unknown>({ method: "GET", path: "/pets" }, { method: "POST", path: "/orders", body: { item: 1 } }) },
+  { weight: 1, arbitrary: requestToSign }
+)
 
-const credentialsInput = recordOrHostile({
-  accessKeyId: fc.constant(CREDENTIALS.accessKeyId),
-  secretAccessKey: redactedOr(CREDENTIALS.secretAccessKey),
-  sessionToken: redactedOr(CREDENTIALS.sessionToken),
-  expiration: fc.constant(leaf("a Date in 2099", () => new Date(Date.UTC(2099, 0, 1))))
-})
+function redactedOr(value: string) {
+  return fc.constantFrom<unknown>(value, leaf(`Redacted(${JSON.stringify(value)})`, () => Redacted.make(value)))
+}
+
+function credentialsInputOf() {
+  return recordOrHostile({
+    accessKeyId: fc.constant(CREDENTIALS.accessKeyId),
+    secretAccessKey: redactedOr(CREDENTIALS.secretAccessKey),
+    sessionToken: redactedOr(CREDENTIALS.sessionToken),
+    expiration: fc.constant(leaf("a Date in 2099", () => new Date(Date.UTC(2099, 0, 1))))
+  })
+}
+const credentialsInput = credentialsInputOf()
 
 const signerOptions = recordOrHostile({
   endpoint: fc.constantFrom(ENDPOINT, "http://127.0.0.1:1/stage", "https://example.com"),
@@ -145,16 +156,45 @@ const signerOptions = recordOrHostile({
   contentSha256Header: fc.boolean()
 })
 
-const facadeConfig = recordOrHostile({
-  endpoint: fc.constantFrom(ENDPOINT, "https://example.com/stage"),
-  region: fc.constant("us-east-1"),
-  accessKey: fc.constant(CREDENTIALS.accessKeyId),
-  secretKey: fc.constant(CREDENTIALS.secretAccessKey),
-  sessionToken: fc.constant(CREDENTIALS.sessionToken),
-  service: fc.constant("execute-api"),
-  serviceName: fc.constant("execute-api"),
-  signSessionToken: fc.boolean()
-})
+/** A credentials provider: one that resolves, or one that resolves with, rejects with or throws a hostile value. */
+const provider = fc.oneof(
+  fc.constant(leaf("a provider of valid credentials", () => () => Promise.resolve(CREDENTIALS))),
+  hostile.map((value) => leaf(`a provider resolving with ${value[fc.toStringMethod]()}`, () => () => Promise.resolve(value.make()))),
+  hostile.map((value) =>
+    leaf(`a provider rejecting with ${value[fc.toStringMethod]()}`, () => () => {
+      const rejected = Promise.reject(value.make())
+      rejected.catch(() => {})
+      return rejected
+    })
+  ),
+  hostile.map((value) =>
+    leaf(`a provider throwing ${value[fc.toStringMethod]()}`, () => () => {
+      throw value.make()
+    })
+  )
+)
+
+const facadeConfig = fc.oneof(
+  recordOrHostile({
+    endpoint: fc.constantFrom(ENDPOINT, "https://example.com/stage"),
+    region: fc.constant("us-east-1"),
+    accessKey: fc.constant(CREDENTIALS.accessKeyId),
+    secretKey: fc.constant(CREDENTIALS.secretAccessKey),
+    sessionToken: fc.constant(CREDENTIALS.sessionToken),
+    service: fc.constant("execute-api"),
+    serviceName: fc.constant("execute-api"),
+    signSessionToken: fc.boolean()
+  }),
+  recordOrHostile({
+    endpoint: fc.constant(ENDPOINT),
+    region: fc.constant("us-east-1"),
+    credentials: fc.oneof(credentialsInputOf(), provider)
+  })
+)
+
+/** A signer built from credentials that may be a hostile identity or provider; `undefined` when the constructor refused them. */
+const signerWith = (credentials: unknown): ApiGatewaySigner | undefined =>
+  safely(() => new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", credentials: credentials as never }), undefined)
 
 const presignOptions = fc.oneof(fc.constant(undefined), recordOrHostile({ expiresIn: fc.constantFrom(60, 900) }))
 
@@ -192,8 +232,27 @@ describe("the facade fails only with SigningError", () => {
     expectThrowsTyped(() => signer.presignRequest(build(request) as never, build(presign) as never))
   }, options)
 
+  it.live.prop("signRequestAsync(request), with credentials from a provider, rejects, never throws", {
+    request: requestToSign,
+    credentials: fc.oneof(credentialsInput, provider)
+  }, ({ credentials, request }) =>
+    Effect.promise(async () => {
+      const withProvider = signerWith(build(credentials))
+      if (withProvider === undefined) return
+      await expectRejectsTyped(() => withProvider.signRequestAsync(build(request) as never), [SigningError])
+      // Resolved (or not) now: the synchronous methods sign with what the provider gave, or throw typed.
+      expectThrowsTyped(() => withProvider.signRequest(build(request) as never))
+      await expectRejectsTyped(() => withProvider.makeRequestWithRetries(build(request) as never, () => "ok", 0), [SigningError, RequestError])
+    }), options)
+
+  it.prop("the clockOffset setter", { offset: hostile }, ({ offset }) => {
+    expectThrowsTyped(() => {
+      new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", credentials: CREDENTIALS }).clockOffset = offset.make() as never
+    })
+  }, options)
+
   it.live.prop("makeRequestWithRetries(params, callback, retries, options) rejects, never throws", {
-    params: requestToSign,
+    params: signableMostly,
     callback: fc.oneof(hostile, failsOnceWith((failure) => (calls) => {
       if (calls === 1) throw failure
       return "ok"
@@ -225,6 +284,21 @@ describe("Credentials fail only with SigningError", () => {
       await expectFailsTyped(() => Credentials.validate(build(input) as never))
       await expectFailsTyped(() => Effect.scoped(Layer.build(Credentials.layer(build(input) as never))))
     }), options)
+})
+
+describe("Credentials from a provider fail only with SigningError", () => {
+  it.live.prop("layerFromProvider(provider, options), then signing with it", {
+    provider: fc.oneof(hostile, provider),
+    providerOptions: fc.oneof(fc.constant(undefined), recordOrHostile({ refreshBefore: fc.constantFrom("1 minute", 0) })),
+    request: requestToSign
+  }, ({ provider, providerOptions, request }) =>
+    Effect.promise(() =>
+      expectFailsTyped(() =>
+        Signer.signRequest(build(request) as never).pipe(
+          Effect.provide(Layer.mergeAll(Signer.layer({ endpoint: ENDPOINT }), Credentials.layerFromProvider(build(provider) as never, build(providerOptions) as never)))
+        )
+      )
+    ), options)
 })
 
 describe("Signer fails only with SigningError", () => {
@@ -264,7 +338,7 @@ describe("Signer fails only with SigningError", () => {
 
 describe("Retry.makeRequestWithRetries fails only with RequestError or SigningError", () => {
   it.live.prop("request, send and options", {
-    request: requestToSign,
+    request: signableMostly,
     send: fc.oneof(
       hostile,
       failsOnceWith((failure) => (calls) => (calls === 1 ? Effect.fail(failure) : Effect.succeed("ok")))

@@ -113,6 +113,75 @@ describe("the facade", () => {
   })
 })
 
+describe("clock skew correction and credential providers", () => {
+  /** A 403 (what a clock skew refusal is), whose every other property throws when read. */
+  const forbiddenThatThrows = () => {
+    const failure = { status: 403 }
+    for (const key of ["message", "body", "data", "response", "headers", "name", "statusCode", "cause", "code"]) {
+      Object.defineProperty(failure, key, {
+        get() {
+          throw revokedProxy()
+        }
+      })
+    }
+    return failure
+  }
+
+  it("a 403 whose properties throw ends the facade's loop in a RequestError, not in the clock correction's TypeError", async () => {
+    const error = await rejectionOf(signer.makeRequestWithRetries(request, () => {
+      throw forbiddenThatThrows()
+    }, 2, { baseDelayMs: 0 }))
+    expect(error).toMatchObject({ _tag: "RequestError", reason: "NotRetryable", attempts: 1 })
+  })
+
+  it("a 403 whose properties throw ends Retry in a RequestError, not in a defect", async () => {
+    const exit = await Effect.runPromiseExit(
+      Retry.makeRequestWithRetries(request, () => Effect.fail(forbiddenThatThrows())).pipe(Effect.provide(Live))
+    )
+    expect(failureOf(exit)).toMatchObject({ _tag: "RequestError", reason: "NotRetryable", attempts: 1 })
+  })
+
+  it("a provider that rejects with a value that cannot be inspected: signRequestAsync rejects with a MissingCredentials SigningError", async () => {
+    const withProvider = new ApiGatewaySigner({ endpoint: ENDPOINT, credentials: () => Promise.reject(revokedProxy()) })
+    const error = await rejectionOf(withProvider.signRequestAsync(request))
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: expect.stringMatching(/provider failed/) })
+  })
+
+  it("a provider that resolves with credentials whose getters throw: a MissingCredentials SigningError", async () => {
+    const identity = new Proxy({}, {
+      get() {
+        throw new TypeError("hostile identity")
+      }
+    })
+    const withProvider = new ApiGatewaySigner({ endpoint: ENDPOINT, credentials: () => Promise.resolve(identity as never) })
+    expect(await rejectionOf(withProvider.signRequestAsync(request))).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
+  })
+
+  it.each([
+    ["refreshBefore: \"abc\"", { refreshBefore: "abc" }, /refreshBefore must be a Duration/],
+    ["refreshBefore: NaN", { refreshBefore: Number.NaN }, /refreshBefore must be a Duration/],
+    ["options: 5", 5, /must be an object/]
+  ])("Credentials.layerFromProvider with %s: every signature fails with a SigningError naming it, not a defect", async (_, options, message) => {
+    const exit = await Effect.runPromiseExit(
+      Signer.signRequest(request).pipe(
+        Effect.provide(Layer.mergeAll(Signer.layer({ endpoint: ENDPOINT }), Credentials.layerFromProvider(() => Promise.resolve(CREDENTIALS), options as never)))
+      )
+    )
+    expect(failureOf(exit)).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(message) })
+  })
+
+  it("Credentials.layerFromProvider with a provider that throws a revoked Proxy: a MissingCredentials SigningError", async () => {
+    const exit = await Effect.runPromiseExit(
+      Signer.signRequest(request).pipe(
+        Effect.provide(Layer.mergeAll(Signer.layer({ endpoint: ENDPOINT }), Credentials.layerFromProvider(() => {
+          throw revokedProxy()
+        })))
+      )
+    )
+    expect(failureOf(exit)).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
+  })
+})
+
 describe("Credentials and Signer", () => {
   it("Credentials.make(null) fails with a SigningError instead of dying", () => {
     expect(failureOf(Effect.runSyncExit(Credentials.make(null as never)))).toBeInstanceOf(SigningError)

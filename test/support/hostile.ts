@@ -63,11 +63,19 @@ const withThrowingGetters = (thrown: () => unknown): object => {
   for (const key of KNOWN_KEYS) {
     Object.defineProperty(object, key, {
       enumerable: true,
+      configurable: true,
       get: () => {
         throw thrown()
       }
     })
   }
+  return object
+}
+
+/** A 403 as a refusal for clock skew would carry it, with every other property a getter that throws. */
+const forbiddenThatThrows = (thrown: () => unknown): object => {
+  const object = withThrowingGetters(thrown)
+  Object.defineProperty(object, "status", { value: 403, enumerable: true })
   return object
 }
 
@@ -159,7 +167,8 @@ const PROXIES: ReadonlyArray<readonly [string, () => unknown]> = THROWN.flatMap(
   [`proxy: every trap throws ${what}`, () => throwingProxy({}, TRAPS, thrown)] as const,
   [`array proxy: get throws ${what}`, () => throwingProxy([1, 2], ["get"], thrown)] as const,
   [`function proxy: apply and get throw ${what}`, () => throwingProxy(() => undefined, ["apply", "get"], thrown)] as const,
-  [`getters throw ${what}`, () => withThrowingGetters(thrown)] as const
+  [`getters throw ${what}`, () => withThrowingGetters(thrown)] as const,
+  [`a 403 whose other getters throw ${what}`, () => forbiddenThatThrows(thrown)] as const
 ])
 
 const ALL: ReadonlyArray<Hostile> = [...PRIMITIVES, ...OBJECTS, ...PROXIES].map(([name, make]) => new Hostile(name, make))
