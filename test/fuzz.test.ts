@@ -29,11 +29,11 @@ import ApiGatewaySigner, { Credentials, RequestError, Retry, type SignedRequest,
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import * as Verifier from "api-gateway-request-signer/Verifier"
 import * as SignedHttpClient from "api-gateway-request-signer/SignedHttpClient"
+import { runs } from "./support/fastCheck.js"
 import { build, Hostile, hostile, kindOf, orHostile, recordOrHostile, safely } from "./support/hostile.js"
 
-/** Runs per property; raise it to search longer (FUZZ_RUNS=5000 npx vitest run test/fuzz.test.ts). */
-const RUNS = Number(process.env["FUZZ_RUNS"] ?? 150)
-const options = { fastCheck: { numRuns: RUNS } }
+/** Runs per property: 150, times FC_RUNS_MULTIPLIER (10 under `npm run test:stress`; more to search longer). */
+const options = runs(150)
 
 const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
 const CREDENTIALS = { accessKeyId: "AKIDFUZZ", secretAccessKey: "fuzz/secret+key", sessionToken: "fuzz-session-token" }
