@@ -58,6 +58,12 @@ export interface EchoResponse {
   readonly method: string
   /** The path the signature verified (see `VerifiedRequest.path`). */
   readonly path: string
+  /**
+   * The path as it arrived, before the signature's normalization (`//` and
+   * dot segments kept): what the client sent, so that a test can check its
+   * client sent the path it meant. Handlers and backends never get it.
+   */
+  readonly receivedPath: string
   /** Query parameters, decoded; a presigned URL's token and signature show as `<redacted>`. */
   readonly query: Readonly<Record<string, ReadonlyArray<string>>>
   /** Headers by lower-case name; the session token shows as `<redacted>`. */

@@ -2,8 +2,9 @@
  * The gateway's limits as docs/local-gateway.md states them, where
  * test/LocalGateway.hardening.test.ts does not already hold them: a body
  * that stops arriving gets Node's 408, a declared body over the limit gets
- * 413 before any of it is sent (with CORS headers, when CORS is on), and a
- * target gets the request at its base path, with its own Host.
+ * 413 before any of it is sent (with CORS headers, when CORS is on), a
+ * target gets the request at its base path, with its own Host, and the echo
+ * shows the path received beside the path verified.
  */
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
@@ -96,5 +97,20 @@ describe("proxy mode: where the request goes", () => {
     expect(seen[0]!.headers.host).toBe(`127.0.0.1:${(backend.address() as AddressInfo).port}`)
     expect(seen[0]!.headers["content-length"]).toBe("7")
     expect(seen[0]!.headers.authorization).toBeUndefined()
+  })
+})
+
+describe("the echo", () => {
+  let gateway: LocalGateway.Service
+  beforeAll(async () => {
+    gateway = await LocalGateway.start({ credentials: [credentials] })
+  })
+  afterAll(() => gateway.close())
+
+  it("shows the verified path, and the path as received with its // and trailing space", async () => {
+    const request = signerFor(gateway.url, credentials).signRequest({ method: "GET", path: "/prod/a//b /c " })
+    const echo = (await (await fetch(request.url, request)).json()) as LocalGateway.EchoResponse
+    expect(echo.path).toBe("/prod/a/b%20/c%20")
+    expect(echo.receivedPath).toBe("/prod/a//b%20/c%20")
   })
 })
