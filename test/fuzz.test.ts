@@ -183,7 +183,9 @@ const facadeConfig = fc.oneof(
     sessionToken: fc.constant(CREDENTIALS.sessionToken),
     service: fc.constant("execute-api"),
     serviceName: fc.constant("execute-api"),
-    signSessionToken: fc.boolean()
+    signSessionToken: fc.boolean(),
+    defaultAcceptType: fc.constantFrom<unknown>("application/json", false),
+    defaultContentType: fc.constant("application/json")
   }),
   recordOrHostile({
     endpoint: fc.constant(ENDPOINT),
