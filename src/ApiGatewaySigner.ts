@@ -460,8 +460,14 @@ export class ApiGatewaySigner {
       throw cleanSigningError(error, this.#credentials.secrets())
     }
     const send = this.#config.fetch ?? globalThis.fetch
-    const retries = init?.retries ?? this.#config.retries
-    const shouldRetry = init?.shouldRetry ?? this.#config.shouldRetry
+    let retries: number | undefined
+    let shouldRetry: ((failure: unknown) => boolean) | undefined
+    try {
+      retries = init?.retries ?? this.#config.retries
+      shouldRetry = init?.shouldRetry ?? this.#config.shouldRetry
+    } catch (error) {
+      throw cleanSigningError(error, this.#credentials.secrets(), "InvalidConfig")
+    }
     if (retries !== undefined && (!Number.isInteger(retries) || retries < 0)) {
       throw invalidOption(`retries must be a whole number, 0 or more; got ${describe(retries)}.`)
     }
@@ -495,7 +501,10 @@ export class ApiGatewaySigner {
       )
     } catch (error) {
       // The last attempt's response, as fetch would have resolved with it.
-      if (error instanceof RequestError && typeof Response !== "undefined" && error.cause instanceof Response) return error.cause
+      // (What the transport failed with may be anything: looking at it must not throw.)
+      if (error instanceof RequestError && safely(() => typeof Response !== "undefined" && error.cause instanceof Response, false)) {
+        return error.cause as Response
+      }
       throw error
     }
   }
