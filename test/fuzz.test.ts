@@ -247,6 +247,34 @@ describe("the facade fails only with SigningError", () => {
       await expectRejectsTyped(() => withProvider.makeRequestWithRetries(build(request) as never, () => "ok", 0), [SigningError, RequestError])
     }), options)
 
+  it.live.prop("signer.fetch(input, init) rejects, never throws", {
+    input: orHostile(fc.constantFrom<unknown>("/pets", `${ENDPOINT}/pets?a=1`, "https://elsewhere.example/x", leaf("a Request", () => new Request(`${ENDPOINT}/pets`, { method: "POST", body: "x" })))),
+    init: fc.oneof(
+      fc.constant(undefined),
+      recordOrHostile({
+        method: fc.constantFrom("GET", "POST"),
+        headers: headerCollection,
+        body: fc.constantFrom<unknown>("text", leaf("a Blob", () => new Blob(["blob"]))),
+        retries: fc.constantFrom(0, 1),
+        shouldRetry: fc.constant(alwaysTrue),
+        signal: fc.constant(leaf("an AbortSignal", () => new AbortController().signal))
+      })
+    ),
+    transport: fc.oneof(
+      fc.constant(leaf("a fetch answering 200", () => () => Promise.resolve(new Response("ok")))),
+      hostile.map((value) => leaf(`a fetch rejecting with ${value[fc.toStringMethod]()}`, () => () => {
+        const rejected = Promise.reject(value.make())
+        rejected.catch(() => {})
+        return rejected
+      })),
+      hostile.map((value) => leaf(`a fetch resolving with ${value[fc.toStringMethod]()}`, () => () => Promise.resolve(value.make())))
+    )
+  }, ({ init, input, transport }) =>
+    Effect.promise(() => {
+      const fetching = new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", credentials: CREDENTIALS, fetch: build(transport) as never })
+      return expectRejectsTyped(() => fetching.fetch(build(input) as never, build(init) as never), [SigningError, RequestError], isAbortReason)
+    }), options)
+
   it.prop("the clockOffset setter", { offset: hostile }, ({ offset }) => {
     expectThrowsTyped(() => {
       new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", credentials: CREDENTIALS }).clockOffset = offset.make() as never

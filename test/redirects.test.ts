@@ -115,6 +115,12 @@ describe("fetch(request.url, request), the documented call, does not follow a re
     expectNotFollowed()
   })
 
+  it("nor does signer.fetch", async () => {
+    const response = await facade().fetch("/pets/307", { method: "POST", body: "{\"item\":42}" })
+    expect(response.status).toBe(307)
+    expectNotFollowed()
+  })
+
   it("for a request signed by the Effect API", async () => {
     const request: SignedRequest = await Effect.runPromise(Signer.signRequest({ method: "GET", path: "/pets/302" }).pipe(Effect.provide(Live)))
     expect(request.redirect).toBe("manual")
