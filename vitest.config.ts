@@ -25,7 +25,8 @@ const PROPERTY_FILES = [
   "test/verify.test.ts",
   "test/canonical.test.ts",
   "test/crypto.test.ts",
-  "test/roundtrip.test.ts"
+  "test/roundtrip.test.ts",
+  "test/fuzz.test.ts"
 ]
 
 export default defineConfig(({ mode }) => {
