@@ -9,6 +9,7 @@
  *   HttpClient), `api-gateway-request-signer/LocalGateway`.
  *
  * @since 2.0.0
+ * @module api-gateway-request-signer
  */
 import { ApiGatewaySigner } from "./ApiGatewaySigner.js"
 
@@ -67,6 +68,14 @@ export type {
 } from "./HttpMethods.js"
 
 export type {
+  /**
+   * @since 2.0.0
+   */
+  PresignedRequest,
+  /**
+   * @since 2.0.0
+   */
+  PresignOptions,
   /**
    * @since 2.0.0
    */
