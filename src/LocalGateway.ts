@@ -11,6 +11,7 @@
  * `internal/gateway/` (options, target, HTTP plumbing, proxy, pipeline).
  *
  * @since 2.0.0
+ * @module
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"

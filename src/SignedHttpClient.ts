@@ -29,6 +29,7 @@
  * so `@effect/platform` is loaded only by programs that use it.
  *
  * @since 2.0.0
+ * @module
  */
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
