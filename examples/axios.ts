@@ -1,15 +1,18 @@
 /**
  * Signed requests sent with axios.
  *
- * Pass the signed request's `url`, `method`, `headers` and `body` (as
- * `data`) unchanged, and two options:
+ * Pass the signed request's `url`, `method` and `headers` unchanged, its body
+ * through `toAxiosData`, and two options:
  *
+ * - `transformRequest: []`: axios's own transforms re-serialize a string body
+ *   sent with a JSON content type (they trim it, or JSON-encode text that is
+ *   not JSON), and send the whole underlying buffer of a typed array. The
+ *   body sent must be the body signed.
  * - `maxRedirects: 0`: a redirect cannot carry a valid signature, and
  *   following one would hand the session token to whoever it names.
- * - `transformRequest: []`: axios re-serializes a string body sent with a JSON
- *   content type (it trims it, or JSON-encodes text that is not JSON), and
- *   the body sent must be the body signed. Bodies this library serializes
- *   survive axios's transform, but your own JSON text may not.
+ *
+ * Without transforms axios sends a string or an `ArrayBuffer` as it is (in
+ * Node and in browsers), so `toAxiosData` gives it one of those.
  *
  * axios rejects on HTTP 400 and above by default with an error carrying
  * `response.status`: `makeRequestWithRetries` and `Retry.isTransient` read it.
@@ -19,7 +22,14 @@
  * (credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN).
  */
 import axios, { type AxiosResponse } from "axios"
-import type { ApiGatewaySigner, SignedRequest } from "api-gateway-request-signer"
+import type { ApiGatewaySigner, SignedBody, SignedRequest } from "api-gateway-request-signer"
+
+/** A signed body as axios sends it untransformed: a string or an `ArrayBuffer`, with the same bytes. */
+export const toAxiosData = (body: SignedBody | undefined): string | ArrayBuffer | undefined =>
+  body === undefined || typeof body === "string" || body instanceof ArrayBuffer ? body
+  : body instanceof URLSearchParams ? body.toString()
+  : body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body.buffer
+  : body.slice().buffer // a view of part of a buffer (a Node Buffer from its pool): just its bytes
 
 /** Sends a signed request with axios, exactly as signed. */
 export const send = <T = unknown>(request: SignedRequest): Promise<AxiosResponse<T>> =>
@@ -27,9 +37,9 @@ export const send = <T = unknown>(request: SignedRequest): Promise<AxiosResponse
     url: request.url,
     method: request.method,
     headers: request.headers,
-    data: request.body,
-    maxRedirects: 0,
-    transformRequest: []
+    data: toAxiosData(request.body),
+    transformRequest: [],
+    maxRedirects: 0
   })
 
 export const createPet = async (apiSigner: ApiGatewaySigner, name: string): Promise<{ id: string }> => {

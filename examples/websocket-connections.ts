@@ -7,7 +7,8 @@
  * - `wss://` endpoints are refused. The `$connect` URL is presigned for
  *   `https://` and its scheme swapped for `wss:` (`presignConnectUrl`): the
  *   scheme is not part of a SigV4 signature, so the query signs the same
- *   request. Presign the `wss://` URL directly once that is accepted.
+ *   request. Presign the `wss://` URL directly once that is accepted (with
+ *   the stage in the endpoint and path "", which today gives `/STAGE/`).
  * - `@` in a path is sent percent-encoded: `/prod/%40connections/...`, which
  *   API Gateway decodes to `@connections` and verifies against the wire path.
  *   The AWS SDK (`@aws-sdk/client-apigatewaymanagementapi`) sends it raw;
@@ -18,18 +19,27 @@
  * GET, DELETE); its credentials come from the Lambda environment.
  */
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from "aws-lambda"
-import ApiGatewaySigner from "api-gateway-request-signer/ApiGatewaySigner"
+import ApiGatewaySigner, { type ApiGatewaySignerConfig } from "api-gateway-request-signer/ApiGatewaySigner"
 
 // ── The client: $connect with IAM auth ───────────────────────────────────────
 
 /**
- * A presigned `wss://` URL for `$connect`, valid for `expiresIn` seconds:
- * `new WebSocket(url)` (browsers, Node 22+) or any WebSocket client opens it.
- * `apiSigner` is a signer for `https://API_ID.execute-api.REGION.amazonaws.com/STAGE`.
+ * A presigned URL for `$connect`, valid for `expiresIn` seconds: give it the
+ * stage's WebSocket URL, `wss://API_ID.execute-api.REGION.amazonaws.com/STAGE`,
+ * and open what it returns with `new WebSocket(url)` (browsers, Node 22+) or
+ * any WebSocket client. `config` is the signer's, endpoint aside (credentials
+ * default to the AWS_* environment variables; pass them in a browser).
  */
-export const presignConnectUrl = (apiSigner: ApiGatewaySigner, expiresIn = 60): string => {
-  const presigned = apiSigner.presignRequest({ method: "GET", path: "" }, { expiresIn })
-  return presigned.url.replace(/^https:/, "wss:")
+export const presignConnectUrl = (
+  webSocketUrl: string,
+  config: Omit<ApiGatewaySignerConfig, "endpoint"> = {},
+  expiresIn = 60
+): string => {
+  const url = new URL(webSocketUrl)
+  // Signed as the same request over https: (http: for a local ws: gateway), then given back its scheme.
+  const apiSigner = new ApiGatewaySigner({ ...config, endpoint: `${url.protocol === "ws:" ? "http:" : "https:"}//${url.host}` })
+  const presigned = apiSigner.presignRequest({ method: "GET", path: url.pathname }, { expiresIn })
+  return presigned.url.replace(/^http(s?):/, "ws$1:")
 }
 
 // ── The backend: the @connections management API ────────────────────────────
