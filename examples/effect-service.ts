@@ -57,7 +57,7 @@ export class PetsApi extends Effect.Service<PetsApi>()("PetsApi", {
 /** Signer and credentials from the environment, fetch as the transport. */
 export const PetsApiLive = PetsApi.Default.pipe(
   Layer.provide(Signer.layerConfig({ endpoint: Config.string("PETS_API_URL") })),
-  Layer.provide(Credentials.fromEnv),
+  Layer.provide(Credentials.layerFromEnv),
   Layer.provide(FetchHttpClient.layer)
 )
 

@@ -5,11 +5,11 @@
  * their `<!-- typecheck -->` comments give. Compiling them against the packed
  * package is test/package.tarball.test.ts's job.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
-import { jsdocExamples, markdownSnippets } from "./support/snippets.js"
+import { jsdocExamples, markdownSnippets, publicModules } from "./support/snippets.js"
 
 const root = resolve(import.meta.dirname, "..")
 
@@ -75,5 +75,28 @@ describe("Markdown snippets", () => {
     const snippets = markdownSnippets(root)
     expect(snippets.length).toBeGreaterThanOrEqual(8)
     expect(snippets.filter((snippet) => !/^import /m.test(snippet.code)).map((snippet) => snippet.origin)).toEqual([])
+  })
+})
+
+describe("the API reference in docs/api/ (regenerate it with npm run docs)", () => {
+  // HttpClient is SignedHttpClient under its first name: documented there.
+  const modules = publicModules(root)
+    .map((path) => path.slice("src/".length, -".ts".length))
+    .filter((name) => name !== "HttpClient")
+    .map((name) => [name, name === "index" ? "api-gateway-request-signer" : name] as const)
+
+  it.each(modules)("has a page for %s listing each of its own exports", (module, page) => {
+    const file = join(root, "docs", "api", `${page}.md`)
+    expect(existsSync(file), `docs/api/${page}.md`).toBe(true)
+    const source = readFileSync(join(root, "src", `${module}.ts`), "utf8")
+    // Declarations exported and documented: not @internal (stripped from the published types).
+    const exported = new Set(
+      [...source.matchAll(/(\/\*\*(?:(?!\*\/)[\s\S])*\*\/\s*)?^export (?:declare )?(?:abstract )?(?:const|function|class|interface|type|enum) (\w+)/gm)]
+        .filter((match) => !(match[1] ?? "").includes("@internal"))
+        .map((match) => match[2]!)
+    )
+    // Markdown escapes underscores (DEFAULT\_RETRIES); a deprecated name is struck through.
+    const headings = new Set([...readFileSync(file, "utf8").matchAll(/^#{2,3} (?:~~)?([\w\\]+)/gm)].map((match) => match[1]!.replaceAll("\\", "")))
+    expect([...exported].filter((name) => !headings.has(name))).toEqual([])
   })
 })

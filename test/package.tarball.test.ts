@@ -41,7 +41,6 @@ const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, 
 
 /** Everything beforeAll sets up. */
 interface Setup {
-  readonly work: string
   readonly packed: Packed
   readonly consumer: string
   readonly tarballFiles: ReadonlyArray<string>
@@ -51,6 +50,8 @@ interface Setup {
 }
 
 let setup: Setup | undefined
+/** The temporary directory, removed after the run even when the setup failed. */
+let work: string | undefined
 const ready = (): Setup => {
   if (setup === undefined) throw new Error("the tarball was not set up (see the beforeAll failure)")
   return setup
@@ -70,7 +71,7 @@ const withoutAws = (): NodeJS.ProcessEnv =>
 const writeJson = (path: string, value: unknown) => writeFile(path, JSON.stringify(value, null, 2) + "\n")
 
 beforeAll(async () => {
-  const work = await mkdtemp(join(tmpdir(), "agrs-tarball-"))
+  work = await mkdtemp(join(tmpdir(), "agrs-tarball-"))
   const [packed, latest, repository] = await Promise.all([
     packFreshClone(root, work),
     latestTypeScript(join(root, ".cache", "typescript")),
@@ -96,11 +97,11 @@ beforeAll(async () => {
   await mkdir(join(consumer, "browser"), { recursive: true })
   await cp(join(packed.clone, "examples", "browser-fetch.ts"), join(consumer, "browser", "browser-fetch.ts"))
   const tarballFiles = (await run("tar", ["-tzf", packed.tarball])).stdout.split("\n").filter(Boolean).map((path) => path.replace(/^package\//, ""))
-  setup = { work, packed, consumer, tarballFiles, typescript: { repository, latest }, snippets, examples }
+  setup = { packed, consumer, tarballFiles, typescript: { repository, latest }, snippets, examples }
 }, 900_000)
 
 afterAll(async () => {
-  if (setup !== undefined) await rm(setup.work, { recursive: true, force: true })
+  if (work !== undefined) await rm(work, { recursive: true, force: true })
 })
 
 describe(`npm pack of a fresh clone of HEAD (${head})`, () => {
