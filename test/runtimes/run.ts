@@ -91,7 +91,8 @@ const layOutConsumer = async (): Promise<void> => {
   await writeFile(join(consumer, "package.json"), JSON.stringify({ name: "runtimes-consumer", private: true, type: "module" }, null, 2) + "\n")
   await writeFile(join(consumer, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", strict: true } }) + "\n")
 
-  const packed = await run("npm", ["pack", "--json", "--pack-destination", consumer], { cwd: repo, timeoutMs: 120_000 })
+  // --ignore-scripts: dist/ was just built; prepack would build it again.
+  const packed = await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", consumer], { cwd: repo, timeoutMs: 120_000 })
   const packFailure = failure(packed)
   if (packFailure !== undefined) throw new Error(`npm pack ${packFailure}`)
   const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }]
