@@ -125,6 +125,19 @@ describe(`npm pack of a fresh clone of HEAD (${head})`, () => {
     expect(tarballFiles.filter((path) => path.startsWith("test/") || path.startsWith("node_modules/"))).toEqual([])
   })
 
+  it("declares its license (with the MIT text in LICENSE), repository and Node versions", async () => {
+    const { packed } = ready()
+    const manifest = JSON.parse((await run("tar", ["-xzOf", packed.tarball, "package/package.json"])).stdout)
+    expect(manifest).toMatchObject({
+      license: "MIT",
+      repository: { type: "git", url: expect.stringMatching(/^git\+https:\/\/github\.com\/.+\.git$/) },
+      engines: { node: ">=20.19" },
+      type: "module"
+    })
+    const license = (await run("tar", ["-xzOf", packed.tarball, "package/LICENSE"])).stdout
+    expect(license).toMatch(/^MIT License\n\nCopyright \(c\) api-gateway-request-signer contributors\n/)
+  })
+
   it("ships every file README.md and docs/ link to", async () => {
     const { packed, tarballFiles } = ready()
     const missing: Array<string> = []
