@@ -19,7 +19,7 @@
 import { execFileSync } from "node:child_process"
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
-import { join, resolve } from "node:path"
+import { join, relative, resolve } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { failure, run } from "./runtimes/proc.js"
 import { jsdocExamples, markdownPages, markdownSnippets, type Snippet } from "./support/snippets.js"
@@ -78,10 +78,13 @@ beforeAll(async () => {
     typescriptIn(root)
   ])
   const consumer = join(work, "consumer")
+  // Every peer, optional ones too: the documentation uses them all (@effect/platform for the
+  // signed HttpClient, and whatever else the package offers as an optional peer).
+  const manifest = JSON.parse(await readFile(join(packed.clone, "package.json"), "utf8")) as { peerDependencies?: Record<string, string> }
   await installConsumer(consumer, {
     repo: root,
     tarball: packed.tarball,
-    dependencies: ["effect", "@effect/platform", "@types/node"],
+    dependencies: ["@types/node", ...Object.keys(manifest.peerDependencies ?? {})],
     type: "module"
   })
   for (const file of ["fetch.ts", "subpaths.ts", "runtime.ts", "require.cts", "esm.mjs", "require.cjs", "blocked.cjs"]) {
@@ -351,11 +354,14 @@ describe("the installed tarball's types, in a strict consumer with TypeScript's 
     expect(diagnostics, `TypeScript ${ready().typescript[which].version}`).toEqual({})
   }, 300_000)
 
-  it("compiles the documentation's code: the ts blocks of every page that has some, and the @examples", () => {
-    const { snippets, examples } = ready()
-    expect(new Set(snippets.map((snippet) => snippet.origin.split(":")[0]))).toEqual(
-      new Set(["README.md", "docs/cli.md", "docs/local-gateway.md", "docs/retries.md"])
-    )
+  it("compiles the documentation's code: the ts blocks of every page that has some, and the @examples", async () => {
+    const { packed, snippets, examples } = ready()
+    const pagesWithTypeScript: Array<string> = []
+    for (const page of markdownPages(packed.clone)) {
+      if (/^\s*(`{3,}|~{3,})\s*(ts|typescript)\b/m.test(await readFile(page, "utf8"))) pagesWithTypeScript.push(relative(packed.clone, page))
+    }
+    expect(pagesWithTypeScript).toEqual(expect.arrayContaining(["README.md", "docs/retries.md"]))
+    expect(new Set(snippets.map((snippet) => snippet.origin.split(":")[0]))).toEqual(new Set(pagesWithTypeScript))
     expect(examples.length).toBeGreaterThanOrEqual(15)
   })
 })
