@@ -11,4 +11,6 @@ const credentials = { accessKey: "AKIDCOMMONJS", secretKey: "commonjs/secret", r
 export const fromRoot = new ApiGatewaySigner({ endpoint, ...credentials }).signRequest({ method: HttpMethods.GET, path: "/pets" })
 export const fromSubpath = new SubpathApiGatewaySigner.default({ endpoint, ...credentials }).signRequest({ method: "GET", path: "/pets" })
 
-console.log(JSON.stringify({ fromRoot: fromRoot.url, fromSubpath: fromSubpath.url, signed: fromRoot.headers["authorization"] !== undefined }))
+// Whatever the spelling of the header's name (the facade follows the original package's).
+const signed = Object.keys(fromRoot.headers).some((name) => name.toLowerCase() === "authorization")
+console.log(JSON.stringify({ fromRoot: fromRoot.url, fromSubpath: fromSubpath.url, signed }))
