@@ -8,6 +8,7 @@
  * so that the facade never loads Effect: not at start, not at the first retry.
  *
  * @since 2.0.0
+ * @module
  */
 import { abortReason } from "./internal/abort.js"
 import {

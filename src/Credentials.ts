@@ -7,6 +7,7 @@
  * serializing credentials shows `<redacted>`.
  *
  * @since 2.0.0
+ * @module
  */
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"

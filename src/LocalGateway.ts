@@ -11,7 +11,11 @@
  * `internal/gateway/` (options, target, HTTP plumbing, proxy, pipeline).
  *
  * @since 2.0.0
+ * @module
  */
+// Buffer, node:http: this module runs on Node; its declarations need node's types wherever they are compiled
+// (TypeScript 6+ no longer loads @types/node by default). preserve="true" keeps the directive in the .d.ts.
+/// <reference types="node" preserve="true" />
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"

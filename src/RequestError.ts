@@ -1,5 +1,6 @@
 /**
  * @since 2.0.0
+ * @module
  */
 
 import { statusOf } from "./internal/retry/failures.js"

@@ -8,6 +8,7 @@
  * too: both loops read it from the same internal modules.
  *
  * @since 2.0.0
+ * @module
  */
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"

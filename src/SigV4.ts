@@ -17,6 +17,7 @@
  *    (`signRequest`), or the query parameters (`presign`).
  *
  * @since 2.0.0
+ * @module
  */
 import type { CredentialsInput } from "./Credentials.js"
 import { type SigningCredentials } from "./internal/credentials.js"

@@ -4,6 +4,7 @@
  * it does no other I/O. Failures are `SigningError`s in the error channel.
  *
  * @since 2.0.0
+ * @module
  */
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"

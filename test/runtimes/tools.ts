@@ -61,7 +61,7 @@ const cpu = process.arch
  * Installs npm packages into `cache/tools/<specs>` once: a directory per set
  * of pinned versions, marked complete only after npm succeeded.
  */
-const installNpm = async (cache: string, specs: ReadonlyArray<string>): Promise<string> => {
+export const installNpm = async (cache: string, specs: ReadonlyArray<string>): Promise<string> => {
   const dir = join(cache, "tools", specs.join("+").replace(/[^A-Za-z0-9.@+-]/g, "_"))
   const marker = join(dir, ".installed")
   if (existsSync(marker) && (await readFile(marker, "utf8")) === specs.join("\n")) return dir
