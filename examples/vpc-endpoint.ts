@@ -12,9 +12,8 @@
  *    needs `node:http(s)` (or axios in Node); TLS still checks the endpoint's
  *    certificate, which covers its own DNS names.
  *
- * TODO(issue 10): a signing-target option (send to one URL, sign for another
- * host and path, as behind CloudFront or a proxy that rewrites the path) does
- * not exist yet; the three ways above need none.
+ * (Behind CloudFront or a proxy that rewrites the path, sign for the API and
+ * send elsewhere with the `sendTo` option: see docs/private-apis.md.)
  *
  * The API's resource policy must allow the VPC endpoint (`aws:SourceVpce`) and
  * the caller's IAM identity. Credentials come from AWS_ACCESS_KEY_ID,

@@ -3,16 +3,9 @@
  * Lambda function answering it through the `@connections` management API
  * (POST to send, GET to describe, DELETE to disconnect).
  *
- * TODO(issue 10): written against the API as it is today, which has two gaps.
- * - `wss://` endpoints are refused. The `$connect` URL is presigned for
- *   `https://` and its scheme swapped for `wss:` (`presignConnectUrl`): the
- *   scheme is not part of a SigV4 signature, so the query signs the same
- *   request. Presign the `wss://` URL directly once that is accepted (with
- *   the stage in the endpoint and path "", which today gives `/STAGE/`).
- * - `@` in a path is sent percent-encoded: `/prod/%40connections/...`, which
- *   API Gateway decodes to `@connections` and verifies against the wire path.
- *   The AWS SDK (`@aws-sdk/client-apigatewaymanagementapi`) sends it raw;
- *   issue 10 makes this library do the same. Nothing here needs to change then.
+ * `wss://` endpoints sign and presign like https ones, and `@connections`
+ * goes out as written, as the AWS SDK (`@aws-sdk/client-apigatewaymanagementapi`)
+ * sends it. See docs/websocket.md.
  *
  * The function needs `execute-api:ManageConnections` on
  * `arn:aws:execute-api:REGION:ACCOUNT:API_ID/STAGE/POST/@connections/*` (and
@@ -36,10 +29,9 @@ export const presignConnectUrl = (
   expiresIn = 60
 ): string => {
   const url = new URL(webSocketUrl)
-  // Signed as the same request over https: (http: for a local ws: gateway), then given back its scheme.
-  const apiSigner = new ApiGatewaySigner({ ...config, endpoint: `${url.protocol === "ws:" ? "http:" : "https:"}//${url.host}` })
-  const presigned = apiSigner.presignRequest({ method: "GET", path: url.pathname }, { expiresIn })
-  return presigned.url.replace(/^http(s?):/, "ws$1:")
+  // The stage as the path, so the URL ends at the stage as the WebSocket URL does (no trailing slash).
+  const apiSigner = new ApiGatewaySigner({ ...config, endpoint: url.origin })
+  return apiSigner.presignRequest({ method: "GET", path: url.pathname }, { expiresIn }).url
 }
 
 // ── The backend: the @connections management API ────────────────────────────
