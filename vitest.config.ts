@@ -30,6 +30,7 @@ const PROPERTY_FILES = [
   "test/canonical.test.ts",
   "test/crypto.test.ts",
   "test/roundtrip.test.ts",
+  "test/fuzz.test.ts",
   "test/clients/random.test.ts"
 ]
 

@@ -8,6 +8,7 @@
  * so that the facade never loads Effect: not at start, not at the first retry.
  *
  * @since 2.0.0
+ * @module
  */
 import { abortReason } from "./internal/abort.js"
 import {
@@ -20,7 +21,7 @@ import {
 } from "./internal/credentials.js"
 import { type CredentialsSource, providedSource, staticSource } from "./internal/credentialsSource.js"
 import { clockCorrection } from "./internal/clockSkew.js"
-import { cleanSigningError } from "./internal/guard.js"
+import { cleanSigningError, safely } from "./internal/guard.js"
 import { environmentVariable, hasEnvironment } from "./internal/environment.js"
 import { describe } from "./internal/request/describe.js"
 import { type PreparedRequest, type PrepareSettings, prepareRequest } from "./internal/request/prepare.js"
@@ -164,7 +165,10 @@ export interface SignedRequestData extends SignedRequest {
 export interface RequestWithRetriesOptions {
   /** Aborting rejects at once with the signal's reason (an `AbortError`) and makes no further calls. */
   readonly signal?: AbortSignal | undefined
-  /** Retry only failures for which this returns true (e.g. `Retry.isTransient`). Default: every failure. */
+  /**
+   * Retry only failures for which this returns true (e.g. `Retry.isTransient`). Default: every failure but
+   * one that carries a 4xx status other than 408, 425 and 429 (`Retry.isPermanentFailure`).
+   */
   readonly shouldRetry?: ((error: unknown) => boolean) | undefined
   /** First delay between attempts, doubling after each. Default 100. */
   readonly baseDelayMs?: number | undefined
@@ -227,6 +231,17 @@ const credentialsFromConfig = (config: ApiGatewaySignerConfig): SigningCredentia
   return credentials
 }
 
+/** Every secret a config could sign with, as given or from the environment: scrubbed from the constructor's errors. */
+const configSecrets = (config: ApiGatewaySignerConfig): Array<string> =>
+  [
+    safely(() => config.secretKey, undefined),
+    safely(() => config.sessionToken, undefined),
+    safely(() => (config.credentials as { secretAccessKey?: unknown } | undefined)?.secretAccessKey, undefined),
+    safely(() => (config.credentials as { sessionToken?: unknown } | undefined)?.sessionToken, undefined),
+    environmentVariable("AWS_SECRET_ACCESS_KEY"),
+    environmentVariable("AWS_SESSION_TOKEN")
+  ].filter((secret): secret is string => typeof secret === "string" && secret !== "")
+
 const invalidOption = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
 
 const fetchSettings = (config: ApiGatewaySignerConfig): Pick<ApiGatewaySignerConfig, "fetch" | "retries" | "shouldRetry"> => {
@@ -263,7 +278,15 @@ const facadeSettings = (config: ApiGatewaySignerConfig, signer: ResolvedSigner):
   }
 }
 
-const checkRetryOptions = (retries: unknown, options: unknown): SigningError | undefined => {
+/** The options of makeRequestWithRetries, each read once and checked (a getter cannot change one after its check). */
+interface CheckedRetryOptions {
+  readonly signal: AbortSignal | undefined
+  readonly shouldRetry: ((error: unknown) => boolean) | undefined
+  readonly baseDelayMs: number | undefined
+  readonly maxDelayMs: number | undefined
+}
+
+const checkRetryOptions = (retries: unknown, options: unknown): CheckedRetryOptions | SigningError => {
   if (typeof retries !== "number" || !Number.isInteger(retries) || retries < 0) {
     return invalidOption(`retries must be a whole number, 0 or more; got ${describe(retries)}.`)
   }
@@ -282,7 +305,12 @@ const checkRetryOptions = (retries: unknown, options: unknown): SigningError | u
       return invalidOption(`${name} must be a number of milliseconds, 0 or more; got ${describe(value)}.`)
     }
   }
-  return undefined
+  return {
+    signal: signal as AbortSignal | undefined,
+    shouldRetry: shouldRetry as ((error: unknown) => boolean) | undefined,
+    baseDelayMs: baseDelayMs as number | undefined,
+    maxDelayMs: maxDelayMs as number | undefined
+  }
 }
 
 /**
@@ -342,7 +370,9 @@ export class ApiGatewaySigner {
       this.#credentials = credentialsSourceOf(config)
       this.#config = fetchSettings(config)
     } catch (error) {
-      throw cleanSigningError(error)
+      // The credentials are not validated yet, but their text is known: a secret passed where the
+      // endpoint or region goes (arguments mixed up) must not come back in the message.
+      throw cleanSigningError(error, configSecrets(config), "InvalidConfig")
     }
     this.endpoint = this.#signer.endpoint.href
     this.region = this.#signer.region
@@ -440,8 +470,14 @@ export class ApiGatewaySigner {
       throw cleanSigningError(error, this.#credentials.secrets())
     }
     const send = this.#config.fetch ?? globalThis.fetch
-    const retries = init?.retries ?? this.#config.retries
-    const shouldRetry = init?.shouldRetry ?? this.#config.shouldRetry
+    let retries: number | undefined
+    let shouldRetry: ((failure: unknown) => boolean) | undefined
+    try {
+      retries = init?.retries ?? this.#config.retries
+      shouldRetry = init?.shouldRetry ?? this.#config.shouldRetry
+    } catch (error) {
+      throw cleanSigningError(error, this.#credentials.secrets(), "InvalidConfig")
+    }
     if (retries !== undefined && (!Number.isInteger(retries) || retries < 0)) {
       throw invalidOption(`retries must be a whole number, 0 or more; got ${describe(retries)}.`)
     }
@@ -475,7 +511,10 @@ export class ApiGatewaySigner {
       )
     } catch (error) {
       // The last attempt's response, as fetch would have resolved with it.
-      if (error instanceof RequestError && typeof Response !== "undefined" && error.cause instanceof Response) return error.cause
+      // (What the transport failed with may be anything: looking at it must not throw.)
+      if (error instanceof RequestError && safely(() => typeof Response !== "undefined" && error.cause instanceof Response, false)) {
+        return error.cause as Response
+      }
       throw error
     }
   }
@@ -551,9 +590,9 @@ export class ApiGatewaySigner {
           invalidOption(`makeRequestWithRetries(params, callback) needs a callback that sends the signed request; got ${describe(callback)}.`)
         )
       }
-      const invalid = checkRetryOptions(retries, options)
-      if (invalid !== undefined) return Promise.reject(invalid)
-      const { signal } = options
+      const checked = checkRetryOptions(retries, options)
+      if (checked instanceof SigningError) return Promise.reject(checked)
+      const { signal } = checked
       if (signal?.aborted) return Promise.reject(abortReason(signal))
       const prepared = prepareRequest(this.#signer, params)
       return retryLoop(
@@ -574,10 +613,10 @@ export class ApiGatewaySigner {
           retries,
           backoff: {
             ...DEFAULT_BACKOFF,
-            ...(options.baseDelayMs === undefined ? {} : { baseMillis: options.baseDelayMs }),
-            ...(options.maxDelayMs === undefined ? {} : { maxMillis: options.maxDelayMs })
+            ...(checked.baseDelayMs === undefined ? {} : { baseMillis: checked.baseDelayMs }),
+            ...(checked.maxDelayMs === undefined ? {} : { maxMillis: checked.maxDelayMs })
           },
-          shouldRetry: options.shouldRetry ?? ((failure) => !isPermanentFailure(failure)),
+          shouldRetry: checked.shouldRetry ?? ((failure) => !isPermanentFailure(failure)),
           signal,
           correctClock: (failure) => this.#correctClock(failure)
         }

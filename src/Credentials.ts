@@ -7,6 +7,7 @@
  * serializing credentials shows `<redacted>`.
  *
  * @since 2.0.0
+ * @module
  */
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
@@ -17,6 +18,8 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import { ENVIRONMENT_VARIABLES } from "./internal/credentials.js"
 import { providerFailure } from "./internal/credentialsSource.js"
+import { asSigningError, safely } from "./internal/guard.js"
+import { describe } from "./internal/request/describe.js"
 import type { CredentialIdentity, CredentialsProvider } from "./SignedRequest.js"
 import { validateCredentials } from "./internal/effect/credentials.js"
 import { staticService } from "./internal/effect/credentialsService.js"
@@ -226,6 +229,31 @@ export interface RefreshOptions {
   readonly maxAge?: Duration.DurationInput
 }
 
+/** A duration option in milliseconds: `fallback` when absent; a SigningError naming it when it is no Duration (or a NaN, or negative). */
+const durationOption = (name: string, value: unknown, fallback: number): number | SigningError => {
+  if (value === undefined) return fallback
+  const duration = typeof value === "number" && !(value >= 0) ? Option.none() : Duration.decodeUnknown(value)
+  return Option.isSome(duration) ? Duration.toMillis(duration.value) : new SigningError({
+    reason: "InvalidConfig",
+    message: `${name} must be a Duration such as "5 minutes" or a number of milliseconds, 0 or more; got ${describe(value)}.`
+  })
+}
+
+const refreshTimes = (options: unknown): { readonly refreshBefore: number; readonly maxAge: number } | SigningError => {
+  try {
+    if (options !== undefined && (typeof options !== "object" || options === null)) {
+      return new SigningError({ reason: "InvalidConfig", message: `The refresh options must be an object such as { refreshBefore: "5 minutes" }; got ${describe(options)}.` })
+    }
+    const { refreshBefore, maxAge } = (options ?? {}) as { refreshBefore?: unknown; maxAge?: unknown }
+    const before = durationOption("refreshBefore", refreshBefore, 5 * 60 * 1000)
+    if (before instanceof SigningError) return before
+    const age = durationOption("maxAge", maxAge, Infinity)
+    return age instanceof SigningError ? age : { refreshBefore: before, maxAge: age }
+  } catch (error) {
+    return asSigningError(error, "InvalidConfig")
+  }
+}
+
 /**
  * Temporary credentials fetched on first use and fetched again shortly before
  * they expire. Concurrent signers share one fetch; a failed fetch is not
@@ -242,8 +270,13 @@ export const layerRefreshing = <E, R>(
     Credentials,
     Effect.gen(function*() {
       const context = yield* Effect.context<R>()
-      const refreshBefore = Duration.toMillis(options?.refreshBefore ?? Duration.minutes(5))
-      const maxAge = options?.maxAge === undefined ? Infinity : Duration.toMillis(options.maxAge)
+      const checked = refreshTimes(options)
+      // Unusable options fail every signature with a SigningError naming them (the layer itself cannot fail).
+      if (checked instanceof SigningError) return { get: Effect.fail(checked) }
+      if (!safely(() => Effect.isEffect(fetch), false)) {
+        return { get: Effect.fail(new SigningError({ reason: "InvalidConfig", message: "layerRefreshing(fetch) needs an Effect that fetches credentials." })) }
+      }
+      const { refreshBefore, maxAge } = checked
       const load = fetch.pipe(
         Effect.provide(context),
         Effect.mapError(sourceFailed("Refreshing AWS credentials failed; see cause.")),
@@ -318,10 +351,13 @@ export const layerFromProvider = (provider: CredentialsProvider, options?: Provi
         () => new SigningError({ reason: "MissingCredentials", message: "The credentials provider resolved with no credentials." })
       ),
       Effect.tap((identity) => {
-        for (const secret of [identity.secretAccessKey, identity.sessionToken]) if (typeof secret === "string") seen.add(secret)
+        // Credentials that cannot be read are refused by validation next; reading them here must not die first.
+        const secrets = safely(() => [identity.secretAccessKey, identity.sessionToken], [])
+        for (const secret of secrets) if (typeof secret === "string") seen.add(secret)
       })
     ),
-    options?.refreshBefore === undefined ? {} : { refreshBefore: options.refreshBefore }
+    // Read, and checked, when the layer is built: options that cannot be read fail signatures, typed.
+    options
   )
 }
 

@@ -27,6 +27,7 @@
  * ```
  *
  * @since 2.0.0
+ * @module
  */
 import { diagnose as diagnoseBody } from "./internal/diagnosis/diagnose.js"
 import {

@@ -5,5 +5,6 @@
  * imports work. New code imports `SignedHttpClient`.
  *
  * @since 2.0.0
+ * @module
  */
 export * from "./SignedHttpClient.js"

@@ -11,13 +11,18 @@
  * `internal/gateway/` (options, target, HTTP plumbing, proxy, pipeline).
  *
  * @since 2.0.0
+ * @module
  */
+// Buffer, node:http: this module runs on Node; its declarations need node's types wherever they are compiled
+// (TypeScript 6+ no longer loads @types/node by default). preserve="true" keeps the directive in the .d.ts.
+/// <reference types="node" preserve="true" />
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import type { AwsCredentials, CredentialsInput } from "./Credentials.js"
 import { resolveOptions } from "./internal/gateway/options.js"
+import { safely, thrownMessage } from "./internal/guard.js"
 import { listen } from "./internal/gateway/server.js"
 import type { GatewayErrorType } from "./SigV4.js"
 
@@ -57,6 +62,12 @@ export interface EchoResponse {
   readonly method: string
   /** The path the signature verified (see `VerifiedRequest.path`). */
   readonly path: string
+  /**
+   * The path as it arrived, before the signature's normalization (`//` and
+   * dot segments kept): what the client sent, so that a test can check its
+   * client sent the path it meant. Handlers and backends never get it.
+   */
+  readonly receivedPath: string
   /** Query parameters, decoded; a presigned URL's token and signature show as `<redacted>`. */
   readonly query: Readonly<Record<string, ReadonlyArray<string>>>
   /** Headers by lower-case name; the session token shows as `<redacted>`. */
@@ -214,6 +225,8 @@ export class LocalGatewayError extends Error {
 }
 LocalGatewayError.prototype.name = "LocalGatewayError"
 
+const isLocalGatewayError = (error: unknown): error is LocalGatewayError => safely(() => error instanceof LocalGatewayError, false)
+
 const invalidConfig = (message: string, cause?: unknown): LocalGatewayError =>
   new LocalGatewayError({ reason: "InvalidConfig", message: `LocalGateway: ${message}`, cause })
 
@@ -234,13 +247,19 @@ const invalidConfig = (message: string, cause?: unknown): LocalGatewayError =>
  * @category constructors
  */
 export const start = async (options: Options): Promise<Service> => {
-  const settings = resolveOptions(options, invalidConfig)
+  let settings: ReturnType<typeof resolveOptions>
+  try {
+    settings = resolveOptions(options, invalidConfig)
+  } catch (error) {
+    // Options whose getters or Proxy traps throw are unusable options too.
+    throw isLocalGatewayError(error) ? error : invalidConfig(`the options could not be read (${thrownMessage(error)}).`, error)
+  }
   try {
     return await listen(settings)
   } catch (error) {
     throw new LocalGatewayError({
       reason: "ListenFailed",
-      message: `LocalGateway could not listen on ${settings.host}:${settings.port}: ${error instanceof Error ? error.message : String(error)}`,
+      message: `LocalGateway could not listen on ${settings.host}:${settings.port}: ${thrownMessage(error)}`,
       cause: error
     })
   }
@@ -258,9 +277,9 @@ export const make = (options: Options): Effect.Effect<Service, LocalGatewayError
     Effect.tryPromise({
       try: () => start(options),
       catch: (error) =>
-        error instanceof LocalGatewayError ? error : new LocalGatewayError({
+        isLocalGatewayError(error) ? error : new LocalGatewayError({
           reason: "ListenFailed",
-          message: `LocalGateway could not start: ${error instanceof Error ? error.message : String(error)}`,
+          message: `LocalGateway could not start: ${thrownMessage(error)}`,
           cause: error
         })
     }),

@@ -1,5 +1,6 @@
 /**
  * @since 2.0.0
+ * @module
  */
 
 import { statusOf } from "./internal/retry/failures.js"
@@ -102,6 +103,15 @@ export interface FailureSummary {
 
 /** @internal */
 export const summarizeFailure = (failure: unknown): FailureSummary => {
+  try {
+    return summarize(failure)
+  } catch {
+    // A failure whose getters or Proxy traps throw: say so, rather than fail while reporting it.
+    return { message: "a failure that cannot be inspected (its getters or Proxy traps throw)" }
+  }
+}
+
+const summarize = (failure: unknown): FailureSummary => {
   const status = statusOf(failure)
   if (failure instanceof Error || (typeof failure === "object" && failure !== null && "message" in failure)) {
     const { name, message } = failure as { name?: unknown; message?: unknown }

@@ -8,12 +8,14 @@
  * too: both loops read it from the same internal modules.
  *
  * @since 2.0.0
+ * @module
  */
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as MutableRef from "effect/MutableRef"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
 import { Credentials } from "./Credentials.js"
@@ -31,10 +33,13 @@ import * as failures from "./internal/retry/failures.js"
 import { SPAN_ATTEMPT, SPAN_REQUEST_WITH_RETRIES, traced } from "./internal/effect/tracing.js"
 import { describeAttemptFailure, giveUp } from "./internal/retry/giveUp.js"
 import { secretsOf } from "./internal/credentials.js"
+import { asSigningError, safely, thrownMessage } from "./internal/guard.js"
+import { describe } from "./internal/request/describe.js"
+import { redactAuthParameters, scrubSecrets } from "./internal/scrub.js"
 import type { RequestError } from "./RequestError.js"
 import type { RequestToSign, SignedRequest } from "./SignedRequest.js"
 import { Signer, type SigningDetails } from "./Signer.js"
-import type { SigningError } from "./SigningError.js"
+import { SigningError } from "./SigningError.js"
 
 /**
  * How many times the default policy retries (6 attempts in all).
@@ -119,8 +124,8 @@ export interface RetryOptions<E, R = never> {
 
 /**
  * True for failures that may heal on their own: network errors (connection
- * reset or refused, DNS hiccups, sockets closed), timeouts, and HTTP 408, 429
- * and 5xx. Recognizes a fetch `Response`, an axios-style error
+ * reset or refused, DNS hiccups, sockets closed), timeouts, and HTTP 408, 425,
+ * 429 and 5xx. Recognizes a fetch `Response`, an axios-style error
  * (`error.response.status`), @effect/platform's `HttpClientError`, and errors
  * whose `cause` chain holds a Node network error code (what fetch throws).
  *
@@ -225,15 +230,112 @@ export const makeRequestWithRetries = <A, E, R, R2 = never>(
   send: (signed: SignedRequest, attempt: Attempt) => Effect.Effect<A, E, R>,
   options: RetryOptions<E, R2> = {}
 ): Effect.Effect<A, RequestError<E> | SigningError, R | R2 | Signer | Credentials> =>
+  Effect.suspend(() => {
+    const checked = checkRetryOptions<E, R2>(send, options)
+    return checked instanceof SigningError ? Effect.fail(checked) : retrying(request, send, checked)
+  })
+
+/** The options of `makeRequestWithRetries`, each read once and checked: no NaN, no non-Schedule, fail closed. */
+interface CheckedOptions<E, R> {
+  readonly schedule: Schedule.Schedule<unknown, E, R> | undefined
+  readonly times: number | undefined
+  readonly while: ((error: E) => boolean) | undefined
+  readonly until: ((error: E) => boolean) | undefined
+  readonly maxDelayMillis: number
+}
+
+const invalidOption = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
+
+const checkRetryOptions = <E, R>(send: unknown, options: unknown): CheckedOptions<E, R> | SigningError => {
+  try {
+    if (typeof send !== "function") {
+      return invalidOption(`send must be a function (signed, attempt) => Effect that sends the signed request; got ${describe(send)}.`)
+    }
+    if (options === undefined) return { schedule: undefined, times: undefined, while: undefined, until: undefined, maxDelayMillis: DEFAULT_MAX_DELAY_MS }
+    if (typeof options !== "object" || options === null) {
+      return invalidOption(`The options of Retry.makeRequestWithRetries must be an object such as { times: 3 }; got ${describe(options)}.`)
+    }
+    const { schedule, times, while: whilePredicate, until, maxDelay } = options as Record<string, unknown>
+    if (schedule !== undefined && !Schedule.isSchedule(schedule)) {
+      return invalidOption(`schedule must be a Schedule, e.g. Retry.backoff({ times: 3 }); got ${describe(schedule)}.`)
+    }
+    if (times !== undefined && (typeof times !== "number" || !Number.isInteger(times) || times < 0)) {
+      return invalidOption(`times must be a whole number of retries, 0 or more; got ${describe(times)}.`)
+    }
+    for (const [name, predicate] of [["while", whilePredicate], ["until", until]] as const) {
+      if (predicate !== undefined && typeof predicate !== "function") {
+        return invalidOption(`${name} must be a predicate (error) => boolean, e.g. Retry.isTransient; got ${describe(predicate)}.`)
+      }
+    }
+    let maxDelayMillis = DEFAULT_MAX_DELAY_MS
+    if (maxDelay !== undefined) {
+      // Effect reads a NaN or negative number as a zero Duration: refuse it instead of guessing.
+      const duration = typeof maxDelay === "number" && !(maxDelay >= 0) ? Option.none() : Duration.decodeUnknown(maxDelay)
+      if (Option.isNone(duration)) {
+        return invalidOption(`maxDelay must be a Duration such as "5 seconds" or a number of milliseconds, 0 or more; got ${describe(maxDelay)}.`)
+      }
+      maxDelayMillis = Duration.toMillis(duration.value)
+    }
+    return {
+      schedule: schedule as Schedule.Schedule<unknown, E, R> | undefined,
+      times: times as number | undefined,
+      while: whilePredicate as ((error: E) => boolean) | undefined,
+      until: until as ((error: E) => boolean) | undefined,
+      maxDelayMillis
+    }
+  } catch (error) {
+    // Options whose getters or Proxy traps throw.
+    return asSigningError(error, "InvalidConfig")
+  }
+}
+
+/** A failure of the caller's code around `send` (it threw, or returned no Effect): a bug to report, never to retry. */
+const misuse = (what: string, error?: unknown): SigningError =>
+  new SigningError({ reason: "InvalidConfig", message: what, ...(error === undefined ? {} : { cause: error }) })
+
+const retrying = <A, E, R, R2>(
+  request: RequestToSign,
+  send: (signed: SignedRequest, attempt: Attempt) => Effect.Effect<A, E, R>,
+  options: CheckedOptions<E, R2>
+): Effect.Effect<A, RequestError<E> | SigningError, R | R2 | Signer | Credentials> =>
   Effect.flatMap(Effect.all([Signer, Credentials]), ([signer, credentialsService]) =>
     Effect.flatMap(prepare(signer, request), (prepared) =>
       Effect.suspend(() => {
         let attempts = 0
         const secrets = new Set<string>()
-        const shouldRetry = (error: E): boolean =>
-          options.while === undefined && options.until === undefined
-            ? !failures.isPermanentFailure(error)
-            : (options.while === undefined || options.while(error)) && (options.until === undefined || !options.until(error))
+        const shown = (text: string) => redactAuthParameters(scrubSecrets(text, secrets))
+        // A predicate that throws cannot decide: retrying stops, and the run fails with this.
+        let predicateFailure: SigningError | undefined
+        const shouldRetry = (error: E): boolean => {
+          try {
+            return options.while === undefined && options.until === undefined
+              ? !failures.isPermanentFailure(error)
+              : (options.while === undefined || Boolean(options.while(error))) && (options.until === undefined || !options.until(error))
+          } catch (thrown) {
+            predicateFailure = misuse(
+              `The retry predicate (while or until) threw (${shown(thrownMessage(thrown))}) instead of returning true or false, ` +
+                "so retrying stopped; make it return a boolean for any error, e.g. Retry.isTransient.",
+              thrown
+            )
+            return false
+          }
+        }
+        /** `send`'s Effect for one attempt; a send that throws or returns no Effect is a SigningError, not retried. */
+        const sendOnce = (signedRequest: SignedRequest, details: Attempt): Effect.Effect<A, E, R> | SigningError => {
+          let sent: unknown
+          try {
+            sent = send(signedRequest, details)
+          } catch (thrown) {
+            return misuse(
+              `send threw (${shown(thrownMessage(thrown))}) instead of returning an Effect; ` +
+                "return a failed Effect instead (Effect.fail, Effect.try, Effect.tryPromise).",
+              thrown
+            )
+          }
+          return safely(() => Effect.isEffect(sent), false)
+            ? sent as Effect.Effect<A, E, R>
+            : misuse(`send returned ${describe(sent)}, not an Effect; wrap a Promise in Effect.tryPromise(() => ...).`)
+        }
 
         const spanAttributes = { "http.request.method": prepared.method, "url.path": prepared.path }
         // Signing failures travel in the success channel, so the schedule only ever sees send's failures.
@@ -249,7 +351,9 @@ export const makeRequestWithRetries = <A, E, R, R2 = never>(
                   signed.right
                 for (const secret of secretsOf(credentials)) secrets.add(secret)
                 const details: Attempt = { attempt: number, canonicalRequest, stringToSign, credentialScope, signedHeaders, signature }
-                return send(signedRequest, details).pipe(
+                const sent = sendOnce(signedRequest, details)
+                if (sent instanceof SigningError) return Effect.succeed(Either.left(sent))
+                return sent.pipe(
                   Effect.mapBoth({ onFailure: (error) => new SendFailure(error), onSuccess: (value) => Either.right(value) })
                 )
               }),
@@ -285,8 +389,7 @@ export const makeRequestWithRetries = <A, E, R, R2 = never>(
           : times === undefined
           ? options.schedule
           : Schedule.intersect(options.schedule, Schedule.recurs(times))
-        const maxMillis = options.maxDelay === undefined ? DEFAULT_MAX_DELAY_MS : Duration.toMillis(options.maxDelay)
-        const policy = withRetryAfter(base, maxMillis).pipe(Schedule.mapInput((failure: SendFailure<E>) => failure.error))
+        const policy = withRetryAfter(base, options.maxDelayMillis).pipe(Schedule.mapInput((failure: SendFailure<E>) => failure.error))
 
         return traced(
           SPAN_REQUEST_WITH_RETRIES,
@@ -295,7 +398,11 @@ export const makeRequestWithRetries = <A, E, R, R2 = never>(
             Effect.retry({ schedule: policy, while: (failure) => shouldRetry(failure.error) }),
             Effect.ensuring(Effect.suspend(() => Effect.annotateCurrentSpan("retry.attempts", attempts))),
             Effect.matchEffect({
-              onFailure: ({ error }) => Effect.fail(giveUp(error, attempts, shouldRetry(error), secrets)),
+              onFailure: ({ error }) => {
+                // Asked again: when the schedule ran out first, the predicate has not seen this failure.
+                const retryable = shouldRetry(error)
+                return Effect.fail(predicateFailure ?? giveUp(error, attempts, retryable, secrets))
+              },
               onSuccess: (result) => Either.isLeft(result) ? Effect.fail(result.left) : Effect.succeed(result.right)
             })
           )

@@ -17,11 +17,14 @@
  *    (`signRequest`), or the query parameters (`presign`).
  *
  * @since 2.0.0
+ * @module
  */
 import type { CredentialsInput } from "./Credentials.js"
 import { type SigningCredentials } from "./internal/credentials.js"
 import { toCredentialLookup, toSigningCredentials } from "./internal/effect/credentials.js"
 import { validateScopePart } from "./internal/endpoint.js"
+import { cleanSigningError } from "./internal/guard.js"
+import { describe } from "./internal/request/describe.js"
 import { canonicalHeaderEntries } from "./internal/sigv4/canonicalHeaders.js"
 import { canonicalPath } from "./internal/sigv4/canonicalPath.js"
 import { formatCanonicalQuery, parseQueryString } from "./internal/sigv4/canonicalQuery.js"
@@ -138,6 +141,50 @@ const checkWireRequest = (request: unknown): WireRequest => {
   return request as WireRequest
 }
 
+/**
+ * The body of a public function, with every failure a SigningError: a
+ * hostile input (a getter or Proxy trap that throws) must not escape as a
+ * TypeError, nor as whatever it threw.
+ */
+const guarded = <A>(f: () => A): A => {
+  try {
+    return f()
+  } catch (error) {
+    throw cleanSigningError(error)
+  }
+}
+
+const receivedHeadersShape = "a list of [name, value] string pairs (Node's rawHeaders, paired) or an object of string or string-array values"
+
+/** Checks the shape of a received request, as `checkWireRequest` does for one to sign. */
+const checkReceivedRequest = (request: unknown): ReceivedRequest => {
+  if (typeof request !== "object" || request === null) {
+    throw invalid(`A received request is { method, target, headers, body? }; got ${describe(request)}.`)
+  }
+  const { method, target, headers, body } = request as Record<string, unknown>
+  if (typeof method !== "string" || method === "") throw invalid(`The received request's method must be a string such as "GET"; got ${describe(method)}.`)
+  if (typeof target !== "string") {
+    throw invalid(`The received request's target must be the path and query as received (Node's req.url); got ${describe(target)}.`)
+  }
+  if (Array.isArray(headers)) {
+    if (!headers.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every((part) => typeof part === "string"))) {
+      throw invalid(`The received request's headers must be ${receivedHeadersShape}.`)
+    }
+  } else if (typeof headers === "object" && headers !== null) {
+    for (const value of Object.values(headers)) {
+      if (value !== undefined && typeof value !== "string" && !(Array.isArray(value) && value.every((item) => typeof item === "string"))) {
+        throw invalid(`The received request's headers must be ${receivedHeadersShape}; one value is ${describe(value)}.`)
+      }
+    }
+  } else {
+    throw invalid(`The received request's headers must be ${receivedHeadersShape}; got ${describe(headers)}.`)
+  }
+  if (body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array)) {
+    throw invalid(`The received request's body must be a string or a Uint8Array (a Buffer); got ${describe(body)}.`)
+  }
+  return { method, target, headers: headers as ReceivedRequest["headers"], body }
+}
+
 const splitTarget = (target: string): readonly [path: string, query: string] => {
   const mark = target.indexOf("?")
   return mark === -1 ? [target, ""] : [target.slice(0, mark), target.slice(mark + 1)]
@@ -168,6 +215,12 @@ const resolve = (input: unknown, options: SignOptions): Resolved => {
   const service = validateScopePart("service", options.service ?? "execute-api")
   const region = validateScopePart("region", typeof options.region === "string" ? options.region : "")
   const signingTime = options.signingTime instanceof Date ? options.signingTime.getTime() : options.signingTime
+  if (typeof signingTime !== "number") {
+    throw new SigningError({
+      reason: "InvalidConfig",
+      message: `signingTime must be epoch milliseconds or a Date; got ${describe(options.signingTime)}.`
+    })
+  }
   const [path, query] = splitTarget(request.target)
   return {
     request,
@@ -217,7 +270,7 @@ const resolve = (input: unknown, options: SignOptions): Resolved => {
  * @since 2.0.0
  * @category signing
  */
-export const signHeaders = (request: WireRequest, options: SignOptions): HeaderSignature => {
+export const signHeaders = (request: WireRequest, options: SignOptions): HeaderSignature => guarded(() => {
   const resolved = resolve(request, options)
   const signature = signCanonical(
     {
@@ -243,7 +296,7 @@ export const signHeaders = (request: WireRequest, options: SignOptions): HeaderS
     signedHeaders: signature.signedHeaders,
     payloadHash: resolved.payloadHash
   }
-}
+})
 
 /**
  * Signs a request in its query string (a presigned URL): anyone holding the
@@ -255,7 +308,7 @@ export const signHeaders = (request: WireRequest, options: SignOptions): HeaderS
  * @since 2.0.0
  * @category signing
  */
-export const presign = (request: WireRequest, options: PresignOptions): QuerySignature => {
+export const presign = (request: WireRequest, options: PresignOptions): QuerySignature => guarded(() => {
   const resolved = resolve(request, options)
   const signature = presignCanonical(
     {
@@ -272,7 +325,7 @@ export const presign = (request: WireRequest, options: PresignOptions): QuerySig
   )
   const { query, ...rest } = signature
   return { ...rest, target: resolved.path + "?" + query }
-}
+})
 
 /**
  * A request as the server received it.
@@ -418,7 +471,23 @@ export interface VerifyOptions {
  * @category verifying
  */
 export const verify = (request: ReceivedRequest, options: VerifyOptions): VerifyResult =>
-  verifyCore(request, { ...options, credentials: toCredentialLookup(options.credentials) })
+  guarded(() => {
+    const received = checkReceivedRequest(request)
+    if (typeof options !== "object" || options === null) {
+      throw new SigningError({
+        reason: "InvalidConfig",
+        message: `Verify options must be { credentials, region, now, ... }; got ${describe(options)}.`
+      })
+    }
+    const { credentials, region, service, now, maxClockSkewMillis } = options
+    if (typeof region !== "string" || region === "") {
+      throw new SigningError({ reason: "InvalidConfig", message: `region must be the region requests are signed for, e.g. "us-east-1"; got ${describe(region)}.` })
+    }
+    if (service !== undefined && (typeof service !== "string" || service === "")) {
+      throw new SigningError({ reason: "InvalidConfig", message: `service must be a string such as "execute-api"; got ${describe(service)}.` })
+    }
+    return verifyCore(received, { credentials: toCredentialLookup(credentials), region, service, now, maxClockSkewMillis })
+  })
 
 
 /**

@@ -30,6 +30,7 @@
  * so `@effect/platform` is loaded only by programs that use it.
  *
  * @since 2.0.0
+ * @module
  */
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -231,7 +232,6 @@ export class SignedHttpClient extends Context.Tag("api-gateway-request-signer/Si
  * import * as SignedHttpClient from "api-gateway-request-signer/SignedHttpClient"
  * import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
  * import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
  *
  * const ClientLive = SignedHttpClient.layer.pipe(
  *   Layer.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),

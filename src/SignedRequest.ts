@@ -3,6 +3,7 @@
  * Effect API and the Promise facade.
  *
  * @since 2.0.0
+ * @module
  */
 import type { HttpMethod } from "./HttpMethods.js"
 

@@ -5,6 +5,7 @@
  * clone). Failures are `SigningError`s in the error channel.
  *
  * @since 2.0.0
+ * @module
  */
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"

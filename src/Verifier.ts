@@ -2,6 +2,7 @@
  * Verifying SigV4 signatures as an Effect, with the time from Effect's `Clock`.
  *
  * @since 2.0.0
+ * @module
  */
 import * as Effect from "effect/Effect"
 import type { GatewayErrorType, VerifyFailureReason, VerifySuccess } from "./SigV4.js"

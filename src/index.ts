@@ -9,6 +9,7 @@
  *   HttpClient), `api-gateway-request-signer/LocalGateway`.
  *
  * @since 2.0.0
+ * @module api-gateway-request-signer
  */
 import { ApiGatewaySigner } from "./ApiGatewaySigner.js"
 

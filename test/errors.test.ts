@@ -75,8 +75,10 @@ const badRequests: ReadonlyArray<readonly [string, () => unknown, RegExp, string
   ["a body with a Map", () => signer.signRequest({ method: "POST", path: "/", body: { m: new Map() } }), /Map.*Object\.fromEntries/, "body"],
   ["a body with Infinity", () => signer.signRequest({ method: "POST", path: "/", body: { x: Infinity } }), /Infinity/, "body"],
   ["a body that is a function", () => signer.signRequest({ method: "POST", path: "/", body: () => 1 }), /The body is a function/, "body"],
-  ["a body that is a Blob", () => signer.signRequest({ method: "POST", path: "/", body: new Blob(["x"]) }), /Blob.*cannot be hashed before it is sent/, "body"],
-  ["a body that is a ReadableStream", () => signer.signRequest({ method: "POST", path: "/", body: new ReadableStream() }), /cannot be hashed/, "body"],
+  ["a body that is a Blob", () => signer.signRequest({ method: "POST", path: "/", body: new Blob(["x"]) }), /a Blob.*blob\.arrayBuffer\(\)/, "body"],
+  ["a body that is a ReadableStream", () => signer.signRequest({ method: "POST", path: "/", body: new ReadableStream() }), /a ReadableStream.*new Response\(stream\)/, "body"],
+  ["a body that is FormData", () => signer.signRequest({ method: "POST", path: "/", body: new FormData() }), /FormData.*multipart boundary.*URLSearchParams/, "body"],
+  ["a body that is a Promise", () => signer.signRequest({ method: "POST", path: "/", body: Promise.resolve("x") }), /a Promise; await it/, "body"],
   ["a body string with a lone surrogate", () => signer.signRequest({ method: "POST", path: "/", body: "a\udc00" }), /lone UTF-16 surrogate/, "body"]
 ]
 

@@ -121,6 +121,29 @@ describe.skipIf(!built)("the built package", () => {
   })
 })
 
+describe("the exports map", () => {
+  const pkg = JSON.parse(readFileSync(resolve(root, "package.json"), "utf8")) as {
+    exports: Record<string, unknown>
+    typesVersions: Record<string, Record<string, ReadonlyArray<string>>>
+    types: string
+  }
+  const modules = readdirSync(resolve(root, "src"))
+    .filter((name) => name.endsWith(".ts") && name !== "index.ts")
+    .map((name) => name.slice(0, -".ts".length))
+    .sort()
+
+  it("lists the root, each public module (src/*.ts) and package.json, and nothing else: no pattern can reach dist/ or internal/", () => {
+    expect(Object.keys(pkg.exports).sort()).toEqual([".", "./package.json", ...modules.map((name) => `./${name}`)].sort())
+    expect(pkg.exports["."]).toEqual({ types: "./dist/index.d.ts", default: "./dist/index.js" })
+    for (const name of modules) expect(pkg.exports[`./${name}`]).toEqual({ types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` })
+  })
+
+  it("is mirrored in typesVersions, for moduleResolution node (node10), which ignores exports", () => {
+    expect(pkg.typesVersions).toEqual({ "*": Object.fromEntries(modules.map((name) => [name, [`./dist/${name}.d.ts`]])) })
+    expect(pkg.types).toBe("./dist/index.d.ts")
+  })
+})
+
 describe.skipIf(!built)("the published types", () => {
   const dist = resolve(root, "dist")
   const declarations = (dir: string): Array<string> =>
@@ -139,8 +162,9 @@ describe.skipIf(!built)("the published types", () => {
     expect(offending.map((file) => relative(dist, file))).toEqual([])
   })
 
+  // --ignore-scripts: prepack would rebuild dist/ under the other tests' feet.
   it("are all the package ships of dist/internal: its JavaScript, no declarations", () => {
-    const packed = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json"], { cwd: root, encoding: "utf8" }))[0].files
+    const packed = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, encoding: "utf8" }))[0].files
       .map((file: { path: string }) => file.path) as Array<string>
     expect(packed.filter((path) => path.startsWith("dist/internal/") && path.includes(".d.ts"))).toEqual([])
     expect(packed).toContain("dist/internal/request/prepare.js")

@@ -65,6 +65,15 @@ const dateHeaderOf = (failure: unknown): number | undefined => {
  * milliseconds to add to the offset. `undefined` for any other failure.
  */
 export const clockCorrection = (failure: unknown, signingNow: number): number | undefined => {
+  try {
+    return correctionOf(failure, signingNow)
+  } catch {
+    // A failure whose getters or Proxy traps (or headers.get) throw says nothing about the clock.
+    return undefined
+  }
+}
+
+const correctionOf = (failure: unknown, signingNow: number): number | undefined => {
   if (statusOf(failure) !== 403) return undefined
   for (const text of textsOf(failure)) {
     const serverTime = serverTimeInText(text)

@@ -10,6 +10,7 @@
 import type { CredentialIdentity, CredentialsProvider } from "../SignedRequest.js"
 import { SigningError } from "../SigningError.js"
 import { type FieldNames, type SigningCredentials, signingCredentials } from "./credentials.js"
+import { isSigningErrorSafely, safely, thrownMessage } from "./guard.js"
 import { redactAuthParameters, scrubSecrets } from "./scrub.js"
 import { secretsOf } from "./credentials.js"
 
@@ -75,12 +76,14 @@ const showsAny = (error: unknown, secrets: ReadonlySet<string>): boolean => {
  * shows one of those secrets: `inspect` prints a cause in full.
  */
 export const providerFailure = (error: unknown, seen: ReadonlySet<string>): SigningError => {
-  if (error instanceof SigningError) return error
-  const said = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  if (isSigningErrorSafely(error)) return error
+  // What a provider threw may be anything, a value whose every inspection throws included.
+  const said = safely(() => (error instanceof Error ? `${error.name}: ${error.message}` : thrownMessage(error)), thrownMessage(error))
   return new SigningError({
     reason: "MissingCredentials",
     message: `The credentials provider failed: ${redactAuthParameters(scrubSecrets(oneLine(said), seen))}`,
-    cause: showsAny(error, seen) ? undefined : error
+    // Kept as cause only when it shows none of the secrets (inspect prints a cause in full); one that cannot be looked at is not kept.
+    cause: safely(() => showsAny(error, seen), true) ? undefined : error
   })
 }
 
@@ -101,7 +104,16 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames)
               message: `The credentials provider resolved with ${identity === null ? "null" : typeof identity}, not credentials.`
             })
           }
-          const credentials = signingCredentials(identity, names)
+          let credentials: SigningCredentials | SigningError
+          try {
+            credentials = signingCredentials(identity, names)
+          } catch (error) {
+            throw new SigningError({
+              reason: "MissingCredentials",
+              message: "The credentials provider gave credentials that cannot be read (reading them threw).",
+              cause: error
+            })
+          }
           if (credentials instanceof SigningError) {
             throw new SigningError({ reason: "MissingCredentials", message: `The credentials provider gave unusable credentials: ${credentials.message}` })
           }

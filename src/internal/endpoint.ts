@@ -6,8 +6,8 @@
  */
 import type { Endpoint } from "../Signer.js"
 import { SigningError } from "../SigningError.js"
-import { displayUrl } from "./scrub.js"
 import { wirePathSegment } from "./request/pathSegment.js"
+import { displayUrl, redactAuthParameters } from "./scrub.js"
 
 const EXAMPLE = "https://API_ID.execute-api.REGION.amazonaws.com/STAGE"
 
@@ -48,7 +48,8 @@ const parseBaseUrl = (value: unknown, option: BaseUrlOption): Endpoint => {
   const text = value.trim()
   // Messages show the URL without its query, fragment or user info: a presigned URL passed
   // here by mistake carries its session token in the query.
-  const shown = JSON.stringify(displayUrl(text))
+  // A presigned URL's credentials can sit in the path too, when the URL is malformed.
+  const shown = JSON.stringify(redactAuthParameters(displayUrl(text)))
   if (/[?#]/.test(text)) {
     throw invalid(
       `The ${name} ${shown} carries a query or fragment (not shown); pass the bare ${

@@ -4,22 +4,57 @@
  * getter that throws), and its message shows no secret (the signer's own
  * secrets and a presigned URL's credentials are redacted).
  *
+ * Everything here is total: what it is handed may be anything a hostile
+ * input threw (a revoked Proxy, whose every inspection throws, included), and
+ * a guard that throws would let that escape untyped.
+ *
  * @internal
  */
-import { SigningError } from "../SigningError.js"
+import { type SigningErrorReason, SigningError } from "../SigningError.js"
+import { describe } from "./request/describe.js"
 import { redactAuthParameters, scrubSecrets } from "./scrub.js"
 
-/** Any failure as a SigningError; one that is not already one is an unusable input. */
-export const asSigningError = (error: unknown): SigningError =>
-  error instanceof SigningError ? error : new SigningError({
-    reason: "InvalidRequest",
-    message: `The request could not be signed: ${error instanceof Error ? error.message : String(error)}`,
+/** `f()`, or `fallback` when it throws (an inspection of a hostile value). */
+export const safely = <A>(f: () => A, fallback: A): A => {
+  try {
+    return f()
+  } catch {
+    return fallback
+  }
+}
+
+/** `error instanceof SigningError`, false when even that throws. */
+export const isSigningErrorSafely = (error: unknown): error is SigningError => safely(() => error instanceof SigningError, false)
+
+/** What a thrown value says: an Error's first line of message, a string, or the value's kind. */
+export const thrownMessage = (error: unknown): string =>
+  safely(() => {
+    if (typeof error === "string") return error
+    if (error instanceof Error) {
+      const message = error.message
+      if (typeof message === "string" && message !== "") return message.split("\n")[0]!
+    }
+    return describe(error)
+  }, "a value that cannot be inspected")
+
+/**
+ * Any failure as a SigningError; one that is not already one is an unusable
+ * input (`reason`, `InvalidRequest` unless the caller knows better).
+ */
+export const asSigningError = (error: unknown, reason: SigningErrorReason = "InvalidRequest"): SigningError =>
+  isSigningErrorSafely(error) ? error : new SigningError({
+    reason,
+    message: `${reason === "InvalidRequest" ? "The request could not be signed" : "The configuration is unusable"}: ${thrownMessage(error)}`,
     cause: error
   })
 
 /** `asSigningError`, with `secrets` and authentication parameters redacted from the message. */
-export const cleanSigningError = (error: unknown, secrets: Iterable<string> = []): SigningError => {
-  const typed = asSigningError(error)
+export const cleanSigningError = (
+  error: unknown,
+  secrets: Iterable<string> = [],
+  reason: SigningErrorReason = "InvalidRequest"
+): SigningError => {
+  const typed = asSigningError(error, reason)
   const message = redactAuthParameters(scrubSecrets(typed.message, secrets))
   return message === typed.message
     ? typed

@@ -36,11 +36,11 @@ export const resolveSigner = (options: SignerOptions, environmentRegion: string 
 
 /** Whether resolving needs AWS_REGION: only when neither the options nor the host give a region. */
 export const needsEnvironmentRegion = (options: SignerOptions): boolean => {
-  if (nonEmpty(options.region) !== undefined) return false
   try {
+    if (nonEmpty(options.region) !== undefined) return false
     return regionFromHostname(parseEndpoint(options.endpoint).hostname) === undefined
   } catch {
-    return false // resolveSigner reports the endpoint error itself
+    return false // resolveSigner reports the error (an unusable endpoint, options that throw when read) itself
   }
 }
 

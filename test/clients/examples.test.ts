@@ -94,8 +94,8 @@ describe("docs/clients.md", () => {
   const page = readFileSync(join(root, "docs", "clients.md"), "utf8")
   const files = readdirSync(join(root, "examples", "clients")).filter((file) => file.endsWith(".ts")).sort()
 
-  /** Each `<!-- quote: path -->` marker and the fenced block right after it. */
-  const quotes = [...page.matchAll(/<!-- quote: (\S+) -->\n```ts\n([\s\S]*?)```\n/g)].map((match) => [match[1]!, match[2]!] as const)
+  /** Each `<!-- quote: path -->` marker and the fenced block right after it (a `<!-- typecheck ... -->` directive may stand between). */
+  const quotes = [...page.matchAll(/<!-- quote: (\S+) -->\n(?:<!-- typecheck[^\n]*-->\n)?```ts\n([\s\S]*?)```\n/g)].map((match) => [match[1]!, match[2]!] as const)
 
   it("quotes every example under examples/clients", () => {
     expect(quotes.map(([path]) => path).sort()).toEqual(files.map((file) => `examples/clients/${file}`))

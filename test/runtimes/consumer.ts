@@ -38,7 +38,8 @@ export const layOutConsumer = async (options: ConsumerOptions): Promise<string> 
   await writeFile(join(dir, "package.json"), JSON.stringify({ name: options.name, private: true, type: "module" }, null, 2) + "\n")
   await writeFile(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", strict: true } }) + "\n")
 
-  const packed = await run("npm", ["pack", "--json", "--pack-destination", dir], { cwd: repo, timeoutMs: 120_000 })
+  // --ignore-scripts: dist/ was just built; prepack would build it again.
+  const packed = await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd: repo, timeoutMs: 120_000 })
   const packFailure = failure(packed)
   if (packFailure !== undefined) throw new Error(`npm pack ${packFailure}`)
   const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }]

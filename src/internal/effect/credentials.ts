@@ -13,6 +13,7 @@ import { SigningError } from "../../SigningError.js"
 import { type FieldNames, type SigningCredentials, signingCredentials } from "../credentials.js"
 import type { CredentialLookup as PublicCredentialLookup } from "../../SigV4.js"
 import type { CredentialLookup } from "../sigv4/verify.js"
+import { thrownMessage } from "../guard.js"
 import { Secret } from "../secret.js"
 
 // The core credentials of each credentials object seen, so signing converts nothing twice.
@@ -36,6 +37,20 @@ const sharedSecret = (redacted: Redacted.Redacted<string>, fresh: Secret): Secre
  * with every secret in `Redacted`. Messages name the faulty field, never its value.
  */
 export const validateCredentials = (input: CredentialsInput, names?: FieldNames): AwsCredentials | SigningError => {
+  try {
+    return validate(input, names)
+  } catch (error) {
+    // Credentials whose getters or Proxy traps throw: unusable, said without showing anything of them.
+    return new SigningError({
+      reason: "MissingCredentials",
+      message: "The credentials could not be read (reading them threw); pass a plain object " +
+        "{ accessKeyId, secretAccessKey, sessionToken? } of strings or Redacted strings.",
+      cause: error
+    })
+  }
+}
+
+const validate = (input: CredentialsInput, names?: FieldNames): AwsCredentials | SigningError => {
   if (typeof input !== "object" || input === null) {
     return new SigningError({
       reason: "MissingCredentials",
@@ -103,7 +118,16 @@ export const fromSigningCredentials = (core: SigningCredentials): AwsCredentials
 export const toCredentialLookup = (lookup: PublicCredentialLookup): CredentialLookup => {
   if (typeof lookup === "function") {
     return (accessKeyId) => {
-      const found = lookup(accessKeyId)
+      let found: CredentialsInput | undefined
+      try {
+        found = lookup(accessKeyId)
+      } catch (error) {
+        throw new SigningError({
+          reason: "InvalidConfig",
+          message: `The credentials lookup threw (${thrownMessage(error)}); return undefined for an unknown access key id instead.`,
+          cause: error
+        })
+      }
       if (found === undefined) return undefined
       const core = toSigningCredentials(found)
       if (core instanceof SigningError) throw core

@@ -13,7 +13,7 @@ import type { Service as CredentialsService } from "../../Credentials.js"
 import type { PresignedRequest, RequestToSign } from "../../SignedRequest.js"
 import type * as Signer from "../../Signer.js"
 import type { SigningError } from "../../SigningError.js"
-import { secretsOf } from "../credentials.js"
+import { type SigningCredentials, secretsOf } from "../credentials.js"
 import { cleanSigningError } from "../guard.js"
 import { type PreparedRequest, prepareRequest } from "../request/prepare.js"
 import type { ResolvedSigner } from "../settings.js"
@@ -28,27 +28,38 @@ export const prepare = (signer: ResolvedSigner, request: RequestToSign): Effect.
   Effect.try({ try: () => prepareRequest(signer, request), catch: (error) => cleanSigningError(error) })
 
 
-/** Signs a prepared request with the credentials and time current now. */
 /** The time to sign at: the Clock's, plus the signer's clock offset. */
 const signingTime = (signer: Signer.Service, clock: Clock.Clock): number =>
   clock.unsafeCurrentTimeMillis() + MutableRef.get(signer.clockOffset)
 
+/** `sign` with the credentials current now, at the signing time, inside a span named `span`. */
+const signNow = <A>(
+  span: string,
+  signer: Signer.Service,
+  credentials: CredentialsService,
+  prepared: PreparedRequest,
+  sign: (current: SigningCredentials, epochMillis: number) => A
+): Effect.Effect<A, SigningError> =>
+  traced(
+    span,
+    { "http.request.method": prepared.method, "url.path": prepared.path },
+    Effect.flatMap(currentSigningCredentials(credentials), (current) =>
+      Effect.clockWith((clock) =>
+        Effect.try({
+          try: () => sign(current, signingTime(signer, clock)),
+          catch: (error) => cleanSigningError(error, secretsOf(current))
+        })
+      ))
+  )
+
+/** Signs a prepared request with the credentials and time current now. */
 export const signPreparedNow = (
   signer: Signer.Service,
   credentials: CredentialsService,
   prepared: PreparedRequest
 ): Effect.Effect<SignedWithDetails, SigningError> =>
-  traced(
-    SPAN_SIGN,
-    { "http.request.method": prepared.method, "url.path": prepared.path },
-    Effect.flatMap(currentSigningCredentials(credentials), (current) =>
-      Effect.clockWith((clock) =>
-        Effect.try({
-          try: () => signPreparedWithDetails(prepared, current, signingTime(signer, clock), signer),
-          catch: (error) => cleanSigningError(error, secretsOf(current))
-        })
-      ))
-  )
+  signNow(SPAN_SIGN, signer, credentials, prepared, (current, epochMillis) =>
+    signPreparedWithDetails(prepared, current, epochMillis, signer))
 
 /** Presigns a prepared request with the credentials and time current now. */
 export const presignPreparedNow = (
@@ -57,14 +68,5 @@ export const presignPreparedNow = (
   prepared: PreparedRequest,
   expiresIn: number
 ): Effect.Effect<PresignedRequest, SigningError> =>
-  traced(
-    SPAN_PRESIGN,
-    { "http.request.method": prepared.method, "url.path": prepared.path },
-    Effect.flatMap(currentSigningCredentials(credentials), (current) =>
-      Effect.clockWith((clock) =>
-        Effect.try({
-          try: () => presignPrepared(prepared, current, signingTime(signer, clock), signer, expiresIn),
-          catch: (error) => cleanSigningError(error, secretsOf(current))
-        })
-      ))
-  )
+  signNow(SPAN_PRESIGN, signer, credentials, prepared, (current, epochMillis) =>
+    presignPrepared(prepared, current, epochMillis, signer, expiresIn))

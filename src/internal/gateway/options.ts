@@ -6,9 +6,11 @@
  * @internal
  */
 import type { LocalGatewayError, Options } from "../../LocalGateway.js"
-import { SigningError } from "../../SigningError.js"
 import { toCredentialLookup } from "../effect/credentials.js"
 import { validateScopePart } from "../endpoint.js"
+import { isSigningErrorSafely, thrownMessage } from "../guard.js"
+import { describe } from "../request/describe.js"
+import { displayUrl } from "../scrub.js"
 import type { CredentialLookup } from "../sigv4/verify.js"
 import { type CorsHeaders, corsHeaders } from "./cors.js"
 
@@ -43,13 +45,13 @@ const number = (
 ): number => {
   if (value === undefined) return fallback
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw invalid(`${name} must be a whole number from ${min} to ${max}; got ${String(value)}.`)
+    throw invalid(`${name} must be a whole number from ${min} to ${max}; got ${describe(value)}.`)
   }
   return value
 }
 
 const fn = <F>(name: string, value: unknown, invalid: (message: string) => Error): F | undefined => {
-  if (value !== undefined && typeof value !== "function") throw invalid(`${name} must be a function; got ${typeof value}.`)
+  if (value !== undefined && typeof value !== "function") throw invalid(`${name} must be a function; got ${describe(value)}.`)
   return value as F | undefined
 }
 
@@ -59,25 +61,29 @@ export const resolveOptions = (options: Options, invalid: (message: string, caus
   try {
     credentials = toCredentialLookup(options.credentials)
   } catch (error) {
-    throw invalid(error instanceof SigningError ? `credentials: ${error.message}` : "credentials are unusable.", error)
+    throw invalid(isSigningErrorSafely(error) ? `credentials: ${error.message}` : `credentials are unusable (${thrownMessage(error)}).`, error)
   }
   const scopePart = (kind: "region" | "service", value: unknown, fallback: string): string => {
     if (value === undefined) return fallback
+    if (typeof value !== "string") {
+      throw invalid(`${kind} must be a string such as ${JSON.stringify(kind === "region" ? "us-east-1" : "execute-api")}; got ${describe(value)}.`)
+    }
     try {
-      return validateScopePart(kind, typeof value === "string" ? value : String(value))
+      return validateScopePart(kind, value)
     } catch (error) {
-      throw invalid(error instanceof Error ? error.message : `${kind} is unusable.`, error)
+      throw invalid(thrownMessage(error), error)
     }
   }
   let target: URL | undefined
   if (options.target !== undefined) {
     target = typeof options.target === "string" && URL.canParse(options.target) ? new URL(options.target) : undefined
     if (target === undefined || (target.protocol !== "http:" && target.protocol !== "https:") || target.search !== "") {
-      throw invalid(`target must be an http(s) URL without a query; got ${JSON.stringify(String(options.target))}.`)
+      const shown = typeof options.target === "string" ? JSON.stringify(displayUrl(options.target)) : describe(options.target)
+      throw invalid(`target must be an http(s) URL without a query; got ${shown}.`)
     }
   }
   if (options.host !== undefined && (typeof options.host !== "string" || options.host === "")) {
-    throw invalid(`host must be a host name or address; got ${JSON.stringify(options.host)}.`)
+    throw invalid(`host must be a host name or address; got ${describe(options.host)}.`)
   }
   return {
     credentials,

@@ -132,6 +132,7 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
   const echo: EchoResponse = {
     method,
     path,
+    receivedPath: target.rawPath,
     query: shownQuery(verified.query),
     headers: shownHeaders,
     body: { length: body.length, sha256: result.bodySha256 },

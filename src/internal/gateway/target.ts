@@ -13,6 +13,7 @@
  * @internal
  */
 import { normalizePath } from "../sigv4/canonicalPath.js"
+import { PRESIGN_PARAMETERS } from "../sigv4/signatureHeaders.js"
 import { decodeParam } from "../sigv4/verify.js"
 
 export interface RequestTarget {
@@ -31,17 +32,6 @@ export const parseTarget = (target: string): RequestTarget | undefined => {
 
 /** The path the signature covers, still percent-encoded as received. */
 export const verifiedPath = (rawPath: string, service: string): string => (service === "s3" ? rawPath : normalizePath(rawPath))
-
-/** Query parameters the signature travels in (a presigned URL): they authenticate to the gateway only. */
-const AUTH_PARAMETERS: ReadonlySet<string> = new Set([
-  "X-Amz-Algorithm",
-  "X-Amz-Credential",
-  "X-Amz-Date",
-  "X-Amz-Expires",
-  "X-Amz-SignedHeaders",
-  "X-Amz-Security-Token",
-  "X-Amz-Signature"
-])
 
 const pieces = (rawQuery: string): Array<{ readonly raw: string; readonly key: string; readonly value: string }> =>
   rawQuery === "" ? [] : rawQuery.split("&").filter((piece) => piece !== "").map((raw) => {
@@ -69,7 +59,7 @@ export const parseQuery = (rawQuery: string): Record<string, Array<string>> => {
  * replay the URL until it expires).
  */
 export const forwardedQuery = (rawQuery: string, presigned: boolean): string =>
-  presigned ? pieces(rawQuery).filter(({ key }) => !AUTH_PARAMETERS.has(key)).map(({ raw }) => raw).join("&") : rawQuery
+  presigned ? pieces(rawQuery).filter(({ key }) => !PRESIGN_PARAMETERS.has(key)).map(({ raw }) => raw).join("&") : rawQuery
 
 /** The query as the echo shows it: a presigned URL's session token and signature as `<redacted>`. */
 export const shownQuery = (

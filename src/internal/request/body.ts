@@ -35,13 +35,34 @@ const exactBytes = (view: ArrayBufferView<ArrayBuffer>): Uint8Array<ArrayBuffer>
     ? view as Uint8Array<ArrayBuffer>
     : new Uint8Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength))
 
-const isStreamLike = (body: object): boolean =>
-  (typeof Blob !== "undefined" && body instanceof Blob) ||
-  (typeof FormData !== "undefined" && body instanceof FormData) ||
-  (typeof ReadableStream !== "undefined" && body instanceof ReadableStream) ||
-  typeof (body as { pipe?: unknown }).pipe === "function" ||
-  typeof (body as { then?: unknown }).then === "function" ||
-  Symbol.asyncIterator in body
+/**
+ * A body that exists only when it is read or sent, so its hash cannot be
+ * known at signing: what to do instead, for each kind, or `undefined` when
+ * the body is none of them. (`signer.fetch` and `signRequestAsync` read
+ * Blobs, FormData and streams themselves.)
+ */
+const notYetBytes = (body: object): string | undefined => {
+  if (typeof Blob !== "undefined" && body instanceof Blob) {
+    return "a Blob, whose bytes are only read when it is sent; read them first: new Uint8Array(await blob.arrayBuffer()), " +
+      "or use signer.fetch, which does"
+  }
+  if (typeof FormData !== "undefined" && body instanceof FormData) {
+    return "FormData, which is only encoded (with a random multipart boundary) when it is sent; send the fields as " +
+      "URLSearchParams, or use signer.fetch, which encodes it once and signs those bytes"
+  }
+  if (typeof ReadableStream !== "undefined" && body instanceof ReadableStream) {
+    return "a ReadableStream, whose bytes are only known once it is read; read it first: " +
+      "new Uint8Array(await new Response(stream).arrayBuffer()), or use signer.fetch, which does"
+  }
+  if (typeof (body as { then?: unknown }).then === "function") {
+    return "a Promise; await it and pass what it resolves to"
+  }
+  if (typeof (body as { pipe?: unknown }).pipe === "function" || Symbol.asyncIterator in body) {
+    return "a stream, whose bytes are only known once it is read; collect it into a Buffer or Uint8Array first " +
+      "(e.g. Buffer.concat(await Array.fromAsync(stream)))"
+  }
+  return undefined
+}
 
 /** JSON.stringify drops or mangles these silently; refuse them instead. */
 function refuseLossyJson(this: unknown, key: string, value: unknown): unknown {
@@ -106,11 +127,10 @@ export const prepareBody = (body: unknown, method: HttpMethod): PreparedBody => 
     prepared = { body: bytes, payload: bytes }
   } else if (body instanceof URLSearchParams) {
     prepared = { body, payload: body.toString(), defaultContentType: FORM_CONTENT_TYPE }
-  } else if (typeof body === "object" && isStreamLike(body)) {
+  } else if (typeof body === "object" && notYetBytes(body) !== undefined) {
     throw invalidRequest(
       "body",
-      `The body is a ${body.constructor?.name ?? "stream"}, which cannot be hashed before it is sent; ` +
-        "read it first (e.g. new Uint8Array(await blob.arrayBuffer())) and pass the bytes."
+      `The body is ${notYetBytes(body)}. A signature covers the body's SHA-256, which must be known before the request is sent.`
     )
   } else {
     const json = serializeJson(body)

@@ -8,8 +8,20 @@
 import { invalidRequest, type RequestField } from "../../SigningError.js"
 import { isWellFormedText } from "../sigv4/uriEncoding.js"
 
-/** A short, secret-free description of a bad input value for error messages. */
+/**
+ * A short, secret-free description of a bad input value for error messages.
+ * Total: a value whose inspection throws (a revoked Proxy, a getter that
+ * throws) is described as such, since this runs while reporting an error.
+ */
 export const describe = (value: unknown): string => {
+  try {
+    return describeValue(value)
+  } catch {
+    return "an object that cannot be inspected (its getters or Proxy traps throw)"
+  }
+}
+
+const describeValue = (value: unknown): string => {
   if (value === null) return "null"
   if (Array.isArray(value)) return "an array"
   switch (typeof value) {
@@ -23,7 +35,7 @@ export const describe = (value: unknown): string => {
       return `${typeof value} ${String(value)}`
     case "object": {
       const name = (value as object).constructor?.name
-      return name && name !== "Object" ? `a ${name}` : "an object"
+      return typeof name === "string" && name !== "" && name !== "Object" ? `a ${name}` : "an object"
     }
     default:
       return `a ${typeof value}`

@@ -1,7 +1,8 @@
 /**
  * The caller's headers, checked: valid names given once, values HTTP can
  * carry (no CR, LF or NUL: they would inject headers), none of the headers
- * the signer writes itself.
+ * the signer writes itself, and no name the returned headers record cannot
+ * hold (`__proto__`).
  *
  * @internal
  */
@@ -77,6 +78,17 @@ export const prepareHeaders = (headers: unknown): Array<CallerHeader> => {
       )
     }
     const lowerCaseName = name.toLowerCase()
+    if (lowerCaseName === "__proto__") {
+      // Signed but never sent: assigning it to the headers record returned sets the record's
+      // prototype instead of adding a header; fetch drops it, and servers that keep headers in an
+      // object by lower-case name (Node's req.headers) lose it in any case. The result is a 403.
+      throw invalidRequest(
+        "headers",
+        `Header ${JSON.stringify(name)} cannot be sent: JavaScript objects cannot hold "__proto__" as a key ` +
+          "(assigning it sets the object's prototype), so the header would be signed but never arrive, and the request " +
+          "would be refused with 403. Rename it, or drop it where it came from (often JSON.parse of untrusted input)."
+      )
+    }
     if (isSignatureHeader(lowerCaseName) && lowerCaseName !== "x-amz-content-sha256") {
       throw invalidRequest(
         "headers",

@@ -1,6 +1,6 @@
 /**
  * What a failed attempt says about the next one: whether it may heal on its
- * own (network errors, timeouts, 408, 429, 5xx), whether it cannot succeed
+ * own (network errors, timeouts, 408, 425, 429, 5xx), whether it cannot succeed
  * unchanged (the other 4xx), and how long it asks to wait (`Retry-After`).
  * Failures are whatever a caller's send threw: a fetch `Response`, an axios
  * error, an @effect/platform `HttpClientError`, a Node network error.
@@ -8,8 +8,19 @@
  * @internal
  */
 
-const field = (value: unknown, name: string): unknown =>
-  typeof value === "object" && value !== null ? (value as Record<string, unknown>)[name] : undefined
+/**
+ * A property of a failure, or `undefined`. Failures are whatever a caller's
+ * code threw, so reading one may throw too (a getter, a Proxy trap): that
+ * reads as absent, never as a second failure.
+ */
+const field = (value: unknown, name: string): unknown => {
+  if (typeof value !== "object" || value === null) return undefined
+  try {
+    return (value as Record<string, unknown>)[name]
+  } catch {
+    return undefined
+  }
+}
 
 const httpStatus = (value: unknown): number | undefined =>
   typeof value === "number" && Number.isInteger(value) && value >= 100 && value <= 599 ? value : undefined
@@ -46,12 +57,14 @@ const TRANSIENT_CODES: ReadonlySet<string> = new Set([
   "UND_ERR_BODY_TIMEOUT"
 ])
 
-const isTransientStatus = (status: number): boolean => status === 408 || status === 429 || (status >= 500 && status <= 599)
+/** 408 (timeout), 425 (too early: the server asks for the request again, later) and 429 (throttled) heal by waiting, like 5xx. */
+const isTransientStatus = (status: number): boolean =>
+  status === 408 || status === 425 || status === 429 || (status >= 500 && status <= 599)
 
 /**
  * True for failures that may heal on their own: network errors (connection
- * reset or refused, DNS hiccups, sockets closed), timeouts, and HTTP 408, 429
- * and 5xx, looked for along the `cause` chain too (what fetch throws).
+ * reset or refused, DNS hiccups, sockets closed), timeouts, and HTTP 408, 425,
+ * 429 and 5xx, looked for along the `cause` chain too (what fetch throws).
  */
 export const isTransient = (error: unknown): boolean => {
   const status = statusOf(error)
@@ -87,10 +100,13 @@ const headerOf = (failure: unknown, name: string): string | undefined => {
   for (const holder of [failure, field(failure, "response")]) {
     const headers = field(holder, "headers")
     if (typeof headers !== "object" || headers === null) continue
-    const get = (headers as { get?: unknown }).get
-    const value = typeof get === "function"
-      ? (get as (name: string) => unknown).call(headers, name)
-      : (headers as Record<string, unknown>)[name]
+    const get = field(headers, "get")
+    let value: unknown
+    try {
+      value = typeof get === "function" ? (get as (name: string) => unknown).call(headers, name) : field(headers, name)
+    } catch {
+      continue // a headers object that throws when read has no Retry-After to honour
+    }
     if (typeof value === "string") return value
   }
   return undefined

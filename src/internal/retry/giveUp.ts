@@ -1,17 +1,21 @@
 /**
  * The `RequestError` a retry loop ends with, the same from both loops: the
  * number of attempts, the last failure as `cause`, and a message and summary
- * with every secret used for signing scrubbed out.
+ * with every secret used for signing, and any presigned URL's credentials
+ * (`X-Amz-Signature`, `X-Amz-Credential`, `X-Amz-Security-Token`), scrubbed out.
  *
  * @internal
  */
 import { describeFailure, type FailureSummary, RequestError, summarizeFailure } from "../../RequestError.js"
-import { scrubSecrets } from "../scrub.js"
+import { redactAuthParameters, scrubSecrets } from "../scrub.js"
+
+/** Text about a failure as it may be shown: known secrets, and a presigned URL's credentials, redacted. */
+const shown = (text: string, secrets: Iterable<string>): string => redactAuthParameters(scrubSecrets(text, secrets))
 
 const scrubSummary = (summary: FailureSummary, secrets: Iterable<string>): FailureSummary => ({
   ...summary,
-  ...(summary.name === undefined ? {} : { name: scrubSecrets(summary.name, secrets) }),
-  ...(summary.message === undefined ? {} : { message: scrubSecrets(summary.message, secrets) })
+  ...(summary.name === undefined ? {} : { name: shown(summary.name, secrets) }),
+  ...(summary.message === undefined ? {} : { message: shown(summary.message, secrets) })
 })
 
 /** `retryable`: whether the policy would have retried this failure had attempts remained. */
@@ -20,7 +24,7 @@ export const giveUp = <E>(failure: E, attempts: number, retryable: boolean, secr
     reason: retryable ? "RetriesExhausted" : "NotRetryable",
     attempts,
     cause: failure,
-    message: scrubSecrets(
+    message: shown(
       `${retryable ? "Request failed after" : "Request failed, not retryable, after"} ${attempts} attempt${
         attempts === 1 ? "" : "s"
       }: ${describeFailure(failure)}`,
@@ -31,4 +35,4 @@ export const giveUp = <E>(failure: E, attempts: number, retryable: boolean, secr
 
 /** What a debug log line says of a failed attempt. */
 export const describeAttemptFailure = (failure: unknown, secrets: Iterable<string>): string =>
-  scrubSecrets(describeFailure(failure), secrets)
+  shown(describeFailure(failure), secrets)

@@ -9,7 +9,10 @@
  * @internal
  */
 import type { SignedRequest } from "../../SignedRequest.js"
+import { SigningError } from "../../SigningError.js"
 import { abortReason } from "../abort.js"
+import { thrownMessage } from "../guard.js"
+import { redactAuthParameters, scrubSecrets } from "../scrub.js"
 import { type Backoff, backoffMillis, honourRetryAfter } from "./backoff.js"
 import { giveUp } from "./giveUp.js"
 
@@ -63,6 +66,24 @@ const unlessAborted = <T>(promise: Promise<T>, signal: AbortSignal | undefined):
     )
   })
 
+/**
+ * The caller's verdict on a failure. A predicate that throws cannot decide:
+ * that is a bug in the options, reported as such (a SigningError naming
+ * `shouldRetry`, the thrown error as cause), never let out untyped.
+ */
+const askShouldRetry = (shouldRetry: (failure: unknown) => boolean, failure: unknown, secrets: Iterable<string>): boolean => {
+  try {
+    return Boolean(shouldRetry(failure))
+  } catch (error) {
+    throw new SigningError({
+      reason: "InvalidConfig",
+      message: `shouldRetry threw (${redactAuthParameters(scrubSecrets(thrownMessage(error), secrets))}) instead of returning true or false, so retrying stopped; ` +
+        "make it return a boolean for any error, e.g. (error) => Retry.isTransient(error).",
+      cause: error
+    })
+  }
+}
+
 export const retryLoop = async <T>(
   sign: () => SignedAttempt | Promise<SignedAttempt>,
   send: (request: SignedRequest) => T | PromiseLike<T>,
@@ -86,7 +107,7 @@ export const retryLoop = async <T>(
         clockCorrected = true
         continue
       }
-      const retryable = options.shouldRetry(failure)
+      const retryable = askShouldRetry(options.shouldRetry, failure, secrets)
       if (!retryable || retries >= options.retries) throw giveUp(failure, calls, retryable, secrets)
       const delay = backoffMillis(retries++, options.backoff, Math.random())
       await sleep(honourRetryAfter(delay, failure, Date.now(), options.backoff.maxMillis), signal)

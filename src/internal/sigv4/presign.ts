@@ -14,6 +14,8 @@ import { mergeCanonicalHeaders } from "./canonicalHeaders.js"
 import { type EncodedQueryPair, joinQueryPairs, sortQueryPairs } from "./canonicalQuery.js"
 import type { SignatureParts } from "../../SigV4.js"
 import { ALGORITHM, computeSignature, credentialScopeOf } from "./signature.js"
+// Values the caller sent for these are replaced.
+import { PRESIGN_PARAMETERS } from "./signatureHeaders.js"
 import type { CanonicalInput, SigningSettings } from "./signRequest.js"
 import { uriEncode } from "./uriEncoding.js"
 
@@ -29,17 +31,6 @@ export interface QuerySignature extends SignatureParts {
   readonly amzDate: string
   readonly signedHeaders: string
 }
-
-/** Query parameters the presigner writes; values the caller sent for them are replaced. */
-const PRESIGN_PARAMETERS: ReadonlySet<string> = new Set([
-  "X-Amz-Algorithm",
-  "X-Amz-Credential",
-  "X-Amz-Date",
-  "X-Amz-Expires",
-  "X-Amz-SignedHeaders",
-  "X-Amz-Security-Token",
-  "X-Amz-Signature"
-])
 
 /** Longest validity of a presigned URL, in seconds (7 days). */
 export const MAX_EXPIRES_IN = 604800

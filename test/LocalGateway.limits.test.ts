@@ -1,0 +1,116 @@
+/**
+ * The gateway's limits as docs/local-gateway.md states them, where
+ * test/LocalGateway.hardening.test.ts does not already hold them: a body
+ * that stops arriving gets Node's 408, a declared body over the limit gets
+ * 413 before any of it is sent (with CORS headers, when CORS is on), a
+ * target gets the request at its base path, with its own Host, and the echo
+ * shows the path received beside the path verified.
+ */
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
+import * as net from "node:net"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { signerFor } from "./support/gateway.js"
+
+const credentials = { accessKeyId: "AKIDLIMITS", secretAccessKey: "limits/secret+key" }
+
+/** Writes `bytes` on a new connection and resolves with everything answered until the connection closes. */
+const rawExchange = (port: number, bytes: string) =>
+  new Promise<string>((resolve) => {
+    const socket = net.connect(port, "127.0.0.1", () => socket.write(bytes))
+    let answer = ""
+    socket.on("data", (chunk) => {
+      answer += chunk.toString("latin1")
+    })
+    socket.on("close", () => resolve(answer))
+    socket.on("error", () => resolve(answer))
+  })
+
+/** The request line and headers of a signed POST of `body`, as raw HTTP, announcing `length` bytes. */
+const signedHead = (gateway: LocalGateway.Service, body: string, length: number) => {
+  const { headers, url } = signerFor(gateway.url, credentials).signRequest({ method: "POST", path: "/upload", body })
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("")
+  return `POST ${new URL(url).pathname} HTTP/1.1\r\nHost: ${new URL(gateway.url).host}\r\n${lines}Content-Length: ${length}\r\n\r\n`
+}
+
+describe("bodies: too slow, too large", () => {
+  let gateway: LocalGateway.Service
+  let handled = 0
+  beforeAll(async () => {
+    gateway = await LocalGateway.start({
+      credentials: [credentials],
+      headersTimeoutMillis: 200,
+      requestTimeoutMillis: 400,
+      maxBodyBytes: 1024,
+      cors: true,
+      handler: () => {
+        handled++
+        return { status: 200, body: "handled" }
+      }
+    })
+  })
+  afterAll(() => gateway.close())
+
+  it("a signed upload whose body stops arriving gets 408 and its connection closed, and never reaches the handler", async () => {
+    const body = "0123456789"
+    const answer = await rawExchange(gateway.port, signedHead(gateway, body, body.length) + body.slice(0, 4))
+    expect(answer).toMatch(/^HTTP\/1\.1 408/)
+    expect(handled).toBe(0)
+  })
+
+  it("a signed upload declaring more than maxBodyBytes gets 413 before its body is sent, with the CORS headers", async () => {
+    const body = "x".repeat(2048)
+    const answer = await rawExchange(gateway.port, signedHead(gateway, body, body.length))
+    expect(answer).toMatch(/^HTTP\/1\.1 413/)
+    expect(answer.toLowerCase()).toContain("access-control-allow-origin: *")
+    expect(answer.toLowerCase()).toContain("connection: close")
+    expect(handled).toBe(0)
+  })
+})
+
+describe("proxy mode: where the request goes", () => {
+  let backend: http.Server
+  let gateway: LocalGateway.Service
+  const seen: Array<{ readonly url: string; readonly headers: http.IncomingHttpHeaders }> = []
+  beforeAll(async () => {
+    backend = http.createServer((req, res) => {
+      seen.push({ url: req.url ?? "", headers: req.headers })
+      req.resume()
+      res.end("ok")
+    })
+    await new Promise<void>((resolve) => backend.listen(0, "127.0.0.1", resolve))
+    const target = `http://127.0.0.1:${(backend.address() as AddressInfo).port}/base`
+    gateway = await LocalGateway.start({ credentials: [credentials], target })
+  })
+  afterAll(async () => {
+    await gateway.close()
+    await new Promise((resolve) => backend.close(resolve))
+  })
+
+  it("the target's path, then the verified path; the target's Host; the body's Content-Length", async () => {
+    const request = signerFor(gateway.url, credentials).signRequest({ method: "POST", path: "/prod//pets", body: "{\"a\":1}" })
+    const response = await fetch(request.url, request)
+    expect(await response.text()).toBe("ok")
+    expect(seen).toHaveLength(1)
+    expect(seen[0]!.url).toBe("/base/prod/pets")
+    expect(seen[0]!.headers.host).toBe(`127.0.0.1:${(backend.address() as AddressInfo).port}`)
+    expect(seen[0]!.headers["content-length"]).toBe("7")
+    expect(seen[0]!.headers.authorization).toBeUndefined()
+  })
+})
+
+describe("the echo", () => {
+  let gateway: LocalGateway.Service
+  beforeAll(async () => {
+    gateway = await LocalGateway.start({ credentials: [credentials] })
+  })
+  afterAll(() => gateway.close())
+
+  it("shows the verified path, and the path as received with its // and trailing space", async () => {
+    const request = signerFor(gateway.url, credentials).signRequest({ method: "GET", path: "/prod/a//b /c " })
+    const echo = (await (await fetch(request.url, request)).json()) as LocalGateway.EchoResponse
+    expect(echo.path).toBe("/prod/a/b%20/c%20")
+    expect(echo.receivedPath).toBe("/prod/a//b%20/c%20")
+  })
+})

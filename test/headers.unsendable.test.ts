@@ -1,0 +1,114 @@
+/**
+ * A header that can be signed but never sent guarantees a 403. `__proto__` is
+ * one: assigning it to the headers record returned sets the record's
+ * prototype, fetch drops it, and servers that keep headers in an object by
+ * lower-case name lose it. Such a header is refused with a SigningError
+ * before anything is signed, through every API; query parameters of that
+ * name are ordinary parameters, signed and sent.
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import ApiGatewaySigner, { Credentials, Signer, SigningError } from "api-gateway-request-signer"
+import * as SignedHttpClient from "api-gateway-request-signer/SignedHttpClient"
+
+const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
+const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" }
+const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey })
+const Live = Layer.mergeAll(Signer.layer({ endpoint: ENDPOINT }), Credentials.layer(credentials))
+
+/** Headers as an API hands them over after parsing a client's JSON: `__proto__` is an own key. */
+const parsedHeaders = () => JSON.parse("{\"accept\": \"application/json\", \"__proto__\": \"x\"}") as Record<string, string>
+
+const expectUnsendableHeader = (error: unknown) => {
+  expect(error).toBeInstanceOf(SigningError)
+  expect(error).toMatchObject({ reason: "InvalidRequest", field: "headers" })
+  // Says which header, why it cannot go, and what to do.
+  expect((error as SigningError).message).toMatch(/__proto__/i)
+  expect((error as SigningError).message).toMatch(/never arrive/)
+  expect((error as SigningError).message).toMatch(/403/)
+  expect((error as SigningError).message).toMatch(/Rename it/)
+}
+
+const thrownBy = (f: () => unknown): unknown => {
+  try {
+    f()
+  } catch (error) {
+    return error
+  }
+  throw new Error("expected a throw")
+}
+
+const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
+  if (Exit.isFailure(exit) && exit.cause._tag === "Fail") return exit.cause.error
+  throw new Error(`expected a failure, got ${String(exit)}`)
+}
+
+describe("a header named __proto__ is refused, not signed and lost", () => {
+  it("by signRequest, from JSON.parse", () => {
+    expectUnsendableHeader(thrownBy(() => signer.signRequest({ method: "GET", path: "/pets", headers: parsedHeaders() })))
+  })
+
+  it("by signRequest, in any letter case (header names are case-insensitive)", () => {
+    for (const name of ["__PROTO__", "__Proto__"]) {
+      expectUnsendableHeader(thrownBy(() => signer.signRequest({ method: "GET", path: "/pets", headers: { [name]: "x" } })))
+    }
+  })
+
+  it("by signRequest, from a Map or a list of pairs", () => {
+    expectUnsendableHeader(thrownBy(() => signer.signRequest({ method: "GET", path: "/", headers: new Map([["__proto__", "x"]]) })))
+    expectUnsendableHeader(thrownBy(() => signer.signRequest({ method: "GET", path: "/", headers: [["__proto__", "x"]] })))
+  })
+
+  it("by presignRequest", () => {
+    expectUnsendableHeader(thrownBy(() => signer.presignRequest({ method: "GET", path: "/pets", headers: parsedHeaders() })))
+  })
+
+  it("by makeRequestWithRetries, which rejects before calling back", async () => {
+    let calls = 0
+    const rejection = await signer.makeRequestWithRetries({ method: "GET", path: "/pets", headers: parsedHeaders() }, () => {
+      calls++
+    }).then(() => undefined, (error: unknown) => error)
+    expectUnsendableHeader(rejection)
+    expect(calls).toBe(0)
+  })
+
+  it("by Signer.signRequest, as a SigningError in the error channel", () => {
+    const exit = Effect.runSyncExit(Signer.signRequest({ method: "GET", path: "/pets", headers: parsedHeaders() }).pipe(Effect.provide(Live)))
+    expectUnsendableHeader(failureOf(exit))
+  })
+
+  it("by Signer.presignRequest and signRequestWithDetails", () => {
+    const request = { method: "GET", path: "/pets", headers: parsedHeaders() }
+    expectUnsendableHeader(failureOf(Effect.runSyncExit(Signer.presignRequest(request).pipe(Effect.provide(Live)))))
+    expectUnsendableHeader(failureOf(Effect.runSyncExit(Signer.signRequestWithDetails(request).pipe(Effect.provide(Live)))))
+  })
+
+  it("by the signed HttpClient, which sends nothing", async () => {
+    const sent: Array<HttpClientRequest.HttpClientRequest> = []
+    const transport = HttpClient.make((request) =>
+      Effect.sync(() => {
+        sent.push(request)
+        return HttpClientResponse.fromWeb(request, new Response("ok"))
+      })
+    )
+    const exit = await Effect.runPromiseExit(
+      Effect.flatMap(SignedHttpClient.fromClient(transport), (client) =>
+        client.execute(HttpClientRequest.get("/pets").pipe(HttpClientRequest.setHeader("__proto__", "x")))).pipe(Effect.provide(Live))
+    )
+    expectUnsendableHeader(failureOf(exit))
+    expect(sent).toEqual([])
+  })
+})
+
+describe("a query parameter named __proto__ is an ordinary parameter", () => {
+  it("signed and sent in the URL, from JSON.parse", () => {
+    const queryParams = JSON.parse("{\"__proto__\": \"x\", \"a\": \"1\"}") as Record<string, string>
+    const { url } = signer.signRequest({ method: "GET", path: "/pets", queryParams })
+    expect(new URL(url).search).toBe("?__proto__=x&a=1")
+  })
+})

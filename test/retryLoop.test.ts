@@ -1,0 +1,57 @@
+/**
+ * The facade's retry loop keeps the schedule Retry's TestClock tests check:
+ * delays of base * 2^n (here with jitter at its midpoint), capped, stretched to
+ * a Retry-After, on fake timers (nothing sleeps for real).
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from "@effect/vitest"
+import ApiGatewaySigner from "api-gateway-request-signer"
+
+const signer = new ApiGatewaySigner({
+  endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod",
+  accessKey: "AKIDEXAMPLE",
+  secretKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+})
+
+/** Runs makeRequestWithRetries with a callback that always fails with `failure`, and records when each call came. */
+const callTimes = async (failure: unknown, retries: number, options: { baseDelayMs?: number; maxDelayMs?: number } = {}) => {
+  const start = Date.now()
+  const times: Array<number> = []
+  const done = signer.makeRequestWithRetries({ method: "GET", path: "/" }, () => {
+    times.push(Date.now() - start)
+    throw failure
+  }, retries, options).catch(() => undefined)
+  await vi.runAllTimersAsync()
+  await done
+  return times
+}
+
+describe("the facade's delays between attempts", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: Date.UTC(2026, 0, 1) })
+    // Jitter at its midpoint (80-120%): each delay is exactly base * 2^n.
+    vi.spyOn(Math, "random").mockReturnValue(0.5)
+  })
+  afterEach(() => {
+    vi.restoreAllMocks()
+    vi.useRealTimers()
+  })
+
+  it("double from 100 ms: 100, 200, 400, 800, 1600 for the default 5 retries", async () => {
+    expect(await callTimes(new Error("boom"), 5)).toEqual([0, 100, 300, 700, 1500, 3100])
+  })
+
+  it("start from baseDelayMs and stop growing at maxDelayMs", async () => {
+    expect(await callTimes(new Error("boom"), 4, { baseDelayMs: 1000, maxDelayMs: 3000 })).toEqual([0, 1000, 3000, 6000, 9000])
+  })
+
+  it("wait as long as a Retry-After asks, up to maxDelayMs", async () => {
+    const busy = { status: 503, headers: { "retry-after": "2" } }
+    expect(await callTimes(busy, 2)).toEqual([0, 2000, 4000])
+    expect(await callTimes(busy, 1, { maxDelayMs: 1500 })).toEqual([0, 1500])
+  })
+
+  it("randomize each delay between 80% and 120%", async () => {
+    vi.spyOn(Math, "random").mockReturnValue(0)
+    expect(await callTimes(new Error("boom"), 2)).toEqual([0, 80, 240])
+  })
+})

@@ -1,0 +1,199 @@
+/**
+ * No error message shows a secret: not a presigned URL's credentials passed
+ * where the endpoint goes, not a secret key passed there by mistake, not a
+ * secret hidden in the `name` of a failure a RequestError summarizes, and
+ * not a secret because it is short. Each is checked in every view of the
+ * error: message, String, JSON and util.inspect.
+ */
+import { createServer, type Server } from "node:http"
+import type { AddressInfo } from "node:net"
+import { inspect } from "node:util"
+import { describe, expect, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Layer from "effect/Layer"
+import ApiGatewaySigner, { Credentials, RequestError, Retry, Signer, SigningError } from "api-gateway-request-signer"
+import * as SignedHttpClient from "api-gateway-request-signer/SignedHttpClient"
+import { runCli } from "./support/cli.js"
+
+const HOST = "abc123.execute-api.us-east-1.amazonaws.com"
+const ENDPOINT = `https://${HOST}/prod`
+const SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+const TOKEN = "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ"
+const SIGNATURE = "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
+const CREDENTIAL_VALUE = "AKIDPRESIGNED%2F20240101%2Fus-east-1%2Fexecute-api%2Faws4_request"
+
+/** A presigned URL, as a caller might paste it where the endpoint goes. */
+const presignedQuery = "X-Amz-Algorithm=AWS4-HMAC-SHA256" +
+  `&X-Amz-Credential=${CREDENTIAL_VALUE}&X-Amz-Date=20240101T000000Z&X-Amz-Expires=900&X-Amz-SignedHeaders=host` +
+  `&X-Amz-Security-Token=${encodeURIComponent(TOKEN)}&X-Amz-Signature=${SIGNATURE}`
+
+/** What must never be shown: the token (raw and encoded), the signature, the credential. */
+const LEAKS = [TOKEN, encodeURIComponent(TOKEN), SIGNATURE, CREDENTIAL_VALUE, "AKIDPRESIGNED/20240101", SECRET]
+
+/** Every way an error is looked at. */
+const views = (error: unknown): Array<string> => [
+  (error as Error).message,
+  String(error),
+  JSON.stringify(error) ?? "",
+  inspect(error, { depth: 10 }),
+  inspect(error, { depth: 10, showHidden: true })
+]
+
+const expectShowsNone = (error: unknown, secrets: ReadonlyArray<string>) => {
+  for (const view of views(error)) for (const secret of secrets) expect(view).not.toContain(secret)
+}
+
+const thrownBy = (f: () => unknown): unknown => {
+  try {
+    f()
+  } catch (error) {
+    return error
+  }
+  throw new Error("expected a throw")
+}
+
+const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
+  if (Exit.isFailure(exit) && Cause.isFailType(exit.cause)) return exit.cause.error
+  throw new Error(`expected a failure, got ${String(exit)}`)
+}
+
+/** Endpoints that carry a presigned URL's credentials: in the query, the fragment, the path of a malformed URL, the user info. */
+const presignedEndpoints: ReadonlyArray<readonly [string, string]> = [
+  ["a presigned URL", `${ENDPOINT}/pets?${presignedQuery}`],
+  ["a presigned URL with a fragment", `${ENDPOINT}/pets?${presignedQuery}#x`],
+  ["the query in a fragment", `${ENDPOINT}#${presignedQuery}`],
+  ["a malformed presigned URL (a space in the host)", `https://abc 123.execute-api.us-east-1.amazonaws.com/prod?${presignedQuery}`],
+  ["a malformed URL with the parameters in its path", `https://abc 123.example.com/${presignedQuery}`],
+  ["a non-http URL with the parameters in its path", `ftp://${HOST}/${presignedQuery}`],
+  ["a token as the password", `https://user:${encodeURIComponent(TOKEN)}@${HOST}/prod`]
+]
+
+describe("an endpoint carrying a presigned URL's credentials never shows them", () => {
+  it.each(presignedEndpoints)("new ApiGatewaySigner with %s throws a SigningError that shows none of them", (_, endpoint) => {
+    const error = thrownBy(() => new ApiGatewaySigner({ endpoint, region: "us-east-1", accessKey: "AKIDEXAMPLE", secretKey: SECRET, sessionToken: TOKEN }))
+    expect(error).toBeInstanceOf(SigningError)
+    expect(error).toMatchObject({ reason: "InvalidEndpoint" })
+    expectShowsNone(error, LEAKS)
+  })
+
+  it.each(presignedEndpoints)("Signer.make with %s fails with a SigningError that shows none of them", (_, endpoint) => {
+    const error = failureOf(Effect.runSyncExit(Signer.make({ endpoint, region: "us-east-1" })))
+    expect(error).toBeInstanceOf(SigningError)
+    expectShowsNone(error, LEAKS)
+  })
+
+  it("the signed HttpClient, given a presigned URL on another host, fails with a SigningError that shows none of them", () => {
+    const Live = Layer.mergeAll(Signer.layer({ endpoint: ENDPOINT }), Credentials.layer({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: SECRET }))
+    const exit = Effect.runSyncExit(
+      SignedHttpClient.signRequest(HttpClientRequest.get(`https://other.example.com/pets?${presignedQuery}`)).pipe(Effect.provide(Live))
+    )
+    expectShowsNone(failureOf(exit), LEAKS)
+  })
+})
+
+describe("a secret passed where the endpoint or region goes is not shown", () => {
+  it("the secret key as the endpoint (arguments mixed up)", () => {
+    const error = thrownBy(() => new ApiGatewaySigner({ endpoint: SECRET, accessKey: "AKIDEXAMPLE", secretKey: SECRET }))
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidEndpoint" })
+    expectShowsNone(error, [SECRET])
+  })
+
+  it("the session token as the region", () => {
+    const error = thrownBy(() => new ApiGatewaySigner({ endpoint: ENDPOINT, region: TOKEN, accessKey: "AKIDEXAMPLE", secretKey: SECRET, sessionToken: TOKEN }))
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig" })
+    expectShowsNone(error, [TOKEN])
+  })
+})
+
+/** A failure whose name and message carry the secrets, as a careless HTTP client's error might. */
+const leakyFailure = (secrets: ReadonlyArray<string>) =>
+  Object.assign(new Error(`request failed: ${secrets.join(" ")}`), { name: `LeakyError(${secrets.join(",")})` })
+
+const facade = (secretKey: string, sessionToken: string) =>
+  new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKIDEXAMPLE", secretKey, sessionToken })
+
+const effectLive = (secretAccessKey: string, sessionToken: string) =>
+  Layer.mergeAll(Signer.layer({ endpoint: ENDPOINT }), Credentials.layer({ accessKeyId: "AKIDEXAMPLE", secretAccessKey, sessionToken }))
+
+const facadeRejection = (secretKey: string, sessionToken: string, failure: unknown) =>
+  facade(secretKey, sessionToken).makeRequestWithRetries({ method: "GET", path: "/pets" }, () => {
+    throw failure
+  }, 0).then(() => {
+    throw new Error("expected a rejection")
+  }, (error: unknown) => error)
+
+const retryFailure = async (secretAccessKey: string, sessionToken: string, failure: unknown) =>
+  failureOf(
+    await Effect.runPromiseExit(
+      Retry.makeRequestWithRetries({ method: "GET", path: "/pets" }, () => Effect.fail(failure), { times: 0 }).pipe(
+        Effect.provide(effectLive(secretAccessKey, sessionToken))
+      )
+    )
+  )
+
+describe("a RequestError whose cause's name carries a secret shows it nowhere", () => {
+  it("from the facade's loop: not in message, toJSON, toString or inspect, nor in causeSummary.name", async () => {
+    const error = await facadeRejection(SECRET, TOKEN, leakyFailure([SECRET, TOKEN]))
+    expect(error).toBeInstanceOf(RequestError)
+    expectShowsNone(error, [SECRET, TOKEN])
+    expect((error as RequestError).causeSummary.name).toBe("LeakyError(<redacted>,<redacted>)")
+  })
+
+  it("from Retry: not in message, toJSON, toString or inspect, nor in causeSummary.name", async () => {
+    const error = await retryFailure(SECRET, TOKEN, leakyFailure([SECRET, TOKEN]))
+    expect(error).toBeInstanceOf(RequestError)
+    expectShowsNone(error, [SECRET, TOKEN])
+    expect((error as RequestError).causeSummary.name).toBe("LeakyError(<redacted>,<redacted>)")
+  })
+
+  it("nor a presigned URL's credentials its message quotes", async () => {
+    const failure = new Error(`GET https://${HOST}/prod/pets?X-Amz-Signature=${SIGNATURE}&X-Amz-Credential=${CREDENTIAL_VALUE} failed`)
+    for (const error of [await facadeRejection(SECRET, TOKEN, failure), await retryFailure(SECRET, TOKEN, failure)]) {
+      expectShowsNone(error, [SIGNATURE, CREDENTIAL_VALUE])
+      expect((error as RequestError).message).toContain("X-Amz-Signature=<redacted>")
+    }
+  })
+})
+
+/** Short secrets, of characters that nothing else in these errors (their JSON, their stack) contains. */
+const SHORT = [["Q", "J"], ["QZ", "JX"], ["QZV", "JXW"]] as const
+
+describe("a secret of any length is scrubbed, however short", () => {
+  it.each(SHORT)("secret key %j and session token %j, from the facade's loop", async (secretKey, sessionToken) => {
+    const error = await facadeRejection(secretKey, sessionToken, leakyFailure([secretKey, sessionToken]))
+    expect(error).toBeInstanceOf(RequestError)
+    expectShowsNone(error, [secretKey, sessionToken])
+  })
+
+  it.each(SHORT)("secret key %j and session token %j, from Retry", async (secretAccessKey, sessionToken) => {
+    const error = await retryFailure(secretAccessKey, sessionToken, leakyFailure([secretAccessKey, sessionToken]))
+    expect(error).toBeInstanceOf(RequestError)
+    expectShowsNone(error, [secretAccessKey, sessionToken])
+  })
+
+  it.each(SHORT)("secret key %j and session token %j, from the CLI's output of a body that echoes them", async (secretKey, sessionToken) => {
+    const server: Server = createServer((req, res) => {
+      req.resume()
+      res.writeHead(500, { "content-type": "text/plain" })
+      res.end(`internal error; key ${secretKey}; token ${sessionToken}`)
+    })
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    try {
+      const { port } = server.address() as AddressInfo
+      const run = await runCli([`http://127.0.0.1:${port}/prod/pets`], {
+        AWS_REGION: "us-east-1",
+        AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+        AWS_SECRET_ACCESS_KEY: secretKey,
+        AWS_SESSION_TOKEN: sessionToken
+      })
+      expect(run.stdout).toContain("internal error; key <redacted>; token <redacted>")
+      expect(run.stdout + run.stderr).not.toContain(secretKey)
+      expect(run.stdout + run.stderr).not.toContain(sessionToken)
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
+})
