@@ -352,7 +352,14 @@ export function signRequest(
   )
 }
 
-const isWebRequest = (value: unknown): value is Request => typeof Request !== "undefined" && value instanceof Request
+/** A web Request; false for anything else, a hostile value whose prototype cannot be read included (signing then refuses it, typed). */
+const isWebRequest = (value: unknown): value is Request => {
+  try {
+    return typeof Request !== "undefined" && value instanceof Request
+  } catch {
+    return false
+  }
+}
 
 /** A web Request's method and path, for its span (the path without the query, which may carry anything). */
 const webRequestSummary = (request: Request): { readonly method: string; readonly path: string } => {
