@@ -232,6 +232,8 @@ interface Project {
   readonly documentation: boolean
   /** TypeScript 7 has no node10 resolution (TS5108: removed). */
   readonly latest: boolean
+  /** Documentation code importing these packages is left out: they have no types this project's resolution can find. */
+  readonly unresolvable?: ReadonlyArray<string>
 }
 
 const NODE_FILES = ["fetch.ts", "subpaths.ts", "runtime.ts"]
@@ -256,7 +258,10 @@ const PROJECTS = {
     compilerOptions: { module: "esnext", moduleResolution: "node", target: "es2022", types: ["node"] },
     files: NODE_FILES,
     documentation: true,
-    latest: false
+    latest: false,
+    // got publishes its types through `exports` only (an ES module package): node10 cannot resolve them,
+    // for anyone. The other projects compile the got examples (docs/clients.md, src/got.ts's @examples).
+    unresolvable: ["got"]
   },
   browser: {
     name: "bundler in a browser project: no @types/node, exactOptionalPropertyTypes",
@@ -285,6 +290,10 @@ const report = (diagnostics: ReadonlyArray<Diagnostic>, setup: Setup): Record<st
   for (const { file, text } of diagnostics) (grouped[origins.get(file) ?? (file || "tsc")] ??= []).push(text)
   return grouped
 }
+
+/** Whether a snippet imports nothing the project cannot resolve. */
+const resolvable = (project: Project, snippet: Snippet): boolean =>
+  !(project.unresolvable ?? []).some((name) => new RegExp(`from "${name}"`).test(snippet.code))
 
 const compilations = new Map<string, Promise<Record<string, Array<string>>>>()
 
@@ -331,7 +340,10 @@ const compiled = (id: ProjectId, which: Which): Promise<Record<string, Array<str
         files: [
           ...project.files,
           ...(project.documentation
-            ? [...current.snippets.map((s) => `snippets/${s.file}`), ...current.examples.map((e) => `examples/${e.file}`)]
+            ? [
+              ...current.snippets.filter((s) => resolvable(project, s)).map((s) => `snippets/${s.file}`),
+              ...current.examples.filter((e) => resolvable(project, e)).map((e) => `examples/${e.file}`)
+            ]
             : [])
         ]
       })
