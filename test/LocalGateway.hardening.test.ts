@@ -61,6 +61,20 @@ const recordingBackend = async () => {
   return { seen, url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
 }
 
+/** A gateway proxying to a recording backend, for the tests of one describe block. */
+const proxyingGateway = () => {
+  const proxied = {} as { backend: Awaited<ReturnType<typeof recordingBackend>>; gateway: LocalGateway.Service }
+  beforeAll(async () => {
+    proxied.backend = await recordingBackend()
+    proxied.gateway = await LocalGateway.start({ credentials: [credentials], target: proxied.backend.url })
+  })
+  afterAll(async () => {
+    await proxied.gateway.close()
+    await proxied.backend.close()
+  })
+  return proxied
+}
+
 describe("bad time settings fail closed", () => {
   const received = (signer: ApiGatewaySigner) => {
     const { url, method, headers } = signer.signRequest({ method: "GET", path: "/old" })
@@ -114,29 +128,20 @@ describe("bad time settings fail closed", () => {
 })
 
 describe("presigned credentials never reach the backend", () => {
-  let backend: Awaited<ReturnType<typeof recordingBackend>>
-  let gateway: LocalGateway.Service
-  beforeAll(async () => {
-    backend = await recordingBackend()
-    gateway = await LocalGateway.start({ credentials: [credentials], target: backend.url })
-  })
-  afterAll(async () => {
-    await gateway.close()
-    await backend.close()
-  })
+  const proxied = proxyingGateway()
 
   it("a presigned URL is forwarded without its X-Amz-* authentication parameters, other parameters kept", async () => {
-    const presigned = signerFor(gateway.url, credentials).presignRequest({ method: "GET", path: "/report", queryParams: { id: "7" } })
+    const presigned = signerFor(proxied.gateway.url, credentials).presignRequest({ method: "GET", path: "/report", queryParams: { id: "7" } })
     expect((await fetch(presigned.url)).status).toBe(200)
-    const forwarded = new URL(backend.seen.at(-1)!.url, "http://backend")
+    const forwarded = new URL(proxied.backend.seen.at(-1)!.url, "http://backend")
     expect([...forwarded.searchParams.keys()]).toEqual(["id"])
-    expect(backend.seen.at(-1)!.url).not.toContain(credentials.sessionToken)
+    expect(proxied.backend.seen.at(-1)!.url).not.toContain(credentials.sessionToken)
   })
 
   it("a header-signed request is forwarded without the signature headers", async () => {
-    const request = signerFor(gateway.url, credentials).signRequest({ method: "GET", path: "/report" })
+    const request = signerFor(proxied.gateway.url, credentials).signRequest({ method: "GET", path: "/report" })
     expect((await fetch(request.url, request)).status).toBe(200)
-    const headers = backend.seen.at(-1)!.headers
+    const headers = proxied.backend.seen.at(-1)!.headers
     for (const name of ["authorization", "x-amz-date", "x-amz-security-token"]) expect(headers).not.toHaveProperty(name)
   })
 })
@@ -196,19 +201,10 @@ describe("what is handed on is the path the signature verified", () => {
 })
 
 describe("hop-by-hop headers and absolute-form targets", () => {
-  let backend: Awaited<ReturnType<typeof recordingBackend>>
-  let gateway: LocalGateway.Service
-  beforeAll(async () => {
-    backend = await recordingBackend()
-    gateway = await LocalGateway.start({ credentials: [credentials], target: backend.url })
-  })
-  afterAll(async () => {
-    await gateway.close()
-    await backend.close()
-  })
+  const proxied = proxyingGateway()
 
   it("Proxy-Authorization and the headers Connection names are not forwarded; end-to-end headers are", async () => {
-    const signed = signerFor(gateway.url, credentials).signRequest({
+    const signed = signerFor(proxied.gateway.url, credentials).signRequest({
       method: "GET",
       path: "/hop",
       headers: { "proxy-authorization": "Basic c2VjcmV0", "x-private": "for-the-gateway-only", "x-end-to-end": "kept" }
@@ -226,17 +222,17 @@ describe("hop-by-hop headers and absolute-form targets", () => {
       request.end()
     })
     expect(status).toBe(200)
-    const headers = backend.seen.at(-1)!.headers
+    const headers = proxied.backend.seen.at(-1)!.headers
     expect(headers).not.toHaveProperty("proxy-authorization")
     expect(headers).not.toHaveProperty("x-private")
     expect(headers["x-end-to-end"]).toBe("kept")
   })
 
   it("an absolute-form request target is refused with 400 and never reaches the backend", async () => {
-    const before = backend.seen.length
-    const answer = await rawExchange(gateway.port, "GET http://evil.example/steal HTTP/1.1\r\nHost: evil.example\r\n\r\n")
+    const before = proxied.backend.seen.length
+    const answer = await rawExchange(proxied.gateway.port, "GET http://evil.example/steal HTTP/1.1\r\nHost: evil.example\r\n\r\n")
     expect(answer).toMatch(/^HTTP\/1\.1 400/)
-    expect(backend.seen.length).toBe(before)
+    expect(proxied.backend.seen.length).toBe(before)
   })
 })
 

@@ -15,6 +15,7 @@ import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import * as TestClock from "effect/TestClock"
 import { Credentials, RequestError, Retry, type SignedRequest, Signer, SigningError } from "api-gateway-request-signer"
+import { failureOf } from "./support/outcomes.js"
 
 const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
 const Live = Layer.mergeAll(
@@ -40,11 +41,6 @@ const runToEnd = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     for (let i = 0; i < 100 && (yield* fiber.poll)._tag === "None"; i++) yield* TestClock.adjust(Duration.seconds(10))
     return yield* Fiber.await(fiber)
   })
-
-const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
-  if (Exit.isFailure(exit) && exit.cause._tag === "Fail") return exit.cause.error
-  throw new Error(`expected a failure, got ${String(exit)}`)
-}
 
 describe("attempt counts", () => {
   it.effect.each([[0, 1], [1, 2], [5, 6]] as const)("times %i makes %i attempts when every attempt fails", ([times, attempts]) =>

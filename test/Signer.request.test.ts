@@ -9,10 +9,10 @@ import { createHash } from "node:crypto"
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as TestClock from "effect/TestClock"
 import { Credentials, Signer, SigningError } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { failureOf } from "./support/outcomes.js"
 
 const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
 const credentials = { accessKeyId: "AKIDREQUEST", secretAccessKey: "request/secret/key", sessionToken: "request-session-token" }
@@ -21,11 +21,6 @@ const SignerLive = Signer.layer({ endpoint: ENDPOINT })
 
 const sha256 = (data: string | Uint8Array) => createHash("sha256").update(data).digest("hex")
 const headersOf = (request: Request) => Object.fromEntries(request.headers)
-
-const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
-  if (Exit.isFailure(exit) && exit.cause._tag === "Fail") return exit.cause.error
-  throw new Error(`expected a failure, got ${String(exit)}`)
-}
 
 describe("Signer.signRequest(request: Request)", () => {
   it.effect("yields a signed Request dated by the Clock, so TestClock drives x-amz-date", () =>

@@ -11,10 +11,10 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import ApiGatewaySigner, { Credentials, Signer, SigningError } from "api-gateway-request-signer"
 import * as SignedHttpClient from "api-gateway-request-signer/SignedHttpClient"
+import { thrownBy, failureOf } from "./support/outcomes.js"
 
 const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" }
@@ -32,20 +32,6 @@ const expectUnsendableHeader = (error: unknown) => {
   expect((error as SigningError).message).toMatch(/never arrive/)
   expect((error as SigningError).message).toMatch(/403/)
   expect((error as SigningError).message).toMatch(/Rename it/)
-}
-
-const thrownBy = (f: () => unknown): unknown => {
-  try {
-    f()
-  } catch (error) {
-    return error
-  }
-  throw new Error("expected a throw")
-}
-
-const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
-  if (Exit.isFailure(exit) && exit.cause._tag === "Fail") return exit.cause.error
-  throw new Error(`expected a failure, got ${String(exit)}`)
 }
 
 describe("a header named __proto__ is refused, not signed and lost", () => {

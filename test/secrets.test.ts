@@ -9,14 +9,13 @@ import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { inspect } from "node:util"
 import { describe, expect, it } from "@effect/vitest"
-import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Layer from "effect/Layer"
 import ApiGatewaySigner, { Credentials, RequestError, Retry, Signer, SigningError } from "api-gateway-request-signer"
 import * as SignedHttpClient from "api-gateway-request-signer/SignedHttpClient"
 import { runCli } from "./support/cli.js"
+import { thrownBy, failureOf } from "./support/outcomes.js"
 
 const HOST = "abc123.execute-api.us-east-1.amazonaws.com"
 const ENDPOINT = `https://${HOST}/prod`
@@ -44,20 +43,6 @@ const views = (error: unknown): Array<string> => [
 
 const expectShowsNone = (error: unknown, secrets: ReadonlyArray<string>) => {
   for (const view of views(error)) for (const secret of secrets) expect(view).not.toContain(secret)
-}
-
-const thrownBy = (f: () => unknown): unknown => {
-  try {
-    f()
-  } catch (error) {
-    return error
-  }
-  throw new Error("expected a throw")
-}
-
-const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
-  if (Exit.isFailure(exit) && Cause.isFailType(exit.cause)) return exit.cause.error
-  throw new Error(`expected a failure, got ${String(exit)}`)
 }
 
 /** Endpoints that carry a presigned URL's credentials: in the query, the fragment, the path of a malformed URL, the user info. */

@@ -4,12 +4,12 @@
  * message that names what is wrong. test/fuzz.test.ts searches for more.
  */
 import { describe, expect, it } from "@effect/vitest"
-import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import ApiGatewaySigner, { Credentials, RequestError, Retry, type SignedRequest, Signer, SigningError, SigV4 } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { failureOf, rejectionOf } from "./support/outcomes.js"
 
 const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
 const CREDENTIALS = { accessKeyId: "AKIDTYPED", secretAccessKey: "typed/secret+key" }
@@ -26,15 +26,6 @@ const revokedProxy = (): object => {
 }
 
 /** The failure of an Exit, which must be a typed failure, not a defect. */
-const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
-  if (Exit.isFailure(exit) && Cause.isFailType(exit.cause)) return exit.cause.error
-  throw new Error(`expected a typed failure, got ${Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "a success"}`)
-}
-
-const rejectionOf = async (promise: Promise<unknown>): Promise<unknown> =>
-  promise.then(() => {
-    throw new Error("expected a rejection")
-  }, (error: unknown) => error)
 
 describe("the facade", () => {
   it("presignRequest without options presigns for 15 minutes", () => {
