@@ -25,7 +25,7 @@ import { cleanSigningError, safely } from "./internal/guard.js"
 import { environmentVariable, hasEnvironment } from "./internal/environment.js"
 import { describe } from "./internal/request/describe.js"
 import { type PreparedRequest, type PrepareSettings, prepareRequest } from "./internal/request/prepare.js"
-import { DEFAULT_BACKOFF, DEFAULT_RETRIES } from "./internal/retry/backoff.js"
+import { DEFAULT_BACKOFF, DEFAULT_RETRIES, isDelayMillis, isRetryCount } from "./internal/retry/backoff.js"
 import { isPermanentFailure, isTransient } from "./internal/retry/failures.js"
 import { fromFetchArguments, toWebRequest } from "./internal/webRequest.js"
 import { retryLoop } from "./internal/retry/loop.js"
@@ -244,12 +244,13 @@ const configSecrets = (config: ApiGatewaySignerConfig): Array<string> =>
 
 const invalidOption = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
 
+const retriesRefused = (retries: unknown): SigningError =>
+  invalidOption(`retries must be a whole number, 0 or more; got ${describe(retries)}.`)
+
 const fetchSettings = (config: ApiGatewaySignerConfig): Pick<ApiGatewaySignerConfig, "fetch" | "retries" | "shouldRetry"> => {
   const { fetch, retries, shouldRetry } = config
   if (fetch !== undefined && typeof fetch !== "function") throw invalidOption(`fetch must be a function; got ${describe(fetch)}.`)
-  if (retries !== undefined && (typeof retries !== "number" || !Number.isInteger(retries) || retries < 0)) {
-    throw invalidOption(`retries must be a whole number, 0 or more; got ${describe(retries)}.`)
-  }
+  if (retries !== undefined && !isRetryCount(retries)) throw retriesRefused(retries)
   if (shouldRetry !== undefined && typeof shouldRetry !== "function") {
     throw invalidOption(`shouldRetry must be a function (failure) => boolean; got ${describe(shouldRetry)}.`)
   }
@@ -287,9 +288,7 @@ interface CheckedRetryOptions {
 }
 
 const checkRetryOptions = (retries: unknown, options: unknown): CheckedRetryOptions | SigningError => {
-  if (typeof retries !== "number" || !Number.isInteger(retries) || retries < 0) {
-    return invalidOption(`retries must be a whole number, 0 or more; got ${describe(retries)}.`)
-  }
+  if (!isRetryCount(retries)) return retriesRefused(retries)
   if (typeof options !== "object" || options === null) {
     return invalidOption(`The options of makeRequestWithRetries must be an object such as { signal }; got ${describe(options)}.`)
   }
@@ -301,7 +300,7 @@ const checkRetryOptions = (retries: unknown, options: unknown): CheckedRetryOpti
     return invalidOption(`shouldRetry must be a function (error) => boolean; got ${describe(shouldRetry)}.`)
   }
   for (const [name, value] of [["baseDelayMs", baseDelayMs], ["maxDelayMs", maxDelayMs]] as const) {
-    if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value) || value < 0)) {
+    if (value !== undefined && !isDelayMillis(value)) {
       return invalidOption(`${name} must be a number of milliseconds, 0 or more; got ${describe(value)}.`)
     }
   }
@@ -478,9 +477,7 @@ export class ApiGatewaySigner {
     } catch (error) {
       throw cleanSigningError(error, this.#credentials.secrets(), "InvalidConfig")
     }
-    if (retries !== undefined && (!Number.isInteger(retries) || retries < 0)) {
-      throw invalidOption(`retries must be a whole number, 0 or more; got ${describe(retries)}.`)
-    }
+    if (retries !== undefined && !isRetryCount(retries)) throw retriesRefused(retries)
     if (shouldRetry !== undefined && typeof shouldRetry !== "function") {
       throw invalidOption(`shouldRetry must be a function (failure) => boolean; got ${describe(shouldRetry)}.`)
     }

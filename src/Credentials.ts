@@ -21,7 +21,7 @@ import { providerFailure } from "./internal/credentialsSource.js"
 import { asSigningError, safely } from "./internal/guard.js"
 import { describe } from "./internal/request/describe.js"
 import type { CredentialIdentity, CredentialsProvider } from "./SignedRequest.js"
-import { validateCredentials } from "./internal/effect/credentials.js"
+import { sameCredentials, validateCredentials } from "./internal/effect/credentials.js"
 import { staticService } from "./internal/effect/credentialsService.js"
 import { SigningError } from "./SigningError.js"
 
@@ -207,13 +207,19 @@ export const layerEffect = <E, R>(
 ): Layer.Layer<Credentials, never, R> =>
   Layer.effect(
     Credentials,
-    Effect.map(Effect.context<R>(), (context) => ({
-      get: get.pipe(
-        Effect.provide(context),
-        Effect.mapError(sourceFailed("The credentials source failed; see cause.")),
-        Effect.flatMap(validate)
-      )
-    }))
+    Effect.map(Effect.context<R>(), (context) => {
+      // The credentials last yielded, yielded again while the source returns the same ones: a
+      // source that builds a new object each time must not cost a new signing key each signature.
+      let last: AwsCredentials | undefined
+      return {
+        get: get.pipe(
+          Effect.provide(context),
+          Effect.mapError(sourceFailed("The credentials source failed; see cause.")),
+          Effect.flatMap(validate),
+          Effect.map((current) => (last !== undefined && sameCredentials(last, current) ? last : (last = current)))
+        )
+      }
+    })
   )
 
 /**

@@ -4,6 +4,7 @@
  */
 
 import { statusOf } from "./internal/retry/failures.js"
+import { shorten } from "./internal/scrub.js"
 
 // Node's util.inspect hook, by its registered name: no import of node:util (the core runs everywhere).
 const inspectSymbol = Symbol.for("nodejs.util.inspect.custom")
@@ -127,7 +128,7 @@ const summarize = (failure: unknown): FailureSummary => {
 
 const firstLine = (text: string): string => {
   const line = text.split("\n")[0] ?? ""
-  return line.length > 300 ? line.slice(0, 300) + "…" : line
+  return shorten(line, 300)
 }
 
 /** A message that already states the status ("HTTP 403", "status code 403") needs no "HTTP 403" before it. */

@@ -27,7 +27,10 @@ import {
   DEFAULT_BACKOFF,
   DEFAULT_MAX_DELAY_MS,
   DEFAULT_RETRIES as RETRIES,
-  honourRetryAfter
+  honourRetryAfter,
+  isBackoffFactor,
+  isDelayMillis,
+  isRetryCount
 } from "./internal/retry/backoff.js"
 import * as failures from "./internal/retry/failures.js"
 import { SPAN_ATTEMPT, SPAN_REQUEST_WITH_RETRIES, traced } from "./internal/effect/tracing.js"
@@ -35,7 +38,7 @@ import { describeAttemptFailure, giveUp } from "./internal/retry/giveUp.js"
 import { secretsOf } from "./internal/credentials.js"
 import { asSigningError, safely, thrownMessage } from "./internal/guard.js"
 import { describe } from "./internal/request/describe.js"
-import { redactAuthParameters, scrubSecrets } from "./internal/scrub.js"
+import { redactForDisplay } from "./internal/scrub.js"
 import type { RequestError } from "./RequestError.js"
 import type { RequestToSign, SignedRequest } from "./SignedRequest.js"
 import { Signer, type SigningDetails } from "./Signer.js"
@@ -68,17 +71,39 @@ export interface BackoffOptions {
   readonly jitter?: boolean
 }
 
-const backoffOf = (options: BackoffOptions): Backoff => ({
-  baseMillis: options.base === undefined ? DEFAULT_BACKOFF.baseMillis : Duration.toMillis(options.base),
-  factor: options.factor ?? DEFAULT_BACKOFF.factor,
-  maxMillis: options.maxDelay === undefined ? DEFAULT_BACKOFF.maxMillis : Duration.toMillis(options.maxDelay),
-  jitter: options.jitter ?? DEFAULT_BACKOFF.jitter
-})
+const invalidOption = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
+
+/** A duration option in milliseconds; Effect reads a NaN or negative number as a zero Duration, so those are refused instead. */
+const delayMillisOf = (name: string, value: unknown): number | SigningError => {
+  const duration = typeof value === "number" && !isDelayMillis(value) ? Option.none() : Duration.decodeUnknown(value)
+  return Option.isSome(duration)
+    ? Duration.toMillis(duration.value)
+    : invalidOption(`${name} must be a Duration such as "5 seconds" or a number of milliseconds, 0 or more; got ${describe(value)}.`)
+}
+
+const timesRefused = (times: unknown): SigningError =>
+  invalidOption(`times must be a whole number of retries, 0 or more; got ${describe(times)}.`)
+
+/** The options of `backoff`, checked: a NaN anywhere would make every delay 0. */
+const backoffOf = (options: BackoffOptions): Backoff => {
+  const { base, factor, maxDelay, times, jitter } = options
+  const baseMillis = base === undefined ? DEFAULT_BACKOFF.baseMillis : delayMillisOf("base", base)
+  const maxMillis = maxDelay === undefined ? DEFAULT_BACKOFF.maxMillis : delayMillisOf("maxDelay", maxDelay)
+  if (baseMillis instanceof SigningError) throw baseMillis
+  if (maxMillis instanceof SigningError) throw maxMillis
+  if (factor !== undefined && !isBackoffFactor(factor)) throw invalidOption(`factor must be a finite number, 1 or more; got ${describe(factor)}.`)
+  if (times !== undefined && !isRetryCount(times)) throw timesRefused(times)
+  if (jitter !== undefined && typeof jitter !== "boolean") throw invalidOption(`jitter must be true or false; got ${describe(jitter)}.`)
+  return { baseMillis, factor: factor ?? DEFAULT_BACKOFF.factor, maxMillis, jitter: jitter ?? DEFAULT_BACKOFF.jitter }
+}
 
 /**
  * Exponential backoff with jitter, capped, for a bounded number of retries;
  * its output is the number of retries so far. The randomness comes from
  * Effect's `Random`, so `TestRandom` makes it repeatable.
+ *
+ * @throws SigningError (reason `InvalidConfig`) when an option is out of range
+ * or not a number (a NaN would make every delay 0).
  *
  * @since 2.0.0
  * @category schedules
@@ -244,7 +269,6 @@ interface CheckedOptions<E, R> {
   readonly maxDelayMillis: number
 }
 
-const invalidOption = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
 
 const checkRetryOptions = <E, R>(send: unknown, options: unknown): CheckedOptions<E, R> | SigningError => {
   try {
@@ -259,23 +283,14 @@ const checkRetryOptions = <E, R>(send: unknown, options: unknown): CheckedOption
     if (schedule !== undefined && !Schedule.isSchedule(schedule)) {
       return invalidOption(`schedule must be a Schedule, e.g. Retry.backoff({ times: 3 }); got ${describe(schedule)}.`)
     }
-    if (times !== undefined && (typeof times !== "number" || !Number.isInteger(times) || times < 0)) {
-      return invalidOption(`times must be a whole number of retries, 0 or more; got ${describe(times)}.`)
-    }
+    if (times !== undefined && !isRetryCount(times)) return timesRefused(times)
     for (const [name, predicate] of [["while", whilePredicate], ["until", until]] as const) {
       if (predicate !== undefined && typeof predicate !== "function") {
         return invalidOption(`${name} must be a predicate (error) => boolean, e.g. Retry.isTransient; got ${describe(predicate)}.`)
       }
     }
-    let maxDelayMillis = DEFAULT_MAX_DELAY_MS
-    if (maxDelay !== undefined) {
-      // Effect reads a NaN or negative number as a zero Duration: refuse it instead of guessing.
-      const duration = typeof maxDelay === "number" && !(maxDelay >= 0) ? Option.none() : Duration.decodeUnknown(maxDelay)
-      if (Option.isNone(duration)) {
-        return invalidOption(`maxDelay must be a Duration such as "5 seconds" or a number of milliseconds, 0 or more; got ${describe(maxDelay)}.`)
-      }
-      maxDelayMillis = Duration.toMillis(duration.value)
-    }
+    const maxDelayMillis = maxDelay === undefined ? DEFAULT_MAX_DELAY_MS : delayMillisOf("maxDelay", maxDelay)
+    if (maxDelayMillis instanceof SigningError) return maxDelayMillis
     return {
       schedule: schedule as Schedule.Schedule<unknown, E, R> | undefined,
       times: times as number | undefined,
@@ -299,11 +314,11 @@ const retrying = <A, E, R, R2>(
   options: CheckedOptions<E, R2>
 ): Effect.Effect<A, RequestError<E> | SigningError, R | R2 | Signer | Credentials> =>
   Effect.flatMap(Effect.all([Signer, Credentials]), ([signer, credentialsService]) =>
-    Effect.flatMap(prepare(signer, request), (prepared) =>
+    Effect.flatMap(prepare(signer, credentialsService, request), (prepared) =>
       Effect.suspend(() => {
         let attempts = 0
         const secrets = new Set<string>()
-        const shown = (text: string) => redactAuthParameters(scrubSecrets(text, secrets))
+        const shown = (text: string) => redactForDisplay(text, secrets)
         // A predicate that throws cannot decide: retrying stops, and the run fails with this.
         let predicateFailure: SigningError | undefined
         const shouldRetry = (error: E): boolean => {

@@ -25,6 +25,8 @@ import { toCredentialLookup, toSigningCredentials } from "./internal/effect/cred
 import { validateScopePart } from "./internal/endpoint.js"
 import { cleanSigningError } from "./internal/guard.js"
 import { describe } from "./internal/request/describe.js"
+import { isHttpToken } from "./internal/request/headers.js"
+import { shorten } from "./internal/scrub.js"
 import { canonicalHeaderEntries } from "./internal/sigv4/canonicalHeaders.js"
 import { canonicalPath } from "./internal/sigv4/canonicalPath.js"
 import { formatCanonicalQuery, parseQueryString } from "./internal/sigv4/canonicalQuery.js"
@@ -138,7 +140,45 @@ const checkWireRequest = (request: unknown): WireRequest => {
   if (body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array)) {
     throw invalid("The wire request's body must be a string or a Uint8Array.")
   }
+  checkWireText(method, target, headers as ReadonlyArray<readonly [string, string]>)
   return request as WireRequest
+}
+
+// A line break anywhere but in an obsolete line fold (CRLF or LF, then a space or tab), or a NUL.
+const INJECTION = /\r(?!\n[ \t])|\n(?![ \t])|\0/
+
+/**
+ * Refuses what would make the signed text differ from what travels: a method
+ * or header name that is not an HTTP token (a `:` or a line break in a name
+ * forges canonical lines), a line break in the target, and a header value
+ * with a NUL or a line break that is not an obsolete line fold (the one
+ * multi-line form HTTP/1.1 had, which SigV4 canonicalizes and the AWS test
+ * suite covers): anything else would inject headers.
+ */
+const checkWireText = (method: string, target: string, headers: ReadonlyArray<readonly [string, string]>): void => {
+  if (!isHttpToken(method)) throw invalid(`The method ${JSON.stringify(shorten(method, 20))} is not an HTTP token; use e.g. "GET" or "POST".`)
+  if (/[\r\n\0]/.test(target)) throw invalid("The wire request's target contains a line break or NUL; encode it (%0A, %0D, %00).")
+  for (const [name, value] of headers) {
+    if (!isHttpToken(name)) {
+      throw invalid(`The header name ${JSON.stringify(shorten(name, 40))} is not an HTTP token (letters, digits and !#$%&'*+-.^_\`|~ only).`)
+    }
+    if (INJECTION.test(value)) {
+      throw invalid(`Header ${JSON.stringify(name)} contains a NUL or a line break, which could inject headers; remove it.`)
+    }
+  }
+}
+
+// A hex SHA-256, or a keyword such as UNSIGNED-PAYLOAD or STREAMING-AWS4-HMAC-SHA256-PAYLOAD.
+const PAYLOAD_HASH = /^(?:[0-9a-f]{64}|[A-Z0-9-]+)$/
+
+const checkPayloadHash = (payloadHash: unknown): string => {
+  if (typeof payloadHash !== "string" || !PAYLOAD_HASH.test(payloadHash)) {
+    throw new SigningError({
+      reason: "InvalidConfig",
+      message: "payloadHash must be the payload's lower-case hex SHA-256, or a keyword such as UNSIGNED-PAYLOAD."
+    })
+  }
+  return payloadHash
 }
 
 /**
@@ -240,7 +280,9 @@ const resolve = (input: unknown, options: SignOptions): Resolved => {
     }),
     // Headers the signer writes are replaced, so a request's old signature never counts.
     canonicalHeaders: canonicalHeaderEntries(request.headers.filter(([name]) => !isSignatureHeader(name.toLowerCase()))),
-    payloadHash: options.payloadHash ?? (request.body === undefined ? EMPTY_PAYLOAD_HASH : sha256Hex(request.body))
+    payloadHash: options.payloadHash === undefined
+      ? (request.body === undefined ? EMPTY_PAYLOAD_HASH : sha256Hex(request.body))
+      : checkPayloadHash(options.payloadHash)
   }
 }
 

@@ -45,7 +45,8 @@ import * as Option from "effect/Option"
 import { Credentials, type Service as CredentialsService } from "./Credentials.js"
 import { clockCorrectionOfResponse } from "./internal/clockSkew.js"
 import { toHttpClientRequest, toRequestToSign } from "./internal/effect/httpClientRequest.js"
-import { asSigningError, prepare, signPreparedNow } from "./internal/effect/signing.js"
+import { checked, signPreparedNow } from "./internal/effect/signing.js"
+import { prepareRequest } from "./internal/request/prepare.js"
 import { type Service as SignerService, Signer } from "./Signer.js"
 import type { SigningError } from "./SigningError.js"
 
@@ -63,11 +64,11 @@ const signWith = (
   signer: SignerService,
   request: HttpClientRequest.HttpClientRequest
 ): Effect.Effect<HttpClientRequest.HttpClientRequest, SigningError, Credentials> =>
-  Effect.try({ try: () => toRequestToSign(signer, request), catch: asSigningError }).pipe(
-    Effect.flatMap((input) => prepare(signer, input)),
-    Effect.flatMap((prepared) => Effect.flatMap(Credentials, (credentials) => signPreparedNow(signer, credentials, prepared))),
-    Effect.map(({ request }) => toHttpClientRequest(request))
-  )
+  Effect.flatMap(Credentials, (credentials) =>
+    checked(credentials, () => prepareRequest(signer, toRequestToSign(signer, request))).pipe(
+      Effect.flatMap((prepared) => signPreparedNow(signer, credentials, prepared)),
+      Effect.map(({ request }) => toHttpClientRequest(request))
+    ))
 
 // ---------------------------------------------------------------------------
 // public API

@@ -17,8 +17,10 @@ import * as MutableRef from "effect/MutableRef"
 import * as Option from "effect/Option"
 import { Credentials } from "./Credentials.js"
 import { toSigningCredentials } from "./internal/effect/credentials.js"
+import { secretsOf } from "./internal/credentials.js"
+import { cleanSigningError } from "./internal/guard.js"
 import { staticCredentials } from "./internal/effect/credentialsService.js"
-import { asSigningError, prepare, presignPreparedNow, signPreparedNow } from "./internal/effect/signing.js"
+import { asSigningError, checked, failShowingNoSecret, prepare, presignPreparedNow, signPreparedNow } from "./internal/effect/signing.js"
 import { type PreparedRequest, prepareRequest } from "./internal/request/prepare.js"
 import { needsEnvironmentRegion, resolveSigner } from "./internal/settings.js"
 import { signPrepared } from "./internal/signPrepared.js"
@@ -238,12 +240,17 @@ const signNow = (
   credentials: Parameters<typeof toSigningCredentials>[0],
   clock: Clock.Clock
 ): Exit.Exit<SignedRequest, SigningError> => {
+  let core: ReturnType<typeof toSigningCredentials>
   try {
-    const core = toSigningCredentials(credentials)
-    if (core instanceof SigningError) return Exit.fail(core)
-    return Exit.succeed(signPrepared(prepared, core, clock.unsafeCurrentTimeMillis() + MutableRef.get(signer.clockOffset), signer))
+    core = toSigningCredentials(credentials)
   } catch (error) {
     return Exit.fail(asSigningError(error))
+  }
+  if (core instanceof SigningError) return Exit.fail(core)
+  try {
+    return Exit.succeed(signPrepared(prepared, core, clock.unsafeCurrentTimeMillis() + MutableRef.get(signer.clockOffset), signer))
+  } catch (error) {
+    return Exit.fail(cleanSigningError(error, secretsOf(core)))
   }
 }
 
@@ -264,13 +271,13 @@ const signWith = (
     const context = fiber.currentContext as Context.Context<Signer | Credentials>
     const resolved = signer ?? Context.get(context, Signer)
     const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+    const credentials = Context.get(context, Credentials)
     let prepared: PreparedRequest
     try {
       prepared = prepareRequest(resolved, request)
     } catch (error) {
-      return Exit.fail(asSigningError(error))
+      return failShowingNoSecret(error, credentials)
     }
-    const credentials = Context.get(context, Credentials)
     const fixed = staticCredentials(credentials)
     return fixed === undefined
       ? Effect.flatMap(credentials.get, (current) => signNow(resolved, prepared, current, clock))
@@ -425,8 +432,9 @@ export function signRequestWithDetails(
 ): Effect.Effect<SignedRequestWithDetails, SigningError, Signer | Credentials> {
   return Effect.gen(function*() {
     const signer = yield* signerFor(options)
-    const prepared = yield* prepare(signer, request)
-    const signed = yield* signPreparedNow(signer, yield* Credentials, prepared)
+    const credentials = yield* Credentials
+    const prepared = yield* prepare(signer, credentials, request)
+    const signed = yield* signPreparedNow(signer, credentials, prepared)
     return {
       request: signed.request,
       canonicalRequest: signed.canonicalRequest,
@@ -463,8 +471,9 @@ export function presignRequest(
 ): Effect.Effect<PresignedRequest, SigningError, Signer | Credentials> {
   return Effect.gen(function*() {
     const signer = yield* signerFor(options)
-    const expiresIn = yield* Effect.try({ try: () => expiresInOf(presign), catch: asSigningError })
-    const prepared = yield* prepare(signer, request)
-    return yield* presignPreparedNow(signer, yield* Credentials, prepared, expiresIn)
+    const credentials = yield* Credentials
+    const expiresIn = yield* checked(credentials, () => expiresInOf(presign))
+    const prepared = yield* prepare(signer, credentials, request)
+    return yield* presignPreparedNow(signer, credentials, prepared, expiresIn)
   })
 }

@@ -15,7 +15,7 @@ import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import * as TestClock from "effect/TestClock"
 import { Credentials, RequestError, Retry, type SignedRequest, Signer, SigningError } from "api-gateway-request-signer"
-import { failureOf } from "./support/outcomes.js"
+import { failureOf, thrownBy } from "./support/outcomes.js"
 
 const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
 const Live = Layer.mergeAll(
@@ -139,6 +139,28 @@ describe("delays", () => {
       yield* TestClock.adjust(Duration.seconds(2))
       expect((yield* Ref.get(calls)).length).toBe(2)
     }).pipe(Effect.provide(Live)))
+})
+
+describe("Retry.backoff fails closed on options that would weaken it", () => {
+  it.each([
+    ["base NaN", { base: NaN }, /base must be/],
+    ["base negative", { base: -1 }, /base must be/],
+    ["maxDelay NaN", { maxDelay: NaN }, /maxDelay must be/],
+    ["factor NaN", { factor: NaN }, /factor must be/],
+    ["factor below 1", { factor: 0.5 }, /factor must be/],
+    ["factor Infinity", { factor: Infinity }, /factor must be/],
+    ["times NaN", { times: NaN }, /times must be/],
+    ["times fractional", { times: 1.5 }, /times must be/],
+    ["jitter not a boolean", { jitter: "yes" }, /jitter must be/]
+  ] as const)("%s: a SigningError naming the option, at once", (_, options, message) => {
+    const error = thrownBy(() => Retry.backoff(options as unknown as Retry.BackoffOptions))
+    expect(error).toBeInstanceOf(SigningError)
+    expect(error).toMatchObject({ reason: "InvalidConfig", message: expect.stringMatching(message) })
+  })
+
+  it("accepts Durations and the edges of each range", () => {
+    expect(() => Retry.backoff({ base: "1 second", maxDelay: Duration.infinity, factor: 1, times: 0, jitter: false })).not.toThrow()
+  })
 })
 
 describe("every attempt signs afresh", () => {

@@ -183,6 +183,21 @@ describe("Credentials", () => {
       expect((yield* sign).headers["authorization"]).toContain("Credential=AKIDSECOND/")
     }))
 
+  it.effect("layerEffect yields the same credentials object while its source returns equal credentials, so their signing key is reused", () =>
+    Effect.gen(function*() {
+      const secret = yield* Ref.make("s1")
+      const layer = Credentials.layerEffect(Effect.map(Ref.get(secret), (secretAccessKey) => ({ accessKeyId: "AKIDSAME", secretAccessKey })))
+      yield* Effect.gen(function*() {
+        const credentials = yield* Credentials.Credentials
+        const first = yield* credentials.get
+        expect(yield* credentials.get).toBe(first)
+        yield* Ref.set(secret, "s2")
+        const rotated = yield* credentials.get
+        expect(rotated).not.toBe(first)
+        expect(Redacted.value(rotated.secretAccessKey)).toBe("s2")
+      }).pipe(Effect.provide(layer))
+    }))
+
   it.effect("layerRefreshing fetches once, then again shortly before expiration", () =>
     Effect.gen(function*() {
       const fetches = yield* Ref.make(0)

@@ -143,6 +143,70 @@ describe("a RequestError whose cause's name carries a secret shows it nowhere", 
   })
 })
 
+/** A session token as long as real ones, so every message that shortens text cuts it partway. */
+const LONG_TOKEN = "FwoGZXIvYXdzEBYaDLONGTOKEN" + "Qk9YQ0FS".repeat(90)
+/** What must not be shown of it: its beginning, which a cut keeps. */
+const LONG_TOKEN_START = LONG_TOKEN.slice(0, 12)
+
+describe("a secret cut short where a message shortens text shows no part of it", () => {
+  it("a failure quoting the token, summarized by the facade's loop (messages keep 300 characters)", async () => {
+    const error = await facadeRejection(SECRET, LONG_TOKEN, new Error(`upstream rejected token ${LONG_TOKEN}`))
+    expectShowsNone(error, [LONG_TOKEN_START])
+    expect((error as RequestError).message).toContain("upstream rejected token <redacted>…")
+  })
+
+  it("a failure quoting the token, summarized by Retry", async () => {
+    const error = await retryFailure(SECRET, LONG_TOKEN, new Error(`upstream rejected token ${LONG_TOKEN}`))
+    expectShowsNone(error, [LONG_TOKEN_START])
+    expect((error as RequestError).message).toContain("upstream rejected token <redacted>…")
+  })
+
+  it("the token as the endpoint (a URL is shown up to 120 characters)", () => {
+    const error = thrownBy(() => new ApiGatewaySigner({ endpoint: LONG_TOKEN, accessKey: "AKIDEXAMPLE", secretKey: SECRET, sessionToken: LONG_TOKEN }))
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidEndpoint" })
+    expectShowsNone(error, [LONG_TOKEN_START])
+  })
+
+  it("the token as Signer.make's endpoint, where the signer cannot know it for a secret", async () => {
+    const error = failureOf(await Effect.runPromiseExit(Signer.make({ endpoint: LONG_TOKEN })))
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidEndpoint" })
+    expectShowsNone(error, [LONG_TOKEN_START])
+  })
+
+  it("a secret key as Signer.make's endpoint, likewise", async () => {
+    const error = failureOf(await Effect.runPromiseExit(Signer.make({ endpoint: SECRET })))
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidEndpoint" })
+    expectShowsNone(error, [SECRET.slice(0, 12)])
+  })
+
+  it("the token as presignRequest's expiresIn, in the Effect API", async () => {
+    const exit = await Effect.runPromiseExit(
+      Signer.presignRequest({ method: "GET", path: "/x" }, { expiresIn: LONG_TOKEN as unknown as number }).pipe(
+        Effect.provide(effectLive(SECRET, LONG_TOKEN))
+      )
+    )
+    const error = failureOf(exit)
+    expect(error).toMatchObject({ _tag: "SigningError" })
+    expectShowsNone(error, [LONG_TOKEN_START])
+  })
+
+  it("the token as a number option (a bad value is shown up to 60 characters)", () => {
+    const config = { endpoint: ENDPOINT, accessKey: "AKIDEXAMPLE", secretKey: SECRET, sessionToken: LONG_TOKEN, retries: LONG_TOKEN }
+    const error = thrownBy(() => new ApiGatewaySigner(config as unknown as ConstructorParameters<typeof ApiGatewaySigner>[0]))
+    expect(error).toMatchObject({ _tag: "SigningError" })
+    expectShowsNone(error, [LONG_TOKEN_START])
+  })
+
+  it("the token in a path Signer.signRequest cannot sign (a lone surrogate)", async () => {
+    const exit = await Effect.runPromiseExit(
+      Signer.signRequest({ method: "GET", path: `/x\uD800/${LONG_TOKEN}` }).pipe(Effect.provide(effectLive(SECRET, LONG_TOKEN)))
+    )
+    const error = failureOf(exit)
+    expect(error).toMatchObject({ _tag: "SigningError" })
+    expectShowsNone(error, [LONG_TOKEN_START])
+  })
+})
+
 /** Short secrets, of characters that nothing else in these errors (their JSON, their stack) contains. */
 const SHORT = [["Q", "J"], ["QZ", "JX"], ["QZV", "JXW"]] as const
 

@@ -17,6 +17,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Credentials from "../Credentials.js"
 import { SigningError } from "../SigningError.js"
+import { shorten } from "../internal/scrub.js"
 import { SetupError, UsageError } from "./exitCodes.js"
 import type { Console, Io } from "./output.js"
 import { run } from "./run.js"
@@ -111,7 +112,7 @@ const CHAIN_LINKS: ReadonlyArray<readonly [RegExp, string]> = [
 
 const oneLine = (text: string): string => {
   const line = text.trim().split(/\s*\n\s*/).join(" / ")
-  return line.length > 300 ? line.slice(0, 300) + "…" : line
+  return shorten(line, 300)
 }
 
 /** A logger for the SDK: debug lines kept as the chain's trail, warnings printed. */

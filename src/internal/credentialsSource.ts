@@ -11,7 +11,7 @@ import type { CredentialIdentity, CredentialsProvider } from "../SignedRequest.j
 import { SigningError } from "../SigningError.js"
 import { type FieldNames, type SigningCredentials, signingCredentials } from "./credentials.js"
 import { isSigningErrorSafely, safely, thrownMessage } from "./guard.js"
-import { redactAuthParameters, scrubSecrets } from "./scrub.js"
+import { redactForDisplay, shorten } from "./scrub.js"
 import { secretsOf } from "./credentials.js"
 
 /** Credentials are renewed this long before they expire. */
@@ -55,7 +55,7 @@ export const staticSource = (credentials: SigningCredentials): CredentialsSource
 // "Command failed: ..." (the process's stderr), and a CLI shows only the first line of an error.
 const oneLine = (text: string): string => {
   const line = text.trim().split(/\s*\n\s*/).join(" / ")
-  return line.length > 500 ? line.slice(0, 500) + "…" : line
+  return shorten(line, 500)
 }
 
 // The error and its causes, as far as a message or stack could show them.
@@ -81,7 +81,7 @@ export const providerFailure = (error: unknown, seen: ReadonlySet<string>): Sign
   const said = safely(() => (error instanceof Error ? `${error.name}: ${error.message}` : thrownMessage(error)), thrownMessage(error))
   return new SigningError({
     reason: "MissingCredentials",
-    message: `The credentials provider failed: ${redactAuthParameters(scrubSecrets(oneLine(said), seen))}`,
+    message: `The credentials provider failed: ${oneLine(redactForDisplay(said, seen))}`,
     // Kept as cause only when it shows none of the secrets (inspect prints a cause in full); one that cannot be looked at is not kept.
     cause: safely(() => showsAny(error, seen), true) ? undefined : error
   })

@@ -39,6 +39,8 @@ const SEND_TO: BaseUrlOption = {
   example: "https://d111111abcdef8.cloudfront.net/v1"
 }
 
+const LOOKS_LIKE_A_CREDENTIAL = /^[A-Za-z0-9+/=]{16,}$/
+
 /** An absolute http(s) or ws(s) URL without query, fragment or user info: its origin and path, each segment in its wire spelling. */
 const parseBaseUrl = (value: unknown, option: BaseUrlOption): Endpoint => {
   const { name, example } = option
@@ -61,7 +63,10 @@ const parseBaseUrl = (value: unknown, option: BaseUrlOption): Endpoint => {
   try {
     url = new URL(text)
   } catch {
-    throw invalid(`The ${name} ${shown} is not an absolute URL; expected e.g. ${example}.`)
+    // Base64 text of some length is more likely a credential passed in the wrong place (secret keys
+    // and session tokens are base64) than a URL: not shown, as the signer may not know it is a secret.
+    const what = LOOKS_LIKE_A_CREDENTIAL.test(text) ? `(${text.length} characters of base64, not shown: a credential?)` : shown
+    throw invalid(`The ${name} ${what} is not an absolute URL; expected e.g. ${example}.`)
   }
   if (!SCHEMES.has(url.protocol)) {
     throw invalid(

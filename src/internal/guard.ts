@@ -12,7 +12,7 @@
  */
 import { type SigningErrorReason, SigningError } from "../SigningError.js"
 import { describe } from "./request/describe.js"
-import { redactAuthParameters, scrubSecrets } from "./scrub.js"
+import { redactForDisplay } from "./scrub.js"
 
 /** `f()`, or `fallback` when it throws (an inspection of a hostile value). */
 export const safely = <A>(f: () => A, fallback: A): A => {
@@ -55,7 +55,7 @@ export const cleanSigningError = (
   reason: SigningErrorReason = "InvalidRequest"
 ): SigningError => {
   const typed = asSigningError(error, reason)
-  const message = redactAuthParameters(scrubSecrets(typed.message, secrets))
+  const message = redactForDisplay(typed.message, secrets)
   return message === typed.message
     ? typed
     : new SigningError({ reason: typed.reason, field: typed.field, message, cause: typed.cause })

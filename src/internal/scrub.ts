@@ -4,19 +4,86 @@
  * non-empty secret becomes `<redacted>`, however short the secret; a short
  * secret can make a message harder to read, never leak.
  *
+ * Text is shortened (`shorten`) where it is built, often by code that does
+ * not know the secrets (how a bad input is described, a URL shown), and
+ * scrubbed later: so the scrub also removes a secret's beginning that a cut
+ * left just before the ellipsis, which a search for the whole secret would
+ * miss.
+ *
  * @internal
  */
 
 export const REDACTED = "<redacted>"
 
-/** `text` with every occurrence of each secret replaced by `<redacted>`. */
+/** What marks text cut short. */
+export const ELLIPSIS = "…"
+
+/** `text` cut to `maxLength` characters, marked with an ellipsis where it was cut. */
+export const shorten = (text: string, maxLength: number): string =>
+  text.length > maxLength ? text.slice(0, maxLength) + ELLIPSIS : text
+
+// A cut secret's beginning shorter than this is left: it says nothing of the
+// secret, and could as well be any text (AWS secret keys are 40 characters,
+// session tokens hundreds).
+const SHORTEST_CUT_SECRET = 4
+
+/** `text` with every occurrence of each secret, and each secret's beginning cut short by an ellipsis, replaced by `<redacted>`. */
 export const scrubSecrets = (text: string, secrets: Iterable<string>): string => {
   let result = text
   // Longest first, so a secret that contains another is removed whole.
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (secret !== "" && result.includes(secret)) result = result.split(secret).join(REDACTED)
+  const longestFirst = [...secrets].filter((secret) => secret !== "").sort((a, b) => b.length - a.length)
+  for (const secret of longestFirst) {
+    if (result.includes(secret)) result = result.split(secret).join(REDACTED)
   }
+  if (!result.includes(ELLIPSIS)) return result
+  for (const secret of longestFirst) result = redactCutSecret(result, secret)
   return result
+}
+
+/** `text` with the scrubbed secrets and a presigned URL's credentials redacted: what an error message or log line may show. */
+export const redactForDisplay = (text: string, secrets: Iterable<string>): string =>
+  redactAuthParameters(scrubSecrets(text, secrets))
+
+// Every ellipsis preceded by a beginning of `secret` (SHORTEST_CUT_SECRET
+// characters or more) has that beginning replaced. Linear in the text and the
+// secret per ellipsis: the longest such beginning is found with the KMP
+// failure function of the secret, run over the characters before the ellipsis.
+const redactCutSecret = (text: string, secret: string): string => {
+  if (secret.length <= SHORTEST_CUT_SECRET) return text
+  let failure: Array<number> | undefined
+  let result = ""
+  let from = 0
+  for (let at = text.indexOf(ELLIPSIS); at !== -1; at = text.indexOf(ELLIPSIS, at + ELLIPSIS.length)) {
+    failure ??= failureFunction(secret)
+    const cut = longestSecretStartEndingAt(text, Math.max(from, at - secret.length + 1), at, secret, failure)
+    if (cut >= SHORTEST_CUT_SECRET) {
+      result += text.slice(from, at - cut) + REDACTED
+      from = at
+    }
+  }
+  return from === 0 ? text : result + text.slice(from)
+}
+
+// KMP failure function: failure[i] is the length of the longest proper prefix of secret[0..i] that is also its suffix.
+const failureFunction = (secret: string): Array<number> => {
+  const failure = new Array<number>(secret.length).fill(0)
+  for (let i = 1, k = 0; i < secret.length; i++) {
+    while (k > 0 && secret[i] !== secret[k]) k = failure[k - 1]!
+    if (secret[i] === secret[k]) k++
+    failure[i] = k
+  }
+  return failure
+}
+
+// The length of the longest beginning of `secret` (shorter than the secret) that text[start..end) ends with.
+const longestSecretStartEndingAt = (text: string, start: number, end: number, secret: string, failure: ReadonlyArray<number>): number => {
+  let k = 0
+  for (let i = start; i < end; i++) {
+    while (k > 0 && text[i] !== secret[k]) k = failure[k - 1]!
+    if (text[i] === secret[k]) k++
+    if (k === secret.length) k = failure[k - 1]!
+  }
+  return k
 }
 
 // A presigned URL's credentials, wherever a URL or query shows up in text: the token, signature and key id.
@@ -28,5 +95,5 @@ export const redactAuthParameters = (text: string): string => text.replace(AUTH_
 /** What a message may show of a URL a caller gave: no user info, no query or fragment (either may hold a secret). */
 export const displayUrl = (text: string, maxLength = 120): string => {
   const bare = text.split(/[?#]/)[0]!.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, "$1")
-  return bare.length > maxLength ? bare.slice(0, maxLength) + "…" : bare
+  return shorten(bare, maxLength)
 }

@@ -98,17 +98,13 @@ export const toSigningCredentials = (credentials: CredentialsInput): SigningCred
   return core
 }
 
-/** The Effect API's view of core credentials (the facade's, when it runs the Effect retry program). */
-export const fromSigningCredentials = (core: SigningCredentials): AwsCredentials => {
-  const credentials: AwsCredentials = {
-    accessKeyId: core.accessKeyId,
-    secretAccessKey: Redacted.make(Secret.reveal(core.secretAccessKey)),
-    sessionToken: core.sessionToken === undefined ? undefined : Redacted.make(Secret.reveal(core.sessionToken)),
-    expiration: core.expiration === undefined ? undefined : new Date(core.expiration)
-  }
-  coreOf.set(credentials, core)
-  return credentials
-}
+/** Whether two validated credentials are the same: same key id, secrets and expiration. */
+export const sameCredentials = (a: AwsCredentials, b: AwsCredentials): boolean =>
+  a.accessKeyId === b.accessKeyId &&
+  Redacted.value(a.secretAccessKey) === Redacted.value(b.secretAccessKey) &&
+  (a.sessionToken === undefined ? b.sessionToken === undefined
+    : b.sessionToken !== undefined && Redacted.value(a.sessionToken) === Redacted.value(b.sessionToken)) &&
+  a.expiration?.getTime() === b.expiration?.getTime()
 
 /**
  * Who may call, as the public APIs take it (credentials with secrets as

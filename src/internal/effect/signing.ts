@@ -23,10 +23,34 @@ import { SPAN_PRESIGN, SPAN_SIGN, traced } from "./tracing.js"
 
 export { asSigningError } from "../guard.js"
 
-/** Validates and encodes a request once; reusable across attempts. */
-export const prepare = (signer: ResolvedSigner, request: RequestToSign): Effect.Effect<PreparedRequest, SigningError> =>
-  Effect.try({ try: () => prepareRequest(signer, request), catch: (error) => cleanSigningError(error) })
+/**
+ * What `check()` returns; what it throws, as a `SigningError` showing none of
+ * the secrets of the credentials current now: a token pasted into a path or
+ * a header, or passed as an option, must not reach a log through the message
+ * that refuses it.
+ */
+export const checked = <A>(credentials: CredentialsService, check: () => A): Effect.Effect<A, SigningError> =>
+  Effect.suspend(() => {
+    try {
+      return Effect.succeed(check())
+    } catch (error) {
+      return failShowingNoSecret(error, credentials)
+    }
+  })
 
+/** `error` as a `SigningError` with the secrets of the credentials current now scrubbed out (those it can get). */
+export const failShowingNoSecret = (error: unknown, credentials: CredentialsService): Effect.Effect<never, SigningError> =>
+  Effect.flatMap(
+    Effect.orElseSucceed(Effect.map(currentSigningCredentials(credentials), secretsOf), () => []),
+    (secrets) => Effect.fail(cleanSigningError(error, secrets))
+  )
+
+/** Validates and encodes a request once; reusable across attempts. */
+export const prepare = (
+  signer: ResolvedSigner,
+  credentials: CredentialsService,
+  request: RequestToSign
+): Effect.Effect<PreparedRequest, SigningError> => checked(credentials, () => prepareRequest(signer, request))
 
 /** The time to sign at: the Clock's, plus the signer's clock offset. */
 const signingTime = (signer: Signer.Service, clock: Clock.Clock): number =>

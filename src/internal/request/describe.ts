@@ -7,6 +7,7 @@
  */
 import { invalidRequest, type RequestField } from "../../SigningError.js"
 import { isWellFormedText } from "../sigv4/uriEncoding.js"
+import { shorten } from "../scrub.js"
 
 /**
  * A short, secret-free description of a bad input value for error messages.
@@ -28,7 +29,7 @@ const describeValue = (value: unknown): string => {
     case "undefined":
       return "undefined"
     case "string":
-      return value.length > 60 ? JSON.stringify(value.slice(0, 60) + "…") : JSON.stringify(value)
+      return JSON.stringify(shorten(value, 60))
     case "number":
     case "boolean":
     case "bigint":

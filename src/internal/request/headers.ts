@@ -13,6 +13,9 @@ import { entriesOf } from "./collections.js"
 import { describe } from "./describe.js"
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+
+/** Whether `text` is an HTTP token (RFC 9110): what a header name or a method must be. */
+export const isHttpToken = (text: string): boolean => TOKEN.test(text)
 const LINE_BREAK_OR_NUL = /[\r\n\0]/
 const NOT_FIELD_CONTENT = /[^\t\x20-\x7e\x80-\xff]/
 

@@ -29,6 +29,18 @@ export const DEFAULT_BACKOFF: Backoff = {
   jitter: true
 }
 
+/** Whether `value` can be a number of retries: a whole number, 0 or more. */
+export const isRetryCount = (value: unknown): value is number =>
+  typeof value === "number" && Number.isInteger(value) && value >= 0
+
+/** Whether `value` can be a delay in milliseconds: finite, 0 or more (a NaN would make every delay 0). */
+export const isDelayMillis = (value: unknown): value is number =>
+  typeof value === "number" && Number.isFinite(value) && value >= 0
+
+/** Whether `value` can be a backoff factor: finite, 1 or more (a smaller one would retry faster and faster). */
+export const isBackoffFactor = (value: unknown): value is number =>
+  typeof value === "number" && Number.isFinite(value) && value >= 1
+
 /** The wait before retry number `retry` (0 for the first retry); `random` is uniform in [0, 1). */
 export const backoffMillis = (retry: number, backoff: Backoff, random: number): number =>
   Math.min(backoff.maxMillis, backoff.baseMillis * backoff.factor ** retry * (backoff.jitter ? 0.8 + 0.4 * random : 1))

@@ -7,15 +7,13 @@
  * @internal
  */
 import { describeFailure, type FailureSummary, RequestError, summarizeFailure } from "../../RequestError.js"
-import { redactAuthParameters, scrubSecrets } from "../scrub.js"
+import { redactForDisplay } from "../scrub.js"
 
-/** Text about a failure as it may be shown: known secrets, and a presigned URL's credentials, redacted. */
-const shown = (text: string, secrets: Iterable<string>): string => redactAuthParameters(scrubSecrets(text, secrets))
 
 const scrubSummary = (summary: FailureSummary, secrets: Iterable<string>): FailureSummary => ({
   ...summary,
-  ...(summary.name === undefined ? {} : { name: shown(summary.name, secrets) }),
-  ...(summary.message === undefined ? {} : { message: shown(summary.message, secrets) })
+  ...(summary.name === undefined ? {} : { name: redactForDisplay(summary.name, secrets) }),
+  ...(summary.message === undefined ? {} : { message: redactForDisplay(summary.message, secrets) })
 })
 
 /** `retryable`: whether the policy would have retried this failure had attempts remained. */
@@ -24,7 +22,7 @@ export const giveUp = <E>(failure: E, attempts: number, retryable: boolean, secr
     reason: retryable ? "RetriesExhausted" : "NotRetryable",
     attempts,
     cause: failure,
-    message: shown(
+    message: redactForDisplay(
       `${retryable ? "Request failed after" : "Request failed, not retryable, after"} ${attempts} attempt${
         attempts === 1 ? "" : "s"
       }: ${describeFailure(failure)}`,
@@ -35,4 +33,4 @@ export const giveUp = <E>(failure: E, attempts: number, retryable: boolean, secr
 
 /** What a debug log line says of a failed attempt. */
 export const describeAttemptFailure = (failure: unknown, secrets: Iterable<string>): string =>
-  shown(describeFailure(failure), secrets)
+  redactForDisplay(describeFailure(failure), secrets)

@@ -12,7 +12,7 @@ import type { SignedRequest } from "../../SignedRequest.js"
 import { SigningError } from "../../SigningError.js"
 import { abortReason } from "../abort.js"
 import { thrownMessage } from "../guard.js"
-import { redactAuthParameters, scrubSecrets } from "../scrub.js"
+import { redactForDisplay } from "../scrub.js"
 import { type Backoff, backoffMillis, honourRetryAfter } from "./backoff.js"
 import { giveUp } from "./giveUp.js"
 
@@ -77,7 +77,7 @@ const askShouldRetry = (shouldRetry: (failure: unknown) => boolean, failure: unk
   } catch (error) {
     throw new SigningError({
       reason: "InvalidConfig",
-      message: `shouldRetry threw (${redactAuthParameters(scrubSecrets(thrownMessage(error), secrets))}) instead of returning true or false, so retrying stopped; ` +
+      message: `shouldRetry threw (${redactForDisplay(thrownMessage(error), secrets)}) instead of returning true or false, so retrying stopped; ` +
         "make it return a boolean for any error, e.g. (error) => Retry.isTransient(error).",
       cause: error
     })

@@ -1,0 +1,82 @@
+/**
+ * SigV4's public signing functions take wire requests as given, so they
+ * check them: nothing that would make the signed text differ from what
+ * travels (a forged canonical line, an injected header) is signed. An
+ * obsolete line fold, the one multi-line header form HTTP/1.1 had, is still
+ * signed as the AWS suite expects (test/SigV4.suite.test.ts).
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { SigningError, SigV4 } from "api-gateway-request-signer"
+
+const options = {
+  credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" },
+  region: "us-east-1",
+  signingTime: Date.UTC(2024, 0, 1)
+}
+const HOST: readonly [string, string] = ["host", "abc123.execute-api.us-east-1.amazonaws.com"]
+
+const refusals = (request: SigV4.WireRequest, extra: Partial<SigV4.SignOptions> = {}): Array<unknown> =>
+  [
+    () => SigV4.signHeaders(request, { ...options, ...extra }),
+    () => SigV4.presign(request, { ...options, ...extra, expiresIn: 60 })
+  ].map((sign) => {
+    try {
+      sign()
+    } catch (error) {
+      return error
+    }
+    return undefined
+  })
+
+const expectRefused = (request: SigV4.WireRequest, message: RegExp, extra: Partial<SigV4.SignOptions> = {}) => {
+  for (const error of refusals(request, extra)) {
+    expect(error).toBeInstanceOf(SigningError)
+    expect((error as SigningError).message).toMatch(message)
+  }
+}
+
+describe("SigV4.signHeaders and SigV4.presign refuse what would inject", () => {
+  it.each([
+    ["CRLF and a header after it", "1\r\nx-injected: evil"],
+    ["a bare LF", "1\nx-injected: evil"],
+    ["a bare CR", "1\rx"],
+    ["a NUL", "1\u0000"],
+    ["a line break at the end", "1\n"]
+  ])("a header value with %s", (_, value) => {
+    expectRefused({ method: "GET", target: "/prod/x", headers: [HOST, ["x-a", value]] }, /line break/)
+  })
+
+  it.each([
+    ["a colon and a line break (a forged canonical line)", "x-a:b\nx-c"],
+    ["a space", "bad name"],
+    ["nothing", ""]
+  ])("a header name with %s", (_, name) => {
+    expectRefused({ method: "GET", target: "/prod/x", headers: [HOST, [name, "1"]] }, /not an HTTP token/)
+  })
+
+  it("a method that is not a token", () => {
+    expectRefused({ method: "GET /evil HTTP/1.1\r\nX:", target: "/", headers: [HOST] }, /method .* is not an HTTP token/)
+  })
+
+  it("a target with a line break", () => {
+    expectRefused({ method: "GET", target: "/prod/x\r\nx-injected: evil", headers: [HOST] }, /target contains a line break/)
+  })
+
+  it("a payloadHash that is neither a hex SHA-256 nor a keyword", () => {
+    expectRefused({ method: "GET", target: "/", headers: [HOST] }, /payloadHash must be/, { payloadHash: "x\nforged" })
+  })
+})
+
+describe("SigV4 still signs what HTTP allows", () => {
+  it("an obsolete line fold (a line break then a space or tab) is signed, canonicalized as one line", () => {
+    const signed = SigV4.signHeaders({ method: "GET", target: "/", headers: [HOST, ["x-a", "value1\n  value2\r\n\tvalue3"]] }, options)
+    expect(signed.canonicalRequest).toContain("\nx-a:value1 value2 value3\n")
+  })
+
+  it.each(["UNSIGNED-PAYLOAD", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"])(
+    "payloadHash %s",
+    (payloadHash) => {
+      expect(SigV4.signHeaders({ method: "GET", target: "/", headers: [HOST] }, { ...options, payloadHash }).canonicalRequest.endsWith(payloadHash)).toBe(true)
+    }
+  )
+})
