@@ -19,7 +19,7 @@
 import axios, { type AxiosAdapter, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse, type InternalAxiosRequestConfig } from "axios"
 import type { ApiGatewaySigner } from "./ApiGatewaySigner.js"
 import { checkSigner, correctClockSkew, readOutgoing, type SignedOutgoingRequest, signOutgoing } from "./internal/clientRequest.js"
-import { AUTHORIZATION, SIGNATURE_HEADERS, X_AMZ_SECURITY_TOKEN } from "./internal/sigv4/signatureHeaders.js"
+import { AUTHORIZATION, isSignatureHeader, X_AMZ_SECURITY_TOKEN } from "./internal/sigv4/signatureHeaders.js"
 import { invalidRequest, SigningError } from "./SigningError.js"
 
 /**
@@ -50,7 +50,6 @@ const SIGNED_WITH = "apiGatewaySignedAuthorization"
 /** What replaces the session token in a config once its request is sent, so that logging the config or the error shows no token. */
 const REDACTED = "<redacted>"
 
-const isSignatureHeader = (name: string): boolean => SIGNATURE_HEADERS.includes(name.toLowerCase())
 
 /**
  * The headers axios is about to send, as name and value pairs (an
@@ -67,7 +66,7 @@ const headerEntries = (config: InternalAxiosRequestConfig): Array<readonly [stri
   const entries = Object.entries(plain).filter(([, value]) => value !== false)
   const signedWith = (config as { [SIGNED_WITH]?: unknown })[SIGNED_WITH]
   const resent = signedWith !== undefined && entries.some(([name, value]) => name.toLowerCase() === "authorization" && value === signedWith)
-  return resent ? entries.filter(([name]) => !isSignatureHeader(name)) : entries
+  return resent ? entries.filter(([name]) => !isSignatureHeader(name.toLowerCase())) : entries
 }
 
 /** Once a request is sent: its config (in the response or the error) no longer shows the session token. */

@@ -17,6 +17,7 @@ import { cleanSigningError } from "./guard.js"
 import { FORM_CONTENT_TYPE } from "./request/body.js"
 import { describe } from "./request/describe.js"
 import { prepareHeaders } from "./request/headers.js"
+import { readWebBody } from "./webRequest.js"
 
 /** A request as a client is about to send it. */
 export interface OutgoingRequest {
@@ -94,24 +95,12 @@ const readBody = async (body: unknown): Promise<ReadBody> => {
   if (body instanceof ArrayBuffer) return { bytes: new Uint8Array(body) }
   if (ArrayBuffer.isView(body)) return { bytes: bytesOf(body) }
   if (body instanceof URLSearchParams) return { bytes: utf8.encode(body.toString()), contentType: FORM_CONTENT_TYPE }
-  if (typeof Blob !== "undefined" && body instanceof Blob) {
-    // A Blob does not change when read: read it, and send what was read.
-    const bytes = new Uint8Array(await body.arrayBuffer())
-    return body.type === "" ? { bytes } : { bytes, contentType: body.type, overrides: true }
-  }
-  if (typeof FormData !== "undefined" && body instanceof FormData) {
-    // Serialized once, as fetch would: those exact bytes are signed and sent, with their boundary.
-    const encoded = new Response(body)
-    return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get("content-type")!, overrides: true }
-  }
+  const web = await readWebBody(body)
+  if (web !== undefined) return web.contentType === undefined ? { bytes: web.bytes } : { bytes: web.bytes, contentType: web.contentType, overrides: true }
   if (typeof body === "object" && isLegacyFormData(body)) {
     const contentType = body.getHeaders()["content-type"]
     const bytes = bytesOf(body.getBuffer())
     return contentType === undefined ? { bytes } : { bytes, contentType, overrides: true }
-  }
-  if (typeof ReadableStream !== "undefined" && body instanceof ReadableStream) {
-    // Read to the end (the client would consume it too); the bytes read are what is sent.
-    return { bytes: new Uint8Array(await new Response(body).arrayBuffer()) }
   }
   if (typeof body === "object" && (Symbol.asyncIterator in body || Symbol.iterator in body)) {
     // A Node stream, or a generator of chunks (got takes both): read once, likewise.

@@ -7,14 +7,11 @@
  *
  * @internal
  */
-import { statusOf } from "./retry/failures.js"
+import { field, headerOf, statusOf } from "./retry/failures.js"
 import { parseAmzDate } from "./sigv4/amzDate.js"
 
 /** A `Date` header alone, without the message, counts as skew when it is this far off (the limit is 5 minutes). */
 const HEADER_ONLY_THRESHOLD_MILLIS = 4 * 60 * 1000
-
-const field = (value: unknown, name: string): unknown =>
-  typeof value === "object" && value !== null ? (value as Record<string, unknown>)[name] : undefined
 
 /** The texts a failure may carry API Gateway's message in: its message, a body read as text or JSON. */
 const textsOf = (failure: unknown): Array<string> => {
@@ -44,19 +41,8 @@ const serverTimeInText = (text: string): number | undefined => {
 }
 
 const dateHeaderOf = (failure: unknown): number | undefined => {
-  for (const holder of [failure, field(failure, "response")]) {
-    const headers = field(holder, "headers")
-    if (typeof headers !== "object" || headers === null) continue
-    const get = (headers as { get?: unknown }).get
-    const value = typeof get === "function"
-      ? (get as (name: string) => unknown).call(headers, "date")
-      : (headers as Record<string, unknown>)["date"] ?? (headers as Record<string, unknown>)["Date"]
-    if (typeof value === "string") {
-      const millis = Date.parse(value)
-      if (Number.isFinite(millis)) return millis
-    }
-  }
-  return undefined
+  const millis = Date.parse(headerOf(failure, "date") ?? "")
+  return Number.isFinite(millis) ? millis : undefined
 }
 
 /**

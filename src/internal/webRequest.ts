@@ -25,6 +25,37 @@ const PASSED_ON = ["cache", "credentials", "integrity", "keepalive", "mode", "pr
 
 const isRequest = (value: unknown): value is Request => typeof Request !== "undefined" && value instanceof Request
 
+/** A web body read into the bytes to send, with the content type its bytes carry. */
+export interface ReadWebBody {
+  readonly bytes: Uint8Array<ArrayBuffer>
+  /** A Blob's own type, or a form's (with its boundary, which its bytes need). */
+  readonly contentType?: string | undefined
+  /** True for a form: its content type must replace any given. */
+  readonly isForm?: boolean
+}
+
+/**
+ * A Blob, FormData or ReadableStream read once into the bytes that will be
+ * sent (a signature covers the body's hash, so it is read before sending);
+ * `undefined` for any other body.
+ */
+export const readWebBody = async (body: unknown): Promise<ReadWebBody | undefined> => {
+  if (typeof Blob !== "undefined" && body instanceof Blob) {
+    // A Blob does not change when read: read it, and send what was read.
+    return { bytes: new Uint8Array(await body.arrayBuffer()), contentType: body.type === "" ? undefined : body.type }
+  }
+  if (typeof FormData !== "undefined" && body instanceof FormData) {
+    // Serialized once, as fetch would: those exact bytes are signed and sent, with their boundary.
+    const encoded = new Response(body)
+    return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get("content-type")!, isForm: true }
+  }
+  if (typeof ReadableStream !== "undefined" && body instanceof ReadableStream) {
+    // Read to the end (fetch would consume it too); the bytes read are what is sent.
+    return { bytes: new Uint8Array(await new Response(body).arrayBuffer()) }
+  }
+  return undefined
+}
+
 const readBody = async (
   body: unknown,
   headers: Headers
@@ -33,20 +64,11 @@ const readBody = async (
   if (typeof body === "string" || body instanceof ArrayBuffer || ArrayBuffer.isView(body) || body instanceof URLSearchParams) {
     return body as string | ArrayBuffer | Uint8Array<ArrayBuffer> | URLSearchParams
   }
-  if (typeof Blob !== "undefined" && body instanceof Blob) {
-    // A Blob does not change when read: read it, and send what was read.
-    if (body.type !== "" && !headers.has("content-type")) headers.set("content-type", body.type)
-    return new Uint8Array(await body.arrayBuffer())
-  }
-  if (typeof FormData !== "undefined" && body instanceof FormData) {
-    // Serialized once, as fetch would: those exact bytes are signed and sent, with their boundary.
-    const encoded = new Response(body)
-    headers.set("content-type", encoded.headers.get("content-type")!)
-    return new Uint8Array(await encoded.arrayBuffer())
-  }
-  if (typeof ReadableStream !== "undefined" && body instanceof ReadableStream) {
-    // Read to the end (fetch would consume it too); the bytes read are what is sent.
-    return new Uint8Array(await new Response(body).arrayBuffer())
+  const read = await readWebBody(body)
+  if (read !== undefined) {
+    // As fetch: a form's type (its boundary) always, a Blob's when no content type is given.
+    if (read.contentType !== undefined && (read.isForm === true || !headers.has("content-type"))) headers.set("content-type", read.contentType)
+    return read.bytes
   }
   throw invalidRequest(
     "body",

@@ -14,23 +14,19 @@
  *
  * @internal
  */
-import { hexValue } from "../sigv4/uriEncoding.js"
+import { BYTE_ENCODING, hexValue } from "../sigv4/uriEncoding.js"
 
 /** A segment of `pchar`s without `%`: already in its wire spelling. */
 export const PCHAR_ONLY = /^[A-Za-z0-9\-._~!$&'()*+,;=:@]*$/
 
-const UNRESERVED_CHAR = /^[A-Za-z0-9\-._~]$/
 const PCHAR_CHAR = /^[A-Za-z0-9\-._~!$&'()*+,;=:@]$/
 
-const escape = (byte: number): string => "%" + byte.toString(16).toUpperCase().padStart(2, "0")
-
 /** How a byte written raw goes out: a `pchar` (but `%`) as it is, anything else escaped. */
-const RAW_BYTE: ReadonlyArray<string> = Array.from({ length: 256 }, (_, byte) =>
-  byte < 0x80 && PCHAR_CHAR.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : escape(byte))
+const RAW_BYTE: ReadonlyArray<string> = BYTE_ENCODING.map((encoded, byte) =>
+  byte < 0x80 && PCHAR_CHAR.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : encoded)
 
-/** How an escaped byte goes out: an unreserved character decoded, anything else escaped (upper case). */
-const ESCAPED_BYTE: ReadonlyArray<string> = Array.from({ length: 256 }, (_, byte) =>
-  byte < 0x80 && UNRESERVED_CHAR.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : escape(byte))
+/** How an escaped byte goes out: as SigV4 encodes it, an unreserved character decoded, anything else escaped (upper case). */
+const ESCAPED_BYTE = BYTE_ENCODING
 
 const utf8 = new TextEncoder()
 

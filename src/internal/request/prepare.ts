@@ -11,7 +11,7 @@ import type { HttpMethod } from "../../HttpMethods.js"
 import type { RequestToSign, SignedBody } from "../../SignedRequest.js"
 import { invalidRequest } from "../../SigningError.js"
 import type { Endpoint } from "../../Signer.js"
-import { canonicalHeaderValue, isSignableHeader } from "../sigv4/canonicalHeaders.js"
+import { canonicalHeaderEntries } from "../sigv4/canonicalHeaders.js"
 import { canonicalPath } from "../sigv4/canonicalPath.js"
 import { type EncodedQueryPair, joinQueryPairs, parseQueryString, sortQueryPairs } from "../sigv4/canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, sha256Hex, UNSIGNED_PAYLOAD } from "../sigv4/payloadHash.js"
@@ -58,8 +58,6 @@ export interface PrepareSettings {
 }
 
 const sameHost = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase()
-
-const byName = (a: readonly [string, string], b: readonly [string, string]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
 
 const utf8 = new TextEncoder()
 
@@ -145,11 +143,7 @@ export const prepareRequest = (settings: PrepareSettings, input: RequestToSign):
   const sendTo = settings.sendTo ?? endpoint
   if (hostHeader !== undefined && !sameHost(host, sendTo.host)) headers[hostHeader[0]] = host
   signable.push(["host", host])
-  const canonicalHeaders: Array<readonly [string, string]> = []
-  for (const [name, value] of signable) {
-    if (isSignableHeader(name)) canonicalHeaders.push([name, canonicalHeaderValue(value)])
-  }
-  canonicalHeaders.sort(byName)
+  const canonicalHeaders = canonicalHeaderEntries(signable)
 
   // The path below the stage, after sendTo's base path: `/prod/pets` signed, `/v1/pets` sent.
   const address = sendTo.href + path.slice(endpoint.basePath.length)

@@ -9,15 +9,11 @@
  */
 import type { Endpoint } from "../../Signer.js"
 import { invalidRequest, type SigningError } from "../../SigningError.js"
+import { displayUrl } from "../scrub.js"
 import { wirePathSegment } from "./pathSegment.js"
 
 const ABSOLUTE_URL = /^([a-z][a-z0-9+.-]*:\/\/[^/?#\\]*)(.*)$/is
 
-/** The URL as an error message may show it: no user info, no query (either may hold a secret). */
-const displayUrl = (authority: string, rest: string): string => {
-  const queryAt = rest.indexOf("?")
-  return authority.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@]*@/i, "$1") + (queryAt === -1 ? rest : rest.slice(0, queryAt))
-}
 
 const withUserInfo = (shown: string): SigningError =>
   invalidRequest(
@@ -65,7 +61,7 @@ export const relativeTarget = (signingTarget: SigningTarget, url: string): strin
   const authority = match[1]!
   const rest = match[2]!
   const parsed = URL.canParse(authority) ? new URL(authority) : undefined
-  if (parsed !== undefined && (parsed.username !== "" || parsed.password !== "")) throw withUserInfo(displayUrl(authority, rest))
+  if (parsed !== undefined && (parsed.username !== "" || parsed.password !== "")) throw withUserInfo(displayUrl(authority + rest))
   const queryAt = rest.indexOf("?")
   // `path` is "" or starts with "/": the authority ends at the first "/".
   const path = queryAt === -1 ? rest : rest.slice(0, queryAt)
@@ -75,5 +71,5 @@ export const relativeTarget = (signingTarget: SigningTarget, url: string): strin
     const below = parsed !== undefined && parsed.origin === base.origin ? pathBelow(base, path) : undefined
     if (below !== undefined) return below + query
   }
-  throw outsideEndpoint(signingTarget, displayUrl(authority, rest))
+  throw outsideEndpoint(signingTarget, displayUrl(authority + rest))
 }

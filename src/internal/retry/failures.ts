@@ -13,7 +13,7 @@
  * code threw, so reading one may throw too (a getter, a Proxy trap): that
  * reads as absent, never as a second failure.
  */
-const field = (value: unknown, name: string): unknown => {
+export const field = (value: unknown, name: string): unknown => {
   if (typeof value !== "object" || value === null) return undefined
   try {
     return (value as Record<string, unknown>)[name]
@@ -96,16 +96,26 @@ export const isPermanentFailure = (error: unknown): boolean => {
   return status !== undefined && status >= 400 && status <= 499 && status !== 408 && status !== 425 && status !== 429
 }
 
-const headerOf = (failure: unknown, name: string): string | undefined => {
+// "retry-after" as it is usually written in a plain object of headers: "Retry-After".
+const titleCase = (name: string): string => name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase())
+
+/**
+ * A header of the response a failure carries (its own `headers` or its
+ * `response`'s: a `Headers`, or a plain object in lower or title case), given
+ * in lower case.
+ */
+export const headerOf = (failure: unknown, name: string): string | undefined => {
   for (const holder of [failure, field(failure, "response")]) {
     const headers = field(holder, "headers")
     if (typeof headers !== "object" || headers === null) continue
     const get = field(headers, "get")
     let value: unknown
     try {
-      value = typeof get === "function" ? (get as (name: string) => unknown).call(headers, name) : field(headers, name)
+      value = typeof get === "function"
+        ? (get as (name: string) => unknown).call(headers, name)
+        : field(headers, name) ?? field(headers, titleCase(name))
     } catch {
-      continue // a headers object that throws when read has no Retry-After to honour
+      continue // a headers object that throws when read has none to read
     }
     if (typeof value === "string") return value
   }

@@ -13,7 +13,7 @@ const NOT_ENCODED_BY_ENCODE_URI_COMPONENT = /[!'()*]/g
 const hexEscape = (char: string): string => "%" + char.charCodeAt(0).toString(16).toUpperCase()
 
 /** Byte value to its SigV4 encoding, precomputed: unreserved bytes map to themselves. */
-const BYTE_ENCODING: ReadonlyArray<string> = Array.from({ length: 256 }, (_, byte) => {
+export const BYTE_ENCODING: ReadonlyArray<string> = Array.from({ length: 256 }, (_, byte) => {
   const char = String.fromCharCode(byte)
   return byte < 0x80 && UNRESERVED_ONLY.test(char)
     ? char
