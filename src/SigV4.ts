@@ -292,7 +292,9 @@ const resolve = (input: unknown, options: SignOptions): Resolved => {
  * are replaced if the request already has them. It runs the same signing
  * step as `signRequest` and the facade.
  *
- * @throws SigningError when the request, the credentials or the options are unusable.
+ * @throws SigningError when the request, the credentials or the options are unusable, and when the
+ * request would inject: a method or header name that is not an HTTP token, a line break in the
+ * target, a NUL or a line break in a header value (but an obsolete line fold), a malformed `payloadHash`.
  *
  * @example
  * ```ts
@@ -345,7 +347,9 @@ export const signHeaders = (request: WireRequest, options: SignOptions): HeaderS
  * target may send the request until it expires. Only the host (and any other
  * header of the request) is signed; those headers must be sent with it.
  *
- * @throws SigningError when the request, the credentials or the options are unusable.
+ * @throws SigningError when the request, the credentials or the options are unusable, and when the
+ * request would inject: a method or header name that is not an HTTP token, a line break in the
+ * target, a NUL or a line break in a header value (but an obsolete line fold), a malformed `payloadHash`.
  *
  * @since 2.0.0
  * @category signing
