@@ -11,7 +11,7 @@ import type { HttpMethod } from "../../HttpMethods.js"
 import type { RequestToSign, SignedBody } from "../../SignedRequest.js"
 import { invalidRequest } from "../../SigningError.js"
 import type { Endpoint } from "../../Signer.js"
-import { canonicalHeaderEntries } from "../sigv4/canonicalHeaders.js"
+import { byName, canonicalHeaderValue, isSignableHeader } from "../sigv4/canonicalHeaders.js"
 import { canonicalPath } from "../sigv4/canonicalPath.js"
 import { type EncodedQueryPair, joinQueryPairs, parseQueryString, sortQueryPairs } from "../sigv4/canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, sha256Hex, UNSIGNED_PAYLOAD } from "../sigv4/payloadHash.js"
@@ -143,7 +143,13 @@ export const prepareRequest = (settings: PrepareSettings, input: RequestToSign):
   const sendTo = settings.sendTo ?? endpoint
   if (hostHeader !== undefined && !sameHost(host, sendTo.host)) headers[hostHeader[0]] = host
   signable.push(["host", host])
-  const canonicalHeaders = canonicalHeaderEntries(signable)
+  // canonicalHeaderEntries, for names already lower-case and each given once (prepareHeaders
+  // checks both): no lower-casing and no merging, on the path of every facade signature.
+  const canonicalHeaders: Array<readonly [string, string]> = []
+  for (const [name, value] of signable) {
+    if (isSignableHeader(name)) canonicalHeaders.push([name, canonicalHeaderValue(value)])
+  }
+  canonicalHeaders.sort(byName)
 
   // The path below the stage, after sendTo's base path: `/prod/pets` signed, `/v1/pets` sent.
   const address = sendTo.href + path.slice(endpoint.basePath.length)

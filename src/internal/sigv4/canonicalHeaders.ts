@@ -53,7 +53,8 @@ export type CanonicalHeaderEntries = ReadonlyArray<readonly [lowerCaseName: stri
 
 type NamedValue = readonly [lowerCaseName: string, value: string]
 
-const byName = (a: NamedValue, b: NamedValue): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
+/** Orders header entries by name (code-unit order, as SigV4 sorts). */
+export const byName = (a: NamedValue, b: NamedValue): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
 
 /**
  * Canonicalizes the signable headers among `headers` (any case, in wire
