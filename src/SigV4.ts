@@ -510,7 +510,8 @@ export interface VerifyOptions {
  *   region: "us-east-1",
  *   now: Date.now()
  * })
- * if (!result.valid) console.log(403, result.errorType, result.message)
+ * // What API Gateway would answer: 403 with its message, or on to the handler.
+ * const answer = result.valid ? { status: 200 } : { status: 403, body: { message: result.message } }
  * ```
  *
  * @since 2.0.0
