@@ -134,6 +134,49 @@ describe("signer.fetch retries only when asked", () => {
   })
 })
 
+describe("signer.fetch's signal", () => {
+  const countingSigner = () => {
+    const sent: Array<string> = []
+    const fetch = (url: string | URL | Request) => {
+      sent.push(String(url))
+      return Promise.resolve(new Response("unavailable", { status: 503 }))
+    }
+    return { sent, signer: new ApiGatewaySigner({ endpoint: `${gateway.url}/stage`, region: "us-east-1", credentials, fetch }) }
+  }
+
+  it("refuses a signal that is not an AbortSignal with a SigningError naming it, before anything is sent", async () => {
+    const { sent, signer } = countingSigner()
+    for (const signal of ["abort", {}, { aborted: true }, 0]) {
+      const failure = await signer.fetch("/x", { signal: signal as unknown as AbortSignal, retries: 1 }).then(() => undefined, (error: unknown) => error)
+      expect(failure).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig" })
+      expect((failure as Error).message).toMatch(/signal must be an AbortSignal/)
+    }
+    expect(sent).toEqual([])
+  })
+
+  it("takes null for no signal, as fetch does", async () => {
+    expect((await signer.fetch("/x", { signal: null })).status).toBe(200)
+  })
+
+  it("an aborted signal rejects with its reason, and nothing is sent", async () => {
+    const { sent, signer } = countingSigner()
+    const reason = new Error("stopped by the caller")
+    await expect(signer.fetch("/x", { signal: AbortSignal.abort(reason) })).rejects.toBe(reason)
+    expect(sent).toEqual([])
+  })
+
+  it("aborting while waiting to retry rejects at once with the signal's reason, and nothing more is sent", async () => {
+    const { sent, signer } = countingSigner()
+    const controller = new AbortController()
+    const reason = new Error("stopped while waiting")
+    const fetching = signer.fetch("/x", { signal: controller.signal, retries: 5 })
+    await expect.poll(() => sent.length).toBe(1)
+    controller.abort(reason)
+    await expect(fetching).rejects.toBe(reason)
+    expect(sent).toHaveLength(1)
+  })
+})
+
 describe("signRequestAsync with a web Request", () => {
   it("resolves with a signed Request that the gateway accepts, and leaves the input unconsumed", async () => {
     const input = new Request(`${gateway.url}/stage/signed?x=1`, { method: "PUT", body: "payload" })

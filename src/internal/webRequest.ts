@@ -9,7 +9,7 @@
  * @internal
  */
 import type { RequestToSign, SignedRequest } from "../SignedRequest.js"
-import { invalidRequest } from "../SigningError.js"
+import { invalidRequest, SigningError } from "../SigningError.js"
 import { describe } from "./request/describe.js"
 import { relativeTarget, type SigningTarget } from "./request/target.js"
 
@@ -24,6 +24,7 @@ export interface WebRequestParts {
 const PASSED_ON = ["cache", "credentials", "integrity", "keepalive", "mode", "priority", "referrer", "referrerPolicy", "signal"] as const
 
 const isRequest = (value: unknown): value is Request => typeof Request !== "undefined" && value instanceof Request
+const isAbortSignal = (value: unknown): value is AbortSignal => typeof AbortSignal !== "undefined" && value instanceof AbortSignal
 
 /** A web body read into the bytes to send, with the content type its bytes carry. */
 export interface ReadWebBody {
@@ -118,6 +119,10 @@ export const fromFetchArguments = async (
   const sendWith: Record<string, unknown> = {}
   for (const field of PASSED_ON) {
     const value = init !== undefined && field in init ? (init as Record<string, unknown>)[field] : base?.[field as keyof Request]
+    if (field === "signal" && value !== undefined && value !== null && !isAbortSignal(value)) {
+      // Checked here, not by the first listener added: anything else would fail mid-retry, untyped.
+      throw new SigningError({ reason: "InvalidConfig", message: `signal must be an AbortSignal (or null); got ${describe(value)}.` })
+    }
     if (value !== undefined) sendWith[field] = value
   }
   return {

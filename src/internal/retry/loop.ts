@@ -53,7 +53,7 @@ const sleep = (millis: number, signal: AbortSignal | undefined): Promise<void> =
 const unlessAborted = <T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> =>
   signal === undefined ? promise : new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(abortReason(signal))
-    signal.addEventListener("abort", onAbort, { once: true })
+    // Heard first: whatever happens next, the attempt's own failure is never left unhandled.
     promise.then(
       (value) => {
         signal.removeEventListener("abort", onAbort)
@@ -64,6 +64,7 @@ const unlessAborted = <T>(promise: Promise<T>, signal: AbortSignal | undefined):
         reject(error)
       }
     )
+    signal.addEventListener("abort", onAbort, { once: true })
   })
 
 /**
