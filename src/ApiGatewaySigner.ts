@@ -200,7 +200,16 @@ const credentialsSourceOf = (config: ApiGatewaySignerConfig): CredentialsSource 
 }
 
 const credentialsFromConfig = (config: ApiGatewaySignerConfig): SigningCredentials => {
-  const { accessKey, secretKey, sessionToken } = config
+  let accessKey: unknown, secretKey: unknown, sessionToken: unknown
+  try {
+    ;({ accessKey, secretKey, sessionToken } = config)
+  } catch {
+    // Said without what was thrown: a getter's error may quote the very secret it failed to hand over.
+    throw new SigningError({
+      reason: "MissingCredentials",
+      message: "accessKey, secretKey or sessionToken could not be read (reading them threw); pass strings."
+    })
+  }
   const given = accessKey !== undefined || secretKey !== undefined
   if (given && (accessKey === undefined || secretKey === undefined)) {
     // Mixing a key from the config with one from the environment would sign with a mismatched pair.

@@ -35,6 +35,7 @@ import {
   startContainerEndpoint,
   writeSharedFiles
 } from "./support/credentialSources.js"
+import { failureOf } from "./support/outcomes.js"
 
 const REGION = "us-east-1"
 const MINUTE = 60_000
@@ -216,6 +217,64 @@ describe("a failing provider", () => {
     expect((await signer.signRequestAsync(request)).headers.Authorization).toContain("Credential=ASIASECONDKEY/")
     expect(provider.calls).toBe(3)
   })
+
+  // A provider's error that says nothing secret in its message, but holds the token it handed out
+  // elsewhere (as an SDK error holds the request it failed on): inspect would print it.
+  const holdsTheToken = () => {
+    throw Object.assign(new Error("refresh failed"), {
+      $metadata: { request: { headers: [["x-amz-security-token", first.sessionToken]] } },
+      [Symbol("sent")]: new Map([["token", first.sessionToken]])
+    })
+  }
+  const quietFailure = () => {
+    throw Object.assign(new Error("refresh failed: ExpiredToken"), { code: "ExpiredToken" })
+  }
+
+  it("the facade: a provider's error holding a secret it handed out in any property is not kept as cause", async () => {
+    const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", providerOf(() => first, holdsTheToken))
+    await signer.signRequestAsync(request)
+    const error = await signer.signRequestAsync(request).then(() => undefined, (e: unknown) => e)
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: "The credentials provider failed: Error: refresh failed" })
+    expect((error as SigningError).cause).toBeUndefined()
+    expect(shown(error)).not.toContain(first.sessionToken)
+  })
+
+  it("the facade: a provider's error holding no secret it handed out stays the cause", async () => {
+    const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", providerOf(() => first, quietFailure))
+    await signer.signRequestAsync(request)
+    const error = await signer.signRequestAsync(request).then(() => undefined, (e: unknown) => e)
+    expect((error as SigningError).cause).toMatchObject({ message: "refresh failed: ExpiredToken", code: "ExpiredToken" })
+  })
+
+  it("the facade: credentials whose getter throws keep nothing of what it threw (it may quote a secret never read)", async () => {
+    const identity = {
+      accessKeyId: "ASIAGETTER",
+      get secretAccessKey(): string {
+        throw new Error(`vault said: ${first.secretAccessKey}`)
+      }
+    }
+    const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", providerOf(() => identity))
+    const error = await signer.signRequestAsync(request).then(() => undefined, (e: unknown) => e)
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
+    expect((error as SigningError).cause).toBeUndefined()
+    expect(shown(error)).not.toContain(first.secretAccessKey)
+  })
+
+  it.effect("the Effect API: a provider's error holding a secret it handed out in any property is not kept as cause", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.now())
+      const sign = Signer.signRequest(request)
+      yield* Effect.gen(function*() {
+        yield* sign
+        const error = failureOf(yield* Effect.exit(sign))
+        expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: "The credentials provider failed: Error: refresh failed" })
+        expect(error.cause).toBeUndefined()
+        expect(shown(error)).not.toContain(first.sessionToken)
+      }).pipe(
+        Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
+        Effect.provide(Credentials.layerFromProvider(providerOf(() => first, holdsTheToken)))
+      )
+    }))
 
   it("credential_process failing: the error carries what the process said on stderr; the next call runs it again", async () => {
     const files = writeSharedFiles({ default: issued("AKIADEFAULT"), dev: issued("AKIADEV"), staging: issued("AKIASTAGING"), tool: issued("ASIATOOL") })

@@ -246,3 +246,37 @@ describe("a secret of any length is scrubbed, however short", () => {
     }
   })
 })
+
+describe("credentials whose getter throws keep nothing of what it threw (it may quote the secret)", () => {
+  const identity = {
+    accessKeyId: "AKIDGETTER",
+    get secretAccessKey(): string {
+      throw new Error(`the vault answered ${SECRET} with token ${TOKEN}`)
+    }
+  }
+
+  it("the facade's constructor", () => {
+    const error = thrownBy(() => new ApiGatewaySigner({ endpoint: ENDPOINT, credentials: identity }))
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
+    expectShowsNone(error, [SECRET, TOKEN])
+  })
+
+  it("the facade's constructor, with secretKey a getter", () => {
+    const config = {
+      endpoint: ENDPOINT,
+      accessKey: "AKIDGETTER",
+      get secretKey(): string {
+        throw new Error(`the vault answered ${SECRET} with token ${TOKEN}`)
+      }
+    }
+    const error = thrownBy(() => new ApiGatewaySigner(config))
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
+    expectShowsNone(error, [SECRET, TOKEN])
+  })
+
+  it("Credentials.make", () => {
+    const error = failureOf(Effect.runSyncExit(Credentials.make(identity as never)))
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
+    expectShowsNone(error, [SECRET, TOKEN])
+  })
+})

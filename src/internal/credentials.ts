@@ -51,7 +51,16 @@ export const signingCredentials = (
   },
   names: FieldNames = EFFECT_FIELD_NAMES
 ): SigningCredentials | SigningError => {
-  const { accessKeyId, secretAccessKey, sessionToken, expiration } = input
+  let accessKeyId: unknown, secretAccessKey: unknown, sessionToken: unknown, expiration: unknown
+  try {
+    ;({ accessKeyId, secretAccessKey, sessionToken, expiration } = input)
+  } catch {
+    // Said without what was thrown: a getter's error may quote the very secret it failed to hand over.
+    return missing(
+      `The credentials could not be read (reading them threw); pass a plain object { ${names.accessKeyId}, ${names.secretAccessKey}, ` +
+        `${names.sessionToken}? } of strings.`
+    )
+  }
   if (accessKeyId === undefined || accessKeyId === null || accessKeyId === "") {
     return missing(`No AWS access key id: pass ${names.accessKeyId} and ${names.secretAccessKey}, or set ${ENVIRONMENT_VARIABLES}.`)
   }

@@ -11,7 +11,7 @@ import type { CredentialIdentity, CredentialsProvider } from "../SignedRequest.j
 import { SigningError } from "../SigningError.js"
 import { type FieldNames, type SigningCredentials, signingCredentials } from "./credentials.js"
 import { isSigningErrorSafely, safely, thrownMessage } from "./guard.js"
-import { redactForDisplay, shorten } from "./scrub.js"
+import { holdsAnySecret, redactForDisplay, shorten } from "./scrub.js"
 import { secretsOf } from "./credentials.js"
 
 /** Credentials are renewed this long before they expire. */
@@ -58,17 +58,6 @@ const oneLine = (text: string): string => {
   return shorten(line, 500)
 }
 
-// The error and its causes, as far as a message or stack could show them.
-const showsAny = (error: unknown, secrets: ReadonlySet<string>): boolean => {
-  let current = error
-  for (let depth = 0; depth < 8 && current !== undefined && current !== null; depth++) {
-    const text = current instanceof Error ? `${current.message}\n${current.stack ?? ""}` : String(current)
-    for (const secret of secrets) if (secret !== "" && text.includes(secret)) return true
-    current = current instanceof Error ? current.cause : undefined
-  }
-  return false
-}
-
 /**
  * A provider's failure as a `SigningError` carrying its message, with the
  * secrets the provider handed out before (`seen`) and a presigned URL's
@@ -83,7 +72,7 @@ export const providerFailure = (error: unknown, seen: ReadonlySet<string>): Sign
     reason: "MissingCredentials",
     message: `The credentials provider failed: ${oneLine(redactForDisplay(said, seen))}`,
     // Kept as cause only when it shows none of the secrets (inspect prints a cause in full); one that cannot be looked at is not kept.
-    cause: safely(() => showsAny(error, seen), true) ? undefined : error
+    cause: safely(() => holdsAnySecret(error, seen), true) ? undefined : error
   })
 }
 
@@ -107,11 +96,11 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames)
           let credentials: SigningCredentials | SigningError
           try {
             credentials = signingCredentials(identity, names)
-          } catch (error) {
+          } catch {
             throw new SigningError({
               reason: "MissingCredentials",
-              message: "The credentials provider gave credentials that cannot be read (reading them threw).",
-              cause: error
+              // Not kept as cause: what a getter threw may quote a secret this code never got to read.
+              message: "The credentials provider gave credentials that cannot be read (reading them threw)."
             })
           }
           if (credentials instanceof SigningError) {

@@ -97,3 +97,40 @@ export const displayUrl = (text: string, maxLength = 120): string => {
   const bare = text.split(/[?#]/)[0]!.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, "$1")
   return shorten(bare, maxLength)
 }
+
+// How many values `holdsAnySecret` looks at before it gives up and answers yes.
+const MOST_VALUES_SCANNED = 2_000
+
+/**
+ * Whether `value`, or anything `inspect` would print of it, holds one of the
+ * secrets: its strings, and the data properties (string and symbol keys,
+ * enumerable or not), array items and Map and Set entries of every object
+ * reachable from it. Getters are not called (`inspect` does not call them
+ * either). A value too large to scan counts as holding one: a value that may
+ * show a secret is not kept. May throw on hostile values (a revoked Proxy):
+ * callers treat a throw as yes.
+ */
+export const holdsAnySecret = (value: unknown, secrets: Iterable<string>): boolean => {
+  const wanted = [...secrets].filter((secret) => secret !== "")
+  if (wanted.length === 0) return false
+  const seen = new Set<object>()
+  const pending: Array<unknown> = [value]
+  for (let scanned = 0; pending.length > 0; scanned++) {
+    if (scanned >= MOST_VALUES_SCANNED) return true
+    const current = pending.pop()
+    if (typeof current === "string") {
+      if (wanted.some((secret) => current.includes(secret))) return true
+      continue
+    }
+    if ((typeof current !== "object" && typeof current !== "function") || current === null || seen.has(current)) continue
+    seen.add(current)
+    if (current instanceof Map) for (const [key, entry] of current) pending.push(key, entry)
+    else if (current instanceof Set) for (const entry of current) pending.push(entry)
+    for (const key of Reflect.ownKeys(current)) {
+      if (typeof key === "string") pending.push(key)
+      const descriptor = Reflect.getOwnPropertyDescriptor(current, key)
+      if (descriptor !== undefined && "value" in descriptor) pending.push(descriptor.value)
+    }
+  }
+  return false
+}

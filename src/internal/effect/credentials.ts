@@ -39,13 +39,13 @@ const sharedSecret = (redacted: Redacted.Redacted<string>, fresh: Secret): Secre
 export const validateCredentials = (input: CredentialsInput, names?: FieldNames): AwsCredentials | SigningError => {
   try {
     return validate(input, names)
-  } catch (error) {
-    // Credentials whose getters or Proxy traps throw: unusable, said without showing anything of them.
+  } catch {
+    // Credentials whose getters or Proxy traps throw: unusable, said without showing anything of them
+    // (nor what was thrown, which may quote a secret this code never got to read).
     return new SigningError({
       reason: "MissingCredentials",
       message: "The credentials could not be read (reading them threw); pass a plain object " +
-        "{ accessKeyId, secretAccessKey, sessionToken? } of strings or Redacted strings.",
-      cause: error
+        "{ accessKeyId, secretAccessKey, sessionToken? } of strings or Redacted strings."
     })
   }
 }
