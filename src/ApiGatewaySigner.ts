@@ -10,7 +10,7 @@
  * @since 2.0.0
  * @module
  */
-import { abortReason } from "./internal/abort.js"
+import { abortReason, isAbortSignal } from "./internal/abort.js"
 import {
   EFFECT_FIELD_NAMES,
   ENVIRONMENT_VARIABLES,
@@ -27,7 +27,7 @@ import { describe } from "./internal/request/describe.js"
 import { type PreparedRequest, type PrepareSettings, prepareRequest } from "./internal/request/prepare.js"
 import { DEFAULT_BACKOFF, DEFAULT_RETRIES, isDelayMillis, isRetryCount } from "./internal/retry/backoff.js"
 import { isPermanentFailure, isTransient } from "./internal/retry/failures.js"
-import { fromFetchArguments, toWebRequest } from "./internal/webRequest.js"
+import { AbortedWhileReading, fromFetchArguments, toWebRequest } from "./internal/webRequest.js"
 import { retryLoop } from "./internal/retry/loop.js"
 import { type ResolvedSigner, resolveSigner } from "./internal/settings.js"
 import { presignPrepared, signPrepared, type SignedRequestSettings } from "./internal/signPrepared.js"
@@ -302,7 +302,7 @@ const checkRetryOptions = (retries: unknown, options: unknown): CheckedRetryOpti
     return invalidOption(`The options of makeRequestWithRetries must be an object such as { signal }; got ${describe(options)}.`)
   }
   const { signal, shouldRetry, baseDelayMs, maxDelayMs } = options as Record<string, unknown>
-  if (signal !== undefined && !(typeof AbortSignal !== "undefined" && signal instanceof AbortSignal)) {
+  if (signal !== undefined && !isAbortSignal(signal)) {
     return invalidOption(`signal must be an AbortSignal; got ${describe(signal)}.`)
   }
   if (shouldRetry !== undefined && typeof shouldRetry !== "function") {
@@ -471,10 +471,12 @@ export class ApiGatewaySigner {
     let prepared: PreparedRequest
     let sendWith: RequestInit
     try {
-      const parts = await fromFetchArguments(this.#signer, input, init)
+      const parts = await fromFetchArguments(this.#signer, input, init, true)
       prepared = prepareRequest(this.#signer, parts.request)
       sendWith = parts.sendWith
     } catch (error) {
+      // (What was thrown may be anything, a revoked Proxy included: looking at it must not throw.)
+      if (safely(() => error instanceof AbortedWhileReading, false)) throw (error as AbortedWhileReading).reason
       throw cleanSigningError(error, this.#credentials.secrets())
     }
     const send = this.#config.fetch ?? globalThis.fetch

@@ -172,7 +172,7 @@ export interface Options {
   readonly headersTimeoutMillis?: number | undefined
   /** How long a client may take to send the whole request. Default 30 seconds (API Gateway's integration timeout is 29 s). */
   readonly requestTimeoutMillis?: number | undefined
-  /** Called once per answered request. */
+  /** Called once per answered request, after the answer is written. If it throws, the answer stands and the process gets a warning (`LOCAL_GATEWAY_ON_REQUEST`). */
   readonly onRequest?: ((entry: AccessLogEntry) => void) | undefined
   /**
    * Answer browsers: CORS preflights (OPTIONS with Access-Control-Request-Method)

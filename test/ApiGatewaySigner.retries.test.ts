@@ -168,6 +168,71 @@ describe("makeRequestWithRetries", () => {
     expect(calls).toBe(0)
   })
 
+  it("stops at once when aborted while credentials are being resolved, and never calls", async () => {
+    let provided = (): void => {}
+    const slowProvider = () => new Promise<typeof credentials>((resolve) => (provided = () => resolve(credentials)))
+    const withProvider = new ApiGatewaySigner({ endpoint: `${gateway.url}/prod`, region: "us-east-1", credentials: slowProvider })
+    const controller = new AbortController()
+    const reason = new Error("cancelled while resolving")
+    const pending = withProvider.makeRequestWithRetries({ method: "GET", path: "/" }, callback, 5, { signal: controller.signal }).catch((e: unknown) => e)
+    controller.abort(reason)
+    // Settles before the provider answers: the abort, not the provider, ended it.
+    expect(await pending).toBe(reason)
+    provided()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(calls).toBe(0)
+  })
+
+  it("refuses a signal that passes instanceof but is not one (made from its prototype)", async () => {
+    const signal = Object.create(AbortSignal.prototype) as AbortSignal
+    await expect(signer.makeRequestWithRetries({ method: "GET", path: "/" }, callback, 1, { signal })).rejects.toMatchObject({
+      _tag: "SigningError",
+      reason: "InvalidConfig",
+      message: expect.stringMatching(/signal must be an AbortSignal/)
+    })
+    expect(calls).toBe(0)
+  })
+
+  it("settles when the signal's removeEventListener throws, and leaves nothing unhandled", async () => {
+    failuresLeft = 100
+    const signal = new AbortController().signal
+    signal.removeEventListener = () => {
+      throw new Error("removeEventListener replaced by something that throws")
+    }
+    await expect(signer.makeRequestWithRetries({ method: "GET", path: "/flaky" }, callback, 1, { ...fast, signal })).rejects.toBeInstanceOf(RequestError)
+    expect(calls).toBe(2)
+  })
+
+  it("refuses, with a SigningError and no call or timer left, a signal whose addEventListener throws", async () => {
+    const signal = new AbortController().signal
+    signal.addEventListener = () => {
+      throw new Error("addEventListener replaced by something that throws")
+    }
+    await expect(signer.makeRequestWithRetries({ method: "GET", path: "/" }, callback, 1, { ...fast, signal })).rejects.toMatchObject({
+      _tag: "SigningError",
+      reason: "InvalidConfig",
+      message: expect.stringMatching(/addEventListener threw/)
+    })
+    expect(calls).toBe(0)
+  })
+
+  it("waits a delay longer than a timer can run (2^31 - 1 ms) instead of retrying at once", async () => {
+    failuresLeft = 100
+    const controller = new AbortController()
+    const longest = 2 ** 31 - 1
+    const pending = signer.makeRequestWithRetries({ method: "GET", path: "/flaky" }, callback, 1, {
+      signal: controller.signal,
+      baseDelayMs: 2 * longest,
+      maxDelayMs: 2 * longest
+    }).catch((e: unknown) => e)
+    await expect.poll(() => calls).toBe(1)
+    // A timer given more than it can run fires at once: a retry would follow within milliseconds.
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(calls).toBe(1)
+    controller.abort()
+    expect(await pending).toMatchObject({ name: "AbortError" })
+  })
+
   it("puts no secret in the rejection's message, JSON or inspect output", async () => {
     failuresLeft = 100
     const error = await signer.makeRequestWithRetries({ method: "GET", path: "/flaky" }, async (request) => {

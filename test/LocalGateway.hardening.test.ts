@@ -311,3 +311,47 @@ describe("a __proto__ query parameter is a parameter", () => {
     }
   })
 })
+
+describe("an onRequest that throws changes no answer and crashes nothing", () => {
+  const throwingLog = () => {
+    throw new Error("the log sink is down")
+  }
+  const warnings: Array<Error> = []
+  const onWarning = (warning: Error) => warnings.push(warning)
+  beforeAll(() => {
+    process.on("warning", onWarning)
+  })
+  afterAll(() => {
+    process.off("warning", onWarning)
+  })
+
+  it.each([
+    ["a backend that answers", true],
+    ["a backend that is down (502)", false]
+  ])("in proxy mode, with %s: the answer arrives, and the process gets a warning", async (_, backendUp) => {
+    const backend = await recordingBackend()
+    if (!backendUp) await backend.close()
+    const gateway = await LocalGateway.start({ credentials: [credentials], target: backend.url, onRequest: throwingLog })
+    try {
+      warnings.length = 0
+      const response = await signerFor(`${gateway.url}/prod`, credentials).fetch("/x")
+      expect(response.status).toBe(backendUp ? 200 : 502)
+      await response.arrayBuffer()
+      await expect.poll(() => warnings.map((warning) => warning.message)).toContainEqual(expect.stringMatching(/onRequest threw \(the log sink is down\)/))
+    } finally {
+      await gateway.close()
+      if (backendUp) await backend.close()
+    }
+  })
+
+  it("in echo mode: the answer arrives whole", async () => {
+    const gateway = await LocalGateway.start({ credentials: [credentials], onRequest: throwingLog })
+    try {
+      const response = await signerFor(`${gateway.url}/prod`, credentials).fetch("/x")
+      expect(response.status).toBe(200)
+      expect(await response.json()).toMatchObject({ path: "/prod/x" })
+    } finally {
+      await gateway.close()
+    }
+  })
+})

@@ -146,7 +146,7 @@ describe("signer.fetch's signal", () => {
 
   it("refuses a signal that is not an AbortSignal with a SigningError naming it, before anything is sent", async () => {
     const { sent, signer } = countingSigner()
-    for (const signal of ["abort", {}, { aborted: true }, 0]) {
+    for (const signal of ["abort", {}, { aborted: true }, 0, Object.create(AbortSignal.prototype)]) {
       const failure = await signer.fetch("/x", { signal: signal as unknown as AbortSignal, retries: 1 }).then(() => undefined, (error: unknown) => error)
       expect(failure).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig" })
       expect((failure as Error).message).toMatch(/signal must be an AbortSignal/)
@@ -163,6 +163,52 @@ describe("signer.fetch's signal", () => {
     const reason = new Error("stopped by the caller")
     await expect(signer.fetch("/x", { signal: AbortSignal.abort(reason) })).rejects.toBe(reason)
     expect(sent).toEqual([])
+  })
+
+  it("aborting while the body is read rejects at once with the signal's reason, and nothing is sent", async () => {
+    const { sent, signer } = countingSigner()
+    const controller = new AbortController()
+    const reason = new Error("stopped while reading")
+    const endless = new ReadableStream<Uint8Array>({ pull: () => new Promise(() => {}) })
+    const fetching = signer.fetch("/x", { method: "POST", body: endless, signal: controller.signal, duplex: "half" } as RequestInit)
+    controller.abort(reason)
+    await expect(fetching).rejects.toBe(reason)
+    expect(sent).toEqual([])
+  })
+
+  it("aborting while credentials are resolved rejects at once with the signal's reason, and nothing is sent", async () => {
+    const sent: Array<string> = []
+    let asked = false
+    const slowProvider = () => {
+      asked = true
+      return new Promise<typeof credentials>(() => {})
+    }
+    const signer = new ApiGatewaySigner({
+      endpoint: `${gateway.url}/stage`,
+      region: "us-east-1",
+      credentials: slowProvider,
+      fetch: (url: string | URL | Request) => {
+        sent.push(String(url))
+        return Promise.resolve(new Response("ok"))
+      }
+    })
+    const controller = new AbortController()
+    const reason = new Error("stopped while resolving")
+    const fetching = signer.fetch("/x", { signal: controller.signal })
+    await expect.poll(() => asked).toBe(true)
+    controller.abort(reason)
+    await expect(fetching).rejects.toBe(reason)
+    expect(sent).toEqual([])
+  })
+
+  it("settles when the signal's removeEventListener throws, and leaves nothing unhandled", async () => {
+    const { sent, signer } = countingSigner()
+    const signal = new AbortController().signal
+    signal.removeEventListener = () => {
+      throw new Error("removeEventListener replaced by something that throws")
+    }
+    expect((await signer.fetch("/x", { signal, retries: 1, shouldRetry: () => true })).status).toBe(503)
+    expect(sent).toHaveLength(2)
   })
 
   it("aborting while waiting to retry rejects at once with the signal's reason, and nothing more is sent", async () => {

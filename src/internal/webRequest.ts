@@ -10,8 +10,14 @@
  */
 import type { RequestToSign, SignedRequest } from "../SignedRequest.js"
 import { invalidRequest, SigningError } from "../SigningError.js"
+import { isAbortSignal, unlessAborted } from "./abort.js"
 import { describe } from "./request/describe.js"
 import { relativeTarget, type SigningTarget } from "./request/target.js"
+
+/** The signal's abort reason, met while a body was read: what fetch rejects with, passed on as it is. */
+export class AbortedWhileReading {
+  constructor(readonly reason: unknown) {}
+}
 
 /** What a request described by fetch's arguments is, ready to prepare; and what goes with it when it is sent. */
 export interface WebRequestParts {
@@ -24,7 +30,6 @@ export interface WebRequestParts {
 const PASSED_ON = ["cache", "credentials", "integrity", "keepalive", "mode", "priority", "referrer", "referrerPolicy", "signal"] as const
 
 const isRequest = (value: unknown): value is Request => typeof Request !== "undefined" && value instanceof Request
-const isAbortSignal = (value: unknown): value is AbortSignal => typeof AbortSignal !== "undefined" && value instanceof AbortSignal
 
 /** A web body read into the bytes to send, with the content type its bytes carry. */
 export interface ReadWebBody {
@@ -92,7 +97,8 @@ const headerEntries = (headers: Headers): Array<[string, string]> => {
 export const fromFetchArguments = async (
   target: SigningTarget,
   input: unknown,
-  init: RequestInit | undefined
+  init: RequestInit | undefined,
+  sending = false
 ): Promise<WebRequestParts> => {
   let url: string
   let base: Request | undefined
@@ -111,11 +117,6 @@ export const fromFetchArguments = async (
   }
   const headers = new Headers(base?.headers)
   if (init?.headers !== undefined) new Headers(init.headers).forEach((value, name) => headers.set(name, value))
-  const body = init !== undefined && "body" in init && init.body !== undefined
-    ? await readBody(init.body, headers)
-    : base !== undefined && base.body !== null
-    ? new Uint8Array(await base.clone().arrayBuffer())
-    : undefined
   const sendWith: Record<string, unknown> = {}
   for (const field of PASSED_ON) {
     const value = init !== undefined && field in init ? (init as Record<string, unknown>)[field] : base?.[field as keyof Request]
@@ -125,6 +126,18 @@ export const fromFetchArguments = async (
     }
     if (value !== undefined) sendWith[field] = value
   }
+  // Sending, the body is read before the request goes (its hash is signed): aborting meanwhile rejects at once, as fetch would.
+  const signal = sending ? (sendWith["signal"] ?? undefined) as AbortSignal | undefined : undefined
+  const whileReading = <T>(reading: Promise<T>): Promise<T> =>
+    unlessAborted(reading, signal).catch((error: unknown) => {
+      const aborted = signal?.aborted === true && (error === signal.reason || signal.reason === undefined)
+      throw aborted ? new AbortedWhileReading(error) : error
+    })
+  const body = init !== undefined && "body" in init && init.body !== undefined
+    ? await whileReading(readBody(init.body, headers))
+    : base !== undefined && base.body !== null
+    ? new Uint8Array(await whileReading(base.clone().arrayBuffer()))
+    : undefined
   return {
     request: {
       method: init?.method ?? base?.method ?? "GET",

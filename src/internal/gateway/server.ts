@@ -14,6 +14,7 @@ import type { AddressInfo } from "node:net"
 import type { AccessLogEntry, EchoResponse, Service, VerifiedRequest } from "../../LocalGateway.js"
 import { verify, verifyBeforeBody } from "../sigv4/verify.js"
 import { headerPairs, headerRecord, readBody, sendHandlerResponse, sendJson } from "./http.js"
+import { thrownMessage } from "../guard.js"
 import type { GatewaySettings } from "./options.js"
 import { proxy } from "./proxy.js"
 import { forwardedQuery, parseQuery, parseTarget, shownQuery, verifiedPath } from "./target.js"
@@ -22,8 +23,15 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
   const requestId = randomUUID()
   const method = req.method ?? "GET"
   const requestTarget = req.url ?? "/"
-  const log = (status: number, extra: Partial<AccessLogEntry> = {}) =>
-    settings.onRequest({ requestId, method, target: requestTarget, status, ...extra })
+  // Called once the answer is written, from event handlers too (proxy mode): a throwing onRequest
+  // must neither change the answer nor crash the process, so it is reported as a warning.
+  const log = (status: number, extra: Partial<AccessLogEntry> = {}) => {
+    try {
+      settings.onRequest({ requestId, method, target: requestTarget, status, ...extra })
+    } catch (error) {
+      process.emitWarning(`onRequest threw (${thrownMessage(error)}); the request was answered all the same.`, { code: "LOCAL_GATEWAY_ON_REQUEST" })
+    }
+  }
   const answer = (status: number, body: unknown, extra: Partial<AccessLogEntry> = {}, headers: Record<string, string> = {}) => {
     sendJson(res, status, body, headers)
     log(status, extra)

@@ -10,7 +10,7 @@
  */
 import type { SignedRequest } from "../../SignedRequest.js"
 import { SigningError } from "../../SigningError.js"
-import { abortReason } from "../abort.js"
+import { abortReason, listen, stopListening, unlessAborted } from "../abort.js"
 import { thrownMessage } from "../guard.js"
 import { redactForDisplay } from "../scrub.js"
 import { type Backoff, backoffMillis, honourRetryAfter } from "./backoff.js"
@@ -35,36 +35,40 @@ export interface LoopOptions {
   readonly correctClock?: ((failure: unknown) => boolean) | undefined
 }
 
+// The longest a timer runs: longer delays would fire at once (Node, browsers), so they are waited in steps.
+const MAX_TIMER_MILLIS = 2 ** 31 - 1
+
+/** Calls `done` after `millis`, in timer steps of at most MAX_TIMER_MILLIS; `started` hears of each later step's timer. */
+const wait = (
+  millis: number,
+  done: () => void,
+  started: (timer: ReturnType<typeof setTimeout>) => void
+): ReturnType<typeof setTimeout> =>
+  setTimeout(() => {
+    if (millis > MAX_TIMER_MILLIS) started(wait(millis - MAX_TIMER_MILLIS, done, started))
+    else done()
+  }, Math.min(millis, MAX_TIMER_MILLIS))
+
 /** Waits `millis`, or rejects with the abort reason as soon as `signal` aborts. */
 const sleep = (millis: number, signal: AbortSignal | undefined): Promise<void> =>
   new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort)
-      resolve()
-    }, millis)
+    if (signal === undefined) {
+      wait(millis, resolve, () => {})
+      return
+    }
+    // Aborted since the last look (by shouldRetry, say): no wait at all.
+    if (signal.aborted) return reject(abortReason(signal))
     const onAbort = () => {
       clearTimeout(timer)
-      reject(abortReason(signal!))
+      reject(abortReason(signal))
     }
-    signal?.addEventListener("abort", onAbort, { once: true })
-  })
-
-/** `promise`, or a rejection with the abort reason as soon as `signal` aborts (the promise runs on, unheard). */
-const unlessAborted = <T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> =>
-  signal === undefined ? promise : new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortReason(signal))
-    // Heard first: whatever happens next, the attempt's own failure is never left unhandled.
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort)
-        reject(error)
-      }
-    )
-    signal.addEventListener("abort", onAbort, { once: true })
+    // Listening before the timer starts: a signal that cannot be listened to leaves no timer behind.
+    const refused = listen(signal, onAbort)
+    if (refused !== undefined) return reject(refused)
+    let timer = wait(millis, () => {
+      stopListening(signal, onAbort)
+      resolve()
+    }, (next) => (timer = next))
   })
 
 /**
@@ -97,11 +101,18 @@ export const retryLoop = async <T>(
   let clockCorrected = false
   for (;;) {
     if (signal?.aborted) throw abortReason(signal)
-    const signed = await sign()
+    // Signing may wait for credentials: aborting meanwhile rejects at once, and nothing is sent.
+    const signed = await unlessAborted(Promise.resolve().then(sign), signal)
     for (const secret of signed.secrets) secrets.add(secret)
     calls++
     try {
-      return await unlessAborted(Promise.resolve().then(() => send(signed.request)), signal)
+      return await unlessAborted(
+        Promise.resolve().then(() => {
+          if (signal?.aborted) throw abortReason(signal)
+          return send(signed.request)
+        }),
+        signal
+      )
     } catch (failure) {
       if (signal?.aborted) throw abortReason(signal)
       if (!clockCorrected && options.correctClock?.(failure) === true) {
