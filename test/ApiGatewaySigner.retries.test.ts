@@ -233,6 +233,44 @@ describe("makeRequestWithRetries", () => {
     expect(await pending).toMatchObject({ name: "AbortError" })
   })
 
+  it("refuses a signal that cannot be listened to before sending, never after", async () => {
+    const signal = new AbortController().signal
+    let listens = 0
+    const addEventListener = signal.addEventListener.bind(signal)
+    // Hears the first listener (while signing), then throws (before sending).
+    signal.addEventListener = (...args: Parameters<typeof addEventListener>) => {
+      if (++listens > 1) throw new Error("addEventListener replaced by something that throws")
+      addEventListener(...args)
+    }
+    await expect(signer.makeRequestWithRetries({ method: "GET", path: "/" }, callback, 0, { signal })).rejects.toMatchObject({
+      _tag: "SigningError",
+      reason: "InvalidConfig"
+    })
+    expect(calls).toBe(0)
+  })
+
+  it("50 concurrent calls sharing one signal add one listener to it, so Node warns of no leak, and aborting stops them all", async () => {
+    const warnings: Array<string> = []
+    const onWarning = (warning: Error) => warnings.push(warning.name)
+    process.on("warning", onWarning)
+    try {
+      const controller = new AbortController()
+      let started = 0
+      const pending = Array.from({ length: 50 }, () =>
+        signer.makeRequestWithRetries({ method: "GET", path: "/" }, () => {
+          started++
+          return new Promise(() => {})
+        }, 5, { signal: controller.signal }).catch((e: unknown) => e))
+      await expect.poll(() => started).toBe(50)
+      controller.abort(new Error("all stopped"))
+      for (const outcome of await Promise.all(pending)) expect(outcome).toMatchObject({ message: "all stopped" })
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(warnings).not.toContain("MaxListenersExceededWarning")
+    } finally {
+      process.off("warning", onWarning)
+    }
+  })
+
   it("puts no secret in the rejection's message, JSON or inspect output", async () => {
     failuresLeft = 100
     const error = await signer.makeRequestWithRetries({ method: "GET", path: "/flaky" }, async (request) => {

@@ -8,7 +8,10 @@
  * of the single-flight tests is the SDK's, against a container endpoint on
  * loopback that counts its requests.
  */
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
 import { inspect } from "node:util"
+import axios from "axios"
 import { fromContainerMetadata, fromProcess } from "@aws-sdk/credential-providers"
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "@effect/vitest"
 import * as Duration from "effect/Duration"
@@ -244,6 +247,38 @@ describe("a failing provider", () => {
     await signer.signRequestAsync(request)
     const error = await signer.signRequestAsync(request).then(() => undefined, (e: unknown) => e)
     expect((error as SigningError).cause).toMatchObject({ message: "refresh failed: ExpiredToken", code: "ExpiredToken" })
+  })
+
+  it("the facade: an HTTP client's error (axios, with its request, socket and agent) holding no secret stays the cause", async () => {
+    const server = http.createServer((req, res) => {
+      req.resume()
+      res.writeHead(500).end("credentials endpoint down")
+    })
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/credentials`
+      const axiosFailure = () => axios.get(url).then(() => first)
+      const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", providerOf(() => first, axiosFailure))
+      await signer.signRequestAsync(request)
+      const error = await signer.signRequestAsync(request).then(() => undefined, (e: unknown) => e)
+      expect((error as SigningError).cause).toMatchObject({ name: "AxiosError", response: { status: 500 } })
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
+
+  it.each([
+    ["a URL", () => new URL(`https://sts.example/?token=${first.sessionToken}`)],
+    ["Headers", () => new Headers({ "x-amz-security-token": first.sessionToken })]
+  ])("the facade: a provider's error holding the token in %s is not kept as cause", async (_, holder) => {
+    const failing = () => {
+      throw Object.assign(new Error("refresh failed"), { sent: holder() })
+    }
+    const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", providerOf(() => first, failing))
+    await signer.signRequestAsync(request)
+    const error = await signer.signRequestAsync(request).then(() => undefined, (e: unknown) => e)
+    expect((error as SigningError).cause).toBeUndefined()
+    expect(shown(error)).not.toContain(first.sessionToken)
   })
 
   it("the facade: credentials whose getter throws keep nothing of what it threw (it may quote a secret never read)", async () => {

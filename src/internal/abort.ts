@@ -3,7 +3,8 @@
  * rejects with, which values are signals, and waiting on a promise unless the
  * signal aborts first. A caller's signal is a real `AbortSignal` (checked
  * where it comes in) but its methods may still have been replaced: removing
- * a listener never throws out of here.
+ * a listener never throws out of here, and a signal is listened to once
+ * however many calls wait on it.
  *
  * @internal
  */
@@ -26,48 +27,85 @@ export const isAbortSignal = (value: unknown): value is AbortSignal => {
   }
 }
 
-/** Stops listening. A signal whose removeEventListener throws keeps a listener that does nothing once its promise settled. */
-export const stopListening = (signal: AbortSignal, onAbort: () => void): void => {
-  try {
-    signal.removeEventListener("abort", onAbort)
-  } catch {
-    // Nothing to undo: the listener only settles a promise that is settled already.
-  }
+// One listener per signal, however many calls wait on it: many concurrent calls sharing a signal
+// would otherwise pass the 10 listeners after which Node warns of a leak.
+interface Waiting {
+  readonly callbacks: Set<() => void>
+  readonly dispatch: () => void
 }
+const waitingOn = new WeakMap<AbortSignal, Waiting>()
+
+const refusals = new WeakSet<object>()
+
+/** Whether `failure` is `listen`'s refusal of a signal: the caller's mistake, never an attempt's failure to retry. */
+export const isSignalRefusal = (failure: unknown): boolean =>
+  typeof failure === "object" && failure !== null && refusals.has(failure)
 
 /** Listens for `signal` to abort; a SigningError when its addEventListener throws (it would never tell). */
 export const listen = (signal: AbortSignal, onAbort: () => void): SigningError | undefined => {
-  try {
-    signal.addEventListener("abort", onAbort, { once: true })
+  const waiting = waitingOn.get(signal)
+  if (waiting !== undefined) {
+    waiting.callbacks.add(onAbort)
     return undefined
+  }
+  const callbacks = new Set([onAbort])
+  const dispatch = () => {
+    waitingOn.delete(signal)
+    for (const callback of callbacks) callback()
+  }
+  try {
+    signal.addEventListener("abort", dispatch, { once: true })
   } catch {
-    return new SigningError({ reason: "InvalidConfig", message: "signal.addEventListener threw, so aborting could not be heard; pass an AbortSignal as AbortController makes it." })
+    const refusal = new SigningError({
+      reason: "InvalidConfig",
+      message: "signal.addEventListener threw, so aborting could not be heard; pass an AbortSignal as AbortController makes it."
+    })
+    refusals.add(refusal)
+    return refusal
+  }
+  waitingOn.set(signal, { callbacks, dispatch })
+  return undefined
+}
+
+/** Stops listening. A signal whose removeEventListener throws keeps a listener that does nothing once its promise settled. */
+export const stopListening = (signal: AbortSignal, onAbort: () => void): void => {
+  const waiting = waitingOn.get(signal)
+  if (waiting === undefined || !waiting.callbacks.delete(onAbort) || waiting.callbacks.size > 0) return
+  waitingOn.delete(signal)
+  try {
+    signal.removeEventListener("abort", waiting.dispatch)
+  } catch {
+    // Nothing to undo: the listener calls no one now.
   }
 }
 
 /**
- * `promise`, or a rejection with the abort reason as soon as `signal` aborts
- * (the promise then runs on, unheard; its failure is handled all the same).
+ * What `start` gives, or a rejection with the abort reason as soon as
+ * `signal` aborts. `start` runs only once the abort can be heard, and not at
+ * all when the signal has aborted by then; after an abort what it started
+ * runs on, unheard (its failure is handled all the same).
  */
-export const unlessAborted = <T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> =>
-  signal === undefined ? promise : new Promise<T>((resolve, reject) => {
-    if (signal.aborted) {
-      promise.catch(() => {})
-      reject(abortReason(signal))
-      return
-    }
+export const unlessAborted = <T>(start: () => T | PromiseLike<T>, signal: AbortSignal | undefined): Promise<T> => {
+  if (signal === undefined) return Promise.resolve().then(start)
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) return reject(abortReason(signal))
     const onAbort = () => reject(abortReason(signal))
-    // Heard first: whatever happens next, the promise's own failure is never left unhandled.
-    promise.then(
-      (value) => {
-        stopListening(signal, onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        stopListening(signal, onAbort)
-        reject(error)
-      }
-    )
     const refused = listen(signal, onAbort)
-    if (refused !== undefined) reject(refused)
+    if (refused !== undefined) return reject(refused)
+    Promise.resolve()
+      .then((): T | PromiseLike<T> => {
+        if (signal.aborted) throw abortReason(signal)
+        return start()
+      })
+      .then(
+        (value) => {
+          stopListening(signal, onAbort)
+          resolve(value)
+        },
+        (error: unknown) => {
+          stopListening(signal, onAbort)
+          reject(error)
+        }
+      )
   })
+}

@@ -98,39 +98,63 @@ export const displayUrl = (text: string, maxLength = 120): string => {
   return shorten(bare, maxLength)
 }
 
-// How many values `holdsAnySecret` looks at before it gives up and answers yes.
-const MOST_VALUES_SCANNED = 2_000
+// How deep and how much `holdsAnySecret` looks: far past what inspect prints by default (2 levels), without
+// walking all of an HTTP client's sockets and agents. Past the budget it answers yes.
+const DEEPEST = 6
+const MOST_VALUES = 20_000
+
+/** What `inspect` prints of the web classes whose state sits in private slots, not properties. */
+const slotText = (value: object): ReadonlyArray<unknown> => {
+  if (typeof URL !== "undefined" && value instanceof URL) return [value.href]
+  if (typeof URLSearchParams !== "undefined" && value instanceof URLSearchParams) return [value.toString()]
+  if (typeof Headers !== "undefined" && value instanceof Headers) return [...value].flat()
+  return []
+}
 
 /**
- * Whether `value`, or anything `inspect` would print of it, holds one of the
- * secrets: its strings, and the data properties (string and symbol keys,
- * enumerable or not), array items and Map and Set entries of every object
- * reachable from it. Getters are not called (`inspect` does not call them
- * either). A value too large to scan counts as holding one: a value that may
- * show a secret is not kept. May throw on hostile values (a revoked Proxy):
- * callers treat a throw as yes.
+ * Whether `value`, or what `inspect` would print of it, holds one of the
+ * secrets, down to 6 levels: its strings, and the data properties (string
+ * and symbol keys, enumerable or not), array items, Map and Set entries,
+ * URLs and Headers of every object reachable from it. Getters are not called
+ * (`inspect` does not call them either); bytes are not read (`inspect`
+ * prints them as numbers). A value too large to look through counts as
+ * holding one: a value that may show a secret is not kept. May throw on
+ * hostile values (a revoked Proxy): callers treat a throw as yes.
  */
 export const holdsAnySecret = (value: unknown, secrets: Iterable<string>): boolean => {
   const wanted = [...secrets].filter((secret) => secret !== "")
   if (wanted.length === 0) return false
-  const seen = new Set<object>()
-  const pending: Array<unknown> = [value]
-  for (let scanned = 0; pending.length > 0; scanned++) {
-    if (scanned >= MOST_VALUES_SCANNED) return true
-    const current = pending.pop()
-    if (typeof current === "string") {
-      if (wanted.some((secret) => current.includes(secret))) return true
-      continue
+  const visited = new Set<object>()
+  let looked = 0
+  let level: Array<unknown> = [value]
+  for (let depth = 0; depth <= DEEPEST && level.length > 0; depth++) {
+    const next: Array<unknown> = []
+    const add = (item: unknown): boolean => {
+      next.push(item)
+      return looked + next.length > MOST_VALUES
     }
-    if ((typeof current !== "object" && typeof current !== "function") || current === null || seen.has(current)) continue
-    seen.add(current)
-    if (current instanceof Map) for (const [key, entry] of current) pending.push(key, entry)
-    else if (current instanceof Set) for (const entry of current) pending.push(entry)
-    for (const key of Reflect.ownKeys(current)) {
-      if (typeof key === "string") pending.push(key)
-      const descriptor = Reflect.getOwnPropertyDescriptor(current, key)
-      if (descriptor !== undefined && "value" in descriptor) pending.push(descriptor.value)
+    for (const current of level) {
+      looked++
+      if (typeof current === "string") {
+        if (wanted.some((secret) => current.includes(secret))) return true
+        continue
+      }
+      if ((typeof current !== "object" && typeof current !== "function") || current === null || visited.has(current)) continue
+      if (ArrayBuffer.isView(current) || current instanceof ArrayBuffer) continue
+      visited.add(current)
+      // Sizes first: a huge array, Map or Set is not expanded to be looked through.
+      if (Array.isArray(current) && current.length > MOST_VALUES) return true
+      if ((current instanceof Map || current instanceof Set) && current.size > MOST_VALUES) return true
+      if (current instanceof Map) for (const [key, entry] of current) if (add(key) || add(entry)) return true
+      if (current instanceof Set) for (const entry of current) if (add(entry)) return true
+      for (const text of slotText(current)) if (add(text)) return true
+      for (const key of Reflect.ownKeys(current)) {
+        if (typeof key === "string" && add(key)) return true
+        const descriptor = Reflect.getOwnPropertyDescriptor(current, key)
+        if (descriptor !== undefined && "value" in descriptor && add(descriptor.value)) return true
+      }
     }
+    level = next
   }
   return false
 }

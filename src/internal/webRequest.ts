@@ -128,15 +128,15 @@ export const fromFetchArguments = async (
   }
   // Sending, the body is read before the request goes (its hash is signed): aborting meanwhile rejects at once, as fetch would.
   const signal = sending ? (sendWith["signal"] ?? undefined) as AbortSignal | undefined : undefined
-  const whileReading = <T>(reading: Promise<T>): Promise<T> =>
-    unlessAborted(reading, signal).catch((error: unknown) => {
+  const whileReading = <T>(read: () => Promise<T>): Promise<T> =>
+    unlessAborted(read, signal).catch((error: unknown) => {
       const aborted = signal?.aborted === true && (error === signal.reason || signal.reason === undefined)
       throw aborted ? new AbortedWhileReading(error) : error
     })
   const body = init !== undefined && "body" in init && init.body !== undefined
-    ? await whileReading(readBody(init.body, headers))
+    ? await whileReading(() => readBody(init.body, headers))
     : base !== undefined && base.body !== null
-    ? new Uint8Array(await whileReading(base.clone().arrayBuffer()))
+    ? new Uint8Array(await whileReading(() => base.clone().arrayBuffer()))
     : undefined
   return {
     request: {

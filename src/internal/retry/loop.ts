@@ -10,7 +10,7 @@
  */
 import type { SignedRequest } from "../../SignedRequest.js"
 import { SigningError } from "../../SigningError.js"
-import { abortReason, listen, stopListening, unlessAborted } from "../abort.js"
+import { abortReason, isSignalRefusal, listen, stopListening, unlessAborted } from "../abort.js"
 import { thrownMessage } from "../guard.js"
 import { redactForDisplay } from "../scrub.js"
 import { type Backoff, backoffMillis, honourRetryAfter } from "./backoff.js"
@@ -102,19 +102,14 @@ export const retryLoop = async <T>(
   for (;;) {
     if (signal?.aborted) throw abortReason(signal)
     // Signing may wait for credentials: aborting meanwhile rejects at once, and nothing is sent.
-    const signed = await unlessAborted(Promise.resolve().then(sign), signal)
+    const signed = await unlessAborted(sign, signal)
     for (const secret of signed.secrets) secrets.add(secret)
     calls++
     try {
-      return await unlessAborted(
-        Promise.resolve().then(() => {
-          if (signal?.aborted) throw abortReason(signal)
-          return send(signed.request)
-        }),
-        signal
-      )
+      return await unlessAborted(() => send(signed.request), signal)
     } catch (failure) {
       if (signal?.aborted) throw abortReason(signal)
+      if (isSignalRefusal(failure)) throw failure
       if (!clockCorrected && options.correctClock?.(failure) === true) {
         clockCorrected = true
         continue
