@@ -87,6 +87,36 @@ describe.skipIf(!built)("the built package", () => {
     expect(heavy).toEqual([])
   })
 
+  it("loads the facade subpath from a handful of files, not one per internal module (cold start)", () => {
+    const files = importGraph("api-gateway-request-signer/ApiGatewaySigner")
+      .filter((url) => url.includes("/dist/"))
+      .map((url) => url.slice(url.indexOf("/dist/") + "/dist/".length))
+    expect([...new Set(files)].sort()).toEqual([
+      "ApiGatewaySigner.js",
+      "HttpMethods.js",
+      "RequestError.js",
+      "SigningError.js",
+      "internal/crypto/node.js"
+    ])
+  })
+
+  it("throws from the facade the very error classes every subpath exports", () => {
+    const out = node(`
+      const { default: ApiGatewaySigner } = await import("api-gateway-request-signer/ApiGatewaySigner")
+      const root = await import("api-gateway-request-signer")
+      const { SigningError } = await import("api-gateway-request-signer/SigningError")
+      const { RequestError } = await import("api-gateway-request-signer/RequestError")
+      const signer = new ApiGatewaySigner({ endpoint: "https://a.execute-api.us-east-1.amazonaws.com/p", accessKey: "AKID", secretKey: "s" })
+      let signing
+      try { signer.signRequest({ method: "GET", path: "/x", headers: { "x-a": "1\\r\\n" } }) } catch (error) { signing = error }
+      const request = await signer.makeRequestWithRetries({ method: "GET", path: "/x" }, () => Promise.reject(new Error("down")), 0).catch((error) => error)
+      console.log(JSON.stringify([
+        signing instanceof SigningError, signing instanceof root.SigningError,
+        request instanceof RequestError, request instanceof root.RequestError
+      ]))`)
+    expect(JSON.parse(out)).toEqual([true, true, true, true])
+  })
+
   it("declares axios and got optional peers, of their subpaths only", () => {
     expect(pkg.peerDependenciesMeta).toMatchObject({ axios: { optional: true }, got: { optional: true } })
     expect([pkg.dependencies?.axios, pkg.dependencies?.got]).toEqual([undefined, undefined])
