@@ -78,7 +78,7 @@ export interface ApiGatewaySignerConfig {
   readonly service?: string | undefined
   /** The original package's name for `service`. */
   readonly serviceName?: string | undefined
-  /** Sign x-amz-security-token (default true); false adds it unsigned, as the original package did. */
+  /** Sign the x-amz-security-token header (default true); false adds it unsigned, as the original package did. Presigned URLs always sign their token. */
   readonly signSessionToken?: boolean | undefined
   /**
    * The `Accept` header every request gets (signed) unless it sets its own, as

@@ -94,7 +94,7 @@ export interface SignerOptions {
    * Gateway, `lambda` for a Lambda function URL, `appsync` for AppSync), else `execute-api`.
    */
   readonly service?: string | undefined
-  /** Sign x-amz-security-token (default true); false adds it unsigned, as the original package did. */
+  /** Sign the x-amz-security-token header (default true); false adds it unsigned, as the original package did. Presigned URLs always sign their token. */
   readonly signSessionToken?: boolean | undefined
   /** Add and sign x-amz-content-sha256 (default false; true for service `s3`). */
   readonly contentSha256Header?: boolean | undefined

@@ -258,6 +258,15 @@ describe("presignRequest", () => {
       expect(error).toMatchObject({ reason: "InvalidConfig" })
     }).pipe(Effect.provide(SignerLive), Effect.provide(CredentialsLive)))
 
+  it.effect("refuses a query parameter named like one of the presigned URL's own, rather than dropping it", () =>
+    Effect.gen(function*() {
+      for (const name of ["X-Amz-Date", "X-Amz-Expires", "X-Amz-Signature", "X-Amz-Security-Token"]) {
+        const error = failureOf(yield* Effect.exit(Signer.presignRequest({ method: "GET", path: "/", queryParams: { [name]: "mine" } })))
+        expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidRequest", field: "queryParams" })
+        expect(error.message).toContain(name)
+      }
+    }).pipe(Effect.provide(SignerLive), Effect.provide(CredentialsLive)))
+
   it.live("a presigned URL is accepted by the gateway with no headers at all", () =>
     Effect.gen(function*() {
       const gateway = yield* LocalGateway.make({ credentials: [staticCredentials] })

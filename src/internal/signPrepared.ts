@@ -6,11 +6,12 @@
  * @internal
  */
 import type { PresignedRequest, SignedRequest } from "../SignedRequest.js"
+import { invalidRequest } from "../SigningError.js"
 import type { SigningCredentials } from "./credentials.js"
 import type { PreparedRequest } from "./request/prepare.js"
 import { presignCanonical } from "./sigv4/presign.js"
 import type { SignatureParts } from "../SigV4.js"
-import { AUTHORIZATION, X_AMZ_CONTENT_SHA256, X_AMZ_DATE, X_AMZ_SECURITY_TOKEN } from "./sigv4/signatureHeaders.js"
+import { AUTHORIZATION, PRESIGN_PARAMETERS, X_AMZ_CONTENT_SHA256, X_AMZ_DATE, X_AMZ_SECURITY_TOKEN } from "./sigv4/signatureHeaders.js"
 import { signCanonical, type SigningSettings } from "./sigv4/signRequest.js"
 
 export interface SignedWithDetails extends SignatureParts {
@@ -70,7 +71,18 @@ export const presignPrepared = (
   settings: SigningSettings,
   expiresIn: number
 ): PresignedRequest => {
-  const presigned = presignCanonical(prepared, credentials, epochMillis, settings, expiresIn)
+  const clash = prepared.queryPairs.find(([key]) => PRESIGN_PARAMETERS.has(key))
+  if (clash !== undefined) {
+    throw invalidRequest(
+      "queryParams",
+      `Query parameter ${clash[0]} is one a presigned URL writes for its own signature, so it cannot also be yours; ` +
+        "rename it, or sign with headers (signRequest), where it travels as given."
+    )
+  }
+  // The token is always signed here: API Gateway (as Lambda URLs and AppSync) signs every query parameter but
+  // X-Amz-Signature, so an unsigned one never verifies. signSessionToken is about the header (the 2.x behaviour);
+  // SigV4.presign keeps it for services such as IoT that want the token unsigned.
+  const presigned = presignCanonical(prepared, credentials, epochMillis, { ...settings, signSessionToken: true }, expiresIn)
   const base = {
     url: prepared.address + "?" + presigned.query,
     method: prepared.method,

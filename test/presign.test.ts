@@ -1,0 +1,61 @@
+/**
+ * Presigned URLs from the Promise facade, as a server checks them: whatever
+ * the signer's header options, the URL verifies, and the caller's query
+ * parameters are either carried or refused, never dropped.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import ApiGatewaySigner, { SigningError } from "api-gateway-request-signer"
+import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+
+const credentials = { accessKeyId: "AKIDPRESIGN", secretAccessKey: "presign-secret-key", sessionToken: "presign-session-token" }
+
+const withGateway = async (run: (url: string) => Promise<void>): Promise<void> => {
+  const gateway = await LocalGateway.start({ credentials: [credentials] })
+  try {
+    await run(gateway.url)
+  } finally {
+    await gateway.close()
+  }
+}
+
+const signerFor = (endpoint: string, options: { readonly signSessionToken?: boolean } = {}) =>
+  new ApiGatewaySigner({
+    endpoint,
+    region: "us-east-1",
+    accessKey: credentials.accessKeyId,
+    secretKey: credentials.secretAccessKey,
+    sessionToken: credentials.sessionToken,
+    ...options
+  })
+
+describe("presignRequest", () => {
+  it("signs the session token into the URL even with signSessionToken: false, which is about the header", () =>
+    withGateway(async (url) => {
+      const presigned = signerFor(url, { signSessionToken: false }).presignRequest({ method: "GET", path: "/report" })
+      const response = await fetch(presigned.url)
+      expect(response.status).toBe(200)
+      expect(new URL(presigned.url).searchParams.get("X-Amz-Security-Token")).toBe(credentials.sessionToken)
+    }))
+
+  it("keeps signSessionToken: false for header signing, where the token is added unsigned", () =>
+    withGateway(async (url) => {
+      const signed = signerFor(url, { signSessionToken: false }).signRequest({ method: "GET", path: "/report" })
+      expect(signed.headers.Authorization).not.toContain("x-amz-security-token")
+      expect((await fetch(signed.url, signed)).status).toBe(200)
+    }))
+
+  it("carries the caller's own query parameters, X-Amz-lookalikes in another case included", () =>
+    withGateway(async (url) => {
+      const presigned = signerFor(url).presignRequest({ method: "GET", path: "/report", queryParams: { page: "2", "x-amz-date": "mine" } })
+      const received = new URL(presigned.url).searchParams
+      expect([received.get("page"), received.get("x-amz-date")]).toEqual(["2", "mine"])
+      expect((await fetch(presigned.url)).status).toBe(200)
+    }))
+
+  it("refuses a query parameter the presigned URL writes itself, naming it, instead of dropping it", () => {
+    const signer = signerFor("https://abc123.execute-api.us-east-1.amazonaws.com/prod")
+    const attempt = () => signer.presignRequest({ method: "GET", path: "/report", queryParams: { "X-Amz-Expires": "60" } })
+    expect(attempt).toThrow(SigningError)
+    expect(attempt).toThrow(/X-Amz-Expires/)
+  })
+})
