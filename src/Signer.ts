@@ -17,7 +17,7 @@ import * as MutableRef from "effect/MutableRef"
 import * as Option from "effect/Option"
 import { Credentials } from "./Credentials.js"
 import { toSigningCredentials } from "./internal/effect/credentials.js"
-import { secretsOf } from "./internal/credentials.js"
+import { expiredCredentials, hasExpired, secretsOf } from "./internal/credentials.js"
 import { cleanSigningError } from "./internal/guard.js"
 import { staticCredentials } from "./internal/effect/credentialsService.js"
 import { asSigningError, checked, failShowingNoSecret, prepare, presignPreparedNow, signPreparedNow } from "./internal/effect/signing.js"
@@ -238,7 +238,8 @@ const signNow = (
   signer: Service,
   prepared: PreparedRequest,
   credentials: Parameters<typeof toSigningCredentials>[0],
-  clock: Clock.Clock
+  clock: Clock.Clock,
+  from: "given" | "provider"
 ): Exit.Exit<SignedRequest, SigningError> => {
   let core: ReturnType<typeof toSigningCredentials>
   try {
@@ -247,8 +248,10 @@ const signNow = (
     return Exit.fail(asSigningError(error))
   }
   if (core instanceof SigningError) return Exit.fail(core)
+  const epochMillis = clock.unsafeCurrentTimeMillis() + MutableRef.get(signer.clockOffset)
+  if (hasExpired(core, epochMillis)) return Exit.fail(expiredCredentials(core.expiration!, epochMillis, from))
   try {
-    return Exit.succeed(signPrepared(prepared, core, clock.unsafeCurrentTimeMillis() + MutableRef.get(signer.clockOffset), signer))
+    return Exit.succeed(signPrepared(prepared, core, epochMillis, signer))
   } catch (error) {
     return Exit.fail(cleanSigningError(error, secretsOf(core)))
   }
@@ -280,8 +283,8 @@ const signWith = (
     }
     const fixed = staticCredentials(credentials)
     return fixed === undefined
-      ? Effect.flatMap(credentials.get, (current) => signNow(resolved, prepared, current, clock))
-      : signNow(resolved, prepared, fixed, clock)
+      ? Effect.flatMap(credentials.get, (current) => signNow(resolved, prepared, current, clock, "provider"))
+      : signNow(resolved, prepared, fixed, clock, "given")
   })
 
 /**

@@ -107,3 +107,20 @@ export const secretsOf = (credentials: SigningCredentials): Array<string> =>
   credentials.sessionToken === undefined
     ? [Secret.reveal(credentials.secretAccessKey)]
     : [Secret.reveal(credentials.secretAccessKey), Secret.reveal(credentials.sessionToken)]
+
+/** Whether credentials have expired at `now` (epoch ms, by the signer's clock). */
+export const hasExpired = (credentials: SigningCredentials, now: number): boolean =>
+  credentials.expiration !== undefined && !(now < credentials.expiration)
+
+/**
+ * Why expired credentials are refused: a signature made with them is a 403
+ * (ExpiredToken) at best. Given once, they need replacing; handed out by a
+ * provider that is meant to renew them, the provider or the clock is wrong.
+ */
+export const expiredCredentials = (expiration: number, now: number, from: "given" | "provider"): SigningError =>
+  missing(
+    from === "given"
+      ? `The credentials expired at ${new Date(expiration).toISOString()}; pass fresh ones, or a credentials provider that renews them.`
+      : `The credentials provider gave credentials that had already expired (at ${new Date(expiration).toISOString()}; ` +
+        `the signer's clock says ${new Date(now).toISOString()}); check what the provider reads, or the machine's clock.`
+  )

@@ -9,10 +9,9 @@
  */
 import type { CredentialIdentity, CredentialsProvider } from "../SignedRequest.js"
 import { SigningError } from "../SigningError.js"
-import { type FieldNames, type SigningCredentials, signingCredentials } from "./credentials.js"
+import { expiredCredentials, type FieldNames, hasExpired, secretsOf, type SigningCredentials, signingCredentials } from "./credentials.js"
 import { isSigningErrorSafely, safely, thrownMessage } from "./guard.js"
 import { holdsAnySecret, redactForDisplay, shorten } from "./scrub.js"
-import { secretsOf } from "./credentials.js"
 
 /** Credentials are renewed this long before they expire. */
 export const REFRESH_BEFORE_MILLIS = 5 * 60 * 1000
@@ -28,24 +27,16 @@ export interface CredentialsSource {
   readonly secrets: () => ReadonlyArray<string>
 }
 
-const expired = (credentials: SigningCredentials, now: number): boolean =>
-  credentials.expiration !== undefined && !(now < credentials.expiration)
-
 const stale = (credentials: SigningCredentials, now: number): boolean =>
   credentials.expiration !== undefined && !(now < credentials.expiration - REFRESH_BEFORE_MILLIS)
 
 /** Credentials given once. They never change; once expired, they are refused. */
 export const staticSource = (credentials: SigningCredentials): CredentialsSource => {
   const secrets = secretsOf(credentials)
-  const expiredError = () =>
-    new SigningError({
-      reason: "MissingCredentials",
-      message: `The credentials expired at ${new Date(credentials.expiration!).toISOString()}; ` +
-        "pass fresh ones, or a credentials provider that renews them."
-    })
+  const expiredError = (now: number) => expiredCredentials(credentials.expiration!, now, "given")
   return {
-    current: (now) => (expired(credentials, now) ? undefined : credentials),
-    resolve: (now) => (expired(credentials, now) ? Promise.reject(expiredError()) : Promise.resolve(credentials)),
+    current: (now) => (hasExpired(credentials, now) ? undefined : credentials),
+    resolve: (now) => (hasExpired(credentials, now) ? Promise.reject(expiredError(now)) : Promise.resolve(credentials)),
     unavailable: expiredError,
     secrets: () => secrets
   }
@@ -82,7 +73,7 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames)
   let pending: Promise<SigningCredentials> | undefined
   const seen = new Set<string>()
 
-  const ask = (): Promise<SigningCredentials> => {
+  const ask = (now: number): Promise<SigningCredentials> => {
     pending ??= Promise.resolve()
       .then(() => provider())
       .then(
@@ -107,6 +98,8 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames)
             throw new SigningError({ reason: "MissingCredentials", message: `The credentials provider gave unusable credentials: ${credentials.message}` })
           }
           for (const secret of secretsOf(credentials)) seen.add(secret)
+          // Expired already (a stale cache in the provider, a wrong clock): signing with them is a 403, so they are refused, not kept.
+          if (hasExpired(credentials, now)) throw expiredCredentials(credentials.expiration!, now, "provider")
           cached = credentials
           return credentials
         },
@@ -122,12 +115,12 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames)
 
   return {
     current: (now) => {
-      if (cached === undefined || expired(cached, now)) return undefined
+      if (cached === undefined || hasExpired(cached, now)) return undefined
       // Still valid, but inside the renewal window: renew in the background for the signatures to come.
-      if (stale(cached, now)) void ask().catch(() => {})
+      if (stale(cached, now)) void ask(now).catch(() => {})
       return cached
     },
-    resolve: (now) => (cached !== undefined && !stale(cached, now) ? Promise.resolve(cached) : ask()),
+    resolve: (now) => (cached !== undefined && !stale(cached, now) ? Promise.resolve(cached) : ask(now)),
     unavailable: () =>
       new SigningError({
         reason: "CredentialsNotResolved",

@@ -13,12 +13,12 @@ import type { Service as CredentialsService } from "../../Credentials.js"
 import type { PresignedRequest, RequestToSign } from "../../SignedRequest.js"
 import type * as Signer from "../../Signer.js"
 import type { SigningError } from "../../SigningError.js"
-import { type SigningCredentials, secretsOf } from "../credentials.js"
+import { expiredCredentials, hasExpired, type SigningCredentials, secretsOf } from "../credentials.js"
 import { cleanSigningError } from "../guard.js"
 import { type PreparedRequest, prepareRequest } from "../request/prepare.js"
 import type { ResolvedSigner } from "../settings.js"
 import { presignPrepared, type SignedWithDetails, signPreparedWithDetails } from "../signPrepared.js"
-import { currentSigningCredentials } from "./credentialsService.js"
+import { currentSigningCredentials, staticCredentials } from "./credentialsService.js"
 import { SPAN_PRESIGN, SPAN_SIGN, traced } from "./tracing.js"
 
 export { asSigningError } from "../guard.js"
@@ -68,12 +68,17 @@ const signNow = <A>(
     span,
     { "http.request.method": prepared.method, "url.path": prepared.path },
     Effect.flatMap(currentSigningCredentials(credentials), (current) =>
-      Effect.clockWith((clock) =>
-        Effect.try({
-          try: () => sign(current, signingTime(signer, clock)),
+      Effect.clockWith((clock) => {
+        const epochMillis = signingTime(signer, clock)
+        // Whatever layer they came from: a signature made with expired credentials is a 403 (as in the facade).
+        if (hasExpired(current, epochMillis)) {
+          return Effect.fail(expiredCredentials(current.expiration!, epochMillis, staticCredentials(credentials) === undefined ? "provider" : "given"))
+        }
+        return Effect.try({
+          try: () => sign(current, epochMillis),
           catch: (error) => cleanSigningError(error, secretsOf(current))
         })
-      ))
+      }))
   )
 
 /** Signs a prepared request with the credentials and time current now. */
