@@ -4,9 +4,11 @@
  * - Headers go out as given, a `host` header included: this is the client
  *   to use when the signed host differs from the URL's (a private API through
  *   a VPC endpoint, see vpc-endpoint.ts), which fetch cannot send.
- * - The body is written in one `end()` call, so Node sends a
- *   `content-length` rather than chunks; a `Uint8Array` or `ArrayBuffer` body
- *   goes out as its bytes, a `URLSearchParams` body as its text.
+ * - The body goes out as bytes with its `content-length` (unsigned, as
+ *   clients add it): Node sends none of its own for a DELETE or OPTIONS body,
+ *   which would then not arrive, and a string body would make Node write the
+ *   header block as UTF-8 (a Latin-1 header value such as `José` would
+ *   change). A `URLSearchParams` body goes out as its text.
  * - `node:http` never follows redirects, which is what a signed request
  *   needs.
  *
@@ -24,22 +26,27 @@ export interface HttpResponse {
 }
 
 /** The bytes of a signed body, as `end()` takes them. */
-export const bodyBytes = (body: SignedBody | undefined): string | Uint8Array | undefined =>
-  body instanceof URLSearchParams ? body.toString() : body instanceof ArrayBuffer ? new Uint8Array(body) : body
+export const bodyBytes = (body: SignedBody | undefined): Uint8Array | undefined =>
+  body === undefined ? undefined
+  : typeof body === "string" ? Buffer.from(body, "utf8")
+  : body instanceof URLSearchParams ? Buffer.from(body.toString(), "utf8")
+  : body instanceof ArrayBuffer ? new Uint8Array(body)
+  : body
 
 /** Sends a signed request exactly as signed; resolves with the whole response, whatever its status. */
 export const send = (request: SignedRequest, options: { readonly signal?: AbortSignal } = {}): Promise<HttpResponse> =>
   new Promise((resolve, reject) => {
     const url = new URL(request.url)
     const client = url.protocol === "https:" ? https : http
-    const outgoing = client.request(url, { method: request.method, headers: request.headers, signal: options.signal }, (response) => {
+    const body = bodyBytes(request.body)
+    const headers = body === undefined ? request.headers : { ...request.headers, "content-length": String(body.byteLength) }
+    const outgoing = client.request(url, { method: request.method, headers, signal: options.signal }, (response) => {
       const chunks: Array<Buffer> = []
       response.on("data", (chunk: Buffer) => chunks.push(chunk))
       response.on("error", reject)
       response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }))
     })
     outgoing.on("error", reject)
-    const body = bodyBytes(request.body)
     if (body === undefined) outgoing.end()
     else outgoing.end(body)
   })

@@ -389,7 +389,9 @@ export class ApiGatewaySigner {
 
   /**
    * Signs a request. Send the result exactly as returned:
-   * `fetch(request.url, request)`, or `axios({ url, method, headers, data: body })`.
+   * `fetch(request.url, request)`; with axios, pass `transformRequest: []`
+   * (its default re-serializes a JSON-typed string) and the body as a string
+   * or `ArrayBuffer` (examples/axios.ts), or use `api-gateway-request-signer/axios`.
    *
    * @throws SigningError when the request cannot be signed as given.
    */

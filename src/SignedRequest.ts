@@ -95,9 +95,11 @@ export interface RequestToSign {
 export type SignedBody = string | Uint8Array<ArrayBuffer> | ArrayBuffer | URLSearchParams
 
 /**
- * A signed request: send exactly this. `fetch(request.url, request)` and
- * `axios({ url, method, headers, data: body })` both work unchanged. `body` is
- * absent when there is none.
+ * A signed request: send exactly this. `fetch(request.url, request)` works
+ * unchanged; axios needs `transformRequest: []`, since its default
+ * re-serializes a JSON-typed string (trimming it, or quoting text), and a
+ * string or `ArrayBuffer` body (examples/axios.ts has both). `body` is absent
+ * when there is none.
  *
  * @since 2.0.0
  * @category models

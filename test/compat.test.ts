@@ -6,7 +6,9 @@
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it, vi } from "@effect/vitest"
+import axios from "axios"
 import ApiGatewaySigner, { type SignedRequestData } from "api-gateway-request-signer"
+import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import { SUITE_DIR } from "./support/awsSuite.js"
 
 const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
@@ -57,6 +59,37 @@ describe("defaultAcceptType and defaultContentType", () => {
     const presigned = signer.presignRequest({ method: "GET", path: "/report" })
     expect(presigned.headers).toEqual({})
     expect(new URL(presigned.url).searchParams.get("X-Amz-SignedHeaders")).toBe("host")
+  })
+})
+
+describe("a Content-Type on a request without a body", () => {
+  const contentType = { "Content-Type": "application/json" }
+
+  it("is sent but not signed, as 2.x did", () => {
+    const { headers } = signer.signRequest({ method: "GET", path: "/", headers: contentType })
+    expect(headers["Content-Type"]).toBe("application/json")
+    expect(headers.Authorization).toMatch(/SignedHeaders=accept;host;x-amz-date,/)
+  })
+
+  it("is signed as soon as there is a body", () => {
+    const { headers } = signer.signRequest({ method: "POST", path: "/", headers: contentType, body: "{}" })
+    expect(headers.Authorization).toMatch(/SignedHeaders=accept;content-type;host;x-amz-date,/)
+  })
+
+  it.each(["GET", "DELETE", "POST"] as const)("%s: verifies whether a client sends it or drops it (axios's browser adapter drops it without data)", async (method) => {
+    const credentials = { accessKeyId: "AKIDCONTENTTYPE", secretAccessKey: "content-type-secret" }
+    const gateway = await LocalGateway.start({ credentials: [credentials] })
+    try {
+      const local = new ApiGatewaySigner({ endpoint: `${gateway.url}/prod`, region: "us-east-1", accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey })
+      const { url, headers, body } = local.signRequest({ method, path: "/pets", headers: contentType })
+      const { "Content-Type": _dropped, ...withoutContentType } = headers
+      expect((await fetch(url, { method, headers })).status).toBe(200)
+      expect((await fetch(url, { method, headers: withoutContentType })).status).toBe(200)
+      const viaAxios = await axios({ url, method, headers, data: body, transformRequest: [], maxRedirects: 0, validateStatus: () => true })
+      expect(viaAxios.status).toBe(200)
+    } finally {
+      await gateway.close()
+    }
   })
 })
 

@@ -77,6 +77,25 @@ describe.each(clients)("examples: %s", (_, send) => {
     const { status, echo } = await send(signer.signRequest({ method: "GET", path: "/pets/1" }))
     expect([status, echo.path, echo.body.length]).toEqual([200, "/prod/pets/1", 0])
   })
+
+  it("sends a GET with a Content-Type and no body", async () => {
+    const { status, echo } = await send(signer.signRequest({ method: "GET", path: "/pets/1", headers: { "content-type": "application/json" } }))
+    expect([status, echo.body.length]).toEqual([200, 0])
+  })
+
+  // Node sends no content-length of its own for these methods' bodies: the body would not arrive.
+  it.each(["DELETE", "OPTIONS"] as const)("sends a %s body whole", async (method) => {
+    const { status, echo } = await send(signer.signRequest({ method, path: "/pets/1", body: { reason: "sold" } }))
+    expect(status).toBe(200)
+    expect(echo.body).toEqual({ length: 17, sha256: sha256(JSON.stringify({ reason: "sold" })) })
+  })
+
+  // Node writes the header block in the body's encoding when the body is a string: é would leave as UTF-8.
+  it("sends a Latin-1 header value as signed, with a string body", async () => {
+    const { status, echo } = await send(signer.signRequest({ method: "POST", path: "/pets", headers: { "x-owner": "José" }, body: { name: "Rex" } }))
+    expect(status).toBe(200)
+    expect(echo.headers["x-owner"]).toBe("José")
+  })
 })
 
 describe("examples: the recipes' own functions", () => {

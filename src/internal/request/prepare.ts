@@ -98,6 +98,12 @@ export const prepareRequest = (settings: PrepareSettings, input: RequestToSign):
         continue
       case "content-type":
         hasContentType = true
+        // Without a body it is sent but not signed, as the original package did: it describes nothing,
+        // and axios drops it from a request without data, which would make a signed header that never arrives.
+        if (body === undefined) {
+          headers[name] = value
+          continue
+        }
         break
       case "content-length": {
         const length = byteLength(payload)
