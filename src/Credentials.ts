@@ -21,6 +21,7 @@ import { providerFailure } from "./internal/credentialsSource.js"
 import { asSigningError, safely } from "./internal/guard.js"
 import { describe } from "./internal/request/describe.js"
 import type { CredentialIdentity, CredentialsProvider } from "./SignedRequest.js"
+import { thrownConfigRead } from "./internal/effect/config.js"
 import { sameCredentials, validateCredentials } from "./internal/effect/credentials.js"
 import { staticService } from "./internal/effect/credentialsService.js"
 import { SigningError } from "./SigningError.js"
@@ -154,6 +155,17 @@ export const layerConfig = (config: CredentialsConfig): Layer.Layer<Credentials,
               `Provide ${ENVIRONMENT_VARIABLES}, or use Credentials.layer with explicit values.`,
             cause: error
           })
+        ),
+        // A read the runtime refuses (Deno without --allow-env) or that throws: typed, never a defect; nothing of what was thrown is kept.
+        Effect.catchAllDefect((defect) =>
+          Effect.fail(
+            new SigningError({
+              reason: "MissingCredentials",
+              message: `AWS credentials could not be read from the configuration: ${
+                thrownConfigRead(defect, "AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY,AWS_SESSION_TOKEN")
+              }. Provide ${ENVIRONMENT_VARIABLES}, or use Credentials.layer with explicit values.`
+            })
+          )
         )
       )
       return yield* make({ accessKeyId, secretAccessKey, sessionToken: Option.getOrUndefined(sessionToken) })

@@ -18,6 +18,7 @@ import * as Option from "effect/Option"
 import { Credentials } from "./Credentials.js"
 import { toSigningCredentials } from "./internal/effect/credentials.js"
 import { expiredCredentials, hasExpired, secretsOf } from "./internal/credentials.js"
+import { orUndefined, thrownConfigRead } from "./internal/effect/config.js"
 import { cleanSigningError } from "./internal/guard.js"
 import { staticCredentials } from "./internal/effect/credentialsService.js"
 import { asSigningError, checked, failShowingNoSecret, prepare, presignPreparedNow, signPreparedNow } from "./internal/effect/signing.js"
@@ -142,9 +143,12 @@ export interface Service {
  */
 export class Signer extends Context.Tag("api-gateway-request-signer/Signer")<Signer, Service>() {}
 
-const environmentRegion: Effect.Effect<string | undefined> = Config.option(
-  Config.string("AWS_REGION").pipe(Config.orElse(() => Config.string("AWS_DEFAULT_REGION")))
-).pipe(Effect.map(Option.getOrUndefined), Effect.orElseSucceed(() => undefined))
+// Not set when the environment cannot be read at all (Deno without --allow-env), as in the facade.
+const environmentRegion: Effect.Effect<string | undefined> = orUndefined(
+  Config.option(Config.string("AWS_REGION").pipe(Config.orElse(() => Config.string("AWS_DEFAULT_REGION")))).pipe(
+    Effect.map(Option.getOrUndefined)
+  )
+)
 
 /**
  * Resolves signer options. The region is the one given, else the one in a
@@ -226,6 +230,15 @@ export const layerConfig = (options: Config.Config.Wrap<SignerOptions>): Layer.L
           message: `The signer configuration could not be read: ${String(error).split("\n")[0]}.`,
           cause: error
         })
+      ),
+      // A read the runtime refuses (Deno without --allow-env) or that throws: typed, never a defect.
+      Effect.catchAllDefect((defect) =>
+        Effect.fail(
+          new SigningError({
+            reason: "InvalidConfig",
+            message: `The signer configuration could not be read: ${thrownConfigRead(defect, "the variables it reads")}.`
+          })
+        )
       ),
       Effect.flatMap(make)
     )
