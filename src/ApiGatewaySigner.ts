@@ -464,7 +464,8 @@ export class ApiGatewaySigner {
 
   set clockOffset(millis: number) {
     if (typeof millis !== "number" || !Number.isFinite(millis)) {
-      throw invalidOption(`clockOffset must be a finite number of milliseconds; got ${describe(millis)}.`)
+      // A string is named by its kind only: whatever was assigned by mistake (a secret?) is not repeated.
+      throw invalidOption(`clockOffset must be a finite number of milliseconds; got ${typeof millis === "string" ? "a string" : describe(millis)}.`)
     }
     this.#clockOffset = millis
   }

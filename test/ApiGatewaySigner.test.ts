@@ -323,8 +323,16 @@ describe("signRequest: the body", () => {
   it("sends URLSearchParams as given, with the form content type fetch would add", () => {
     const form = new URLSearchParams({ a: "1 2", b: "x&y" })
     const request = signer.signRequest({ method: "POST", path: "/", body: form })
-    expect(request.body).toBe(form)
+    expect(request.body).toBeInstanceOf(URLSearchParams)
+    expect(String(request.body)).toBe("a=1+2&b=x%26y")
     expect(request.headers["Content-Type"]).toBe("application/x-www-form-urlencoded;charset=UTF-8")
+  })
+
+  it("returns a copy of a URLSearchParams body: changing yours after signing cannot change what is sent", () => {
+    const form = new URLSearchParams({ a: "1" })
+    const request = signer.signRequest({ method: "POST", path: "/", body: form })
+    form.append("b", "2")
+    expect(String(request.body)).toBe("a=1")
   })
 
   it.each([

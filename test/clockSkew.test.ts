@@ -96,6 +96,13 @@ describe("the facade", () => {
     const signer = signerFor("https://abc.execute-api.us-east-1.amazonaws.com/prod", credentials)
     expect(() => (signer.clockOffset = Number.NaN)).toThrow(expect.objectContaining({ _tag: "SigningError", reason: "InvalidConfig" }))
   })
+
+  it("clockOffset names a string it refuses by its kind only, never repeating it", () => {
+    const signer = signerFor("https://abc.execute-api.us-east-1.amazonaws.com/prod", credentials)
+    const assigned = "wJalrXUtnFEMI-assigned-by-mistake"
+    expect(() => (signer.clockOffset = assigned as unknown as number)).toThrow(/got a string\./)
+    expect(() => (signer.clockOffset = assigned as unknown as number)).not.toThrow(/wJalrXUtnFEMI/)
+  })
 })
 
 describe("what counts as a refusal for skew", () => {

@@ -126,7 +126,9 @@ export const prepareBody = (body: unknown, method: HttpMethod): PreparedBody => 
     const bytes = exactBytes(body as ArrayBufferView<ArrayBuffer>)
     prepared = { body: bytes, payload: bytes }
   } else if (body instanceof URLSearchParams) {
-    prepared = { body, payload: body.toString(), defaultContentType: FORM_CONTENT_TYPE }
+    // A copy: changing the caller's object after signing must not change what is sent.
+    const form = new URLSearchParams(body)
+    prepared = { body: form, payload: form.toString(), defaultContentType: FORM_CONTENT_TYPE }
   } else if (typeof body === "object" && notYetBytes(body) !== undefined) {
     throw invalidRequest(
       "body",
