@@ -35,6 +35,7 @@ import { presignCanonical } from "./internal/sigv4/presign.js"
 import { isSignatureHeader } from "./internal/sigv4/signatureHeaders.js"
 import { signatureHeaderEntries, signCanonical, type SigningSettings } from "./internal/sigv4/signRequest.js"
 import { signatureMismatchMessage as mismatchMessage, verify as verifyCore } from "./internal/sigv4/verify.js"
+import { redactFailure } from "./internal/sigv4/verifyRedaction.js"
 import { SigningError } from "./SigningError.js"
 
 /**
@@ -439,9 +440,16 @@ export interface VerifyFailure {
   readonly valid: false
   readonly reason: VerifyFailureReason
   readonly errorType: GatewayErrorType
+  /** API Gateway's wording; a signature mismatch's quotes `canonicalRequest` as redacted here. */
   readonly message: string
-  /** For a signature mismatch: what the server computed. */
+  /**
+   * For a signature mismatch: what the server computed, with the caller's
+   * session token (`x-amz-security-token:<redacted>`,
+   * `X-Amz-Security-Token=<redacted>`) and any `X-Amz-Signature` in the query
+   * shown as `<redacted>`, so that a failure can be logged.
+   */
   readonly canonicalRequest?: string
+  /** For a signature mismatch: what the server computed, exactly (it holds no secret: algorithm, date, scope, hash). */
   readonly stringToSign?: string
 }
 
@@ -498,6 +506,12 @@ export interface VerifyOptions {
  * signature mismatch also carries the canonical request and string to sign
  * the server expected.
  *
+ * A failure shows no credential of the caller, so that a server may log it:
+ * the canonical request, and the message that quotes it, show the session
+ * token and any signature in the query as `<redacted>` (where API Gateway's
+ * own 403 body quotes them). The unredacted text is in one place only: the
+ * 403 body `LocalGateway` answers its caller with, who sent that token.
+ *
  * @throws SigningError when the options are unusable (a credential that cannot be used, a bad time).
  *
  * @example
@@ -533,7 +547,8 @@ export const verify = (request: ReceivedRequest, options: VerifyOptions): Verify
     if (service !== undefined && (typeof service !== "string" || service === "")) {
       throw new SigningError({ reason: "InvalidConfig", message: `service must be a string such as "execute-api"; got ${describe(service)}.` })
     }
-    return verifyCore(received, { credentials: toCredentialLookup(credentials), region, service, now, maxClockSkewMillis })
+    const result = verifyCore(received, { credentials: toCredentialLookup(credentials), region, service, now, maxClockSkewMillis })
+    return result.valid ? result : redactFailure(result)
   })
 
 

@@ -12,7 +12,10 @@ import type { SigningError } from "./SigningError.js"
 
 /**
  * A request whose signature does not verify. `errorType` and `message` are
- * what API Gateway would answer (with HTTP 403).
+ * what API Gateway would answer (with HTTP 403), but that the message and
+ * `canonicalRequest` show the caller's session token and any signature in
+ * the query as `<redacted>`: the error may be logged, printed and serialized
+ * (see `SigV4.verify`).
  *
  * @since 2.0.0
  * @category errors
@@ -24,8 +27,9 @@ export class VerificationError extends Error {
   readonly reason: VerifyFailureReason
   /** @since 2.0.0 */
   readonly errorType: GatewayErrorType
-  /** For a signature mismatch: what the server computed. */
+  /** For a signature mismatch: what the server computed, session token and query signature `<redacted>`. */
   declare readonly canonicalRequest?: string
+  /** For a signature mismatch: what the server computed (no secret in it). */
   declare readonly stringToSign?: string
 
   constructor(args: {

@@ -13,6 +13,7 @@ import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import type { AccessLogEntry, EchoResponse, Service, VerifiedRequest } from "../../LocalGateway.js"
 import { verify, verifyBeforeBody } from "../sigv4/verify.js"
+import { redactFailure } from "../sigv4/verifyRedaction.js"
 import { headerPairs, headerRecord, readBody, sendHandlerResponse, sendJson } from "./http.js"
 import { thrownMessage } from "../guard.js"
 import type { GatewaySettings } from "./options.js"
@@ -99,7 +100,10 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
 
   const result = verify({ method, target: requestTarget, headers, body }, verifyOptions)
   if (!result.valid) {
-    return answer(403, { message: result.message }, { errorType: result.errorType, message: result.message.split("\n")[0]! }, {
+    // The caller gets API Gateway's text, canonical request and its own session token included (it sent
+    // them); the access log, only what may be shown.
+    const shown = redactFailure(result)
+    return answer(403, { message: result.message }, { errorType: shown.errorType, message: shown.message.split("\n")[0]! }, {
       "x-amzn-ErrorType": result.errorType
     })
   }

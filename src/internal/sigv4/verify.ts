@@ -309,6 +309,11 @@ export const verifyBeforeBody = (request: Omit<ReceivedRequest, "body">, options
  * Verifies a received request: the claim (`checkClaim`), then the payload
  * hash and the signature, compared in constant time.
  *
+ * A signature mismatch carries the canonical request as computed, the
+ * caller's session token in it: fit only for the 403 body answered to that
+ * caller. Anything else (`SigV4.verify`, a log) shows `redactFailure` of it
+ * (verifyRedaction.ts).
+ *
  * @throws SigningError when `now` or `maxClockSkewMillis` is unusable.
  */
 export const verify = (request: ReceivedRequest, options: VerifyOptions): VerifyResult => {
