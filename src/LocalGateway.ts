@@ -68,9 +68,9 @@ export interface EchoResponse {
    * client sent the path it meant. Handlers and backends never get it.
    */
   readonly receivedPath: string
-  /** Query parameters, decoded; a presigned URL's token and signature show as `<redacted>`. */
+  /** Query parameters, decoded; a session token and a signature (`X-Amz-Security-Token`, `X-Amz-Signature`, any case) show as `<redacted>`. */
   readonly query: Readonly<Record<string, ReadonlyArray<string>>>
-  /** Headers by lower-case name; the session token shows as `<redacted>`. */
+  /** Headers by lower-case name; the session token, and the signature in `authorization`, show as `<redacted>`. */
   readonly headers: Readonly<Record<string, string>>
   readonly body: { readonly length: number; readonly sha256: string }
   readonly principal: VerifiedRequest["principal"]
@@ -106,6 +106,11 @@ export type Handler = (request: VerifiedRequest) => HandlerResponse | undefined 
 export interface AccessLogEntry {
   readonly requestId: string
   readonly method: string
+  /**
+   * The request target as received, but that the values of a session token
+   * and a signature in the query (`X-Amz-Security-Token`, `X-Amz-Signature`:
+   * any case, repeated, percent-encoded names) show as `<redacted>`.
+   */
   readonly target: string
   readonly status: number
   /** The access key id of a verified request. */

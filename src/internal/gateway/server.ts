@@ -13,7 +13,8 @@ import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import type { AccessLogEntry, EchoResponse, Service, VerifiedRequest } from "../../LocalGateway.js"
 import { verify, verifyBeforeBody } from "../sigv4/verify.js"
-import { redactFailure } from "../sigv4/verifyRedaction.js"
+import { redactAuthorization, redactFailure, redactTarget } from "../sigv4/verifyRedaction.js"
+import { REDACTED } from "../scrub.js"
 import { headerPairs, headerRecord, readBody, sendHandlerResponse, sendJson } from "./http.js"
 import { thrownMessage } from "../guard.js"
 import type { GatewaySettings } from "./options.js"
@@ -24,11 +25,14 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
   const requestId = randomUUID()
   const method = req.method ?? "GET"
   const requestTarget = req.url ?? "/"
+  // What the access log shows of the target: a presigned URL's session token and signature would let
+  // whoever reads the log replay it for up to 7 days.
+  const loggedTarget = redactTarget(requestTarget)
   // Called once the answer is written, from event handlers too (proxy mode): a throwing onRequest
   // must neither change the answer nor crash the process, so it is reported as a warning.
   const log = (status: number, extra: Partial<AccessLogEntry> = {}) => {
     try {
-      settings.onRequest({ requestId, method, target: requestTarget, status, ...extra })
+      settings.onRequest({ requestId, method, target: loggedTarget, status, ...extra })
     } catch (error) {
       process.emitWarning(`onRequest threw (${thrownMessage(error)}); the request was answered all the same.`, { code: "LOCAL_GATEWAY_ON_REQUEST" })
     }
@@ -139,7 +143,7 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
 
   const shownHeaders: Record<string, string> = Object.create(null)
   for (const [name, value] of Object.entries(verified.headers)) {
-    shownHeaders[name] = name === "x-amz-security-token" ? "<redacted>" : value
+    shownHeaders[name] = name === "x-amz-security-token" ? REDACTED : name === "authorization" ? redactAuthorization(value) : value
   }
   const echo: EchoResponse = {
     method,

@@ -15,6 +15,7 @@
 import { normalizePath } from "../sigv4/canonicalPath.js"
 import { PRESIGN_PARAMETERS } from "../sigv4/signatureHeaders.js"
 import { decodeParam } from "../sigv4/verify.js"
+import { isSecretParameterName } from "../sigv4/verifyRedaction.js"
 
 export interface RequestTarget {
   /** The path as received, percent-encoded. */
@@ -56,18 +57,22 @@ export const parseQuery = (rawQuery: string): Record<string, Array<string>> => {
 /**
  * The query a backend gets: as received, without a presigned URL's
  * authentication parameters (they would let the backend, and its logs,
- * replay the URL until it expires).
+ * replay the URL until it expires), and never with a session token or a
+ * signature (any case of their names), whichever way the request was signed.
  */
 export const forwardedQuery = (rawQuery: string, presigned: boolean): string =>
-  presigned ? pieces(rawQuery).filter(({ key }) => !PRESIGN_PARAMETERS.has(key)).map(({ raw }) => raw).join("&") : rawQuery
+  pieces(rawQuery)
+    .filter(({ key }) => !isSecretParameterName(key) && !(presigned && PRESIGN_PARAMETERS.has(key)))
+    .map(({ raw }) => raw)
+    .join("&")
 
-/** The query as the echo shows it: a presigned URL's session token and signature as `<redacted>`. */
+/** The query as the echo shows it: a session token and a signature (any case of their names) as `<redacted>`. */
 export const shownQuery = (
   query: Readonly<Record<string, ReadonlyArray<string>>>
 ): Record<string, ReadonlyArray<string>> => {
   const shown: Record<string, ReadonlyArray<string>> = Object.create(null)
   for (const key of Object.keys(query)) {
-    shown[key] = key === "X-Amz-Security-Token" || key === "X-Amz-Signature" ? query[key]!.map(() => "<redacted>") : query[key]!
+    shown[key] = isSecretParameterName(key) ? query[key]!.map(() => "<redacted>") : query[key]!
   }
   return shown
 }

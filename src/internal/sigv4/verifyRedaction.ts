@@ -35,7 +35,19 @@ export const redactQuery = (rawQuery: string): string =>
     return equals === -1 || equals === piece.length - 1 || !isSecretParameter(piece.slice(0, equals)) ? piece : piece.slice(0, equals + 1) + REDACTED
   }).join("&")
 
+/** A request target (`/path?query`, as received) with the token's and the signature's values as `<redacted>`. */
+export const redactTarget = (target: string): string => {
+  const mark = target.indexOf("?")
+  return mark === -1 ? target : target.slice(0, mark + 1) + redactQuery(target.slice(mark + 1))
+}
+
 const TOKEN_HEADER = "x-amz-security-token:"
+
+// The signature of an Authorization header: `Signature=` and what follows, up to a comma or space.
+const AUTHORIZATION_SIGNATURE = /(^|[\s,])(Signature=)[^\s,]+/g
+
+/** An Authorization header's value with its signature as `<redacted>` (the credential scope and signed headers kept). */
+export const redactAuthorization = (authorization: string): string => authorization.replace(AUTHORIZATION_SIGNATURE, "$1$2" + REDACTED)
 
 /**
  * A canonical request with the session token (its header line, its query

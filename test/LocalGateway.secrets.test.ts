@@ -1,0 +1,147 @@
+/**
+ * The local gateway logs, echoes and forwards no credential of its callers:
+ * a session token, or a signature that may still authorize its request (a
+ * presigned URL's, for up to 7 days). Only the 403 body the caller gets keeps
+ * API Gateway's text, the caller's own token included. One behaviour per test.
+ */
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { signerFor } from "./support/gateway.js"
+
+const TOKEN = "FwoGZXIvYXdzE+secrets/session=token"
+const credentials = { accessKeyId: "AKIDSECRETS", secretAccessKey: "secrets/secret/key", sessionToken: TOKEN }
+const SIGNATURE = /X-Amz-Signature=[0-9a-f]{64}/i
+
+const holdsToken = (text: string): boolean => text.includes(TOKEN) || text.includes(encodeURIComponent(TOKEN))
+
+/** Sends a GET for `target`, exactly as written, and returns the status and the body. */
+const getRaw = (port: number, target: string, headers: Record<string, string> = {}) =>
+  new Promise<{ readonly status: number; readonly body: string; readonly requestId: string }>((resolve, reject) => {
+    const request = http.request({ host: "127.0.0.1", port, method: "GET", path: target, headers }, (response) => {
+      let body = ""
+      response.setEncoding("utf8")
+      response.on("data", (chunk: string) => (body += chunk))
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body, requestId: String(response.headers["x-amzn-requestid"]) }))
+    })
+    request.on("error", reject)
+    request.end()
+  })
+
+describe("the access log", () => {
+  let gateway: LocalGateway.Service
+  const log: Array<LocalGateway.AccessLogEntry> = []
+  beforeAll(async () => {
+    gateway = await LocalGateway.start({ credentials: [credentials], onRequest: (entry) => log.push(entry) })
+  })
+  afterAll(() => gateway.close())
+  const entryOf = (requestId: string | null) => {
+    const entry = log.find((candidate) => candidate.requestId === requestId)
+    if (entry === undefined) throw new Error(`no access-log entry for ${requestId}`)
+    return entry
+  }
+
+  it("shows a verified presigned URL's session token and signature as <redacted>, the rest of its target as received", async () => {
+    const { url } = signerFor(`${gateway.url}/prod`, credentials).presignRequest({ method: "GET", path: "/report", queryParams: { id: "7" } })
+    const response = await fetch(url)
+    expect(response.status).toBe(200)
+    const entry = entryOf(response.headers.get("x-amzn-requestid"))
+    const received = new URL(url)
+    expect(entry.target).toBe(
+      (received.pathname + received.search)
+        .replace(/X-Amz-Security-Token=[^&]*/, "X-Amz-Security-Token=<redacted>")
+        .replace(/X-Amz-Signature=[^&]*/, "X-Amz-Signature=<redacted>")
+    )
+  })
+
+  it("shows a refused presigned URL's session token and signature as <redacted>", async () => {
+    const { url } = signerFor(`${gateway.url}/prod`, credentials).presignRequest({ method: "GET", path: "/report" })
+    const response = await fetch(url.replace("/prod/report", "/prod/other"))
+    expect(response.status).toBe(403)
+    const entry = entryOf(response.headers.get("x-amzn-requestid"))
+    expect(entry).toMatchObject({ status: 403, errorType: "InvalidSignatureException" })
+    expect(holdsToken(JSON.stringify(entry))).toBe(false)
+    expect(JSON.stringify(entry)).not.toMatch(SIGNATURE)
+  })
+
+  it("redacts every spelling of the two parameters: any case, repeated, percent-encoded names", async () => {
+    const value = encodeURIComponent(TOKEN)
+    const target = `/prod/p?keep=1&X-Amz-Security-Token=${value}&x-amz-security-token=${value}&X%2DAmz%2DSecurity%2DToken=${value}` +
+      `&X-AMZ-SIGNATURE=${"a".repeat(64)}&X-Amz-Signature=${"b".repeat(64)}&X-Amz-Signature=${"c".repeat(64)}&empty=`
+    const { status, requestId } = await getRaw(gateway.port, target)
+    expect(status).toBe(403)
+    expect(entryOf(requestId).target).toBe(
+      "/prod/p?keep=1&X-Amz-Security-Token=<redacted>&x-amz-security-token=<redacted>&X%2DAmz%2DSecurity%2DToken=<redacted>" +
+        "&X-AMZ-SIGNATURE=<redacted>&X-Amz-Signature=<redacted>&X-Amz-Signature=<redacted>&empty="
+    )
+  })
+
+  it("holds no session token for a header-signed request refused for its signature", async () => {
+    const request = signerFor(`${gateway.url}/prod`, credentials).signRequest({ method: "GET", path: "/report" })
+    const response = await fetch(request.url.replace("/prod/report", "/prod/other"), request)
+    expect(response.status).toBe(403)
+    expect(holdsToken(JSON.stringify(entryOf(response.headers.get("x-amzn-requestid"))))).toBe(false)
+  })
+})
+
+describe("the answers", () => {
+  let gateway: LocalGateway.Service
+  beforeAll(async () => {
+    gateway = await LocalGateway.start({ credentials: [credentials] })
+  })
+  afterAll(() => gateway.close())
+
+  it("the 403 body of a signature mismatch is API Gateway's, quoting the caller's own session token", async () => {
+    const request = signerFor(`${gateway.url}/prod`, credentials).signRequest({ method: "GET", path: "/report" })
+    const response = await fetch(request.url.replace("/prod/report", "/prod/other"), request)
+    expect(response.status).toBe(403)
+    expect(((await response.json()) as { message: string }).message).toContain(`\nx-amz-security-token:${TOKEN}\n`)
+  })
+
+  it("the echo shows an Authorization header's signature as <redacted>, its credential and signed headers kept", async () => {
+    const request = signerFor(`${gateway.url}/prod`, credentials).signRequest({ method: "GET", path: "/report" })
+    const response = await fetch(request.url, request)
+    expect(response.status).toBe(200)
+    const echo = (await response.json()) as LocalGateway.EchoResponse
+    const [, sent] = Object.entries(request.headers).find(([name]) => name.toLowerCase() === "authorization")!
+    expect(echo.headers["authorization"]).toBe(sent.replace(/Signature=[0-9a-f]{64}/, "Signature=<redacted>"))
+  })
+
+  it("the echo shows a session token parameter named in lower case as <redacted>", async () => {
+    const { url } = signerFor(`${gateway.url}/prod`, credentials).presignRequest({
+      method: "GET",
+      path: "/report",
+      queryParams: { "x-amz-security-token": TOKEN }
+    })
+    const response = await fetch(url)
+    expect(response.status).toBe(200)
+    const echo = (await response.json()) as LocalGateway.EchoResponse
+    expect(echo.query["x-amz-security-token"]).toEqual(["<redacted>"])
+  })
+})
+
+describe("proxy mode", () => {
+  it("forwards a header-signed request's query without session token and signature parameters", async () => {
+    const seen: Array<string> = []
+    const backend = http.createServer((req, res) => {
+      seen.push(req.url ?? "")
+      req.resume()
+      res.end("ok")
+    })
+    await new Promise<void>((resolve) => backend.listen(0, "127.0.0.1", resolve))
+    const proxying = await LocalGateway.start({ credentials: [credentials], target: `http://127.0.0.1:${(backend.address() as AddressInfo).port}` })
+    try {
+      const request = signerFor(`${proxying.url}/prod`, credentials).signRequest({
+        method: "GET",
+        path: "/report",
+        queryParams: { keep: "1", "X-Amz-Security-Token": TOKEN, "x-amz-signature": "d".repeat(64) }
+      })
+      expect((await fetch(request.url, request)).status).toBe(200)
+      expect(seen).toEqual(["/prod/report?keep=1"])
+    } finally {
+      await proxying.close()
+      await new Promise((resolve) => backend.close(resolve))
+    }
+  })
+})
