@@ -164,7 +164,10 @@ export const parseCanonicalRequest: (canonicalRequest: string) => CanonicalReque
  * path and query line against line, the headers as a line diff (so a header
  * added, dropped or changed shows as such), then the signed-headers list and
  * the payload hash. Texts that are not canonical requests are compared as
- * plain lines (part `unknown`).
+ * plain lines (part `unknown`). When the server's canonical request shows
+ * `<redacted>` values (`SigV4.verify` hides the session token and any query
+ * signature), ours is compared with the same values hidden, so that they do
+ * not read as a difference.
  *
  * @example
  * ```ts

@@ -8,6 +8,8 @@
  * @internal
  */
 import type { DiffLine, Part } from "../../Diagnosis.js"
+import { REDACTED } from "../scrub.js"
+import { redactCanonicalRequest } from "../sigv4/verifyRedaction.js"
 import { parseCanonicalRequest } from "./parse.js"
 
 export const STRING_TO_SIGN_PARTS: ReadonlyArray<Part> = ["algorithm", "date", "scope", "hash"]
@@ -109,10 +111,16 @@ const single = (part: Part, left: string, right: string, serverLineNumber: numbe
  * requests are compared as plain lines (part `unknown`).
  */
 export const diffCanonicalRequests = (serverCanonicalRequest: string, oursCanonicalRequest: string): ReadonlyArray<DiffLine> => {
-  const s = parseCanonicalRequest(serverCanonicalRequest)
-  const o = parseCanonicalRequest(oursCanonicalRequest)
+  // A server that verifies with SigV4.verify shows the session token and any query signature as
+  // <redacted> (its refusals must be loggable): hide ours alike, so what it hid does not read as a
+  // difference. (It refuses a wrong token before it compares signatures.)
+  const shown = serverCanonicalRequest.includes(REDACTED)
+  const serverText = shown ? redactCanonicalRequest(serverCanonicalRequest) : serverCanonicalRequest
+  const oursText = shown ? redactCanonicalRequest(oursCanonicalRequest) : oursCanonicalRequest
+  const s = parseCanonicalRequest(serverText)
+  const o = parseCanonicalRequest(oursText)
   if (s === undefined || o === undefined) {
-    return lineDiff(serverCanonicalRequest.split("\n"), oursCanonicalRequest.split("\n"), "unknown", 1, 1)
+    return lineDiff(serverText.split("\n"), oursText.split("\n"), "unknown", 1, 1)
   }
   const sh = s.headers.length
   const oh = o.headers.length
