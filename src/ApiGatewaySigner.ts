@@ -517,7 +517,7 @@ export class ApiGatewaySigner {
           backoff: DEFAULT_BACKOFF,
           shouldRetry: retry,
           signal: sendWith.signal ?? undefined,
-          correctClock: (failure) => this.#correctClock(failure)
+          correctClock: (failure, signedAt) => this.#correctClock(failure, signedAt)
         }
       )
     } catch (error) {
@@ -530,8 +530,9 @@ export class ApiGatewaySigner {
     }
   }
 
-  #correctClock(failure: unknown): boolean {
-    const correction = clockCorrection(failure, this.#now())
+  /** `signedAt`: the local time at which the refused attempt was signed. */
+  #correctClock(failure: unknown, signedAt: number): boolean {
+    const correction = clockCorrection(failure, this.#now(), signedAt + this.#clockOffset)
     if (correction === undefined) return false
     this.#clockOffset += correction
     return true
@@ -629,7 +630,7 @@ export class ApiGatewaySigner {
           },
           shouldRetry: checked.shouldRetry ?? ((failure) => !isPermanentFailure(failure)),
           signal,
-          correctClock: (failure) => this.#correctClock(failure)
+          correctClock: (failure, signedAt) => this.#correctClock(failure, signedAt)
         }
       )
     } catch (error) {

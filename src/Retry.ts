@@ -354,8 +354,11 @@ const retrying = <A, E, R, R2>(
 
         const spanAttributes = { "http.request.method": prepared.method, "url.path": prepared.path }
         // Signing failures travel in the success channel, so the schedule only ever sees send's failures.
-        const attempt: Effect.Effect<Either.Either<A, SigningError>, SendFailure<E>, R> = Effect.suspend(() => {
+        // The signer's time when the latest attempt was signed: a refusal for skew is measured against it too.
+        let signedAt = 0
+        const attempt: Effect.Effect<Either.Either<A, SigningError>, SendFailure<E>, R> = Effect.clockWith((clock) => {
           const number = ++attempts
+          signedAt = clock.unsafeCurrentTimeMillis() + MutableRef.get(signer.clockOffset)
           return traced(
             SPAN_ATTEMPT,
             { ...spanAttributes, "retry.attempt": number },
@@ -389,7 +392,7 @@ const retrying = <A, E, R, R2>(
             Effect.clockWith((clock) => {
               const correction = clockCorrected
                 ? undefined
-                : clockCorrection(failure.error, clock.unsafeCurrentTimeMillis() + MutableRef.get(signer.clockOffset))
+                : clockCorrection(failure.error, clock.unsafeCurrentTimeMillis() + MutableRef.get(signer.clockOffset), signedAt)
               if (correction === undefined) return Effect.fail(failure)
               clockCorrected = true
               MutableRef.update(signer.clockOffset, (offset) => offset + correction)

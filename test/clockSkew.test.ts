@@ -7,15 +7,19 @@
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
-import { describe, expect, it } from "@effect/vitest"
+import { describe, expect, it, vi } from "@effect/vitest"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as TestClock from "effect/TestClock"
 import { Credentials, RequestError, Retry, type SignedRequest, Signer } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import * as SignedHttpClient from "api-gateway-request-signer/SignedHttpClient"
 import { signatureExpiredMessage, signatureNotYetCurrentMessage } from "../src/internal/apiGatewayMessages.js"
 import { clockCorrection } from "../src/internal/clockSkew.js"
 import { signerFor } from "./support/gateway.js"
+import { failureOf } from "./support/outcomes.js"
 
 const credentials = { accessKeyId: "AKIDSKEW", secretAccessKey: "skew/secret/key", sessionToken: "skew-session-token" }
 const TWENTY_MINUTES = 20 * 60 * 1000
@@ -132,6 +136,65 @@ describe("what counts as a refusal for skew", () => {
   ])("not %s", (_, failure) => {
     expect(clockCorrection(failure, now)).toBeUndefined()
   })
+
+  it("not a 403 whose Date header matched the signer's clock when the attempt was signed, however long ago that was", () => {
+    const signedAt = now - 56 * 60 * 1000
+    expect(clockCorrection({ status: 403, headers: { date: new Date(signedAt).toUTCString() } }, now, signedAt)).toBeUndefined()
+  })
+
+  it("not a 403 whose message states a server time the signer's clock passed during the attempt (a slow upload)", () => {
+    const message = "Signature expired: 20261126T114500Z is now earlier than 20261126T115000Z (20261126T115500Z - 5 min.)"
+    expect(clockCorrection({ status: 403, message }, now, Date.UTC(2026, 10, 26, 11, 45, 0))).toBeUndefined()
+  })
+
+  it("the correction is the smallest that fits a moment of the attempt", () => {
+    const failure = { status: 403, headers: { date: new Date(now - TWENTY_MINUTES).toUTCString() } }
+    expect(clockCorrection(failure, now, now - 60_000)).toBe(-TWENTY_MINUTES + 60_000)
+  })
+})
+
+describe("time spent in the caller's code after the answer is no skew", () => {
+  const FIFTY_SIX_MINUTES = 56 * 60 * 1000
+
+  it("the facade: a 403 thrown 56 minutes after it was answered is not retried, and the clock is left alone", async () => {
+    vi.useFakeTimers({ now: Date.UTC(2026, 0, 1) })
+    try {
+      const signer = signerFor("https://abc.execute-api.us-east-1.amazonaws.com/prod", credentials)
+      let calls = 0
+      const error = await signer.makeRequestWithRetries({ method: "GET", path: "/slow" }, () => {
+        calls++
+        // Answered on time; the caller's code then takes 56 minutes before it throws.
+        const answeredAt = new Date(Date.now()).toUTCString()
+        vi.setSystemTime(Date.now() + FIFTY_SIX_MINUTES)
+        throw { status: 403, headers: { date: answeredAt } }
+      }, 0).catch((e: unknown) => e)
+      expect(error).toMatchObject({ _tag: "RequestError", reason: "NotRetryable", attempts: 1 })
+      expect(calls).toBe(1)
+      expect(signer.clockOffset).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it.effect("the Effect Retry: a 403 failed with 56 minutes after it was answered is not retried, and the clock is left alone", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.UTC(2026, 0, 1))
+      let calls = 0
+      const send = () =>
+        Effect.flatMap(Clock.currentTimeMillis, (answeredAt) => {
+          calls++
+          return Effect.zipRight(
+            TestClock.adjust(Duration.millis(FIFTY_SIX_MINUTES)),
+            Effect.fail({ status: 403, headers: { date: new Date(answeredAt).toUTCString() } })
+          )
+        })
+      const exit = yield* Effect.exit(Retry.makeRequestWithRetries({ method: "GET", path: "/slow" }, send, { times: 0 }))
+      expect(failureOf(exit)).toMatchObject({ _tag: "RequestError", reason: "NotRetryable", attempts: 1 })
+      expect(calls).toBe(1)
+      expect(yield* Signer.clockOffset).toBe(0)
+    }).pipe(
+      Effect.provide(Layer.mergeAll(Signer.layer({ endpoint: "https://abc.execute-api.us-east-1.amazonaws.com/prod" }), Credentials.layer(credentials)))
+    ))
 })
 
 describe("the Effect Retry", () => {

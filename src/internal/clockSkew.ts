@@ -46,28 +46,44 @@ const dateHeaderOf = (failure: unknown): number | undefined => {
 }
 
 /**
- * How far the signer's clock (`signingNow`, local time plus any offset) is
- * behind the server's, when `failure` is a 403 refusal for clock skew: the
- * milliseconds to add to the offset. `undefined` for any other failure.
+ * How far the signer's clock is behind the server's, when `failure` is a 403
+ * refusal for clock skew: the milliseconds to add to the offset. `undefined`
+ * for any other failure.
+ *
+ * `signingNow` is the signer's time now (local time plus any offset);
+ * `signedAt`, when known, its time when the refused attempt was signed. The
+ * server stated its time at some moment in between, so the correction is the
+ * smallest that fits one of those moments: a server time that matches the
+ * signer's clock at some moment of the attempt is no skew (time spent after
+ * signing, in a slow upload or in the caller's `send`, is not mistaken for it).
  */
-export const clockCorrection = (failure: unknown, signingNow: number): number | undefined => {
+export const clockCorrection = (failure: unknown, signingNow: number, signedAt: number = signingNow): number | undefined => {
   try {
-    return correctionOf(failure, signingNow)
+    return correctionOf(failure, signingNow, Math.min(signedAt, signingNow))
   } catch {
     // A failure whose getters or Proxy traps (or headers.get) throw says nothing about the clock.
     return undefined
   }
 }
 
-const correctionOf = (failure: unknown, signingNow: number): number | undefined => {
+const correctionOf = (failure: unknown, signingNow: number, signedAt: number): number | undefined => {
   if (statusOf(failure) !== 403) return undefined
+  // The server's time minus the signer's, at the moment of the attempt that makes it smallest.
+  const offBy = (serverTime: number): number => {
+    const sinceNow = serverTime - signingNow
+    const sinceSigning = serverTime - signedAt
+    return sinceNow > 0 ? sinceNow : sinceSigning < 0 ? sinceSigning : 0
+  }
   for (const text of textsOf(failure)) {
     const serverTime = serverTimeInText(text)
-    if (serverTime !== undefined) return serverTime - signingNow
+    if (serverTime !== undefined) {
+      const correction = offBy(serverTime)
+      return correction === 0 ? undefined : correction
+    }
   }
   const serverDate = dateHeaderOf(failure)
   if (serverDate === undefined) return undefined
-  const correction = serverDate - signingNow
+  const correction = offBy(serverDate)
   return Math.abs(correction) >= HEADER_ONLY_THRESHOLD_MILLIS ? correction : undefined
 }
 

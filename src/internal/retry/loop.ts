@@ -30,9 +30,10 @@ export interface LoopOptions {
   /**
    * Sets the signer's clock right when a failure is a refusal for clock skew,
    * and says whether it did: the request is then signed and sent again at
-   * once, outside the retry budget (once per request).
+   * once, outside the retry budget (once per request). `signedAt` is the
+   * local time (`Date.now()`) at which the refused attempt was signed.
    */
-  readonly correctClock?: ((failure: unknown) => boolean) | undefined
+  readonly correctClock?: ((failure: unknown, signedAt: number) => boolean) | undefined
 }
 
 // The longest a timer runs: longer delays would fire at once (Node, browsers), so they are waited in steps.
@@ -103,6 +104,7 @@ export const retryLoop = async <T>(
     if (signal?.aborted) throw abortReason(signal)
     // Signing may wait for credentials: aborting meanwhile rejects at once, and nothing is sent.
     const signed = await unlessAborted(sign, signal)
+    const signedAt = Date.now()
     for (const secret of signed.secrets) secrets.add(secret)
     calls++
     try {
@@ -110,7 +112,7 @@ export const retryLoop = async <T>(
     } catch (failure) {
       if (signal?.aborted) throw abortReason(signal)
       if (isSignalRefusal(failure)) throw failure
-      if (!clockCorrected && options.correctClock?.(failure) === true) {
+      if (!clockCorrected && options.correctClock?.(failure, signedAt) === true) {
         clockCorrected = true
         continue
       }
