@@ -7,27 +7,32 @@
  *
  * @internal
  */
-import { field, headerOf, statusOf } from "./retry/failures.js"
+import { field, headerOf, responseHolders, statusOf } from "./retry/failures.js"
 import { parseAmzDate } from "./sigv4/amzDate.js"
 
 /** A `Date` header alone, without the message, counts as skew when it is this far off (the limit is 5 minutes). */
 const HEADER_ONLY_THRESHOLD_MILLIS = 4 * 60 * 1000
 
-/** The texts a failure may carry API Gateway's message in: its message, a body read as text or JSON. */
-const textsOf = (failure: unknown): Array<string> => {
-  const response = field(failure, "response")
-  const candidates = [
-    field(failure, "message"),
-    field(failure, "body"),
-    field(field(failure, "body"), "message"),
-    field(failure, "data"),
-    field(field(failure, "data"), "message"),
-    field(response, "data"),
-    field(field(response, "data"), "message"),
-    field(response, "body")
-  ]
-  return candidates.filter((text): text is string => typeof text === "string")
-}
+/**
+ * The texts a failure may carry API Gateway's message in: its message, a body
+ * read as text or JSON; and those of the errors it wraps, down to the one that
+ * carries the status (an `UnknownException` holding the response, say).
+ */
+const textsOf = (failure: unknown): Array<string> =>
+  responseHolders(failure).flatMap((holder) => {
+    const response = field(holder, "response")
+    const candidates = [
+      field(holder, "message"),
+      field(holder, "body"),
+      field(field(holder, "body"), "message"),
+      field(holder, "data"),
+      field(field(holder, "data"), "message"),
+      field(response, "data"),
+      field(field(response, "data"), "message"),
+      field(response, "body")
+    ]
+    return candidates.filter((text): text is string => typeof text === "string")
+  })
 
 // "Signature expired: X is now earlier than Y (Z - 5 min.)" or "Signature not yet current: X is still
 // later than Y (Z + 5 min.)": Z is the server's time. Fixed-width fields, no backtracking. (The

@@ -25,16 +25,65 @@ export const field = (value: unknown, name: string): unknown => {
 const httpStatus = (value: unknown): number | undefined =>
   typeof value === "number" && Number.isInteger(value) && value >= 100 && value <= 599 ? value : undefined
 
+// How many errors deep the readers below look: the failure, its cause, and so on (a chain that loops ends here too).
+const DEEPEST_CAUSE = 4
+
+/**
+ * The failure and the errors it wraps, outermost first: its `cause`, that
+ * one's `cause`, and so on, 4 in all at most. A status or a network error
+ * often sits one level down: Effect's `UnknownException` (what
+ * `Effect.tryPromise` without `catch` fails with) holds the rejected
+ * `Response` as `cause`, and fetch's `TypeError` holds the network error.
+ * Every reader of a failure looks along this one chain, so that none sees a
+ * status another misses.
+ */
+export const causeChain = (failure: unknown): ReadonlyArray<object> => {
+  const chain: Array<object> = []
+  let current = failure
+  while (chain.length < DEEPEST_CAUSE && typeof current === "object" && current !== null) {
+    chain.push(current)
+    current = field(current, "cause")
+  }
+  return chain
+}
+
+/** The status of one error, itself: its `status` or `statusCode`, or its `response`'s. */
+const ownStatusOf = (error: unknown): number | undefined =>
+  httpStatus(field(error, "status")) ??
+    httpStatus(field(error, "statusCode")) ??
+    httpStatus(field(field(error, "response"), "status")) ??
+    httpStatus(field(field(error, "response"), "statusCode"))
+
+/**
+ * What answered: the first error along the cause chain that carries an HTTP
+ * status, and that status. Its headers and body are the response's.
+ */
+const answerOf = (failure: unknown): { readonly holder: object; readonly status: number } | undefined => {
+  for (const holder of causeChain(failure)) {
+    const status = ownStatusOf(holder)
+    if (status !== undefined) return { holder, status }
+  }
+  return undefined
+}
+
 /**
  * The HTTP status a failure carries: its own `status` or `statusCode` (a
  * fetch `Response`, got's and Node's errors), or its `response`'s (axios,
- * @effect/platform).
+ * @effect/platform); or else that of the first error along its `cause`
+ * chain that carries one.
  */
-export const statusOf = (failure: unknown): number | undefined =>
-  httpStatus(field(failure, "status")) ??
-    httpStatus(field(failure, "statusCode")) ??
-    httpStatus(field(field(failure, "response"), "status")) ??
-    httpStatus(field(field(failure, "response"), "statusCode"))
+export const statusOf = (failure: unknown): number | undefined => answerOf(failure)?.status
+
+/**
+ * The errors along the chain that may hold the response's headers and body:
+ * the failure and those it wraps, down to the one that carries the status
+ * (all of them when none does).
+ */
+export const responseHolders = (failure: unknown): ReadonlyArray<object> => {
+  const chain = causeChain(failure)
+  const answer = answerOf(failure)
+  return answer === undefined ? chain : chain.slice(0, chain.indexOf(answer.holder) + 1)
+}
 
 const TRANSIENT_CODES: ReadonlySet<string> = new Set([
   "ECONNRESET",
@@ -61,25 +110,26 @@ const TRANSIENT_CODES: ReadonlySet<string> = new Set([
 const isTransientStatus = (status: number): boolean =>
   status === 408 || status === 425 || status === 429 || (status >= 500 && status <= 599)
 
+/** A network error or a timeout, read off one error of the chain. */
+const isNetworkFailureOrTimeout = (error: object): boolean => {
+  const tag = field(error, "_tag")
+  // @effect/platform: RequestError with reason "Transport" is the network failing.
+  if (tag === "RequestError" && field(error, "reason") === "Transport") return true
+  if (tag === "TimeoutException" || field(error, "name") === "TimeoutError") return true
+  const code = field(error, "code")
+  return typeof code === "string" && TRANSIENT_CODES.has(code)
+}
+
 /**
  * True for failures that may heal on their own: network errors (connection
  * reset or refused, DNS hiccups, sockets closed), timeouts, and HTTP 408, 425,
  * 429 and 5xx, looked for along the `cause` chain too (what fetch throws).
  */
 export const isTransient = (error: unknown): boolean => {
-  const status = statusOf(error)
-  if (status !== undefined) return isTransientStatus(status)
-  let current: unknown = error
-  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {
-    const tag = field(current, "_tag")
-    // @effect/platform: RequestError with reason "Transport" is the network failing.
-    if (tag === "RequestError" && field(current, "reason") === "Transport") return true
-    if (tag === "TimeoutException" || field(current, "name") === "TimeoutError") return true
-    const code = field(current, "code")
-    if (typeof code === "string" && TRANSIENT_CODES.has(code)) return true
-    const nestedStatus = depth > 0 ? statusOf(current) : undefined
-    if (nestedStatus !== undefined) return isTransientStatus(nestedStatus)
-    current = field(current, "cause")
+  for (const layer of causeChain(error)) {
+    const status = ownStatusOf(layer)
+    if (status !== undefined) return isTransientStatus(status)
+    if (isNetworkFailureOrTimeout(layer)) return true
   }
   return false
 }
@@ -101,11 +151,12 @@ const titleCase = (name: string): string => name.replace(/(^|-)([a-z])/g, (_, da
 
 /**
  * A header of the response a failure carries (its own `headers` or its
- * `response`'s: a `Headers`, or a plain object in lower or title case), given
- * in lower case.
+ * `response`'s: a `Headers`, or a plain object in lower or title case; or
+ * those of the errors it wraps, down to the one that carries the status),
+ * given in lower case.
  */
 export const headerOf = (failure: unknown, name: string): string | undefined => {
-  for (const holder of [failure, field(failure, "response")]) {
+  for (const holder of responseHolders(failure).flatMap((error) => [error, field(error, "response")])) {
     const headers = field(holder, "headers")
     if (typeof headers !== "object" || headers === null) continue
     const get = field(headers, "get")
