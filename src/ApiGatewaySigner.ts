@@ -585,7 +585,9 @@ export class ApiGatewaySigner {
    * After `retries + 1` failed calls it rejects with a `RequestError` whose
    * `cause` is the last error. (The original package resolved `undefined`
    * then; that was a bug.) A request that cannot be signed, or bad options,
-   * reject with a `SigningError` before any call. Rejections are
+   * reject with a `SigningError` before any call; a `SigningError` the
+   * callback fails with (its own signing failed) rejects as is, at once,
+   * whatever `shouldRetry` would say. Rejections are
    * `RequestError`s (`RequestError<unknown>`), `SigningError`s, or the abort
    * reason.
    */

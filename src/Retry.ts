@@ -139,6 +139,7 @@ export interface RetryOptions<E, R = never> {
   /**
    * Retry only failures for which this holds, e.g. `Retry.isTransient`.
    * Default: every failure but those that cannot succeed unchanged (`isPermanentFailure`).
+   * Not asked about a `SigningError`, which is never retried.
    */
   readonly while?: (error: E) => boolean
   /** Stop retrying at the first failure for which this holds. */
@@ -224,8 +225,11 @@ export interface Attempt extends SigningDetails {
  * schedule says, signs again (new `x-amz-date`, current credentials) and
  * sends again. The request is validated and encoded once; a `SigningError`
  * fails at once and is never retried, since signing the same input again
- * cannot succeed. By default a failure that cannot succeed unchanged (an
- * HTTP 4xx but 408, 425 and 429) is not retried either. A 403 for clock skew
+ * cannot succeed: one from signing, and one `send` fails with (its own
+ * signing failed, even inside an `UnknownException`), whatever `while` and
+ * `until` would say; the run fails with that `SigningError` itself. By
+ * default a failure that cannot succeed unchanged (an HTTP 4xx but 408, 425
+ * and 429) is not retried either. A 403 for clock skew
  * (API Gateway's time in its message or `Date` header, more than 5 minutes
  * from the signer's) sets the `Signer`'s clock offset right, and the attempt
  * is signed and sent again at once, outside the schedule.
@@ -372,7 +376,14 @@ const retrying = <A, E, R, R2>(
                 const sent = sendOnce(signedRequest, details)
                 if (sent instanceof SigningError) return Effect.succeed(Either.left(sent))
                 return sent.pipe(
-                  Effect.mapBoth({ onFailure: (error) => new SendFailure(error), onSuccess: (value) => Either.right(value) })
+                  Effect.matchEffect({
+                    // A send whose own signing failed fails as signing does: at once, with that SigningError.
+                    onFailure: (error) => {
+                      const signingFailure = failures.signingErrorIn(error)
+                      return signingFailure === undefined ? Effect.fail(new SendFailure(error)) : Effect.succeed(Either.left(signingFailure))
+                    },
+                    onSuccess: (value) => Effect.succeed(Either.right(value))
+                  })
                 )
               }),
               Effect.tapError(({ error }: SendFailure<E>) =>

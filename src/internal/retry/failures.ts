@@ -7,6 +7,8 @@
  *
  * @internal
  */
+import type { SigningError } from "../../SigningError.js"
+import { isSigningErrorSafely } from "../guard.js"
 
 /**
  * A property of a failure, or `undefined`. Failures are whatever a caller's
@@ -133,6 +135,15 @@ export const isTransient = (error: unknown): boolean => {
   }
   return false
 }
+
+/**
+ * The `SigningError` a failure is, or wraps along its cause chain (an
+ * `UnknownException` holding a rejected `signer.fetch`, say): a send whose
+ * own signing failed. Signing the same input again cannot succeed, so the
+ * loops end with it at once, whatever the retry predicate would say.
+ */
+export const signingErrorIn = (failure: unknown): SigningError | undefined =>
+  causeChain(failure).find(isSigningErrorSafely)
 
 /**
  * True for a failure that carries an HTTP status which cannot succeed if the

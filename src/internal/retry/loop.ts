@@ -3,8 +3,10 @@
  * Effect: sign afresh, send, and on failure wait as the policy says
  * (`backoff.ts`), until an attempt succeeds, a failure is not retryable,
  * retries run out (a `RequestError`, as `giveUp.ts` builds it for both
- * loops), or the signal aborts. Signing failures are never retried: signing
- * the same input again cannot succeed.
+ * loops), or the signal aborts. Signing failures are never retried, whatever
+ * `shouldRetry` would say, and reject as they are: signing the same input
+ * again cannot succeed. That holds for the loop's own signing and for a
+ * `SigningError` the callback fails with (its own signing failed).
  *
  * @internal
  */
@@ -14,6 +16,7 @@ import { abortReason, isSignalRefusal, listen, stopListening, unlessAborted } fr
 import { thrownMessage } from "../guard.js"
 import { redactForDisplay } from "../scrub.js"
 import { type Backoff, backoffMillis, honourRetryAfter } from "./backoff.js"
+import { signingErrorIn } from "./failures.js"
 import { giveUp } from "./giveUp.js"
 
 /** A request signed for one attempt, and the secrets it was signed with (to scrub from messages). */
@@ -112,6 +115,8 @@ export const retryLoop = async <T>(
     } catch (failure) {
       if (signal?.aborted) throw abortReason(signal)
       if (isSignalRefusal(failure)) throw failure
+      const signingFailure = signingErrorIn(failure)
+      if (signingFailure !== undefined) throw signingFailure
       if (!clockCorrected && options.correctClock?.(failure, signedAt) === true) {
         clockCorrected = true
         continue
