@@ -38,7 +38,7 @@ import { describeAttemptFailure, giveUp } from "./internal/retry/giveUp.js"
 import { secretsOf } from "./internal/credentials.js"
 import { asSigningError, safely, thrownMessage } from "./internal/guard.js"
 import { describe } from "./internal/request/describe.js"
-import { redactForDisplay } from "./internal/scrub.js"
+import { causeShowingNoSecret, redactForDisplay } from "./internal/scrub.js"
 import type { RequestError } from "./RequestError.js"
 import type { RequestToSign, SignedRequest } from "./SignedRequest.js"
 import { Signer, type SigningDetails } from "./Signer.js"
@@ -308,9 +308,14 @@ const checkRetryOptions = <E, R>(send: unknown, options: unknown): CheckedOption
   }
 }
 
-/** A failure of the caller's code around `send` (it threw, or returned no Effect): a bug to report, never to retry. */
-const misuse = (what: string, error?: unknown): SigningError =>
-  new SigningError({ reason: "InvalidConfig", message: what, ...(error === undefined ? {} : { cause: error }) })
+/**
+ * A failure of the caller's code around `send` (it threw, or returned no
+ * Effect, or a predicate threw): a bug to report, never to retry. What was
+ * thrown is the cause unless it shows one of the `secrets`: it is often the
+ * failure itself, whose request holds the session token.
+ */
+const misuse = (what: string, secrets: Iterable<string>, error?: unknown): SigningError =>
+  new SigningError({ reason: "InvalidConfig", message: what, cause: causeShowingNoSecret(error, secrets) })
 
 const retrying = <A, E, R, R2>(
   request: RequestToSign,
@@ -334,6 +339,7 @@ const retrying = <A, E, R, R2>(
             predicateFailure = misuse(
               `The retry predicate (while or until) threw (${shown(thrownMessage(thrown))}) instead of returning true or false, ` +
                 "so retrying stopped; make it return a boolean for any error, e.g. Retry.isTransient.",
+              secrets,
               thrown
             )
             return false
@@ -348,12 +354,13 @@ const retrying = <A, E, R, R2>(
             return misuse(
               `send threw (${shown(thrownMessage(thrown))}) instead of returning an Effect; ` +
                 "return a failed Effect instead (Effect.fail, Effect.try, Effect.tryPromise).",
+              secrets,
               thrown
             )
           }
           return safely(() => Effect.isEffect(sent), false)
             ? sent as Effect.Effect<A, E, R>
-            : misuse(`send returned ${describe(sent)}, not an Effect; wrap a Promise in Effect.tryPromise(() => ...).`)
+            : misuse(`send returned ${describe(sent)}, not an Effect; wrap a Promise in Effect.tryPromise(() => ...).`, secrets)
         }
 
         const spanAttributes = { "http.request.method": prepared.method, "url.path": prepared.path }

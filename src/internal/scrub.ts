@@ -158,3 +158,18 @@ export const holdsAnySecret = (value: unknown, secrets: Iterable<string>): boole
   }
   return false
 }
+
+/**
+ * `value`, to keep as an error's `cause`, when nothing `inspect` prints of it
+ * holds one of the secrets (`holdsAnySecret`); otherwise `undefined`. A value
+ * that cannot be looked through is not kept either: inspect prints a cause in
+ * full, so a cause that may show a secret is dropped, and the message says
+ * what went wrong.
+ */
+export const causeShowingNoSecret = (value: unknown, secrets: Iterable<string>): unknown => {
+  try {
+    return holdsAnySecret(value, secrets) ? undefined : value
+  } catch {
+    return undefined
+  }
+}

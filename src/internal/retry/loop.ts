@@ -14,7 +14,7 @@ import type { SignedRequest } from "../../SignedRequest.js"
 import { SigningError } from "../../SigningError.js"
 import { abortReason, isSignalRefusal, listen, stopListening, unlessAborted } from "../abort.js"
 import { thrownMessage } from "../guard.js"
-import { redactForDisplay } from "../scrub.js"
+import { causeShowingNoSecret, redactForDisplay } from "../scrub.js"
 import { type Backoff, backoffMillis, honourRetryAfter } from "./backoff.js"
 import { signingErrorIn } from "./failures.js"
 import { giveUp } from "./giveUp.js"
@@ -78,7 +78,9 @@ const sleep = (millis: number, signal: AbortSignal | undefined): Promise<void> =
 /**
  * The caller's verdict on a failure. A predicate that throws cannot decide:
  * that is a bug in the options, reported as such (a SigningError naming
- * `shouldRetry`, the thrown error as cause), never let out untyped.
+ * `shouldRetry`), never let out untyped. The thrown error is its cause unless
+ * it shows a secret: it is often the failure itself, whose request holds the
+ * session token.
  */
 const askShouldRetry = (shouldRetry: (failure: unknown) => boolean, failure: unknown, secrets: Iterable<string>): boolean => {
   try {
@@ -88,7 +90,7 @@ const askShouldRetry = (shouldRetry: (failure: unknown) => boolean, failure: unk
       reason: "InvalidConfig",
       message: `shouldRetry threw (${redactForDisplay(thrownMessage(error), secrets)}) instead of returning true or false, so retrying stopped; ` +
         "make it return a boolean for any error, e.g. (error) => Retry.isTransient(error).",
-      cause: error
+      cause: causeShowingNoSecret(error, secrets)
     })
   }
 }
