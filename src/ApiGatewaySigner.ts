@@ -25,7 +25,7 @@ import { cleanSigningError, safely } from "./internal/guard.js"
 import { environmentVariable, hasEnvironment } from "./internal/environment.js"
 import { describe } from "./internal/request/describe.js"
 import { type PreparedRequest, type PrepareSettings, prepareRequest } from "./internal/request/prepare.js"
-import { DEFAULT_BACKOFF, DEFAULT_RETRIES, isDelayMillis, isRetryCount } from "./internal/retry/backoff.js"
+import { DEFAULT_BACKOFF, DEFAULT_RETRIES, isDelayMillis, isRetryCount, MAX_RETRIES } from "./internal/retry/backoff.js"
 import { isPermanentFailure, isTransient } from "./internal/retry/failures.js"
 import { AbortedWhileReading, fromFetchArguments, toWebRequest } from "./internal/webRequest.js"
 import { retryLoop } from "./internal/retry/loop.js"
@@ -254,7 +254,7 @@ const configSecrets = (config: ApiGatewaySignerConfig): Array<string> =>
 const invalidOption = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
 
 const retriesRefused = (retries: unknown): SigningError =>
-  invalidOption(`retries must be a whole number, 0 or more; got ${describe(retries)}.`)
+  invalidOption(`retries must be a whole number from 0 to ${MAX_RETRIES}; got ${describe(retries)}.`)
 
 const fetchSettings = (config: ApiGatewaySignerConfig): Pick<ApiGatewaySignerConfig, "fetch" | "retries" | "shouldRetry"> => {
   const { fetch, retries, shouldRetry } = config

@@ -123,7 +123,7 @@ const summarize = (failure: unknown): FailureSummary => {
     }
   }
   if (status !== undefined) return { name: "HttpResponse", status }
-  return { message: typeof failure === "string" ? firstLine(failure) : typeof failure }
+  return { message: typeof failure === "string" ? firstLine(failure) : failure === null ? "null" : typeof failure }
 }
 
 const firstLine = (text: string): string => {

@@ -30,7 +30,8 @@ import {
   honourRetryAfter,
   isBackoffFactor,
   isDelayMillis,
-  isRetryCount
+  isRetryCount,
+  MAX_RETRIES
 } from "./internal/retry/backoff.js"
 import * as failures from "./internal/retry/failures.js"
 import { SPAN_ATTEMPT, SPAN_REQUEST_WITH_RETRIES, traced } from "./internal/effect/tracing.js"
@@ -82,7 +83,7 @@ const delayMillisOf = (name: string, value: unknown): number | SigningError => {
 }
 
 const timesRefused = (times: unknown): SigningError =>
-  invalidOption(`times must be a whole number of retries, 0 or more; got ${describe(times)}.`)
+  invalidOption(`times must be a whole number of retries from 0 to ${MAX_RETRIES} (retrying without end is a Schedule of your own); got ${describe(times)}.`)
 
 /** The options of `backoff`, checked: a NaN anywhere would make every delay 0. */
 const backoffOf = (options: BackoffOptions): Backoff => {

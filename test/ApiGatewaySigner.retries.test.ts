@@ -183,6 +183,15 @@ describe("makeRequestWithRetries", () => {
     expect(calls).toBe(0)
   })
 
+  it.each([1001, 2 ** 53, Number.MAX_VALUE])("refuses %d retries, which against an endpoint that keeps failing would never end", async (retries) => {
+    await expect(signer.makeRequestWithRetries({ method: "GET", path: "/" }, callback, retries)).rejects.toMatchObject({
+      _tag: "SigningError",
+      reason: "InvalidConfig",
+      message: expect.stringMatching(/retries must be a whole number from 0 to 1000/)
+    })
+    expect(calls).toBe(0)
+  })
+
   it("refuses a signal that passes instanceof but is not one (made from its prototype)", async () => {
     const signal = Object.create(AbortSignal.prototype) as AbortSignal
     await expect(signer.makeRequestWithRetries({ method: "GET", path: "/" }, callback, 1, { signal })).rejects.toMatchObject({

@@ -151,6 +151,8 @@ describe("Retry.backoff fails closed on options that would weaken it", () => {
     ["factor Infinity", { factor: Infinity }, /factor must be/],
     ["times NaN", { times: NaN }, /times must be/],
     ["times fractional", { times: 1.5 }, /times must be/],
+    ["times past 1,000", { times: 1001 }, /times must be .* from 0 to 1000/],
+    ["times Number.MAX_VALUE", { times: Number.MAX_VALUE }, /times must be/],
     ["jitter not a boolean", { jitter: "yes" }, /jitter must be/]
   ] as const)("%s: a SigningError naming the option, at once", (_, options, message) => {
     const error = thrownBy(() => Retry.backoff(options as unknown as Retry.BackoffOptions))
@@ -160,6 +162,7 @@ describe("Retry.backoff fails closed on options that would weaken it", () => {
 
   it("accepts Durations and the edges of each range", () => {
     expect(() => Retry.backoff({ base: "1 second", maxDelay: Duration.infinity, factor: 1, times: 0, jitter: false })).not.toThrow()
+    expect(() => Retry.backoff({ times: 1000 })).not.toThrow()
   })
 })
 

@@ -15,7 +15,9 @@ describe("describeFailure", () => {
     ["axios", Object.assign(new Error("Request failed with status code 403"), { name: "AxiosError", response: { status: 403 } }), "AxiosError: Request failed with status code 403"],
     ["a message without the status", Object.assign(new Error("boom"), { status: 500 }), "HTTP 500: boom"],
     ["a number that only contains the status", Object.assign(new Error("gave up after 4030 ms"), { status: 403 }), "HTTP 403: gave up after 4030 ms"],
-    ["a fetch Response", { status: 429, headers: {} }, "HttpResponse: HTTP 429"]
+    ["a fetch Response", { status: 429, headers: {} }, "HttpResponse: HTTP 429"],
+    ["a thrown null, by name rather than as \"object\"", null, "null"],
+    ["a thrown number, by its kind", 42, "number"]
   ] as const)("%s", (_, failure, description) => {
     expect(describeFailure(failure)).toBe(description)
   })

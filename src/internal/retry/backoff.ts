@@ -29,9 +29,17 @@ export const DEFAULT_BACKOFF: Backoff = {
   jitter: true
 }
 
-/** Whether `value` can be a number of retries: a whole number, 0 or more. */
+/**
+ * The most retries a count may ask for. Past it a count is a mistake (milliseconds
+ * passed for a count, Number.MAX_VALUE), and against an endpoint that keeps
+ * failing it would retry for days: 1,000 retries at the default 5 s cap already
+ * take over an hour. Retrying without end is a loop of your own, or a Schedule.
+ */
+export const MAX_RETRIES = 1000
+
+/** Whether `value` can be a number of retries: a whole number from 0 to MAX_RETRIES. */
 export const isRetryCount = (value: unknown): value is number =>
-  typeof value === "number" && Number.isInteger(value) && value >= 0
+  typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= MAX_RETRIES
 
 /** Whether `value` can be a delay in milliseconds: finite, 0 or more (a NaN would make every delay 0). */
 export const isDelayMillis = (value: unknown): value is number =>
