@@ -142,9 +142,10 @@ describe("what counts as a refusal for skew", () => {
     expect(clockCorrection({ status: 403, headers: { date: new Date(signedAt).toUTCString() } }, now, signedAt)).toBeUndefined()
   })
 
-  it("not a 403 whose message states a server time the signer's clock passed during the attempt (a slow upload)", () => {
+  it("a 403 whose message states a server time the signer's clock passed during the attempt: no correction (0), but signed again", () => {
+    // The signature really expired on the way (a queue, a slow upload): a fresh one is the remedy, the clock is right.
     const message = "Signature expired: 20261126T114500Z is now earlier than 20261126T115000Z (20261126T115500Z - 5 min.)"
-    expect(clockCorrection({ status: 403, message }, now, Date.UTC(2026, 10, 26, 11, 45, 0))).toBeUndefined()
+    expect(clockCorrection({ status: 403, message }, now, Date.UTC(2026, 10, 26, 11, 45, 0))).toBe(0)
   })
 
   it("the correction is the smallest that fits a moment of the attempt", () => {
@@ -155,6 +156,29 @@ describe("what counts as a refusal for skew", () => {
 
 describe("time spent in the caller's code after the answer is no skew", () => {
   const FIFTY_SIX_MINUTES = 56 * 60 * 1000
+
+  it("the facade: a signature that expired on the way (API Gateway says so) is signed and sent again once, the clock left alone", async () => {
+    vi.useFakeTimers({ now: Date.UTC(2026, 0, 1, 12, 0, 0) })
+    try {
+      const signer = signerFor("https://abc.execute-api.us-east-1.amazonaws.com/prod", credentials)
+      const dates: Array<string> = []
+      const result = await signer.makeRequestWithRetries({ method: "GET", path: "/queued" }, (request) => {
+        dates.push(request.headers["x-amz-date"])
+        if (dates.length > 1) return "ok"
+        // The request waited 6 minutes in a queue before it left: expired on arrival, the clocks agree.
+        vi.setSystemTime(Date.now() + 6 * 60 * 1000)
+        throw {
+          status: 403,
+          message: "Signature expired: 20260101T120000Z is now earlier than 20260101T120100Z (20260101T120600Z - 5 min.)"
+        }
+      }, 0)
+      expect(result).toBe("ok")
+      expect(dates).toEqual(["20260101T120000Z", "20260101T120600Z"])
+      expect(signer.clockOffset).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
 
   it("the facade: a 403 thrown 56 minutes after it was answered is not retried, and the clock is left alone", async () => {
     vi.useFakeTimers({ now: Date.UTC(2026, 0, 1) })

@@ -61,6 +61,9 @@ const dateHeaderOf = (failure: unknown): number | undefined => {
  * smallest that fits one of those moments: a server time that matches the
  * signer's clock at some moment of the attempt is no skew (time spent after
  * signing, in a slow upload or in the caller's `send`, is not mistaken for it).
+ * API Gateway's own refusal ("Signature expired", "not yet current") then
+ * gives 0: nothing to correct, but a fresh signature is the remedy; a Date
+ * header alone gives `undefined`.
  */
 export const clockCorrection = (failure: unknown, signingNow: number, signedAt: number = signingNow): number | undefined => {
   try {
@@ -81,10 +84,9 @@ const correctionOf = (failure: unknown, signingNow: number, signedAt: number): n
   }
   for (const text of textsOf(failure)) {
     const serverTime = serverTimeInText(text)
-    if (serverTime !== undefined) {
-      const correction = offBy(serverTime)
-      return correction === 0 ? undefined : correction
-    }
+    // API Gateway says outright that the signature is too old or too new: signing again is worth it even
+    // when the clock explains none of it (0: the request spent those minutes between signing and arriving).
+    if (serverTime !== undefined) return offBy(serverTime)
   }
   const serverDate = dateHeaderOf(failure)
   if (serverDate === undefined) return undefined
