@@ -20,7 +20,7 @@ import {
   signingCredentials
 } from "./internal/credentials.js"
 import { type CredentialsSource, providedSource, staticSource } from "./internal/credentialsSource.js"
-import { clockCorrection } from "./internal/clockSkew.js"
+import { type AttemptClock, offsetAfterRefusal } from "./internal/clockSkew.js"
 import { cleanSigningError, safely } from "./internal/guard.js"
 import { environmentVariable, hasEnvironment } from "./internal/environment.js"
 import { describe } from "./internal/request/describe.js"
@@ -496,12 +496,15 @@ export class ApiGatewaySigner {
       throw invalidOption(`shouldRetry must be a function (failure) => boolean; got ${describe(shouldRetry)}.`)
     }
     const retry = shouldRetry ?? isTransient
+    // The clock the attempt in flight was signed on (the loop signs and sends one attempt at a time).
+    let signedOn: AttemptClock = { signedAt: 0, offset: 0 }
     try {
       return await retryLoop(
         async () => {
           try {
             const credentials = await this.#credentials.resolve(this.#now())
-            return { request: signPrepared(prepared, credentials, this.#now(), this.#signer), secrets: secretsOf(credentials) }
+            signedOn = this.#attemptClock()
+            return { request: signPrepared(prepared, credentials, signedOn.signedAt, this.#signer), secrets: secretsOf(credentials), clock: signedOn }
           } catch (error) {
             throw cleanSigningError(error, this.#credentials.secrets())
           }
@@ -509,7 +512,7 @@ export class ApiGatewaySigner {
         async (signed) => {
           const response = await send(signed.url, { ...sendWith, method: signed.method, headers: signed.headers, body: signed.body ?? null, redirect: "manual" })
           // A response the loop should see: one to retry, or a refusal for clock skew to correct.
-          if ((!response.ok && retry(response)) || clockCorrection(response, this.#now()) !== undefined) throw response
+          if ((!response.ok && retry(response)) || offsetAfterRefusal(response, signedOn, Date.now(), this.#clockOffset) !== undefined) throw response
           return response
         },
         {
@@ -517,7 +520,7 @@ export class ApiGatewaySigner {
           backoff: DEFAULT_BACKOFF,
           shouldRetry: retry,
           signal: sendWith.signal ?? undefined,
-          correctClock: (failure, signedAt) => this.#correctClock(failure, signedAt)
+          correctClock: (failure, signedOn) => this.#correctClock(failure, signedOn)
         }
       )
     } catch (error) {
@@ -530,16 +533,22 @@ export class ApiGatewaySigner {
     }
   }
 
-  /** `signedAt`: the local time at which the refused attempt was signed. */
-  #correctClock(failure: unknown, signedAt: number): boolean {
-    const correction = clockCorrection(failure, this.#now(), signedAt + this.#clockOffset)
-    if (correction === undefined) return false
-    this.#clockOffset += correction
+  /** Sets the clock from a refusal for skew of an attempt signed on `signedOn`; says whether it was one. */
+  #correctClock(failure: unknown, signedOn: AttemptClock): boolean {
+    const offset = offsetAfterRefusal(failure, signedOn, Date.now(), this.#clockOffset)
+    if (offset === undefined) return false
+    this.#clockOffset = offset
     return true
   }
 
   #now(): number {
     return Date.now() + this.#clockOffset
+  }
+
+  /** The signer's clock now, for an attempt about to be signed. */
+  #attemptClock(): AttemptClock {
+    const offset = this.#clockOffset
+    return { signedAt: Date.now() + offset, offset }
   }
 
   #currentCredentials(now: number): SigningCredentials {
@@ -614,9 +623,11 @@ export class ApiGatewaySigner {
           try {
             // Resolved before each attempt: a retry never signs with credentials that have since expired.
             const credentials = await this.#credentials.resolve(this.#now())
+            const clock = this.#attemptClock()
             return {
-              request: signPrepared(prepared, credentials, this.#now(), this.#signer) as SignedRequestData,
-              secrets: secretsOf(credentials)
+              request: signPrepared(prepared, credentials, clock.signedAt, this.#signer) as SignedRequestData,
+              secrets: secretsOf(credentials),
+              clock
             }
           } catch (error) {
             throw cleanSigningError(error, this.#credentials.secrets())
@@ -632,7 +643,7 @@ export class ApiGatewaySigner {
           },
           shouldRetry: checked.shouldRetry ?? ((failure) => !isPermanentFailure(failure)),
           signal,
-          correctClock: (failure, signedAt) => this.#correctClock(failure, signedAt)
+          correctClock: (failure, signedOn) => this.#correctClock(failure, signedOn)
         }
       )
     } catch (error) {

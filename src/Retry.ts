@@ -19,7 +19,7 @@ import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
 import { Credentials } from "./Credentials.js"
-import { clockCorrection } from "./internal/clockSkew.js"
+import { type AttemptClock, offsetAfterRefusal } from "./internal/clockSkew.js"
 import { prepare, signPreparedNow } from "./internal/effect/signing.js"
 import {
   type Backoff,
@@ -366,11 +366,12 @@ const retrying = <A, E, R, R2>(
 
         const spanAttributes = { "http.request.method": prepared.method, "url.path": prepared.path }
         // Signing failures travel in the success channel, so the schedule only ever sees send's failures.
-        // The signer's time when the latest attempt was signed: a refusal for skew is measured against it too.
-        let signedAt = 0
+        // The signer's clock when the latest attempt was signed: a refusal for skew is measured on it.
+        let signedOn: AttemptClock = { signedAt: 0, offset: 0 }
         const attempt: Effect.Effect<Either.Either<A, SigningError>, SendFailure<E>, R> = Effect.clockWith((clock) => {
           const number = ++attempts
-          signedAt = clock.unsafeCurrentTimeMillis() + MutableRef.get(signer.clockOffset)
+          const offset = MutableRef.get(signer.clockOffset)
+          signedOn = { signedAt: clock.unsafeCurrentTimeMillis() + offset, offset }
           return traced(
             SPAN_ATTEMPT,
             { ...spanAttributes, "retry.attempt": number },
@@ -409,12 +410,12 @@ const retrying = <A, E, R, R2>(
         const attemptOnTime = attempt.pipe(
           Effect.catchAll((failure) =>
             Effect.clockWith((clock) => {
-              const correction = clockCorrected
+              const offset = clockCorrected
                 ? undefined
-                : clockCorrection(failure.error, clock.unsafeCurrentTimeMillis() + MutableRef.get(signer.clockOffset), signedAt)
-              if (correction === undefined) return Effect.fail(failure)
+                : offsetAfterRefusal(failure.error, signedOn, clock.unsafeCurrentTimeMillis(), MutableRef.get(signer.clockOffset))
+              if (offset === undefined) return Effect.fail(failure)
               clockCorrected = true
-              MutableRef.update(signer.clockOffset, (offset) => offset + correction)
+              MutableRef.set(signer.clockOffset, offset)
               return attempt
             })
           )

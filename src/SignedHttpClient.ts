@@ -43,7 +43,7 @@ import * as Layer from "effect/Layer"
 import * as MutableRef from "effect/MutableRef"
 import * as Option from "effect/Option"
 import { Credentials, type Service as CredentialsService } from "./Credentials.js"
-import { clockCorrectionOfResponse } from "./internal/clockSkew.js"
+import { type AttemptClock, offsetAfterResponse } from "./internal/clockSkew.js"
 import { toHttpClientRequest, toRequestToSign } from "./internal/effect/httpClientRequest.js"
 import { checked, signPreparedNow } from "./internal/effect/signing.js"
 import { prepareRequest } from "./internal/request/prepare.js"
@@ -126,8 +126,22 @@ const signing = <E, R>(
   HttpClient.makeWith(
     (request: Effect.Effect<HttpClientRequest.HttpClientRequest>) =>
       Effect.flatMap(request, (request) => {
+        // The clock the request was signed on: a refusal for skew is measured on it.
+        let signedOn: AttemptClock = { signedAt: 0, offset: 0 }
         const send = Effect.flatMap(
-          Effect.provideService(signWith(signer, request), Credentials, credentials),
+          Effect.provideService(
+            Effect.zipRight(
+              Effect.clockWith((clock) =>
+                Effect.sync(() => {
+                  const offset = MutableRef.get(signer.clockOffset)
+                  signedOn = { signedAt: clock.unsafeCurrentTimeMillis() + offset, offset }
+                })
+              ),
+              signWith(signer, request)
+            ),
+            Credentials,
+            credentials
+          ),
           // The transport records request headers on its span: keep the session token out of traces.
           (signed) =>
             withoutRedirects(Effect.locallyWith(client.execute(signed), Headers.currentRedactedNames, redactSessionToken))
@@ -135,13 +149,15 @@ const signing = <E, R>(
         // A 403 for clock skew sets the signer's clock right, and the request is signed and sent again, once.
         return Effect.flatMap(send, (response) =>
           response.status !== 403 ? Effect.succeed(response) : Effect.clockWith((clock) => {
-            const correction = clockCorrectionOfResponse(
+            const offset = offsetAfterResponse(
               response.status,
               response.headers["date"],
-              clock.unsafeCurrentTimeMillis() + MutableRef.get(signer.clockOffset)
+              signedOn,
+              clock.unsafeCurrentTimeMillis(),
+              MutableRef.get(signer.clockOffset)
             )
-            if (correction === undefined) return Effect.succeed(response)
-            MutableRef.update(signer.clockOffset, (offset) => offset + correction)
+            if (offset === undefined) return Effect.succeed(response)
+            MutableRef.set(signer.clockOffset, offset)
             return send
           }))
       }),

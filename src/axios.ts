@@ -18,6 +18,7 @@
  */
 import axios, { type AxiosAdapter, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse, type InternalAxiosRequestConfig } from "axios"
 import type { ApiGatewaySigner } from "./ApiGatewaySigner.js"
+import type { AttemptClock } from "./internal/clockSkew.js"
 import { checkSigner, correctClockSkew, readOutgoing, type SignedOutgoingRequest, signOutgoing } from "./internal/clientRequest.js"
 import { AUTHORIZATION, isSignatureHeader, X_AMZ_SECURITY_TOKEN } from "./internal/sigv4/signatureHeaders.js"
 import { invalidRequest, SigningError } from "./SigningError.js"
@@ -165,20 +166,21 @@ export const signedAdapter = (signer: ApiGatewaySigner, options: SignedAdapterOp
       headers: headerEntries(config),
       body: config.data
     })
-    /** Signs and sends once: the response, or `failure` with what the adapter threw. */
-    const attempt = async (): Promise<{ readonly response?: AxiosResponse; readonly failure?: unknown }> => {
-      const sending = sendingConfig(config, await signOutgoing(checked, read))
+    /** Signs and sends once: the response, or `failure` with what the adapter threw; and the clock it was signed on. */
+    const attempt = async (): Promise<{ readonly response?: AxiosResponse; readonly failure?: unknown; readonly signedOn: AttemptClock }> => {
+      const signed = await signOutgoing(checked, read)
+      const sending = sendingConfig(config, signed)
       try {
-        return { response: await send(sending) }
+        return { response: await send(sending), signedOn: signed.clock }
       } catch (failure) {
-        return { failure }
+        return { failure, signedOn: signed.clock }
       } finally {
         redactToken(sending)
       }
     }
     let outcome = await attempt()
     // A 403 for clock skew (an error by default; a response when validateStatus accepts it): corrected, signed and sent once more.
-    if (correctClockSkew(checked, outcome.response ?? outcome.failure)) {
+    if (correctClockSkew(checked, outcome.response ?? outcome.failure, outcome.signedOn)) {
       discard(outcome.response ?? (outcome.failure as { response?: AxiosResponse } | undefined)?.response)
       outcome = await attempt()
     }

@@ -27,11 +27,14 @@
 import type { AfterResponseHook, BeforeRequestHook, Got } from "got"
 import type { ApiGatewaySigner } from "./ApiGatewaySigner.js"
 import { checkSigner, correctClockSkew, readOutgoing, signOutgoing } from "./internal/clientRequest.js"
+import type { AttemptClock } from "./internal/clockSkew.js"
 import { SIGNATURE_HEADERS } from "./internal/sigv4/signatureHeaders.js"
 import { invalidRequest, SigningError } from "./SigningError.js"
 
 /** Where an attempt's hook notes the signature headers it set: a retry's options are a copy of the attempt's, signature included. */
 const SIGNED_HEADERS: unique symbol = Symbol.for("api-gateway-request-signer/got/signedHeaders")
+// The signer's clock as the request was signed (a refusal for skew is measured on it).
+const SIGNED_ON: unique symbol = Symbol.for("api-gateway-request-signer/got/signedOn")
 /** Set on the one request sent again after a refusal for clock skew. */
 const CLOCK_CORRECTED = "apiGatewayRequestSignerClockCorrected"
 
@@ -100,6 +103,7 @@ export const signingHook = (signer: ApiGatewaySigner): BeforeRequestHook => {
     const written: Record<string, string> = {}
     for (const name of SIGNATURE_HEADERS) if (signed.headers[name] !== undefined) written[name] = signed.headers[name]
     context[SIGNED_HEADERS] = written
+    context[SIGNED_ON] = signed.clock
   }
 }
 
@@ -114,8 +118,10 @@ export const signingHook = (signer: ApiGatewaySigner): BeforeRequestHook => {
 export const clockSkewHook = (signer: ApiGatewaySigner): AfterResponseHook => {
   const checked = checkSigner(signer, "clockSkewHook(signer)")
   return (response, retryWithMergedOptions) => {
-    const context = response.request.options.context as Record<string, unknown>
-    if (context[CLOCK_CORRECTED] !== true && correctClockSkew(checked, response)) {
+    const context = response.request.options.context as Record<PropertyKey, unknown>
+    // The clock this response's request was signed on (by signingHook); the clock now if another hook signed it.
+    const signedOn = (context[SIGNED_ON] as AttemptClock | undefined) ?? { signedAt: Date.now() + checked.clockOffset, offset: checked.clockOffset }
+    if (context[CLOCK_CORRECTED] !== true && correctClockSkew(checked, response, signedOn)) {
       return retryWithMergedOptions({ context: { [CLOCK_CORRECTED]: true } })
     }
     return response

@@ -12,7 +12,7 @@
  */
 import type { ApiGatewaySigner } from "../ApiGatewaySigner.js"
 import { invalidRequest, SigningError } from "../SigningError.js"
-import { clockCorrection } from "./clockSkew.js"
+import { type AttemptClock, offsetAfterRefusal } from "./clockSkew.js"
 import { cleanSigningError } from "./guard.js"
 import { FORM_CONTENT_TYPE } from "./request/body.js"
 import { describe } from "./request/describe.js"
@@ -43,6 +43,8 @@ export interface SignedOutgoingRequest {
   readonly url: string
   readonly headers: Readonly<Record<string, string>>
   readonly body: Uint8Array<ArrayBuffer> | undefined
+  /** The signer's clock as the request was signed: a refusal for skew is measured on it. */
+  readonly clock: AttemptClock
 }
 
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i
@@ -174,11 +176,13 @@ export const signOutgoing = async (signer: ApiGatewaySigner, request: ReadReques
       error
     )
   }
+  const offset = signer.clockOffset
+  const clock = { signedAt: Date.now() + offset, offset }
   const signed = await signer.signRequestAsync(unsigned)
   const headers: Record<string, string> = {}
   signed.headers.forEach((value, name) => (headers[name] = value))
   const body = signed.body === null ? undefined : new Uint8Array(await signed.arrayBuffer())
-  return { method: signed.method, url: signed.url, headers, body }
+  return { method: signed.method, url: signed.url, headers, body, clock }
 }
 
 /** Checks the signer handed to a client integration: the facade. */
@@ -198,12 +202,13 @@ export const checkSigner = (signer: unknown, where: string): ApiGatewaySigner =>
 
 /**
  * When `failure` (an error or a response the client produced) is API
- * Gateway's 403 for clock skew, moves the signer's clock by the skew it
- * shows and returns true: sign and send once more.
+ * Gateway's 403 for clock skew, sets the signer's clock by the skew it shows
+ * on the clock the request was signed on (`signedOn`), and returns true:
+ * sign and send once more.
  */
-export const correctClockSkew = (signer: ApiGatewaySigner, failure: unknown): boolean => {
-  const correction = clockCorrection(failure, Date.now() + signer.clockOffset)
-  if (correction === undefined) return false
-  signer.clockOffset += correction
+export const correctClockSkew = (signer: ApiGatewaySigner, failure: unknown, signedOn: AttemptClock): boolean => {
+  const offset = offsetAfterRefusal(failure, signedOn, Date.now(), signer.clockOffset)
+  if (offset === undefined) return false
+  signer.clockOffset = offset
   return true
 }

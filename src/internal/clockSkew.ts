@@ -94,13 +94,44 @@ const correctionOf = (failure: unknown, signingNow: number, signedAt: number): n
   return Math.abs(correction) >= HEADER_ONLY_THRESHOLD_MILLIS ? correction : undefined
 }
 
+/** The signer's clock as one attempt was signed on it: its time then, and the offset it had. */
+export interface AttemptClock {
+  /** The signer's time at signing (local time plus `offset`). */
+  readonly signedAt: number
+  /** The clock offset the attempt was signed with. */
+  readonly offset: number
+}
+
+/**
+ * The clock offset to sign again with after `failure`, for an attempt signed
+ * on `attempt`'s clock, the local time being `localNow`: `undefined` when the
+ * failure is no refusal for skew. The skew is measured on the clock the
+ * attempt was signed with, not on the offset as it is now: requests in flight
+ * together, refused for one skew, each see the same skew and correct the clock
+ * once between them (measured on the corrected clock, the next one would read
+ * as on time, and go unanswered). A refusal the attempt's clock explains as
+ * no skew leaves the offset as it is now.
+ */
+export const offsetAfterRefusal = (
+  failure: unknown,
+  attempt: AttemptClock,
+  localNow: number,
+  currentOffset: number
+): number | undefined => {
+  const correction = clockCorrection(failure, localNow + attempt.offset, attempt.signedAt)
+  if (correction === undefined) return undefined
+  return correction === 0 ? currentOffset : attempt.offset + correction
+}
+
 /**
  * The same for a response as an HTTP client hands it over (status and
  * headers; the body unread, so that the caller can still read it).
  */
-export const clockCorrectionOfResponse = (
+export const offsetAfterResponse = (
   status: number,
   dateHeader: string | undefined,
-  signingNow: number
+  attempt: AttemptClock,
+  localNow: number,
+  currentOffset: number
 ): number | undefined =>
-  clockCorrection({ status, headers: dateHeader === undefined ? {} : { date: dateHeader } }, signingNow)
+  offsetAfterRefusal({ status, headers: dateHeader === undefined ? {} : { date: dateHeader } }, attempt, localNow, currentOffset)

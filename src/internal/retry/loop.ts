@@ -15,14 +15,16 @@ import { SigningError } from "../../SigningError.js"
 import { abortReason, isSignalRefusal, listen, stopListening, unlessAborted } from "../abort.js"
 import { thrownMessage } from "../guard.js"
 import { causeShowingNoSecret, redactForDisplay } from "../scrub.js"
+import type { AttemptClock } from "../clockSkew.js"
 import { type Backoff, backoffMillis, honourRetryAfter } from "./backoff.js"
 import { signingErrorIn } from "./failures.js"
 import { giveUp } from "./giveUp.js"
 
-/** A request signed for one attempt, and the secrets it was signed with (to scrub from messages). */
+/** A request signed for one attempt, the secrets it was signed with (to scrub from messages), and the clock it was signed on. */
 export interface SignedAttempt {
   readonly request: SignedRequest
   readonly secrets: ReadonlyArray<string>
+  readonly clock: AttemptClock
 }
 
 export interface LoopOptions {
@@ -33,10 +35,10 @@ export interface LoopOptions {
   /**
    * Sets the signer's clock right when a failure is a refusal for clock skew,
    * and says whether it did: the request is then signed and sent again at
-   * once, outside the retry budget (once per request). `signedAt` is the
-   * local time (`Date.now()`) at which the refused attempt was signed.
+   * once, outside the retry budget (once per request). `signedOn` is the
+   * clock the refused attempt was signed on.
    */
-  readonly correctClock?: ((failure: unknown, signedAt: number) => boolean) | undefined
+  readonly correctClock?: ((failure: unknown, signedOn: AttemptClock) => boolean) | undefined
 }
 
 // The longest a timer runs: longer delays would fire at once (Node, browsers), so they are waited in steps.
@@ -109,7 +111,6 @@ export const retryLoop = async <T>(
     if (signal?.aborted) throw abortReason(signal)
     // Signing may wait for credentials: aborting meanwhile rejects at once, and nothing is sent.
     const signed = await unlessAborted(sign, signal)
-    const signedAt = Date.now()
     for (const secret of signed.secrets) secrets.add(secret)
     calls++
     try {
@@ -119,7 +120,7 @@ export const retryLoop = async <T>(
       if (isSignalRefusal(failure)) throw failure
       const signingFailure = signingErrorIn(failure)
       if (signingFailure !== undefined) throw signingFailure
-      if (!clockCorrected && options.correctClock?.(failure, signedAt) === true) {
+      if (!clockCorrected && options.correctClock?.(failure, signed.clock) === true) {
         clockCorrected = true
         continue
       }
