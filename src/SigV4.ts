@@ -19,6 +19,7 @@
  * @since 2.0.0
  * @module
  */
+import { isUint8Array } from "./internal/brand.js"
 import type { CredentialsInput } from "./Credentials.js"
 import { type SigningCredentials } from "./internal/credentials.js"
 import { toCredentialLookup, toSigningCredentials } from "./internal/effect/credentials.js"
@@ -138,7 +139,7 @@ const checkWireRequest = (request: unknown): WireRequest => {
   if (!headers.some(([name]) => (name as string).toLowerCase() === "host")) {
     throw invalid("The request has no Host header; SigV4 always signs the host. Add the host the request is sent to.")
   }
-  if (body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array)) {
+  if (body !== undefined && typeof body !== "string" && !isUint8Array(body)) {
     throw invalid("The wire request's body must be a string or a Uint8Array.")
   }
   checkWireText(method, target, headers as ReadonlyArray<readonly [string, string]>)
@@ -220,7 +221,7 @@ const checkReceivedRequest = (request: unknown): ReceivedRequest => {
   } else {
     throw invalid(`The received request's headers must be ${receivedHeadersShape}; got ${describe(headers)}.`)
   }
-  if (body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array)) {
+  if (body !== undefined && typeof body !== "string" && !isUint8Array(body)) {
     throw invalid(`The received request's body must be a string or a Uint8Array (a Buffer); got ${describe(body)}.`)
   }
   return { method, target, headers: headers as ReceivedRequest["headers"], body }

@@ -10,6 +10,7 @@
  *
  * @internal
  */
+import { isArrayBuffer, isURLSearchParams } from "./brand.js"
 import type { ApiGatewaySigner } from "../ApiGatewaySigner.js"
 import { invalidRequest, SigningError } from "../SigningError.js"
 import { type AttemptClock, offsetAfterRefusal } from "./clockSkew.js"
@@ -53,7 +54,7 @@ const utf8 = new TextEncoder()
 
 /** The bytes of a view, without a copy. */
 const bytesOf = (view: ArrayBufferView): Uint8Array<ArrayBuffer> => {
-  if (!(view.buffer instanceof ArrayBuffer)) {
+  if (!isArrayBuffer(view.buffer)) {
     throw invalidRequest("body", "The body is a view of a SharedArrayBuffer, which HTTP clients do not send; copy it into a Uint8Array.")
   }
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
@@ -94,9 +95,9 @@ interface ReadBody {
 const readBody = async (body: unknown): Promise<ReadBody> => {
   if (body === undefined || body === null) return { bytes: undefined }
   if (typeof body === "string") return { bytes: utf8.encode(body) }
-  if (body instanceof ArrayBuffer) return { bytes: new Uint8Array(body) }
+  if (isArrayBuffer(body)) return { bytes: new Uint8Array(body) }
   if (ArrayBuffer.isView(body)) return { bytes: bytesOf(body) }
-  if (body instanceof URLSearchParams) return { bytes: utf8.encode(body.toString()), contentType: FORM_CONTENT_TYPE }
+  if (isURLSearchParams(body)) return { bytes: utf8.encode(body.toString()), contentType: FORM_CONTENT_TYPE }
   const web = await readWebBody(body)
   if (web !== undefined) return web.contentType === undefined ? { bytes: web.bytes } : { bytes: web.bytes, contentType: web.contentType, overrides: true }
   if (typeof body === "object" && isLegacyFormData(body)) {
@@ -110,7 +111,7 @@ const readBody = async (body: unknown): Promise<ReadBody> => {
     for await (const chunk of body as AsyncIterable<unknown> | Iterable<unknown>) {
       if (typeof chunk === "string") chunks.push(utf8.encode(chunk))
       else if (ArrayBuffer.isView(chunk)) chunks.push(bytesOf(chunk))
-      else if (chunk instanceof ArrayBuffer) chunks.push(new Uint8Array(chunk))
+      else if (isArrayBuffer(chunk)) chunks.push(new Uint8Array(chunk))
       else throw invalidRequest("body", `The body stream yielded ${describe(chunk)}; a body stream must yield bytes or strings.`)
     }
     return { bytes: concat(chunks) }

@@ -12,6 +12,7 @@
  *
  * @internal
  */
+import { isArrayBuffer, isHeaders, isMap, isSet, isURL, isURLSearchParams } from "./brand.js"
 
 export const REDACTED = "<redacted>"
 
@@ -105,9 +106,9 @@ const MOST_VALUES = 20_000
 
 /** What `inspect` prints of the web classes whose state sits in private slots, not properties. */
 const slotText = (value: object): ReadonlyArray<unknown> => {
-  if (typeof URL !== "undefined" && value instanceof URL) return [value.href]
-  if (typeof URLSearchParams !== "undefined" && value instanceof URLSearchParams) return [value.toString()]
-  if (typeof Headers !== "undefined" && value instanceof Headers) return [...value].flat()
+  if (isURL(value)) return [value.href]
+  if (isURLSearchParams(value)) return [value.toString()]
+  if (isHeaders(value)) return [...value].flat()
   return []
 }
 
@@ -140,13 +141,15 @@ export const holdsAnySecret = (value: unknown, secrets: Iterable<string>): boole
         continue
       }
       if ((typeof current !== "object" && typeof current !== "function") || current === null || visited.has(current)) continue
-      if (ArrayBuffer.isView(current) || current instanceof ArrayBuffer) continue
+      if (ArrayBuffer.isView(current) || isArrayBuffer(current)) continue
       visited.add(current)
       // Sizes first: a huge array, Map or Set is not expanded to be looked through.
       if (Array.isArray(current) && current.length > MOST_VALUES) return true
-      if ((current instanceof Map || current instanceof Set) && current.size > MOST_VALUES) return true
-      if (current instanceof Map) for (const [key, entry] of current) if (add(key) || add(entry)) return true
-      if (current instanceof Set) for (const entry of current) if (add(entry)) return true
+      const map = isMap(current)
+      const set = !map && isSet(current)
+      if ((map || set) && (current as ReadonlyMap<unknown, unknown> | ReadonlySet<unknown>).size > MOST_VALUES) return true
+      if (map) for (const [key, entry] of current as ReadonlyMap<unknown, unknown>) if (add(key) || add(entry)) return true
+      if (set) for (const entry of current as ReadonlySet<unknown>) if (add(entry)) return true
       for (const text of slotText(current)) if (add(text)) return true
       for (const key of Reflect.ownKeys(current)) {
         if (typeof key === "string" && add(key)) return true

@@ -8,6 +8,7 @@
  *
  * @internal
  */
+import { isArrayBuffer, isBlob, isFormData, isReadableStream, isURLSearchParams } from "./brand.js"
 import type { RequestToSign, SignedRequest } from "../SignedRequest.js"
 import { invalidRequest, SigningError } from "../SigningError.js"
 import { isAbortSignal, unlessAborted } from "./abort.js"
@@ -46,16 +47,22 @@ export interface ReadWebBody {
  * `undefined` for any other body.
  */
 export const readWebBody = async (body: unknown): Promise<ReadWebBody | undefined> => {
-  if (typeof Blob !== "undefined" && body instanceof Blob) {
+  if (isBlob(body)) {
     // A Blob does not change when read: read it, and send what was read.
     return { bytes: new Uint8Array(await body.arrayBuffer()), contentType: body.type === "" ? undefined : body.type }
   }
-  if (typeof FormData !== "undefined" && body instanceof FormData) {
+  if (isFormData(body)) {
     // Serialized once, as fetch would: those exact bytes are signed and sent, with their boundary.
     const encoded = new Response(body)
-    return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get("content-type")!, isForm: true }
+    const contentType = encoded.headers.get("content-type")
+    if (contentType === null || !contentType.startsWith("multipart/form-data")) {
+      // A FormData this runtime's fetch does not take for one (another realm's: jsdom's under Node) would go as its text.
+      throw invalidRequest("body", "This FormData is not one this runtime's fetch encodes (it comes from another JavaScript realm); " +
+        "build it with this runtime's FormData, or send the fields as URLSearchParams.")
+    }
+    return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType, isForm: true }
   }
-  if (typeof ReadableStream !== "undefined" && body instanceof ReadableStream) {
+  if (isReadableStream(body)) {
     // Read to the end (fetch would consume it too); the bytes read are what is sent.
     return { bytes: new Uint8Array(await new Response(body).arrayBuffer()) }
   }
@@ -67,7 +74,7 @@ const readBody = async (
   headers: Headers
 ): Promise<string | Uint8Array<ArrayBuffer> | ArrayBuffer | URLSearchParams | undefined> => {
   if (body === undefined || body === null) return undefined
-  if (typeof body === "string" || body instanceof ArrayBuffer || ArrayBuffer.isView(body) || body instanceof URLSearchParams) {
+  if (typeof body === "string" || isArrayBuffer(body) || ArrayBuffer.isView(body) || isURLSearchParams(body)) {
     return body as string | ArrayBuffer | Uint8Array<ArrayBuffer> | URLSearchParams
   }
   const read = await readWebBody(body)

@@ -6,6 +6,7 @@
  *
  * @internal
  */
+import { isArrayBuffer, isURLSearchParams } from "../brand.js"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type { RequestToSign, SignedBody, SignedRequest } from "../../SignedRequest.js"
@@ -29,8 +30,8 @@ const bodyToSign = (body: HttpBody.HttpBody): unknown => {
     case "Raw": {
       const raw = body.body
       if (
-        raw === undefined || raw === null || typeof raw === "string" || raw instanceof ArrayBuffer ||
-        ArrayBuffer.isView(raw) || raw instanceof URLSearchParams
+        raw === undefined || raw === null || typeof raw === "string" || isArrayBuffer(raw) ||
+        ArrayBuffer.isView(raw) || isURLSearchParams(raw)
       ) return raw
       throw bodyCannotBeHashed(
         `A raw body of type ${(raw as { constructor?: { name?: string } }).constructor?.name ?? typeof raw}`,
@@ -78,8 +79,8 @@ const encoder = new TextEncoder()
 const bodyBytes = (body: SignedBody | undefined): Uint8Array | undefined =>
   body === undefined ? undefined
   : typeof body === "string" ? encoder.encode(body)
-  : body instanceof URLSearchParams ? encoder.encode(body.toString())
-  : body instanceof ArrayBuffer ? new Uint8Array(body)
+  : isURLSearchParams(body) ? encoder.encode(body.toString())
+  : isArrayBuffer(body) ? new Uint8Array(body)
   : body
 
 /**

@@ -9,6 +9,8 @@
 import type { HttpMethod } from "../../HttpMethods.js"
 import type { SignedBody } from "../../SignedRequest.js"
 import { invalidRequest, isSigningError } from "../../SigningError.js"
+import { isArrayBuffer, isBlob, isFormData, isKeyedCollection, isMap, isReadableStream, isSet, isURLSearchParams } from "../brand.js"
+import { safely } from "../guard.js"
 import { checkWellFormed } from "./describe.js"
 
 export interface PreparedBody {
@@ -33,7 +35,9 @@ export const JSON_CONTENT_TYPE = "application/json"
 const exactBytes = (view: ArrayBufferView<ArrayBuffer>): Uint8Array<ArrayBuffer> =>
   view instanceof Uint8Array && view.byteOffset === 0 && view.byteLength === view.buffer.byteLength
     ? view as Uint8Array<ArrayBuffer>
-    : new Uint8Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength))
+    // A copy made in this realm (slice keeps the constructor it is called on): a view from another
+    // realm comes back as this realm's Uint8Array, which every client here recognizes.
+    : new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice()
 
 /**
  * A body that exists only when it is read or sent, so its hash cannot be
@@ -42,15 +46,15 @@ const exactBytes = (view: ArrayBufferView<ArrayBuffer>): Uint8Array<ArrayBuffer>
  * Blobs, FormData and streams themselves.)
  */
 const notYetBytes = (body: object): string | undefined => {
-  if (typeof Blob !== "undefined" && body instanceof Blob) {
+  if (isBlob(body)) {
     return "a Blob, whose bytes are only read when it is sent; read them first: new Uint8Array(await blob.arrayBuffer()), " +
       "or use signer.fetch, which does"
   }
-  if (typeof FormData !== "undefined" && body instanceof FormData) {
+  if (isFormData(body)) {
     return "FormData, which is only encoded (with a random multipart boundary) when it is sent; send the fields as " +
       "URLSearchParams, or use signer.fetch, which encodes it once and signs those bytes"
   }
-  if (typeof ReadableStream !== "undefined" && body instanceof ReadableStream) {
+  if (isReadableStream(body)) {
     return "a ReadableStream, whose bytes are only known once it is read; read it first: " +
       "new Uint8Array(await new Response(stream).arrayBuffer()), or use signer.fetch, which does"
   }
@@ -82,14 +86,34 @@ function refuseLossyJson(this: unknown, key: string, value: unknown): unknown {
       }
       break
     case "object":
-      if (value instanceof Map || value instanceof Set || value instanceof WeakMap || value instanceof WeakSet) {
+      if (value !== null && isKeyedCollection(value)) {
         throw invalidRequest(
           "body",
-          `${where} is a ${value.constructor.name}, which JSON.stringify turns into {}; convert it first (Object.fromEntries(map), [...set]).`
+          `${where} is a ${collectionName(value)}, which JSON.stringify turns into {}; convert it first (Object.fromEntries(map), [...set]).`
         )
       }
   }
   return value
+}
+
+const collectionName = (value: object): string =>
+  isMap(value) ? "Map" : isSet(value) ? "Set" : safely(() => String(value.constructor.name), "collection")
+
+/**
+ * A body JSON would send as `{}` or worse that none of the checks above
+ * recognized (a built-in object of another realm, an Error, a typed array
+ * other than bytes): refused, naming what it is. Plain objects, arrays and
+ * objects with their own `toJSON` (a Date, a decimal) go on to JSON.
+ */
+const refuseExoticObject = (body: unknown): void => {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return
+  const tag = safely(() => Object.prototype.toString.call(body), "[object Object]")
+  if (tag === "[object Object]" || safely(() => typeof (body as { toJSON?: unknown }).toJSON === "function", false)) return
+  throw invalidRequest(
+    "body",
+    `The body is ${tag.slice("[object ".length, -1)}, which JSON.stringify would not send as it is; ` +
+      "pass a string, bytes (a Uint8Array or ArrayBuffer), URLSearchParams, or a plain object or array to send as JSON."
+  )
 }
 
 const serializeJson = (body: unknown): string => {
@@ -117,15 +141,15 @@ export const prepareBody = (body: unknown, method: HttpMethod): PreparedBody => 
   if (typeof body === "string") {
     checkWellFormed("body", "The body string", body)
     prepared = { body, payload: body }
-  } else if (body instanceof ArrayBuffer) {
+  } else if (isArrayBuffer(body)) {
     prepared = { body, payload: new Uint8Array(body) }
   } else if (ArrayBuffer.isView(body)) {
-    if (!(body.buffer instanceof ArrayBuffer)) {
+    if (!isArrayBuffer(body.buffer)) {
       throw invalidRequest("body", "The body is a view of a SharedArrayBuffer, which HTTP clients do not send; copy it into a Uint8Array.")
     }
     const bytes = exactBytes(body as ArrayBufferView<ArrayBuffer>)
     prepared = { body: bytes, payload: bytes }
-  } else if (body instanceof URLSearchParams) {
+  } else if (isURLSearchParams(body)) {
     // A copy: changing the caller's object after signing must not change what is sent.
     const form = new URLSearchParams(body)
     prepared = { body: form, payload: form.toString(), defaultContentType: FORM_CONTENT_TYPE }
@@ -135,6 +159,7 @@ export const prepareBody = (body: unknown, method: HttpMethod): PreparedBody => 
       `The body is ${notYetBytes(body)}. A signature covers the body's SHA-256, which must be known before the request is sent.`
     )
   } else {
+    refuseExoticObject(body)
     const json = serializeJson(body)
     prepared = { body: json, payload: json, defaultContentType: JSON_CONTENT_TYPE }
   }

@@ -4,6 +4,7 @@
  *
  * @internal
  */
+import { isMap } from "../brand.js"
 import { invalidRequest } from "../../SigningError.js"
 
 /** The entries of an object, a Map or a list of pairs; anything else is a SigningError. */
@@ -13,7 +14,7 @@ export const entriesOf = (
   keyName: "key" | "name",
   notACollection: string
 ): Iterable<readonly [unknown, unknown]> => {
-  if (input instanceof Map) return input as Iterable<[unknown, unknown]>
+  if (isMap(input)) return input as Iterable<[unknown, unknown]>
   if (Array.isArray(input)) {
     return input.map((entry, index) => {
       if (!Array.isArray(entry) || entry.length !== 2) throw invalidRequest(field, `${field}[${index}] is not a [${keyName}, value] pair.`)

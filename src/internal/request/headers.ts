@@ -6,6 +6,7 @@
  *
  * @internal
  */
+import { isHeaders } from "../brand.js"
 import { invalidRequest } from "../../SigningError.js"
 import { canonicalHeaderValue } from "../sigv4/canonicalHeaders.js"
 import { isSignatureHeader } from "../sigv4/signatureHeaders.js"
@@ -27,7 +28,7 @@ export interface CallerHeader {
 }
 
 const headerEntries = (headers: unknown): Iterable<readonly [unknown, unknown]> =>
-  typeof Headers !== "undefined" && headers instanceof Headers
+  isHeaders(headers)
     ? headers
     : entriesOf(headers, "headers", "name", `headers must be an object such as { accept: "application/json" }; got ${describe(headers)}.`)
 

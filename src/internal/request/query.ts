@@ -4,6 +4,7 @@
  *
  * @internal
  */
+import { isURLSearchParams } from "../brand.js"
 import { invalidRequest } from "../../SigningError.js"
 import type { EncodedQueryPair } from "../sigv4/canonicalQuery.js"
 import { uriEncode } from "../sigv4/uriEncoding.js"
@@ -11,7 +12,7 @@ import { entriesOf } from "./collections.js"
 import { describe } from "./describe.js"
 
 const queryEntries = (params: unknown): Iterable<readonly [unknown, unknown]> =>
-  params instanceof URLSearchParams
+  isURLSearchParams(params)
     ? params
     : entriesOf(
       params,

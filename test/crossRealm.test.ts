@@ -1,0 +1,104 @@
+/**
+ * Values made in another JavaScript realm (an iframe, node:vm, the jsdom
+ * environment of a test runner, where TextEncoder hands out Node's own
+ * Uint8Array) are what they are: bytes are sent as bytes, a Map is a Map,
+ * and nothing is silently sent as JSON `{}`. Here the other realm is a
+ * node:vm context.
+ */
+import { createHash } from "node:crypto"
+import { runInNewContext } from "node:vm"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import ApiGatewaySigner, { SigningError, SigV4 } from "api-gateway-request-signer"
+import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { holdsAnySecret } from "../src/internal/scrub.js"
+
+/** Evaluates `code` in a fresh realm: its ArrayBuffer, Uint8Array, Map and Set are not this realm's. */
+const foreign = <A>(code: string): A => runInNewContext(code) as A
+
+const credentials = { accessKeyId: "AKIDREALM", secretAccessKey: "cross-realm-secret" }
+const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).digest("hex")
+let gateway: LocalGateway.Service
+let signer: ApiGatewaySigner
+
+beforeAll(async () => {
+  gateway = await LocalGateway.start({ credentials: [credentials] })
+  signer = new ApiGatewaySigner({ endpoint: `${gateway.url}/prod`, region: "us-east-1", accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey })
+})
+afterAll(() => gateway.close())
+
+const sent = async (body: unknown) => {
+  const request = signer.signRequest({ method: "POST", path: "/upload", body })
+  const response = await fetch(request.url, request)
+  expect(response.status).toBe(200)
+  return { request, echo: (await response.json()) as LocalGateway.EchoResponse }
+}
+
+describe("a body from another realm", () => {
+  it("an ArrayBuffer is sent as its bytes, not as JSON", async () => {
+    const { request, echo } = await sent(foreign("new Uint8Array([1, 2, 3, 250]).buffer"))
+    expect(request.headers["Content-Type"]).toBeUndefined()
+    expect(echo.body).toEqual({ length: 4, sha256: sha256(new Uint8Array([1, 2, 3, 250])) })
+  })
+
+  it("a Uint8Array is sent as its bytes, not refused as a SharedArrayBuffer view", async () => {
+    const { echo } = await sent(foreign("new Uint8Array([104, 105])"))
+    expect(echo.body).toEqual({ length: 2, sha256: sha256("hi") })
+  })
+
+  it("a view of part of a buffer is sent as just those bytes", async () => {
+    const { echo } = await sent(foreign("new Uint8Array([9, 104, 105, 9]).subarray(1, 3)"))
+    expect(echo.body).toEqual({ length: 2, sha256: sha256("hi") })
+  })
+
+  it("a view of a SharedArrayBuffer is still refused", () => {
+    expect(() => signer.signRequest({ method: "POST", path: "/", body: foreign("new Uint8Array(new SharedArrayBuffer(2))") }))
+      .toThrow(expect.objectContaining({ _tag: "SigningError", field: "body", message: expect.stringMatching(/SharedArrayBuffer/) }))
+  })
+
+  it.each([
+    ["a Map at the top", "new Map([['a', 1]])", /Map/],
+    ["a Set inside an object", "({ tags: new Set(['a']) })", /Set/],
+    ["an Error", "new Error('x')", /Error/]
+  ])("%s is refused, not sent as {}", (_, code, named) => {
+    const attempt = () => signer.signRequest({ method: "POST", path: "/", body: foreign(code) })
+    expect(attempt).toThrow(SigningError)
+    expect(attempt).toThrow(named)
+  })
+
+  it("a plain object and an array are JSON as usual", async () => {
+    const { echo } = await sent(foreign("({ a: [1, 2], b: 'x' })"))
+    expect(echo.body.sha256).toBe(sha256(JSON.stringify({ a: [1, 2], b: "x" })))
+  })
+})
+
+describe("query parameters and headers from another realm", () => {
+  it("a Map of query parameters is read as one", () => {
+    const request = signer.signRequest({ method: "GET", path: "/", queryParams: foreign("new Map([['page', '2'], ['tag', 'a']])") })
+    expect(new URL(request.url).search).toBe("?page=2&tag=a")
+  })
+
+  it("a Map of headers is read as one", () => {
+    const request = signer.signRequest({ method: "GET", path: "/", headers: foreign("new Map([['x-team', 'pets']])") })
+    expect(request.headers["x-team"]).toBe("pets")
+    expect(request.headers.Authorization).toMatch(/SignedHeaders=accept;host;x-amz-date;x-team,/)
+  })
+})
+
+describe("the wire API and the secret scan", () => {
+  it("SigV4.signHeaders takes another realm's Uint8Array body", () => {
+    const body = foreign<Uint8Array>("new Uint8Array([104, 105])")
+    const signed = SigV4.signHeaders(
+      { method: "POST", target: "/prod/x", headers: [["host", "abc123.execute-api.us-east-1.amazonaws.com"]], body },
+      { credentials, region: "us-east-1", signingTime: Date.UTC(2026, 0, 1) }
+    )
+    const same = SigV4.signHeaders(
+      { method: "POST", target: "/prod/x", headers: [["host", "abc123.execute-api.us-east-1.amazonaws.com"]], body: "hi" },
+      { credentials, region: "us-east-1", signingTime: Date.UTC(2026, 0, 1) }
+    )
+    expect(signed.headers).toEqual(same.headers)
+  })
+
+  it("finds a secret inside another realm's Map", () => {
+    expect(holdsAnySecret({ request: foreign<Map<string, string>>("new Map([['token', 'cross-realm-secret']])") }, ["cross-realm-secret"])).toBe(true)
+  })
+})
