@@ -102,3 +102,51 @@ describe("the wire API and the secret scan", () => {
     expect(holdsAnySecret({ request: foreign<Map<string, string>>("new Map([['token', 'cross-realm-secret']])") }, ["cross-realm-secret"])).toBe(true)
   })
 })
+
+/** A Proxy of a Map that works, as Vue's reactive() makes one: its methods are called on the Map itself. */
+const reactiveMap = <K, V>(map: Map<K, V>): Map<K, V> =>
+  new Proxy(map, {
+    get: (target, key) => {
+      const value = Reflect.get(target, key, target)
+      return typeof value === "function" ? value.bind(target) : value
+    }
+  })
+
+describe("proxies and look-alikes", () => {
+  it("a Proxy of a Map (Vue's reactive) is read as query parameters", () => {
+    const request = signer.signRequest({ method: "GET", path: "/", queryParams: reactiveMap(new Map([["tenant", "acme"]])) })
+    expect(new URL(request.url).search).toBe("?tenant=acme")
+  })
+
+  it("a Proxy of a Map is read as headers", () => {
+    const request = signer.signRequest({ method: "GET", path: "/", headers: reactiveMap(new Map([["x-tenant", "acme"]])) })
+    expect(request.headers["x-tenant"]).toBe("acme")
+  })
+
+  it("a Proxy of a Map inside a JSON body is refused, not sent as {}", () => {
+    expect(() => signer.signRequest({ method: "POST", path: "/", body: { filters: reactiveMap(new Map([["a", 1]])) } })).toThrow(SigningError)
+  })
+
+  it.each([
+    ["a Proxy of a Uint8Array", () => new Proxy(new Uint8Array([104, 105]), {})],
+    ["a Proxy of an ArrayBuffer", () => new Proxy(new Uint8Array([104, 105]).buffer, {})]
+  ])("%s is refused, not sent as JSON or as nothing", (_, make) => {
+    expect(() => signer.signRequest({ method: "POST", path: "/", body: make() }))
+      .toThrow(expect.objectContaining({ _tag: "SigningError", field: "body", message: expect.stringMatching(/bytes themselves/) }))
+  })
+
+  it.each([
+    ["a class instance with its own Symbol.toStringTag", () => new (class Money {
+      amount = 5
+      get [Symbol.toStringTag]() {
+        return "Money"
+      }
+    })(), { amount: 5 }],
+    ["a plain object with a Symbol.toStringTag key", () => ({ id: 1, [Symbol.toStringTag]: "Thing" }), { id: 1 }],
+    ["a boxed string", () => new String("hello"), "hello"],
+    ["an object tagged like a Map but not one", () => ({ a: 1, [Symbol.toStringTag]: "Map" }), { a: 1 }]
+  ])("%s is sent as JSON sends it", async (_, make, json) => {
+    const { echo } = await sent(make())
+    expect(echo.body.sha256).toBe(sha256(JSON.stringify(json)))
+  })
+})

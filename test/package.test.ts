@@ -100,6 +100,15 @@ describe.skipIf(!built)("the built package", () => {
     ])
   })
 
+  it("loads no fetch implementation to import the facade and sign (reading a web global like Headers would, in Node)", () => {
+    const out = node(`
+      const { default: ApiGatewaySigner } = await import("api-gateway-request-signer/ApiGatewaySigner")
+      const signer = new ApiGatewaySigner({ endpoint: "https://a.execute-api.us-east-1.amazonaws.com/p", accessKey: "AKID", secretKey: "s" })
+      signer.signRequest({ method: "POST", path: "/x", queryParams: { a: "1" }, headers: { "x-a": "1" }, body: { n: [1, { m: 2 }] } })
+      console.log(JSON.stringify(process.moduleLoadList.filter((name) => name.includes("undici"))))`)
+    expect(JSON.parse(out)).toEqual([])
+  })
+
   it("throws from the facade the very error classes every subpath exports", () => {
     const out = node(`
       const { default: ApiGatewaySigner } = await import("api-gateway-request-signer/ApiGatewaySigner")

@@ -25,6 +25,19 @@ const check = (owner: { readonly prototype: object } | undefined, name: string, 
   return typeof f === "function" ? (self) => (f as (...args: Array<unknown>) => unknown).apply(self, args) : undefined
 }
 
+/**
+ * A check made on first use. Reading a web global (`Headers`, `FormData`, ...) can load a whole
+ * module: Node loads its fetch implementation then, which would cost every cold start at import.
+ * So the global is read only once a value carrying its tag comes by, when it is loaded anyway.
+ */
+const onFirstUse = (make: () => Check | undefined): (() => Check | undefined) => {
+  let made: { readonly check: Check | undefined } | undefined
+  return () => (made ??= { check: make() }).check
+}
+
+type WebClass = { readonly prototype: object } | undefined
+const global = (name: string): WebClass => (globalThis as Record<string, unknown>)[name] as WebClass
+
 const tagOf = (value: unknown): string => {
   try {
     return Object.prototype.toString.call(value)
@@ -33,77 +46,96 @@ const tagOf = (value: unknown): string => {
   }
 }
 
-/** Whether `value` carries `tag` and passes `slotCheck` (runs it without throwing). */
-const is = (tag: string, slotCheck: Check | undefined, value: unknown): boolean => {
-  if (slotCheck === undefined || typeof value !== "object" || value === null || tagOf(value) !== tag) return false
+/** `value instanceof ctor`, false when that throws (a revoked Proxy). */
+const instanceOf = (value: unknown, ctor: WebClass): boolean => {
   try {
-    slotCheck(value)
-    return true
+    return ctor !== undefined && value instanceof (ctor as unknown as new () => unknown)
   } catch {
     return false
   }
 }
 
-const web = globalThis as {
-  readonly SharedArrayBuffer?: { readonly prototype: object }
-  readonly URL?: { readonly prototype: object }
-  readonly URLSearchParams?: { readonly prototype: object }
-  readonly Headers?: { readonly prototype: object }
-  readonly Blob?: { readonly prototype: object }
-  readonly FormData?: { readonly prototype: object }
-  readonly ReadableStream?: { readonly prototype: object }
+/**
+ * Whether `value` carries `tag` and passes the slot check (runs it without throwing), or is an
+ * instance of this realm's class: a Proxy has no slots but works through its traps (Vue's
+ * `reactive(new Map())` is one), and it reports its target's tag.
+ */
+const is = (tag: string, slotCheck: () => Check | undefined, value: unknown, ctor: () => WebClass): boolean => {
+  if (typeof value !== "object" || value === null || tagOf(value) !== tag) return false
+  const passes = slotCheck()
+  if (passes !== undefined) {
+    try {
+      passes(value)
+      return true
+    } catch {
+      // no slot: maybe a Proxy of one
+    }
+  }
+  return instanceOf(value, ctor())
 }
 
-const arrayBufferLength = check(ArrayBuffer, "byteLength")
-const sharedArrayBufferLength = check(web.SharedArrayBuffer, "byteLength")
-const mapSize = check(Map, "size")
-const setSize = check(Set, "size")
-const weakMapHas = check(WeakMap, "has", {})
-const weakSetHas = check(WeakSet, "has", {})
+
+const arrayBufferLength = onFirstUse(() => check(ArrayBuffer, "byteLength"))
+const sharedArrayBufferLength = onFirstUse(() => check(global("SharedArrayBuffer"), "byteLength"))
+const mapSize = onFirstUse(() => check(Map, "size"))
+const setSize = onFirstUse(() => check(Set, "size"))
+const weakMapHas = onFirstUse(() => check(WeakMap, "has", {}))
+const weakSetHas = onFirstUse(() => check(WeakSet, "has", {}))
 // %TypedArray%.prototype[Symbol.toStringTag]: a typed array's kind, read from its slots; undefined for anything else.
 const typedArrayKind = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype) as object, Symbol.toStringTag)?.get
-const urlHref = check(web.URL, "href")
-const searchParamsToString = check(web.URLSearchParams, "toString")
-const headersHas = check(web.Headers, "has", "x")
-const blobSize = check(web.Blob, "size")
-const formDataHas = check(web.FormData, "has", "x")
-const streamLocked = check(web.ReadableStream, "locked")
+const urlHref = onFirstUse(() => check(global("URL"), "href"))
+const searchParamsToString = onFirstUse(() => check(global("URLSearchParams"), "toString"))
+const headersHas = onFirstUse(() => check(global("Headers"), "has", "x"))
+const blobSize = onFirstUse(() => check(global("Blob"), "size"))
+const formDataHas = onFirstUse(() => check(global("FormData"), "has", "x"))
+const streamLocked = onFirstUse(() => check(global("ReadableStream"), "locked"))
+
+/**
+ * Something that passes for bytes (`instanceof` a typed array, `ArrayBuffer` or `DataView` of this
+ * realm) but is not a view or buffer itself: a Proxy of one, which JSON would send as `{"0":...}`.
+ */
+export const isProxiedBytes = (value: unknown): boolean =>
+  typeof value === "object" && value !== null && !ArrayBuffer.isView(value) && !isArrayBuffer(value) &&
+  (instanceOf(value, Object.getPrototypeOf(Uint8Array) as WebClass) || instanceOf(value, ArrayBuffer) || instanceOf(value, DataView))
+
+// A Proxy of a buffer is no buffer: typed arrays built over it read it as an empty list.
+const noProxies = (): WebClass => undefined
 
 /** An `ArrayBuffer` from any realm (not a SharedArrayBuffer). */
-export const isArrayBuffer = (value: unknown): value is ArrayBuffer => is("[object ArrayBuffer]", arrayBufferLength, value)
+export const isArrayBuffer = (value: unknown): value is ArrayBuffer => is("[object ArrayBuffer]", arrayBufferLength, value, noProxies)
 
 /** A `SharedArrayBuffer` from any realm. */
-export const isSharedArrayBuffer = (value: unknown): boolean => is("[object SharedArrayBuffer]", sharedArrayBufferLength, value)
+export const isSharedArrayBuffer = (value: unknown): boolean => is("[object SharedArrayBuffer]", sharedArrayBufferLength, value, noProxies)
 
 /** A `Uint8Array` (a Node `Buffer` included) from any realm. */
 export const isUint8Array = (value: unknown): value is Uint8Array =>
   ArrayBuffer.isView(value) && typedArrayKind?.call(value) === "Uint8Array"
 
 /** A `Map` from any realm. */
-export const isMap = (value: unknown): value is Map<unknown, unknown> => is("[object Map]", mapSize, value)
+export const isMap = (value: unknown): value is Map<unknown, unknown> => is("[object Map]", mapSize, value, () => Map)
 
 /** A `Set` from any realm. */
-export const isSet = (value: unknown): value is Set<unknown> => is("[object Set]", setSize, value)
+export const isSet = (value: unknown): value is Set<unknown> => is("[object Set]", setSize, value, () => Set)
 
 /** A `Map`, `Set`, `WeakMap` or `WeakSet` from any realm: what JSON turns into `{}`. */
 export const isKeyedCollection = (value: unknown): boolean =>
-  isMap(value) || isSet(value) || is("[object WeakMap]", weakMapHas, value) || is("[object WeakSet]", weakSetHas, value)
+  isMap(value) || isSet(value) || is("[object WeakMap]", weakMapHas, value, () => WeakMap) || is("[object WeakSet]", weakSetHas, value, () => WeakSet)
 
 /** A `URL`, from any realm where the runtime checks its platform objects' slots (browsers, Node). */
-export const isURL = (value: unknown): value is URL => is("[object URL]", urlHref, value)
+export const isURL = (value: unknown): value is URL => is("[object URL]", urlHref, value, () => global("URL"))
 
 /** A `URLSearchParams`, likewise. */
-export const isURLSearchParams = (value: unknown): value is URLSearchParams => is("[object URLSearchParams]", searchParamsToString, value)
+export const isURLSearchParams = (value: unknown): value is URLSearchParams => is("[object URLSearchParams]", searchParamsToString, value, () => global("URLSearchParams"))
 
 /** A fetch `Headers`, likewise. */
-export const isHeaders = (value: unknown): value is Headers => is("[object Headers]", headersHas, value)
+export const isHeaders = (value: unknown): value is Headers => is("[object Headers]", headersHas, value, () => global("Headers"))
 
 /** A `Blob` or a `File`, likewise. */
 export const isBlob = (value: unknown): value is Blob =>
-  is("[object Blob]", blobSize, value) || is("[object File]", blobSize, value)
+  is("[object Blob]", blobSize, value, () => global("Blob")) || is("[object File]", blobSize, value, () => global("Blob"))
 
 /** A `FormData`, likewise. */
-export const isFormData = (value: unknown): value is FormData => is("[object FormData]", formDataHas, value)
+export const isFormData = (value: unknown): value is FormData => is("[object FormData]", formDataHas, value, () => global("FormData"))
 
 /** A `ReadableStream`, likewise. */
-export const isReadableStream = (value: unknown): value is ReadableStream => is("[object ReadableStream]", streamLocked, value)
+export const isReadableStream = (value: unknown): value is ReadableStream => is("[object ReadableStream]", streamLocked, value, () => global("ReadableStream"))

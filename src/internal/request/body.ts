@@ -9,7 +9,7 @@
 import type { HttpMethod } from "../../HttpMethods.js"
 import type { SignedBody } from "../../SignedRequest.js"
 import { invalidRequest, isSigningError } from "../../SigningError.js"
-import { isArrayBuffer, isBlob, isFormData, isKeyedCollection, isMap, isReadableStream, isSet, isURLSearchParams } from "../brand.js"
+import { isArrayBuffer, isBlob, isFormData, isKeyedCollection, isMap, isProxiedBytes, isReadableStream, isSet, isURLSearchParams } from "../brand.js"
 import { safely } from "../guard.js"
 import { checkWellFormed } from "./describe.js"
 
@@ -100,20 +100,24 @@ const collectionName = (value: object): string =>
   isMap(value) ? "Map" : isSet(value) ? "Set" : safely(() => String(value.constructor.name), "collection")
 
 /**
- * A body JSON would send as `{}` or worse that none of the checks above
- * recognized (a built-in object of another realm, an Error, a typed array
- * other than bytes): refused, naming what it is. Plain objects, arrays and
- * objects with their own `toJSON` (a Date, a decimal) go on to JSON.
+ * A body JSON would silently send as something else, that the checks above
+ * let through: a Proxy of bytes (JSON writes `{"0":104,...}`), an Error or a
+ * RegExp (`{}`). Refused, naming it. Anything else goes to JSON, which sends
+ * it as its own properties or `toJSON` say.
  */
 const refuseExoticObject = (body: unknown): void => {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return
-  const tag = safely(() => Object.prototype.toString.call(body), "[object Object]")
-  if (tag === "[object Object]" || safely(() => typeof (body as { toJSON?: unknown }).toJSON === "function", false)) return
-  throw invalidRequest(
-    "body",
-    `The body is ${tag.slice("[object ".length, -1)}, which JSON.stringify would not send as it is; ` +
-      "pass a string, bytes (a Uint8Array or ArrayBuffer), URLSearchParams, or a plain object or array to send as JSON."
-  )
+  if (isProxiedBytes(body)) {
+    throw invalidRequest("body", "The body passes for bytes but is not a Uint8Array or ArrayBuffer itself (a Proxy of one?); pass the bytes themselves.")
+  }
+  if (typeof body !== "object" || body === null) return
+  const tag = safely(() => Object.prototype.toString.call(body), "")
+  if ((tag === "[object Error]" || tag === "[object RegExp]") && safely(() => typeof (body as { toJSON?: unknown }).toJSON !== "function", true)) {
+    throw invalidRequest(
+      "body",
+      `The body is ${tag === "[object Error]" ? "an Error" : "a RegExp"}, which JSON.stringify sends as {}; ` +
+        "send what you mean as a plain object (e.g. { message: error.message }) or a string."
+    )
+  }
 }
 
 const serializeJson = (body: unknown): string => {
