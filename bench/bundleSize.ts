@@ -118,7 +118,7 @@ const shortName = (module: string): string => {
 /** The facade's modules grouped by what they are for, to see where bytes go. */
 export const AREAS: ReadonlyArray<readonly [string, (module: string) => boolean]> = [
   ["@noble/hashes (SHA-256, HMAC)", (m) => m.startsWith("@noble/hashes/")],
-  ["request preparation (internal/request)", (m) => m.startsWith("internal/request/")],
+  ["request preparation (internal/request, brand)", (m) => m.startsWith("internal/request/") || m === "internal/brand"],
   ["SigV4 (internal/sigv4, signPrepared)", (m) => m.startsWith("internal/sigv4/") || m === "internal/signPrepared" || m.startsWith("internal/crypto/")],
   ["retries (internal/retry, abort)", (m) => m.startsWith("internal/retry/") || m === "internal/abort"],
   ["config and credentials (endpoint, credentials and their sources, settings, environment, secret)", (m) =>
