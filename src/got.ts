@@ -97,9 +97,9 @@ export const signingHook = (signer: ApiGatewaySigner): BeforeRequestHook => {
     // In place: got 14.0's url setter prefixes prefixUrl to any URL, absolute ones included.
     options.url.href = signed.url
     for (const name in signed.headers) headers[name] = signed.headers[name]
-    if (options.body !== undefined || signed.body !== undefined) {
-      options.body = signed.body === undefined ? undefined : Buffer.from(signed.body.buffer, signed.body.byteOffset, signed.body.byteLength)
-    }
+    // Always set, no body included: got clears the body headers (content-type, content-language, ...) of a request
+    // whose hook moved it to another origin (sendTo) unless the hook set the body too, and those headers are signed.
+    options.body = signed.body === undefined ? undefined : Buffer.from(signed.body.buffer, signed.body.byteOffset, signed.body.byteLength)
     const written: Record<string, string> = {}
     for (const name of SIGNATURE_HEADERS) if (signed.headers[name] !== undefined) written[name] = signed.headers[name]
     context[SIGNED_HEADERS] = written
