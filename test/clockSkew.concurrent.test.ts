@@ -14,11 +14,12 @@ import axios from "axios"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import got from "got"
-import ApiGatewaySigner, { Credentials, Retry, type SignedRequest, Signer } from "api-gateway-request-signer"
+import { Credentials, Retry, type SignedRequest, Signer } from "api-gateway-request-signer"
 import { withSigner as axiosWithSigner } from "api-gateway-request-signer/axios"
 import { withSigner as gotWithSigner } from "api-gateway-request-signer/got"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import * as SignedHttpClient from "api-gateway-request-signer/SignedHttpClient"
+import { signerFor } from "./support/gateway.js"
 
 const credentials = { accessKeyId: "AKIDCONCURRENT", secretAccessKey: "concurrent/skew/secret", sessionToken: "concurrent-token" }
 const TWENTY_MINUTES = 20 * 60 * 1000
@@ -37,14 +38,7 @@ const withGateway = async <A>(clockOffsetMillis: number, f: (url: string) => Pro
 }
 
 const facadeFor = (endpoint: string, transport?: typeof fetch) =>
-  new ApiGatewaySigner({
-    endpoint,
-    region: "us-east-1",
-    accessKey: credentials.accessKeyId,
-    secretKey: credentials.secretAccessKey,
-    sessionToken: credentials.sessionToken,
-    ...(transport === undefined ? {} : { fetch: transport })
-  })
+  signerFor(endpoint, credentials, transport === undefined ? {} : { fetch: transport })
 
 /** A promise and the function that settles it. */
 const latch = () => {

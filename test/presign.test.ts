@@ -4,8 +4,9 @@
  * parameters are either carried or refused, never dropped.
  */
 import { describe, expect, it } from "@effect/vitest"
-import ApiGatewaySigner, { SigningError } from "api-gateway-request-signer"
+import { SigningError } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { signerFor } from "./support/gateway.js"
 
 const credentials = { accessKeyId: "AKIDPRESIGN", secretAccessKey: "presign-secret-key", sessionToken: "presign-session-token" }
 
@@ -18,20 +19,12 @@ const withGateway = async (run: (url: string) => Promise<void>): Promise<void> =
   }
 }
 
-const signerFor = (endpoint: string, options: { readonly signSessionToken?: boolean } = {}) =>
-  new ApiGatewaySigner({
-    endpoint,
-    region: "us-east-1",
-    accessKey: credentials.accessKeyId,
-    secretKey: credentials.secretAccessKey,
-    sessionToken: credentials.sessionToken,
-    ...options
-  })
+const presigner = (endpoint: string, options: { readonly signSessionToken?: boolean } = {}) => signerFor(endpoint, credentials, options)
 
 describe("presignRequest", () => {
   it("signs the session token into the URL even with signSessionToken: false, which is about the header", () =>
     withGateway(async (url) => {
-      const presigned = signerFor(url, { signSessionToken: false }).presignRequest({ method: "GET", path: "/report" })
+      const presigned = presigner(url, { signSessionToken: false }).presignRequest({ method: "GET", path: "/report" })
       const response = await fetch(presigned.url)
       expect(response.status).toBe(200)
       expect(new URL(presigned.url).searchParams.get("X-Amz-Security-Token")).toBe(credentials.sessionToken)
@@ -39,21 +32,21 @@ describe("presignRequest", () => {
 
   it("keeps signSessionToken: false for header signing, where the token is added unsigned", () =>
     withGateway(async (url) => {
-      const signed = signerFor(url, { signSessionToken: false }).signRequest({ method: "GET", path: "/report" })
+      const signed = presigner(url, { signSessionToken: false }).signRequest({ method: "GET", path: "/report" })
       expect(signed.headers.Authorization).not.toContain("x-amz-security-token")
       expect((await fetch(signed.url, signed)).status).toBe(200)
     }))
 
   it("carries the caller's own query parameters, X-Amz-lookalikes in another case included", () =>
     withGateway(async (url) => {
-      const presigned = signerFor(url).presignRequest({ method: "GET", path: "/report", queryParams: { page: "2", "x-amz-date": "mine" } })
+      const presigned = presigner(url).presignRequest({ method: "GET", path: "/report", queryParams: { page: "2", "x-amz-date": "mine" } })
       const received = new URL(presigned.url).searchParams
       expect([received.get("page"), received.get("x-amz-date")]).toEqual(["2", "mine"])
       expect((await fetch(presigned.url)).status).toBe(200)
     }))
 
   it("refuses a query parameter the presigned URL writes itself, naming it, instead of dropping it", () => {
-    const signer = signerFor("https://abc123.execute-api.us-east-1.amazonaws.com/prod")
+    const signer = presigner("https://abc123.execute-api.us-east-1.amazonaws.com/prod")
     const attempt = () => signer.presignRequest({ method: "GET", path: "/report", queryParams: { "X-Amz-Expires": "60" } })
     expect(attempt).toThrow(SigningError)
     expect(attempt).toThrow(/X-Amz-Expires/)

@@ -8,7 +8,7 @@
  * waited for, a refusal for skew is corrected. Time is the TestClock's or
  * fake timers'; the skew tests send to a local gateway.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from "@effect/vitest"
+import { describe, expect, it, vi } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -21,6 +21,7 @@ import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import { clockCorrection } from "../src/internal/clockSkew.js"
 import { failureOf, rejectionOf } from "./support/outcomes.js"
 import { signerFor } from "./support/gateway.js"
+import { useFakeTimersAtMidpointJitter } from "./support/fakeTimers.js"
 
 const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
 const CREDENTIALS = { accessKeyId: "AKIDWRAPPED", secretAccessKey: "wrapped/secret+key" }
@@ -154,14 +155,7 @@ describe("the facade, with a callback that throws an Error wrapping the response
   })
 
   describe("on fake timers", () => {
-    beforeEach(() => {
-      vi.useFakeTimers({ now: Date.UTC(2026, 0, 1) })
-      vi.spyOn(Math, "random").mockReturnValue(0.5)
-    })
-    afterEach(() => {
-      vi.restoreAllMocks()
-      vi.useRealTimers()
-    })
+    useFakeTimersAtMidpointJitter()
 
     it("a Retry-After on the wrapped Response is waited for", async () => {
       const start = Date.now()

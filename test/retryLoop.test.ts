@@ -3,8 +3,9 @@
  * delays of base * 2^n (here with jitter at its midpoint), capped, stretched to
  * a Retry-After, on fake timers (nothing sleeps for real).
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from "@effect/vitest"
+import { describe, expect, it, vi } from "@effect/vitest"
 import ApiGatewaySigner from "api-gateway-request-signer"
+import { useFakeTimersAtMidpointJitter } from "./support/fakeTimers.js"
 
 const signer = new ApiGatewaySigner({
   endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod",
@@ -26,15 +27,7 @@ const callTimes = async (failure: unknown, retries: number, options: { baseDelay
 }
 
 describe("the facade's delays between attempts", () => {
-  beforeEach(() => {
-    vi.useFakeTimers({ now: Date.UTC(2026, 0, 1) })
-    // Jitter at its midpoint (80-120%): each delay is exactly base * 2^n.
-    vi.spyOn(Math, "random").mockReturnValue(0.5)
-  })
-  afterEach(() => {
-    vi.restoreAllMocks()
-    vi.useRealTimers()
-  })
+  useFakeTimersAtMidpointJitter()
 
   it("double from 100 ms: 100, 200, 400, 800, 1600 for the default 5 retries", async () => {
     expect(await callTimes(new Error("boom"), 5)).toEqual([0, 100, 300, 700, 1500, 3100])

@@ -1,0 +1,17 @@
+/**
+ * The facade's delays on fake timers: Date and setTimeout faked from a fixed
+ * time, and the jitter held at its midpoint (80-120%), so that each delay is
+ * exactly base * 2^n. Call inside a `describe`.
+ */
+import { afterEach, beforeEach, vi } from "@effect/vitest"
+
+export const useFakeTimersAtMidpointJitter = (): void => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: Date.UTC(2026, 0, 1) })
+    vi.spyOn(Math, "random").mockReturnValue(0.5)
+  })
+  afterEach(() => {
+    vi.restoreAllMocks()
+    vi.useRealTimers()
+  })
+}
