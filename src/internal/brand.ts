@@ -76,7 +76,6 @@ const is = (tag: string, slotCheck: () => Check | undefined, value: unknown, cto
 
 
 const arrayBufferLength = onFirstUse(() => check(ArrayBuffer, "byteLength"))
-const sharedArrayBufferLength = onFirstUse(() => check(global("SharedArrayBuffer"), "byteLength"))
 const mapSize = onFirstUse(() => check(Map, "size"))
 const setSize = onFirstUse(() => check(Set, "size"))
 const weakMapHas = onFirstUse(() => check(WeakMap, "has", {}))
@@ -103,9 +102,6 @@ const noProxies = (): WebClass => undefined
 
 /** An `ArrayBuffer` from any realm (not a SharedArrayBuffer). */
 export const isArrayBuffer = (value: unknown): value is ArrayBuffer => is("[object ArrayBuffer]", arrayBufferLength, value, noProxies)
-
-/** A `SharedArrayBuffer` from any realm. */
-export const isSharedArrayBuffer = (value: unknown): boolean => is("[object SharedArrayBuffer]", sharedArrayBufferLength, value, noProxies)
 
 /** A `Uint8Array` (a Node `Buffer` included) from any realm. */
 export const isUint8Array = (value: unknown): value is Uint8Array =>
