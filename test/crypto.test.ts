@@ -13,7 +13,13 @@ const data = fc.oneof(fc.string({ unit: "binary", maxLength: 300 }), fc.uint8Arr
 // Keys as long as a signing key (32 bytes), and longer than SHA-256's block (64 bytes), which HMAC hashes first.
 const key = fc.uint8Array({ minLength: 0, maxLength: 100 })
 const text = fc.string({ unit: "binary", maxLength: 300 })
-
+// The web adapter encodes texts of up to 4,096 UTF-16 units into one reused buffer and longer
+// ones into their own: texts on both sides of that line, in every width of UTF-8.
+const character = fc.constantFrom("a", "é", "€", "😀")
+const textNearScratchLimit = fc
+  .tuple(character, fc.integer({ min: 4090, max: 4100 }), text)
+  .map(([unit, units, tail]) => unit.repeat(Math.ceil(units / unit.length)).slice(0, units - tail.length) + tail)
+  .filter(isWellFormedText)
 
 describe("the crypto adapters agree", () => {
   it.prop("sha256Hex, with node:crypto's createHash as the judge", [data], ([input]) => {
@@ -39,6 +45,26 @@ describe("the crypto adapters agree", () => {
       expect(node.hmacSha256Hex(nodeKey, message)).toBe(expected)
       expect(web.hmacSha256Hex(webKey, message)).toBe(expected)
     }
+  })
+
+  it.prop(
+    "sha256Hex and hmacSha256Hex called in turn, on short texts and on texts around the scratch buffer's size",
+    [fc.array(fc.tuple(fc.boolean(), fc.oneof(text, textNearScratchLimit)), { minLength: 1, maxLength: 6 }), key],
+    ([calls, secret]) => {
+      const webKey = web.hmacKey(secret)
+      for (const [keyed, message] of calls) {
+        fc.pre(isWellFormedText(message))
+        if (keyed) expect(web.hmacSha256Hex(webKey, message)).toBe(createHmac("sha256", secret).update(message).digest("hex"))
+        else expect(web.sha256Hex(message)).toBe(createHash("sha256").update(message).digest("hex"))
+      }
+    },
+    { fastCheck: { numRuns: 60 } }
+  )
+
+  it("a text of 4,096 three-byte characters, which fills the scratch buffer exactly, hashes as node:crypto does", () => {
+    const full = "€".repeat(4096)
+    expect(web.sha256Hex(full)).toBe(createHash("sha256").update(full).digest("hex"))
+    expect(web.sha256Hex(full + "€")).toBe(createHash("sha256").update(full + "€").digest("hex"))
   })
 
   it("a string key is taken as UTF-8, as AWS derives \"AWS4\" + secret", () => {
