@@ -5,7 +5,7 @@
  * string to sign once, with the signing key derived once per day and kept
  * prepared for HMAC. The crypto is passed in: node:crypto in Node (as the
  * facade's node adapter uses it: crypto.hash, createHmac on a KeyObject),
- * @noble/hashes in the page (as its public API is meant to be used).
+ * @noble/hashes in the page (as cheaply as its API allows: reused buffers and hash states).
  */
 import { accessKeyId, hostname, path, query, region, secretAccessKey, service, sessionToken } from "./request.js"
 

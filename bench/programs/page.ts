@@ -50,14 +50,33 @@ const aws4fetchSign = (datetime?: string) =>
     ...(datetime === undefined ? {} : { datetime })
   }).sign()
 
-// Informational: the hand-written floor (floor.ts) on @noble/hashes, as its API is meant to be
-// used (the keyed HMAC state cloned per signature). aws4fetch / this is the most any signer
-// built on @noble/hashes could reach here.
-const floorSign = makeFloor<_HMAC<never>>({
-  sha256Hex: (text) => bytesToHex(sha256(utf8ToBytes(text))),
+// Informational: the hand-written floor (floor.ts) on @noble/hashes, using it as cheaply as its
+// API allows: texts encoded into one buffer (encodeInto), each hash a copy of a fresh or keyed
+// state into one reused hash (_cloneInto), digests into one array. aws4fetch / this is the most
+// any signer built on @noble/hashes could reach here.
+const floorText = new TextEncoder()
+const floorScratch = new Uint8Array(4096)
+const floorDigest = new Uint8Array(32)
+const floorBytes = (text: string) => floorScratch.subarray(0, floorText.encodeInto(text, floorScratch).written)
+const freshSha256 = sha256.create()
+let floorSha256: ReturnType<typeof sha256.create> | undefined
+interface FloorKey {
+  readonly keyed: _HMAC<never>
+  reused: _HMAC<never> | undefined
+}
+const floorSign = makeFloor<FloorKey>({
+  sha256Hex: (text) => {
+    floorSha256 = freshSha256._cloneInto(floorSha256)
+    floorSha256.update(floorBytes(text)).digestInto(floorDigest)
+    return bytesToHex(floorDigest)
+  },
   hmac: (key, text) => hmac(sha256, typeof key === "string" ? utf8ToBytes(key) : key, utf8ToBytes(text)),
-  prepareKey: (key) => hmac.create(sha256, key) as _HMAC<never>,
-  hmacHex: (key, text) => bytesToHex(key.clone().update(utf8ToBytes(text)).digest())
+  prepareKey: (key) => ({ keyed: hmac.create(sha256, key) as _HMAC<never>, reused: undefined }),
+  hmacHex: (key, text) => {
+    key.reused = key.keyed._cloneInto(key.reused)
+    key.reused.update(floorBytes(text)).digestInto(floorDigest)
+    return bytesToHex(floorDigest)
+  }
 })
 
 export interface SignedHeaders {
