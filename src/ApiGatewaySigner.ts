@@ -82,7 +82,8 @@ export interface ApiGatewaySignerConfig {
   readonly signSessionToken?: boolean | undefined
   /**
    * The `Accept` header every request gets (signed) unless it sets its own, as
-   * in the original package. Default `application/json`; `false` sends none.
+   * in the original package. Default `application/json` (also for `null` and
+   * `""`, as in 2.x); `false` sends none.
    */
   readonly defaultAcceptType?: string | false | undefined
   /**
@@ -178,10 +179,13 @@ export interface RequestWithRetriesOptions {
 
 const FACADE_FIELD_NAMES: FieldNames = { accessKeyId: "accessKey", secretAccessKey: "secretKey", sessionToken: "sessionToken" }
 
+/** Unset, as 2.x read its options (with `||`): undefined, null or "" (an empty line in a .env file). */
+const isUnset = (value: unknown): value is undefined | null | "" => value === undefined || value === null || value === ""
+
 const credentialsSourceOf = (config: ApiGatewaySignerConfig): CredentialsSource => {
   const { credentials } = config
   if (credentials === undefined) return staticSource(credentialsFromConfig(config))
-  if (config.accessKey !== undefined || config.secretKey !== undefined || config.sessionToken !== undefined) {
+  if (!isUnset(config.accessKey) || !isUnset(config.secretKey) || !isUnset(config.sessionToken)) {
     throw new SigningError({
       reason: "MissingCredentials",
       message: "Pass either credentials, or accessKey and secretKey (and sessionToken), not both."
@@ -209,6 +213,17 @@ const credentialsFromConfig = (config: ApiGatewaySignerConfig): SigningCredentia
       reason: "MissingCredentials",
       message: "accessKey, secretKey or sessionToken could not be read (reading them threw); pass strings."
     })
+  }
+  // As in 2.x, keys that are all unset mean "use the environment".
+  if (isUnset(accessKey) && isUnset(secretKey)) {
+    if (!isUnset(sessionToken)) {
+      // Signing with the environment's keys would drop the token given here without a word.
+      throw new SigningError({
+        reason: "MissingCredentials",
+        message: `A sessionToken was given without accessKey and secretKey: pass all three, or none to use ${ENVIRONMENT_VARIABLES}.`
+      })
+    }
+    accessKey = secretKey = sessionToken = undefined
   }
   const given = accessKey !== undefined || secretKey !== undefined
   if (given && (accessKey === undefined || secretKey === undefined)) {
@@ -274,15 +289,17 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
 const facadeSettings = (config: ApiGatewaySignerConfig, signer: ResolvedSigner): FacadeSettings => {
   const { defaultAcceptType, defaultContentType } = config
   for (const [name, value] of [["defaultAcceptType", defaultAcceptType], ["defaultContentType", defaultContentType]] as const) {
-    if (value !== undefined && value !== false && (typeof value !== "string" || !HEADER_VALUE.test(value))) {
+    if (!isUnset(value) && value !== false && (typeof value !== "string" || !HEADER_VALUE.test(value))) {
       throw invalidOption(`${name} must be a media type such as "application/json"; got ${describe(value)}.`)
     }
   }
-  const accept = defaultAcceptType === undefined ? "application/json" : defaultAcceptType
+  // null and "" mean the default, as in 2.x (which read both with ||); false sends no Accept, and
+  // leaves the Content-Type to the body.
+  const accept = isUnset(defaultAcceptType) ? "application/json" : defaultAcceptType
   return {
     ...signer,
-    defaultHeaders: accept === false || accept === "" ? undefined : [["Accept", accept]],
-    defaultContentType: defaultContentType === "" ? undefined : defaultContentType,
+    defaultHeaders: accept === false ? undefined : [["Accept", accept]],
+    defaultContentType: isUnset(defaultContentType) || (defaultContentType as unknown) === false ? undefined : defaultContentType,
     contentTypeName: "Content-Type",
     authorizationName: "Authorization"
   }

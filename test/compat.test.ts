@@ -62,6 +62,45 @@ describe("defaultAcceptType and defaultContentType", () => {
   })
 })
 
+describe("2.x configs with null or empty options", () => {
+  it.each([null, ""])("defaultAcceptType %j is application/json, as 2.x read it", (defaultAcceptType) => {
+    const config = { endpoint: ENDPOINT, ...keys, defaultAcceptType } as unknown as ConstructorParameters<typeof ApiGatewaySigner>[0]
+    expect(new ApiGatewaySigner(config).signRequest({ method: "GET", path: "/" }).headers.Accept).toBe("application/json")
+  })
+
+  it.each([null, "", false])("defaultContentType %j leaves the Content-Type to the body", (defaultContentType) => {
+    const config = { endpoint: ENDPOINT, ...keys, defaultContentType } as unknown as ConstructorParameters<typeof ApiGatewaySigner>[0]
+    const { headers } = new ApiGatewaySigner(config).signRequest({ method: "POST", path: "/", body: { a: 1 } })
+    expect(headers["Content-Type"]).toBe("application/json")
+  })
+
+  describe("credentials", () => {
+    beforeEach(() => {
+      vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIDFROMENV")
+      vi.stubEnv("AWS_SECRET_ACCESS_KEY", "secret-from-env")
+      vi.stubEnv("AWS_SESSION_TOKEN", "token-from-env")
+    })
+    afterEach(() => vi.unstubAllEnvs())
+
+    it.each([
+      ["\"\" keys", { accessKey: "", secretKey: "" }],
+      ["null keys and token", { accessKey: null, secretKey: null, sessionToken: null }],
+      ["\"\" keys and token", { accessKey: "", secretKey: "", sessionToken: "" }]
+    ])("%s are not given: the AWS_* environment variables sign, as in 2.x", (_, given) => {
+      const config = { endpoint: ENDPOINT, ...given } as unknown as ConstructorParameters<typeof ApiGatewaySigner>[0]
+      const { headers } = new ApiGatewaySigner(config).signRequest({ method: "GET", path: "/" })
+      expect(headers.Authorization).toMatch(/Credential=AKIDFROMENV\//)
+      expect(headers["x-amz-security-token"]).toBe("token-from-env")
+    })
+
+    it("a sessionToken without keys is refused, not dropped for the environment's keys and token", () => {
+      expect(() => new ApiGatewaySigner({ endpoint: ENDPOINT, sessionToken: "TOKEN-OF-ANOTHER-ROLE" })).toThrow(
+        expect.objectContaining({ _tag: "SigningError", reason: "MissingCredentials", message: expect.stringContaining("sessionToken was given without") })
+      )
+    })
+  })
+})
+
 describe("a Content-Type on a request without a body", () => {
   const contentType = { "Content-Type": "application/json" }
 
