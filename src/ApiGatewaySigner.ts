@@ -268,6 +268,9 @@ const configSecrets = (config: ApiGatewaySignerConfig): Array<string> =>
 
 const invalidOption = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
 
+const fixedAtConstruction = (name: string): SigningError =>
+  invalidOption(`signer.${name} cannot be changed: make a new ApiGatewaySigner({ ..., ${name} }) for another ${name}.`)
+
 const retriesRefused = (retries: unknown): SigningError =>
   invalidOption(`retries must be a whole number from 0 to ${MAX_RETRIES}; got ${describe(retries)}.`)
 
@@ -357,10 +360,6 @@ const checkRetryOptions = (retries: unknown, options: unknown): CheckedRetryOpti
  * @category constructors
  */
 export class ApiGatewaySigner {
-  /** The endpoint requests are relative to (origin and stage path). */
-  readonly endpoint: string
-  readonly region: string
-  readonly service: string
   readonly #signer: FacadeSettings
   readonly #credentials: CredentialsSource
   readonly #config: Pick<ApiGatewaySignerConfig, "fetch" | "retries" | "shouldRetry">
@@ -399,9 +398,6 @@ export class ApiGatewaySigner {
       // endpoint or region goes (arguments mixed up) must not come back in the message.
       throw cleanSigningError(error, configSecrets(config), "InvalidConfig")
     }
-    this.endpoint = this.#signer.endpoint.href
-    this.region = this.#signer.region
-    this.service = this.#signer.service
   }
 
   /**
@@ -467,6 +463,35 @@ export class ApiGatewaySigner {
    * option, openapi-fetch, GraphQL clients).
    */
   readonly fetch: SignedFetch = (input, init) => this.#fetch(input, init)
+
+  /** The endpoint requests are relative to (origin and stage path). Fixed when the signer is made. */
+  get endpoint(): string {
+    return this.#signer.endpoint.href
+  }
+
+  /** The region signed for. Fixed when the signer is made. */
+  get region(): string {
+    return this.#signer.region
+  }
+
+  /** The service signed for (`execute-api`). Fixed when the signer is made. */
+  get service(): string {
+    return this.#signer.service
+  }
+
+  // 2.x read its fields on every signature, so assigning one changed the next request. Here the
+  // settings are checked once, in the constructor: an assignment is refused, never silently ignored.
+  set endpoint(_: never) {
+    throw fixedAtConstruction("endpoint")
+  }
+
+  set region(_: never) {
+    throw fixedAtConstruction("region")
+  }
+
+  set service(_: never) {
+    throw fixedAtConstruction("service")
+  }
 
   /**
    * Milliseconds added to this machine's clock when signing. API Gateway

@@ -101,6 +101,21 @@ describe("2.x configs with null or empty options", () => {
   })
 })
 
+describe("the signer's fields", () => {
+  it("endpoint (origin and stage), region and service can be read", () => {
+    expect({ endpoint: signer.endpoint, region: signer.region, service: signer.service })
+      .toEqual({ endpoint: ENDPOINT, region: "us-east-1", service: "execute-api" })
+  })
+
+  it.each(["endpoint", "region", "service"] as const)("assigning %s is a SigningError, not silently ignored (2.x signed the next request with it)", (field) => {
+    const own = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys })
+    // @ts-expect-error: the fields are read-only in the types too
+    const assign = () => (own[field] = "eu-west-1")
+    expect(assign).toThrow(expect.objectContaining({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringContaining("new ApiGatewaySigner") }))
+    expect(own.signRequest({ method: "GET", path: "/" }).headers.Authorization).toContain("/us-east-1/execute-api/")
+  })
+})
+
 describe("a Content-Type on a request without a body", () => {
   const contentType = { "Content-Type": "application/json" }
 
