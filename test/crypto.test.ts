@@ -3,7 +3,7 @@
  * exactly what node:crypto computes, on any text and any bytes.
  */
 import { createHash, createHmac } from "node:crypto"
-import { describe, expect, it } from "@effect/vitest"
+import { afterEach, describe, expect, it, vi } from "@effect/vitest"
 import * as fc from "effect/FastCheck"
 import * as node from "../src/internal/crypto/node.js"
 import * as web from "../src/internal/crypto/web.js"
@@ -71,5 +71,30 @@ describe("the crypto adapters agree", () => {
     const expected = createHmac("sha256", "AWS4sécret").update("20150830").digest("hex")
     expect(Buffer.from(web.hmacSha256("AWS4sécret", "20150830")).toString("hex")).toBe(expected)
     expect(Buffer.from(node.hmacSha256("AWS4sécret", "20150830")).toString("hex")).toBe(expected)
+  })
+})
+
+describe("the web adapter leaves no encoded text behind (a canonical request carries the session token)", () => {
+  afterEach(() => vi.restoreAllMocks())
+  const token = "IQoJb3JpZ2lu-TOKEN-"
+
+  it.each([["a short text, encoded into the scratch buffer", 200], ["a long text, encoded into its own array", 5000]])("%s", (_, length) => {
+    const buffers: Array<Uint8Array> = []
+    const encodeInto = TextEncoder.prototype.encodeInto
+    const encode = TextEncoder.prototype.encode
+    vi.spyOn(TextEncoder.prototype, "encodeInto").mockImplementation(function (this: InstanceType<typeof TextEncoder>, text, into) {
+      buffers.push(into)
+      return encodeInto.call(this, text, into)
+    })
+    vi.spyOn(TextEncoder.prototype, "encode").mockImplementation(function (this: InstanceType<typeof TextEncoder>, text) {
+      const bytes = encode.call(this, text)
+      buffers.push(bytes)
+      return bytes
+    })
+    const text = token.repeat(Math.ceil(length / token.length))
+    web.sha256Hex(text)
+    web.hmacSha256Hex(web.hmacKey(new Uint8Array(32)), text)
+    expect(buffers.length).toBeGreaterThan(0)
+    expect(buffers.every((bytes) => bytes.every((byte) => byte === 0))).toBe(true)
   })
 })

@@ -38,12 +38,15 @@ const SCRATCH_TEXT_UNITS = 4096
 const scratch = new Uint8Array(SCRATCH_TEXT_UNITS * 3)
 
 /**
- * Hashes a text's UTF-8 encoding with `hash`, then wipes the scratch bytes it
- * used: a canonical request carries the session token.
+ * Hashes a text's UTF-8 encoding with `hash`, then wipes the bytes it used
+ * (the scratch buffer's, or a long text's own): a canonical request carries
+ * the session token.
  */
 const updateWithText = <H extends { update(bytes: Uint8Array): unknown }>(hash: H, text: string): H => {
   if (text.length > SCRATCH_TEXT_UNITS) {
-    hash.update(utf8.encode(text))
+    const bytes = utf8.encode(text)
+    hash.update(bytes)
+    bytes.fill(0)
     return hash
   }
   const written = utf8.encodeInto(text, scratch).written
