@@ -1,7 +1,8 @@
 /**
  * verify: the server side of SigV4, with API Gateway's error types and wording.
  */
-import { describe, expect, it } from "@effect/vitest"
+import { afterEach, describe, expect, it, vi } from "@effect/vitest"
+import aws4 from "aws4"
 import * as Effect from "effect/Effect"
 import * as fc from "effect/FastCheck"
 import * as Redacted from "effect/Redacted"
@@ -132,6 +133,31 @@ describe("verify refuses, as API Gateway does", () => {
     expect(result.stringToSign).toBe(server.stringToSign)
     expect(result.canonicalRequest!.split("\n").slice(0, 2)).toEqual(["PUT", "/prod/pets/1"])
     expect(JSON.stringify({ message: result.message })).toBe(signatureMismatchBody(shown, server.stringToSign))
+  })
+})
+
+describe("a query signature without X-Amz-Expires (aws4's signQuery, the usual way to sign a WebSocket $connect URL)", () => {
+  afterEach(() => vi.useRealTimers())
+  const signQueryAt = (time: number): Received => {
+    vi.useFakeTimers({ toFake: ["Date"], now: time })
+    const signed = aws4.sign(
+      { host: HOST, path: "/prod/?room=lobby", service: "execute-api", region: "us-east-1", signQuery: true },
+      { accessKeyId: "AKIDALLOWED", secretAccessKey: "allowed/secret", sessionToken: "allowed-token" }
+    )
+    vi.useRealTimers()
+    expect(signed.path).not.toContain("X-Amz-Expires")
+    return { method: "GET", target: signed.path!, headers: [["host", HOST]] }
+  }
+
+  it("is held to the 5-minute window, as a header signature is", () => {
+    expect(SigV4.verify(signQueryAt(NOW - 299_000), options)).toMatchObject({ valid: true, presigned: true })
+    expect(SigV4.verify(signQueryAt(NOW + 299_000), options)).toMatchObject({ valid: true, presigned: true })
+  })
+
+  it("is refused once older than that, worded as for a header signature", () => {
+    const result = SigV4.verify(signQueryAt(NOW - 301_000), options)
+    expect(result).toMatchObject({ valid: false, reason: "Expired" })
+    if (!result.valid) expect(result.message).toMatch(/^Signature expired: 20240510T095459Z is now earlier than 20240510T095500Z/)
   })
 })
 

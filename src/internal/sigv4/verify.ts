@@ -275,13 +275,17 @@ const checkClaim = (request: Omit<ReceivedRequest, "body">, options: VerifyOptio
     return fail("WrongService", wrongServiceMessage(service))
   }
   const stamp = (millis: number) => formatAmzDate(millis)?.amzDate ?? String(millis)
-  const validUntil = claim.presigned ? requestTime + (claim.expiresIn ?? 0) * 1000 : requestTime + skew
+  // X-Amz-Expires is optional in a query signature (aws4's signQuery, the usual way to sign a
+  // WebSocket $connect URL, leaves it out): without it, X-Amz-Date is held to the clock-skew
+  // window, as in a header signature.
+  const expiresIn = claim.presigned ? claim.expiresIn : undefined
+  const validUntil = expiresIn === undefined ? requestTime + skew : requestTime + expiresIn * 1000
   // Written as "accept only when": a NaN anywhere refuses.
   if (!(now <= validUntil)) {
     return fail(
       "Expired",
-      claim.presigned
-        ? presignedExpiredMessage({ requestTime: amzDate, expiresInSeconds: claim.expiresIn ?? 0, serverTime: stamp(now) })
+      expiresIn !== undefined
+        ? presignedExpiredMessage({ requestTime: amzDate, expiresInSeconds: expiresIn, serverTime: stamp(now) })
         : signatureExpiredMessage({ requestTime: amzDate, limitTime: stamp(now - skew), serverTime: stamp(now), maxSkewMinutes: skew / 60000 })
     )
   }
