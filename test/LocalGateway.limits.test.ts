@@ -2,7 +2,8 @@
  * The gateway's limits as docs/local-gateway.md states them, where
  * test/LocalGateway.hardening.test.ts does not already hold them: a body
  * that stops arriving gets Node's 408, a declared body over the limit gets
- * 413 before any of it is sent (with CORS headers, when CORS is on), a
+ * 413 before any of it is sent (with CORS headers, when CORS is on) and is
+ * then discarded as it arrives, keeping the connection for the next request, a
  * target gets the request at its base path, with its own Host, and the echo
  * shows the path received beside the path verified.
  */
@@ -26,6 +27,35 @@ const rawExchange = (port: number, bytes: string) =>
     socket.on("close", () => resolve(answer))
     socket.on("error", () => resolve(answer))
   })
+
+/** A connection that answers are read from one at a time (each complete, by its content-length). */
+const openConnection = async (port: number) => {
+  const socket = net.connect(port, "127.0.0.1")
+  await new Promise((resolve) => socket.once("connect", resolve))
+  let received = ""
+  socket.on("data", (chunk) => {
+    received += chunk.toString("latin1")
+  })
+  const nextAnswer = () =>
+    new Promise<string>((resolve, reject) => {
+      const take = () => {
+        const headEnd = received.indexOf("\r\n\r\n")
+        if (headEnd < 0) return
+        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(received.slice(0, headEnd))?.[1] ?? 0)
+        if (received.length < headEnd + 4 + length) return
+        const answer = received.slice(0, headEnd + 4 + length)
+        received = received.slice(answer.length)
+        socket.off("data", take)
+        socket.off("close", closed)
+        resolve(answer)
+      }
+      const closed = () => reject(new Error(`the connection closed; received ${JSON.stringify(received)}`))
+      socket.on("data", take)
+      socket.once("close", closed)
+      take()
+    })
+  return { socket, nextAnswer }
+}
 
 /** The request line and headers of a signed POST of `body`, as raw HTTP, announcing `length` bytes. */
 const signedHead = (gateway: LocalGateway.Service, body: string, length: number) => {
@@ -61,11 +91,26 @@ describe("bodies: too slow, too large", () => {
 
   it("a signed upload declaring more than maxBodyBytes gets 413 before its body is sent, with the CORS headers", async () => {
     const body = "x".repeat(2048)
-    const answer = await rawExchange(gateway.port, signedHead(gateway, body, body.length))
+    const connection = await openConnection(gateway.port)
+    connection.socket.write(signedHead(gateway, body, body.length))
+    const answer = await connection.nextAnswer()
     expect(answer).toMatch(/^HTTP\/1\.1 413/)
     expect(answer.toLowerCase()).toContain("access-control-allow-origin: *")
-    expect(answer.toLowerCase()).toContain("connection: close")
     expect(handled).toBe(0)
+    connection.socket.destroy()
+  })
+
+  it("the body of a refused upload is discarded as it arrives, never read as a request, and the connection answers the next one", async () => {
+    const body = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n".padEnd(2048, "x")
+    const connection = await openConnection(gateway.port)
+    connection.socket.write(signedHead(gateway, body, body.length))
+    expect(await connection.nextAnswer()).toMatch(/^HTTP\/1\.1 413/)
+    connection.socket.write(body + `GET /prod/next HTTP/1.1\r\nHost: ${new URL(gateway.url).host}\r\n\r\n`)
+    const next = await connection.nextAnswer()
+    expect(next).toMatch(/^HTTP\/1\.1 403/)
+    expect(next).toContain("Missing Authentication Token")
+    expect(handled).toBe(0)
+    connection.socket.destroy()
   })
 })
 

@@ -14,12 +14,22 @@ import type { AddressInfo } from "node:net"
 import type { AccessLogEntry, EchoResponse, Service, VerifiedRequest } from "../../LocalGateway.js"
 import { verify, verifyBeforeBody } from "../sigv4/verify.js"
 import { redactAuthorization, redactFailure, redactTarget } from "../sigv4/verifyRedaction.js"
-import { REDACTED } from "../scrub.js"
+import { REDACTED, redactAuthParameters, scrubSecrets, shorten } from "../scrub.js"
 import { headerPairs, headerRecord, readBody, sendHandlerResponse, sendJson } from "./http.js"
 import { thrownMessage } from "../guard.js"
 import type { GatewaySettings } from "./options.js"
 import { proxy } from "./proxy.js"
 import { forwardedQuery, parseQuery, parseTarget, shownQuery, verifiedPath } from "./target.js"
+
+/** The session token and signature a request carries, in its headers or its query. */
+const credentialsShownBy = (req: http.IncomingMessage): Array<string> => {
+  const shown: Array<string> = []
+  const token = req.headers["x-amz-security-token"]
+  if (typeof token === "string") shown.push(token)
+  const signature = /Signature=([0-9a-f]+)/i.exec(req.headers.authorization ?? "")?.[1]
+  if (signature !== undefined) shown.push(signature)
+  return shown
+}
 
 const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
   const requestId = randomUUID()
@@ -41,120 +51,130 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
     sendJson(res, status, body, headers)
     log(status, extra)
   }
-  // Answer without reading the body: discard what arrives, and close the connection after the answer.
+  // Answer without reading the body: discard it as it arrives, never buffered. Closing the connection
+  // instead, while the client is still sending, makes the kernel reset it, and the reset often reaches
+  // the client before the answer (EPIPE or ECONNRESET instead of the 403 or 413). So the connection
+  // stays for the rest of the body and the client's next request; a body that has not ended within
+  // requestTimeoutMillis gets Node's 408 and the connection closed, as any request does.
   const refuseUnread = (status: number, body: unknown, extra: Partial<AccessLogEntry>, headers: Record<string, string> = {}) => {
     req.resume()
-    answer(status, body, extra, { ...headers, connection: "close" })
+    answer(status, body, extra, headers)
   }
 
-  res.setHeader("x-amzn-RequestId", requestId)
-  // The gateway's own clock, which its Date header tells, as API Gateway's does.
-  const now = settings.now() + settings.clockOffsetMillis
-  if (Number.isFinite(now)) res.setHeader("date", new Date(now).toUTCString())
-  if (settings.cors !== undefined) {
-    for (const [name, value] of Object.entries(settings.cors.everyAnswer)) res.setHeader(name, value)
-    // A preflight carries no credentials: answer it before verification, as API Gateway does.
-    if (method === "OPTIONS" && req.headers["access-control-request-method"] !== undefined) {
-      req.resume()
-      res.writeHead(204, { ...settings.cors.preflight, "content-length": "0" })
-      res.end()
-      log(204)
-      return
+  try {
+    res.setHeader("x-amzn-RequestId", requestId)
+    // The gateway's own clock, which its Date header tells, as API Gateway's does.
+    const now = settings.now() + settings.clockOffsetMillis
+    if (Number.isFinite(now)) res.setHeader("date", new Date(now).toUTCString())
+    if (settings.cors !== undefined) {
+      for (const [name, value] of Object.entries(settings.cors.everyAnswer)) res.setHeader(name, value)
+      // A preflight carries no credentials: answer it before verification, as API Gateway does.
+      if (method === "OPTIONS" && req.headers["access-control-request-method"] !== undefined) {
+        req.resume()
+        res.writeHead(204, { ...settings.cors.preflight, "content-length": "0" })
+        res.end()
+        log(204)
+        return
+      }
     }
-  }
 
-  const target = parseTarget(requestTarget)
-  if (target === undefined) {
-    // An absolute-form target (`GET http://elsewhere/x`) asks for a forward proxy, which this is not.
-    return refuseUnread(400, { message: "Bad Request: the request target must be a path, not an absolute URL." }, {
-      errorType: "BadRequest"
-    })
-  }
+    const target = parseTarget(requestTarget)
+    if (target === undefined) {
+      // An absolute-form target (`GET http://elsewhere/x`) asks for a forward proxy, which this is not.
+      return refuseUnread(400, { message: "Bad Request: the request target must be a path, not an absolute URL." }, {
+        errorType: "BadRequest"
+      })
+    }
 
-  if (typeof now !== "number" || !Number.isFinite(now)) {
-    // A clock that reads NaN would switch the time checks off: refuse rather than accept.
-    return refuseUnread(500, { message: "Internal server error: the gateway's clock is unusable." }, {
-      errorType: "InternalError",
-      message: `now() returned ${String(now)}`
-    })
-  }
-  const verifyOptions = {
-    credentials: settings.credentials,
-    region: settings.region,
-    service: settings.service,
-    now,
-    maxClockSkewMillis: settings.maxClockSkewMillis
-  }
-  const headers = headerPairs(req.rawHeaders)
-  const early = verifyBeforeBody({ method, target: requestTarget, headers }, verifyOptions)
-  if (early !== undefined) {
-    return refuseUnread(403, { message: early.message }, { errorType: early.errorType, message: early.message.split("\n")[0]! }, {
-      "x-amzn-ErrorType": early.errorType
-    })
-  }
+    if (typeof now !== "number" || !Number.isFinite(now)) {
+      // A clock that reads NaN would switch the time checks off: refuse rather than accept.
+      return refuseUnread(500, { message: "Internal server error: the gateway's clock is unusable." }, {
+        errorType: "InternalError",
+        message: `now() returned ${String(now)}`
+      })
+    }
+    const verifyOptions = {
+      credentials: settings.credentials,
+      region: settings.region,
+      service: settings.service,
+      now,
+      maxClockSkewMillis: settings.maxClockSkewMillis
+    }
+    const headers = headerPairs(req.rawHeaders)
+    const early = verifyBeforeBody({ method, target: requestTarget, headers }, verifyOptions)
+    if (early !== undefined) {
+      return refuseUnread(403, { message: early.message }, { errorType: early.errorType, message: early.message.split("\n")[0]! }, {
+        "x-amzn-ErrorType": early.errorType
+      })
+    }
 
-  const declared = Number(req.headers["content-length"] ?? 0)
-  const body = declared > settings.maxBodyBytes ? "too-large" : await readBody(req, settings.maxBodyBytes)
-  if (body === "aborted") return // the client is gone; nobody to answer
-  if (body === "too-large") {
-    // Stop reading: answer, then close the connection rather than drain an oversized body.
-    res.once("finish", () => req.socket.destroy())
-    return answer(413, { message: "Request Too Long" }, { errorType: "RequestTooLong" }, { connection: "close" })
-  }
+    const declared = Number(req.headers["content-length"] ?? 0)
+    const body = declared > settings.maxBodyBytes ? "too-large" : await readBody(req, settings.maxBodyBytes)
+    if (body === "aborted") return // the client is gone; nobody to answer
+    if (body === "too-large") return refuseUnread(413, { message: "Request Too Long" }, { errorType: "RequestTooLong" })
 
-  const result = verify({ method, target: requestTarget, headers, body }, verifyOptions)
-  if (!result.valid) {
-    // The caller gets API Gateway's text, canonical request and its own session token included (it sent
-    // them); the access log, only what may be shown.
-    const shown = redactFailure(result)
-    return answer(403, { message: result.message }, { errorType: shown.errorType, message: shown.message.split("\n")[0]! }, {
-      "x-amzn-ErrorType": result.errorType
-    })
-  }
+    const result = verify({ method, target: requestTarget, headers, body }, verifyOptions)
+    if (!result.valid) {
+      // The caller gets API Gateway's text, canonical request and its own session token included (it sent
+      // them); the access log, only what may be shown.
+      const shown = redactFailure(result)
+      return answer(403, { message: result.message }, { errorType: shown.errorType, message: shown.message.split("\n")[0]! }, {
+        "x-amzn-ErrorType": result.errorType
+      })
+    }
 
-  const path = verifiedPath(target.rawPath, settings.service)
-  const verified: VerifiedRequest = {
-    method,
-    target: path + (target.rawQuery === "" ? "" : "?" + target.rawQuery),
-    path,
-    query: parseQuery(target.rawQuery),
-    headers: headerRecord(req.headers),
-    body,
-    principal: { accessKeyId: result.accessKeyId, presigned: result.presigned }
-  }
-  const principal = { accessKeyId: result.accessKeyId }
+    const path = verifiedPath(target.rawPath, settings.service)
+    const verified: VerifiedRequest = {
+      method,
+      target: path + (target.rawQuery === "" ? "" : "?" + target.rawQuery),
+      path,
+      query: parseQuery(target.rawQuery),
+      headers: headerRecord(req.headers),
+      body,
+      principal: { accessKeyId: result.accessKeyId, presigned: result.presigned }
+    }
+    const principal = { accessKeyId: result.accessKeyId }
 
-  const custom = settings.handler === undefined ? undefined : await settings.handler(verified)
-  if (custom !== undefined) {
-    sendHandlerResponse(res, custom, settings.cors !== undefined)
-    return log(custom.status, principal)
-  }
+    const custom = settings.handler === undefined ? undefined : await settings.handler(verified)
+    if (custom !== undefined) {
+      sendHandlerResponse(res, custom, settings.cors !== undefined)
+      return log(custom.status, principal)
+    }
 
-  if (settings.target !== undefined) {
-    const query = forwardedQuery(target.rawQuery, result.presigned)
-    return proxy(
-      settings.target,
-      { method, target: path + (query === "" ? "" : "?" + query), headers: verified.headers, body },
-      res,
-      settings.cors !== undefined,
-      (status, message) => log(status, { ...principal, ...(message ? { errorType: "BadGateway", message } : {}) })
-    )
-  }
+    if (settings.target !== undefined) {
+      const query = forwardedQuery(target.rawQuery, result.presigned)
+      return proxy(
+        settings.target,
+        { method, target: path + (query === "" ? "" : "?" + query), headers: verified.headers, body },
+        res,
+        settings.cors !== undefined,
+        (status, message) => log(status, { ...principal, ...(message ? { errorType: "BadGateway", message } : {}) })
+      )
+    }
 
-  const shownHeaders: Record<string, string> = Object.create(null)
-  for (const [name, value] of Object.entries(verified.headers)) {
-    shownHeaders[name] = name === "x-amz-security-token" ? REDACTED : name === "authorization" ? redactAuthorization(value) : value
+    const shownHeaders: Record<string, string> = Object.create(null)
+    for (const [name, value] of Object.entries(verified.headers)) {
+      shownHeaders[name] = name === "x-amz-security-token" ? REDACTED : name === "authorization" ? redactAuthorization(value) : value
+    }
+    const echo: EchoResponse = {
+      method,
+      path,
+      receivedPath: target.rawPath,
+      query: shownQuery(verified.query),
+      headers: shownHeaders,
+      body: { length: body.length, sha256: result.bodySha256 },
+      principal: verified.principal
+    }
+    answer(200, echo, principal)
+  } catch (error) {
+    // A handler (or credentials lookup) that throws: the client gets 500, and the test author the
+    // error, in the access log and as a warning, with what this request showed of its credentials
+    // taken out (a handler may throw what it was given).
+    const message = `the handler or the credentials lookup threw: ${shorten(scrubSecrets(redactAuthParameters(thrownMessage(error)), credentialsShownBy(req)), 300)}`
+    process.emitWarning(`LocalGateway answered 500: ${message}`, { code: "LOCAL_GATEWAY_INTERNAL_ERROR" })
+    if (res.headersSent) res.destroy()
+    else answer(500, { message: "Internal server error" }, { errorType: "InternalError", message })
   }
-  const echo: EchoResponse = {
-    method,
-    path,
-    receivedPath: target.rawPath,
-    query: shownQuery(verified.query),
-    headers: shownHeaders,
-    body: { length: body.length, sha256: result.bodySha256 },
-    principal: verified.principal
-  }
-  answer(200, echo, principal)
 }
 
 /** What Node answers a request it cannot parse: 431 for headers too large, 408 for a timeout, else 400. */
@@ -174,10 +194,8 @@ export const listen = async (settings: GatewaySettings): Promise<Service> => {
       connectionsCheckingInterval: Math.min(1000, settings.headersTimeoutMillis)
     },
     (req, res) => {
-      handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) sendJson(res, 500, { message: "Internal server error" })
-        else res.destroy(error instanceof Error ? error : undefined)
-      })
+      // handle answers its own failures; this is for a failure to do even that.
+      handle(req, res).catch(() => res.destroy())
     }
   )
   // Malformed requests (bad header syntax, oversized headers, timeouts) never reach the handler.

@@ -1,0 +1,106 @@
+/**
+ * A refused request gets its answer, however large its body and whoever
+ * sends it: the gateway discards the body as it arrives, where it used to
+ * close the connection under a client still sending (which then saw EPIPE or
+ * ECONNRESET, never the 403 or 413). And a handler that throws is a 500 that
+ * the test author hears of, in the access log and as a warning.
+ */
+import { type ChildProcess, spawn } from "node:child_process"
+import { once } from "node:events"
+import { fileURLToPath } from "node:url"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { signerFor } from "./support/gateway.js"
+
+const credentials = { accessKeyId: "AKIDREFUSALS", secretAccessKey: "refusals/secret+key", sessionToken: "refusals-session-token-0123" }
+const FIXTURE = fileURLToPath(new URL("./fixtures/gatewayProcess.ts", import.meta.url))
+
+/**
+ * The gateway in a process of its own: a reset then travels between two
+ * processes, as it does from `serve`, and reaches the client before it reads
+ * the answer often enough (in the same process it rarely does).
+ */
+const startInAnotherProcess = async (options: object): Promise<{ readonly url: string; readonly child: ChildProcess }> => {
+  const child = spawn(process.execPath, ["--import", "tsx", FIXTURE, JSON.stringify(options)], { stdio: ["pipe", "pipe", "inherit"] })
+  let output = ""
+  for await (const chunk of child.stdout!) {
+    output += String(chunk)
+    if (output.includes("\n")) break
+  }
+  return { url: output.trim(), child }
+}
+
+/** The status of each upload in turn, or the network error that came instead. */
+const uploadStatuses = async (signer: ReturnType<typeof signerFor>, count: number, bytes: number) => {
+  const body = new Uint8Array(bytes)
+  const statuses: Array<number | string> = []
+  for (let i = 0; i < count; i++) {
+    const request = signer.signRequest({ method: "PUT", path: "/upload", body })
+    statuses.push(
+      await fetch(request.url, request).then(
+        async (response) => {
+          await response.arrayBuffer()
+          return response.status
+        },
+        (error: Error & { cause?: { code?: string } }) => error.cause?.code ?? error.message
+      )
+    )
+  }
+  return statuses
+}
+
+describe("a refused upload gets its answer, from a gateway in another process", () => {
+  let gateway: { readonly url: string; readonly child: ChildProcess }
+  beforeAll(async () => {
+    gateway = await startInAnotherProcess({ credentials: [credentials], maxBodyBytes: 1024 * 1024 })
+  }, 30_000)
+  afterAll(async () => {
+    gateway.child.stdin!.end()
+    await once(gateway.child, "exit")
+  })
+
+  it("an unknown access key: 403 for each of 10 uploads of 4 MiB", async () => {
+    const stranger = signerFor(`${gateway.url}/prod`, { accessKeyId: "AKIDSTRANGER", secretAccessKey: "stranger" })
+    expect(await uploadStatuses(stranger, 10, 4 * 1024 * 1024)).toEqual(Array(10).fill(403))
+  }, 60_000)
+
+  it("a body over maxBodyBytes: 413 for each of 10 uploads of 4 MiB", async () => {
+    const allowed = signerFor(`${gateway.url}/prod`, credentials)
+    expect(await uploadStatuses(allowed, 10, 4 * 1024 * 1024)).toEqual(Array(10).fill(413))
+  }, 60_000)
+})
+
+describe("a handler that throws", () => {
+  const entries: Array<LocalGateway.AccessLogEntry> = []
+  let gateway: LocalGateway.Service
+  beforeAll(async () => {
+    gateway = await LocalGateway.start({
+      credentials: [credentials],
+      onRequest: (entry) => entries.push(entry),
+      handler: (request) => {
+        // A handler that throws what it was given: the request's session token.
+        throw new Error(`no route for ${request.path} (token ${String(request.headers["x-amz-security-token"])})`)
+      }
+    })
+  })
+  afterAll(() => gateway.close())
+
+  it("is a 500 for the client, and an access-log entry and a warning for the test author, without the request's token", async () => {
+    const warnings: Array<Error & { code?: string }> = []
+    const onWarning = (warning: Error) => warnings.push(warning)
+    process.on("warning", onWarning)
+    try {
+      const request = signerFor(`${gateway.url}/prod`, credentials).signRequest({ method: "GET", path: "/missing" })
+      const response = await fetch(request.url, request)
+      expect(response.status).toBe(500)
+      expect(await response.json()).toEqual({ message: "Internal server error" })
+      await new Promise((resolve) => setImmediate(resolve))
+    } finally {
+      process.off("warning", onWarning)
+    }
+    expect(entries.at(-1)).toMatchObject({ status: 500, errorType: "InternalError", message: expect.stringContaining("no route for /prod/missing") })
+    const warning = warnings.find((w) => w.code === "LOCAL_GATEWAY_INTERNAL_ERROR")
+    expect(warning?.message).toContain("no route for /prod/missing")
+    for (const shown of [entries.at(-1)!.message!, warning!.message]) expect(shown).not.toContain(credentials.sessionToken)
+  })
+})
