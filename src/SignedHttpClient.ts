@@ -23,7 +23,9 @@
  *   unsigned, which SigV4 allows; `HttpClient.withTracerPropagation(false)`
  *   drops them.
  * - The session token header is redacted like `authorization` in the
- *   transport's spans, and (with `layer`) in logged requests.
+ *   transport's spans, and (with `layer`) in logged requests. Once an attempt
+ *   is over, the request its response and errors hold shows the token and the
+ *   signature as `<redacted>`, wherever it is printed.
  *
  * Import it from `api-gateway-request-signer/SignedHttpClient` (or its older
  * name, `api-gateway-request-signer/HttpClient`); the package root does not,
@@ -47,6 +49,8 @@ import { type AttemptClock, offsetAfterResponse } from "./internal/clockSkew.js"
 import { toHttpClientRequest, toRequestToSign } from "./internal/effect/httpClientRequest.js"
 import { checked, signPreparedNow } from "./internal/effect/signing.js"
 import { prepareRequest } from "./internal/request/prepare.js"
+import { REDACTED } from "./internal/scrub.js"
+import { redactAuthorization } from "./internal/sigv4/verifyRedaction.js"
 import { type Service as SignerService, Signer } from "./Signer.js"
 import type { SigningError } from "./SigningError.js"
 
@@ -107,6 +111,28 @@ const redactSessionToken = (names: ReadonlyArray<string | RegExp>): ReadonlyArra
   names.includes(SESSION_TOKEN_HEADER) ? names : [...names, SESSION_TOKEN_HEADER]
 
 /**
+ * Masks the signed request's session token and signature in place, once its
+ * attempt is over. The response and any error keep this request (a
+ * `ResponseError` from `HttpClient.filterStatusOk` prints it), and they may be
+ * printed, serialized or logged outside any fiber that redacts header names:
+ * @effect/platform redacts only within a fiber's `currentRedactedNames`. Each
+ * attempt signs a request of its own (fresh headers), and its headers were
+ * written to the wire before its answer came, so nothing reads them again.
+ */
+const maskCredentials = (sent: { readonly headers: unknown }): void => {
+  const headers = sent.headers as Record<string, unknown> | null
+  if (typeof headers !== "object" || headers === null) return
+  if (typeof headers[SESSION_TOKEN_HEADER] === "string") headers[SESSION_TOKEN_HEADER] = REDACTED
+  if (typeof headers["authorization"] === "string") headers["authorization"] = redactAuthorization(headers["authorization"])
+}
+
+/** The same for the request a transport's error holds (its `RequestError` or `ResponseError`). */
+const maskCredentialsIn = (error: unknown): void => {
+  const request = typeof error === "object" && error !== null ? (error as { readonly request?: unknown }).request : undefined
+  if (typeof request === "object" && request !== null) maskCredentials(request as { readonly headers: unknown })
+}
+
+/**
  * A signed request is never sent on to a redirect's target: no redirect of it
  * can verify, and following one would carry the session token elsewhere.
  * (`FetchHttpClient` follows redirects unless its `RequestInit` says not to;
@@ -144,7 +170,10 @@ const signing = <E, R>(
           ),
           // The transport records request headers on its span: keep the session token out of traces.
           (signed) =>
-            withoutRedirects(Effect.locallyWith(client.execute(signed), Headers.currentRedactedNames, redactSessionToken))
+            withoutRedirects(Effect.locallyWith(client.execute(signed), Headers.currentRedactedNames, redactSessionToken)).pipe(
+              Effect.tap((response) => Effect.sync(() => maskCredentials(response.request))),
+              Effect.tapError((error) => Effect.sync(() => maskCredentialsIn(error)))
+            )
         )
         // A 403 for clock skew sets the signer's clock right, and the request is signed and sent again, once.
         return Effect.flatMap(send, (response) =>
@@ -240,8 +269,10 @@ export class SignedHttpClient extends Context.Tag("api-gateway-request-signer/Si
 /**
  * The signed client, built from the `HttpClient`, `Signer` and `Credentials`
  * in context. It also adds `x-amz-security-token` to the header names
- * @effect/platform redacts, so printed or logged requests never show the
- * session token.
+ * @effect/platform redacts, so requests logged within the layer never show
+ * the session token; and once an attempt is over, the request its response
+ * and errors hold shows the token and the signature as `<redacted>`, wherever
+ * it is printed.
  *
  * @example
  * ```ts

@@ -5,6 +5,7 @@
  * SigningError before anything is sent.
  */
 import { createHash } from "node:crypto"
+import { inspect } from "node:util"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -12,6 +13,7 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
@@ -300,6 +302,37 @@ describe("SignedHttpClient: secrets", () => {
       expect(lines.join("\n")).toContain("x-amz-security-token")
       expect(lines.join("\n")).not.toContain(credentials.sessionToken)
     }).pipe(provideSigned(), Effect.provide(capture))
+  })
+})
+
+describe("SignedHttpClient: errors printed anywhere", () => {
+  // Printed after the program, outside every fiber: where @effect/platform's header redaction does not reach.
+  const everyView = (error: unknown) => [inspect(error, { depth: 10 }), JSON.stringify(error), inspect(Object.entries(error as object), { depth: 10 })]
+  const failureOf = async <A, E>(program: Effect.Effect<A, E>) => {
+    const exit = await Effect.runPromiseExit(program)
+    if (exit._tag === "Success") throw new Error("expected a failure")
+    return Cause.squash(exit.cause)
+  }
+
+  it("a ResponseError (filterStatusOk) shows the session token and the signature as <redacted>", async () => {
+    const error = await failureOf(
+      Effect.flatMap(client, (signed) => signed.pipe(HttpClient.filterStatusOk).get("/flaky/printed")).pipe(provideSigned())
+    )
+    expect(error).toMatchObject({ _tag: "ResponseError", response: { status: 503 } })
+    for (const view of everyView(error)) {
+      expect(view).toContain("x-amz-security-token")
+      expect(view).not.toContain(credentials.sessionToken)
+      expect(view).not.toMatch(/Signature=[0-9a-f]{64}/)
+    }
+  })
+
+  it("a RequestError (nothing answered) does too", async () => {
+    const error = await failureOf(Effect.flatMap(client, (signed) => signed.get("/pets")).pipe(provideSigned(undefined, "http://127.0.0.1:9/stage")))
+    expect(error).toMatchObject({ _tag: "RequestError" })
+    for (const view of everyView(error)) {
+      expect(view).not.toContain(credentials.sessionToken)
+      expect(view).not.toMatch(/Signature=[0-9a-f]{64}/)
+    }
   })
 })
 
