@@ -15,10 +15,11 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 import { ENVIRONMENT_VARIABLES } from "./internal/credentials.js"
 import { providerFailure } from "./internal/credentialsSource.js"
 import { asSigningError, safely } from "./internal/guard.js"
+import { causeShowingNoSecret } from "./internal/scrub.js"
 import { describe } from "./internal/request/describe.js"
 import type { CredentialIdentity, CredentialsProvider } from "./SignedRequest.js"
 import { thrownConfigRead } from "./internal/effect/config.js"
@@ -204,8 +205,27 @@ export const layerFromEnv: Layer.Layer<Credentials, SigningError> = layerConfig(
  */
 export const fromEnv: Layer.Layer<Credentials, SigningError> = layerFromEnv
 
-const sourceFailed = (message: string) => (error: unknown): SigningError =>
-  error instanceof SigningError ? error : new SigningError({ reason: "MissingCredentials", message, cause: error })
+/**
+ * A source's failure as a `SigningError`. Its error is kept as `cause` unless
+ * it shows a secret the source handed out before (`seen`): printing an error
+ * prints its cause in full.
+ */
+const sourceFailed = (what: string, seen: ReadonlySet<string>) => (error: unknown): SigningError => {
+  if (error instanceof SigningError) return error
+  const cause = causeShowingNoSecret(error, seen)
+  return new SigningError({
+    reason: "MissingCredentials",
+    message: cause === undefined ? `${what}; its error is not kept, as it shows credentials.` : `${what}; see cause.`,
+    cause
+  })
+}
+
+/** Remembers the secrets of credentials a source handed out, for `sourceFailed`. */
+const rememberSecrets = (seen: Set<string>) => (credentials: AwsCredentials): AwsCredentials => {
+  seen.add(Redacted.value(credentials.secretAccessKey))
+  if (credentials.sessionToken !== undefined) seen.add(Redacted.value(credentials.sessionToken))
+  return credentials
+}
 
 /**
  * Credentials that may change: `get` runs every time a request is signed.
@@ -223,11 +243,13 @@ export const layerEffect = <E, R>(
       // The credentials last yielded, yielded again while the source returns the same ones: a
       // source that builds a new object each time must not cost a new signing key each signature.
       let last: AwsCredentials | undefined
+      const seen = new Set<string>()
       return {
         get: get.pipe(
           Effect.provide(context),
-          Effect.mapError(sourceFailed("The credentials source failed; see cause.")),
+          Effect.mapError(sourceFailed("The credentials source failed", seen)),
           Effect.flatMap(validate),
+          Effect.map(rememberSecrets(seen)),
           Effect.map((current) => (last !== undefined && sameCredentials(last, current) ? last : (last = current)))
         )
       }
@@ -295,10 +317,12 @@ export const layerRefreshing = <E, R>(
         return { get: Effect.fail(new SigningError({ reason: "InvalidConfig", message: "layerRefreshing(fetch) needs an Effect that fetches credentials." })) }
       }
       const { refreshBefore, maxAge } = checked
+      const seen = new Set<string>()
       const load = fetch.pipe(
         Effect.provide(context),
-        Effect.mapError(sourceFailed("Refreshing AWS credentials failed; see cause.")),
-        Effect.flatMap(validate)
+        Effect.mapError(sourceFailed("Refreshing AWS credentials failed", seen)),
+        Effect.flatMap(validate),
+        Effect.map(rememberSecrets(seen))
       )
       const lock = yield* Effect.makeSemaphore(1)
       let current: { readonly credentials: AwsCredentials; readonly staleAt: number } | undefined

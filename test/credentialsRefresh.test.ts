@@ -311,6 +311,28 @@ describe("a failing provider", () => {
       )
     }))
 
+  // An Effect source's second run fails with an error that holds the token its first run handed out.
+  const sourceOf = () => {
+    let runs = 0
+    return Effect.suspend(() =>
+      runs++ === 0 ? Effect.succeed(first) : Effect.fail({ reason: "refresh failed", sent: { headers: { "x-amz-security-token": first.sessionToken } } })
+    )
+  }
+
+  it.each([
+    ["layerEffect", () => Credentials.layerEffect(sourceOf())],
+    ["layerRefreshing", () => Credentials.layerRefreshing(sourceOf(), { maxAge: 0 })]
+  ])("the Effect API's %s: a source's error holding a secret it handed out is not kept as cause", async (_, layer) => {
+    const sign = Signer.signRequest(request).pipe(
+      Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" }))
+    )
+    const exit = await Effect.runPromise(Effect.zipRight(sign, Effect.exit(sign)).pipe(Effect.provide(layer())))
+    const error = failureOf(exit)
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: expect.stringContaining("its error is not kept") })
+    expect(error.cause).toBeUndefined()
+    expect(shown(error)).not.toContain(first.sessionToken)
+  })
+
   it("credential_process failing: the error carries what the process said on stderr; the next call runs it again", async () => {
     const files = writeSharedFiles({ default: issued("AKIADEFAULT"), dev: issued("AKIADEV"), staging: issued("AKIASTAGING"), tool: issued("ASIATOOL") })
     const restoreEnv = isolatedEnv({ AWS_SHARED_CREDENTIALS_FILE: files.credentialsFile, AWS_CONFIG_FILE: files.configFile })
