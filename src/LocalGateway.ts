@@ -22,7 +22,9 @@ import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import type { AwsCredentials, CredentialsInput } from "./Credentials.js"
 import { resolveOptions } from "./internal/gateway/options.js"
+import { secretTexts } from "./internal/effect/credentials.js"
 import { safely, thrownMessage } from "./internal/guard.js"
+import { causeShowingNoSecret, redactForDisplay } from "./internal/scrub.js"
 import { listen } from "./internal/gateway/server.js"
 import type { GatewayErrorType } from "./SigV4.js"
 
@@ -252,21 +254,26 @@ const invalidConfig = (message: string, cause?: unknown): LocalGatewayError =>
  * @category constructors
  */
 export const start = async (options: Options): Promise<Service> => {
+  // The secrets of the credentials listed: a secret given by mistake as another option (region,
+  // target, host) must not come back in this call's error.
+  const secrets = safely(() => (Array.isArray(options.credentials) ? options.credentials.flatMap(secretTexts) : []), [])
+  const withoutSecrets = (error: LocalGatewayError): LocalGatewayError =>
+    new LocalGatewayError({ reason: error.reason, message: redactForDisplay(error.message, secrets), cause: causeShowingNoSecret(error.cause, secrets) })
   let settings: ReturnType<typeof resolveOptions>
   try {
     settings = resolveOptions(options, invalidConfig)
   } catch (error) {
     // Options whose getters or Proxy traps throw are unusable options too.
-    throw isLocalGatewayError(error) ? error : invalidConfig(`the options could not be read (${thrownMessage(error)}).`, error)
+    throw withoutSecrets(isLocalGatewayError(error) ? error : invalidConfig(`the options could not be read (${thrownMessage(error)}).`, error))
   }
   try {
     return await listen(settings)
   } catch (error) {
-    throw new LocalGatewayError({
+    throw withoutSecrets(new LocalGatewayError({
       reason: "ListenFailed",
       message: `LocalGateway could not listen on ${settings.host}:${settings.port}: ${thrownMessage(error)}`,
       cause: error
-    })
+    }))
   }
 }
 

@@ -22,9 +22,9 @@
 import { isUint8Array } from "./internal/brand.js"
 import type { CredentialsInput } from "./Credentials.js"
 import { type SigningCredentials } from "./internal/credentials.js"
-import { toCredentialLookup, toSigningCredentials } from "./internal/effect/credentials.js"
+import { secretTexts, toCredentialLookup, toSigningCredentials } from "./internal/effect/credentials.js"
 import { validateScopePart } from "./internal/endpoint.js"
-import { cleanSigningError } from "./internal/guard.js"
+import { cleanSigningError, safely } from "./internal/guard.js"
 import { describe } from "./internal/request/describe.js"
 import { isHttpToken } from "./internal/request/headers.js"
 import { shorten } from "./internal/scrub.js"
@@ -188,11 +188,12 @@ const checkPayloadHash = (payloadHash: unknown): string => {
  * hostile input (a getter or Proxy trap that throws) must not escape as a
  * TypeError, nor as whatever it threw.
  */
-const guarded = <A>(f: () => A): A => {
+/** Runs `f`; what it throws is a SigningError, without the secrets this call was given (`secrets`). */
+const guarded = <A>(f: () => A, secrets: Iterable<string> = []): A => {
   try {
     return f()
   } catch (error) {
-    throw cleanSigningError(error)
+    throw cleanSigningError(error, secrets)
   }
 }
 
@@ -342,7 +343,7 @@ export const signHeaders = (request: WireRequest, options: SignOptions): HeaderS
     signedHeaders: signature.signedHeaders,
     payloadHash: resolved.payloadHash
   }
-})
+}, secretTexts(safely(() => options.credentials, undefined)))
 
 /**
  * Signs a request in its query string (a presigned URL): anyone holding the
@@ -373,7 +374,7 @@ export const presign = (request: WireRequest, options: PresignOptions): QuerySig
   )
   const { query, ...rest } = signature
   return { ...rest, target: resolved.path + "?" + query }
-})
+}, secretTexts(safely(() => options.credentials, undefined)))
 
 /**
  * A request as the server received it.

@@ -12,7 +12,8 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Layer from "effect/Layer"
-import ApiGatewaySigner, { Credentials, RequestError, Retry, Signer, SigningError } from "api-gateway-request-signer"
+import ApiGatewaySigner, { Credentials, RequestError, Retry, SigV4, Signer, SigningError } from "api-gateway-request-signer"
+import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import * as SignedHttpClient from "api-gateway-request-signer/SignedHttpClient"
 import { runCli } from "./support/cli.js"
 import { thrownBy, failureOf } from "./support/outcomes.js"
@@ -90,6 +91,48 @@ describe("a secret passed where the endpoint or region goes is not shown", () =>
     const error = thrownBy(() => new ApiGatewaySigner({ endpoint: ENDPOINT, region: TOKEN, accessKey: "AKIDEXAMPLE", secretKey: SECRET, sessionToken: TOKEN }))
     expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig" })
     expectShowsNone(error, [TOKEN])
+  })
+  // The secrets' first 20 characters too: a message that cuts a value short must not show its beginning.
+  const AND_PREFIXES = [SECRET, TOKEN, SECRET.slice(0, 20), TOKEN.slice(0, 20)]
+  const wire = { method: "GET", target: "/prod/pets", headers: [["host", HOST]] as Array<readonly [string, string]> }
+  const signOptions = { credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: SECRET, sessionToken: TOKEN }, region: "us-east-1", signingTime: Date.UTC(2026, 0, 1) }
+
+  it.each([
+    ["SigV4.signHeaders, the secret key as the region", () => SigV4.signHeaders(wire, { ...signOptions, region: SECRET })],
+    ["SigV4.signHeaders, the session token and a line break as the method", () => SigV4.signHeaders({ ...wire, method: TOKEN + "\n" }, signOptions)],
+    ["SigV4.presign, the session token as the region", () => SigV4.presign(wire, { ...signOptions, region: TOKEN, expiresIn: 60 })]
+  ])("%s", (_, sign) => {
+    const error = thrownBy(sign)
+    expect(error).toMatchObject({ _tag: "SigningError" })
+    expectShowsNone(error, AND_PREFIXES)
+  })
+
+  it.each([
+    ["region", { region: SECRET }],
+    ["target", { target: SECRET }],
+    ["host", { host: SECRET }]
+  ] as const)("LocalGateway.start, the secret key as its %s", async (_, option) => {
+    const error = await LocalGateway.start({ credentials: [signOptions.credentials], ...option }).then(
+      async (gateway) => {
+        await gateway.close()
+        throw new Error("expected a refusal")
+      },
+      (error: unknown) => error
+    )
+    expect(error).toMatchObject({ _tag: "LocalGatewayError" })
+    expectShowsNone(error, AND_PREFIXES)
+  })
+
+  it.each([
+    ["Signer.layer, the secret key as the region (its credentials are another layer)", () =>
+      failureOf(Effect.runSyncExit(Signer.make({ endpoint: ENDPOINT, region: SECRET })))],
+    ["Signer.layer, the session token as the service", () => failureOf(Effect.runSyncExit(Signer.make({ endpoint: ENDPOINT, service: TOKEN })))],
+    ["the facade with a credentials provider (not asked yet), the session token as the region", () =>
+      thrownBy(() => new ApiGatewaySigner({ endpoint: ENDPOINT, region: TOKEN, credentials: async () => ({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: SECRET }) }))]
+  ])("%s", (_, fail) => {
+    const error = fail()
+    expect(error).toMatchObject({ _tag: "SigningError" })
+    expectShowsNone(error, AND_PREFIXES)
   })
 })
 

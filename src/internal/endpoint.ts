@@ -8,6 +8,7 @@ import type { Endpoint } from "../Signer.js"
 import { SigningError } from "../SigningError.js"
 import { wirePathSegment } from "./request/pathSegment.js"
 import { displayUrl, redactAuthParameters } from "./scrub.js"
+import { describe } from "./request/describe.js"
 
 const EXAMPLE = "https://API_ID.execute-api.REGION.amazonaws.com/STAGE"
 
@@ -145,7 +146,7 @@ export const validateScopePart = (kind: "region" | "service", value: string): st
   if (!SCOPE_PART.test(value)) {
     throw new SigningError({
       reason: "InvalidConfig",
-      message: `The ${kind} ${JSON.stringify(value)} is not valid: use lower-case letters, digits and dashes, e.g. ${
+      message: `The ${kind} ${describe(value)} is not valid: use lower-case letters, digits and dashes, e.g. ${
         kind === "region" ? "us-east-1" : "execute-api"
       }.`
     })

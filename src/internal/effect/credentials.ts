@@ -25,6 +25,21 @@ const secretOf = new WeakMap<Redacted.Redacted<string>, Secret>()
 const reveal = (secret: unknown): unknown =>
   Redacted.isRedacted(secret) ? Redacted.value(secret) : secret
 
+/**
+ * The secrets of credentials as the public APIs take them (strings or
+ * `Redacted`), as text, to scrub from the messages of the call that was given
+ * them: a secret passed by mistake as another option must not come back in
+ * its error. Total: credentials that cannot be read give none.
+ */
+export const secretTexts = (credentials: unknown): Array<string> => {
+  try {
+    const given = credentials as { readonly secretAccessKey?: unknown; readonly sessionToken?: unknown } | null | undefined
+    return [reveal(given?.secretAccessKey), reveal(given?.sessionToken)].filter((secret): secret is string => typeof secret === "string" && secret !== "")
+  } catch {
+    return []
+  }
+}
+
 const sharedSecret = (redacted: Redacted.Redacted<string>, fresh: Secret): Secret => {
   const known = secretOf.get(redacted)
   if (known !== undefined && Secret.reveal(known) === Secret.reveal(fresh)) return known

@@ -22,6 +22,16 @@ export const describe = (value: unknown): string => {
   }
 }
 
+// Secret keys, session tokens and access key ids are long runs of base64 with letters and digits:
+// such a run passed where another option goes is not repeated, as this call may not know it is a secret.
+const CREDENTIAL_RUN = /[A-Za-z0-9+/=]{20,}/
+
+/** Whether `text` holds a run that may be a credential (`CREDENTIAL_RUN`, with letters and digits). */
+export const looksLikeCredential = (text: string): boolean => {
+  const run = CREDENTIAL_RUN.exec(text)?.[0]
+  return run !== undefined && /[0-9]/.test(run) && /[A-Za-z]/.test(run)
+}
+
 const describeValue = (value: unknown): string => {
   if (value === null) return "null"
   if (Array.isArray(value)) return "an array"
@@ -29,7 +39,7 @@ const describeValue = (value: unknown): string => {
     case "undefined":
       return "undefined"
     case "string":
-      return JSON.stringify(shorten(value, 60))
+      return looksLikeCredential(value) ? `(a string of ${value.length} characters, not shown: it looks like a credential)` : JSON.stringify(shorten(value, 60))
     case "number":
     case "boolean":
     case "bigint":
