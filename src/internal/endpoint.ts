@@ -53,6 +53,11 @@ const parseBaseUrl = (value: unknown, option: BaseUrlOption): Endpoint => {
   // here by mistake carries its session token in the query.
   // A presigned URL's credentials can sit in the path too, when the URL is malformed.
   const shown = JSON.stringify(redactAuthParameters(displayUrl(text)))
+  // The URL parser drops tabs and line breaks wherever they are (`/pr\nod` is `/prod`): the request
+  // signed would not be the one written, so they are refused, as in a header.
+  if (/[\t\r\n\0]/.test(text)) {
+    throw invalid(`The ${name} ${shown} contains a tab, line break or NUL; remove it (the URL parser would drop it silently).`)
+  }
   if (/[?#]/.test(text)) {
     throw invalid(
       `The ${name} ${shown} carries a query or fragment (not shown); pass the bare ${
