@@ -505,6 +505,68 @@ describe("serve", () => {
   })
 })
 
+describe("ports fetch refuses (6000, 5060, 10080, ...): reached through node:http, as curl reaches them", () => {
+  // Bad ports of the Fetch standard that need no privileges to listen on; each test takes the first one free.
+  const BAD_PORTS = [6000, 5060, 5061, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080, 1719, 1720, 1723, 2049, 3659, 4045, 4190]
+
+  /** `begin(port)` on the first bad port it can listen on. */
+  const onABadPort = async <A>(begin: (port: number) => Promise<A | undefined>): Promise<A> => {
+    for (const port of BAD_PORTS) {
+      const started = await begin(port)
+      if (started !== undefined) return started
+    }
+    throw new Error(`none of the ports ${BAD_PORTS.join(", ")} is free`)
+  }
+
+  it("a request to a gateway on such a port succeeds, and -v says why it went through node:http", async () => {
+    const badPortGateway = await onABadPort((port) =>
+      LocalGateway.start({ credentials: [credentials], region: REGION, port }).catch(() => undefined)
+    )
+    try {
+      const port = new URL(badPortGateway.url).port
+      const run = await cli(["-v", "-X", "PUT", "-d", "name=Rex", `${badPortGateway.url}/prod/pets?x=1`])
+      expect(run.code).toBe(0)
+      expect(echoOf(run)).toMatchObject({ method: "PUT", path: "/prod/pets", principal: { accessKeyId: credentials.accessKeyId } })
+      expect(run.stderr).toContain(`* sent through node:http, since fetch refuses port ${port} (a "bad port" of the Fetch standard)\n`)
+    } finally {
+      await badPortGateway.close()
+    }
+  })
+
+  it("serve --port on such a port warns that browsers and fetch refuse it, and the CLI reaches it", async () => {
+    const controller = new AbortController()
+    const served = await onABadPort(async (port) => {
+      const serving = start(["serve", "--port", String(port)], { signal: controller.signal })
+      const outcome = await Promise.race([
+        serving.stdout.waitFor((text) => /listening on (\S+) /.exec(text)?.[1]),
+        serving.done.then(() => undefined)
+      ])
+      return outcome === undefined ? undefined : { ...serving, url: outcome, port }
+    })
+    try {
+      expect(served.stderr.text()).toBe(
+        `warning: port ${served.port} is a "bad port" of the Fetch standard: browsers and fetch() refuse to connect to it ` +
+          `(curl and this CLI reach it). For those clients, choose another --port, e.g. 8080.\n`
+      )
+      const run = await cli([`${served.url}/prod/pets`])
+      expect(run.code).toBe(0)
+      expect(echoOf(run).path).toBe("/prod/pets")
+    } finally {
+      controller.abort()
+      expect(await served.done).toBe(0)
+    }
+  })
+
+  it("serve on a port fetch reaches gives no warning", async () => {
+    const controller = new AbortController()
+    const { done, stderr, stdout } = start(["serve"], { signal: controller.signal })
+    await stdout.waitFor((text) => /listening on (\S+) /.exec(text)?.[1])
+    controller.abort()
+    expect(await done).toBe(0)
+    expect(stderr.text()).toBe("Local IAM gateway stopped\n")
+  })
+})
+
 describe("the built binary", () => {
   const bin = join(root, "dist/bin/api-gateway-request-signer.js")
   const built = existsSync(bin)

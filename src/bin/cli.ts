@@ -7,7 +7,7 @@
  * The modules beside this one each do one thing: `args` (argument parsing),
  * `output` (streams, secrets scrubbed), `credentials`, `signing`, `body`,
  * `request` (the request command in steps), `send` and `transport`
- * (retries; fetch, or node:http for a Host header), `response` (printing
+ * (retries; fetch, or node:http for a Host header or a port fetch refuses), `response` (printing
  * it), `diagnosis` (why a 403 happened), `exchange` (`-v` and `-i`),
  * `dryRun`, `presign`, `serve`, `help` and `exitCodes`.
  *

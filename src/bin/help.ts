@@ -26,7 +26,7 @@ Options:
   -X, --request METHOD    HTTP method (default GET, or POST when data is given)
   -H, --header "N: v"     add a header, signed with the rest (repeatable); a Host header
                           (a VPC endpoint, a proxy) is sent through node:http, since fetch
-                          cannot send one
+                          cannot send one; so is a request to a port fetch refuses (6000, ...)
   -d, --data DATA         send DATA as the body (repeatable, joined with &); @FILE reads
                           FILE without CR/LF, @- reads stdin; default content-type
                           application/x-www-form-urlencoded, as curl
@@ -50,7 +50,8 @@ Options:
 
 Serve options: a local gateway that verifies SigV4 as an IAM-authorized API Gateway
 stage does (403 with API Gateway's messages), then echoes or proxies the request.
-      --port N            port to listen on (default: any free port; the URL is printed)
+      --port N            port to listen on (default: any free port; the URL is printed);
+                          a port browsers and fetch refuse (6000, 5060, ...) gets a warning
       --host HOST         address to listen on (default 127.0.0.1)
       --region REGION     region requests must be signed for (default AWS_REGION, else us-east-1)
       --service NAME      service requests must be signed for (default execute-api)

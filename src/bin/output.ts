@@ -41,7 +41,7 @@ export interface Io {
   readonly stdin?: AsyncIterable<string | Uint8Array> | undefined
   /** Aborting interrupts a request (exit 130) and stops `serve` (exit 0). Without it `serve` stops on SIGINT or SIGTERM. */
   readonly signal?: AbortSignal | undefined
-  /** Default: the global `fetch`. A request with a `Host` header goes through `node:http(s)` instead: fetch cannot send one. */
+  /** Default: the global `fetch`. A request with a `Host` header, or to a port fetch refuses (6000, 5060, ...), goes through `node:http(s)` instead. */
   readonly fetch?: typeof globalThis.fetch | undefined
 }
 

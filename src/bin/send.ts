@@ -15,7 +15,7 @@ import { headerLines, printDetails } from "./exchange.js"
 import type { Console, Io } from "./output.js"
 import { run } from "./run.js"
 import type { Signing } from "./signing.js"
-import { buffer, BufferedResponse, fetchTransport, hostHeaderOf, nodeHttpTransport } from "./transport.js"
+import { buffer, BufferedResponse, fetchTransport, nodeHttpTransport, whyNotFetch } from "./transport.js"
 
 export interface Sent {
   /** The last response: as it came, or read in full when it was transient. */
@@ -36,13 +36,13 @@ export const sendRequest = async (
   const send = (signed: SignedRequest, { attempt, ...signedFrom }: Retry.Attempt) =>
     Effect.gen(function*() {
       details = { request: signed, ...signedFrom }
-      const hostOverride = hostHeaderOf(signed) !== undefined
+      const notFetch = whyNotFetch(signed)
       if (options.verbose) {
         if (options.retries > 0) console.err(`* attempt ${attempt} of ${options.retries + 1}\n`)
         printDetails(console, details, signing.hasSessionToken)
-        if (hostOverride && attempt === 1) console.err("* sent through node:http, since fetch cannot send a Host header\n")
+        if (notFetch !== undefined && attempt === 1) console.err(`* sent through node:http, since ${notFetch}\n`)
       }
-      const transport = hostOverride ? nodeHttpTransport : viaFetch
+      const transport = notFetch === undefined ? viaFetch : nodeHttpTransport
       const response = yield* Effect.tryPromise({ try: (signal) => transport(signed, signal), catch: (error) => error })
       if (options.verbose) console.err(headerLines("< ", response.status, response.statusText, response.headers) + "<\n")
       if (!Retry.isTransient(response)) return response

@@ -8,6 +8,7 @@
 import * as Diagnosis from "../Diagnosis.js"
 import * as LocalGateway from "../LocalGateway.js"
 import { parseServeArgs, parseUrl, wholeNumber } from "./args.js"
+import { isBadPort } from "./badPorts.js"
 import { serveCredentials } from "./credentials.js"
 import { ExitCode, UsageError } from "./exitCodes.js"
 import { HELP } from "./help.js"
@@ -33,6 +34,13 @@ const logLine = (entry: LocalGateway.AccessLogEntry): string =>
   `${new Date().toISOString()} ${entry.method} ${Diagnosis.redactSessionToken(entry.target)} ${entry.status} ${entry.accessKeyId ?? "-"}` +
   `${entry.errorType === undefined ? "" : ` ${entry.errorType}`}${entry.message === undefined ? "" : `: ${entry.message}`}\n`
 
+/** A warning for a port browsers and fetch refuse, or `undefined` for one they reach. */
+const badPortWarning = (port: number): string | undefined =>
+  isBadPort(port)
+    ? `warning: port ${port} is a "bad port" of the Fetch standard: browsers and fetch() refuse to connect to it ` +
+      `(curl and this CLI reach it). For those clients, choose another --port, e.g. 8080.\n`
+    : undefined
+
 export const serveCommand = async (argv: ReadonlyArray<string>, io: Io, console: Console): Promise<number> => {
   const { values, positionals } = parseServeArgs(argv)
   if (values.help) {
@@ -55,6 +63,8 @@ export const serveCommand = async (argv: ReadonlyArray<string>, io: Io, console:
     onRequest: (entry) => console.err(logLine(entry))
   })
   try {
+    const warning = badPortWarning(Number(new URL(gateway.url).port))
+    if (warning !== undefined) console.err(warning)
     await console.out(
       `Local IAM gateway listening on ${gateway.url} (region ${gateway.region}, service ${gateway.service}, ` +
         `access key ${credentials.accessKeyId}${credentials.sessionToken === undefined ? "" : " with session token"}; ` +

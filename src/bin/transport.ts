@@ -1,8 +1,9 @@
 /**
  * Sending one signed request, and reading what comes back. Requests go
  * through `fetch` (never following redirects: a signature is for one host and
- * path), except those with a `Host` header: fetch never sends a custom Host,
- * so those go through `node:http(s)`, as curl sends them. Error bodies are
+ * path), except those fetch cannot send: a request with a `Host` header (fetch
+ * never sends a custom Host) or to a port fetch refuses (6000, 5060, ...; see
+ * `badPorts`). Those go through `node:http(s)`, as curl sends them. Error bodies are
  * read up to `ERROR_BODY_LIMIT`, so a huge or endless 4xx/5xx body costs
  * neither memory nor diagnosis time.
  *
@@ -13,6 +14,7 @@ import * as https from "node:https"
 import { isIP } from "node:net"
 import { Readable } from "node:stream"
 import type { SignedRequest } from "../SignedRequest.js"
+import { badPortOf } from "./badPorts.js"
 
 /** How much of an error body is read: enough for any API Gateway message, not enough to hurt. */
 export const ERROR_BODY_LIMIT = 64 * 1024
@@ -44,6 +46,16 @@ export const fetchTransport = (fetchImpl: typeof globalThis.fetch): Transport =>
     signal,
     ...(signed.body === undefined ? {} : { body: signed.body })
   })
+
+/**
+ * Why `signed` cannot go through fetch, said as the end of "sent through
+ * node:http, since ...", or `undefined` when fetch can send it.
+ */
+export const whyNotFetch = (signed: SignedRequest): string | undefined => {
+  if (hostHeaderOf(signed) !== undefined) return "fetch cannot send a Host header"
+  const port = badPortOf(signed.url)
+  return port === undefined ? undefined : `fetch refuses port ${port} (a "bad port" of the Fetch standard)`
+}
 
 // Responses that have no body whatever the server sends (RFC 9110), which `new Response` requires be null.
 const NULL_BODY_STATUSES = new Set([204, 205, 304])
