@@ -418,6 +418,77 @@ describe("usage", () => {
     expect(run.stdout).toBe("")
   })
 
+  describe("an argument that may be a secret is never repeated", () => {
+    // What a presigned URL carries, and a secret key in the shape AWS issues them.
+    const TOKEN = "IQoJb3JpZ2luX2VjEXAMPLEsessionTOKENvalue"
+    const SIGNATURE = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+    const CREDENTIAL = "AKIDPRESIGNER%2F20260101%2Fus-east-1%2Fexecute-api%2Faws4_request"
+    const SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    const HOST = "abc123.execute-api.us-east-1.amazonaws.com"
+    const PRESIGNED_QUERY = `X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${CREDENTIAL}&X-Amz-Security-Token=${TOKEN}&X-Amz-Signature=${SIGNATURE}`
+    const shownNone = (run: Run) => {
+      for (const value of [TOKEN, SIGNATURE, CREDENTIAL, "AKIDPRESIGNER", SECRET_KEY, "wJalrXUtnFEMI"]) expect(run.stderr).not.toContain(value)
+    }
+
+    it("a presigned URL pasted without https://: exit 2, its host and how to fix it, no query", async () => {
+      const run = await cli([`${HOST}/prod/report?${PRESIGNED_QUERY}`])
+      expect(run).toMatchObject({ code: 2, stdout: "" })
+      expect(run.stderr).toBe(
+        `error: the URL "${HOST}…" is not an absolute URL: write https:// (or http://) before the host, e.g. https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets (see --help)\n`
+      )
+      shownNone(run)
+    })
+
+    it("host:port/path without a scheme is a URL missing its scheme, not a URL of scheme \"host:\"", async () => {
+      const run = await cli(["localhost:3000/prod/pets"])
+      expect(run).toMatchObject({ code: 2, stderr: expect.stringContaining("error: the URL \"localhost:3000…\" is not an absolute URL: write https:// (or http://)") })
+    })
+
+    it.each([
+      ["a secret key", SECRET_KEY],
+      ["a session token", TOKEN],
+      ["a bare query", `?${PRESIGNED_QUERY}`]
+    ])("%s in the URL's place: exit 2, its length only", async (_, value) => {
+      const run = await cli([value])
+      expect(run).toMatchObject({ code: 2, stdout: "" })
+      expect(run.stderr).toBe(
+        `error: the URL (${value.length} characters, not shown: it may be a credential) is not an absolute URL, e.g. https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets (see --help)\n`
+      )
+      shownNone(run)
+    })
+
+    it("a secret in another argument's place: a second URL, a header, a number, serve's arguments", async () => {
+      const runs = [
+        await cli([`https://${HOST}/prod/report?${PRESIGNED_QUERY}`, SECRET_KEY]),
+        await cli(["-H", `x-api-key ${SECRET_KEY}`, `https://${HOST}/prod/pets`]),
+        await cli(["--retries", SECRET_KEY, `https://${HOST}/prod/pets`]),
+        await cli(["serve", SECRET_KEY], { env: {} }),
+        await cli(["serve", "--target", `${HOST}/?${PRESIGNED_QUERY}`], { env: {} })
+      ]
+      expect(runs.map((run) => run.code)).toEqual([2, 2, 2, 2, 2])
+      expect(runs[0]!.stderr).toBe(
+        `error: one URL at a time; got "https://${HOST}/prod/report", (${SECRET_KEY.length} characters, not shown: it may be a credential) (see --help)\n`
+      )
+      for (const run of runs) shownNone(run)
+    })
+
+    it("-v shows a presigned URL's credentials in the request's query as <redacted>, however their names are spelled", async () => {
+      const query = `X-Amz-Credential=${CREDENTIAL}&X-Amz-Security-Token=${TOKEN}&x-amz-signature=${SIGNATURE}&X%2DAmz%2DSignature=${SIGNATURE}&keep=1`
+      const run = await cli(["-v", "--dry-run", `https://${HOST}/prod/report?${query}`])
+      expect(run.code).toBe(0)
+      const requestLine = run.stderr.split("\n").find((line) => line.startsWith("> GET "))
+      const sent = /^> GET \/prod\/report\?(\S+) HTTP\/1\.1$/.exec(requestLine ?? "")?.[1]?.split("&") ?? []
+      // The signer sorts the query; every credential parameter is there, with its value hidden.
+      const credentialParameters = sent.filter((pair) => /^x-amz-(credential|security-token|signature)=/i.test(decodeURIComponent(pair)))
+      expect(credentialParameters).toHaveLength(4)
+      for (const pair of credentialParameters) expect(pair).toMatch(/=<redacted>$/)
+      expect(sent).toContain("keep=1")
+      shownNone(run)
+      // The canonical request shows the query too, as signed.
+      expect(run.stderr).toContain("keep=1")
+    })
+  })
+
   it("--help lists every flag, and exits 0", async () => {
     const run = await cli(["--help"])
     expect(run.code).toBe(0)

@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util"
 import { firstLine, UsageError } from "./exitCodes.js"
+import { leadingHost, shownArgument, shownUrl } from "./shown.js"
 
 /**
  * The options of a request, as `node:util` `parseArgs` takes them.
@@ -77,7 +78,7 @@ export const parseServeArgs = (args: ReadonlyArray<string>) => parse(args, serve
 /** @internal A whole number from `min` to `max`, or a usage error naming the flag. */
 export const wholeNumber = (flag: string, text: string, min: number, max: number): number => {
   const value = /^\d{1,9}$/.test(text.trim()) ? Number(text.trim()) : NaN
-  if (!(value >= min && value <= max)) throw new UsageError(`${flag} takes a whole number from ${min} to ${max}, not ${JSON.stringify(text)}`)
+  if (!(value >= min && value <= max)) throw new UsageError(`${flag} takes a whole number from ${min} to ${max}, not ${shownArgument(text)}`)
   return value
 }
 
@@ -85,18 +86,28 @@ export const wholeNumber = (flag: string, text: string, min: number, max: number
 export const parseHeader = (text: string): readonly [string, string] => {
   const colon = text.indexOf(":")
   const name = colon === -1 ? "" : text.slice(0, colon).trim()
-  if (name === "") throw new UsageError(`the header ${JSON.stringify(text)} is not of the form "Name: value"`)
+  if (name === "") throw new UsageError(`the header ${shownArgument(text)} is not of the form "Name: value"`)
   return [name, text.slice(colon + 1).trim()]
 }
 
-/** @internal An absolute http(s) URL; `what` names it in the message. */
+const EXAMPLE_URL = "https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets"
+
+// A scheme this short is one typed on purpose (ftp:, file:, ws:); a longer "scheme" is a value pasted in the wrong place.
+const shownScheme = (protocol: string): string => protocol.length <= 12 ? protocol : `a scheme of ${protocol.length - 1} characters (not shown)`
+
+/**
+ * @internal An absolute http(s) URL; `what` names it in the message. A
+ * message never repeats the argument whole: it may be a presigned URL or a
+ * secret pasted in the wrong place (see `shown`).
+ */
 export const parseUrl = (text: string, what: string): URL => {
-  let url: URL
-  try {
-    url = new URL(text)
-  } catch {
-    throw new UsageError(`${what} ${JSON.stringify(text)} is not an absolute URL, e.g. https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets`)
+  const host = leadingHost(text)
+  // "host:8080/path" parses as a URL of scheme "host:"; it is a URL missing its scheme all the same.
+  if (host !== undefined) {
+    throw new UsageError(`${what} ${shownUrl(text)} is not an absolute URL: write https:// (or http://) before the host, e.g. ${EXAMPLE_URL}`)
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`${what} must be http or https, not ${url.protocol}`)
+  if (!URL.canParse(text)) throw new UsageError(`${what} ${shownUrl(text)} is not an absolute URL, e.g. ${EXAMPLE_URL}`)
+  const url = new URL(text)
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`${what} must be http or https, not ${shownScheme(url.protocol)}`)
   return url
 }

@@ -20,6 +20,7 @@ import { presign } from "./presign.js"
 import { printResponse } from "./response.js"
 import { run } from "./run.js"
 import { sendRequest } from "./send.js"
+import { shownUrl } from "./shown.js"
 import { setUpSigning, type Signing } from "./signing.js"
 
 type Args = ReturnType<typeof parseRequestArgs>
@@ -44,7 +45,7 @@ interface Plan {
 
 const readUrl = (positionals: ReadonlyArray<string>): URL => {
   if (positionals.length === 0) throw new UsageError("no URL given")
-  if (positionals.length > 1) throw new UsageError(`one URL at a time; got ${positionals.map((p) => JSON.stringify(p)).join(", ")}`)
+  if (positionals.length > 1) throw new UsageError(`one URL at a time; got ${positionals.map(shownUrl).join(", ")}`)
   const url = parseUrl(positionals[0]!, "the URL")
   if (url.username !== "" || url.password !== "") {
     throw new UsageError("the URL contains a user name or password; remove them (the signature authorizes the request)")

@@ -13,6 +13,7 @@ import { serveCredentials } from "./credentials.js"
 import { ExitCode, UsageError } from "./exitCodes.js"
 import { HELP } from "./help.js"
 import type { Console, Io } from "./output.js"
+import { shownArgument } from "./shown.js"
 
 const waitForStop = (signal: AbortSignal | undefined): Promise<void> =>
   new Promise((resolve) => {
@@ -47,7 +48,7 @@ export const serveCommand = async (argv: ReadonlyArray<string>, io: Io, console:
     await console.out(HELP)
     return ExitCode.Ok
   }
-  if (positionals.length > 0) throw new UsageError(`serve takes no arguments besides options; got ${JSON.stringify(positionals[0])}`)
+  if (positionals.length > 0) throw new UsageError(`serve takes no arguments besides options; got ${shownArgument(positionals[0]!)}`)
   const port = values.port === undefined ? 0 : wholeNumber("--port", values.port, 0, 65535)
   const target = values.target === undefined ? undefined : parseUrl(values.target, "--target").href
   const credentials = serveCredentials(values.credentials, io.env, console)
