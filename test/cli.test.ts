@@ -14,6 +14,7 @@ import { join, resolve } from "node:path"
 import { Readable } from "node:stream"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import * as Retry from "api-gateway-request-signer/Retry"
 import { bareHost, isolatedEnv } from "./support/credentialSources.js"
 import { signerFor } from "./support/gateway.js"
 import { HELP, type Io, main, requestOptions, serveOptions } from "../src/bin/cli.js"
@@ -503,6 +504,15 @@ describe("usage", () => {
       if (name === "help" || name === "version") continue
       expect(examples).toMatch(new RegExp(`(--${name}|-${(requestOptions as Record<string, { short?: string }>)[name]?.short ?? "\\0"}) `))
     }
+  })
+
+  it("--help and docs/cli.md name the HTTP statuses --retries retries, as Retry.isTransient decides", () => {
+    const retried = Array.from({ length: 400 }, (_, i) => 200 + i).filter((status) => Retry.isTransient(new Response(null, { status })))
+    const fourHundreds = retried.filter((status) => status < 500)
+    expect(retried.filter((status) => status >= 500)).toHaveLength(100) // every 5xx
+    const named = `HTTP ${fourHundreds.join(", ")} and 5xx`
+    expect(HELP.replace(/\s+/g, " ")).toContain(`retry network failures and ${named} up to N times`)
+    expect(readFileSync(join(root, "docs/cli.md"), "utf8")).toContain(`retry network failures and ${named} up to N times`)
   })
 
   it("--version prints the package version", async () => {

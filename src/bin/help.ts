@@ -41,8 +41,8 @@ Options:
                           ~/.aws/credentials (keys, SSO, credential_process, assumed
                           roles), found through the AWS SDK's default chain; overrides
                           keys in the environment
-      --retries N         retry network failures and HTTP 408, 429 and 5xx up to N times,
-                          with backoff, signing each attempt afresh (default 0)
+      --retries N         retry network failures and HTTP 408, 425, 429 and 5xx up to N
+                          times, with backoff, signing each attempt afresh (default 0)
       --dry-run           print the signed request as a curl command and send nothing
       --presign SECONDS   print a presigned URL valid for SECONDS (1 to 604800), send nothing
   -h, --help              print this help

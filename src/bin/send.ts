@@ -1,6 +1,6 @@
 /**
  * Sending a request: each attempt signed afresh by `Retry`, sent through the
- * transport, transient answers (408, 429, 5xx) read and retried up to
+ * transport, transient answers (408, 425, 429, 5xx) read and retried up to
  * `--retries` times; `-v` shows each attempt.
  *
  * @internal
