@@ -577,6 +577,38 @@ describe("serve", () => {
     }
   })
 
+  it.each([
+    ["a region that cannot be", ["--region", "us_east"], "error: The region \"us_east\" is not valid: use lower-case letters, digits and dashes, e.g. us-east-1.\n"],
+    ["a service that cannot be", ["--service", "x/y"], "error: The service \"x/y\" is not valid: use lower-case letters, digits and dashes, e.g. execute-api.\n"],
+    [
+      "a --target with a query",
+      ["--target", "http://127.0.0.1:3000/api?stage=dev"],
+      "error: --target \"http://127.0.0.1:3000/api\" has a query; give the base URL alone: each request's path and query are appended to it (see --help)\n"
+    ],
+    ["an access key id with a space", ["--credentials", "AKID LOCAL:local-secret"], /^error: The AWS access key id contains a space[^\n]*\n$/],
+    ["a port out of range", ["--port", "65536"], "error: --port takes a whole number from 0 to 65535, not \"65536\" (see --help)\n"],
+    ["a --target that is not http(s)", ["--target", "ftp://127.0.0.1/"], "error: --target must be http or https, not ftp: (see --help)\n"]
+  ] as const)("bad usage exits 2 with one line: %s", async (_, args, message) => {
+    const credentials = (args as ReadonlyArray<string>).includes("--credentials") ? [] : ["--credentials", "AKIDLOCAL:local-secret"]
+    const run = await cli(["serve", ...args, ...credentials], { env: {} })
+    expect(run.code).toBe(2)
+    if (typeof message === "string") expect(run.stderr).toBe(message)
+    else expect(run.stderr).toMatch(message)
+    expect(run.stdout).toBe("")
+  })
+
+  it("a port already in use is a runtime failure: exit 1", async () => {
+    const taken = http.createServer()
+    const port = await listen(taken)
+    try {
+      const run = await cli(["serve", "--port", String(port), "--credentials", "AKIDLOCAL:local-secret"], { env: {} })
+      expect(run.code).toBe(1)
+      expect(run.stderr).toMatch(/^error: [^\n]*EADDRINUSE[^\n]*\n$/)
+    } finally {
+      await new Promise((resolve) => taken.close(resolve))
+    }
+  })
+
   it("without credentials exits 2", async () => {
     const run = await cli(["serve"], { env: {} })
     expect(run.code).toBe(2)

@@ -10,10 +10,10 @@ import * as LocalGateway from "../LocalGateway.js"
 import { parseServeArgs, parseUrl, wholeNumber } from "./args.js"
 import { isBadPort } from "./badPorts.js"
 import { serveCredentials } from "./credentials.js"
-import { ExitCode, UsageError } from "./exitCodes.js"
+import { describeError, ExitCode, SetupError, UsageError } from "./exitCodes.js"
 import { HELP } from "./help.js"
 import type { Console, Io } from "./output.js"
-import { shownArgument } from "./shown.js"
+import { shownArgument, shownUrl } from "./shown.js"
 
 const waitForStop = (signal: AbortSignal | undefined): Promise<void> =>
   new Promise((resolve) => {
@@ -35,6 +35,31 @@ const logLine = (entry: LocalGateway.AccessLogEntry): string =>
   `${new Date().toISOString()} ${entry.method} ${Diagnosis.redactSessionToken(entry.target)} ${entry.status} ${entry.accessKeyId ?? "-"}` +
   `${entry.errorType === undefined ? "" : ` ${entry.errorType}`}${entry.message === undefined ? "" : `: ${entry.message}`}\n`
 
+/** `--target`: an http(s) base URL; each request's path and query are appended to it, so it has no query of its own. */
+const targetOf = (text: string): string => {
+  const url = parseUrl(text, "--target")
+  if (url.search !== "") {
+    throw new UsageError(`--target ${shownUrl(text)} has a query; give the base URL alone: each request's path and query are appended to it`)
+  }
+  return url.href
+}
+
+/**
+ * `LocalGateway.start`, with an option it refuses (a region, service, host or
+ * credentials that cannot be) as bad usage, exit 2, like the CLI's own checks;
+ * failing to listen (a port in use) stays a runtime failure, exit 1.
+ */
+const startGateway = async (options: LocalGateway.Options): Promise<LocalGateway.Service> => {
+  try {
+    return await LocalGateway.start(options)
+  } catch (error) {
+    if (error instanceof LocalGateway.LocalGatewayError && error.reason === "InvalidConfig") {
+      throw new SetupError(describeError(error).replace(/^LocalGateway: /, "serve: "))
+    }
+    throw error
+  }
+}
+
 /** A warning for a port browsers and fetch refuse, or `undefined` for one they reach. */
 const badPortWarning = (port: number): string | undefined =>
   isBadPort(port)
@@ -50,11 +75,11 @@ export const serveCommand = async (argv: ReadonlyArray<string>, io: Io, console:
   }
   if (positionals.length > 0) throw new UsageError(`serve takes no arguments besides options; got ${shownArgument(positionals[0]!)}`)
   const port = values.port === undefined ? 0 : wholeNumber("--port", values.port, 0, 65535)
-  const target = values.target === undefined ? undefined : parseUrl(values.target, "--target").href
+  const target = values.target === undefined ? undefined : targetOf(values.target)
   const credentials = serveCredentials(values.credentials, io.env, console)
   const region = values.region || io.env["AWS_REGION"] || io.env["AWS_DEFAULT_REGION"] || "us-east-1"
 
-  const gateway = await LocalGateway.start({
+  const gateway = await startGateway({
     credentials: [credentials],
     port,
     host: values.host,
