@@ -577,6 +577,17 @@ describe("serve", () => {
     }
   })
 
+  it("the banner shows a --target password as <redacted>, and no output shows it", async () => {
+    const password = "target-PASSWORD-0123"
+    const controller = new AbortController()
+    const { done, stderr, stdout } = start(["serve", "--target", `http://proxy-user:${password}@127.0.0.1:1/api`], { signal: controller.signal })
+    await stdout.waitFor((text) => /listening on (\S+) /.exec(text)?.[1])
+    controller.abort()
+    expect(await done).toBe(0)
+    expect(stdout.text()).toContain("; proxying verified requests to http://proxy-user:<redacted>@127.0.0.1:1/api)\n")
+    expect(stdout.text() + stderr.text()).not.toContain(password)
+  })
+
   it.each([
     ["a region that cannot be", ["--region", "us_east"], "error: The region \"us_east\" is not valid: use lower-case letters, digits and dashes, e.g. us-east-1.\n"],
     ["a service that cannot be", ["--service", "x/y"], "error: The service \"x/y\" is not valid: use lower-case letters, digits and dashes, e.g. execute-api.\n"],

@@ -7,6 +7,7 @@
  */
 import * as Diagnosis from "../Diagnosis.js"
 import * as LocalGateway from "../LocalGateway.js"
+import { REDACTED } from "../internal/scrub.js"
 import { parseServeArgs, parseUrl, wholeNumber } from "./args.js"
 import { isBadPort } from "./badPorts.js"
 import { serveCredentials } from "./credentials.js"
@@ -44,6 +45,24 @@ const targetOf = (text: string): string => {
   return url.href
 }
 
+/** A target as the banner shows it: the password of its user info as `<redacted>` (the user name is no secret). */
+const shownTarget = (target: string): string => {
+  const url = new URL(target)
+  return url.password === "" ? target : `${url.protocol}//${url.username}:${REDACTED}@${url.host}${url.pathname}${url.hash}`
+}
+
+/** A target's password, as written and decoded, joins the values the console never prints. */
+const keepTargetPassword = (target: string, console: Console): void => {
+  const { password } = new URL(target)
+  if (password === "") return
+  console.secrets.add(password)
+  try {
+    console.secrets.add(decodeURIComponent(password))
+  } catch {
+    // Not valid percent-encoding: as written is how it is sent.
+  }
+}
+
 /**
  * `LocalGateway.start`, with an option it refuses (a region, service, host or
  * credentials that cannot be) as bad usage, exit 2, like the CLI's own checks;
@@ -76,6 +95,7 @@ export const serveCommand = async (argv: ReadonlyArray<string>, io: Io, console:
   if (positionals.length > 0) throw new UsageError(`serve takes no arguments besides options; got ${shownArgument(positionals[0]!)}`)
   const port = values.port === undefined ? 0 : wholeNumber("--port", values.port, 0, 65535)
   const target = values.target === undefined ? undefined : targetOf(values.target)
+  if (target !== undefined) keepTargetPassword(target, console)
   const credentials = serveCredentials(values.credentials, io.env, console)
   const region = values.region || io.env["AWS_REGION"] || io.env["AWS_DEFAULT_REGION"] || "us-east-1"
 
@@ -94,7 +114,7 @@ export const serveCommand = async (argv: ReadonlyArray<string>, io: Io, console:
     await console.out(
       `Local IAM gateway listening on ${gateway.url} (region ${gateway.region}, service ${gateway.service}, ` +
         `access key ${credentials.accessKeyId}${credentials.sessionToken === undefined ? "" : " with session token"}; ` +
-        `${target === undefined ? "echoing verified requests" : `proxying verified requests to ${target}`})\n`
+        `${target === undefined ? "echoing verified requests" : `proxying verified requests to ${shownTarget(target)}`})\n`
     )
     await waitForStop(io.signal)
   } finally {
