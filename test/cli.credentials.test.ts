@@ -7,6 +7,8 @@
  * source; no output ever shows a secret. Requests go to a local gateway
  * that knows every key, and says which one signed.
  */
+import { writeFileSync } from "node:fs"
+import { join } from "node:path"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "@effect/vitest"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import { type Run, runCli } from "./support/cli.js"
@@ -108,6 +110,28 @@ describe("--profile NAME", () => {
     expect(verbose.stderr).toMatch(/^\* AWS SDK: .*defaultProvider::fromIni$/m)
     expect(verbose.stderr).toMatch(/^\* AWS SDK: .*Profile nope .*$/m)
     expect(verbose.stderr).toMatch(/\nerror: AWS credentials could not be found for profile nope: [^\n]+\n$/)
+  })
+
+  it("a profile whose credential_process fails: exit 2, what the process said, not advice to check the profile exists", async () => {
+    files.setProcessFailure("Error: the SSO session has expired; run aws sso login --profile tool")
+    const run = await cli(["--profile", "tool"], withFiles())
+    expect(run).toMatchObject({ code: 2, stdout: "" })
+    expect(run.stderr).toBe(
+      "error: AWS credentials could not be found for profile tool: the credential_process of profile tool ran, and it failed, saying: " +
+        "Error: the SSO session has expired; run aws sso login --profile tool. " +
+        "Fix what it says, or run the profile's credential_process command yourself to see why it fails. Run with -v to see what each source said.\n"
+    )
+    // Its command line is not shown: arguments may carry what is not meant for logs.
+    expect(run.stderr).not.toContain("print-credentials")
+  })
+
+  it("a credential_process whose output the SDK refuses: says so", async () => {
+    writeFileSync(join(files.directory, "process-output.json"), JSON.stringify({ AccessKeyId: keys.tool.accessKeyId }))
+    const run = await cli(["--profile", "tool"], withFiles())
+    expect(run.code).toBe(2)
+    expect(run.stderr).toMatch(
+      /^error: AWS credentials could not be found for profile tool: the credential_process of profile tool ran, and its output was refused: the credential_process did not return Version 1\. Run the profile's credential_process command yourself to see why it fails\./
+    )
   })
 
   it("needs a name", async () => {

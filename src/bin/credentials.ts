@@ -18,7 +18,7 @@ import * as Redacted from "effect/Redacted"
 import * as Credentials from "../Credentials.js"
 import { SigningError } from "../SigningError.js"
 import { shorten } from "../internal/scrub.js"
-import { SetupError, UsageError } from "./exitCodes.js"
+import { firstLine, SetupError, UsageError } from "./exitCodes.js"
 import type { Console, Io } from "./output.js"
 import { run } from "./run.js"
 
@@ -115,20 +115,53 @@ const oneLine = (text: string): string => {
   return shorten(line, 300)
 }
 
-/** A logger for the SDK: debug lines kept as the chain's trail, warnings printed. */
+/** A logger for the SDK: debug lines kept as the chain's trail (and as said, lines and all, in `said`), warnings printed. */
 const chainLogger = (console: Console) => {
   const trail: Array<string> = []
-  const line = (args: ReadonlyArray<unknown>) => oneLine(args.map(String).join(" "))
+  const said: Array<string> = []
+  const keep = (args: ReadonlyArray<unknown>) => {
+    const text = args.map(String).join(" ")
+    said.push(text)
+    trail.push(oneLine(text))
+  }
   return {
     trail,
+    said,
     logger: {
       trace: () => {},
-      debug: (...args: ReadonlyArray<unknown>) => void trail.push(line(args)),
+      debug: (...args: ReadonlyArray<unknown>) => keep(args),
       info: () => {},
-      warn: (...args: ReadonlyArray<unknown>) => console.err(`warning: ${line(args)}\n`),
-      error: (...args: ReadonlyArray<unknown>) => void trail.push(line(args))
+      warn: (...args: ReadonlyArray<unknown>) => console.err(`warning: ${oneLine(args.map(String).join(" "))}\n`),
+      error: (...args: ReadonlyArray<unknown>) => keep(args)
     }
   }
+}
+
+const RUN_IT_YOURSELF = "Run the profile's credential_process command yourself to see why it fails."
+
+// How the SDK's credential_process provider reports a process that failed: Node's exec error
+// ("Command failed: COMMAND" then the process's stderr), or output it refused.
+const COMMAND_FAILED = /Command failed: [^\n]*(?:\n([\s\S]*))?$/
+const OUTPUT_REFUSED = /\bProfile \S+ (credential_process (?:returned|did not return) [^\n]*)/
+
+/**
+ * What went wrong with a profile's credential_process, when the chain ran one
+ * and it failed: the first line of what it wrote on stderr, never its command
+ * line (which may carry arguments not meant to be shown).
+ */
+const credentialProcessFailure = (said: ReadonlyArray<string>): string | undefined => {
+  for (const text of said) {
+    const failed = COMMAND_FAILED.exec(text)
+    if (failed !== null) {
+      const stderr = firstLine(failed[1] ?? "")
+      return stderr === ""
+        ? `it exited with an error and wrote nothing on stderr. ${RUN_IT_YOURSELF}`
+        : `it failed, saying: ${shorten(stderr, 200).replace(/\.?$/, ".")} Fix what it says, or ${RUN_IT_YOURSELF.toLowerCase()}`
+    }
+    const refused = OUTPUT_REFUSED.exec(text)
+    if (refused !== null) return `its output was refused: the ${refused[1]!.replace(/\.?$/, ".")} ${RUN_IT_YOURSELF}`
+  }
+  return undefined
 }
 
 const sourceOf = (trail: ReadonlyArray<string>): string | undefined => {
@@ -146,7 +179,7 @@ const fromDefaultChain = async (
   console: Console,
   verbose: boolean
 ): Promise<RequestCredentials> => {
-  const { logger, trail } = chainLogger(console)
+  const { logger, said: sdkSaid, trail } = chainLogger(console)
   // The SDK reads process.env; what the CLI was given for profiles is passed on explicitly.
   const credentialsFile = io.env["AWS_SHARED_CREDENTIALS_FILE"]
   const configFile = io.env["AWS_CONFIG_FILE"]
@@ -180,14 +213,22 @@ const fromDefaultChain = async (
     if (verbose) for (const entry of trail) console.err(`* AWS SDK: ${entry}\n`)
     const said = error.message.replace(/^The credentials provider failed: (?:CredentialsProviderError: )?/, "").replace(/\.?$/, ".")
     const rerun = verbose ? "" : " Run with -v to see what each source said."
+    // The profile exists and names a credential_process, which failed: say that, not "check that the profile exists".
+    const processFailure = credentialProcessFailure(sdkSaid)
+    const ofProfile = profile === undefined ? "the default profile" : `profile ${profile}`
+    const processFailed = processFailure === undefined
+      ? undefined
+      : `the credential_process of ${ofProfile} ran, and ${processFailure}`
     throw new SetupError(
       profile === undefined
         ? "AWS credentials could not be read from the environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set, " +
-          `and the AWS SDK's default chain found none: ${said} ` +
-          `Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or name a profile of ~/.aws/config with --profile NAME.${rerun}`
+          `and the AWS SDK's default chain found none: ${processFailed ?? `${said} ` +
+            "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or name a profile of ~/.aws/config with --profile NAME."}${rerun}`
         : `AWS credentials could not be found for profile ${profile}${profileFrom === "AWS_PROFILE" ? ", named by AWS_PROFILE" : ""}: ` +
-          `the AWS SDK's default chain says: ${said} ` +
-          `Check that the profile is in ~/.aws/config or ~/.aws/credentials, or run aws sso login --profile ${profile}.${rerun}`
+          (processFailed ??
+            `the AWS SDK's default chain says: ${said} ` +
+              `Check that the profile is in ~/.aws/config or ~/.aws/credentials, or run aws sso login --profile ${profile}.`) +
+          rerun
     )
   }
   keepSecrets(credentials, console)
