@@ -13,6 +13,8 @@ import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { Readable } from "node:stream"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as fc from "effect/FastCheck"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import * as Retry from "api-gateway-request-signer/Retry"
 import { bareHost, isolatedEnv } from "./support/credentialSources.js"
@@ -472,6 +474,34 @@ describe("usage", () => {
       )
       for (const run of runs) shownNone(run)
     })
+
+    it.effect.prop(
+      "any credential, pasted anywhere a URL, header or number goes: exit 2, and stderr shows none of it",
+      {
+        secret: fc.stringMatching(/^[A-Za-z0-9+/]{16,120}={0,2}$/),
+        host: fc.domain(),
+        port: fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }),
+        place: fc.constantFrom(
+          (secret: string, at: string) => [`${at}/prod/report?X-Amz-Security-Token=${encodeURIComponent(secret)}`],
+          (secret: string, at: string) => [`${at}/prod/report?X-Amz-Signature=${secret}#${secret}`],
+          (secret: string) => [secret],
+          (secret: string, at: string) => [`https://${at}/prod/pets`, secret],
+          (secret: string, at: string) => ["-H", `x-api-key ${secret}`, `https://${at}/prod/pets`],
+          (secret: string, at: string) => ["--presign", secret, `https://${at}/prod/pets`],
+          (secret: string) => ["serve", "--port", secret],
+          (secret: string, at: string) => ["serve", "--target", `http://${at}/?X-Amz-Credential=${secret}`]
+        )
+      },
+      ({ host, place, port, secret }) =>
+        Effect.promise(async () => {
+          const run = await cli(place(secret, port === undefined ? host : `${host}:${port}`))
+          expect(run.code).toBe(2)
+          expect(run.stderr).toMatch(/^error: [^\n]+\n$/)
+          // Nor a beginning of it long enough to say something of it.
+          expect(run.stderr).not.toContain(secret.slice(0, 12))
+          expect(run.stderr).not.toContain(encodeURIComponent(secret).slice(0, 12))
+        })
+    )
 
     it("-v shows a presigned URL's credentials in the request's query as <redacted>, however their names are spelled", async () => {
       const query = `X-Amz-Credential=${CREDENTIAL}&X-Amz-Security-Token=${TOKEN}&x-amz-signature=${SIGNATURE}&X%2DAmz%2DSignature=${SIGNATURE}&keep=1`
