@@ -103,3 +103,36 @@ describe("a handler that throws", () => {
     for (const shown of [entries.at(-1)!.message!, String(warning![0])]) expect(shown).not.toContain(credentials.sessionToken)
   })
 })
+
+describe("a handler that throws the query of a presigned URL", () => {
+  const entries: Array<LocalGateway.AccessLogEntry> = []
+  let gateway: LocalGateway.Service
+  beforeAll(async () => {
+    gateway = await LocalGateway.start({
+      credentials: [credentials],
+      onRequest: (entry) => entries.push(entry),
+      handler: (request) => {
+        throw new Error(`bad query ${JSON.stringify(request.query)}`)
+      }
+    })
+  })
+  afterAll(() => gateway.close())
+
+  it("shows neither its session token nor its signature in the access log or the warning", async () => {
+    const warnings: Array<unknown> = []
+    const warn = vi.spyOn(process, "emitWarning").mockImplementation((warning) => void warnings.push(warning))
+    const presigned = signerFor(`${gateway.url}/prod`, credentials).presignRequest({ method: "GET", path: "/report" })
+    try {
+      expect((await fetch(presigned.url)).status).toBe(500)
+    } finally {
+      warn.mockRestore()
+    }
+    const signature = new URL(presigned.url).searchParams.get("X-Amz-Signature")!
+    const shown = [entries.at(-1)!.message!, ...warnings.map(String)]
+    expect(shown[0]).toContain("bad query")
+    for (const text of shown) {
+      expect(text).not.toContain(credentials.sessionToken)
+      expect(text).not.toContain(signature.slice(0, 16))
+    }
+  })
+})

@@ -16,19 +16,29 @@ import { verify, verifyBeforeBody } from "../sigv4/verify.js"
 import { redactAuthorization, redactFailure, redactTarget } from "../sigv4/verifyRedaction.js"
 import { REDACTED, redactAuthParameters, scrubSecrets, shorten } from "../scrub.js"
 import { headerPairs, headerRecord, readBody, sendHandlerResponse, sendJson } from "./http.js"
-import { thrownMessage } from "../guard.js"
+import { safely, thrownMessage } from "../guard.js"
 import type { GatewaySettings } from "./options.js"
 import { proxy } from "./proxy.js"
 import { forwardedQuery, parseQuery, parseTarget, shownQuery, verifiedPath } from "./target.js"
 
-/** The session token and signature a request carries, in its headers or its query. */
+/**
+ * The session token and signature a request carries, in its headers or its
+ * query (a presigned URL's), as sent and decoded: a handler may throw what it
+ * was given, in any form.
+ */
 const credentialsShownBy = (req: http.IncomingMessage): Array<string> => {
   const shown: Array<string> = []
   const token = req.headers["x-amz-security-token"]
   if (typeof token === "string") shown.push(token)
   const signature = /Signature=([0-9a-f]+)/i.exec(req.headers.authorization ?? "")?.[1]
   if (signature !== undefined) shown.push(signature)
-  return shown
+  const query = (req.url ?? "").split("?")[1] ?? ""
+  for (const pair of query.split("&")) {
+    const [name = "", value = ""] = pair.split("=", 2)
+    if (!/^x-amz-(security-token|signature)$/i.test(safely(() => decodeURIComponent(name), name))) continue
+    shown.push(value, safely(() => decodeURIComponent(value), value), safely(() => decodeURIComponent(value.replace(/\+/g, " ")), value))
+  }
+  return shown.filter((secret) => secret !== "")
 }
 
 const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
@@ -170,7 +180,7 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
     // A handler (or credentials lookup) that throws: the client gets 500, and the test author the
     // error, in the access log and as a warning, with what this request showed of its credentials
     // taken out (a handler may throw what it was given).
-    const message = `the handler or the credentials lookup threw: ${shorten(scrubSecrets(redactAuthParameters(thrownMessage(error)), credentialsShownBy(req)), 300)}`
+    const message = `the handler, the credentials lookup or the gateway itself threw: ${shorten(scrubSecrets(redactAuthParameters(thrownMessage(error)), credentialsShownBy(req)), 300)}`
     process.emitWarning(`LocalGateway answered 500: ${message}`, { code: "LOCAL_GATEWAY_INTERNAL_ERROR" })
     if (res.headersSent) res.destroy()
     else answer(500, { message: "Internal server error" }, { errorType: "InternalError", message })
