@@ -210,9 +210,9 @@ export const fromEnv: Layer.Layer<Credentials, SigningError> = layerFromEnv
  * it shows a secret the source handed out before (`seen`): printing an error
  * prints its cause in full.
  */
-const sourceFailed = (what: string, seen: ReadonlySet<string>) => (error: unknown): SigningError => {
+const sourceFailed = (what: string, seen: RecentSecrets) => (error: unknown): SigningError => {
   if (error instanceof SigningError) return error
-  const cause = causeShowingNoSecret(error, seen)
+  const cause = causeShowingNoSecret(error, seen.secrets())
   return new SigningError({
     reason: "MissingCredentials",
     message: cause === undefined ? `${what}; its error is not kept, as it shows credentials.` : `${what}; see cause.`,
@@ -220,11 +220,28 @@ const sourceFailed = (what: string, seen: ReadonlySet<string>) => (error: unknow
   })
 }
 
-/** Remembers the secrets of credentials a source handed out, for `sourceFailed`. */
-const rememberSecrets = (seen: Set<string>) => (credentials: AwsCredentials): AwsCredentials => {
-  seen.add(Redacted.value(credentials.secretAccessKey))
-  if (credentials.sessionToken !== undefined) seen.add(Redacted.value(credentials.sessionToken))
-  return credentials
+/**
+ * The secrets of the last two credentials a source handed out, for
+ * `sourceFailed`: a failing refresh may quote the credentials it replaces, or
+ * the ones before. Two, not all: a source that rotates for months must not
+ * keep every secret it ever had.
+ */
+interface RecentSecrets {
+  readonly remember: (credentials: AwsCredentials) => AwsCredentials
+  readonly secrets: () => Array<string>
+}
+
+const recentSecrets = (): RecentSecrets => {
+  let previous: Array<string> = []
+  let current: Array<string> = []
+  return {
+    remember: (credentials) => {
+      const secrets = [credentials.secretAccessKey, credentials.sessionToken].flatMap((secret) => secret === undefined ? [] : [Redacted.value(secret)])
+      if (secrets.join("\n") !== current.join("\n")) [previous, current] = [current, secrets]
+      return credentials
+    },
+    secrets: () => [...previous, ...current]
+  }
 }
 
 /**
@@ -243,13 +260,13 @@ export const layerEffect = <E, R>(
       // The credentials last yielded, yielded again while the source returns the same ones: a
       // source that builds a new object each time must not cost a new signing key each signature.
       let last: AwsCredentials | undefined
-      const seen = new Set<string>()
+      const seen = recentSecrets()
       return {
         get: get.pipe(
           Effect.provide(context),
           Effect.mapError(sourceFailed("The credentials source failed", seen)),
           Effect.flatMap(validate),
-          Effect.map(rememberSecrets(seen)),
+          Effect.map(seen.remember),
           Effect.map((current) => (last !== undefined && sameCredentials(last, current) ? last : (last = current)))
         )
       }
@@ -317,12 +334,12 @@ export const layerRefreshing = <E, R>(
         return { get: Effect.fail(new SigningError({ reason: "InvalidConfig", message: "layerRefreshing(fetch) needs an Effect that fetches credentials." })) }
       }
       const { refreshBefore, maxAge } = checked
-      const seen = new Set<string>()
+      const seen = recentSecrets()
       const load = fetch.pipe(
         Effect.provide(context),
         Effect.mapError(sourceFailed("Refreshing AWS credentials failed", seen)),
         Effect.flatMap(validate),
-        Effect.map(rememberSecrets(seen))
+        Effect.map(seen.remember)
       )
       const lock = yield* Effect.makeSemaphore(1)
       let current: { readonly credentials: AwsCredentials; readonly staleAt: number } | undefined
