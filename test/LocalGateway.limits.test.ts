@@ -100,6 +100,22 @@ describe("bodies: too slow, too large", () => {
     connection.socket.destroy()
   })
 
+  it("a refused upload whose body stops arriving has its connection closed, without a second answer (no 408 after the 413)", async () => {
+    const body = "x".repeat(2048)
+    const connection = await openConnection(gateway.port)
+    connection.socket.write(signedHead(gateway, body, body.length))
+    expect(await connection.nextAnswer()).toMatch(/^HTTP\/1\.1 413/)
+    connection.socket.write(body.slice(0, 100))
+    const rest = await new Promise<string>((resolve) => {
+      let after = ""
+      connection.socket.on("data", (chunk: Buffer) => {
+        after += chunk.toString("latin1")
+      })
+      connection.socket.once("close", () => resolve(after))
+    })
+    expect(rest).toBe("")
+  })
+
   it("the body of a refused upload is discarded as it arrives, never read as a request, and the connection answers the next one", async () => {
     const body = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n".padEnd(2048, "x")
     const connection = await openConnection(gateway.port)

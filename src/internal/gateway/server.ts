@@ -22,6 +22,27 @@ import { proxy } from "./proxy.js"
 import { forwardedQuery, parseQuery, parseTarget, shownQuery, verifiedPath } from "./target.js"
 
 /**
+ * How much of a refused request's body is discarded before its connection is
+ * closed: far past API Gateway's 10 MiB payload limit, so that a client
+ * reads its answer, yet bounded.
+ */
+const MOST_DISCARDED_BYTES = 64 * 1024 * 1024
+
+/** Connections whose request was answered while its body was still arriving: Node's 408 must not follow that answer. */
+const answeredEarly = new WeakSet<object>()
+
+const discardBody = (req: http.IncomingMessage): void => {
+  answeredEarly.add(req.socket)
+  req.once("end", () => answeredEarly.delete(req.socket))
+  let discarded = 0
+  req.on("data", (chunk: Buffer) => {
+    discarded += chunk.length
+    if (discarded > MOST_DISCARDED_BYTES) req.socket.destroy()
+  })
+  req.resume()
+}
+
+/**
  * The session token and signature a request carries, in its headers or its
  * query (a presigned URL's), as sent and decoded: a handler may throw what it
  * was given, in any form.
@@ -67,7 +88,7 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
   // stays for the rest of the body and the client's next request; a body that has not ended within
   // requestTimeoutMillis gets Node's 408 and the connection closed, as any request does.
   const refuseUnread = (status: number, body: unknown, extra: Partial<AccessLogEntry>, headers: Record<string, string> = {}) => {
-    req.resume()
+    discardBody(req)
     answer(status, body, extra, headers)
   }
 
@@ -210,7 +231,8 @@ export const listen = async (settings: GatewaySettings): Promise<Service> => {
   )
   // Malformed requests (bad header syntax, oversized headers, timeouts) never reach the handler.
   server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable || error.code === "ECONNRESET") {
+    // A connection whose request was answered already (a refusal, its body discarded) gets no second answer.
+    if (!socket.writable || error.code === "ECONNRESET" || answeredEarly.has(socket)) {
       socket.destroy()
       return
     }
