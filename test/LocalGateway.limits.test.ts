@@ -9,53 +9,12 @@
  */
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
-import * as net from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { openConnection, rawExchange } from "./support/rawHttp.js"
 import { signerFor } from "./support/gateway.js"
 
 const credentials = { accessKeyId: "AKIDLIMITS", secretAccessKey: "limits/secret+key" }
-
-/** Writes `bytes` on a new connection and resolves with everything answered until the connection closes. */
-const rawExchange = (port: number, bytes: string) =>
-  new Promise<string>((resolve) => {
-    const socket = net.connect(port, "127.0.0.1", () => socket.write(bytes))
-    let answer = ""
-    socket.on("data", (chunk) => {
-      answer += chunk.toString("latin1")
-    })
-    socket.on("close", () => resolve(answer))
-    socket.on("error", () => resolve(answer))
-  })
-
-/** A connection that answers are read from one at a time (each complete, by its content-length). */
-const openConnection = async (port: number) => {
-  const socket = net.connect(port, "127.0.0.1")
-  await new Promise((resolve) => socket.once("connect", resolve))
-  let received = ""
-  socket.on("data", (chunk) => {
-    received += chunk.toString("latin1")
-  })
-  const nextAnswer = () =>
-    new Promise<string>((resolve, reject) => {
-      const take = () => {
-        const headEnd = received.indexOf("\r\n\r\n")
-        if (headEnd < 0) return
-        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(received.slice(0, headEnd))?.[1] ?? 0)
-        if (received.length < headEnd + 4 + length) return
-        const answer = received.slice(0, headEnd + 4 + length)
-        received = received.slice(answer.length)
-        socket.off("data", take)
-        socket.off("close", closed)
-        resolve(answer)
-      }
-      const closed = () => reject(new Error(`the connection closed; received ${JSON.stringify(received)}`))
-      socket.on("data", take)
-      socket.once("close", closed)
-      take()
-    })
-  return { socket, nextAnswer }
-}
 
 /** The request line and headers of a signed POST of `body`, as raw HTTP, announcing `length` bytes. */
 const signedHead = (gateway: LocalGateway.Service, body: string, length: number) => {

@@ -13,6 +13,7 @@ import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
 import ApiGatewaySigner, { Credentials, Signer } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import * as rawHttp from "./support/rawHttp.js"
 import { signerFor } from "./support/gateway.js"
 import { gatewayBody, signatureMismatchBody } from "./support/apiGateway403.js"
 import { dateOf, smithyAuthorization, smithySign, wireViewOf } from "./support/oracles.js"
@@ -30,21 +31,7 @@ afterAll(() => gateway.close())
 
 const sha256 = (data: string | Uint8Array) => createHash("sha256").update(data).digest("hex")
 
-/** Writes raw bytes to the gateway and returns what came back before the socket closed. */
-const rawExchange = (bytes: string, options: { readonly destroyAfterWrite?: boolean } = {}) =>
-  new Promise<string>((resolve) => {
-    const socket = net.connect(gateway.port, "127.0.0.1", () => {
-      socket.write(bytes)
-      if (options.destroyAfterWrite) {
-        socket.destroy()
-        resolve("")
-      }
-    })
-    let answer = ""
-    socket.on("data", (chunk) => (answer += chunk.toString("latin1")))
-    socket.on("end", () => resolve(answer))
-    socket.on("error", () => resolve(answer))
-  })
+const rawExchange = (bytes: string, options: { readonly destroyAfterWrite?: boolean } = {}) => rawHttp.rawExchange(gateway.port, bytes, options)
 
 describe("accepts requests signed by", () => {
   it("the Promise facade, sent with fetch", async () => {
