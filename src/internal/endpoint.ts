@@ -7,7 +7,7 @@
 import type { Endpoint } from "../Signer.js"
 import { SigningError } from "../SigningError.js"
 import { wirePathSegment } from "./request/pathSegment.js"
-import { displayUrl, redactAuthParameters } from "./scrub.js"
+import { displayUrl, looksLikeCredential, redactAuthParameters } from "./scrub.js"
 import { describe } from "./request/describe.js"
 
 const EXAMPLE = "https://API_ID.execute-api.REGION.amazonaws.com/STAGE"
@@ -40,8 +40,6 @@ const SEND_TO: BaseUrlOption = {
   example: "https://d111111abcdef8.cloudfront.net/v1"
 }
 
-const LOOKS_LIKE_A_CREDENTIAL = /^[A-Za-z0-9+/=]{16,}$/
-
 /** An absolute http(s) or ws(s) URL without query, fragment or user info: its origin and path, each segment in its wire spelling. */
 const parseBaseUrl = (value: unknown, option: BaseUrlOption): Endpoint => {
   const { name, example } = option
@@ -71,7 +69,7 @@ const parseBaseUrl = (value: unknown, option: BaseUrlOption): Endpoint => {
   } catch {
     // Base64 text of some length is more likely a credential passed in the wrong place (secret keys
     // and session tokens are base64) than a URL: not shown, as the signer may not know it is a secret.
-    const what = LOOKS_LIKE_A_CREDENTIAL.test(text) ? `(${text.length} characters of base64, not shown: a credential?)` : shown
+    const what = looksLikeCredential(text) ? `(a string of ${text.length} characters, not shown: it looks like a credential)` : shown
     throw invalid(`The ${name} ${what} is not an absolute URL; expected e.g. ${example}.`)
   }
   if (!SCHEMES.has(url.protocol)) {

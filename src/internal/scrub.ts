@@ -41,6 +41,25 @@ export const scrubSecrets = (text: string, secrets: Iterable<string>): string =>
   return result
 }
 
+// Secret keys, session tokens, signatures and access key ids hold long runs of base64 (or base64url)
+// characters that mix kinds (lower case, upper case, digits). Slashes split the runs, so that a URL's
+// path does not count as one.
+const CREDENTIAL_RUN = /[A-Za-z0-9+=_]{16,}/g
+
+/**
+ * Whether `text` may hold a credential: a run of 16 or more base64
+ * characters mixing two kinds of lower case, upper case and digits. A bad
+ * value that does is described by its length only, where the call cannot
+ * tell it from a secret (it holds no credentials yet).
+ */
+export const looksLikeCredential = (text: string): boolean => {
+  for (const [run] of text.matchAll(CREDENTIAL_RUN)) {
+    const kinds = Number(/[a-z]/.test(run)) + Number(/[A-Z]/.test(run)) + Number(/[0-9]/.test(run))
+    if (kinds >= 2) return true
+  }
+  return false
+}
+
 /** `text` with the scrubbed secrets and a presigned URL's credentials redacted: what an error message or log line may show. */
 export const redactForDisplay = (text: string, secrets: Iterable<string>): string =>
   redactAuthParameters(scrubSecrets(text, secrets))

@@ -7,7 +7,7 @@
  */
 import { invalidRequest, type RequestField } from "../../SigningError.js"
 import { isWellFormedText } from "../sigv4/uriEncoding.js"
-import { shorten } from "../scrub.js"
+import { looksLikeCredential, shorten } from "../scrub.js"
 
 /**
  * A short, secret-free description of a bad input value for error messages.
@@ -20,16 +20,6 @@ export const describe = (value: unknown): string => {
   } catch {
     return "an object that cannot be inspected (its getters or Proxy traps throw)"
   }
-}
-
-// Secret keys, session tokens and access key ids are long runs of base64 with letters and digits:
-// such a run passed where another option goes is not repeated, as this call may not know it is a secret.
-const CREDENTIAL_RUN = /[A-Za-z0-9+/=]{20,}/
-
-/** Whether `text` holds a run that may be a credential (`CREDENTIAL_RUN`, with letters and digits). */
-export const looksLikeCredential = (text: string): boolean => {
-  const run = CREDENTIAL_RUN.exec(text)?.[0]
-  return run !== undefined && /[0-9]/.test(run) && /[A-Za-z]/.test(run)
 }
 
 const describeValue = (value: unknown): string => {
