@@ -51,10 +51,11 @@ const parseBaseUrl = (value: unknown, option: BaseUrlOption): Endpoint => {
   // here by mistake carries its session token in the query.
   // A presigned URL's credentials can sit in the path too, when the URL is malformed.
   const shown = JSON.stringify(redactAuthParameters(displayUrl(text)))
-  // The URL parser drops tabs and line breaks wherever they are (`/pr\nod` is `/prod`): the request
-  // signed would not be the one written, so they are refused, as in a header.
-  if (/[\t\r\n\0]/.test(text)) {
-    throw invalid(`The ${name} ${shown} contains a tab, line break or NUL; remove it (the URL parser would drop it silently).`)
+  // The URL parser drops tabs and line breaks wherever they are (`/pr\nod` is `/prod`), and other
+  // control characters at either end: the request signed would not be the one written, so every
+  // control character is refused, as in a header.
+  if (/[\x00-\x1f\x7f]/.test(text)) {
+    throw invalid(`The ${name} ${shown} contains a control character (a tab, line break, NUL, ...); remove it (the URL parser would drop it silently).`)
   }
   if (/[?#]/.test(text)) {
     throw invalid(
