@@ -97,4 +97,18 @@ describe("the web adapter leaves no encoded text behind (a canonical request car
     expect(buffers.length).toBeGreaterThan(0)
     expect(buffers.every((bytes) => bytes.every((byte) => byte === 0))).toBe(true)
   })
+
+  it("the encoded \"AWS4\" + secret key of a signing-key derivation is wiped once the HMAC holds it", () => {
+    const encoded: Array<readonly [string, Uint8Array]> = []
+    const encode = TextEncoder.prototype.encode
+    vi.spyOn(TextEncoder.prototype, "encode").mockImplementation(function (this: InstanceType<typeof TextEncoder>, text) {
+      const bytes = encode.call(this, text)
+      encoded.push([text ?? "", bytes])
+      return bytes
+    })
+    web.hmacSha256("AWS4wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20150830")
+    const key = encoded.find(([text]) => text.startsWith("AWS4"))
+    expect(key).toBeDefined()
+    expect(key![1].every((byte) => byte === 0)).toBe(true)
+  })
 })

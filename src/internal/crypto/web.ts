@@ -11,8 +11,8 @@
  * buffer (`encodeInto`, no new array per call), every hash starts from a copy
  * of one fresh state into one reused hash (`_cloneInto`, no new hash object),
  * and digests go into one 32-byte array. In Chromium this took a signature
- * from 43 to 29 µs of CPU time (`npm run bench chromium`), where the least
- * code on noble's one-shot functions takes about 40. Signing is synchronous
+ * from 43 to 22-29 µs of CPU time over runs (`npm run bench chromium`), where
+ * the least code on noble's one-shot functions takes about 40. Signing is synchronous
  * and nothing here calls out, so no two hashes ever share these buffers at
  * once.
  *
@@ -43,15 +43,14 @@ const scratch = new Uint8Array(SCRATCH_TEXT_UNITS * 3)
  * the session token.
  */
 const updateWithText = <H extends { update(bytes: Uint8Array): unknown }>(hash: H, text: string): H => {
-  if (text.length > SCRATCH_TEXT_UNITS) {
-    const bytes = utf8.encode(text)
+  const encoded = utf8.encodeInto(text.length > SCRATCH_TEXT_UNITS ? "" : text, scratch)
+  // Never hash part of a text: one the scratch buffer cannot hold whole gets an array of its own.
+  const bytes = encoded.read === text.length ? scratch.subarray(0, encoded.written) : utf8.encode(text)
+  try {
     hash.update(bytes)
+  } finally {
     bytes.fill(0)
-    return hash
   }
-  const written = utf8.encodeInto(text, scratch).written
-  hash.update(scratch.subarray(0, written))
-  scratch.fill(0, 0, written)
   return hash
 }
 
