@@ -479,6 +479,16 @@ export class ApiGatewaySigner {
     return this.#signer.service
   }
 
+  /** What printing and serializing show of the signer: its endpoint, region and service, never its credentials. */
+  toJSON(): { readonly endpoint: string; readonly region: string; readonly service: string } {
+    return { endpoint: this.endpoint, region: this.region, service: this.service }
+  }
+
+  /** Node's `util.inspect` (and so `console.log`) shows the same as `toJSON`. */
+  [Symbol.for("nodejs.util.inspect.custom")](): object {
+    return this.toJSON()
+  }
+
   // 2.x read its fields on every signature, so assigning one changed the next request. Here the
   // settings are checked once, in the constructor: an assignment is refused, never silently ignored.
   set endpoint(_: never) {

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
+import { inspect } from "node:util"
 import { afterEach, beforeEach, describe, expect, it, vi } from "@effect/vitest"
 import axios from "axios"
 import ApiGatewaySigner, { type SignedRequestData } from "api-gateway-request-signer"
@@ -105,6 +106,15 @@ describe("the signer's fields", () => {
   it("endpoint (origin and stage), region and service can be read", () => {
     expect({ endpoint: signer.endpoint, region: signer.region, service: signer.service })
       .toEqual({ endpoint: ENDPOINT, region: "us-east-1", service: "execute-api" })
+  })
+
+  it("printing or serializing the signer shows its endpoint, region and service, and no credential", () => {
+    const own = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys, sessionToken: "TOKEN-0123456789" })
+    const fields = { endpoint: ENDPOINT, region: "us-east-1", service: "execute-api" }
+    expect(JSON.parse(JSON.stringify(own))).toEqual(fields)
+    const shown = inspect(own, { depth: 10, showHidden: true })
+    for (const value of Object.values(fields)) expect(shown).toContain(value)
+    for (const secret of [keys.secretKey, "TOKEN-0123456789"]) expect(shown + JSON.stringify(own)).not.toContain(secret)
   })
 
   it.each(["endpoint", "region", "service"] as const)("assigning %s is a SigningError, not silently ignored (2.x signed the next request with it)", (field) => {
