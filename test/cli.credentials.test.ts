@@ -125,6 +125,15 @@ describe("--profile NAME", () => {
     expect(run.stderr).not.toContain("print-credentials")
   })
 
+  it("a credential_process that fails with a credential on its stderr (a shell tracing itself): exit 2, that line not shown", async () => {
+    const traced = "+ echo '{\"SecretAccessKey\": \"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\"}'"
+    files.setProcessFailure(traced)
+    const run = await cli(["--profile", "tool"], withFiles())
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain("its stderr looks like it holds a credential (not shown)")
+    expect(run.stderr).not.toContain("K7MDENG+bPxRfiCYEXAMPLEKEY")
+  })
+
   it("a credential_process whose output the SDK refuses: says so", async () => {
     writeFileSync(join(files.directory, "process-output.json"), JSON.stringify({ AccessKeyId: keys.tool.accessKeyId }))
     const run = await cli(["--profile", "tool"], withFiles())

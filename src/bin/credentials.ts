@@ -17,7 +17,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Credentials from "../Credentials.js"
 import { SigningError } from "../SigningError.js"
-import { shorten } from "../internal/scrub.js"
+import { looksLikeCredential, shorten } from "../internal/scrub.js"
 import { firstLine, SetupError, UsageError } from "./exitCodes.js"
 import type { Console, Io } from "./output.js"
 import { run } from "./run.js"
@@ -156,6 +156,9 @@ const credentialProcessFailure = (said: ReadonlyArray<string>): string | undefin
       const stderr = firstLine(failed[1] ?? "")
       return stderr === ""
         ? `it exited with an error and wrote nothing on stderr. ${RUN_IT_YOURSELF}`
+        // A process tracing itself (set -x) may print the credentials it was about to hand over.
+        : looksLikeCredential(stderr)
+        ? `it failed, and its stderr looks like it holds a credential (not shown). ${RUN_IT_YOURSELF}`
         : `it failed, saying: ${shorten(stderr, 200).replace(/\.?$/, ".")} Fix what it says, or ${RUN_IT_YOURSELF.toLowerCase()}`
     }
     const refused = OUTPUT_REFUSED.exec(text)
