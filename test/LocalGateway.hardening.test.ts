@@ -83,6 +83,7 @@ describe("bad time settings fail closed", () => {
     ["port", { port: 70000 }],
     ["now", { now: 5 as unknown as () => number }],
     ["headersTimeoutMillis", { headersTimeoutMillis: Infinity }],
+    ["headersTimeoutMillis", { headersTimeoutMillis: 60_000, requestTimeoutMillis: 30_000 }],
     ["region", { region: "us-east-1/x" }]
   ] as const)("LocalGateway.start refuses an unusable %s", async (name, options) => {
     await expect(LocalGateway.start({ credentials: [credentials], ...options })).rejects.toMatchObject({

@@ -85,6 +85,14 @@ export const resolveOptions = (options: Options, invalid: (message: string, caus
   if (options.host !== undefined && (typeof options.host !== "string" || options.host === "")) {
     throw invalid(`host must be a host name or address; got ${describe(options.host)}.`)
   }
+  const headersTimeoutMillis = number("headersTimeoutMillis", options.headersTimeoutMillis, 10_000, 1, 3_600_000, invalid)
+  const requestTimeoutMillis = number("requestTimeoutMillis", options.requestTimeoutMillis, 30_000, 1, 3_600_000, invalid)
+  if (headersTimeoutMillis > requestTimeoutMillis) {
+    // Node refuses it with a RangeError; said here with the fix.
+    throw invalid(
+      `headersTimeoutMillis (${headersTimeoutMillis}) must not exceed requestTimeoutMillis (${requestTimeoutMillis}): the headers are part of the request.`
+    )
+  }
   return {
     credentials,
     region: scopePart("region", options.region, "us-east-1"),
@@ -97,8 +105,8 @@ export const resolveOptions = (options: Options, invalid: (message: string, caus
     maxClockSkewMillis: number("maxClockSkewMillis", options.maxClockSkewMillis, 5 * 60 * 1000, 0, 7 * 24 * 3600 * 1000, invalid),
     now: fn("now", options.now, invalid) ?? Date.now,
     clockOffsetMillis: number("clockOffsetMillis", options.clockOffsetMillis, 0, -366 * 24 * 3600 * 1000, 366 * 24 * 3600 * 1000, invalid),
-    headersTimeoutMillis: number("headersTimeoutMillis", options.headersTimeoutMillis, 10_000, 1, 3_600_000, invalid),
-    requestTimeoutMillis: number("requestTimeoutMillis", options.requestTimeoutMillis, 30_000, 1, 3_600_000, invalid),
+    headersTimeoutMillis,
+    requestTimeoutMillis,
     onRequest: fn("onRequest", options.onRequest, invalid) ?? (() => {}),
     cors: corsHeaders(options.cors, (message) => invalid(`cors: ${message}`))
   }
