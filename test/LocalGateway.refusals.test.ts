@@ -70,65 +70,62 @@ describe("a refused upload gets its answer, from a gateway in another process", 
   }, 60_000)
 })
 
-describe("a handler that throws", () => {
-  const entries: Array<LocalGateway.AccessLogEntry> = []
-  let gateway: LocalGateway.Service
+/** A gateway whose handler is `handler`, started for the enclosing describe, and the access log it wrote. */
+const gatewayWithHandler = (handler: (request: LocalGateway.VerifiedRequest) => never) => {
+  const started = { entries: [] as Array<LocalGateway.AccessLogEntry>, gateway: undefined as LocalGateway.Service | undefined }
   beforeAll(async () => {
-    gateway = await LocalGateway.start({
-      credentials: [credentials],
-      onRequest: (entry) => entries.push(entry),
-      handler: (request) => {
-        // A handler that throws what it was given: the request's session token.
-        throw new Error(`no route for ${request.path} (token ${String(request.headers["x-amz-security-token"])})`)
-      }
-    })
+    started.gateway = await LocalGateway.start({ credentials: [credentials], onRequest: (entry) => started.entries.push(entry), handler })
   })
-  afterAll(() => gateway.close())
+  afterAll(() => started.gateway?.close())
+  return started
+}
+
+/** Runs `f` with process warnings captured, not printed (a passing run's output stays clean); the warnings' texts by code. */
+const capturingWarnings = async (f: () => Promise<void>): Promise<Array<readonly [string, string | undefined]>> => {
+  const warnings: Array<readonly [string, string | undefined]> = []
+  const warn = vi.spyOn(process, "emitWarning").mockImplementation((warning, options) =>
+    void warnings.push([String(warning), (options as { code?: string } | undefined)?.code]))
+  try {
+    await f()
+  } finally {
+    warn.mockRestore()
+  }
+  return warnings
+}
+
+describe("a handler that throws", () => {
+  // A handler that throws what it was given: the request's session token.
+  const started = gatewayWithHandler((request) => {
+    throw new Error(`no route for ${request.path} (token ${String(request.headers["x-amz-security-token"])})`)
+  })
 
   it("is a 500 for the client, and an access-log entry and a warning for the test author, without the request's token", async () => {
-    // Captured rather than printed: a passing run's output stays clean.
-    const warnings: Array<readonly [unknown, unknown]> = []
-    const warn = vi.spyOn(process, "emitWarning").mockImplementation((warning, options) => void warnings.push([warning, options]))
-    try {
-      const request = signerFor(`${gateway.url}/prod`, credentials).signRequest({ method: "GET", path: "/missing" })
+    const warnings = await capturingWarnings(async () => {
+      const request = signerFor(`${started.gateway!.url}/prod`, credentials).signRequest({ method: "GET", path: "/missing" })
       const response = await fetch(request.url, request)
       expect(response.status).toBe(500)
       expect(await response.json()).toEqual({ message: "Internal server error" })
-    } finally {
-      warn.mockRestore()
-    }
-    expect(entries.at(-1)).toMatchObject({ status: 500, errorType: "InternalError", message: expect.stringContaining("no route for /prod/missing") })
-    const warning = warnings.find(([, options]) => (options as { code?: string } | undefined)?.code === "LOCAL_GATEWAY_INTERNAL_ERROR")
-    expect(String(warning?.[0])).toContain("no route for /prod/missing")
-    for (const shown of [entries.at(-1)!.message!, String(warning![0])]) expect(shown).not.toContain(credentials.sessionToken)
+    })
+    const entry = started.entries.at(-1)!
+    expect(entry).toMatchObject({ status: 500, errorType: "InternalError", message: expect.stringContaining("no route for /prod/missing") })
+    const warning = warnings.find(([, code]) => code === "LOCAL_GATEWAY_INTERNAL_ERROR")?.[0]
+    expect(warning).toContain("no route for /prod/missing")
+    for (const shown of [entry.message!, warning!]) expect(shown).not.toContain(credentials.sessionToken)
   })
 })
 
 describe("a handler that throws the query of a presigned URL", () => {
-  const entries: Array<LocalGateway.AccessLogEntry> = []
-  let gateway: LocalGateway.Service
-  beforeAll(async () => {
-    gateway = await LocalGateway.start({
-      credentials: [credentials],
-      onRequest: (entry) => entries.push(entry),
-      handler: (request) => {
-        throw new Error(`bad query ${JSON.stringify(request.query)}`)
-      }
-    })
+  const started = gatewayWithHandler((request) => {
+    throw new Error(`bad query ${JSON.stringify(request.query)}`)
   })
-  afterAll(() => gateway.close())
 
   it("shows neither its session token nor its signature in the access log or the warning", async () => {
-    const warnings: Array<unknown> = []
-    const warn = vi.spyOn(process, "emitWarning").mockImplementation((warning) => void warnings.push(warning))
-    const presigned = signerFor(`${gateway.url}/prod`, credentials).presignRequest({ method: "GET", path: "/report" })
-    try {
+    const presigned = signerFor(`${started.gateway!.url}/prod`, credentials).presignRequest({ method: "GET", path: "/report" })
+    const warnings = await capturingWarnings(async () => {
       expect((await fetch(presigned.url)).status).toBe(500)
-    } finally {
-      warn.mockRestore()
-    }
+    })
     const signature = new URL(presigned.url).searchParams.get("X-Amz-Signature")!
-    const shown = [entries.at(-1)!.message!, ...warnings.map(String)]
+    const shown = [started.entries.at(-1)!.message!, ...warnings.map(([text]) => text)]
     expect(shown[0]).toContain("bad query")
     for (const text of shown) {
       expect(text).not.toContain(credentials.sessionToken)
