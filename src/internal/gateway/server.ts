@@ -85,8 +85,8 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
   // Answer without reading the body: discard it as it arrives, never buffered. Closing the connection
   // instead, while the client is still sending, makes the kernel reset it, and the reset often reaches
   // the client before the answer (EPIPE or ECONNRESET instead of the 403 or 413). So the connection
-  // stays for the rest of the body and the client's next request; a body that has not ended within
-  // requestTimeoutMillis gets Node's 408 and the connection closed, as any request does.
+  // stays for the rest of the body (up to MOST_DISCARDED_BYTES) and the client's next request; a body
+  // that has not ended within requestTimeoutMillis has its connection closed, with no second answer.
   const refuseUnread = (status: number, body: unknown, extra: Partial<AccessLogEntry>, headers: Record<string, string> = {}) => {
     discardBody(req)
     answer(status, body, extra, headers)
