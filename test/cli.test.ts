@@ -413,7 +413,9 @@ describe("usage", () => {
     [["-H", "no colon", "http://x.test/"], "error: the header \"no colon\" is not of the form \"Name: value\" (see --help)\n"],
     [["-X", "GET", "-d", "x", "http://x.test/"], "error: a GET request cannot carry a body (fetch refuses it); use -X POST, or put the data in the URL's query (see --help)\n"],
     [["ftp://x.test/"], "error: the URL must be http or https, not ftp: (see --help)\n"],
-    [["http://a.test/", "http://b.test/"], "error: one URL at a time; got \"http://a.test/\", \"http://b.test/\" (see --help)\n"]
+    [["http://a.test/", "http://b.test/"], "error: one URL at a time; got \"http://a.test/\", \"http://b.test/\" (see --help)\n"],
+    [["http://x.test/pr\nod/pets"], "error: the URL \"http://x.test/pr\\nod/pets\" contains a control character (a tab, CR, LF, ...); remove it (see --help)\n"],
+    [["-H", "x-a\r: b", "http://x.test/"], "error: the header name in \"x-a\\r: b\" contains a control character (a tab, CR, LF, ...); remove it (see --help)\n"]
   ] as const)("%j exits 2 with one line", async (args, message) => {
     const run = await cli(args)
     expect(run.code).toBe(2)
