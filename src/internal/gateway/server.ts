@@ -13,10 +13,10 @@ import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import type { AccessLogEntry, EchoResponse, Service, VerifiedRequest } from "../../LocalGateway.js"
 import { verify, verifyBeforeBody } from "../sigv4/verify.js"
-import { redactAuthorization, redactFailure, redactTarget } from "../sigv4/verifyRedaction.js"
+import { isSecretParameterName, redactAuthorization, redactFailure, redactTarget } from "../sigv4/verifyRedaction.js"
 import { REDACTED, redactAuthParameters, scrubSecrets, shorten } from "../scrub.js"
 import { headerPairs, headerRecord, readBody, sendHandlerResponse, sendJson } from "./http.js"
-import { safely, thrownMessage } from "../guard.js"
+import { thrownMessage } from "../guard.js"
 import type { GatewaySettings } from "./options.js"
 import { proxy } from "./proxy.js"
 import { forwardedQuery, parseQuery, parseTarget, shownQuery, verifiedPath } from "./target.js"
@@ -53,11 +53,10 @@ const credentialsShownBy = (req: http.IncomingMessage): Array<string> => {
   if (typeof token === "string") shown.push(token)
   const signature = /Signature=([0-9a-f]+)/i.exec(req.headers.authorization ?? "")?.[1]
   if (signature !== undefined) shown.push(signature)
-  const query = (req.url ?? "").split("?")[1] ?? ""
-  for (const pair of query.split("&")) {
-    const [name = "", value = ""] = pair.split("=", 2)
-    if (!/^x-amz-(security-token|signature)$/i.test(safely(() => decodeURIComponent(name), name))) continue
-    shown.push(value, safely(() => decodeURIComponent(value), value), safely(() => decodeURIComponent(value.replace(/\+/g, " ")), value))
+  const query = parseQuery(parseTarget(req.url ?? "")?.rawQuery ?? "")
+  for (const [name, values] of Object.entries(query)) {
+    // Decoded, as the handler's `query` holds them, and encoded, as its `target` does.
+    if (isSecretParameterName(name)) for (const value of values) shown.push(value, encodeURIComponent(value))
   }
   return shown.filter((secret) => secret !== "")
 }
