@@ -8,6 +8,7 @@
 import { parseArgs } from "node:util"
 import { firstLine, UsageError } from "./exitCodes.js"
 import { leadingHost, shownArgument, shownUrl } from "./shown.js"
+import { hasControlCharacter } from "../internal/endpoint.js"
 
 /**
  * The options of a request, as `node:util` `parseArgs` takes them.
@@ -88,13 +89,11 @@ export const parseHeader = (text: string): readonly [string, string] => {
   const name = colon === -1 ? "" : text.slice(0, colon).trim()
   if (name === "") throw new UsageError(`the header ${shownArgument(text)} is not of the form "Name: value"`)
   // Trimming would drop a control character silently; curl would send it.
-  if (CONTROL_CHARACTER.test(text.slice(0, colon))) throw new UsageError(`the header name in ${shownArgument(text)} contains a control character (a tab, CR, LF, ...); remove it`)
+  if (hasControlCharacter(text.slice(0, colon))) throw new UsageError(`the header name in ${shownArgument(text)} contains a control character (a tab, CR, LF, ...); remove it`)
   return [name, text.slice(colon + 1).trim()]
 }
 
 const EXAMPLE_URL = "https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets"
-
-const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/
 
 // A scheme this short is one typed on purpose (ftp:, file:, ws:); a longer "scheme" is a value pasted in the wrong place.
 const shownScheme = (protocol: string): string => protocol.length <= 12 ? protocol : `a scheme of ${protocol.length - 1} characters (not shown)`
@@ -106,7 +105,7 @@ const shownScheme = (protocol: string): string => protocol.length <= 12 ? protoc
  */
 export const parseUrl = (text: string, what: string): URL => {
   // The URL parser drops tabs and line breaks silently (`/pr\nod` is `/prod`): not the URL typed.
-  if (CONTROL_CHARACTER.test(text)) throw new UsageError(`${what} ${shownUrl(text)} contains a control character (a tab, CR, LF, ...); remove it`)
+  if (hasControlCharacter(text)) throw new UsageError(`${what} ${shownUrl(text)} contains a control character (a tab, CR, LF, ...); remove it`)
   const host = leadingHost(text)
   // "host:8080/path" parses as a URL of scheme "host:"; it is a URL missing its scheme all the same.
   if (host !== undefined) {

@@ -40,6 +40,9 @@ const SEND_TO: BaseUrlOption = {
   example: "https://d111111abcdef8.cloudfront.net/v1"
 }
 
+/** Whether `text` holds a control character (C0 or DEL), which URL parsing drops or keeps inconsistently. */
+export const hasControlCharacter = (text: string): boolean => /[\x00-\x1f\x7f]/.test(text)
+
 /** An absolute http(s) or ws(s) URL without query, fragment or user info: its origin and path, each segment in its wire spelling. */
 const parseBaseUrl = (value: unknown, option: BaseUrlOption): Endpoint => {
   const { name, example } = option
@@ -54,7 +57,7 @@ const parseBaseUrl = (value: unknown, option: BaseUrlOption): Endpoint => {
   // The URL parser drops tabs and line breaks wherever they are (`/pr\nod` is `/prod`), and other
   // control characters at either end: the request signed would not be the one written, so every
   // control character is refused, as in a header.
-  if (/[\x00-\x1f\x7f]/.test(text)) {
+  if (hasControlCharacter(text)) {
     throw invalid(`The ${name} ${shown} contains a control character (a tab, line break, NUL, ...); remove it (the URL parser would drop it silently).`)
   }
   if (/[?#]/.test(text)) {
