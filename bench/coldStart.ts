@@ -38,9 +38,12 @@ const timed = (imports: string, sign: string): string =>
   `const t0 = performance.now(); ${imports}; const authorization = ${sign}; const t1 = performance.now(); ` +
   `const cpu = process.cpuUsage(); console.log(authorization); console.log(t1 - t0); console.log((cpu.user + cpu.system) / 1000)`
 
-export const facadeProgram = (specifier: string): string =>
+/** `load` "require" loads the specifier as CommonJS code would (`require()`, which selects the exports map's `require` condition). */
+export const facadeProgram = (specifier: string, load: "import" | "require" = "import"): string =>
   timed(
-    `const { default: ApiGatewaySigner } = await import(${j(specifier)})`,
+    load === "import"
+      ? `const { default: ApiGatewaySigner } = await import(${j(specifier)})`
+      : `const { default: ApiGatewaySigner } = (await import("node:module")).createRequire(import.meta.url)(${j(specifier)})`,
     `new ApiGatewaySigner({ endpoint: ${j(endpoint)}, region: ${j(region)}, accessKey: ${j(accessKeyId)}, ` +
       `secretKey: ${j(secretAccessKey)}, sessionToken: ${j(sessionToken)}, defaultAcceptType: false })` +
       `.signRequest({ method: "GET", path: ${j(path)}, queryParams: { limit: 10, type: "dog" } }).headers.Authorization`

@@ -196,7 +196,9 @@ const coldStartBudget = async (consumer: string): Promise<ColdResult> => {
     { label: `facade: import "${FACADE_SUBPATH}", sign once`, program: facadeProgram(FACADE_SUBPATH) },
     { label: `aws4: import "aws4", sign once`, program: aws4Program() },
     { label: "node alone (context)", program: bareProgram() },
-    { label: `facade bundled into one file (context)`, program: facadeProgram("./facade-bundled.mjs") }
+    { label: `facade bundled into one file (context)`, program: facadeProgram("./facade-bundled.mjs") },
+    { label: `package root: import "${PACKAGE}", sign once (context: loads the Effect API too)`, program: facadeProgram(PACKAGE) },
+    { label: `package root: require("${PACKAGE}"), sign once (context: the Effect API on first read)`, program: facadeProgram(PACKAGE, "require") }
   ]
   progress(`cold start: ${COLD_ROUNDS} rounds x ${targets.length} processes`)
   const outcome = measureColdStart(consumer, targets, COLD_ROUNDS)

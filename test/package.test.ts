@@ -87,6 +87,30 @@ describe.skipIf(!built)("the built package", () => {
     expect(heavy).toEqual([])
   })
 
+  it("gives require() of the root the ES root's names and values, and loads Effect only when an Effect module is read (cold start)", () => {
+    // Effect's modules create this global store as they load (effect/GlobalValue).
+    const script = `
+      const effectLoaded = () => "effect/GlobalValue" in globalThis
+      const root = require("api-gateway-request-signer")
+      const signer = new root.default({ endpoint: "https://a.execute-api.us-east-1.amazonaws.com/p", accessKey: "AKID", secretKey: "s" })
+      const signed = signer.signRequest({ method: "GET", path: "/x" }).headers.Authorization.startsWith("AWS4-HMAC-SHA256 ")
+      const afterSigning = effectLoaded()
+      const signerModule = root.Signer
+      const afterReadingSigner = effectLoaded()
+      import("api-gateway-request-signer").then((esm) => console.log(JSON.stringify({
+        signed, afterSigning, afterReadingSigner,
+        names: Object.keys(root).filter((name) => name !== "__esModule").sort(),
+        esmNames: Object.keys(esm).sort(),
+        different: Object.keys(esm).filter((name) => esm[name] !== root[name]),
+        interop: root.__esModule === true && signerModule === esm.Signer
+      })))`
+    const child = spawnSync(process.execPath, ["--input-type=commonjs", "-e", script], { cwd: root, encoding: "utf8" })
+    if (child.status !== 0) throw new Error(`node exited with ${child.status}:\n${child.stderr}`)
+    const result = JSON.parse(child.stdout)
+    expect(result).toMatchObject({ signed: true, afterSigning: false, afterReadingSigner: true, different: [], interop: true })
+    expect(result.names).toEqual(result.esmNames)
+  })
+
   it("loads the facade subpath from a handful of files, not one per internal module (cold start)", () => {
     const files = importGraph("api-gateway-request-signer/ApiGatewaySigner")
       .filter((url) => url.includes("/dist/"))
@@ -173,7 +197,7 @@ describe("the exports map", () => {
 
   it("lists the root, each public module (src/*.ts) and package.json, and nothing else: no pattern can reach dist/ or internal/", () => {
     expect(Object.keys(pkg.exports).sort()).toEqual([".", "./package.json", ...modules.map((name) => `./${name}`)].sort())
-    expect(pkg.exports["."]).toEqual({ types: "./dist/index.d.ts", default: "./dist/index.js" })
+    expect(pkg.exports["."]).toEqual({ types: "./dist/index.d.ts", node: { require: "./dist/index.cjs" }, default: "./dist/index.js" })
     for (const name of modules) expect(pkg.exports[`./${name}`]).toEqual({ types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` })
   })
 
