@@ -33,8 +33,8 @@ import { canonicalPath } from "./internal/sigv4/canonicalPath.js"
 import { formatCanonicalQuery, parseQueryString } from "./internal/sigv4/canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, sha256Hex } from "./internal/sigv4/payloadHash.js"
 import { presignCanonical } from "./internal/sigv4/presign.js"
-import { isSignatureHeader } from "./internal/sigv4/signatureHeaders.js"
-import { signatureHeaderEntries, signCanonical, type SigningSettings } from "./internal/sigv4/signRequest.js"
+import { addSignatureHeaders, isSignatureHeader } from "./internal/sigv4/signatureHeaders.js"
+import { signCanonical, type SigningSettings } from "./internal/sigv4/signRequest.js"
 import { signatureMismatchMessage as mismatchMessage, verify as verifyCore } from "./internal/sigv4/verify.js"
 import { redactFailure } from "./internal/sigv4/verifyRedaction.js"
 import { SigningError } from "./SigningError.js"
@@ -337,7 +337,7 @@ export const signHeaders = (request: WireRequest, options: SignOptions): HeaderS
     stringToSign: signature.stringToSign,
     credentialScope: signature.credentialScope,
     signature: signature.signature,
-    headers: signatureHeaderEntries(signature),
+    headers: Object.entries(addSignatureHeaders({}, signature)),
     authorization: signature.authorization,
     amzDate: signature.amzDate,
     signedHeaders: signature.signedHeaders,

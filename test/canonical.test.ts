@@ -11,6 +11,7 @@ import { canonicalHeaders, canonicalHeaderValue, isSignableHeader } from "../src
 import { canonicalPath, normalizePath } from "../src/internal/sigv4/canonicalPath.js"
 import { canonicalQueryString } from "../src/internal/sigv4/canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, sha256Hex } from "../src/internal/sigv4/payloadHash.js"
+import { addSignatureHeaders, SIGNATURE_HEADERS } from "../src/internal/sigv4/signatureHeaders.js"
 import { deriveSigningKey, signingKey } from "../src/internal/sigv4/signingKey.js"
 import { normalizeEncoding, percentDecode, uriEncode, uriEncodeBytes } from "../src/internal/sigv4/uriEncoding.js"
 import { spelledVariously, text } from "./support/arbitraries.js"
@@ -175,17 +176,31 @@ describe("signing key", () => {
 
   it("is derived once per secret and scope, then served from the cache", () => {
     const secret = new Secret("cache-test-secret")
-    const first = signingKey(secret, "20240101/us-east-1/execute-api", "20240101", "us-east-1", "execute-api")
-    expect(signingKey(secret, "20240101/us-east-1/execute-api", "20240101", "us-east-1", "execute-api")).toBe(first)
+    const first = signingKey(secret, "20240101", "us-east-1", "execute-api")
+    expect(signingKey(secret, "20240101", "us-east-1", "execute-api")).toBe(first)
   })
 
   it("keeps a bounded number of scopes per secret, dropping the oldest", () => {
     const secret = new Secret("bounded-secret")
-    const keyFor = (day: number) => signingKey(secret, `202401${String(day).padStart(2, "0")}/r/s`, `202401${String(day).padStart(2, "0")}`, "r", "s")
+    const keyFor = (day: number) => signingKey(secret, `202401${String(day).padStart(2, "0")}`, "r", "s")
     const first = keyFor(1)
     for (let day = 2; day <= 5; day++) keyFor(day)
     const again = keyFor(1)
     expect(again).not.toBe(first) // evicted, derived anew
     expect(hmacSha256Hex(again, "x")).toBe(hmacSha256Hex(first, "x")) // to the same value
+  })
+})
+
+describe("signature headers", () => {
+  it("are written in the one order SIGNATURE_HEADERS lists, each only when the signature has it", () => {
+    const all = addSignatureHeaders({}, { contentSha256: "c", amzDate: "d", sessionToken: "t", authorization: "a" })
+    expect(Object.keys(all)).toEqual(SIGNATURE_HEADERS)
+    const some = addSignatureHeaders({}, { contentSha256: undefined, amzDate: "d", sessionToken: undefined, authorization: "a" })
+    expect(Object.entries(some)).toEqual([["x-amz-date", "d"], ["authorization", "a"]])
+  })
+
+  it("name Authorization as the caller spells it, after the headers already there", () => {
+    const headers = addSignatureHeaders({ host: "h" }, { contentSha256: undefined, amzDate: "d", sessionToken: undefined, authorization: "a" }, "Authorization")
+    expect(Object.keys(headers)).toEqual(["host", "x-amz-date", "Authorization"])
   })
 })

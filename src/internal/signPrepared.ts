@@ -11,8 +11,8 @@ import type { SigningCredentials } from "./credentials.js"
 import type { PreparedRequest } from "./request/prepare.js"
 import { presignCanonical } from "./sigv4/presign.js"
 import type { SignatureParts } from "../SigV4.js"
-import { AUTHORIZATION, PRESIGN_PARAMETERS, X_AMZ_CONTENT_SHA256, X_AMZ_DATE, X_AMZ_SECURITY_TOKEN } from "./sigv4/signatureHeaders.js"
-import { signCanonical, type SigningSettings } from "./sigv4/signRequest.js"
+import { addSignatureHeaders, PRESIGN_PARAMETERS } from "./sigv4/signatureHeaders.js"
+import { type HeaderSignature, signCanonical, type SigningSettings } from "./sigv4/signRequest.js"
 
 export interface SignedWithDetails extends SignatureParts {
   readonly request: SignedRequest
@@ -27,6 +27,25 @@ export interface SignedRequestSettings extends SigningSettings {
   readonly authorizationName?: string | undefined
 }
 
+/** The request to send: the prepared one with the signature's headers added. */
+const signedRequestOf = (prepared: PreparedRequest, signature: HeaderSignature, authorizationName: string | undefined): SignedRequest => {
+  const headers: Record<string, string> = {}
+  for (const name in prepared.headers) headers[name] = prepared.headers[name]!
+  addSignatureHeaders(headers, signature, authorizationName)
+  return prepared.body === undefined
+    ? { url: prepared.url, method: prepared.method, headers, redirect: "manual" }
+    : { url: prepared.url, method: prepared.method, headers, body: prepared.body, redirect: "manual" }
+}
+
+/** Signs a prepared request: the request to send. */
+export const signPrepared = (
+  prepared: PreparedRequest,
+  credentials: SigningCredentials,
+  epochMillis: number,
+  settings: SignedRequestSettings
+): SignedRequest => signedRequestOf(prepared, signCanonical(prepared, credentials, epochMillis, settings), settings.authorizationName)
+
+/** Signs a prepared request: the request to send, and what the signature computed on the way (for spans and errors). */
 export const signPreparedWithDetails = (
   prepared: PreparedRequest,
   credentials: SigningCredentials,
@@ -34,17 +53,8 @@ export const signPreparedWithDetails = (
   settings: SignedRequestSettings
 ): SignedWithDetails => {
   const signature = signCanonical(prepared, credentials, epochMillis, settings)
-  const headers: Record<string, string> = {}
-  for (const name in prepared.headers) headers[name] = prepared.headers[name]!
-  if (signature.contentSha256 !== undefined) headers[X_AMZ_CONTENT_SHA256] = signature.contentSha256
-  headers[X_AMZ_DATE] = signature.amzDate
-  if (signature.sessionToken !== undefined) headers[X_AMZ_SECURITY_TOKEN] = signature.sessionToken
-  headers[settings.authorizationName ?? AUTHORIZATION] = signature.authorization
-  const request: SignedRequest = prepared.body === undefined
-    ? { url: prepared.url, method: prepared.method, headers, redirect: "manual" }
-    : { url: prepared.url, method: prepared.method, headers, body: prepared.body, redirect: "manual" }
   return {
-    request,
+    request: signedRequestOf(prepared, signature, settings.authorizationName),
     canonicalRequest: signature.canonicalRequest,
     stringToSign: signature.stringToSign,
     credentialScope: signature.credentialScope,
@@ -54,14 +64,6 @@ export const signPreparedWithDetails = (
     credentials
   }
 }
-
-/** Signs a prepared request: the request to send. */
-export const signPrepared = (
-  prepared: PreparedRequest,
-  credentials: SigningCredentials,
-  epochMillis: number,
-  settings: SignedRequestSettings
-): SignedRequest => signPreparedWithDetails(prepared, credentials, epochMillis, settings).request
 
 /** Presigns a prepared request: the URL carries the signature; the headers (if any) go with it. */
 export const presignPrepared = (

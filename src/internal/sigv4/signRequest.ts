@@ -14,7 +14,7 @@ import { signingDate } from "./amzDate.js"
 import { type CanonicalHeaderEntries, mergeCanonicalHeaders } from "./canonicalHeaders.js"
 import type { SignatureParts } from "../../SigV4.js"
 import { computeSignature, formatAuthorization } from "./signature.js"
-import { AUTHORIZATION, X_AMZ_CONTENT_SHA256, X_AMZ_DATE, X_AMZ_SECURITY_TOKEN } from "./signatureHeaders.js"
+import { type SignatureHeaderValues, X_AMZ_CONTENT_SHA256, X_AMZ_DATE, X_AMZ_SECURITY_TOKEN } from "./signatureHeaders.js"
 
 /** A request in canonical form: everything the signature covers that does not depend on time or credentials. */
 export interface CanonicalInput {
@@ -43,11 +43,7 @@ export interface SigningSettings {
  * `contentSha256` is set, `x-amz-date`, `x-amz-security-token` when
  * `sessionToken` is set, `authorization`), and what it computed on the way.
  */
-export interface HeaderSignature extends SignatureParts {
-  readonly contentSha256: string | undefined
-  readonly amzDate: string
-  readonly sessionToken: string | undefined
-  readonly authorization: string
+export interface HeaderSignature extends SignatureParts, SignatureHeaderValues {
   readonly signedHeaders: string
 }
 
@@ -93,14 +89,4 @@ export const signCanonical = (
     authorization: formatAuthorization(credentials.accessKeyId, parts.credentialScope, canonical.signedHeaders, parts.signature),
     signedHeaders: canonical.signedHeaders
   }
-}
-
-/** The headers header signing adds, lower-case, in the order a request carries them. */
-export const signatureHeaderEntries = (signature: HeaderSignature): Array<readonly [name: string, value: string]> => {
-  const headers: Array<readonly [string, string]> = []
-  if (signature.contentSha256 !== undefined) headers.push([X_AMZ_CONTENT_SHA256, signature.contentSha256])
-  headers.push([X_AMZ_DATE, signature.amzDate])
-  if (signature.sessionToken !== undefined) headers.push([X_AMZ_SECURITY_TOKEN, signature.sessionToken])
-  headers.push([AUTHORIZATION, signature.authorization])
-  return headers
 }

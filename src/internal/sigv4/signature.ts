@@ -54,13 +54,7 @@ export const computeSignature = (
     scope.amzDate + "\n" +
     credentialScope + "\n" +
     sha256Hex(canonicalRequest)
-  const key = signingKey(
-    secretAccessKey,
-    scope.dateStamp + "/" + scope.region + "/" + scope.service,
-    scope.dateStamp,
-    scope.region,
-    scope.service
-  )
+  const key = signingKey(secretAccessKey, scope.dateStamp, scope.region, scope.service)
   const signature = hmacSha256Hex(key, stringToSign)
   return { canonicalRequest, stringToSign, credentialScope, signature }
 }

@@ -36,16 +36,16 @@ interface CachedKey {
 const keysBySecret = new WeakMap<Secret, Array<CachedKey>>()
 
 /**
- * The signing key for `secretAccessKey` in `scope` (`YYYYMMDD/region/service`),
- * derived once a day per region and service, and prepared for HMAC.
+ * The signing key for `secretAccessKey` on `dateStamp` in `region` and
+ * `service`, derived once a day per region and service, and prepared for HMAC.
  */
 export const signingKey = (
   secretAccessKey: Secret,
-  scope: string,
   dateStamp: string,
   region: string,
   service: string
 ): HmacKey => {
+  const scope = dateStamp + "/" + region + "/" + service
   let cached = keysBySecret.get(secretAccessKey)
   if (cached === undefined) {
     cached = []
