@@ -67,8 +67,8 @@ export interface ApiGatewaySignerConfig {
    * or a provider, such as `fromNodeProviderChain()` from
    * `@aws-sdk/credential-providers` (ECS, EC2, EKS, SSO, profiles,
    * `credential_process`) or `fromCognitoIdentityPool(...)` in a browser. A
-   * provider is asked on the first `signRequestAsync` (or
-   * `makeRequestWithRetries`), and again 5 minutes before the credentials expire.
+   * provider is asked on the first `signRequestAsync`, `fetch` or
+   * `makeRequestWithRetries`, and again 5 minutes before the credentials expire.
    */
   readonly credentials?: CredentialIdentity | CredentialsProvider | undefined
   /**

@@ -184,11 +184,11 @@ const checkPayloadHash = (payloadHash: unknown): string => {
 }
 
 /**
- * The body of a public function, with every failure a SigningError: a
- * hostile input (a getter or Proxy trap that throws) must not escape as a
- * TypeError, nor as whatever it threw.
+ * The body of a public function, with every failure a SigningError: runs `f`,
+ * and what it throws is a SigningError, without the secrets this call was
+ * given (`secrets`). A hostile input (a getter or Proxy trap that throws) must
+ * not escape as a TypeError, nor as whatever it threw.
  */
-/** Runs `f`; what it throws is a SigningError, without the secrets this call was given (`secrets`). */
 const guarded = <A>(f: () => A, secrets: Iterable<string> = []): A => {
   try {
     return f()
@@ -426,6 +426,12 @@ export type GatewayErrorType =
   | "UnrecognizedClientException"
   | "InvalidSignatureException"
 
+/**
+ * What `verify` returns for a request whose signature holds.
+ *
+ * @since 2.0.0
+ * @category verifying
+ */
 export interface VerifySuccess {
   readonly valid: true
   readonly accessKeyId: string
@@ -438,6 +444,12 @@ export interface VerifySuccess {
   readonly bodySha256: string
 }
 
+/**
+ * What `verify` returns for a request it refuses: why, and API Gateway's answer for it.
+ *
+ * @since 2.0.0
+ * @category verifying
+ */
 export interface VerifyFailure {
   readonly valid: false
   readonly reason: VerifyFailureReason
@@ -455,6 +467,12 @@ export interface VerifyFailure {
   readonly stringToSign?: string
 }
 
+/**
+ * What `verify` returns.
+ *
+ * @since 2.0.0
+ * @category verifying
+ */
 export type VerifyResult = VerifySuccess | VerifyFailure
 
 /**

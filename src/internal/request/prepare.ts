@@ -11,11 +11,12 @@ import type { HttpMethod } from "../../HttpMethods.js"
 import type { RequestToSign, SignedBody } from "../../SignedRequest.js"
 import { invalidRequest } from "../../SigningError.js"
 import type { Endpoint } from "../../Signer.js"
-import { byName, canonicalHeaderValue, isSignableHeader } from "../sigv4/canonicalHeaders.js"
+import { sortedCanonicalEntries } from "../sigv4/canonicalHeaders.js"
 import { canonicalPath } from "../sigv4/canonicalPath.js"
 import { type EncodedQueryPair, joinQueryPairs, parseQueryString, sortQueryPairs } from "../sigv4/canonicalQuery.js"
-import { EMPTY_PAYLOAD_HASH, sha256Hex, UNSIGNED_PAYLOAD } from "../sigv4/payloadHash.js"
+import { EMPTY_PAYLOAD_HASH, sha256Hex } from "../sigv4/payloadHash.js"
 import type { CanonicalInput } from "../sigv4/signRequest.js"
+import { assembleHeaders } from "./assembleHeaders.js"
 import { prepareBody } from "./body.js"
 import { checkWellFormed, describe } from "./describe.js"
 import { prepareHeaders } from "./headers.js"
@@ -34,7 +35,11 @@ export interface PreparedRequest extends CanonicalInput {
   readonly path: string
   /** The query's encoded pairs in canonical order: the wire query, and the canonical one. */
   readonly queryPairs: ReadonlyArray<EncodedQueryPair>
-  /** The caller's headers as they will be sent (names as given), plus a default content type. */
+  /**
+   * The headers to send but the signature's: the caller's (names as given),
+   * the signer's defaults (a content type for the body, the facade's `Accept`),
+   * and the caller's `Host` where it differs from the host the request is sent to.
+   */
   readonly headers: Readonly<Record<string, string>>
   readonly body: SignedBody | undefined
 }
@@ -57,13 +62,6 @@ export interface PrepareSettings {
   readonly contentTypeName?: string | undefined
 }
 
-const sameHost = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase()
-
-const utf8 = new TextEncoder()
-
-const byteLength = (payload: string | Uint8Array | undefined): number =>
-  payload === undefined ? 0 : typeof payload === "string" ? utf8.encode(payload).length : payload.length
-
 export const prepareRequest = (settings: PrepareSettings, input: RequestToSign): PreparedRequest => {
   const { endpoint } = settings
   if (typeof input !== "object" || input === null) {
@@ -83,82 +81,12 @@ export const prepareRequest = (settings: PrepareSettings, input: RequestToSign):
   const query = joinQueryPairs(queryPairs)
 
   const callerHeaders = prepareHeaders(input.headers)
-  const { body, payload, defaultContentType } = prepareBody(input.body, method)
-  const payloadHash = payload === undefined ? EMPTY_PAYLOAD_HASH : sha256Hex(payload)
-
-  const headers: Record<string, string> = {}
-  const signable: Array<readonly [string, string]> = []
-  let hostHeader: readonly [name: string, value: string] | undefined
-  let hasContentType = false
-  let callerPayloadHash: string | undefined
-  for (const { lowerCaseName, name, value } of callerHeaders) {
-    switch (lowerCaseName) {
-      case "host":
-        hostHeader = [name, value]
-        continue
-      case "content-type":
-        hasContentType = true
-        // Without a body it is sent but not signed, as the original package did: it describes nothing,
-        // and axios drops it from a request without data, which would make a signed header that never arrives.
-        if (body === undefined) {
-          headers[name] = value
-          continue
-        }
-        break
-      case "content-length": {
-        const length = byteLength(payload)
-        if (value.trim() !== String(length)) {
-          throw invalidRequest(
-            "headers",
-            `content-length is ${JSON.stringify(value)} but the body is ${length} bytes; remove the header (clients compute it).`
-          )
-        }
-        break
-      }
-      case "x-amz-content-sha256":
-        if (value !== payloadHash && value !== UNSIGNED_PAYLOAD) {
-          throw invalidRequest(
-            "headers",
-            `x-amz-content-sha256 does not match the SHA-256 of the body (${payloadHash}); remove it, or set it to that value.`
-          )
-        }
-        callerPayloadHash = value
-        break
-    }
-    headers[name] = value
-    signable.push([lowerCaseName, value])
-  }
-  const contentType = body === undefined ? undefined : settings.defaultContentType ?? defaultContentType
-  if (contentType !== undefined && !hasContentType) {
-    headers[settings.contentTypeName ?? "content-type"] = contentType
-    signable.push(["content-type", contentType])
-  }
-  if (settings.defaultHeaders !== undefined) {
-    for (const [name, value] of settings.defaultHeaders) {
-      const lowerCaseName = name.toLowerCase()
-      if (signable.some(([given]) => given === lowerCaseName)) continue
-      headers[name] = value
-      signable.push([lowerCaseName, value])
-    }
-  }
-  // The host API Gateway verifies against: the endpoint's, or another the caller names (the API's
-  // host, for a request sent to a VPC endpoint), spelled as the URL spells it when it is the endpoint's.
-  const host = hostHeader === undefined || sameHost(hostHeader[1], endpoint.host) ? endpoint.host : hostHeader[1]
-  // Clients send the host of the URL they send to: a Host header is sent only when the caller gave
-  // one, and only when it differs. Without one, a proxy in front (sendTo) sets the endpoint's host.
-  const sendTo = settings.sendTo ?? endpoint
-  if (hostHeader !== undefined && !sameHost(host, sendTo.host)) headers[hostHeader[0]] = host
-  signable.push(["host", host])
-  // canonicalHeaderEntries, for names already lower-case and each given once (prepareHeaders
-  // checks both): no lower-casing and no merging, on the path of every facade signature.
-  const canonicalHeaders: Array<readonly [string, string]> = []
-  for (const [name, value] of signable) {
-    if (isSignableHeader(name)) canonicalHeaders.push([name, canonicalHeaderValue(value)])
-  }
-  canonicalHeaders.sort(byName)
+  const preparedBody = prepareBody(input.body, method)
+  const payloadHash = preparedBody.payload === undefined ? EMPTY_PAYLOAD_HASH : sha256Hex(preparedBody.payload)
+  const { headers, signed, callerPayloadHash } = assembleHeaders(callerHeaders, preparedBody, payloadHash, settings)
 
   // The path below the stage, after sendTo's base path: `/prod/pets` signed, `/v1/pets` sent.
-  const address = sendTo.href + path.slice(endpoint.basePath.length)
+  const address = (settings.sendTo ?? endpoint).href + path.slice(endpoint.basePath.length)
   return {
     method,
     url: address + (query === "" ? "" : "?" + query),
@@ -168,8 +96,9 @@ export const prepareRequest = (settings: PrepareSettings, input: RequestToSign):
     canonicalPath: canonicalPath(path, { normalize: settings.normalizePath, doubleEncode: settings.doubleEncodePath }),
     canonicalQuery: query,
     headers,
-    canonicalHeaders,
-    body,
+    // Names lower-case and each given once (prepareHeaders checks both): nothing to merge.
+    canonicalHeaders: sortedCanonicalEntries(signed),
+    body: preparedBody.body,
     payloadHash: callerPayloadHash ?? payloadHash,
     hasContentSha256: callerPayloadHash !== undefined
   }

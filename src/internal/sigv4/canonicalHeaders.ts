@@ -57,6 +57,19 @@ type NamedValue = readonly [lowerCaseName: string, value: string]
 export const byName = (a: NamedValue, b: NamedValue): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
 
 /**
+ * The signable headers among `headers` (lower-case names, in wire order) with
+ * their canonical values, sorted by name. The sort is stable: a repeated
+ * header's values keep their order.
+ */
+export const sortedCanonicalEntries = (headers: Iterable<NamedValue>): Array<NamedValue> => {
+  const entries: Array<NamedValue> = []
+  for (const [name, value] of headers) {
+    if (isSignableHeader(name)) entries.push([name, canonicalHeaderValue(value)])
+  }
+  return entries.sort(byName)
+}
+
+/**
  * Canonicalizes the signable headers among `headers` (any case, in wire
  * order). A header that appears more than once is one entry whose values are
  * joined by `,` in the order they appeared.
@@ -64,14 +77,10 @@ export const byName = (a: NamedValue, b: NamedValue): number => (a[0] < b[0] ? -
 export const canonicalHeaderEntries = (
   headers: Iterable<readonly [name: string, value: string]>
 ): CanonicalHeaderEntries => {
-  const entries: Array<NamedValue> = []
-  for (const [name, value] of headers) {
-    const lowerCaseName = name.toLowerCase()
-    if (isSignableHeader(lowerCaseName)) entries.push([lowerCaseName, canonicalHeaderValue(value)])
-  }
-  entries.sort(byName) // stable: repeated headers keep their order
+  const lowerCased: Array<NamedValue> = []
+  for (const [name, value] of headers) lowerCased.push([name.toLowerCase(), value])
   const merged: Array<NamedValue> = []
-  for (const entry of entries) {
+  for (const entry of sortedCanonicalEntries(lowerCased)) {
     const last = merged[merged.length - 1]
     if (last !== undefined && last[0] === entry[0]) merged[merged.length - 1] = [last[0], last[1] + "," + entry[1]]
     else merged.push(entry)

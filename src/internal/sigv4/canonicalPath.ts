@@ -5,14 +5,14 @@
  */
 import { uriEncode } from "./uriEncoding.js"
 
+// `//` or a `.` or `..` segment: without either, a path is already normal.
+const NEEDS_NORMALIZING = /\/\/|(?:^|\/)\.\.?(?:\/|$)/
+
 /**
  * Removes `.` and `..` segments and collapses `//`, as every AWS service but S3
  * does before signing. A leading `/` stays; a trailing `/` stays unless the
  * path normalizes to the root.
  */
-// `//` or a `.` or `..` segment: without either, a path is already normal.
-const NEEDS_NORMALIZING = /\/\/|(?:^|\/)\.\.?(?:\/|$)/
-
 export const normalizePath = (path: string): string => {
   if (!NEEDS_NORMALIZING.test(path)) return path
   const segments: Array<string> = []

@@ -14,7 +14,6 @@ import { mergeCanonicalHeaders } from "./canonicalHeaders.js"
 import { type EncodedQueryPair, joinQueryPairs, sortQueryPairs } from "./canonicalQuery.js"
 import type { SignatureParts } from "../../SigV4.js"
 import { ALGORITHM, computeSignature, credentialScopeOf } from "./signature.js"
-// Values the caller sent for these are replaced.
 import { PRESIGN_PARAMETERS } from "./signatureHeaders.js"
 import type { CanonicalInput, SigningSettings } from "./signRequest.js"
 import { uriEncode } from "./uriEncoding.js"
@@ -77,6 +76,7 @@ export const presignCanonical = (
   const headers = mergeCanonicalHeaders(input.canonicalHeaders, [])
   const token = credentials.sessionToken === undefined ? undefined : Secret.reveal(credentials.sessionToken)
 
+  // Values the caller sent for the signature's own parameters are replaced.
   const pairs: Array<EncodedQueryPair> = input.queryPairs.filter(([key]) => !PRESIGN_PARAMETERS.has(key))
   pairs.push(
     ["X-Amz-Algorithm", ALGORITHM],

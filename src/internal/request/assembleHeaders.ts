@@ -1,0 +1,103 @@
+/**
+ * Which headers a request sends, and which of them it signs: the caller's,
+ * checked against the body (`content-length`, `x-amz-content-sha256`); a
+ * content type for the body; the signer's default headers; and the Host rule
+ * (sign the endpoint's host, send a `Host` header only where it differs from
+ * the host the request goes to).
+ *
+ * @internal
+ */
+import { invalidRequest } from "../../SigningError.js"
+import { UNSIGNED_PAYLOAD } from "../sigv4/payloadHash.js"
+import type { PreparedBody } from "./body.js"
+import type { CallerHeader } from "./headers.js"
+import type { PrepareSettings } from "./prepare.js"
+
+export interface AssembledHeaders {
+  /** The headers to send (names as given), the signature's own aside. */
+  readonly headers: Record<string, string>
+  /** The headers to sign: lower-case names, each once, `host` included; values as sent. */
+  readonly signed: ReadonlyArray<readonly [name: string, value: string]>
+  /** The caller's own `x-amz-content-sha256`, which the signature then takes as the payload hash. */
+  readonly callerPayloadHash: string | undefined
+}
+
+const sameHost = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase()
+
+const utf8 = new TextEncoder()
+
+const byteLength = (payload: string | Uint8Array | undefined): number =>
+  payload === undefined ? 0 : typeof payload === "string" ? utf8.encode(payload).length : payload.length
+
+export const assembleHeaders = (
+  callerHeaders: ReadonlyArray<CallerHeader>,
+  { body, payload, defaultContentType }: PreparedBody,
+  payloadHash: string,
+  settings: PrepareSettings
+): AssembledHeaders => {
+  const headers: Record<string, string> = {}
+  const signed: Array<readonly [string, string]> = []
+  let hostHeader: readonly [name: string, value: string] | undefined
+  let hasContentType = false
+  let callerPayloadHash: string | undefined
+  for (const { lowerCaseName, name, value } of callerHeaders) {
+    switch (lowerCaseName) {
+      case "host":
+        hostHeader = [name, value]
+        continue
+      case "content-type":
+        hasContentType = true
+        // Without a body it is sent but not signed, as the original package did: it describes nothing,
+        // and axios drops it from a request without data, which would make a signed header that never arrives.
+        if (body === undefined) {
+          headers[name] = value
+          continue
+        }
+        break
+      case "content-length": {
+        const length = byteLength(payload)
+        if (value.trim() !== String(length)) {
+          throw invalidRequest(
+            "headers",
+            `content-length is ${JSON.stringify(value)} but the body is ${length} bytes; remove the header (clients compute it).`
+          )
+        }
+        break
+      }
+      case "x-amz-content-sha256":
+        if (value !== payloadHash && value !== UNSIGNED_PAYLOAD) {
+          throw invalidRequest(
+            "headers",
+            `x-amz-content-sha256 does not match the SHA-256 of the body (${payloadHash}); remove it, or set it to that value.`
+          )
+        }
+        callerPayloadHash = value
+        break
+    }
+    headers[name] = value
+    signed.push([lowerCaseName, value])
+  }
+  const contentType = body === undefined ? undefined : settings.defaultContentType ?? defaultContentType
+  if (contentType !== undefined && !hasContentType) {
+    headers[settings.contentTypeName ?? "content-type"] = contentType
+    signed.push(["content-type", contentType])
+  }
+  if (settings.defaultHeaders !== undefined) {
+    for (const [name, value] of settings.defaultHeaders) {
+      const lowerCaseName = name.toLowerCase()
+      if (signed.some(([given]) => given === lowerCaseName)) continue
+      headers[name] = value
+      signed.push([lowerCaseName, value])
+    }
+  }
+  const { endpoint } = settings
+  // The host API Gateway verifies against: the endpoint's, or another the caller names (the API's
+  // host, for a request sent to a VPC endpoint), spelled as the URL spells it when it is the endpoint's.
+  const host = hostHeader === undefined || sameHost(hostHeader[1], endpoint.host) ? endpoint.host : hostHeader[1]
+  // Clients send the host of the URL they send to: a Host header is sent only when the caller gave
+  // one, and only when it differs. Without one, a proxy in front (sendTo) sets the endpoint's host.
+  const sendTo = settings.sendTo ?? endpoint
+  if (hostHeader !== undefined && !sameHost(host, sendTo.host)) headers[hostHeader[0]] = host
+  signed.push(["host", host])
+  return { headers, signed, callerPayloadHash }
+}
