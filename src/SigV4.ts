@@ -14,7 +14,7 @@
  * 2. string to sign: algorithm, date (`amzDate`), credential scope, SHA-256 of 1;
  * 3. signing key (`signingKey`, cached);
  * 4. signature = HMAC(key, 2) (`signature`), and the headers to add
- *    (`signRequest`), or the query parameters (`presign`).
+ *    (`headerSigning`), or the query parameters (`presign`).
  *
  * @since 2.0.0
  * @module
@@ -34,7 +34,7 @@ import { formatCanonicalQuery, parseQueryString } from "./internal/sigv4/canonic
 import { EMPTY_PAYLOAD_HASH, sha256Hex } from "./internal/sigv4/payloadHash.js"
 import { presignCanonical } from "./internal/sigv4/presign.js"
 import { addSignatureHeaders, isSignatureHeader } from "./internal/sigv4/signatureHeaders.js"
-import { signCanonical, type SigningSettings } from "./internal/sigv4/signRequest.js"
+import { signCanonical, type SigningSettings } from "./internal/sigv4/headerSigning.js"
 import { signatureMismatchMessage as mismatchMessage, verify as verifyCore } from "./internal/sigv4/verify.js"
 import { redactFailure } from "./internal/sigv4/verifyRedaction.js"
 import { SigningError } from "./SigningError.js"

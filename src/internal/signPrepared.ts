@@ -12,7 +12,7 @@ import type { PreparedRequest } from "./request/prepare.js"
 import { presignCanonical } from "./sigv4/presign.js"
 import type { SignatureParts } from "../SigV4.js"
 import { addSignatureHeaders, PRESIGN_PARAMETERS } from "./sigv4/signatureHeaders.js"
-import { type HeaderSignature, signCanonical, type SigningSettings } from "./sigv4/signRequest.js"
+import { type HeaderSigningResult, signCanonical, type SigningSettings } from "./sigv4/headerSigning.js"
 
 export interface SignedWithDetails extends SignatureParts {
   readonly request: SignedRequest
@@ -28,7 +28,7 @@ export interface SignedRequestSettings extends SigningSettings {
 }
 
 /** The request to send: the prepared one with the signature's headers added. */
-const signedRequestOf = (prepared: PreparedRequest, signature: HeaderSignature, authorizationName: string | undefined): SignedRequest => {
+const signedRequestOf = (prepared: PreparedRequest, signature: HeaderSigningResult, authorizationName: string | undefined): SignedRequest => {
   const headers: Record<string, string> = {}
   for (const name in prepared.headers) headers[name] = prepared.headers[name]!
   addSignatureHeaders(headers, signature, authorizationName)

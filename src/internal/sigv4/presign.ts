@@ -15,7 +15,7 @@ import { type EncodedQueryPair, joinQueryPairs, sortQueryPairs } from "./canonic
 import type { SignatureParts } from "../../SigV4.js"
 import { ALGORITHM, computeSignature, credentialScopeOf } from "./signature.js"
 import { PRESIGN_PARAMETERS } from "./signatureHeaders.js"
-import type { CanonicalInput, SigningSettings } from "./signRequest.js"
+import type { CanonicalInput, SigningSettings } from "./headerSigning.js"
 import { uriEncode } from "./uriEncoding.js"
 
 /** A request in canonical form, with its query as pairs: presigning adds to them. */
@@ -24,7 +24,7 @@ export interface PresignInput extends Omit<CanonicalInput, "canonicalQuery" | "h
 }
 
 /** The result of query signing. */
-export interface QuerySignature extends SignatureParts {
+export interface QuerySigningResult extends SignatureParts {
   /** The query to send: the canonical query with every `X-Amz-*` parameter, the signature last. */
   readonly query: string
   readonly amzDate: string
@@ -68,7 +68,7 @@ export const presignCanonical = (
   epochMillis: number,
   settings: SigningSettings,
   expiresIn: number
-): QuerySignature => {
+): QuerySigningResult => {
   checkExpiresIn(expiresIn)
   const { amzDate, dateStamp } = signingDate(epochMillis)
   const scope = { amzDate, dateStamp, region: settings.region, service: settings.service }

@@ -3,8 +3,9 @@
  * (the facade, the Effect API, `SigV4.signHeaders`): from a request already
  * in canonical form, add `x-amz-date` (and the session token, and
  * `x-amz-content-sha256` where wanted), then compute the `Authorization`
- * header. Everything time- and credential-dependent happens here, and only
- * here: one SHA-256 of the canonical request and one HMAC.
+ * header. For header signing, everything time- and credential-dependent
+ * happens here, and only here: one SHA-256 of the canonical request and one HMAC
+ * (`presign.ts` is its counterpart for query signing).
  *
  * @internal
  */
@@ -43,7 +44,7 @@ export interface SigningSettings {
  * `contentSha256` is set, `x-amz-date`, `x-amz-security-token` when
  * `sessionToken` is set, `authorization`), and what it computed on the way.
  */
-export interface HeaderSignature extends SignatureParts, SignatureHeaderValues {
+export interface HeaderSigningResult extends SignatureParts, SignatureHeaderValues {
   readonly signedHeaders: string
 }
 
@@ -52,7 +53,7 @@ export const signCanonical = (
   credentials: SigningCredentials,
   epochMillis: number,
   settings: SigningSettings
-): HeaderSignature => {
+): HeaderSigningResult => {
   const { amzDate, dateStamp } = signingDate(epochMillis)
   const token = credentials.sessionToken === undefined ? undefined : Secret.reveal(credentials.sessionToken)
   const addSha256 = settings.contentSha256Header && !input.hasContentSha256
