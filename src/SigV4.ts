@@ -30,6 +30,7 @@ import { isHttpToken } from "./internal/request/headers.js"
 import { shorten } from "./internal/scrub.js"
 import { canonicalHeaderEntries } from "./internal/sigv4/canonicalHeaders.js"
 import { canonicalPath } from "./internal/sigv4/canonicalPath.js"
+import { addsContentSha256, canonicalPathOptionsFor } from "./internal/sigv4/serviceRules.js"
 import { formatCanonicalQuery, parseQueryString } from "./internal/sigv4/canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, sha256Hex } from "./internal/sigv4/payloadHash.js"
 import { presignCanonical } from "./internal/sigv4/presign.js"
@@ -233,8 +234,6 @@ const splitTarget = (target: string): readonly [path: string, query: string] => 
   return mark === -1 ? [target, ""] : [target.slice(0, mark), target.slice(mark + 1)]
 }
 
-const isS3 = (service: string): boolean => service === "s3"
-
 interface Resolved {
   readonly request: WireRequest
   readonly credentials: SigningCredentials
@@ -272,14 +271,14 @@ const resolve = (input: unknown, options: SignOptions): Resolved => {
       region,
       service,
       signSessionToken: options.signSessionToken ?? true,
-      contentSha256Header: options.contentSha256Header ?? isS3(service)
+      contentSha256Header: options.contentSha256Header ?? addsContentSha256(service)
     },
     signingTime,
     path,
     query,
     canonicalPath: canonicalPath(path, {
-      normalize: options.normalizePath ?? !isS3(service),
-      doubleEncode: options.doubleEncodePath ?? !isS3(service)
+      normalize: options.normalizePath ?? canonicalPathOptionsFor(service).normalize,
+      doubleEncode: options.doubleEncodePath ?? canonicalPathOptionsFor(service).doubleEncode
     }),
     // Headers the signer writes are replaced, so a request's old signature never counts.
     canonicalHeaders: canonicalHeaderEntries(request.headers.filter(([name]) => !isSignatureHeader(name.toLowerCase()))),

@@ -6,6 +6,7 @@
  * @internal
  */
 import type { Service, SignerOptions } from "../Signer.js"
+import { addsContentSha256, canonicalPathOptionsFor } from "./sigv4/serviceRules.js"
 import { missingRegion, parseEndpoint, parseSendTo, regionFromHostname, scopeFromHostname, validateScopePart } from "./endpoint.js"
 
 /** A signer's settings, resolved: `Signer.Service` without its state (the Effect API's clock offset). */
@@ -20,7 +21,7 @@ export const resolveSigner = (options: SignerOptions, environmentRegion: string 
   if (region === undefined) throw missingRegion(endpoint)
   // The service the host names (execute-api, lambda for function URLs, appsync), unless one is given.
   const service = validateScopePart("service", nonEmpty(options.service) ?? fromHost?.service ?? "execute-api")
-  const s3 = service === "s3"
+  const paths = canonicalPathOptionsFor(service)
   return {
     endpoint,
     origin: endpoint.origin,
@@ -28,9 +29,9 @@ export const resolveSigner = (options: SignerOptions, environmentRegion: string 
     region: validateScopePart("region", region),
     service,
     signSessionToken: options.signSessionToken ?? true,
-    contentSha256Header: options.contentSha256Header ?? s3,
-    normalizePath: !s3,
-    doubleEncodePath: !s3
+    contentSha256Header: options.contentSha256Header ?? addsContentSha256(service),
+    normalizePath: paths.normalize,
+    doubleEncodePath: paths.doubleEncode
   }
 }
 

@@ -13,6 +13,7 @@
  * @internal
  */
 import { normalizePath } from "../sigv4/canonicalPath.js"
+import { canonicalPathOptionsFor } from "../sigv4/serviceRules.js"
 import { PRESIGN_PARAMETERS } from "../sigv4/signatureHeaders.js"
 import { decodeParam } from "../sigv4/verify.js"
 import { isSecretParameterName } from "../sigv4/verifyRedaction.js"
@@ -32,7 +33,8 @@ export const parseTarget = (target: string): RequestTarget | undefined => {
 }
 
 /** The path the signature covers, still percent-encoded as received. */
-export const verifiedPath = (rawPath: string, service: string): string => (service === "s3" ? rawPath : normalizePath(rawPath))
+export const verifiedPath = (rawPath: string, service: string): string =>
+  canonicalPathOptionsFor(service).normalize ? normalizePath(rawPath) : rawPath
 
 const pieces = (rawQuery: string): Array<{ readonly raw: string; readonly key: string; readonly value: string }> =>
   rawQuery === "" ? [] : rawQuery.split("&").filter((piece) => piece !== "").map((raw) => {

@@ -29,6 +29,7 @@ import { Secret } from "../secret.js"
 import { formatAmzDate, parseAmzDate } from "./amzDate.js"
 import { canonicalHeaderValue } from "./canonicalHeaders.js"
 import { canonicalPath } from "./canonicalPath.js"
+import { canonicalPathOptionsFor } from "./serviceRules.js"
 import { formatCanonicalQuery, parseQueryString } from "./canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, isPayloadHash, sha256Hex, UNSIGNED_PAYLOAD } from "./payloadHash.js"
 import { ALGORITHM, computeSignature } from "./signature.js"
@@ -355,7 +356,7 @@ export const verify = (request: ReceivedRequest, options: VerifyOptions): Verify
   const parts = computeSignature(
     {
       method: request.method.toUpperCase(),
-      canonicalPath: canonicalPath(rawPath, { normalize: service !== "s3", doubleEncode: service !== "s3" }),
+      canonicalPath: canonicalPath(rawPath, canonicalPathOptionsFor(service)),
       canonicalQuery: query,
       canonicalHeaders: lines.join("\n"),
       signedHeaders: claim.signedHeaders,

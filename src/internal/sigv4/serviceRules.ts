@@ -1,0 +1,18 @@
+/**
+ * Where SigV4 differs by service, in one place: S3 signs the path as sent (no
+ * dot segments removed, no second encoding) and wants `x-amz-content-sha256`;
+ * every other service, API Gateway included, normalizes and double-encodes
+ * the path, and needs no payload hash header.
+ *
+ * @internal
+ */
+import type { CanonicalPathOptions } from "./canonicalPath.js"
+
+const S3_PATHS: CanonicalPathOptions = { normalize: false, doubleEncode: false }
+const OTHER_PATHS: CanonicalPathOptions = { normalize: true, doubleEncode: true }
+
+/** How `service` canonicalizes a request's path. */
+export const canonicalPathOptionsFor = (service: string): CanonicalPathOptions => (service === "s3" ? S3_PATHS : OTHER_PATHS)
+
+/** Whether a signature for `service` adds and signs `x-amz-content-sha256` unless told otherwise. */
+export const addsContentSha256 = (service: string): boolean => service === "s3"
