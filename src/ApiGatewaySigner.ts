@@ -24,6 +24,7 @@ import { type AttemptClock, offsetAfterRefusal } from "./internal/clockSkew.js"
 import { cleanSigningError, safely } from "./internal/guard.js"
 import { environmentVariable, hasEnvironment } from "./internal/environment.js"
 import { describe } from "./internal/request/describe.js"
+import { isFieldValue } from "./internal/request/headers.js"
 import { type PreparedRequest, type PrepareSettings, prepareRequest } from "./internal/request/prepare.js"
 import { DEFAULT_BACKOFF, DEFAULT_RETRIES, isDelayMillis, isRetryCount, MAX_RETRIES } from "./internal/retry/backoff.js"
 import { isPermanentFailure, isTransient } from "./internal/retry/failures.js"
@@ -287,12 +288,10 @@ const fetchSettings = (config: ApiGatewaySignerConfig): Pick<ApiGatewaySignerCon
 /** The facade's signer settings: the resolved signer, with the original package's header names and defaults. */
 interface FacadeSettings extends ResolvedSigner, PrepareSettings, SignedRequestSettings {}
 
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
-
 const facadeSettings = (config: ApiGatewaySignerConfig, signer: ResolvedSigner): FacadeSettings => {
   const { defaultAcceptType, defaultContentType } = config
   for (const [name, value] of [["defaultAcceptType", defaultAcceptType], ["defaultContentType", defaultContentType]] as const) {
-    if (!isUnset(value) && value !== false && (typeof value !== "string" || !HEADER_VALUE.test(value))) {
+    if (!isUnset(value) && value !== false && (typeof value !== "string" || !isFieldValue(value))) {
       throw invalidOption(`${name} must be a media type such as "application/json"; got ${describe(value)}.`)
     }
   }

@@ -51,6 +51,7 @@ import { checked, signPreparedNow } from "./internal/effect/signing.js"
 import { prepareRequest } from "./internal/request/prepare.js"
 import { REDACTED } from "./internal/scrub.js"
 import { redactAuthorization } from "./internal/sigv4/verifyRedaction.js"
+import { AUTHORIZATION, X_AMZ_SECURITY_TOKEN } from "./internal/sigv4/signatureHeaders.js"
 import { type Service as SignerService, Signer } from "./Signer.js"
 import type { SigningError } from "./SigningError.js"
 
@@ -104,11 +105,9 @@ export const signRequest = (
 ): Effect.Effect<HttpClientRequest.HttpClientRequest, SigningError, Signer | Credentials> =>
   Effect.flatMap(Signer, (signer) => signWith(signer, request))
 
-const SESSION_TOKEN_HEADER = "x-amz-security-token"
-
 /** Adds the session token header to the names @effect/platform redacts (in spans, logs and printed requests). */
 const redactSessionToken = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> =>
-  names.includes(SESSION_TOKEN_HEADER) ? names : [...names, SESSION_TOKEN_HEADER]
+  names.includes(X_AMZ_SECURITY_TOKEN) ? names : [...names, X_AMZ_SECURITY_TOKEN]
 
 /**
  * Masks the signed request's session token and signature in place, once its
@@ -122,8 +121,8 @@ const redactSessionToken = (names: ReadonlyArray<string | RegExp>): ReadonlyArra
 const maskCredentials = (sent: { readonly headers: unknown }): void => {
   const headers = sent.headers as Record<string, unknown> | null
   if (typeof headers !== "object" || headers === null) return
-  if (typeof headers[SESSION_TOKEN_HEADER] === "string") headers[SESSION_TOKEN_HEADER] = REDACTED
-  if (typeof headers["authorization"] === "string") headers["authorization"] = redactAuthorization(headers["authorization"])
+  if (typeof headers[X_AMZ_SECURITY_TOKEN] === "string") headers[X_AMZ_SECURITY_TOKEN] = REDACTED
+  if (typeof headers[AUTHORIZATION] === "string") headers[AUTHORIZATION] = redactAuthorization(headers[AUTHORIZATION])
 }
 
 /** The same for the request a transport's error holds (its `RequestError` or `ResponseError`). */

@@ -81,6 +81,3 @@ SigningError.prototype.name = "SigningError"
 /** @internal */
 export const invalidRequest = (field: RequestField, message: string, cause?: unknown): SigningError =>
   new SigningError({ reason: "InvalidRequest", field, message, cause })
-
-/** @internal */
-export const isSigningError = (error: unknown): error is SigningError => error instanceof SigningError

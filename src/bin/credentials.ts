@@ -35,7 +35,7 @@ const keepSecrets = (credentials: Credentials.AwsCredentials, console: Console):
 const MISSING_KEYS_HINT = "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and AWS_SESSION_TOKEN too for temporary credentials."
 
 /** The credentials a request is signed with; the secret key and session token are added to `console.secrets`. */
-export const credentialsFromEnv = async (env: Io["env"], console: Console): Promise<Credentials.AwsCredentials> => {
+const credentialsFromEnv = async (env: Io["env"], console: Console): Promise<Credentials.AwsCredentials> => {
   const missing = REQUIRED.filter((name) => !present(env[name]))
   if (missing.length > 0) {
     throw new SetupError(

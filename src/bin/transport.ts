@@ -34,7 +34,7 @@ export class BufferedResponse {
 export type Transport = (signed: SignedRequest, signal: AbortSignal) => Promise<Response>
 
 /** The Host header a request carries, if it was given one (`-H host: ...`). */
-export const hostHeaderOf = (signed: SignedRequest): string | undefined =>
+const hostHeaderOf = (signed: SignedRequest): string | undefined =>
   Object.entries(signed.headers).find(([name]) => name.toLowerCase() === "host")?.[1]
 
 /** `fetch`, not following redirects. */

@@ -17,7 +17,7 @@ import { isArrayBuffer, isHeaders, isMap, isSet, isURL, isURLSearchParams } from
 export const REDACTED = "<redacted>"
 
 /** What marks text cut short. */
-export const ELLIPSIS = "…"
+const ELLIPSIS = "…"
 
 /** `text` cut to `maxLength` characters, marked with an ellipsis where it was cut. */
 export const shorten = (text: string, maxLength: number): string =>

@@ -37,7 +37,7 @@ const ours = (part: Part, line: string, oursLineNumber: number): DiffLine => ({
 })
 
 /** Texts this long are no canonical requests; compare them without the quadratic table. */
-export const MAX_LCS_CELLS = 4_000_000
+const MAX_LCS_CELLS = 4_000_000
 
 /**
  * Line diff by longest common subsequence. In each changed run the server's

@@ -58,7 +58,7 @@ const entityAt = (text: string, amp: number): { readonly value: string; readonly
 }
 
 /** Decodes XML character and predefined entities; anything else stays as written. */
-export const decodeXml = (text: string): string => {
+const decodeXml = (text: string): string => {
   let amp = text.indexOf("&")
   if (amp === -1) return text
   let result = ""

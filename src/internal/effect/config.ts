@@ -11,7 +11,7 @@ import * as Effect from "effect/Effect"
 import { safely } from "../guard.js"
 
 /** Whether a defect is the runtime refusing access (Deno's permission errors). */
-export const isPermissionRefusal = (defect: unknown): boolean =>
+const isPermissionRefusal = (defect: unknown): boolean =>
   safely(() => defect instanceof Error && (defect.name === "NotCapable" || defect.name === "PermissionDenied"), false)
 
 /** What to say of a config read that threw: the permission to grant, or only that it threw (what it threw may quote a value). */

@@ -33,7 +33,7 @@ export interface GatewaySettings {
 }
 
 /** API Gateway's payload limit. */
-export const TEN_MIB = 10 * 1024 * 1024
+const TEN_MIB = 10 * 1024 * 1024
 
 const number = (
   name: string,

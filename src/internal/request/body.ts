@@ -8,7 +8,8 @@
  */
 import type { HttpMethod } from "../../HttpMethods.js"
 import type { SignedBody } from "../../SignedRequest.js"
-import { invalidRequest, isSigningError } from "../../SigningError.js"
+import { invalidRequest } from "../../SigningError.js"
+import { isSigningErrorSafely, thrownMessage } from "../guard.js"
 import { isArrayBuffer, isBlob, isFormData, isKeyedCollection, isMap, isProxiedBytes, isReadableStream, isSet, isURLSearchParams } from "../brand.js"
 import { safely } from "../guard.js"
 import { checkWellFormed } from "./describe.js"
@@ -24,7 +25,7 @@ export interface PreparedBody {
 const NO_BODY: PreparedBody = { body: undefined, payload: undefined }
 
 export const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded;charset=UTF-8"
-export const JSON_CONTENT_TYPE = "application/json"
+const JSON_CONTENT_TYPE = "application/json"
 
 /**
  * The bytes of a view, as a Uint8Array that spans its whole ArrayBuffer.
@@ -125,11 +126,10 @@ const serializeJson = (body: unknown): string => {
   try {
     json = JSON.stringify(body, refuseLossyJson)
   } catch (error) {
-    if (isSigningError(error)) throw error
-    const detail = error instanceof Error ? error.message.split("\n")[0] : String(error)
+    if (isSigningErrorSafely(error)) throw error
     throw invalidRequest(
       "body",
-      `The body cannot be serialized to JSON (${detail}); pass a plain object without cycles, or a string.`,
+      `The body cannot be serialized to JSON (${thrownMessage(error)}); pass a plain object without cycles, or a string.`,
       error
     )
   }

@@ -20,6 +20,9 @@ export const isHttpToken = (text: string): boolean => TOKEN.test(text)
 const LINE_BREAK_OR_NUL = /[\r\n\0]/
 const NOT_FIELD_CONTENT = /[^\t\x20-\x7e\x80-\xff]/
 
+/** Whether `text` is a header field value as RFC 9110 allows it: tab, visible ASCII, space and obs-text. */
+export const isFieldValue = (text: string): boolean => !NOT_FIELD_CONTENT.test(text)
+
 /** A header as the caller gave it: the name as written, the value as text. */
 export interface CallerHeader {
   readonly name: string

@@ -17,7 +17,7 @@
 import { BYTE_ENCODING, hexValue } from "../sigv4/uriEncoding.js"
 
 /** A segment of `pchar`s without `%`: already in its wire spelling. */
-export const PCHAR_ONLY = /^[A-Za-z0-9\-._~!$&'()*+,;=:@]*$/
+const PCHAR_ONLY = /^[A-Za-z0-9\-._~!$&'()*+,;=:@]*$/
 
 const PCHAR_CHAR = /^[A-Za-z0-9\-._~!$&'()*+,;=:@]$/
 

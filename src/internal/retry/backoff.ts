@@ -11,8 +11,8 @@ import { retryAfterMillis } from "./failures.js"
 
 /** Retries of the default policy: 6 attempts in all. */
 export const DEFAULT_RETRIES = 5
-export const DEFAULT_BASE_DELAY_MS = 100
-export const DEFAULT_FACTOR = 2
+const DEFAULT_BASE_DELAY_MS = 100
+const DEFAULT_FACTOR = 2
 export const DEFAULT_MAX_DELAY_MS = 5000
 
 export interface Backoff {

@@ -39,7 +39,7 @@ const DEEPEST_CAUSE = 4
  * Every reader of a failure looks along this one chain, so that none sees a
  * status another misses.
  */
-export const causeChain = (failure: unknown): ReadonlyArray<object> => {
+const causeChain = (failure: unknown): ReadonlyArray<object> => {
   const chain: Array<object> = []
   let current = failure
   while (chain.length < DEEPEST_CAUSE && typeof current === "object" && current !== null) {

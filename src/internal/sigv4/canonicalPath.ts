@@ -33,7 +33,7 @@ const ALREADY_CANONICAL = /^[A-Za-z0-9\-._~/]*$/
  * a wire path that is already percent-encoded, this is the "double encoding"
  * the SigV4 specification asks of every service but S3: `%20` becomes `%2520`.
  */
-export const encodePathSegments = (path: string): string =>
+const encodePathSegments = (path: string): string =>
   ALREADY_CANONICAL.test(path) ? path : path.split("/").map(uriEncode).join("/")
 
 /** Options of the canonical URI. */

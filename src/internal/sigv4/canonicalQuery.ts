@@ -14,7 +14,7 @@ const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1
  * Orders parameters by encoded key, then by encoded value. Encoded strings are
  * ASCII, so JavaScript's code-unit order is the byte order SigV4 asks for.
  */
-export const compareQueryPairs = (a: EncodedQueryPair, b: EncodedQueryPair): number =>
+const compareQueryPairs = (a: EncodedQueryPair, b: EncodedQueryPair): number =>
   compareStrings(a[0], b[0]) || compareStrings(a[1], b[1])
 
 /** Up to this many parameters, an insertion sort: Array#sort's set-up costs more than sorting a few. */

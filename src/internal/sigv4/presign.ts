@@ -32,10 +32,10 @@ export interface QuerySigningResult extends SignatureParts {
 }
 
 /** Longest validity of a presigned URL, in seconds (7 days). */
-export const MAX_EXPIRES_IN = 604800
+const MAX_EXPIRES_IN = 604800
 
 /** Validity of a presigned URL when none is asked for, in seconds (15 minutes, as the AWS SDKs default). */
-export const DEFAULT_EXPIRES_IN = 900
+const DEFAULT_EXPIRES_IN = 900
 
 /** The expiry of presign options (`{ expiresIn? }`, or none): checked, or the default. */
 export const expiresInOf = (options: unknown): number => {
@@ -50,7 +50,7 @@ export const expiresInOf = (options: unknown): number => {
   return expiresIn === undefined ? DEFAULT_EXPIRES_IN : checkExpiresIn(expiresIn)
 }
 
-export const checkExpiresIn = (expiresIn: unknown): number => {
+const checkExpiresIn = (expiresIn: unknown): number => {
   if (typeof expiresIn !== "number" || !Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN) {
     throw new SigningError({
       reason: "InvalidConfig",

@@ -34,7 +34,7 @@ export interface SigningScope {
 export const credentialScopeOf = (scope: SigningScope): string =>
   scope.dateStamp + "/" + scope.region + "/" + scope.service + "/aws4_request"
 
-export const formatCanonicalRequest = (parts: CanonicalParts): string =>
+const formatCanonicalRequest = (parts: CanonicalParts): string =>
   parts.method + "\n" +
   parts.canonicalPath + "\n" +
   parts.canonicalQuery + "\n" +

@@ -6,7 +6,7 @@
  */
 
 /** Text made of unreserved characters only: its own encoding. */
-export const UNRESERVED_ONLY = /^[A-Za-z0-9\-._~]*$/
+const UNRESERVED_ONLY = /^[A-Za-z0-9\-._~]*$/
 // encodeURIComponent leaves these sub-delimiters alone; RFC 3986 (and SigV4) does not.
 const NOT_ENCODED_BY_ENCODE_URI_COMPONENT = /[!'()*]/g
 

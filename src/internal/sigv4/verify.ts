@@ -178,7 +178,7 @@ const lookup = (credentials: CredentialLookup, accessKeyId: string): SigningCred
  * Compares a secret-derived string (`expected`) with a received one in time
  * that depends only on their lengths, never on where they first differ.
  */
-export const constantTimeEqual = (expected: string, received: string): boolean => {
+const constantTimeEqual = (expected: string, received: string): boolean => {
   let difference = expected.length ^ received.length
   for (let i = 0; i < expected.length; i++) {
     difference |= expected.charCodeAt(i) ^ (i < received.length ? received.charCodeAt(i) : 0)

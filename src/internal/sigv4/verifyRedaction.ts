@@ -32,10 +32,10 @@ const SECRET_PARAMETERS: ReadonlySet<string> = new Set(["x-amz-security-token", 
 export const isSecretParameterName = (name: string): boolean => SECRET_PARAMETERS.has(name.toLowerCase())
 
 /** Whether a query parameter, named as received (percent-encoded), carries the session token or the signature. */
-export const isSecretParameter = (rawName: string): boolean => isSecretParameterName(decodeParam(rawName))
+const isSecretParameter = (rawName: string): boolean => isSecretParameterName(decodeParam(rawName))
 
 /** A raw query (what follows `?`) with the token's and the signature's values as `<redacted>`, every other byte as received. */
-export const redactQuery = (rawQuery: string): string =>
+const redactQuery = (rawQuery: string): string =>
   rawQuery.split("&").map((piece) => {
     const equals = piece.indexOf("=")
     return equals === -1 || equals === piece.length - 1 || !isSecretParameter(piece.slice(0, equals)) ? piece : piece.slice(0, equals + 1) + REDACTED
