@@ -29,7 +29,7 @@ import { type PreparedRequest, type PrepareSettings, prepareRequest } from "./in
 import { DEFAULT_BACKOFF, DEFAULT_RETRIES, isDelayMillis, isRetryCount, MAX_RETRIES } from "./internal/retry/backoff.js"
 import { isPermanentFailure, isTransient } from "./internal/retry/failures.js"
 import { AbortedWhileReading, fromFetchArguments, toWebRequest } from "./internal/webRequest.js"
-import { retryLoop } from "./internal/retry/loop.js"
+import { retryLoop, type SignedAttempt } from "./internal/retry/loop.js"
 import { type ResolvedSigner, resolveSigner } from "./internal/settings.js"
 import { presignPrepared, signPrepared, type SignedRequestSettings } from "./internal/signPrepared.js"
 import { expiresInOf } from "./internal/sigv4/presign.js"
@@ -547,20 +547,10 @@ export class ApiGatewaySigner {
       throw invalidOption(`shouldRetry must be a function (failure) => boolean; got ${describe(shouldRetry)}.`)
     }
     const retry = shouldRetry ?? isTransient
-    // The clock the attempt in flight was signed on (the loop signs and sends one attempt at a time).
-    let signedOn: AttemptClock = { signedAt: 0, offset: 0 }
     try {
       return await retryLoop(
-        async () => {
-          try {
-            const credentials = await this.#credentials.resolve(this.#now())
-            signedOn = this.#attemptClock()
-            return { request: signPrepared(prepared, credentials, signedOn.signedAt, this.#signer), secrets: secretsOf(credentials), clock: signedOn }
-          } catch (error) {
-            throw cleanSigningError(error, this.#credentials.secrets())
-          }
-        },
-        async (signed) => {
+        () => this.#signAttempt(prepared),
+        async (signed, signedOn) => {
           const response = await send(signed.url, { ...sendWith, method: signed.method, headers: signed.headers, body: signed.body ?? null, redirect: "manual" })
           // A response the loop should see: one to retry, or a refusal for clock skew to correct.
           if ((!response.ok && retry(response)) || offsetAfterRefusal(response, signedOn, Date.now(), this.#clockOffset) !== undefined) throw response
@@ -581,6 +571,22 @@ export class ApiGatewaySigner {
         return error.cause as Response
       }
       throw error
+    }
+  }
+
+  /**
+   * Signs one attempt of `fetch` or `makeRequestWithRetries`. The credentials
+   * are resolved before each attempt, so a retry never signs with credentials
+   * that have since expired; the attempt keeps the clock it was signed on, for
+   * a refusal for clock skew.
+   */
+  async #signAttempt(prepared: PreparedRequest): Promise<SignedAttempt> {
+    try {
+      const credentials = await this.#credentials.resolve(this.#now())
+      const clock = this.#attemptClock()
+      return { request: signPrepared(prepared, credentials, clock.signedAt, this.#signer), secrets: secretsOf(credentials), clock }
+    } catch (error) {
+      throw cleanSigningError(error, this.#credentials.secrets())
     }
   }
 
@@ -670,21 +676,9 @@ export class ApiGatewaySigner {
       if (signal?.aborted) return Promise.reject(abortReason(signal))
       const prepared = prepareRequest(this.#signer, params)
       return retryLoop(
-        async () => {
-          try {
-            // Resolved before each attempt: a retry never signs with credentials that have since expired.
-            const credentials = await this.#credentials.resolve(this.#now())
-            const clock = this.#attemptClock()
-            return {
-              request: signPrepared(prepared, credentials, clock.signedAt, this.#signer) as SignedRequestData,
-              secrets: secretsOf(credentials),
-              clock
-            }
-          } catch (error) {
-            throw cleanSigningError(error, this.#credentials.secrets())
-          }
-        },
-        callback as (request: SignedRequest) => T | PromiseLike<T>,
+        () => this.#signAttempt(prepared),
+        // The callback gets the request alone, as in 2.x.
+        (request) => callback(request as SignedRequestData),
         {
           retries,
           backoff: {

@@ -99,7 +99,7 @@ const askShouldRetry = (shouldRetry: (failure: unknown) => boolean, failure: unk
 
 export const retryLoop = async <T>(
   sign: () => SignedAttempt | Promise<SignedAttempt>,
-  send: (request: SignedRequest) => T | PromiseLike<T>,
+  send: (request: SignedRequest, signedOn: AttemptClock) => T | PromiseLike<T>,
   options: LoopOptions
 ): Promise<Awaited<T>> => {
   const { signal } = options
@@ -114,7 +114,7 @@ export const retryLoop = async <T>(
     for (const secret of signed.secrets) secrets.add(secret)
     calls++
     try {
-      return await unlessAborted(() => send(signed.request), signal)
+      return await unlessAborted(() => send(signed.request, signed.clock), signal)
     } catch (failure) {
       if (signal?.aborted) throw abortReason(signal)
       if (isSignalRefusal(failure)) throw failure
