@@ -204,9 +204,25 @@ const withRetryAfter = <E, R>(
     )
   )
 
-/** A failure of `send`, kept apart from signing failures, which are never retried. */
-class SendFailure<E> {
-  constructor(readonly error: E) {}
+/**
+ * A failure of `send`, kept apart from signing failures, which are never
+ * retried. The `Retry.attempt` span ends with it, and a tracer renders what a
+ * span failed with: Effect's `Cause.pretty` shows an object that is not an
+ * Error as JSON, and copies an Error's enumerable fields, either of which can
+ * be a request that holds the session token. So this is an Error whose message
+ * says what failed without a secret (as the debug log does), with the
+ * failure's `_tag` (the span's `error.type`), and the failure itself is not
+ * enumerable: nothing that serializes this error reaches it.
+ */
+class SendFailure<E> extends Error {
+  declare readonly error: E
+  declare readonly _tag?: string
+  constructor(error: E, secrets: Iterable<string>) {
+    super(describeAttemptFailure(error, secrets))
+    Object.defineProperty(this, "error", { value: error })
+    const tag = safely(() => (error as { readonly _tag?: unknown } | null)?._tag, undefined)
+    if (typeof tag === "string") Object.defineProperty(this, "_tag", { value: tag, enumerable: true })
+  }
 }
 
 /**
@@ -389,15 +405,17 @@ const retrying = <A, E, R, R2>(
                     // A send whose own signing failed fails as signing does: at once, with that SigningError.
                     onFailure: (error) => {
                       const signingFailure = failures.signingErrorIn(error)
-                      return signingFailure === undefined ? Effect.fail(new SendFailure(error)) : Effect.succeed(Either.left(signingFailure))
+                      return signingFailure === undefined
+                        ? Effect.fail(new SendFailure(error, secrets))
+                        : Effect.succeed(Either.left(signingFailure))
                     },
                     onSuccess: (value) => Effect.succeed(Either.right(value))
                   })
                 )
               }),
-              Effect.tapError(({ error }: SendFailure<E>) =>
+              Effect.tapError((failure: SendFailure<E>) =>
                 Effect.logDebug("api-gateway-request-signer: attempt failed").pipe(
-                  Effect.annotateLogs({ attempt: number, failure: describeAttemptFailure(error, secrets) })
+                  Effect.annotateLogs({ attempt: number, failure: failure.message })
                 )
               )
             )

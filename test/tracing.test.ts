@@ -13,6 +13,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
 import * as TestClock from "effect/TestClock"
 import * as Tracer from "effect/Tracer"
 import { Credentials, Retry, Signer } from "api-gateway-request-signer"
@@ -199,5 +200,45 @@ describe("through OpenTelemetry", () => {
       const text = JSON.stringify(exported.map((span) => [span.name, span.attributes, span.events]))
       expect(text).not.toContain("example/secret/key")
       expect(text).not.toContain("example-session-token")
+    }))
+
+  it.live("a failed attempt's span says what failed, with its _tag as error.type, and not the request the failure holds", () =>
+    Effect.gen(function*() {
+      const exporter = new (class extends InMemorySpanExporter {
+        override shutdown() {
+          return Promise.resolve()
+        }
+      })()
+      // As axios' and got's errors do: an Error that keeps the request it was sending, session token and all.
+      class HttpError extends Error {
+        readonly _tag = "HttpError"
+        constructor(readonly status: number, readonly request: unknown) {
+          super(`HTTP ${status}`)
+        }
+      }
+      const signatures: Array<string> = []
+      const exit = yield* Effect.exit(
+        Retry.makeRequestWithRetries({ method: "GET", path: "/pets" }, (signed) => {
+          signatures.push(signatureOf(signed.headers))
+          return Effect.fail(new HttpError(503, signed))
+        }, { times: 1, schedule: Schedule.spaced(Duration.millis(1)) }).pipe(
+          Effect.provide(Live),
+          Effect.provide(TracingLive(exporter))
+        )
+      )
+      expect(Exit.isFailure(exit)).toBe(true)
+      const exported = exporter.getFinishedSpans()
+      const attempts = exported.filter((span) => span.name === "Retry.attempt")
+      expect(attempts).toHaveLength(2)
+      for (const span of attempts) {
+        expect(span.attributes).toMatchObject({ outcome: "failure", "error.type": "HttpError" })
+        expect(span.status.message).toContain("HTTP 503")
+      }
+      for (const span of exported) {
+        const text = JSON.stringify([span.name, span.attributes, span.status, span.events])
+        expect(text).not.toContain(credentials.sessionToken)
+        expect(text).not.toContain(credentials.secretAccessKey)
+        for (const signature of signatures) expect(text).not.toContain(signature)
+      }
     }))
 })
