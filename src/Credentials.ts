@@ -13,10 +13,12 @@ import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { ENVIRONMENT_VARIABLES } from "./internal/credentials.js"
+import { ENVIRONMENT_VARIABLES, recentSecrets } from "./internal/credentials.js"
 import { providerFailure } from "./internal/credentialsSource.js"
 import { asSigningError, safely } from "./internal/guard.js"
 import { causeShowingNoSecret } from "./internal/scrub.js"
@@ -24,7 +26,7 @@ import { describe } from "./internal/request/describe.js"
 import type { CredentialIdentity, CredentialsProvider } from "./SignedRequest.js"
 import { thrownConfigRead } from "./internal/effect/config.js"
 import { sameCredentials, validateCredentials } from "./internal/effect/credentials.js"
-import { staticService } from "./internal/effect/credentialsService.js"
+import { signingClockOffset, staticService } from "./internal/effect/credentialsService.js"
 import { SigningError } from "./SigningError.js"
 
 /**
@@ -210,7 +212,7 @@ export const fromEnv: Layer.Layer<Credentials, SigningError> = layerFromEnv
  * it shows a secret the source handed out before (`seen`): printing an error
  * prints its cause in full.
  */
-const sourceFailed = (what: string, seen: RecentSecrets) => (error: unknown): SigningError => {
+const sourceFailed = (what: string, seen: SeenSecrets) => (error: unknown): SigningError => {
   if (error instanceof SigningError) return error
   const cause = causeShowingNoSecret(error, seen.secrets())
   return new SigningError({
@@ -220,27 +222,20 @@ const sourceFailed = (what: string, seen: RecentSecrets) => (error: unknown): Si
   })
 }
 
-/**
- * The secrets of the last two credentials a source handed out, for
- * `sourceFailed`: a failing refresh may quote the credentials it replaces, or
- * the ones before. Two, not all: a source that rotates for months must not
- * keep every secret it ever had.
- */
-interface RecentSecrets {
+/** The secrets of the last two credentials a source handed out, for `sourceFailed` (see `recentSecrets`). */
+interface SeenSecrets {
   readonly remember: (credentials: AwsCredentials) => AwsCredentials
   readonly secrets: () => Array<string>
 }
 
-const recentSecrets = (): RecentSecrets => {
-  let previous: Array<string> = []
-  let current: Array<string> = []
+const seenSecrets = (): SeenSecrets => {
+  const recent = recentSecrets()
   return {
     remember: (credentials) => {
-      const secrets = [credentials.secretAccessKey, credentials.sessionToken].flatMap((secret) => secret === undefined ? [] : [Redacted.value(secret)])
-      if (secrets.join("\n") !== current.join("\n")) [previous, current] = [current, secrets]
+      recent.remember([credentials.secretAccessKey, credentials.sessionToken].flatMap((secret) => secret === undefined ? [] : [Redacted.value(secret)]))
       return credentials
     },
-    secrets: () => [...previous, ...current]
+    secrets: recent.secrets
   }
 }
 
@@ -260,7 +255,7 @@ export const layerEffect = <E, R>(
       // The credentials last yielded, yielded again while the source returns the same ones: a
       // source that builds a new object each time must not cost a new signing key each signature.
       let last: AwsCredentials | undefined
-      const seen = recentSecrets()
+      const seen = seenSecrets()
       return {
         get: get.pipe(
           Effect.provide(context),
@@ -334,35 +329,43 @@ export const layerRefreshing = <E, R>(
         return { get: Effect.fail(new SigningError({ reason: "InvalidConfig", message: "layerRefreshing(fetch) needs an Effect that fetches credentials." })) }
       }
       const { refreshBefore, maxAge } = checked
-      const seen = recentSecrets()
+      const seen = seenSecrets()
       const load = fetch.pipe(
         Effect.provide(context),
         Effect.mapError(sourceFailed("Refreshing AWS credentials failed", seen)),
         Effect.flatMap(validate),
         Effect.map(seen.remember)
       )
-      const lock = yield* Effect.makeSemaphore(1)
+      // The time a signature made now carries: the Clock plus the signer's clock offset (which the
+      // signer sets while it asks), so that credentials are renewed before the signer finds them expired.
+      const signingNow = Effect.clockWith((clock) =>
+        Effect.map(FiberRef.get(signingClockOffset), (offset) => clock.unsafeCurrentTimeMillis() + offset)
+      )
       let current: { readonly credentials: AwsCredentials; readonly staleAt: number } | undefined
       const fresh = (now: number) => current !== undefined && now < current.staleAt
       const refresh = Effect.flatMap(load, (credentials) =>
-        Effect.clockWith((clock) =>
-          Effect.map(clock.currentTimeMillis, (now) => {
-            const expiresAt = credentials.expiration?.getTime() ?? Infinity
-            current = { credentials, staleAt: Math.min(expiresAt - refreshBefore, now + maxAge) }
-            return credentials
-          })
+        Effect.map(signingNow, (now) => {
+          const expiresAt = credentials.expiration?.getTime() ?? Infinity
+          current = { credentials, staleAt: Math.min(expiresAt - refreshBefore, now + maxAge) }
+          return credentials
+        }))
+      // One fetch at a time, and its outcome, failure included, is every waiting fiber's: those that
+      // queued behind a fetch take what it gave instead of fetching again, one after another.
+      const lock = yield* Effect.makeSemaphore(1)
+      let fetches = 0
+      let lastFetch: Exit.Exit<AwsCredentials, SigningError> | undefined
+      const fetchOnce = Effect.suspend(() => {
+        const queuedAfter = fetches
+        return lock.withPermits(1)(Effect.suspend(() =>
+          fetches !== queuedAfter && lastFetch !== undefined ? lastFetch : Effect.flatMap(signingNow, (now) =>
+            fresh(now) ? Effect.succeed(current!.credentials) : Effect.flatMap(Effect.exit(refresh), (exit) => {
+              fetches++
+              lastFetch = exit
+              return exit
+            }))
         ))
-      const get = Effect.clockWith((clock) => clock.currentTimeMillis).pipe(
-        Effect.flatMap((now) =>
-          fresh(now) ? Effect.succeed(current!.credentials) : lock.withPermits(1)(
-            // Another fiber may have refreshed while this one waited.
-            Effect.flatMap(
-              Effect.clockWith((clock) => clock.currentTimeMillis),
-              (later) => fresh(later) ? Effect.succeed(current!.credentials) : refresh
-            )
-          )
-        )
-      )
+      })
+      const get = Effect.flatMap(signingNow, (now) => (fresh(now) ? Effect.succeed(current!.credentials) : fetchOnce))
       return { get }
     })
   )
@@ -398,12 +401,12 @@ export interface ProviderOptions {
  * @category layers
  */
 export const layerFromProvider = (provider: CredentialsProvider, options?: ProviderOptions): Layer.Layer<Credentials> => {
-  // The secrets handed out so far: a later failure's message may quote them.
-  const seen = new Set<string>()
+  // The secrets of the last credentials handed out: a later failure's message may quote them.
+  const seen = recentSecrets()
   return layerRefreshing(
     Effect.tryPromise({
       try: () => Promise.resolve(provider()),
-      catch: (error) => providerFailure(error, seen)
+      catch: (error) => providerFailure(error, seen.secrets())
     }).pipe(
       Effect.filterOrFail(
         (identity): identity is CredentialIdentity => typeof identity === "object" && identity !== null,
@@ -412,7 +415,7 @@ export const layerFromProvider = (provider: CredentialsProvider, options?: Provi
       Effect.tap((identity) => {
         // Credentials that cannot be read are refused by validation next; reading them here must not die first.
         const secrets = safely(() => [identity.secretAccessKey, identity.sessionToken], [])
-        for (const secret of secrets) if (typeof secret === "string") seen.add(secret)
+        seen.remember(secrets.filter((secret): secret is string => typeof secret === "string"))
       })
     ),
     // Read, and checked, when the layer is built: options that cannot be read fail signatures, typed.

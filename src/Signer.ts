@@ -20,7 +20,7 @@ import { toSigningCredentials } from "./internal/effect/credentials.js"
 import { expiredCredentials, hasExpired, secretsOf } from "./internal/credentials.js"
 import { orUndefined, thrownConfigRead } from "./internal/effect/config.js"
 import { cleanSigningError } from "./internal/guard.js"
-import { staticCredentials } from "./internal/effect/credentialsService.js"
+import { credentialsAt, staticCredentials } from "./internal/effect/credentialsService.js"
 import { asSigningError, checked, failShowingNoSecret, prepare, presignPreparedNow, signPreparedNow } from "./internal/effect/signing.js"
 import { type PreparedRequest, prepareRequest } from "./internal/request/prepare.js"
 import { needsEnvironmentRegion, resolveSigner } from "./internal/settings.js"
@@ -296,7 +296,10 @@ const signWith = (
     }
     const fixed = staticCredentials(credentials)
     return fixed === undefined
-      ? Effect.flatMap(credentials.get, (current) => signNow(resolved, prepared, current, clock, "provider"))
+      ? Effect.flatMap(
+        credentialsAt(credentials, MutableRef.get(resolved.clockOffset)),
+        (current) => signNow(resolved, prepared, current, clock, "provider")
+      )
       : signNow(resolved, prepared, fixed, clock, "given")
   })
 

@@ -38,6 +38,8 @@ import {
   startContainerEndpoint,
   writeSharedFiles
 } from "./support/credentialSources.js"
+import { EFFECT_FIELD_NAMES } from "../src/internal/credentials.js"
+import { providedSource } from "../src/internal/credentialsSource.js"
 import { failureOf } from "./support/outcomes.js"
 
 const REGION = "us-east-1"
@@ -105,6 +107,68 @@ describe("single flight", () => {
     expect(container.requests).toHaveLength(1)
     expect(signed).toHaveLength(64)
   })
+})
+
+describe("single flight, when the fetch fails or its credentials are already due for renewal", () => {
+  const slowly = <A>(answer: () => A) => () => new Promise<A>((resolve) => setTimeout(resolve, 20)).then(answer)
+  const failing = () => {
+    throw new Error("IMDS timed out")
+  }
+  const shortLived = () => ({ ...issued("ASIASHORTLIVED"), expiration: new Date(Date.now() + 4 * MINUTE) })
+  const signTenAtOnce = (provider: CredentialsProvider) =>
+    Effect.runPromise(
+      Effect.all(Array.from({ length: 10 }, () => Effect.exit(Signer.signRequest(request))), { concurrency: "unbounded" }).pipe(
+        Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
+        Effect.provide(Credentials.layerFromProvider(provider))
+      )
+    )
+
+  it("the Effect API: 10 concurrent signatures behind a failing fetch share its failure: one provider call", async () => {
+    const provider = providerOf(slowly(failing))
+    const exits = await signTenAtOnce(provider)
+    expect(provider.calls).toBe(1)
+    expect(exits.map((exit) => failureOf(exit).message)).toEqual(Array(10).fill("The credentials provider failed: Error: IMDS timed out"))
+  })
+
+  it("the Effect API: 10 concurrent signatures behind a fetch of credentials expiring within 5 minutes sign with them: one provider call", async () => {
+    const provider = providerOf(slowly(shortLived))
+    const exits = await signTenAtOnce(provider)
+    expect(provider.calls).toBe(1)
+    expect(exits.every(Exit.isSuccess)).toBe(true)
+  })
+
+  it("the facade: the same, one provider call each", async () => {
+    for (const answer of [failing, shortLived]) {
+      const provider = providerOf(slowly(answer))
+      const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", provider)
+      await Promise.allSettled(Array.from({ length: 10 }, () => signer.signRequestAsync(request)))
+      expect(provider.calls).toBe(1)
+    }
+  })
+})
+
+describe("the signer's clock offset", () => {
+  it.effect("the Effect API: credentials are renewed by the time signatures carry (Clock plus offset), not by the bare Clock", () =>
+    Effect.gen(function*() {
+      const start = Date.now()
+      yield* TestClock.setTime(start)
+      // Each fetch gives credentials valid for an hour of the Clock; the signer's clock is 20 minutes ahead of it.
+      let fetches = 0
+      const source = Effect.clockWith((clock) =>
+        Effect.map(clock.currentTimeMillis, (now) => ({ ...issued(`ASIAFETCH${++fetches}`), expiration: new Date(now + 60 * MINUTE) }))
+      )
+      yield* Effect.gen(function*() {
+        yield* Signer.setClockOffset(20 * MINUTE)
+        expect((yield* Signer.signRequest(request)).headers["authorization"]).toContain("Credential=ASIAFETCH1/")
+        // 45 minutes on: the signature says minute 65, past the first credentials' expiry (minute 60).
+        yield* TestClock.adjust(Duration.minutes(45))
+        expect((yield* Signer.signRequest(request)).headers["authorization"]).toContain("Credential=ASIAFETCH2/")
+        expect(fetches).toBe(2)
+      }).pipe(
+        Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
+        Effect.provide(Credentials.layerRefreshing(source))
+      )
+    }))
 })
 
 describe("rotation", () => {
@@ -381,6 +445,20 @@ describe("a failing provider", () => {
         Effect.provide(Credentials.layerFromProvider(provider))
       )
     }))
+})
+
+describe("the secrets a provider handed out", () => {
+  it("are remembered for the last two credentials only: a provider that rotates for months leaves no trail of old secrets", async () => {
+    let rotation = 0
+    const source = providedSource(
+      async () => ({ ...issued(`ASIAROTATION${++rotation}`), expiration: new Date(rotation * 10 * MINUTE) }),
+      EFFECT_FIELD_NAMES
+    )
+    // Each resolution is past the last credentials' renewal time, so each asks the provider again.
+    for (let i = 1; i <= 20; i++) await source.resolve(i * 10 * MINUTE - 6 * MINUTE)
+    const [nineteenth, twentieth] = [19, 20].map((n) => issued(`ASIAROTATION${n}`))
+    expect(source.secrets()).toEqual([nineteenth!.secretAccessKey, nineteenth!.sessionToken, twentieth!.secretAccessKey, twentieth!.sessionToken])
+  })
 })
 
 describe("a synchronous signRequest with a provider", () => {

@@ -108,6 +108,28 @@ export const secretsOf = (credentials: SigningCredentials): Array<string> =>
     ? [Secret.reveal(credentials.secretAccessKey)]
     : [Secret.reveal(credentials.secretAccessKey), Secret.reveal(credentials.sessionToken)]
 
+/**
+ * The secrets of the last two credentials a source handed out, to scrub from
+ * its failures: a failing refresh may quote the credentials it replaces, or
+ * the ones before. Two, not all: a source that rotates for months must not
+ * keep every secret it ever had.
+ */
+export interface RecentSecrets {
+  readonly remember: (secrets: ReadonlyArray<string>) => void
+  readonly secrets: () => Array<string>
+}
+
+export const recentSecrets = (): RecentSecrets => {
+  let previous: ReadonlyArray<string> = []
+  let current: ReadonlyArray<string> = []
+  return {
+    remember: (secrets) => {
+      if (secrets.length !== current.length || secrets.some((secret, i) => secret !== current[i])) [previous, current] = [current, secrets]
+    },
+    secrets: () => [...previous, ...current]
+  }
+}
+
 /** Whether credentials have expired at `now` (epoch ms, by the signer's clock). */
 export const hasExpired = (credentials: SigningCredentials, now: number): boolean =>
   credentials.expiration !== undefined && !(now < credentials.expiration)

@@ -9,7 +9,15 @@
  */
 import type { CredentialIdentity, CredentialsProvider } from "../SignedRequest.js"
 import { SigningError } from "../SigningError.js"
-import { expiredCredentials, type FieldNames, hasExpired, secretsOf, type SigningCredentials, signingCredentials } from "./credentials.js"
+import {
+  expiredCredentials,
+  type FieldNames,
+  hasExpired,
+  recentSecrets,
+  secretsOf,
+  type SigningCredentials,
+  signingCredentials
+} from "./credentials.js"
 import { isSigningErrorSafely, safely, thrownMessage } from "./guard.js"
 import { holdsAnySecret, redactForDisplay, shorten } from "./scrub.js"
 
@@ -23,7 +31,7 @@ export interface CredentialsSource {
   readonly resolve: (now: number) => Promise<SigningCredentials>
   /** Why `current` has none: the error a synchronous signature fails with. */
   readonly unavailable: (now: number) => SigningError
-  /** Every secret seen so far, to scrub from messages. */
+  /** The secrets of the credentials given, or of the last two a provider handed out, to scrub from messages. */
   readonly secrets: () => ReadonlyArray<string>
 }
 
@@ -55,7 +63,7 @@ const oneLine = (text: string): string => {
  * credentials redacted. The provider's error stays as `cause` unless it
  * shows one of those secrets: `inspect` prints a cause in full.
  */
-export const providerFailure = (error: unknown, seen: ReadonlySet<string>): SigningError => {
+export const providerFailure = (error: unknown, seen: ReadonlyArray<string>): SigningError => {
   if (isSigningErrorSafely(error)) return error
   // What a provider threw may be anything, a value whose every inspection throws included.
   const said = safely(() => (error instanceof Error ? `${error.name}: ${error.message}` : thrownMessage(error)), thrownMessage(error))
@@ -71,7 +79,7 @@ export const providerFailure = (error: unknown, seen: ReadonlySet<string>): Sign
 export const providedSource = (provider: CredentialsProvider, names: FieldNames): CredentialsSource => {
   let cached: SigningCredentials | undefined
   let pending: Promise<SigningCredentials> | undefined
-  const seen = new Set<string>()
+  const seen = recentSecrets()
 
   const ask = (now: number): Promise<SigningCredentials> => {
     pending ??= Promise.resolve()
@@ -97,14 +105,14 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames)
           if (credentials instanceof SigningError) {
             throw new SigningError({ reason: "MissingCredentials", message: `The credentials provider gave unusable credentials: ${credentials.message}` })
           }
-          for (const secret of secretsOf(credentials)) seen.add(secret)
+          seen.remember(secretsOf(credentials))
           // Expired already (a stale cache in the provider, a wrong clock): signing with them is a 403, so they are refused, not kept.
           if (hasExpired(credentials, now)) throw expiredCredentials(credentials.expiration!, now, "provider")
           cached = credentials
           return credentials
         },
         (error: unknown) => {
-          throw providerFailure(error, seen)
+          throw providerFailure(error, seen.secrets())
         }
       )
       .finally(() => {
@@ -130,6 +138,6 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames)
           : "The credentials from the provider have expired: sign with await signer.signRequestAsync(request), " +
             "which renews them."
       }),
-    secrets: () => [...seen]
+    secrets: seen.secrets
   }
 }

@@ -6,6 +6,8 @@
  * @internal
  */
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import { globalValue } from "effect/GlobalValue"
 import type { AwsCredentials, Service } from "../../Credentials.js"
 import { SigningError } from "../../SigningError.js"
 import type { SigningCredentials } from "../credentials.js"
@@ -25,14 +27,29 @@ export const staticService = (credentials: AwsCredentials): Service => {
 export const staticCredentials = (service: Service): AwsCredentials | undefined =>
   (service as { [staticValue]?: AwsCredentials })[staticValue]
 
-/** The credentials of a service now, as the core signs with them. */
-export const currentSigningCredentials = (service: Service): Effect.Effect<SigningCredentials, SigningError> => {
+/**
+ * The signer's clock offset while it asks a credentials service for the
+ * credentials to sign with: a refreshing layer judges whether they are fresh
+ * at the time the signature will carry (the Clock plus this offset), as the
+ * signer judges whether they have expired.
+ */
+export const signingClockOffset: FiberRef.FiberRef<number> = globalValue(
+  Symbol.for("api-gateway-request-signer/Credentials/signingClockOffset"),
+  () => FiberRef.unsafeMake(0)
+)
+
+/** `service.get`, asked on behalf of a signer whose clock is `offset` milliseconds off the Clock. */
+export const credentialsAt = (service: Service, offset: number): Effect.Effect<AwsCredentials, SigningError> =>
+  offset === 0 ? service.get : Effect.locally(service.get, signingClockOffset, offset)
+
+/** The credentials of a service now, as the core signs with them (for a signer whose clock is `offset` off). */
+export const currentSigningCredentials = (service: Service, offset = 0): Effect.Effect<SigningCredentials, SigningError> => {
   const fixed = staticCredentials(service)
   if (fixed !== undefined) {
     const core = toSigningCredentials(fixed)
     return core instanceof SigningError ? Effect.fail(core) : Effect.succeed(core)
   }
-  return Effect.flatMap(service.get, (current) => {
+  return Effect.flatMap(credentialsAt(service, offset), (current) => {
     const core = toSigningCredentials(current)
     return core instanceof SigningError ? Effect.fail(core) : Effect.succeed(core)
   })

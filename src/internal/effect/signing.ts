@@ -67,7 +67,7 @@ const signNow = <A>(
   traced(
     span,
     { "http.request.method": prepared.method, "url.path": prepared.path },
-    Effect.flatMap(currentSigningCredentials(credentials), (current) =>
+    Effect.flatMap(currentSigningCredentials(credentials, MutableRef.get(signer.clockOffset)), (current) =>
       Effect.clockWith((clock) => {
         const epochMillis = signingTime(signer, clock)
         // Whatever layer they came from: a signature made with expired credentials is a 403 (as in the facade).
