@@ -110,7 +110,7 @@ describe("single flight", () => {
 })
 
 describe("single flight, when the fetch fails or its credentials are already due for renewal", () => {
-  const slowly = <A>(answer: () => A) => () => new Promise<A>((resolve) => setTimeout(resolve, 20)).then(answer)
+  const slowly = <A>(answer: () => A) => () => new Promise<void>((resolve) => setTimeout(resolve, 20)).then(answer)
   const failing = () => {
     throw new Error("IMDS timed out")
   }

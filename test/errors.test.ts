@@ -79,7 +79,12 @@ const badRequests: ReadonlyArray<readonly [string, () => unknown, RegExp, string
   ["a body that is a ReadableStream", () => signer.signRequest({ method: "POST", path: "/", body: new ReadableStream() }), /a ReadableStream.*new Response\(stream\)/, "body"],
   ["a body that is FormData", () => signer.signRequest({ method: "POST", path: "/", body: new FormData() }), /FormData.*multipart boundary.*URLSearchParams/, "body"],
   ["a body that is a Promise", () => signer.signRequest({ method: "POST", path: "/", body: Promise.resolve("x") }), /a Promise; await it/, "body"],
-  ["a body string with a lone surrogate", () => signer.signRequest({ method: "POST", path: "/", body: "a\udc00" }), /lone UTF-16 surrogate/, "body"]
+  ["a body string with a lone surrogate", () => signer.signRequest({ method: "POST", path: "/", body: "a\udc00" }), /lone UTF-16 surrogate/, "body"],
+  ["a body that is a Response (its body not read yet)", () => signer.signRequest({ method: "POST", path: "/", body: new Response("{}") }), /is a Response, which JSON\.stringify sends as \{\}; read its body first/, "body"],
+  ["a body that is a Request", () => signer.signRequest({ method: "POST", path: "/", body: new Request("https://example.com") }), /is a Request/, "body"],
+  ["a body with Headers", () => signer.signRequest({ method: "POST", path: "/", body: { h: new Headers({ a: "1" }) } }), /property "h" is a Headers.*Object\.fromEntries\(headers\)/, "body"],
+  ["a body that is an iterator", () => signer.signRequest({ method: "POST", path: "/", body: [1, 2].values() }), /is an Array Iterator.*\[\.\.\.iterator\]/, "body"],
+  ["a body with a generator", () => signer.signRequest({ method: "POST", path: "/", body: { items: (function*() {})() } }), /property "items" is a Generator/, "body"]
 ]
 
 describe("bad requests are SigningErrors with reason InvalidRequest", () => {

@@ -87,15 +87,45 @@ function refuseLossyJson(this: unknown, key: string, value: unknown): unknown {
       }
       break
     case "object":
-      if (value !== null && isKeyedCollection(value)) {
+      if (value === null) break
+      if (isKeyedCollection(value)) {
         throw invalidRequest(
           "body",
           `${where} is a ${collectionName(value)}, which JSON.stringify turns into {}; convert it first (Object.fromEntries(map), [...set]).`
         )
       }
+      const builtIn = builtInWithoutData(value)
+      if (builtIn !== undefined) {
+        throw invalidRequest("body", `${where} is ${/^[AEIOU]/.test(builtIn) ? "an" : "a"} ${builtIn}, which JSON.stringify sends as {}; ${adviceFor(builtIn)}`)
+      }
   }
   return value
 }
+
+// Objects JSON writes faithfully: their own properties, or their value (a boxed primitive).
+const DATA_TAGS: ReadonlySet<string> = new Set(["[object Object]", "[object Array]", "[object String]", "[object Number]", "[object Boolean]"])
+
+/**
+ * The kind of a built-in object whose contents live in internal slots, so
+ * that JSON (after `toJSON`, which the replacer sees applied) writes `{}`: a
+ * `Response`, `Request` or `Headers`, an iterator or generator, a `WeakMap`.
+ * `undefined` for anything JSON writes as it is, an object of a class with a
+ * `Symbol.toStringTag` and own properties included.
+ */
+const builtInWithoutData = (value: object): string | undefined => {
+  const tag = safely(() => Object.prototype.toString.call(value), "[object Object]")
+  if (DATA_TAGS.has(tag) || safely(() => Object.keys(value).length > 0, true)) return undefined
+  return tag.slice("[object ".length, -1)
+}
+
+const adviceFor = (builtIn: string): string =>
+  builtIn === "Response" || builtIn === "Request"
+    ? "read its body first (await response.json(), or .text())."
+    : builtIn === "Headers"
+    ? "convert it first (Object.fromEntries(headers))."
+    : /Iterator|Generator/.test(builtIn)
+    ? "collect it into an array first ([...iterator])."
+    : "send what you mean as a plain object, an array or a string."
 
 const collectionName = (value: object): string =>
   isMap(value) ? "Map" : isSet(value) ? "Set" : safely(() => String(value.constructor.name), "collection")
