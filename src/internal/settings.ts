@@ -6,7 +6,9 @@
  * @internal
  */
 import type { Service, SignerOptions } from "../Signer.js"
+import { SigningError } from "../SigningError.js"
 import { addsContentSha256, canonicalPathOptionsFor } from "./sigv4/serviceRules.js"
+import { describe } from "./request/describe.js"
 import { missingRegion, parseEndpoint, parseSendTo, regionFromHostname, scopeFromHostname, validateScopePart } from "./endpoint.js"
 
 /** A signer's settings, resolved: `Signer.Service` without its state (the Effect API's clock offset). */
@@ -17,10 +19,10 @@ export const resolveSigner = (options: SignerOptions, environmentRegion: string 
   const endpoint = parseEndpoint(options.endpoint)
   const sendTo = parseSendTo(options.sendTo, endpoint)
   const fromHost = scopeFromHostname(endpoint.hostname)
-  const region = nonEmpty(options.region) ?? fromHost?.region ?? nonEmpty(environmentRegion)
+  const region = textOption("region", options.region, "us-east-1") ?? fromHost?.region ?? nonEmpty(environmentRegion)
   if (region === undefined) throw missingRegion(endpoint)
   // The service the host names (execute-api, lambda for function URLs, appsync), unless one is given.
-  const service = validateScopePart("service", nonEmpty(options.service) ?? fromHost?.service ?? "execute-api")
+  const service = validateScopePart("service", textOption("service", options.service, "execute-api") ?? fromHost?.service ?? "execute-api")
   const paths = canonicalPathOptionsFor(service)
   return {
     endpoint,
@@ -28,8 +30,8 @@ export const resolveSigner = (options: SignerOptions, environmentRegion: string 
     sendTo,
     region: validateScopePart("region", region),
     service,
-    signSessionToken: options.signSessionToken ?? true,
-    contentSha256Header: options.contentSha256Header ?? addsContentSha256(service),
+    signSessionToken: flagOption("signSessionToken", options.signSessionToken, true),
+    contentSha256Header: flagOption("contentSha256Header", options.contentSha256Header, addsContentSha256(service)),
     normalizePath: paths.normalize,
     doubleEncodePath: paths.doubleEncode
   }
@@ -47,3 +49,29 @@ export const needsEnvironmentRegion = (options: SignerOptions): boolean => {
 
 const nonEmpty = (value: string | undefined): string | undefined =>
   typeof value === "string" && value.trim() !== "" ? value.trim() : undefined
+
+/**
+ * A text option, trimmed; absent when `undefined`, `null` or blank (as the
+ * original package read them). Any other type is refused, not ignored: a
+ * `region: 5` must not quietly become the host's region.
+ */
+const textOption = (name: string, value: unknown, example: string): string | undefined => {
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== "string") {
+    throw new SigningError({ reason: "InvalidConfig", message: `${name} must be a string such as "${example}"; got ${describe(value)}.` })
+  }
+  return nonEmpty(value)
+}
+
+/**
+ * A true/false option; `fallback` when `undefined` or `null`. Anything else is
+ * refused, not coerced: `signSessionToken: 0` or `"false"` must not decide
+ * whether the session token is signed.
+ */
+const flagOption = (name: string, value: unknown, fallback: boolean): boolean => {
+  if (value === undefined || value === null) return fallback
+  if (typeof value !== "boolean") {
+    throw new SigningError({ reason: "InvalidConfig", message: `${name} must be true or false; got ${describe(value)}.` })
+  }
+  return value
+}
