@@ -19,7 +19,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { ENVIRONMENT_VARIABLES, recentSecrets } from "./internal/credentials.js"
-import { providerFailure } from "./internal/credentialsSource.js"
+import { providerFailure, REFRESH_BEFORE_MILLIS } from "./internal/credentialsSource.js"
 import { asSigningError, safely } from "./internal/guard.js"
 import { causeShowingNoSecret } from "./internal/scrub.js"
 import { describe } from "./internal/request/describe.js"
@@ -297,7 +297,7 @@ const refreshTimes = (options: unknown): { readonly refreshBefore: number; reado
       return new SigningError({ reason: "InvalidConfig", message: `The refresh options must be an object such as { refreshBefore: "5 minutes" }; got ${describe(options)}.` })
     }
     const { refreshBefore, maxAge } = (options ?? {}) as { refreshBefore?: unknown; maxAge?: unknown }
-    const before = durationOption("refreshBefore", refreshBefore, 5 * 60 * 1000)
+    const before = durationOption("refreshBefore", refreshBefore, REFRESH_BEFORE_MILLIS)
     if (before instanceof SigningError) return before
     const age = durationOption("maxAge", maxAge, Infinity)
     return age instanceof SigningError ? age : { refreshBefore: before, maxAge: age }
