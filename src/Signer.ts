@@ -17,11 +17,18 @@ import * as MutableRef from "effect/MutableRef"
 import * as Option from "effect/Option"
 import { Credentials } from "./Credentials.js"
 import { toSigningCredentials } from "./internal/effect/credentials.js"
-import { expiredCredentials, hasExpired, secretsOf } from "./internal/credentials.js"
 import { orUndefined, thrownConfigRead } from "./internal/effect/config.js"
-import { cleanSigningError } from "./internal/guard.js"
 import { credentialsAt, staticCredentials } from "./internal/effect/credentialsService.js"
-import { asSigningError, checked, failShowingNoSecret, prepare, presignPreparedNow, signPreparedNow } from "./internal/effect/signing.js"
+import {
+  asSigningError,
+  checked,
+  failShowingNoSecret,
+  prepare,
+  presignPreparedNow,
+  signAt,
+  signingTime,
+  signPreparedNow
+} from "./internal/effect/signing.js"
 import { type PreparedRequest, prepareRequest } from "./internal/request/prepare.js"
 import { needsEnvironmentRegion, resolveSigner } from "./internal/settings.js"
 import { signPrepared } from "./internal/signPrepared.js"
@@ -261,13 +268,7 @@ const signNow = (
     return Exit.fail(asSigningError(error))
   }
   if (core instanceof SigningError) return Exit.fail(core)
-  const epochMillis = clock.unsafeCurrentTimeMillis() + MutableRef.get(signer.clockOffset)
-  if (hasExpired(core, epochMillis)) return Exit.fail(expiredCredentials(core.expiration!, epochMillis, from))
-  try {
-    return Exit.succeed(signPrepared(prepared, core, epochMillis, signer))
-  } catch (error) {
-    return Exit.fail(cleanSigningError(error, secretsOf(core)))
-  }
+  return signAt(core, signingTime(signer, clock), from, (current, epochMillis) => signPrepared(prepared, current, epochMillis, signer))
 }
 
 /**

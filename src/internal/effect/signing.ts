@@ -8,6 +8,7 @@
  */
 import type * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as MutableRef from "effect/MutableRef"
 import type { Service as CredentialsService } from "../../Credentials.js"
 import type { PresignedRequest, RequestToSign } from "../../SignedRequest.js"
@@ -53,8 +54,27 @@ export const prepare = (
 ): Effect.Effect<PreparedRequest, SigningError> => checked(credentials, () => prepareRequest(signer, request))
 
 /** The time to sign at: the Clock's, plus the signer's clock offset. */
-const signingTime = (signer: Signer.Service, clock: Clock.Clock): number =>
+export const signingTime = (signer: Signer.Service, clock: Clock.Clock): number =>
   clock.unsafeCurrentTimeMillis() + MutableRef.get(signer.clockOffset)
+
+/**
+ * `sign` with `current` at `epochMillis`. Whatever layer they came from, a
+ * signature made with expired credentials is a 403, so they are refused (as
+ * in the facade); what signing throws is a SigningError without their secrets.
+ */
+export const signAt = <A>(
+  current: SigningCredentials,
+  epochMillis: number,
+  from: "given" | "provider",
+  sign: (current: SigningCredentials, epochMillis: number) => A
+): Exit.Exit<A, SigningError> => {
+  if (hasExpired(current, epochMillis)) return Exit.fail(expiredCredentials(current.expiration!, epochMillis, from))
+  try {
+    return Exit.succeed(sign(current, epochMillis))
+  } catch (error) {
+    return Exit.fail(cleanSigningError(error, secretsOf(current)))
+  }
+}
 
 /** `sign` with the credentials current now, at the signing time, inside a span named `span`. */
 const signNow = <A>(
@@ -68,17 +88,9 @@ const signNow = <A>(
     span,
     { "http.request.method": prepared.method, "url.path": prepared.path },
     Effect.flatMap(currentSigningCredentials(credentials, MutableRef.get(signer.clockOffset)), (current) =>
-      Effect.clockWith((clock) => {
-        const epochMillis = signingTime(signer, clock)
-        // Whatever layer they came from: a signature made with expired credentials is a 403 (as in the facade).
-        if (hasExpired(current, epochMillis)) {
-          return Effect.fail(expiredCredentials(current.expiration!, epochMillis, staticCredentials(credentials) === undefined ? "provider" : "given"))
-        }
-        return Effect.try({
-          try: () => sign(current, epochMillis),
-          catch: (error) => cleanSigningError(error, secretsOf(current))
-        })
-      }))
+      Effect.clockWith((clock) =>
+        signAt(current, signingTime(signer, clock), staticCredentials(credentials) === undefined ? "provider" : "given", sign)
+      ))
   )
 
 /** Signs a prepared request with the credentials and time current now. */
