@@ -290,7 +290,6 @@ interface CheckedOptions<E, R> {
   readonly maxDelayMillis: number
 }
 
-
 const checkRetryOptions = <E, R>(send: unknown, options: unknown): CheckedOptions<E, R> | SigningError => {
   try {
     if (typeof send !== "function") {
@@ -334,6 +333,52 @@ const checkRetryOptions = <E, R>(send: unknown, options: unknown): CheckedOption
 const misuse = (what: string, secrets: Iterable<string>, error?: unknown): SigningError =>
   new SigningError({ reason: "InvalidConfig", message: what, cause: causeShowingNoSecret(error, secrets) })
 
+/** Whether to retry `error`: the default policy, or `while` and `until`; a predicate that throws, as a SigningError. */
+const askShouldRetry = <E>(options: CheckedOptions<E, unknown>, error: E, secrets: Iterable<string>): boolean | SigningError => {
+  try {
+    return options.while === undefined && options.until === undefined
+      ? !failures.isPermanentFailure(error)
+      : (options.while === undefined || Boolean(options.while(error))) && (options.until === undefined || !options.until(error))
+  } catch (thrown) {
+    return misuse(
+      `The retry predicate (while or until) threw (${redactForDisplay(thrownMessage(thrown), secrets)}) instead of returning true or false, ` +
+        "so retrying stopped; make it return a boolean for any error, e.g. Retry.isTransient.",
+      secrets,
+      thrown
+    )
+  }
+}
+
+/** `send`'s Effect for one attempt; a send that throws or returns no Effect is a SigningError, not retried. */
+const sendOnce = <A, E, R>(
+  send: (signed: SignedRequest, attempt: Attempt) => Effect.Effect<A, E, R>,
+  signedRequest: SignedRequest,
+  details: Attempt,
+  secrets: Iterable<string>
+): Effect.Effect<A, E, R> | SigningError => {
+  let sent: unknown
+  try {
+    sent = send(signedRequest, details)
+  } catch (thrown) {
+    return misuse(
+      `send threw (${redactForDisplay(thrownMessage(thrown), secrets)}) instead of returning an Effect; ` +
+        "return a failed Effect instead (Effect.fail, Effect.try, Effect.tryPromise).",
+      secrets,
+      thrown
+    )
+  }
+  return safely(() => Effect.isEffect(sent), false)
+    ? sent as Effect.Effect<A, E, R>
+    : misuse(`send returned ${describe(sent)}, not an Effect; wrap a Promise in Effect.tryPromise(() => ...).`, secrets)
+}
+
+/** The schedule the options ask for: the default, `times` recurrences of the default backoff, or `schedule` (capped at `times`). */
+const scheduleOf = <E, R>(options: CheckedOptions<E, R>): Schedule.Schedule<unknown, E, R> => {
+  const { schedule, times } = options
+  if (schedule === undefined) return times === undefined ? defaultSchedule : backoff({ times })
+  return times === undefined ? schedule : Schedule.intersect(schedule, Schedule.recurs(times))
+}
+
 const retrying = <A, E, R, R2>(
   request: RequestToSign,
   send: (signed: SignedRequest, attempt: Attempt) => Effect.Effect<A, E, R>,
@@ -344,46 +389,18 @@ const retrying = <A, E, R, R2>(
       Effect.suspend(() => {
         let attempts = 0
         const secrets = new Set<string>()
-        const shown = (text: string) => redactForDisplay(text, secrets)
         // A predicate that throws cannot decide: retrying stops, and the run fails with this.
         let predicateFailure: SigningError | undefined
         const shouldRetry = (error: E): boolean => {
-          try {
-            return options.while === undefined && options.until === undefined
-              ? !failures.isPermanentFailure(error)
-              : (options.while === undefined || Boolean(options.while(error))) && (options.until === undefined || !options.until(error))
-          } catch (thrown) {
-            predicateFailure = misuse(
-              `The retry predicate (while or until) threw (${shown(thrownMessage(thrown))}) instead of returning true or false, ` +
-                "so retrying stopped; make it return a boolean for any error, e.g. Retry.isTransient.",
-              secrets,
-              thrown
-            )
-            return false
-          }
-        }
-        /** `send`'s Effect for one attempt; a send that throws or returns no Effect is a SigningError, not retried. */
-        const sendOnce = (signedRequest: SignedRequest, details: Attempt): Effect.Effect<A, E, R> | SigningError => {
-          let sent: unknown
-          try {
-            sent = send(signedRequest, details)
-          } catch (thrown) {
-            return misuse(
-              `send threw (${shown(thrownMessage(thrown))}) instead of returning an Effect; ` +
-                "return a failed Effect instead (Effect.fail, Effect.try, Effect.tryPromise).",
-              secrets,
-              thrown
-            )
-          }
-          return safely(() => Effect.isEffect(sent), false)
-            ? sent as Effect.Effect<A, E, R>
-            : misuse(`send returned ${describe(sent)}, not an Effect; wrap a Promise in Effect.tryPromise(() => ...).`, secrets)
+          const answer = askShouldRetry(options, error, secrets)
+          if (answer instanceof SigningError) predicateFailure = answer
+          return answer === true
         }
 
         const spanAttributes = { "http.request.method": prepared.method, "url.path": prepared.path }
-        // Signing failures travel in the success channel, so the schedule only ever sees send's failures.
         // The signer's clock when the latest attempt was signed: a refusal for skew is measured on it.
         let signedOn: AttemptClock = { signedAt: 0, offset: 0 }
+        // Signing failures travel in the success channel, so the schedule only ever sees send's failures.
         const attempt: Effect.Effect<Either.Either<A, SigningError>, SendFailure<E>, R> = Effect.clockWith((clock) => {
           const number = ++attempts
           const offset = MutableRef.get(signer.clockOffset)
@@ -398,7 +415,7 @@ const retrying = <A, E, R, R2>(
                   signed.right
                 for (const secret of secretsOf(credentials)) secrets.add(secret)
                 const details: Attempt = { attempt: number, canonicalRequest, stringToSign, credentialScope, signedHeaders, signature }
-                const sent = sendOnce(signedRequest, details)
+                const sent = sendOnce(send, signedRequest, details, secrets)
                 if (sent instanceof SigningError) return Effect.succeed(Either.left(sent))
                 return sent.pipe(
                   Effect.matchEffect({
@@ -439,13 +456,9 @@ const retrying = <A, E, R, R2>(
           )
         )
 
-        const times = options.times
-        const base: Schedule.Schedule<unknown, E, R2> = options.schedule === undefined
-          ? (times === undefined ? defaultSchedule : backoff({ times }))
-          : times === undefined
-          ? options.schedule
-          : Schedule.intersect(options.schedule, Schedule.recurs(times))
-        const policy = withRetryAfter(base, options.maxDelayMillis).pipe(Schedule.mapInput((failure: SendFailure<E>) => failure.error))
+        const policy = withRetryAfter(scheduleOf(options), options.maxDelayMillis).pipe(
+          Schedule.mapInput((failure: SendFailure<E>) => failure.error)
+        )
 
         return traced(
           SPAN_REQUEST_WITH_RETRIES,
