@@ -570,7 +570,6 @@ export const verify = (request: ReceivedRequest, options: VerifyOptions): Verify
     return result.valid ? result : redactFailure(result)
   })
 
-
 /**
  * The message API Gateway answers a signature mismatch with; it carries the
  * canonical request and string to sign the server computed.

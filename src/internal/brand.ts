@@ -74,7 +74,6 @@ const is = (tag: string, slotCheck: () => Check | undefined, value: unknown, cto
   return instanceOf(value, ctor())
 }
 
-
 const arrayBufferLength = onFirstUse(() => check(ArrayBuffer, "byteLength"))
 const mapSize = onFirstUse(() => check(Map, "size"))
 const setSize = onFirstUse(() => check(Set, "size"))

@@ -73,7 +73,6 @@ export const toRequestToSign = (target: SigningTarget, request: HttpClientReques
   }
 }
 
-
 const encoder = new TextEncoder()
 
 const bodyBytes = (body: SignedBody | undefined): Uint8Array | undefined =>

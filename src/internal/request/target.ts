@@ -14,7 +14,6 @@ import { wirePathSegment } from "./pathSegment.js"
 
 const ABSOLUTE_URL = /^([a-z][a-z0-9+.-]*:\/\/[^/?#\\]*)(.*)$/is
 
-
 const withUserInfo = (shown: string): SigningError =>
   invalidRequest(
     "path",

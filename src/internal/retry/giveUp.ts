@@ -9,7 +9,6 @@
 import { describeFailure, type FailureSummary, RequestError, summarizeFailure } from "../../RequestError.js"
 import { redactForDisplay } from "../scrub.js"
 
-
 const scrubSummary = (summary: FailureSummary, secrets: Iterable<string>): FailureSummary => ({
   ...summary,
   ...(summary.name === undefined ? {} : { name: redactForDisplay(summary.name, secrets) }),
