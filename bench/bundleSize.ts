@@ -124,7 +124,7 @@ export const AREAS: ReadonlyArray<readonly [string, (module: string) => boolean]
   ["config and credentials (endpoint, credentials and their sources, settings, environment, secret)", (m) =>
     ["internal/endpoint", "internal/credentials", "internal/credentialsSource", "internal/settings", "internal/environment", "internal/secret"].includes(m)],
   ["errors (SigningError, RequestError, scrub, guard)", (m) => ["SigningError", "RequestError", "internal/scrub", "internal/guard"].includes(m)],
-  ["the facade class (ApiGatewaySigner, HttpMethods, reading a fetch Request, clock skew)", (m) => ["ApiGatewaySigner", "HttpMethods", "index", "internal/webRequest", "internal/clockSkew"].includes(m)]
+  ["the facade class (ApiGatewaySigner, its config, HttpMethods, reading a fetch Request, clock skew)", (m) => ["ApiGatewaySigner", "HttpMethods", "index", "internal/facadeConfig", "internal/webRequest", "internal/clockSkew"].includes(m)]
 ]
 
 export const areaOf = (module: string): string => AREAS.find(([, test]) => test(module))?.[0] ?? "other"

@@ -10,28 +10,31 @@
  * @since 2.0.0
  * @module
  */
-import { abortReason, isAbortSignal } from "./internal/abort.js"
-import {
-  EFFECT_FIELD_NAMES,
-  ENVIRONMENT_VARIABLES,
-  type FieldNames,
-  type SigningCredentials,
-  secretsOf,
-  signingCredentials
-} from "./internal/credentials.js"
-import { type CredentialsSource, providedSource, staticSource } from "./internal/credentialsSource.js"
+import { abortReason } from "./internal/abort.js"
+import { type SigningCredentials, secretsOf } from "./internal/credentials.js"
+import type { CredentialsSource } from "./internal/credentialsSource.js"
 import { type AttemptClock, offsetAfterRefusal } from "./internal/clockSkew.js"
+import {
+  checkFetchRetry,
+  checkRetryOptions,
+  configSecrets,
+  credentialsSourceOf,
+  type FacadeSettings,
+  facadeSettings,
+  fetchSettings,
+  type FetchSettings,
+  invalidOption
+} from "./internal/facadeConfig.js"
 import { cleanSigningError, safely } from "./internal/guard.js"
-import { environmentVariable, hasEnvironment } from "./internal/environment.js"
+import { environmentVariable } from "./internal/environment.js"
 import { describe } from "./internal/request/describe.js"
-import { isFieldValue } from "./internal/request/headers.js"
-import { type PreparedRequest, type PrepareSettings, prepareRequest } from "./internal/request/prepare.js"
-import { DEFAULT_BACKOFF, DEFAULT_RETRIES, isDelayMillis, isRetryCount, MAX_RETRIES } from "./internal/retry/backoff.js"
+import { type PreparedRequest, prepareRequest } from "./internal/request/prepare.js"
+import { DEFAULT_BACKOFF, DEFAULT_RETRIES } from "./internal/retry/backoff.js"
 import { isPermanentFailure, isTransient } from "./internal/retry/failures.js"
 import { AbortedWhileReading, fromFetchArguments, toWebRequest } from "./internal/webRequest.js"
 import { retryLoop, type SignedAttempt } from "./internal/retry/loop.js"
-import { type ResolvedSigner, resolveSigner } from "./internal/settings.js"
-import { presignPrepared, signPrepared, type SignedRequestSettings } from "./internal/signPrepared.js"
+import { resolveSigner } from "./internal/settings.js"
+import { presignPrepared, signPrepared } from "./internal/signPrepared.js"
 import { expiresInOf } from "./internal/sigv4/presign.js"
 import type {
   CredentialIdentity,
@@ -178,167 +181,8 @@ export interface RequestWithRetriesOptions {
   readonly maxDelayMs?: number | undefined
 }
 
-const FACADE_FIELD_NAMES: FieldNames = { accessKeyId: "accessKey", secretAccessKey: "secretKey", sessionToken: "sessionToken" }
-
-/** Unset, as 2.x read its options (with `||`): undefined, null or "" (an empty line in a .env file). */
-const isUnset = (value: unknown): value is undefined | null | "" => value === undefined || value === null || value === ""
-
-const credentialsSourceOf = (config: ApiGatewaySignerConfig): CredentialsSource => {
-  const { credentials } = config
-  if (credentials === undefined) return staticSource(credentialsFromConfig(config))
-  if (!isUnset(config.accessKey) || !isUnset(config.secretKey) || !isUnset(config.sessionToken)) {
-    throw new SigningError({
-      reason: "MissingCredentials",
-      message: "Pass either credentials, or accessKey and secretKey (and sessionToken), not both."
-    })
-  }
-  if (typeof credentials === "function") return providedSource(credentials, EFFECT_FIELD_NAMES)
-  if (typeof credentials !== "object" || credentials === null) {
-    throw new SigningError({
-      reason: "MissingCredentials",
-      message: `credentials must be { accessKeyId, secretAccessKey, sessionToken?, expiration? } or a provider function; got ${describe(credentials)}.`
-    })
-  }
-  const identity = signingCredentials(credentials, EFFECT_FIELD_NAMES)
-  if (identity instanceof SigningError) throw identity
-  return staticSource(identity)
-}
-
-const credentialsFromConfig = (config: ApiGatewaySignerConfig): SigningCredentials => {
-  let accessKey: unknown, secretKey: unknown, sessionToken: unknown
-  try {
-    ;({ accessKey, secretKey, sessionToken } = config)
-  } catch {
-    // Said without what was thrown: a getter's error may quote the very secret it failed to hand over.
-    throw new SigningError({
-      reason: "MissingCredentials",
-      message: "accessKey, secretKey or sessionToken could not be read (reading them threw); pass strings."
-    })
-  }
-  // As in 2.x, keys that are all unset mean "use the environment".
-  if (isUnset(accessKey) && isUnset(secretKey)) {
-    if (!isUnset(sessionToken)) {
-      // Signing with the environment's keys would drop the token given here without a word.
-      throw new SigningError({
-        reason: "MissingCredentials",
-        message: `A sessionToken was given without accessKey and secretKey: pass all three, or none to use ${ENVIRONMENT_VARIABLES}.`
-      })
-    }
-    accessKey = secretKey = sessionToken = undefined
-  }
-  const given = accessKey !== undefined || secretKey !== undefined
-  if (given && (accessKey === undefined || secretKey === undefined)) {
-    // Mixing a key from the config with one from the environment would sign with a mismatched pair.
-    throw new SigningError({
-      reason: "MissingCredentials",
-      message: `Only ${accessKey === undefined ? "secretKey" : "accessKey"} was given: pass accessKey and secretKey together, ` +
-        `or neither to use ${ENVIRONMENT_VARIABLES}.`
-    })
-  }
-  if (!given && !hasEnvironment()) {
-    throw new SigningError({
-      reason: "MissingCredentials",
-      message: "No credentials given, and this runtime has no environment variables to read them from: " +
-        "in a browser or a Worker, pass accessKey, secretKey and sessionToken (e.g. from Cognito) explicitly."
-    })
-  }
-  const credentials = signingCredentials(
-    given
-      ? { accessKeyId: accessKey, secretAccessKey: secretKey, sessionToken }
-      : {
-        accessKeyId: environmentVariable("AWS_ACCESS_KEY_ID"),
-        secretAccessKey: environmentVariable("AWS_SECRET_ACCESS_KEY"),
-        sessionToken: environmentVariable("AWS_SESSION_TOKEN")
-      },
-    FACADE_FIELD_NAMES
-  )
-  if (credentials instanceof SigningError) throw credentials
-  return credentials
-}
-
-/** Every secret a config could sign with, as given or from the environment: scrubbed from the constructor's errors. */
-const configSecrets = (config: ApiGatewaySignerConfig): Array<string> =>
-  [
-    safely(() => config.secretKey, undefined),
-    safely(() => config.sessionToken, undefined),
-    safely(() => (config.credentials as { secretAccessKey?: unknown } | undefined)?.secretAccessKey, undefined),
-    safely(() => (config.credentials as { sessionToken?: unknown } | undefined)?.sessionToken, undefined),
-    environmentVariable("AWS_SECRET_ACCESS_KEY"),
-    environmentVariable("AWS_SESSION_TOKEN")
-  ].filter((secret): secret is string => typeof secret === "string" && secret !== "")
-
-const invalidOption = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
-
 const fixedAtConstruction = (name: string): SigningError =>
   invalidOption(`signer.${name} cannot be changed: make a new ApiGatewaySigner({ ..., ${name} }) for another ${name}.`)
-
-const retriesRefused = (retries: unknown): SigningError =>
-  invalidOption(`retries must be a whole number from 0 to ${MAX_RETRIES}; got ${describe(retries)}.`)
-
-const fetchSettings = (config: ApiGatewaySignerConfig): Pick<ApiGatewaySignerConfig, "fetch" | "retries" | "shouldRetry"> => {
-  const { fetch, retries, shouldRetry } = config
-  if (fetch !== undefined && typeof fetch !== "function") throw invalidOption(`fetch must be a function; got ${describe(fetch)}.`)
-  if (retries !== undefined && !isRetryCount(retries)) throw retriesRefused(retries)
-  if (shouldRetry !== undefined && typeof shouldRetry !== "function") {
-    throw invalidOption(`shouldRetry must be a function (failure) => boolean; got ${describe(shouldRetry)}.`)
-  }
-  return { fetch, retries, shouldRetry }
-}
-
-/** The facade's signer settings: the resolved signer, with the original package's header names and defaults. */
-interface FacadeSettings extends ResolvedSigner, PrepareSettings, SignedRequestSettings {}
-
-const facadeSettings = (config: ApiGatewaySignerConfig, signer: ResolvedSigner): FacadeSettings => {
-  const { defaultAcceptType, defaultContentType } = config
-  for (const [name, value] of [["defaultAcceptType", defaultAcceptType], ["defaultContentType", defaultContentType]] as const) {
-    if (!isUnset(value) && value !== false && (typeof value !== "string" || !isFieldValue(value))) {
-      throw invalidOption(`${name} must be a media type such as "application/json"; got ${describe(value)}.`)
-    }
-  }
-  // null and "" mean the default, as in 2.x (which read both with ||); false sends no Accept, and
-  // leaves the Content-Type to the body.
-  const accept = isUnset(defaultAcceptType) ? "application/json" : defaultAcceptType
-  return {
-    ...signer,
-    defaultHeaders: accept === false ? undefined : [["Accept", accept]],
-    defaultContentType: isUnset(defaultContentType) || (defaultContentType as unknown) === false ? undefined : defaultContentType,
-    contentTypeName: "Content-Type",
-    authorizationName: "Authorization"
-  }
-}
-
-/** The options of makeRequestWithRetries, each read once and checked (a getter cannot change one after its check). */
-interface CheckedRetryOptions {
-  readonly signal: AbortSignal | undefined
-  readonly shouldRetry: ((error: unknown) => boolean) | undefined
-  readonly baseDelayMs: number | undefined
-  readonly maxDelayMs: number | undefined
-}
-
-const checkRetryOptions = (retries: unknown, options: unknown): CheckedRetryOptions | SigningError => {
-  if (!isRetryCount(retries)) return retriesRefused(retries)
-  if (typeof options !== "object" || options === null) {
-    return invalidOption(`The options of makeRequestWithRetries must be an object such as { signal }; got ${describe(options)}.`)
-  }
-  const { signal, shouldRetry, baseDelayMs, maxDelayMs } = options as Record<string, unknown>
-  if (signal !== undefined && !isAbortSignal(signal)) {
-    return invalidOption(`signal must be an AbortSignal; got ${describe(signal)}.`)
-  }
-  if (shouldRetry !== undefined && typeof shouldRetry !== "function") {
-    return invalidOption(`shouldRetry must be a function (error) => boolean; got ${describe(shouldRetry)}.`)
-  }
-  for (const [name, value] of [["baseDelayMs", baseDelayMs], ["maxDelayMs", maxDelayMs]] as const) {
-    if (value !== undefined && !isDelayMillis(value)) {
-      return invalidOption(`${name} must be a number of milliseconds, 0 or more; got ${describe(value)}.`)
-    }
-  }
-  return {
-    signal: signal as AbortSignal | undefined,
-    shouldRetry: shouldRetry as ((error: unknown) => boolean) | undefined,
-    baseDelayMs: baseDelayMs as number | undefined,
-    maxDelayMs: maxDelayMs as number | undefined
-  }
-}
 
 /**
  * Signs requests to an IAM-authorized API Gateway API.
@@ -361,7 +205,7 @@ const checkRetryOptions = (retries: unknown, options: unknown): CheckedRetryOpti
 export class ApiGatewaySigner {
   readonly #signer: FacadeSettings
   readonly #credentials: CredentialsSource
-  readonly #config: Pick<ApiGatewaySignerConfig, "fetch" | "retries" | "shouldRetry">
+  readonly #config: FetchSettings
   /** Added to the local clock for every signature: see `clockOffset`. */
   #clockOffset = 0
 
@@ -432,15 +276,14 @@ export class ApiGatewaySigner {
   signRequestAsync(request: Request): Promise<Request>
   async signRequestAsync(request: RequestToSign | Request): Promise<SignedRequestData | Request> {
     try {
-      if (typeof Request !== "undefined" && request instanceof Request) {
-        const parts = await fromFetchArguments(this.#signer, request, undefined)
-        const prepared = prepareRequest(this.#signer, parts.request)
-        const credentials = await this.#credentials.resolve(this.#now())
-        return toWebRequest(signPrepared(prepared, credentials, this.#now(), this.#signer), parts.sendWith)
-      }
-      const prepared = prepareRequest(this.#signer, request as RequestToSign)
+      // A web Request is read (from a clone) into a request to sign, and signed back into one.
+      const web = typeof Request !== "undefined" && request instanceof Request
+        ? await fromFetchArguments(this.#signer, request, undefined)
+        : undefined
+      const prepared = prepareRequest(this.#signer, web?.request ?? (request as RequestToSign))
       const credentials = await this.#credentials.resolve(this.#now())
-      return signPrepared(prepared, credentials, this.#now(), this.#signer) as SignedRequestData
+      const signed = signPrepared(prepared, credentials, this.#now(), this.#signer)
+      return web === undefined ? signed as SignedRequestData : toWebRequest(signed, web.sendWith)
     } catch (error) {
       throw cleanSigningError(error, this.#credentials.secrets())
     }
@@ -534,18 +377,13 @@ export class ApiGatewaySigner {
       throw cleanSigningError(error, this.#credentials.secrets())
     }
     const send = this.#config.fetch ?? globalThis.fetch
-    let retries: number | undefined
-    let shouldRetry: ((failure: unknown) => boolean) | undefined
+    let given: { readonly retries: unknown; readonly shouldRetry: unknown }
     try {
-      retries = init?.retries ?? this.#config.retries
-      shouldRetry = init?.shouldRetry ?? this.#config.shouldRetry
+      given = { retries: init?.retries ?? this.#config.retries, shouldRetry: init?.shouldRetry ?? this.#config.shouldRetry }
     } catch (error) {
       throw cleanSigningError(error, this.#credentials.secrets(), "InvalidConfig")
     }
-    if (retries !== undefined && !isRetryCount(retries)) throw retriesRefused(retries)
-    if (shouldRetry !== undefined && typeof shouldRetry !== "function") {
-      throw invalidOption(`shouldRetry must be a function (failure) => boolean; got ${describe(shouldRetry)}.`)
-    }
+    const { retries, shouldRetry } = checkFetchRetry(given.retries, given.shouldRetry)
     const retry = shouldRetry ?? isTransient
     try {
       return await retryLoop(

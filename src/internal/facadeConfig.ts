@@ -1,0 +1,202 @@
+/**
+ * The facade's configuration, read the way the original package read it:
+ * where the credentials come from (given, a provider, or the `AWS_*`
+ * variables), the original's header names and defaults (`Accept:
+ * application/json`, `Content-Type`), and the retry options of `fetch` and
+ * `makeRequestWithRetries`, each read once and checked (no `NaN`, no
+ * non-function: fail closed).
+ *
+ * @internal
+ */
+import type { ApiGatewaySignerConfig } from "../ApiGatewaySigner.js"
+import { SigningError } from "../SigningError.js"
+import { isAbortSignal } from "./abort.js"
+import {
+  EFFECT_FIELD_NAMES,
+  ENVIRONMENT_VARIABLES,
+  type FieldNames,
+  type SigningCredentials,
+  signingCredentials
+} from "./credentials.js"
+import { type CredentialsSource, providedSource, staticSource } from "./credentialsSource.js"
+import { safely } from "./guard.js"
+import { environmentVariable, hasEnvironment } from "./environment.js"
+import { describe } from "./request/describe.js"
+import { isFieldValue } from "./request/headers.js"
+import type { PrepareSettings } from "./request/prepare.js"
+import { isDelayMillis, isRetryCount, MAX_RETRIES } from "./retry/backoff.js"
+import type { ResolvedSigner } from "./settings.js"
+import type { SignedRequestSettings } from "./signPrepared.js"
+
+const FACADE_FIELD_NAMES: FieldNames = { accessKeyId: "accessKey", secretAccessKey: "secretKey", sessionToken: "sessionToken" }
+
+/** Unset, as 2.x read its options (with `||`): undefined, null or "" (an empty line in a .env file). */
+const isUnset = (value: unknown): value is undefined | null | "" => value === undefined || value === null || value === ""
+
+export const credentialsSourceOf = (config: ApiGatewaySignerConfig): CredentialsSource => {
+  const { credentials } = config
+  if (credentials === undefined) return staticSource(credentialsFromConfig(config))
+  if (!isUnset(config.accessKey) || !isUnset(config.secretKey) || !isUnset(config.sessionToken)) {
+    throw new SigningError({
+      reason: "MissingCredentials",
+      message: "Pass either credentials, or accessKey and secretKey (and sessionToken), not both."
+    })
+  }
+  if (typeof credentials === "function") return providedSource(credentials, EFFECT_FIELD_NAMES)
+  if (typeof credentials !== "object" || credentials === null) {
+    throw new SigningError({
+      reason: "MissingCredentials",
+      message: `credentials must be { accessKeyId, secretAccessKey, sessionToken?, expiration? } or a provider function; got ${describe(credentials)}.`
+    })
+  }
+  const identity = signingCredentials(credentials, EFFECT_FIELD_NAMES)
+  if (identity instanceof SigningError) throw identity
+  return staticSource(identity)
+}
+
+const credentialsFromConfig = (config: ApiGatewaySignerConfig): SigningCredentials => {
+  let accessKey: unknown, secretKey: unknown, sessionToken: unknown
+  try {
+    ;({ accessKey, secretKey, sessionToken } = config)
+  } catch {
+    // Said without what was thrown: a getter's error may quote the very secret it failed to hand over.
+    throw new SigningError({
+      reason: "MissingCredentials",
+      message: "accessKey, secretKey or sessionToken could not be read (reading them threw); pass strings."
+    })
+  }
+  // As in 2.x, keys that are all unset mean "use the environment".
+  if (isUnset(accessKey) && isUnset(secretKey)) {
+    if (!isUnset(sessionToken)) {
+      // Signing with the environment's keys would drop the token given here without a word.
+      throw new SigningError({
+        reason: "MissingCredentials",
+        message: `A sessionToken was given without accessKey and secretKey: pass all three, or none to use ${ENVIRONMENT_VARIABLES}.`
+      })
+    }
+    accessKey = secretKey = sessionToken = undefined
+  }
+  const given = accessKey !== undefined || secretKey !== undefined
+  if (given && (accessKey === undefined || secretKey === undefined)) {
+    // Mixing a key from the config with one from the environment would sign with a mismatched pair.
+    throw new SigningError({
+      reason: "MissingCredentials",
+      message: `Only ${accessKey === undefined ? "secretKey" : "accessKey"} was given: pass accessKey and secretKey together, ` +
+        `or neither to use ${ENVIRONMENT_VARIABLES}.`
+    })
+  }
+  if (!given && !hasEnvironment()) {
+    throw new SigningError({
+      reason: "MissingCredentials",
+      message: "No credentials given, and this runtime has no environment variables to read them from: " +
+        "in a browser or a Worker, pass accessKey, secretKey and sessionToken (e.g. from Cognito) explicitly."
+    })
+  }
+  const credentials = signingCredentials(
+    given
+      ? { accessKeyId: accessKey, secretAccessKey: secretKey, sessionToken }
+      : {
+        accessKeyId: environmentVariable("AWS_ACCESS_KEY_ID"),
+        secretAccessKey: environmentVariable("AWS_SECRET_ACCESS_KEY"),
+        sessionToken: environmentVariable("AWS_SESSION_TOKEN")
+      },
+    FACADE_FIELD_NAMES
+  )
+  if (credentials instanceof SigningError) throw credentials
+  return credentials
+}
+
+/** Every secret a config could sign with, as given or from the environment: scrubbed from the constructor's errors. */
+export const configSecrets = (config: ApiGatewaySignerConfig): Array<string> =>
+  [
+    safely(() => config.secretKey, undefined),
+    safely(() => config.sessionToken, undefined),
+    safely(() => (config.credentials as { secretAccessKey?: unknown } | undefined)?.secretAccessKey, undefined),
+    safely(() => (config.credentials as { sessionToken?: unknown } | undefined)?.sessionToken, undefined),
+    environmentVariable("AWS_SECRET_ACCESS_KEY"),
+    environmentVariable("AWS_SESSION_TOKEN")
+  ].filter((secret): secret is string => typeof secret === "string" && secret !== "")
+
+export const invalidOption = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
+
+export const retriesRefused = (retries: unknown): SigningError =>
+  invalidOption(`retries must be a whole number from 0 to ${MAX_RETRIES}; got ${describe(retries)}.`)
+
+/** How `signer.fetch` retries, from its `init` or the config: each checked. */
+export interface FetchRetrySettings {
+  readonly retries: number | undefined
+  readonly shouldRetry: ((failure: unknown) => boolean) | undefined
+}
+
+export const checkFetchRetry = (retries: unknown, shouldRetry: unknown): FetchRetrySettings => {
+  if (retries !== undefined && !isRetryCount(retries)) throw retriesRefused(retries)
+  if (shouldRetry !== undefined && typeof shouldRetry !== "function") {
+    throw invalidOption(`shouldRetry must be a function (failure) => boolean; got ${describe(shouldRetry)}.`)
+  }
+  return { retries, shouldRetry: shouldRetry as FetchRetrySettings["shouldRetry"] }
+}
+
+export interface FetchSettings extends FetchRetrySettings {
+  readonly fetch: ApiGatewaySignerConfig["fetch"]
+}
+
+export const fetchSettings = (config: ApiGatewaySignerConfig): FetchSettings => {
+  const { fetch, retries, shouldRetry } = config
+  if (fetch !== undefined && typeof fetch !== "function") throw invalidOption(`fetch must be a function; got ${describe(fetch)}.`)
+  return { fetch, ...checkFetchRetry(retries, shouldRetry) }
+}
+
+/** The facade's signer settings: the resolved signer, with the original package's header names and defaults. */
+export interface FacadeSettings extends ResolvedSigner, PrepareSettings, SignedRequestSettings {}
+
+export const facadeSettings = (config: ApiGatewaySignerConfig, signer: ResolvedSigner): FacadeSettings => {
+  const { defaultAcceptType, defaultContentType } = config
+  for (const [name, value] of [["defaultAcceptType", defaultAcceptType], ["defaultContentType", defaultContentType]] as const) {
+    if (!isUnset(value) && value !== false && (typeof value !== "string" || !isFieldValue(value))) {
+      throw invalidOption(`${name} must be a media type such as "application/json"; got ${describe(value)}.`)
+    }
+  }
+  // null and "" mean the default, as in 2.x (which read both with ||); false sends no Accept, and
+  // leaves the Content-Type to the body.
+  const accept = isUnset(defaultAcceptType) ? "application/json" : defaultAcceptType
+  return {
+    ...signer,
+    defaultHeaders: accept === false ? undefined : [["Accept", accept]],
+    defaultContentType: isUnset(defaultContentType) || (defaultContentType as unknown) === false ? undefined : defaultContentType,
+    contentTypeName: "Content-Type",
+    authorizationName: "Authorization"
+  }
+}
+
+/** The options of makeRequestWithRetries, each read once and checked (a getter cannot change one after its check). */
+export interface CheckedRetryOptions {
+  readonly signal: AbortSignal | undefined
+  readonly shouldRetry: ((error: unknown) => boolean) | undefined
+  readonly baseDelayMs: number | undefined
+  readonly maxDelayMs: number | undefined
+}
+
+export const checkRetryOptions = (retries: unknown, options: unknown): CheckedRetryOptions | SigningError => {
+  if (!isRetryCount(retries)) return retriesRefused(retries)
+  if (typeof options !== "object" || options === null) {
+    return invalidOption(`The options of makeRequestWithRetries must be an object such as { signal }; got ${describe(options)}.`)
+  }
+  const { signal, shouldRetry, baseDelayMs, maxDelayMs } = options as Record<string, unknown>
+  if (signal !== undefined && !isAbortSignal(signal)) {
+    return invalidOption(`signal must be an AbortSignal; got ${describe(signal)}.`)
+  }
+  if (shouldRetry !== undefined && typeof shouldRetry !== "function") {
+    return invalidOption(`shouldRetry must be a function (error) => boolean; got ${describe(shouldRetry)}.`)
+  }
+  for (const [name, value] of [["baseDelayMs", baseDelayMs], ["maxDelayMs", maxDelayMs]] as const) {
+    if (value !== undefined && !isDelayMillis(value)) {
+      return invalidOption(`${name} must be a number of milliseconds, 0 or more; got ${describe(value)}.`)
+    }
+  }
+  return {
+    signal: signal as AbortSignal | undefined,
+    shouldRetry: shouldRetry as ((error: unknown) => boolean) | undefined,
+    baseDelayMs: baseDelayMs as number | undefined,
+    maxDelayMs: maxDelayMs as number | undefined
+  }
+}
