@@ -118,12 +118,24 @@ const summarize = (failure: unknown): FailureSummary => {
     const { name, message } = failure as { name?: unknown; message?: unknown }
     return {
       ...(typeof name === "string" ? { name } : {}),
-      ...(typeof message === "string" ? { message: firstLine(message) } : {}),
+      ...(typeof message === "string" ? { message: firstLine(withReason(message, (failure as { cause?: unknown }).cause)) } : {}),
       ...(status === undefined ? {} : { status })
     }
   }
   if (status !== undefined) return { name: "HttpResponse", status }
   return { message: typeof failure === "string" ? firstLine(failure) : failure === null ? "null" : typeof failure }
+}
+
+/**
+ * A message with the reason its `cause` gives, when it says something the
+ * message does not: Node's fetch fails every request it cannot send with
+ * "fetch failed", and keeps why ("connect ECONNREFUSED 127.0.0.1:8080",
+ * "invalid keep-alive header") in `cause`.
+ */
+const withReason = (message: string, cause: unknown): string => {
+  if (!(cause instanceof Error)) return message
+  const reason = cause.message.split("\n")[0]?.trim() ?? ""
+  return reason === "" || message.includes(reason) ? message : `${message} (${reason})`
 }
 
 const firstLine = (text: string): string => {

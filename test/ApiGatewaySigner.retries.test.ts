@@ -69,6 +69,17 @@ describe("makeRequestWithRetries", () => {
     expect(calls).toBe(3)
   })
 
+  it("says why Node's fetch failed: the reason it keeps in cause, not only \"fetch failed\"", async () => {
+    const closed = await LocalGateway.start({ credentials: [credentials] })
+    await closed.close()
+    const error = await signerFor(`${closed.url}/prod`, credentials)
+      .makeRequestWithRetries({ method: "GET", path: "/pets" }, (request) => fetch(request.url, request), 0)
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(RequestError)
+    expect((error as RequestError).message).toMatch(/^Request failed after 1 attempt: TypeError: fetch failed \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/)
+    expect((error as RequestError).causeSummary).toMatchObject({ name: "TypeError", message: expect.stringContaining("ECONNREFUSED") })
+  })
+
   it("with the default of 5 retries, makes 6 calls, each verified by the server, then rejects with a RequestError", async () => {
     failuresLeft = 100
     // Tiny delays: the schedule itself is Retry.backoff's, tested on the TestClock in Retry.test.ts.
