@@ -9,12 +9,12 @@
  * @since 2.0.0
  * @module
  */
+import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -336,36 +336,49 @@ export const layerRefreshing = <E, R>(
         Effect.flatMap(validate),
         Effect.map(seen.remember)
       )
-      // The time a signature made now carries: the Clock plus the signer's clock offset (which the
-      // signer sets while it asks), so that credentials are renewed before the signer finds them expired.
-      const signingNow = Effect.clockWith((clock) =>
-        Effect.map(FiberRef.get(signingClockOffset), (offset) => clock.unsafeCurrentTimeMillis() + offset)
-      )
-      let current: { readonly credentials: AwsCredentials; readonly staleAt: number } | undefined
-      const fresh = (now: number) => current !== undefined && now < current.staleAt
+      // Two bounds, on two clocks. `expiration` is AWS's time, so it is judged at the time a signature
+      // made now carries: the Clock plus the clock offset of the signer asking (which it sets while it
+      // asks), so that credentials are renewed before that signer finds them expired. `maxAge` is time
+      // elapsed since the fetch, on the Clock itself: an offset that changes must not stretch it.
+      let current: { readonly credentials: AwsCredentials; readonly renewAt: number; readonly fetchedAt: number } | undefined
+      const fresh = (clockNow: number, signingNow: number) =>
+        current !== undefined && signingNow < current.renewAt && clockNow < current.fetchedAt + maxAge
       const refresh = Effect.flatMap(load, (credentials) =>
-        Effect.map(signingNow, (now) => {
-          const expiresAt = credentials.expiration?.getTime() ?? Infinity
-          current = { credentials, staleAt: Math.min(expiresAt - refreshBefore, now + maxAge) }
-          return credentials
+        Effect.clockWith((clock) => {
+          current = {
+            credentials,
+            renewAt: (credentials.expiration?.getTime() ?? Infinity) - refreshBefore,
+            fetchedAt: clock.unsafeCurrentTimeMillis()
+          }
+          return Effect.succeed(credentials)
         }))
+      /** The credentials while fresh, else `stale`: one step, on the signing path of every signature. */
+      const freshOr = (stale: Effect.Effect<AwsCredentials, SigningError>): Effect.Effect<AwsCredentials, SigningError> =>
+        Effect.withFiberRuntime((fiber) => {
+          const clockNow = Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
+          return fresh(clockNow, clockNow + fiber.getFiberRef(signingClockOffset)) ? Effect.succeed(current!.credentials) : stale
+        })
       // One fetch at a time, and its outcome, failure included, is every waiting fiber's: those that
-      // queued behind a fetch take what it gave instead of fetching again, one after another.
+      // queued behind a fetch take what it gave instead of fetching again, one after another. The
+      // outcome is kept only while some fiber still waits.
       const lock = yield* Effect.makeSemaphore(1)
       let fetches = 0
+      let waiting = 0
       let lastFetch: Exit.Exit<AwsCredentials, SigningError> | undefined
       const fetchOnce = Effect.suspend(() => {
         const queuedAfter = fetches
+        waiting++
         return lock.withPermits(1)(Effect.suspend(() =>
-          fetches !== queuedAfter && lastFetch !== undefined ? lastFetch : Effect.flatMap(signingNow, (now) =>
-            fresh(now) ? Effect.succeed(current!.credentials) : Effect.flatMap(Effect.exit(refresh), (exit) => {
-              fetches++
-              lastFetch = exit
-              return exit
-            }))
-        ))
+          fetches !== queuedAfter && lastFetch !== undefined ? lastFetch : freshOr(Effect.flatMap(Effect.exit(refresh), (exit) => {
+            fetches++
+            lastFetch = exit
+            return exit
+          }))
+        )).pipe(Effect.ensuring(Effect.sync(() => {
+          if (--waiting === 0) lastFetch = undefined
+        })))
       })
-      const get = Effect.flatMap(signingNow, (now) => (fresh(now) ? Effect.succeed(current!.credentials) : fetchOnce))
+      const get = freshOr(fetchOnce)
       return { get }
     })
   )

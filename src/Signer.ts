@@ -18,7 +18,7 @@ import * as Option from "effect/Option"
 import { Credentials } from "./Credentials.js"
 import { toSigningCredentials } from "./internal/effect/credentials.js"
 import { orUndefined, thrownConfigRead } from "./internal/effect/config.js"
-import { credentialsAt, staticCredentials } from "./internal/effect/credentialsService.js"
+import { credentialsAt, signingClockOffset, staticCredentials } from "./internal/effect/credentialsService.js"
 import {
   asSigningError,
   checked,
@@ -298,7 +298,7 @@ const signWith = (
     const fixed = staticCredentials(credentials)
     return fixed === undefined
       ? Effect.flatMap(
-        credentialsAt(credentials, MutableRef.get(resolved.clockOffset)),
+        credentialsAt(credentials, MutableRef.get(resolved.clockOffset), fiber.getFiberRef(signingClockOffset)),
         (current) => signNow(resolved, prepared, current, clock, "provider")
       )
       : signNow(resolved, prepared, fixed, clock, "given")

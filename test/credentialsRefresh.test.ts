@@ -138,12 +138,18 @@ describe("single flight, when the fetch fails or its credentials are already due
   })
 
   it("the facade: the same, one provider call each", async () => {
-    for (const answer of [failing, shortLived]) {
-      const provider = providerOf(slowly(answer))
-      const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", provider)
-      await Promise.allSettled(Array.from({ length: 10 }, () => signer.signRequestAsync(request)))
-      expect(provider.calls).toBe(1)
-    }
+    const failingProvider = providerOf(slowly(failing))
+    const signerFailing = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", failingProvider)
+    const rejections = await Promise.allSettled(Array.from({ length: 10 }, () => signerFailing.signRequestAsync(request)))
+    expect(failingProvider.calls).toBe(1)
+    expect(rejections.map((outcome) => outcome.status === "rejected" && (outcome.reason as Error).message))
+      .toEqual(Array(10).fill("The credentials provider failed: Error: IMDS timed out"))
+
+    const shortLivedProvider = providerOf(slowly(shortLived))
+    const signerShortLived = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", shortLivedProvider)
+    const signed = await Promise.all(Array.from({ length: 10 }, () => signerShortLived.signRequestAsync(request)))
+    expect(shortLivedProvider.calls).toBe(1)
+    expect(signed.every((s) => s.headers.Authorization.includes("Credential=ASIASHORTLIVED/"))).toBe(true)
   })
 })
 
@@ -167,6 +173,26 @@ describe("the signer's clock offset", () => {
       }).pipe(
         Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
         Effect.provide(Credentials.layerRefreshing(source))
+      )
+    }))
+})
+
+describe("maxAge", () => {
+  it.effect("is time since the fetch on the Clock: a signer's clock offset that changes does not stretch it", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.now())
+      let fetches = 0
+      const source = Effect.sync(() => issued(`AKIDNOEXPIRY${++fetches}`)).pipe(Effect.map(({ expiration: _, ...rest }) => rest))
+      yield* Effect.gen(function*() {
+        yield* Signer.setClockOffset(120 * MINUTE)
+        yield* Signer.signRequest(request)
+        yield* Signer.setClockOffset(0)
+        yield* TestClock.adjust(Duration.minutes(30))
+        expect((yield* Signer.signRequest(request)).headers["authorization"]).toContain("Credential=AKIDNOEXPIRY2/")
+        expect(fetches).toBe(2)
+      }).pipe(
+        Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
+        Effect.provide(Credentials.layerRefreshing(source, { maxAge: "15 minutes" }))
       )
     }))
 })

@@ -38,9 +38,13 @@ export const signingClockOffset: FiberRef.FiberRef<number> = globalValue(
   () => FiberRef.unsafeMake(0)
 )
 
-/** `service.get`, asked on behalf of a signer whose clock is `offset` milliseconds off the Clock. */
-export const credentialsAt = (service: Service, offset: number): Effect.Effect<AwsCredentials, SigningError> =>
-  offset === 0 ? service.get : Effect.locally(service.get, signingClockOffset, offset)
+/**
+ * `service.get`, asked on behalf of a signer whose clock is `offset`
+ * milliseconds off the Clock. `inherited` is the offset the fiber holds
+ * already, when the caller knows it: the same one needs no setting.
+ */
+export const credentialsAt = (service: Service, offset: number, inherited?: number): Effect.Effect<AwsCredentials, SigningError> =>
+  offset === inherited ? service.get : Effect.locally(service.get, signingClockOffset, offset)
 
 /** The credentials of a service now, as the core signs with them (for a signer whose clock is `offset` off). */
 export const currentSigningCredentials = (service: Service, offset = 0): Effect.Effect<SigningCredentials, SigningError> => {
