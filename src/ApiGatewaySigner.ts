@@ -33,7 +33,7 @@ import { DEFAULT_BACKOFF, DEFAULT_RETRIES } from "./internal/retry/backoff.js"
 import { isPermanentFailure, isTransient } from "./internal/retry/failures.js"
 import { AbortedWhileReading, fromFetchArguments, toWebRequest } from "./internal/webRequest.js"
 import { retryLoop, type SignedAttempt } from "./internal/retry/loop.js"
-import { resolveSigner } from "./internal/settings.js"
+import { resolveSigner, textOption } from "./internal/settings.js"
 import { presignPrepared, signPrepared } from "./internal/signPrepared.js"
 import { expiresInOf } from "./internal/sigv4/presign.js"
 import type {
@@ -227,7 +227,8 @@ export class ApiGatewaySigner {
           {
             endpoint: config.endpoint,
             region: config.region,
-            service: config.service ?? config.serviceName,
+            // 2.x's name for it, checked under that name.
+            service: config.service ?? textOption("serviceName", config.serviceName, "execute-api"),
             signSessionToken: config.signSessionToken,
             sendTo: config.sendTo
           },

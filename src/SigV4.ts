@@ -30,6 +30,7 @@ import { isHttpToken } from "./internal/request/headers.js"
 import { shorten } from "./internal/scrub.js"
 import { canonicalHeaderEntries } from "./internal/sigv4/canonicalHeaders.js"
 import { canonicalPath } from "./internal/sigv4/canonicalPath.js"
+import { flagOption, textOption } from "./internal/settings.js"
 import { addsContentSha256, canonicalPathOptionsFor } from "./internal/sigv4/serviceRules.js"
 import { formatCanonicalQuery, parseQueryString } from "./internal/sigv4/canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, sha256Hex } from "./internal/sigv4/payloadHash.js"
@@ -254,8 +255,8 @@ const resolve = (input: unknown, options: SignOptions): Resolved => {
   }
   const credentials = toSigningCredentials(options.credentials)
   if (credentials instanceof SigningError) throw credentials
-  const service = validateScopePart("service", options.service ?? "execute-api")
-  const region = validateScopePart("region", typeof options.region === "string" ? options.region : "")
+  const service = validateScopePart("service", textOption("service", options.service, "execute-api") ?? "execute-api")
+  const region = validateScopePart("region", textOption("region", options.region, "us-east-1") ?? "")
   const signingTime = options.signingTime instanceof Date ? options.signingTime.getTime() : options.signingTime
   if (typeof signingTime !== "number") {
     throw new SigningError({
@@ -270,15 +271,15 @@ const resolve = (input: unknown, options: SignOptions): Resolved => {
     settings: {
       region,
       service,
-      signSessionToken: options.signSessionToken ?? true,
-      contentSha256Header: options.contentSha256Header ?? addsContentSha256(service)
+      signSessionToken: flagOption("signSessionToken", options.signSessionToken, true),
+      contentSha256Header: flagOption("contentSha256Header", options.contentSha256Header, addsContentSha256(service))
     },
     signingTime,
     path,
     query,
     canonicalPath: canonicalPath(path, {
-      normalize: options.normalizePath ?? canonicalPathOptionsFor(service).normalize,
-      doubleEncode: options.doubleEncodePath ?? canonicalPathOptionsFor(service).doubleEncode
+      normalize: flagOption("normalizePath", options.normalizePath, canonicalPathOptionsFor(service).normalize),
+      doubleEncode: flagOption("doubleEncodePath", options.doubleEncodePath, canonicalPathOptionsFor(service).doubleEncode)
     }),
     // Headers the signer writes are replaced, so a request's old signature never counts.
     canonicalHeaders: canonicalHeaderEntries(request.headers.filter(([name]) => !isSignatureHeader(name.toLowerCase()))),

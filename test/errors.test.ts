@@ -11,7 +11,7 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
-import ApiGatewaySigner, { Credentials, Retry, Signer, SigningError } from "api-gateway-request-signer"
+import ApiGatewaySigner, { Credentials, Retry, Signer, SigningError, SigV4 } from "api-gateway-request-signer"
 
 const SECRET = "SECRETKEY/wJalrXUtnFEMIK7MDENGbPxRfiCY"
 const TOKEN = "SESSIONTOKEN+IQoJb3JpZ2luX2VjEJr//////////wEaCXVz"
@@ -110,6 +110,11 @@ const badConfigs: ReadonlyArray<readonly [string, () => unknown, RegExp, string]
   ["a region with a slash", () => new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1/x", accessKey: "A", secretKey: SECRET }), /region "us-east-1\/x" is not valid/, "InvalidConfig"],
   ["a region that is not a string (not ignored for the host's)", () => new ApiGatewaySigner({ endpoint: ENDPOINT, region: 5 as never, accessKey: "A", secretKey: SECRET }), /region must be a string such as "us-east-1"; got number 5/, "InvalidConfig"],
   ["a service that is not a string", () => new ApiGatewaySigner({ endpoint: ENDPOINT, service: {} as never, accessKey: "A", secretKey: SECRET }), /service must be a string such as "execute-api"/, "InvalidConfig"],
+  ["a serviceName (2.x's name) that is not a string, named as given", () => new ApiGatewaySigner({ endpoint: ENDPOINT, serviceName: 3 as never, accessKey: "A", secretKey: SECRET }), /^serviceName must be a string/, "InvalidConfig"],
+  ["an invalid region before an invalid service (the region is read first)", () => new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us/x", service: 3 as never, accessKey: "A", secretKey: SECRET }), /region "us\/x" is not valid/, "InvalidConfig"],
+  ["SigV4.signHeaders with signSessionToken 0 (not taken as false)", () => SigV4.signHeaders({ method: "GET", target: "/", headers: [["host", "h"]] }, { credentials: { accessKeyId: "A", secretAccessKey: SECRET, sessionToken: TOKEN }, region: "us-east-1", signingTime: 0, signSessionToken: 0 as never }), /signSessionToken must be true or false/, "InvalidConfig"],
+  ["SigV4.presign with a region that is not a string", () => SigV4.presign({ method: "GET", target: "/", headers: [["host", "h"]] }, { credentials: { accessKeyId: "A", secretAccessKey: SECRET }, region: 5 as never, signingTime: 0 }), /region must be a string such as "us-east-1"; got number 5/, "InvalidConfig"],
+  ["SigV4.signHeaders with normalizePath \"no\"", () => SigV4.signHeaders({ method: "GET", target: "/", headers: [["host", "h"]] }, { credentials: { accessKeyId: "A", secretAccessKey: SECRET }, region: "us-east-1", signingTime: 0, normalizePath: "no" as never }), /normalizePath must be true or false/, "InvalidConfig"],
   ["a signSessionToken of 0 (not taken as false: the token would go unsigned)", () => new ApiGatewaySigner({ endpoint: ENDPOINT, signSessionToken: 0 as never, accessKey: "A", secretKey: SECRET }), /signSessionToken must be true or false; got/, "InvalidConfig"],
   ["a signSessionToken of \"false\" (not taken as true)", () => new ApiGatewaySigner({ endpoint: ENDPOINT, signSessionToken: "false" as never, accessKey: "A", secretKey: SECRET }), /signSessionToken must be true or false/, "InvalidConfig"],
   ["an access key with a newline", () => new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKID\n", secretKey: SECRET }), /stray newline/, "MissingCredentials"],

@@ -21,6 +21,7 @@ export const resolveSigner = (options: SignerOptions, environmentRegion: string 
   const fromHost = scopeFromHostname(endpoint.hostname)
   const region = textOption("region", options.region, "us-east-1") ?? fromHost?.region ?? nonEmpty(environmentRegion)
   if (region === undefined) throw missingRegion(endpoint)
+  validateScopePart("region", region)
   // The service the host names (execute-api, lambda for function URLs, appsync), unless one is given.
   const service = validateScopePart("service", textOption("service", options.service, "execute-api") ?? fromHost?.service ?? "execute-api")
   const paths = canonicalPathOptionsFor(service)
@@ -28,7 +29,7 @@ export const resolveSigner = (options: SignerOptions, environmentRegion: string 
     endpoint,
     origin: endpoint.origin,
     sendTo,
-    region: validateScopePart("region", region),
+    region,
     service,
     signSessionToken: flagOption("signSessionToken", options.signSessionToken, true),
     contentSha256Header: flagOption("contentSha256Header", options.contentSha256Header, addsContentSha256(service)),
@@ -55,7 +56,7 @@ const nonEmpty = (value: string | undefined): string | undefined =>
  * original package read them). Any other type is refused, not ignored: a
  * `region: 5` must not quietly become the host's region.
  */
-const textOption = (name: string, value: unknown, example: string): string | undefined => {
+export const textOption = (name: string, value: unknown, example: string): string | undefined => {
   if (value === undefined || value === null) return undefined
   if (typeof value !== "string") {
     throw new SigningError({ reason: "InvalidConfig", message: `${name} must be a string such as "${example}"; got ${describe(value)}.` })
@@ -68,7 +69,7 @@ const textOption = (name: string, value: unknown, example: string): string | und
  * refused, not coerced: `signSessionToken: 0` or `"false"` must not decide
  * whether the session token is signed.
  */
-const flagOption = (name: string, value: unknown, fallback: boolean): boolean => {
+export const flagOption = (name: string, value: unknown, fallback: boolean): boolean => {
   if (value === undefined || value === null) return fallback
   if (typeof value !== "boolean") {
     throw new SigningError({ reason: "InvalidConfig", message: `${name} must be true or false; got ${describe(value)}.` })
