@@ -144,6 +144,9 @@ describe("proxies and look-alikes", () => {
     })(), { amount: 5 }],
     ["a plain object with a Symbol.toStringTag key", () => ({ id: 1, [Symbol.toStringTag]: "Thing" }), { id: 1 }],
     ["a boxed string", () => new String("hello"), "hello"],
+    ["an arguments object, even an empty one", () => (function() {
+      return arguments // eslint-disable-line prefer-rest-params
+    })(), {}],
     ["an object tagged like a Map but not one", () => ({ a: 1, [Symbol.toStringTag]: "Map" }), { a: 1 }]
   ])("%s is sent as JSON sends it", async (_, make, json) => {
     const { echo } = await sent(make())

@@ -94,16 +94,36 @@ function refuseLossyJson(this: unknown, key: string, value: unknown): unknown {
           `${where} is a ${collectionName(value)}, which JSON.stringify turns into {}; convert it first (Object.fromEntries(map), [...set]).`
         )
       }
+      // (The body itself, when bytes, never gets here: it is sent as bytes.)
+      if (ArrayBuffer.isView(value) || isArrayBuffer(value)) {
+        throw invalidRequest(
+          "body",
+          `${where} is bytes (${kindOf(value)}), which JSON.stringify writes as an object of indexes or {}; ` +
+            "send the bytes as the body itself, or encode them into a string (e.g. base64) first."
+        )
+      }
       const builtIn = builtInWithoutData(value)
       if (builtIn !== undefined) {
-        throw invalidRequest("body", `${where} is ${/^[AEIOU]/.test(builtIn) ? "an" : "a"} ${builtIn}, which JSON.stringify sends as {}; ${adviceFor(builtIn)}`)
+        throw invalidRequest("body", `${where} is ${/^[AEIO]/.test(builtIn) ? "an" : "a"} ${builtIn}, which JSON.stringify sends as {}; ${adviceFor(builtIn)}`)
       }
   }
   return value
 }
 
-// Objects JSON writes faithfully: their own properties, or their value (a boxed primitive).
-const DATA_TAGS: ReadonlySet<string> = new Set(["[object Object]", "[object Array]", "[object String]", "[object Number]", "[object Boolean]"])
+// Objects JSON writes faithfully: their own properties (an `arguments` object's too), or their value (a
+// boxed primitive). A boxed BigInt is left to JSON, which refuses it as it refuses a bigint.
+const DATA_TAGS: ReadonlySet<string> = new Set([
+  "[object Object]",
+  "[object Array]",
+  "[object Arguments]",
+  "[object String]",
+  "[object Number]",
+  "[object Boolean]",
+  "[object BigInt]"
+])
+
+/** What kind of bytes a value is (`Uint8Array`, `DataView`, `ArrayBuffer`), for a message. */
+const kindOf = (value: object): string => safely(() => Object.prototype.toString.call(value).slice("[object ".length, -1), "bytes")
 
 /**
  * The kind of a built-in object whose contents live in internal slots, so
