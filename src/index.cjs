@@ -22,6 +22,7 @@
 const { ApiGatewaySigner } = require("./ApiGatewaySigner.js")
 
 // esModuleInterop's `import ApiGatewaySigner from ...` compiled to CommonJS reads `.default` of an __esModule.
+// Enumerable, as on the object Node's own require(esm) returned for this root before this file existed.
 exports.__esModule = true
 exports.default = ApiGatewaySigner
 exports.ApiGatewaySigner = ApiGatewaySigner
