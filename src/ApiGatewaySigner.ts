@@ -369,7 +369,7 @@ export class ApiGatewaySigner {
     let prepared: PreparedRequest
     let sendWith: RequestInit
     try {
-      const parts = await fromFetchArguments(this.#signer, input, init, true)
+      const parts = await fromFetchArguments(this.#signer, input, init, { abortWhileReading: true })
       prepared = prepareRequest(this.#signer, parts.request)
       sendWith = parts.sendWith
     } catch (error) {

@@ -99,13 +99,15 @@ const headerEntries = (headers: Headers): Array<[string, string]> => {
 /**
  * What `fetch(input, init)` describes, for the signer of `target`: `input`
  * is a path under the endpoint (`/pets`), an absolute URL under it (or under
- * `sendTo`), or a `Request` (whose body is read from a clone).
+ * `sendTo`), or a `Request` (whose body is read from a clone). `abortWhileReading`:
+ * the request is about to be sent (`signer.fetch`), so its signal aborts the
+ * reading of its body too.
  */
 export const fromFetchArguments = async (
   target: SigningTarget,
   input: unknown,
   init: RequestInit | undefined,
-  sending = false
+  { abortWhileReading = false }: { readonly abortWhileReading?: boolean } = {}
 ): Promise<WebRequestParts> => {
   let url: string
   let base: Request | undefined
@@ -134,7 +136,7 @@ export const fromFetchArguments = async (
     if (value !== undefined) sendWith[field] = value
   }
   // Sending, the body is read before the request goes (its hash is signed): aborting meanwhile rejects at once, as fetch would.
-  const signal = sending ? (sendWith["signal"] ?? undefined) as AbortSignal | undefined : undefined
+  const signal = abortWhileReading ? (sendWith["signal"] ?? undefined) as AbortSignal | undefined : undefined
   const whileReading = <T>(read: () => Promise<T>): Promise<T> =>
     unlessAborted(read, signal).catch((error: unknown) => {
       const aborted = signal?.aborted === true && (error === signal.reason || signal.reason === undefined)
