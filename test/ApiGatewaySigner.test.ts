@@ -192,6 +192,11 @@ describe("signRequest: the URL", () => {
     expect(new URL(url).search).toBe("?c=&d=1")
   })
 
+  it("reads a + in a query written in the path as a space, as API Gateway and URLSearchParams read it, and sends it as %20", () => {
+    const url = signer.signRequest({ method: "GET", path: "/search?q=hello+world&tag=a%2Bb" }).url
+    expect(new URL(url).search).toBe("?q=hello%20world&tag=a%2Bb")
+  })
+
   it("encodes + as %2B and a space as %20, so both survive", () => {
     const url = signer.signRequest({ method: "GET", path: "/", queryParams: { q: "a+b c" } }).url
     expect(new URL(url).search).toBe("?q=a%2Bb%20c")

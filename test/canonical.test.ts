@@ -101,8 +101,8 @@ describe("canonicalQueryString", () => {
     expect(canonicalQueryString("Param=1&%E1%88%B4=2")).toBe("%E1%88%B4=2&Param=1")
   })
 
-  it("reads + as a literal plus (%2B), and encodes a space as %20", () => {
-    expect(canonicalQueryString("q=a+b&r=a%20b&s=a b")).toBe("q=a%2Bb&r=a%20b&s=a%20b")
+  it("reads + as a space (%20), as API Gateway reads a query, and %2B as a plus", () => {
+    expect(canonicalQueryString("q=a+b&r=a%20b&s=a b&t=a%2Bb&u+v=w")).toBe("q=a%20b&r=a%20b&s=a%20b&t=a%2Bb&u%20v=w")
   })
 
   it("skips empty pieces", () => {

@@ -3,6 +3,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "@effect/vitest"
 import aws4 from "aws4"
+import { AwsV4Signer } from "aws4fetch"
 import * as Effect from "effect/Effect"
 import * as fc from "effect/FastCheck"
 import * as Redacted from "effect/Redacted"
@@ -58,6 +59,25 @@ describe("verify accepts", () => {
   it("a request signed up to 5 minutes before or after now", () => {
     expect(SigV4.verify(signAt(NOW - 299_000, { method: "GET", path: "/" }), options).valid).toBe(true)
     expect(SigV4.verify(signAt(NOW + 299_000, { method: "GET", path: "/" }), options).valid).toBe(true)
+  })
+
+  it("a query with + for a space, as URLSearchParams writes it and aws4fetch signs it (API Gateway reads + as a space)", async () => {
+    const url = new URL(`https://${HOST}/prod/search`)
+    url.searchParams.set("q", "hello world")
+    url.searchParams.set("tag", "a+b")
+    expect(url.search).toBe("?q=hello+world&tag=a%2Bb")
+    const { headers } = await new AwsV4Signer({
+      url: url.toString(),
+      method: "GET",
+      accessKeyId: "AKIDALLOWED",
+      secretAccessKey: "allowed/secret",
+      sessionToken: "allowed-token",
+      service: "execute-api",
+      region: "us-east-1",
+      datetime: "20240510T100000Z"
+    }).sign()
+    const request = { method: "GET", target: url.pathname + url.search, headers: [["host", HOST] as const, ...headers.entries()] }
+    expect(SigV4.verify(request, options)).toMatchObject({ valid: true })
   })
 
   it.prop("every random wire request signed by the core", { request: wireRequest }, ({ request }) => {

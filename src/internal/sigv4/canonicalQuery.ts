@@ -3,7 +3,7 @@
  *
  * @internal
  */
-import { normalizeEncoding } from "./uriEncoding.js"
+import { normalizeEncoding, plusAsSpace } from "./uriEncoding.js"
 
 /** A query parameter whose key and value are already RFC 3986 encoded. */
 export type EncodedQueryPair = readonly [key: string, value: string]
@@ -49,9 +49,10 @@ export const formatCanonicalQuery = (pairs: ReadonlyArray<EncodedQueryPair>): st
 
 /**
  * Reads a raw query string (what follows `?` on the wire) into encoded pairs:
- * each key and value is percent-decoded, then re-encoded per RFC 3986, so
- * `a+b` stays a plus (`a%2Bb`) and a space is `%20`. `k` and `k=` both mean an
- * empty value. Empty pieces (`a=1&&b=2`, a trailing `&`) carry no parameter.
+ * each key and value is percent-decoded, then re-encoded per RFC 3986. A `+`
+ * is a space (`a+b` is `a%20b`, as API Gateway reads it) and `%2B` a plus.
+ * `k` and `k=` both mean an empty value. Empty pieces (`a=1&&b=2`, a trailing
+ * `&`) carry no parameter.
  */
 export const parseQueryString = (query: string): Array<EncodedQueryPair> => {
   const pairs: Array<EncodedQueryPair> = []
@@ -61,7 +62,7 @@ export const parseQueryString = (query: string): Array<EncodedQueryPair> => {
     const equals = piece.indexOf("=")
     const key = equals === -1 ? piece : piece.slice(0, equals)
     const value = equals === -1 ? "" : piece.slice(equals + 1)
-    pairs.push([normalizeEncoding(key), normalizeEncoding(value)])
+    pairs.push([normalizeEncoding(plusAsSpace(key)), normalizeEncoding(plusAsSpace(value))])
   }
   return pairs
 }

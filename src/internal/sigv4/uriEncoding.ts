@@ -79,6 +79,14 @@ export const percentDecode = (text: string): Uint8Array => {
 export const normalizeEncoding = (component: string): string =>
   UNRESERVED_ONLY.test(component) ? component : uriEncodeBytes(percentDecode(component))
 
+/**
+ * A query component with each `+` read as a space (`%20`), before its escapes
+ * are: a query is form-encoded, and API Gateway reads it so (a raw `+` is a
+ * space in `queryStringParameters`, and in the signature it verifies), as do
+ * `URLSearchParams`, aws4 and aws4fetch. A literal plus travels as `%2B`.
+ */
+export const plusAsSpace = (component: string): string => (component.includes("+") ? component.replace(/\+/g, "%20") : component)
+
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 /** True when the string has no lone UTF-16 surrogate, so it has a UTF-8 encoding. */
