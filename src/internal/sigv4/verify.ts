@@ -26,6 +26,7 @@ import {
   wrongServiceMessage
 } from "../apiGatewayMessages.js"
 import { Secret } from "../secret.js"
+import { looksLikeCredential } from "../scrub.js"
 import { formatAmzDate, parseAmzDate } from "./amzDate.js"
 import { canonicalHeaderValue } from "./canonicalHeaders.js"
 import { canonicalPath } from "./canonicalPath.js"
@@ -101,18 +102,26 @@ interface Claim {
   readonly sessionToken: string | undefined
 }
 
+/**
+ * A piece of an Authorization header as a message may quote it: the first
+ * `max` characters, unless it looks like a credential (an API key or token
+ * sent to an IAM route by mistake), which is described by its length only.
+ */
+const quoted = (text: string, max: number, quote: (shown: string) => string): string =>
+  looksLikeCredential(text) ? `a value of ${text.length} characters, not shown (it looks like a credential)` : quote(text.slice(0, max))
+
 const parseAuthorization = (authorization: string, headers: Map<string, Array<string>>): Claim | VerifyFailure => {
   const space = authorization.indexOf(" ")
   const algorithm = space === -1 ? authorization : authorization.slice(0, space)
   if (algorithm !== ALGORITHM) {
-    return fail("MalformedAuthorization", `Unsupported Authorization Type: expected ${ALGORITHM}, not ${JSON.stringify(algorithm.slice(0, 40))}.`)
+    return fail("MalformedAuthorization", `Unsupported Authorization Type: expected ${ALGORITHM}, not ${quoted(algorithm, 40, JSON.stringify)}.`)
   }
   const params = new Map<string, string>()
   for (const part of authorization.slice(space + 1).split(",")) {
     const trimmed = part.trim()
     const equals = trimmed.indexOf("=")
     if (equals <= 0) {
-      return fail("MalformedAuthorization", `Invalid key=value pair (missing equal-sign) in Authorization header: '${trimmed.slice(0, 60)}'.`)
+      return fail("MalformedAuthorization", `Invalid key=value pair (missing equal-sign) in Authorization header: ${quoted(trimmed, 60, (shown) => `'${shown}'`)}.`)
     }
     params.set(trimmed.slice(0, equals), trimmed.slice(equals + 1))
   }
