@@ -492,13 +492,13 @@ export interface SignatureParts {
 
 /**
  * Who may call: credentials (secrets as strings or `Redacted`), or a lookup by
- * access key id.
+ * access key id, which returns `undefined` or `null` for a key it does not know.
  *
  * @since 2.0.0
  * @category verifying
  */
 export type CredentialLookup =
-  | ((accessKeyId: string) => CredentialsInput | undefined)
+  | ((accessKeyId: string) => CredentialsInput | null | undefined)
   | ReadonlyArray<CredentialsInput>
 
 /**

@@ -109,6 +109,13 @@ describe("verify refuses, as API Gateway does", () => {
     ["a signed header that is missing", () => withHeader(base(), "x-tenant", undefined), "MissingSignedHeader", "InvalidSignatureException", /'x-tenant' is missing/],
     ["a body that does not match x-amz-content-sha256", () => ({ ...withHeader(base(), "x-amz-content-sha256", "0".repeat(64)) }), "PayloadHashMismatch", "InvalidSignatureException", /x-amz-content-sha256/]
   ]
+  it("an access key a lookup answers null for (a Map's or a database's \"none\"), as an unknown key", () => {
+    const known = new Map([[allowed.accessKeyId, allowed]])
+    const request = signAt(NOW, { method: "GET", path: "/" }, { accessKey: "AKIDSTRANGER", secretKey: "x" })
+    expect(SigV4.verify(request, { ...options, credentials: (id: string) => known.get(id) ?? null }))
+      .toMatchObject({ valid: false, reason: "UnknownAccessKey", errorType: "UnrecognizedClientException" })
+  })
+
   it.each(cases)("%s", (_, request, reason, errorType, message) => {
     const result = SigV4.verify(request(), options)
     expect(result).toMatchObject({ valid: false, reason, errorType })

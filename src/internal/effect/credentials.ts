@@ -129,7 +129,7 @@ export const sameCredentials = (a: AwsCredentials, b: AwsCredentials): boolean =
 export const toCredentialLookup = (lookup: PublicCredentialLookup): CredentialLookup => {
   if (typeof lookup === "function") {
     return (accessKeyId) => {
-      let found: CredentialsInput | undefined
+      let found: CredentialsInput | null | undefined
       try {
         found = lookup(accessKeyId)
       } catch (error) {
@@ -139,7 +139,8 @@ export const toCredentialLookup = (lookup: PublicCredentialLookup): CredentialLo
           cause: error
         })
       }
-      if (found === undefined) return undefined
+      // `null` too, as a Map or a database lookup says "none" (`map.get(id) ?? null`): an unknown key.
+      if (found === undefined || found === null) return undefined
       const core = toSigningCredentials(found)
       if (core instanceof SigningError) throw core
       return core
