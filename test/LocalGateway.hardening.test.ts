@@ -170,6 +170,21 @@ describe("what is handed on is the path the signature verified", () => {
     }
   )
 
+  it("the proxy forwards a + in the query as %20: a backend reads the value that was verified, whatever it makes of +", async () => {
+    const backend = await recordingBackend()
+    const proxying = await LocalGateway.start({ credentials: [credentials], target: backend.url })
+    try {
+      // Signed as q=a%20b; sent with + for the space, which verifies as the same value.
+      const signed = signerFor(`${proxying.url}/prod`, credentials).signRequest({ method: "GET", path: "/search", queryParams: { q: "a b", t: "c+d" } })
+      expect(new URL(signed.url).search).toBe("?q=a%20b&t=c%2Bd")
+      expect((await sendTo({ ...signed, url: signed.url.replace("?q=a%20b", "?q=a+b") }, "/prod/search")).status).toBe(200)
+      expect(backend.seen.at(-1)!.url).toBe("/prod/search?q=a%20b&t=c%2Bd")
+    } finally {
+      await proxying.close()
+      await backend.close()
+    }
+  })
+
   it("the proxy forwards the verified path, not the one received", async () => {
     const backend = await recordingBackend()
     const proxying = await LocalGateway.start({ credentials: [credentials], target: `${backend.url}/base` })

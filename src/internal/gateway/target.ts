@@ -15,6 +15,7 @@
 import { normalizePath } from "../sigv4/canonicalPath.js"
 import { canonicalPathOptionsFor } from "../sigv4/serviceRules.js"
 import { PRESIGN_PARAMETERS } from "../sigv4/signatureHeaders.js"
+import { plusAsSpace } from "../sigv4/uriEncoding.js"
 import { decodeParam } from "../sigv4/verify.js"
 import { isSecretParameterName } from "../sigv4/verifyRedaction.js"
 
@@ -61,11 +62,13 @@ export const parseQuery = (rawQuery: string): Record<string, Array<string>> => {
  * authentication parameters (they would let the backend, and its logs,
  * replay the URL until it expires), and never with a session token or a
  * signature (any case of their names), whichever way the request was signed.
+ * A `+` goes as `%20`: the signature read it as a space, and a backend that
+ * reads `+` as a plus must not get a value other than the one verified.
  */
 export const forwardedQuery = (rawQuery: string, presigned: boolean): string =>
   pieces(rawQuery)
     .filter(({ key }) => !isSecretParameterName(key) && !(presigned && PRESIGN_PARAMETERS.has(key)))
-    .map(({ raw }) => raw)
+    .map(({ raw }) => plusAsSpace(raw))
     .join("&")
 
 /** The query as the echo shows it: a session token and a signature (any case of their names) as `<redacted>`. */
