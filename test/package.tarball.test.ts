@@ -180,6 +180,26 @@ describe("the installed tarball at run time", () => {
     expect(cjs).toEqual({ fromRoot: "https://api_id.execute-api.us-east-1.amazonaws.com/STAGE/pets", fromSubpath: cjs.fromRoot, signed: true })
   }, 300_000)
 
+  it("loads in Vite's SSR, as Vitest 3 and framework SSR builds resolve it (Vite 7 stops at the first matching condition)", async () => {
+    const { consumer } = ready()
+    await writeFile(join(consumer, "vite-entry.mjs"), `export { default, Signer } from "${PACKAGE}"\n`)
+    const { createServer } = await import("vite")
+    const server = await createServer({
+      root: consumer,
+      configFile: false,
+      logLevel: "silent",
+      appType: "custom",
+      server: { middlewareMode: true, hmr: false, ws: false },
+      optimizeDeps: { noDiscovery: true, include: [] }
+    })
+    try {
+      const loaded = await server.ssrLoadModule("/vite-entry.mjs")
+      expect([typeof loaded["default"], typeof loaded["Signer"]?.layer]).toEqual(["function", "function"])
+    } finally {
+      await server.close()
+    }
+  })
+
   it("refuses dist/ paths with a clear error: no subpath maps to them (no .../dist/dist/index.js.js)", async () => {
     const lines = (await runIn(ready().consumer, ["blocked.cjs", `${PACKAGE}/dist/index.js`, `${PACKAGE}/dist/index`])).trim().split("\n")
     for (const line of lines) {

@@ -197,8 +197,25 @@ describe("the exports map", () => {
 
   it("lists the root, each public module (src/*.ts) and package.json, and nothing else: no pattern can reach dist/ or internal/", () => {
     expect(Object.keys(pkg.exports).sort()).toEqual([".", "./package.json", ...modules.map((name) => `./${name}`)].sort())
-    expect(pkg.exports["."]).toEqual({ types: "./dist/index.d.ts", node: { require: "./dist/index.cjs" }, default: "./dist/index.js" })
+    expect(pkg.exports["."]).toEqual({
+      types: "./dist/index.d.ts",
+      // Bundlers (webpack, Parcel, Rollup, Vite) take the ES root even for require(): it tree-shakes.
+      module: "./dist/index.js",
+      node: { require: "./dist/index.cjs", default: "./dist/index.js" },
+      default: "./dist/index.js"
+    })
     for (const name of modules) expect(pkg.exports[`./${name}`]).toEqual({ types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` })
+  })
+
+  it("ends every set of conditions in a default: a resolver that stops at the first matching condition (Vite 7, so Vitest 3) never meets a dead end", () => {
+    const deadEnds = (value: unknown, at: string): Array<string> =>
+      typeof value !== "object" || value === null
+        ? []
+        : [
+          ...("default" in value || Object.keys(value).some((key) => key.startsWith(".")) ? [] : [at]),
+          ...Object.entries(value).flatMap(([key, nested]) => deadEnds(nested, `${at}/${key}`))
+        ]
+    expect(deadEnds(pkg.exports, "exports")).toEqual([])
   })
 
   it("is mirrored in typesVersions, for moduleResolution node (node10), which ignores exports", () => {
