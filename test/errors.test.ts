@@ -87,6 +87,7 @@ const badRequests: ReadonlyArray<readonly [string, () => unknown, RegExp, string
   ["a body with bytes inside (JSON would write an object of indexes)", () => signer.signRequest({ method: "POST", path: "/", body: { data: new Uint8Array([1, 2]) } }), /property "data" is bytes \(Uint8Array\).*base64/, "body"],
   ["a body with an ArrayBuffer inside", () => signer.signRequest({ method: "POST", path: "/", body: [new ArrayBuffer(2)] }), /property "0" is bytes \(ArrayBuffer\)/, "body"],
   ["a body with a boxed BigInt (JSON cannot write it)", () => signer.signRequest({ method: "POST", path: "/", body: { n: Object(1n) } }), /cannot be serialized to JSON.*BigInt/, "body"],
+  ["a body with an Error inside that has fields of its own (JSON would drop its message)", () => signer.signRequest({ method: "POST", path: "/", body: { failure: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) } }), /property "failure" is an Error, which JSON\.stringify writes without its message/, "body"],
   ["a body with a generator", () => signer.signRequest({ method: "POST", path: "/", body: { items: (function*() {})() } }), /property "items" is a Generator/, "body"]
 ]
 
@@ -101,6 +102,7 @@ describe("bad requests are SigningErrors with reason InvalidRequest", () => {
 
 const badConfigs: ReadonlyArray<readonly [string, () => unknown, RegExp, string]> = [
   ["an endpoint that is not a URL", () => new ApiGatewaySigner({ endpoint: "abc123.execute-api.us-east-1.amazonaws.com", accessKey: "A", secretKey: SECRET }), /not an absolute URL/, "InvalidEndpoint"],
+  ["an endpoint given as a URL object, told to pass its href", () => new ApiGatewaySigner({ endpoint: new URL(ENDPOINT) as never, accessKey: "A", secretKey: SECRET }), /^The endpoint must be a string such as .*; got a URL object \(pass url\.href\)\.$/, "InvalidEndpoint"],
   ["a missing endpoint", () => new ApiGatewaySigner({ accessKey: "A", secretKey: SECRET } as never), /No endpoint/, "InvalidEndpoint"],
   ["an endpoint that is not http(s)", () => new ApiGatewaySigner({ endpoint: "ftp://example.com/x", region: "us-east-1", accessKey: "A", secretKey: SECRET }), /http\(s\) URL/, "InvalidEndpoint"],
   ["an endpoint with a query", () => new ApiGatewaySigner({ endpoint: `${ENDPOINT}?stage=1`, accessKey: "A", secretKey: SECRET }), /query or fragment/, "InvalidEndpoint"],

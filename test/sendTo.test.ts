@@ -249,7 +249,7 @@ describe("a private API through a VPC endpoint, with x-apigw-api-id instead (no 
 describe("sendTo is validated like the endpoint", () => {
   const refusals: ReadonlyArray<readonly [string, unknown, RegExp]> = [
     ["an empty string", "", /^No sendTo: pass the base URL requests are sent to/],
-    ["not a string", 42, /^No sendTo/],
+    ["not a string", 42, /^The sendTo must be a string such as https:\/\/\S+; got number 42\.$/],
     ["a relative URL", "/v1", /^The sendTo "\/v1" is not an absolute URL/],
     ["another scheme", "ftp://proxy.example.com/v1", /^The sendTo must be an http\(s\) URL/],
     ["a query", "https://proxy.example.com/v1?X-Amz-Security-Token=SECRETTOKEN", /^The sendTo "https:\/\/proxy.example.com\/v1" carries a query/],

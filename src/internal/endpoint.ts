@@ -9,6 +9,7 @@ import { SigningError } from "../SigningError.js"
 import { wirePathSegment } from "./request/pathSegment.js"
 import { displayUrl, looksLikeCredential, redactAuthParameters } from "./scrub.js"
 import { describe } from "./request/describe.js"
+import { safely } from "./guard.js"
 
 const EXAMPLE = "https://API_ID.execute-api.REGION.amazonaws.com/STAGE"
 
@@ -46,8 +47,12 @@ export const hasControlCharacter = (text: string): boolean => /[\x00-\x1f\x7f]/.
 /** An absolute http(s) or ws(s) URL without query, fragment or user info: its origin and path, each segment in its wire spelling. */
 const parseBaseUrl = (value: unknown, option: BaseUrlOption): Endpoint => {
   const { name, example } = option
-  if (typeof value !== "string" || value.trim() === "") {
+  if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) {
     throw invalid(`No ${name}: pass ${option.wanted}, e.g. ${example}.`)
+  }
+  if (typeof value !== "string") {
+    const url = typeof value === "object" && safely(() => typeof (value as { href?: unknown }).href === "string", false)
+    throw invalid(`The ${name} must be a string such as ${example}; got ${url ? "a URL object (pass url.href)" : describe(value)}.`)
   }
   const text = value.trim()
   // Messages show the URL without its query, fragment or user info: a presigned URL passed

@@ -102,6 +102,14 @@ function refuseLossyJson(this: unknown, key: string, value: unknown): unknown {
             "send the bytes as the body itself, or encode them into a string (e.g. base64) first."
         )
       }
+      // An Error JSON would write as its own fields (a `code`, an `errno`), dropping its message.
+      if (safely(() => Object.prototype.toString.call(value), "") === "[object Error]") {
+        throw invalidRequest(
+          "body",
+          `${where} is an Error, which JSON.stringify writes without its message; ` +
+            "send what you mean as a plain object (e.g. { message: error.message }) or a string."
+        )
+      }
       const builtIn = builtInWithoutData(value)
       if (builtIn !== undefined) {
         throw invalidRequest("body", `${where} is ${/^[AEIO]/.test(builtIn) ? "an" : "a"} ${builtIn}, which JSON.stringify sends as {}; ${adviceFor(builtIn)}`)
