@@ -365,19 +365,23 @@ export const layerRefreshing = <E, R>(
       let fetches = 0
       let waiting = 0
       let lastFetch: Exit.Exit<AwsCredentials, SigningError> | undefined
-      const fetchOnce = Effect.suspend(() => {
-        const queuedAfter = fetches
-        waiting++
-        return lock.withPermits(1)(Effect.suspend(() =>
-          fetches !== queuedAfter && lastFetch !== undefined ? lastFetch : freshOr(Effect.flatMap(Effect.exit(refresh), (exit) => {
-            fetches++
-            lastFetch = exit
-            return exit
-          }))
-        )).pipe(Effect.ensuring(Effect.sync(() => {
-          if (--waiting === 0) lastFetch = undefined
-        })))
-      })
+      // Counted in and out in one uninterruptible step with its finalizer: an interruption in between
+      // would leave the count up for good, and the last outcome kept.
+      const fetchOnce = Effect.uninterruptibleMask((restore) =>
+        Effect.suspend(() => {
+          const queuedAfter = fetches
+          waiting++
+          return restore(lock.withPermits(1)(Effect.suspend(() =>
+            fetches !== queuedAfter && lastFetch !== undefined ? lastFetch : freshOr(Effect.flatMap(Effect.exit(refresh), (exit) => {
+              fetches++
+              lastFetch = exit
+              return exit
+            }))
+          ))).pipe(Effect.ensuring(Effect.sync(() => {
+            if (--waiting === 0) lastFetch = undefined
+          })))
+        })
+      )
       const get = freshOr(fetchOnce)
       return { get }
     })
