@@ -9,9 +9,8 @@
 import type { HttpMethod } from "../../HttpMethods.js"
 import type { SignedBody } from "../../SignedRequest.js"
 import { invalidRequest } from "../../SigningError.js"
-import { isSigningErrorSafely, thrownMessage } from "../guard.js"
 import { isArrayBuffer, isBlob, isFormData, isKeyedCollection, isMap, isProxiedBytes, isReadableStream, isSet, isURLSearchParams } from "../brand.js"
-import { safely } from "../guard.js"
+import { isSigningErrorSafely, safely, thrownMessage } from "../guard.js"
 import { checkWellFormed } from "./describe.js"
 
 export interface PreparedBody {
@@ -87,35 +86,40 @@ function refuseLossyJson(this: unknown, key: string, value: unknown): unknown {
       }
       break
     case "object":
-      if (value === null) break
-      if (isKeyedCollection(value)) {
-        throw invalidRequest(
-          "body",
-          `${where} is a ${collectionName(value)}, which JSON.stringify turns into {}; convert it first (Object.fromEntries(map), [...set]).`
-        )
-      }
-      // (The body itself, when bytes, never gets here: it is sent as bytes.)
-      if (ArrayBuffer.isView(value) || isArrayBuffer(value)) {
-        throw invalidRequest(
-          "body",
-          `${where} is bytes (${kindOf(value)}), which JSON.stringify writes as an object of indexes or {}; ` +
-            "send the bytes as the body itself, or encode them into a string (e.g. base64) first."
-        )
-      }
-      // An Error JSON would write as its own fields (a `code`, an `errno`), dropping its message.
-      if (safely(() => Object.prototype.toString.call(value), "") === "[object Error]") {
-        throw invalidRequest(
-          "body",
-          `${where} is an Error, which JSON.stringify writes without its message; ` +
-            "send what you mean as a plain object (e.g. { message: error.message }) or a string."
-        )
-      }
-      const builtIn = builtInWithoutData(value)
-      if (builtIn !== undefined) {
-        throw invalidRequest("body", `${where} is ${/^[AEIO]/.test(builtIn) ? "an" : "a"} ${builtIn}, which JSON.stringify sends as {}; ${adviceFor(builtIn)}`)
-      }
+      if (value !== null) refuseLossyObject(where, value)
   }
   return value
+}
+
+/** An object JSON would write as `{}`, as indexes, or without what it holds: refused, naming it. */
+const refuseLossyObject = (where: string, value: object): void => {
+  if (isKeyedCollection(value)) {
+    throw invalidRequest(
+      "body",
+      `${where} is a ${collectionName(value)}, which JSON.stringify turns into {}; convert it first (Object.fromEntries(map), [...set]).`
+    )
+  }
+  const tag = safely(() => Object.prototype.toString.call(value), "[object Object]")
+  // (The body itself, when bytes, never gets here: it is sent as bytes.)
+  if (ArrayBuffer.isView(value) || isArrayBuffer(value)) {
+    throw invalidRequest(
+      "body",
+      `${where} is bytes (${tag.slice("[object ".length, -1)}), which JSON.stringify writes as an object of indexes or {}; ` +
+        "send the bytes as the body itself, or encode them into a string (e.g. base64) first."
+    )
+  }
+  // An Error JSON would write as its own fields (a `code`, an `errno`), dropping its message.
+  if (tag === "[object Error]") {
+    throw invalidRequest(
+      "body",
+      `${where} is an Error, which JSON.stringify writes without its message; ` +
+        "send what you mean as a plain object (e.g. { message: error.message }) or a string."
+    )
+  }
+  const builtIn = builtInWithoutData(value, tag)
+  if (builtIn !== undefined) {
+    throw invalidRequest("body", `${where} is ${/^[AEIO]/.test(builtIn) ? "an" : "a"} ${builtIn}, which JSON.stringify sends as {}; ${adviceFor(builtIn)}`)
+  }
 }
 
 // Objects JSON writes faithfully: their own properties (an `arguments` object's too), or their value (a
@@ -130,18 +134,15 @@ const DATA_TAGS: ReadonlySet<string> = new Set([
   "[object BigInt]"
 ])
 
-/** What kind of bytes a value is (`Uint8Array`, `DataView`, `ArrayBuffer`), for a message. */
-const kindOf = (value: object): string => safely(() => Object.prototype.toString.call(value).slice("[object ".length, -1), "bytes")
-
 /**
- * The kind of a built-in object whose contents live in internal slots, so
- * that JSON (after `toJSON`, which the replacer sees applied) writes `{}`: a
- * `Response`, `Request` or `Headers`, an iterator or generator, a `WeakMap`.
+ * The kind of a built-in object (`tag` is what Object.prototype.toString
+ * gives for it) whose contents live in internal slots, so that JSON (after
+ * `toJSON`, which the replacer sees applied) writes `{}`: a `Response`,
+ * `Request` or `Headers`, an iterator or generator, a `WeakMap`.
  * `undefined` for anything JSON writes as it is, an object of a class with a
  * `Symbol.toStringTag` and own properties included.
  */
-const builtInWithoutData = (value: object): string | undefined => {
-  const tag = safely(() => Object.prototype.toString.call(value), "[object Object]")
+const builtInWithoutData = (value: object, tag: string): string | undefined => {
   if (DATA_TAGS.has(tag) || safely(() => Object.keys(value).length > 0, true)) return undefined
   return tag.slice("[object ".length, -1)
 }
