@@ -286,6 +286,33 @@ describe("authentication before bodies, and Node's answers to bad clients", () =
   })
 })
 
+describe("a header sent on two lines reaches the handler whole", () => {
+  // SigV4 signs repeated header lines as their values joined by ","; Node's
+  // req.headers keeps only the first line of some names (From, User-Agent, ...).
+  it.each(["from", "user-agent", "x-custom"])("two %s lines: the handler gets both values, joined by \", \"", async (name) => {
+    let seen: string | undefined
+    const gateway = await LocalGateway.start({
+      credentials: [credentials],
+      handler: (request) => {
+        seen = request.headers[name]
+        return undefined
+      }
+    })
+    try {
+      const signed = signerFor(gateway.url, credentials).signRequest({ method: "GET", path: "/two-lines", headers: { [name]: "first,second" } })
+      const lines = Object.entries(signed.headers)
+        .filter(([header]) => header.toLowerCase() !== name)
+        .map(([header, value]) => `${header}: ${value}\r\n`)
+        .join("")
+      const answer = await rawExchange(gateway.port, `GET /two-lines HTTP/1.1\r\nHost: 127.0.0.1:${gateway.port}\r\n${lines}${name}: first\r\n${name}: second\r\nConnection: close\r\n\r\n`)
+      expect(answer).toMatch(/^HTTP\/1\.1 200/)
+      expect(seen).toBe("first, second")
+    } finally {
+      await gateway.close()
+    }
+  })
+})
+
 describe("a __proto__ query parameter is a parameter", () => {
   it("handlers get it as a value, and the echo shows it", async () => {
     let seen: LocalGateway.VerifiedRequest["query"] | undefined

@@ -15,11 +15,17 @@ export const headerPairs = (rawHeaders: ReadonlyArray<string>): Array<readonly [
   return result
 }
 
-/** Header values by lower-case name (repeats joined by ", "); no prototype, so any name is a plain key. */
-export const headerRecord = (headers: http.IncomingHttpHeaders): Record<string, string> => {
+/**
+ * Header values by lower-case name, every line of a repeated header kept:
+ * joined by ", " (cookies by "; ", as Node joins them). Read from
+ * `headersDistinct`, because `req.headers` keeps only the first line of some
+ * names (From, User-Agent, ...) while the signature covered them all. No
+ * prototype, so any name is a plain key.
+ */
+export const headerRecord = (headers: NodeJS.Dict<Array<string>>): Record<string, string> => {
   const record: Record<string, string> = Object.create(null)
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) record[name] = Array.isArray(value) ? value.join(", ") : value
+  for (const [name, values] of Object.entries(headers)) {
+    if (values !== undefined) record[name] = values.join(name === "cookie" ? "; " : ", ")
   }
   return record
 }

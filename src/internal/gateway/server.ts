@@ -159,7 +159,7 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
       target: path + (target.rawQuery === "" ? "" : "?" + target.rawQuery),
       path,
       query: parseQuery(target.rawQuery),
-      headers: headerRecord(req.headers),
+      headers: headerRecord(req.headersDistinct),
       body,
       principal: { accessKeyId: result.accessKeyId, presigned: result.presigned }
     }
