@@ -308,6 +308,13 @@ describe("CORS", () => {
   })
 })
 
+describe("credentials", () => {
+  it("an empty list refuses to start: no request could pass", async () => {
+    const started = LocalGateway.start({ credentials: [] })
+    await expect(started).rejects.toMatchObject({ _tag: "LocalGatewayError", reason: "InvalidConfig", message: expect.stringMatching(/credentials is an empty list/) })
+  })
+})
+
 describe("lifecycle", () => {
   it("starts and stops as a scoped Effect resource", () =>
     Effect.gen(function*() {

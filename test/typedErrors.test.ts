@@ -331,7 +331,7 @@ describe("SigV4", () => {
 describe("LocalGateway.start", () => {
   it.each([
     ["null", null],
-    ["a region that is not a string", { credentials: [], region: 42 }],
+    ["a region that is not a string", { credentials: [{ accessKeyId: "AKIDTYPED", secretAccessKey: "typed-secret" }], region: 42 }],
     ["options whose getters throw", new Proxy({}, {
       get() {
         throw revokedProxy()

@@ -63,6 +63,10 @@ export const resolveOptions = (options: Options, invalid: (message: string, caus
   } catch (error) {
     throw invalid(isSigningErrorSafely(error) ? `credentials: ${error.message}` : `credentials are unusable (${thrownMessage(error)}).`, error)
   }
+  // A gateway no request can pass is a mistake (often an environment variable that was not set), not a configuration.
+  if (Array.isArray(credentials) && credentials.length === 0) {
+    throw invalid("credentials is an empty list, so no request could be verified: pass at least one { accessKeyId, secretAccessKey, sessionToken? }, or a lookup function.")
+  }
   const scopePart = (kind: "region" | "service", value: unknown, fallback: string): string => {
     if (value === undefined) return fallback
     if (typeof value !== "string") {
