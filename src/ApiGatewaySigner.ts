@@ -7,7 +7,7 @@
  * rules for what is retried, the same `RequestError`) in a plain Promise loop,
  * so that the facade never loads Effect: not at start, not at the first retry.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @module
  */
 import { abortReason } from "./internal/abort.js"
@@ -53,7 +53,7 @@ export type { HttpMethod } from "./HttpMethods.js"
 /**
  * Configuration of an `ApiGatewaySigner`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface ApiGatewaySignerConfig {
@@ -115,7 +115,7 @@ export interface ApiGatewaySignerConfig {
 /**
  * The second argument of `signer.fetch`: fetch's `RequestInit`, and when to retry.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface SignedFetchInit extends RequestInit {
@@ -123,7 +123,7 @@ export interface SignedFetchInit extends RequestInit {
   readonly retries?: number | undefined
   /**
    * Retry a failure (a thrown error, or a `Response`) only when this holds.
-   * Default, once retries are asked for: network errors, 408, 429 and 5xx.
+   * Default, once retries are asked for: network errors, 408, 425, 429 and 5xx.
    */
   readonly shouldRetry?: ((failure: unknown) => boolean) | undefined
 }
@@ -131,7 +131,7 @@ export interface SignedFetchInit extends RequestInit {
 /**
  * The shape of `signer.fetch`: the global `fetch`'s, taking a path under the endpoint too.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export type SignedFetch = (input: string | URL | Request, init?: SignedFetchInit) => Promise<Response>
@@ -141,7 +141,7 @@ export type SignedFetch = (input: string | URL | Request, init?: SignedFetchInit
  * (`Authorization`, `x-amz-date`, `x-amz-security-token` with a session
  * token) and the request's own.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface SignedHeaders {
@@ -154,7 +154,7 @@ export interface SignedHeaders {
  * A request the facade signed: send exactly this (`fetch(request.url,
  * request)`, or axios with `url`, `method`, `headers`, `data: body`).
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface SignedRequestData extends SignedRequest {
@@ -164,7 +164,7 @@ export interface SignedRequestData extends SignedRequest {
 /**
  * Options of `makeRequestWithRetries`, its optional fourth argument.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface RequestWithRetriesOptions {
@@ -199,7 +199,7 @@ const fixedAtConstruction = (name: string): SigningError =>
  * const response = await fetch(request.url, request)
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category constructors
  */
 export class ApiGatewaySigner {
@@ -540,6 +540,6 @@ export class ApiGatewaySigner {
  * The default export, as the package root has it:
  * `import ApiGatewaySigner from "api-gateway-request-signer/ApiGatewaySigner"`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  */
 export default ApiGatewaySigner

@@ -6,7 +6,7 @@
  * Secrets are `Redacted` from the moment they enter: printing, logging or
  * serializing credentials shows `<redacted>`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @module
  */
 import * as Clock from "effect/Clock"
@@ -32,7 +32,7 @@ import { SigningError } from "./SigningError.js"
 /**
  * One set of AWS credentials.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface AwsCredentials {
@@ -47,7 +47,7 @@ export interface AwsCredentials {
  * Credentials as they are given: secrets may be plain strings, which are
  * wrapped in `Redacted` at once.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface CredentialsInput {
@@ -63,7 +63,7 @@ export interface CredentialsInput {
  * `layerRefreshing`) yield whatever is current, so a retry never signs with
  * credentials that have since rotated.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface Service {
@@ -71,7 +71,7 @@ export interface Service {
 }
 
 /**
- * @since 2.0.0
+ * @since 3.0.0
  * @category tags
  */
 export class Credentials extends Context.Tag("api-gateway-request-signer/Credentials")<
@@ -83,7 +83,7 @@ export class Credentials extends Context.Tag("api-gateway-request-signer/Credent
  * Checks credentials and wraps their secrets in `Redacted`. Messages name the
  * faulty field, never its value.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category constructors
  */
 export const validate = (input: CredentialsInput): Effect.Effect<AwsCredentials, SigningError> =>
@@ -95,7 +95,7 @@ export const validate = (input: CredentialsInput): Effect.Effect<AwsCredentials,
 /**
  * A credentials service that always yields the same credentials.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category constructors
  */
 export const make = (input: CredentialsInput): Effect.Effect<Service, SigningError> => Effect.map(validate(input), staticService)
@@ -114,7 +114,7 @@ export const make = (input: CredentialsInput): Effect.Effect<Service, SigningErr
  * })
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category layers
  */
 export const layer = (input: CredentialsInput): Layer.Layer<Credentials, SigningError> => Layer.effect(Credentials, make(input))
@@ -122,7 +122,7 @@ export const layer = (input: CredentialsInput): Layer.Layer<Credentials, Signing
 /**
  * Configuration of credentials: any `Config` for each field.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface CredentialsConfig {
@@ -139,7 +139,7 @@ const describeConfigError = (error: unknown): string => String(error).split("\n"
  * A config that cannot be read fails with a `MissingCredentials` error that
  * names what is missing.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category layers
  */
 export const layerConfig = (config: CredentialsConfig): Layer.Layer<Credentials, SigningError> =>
@@ -179,7 +179,7 @@ export const layerConfig = (config: CredentialsConfig): Layer.Layer<Credentials,
  * `Config` for the standard variables AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
  * and AWS_SESSION_TOKEN (optional).
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category config
  */
 export const envConfig: CredentialsConfig = {
@@ -193,7 +193,7 @@ export const envConfig: CredentialsConfig = {
  * AWS_SESSION_TOKEN, read through the current `ConfigProvider` (the process
  * environment by default; swap it with `Layer.setConfigProvider` in tests).
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category layers
  */
 export const layerFromEnv: Layer.Layer<Credentials, SigningError> = layerConfig(envConfig)
@@ -202,7 +202,7 @@ export const layerFromEnv: Layer.Layer<Credentials, SigningError> = layerConfig(
  * The same layer as `layerFromEnv`, under the name the AWS SDK gives its
  * environment provider.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category layers
  */
 export const fromEnv: Layer.Layer<Credentials, SigningError> = layerFromEnv
@@ -243,7 +243,7 @@ const seenSecrets = (): SeenSecrets => {
  * Credentials that may change: `get` runs every time a request is signed.
  * Use it for credentials held in a `Ref`, or any source you cache yourself.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category layers
  */
 export const layerEffect = <E, R>(
@@ -271,7 +271,7 @@ export const layerEffect = <E, R>(
 /**
  * Options of `layerRefreshing`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface RefreshOptions {
@@ -311,7 +311,7 @@ const refreshTimes = (options: unknown): { readonly refreshBefore: number; reado
  * they expire. Concurrent signers share one fetch; a failed fetch is not
  * cached, so the next signature tries again.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category layers
  */
 export const layerRefreshing = <E, R>(
@@ -390,7 +390,7 @@ export const layerRefreshing = <E, R>(
 /**
  * Options of `layerFromProvider`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface ProviderOptions {
@@ -414,7 +414,7 @@ export interface ProviderOptions {
  * const CredentialsLive = Credentials.layerFromProvider(fromIni({ profile: "dev" }))
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category layers
  */
 export const layerFromProvider = (provider: CredentialsProvider, options?: ProviderOptions): Layer.Layer<Credentials> => {
@@ -443,7 +443,7 @@ export const layerFromProvider = (provider: CredentialsProvider, options?: Provi
 /**
  * The same layer as `layerFromProvider`, under the name the AWS SDK gives its providers.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category layers
  */
 export const fromProvider: (provider: CredentialsProvider, options?: ProviderOptions) => Layer.Layer<Credentials> =
@@ -453,7 +453,7 @@ export const fromProvider: (provider: CredentialsProvider, options?: ProviderOpt
  * Options of `layerFromNodeProviderChain`: those of the AWS SDK's
  * `fromNodeProviderChain` (`profile`, ...), and when to renew.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface NodeProviderChainOptions extends ProviderOptions {
@@ -481,7 +481,7 @@ const CHAIN_PACKAGE = "@aws-sdk/credential-providers"
  * const CredentialsLive = Credentials.layerFromNodeProviderChain({ profile: "dev" })
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category layers
  */
 export const layerFromNodeProviderChain = (options: NodeProviderChainOptions = {}): Layer.Layer<Credentials, SigningError> =>
@@ -495,7 +495,7 @@ export const layerFromNodeProviderChain = (options: NodeProviderChainOptions = {
 /**
  * The same layer as `layerFromNodeProviderChain`, under the name the AWS SDK gives it.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category layers
  */
 export const fromNodeProviderChain: (options?: NodeProviderChainOptions) => Layer.Layer<Credentials, SigningError> =

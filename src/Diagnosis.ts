@@ -26,7 +26,7 @@
  * if (report !== undefined) process.stderr.write(report + "\n")
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @module
  */
 import { diagnose as diagnoseBody } from "./internal/diagnosis/diagnose.js"
@@ -44,7 +44,7 @@ import { parseCanonicalRequest as parseCanonical, parseSignatureMismatch as pars
 /**
  * What the server says it computed for a request whose signature did not match.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface SignatureMismatch {
@@ -56,7 +56,7 @@ export interface SignatureMismatch {
  * What the signer computed for a request: `Signer.signRequestWithDetails`
  * returns it.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface SignedDetails {
@@ -67,7 +67,7 @@ export interface SignedDetails {
 /**
  * The six parts of a canonical request, one line each except the headers.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface CanonicalRequestParts {
@@ -85,7 +85,7 @@ export interface CanonicalRequestParts {
  * `separator` is the blank line after the headers; `unknown` marks lines of a
  * text that is not a well-formed canonical request.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export type Part =
@@ -107,7 +107,7 @@ export type Part =
  * or only in ours (`ours`). Line numbers count from 1 in the text the line
  * comes from; a `same` line has both.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface DiffLine {
@@ -121,7 +121,7 @@ export interface DiffLine {
 /**
  * Options of `formatDiff` and `diagnose`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface FormatOptions {
@@ -141,7 +141,7 @@ export interface FormatOptions {
  * `<CanonicalRequest>` / `<StringToSign>` elements of XML error bodies.
  * Anything else gives `undefined`. Linear in the body.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category parsing
  */
 export const parseSignatureMismatch: (body: unknown) => SignatureMismatch | undefined = parseMismatch
@@ -151,7 +151,7 @@ export const parseSignatureMismatch: (body: unknown) => SignatureMismatch | unde
  * not have the shape of one (method, path, query, headers, blank line,
  * signed headers, payload hash).
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category parsing
  */
 export const parseCanonicalRequest: (canonicalRequest: string) => CanonicalRequestParts | undefined = parseCanonical
@@ -180,7 +180,7 @@ export const parseCanonicalRequest: (canonicalRequest: string) => CanonicalReque
  * Diagnosis.differingParts(diff) // ["path"]
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category diffing
  */
 export const diffCanonicalRequests: (serverCanonicalRequest: string, oursCanonicalRequest: string) => ReadonlyArray<DiffLine> =
@@ -190,7 +190,7 @@ export const diffCanonicalRequests: (serverCanonicalRequest: string, oursCanonic
  * Compares the server's string to sign with ours, line by line: algorithm,
  * date, credential scope, hash of the canonical request.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category diffing
  */
 export const diffStringsToSign: (serverStringToSign: string, oursStringToSign: string) => ReadonlyArray<DiffLine> = diffStrings
@@ -198,7 +198,7 @@ export const diffStringsToSign: (serverStringToSign: string, oursStringToSign: s
 /**
  * The parts that differ, in the order they appear.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category diffing
  */
 export const differingParts: (diff: ReadonlyArray<DiffLine>) => ReadonlyArray<Part> = partsThatDiffer
@@ -211,7 +211,7 @@ export const differingParts: (diff: ReadonlyArray<DiffLine>) => ReadonlyArray<Pa
  * `x-amz-security-token` header line), a query string or a URL
  * (`X-Amz-Security-Token=`), so it can be printed or logged.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category formatting
  */
 export const redactSessionToken: (text: string) => string = redact
@@ -219,7 +219,7 @@ export const redactSessionToken: (text: string) => string = redact
 /**
  * One line per differing part: what usually causes it, and what to do.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category formatting
  */
 export const HINTS: Readonly<Record<Part, string>> = hints
@@ -243,7 +243,7 @@ export const HINTS: Readonly<Record<Part, string>> = hints
  * hint (path): usually path encoding: ...
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category formatting
  */
 export const formatDiff: (diff: ReadonlyArray<DiffLine>, options?: FormatOptions) => string = format
@@ -273,7 +273,7 @@ export const formatDiff: (diff: ReadonlyArray<DiffLine>, options?: FormatOptions
  * })
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category diagnosis
  */
 export const diagnose: (responseBody: unknown, signed: SignedDetails, options?: FormatOptions) => string | undefined = diagnoseBody

@@ -4,7 +4,7 @@
  * `api-gateway-request-signer/SignedHttpClient`, kept so that existing
  * imports work. New code imports `SignedHttpClient`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @module
  */
 export * from "./SignedHttpClient.js"

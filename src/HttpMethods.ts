@@ -1,5 +1,5 @@
 /**
- * @since 2.0.0
+ * @since 3.0.0
  * @module
  */
 
@@ -7,7 +7,7 @@
  * The methods API Gateway routes. Pass them to `signRequest`; lower-case
  * spellings are accepted too and sent upper-case.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category constants
  */
 export const HttpMethods = {
@@ -21,7 +21,7 @@ export const HttpMethods = {
 } as const
 
 /**
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export type HttpMethod = typeof HttpMethods[keyof typeof HttpMethods]
@@ -30,13 +30,13 @@ export type HttpMethod = typeof HttpMethods[keyof typeof HttpMethods]
  * The original package's `HttpMethods` was an enum, usable as a type too
  * (`method: HttpMethods`); this keeps that code compiling.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export type HttpMethods = HttpMethod
 
 /**
- * @since 2.0.0
+ * @since 3.0.0
  * @category refinements
  */
 export const isHttpMethod = (value: unknown): value is HttpMethod =>

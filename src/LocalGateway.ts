@@ -10,7 +10,7 @@
  * This module is the gateway's public face; the server lives in
  * `internal/gateway/` (options, target, HTTP plumbing, proxy, pipeline).
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @module
  */
 // Buffer, node:http: this module runs on Node; its declarations need node's types wherever they are compiled
@@ -31,7 +31,7 @@ import type { GatewayErrorType } from "./SigV4.js"
 /**
  * A request that passed verification, as a handler sees it.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface VerifiedRequest {
@@ -57,7 +57,7 @@ export interface VerifiedRequest {
  * The JSON body a verified request is echoed with (when there is no `target`
  * and the handler, if any, returns `undefined`).
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface EchoResponse {
@@ -81,7 +81,7 @@ export interface EchoResponse {
 /**
  * What a handler answers. An object or array `body` is sent as JSON.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface HandlerResponse {
@@ -94,7 +94,7 @@ export interface HandlerResponse {
  * Answers verified requests; returning `undefined` falls back to proxying
  * (with `target`) or echoing.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export type Handler = (request: VerifiedRequest) => HandlerResponse | undefined | Promise<HandlerResponse | undefined>
@@ -102,7 +102,7 @@ export type Handler = (request: VerifiedRequest) => HandlerResponse | undefined 
 /**
  * One line of the gateway's access log.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface AccessLogEntry {
@@ -128,7 +128,7 @@ export interface AccessLogEntry {
  * The lists are sent as configured, whatever a preflight asks for; the
  * browser decides, as it does with API Gateway.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface CorsOptions {
@@ -145,11 +145,11 @@ export interface CorsOptions {
 }
 
 /**
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface Options {
-  /** Who may call: credentials (secrets as strings or `Redacted`), or a lookup by access key id. */
+  /** Who may call: a non-empty list of credentials (secrets as strings or `Redacted`), or a lookup by access key id. */
   readonly credentials: ReadonlyArray<CredentialsInput> | ((accessKeyId: string) => AwsCredentials | undefined)
   /** Default 0: any free port. */
   readonly port?: number | undefined
@@ -194,7 +194,7 @@ export interface Options {
  * A running gateway. `url` is its base URL: use it as a signer's endpoint
  * (with the region the gateway verifies).
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface Service {
@@ -206,7 +206,7 @@ export interface Service {
 }
 
 /**
- * @since 2.0.0
+ * @since 3.0.0
  * @category tags
  */
 export class LocalGateway extends Context.Tag("api-gateway-request-signer/LocalGateway")<LocalGateway, Service>() {}
@@ -216,13 +216,13 @@ export class LocalGateway extends Context.Tag("api-gateway-request-signer/LocalG
  * naming the option), or the server could not listen (`ListenFailed`, e.g.
  * the port is taken).
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category errors
  */
 export class LocalGatewayError extends Error {
-  /** @since 2.0.0 */
+  /** @since 3.0.0 */
   readonly _tag = "LocalGatewayError" as const
-  /** @since 2.0.0 */
+  /** @since 3.0.0 */
   readonly reason: "InvalidConfig" | "ListenFailed"
 
   constructor(args: { readonly reason: "InvalidConfig" | "ListenFailed"; readonly message: string; readonly cause?: unknown }) {
@@ -250,7 +250,7 @@ const invalidConfig = (message: string, cause?: unknown): LocalGatewayError =>
  * await gateway.close()
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category constructors
  */
 export const start = async (options: Options): Promise<Service> => {
@@ -281,7 +281,7 @@ export const start = async (options: Options): Promise<Service> => {
  * A gateway as a scoped resource: it listens when acquired and closes when
  * the scope closes.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category constructors
  */
 export const make = (options: Options): Effect.Effect<Service, LocalGatewayError, Scope.Scope> =>
@@ -301,7 +301,7 @@ export const make = (options: Options): Effect.Effect<Service, LocalGatewayError
 /**
  * A gateway for the lifetime of a layer.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category layers
  */
 export const layer = (options: Options): Layer.Layer<LocalGateway, LocalGatewayError> => Layer.scoped(LocalGateway, make(options))

@@ -1,5 +1,5 @@
 /**
- * @since 2.0.0
+ * @since 3.0.0
  * @module
  */
 
@@ -16,7 +16,7 @@ const inspectSymbol = Symbol.for("nodejs.util.inspect.custom")
  * - `NotRetryable`: an attempt failed in a way the retry predicate (`while`,
  *   `until`, `shouldRetry`) said not to retry.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export type RequestErrorReason = "RetriesExhausted" | "NotRetryable"
@@ -30,15 +30,15 @@ export type RequestErrorReason = "RetriesExhausted" | "NotRetryable"
  * an HTTP client's error often holds the request, and the request holds the
  * session token. Read `error.cause` when you need the original.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category errors
  */
 export class RequestError<E = unknown> extends Error {
-  /** @since 2.0.0 */
+  /** @since 3.0.0 */
   readonly _tag = "RequestError" as const
-  /** @since 2.0.0 */
+  /** @since 3.0.0 */
   readonly reason: RequestErrorReason
-  /** @since 2.0.0 */
+  /** @since 3.0.0 */
   readonly attempts: number
   /** The last failure, as `send` (or the facade's callback) produced it. */
   declare readonly cause: E
@@ -61,7 +61,7 @@ export class RequestError<E = unknown> extends Error {
   }
 
   /**
-   * @since 2.0.0
+   * @since 3.0.0
    */
   toJSON(): unknown {
     return {
@@ -74,14 +74,14 @@ export class RequestError<E = unknown> extends Error {
   }
 
   /**
-   * @since 2.0.0
+   * @since 3.0.0
    */
   override toString(): string {
     return `RequestError: ${this.message}`
   }
 
   /**
-   * @since 2.0.0
+   * @since 3.0.0
    */
   [inspectSymbol](): string {
     const stack = this.stack?.split("\n").slice(1).join("\n")
@@ -93,7 +93,7 @@ RequestError.prototype.name = "RequestError"
 /**
  * A short, secret-free description of a failure: name, message, HTTP status.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category utils
  */
 export interface FailureSummary {

@@ -7,7 +7,7 @@
  * the end) is the one the Promise facade's `makeRequestWithRetries` follows
  * too: both loops read it from the same internal modules.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @module
  */
 import * as Clock from "effect/Clock"
@@ -48,7 +48,7 @@ import { SigningError } from "./SigningError.js"
 /**
  * How many times the default policy retries (6 attempts in all).
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category constants
  */
 export const DEFAULT_RETRIES: number = RETRIES
@@ -56,7 +56,7 @@ export const DEFAULT_RETRIES: number = RETRIES
 /**
  * Options of `backoff`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface BackoffOptions {
@@ -106,7 +106,7 @@ const backoffOf = (options: BackoffOptions): Backoff => {
  * @throws SigningError (reason `InvalidConfig`) when an option is out of range
  * or not a number (a NaN would make every delay 0).
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category schedules
  */
 export const backoff = (options: BackoffOptions = {}): Schedule.Schedule<number> => {
@@ -121,7 +121,7 @@ export const backoff = (options: BackoffOptions = {}): Schedule.Schedule<number>
  * 1.6 s (each ±20%, none over 5 s), at most 5 retries. Compose on it, e.g.
  * `Schedule.intersect(Retry.defaultSchedule, Schedule.recurs(2))`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category schedules
  */
 export const defaultSchedule: Schedule.Schedule<number> = backoff()
@@ -129,7 +129,7 @@ export const defaultSchedule: Schedule.Schedule<number> = backoff()
 /**
  * Retry policy of `makeRequestWithRetries`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface RetryOptions<E, R = never> {
@@ -168,7 +168,7 @@ export interface RetryOptions<E, R = never> {
  * )
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category predicates
  */
 export const isTransient: (error: unknown) => boolean = failures.isTransient
@@ -178,7 +178,7 @@ export const isTransient: (error: unknown) => boolean = failures.isTransient
  * same request is sent again: a 4xx other than 408, 425 and 429. The default
  * policy does not retry these.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category predicates
  */
 export const isPermanentFailure: (error: unknown) => boolean = failures.isPermanentFailure
@@ -188,7 +188,7 @@ export const isPermanentFailure: (error: unknown) => boolean = failures.isPerman
  * `Retry-After` header (seconds, or an HTTP date relative to `now`), if it
  * carries one.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category utils
  */
 export const retryAfterMillis: (failure: unknown, now: number) => number | undefined = failures.retryAfterMillis
@@ -229,7 +229,7 @@ class SendFailure<E> extends Error {
  * What `send` is handed besides the request: which attempt this is, and what
  * the signature was computed from (to diagnose a 403 without signing again).
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface Attempt extends SigningDetails {
@@ -268,7 +268,7 @@ export interface Attempt extends SigningDetails {
  * )
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category sending
  */
 export const makeRequestWithRetries = <A, E, R, R2 = never>(

@@ -16,7 +16,7 @@
  * 4. signature = HMAC(key, 2) (`signature`), and the headers to add
  *    (`headerSigning`), or the query parameters (`presign`).
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @module
  */
 import { isUint8Array } from "./internal/brand.js"
@@ -44,7 +44,7 @@ import { SigningError } from "./SigningError.js"
 /**
  * A request as it travels on the wire.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface WireRequest {
@@ -60,7 +60,7 @@ export interface WireRequest {
 /**
  * How to sign.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface SignOptions {
@@ -86,7 +86,7 @@ export interface SignOptions {
 /**
  * The result of header signing: the headers to add, and what they were computed from.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface HeaderSignature extends SignatureParts {
@@ -104,7 +104,7 @@ export interface HeaderSignature extends SignatureParts {
 /**
  * Options of query signing (presigned URLs).
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface PresignOptions extends SignOptions {
@@ -115,7 +115,7 @@ export interface PresignOptions extends SignOptions {
 /**
  * The result of query signing.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface QuerySignature extends SignatureParts {
@@ -314,7 +314,7 @@ const resolve = (input: unknown, options: SignOptions): Resolved => {
  * // signature.headers: [["x-amz-date", ...], ["authorization", "AWS4-HMAC-SHA256 Credential=..."]]
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category signing
  */
 export const signHeaders = (request: WireRequest, options: SignOptions): HeaderSignature => guarded(() => {
@@ -354,7 +354,7 @@ export const signHeaders = (request: WireRequest, options: SignOptions): HeaderS
  * request would inject: a method or header name that is not an HTTP token, a line break in the
  * target, a NUL or a line break in a header value (but an obsolete line fold), a malformed `payloadHash`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category signing
  */
 export const presign = (request: WireRequest, options: PresignOptions): QuerySignature => guarded(() => {
@@ -379,7 +379,7 @@ export const presign = (request: WireRequest, options: PresignOptions): QuerySig
 /**
  * A request as the server received it.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category verifying
  */
 export interface ReceivedRequest {
@@ -397,7 +397,7 @@ export interface ReceivedRequest {
 /**
  * What went wrong, one reason per check.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category verifying
  */
 export type VerifyFailureReason =
@@ -417,7 +417,7 @@ export type VerifyFailureReason =
 /**
  * API Gateway's name for each kind of failure (its `x-amzn-ErrorType`).
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category verifying
  */
 export type GatewayErrorType =
@@ -429,7 +429,7 @@ export type GatewayErrorType =
 /**
  * What `verify` returns for a request whose signature holds.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category verifying
  */
 export interface VerifySuccess {
@@ -447,7 +447,7 @@ export interface VerifySuccess {
 /**
  * What `verify` returns for a request it refuses: why, and API Gateway's answer for it.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category verifying
  */
 export interface VerifyFailure {
@@ -470,7 +470,7 @@ export interface VerifyFailure {
 /**
  * What `verify` returns.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category verifying
  */
 export type VerifyResult = VerifySuccess | VerifyFailure
@@ -478,7 +478,7 @@ export type VerifyResult = VerifySuccess | VerifyFailure
 /**
  * What a signature is made of, kept for diagnosis (`--verbose`, verify failures).
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface SignatureParts {
@@ -494,7 +494,7 @@ export interface SignatureParts {
  * Who may call: credentials (secrets as strings or `Redacted`), or a lookup by
  * access key id, which returns `undefined` or `null` for a key it does not know.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category verifying
  */
 export type CredentialLookup =
@@ -504,7 +504,7 @@ export type CredentialLookup =
 /**
  * Options of `verify`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category verifying
  */
 export interface VerifyOptions {
@@ -548,7 +548,7 @@ export interface VerifyOptions {
  * const answer = result.valid ? { status: 200 } : { status: 403, body: { message: result.message } }
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category verifying
  */
 export const verify = (request: ReceivedRequest, options: VerifyOptions): VerifyResult =>
@@ -575,7 +575,7 @@ export const verify = (request: ReceivedRequest, options: VerifyOptions): Verify
  * The message API Gateway answers a signature mismatch with; it carries the
  * canonical request and string to sign the server computed.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category verifying
  */
 export const signatureMismatchMessage: (canonicalRequest: string, stringToSign: string) => string = mismatchMessage

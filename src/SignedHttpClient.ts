@@ -31,7 +31,7 @@
  * name, `api-gateway-request-signer/HttpClient`); the package root does not,
  * so `@effect/platform` is loaded only by programs that use it.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @module
  */
 import * as Headers from "@effect/platform/Headers"
@@ -60,7 +60,7 @@ import type { SigningError } from "./SigningError.js"
  * signer's endpoint and whose error channel carries `SigningError`s (the
  * request could not be signed) besides `HttpClientError`s.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface Service extends HttpClient.HttpClient.With<HttpClientError.HttpClientError | SigningError> {}
@@ -97,7 +97,7 @@ const signWith = (
  * )
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category signing
  */
 export const signRequest = (
@@ -211,7 +211,7 @@ const signing = <E, R>(
  * })
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category constructors
  */
 export const fromClient = <E, R>(
@@ -225,7 +225,7 @@ export const fromClient = <E, R>(
 /**
  * The `HttpClient` in context, signed: see `fromClient`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category constructors
  */
 export const make: Effect.Effect<Service, never, HttpClient.HttpClient | Signer | Credentials> = Effect.flatMap(
@@ -257,7 +257,7 @@ export const make: Effect.Effect<Service, never, HttpClient.HttpClient | Signer 
  * )
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category tags
  */
 export class SignedHttpClient extends Context.Tag("api-gateway-request-signer/SignedHttpClient")<
@@ -287,7 +287,7 @@ export class SignedHttpClient extends Context.Tag("api-gateway-request-signer/Si
  * )
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category layers
  */
 export const layer: Layer.Layer<SignedHttpClient, never, HttpClient.HttpClient | Signer | Credentials> = Layer.merge(

@@ -2,7 +2,7 @@
  * The request you describe and the signed request you send, shared by the
  * Effect API and the Promise facade.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @module
  */
 import type { HttpMethod } from "./HttpMethods.js"
@@ -11,7 +11,7 @@ import type { HttpMethod } from "./HttpMethods.js"
  * One query value. `undefined` and `null` are skipped on purpose, so optional
  * parameters can be written inline (`{ page: options.page }`).
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export type QueryValue = string | number | boolean | bigint | null | undefined
@@ -20,7 +20,7 @@ export type QueryValue = string | number | boolean | bigint | null | undefined
  * Query parameters: an object (an array value repeats the key), a
  * `URLSearchParams`, a `Map` or a list of pairs.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export type QueryParams =
@@ -34,7 +34,7 @@ export type QueryParams =
  * `OutgoingHttpHeaders` allows) is one header whose values are joined by
  * `,`, as SigV4 joins a repeated header.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export type HeaderValue =
@@ -50,7 +50,7 @@ export type HeaderValue =
  * Request headers: an object, a fetch `Headers`, a `Map` or a list of pairs.
  * Names are case-insensitive and must each appear once.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export type HeadersInput =
@@ -62,7 +62,7 @@ export type HeadersInput =
 /**
  * A request to sign, relative to the signer's endpoint.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface RequestToSign {
@@ -89,7 +89,7 @@ export interface RequestToSign {
  * valid fetch `BodyInit`; a `Uint8Array` spans its whole `ArrayBuffer`, so
  * clients that send a view's buffer send exactly these bytes.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export type SignedBody = string | Uint8Array<ArrayBuffer> | ArrayBuffer | URLSearchParams
@@ -101,7 +101,7 @@ export type SignedBody = string | Uint8Array<ArrayBuffer> | ArrayBuffer | URLSea
  * string or `ArrayBuffer` body (examples/axios.ts has both). `body` is absent
  * when there is none.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface SignedRequest {
@@ -123,7 +123,7 @@ export interface SignedRequest {
  * alone authorizes the request until `expiresAt`. Send `headers` with it
  * (they are signed too; usually none).
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface PresignedRequest {
@@ -137,7 +137,7 @@ export interface PresignedRequest {
 /**
  * Options of presigning.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface PresignOptions {
@@ -149,7 +149,7 @@ export interface PresignOptions {
  * One set of AWS credentials, in the shape the AWS SDK for JavaScript v3
  * gives them (`AwsCredentialIdentity`).
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface CredentialIdentity {
@@ -167,7 +167,7 @@ export interface CredentialIdentity {
  * `fromCognitoIdentityPool(...)` from `@aws-sdk/credential-providers`, or
  * your own async function.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export type CredentialsProvider = () => PromiseLike<CredentialIdentity>

@@ -4,7 +4,7 @@
  * it does no other I/O (but for reading a web `Request`'s body, from a
  * clone). Failures are `SigningError`s in the error channel.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @module
  */
 import * as Clock from "effect/Clock"
@@ -40,12 +40,12 @@ import { SigningError } from "./SigningError.js"
 
 export type {
   /**
-   * @since 2.0.0
+   * @since 3.0.0
    * @category models
    */
   PresignedRequest,
   /**
-   * @since 2.0.0
+   * @since 3.0.0
    * @category models
    */
   PresignOptions
@@ -54,7 +54,7 @@ export type {
 /**
  * The endpoint a signer is bound to (or the base URL it sends to), parsed once.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface Endpoint {
@@ -74,7 +74,7 @@ export interface Endpoint {
 /**
  * What a signer is configured with.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface SignerOptions {
@@ -113,7 +113,7 @@ export interface SignerOptions {
  * signs for, and how it canonicalizes (for every service but S3: dot segments
  * removed and the path encoded twice).
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface Service {
@@ -145,7 +145,7 @@ export interface Service {
 }
 
 /**
- * @since 2.0.0
+ * @since 3.0.0
  * @category tags
  */
 export class Signer extends Context.Tag("api-gateway-request-signer/Signer")<Signer, Service>() {}
@@ -162,7 +162,7 @@ const environmentRegion: Effect.Effect<string | undefined> = orUndefined(
  * `*.execute-api.REGION.amazonaws.com` endpoint, else AWS_REGION (or
  * AWS_DEFAULT_REGION) read through `Config`, else a `MissingRegion` error.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category constructors
  */
 export const make = (options: SignerOptions): Effect.Effect<Service, SigningError> =>
@@ -181,7 +181,7 @@ export const make = (options: SignerOptions): Effect.Effect<Service, SigningErro
  * The milliseconds the `Signer` in context adds to the `Clock` when signing
  * (0 until a refusal for clock skew corrects it).
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category clock
  */
 export const clockOffset: Effect.Effect<number, never, Signer> = Effect.map(Signer, (signer) => MutableRef.get(signer.clockOffset))
@@ -190,7 +190,7 @@ export const clockOffset: Effect.Effect<number, never, Signer> = Effect.map(Sign
  * Sets the milliseconds the `Signer` in context adds to the `Clock` when
  * signing, from a time source you trust.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category clock
  */
 export const setClockOffset = (millis: number): Effect.Effect<void, SigningError, Signer> =>
@@ -208,7 +208,7 @@ export const setClockOffset = (millis: number): Effect.Effect<void, SigningError
  * const SignerLive = Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category layers
  */
 export const layer = (options: SignerOptions): Layer.Layer<Signer, SigningError> => Layer.effect(Signer, make(options))
@@ -224,7 +224,7 @@ export const layer = (options: SignerOptions): Layer.Layer<Signer, SigningError>
  * const SignerLive = Signer.layerConfig({ endpoint: Config.string("API_ENDPOINT") })
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category layers
  */
 export const layerConfig = (options: Config.Config.Wrap<SignerOptions>): Layer.Layer<Signer, SigningError> =>
@@ -320,7 +320,7 @@ const signWith = (
  * )
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category signing
  */
 export function signRequest(request: RequestToSign): Effect.Effect<SignedRequest, SigningError, Signer | Credentials>
@@ -356,7 +356,7 @@ export function signRequest(request: RequestToSign, options: SignerOptions): Eff
  * )
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category signing
  */
 export function signRequest(request: Request): Effect.Effect<Request, SigningError, Signer | Credentials>
@@ -412,7 +412,7 @@ const signWebRequest = (signer: Service | undefined, request: Request): Effect.E
  * A signed request together with what its signature was computed from, for
  * diagnosis: compare `canonicalRequest` with the one a server reports.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface SignedRequestWithDetails extends SigningDetails {
@@ -422,7 +422,7 @@ export interface SignedRequestWithDetails extends SigningDetails {
 /**
  * What a signature was computed from.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface SigningDetails {
@@ -436,7 +436,7 @@ export interface SigningDetails {
 /**
  * Like `signRequest`, and returns the canonical request and string to sign too.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category signing
  */
 export function signRequestWithDetails(
@@ -472,7 +472,7 @@ export function signRequestWithDetails(
  * minutes). Share it with a client that has no AWS credentials, for a
  * limited time.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category signing
  */
 export function presignRequest(

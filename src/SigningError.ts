@@ -1,5 +1,5 @@
 /**
- * @since 2.0.0
+ * @since 3.0.0
  * @module
  */
 
@@ -16,7 +16,7 @@
  * - `InvalidConfig`: another signer option (service, region spelling, expiry) is unusable.
  * - `InvalidRequest`: the method, path, query, a header or the body cannot be signed as given.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export type SigningErrorReason =
@@ -30,7 +30,7 @@ export type SigningErrorReason =
 /**
  * The part of a request an `InvalidRequest` is about.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export type RequestField = "method" | "path" | "queryParams" | "headers" | "body"
@@ -49,13 +49,13 @@ export type RequestField = "method" | "path" | "queryParams" | "headers" | "body
  * the error is not itself an Effect (write `Effect.fail(error)`, not
  * `yield* error`), and two errors with the same fields are not `Equal`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category errors
  */
 export class SigningError extends Error {
-  /** @since 2.0.0 */
+  /** @since 3.0.0 */
   readonly _tag = "SigningError" as const
-  /** @since 2.0.0 */
+  /** @since 3.0.0 */
   readonly reason: SigningErrorReason
   /** For `InvalidRequest`: which part of the request. */
   declare readonly field?: RequestField
@@ -71,7 +71,7 @@ export class SigningError extends Error {
     if (args.field !== undefined) (this as { field?: RequestField }).field = args.field
   }
 
-  /** @since 2.0.0 */
+  /** @since 3.0.0 */
   toJSON(): unknown {
     return { _tag: this._tag, reason: this.reason, ...(this.field === undefined ? {} : { field: this.field }), message: this.message }
   }

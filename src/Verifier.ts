@@ -1,7 +1,7 @@
 /**
  * Verifying SigV4 signatures as an Effect, with the time from Effect's `Clock`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @module
  */
 import * as Effect from "effect/Effect"
@@ -17,15 +17,15 @@ import type { SigningError } from "./SigningError.js"
  * the query as `<redacted>`: the error may be logged, printed and serialized
  * (see `SigV4.verify`).
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category errors
  */
 export class VerificationError extends Error {
-  /** @since 2.0.0 */
+  /** @since 3.0.0 */
   readonly _tag = "VerificationError" as const
-  /** @since 2.0.0 */
+  /** @since 3.0.0 */
   readonly reason: VerifyFailureReason
-  /** @since 2.0.0 */
+  /** @since 3.0.0 */
   readonly errorType: GatewayErrorType
   /** For a signature mismatch: what the server computed, session token and query signature `<redacted>`. */
   declare readonly canonicalRequest?: string
@@ -51,7 +51,7 @@ VerificationError.prototype.name = "VerificationError"
 /**
  * Options of `verify`: those of `SigV4.verify` but the time, which comes from `Clock`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface VerifierOptions extends Omit<VerifyOptions, "now"> {}
@@ -60,7 +60,7 @@ export interface VerifierOptions extends Omit<VerifyOptions, "now"> {}
  * Verifies a received request at the `Clock`'s current time. Unusable options
  * (credentials that cannot be used, a bad skew) fail with a `SigningError`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category verifying
  */
 export const verify = (

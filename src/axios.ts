@@ -14,7 +14,7 @@
  *
  * axios is an optional peer dependency of this subpath only.
  *
- * @since 2.0.0
+ * @since 3.0.0
  */
 import axios, { type AxiosAdapter, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse, type InternalAxiosRequestConfig } from "axios"
 import type { ApiGatewaySigner } from "./ApiGatewaySigner.js"
@@ -26,7 +26,7 @@ import { invalidRequest, SigningError } from "./SigningError.js"
 /**
  * Options of `signedAdapter`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface SignedAdapterOptions {
@@ -138,7 +138,7 @@ const sendingConfig = (config: InternalAxiosRequestConfig, signed: SignedOutgoin
  * const { data } = await api.post("/pets", { name: "Rex" }, { params: { tag: ["a", "b"] } })
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category constructors
  */
 export const signedAdapter = (signer: ApiGatewaySigner, options: SignedAdapterOptions = {}): AxiosAdapter => {
@@ -208,7 +208,7 @@ export const signedAdapter = (signer: ApiGatewaySigner, options: SignedAdapterOp
  * const { data } = await api.get("/pets", { params: { type: "dog" } })
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category constructors
  */
 export const withSigner = <Instance extends AxiosInstance>(instance: Instance, signer: ApiGatewaySigner): Instance => {

@@ -22,7 +22,7 @@
  * got is an optional peer dependency of this subpath only; this module
  * imports nothing of it at runtime.
  *
- * @since 2.0.0
+ * @since 3.0.0
  */
 import type { AfterResponseHook, BeforeRequestHook, Got } from "got"
 import type { ApiGatewaySigner } from "./ApiGatewaySigner.js"
@@ -65,7 +65,7 @@ type HeaderValues = Record<string, string | ReadonlyArray<string> | undefined>
  * }).json()
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category hooks
  */
 export const signingHook = (signer: ApiGatewaySigner): BeforeRequestHook => {
@@ -112,7 +112,7 @@ export const signingHook = (signer: ApiGatewaySigner): BeforeRequestHook => {
  * signer's clock by the skew it states and sends the request once more
  * (signed afresh by `signingHook`), as the facade's own methods do.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category hooks
  */
 export const clockSkewHook = (signer: ApiGatewaySigner): AfterResponseHook => {
@@ -145,7 +145,7 @@ export const clockSkewHook = (signer: ApiGatewaySigner): AfterResponseHook => {
  * const pet = await api.post("pets", { json: { name: "Rex" }, searchParams: { notify: "yes" } }).json()
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category constructors
  */
 export const withSigner = (instance: Got, signer: ApiGatewaySigner): Got => {

@@ -8,36 +8,36 @@
  * - Subpaths: `api-gateway-request-signer/HttpClient` (a signed @effect/platform
  *   HttpClient), `api-gateway-request-signer/LocalGateway`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @module api-gateway-request-signer
  */
 import { ApiGatewaySigner } from "./ApiGatewaySigner.js"
 
 export {
   /**
-   * @since 2.0.0
+   * @since 3.0.0
    */
   ApiGatewaySigner,
   /**
-   * @since 2.0.0
+   * @since 3.0.0
    */
   ApiGatewaySigner as default
 }
 
 export type {
   /**
-   * @since 2.0.0
+   * @since 3.0.0
    */
   ApiGatewaySignerConfig,
   /**
-   * @since 2.0.0
+   * @since 3.0.0
    */
   RequestWithRetriesOptions
 } from "./ApiGatewaySigner.js"
 
 export {
   /**
-   * @since 2.0.0
+   * @since 3.0.0
    */
   HttpMethods
 } from "./HttpMethods.js"
@@ -46,76 +46,76 @@ export type {
   /**
    * The original package's name for `ApiGatewaySignerConfig`.
    *
-   * @since 2.0.0
+   * @since 3.0.0
    */
   ApiGatewaySignerConfig as RequestSignerConfig
 } from "./ApiGatewaySigner.js"
 
 export type {
   /**
-   * @since 2.0.0
+   * @since 3.0.0
    */
   SignedHeaders,
   /**
    * A request the facade signed (the original package's name for it).
    *
-   * @since 2.0.0
+   * @since 3.0.0
    */
   SignedRequestData
 } from "./ApiGatewaySigner.js"
 
 export type {
   /**
-   * @since 2.0.0
+   * @since 3.0.0
    */
   HttpMethod
 } from "./HttpMethods.js"
 
 export type {
   /**
-   * @since 2.0.0
+   * @since 3.0.0
    */
   CredentialIdentity,
   /**
-   * @since 2.0.0
+   * @since 3.0.0
    */
   CredentialsProvider,
   /**
-   * @since 2.0.0
+   * @since 3.0.0
    */
   PresignedRequest,
   /**
-   * @since 2.0.0
+   * @since 3.0.0
    */
   PresignOptions,
   /**
-   * @since 2.0.0
+   * @since 3.0.0
    */
   QueryParams,
   /**
-   * @since 2.0.0
+   * @since 3.0.0
    */
   RequestToSign,
   /**
-   * @since 2.0.0
+   * @since 3.0.0
    */
   SignedBody,
   /**
-   * @since 2.0.0
+   * @since 3.0.0
    */
   SignedRequest
 } from "./SignedRequest.js"
 
 export {
   /**
-   * @since 2.0.0
+   * @since 3.0.0
    */
   SigningError
 } from "./SigningError.js"
 
 export {
   /**
-   * @since 2.0.0
+   * @since 3.0.0
    */
   RequestError
 } from "./RequestError.js"
@@ -123,34 +123,34 @@ export {
 /**
  * AWS credentials as an Effect service: static, Config, environment, refreshing.
  *
- * @since 2.0.0
+ * @since 3.0.0
  */
 export * as Credentials from "./Credentials.js"
 
 /**
  * Signing as Effects: `signRequest`, `presignRequest`, the `Signer` layer.
  *
- * @since 2.0.0
+ * @since 3.0.0
  */
 export * as Signer from "./Signer.js"
 
 /**
  * Sending with retries: `makeRequestWithRetries`, `defaultSchedule`, `isTransient`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  */
 export * as Retry from "./Retry.js"
 
 /**
  * AWS Signature Version 4 as pure functions on wire requests.
  *
- * @since 2.0.0
+ * @since 3.0.0
  */
 export * as SigV4 from "./SigV4.js"
 
 /**
  * Diagnosis of signature mismatches: the server's canonical request from a 403, diffed with ours.
  *
- * @since 2.0.0
+ * @since 3.0.0
  */
 export * as Diagnosis from "./Diagnosis.js"

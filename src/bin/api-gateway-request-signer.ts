@@ -4,7 +4,7 @@
  * first SIGINT or SIGTERM aborts (a request stops with status 130, `serve`
  * closes and exits 0); a second one exits at once.
  *
- * @since 2.0.0
+ * @since 3.0.0
  */
 import { main } from "./cli.js"
 

@@ -3,7 +3,7 @@
  * `parseArgs` takes them, and the checks of single values (whole numbers,
  * headers, URLs) with messages that say what to write instead.
  *
- * @since 2.0.0
+ * @since 3.0.0
  */
 import { parseArgs } from "node:util"
 import { firstLine, UsageError } from "./exitCodes.js"
@@ -13,7 +13,7 @@ import { hasControlCharacter } from "../internal/endpoint.js"
 /**
  * The options of a request, as `node:util` `parseArgs` takes them.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category constants
  */
 export const requestOptions = {
@@ -36,7 +36,7 @@ export const requestOptions = {
 /**
  * The options of `serve`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category constants
  */
 export const serveOptions = {

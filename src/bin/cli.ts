@@ -11,7 +11,7 @@
  * it), `diagnosis` (why a 403 happened), `exchange` (`-v` and `-i`),
  * `dryRun`, `presign`, `serve`, `help` and `exitCodes`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  */
 import { failureOf } from "./exitCodes.js"
 import { type Io, makeConsole } from "./output.js"
@@ -39,7 +39,7 @@ export type { Io, Output } from "./output.js"
  * })
  * ```
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category main
  */
 export const main = async (argv: ReadonlyArray<string>, io: Io): Promise<number> => {

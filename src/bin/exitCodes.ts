@@ -2,14 +2,14 @@
  * Exit statuses, the failures that lead to each, and the one line a failure
  * prints: `error: ...`, never a stack trace.
  *
- * @since 2.0.0
+ * @since 3.0.0
  */
 import { SigningError } from "../SigningError.js"
 
 /**
  * Exit statuses.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category constants
  */
 export const ExitCode = {

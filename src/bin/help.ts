@@ -1,18 +1,18 @@
 /**
  * The command's name, help text and version.
  *
- * @since 2.0.0
+ * @since 3.0.0
  */
 import { readFileSync } from "node:fs"
 
 /**
- * @since 2.0.0
+ * @since 3.0.0
  * @category constants
  */
 export const NAME = "api-gateway-request-signer"
 
 /**
- * @since 2.0.0
+ * @since 3.0.0
  * @category constants
  */
 export const HELP = `${NAME}: curl for IAM-authorized APIs. Signs an HTTP request with AWS Signature

@@ -3,7 +3,7 @@
  * access key and no session token, ever. `Console` scrubs every stderr line;
  * response bodies are scrubbed as bytes before they reach stdout.
  *
- * @since 2.0.0
+ * @since 3.0.0
  */
 import { Buffer } from "node:buffer"
 import { REDACTED, scrubSecrets } from "../internal/scrub.js"
@@ -12,7 +12,7 @@ import { REDACTED, scrubSecrets } from "../internal/scrub.js"
  * Where output goes: `process.stdout` and `process.stderr` fit, and so does
  * any object with `write`.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface Output {
@@ -23,7 +23,7 @@ export interface Output {
 /**
  * What `main` reads and writes besides its arguments.
  *
- * @since 2.0.0
+ * @since 3.0.0
  * @category models
  */
 export interface Io {
