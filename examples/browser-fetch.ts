@@ -7,7 +7,12 @@
  *   `#crypto` import resolves to @noble/hashes there, not `node:crypto`.
  *   Importing the facade's subpath keeps the Effect runtime out of the bundle.
  * - A browser has no environment variables: pass the credentials explicitly,
- *   and make a new signer when they are renewed.
+ *   and make a new signer when they are renewed, as below. Or give one signer
+ *   a provider as `credentials`: a function resolving with `{ accessKeyId,
+ *   secretAccessKey, sessionToken, expiration }`, such as the AWS SDK's
+ *   `fromCognitoIdentityPool(...)`, and send with `makeRequestWithRetries`,
+ *   `fetch` or `signRequestAsync`: they renew the credentials 5 minutes before
+ *   they expire (docs/credentials.md).
  * - The API must answer CORS: a preflight (OPTIONS) for the signed headers
  *   (`authorization`, `x-amz-date`, `x-amz-security-token`, and any header of
  *   your own), and `Access-Control-Allow-Origin` on every answer, 403s included.

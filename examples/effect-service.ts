@@ -6,7 +6,7 @@
  *   (a new `x-amz-date`, the current credentials), so
  *   `HttpClient.retryTransient` with a `Schedule` re-signs every attempt.
  * - `HttpClient.filterStatusOk` turns 4xx and 5xx into `ResponseError`s;
- *   `retryTransient` retries 408, 429, 5xx and network failures only.
+ *   `retryTransient` retries 408, 429, 500, 502, 503, 504 and network failures only.
  * - The endpoint comes from `Config` (PETS_API_URL) and the credentials from
  *   the environment: both are read when the layer is built, and a missing one
  *   is a typed error naming it.

@@ -1,8 +1,13 @@
 /**
  * Traces of signed requests in OpenTelemetry: the spans this library adds
  * (`Signer.sign` per signature, `Retry.attempt` per attempt,
- * `Retry.makeRequestWithRetries` around them) and @effect/platform's
- * `http.client` spans, exported by the OpenTelemetry SDK.
+ * `Retry.makeRequestWithRetries` around them), exported by the OpenTelemetry
+ * SDK. Requests sent with `SignedHttpClient` add @effect/platform's
+ * `http.client` spans under them; this one sends with `fetch`.
+ *
+ * Install (the Effect 3 line of @effect/opentelemetry; its latest needs Effect 4):
+ * `npm install @effect/opentelemetry@0.64 @opentelemetry/api @opentelemetry/resources
+ * @opentelemetry/sdk-trace-base @opentelemetry/sdk-trace-node @opentelemetry/semantic-conventions`
  *
  * Run: `node --import tsx examples/opentelemetry.ts` (prints the spans of one
  * request to the local gateway; swap ConsoleSpanExporter for an OTLP exporter

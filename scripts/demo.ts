@@ -112,7 +112,8 @@ const main = async () => {
       if (!res.ok) throw new Error(`HTTP ${res.status}`)
       return res.json()
     })
-    say(`  → resolved after ${attempt} attempts with ${JSON.stringify(result)}; each attempt was signed afresh`)
+    say(`  → resolved after ${attempt} attempts with ${JSON.stringify(result)}; each attempt was signed when it was made`)
+    say(`  (x-amz-date has whole seconds: attempts within one second carry the same date, and so the same signature)`)
     say(`  (default policy: ${Retry.DEFAULT_RETRIES} retries, exponential backoff from 100 ms with jitter)`)
     if (attempt !== 3) throw new Error("the flaky route did not take 3 attempts")
 

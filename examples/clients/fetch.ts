@@ -15,7 +15,7 @@ export const createPet = (signer: ApiGatewaySigner, name: string): Promise<Respo
   return fetch(request.url, request)
 }
 
-/** signer.fetch: a body as fetch takes it (here a string), up to 2 retries of network errors, 408, 429 and 5xx. */
+/** signer.fetch: a body as fetch takes it (here a string), up to 2 retries of network errors, 408, 425, 429 and 5xx. */
 export const renamePet = (signer: ApiGatewaySigner, id: string, name: string): Promise<Response> =>
   signer.fetch(`/pets/${encodeURIComponent(id)}?notify=email&notify=sms`, {
     method: "PUT",

@@ -4,6 +4,9 @@
  * Turn ky's own retries off or keep them: each retry is a new call of
  * signer.fetch, signed afresh.
  *
+ * This is ky 2 (Node 22 or later, browsers). On Node 20, npm installs ky 1,
+ * whose option is named `prefixUrl` instead of `prefix`.
+ *
  * const signer = new ApiGatewaySigner({ endpoint: "https://API_ID.execute-api.us-east-1.amazonaws.com/prod" })
  */
 import ky from "ky"
