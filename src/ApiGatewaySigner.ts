@@ -378,13 +378,14 @@ export class ApiGatewaySigner {
       throw cleanSigningError(error, this.#credentials.secrets())
     }
     const send = this.#config.fetch ?? globalThis.fetch
-    let given: { readonly retries: unknown; readonly shouldRetry: unknown }
+    let retrySettings: ReturnType<typeof checkFetchRetry>
     try {
-      given = { retries: init?.retries ?? this.#config.retries, shouldRetry: init?.shouldRetry ?? this.#config.shouldRetry }
+      retrySettings = checkFetchRetry(init?.retries ?? this.#config.retries, init?.shouldRetry ?? this.#config.shouldRetry)
     } catch (error) {
+      // Its message quotes the bad value: a secret of this signer's, passed there by mistake, is taken out.
       throw cleanSigningError(error, this.#credentials.secrets(), "InvalidConfig")
     }
-    const { retries, shouldRetry } = checkFetchRetry(given.retries, given.shouldRetry)
+    const { retries, shouldRetry } = retrySettings
     const retry = shouldRetry ?? isTransient
     try {
       return await retryLoop(
@@ -503,14 +504,14 @@ export class ApiGatewaySigner {
     options: RequestWithRetriesOptions = {}
   ): Promise<Awaited<T>> {
     // A Promise method never throws: whatever goes wrong, hostile options included, is a rejection.
+    // Its messages quote bad values: one may be a secret of this signer's, passed there by mistake.
+    const refuse = (error: unknown) => Promise.reject(cleanSigningError(error, this.#credentials.secrets(), "InvalidConfig"))
     try {
       if (typeof callback !== "function") {
-        return Promise.reject(
-          invalidOption(`makeRequestWithRetries(params, callback) needs a callback that sends the signed request; got ${describe(callback)}.`)
-        )
+        return refuse(invalidOption(`makeRequestWithRetries(params, callback) needs a callback that sends the signed request; got ${describe(callback)}.`))
       }
       const checked = checkRetryOptions(retries, options)
-      if (checked instanceof SigningError) return Promise.reject(checked)
+      if (checked instanceof SigningError) return refuse(checked)
       const { signal } = checked
       if (signal?.aborted) return Promise.reject(abortReason(signal))
       const prepared = prepareRequest(this.#signer, params)

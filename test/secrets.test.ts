@@ -166,6 +166,34 @@ const retryFailure = async (secretAccessKey: string, sessionToken: string, failu
     )
   )
 
+describe("a secret the signer holds, passed by mistake as an option of a call, is not shown", () => {
+  // Secrets that do not look like credentials (a slash every dozen characters): only knowing them finds them.
+  const secretKey = "wJalrXUtnFEM/K7MDENGbPxRf/iCYEXAMPLEKEY12"
+  const sessionToken = "IQoJb3JpZ2lu/X2VjEHNhbXBs/ZXRva2VuZXhh/".repeat(8)
+  const signer = new ApiGatewaySigner({ endpoint: "http://127.0.0.1:9/prod", region: "us-east-1", accessKey: "AKIDEXAMPLE", secretKey, sessionToken })
+  const request = { method: "GET", path: "/x" }
+  const loose = signer as unknown as {
+    makeRequestWithRetries: (...args: Array<unknown>) => Promise<unknown>
+    fetch: (input: string, init: Record<string, unknown>) => Promise<unknown>
+  }
+  const rejectionOf = (call: () => Promise<unknown>) => call().then(() => undefined, (error: unknown) => error)
+
+  it.each([
+    ["makeRequestWithRetries, the secret key as the callback", () => loose.makeRequestWithRetries(request, secretKey)],
+    ["makeRequestWithRetries, the secret key as retries", () => loose.makeRequestWithRetries(request, () => 1, secretKey)],
+    ["makeRequestWithRetries, the session token as shouldRetry", () => loose.makeRequestWithRetries(request, () => 1, 1, { shouldRetry: sessionToken })],
+    ["makeRequestWithRetries, the secret key as baseDelayMs", () => loose.makeRequestWithRetries(request, () => 1, 1, { baseDelayMs: secretKey })],
+    ["makeRequestWithRetries, the secret key as maxDelayMs", () => loose.makeRequestWithRetries(request, () => 1, 1, { maxDelayMs: secretKey })],
+    ["makeRequestWithRetries, the secret key as signal", () => loose.makeRequestWithRetries(request, () => 1, 1, { signal: secretKey })],
+    ["signer.fetch, the secret key as retries", () => loose.fetch("/x", { retries: secretKey })],
+    ["signer.fetch, the session token as shouldRetry", () => loose.fetch("/x", { shouldRetry: sessionToken })]
+  ])("%s: a SigningError that shows neither", async (_, call) => {
+    const error = await rejectionOf(call)
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig" })
+    expectShowsNone(error, [secretKey, sessionToken, secretKey.slice(0, 20), sessionToken.slice(0, 20)])
+  })
+})
+
 describe("a RequestError whose cause's name carries a secret shows it nowhere", () => {
   it("from the facade's loop: not in message, toJSON, toString or inspect, nor in causeSummary.name", async () => {
     const error = await facadeRejection(SECRET, TOKEN, leakyFailure([SECRET, TOKEN]))
