@@ -118,9 +118,10 @@ export const displayUrl = (text: string, maxLength = 120): string => {
   return shorten(bare, maxLength)
 }
 
-// How deep and how much `holdsAnySecret` looks: far past what inspect prints by default (2 levels), without
-// walking all of an HTTP client's sockets and agents. Past the budget it answers yes.
-const DEEPEST = 6
+// How deep and how much `holdsAnySecret` looks. `inspect(error, { depth: Infinity })` prints every level, so
+// the depth is far past any error's (an axios error with its request, socket and agent: 3,782 values, 12
+// levels); the number of values is what bounds the walk. Past either budget it answers yes.
+const DEEPEST = 64
 const MOST_VALUES = 20_000
 
 /** What `inspect` prints of the web classes whose state sits in private slots, not properties. */
@@ -133,9 +134,10 @@ const slotText = (value: object): ReadonlyArray<unknown> => {
 
 /**
  * Whether `value`, or what `inspect` would print of it, holds one of the
- * secrets, down to 6 levels: its strings, and the data properties (string
+ * secrets, down to 64 levels: its strings, and the data properties (string
  * and symbol keys, enumerable or not), array items, Map and Set entries,
- * URLs and Headers of every object reachable from it. Getters are not called
+ * URLs and Headers of every object reachable from it; an object deeper than
+ * that counts as holding one. Getters are not called
  * (`inspect` does not call them either); bytes are not read (`inspect`
  * prints them as numbers). A value too large to look through counts as
  * holding one: a value that may show a secret is not kept. May throw on
@@ -178,7 +180,12 @@ export const holdsAnySecret = (value: unknown, secrets: Iterable<string>): boole
     }
     level = next
   }
-  return false
+  // Past the budget: a string is still read, but an object not yet looked through may hold one.
+  return level.some((rest) => {
+    if (typeof rest === "string") return wanted.some((secret) => rest.includes(secret))
+    if ((typeof rest !== "object" && typeof rest !== "function") || rest === null || visited.has(rest)) return false
+    return !(ArrayBuffer.isView(rest) || isArrayBuffer(rest))
+  })
 }
 
 /**
