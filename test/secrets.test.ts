@@ -194,6 +194,56 @@ describe("a secret the signer holds, passed by mistake as an option of a call, i
   })
 })
 
+describe("a request whose reading throws an error quoting the signer's secret keeps no cause that shows it", () => {
+  const throwingBody = { toJSON: () => { throw new Error(`cannot serialize order for token ${TOKEN}`) } }
+  const throwingPath = { method: "GET", get path(): string { throw new Error(`lookup failed with key ${SECRET}`) } }
+  const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKIDEXAMPLE", secretKey: SECRET, sessionToken: TOKEN })
+
+  it.each([
+    ["signRequest, a body whose toJSON throws", () => signer.signRequest({ method: "POST", path: "/orders", body: throwingBody })],
+    ["signRequest, a path getter that throws", () => signer.signRequest(throwingPath)],
+    ["presignRequest, a path getter that throws", () => signer.presignRequest(throwingPath)]
+  ])("%s: a SigningError that shows neither secret, in any view", (_, sign) => {
+    const error = thrownBy(sign)
+    expect(error).toMatchObject({ _tag: "SigningError" })
+    expectShowsNone(error, [SECRET, TOKEN])
+    expect(inspect(error, { depth: Infinity })).not.toMatch(/cannot serialize order for token IQo|lookup failed with key wJal/)
+  })
+
+  it("signer.fetch, the secret key as a header name (the platform's error quotes it)", async () => {
+    const fetching = new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKIDEXAMPLE", secretKey: SECRET, sessionToken: TOKEN, fetch: async () => new Response("ok") })
+    const error = await fetching.fetch("/pets", { headers: { [SECRET]: "1" } }).catch((error: unknown) => error)
+    expect(error).toMatchObject({ _tag: "SigningError" })
+    expectShowsNone(error, [SECRET, TOKEN])
+  })
+
+  it("Signer.signRequest in the Effect API, a body whose toJSON throws", async () => {
+    const layer = Layer.merge(Credentials.layer({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: SECRET, sessionToken: TOKEN }), Signer.layer({ endpoint: ENDPOINT }))
+    const error = failureOf(await Effect.runPromiseExit(Signer.signRequest({ method: "POST", path: "/orders", body: throwingBody }).pipe(Effect.provide(layer))))
+    expect(error).toMatchObject({ _tag: "SigningError" })
+    expectShowsNone(error, [SECRET, TOKEN])
+  })
+})
+
+describe("a failure holding a secret deeper than the scrubber looks is not kept", () => {
+  it.each([0, 3, 10])("shouldRetry throws, its cause holding the request %i objects below: no view shows the token", async (depth) => {
+    const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKIDEXAMPLE", secretKey: SECRET, sessionToken: TOKEN })
+    const error = await signer.makeRequestWithRetries({ method: "GET", path: "/pets" }, (request) => {
+      // A client error carrying the request some objects down, as wrapped HTTP client errors do.
+      let detail: object = { headers: request.headers }
+      for (let i = 0; i < depth; i++) detail = { wrapped: detail }
+      throw Object.assign(new Error("socket hang up"), { detail })
+    }, 1, {
+      shouldRetry: (failure) => {
+        throw new Error("classifier crashed", { cause: failure })
+      }
+    }).catch((error: unknown) => error)
+    expect(error).toMatchObject({ _tag: "SigningError" })
+    expectShowsNone(error, [TOKEN])
+    expect(inspect(error, { depth: Infinity })).not.toContain(TOKEN)
+  })
+})
+
 describe("a RequestError whose cause's name carries a secret shows it nowhere", () => {
   it("from the facade's loop: not in message, toJSON, toString or inspect, nor in causeSummary.name", async () => {
     const error = await facadeRejection(SECRET, TOKEN, leakyFailure([SECRET, TOKEN]))

@@ -12,7 +12,7 @@
  */
 import { type SigningErrorReason, SigningError } from "../SigningError.js"
 import { describe } from "./request/describe.js"
-import { redactForDisplay } from "./scrub.js"
+import { causeShowingNoSecret, redactForDisplay } from "./scrub.js"
 
 /** `f()`, or `fallback` when it throws (an inspection of a hostile value). */
 export const safely = <A>(f: () => A, fallback: A): A => {
@@ -48,15 +48,18 @@ export const asSigningError = (error: unknown, reason: SigningErrorReason = "Inv
     cause: error
   })
 
-/** `asSigningError`, with `secrets` and authentication parameters redacted from the message. */
+/** `asSigningError`, with `secrets` and authentication parameters redacted from the message, and a cause that shows a secret dropped. */
 export const cleanSigningError = (
   error: unknown,
   secrets: Iterable<string> = [],
   reason: SigningErrorReason = "InvalidRequest"
 ): SigningError => {
   const typed = asSigningError(error, reason)
-  const message = redactForDisplay(typed.message, secrets)
-  return message === typed.message
+  const known = [...secrets]
+  const message = redactForDisplay(typed.message, known)
+  // inspect prints a cause in full: what was thrown may quote the same secret the message was cleaned of.
+  const cause = known.length === 0 ? typed.cause : causeShowingNoSecret(typed.cause, known)
+  return message === typed.message && cause === typed.cause
     ? typed
-    : new SigningError({ reason: typed.reason, field: typed.field, message, cause: typed.cause })
+    : new SigningError({ reason: typed.reason, field: typed.field, message, cause })
 }
