@@ -477,6 +477,15 @@ describe("usage", () => {
       for (const run of runs) shownNone(run)
     })
 
+    it("a header typed without -H (\"x-api-key: SECRET\", which parses as a URL with scheme x-api-key:): its length only", async () => {
+      const header = "x-api-key: hunter2-short-key"
+      const run = await cli([`https://${HOST}/prod/pets`, header])
+      expect(run).toMatchObject({ code: 2, stdout: "" })
+      expect(run.stderr).toBe(
+        `error: one URL at a time; got "https://${HOST}/prod/pets", (${header.length} characters, not shown: it may be a credential) (see --help)\n`
+      )
+    })
+
     it.effect.prop(
       "any credential, pasted anywhere a URL, header or number goes: exit 2, and stderr shows none of it",
       {

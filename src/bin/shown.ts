@@ -29,13 +29,17 @@ export const leadingHost = (text: string): string | undefined => {
   return HOST.test(host) ? host : undefined
 }
 
+// Only these are shown as URLs: "x-api-key: SECRET" parses as a URL too (scheme "x-api-key:"), and is a
+// header typed without -H.
+const WEB_URL = /^(?:https?|wss?):\/\//i
+
 /**
- * A URL argument as a message may show it: an absolute URL without its query,
- * fragment or user info; a URL missing its scheme as its host alone (`"host…"`);
- * anything else as a note of its length.
+ * A URL argument as a message may show it: an http(s) or ws(s) URL without
+ * its query, fragment or user info; a URL missing its scheme as its host alone
+ * (`"host…"`); anything else as a note of its length.
  */
 export const shownUrl = (text: string): string => {
-  if (URL.canParse(text) && leadingHost(text) === undefined) return JSON.stringify(redactAuthParameters(displayUrl(text)))
+  if (WEB_URL.test(text) && URL.canParse(text) && leadingHost(text) === undefined) return JSON.stringify(redactAuthParameters(displayUrl(text)))
   const host = leadingHost(text)
   if (host === undefined) return notShown(text)
   return JSON.stringify(host === text ? host : `${host}…`)
