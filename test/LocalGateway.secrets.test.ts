@@ -145,3 +145,33 @@ describe("proxy mode", () => {
     }
   })
 })
+
+describe("option errors at start", () => {
+  const rejectionOf = (options: unknown) => LocalGateway.start(options as LocalGateway.Options).then(
+    async (gateway) => {
+      await gateway.close()
+      throw new Error("expected a refusal")
+    },
+    (error: unknown) => error as Error
+  )
+
+  it("a target whose password holds a \"/\" (so it does not parse) is shown without it", async () => {
+    const password = "s3cr3t/Pa55+w0rdXYZ"
+    const error = await rejectionOf({ credentials: [credentials], target: `http://admin:${password}@backend.internal:8080/` })
+    expect(error).toMatchObject({ _tag: "LocalGatewayError", reason: "InvalidConfig", message: expect.stringMatching(/target must be an http\(s\) URL/) })
+    expect(error.message).not.toContain(password)
+    expect(error.message).not.toContain("s3cr3t")
+  })
+
+  it("credentials whose getter throws: what it threw is neither quoted nor kept", async () => {
+    const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    const error = await rejectionOf({
+      get credentials() {
+        throw new Error(`vault returned ${secret} for the wrong path`)
+      }
+    })
+    expect(error).toMatchObject({ _tag: "LocalGatewayError", reason: "InvalidConfig", message: expect.stringMatching(/credentials could not be read/) })
+    expect(error.message).not.toContain(secret)
+    expect(error.cause).toBeUndefined()
+  })
+})

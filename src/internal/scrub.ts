@@ -112,9 +112,16 @@ const AUTH_PARAMETER_VALUE = /((?:X-Amz-Security-Token|X-Amz-Signature|X-Amz-Cre
 /** `text` with the values of a presigned URL's authentication parameters replaced by `<redacted>`. */
 export const redactAuthParameters = (text: string): string => text.replace(AUTH_PARAMETER_VALUE, "$1" + REDACTED)
 
-/** What a message may show of a URL a caller gave: no user info, no query or fragment (either may hold a secret). */
+/**
+ * What a message may show of a URL a caller gave: no user info, no query or
+ * fragment (either may hold a secret). Text that is no URL loses everything up
+ * to its last `@`: an unencoded password with a `/` (`http://admin:pa/ss@host/`)
+ * is why it does not parse, and it must not be shown either. (A URL that
+ * parses keeps an `@` in its path, as in `/@connections/`.)
+ */
 export const displayUrl = (text: string, maxLength = 120): string => {
-  const bare = text.split(/[?#]/)[0]!.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, "$1")
+  const userInfo = URL.canParse(text) ? /^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i : /^([a-z][a-z0-9+.-]*:\/\/)[\s\S]*@/i
+  const bare = text.split(/[?#]/)[0]!.replace(userInfo, "$1")
   return shorten(bare, maxLength)
 }
 

@@ -61,7 +61,9 @@ export const resolveOptions = (options: Options, invalid: (message: string, caus
   try {
     credentials = toCredentialLookup(options.credentials)
   } catch (error) {
-    throw invalid(isSigningErrorSafely(error) ? `credentials: ${error.message}` : `credentials are unusable (${thrownMessage(error)}).`, error)
+    // What a getter threw is neither quoted nor kept: it may quote the very secret it was reading.
+    if (!isSigningErrorSafely(error)) throw invalid("credentials could not be read (reading them threw); pass a list of { accessKeyId, secretAccessKey, sessionToken? }, or a lookup function.")
+    throw invalid(`credentials: ${error.message}`, error)
   }
   // A gateway no request can pass is a mistake (often an environment variable that was not set), not a configuration.
   if (Array.isArray(credentials) && credentials.length === 0) {
