@@ -124,7 +124,11 @@ const badConfigs: ReadonlyArray<readonly [string, () => unknown, RegExp, string]
   ["a signSessionToken of \"false\" (not taken as true)", () => new ApiGatewaySigner({ endpoint: ENDPOINT, signSessionToken: "false" as never, accessKey: "A", secretKey: SECRET }), /signSessionToken must be true or false/, "InvalidConfig"],
   ["an access key with a newline", () => new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKID\n", secretKey: SECRET }), /stray newline/, "MissingCredentials"],
   ["a session token with a newline", () => new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKID", secretKey: SECRET, sessionToken: `${TOKEN}\n` }), /session token contains/, "MissingCredentials"],
-  ["an empty secret key", () => new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKID", secretKey: "" }), /secret access key/, "MissingCredentials"]
+  ["an empty secret key", () => new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKID", secretKey: "" }), /secret access key/, "MissingCredentials"],
+  ["a secret key with a trailing newline (a file's last line break)", () => new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKID", secretKey: `${SECRET}\n` }), /secret access key contains .*stray newline/, "MissingCredentials"],
+  ["a secret key with a leading space", () => new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKID", secretKey: ` ${SECRET}` }), /secret access key contains/, "MissingCredentials"],
+  ["a secret key with a no-break space pasted in", () => new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKID", secretKey: `${SECRET}\u00a0` }), /secret access key contains/, "MissingCredentials"],
+  ["SigV4.signHeaders with a secret key ending in a newline", () => SigV4.signHeaders({ method: "GET", target: "/", headers: [["host", "h"]] }, { credentials: { accessKeyId: "A", secretAccessKey: `${SECRET}\r\n` }, region: "us-east-1", signingTime: 0 }), /secret access key contains/, "MissingCredentials"]
 ]
 
 describe("bad configuration is a SigningError with its reason", () => {

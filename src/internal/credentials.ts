@@ -74,6 +74,13 @@ export const signingCredentials = (
   if (typeof secretAccessKey !== "string") {
     return missing(`${names.secretAccessKey} must be a string; got ${kindOf(secretAccessKey)}.`)
   }
+  // An AWS secret key is 40 base64 characters: a space or newline is a paste or a file's trailing line
+  // break, and signing with it would make every signature wrong (a 403 that names no cause).
+  if (!HEADER_SAFE.test(secretAccessKey)) {
+    return missing(
+      `The AWS secret access key contains a space, a control character or a character beyond ASCII; check ${names.secretAccessKey} for a stray newline.`
+    )
+  }
   let token: Secret | undefined
   if (sessionToken !== undefined && sessionToken !== null && sessionToken !== "") {
     if (typeof sessionToken !== "string") return missing(`${names.sessionToken} must be a string; got ${kindOf(sessionToken)}.`)
