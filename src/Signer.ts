@@ -29,6 +29,7 @@ import {
   signingTime,
   signPreparedNow
 } from "./internal/effect/signing.js"
+import { describe } from "./internal/request/describe.js"
 import { type PreparedRequest, prepareRequest } from "./internal/request/prepare.js"
 import { needsEnvironmentRegion, resolveSigner } from "./internal/settings.js"
 import { signPrepared } from "./internal/signPrepared.js"
@@ -196,7 +197,10 @@ export const clockOffset: Effect.Effect<number, never, Signer> = Effect.map(Sign
 export const setClockOffset = (millis: number): Effect.Effect<void, SigningError, Signer> =>
   typeof millis === "number" && Number.isFinite(millis)
     ? Effect.map(Signer, (signer) => void MutableRef.set(signer.clockOffset, millis))
-    : Effect.fail(new SigningError({ reason: "InvalidConfig", message: `The clock offset must be a finite number of milliseconds; got ${String(millis)}.` }))
+    : Effect.failSync(() =>
+      // describe: total (String() throws for a null-prototype object), and it shows no secret passed here by mistake.
+      new SigningError({ reason: "InvalidConfig", message: `The clock offset must be a finite number of milliseconds; got ${describe(millis)}.` })
+    )
 
 /**
  * A signer for one endpoint.

@@ -221,6 +221,20 @@ describe("time spent in the caller's code after the answer is no skew", () => {
     ))
 })
 
+describe("Signer.setClockOffset refuses what is not a finite number, as an Effect", () => {
+  const signerLayer = Layer.mergeAll(Signer.layer({ endpoint: "https://abc.execute-api.us-east-1.amazonaws.com/prod" }), Credentials.layer(credentials))
+  it.each([
+    ["NaN", Number.NaN, /got number NaN\./],
+    ["a null-prototype object (String() of it throws)", Object.create(null), /got an object/],
+    ["a secret key passed by mistake, named by its kind only", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", /not shown: it looks like a credential/]
+  ])("%s: a SigningError from the Effect, none thrown while building it", (_, millis, message) => {
+    const setting = Signer.setClockOffset(millis as number)
+    const error = failureOf(Effect.runSyncExit(Effect.provide(setting, signerLayer)))
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(message) })
+    expect((error as Error).message).not.toContain("wJalrXUtnFEMI")
+  })
+})
+
 describe("the Effect Retry", () => {
   it.each(skews)("with the gateway %s, times: 0 still succeeds, and the Signer keeps the offset", (_, offset) =>
     Effect.gen(function*() {
