@@ -86,8 +86,16 @@ const timesRefused = (times: unknown): SigningError =>
   invalidOption(`times must be a whole number of retries from 0 to ${MAX_RETRIES} (retrying without end is a Schedule of your own); got ${describe(times)}.`)
 
 /** The options of `backoff`, checked: a NaN anywhere would make every delay 0. */
-const backoffOf = (options: BackoffOptions): Backoff => {
-  const { base, factor, maxDelay, times, jitter } = options
+const backoffOf = (options: BackoffOptions): Backoff & { readonly times: number } => {
+  if (typeof options !== "object" || options === null) {
+    throw invalidOption(`Retry.backoff takes options such as { base: "100 millis", times: 3 }; got ${describe(options)}.`)
+  }
+  let base: unknown, factor: unknown, maxDelay: unknown, times: unknown, jitter: unknown
+  try {
+    ;({ base, factor, maxDelay, times, jitter } = options)
+  } catch (error) {
+    throw asSigningError(error, "InvalidConfig")
+  }
   const baseMillis = base === undefined ? DEFAULT_BACKOFF.baseMillis : delayMillisOf("base", base)
   const maxMillis = maxDelay === undefined ? DEFAULT_BACKOFF.maxMillis : delayMillisOf("maxDelay", maxDelay)
   if (baseMillis instanceof SigningError) throw baseMillis
@@ -95,7 +103,13 @@ const backoffOf = (options: BackoffOptions): Backoff => {
   if (factor !== undefined && !isBackoffFactor(factor)) throw invalidOption(`factor must be a finite number, 1 or more; got ${describe(factor)}.`)
   if (times !== undefined && !isRetryCount(times)) throw timesRefused(times)
   if (jitter !== undefined && typeof jitter !== "boolean") throw invalidOption(`jitter must be true or false; got ${describe(jitter)}.`)
-  return { baseMillis, factor: factor ?? DEFAULT_BACKOFF.factor, maxMillis, jitter: jitter ?? DEFAULT_BACKOFF.jitter }
+  return {
+    baseMillis,
+    factor: (factor as number | undefined) ?? DEFAULT_BACKOFF.factor,
+    maxMillis,
+    jitter: jitter ?? DEFAULT_BACKOFF.jitter,
+    times: (times as number | undefined) ?? RETRIES
+  }
 }
 
 /**
@@ -111,7 +125,7 @@ const backoffOf = (options: BackoffOptions): Backoff => {
  */
 export const backoff = (options: BackoffOptions = {}): Schedule.Schedule<number> => {
   const policy = backoffOf(options)
-  return Schedule.recurs(options.times ?? RETRIES).pipe(
+  return Schedule.recurs(policy.times).pipe(
     Schedule.addDelayEffect((retry) => Effect.map(Random.next, (random) => Duration.millis(backoffMillis(retry, policy, random))))
   )
 }

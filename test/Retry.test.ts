@@ -153,7 +153,11 @@ describe("Retry.backoff fails closed on options that would weaken it", () => {
     ["times fractional", { times: 1.5 }, /times must be/],
     ["times past 1,000", { times: 1001 }, /times must be .* from 0 to 1000/],
     ["times Number.MAX_VALUE", { times: Number.MAX_VALUE }, /times must be/],
-    ["jitter not a boolean", { jitter: "yes" }, /jitter must be/]
+    ["jitter not a boolean", { jitter: "yes" }, /jitter must be/],
+    ["options null", null, /Retry.backoff takes options such as/],
+    ["options a number (not taken as {})", 5, /Retry.backoff takes options such as/],
+    ["options a string (not taken as {})", "fast", /Retry.backoff takes options such as/],
+    ["options whose getter throws", { get base(): never { throw new TypeError("no base here") } }, /The configuration is unusable: no base here/]
   ] as const)("%s: a SigningError naming the option, at once", (_, options, message) => {
     const error = thrownBy(() => Retry.backoff(options as unknown as Retry.BackoffOptions))
     expect(error).toBeInstanceOf(SigningError)
