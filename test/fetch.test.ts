@@ -235,3 +235,31 @@ describe("signRequestAsync with a web Request", () => {
     expect(echo.body.sha256).toBe(sha256("payload"))
   })
 })
+
+describe("signer.fetch refuses headers fetch cannot send as signRequest does: naming the header and the fix", () => {
+  const signer = new ApiGatewaySigner({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod", ...{ accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey }, fetch: async () => new Response("ok") })
+  it.each([
+    ["a name beyond ASCII", { "x-name\u00e9\u4e2d": "v" }, /is not a valid header name/],
+    ["a name with a space", { "bad name": "v" }, /is not a valid header name/],
+    ["a value beyond U+00FF", { "x-emoji": "\u{1F600}" }, /Header "x-emoji" contains a control character or a character beyond U\+00FF/],
+    ["a pair without a value", [["x-a"]], /not a \[name, value\] pair/]
+  ])("%s", async (_, headers, message) => {
+    const error = await signer.fetch("/pets", { headers: headers as never }).catch((error: unknown) => error)
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidRequest", field: "headers", message: expect.stringMatching(message) })
+  })
+
+  it("a name repeated in [name, value] pairs is still joined, as fetch joins it", async () => {
+    const seen: Array<string | null> = []
+    const recording = new ApiGatewaySigner({
+      endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod",
+      accessKey: credentials.accessKeyId,
+      secretKey: credentials.secretAccessKey,
+      fetch: async (_input, init) => {
+        seen.push(new Headers(init?.headers).get("x-a"))
+        return new Response("ok")
+      }
+    })
+    await recording.fetch("/pets", { headers: [["x-a", "1"], ["x-a", "2"]] })
+    expect(seen).toEqual(["1, 2"])
+  })
+})

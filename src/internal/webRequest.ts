@@ -12,7 +12,9 @@ import { isArrayBuffer, isBlob, isFormData, isReadableStream, isURLSearchParams 
 import type { RequestToSign, SignedRequest } from "../SignedRequest.js"
 import { invalidRequest, SigningError } from "../SigningError.js"
 import { isAbortSignal, unlessAborted } from "./abort.js"
+import { thrownMessage } from "./guard.js"
 import { describe } from "./request/describe.js"
+import { prepareHeaders } from "./request/headers.js"
 import { relativeTarget, type SigningTarget } from "./request/target.js"
 
 /** The signal's abort reason, met while a body was read: what fetch rejects with, passed on as it is. */
@@ -97,6 +99,20 @@ const headerEntries = (headers: Headers): Array<[string, string]> => {
 }
 
 /**
+ * `init.headers` as fetch reads them (repeated names joined), or, when fetch
+ * would refuse them, the error `signRequest` gives for the same headers: which
+ * header, and how to fix it, rather than the runtime's WebIDL text.
+ */
+const headersOfInit = (given: NonNullable<RequestInit["headers"]>): Headers => {
+  try {
+    return new Headers(given)
+  } catch (error) {
+    prepareHeaders(given)
+    throw invalidRequest("headers", `fetch cannot send these headers (${thrownMessage(error)}); pass an object of strings, a Headers, or [name, value] pairs.`)
+  }
+}
+
+/**
  * What `fetch(input, init)` describes, for the signer of `target`: `input`
  * is a path under the endpoint (`/pets`), an absolute URL under it (or under
  * `sendTo`), or a `Request` (whose body is read from a clone). `abortWhileReading`:
@@ -125,7 +141,7 @@ export const fromFetchArguments = async (
     throw invalidRequest("path", `fetch's second argument is a RequestInit object; got ${describe(init)}.`)
   }
   const headers = new Headers(base?.headers)
-  if (init?.headers !== undefined) new Headers(init.headers).forEach((value, name) => headers.set(name, value))
+  if (init?.headers !== undefined) headersOfInit(init.headers).forEach((value, name) => headers.set(name, value))
   const sendWith: Record<string, unknown> = {}
   for (const field of PASSED_ON) {
     const value = init !== undefined && field in init ? (init as Record<string, unknown>)[field] : base?.[field as keyof Request]
