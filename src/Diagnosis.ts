@@ -37,6 +37,44 @@ import {
 } from "./internal/diagnosis/diff.js"
 import { formatDiff as format, HINTS as hints, redactSessionToken as redact } from "./internal/diagnosis/format.js"
 import { parseCanonicalRequest as parseCanonical, parseSignatureMismatch as parseMismatch } from "./internal/diagnosis/parse.js"
+import { safely } from "./internal/guard.js"
+import { describe } from "./internal/request/describe.js"
+import { SigningError } from "./SigningError.js"
+
+// These run in a 403 handler, from plain JavaScript too: a wrong argument gets a SigningError that says
+// what was expected, never a TypeError from deep inside that would hide the 403 being diagnosed.
+const refused = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
+
+const text = (what: string, value: unknown): string => {
+  if (typeof value !== "string") throw refused(`${what} must be a string; got ${describe(value)}.`)
+  return value
+}
+
+const diffLines = (what: string, value: unknown): ReadonlyArray<DiffLine> => {
+  if (!Array.isArray(value)) throw refused(`${what} must be the list a diff function returned; got ${describe(value)}.`)
+  return value
+}
+
+const formatOptions = (value: unknown): FormatOptions | undefined => {
+  if (value === undefined) return undefined
+  const redact = safely(() => (typeof value === "object" && value !== null ? (value as FormatOptions).redact : "unreadable"), "unreadable")
+  if (redact !== undefined && typeof redact !== "boolean") throw refused(`The options must be { redact?: boolean }; got ${describe(value)}.`)
+  return { redact }
+}
+
+const signedDetails = (value: unknown): SignedDetails => {
+  const details = safely(() => {
+    const { canonicalRequest, stringToSign } = value as Partial<SignedDetails>
+    return typeof canonicalRequest === "string" && typeof stringToSign === "string" ? { canonicalRequest, stringToSign } : undefined
+  }, undefined)
+  if (details === undefined) {
+    throw refused(
+      `diagnose needs the signing details { canonicalRequest, stringToSign } of the request sent (Signer.signRequestWithDetails, ` +
+        `or SigV4.signHeaders); got ${describe(value)}.`
+    )
+  }
+  return details
+}
 
 // ---------------------------------------------------------------------------
 // models
@@ -154,7 +192,8 @@ export const parseSignatureMismatch: (body: unknown) => SignatureMismatch | unde
  * @since 3.0.0
  * @category parsing
  */
-export const parseCanonicalRequest: (canonicalRequest: string) => CanonicalRequestParts | undefined = parseCanonical
+export const parseCanonicalRequest = (canonicalRequest: string): CanonicalRequestParts | undefined =>
+  typeof canonicalRequest === "string" ? parseCanonical(canonicalRequest) : undefined
 
 // ---------------------------------------------------------------------------
 // diffing
@@ -183,8 +222,8 @@ export const parseCanonicalRequest: (canonicalRequest: string) => CanonicalReque
  * @since 3.0.0
  * @category diffing
  */
-export const diffCanonicalRequests: (serverCanonicalRequest: string, oursCanonicalRequest: string) => ReadonlyArray<DiffLine> =
-  diffCanonical
+export const diffCanonicalRequests = (serverCanonicalRequest: string, oursCanonicalRequest: string): ReadonlyArray<DiffLine> =>
+  diffCanonical(text("The server's canonical request", serverCanonicalRequest), text("Our canonical request", oursCanonicalRequest))
 
 /**
  * Compares the server's string to sign with ours, line by line: algorithm,
@@ -193,7 +232,8 @@ export const diffCanonicalRequests: (serverCanonicalRequest: string, oursCanonic
  * @since 3.0.0
  * @category diffing
  */
-export const diffStringsToSign: (serverStringToSign: string, oursStringToSign: string) => ReadonlyArray<DiffLine> = diffStrings
+export const diffStringsToSign = (serverStringToSign: string, oursStringToSign: string): ReadonlyArray<DiffLine> =>
+  diffStrings(text("The server's string to sign", serverStringToSign), text("Our string to sign", oursStringToSign))
 
 /**
  * The parts that differ, in the order they appear.
@@ -201,7 +241,7 @@ export const diffStringsToSign: (serverStringToSign: string, oursStringToSign: s
  * @since 3.0.0
  * @category diffing
  */
-export const differingParts: (diff: ReadonlyArray<DiffLine>) => ReadonlyArray<Part> = partsThatDiffer
+export const differingParts = (diff: ReadonlyArray<DiffLine>): ReadonlyArray<Part> => partsThatDiffer(diffLines("differingParts's argument", diff))
 
 // ---------------------------------------------------------------------------
 // formatting
@@ -214,7 +254,7 @@ export const differingParts: (diff: ReadonlyArray<DiffLine>) => ReadonlyArray<Pa
  * @since 3.0.0
  * @category formatting
  */
-export const redactSessionToken: (text: string) => string = redact
+export const redactSessionToken = (canonicalText: string): string => redact(text("redactSessionToken's argument", canonicalText))
 
 /**
  * One line per differing part: what usually causes it, and what to do.
@@ -246,7 +286,7 @@ export const HINTS: Readonly<Record<Part, string>> = hints
  * @since 3.0.0
  * @category formatting
  */
-export const formatDiff: (diff: ReadonlyArray<DiffLine>, options?: FormatOptions) => string = format
+export const formatDiff = (diff: ReadonlyArray<DiffLine>, options?: FormatOptions): string => format(diffLines("formatDiff's argument", diff), formatOptions(options))
 
 // ---------------------------------------------------------------------------
 // diagnosis
@@ -276,4 +316,5 @@ export const formatDiff: (diff: ReadonlyArray<DiffLine>, options?: FormatOptions
  * @since 3.0.0
  * @category diagnosis
  */
-export const diagnose: (responseBody: unknown, signed: SignedDetails, options?: FormatOptions) => string | undefined = diagnoseBody
+export const diagnose = (responseBody: unknown, signed: SignedDetails, options?: FormatOptions): string | undefined =>
+  diagnoseBody(responseBody, signedDetails(signed), formatOptions(options))

@@ -359,3 +359,35 @@ describe("against the AWS SDK's signer as the server", () => {
       expect(query).toMatch(/^ours +3 +query +page=2$/m)
     }))
 })
+
+describe("Diagnosis, called from plain JavaScript with the wrong arguments", () => {
+  const details = { canonicalRequest: "GET\n/\n\nhost:x\n\nhost\nUNSIGNED-PAYLOAD", stringToSign: "AWS4-HMAC-SHA256\n20260102T030405Z\n20260102/us-east-1/execute-api/aws4_request\nabc" }
+
+  it("parseSignatureMismatch: a body whose reading throws is no mismatch (undefined), as anything else that is not one", () => {
+    const body = { get message(): string { throw new Error("stream already read") } }
+    expect(Diagnosis.parseSignatureMismatch(body)).toBeUndefined()
+  })
+
+  it("parseCanonicalRequest: what is not a string has not the shape of one (undefined)", () => {
+    expect(Diagnosis.parseCanonicalRequest(undefined as never)).toBeUndefined()
+  })
+
+  it.each([
+    ["diagnose, without canonicalRequest", () => Diagnosis.diagnose("{}", { stringToSign: details.stringToSign } as never), /diagnose needs the signing details \{ canonicalRequest, stringToSign \}/],
+    ["diagnose, given the signed request instead of its details", () => Diagnosis.diagnose("{}", { url: "https://x", headers: {} } as never), /diagnose needs the signing details/],
+    ["diagnose, options that are not an object", () => Diagnosis.diagnose("{}", details, null as never), /options must be \{ redact\?: boolean \}/],
+    ["diffCanonicalRequests, null", () => Diagnosis.diffCanonicalRequests(null as never, details.canonicalRequest), /canonical request must be a string; got null/],
+    ["diffStringsToSign, a number", () => Diagnosis.diffStringsToSign(details.stringToSign, 5 as never), /string to sign must be a string; got number 5/],
+    ["redactSessionToken, bytes", () => Diagnosis.redactSessionToken(new Uint8Array(3) as never), /must be a string; got a Uint8Array/],
+    ["differingParts, a string", () => Diagnosis.differingParts("GET" as never), /the list a diff function returned/],
+    ["formatDiff, undefined", () => Diagnosis.formatDiff(undefined as never), /the list a diff function returned/]
+  ])("%s: a SigningError saying what it takes", (_, call, message) => {
+    let thrown: unknown
+    try {
+      call()
+    } catch (error) {
+      thrown = error
+    }
+    expect(thrown).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(message) })
+  })
+})

@@ -12,9 +12,18 @@ import { parseSignatureMismatchMessage, type SignatureMismatch } from "../apiGat
 import { messageOf } from "./responseMessage.js"
 import { parseXmlSignatureMismatch } from "./xmlError.js"
 
-/** The server's canonical request and string to sign in a 403 body, in any shape `messageOf` reads. */
+/**
+ * The server's canonical request and string to sign in a 403 body, in any
+ * shape `messageOf` reads; `undefined` for anything else, a body whose
+ * reading throws (a getter, a revoked Proxy) included.
+ */
 export const parseSignatureMismatch = (body: unknown): SignatureMismatch | undefined => {
-  const message = messageOf(body)
+  let message: string | undefined
+  try {
+    message = messageOf(body)
+  } catch {
+    return undefined
+  }
   if (message === undefined) return undefined
   const text = message.includes("\r\n") ? message.split("\r\n").join("\n") : message
   return parseSignatureMismatchMessage(text) ?? parseXmlSignatureMismatch(text)
