@@ -27,7 +27,7 @@ import { validateScopePart } from "./internal/endpoint.js"
 import { cleanSigningError, safely } from "./internal/guard.js"
 import { describe } from "./internal/request/describe.js"
 import { isHttpToken } from "./internal/request/headers.js"
-import { shorten } from "./internal/scrub.js"
+import { displayUrl, shorten } from "./internal/scrub.js"
 import { canonicalHeaderEntries } from "./internal/sigv4/canonicalHeaders.js"
 import { canonicalPath } from "./internal/sigv4/canonicalPath.js"
 import { flagOption, textOption } from "./internal/settings.js"
@@ -49,7 +49,7 @@ import { SigningError } from "./SigningError.js"
  */
 export interface WireRequest {
   readonly method: string
-  /** The request target: the path as sent (percent-encoded), optionally with `?query`. */
+  /** The request target: the path as sent (percent-encoded, from the root "/"), optionally with `?query`; no `#fragment`. */
   readonly target: string
   /** Header lines in order; a name may repeat. Must include `host`. */
   readonly headers: ReadonlyArray<readonly [name: string, value: string]>
@@ -148,6 +148,20 @@ const checkWireRequest = (request: unknown): WireRequest => {
   return request as WireRequest
 }
 
+/**
+ * The target a client sends: a path from the root, and a query. Anything else
+ * (`pets`, a whole URL, a `#fragment`, which clients never send, or `*`)
+ * would be signed as a path no request carries: a 403 that names no cause.
+ */
+const checkTargetForm = (target: string): void => {
+  const wrong = (message: string) => new SigningError({ reason: "InvalidRequest", field: "path", message })
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) {
+    throw wrong(`The wire request's target is a whole URL (${JSON.stringify(displayUrl(target, 60))}); pass its path and query alone, e.g. url.pathname + url.search.`)
+  }
+  if (!target.startsWith("/")) throw wrong(`The wire request's target must start with "/" (the path from the root, e.g. "/prod/pets"); got ${describe(target)}.`)
+  if (target.includes("#")) throw wrong("The wire request's target has a #fragment, which clients never send; remove it (a # in a path or value is sent as %23).")
+}
+
 // A line break anywhere but in an obsolete line fold (CRLF or LF, then a space or tab), or a NUL.
 const INJECTION = /\r(?!\n[ \t])|\n(?![ \t])|\0/
 
@@ -162,6 +176,7 @@ const INJECTION = /\r(?!\n[ \t])|\n(?![ \t])|\0/
 const checkWireText = (method: string, target: string, headers: ReadonlyArray<readonly [string, string]>): void => {
   if (!isHttpToken(method)) throw invalid(`The method ${JSON.stringify(shorten(method, 20))} is not an HTTP token; use e.g. "GET" or "POST".`)
   if (/[\r\n\0]/.test(target)) throw invalid("The wire request's target contains a line break or NUL; encode it (%0A, %0D, %00).")
+  checkTargetForm(target)
   for (const [name, value] of headers) {
     if (!isHttpToken(name)) {
       throw invalid(`The header name ${JSON.stringify(shorten(name, 40))} is not an HTTP token (letters, digits and !#$%&'*+-.^_\`|~ only).`)

@@ -80,3 +80,20 @@ describe("SigV4 still signs what HTTP allows", () => {
     }
   )
 })
+
+describe("SigV4.signHeaders and SigV4.presign refuse a target no client sends", () => {
+  it.each([
+    ["a path without its leading slash", "pets", /must start with "\/"/],
+    ["a whole URL", "https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets", /is a whole URL .*pass its path and query alone/],
+    ["a fragment", "/prod/pets#top", /#fragment/],
+    ["an asterisk (OPTIONS *)", "*", /must start with "\/"/],
+    ["an empty target", "", /must start with "\/"/]
+  ])("%s", (_, target, message) => {
+    expectRefused({ method: "GET", target, headers: [HOST] }, message)
+    for (const error of refusals({ method: "GET", target, headers: [HOST] })) expect(error).toMatchObject({ reason: "InvalidRequest", field: "path" })
+  })
+
+  it("a # sent encoded (%23) in a path or a value is signed as sent", () => {
+    for (const error of refusals({ method: "GET", target: "/prod/tags/%23new?q=%23a", headers: [HOST] })) expect(error).toBeUndefined()
+  })
+})
