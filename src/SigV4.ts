@@ -187,8 +187,9 @@ const checkWireText = (method: string, target: string, headers: ReadonlyArray<re
   }
 }
 
-// A hex SHA-256, or a keyword such as UNSIGNED-PAYLOAD or STREAMING-AWS4-HMAC-SHA256-PAYLOAD.
-const PAYLOAD_HASH = /^(?:[0-9a-f]{64}|[A-Z0-9-]+)$/
+// A lower-case hex SHA-256, or a keyword such as UNSIGNED-PAYLOAD or STREAMING-AWS4-HMAC-SHA256-PAYLOAD (every
+// keyword has a hyphen, so an upper-case hex SHA-256, which servers never match, is not taken for one).
+const PAYLOAD_HASH = /^(?:[0-9a-f]{64}|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)$/
 
 const checkPayloadHash = (payloadHash: unknown): string => {
   if (typeof payloadHash !== "string" || !PAYLOAD_HASH.test(payloadHash)) {
