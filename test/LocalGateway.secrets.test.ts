@@ -163,6 +163,16 @@ describe("option errors at start", () => {
     expect(error.message).not.toContain("s3cr3t")
   })
 
+  it.each([
+    ["a \"?\" in the password (it does not parse)", "http://admin:s3cr?tPw@backend.internal:8080/", ["admin", "s3cr"]],
+    ["a \"#\" in the password (it does not parse)", "http://admin:s3cr#tPw@backend.internal:8080/", ["admin", "s3cr"]],
+    ["an \"@\" in the password (it parses; the last @ ends the user info)", "http://admin:hunter@42@backend.internal/?q=1", ["admin", "hunter", "42@"]]
+  ])("a target with %s is shown without any of its user info", async (_, target, hidden) => {
+    const error = await rejectionOf({ credentials: [credentials], target })
+    expect(error).toMatchObject({ _tag: "LocalGatewayError", reason: "InvalidConfig" })
+    for (const part of hidden) expect(error.message).not.toContain(part)
+  })
+
   it("credentials whose getter throws: what it threw is neither quoted nor kept", async () => {
     const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
     const error = await rejectionOf({

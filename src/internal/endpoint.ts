@@ -58,16 +58,17 @@ const parseBaseUrl = (value: unknown, option: BaseUrlOption): Endpoint => {
   // Messages show the URL without its query, fragment or user info: a presigned URL passed
   // here by mistake carries its session token in the query.
   // A presigned URL's credentials can sit in the path too, when the URL is malformed.
-  const shown = JSON.stringify(redactAuthParameters(displayUrl(text)))
+  // Made only when a message needs it: parsing a good URL builds no message.
+  const shown = () => JSON.stringify(redactAuthParameters(displayUrl(text)))
   // The URL parser drops tabs and line breaks wherever they are (`/pr\nod` is `/prod`), and other
   // control characters at either end: the request signed would not be the one written, so every
   // control character is refused, as in a header.
   if (hasControlCharacter(text)) {
-    throw invalid(`The ${name} ${shown} contains a control character (a tab, line break, NUL, ...); remove it (the URL parser would drop it silently).`)
+    throw invalid(`The ${name} ${shown()} contains a control character (a tab, line break, NUL, ...); remove it (the URL parser would drop it silently).`)
   }
   if (/[?#]/.test(text)) {
     throw invalid(
-      `The ${name} ${shown} carries a query or fragment (not shown); pass the bare ${
+      `The ${name} ${shown()} carries a query or fragment (not shown); pass the bare ${
         name === "endpoint" ? "invoke URL" : "base URL"
       } (${example}) and put query parameters in queryParams.`
     )
@@ -78,19 +79,19 @@ const parseBaseUrl = (value: unknown, option: BaseUrlOption): Endpoint => {
   } catch {
     // Base64 text of some length is more likely a credential passed in the wrong place (secret keys
     // and session tokens are base64) than a URL: not shown, as the signer may not know it is a secret.
-    const what = looksLikeCredential(text) ? `(a string of ${text.length} characters, not shown: it looks like a credential)` : shown
+    const what = looksLikeCredential(text) ? `(a string of ${text.length} characters, not shown: it looks like a credential)` : shown()
     throw invalid(`The ${name} ${what} is not an absolute URL; expected e.g. ${example}.`)
   }
   if (!SCHEMES.has(url.protocol)) {
     throw invalid(
-      `The ${name} must be an http(s) URL (a REST or HTTP API), or a ws(s) URL (a WebSocket API); ${shown} uses ${url.protocol}. ` +
+      `The ${name} must be an http(s) URL (a REST or HTTP API), or a ws(s) URL (a WebSocket API); ${shown()} uses ${url.protocol}. ` +
         `Expected e.g. ${example}.`
     )
   }
   if (url.username !== "" || url.password !== "") {
     throw invalid(`The ${name} contains a user name or password; remove them (requests are authorized by the signature).`)
   }
-  if (url.hostname === "") throw invalid(`The ${name} ${shown} has no host.`)
+  if (url.hostname === "") throw invalid(`The ${name} ${shown()} has no host.`)
   const trimmed = url.pathname.endsWith("/") ? url.pathname.slice(0, -1) : url.pathname
   const segments = trimmed === "" ? [] : trimmed.slice(1).split("/").map(wirePathSegment)
   const basePath = segments.length === 0 ? "" : "/" + segments.join("/")

@@ -112,17 +112,27 @@ const AUTH_PARAMETER_VALUE = /((?:X-Amz-Security-Token|X-Amz-Signature|X-Amz-Cre
 /** `text` with the values of a presigned URL's authentication parameters replaced by `<redacted>`. */
 export const redactAuthParameters = (text: string): string => text.replace(AUTH_PARAMETER_VALUE, "$1" + REDACTED)
 
+// A URL's user info, as the URL parser finds it: up to the last "@" before the authority ends (/ ? # \).
+const USER_INFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#\\]*@/i
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i
+
 /**
  * What a message may show of a URL a caller gave: no user info, no query or
- * fragment (either may hold a secret). Text that is no URL loses everything up
- * to its last `@`: an unencoded password with a `/` (`http://admin:pa/ss@host/`)
- * is why it does not parse, and it must not be shown either. (A URL that
- * parses keeps an `@` in its path, as in `/@connections/`.)
+ * fragment (either may hold a secret). Text with an `@` that does not parse
+ * is not shown past its scheme: where its user info would end cannot be told
+ * (an unencoded `/`, `?` or `#` in a password is often why it does not
+ * parse), and cutting it anywhere could show part of a password or a host
+ * the caller never wrote. (A URL that parses keeps an `@` in its path, as in
+ * `/@connections/`.)
  */
 export const displayUrl = (text: string, maxLength = 120): string => {
-  const userInfo = URL.canParse(text) ? /^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i : /^([a-z][a-z0-9+.-]*:\/\/)[\s\S]*@/i
-  const bare = text.split(/[?#]/)[0]!.replace(userInfo, "$1")
-  return shorten(bare, maxLength)
+  if (text.includes("@")) {
+    if (!URL.canParse(text)) {
+      return `${SCHEME.exec(text)?.[0] ?? ""}… (${text.length} characters, not shown: it does not parse as a URL, and may hold a password)`
+    }
+    text = text.replace(USER_INFO, "$1")
+  }
+  return shorten(text.split(/[?#]/)[0]!, maxLength)
 }
 
 // How deep and how much `holdsAnySecret` looks. `inspect(error, { depth: Infinity })` prints every level, so
