@@ -248,6 +248,15 @@ describe("signer.fetch refuses headers fetch cannot send as signRequest does: na
     expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidRequest", field: "headers", message: expect.stringMatching(message) })
   })
 
+  it("headers fetch refuses from a one-shot iterable: the refused value is not quoted (it may be a key)", async () => {
+    const headers = (function*() {
+      yield ["x-api-key", "sk_live_SECRETVALUE123\0"] as [string, string]
+    })()
+    const error = await signer.fetch("/pets", { headers }).catch((error: unknown) => error)
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidRequest", field: "headers" })
+    expect((error as Error).message).not.toContain("sk_live_SECRETVALUE123")
+  })
+
   it("a name repeated in [name, value] pairs is still joined, as fetch joins it", async () => {
     const seen: Array<string | null> = []
     const recording = new ApiGatewaySigner({

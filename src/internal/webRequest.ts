@@ -12,7 +12,6 @@ import { isArrayBuffer, isBlob, isFormData, isReadableStream, isURLSearchParams 
 import type { RequestToSign, SignedRequest } from "../SignedRequest.js"
 import { invalidRequest, SigningError } from "../SigningError.js"
 import { isAbortSignal, unlessAborted } from "./abort.js"
-import { thrownMessage } from "./guard.js"
 import { describe } from "./request/describe.js"
 import { prepareHeaders } from "./request/headers.js"
 import { relativeTarget, type SigningTarget } from "./request/target.js"
@@ -106,9 +105,13 @@ const headerEntries = (headers: Headers): Array<[string, string]> => {
 const headersOfInit = (given: NonNullable<RequestInit["headers"]>): Headers => {
   try {
     return new Headers(given)
-  } catch (error) {
+  } catch {
     prepareHeaders(given)
-    throw invalidRequest("headers", `fetch cannot send these headers (${thrownMessage(error)}); pass an object of strings, a Headers, or [name, value] pairs.`)
+    // The runtime's text is not quoted: it quotes the value it refused, which may be a key.
+    throw invalidRequest(
+      "headers",
+      "fetch refuses these headers (a name that is not an HTTP token, or a value with a NUL, CR or LF); pass an object of strings, a Headers, or [name, value] pairs."
+    )
   }
 }
 
