@@ -50,8 +50,13 @@ const text = (what: string, value: unknown): string => {
   return value
 }
 
+const isDiffLine = (item: unknown): boolean =>
+  safely(() => typeof item === "object" && item !== null && typeof (item as DiffLine).kind === "string" && typeof (item as DiffLine).line === "string", false)
+
 const diffLines = (what: string, value: unknown): ReadonlyArray<DiffLine> => {
-  if (!Array.isArray(value)) throw refused(`${what} must be the list a diff function returned; got ${describe(value)}.`)
+  if (!Array.isArray(value) || !value.every(isDiffLine)) {
+    throw refused(`${what} must be the list a diff function returned; got ${describe(value)}.`)
+  }
   return value
 }
 
@@ -219,6 +224,8 @@ export const parseCanonicalRequest = (canonicalRequest: string): CanonicalReques
  * Diagnosis.differingParts(diff) // ["path"]
  * ```
  *
+ * @throws SigningError (`InvalidConfig`) when either argument is not a string.
+ *
  * @since 3.0.0
  * @category diffing
  */
@@ -229,6 +236,8 @@ export const diffCanonicalRequests = (serverCanonicalRequest: string, oursCanoni
  * Compares the server's string to sign with ours, line by line: algorithm,
  * date, credential scope, hash of the canonical request.
  *
+ * @throws SigningError (`InvalidConfig`) when either argument is not a string.
+ *
  * @since 3.0.0
  * @category diffing
  */
@@ -237,6 +246,8 @@ export const diffStringsToSign = (serverStringToSign: string, oursStringToSign: 
 
 /**
  * The parts that differ, in the order they appear.
+ *
+ * @throws SigningError (`InvalidConfig`) when `diff` is not a list a diff function returned.
  *
  * @since 3.0.0
  * @category diffing
@@ -250,6 +261,8 @@ export const differingParts = (diff: ReadonlyArray<DiffLine>): ReadonlyArray<Par
  * Hides session token values in a canonical request (the
  * `x-amz-security-token` header line), a query string or a URL
  * (`X-Amz-Security-Token=`), so it can be printed or logged.
+ *
+ * @throws SigningError (`InvalidConfig`) when its argument is not a string.
  *
  * @since 3.0.0
  * @category formatting
@@ -283,6 +296,8 @@ export const HINTS: Readonly<Record<Part, string>> = hints
  * hint (path): usually path encoding: ...
  * ```
  *
+ * @throws SigningError (`InvalidConfig`) when `diff` is not a list a diff function returned, or `options` is not `{ redact?: boolean }`.
+ *
  * @since 3.0.0
  * @category formatting
  */
@@ -312,6 +327,8 @@ export const formatDiff = (diff: ReadonlyArray<DiffLine>, options?: FormatOption
  *   }
  * })
  * ```
+ *
+ * @throws SigningError (`InvalidConfig`) when `signed` is not `{ canonicalRequest, stringToSign }` (strings), or `options` is not `{ redact?: boolean }`. A body that is no signature-mismatch message is not an error: it gives `undefined`.
  *
  * @since 3.0.0
  * @category diagnosis

@@ -46,7 +46,7 @@ export interface VerifiedRequest {
   readonly path: string
   /** Query parameters, decoded, in arrival order (an object without prototype). */
   readonly query: Readonly<Record<string, ReadonlyArray<string>>>
-  /** Header values by lower-case name (repeats joined by ", "). */
+  /** Header values by lower-case name; every line of a repeated header is kept, joined by ", " (cookies by "; "). */
   readonly headers: Readonly<Record<string, string>>
   readonly body: Buffer
   /** Who signed: the access key id, and whether the signature came in the query. */

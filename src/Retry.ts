@@ -87,7 +87,7 @@ const timesRefused = (times: unknown): SigningError =>
 
 /** The options of `backoff`, checked: a NaN anywhere would make every delay 0. */
 const backoffOf = (options: BackoffOptions): Backoff & { readonly times: number } => {
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw invalidOption(`Retry.backoff takes options such as { base: "100 millis", times: 3 }; got ${describe(options)}.`)
   }
   let base: unknown, factor: unknown, maxDelay: unknown, times: unknown, jitter: unknown

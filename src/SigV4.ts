@@ -154,6 +154,7 @@ const checkWireRequest = (request: unknown): WireRequest => {
  * would be signed as a path no request carries: a 403 that names no cause.
  */
 const checkTargetForm = (target: string): void => {
+  if (target.charCodeAt(0) === 0x2f && !target.includes("#")) return
   const wrong = (message: string) => new SigningError({ reason: "InvalidRequest", field: "path", message })
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) {
     throw wrong(`The wire request's target is a whole URL (${JSON.stringify(displayUrl(target, 60))}); pass its path and query alone, e.g. url.pathname + url.search.`)
@@ -313,7 +314,8 @@ const resolve = (input: unknown, options: SignOptions): Resolved => {
  *
  * @throws SigningError when the request, the credentials or the options are unusable, and when the
  * request would inject: a method or header name that is not an HTTP token, a line break in the
- * target, a NUL or a line break in a header value (but an obsolete line fold), a malformed `payloadHash`.
+ * target, a NUL or a line break in a header value (but an obsolete line fold), a malformed `payloadHash`;
+ * and for a target no client sends (no leading `/`, a whole URL, a `#fragment`).
  *
  * @example
  * ```ts
@@ -368,7 +370,8 @@ export const signHeaders = (request: WireRequest, options: SignOptions): HeaderS
  *
  * @throws SigningError when the request, the credentials or the options are unusable, and when the
  * request would inject: a method or header name that is not an HTTP token, a line break in the
- * target, a NUL or a line break in a header value (but an obsolete line fold), a malformed `payloadHash`.
+ * target, a NUL or a line break in a header value (but an obsolete line fold), a malformed `payloadHash`;
+ * and for a target no client sends (no leading `/`, a whole URL, a `#fragment`).
  *
  * @since 3.0.0
  * @category signing

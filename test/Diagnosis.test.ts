@@ -380,7 +380,9 @@ describe("Diagnosis, called from plain JavaScript with the wrong arguments", () 
     ["diffStringsToSign, a number", () => Diagnosis.diffStringsToSign(details.stringToSign, 5 as never), /string to sign must be a string; got number 5/],
     ["redactSessionToken, bytes", () => Diagnosis.redactSessionToken(new Uint8Array(3) as never), /must be a string; got a Uint8Array/],
     ["differingParts, a string", () => Diagnosis.differingParts("GET" as never), /the list a diff function returned/],
-    ["formatDiff, undefined", () => Diagnosis.formatDiff(undefined as never), /the list a diff function returned/]
+    ["formatDiff, undefined", () => Diagnosis.formatDiff(undefined as never), /the list a diff function returned/],
+    ["formatDiff, a list holding null", () => Diagnosis.formatDiff([null] as never), /the list a diff function returned/],
+    ["differingParts, a list of numbers", () => Diagnosis.differingParts([5] as never), /the list a diff function returned/]
   ])("%s: a SigningError saying what it takes", (_, call, message) => {
     let thrown: unknown
     try {

@@ -289,6 +289,7 @@ describe("authentication before bodies, and Node's answers to bad clients", () =
 describe("a header sent on two lines reaches the handler whole", () => {
   // SigV4 signs repeated header lines as their values joined by ","; Node's
   // req.headers keeps only the first line of some names (From, User-Agent, ...).
+  // x-custom is the control: a name Node's req.headers joins too.
   it.each(["from", "user-agent", "x-custom"])("two %s lines: the handler gets both values, joined by \", \"", async (name) => {
     let seen: string | undefined
     const gateway = await LocalGateway.start({

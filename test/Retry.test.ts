@@ -157,6 +157,7 @@ describe("Retry.backoff fails closed on options that would weaken it", () => {
     ["options null", null, /Retry.backoff takes options such as/],
     ["options a number (not taken as {})", 5, /Retry.backoff takes options such as/],
     ["options a string (not taken as {})", "fast", /Retry.backoff takes options such as/],
+    ["options an array (not taken as {})", [], /Retry.backoff takes options such as/],
     ["options whose getter throws", { get base(): never { throw new TypeError("no base here") } }, /The configuration is unusable: no base here/]
   ] as const)("%s: a SigningError naming the option, at once", (_, options, message) => {
     const error = thrownBy(() => Retry.backoff(options as unknown as Retry.BackoffOptions))

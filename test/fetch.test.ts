@@ -252,7 +252,7 @@ describe("signer.fetch refuses headers fetch cannot send as signRequest does: na
     const headers = (function*() {
       yield ["x-api-key", "sk_live_SECRETVALUE123\0"] as [string, string]
     })()
-    const error = await signer.fetch("/pets", { headers }).catch((error: unknown) => error)
+    const error = await signer.fetch("/pets", { headers: headers as never }).catch((error: unknown) => error)
     expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidRequest", field: "headers" })
     expect((error as Error).message).not.toContain("sk_live_SECRETVALUE123")
   })

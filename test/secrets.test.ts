@@ -226,7 +226,7 @@ describe("a request whose reading throws an error quoting the signer's secret ke
 })
 
 describe("a failure holding a secret deeper than the scrubber looks is not kept", () => {
-  it.each([0, 3, 10])("shouldRetry throws, its cause holding the request %i objects below: no view shows the token", async (depth) => {
+  it.each([0, 3, 10, 70])("shouldRetry throws, its cause holding the request %i objects below: no view shows the token", async (depth) => {
     const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKIDEXAMPLE", secretKey: SECRET, sessionToken: TOKEN })
     const error = await signer.makeRequestWithRetries({ method: "GET", path: "/pets" }, (request) => {
       // A client error carrying the request some objects down, as wrapped HTTP client errors do.

@@ -85,7 +85,7 @@ export const signingCredentials = (
   if (sessionToken !== undefined && sessionToken !== null && sessionToken !== "") {
     if (typeof sessionToken !== "string") return missing(`${names.sessionToken} must be a string; got ${kindOf(sessionToken)}.`)
     if (!HEADER_SAFE.test(sessionToken)) {
-      return missing(`The AWS session token contains a space or a control character; check ${names.sessionToken} for a stray newline.`)
+      return missing(`The AWS session token contains a space, a control character or a character beyond ASCII; check ${names.sessionToken} for a stray newline.`)
     }
     token = new Secret(sessionToken)
   }

@@ -137,7 +137,8 @@ export const displayUrl = (text: string, maxLength = 120): string => {
 
 // How deep and how much `holdsAnySecret` looks. `inspect(error, { depth: Infinity })` prints every level, so
 // the depth is far past any error's (an axios error with its request, socket and agent: 3,782 values, 12
-// levels); the number of values is what bounds the walk. Past either budget it answers yes.
+// levels); the number of values is what bounds the walk. Past either budget it answers yes, so a cause whose
+// structure runs deeper (a linked list of 100 items) is not kept: fail closed.
 const DEEPEST = 64
 const MOST_VALUES = 20_000
 
