@@ -594,7 +594,14 @@ export const verify = (request: ReceivedRequest, options: VerifyOptions): Verify
  * The message API Gateway answers a signature mismatch with; it carries the
  * canonical request and string to sign the server computed.
  *
+ * @throws SigningError (`InvalidConfig`) when either argument is not a string.
+ *
  * @since 3.0.0
  * @category verifying
  */
-export const signatureMismatchMessage: (canonicalRequest: string, stringToSign: string) => string = mismatchMessage
+export const signatureMismatchMessage = (canonicalRequest: string, stringToSign: string): string => {
+  for (const [what, value] of [["canonicalRequest", canonicalRequest], ["stringToSign", stringToSign]] as const) {
+    if (typeof value !== "string") throw new SigningError({ reason: "InvalidConfig", message: `${what} must be a string; got ${describe(value)}.` })
+  }
+  return mismatchMessage(canonicalRequest, stringToSign)
+}

@@ -130,6 +130,7 @@ const badConfigs: ReadonlyArray<readonly [string, () => unknown, RegExp, string]
   ["a secret key with a leading space", () => new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKID", secretKey: ` ${SECRET}` }), /secret access key contains/, "MissingCredentials"],
   ["a secret key with a no-break space pasted in", () => new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKID", secretKey: `${SECRET}\u00a0` }), /secret access key contains/, "MissingCredentials"],
   ["SigV4.signHeaders with a payloadHash in upper-case hex (not taken for a keyword)", () => SigV4.signHeaders({ method: "GET", target: "/", headers: [["host", "h"]] }, { credentials: { accessKeyId: "A", secretAccessKey: SECRET }, region: "us-east-1", signingTime: 0, payloadHash: "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855" }), /payloadHash must be the payload's lower-case hex SHA-256/, "InvalidConfig"],
+  ["SigV4.signatureMismatchMessage with a null-prototype object (String() of it throws)", () => SigV4.signatureMismatchMessage(Object.create(null), "s"), /canonicalRequest must be a string; got an object/, "InvalidConfig"],
   ["SigV4.signHeaders with a secret key ending in a newline", () => SigV4.signHeaders({ method: "GET", target: "/", headers: [["host", "h"]] }, { credentials: { accessKeyId: "A", secretAccessKey: `${SECRET}\r\n` }, region: "us-east-1", signingTime: 0 }), /secret access key contains/, "MissingCredentials"]
 ]
 
