@@ -202,10 +202,18 @@ export const isPermanentFailure: (error: unknown) => boolean = failures.isPerman
  * `Retry-After` header (seconds, or an HTTP date relative to `now`), if it
  * carries one.
  *
+ * @throws SigningError (`InvalidConfig`) when `now` is not a finite number of
+ * epoch milliseconds (a NaN would make any HTTP date's wait NaN).
+ *
  * @since 3.0.0
  * @category utils
  */
-export const retryAfterMillis: (failure: unknown, now: number) => number | undefined = failures.retryAfterMillis
+export const retryAfterMillis = (failure: unknown, now: number): number | undefined => {
+  if (typeof now !== "number" || !Number.isFinite(now)) {
+    throw invalidOption(`now must be the current time in epoch milliseconds, e.g. Date.now(); got ${describe(now)}.`)
+  }
+  return failures.retryAfterMillis(failure, now)
+}
 
 /** Waits at least as long as a failure's Retry-After asks, up to `maxMillis`. */
 const withRetryAfter = <E, R>(

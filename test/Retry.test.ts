@@ -323,4 +323,15 @@ describe("retryAfterMillis", () => {
     expect(Retry.retryAfterMillis({ response: { headers: { "retry-after": "Mon, 01 Jan 2024 00:00:30 GMT" } } }, now)).toBe(30000)
     expect(Retry.retryAfterMillis({ response: { status: 503 } }, now)).toBeUndefined()
   })
+
+  it.each([
+    ["undefined", undefined],
+    ["an object", {}],
+    ["a string", "now"],
+    ["NaN", Number.NaN]
+  ])("refuses a now that is %s: a SigningError, not a NaN wait", (_, now) => {
+    const failure = { response: { headers: { "retry-after": "Mon, 01 Jan 2024 00:00:30 GMT" } } }
+    const error = thrownBy(() => Retry.retryAfterMillis(failure, now as number))
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(/now must be the current time in epoch milliseconds/) })
+  })
 })
