@@ -133,3 +133,18 @@ describe("a handler that throws the query of a presigned URL", () => {
     }
   })
 })
+
+describe("a handler that answers with a status Node refuses, holding the gateway's own secret key", () => {
+  // Node's error for a bad status quotes it whole.
+  const started = gatewayWithHandler(() => ({ status: credentials.secretAccessKey, body: "x" }) as never)
+
+  it("is a 500, and neither the access log nor the warning shows the key", async () => {
+    const warnings = await capturingWarnings(async () => {
+      const request = signerFor(`${started.gateway!.url}/prod`, credentials).signRequest({ method: "GET", path: "/status" })
+      expect((await fetch(request.url, request)).status).toBe(500)
+    })
+    const shown = [started.entries.at(-1)!.message!, ...warnings.map(([text]) => text)]
+    expect(shown[0]).toContain("threw")
+    for (const text of shown) expect(text).not.toContain(credentials.secretAccessKey)
+  })
+})

@@ -16,6 +16,7 @@ import { verify, verifyBeforeBody } from "../sigv4/verify.js"
 import { isSecretParameterName, redactAuthorization, redactFailure, redactTarget } from "../sigv4/verifyRedaction.js"
 import { REDACTED, redactAuthParameters, scrubSecrets, shorten } from "../scrub.js"
 import { headerPairs, headerRecord, readBody, sendHandlerResponse, sendJson } from "./http.js"
+import { secretsOf } from "../credentials.js"
 import { thrownMessage } from "../guard.js"
 import type { GatewaySettings } from "./options.js"
 import { proxy } from "./proxy.js"
@@ -60,6 +61,10 @@ const credentialsShownBy = (req: http.IncomingMessage): Array<string> => {
   }
   return shown.filter((secret) => secret !== "")
 }
+
+/** The secrets of a credentials list (a lookup's are not known until it is asked). */
+const listedSecrets = (credentials: GatewaySettings["credentials"]): Array<string> =>
+  Array.isArray(credentials) ? credentials.flatMap(secretsOf) : []
 
 const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
   const requestId = randomUUID()
@@ -198,9 +203,11 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
     answer(200, echo, principal)
   } catch (error) {
     // A handler (or credentials lookup) that throws: the client gets 500, and the test author the
-    // error, in the access log and as a warning, with what this request showed of its credentials
-    // taken out (a handler may throw what it was given).
-    const message = `the handler, the credentials lookup or the gateway itself threw: ${shorten(scrubSecrets(redactAuthParameters(thrownMessage(error)), credentialsShownBy(req)), 300)}`
+    // error, in the access log and as a warning, with what this request showed of its credentials and
+    // the secrets of the gateway's own credentials list taken out (a handler may throw what it was
+    // given, and Node's error for a bad status quotes the status whole).
+    const secrets = [...credentialsShownBy(req), ...listedSecrets(settings.credentials)]
+    const message = `the handler, the credentials lookup or the gateway itself threw: ${shorten(scrubSecrets(redactAuthParameters(thrownMessage(error)), secrets), 300)}`
     process.emitWarning(`LocalGateway answered 500: ${message}`, { code: "LOCAL_GATEWAY_INTERNAL_ERROR" })
     if (res.headersSent) res.destroy()
     else answer(500, { message: "Internal server error" }, { errorType: "InternalError", message })
