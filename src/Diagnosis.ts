@@ -37,49 +37,7 @@ import {
 } from "./internal/diagnosis/diff.js"
 import { formatDiff as format, HINTS as hints, redactSessionToken as redact } from "./internal/diagnosis/format.js"
 import { parseCanonicalRequest as parseCanonical, parseSignatureMismatch as parseMismatch } from "./internal/diagnosis/parse.js"
-import { safely } from "./internal/guard.js"
-import { describe } from "./internal/request/describe.js"
-import { SigningError } from "./SigningError.js"
-
-// These run in a 403 handler, from plain JavaScript too: a wrong argument gets a SigningError that says
-// what was expected, never a TypeError from deep inside that would hide the 403 being diagnosed.
-const refused = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
-
-const text = (what: string, value: unknown): string => {
-  if (typeof value !== "string") throw refused(`${what} must be a string; got ${describe(value)}.`)
-  return value
-}
-
-const isDiffLine = (item: unknown): boolean =>
-  safely(() => typeof item === "object" && item !== null && typeof (item as DiffLine).kind === "string" && typeof (item as DiffLine).line === "string", false)
-
-const diffLines = (what: string, value: unknown): ReadonlyArray<DiffLine> => {
-  if (!Array.isArray(value) || !value.every(isDiffLine)) {
-    throw refused(`${what} must be the list a diff function returned; got ${describe(value)}.`)
-  }
-  return value
-}
-
-const formatOptions = (value: unknown): FormatOptions | undefined => {
-  if (value === undefined) return undefined
-  const redact = safely(() => (typeof value === "object" && value !== null ? (value as FormatOptions).redact : "unreadable"), "unreadable")
-  if (redact !== undefined && typeof redact !== "boolean") throw refused(`The options must be { redact?: boolean }; got ${describe(value)}.`)
-  return { redact }
-}
-
-const signedDetails = (value: unknown): SignedDetails => {
-  const details = safely(() => {
-    const { canonicalRequest, stringToSign } = value as Partial<SignedDetails>
-    return typeof canonicalRequest === "string" && typeof stringToSign === "string" ? { canonicalRequest, stringToSign } : undefined
-  }, undefined)
-  if (details === undefined) {
-    throw refused(
-      `diagnose needs the signing details { canonicalRequest, stringToSign } of the request sent (Signer.signRequestWithDetails, ` +
-        `or SigV4.signHeaders); got ${describe(value)}.`
-    )
-  }
-  return details
-}
+import { diffLines, formatOptions, signedDetails, text } from "./internal/diagnosis/arguments.js"
 
 // ---------------------------------------------------------------------------
 // models

@@ -1,0 +1,50 @@
+/**
+ * The checks on the arguments of the Diagnosis functions. They run in a 403
+ * handler, from plain JavaScript too: a wrong argument gets a SigningError
+ * that says what was expected, never a TypeError from deep inside that would
+ * hide the 403 being diagnosed.
+ *
+ * @internal
+ */
+import type { DiffLine, FormatOptions, SignedDetails } from "../../Diagnosis.js"
+import { SigningError } from "../../SigningError.js"
+import { safely } from "../guard.js"
+import { describe } from "../request/describe.js"
+
+const refused = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
+
+export const text = (what: string, value: unknown): string => {
+  if (typeof value !== "string") throw refused(`${what} must be a string; got ${describe(value)}.`)
+  return value
+}
+
+const isDiffLine = (item: unknown): boolean =>
+  safely(() => typeof item === "object" && item !== null && typeof (item as DiffLine).kind === "string" && typeof (item as DiffLine).line === "string", false)
+
+export const diffLines = (what: string, value: unknown): ReadonlyArray<DiffLine> => {
+  if (!Array.isArray(value) || !value.every(isDiffLine)) {
+    throw refused(`${what} must be the list a diff function returned; got ${describe(value)}.`)
+  }
+  return value
+}
+
+export const formatOptions = (value: unknown): FormatOptions | undefined => {
+  if (value === undefined) return undefined
+  const redact = safely(() => (typeof value === "object" && value !== null ? (value as FormatOptions).redact : "unreadable"), "unreadable")
+  if (redact !== undefined && typeof redact !== "boolean") throw refused(`The options must be { redact?: boolean }; got ${describe(value)}.`)
+  return { redact }
+}
+
+export const signedDetails = (value: unknown): SignedDetails => {
+  const details = safely(() => {
+    const { canonicalRequest, stringToSign } = value as Partial<SignedDetails>
+    return typeof canonicalRequest === "string" && typeof stringToSign === "string" ? { canonicalRequest, stringToSign } : undefined
+  }, undefined)
+  if (details === undefined) {
+    throw refused(
+      `diagnose needs the signing details { canonicalRequest, stringToSign } of the request sent (Signer.signRequestWithDetails, ` +
+        `or SigV4.signHeaders); got ${describe(value)}.`
+    )
+  }
+  return details
+}
