@@ -24,6 +24,7 @@ import type { CredentialsInput } from "./Credentials.js"
 import { type SigningCredentials } from "./internal/credentials.js"
 import { secretTexts, toCredentialLookup, toSigningCredentials } from "./internal/effect/credentials.js"
 import { validateScopePart } from "./internal/endpoint.js"
+import { text } from "./internal/diagnosis/arguments.js"
 import { cleanSigningError, safely } from "./internal/guard.js"
 import { describe } from "./internal/request/describe.js"
 import { isHttpToken } from "./internal/request/headers.js"
@@ -599,9 +600,5 @@ export const verify = (request: ReceivedRequest, options: VerifyOptions): Verify
  * @since 3.0.0
  * @category verifying
  */
-export const signatureMismatchMessage = (canonicalRequest: string, stringToSign: string): string => {
-  for (const [what, value] of [["canonicalRequest", canonicalRequest], ["stringToSign", stringToSign]] as const) {
-    if (typeof value !== "string") throw new SigningError({ reason: "InvalidConfig", message: `${what} must be a string; got ${describe(value)}.` })
-  }
-  return mismatchMessage(canonicalRequest, stringToSign)
-}
+export const signatureMismatchMessage = (canonicalRequest: string, stringToSign: string): string =>
+  mismatchMessage(text("canonicalRequest", canonicalRequest), text("stringToSign", stringToSign))
