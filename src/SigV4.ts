@@ -8,6 +8,8 @@
  *
  * Reading order, one request from input to `Authorization` (files under
  * `internal/sigv4/`):
+ * 0. the request and options, checked (`wireRequest`; `receivedRequest` for
+ *    `verify`);
  * 1. canonical request: method, canonical path (`canonicalPath`), canonical
  *    query (`canonicalQuery`), canonical headers (`canonicalHeaders`), signed
  *    headers, payload hash (`payloadHash`);
@@ -19,28 +21,18 @@
  * @since 3.0.0
  * @module
  */
-import { isUint8Array } from "./internal/brand.js"
 import type { CredentialsInput } from "./Credentials.js"
-import { type SigningCredentials } from "./internal/credentials.js"
-import { secretTexts, toCredentialLookup, toSigningCredentials } from "./internal/effect/credentials.js"
-import { validateScopePart } from "./internal/endpoint.js"
 import { text } from "./internal/diagnosis/arguments.js"
-import { cleanSigningError, safely } from "./internal/guard.js"
-import { describe } from "./internal/request/describe.js"
-import { isHttpToken } from "./internal/request/headers.js"
-import { displayUrl, shorten } from "./internal/scrub.js"
-import { canonicalHeaderEntries } from "./internal/sigv4/canonicalHeaders.js"
-import { canonicalPath } from "./internal/sigv4/canonicalPath.js"
-import { flagOption, textOption } from "./internal/settings.js"
-import { addsContentSha256, canonicalPathOptionsFor } from "./internal/sigv4/serviceRules.js"
+import { secretTexts } from "./internal/effect/credentials.js"
+import { guarded, safely } from "./internal/guard.js"
 import { formatCanonicalQuery, parseQueryString } from "./internal/sigv4/canonicalQuery.js"
-import { EMPTY_PAYLOAD_HASH, sha256Hex } from "./internal/sigv4/payloadHash.js"
+import { signCanonical } from "./internal/sigv4/headerSigning.js"
 import { presignCanonical } from "./internal/sigv4/presign.js"
-import { addSignatureHeaders, isSignatureHeader } from "./internal/sigv4/signatureHeaders.js"
-import { signCanonical, type SigningSettings } from "./internal/sigv4/headerSigning.js"
+import { checkReceivedRequest, checkVerifyOptions } from "./internal/sigv4/receivedRequest.js"
+import { addSignatureHeaders } from "./internal/sigv4/signatureHeaders.js"
 import { signatureMismatchMessage as mismatchMessage, verify as verifyCore } from "./internal/sigv4/verify.js"
 import { redactFailure } from "./internal/sigv4/verifyRedaction.js"
-import { SigningError } from "./SigningError.js"
+import { resolveWireRequest } from "./internal/sigv4/wireRequest.js"
 
 /**
  * A request as it travels on the wire.
@@ -126,187 +118,6 @@ export interface QuerySignature extends SignatureParts {
   readonly signedHeaders: string
 }
 
-const invalid = (message: string): SigningError => new SigningError({ reason: "InvalidRequest", field: "headers", message })
-
-/** Checks the shape of a wire request: the pure functions are public, so their input is not trusted. */
-const checkWireRequest = (request: unknown): WireRequest => {
-  if (typeof request !== "object" || request === null) {
-    throw invalid("A wire request is { method, target, headers: [[name, value], ...], body? }.")
-  }
-  const { method, target, headers, body } = request as Record<string, unknown>
-  if (typeof method !== "string" || method === "") throw invalid("The wire request's method must be a string such as \"GET\".")
-  if (typeof target !== "string") throw invalid("The wire request's target must be the path as sent (optionally with ?query).")
-  if (!Array.isArray(headers) || !headers.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every((part) => typeof part === "string"))) {
-    throw invalid("The wire request's headers must be a list of [name, value] string pairs.")
-  }
-  if (!headers.some(([name]) => (name as string).toLowerCase() === "host")) {
-    throw invalid("The request has no Host header; SigV4 always signs the host. Add the host the request is sent to.")
-  }
-  if (body !== undefined && typeof body !== "string" && !isUint8Array(body)) {
-    throw invalid("The wire request's body must be a string or a Uint8Array.")
-  }
-  checkWireText(method, target, headers as ReadonlyArray<readonly [string, string]>)
-  return request as WireRequest
-}
-
-/**
- * The target a client sends: a path from the root, and a query. Anything else
- * (`pets`, a whole URL, a `#fragment`, which clients never send, or `*`)
- * would be signed as a path no request carries: a 403 that names no cause.
- */
-const checkTargetForm = (target: string): void => {
-  if (target.charCodeAt(0) === 0x2f && !target.includes("#")) return
-  const wrong = (message: string) => new SigningError({ reason: "InvalidRequest", field: "path", message })
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) {
-    throw wrong(`The wire request's target is a whole URL (${JSON.stringify(displayUrl(target, 60))}); pass its path and query alone, e.g. url.pathname + url.search.`)
-  }
-  if (!target.startsWith("/")) throw wrong(`The wire request's target must start with "/" (the path from the root, e.g. "/prod/pets"); got ${describe(target)}.`)
-  if (target.includes("#")) throw wrong("The wire request's target has a #fragment, which clients never send; remove it (a # in a path or value is sent as %23).")
-}
-
-// A line break anywhere but in an obsolete line fold (CRLF or LF, then a space or tab), or a NUL.
-const INJECTION = /\r(?!\n[ \t])|\n(?![ \t])|\0/
-
-/**
- * Refuses what would make the signed text differ from what travels: a method
- * or header name that is not an HTTP token (a `:` or a line break in a name
- * forges canonical lines), a line break in the target, and a header value
- * with a NUL or a line break that is not an obsolete line fold (the one
- * multi-line form HTTP/1.1 had, which SigV4 canonicalizes and the AWS test
- * suite covers): anything else would inject headers.
- */
-const checkWireText = (method: string, target: string, headers: ReadonlyArray<readonly [string, string]>): void => {
-  if (!isHttpToken(method)) throw invalid(`The method ${JSON.stringify(shorten(method, 20))} is not an HTTP token; use e.g. "GET" or "POST".`)
-  if (/[\r\n\0]/.test(target)) throw invalid("The wire request's target contains a line break or NUL; encode it (%0A, %0D, %00).")
-  checkTargetForm(target)
-  for (const [name, value] of headers) {
-    if (!isHttpToken(name)) {
-      throw invalid(`The header name ${JSON.stringify(shorten(name, 40))} is not an HTTP token (letters, digits and !#$%&'*+-.^_\`|~ only).`)
-    }
-    if (INJECTION.test(value)) {
-      throw invalid(`Header ${JSON.stringify(name)} contains a NUL or a line break, which could inject headers; remove it.`)
-    }
-  }
-}
-
-// A lower-case hex SHA-256, or a keyword such as UNSIGNED-PAYLOAD or STREAMING-AWS4-HMAC-SHA256-PAYLOAD (every
-// keyword has a hyphen, so an upper-case hex SHA-256, which servers never match, is not taken for one).
-const PAYLOAD_HASH = /^(?:[0-9a-f]{64}|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)$/
-
-const checkPayloadHash = (payloadHash: unknown): string => {
-  if (typeof payloadHash !== "string" || !PAYLOAD_HASH.test(payloadHash)) {
-    throw new SigningError({
-      reason: "InvalidConfig",
-      message: "payloadHash must be the payload's lower-case hex SHA-256, or a keyword such as UNSIGNED-PAYLOAD."
-    })
-  }
-  return payloadHash
-}
-
-/**
- * The body of a public function, with every failure a SigningError: runs `f`,
- * and what it throws is a SigningError, without the secrets this call was
- * given (`secrets`). A hostile input (a getter or Proxy trap that throws) must
- * not escape as a TypeError, nor as whatever it threw.
- */
-const guarded = <A>(f: () => A, secrets: Iterable<string> = []): A => {
-  try {
-    return f()
-  } catch (error) {
-    throw cleanSigningError(error, secrets)
-  }
-}
-
-const receivedHeadersShape = "a list of [name, value] string pairs (Node's rawHeaders, paired) or an object of string or string-array values"
-
-/** Checks the shape of a received request, as `checkWireRequest` does for one to sign. */
-const checkReceivedRequest = (request: unknown): ReceivedRequest => {
-  if (typeof request !== "object" || request === null) {
-    throw invalid(`A received request is { method, target, headers, body? }; got ${describe(request)}.`)
-  }
-  const { method, target, headers, body } = request as Record<string, unknown>
-  if (typeof method !== "string" || method === "") throw invalid(`The received request's method must be a string such as "GET"; got ${describe(method)}.`)
-  if (typeof target !== "string") {
-    throw invalid(`The received request's target must be the path and query as received (Node's req.url); got ${describe(target)}.`)
-  }
-  if (Array.isArray(headers)) {
-    if (!headers.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every((part) => typeof part === "string"))) {
-      throw invalid(`The received request's headers must be ${receivedHeadersShape}.`)
-    }
-  } else if (typeof headers === "object" && headers !== null) {
-    for (const value of Object.values(headers)) {
-      if (value !== undefined && typeof value !== "string" && !(Array.isArray(value) && value.every((item) => typeof item === "string"))) {
-        throw invalid(`The received request's headers must be ${receivedHeadersShape}; one value is ${describe(value)}.`)
-      }
-    }
-  } else {
-    throw invalid(`The received request's headers must be ${receivedHeadersShape}; got ${describe(headers)}.`)
-  }
-  if (body !== undefined && typeof body !== "string" && !isUint8Array(body)) {
-    throw invalid(`The received request's body must be a string or a Uint8Array (a Buffer); got ${describe(body)}.`)
-  }
-  return { method, target, headers: headers as ReceivedRequest["headers"], body }
-}
-
-const splitTarget = (target: string): readonly [path: string, query: string] => {
-  const mark = target.indexOf("?")
-  return mark === -1 ? [target, ""] : [target.slice(0, mark), target.slice(mark + 1)]
-}
-
-interface Resolved {
-  readonly request: WireRequest
-  readonly credentials: SigningCredentials
-  readonly settings: SigningSettings
-  readonly signingTime: number
-  readonly path: string
-  readonly query: string
-  readonly canonicalPath: string
-  readonly canonicalHeaders: ReturnType<typeof canonicalHeaderEntries>
-  readonly payloadHash: string
-}
-
-/** What both signing forms need, checked: the request, the credentials, the scope, the canonical path and headers. */
-const resolve = (input: unknown, options: SignOptions): Resolved => {
-  const request = checkWireRequest(input)
-  if (typeof options !== "object" || options === null) {
-    throw new SigningError({ reason: "InvalidConfig", message: "Signing options must be { credentials, region, signingTime, ... }." })
-  }
-  const credentials = toSigningCredentials(options.credentials)
-  if (credentials instanceof SigningError) throw credentials
-  const service = validateScopePart("service", textOption("service", options.service, "execute-api") ?? "execute-api")
-  const region = validateScopePart("region", textOption("region", options.region, "us-east-1") ?? "")
-  const signingTime = options.signingTime instanceof Date ? options.signingTime.getTime() : options.signingTime
-  if (typeof signingTime !== "number") {
-    throw new SigningError({
-      reason: "InvalidConfig",
-      message: `signingTime must be epoch milliseconds or a Date; got ${describe(options.signingTime)}.`
-    })
-  }
-  const [path, query] = splitTarget(request.target)
-  return {
-    request,
-    credentials,
-    settings: {
-      region,
-      service,
-      signSessionToken: flagOption("signSessionToken", options.signSessionToken, true),
-      contentSha256Header: flagOption("contentSha256Header", options.contentSha256Header, addsContentSha256(service))
-    },
-    signingTime,
-    path,
-    query,
-    canonicalPath: canonicalPath(path, {
-      normalize: flagOption("normalizePath", options.normalizePath, canonicalPathOptionsFor(service).normalize),
-      doubleEncode: flagOption("doubleEncodePath", options.doubleEncodePath, canonicalPathOptionsFor(service).doubleEncode)
-    }),
-    // Headers the signer writes are replaced, so a request's old signature never counts.
-    canonicalHeaders: canonicalHeaderEntries(request.headers.filter(([name]) => !isSignatureHeader(name.toLowerCase()))),
-    payloadHash: options.payloadHash === undefined
-      ? (request.body === undefined ? EMPTY_PAYLOAD_HASH : sha256Hex(request.body))
-      : checkPayloadHash(options.payloadHash)
-  }
-}
-
 /**
  * Signs a request with the `Authorization` header. Headers the signer writes
  * (authorization, x-amz-date, x-amz-security-token, x-amz-content-sha256)
@@ -337,7 +148,7 @@ const resolve = (input: unknown, options: SignOptions): Resolved => {
  * @category signing
  */
 export const signHeaders = (request: WireRequest, options: SignOptions): HeaderSignature => guarded(() => {
-  const resolved = resolve(request, options)
+  const resolved = resolveWireRequest(request, options)
   const signature = signCanonical(
     {
       method: resolved.request.method,
@@ -378,7 +189,7 @@ export const signHeaders = (request: WireRequest, options: SignOptions): HeaderS
  * @category signing
  */
 export const presign = (request: WireRequest, options: PresignOptions): QuerySignature => guarded(() => {
-  const resolved = resolve(request, options)
+  const resolved = resolveWireRequest(request, options)
   const signature = presignCanonical(
     {
       method: resolved.request.method,
@@ -573,21 +384,7 @@ export interface VerifyOptions {
  */
 export const verify = (request: ReceivedRequest, options: VerifyOptions): VerifyResult =>
   guarded(() => {
-    const received = checkReceivedRequest(request)
-    if (typeof options !== "object" || options === null) {
-      throw new SigningError({
-        reason: "InvalidConfig",
-        message: `Verify options must be { credentials, region, now, ... }; got ${describe(options)}.`
-      })
-    }
-    const { credentials, region, service, now, maxClockSkewMillis } = options
-    if (typeof region !== "string" || region === "") {
-      throw new SigningError({ reason: "InvalidConfig", message: `region must be the region requests are signed for, e.g. "us-east-1"; got ${describe(region)}.` })
-    }
-    if (service !== undefined && (typeof service !== "string" || service === "")) {
-      throw new SigningError({ reason: "InvalidConfig", message: `service must be a string such as "execute-api"; got ${describe(service)}.` })
-    }
-    const result = verifyCore(received, { credentials: toCredentialLookup(credentials), region, service, now, maxClockSkewMillis })
+    const result = verifyCore(checkReceivedRequest(request), checkVerifyOptions(options))
     return result.valid ? result : redactFailure(result)
   })
 

@@ -63,3 +63,17 @@ export const cleanSigningError = (
     ? typed
     : new SigningError({ reason: typed.reason, field: typed.field, message, cause })
 }
+
+/**
+ * The body of a public function, with every failure a SigningError: runs `f`,
+ * and what it throws is a SigningError, without the secrets this call was
+ * given (`secrets`). A hostile input (a getter or Proxy trap that throws) must
+ * not escape as a TypeError, nor as whatever it threw.
+ */
+export const guarded = <A>(f: () => A, secrets: Iterable<string> = []): A => {
+  try {
+    return f()
+  } catch (error) {
+    throw cleanSigningError(error, secrets)
+  }
+}

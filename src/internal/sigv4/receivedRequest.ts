@@ -1,0 +1,65 @@
+/**
+ * The input of `SigV4.verify`, checked: a request as the server received it
+ * (Node's `req.method`, `req.url` and raw or parsed headers) and the verify
+ * options. `verify` is public and pure, so a wrong shape is a `SigningError`
+ * that says what was expected, before anything is compared.
+ *
+ * @internal
+ */
+import type { ReceivedRequest, VerifyOptions as PublicVerifyOptions } from "../../SigV4.js"
+import { SigningError } from "../../SigningError.js"
+import { isUint8Array } from "../brand.js"
+import { toCredentialLookup } from "../effect/credentials.js"
+import { describe } from "../request/describe.js"
+import type { VerifyOptions } from "./verify.js"
+import { invalid } from "./wireRequest.js"
+
+const receivedHeadersShape = "a list of [name, value] string pairs (Node's rawHeaders, paired) or an object of string or string-array values"
+
+/** Checks the shape of a received request, as `checkWireRequest` does for one to sign. */
+export const checkReceivedRequest = (request: unknown): ReceivedRequest => {
+  if (typeof request !== "object" || request === null) {
+    throw invalid(`A received request is { method, target, headers, body? }; got ${describe(request)}.`)
+  }
+  const { method, target, headers, body } = request as Record<string, unknown>
+  if (typeof method !== "string" || method === "") throw invalid(`The received request's method must be a string such as "GET"; got ${describe(method)}.`)
+  if (typeof target !== "string") {
+    throw invalid(`The received request's target must be the path and query as received (Node's req.url); got ${describe(target)}.`)
+  }
+  if (Array.isArray(headers)) {
+    if (!headers.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every((part) => typeof part === "string"))) {
+      throw invalid(`The received request's headers must be ${receivedHeadersShape}.`)
+    }
+  } else if (typeof headers === "object" && headers !== null) {
+    for (const value of Object.values(headers)) {
+      if (value !== undefined && typeof value !== "string" && !(Array.isArray(value) && value.every((item) => typeof item === "string"))) {
+        throw invalid(`The received request's headers must be ${receivedHeadersShape}; one value is ${describe(value)}.`)
+      }
+    }
+  } else {
+    throw invalid(`The received request's headers must be ${receivedHeadersShape}; got ${describe(headers)}.`)
+  }
+  if (body !== undefined && typeof body !== "string" && !isUint8Array(body)) {
+    throw invalid(`The received request's body must be a string or a Uint8Array (a Buffer); got ${describe(body)}.`)
+  }
+  return { method, target, headers: headers as ReceivedRequest["headers"], body }
+}
+
+
+/** Checks verify's options, and puts its credentials in the core's form. */
+export const checkVerifyOptions = (options: PublicVerifyOptions): VerifyOptions => {
+  if (typeof options !== "object" || options === null) {
+    throw new SigningError({
+      reason: "InvalidConfig",
+      message: `Verify options must be { credentials, region, now, ... }; got ${describe(options)}.`
+    })
+  }
+  const { credentials, region, service, now, maxClockSkewMillis } = options
+  if (typeof region !== "string" || region === "") {
+    throw new SigningError({ reason: "InvalidConfig", message: `region must be the region requests are signed for, e.g. "us-east-1"; got ${describe(region)}.` })
+  }
+  if (service !== undefined && (typeof service !== "string" || service === "")) {
+    throw new SigningError({ reason: "InvalidConfig", message: `service must be a string such as "execute-api"; got ${describe(service)}.` })
+  }
+  return { credentials: toCredentialLookup(credentials), region, service, now, maxClockSkewMillis }
+}
