@@ -65,6 +65,13 @@ const TARGETS = {
   coldStartVsAws4: 1.25
 }
 
+/**
+ * Node's figures when issue 7 was filed, which must not regress: 2.9x aws4, and
+ * "0.85 of the floor", read as speed (floor time / facade time; a floor the
+ * facade beat by 15% would be no floor), so a time ratio up to 1.18.
+ */
+const FILED = { nodeVsAws4: 2.9, nodeVsFloorSpeed: 0.85 }
+
 const BUDGETS = ["node", "chromium", "bundle", "coldstart"] as const
 type Budget = (typeof BUDGETS)[number]
 
@@ -274,14 +281,15 @@ const main = async (): Promise<number> => {
         budget: "Node: facade signing vs aws4 (one GET, session token)",
         measured: `${ratioText(node.vsAws4)}x faster (CPU ${(node.facadeNs / 1000).toFixed(1)} vs ${(node.aws4Ns / 1000).toFixed(1)} µs; ` +
           `wall ${node.wallVsAws4.median.toFixed(2)}x)`,
-        target: `>= ${TARGETS.nodeVsAws4}x`,
-        result: verdict(node.vsAws4.median >= TARGETS.nodeVsAws4)
+        target: `>= ${TARGETS.nodeVsAws4}x; not below the ${FILED.nodeVsAws4}x measured when the issue was filed`,
+        result: verdict(node.vsAws4.median >= Math.max(TARGETS.nodeVsAws4, FILED.nodeVsAws4))
       })
       rows.push({
         budget: "Node: facade time / hand-written floor time",
-        measured: `${ratioText(node.vsFloor)} (CPU; floor ${(node.floorNs / 1000).toFixed(1)} µs; wall ${node.wallVsFloor.median.toFixed(2)})`,
-        target: `<= ${TARGETS.nodeVsFloor}`,
-        result: verdict(node.vsFloor.median <= TARGETS.nodeVsFloor)
+        measured: `${ratioText(node.vsFloor)} (CPU; floor ${(node.floorNs / 1000).toFixed(1)} µs; wall ${node.wallVsFloor.median.toFixed(2)}); ` +
+          `speed ${(1 / node.vsFloor.median).toFixed(2)} of the floor's`,
+        target: `<= ${TARGETS.nodeVsFloor}; speed not below the ${FILED.nodeVsFloorSpeed} of the floor's measured when the issue was filed`,
+        result: verdict(node.vsFloor.median <= TARGETS.nodeVsFloor && 1 / node.vsFloor.median >= FILED.nodeVsFloorSpeed)
       })
     }
     if (browser !== undefined) {
