@@ -1,0 +1,94 @@
+/**
+ * The retry schedules of the Effect API: the backoff policy
+ * (internal/retry/backoff.ts, which the facade's loop follows too) as a
+ * `Schedule` whose randomness comes from Effect's `Random`, and a failure's
+ * `Retry-After` honoured on top of any schedule. Options are checked here: a
+ * NaN or a negative number, which Effect reads as a zero Duration, would make
+ * every delay 0.
+ *
+ * @internal
+ */
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Random from "effect/Random"
+import * as Schedule from "effect/Schedule"
+import type { BackoffOptions } from "../../Retry.js"
+import { SigningError } from "../../SigningError.js"
+import { asSigningError } from "../guard.js"
+import { describe } from "../request/describe.js"
+import {
+  type Backoff,
+  backoffMillis,
+  DEFAULT_BACKOFF,
+  DEFAULT_RETRIES,
+  honourRetryAfter,
+  isBackoffFactor,
+  isDelayMillis,
+  isRetryCount,
+  MAX_RETRIES
+} from "../retry/backoff.js"
+
+export const invalidOption = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
+
+/** A duration option in milliseconds; Effect reads a NaN or negative number as a zero Duration, so those are refused instead. */
+export const delayMillisOf = (name: string, value: unknown): number | SigningError => {
+  const duration = typeof value === "number" && !isDelayMillis(value) ? Option.none() : Duration.decodeUnknown(value)
+  return Option.isSome(duration)
+    ? Duration.toMillis(duration.value)
+    : invalidOption(`${name} must be a Duration such as "5 seconds" or a number of milliseconds, 0 or more; got ${describe(value)}.`)
+}
+
+export const timesRefused = (times: unknown): SigningError =>
+  invalidOption(`times must be a whole number of retries from 0 to ${MAX_RETRIES} (retrying without end is a Schedule of your own); got ${describe(times)}.`)
+
+/** The options of `backoff`, checked: a NaN anywhere would make every delay 0. */
+const backoffOf = (options: BackoffOptions): Backoff & { readonly times: number } => {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw invalidOption(`Retry.backoff takes options such as { base: "100 millis", times: 3 }; got ${describe(options)}.`)
+  }
+  let base: unknown, factor: unknown, maxDelay: unknown, times: unknown, jitter: unknown
+  try {
+    ;({ base, factor, maxDelay, times, jitter } = options)
+  } catch (error) {
+    throw asSigningError(error, "InvalidConfig")
+  }
+  const baseMillis = base === undefined ? DEFAULT_BACKOFF.baseMillis : delayMillisOf("base", base)
+  const maxMillis = maxDelay === undefined ? DEFAULT_BACKOFF.maxMillis : delayMillisOf("maxDelay", maxDelay)
+  if (baseMillis instanceof SigningError) throw baseMillis
+  if (maxMillis instanceof SigningError) throw maxMillis
+  if (factor !== undefined && !isBackoffFactor(factor)) throw invalidOption(`factor must be a finite number, 1 or more; got ${describe(factor)}.`)
+  if (times !== undefined && !isRetryCount(times)) throw timesRefused(times)
+  if (jitter !== undefined && typeof jitter !== "boolean") throw invalidOption(`jitter must be true or false; got ${describe(jitter)}.`)
+  return {
+    baseMillis,
+    factor: (factor as number | undefined) ?? DEFAULT_BACKOFF.factor,
+    maxMillis,
+    jitter: jitter ?? DEFAULT_BACKOFF.jitter,
+    times: (times as number | undefined) ?? DEFAULT_RETRIES
+  }
+}
+
+/** `Retry.backoff`: recurs `times` times, each delay from the backoff formula with a `Random` draw. */
+export const backoff = (options: BackoffOptions = {}): Schedule.Schedule<number> => {
+  const policy = backoffOf(options)
+  return Schedule.recurs(policy.times).pipe(
+    Schedule.addDelayEffect((retry) => Effect.map(Random.next, (random) => Duration.millis(backoffMillis(retry, policy, random))))
+  )
+}
+
+/** `Retry.defaultSchedule`. */
+export const defaultSchedule: Schedule.Schedule<number> = backoff()
+
+/** Waits at least as long as a failure's Retry-After asks, up to `maxMillis`. */
+export const withRetryAfter = <E, R>(
+  schedule: Schedule.Schedule<unknown, E, R>,
+  maxMillis: number
+): Schedule.Schedule<unknown, E, R> =>
+  Schedule.intersect(schedule, Schedule.identity<E>()).pipe(
+    Schedule.modifyDelayEffect(([, failure], delay) =>
+      Effect.map(Clock.currentTimeMillis, (now) => Duration.millis(honourRetryAfter(Duration.toMillis(delay), failure, now, maxMillis)))
+    )
+  )
+
