@@ -1,0 +1,231 @@
+/**
+ * Where the `Credentials` layers' changing credentials come from, behind the
+ * service's `get`: a source asked at every signature (`layerEffect`), one
+ * fetched again shortly before its credentials expire (`layerRefreshing`, and
+ * so an AWS SDK provider), and the SDK's Node chain, loaded on first use.
+ * Every failure is a `SigningError`, and none keeps a secret the source
+ * handed out before.
+ *
+ * @internal
+ */
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import type * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import type { AwsCredentials, CredentialsInput, RefreshOptions, Service } from "../../Credentials.js"
+import type { CredentialIdentity, CredentialsProvider } from "../../SignedRequest.js"
+import { SigningError } from "../../SigningError.js"
+import { recentSecrets } from "../credentials.js"
+import { providerFailure, REFRESH_BEFORE_MILLIS } from "../credentialsSource.js"
+import { asSigningError, safely } from "../guard.js"
+import { describe } from "../request/describe.js"
+import { causeShowingNoSecret } from "../scrub.js"
+import { sameCredentials, validateCredentials } from "./credentials.js"
+import { signingClockOffset } from "./credentialsService.js"
+
+/** `Credentials.validate`: credentials checked, secrets `Redacted`. */
+export const validate = (input: CredentialsInput): Effect.Effect<AwsCredentials, SigningError> =>
+  Effect.suspend(() => {
+    const result = validateCredentials(input)
+    return result instanceof SigningError ? Effect.fail(result) : Effect.succeed(result)
+  })
+
+/**
+ * A source's failure as a `SigningError`. Its error is kept as `cause` unless
+ * it shows a secret the source handed out before (`seen`): printing an error
+ * prints its cause in full.
+ */
+const sourceFailed = (what: string, seen: SeenSecrets) => (error: unknown): SigningError => {
+  if (error instanceof SigningError) return error
+  const cause = causeShowingNoSecret(error, seen.secrets())
+  return new SigningError({
+    reason: "MissingCredentials",
+    message: cause === undefined ? `${what}; its error is not kept, as it shows credentials.` : `${what}; see cause.`,
+    cause
+  })
+}
+
+/** The secrets of the last two credentials a source handed out, for `sourceFailed` (see `recentSecrets`). */
+interface SeenSecrets {
+  readonly remember: (credentials: AwsCredentials) => AwsCredentials
+  readonly secrets: () => Array<string>
+}
+
+const seenSecrets = (): SeenSecrets => {
+  const recent = recentSecrets()
+  return {
+    remember: (credentials) => {
+      recent.remember([credentials.secretAccessKey, credentials.sessionToken].flatMap((secret) => secret === undefined ? [] : [Redacted.value(secret)]))
+      return credentials
+    },
+    secrets: recent.secrets
+  }
+}
+
+/** `Credentials.layerEffect`'s service: `get` asked at every signature, on the layer's context. */
+export const askedEachTime = <E, R>(get: Effect.Effect<CredentialsInput, E, R>, context: Context.Context<R>): Service => {
+  // The credentials last yielded, yielded again while the source returns the same ones: a
+  // source that builds a new object each time must not cost a new signing key each signature.
+  let last: AwsCredentials | undefined
+  const seen = seenSecrets()
+  return {
+    get: get.pipe(
+      Effect.provide(context),
+      Effect.mapError(sourceFailed("The credentials source failed", seen)),
+      Effect.flatMap(validate),
+      Effect.map(seen.remember),
+      Effect.map((current) => (last !== undefined && sameCredentials(last, current) ? last : (last = current)))
+    )
+  }
+}
+
+/** A duration option in milliseconds: `fallback` when absent; a SigningError naming it when it is no Duration (or a NaN, or negative). */
+const durationOption = (name: string, value: unknown, fallback: number): number | SigningError => {
+  if (value === undefined) return fallback
+  const duration = typeof value === "number" && !(value >= 0) ? Option.none() : Duration.decodeUnknown(value)
+  return Option.isSome(duration) ? Duration.toMillis(duration.value) : new SigningError({
+    reason: "InvalidConfig",
+    message: `${name} must be a Duration such as "5 minutes" or a number of milliseconds, 0 or more; got ${describe(value)}.`
+  })
+}
+
+const refreshTimes = (options: unknown): { readonly refreshBefore: number; readonly maxAge: number } | SigningError => {
+  try {
+    if (options !== undefined && (typeof options !== "object" || options === null)) {
+      return new SigningError({ reason: "InvalidConfig", message: `The refresh options must be an object such as { refreshBefore: "5 minutes" }; got ${describe(options)}.` })
+    }
+    const { refreshBefore, maxAge } = (options ?? {}) as { refreshBefore?: unknown; maxAge?: unknown }
+    const before = durationOption("refreshBefore", refreshBefore, REFRESH_BEFORE_MILLIS)
+    if (before instanceof SigningError) return before
+    const age = durationOption("maxAge", maxAge, Infinity)
+    return age instanceof SigningError ? age : { refreshBefore: before, maxAge: age }
+  } catch (error) {
+    return asSigningError(error, "InvalidConfig")
+  }
+}
+
+/** `Credentials.layerRefreshing`'s service: `fetch` run on first use and again before expiry, one fetch at a time. */
+export const refreshing = <E, R>(
+  fetch: Effect.Effect<CredentialsInput, E, R>,
+  options: RefreshOptions | undefined,
+  context: Context.Context<R>
+): Effect.Effect<Service> =>
+  Effect.gen(function*() {
+    const checked = refreshTimes(options)
+    // Unusable options fail every signature with a SigningError naming them (the layer itself cannot fail).
+    if (checked instanceof SigningError) return { get: Effect.fail(checked) }
+    if (!safely(() => Effect.isEffect(fetch), false)) {
+      return { get: Effect.fail(new SigningError({ reason: "InvalidConfig", message: "layerRefreshing(fetch) needs an Effect that fetches credentials." })) }
+    }
+    const { refreshBefore, maxAge } = checked
+    const seen = seenSecrets()
+    const load = fetch.pipe(
+      Effect.provide(context),
+      Effect.mapError(sourceFailed("Refreshing AWS credentials failed", seen)),
+      Effect.flatMap(validate),
+      Effect.map(seen.remember)
+    )
+    // Two bounds, on two clocks. `expiration` is AWS's time, so it is judged at the time a signature
+    // made now carries: the Clock plus the clock offset of the signer asking (which it sets while it
+    // asks), so that credentials are renewed before that signer finds them expired. `maxAge` is time
+    // elapsed since the fetch, on the Clock itself: an offset that changes must not stretch it.
+    let current: { readonly credentials: AwsCredentials; readonly renewAt: number; readonly fetchedAt: number } | undefined
+    const fresh = (clockNow: number, signingNow: number) =>
+      current !== undefined && signingNow < current.renewAt && clockNow < current.fetchedAt + maxAge
+    const refresh = Effect.flatMap(load, (credentials) =>
+      Effect.clockWith((clock) => {
+        current = {
+          credentials,
+          renewAt: (credentials.expiration?.getTime() ?? Infinity) - refreshBefore,
+          fetchedAt: clock.unsafeCurrentTimeMillis()
+        }
+        return Effect.succeed(credentials)
+      }))
+    /** The credentials while fresh, else `stale`: one step, on the signing path of every signature. */
+    const freshOr = (stale: Effect.Effect<AwsCredentials, SigningError>): Effect.Effect<AwsCredentials, SigningError> =>
+      Effect.withFiberRuntime((fiber) => {
+        const clockNow = Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
+        return fresh(clockNow, clockNow + fiber.getFiberRef(signingClockOffset)) ? Effect.succeed(current!.credentials) : stale
+      })
+    // One fetch at a time, and its outcome, failure included, is every waiting fiber's: those that
+    // queued behind a fetch take what it gave instead of fetching again, one after another. The
+    // outcome is kept only while some fiber still waits.
+    const lock = yield* Effect.makeSemaphore(1)
+    let fetches = 0
+    let waiting = 0
+    let lastFetch: Exit.Exit<AwsCredentials, SigningError> | undefined
+    // Counted in and out in one uninterruptible step with its finalizer: an interruption in between
+    // would leave the count up for good, and the last outcome kept.
+    const fetchOnce = Effect.uninterruptibleMask((restore) =>
+      Effect.suspend(() => {
+        const queuedAfter = fetches
+        waiting++
+        return restore(lock.withPermits(1)(Effect.suspend(() =>
+          fetches !== queuedAfter && lastFetch !== undefined ? lastFetch : freshOr(Effect.flatMap(Effect.exit(refresh), (exit) => {
+            fetches++
+            lastFetch = exit
+            return exit
+          }))
+        ))).pipe(Effect.ensuring(Effect.sync(() => {
+          if (--waiting === 0) lastFetch = undefined
+        })))
+      })
+    )
+    const get = freshOr(fetchOnce)
+    return { get }
+  })
+
+/** `Credentials.layerFromProvider`'s fetch: the provider asked, its answer checked, its secrets remembered. */
+export const askProvider = (provider: CredentialsProvider): Effect.Effect<CredentialIdentity, SigningError> => {
+  // The secrets of the last credentials handed out: a later failure's message may quote them.
+  const seen = recentSecrets()
+  return Effect.tryPromise({
+    try: () => Promise.resolve(provider()),
+    catch: (error) => providerFailure(error, seen.secrets())
+  }).pipe(
+    Effect.filterOrFail(
+      (identity): identity is CredentialIdentity => typeof identity === "object" && identity !== null,
+      () => new SigningError({ reason: "MissingCredentials", message: "The credentials provider resolved with no credentials." })
+    ),
+    Effect.tap((identity) => {
+      // Credentials that cannot be read are refused by validation next; reading them here must not die first.
+      const secrets = safely(() => [identity.secretAccessKey, identity.sessionToken], [])
+      seen.remember(secrets.filter((secret): secret is string => typeof secret === "string"))
+    })
+  )
+}
+
+const CHAIN_PACKAGE = "@aws-sdk/credential-providers"
+
+type ChainFactory = (init: Record<string, unknown>) => CredentialsProvider
+
+// Loaded by a name held in a variable: bundlers leave the optional peer alone, so
+// bundling this module never fails where it is not installed.
+export const loadChain: Effect.Effect<ChainFactory, SigningError> = Effect.tryPromise({
+  try: () => {
+    const name = CHAIN_PACKAGE
+    return import(/* @vite-ignore */ /* webpackIgnore: true */ name) as Promise<{ fromNodeProviderChain?: unknown }>
+  },
+  catch: (error) =>
+    new SigningError({
+      reason: "MissingCredentials",
+      message: `The AWS SDK's credential providers are not installed: run npm install ${CHAIN_PACKAGE} ` +
+        "(an optional peer dependency of api-gateway-request-signer), or pass credentials another way.",
+      cause: error
+    })
+}).pipe(
+  Effect.filterOrFail(
+    (module): module is { fromNodeProviderChain: ChainFactory } => typeof module.fromNodeProviderChain === "function",
+    // Installed, but from before 3.87.0, the first version with fromNodeProviderChain: "not installed" would mislead.
+    () =>
+      new SigningError({
+        reason: "MissingCredentials",
+        message: `The installed ${CHAIN_PACKAGE} has no fromNodeProviderChain (added in 3.87.0): ` +
+          `run npm install ${CHAIN_PACKAGE}@latest, or pass credentials another way.`
+      })
+  ),
+  Effect.map((module) => module.fromNodeProviderChain)
+)
