@@ -328,4 +328,3 @@ export const layerFromNodeProviderChain = (options: NodeProviderChainOptions = {
  */
 export const fromNodeProviderChain: (options?: NodeProviderChainOptions) => Layer.Layer<Credentials, SigningError> =
   layerFromNodeProviderChain
-

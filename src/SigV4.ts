@@ -8,8 +8,8 @@
  *
  * Reading order, one request from input to `Authorization` (files under
  * `internal/sigv4/`):
- * 0. the request and options, checked (`wireRequest`; `receivedRequest` for
- *    `verify`);
+ * 0. the request and options, checked (`wireRequest`, `signOptions`;
+ *    `receivedRequest` for `verify`);
  * 1. canonical request: method, canonical path (`canonicalPath`), canonical
  *    query (`canonicalQuery`), canonical headers (`canonicalHeaders`), signed
  *    headers, payload hash (`payloadHash`);
@@ -23,7 +23,7 @@
  */
 import type { CredentialsInput } from "./Credentials.js"
 import { text } from "./internal/diagnosis/arguments.js"
-import { secretTexts } from "./internal/effect/credentials.js"
+import { secretTexts, toCredentialLookup, toSigningCredentials } from "./internal/effect/credentials.js"
 import { guarded, safely } from "./internal/guard.js"
 import { formatCanonicalQuery, parseQueryString } from "./internal/sigv4/canonicalQuery.js"
 import { signCanonical } from "./internal/sigv4/headerSigning.js"
@@ -31,8 +31,8 @@ import { presignCanonical } from "./internal/sigv4/presign.js"
 import { checkReceivedRequest, checkVerifyOptions } from "./internal/sigv4/receivedRequest.js"
 import { addSignatureHeaders } from "./internal/sigv4/signatureHeaders.js"
 import { signatureMismatchMessage as mismatchMessage, verify as verifyCore } from "./internal/sigv4/verify.js"
+import { resolveSigning } from "./internal/sigv4/signOptions.js"
 import { redactFailure } from "./internal/sigv4/verifyRedaction.js"
-import { resolveWireRequest } from "./internal/sigv4/wireRequest.js"
 
 /**
  * A request as it travels on the wire.
@@ -148,7 +148,7 @@ export interface QuerySignature extends SignatureParts {
  * @category signing
  */
 export const signHeaders = (request: WireRequest, options: SignOptions): HeaderSignature => guarded(() => {
-  const resolved = resolveWireRequest(request, options)
+  const resolved = resolveSigning(request, options, toSigningCredentials)
   const signature = signCanonical(
     {
       method: resolved.request.method,
@@ -189,7 +189,7 @@ export const signHeaders = (request: WireRequest, options: SignOptions): HeaderS
  * @category signing
  */
 export const presign = (request: WireRequest, options: PresignOptions): QuerySignature => guarded(() => {
-  const resolved = resolveWireRequest(request, options)
+  const resolved = resolveSigning(request, options, toSigningCredentials)
   const signature = presignCanonical(
     {
       method: resolved.request.method,
@@ -384,7 +384,7 @@ export interface VerifyOptions {
  */
 export const verify = (request: ReceivedRequest, options: VerifyOptions): VerifyResult =>
   guarded(() => {
-    const result = verifyCore(checkReceivedRequest(request), checkVerifyOptions(options))
+    const result = verifyCore(checkReceivedRequest(request), checkVerifyOptions(options, toCredentialLookup))
     return result.valid ? result : redactFailure(result)
   })
 

@@ -97,3 +97,40 @@ describe("SigV4.signHeaders and SigV4.presign refuse a target no client sends", 
     for (const error of refusals({ method: "GET", target: "/prod/tags/%23new?q=%23a", headers: [HOST] })) expect(error).toBeUndefined()
   })
 })
+
+describe("a refused wire request names the part at fault (SigningError.field)", () => {
+  const fieldOf = (request: unknown): Array<unknown> =>
+    refusals(request as SigV4.WireRequest).map((error) => (error as SigningError).field)
+
+  it.each([
+    ["an empty method", { method: "", target: "/prod/x", headers: [HOST] }, "method"],
+    ["a method that is not an HTTP token", { method: "GE T", target: "/prod/x", headers: [HOST] }, "method"],
+    ["a target that is not a string", { method: "GET", target: 7, headers: [HOST] }, "path"],
+    ["a line break in the target", { method: "GET", target: "/prod/x\n", headers: [HOST] }, "path"],
+    ["a target without a leading /", { method: "GET", target: "prod/x", headers: [HOST] }, "path"],
+    ["no Host header", { method: "GET", target: "/prod/x", headers: [] }, "headers"],
+    ["a header name that is not a token", { method: "GET", target: "/prod/x", headers: [HOST, ["x a", "1"]] }, "headers"],
+    ["a body that is neither text nor bytes", { method: "POST", target: "/prod/x", headers: [HOST], body: 7 }, "body"]
+  ])("%s: %s", (_, request, field) => {
+    expect(fieldOf(request)).toEqual([field, field])
+  })
+
+  it("a request that is not an object names no part", () => {
+    expect(fieldOf(null)).toEqual([undefined, undefined])
+  })
+
+  it("verify names the part of a received request at fault", () => {
+    const verifyField = (request: unknown) => {
+      try {
+        SigV4.verify(request as SigV4.ReceivedRequest, { credentials: [options.credentials], region: "us-east-1", now: 0 })
+      } catch (error) {
+        return (error as SigningError).field
+      }
+      return "not refused"
+    }
+    expect(verifyField({ method: "", target: "/x", headers: {} })).toBe("method")
+    expect(verifyField({ method: "GET", target: 1, headers: {} })).toBe("path")
+    expect(verifyField({ method: "GET", target: "/x", headers: 1 })).toBe("headers")
+    expect(verifyField({ method: "GET", target: "/x", headers: {}, body: 1 })).toBe("body")
+  })
+})

@@ -83,6 +83,15 @@ describe("the signing core is pure", () => {
       .filter((line) => /-> (effect|@effect\/|node:)/.test(line) && !PURE_OUTSIDE.includes(line))
     expect(offending).toEqual([])
   })
+
+  it("no file under internal/ but internal/effect and the gateway's reaches internal/effect (which loads effect/Redacted)", () => {
+    const effectDir = join(src, "internal", "effect")
+    const offending = sourceFiles(join(src, "internal"))
+      .filter((file) => !file.startsWith(effectDir) && !file.includes(join("internal", "gateway")))
+      .filter((file) => [...closure(relative(src, file)).keys()].some((reached) => reached.startsWith(effectDir)))
+      .map((file) => relative(src, file))
+    expect(offending).toEqual([])
+  })
 })
 
 describe("the client integrations (axios, got) stay out of everything else", () => {

@@ -91,4 +91,3 @@ export const withRetryAfter = <E, R>(
       Effect.map(Clock.currentTimeMillis, (now) => Duration.millis(honourRetryAfter(Duration.toMillis(delay), failure, now, maxMillis)))
     )
   )
-

@@ -9,45 +9,50 @@
 import type { ReceivedRequest, VerifyOptions as PublicVerifyOptions } from "../../SigV4.js"
 import { SigningError } from "../../SigningError.js"
 import { isUint8Array } from "../brand.js"
-import { toCredentialLookup } from "../effect/credentials.js"
 import { describe } from "../request/describe.js"
-import type { VerifyOptions } from "./verify.js"
-import { invalid } from "./wireRequest.js"
+import type { CredentialLookup, VerifyOptions } from "./verify.js"
+import { invalidWireRequest } from "./wireRequest.js"
 
 const receivedHeadersShape = "a list of [name, value] string pairs (Node's rawHeaders, paired) or an object of string or string-array values"
 
-/** Checks the shape of a received request, as `checkWireRequest` does for one to sign. */
+/** Checks the shape of a received request, as `checkWireRequest` (wireRequest.ts) does for one to sign. */
 export const checkReceivedRequest = (request: unknown): ReceivedRequest => {
   if (typeof request !== "object" || request === null) {
-    throw invalid(`A received request is { method, target, headers, body? }; got ${describe(request)}.`)
+    throw invalidWireRequest(undefined, `A received request is { method, target, headers, body? }; got ${describe(request)}.`)
   }
   const { method, target, headers, body } = request as Record<string, unknown>
-  if (typeof method !== "string" || method === "") throw invalid(`The received request's method must be a string such as "GET"; got ${describe(method)}.`)
+  if (typeof method !== "string" || method === "") throw invalidWireRequest("method", `The received request's method must be a string such as "GET"; got ${describe(method)}.`)
   if (typeof target !== "string") {
-    throw invalid(`The received request's target must be the path and query as received (Node's req.url); got ${describe(target)}.`)
+    throw invalidWireRequest("path", `The received request's target must be the path and query as received (Node's req.url); got ${describe(target)}.`)
   }
   if (Array.isArray(headers)) {
     if (!headers.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every((part) => typeof part === "string"))) {
-      throw invalid(`The received request's headers must be ${receivedHeadersShape}.`)
+      throw invalidWireRequest("headers", `The received request's headers must be ${receivedHeadersShape}.`)
     }
   } else if (typeof headers === "object" && headers !== null) {
     for (const value of Object.values(headers)) {
       if (value !== undefined && typeof value !== "string" && !(Array.isArray(value) && value.every((item) => typeof item === "string"))) {
-        throw invalid(`The received request's headers must be ${receivedHeadersShape}; one value is ${describe(value)}.`)
+        throw invalidWireRequest("headers", `The received request's headers must be ${receivedHeadersShape}; one value is ${describe(value)}.`)
       }
     }
   } else {
-    throw invalid(`The received request's headers must be ${receivedHeadersShape}; got ${describe(headers)}.`)
+    throw invalidWireRequest("headers", `The received request's headers must be ${receivedHeadersShape}; got ${describe(headers)}.`)
   }
   if (body !== undefined && typeof body !== "string" && !isUint8Array(body)) {
-    throw invalid(`The received request's body must be a string or a Uint8Array (a Buffer); got ${describe(body)}.`)
+    throw invalidWireRequest("body", `The received request's body must be a string or a Uint8Array (a Buffer); got ${describe(body)}.`)
   }
   return { method, target, headers: headers as ReceivedRequest["headers"], body }
 }
 
-
-/** Checks verify's options, and puts its credentials in the core's form. */
-export const checkVerifyOptions = (options: PublicVerifyOptions): VerifyOptions => {
+/**
+ * Checks verify's options, and puts its credentials in the core's form with
+ * `readLookup` (SigV4 takes `Redacted` secrets, and reading those loads
+ * `effect/Redacted`, which the core never does).
+ */
+export const checkVerifyOptions = (
+  options: PublicVerifyOptions,
+  readLookup: (credentials: PublicVerifyOptions["credentials"]) => CredentialLookup
+): VerifyOptions => {
   if (typeof options !== "object" || options === null) {
     throw new SigningError({
       reason: "InvalidConfig",
@@ -61,5 +66,5 @@ export const checkVerifyOptions = (options: PublicVerifyOptions): VerifyOptions 
   if (service !== undefined && (typeof service !== "string" || service === "")) {
     throw new SigningError({ reason: "InvalidConfig", message: `service must be a string such as "execute-api"; got ${describe(service)}.` })
   }
-  return { credentials: toCredentialLookup(credentials), region, service, now, maxClockSkewMillis }
+  return { credentials: readLookup(credentials), region, service, now, maxClockSkewMillis }
 }
