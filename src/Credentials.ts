@@ -268,7 +268,7 @@ export interface ProviderOptions {
  */
 export const layerFromProvider = (provider: CredentialsProvider, options?: ProviderOptions): Layer.Layer<Credentials> =>
   // Options are read, and checked, when the layer is built: options that cannot be read fail signatures, typed.
-  layerRefreshing(sources.askProvider(provider), options)
+  layerRefreshing(sources.providerFetch(provider), options)
 
 /**
  * The same layer as `layerFromProvider`, under the name the AWS SDK gives its providers.
@@ -314,10 +314,9 @@ export interface NodeProviderChainOptions extends ProviderOptions {
  */
 export const layerFromNodeProviderChain = (options: NodeProviderChainOptions = {}): Layer.Layer<Credentials, SigningError> =>
   Layer.unwrapEffect(
-    Effect.map(sources.loadChain, (fromNodeProviderChain) => {
-      const { refreshBefore, ...init } = options
-      return layerFromProvider(fromNodeProviderChain(init), refreshBefore === undefined ? {} : { refreshBefore })
-    })
+    Effect.flatMap(sources.loadChain, (fromNodeProviderChain) =>
+      Effect.map(sources.chainProvider(fromNodeProviderChain, options), ({ provider, refreshBefore }) =>
+        layerFromProvider(provider, refreshBefore === undefined ? {} : { refreshBefore })))
   )
 
 /**

@@ -15,11 +15,10 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Schedule from "effect/Schedule"
 import { Credentials } from "./Credentials.js"
-import { checkRetryOptions, retrying } from "./internal/effect/retrying.js"
+import { checkRetryOptions, sendWithRetries } from "./internal/effect/retrying.js"
 import * as schedules from "./internal/effect/retrySchedule.js"
 import { DEFAULT_RETRIES as RETRIES } from "./internal/retry/backoff.js"
 import * as failures from "./internal/retry/failures.js"
-import { describe } from "./internal/request/describe.js"
 import type { RequestError } from "./RequestError.js"
 import type { RequestToSign, SignedRequest } from "./SignedRequest.js"
 import { Signer, type SigningDetails } from "./Signer.js"
@@ -143,12 +142,7 @@ export const isPermanentFailure: (error: unknown) => boolean = failures.isPerman
  * @since 3.0.0
  * @category utils
  */
-export const retryAfterMillis = (failure: unknown, now: number): number | undefined => {
-  if (typeof now !== "number" || !Number.isFinite(now)) {
-    throw new SigningError({ reason: "InvalidConfig", message: `now must be the current time in epoch milliseconds, e.g. Date.now(); got ${describe(now)}.` })
-  }
-  return failures.retryAfterMillis(failure, now)
-}
+export const retryAfterMillis: (failure: unknown, now: number) => number | undefined = schedules.retryAfterMillis
 
 /**
  * What `send` is handed besides the request: which attempt this is, and what
@@ -205,5 +199,5 @@ export const makeRequestWithRetries = <A, E, R, R2 = never>(
     const checked = checkRetryOptions<E, R2>(send, options)
     return checked instanceof SigningError
       ? Effect.fail(checked)
-      : Effect.flatMap(Effect.all([Signer, Credentials]), ([signer, credentials]) => retrying(signer, credentials, request, send, checked))
+      : Effect.flatMap(Effect.all([Signer, Credentials]), ([signer, credentials]) => sendWithRetries(signer, credentials, request, send, checked))
   })

@@ -9,6 +9,8 @@
  * request is checked by a local gateway that knows each source's keys, and
  * says which key signed.
  */
+import { execFile } from "node:child_process"
+import { join } from "node:path"
 import {
   fromContainerMetadata,
   fromIni,
@@ -257,23 +259,72 @@ describe("the optional peer @aws-sdk/credential-providers", () => {
     vi.doUnmock("@aws-sdk/credential-providers")
   })
 
-  it("missing: layerFromNodeProviderChain fails with a SigningError giving the install command", async () => {
-    vi.doMock("@aws-sdk/credential-providers", () => {
-      throw Object.assign(new Error("Cannot find package '@aws-sdk/credential-providers'"), { code: "ERR_MODULE_NOT_FOUND" })
-    })
-    expect(await buildChainLayer()).toMatchObject({
-      name: "SigningError",
-      reason: "MissingCredentials",
-      message: expect.stringContaining("run npm install @aws-sdk/credential-providers")
-    })
-  })
-
   it("older than fromNodeProviderChain (3.87.0): a SigningError saying so, not that it is missing", async () => {
     vi.doMock("@aws-sdk/credential-providers", () => ({ fromIni: () => async () => keys.dev, fromNodeProviderChain: undefined }))
     const error = await buildChainLayer()
     expect(error).toMatchObject({ name: "SigningError", reason: "MissingCredentials" })
     expect(error.message).toContain("has no fromNodeProviderChain (added in 3.87.0)")
     expect(error.message).toContain("npm install @aws-sdk/credential-providers@latest")
+  })
+})
+
+// Loading fails in a child process whose module hooks make the package missing (Node's own
+// ERR_MODULE_NOT_FOUND) or throw as it is evaluated: vi.doMock would wrap what a factory throws.
+describe("the optional peer @aws-sdk/credential-providers, when it cannot be loaded", () => {
+  const fixture = join(import.meta.dirname, "fixtures", "credentialProvidersLoading")
+  const buildChainLayerIn = (mode: "missing" | "throwing") =>
+    new Promise<{ readonly name: string; readonly reason: string; readonly message: string }>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        ["--import", "tsx", "--import", join(fixture, "register.mjs"), join(fixture, "buildChainLayer.ts")],
+        { env: { ...process.env, CHAIN_MODE: mode }, timeout: 30_000 },
+        (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout)))
+      )
+    )
+
+  it("missing: layerFromNodeProviderChain fails with a SigningError giving the install command", async () => {
+    expect(await buildChainLayerIn("missing")).toEqual({
+      name: "SigningError",
+      reason: "MissingCredentials",
+      message: expect.stringContaining("are not installed: run npm install @aws-sdk/credential-providers")
+    })
+  })
+
+  it("installed but failing as it loads: a SigningError saying so, with why, not that it is missing", async () => {
+    const error = await buildChainLayerIn("throwing")
+    expect(error).toMatchObject({ name: "SigningError", reason: "MissingCredentials" })
+    expect(error.message).toContain("is installed but could not be loaded (Unexpected token 'export')")
+    expect(error.message).toContain("npm install @aws-sdk/credential-providers")
+    expect(error.message).not.toContain("not installed")
+  })
+})
+
+describe("layerFromNodeProviderChain's options", () => {
+  const buildWith = (options: unknown) =>
+    Effect.runPromise(
+      Effect.flip(Layer.build(Credentials.layerFromNodeProviderChain(options as Credentials.NodeProviderChainOptions)).pipe(Effect.scoped))
+    )
+
+  it.each([
+    ["null", null],
+    ["a string", "dev"],
+    ["an array", ["dev"]]
+  ])("%s: a SigningError (InvalidConfig) naming what it takes", async (_, options) => {
+    expect(await buildWith(options)).toMatchObject({
+      name: "SigningError",
+      reason: "InvalidConfig",
+      message: expect.stringContaining("takes options such as { profile: \"dev\" }")
+    })
+  })
+
+  it("options whose getter throws: a SigningError (InvalidConfig), not a defect", async () => {
+    const hostile = Object.defineProperty({}, "profile", {
+      enumerable: true,
+      get: () => {
+        throw new TypeError("no profile for you")
+      }
+    })
+    expect(await buildWith(hostile)).toMatchObject({ name: "SigningError", reason: "InvalidConfig" })
   })
 })
 

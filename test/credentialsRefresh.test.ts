@@ -518,3 +518,24 @@ describe("a synchronous signRequest with a provider", () => {
     }))
   })
 })
+
+describe("a credentials source that is no Effect", () => {
+  it.each([
+    ["layerEffect", (source: unknown) => Credentials.layerEffect(source as Effect.Effect<Credentials.CredentialsInput>)],
+    ["layerRefreshing", (source: unknown) => Credentials.layerRefreshing(source as Effect.Effect<Credentials.CredentialsInput>)]
+  ])("%s: every signature fails with a SigningError (InvalidConfig) naming the mistake, never a defect", async (name, layerOf) => {
+    for (const source of [5, null, async () => ({ accessKeyId: "AKID", secretAccessKey: "s" })]) {
+      const exit = await Effect.runPromiseExit(
+        Signer.signRequest(request).pipe(
+          Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
+          Effect.provide(layerOf(source))
+        )
+      )
+      expect(Exit.isFailure(exit) && exit.cause._tag === "Fail" ? exit.cause.error : exit).toMatchObject({
+        _tag: "SigningError",
+        reason: "InvalidConfig",
+        message: expect.stringContaining(`${name}(`)
+      })
+    }
+  })
+})

@@ -3,8 +3,8 @@
  * service's `get`: a source asked at every signature (`layerEffect`), one
  * fetched again shortly before its credentials expire (`layerRefreshing`, and
  * so an AWS SDK provider), and the SDK's Node chain, loaded on first use.
- * Every failure is a `SigningError`, and none keeps a secret the source
- * handed out before.
+ * What any of them yields goes through `validate`. Every failure is a
+ * `SigningError`, and none keeps a secret the source handed out before.
  *
  * @internal
  */
@@ -20,9 +20,9 @@ import type { CredentialIdentity, CredentialsProvider } from "../../SignedReques
 import { SigningError } from "../../SigningError.js"
 import { recentSecrets } from "../credentials.js"
 import { providerFailure, REFRESH_BEFORE_MILLIS } from "../credentialsSource.js"
-import { asSigningError, safely } from "../guard.js"
+import { asSigningError, safely, thrownMessage } from "../guard.js"
 import { describe } from "../request/describe.js"
-import { causeShowingNoSecret } from "../scrub.js"
+import { causeShowingNoSecret, redactForDisplay } from "../scrub.js"
 import { sameCredentials, validateCredentials } from "./credentials.js"
 import { signingClockOffset } from "./credentialsService.js"
 
@@ -67,6 +67,10 @@ const seenSecrets = (): SeenSecrets => {
 
 /** `Credentials.layerEffect`'s service: `get` asked at every signature, on the layer's context. */
 export const askedEachTime = <E, R>(get: Effect.Effect<CredentialsInput, E, R>, context: Context.Context<R>): Service => {
+  // The layer itself cannot fail: a get that is no Effect fails every signature, naming the mistake.
+  if (!safely(() => Effect.isEffect(get), false)) {
+    return { get: Effect.fail(new SigningError({ reason: "InvalidConfig", message: `layerEffect(get) needs an Effect that yields credentials; got ${describe(get)}.` })) }
+  }
   // The credentials last yielded, yielded again while the source returns the same ones: a
   // source that builds a new object each time must not cost a new signing key each signature.
   let last: AwsCredentials | undefined
@@ -178,8 +182,13 @@ export const refreshing = <E, R>(
     return { get }
   })
 
-/** `Credentials.layerFromProvider`'s fetch: the provider asked, its answer checked, its secrets remembered. */
-export const askProvider = (provider: CredentialsProvider): Effect.Effect<CredentialIdentity, SigningError> => {
+/**
+ * `Credentials.layerFromProvider`'s fetch: the provider asked, its answer
+ * checked, its secrets remembered. Made once per layer, so the secrets it
+ * remembers are shared by every build of that layer: a provider is one
+ * source, however many times its layer is built.
+ */
+export const providerFetch = (provider: CredentialsProvider): Effect.Effect<CredentialIdentity, SigningError> => {
   // The secrets of the last credentials handed out: a later failure's message may quote them.
   const seen = recentSecrets()
   return Effect.tryPromise({
@@ -200,7 +209,15 @@ export const askProvider = (provider: CredentialsProvider): Effect.Effect<Creden
 
 const CHAIN_PACKAGE = "@aws-sdk/credential-providers"
 
-type ChainFactory = (init: Record<string, unknown>) => CredentialsProvider
+export type ChainFactory = (init: Record<string, unknown>) => CredentialsProvider
+
+/** What Node, Bun and Deno throw for an import of a package that is not there. */
+const isModuleNotFound = (error: unknown): boolean =>
+  safely(() => {
+    const { code, message } = error as { readonly code?: unknown; readonly message?: unknown }
+    return (typeof code === "string" && code.endsWith("MODULE_NOT_FOUND")) ||
+      (typeof message === "string" && /cannot find (?:package|module)|could not find|not found/i.test(message))
+  }, false)
 
 // Loaded by a name held in a variable: bundlers leave the optional peer alone, so
 // bundling this module never fails where it is not installed.
@@ -212,8 +229,12 @@ export const loadChain: Effect.Effect<ChainFactory, SigningError> = Effect.tryPr
   catch: (error) =>
     new SigningError({
       reason: "MissingCredentials",
-      message: `The AWS SDK's credential providers are not installed: run npm install ${CHAIN_PACKAGE} ` +
-        "(an optional peer dependency of api-gateway-request-signer), or pass credentials another way.",
+      message: isModuleNotFound(error)
+        ? `The AWS SDK's credential providers are not installed: run npm install ${CHAIN_PACKAGE} ` +
+          "(an optional peer dependency of api-gateway-request-signer), or pass credentials another way."
+        // Installed, but it failed as it loaded (a broken install, a runtime it does not support): "not installed" would mislead.
+        : `${CHAIN_PACKAGE} is installed but could not be loaded (${redactForDisplay(thrownMessage(error), [])}); ` +
+          `reinstall it (npm install ${CHAIN_PACKAGE}), or pass credentials another way.`,
       cause: error
     })
 }).pipe(
@@ -229,3 +250,26 @@ export const loadChain: Effect.Effect<ChainFactory, SigningError> = Effect.tryPr
   ),
   Effect.map((module) => module.fromNodeProviderChain)
 )
+
+/**
+ * `layerFromNodeProviderChain`'s options, read once: the SDK chain's provider
+ * made from them, and when to renew. Options that are no object, or that
+ * the SDK refuses, are a `SigningError`.
+ */
+export const chainProvider = (
+  fromNodeProviderChain: ChainFactory,
+  options: unknown
+): Effect.Effect<{ readonly provider: CredentialsProvider; readonly refreshBefore: Duration.DurationInput | undefined }, SigningError> =>
+  Effect.try({
+    try: () => {
+      if (typeof options !== "object" || options === null || Array.isArray(options)) {
+        throw new SigningError({
+          reason: "InvalidConfig",
+          message: `Credentials.layerFromNodeProviderChain takes options such as { profile: "dev" }; got ${describe(options)}.`
+        })
+      }
+      const { refreshBefore, ...init } = options as { readonly refreshBefore?: Duration.DurationInput }
+      return { provider: fromNodeProviderChain(init), refreshBefore }
+    },
+    catch: (error) => asSigningError(error, "InvalidConfig")
+  })

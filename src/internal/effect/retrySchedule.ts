@@ -18,6 +18,7 @@ import type { BackoffOptions } from "../../Retry.js"
 import { SigningError } from "../../SigningError.js"
 import { asSigningError } from "../guard.js"
 import { describe } from "../request/describe.js"
+import * as failures from "../retry/failures.js"
 import {
   type Backoff,
   backoffMillis,
@@ -30,6 +31,7 @@ import {
   MAX_RETRIES
 } from "../retry/backoff.js"
 
+/** An option of `Retry.backoff` or `makeRequestWithRetries` that cannot be used. */
 export const invalidOption = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
 
 /** A duration option in milliseconds; Effect reads a NaN or negative number as a zero Duration, so those are refused instead. */
@@ -40,7 +42,8 @@ export const delayMillisOf = (name: string, value: unknown): number | SigningErr
     : invalidOption(`${name} must be a Duration such as "5 seconds" or a number of milliseconds, 0 or more; got ${describe(value)}.`)
 }
 
-export const timesRefused = (times: unknown): SigningError =>
+/** A retry count that is not a whole number from 0 to `MAX_RETRIES`. */
+export const invalidTimes = (times: unknown): SigningError =>
   invalidOption(`times must be a whole number of retries from 0 to ${MAX_RETRIES} (retrying without end is a Schedule of your own); got ${describe(times)}.`)
 
 /** The options of `backoff`, checked: a NaN anywhere would make every delay 0. */
@@ -59,7 +62,7 @@ const backoffOf = (options: BackoffOptions): Backoff & { readonly times: number 
   if (baseMillis instanceof SigningError) throw baseMillis
   if (maxMillis instanceof SigningError) throw maxMillis
   if (factor !== undefined && !isBackoffFactor(factor)) throw invalidOption(`factor must be a finite number, 1 or more; got ${describe(factor)}.`)
-  if (times !== undefined && !isRetryCount(times)) throw timesRefused(times)
+  if (times !== undefined && !isRetryCount(times)) throw invalidTimes(times)
   if (jitter !== undefined && typeof jitter !== "boolean") throw invalidOption(`jitter must be true or false; got ${describe(jitter)}.`)
   return {
     baseMillis,
@@ -91,3 +94,11 @@ export const withRetryAfter = <E, R>(
       Effect.map(Clock.currentTimeMillis, (now) => Duration.millis(honourRetryAfter(Duration.toMillis(delay), failure, now, maxMillis)))
     )
   )
+
+/** `Retry.retryAfterMillis`: `now` is checked, since a NaN would make any HTTP date's wait NaN. */
+export const retryAfterMillis = (failure: unknown, now: number): number | undefined => {
+  if (typeof now !== "number" || !Number.isFinite(now)) {
+    throw invalidOption(`now must be the current time in epoch milliseconds, e.g. Date.now(); got ${describe(now)}.`)
+  }
+  return failures.retryAfterMillis(failure, now)
+}

@@ -27,7 +27,7 @@ import { DEFAULT_MAX_DELAY_MS, isRetryCount } from "../retry/backoff.js"
 import * as failures from "../retry/failures.js"
 import { describeAttemptFailure, giveUp } from "../retry/giveUp.js"
 import { causeShowingNoSecret, redactForDisplay } from "../scrub.js"
-import { backoff, defaultSchedule, delayMillisOf, invalidOption, timesRefused, withRetryAfter } from "./retrySchedule.js"
+import { backoff, defaultSchedule, delayMillisOf, invalidOption, invalidTimes, withRetryAfter } from "./retrySchedule.js"
 import { prepare, signPreparedNow } from "./signing.js"
 import { SPAN_ATTEMPT, SPAN_REQUEST_WITH_RETRIES, traced } from "./tracing.js"
 
@@ -74,7 +74,7 @@ export const checkRetryOptions = <E, R>(send: unknown, options: unknown): Checke
     if (schedule !== undefined && !Schedule.isSchedule(schedule)) {
       return invalidOption(`schedule must be a Schedule, e.g. Retry.backoff({ times: 3 }); got ${describe(schedule)}.`)
     }
-    if (times !== undefined && !isRetryCount(times)) return timesRefused(times)
+    if (times !== undefined && !isRetryCount(times)) return invalidTimes(times)
     for (const [name, predicate] of [["while", whilePredicate], ["until", until]] as const) {
       if (predicate !== undefined && typeof predicate !== "function") {
         return invalidOption(`${name} must be a predicate (error) => boolean, e.g. Retry.isTransient; got ${describe(predicate)}.`)
@@ -150,8 +150,8 @@ const scheduleOf = <E, R>(options: CheckedOptions<E, R>): Schedule.Schedule<unkn
   return times === undefined ? schedule : Schedule.intersect(schedule, Schedule.recurs(times))
 }
 
-/** The program, with options checked, on the services current where it runs. */
-export const retrying = <A, E, R, R2>(
+/** One request's retry program, on the given signer and credentials; `options` were checked by `checkRetryOptions`. */
+export const sendWithRetries = <A, E, R, R2>(
   signer: SignerService,
   credentialsService: CredentialsService,
   request: RequestToSign,
