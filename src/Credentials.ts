@@ -17,7 +17,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import { ENVIRONMENT_VARIABLES } from "./internal/credentials.js"
-import { thrownConfigRead } from "./internal/effect/config.js"
+import { configFields, describeConfigError, thrownConfigRead } from "./internal/effect/config.js"
 import * as sources from "./internal/effect/credentialSources.js"
 import { staticService } from "./internal/effect/credentialsService.js"
 import type { CredentialsProvider } from "./SignedRequest.js"
@@ -121,13 +121,12 @@ export interface CredentialsConfig {
   readonly sessionToken?: Config.Config<Option.Option<Redacted.Redacted<string>>>
 }
 
-// ConfigError messages name the missing key, never a value; keep only the first line.
-const describeConfigError = (error: unknown): string => String(error).split("\n")[0] ?? "unreadable"
-
 /**
  * Credentials read through `Config`, so any `ConfigProvider` can feed them.
  * A config that cannot be read fails with a `MissingCredentials` error that
- * names what is missing.
+ * names what is missing; options that are not `Config`s fail with
+ * `InvalidConfig`. `sessionToken` may yield an `Option` (as
+ * `Config.option(...)` does) or the token itself.
  *
  * @since 3.0.0
  * @category layers
@@ -136,17 +135,19 @@ export const layerConfig = (config: CredentialsConfig): Layer.Layer<Credentials,
   Layer.effect(
     Credentials,
     Effect.gen(function*() {
-      const [accessKeyId, secretAccessKey, sessionToken] = yield* Effect.all([
-        config.accessKeyId,
-        config.secretAccessKey,
-        config.sessionToken ?? Effect.succeedNone
-      ]).pipe(
+      const fields = configFields("Credentials.layerConfig", config, {
+        required: ["accessKeyId", "secretAccessKey"],
+        optional: ["sessionToken"],
+        example: `{ accessKeyId: Config.string("AWS_ACCESS_KEY_ID"), secretAccessKey: Config.redacted("AWS_SECRET_ACCESS_KEY") }`
+      })
+      if (fields instanceof SigningError) return yield* Effect.fail(fields)
+      const read = yield* Config.all(fields).pipe(
         Effect.mapError((error) =>
           new SigningError({
             reason: "MissingCredentials",
+            // Not kept as cause: an invalid value's ConfigError quotes the value, which may be a secret.
             message: `AWS credentials could not be read from the configuration: ${describeConfigError(error)}. ` +
-              `Provide ${ENVIRONMENT_VARIABLES}, or use Credentials.layer with explicit values.`,
-            cause: error
+              `Provide ${ENVIRONMENT_VARIABLES}, or use Credentials.layer with explicit values.`
           })
         ),
         // A read the runtime refuses (Deno without --allow-env) or that throws: typed, never a defect; nothing of what was thrown is kept.
@@ -161,9 +162,24 @@ export const layerConfig = (config: CredentialsConfig): Layer.Layer<Credentials,
           )
         )
       )
-      return yield* make({ accessKeyId, secretAccessKey, sessionToken: Option.getOrUndefined(sessionToken) })
+      const sessionToken = optionalValue(read["sessionToken"])
+      if (sessionToken instanceof SigningError) return yield* Effect.fail(sessionToken)
+      return yield* make({
+        accessKeyId: read["accessKeyId"] as string,
+        secretAccessKey: read["secretAccessKey"] as string | Redacted.Redacted<string>,
+        sessionToken: sessionToken as string | Redacted.Redacted<string> | undefined
+      })
     })
   )
+
+/** The session token a Config yielded: from an `Option` (`Config.option`), or as it is; `make` checks its type. */
+const optionalValue = (value: unknown): unknown => {
+  try {
+    return Option.isOption(value) ? Option.getOrUndefined(value) : value
+  } catch {
+    return new SigningError({ reason: "InvalidConfig", message: "Credentials.layerConfig: the sessionToken Config yielded a value that cannot be read." })
+  }
+}
 
 /**
  * `Config` for the standard variables AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY

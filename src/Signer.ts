@@ -9,6 +9,7 @@
  */
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -17,7 +18,7 @@ import * as MutableRef from "effect/MutableRef"
 import * as Option from "effect/Option"
 import { Credentials } from "./Credentials.js"
 import { toSigningCredentials } from "./internal/effect/credentials.js"
-import { orUndefined, thrownConfigRead } from "./internal/effect/config.js"
+import { configFields, describeConfigError, orUndefined, thrownConfigRead } from "./internal/effect/config.js"
 import { credentialsAt, signingClockOffset, staticCredentials } from "./internal/effect/credentialsService.js"
 import {
   asSigningError,
@@ -29,6 +30,7 @@ import {
   signingTime,
   signPreparedNow
 } from "./internal/effect/signing.js"
+import { safely } from "./internal/guard.js"
 import { describe } from "./internal/request/describe.js"
 import { type PreparedRequest, prepareRequest } from "./internal/request/prepare.js"
 import { needsEnvironmentRegion, resolveSigner } from "./internal/settings.js"
@@ -234,12 +236,21 @@ export const layer = (options: SignerOptions): Layer.Layer<Signer, SigningError>
 export const layerConfig = (options: Config.Config.Wrap<SignerOptions>): Layer.Layer<Signer, SigningError> =>
   Layer.effect(
     Signer,
-    Config.unwrap(options).pipe(
+    Effect.suspend((): Effect.Effect<SignerOptions, SigningError | ConfigError.ConfigError> => {
+      // Config.Config.Wrap: one Config of the whole options, or an object of a Config per field.
+      if (safely(() => Config.isConfig(options), false)) return options as Config.Config<SignerOptions>
+      const fields = configFields("Signer.layerConfig", options, {
+        required: ["endpoint"],
+        optional: ["sendTo", "region", "service", "signSessionToken", "contentSha256Header"],
+        example: `{ endpoint: Config.string("API_ENDPOINT") }`
+      })
+      return fields instanceof SigningError ? Effect.fail(fields) : Config.all(fields) as unknown as Config.Config<SignerOptions>
+    }).pipe(
       Effect.mapError((error) =>
-        new SigningError({
+        error instanceof SigningError ? error : new SigningError({
           reason: "InvalidConfig",
-          message: `The signer configuration could not be read: ${String(error).split("\n")[0]}.`,
-          cause: error
+          // Not kept as cause: an invalid value's ConfigError quotes the value.
+          message: `The signer configuration could not be read: ${describeConfigError(error)}.`
         })
       ),
       // A read the runtime refuses (Deno without --allow-env) or that throws: typed, never a defect.
