@@ -11,6 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import * as TestClock from "effect/TestClock"
@@ -158,7 +159,17 @@ describe("Retry.backoff fails closed on options that would weaken it", () => {
     ["options a number (not taken as {})", 5, /Retry.backoff takes options such as/],
     ["options a string (not taken as {})", "fast", /Retry.backoff takes options such as/],
     ["options an array (not taken as {})", [], /Retry.backoff takes options such as/],
-    ["options whose getter throws", { get base(): never { throw new TypeError("no base here") } }, /The configuration is unusable: no base here/]
+    ["options whose getter throws", { get base(): never { throw new TypeError("no base here") } }, /The configuration is unusable: no base here/],
+    // Effect decodes each of these to a zero Duration: no backoff, no wait for Retry-After.
+    ["base a negative Duration string", { base: "-5 millis" }, /base must be/],
+    ["base a NaN Duration string", { base: "NaN seconds" }, /base must be/],
+    ["base a negative [seconds, nanos]", { base: [-5, 0] }, /base must be/],
+    ["base a NaN [seconds, nanos]", { base: [NaN, 0] }, /base must be/],
+    ["base a negative bigint of nanos", { base: -1n }, /base must be/],
+    ["maxDelay a negative Duration string", { maxDelay: "-1 seconds" }, /maxDelay must be/],
+    ["options a Date (not taken as {})", new Date(), /Retry.backoff takes options such as/],
+    ["options a Map (not taken as {})", new Map([["times", 1]]), /Retry.backoff takes options such as/],
+    ["options a Redacted (not taken as {})", Redacted.make({ times: 1 }), /Retry.backoff takes options such as/]
   ] as const)("%s: a SigningError naming the option, at once", (_, options, message) => {
     const error = thrownBy(() => Retry.backoff(options as unknown as Retry.BackoffOptions))
     expect(error).toBeInstanceOf(SigningError)
@@ -168,6 +179,14 @@ describe("Retry.backoff fails closed on options that would weaken it", () => {
   it("accepts Durations and the edges of each range", () => {
     expect(() => Retry.backoff({ base: "1 second", maxDelay: Duration.infinity, factor: 1, times: 0, jitter: false })).not.toThrow()
     expect(() => Retry.backoff({ times: 1000 })).not.toThrow()
+  })
+
+  it.each([["0 millis"], [0], [0n], [[0, 0]], [Duration.zero]] as const)("accepts a zero base spelled as zero: %s", (base) => {
+    expect(() => Retry.backoff({ base: base as Duration.DurationInput })).not.toThrow()
+  })
+
+  it("accepts options made with Object.create(null)", () => {
+    expect(() => Retry.backoff(Object.assign(Object.create(null) as object, { times: 2 }))).not.toThrow()
   })
 })
 

@@ -151,7 +151,11 @@ describe("clock skew correction and credential providers", () => {
   it.each([
     ["refreshBefore: \"abc\"", { refreshBefore: "abc" }, /refreshBefore must be a Duration/],
     ["refreshBefore: NaN", { refreshBefore: Number.NaN }, /refreshBefore must be a Duration/],
-    ["options: 5", 5, /must be an object/]
+    // Effect decodes these to a zero Duration: renewal only at expiry, or a fetch at every signature.
+    ["refreshBefore: \"-5 minutes\"", { refreshBefore: "-5 minutes" }, /refreshBefore must be a Duration/],
+    ["maxAge: [NaN, 0]", { maxAge: [Number.NaN, 0] }, /maxAge must be a Duration/],
+    ["options: 5", 5, /must be an object/],
+    ["options: a Date", new Date(), /must be an object/]
   ])("Credentials.layerFromProvider with %s: every signature fails with a SigningError naming it, not a defect", async (_, options, message) => {
     const exit = await Effect.runPromiseExit(
       Signer.signRequest(request).pipe(
@@ -159,6 +163,13 @@ describe("clock skew correction and credential providers", () => {
       )
     )
     expect(failureOf(exit)).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(message) })
+  })
+
+  it("Retry.makeRequestWithRetries with options that are a Date: a SigningError naming them, not the default policy", async () => {
+    const exit = await Effect.runPromiseExit(
+      Retry.makeRequestWithRetries(request, () => Effect.fail("boom"), new Date() as never).pipe(Effect.provide(Live))
+    )
+    expect(failureOf(exit)).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(/must be an object/) })
   })
 
   it("Credentials.layerFromProvider with a provider that throws a revoked Proxy: a MissingCredentials SigningError", async () => {

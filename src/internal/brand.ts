@@ -134,3 +134,15 @@ export const isFormData = (value: unknown): value is FormData => is("[object For
 
 /** A `ReadableStream`, likewise. */
 export const isReadableStream = (value: unknown): value is ReadableStream => is("[object ReadableStream]", streamLocked, value, () => global("ReadableStream"))
+
+/**
+ * An object literal (or `Object.create(null)`), from any realm: its prototype
+ * is a root prototype, or none. An options object of another kind (a Date, a
+ * Map, a `Redacted`, a class instance) holds no options where they are read,
+ * and is refused rather than read as "no options".
+ */
+export const isPlainObject = (value: unknown): value is Record<string, unknown> => {
+  if (typeof value !== "object" || value === null) return false
+  const prototype = Object.getPrototypeOf(value) as object | null
+  return prototype === null || Object.getPrototypeOf(prototype) === null
+}

@@ -13,11 +13,11 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
-import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type { AwsCredentials, CredentialsInput, RefreshOptions, Service } from "../../Credentials.js"
 import type { CredentialIdentity, CredentialsProvider } from "../../SignedRequest.js"
 import { SigningError } from "../../SigningError.js"
+import { isPlainObject } from "../brand.js"
 import { recentSecrets } from "../credentials.js"
 import { providerFailure, REFRESH_BEFORE_MILLIS } from "../credentialsSource.js"
 import { asSigningError, safely, thrownMessage } from "../guard.js"
@@ -25,6 +25,7 @@ import { describe } from "../request/describe.js"
 import { causeShowingNoSecret, redactForDisplay } from "../scrub.js"
 import { sameCredentials, validateCredentials } from "./credentials.js"
 import { signingClockOffset } from "./credentialsService.js"
+import { durationMillis } from "./duration.js"
 
 /** `Credentials.validate`: credentials checked, secrets `Redacted`. */
 export const validate = (input: CredentialsInput): Effect.Effect<AwsCredentials, SigningError> =>
@@ -86,19 +87,13 @@ export const askedEachTime = <E, R>(get: Effect.Effect<CredentialsInput, E, R>, 
   }
 }
 
-/** A duration option in milliseconds: `fallback` when absent; a SigningError naming it when it is no Duration (or a NaN, or negative). */
-const durationOption = (name: string, value: unknown, fallback: number): number | SigningError => {
-  if (value === undefined) return fallback
-  const duration = typeof value === "number" && !(value >= 0) ? Option.none() : Duration.decodeUnknown(value)
-  return Option.isSome(duration) ? Duration.toMillis(duration.value) : new SigningError({
-    reason: "InvalidConfig",
-    message: `${name} must be a Duration such as "5 minutes" or a number of milliseconds, 0 or more; got ${describe(value)}.`
-  })
-}
+/** A renewal option in milliseconds: `fallback` when absent; a Duration, 0 or more, when given. */
+const durationOption = (name: string, value: unknown, fallback: number): number | SigningError =>
+  value === undefined ? fallback : durationMillis(name, value, `"5 minutes"`)
 
 const refreshTimes = (options: unknown): { readonly refreshBefore: number; readonly maxAge: number } | SigningError => {
   try {
-    if (options !== undefined && (typeof options !== "object" || options === null)) {
+    if (options !== undefined && !isPlainObject(options)) {
       return new SigningError({ reason: "InvalidConfig", message: `The refresh options must be an object such as { refreshBefore: "5 minutes" }; got ${describe(options)}.` })
     }
     const { refreshBefore, maxAge } = (options ?? {}) as { refreshBefore?: unknown; maxAge?: unknown }

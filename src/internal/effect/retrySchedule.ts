@@ -11,13 +11,14 @@
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
 import type { BackoffOptions } from "../../Retry.js"
 import { SigningError } from "../../SigningError.js"
+import { isPlainObject } from "../brand.js"
 import { asSigningError } from "../guard.js"
 import { describe } from "../request/describe.js"
+import { durationMillis } from "./duration.js"
 import * as failures from "../retry/failures.js"
 import {
   type Backoff,
@@ -26,7 +27,6 @@ import {
   DEFAULT_RETRIES,
   honourRetryAfter,
   isBackoffFactor,
-  isDelayMillis,
   isRetryCount,
   MAX_RETRIES
 } from "../retry/backoff.js"
@@ -34,13 +34,9 @@ import {
 /** An option of `Retry.backoff` or `makeRequestWithRetries` that cannot be used. */
 export const invalidOption = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
 
-/** A duration option in milliseconds; Effect reads a NaN or negative number as a zero Duration, so those are refused instead. */
-export const delayMillisOf = (name: string, value: unknown): number | SigningError => {
-  const duration = typeof value === "number" && !isDelayMillis(value) ? Option.none() : Duration.decodeUnknown(value)
-  return Option.isSome(duration)
-    ? Duration.toMillis(duration.value)
-    : invalidOption(`${name} must be a Duration such as "5 seconds" or a number of milliseconds, 0 or more; got ${describe(value)}.`)
-}
+/** A delay option (`base`, `maxDelay`) in milliseconds: a Duration, 0 or more. */
+export const delayMillisOf = (name: string, value: unknown): number | SigningError =>
+  durationMillis(name, value, `"5 seconds"`)
 
 /** A retry count that is not a whole number from 0 to `MAX_RETRIES`. */
 export const invalidTimes = (times: unknown): SigningError =>
@@ -48,7 +44,7 @@ export const invalidTimes = (times: unknown): SigningError =>
 
 /** The options of `backoff`, checked: a NaN anywhere would make every delay 0. */
 const backoffOf = (options: BackoffOptions): Backoff & { readonly times: number } => {
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+  if (!isPlainObject(options)) {
     throw invalidOption(`Retry.backoff takes options such as { base: "100 millis", times: 3 }; got ${describe(options)}.`)
   }
   let base: unknown, factor: unknown, maxDelay: unknown, times: unknown, jitter: unknown

@@ -19,6 +19,7 @@ import type { Attempt } from "../../Retry.js"
 import type { RequestToSign, SignedRequest } from "../../SignedRequest.js"
 import type { Service as SignerService } from "../../Signer.js"
 import { SigningError } from "../../SigningError.js"
+import { isPlainObject } from "../brand.js"
 import { type AttemptClock, offsetAfterRefusal } from "../clockSkew.js"
 import { secretsOf } from "../credentials.js"
 import { asSigningError, safely, thrownMessage } from "../guard.js"
@@ -67,7 +68,7 @@ export const checkRetryOptions = <E, R>(send: unknown, options: unknown): Checke
       return invalidOption(`send must be a function (signed, attempt) => Effect that sends the signed request; got ${describe(send)}.`)
     }
     if (options === undefined) return { schedule: undefined, times: undefined, while: undefined, until: undefined, maxDelayMillis: DEFAULT_MAX_DELAY_MS }
-    if (typeof options !== "object" || options === null) {
+    if (!isPlainObject(options)) {
       return invalidOption(`The options of Retry.makeRequestWithRetries must be an object such as { times: 3 }; got ${describe(options)}.`)
     }
     const { schedule, times, while: whilePredicate, until, maxDelay } = options as Record<string, unknown>
