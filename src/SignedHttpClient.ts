@@ -48,12 +48,14 @@ import { Credentials, type Service as CredentialsService } from "./Credentials.j
 import { type AttemptClock, offsetAfterResponse } from "./internal/clockSkew.js"
 import { toHttpClientRequest, toRequestToSign } from "./internal/effect/httpClientRequest.js"
 import { checked, signPreparedNow } from "./internal/effect/signing.js"
+import { safely } from "./internal/guard.js"
+import { describe } from "./internal/request/describe.js"
 import { prepareRequest } from "./internal/request/prepare.js"
 import { REDACTED } from "./internal/scrub.js"
 import { redactAuthorization } from "./internal/sigv4/verifyRedaction.js"
 import { AUTHORIZATION, X_AMZ_SECURITY_TOKEN } from "./internal/sigv4/signatureHeaders.js"
 import { type Service as SignerService, Signer } from "./Signer.js"
-import type { SigningError } from "./SigningError.js"
+import { SigningError } from "./SigningError.js"
 
 /**
  * A signed client: an `HttpClient` whose requests are relative to the
@@ -219,8 +221,22 @@ export const fromClient = <E, R>(
 ): Effect.Effect<HttpClient.HttpClient.With<E | SigningError, R>, never, Signer | Credentials> =>
   Effect.map(
     Effect.context<Signer | Credentials>(),
-    (context) => signing(client, Context.get(context, Signer), Context.get(context, Credentials))
+    (context) =>
+      isHttpClient(client)
+        ? signing(client, Context.get(context, Signer), Context.get(context, Credentials))
+        : refusing(new SigningError({
+          reason: "InvalidConfig",
+          message: `SignedHttpClient.fromClient needs an HttpClient (e.g. yield* HttpClient.HttpClient, or FetchHttpClient's); got ${describe(client)}.`
+        }))
   )
+
+/** An `HttpClient` of @effect/platform (its brand), false for anything else, a hostile value included. */
+const isHttpClient = (value: unknown): value is HttpClient.HttpClient.With<never, never> =>
+  safely(() => typeof value === "object" && value !== null && HttpClient.TypeId in value, false)
+
+/** A client that fails every request with `error`: what is no client cannot send, and must not die on the first request. */
+const refusing = <E, R>(error: SigningError): HttpClient.HttpClient.With<E | SigningError, R> =>
+  HttpClient.makeWith(() => Effect.fail(error), Effect.succeed)
 
 /**
  * The `HttpClient` in context, signed: see `fromClient`.

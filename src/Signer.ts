@@ -176,7 +176,7 @@ export const make = (options: SignerOptions): Effect.Effect<Service, SigningErro
       )
     }
     const region = needsEnvironmentRegion(options) ? yield* environmentRegion : undefined
-    const settings = yield* Effect.try({ try: () => resolveSigner(options, region), catch: asSigningError })
+    const settings = yield* Effect.try({ try: () => resolveSigner(options, region), catch: (error) => asSigningError(error, "InvalidConfig") })
     return { ...settings, clockOffset: MutableRef.make(0) }
   })
 

@@ -7,8 +7,11 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import ApiGatewaySigner, { Credentials, RequestError, Retry, type SignedRequest, Signer, SigningError, SigV4 } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import * as SignedHttpClient from "api-gateway-request-signer/SignedHttpClient"
 import { failureOf, rejectionOf } from "./support/outcomes.js"
 
 const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
@@ -352,5 +355,34 @@ describe("LocalGateway.start", () => {
     const error = await rejectionOf(LocalGateway.start(options as never))
     expect(error).toBeInstanceOf(LocalGateway.LocalGatewayError)
     expect(error).toMatchObject({ reason: "InvalidConfig" })
+  })
+})
+
+describe("the signed HttpClient given what it cannot sign with", () => {
+  it.each([["undefined", undefined], ["an object", {}], ["fetch itself", fetch]])(
+    "SignedHttpClient.fromClient(%s): each request fails with InvalidConfig naming the mistake, never a defect",
+    async (_, client) => {
+      const exit = await Effect.runPromiseExit(
+        Effect.flatMap(SignedHttpClient.fromClient(client as HttpClient.HttpClient), (signed) => signed.get("/pets")).pipe(Effect.provide(Live))
+      )
+      expect(failureOf(exit)).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringContaining("fromClient needs an HttpClient") })
+    }
+  )
+
+  it("SignedHttpClient.signRequest given the Effect HttpClientRequest.bodyJson returns: says to yield it first", async () => {
+    const request = HttpClientRequest.bodyJson(HttpClientRequest.post("/pets"), { name: "Rex" })
+    const exit = await Effect.runPromiseExit(SignedHttpClient.signRequest(request as never).pipe(Effect.provide(Live)))
+    expect(failureOf(exit)).toMatchObject({ _tag: "SigningError", message: expect.stringContaining("yield* it first") })
+  })
+})
+
+describe("Signer.make with options that cannot be read", () => {
+  it("a getter that throws: InvalidConfig (a configuration problem), not InvalidRequest", () => {
+    const options = Object.defineProperty({}, "endpoint", {
+      get() {
+        throw new TypeError("not loaded yet")
+      }
+    })
+    expect(failureOf(Effect.runSyncExit(Signer.make(options as never)))).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig" })
   })
 })

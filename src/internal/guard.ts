@@ -12,7 +12,7 @@
  */
 import { type SigningErrorReason, SigningError } from "../SigningError.js"
 import { describe } from "./request/describe.js"
-import { causeShowingNoSecret, redactForDisplay } from "./scrub.js"
+import { causeShowingNoSecret, maskCredentialRuns, redactForDisplay } from "./scrub.js"
 
 /** `f()`, or `fallback` when it throws (an inspection of a hostile value). */
 export const safely = <A>(f: () => A, fallback: A): A => {
@@ -26,26 +26,48 @@ export const safely = <A>(f: () => A, fallback: A): A => {
 /** `error instanceof SigningError`, false when even that throws. */
 export const isSigningErrorSafely = (error: unknown): error is SigningError => safely(() => error instanceof SigningError, false)
 
-/** What a thrown value says: an Error's first line of message, a string, or the value's kind. */
-export const thrownMessage = (error: unknown): string =>
+/**
+ * What a thrown value says: an Error's first line of message, a string, or the
+ * value's kind, with `secrets` and authentication parameters redacted. What
+ * code outside this library threw may also quote a secret the library never
+ * held (a getter, `send`, a predicate that throws one), so a run that may be a
+ * credential is then shown by its length (after the known secrets, which are
+ * found whole only before).
+ */
+export const thrownMessage = (error: unknown, secrets: Iterable<string> = []): string =>
   safely(() => {
-    if (typeof error === "string") return error
-    if (error instanceof Error) {
-      const message = error.message
-      if (typeof message === "string" && message !== "") return message.split("\n")[0]!
-    }
-    return describe(error)
+    const said = saidBy(error)
+    return said === undefined ? describe(error) : maskCredentialRuns(redactForDisplay(said, secrets))
   }, "a value that cannot be inspected")
+
+/** A thrown string, or the first line of a thrown Error's message. */
+const saidBy = (error: unknown): string | undefined =>
+  typeof error === "string" ? error
+  : error instanceof Error && typeof error.message === "string" && error.message !== "" ? error.message.split("\n")[0]!
+  : undefined
+
+/**
+ * `error` to keep as the cause of a failure that quotes it: not when it shows
+ * one of `secrets` (see `causeShowingNoSecret`), nor when what it says holds a
+ * run that `thrownMessage` hid as a possible credential (printing an error
+ * prints its cause in full).
+ */
+export const thrownCause = (error: unknown, secrets: Iterable<string> = []): unknown =>
+  safely(() => {
+    const said = saidBy(error)
+    return said !== undefined && maskCredentialRuns(said) !== said ? undefined : causeShowingNoSecret(error, secrets)
+  }, undefined)
 
 /**
  * Any failure as a SigningError; one that is not already one is an unusable
- * input (`reason`, `InvalidRequest` unless the caller knows better).
+ * input (`reason`, `InvalidRequest` unless the caller knows better), its
+ * message showing none of `secrets`.
  */
-export const asSigningError = (error: unknown, reason: SigningErrorReason = "InvalidRequest"): SigningError =>
+export const asSigningError = (error: unknown, reason: SigningErrorReason = "InvalidRequest", secrets: Iterable<string> = []): SigningError =>
   isSigningErrorSafely(error) ? error : new SigningError({
     reason,
-    message: `${reason === "InvalidRequest" ? "The request could not be signed" : "The configuration is unusable"}: ${thrownMessage(error)}`,
-    cause: error
+    message: `${reason === "InvalidRequest" ? "The request could not be signed" : "The configuration is unusable"}: ${thrownMessage(error, secrets)}`,
+    cause: thrownCause(error)
   })
 
 /** `asSigningError`, with `secrets` and authentication parameters redacted from the message, and a cause that shows a secret dropped. */
@@ -54,8 +76,8 @@ export const cleanSigningError = (
   secrets: Iterable<string> = [],
   reason: SigningErrorReason = "InvalidRequest"
 ): SigningError => {
-  const typed = asSigningError(error, reason)
   const known = [...secrets]
+  const typed = asSigningError(error, reason, known)
   const message = redactForDisplay(typed.message, known)
   // inspect prints a cause in full: what was thrown may quote the same secret the message was cleaned of.
   const cause = known.length === 0 ? typed.cause : causeShowingNoSecret(typed.cause, known)

@@ -46,6 +46,9 @@ export const scrubSecrets = (text: string, secrets: Iterable<string>): string =>
 // path does not count as one.
 const CREDENTIAL_RUN = /[A-Za-z0-9+=_]{16,}/g
 
+/** How many kinds of character `text` mixes: lower case, upper case, digits. */
+const kindsOf = (text: string): number => Number(/[a-z]/.test(text)) + Number(/[A-Z]/.test(text)) + Number(/[0-9]/.test(text))
+
 /**
  * Whether `text` may hold a credential: a run of 16 or more base64
  * characters mixing two kinds of lower case, upper case and digits. A bad
@@ -53,12 +56,26 @@ const CREDENTIAL_RUN = /[A-Za-z0-9+=_]{16,}/g
  * tell it from a secret (it holds no credentials yet).
  */
 export const looksLikeCredential = (text: string): boolean => {
-  for (const [run] of text.matchAll(CREDENTIAL_RUN)) {
-    const kinds = Number(/[a-z]/.test(run)) + Number(/[A-Z]/.test(run)) + Number(/[0-9]/.test(run))
-    if (kinds >= 2) return true
-  }
+  for (const [run] of text.matchAll(CREDENTIAL_RUN)) if (kindsOf(run) >= 2) return true
   return false
 }
+
+// A word, or words in CamelCase (UnrecognizedClientException, accessKeyId): it names a thing and is no secret.
+const IDENTIFIER = /^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*[0-9]{0,4}$/
+
+/**
+ * `text` with every run that may be a credential (as `looksLikeCredential`
+ * finds them) replaced by its length: for text a caller's code threw, which
+ * may quote a secret this library never held, so that redacting known
+ * secrets cannot catch it. Slashes join runs here, as a secret key may hold
+ * one; a path whose every part is a word or an identifier stays.
+ */
+export const maskCredentialRuns = (text: string): string =>
+  text.replace(/[A-Za-z0-9+=_/]{16,}/g, (run) =>
+    kindsOf(run) >= 2 && run.split("/").some((part) => kindsOf(part) >= 2 && !IDENTIFIER.test(part))
+      ? `<${run.length} characters, not shown: they may be a credential>`
+      : run)
+
 
 /** `text` with the scrubbed secrets and a presigned URL's credentials redacted: what an error message or log line may show. */
 export const redactForDisplay = (text: string, secrets: Iterable<string>): string =>

@@ -22,7 +22,7 @@ import { recentSecrets } from "../credentials.js"
 import { providerFailure, REFRESH_BEFORE_MILLIS } from "../credentialsSource.js"
 import { asSigningError, safely, thrownMessage } from "../guard.js"
 import { describe } from "../request/describe.js"
-import { causeShowingNoSecret, redactForDisplay } from "../scrub.js"
+import { causeShowingNoSecret } from "../scrub.js"
 import { sameCredentials, validateCredentials } from "./credentials.js"
 import { signingClockOffset } from "./credentialsService.js"
 import { durationMillis } from "./duration.js"
@@ -228,7 +228,7 @@ export const loadChain: Effect.Effect<ChainFactory, SigningError> = Effect.tryPr
         ? `The AWS SDK's credential providers are not installed: run npm install ${CHAIN_PACKAGE} ` +
           "(an optional peer dependency of api-gateway-request-signer), or pass credentials another way."
         // Installed, but it failed as it loaded (a broken install, a runtime it does not support): "not installed" would mislead.
-        : `${CHAIN_PACKAGE} is installed but could not be loaded (${redactForDisplay(thrownMessage(error), [])}); ` +
+        : `${CHAIN_PACKAGE} is installed but could not be loaded (${thrownMessage(error)}); ` +
           `reinstall it (npm install ${CHAIN_PACKAGE}), or pass credentials another way.`,
       cause: error
     })

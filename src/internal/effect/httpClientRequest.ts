@@ -10,7 +10,10 @@ import { isArrayBuffer, isURLSearchParams } from "../brand.js"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type { RequestToSign, SignedBody, SignedRequest } from "../../SignedRequest.js"
-import { invalidRequest, type SigningError } from "../../SigningError.js"
+import * as Effect from "effect/Effect"
+import { invalidRequest, SigningError } from "../../SigningError.js"
+import { safely } from "../guard.js"
+import { describe } from "../request/describe.js"
 import { relativeTarget, type SigningTarget } from "../request/target.js"
 
 const bodyCannotBeHashed = (what: string, advice: string): SigningError =>
@@ -55,10 +58,21 @@ const bodyToSign = (body: HttpBody.HttpBody): unknown => {
   }
 }
 
+/** What is signed must be an `HttpClientRequest`; the usual slip is the Effect `HttpClientRequest.bodyJson` returns. */
+const notARequest = (value: unknown): SigningError =>
+  new SigningError({
+    reason: "InvalidRequest",
+    message: safely(() => Effect.isEffect(value), false)
+      ? "The request to sign is an Effect, not an HttpClientRequest: HttpClientRequest.bodyJson returns one (the body may fail " +
+        "to encode); yield* it first, or use HttpClientRequest.bodyUnsafeJson."
+      : `The request to sign must be an HttpClientRequest, e.g. HttpClientRequest.get("/pets"); got ${describe(value)}.`
+  })
+
 /** What fetch would send with a raw string body and no content type; the bytes sent instead would get none. */
 const TEXT_CONTENT_TYPE = "text/plain;charset=UTF-8"
 
 export const toRequestToSign = (target: SigningTarget, request: HttpClientRequest.HttpClientRequest): RequestToSign => {
+  if (!safely(() => typeof request === "object" && request !== null && HttpClientRequest.TypeId in request, false)) throw notARequest(request)
   const body = bodyToSign(request.body)
   return {
     method: request.method,

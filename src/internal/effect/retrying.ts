@@ -22,12 +22,11 @@ import { SigningError } from "../../SigningError.js"
 import { isPlainObject } from "../brand.js"
 import { type AttemptClock, offsetAfterRefusal } from "../clockSkew.js"
 import { secretsOf } from "../credentials.js"
-import { asSigningError, safely, thrownMessage } from "../guard.js"
+import { asSigningError, safely, thrownCause, thrownMessage } from "../guard.js"
 import { describe } from "../request/describe.js"
 import { DEFAULT_MAX_DELAY_MS, isRetryCount } from "../retry/backoff.js"
 import * as failures from "../retry/failures.js"
 import { describeAttemptFailure, giveUp } from "../retry/giveUp.js"
-import { causeShowingNoSecret, redactForDisplay } from "../scrub.js"
 import { backoff, defaultSchedule, delayMillisOf, invalidOption, invalidTimes, withRetryAfter } from "./retrySchedule.js"
 import { prepare, signPreparedNow } from "./signing.js"
 import { SPAN_ATTEMPT, SPAN_REQUEST_WITH_RETRIES, traced } from "./tracing.js"
@@ -103,7 +102,7 @@ export const checkRetryOptions = <E, R>(send: unknown, options: unknown): Checke
  * failure itself, whose request holds the session token.
  */
 const misuse = (what: string, secrets: Iterable<string>, error?: unknown): SigningError =>
-  new SigningError({ reason: "InvalidConfig", message: what, cause: causeShowingNoSecret(error, secrets) })
+  new SigningError({ reason: "InvalidConfig", message: what, cause: thrownCause(error, secrets) })
 
 /** Whether to retry `error`: the default policy, or `while` and `until`; a predicate that throws, as a SigningError. */
 const askShouldRetry = <E>(options: CheckedOptions<E, unknown>, error: E, secrets: Iterable<string>): boolean | SigningError => {
@@ -113,7 +112,7 @@ const askShouldRetry = <E>(options: CheckedOptions<E, unknown>, error: E, secret
       : (options.while === undefined || Boolean(options.while(error))) && (options.until === undefined || !options.until(error))
   } catch (thrown) {
     return misuse(
-      `The retry predicate (while or until) threw (${redactForDisplay(thrownMessage(thrown), secrets)}) instead of returning true or false, ` +
+      `The retry predicate (while or until) threw (${thrownMessage(thrown, secrets)}) instead of returning true or false, ` +
         "so retrying stopped; make it return a boolean for any error, e.g. Retry.isTransient.",
       secrets,
       thrown
@@ -133,7 +132,7 @@ const sendOnce = <A, E, R>(
     sent = send(signedRequest, details)
   } catch (thrown) {
     return misuse(
-      `send threw (${redactForDisplay(thrownMessage(thrown), secrets)}) instead of returning an Effect; ` +
+      `send threw (${thrownMessage(thrown, secrets)}) instead of returning an Effect; ` +
         "return a failed Effect instead (Effect.fail, Effect.try, Effect.tryPromise).",
       secrets,
       thrown

@@ -13,8 +13,7 @@
 import type { SignedRequest } from "../../SignedRequest.js"
 import { SigningError } from "../../SigningError.js"
 import { abortReason, isSignalRefusal, listen, stopListening, unlessAborted } from "../abort.js"
-import { thrownMessage } from "../guard.js"
-import { causeShowingNoSecret, redactForDisplay } from "../scrub.js"
+import { thrownCause, thrownMessage } from "../guard.js"
 import type { AttemptClock } from "../clockSkew.js"
 import { type Backoff, backoffMillis, honourRetryAfter } from "./backoff.js"
 import { signingErrorIn } from "./failures.js"
@@ -90,9 +89,9 @@ const askShouldRetry = (shouldRetry: (failure: unknown) => boolean, failure: unk
   } catch (error) {
     throw new SigningError({
       reason: "InvalidConfig",
-      message: `shouldRetry threw (${redactForDisplay(thrownMessage(error), secrets)}) instead of returning true or false, so retrying stopped; ` +
+      message: `shouldRetry threw (${thrownMessage(error, secrets)}) instead of returning true or false, so retrying stopped; ` +
         "make it return a boolean for any error, e.g. (error) => Retry.isTransient(error).",
-      cause: causeShowingNoSecret(error, secrets)
+      cause: thrownCause(error, secrets)
     })
   }
 }

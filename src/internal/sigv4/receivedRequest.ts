@@ -9,6 +9,7 @@
 import type { ReceivedRequest, VerifyOptions as PublicVerifyOptions } from "../../SigV4.js"
 import { SigningError } from "../../SigningError.js"
 import { isUint8Array } from "../brand.js"
+import { validateScopePart } from "../endpoint.js"
 import { describe } from "../request/describe.js"
 import type { CredentialLookup, VerifyOptions } from "./verify.js"
 import { invalidWireRequest } from "./wireRequest.js"
@@ -66,5 +67,8 @@ export const checkVerifyOptions = (
   if (service !== undefined && (typeof service !== "string" || service === "")) {
     throw new SigningError({ reason: "InvalidConfig", message: `service must be a string such as "execute-api"; got ${describe(service)}.` })
   }
+  // Both are quoted in a refusal's message (a wrong region or service), and so must be scope parts.
+  validateScopePart("region", region)
+  if (service !== undefined) validateScopePart("service", service)
   return { credentials: readLookup(credentials), region, service, now, maxClockSkewMillis }
 }

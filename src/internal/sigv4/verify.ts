@@ -26,6 +26,7 @@ import {
   wrongServiceMessage
 } from "../apiGatewayMessages.js"
 import { Secret } from "../secret.js"
+import { describe } from "../request/describe.js"
 import { looksLikeCredential } from "../scrub.js"
 import { formatAmzDate, parseAmzDate } from "./amzDate.js"
 import { canonicalHeaderValue } from "./canonicalHeaders.js"
@@ -203,11 +204,11 @@ const invalidOption = (message: string): SigningError => new SigningError({ reas
 const timeOptions = (options: Pick<VerifyOptions, "now" | "maxClockSkewMillis">): { readonly now: number; readonly skew: number } => {
   const now = typeof options.now === "number" ? options.now : options.now instanceof Date ? options.now.getTime() : Number.NaN
   if (!Number.isFinite(now)) {
-    throw invalidOption(`now must be a valid Date or finite epoch milliseconds; got ${String(options.now)}.`)
+    throw invalidOption(`now must be a valid Date or finite epoch milliseconds; got ${options.now instanceof Date ? "an invalid Date" : describe(options.now)}.`)
   }
   const skew = options.maxClockSkewMillis ?? FIVE_MINUTES
   if (typeof skew !== "number" || !Number.isFinite(skew) || skew < 0) {
-    throw invalidOption(`maxClockSkewMillis must be a finite number of milliseconds, 0 or more; got ${String(skew)}.`)
+    throw invalidOption(`maxClockSkewMillis must be a finite number of milliseconds, 0 or more; got ${describe(skew)}.`)
   }
   return { now, skew }
 }

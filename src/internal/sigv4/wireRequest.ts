@@ -12,7 +12,7 @@ import { invalidRequest, type RequestField, SigningError } from "../../SigningEr
 import { isUint8Array } from "../brand.js"
 import { describe } from "../request/describe.js"
 import { isHttpToken } from "../request/headers.js"
-import { displayUrl, shorten } from "../scrub.js"
+import { displayUrl } from "../scrub.js"
 
 /**
  * A wire or received request that cannot be signed or verified as given:
@@ -69,15 +69,15 @@ const INJECTION = /\r(?!\n[ \t])|\n(?![ \t])|\0/
  * suite covers): anything else would inject headers.
  */
 const checkWireText = (method: string, target: string, headers: ReadonlyArray<readonly [string, string]>): void => {
-  if (!isHttpToken(method)) throw invalidWireRequest("method", `The method ${JSON.stringify(shorten(method, 20))} is not an HTTP token; use e.g. "GET" or "POST".`)
+  if (!isHttpToken(method)) throw invalidWireRequest("method", `The method ${describe(method)} is not an HTTP token; use e.g. "GET" or "POST".`)
   if (/[\r\n\0]/.test(target)) throw invalidWireRequest("path", "The wire request's target contains a line break or NUL; encode it (%0A, %0D, %00).")
   checkTargetForm(target)
   for (const [name, value] of headers) {
     if (!isHttpToken(name)) {
-      throw invalidWireRequest("headers", `The header name ${JSON.stringify(shorten(name, 40))} is not an HTTP token (letters, digits and !#$%&'*+-.^_\`|~ only).`)
+      throw invalidWireRequest("headers", `The header name ${describe(name)} is not an HTTP token (letters, digits and !#$%&'*+-.^_\`|~ only).`)
     }
     if (INJECTION.test(value)) {
-      throw invalidWireRequest("headers", `Header ${JSON.stringify(name)} contains a NUL or a line break, which could inject headers; remove it.`)
+      throw invalidWireRequest("headers", `Header ${describe(name)} contains a NUL or a line break, which could inject headers; remove it.`)
     }
   }
 }

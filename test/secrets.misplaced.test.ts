@@ -1,0 +1,106 @@
+/**
+ * A secret this library never held can still reach one of its messages: a
+ * credential pasted where an option goes, or text the caller's own code threw
+ * (a getter, `send`, a predicate). Known secrets are redacted by value; these
+ * cannot be, so a value that looks like a credential is described by its
+ * length, and in thrown text each run that may be one is shown by its length.
+ */
+import { inspect } from "node:util"
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { Credentials, Retry, Signer, SigningError, SigV4 } from "api-gateway-request-signer"
+import { failureOf, thrownBy } from "./support/outcomes.js"
+
+const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
+// Not the signer's: a key from some other account, pasted or thrown by mistake.
+const OTHER_SECRET = "SKm4rkAb12CdEf34/GhIj56KlMn78OpQr90StUvWx"
+const OTHER_TOKEN = "IQoJb3JpZ2luX2VjE" + "A1b2C3d4E5f6G7h8I9j0K/L+".repeat(12)
+const Live = Layer.mergeAll(
+  Signer.layer({ endpoint: ENDPOINT }),
+  Credentials.layer({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" })
+)
+
+const views = (error: unknown): ReadonlyArray<string> => [
+  String(error),
+  JSON.stringify(error),
+  inspect(error, { depth: Infinity }),
+  (error as Error).message
+]
+const expectShowsNeither = (error: unknown) => {
+  for (const view of views(error)) {
+    // No 16 characters of either in a row.
+    for (const secret of [OTHER_SECRET, OTHER_TOKEN]) {
+      for (let at = 0; at + 16 <= secret.length; at += 4) expect(view).not.toContain(secret.slice(at, at + 16))
+    }
+  }
+}
+
+describe("a credential passed where an option goes is described, not shown", () => {
+  const received = { method: "GET", target: "/prod/pets", headers: { host: "abc123.execute-api.us-east-1.amazonaws.com" } }
+  const credentials = [{ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" }]
+
+  it.each([
+    ["maxClockSkewMillis", { maxClockSkewMillis: OTHER_SECRET }],
+    ["now", { now: OTHER_TOKEN }],
+    ["service", { service: OTHER_SECRET }],
+    ["region", { region: OTHER_TOKEN }]
+  ])("SigV4.verify's %s: InvalidConfig, the value described by its length", (_, options) => {
+    const error = thrownBy(() => SigV4.verify(received, { credentials, region: "us-east-1", now: 0, ...options } as SigV4.VerifyOptions))
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig" })
+    expectShowsNeither(error)
+  })
+
+  it.each([["a method", { method: OTHER_SECRET }], ["a header name", { headers: [["host", "h"], [OTHER_SECRET, "1"]] }]])(
+    "SigV4.signHeaders given %s that looks like a credential: refused, described by its length",
+    (_, part) => {
+      const error = thrownBy(() =>
+        SigV4.signHeaders({ method: "GET", target: "/prod/pets", headers: [["host", "h"]], ...part } as SigV4.WireRequest, {
+          credentials: credentials[0]!,
+          region: "us-east-1",
+          signingTime: 0
+        })
+      )
+      expect(error).toMatchObject({ _tag: "SigningError", message: expect.stringContaining("not shown: it looks like a credential") })
+      expectShowsNeither(error)
+    }
+  )
+})
+
+describe("text the caller's code threw shows no run that may be a credential", () => {
+  it.each([
+    ["a string", OTHER_SECRET],
+    ["an Error", new Error(`upstream refused key ${OTHER_TOKEN}`)]
+  ])("Retry: send throws %s quoting a credential: a SigningError showing its length", async (_, thrown) => {
+    const exit = await Effect.runPromiseExit(
+      Retry.makeRequestWithRetries({ method: "GET", path: "/pets" }, (): Effect.Effect<never> => {
+        throw thrown
+      }).pipe(Effect.provide(Live))
+    )
+    const error = failureOf(exit)
+    expect(error).toBeInstanceOf(SigningError)
+    expect(error.message).toMatch(/send threw \(.*<\d+ characters, not shown: they may be a credential>/)
+    expectShowsNeither(error)
+  })
+
+  it("Signer.signRequest: a path getter throws quoting a credential: the message shows its length", async () => {
+    const request = {
+      method: "GET",
+      get path(): string {
+        throw new Error(`lookup failed with key ${OTHER_SECRET}`)
+      }
+    }
+    const error = failureOf(await Effect.runPromiseExit(Signer.signRequest(request).pipe(Effect.provide(Live))))
+    expect(error.message).toBe("The request could not be signed: lookup failed with key <41 characters, not shown: they may be a credential>")
+  })
+
+  it("words, CamelCase names and paths in thrown text are kept", async () => {
+    const said = "UnrecognizedClientException at /src/internal/credentialSources while reading accessKeyId"
+    const exit = await Effect.runPromiseExit(
+      Retry.makeRequestWithRetries({ method: "GET", path: "/pets" }, (): Effect.Effect<never> => {
+        throw new Error(said)
+      }).pipe(Effect.provide(Live))
+    )
+    expect(failureOf(exit).message).toContain(said)
+  })
+})
