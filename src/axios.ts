@@ -19,7 +19,9 @@
 import axios, { type AxiosAdapter, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse, type InternalAxiosRequestConfig } from "axios"
 import type { ApiGatewaySigner } from "./ApiGatewaySigner.js"
 import type { AttemptClock } from "./internal/clockSkew.js"
-import { checkSigner, correctClockSkew, readOutgoing, type SignedOutgoingRequest, signOutgoing } from "./internal/clientRequest.js"
+import { checkSigner, correctClockSkew, orInvalidConfig, readOutgoing, type SignedOutgoingRequest, signOutgoing } from "./internal/clientRequest.js"
+import { describe } from "./internal/request/describe.js"
+import { looksLikeCredential } from "./internal/scrub.js"
 import { AUTHORIZATION, isSignatureHeader, X_AMZ_SECURITY_TOKEN } from "./internal/sigv4/signatureHeaders.js"
 import { invalidRequest, SigningError } from "./SigningError.js"
 
@@ -34,7 +36,9 @@ export interface SignedAdapterOptions {
    * The adapter that sends the signed request: a name (`"http"`, `"fetch"`,
    * `"xhr"`), a list of them (the first the runtime supports), or an adapter
    * function. Default: `axios.defaults.adapter` (XHR in browsers, Node's
-   * http module in Node).
+   * http module in Node). Anything else (a string that cannot be an adapter
+   * name, an empty list, an object) is refused with a `SigningError`
+   * (`InvalidConfig`) when the adapter is made.
    */
   readonly adapter?: AxiosRequestConfig["adapter"] | undefined
 }
@@ -109,6 +113,43 @@ const sendingConfig = (config: InternalAxiosRequestConfig, signed: SignedOutgoin
   return sending
 }
 
+/** What the `adapter` option takes, as messages say it. */
+const ADAPTERS = "an adapter name (\"fetch\", \"http\", \"xhr\"), a list of them, or an adapter function"
+
+/**
+ * What an adapter name may look like. axios quotes a name it does not know in
+ * its error ("Unknown adapter '...'"), at every request: so a string that
+ * cannot be a name (a secret passed in the wrong place among them) is refused
+ * here, once, without being shown. Which names exist is left to axios, which
+ * resolves them per request.
+ */
+const ADAPTER_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/
+
+const isAdapterChoice = (value: unknown): boolean =>
+  typeof value === "function" || (typeof value === "string" && ADAPTER_NAME.test(value) && !looksLikeCredential(value))
+
+/**
+ * The adapter a signed adapter wraps, as axios resolves it (`axios.getAdapter`):
+ * `undefined` or `null` (axios's default), a name, a non-empty list of names
+ * and functions, or a function. Anything else is refused with an InvalidConfig
+ * naming `what`: axios would fail every request with it, quoting the value, or
+ * with a TypeError.
+ */
+const checkAdapter = (adapter: unknown, what: string): AxiosRequestConfig["adapter"] | undefined =>
+  orInvalidConfig(() => {
+    const refuse = (got: unknown): never => {
+      throw new SigningError({ reason: "InvalidConfig", message: `${what} must be ${ADAPTERS}; got ${describe(got)}.` })
+    }
+    if (adapter === undefined || adapter === null) return undefined
+    if (!Array.isArray(adapter)) return isAdapterChoice(adapter) ? adapter as AxiosRequestConfig["adapter"] : refuse(adapter)
+    const items: ReadonlyArray<unknown> = [...adapter]
+    if (items.length === 0) {
+      throw new SigningError({ reason: "InvalidConfig", message: `${what} is an empty list, with which axios can send nothing; pass ${ADAPTERS}.` })
+    }
+    const bad = items.findIndex((item) => !isAdapterChoice(item))
+    return bad === -1 ? items as AxiosRequestConfig["adapter"] : refuse(items[bad])
+  }, `${what} could not be read`, `pass ${ADAPTERS}.`)
+
 /**
  * An axios adapter that signs each request with `signer` and sends it with
  * the adapter it wraps. Pass it as an instance's or a request's `adapter`
@@ -123,6 +164,9 @@ const sendingConfig = (config: InternalAxiosRequestConfig, signed: SignedOutgoin
  * object becomes JSON, `URLSearchParams` a form, a typed array its whole
  * `buffer` (as axios sends it), a Node `Buffer` its bytes. `FormData`, a
  * `Blob` or a stream is read once, and the bytes read are signed and sent.
+ *
+ * What is not a signer, or not an `adapter` option axios can use, is refused
+ * at the call with a `SigningError` (`InvalidConfig`) saying what to pass.
  *
  * @example
  * ```ts
@@ -146,7 +190,10 @@ export const signedAdapter = (signer: ApiGatewaySigner, options: SignedAdapterOp
   if (typeof options !== "object" || options === null) {
     throw new SigningError({ reason: "InvalidConfig", message: "signedAdapter(signer, options) takes options such as { adapter: \"fetch\" }." })
   }
-  const wrapped = options.adapter
+  const wrapped = checkAdapter(
+    orInvalidConfig(() => options.adapter, "signedAdapter(signer, options): options.adapter could not be read", `pass ${ADAPTERS}, or leave it out.`),
+    "signedAdapter(signer, options): options.adapter"
+  )
   const adapter = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
     if (config.auth !== undefined && config.auth !== null) {
       throw invalidRequest(
@@ -212,13 +259,31 @@ export const signedAdapter = (signer: ApiGatewaySigner, options: SignedAdapterOp
  * @category constructors
  */
 export const withSigner = <Instance extends AxiosInstance>(instance: Instance, signer: ApiGatewaySigner): Instance => {
-  if ((typeof instance !== "function" && typeof instance !== "object") || instance === null || typeof instance.defaults !== "object") {
-    throw new SigningError({ reason: "InvalidConfig", message: "withSigner(instance, signer) takes an axios instance, e.g. axios.create({ baseURL })." })
+  const takes = "withSigner(instance, signer) takes an axios instance, e.g. axios.create({ baseURL })"
+  if ((typeof instance !== "function" && typeof instance !== "object") || instance === null) {
+    throw new SigningError({ reason: "InvalidConfig", message: `${takes}.` })
   }
-  const current = instance.defaults.adapter
-  if (typeof current === "function" && (current as { [SIGNED_ADAPTER]?: true })[SIGNED_ADAPTER]) {
+  const defaults: unknown = orInvalidConfig(() => instance.defaults, "withSigner(instance, signer): instance.defaults could not be read", `${takes}.`)
+  if (typeof defaults !== "object" || defaults === null) {
+    throw new SigningError({ reason: "InvalidConfig", message: `${takes}; got one whose defaults are ${describe(defaults)}.` })
+  }
+  const instanceDefaults = defaults as AxiosInstance["defaults"]
+  const current = orInvalidConfig(
+    () => {
+      const adapter = instanceDefaults.adapter
+      return { adapter, signs: typeof adapter === "function" && (adapter as { [SIGNED_ADAPTER]?: true })[SIGNED_ADAPTER] === true }
+    },
+    "withSigner(instance, signer): instance.defaults.adapter could not be read",
+    `${takes}.`
+  )
+  if (current.signs) {
     throw new SigningError({ reason: "InvalidConfig", message: "This axios instance already signs its requests (withSigner was called on it before)." })
   }
-  instance.defaults.adapter = signedAdapter(signer, { adapter: current })
+  const adapter = signedAdapter(signer, { adapter: checkAdapter(current.adapter, "withSigner(instance, signer): instance.defaults.adapter") })
+  orInvalidConfig(
+    () => (instanceDefaults.adapter = adapter),
+    "withSigner(instance, signer): instance.defaults.adapter could not be set",
+    `${takes}, whose defaults can be changed.`
+  )
   return instance
 }

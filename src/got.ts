@@ -26,7 +26,7 @@
  */
 import type { AfterResponseHook, BeforeRequestHook, Got } from "got"
 import type { ApiGatewaySigner } from "./ApiGatewaySigner.js"
-import { checkSigner, correctClockSkew, readOutgoing, signOutgoing } from "./internal/clientRequest.js"
+import { checkSigner, correctClockSkew, orInvalidConfig, readOutgoing, signOutgoing } from "./internal/clientRequest.js"
 import type { AttemptClock } from "./internal/clockSkew.js"
 import { SIGNATURE_HEADERS } from "./internal/sigv4/signatureHeaders.js"
 import { invalidRequest, SigningError } from "./SigningError.js"
@@ -149,8 +149,9 @@ export const clockSkewHook = (signer: ApiGatewaySigner): AfterResponseHook => {
  * @category constructors
  */
 export const withSigner = (instance: Got, signer: ApiGatewaySigner): Got => {
-  if (typeof instance !== "function" || typeof (instance as Partial<Got>).extend !== "function") {
-    throw new SigningError({ reason: "InvalidConfig", message: "withSigner(instance, signer) takes a got instance, e.g. got or got.extend({ prefixUrl })." })
-  }
+  const takes = "withSigner(instance, signer) takes a got instance, e.g. got or got.extend({ prefixUrl })."
+  const extend = typeof instance !== "function" ? undefined
+    : orInvalidConfig(() => (instance as Partial<Got>).extend, "withSigner(instance, signer): instance.extend could not be read", takes)
+  if (typeof extend !== "function") throw new SigningError({ reason: "InvalidConfig", message: takes })
   return instance.extend({ hooks: { beforeRequest: [signingHook(signer)], afterResponse: [clockSkewHook(signer)] } })
 }

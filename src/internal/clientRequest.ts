@@ -14,10 +14,11 @@ import { isArrayBuffer, isURLSearchParams } from "./brand.js"
 import type { ApiGatewaySigner } from "../ApiGatewaySigner.js"
 import { invalidRequest, SigningError } from "../SigningError.js"
 import { type AttemptClock, offsetAfterRefusal } from "./clockSkew.js"
-import { cleanSigningError } from "./guard.js"
+import { cleanSigningError, isSigningErrorSafely, thrownMessage } from "./guard.js"
 import { FORM_CONTENT_TYPE } from "./request/body.js"
 import { describe } from "./request/describe.js"
 import { prepareHeaders } from "./request/headers.js"
+import { looksLikeCredential, redactAuthParameters, shorten } from "./scrub.js"
 import { readWebBody } from "./webRequest.js"
 
 /** A request as a client is about to send it. */
@@ -186,18 +187,47 @@ export const signOutgoing = async (signer: ApiGatewaySigner, request: ReadReques
   return { method: signed.method, url: signed.url, headers, body, clock }
 }
 
+/**
+ * What a getter, setter or Proxy trap of a value handed to a client
+ * integration threw, as a message may show it: its first line, unless that may hold a
+ * credential (a getter may throw the very secret it was reading).
+ */
+const whatWasThrown = (error: unknown): string => {
+  const text = redactAuthParameters(thrownMessage(error).split(/[\r\n]/)[0]!)
+  return looksLikeCredential(text) ? "what it threw is not shown: it looks like a credential" : shorten(text, 200)
+}
+
+/**
+ * `f()`, run over what a client integration was handed (reading it, or
+ * setting a property of it): a getter, setter or Proxy trap that throws is an
+ * InvalidConfig saying what `failed` and how to `fix` it, never a raw error
+ * (a SigningError `f` throws, its own refusal, passes as it is).
+ * Of what it threw, only the first line is quoted, and not even that when it
+ * may hold a credential.
+ */
+export const orInvalidConfig = <A>(f: () => A, failed: string, fix: string): A => {
+  try {
+    return f()
+  } catch (error) {
+    if (isSigningErrorSafely(error)) throw error
+    // Not kept as cause: what a getter threw may quote a secret, and inspect prints a cause in full.
+    throw new SigningError({ reason: "InvalidConfig", message: `${failed} (${whatWasThrown(error)}); ${fix}` })
+  }
+}
+
+const A_SIGNER = "an ApiGatewaySigner (new ApiGatewaySigner({ endpoint, ... }))"
+
 /** Checks the signer handed to a client integration: the facade. */
 export const checkSigner = (signer: unknown, where: string): ApiGatewaySigner => {
   const candidate = signer as Partial<ApiGatewaySigner> | null
-  if (
-    typeof candidate !== "object" || candidate === null || typeof candidate.signRequestAsync !== "function" ||
-    typeof candidate.endpoint !== "string" || typeof candidate.clockOffset !== "number"
-  ) {
-    throw new SigningError({
-      reason: "InvalidConfig",
-      message: `${where} takes an ApiGatewaySigner (new ApiGatewaySigner({ endpoint, ... })); got ${describe(signer)}.`
-    })
-  }
+  const usable = orInvalidConfig(
+    () =>
+      typeof candidate === "object" && candidate !== null && typeof candidate.signRequestAsync === "function" &&
+      typeof candidate.endpoint === "string" && typeof candidate.clockOffset === "number",
+    `${where}: the signer could not be read`,
+    `pass ${A_SIGNER}.`
+  )
+  if (!usable) throw new SigningError({ reason: "InvalidConfig", message: `${where} takes ${A_SIGNER}; got ${describe(signer)}.` })
   return candidate as ApiGatewaySigner
 }
 

@@ -8,6 +8,7 @@
  */
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
+import { inspect } from "node:util"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import axios, { type AxiosError, type AxiosInstance } from "axios"
 import ApiGatewaySigner, { SigningError } from "api-gateway-request-signer"
@@ -24,6 +25,26 @@ const hasFetchAdapter = (() => {
     return false
   }
 })()
+
+const SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+
+/** What `f` throws (it must throw). */
+const thrownBy = (f: () => unknown): unknown => {
+  try {
+    f()
+  } catch (error) {
+    return error
+  }
+  throw new Error("expected a throw")
+}
+
+/** A Proxy whose every inspection throws. */
+const throwingProxy = (): object =>
+  new Proxy({}, {
+    get: () => { throw new Error("trap") },
+    has: () => { throw new Error("trap") },
+    getPrototypeOf: () => { throw new Error("trap") }
+  })
 
 let stage: Stage
 beforeAll(async () => {
@@ -268,6 +289,93 @@ describe(`axios ${axios.VERSION}: withSigner and signedAdapter`, () => {
 
   it("signedAdapter refuses what is not a signer", () => {
     expect(() => signedAdapter({} as ApiGatewaySigner)).toThrow(SigningError)
+  })
+
+  it("withSigner refuses an instance whose defaults are null, with an InvalidConfig saying what to pass", () => {
+    expect(thrownBy(() => withSigner({ defaults: null } as unknown as AxiosInstance, stage.signer))).toMatchObject({
+      _tag: "SigningError",
+      reason: "InvalidConfig",
+      message: expect.stringMatching(/withSigner\(instance, signer\) takes an axios instance.*defaults are null/)
+    })
+  })
+
+  it("withSigner refuses an instance whose defaults getter throws, quoting what it threw", () => {
+    const instance = Object.defineProperty({}, "defaults", { get: () => { throw new Error("no defaults here") } })
+    expect(thrownBy(() => withSigner(instance as AxiosInstance, stage.signer))).toMatchObject({
+      _tag: "SigningError",
+      reason: "InvalidConfig",
+      message: expect.stringMatching(/instance\.defaults could not be read \(no defaults here\); withSigner\(instance, signer\) takes an axios instance/)
+    })
+  })
+
+  it("withSigner refuses an instance whose defaults getter throws a credential, without showing or keeping it", () => {
+    const instance = Object.defineProperty({}, "defaults", { get: () => { throw new Error(SECRET) } })
+    const error = thrownBy(() => withSigner(instance as AxiosInstance, stage.signer))
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(/not shown: it looks like a credential/) })
+    expect(inspect(error, { depth: Infinity })).not.toContain(SECRET)
+  })
+
+  it("withSigner refuses an instance that is a Proxy whose traps throw", () => {
+    expect(thrownBy(() => withSigner(throwingProxy() as AxiosInstance, stage.signer))).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig" })
+  })
+
+  it("signedAdapter refuses a signer that is a Proxy whose traps throw", () => {
+    expect(thrownBy(() => signedAdapter(throwingProxy() as ApiGatewaySigner))).toMatchObject({
+      _tag: "SigningError",
+      reason: "InvalidConfig",
+      message: expect.stringMatching(/the signer could not be read \(trap\); pass an ApiGatewaySigner/)
+    })
+  })
+
+  it("withSigner refuses a signer that is a Proxy whose traps throw, leaving the instance unchanged", () => {
+    const instance = axios.create({ baseURL: stage.stage })
+    const adapter = instance.defaults.adapter
+    expect(thrownBy(() => withSigner(instance, throwingProxy() as ApiGatewaySigner))).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig" })
+    expect(instance.defaults.adapter).toBe(adapter)
+  })
+
+  it("signedAdapter refuses options whose adapter getter throws", () => {
+    const options = Object.defineProperty({}, "adapter", { get: () => { throw new Error("unreadable adapter") } })
+    expect(thrownBy(() => signedAdapter(stage.signer, options))).toMatchObject({
+      _tag: "SigningError",
+      reason: "InvalidConfig",
+      message: expect.stringMatching(/options\.adapter could not be read \(unreadable adapter\)/)
+    })
+  })
+
+  it.each([
+    ["an object without prototype", Object.create(null), /got an object\./],
+    ["a number", 5, /got number 5\./],
+    ["false", false, /got boolean false\./],
+    ["a string that cannot be a name", "0", /got "0"\./],
+    ["a secret key", SECRET, /got \(a string of 40 characters, not shown: it looks like a credential\)\./],
+    ["an empty list", [], /is an empty list/],
+    ["a list holding a number", ["fetch", 5], /got number 5\./]
+  ] as const)("signedAdapter refuses %s as adapter at the call, saying what adapter takes", (_, adapter, got) => {
+    const error = thrownBy(() => signedAdapter(stage.signer, { adapter: adapter as never }))
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(/options\.adapter/) })
+    expect((error as Error).message).toMatch(got)
+    expect((error as Error).message).not.toContain(SECRET)
+  })
+
+  it("withSigner refuses an instance whose defaults.adapter is unusable, leaving it unchanged", () => {
+    const instance = axios.create({ baseURL: stage.stage })
+    const unusable = Object.create(null) as never
+    instance.defaults.adapter = unusable
+    expect(thrownBy(() => withSigner(instance, stage.signer))).toMatchObject({
+      _tag: "SigningError",
+      reason: "InvalidConfig",
+      message: expect.stringMatching(/instance\.defaults\.adapter must be an adapter name/)
+    })
+    expect(instance.defaults.adapter).toBe(unusable)
+  })
+
+  it("signedAdapter takes an adapter name, a list of names and functions, or a function", async () => {
+    const http = axios.getAdapter("http")
+    for (const adapter of ["http", "HTTP", ["http"], [http, "http"], http]) {
+      const client = axios.create({ baseURL: stage.stage, adapter: signedAdapter(stage.signer, { adapter }) })
+      expect((await client.get("/adapter")).status).toBe(200)
+    }
   })
 
   if (!hasFetchAdapter) {

@@ -11,12 +11,23 @@ import type { AddressInfo } from "node:net"
 import { resolve } from "node:path"
 import { Readable } from "node:stream"
 import { pathToFileURL } from "node:url"
+import { inspect } from "node:util"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import got, { type Got, HTTPError, Options, RequestError } from "got"
 import ApiGatewaySigner, { SigningError } from "api-gateway-request-signer"
 import { clockSkewHook, signingHook, withSigner } from "api-gateway-request-signer/got"
 import { compatEntry, GOT_COMPAT } from "./compat.js"
 import { AWKWARD_PATH, credentials, decodedPath, type Echo, sha256, signedHeaderNames, type Stage, startStage } from "./support.js"
+
+/** What `f` throws (it must throw). */
+const thrownBy = (f: () => unknown): unknown => {
+  try {
+    f()
+  } catch (error) {
+    return error
+  }
+  throw new Error("expected a throw")
+}
 
 let stage: Stage
 let failuresLeft = 0
@@ -232,5 +243,35 @@ describe("got with the hooks by hand", () => {
   it("withSigner and the hooks refuse what is not a got instance or a signer", () => {
     expect(() => withSigner({} as Got, stage.signer)).toThrow(SigningError)
     expect(() => signingHook({} as ApiGatewaySigner)).toThrow(SigningError)
+  })
+
+  it.each([
+    ["signingHook", (signer: ApiGatewaySigner) => signingHook(signer)],
+    ["clockSkewHook", (signer: ApiGatewaySigner) => clockSkewHook(signer)],
+    ["withSigner", (signer: ApiGatewaySigner) => withSigner(got, signer)]
+  ] as const)("%s refuses a signer that is a Proxy whose traps throw, with an InvalidConfig saying what to pass", (_, make) => {
+    const signer = new Proxy({}, { get: () => { throw new Error("trap") } }) as ApiGatewaySigner
+    expect(thrownBy(() => make(signer))).toMatchObject({
+      _tag: "SigningError",
+      reason: "InvalidConfig",
+      message: expect.stringMatching(/the signer could not be read \(trap\); pass an ApiGatewaySigner/)
+    })
+  })
+
+  it("withSigner refuses an instance that is a Proxy whose traps throw, with an InvalidConfig saying what to pass", () => {
+    const instance = new Proxy(() => {}, { get: () => { throw new Error("trap") } }) as unknown as Got
+    expect(thrownBy(() => withSigner(instance, stage.signer))).toMatchObject({
+      _tag: "SigningError",
+      reason: "InvalidConfig",
+      message: expect.stringMatching(/instance\.extend could not be read \(trap\); withSigner\(instance, signer\) takes a got instance/)
+    })
+  })
+
+  it("a signer whose getter throws a credential is refused without showing it", () => {
+    const secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+    const signer = Object.defineProperty({ signRequestAsync: () => undefined }, "endpoint", { get: () => { throw new Error(secret) } })
+    const error = thrownBy(() => signingHook(signer as unknown as ApiGatewaySigner))
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(/not shown: it looks like a credential/) })
+    expect(inspect(error, { depth: Infinity })).not.toContain(secret)
   })
 })
