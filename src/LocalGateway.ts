@@ -24,7 +24,8 @@ import type { AwsCredentials, CredentialsInput } from "./Credentials.js"
 import { resolveOptions } from "./internal/gateway/options.js"
 import { secretTexts } from "./internal/effect/credentials.js"
 import { safely, thrownMessage } from "./internal/guard.js"
-import { causeShowingNoSecret, redactForDisplay } from "./internal/scrub.js"
+import { describe } from "./internal/request/describe.js"
+import { causeShowingNoSecret, looksLikeCredential, redactForDisplay } from "./internal/scrub.js"
 import { listen } from "./internal/gateway/server.js"
 import type { GatewayErrorType } from "./SigV4.js"
 
@@ -269,10 +270,14 @@ export const start = async (options: Options): Promise<Service> => {
   try {
     return await listen(settings)
   } catch (error) {
+    // A host that looks like a credential (a secret passed in the wrong place) is described, and taken out of
+    // what listen threw, which quotes it (getaddrinfo ENOTFOUND <host>).
+    const hostSecrets = looksLikeCredential(settings.host) ? [settings.host] : []
+    const where = hostSecrets.length === 0 ? `${settings.host}:${settings.port}` : `host ${describe(settings.host)}, port ${settings.port}`
     throw withoutSecrets(new LocalGatewayError({
       reason: "ListenFailed",
-      message: `LocalGateway could not listen on ${settings.host}:${settings.port}: ${thrownMessage(error)}`,
-      cause: error
+      message: `LocalGateway could not listen on ${where}: ${redactForDisplay(thrownMessage(error), hostSecrets)}`,
+      cause: causeShowingNoSecret(error, hostSecrets)
     }))
   }
 }

@@ -6,6 +6,7 @@
  */
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
+import { inspect } from "node:util"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import { signerFor } from "./support/gateway.js"
@@ -13,6 +14,8 @@ import { signerFor } from "./support/gateway.js"
 const TOKEN = "FwoGZXIvYXdzE+secrets/session=token"
 const credentials = { accessKeyId: "AKIDSECRETS", secretAccessKey: "secrets/secret/key", sessionToken: TOKEN }
 const SIGNATURE = /X-Amz-Signature=[0-9a-f]{64}/i
+/** A secret key, passed by mistake as another option. */
+const MISPLACED_SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 
 const holdsToken = (text: string): boolean => text.includes(TOKEN) || text.includes(encodeURIComponent(TOKEN))
 
@@ -171,6 +174,42 @@ describe("option errors at start", () => {
     const error = await rejectionOf({ credentials: [credentials], target })
     expect(error).toMatchObject({ _tag: "LocalGatewayError", reason: "InvalidConfig" })
     for (const part of hidden) expect(error.message).not.toContain(part)
+  })
+
+  it("a target that is no URL and looks like a credential is described, not shown", async () => {
+    const error = await rejectionOf({ credentials: [credentials], target: MISPLACED_SECRET })
+    expect(error).toMatchObject({
+      _tag: "LocalGatewayError",
+      reason: "InvalidConfig",
+      message: expect.stringMatching(/target must be an http\(s\) URL .*got \(a string of 40 characters, not shown: it looks like a credential\)/)
+    })
+    expect(inspect(error, { depth: Infinity })).not.toContain(MISPLACED_SECRET)
+  })
+
+  it.each([
+    ["maxAgeSeconds", { maxAgeSeconds: MISPLACED_SECRET }],
+    ["allowOrigin", { allowOrigin: `${MISPLACED_SECRET}\n` }],
+    ["allowHeaders", { allowHeaders: [`${MISPLACED_SECRET}:`] }]
+  ])("a cors %s that looks like a credential is described, not shown", async (option, cors) => {
+    const error = await rejectionOf({ credentials: [credentials], cors })
+    expect(error).toMatchObject({
+      _tag: "LocalGatewayError",
+      reason: "InvalidConfig",
+      message: expect.stringMatching(new RegExp(`cors: ${option} .*not shown: it looks like a credential`))
+    })
+    expect(inspect(error, { depth: Infinity })).not.toContain(MISPLACED_SECRET.slice(0, 16))
+  })
+
+  it("a host that looks like a credential, on which the gateway cannot listen, is described in the ListenFailed, not shown", async () => {
+    // Longer than any host name (253 characters): the lookup fails at once, without asking a DNS server.
+    const token = "IQoJb3JpZ2luX2VjE" + "A1b2C3d4E5f6G7h8I9j0K/L+".repeat(13)
+    const error = await rejectionOf({ credentials: [credentials], host: token })
+    expect(error).toMatchObject({
+      _tag: "LocalGatewayError",
+      reason: "ListenFailed",
+      message: expect.stringMatching(/could not listen on host \(a string of 329 characters, not shown: it looks like a credential\), port 0/)
+    })
+    expect(inspect(error, { depth: Infinity })).not.toContain(token.slice(0, 16))
   })
 
   it("credentials whose getter throws: what it threw is neither quoted nor kept", async () => {

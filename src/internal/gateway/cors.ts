@@ -6,6 +6,7 @@
  * @internal
  */
 import type { CorsOptions } from "../../LocalGateway.js"
+import { describe } from "../request/describe.js"
 
 /** API Gateway's defaults when CORS is enabled on a resource. */
 const CORS_ALLOW_HEADERS = ["Content-Type", "X-Amz-Date", "Authorization", "X-Api-Key", "X-Amz-Security-Token"]
@@ -23,7 +24,7 @@ export interface CorsHeaders {
 /** A header value the gateway will send: printable, no CR, LF or NUL (no header injection). */
 const headerText = (what: string, value: unknown, invalid: (message: string) => Error): string => {
   if (typeof value !== "string" || value === "" || !/^[\t\x20-\x7e]+$/.test(value)) {
-    throw invalid(`${what} must be non-empty printable ASCII; got ${JSON.stringify(value)}.`)
+    throw invalid(`${what} must be non-empty printable ASCII; got ${describe(value)}.`)
   }
   return value
 }
@@ -37,12 +38,12 @@ export const corsHeaders = (cors: boolean | CorsOptions | undefined, invalid: (m
   if (!Array.isArray(allowHeaders)) throw invalid("allowHeaders must be a list of header names.")
   for (const name of allowHeaders) {
     if (typeof name !== "string" || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-      throw invalid(`allowHeaders must hold header names; got ${JSON.stringify(name)}.`)
+      throw invalid(`allowHeaders must hold header names; got ${describe(name)}.`)
     }
   }
   const maxAge = options.maxAgeSeconds ?? 600
   if (!Number.isSafeInteger(maxAge) || maxAge < 0) {
-    throw invalid(`maxAgeSeconds must be a whole number of seconds, 0 or more; got ${String(maxAge)}.`)
+    throw invalid(`maxAgeSeconds must be a whole number of seconds, 0 or more; got ${describe(maxAge)}.`)
   }
   return {
     everyAnswer: { "access-control-allow-origin": allowOrigin, "access-control-expose-headers": CORS_EXPOSE_HEADERS },

@@ -10,7 +10,7 @@ import { toCredentialLookup } from "../effect/credentials.js"
 import { validateScopePart } from "../endpoint.js"
 import { isSigningErrorSafely, thrownMessage } from "../guard.js"
 import { describe } from "../request/describe.js"
-import { displayUrl } from "../scrub.js"
+import { displayUrl, looksLikeCredential, redactAuthParameters } from "../scrub.js"
 import type { CredentialLookup } from "../sigv4/verify.js"
 import { type CorsHeaders, corsHeaders } from "./cors.js"
 
@@ -55,6 +55,16 @@ const fn = <F>(name: string, value: unknown, invalid: (message: string) => Error
   return value as F | undefined
 }
 
+/**
+ * A refused target as a message shows it: a URL without its user info and
+ * query; text that is no URL and looks like a credential (a secret passed in
+ * the wrong place) only described.
+ */
+const shownTarget = (target: unknown): string =>
+  typeof target !== "string" || (!URL.canParse(target) && looksLikeCredential(target))
+    ? describe(target)
+    : JSON.stringify(redactAuthParameters(displayUrl(target)))
+
 export const resolveOptions = (options: Options, invalid: (message: string, cause?: unknown) => LocalGatewayError): GatewaySettings => {
   if (typeof options !== "object" || options === null) throw invalid("LocalGateway.start takes { credentials, region?, ... }.")
   let credentials: CredentialLookup
@@ -84,8 +94,7 @@ export const resolveOptions = (options: Options, invalid: (message: string, caus
   if (options.target !== undefined) {
     target = typeof options.target === "string" && URL.canParse(options.target) ? new URL(options.target) : undefined
     if (target === undefined || (target.protocol !== "http:" && target.protocol !== "https:") || target.search !== "") {
-      const shown = typeof options.target === "string" ? JSON.stringify(displayUrl(options.target)) : describe(options.target)
-      throw invalid(`target must be an http(s) URL without a query; got ${shown}.`)
+      throw invalid(`target must be an http(s) URL without a query; got ${shownTarget(options.target)}.`)
     }
   }
   if (options.host !== undefined && (typeof options.host !== "string" || options.host === "")) {
