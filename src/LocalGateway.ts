@@ -154,7 +154,7 @@ export interface Options {
   readonly credentials: ReadonlyArray<CredentialsInput> | ((accessKeyId: string) => AwsCredentials | undefined)
   /** Default 0: any free port. */
   readonly port?: number | undefined
-  /** Default 127.0.0.1. */
+  /** A host name or address, without control characters. Default 127.0.0.1. */
   readonly host?: string | undefined
   /** The region requests must be signed for. Default us-east-1. */
   readonly region?: string | undefined

@@ -111,6 +111,23 @@ describe("bad time settings fail closed", () => {
   })
 })
 
+describe("a host with a control character never reaches listen", () => {
+  it.each(["127.0.0.1\r\n", "127.0.0.1\n", "local\u0000host", "\t127.0.0.1", "127.0.0.1\u007f"])(
+    "LocalGateway.start refuses host %j with InvalidConfig, in a message of one line",
+    async (host) => {
+      const error = await LocalGateway.start({ credentials: [credentials], host }).then(
+        async (gateway) => {
+          await gateway.close()
+          throw new Error("expected a refusal")
+        },
+        (error: unknown) => error as LocalGateway.LocalGatewayError
+      )
+      expect(error).toMatchObject({ _tag: "LocalGatewayError", reason: "InvalidConfig", message: expect.stringMatching(/host contains a control character/) })
+      expect(error.message).not.toMatch(/[\x00-\x1f\x7f]/)
+    }
+  )
+})
+
 describe("presigned credentials never reach the backend", () => {
   const proxied = proxyingGateway()
 

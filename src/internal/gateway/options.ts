@@ -7,7 +7,7 @@
  */
 import type { LocalGatewayError, Options } from "../../LocalGateway.js"
 import { toCredentialLookup } from "../effect/credentials.js"
-import { validateScopePart } from "../endpoint.js"
+import { hasControlCharacter, validateScopePart } from "../endpoint.js"
 import { isSigningErrorSafely, thrownMessage } from "../guard.js"
 import { describe } from "../request/describe.js"
 import { displayUrl, looksLikeCredential, redactAuthParameters } from "../scrub.js"
@@ -97,8 +97,14 @@ export const resolveOptions = (options: Options, invalid: (message: string, caus
       throw invalid(`target must be an http(s) URL without a query; got ${shownTarget(options.target)}.`)
     }
   }
-  if (options.host !== undefined && (typeof options.host !== "string" || options.host === "")) {
-    throw invalid(`host must be a host name or address; got ${describe(options.host)}.`)
+  const host: unknown = options.host
+  if (host !== undefined && (typeof host !== "string" || host === "")) {
+    throw invalid(`host must be a host name or address; got ${describe(host)}.`)
+  }
+  if (typeof host === "string" && hasControlCharacter(host)) {
+    // It would reach listen, and its error message, as given. Not shown here either: describe() escapes
+    // line breaks, but not DEL.
+    throw invalid(`host contains a control character (a line break, tab, NUL, DEL, ...); pass a host name or address such as "127.0.0.1".`)
   }
   const headersTimeoutMillis = number("headersTimeoutMillis", options.headersTimeoutMillis, 10_000, 1, 3_600_000, invalid)
   const requestTimeoutMillis = number("requestTimeoutMillis", options.requestTimeoutMillis, 30_000, 1, 3_600_000, invalid)
@@ -113,7 +119,7 @@ export const resolveOptions = (options: Options, invalid: (message: string, caus
     region: scopePart("region", options.region, "us-east-1"),
     service: scopePart("service", options.service, "execute-api"),
     port: number("port", options.port, 0, 0, 65535, invalid),
-    host: options.host ?? "127.0.0.1",
+    host: host ?? "127.0.0.1",
     target,
     handler: fn("handler", options.handler, invalid),
     maxBodyBytes: number("maxBodyBytes", options.maxBodyBytes, TEN_MIB, 0, Number.MAX_SAFE_INTEGER, invalid),
