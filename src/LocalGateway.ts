@@ -187,6 +187,8 @@ export interface Options {
    * get 204 without authentication, and every answer, 403s included, carries
    * Access-Control-Allow-Origin. `true` takes the defaults of `CorsOptions`.
    * Default off. A signed OPTIONS request that is no preflight is verified as usual.
+   * Anything but `true`, `false`, `undefined` or a plain object (an array, a
+   * Date, a string) is refused with `InvalidConfig`.
    */
   readonly cors?: boolean | CorsOptions | undefined
 }

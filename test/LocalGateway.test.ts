@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto"
 import * as http from "node:http"
 import * as net from "node:net"
+import * as vm from "node:vm"
 import aws4 from "aws4"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -305,6 +306,41 @@ describe("CORS", () => {
   ] as const)("refuses to start with %s", async (_, cors, message) => {
     const started = LocalGateway.start({ credentials: [credentials], cors })
     await expect(started).rejects.toMatchObject({ _tag: "LocalGatewayError", reason: "InvalidConfig", message: expect.stringMatching(message) })
+  })
+
+  it.each([
+    ["an array", [], /got an array/],
+    ["a Date", new Date(), /got a Date/],
+    ["a Map", new Map([["allowOrigin", "*"]]), /got a Map/],
+    ["a string", "yes", /got "yes"/],
+    ["a number", 1, /got number 1/]
+  ] as const)("refuses to start with %s as cors, naming what cors takes, where it could turn CORS on for every origin", async (_, cors, got) => {
+    const started = LocalGateway.start({ credentials: [credentials], cors: cors as unknown as LocalGateway.CorsOptions })
+    await expect(started).rejects.toMatchObject({
+      _tag: "LocalGatewayError",
+      reason: "InvalidConfig",
+      message: expect.stringMatching(/cors: must be true, false or a plain object \{ allowOrigin\?, allowHeaders\?, maxAgeSeconds\? \}/)
+    })
+    await expect(started).rejects.toMatchObject({ message: expect.stringMatching(got) })
+  })
+
+  it("takes options made in another realm (node:vm), as a plain object", async () => {
+    const cors = vm.runInNewContext(`({ allowOrigin: "https://app.example.com" })`) as LocalGateway.CorsOptions
+    const configured = await LocalGateway.start({ credentials: [credentials], cors })
+    try {
+      expect((await preflight(`${configured.url}/pets`)).headers.get("access-control-allow-origin")).toBe("https://app.example.com")
+    } finally {
+      await configured.close()
+    }
+  })
+
+  it("takes options in an object without prototype", async () => {
+    const configured = await LocalGateway.start({ credentials: [credentials], cors: Object.assign(Object.create(null) as object, { allowOrigin: "https://app.example.com" }) })
+    try {
+      expect((await preflight(`${configured.url}/pets`)).headers.get("access-control-allow-origin")).toBe("https://app.example.com")
+    } finally {
+      await configured.close()
+    }
   })
 })
 

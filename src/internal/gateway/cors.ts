@@ -29,9 +29,25 @@ const headerText = (what: string, value: unknown, invalid: (message: string) => 
   return value
 }
 
+/**
+ * Whether `value` is a plain object (`{ ... }`, or one without prototype),
+ * made in any realm. An object of another kind (an array, a Date, a Map) is
+ * no options: read as one, it would have no fields, and turn CORS on with the
+ * most permissive defaults.
+ */
+const isPlainObject = (value: unknown): value is object => {
+  if (typeof value !== "object" || value === null) return false
+  const prototype: unknown = Object.getPrototypeOf(value)
+  if (prototype === null || prototype === Object.prototype) return true
+  // Another realm's Object.prototype: itself without prototype, and what it makes reads as a plain object.
+  return Object.getPrototypeOf(prototype) === null && Object.prototype.toString.call(value) === "[object Object]"
+}
+
 export const corsHeaders = (cors: boolean | CorsOptions | undefined, invalid: (message: string) => Error): CorsHeaders | undefined => {
   if (cors === undefined || cors === false) return undefined
-  if (cors !== true && (typeof cors !== "object" || cors === null)) throw invalid("must be true, false or { allowOrigin?, allowHeaders?, maxAgeSeconds? }.")
+  if (cors !== true && !isPlainObject(cors)) {
+    throw invalid(`must be true, false or a plain object { allowOrigin?, allowHeaders?, maxAgeSeconds? }; got ${describe(cors)}.`)
+  }
   const options: CorsOptions = cors === true ? {} : cors
   const allowOrigin = headerText("allowOrigin", options.allowOrigin ?? "*", invalid)
   const allowHeaders = options.allowHeaders ?? CORS_ALLOW_HEADERS
