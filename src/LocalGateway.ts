@@ -23,7 +23,7 @@ import type * as Scope from "effect/Scope"
 import type { AwsCredentials, CredentialsInput } from "./Credentials.js"
 import { resolveOptions } from "./internal/gateway/options.js"
 import { secretTexts } from "./internal/effect/credentials.js"
-import { safely, thrownMessage } from "./internal/guard.js"
+import { safely, thrownCause, thrownMessage } from "./internal/guard.js"
 import { describe } from "./internal/request/describe.js"
 import { causeShowingNoSecret, looksLikeCredential, redactForDisplay } from "./internal/scrub.js"
 import { listen } from "./internal/gateway/server.js"
@@ -267,7 +267,7 @@ export const start = async (options: Options): Promise<Service> => {
     settings = resolveOptions(options, invalidConfig)
   } catch (error) {
     // Options whose getters or Proxy traps throw are unusable options too.
-    throw withoutSecrets(isLocalGatewayError(error) ? error : invalidConfig(`the options could not be read (${thrownMessage(error)}).`, error))
+    throw withoutSecrets(isLocalGatewayError(error) ? error : invalidConfig(`the options could not be read (${thrownMessage(error)}).`, thrownCause(error)))
   }
   try {
     return await listen(settings)
@@ -278,7 +278,7 @@ export const start = async (options: Options): Promise<Service> => {
     const where = hostSecrets.length === 0 ? `${settings.host}:${settings.port}` : `host ${describe(settings.host)}, port ${settings.port}`
     throw withoutSecrets(new LocalGatewayError({
       reason: "ListenFailed",
-      message: `LocalGateway could not listen on ${where}: ${redactForDisplay(thrownMessage(error), hostSecrets)}`,
+      message: `LocalGateway could not listen on ${where}: ${thrownMessage(error, hostSecrets)}`,
       cause: causeShowingNoSecret(error, hostSecrets)
     }))
   }
@@ -299,7 +299,7 @@ export const make = (options: Options): Effect.Effect<Service, LocalGatewayError
         isLocalGatewayError(error) ? error : new LocalGatewayError({
           reason: "ListenFailed",
           message: `LocalGateway could not start: ${thrownMessage(error)}`,
-          cause: error
+          cause: thrownCause(error)
         })
     }),
     (gateway) => Effect.promise(() => gateway.close())

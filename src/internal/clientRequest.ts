@@ -18,7 +18,7 @@ import { cleanSigningError, isSigningErrorSafely, thrownMessage } from "./guard.
 import { FORM_CONTENT_TYPE } from "./request/body.js"
 import { describe } from "./request/describe.js"
 import { prepareHeaders } from "./request/headers.js"
-import { looksLikeCredential, redactAuthParameters, shorten } from "./scrub.js"
+import { shorten } from "./scrub.js"
 import { readWebBody } from "./webRequest.js"
 
 /** A request as a client is about to send it. */
@@ -192,18 +192,13 @@ export const signOutgoing = async (signer: ApiGatewaySigner, request: ReadReques
  * integration threw, as a message may show it: its first line, unless that may hold a
  * credential (a getter may throw the very secret it was reading).
  */
-const whatWasThrown = (error: unknown): string => {
-  const text = redactAuthParameters(thrownMessage(error).split(/[\r\n]/)[0]!)
-  return looksLikeCredential(text) ? "what it threw is not shown: it looks like a credential" : shorten(text, 200)
-}
-
 /**
  * `f()`, run over what a client integration was handed (reading it, or
  * setting a property of it): a getter, setter or Proxy trap that throws is an
  * InvalidConfig saying what `failed` and how to `fix` it, never a raw error
  * (a SigningError `f` throws, its own refusal, passes as it is).
- * Of what it threw, only the first line is quoted, and not even that when it
- * may hold a credential.
+ * Of what it threw, only the first line is quoted (`thrownMessage`: a run
+ * that may be a credential shown by its length).
  */
 export const orInvalidConfig = <A>(f: () => A, failed: string, fix: string): A => {
   try {
@@ -211,7 +206,7 @@ export const orInvalidConfig = <A>(f: () => A, failed: string, fix: string): A =
   } catch (error) {
     if (isSigningErrorSafely(error)) throw error
     // Not kept as cause: what a getter threw may quote a secret, and inspect prints a cause in full.
-    throw new SigningError({ reason: "InvalidConfig", message: `${failed} (${whatWasThrown(error)}); ${fix}` })
+    throw new SigningError({ reason: "InvalidConfig", message: `${failed} (${shorten(thrownMessage(error), 200)}); ${fix}` })
   }
 }
 

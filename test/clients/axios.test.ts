@@ -311,7 +311,7 @@ describe(`axios ${axios.VERSION}: withSigner and signedAdapter`, () => {
   it("withSigner refuses an instance whose defaults getter throws a credential, without showing or keeping it", () => {
     const instance = Object.defineProperty({}, "defaults", { get: () => { throw new Error(SECRET) } })
     const error = thrownBy(() => withSigner(instance as AxiosInstance, stage.signer))
-    expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(/not shown: it looks like a credential/) })
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(/not shown: they may be a credential/) })
     expect(inspect(error, { depth: Infinity })).not.toContain(SECRET)
   })
 

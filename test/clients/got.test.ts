@@ -271,7 +271,7 @@ describe("got with the hooks by hand", () => {
     const secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
     const signer = Object.defineProperty({ signRequestAsync: () => undefined }, "endpoint", { get: () => { throw new Error(secret) } })
     const error = thrownBy(() => signingHook(signer as unknown as ApiGatewaySigner))
-    expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(/not shown: it looks like a credential/) })
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(/not shown: they may be a credential/) })
     expect(inspect(error, { depth: Infinity })).not.toContain(secret)
   })
 })

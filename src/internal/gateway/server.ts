@@ -14,7 +14,7 @@ import type { AddressInfo } from "node:net"
 import type { AccessLogEntry, EchoResponse, Service, VerifiedRequest } from "../../LocalGateway.js"
 import { verify, verifyBeforeBody } from "../sigv4/verify.js"
 import { isSecretParameterName, redactAuthorization, redactFailure, redactTarget } from "../sigv4/verifyRedaction.js"
-import { REDACTED, redactAuthParameters, scrubSecrets, shorten } from "../scrub.js"
+import { REDACTED, shorten } from "../scrub.js"
 import { headerPairs, headerRecord, readBody, sendHandlerResponse, sendJson } from "./http.js"
 import { secretsOf } from "../credentials.js"
 import { thrownMessage } from "../guard.js"
@@ -207,7 +207,7 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
     // the secrets of the gateway's own credentials list taken out (a handler may throw what it was
     // given, and Node's error for a bad status quotes the status whole).
     const secrets = [...credentialsShownBy(req), ...listedSecrets(settings.credentials)]
-    const message = `the handler, the credentials lookup or the gateway itself threw: ${shorten(scrubSecrets(redactAuthParameters(thrownMessage(error)), secrets), 300)}`
+    const message = `the handler, the credentials lookup or the gateway itself threw: ${shorten(thrownMessage(error, secrets), 300)}`
     process.emitWarning(`LocalGateway answered 500: ${message}`, { code: "LOCAL_GATEWAY_INTERNAL_ERROR" })
     if (res.headersSent) res.destroy()
     else answer(500, { message: "Internal server error" }, { errorType: "InternalError", message })
