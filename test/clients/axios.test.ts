@@ -15,6 +15,7 @@ import ApiGatewaySigner, { SigningError } from "api-gateway-request-signer"
 import { signedAdapter, withSigner } from "api-gateway-request-signer/axios"
 import { AXIOS_COMPAT } from "./compat.js"
 import { AWKWARD_PATH, installedVersion, credentials, decodedPath, type Echo, sha256, signedHeaderNames, type Stage, startStage, versionOf } from "./support.js"
+import { thrownBy } from "../support/outcomes.js"
 
 /** Whether this axios has the fetch adapter (1.7 and later). */
 const hasFetchAdapter = (() => {
@@ -27,16 +28,6 @@ const hasFetchAdapter = (() => {
 })()
 
 const SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-
-/** What `f` throws (it must throw). */
-const thrownBy = (f: () => unknown): unknown => {
-  try {
-    f()
-  } catch (error) {
-    return error
-  }
-  throw new Error("expected a throw")
-}
 
 /** A Proxy whose every inspection throws. */
 const throwingProxy = (): object =>

@@ -18,16 +18,7 @@ import ApiGatewaySigner, { SigningError } from "api-gateway-request-signer"
 import { clockSkewHook, signingHook, withSigner } from "api-gateway-request-signer/got"
 import { compatEntry, GOT_COMPAT } from "./compat.js"
 import { AWKWARD_PATH, credentials, decodedPath, type Echo, sha256, signedHeaderNames, type Stage, startStage } from "./support.js"
-
-/** What `f` throws (it must throw). */
-const thrownBy = (f: () => unknown): unknown => {
-  try {
-    f()
-  } catch (error) {
-    return error
-  }
-  throw new Error("expected a throw")
-}
+import { thrownBy } from "../support/outcomes.js"
 
 let stage: Stage
 let failuresLeft = 0
