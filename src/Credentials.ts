@@ -18,6 +18,7 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import { ENVIRONMENT_VARIABLES } from "./internal/credentials.js"
 import { configFields, describeConfigError, thrownConfigRead } from "./internal/effect/config.js"
+import { isSigningErrorSafely } from "./internal/guard.js"
 import * as sources from "./internal/effect/credentialSources.js"
 import { staticService } from "./internal/effect/credentialsService.js"
 import type { CredentialsProvider } from "./SignedRequest.js"
@@ -163,7 +164,7 @@ export const layerConfig = (config: CredentialsConfig): Layer.Layer<Credentials,
         )
       )
       const sessionToken = optionalValue(read["sessionToken"])
-      if (sessionToken instanceof SigningError) return yield* Effect.fail(sessionToken)
+      if (isSigningErrorSafely(sessionToken)) return yield* Effect.fail(sessionToken)
       return yield* make({
         accessKeyId: read["accessKeyId"] as string,
         secretAccessKey: read["secretAccessKey"] as string | Redacted.Redacted<string>,

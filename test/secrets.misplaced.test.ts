@@ -94,6 +94,42 @@ describe("text the caller's code threw shows no run that may be a credential", (
     expect(error.message).toBe("The request could not be signed: lookup failed with key <41 characters, not shown: they may be a credential>")
   })
 
+  it("Retry: send fails with a credential as its failure: the RequestError's message shows its length (the failure stays its cause)", async () => {
+    const exit = await Effect.runPromiseExit(
+      Retry.makeRequestWithRetries({ method: "GET", path: "/pets" }, () => Effect.fail(OTHER_TOKEN), { times: 0 }).pipe(Effect.provide(Live))
+    )
+    const error = failureOf(exit)
+    expect(error).toMatchObject({ _tag: "RequestError", message: expect.stringMatching(/not shown: they may be a credential/) })
+    expectShowsNeither(new Error(error.message))
+    expect(error.cause).toBe(OTHER_TOKEN)
+  })
+
+  it("Signer.signRequest: a body whose getter throws a credential keeps no cause that shows it", async () => {
+    const body = {
+      get order(): string {
+        throw new Error(`cannot read order: ${OTHER_SECRET}`)
+      }
+    }
+    const error = failureOf(await Effect.runPromiseExit(Signer.signRequest({ method: "POST", path: "/orders", body }).pipe(Effect.provide(Live))))
+    expect(error).toMatchObject({ _tag: "SigningError", field: "body" })
+    expectShowsNeither(error)
+  })
+
+  it("SigV4.verify: a credentials lookup that throws a credential keeps no cause that shows it", () => {
+    const received = { method: "GET", target: "/prod/pets", headers: { host: "h", authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240101/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=" + "0".repeat(64), "x-amz-date": "20240101T000000Z" } }
+    const error = thrownBy(() =>
+      SigV4.verify(received, {
+        credentials: () => {
+          throw new Error(`vault said ${OTHER_TOKEN}`)
+        },
+        region: "us-east-1",
+        now: Date.UTC(2024, 0, 1)
+      })
+    )
+    expect(error).toMatchObject({ _tag: "SigningError", message: expect.stringContaining("The credentials lookup threw") })
+    expectShowsNeither(error)
+  })
+
   it("words, CamelCase names and paths in thrown text are kept", async () => {
     const said = "UnrecognizedClientException at /src/internal/credentialSources while reading accessKeyId"
     const exit = await Effect.runPromiseExit(

@@ -4,9 +4,12 @@
  * message that names what is wrong. test/fuzz.test.ts searches for more.
  */
 import { describe, expect, it } from "@effect/vitest"
+import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import ApiGatewaySigner, { Credentials, RequestError, Retry, type SignedRequest, Signer, SigningError, SigV4 } from "api-gateway-request-signer"
@@ -384,5 +387,30 @@ describe("Signer.make with options that cannot be read", () => {
       }
     })
     expect(failureOf(Effect.runSyncExit(Signer.make(options as never)))).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig" })
+  })
+})
+
+describe("options that are a Proxy whose traps throw", () => {
+  const hostile = () => new Proxy({}, {
+    get() {
+      throw new TypeError("trap")
+    },
+    getPrototypeOf() {
+      throw new TypeError("trap")
+    }
+  })
+
+  it("Retry.backoff: a SigningError naming the options, not the trap's TypeError", () => {
+    expect(() => Retry.backoff(hostile() as never)).toThrow(SigningError)
+  })
+
+  it("Credentials.layerConfig, a sessionToken Config yielding one: the build fails typed, never a defect", async () => {
+    const config = {
+      accessKeyId: Config.succeed("AKIDEXAMPLE"),
+      secretAccessKey: Config.succeed(Redacted.make("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")),
+      sessionToken: Config.succeed(Option.some(hostile()))
+    }
+    const exit = await Effect.runPromiseExit(Layer.build(Credentials.layerConfig(config as never)).pipe(Effect.scoped))
+    expect(failureOf(exit)).toBeInstanceOf(SigningError)
   })
 })

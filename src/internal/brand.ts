@@ -143,6 +143,10 @@ export const isReadableStream = (value: unknown): value is ReadableStream => is(
  */
 export const isPlainObject = (value: unknown): value is Record<string, unknown> => {
   if (typeof value !== "object" || value === null) return false
-  const prototype = Object.getPrototypeOf(value) as object | null
-  return prototype === null || Object.getPrototypeOf(prototype) === null
+  try {
+    const prototype = Object.getPrototypeOf(value) as object | null
+    return prototype === null || Object.getPrototypeOf(prototype) === null
+  } catch {
+    return false // a Proxy whose getPrototypeOf trap throws: no options to read
+  }
 }

@@ -54,8 +54,9 @@ const saidBy = (error: unknown): string | undefined =>
  */
 export const thrownCause = (error: unknown, secrets: Iterable<string> = []): unknown =>
   safely(() => {
-    const said = saidBy(error)
-    return said !== undefined && maskCredentialRuns(said) !== said ? undefined : causeShowingNoSecret(error, secrets)
+    // Every line of it: inspect prints the whole message, where thrownMessage quotes the first.
+    const said = typeof error === "string" ? error : error instanceof Error ? error.message : undefined
+    return typeof said === "string" && maskCredentialRuns(said) !== said ? undefined : causeShowingNoSecret(error, secrets)
   }, undefined)
 
 /**

@@ -13,7 +13,7 @@ import { SigningError } from "../../SigningError.js"
 import { type FieldNames, type SigningCredentials, signingCredentials } from "../credentials.js"
 import type { CredentialLookup as PublicCredentialLookup } from "../../SigV4.js"
 import type { CredentialLookup } from "../sigv4/verify.js"
-import { thrownMessage } from "../guard.js"
+import { thrownCause, thrownMessage } from "../guard.js"
 import { Secret } from "../secret.js"
 
 // The core credentials of each credentials object seen, so signing converts nothing twice.
@@ -136,7 +136,7 @@ export const toCredentialLookup = (lookup: PublicCredentialLookup): CredentialLo
         throw new SigningError({
           reason: "InvalidConfig",
           message: `The credentials lookup threw (${thrownMessage(error)}); return undefined for an unknown access key id instead.`,
-          cause: error
+          cause: thrownCause(error)
         })
       }
       // `null` too, as a Map or a database lookup says "none" (`map.get(id) ?? null`): an unknown key.

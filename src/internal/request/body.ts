@@ -10,7 +10,7 @@ import type { HttpMethod } from "../../HttpMethods.js"
 import type { SignedBody } from "../../SignedRequest.js"
 import { invalidRequest } from "../../SigningError.js"
 import { isArrayBuffer, isBlob, isFormData, isKeyedCollection, isMap, isProxiedBytes, isReadableStream, isSet, isURLSearchParams } from "../brand.js"
-import { isSigningErrorSafely, safely, thrownMessage } from "../guard.js"
+import { isSigningErrorSafely, safely, thrownCause, thrownMessage } from "../guard.js"
 import { checkWellFormed } from "./describe.js"
 
 export interface PreparedBody {
@@ -189,7 +189,7 @@ const serializeJson = (body: unknown): string => {
     throw invalidRequest(
       "body",
       `The body cannot be serialized to JSON (${thrownMessage(error)}); pass a plain object without cycles, or a string.`,
-      error
+      thrownCause(error)
     )
   }
   if (json === undefined) {

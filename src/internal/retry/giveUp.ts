@@ -2,17 +2,22 @@
  * The `RequestError` a retry loop ends with, the same from both loops: the
  * number of attempts, the last failure as `cause`, and a message and summary
  * with every secret used for signing, and any presigned URL's credentials
- * (`X-Amz-Signature`, `X-Amz-Credential`, `X-Amz-Security-Token`), scrubbed out.
+ * (`X-Amz-Signature`, `X-Amz-Credential`, `X-Amz-Security-Token`), scrubbed out;
+ * what the failure says is the caller's code's, and may quote a secret never
+ * used here, so a run that may be a credential is shown by its length.
  *
  * @internal
  */
 import { describeFailure, type FailureSummary, RequestError, summarizeFailure } from "../../RequestError.js"
-import { redactForDisplay } from "../scrub.js"
+import { maskCredentialRuns, redactForDisplay } from "../scrub.js"
+
+/** Known secrets redacted whole first, then any run that may be a credential masked. */
+const scrub = (text: string, secrets: Iterable<string>): string => maskCredentialRuns(redactForDisplay(text, secrets))
 
 const scrubSummary = (summary: FailureSummary, secrets: Iterable<string>): FailureSummary => ({
   ...summary,
-  ...(summary.name === undefined ? {} : { name: redactForDisplay(summary.name, secrets) }),
-  ...(summary.message === undefined ? {} : { message: redactForDisplay(summary.message, secrets) })
+  ...(summary.name === undefined ? {} : { name: scrub(summary.name, secrets) }),
+  ...(summary.message === undefined ? {} : { message: scrub(summary.message, secrets) })
 })
 
 /** `retryable`: whether the policy would have retried this failure had attempts remained. */
@@ -21,7 +26,7 @@ export const giveUp = <E>(failure: E, attempts: number, retryable: boolean, secr
     reason: retryable ? "RetriesExhausted" : "NotRetryable",
     attempts,
     cause: failure,
-    message: redactForDisplay(
+    message: scrub(
       `${retryable ? "Request failed after" : "Request failed, not retryable, after"} ${attempts} attempt${
         attempts === 1 ? "" : "s"
       }: ${describeFailure(failure)}`,
@@ -32,4 +37,4 @@ export const giveUp = <E>(failure: E, attempts: number, retryable: boolean, secr
 
 /** What a debug log line says of a failed attempt. */
 export const describeAttemptFailure = (failure: unknown, secrets: Iterable<string>): string =>
-  redactForDisplay(describeFailure(failure), secrets)
+  scrub(describeFailure(failure), secrets)
