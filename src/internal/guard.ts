@@ -68,7 +68,7 @@ export const asSigningError = (error: unknown, reason: SigningErrorReason = "Inv
   isSigningErrorSafely(error) ? error : new SigningError({
     reason,
     message: `${reason === "InvalidRequest" ? "The request could not be signed" : "The configuration is unusable"}: ${thrownMessage(error, secrets)}`,
-    cause: thrownCause(error)
+    cause: thrownCause(error, secrets)
   })
 
 /** `asSigningError`, with `secrets` and authentication parameters redacted from the message, and a cause that shows a secret dropped. */

@@ -36,9 +36,9 @@ export const orUndefined = <A, E>(read: Effect.Effect<A | undefined, E>): Effect
 
 /**
  * A layer's options of `Config`s, checked before Effect reads them: an
- * object whose fields (`names`, read by name, so a getter on a prototype
- * counts) are `Config`s; the `required` ones must be there, and a field left
- * `undefined` counts as absent. Anything else is an `InvalidConfig` naming
+ * object whose fields (`fields.required` and `fields.optional`, read by
+ * name, so a getter on a prototype counts) are `Config`s; the required ones
+ * must be there, and a field left `undefined` counts as absent. Anything else is an `InvalidConfig` naming
  * the field, where `Config.unwrap` would throw a raw TypeError, or overflow
  * the stack on a plain string.
  */

@@ -20,7 +20,7 @@ import { SigningError } from "../../SigningError.js"
 import { isPlainObject } from "../brand.js"
 import { recentSecrets } from "../credentials.js"
 import { providerFailure, REFRESH_BEFORE_MILLIS } from "../credentialsSource.js"
-import { asSigningError, safely, thrownMessage } from "../guard.js"
+import { asSigningError, isSigningErrorSafely, safely, thrownMessage } from "../guard.js"
 import { describe } from "../request/describe.js"
 import { causeShowingNoSecret } from "../scrub.js"
 import { sameCredentials, validateCredentials } from "./credentials.js"
@@ -40,7 +40,7 @@ export const validate = (input: CredentialsInput): Effect.Effect<AwsCredentials,
  * prints its cause in full.
  */
 const sourceFailed = (what: string, seen: SeenSecrets) => (error: unknown): SigningError => {
-  if (error instanceof SigningError) return error
+  if (isSigningErrorSafely(error)) return error
   const cause = causeShowingNoSecret(error, seen.secrets())
   return new SigningError({
     reason: "MissingCredentials",
