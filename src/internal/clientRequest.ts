@@ -188,11 +188,6 @@ export const signOutgoing = async (signer: ApiGatewaySigner, request: ReadReques
 }
 
 /**
- * What a getter, setter or Proxy trap of a value handed to a client
- * integration threw, as a message may show it: its first line, unless that may hold a
- * credential (a getter may throw the very secret it was reading).
- */
-/**
  * `f()`, run over what a client integration was handed (reading it, or
  * setting a property of it): a getter, setter or Proxy trap that throws is an
  * InvalidConfig saying what `failed` and how to `fix` it, never a raw error

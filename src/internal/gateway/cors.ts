@@ -6,6 +6,7 @@
  * @internal
  */
 import type { CorsOptions } from "../../LocalGateway.js"
+import { isPlainObject } from "../brand.js"
 import { describe } from "../request/describe.js"
 
 /** API Gateway's defaults when CORS is enabled on a resource. */
@@ -27,20 +28,6 @@ const headerText = (what: string, value: unknown, invalid: (message: string) => 
     throw invalid(`${what} must be non-empty printable ASCII; got ${describe(value)}.`)
   }
   return value
-}
-
-/**
- * Whether `value` is a plain object (`{ ... }`, or one without prototype),
- * made in any realm. An object of another kind (an array, a Date, a Map) is
- * no options: read as one, it would have no fields, and turn CORS on with the
- * most permissive defaults.
- */
-const isPlainObject = (value: unknown): value is object => {
-  if (typeof value !== "object" || value === null) return false
-  const prototype: unknown = Object.getPrototypeOf(value)
-  if (prototype === null || prototype === Object.prototype) return true
-  // Another realm's Object.prototype: itself without prototype, and what it makes reads as a plain object.
-  return Object.getPrototypeOf(prototype) === null && Object.prototype.toString.call(value) === "[object Object]"
 }
 
 export const corsHeaders = (cors: boolean | CorsOptions | undefined, invalid: (message: string) => Error): CorsHeaders | undefined => {
