@@ -130,8 +130,8 @@ describe("text the caller's code threw shows no run that may be a credential", (
     expectShowsNeither(error)
   })
 
-  it("words, CamelCase names and paths in thrown text are kept", async () => {
-    const said = "UnrecognizedClientException at /src/internal/credentialSources while reading accessKeyId"
+  it("words, CamelCase names, paths and an X-Amz-Date in thrown text are kept", async () => {
+    const said = "UnrecognizedClientException at /src/internal/credentialSources while reading accessKeyId, x-amz-date 20261127T032550Z"
     const exit = await Effect.runPromiseExit(
       Retry.makeRequestWithRetries({ method: "GET", path: "/pets" }, (): Effect.Effect<never> => {
         throw new Error(said)

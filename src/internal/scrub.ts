@@ -62,6 +62,8 @@ export const looksLikeCredential = (text: string): boolean => {
 
 // A word, or words in CamelCase (UnrecognizedClientException, accessKeyId): it names a thing and is no secret.
 const IDENTIFIER = /^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*[0-9]{0,4}$/
+// An X-Amz-Date (20240101T000000Z): what a clock skew is diagnosed from, and no secret.
+const AMZ_DATE = /^\d{8}T\d{6}Z$/
 
 /**
  * `text` with every run that may be a credential (as `looksLikeCredential`
@@ -72,7 +74,7 @@ const IDENTIFIER = /^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*[0-9]{0,4}$/
  */
 export const maskCredentialRuns = (text: string): string =>
   text.replace(/[A-Za-z0-9+=_/]{16,}/g, (run) =>
-    kindsOf(run) >= 2 && run.split("/").some((part) => kindsOf(part) >= 2 && !IDENTIFIER.test(part))
+    kindsOf(run) >= 2 && run.split("/").some((part) => kindsOf(part) >= 2 && !IDENTIFIER.test(part) && !AMZ_DATE.test(part))
       ? `<${run.length} characters, not shown: they may be a credential>`
       : run)
 
