@@ -272,14 +272,13 @@ export const start = async (options: Options): Promise<Service> => {
   try {
     return await listen(settings)
   } catch (error) {
-    // A host that looks like a credential (a secret passed in the wrong place) is described, and taken out of
-    // what listen threw, which quotes it (getaddrinfo ENOTFOUND <host>).
-    const hostSecrets = looksLikeCredential(settings.host) ? [settings.host] : []
-    const where = hostSecrets.length === 0 ? `${settings.host}:${settings.port}` : `host ${describe(settings.host)}, port ${settings.port}`
+    // A host that looks like a credential (a secret passed in the wrong place) is described; what listen
+    // threw quotes it (getaddrinfo ENOTFOUND <host>), and thrownMessage and thrownCause hide it there.
+    const where = looksLikeCredential(settings.host) ? `host ${describe(settings.host)}, port ${settings.port}` : `${settings.host}:${settings.port}`
     throw withoutSecrets(new LocalGatewayError({
       reason: "ListenFailed",
-      message: `LocalGateway could not listen on ${where}: ${thrownMessage(error, hostSecrets)}`,
-      cause: causeShowingNoSecret(error, hostSecrets)
+      message: `LocalGateway could not listen on ${where}: ${thrownMessage(error)}`,
+      cause: thrownCause(error)
     }))
   }
 }

@@ -40,11 +40,14 @@ export const thrownMessage = (error: unknown, secrets: Iterable<string> = []): s
     return said === undefined ? describe(error) : maskCredentialRuns(redactForDisplay(said, secrets))
   }, "a value that cannot be inspected")
 
-/** A thrown string, or the first line of a thrown Error's message. */
-const saidBy = (error: unknown): string | undefined =>
+/** A thrown string, or a thrown Error's message (not empty). */
+const textOf = (error: unknown): string | undefined =>
   typeof error === "string" ? error
-  : error instanceof Error && typeof error.message === "string" && error.message !== "" ? error.message.split("\n")[0]!
+  : error instanceof Error && typeof error.message === "string" && error.message !== "" ? error.message
   : undefined
+
+/** What a message quotes of a thrown value: its text's first line (a string is quoted whole). */
+const saidBy = (error: unknown): string | undefined => typeof error === "string" ? error : textOf(error)?.split("\n")[0]
 
 /**
  * `error` to keep as the cause of a failure that quotes it: not when it shows
@@ -55,8 +58,8 @@ const saidBy = (error: unknown): string | undefined =>
 export const thrownCause = (error: unknown, secrets: Iterable<string> = []): unknown =>
   safely(() => {
     // Every line of it: inspect prints the whole message, where thrownMessage quotes the first.
-    const said = typeof error === "string" ? error : error instanceof Error ? error.message : undefined
-    return typeof said === "string" && maskCredentialRuns(said) !== said ? undefined : causeShowingNoSecret(error, secrets)
+    const text = textOf(error)
+    return text !== undefined && maskCredentialRuns(text) !== text ? undefined : causeShowingNoSecret(error, secrets)
   }, undefined)
 
 /**
