@@ -184,6 +184,14 @@ export interface RequestWithRetriesOptions {
 const fixedAtConstruction = (name: string): SigningError =>
   invalidOption(`signer.${name} cannot be changed: make a new ApiGatewaySigner({ ..., ${name} }) for another ${name}.`)
 
+// Says nothing of the value assigned: it is a credential.
+const credentialsFixed = (name: string): SigningError =>
+  invalidOption(
+    `signer.${name} cannot be changed: the credentials are read once, when the signer is made. For credentials that change ` +
+      "(a session token renewed), pass credentials: a function that returns them, which the signer asks again before they expire; " +
+      "or make a new ApiGatewaySigner."
+  )
+
 /**
  * Signs requests to an IAM-authorized API Gateway API.
  *
@@ -344,6 +352,46 @@ export class ApiGatewaySigner {
 
   set service(_: never) {
     throw fixedAtConstruction("service")
+  }
+
+  // 2.x's other writable fields, refused too (JavaScript code that assigned one got no error, and the
+  // signer went on with what it was made with). Internal: TypeScript already refuses them, as unknown.
+  /** @internal */
+  set accessKey(_: never) {
+    throw credentialsFixed("accessKey")
+  }
+
+  /** @internal */
+  set secretKey(_: never) {
+    throw credentialsFixed("secretKey")
+  }
+
+  /** @internal */
+  set sessionToken(_: never) {
+    throw credentialsFixed("sessionToken")
+  }
+
+  /** @internal */
+  set serviceName(_: never) {
+    throw fixedAtConstruction("serviceName")
+  }
+
+  /** @internal */
+  set defaultAcceptType(_: never) {
+    throw fixedAtConstruction("defaultAcceptType")
+  }
+
+  /** @internal */
+  set defaultContentType(_: never) {
+    throw fixedAtConstruction("defaultContentType")
+  }
+
+  /** @internal */
+  set pathComponent(_: never) {
+    throw invalidOption(
+      "signer.pathComponent cannot be changed: the stage path is part of the endpoint now " +
+        "(new ApiGatewaySigner({ endpoint: \"https://API_ID.execute-api.REGION.amazonaws.com/STAGE\" })); make a new signer for another stage."
+    )
   }
 
   /**

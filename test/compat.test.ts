@@ -11,6 +11,7 @@ import axios from "axios"
 import ApiGatewaySigner, { type SignedRequestData } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import { SUITE_DIR } from "./support/awsSuite.js"
+import { thrownBy } from "./support/outcomes.js"
 
 const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
 const keys = { accessKey: "AKIDEXAMPLE", secretKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" }
@@ -124,6 +125,30 @@ describe("the signer's fields", () => {
     expect(assign).toThrow(expect.objectContaining({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringContaining("new ApiGatewaySigner") }))
     expect(own.signRequest({ method: "GET", path: "/" }).headers.Authorization).toContain("/us-east-1/execute-api/")
   })
+
+  it.each(["accessKey", "secretKey", "sessionToken"])(
+    "assigning 2.x's %s (from JavaScript) is a SigningError that names a provider for credentials that change, and shows no value",
+    (field) => {
+      const own = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys })
+      const fresh = "FRESH/credential+value0123456789abcdef"
+      const assign = () => Reflect.set(own, field, fresh)
+      expect(assign).toThrow(expect.objectContaining({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(/credentials: a function/) }))
+      expect((thrownBy(assign) as Error).message).not.toContain(fresh)
+      expect(Object.keys(own)).not.toContain(field)
+      expect(own.signRequest({ method: "GET", path: "/" }).headers.Authorization).toContain(`Credential=${keys.accessKey}/`)
+    }
+  )
+
+  it.each(["serviceName", "defaultAcceptType", "defaultContentType", "pathComponent"])(
+    "assigning 2.x's %s (from JavaScript) is a SigningError, not silently ignored",
+    (field) => {
+      const own = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys })
+      expect(() => Reflect.set(own, field, "text/plain")).toThrow(
+        expect.objectContaining({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(/cannot be changed.*new (ApiGatewaySigner|signer)/) })
+      )
+      expect(own.signRequest({ method: "GET", path: "/" }).headers.Accept).toBe("application/json")
+    }
+  )
 })
 
 describe("a Content-Type on a request without a body", () => {
