@@ -349,6 +349,31 @@ describe("credentials", () => {
     const started = LocalGateway.start({ credentials: [] })
     await expect(started).rejects.toMatchObject({ _tag: "LocalGatewayError", reason: "InvalidConfig", message: expect.stringMatching(/credentials is an empty list/) })
   })
+
+  it("none given refuses to start, naming the option once", async () => {
+    const started = LocalGateway.start({} as never)
+    await expect(started).rejects.toMatchObject({
+      _tag: "LocalGatewayError",
+      reason: "InvalidConfig",
+      message: "LocalGateway: credentials must be a list of credentials, or a function from an access key id to credentials."
+    })
+  })
+})
+
+describe("target", () => {
+  it("with a query refuses to start, saying that the query is the fault (the URL is shown without it)", async () => {
+    const started = LocalGateway.start({ credentials: [credentials], target: "http://127.0.0.1:3000/base?a=1" })
+    await expect(started).rejects.toMatchObject({
+      _tag: "LocalGatewayError",
+      reason: "InvalidConfig",
+      message: expect.stringMatching(/^LocalGateway: target "http:\/\/127\.0\.0\.1:3000\/base" has a query; give the base URL alone/)
+    })
+  })
+
+  it("that is not an http(s) URL refuses to start, saying what target takes", async () => {
+    const started = LocalGateway.start({ credentials: [credentials], target: "ftp://127.0.0.1/" })
+    await expect(started).rejects.toMatchObject({ reason: "InvalidConfig", message: expect.stringMatching(/target must be an http\(s\) URL without a query; got "ftp:/) })
+  })
 })
 
 describe("lifecycle", () => {

@@ -169,7 +169,7 @@ describe("Retry.backoff fails closed on options that would weaken it", () => {
     ["maxDelay a negative Duration string", { maxDelay: "-1 seconds" }, /maxDelay must be/],
     ["options a Date (not taken as {})", new Date(), /Retry.backoff takes options such as/],
     ["options a Map (not taken as {})", new Map([["times", 1]]), /Retry.backoff takes options such as/],
-    ["options a Redacted (not taken as {})", Redacted.make({ times: 1 }), /Retry.backoff takes options such as/]
+    ["options a Redacted (not taken as {})", Redacted.make({ times: 1 }), /Retry.backoff takes options such as .*; got a Redacted\./]
   ] as const)("%s: a SigningError naming the option, at once", (_, options, message) => {
     const error = thrownBy(() => Retry.backoff(options as unknown as Retry.BackoffOptions))
     expect(error).toBeInstanceOf(SigningError)

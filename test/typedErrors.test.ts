@@ -52,7 +52,11 @@ describe("the facade", () => {
 
   it.each([
     ["maxDelayMs: \"abc\"", { maxDelayMs: "abc" }, /maxDelayMs must be a number/],
-    ["shouldRetry: 5", { shouldRetry: 5 }, /shouldRetry must be a function/]
+    ["shouldRetry: 5", { shouldRetry: 5 }, /shouldRetry must be a function/],
+    // Options of another kind hold no options: refused, as Retry refuses them, not read as none.
+    ["options: a Date", new Date(), /options of makeRequestWithRetries must be a plain object .*; got a Date\./],
+    ["options: a Map", new Map([["baseDelayMs", 0]]), /must be a plain object .*; got a Map\./],
+    ["options: a Redacted", Redacted.make({ baseDelayMs: 0 }), /must be a plain object .*; got a Redacted\./]
   ])("makeRequestWithRetries with %s rejects with a SigningError naming the option, and never calls back", async (_, options, message) => {
     let calls = 0
     const error = await rejectionOf(signer.makeRequestWithRetries(request, () => calls++, 1, options as never))
@@ -160,8 +164,8 @@ describe("clock skew correction and credential providers", () => {
     // Effect decodes these to a zero Duration: renewal only at expiry, or a fetch at every signature.
     ["refreshBefore: \"-5 minutes\"", { refreshBefore: "-5 minutes" }, /refreshBefore must be a Duration/],
     ["maxAge: [NaN, 0]", { maxAge: [Number.NaN, 0] }, /maxAge must be a Duration/],
-    ["options: 5", 5, /must be an object/],
-    ["options: a Date", new Date(), /must be an object/]
+    ["options: 5", 5, /must be a plain object/],
+    ["options: a Date", new Date(), /must be a plain object/]
   ])("Credentials.layerFromProvider with %s: every signature fails with a SigningError naming it, not a defect", async (_, options, message) => {
     const exit = await Effect.runPromiseExit(
       Signer.signRequest(request).pipe(
@@ -175,7 +179,7 @@ describe("clock skew correction and credential providers", () => {
     const exit = await Effect.runPromiseExit(
       Retry.makeRequestWithRetries(request, () => Effect.fail("boom"), new Date() as never).pipe(Effect.provide(Live))
     )
-    expect(failureOf(exit)).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(/must be an object/) })
+    expect(failureOf(exit)).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(/must be a plain object.*got a Date/) })
   })
 
   it("Credentials.layerFromProvider with a provider that throws a revoked Proxy: a MissingCredentials SigningError", async () => {
@@ -236,7 +240,7 @@ describe("Retry.makeRequestWithRetries options", () => {
     ["while: 5", { while: 5 }, /while must be a predicate/],
     ["until: \"no\"", { until: "no" }, /until must be a predicate/],
     ["schedule: {}", { schedule: {} }, /schedule must be a Schedule/],
-    ["options: null", null, /must be an object/]
+    ["options: null", null, /must be a plain object/]
   ])("%s fails with an InvalidConfig SigningError naming it, before anything is sent", (_, options, message) => {
     let sent = 0
     const exit = Effect.runSyncExit(

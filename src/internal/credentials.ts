@@ -66,7 +66,9 @@ export const signingCredentials = (
   }
   if (typeof accessKeyId !== "string") return missing(`${names.accessKeyId} must be a string; got ${kindOf(accessKeyId)}.`)
   if (!ACCESS_KEY_ID.test(accessKeyId)) {
-    return missing(`The AWS access key id contains a space, a slash or a control character; check ${names.accessKeyId} for a stray newline.`)
+    return missing(
+      `The AWS access key id contains a space, a slash, a control character or a character beyond ASCII; check ${names.accessKeyId} for a stray newline.`
+    )
   }
   if (secretAccessKey === undefined || secretAccessKey === null || secretAccessKey === "") {
     return missing(`No AWS secret access key: pass ${names.accessKeyId} and ${names.secretAccessKey}, or set ${ENVIRONMENT_VARIABLES}.`)

@@ -11,6 +11,7 @@
 import type { ApiGatewaySignerConfig } from "../ApiGatewaySigner.js"
 import { SigningError } from "../SigningError.js"
 import { isAbortSignal } from "./abort.js"
+import { isPlainObject } from "./brand.js"
 import {
   EFFECT_FIELD_NAMES,
   ENVIRONMENT_VARIABLES,
@@ -178,8 +179,8 @@ export interface CheckedRetryOptions {
 
 export const checkRetryOptions = (retries: unknown, options: unknown): CheckedRetryOptions | SigningError => {
   if (!isRetryCount(retries)) return retriesRefused(retries)
-  if (typeof options !== "object" || options === null) {
-    return invalidOption(`The options of makeRequestWithRetries must be an object such as { signal }; got ${describe(options)}.`)
+  if (!isPlainObject(options)) {
+    return invalidOption(`The options of makeRequestWithRetries must be a plain object such as { signal }; got ${describe(options)}.`)
   }
   const { signal, shouldRetry, baseDelayMs, maxDelayMs } = options as Record<string, unknown>
   if (signal !== undefined && !isAbortSignal(signal)) {

@@ -94,7 +94,7 @@ const durationOption = (name: string, value: unknown, fallback: number): number 
 const refreshTimes = (options: unknown): { readonly refreshBefore: number; readonly maxAge: number } | SigningError => {
   try {
     if (options !== undefined && !isPlainObject(options)) {
-      return new SigningError({ reason: "InvalidConfig", message: `The refresh options must be an object such as { refreshBefore: "5 minutes" }; got ${describe(options)}.` })
+      return new SigningError({ reason: "InvalidConfig", message: `The refresh options must be a plain object such as { refreshBefore: "5 minutes" }; got ${describe(options)}.` })
     }
     const { refreshBefore, maxAge } = (options ?? {}) as { refreshBefore?: unknown; maxAge?: unknown }
     const before = durationOption("refreshBefore", refreshBefore, REFRESH_BEFORE_MILLIS)

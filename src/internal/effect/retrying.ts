@@ -68,7 +68,7 @@ export const checkRetryOptions = <E, R>(send: unknown, options: unknown): Checke
     }
     if (options === undefined) return { schedule: undefined, times: undefined, while: undefined, until: undefined, maxDelayMillis: DEFAULT_MAX_DELAY_MS }
     if (!isPlainObject(options)) {
-      return invalidOption(`The options of Retry.makeRequestWithRetries must be an object such as { times: 3 }; got ${describe(options)}.`)
+      return invalidOption(`The options of Retry.makeRequestWithRetries must be a plain object such as { times: 3 }; got ${describe(options)}.`)
     }
     const { schedule, times, while: whilePredicate, until, maxDelay } = options as Record<string, unknown>
     if (schedule !== undefined && !Schedule.isSchedule(schedule)) {

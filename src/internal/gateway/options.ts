@@ -73,7 +73,8 @@ export const resolveOptions = (options: Options, invalid: (message: string, caus
   } catch (error) {
     // What a getter threw is neither quoted nor kept: it may quote the very secret it was reading.
     if (!isSigningErrorSafely(error)) throw invalid("credentials could not be read (reading them threw); pass a list of { accessKeyId, secretAccessKey, sessionToken? }, or a lookup function.")
-    throw invalid(`credentials: ${error.message}`, error)
+    // A message that already names the option ("credentials must be ...") is not prefixed with it again.
+    throw invalid(error.message.startsWith("credentials ") ? error.message : `credentials: ${error.message}`, error)
   }
   // A gateway no request can pass is a mistake (often an environment variable that was not set), not a configuration.
   if (Array.isArray(credentials) && credentials.length === 0) {
@@ -93,8 +94,12 @@ export const resolveOptions = (options: Options, invalid: (message: string, caus
   let target: URL | undefined
   if (options.target !== undefined) {
     target = typeof options.target === "string" && URL.canParse(options.target) ? new URL(options.target) : undefined
-    if (target === undefined || (target.protocol !== "http:" && target.protocol !== "https:") || target.search !== "") {
+    if (target === undefined || (target.protocol !== "http:" && target.protocol !== "https:")) {
       throw invalid(`target must be an http(s) URL without a query; got ${shownTarget(options.target)}.`)
+    }
+    if (target.search !== "") {
+      // Said in words: the URL is shown without its query (it may carry a presigned signature).
+      throw invalid(`target ${shownTarget(options.target)} has a query; give the base URL alone: each request's path and query are appended to it.`)
     }
   }
   const host: unknown = options.host
