@@ -104,6 +104,13 @@ describe("answers", () => {
     expect(response.headers.get("x-amzn-requestid")).toMatch(/^[0-9a-f-]{36}$/)
   })
 
+  it("an echo keeps a query key or value that starts with U+FEFF, as sent (a UTF-8 decoder drops it by default)", async () => {
+    const request = signer.signRequest({ method: "GET", path: "/items", queryParams: { size: "\ufeff", "\ufeffk": "v", lead: "\ufeffx" } })
+    const response = await fetch(request.url, request)
+    expect(response.status).toBe(200)
+    expect((await response.json() as { query: unknown }).query).toEqual({ size: ["\ufeff"], "\ufeffk": ["v"], lead: ["\ufeffx"] })
+  })
+
   it("a refused request with 403, API Gateway's JSON body and x-amzn-ErrorType", async () => {
     const response = await fetch(`${gateway.url}/pets`)
     expect(response.status).toBe(403)

@@ -87,6 +87,17 @@ export const normalizeEncoding = (component: string): string =>
  */
 export const plusAsSpace = (component: string): string => (component.includes("+") ? component.replace(/\+/g, "%20") : component)
 
+// Made on first use: the signing path never decodes, so it pays nothing at load.
+let utf8Decoder: { decode(bytes: Uint8Array): string } | undefined
+
+/**
+ * A query component as a server reads it: `+` as a space, percent-decoded,
+ * then read as UTF-8 (invalid sequences as U+FFFD). A leading U+FEFF is
+ * kept: it is part of the text sent (TextDecoder drops it by default).
+ */
+export const decodeParam = (value: string): string =>
+  (utf8Decoder ??= new TextDecoder("utf-8", { ignoreBOM: true })).decode(percentDecode(plusAsSpace(value)))
+
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 /** True when the string has no lone UTF-16 surrogate, so it has a UTF-8 encoding. */

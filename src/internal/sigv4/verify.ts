@@ -35,7 +35,7 @@ import { canonicalPathOptionsFor } from "./serviceRules.js"
 import { formatCanonicalQuery, parseQueryString } from "./canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, isPayloadHash, sha256Hex, UNSIGNED_PAYLOAD } from "./payloadHash.js"
 import { ALGORITHM, computeSignature } from "./signature.js"
-import { percentDecode, plusAsSpace } from "./uriEncoding.js"
+import { decodeParam } from "./uriEncoding.js"
 
 export type CredentialLookup =
   | ((accessKeyId: string) => SigningCredentials | undefined)
@@ -143,11 +143,6 @@ const parseAuthorization = (authorization: string, headers: Map<string, Array<st
     sessionToken: headers.get("x-amz-security-token")?.join(",")
   }
 }
-
-const utf8 = new TextDecoder()
-
-/** A query component as text: `+` as a space, percent-decoded, then read as UTF-8 (invalid sequences as U+FFFD). */
-export const decodeParam = (value: string): string => utf8.decode(percentDecode(plusAsSpace(value)))
 
 const parsePresigned = (query: string): Claim | VerifyFailure => {
   const params = new Map<string, string>()

@@ -18,13 +18,9 @@
  */
 import type { VerifyFailure } from "../../SigV4.js"
 import { REDACTED } from "../scrub.js"
-import { percentDecode, plusAsSpace } from "./uriEncoding.js"
+// A name is read as the verifier reads it.
+import { decodeParam } from "./uriEncoding.js"
 
-const utf8 = new TextDecoder()
-
-// A name as the verifier reads it (verify.ts's decodeParam); repeated here so
-// that Diagnosis, which compares redacted canonical requests, loads no verifier.
-const decodeParam = (value: string): string => utf8.decode(percentDecode(plusAsSpace(value)))
 
 const SECRET_PARAMETERS: ReadonlySet<string> = new Set(["x-amz-security-token", "x-amz-signature"])
 
