@@ -15,8 +15,7 @@
 import { normalizePath } from "../sigv4/canonicalPath.js"
 import { canonicalPathOptionsFor } from "../sigv4/serviceRules.js"
 import { PRESIGN_PARAMETERS } from "../sigv4/signatureHeaders.js"
-import { plusAsSpace } from "../sigv4/uriEncoding.js"
-import { decodeParam } from "../sigv4/uriEncoding.js"
+import { decodeParam, plusAsSpace } from "../sigv4/uriEncoding.js"
 import { isSecretParameterName } from "../sigv4/verifyRedaction.js"
 
 export interface RequestTarget {
