@@ -41,6 +41,7 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as MutableRef from "effect/MutableRef"
 import * as Option from "effect/Option"
@@ -86,6 +87,13 @@ const signWith = (
  * its `urlParams` folded into its URL, and can be executed by any
  * `HttpClient` as it is (before its signature expires, five minutes on).
  *
+ * @effect/platform's clients record request headers on their spans, hiding
+ * only the names in `Headers.currentRedactedNames`, which holds
+ * `authorization` but not the session token's header. So signing also adds
+ * `x-amz-security-token` to that list in the fiber that signs (and in the
+ * fibers it forks from then on): executing the result there keeps the token
+ * out of traces and logs.
+ *
  * @example
  * ```ts
  * import { Credentials, Signer } from "api-gateway-request-signer"
@@ -105,7 +113,7 @@ const signWith = (
 export const signRequest = (
   request: HttpClientRequest.HttpClientRequest
 ): Effect.Effect<HttpClientRequest.HttpClientRequest, SigningError, Signer | Credentials> =>
-  Effect.flatMap(Signer, (signer) => signWith(signer, request))
+  Effect.flatMap(Signer, (signer) => Effect.zipLeft(signWith(signer, request), FiberRef.update(Headers.currentRedactedNames, redactSessionToken)))
 
 /** Adds the session token header to the names @effect/platform redacts (in spans, logs and printed requests). */
 const redactSessionToken = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> =>

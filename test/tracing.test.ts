@@ -5,6 +5,8 @@
  * same spans through OpenTelemetry, with an in-memory exporter.
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base"
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
@@ -175,6 +177,25 @@ describe("signed HttpClient spans", () => {
       expect(signing).toHaveLength(1)
       expect(signing[0]!.attributes.get("url.path")).toBe("/prod/pets")
       expect(spans.some((span) => span.name.startsWith("http.client"))).toBe(true)
+      expectNoSecret(spans, [])
+    }).pipe(Effect.scoped))
+})
+
+describe("SignedHttpClient.signRequest executed by a plain HttpClient", () => {
+  it.live("the transport's span shows the session token's header as redacted, not in clear", () =>
+    Effect.gen(function*() {
+      const gateway = yield* LocalGateway.make({ credentials: [credentials] })
+      const { spans, layer } = recordingTracer()
+      const response = yield* Effect.gen(function*() {
+        const signed = yield* SignedHttpClient.signRequest(HttpClientRequest.get("/pets"))
+        return yield* Effect.flatMap(HttpClient.HttpClient, (client) => client.execute(signed))
+      }).pipe(
+        Effect.provide(Layer.mergeAll(Signer.layer({ endpoint: `${gateway.url}/prod`, region: "us-east-1" }), Credentials.layer(credentials), FetchHttpClient.layer)),
+        Effect.provide(layer)
+      )
+      expect(response.status).toBe(200)
+      const transport = spans.find((span) => span.name.startsWith("http.client"))!
+      expect(transport.attributes.get("http.request.header.x-amz-security-token")).toBe("<redacted>")
       expectNoSecret(spans, [])
     }).pipe(Effect.scoped))
 })
