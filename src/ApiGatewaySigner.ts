@@ -182,7 +182,7 @@ export interface RequestWithRetriesOptions {
 }
 
 const fixedAtConstruction = (name: string): SigningError =>
-  invalidOption(`signer.${name} cannot be changed: make a new ApiGatewaySigner({ ..., ${name} }) for another ${name}.`)
+  invalidOption(`signer.${name} cannot be changed once the signer is made: pass it to new ApiGatewaySigner({ ..., ${name} }), or make another signer.`)
 
 // Says nothing of the value assigned: it is a credential.
 const credentialsFixed = (name: string): SigningError =>
@@ -313,7 +313,20 @@ export class ApiGatewaySigner {
    * It is bound: hand it to any library that takes a fetch (ky's `fetch`
    * option, openapi-fetch, GraphQL clients).
    */
-  readonly fetch: SignedFetch = (input, init) => this.#fetch(input, init)
+  get fetch(): SignedFetch {
+    return this.#boundFetch
+  }
+
+  /** @internal */
+  set fetch(_: never) {
+    // Assigning a fetch here would replace the signed one with it: requests sent unsigned.
+    throw invalidOption(
+      "signer.fetch is the signed fetch and cannot be replaced: to send with another fetch, pass it when the signer is made, " +
+        "new ApiGatewaySigner({ ..., fetch })."
+    )
+  }
+
+  readonly #boundFetch: SignedFetch = (input, init) => this.#fetch(input, init)
 
   /** The endpoint requests are relative to (origin and stage path). Fixed when the signer is made. */
   get endpoint(): string {
@@ -354,8 +367,8 @@ export class ApiGatewaySigner {
     throw fixedAtConstruction("service")
   }
 
-  // 2.x's other writable fields, refused too (JavaScript code that assigned one got no error, and the
-  // signer went on with what it was made with). Internal: TypeScript already refuses them, as unknown.
+  // The other options, and 2.x's other writable fields, refused too (JavaScript code that assigned one got
+  // no error, and the signer went on with what it was made with). Internal: TypeScript already refuses them.
   /** @internal */
   set accessKey(_: never) {
     throw credentialsFixed("accessKey")
@@ -369,6 +382,31 @@ export class ApiGatewaySigner {
   /** @internal */
   set sessionToken(_: never) {
     throw credentialsFixed("sessionToken")
+  }
+
+  /** @internal */
+  set credentials(_: never) {
+    throw credentialsFixed("credentials")
+  }
+
+  /** @internal */
+  set signSessionToken(_: never) {
+    throw fixedAtConstruction("signSessionToken")
+  }
+
+  /** @internal */
+  set retries(_: never) {
+    throw fixedAtConstruction("retries")
+  }
+
+  /** @internal */
+  set shouldRetry(_: never) {
+    throw fixedAtConstruction("shouldRetry")
+  }
+
+  /** @internal */
+  set sendTo(_: never) {
+    throw fixedAtConstruction("sendTo")
   }
 
   /** @internal */

@@ -100,6 +100,22 @@ describe("2.x configs with null or empty options", () => {
         expect.objectContaining({ _tag: "SigningError", reason: "MissingCredentials", message: expect.stringContaining("sessionToken was given without") })
       )
     })
+
+    it.each([
+      ["the AWS SDK's names", { accessKeyId: "AKIDINTENDED", secretAccessKey: "intended/secret" }, "accessKeyId"],
+      ["STS's names", { AccessKeyId: "AKIDINTENDED", SecretAccessKey: "intended/secret", SessionToken: "intended-token" }, "AccessKeyId"],
+      ["the variables' names", { AWS_SECRET_ACCESS_KEY: "intended/secret" }, "AWS_SECRET_ACCESS_KEY"]
+    ])("keys under %s are refused, naming the option, not dropped for the environment's keys (another principal)", (_, given, named) => {
+      const config = { endpoint: ENDPOINT, ...given } as unknown as ConstructorParameters<typeof ApiGatewaySigner>[0]
+      const error = thrownBy(() => new ApiGatewaySigner(config)) as Error
+      expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: expect.stringMatching(new RegExp(`^${named} is not an option of ApiGatewaySigner.*pass accessKey and secretKey`)) })
+      expect(error.message).not.toContain("intended/secret")
+    })
+
+    it("keys under other names beside accessKey and secretKey are not read, and accessKey and secretKey sign", () => {
+      const config = { endpoint: ENDPOINT, ...keys, accessKeyId: "AKIDUNUSED" } as unknown as ConstructorParameters<typeof ApiGatewaySigner>[0]
+      expect(new ApiGatewaySigner(config).signRequest({ method: "GET", path: "/" }).headers.Authorization).toContain(`Credential=${keys.accessKey}/`)
+    })
   })
 })
 
@@ -126,8 +142,8 @@ describe("the signer's fields", () => {
     expect(own.signRequest({ method: "GET", path: "/" }).headers.Authorization).toContain("/us-east-1/execute-api/")
   })
 
-  it.each(["accessKey", "secretKey", "sessionToken"])(
-    "assigning 2.x's %s (from JavaScript) is a SigningError that names a provider for credentials that change, and shows no value",
+  it.each(["accessKey", "secretKey", "sessionToken", "credentials"])(
+    "assigning %s (from JavaScript) is a SigningError that names a provider for credentials that change, and shows no value",
     (field) => {
       const own = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys })
       const fresh = "FRESH/credential+value0123456789abcdef"
@@ -139,8 +155,8 @@ describe("the signer's fields", () => {
     }
   )
 
-  it.each(["serviceName", "defaultAcceptType", "defaultContentType", "pathComponent"])(
-    "assigning 2.x's %s (from JavaScript) is a SigningError, not silently ignored",
+  it.each(["serviceName", "defaultAcceptType", "defaultContentType", "pathComponent", "signSessionToken", "retries", "shouldRetry", "sendTo"])(
+    "assigning %s (from JavaScript) is a SigningError, not silently ignored",
     (field) => {
       const own = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys })
       expect(() => Reflect.set(own, field, "text/plain")).toThrow(
@@ -149,6 +165,23 @@ describe("the signer's fields", () => {
       expect(own.signRequest({ method: "GET", path: "/" }).headers.Accept).toBe("application/json")
     }
   )
+})
+
+describe("signer.fetch", () => {
+  it("is bound, and the same function on every read", () => {
+    const own = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys })
+    const { fetch: signedFetch } = own
+    expect(signedFetch).toBe(own.fetch)
+  })
+
+  it("assigning it (from JavaScript) is a SigningError, never a silent swap for an unsigned fetch", () => {
+    const own = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys })
+    const signedFetch = own.fetch
+    expect(() => Reflect.set(own, "fetch", globalThis.fetch)).toThrow(
+      expect.objectContaining({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(/pass it when the signer is made/) })
+    )
+    expect(own.fetch).toBe(signedFetch)
+  })
 })
 
 describe("a Content-Type on a request without a body", () => {

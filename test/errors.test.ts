@@ -3,7 +3,7 @@
  * it, and no error, log line or printed object carries a secret.
  */
 import { inspect } from "node:util"
-import { describe, expect, it } from "@effect/vitest"
+import { describe, expect, it, vi } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -124,6 +124,7 @@ const badConfigs: ReadonlyArray<readonly [string, () => unknown, RegExp, string]
   ["a signSessionToken of 0 (not taken as false: the token would go unsigned)", () => new ApiGatewaySigner({ endpoint: ENDPOINT, signSessionToken: 0 as never, accessKey: "A", secretKey: SECRET }), /signSessionToken must be true or false; got/, "InvalidConfig"],
   ["a signSessionToken of \"false\" (not taken as true)", () => new ApiGatewaySigner({ endpoint: ENDPOINT, signSessionToken: "false" as never, accessKey: "A", secretKey: SECRET }), /signSessionToken must be true or false/, "InvalidConfig"],
   ["an access key with a newline", () => new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKID\n", secretKey: SECRET }), /stray newline/, "MissingCredentials"],
+  ["an access key with a comma (it would end the Authorization header's Credential= part, so no server could read it)", () => new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKID,EXAMPLE", secretKey: SECRET }), /access key id contains .*a comma/, "MissingCredentials"],
   ["an access key with a character beyond ASCII, named as such", () => new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKID\u00c4EXAMPLE", secretKey: SECRET }), /access key id contains .*a character beyond ASCII/, "MissingCredentials"],
   ["a session token with a newline", () => new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKID", secretKey: SECRET, sessionToken: `${TOKEN}\n` }), /session token contains/, "MissingCredentials"],
   ["an empty secret key", () => new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKID", secretKey: "" }), /secret access key/, "MissingCredentials"],
@@ -141,6 +142,28 @@ describe("bad configuration is a SigningError with its reason", () => {
     expect(error.reason).toBe(reason)
     expect(error.message).toMatch(message)
     expectNoSecret(error)
+  })
+})
+
+describe("a missing key's message advises the AWS_* variables only where they are read", () => {
+  it.each([
+    ["Credentials.make", () => Effect.runSync(Effect.flip(Credentials.make({ accessKeyId: "", secretAccessKey: SECRET })))],
+    ["the facade's credentials option", () => thrown(() => new ApiGatewaySigner({ endpoint: ENDPOINT, credentials: { accessKeyId: "", secretAccessKey: SECRET } }))],
+    ["SigV4.signHeaders", () => thrown(() => SigV4.signHeaders({ method: "GET", target: "/", headers: [["host", "h"]] }, { credentials: { accessKeyId: "A", secretAccessKey: "" }, region: "us-east-1", signingTime: 0 }))]
+  ] as const)("%s: names its own fields, not the variables it never reads", (_, run) => {
+    const error = run() as SigningError
+    expect(error).toMatchObject({ reason: "MissingCredentials", message: expect.stringMatching(/^No AWS (access key id|secret access key): pass accessKeyId and secretAccessKey\.$/) })
+  })
+
+  it("the facade without keys reads them: its message names the variables", () => {
+    vi.stubEnv("AWS_ACCESS_KEY_ID", "")
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", SECRET)
+    try {
+      const error = thrown(() => new ApiGatewaySigner({ endpoint: ENDPOINT }))
+      expect(error.message).toMatch(/^No AWS access key id: pass accessKey and secretKey, or set AWS_ACCESS_KEY_ID/)
+    } finally {
+      vi.unstubAllEnvs()
+    }
   })
 })
 

@@ -24,6 +24,8 @@ export interface FieldNames {
   readonly accessKeyId: string
   readonly secretAccessKey: string
   readonly sessionToken: string
+  /** Whether the credentials came from the AWS_* variables, or may: only then do messages advise setting them. */
+  readonly fromEnvironment?: boolean
 }
 
 export const EFFECT_FIELD_NAMES: FieldNames = {
@@ -32,9 +34,10 @@ export const EFFECT_FIELD_NAMES: FieldNames = {
   sessionToken: "sessionToken"
 }
 
-// Characters that may stand in a header value; a key id may not hold "/" either (it delimits the scope).
+// Characters that may stand in a header value. A key id may not hold "/" (it delimits the scope) or ","
+// (it ends the Authorization header's Credential= part), so a server could never read it back.
 const HEADER_SAFE = /^[\x21-\x7e]+$/
-const ACCESS_KEY_ID = /^[\x21-\x2e\x30-\x7e]+$/
+const ACCESS_KEY_ID = /^[\x21-\x2b\x2d\x2e\x30-\x7e]+$/
 
 const missing = (message: string): SigningError => new SigningError({ reason: "MissingCredentials", message })
 
@@ -61,17 +64,19 @@ export const signingCredentials = (
         `${names.sessionToken}? } of strings.`
     )
   }
+  const orSet = names.fromEnvironment === true ? `, or set ${ENVIRONMENT_VARIABLES}` : ""
   if (accessKeyId === undefined || accessKeyId === null || accessKeyId === "") {
-    return missing(`No AWS access key id: pass ${names.accessKeyId} and ${names.secretAccessKey}, or set ${ENVIRONMENT_VARIABLES}.`)
+    return missing(`No AWS access key id: pass ${names.accessKeyId} and ${names.secretAccessKey}${orSet}.`)
   }
   if (typeof accessKeyId !== "string") return missing(`${names.accessKeyId} must be a string; got ${kindOf(accessKeyId)}.`)
   if (!ACCESS_KEY_ID.test(accessKeyId)) {
     return missing(
-      `The AWS access key id contains a space, a slash, a control character or a character beyond ASCII; check ${names.accessKeyId} for a stray newline.`
+      `The AWS access key id contains a space, a comma, a slash, a control character or a character beyond ASCII; check ${names.accessKeyId} ` +
+        "for a stray newline."
     )
   }
   if (secretAccessKey === undefined || secretAccessKey === null || secretAccessKey === "") {
-    return missing(`No AWS secret access key: pass ${names.accessKeyId} and ${names.secretAccessKey}, or set ${ENVIRONMENT_VARIABLES}.`)
+    return missing(`No AWS secret access key: pass ${names.accessKeyId} and ${names.secretAccessKey}${orSet}.`)
   }
   if (typeof secretAccessKey !== "string") {
     return missing(`${names.secretAccessKey} must be a string; got ${kindOf(secretAccessKey)}.`)

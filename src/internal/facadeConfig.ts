@@ -29,7 +29,21 @@ import { isDelayMillis, isRetryCount, MAX_RETRIES } from "./retry/backoff.js"
 import type { ResolvedSigner } from "./settings.js"
 import type { SignedRequestSettings } from "./signPrepared.js"
 
-const FACADE_FIELD_NAMES: FieldNames = { accessKeyId: "accessKey", secretAccessKey: "secretKey", sessionToken: "sessionToken" }
+const FACADE_FIELD_NAMES: FieldNames = { accessKeyId: "accessKey", secretAccessKey: "secretKey", sessionToken: "sessionToken", fromEnvironment: true }
+
+// Credential option names of other APIs (the AWS SDK's accessKeyId, STS's AccessKeyId, the variables' names),
+// compared in lower case without "_" and "-".
+const CREDENTIAL_NAMES = new Set(["accesskey", "secretkey", "sessiontoken", "accesskeyid", "secretaccesskey", "awsaccesskeyid", "awssecretaccesskey", "awssessiontoken"])
+const FACADE_CREDENTIAL_OPTIONS = new Set(["accessKey", "secretKey", "sessionToken"])
+
+/**
+ * An option of the config that names a credential but is not one the facade reads (`accessKeyId`,
+ * `AccessKeyId`, `secret_key`, ...). Only its name is returned, one of the names above.
+ */
+const misnamedCredentialOption = (config: object): string | undefined =>
+  safely(() => Object.keys(config), [] as Array<string>).find((name) =>
+    !FACADE_CREDENTIAL_OPTIONS.has(name) && CREDENTIAL_NAMES.has(name.toLowerCase().replace(/[_-]/g, ""))
+  )
 
 /** Unset, as 2.x read its options (with `||`): undefined, null or "" (an empty line in a .env file). */
 const isUnset = (value: unknown): value is undefined | null | "" => value === undefined || value === null || value === ""
@@ -68,6 +82,16 @@ const credentialsFromConfig = (config: ApiGatewaySignerConfig): SigningCredentia
   }
   // As in 2.x, keys that are all unset mean "use the environment".
   if (isUnset(accessKey) && isUnset(secretKey)) {
+    // Keys given under another API's names are not read: signing with the environment's keys (a Lambda's
+    // role) instead would act as another principal without a word.
+    const misnamed = misnamedCredentialOption(config)
+    if (misnamed !== undefined) {
+      throw new SigningError({
+        reason: "MissingCredentials",
+        message: `${misnamed} is not an option of ApiGatewaySigner, so it was not read: pass accessKey and secretKey (and sessionToken), ` +
+          `or credentials: { accessKeyId, secretAccessKey, sessionToken? }, or none of these to use ${ENVIRONMENT_VARIABLES}.`
+      })
+    }
     if (!isUnset(sessionToken)) {
       // Signing with the environment's keys would drop the token given here without a word.
       throw new SigningError({
