@@ -257,6 +257,44 @@ describe("signer.fetch refuses headers fetch cannot send as signRequest does: na
     expect((error as Error).message).not.toContain("sk_live_SECRETVALUE123")
   })
 
+  it.each([
+    ["a generator", () => (function*() {
+      yield ["x-a", "caf\u00e9 \u{1F600}"] as [string, string]
+    })()],
+    ["map.entries()", () => new Map([["x-a", "\u{1F600}"]]).entries()]
+  ])("headers from %s (read once) with a value beyond U+00FF: named as the same headers in pairs are", async (_, headers) => {
+    const error = await signer.fetch("/pets", { headers: headers() as never }).catch((error: unknown) => error)
+    expect(error).toMatchObject({ _tag: "SigningError", field: "headers", message: expect.stringMatching(/Header "x-a" contains a control character or a character beyond U\+00FF/) })
+  })
+
+  it("headers from an iterator that throws: a SigningError that quotes nothing of it", async () => {
+    const headers = (function*() {
+      yield ["x-a", "1"] as [string, string]
+      throw new Error("sk_live_SECRETVALUE123")
+    })()
+    const error = await signer.fetch("/pets", { headers: headers as never }).catch((error: unknown) => error)
+    expect(error).toMatchObject({ _tag: "SigningError", field: "headers", message: expect.stringMatching(/could not be read/) })
+    expect((error as Error).message).not.toContain("sk_live_SECRETVALUE123")
+  })
+
+  it("headers from a generator that fetch can send are signed and sent", async () => {
+    const seen: Array<string | null> = []
+    const recording = new ApiGatewaySigner({
+      endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod",
+      accessKey: credentials.accessKeyId,
+      secretKey: credentials.secretAccessKey,
+      fetch: async (_input, init) => {
+        seen.push(new Headers(init?.headers).get("x-a"))
+        return new Response("ok")
+      }
+    })
+    const headers = (function*() {
+      yield ["x-a", "1"] as [string, string]
+    })()
+    await recording.fetch("/pets", { headers: headers as never })
+    expect(seen).toEqual(["1"])
+  })
+
   it("a name repeated in [name, value] pairs is still joined, as fetch joins it", async () => {
     const seen: Array<string | null> = []
     const recording = new ApiGatewaySigner({

@@ -12,6 +12,7 @@ import { isArrayBuffer, isBlob, isFormData, isReadableStream, isURLSearchParams 
 import type { RequestToSign, SignedRequest } from "../SignedRequest.js"
 import { invalidRequest, SigningError } from "../SigningError.js"
 import { isAbortSignal, unlessAborted } from "./abort.js"
+import { safely } from "./guard.js"
 import { describe } from "./request/describe.js"
 import { prepareHeaders } from "./request/headers.js"
 import { relativeTarget, type SigningTarget } from "./request/target.js"
@@ -91,6 +92,10 @@ const readBody = async (
   )
 }
 
+/** An iterator rather than a collection: its own `next`, and it is its own iterable. */
+const isIterator = (value: unknown): boolean =>
+  safely(() => typeof value === "object" && value !== null && typeof (value as Iterator<unknown>).next === "function", false)
+
 const headerEntries = (headers: Headers): Array<[string, string]> => {
   const entries: Array<[string, string]> = []
   headers.forEach((value, name) => entries.push([name, value]))
@@ -103,10 +108,21 @@ const headerEntries = (headers: Headers): Array<[string, string]> => {
  * header, and how to fix it, rather than the runtime's WebIDL text.
  */
 const headersOfInit = (given: NonNullable<RequestInit["headers"]>): Headers => {
+  // An iterator (a generator, map.entries()) can be read once: read into pairs first, so that the check below
+  // sees the headers fetch refused, not an exhausted iterator.
+  let pairs = given
+  if (isIterator(given)) {
+    try {
+      pairs = Array.from(given as Iterable<[string, string]>)
+    } catch {
+      // What it threw is not quoted: it may hold a header's value.
+      throw invalidRequest("headers", "The headers could not be read (iterating them threw); pass an object of strings, a Headers, or [name, value] pairs.")
+    }
+  }
   try {
-    return new Headers(given)
+    return new Headers(pairs)
   } catch {
-    prepareHeaders(given)
+    prepareHeaders(pairs)
     // The runtime's text is not quoted: it quotes the value it refused, which may be a key.
     throw invalidRequest(
       "headers",
