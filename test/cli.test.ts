@@ -412,6 +412,7 @@ describe("usage", () => {
     [["--retries", "many", "http://x.test/"], "error: --retries takes a whole number from 0 to 100, not \"many\" (see --help)\n"],
     [["-H", "no colon", "http://x.test/"], "error: the header \"no colon\" is not of the form \"Name: value\" (see --help)\n"],
     [["-X", "GET", "-d", "x", "http://x.test/"], "error: a GET request cannot carry a body (fetch refuses it); use -X POST, or put the data in the URL's query (see --help)\n"],
+    [["-X", "FETCH", "http://x.test/"], "error: -X FETCH is not a method API Gateway routes; use one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS (e.g. -X GET) (see --help)\n"],
     [["ftp://x.test/"], "error: the URL must be http or https, not ftp: (see --help)\n"],
     [["http://a.test/", "http://b.test/"], "error: one URL at a time; got \"http://a.test/\", \"http://b.test/\" (see --help)\n"],
     [["http://x.test/pr\nod/pets"], "error: the URL \"http://x.test/pr\\nod/pets\" contains a control character (a tab, CR, LF, ...); remove it (see --help)\n"],

@@ -6,6 +6,7 @@
  *
  * @internal
  */
+import { HttpMethods, isHttpMethod } from "../HttpMethods.js"
 import type { RequestToSign } from "../SignedRequest.js"
 import * as Signer from "../Signer.js"
 import { parseHeader, parseRequestArgs, parseUrl, wholeNumber } from "./args.js"
@@ -61,6 +62,10 @@ const requestOf = (
   body: Body | undefined
 ): RequestToSign => {
   const verb = (method ?? (body === undefined ? "GET" : "POST")).toUpperCase()
+  if (!isHttpMethod(verb)) {
+    // Said here, in the CLI's terms: the signer's own message names the JavaScript constant (HttpMethods.GET).
+    throw new UsageError(`-X ${shellQuote(verb)} is not a method API Gateway routes; use one of ${Object.keys(HttpMethods).join(", ")} (e.g. -X GET)`)
+  }
   if (body !== undefined && (verb === "GET" || verb === "HEAD")) {
     throw new UsageError(`a ${verb} request cannot carry a body (fetch refuses it); use -X POST, or put the data in the URL's query`)
   }
