@@ -277,7 +277,8 @@ describe("signer.fetch refuses headers fetch cannot send as signRequest does: na
     expect((error as Error).message).not.toContain("sk_live_SECRETVALUE123")
   })
 
-  it("headers from a generator that fetch can send are signed and sent", async () => {
+  /** The x-a header each request the signer's fetch sends carries. */
+  const recordingSigner = () => {
     const seen: Array<string | null> = []
     const recording = new ApiGatewaySigner({
       endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod",
@@ -288,6 +289,11 @@ describe("signer.fetch refuses headers fetch cannot send as signRequest does: na
         return new Response("ok")
       }
     })
+    return { recording, seen }
+  }
+
+  it("headers from a generator that fetch can send are signed and sent", async () => {
+    const { recording, seen } = recordingSigner()
     const headers = (function*() {
       yield ["x-a", "1"] as [string, string]
     })()
@@ -296,16 +302,7 @@ describe("signer.fetch refuses headers fetch cannot send as signRequest does: na
   })
 
   it("a name repeated in [name, value] pairs is still joined, as fetch joins it", async () => {
-    const seen: Array<string | null> = []
-    const recording = new ApiGatewaySigner({
-      endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod",
-      accessKey: credentials.accessKeyId,
-      secretKey: credentials.secretAccessKey,
-      fetch: async (_input, init) => {
-        seen.push(new Headers(init?.headers).get("x-a"))
-        return new Response("ok")
-      }
-    })
+    const { recording, seen } = recordingSigner()
     await recording.fetch("/pets", { headers: [["x-a", "1"], ["x-a", "2"]] })
     expect(seen).toEqual(["1, 2"])
   })
