@@ -188,7 +188,8 @@ const fixedAtConstruction = (name: string): SigningError =>
 const credentialsFixed = (name: string): SigningError =>
   invalidOption(
     `signer.${name} cannot be changed: the credentials are read once, when the signer is made. For credentials that change ` +
-      "(a session token renewed), pass credentials: a function that returns them, which the signer asks again before they expire; " +
+      "(a session token renewed), pass credentials: a function that returns them with their expiration " +
+      "({ accessKeyId, secretAccessKey, sessionToken, expiration }), which the signer asks again before they expire; " +
       "or make a new ApiGatewaySigner."
   )
 
@@ -222,6 +223,20 @@ export class ApiGatewaySigner {
    * found, or no credentials are given or set in the environment.
    */
   constructor(config: ApiGatewaySignerConfig) {
+    // An own property, as a field would be (a spy replaces it; a Proxy around the signer reads it), but an
+    // accessor on closures: assigning a fetch here would swap the signed one for it, and requests would go unsigned.
+    const signedFetch: SignedFetch = (input, init) => this.#fetch(input, init)
+    Object.defineProperty(this, "fetch", {
+      get: () => signedFetch,
+      set: () => {
+        throw invalidOption(
+          "signer.fetch is the signed fetch and cannot be replaced: to send with another fetch, pass it when the signer is made, " +
+            "new ApiGatewaySigner({ ..., fetch })."
+        )
+      },
+      enumerable: true,
+      configurable: true
+    })
     if (typeof config !== "object" || config === null) {
       throw new SigningError({
         reason: "InvalidEndpoint",
@@ -313,20 +328,7 @@ export class ApiGatewaySigner {
    * It is bound: hand it to any library that takes a fetch (ky's `fetch`
    * option, openapi-fetch, GraphQL clients).
    */
-  get fetch(): SignedFetch {
-    return this.#boundFetch
-  }
-
-  /** @internal */
-  set fetch(_: never) {
-    // Assigning a fetch here would replace the signed one with it: requests sent unsigned.
-    throw invalidOption(
-      "signer.fetch is the signed fetch and cannot be replaced: to send with another fetch, pass it when the signer is made, " +
-        "new ApiGatewaySigner({ ..., fetch })."
-    )
-  }
-
-  readonly #boundFetch: SignedFetch = (input, init) => this.#fetch(input, init)
+  declare readonly fetch: SignedFetch
 
   /** The endpoint requests are relative to (origin and stage path). Fixed when the signer is made. */
   get endpoint(): string {

@@ -16,7 +16,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
-import { ENVIRONMENT_VARIABLES } from "./internal/credentials.js"
+import { EFFECT_FIELD_NAMES, ENVIRONMENT_VARIABLES, type FieldNames } from "./internal/credentials.js"
 import { configFields, describeConfigError, thrownConfigRead } from "./internal/effect/config.js"
 import { isSigningErrorSafely } from "./internal/guard.js"
 import * as sources from "./internal/effect/credentialSources.js"
@@ -165,13 +165,17 @@ export const layerConfig = (config: CredentialsConfig): Layer.Layer<Credentials,
       )
       const sessionToken = optionalValue(read["sessionToken"])
       if (isSigningErrorSafely(sessionToken)) return yield* Effect.fail(sessionToken)
-      return yield* make({
+      // Read from the configuration (the AWS_* variables by default): a missing key's message says to set them.
+      const credentials = yield* sources.validate({
         accessKeyId: read["accessKeyId"] as string,
         secretAccessKey: read["secretAccessKey"] as string | Redacted.Redacted<string>,
         sessionToken: sessionToken as string | Redacted.Redacted<string> | undefined
-      })
+      }, CONFIGURED_FIELD_NAMES)
+      return staticService(credentials)
     })
   )
+
+const CONFIGURED_FIELD_NAMES: FieldNames = { ...EFFECT_FIELD_NAMES, fromEnvironment: true }
 
 /** The session token a Config yielded: from an `Option` (`Config.option`), or as it is; `make` checks its type. */
 const optionalValue = (value: unknown): unknown => {

@@ -315,6 +315,12 @@ describe("--dry-run", () => {
     expect(echo.body.sha256).toBe(sha256(tricky))
   })
 
+  it("prints a body that starts with U+FEFF with it: the signature covers it", async () => {
+    const run = await cli(["--dry-run", "--data-binary", "\ufeffa=1", `${base}/bom`])
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain("--data-binary '\ufeffa=1'")
+  })
+
   it.skipIf(!hasCurl)("refers to a --data-binary @file instead of printing its bytes", async () => {
     const file = join(tmp, "dry.bin")
     writeFileSync(file, Uint8Array.from({ length: 256 }, (_, i) => i))
@@ -412,7 +418,7 @@ describe("usage", () => {
     [["--retries", "many", "http://x.test/"], "error: --retries takes a whole number from 0 to 100, not \"many\" (see --help)\n"],
     [["-H", "no colon", "http://x.test/"], "error: the header \"no colon\" is not of the form \"Name: value\" (see --help)\n"],
     [["-X", "GET", "-d", "x", "http://x.test/"], "error: a GET request cannot carry a body (fetch refuses it); use -X POST, or put the data in the URL's query (see --help)\n"],
-    [["-X", "FETCH", "http://x.test/"], "error: -X FETCH is not a method API Gateway routes; use one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS (e.g. -X GET) (see --help)\n"],
+    [["-X", "fetch", "http://x.test/"], "error: -X \"fetch\" is not a method API Gateway routes; use one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS (e.g. -X GET) (see --help)\n"],
     [["ftp://x.test/"], "error: the URL must be http or https, not ftp: (see --help)\n"],
     [["http://a.test/", "http://b.test/"], "error: one URL at a time; got \"http://a.test/\", \"http://b.test/\" (see --help)\n"],
     [["http://x.test/pr\nod/pets"], "error: the URL \"http://x.test/pr\\nod/pets\" contains a control character (a tab, CR, LF, ...); remove it (see --help)\n"],
@@ -468,10 +474,13 @@ describe("usage", () => {
         await cli([`https://${HOST}/prod/report?${PRESIGNED_QUERY}`, SECRET_KEY]),
         await cli(["-H", `x-api-key ${SECRET_KEY}`, `https://${HOST}/prod/pets`]),
         await cli(["--retries", SECRET_KEY, `https://${HOST}/prod/pets`]),
+        await cli(["-X", SECRET_KEY, `https://${HOST}/prod/pets`]),
         await cli(["serve", SECRET_KEY], { env: {} }),
         await cli(["serve", "--target", `${HOST}/?${PRESIGNED_QUERY}`], { env: {} })
       ]
-      expect(runs.map((run) => run.code)).toEqual([2, 2, 2, 2, 2])
+      expect(runs.map((run) => run.code)).toEqual([2, 2, 2, 2, 2, 2])
+      // Not even upper-cased, as a method is: the letters would still be there.
+      expect(runs[3]!.stderr.toUpperCase()).not.toContain(SECRET_KEY.toUpperCase())
       expect(runs[0]!.stderr).toBe(
         `error: one URL at a time; got "https://${HOST}/prod/report", (${SECRET_KEY.length} characters, not shown: it may be a credential) (see --help)\n`
       )

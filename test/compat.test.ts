@@ -112,6 +112,15 @@ describe("2.x configs with null or empty options", () => {
       expect(error.message).not.toContain("intended/secret")
     })
 
+    it.each([
+      ["undefined", { accessKeyId: undefined, secretAccessKey: undefined }],
+      ["\"\"", { accessKeyId: "", secretAccessKey: "" }],
+      ["the environment's own values (a config spread from process.env)", { AWS_ACCESS_KEY_ID: "AKIDFROMENV", AWS_SECRET_ACCESS_KEY: "secret-from-env" }]
+    ])("other names holding %s carry no other credential: the environment's keys sign, as in 2.x", (_, given) => {
+      const config = { endpoint: ENDPOINT, ...given } as unknown as ConstructorParameters<typeof ApiGatewaySigner>[0]
+      expect(new ApiGatewaySigner(config).signRequest({ method: "GET", path: "/" }).headers.Authorization).toMatch(/Credential=AKIDFROMENV\//)
+    })
+
     it("keys under other names beside accessKey and secretKey are not read, and accessKey and secretKey sign", () => {
       const config = { endpoint: ENDPOINT, ...keys, accessKeyId: "AKIDUNUSED" } as unknown as ConstructorParameters<typeof ApiGatewaySigner>[0]
       expect(new ApiGatewaySigner(config).signRequest({ method: "GET", path: "/" }).headers.Authorization).toContain(`Credential=${keys.accessKey}/`)
@@ -148,7 +157,7 @@ describe("the signer's fields", () => {
       const own = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys })
       const fresh = "FRESH/credential+value0123456789abcdef"
       const assign = () => Reflect.set(own, field, fresh)
-      expect(assign).toThrow(expect.objectContaining({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(/credentials: a function/) }))
+      expect(assign).toThrow(expect.objectContaining({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(/credentials: a function that returns them with their expiration/) }))
       expect((thrownBy(assign) as Error).message).not.toContain(fresh)
       expect(Object.keys(own)).not.toContain(field)
       expect(own.signRequest({ method: "GET", path: "/" }).headers.Authorization).toContain(`Credential=${keys.accessKey}/`)
@@ -162,6 +171,7 @@ describe("the signer's fields", () => {
       expect(() => Reflect.set(own, field, "text/plain")).toThrow(
         expect.objectContaining({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(/cannot be changed.*new (ApiGatewaySigner|signer)/) })
       )
+      expect(Object.keys(own)).not.toContain(field)
       expect(own.signRequest({ method: "GET", path: "/" }).headers.Accept).toBe("application/json")
     }
   )
@@ -172,6 +182,21 @@ describe("signer.fetch", () => {
     const own = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys })
     const { fetch: signedFetch } = own
     expect(signedFetch).toBe(own.fetch)
+  })
+
+  it("is an own property, as a field: a spread and Object.keys show it, and a test's spy replaces it", async () => {
+    const own = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys })
+    expect(Object.keys(own)).toContain("fetch")
+    expect({ ...own }.fetch).toBe(own.fetch)
+    const spy = vi.spyOn(own, "fetch").mockResolvedValue(new Response("stubbed"))
+    expect(await (await own.fetch("/pets")).text()).toBe("stubbed")
+    expect(spy).toHaveBeenCalledWith("/pets")
+  })
+
+  it("works through a Proxy around the signer (a framework's reactive state)", async () => {
+    const own = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys, fetch: async () => new Response("sent") })
+    const proxied = new Proxy(own, { get: (target, key, receiver) => Reflect.get(target, key, receiver) })
+    expect(await (await proxied.fetch("/pets")).text()).toBe("sent")
   })
 
   it("assigning it (from JavaScript) is a SigningError, never a silent swap for an unsigned fetch", () => {

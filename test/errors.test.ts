@@ -12,6 +12,7 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 import ApiGatewaySigner, { Credentials, Retry, Signer, SigningError, SigV4 } from "api-gateway-request-signer"
+import { failureOf } from "./support/outcomes.js"
 
 const SECRET = "SECRETKEY/wJalrXUtnFEMIK7MDENGbPxRfiCY"
 const TOKEN = "SESSIONTOKEN+IQoJb3JpZ2luX2VjEJr//////////wEaCXVz"
@@ -153,6 +154,19 @@ describe("a missing key's message advises the AWS_* variables only where they ar
   ] as const)("%s: names its own fields, not the variables it never reads", (_, run) => {
     const error = run() as SigningError
     expect(error).toMatchObject({ reason: "MissingCredentials", message: expect.stringMatching(/^No AWS (access key id|secret access key): pass accessKeyId and secretAccessKey\.$/) })
+  })
+
+  it("Credentials.layerFromEnv reads them: its message names the variables", async () => {
+    const exit = await Effect.runPromiseExit(
+      Credentials.Credentials.pipe(
+        Effect.provide(Credentials.layerFromEnv),
+        Effect.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map([["AWS_ACCESS_KEY_ID", ""], ["AWS_SECRET_ACCESS_KEY", SECRET]]))))
+      )
+    )
+    expect(failureOf(exit)).toMatchObject({
+      reason: "MissingCredentials",
+      message: expect.stringMatching(/^No AWS access key id: pass accessKeyId and secretAccessKey, or set AWS_ACCESS_KEY_ID/)
+    })
   })
 
   it("the facade without keys reads them: its message names the variables", () => {

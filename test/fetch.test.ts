@@ -261,7 +261,11 @@ describe("signer.fetch refuses headers fetch cannot send as signRequest does: na
     ["a generator", () => (function*() {
       yield ["x-a", "caf\u00e9 \u{1F600}"] as [string, string]
     })()],
-    ["map.entries()", () => new Map([["x-a", "\u{1F600}"]]).entries()]
+    ["map.entries()", () => new Map([["x-a", "\u{1F600}"]]).entries()],
+    ["an iterable of one's own that hands out one iterator", () => {
+      const entries = new Map([["x-a", "\u{1F600}"]]).entries()
+      return { [Symbol.iterator]: () => entries }
+    }]
   ])("headers from %s (read once) with a value beyond U+00FF: named as the same headers in pairs are", async (_, headers) => {
     const error = await signer.fetch("/pets", { headers: headers() as never }).catch((error: unknown) => error)
     expect(error).toMatchObject({ _tag: "SigningError", field: "headers", message: expect.stringMatching(/Header "x-a" contains a control character or a character beyond U\+00FF/) })

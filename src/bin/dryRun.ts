@@ -16,7 +16,8 @@ export const shellQuote = (word: string): string => SAFE_WORD.test(word) ? word 
 
 const utf8Text = (bytes: Uint8Array): string | undefined => {
   try {
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes)
+    // A leading U+FEFF is kept: it is part of the body signed (a default TextDecoder drops it).
+    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes)
     return text.includes("\0") ? undefined : text
   } catch {
     return undefined

@@ -21,7 +21,7 @@ import { presign } from "./presign.js"
 import { printResponse } from "./response.js"
 import { run } from "./run.js"
 import { sendRequest } from "./send.js"
-import { shownUrl } from "./shown.js"
+import { shownArgument, shownUrl } from "./shown.js"
 import { setUpSigning, type Signing } from "./signing.js"
 
 type Args = ReturnType<typeof parseRequestArgs>
@@ -64,7 +64,8 @@ const requestOf = (
   const verb = (method ?? (body === undefined ? "GET" : "POST")).toUpperCase()
   if (!isHttpMethod(verb)) {
     // Said here, in the CLI's terms: the signer's own message names the JavaScript constant (HttpMethods.GET).
-    throw new UsageError(`-X ${shellQuote(verb)} is not a method API Gateway routes; use one of ${Object.keys(HttpMethods).join(", ")} (e.g. -X GET)`)
+    // Shown as typed, unless it may be a credential given in the wrong place.
+    throw new UsageError(`-X ${shownArgument(method ?? verb)} is not a method API Gateway routes; use one of ${Object.keys(HttpMethods).join(", ")} (e.g. -X GET)`)
   }
   if (body !== undefined && (verb === "GET" || verb === "HEAD")) {
     throw new UsageError(`a ${verb} request cannot carry a body (fetch refuses it); use -X POST, or put the data in the URL's query`)

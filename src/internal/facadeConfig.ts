@@ -32,18 +32,31 @@ import type { SignedRequestSettings } from "./signPrepared.js"
 const FACADE_FIELD_NAMES: FieldNames = { accessKeyId: "accessKey", secretAccessKey: "secretKey", sessionToken: "sessionToken", fromEnvironment: true }
 
 // Credential option names of other APIs (the AWS SDK's accessKeyId, STS's AccessKeyId, the variables' names),
-// compared in lower case without "_" and "-".
-const CREDENTIAL_NAMES = new Set(["accesskey", "secretkey", "sessiontoken", "accesskeyid", "secretaccesskey", "awsaccesskeyid", "awssecretaccesskey", "awssessiontoken"])
+// compared in lower case without "_" and "-", each with the variable that holds the same credential.
+const CREDENTIAL_NAMES = new Map([
+  ["accesskey", "AWS_ACCESS_KEY_ID"],
+  ["accesskeyid", "AWS_ACCESS_KEY_ID"],
+  ["awsaccesskeyid", "AWS_ACCESS_KEY_ID"],
+  ["secretkey", "AWS_SECRET_ACCESS_KEY"],
+  ["secretaccesskey", "AWS_SECRET_ACCESS_KEY"],
+  ["awssecretaccesskey", "AWS_SECRET_ACCESS_KEY"],
+  ["sessiontoken", "AWS_SESSION_TOKEN"],
+  ["awssessiontoken", "AWS_SESSION_TOKEN"]
+])
 const FACADE_CREDENTIAL_OPTIONS = new Set(["accessKey", "secretKey", "sessionToken"])
 
 /**
- * An option of the config that names a credential but is not one the facade reads (`accessKeyId`,
- * `AccessKeyId`, `secret_key`, ...). Only its name is returned, one of the names above.
+ * An option of the config that holds a credential under a name the facade does not read (`accessKeyId`,
+ * `AccessKeyId`, `secret_key`, ...), other than the one the environment holds (`{ ...process.env, endpoint }`
+ * signs with it anyway). Only its name is returned, one of the names above.
  */
 const misnamedCredentialOption = (config: object): string | undefined =>
-  safely(() => Object.keys(config), [] as Array<string>).find((name) =>
-    !FACADE_CREDENTIAL_OPTIONS.has(name) && CREDENTIAL_NAMES.has(name.toLowerCase().replace(/[_-]/g, ""))
-  )
+  safely(() => Object.keys(config), [] as Array<string>).find((name) => {
+    const variable = CREDENTIAL_NAMES.get(name.toLowerCase().replace(/[_-]/g, ""))
+    if (variable === undefined || FACADE_CREDENTIAL_OPTIONS.has(name)) return false
+    const value = safely(() => (config as Record<string, unknown>)[name], undefined)
+    return !isUnset(value) && value !== environmentVariable(variable)
+  })
 
 /** Unset, as 2.x read its options (with `||`): undefined, null or "" (an empty line in a .env file). */
 const isUnset = (value: unknown): value is undefined | null | "" => value === undefined || value === null || value === ""

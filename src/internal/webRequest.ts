@@ -8,7 +8,7 @@
  *
  * @internal
  */
-import { isArrayBuffer, isBlob, isFormData, isReadableStream, isURLSearchParams } from "./brand.js"
+import { isArrayBuffer, isBlob, isFormData, isHeaders, isReadableStream, isURLSearchParams } from "./brand.js"
 import type { RequestToSign, SignedRequest } from "../SignedRequest.js"
 import { invalidRequest, SigningError } from "../SigningError.js"
 import { isAbortSignal, unlessAborted } from "./abort.js"
@@ -92,9 +92,17 @@ const readBody = async (
   )
 }
 
-/** An iterator rather than a collection: its own `next`, and it is its own iterable. */
-const isIterator = (value: unknown): boolean =>
-  safely(() => typeof value === "object" && value !== null && typeof (value as Iterator<unknown>).next === "function", false)
+/**
+ * Headers given as an iterable other than a list or a Headers (a generator, `map.entries()`, an object of
+ * one's own): fetch reads it, and it may be readable only once.
+ */
+const isOtherIterable = (value: unknown): boolean =>
+  safely(
+    () =>
+      typeof value === "object" && value !== null && !Array.isArray(value) && !isHeaders(value) &&
+      typeof (value as Iterable<unknown>)[Symbol.iterator] === "function",
+    false
+  )
 
 const headerEntries = (headers: Headers): Array<[string, string]> => {
   const entries: Array<[string, string]> = []
@@ -108,10 +116,10 @@ const headerEntries = (headers: Headers): Array<[string, string]> => {
  * header, and how to fix it, rather than the runtime's WebIDL text.
  */
 const headersOfInit = (given: NonNullable<RequestInit["headers"]>): Headers => {
-  // An iterator (a generator, map.entries()) can be read once: read into pairs first, so that the check below
-  // sees the headers fetch refused, not an exhausted iterator.
+  // An iterable may be readable once (a generator, map.entries()): read it into pairs first, so that the check
+  // below sees the headers fetch refused, not an exhausted iterator.
   let pairs = given
-  if (isIterator(given)) {
+  if (isOtherIterable(given)) {
     try {
       pairs = Array.from(given as Iterable<[string, string]>)
     } catch {
@@ -126,7 +134,8 @@ const headersOfInit = (given: NonNullable<RequestInit["headers"]>): Headers => {
     // The runtime's text is not quoted: it quotes the value it refused, which may be a key.
     throw invalidRequest(
       "headers",
-      "fetch refuses these headers (a name that is not an HTTP token, or a value with a NUL, CR or LF); pass an object of strings, a Headers, or [name, value] pairs."
+      "fetch refuses these headers (a name that is not an HTTP token, or a value with a NUL, CR, LF or a character beyond U+00FF); " +
+        "pass an object of strings, a Headers, or [name, value] pairs."
     )
   }
 }

@@ -18,7 +18,7 @@ import type { AwsCredentials, CredentialsInput, RefreshOptions, Service } from "
 import type { CredentialIdentity, CredentialsProvider } from "../../SignedRequest.js"
 import { SigningError } from "../../SigningError.js"
 import { isPlainObject } from "../brand.js"
-import { recentSecrets } from "../credentials.js"
+import { type FieldNames, recentSecrets } from "../credentials.js"
 import { providerFailure, REFRESH_BEFORE_MILLIS } from "../credentialsSource.js"
 import { asSigningError, isSigningErrorSafely, safely, thrownMessage } from "../guard.js"
 import { describe } from "../request/describe.js"
@@ -28,9 +28,9 @@ import { signingClockOffset } from "./credentialsService.js"
 import { durationMillis } from "./duration.js"
 
 /** `Credentials.validate`: credentials checked, secrets `Redacted`. */
-export const validate = (input: CredentialsInput): Effect.Effect<AwsCredentials, SigningError> =>
+export const validate = (input: CredentialsInput, names?: FieldNames): Effect.Effect<AwsCredentials, SigningError> =>
   Effect.suspend(() => {
-    const result = validateCredentials(input)
+    const result = validateCredentials(input, names)
     return result instanceof SigningError ? Effect.fail(result) : Effect.succeed(result)
   })
 

@@ -18,9 +18,7 @@
  */
 import type { VerifyFailure } from "../../SigV4.js"
 import { REDACTED } from "../scrub.js"
-// A name is read as the verifier reads it.
 import { decodeParam } from "./uriEncoding.js"
-
 
 const SECRET_PARAMETERS: ReadonlySet<string> = new Set(["x-amz-security-token", "x-amz-signature"])
 
