@@ -121,9 +121,20 @@ describe("2.x configs with null or empty options", () => {
       expect(new ApiGatewaySigner(config).signRequest({ method: "GET", path: "/" }).headers.Authorization).toMatch(/Credential=AKIDFROMENV\//)
     })
 
-    it("keys under other names beside accessKey and secretKey are not read, and accessKey and secretKey sign", () => {
-      const config = { endpoint: ENDPOINT, ...keys, accessKeyId: "AKIDUNUSED" } as unknown as ConstructorParameters<typeof ApiGatewaySigner>[0]
+    it("the same keys under other names too, beside accessKey and secretKey: accessKey and secretKey sign", () => {
+      const config = { endpoint: ENDPOINT, ...keys, accessKeyId: keys.accessKey, secretAccessKey: keys.secretKey } as unknown as ConstructorParameters<typeof ApiGatewaySigner>[0]
       expect(new ApiGatewaySigner(config).signRequest({ method: "GET", path: "/" }).headers.Authorization).toContain(`Credential=${keys.accessKey}/`)
+    })
+
+    it.each([
+      ["a session token (it would be dropped: a 403)", { SessionToken: "intended-token" }, "SessionToken"],
+      ["another access key id", { accessKeyId: "AKIDOTHER" }, "accessKeyId"],
+      ["the secret key (a secret given as secretAccessKey beside accessKey)", { accessKey: keys.accessKey, secretKey: undefined, secretAccessKey: keys.secretKey }, "secretAccessKey"]
+    ])("beside accessKey and secretKey, %s under another name is refused, naming it", (_, given, named) => {
+      const config = { endpoint: ENDPOINT, ...keys, ...given } as unknown as ConstructorParameters<typeof ApiGatewaySigner>[0]
+      expect(() => new ApiGatewaySigner(config)).toThrow(
+        expect.objectContaining({ reason: "MissingCredentials", message: expect.stringMatching(new RegExp(`^${named} is not an option of ApiGatewaySigner`)) })
+      )
     })
   })
 })

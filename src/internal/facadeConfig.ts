@@ -31,35 +31,36 @@ import type { SignedRequestSettings } from "./signPrepared.js"
 
 const FACADE_FIELD_NAMES: FieldNames = { accessKeyId: "accessKey", secretAccessKey: "secretKey", sessionToken: "sessionToken", fromEnvironment: true }
 
+/** Unset, as 2.x read its options (with `||`): undefined, null or "" (an empty line in a .env file). */
+const isUnset = (value: unknown): value is undefined | null | "" => value === undefined || value === null || value === ""
+
 // Credential option names of other APIs (the AWS SDK's accessKeyId, STS's AccessKeyId, the variables' names),
-// compared in lower case without "_" and "-", each with the variable that holds the same credential.
-const CREDENTIAL_NAMES = new Map([
-  ["accesskey", "AWS_ACCESS_KEY_ID"],
-  ["accesskeyid", "AWS_ACCESS_KEY_ID"],
-  ["awsaccesskeyid", "AWS_ACCESS_KEY_ID"],
-  ["secretkey", "AWS_SECRET_ACCESS_KEY"],
-  ["secretaccesskey", "AWS_SECRET_ACCESS_KEY"],
-  ["awssecretaccesskey", "AWS_SECRET_ACCESS_KEY"],
-  ["sessiontoken", "AWS_SESSION_TOKEN"],
-  ["awssessiontoken", "AWS_SESSION_TOKEN"]
+// compared in lower case without "_" and "-", each with the facade option and the variable for the same credential.
+const CREDENTIAL_NAMES = new Map<string, readonly [option: "accessKey" | "secretKey" | "sessionToken", variable: string]>([
+  ["accesskey", ["accessKey", "AWS_ACCESS_KEY_ID"]],
+  ["accesskeyid", ["accessKey", "AWS_ACCESS_KEY_ID"]],
+  ["awsaccesskeyid", ["accessKey", "AWS_ACCESS_KEY_ID"]],
+  ["secretkey", ["secretKey", "AWS_SECRET_ACCESS_KEY"]],
+  ["secretaccesskey", ["secretKey", "AWS_SECRET_ACCESS_KEY"]],
+  ["awssecretaccesskey", ["secretKey", "AWS_SECRET_ACCESS_KEY"]],
+  ["sessiontoken", ["sessionToken", "AWS_SESSION_TOKEN"]],
+  ["awssessiontoken", ["sessionToken", "AWS_SESSION_TOKEN"]]
 ])
-const FACADE_CREDENTIAL_OPTIONS = new Set(["accessKey", "secretKey", "sessionToken"])
 
 /**
  * An option of the config that holds a credential under a name the facade does not read (`accessKeyId`,
- * `AccessKeyId`, `secret_key`, ...), other than the one the environment holds (`{ ...process.env, endpoint }`
- * signs with it anyway). Only its name is returned, one of the names above.
+ * `SessionToken`, `AWS_SECRET_ACCESS_KEY`, ...), unless it holds what the environment holds (a config spread
+ * from `process.env`) or, when keys are given, what the option of the facade's own name holds. Only its name
+ * is returned, one of the names above.
  */
-const misnamedCredentialOption = (config: object): string | undefined =>
+const misnamedCredentialOption = (config: ApiGatewaySignerConfig, keysGiven: boolean): string | undefined =>
   safely(() => Object.keys(config), [] as Array<string>).find((name) => {
-    const variable = CREDENTIAL_NAMES.get(name.toLowerCase().replace(/[_-]/g, ""))
-    if (variable === undefined || FACADE_CREDENTIAL_OPTIONS.has(name)) return false
-    const value = safely(() => (config as Record<string, unknown>)[name], undefined)
-    return !isUnset(value) && value !== environmentVariable(variable)
+    const kind = CREDENTIAL_NAMES.get(name.toLowerCase().replace(/[_-]/g, ""))
+    if (kind === undefined || name === kind[0]) return false
+    const value = safely(() => (config as unknown as Record<string, unknown>)[name], undefined)
+    if (isUnset(value) || value === environmentVariable(kind[1])) return false
+    return !keysGiven || value !== safely(() => config[kind[0]], undefined)
   })
-
-/** Unset, as 2.x read its options (with `||`): undefined, null or "" (an empty line in a .env file). */
-const isUnset = (value: unknown): value is undefined | null | "" => value === undefined || value === null || value === ""
 
 export const credentialsSourceOf = (config: ApiGatewaySignerConfig): CredentialsSource => {
   const { credentials } = config
@@ -93,18 +94,18 @@ const credentialsFromConfig = (config: ApiGatewaySignerConfig): SigningCredentia
       message: "accessKey, secretKey or sessionToken could not be read (reading them threw); pass strings."
     })
   }
+  // A credential given under another API's name is not read: signing without it (a token dropped: a 403), or
+  // with the environment's keys (a Lambda's role: another principal), would happen without a word.
+  const misnamed = misnamedCredentialOption(config, !isUnset(accessKey) || !isUnset(secretKey))
+  if (misnamed !== undefined) {
+    throw new SigningError({
+      reason: "MissingCredentials",
+      message: `${misnamed} is not an option of ApiGatewaySigner, so it was not read: pass accessKey and secretKey (and sessionToken), ` +
+        `or credentials: { accessKeyId, secretAccessKey, sessionToken? }, or none of these to use ${ENVIRONMENT_VARIABLES}.`
+    })
+  }
   // As in 2.x, keys that are all unset mean "use the environment".
   if (isUnset(accessKey) && isUnset(secretKey)) {
-    // Keys given under another API's names are not read: signing with the environment's keys (a Lambda's
-    // role) instead would act as another principal without a word.
-    const misnamed = misnamedCredentialOption(config)
-    if (misnamed !== undefined) {
-      throw new SigningError({
-        reason: "MissingCredentials",
-        message: `${misnamed} is not an option of ApiGatewaySigner, so it was not read: pass accessKey and secretKey (and sessionToken), ` +
-          `or credentials: { accessKeyId, secretAccessKey, sessionToken? }, or none of these to use ${ENVIRONMENT_VARIABLES}.`
-      })
-    }
     if (!isUnset(sessionToken)) {
       // Signing with the environment's keys would drop the token given here without a word.
       throw new SigningError({
