@@ -255,7 +255,7 @@ describe("CORS", () => {
     const response = await fetch(request.url, { ...request, headers: { ...request.headers, origin: "http://127.0.0.1:5173" } })
     expect(response.status).toBe(200)
     expect(response.headers.get("access-control-allow-origin")).toBe("*")
-    expect(response.headers.get("access-control-expose-headers")).toBe("x-amzn-RequestId,x-amzn-ErrorType")
+    expect(response.headers.get("access-control-expose-headers")).toBe("Date,x-amzn-RequestId,x-amzn-ErrorType")
     expect(response.headers.get("access-control-allow-methods")).toBeNull()
   })
 

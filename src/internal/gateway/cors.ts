@@ -12,8 +12,11 @@ import { describe } from "../request/describe.js"
 /** API Gateway's defaults when CORS is enabled on a resource. */
 const CORS_ALLOW_HEADERS = ["Content-Type", "X-Amz-Date", "Authorization", "X-Api-Key", "X-Amz-Security-Token"]
 const CORS_ALLOW_METHODS = "DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT"
-/** So that a page can read why a request was refused, and quote the request id. */
-const CORS_EXPOSE_HEADERS = "x-amzn-RequestId,x-amzn-ErrorType"
+/**
+ * So that a page can read why a request was refused, quote the request id, and read the server's time
+ * (`Date`), from which the signer corrects a skewed clock (docs/clock-skew.md asks a stage to expose it).
+ */
+const CORS_EXPOSE_HEADERS = "Date,x-amzn-RequestId,x-amzn-ErrorType"
 
 export interface CorsHeaders {
   /** Sent with every answer. */
