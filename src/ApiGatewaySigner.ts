@@ -194,6 +194,16 @@ const credentialsFixed = (name: string): SigningError =>
   )
 
 /**
+ * A method called on something other than a signer: detached (`requests.map(signer.signRequest)`), or through a
+ * Proxy around the signer (a framework's reactive state), neither of which can reach the signer's private state.
+ */
+const notOnASigner = (method: string): SigningError =>
+  invalidOption(
+    `${method} was called on something other than an ApiGatewaySigner (a detached method, or a Proxy around the signer): ` +
+      `call it on the signer itself, signer.${method}(...), or bind it, signer.${method}.bind(signer).`
+  )
+
+/**
  * Signs requests to an IAM-authorized API Gateway API.
  *
  * @example
@@ -276,6 +286,7 @@ export class ApiGatewaySigner {
    * @throws SigningError when the request cannot be signed as given.
    */
   signRequest(request: RequestToSign): SignedRequestData {
+    if (!ApiGatewaySigner.#isSigner(this)) throw notOnASigner("signRequest")
     try {
       const prepared = prepareRequest(this.#signer, request)
       const now = this.#now()
@@ -299,6 +310,7 @@ export class ApiGatewaySigner {
    */
   signRequestAsync(request: Request): Promise<Request>
   async signRequestAsync(request: RequestToSign | Request): Promise<SignedRequestData | Request> {
+    if (!ApiGatewaySigner.#isSigner(this)) throw notOnASigner("signRequestAsync")
     try {
       // A web Request is read (from a clone) into a request to sign, and signed back into one.
       const web = typeof Request !== "undefined" && request instanceof Request
@@ -526,6 +538,10 @@ export class ApiGatewaySigner {
     return true
   }
 
+  static #isSigner(value: unknown): value is ApiGatewaySigner {
+    return typeof value === "object" && value !== null && #signer in value
+  }
+
   #now(): number {
     return Date.now() + this.#clockOffset
   }
@@ -550,6 +566,7 @@ export class ApiGatewaySigner {
    * @throws SigningError when the request cannot be signed as given.
    */
   presignRequest(request: RequestToSign, options: PresignOptions = {}): PresignedRequest {
+    if (!ApiGatewaySigner.#isSigner(this)) throw notOnASigner("presignRequest")
     try {
       // A presigned URL is often followed by a browser or a link: it carries no default Accept to send along.
       const prepared = prepareRequest({ ...this.#signer, defaultHeaders: undefined }, request)
@@ -592,6 +609,7 @@ export class ApiGatewaySigner {
     options: RequestWithRetriesOptions = {}
   ): Promise<Awaited<T>> {
     // A Promise method never throws: whatever goes wrong, hostile options included, is a rejection.
+    if (!ApiGatewaySigner.#isSigner(this)) return Promise.reject(notOnASigner("makeRequestWithRetries"))
     // Its messages quote bad values: one may be a secret of this signer's, passed there by mistake.
     const refuse = (error: unknown) => Promise.reject(cleanSigningError(error, this.#credentials.secrets(), "InvalidConfig"))
     try {

@@ -220,6 +220,33 @@ describe("signer.fetch", () => {
   })
 })
 
+describe("a method called without its signer (detached, or through a Proxy)", () => {
+  const own = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys })
+  const notOnASigner = (method: string) =>
+    expect.objectContaining({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringContaining(`bind it, signer.${method}.bind(signer)`) })
+
+  it("signRequest and presignRequest throw a SigningError that says to bind them, not a TypeError", () => {
+    const { signRequest, presignRequest } = own
+    expect(() => signRequest({ method: "GET", path: "/" })).toThrow(notOnASigner("signRequest"))
+    expect(() => presignRequest({ method: "GET", path: "/" })).toThrow(notOnASigner("presignRequest"))
+  })
+
+  it("makeRequestWithRetries and signRequestAsync reject with it, and never throw", async () => {
+    const { makeRequestWithRetries, signRequestAsync } = own
+    let returned: Promise<unknown> | undefined
+    expect(() => {
+      returned = makeRequestWithRetries({ method: "GET", path: "/" }, () => "sent")
+    }).not.toThrow()
+    await expect(returned).rejects.toEqual(notOnASigner("makeRequestWithRetries"))
+    await expect(signRequestAsync({ method: "GET", path: "/" })).rejects.toEqual(notOnASigner("signRequestAsync"))
+  })
+
+  it("through a Proxy around the signer (whose private state it cannot reach): the same SigningError", () => {
+    const proxied = new Proxy(own, {})
+    expect(() => proxied.signRequest({ method: "GET", path: "/" })).toThrow(notOnASigner("signRequest"))
+  })
+})
+
 describe("a Content-Type on a request without a body", () => {
   const contentType = { "Content-Type": "application/json" }
 
