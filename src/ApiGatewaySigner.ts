@@ -193,6 +193,23 @@ const credentialsFixed = (name: string): SigningError =>
       "or make a new ApiGatewaySigner."
   )
 
+const stagePathMoved = (): SigningError =>
+  invalidOption(
+    "signer.pathComponent cannot be changed: the stage path is part of the endpoint now " +
+      "(new ApiGatewaySigner({ endpoint: \"https://API_ID.execute-api.REGION.amazonaws.com/STAGE\" })); make a new signer for another stage."
+  )
+
+/**
+ * An option assigned after construction. On a signer made by `new ApiGatewaySigner`, refused: 2.x read its
+ * fields on every signature, and here the assignment would be ignored without a word. On a subclass's
+ * instance, it is the subclass's own field of that name (TypeScript assigns fields when
+ * `useDefineForClassFields` is off), kept as a plain property.
+ */
+const assignOption = (signer: object, name: string, value: unknown, refusal: (name: string) => SigningError): void => {
+  if (Object.getPrototypeOf(signer) === ApiGatewaySigner.prototype) throw refusal(name)
+  Object.defineProperty(signer, name, { value, writable: true, enumerable: true, configurable: true })
+}
+
 /**
  * A method called on something other than a signer: detached (`requests.map(signer.signRequest)`), or through a
  * Proxy around the signer (a framework's reactive state), neither of which can reach the signer's private state.
@@ -233,20 +250,6 @@ export class ApiGatewaySigner {
    * found, or no credentials are given or set in the environment.
    */
   constructor(config: ApiGatewaySignerConfig) {
-    // An own property, as a field would be (a spy replaces it; a Proxy around the signer reads it), but an
-    // accessor on closures: assigning a fetch here would swap the signed one for it, and requests would go unsigned.
-    const signedFetch: SignedFetch = (input, init) => this.#fetch(input, init)
-    Object.defineProperty(this, "fetch", {
-      get: () => signedFetch,
-      set: () => {
-        throw invalidOption(
-          "signer.fetch is the signed fetch and cannot be replaced: to send with another fetch, pass it when the signer is made, " +
-            "new ApiGatewaySigner({ ..., fetch })."
-        )
-      },
-      enumerable: true,
-      configurable: true
-    })
     if (typeof config !== "object" || config === null) {
       throw new SigningError({
         reason: "InvalidEndpoint",
@@ -325,6 +328,7 @@ export class ApiGatewaySigner {
     }
   }
 
+  // A field, not a method: bound, and replaceable as any own property is (a test's mock, a spy, a stub).
   /**
    * `fetch`, signed: the same arguments as the global `fetch` and the
    * runtime's `Response`. `input` is a path under the endpoint (`"/pets"`),
@@ -340,7 +344,7 @@ export class ApiGatewaySigner {
    * It is bound: hand it to any library that takes a fetch (ky's `fetch`
    * option, openapi-fetch, GraphQL clients).
    */
-  declare readonly fetch: SignedFetch
+  readonly fetch: SignedFetch = (input, init) => this.#fetch(input, init)
 
   /** The endpoint requests are relative to (origin and stage path). Fixed when the signer is made. */
   get endpoint(): string {
@@ -384,66 +388,63 @@ export class ApiGatewaySigner {
   // The other options, and 2.x's other writable fields, refused too (JavaScript code that assigned one got
   // no error, and the signer went on with what it was made with). Internal: TypeScript already refuses them.
   /** @internal */
-  set accessKey(_: never) {
-    throw credentialsFixed("accessKey")
+  set accessKey(value: never) {
+    assignOption(this, "accessKey", value, credentialsFixed)
   }
 
   /** @internal */
-  set secretKey(_: never) {
-    throw credentialsFixed("secretKey")
+  set secretKey(value: never) {
+    assignOption(this, "secretKey", value, credentialsFixed)
   }
 
   /** @internal */
-  set sessionToken(_: never) {
-    throw credentialsFixed("sessionToken")
+  set sessionToken(value: never) {
+    assignOption(this, "sessionToken", value, credentialsFixed)
   }
 
   /** @internal */
-  set credentials(_: never) {
-    throw credentialsFixed("credentials")
+  set credentials(value: never) {
+    assignOption(this, "credentials", value, credentialsFixed)
   }
 
   /** @internal */
-  set signSessionToken(_: never) {
-    throw fixedAtConstruction("signSessionToken")
+  set signSessionToken(value: never) {
+    assignOption(this, "signSessionToken", value, fixedAtConstruction)
   }
 
   /** @internal */
-  set retries(_: never) {
-    throw fixedAtConstruction("retries")
+  set retries(value: never) {
+    assignOption(this, "retries", value, fixedAtConstruction)
   }
 
   /** @internal */
-  set shouldRetry(_: never) {
-    throw fixedAtConstruction("shouldRetry")
+  set shouldRetry(value: never) {
+    assignOption(this, "shouldRetry", value, fixedAtConstruction)
   }
 
   /** @internal */
-  set sendTo(_: never) {
-    throw fixedAtConstruction("sendTo")
+  set sendTo(value: never) {
+    assignOption(this, "sendTo", value, fixedAtConstruction)
   }
 
   /** @internal */
-  set serviceName(_: never) {
-    throw fixedAtConstruction("serviceName")
+  set serviceName(value: never) {
+    assignOption(this, "serviceName", value, fixedAtConstruction)
   }
 
   /** @internal */
-  set defaultAcceptType(_: never) {
-    throw fixedAtConstruction("defaultAcceptType")
+  set defaultAcceptType(value: never) {
+    assignOption(this, "defaultAcceptType", value, fixedAtConstruction)
   }
 
   /** @internal */
-  set defaultContentType(_: never) {
-    throw fixedAtConstruction("defaultContentType")
+  set defaultContentType(value: never) {
+    assignOption(this, "defaultContentType", value, fixedAtConstruction)
   }
 
   /** @internal */
-  set pathComponent(_: never) {
-    throw invalidOption(
-      "signer.pathComponent cannot be changed: the stage path is part of the endpoint now " +
-        "(new ApiGatewaySigner({ endpoint: \"https://API_ID.execute-api.REGION.amazonaws.com/STAGE\" })); make a new signer for another stage."
-    )
+  set pathComponent(value: never) {
+    assignOption(this, "pathComponent", value, stagePathMoved)
   }
 
   /**

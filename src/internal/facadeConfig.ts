@@ -34,17 +34,17 @@ const FACADE_FIELD_NAMES: FieldNames = { accessKeyId: "accessKey", secretAccessK
 /** Unset, as 2.x read its options (with `||`): undefined, null or "" (an empty line in a .env file). */
 const isUnset = (value: unknown): value is undefined | null | "" => value === undefined || value === null || value === ""
 
-// Credential option names of other APIs (the AWS SDK's accessKeyId, STS's AccessKeyId, the variables' names),
-// compared in lower case without "_" and "-", each with the facade option and the variable for the same credential.
+// Names other AWS APIs give the credentials, spelled exactly (a config spread from process.env may hold an
+// unrelated SECRET_KEY or ACCESS_KEY of another service: those are not AWS's names), each with the facade option
+// and the variable for the same credential: the SDK's (accessKeyId), STS's (AccessKeyId), the variables' and the
+// shared credentials file's (AWS_ACCESS_KEY_ID, aws_access_key_id).
+const ACCESS_KEY = ["accessKey", "AWS_ACCESS_KEY_ID"] as const
+const SECRET_KEY = ["secretKey", "AWS_SECRET_ACCESS_KEY"] as const
+const SESSION_TOKEN = ["sessionToken", "AWS_SESSION_TOKEN"] as const
 const CREDENTIAL_NAMES = new Map<string, readonly [option: "accessKey" | "secretKey" | "sessionToken", variable: string]>([
-  ["accesskey", ["accessKey", "AWS_ACCESS_KEY_ID"]],
-  ["accesskeyid", ["accessKey", "AWS_ACCESS_KEY_ID"]],
-  ["awsaccesskeyid", ["accessKey", "AWS_ACCESS_KEY_ID"]],
-  ["secretkey", ["secretKey", "AWS_SECRET_ACCESS_KEY"]],
-  ["secretaccesskey", ["secretKey", "AWS_SECRET_ACCESS_KEY"]],
-  ["awssecretaccesskey", ["secretKey", "AWS_SECRET_ACCESS_KEY"]],
-  ["sessiontoken", ["sessionToken", "AWS_SESSION_TOKEN"]],
-  ["awssessiontoken", ["sessionToken", "AWS_SESSION_TOKEN"]]
+  ["accessKeyId", ACCESS_KEY], ["AccessKeyId", ACCESS_KEY], ["AWS_ACCESS_KEY_ID", ACCESS_KEY], ["aws_access_key_id", ACCESS_KEY],
+  ["secretAccessKey", SECRET_KEY], ["SecretAccessKey", SECRET_KEY], ["AWS_SECRET_ACCESS_KEY", SECRET_KEY], ["aws_secret_access_key", SECRET_KEY],
+  ["SessionToken", SESSION_TOKEN], ["AWS_SESSION_TOKEN", SESSION_TOKEN], ["aws_session_token", SESSION_TOKEN]
 ])
 
 /**
@@ -55,8 +55,8 @@ const CREDENTIAL_NAMES = new Map<string, readonly [option: "accessKey" | "secret
  */
 const misnamedCredentialOption = (config: ApiGatewaySignerConfig, keysGiven: boolean): string | undefined =>
   safely(() => Object.keys(config), [] as Array<string>).find((name) => {
-    const kind = CREDENTIAL_NAMES.get(name.toLowerCase().replace(/[_-]/g, ""))
-    if (kind === undefined || name === kind[0]) return false
+    const kind = CREDENTIAL_NAMES.get(name)
+    if (kind === undefined) return false
     const value = safely(() => (config as unknown as Record<string, unknown>)[name], undefined)
     if (isUnset(value) || value === environmentVariable(kind[1])) return false
     return !keysGiven || value !== safely(() => config[kind[0]], undefined)
