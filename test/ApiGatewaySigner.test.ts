@@ -209,6 +209,28 @@ describe("signRequest: the URL", () => {
     expect(new URL(signer.signRequest({ method: "GET", path: "/", queryParams: new Map<string, string | Array<string>>([["a", ["1", "2"]], ["b", "3"]]) }).url).search).toBe(expected)
     expect(new URL(signer.signRequest({ method: "GET", path: "/", queryParams: [["b", "3"], ["a", "2"], ["a", "1"]] }).url).search).toBe(expected)
   })
+
+  it.each([
+    ["a generator", () => (function*() {
+      yield ["b", "3"]
+      yield ["a", "1"]
+    })()],
+    ["map.entries()", () => new Map([["b", "3"], ["a", "1"]]).entries()],
+    ["a Set of pairs", () => new Set([["b", "3"], ["a", "1"]])]
+  ])("reads queryParams from %s as its pairs, never as an object without entries", (_, params) => {
+    const url = signer.signRequest({ method: "GET", path: "/", queryParams: params() as never }).url
+    expect(new URL(url).search).toBe("?a=1&b=3")
+  })
+
+  it("refuses queryParams whose iteration throws, quoting nothing of it", () => {
+    const params = (function*() {
+      yield ["a", "1"]
+      throw new Error("sk_live_SECRETVALUE123")
+    })()
+    expect(() => signer.signRequest({ method: "GET", path: "/", queryParams: params as never })).toThrow(
+      expect.objectContaining({ _tag: "SigningError", field: "queryParams", message: expect.not.stringContaining("sk_live") })
+    )
+  })
 })
 
 describe("signRequest: the headers", () => {
@@ -219,6 +241,16 @@ describe("signRequest: the headers", () => {
     expect(headers.Authorization).toMatch(AUTHORIZATION)
     expect(headers["x-amz-date"]).toMatch(/^\d{8}T\d{6}Z$/)
     expect(signedHeadersOf(headers.Authorization)).toEqual(["accept", "host", "x-amz-date"])
+  })
+
+  it("given as a generator or map.entries() are read as their pairs and signed, never dropped", () => {
+    for (const given of [(function*() {
+      yield ["x-a", "1"]
+    })(), new Map([["x-a", "1"]]).entries()]) {
+      const { headers } = signer.signRequest({ method: "GET", path: "/", headers: given as never })
+      expect(headers["x-a"]).toBe("1")
+      expect(signedHeadersOf(headers.Authorization)).toContain("x-a")
+    }
   })
 
   it("carry the configured Accept, or none with defaultAcceptType: false", () => {
