@@ -80,6 +80,23 @@ describe("the facade", () => {
       expectNear(signer.clockOffset, TWENTY_MINUTES)
     }))
 
+  it("corrects against a gateway whose skew limit is not whole minutes (90 s), 2 minutes ahead", async () => {
+    const gateway = await LocalGateway.start({ credentials: [credentials], clockOffsetMillis: 2 * 60 * 1000, maxClockSkewMillis: 90_000 })
+    try {
+      const signer = signerFor(gateway.url, credentials)
+      const status = await signer.makeRequestWithRetries({ method: "GET", path: "/skew" }, async (request) => {
+        const response = await fetch(request.url, request)
+        // The message only: a Date header 2 minutes off is too close to count on its own.
+        if (!response.ok) throw Object.assign(new Error(await response.text()), { status: response.status })
+        return response.status
+      }, 0)
+      expect(status).toBe(200)
+      expectNear(signer.clockOffset, 2 * 60 * 1000)
+    } finally {
+      await gateway.close()
+    }
+  })
+
   it("corrects once per request: a second refusal for skew is not retried outside the budget", async () => {
     const signer = signerFor("https://abc.execute-api.us-east-1.amazonaws.com/prod", credentials)
     let calls = 0
@@ -121,6 +138,11 @@ describe("what counts as a refusal for skew", () => {
     ["not yet current", signatureNotYetCurrentMessage({ requestTime: "20261126T122000Z", limitTime: "20261126T121500Z", serverTime: "20261126T121000Z", maxSkewMinutes: 5 })]
   ])("a 403 with API Gateway's %s message, inside a JSON body", (_, message) => {
     expect(clockCorrection({ status: 403, body: JSON.stringify({ message }) }, now)).toBe(10 * 60 * 1000)
+  })
+
+  it.each([1.5, 10080, 90_001 / 60_000])("a 403 whose message states a skew limit of %s minutes, as a local gateway with another limit writes", (maxSkewMinutes) => {
+    const message = signatureExpiredMessage({ requestTime: "20261126T115000Z", limitTime: "20261126T120500Z", serverTime: "20261126T121000Z", maxSkewMinutes })
+    expect(clockCorrection({ status: 403, message }, now)).toBe(10 * 60 * 1000)
   })
 
   it("a 403 whose Date header is more than 4 minutes off", () => {

@@ -1,7 +1,9 @@
 /**
  * API Gateway's authentication error messages, each with its writer (what the
  * verifier answers) beside its parser (what a client reads back), so the two
- * cannot drift apart. The wording is API Gateway's; parsers also accept the
+ * cannot drift apart. (One more reader of the skew messages lives in
+ * `clockSkew.ts`, which the facade loads without these parsers; a test there
+ * reads back what these writers write.) The wording is API Gateway's; parsers also accept the
  * variants real gateways send (a trailing space, CRLF line ends, surrounding
  * whitespace). Named for whose wording it is: the local gateway's server
  * lives apart, in `internal/gateway/`.

@@ -35,9 +35,12 @@ const textsOf = (failure: unknown): Array<string> =>
   })
 
 // "Signature expired: X is now earlier than Y (Z - 5 min.)" or "Signature not yet current: X is still
-// later than Y (Z + 5 min.)": Z is the server's time. Fixed-width fields, no backtracking. (The
-// facade reaches this module, so it does not load the full message parsers of apiGatewayMessages.)
-const SKEW_MESSAGE = /Signature (?:expired|not yet current): \d{8}T\d{6}Z is (?:now earlier|still later) than \d{8}T\d{6}Z \((\d{8}T\d{6}Z) [-+] \d{1,4} min\.\)/
+// later than Y (Z + 5 min.)": Z is the server's time. The minutes are API Gateway's 5, or whatever
+// limit a local gateway writes (apiGatewayMessages' writer: `1.5`, `10080`). Bounded fields, no
+// backtracking. (The facade reaches this module, so it does not load the full message parsers of
+// apiGatewayMessages.)
+const SKEW_MESSAGE =
+  /Signature (?:expired|not yet current): \d{8}T\d{6}Z is (?:now earlier|still later) than \d{8}T\d{6}Z \((\d{8}T\d{6}Z) [-+] \d{1,20}(?:\.\d{1,20})? min\.\)/
 
 /** The server's time stated in a skew message inside `text`, if there is one. */
 const serverTimeInText = (text: string): number | undefined => {
