@@ -98,7 +98,10 @@ export interface ApiGatewaySignerConfig {
   readonly defaultContentType?: string | undefined
   /** The fetch `signer.fetch` sends with. Default: the runtime's `fetch`, as it is when a request is sent. */
   readonly fetch?: ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) | undefined
-  /** How many times `signer.fetch` retries (same schedule as `makeRequestWithRetries`). Default 0: no retries. */
+  /**
+   * How many times `signer.fetch` retries (same schedule as `makeRequestWithRetries`). Default 0: no
+   * retries; 5 (`Retry.DEFAULT_RETRIES`) when `shouldRetry` is given, since that asks for retries.
+   */
   readonly retries?: number | undefined
   /** Which failures and responses `signer.fetch` retries. Default, once retries are asked for: `Retry.isTransient`. */
   readonly shouldRetry?: ((failure: unknown) => boolean) | undefined
@@ -119,7 +122,10 @@ export interface ApiGatewaySignerConfig {
  * @category models
  */
 export interface SignedFetchInit extends RequestInit {
-  /** Retry this many times (exponential backoff with jitter, as `makeRequestWithRetries`). Default: the signer's `retries`, else 0. */
+  /**
+   * Retry this many times (exponential backoff with jitter, as `makeRequestWithRetries`). Default: the
+   * signer's `retries`; else 5 (`Retry.DEFAULT_RETRIES`) when a `shouldRetry` is given, and 0 when not.
+   */
   readonly retries?: number | undefined
   /**
    * Retry a failure (a thrown error, or a `Response`) only when this holds.

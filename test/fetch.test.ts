@@ -122,6 +122,11 @@ describe("signer.fetch retries only when asked", () => {
     expect((await signer.fetch("/flaky", { retries: 3 })).status).toBe(200)
   })
 
+  it("a shouldRetry without retries asks for retries: up to the default 5", async () => {
+    failuresLeft = 2
+    expect((await signer.fetch("/flaky", { shouldRetry: (failure) => failure instanceof Response && failure.status === 503 })).status).toBe(200)
+  })
+
   it("when retries run out, the last response is what it resolves with", async () => {
     failuresLeft = 5
     expect((await signer.fetch("/flaky", { retries: 1 })).status).toBe(503)
