@@ -178,12 +178,35 @@ export const signHeaders = (request: WireRequest, options: SignOptions): HeaderS
 /**
  * Signs a request in its query string (a presigned URL): anyone holding the
  * target may send the request until it expires. Only the host (and any other
- * header of the request) is signed; those headers must be sent with it.
+ * header of the request) is signed; those headers must be sent with it. The
+ * parameters the signer writes (`X-Amz-Algorithm`, `X-Amz-Credential`,
+ * `X-Amz-Date`, `X-Amz-Expires`, `X-Amz-SignedHeaders`,
+ * `X-Amz-Security-Token`, `X-Amz-Signature`) are replaced if the target
+ * already has them, as smithy and botocore do, so presigning a presigned
+ * target refreshes it. (The facade's and `Signer`'s `presignRequest` refuse
+ * them instead: there they can only be the caller's own parameters.)
  *
  * @throws SigningError when the request, the credentials or the options are unusable, and when the
  * request would inject: a method or header name that is not an HTTP token, a line break in the
  * target, a NUL or a line break in a header value (but an obsolete line fold), a malformed `payloadHash`;
  * and for a target no client sends (no leading `/`, a whole URL, a `#fragment`).
+ *
+ * @example
+ * ```ts
+ * import { SigV4 } from "api-gateway-request-signer"
+ *
+ * const host = "abc123.execute-api.us-east-1.amazonaws.com"
+ * const presigned = SigV4.presign(
+ *   { method: "GET", target: "/prod/reports/42", headers: [["host", host]] },
+ *   {
+ *     credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
+ *     region: "us-east-1",
+ *     signingTime: Date.now(),
+ *     expiresIn: 900
+ *   }
+ * )
+ * const url = `https://${host}${presigned.target}` // valid for 15 minutes
+ * ```
  *
  * @since 3.0.0
  * @category signing

@@ -4,7 +4,7 @@
  * parameters are either carried or refused, never dropped.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { SigningError } from "api-gateway-request-signer"
+import { SigningError, SigV4 } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import { signerFor } from "./support/gateway.js"
 
@@ -50,5 +50,18 @@ describe("presignRequest", () => {
     const attempt = () => signer.presignRequest({ method: "GET", path: "/report", queryParams: { "X-Amz-Expires": "60" } })
     expect(attempt).toThrow(SigningError)
     expect(attempt).toThrow(/X-Amz-Expires/)
+  })
+})
+
+describe("SigV4.presign", () => {
+  const HOST = "abc123.execute-api.us-east-1.amazonaws.com"
+  const options = { credentials, region: "us-east-1", expiresIn: 900 }
+
+  it("replaces the X-Amz-* parameters a target already has, as smithy and botocore do: presigning a presigned target refreshes it", () => {
+    const first = SigV4.presign({ method: "GET", target: "/prod/report?page=2", headers: [["host", HOST]] }, { ...options, signingTime: Date.UTC(2026, 0, 1) })
+    const later = Date.UTC(2026, 0, 2)
+    const again = SigV4.presign({ method: "GET", target: first.target, headers: [["host", HOST]] }, { ...options, signingTime: later })
+    const fresh = SigV4.presign({ method: "GET", target: "/prod/report?page=2", headers: [["host", HOST]] }, { ...options, signingTime: later })
+    expect(again.target).toBe(fresh.target)
   })
 })

@@ -76,7 +76,8 @@ export const presignCanonical = (
   const headers = mergeCanonicalHeaders(input.canonicalHeaders, [])
   const token = credentials.sessionToken === undefined ? undefined : Secret.reveal(credentials.sessionToken)
 
-  // Values the caller sent for the signature's own parameters are replaced.
+  // Values the target already has for the signature's own parameters are replaced (SigV4.presign's
+  // documented behaviour: a presigned target presigned again is refreshed); presignPrepared refuses them first.
   const pairs: Array<EncodedQueryPair> = input.queryPairs.filter(([key]) => !PRESIGN_PARAMETERS.has(key))
   pairs.push(
     ["X-Amz-Algorithm", ALGORITHM],
