@@ -59,7 +59,7 @@ export type { HttpMethod } from "./HttpMethods.js"
 export interface ApiGatewaySignerConfig {
   /** The invoke URL, stage included: `https://API_ID.execute-api.REGION.amazonaws.com/STAGE`. */
   readonly endpoint: string
-  /** Default: read from the endpoint's host, else AWS_REGION. */
+  /** Default: read from the endpoint's host, else AWS_REGION, else AWS_DEFAULT_REGION. */
   readonly region?: string | undefined
   /** Give `accessKey` and `secretKey` together, or neither to read AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN. */
   readonly accessKey?: string | undefined

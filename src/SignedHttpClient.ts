@@ -259,8 +259,7 @@ export const make: Effect.Effect<Service, never, HttpClient.HttpClient | Signer 
 
 /**
  * The signed client as a service. `SignedHttpClient.layer` builds it from the
- * `HttpClient`, `Signer` and `Credentials` in context; it is the same layer as
- * the module's `layer`, reachable from the tag when you import the tag alone.
+ * `HttpClient`, `Signer` and `Credentials` in context.
  *
  * @example
  * ```ts

@@ -68,7 +68,7 @@ export interface Endpoint {
   readonly hostname: string
   /** The stage (or base) path, percent-encoded, without trailing slash: `""` or `/prod`. */
   readonly basePath: string
-  /** How many segments `basePath` has: a `..` in a request path may not climb above them. */
+  /** How many segments `basePath` has (0 for `""`, 1 for `/prod`). */
   readonly baseSegments: number
   /** origin + basePath */
   readonly href: string
@@ -98,7 +98,7 @@ export interface SignerOptions {
    * Default: the endpoint itself.
    */
   readonly sendTo?: string | undefined
-  /** Default: read from the endpoint's host, else AWS_REGION. */
+  /** Default: read from the endpoint's host, else AWS_REGION, else AWS_DEFAULT_REGION. */
   readonly region?: string | undefined
   /**
    * Default: the one the endpoint's host names (`execute-api` for API
@@ -121,7 +121,7 @@ export interface SignerOptions {
  */
 export interface Service {
   readonly endpoint: Endpoint
-  /** The endpoint's origin. */
+  /** The endpoint's origin: the same as `endpoint.origin`. */
   readonly origin: string
   /**
    * Where requests are sent when that is not the endpoint (see

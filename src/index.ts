@@ -4,9 +4,11 @@
  *
  * - Promise facade: `ApiGatewaySigner` (default export), `HttpMethods`.
  * - Effect API: `Signer`, `Credentials`, `Retry`; errors `SigningError`, `RequestError`.
- * - Pure protocol: `SigV4`.
- * - Subpaths: `api-gateway-request-signer/HttpClient` (a signed @effect/platform
- *   HttpClient), `api-gateway-request-signer/LocalGateway`.
+ * - Pure protocol: `SigV4`; what a refusal means: `Diagnosis`.
+ * - Subpaths: `api-gateway-request-signer/SignedHttpClient` (a signed
+ *   @effect/platform HttpClient; `/HttpClient` is its older name),
+ *   `/LocalGateway`, `/Verifier`, `/axios` and `/got`, and each root module
+ *   on its own (`/ApiGatewaySigner`, `/Signer`, ...).
  *
  * @since 3.0.0
  * @module api-gateway-request-signer

@@ -9,7 +9,9 @@
  * `request` (the request command in steps), `send` and `transport`
  * (retries; fetch, or node:http for a Host header or a port fetch refuses), `response` (printing
  * it), `diagnosis` (why a 403 happened), `exchange` (`-v` and `-i`),
- * `dryRun`, `presign`, `serve`, `help` and `exitCodes`.
+ * `dryRun`, `presign`, `serve`, `help`, `exitCodes`, `run` (running an
+ * effect from the command line), `shown` (what a message may show of an
+ * argument) and `badPorts` (the ports fetch refuses).
  *
  * @since 3.0.0
  */

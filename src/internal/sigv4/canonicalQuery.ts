@@ -20,7 +20,7 @@ const compareQueryPairs = (a: EncodedQueryPair, b: EncodedQueryPair): number =>
 /** Up to this many parameters, an insertion sort: Array#sort's set-up costs more than sorting a few. */
 const FEW = 16
 
-/** Encoded parameters in canonical order (a copy; repeated keys and empty values stay). */
+/** Encoded parameters in canonical order (a copy, but for 0 or 1 pairs, which come back as given; repeated keys and empty values stay). */
 export const sortQueryPairs = (pairs: ReadonlyArray<EncodedQueryPair>): ReadonlyArray<EncodedQueryPair> => {
   if (pairs.length <= 1) return pairs
   if (pairs.length > FEW) return [...pairs].sort(compareQueryPairs)

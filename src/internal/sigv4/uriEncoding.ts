@@ -74,7 +74,7 @@ export const percentDecode = (text: string): Uint8Array => {
 /**
  * The one spelling of a URI component that every SigV4 implementation agrees on:
  * decode the escapes that are there, then encode everything but unreserved bytes.
- * `a b`, `a%20b` and `a%20b` all become `a%20b`; `%7e` becomes `~`; `%2f` becomes `%2F`.
+ * `a b` and `a%20b` both become `a%20b`; `%7e` becomes `~`; `%2f` becomes `%2F`.
  */
 export const normalizeEncoding = (component: string): string =>
   UNRESERVED_ONLY.test(component) ? component : uriEncodeBytes(percentDecode(component))

@@ -69,9 +69,6 @@ const fail = (reason: VerifyFailureReason, message: string, extra?: Pick<VerifyF
   ...extra
 })
 
-/** The message API Gateway sends on a signature mismatch; written beside its parser. */
-export { signatureMismatchMessage }
-
 /** Header values by lower-case name, repeated headers in arrival order. */
 const headerMap = (headers: ReceivedRequest["headers"]): Map<string, Array<string>> => {
   const map = new Map<string, Array<string>>()
