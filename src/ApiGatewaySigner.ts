@@ -22,8 +22,7 @@ import {
   type FacadeSettings,
   facadeSettings,
   fetchSettings,
-  type FetchSettings,
-  invalidOption
+  type FetchSettings
 } from "./internal/facadeConfig.js"
 import { cleanSigningError, safely } from "./internal/guard.js"
 import { environmentVariable } from "./internal/environment.js"
@@ -45,7 +44,7 @@ import type {
   SignedRequest
 } from "./SignedRequest.js"
 import { RequestError } from "./RequestError.js"
-import { SigningError } from "./SigningError.js"
+import { invalidConfig, SigningError } from "./SigningError.js"
 
 export { HttpMethods } from "./HttpMethods.js"
 export type { HttpMethod } from "./HttpMethods.js"
@@ -188,11 +187,11 @@ export interface RequestWithRetriesOptions {
 }
 
 const fixedAtConstruction = (name: string): SigningError =>
-  invalidOption(`signer.${name} cannot be changed once the signer is made: pass it to new ApiGatewaySigner({ ..., ${name} }), or make another signer.`)
+  invalidConfig(`signer.${name} cannot be changed once the signer is made: pass it to new ApiGatewaySigner({ ..., ${name} }), or make another signer.`)
 
 // Says nothing of the value assigned: it is a credential.
 const credentialsFixed = (name: string): SigningError =>
-  invalidOption(
+  invalidConfig(
     `signer.${name} cannot be changed: the credentials are read once, when the signer is made. For credentials that change ` +
       "(a session token renewed), pass credentials: a function that returns them with their expiration " +
       "({ accessKeyId, secretAccessKey, sessionToken, expiration }), which the signer asks again before they expire; " +
@@ -200,7 +199,7 @@ const credentialsFixed = (name: string): SigningError =>
   )
 
 const stagePathMoved = (): SigningError =>
-  invalidOption(
+  invalidConfig(
     "signer.pathComponent cannot be changed: the stage path is part of the endpoint now " +
       "(new ApiGatewaySigner({ endpoint: \"https://API_ID.execute-api.REGION.amazonaws.com/STAGE\" })); make a new signer for another stage."
   )
@@ -221,7 +220,7 @@ const assignOption = (signer: object, name: string, value: unknown, refusal: (na
  * Proxy around the signer (a framework's reactive state), neither of which can reach the signer's private state.
  */
 const notOnASigner = (method: string): SigningError =>
-  invalidOption(
+  invalidConfig(
     `${method} was called on something other than an ApiGatewaySigner (a detached method, or a Proxy around the signer): ` +
       `call it on the signer itself, signer.${method}(...), or bind it, signer.${method}.bind(signer).`
   )
@@ -467,7 +466,7 @@ export class ApiGatewaySigner {
   set clockOffset(millis: number) {
     if (typeof millis !== "number" || !Number.isFinite(millis)) {
       // A string is named by its kind only: whatever was assigned by mistake (a secret?) is not repeated.
-      throw invalidOption(`clockOffset must be a finite number of milliseconds; got ${typeof millis === "string" ? "a string" : describe(millis)}.`)
+      throw invalidConfig(`clockOffset must be a finite number of milliseconds; got ${typeof millis === "string" ? "a string" : describe(millis)}.`)
     }
     this.#clockOffset = millis
   }
@@ -621,7 +620,7 @@ export class ApiGatewaySigner {
     const refuse = (error: unknown) => Promise.reject(cleanSigningError(error, this.#credentials.secrets(), "InvalidConfig"))
     try {
       if (typeof callback !== "function") {
-        return refuse(invalidOption(`makeRequestWithRetries(params, callback) needs a callback that sends the signed request; got ${describe(callback)}.`))
+        return refuse(invalidConfig(`makeRequestWithRetries(params, callback) needs a callback that sends the signed request; got ${describe(callback)}.`))
       }
       const checked = checkRetryOptions(retries, options)
       if (checked instanceof SigningError) return refuse(checked)

@@ -9,7 +9,7 @@
  * @internal
  */
 import type { ApiGatewaySignerConfig } from "../ApiGatewaySigner.js"
-import { SigningError } from "../SigningError.js"
+import { invalidConfig, SigningError } from "../SigningError.js"
 import { isAbortSignal } from "./abort.js"
 import { isPlainObject } from "./brand.js"
 import {
@@ -156,10 +156,9 @@ export const configSecrets = (config: ApiGatewaySignerConfig): Array<string> =>
     environmentVariable("AWS_SESSION_TOKEN")
   ].filter((secret): secret is string => typeof secret === "string" && secret !== "")
 
-export const invalidOption = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
 
 export const retriesRefused = (retries: unknown): SigningError =>
-  invalidOption(`retries must be a whole number from 0 to ${MAX_RETRIES}; got ${describe(retries)}.`)
+  invalidConfig(`retries must be a whole number from 0 to ${MAX_RETRIES}; got ${describe(retries)}.`)
 
 /** How `signer.fetch` retries, from its `init` or the config: each checked. */
 export interface FetchRetrySettings {
@@ -170,7 +169,7 @@ export interface FetchRetrySettings {
 export const checkFetchRetry = (retries: unknown, shouldRetry: unknown): FetchRetrySettings => {
   if (retries !== undefined && !isRetryCount(retries)) throw retriesRefused(retries)
   if (shouldRetry !== undefined && typeof shouldRetry !== "function") {
-    throw invalidOption(`shouldRetry must be a function (failure) => boolean; got ${describe(shouldRetry)}.`)
+    throw invalidConfig(`shouldRetry must be a function (failure) => boolean; got ${describe(shouldRetry)}.`)
   }
   return { retries, shouldRetry: shouldRetry as FetchRetrySettings["shouldRetry"] }
 }
@@ -181,7 +180,7 @@ export interface FetchSettings extends FetchRetrySettings {
 
 export const fetchSettings = (config: ApiGatewaySignerConfig): FetchSettings => {
   const { fetch, retries, shouldRetry } = config
-  if (fetch !== undefined && typeof fetch !== "function") throw invalidOption(`fetch must be a function; got ${describe(fetch)}.`)
+  if (fetch !== undefined && typeof fetch !== "function") throw invalidConfig(`fetch must be a function; got ${describe(fetch)}.`)
   return { fetch, ...checkFetchRetry(retries, shouldRetry) }
 }
 
@@ -192,7 +191,7 @@ export const facadeSettings = (config: ApiGatewaySignerConfig, signer: ResolvedS
   const { defaultAcceptType, defaultContentType } = config
   for (const [name, value] of [["defaultAcceptType", defaultAcceptType], ["defaultContentType", defaultContentType]] as const) {
     if (!isUnset(value) && value !== false && (typeof value !== "string" || !isFieldValue(value))) {
-      throw invalidOption(`${name} must be a media type such as "application/json"; got ${describe(value)}.`)
+      throw invalidConfig(`${name} must be a media type such as "application/json"; got ${describe(value)}.`)
     }
   }
   // null and "" mean the default, as in 2.x (which read both with ||); false sends no Accept, and
@@ -218,18 +217,18 @@ export interface CheckedRetryOptions {
 export const checkRetryOptions = (retries: unknown, options: unknown): CheckedRetryOptions | SigningError => {
   if (!isRetryCount(retries)) return retriesRefused(retries)
   if (!isPlainObject(options)) {
-    return invalidOption(`The options of makeRequestWithRetries must be a plain object such as { signal }; got ${describe(options)}.`)
+    return invalidConfig(`The options of makeRequestWithRetries must be a plain object such as { signal }; got ${describe(options)}.`)
   }
   const { signal, shouldRetry, baseDelayMs, maxDelayMs } = options as Record<string, unknown>
   if (signal !== undefined && !isAbortSignal(signal)) {
-    return invalidOption(`signal must be an AbortSignal; got ${describe(signal)}.`)
+    return invalidConfig(`signal must be an AbortSignal; got ${describe(signal)}.`)
   }
   if (shouldRetry !== undefined && typeof shouldRetry !== "function") {
-    return invalidOption(`shouldRetry must be a function (error) => boolean; got ${describe(shouldRetry)}.`)
+    return invalidConfig(`shouldRetry must be a function (error) => boolean; got ${describe(shouldRetry)}.`)
   }
   for (const [name, value] of [["baseDelayMs", baseDelayMs], ["maxDelayMs", maxDelayMs]] as const) {
     if (value !== undefined && !isDelayMillis(value)) {
-      return invalidOption(`${name} must be a number of milliseconds, 0 or more; got ${describe(value)}.`)
+      return invalidConfig(`${name} must be a number of milliseconds, 0 or more; got ${describe(value)}.`)
     }
   }
   return {

@@ -14,7 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
 import type { BackoffOptions } from "../../Retry.js"
-import { SigningError } from "../../SigningError.js"
+import { invalidConfig, SigningError } from "../../SigningError.js"
 import { isPlainObject } from "../brand.js"
 import { asSigningError } from "../guard.js"
 import { describe } from "../request/describe.js"
@@ -32,7 +32,6 @@ import {
 } from "../retry/backoff.js"
 
 /** An option of `Retry.backoff` or `makeRequestWithRetries` that cannot be used. */
-export const invalidOption = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
 
 /** A delay option (`base`, `maxDelay`) in milliseconds: a Duration, 0 or more. */
 export const delayMillisOf = (name: string, value: unknown): number | SigningError =>
@@ -40,12 +39,12 @@ export const delayMillisOf = (name: string, value: unknown): number | SigningErr
 
 /** A retry count that is not a whole number from 0 to `MAX_RETRIES`. */
 export const invalidTimes = (times: unknown): SigningError =>
-  invalidOption(`times must be a whole number of retries from 0 to ${MAX_RETRIES} (retrying without end is a Schedule of your own); got ${describe(times)}.`)
+  invalidConfig(`times must be a whole number of retries from 0 to ${MAX_RETRIES} (retrying without end is a Schedule of your own); got ${describe(times)}.`)
 
 /** The options of `backoff`, checked: a NaN anywhere would make every delay 0. */
 const backoffOf = (options: BackoffOptions): Backoff & { readonly times: number } => {
   if (!isPlainObject(options)) {
-    throw invalidOption(`Retry.backoff takes options such as { base: "100 millis", times: 3 }; got ${describe(options)}.`)
+    throw invalidConfig(`Retry.backoff takes options such as { base: "100 millis", times: 3 }; got ${describe(options)}.`)
   }
   let base: unknown, factor: unknown, maxDelay: unknown, times: unknown, jitter: unknown
   try {
@@ -57,9 +56,9 @@ const backoffOf = (options: BackoffOptions): Backoff & { readonly times: number 
   const maxMillis = maxDelay === undefined ? DEFAULT_BACKOFF.maxMillis : delayMillisOf("maxDelay", maxDelay)
   if (baseMillis instanceof SigningError) throw baseMillis
   if (maxMillis instanceof SigningError) throw maxMillis
-  if (factor !== undefined && !isBackoffFactor(factor)) throw invalidOption(`factor must be a finite number, 1 or more; got ${describe(factor)}.`)
+  if (factor !== undefined && !isBackoffFactor(factor)) throw invalidConfig(`factor must be a finite number, 1 or more; got ${describe(factor)}.`)
   if (times !== undefined && !isRetryCount(times)) throw invalidTimes(times)
-  if (jitter !== undefined && typeof jitter !== "boolean") throw invalidOption(`jitter must be true or false; got ${describe(jitter)}.`)
+  if (jitter !== undefined && typeof jitter !== "boolean") throw invalidConfig(`jitter must be true or false; got ${describe(jitter)}.`)
   return {
     baseMillis,
     factor: (factor as number | undefined) ?? DEFAULT_BACKOFF.factor,
@@ -94,7 +93,7 @@ export const withRetryAfter = <E, R>(
 /** `Retry.retryAfterMillis`: `now` is checked, since a NaN would make any HTTP date's wait NaN. */
 export const retryAfterMillis = (failure: unknown, now: number): number | undefined => {
   if (typeof now !== "number" || !Number.isFinite(now)) {
-    throw invalidOption(`now must be the current time in epoch milliseconds, e.g. Date.now(); got ${describe(now)}.`)
+    throw invalidConfig(`now must be the current time in epoch milliseconds, e.g. Date.now(); got ${describe(now)}.`)
   }
   return failures.retryAfterMillis(failure, now)
 }

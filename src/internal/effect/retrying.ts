@@ -18,7 +18,7 @@ import type { RequestError } from "../../RequestError.js"
 import type { Attempt } from "../../Retry.js"
 import type { RequestToSign, SignedRequest } from "../../SignedRequest.js"
 import type { Service as SignerService } from "../../Signer.js"
-import { SigningError } from "../../SigningError.js"
+import { invalidConfig, SigningError } from "../../SigningError.js"
 import { isPlainObject } from "../brand.js"
 import { type AttemptClock, offsetAfterRefusal } from "../clockSkew.js"
 import { secretsOf } from "../credentials.js"
@@ -27,7 +27,7 @@ import { describe } from "../request/describe.js"
 import { DEFAULT_MAX_DELAY_MS, isRetryCount } from "../retry/backoff.js"
 import * as failures from "../retry/failures.js"
 import { describeAttemptFailure, giveUp } from "../retry/giveUp.js"
-import { backoff, defaultSchedule, delayMillisOf, invalidOption, invalidTimes, withRetryAfter } from "./retrySchedule.js"
+import { backoff, defaultSchedule, delayMillisOf, invalidTimes, withRetryAfter } from "./retrySchedule.js"
 import { prepare, signPreparedNow } from "./signing.js"
 import { SPAN_ATTEMPT, SPAN_REQUEST_WITH_RETRIES, traced } from "./tracing.js"
 
@@ -64,20 +64,20 @@ export interface CheckedOptions<E, R> {
 export const checkRetryOptions = <E, R>(send: unknown, options: unknown): CheckedOptions<E, R> | SigningError => {
   try {
     if (typeof send !== "function") {
-      return invalidOption(`send must be a function (signed, attempt) => Effect that sends the signed request; got ${describe(send)}.`)
+      return invalidConfig(`send must be a function (signed, attempt) => Effect that sends the signed request; got ${describe(send)}.`)
     }
     if (options === undefined) return { schedule: undefined, times: undefined, while: undefined, until: undefined, maxDelayMillis: DEFAULT_MAX_DELAY_MS }
     if (!isPlainObject(options)) {
-      return invalidOption(`The options of Retry.makeRequestWithRetries must be a plain object such as { times: 3 }; got ${describe(options)}.`)
+      return invalidConfig(`The options of Retry.makeRequestWithRetries must be a plain object such as { times: 3 }; got ${describe(options)}.`)
     }
     const { schedule, times, while: whilePredicate, until, maxDelay } = options as Record<string, unknown>
     if (schedule !== undefined && !Schedule.isSchedule(schedule)) {
-      return invalidOption(`schedule must be a Schedule, e.g. Retry.backoff({ times: 3 }); got ${describe(schedule)}.`)
+      return invalidConfig(`schedule must be a Schedule, e.g. Retry.backoff({ times: 3 }); got ${describe(schedule)}.`)
     }
     if (times !== undefined && !isRetryCount(times)) return invalidTimes(times)
     for (const [name, predicate] of [["while", whilePredicate], ["until", until]] as const) {
       if (predicate !== undefined && typeof predicate !== "function") {
-        return invalidOption(`${name} must be a predicate (error) => boolean, e.g. Retry.isTransient; got ${describe(predicate)}.`)
+        return invalidConfig(`${name} must be a predicate (error) => boolean, e.g. Retry.isTransient; got ${describe(predicate)}.`)
       }
     }
     const maxDelayMillis = maxDelay === undefined ? DEFAULT_MAX_DELAY_MS : delayMillisOf("maxDelay", maxDelay)

@@ -13,7 +13,7 @@ import type {
   VerifyOptions as PublicVerifyOptions,
   VerifyResult
 } from "../../SigV4.js"
-import { SigningError } from "../../SigningError.js"
+import { invalidConfig } from "../../SigningError.js"
 import type { SigningCredentials } from "../credentials.js"
 import {
   INVALID_SECURITY_TOKEN,
@@ -190,17 +190,16 @@ const constantTimeEqual = (expected: string, received: string): boolean => {
 
 const FIVE_MINUTES = 5 * 60 * 1000
 
-const invalidOption = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
 
 /** Time options, checked: a NaN or an invalid Date must never turn a time check off (every comparison with NaN is false). */
 const timeOptions = (options: Pick<VerifyOptions, "now" | "maxClockSkewMillis">): { readonly now: number; readonly skew: number } => {
   const now = typeof options.now === "number" ? options.now : options.now instanceof Date ? options.now.getTime() : Number.NaN
   if (!Number.isFinite(now)) {
-    throw invalidOption(`now must be a valid Date or finite epoch milliseconds; got ${options.now instanceof Date ? "an invalid Date" : describe(options.now)}.`)
+    throw invalidConfig(`now must be a valid Date or finite epoch milliseconds; got ${options.now instanceof Date ? "an invalid Date" : describe(options.now)}.`)
   }
   const skew = options.maxClockSkewMillis ?? FIVE_MINUTES
   if (typeof skew !== "number" || !Number.isFinite(skew) || skew < 0) {
-    throw invalidOption(`maxClockSkewMillis must be a finite number of milliseconds, 0 or more; got ${describe(skew)}.`)
+    throw invalidConfig(`maxClockSkewMillis must be a finite number of milliseconds, 0 or more; got ${describe(skew)}.`)
   }
   return { now, skew }
 }
