@@ -30,7 +30,7 @@ import { describe } from "./internal/request/describe.js"
 import { type PreparedRequest, prepareRequest } from "./internal/request/prepare.js"
 import { DEFAULT_BACKOFF, DEFAULT_RETRIES } from "./internal/retry/backoff.js"
 import { isPermanentFailure, isTransient } from "./internal/retry/failures.js"
-import { AbortedWhileReading, fromFetchArguments, toWebRequest } from "./internal/webRequest.js"
+import { AbortedWhileReading, fromFetchArguments, isWebRequest, toWebRequest } from "./internal/webRequest.js"
 import { retryLoop, type SignedAttempt } from "./internal/retry/loop.js"
 import { resolveSigner, textOption } from "./internal/settings.js"
 import { presignPrepared, signPrepared } from "./internal/signPrepared.js"
@@ -321,7 +321,7 @@ export class ApiGatewaySigner {
     if (!ApiGatewaySigner.#isSigner(this)) throw notOnASigner("signRequestAsync")
     try {
       // A web Request is read (from a clone) into a request to sign, and signed back into one.
-      const web = typeof Request !== "undefined" && request instanceof Request
+      const web = isWebRequest(request)
         ? await fromFetchArguments(this.#signer, request, undefined)
         : undefined
       const prepared = prepareRequest(this.#signer, web?.request ?? (request as RequestToSign))

@@ -35,7 +35,7 @@ import { describe } from "./internal/request/describe.js"
 import { type PreparedRequest, prepareRequest } from "./internal/request/prepare.js"
 import { needsEnvironmentRegion, resolveSigner } from "./internal/settings.js"
 import { signPrepared } from "./internal/signPrepared.js"
-import { fromFetchArguments, toWebRequest } from "./internal/webRequest.js"
+import { fromFetchArguments, isWebRequest, toWebRequest } from "./internal/webRequest.js"
 import { expiresInOf } from "./internal/sigv4/presign.js"
 import { requestAttributes, SPAN_SIGN, traced } from "./internal/effect/tracing.js"
 import type { PresignedRequest, PresignOptions, RequestToSign, SignedRequest } from "./SignedRequest.js"
@@ -392,15 +392,6 @@ export function signRequest(
     requestAttributes(request),
     options === undefined ? signWith(undefined, request) : Effect.flatMap(make(options), (signer) => signWith(signer, request))
   )
-}
-
-/** A web Request; false for anything else, a hostile value whose prototype cannot be read included (signing then refuses it, typed). */
-const isWebRequest = (value: unknown): value is Request => {
-  try {
-    return typeof Request !== "undefined" && value instanceof Request
-  } catch {
-    return false
-  }
 }
 
 /** A web Request's method and path, for its span (the path without the query, which may carry anything). */

@@ -19,7 +19,7 @@ import {
   signingCredentials
 } from "./credentials.js"
 import { isSigningErrorSafely, safely, thrownMessage } from "./guard.js"
-import { holdsAnySecret, redactForDisplay, shorten } from "./scrub.js"
+import { causeShowingNoSecret, redactForDisplay, shorten } from "./scrub.js"
 
 /** Credentials are renewed this long before they expire. */
 export const REFRESH_BEFORE_MILLIS = 5 * 60 * 1000
@@ -70,8 +70,7 @@ export const providerFailure = (error: unknown, seen: ReadonlyArray<string>): Si
   return new SigningError({
     reason: "MissingCredentials",
     message: `The credentials provider failed: ${oneLine(redactForDisplay(said, seen))}`,
-    // Kept as cause only when it shows none of the secrets (inspect prints a cause in full); one that cannot be looked at is not kept.
-    cause: safely(() => holdsAnySecret(error, seen), true) ? undefined : error
+    cause: causeShowingNoSecret(error, seen)
   })
 }
 

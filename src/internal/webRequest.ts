@@ -32,7 +32,14 @@ export interface WebRequestParts {
 // RequestInit fields a signature does not cover: passed on to fetch as given.
 const PASSED_ON = ["cache", "credentials", "integrity", "keepalive", "mode", "priority", "referrer", "referrerPolicy", "signal"] as const
 
-const isRequest = (value: unknown): value is Request => typeof Request !== "undefined" && value instanceof Request
+/** A web Request; false for anything else, a hostile value whose prototype cannot be read included (signing then refuses it, typed). */
+export const isWebRequest = (value: unknown): value is Request => {
+  try {
+    return typeof Request !== "undefined" && value instanceof Request
+  } catch {
+    return false
+  }
+}
 
 /** A web body read into the bytes to send, with the content type its bytes carry. */
 export interface ReadWebBody {
@@ -155,7 +162,7 @@ export const fromFetchArguments = async (
 ): Promise<WebRequestParts> => {
   let url: string
   let base: Request | undefined
-  if (isRequest(input)) {
+  if (isWebRequest(input)) {
     base = input
     url = input.url
   } else if (typeof input === "string") {
