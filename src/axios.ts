@@ -21,7 +21,7 @@ import type { ApiGatewaySigner } from "./ApiGatewaySigner.js"
 import type { AttemptClock } from "./internal/clockSkew.js"
 import { checkSigner, correctClockSkew, orInvalidConfig, readOutgoing, type SignedOutgoingRequest, signOutgoing } from "./internal/clientRequest.js"
 import { describe } from "./internal/request/describe.js"
-import { looksLikeCredential } from "./internal/scrub.js"
+import { looksLikeCredential, REDACTED } from "./internal/scrub.js"
 import { AUTHORIZATION, isSignatureHeader, X_AMZ_SECURITY_TOKEN } from "./internal/sigv4/signatureHeaders.js"
 import { invalidRequest, SigningError } from "./SigningError.js"
 
@@ -53,7 +53,6 @@ const SIGNED_ADAPTER: unique symbol = Symbol.for("api-gateway-request-signer/axi
 const SIGNED_WITH = "apiGatewaySignedAuthorization"
 
 /** What replaces the session token in a config once its request is sent, so that logging the config or the error shows no token. */
-const REDACTED = "<redacted>"
 
 /**
  * The headers axios is about to send, as name and value pairs (an

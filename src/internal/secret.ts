@@ -6,8 +6,7 @@
  *
  * @internal
  */
-
-const REDACTED = "<redacted>"
+import { REDACTED } from "./scrub.js"
 
 export class Secret {
   readonly #value: string

@@ -6,6 +6,7 @@
  * @internal
  */
 import type { DiffLine, FormatOptions, Part } from "../../Diagnosis.js"
+import { REDACTED } from "../scrub.js"
 import { differingParts, STRING_TO_SIGN_PARTS } from "./diff.js"
 
 const TOKEN_HEADER = /^(x-amz-security-token:).*$/i
@@ -13,9 +14,9 @@ const TOKEN_PARAM = /((?:^|[&?])X-Amz-Security-Token=)[^&#\s]*/gi
 
 const redactLine = (part: Part, line: string): string =>
   part === "header" || part === "unknown"
-    ? line.replace(TOKEN_HEADER, "$1<redacted>").replace(TOKEN_PARAM, "$1<redacted>")
+    ? line.replace(TOKEN_HEADER, "$1" + REDACTED).replace(TOKEN_PARAM, "$1" + REDACTED)
     : part === "query"
-    ? line.replace(TOKEN_PARAM, "$1<redacted>")
+    ? line.replace(TOKEN_PARAM, "$1" + REDACTED)
     : line
 
 /**

@@ -12,6 +12,7 @@
  *
  * @internal
  */
+import { REDACTED } from "../scrub.js"
 import { normalizePath } from "../sigv4/canonicalPath.js"
 import { canonicalPathOptionsFor } from "../sigv4/serviceRules.js"
 import { PRESIGN_PARAMETERS } from "../sigv4/signatureHeaders.js"
@@ -76,7 +77,7 @@ export const shownQuery = (
 ): Record<string, ReadonlyArray<string>> => {
   const shown: Record<string, ReadonlyArray<string>> = Object.create(null)
   for (const key of Object.keys(query)) {
-    shown[key] = isSecretParameterName(key) ? query[key]!.map(() => "<redacted>") : query[key]!
+    shown[key] = isSecretParameterName(key) ? query[key]!.map(() => REDACTED) : query[key]!
   }
   return shown
 }

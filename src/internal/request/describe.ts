@@ -9,7 +9,7 @@ import { invalidRequest, type RequestField } from "../../SigningError.js"
 import { isWellFormedText } from "../sigv4/uriEncoding.js"
 import { looksLikeCredential, shorten } from "../scrub.js"
 
-const REDACTED = Symbol.for("effect/Redacted")
+const REDACTED_TYPE_ID = Symbol.for("effect/Redacted")
 
 /**
  * A short, secret-free description of a bad input value for error messages.
@@ -38,7 +38,7 @@ const describeValue = (value: unknown): string => {
       return `${typeof value} ${String(value)}`
     case "object": {
       // Effect's Redacted has no constructor of its own; named by the symbol it carries, read without importing effect.
-      if (REDACTED in value) return "a Redacted"
+      if (REDACTED_TYPE_ID in value) return "a Redacted"
       const name = (value as object).constructor?.name
       return typeof name === "string" && name !== "" && name !== "Object" ? `a ${name}` : "an object"
     }
