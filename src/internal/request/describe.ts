@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { invalidRequest, type RequestField } from "../../SigningError.js"
+import { invalidRequest, type RequestField, type SigningError } from "../../SigningError.js"
 import { isWellFormedText } from "../sigv4/uriEncoding.js"
 import { looksLikeCredential, shorten } from "../scrub.js"
 
@@ -47,9 +47,11 @@ const describeValue = (value: unknown): string => {
   }
 }
 
-/** Refuses text with a lone UTF-16 surrogate: it has no UTF-8 encoding, so it cannot be sent. */
+/** The refusal of text with a lone UTF-16 surrogate: it has no UTF-8 encoding, so it cannot be sent. */
+export const loneSurrogate = (field: RequestField, what: string): SigningError =>
+  invalidRequest(field, `${what} contains a lone UTF-16 surrogate, which has no UTF-8 encoding; fix the string.`)
+
+/** Refuses text with a lone UTF-16 surrogate (`loneSurrogate`). */
 export const checkWellFormed = (field: RequestField, what: string, text: string): void => {
-  if (!isWellFormedText(text)) {
-    throw invalidRequest(field, `${what} contains a lone UTF-16 surrogate, which has no UTF-8 encoding; fix the string.`)
-  }
+  if (!isWellFormedText(text)) throw loneSurrogate(field, what)
 }

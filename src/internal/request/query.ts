@@ -9,7 +9,7 @@ import { invalidRequest } from "../../SigningError.js"
 import type { EncodedQueryPair } from "../sigv4/canonicalQuery.js"
 import { uriEncode } from "../sigv4/uriEncoding.js"
 import { entriesOf } from "./collections.js"
-import { describe } from "./describe.js"
+import { describe, loneSurrogate } from "./describe.js"
 
 const queryEntries = (params: unknown): Iterable<readonly [unknown, unknown]> =>
   isURLSearchParams(params)
@@ -49,7 +49,7 @@ const encodeQueryComponent = (what: () => string, text: string): string => {
     return uriEncode(text)
   } catch {
     // encodeURIComponent throws on a lone surrogate, which has no UTF-8 encoding.
-    throw invalidRequest("queryParams", `${what()} contains a lone UTF-16 surrogate, which has no UTF-8 encoding; fix the string.`)
+    throw loneSurrogate("queryParams", what())
   }
 }
 
