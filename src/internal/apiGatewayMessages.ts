@@ -122,10 +122,7 @@ const decimal: Field = (text, from) => {
 }
 
 /** A region or service name, as it appears between quotes: anything up to the closing quote. */
-const quotedName: Field = (text, from) => {
-  const close = text.indexOf("'", from)
-  return close === -1 ? -1 : close
-}
+const quotedName: Field = (text, from) => text.indexOf("'", from)
 
 /**
  * Matches `message` (trimmed) against a template of literal strings and

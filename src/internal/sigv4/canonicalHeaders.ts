@@ -54,7 +54,7 @@ export type CanonicalHeaderEntries = ReadonlyArray<readonly [lowerCaseName: stri
 type NamedValue = readonly [lowerCaseName: string, value: string]
 
 /** Orders header entries by name (code-unit order, as SigV4 sorts). */
-export const byName = (a: NamedValue, b: NamedValue): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
+const byName = (a: NamedValue, b: NamedValue): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
 
 /**
  * The signable headers among `headers` (lower-case names, in wire order) with

@@ -32,7 +32,7 @@ export interface QuerySigningResult extends SignatureParts {
 }
 
 /** Longest validity of a presigned URL, in seconds (7 days). */
-const MAX_EXPIRES_IN = 604800
+export const MAX_EXPIRES_IN = 604800
 
 /** Validity of a presigned URL when none is asked for, in seconds (15 minutes, as the AWS SDKs default). */
 const DEFAULT_EXPIRES_IN = 900

@@ -34,6 +34,7 @@ import { canonicalPath } from "./canonicalPath.js"
 import { canonicalPathOptionsFor } from "./serviceRules.js"
 import { formatCanonicalQuery, parseQueryString } from "./canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, isPayloadHash, sha256Hex, UNSIGNED_PAYLOAD } from "./payloadHash.js"
+import { MAX_EXPIRES_IN } from "./presign.js"
 import { ALGORITHM, computeSignature } from "./signature.js"
 import { decodeParam } from "./uriEncoding.js"
 
@@ -157,8 +158,8 @@ const parsePresigned = (query: string): Claim | VerifyFailure => {
   }
   const expires = params.get("X-Amz-Expires")
   const expiresIn = expires === undefined ? undefined : /^\d{1,6}$/.test(expires) ? Number(expires) : NaN
-  if (expiresIn !== undefined && (Number.isNaN(expiresIn) || expiresIn < 1 || expiresIn > 604800)) {
-    return fail("MalformedAuthorization", "X-Amz-Expires must be a number of seconds from 1 to 604800.")
+  if (expiresIn !== undefined && (Number.isNaN(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN)) {
+    return fail("MalformedAuthorization", `X-Amz-Expires must be a number of seconds from 1 to ${MAX_EXPIRES_IN}.`)
   }
   return {
     presigned: true,
@@ -340,7 +341,7 @@ export const verify = (request: ReceivedRequest, options: VerifyOptions): Verify
     lines.push(name + ":" + values.map(canonicalHeaderValue).join(","))
   }
 
-  const bodyHash = request.body === undefined || request.body.length === 0 ? EMPTY_PAYLOAD_HASH : sha256Hex(request.body)
+  const bodyHash = request.body === undefined ? EMPTY_PAYLOAD_HASH : sha256Hex(request.body)
   const claimedHash = headers.get("x-amz-content-sha256")?.[0]
   if (claimedHash !== undefined && claimedHash !== UNSIGNED_PAYLOAD && claimedHash !== bodyHash) {
     return fail(
