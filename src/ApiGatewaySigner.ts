@@ -16,7 +16,7 @@ import type { CredentialsSource } from "./internal/credentialsSource.js"
 import { type AttemptClock, offsetAfterRefusal } from "./internal/clockSkew.js"
 import {
   checkFetchRetry,
-  checkRetryOptions,
+  checkFacadeRetryOptions,
   configSecrets,
   credentialsSourceOf,
   type FacadeSettings,
@@ -622,7 +622,7 @@ export class ApiGatewaySigner {
       if (typeof callback !== "function") {
         return refuse(invalidConfig(`makeRequestWithRetries(params, callback) needs a callback that sends the signed request; got ${describe(callback)}.`))
       }
-      const checked = checkRetryOptions(retries, options)
+      const checked = checkFacadeRetryOptions(retries, options)
       if (checked instanceof SigningError) return refuse(checked)
       const { signal } = checked
       if (signal?.aborted) return Promise.reject(abortReason(signal))

@@ -113,10 +113,10 @@ const signWith = (
 export const signRequest = (
   request: HttpClientRequest.HttpClientRequest
 ): Effect.Effect<HttpClientRequest.HttpClientRequest, SigningError, Signer | Credentials> =>
-  Effect.flatMap(Signer, (signer) => Effect.zipLeft(signWith(signer, request), FiberRef.update(Headers.currentRedactedNames, redactSessionToken)))
+  Effect.flatMap(Signer, (signer) => Effect.zipLeft(signWith(signer, request), FiberRef.update(Headers.currentRedactedNames, withSessionTokenName)))
 
 /** Adds the session token header to the names @effect/platform redacts (in spans, logs and printed requests). */
-const redactSessionToken = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> =>
+const withSessionTokenName = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> =>
   names.includes(X_AMZ_SECURITY_TOKEN) ? names : [...names, X_AMZ_SECURITY_TOKEN]
 
 /**
@@ -179,7 +179,7 @@ const signing = <E, R>(
           ),
           // The transport records request headers on its span: keep the session token out of traces.
           (signed) =>
-            withoutRedirects(Effect.locallyWith(client.execute(signed), Headers.currentRedactedNames, redactSessionToken)).pipe(
+            withoutRedirects(Effect.locallyWith(client.execute(signed), Headers.currentRedactedNames, withSessionTokenName)).pipe(
               Effect.tap((response) => Effect.sync(() => maskCredentials(response.request))),
               Effect.tapError((error) => Effect.sync(() => maskCredentialsIn(error)))
             )
@@ -315,5 +315,5 @@ export class SignedHttpClient extends Context.Tag("api-gateway-request-signer/Si
  */
 export const layer: Layer.Layer<SignedHttpClient, never, HttpClient.HttpClient | Signer | Credentials> = Layer.merge(
   Layer.effect(SignedHttpClient, make),
-  Layer.fiberRefLocallyScopedWith(Headers.currentRedactedNames, redactSessionToken)
+  Layer.fiberRefLocallyScopedWith(Headers.currentRedactedNames, withSessionTokenName)
 )

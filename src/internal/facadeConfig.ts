@@ -214,7 +214,7 @@ export interface CheckedRetryOptions {
   readonly maxDelayMs: number | undefined
 }
 
-export const checkRetryOptions = (retries: unknown, options: unknown): CheckedRetryOptions | SigningError => {
+export const checkFacadeRetryOptions = (retries: unknown, options: unknown): CheckedRetryOptions | SigningError => {
   if (!isRetryCount(retries)) return retriesRefused(retries)
   if (!isPlainObject(options)) {
     return invalidConfig(`The options of makeRequestWithRetries must be a plain object such as { signal }; got ${describe(options)}.`)
