@@ -129,6 +129,19 @@ export interface CredentialsConfig {
  * `InvalidConfig`. `sessionToken` may yield an `Option` (as
  * `Config.option(...)` does) or the token itself.
  *
+ * @example
+ * ```ts
+ * import { Credentials } from "api-gateway-request-signer"
+ * import * as Config from "effect/Config"
+ *
+ * // Another account's keys, under names of your own.
+ * const CredentialsLive = Credentials.layerConfig({
+ *   accessKeyId: Config.string("PARTNER_ACCESS_KEY_ID"),
+ *   secretAccessKey: Config.redacted("PARTNER_SECRET_ACCESS_KEY"),
+ *   sessionToken: Config.option(Config.redacted("PARTNER_SESSION_TOKEN"))
+ * })
+ * ```
+ *
  * @since 3.0.0
  * @category layers
  */
@@ -222,6 +235,17 @@ export const fromEnv: Layer.Layer<Credentials, SigningError> = layerFromEnv
  * Credentials that may change: `get` runs every time a request is signed.
  * Use it for credentials held in a `Ref`, or any source you cache yourself.
  *
+ * @example
+ * ```ts
+ * import { Credentials } from "api-gateway-request-signer"
+ * import * as Ref from "effect/Ref"
+ *
+ * const current = Ref.unsafeMake({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "first-secret" })
+ * // Every signature reads the Ref: set it, and the next request (a retry too) signs with the new keys.
+ * const CredentialsLive = Credentials.layerEffect(Ref.get(current))
+ * const rotate = Ref.set(current, { accessKeyId: "AKIDEXAMPLE2", secretAccessKey: "second-secret" })
+ * ```
+ *
  * @since 3.0.0
  * @category layers
  */
@@ -247,6 +271,31 @@ export interface RefreshOptions {
  * Temporary credentials fetched on first use and fetched again shortly before
  * they expire. Concurrent signers share one fetch; a failed fetch is not
  * cached, so the next signature tries again.
+ *
+ * @example
+ * ```ts
+ * import { Credentials } from "api-gateway-request-signer"
+ * import * as Duration from "effect/Duration"
+ * import * as Effect from "effect/Effect"
+ *
+ * interface Issued {
+ *   readonly accessKeyId: string
+ *   readonly secretAccessKey: string
+ *   readonly sessionToken: string
+ *   readonly expiration: string
+ * }
+ *
+ * // Your own issuer of temporary credentials (a vault, a broker service).
+ * const issue = Effect.tryPromise(async () => {
+ *   const response = await fetch("http://127.0.0.1:8200/v1/aws/creds/caller")
+ *   return (await response.json()) as Issued
+ * })
+ *
+ * const CredentialsLive = Credentials.layerRefreshing(
+ *   Effect.map(issue, (issued) => ({ ...issued, expiration: new Date(issued.expiration) })),
+ *   { refreshBefore: Duration.minutes(10) }
+ * )
+ * ```
  *
  * @since 3.0.0
  * @category layers

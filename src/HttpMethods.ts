@@ -1,4 +1,7 @@
 /**
+ * `HttpMethods`, the original package's table of method names (usable as a
+ * type too), and `isHttpMethod`.
+ *
  * @since 3.0.0
  * @module
  */
@@ -21,6 +24,8 @@ export const HttpMethods = {
 } as const
 
 /**
+ * One of the method names in `HttpMethods`.
+ *
  * @since 3.0.0
  * @category models
  */
@@ -36,6 +41,8 @@ export type HttpMethod = typeof HttpMethods[keyof typeof HttpMethods]
 export type HttpMethods = HttpMethod
 
 /**
+ * True for a method name in `HttpMethods` (upper case, as the original package spelled them).
+ *
  * @since 3.0.0
  * @category refinements
  */

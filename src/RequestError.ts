@@ -1,4 +1,8 @@
 /**
+ * `RequestError`: sending a signed request gave up, after retries or on a
+ * failure not to retry. One class for the Promise facade and the Effect API,
+ * loading nothing of Effect.
+ *
  * @since 3.0.0
  * @module
  */

@@ -442,6 +442,22 @@ export interface SigningDetails {
 /**
  * Like `signRequest`, and returns the canonical request and string to sign too.
  *
+ * @example
+ * ```ts
+ * import { Credentials, Diagnosis, Signer } from "api-gateway-request-signer"
+ * import * as Effect from "effect/Effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const signed = yield* Signer.signRequestWithDetails({ method: "GET", path: "/pets" })
+ *   // What a 403's message is compared against (docs/troubleshooting.md); it holds the session token.
+ *   yield* Effect.logDebug(Diagnosis.redactSessionToken(signed.canonicalRequest))
+ *   return signed.request
+ * }).pipe(
+ *   Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
+ *   Effect.provide(Credentials.layerFromEnv)
+ * )
+ * ```
+ *
  * @since 3.0.0
  * @category signing
  */
@@ -477,6 +493,18 @@ export function signRequestWithDetails(
  * (`X-Amz-Signature`) and works without headers until it expires (default 15
  * minutes). Share it with a client that has no AWS credentials, for a
  * limited time.
+ *
+ * @example
+ * ```ts
+ * import { Credentials, Signer } from "api-gateway-request-signer"
+ * import * as Effect from "effect/Effect"
+ *
+ * const reportUrl = Signer.presignRequest({ method: "GET", path: "/reports/42" }, { expiresIn: 3600 }).pipe(
+ *   Effect.map((presigned) => presigned.url), // valid for an hour; presigned.expiresAt says until when
+ *   Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
+ *   Effect.provide(Credentials.layerFromEnv)
+ * )
+ * ```
  *
  * @since 3.0.0
  * @category signing

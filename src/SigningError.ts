@@ -1,4 +1,8 @@
 /**
+ * `SigningError`: a request could not be signed (bad input, options or
+ * credentials). One class for the Promise facade and the Effect API, loading
+ * nothing of Effect.
+ *
  * @since 3.0.0
  * @module
  */
@@ -57,7 +61,11 @@ export class SigningError extends Error {
   readonly _tag = "SigningError" as const
   /** @since 3.0.0 */
   readonly reason: SigningErrorReason
-  /** For `InvalidRequest`: which part of the request. */
+  /**
+   * For `InvalidRequest`: which part of the request.
+   *
+   * @since 3.0.0
+   */
   declare readonly field?: RequestField
 
   constructor(args: {

@@ -60,6 +60,24 @@ export interface VerifierOptions extends Omit<VerifyOptions, "now"> {}
  * Verifies a received request at the `Clock`'s current time. Unusable options
  * (credentials that cannot be used, a bad skew) fail with a `SigningError`.
  *
+ * @example
+ * ```ts
+ * import type { SigV4 } from "api-gateway-request-signer"
+ * import * as Verifier from "api-gateway-request-signer/Verifier"
+ * import * as Effect from "effect/Effect"
+ *
+ * // In a Node server: the request as it arrived (req.method, req.url, req.rawHeaders as pairs, the body bytes).
+ * const caller = (received: SigV4.ReceivedRequest) =>
+ *   Verifier.verify(received, {
+ *     credentials: [{ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" }],
+ *     region: "us-east-1"
+ *   }).pipe(
+ *     Effect.map((verified) => verified.accessKeyId),
+ *     // API Gateway's answer: a 403 with its error type and message (no credential of the caller in it).
+ *     Effect.catchTag("VerificationError", (refused) => Effect.fail({ status: 403, type: refused.errorType, message: refused.message }))
+ *   )
+ * ```
+ *
  * @since 3.0.0
  * @category verifying
  */
