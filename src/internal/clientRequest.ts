@@ -15,7 +15,7 @@ import type { ApiGatewaySigner } from "../ApiGatewaySigner.js"
 import { invalidRequest, SigningError } from "../SigningError.js"
 import { type AttemptClock, offsetAfterRefusal } from "./clockSkew.js"
 import { cleanSigningError, isSigningErrorSafely, thrownMessage } from "./guard.js"
-import { FORM_CONTENT_TYPE } from "./request/body.js"
+import { FORM_CONTENT_TYPE, sharedBufferBody } from "./request/body.js"
 import { describe } from "./request/describe.js"
 import { prepareHeaders } from "./request/headers.js"
 import { shorten } from "./scrub.js"
@@ -56,7 +56,7 @@ const utf8 = new TextEncoder()
 /** The bytes of a view, without a copy. */
 const bytesOf = (view: ArrayBufferView): Uint8Array<ArrayBuffer> => {
   if (!isArrayBuffer(view.buffer)) {
-    throw invalidRequest("body", "The body is a view of a SharedArrayBuffer, which HTTP clients do not send; copy it into a Uint8Array.")
+    throw sharedBufferBody()
   }
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
 }

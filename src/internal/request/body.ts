@@ -8,7 +8,7 @@
  */
 import type { HttpMethod } from "../../HttpMethods.js"
 import type { SignedBody } from "../../SignedRequest.js"
-import { invalidRequest } from "../../SigningError.js"
+import { invalidRequest, type SigningError } from "../../SigningError.js"
 import { isArrayBuffer, isBlob, isFormData, isKeyedCollection, isMap, isProxiedBytes, isReadableStream, isSet, isURLSearchParams } from "../brand.js"
 import { isSigningErrorSafely, safely, thrownCause, thrownMessage } from "../guard.js"
 import { checkWellFormed } from "./describe.js"
@@ -25,6 +25,10 @@ const NO_BODY: PreparedBody = { body: undefined, payload: undefined }
 
 export const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded;charset=UTF-8"
 const JSON_CONTENT_TYPE = "application/json"
+
+/** The refusal of a view of a SharedArrayBuffer, which another thread may change while it is signed and sent. */
+export const sharedBufferBody = (): SigningError =>
+  invalidRequest("body", "The body is a view of a SharedArrayBuffer, which HTTP clients do not send; copy it into a Uint8Array.")
 
 /**
  * The bytes of a view, as a Uint8Array that spans its whole ArrayBuffer.
@@ -208,7 +212,7 @@ export const prepareBody = (body: unknown, method: HttpMethod): PreparedBody => 
     prepared = { body, payload: new Uint8Array(body) }
   } else if (ArrayBuffer.isView(body)) {
     if (!isArrayBuffer(body.buffer)) {
-      throw invalidRequest("body", "The body is a view of a SharedArrayBuffer, which HTTP clients do not send; copy it into a Uint8Array.")
+      throw sharedBufferBody()
     }
     const bytes = exactBytes(body as ArrayBufferView<ArrayBuffer>)
     prepared = { body: bytes, payload: bytes }
