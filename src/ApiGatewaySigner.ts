@@ -244,9 +244,11 @@ const notOnASigner = (method: string): SigningError =>
  * @category constructors
  */
 export class ApiGatewaySigner {
-  readonly #signer: FacadeSettings
+  /** What signing needs: endpoint, region, service and the header options. */
+  readonly #settings: FacadeSettings
   readonly #credentials: CredentialsSource
-  readonly #config: FetchSettings
+  /** What signer.fetch sends with: its fetch, retries and shouldRetry. */
+  readonly #fetchSettings: FetchSettings
   /** Added to the local clock for every signature: see `clockOffset`. */
   #clockOffset = 0
 
@@ -262,7 +264,7 @@ export class ApiGatewaySigner {
       })
     }
     try {
-      this.#signer = facadeSettings(
+      this.#settings = facadeSettings(
         config,
         resolveSigner(
           {
@@ -277,7 +279,7 @@ export class ApiGatewaySigner {
         )
       )
       this.#credentials = credentialsSourceOf(config)
-      this.#config = fetchSettings(config)
+      this.#fetchSettings = fetchSettings(config)
     } catch (error) {
       // The credentials are not validated yet, but their text is known: a secret passed where the
       // endpoint or region goes (arguments mixed up) must not come back in the message.
@@ -296,9 +298,9 @@ export class ApiGatewaySigner {
   signRequest(request: RequestToSign): SignedRequestData {
     if (!ApiGatewaySigner.#isSigner(this)) throw notOnASigner("signRequest")
     try {
-      const prepared = prepareRequest(this.#signer, request)
+      const prepared = prepareRequest(this.#settings, request)
       const now = this.#now()
-      return signPrepared(prepared, this.#currentCredentials(now), now, this.#signer) as SignedRequestData
+      return signPrepared(prepared, this.#currentCredentials(now), now, this.#settings) as SignedRequestData
     } catch (error) {
       throw cleanSigningError(error, this.#credentials.secrets())
     }
@@ -322,11 +324,11 @@ export class ApiGatewaySigner {
     try {
       // A web Request is read (from a clone) into a request to sign, and signed back into one.
       const web = isWebRequest(request)
-        ? await fromFetchArguments(this.#signer, request, undefined)
+        ? await fromFetchArguments(this.#settings, request, undefined)
         : undefined
-      const prepared = prepareRequest(this.#signer, web?.request ?? (request as RequestToSign))
+      const prepared = prepareRequest(this.#settings, web?.request ?? (request as RequestToSign))
       const credentials = await this.#credentials.resolve(this.#now())
-      const signed = signPrepared(prepared, credentials, this.#now(), this.#signer)
+      const signed = signPrepared(prepared, credentials, this.#now(), this.#settings)
       return web === undefined ? signed as SignedRequestData : toWebRequest(signed, web.sendWith)
     } catch (error) {
       throw cleanSigningError(error, this.#credentials.secrets())
@@ -353,17 +355,17 @@ export class ApiGatewaySigner {
 
   /** The endpoint requests are relative to (origin and stage path). Fixed when the signer is made. */
   get endpoint(): string {
-    return this.#signer.endpoint.href
+    return this.#settings.endpoint.href
   }
 
   /** The region signed for. Fixed when the signer is made. */
   get region(): string {
-    return this.#signer.region
+    return this.#settings.region
   }
 
   /** The service signed for (`execute-api`). Fixed when the signer is made. */
   get service(): string {
-    return this.#signer.service
+    return this.#settings.service
   }
 
   /** What printing and serializing show of the signer: its endpoint, region and service, never its credentials. */
@@ -475,18 +477,18 @@ export class ApiGatewaySigner {
     let prepared: PreparedRequest
     let sendWith: RequestInit
     try {
-      const parts = await fromFetchArguments(this.#signer, input, init, { abortWhileReading: true })
-      prepared = prepareRequest(this.#signer, parts.request)
+      const parts = await fromFetchArguments(this.#settings, input, init, { abortWhileReading: true })
+      prepared = prepareRequest(this.#settings, parts.request)
       sendWith = parts.sendWith
     } catch (error) {
       // (What was thrown may be anything, a revoked Proxy included: looking at it must not throw.)
       if (safely(() => error instanceof AbortedWhileReading, false)) throw (error as AbortedWhileReading).reason
       throw cleanSigningError(error, this.#credentials.secrets())
     }
-    const send = this.#config.fetch ?? globalThis.fetch
+    const send = this.#fetchSettings.fetch ?? globalThis.fetch
     let retrySettings: ReturnType<typeof checkFetchRetry>
     try {
-      retrySettings = checkFetchRetry(init?.retries ?? this.#config.retries, init?.shouldRetry ?? this.#config.shouldRetry)
+      retrySettings = checkFetchRetry(init?.retries ?? this.#fetchSettings.retries, init?.shouldRetry ?? this.#fetchSettings.shouldRetry)
     } catch (error) {
       // Its message quotes the bad value: a secret of this signer's, passed there by mistake, is taken out.
       throw cleanSigningError(error, this.#credentials.secrets(), "InvalidConfig")
@@ -530,7 +532,7 @@ export class ApiGatewaySigner {
     try {
       const credentials = await this.#credentials.resolve(this.#now())
       const clock = this.#attemptClock()
-      return { request: signPrepared(prepared, credentials, clock.signedAt, this.#signer), secrets: secretsOf(credentials), clock }
+      return { request: signPrepared(prepared, credentials, clock.signedAt, this.#settings), secrets: secretsOf(credentials), clock }
     } catch (error) {
       throw cleanSigningError(error, this.#credentials.secrets())
     }
@@ -545,7 +547,7 @@ export class ApiGatewaySigner {
   }
 
   static #isSigner(value: unknown): value is ApiGatewaySigner {
-    return typeof value === "object" && value !== null && #signer in value
+    return typeof value === "object" && value !== null && #settings in value
   }
 
   #now(): number {
@@ -575,9 +577,9 @@ export class ApiGatewaySigner {
     if (!ApiGatewaySigner.#isSigner(this)) throw notOnASigner("presignRequest")
     try {
       // A presigned URL is often followed by a browser or a link: it carries no default Accept to send along.
-      const prepared = prepareRequest({ ...this.#signer, defaultHeaders: undefined }, request)
+      const prepared = prepareRequest({ ...this.#settings, defaultHeaders: undefined }, request)
       const now = this.#now()
-      return presignPrepared(prepared, this.#currentCredentials(now), now, this.#signer, expiresInOf(options))
+      return presignPrepared(prepared, this.#currentCredentials(now), now, this.#settings, expiresInOf(options))
     } catch (error) {
       throw cleanSigningError(error, this.#credentials.secrets())
     }
@@ -626,7 +628,7 @@ export class ApiGatewaySigner {
       if (checked instanceof SigningError) return refuse(checked)
       const { signal } = checked
       if (signal?.aborted) return Promise.reject(abortReason(signal))
-      const prepared = prepareRequest(this.#signer, params)
+      const prepared = prepareRequest(this.#settings, params)
       return retryLoop(
         () => this.#signAttempt(prepared),
         // The callback gets the request alone, as in 2.x.
