@@ -16,7 +16,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
-import { EFFECT_FIELD_NAMES, ENVIRONMENT_VARIABLES, type FieldNames } from "./internal/credentials.js"
+import { SDK_FIELD_NAMES, ENVIRONMENT_VARIABLES, type FieldNames } from "./internal/credentials.js"
 import { configFields, describeConfigError, thrownConfigRead } from "./internal/effect/config.js"
 import { isSigningErrorSafely } from "./internal/guard.js"
 import * as sources from "./internal/effect/credentialSources.js"
@@ -188,7 +188,7 @@ export const layerConfig = (config: CredentialsConfig): Layer.Layer<Credentials,
     })
   )
 
-const CONFIGURED_FIELD_NAMES: FieldNames = { ...EFFECT_FIELD_NAMES, fromEnvironment: true }
+const CONFIGURED_FIELD_NAMES: FieldNames = { ...SDK_FIELD_NAMES, fromEnvironment: true }
 
 /** The session token a Config yielded: from an `Option` (`Config.option`), or as it is; `make` checks its type. */
 const optionalValue = (value: unknown): unknown => {

@@ -38,7 +38,7 @@ import {
   startContainerEndpoint,
   writeSharedFiles
 } from "./support/credentialSources.js"
-import { EFFECT_FIELD_NAMES } from "../src/internal/credentials.js"
+import { SDK_FIELD_NAMES } from "../src/internal/credentials.js"
 import { providedSource } from "../src/internal/credentialsSource.js"
 import { failureOf } from "./support/outcomes.js"
 
@@ -478,7 +478,7 @@ describe("the secrets a provider handed out", () => {
     let rotation = 0
     const source = providedSource(
       async () => ({ ...issued(`ASIAROTATION${++rotation}`), expiration: new Date(rotation * 10 * MINUTE) }),
-      EFFECT_FIELD_NAMES
+      SDK_FIELD_NAMES
     )
     // Each resolution is past the last credentials' renewal time, so each asks the provider again.
     for (let i = 1; i <= 20; i++) await source.resolve(i * 10 * MINUTE - 6 * MINUTE)

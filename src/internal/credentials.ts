@@ -28,7 +28,8 @@ export interface FieldNames {
   readonly fromEnvironment?: boolean
 }
 
-export const EFFECT_FIELD_NAMES: FieldNames = {
+/** The AWS SDK's spelling (`AwsCredentialIdentity`), which the Effect API and the facade's `credentials` option share. */
+export const SDK_FIELD_NAMES: FieldNames = {
   accessKeyId: "accessKeyId",
   secretAccessKey: "secretAccessKey",
   sessionToken: "sessionToken"
@@ -52,7 +53,7 @@ export const signingCredentials = (
     readonly sessionToken?: unknown
     readonly expiration?: unknown
   },
-  names: FieldNames = EFFECT_FIELD_NAMES
+  names: FieldNames = SDK_FIELD_NAMES
 ): SigningCredentials | SigningError => {
   let accessKeyId: unknown, secretAccessKey: unknown, sessionToken: unknown, expiration: unknown
   try {

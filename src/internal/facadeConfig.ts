@@ -13,7 +13,7 @@ import { invalidConfig, SigningError } from "../SigningError.js"
 import { isAbortSignal } from "./abort.js"
 import { isPlainObject } from "./brand.js"
 import {
-  EFFECT_FIELD_NAMES,
+  SDK_FIELD_NAMES,
   ENVIRONMENT_VARIABLES,
   type FieldNames,
   type SigningCredentials,
@@ -71,14 +71,14 @@ export const credentialsSourceOf = (config: ApiGatewaySignerConfig): Credentials
       message: "Pass either credentials, or accessKey and secretKey (and sessionToken), not both."
     })
   }
-  if (typeof credentials === "function") return providedSource(credentials, EFFECT_FIELD_NAMES)
+  if (typeof credentials === "function") return providedSource(credentials, SDK_FIELD_NAMES)
   if (typeof credentials !== "object" || credentials === null) {
     throw new SigningError({
       reason: "MissingCredentials",
       message: `credentials must be { accessKeyId, secretAccessKey, sessionToken?, expiration? } or a provider function; got ${describe(credentials)}.`
     })
   }
-  const identity = signingCredentials(credentials, EFFECT_FIELD_NAMES)
+  const identity = signingCredentials(credentials, SDK_FIELD_NAMES)
   if (identity instanceof SigningError) throw identity
   return staticSource(identity)
 }
