@@ -5,6 +5,22 @@
  * (path and query exactly as clients send them), the headers, the body bytes
  * and their hash, and the canonical forms of all of them.
  *
+ * Reading order, one request of the facade or `Signer` from input to
+ * `Authorization`:
+ * 0. a URL (signer.fetch, a web `Request`, axios, got) is first made a path
+ *    under the endpoint (`target`);
+ * 1. here, `prepareRequest`: method (`method`), path (`path`,
+ *    `pathSegment`), query (`query`, `collections`), headers
+ *    (`headers`, `assembleHeaders`), body (`body`), each with its canonical
+ *    form (`sigv4/canonicalPath`, `sigv4/canonicalQuery`,
+ *    `sigv4/canonicalHeaders`, `sigv4/payloadHash`);
+ * 2. per attempt, `signPrepared` (`internal/signPrepared.ts`), with the
+ *    time and the credentials;
+ * 3. `signCanonical` (`sigv4/headerSigning.ts`): the date, the string to sign
+ *    and the signature (`sigv4/signature`, `sigv4/signingKey`), then the
+ *    headers to add (`sigv4/signatureHeaders`). Presigning takes
+ *    `presignCanonical` (`sigv4/presign.ts`) instead.
+ *
  * @internal
  */
 import type { HttpMethod } from "../../HttpMethods.js"
@@ -62,6 +78,7 @@ export interface PrepareSettings {
   readonly contentTypeName?: string | undefined
 }
 
+/** Checks and settles everything a request's signature covers; throws a SigningError that says what to fix. */
 export const prepareRequest = (settings: PrepareSettings, input: RequestToSign): PreparedRequest => {
   const { endpoint } = settings
   if (typeof input !== "object" || input === null) {

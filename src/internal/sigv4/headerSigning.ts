@@ -48,6 +48,7 @@ export interface HeaderSigningResult extends SignatureParts, SignatureHeaderValu
   readonly signedHeaders: string
 }
 
+/** Signs a canonical request with the `Authorization` header at `epochMillis`: the one header-signing step. */
 export const signCanonical = (
   input: CanonicalInput,
   credentials: SigningCredentials,

@@ -62,6 +62,7 @@ const checkExpiresIn = (expiresIn: unknown): number => {
   return expiresIn
 }
 
+/** Signs a canonical request in its query (a presigned URL) at `epochMillis`, valid for `expiresIn` seconds. */
 export const presignCanonical = (
   input: PresignInput,
   credentials: SigningCredentials,
