@@ -12,7 +12,7 @@
  */
 import { type SigningErrorReason, SigningError } from "../SigningError.js"
 import { describe } from "./request/describe.js"
-import { causeShowingNoSecret, maskCredentialRuns, redactForDisplay } from "./scrub.js"
+import { causeShowingNoSecret, maskCredentialRuns, redactForDisplay, scrubForeignText } from "./scrub.js"
 
 /** `f()`, or `fallback` when it throws (an inspection of a hostile value). */
 export const safely = <A>(f: () => A, fallback: A): A => {
@@ -37,7 +37,7 @@ export const isSigningErrorSafely = (error: unknown): error is SigningError => s
 export const thrownMessage = (error: unknown, secrets: Iterable<string> = []): string =>
   safely(() => {
     const said = saidBy(error)
-    return said === undefined ? describe(error) : maskCredentialRuns(redactForDisplay(said, secrets))
+    return said === undefined ? describe(error) : scrubForeignText(said, secrets)
   }, "a value that cannot be inspected")
 
 /** A thrown string, or a thrown Error's message (not empty). */

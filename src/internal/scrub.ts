@@ -78,10 +78,18 @@ export const maskCredentialRuns = (text: string): string =>
       ? `<${run.length} characters, not shown: they may be a credential>`
       : run)
 
-
 /** `text` with the scrubbed secrets and a presigned URL's credentials redacted: what an error message or log line may show. */
 export const redactForDisplay = (text: string, secrets: Iterable<string>): string =>
   redactAuthParameters(scrubSecrets(text, secrets))
+
+/**
+ * Text that code outside this library wrote (what it threw, a failure's
+ * message): the known `secrets` redacted whole first, then any run that may be
+ * a credential masked (`maskCredentialRuns`), since it may quote a secret
+ * never held here.
+ */
+export const scrubForeignText = (text: string, secrets: Iterable<string>): string =>
+  maskCredentialRuns(redactForDisplay(text, secrets))
 
 // Every ellipsis preceded by a beginning of `secret` (SHORTEST_CUT_SECRET
 // characters or more) has that beginning replaced. Linear in the text and the

@@ -9,10 +9,7 @@
  * @internal
  */
 import { describeFailure, type FailureSummary, RequestError, summarizeFailure } from "../../RequestError.js"
-import { maskCredentialRuns, redactForDisplay } from "../scrub.js"
-
-/** Known secrets redacted whole first, then any run that may be a credential masked. */
-const scrub = (text: string, secrets: Iterable<string>): string => maskCredentialRuns(redactForDisplay(text, secrets))
+import { scrubForeignText as scrub } from "../scrub.js"
 
 const scrubSummary = (summary: FailureSummary, secrets: Iterable<string>): FailureSummary => ({
   ...summary,
