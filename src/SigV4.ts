@@ -73,7 +73,11 @@ export interface SignOptions {
   readonly contentSha256Header?: boolean | undefined
   /** Sign the session token (default), or add it after signing as the legacy STS flow did. */
   readonly signSessionToken?: boolean | undefined
-  /** A precomputed payload hash (hex SHA-256 or `UNSIGNED-PAYLOAD`); the body is not hashed then. */
+  /**
+   * A precomputed payload hash: a lower-case hex SHA-256, or a keyword such as
+   * `UNSIGNED-PAYLOAD` or `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`; the body is not
+   * hashed then.
+   */
   readonly payloadHash?: string | undefined
 }
 

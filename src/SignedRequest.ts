@@ -1,6 +1,8 @@
 /**
  * The request you describe and the signed request you send, shared by the
- * Effect API and the Promise facade.
+ * Effect API and the Promise facade; and the credentials they sign with, in
+ * the AWS SDK's shape (`CredentialIdentity`, `CredentialsProvider`), kept here
+ * because this module loads nothing of Effect.
  *
  * @since 3.0.0
  * @module
