@@ -13,7 +13,7 @@
 import { abortReason } from "./internal/abort.js"
 import { type SigningCredentials, secretsOf } from "./internal/credentials.js"
 import type { CredentialsSource } from "./internal/credentialsSource.js"
-import { type AttemptClock, offsetAfterRefusal } from "./internal/clockSkew.js"
+import { attemptClock, type AttemptClock, offsetAfterRefusal } from "./internal/clockSkew.js"
 import {
   checkFetchRetry,
   checkFacadeRetryOptions,
@@ -556,8 +556,7 @@ export class ApiGatewaySigner {
 
   /** The signer's clock now, for an attempt about to be signed. */
   #attemptClock(): AttemptClock {
-    const offset = this.#clockOffset
-    return { signedAt: Date.now() + offset, offset }
+    return attemptClock(Date.now(), this.#clockOffset)
   }
 
   #currentCredentials(now: number): SigningCredentials {

@@ -46,7 +46,7 @@ import * as Layer from "effect/Layer"
 import * as MutableRef from "effect/MutableRef"
 import * as Option from "effect/Option"
 import { Credentials, type Service as CredentialsService } from "./Credentials.js"
-import { type AttemptClock, offsetAfterResponse } from "./internal/clockSkew.js"
+import { attemptClock, type AttemptClock, offsetAfterResponse } from "./internal/clockSkew.js"
 import { toHttpClientRequest, toRequestToSign } from "./internal/effect/httpClientRequest.js"
 import { checked, signPreparedNow } from "./internal/effect/signing.js"
 import { safely } from "./internal/guard.js"
@@ -168,8 +168,7 @@ const signing = <E, R>(
             Effect.zipRight(
               Effect.clockWith((clock) =>
                 Effect.sync(() => {
-                  const offset = MutableRef.get(signer.clockOffset)
-                  signedOn = { signedAt: clock.unsafeCurrentTimeMillis() + offset, offset }
+                  signedOn = attemptClock(clock.unsafeCurrentTimeMillis(), MutableRef.get(signer.clockOffset))
                 })
               ),
               signWith(signer, request)

@@ -27,7 +27,7 @@
 import type { AfterResponseHook, BeforeRequestHook, Got } from "got"
 import type { ApiGatewaySigner } from "./ApiGatewaySigner.js"
 import { checkSigner, correctClockSkew, orInvalidConfig, readOutgoing, signOutgoing } from "./internal/clientRequest.js"
-import type { AttemptClock } from "./internal/clockSkew.js"
+import { attemptClock, type AttemptClock } from "./internal/clockSkew.js"
 import { SIGNATURE_HEADERS } from "./internal/sigv4/signatureHeaders.js"
 import { invalidRequest, SigningError } from "./SigningError.js"
 
@@ -120,7 +120,7 @@ export const clockSkewHook = (signer: ApiGatewaySigner): AfterResponseHook => {
   return (response, retryWithMergedOptions) => {
     const context = response.request.options.context as Record<PropertyKey, unknown>
     // The clock this response's request was signed on (by signingHook); the clock now if another hook signed it.
-    const signedOn = (context[SIGNED_ON] as AttemptClock | undefined) ?? { signedAt: Date.now() + checked.clockOffset, offset: checked.clockOffset }
+    const signedOn = (context[SIGNED_ON] as AttemptClock | undefined) ?? attemptClock(Date.now(), checked.clockOffset)
     if (context[CLOCK_CORRECTED] !== true && correctClockSkew(checked, response, signedOn)) {
       return retryWithMergedOptions({ context: { [CLOCK_CORRECTED]: true } })
     }

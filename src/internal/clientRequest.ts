@@ -13,7 +13,7 @@
 import { isArrayBuffer, isURLSearchParams } from "./brand.js"
 import type { ApiGatewaySigner } from "../ApiGatewaySigner.js"
 import { invalidRequest, SigningError } from "../SigningError.js"
-import { type AttemptClock, offsetAfterRefusal } from "./clockSkew.js"
+import { attemptClock, type AttemptClock, offsetAfterRefusal } from "./clockSkew.js"
 import { cleanSigningError, isSigningErrorSafely, thrownMessage } from "./guard.js"
 import { FORM_CONTENT_TYPE, sharedBufferBody } from "./request/body.js"
 import { describe } from "./request/describe.js"
@@ -178,8 +178,7 @@ export const signOutgoing = async (signer: ApiGatewaySigner, request: ReadReques
       error
     )
   }
-  const offset = signer.clockOffset
-  const clock = { signedAt: Date.now() + offset, offset }
+  const clock = attemptClock(Date.now(), signer.clockOffset)
   const signed = await signer.signRequestAsync(unsigned)
   const headers: Record<string, string> = {}
   signed.headers.forEach((value, name) => (headers[name] = value))

@@ -105,6 +105,9 @@ export interface AttemptClock {
   readonly offset: number
 }
 
+/** The signer's clock for an attempt about to be signed: local time `localNow` plus the signer's `offset`. */
+export const attemptClock = (localNow: number, offset: number): AttemptClock => ({ signedAt: localNow + offset, offset })
+
 /**
  * The clock offset to sign again with after `failure`, for an attempt signed
  * on `attempt`'s clock, the local time being `localNow`: `undefined` when the

@@ -20,7 +20,7 @@ import type { RequestToSign, SignedRequest } from "../../SignedRequest.js"
 import type { Service as SignerService } from "../../Signer.js"
 import { invalidConfig, SigningError } from "../../SigningError.js"
 import { isPlainObject } from "../brand.js"
-import { type AttemptClock, offsetAfterRefusal } from "../clockSkew.js"
+import { attemptClock, type AttemptClock, offsetAfterRefusal } from "../clockSkew.js"
 import { secretsOf } from "../credentials.js"
 import { asSigningError, safely, thrownCause, thrownMessage } from "../guard.js"
 import { describe } from "../request/describe.js"
@@ -176,8 +176,7 @@ export const sendWithRetries = <A, E, R, R2>(
       // Signing failures travel in the success channel, so the schedule only ever sees send's failures.
       const attempt: Effect.Effect<Either.Either<A, SigningError>, SendFailure<E>, R> = Effect.clockWith((clock) => {
         const number = ++attempts
-        const offset = MutableRef.get(signer.clockOffset)
-        signedOn = { signedAt: clock.unsafeCurrentTimeMillis() + offset, offset }
+        signedOn = attemptClock(clock.unsafeCurrentTimeMillis(), MutableRef.get(signer.clockOffset))
         return traced(
           SPAN_ATTEMPT,
           { ...spanAttributes, "retry.attempt": number },
