@@ -16,6 +16,7 @@ import { holdsAnySecret } from "../src/internal/scrub.js"
 const foreign = <A>(code: string): A => runInNewContext(code) as A
 
 const credentials = { accessKeyId: "AKIDREALM", secretAccessKey: "cross-realm-secret" }
+const ENDPOINT_OF_NOWHERE = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
 const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).digest("hex")
 let gateway: LocalGateway.Service
 let signer: ApiGatewaySigner
@@ -81,6 +82,28 @@ describe("query parameters and headers from another realm", () => {
     const request = signer.signRequest({ method: "GET", path: "/", headers: foreign("new Map([['x-team', 'pets']])") })
     expect(request.headers["x-team"]).toBe("pets")
     expect(request.headers.Authorization).toMatch(/SignedHeaders=accept;host;x-amz-date;x-team,/)
+  })
+})
+
+describe("credentials from another realm", () => {
+  it("an expiration Date from another realm is a Date: a provider's credentials sign", async () => {
+    const expiration = foreign<Date>("new Date(Date.now() + 3600 * 1000)")
+    const provided = new ApiGatewaySigner({ endpoint: `${gateway.url}/prod`, region: "us-east-1", credentials: async () => ({ ...credentials, expiration }) })
+    const request = await provided.signRequestAsync({ method: "GET", path: "/realm" })
+    expect((await fetch(request.url, request)).status).toBe(200)
+  })
+
+  it("an expired one from another realm is still refused as expired", () => {
+    const expiration = foreign<Date>("new Date(Date.now() - 3600 * 1000)")
+    const attempt = () => new ApiGatewaySigner({ endpoint: ENDPOINT_OF_NOWHERE, credentials: { ...credentials, expiration } }).signRequest({ method: "GET", path: "/" })
+    expect(attempt).toThrow(/expired/)
+  })
+
+  it("an invalid Date from another realm is named as one", () => {
+    const expiration = foreign<Date>("new Date(NaN)")
+    expect(() => new ApiGatewaySigner({ endpoint: ENDPOINT_OF_NOWHERE, credentials: { ...credentials, expiration } })).toThrow(
+      /expiration must be a valid Date; got an invalid Date\./
+    )
   })
 })
 

@@ -150,3 +150,17 @@ export const isPlainObject = (value: unknown): value is Record<string, unknown> 
     return false // a Proxy whose getPrototypeOf trap throws: no options to read
   }
 }
+
+/**
+ * A Date's time value (`NaN` for an invalid Date), whichever realm made it;
+ * `undefined` for anything else. (`getTime` reads the Date's own slot and
+ * throws for any other value, a Proxy of a Date included.)
+ */
+export const dateMillis = (value: unknown): number | undefined => {
+  if (typeof value !== "object" || value === null) return undefined
+  try {
+    return Date.prototype.getTime.call(value)
+  } catch {
+    return undefined
+  }
+}

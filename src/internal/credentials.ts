@@ -6,6 +6,8 @@
  * @internal
  */
 import { SigningError } from "../SigningError.js"
+import { dateMillis } from "./brand.js"
+import { describe } from "./request/describe.js"
 import { Secret } from "./secret.js"
 
 /** Credentials ready to sign with: secrets wrapped, nothing that a print could show. */
@@ -104,18 +106,18 @@ export const signingCredentials = (
 
 const expirationMillis = (expiration: unknown): number | undefined | SigningError => {
   if (expiration === undefined || expiration === null) return undefined
-  const millis = expiration instanceof Date ? expiration.getTime() : Number.NaN
+  const millis = dateMillis(expiration) ?? Number.NaN
   return Number.isNaN(millis)
     ? missing(`The credentials' expiration must be a valid Date; got ${kindOf(expiration)}.`)
     : millis
 }
 
-// What a value is, for messages about credential fields: never the value itself.
+// What a value is, for messages about credential fields: never the value itself (so not `describe`'s
+// "number 5"). Objects as `describe` names them, which is total; an invalid Date is the expiration's case.
 const kindOf = (value: unknown): string =>
-  value instanceof Date ? "an invalid Date"
-  : Array.isArray(value) ? "an array"
-  : typeof value === "object" ? `a ${(value as object).constructor?.name ?? "object"}`
-  : `a ${typeof value}`
+  typeof value !== "object" || value === null ? (value === null ? "null" : `a ${typeof value}`)
+  : dateMillis(value) !== undefined ? "an invalid Date"
+  : describe(value)
 
 /** The secrets credentials hold, to scrub from anything shown. */
 export const secretsOf = (credentials: SigningCredentials): Array<string> =>

@@ -10,6 +10,7 @@ import type { CredentialsInput } from "../../Credentials.js"
 import type { SignOptions, WireRequest } from "../../SigV4.js"
 import { SigningError } from "../../SigningError.js"
 import type { SigningCredentials } from "../credentials.js"
+import { dateMillis } from "../brand.js"
 import { validateScopePart } from "../endpoint.js"
 import { describe } from "../request/describe.js"
 import { flagOption, textOption } from "../settings.js"
@@ -73,7 +74,7 @@ export const resolveSigning = (
   if (credentials instanceof SigningError) throw credentials
   const service = validateScopePart("service", textOption("service", options.service, "execute-api") ?? "execute-api")
   const region = validateScopePart("region", textOption("region", options.region, "us-east-1") ?? "")
-  const signingTime = options.signingTime instanceof Date ? options.signingTime.getTime() : options.signingTime
+  const signingTime = dateMillis(options.signingTime) ?? options.signingTime
   if (typeof signingTime !== "number") {
     throw new SigningError({
       reason: "InvalidConfig",

@@ -25,6 +25,7 @@ import {
   wrongRegionMessage,
   wrongServiceMessage
 } from "../apiGatewayMessages.js"
+import { dateMillis } from "../brand.js"
 import { Secret } from "../secret.js"
 import { describe } from "../request/describe.js"
 import { looksLikeCredential } from "../scrub.js"
@@ -191,12 +192,11 @@ const constantTimeEqual = (expected: string, received: string): boolean => {
 
 const FIVE_MINUTES = 5 * 60 * 1000
 
-
 /** Time options, checked: a NaN or an invalid Date must never turn a time check off (every comparison with NaN is false). */
 const timeOptions = (options: Pick<VerifyOptions, "now" | "maxClockSkewMillis">): { readonly now: number; readonly skew: number } => {
-  const now = typeof options.now === "number" ? options.now : options.now instanceof Date ? options.now.getTime() : Number.NaN
+  const now = typeof options.now === "number" ? options.now : dateMillis(options.now) ?? Number.NaN
   if (!Number.isFinite(now)) {
-    throw invalidConfig(`now must be a valid Date or finite epoch milliseconds; got ${options.now instanceof Date ? "an invalid Date" : describe(options.now)}.`)
+    throw invalidConfig(`now must be a valid Date or finite epoch milliseconds; got ${dateMillis(options.now) !== undefined ? "an invalid Date" : describe(options.now)}.`)
   }
   const skew = options.maxClockSkewMillis ?? FIVE_MINUTES
   if (typeof skew !== "number" || !Number.isFinite(skew) || skew < 0) {
