@@ -41,6 +41,24 @@ describe("the facade", () => {
     expect(calls).toBe(0)
   })
 
+  it("judges a slow provider's answer when it arrives: credentials that expired while it was asked are refused", async () => {
+    // A stale cache behind a slow provider: asked, it answers 300 ms later with credentials that expired 100 ms after it was asked.
+    const slow = () => {
+      const askedAt = Date.now()
+      return new Promise<typeof keys & { expiration: Date }>((resolve) => setTimeout(() => resolve({ ...keys, expiration: new Date(askedAt + 100) }), 300))
+    }
+    const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, credentials: slow })
+    let calls = 0
+    const [signed, sent] = await Promise.all([
+      signer.signRequestAsync(request).catch((failure: unknown) => failure),
+      signer.makeRequestWithRetries(request, () => calls++, 0).catch((failure: unknown) => failure)
+    ])
+    expect(signed).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
+    expect((signed as Error).message).toMatch(/provider gave credentials that had already expired/)
+    expect(sent).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
+    expect(calls).toBe(0)
+  })
+
   it("asks the provider again after it handed out expired credentials, and signs once they are fresh", async () => {
     let answers = 0
     const provider = async () => ({ ...keys, expiration: answers++ === 0 ? expiredAt : new Date(Date.now() + 60 * MINUTE) })

@@ -81,6 +81,9 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames)
   const seen = recentSecrets()
 
   const ask = (now: number): Promise<SigningCredentials> => {
+    // The answer is judged when it arrives, on the signer's clock: `now` plus the time the provider took
+    // (credentials from a slow provider's stale cache may expire while it is asked).
+    const askedLocally = Date.now()
     pending ??= Promise.resolve()
       .then(() => provider())
       .then(
@@ -106,7 +109,8 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames)
           }
           seen.remember(secretsOf(credentials))
           // Expired already (a stale cache in the provider, a wrong clock): signing with them is a 403, so they are refused, not kept.
-          if (hasExpired(credentials, now)) throw expiredCredentials(credentials.expiration!, now, "provider")
+          const arrivedAt = now + (Date.now() - askedLocally)
+          if (hasExpired(credentials, arrivedAt)) throw expiredCredentials(credentials.expiration!, arrivedAt, "provider")
           cached = credentials
           return credentials
         },
