@@ -30,7 +30,7 @@ import { describe } from "./internal/request/describe.js"
 import { type PreparedRequest, prepareRequest } from "./internal/request/prepare.js"
 import { DEFAULT_BACKOFF, DEFAULT_RETRIES } from "./internal/retry/backoff.js"
 import { isPermanentFailure, isTransient } from "./internal/retry/failures.js"
-import { AbortedWhileReading, fromFetchArguments, isWebRequest, toWebRequest } from "./internal/webRequest.js"
+import { AbortedWhileReading, fromFetchArguments, isWebRequest, releaseBody, toWebRequest } from "./internal/webRequest.js"
 import { retryLoop, type SignedAttempt } from "./internal/retry/loop.js"
 import { resolveSigner, textOption } from "./internal/settings.js"
 import { presignPrepared, signPrepared } from "./internal/signPrepared.js"
@@ -345,8 +345,11 @@ export class ApiGatewaySigner {
    * into memory first: its hash is part of the signature), sends with the
    * runtime's fetch (or the `fetch` of the config), and corrects clock skew
    * once. It retries only when asked (`retries`, `shouldRetry`, in `init` or
-   * the config); after the last attempt it resolves with the last response,
-   * or rejects with a `RequestError` when there was none.
+   * the config), asking `shouldRetry` once per failed response and releasing
+   * the body of each response it retries past; after the last attempt it
+   * resolves with the last response, or rejects with a `RequestError` when
+   * there was none. The other fields of `init` go to fetch as given (`signal`,
+   * `mode`, undici's `dispatcher`, ...), but `redirect`: it never follows one.
    *
    * It is bound: hand it to any library that takes a fetch (ky's `fetch`
    * option, openapi-fetch, GraphQL clients).
@@ -498,10 +501,11 @@ export class ApiGatewaySigner {
     try {
       return await retryLoop(
         () => this.#signAttempt(prepared),
-        async (signed, signedOn) => {
+        async (signed) => {
           const response = await send(signed.url, { ...sendWith, method: signed.method, headers: signed.headers, body: signed.body ?? null, redirect: "manual" })
-          // A response the loop should see: one to retry, or a refusal for clock skew to correct.
-          if ((!response.ok && retry(response)) || offsetAfterRefusal(response, signedOn, Date.now(), this.#clockOffset) !== undefined) throw response
+          // Every failed response goes to the loop, which asks shouldRetry once (and corrects the clock after a
+          // refusal for skew); one it does not retry comes back as the RequestError's cause, resolved below.
+          if (!response.ok) throw response
           return response
         },
         {
@@ -509,7 +513,8 @@ export class ApiGatewaySigner {
           backoff: DEFAULT_BACKOFF,
           shouldRetry: retry,
           signal: sendWith.signal ?? undefined,
-          correctClock: (failure, signedOn) => this.#correctClock(failure, signedOn)
+          correctClock: (failure, signedOn) => this.#correctClock(failure, signedOn),
+          discard: releaseBody
         }
       )
     } catch (error) {

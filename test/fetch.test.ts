@@ -139,6 +139,45 @@ describe("signer.fetch retries only when asked", () => {
   })
 })
 
+describe("signer.fetch with a fetch of its own that records what it is given", () => {
+  /** A signer whose fetch answers `statuses` in turn, each with a body that records being cancelled; `seen` holds each init. */
+  const scripted = (statuses: ReadonlyArray<number>) => {
+    const seen: Array<RequestInit> = []
+    const cancelled: Array<number> = []
+    const answer = (status: number, index: number) =>
+      new Response(new ReadableStream({ start: (controller) => (controller.enqueue(new Uint8Array(64 * 1024)), controller.close()), cancel: () => void cancelled.push(index) }), { status })
+    const fake = async (_: string | URL | Request, init?: RequestInit) => {
+      seen.push(init!)
+      return answer(statuses[seen.length - 1]!, seen.length - 1)
+    }
+    return { signer: new ApiGatewaySigner({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/stage", credentials, fetch: fake }), seen, cancelled }
+  }
+
+  it("asks shouldRetry once per failed response", async () => {
+    const { signer } = scripted([503, 503, 503])
+    let asked = 0
+    const response = await signer.fetch("/x", { retries: 2, shouldRetry: () => (asked++, true) })
+    expect(response.status).toBe(503)
+    expect(asked).toBe(3)
+  })
+
+  it("releases the bodies of the responses it retries past, and hands over the last one unread", async () => {
+    const { signer, cancelled } = scripted([503, 503, 200])
+    const response = await signer.fetch("/x", { retries: 2 })
+    expect(response.status).toBe(200)
+    expect(cancelled).toEqual([0, 1])
+    expect((await response.arrayBuffer()).byteLength).toBe(64 * 1024)
+  })
+
+  it("passes on the fields of the runtime's fetch it does not know (undici's dispatcher, Bun's proxy), as given", async () => {
+    const { signer, seen } = scripted([200])
+    const dispatcher = { dispatch: () => true }
+    await signer.fetch("/x", { dispatcher, proxy: "http://127.0.0.1:3128", retries: 0 } as unknown as RequestInit)
+    expect(seen[0]).toMatchObject({ dispatcher, proxy: "http://127.0.0.1:3128", redirect: "manual" })
+    expect(seen[0]).not.toHaveProperty("retries")
+  })
+})
+
 describe("signer.fetch's signal", () => {
   const countingSigner = () => {
     const sent: Array<string> = []

@@ -29,8 +29,12 @@ export interface WebRequestParts {
   readonly sendWith: RequestInit
 }
 
-// RequestInit fields a signature does not cover: passed on to fetch as given.
+// RequestInit fields a signature does not cover: passed on to fetch as given (from the init, else from a Request given).
 const PASSED_ON = ["cache", "credentials", "integrity", "keepalive", "mode", "priority", "referrer", "referrerPolicy", "signal"] as const
+
+// Fields of init that are not passed on as given: what is signed, the redirect policy (never followed), signer.fetch's
+// own, and "__proto__" (assigned, it would set the prototype of what is passed on).
+const NOT_PASSED_ON: ReadonlySet<string> = new Set(["method", "headers", "body", "redirect", "retries", "shouldRetry", "__proto__", ...PASSED_ON])
 
 /** A web Request; false for anything else, a hostile value whose prototype cannot be read included (signing then refuses it, typed). */
 export const isWebRequest = (value: unknown): value is Request => {
@@ -186,6 +190,13 @@ export const fromFetchArguments = async (
     }
     if (value !== undefined) sendWith[field] = value
   }
+  // The runtime's own fields (undici's dispatcher, Bun's proxy and tls, Deno's client), which a plain fetch would honour.
+  if (init !== undefined) {
+    for (const field of Object.keys(init)) {
+      const value = NOT_PASSED_ON.has(field) ? undefined : (init as Record<string, unknown>)[field]
+      if (value !== undefined) sendWith[field] = value
+    }
+  }
   // Sending, the body is read before the request goes (its hash is signed): aborting meanwhile rejects at once, as fetch would.
   const signal = abortWhileReading ? (sendWith["signal"] ?? undefined) as AbortSignal | undefined : undefined
   const whileReading = <T>(read: () => Promise<T>): Promise<T> =>
@@ -218,3 +229,18 @@ export const toWebRequest = (signed: SignedRequest, sendWith: RequestInit): Requ
     body: signed.body ?? null,
     redirect: "manual"
   })
+
+/**
+ * Releases the body of a response nobody will read (one a retry went past):
+ * unread, it holds its connection until garbage collection, and a pool with
+ * a connection limit stalls. Anything else, or a body already being read, is
+ * left alone.
+ */
+export const releaseBody = (failure: unknown): void => {
+  try {
+    if (typeof Response === "undefined" || !(failure instanceof Response) || failure.body === null || failure.bodyUsed) return
+    failure.body.cancel().catch(() => {})
+  } catch {
+    // A body locked by a reader of the caller's (shouldRetry reading it), or a look-alike: nothing to release.
+  }
+}

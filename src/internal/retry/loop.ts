@@ -38,6 +38,11 @@ export interface LoopOptions {
    * clock the refused attempt was signed on.
    */
   readonly correctClock?: ((failure: unknown, signedOn: AttemptClock) => boolean) | undefined
+  /**
+   * Hears of each failure the loop signs and sends again past (a response nobody will read: its
+   * body holds a connection until it is released). Never of the last one, which is the caller's.
+   */
+  readonly discard?: ((failure: unknown) => void) | undefined
 }
 
 // The longest a timer runs: longer delays would fire at once (Node, browsers), so they are waited in steps.
@@ -121,10 +126,12 @@ export const retryLoop = async <T>(
       if (signingFailure !== undefined) throw signingFailure
       if (!clockCorrected && options.correctClock?.(failure, signed.clock) === true) {
         clockCorrected = true
+        options.discard?.(failure)
         continue
       }
       const retryable = askShouldRetry(options.shouldRetry, failure, secrets)
       if (!retryable || retries >= options.retries) throw giveUp(failure, calls, retryable, secrets)
+      options.discard?.(failure)
       const delay = backoffMillis(retries++, options.backoff, Math.random())
       await sleep(honourRetryAfter(delay, failure, Date.now(), options.backoff.maxMillis), signal)
     }
