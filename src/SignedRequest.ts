@@ -125,6 +125,11 @@ export interface SignedRequest {
  * alone authorizes the request until `expiresAt`. Send `headers` with it
  * (they are signed too; usually none).
  *
+ * `expiresAt` is `expiresIn` after signing, or when temporary credentials
+ * signing it expire, if that is sooner: the URL carries their session token,
+ * and AWS refuses it once the token has expired, whatever `X-Amz-Expires`
+ * says.
+ *
  * @since 3.0.0
  * @category models
  */

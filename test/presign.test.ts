@@ -4,7 +4,7 @@
  * parameters are either carried or refused, never dropped.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { SigningError, SigV4 } from "api-gateway-request-signer"
+import ApiGatewaySigner, { SigningError, SigV4 } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import { signerFor } from "./support/gateway.js"
 
@@ -44,6 +44,39 @@ describe("presignRequest", () => {
       expect([received.get("page"), received.get("x-amz-date")]).toEqual(["2", "mine"])
       expect((await fetch(presigned.url)).status).toBe(200)
     }))
+
+  it.each(["Expires", "ExpiresIn", "expires", "X-Amz-Expires", "expiresInSeconds", "expiry"])(
+    "refuses the validity under another API's name (%s), which would leave the URL valid for 15 minutes",
+    (name) => {
+      const signer = presigner("https://abc123.execute-api.us-east-1.amazonaws.com/prod")
+      const attempt = () => signer.presignRequest({ method: "GET", path: "/report" }, { [name]: 60 } as never)
+      expect(attempt).toThrow(SigningError)
+      expect(attempt).toThrow(new RegExp(`"${name}" is not a presign option.*expiresIn`))
+    }
+  )
+
+  it("takes the validity under another name when it says the same as expiresIn", () => {
+    const signer = presigner("https://abc123.execute-api.us-east-1.amazonaws.com/prod")
+    const presigned = signer.presignRequest({ method: "GET", path: "/report" }, { expiresIn: 60, Expires: 60 } as never)
+    expect(new URL(presigned.url).searchParams.get("X-Amz-Expires")).toBe("60")
+  })
+
+  it("says the URL expires with the temporary credentials that sign it, when they expire first", async () => {
+    const expiration = new Date(Date.now() + 10 * 60 * 1000)
+    const signer = new ApiGatewaySigner({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod", credentials: async () => ({ ...credentials, expiration }) })
+    await signer.signRequestAsync({ method: "GET", path: "/warm-up" })
+    const presigned = signer.presignRequest({ method: "GET", path: "/report" }, { expiresIn: 3600 })
+    expect(new URL(presigned.url).searchParams.get("X-Amz-Expires")).toBe("3600")
+    expect(presigned.expiresAt.getTime()).toBe(expiration.getTime())
+  })
+
+  it("says expiresIn after signing when the credentials outlive it", () => {
+    const signer = presigner("https://abc123.execute-api.us-east-1.amazonaws.com/prod")
+    const before = Math.floor(Date.now() / 1000) * 1000
+    const presigned = signer.presignRequest({ method: "GET", path: "/report" }, { expiresIn: 60 })
+    expect(presigned.expiresAt.getTime() - before).toBeGreaterThanOrEqual(60_000)
+    expect(presigned.expiresAt.getTime() - before).toBeLessThanOrEqual(61_000)
+  })
 
   it("refuses a query parameter the presigned URL writes itself, naming it, instead of dropping it", () => {
     const signer = presigner("https://abc123.execute-api.us-east-1.amazonaws.com/prod")

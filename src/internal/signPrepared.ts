@@ -65,6 +65,16 @@ export const signPreparedWithDetails = (
   }
 }
 
+/**
+ * When a presigned URL stops working: `expiresIn` seconds after its signing time (whole seconds, as
+ * X-Amz-Date), or when the temporary credentials it carries expire, if that is sooner (AWS: the URL
+ * then expires with its token, whatever X-Amz-Expires says).
+ */
+const validUntil = (epochMillis: number, expiresIn: number, credentialsExpiration: number | undefined): number => {
+  const asked = Math.floor(epochMillis / 1000) * 1000 + expiresIn * 1000
+  return credentialsExpiration === undefined ? asked : Math.min(asked, credentialsExpiration)
+}
+
 /** Presigns a prepared request: the URL carries the signature; the headers (if any) go with it. */
 export const presignPrepared = (
   prepared: PreparedRequest,
@@ -89,7 +99,7 @@ export const presignPrepared = (
     url: prepared.address + "?" + presigned.query,
     method: prepared.method,
     headers: { ...prepared.headers },
-    expiresAt: new Date(Math.floor(epochMillis / 1000) * 1000 + expiresIn * 1000)
+    expiresAt: new Date(validUntil(epochMillis, expiresIn, credentials.expiration))
   }
   return prepared.body === undefined ? base : { ...base, body: prepared.body }
 }

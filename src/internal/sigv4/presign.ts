@@ -34,7 +34,7 @@ export interface QuerySigningResult extends SignatureParts {
 /** Longest validity of a presigned URL, in seconds (7 days). */
 export const MAX_EXPIRES_IN = 604800
 
-/** Validity of a presigned URL when none is asked for, in seconds (15 minutes, as the AWS SDKs default). */
+/** Validity of a presigned URL when none is asked for, in seconds (15 minutes, as the AWS SDK for JavaScript's getSignedUrl). */
 const DEFAULT_EXPIRES_IN = 900
 
 /** The expiry of presign options (`{ expiresIn? }`, or none): checked, or the default. */
@@ -47,7 +47,26 @@ export const expiresInOf = (options: unknown): number => {
     })
   }
   const { expiresIn } = options as { readonly expiresIn?: unknown }
+  refuseMisnamedExpiry(options, expiresIn)
   return expiresIn === undefined ? DEFAULT_EXPIRES_IN : checkExpiresIn(expiresIn)
+}
+
+// The validity under other APIs' names: the SDK v2's Expires, boto3's ExpiresIn, the query's X-Amz-Expires, ...
+const MISNAMED_EXPIRY = /^(?:x-?amz-?)?expir(?:es|y|ation)(?:-?in)?(?:-?seconds)?$/i
+
+/**
+ * A validity under another name was never read: the URL would live for the default 15 minutes, or for
+ * expiresIn, whatever was asked. Refused, unless it says the same as expiresIn.
+ */
+const refuseMisnamedExpiry = (options: object, expiresIn: unknown): void => {
+  for (const key of Object.keys(options)) {
+    if (key !== "expiresIn" && MISNAMED_EXPIRY.test(key) && (options as Record<string, unknown>)[key] !== expiresIn) {
+      throw new SigningError({
+        reason: "InvalidConfig",
+        message: `${JSON.stringify(key)} is not a presign option, so it was not read: give the URL's validity as expiresIn, in seconds (e.g. { expiresIn: 60 }).`
+      })
+    }
+  }
 }
 
 const checkExpiresIn = (expiresIn: unknown): number => {
