@@ -348,6 +348,15 @@ describe("--presign", () => {
     expect(echo).toMatchObject({ path: "/prod/report.csv", principal: { accessKeyId: credentials.accessKeyId, presigned: true } })
   })
 
+  it("refuses a URL whose query has a parameter --presign writes itself, in the CLI's terms", async () => {
+    const run = await cli(["--presign", "60", `${base}/report?X-Amz-Date=20260101T000000Z&page=2`])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toBe(
+      "error: the URL's query already has X-Amz-Date, which --presign writes itself: remove it " +
+        "(for a presigned URL pasted back, everything after the ?), or leave out --presign to sign with headers (see --help)\n"
+    )
+  })
+
   it("refuses a number of seconds out of range", async () => {
     const run = await cli(["--presign", "0", `${base}/x`])
     expect(run.code).toBe(2)

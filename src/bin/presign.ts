@@ -14,6 +14,8 @@ import type { Signing } from "./signing.js"
 
 export const presign = async (request: RequestToSign, expiresIn: number, signing: Signing, console: Console): Promise<number> => {
   const presigned = await run(signing.provide(Signer.presignRequest(request, { expiresIn })))
+  // expiresAt is sooner than asked when the session token it carries expires first (more than the second X-Amz-Date rounds off).
+  const cutShort = presigned.expiresAt.getTime() < Date.now() + expiresIn * 1000 - 2000
   await console.out(presigned.url + "\n")
   const extra = Object.entries(presigned.headers)
   if (extra.length > 0) {
@@ -22,6 +24,7 @@ export const presign = async (request: RequestToSign, expiresIn: number, signing
   if (presigned.body !== undefined) console.err("note: the URL is valid only with this exact body\n")
   console.err(
     `note: valid until ${presigned.expiresAt.toISOString()}` +
+      (cutShort ? `, sooner than --presign ${expiresIn} asked: the credentials' session token expires then` : "") +
       (signing.hasSessionToken ? "; the URL carries the session token (X-Amz-Security-Token): share it accordingly" : "") + "\n"
   )
   return ExitCode.Ok

@@ -7,6 +7,7 @@
  * @internal
  */
 import { HttpMethods, isHttpMethod } from "../HttpMethods.js"
+import { PRESIGN_PARAMETERS } from "../internal/sigv4/signatureHeaders.js"
 import type { RequestToSign } from "../SignedRequest.js"
 import * as Signer from "../Signer.js"
 import { parseHeader, parseRequestArgs, parseUrl, wholeNumber } from "./args.js"
@@ -81,6 +82,14 @@ const planRequest = async ({ values, positionals, tokens }: Args, io: Io): Promi
   const retries = values.retries === undefined ? 0 : wholeNumber("--retries", values.retries, 0, 100)
   const presign = values.presign === undefined ? undefined : wholeNumber("--presign", values.presign, 1, 604800)
   if (presign !== undefined && values["dry-run"]) throw new UsageError("--dry-run and --presign exclude each other")
+  const clash = presign === undefined ? undefined : [...url.searchParams.keys()].find((key) => PRESIGN_PARAMETERS.has(key))
+  if (clash !== undefined) {
+    // Said here, in the CLI's terms: the signer's own message names its JavaScript options.
+    throw new UsageError(
+      `the URL's query already has ${clash}, which --presign writes itself: remove it ` +
+        "(for a presigned URL pasted back, everything after the ?), or leave out --presign to sign with headers"
+    )
+  }
   const headers = (values.header ?? []).map(parseHeader)
   const body = await readBody(dataPartsOf(tokens), io)
   return {
