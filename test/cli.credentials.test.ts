@@ -92,6 +92,14 @@ describe("--profile NAME", () => {
     expect(credentialsLine(run)).toBe("profile tool (AWS SDK default chain: credential_process)")
   })
 
+  it("--presign with credentials that expire first says the URL is valid only until then", async () => {
+    const run = await runCli(["--presign", "604800", "--profile", "tool", `${gateway.url}/prod/pets`], withFiles())
+    expect(run.code).toBe(0)
+    const until = /^note: valid until (\S+), sooner than --presign 604800 asked: the credentials' session token expires then;/m.exec(run.stderr)
+    expect(until).not.toBeNull()
+    expect(new Date(until![1]!).getTime()).toBe(keys.tool.expiration.getTime())
+  })
+
   it("overrides keys in the environment, as with the AWS CLI", async () => {
     const run = await cli(["-v", "--profile=staging"], withFiles(withKeys(keys.environment)))
     expect(run.code).toBe(0)
