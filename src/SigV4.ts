@@ -264,6 +264,7 @@ export type VerifyFailureReason =
   | "MalformedAuthorization"
   | "UnknownAccessKey"
   | "SessionTokenMismatch"
+  | "ExpiredToken"
   | "WrongScope"
   | "WrongRegion"
   | "WrongService"
@@ -283,6 +284,7 @@ export type GatewayErrorType =
   | "MissingAuthenticationTokenException"
   | "IncompleteSignatureException"
   | "UnrecognizedClientException"
+  | "ExpiredTokenException"
   | "InvalidSignatureException"
 
 /**

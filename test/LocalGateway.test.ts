@@ -119,6 +119,20 @@ describe("answers", () => {
     expect(await response.text()).toBe(gatewayBody("missing-authentication-token.json"))
   })
 
+  it("a request carrying a session token whose credentials expired with 403 ExpiredTokenException, as API Gateway answers", async () => {
+    const expired = { ...credentials, accessKeyId: "ASIAEXPIREDTOKEN", expiration: new Date(Date.now() - 60_000) }
+    const stale = await LocalGateway.start({ credentials: [expired] })
+    try {
+      const request = signerFor(stale.url, expired).signRequest({ method: "GET", path: "/pets" })
+      const response = await fetch(request.url, request)
+      expect(response.status).toBe(403)
+      expect(response.headers.get("x-amzn-errortype")).toBe("ExpiredTokenException")
+      expect(await response.json()).toEqual({ message: "The security token included in the request is expired" })
+    } finally {
+      await stale.close()
+    }
+  })
+
   it("a request signed with the wrong secret with 403 InvalidSignatureException, in API Gateway's words, with the canonical request the AWS SDK's signer computes", async () => {
     const forger = signerFor(gateway.url, credentials, { secretKey: "wrong" })
     const request = forger.signRequest({ method: "GET", path: "/pets", queryParams: { q: "a b" }, headers: { "x-tenant": "t1" } })

@@ -116,6 +116,17 @@ describe("verify refuses, as API Gateway does", () => {
       .toMatchObject({ valid: false, reason: "UnknownAccessKey", errorType: "UnrecognizedClientException" })
   })
 
+  it("a session token whose credentials have expired (STS's expiration), however recently it was signed", () => {
+    const expired = { ...allowed, expiration: new Date(NOW - 60_000) }
+    const result = SigV4.verify(base(), { ...options, credentials: [expired] })
+    expect(result).toMatchObject({ valid: false, reason: "ExpiredToken", errorType: "ExpiredTokenException", message: "The security token included in the request is expired" })
+  })
+
+  it("but not credentials that expire later", () => {
+    const fresh = { ...allowed, expiration: new Date(NOW + 60_000) }
+    expect(SigV4.verify(base(), { ...options, credentials: [fresh] })).toMatchObject({ valid: true })
+  })
+
   it.each(cases)("%s", (_, request, reason, errorType, message) => {
     const result = SigV4.verify(request(), options)
     expect(result).toMatchObject({ valid: false, reason, errorType })

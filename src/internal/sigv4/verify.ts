@@ -16,6 +16,7 @@ import type {
 import { invalidConfig } from "../../SigningError.js"
 import type { SigningCredentials } from "../credentials.js"
 import {
+  EXPIRED_SECURITY_TOKEN,
   INVALID_SECURITY_TOKEN,
   MISSING_AUTHENTICATION_TOKEN,
   presignedExpiredMessage,
@@ -53,6 +54,7 @@ const ERROR_TYPE: Record<VerifyFailureReason, GatewayErrorType> = {
   MalformedAuthorization: "IncompleteSignatureException",
   UnknownAccessKey: "UnrecognizedClientException",
   SessionTokenMismatch: "UnrecognizedClientException",
+  ExpiredToken: "ExpiredTokenException",
   WrongScope: "InvalidSignatureException",
   WrongRegion: "InvalidSignatureException",
   WrongService: "InvalidSignatureException",
@@ -259,6 +261,9 @@ const checkClaim = (request: Omit<ReceivedRequest, "body">, options: VerifyOptio
   ) {
     return fail("SessionTokenMismatch", INVALID_SECURITY_TOKEN)
   }
+  // Temporary credentials past their expiration (as STS issued them): API Gateway refuses their token, whenever
+  // the request was signed (a presigned URL's X-Amz-Expires does not outlive it). Written as "accept only when".
+  if (credentials.expiration !== undefined && !(now < credentials.expiration)) return fail("ExpiredToken", EXPIRED_SECURITY_TOKEN)
 
   const requestTime = claim.amzDate === undefined ? undefined : parseAmzDate(claim.amzDate)
   if (requestTime === undefined) {
