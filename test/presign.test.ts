@@ -98,3 +98,31 @@ describe("SigV4.presign", () => {
     expect(again.target).toBe(fresh.target)
   })
 })
+
+describe("presigning for S3", () => {
+  // The example of AWS's S3 documentation ("Authenticating Requests: Using Query Parameters"), which botocore's
+  // S3SigV4QueryAuth reproduces: S3 presigned URLs sign UNSIGNED-PAYLOAD, not the hash of an empty body.
+  const example = {
+    credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+    time: Date.UTC(2013, 4, 24, 0, 0, 0),
+    url: "https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
+  }
+
+  it("SigV4.presign gives the documented signature", () => {
+    const presigned = SigV4.presign(
+      { method: "GET", target: "/test.txt", headers: [["host", "examplebucket.s3.amazonaws.com"]] },
+      { credentials: example.credentials, region: "us-east-1", service: "s3", signingTime: example.time, expiresIn: 86400 }
+    )
+    expect(presigned.canonicalRequest.endsWith("\nUNSIGNED-PAYLOAD")).toBe(true)
+    expect(`https://examplebucket.s3.amazonaws.com${presigned.target}`).toBe(example.url)
+  })
+
+  it("SigV4.verify accepts the documented URL", () => {
+    const url = new URL(example.url)
+    const verified = SigV4.verify(
+      { method: "GET", target: url.pathname + url.search, headers: [["host", url.host]] },
+      { credentials: [example.credentials], region: "us-east-1", service: "s3", now: example.time + 1000 }
+    )
+    expect(verified).toMatchObject({ valid: true })
+  })
+})

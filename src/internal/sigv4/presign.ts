@@ -14,6 +14,7 @@ import { mergeCanonicalHeaders } from "./canonicalHeaders.js"
 import { type EncodedQueryPair, joinQueryPairs, sortQueryPairs } from "./canonicalQuery.js"
 import type { SignatureParts } from "../../SigV4.js"
 import { ALGORITHM, computeSignature, credentialScopeOf } from "./signature.js"
+import { presignedPayloadHash } from "./serviceRules.js"
 import { PRESIGN_PARAMETERS } from "./signatureHeaders.js"
 import type { CanonicalInput, SigningSettings } from "./headerSigning.js"
 import { uriEncode } from "./uriEncoding.js"
@@ -115,7 +116,7 @@ export const presignCanonical = (
       canonicalQuery,
       canonicalHeaders: headers.lines,
       signedHeaders: headers.signedHeaders,
-      payloadHash: input.payloadHash
+      payloadHash: presignedPayloadHash(settings.service) ?? input.payloadHash
     },
     scope,
     credentials.secretAccessKey

@@ -1,12 +1,14 @@
 /**
  * Where SigV4 differs by service, in one place: S3 signs the path as sent (no
- * dot segments removed, no second encoding) and wants `x-amz-content-sha256`;
- * every other service, API Gateway included, normalizes and double-encodes
- * the path, and needs no payload hash header.
+ * dot segments removed, no second encoding), wants `x-amz-content-sha256`,
+ * and signs `UNSIGNED-PAYLOAD` into presigned URLs; every other service, API
+ * Gateway included, normalizes and double-encodes the path, needs no payload
+ * hash header, and signs the body's hash into presigned URLs too.
  *
  * @internal
  */
 import type { CanonicalPathOptions } from "./canonicalPath.js"
+import { UNSIGNED_PAYLOAD } from "./payloadHash.js"
 
 const S3_PATHS: CanonicalPathOptions = { normalize: false, doubleEncode: false }
 const OTHER_PATHS: CanonicalPathOptions = { normalize: true, doubleEncode: true }
@@ -16,3 +18,6 @@ export const canonicalPathOptionsFor = (service: string): CanonicalPathOptions =
 
 /** Whether a signature for `service` adds and signs `x-amz-content-sha256` unless told otherwise. */
 export const addsContentSha256 = (service: string): boolean => service === "s3"
+
+/** The payload hash a presigned URL for `service` signs, when not the body's: S3's UNSIGNED-PAYLOAD. */
+export const presignedPayloadHash = (service: string): string | undefined => (service === "s3" ? UNSIGNED_PAYLOAD : undefined)

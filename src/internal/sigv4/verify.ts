@@ -33,7 +33,7 @@ import { looksLikeCredential } from "../scrub.js"
 import { formatAmzDate, parseAmzDate } from "./amzDate.js"
 import { canonicalHeaderValue } from "./canonicalHeaders.js"
 import { canonicalPath } from "./canonicalPath.js"
-import { canonicalPathOptionsFor } from "./serviceRules.js"
+import { canonicalPathOptionsFor, presignedPayloadHash } from "./serviceRules.js"
 import { formatCanonicalQuery, parseQueryString } from "./canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, isPayloadHash, sha256Hex, UNSIGNED_PAYLOAD } from "./payloadHash.js"
 import { MAX_EXPIRES_IN } from "./presign.js"
@@ -367,7 +367,7 @@ export const verify = (request: ReceivedRequest, options: VerifyOptions): Verify
       canonicalQuery: query,
       canonicalHeaders: lines.join("\n"),
       signedHeaders: claim.signedHeaders,
-      payloadHash: claimedHash ?? bodyHash
+      payloadHash: claimedHash ?? (claim.presigned ? presignedPayloadHash(service) : undefined) ?? bodyHash
     },
     { amzDate, dateStamp, region, service },
     credentials.secretAccessKey
