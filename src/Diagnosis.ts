@@ -37,7 +37,7 @@ import {
 } from "./internal/diagnosis/diff.js"
 import { formatDiff as format, HINTS as hints, redactSessionToken as redact } from "./internal/diagnosis/format.js"
 import { parseCanonicalRequest as parseCanonical, parseSignatureMismatch as parseMismatch } from "./internal/diagnosis/parse.js"
-import { diffLines, formatOptions, signedDetails, text } from "./internal/diagnosis/arguments.js"
+import { diffLines, formatOptions, signedDetails, stringArgument } from "./internal/diagnosis/arguments.js"
 
 // ---------------------------------------------------------------------------
 // models
@@ -188,7 +188,7 @@ export const parseCanonicalRequest = (canonicalRequest: string): CanonicalReques
  * @category diffing
  */
 export const diffCanonicalRequests = (serverCanonicalRequest: string, oursCanonicalRequest: string): ReadonlyArray<DiffLine> =>
-  diffCanonical(text("The server's canonical request", serverCanonicalRequest), text("Our canonical request", oursCanonicalRequest))
+  diffCanonical(stringArgument("The server's canonical request", serverCanonicalRequest), stringArgument("Our canonical request", oursCanonicalRequest))
 
 /**
  * Compares the server's string to sign with ours, line by line: algorithm,
@@ -200,7 +200,7 @@ export const diffCanonicalRequests = (serverCanonicalRequest: string, oursCanoni
  * @category diffing
  */
 export const diffStringsToSign = (serverStringToSign: string, oursStringToSign: string): ReadonlyArray<DiffLine> =>
-  diffStrings(text("The server's string to sign", serverStringToSign), text("Our string to sign", oursStringToSign))
+  diffStrings(stringArgument("The server's string to sign", serverStringToSign), stringArgument("Our string to sign", oursStringToSign))
 
 /**
  * The parts that differ, in the order they appear.
@@ -225,7 +225,7 @@ export const differingParts = (diff: ReadonlyArray<DiffLine>): ReadonlyArray<Par
  * @since 3.0.0
  * @category formatting
  */
-export const redactSessionToken = (canonicalText: string): string => redact(text("redactSessionToken's argument", canonicalText))
+export const redactSessionToken = (canonicalText: string): string => redact(stringArgument("redactSessionToken's argument", canonicalText))
 
 /**
  * One line per differing part: what usually causes it, and what to do.

@@ -22,7 +22,7 @@
  * @module
  */
 import type { CredentialsInput } from "./Credentials.js"
-import { text } from "./internal/diagnosis/arguments.js"
+import { stringArgument } from "./internal/diagnosis/arguments.js"
 import { secretTexts, toCredentialLookup, toSigningCredentials } from "./internal/effect/credentials.js"
 import { guarded, safely } from "./internal/guard.js"
 import { formatCanonicalQuery, parseQueryString } from "./internal/sigv4/canonicalQuery.js"
@@ -428,4 +428,4 @@ export const verify = (request: ReceivedRequest, options: VerifyOptions): Verify
  * @category verifying
  */
 export const signatureMismatchMessage = (canonicalRequest: string, stringToSign: string): string =>
-  mismatchMessage(text("canonicalRequest", canonicalRequest), text("stringToSign", stringToSign))
+  mismatchMessage(stringArgument("canonicalRequest", canonicalRequest), stringArgument("stringToSign", stringToSign))

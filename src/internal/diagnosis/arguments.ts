@@ -7,14 +7,13 @@
  * @internal
  */
 import type { DiffLine, FormatOptions, SignedDetails } from "../../Diagnosis.js"
-import { SigningError } from "../../SigningError.js"
+import { invalidConfig } from "../../SigningError.js"
 import { safely } from "../guard.js"
 import { describe } from "../request/describe.js"
 
-const refused = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
-
-export const text = (what: string, value: unknown): string => {
-  if (typeof value !== "string") throw refused(`${what} must be a string; got ${describe(value)}.`)
+/** `value`, when it is a string; else a SigningError naming `what`. */
+export const stringArgument = (what: string, value: unknown): string => {
+  if (typeof value !== "string") throw invalidConfig(`${what} must be a string; got ${describe(value)}.`)
   return value
 }
 
@@ -23,7 +22,7 @@ const isDiffLine = (item: unknown): boolean =>
 
 export const diffLines = (what: string, value: unknown): ReadonlyArray<DiffLine> => {
   if (!Array.isArray(value) || !value.every(isDiffLine)) {
-    throw refused(`${what} must be the list a diff function returned; got ${describe(value)}.`)
+    throw invalidConfig(`${what} must be the list a diff function returned; got ${describe(value)}.`)
   }
   return value
 }
@@ -31,7 +30,7 @@ export const diffLines = (what: string, value: unknown): ReadonlyArray<DiffLine>
 export const formatOptions = (value: unknown): FormatOptions | undefined => {
   if (value === undefined) return undefined
   const redact = safely(() => (typeof value === "object" && value !== null ? (value as FormatOptions).redact : "unreadable"), "unreadable")
-  if (redact !== undefined && typeof redact !== "boolean") throw refused(`The options must be { redact?: boolean }; got ${describe(value)}.`)
+  if (redact !== undefined && typeof redact !== "boolean") throw invalidConfig(`The options must be { redact?: boolean }; got ${describe(value)}.`)
   return { redact }
 }
 
@@ -41,7 +40,7 @@ export const signedDetails = (value: unknown): SignedDetails => {
     return typeof canonicalRequest === "string" && typeof stringToSign === "string" ? { canonicalRequest, stringToSign } : undefined
   }, undefined)
   if (details === undefined) {
-    throw refused(
+    throw invalidConfig(
       `diagnose needs the signing details { canonicalRequest, stringToSign } of the request sent (Signer.signRequestWithDetails, ` +
         `or SigV4.signHeaders); got ${describe(value)}.`
     )
