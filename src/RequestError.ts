@@ -7,8 +7,7 @@
  * @module
  */
 
-import { statusOf } from "./internal/retry/failures.js"
-import { shorten } from "./internal/scrub.js"
+import { summarizeFailure } from "./internal/retry/failureSummary.js"
 
 // Node's util.inspect hook, by its registered name: no import of node:util (the core runs everywhere).
 const inspectSymbol = Symbol.for("nodejs.util.inspect.custom")
@@ -104,60 +103,4 @@ export interface FailureSummary {
   readonly name?: string
   readonly message?: string
   readonly status?: number
-}
-
-/** @internal */
-export const summarizeFailure = (failure: unknown): FailureSummary => {
-  try {
-    return summarize(failure)
-  } catch {
-    // A failure whose getters or Proxy traps throw: say so, rather than fail while reporting it.
-    return { message: "a failure that cannot be inspected (its getters or Proxy traps throw)" }
-  }
-}
-
-const summarize = (failure: unknown): FailureSummary => {
-  const status = statusOf(failure)
-  if (failure instanceof Error || (typeof failure === "object" && failure !== null && "message" in failure)) {
-    const { name, message } = failure as { name?: unknown; message?: unknown }
-    return {
-      ...(typeof name === "string" ? { name } : {}),
-      ...(typeof message === "string" ? { message: firstLine(withReason(message, (failure as { cause?: unknown }).cause)) } : {}),
-      ...(status === undefined ? {} : { status })
-    }
-  }
-  if (status !== undefined) return { name: "HttpResponse", status }
-  return { message: typeof failure === "string" ? firstLine(failure) : failure === null ? "null" : typeof failure }
-}
-
-/**
- * A message with the reason its `cause` gives, when it says something the
- * message does not: Node's fetch fails every request it cannot send with
- * "fetch failed", and keeps why ("connect ECONNREFUSED 127.0.0.1:8080",
- * "invalid keep-alive header") in `cause`.
- */
-const withReason = (message: string, cause: unknown): string => {
-  if (!(cause instanceof Error)) return message
-  const reason = cause.message.split("\n")[0]?.trim() ?? ""
-  return reason === "" || message.includes(reason) ? message : `${message} (${reason})`
-}
-
-const firstLine = (text: string): string => {
-  const line = text.split("\n")[0] ?? ""
-  return shorten(line, 300)
-}
-
-/** A message that already states the status ("HTTP 403", "status code 403") needs no "HTTP 403" before it. */
-const statesStatus = (message: string | undefined, status: number): boolean =>
-  message !== undefined && new RegExp(`(^|\\D)${status}(\\D|$)`).test(message)
-
-/** @internal */
-export const describeFailure = (failure: unknown): string => {
-  const { message, name, status } = summarizeFailure(failure)
-  const parts = [
-    name !== undefined && name !== "Error" ? name : undefined,
-    status !== undefined && !statesStatus(message, status) ? `HTTP ${status}` : undefined,
-    message !== undefined && message !== "" ? message : undefined
-  ].filter((part) => part !== undefined)
-  return parts.length === 0 ? "unknown failure" : parts.join(": ")
 }

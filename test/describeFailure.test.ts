@@ -6,7 +6,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import { Credentials, RequestError, Retry, Signer } from "api-gateway-request-signer"
-import { describeFailure } from "../src/RequestError.js"
+import { describeFailure } from "../src/internal/retry/failureSummary.js"
 
 describe("describeFailure", () => {
   it.each([

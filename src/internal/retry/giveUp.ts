@@ -8,7 +8,8 @@
  *
  * @internal
  */
-import { describeFailure, type FailureSummary, RequestError, summarizeFailure } from "../../RequestError.js"
+import { type FailureSummary, RequestError } from "../../RequestError.js"
+import { describeFailure, summarizeFailure } from "./failureSummary.js"
 import { scrubForeignText as scrub } from "../scrub.js"
 
 const scrubSummary = (summary: FailureSummary, secrets: Iterable<string>): FailureSummary => ({
