@@ -122,7 +122,7 @@ export const AREAS: ReadonlyArray<readonly [string, (module: string) => boolean]
   ["SigV4 (internal/sigv4, signPrepared)", (m) => m.startsWith("internal/sigv4/") || m === "internal/signPrepared" || m.startsWith("internal/crypto/")],
   ["retries (internal/retry, abort)", (m) => m.startsWith("internal/retry/") || m === "internal/abort"],
   ["config and credentials (endpoint, credentials and their sources, settings, environment, secret)", (m) =>
-    ["internal/endpoint", "internal/credentials", "internal/credentialsSource", "internal/settings", "internal/environment", "internal/secret"].includes(m)],
+    ["internal/endpoint", "internal/credentials", "internal/facadeCredentials", "internal/settings", "internal/environment", "internal/secret"].includes(m)],
   ["errors (SigningError, RequestError, scrub, guard)", (m) => ["SigningError", "RequestError", "internal/scrub", "internal/guard"].includes(m)],
   ["the facade class (ApiGatewaySigner, its config, HttpMethods, reading a fetch Request, clock skew)", (m) => ["ApiGatewaySigner", "HttpMethods", "index", "internal/facadeConfig", "internal/webRequest", "internal/clockSkew"].includes(m)]
 ]

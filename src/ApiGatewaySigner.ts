@@ -12,7 +12,7 @@
  */
 import { abortReason } from "./internal/abort.js"
 import { type SigningCredentials, secretsOf } from "./internal/credentials.js"
-import type { CredentialsSource } from "./internal/credentialsSource.js"
+import type { CredentialsSource } from "./internal/facadeCredentials.js"
 import { attemptClock, type AttemptClock, offsetAfterRefusal } from "./internal/clockSkew.js"
 import {
   checkFetchRetry,
@@ -327,7 +327,7 @@ export class ApiGatewaySigner {
         ? await fromFetchArguments(this.#settings, request, undefined)
         : undefined
       const prepared = prepareRequest(this.#settings, web?.request ?? (request as RequestToSign))
-      const credentials = await this.#credentials.resolve(this.#now())
+      const credentials = await this.#credentials.resolve(this.#clock)
       const signed = signPrepared(prepared, credentials, this.#now(), this.#settings)
       return web === undefined ? signed as SignedRequestData : toWebRequest(signed, web.sendWith)
     } catch (error) {
@@ -535,7 +535,7 @@ export class ApiGatewaySigner {
    */
   async #signAttempt(prepared: PreparedRequest): Promise<SignedAttempt> {
     try {
-      const credentials = await this.#credentials.resolve(this.#now())
+      const credentials = await this.#credentials.resolve(this.#clock)
       const clock = this.#attemptClock()
       return { request: signPrepared(prepared, credentials, clock.signedAt, this.#settings), secrets: secretsOf(credentials), clock }
     } catch (error) {
@@ -558,6 +558,9 @@ export class ApiGatewaySigner {
   #now(): number {
     return Date.now() + this.#clockOffset
   }
+
+  /** `#now`, as a function to hand over: the credentials source reads it when a provider answers. */
+  readonly #clock = (): number => this.#now()
 
   /** The signer's clock now, for an attempt about to be signed. */
   #attemptClock(): AttemptClock {

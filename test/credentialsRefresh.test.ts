@@ -39,7 +39,7 @@ import {
   writeSharedFiles
 } from "./support/credentialSources.js"
 import { SDK_FIELD_NAMES } from "../src/internal/credentials.js"
-import { providedSource } from "../src/internal/credentialsSource.js"
+import { providedSource } from "../src/internal/facadeCredentials.js"
 import { failureOf } from "./support/outcomes.js"
 
 const REGION = "us-east-1"
@@ -481,7 +481,7 @@ describe("the secrets a provider handed out", () => {
       SDK_FIELD_NAMES
     )
     // Each resolution is past the last credentials' renewal time, so each asks the provider again.
-    for (let i = 1; i <= 20; i++) await source.resolve(i * 10 * MINUTE - 6 * MINUTE)
+    for (let i = 1; i <= 20; i++) await source.resolve(() => i * 10 * MINUTE - 6 * MINUTE)
     const [nineteenth, twentieth] = [19, 20].map((n) => issued(`ASIAROTATION${n}`))
     expect(source.secrets()).toEqual([nineteenth!.secretAccessKey, nineteenth!.sessionToken, twentieth!.secretAccessKey, twentieth!.sessionToken])
   })

@@ -19,7 +19,7 @@ import {
   type SigningCredentials,
   signingCredentials
 } from "./credentials.js"
-import { type CredentialsSource, providedSource, staticSource } from "./credentialsSource.js"
+import { type CredentialsSource, providedSource, staticSource } from "./facadeCredentials.js"
 import { safely } from "./guard.js"
 import { environmentVariable, hasEnvironment } from "./environment.js"
 import { describe } from "./request/describe.js"

@@ -19,7 +19,7 @@ import type { CredentialIdentity, CredentialsProvider } from "../../SignedReques
 import { SigningError } from "../../SigningError.js"
 import { isPlainObject } from "../brand.js"
 import { type FieldNames, recentSecrets } from "../credentials.js"
-import { providerFailure, REFRESH_BEFORE_MILLIS } from "../credentialsSource.js"
+import { providerFailure, REFRESH_BEFORE_MILLIS } from "../facadeCredentials.js"
 import { asSigningError, isSigningErrorSafely, safely, thrownMessage } from "../guard.js"
 import { describe } from "../request/describe.js"
 import { causeShowingNoSecret } from "../scrub.js"

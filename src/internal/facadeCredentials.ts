@@ -3,7 +3,8 @@
  * provider and cached. A provider is asked once for credentials and again 5
  * minutes before they expire (the lifetime of a signature), by one call at a
  * time however many signatures wait; a failure is not cached, so the next
- * signature asks again. Pure: times are passed in, nothing is read from a clock.
+ * signature asks again. Pure: times are passed in (`now`, or the signer's
+ * `clock` where an answer is awaited), nothing is read from a clock here.
  *
  * @internal
  */
@@ -27,8 +28,12 @@ export const REFRESH_BEFORE_MILLIS = 5 * 60 * 1000
 export interface CredentialsSource {
   /** The credentials to sign with at `now`, if they are at hand and have not expired. */
   readonly current: (now: number) => SigningCredentials | undefined
-  /** Credentials fresh at `now`, asking the provider when needed. */
-  readonly resolve: (now: number) => Promise<SigningCredentials>
+  /**
+   * Credentials fresh on the signer's `clock`, asking the provider when needed. A provider's answer is
+   * judged by `clock()` when it arrives: a slow provider's stale cache may hand out credentials that
+   * expired while it was asked.
+   */
+  readonly resolve: (clock: () => number) => Promise<SigningCredentials>
   /** Why `current` has none: the error a synchronous signature fails with. */
   readonly unavailable: (now: number) => SigningError
   /** The secrets of the credentials given, or of the last two a provider handed out, to scrub from messages. */
@@ -44,7 +49,10 @@ export const staticSource = (credentials: SigningCredentials): CredentialsSource
   const expiredError = (now: number) => expiredCredentials(credentials.expiration!, now, "given")
   return {
     current: (now) => (hasExpired(credentials, now) ? undefined : credentials),
-    resolve: (now) => (hasExpired(credentials, now) ? Promise.reject(expiredError(now)) : Promise.resolve(credentials)),
+    resolve: (clock) => {
+      const now = clock()
+      return hasExpired(credentials, now) ? Promise.reject(expiredError(now)) : Promise.resolve(credentials)
+    },
     unavailable: expiredError,
     secrets: () => secrets
   }
@@ -80,10 +88,8 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames)
   let pending: Promise<SigningCredentials> | undefined
   const seen = recentSecrets()
 
-  const ask = (now: number): Promise<SigningCredentials> => {
-    // The answer is judged when it arrives, on the signer's clock: `now` plus the time the provider took
-    // (credentials from a slow provider's stale cache may expire while it is asked).
-    const askedLocally = Date.now()
+  // `clock` judges the answer when it arrives (whoever asks first: the others wait for the same answer).
+  const ask = (clock: () => number): Promise<SigningCredentials> => {
     pending ??= Promise.resolve()
       .then(() => provider())
       .then(
@@ -109,7 +115,7 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames)
           }
           seen.remember(secretsOf(credentials))
           // Expired already (a stale cache in the provider, a wrong clock): signing with them is a 403, so they are refused, not kept.
-          const arrivedAt = now + (Date.now() - askedLocally)
+          const arrivedAt = clock()
           if (hasExpired(credentials, arrivedAt)) throw expiredCredentials(credentials.expiration!, arrivedAt, "provider")
           cached = credentials
           return credentials
@@ -128,10 +134,11 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames)
     current: (now) => {
       if (cached === undefined || hasExpired(cached, now)) return undefined
       // Still valid, but inside the renewal window: renew in the background for the signatures to come.
-      if (stale(cached, now)) void ask(now).catch(() => {})
+      // (Judged at `now`, the only time at hand: an answer that expired meanwhile is cached, but never signed with.)
+      if (stale(cached, now)) void ask(() => now).catch(() => {})
       return cached
     },
-    resolve: (now) => (cached !== undefined && !stale(cached, now) ? Promise.resolve(cached) : ask(now)),
+    resolve: (clock) => (cached !== undefined && !stale(cached, clock()) ? Promise.resolve(cached) : ask(clock)),
     unavailable: () =>
       new SigningError({
         reason: "CredentialsNotResolved",
