@@ -1,7 +1,8 @@
 /**
  * How error messages show a bad input: its kind and, for short strings and
  * numbers, its value. Never more, so a message cannot carry a secret that
- * was passed in the wrong place.
+ * was passed in the wrong place. And the one refusal every text of a request
+ * shares, worded once: a lone UTF-16 surrogate, which has no UTF-8 encoding.
  *
  * @internal
  */
