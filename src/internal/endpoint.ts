@@ -79,7 +79,7 @@ const parseBaseUrl = (value: unknown, option: BaseUrlOption): Endpoint => {
   } catch {
     // Base64 text of some length is more likely a credential passed in the wrong place (secret keys
     // and session tokens are base64) than a URL: not shown, as the signer may not know it is a secret.
-    const what = looksLikeCredential(text) ? `(a string of ${text.length} characters, not shown: it looks like a credential)` : shown()
+    const what = looksLikeCredential(text) ? describe(text) : shown()
     throw invalid(`The ${name} ${what} is not an absolute URL; expected e.g. ${example}.`)
   }
   if (!SCHEMES.has(url.protocol)) {
