@@ -498,14 +498,18 @@ export class ApiGatewaySigner {
     }
     const { retries, shouldRetry } = retrySettings
     const retry = shouldRetry ?? isTransient
+    const failedResponses = new WeakSet<object>()
     try {
       return await retryLoop(
         () => this.#signAttempt(prepared),
         async (signed) => {
           const response = await send(signed.url, { ...sendWith, method: signed.method, headers: signed.headers, body: signed.body ?? null, redirect: "manual" })
           // Every failed response goes to the loop, which asks shouldRetry once (and corrects the clock after a
-          // refusal for skew); one it does not retry comes back as the RequestError's cause, resolved below.
-          if (!response.ok) throw response
+          // refusal for skew); the last comes back as the RequestError's cause, resolved below.
+          if (!response.ok) {
+            failedResponses.add(response)
+            throw response
+          }
           return response
         },
         {
@@ -518,11 +522,9 @@ export class ApiGatewaySigner {
         }
       )
     } catch (error) {
-      // The last attempt's response, as fetch would have resolved with it.
-      // (What the transport failed with may be anything: looking at it must not throw.)
-      if (error instanceof RequestError && safely(() => typeof Response !== "undefined" && error.cause instanceof Response, false)) {
-        return error.cause as Response
-      }
+      // The last attempt's response, as fetch would have resolved with it: known by identity, since the
+      // config's fetch may hand out another class of Response (npm undici's, node-fetch's, a mock's).
+      if (error instanceof RequestError && failedResponses.has(error.cause as object)) return error.cause as Response
       throw error
     }
   }
@@ -649,7 +651,9 @@ export class ApiGatewaySigner {
           },
           shouldRetry: checked.shouldRetry ?? ((failure) => !isPermanentFailure(failure)),
           signal,
-          correctClock: (failure, signedOn) => this.#correctClock(failure, signedOn)
+          correctClock: (failure, signedOn) => this.#correctClock(failure, signedOn),
+          // A Response the callback threw (docs/retries.md's pattern) and that was retried: nobody reads it now.
+          discard: releaseBody
         }
       )
     } catch (error) {

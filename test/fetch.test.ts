@@ -169,12 +169,51 @@ describe("signer.fetch with a fetch of its own that records what it is given", (
     expect((await response.arrayBuffer()).byteLength).toBe(64 * 1024)
   })
 
+  it("keeps a response its fetch hands out again for every attempt (a mock's one Response): the last one is still readable", async () => {
+    const same = new Response("busy", { status: 503 })
+    const signer = new ApiGatewaySigner({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/stage", credentials, fetch: async () => same })
+    const response = await signer.fetch("/x", { retries: 2, shouldRetry: () => true })
+    expect(response).toBe(same)
+    expect(await response.text()).toBe("busy")
+  })
+
+  it.each([404, 503])("resolves with a %s from a fetch whose Response is not this runtime's class (npm undici, node-fetch, a mock)", async (status) => {
+    class ForeignResponse {
+      readonly ok = false
+      readonly status = status
+      readonly headers = new Headers()
+      readonly bodyUsed = false
+      readonly body = new ReadableStream()
+    }
+    const foreign = new ForeignResponse()
+    const signer = new ApiGatewaySigner({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/stage", credentials, fetch: async () => foreign as unknown as Response })
+    expect(await signer.fetch("/x")).toBe(foreign)
+  })
+
   it("passes on the fields of the runtime's fetch it does not know (undici's dispatcher, Bun's proxy), as given", async () => {
     const { signer, seen } = scripted([200])
     const dispatcher = { dispatch: () => true }
     await signer.fetch("/x", { dispatcher, proxy: "http://127.0.0.1:3128", retries: 0 } as unknown as RequestInit)
     expect(seen[0]).toMatchObject({ dispatcher, proxy: "http://127.0.0.1:3128", redirect: "manual" })
     expect(seen[0]).not.toHaveProperty("retries")
+  })
+})
+
+describe("makeRequestWithRetries releases what it retries past", () => {
+  it("the body of each Response the callback throws and that is retried, not the last one", async () => {
+    const signer = new ApiGatewaySigner({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/stage", credentials })
+    const cancelled: Array<number> = []
+    let calls = 0
+    const thrown: Array<Response> = []
+    const error = await signer.makeRequestWithRetries({ method: "GET", path: "/x" }, () => {
+      const index = calls++
+      const response = new Response(new ReadableStream({ cancel: () => void cancelled.push(index) }), { status: 503 })
+      thrown.push(response)
+      throw response
+    }, 2, { baseDelayMs: 1 }).catch((failure: unknown) => failure)
+    expect(error).toMatchObject({ _tag: "RequestError", attempts: 3 })
+    expect(cancelled).toEqual([0, 1])
+    expect(thrown[2]!.bodyUsed).toBe(false)
   })
 })
 

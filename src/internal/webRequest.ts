@@ -238,9 +238,13 @@ export const toWebRequest = (signed: SignedRequest, sendWith: RequestInit): Requ
  */
 export const releaseBody = (failure: unknown): void => {
   try {
-    if (typeof Response === "undefined" || !(failure instanceof Response) || failure.body === null || failure.bodyUsed) return
-    failure.body.cancel().catch(() => {})
+    // Any fetch's Response (this runtime's, npm undici's, a mock's): a web stream body, neither read nor being read.
+    const { body, bodyUsed } = failure as { readonly body?: unknown; readonly bodyUsed?: unknown }
+    if (bodyUsed === true || typeof body !== "object" || body === null) return
+    const { cancel, locked } = body as { readonly cancel?: unknown; readonly locked?: unknown }
+    if (typeof cancel !== "function" || locked === true) return
+    Promise.resolve(cancel.call(body)).catch(() => {})
   } catch {
-    // A body locked by a reader of the caller's (shouldRetry reading it), or a look-alike: nothing to release.
+    // A failure that cannot be looked at (a revoked Proxy, a getter that throws): nothing to release.
   }
 }
