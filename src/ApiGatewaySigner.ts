@@ -278,7 +278,7 @@ export class ApiGatewaySigner {
           environmentVariable("AWS_REGION") ?? environmentVariable("AWS_DEFAULT_REGION")
         )
       )
-      this.#credentials = credentialsSourceOf(config)
+      this.#credentials = credentialsSourceOf(config, this.#clock)
       this.#fetchSettings = fetchSettings(config)
     } catch (error) {
       // The credentials are not validated yet, but their text is known: a secret passed where the
@@ -327,7 +327,7 @@ export class ApiGatewaySigner {
         ? await fromFetchArguments(this.#settings, request, undefined)
         : undefined
       const prepared = prepareRequest(this.#settings, web?.request ?? (request as RequestToSign))
-      const credentials = await this.#credentials.resolve(this.#clock)
+      const credentials = await this.#credentials.resolve(this.#now())
       const signed = signPrepared(prepared, credentials, this.#now(), this.#settings)
       return web === undefined ? signed as SignedRequestData : toWebRequest(signed, web.sendWith)
     } catch (error) {
@@ -537,7 +537,7 @@ export class ApiGatewaySigner {
    */
   async #signAttempt(prepared: PreparedRequest): Promise<SignedAttempt> {
     try {
-      const credentials = await this.#credentials.resolve(this.#clock)
+      const credentials = await this.#credentials.resolve(this.#now())
       const clock = this.#attemptClock()
       return { request: signPrepared(prepared, credentials, clock.signedAt, this.#settings), secrets: secretsOf(credentials), clock }
     } catch (error) {
@@ -561,7 +561,7 @@ export class ApiGatewaySigner {
     return Date.now() + this.#clockOffset
   }
 
-  /** `#now`, as a function to hand over: the credentials source reads it when a provider answers. */
+  /** `#now`, as a function to hand over: the credentials source reads it when a provider answers. (A field, so that it exists before the constructor runs.) */
   readonly #clock = (): number => this.#now()
 
   /** The signer's clock now, for an attempt about to be signed. */

@@ -476,12 +476,14 @@ describe("a failing provider", () => {
 describe("the secrets a provider handed out", () => {
   it("are remembered for the last two credentials only: a provider that rotates for months leaves no trail of old secrets", async () => {
     let rotation = 0
+    let now = 0
     const source = providedSource(
       async () => ({ ...issued(`ASIAROTATION${++rotation}`), expiration: new Date(rotation * 10 * MINUTE) }),
-      SDK_FIELD_NAMES
+      SDK_FIELD_NAMES,
+      () => now
     )
     // Each resolution is past the last credentials' renewal time, so each asks the provider again.
-    for (let i = 1; i <= 20; i++) await source.resolve(() => i * 10 * MINUTE - 6 * MINUTE)
+    for (let i = 1; i <= 20; i++) await source.resolve((now = i * 10 * MINUTE - 6 * MINUTE))
     const [nineteenth, twentieth] = [19, 20].map((n) => issued(`ASIAROTATION${n}`))
     expect(source.secrets()).toEqual([nineteenth!.secretAccessKey, nineteenth!.sessionToken, twentieth!.secretAccessKey, twentieth!.sessionToken])
   })

@@ -59,6 +59,23 @@ describe("the facade", () => {
     expect(calls).toBe(0)
   })
 
+  it("judges the answer to a renewal in the background (started by signRequest) when it arrives, too", async () => {
+    let calls = 0
+    const provider = async () => {
+      if (calls++ === 0) return { ...keys, expiration: new Date(Date.now() + 4 * MINUTE) }
+      // Slow, from a stale cache: it answers 300 ms after it was asked, with credentials that expired 100 ms after.
+      const askedAt = Date.now()
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      return { ...keys, accessKeyId: "ASIASTALEANSWER", expiration: new Date(askedAt + 100) }
+    }
+    const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, credentials: provider })
+    await signer.signRequestAsync(request)
+    signer.signRequest(request) // inside the 5-minute window: starts the renewal
+    const joined = await signer.signRequestAsync(request).catch((failure: unknown) => failure)
+    expect(joined).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
+    expect((joined as Error).message).toMatch(/provider gave credentials that had already expired/)
+  })
+
   it("asks the provider again after it handed out expired credentials, and signs once they are fresh", async () => {
     let answers = 0
     const provider = async () => ({ ...keys, expiration: answers++ === 0 ? expiredAt : new Date(Date.now() + 60 * MINUTE) })

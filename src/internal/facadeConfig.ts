@@ -62,7 +62,8 @@ const misnamedCredentialOption = (config: ApiGatewaySignerConfig, keysGiven: boo
     return !keysGiven || value !== safely(() => config[kind[0]], undefined)
   })
 
-export const credentialsSourceOf = (config: ApiGatewaySignerConfig): CredentialsSource => {
+/** Where the facade's credentials come from; `clock` is the signer's, for judging a provider's answers. */
+export const credentialsSourceOf = (config: ApiGatewaySignerConfig, clock: () => number): CredentialsSource => {
   const { credentials } = config
   if (credentials === undefined) return staticSource(credentialsFromConfig(config))
   if (!isUnset(config.accessKey) || !isUnset(config.secretKey) || !isUnset(config.sessionToken)) {
@@ -71,7 +72,7 @@ export const credentialsSourceOf = (config: ApiGatewaySignerConfig): Credentials
       message: "Pass either credentials, or accessKey and secretKey (and sessionToken), not both."
     })
   }
-  if (typeof credentials === "function") return providedSource(credentials, SDK_FIELD_NAMES)
+  if (typeof credentials === "function") return providedSource(credentials, SDK_FIELD_NAMES, clock)
   if (typeof credentials !== "object" || credentials === null) {
     throw new SigningError({
       reason: "MissingCredentials",

@@ -3,8 +3,8 @@
  * provider and cached. A provider is asked once for credentials and again 5
  * minutes before they expire (the lifetime of a signature), by one call at a
  * time however many signatures wait; a failure is not cached, so the next
- * signature asks again. Pure: times are passed in (`now`, or the signer's
- * `clock` where an answer is awaited), nothing is read from a clock here.
+ * signature asks again. Pure: times are passed in (`now`, and the signer's
+ * `clock`, read when a provider answers), nothing is read from a clock here.
  *
  * @internal
  */
@@ -28,12 +28,8 @@ export const REFRESH_BEFORE_MILLIS = 5 * 60 * 1000
 export interface CredentialsSource {
   /** The credentials to sign with at `now`, if they are at hand and have not expired. */
   readonly current: (now: number) => SigningCredentials | undefined
-  /**
-   * Credentials fresh on the signer's `clock`, asking the provider when needed. A provider's answer is
-   * judged by `clock()` when it arrives: a slow provider's stale cache may hand out credentials that
-   * expired while it was asked.
-   */
-  readonly resolve: (clock: () => number) => Promise<SigningCredentials>
+  /** Credentials fresh at `now`, asking the provider when needed. */
+  readonly resolve: (now: number) => Promise<SigningCredentials>
   /** Why `current` has none: the error a synchronous signature fails with. */
   readonly unavailable: (now: number) => SigningError
   /** The secrets of the credentials given, or of the last two a provider handed out, to scrub from messages. */
@@ -49,10 +45,7 @@ export const staticSource = (credentials: SigningCredentials): CredentialsSource
   const expiredError = (now: number) => expiredCredentials(credentials.expiration!, now, "given")
   return {
     current: (now) => (hasExpired(credentials, now) ? undefined : credentials),
-    resolve: (clock) => {
-      const now = clock()
-      return hasExpired(credentials, now) ? Promise.reject(expiredError(now)) : Promise.resolve(credentials)
-    },
+    resolve: (now) => (hasExpired(credentials, now) ? Promise.reject(expiredError(now)) : Promise.resolve(credentials)),
     unavailable: expiredError,
     secrets: () => secrets
   }
@@ -82,14 +75,17 @@ export const providerFailure = (error: unknown, seen: ReadonlyArray<string>): Si
   })
 }
 
-/** Credentials asked of `provider`, cached, renewed before they expire. */
-export const providedSource = (provider: CredentialsProvider, names: FieldNames): CredentialsSource => {
+/**
+ * Credentials asked of `provider`, cached, renewed before they expire. `clock` is the signer's: a
+ * provider's answer is judged by it when the answer arrives, since a slow provider's stale cache may
+ * hand out credentials that expired while it was asked (for a signature, or a renewal in the background).
+ */
+export const providedSource = (provider: CredentialsProvider, names: FieldNames, clock: () => number): CredentialsSource => {
   let cached: SigningCredentials | undefined
   let pending: Promise<SigningCredentials> | undefined
   const seen = recentSecrets()
 
-  // `clock` judges the answer when it arrives (whoever asks first: the others wait for the same answer).
-  const ask = (clock: () => number): Promise<SigningCredentials> => {
+  const ask = (): Promise<SigningCredentials> => {
     pending ??= Promise.resolve()
       .then(() => provider())
       .then(
@@ -134,11 +130,10 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames)
     current: (now) => {
       if (cached === undefined || hasExpired(cached, now)) return undefined
       // Still valid, but inside the renewal window: renew in the background for the signatures to come.
-      // (Judged at `now`, the only time at hand: an answer that expired meanwhile is cached, but never signed with.)
-      if (stale(cached, now)) void ask(() => now).catch(() => {})
+      if (stale(cached, now)) void ask().catch(() => {})
       return cached
     },
-    resolve: (clock) => (cached !== undefined && !stale(cached, clock()) ? Promise.resolve(cached) : ask(clock)),
+    resolve: (now) => (cached !== undefined && !stale(cached, now) ? Promise.resolve(cached) : ask()),
     unavailable: () =>
       new SigningError({
         reason: "CredentialsNotResolved",
