@@ -224,7 +224,8 @@ export const presign = (request: WireRequest, options: PresignOptions): QuerySig
       canonicalPath: resolved.canonicalPath,
       queryPairs: parseQueryString(resolved.query),
       canonicalHeaders: resolved.canonicalHeaders,
-      payloadHash: resolved.payloadHash
+      payloadHash: resolved.payloadHash,
+      payloadHashGiven: options.payloadHash !== undefined
     },
     resolved.credentials,
     resolved.signingTime,

@@ -3,6 +3,7 @@
  * the signer's header options, the URL verifies, and the caller's query
  * parameters are either carried or refused, never dropped.
  */
+import { createHash } from "node:crypto"
 import { describe, expect, it } from "@effect/vitest"
 import ApiGatewaySigner, { SigningError, SigV4 } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
@@ -115,6 +116,31 @@ describe("presigning for S3", () => {
     )
     expect(presigned.canonicalRequest.endsWith("\nUNSIGNED-PAYLOAD")).toBe(true)
     expect(`https://examplebucket.s3.amazonaws.com${presigned.target}`).toBe(example.url)
+  })
+
+  it.each([
+    ["SigV4.presign's payloadHash option", () =>
+      SigV4.presign(
+        { method: "PUT", target: "/upload.txt", headers: [["host", "examplebucket.s3.amazonaws.com"]], body: "hello" },
+        { credentials: example.credentials, region: "us-east-1", service: "s3", signingTime: Date.now(), expiresIn: 60, payloadHash: createHash("sha256").update("hello").digest("hex") }
+      ).target],
+    ["the facade's x-amz-content-sha256 header", () => {
+      const signer = new ApiGatewaySigner({ endpoint: "https://examplebucket.s3.amazonaws.com", region: "us-east-1", service: "s3", credentials: example.credentials })
+      const presigned = signer.presignRequest({
+        method: "PUT",
+        path: "/upload.txt",
+        headers: { "x-amz-content-sha256": createHash("sha256").update("hello").digest("hex") },
+        body: "hello"
+      }, { expiresIn: 60 })
+      return new URL(presigned.url).pathname + new URL(presigned.url).search
+    }]
+  ])("signs the payload hash the caller chose (%s), which the server checks, not UNSIGNED-PAYLOAD", (_, target) => {
+    const presigned = target()
+    const verified = SigV4.verify(
+      { method: "PUT", target: presigned, headers: [["host", "examplebucket.s3.amazonaws.com"], ["x-amz-content-sha256", createHash("sha256").update("hello").digest("hex")]], body: "hello" },
+      { credentials: [example.credentials], region: "us-east-1", service: "s3", now: Date.now() }
+    )
+    expect(verified).toMatchObject({ valid: true })
   })
 
   it("SigV4.verify accepts the documented URL", () => {

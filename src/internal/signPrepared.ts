@@ -94,7 +94,13 @@ export const presignPrepared = (
   // The token is always signed here: API Gateway (as Lambda URLs and AppSync) signs every query parameter but
   // X-Amz-Signature, so an unsigned one never verifies. signSessionToken is about the header (the 2.x behaviour);
   // SigV4.presign keeps it for services such as IoT that want the token unsigned.
-  const presigned = presignCanonical(prepared, credentials, epochMillis, { ...settings, signSessionToken: true }, expiresIn)
+  const presigned = presignCanonical(
+    { ...prepared, payloadHashGiven: prepared.hasContentSha256 },
+    credentials,
+    epochMillis,
+    { ...settings, signSessionToken: true },
+    expiresIn
+  )
   const base = {
     url: prepared.address + "?" + presigned.query,
     method: prepared.method,

@@ -22,6 +22,8 @@ import { uriEncode } from "./uriEncoding.js"
 /** A request in canonical form, with its query as pairs: presigning adds to them. */
 export interface PresignInput extends Omit<CanonicalInput, "canonicalQuery" | "hasContentSha256"> {
   readonly queryPairs: ReadonlyArray<EncodedQueryPair>
+  /** True when the caller chose `payloadHash` (an `x-amz-content-sha256` header, an option): it is signed as given. */
+  readonly payloadHashGiven: boolean
 }
 
 /** The result of query signing. */
@@ -116,7 +118,8 @@ export const presignCanonical = (
       canonicalQuery,
       canonicalHeaders: headers.lines,
       signedHeaders: headers.signedHeaders,
-      payloadHash: presignedPayloadHash(settings.service) ?? input.payloadHash
+      // S3 signs UNSIGNED-PAYLOAD into presigned URLs, unless the caller chose a hash, which servers then check.
+      payloadHash: input.payloadHashGiven ? input.payloadHash : presignedPayloadHash(settings.service) ?? input.payloadHash
     },
     scope,
     credentials.secretAccessKey
