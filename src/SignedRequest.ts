@@ -148,7 +148,7 @@ export interface PresignedRequest {
  * @category models
  */
 export interface PresignOptions {
-  /** Seconds the URL stays valid, 1 to 604800 (7 days). Default 900 (15 minutes, as the AWS SDKs). */
+  /** Seconds the URL stays valid, 1 to 604800 (7 days). Default 900 (15 minutes, as the AWS SDK for JavaScript's getSignedUrl). */
   readonly expiresIn?: number | undefined
 }
 

@@ -52,8 +52,6 @@ const SIGNED_ADAPTER: unique symbol = Symbol.for("api-gateway-request-signer/axi
  */
 const SIGNED_WITH = "apiGatewaySignedAuthorization"
 
-/** What replaces the session token in a config once its request is sent, so that logging the config or the error shows no token. */
-
 /**
  * The headers axios is about to send, as name and value pairs (an
  * `AxiosHeaders`, or a plain object an interceptor left), without the

@@ -348,6 +348,18 @@ describe("--presign", () => {
     expect(echo).toMatchObject({ path: "/prod/report.csv", principal: { accessKeyId: credentials.accessKeyId, presigned: true } })
   })
 
+  it("says a URL presigned with a body is valid with that body only", async () => {
+    const run = await cli(["--presign", "60", "-X", "PUT", "--data-binary", "exact bytes", `${base}/upload`], {}, true)
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain("note: the URL is valid only with this exact body\n")
+  })
+
+  it("says nothing of the body for S3, whose presigned URLs sign UNSIGNED-PAYLOAD (any body goes)", async () => {
+    const run = await cli(["--service", "s3", "--region", "us-east-1", "--presign", "60", "-X", "PUT", "--data-binary", "any bytes", `${base}/upload`], {}, true)
+    expect(run.code).toBe(0)
+    expect(run.stderr).not.toContain("exact body")
+  })
+
   it("refuses a URL whose query has a parameter --presign writes itself, in the CLI's terms", async () => {
     const run = await cli(["--presign", "60", `${base}/report?X-Amz-Date=20260101T000000Z&page=2`])
     expect(run.code).toBe(2)

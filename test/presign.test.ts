@@ -56,6 +56,12 @@ describe("presignRequest", () => {
     }
   )
 
+  it("takes the validity under another name when it says nothing (undefined) or the same as expiresIn", () => {
+    const signer = presigner("https://abc123.execute-api.us-east-1.amazonaws.com/prod")
+    const presigned = signer.presignRequest({ method: "GET", path: "/report" }, { expiresIn: 60, Expires: undefined, expiration: undefined } as never)
+    expect(new URL(presigned.url).searchParams.get("X-Amz-Expires")).toBe("60")
+  })
+
   it("takes the validity under another name when it says the same as expiresIn", () => {
     const signer = presigner("https://abc123.execute-api.us-east-1.amazonaws.com/prod")
     const presigned = signer.presignRequest({ method: "GET", path: "/report" }, { expiresIn: 60, Expires: 60 } as never)
@@ -69,6 +75,15 @@ describe("presignRequest", () => {
     const presigned = signer.presignRequest({ method: "GET", path: "/report" }, { expiresIn: 3600 })
     expect(new URL(presigned.url).searchParams.get("X-Amz-Expires")).toBe("3600")
     expect(presigned.expiresAt.getTime()).toBe(expiration.getTime())
+  })
+
+  it("says expiresIn after signing for keys without a session token, whatever expiration they are given", async () => {
+    const { sessionToken: _, ...keys } = credentials
+    const signer = new ApiGatewaySigner({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod", credentials: async () => ({ ...keys, expiration: new Date(Date.now() + 10 * 60 * 1000) }) })
+    await signer.signRequestAsync({ method: "GET", path: "/warm-up" })
+    const before = Math.floor(Date.now() / 1000) * 1000
+    const presigned = signer.presignRequest({ method: "GET", path: "/report" }, { expiresIn: 3600 })
+    expect(presigned.expiresAt.getTime() - before).toBeGreaterThanOrEqual(3600_000)
   })
 
   it("says expiresIn after signing when the credentials outlive it", () => {

@@ -122,6 +122,12 @@ describe("verify refuses, as API Gateway does", () => {
     expect(result).toMatchObject({ valid: false, reason: "ExpiredToken", errorType: "ExpiredTokenException", message: "The security token included in the request is expired" })
   })
 
+  it("but not keys without a session token, whatever expiration they are given (no token to expire)", () => {
+    const { sessionToken: _, ...keys } = allowed
+    const request = signAt(NOW, { method: "GET", path: "/" }, { accessKey: "AKIDALLOWED", secretKey: "allowed/secret" })
+    expect(SigV4.verify(request, { ...options, credentials: [{ ...keys, expiration: new Date(NOW - 60_000) }] })).toMatchObject({ valid: true })
+  })
+
   it("but not credentials that expire later", () => {
     const fresh = { ...allowed, expiration: new Date(NOW + 60_000) }
     expect(SigV4.verify(base(), { ...options, credentials: [fresh] })).toMatchObject({ valid: true })

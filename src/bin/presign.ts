@@ -21,7 +21,10 @@ export const presign = async (request: RequestToSign, expiresIn: number, signing
   if (extra.length > 0) {
     console.err(`note: send these headers with the URL, they are signed: ${extra.map(([n, v]) => `${n}: ${v}`).join("; ")}\n`)
   }
-  if (presigned.body !== undefined) console.err("note: the URL is valid only with this exact body\n")
+  // S3 presigned URLs sign UNSIGNED-PAYLOAD (any body goes), unless the request names its hash.
+  const names = Array.isArray(request.headers) ? request.headers.map(([name]) => String(name).toLowerCase()) : []
+  const bodyUnsigned = signing.signer.service === "s3" && !names.includes("x-amz-content-sha256")
+  if (presigned.body !== undefined && !bodyUnsigned) console.err("note: the URL is valid only with this exact body\n")
   console.err(
     `note: valid until ${presigned.expiresAt.toISOString()}` +
       (cutShort ? `, sooner than --presign ${expiresIn} asked: the credentials' session token expires then` : "") +

@@ -157,7 +157,6 @@ export const configSecrets = (config: ApiGatewaySignerConfig): Array<string> =>
     environmentVariable("AWS_SESSION_TOKEN")
   ].filter((secret): secret is string => typeof secret === "string" && secret !== "")
 
-
 export const retriesRefused = (retries: unknown): SigningError =>
   invalidConfig(`retries must be a whole number from 0 to ${MAX_RETRIES}; got ${describe(retries)}.`)
 

@@ -67,12 +67,12 @@ export const signPreparedWithDetails = (
 
 /**
  * When a presigned URL stops working: `expiresIn` seconds after its signing time (whole seconds, as
- * X-Amz-Date), or when the temporary credentials it carries expire, if that is sooner (AWS: the URL
- * then expires with its token, whatever X-Amz-Expires says).
+ * X-Amz-Date), or when the session token it carries expires, if that is sooner (AWS: the URL then
+ * expires with its token, whatever X-Amz-Expires says). Keys without a token do not expire that way.
  */
-const validUntil = (epochMillis: number, expiresIn: number, credentialsExpiration: number | undefined): number => {
+const validUntil = (epochMillis: number, expiresIn: number, credentials: SigningCredentials): number => {
   const asked = Math.floor(epochMillis / 1000) * 1000 + expiresIn * 1000
-  return credentialsExpiration === undefined ? asked : Math.min(asked, credentialsExpiration)
+  return credentials.sessionToken === undefined || credentials.expiration === undefined ? asked : Math.min(asked, credentials.expiration)
 }
 
 /** Presigns a prepared request: the URL carries the signature; the headers (if any) go with it. */
@@ -105,7 +105,7 @@ export const presignPrepared = (
     url: prepared.address + "?" + presigned.query,
     method: prepared.method,
     headers: { ...prepared.headers },
-    expiresAt: new Date(validUntil(epochMillis, expiresIn, credentials.expiration))
+    expiresAt: new Date(validUntil(epochMillis, expiresIn, credentials))
   }
   return prepared.body === undefined ? base : { ...base, body: prepared.body }
 }

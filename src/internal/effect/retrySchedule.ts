@@ -31,8 +31,6 @@ import {
   MAX_RETRIES
 } from "../retry/backoff.js"
 
-/** An option of `Retry.backoff` or `makeRequestWithRetries` that cannot be used. */
-
 /** A delay option (`base`, `maxDelay`) in milliseconds: a Duration, 0 or more. */
 export const delayMillisOf = (name: string, value: unknown): number | SigningError =>
   durationMillis(name, value, `"5 seconds"`)

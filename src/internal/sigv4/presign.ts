@@ -63,7 +63,9 @@ const MISNAMED_EXPIRY = /^(?:x-?amz-?)?expir(?:es|y|ation)(?:-?in)?(?:-?seconds)
  */
 const refuseMisnamedExpiry = (options: object, expiresIn: unknown): void => {
   for (const key of Object.keys(options)) {
-    if (key !== "expiresIn" && MISNAMED_EXPIRY.test(key) && (options as Record<string, unknown>)[key] !== expiresIn) {
+    const value = (options as Record<string, unknown>)[key]
+    // (An undefined one says nothing: a spread of optional fields, `{ ...defaults, Expires: undefined }`.)
+    if (key !== "expiresIn" && MISNAMED_EXPIRY.test(key) && value !== undefined && value !== expiresIn) {
       throw new SigningError({
         reason: "InvalidConfig",
         message: `${JSON.stringify(key)} is not a presign option, so it was not read: give the URL's validity as expiresIn, in seconds (e.g. { expiresIn: 60 }).`

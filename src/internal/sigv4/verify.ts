@@ -261,9 +261,11 @@ const checkClaim = (request: Omit<ReceivedRequest, "body">, options: VerifyOptio
   ) {
     return fail("SessionTokenMismatch", INVALID_SECURITY_TOKEN)
   }
-  // Temporary credentials past their expiration (as STS issued them): API Gateway refuses their token, whenever
-  // the request was signed (a presigned URL's X-Amz-Expires does not outlive it). Written as "accept only when".
-  if (credentials.expiration !== undefined && !(now < credentials.expiration)) return fail("ExpiredToken", EXPIRED_SECURITY_TOKEN)
+  // A session token past its credentials' expiration (as STS issued them): API Gateway refuses it, whenever the
+  // request was signed (a presigned URL's X-Amz-Expires does not outlive it). Written as "accept only when".
+  if (expectedToken !== undefined && credentials.expiration !== undefined && !(now < credentials.expiration)) {
+    return fail("ExpiredToken", EXPIRED_SECURITY_TOKEN)
+  }
 
   const requestTime = claim.amzDate === undefined ? undefined : parseAmzDate(claim.amzDate)
   if (requestTime === undefined) {
