@@ -27,6 +27,7 @@ import { secretTexts, toCredentialLookup, toSigningCredentials } from "./interna
 import { guarded, safely } from "./internal/guard.js"
 import { formatCanonicalQuery, parseQueryString } from "./internal/sigv4/canonicalQuery.js"
 import { signCanonical } from "./internal/sigv4/headerSigning.js"
+import { isPayloadHash } from "./internal/sigv4/payloadHash.js"
 import { presignCanonical } from "./internal/sigv4/presign.js"
 import { checkReceivedRequest, checkVerifyOptions } from "./internal/sigv4/receivedRequest.js"
 import { addSignatureHeaders } from "./internal/sigv4/signatureHeaders.js"
@@ -180,6 +181,12 @@ export const signHeaders = (request: WireRequest, options: SignOptions): HeaderS
   }
 }, secretTexts(safely(() => options.credentials, undefined)))
 
+/** The payload hash a request names in its `x-amz-content-sha256` header, when that is one. */
+const namedPayloadHash = (request: WireRequest): string | undefined => {
+  const value = request.headers.find(([name]) => name.toLowerCase() === "x-amz-content-sha256")?.[1]
+  return value !== undefined && isPayloadHash(value) ? value : undefined
+}
+
 /**
  * Signs a request in its query string (a presigned URL): anyone holding the
  * target may send the request until it expires. Only the host (and any other
@@ -218,14 +225,17 @@ export const signHeaders = (request: WireRequest, options: SignOptions): HeaderS
  */
 export const presign = (request: WireRequest, options: PresignOptions): QuerySignature => guarded(() => {
   const resolved = resolveSigning(request, options, toSigningCredentials)
+  // The hash a request names in x-amz-content-sha256 is the one a server checks (S3, and verify), so it is the
+  // one signed, unless the options name one.
+  const named = options.payloadHash === undefined ? namedPayloadHash(resolved.request) : undefined
   const signature = presignCanonical(
     {
       method: resolved.request.method,
       canonicalPath: resolved.canonicalPath,
       queryPairs: parseQueryString(resolved.query),
       canonicalHeaders: resolved.canonicalHeaders,
-      payloadHash: resolved.payloadHash,
-      payloadHashGiven: options.payloadHash !== undefined
+      payloadHash: named ?? resolved.payloadHash,
+      payloadHashGiven: options.payloadHash !== undefined || named !== undefined
     },
     resolved.credentials,
     resolved.signingTime,

@@ -139,6 +139,16 @@ describe("presigning for S3", () => {
         { method: "PUT", target: "/upload.txt", headers: [["host", "examplebucket.s3.amazonaws.com"]], body: "hello" },
         { credentials: example.credentials, region: "us-east-1", service: "s3", signingTime: Date.now(), expiresIn: 60, payloadHash: createHash("sha256").update("hello").digest("hex") }
       ).target],
+    ["SigV4.presign's request's x-amz-content-sha256 header", () =>
+      SigV4.presign(
+        {
+          method: "PUT",
+          target: "/upload.txt",
+          headers: [["host", "examplebucket.s3.amazonaws.com"], ["x-amz-content-sha256", createHash("sha256").update("hello").digest("hex")]],
+          body: "hello"
+        },
+        { credentials: example.credentials, region: "us-east-1", service: "s3", signingTime: Date.now(), expiresIn: 60 }
+      ).target],
     ["the facade's x-amz-content-sha256 header", () => {
       const signer = new ApiGatewaySigner({ endpoint: "https://examplebucket.s3.amazonaws.com", region: "us-east-1", service: "s3", credentials: example.credentials })
       const presigned = signer.presignRequest({
