@@ -265,7 +265,9 @@ export interface ReceivedRequest {
 }
 
 /**
- * What went wrong, one reason per check.
+ * What went wrong, one reason per check. `ExpiredToken` (a session token
+ * whose credentials have expired) came after 3.0.0: a `switch` over every
+ * reason needs a case for it.
  *
  * @since 3.0.0
  * @category verifying
@@ -287,6 +289,7 @@ export type VerifyFailureReason =
 
 /**
  * API Gateway's name for each kind of failure (its `x-amzn-ErrorType`).
+ * `ExpiredTokenException` came after 3.0.0, with `ExpiredToken`.
  *
  * @since 3.0.0
  * @category verifying
