@@ -25,8 +25,12 @@ const credentials = { accessKeyId: "AKIDSKEW", secretAccessKey: "skew/secret/key
 const TWENTY_MINUTES = 20 * 60 * 1000
 const skews = [["ahead", TWENTY_MINUTES], ["behind", -TWENTY_MINUTES]] as const
 
-const withGateway = async <A>(clockOffsetMillis: number, f: (gateway: LocalGateway.Service) => Promise<A>): Promise<A> => {
-  const gateway = await LocalGateway.start({ credentials: [credentials], clockOffsetMillis })
+const withGateway = async <A>(
+  clockOffsetMillis: number,
+  f: (gateway: LocalGateway.Service) => Promise<A>,
+  options: Partial<LocalGateway.Options> = {}
+): Promise<A> => {
+  const gateway = await LocalGateway.start({ credentials: [credentials], clockOffsetMillis, ...options })
   try {
     return await f(gateway)
   } finally {
@@ -38,6 +42,13 @@ const withGateway = async <A>(clockOffsetMillis: number, f: (gateway: LocalGatew
 const fetchOrThrow = async (request: SignedRequest) => {
   const response = await fetch(request.url, request)
   if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { response })
+  return response.status
+}
+
+/** A caller that reads the refusal's body into its error: the message only, no headers (so no Date). */
+const fetchReadingBody = async (request: SignedRequest) => {
+  const response = await fetch(request.url, request)
+  if (!response.ok) throw Object.assign(new Error(await response.text()), { status: response.status })
   return response.status
 }
 
@@ -71,31 +82,17 @@ describe("the facade", () => {
   it("reads the server's time from the message when the caller read the body", async () =>
     withGateway(TWENTY_MINUTES, async (gateway) => {
       const signer = signerFor(gateway.url, credentials)
-      const status = await signer.makeRequestWithRetries({ method: "GET", path: "/skew" }, async (request) => {
-        const response = await fetch(request.url, request)
-        if (!response.ok) throw Object.assign(new Error(await response.text()), { status: response.status })
-        return response.status
-      }, 0)
-      expect(status).toBe(200)
+      expect(await signer.makeRequestWithRetries({ method: "GET", path: "/skew" }, fetchReadingBody, 0)).toBe(200)
       expectNear(signer.clockOffset, TWENTY_MINUTES)
     }))
 
-  it("corrects against a gateway whose skew limit is not whole minutes (90 s), 2 minutes ahead", async () => {
-    const gateway = await LocalGateway.start({ credentials: [credentials], clockOffsetMillis: 2 * 60 * 1000, maxClockSkewMillis: 90_000 })
-    try {
+  // The message only: a Date header 2 minutes off is too close to count on its own.
+  it("corrects against a gateway whose skew limit is not whole minutes (90 s), 2 minutes ahead", async () =>
+    withGateway(2 * 60 * 1000, async (gateway) => {
       const signer = signerFor(gateway.url, credentials)
-      const status = await signer.makeRequestWithRetries({ method: "GET", path: "/skew" }, async (request) => {
-        const response = await fetch(request.url, request)
-        // The message only: a Date header 2 minutes off is too close to count on its own.
-        if (!response.ok) throw Object.assign(new Error(await response.text()), { status: response.status })
-        return response.status
-      }, 0)
-      expect(status).toBe(200)
+      expect(await signer.makeRequestWithRetries({ method: "GET", path: "/skew" }, fetchReadingBody, 0)).toBe(200)
       expectNear(signer.clockOffset, 2 * 60 * 1000)
-    } finally {
-      await gateway.close()
-    }
-  })
+    }, { maxClockSkewMillis: 90_000 }))
 
   it("corrects once per request: a second refusal for skew is not retried outside the budget", async () => {
     const signer = signerFor("https://abc.execute-api.us-east-1.amazonaws.com/prod", credentials)
