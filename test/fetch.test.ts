@@ -5,6 +5,8 @@
  * objects, refusal of URLs outside the endpoint, retries only when asked.
  */
 import { createHash } from "node:crypto"
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import ky from "ky"
 import ApiGatewaySigner, { RequestError } from "api-gateway-request-signer"
@@ -139,13 +141,17 @@ describe("signer.fetch retries only when asked", () => {
   })
 })
 
+/** A Response as fetch hands it out: with the URL it came from (one made in code has none, and holds no connection). */
+const fromNetwork = (response: Response): Response =>
+  Object.defineProperty(response, "url", { value: "https://abc123.execute-api.us-east-1.amazonaws.com/stage/x" })
+
 describe("signer.fetch with a fetch of its own that records what it is given", () => {
   /** A signer whose fetch answers `statuses` in turn, each with a body that records being cancelled; `seen` holds each init. */
   const scripted = (statuses: ReadonlyArray<number>) => {
     const seen: Array<RequestInit> = []
     const cancelled: Array<number> = []
     const answer = (status: number, index: number) =>
-      new Response(new ReadableStream({ start: (controller) => (controller.enqueue(new Uint8Array(64 * 1024)), controller.close()), cancel: () => void cancelled.push(index) }), { status })
+      fromNetwork(new Response(new ReadableStream({ start: (controller) => (controller.enqueue(new Uint8Array(64 * 1024)), controller.close()), cancel: () => void cancelled.push(index) }), { status }))
     const fake = async (_: string | URL | Request, init?: RequestInit) => {
       seen.push(init!)
       return answer(statuses[seen.length - 1]!, seen.length - 1)
@@ -199,6 +205,53 @@ describe("signer.fetch with a fetch of its own that records what it is given", (
   })
 })
 
+describe("retrying past large error bodies, with a pool of one connection", () => {
+  // Each unread body holds its connection: the retry would wait for one that is never freed.
+  const withFlakyServer = async (run: (base: string) => Promise<void>) => {
+    const errorPage = Buffer.alloc(256 * 1024, 120)
+    let requests = 0
+    const server = createServer((request, response) => {
+      request.resume()
+      response.writeHead(++requests % 3 === 0 ? 200 : 503, { "content-length": errorPage.length })
+      response.end(errorPage)
+    })
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    try {
+      await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)
+    } finally {
+      server.closeAllConnections()
+      server.close()
+    }
+  }
+  // Node's fetch (undici) takes its Agent as `dispatcher`; the global one's class is the Agent class.
+  const poolOfOne = async (base: string): Promise<object> => {
+    await (await fetch(`${base}/warm-up`)).arrayBuffer()
+    const Agent = (globalThis as Record<symbol, { constructor: new (options: object) => object }>)[Symbol.for("undici.globalDispatcher.1")]!.constructor
+    return new Agent({ connections: 1 })
+  }
+
+  it("signer.fetch does not stall", () =>
+    withFlakyServer(async (base) => {
+      const dispatcher = await poolOfOne(base)
+      const signer = new ApiGatewaySigner({ endpoint: `${base}/prod`, region: "us-east-1", credentials })
+      const response = await signer.fetch("/x", { retries: 3, dispatcher } as RequestInit)
+      expect(response.status).toBe(200)
+      await response.arrayBuffer()
+    }), 10_000)
+
+  it("makeRequestWithRetries with a callback that throws the failed Response does not stall", () =>
+    withFlakyServer(async (base) => {
+      const dispatcher = await poolOfOne(base)
+      const signer = new ApiGatewaySigner({ endpoint: `${base}/prod`, region: "us-east-1", credentials })
+      const bytes = await signer.makeRequestWithRetries({ method: "GET", path: "/x" }, async (request) => {
+        const response = await fetch(request.url, { ...request, dispatcher } as RequestInit)
+        if (!response.ok) throw response
+        return (await response.arrayBuffer()).byteLength
+      }, 3, { baseDelayMs: 1 })
+      expect(bytes).toBe(256 * 1024)
+    }), 10_000)
+})
+
 describe("makeRequestWithRetries releases what it retries past", () => {
   it("the body of each Response the callback throws and that is retried, not the last one", async () => {
     const signer = new ApiGatewaySigner({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/stage", credentials })
@@ -207,7 +260,7 @@ describe("makeRequestWithRetries releases what it retries past", () => {
     const thrown: Array<Response> = []
     const error = await signer.makeRequestWithRetries({ method: "GET", path: "/x" }, () => {
       const index = calls++
-      const response = new Response(new ReadableStream({ cancel: () => void cancelled.push(index) }), { status: 503 })
+      const response = fromNetwork(new Response(new ReadableStream({ cancel: () => void cancelled.push(index) }), { status: 503 }))
       thrown.push(response)
       throw response
     }, 2, { baseDelayMs: 1 }).catch((failure: unknown) => failure)

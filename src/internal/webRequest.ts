@@ -233,14 +233,16 @@ export const toWebRequest = (signed: SignedRequest, sendWith: RequestInit): Requ
 /**
  * Releases the body of a response nobody will read (one a retry went past):
  * unread, it holds its connection until garbage collection, and a pool with
- * a connection limit stalls. Anything else, or a body already being read, is
- * left alone.
+ * a connection limit stalls. Only a response that came over the network (it
+ * has a `url`) holds one: a Response made in code (a test's fake, which may
+ * be handed out again for the next attempt) is left alone, as is anything
+ * else, and a body already being read.
  */
 export const releaseBody = (failure: unknown): void => {
   try {
-    // Any fetch's Response (this runtime's, npm undici's, a mock's): a web stream body, neither read nor being read.
-    const { body, bodyUsed } = failure as { readonly body?: unknown; readonly bodyUsed?: unknown }
-    if (bodyUsed === true || typeof body !== "object" || body === null) return
+    // Any fetch's Response (this runtime's, npm undici's, node-fetch's): a web stream body, neither read nor being read.
+    const { body, bodyUsed, url } = failure as { readonly body?: unknown; readonly bodyUsed?: unknown; readonly url?: unknown }
+    if (typeof url !== "string" || url === "" || bodyUsed === true || typeof body !== "object" || body === null) return
     const { cancel, locked } = body as { readonly cancel?: unknown; readonly locked?: unknown }
     if (typeof cancel !== "function" || locked === true) return
     Promise.resolve(cancel.call(body)).catch(() => {})

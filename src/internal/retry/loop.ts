@@ -39,10 +39,9 @@ export interface LoopOptions {
    */
   readonly correctClock?: ((failure: unknown, signedOn: AttemptClock) => boolean) | undefined
   /**
-   * Releases a failure the loop went past (a response nobody will read: its body holds a connection
-   * until it is released), once the next attempt has settled with something else, or the loop has
-   * ended. Never the last outcome, which is the caller's, nor one the next attempt hands out again (a
-   * mock's one Response).
+   * Releases a failure the loop goes past, before it waits and sends again (a response nobody will
+   * read: its body holds a connection, which the next attempt may need). Never the last outcome, which
+   * is the caller's.
    */
   readonly discard?: ((failure: unknown) => void) | undefined
 }
@@ -113,43 +112,29 @@ export const retryLoop = async <T>(
   let calls = 0
   let retries = 0
   let clockCorrected = false
-  // The failure last gone past, released when the next outcome is known (or the loop ends).
-  let passed: { readonly failure: unknown } | undefined
-  const release = (outcome?: unknown) => {
-    if (passed !== undefined && passed.failure !== outcome) options.discard?.(passed.failure)
-    passed = undefined
-  }
-  try {
-    for (;;) {
+  for (;;) {
+    if (signal?.aborted) throw abortReason(signal)
+    // Signing may wait for credentials: aborting meanwhile rejects at once, and nothing is sent.
+    const signed = await unlessAborted(sign, signal)
+    for (const secret of signed.secrets) secrets.add(secret)
+    calls++
+    try {
+      return await unlessAborted(() => send(signed.request, signed.clock), signal)
+    } catch (failure) {
       if (signal?.aborted) throw abortReason(signal)
-      // Signing may wait for credentials: aborting meanwhile rejects at once, and nothing is sent.
-      const signed = await unlessAborted(sign, signal)
-      for (const secret of signed.secrets) secrets.add(secret)
-      calls++
-      try {
-        const result = await unlessAborted(() => send(signed.request, signed.clock), signal)
-        release(result)
-        return result
-      } catch (failure) {
-        release(failure)
-        if (signal?.aborted) throw abortReason(signal)
-        if (isSignalRefusal(failure)) throw failure
-        const signingFailure = signingErrorIn(failure)
-        if (signingFailure !== undefined) throw signingFailure
-        if (!clockCorrected && options.correctClock?.(failure, signed.clock) === true) {
-          clockCorrected = true
-          passed = { failure }
-          continue
-        }
-        const retryable = askShouldRetry(options.shouldRetry, failure, secrets)
-        if (!retryable || retries >= options.retries) throw giveUp(failure, calls, retryable, secrets)
-        passed = { failure }
-        const delay = backoffMillis(retries++, options.backoff, Math.random())
-        await sleep(honourRetryAfter(delay, failure, Date.now(), options.backoff.maxMillis), signal)
+      if (isSignalRefusal(failure)) throw failure
+      const signingFailure = signingErrorIn(failure)
+      if (signingFailure !== undefined) throw signingFailure
+      if (!clockCorrected && options.correctClock?.(failure, signed.clock) === true) {
+        clockCorrected = true
+        options.discard?.(failure)
+        continue
       }
+      const retryable = askShouldRetry(options.shouldRetry, failure, secrets)
+      if (!retryable || retries >= options.retries) throw giveUp(failure, calls, retryable, secrets)
+      options.discard?.(failure)
+      const delay = backoffMillis(retries++, options.backoff, Math.random())
+      await sleep(honourRetryAfter(delay, failure, Date.now(), options.backoff.maxMillis), signal)
     }
-  } finally {
-    // Ended between attempts (aborted while waiting, signing failed): nothing will read it.
-    release()
   }
 }
