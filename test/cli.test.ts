@@ -360,6 +360,12 @@ describe("--presign", () => {
     expect(run.stderr).not.toContain("exact body")
   })
 
+  it("says nothing of the body when the request names x-amz-content-sha256: UNSIGNED-PAYLOAD", async () => {
+    const run = await cli(["--presign", "60", "-X", "PUT", "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD", "--data-binary", "any bytes", `${base}/upload`], {}, true)
+    expect(run.code).toBe(0)
+    expect(run.stderr).not.toContain("exact body")
+  })
+
   it("refuses a URL whose query has a parameter --presign writes itself, in the CLI's terms", async () => {
     const run = await cli(["--presign", "60", `${base}/report?X-Amz-Date=20260101T000000Z&page=2`])
     expect(run.code).toBe(2)

@@ -21,9 +21,10 @@ export const presign = async (request: RequestToSign, expiresIn: number, signing
   if (extra.length > 0) {
     console.err(`note: send these headers with the URL, they are signed: ${extra.map(([n, v]) => `${n}: ${v}`).join("; ")}\n`)
   }
-  // S3 presigned URLs sign UNSIGNED-PAYLOAD (any body goes), unless the request names its hash.
-  const names = Array.isArray(request.headers) ? request.headers.map(([name]) => String(name).toLowerCase()) : []
-  const bodyUnsigned = signing.signer.service === "s3" && !names.includes("x-amz-content-sha256")
+  // The payload hash signed: the one the request names in x-amz-content-sha256, else UNSIGNED-PAYLOAD for S3
+  // (any body goes), else the body's (that body only).
+  const named = Array.isArray(request.headers) ? request.headers.find(([name]) => String(name).toLowerCase() === "x-amz-content-sha256")?.[1] : undefined
+  const bodyUnsigned = named === undefined ? signing.signer.service === "s3" : named === "UNSIGNED-PAYLOAD"
   if (presigned.body !== undefined && !bodyUnsigned) console.err("note: the URL is valid only with this exact body\n")
   console.err(
     `note: valid until ${presigned.expiresAt.toISOString()}` +
