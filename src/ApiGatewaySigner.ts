@@ -278,7 +278,7 @@ export class ApiGatewaySigner {
           environmentVariable("AWS_REGION") ?? environmentVariable("AWS_DEFAULT_REGION")
         )
       )
-      this.#credentials = credentialsSourceOf(config, this.#clock)
+      this.#credentials = credentialsSourceOf(config, this.#now)
       this.#fetchSettings = fetchSettings(config)
     } catch (error) {
       // The credentials are not validated yet, but their text is known: a secret passed where the
@@ -557,12 +557,11 @@ export class ApiGatewaySigner {
     return typeof value === "object" && value !== null && #settings in value
   }
 
-  #now(): number {
-    return Date.now() + this.#clockOffset
-  }
-
-  /** `#now`, as a function to hand over: the credentials source reads it when a provider answers. (A field, so that it exists before the constructor runs.) */
-  readonly #clock = (): number => this.#now()
+  /**
+   * The signer's clock: local time plus the offset. A field, so that it can be handed over (the credentials
+   * source reads it when a provider answers) and exists before the constructor runs.
+   */
+  readonly #now = (): number => Date.now() + this.#clockOffset
 
   /** The signer's clock now, for an attempt about to be signed. */
   #attemptClock(): AttemptClock {

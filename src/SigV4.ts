@@ -30,7 +30,7 @@ import { signCanonical } from "./internal/sigv4/headerSigning.js"
 import { isPayloadHash } from "./internal/sigv4/payloadHash.js"
 import { presignCanonical } from "./internal/sigv4/presign.js"
 import { checkReceivedRequest, checkVerifyOptions } from "./internal/sigv4/receivedRequest.js"
-import { addSignatureHeaders } from "./internal/sigv4/signatureHeaders.js"
+import { addSignatureHeaders, X_AMZ_CONTENT_SHA256 } from "./internal/sigv4/signatureHeaders.js"
 import { signatureMismatchMessage as mismatchMessage } from "./internal/apiGatewayMessages.js"
 import { verify as verifyCore } from "./internal/sigv4/verify.js"
 import { resolveSigning } from "./internal/sigv4/signOptions.js"
@@ -183,7 +183,7 @@ export const signHeaders = (request: WireRequest, options: SignOptions): HeaderS
 
 /** The payload hash a request names in its `x-amz-content-sha256` header, when that is one. */
 const namedPayloadHash = (request: WireRequest): string | undefined => {
-  const value = request.headers.find(([name]) => name.toLowerCase() === "x-amz-content-sha256")?.[1]
+  const value = request.headers.find(([name]) => name.toLowerCase() === X_AMZ_CONTENT_SHA256)?.[1]
   return value !== undefined && isPayloadHash(value) ? value : undefined
 }
 

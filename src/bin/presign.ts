@@ -5,6 +5,8 @@
  *
  * @internal
  */
+import { UNSIGNED_PAYLOAD } from "../internal/sigv4/payloadHash.js"
+import { X_AMZ_CONTENT_SHA256 } from "../internal/sigv4/signatureHeaders.js"
 import type { RequestToSign } from "../SignedRequest.js"
 import * as Signer from "../Signer.js"
 import { ExitCode } from "./exitCodes.js"
@@ -23,8 +25,8 @@ export const presign = async (request: RequestToSign, expiresIn: number, signing
   }
   // The payload hash signed: the one the request names in x-amz-content-sha256, else UNSIGNED-PAYLOAD for S3
   // (any body goes), else the body's (that body only).
-  const named = Array.isArray(request.headers) ? request.headers.find(([name]) => String(name).toLowerCase() === "x-amz-content-sha256")?.[1] : undefined
-  const bodyUnsigned = named === undefined ? signing.signer.service === "s3" : named === "UNSIGNED-PAYLOAD"
+  const named = Array.isArray(request.headers) ? request.headers.find(([name]) => String(name).toLowerCase() === X_AMZ_CONTENT_SHA256)?.[1] : undefined
+  const bodyUnsigned = named === undefined ? signing.signer.service === "s3" : named === UNSIGNED_PAYLOAD
   if (presigned.body !== undefined && !bodyUnsigned) console.err("note: the URL is valid only with this exact body\n")
   console.err(
     `note: valid until ${presigned.expiresAt.toISOString()}` +

@@ -6,7 +6,7 @@
  *
  * @internal
  */
-import { SigningError } from "../../SigningError.js"
+import { invalidConfig } from "../../SigningError.js"
 import type { SigningCredentials } from "../credentials.js"
 import { Secret } from "../secret.js"
 import { signingDate } from "./amzDate.js"
@@ -44,10 +44,7 @@ const DEFAULT_EXPIRES_IN = 900
 export const expiresInOf = (options: unknown): number => {
   if (options === undefined) return DEFAULT_EXPIRES_IN
   if (typeof options !== "object" || options === null) {
-    throw new SigningError({
-      reason: "InvalidConfig",
-      message: `Presign options must be an object such as { expiresIn: 900 }; got ${options === null ? "null" : typeof options}.`
-    })
+    throw invalidConfig(`Presign options must be an object such as { expiresIn: 900 }; got ${options === null ? "null" : typeof options}.`)
   }
   const { expiresIn } = options as { readonly expiresIn?: unknown }
   refuseMisnamedExpiry(options, expiresIn)
@@ -63,25 +60,20 @@ const MISNAMED_EXPIRY = /^(?:x-?amz-?)?expir(?:es|y|ation)(?:-?in)?(?:-?seconds)
  */
 const refuseMisnamedExpiry = (options: object, expiresIn: unknown): void => {
   for (const key of Object.keys(options)) {
+    if (key === "expiresIn" || !MISNAMED_EXPIRY.test(key)) continue
     const value = (options as Record<string, unknown>)[key]
     // (An undefined one says nothing: a spread of optional fields, `{ ...defaults, Expires: undefined }`.)
-    if (key !== "expiresIn" && MISNAMED_EXPIRY.test(key) && value !== undefined && value !== expiresIn) {
-      throw new SigningError({
-        reason: "InvalidConfig",
-        message: `${JSON.stringify(key)} is not a presign option, so it was not read: give the URL's validity as expiresIn, in seconds (e.g. { expiresIn: 60 }).`
-      })
+    if (value !== undefined && value !== expiresIn) {
+      throw invalidConfig(`${JSON.stringify(key)} is not a presign option, so it was not read: give the URL's validity as expiresIn, in seconds (e.g. { expiresIn: 60 }).`)
     }
   }
 }
 
 const checkExpiresIn = (expiresIn: unknown): number => {
   if (typeof expiresIn !== "number" || !Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN) {
-    throw new SigningError({
-      reason: "InvalidConfig",
-      message: `expiresIn must be a whole number of seconds from 1 to ${MAX_EXPIRES_IN} (7 days); got ${
-        typeof expiresIn === "number" ? String(expiresIn) : typeof expiresIn
-      }.`
-    })
+    throw invalidConfig(
+      `expiresIn must be a whole number of seconds from 1 to ${MAX_EXPIRES_IN} (7 days); got ${typeof expiresIn === "number" ? String(expiresIn) : typeof expiresIn}.`
+    )
   }
   return expiresIn
 }
