@@ -44,7 +44,8 @@ import type {
   SignedRequest
 } from "./SignedRequest.js"
 import { RequestError } from "./RequestError.js"
-import { invalidConfig, SigningError } from "./SigningError.js"
+import { SigningError } from "./SigningError.js"
+import { invalidConfig } from "./internal/signingErrors.js"
 
 export { HttpMethods } from "./HttpMethods.js"
 export type { HttpMethod } from "./HttpMethods.js"

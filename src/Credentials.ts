@@ -119,7 +119,7 @@ export const layer = (input: CredentialsInput): Layer.Layer<Credentials, Signing
 export interface CredentialsConfig {
   readonly accessKeyId: Config.Config<string>
   readonly secretAccessKey: Config.Config<Redacted.Redacted<string>>
-  readonly sessionToken?: Config.Config<Option.Option<Redacted.Redacted<string>>>
+  readonly sessionToken?: Config.Config<Option.Option<Redacted.Redacted<string>>> | undefined
 }
 
 /**
@@ -262,9 +262,9 @@ export const layerEffect = <E, R>(
  */
 export interface RefreshOptions {
   /** Renew this long before `expiration` (default 5 minutes, the lifetime of a signature). */
-  readonly refreshBefore?: Duration.DurationInput
+  readonly refreshBefore?: Duration.DurationInput | undefined
   /** Renew at least this often when credentials carry no `expiration` (default: never). */
-  readonly maxAge?: Duration.DurationInput
+  readonly maxAge?: Duration.DurationInput | undefined
 }
 
 /**
@@ -314,7 +314,7 @@ export const layerRefreshing = <E, R>(
  */
 export interface ProviderOptions {
   /** Renew this long before `expiration` (default 5 minutes, the lifetime of a signature). */
-  readonly refreshBefore?: Duration.DurationInput
+  readonly refreshBefore?: Duration.DurationInput | undefined
 }
 
 /**

@@ -41,6 +41,31 @@ export type HttpMethod = typeof HttpMethods[keyof typeof HttpMethods]
 export type HttpMethods = HttpMethod
 
 /**
+ * Each member as a type, as the original enum's members were
+ * (`method: HttpMethods.POST | HttpMethods.PUT`). Types only: it emits
+ * nothing.
+ *
+ * @since 3.0.0
+ * @category models
+ */
+export declare namespace HttpMethods {
+  /** `"GET"` */
+  type GET = typeof HttpMethods.GET
+  /** `"POST"` */
+  type POST = typeof HttpMethods.POST
+  /** `"PUT"` */
+  type PUT = typeof HttpMethods.PUT
+  /** `"PATCH"` */
+  type PATCH = typeof HttpMethods.PATCH
+  /** `"DELETE"` */
+  type DELETE = typeof HttpMethods.DELETE
+  /** `"HEAD"` */
+  type HEAD = typeof HttpMethods.HEAD
+  /** `"OPTIONS"` */
+  type OPTIONS = typeof HttpMethods.OPTIONS
+}
+
+/**
  * True for a method name in `HttpMethods` (upper case, as the original package spelled them).
  *
  * @since 3.0.0

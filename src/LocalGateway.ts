@@ -20,14 +20,13 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
-import type { AwsCredentials, CredentialsInput } from "./Credentials.js"
 import { resolveOptions } from "./internal/gateway/options.js"
 import { secretTexts } from "./internal/effect/credentials.js"
 import { safely, thrownCause, thrownMessage } from "./internal/guard.js"
 import { describe } from "./internal/request/describe.js"
 import { causeShowingNoSecret, looksLikeCredential, redactForDisplay } from "./internal/scrub.js"
 import { listen } from "./internal/gateway/server.js"
-import type { GatewayErrorType } from "./SigV4.js"
+import type { CredentialLookup, GatewayErrorType } from "./SigV4.js"
 
 /**
  * A request that passed verification, as a handler sees it.
@@ -87,8 +86,8 @@ export interface EchoResponse {
  */
 export interface HandlerResponse {
   readonly status: number
-  readonly headers?: Readonly<Record<string, string>>
-  readonly body?: string | Uint8Array | object
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  readonly body?: string | Uint8Array | object | undefined
 }
 
 /**
@@ -150,8 +149,12 @@ export interface CorsOptions {
  * @category models
  */
 export interface Options {
-  /** Who may call: a non-empty list of credentials (secrets as strings or `Redacted`), or a lookup by access key id. */
-  readonly credentials: ReadonlyArray<CredentialsInput> | ((accessKeyId: string) => AwsCredentials | undefined)
+  /**
+   * Who may call: a non-empty list of credentials (secrets as strings or
+   * `Redacted`), or a lookup by access key id that returns `undefined` or
+   * `null` for a key it does not know, as `SigV4.verify` takes them.
+   */
+  readonly credentials: CredentialLookup
   /** Default 0: any free port. */
   readonly port?: number | undefined
   /** A host name or address, without control characters. Default 127.0.0.1. */

@@ -40,15 +40,15 @@ export const DEFAULT_RETRIES: number = RETRIES
  */
 export interface BackoffOptions {
   /** First delay. Default 100 milliseconds. */
-  readonly base?: Duration.DurationInput
+  readonly base?: Duration.DurationInput | undefined
   /** Each delay is the previous one times this. Default 2. */
-  readonly factor?: number
+  readonly factor?: number | undefined
   /** No delay is longer than this (Retry-After included). Default 5 seconds. */
-  readonly maxDelay?: Duration.DurationInput
+  readonly maxDelay?: Duration.DurationInput | undefined
   /** Retries at most this many times. Default 5. */
-  readonly times?: number
+  readonly times?: number | undefined
   /** Randomize each delay between 80% and 120%, so clients that failed together do not retry together. Default true. */
-  readonly jitter?: boolean
+  readonly jitter?: boolean | undefined
 }
 
 /**
@@ -82,19 +82,19 @@ export const defaultSchedule: Schedule.Schedule<number> = schedules.defaultSched
  */
 export interface RetryOptions<E, R = never> {
   /** The schedule to retry on; it sees each failure of `send`. Default `defaultSchedule`. */
-  readonly schedule?: Schedule.Schedule<unknown, E, R>
+  readonly schedule?: Schedule.Schedule<unknown, E, R> | undefined
   /** Retry at most this many times; with `schedule`, whichever stops first. */
-  readonly times?: number
+  readonly times?: number | undefined
   /**
    * Retry only failures for which this holds, e.g. `Retry.isTransient`.
    * Default: every failure but those that cannot succeed unchanged (`isPermanentFailure`).
    * Not asked about a `SigningError`, which is never retried.
    */
-  readonly while?: (error: E) => boolean
+  readonly while?: ((error: E) => boolean) | undefined
   /** Stop retrying at the first failure for which this holds. */
-  readonly until?: (error: E) => boolean
+  readonly until?: ((error: E) => boolean) | undefined
   /** Longest wait a `Retry-After` header may impose. Default 5 seconds. */
-  readonly maxDelay?: Duration.DurationInput
+  readonly maxDelay?: Duration.DurationInput | undefined
 }
 
 /**

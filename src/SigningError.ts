@@ -85,10 +85,3 @@ export class SigningError extends Error {
   }
 }
 SigningError.prototype.name = "SigningError"
-
-/** @internal */
-export const invalidConfig = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
-
-/** @internal */
-export const invalidRequest = (field: RequestField, message: string, cause?: unknown): SigningError =>
-  new SigningError({ reason: "InvalidRequest", field, message, cause })

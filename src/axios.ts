@@ -23,7 +23,8 @@ import { checkSigner, correctClockSkew, orInvalidConfig, readOutgoing, type Sign
 import { describe } from "./internal/request/describe.js"
 import { looksLikeCredential, REDACTED } from "./internal/scrub.js"
 import { AUTHORIZATION, isSignatureHeader, X_AMZ_SECURITY_TOKEN } from "./internal/sigv4/signatureHeaders.js"
-import { invalidRequest, SigningError } from "./SigningError.js"
+import { SigningError } from "./SigningError.js"
+import { invalidRequest } from "./internal/signingErrors.js"
 
 /**
  * Options of `signedAdapter`.

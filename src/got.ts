@@ -29,7 +29,8 @@ import type { ApiGatewaySigner } from "./ApiGatewaySigner.js"
 import { checkSigner, correctClockSkew, orInvalidConfig, readOutgoing, signOutgoing } from "./internal/clientRequest.js"
 import { attemptClock, type AttemptClock } from "./internal/clockSkew.js"
 import { SIGNATURE_HEADERS } from "./internal/sigv4/signatureHeaders.js"
-import { invalidRequest, SigningError } from "./SigningError.js"
+import { SigningError } from "./SigningError.js"
+import { invalidRequest } from "./internal/signingErrors.js"
 
 /** Where an attempt's hook notes the signature headers it set: a retry's options are a copy of the attempt's, signature included. */
 const SIGNED_HEADERS: unique symbol = Symbol.for("api-gateway-request-signer/got/signedHeaders")

@@ -26,7 +26,9 @@ const { ApiGatewaySigner } = require("./ApiGatewaySigner.js")
 exports.__esModule = true
 exports.default = ApiGatewaySigner
 exports.ApiGatewaySigner = ApiGatewaySigner
-exports.HttpMethods = require("./HttpMethods.js").HttpMethods
+const httpMethods = require("./HttpMethods.js")
+exports.HttpMethods = httpMethods.HttpMethods
+exports.isHttpMethod = httpMethods.isHttpMethod
 exports.SigningError = require("./SigningError.js").SigningError
 exports.RequestError = require("./RequestError.js").RequestError
 

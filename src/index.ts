@@ -2,7 +2,7 @@
  * Sign requests to IAM-authorized Amazon API Gateway APIs with AWS Signature
  * Version 4, and send them with retries.
  *
- * - Promise facade: `ApiGatewaySigner` (default export), `HttpMethods`.
+ * - Promise facade: `ApiGatewaySigner` (default export), `HttpMethods`, `isHttpMethod`.
  * - Effect API: `Signer`, `Credentials`, `Retry`; errors `SigningError`, `RequestError`.
  * - Pure protocol: `SigV4`; what a refusal means: `Diagnosis`.
  * - Subpaths: `api-gateway-request-signer/SignedHttpClient` (a signed
@@ -34,14 +34,26 @@ export type {
   /**
    * @since 3.0.0
    */
-  RequestWithRetriesOptions
+  RequestWithRetriesOptions,
+  /**
+   * @since 3.0.0
+   */
+  SignedFetch,
+  /**
+   * @since 3.0.0
+   */
+  SignedFetchInit
 } from "./ApiGatewaySigner.js"
 
 export {
   /**
    * @since 3.0.0
    */
-  HttpMethods
+  HttpMethods,
+  /**
+   * @since 3.0.0
+   */
+  isHttpMethod
 } from "./HttpMethods.js"
 
 export type {
@@ -85,6 +97,14 @@ export type {
   /**
    * @since 3.0.0
    */
+  HeadersInput,
+  /**
+   * @since 3.0.0
+   */
+  HeaderValue,
+  /**
+   * @since 3.0.0
+   */
   PresignedRequest,
   /**
    * @since 3.0.0
@@ -94,6 +114,10 @@ export type {
    * @since 3.0.0
    */
   QueryParams,
+  /**
+   * @since 3.0.0
+   */
+  QueryValue,
   /**
    * @since 3.0.0
    */
@@ -115,11 +139,33 @@ export {
   SigningError
 } from "./SigningError.js"
 
+export type {
+  /**
+   * @since 3.0.0
+   */
+  RequestField,
+  /**
+   * @since 3.0.0
+   */
+  SigningErrorReason
+} from "./SigningError.js"
+
 export {
   /**
    * @since 3.0.0
    */
   RequestError
+} from "./RequestError.js"
+
+export type {
+  /**
+   * @since 3.0.0
+   */
+  FailureSummary,
+  /**
+   * @since 3.0.0
+   */
+  RequestErrorReason
 } from "./RequestError.js"
 
 /**

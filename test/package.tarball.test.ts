@@ -256,7 +256,7 @@ interface Project {
   readonly unresolvable?: ReadonlyArray<string>
 }
 
-const NODE_FILES = ["fetch.ts", "subpaths.ts", "runtime.ts"]
+const NODE_FILES = ["fetch.ts", "subpaths.ts", "runtime.ts", "types.ts"]
 /** TypeScript 6 and later load no @types package unless `types` names it: a Node project names node. */
 const PROJECTS = {
   nodenext: {

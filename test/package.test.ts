@@ -5,6 +5,7 @@
 import { execFileSync, spawnSync } from "node:child_process"
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join, relative, resolve } from "node:path"
+import { pathToFileURL } from "node:url"
 import { describe, expect, it } from "@effect/vitest"
 
 const root = resolve(import.meta.dirname, "..")
@@ -224,11 +225,14 @@ describe("the exports map", () => {
   })
 })
 
+/** Folders of dist/ whose declarations the package does not ship (package.json `files`): no subpath reaches them. */
+const UNPUBLISHED_DECLARATIONS = ["internal", "bin"]
+
 describe.skipIf(!built)("the published types", () => {
   const dist = resolve(root, "dist")
   const declarations = (dir: string): Array<string> =>
     readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-      entry.isDirectory() ? (entry.name === "internal" ? [] : declarations(join(dir, entry.name)))
+      entry.isDirectory() ? (UNPUBLISHED_DECLARATIONS.includes(entry.name) ? [] : declarations(join(dir, entry.name)))
       : entry.name.endsWith(".d.ts") ? [join(dir, entry.name)] : []
     )
 
@@ -237,16 +241,43 @@ describe.skipIf(!built)("the published types", () => {
     expect(offending.map((file) => relative(dist, file))).toEqual([])
   })
 
+  // A name exported at run time but stripped from the types (an @internal helper) is callable from
+  // JavaScript and an error in TypeScript: neither public nor private.
+  it("declare every value each public module exports at run time, and no value it lacks", async () => {
+    const ts = (await import("typescript")).default
+    const entries = readdirSync(dist).filter((name) => name.endsWith(".d.ts") && !["axios.d.ts", "got.d.ts"].includes(name))
+    const program = ts.createProgram(entries.map((name) => join(dist, name)), { strict: true, noEmit: true, skipLibCheck: true, types: [] })
+    const checker = program.getTypeChecker()
+    const mismatched: Array<string> = []
+    for (const name of entries) {
+      const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(join(dist, name))!)!
+      const declared = checker.getExportsOfModule(moduleSymbol)
+        .filter((symbol) => ((symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol).flags & ts.SymbolFlags.Value) !== 0)
+        .map((symbol) => symbol.name)
+        .sort()
+      // In a child Node, as a user loads it (Vitest would transform the module on its way in).
+      const file = pathToFileURL(join(dist, name.replace(/\.d\.ts$/, ".js"))).href
+      const exported = (JSON.parse(node(`console.log(JSON.stringify(Object.keys(await import(${JSON.stringify(file)}))))`)) as Array<string>).sort()
+      if (JSON.stringify(declared) !== JSON.stringify(exported)) mismatched.push(`${name}: declared ${declared.join(", ")}; exported ${exported.join(", ")}`)
+    }
+    expect(entries.length).toBeGreaterThan(10)
+    expect(mismatched).toEqual([])
+  })
+
   it("carry no @internal declaration", () => {
     const offending = declarations(dist).filter((file) => readFileSync(file, "utf8").includes("@internal"))
     expect(offending.map((file) => relative(dist, file))).toEqual([])
   })
 
   // --ignore-scripts: prepack would rebuild dist/ under the other tests' feet.
-  it("are all the package ships of dist/internal: its JavaScript, no declarations", () => {
+  // The CLI's modules are internal too: stripInternal leaves declarations of theirs that do not compile.
+  it("are all the package ships of dist/internal and dist/bin: their JavaScript, no declarations", () => {
     const packed = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, encoding: "utf8" }))[0].files
       .map((file: { path: string }) => file.path) as Array<string>
-    expect(packed.filter((path) => path.startsWith("dist/internal/") && path.includes(".d.ts"))).toEqual([])
+    for (const folder of UNPUBLISHED_DECLARATIONS) {
+      expect(packed.filter((path) => path.startsWith(`dist/${folder}/`) && path.includes(".d.ts"))).toEqual([])
+    }
     expect(packed).toContain("dist/internal/request/prepare.js")
+    expect(packed).toContain("dist/bin/api-gateway-request-signer.js")
   })
 })

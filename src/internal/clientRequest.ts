@@ -12,7 +12,8 @@
  */
 import { isArrayBuffer, isURLSearchParams } from "./brand.js"
 import type { ApiGatewaySigner } from "../ApiGatewaySigner.js"
-import { invalidRequest, SigningError } from "../SigningError.js"
+import { SigningError } from "../SigningError.js"
+import { invalidRequest } from "./signingErrors.js"
 import { attemptClock, type AttemptClock, offsetAfterRefusal } from "./clockSkew.js"
 import { cleanSigningError, isSigningErrorSafely, thrownMessage } from "./guard.js"
 import { FORM_CONTENT_TYPE, sharedBufferBody } from "./request/body.js"

@@ -9,7 +9,8 @@
  * @internal
  */
 import type { ApiGatewaySignerConfig } from "../ApiGatewaySigner.js"
-import { invalidConfig, SigningError } from "../SigningError.js"
+import { SigningError } from "../SigningError.js"
+import { invalidConfig } from "./signingErrors.js"
 import { isAbortSignal } from "./abort.js"
 import { isPlainObject } from "./brand.js"
 import {

@@ -6,7 +6,7 @@
  * @internal
  */
 import type { PresignedRequest, SignedRequest } from "../SignedRequest.js"
-import { invalidRequest } from "../SigningError.js"
+import { invalidRequest } from "./signingErrors.js"
 import type { SigningCredentials } from "./credentials.js"
 import type { PreparedRequest } from "./request/prepare.js"
 import { presignCanonical } from "./sigv4/presign.js"

@@ -10,7 +10,8 @@
  */
 import { isArrayBuffer, isBlob, isFormData, isHeaders, isReadableStream, isURLSearchParams } from "./brand.js"
 import type { RequestToSign, SignedRequest } from "../SignedRequest.js"
-import { invalidRequest, SigningError } from "../SigningError.js"
+import { SigningError } from "../SigningError.js"
+import { invalidRequest } from "./signingErrors.js"
 import { isAbortSignal, unlessAborted } from "./abort.js"
 import { safely } from "./guard.js"
 import { describe } from "./request/describe.js"

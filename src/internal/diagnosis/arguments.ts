@@ -7,7 +7,7 @@
  * @internal
  */
 import type { DiffLine, FormatOptions, SignedDetails } from "../../Diagnosis.js"
-import { invalidConfig } from "../../SigningError.js"
+import { invalidConfig } from "../signingErrors.js"
 import { safely } from "../guard.js"
 import { describe } from "../request/describe.js"
 

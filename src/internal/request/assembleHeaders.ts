@@ -7,7 +7,7 @@
  *
  * @internal
  */
-import { invalidRequest } from "../../SigningError.js"
+import { invalidRequest } from "../signingErrors.js"
 import { UNSIGNED_PAYLOAD } from "../sigv4/payloadHash.js"
 import type { PreparedBody } from "./body.js"
 import type { CallerHeader } from "./headers.js"

@@ -8,7 +8,8 @@
  */
 import type { HttpMethod } from "../../HttpMethods.js"
 import type { SignedBody } from "../../SignedRequest.js"
-import { invalidRequest, type SigningError } from "../../SigningError.js"
+import { type SigningError } from "../../SigningError.js"
+import { invalidRequest } from "../signingErrors.js"
 import { isArrayBuffer, isBlob, isFormData, isKeyedCollection, isMap, isProxiedBytes, isReadableStream, isSet, isURLSearchParams } from "../brand.js"
 import { isSigningErrorSafely, safely, thrownCause, thrownMessage } from "../guard.js"
 import { checkWellFormed } from "./describe.js"

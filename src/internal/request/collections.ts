@@ -5,7 +5,7 @@
  * @internal
  */
 import { isMap } from "../brand.js"
-import { invalidRequest } from "../../SigningError.js"
+import { invalidRequest } from "../signingErrors.js"
 
 /**
  * The entries of an object, a Map, a list of pairs or another iterable of pairs (a generator, a Set,

@@ -6,7 +6,8 @@
  *
  * @internal
  */
-import { invalidRequest, type RequestField, type SigningError } from "../../SigningError.js"
+import { type RequestField, type SigningError } from "../../SigningError.js"
+import { invalidRequest } from "../signingErrors.js"
 import { isWellFormedText } from "../sigv4/uriEncoding.js"
 import { looksLikeCredential, shorten } from "../scrub.js"
 

@@ -7,7 +7,7 @@
  * @internal
  */
 import { isHeaders } from "../brand.js"
-import { invalidRequest } from "../../SigningError.js"
+import { invalidRequest } from "../signingErrors.js"
 import { canonicalHeaderValue } from "../sigv4/canonicalHeaders.js"
 import { isSignatureHeader } from "../sigv4/signatureHeaders.js"
 import { entriesOf } from "./collections.js"

@@ -4,7 +4,7 @@
  * @internal
  */
 import { type HttpMethod, HttpMethods, isHttpMethod } from "../../HttpMethods.js"
-import { invalidRequest } from "../../SigningError.js"
+import { invalidRequest } from "../signingErrors.js"
 import { describe } from "./describe.js"
 
 export const prepareMethod = (method: unknown): HttpMethod => {

@@ -8,7 +8,7 @@
  *
  * @internal
  */
-import { invalidRequest } from "../../SigningError.js"
+import { invalidRequest } from "../signingErrors.js"
 import type { Endpoint } from "../../Signer.js"
 import { wirePathSegment } from "./pathSegment.js"
 

@@ -25,7 +25,7 @@
  */
 import type { HttpMethod } from "../../HttpMethods.js"
 import type { RequestToSign, SignedBody } from "../../SignedRequest.js"
-import { invalidRequest } from "../../SigningError.js"
+import { invalidRequest } from "../signingErrors.js"
 import type { Endpoint } from "../../Signer.js"
 import { sortedCanonicalEntries } from "../sigv4/canonicalHeaders.js"
 import { canonicalPath } from "../sigv4/canonicalPath.js"

@@ -5,7 +5,7 @@
  * @internal
  */
 import { isURLSearchParams } from "../brand.js"
-import { invalidRequest } from "../../SigningError.js"
+import { invalidRequest } from "../signingErrors.js"
 import type { EncodedQueryPair } from "../sigv4/canonicalQuery.js"
 import { uriEncode } from "../sigv4/uriEncoding.js"
 import { entriesOf } from "./collections.js"

@@ -8,7 +8,8 @@
  * @internal
  */
 import type { Endpoint } from "../../Signer.js"
-import { invalidRequest, type SigningError } from "../../SigningError.js"
+import { type SigningError } from "../../SigningError.js"
+import { invalidRequest } from "../signingErrors.js"
 import { displayUrl } from "../scrub.js"
 import { wirePathSegment } from "./pathSegment.js"
 

@@ -6,7 +6,7 @@
  *
  * @internal
  */
-import { invalidConfig } from "../../SigningError.js"
+import { invalidConfig } from "../signingErrors.js"
 import type { SigningCredentials } from "../credentials.js"
 import { Secret } from "../secret.js"
 import { signingDate } from "./amzDate.js"

@@ -13,7 +13,7 @@ import type {
   VerifyOptions as PublicVerifyOptions,
   VerifyResult
 } from "../../SigV4.js"
-import { invalidConfig } from "../../SigningError.js"
+import { invalidConfig } from "../signingErrors.js"
 import type { SigningCredentials } from "../credentials.js"
 import {
   EXPIRED_SECURITY_TOKEN,

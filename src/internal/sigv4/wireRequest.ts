@@ -8,7 +8,8 @@
  * @internal
  */
 import type { WireRequest } from "../../SigV4.js"
-import { invalidRequest, type RequestField, SigningError } from "../../SigningError.js"
+import { type RequestField, SigningError } from "../../SigningError.js"
+import { invalidRequest } from "../signingErrors.js"
 import { isUint8Array } from "../brand.js"
 import { describe } from "../request/describe.js"
 import { isHttpToken } from "../request/headers.js"
