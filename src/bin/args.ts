@@ -7,8 +7,9 @@
  */
 import { parseArgs } from "node:util"
 import { firstLine, UsageError } from "./exitCodes.js"
-import { leadingHost, shownArgument, shownUrl } from "./shown.js"
+import { badAuthority, leadingHost, shownArgument, shownUrl } from "./shown.js"
 import { hasControlCharacter } from "../internal/endpoint.js"
+import { SIGNATURE_HEADERS, X_AMZ_CONTENT_SHA256, X_AMZ_SECURITY_TOKEN } from "../internal/sigv4/signatureHeaders.js"
 
 /**
  * The options of a request, as `node:util` `parseArgs` takes them.
@@ -90,8 +91,28 @@ export const parseHeader = (text: string): readonly [string, string] => {
   if (name === "") throw new UsageError(`the header ${shownArgument(text)} is not of the form "Name: value"`)
   // Trimming would drop a control character silently; curl would send it.
   if (hasControlCharacter(text.slice(0, colon))) throw new UsageError(`the header name in ${shownArgument(text)} contains a control character (a tab, CR, LF, ...); remove it`)
+  const lowerCaseName = name.toLowerCase()
+  // Said here, in the CLI's terms: the signer's own message names its JavaScript options.
+  if (SIGNER_WRITES.has(lowerCaseName)) {
+    throw new UsageError(
+      `the header ${JSON.stringify(name)} is written by the CLI when it signs; remove -H ${JSON.stringify(name)}` +
+        (lowerCaseName === X_AMZ_SECURITY_TOKEN ? " (the session token comes from AWS_SESSION_TOKEN or the profile)" : "")
+    )
+  }
+  if (CONNECTION_HEADERS.has(lowerCaseName)) {
+    throw new UsageError(
+      `the header ${JSON.stringify(name)} is for the HTTP client to manage (the CLI sends a body with a Content-Length); remove it`
+    )
+  }
   return [name, text.slice(colon + 1).trim()]
 }
+
+// The signature's headers, x-amz-content-sha256 aside (it may name UNSIGNED-PAYLOAD).
+const SIGNER_WRITES = new Set(SIGNATURE_HEADERS.filter((name) => name !== X_AMZ_CONTENT_SHA256))
+
+// Hop-by-hop headers and Expect: fetch refuses them, and node:http would send them as typed (an empty
+// Expect gets 417), so one command would fail differently by transport.
+const CONNECTION_HEADERS = new Set(["connection", "expect", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"])
 
 const EXAMPLE_URL = "https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets"
 
@@ -111,7 +132,15 @@ export const parseUrl = (text: string, what: string): URL => {
   if (host !== undefined) {
     throw new UsageError(`${what} ${shownUrl(text)} is not an absolute URL: write https:// (or http://) before the host, e.g. ${EXAMPLE_URL}`)
   }
-  if (!URL.canParse(text)) throw new UsageError(`${what} ${shownUrl(text)} is not an absolute URL, e.g. ${EXAMPLE_URL}`)
+  if (!URL.canParse(text)) {
+    const authority = badAuthority(text)
+    throw new UsageError(authority === undefined ? `${what} ${shownUrl(text)} is not an absolute URL, e.g. ${EXAMPLE_URL}` : `${what} ${authority}`)
+  }
+  // The URL parser drops a space at either end, and reads "\" before the query as "/": not the URL typed.
+  if (text.startsWith(" ") || text.endsWith(" ")) {
+    throw new UsageError(`${what} ${shownUrl(text.trim())} has a space at its start or end, which would be dropped; remove it, or write it as %20`)
+  }
+  if (text.split(/[?#]/, 1)[0]!.includes("\\")) throw new UsageError(`${what} ${shownUrl(text.replaceAll("\\", "/"))} contains a backslash, which would be sent as "/"; write it as %5C, or as / if that is what you meant`)
   const url = new URL(text)
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`${what} must be http or https, not ${shownScheme(url.protocol)}`)
   return url

@@ -24,6 +24,23 @@ const utf8Text = (bytes: Uint8Array): string | undefined => {
   }
 }
 
+/**
+ * A header as curl's `-H` takes it so that curl sends what was signed: an
+ * empty value as `Name;` (curl reads `Name:` as "do not send it"), and a value
+ * with characters U+0080 to U+00FF, which go out as one byte each (Latin-1),
+ * as bash's `$'...'` with those bytes escaped (a UTF-8 shell would otherwise
+ * hand curl two bytes for each).
+ */
+const headerWord = (name: string, value: string): string => {
+  if (value === "") return shellQuote(`${name};`)
+  if (!/[\u0080-\u00ff]/.test(value)) return shellQuote(`${name}: ${value}`)
+  const escaped = [...`${name}: ${value}`].map((char) => {
+    const code = char.charCodeAt(0)
+    return code >= 0x80 ? `\\x${code.toString(16)}` : char === "\\" || char === "'" ? `\\${char}` : char
+  })
+  return `$'${escaped.join("")}'`
+}
+
 /** The signed request as a curl command, one option per line. */
 export const curlCommand = (signed: SignedRequest, body: Body | undefined): string => {
   const words: Array<string> = ["curl"]
@@ -31,10 +48,7 @@ export const curlCommand = (signed: SignedRequest, body: Body | undefined): stri
   if (signed.method === "HEAD") words.push("--head")
   else if (signed.method !== "GET" && !(signed.method === "POST" && hasBody)) words.push("-X", signed.method)
   for (const [name, value] of Object.entries(signed.headers)) {
-    words.push(
-      "-H",
-      name.toLowerCase() === "x-amz-security-token" ? `"${name}: $AWS_SESSION_TOKEN"` : shellQuote(`${name}: ${value}`)
-    )
+    words.push("-H", name.toLowerCase() === "x-amz-security-token" ? `"${name}: $AWS_SESSION_TOKEN"` : headerWord(name, value))
   }
   if (body !== undefined) {
     if (body.file !== undefined) {

@@ -133,7 +133,7 @@ const sendAndPrint = async (plan: Plan, signing: Signing, io: Io, console: Conso
     host: plan.hostHeader ?? plan.url.host,
     details
   }
-  return printResponse(console, response, plan.include, signed)
+  return printResponse(console, response, plan.include, signed, io.signal)
 }
 
 export const requestCommand = async (argv: ReadonlyArray<string>, io: Io, console: Console): Promise<number> => {

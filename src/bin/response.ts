@@ -10,14 +10,19 @@ import { explainRefusal, type Signed } from "./diagnosis.js"
 import { ExitCode } from "./exitCodes.js"
 import { headerLines, statusTextOf } from "./exchange.js"
 import { type Console, dropSecretStart, scrubBytes } from "./output.js"
-import { BufferedResponse, ERROR_BODY_LIMIT, readCapped } from "./transport.js"
+import { BufferedResponse, chunksOf, ERROR_BODY_LIMIT, readCapped } from "./transport.js"
 
 const NEWLINE = 0x0a
 
-const printError = async (console: Console, response: Response | BufferedResponse, signed: Signed): Promise<number> => {
+const printError = async (
+  console: Console,
+  response: Response | BufferedResponse,
+  signed: Signed,
+  signal: AbortSignal | undefined
+): Promise<number> => {
   const { bytes, truncated } = response instanceof BufferedResponse
     ? { bytes: response.body, truncated: response.truncated }
-    : await readCapped(response)
+    : await readCapped(response, signal)
   // Error bodies are diagnostic text; a signature mismatch repeats the canonical request, session token included.
   const shown = scrubBytes(truncated ? dropSecretStart(bytes, console.secrets) : bytes, console.secrets)
   await console.out(shown)
@@ -39,19 +44,20 @@ const printError = async (console: Console, response: Response | BufferedRespons
   return ExitCode.HttpError
 }
 
+/** Prints `response`; aborting `signal` while its body still arrives stops it (`Interrupted`, exit 130). */
 export const printResponse = async (
   console: Console,
   response: Response | BufferedResponse,
   include: boolean,
-  signed: Signed
+  signed: Signed,
+  signal: AbortSignal | undefined
 ): Promise<number> => {
   if (include) await console.out(headerLines("", response.status, response.statusText, response.headers) + "\r\n")
-  if (response.status >= 400) return printError(console, response, signed)
+  if (response.status >= 400) return printError(console, response, signed, signal)
   if (response instanceof BufferedResponse) {
     await console.out(response.body)
   } else if (response.body !== null) {
-    const reader = response.body.getReader()
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) await console.out(chunk.value)
+    for await (const chunk of chunksOf(response.body, signal)) await console.out(chunk)
   }
   return ExitCode.Ok
 }

@@ -47,7 +47,7 @@ export const sendRequest = async (
       if (options.verbose) console.err(headerLines("< ", response.status, response.statusText, response.headers) + "<\n")
       if (!Retry.isTransient(response)) return response
       // Read it now: a retry replaces it, and after the last attempt it is what gets printed.
-      return yield* Effect.fail(yield* Effect.tryPromise({ try: () => buffer(response), catch: (error) => error }))
+      return yield* Effect.fail(yield* Effect.tryPromise({ try: (signal) => buffer(response, signal), catch: (error) => error }))
     })
 
   try {

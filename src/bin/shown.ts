@@ -33,6 +33,29 @@ export const leadingHost = (text: string): string | undefined => {
 // header typed without -H.
 const WEB_URL = /^(?:https?|wss?):\/\//i
 
+// What may be shown of a host that does not parse: a name or address as typed, but no run a secret could be.
+const SHOWABLE_HOST = /^[a-z0-9.\-[\]:%]{1,255}$/i
+
+/**
+ * Why an http(s) URL that does not parse fails, when the fault is in its
+ * authority: a port that is no port number, or a host that is no host name.
+ * The message shows the scheme and host (never user info, path or query).
+ */
+export const badAuthority = (text: string): string | undefined => {
+  const match = /^(https?):\/\/([^/?#\\]*)/i.exec(text)
+  if (match === null) return undefined
+  const authority = match[2]!.slice(match[2]!.lastIndexOf("@") + 1)
+  const portAt = authority.lastIndexOf(":")
+  const host = portAt > authority.lastIndexOf("]") ? authority.slice(0, portAt) : authority
+  const port = portAt > authority.lastIndexOf("]") ? authority.slice(portAt + 1) : ""
+  const shownHost = SHOWABLE_HOST.test(host) && !CREDENTIAL_LIKE.test(host) ? `${match[1]}://${host}` : undefined
+  if (shownHost !== undefined && port !== "" && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535)) {
+    return `has the port ${CREDENTIAL_LIKE.test(port) ? "(not shown)" : JSON.stringify(port)} after ${JSON.stringify(shownHost)}: a port is a number from 0 to 65535`
+  }
+  if (URL.canParse(`${match[1]}://${host}/`)) return undefined
+  return shownHost === undefined ? undefined : `has a host that is no host name: ${JSON.stringify(shownHost)}`
+}
+
 /**
  * A URL argument as a message may show it: an http(s) or ws(s) URL without
  * its query, fragment or user info; a URL missing its scheme as its host alone

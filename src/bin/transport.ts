@@ -15,6 +15,7 @@ import { isIP } from "node:net"
 import { Readable } from "node:stream"
 import type { SignedRequest } from "../SignedRequest.js"
 import { badPortOf } from "./badPorts.js"
+import { Interrupted } from "./exitCodes.js"
 
 /** How much of an error body is read: enough for any API Gateway message, not enough to hurt. */
 export const ERROR_BODY_LIMIT = 64 * 1024
@@ -33,15 +34,20 @@ export class BufferedResponse {
 
 export type Transport = (signed: SignedRequest, signal: AbortSignal) => Promise<Response>
 
-/** The Host header a request carries, if it was given one (`-H host: ...`). */
-const hostHeaderOf = (signed: SignedRequest): string | undefined =>
-  Object.entries(signed.headers).find(([name]) => name.toLowerCase() === "host")?.[1]
+/** The value of a header the request carries, if it was given one (`-H host: ...`). */
+const headerOf = (signed: SignedRequest, wanted: string): string | undefined =>
+  Object.entries(signed.headers).find(([name]) => name.toLowerCase() === wanted)?.[1]
 
-/** `fetch`, not following redirects. */
+/**
+ * `fetch`, not following redirects. It asks for the body as the server has
+ * it (`accept-encoding: identity`, unsigned): left to itself, fetch asks for
+ * gzip and decodes it, so the output would not be the bytes the headers
+ * (`-i`) describe, nor what the same command gets through node:http.
+ */
 export const fetchTransport = (fetchImpl: typeof globalThis.fetch): Transport => (signed, signal) =>
   fetchImpl(signed.url, {
     method: signed.method,
-    headers: signed.headers,
+    headers: headerOf(signed, "accept-encoding") === undefined ? { ...signed.headers, "accept-encoding": "identity" } : signed.headers,
     redirect: "manual",
     signal,
     ...(signed.body === undefined ? {} : { body: signed.body })
@@ -52,7 +58,11 @@ export const fetchTransport = (fetchImpl: typeof globalThis.fetch): Transport =>
  * node:http, since ...", or `undefined` when fetch can send it.
  */
 export const whyNotFetch = (signed: SignedRequest): string | undefined => {
-  if (hostHeaderOf(signed) !== undefined) return "fetch cannot send a Host header"
+  if (headerOf(signed, "host") !== undefined) return "fetch cannot send a Host header"
+  const encoding = headerOf(signed, "accept-encoding")
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") {
+    return "fetch decodes a compressed answer, and an Accept-Encoding header asks for its bytes as sent (as curl writes them)"
+  }
   const port = badPortOf(signed.url)
   return port === undefined ? undefined : `fetch refuses port ${port} (a "bad port" of the Fetch standard)`
 }
@@ -70,9 +80,10 @@ export const nodeHttpTransport: Transport = (signed, signal) =>
     const url = new URL(signed.url)
     const secure = url.protocol === "https:"
     const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname
+    const body = bodyBytes(signed.body)
     const options: https.RequestOptions = {
       method: signed.method,
-      headers: signed.headers,
+      headers: withContentLength(signed.headers, body),
       signal,
       // A connection of its own, closed after the response: nothing keeps the process alive.
       agent: false,
@@ -98,8 +109,19 @@ export const nodeHttpTransport: Transport = (signed, signal) =>
       )
     })
     request.on("error", reject)
-    request.end(bodyBytes(signed.body))
+    request.end(body)
   })
+
+/**
+ * The headers with a Content-Length for the body, unless one was given (it is
+ * unsigned, as fetch's is). node:http frames a body passed to `end()` by
+ * itself only for methods that usually carry one: a DELETE or OPTIONS body
+ * would go out unframed, and the server would read no body, then garbage.
+ */
+const withContentLength = (headers: SignedRequest["headers"], body: string | Uint8Array | undefined): SignedRequest["headers"] =>
+  body === undefined || Object.keys(headers).some((name) => name.toLowerCase() === "content-length")
+    ? headers
+    : { ...headers, "content-length": String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength) }
 
 const bodyBytes = (body: SignedRequest["body"]): string | Uint8Array | undefined =>
   body === undefined || typeof body === "string" || body instanceof Uint8Array
@@ -108,27 +130,50 @@ const bodyBytes = (body: SignedRequest["body"]): string | Uint8Array | undefined
     ? new Uint8Array(body)
     : body.toString()
 
+/**
+ * Every chunk of a body, in order, until it ends or `signal` aborts: then the
+ * body is cancelled (its connection closes, and a read waiting on it ends at
+ * once) and `Interrupted` is thrown. A body still arriving must not keep a
+ * Ctrl-C from ending the command.
+ */
+export async function* chunksOf(body: ReadableStream<Uint8Array>, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader()
+  const cancel = () => void reader.cancel().catch(() => undefined)
+  if (signal?.aborted) cancel()
+  signal?.addEventListener("abort", cancel, { once: true })
+  try {
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      if (signal?.aborted) break
+      yield chunk.value
+    }
+    if (signal?.aborted) throw new Interrupted()
+  } finally {
+    signal?.removeEventListener("abort", cancel)
+    // Leaving early (the caller has read enough): the rest is not read, and its connection is let go.
+    cancel()
+  }
+}
+
 /** Reads a body up to `limit` bytes and stops: the rest is neither read nor kept. */
 export const readCapped = async (
   response: Response,
+  signal?: AbortSignal | undefined,
   limit: number = ERROR_BODY_LIMIT
 ): Promise<{ readonly bytes: Uint8Array; readonly truncated: boolean }> => {
   if (response.body === null) return { bytes: new Uint8Array(0), truncated: false }
-  const reader = response.body.getReader()
   const chunks: Array<Uint8Array> = []
   let length = 0
   let truncated = false
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+  for await (const chunk of chunksOf(response.body, signal)) {
     const room = limit - length
-    if (chunk.value.length > room) {
-      chunks.push(chunk.value.subarray(0, room))
+    if (chunk.length > room) {
+      chunks.push(chunk.subarray(0, room))
       length = limit
       truncated = true
-      await reader.cancel().catch(() => undefined)
       break
     }
-    chunks.push(chunk.value)
-    length += chunk.value.length
+    chunks.push(chunk)
+    length += chunk.length
   }
   const bytes = new Uint8Array(length)
   let offset = 0
@@ -140,7 +185,7 @@ export const readCapped = async (
 }
 
 /** Reads an error response up to the limit, so it can be retried or printed later. */
-export const buffer = async (response: Response): Promise<BufferedResponse> => {
-  const { bytes, truncated } = await readCapped(response)
+export const buffer = async (response: Response, signal?: AbortSignal | undefined): Promise<BufferedResponse> => {
+  const { bytes, truncated } = await readCapped(response, signal)
   return new BufferedResponse(response.status, response.statusText, response.headers, bytes, truncated)
 }
