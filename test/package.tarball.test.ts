@@ -17,7 +17,7 @@
  * test/support/tarball.ts for how everything installs offline.
  */
 import { execFileSync } from "node:child_process"
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join, relative, resolve } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
@@ -87,8 +87,9 @@ beforeAll(async () => {
     dependencies: ["@types/node", ...Object.keys(manifest.peerDependencies ?? {})],
     type: "module"
   })
-  for (const file of ["fetch.ts", "subpaths.ts", "runtime.ts", "require.cts", "esm.mjs", "require.cjs", "blocked.cjs"]) {
-    await cp(join(fixtures, file), join(consumer, file))
+  // Every consumer program; which project compiles which is said in PROJECTS below.
+  for (const entry of await readdir(fixtures, { withFileTypes: true })) {
+    if (entry.isFile()) await cp(join(fixtures, entry.name), join(consumer, entry.name))
   }
   // The documentation's code, as HEAD has it (the clone's).
   const snippets = markdownSnippets(packed.clone)
