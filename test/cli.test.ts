@@ -159,6 +159,19 @@ describe("requests", () => {
     expect(JSON.parse(body)).toMatchObject({ method: "GET", path: "/prod/pets" })
   })
 
+  it("-i shows no secret a server echoes in a header, as -v does not on stderr", async () => {
+    const echoing = http.createServer((request, response) =>
+      response.writeHead(200, { "x-echoed-token": String(request.headers["x-amz-security-token"]) }).end("ok"))
+    const port = await listen(echoing)
+    try {
+      const run = await cli(["-i", `http://127.0.0.1:${port}/prod`])
+      expect(run.stdout).toContain("x-echoed-token: <redacted>\r\n")
+      expect(run.stdout).toMatch(/\r\n\r\nok$/)
+    } finally {
+      echoing.close()
+    }
+  })
+
   it("-X POST -d with a content type sends the body as signed", async () => {
     const run = await cli(["-X", "POST", "-d", "{\"a\":1}", "-H", "content-type: application/json", `${base}/items`])
     expect(run.code).toBe(0)
@@ -426,6 +439,21 @@ describe("failures", () => {
     expect(run.code).toBe(1)
     expect(run.stderr).toBe("error: connect ECONNREFUSED 127.0.0.1\n")
     expect(run.stdout).toBe("")
+  })
+
+  it("https to a server that speaks http: exit 1, the TLS failure in words", async () => {
+    const plain = http.createServer((_, response) => response.end("plain"))
+    const port = await listen(plain)
+    try {
+      const run = await cli(["--region", REGION, `https://127.0.0.1:${port}/prod`])
+      expect(run.code).toBe(1)
+      expect(run.stderr).toBe(
+        "error: the TLS handshake failed: wrong version number (the server does not speak TLS on this port: is the URL http://, not https://?)\n"
+      )
+    } finally {
+      plain.closeAllConnections()
+      plain.close()
+    }
   })
 
   it("an aborted request: exit 130", async () => {

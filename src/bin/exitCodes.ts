@@ -63,7 +63,18 @@ export const describeError = (error: unknown): string => {
     else if (typeof code === "string") message = code
     current = (current as { cause?: unknown }).cause
   }
-  return message === "" ? "unknown error" : message
+  return message === "" ? "unknown error" : tlsFailure(message) ?? message
+}
+
+// OpenSSL's line for a failed handshake: "808C...:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/...".
+const OPENSSL_ERROR = /^[0-9A-F]+:error:[0-9A-F]+:SSL routines:[^:]*:([^:]+)/
+
+/** A failed TLS handshake said in words, with the usual cause of the commonest one; `undefined` for other failures. */
+const tlsFailure = (message: string): string | undefined => {
+  const reason = OPENSSL_ERROR.exec(message)?.[1]
+  if (reason === undefined) return undefined
+  return `the TLS handshake failed: ${reason}` +
+    (reason === "wrong version number" ? " (the server does not speak TLS on this port: is the URL http://, not https://?)" : "")
 }
 
 /**

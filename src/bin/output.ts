@@ -1,7 +1,7 @@
 /**
  * Where the command line writes, and the rule for all it writes: no secret
- * access key and no session token, ever. `Console` scrubs every stderr line;
- * an error body (HTTP 400 or above, diagnostic text that may quote the
+ * access key and no session token, ever. `Console` scrubs every stderr line,
+ * and `-i`'s header lines; an error body (HTTP 400 or above, diagnostic text that may quote the
  * canonical request) is scrubbed as bytes before it reaches stdout. A
  * success body is written byte for byte, as the server sent it: it is the
  * command's output, and the server's to keep secrets out of.

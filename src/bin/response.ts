@@ -1,6 +1,6 @@
 /**
- * Printing the response: with `-i` the status line and headers, then the
- * body on stdout. A body of a success is streamed as it comes; an error body
+ * Printing the response: with `-i` the status line and headers (secrets
+ * scrubbed), then the body on stdout. A body of a success is streamed as it comes; an error body
  * (status 400 or above) is read up to 64 KB and printed with the secrets
  * scrubbed, followed on stderr by why a 403 happened and the one-line error.
  *
@@ -9,7 +9,7 @@
 import { explainRefusal, type Signed } from "./diagnosis.js"
 import { ExitCode } from "./exitCodes.js"
 import { headerLines, statusTextOf } from "./exchange.js"
-import { type Console, dropSecretStart, scrubBytes } from "./output.js"
+import { type Console, dropSecretStart, scrub, scrubBytes } from "./output.js"
 import { BufferedResponse, chunksOf, ERROR_BODY_LIMIT, readCapped } from "./transport.js"
 
 const NEWLINE = 0x0a
@@ -52,7 +52,8 @@ export const printResponse = async (
   signed: Signed,
   signal: AbortSignal | undefined
 ): Promise<number> => {
-  if (include) await console.out(headerLines("", response.status, response.statusText, response.headers) + "\r\n")
+  // Header lines are text the CLI writes, scrubbed as -v's are on stderr; only a success body goes out untouched.
+  if (include) await console.out(scrub(headerLines("", response.status, response.statusText, response.headers) + "\r\n", console.secrets))
   if (response.status >= 400) return printError(console, response, signed, signal)
   if (response instanceof BufferedResponse) {
     await console.out(response.body)
