@@ -252,15 +252,16 @@ describe("CORS", () => {
       headers: { origin: "http://127.0.0.1:5173", "access-control-request-method": "POST", "access-control-request-headers": requestHeaders }
     })
 
-  it("answers a preflight with 204 and API Gateway's defaults, without authentication", async () => {
+  it("answers a preflight with 200 and API Gateway's defaults, without authentication", async () => {
     const response = await preflight(`${browserFacing.url}/pets/42?x=1`)
-    expect(response.status).toBe(204)
+    expect(response.status).toBe(200)
+    expect(response.headers.get("content-type")).toBe("application/json")
     expect(await response.text()).toBe("")
     expect(response.headers.get("access-control-allow-origin")).toBe("*")
     expect(response.headers.get("access-control-allow-methods")).toBe("DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT")
     expect(response.headers.get("access-control-allow-headers")).toBe("Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token")
     expect(response.headers.get("access-control-max-age")).toBe("600")
-    expect(corsLog.at(-1)).toMatchObject({ method: "OPTIONS", target: "/pets/42?x=1", status: 204 })
+    expect(corsLog.at(-1)).toMatchObject({ method: "OPTIONS", target: "/pets/42?x=1", status: 200 })
     expect(corsLog.at(-1)).not.toHaveProperty("accessKeyId")
   })
 
@@ -302,7 +303,7 @@ describe("CORS", () => {
     })
     try {
       const response = await preflight(`${configured.url}/pets`, "x-tenant")
-      expect(response.status).toBe(204)
+      expect(response.status).toBe(200)
       expect(response.headers.get("access-control-allow-origin")).toBe("https://app.example.com")
       expect(response.headers.get("access-control-allow-headers")).toBe("Authorization,X-Amz-Date,X-Tenant")
       expect(response.headers.get("access-control-max-age")).toBe("0")

@@ -1,6 +1,7 @@
 /**
  * verify: the server side of SigV4, with API Gateway's error types and wording.
  */
+import { createHash, createHmac } from "node:crypto"
 import { afterEach, describe, expect, it, vi } from "@effect/vitest"
 import aws4 from "aws4"
 import { AwsV4Signer } from "aws4fetch"
@@ -61,6 +62,28 @@ describe("verify accepts", () => {
     expect(SigV4.verify(signAt(NOW + 299_000, { method: "GET", path: "/" }), options).valid).toBe(true)
   })
 
+  // AWS's "Handling dates in Signature Version 4": without x-amz-date, the time comes from the Date header.
+  it("a request signed with a Date header instead of x-amz-date", () => {
+    const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
+    const hmac = (key: string | Buffer, text: string) => createHmac("sha256", key).update(text).digest()
+    const date = "20240510T100000Z"
+    const scope = "20240510/us-east-1/execute-api/aws4_request"
+    const canonical = ["GET", "/prod/pets", "", `date:${date}`, `host:${HOST}`, `x-amz-security-token:allowed-token`, "", "date;host;x-amz-security-token", sha256("")].join("\n")
+    const key = ["us-east-1", "execute-api", "aws4_request"].reduce((k, part) => hmac(k, part), hmac("AWS4allowed/secret", "20240510"))
+    const signature = createHmac("sha256", key).update(["AWS4-HMAC-SHA256", date, scope, sha256(canonical)].join("\n")).digest("hex")
+    const request = {
+      method: "GET",
+      target: "/prod/pets",
+      headers: [
+        ["host", HOST],
+        ["date", date],
+        ["x-amz-security-token", "allowed-token"],
+        ["authorization", `AWS4-HMAC-SHA256 Credential=AKIDALLOWED/${scope}, SignedHeaders=date;host;x-amz-security-token, Signature=${signature}`]
+      ] as const
+    }
+    expect(SigV4.verify(request, options)).toMatchObject({ valid: true })
+  })
+
   it("a query with + for a space, as URLSearchParams writes it and aws4fetch signs it (API Gateway reads + as a space)", async () => {
     const url = new URL(`https://${HOST}/prod/search`)
     url.searchParams.set("q", "hello world")
@@ -95,14 +118,19 @@ describe("verify refuses, as API Gateway does", () => {
     ["an Authorization header without Signature", () => withHeader(base(), "authorization", headerOf(base(), "authorization").replace(/, Signature=.*/, "")), "MalformedAuthorization", "IncompleteSignatureException", /requires 'Signature' parameter/],
     ["an Authorization header without Credential", () => withHeader(base(), "authorization", headerOf(base(), "authorization").replace(/Credential=[^,]*, /, "")), "MalformedAuthorization", "IncompleteSignatureException", /requires 'Credential' parameter/],
     ["a request without x-amz-date", () => withHeader(base(), "x-amz-date", undefined), "MalformedAuthorization", "IncompleteSignatureException", /'X-Amz-Date' or a 'Date' header/],
-    ["another authorization scheme", () => withHeader(base(), "authorization", "Bearer abc.def"), "MalformedAuthorization", "IncompleteSignatureException", /Unsupported Authorization Type: expected AWS4-HMAC-SHA256, not "Bearer"/],
-    ["an API key sent as Authorization, described by its length, never quoted", () => withHeader(base(), "authorization", "sk_live_51HxyzSECRETapikey0123456789abcd"), "MalformedAuthorization", "IncompleteSignatureException", /^Unsupported Authorization Type: expected AWS4-HMAC-SHA256, not a value of 40 characters, not shown \(it looks like a credential\)\.$/],
+    // API Gateway reads any Authorization header as SigV4: a Bearer token's second word is a pair without "=".
+    ["a credential of four parts, quoted as AWS quotes it (the key id, no secret, shown)", () => withHeader(base(), "authorization", headerOf(base(), "authorization").replace("/aws4_request", "")), "MalformedAuthorization", "IncompleteSignatureException", /^Credential must have exactly 5 slash-delimited elements, e\.g\. keyid\/date\/region\/service\/term, got 'AKIDALLOWED\/\d{8}\/us-east-1\/execute-api'$/],
+    ["a secret key pasted as the credential, not quoted", () => withHeader(base(), "authorization", headerOf(base(), "authorization").replace(/Credential=[^,]*/, "Credential=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")), "MalformedAuthorization", "IncompleteSignatureException", /got a value of 40 characters, not shown \(it looks like a credential\)$/],
+    ["a Bearer token", () => withHeader(base(), "authorization", "Bearer abc.def"), "MalformedAuthorization", "IncompleteSignatureException", /^Invalid key=value pair \(missing equal-sign\) in Authorization header: 'abc\.def'\.$/],
+    // ... and a bare token (a Cognito JWT, an API key) lacks every parameter; it is described by its length, never quoted.
+    ["an API key sent as Authorization", () => withHeader(base(), "authorization", "sk_live_51HxyzSECRETapikey0123456789abcd"), "MalformedAuthorization", "IncompleteSignatureException", /^Authorization header requires 'Credential' parameter\. Authorization header requires 'Signature' parameter\. Authorization header requires 'SignedHeaders' parameter\. Authorization=a value of 40 characters, not shown \(it looks like a credential\)$/],
+    ["another algorithm, every parameter given", () => withHeader(base(), "authorization", headerOf(base(), "authorization").replace(/^AWS4-HMAC-SHA256/, "AWS4-ECDSA-P256-SHA256")), "MalformedAuthorization", "IncompleteSignatureException", /^Unsupported Authorization Type: expected AWS4-HMAC-SHA256, not "AWS4-ECDSA-P256-SHA256"\.$/],
     ["a token in place of an Authorization part, never quoted", () => withHeader(base(), "authorization", "AWS4-HMAC-SHA256 sk_live_51HxyzSECRETapikey0123456789abcd"), "MalformedAuthorization", "IncompleteSignatureException", /missing equal-sign\) in Authorization header: a value of 40 characters, not shown/],
     ["an unknown access key", () => signAt(NOW, { method: "GET", path: "/" }, { accessKey: "AKIDSTRANGER", secretKey: "x", sessionToken: "allowed-token" }), "UnknownAccessKey", "UnrecognizedClientException", /security token included in the request is invalid/],
     ["a wrong session token", () => withHeader(base(), "x-amz-security-token", "stolen-token"), "SessionTokenMismatch", "UnrecognizedClientException", /security token included in the request is invalid/],
     ["a missing session token", () => withHeader(base(), "x-amz-security-token", undefined), "SessionTokenMismatch", "UnrecognizedClientException", /invalid/],
-    ["a signature for another region", () => ({ ...base(), headers: base().headers.map(([n, v]) => [n, v.replace("/us-east-1/", "/eu-west-1/")] as const) }), "WrongRegion", "InvalidSignatureException", /scoped to a valid region, not 'eu-west-1'/],
-    ["a signature for another service", () => ({ ...base(), headers: base().headers.map(([n, v]) => [n, v.replace("/execute-api/", "/lambda/")] as const) }), "WrongService", "InvalidSignatureException", /scoped to correct service: 'execute-api'/],
+    ["a signature for another region", () => ({ ...base(), headers: base().headers.map(([n, v]) => [n, v.replace("/us-east-1/", "/eu-west-1/")] as const) }), "WrongRegion", "InvalidSignatureException", /scoped to a valid region, not 'eu-west-1'\. $/],
+    ["a signature for another service", () => ({ ...base(), headers: base().headers.map(([n, v]) => [n, v.replace("/execute-api/", "/lambda/")] as const) }), "WrongService", "InvalidSignatureException", /scoped to correct service: 'execute-api'\. $/],
     ["a scope date that is not the request's date", () => ({ ...base(), headers: base().headers.map(([n, v]) => [n, v.replace("/20240510/", "/20240509/")] as const) }), "WrongScope", "InvalidSignatureException", /Date in Credential scope does not match/],
     ["a request signed more than 5 minutes ago", () => signAt(NOW - 301_000, { method: "GET", path: "/" }), "Expired", "InvalidSignatureException", /^Signature expired: 20240510T095459Z is now earlier than 20240510T095500Z/],
     ["a request signed more than 5 minutes ahead", () => signAt(NOW + 301_000, { method: "GET", path: "/" }), "NotYetValid", "InvalidSignatureException", /^Signature not yet current/],

@@ -224,10 +224,11 @@ export const parsePresignedExpiredMessage = (message: string): ParsedPresignedEx
 /**
  * "Credential should be scoped to a valid region, not 'eu-west-1'.": the
  * request was signed for another region than the API's. It names the region
- * the request was signed for, not the right one. AWS appends a space.
+ * the request was signed for, not the right one. AWS ends it with a space,
+ * and so does this.
  */
 export const wrongRegionMessage = (signedRegion: string): string =>
-  `Credential should be scoped to a valid region, not '${signedRegion}'.`
+  `Credential should be scoped to a valid region, not '${signedRegion}'. `
 
 /**
  * The region a wrong-region message names (the one signed for), `null` when
@@ -243,10 +244,10 @@ export const parseWrongRegionMessage = (message: string): { readonly signedRegio
 /**
  * "Credential should be scoped to correct service: 'execute-api'.": the
  * request was signed for another service. It names the service the server
- * expects. AWS appends a space.
+ * expects. AWS ends it with a space, and so does this.
  */
 export const wrongServiceMessage = (expectedService: string): string =>
-  `Credential should be scoped to correct service: '${expectedService}'.`
+  `Credential should be scoped to correct service: '${expectedService}'. `
 
 export const parseWrongServiceMessage = (message: string): { readonly expectedService: string } | undefined => {
   const values = matchTemplate(message, ["Credential should be scoped to correct service: '", quotedName, "'."])

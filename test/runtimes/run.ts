@@ -346,7 +346,7 @@ const main = async (): Promise<number> => {
         rows.push({ runtime: runtime.name, version: runtime.fallbackVersion, error: error instanceof Error ? error.message : String(error), seconds: seconds(since) })
       }
       const row = rows.at(-1)!
-      const preflights = answered.filter((entry) => entry.method === "OPTIONS" && entry.status === 204).length
+      const preflights = answered.filter((entry) => entry.method === "OPTIONS" && entry.status === 200).length
       progress(`${runtime.name}: ${passed(row) ? "ok" : "FAIL"}, ${answered.length - preflights} requests answered${preflights > 0 ? ` and ${preflights} CORS preflights` : ""}`)
     }
   } finally {

@@ -21,7 +21,7 @@ const CORS_EXPOSE_HEADERS = "Date,x-amzn-RequestId,x-amzn-ErrorType"
 export interface CorsHeaders {
   /** Sent with every answer. */
   readonly everyAnswer: Readonly<Record<string, string>>
-  /** Sent with a preflight's 204, in addition. */
+  /** Sent with a preflight's answer (200), in addition. */
   readonly preflight: Readonly<Record<string, string>>
 }
 

@@ -103,12 +103,13 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
     if (Number.isFinite(now)) res.setHeader("date", new Date(now).toUTCString())
     if (settings.cors !== undefined) {
       for (const [name, value] of Object.entries(settings.cors.everyAnswer)) res.setHeader(name, value)
-      // A preflight carries no credentials: answer it before verification, as API Gateway does.
+      // A preflight carries no credentials: answer it before verification, as API Gateway does (a REST
+      // API's CORS mock integration: 200, an empty JSON answer).
       if (method === "OPTIONS" && req.headers["access-control-request-method"] !== undefined) {
         req.resume()
-        res.writeHead(204, { ...settings.cors.preflight, "content-length": "0" })
+        res.writeHead(200, { ...settings.cors.preflight, "content-type": "application/json", "content-length": "0" })
         res.end()
-        log(204)
+        log(200)
         return
       }
     }

@@ -112,14 +112,23 @@ interface Claim {
 const quoted = (text: string, max: number, quote: (shown: string) => string): string =>
   looksLikeCredential(text) ? `a value of ${text.length} characters, not shown (it looks like a credential)` : quote(text.slice(0, max))
 
+/**
+ * API Gateway reads any Authorization header as SigV4, as this does: the
+ * first word is the algorithm, the rest `key=value` pairs. So a Cognito JWT
+ * or a `Bearer` token sent to an IAM route gets the answers AWS gives it (the
+ * parameters it lacks, a pair without `=`), never quoting what may be a
+ * credential. The date is `X-Amz-Date`, else `Date`, as AWS reads it.
+ */
+// What a credential scope's parts are: an access key id (AKIA..., upper case and digits), a date, a region,
+// a service, a terminator (lower case). A secret key mixes cases, so it never passes for one.
+const SCOPE_PART = /^(?:[A-Z0-9]{0,128}|[a-z0-9_-]{0,64})$/
+
 const parseAuthorization = (authorization: string, headers: Map<string, Array<string>>): Claim | VerifyFailure => {
   const space = authorization.indexOf(" ")
   const algorithm = space === -1 ? authorization : authorization.slice(0, space)
-  if (algorithm !== ALGORITHM) {
-    return fail("MalformedAuthorization", `Unsupported Authorization Type: expected ${ALGORITHM}, not ${quoted(algorithm, 40, JSON.stringify)}.`)
-  }
+  const pairs = space === -1 ? "" : authorization.slice(space + 1)
   const params = new Map<string, string>()
-  for (const part of authorization.slice(space + 1).split(",")) {
+  for (const part of pairs.trim() === "" ? [] : pairs.split(",")) {
     const trimmed = part.trim()
     const equals = trimmed.indexOf("=")
     if (equals <= 0) {
@@ -131,9 +140,12 @@ const parseAuthorization = (authorization: string, headers: Map<string, Array<st
   for (const name of ["Credential", "Signature", "SignedHeaders"]) {
     if (!params.has(name)) missing.push(`Authorization header requires '${name}' parameter.`)
   }
-  const amzDate = headers.get("x-amz-date")?.[0]
+  const amzDate = (headers.get("x-amz-date") ?? headers.get("date"))?.[0]
   if (amzDate === undefined) missing.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
-  if (missing.length > 0) return fail("MalformedAuthorization", `${missing.join(" ")} Authorization=${algorithm}`)
+  if (missing.length > 0) return fail("MalformedAuthorization", `${missing.join(" ")} Authorization=${quoted(algorithm, 40, (shown) => shown)}`)
+  if (algorithm !== ALGORITHM) {
+    return fail("MalformedAuthorization", `Unsupported Authorization Type: expected ${ALGORITHM}, not ${quoted(algorithm, 40, JSON.stringify)}.`)
+  }
   return {
     presigned: false,
     credential: params.get("Credential")!,
@@ -245,7 +257,9 @@ const checkClaim = (request: Omit<ReceivedRequest, "body">, options: VerifyOptio
   // Credential=AKID/YYYYMMDD/region/service/aws4_request
   const scope = claim.credential.split("/")
   if (scope.length !== 5 || scope[0] === "") {
-    return fail("MalformedAuthorization", `Credential must have the form ACCESS_KEY/YYYYMMDD/REGION/SERVICE/aws4_request; got '${scope.slice(1).join("/")}'.`)
+    // AWS's words, which quote the credential: a key id, a date and names are no secret, but a secret key pasted here would be.
+    const shown = scope.every((part) => SCOPE_PART.test(part)) ? `'${claim.credential.slice(0, 200)}'` : quoted(claim.credential, 200, (text) => `'${text}'`)
+    return fail("MalformedAuthorization", `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got ${shown}`)
   }
   const [accessKeyId, dateStamp, region, scopeService, terminator] = scope as [string, string, string, string, string]
   if (terminator !== "aws4_request") {
