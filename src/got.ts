@@ -42,6 +42,24 @@ const CLOCK_CORRECTED = "apiGatewayRequestSignerClockCorrected"
 type HeaderValues = Record<string, string | ReadonlyArray<string> | undefined>
 
 /**
+ * The signature headers an attempt set, for the next attempt to find and
+ * remove. Their values (the session token among them) sit in a private field,
+ * which no `inspect`, `JSON.stringify` or log of got's options or errors
+ * shows: a copy in `options.context` would outlive the user's own redaction
+ * of `options.headers`.
+ */
+class SignatureWritten {
+  readonly #values: Readonly<Record<string, string>>
+  constructor(values: Readonly<Record<string, string>>) {
+    this.#values = values
+  }
+  /** Removes from `headers` each signature header that still has the value this attempt wrote. */
+  removeFrom(headers: HeaderValues): void {
+    for (const name in this.#values) if (headers[name] === this.#values[name]) delete headers[name]
+  }
+}
+
+/**
  * A `beforeRequest` hook that signs each attempt with `signer`. Put it last
  * among the `beforeRequest` hooks: a hook after it that changes the request
  * breaks the signature. `withSigner` adds it for you.
@@ -75,10 +93,8 @@ export const signingHook = (signer: ApiGatewaySigner): BeforeRequestHook => {
     const context = options.context as Record<PropertyKey, unknown>
     const headers = options.headers as HeaderValues
     // An earlier attempt's signature (a retry or a redirect copies its options): removed, to sign afresh.
-    const previous = context[SIGNED_HEADERS] as Readonly<Record<string, string>> | undefined
-    if (previous !== undefined) {
-      for (const name in previous) if (headers[name] === previous[name]) delete headers[name]
-    }
+    const previous = context[SIGNED_HEADERS]
+    if (previous instanceof SignatureWritten) previous.removeFrom(headers)
     if (options.username !== "" || options.password !== "") {
       throw invalidRequest(
         "headers",
@@ -103,7 +119,7 @@ export const signingHook = (signer: ApiGatewaySigner): BeforeRequestHook => {
     options.body = signed.body === undefined ? undefined : Buffer.from(signed.body.buffer, signed.body.byteOffset, signed.body.byteLength)
     const written: Record<string, string> = {}
     for (const name of SIGNATURE_HEADERS) if (signed.headers[name] !== undefined) written[name] = signed.headers[name]
-    context[SIGNED_HEADERS] = written
+    context[SIGNED_HEADERS] = new SignatureWritten(written)
     context[SIGNED_ON] = signed.clock
   }
 }

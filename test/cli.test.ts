@@ -172,6 +172,20 @@ describe("requests", () => {
     }
   })
 
+  it("an error body quoting the secret key percent-encoded or JSON-escaped shows it as <redacted>", async () => {
+    const secret = credentials.secretAccessKey
+    const quoting = http.createServer((_, response) =>
+      response.writeHead(403, { "content-type": "application/json" }).end(`{"query":"k=${encodeURIComponent(secret)}","json":"${secret.replaceAll("/", "\\/")}"}`))
+    const port = await listen(quoting)
+    try {
+      const run = await cli([`http://127.0.0.1:${port}/prod`])
+      expect(run.code).toBe(22)
+      expect(run.stdout).toBe(`{"query":"k=<redacted>","json":"<redacted>"}`)
+    } finally {
+      quoting.close()
+    }
+  })
+
   it("-X POST -d with a content type sends the body as signed", async () => {
     const run = await cli(["-X", "POST", "-d", "{\"a\":1}", "-H", "content-type: application/json", `${base}/items`])
     expect(run.code).toBe(0)

@@ -268,6 +268,38 @@ describe("a RequestError whose cause's name carries a secret shows it nowhere", 
   })
 })
 
+describe("a secret quoted as a URL or JSON writes it (%2F, %2B, \\/) shows no part of it", () => {
+  // The parts of SECRET between its "/" and "+": each shorter than the runs the credential mask looks for.
+  const SECRET_PARTS = SECRET.split(/[/+]/)
+  const encodedFailure = () => new Error(`GET https://${HOST}/prod/pets?key=${encodeURIComponent(SECRET)} failed; body {"key":"${SECRET.replaceAll("/", "\\/")}"}`)
+
+  it("the signer's own secret, in a RequestError from the facade's loop and from Retry", async () => {
+    for (const error of [await facadeRejection(SECRET, TOKEN, encodedFailure()), await retryFailure(SECRET, TOKEN, encodedFailure())]) {
+      expectShowsNone(error, SECRET_PARTS)
+      expect((error as RequestError).message).toContain("key=<redacted>")
+    }
+  })
+
+  it("a secret the library never held, in a credentials provider's first failure, facade and Effect", async () => {
+    const failing = () => Promise.reject(encodedFailure())
+    const fromFacade = await new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", credentials: failing })
+      .signRequestAsync({ method: "GET", path: "/pets" })
+      .then(() => undefined, (error: unknown) => error)
+    const fromEffect = failureOf(
+      await Effect.runPromiseExit(
+        Signer.signRequest({ method: "GET", path: "/pets" }).pipe(
+          Effect.provide(Layer.mergeAll(Signer.layer({ endpoint: ENDPOINT, region: "us-east-1" }), Credentials.layerFromProvider(failing)))
+        )
+      )
+    )
+    for (const error of [fromFacade, fromEffect]) {
+      expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
+      expect((error as SigningError).message).toMatch(/^The credentials provider failed: Error: GET /)
+      expectShowsNone(error, SECRET_PARTS)
+    }
+  })
+})
+
 /** A session token as long as real ones, so every message that shortens text cuts it partway. */
 const LONG_TOKEN = "FwoGZXIvYXdzEBYaDLONGTOKEN" + "Qk9YQ0FS".repeat(90)
 /** What must not be shown of it: its beginning, which a cut keeps. */

@@ -16,6 +16,7 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import * as Tracer from "effect/Tracer"
 import { Credentials, Retry, Signer } from "api-gateway-request-signer"
@@ -262,4 +263,33 @@ describe("through OpenTelemetry", () => {
         for (const signature of signatures) expect(text).not.toContain(signature)
       }
     }))
+
+  // The request's span ends on the RequestError, whose cause is what send failed with: a tracer renders a
+  // span's failure with Cause.pretty, which follows cause (a tagged error's message lists its fields).
+  it.live.each([
+    ["a Schema.TaggedError holding the signed request", (signed: unknown) => new ApiFailure({ status: 503, request: signed })],
+    ["an Error whose second line quotes the headers", (signed: { readonly headers: unknown }) => new Error(`HTTP 503\nsent: ${JSON.stringify(signed.headers)}`)]
+  ] as const)("the whole request's span records no secret when send fails with %s", ([, failure]) =>
+    Effect.gen(function*() {
+      const exporter = new (class extends InMemorySpanExporter {
+        override shutdown() {
+          return Promise.resolve()
+        }
+      })()
+      const exit = yield* Effect.exit(
+        Retry.makeRequestWithRetries({ method: "GET", path: "/pets" }, (signed) => Effect.fail(failure(signed)), {
+          times: 1,
+          schedule: Schedule.spaced(Duration.millis(1))
+        }).pipe(Effect.provide(Live), Effect.provide(TracingLive(exporter)))
+      )
+      expect(Exit.isFailure(exit)).toBe(true)
+      const whole = exporter.getFinishedSpans().find((span) => span.name === "Retry.makeRequestWithRetries")!
+      expect(whole.attributes).toMatchObject({ outcome: "failure", "error.type": "RequestError" })
+      const text = JSON.stringify([whole.attributes, whole.status, whole.events])
+      expect(text).toContain("Request failed after 2 attempts")
+      expect(text).toContain("503")
+      expect(text).not.toContain(credentials.sessionToken)
+    }))
 })
+
+class ApiFailure extends Schema.TaggedError<ApiFailure>()("ApiFailure", { status: Schema.Number, request: Schema.Unknown }) {}

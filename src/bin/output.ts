@@ -9,7 +9,7 @@
  * @since 3.0.0
  */
 import { Buffer } from "node:buffer"
-import { REDACTED, scrubSecrets } from "../internal/scrub.js"
+import { REDACTED, scrubSecrets, secretSpellings } from "../internal/scrub.js"
 
 /**
  * Where output goes: `process.stdout` and `process.stderr` fit, and so does
@@ -61,9 +61,9 @@ export interface Console {
 /** @internal Text with every secret replaced: the rule of all output, shared with the library's messages. */
 export const scrub = (text: string, secrets: ReadonlySet<string>): string => scrubSecrets(text, secrets)
 
-/** The non-empty secrets as UTF-8, longest first, so a secret that contains another is removed whole. */
+/** The non-empty secrets in each of their spellings (percent-encoded, JSON-escaped) as UTF-8, longest first, so a secret that contains another is removed whole. */
 const encoded = (secrets: ReadonlySet<string>): Array<Buffer> =>
-  [...secrets].filter((secret) => secret !== "").sort((a, b) => b.length - a.length).map((secret) => Buffer.from(secret, "utf8"))
+  [...secrets].filter((secret) => secret !== "").flatMap(secretSpellings).sort((a, b) => b.length - a.length).map((spelling) => Buffer.from(spelling, "utf8"))
 
 const REDACTED_BYTES = Buffer.from(REDACTED)
 

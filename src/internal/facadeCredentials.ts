@@ -19,8 +19,8 @@ import {
   type SigningCredentials,
   signingCredentials
 } from "./credentials.js"
-import { isSigningErrorSafely, safely, thrownMessage } from "./guard.js"
-import { causeShowingNoSecret, redactForDisplay, shorten } from "./scrub.js"
+import { isSigningErrorSafely, safely, thrownCause, thrownMessage } from "./guard.js"
+import { scrubForeignText, shorten } from "./scrub.js"
 
 /** Credentials are renewed this long before they expire. */
 export const REFRESH_BEFORE_MILLIS = 5 * 60 * 1000
@@ -61,8 +61,11 @@ const oneLine = (text: string): string => {
 /**
  * A provider's failure as a `SigningError` carrying its message, with the
  * secrets the provider handed out before (`seen`) and a presigned URL's
- * credentials redacted. The provider's error stays as `cause` unless it
- * shows one of those secrets: `inspect` prints a cause in full.
+ * credentials redacted, and any run that may be a credential masked: a
+ * provider failing for the first time may quote secrets this library never
+ * saw (a vault's answer, a process's output). The provider's error stays as
+ * `cause` unless it shows a secret or was masked: `inspect` prints a cause in
+ * full.
  */
 export const providerFailure = (error: unknown, seen: ReadonlyArray<string>): SigningError => {
   if (isSigningErrorSafely(error)) return error
@@ -70,8 +73,8 @@ export const providerFailure = (error: unknown, seen: ReadonlyArray<string>): Si
   const said = safely(() => (error instanceof Error ? `${error.name}: ${error.message}` : thrownMessage(error)), thrownMessage(error))
   return new SigningError({
     reason: "MissingCredentials",
-    message: `The credentials provider failed: ${oneLine(redactForDisplay(said, seen))}`,
-    cause: causeShowingNoSecret(error, seen)
+    message: `The credentials provider failed: ${oneLine(scrubForeignText(said, seen))}`,
+    cause: thrownCause(error, seen)
   })
 }
 

@@ -28,13 +28,29 @@ export const shorten = (text: string, maxLength: number): string =>
 // session tokens hundreds).
 const SHORTEST_CUT_SECRET = 4
 
-/** `text` with every occurrence of each secret, and each secret's beginning cut short by an ellipsis, replaced by `<redacted>`. */
+/**
+ * How a secret may be written in text that quotes it: as it is, percent-encoded
+ * (as a query or form writes it: `/` as `%2F` or `%2f`, SigV4's RFC 3986 form
+ * too) and JSON-escaped (`\/`, as some serializers write a slash). A secret key
+ * holds `/` and `+`, and a failure that quotes a URL or a JSON body quotes it
+ * so.
+ */
+export const secretSpellings = (secret: string): Array<string> => {
+  const encoded = encodeURIComponent(secret)
+  const rfc3986 = encoded.replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
+  const lowerHex = (text: string) => text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())
+  const json = JSON.stringify(secret).slice(1, -1)
+  return [...new Set([secret, encoded, rfc3986, lowerHex(encoded), lowerHex(rfc3986), json, json.replaceAll("/", "\\/")])]
+}
+
+/** `text` with every occurrence of each secret (in each of its spellings), and each secret's beginning cut short by an ellipsis, replaced by `<redacted>`. */
 export const scrubSecrets = (text: string, secrets: Iterable<string>): string => {
   let result = text
   // Longest first, so a secret that contains another is removed whole.
   const longestFirst = [...secrets].filter((secret) => secret !== "").sort((a, b) => b.length - a.length)
-  for (const secret of longestFirst) {
-    if (result.includes(secret)) result = result.split(secret).join(REDACTED)
+  const spellings = longestFirst.flatMap(secretSpellings).sort((a, b) => b.length - a.length)
+  for (const spelling of spellings) {
+    if (result.includes(spelling)) result = result.split(spelling).join(REDACTED)
   }
   if (!result.includes(ELLIPSIS)) return result
   for (const secret of longestFirst) result = redactCutSecret(result, secret)
@@ -70,13 +86,19 @@ const AMZ_DATE = /^\d{8}T\d{6}Z$/
  * finds them) replaced by its length: for text a caller's code threw, which
  * may quote a secret this library never held, so that redacting known
  * secrets cannot catch it. Slashes join runs here, as a secret key may hold
- * one; a path whose every part is a word or an identifier stays.
+ * one; a path whose every part is a word or an identifier stays. So do a
+ * percent-escape and a JSON-escaped slash (`%2F`, `%2B`, `\/`): a URL's query
+ * or a JSON body quotes a secret key so. They are read as what they stand for
+ * (`%2F` and `\/` a slash, any other escape nothing), so an encoded space in
+ * a path (`my%20file`) does not make a word look like a secret.
  */
 export const maskCredentialRuns = (text: string): string =>
-  text.replace(/[A-Za-z0-9+=_/]{16,}/g, (run) =>
-    kindsOf(run) >= 2 && run.split("/").some((part) => kindsOf(part) >= 2 && !IDENTIFIER.test(part) && !AMZ_DATE.test(part))
+  text.replace(/(?:[A-Za-z0-9+=_/]|%[0-9A-Fa-f]{2}|\\\/){16,}/g, (run) => {
+    const read = run.replace(/%2F|\\\//gi, "/").replace(/%[0-9A-Fa-f]{2}/g, "")
+    return kindsOf(read) >= 2 && read.split("/").some((part) => kindsOf(part) >= 2 && !IDENTIFIER.test(part) && !AMZ_DATE.test(part))
       ? `<${run.length} characters, not shown: they may be a credential>`
-      : run)
+      : run
+  })
 
 /** `text` with the scrubbed secrets and a presigned URL's credentials redacted: what an error message or log line may show. */
 export const redactForDisplay = (text: string, secrets: Iterable<string>): string =>
@@ -179,7 +201,7 @@ const slotText = (value: object): ReadonlyArray<unknown> => {
 
 /**
  * Whether `value`, or what `inspect` would print of it, holds one of the
- * secrets, down to 64 levels: its strings, and the data properties (string
+ * secrets (in any of its spellings, `secretSpellings`), down to 64 levels: its strings, and the data properties (string
  * and symbol keys, enumerable or not), array items, Map and Set entries,
  * URLs and Headers of every object reachable from it; an object deeper than
  * that counts as holding one. Getters are not called
@@ -189,7 +211,7 @@ const slotText = (value: object): ReadonlyArray<unknown> => {
  * hostile values (a revoked Proxy): callers treat a throw as yes.
  */
 export const holdsAnySecret = (value: unknown, secrets: Iterable<string>): boolean => {
-  const wanted = [...secrets].filter((secret) => secret !== "")
+  const wanted = [...secrets].filter((secret) => secret !== "").flatMap(secretSpellings)
   if (wanted.length === 0) return false
   const visited = new Set<object>()
   let looked = 0

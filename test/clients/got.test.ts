@@ -258,6 +258,23 @@ describe("got with the hooks by hand", () => {
     })
   })
 
+  // got's documented way to keep secrets out of a printed error: redact options.headers in beforeError. The
+  // hook's own note of what it signed (for a retry to remove) must not keep a copy that outlives it.
+  it("an HTTPError redacted in beforeError shows no session token when printed", async () => {
+    const redact = (error: RequestError) => {
+      const headers = error.options.headers as Record<string, unknown>
+      for (const name of ["authorization", "x-amz-security-token"]) if (headers[name] !== undefined) headers[name] = "[REDACTED]"
+      return error
+    }
+    const client = withSigner(got.extend({ prefixUrl: stage.stage, retry: { limit: 0 }, hooks: { beforeError: [redact] } }), stage.signer)
+    failuresLeft = 1
+    const error = await client.get("flaky").then(() => undefined, (e: unknown) => e)
+    expect(error).toBeInstanceOf(RequestError)
+    // As console.log prints it, deeper; got's socket and parser internals (showHidden) are got's, as docs/clients.md says.
+    expect(inspect(error, { depth: 8 })).not.toContain(credentials.sessionToken)
+    expect(inspect((error as RequestError).options.context, { depth: Infinity, showHidden: true })).not.toContain(credentials.sessionToken)
+  })
+
   it("a signer whose getter throws a credential is refused without showing it", () => {
     const secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
     const signer = Object.defineProperty({ signRequestAsync: () => undefined }, "endpoint", { get: () => { throw new Error(secret) } })

@@ -42,6 +42,25 @@ import { SPAN_ATTEMPT, SPAN_REQUEST_WITH_RETRIES, traced } from "./tracing.js"
  * failure's `_tag` (the span's `error.type`), and the failure itself is not
  * enumerable: nothing that serializes this error reaches it.
  */
+/**
+ * How the request's span ends when the call fails: the failure's name, tag
+ * and message (its secrets already scrubbed), without its `cause`. A tracer
+ * renders a span's failure in full (`Cause.pretty` follows `cause`), and a
+ * `RequestError`'s cause is what `send` failed with, often holding the signed
+ * request and its session token. The failure itself comes back once the span
+ * has ended.
+ */
+class SpanEnding<F extends Error & { readonly _tag: string }> extends Error {
+  declare readonly failure: F
+  declare readonly _tag: string
+  constructor(failure: F) {
+    super(failure.message)
+    this.name = failure.name
+    Object.defineProperty(this, "failure", { value: failure })
+    Object.defineProperty(this, "_tag", { value: failure._tag, enumerable: true })
+  }
+}
+
 class SendFailure<E> extends Error {
   declare readonly error: E
   declare readonly _tag?: string
@@ -243,10 +262,10 @@ export const sendWithRetries = <A, E, R, R2>(
             onFailure: ({ error }) => {
               // Asked again: when the schedule ran out first, the predicate has not seen this failure.
               const retryable = shouldRetry(error)
-              return Effect.fail(predicateFailure ?? giveUp(error, attempts, retryable, secrets))
+              return Effect.fail(new SpanEnding(predicateFailure ?? giveUp(error, attempts, retryable, secrets)))
             },
-            onSuccess: (result) => Either.isLeft(result) ? Effect.fail(result.left) : Effect.succeed(result.right)
+            onSuccess: (result) => Either.isLeft(result) ? Effect.fail(new SpanEnding(result.left)) : Effect.succeed(result.right)
           })
         )
-      )
+      ).pipe(Effect.mapError((ending) => ending.failure))
     }))
