@@ -33,7 +33,8 @@ export type HttpMethod = typeof HttpMethods[keyof typeof HttpMethods]
 
 /**
  * The original package's `HttpMethods` was an enum, usable as a type too
- * (`method: HttpMethods`); this keeps that code compiling.
+ * (`method: HttpMethods`), and so were its members
+ * (`HttpMethods.POST | HttpMethods.PUT`); this keeps that code compiling.
  *
  * @since 3.0.0
  * @category models
@@ -43,10 +44,12 @@ export type HttpMethods = HttpMethod
 /**
  * Each member as a type, as the original enum's members were
  * (`method: HttpMethods.POST | HttpMethods.PUT`). Types only: it emits
- * nothing.
+ * nothing. (Left out of the API reference, which documents it with the
+ * `HttpMethods` type above.)
  *
  * @since 3.0.0
  * @category models
+ * @hidden
  */
 export declare namespace HttpMethods {
   /** `"GET"` */

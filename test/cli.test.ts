@@ -4,7 +4,7 @@
  * diagnosis of signature mismatches, secrets kept out of the output, dry runs,
  * presigned URLs, retries, failures, usage errors, and `serve`.
  */
-import { execFile, execFileSync } from "node:child_process"
+import { execFile, execFileSync, spawn } from "node:child_process"
 import { createHash } from "node:crypto"
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as http from "node:http"
@@ -344,15 +344,15 @@ describe("--dry-run", () => {
   })
 
   // curl reads -H "Name:" as "do not send Name", and a UTF-8 shell would hand curl "é" as two bytes where one was signed.
-  it.skipIf(!hasCurl)("prints an empty header value and a Latin-1 one so that curl, run by bash, sends what was signed", async () => {
-    const run = await cli(["--dry-run", "-H", "X-Trace-Id:", "-H", "X-Name: café 'à'", `${base}/headers`])
+  it.skipIf(!hasCurl).each(["sh", "bash"])("prints an empty header value and a Latin-1 one so that curl, run by %s, sends what was signed", async (shell) => {
+    const run = await cli(["--dry-run", "-H", "X-Trace-Id:", "-H", "X-Name: café 'à' 100% \\d", `${base}/headers`])
     expect(run.stdout).toContain("-H 'X-Trace-Id;'")
-    expect(run.stdout).toContain("-H $'X-Name: caf\\xe9 \\'\\xe0\\''")
+    expect(run.stdout).toContain(`-H "$(printf 'X-Name: caf\\351 '\\''\\340'\\'' 100%% \\\\d')"`)
     const { stdout } = await new Promise<{ stdout: string }>((done, fail) =>
-      execFile("bash", ["-c", run.stdout.trimEnd() + " --silent --show-error"], { env: { PATH: process.env["PATH"] ?? "", AWS_SESSION_TOKEN: credentials.sessionToken } }, (error, stdout) =>
+      execFile(shell, ["-c", run.stdout.trimEnd() + " --silent --show-error"], { env: { PATH: process.env["PATH"] ?? "", AWS_SESSION_TOKEN: credentials.sessionToken } }, (error, stdout) =>
         error ? fail(error) : done({ stdout }))
     )
-    expect((JSON.parse(stdout) as Echo).headers).toMatchObject({ "x-trace-id": "", "x-name": "café 'à'" })
+    expect((JSON.parse(stdout) as Echo).headers).toMatchObject({ "x-trace-id": "", "x-name": "café 'à' 100% \\d" })
   })
 
   it("prints a body that starts with U+FEFF with it: the signature covers it", async () => {
@@ -509,6 +509,10 @@ describe("usage", () => {
     [["http://x.test/prod/report "], "error: the URL \"http://x.test/prod/report\" has a space at its start or end, which would be dropped; remove it, or write it as %20 (see --help)\n"],
     [["http://x.test/prod/a\\b"], "error: the URL \"http://x.test/prod/a/b\" contains a backslash, which would be sent as \"/\"; write it as %5C, or as / if that is what you meant (see --help)\n"],
     [["https://x.test:99999/prod"], "error: the URL has the port \"99999\" after \"https://x.test\": a port is a number from 0 to 65535 (see --help)\n"],
+    [["http://[::1/x"], "error: the URL has a host that is no host name: \"http://[::1\" (see --help)\n"],
+    // A password may hold "/": what follows it is no port, and the URL is not shown at all.
+    [["https://admin:hunter2/x@x.test/prod"], "error: the URL (35 characters, not shown: it may be a credential) is not an absolute URL, e.g. https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets (see --help)\n"],
+    [["http://x.test/prod/a/%2e%2e/b"], "error: the URL \"http://x.test/prod/a/%2e%2e/b\" has a dot segment written with %2e, which would be resolved as \".\" or \"..\" is; write the path without it (see --help)\n"],
     [["-H", "X-Amz-Security-Token: t", "http://x.test/"], "error: the header \"X-Amz-Security-Token\" is written by the CLI when it signs; remove -H \"X-Amz-Security-Token\" (the session token comes from AWS_SESSION_TOKEN or the profile) (see --help)\n"],
     [["-H", "Authorization: AWS4-HMAC-SHA256 x", "http://x.test/"], "error: the header \"Authorization\" is written by the CLI when it signs; remove -H \"Authorization\" (see --help)\n"],
     // fetch refuses these and node:http sends them as typed (an empty Expect gets 417): refused alike.
@@ -835,8 +839,12 @@ describe("ports fetch refuses (6000, 5060, 10080, ...): reached through node:htt
 })
 
 describe("either transport (fetch, node:http for a Host header) sends the same request, and stops on the first Ctrl-C", () => {
+  /** A Host header other than the URL's host (the same one is no Host header at all): the request goes through node:http. */
+  const hostHeaderFor = (url: string) => `host: localhost:${new URL(url).port}`
+
   it.each(["DELETE", "OPTIONS"])("a %s body through node:http arrives whole, framed by a Content-Length", async (method) => {
-    const run = await cli(["-X", method, "-d", "{\"reason\":\"duplicate\"}", "-H", `host: ${new URL(base).host}`, `${base}/pets/1`])
+    const run = await cli(["-v", "-X", method, "-d", "{\"reason\":\"duplicate\"}", "-H", hostHeaderFor(base), `${base}/pets/1`])
+    expect(run.stderr).toContain("* sent through node:http, since fetch cannot send a Host header")
     expect(run.code).toBe(0)
     expect(echoOf(run)).toMatchObject({ method, body: { length: 22, sha256: sha256("{\"reason\":\"duplicate\"}") } })
   })
@@ -845,9 +853,12 @@ describe("either transport (fetch, node:http for a Host header) sends the same r
     const TEXT = "compressible ".repeat(100)
     let server: http.Server
     let url: string
+    /** The Accept-Encoding of each request the server got. */
+    const asked: Array<string | undefined> = []
     beforeAll(async () => {
       // Compresses when asked to, as API Gateway does.
       server = http.createServer((request, response) => {
+        asked.push(request.headers["accept-encoding"])
         const gzip = /\bgzip\b/.test(request.headers["accept-encoding"] ?? "")
         response.writeHead(200, gzip ? { "content-encoding": "gzip" } : {}).end(gzip ? gzipSync(TEXT) : TEXT)
       })
@@ -855,11 +866,15 @@ describe("either transport (fetch, node:http for a Host header) sends the same r
     })
     afterAll(() => new Promise<void>((done) => server.close(() => done())))
 
-    it("comes as the server has it when not asked for: fetch asks for identity, as node:http asks for nothing", async () => {
-      const viaFetch = await cli([url])
-      const viaNodeHttp = await cli(["-H", `host: ${new URL(url).host}`, url])
-      expect(viaFetch.stdout).toBe(TEXT)
-      expect(viaNodeHttp.stdout).toBe(TEXT)
+    it("is not asked for: fetch asks for identity, as node:http asks for nothing, and -i describes the bytes written", async () => {
+      asked.length = 0
+      const viaFetch = await cli(["-i", url])
+      const viaNodeHttp = await cli(["-i", "-H", hostHeaderFor(url), url])
+      expect(asked).toEqual(["identity", undefined])
+      for (const run of [viaFetch, viaNodeHttp]) {
+        expect(run.stdout).not.toContain("content-encoding")
+        expect(run.stdout.endsWith(`\r\n\r\n${TEXT}`)).toBe(true)
+      }
     })
 
     it("asked for with -H accept-encoding, is written as it came (as curl does), through node:http", async () => {
@@ -915,5 +930,29 @@ describe("the built binary", () => {
     expect(code).toBe(0)
     expect(stdout).toMatch(/^api-gateway-request-signer: curl for IAM-authorized APIs/)
     expect(stdout).toContain("--presign SECONDS")
+  })
+
+  // In a process of its own: an error body still arriving must not keep it alive after the first signal.
+  it.skipIf(!built).each(["/prod/stream", "/prod/error"])("one SIGINT while the body of %s arrives ends the process with 130", async (path) => {
+    const endless = http.createServer((request, response) => {
+      response.writeHead(request.url === "/prod/error" ? 500 : 200, { "content-type": "text/plain" }).write("first line\n")
+    })
+    const port = await listen(endless)
+    try {
+      const child = spawn(process.execPath, [bin, "-v", `http://127.0.0.1:${port}${path}`], { env: { ...process.env, ...env } })
+      let stderr = ""
+      await new Promise<void>((arrived) =>
+        child.stderr.on("data", (chunk: Buffer) => {
+          stderr += chunk.toString()
+          if (stderr.includes("< HTTP/1.1 ")) arrived()
+        }))
+      const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)))
+      child.kill("SIGINT")
+      expect(await exited).toBe(130)
+      expect(stderr).toMatch(/error: interrupted\n$/)
+    } finally {
+      endless.closeAllConnections()
+      endless.close()
+    }
   })
 })

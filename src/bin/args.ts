@@ -116,6 +116,9 @@ const CONNECTION_HEADERS = new Set(["connection", "expect", "keep-alive", "proxy
 
 const EXAMPLE_URL = "https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets"
 
+// A path segment the URL parser reads as "." or "..", written with at least one %2e.
+const ENCODED_DOT_SEGMENT = /^(?:%2e|\.%2e|%2e\.|%2e%2e)$/i
+
 // A scheme this short is one typed on purpose (ftp:, file:, ws:); a longer "scheme" is a value pasted in the wrong place.
 const shownScheme = (protocol: string): string => protocol.length <= 12 ? protocol : `a scheme of ${protocol.length - 1} characters (not shown)`
 
@@ -136,11 +139,17 @@ export const parseUrl = (text: string, what: string): URL => {
     const authority = badAuthority(text)
     throw new UsageError(authority === undefined ? `${what} ${shownUrl(text)} is not an absolute URL, e.g. ${EXAMPLE_URL}` : `${what} ${authority}`)
   }
-  // The URL parser drops a space at either end, and reads "\" before the query as "/": not the URL typed.
+  // What the URL parser would change, and the request would go out as another URL than typed: a space at
+  // either end is dropped, a "%2e%2e" segment resolved as ".." is (curl sends it as typed), a "\" in the
+  // path read as "/".
   if (text.startsWith(" ") || text.endsWith(" ")) {
     throw new UsageError(`${what} ${shownUrl(text.trim())} has a space at its start or end, which would be dropped; remove it, or write it as %20`)
   }
-  if (text.split(/[?#]/, 1)[0]!.includes("\\")) throw new UsageError(`${what} ${shownUrl(text.replaceAll("\\", "/"))} contains a backslash, which would be sent as "/"; write it as %5C, or as / if that is what you meant`)
+  const path = text.split(/[?#]/, 1)[0]!
+  if (path.split("/").some((segment) => ENCODED_DOT_SEGMENT.test(segment))) {
+    throw new UsageError(`${what} ${shownUrl(text)} has a dot segment written with %2e, which would be resolved as "." or ".." is; write the path without it`)
+  }
+  if (path.includes("\\")) throw new UsageError(`${what} ${shownUrl(text.replaceAll("\\", "/"))} contains a backslash, which would be sent as "/"; write it as %5C, or as / if that is what you meant`)
   const url = new URL(text)
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`${what} must be http or https, not ${shownScheme(url.protocol)}`)
   return url

@@ -1,6 +1,6 @@
 /**
  * `--dry-run`: the signed request as a curl command, ready to paste into a
- * POSIX shell. The session token is written as `$AWS_SESSION_TOKEN`, never
+ * POSIX shell (sh, bash, zsh). The session token is written as `$AWS_SESSION_TOKEN`, never
  * its value; a body read from one file is passed as that file.
  *
  * @internal
@@ -28,17 +28,18 @@ const utf8Text = (bytes: Uint8Array): string | undefined => {
  * A header as curl's `-H` takes it so that curl sends what was signed: an
  * empty value as `Name;` (curl reads `Name:` as "do not send it"), and a value
  * with characters U+0080 to U+00FF, which go out as one byte each (Latin-1),
- * as bash's `$'...'` with those bytes escaped (a UTF-8 shell would otherwise
- * hand curl two bytes for each).
+ * made by `printf` from octal escapes (a UTF-8 shell would hand curl two bytes
+ * for each character typed): `"$(printf 'X-Name: caf\351')"`, in any POSIX shell.
  */
 const headerWord = (name: string, value: string): string => {
   if (value === "") return shellQuote(`${name};`)
   if (!/[\u0080-\u00ff]/.test(value)) return shellQuote(`${name}: ${value}`)
-  const escaped = [...`${name}: ${value}`].map((char) => {
+  // printf's format: "%" and "\" escaped so that it prints them as they are, each byte above 0x7F as an octal escape.
+  const format = [...`${name}: ${value}`].map((char) => {
     const code = char.charCodeAt(0)
-    return code >= 0x80 ? `\\x${code.toString(16)}` : char === "\\" || char === "'" ? `\\${char}` : char
+    return code >= 0x80 ? `\\${code.toString(8)}` : char === "%" ? "%%" : char === "\\" ? "\\\\" : char
   })
-  return `$'${escaped.join("")}'`
+  return `"$(printf ${shellQuote(format.join(""))})"`
 }
 
 /** The signed request as a curl command, one option per line. */

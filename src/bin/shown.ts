@@ -43,11 +43,16 @@ const SHOWABLE_HOST = /^[a-z0-9.\-[\]:%]{1,255}$/i
  */
 export const badAuthority = (text: string): string | undefined => {
   const match = /^(https?):\/\/([^/?#\\]*)/i.exec(text)
-  if (match === null) return undefined
-  const authority = match[2]!.slice(match[2]!.lastIndexOf("@") + 1)
-  const portAt = authority.lastIndexOf(":")
-  const host = portAt > authority.lastIndexOf("]") ? authority.slice(0, portAt) : authority
-  const port = portAt > authority.lastIndexOf("]") ? authority.slice(portAt + 1) : ""
+  // User info anywhere (a password may hold "/", "?" or "#", which would end the authority early) is never shown.
+  if (match === null || text.includes("@")) return undefined
+  const authority = match[2]!
+  // A bracketed IPv6 host runs to its "]" (or to the end, when it is not closed); a port follows a ":" after the host.
+  const close = authority.indexOf("]")
+  const colon = authority.lastIndexOf(":")
+  const host = authority.startsWith("[")
+    ? (close === -1 ? authority : authority.slice(0, close + 1))
+    : (colon === -1 ? authority : authority.slice(0, colon))
+  const port = authority.slice(host.length + 1)
   const shownHost = SHOWABLE_HOST.test(host) && !CREDENTIAL_LIKE.test(host) ? `${match[1]}://${host}` : undefined
   if (shownHost !== undefined && port !== "" && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535)) {
     return `has the port ${CREDENTIAL_LIKE.test(port) ? "(not shown)" : JSON.stringify(port)} after ${JSON.stringify(shownHost)}: a port is a number from 0 to 65535`
