@@ -273,6 +273,13 @@ describe("a secret quoted as a URL or JSON writes it (%2F, %2B, \\/) shows no pa
   const SECRET_PARTS = SECRET.split(/[/+]/)
   const encodedFailure = () => new Error(`GET https://${HOST}/prod/pets?key=${encodeURIComponent(SECRET)} failed; body {"key":"${SECRET.replaceAll("/", "\\/")}"}`)
 
+  // Such a secret has no percent-encoding (encodeURIComponent throws on it): its refusal must still be a SigningError.
+  it("a secret key with a lone surrogate is refused with a SigningError that does not show it", () => {
+    const error = thrownBy(() => new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", accessKey: "AKID", secretKey: `${SECRET}\ud800` }))
+    expect(error).toBeInstanceOf(SigningError)
+    expectShowsNone(error, [SECRET])
+  })
+
   it("the signer's own secret, in a RequestError from the facade's loop and from Retry", async () => {
     for (const error of [await facadeRejection(SECRET, TOKEN, encodedFailure()), await retryFailure(SECRET, TOKEN, encodedFailure())]) {
       expectShowsNone(error, SECRET_PARTS)

@@ -13,6 +13,7 @@
  * @internal
  */
 import { isArrayBuffer, isHeaders, isMap, isSet, isURL, isURLSearchParams } from "./brand.js"
+import { isWellFormedText } from "./sigv4/uriEncoding.js"
 
 export const REDACTED = "<redacted>"
 
@@ -36,11 +37,16 @@ const SHORTEST_CUT_SECRET = 4
  * so.
  */
 export const secretSpellings = (secret: string): Array<string> => {
-  const encoded = encodeURIComponent(secret)
-  const rfc3986 = encoded.replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
-  const lowerHex = (text: string) => text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())
   const json = JSON.stringify(secret).slice(1, -1)
-  return [...new Set([secret, encoded, rfc3986, lowerHex(encoded), lowerHex(rfc3986), json, json.replaceAll("/", "\\/")])]
+  const spellings = [secret, json, json.replaceAll("/", "\\/")]
+  // A lone surrogate has no percent-encoding (encodeURIComponent throws): such a secret is never written so.
+  if (isWellFormedText(secret)) {
+    const encoded = encodeURIComponent(secret)
+    const rfc3986 = encoded.replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
+    const lowerHex = (text: string) => text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())
+    spellings.push(encoded, rfc3986, lowerHex(encoded), lowerHex(rfc3986))
+  }
+  return [...new Set(spellings)]
 }
 
 /** `text` with every occurrence of each secret (in each of its spellings), and each secret's beginning cut short by an ellipsis, replaced by `<redacted>`. */
