@@ -187,7 +187,7 @@ export interface Options {
   readonly onRequest?: ((entry: AccessLogEntry) => void) | undefined
   /**
    * Answer browsers: CORS preflights (OPTIONS with Access-Control-Request-Method)
-   * get 204 without authentication, and every answer, 403s included, carries
+   * get 200 without authentication, and every answer, 403s included, carries
    * Access-Control-Allow-Origin. `true` takes the defaults of `CorsOptions`.
    * Default off. A signed OPTIONS request that is no preflight is verified as usual.
    * Anything but `true`, `false`, `undefined` or a plain object (an array, a

@@ -172,15 +172,17 @@ describe("requests", () => {
     }
   })
 
-  it("an error body quoting the secret key percent-encoded or JSON-escaped shows it as <redacted>", async () => {
+  it("an error body quoting the secret key percent-encoded or JSON-escaped (\\/, .NET's \\u002B) shows it as <redacted>", async () => {
     const secret = credentials.secretAccessKey
     const quoting = http.createServer((_, response) =>
-      response.writeHead(403, { "content-type": "application/json" }).end(`{"query":"k=${encodeURIComponent(secret)}","json":"${secret.replaceAll("/", "\\/")}"}`))
+      response.writeHead(403, { "content-type": "application/json" }).end(
+        `{"query":"k=${encodeURIComponent(secret)}","json":"${secret.replaceAll("/", "\\/")}","dotnet":"${secret.replaceAll("+", "\\u002B")}"}`
+      ))
     const port = await listen(quoting)
     try {
       const run = await cli([`http://127.0.0.1:${port}/prod`])
       expect(run.code).toBe(22)
-      expect(run.stdout).toBe(`{"query":"k=<redacted>","json":"<redacted>"}`)
+      expect(run.stdout).toBe(`{"query":"k=<redacted>","json":"<redacted>","dotnet":"<redacted>"}`)
     } finally {
       quoting.close()
     }

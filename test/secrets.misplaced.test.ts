@@ -130,6 +130,31 @@ describe("text the caller's code threw shows no run that may be a credential", (
     expectShowsNeither(error)
   })
 
+  it("percent-encoded words in a URL's path and query are kept: only base64's own escapes join a run", async () => {
+    const said = "GET /prod/stores/San%20Francisco?q=iPhone%2015%20Pro%20Max&id=ORD%2D2024%2D000123 failed"
+    const exit = await Effect.runPromiseExit(
+      Retry.makeRequestWithRetries({ method: "GET", path: "/pets" }, (): Effect.Effect<never> => {
+        throw new Error(said)
+      }).pipe(Effect.provide(Live))
+    )
+    expect(failureOf(exit).message).toContain(said)
+  })
+
+  it.each([
+    ["percent-encoded", encodeURIComponent(OTHER_SECRET)],
+    ["JSON-escaped", OTHER_SECRET.replaceAll("/", "\\/")],
+    ["escaped as .NET writes JSON", OTHER_SECRET.replaceAll("+", "\\u002B").replaceAll("/", "\\u002F")]
+  ])("a credential thrown %s is masked whole", async (_, written) => {
+    const exit = await Effect.runPromiseExit(
+      Retry.makeRequestWithRetries({ method: "GET", path: "/pets" }, (): Effect.Effect<never> => {
+        throw new Error(`upstream said {"key":"${written}"}`)
+      }).pipe(Effect.provide(Live))
+    )
+    const error = failureOf(exit)
+    expect(error.message).toMatch(/upstream said \{"key":"<\d+ characters, not shown: they may be a credential>"\}/)
+    for (const part of OTHER_SECRET.split(/[/+]/)) expect(error.message).not.toContain(part)
+  })
+
   it("words, CamelCase names, paths and an X-Amz-Date in thrown text are kept", async () => {
     const said = "UnrecognizedClientException at /src/internal/credentialSources while reading accessKeyId, x-amz-date 20261127T032550Z"
     const exit = await Effect.runPromiseExit(

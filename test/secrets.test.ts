@@ -274,6 +274,23 @@ describe("a secret quoted as a URL or JSON writes it (%2F, %2B, \\/) shows no pa
   const encodedFailure = () => new Error(`GET https://${HOST}/prod/pets?key=${encodeURIComponent(SECRET)} failed; body {"key":"${SECRET.replaceAll("/", "\\/")}"}`)
 
   // Such a secret has no percent-encoding (encodeURIComponent throws on it): its refusal must still be a SigningError.
+  it("the signer's own secret as .NET's JSON writes it (\\u002B, \\u002F)", async () => {
+    const failure = new Error(`body {"key":"${SECRET.replaceAll("+", "\\u002B").replaceAll("/", "\\u002F")}"}`)
+    for (const error of [await facadeRejection(SECRET, TOKEN, failure), await retryFailure(SECRET, TOKEN, failure)]) {
+      expectShowsNone(error, SECRET_PARTS)
+      expect((error as RequestError).message).toContain(`body {"key":"<redacted>"}`)
+    }
+  })
+
+  // A failure's first line is cut at 300 characters; here the cut falls inside the encoded secret.
+  it("the beginning of an encoded secret that a cut left before the ellipsis", async () => {
+    const failure = new Error("x".repeat(280) + encodeURIComponent(SECRET))
+    for (const error of [await facadeRejection(SECRET, TOKEN, failure), await retryFailure(SECRET, TOKEN, failure)]) {
+      expectShowsNone(error, ["wJalrXUtnFEMI"])
+      expect((error as RequestError).message).toContain("x<redacted>…")
+    }
+  })
+
   it("a secret key with a lone surrogate is refused with a SigningError that does not show it", () => {
     const error = thrownBy(() => new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", accessKey: "AKID", secretKey: `${SECRET}\ud800` }))
     expect(error).toBeInstanceOf(SigningError)

@@ -9,7 +9,7 @@
  * @since 3.0.0
  */
 import { Buffer } from "node:buffer"
-import { REDACTED, scrubSecrets, secretSpellings } from "../internal/scrub.js"
+import { anySecretPattern, cutSpellings, REDACTED, scrubSecrets } from "../internal/scrub.js"
 
 /**
  * Where output goes: `process.stdout` and `process.stderr` fit, and so does
@@ -61,27 +61,21 @@ export interface Console {
 /** @internal Text with every secret replaced: the rule of all output, shared with the library's messages. */
 export const scrub = (text: string, secrets: ReadonlySet<string>): string => scrubSecrets(text, secrets)
 
-/** The non-empty secrets in each of their spellings (percent-encoded, JSON-escaped) as UTF-8, longest first, so a secret that contains another is removed whole. */
+/** The non-empty secrets' spellings a cut may leave the start of, as UTF-8. */
 const encoded = (secrets: ReadonlySet<string>): Array<Buffer> =>
-  [...secrets].filter((secret) => secret !== "").flatMap(secretSpellings).sort((a, b) => b.length - a.length).map((spelling) => Buffer.from(spelling, "utf8"))
+  [...secrets].filter((secret) => secret !== "").flatMap(cutSpellings).map((spelling) => Buffer.from(spelling, "utf8"))
 
-const REDACTED_BYTES = Buffer.from(REDACTED)
-
-/** @internal The bytes with every secret, as UTF-8, replaced, by the same rule as `scrub`. */
+/**
+ * @internal The bytes with every secret replaced, in any spelling, by the
+ * same rule as `scrub`: the bytes are read one character each (Latin-1, so
+ * that any bytes come back as they were), and each secret as its UTF-8 bytes.
+ */
 export const scrubBytes = (bytes: Uint8Array, secrets: ReadonlySet<string>): Uint8Array => {
-  let buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  for (const secret of encoded(secrets)) {
-    if (buffer.indexOf(secret) === -1) continue
-    const pieces: Array<Buffer> = []
-    let from = 0
-    for (let at = buffer.indexOf(secret); at !== -1; at = buffer.indexOf(secret, from)) {
-      pieces.push(buffer.subarray(from, at), REDACTED_BYTES)
-      from = at + secret.length
-    }
-    pieces.push(buffer.subarray(from))
-    buffer = Buffer.concat(pieces)
-  }
-  return buffer
+  const anySecret = anySecretPattern([...secrets].map((secret) => Buffer.from(secret, "utf8").toString("latin1")))
+  if (anySecret === undefined) return bytes
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1")
+  const scrubbed = text.replace(anySecret, REDACTED)
+  return scrubbed === text ? bytes : Buffer.from(scrubbed, "latin1")
 }
 
 /**

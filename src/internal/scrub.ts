@@ -29,39 +29,79 @@ export const shorten = (text: string, maxLength: number): string =>
 // session tokens hundreds).
 const SHORTEST_CUT_SECRET = 4
 
+// Characters written as they are in a URL and in JSON alike (RFC 3986's unreserved set).
+const UNRESERVED = /^[A-Za-z0-9\-._~]$/
+
+const REGEXP_SPECIAL = /[\\^$.*+?()[\]{}|/-]/g
+const escapeRegExp = (text: string): string => text.replace(REGEXP_SPECIAL, "\\$&")
+/** A hex number matched in either case (`2f` or `2F`). */
+const anyCaseHex = (hex: string): string => hex.replace(/[a-f]/gi, (digit) => `[${digit.toLowerCase()}${digit.toUpperCase()}]`)
+
 /**
- * How a secret may be written in text that quotes it: as it is, percent-encoded
- * (as a query or form writes it: `/` as `%2F` or `%2f`, SigV4's RFC 3986 form
- * too) and JSON-escaped (`\/`, as some serializers write a slash). A secret key
- * holds `/` and `+`, and a failure that quotes a URL or a JSON body quotes it
- * so.
+ * How one character of a secret may be written where text quotes it, as a
+ * pattern: as it is; percent-encoded, in either case of hex (a URL's query, a
+ * form); JSON-escaped (`\"`, `\\`, `\/`, and `\u002B` as .NET's
+ * System.Text.Json writes `+`). A secret key holds `/` and `+`, a token `=`.
  */
-export const secretSpellings = (secret: string): Array<string> => {
+const charSpellings = (char: string): string => {
+  if (UNRESERVED.test(char)) return char
+  let pattern = CHAR_SPELLINGS.get(char)
+  if (pattern === undefined) {
+    pattern = spellingsOf(char)
+    // Characters only (a secret's are a few dozen kinds), so that building a pattern is a join.
+    if (CHAR_SPELLINGS.size < 1024) CHAR_SPELLINGS.set(char, pattern)
+  }
+  return pattern
+}
+
+const CHAR_SPELLINGS = new Map<string, string>()
+
+const spellingsOf = (char: string): string => {
+  const spellings = new Set([escapeRegExp(char), escapeRegExp(JSON.stringify(char).slice(1, -1))])
+  if (char === "/") spellings.add("\\\\/")
+  if (char.length === 1) spellings.add(`\\\\u${anyCaseHex(char.charCodeAt(0).toString(16).padStart(4, "0"))}`)
+  // A lone surrogate has no percent-encoding (encodeURIComponent throws): it is never written so.
+  if (isWellFormedText(char)) {
+    const bytes = [...new TextEncoder().encode(char)]
+    spellings.add(bytes.map((byte) => `%${anyCaseHex(byte.toString(16).toUpperCase().padStart(2, "0"))}`).join(""))
+  }
+  return `(?:${[...spellings].join("|")})`
+}
+
+/** A pattern for `secret` in any of its spellings, each character written any way a URL or JSON writes it. */
+const secretPattern = (secret: string): string => [...secret].map(charSpellings).join("")
+
+/** One pattern for all `secrets` (non-empty), longest first so that a secret that contains another is matched whole. */
+export const anySecretPattern = (secrets: Iterable<string>): RegExp | undefined => {
+  const longestFirst = [...secrets].filter((secret) => secret !== "").sort((a, b) => b.length - a.length)
+  return longestFirst.length === 0 ? undefined : new RegExp(longestFirst.map(secretPattern).join("|"), "g")
+}
+
+/**
+ * The spellings of a secret a cut may have left the beginning of: as it is,
+ * percent-encoded (RFC 3986, either case of hex) and JSON-escaped.
+ */
+export const cutSpellings = (secret: string): Array<string> => {
   const json = JSON.stringify(secret).slice(1, -1)
   const spellings = [secret, json, json.replaceAll("/", "\\/")]
-  // A lone surrogate has no percent-encoding (encodeURIComponent throws): such a secret is never written so.
   if (isWellFormedText(secret)) {
-    const encoded = encodeURIComponent(secret)
-    const rfc3986 = encoded.replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
-    const lowerHex = (text: string) => text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())
-    spellings.push(encoded, rfc3986, lowerHex(encoded), lowerHex(rfc3986))
+    const encoded = encodeURIComponent(secret).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
+    spellings.push(encoded, encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()))
   }
   return [...new Set(spellings)]
 }
 
-/** `text` with every occurrence of each secret (in each of its spellings), and each secret's beginning cut short by an ellipsis, replaced by `<redacted>`. */
+/** `text` with every occurrence of each secret (in any of its spellings), and each secret's beginning cut short by an ellipsis, replaced by `<redacted>`. */
 export const scrubSecrets = (text: string, secrets: Iterable<string>): string => {
-  let result = text
-  // Longest first, so a secret that contains another is removed whole.
-  const longestFirst = [...secrets].filter((secret) => secret !== "").sort((a, b) => b.length - a.length)
-  const spellings = longestFirst.flatMap(secretSpellings).sort((a, b) => b.length - a.length)
-  for (const spelling of spellings) {
-    if (result.includes(spelling)) result = result.split(spelling).join(REDACTED)
-  }
+  const all = [...secrets]
+  const anySecret = anySecretPattern(all)
+  if (anySecret === undefined) return text
+  let result = text.replace(anySecret, REDACTED)
   if (!result.includes(ELLIPSIS)) return result
-  for (const secret of longestFirst) result = redactCutSecret(result, secret)
+  for (const secret of all) for (const spelling of cutSpellings(secret)) result = redactCutSecret(result, spelling)
   return result
 }
+
 
 // Secret keys, session tokens, signatures and access key ids hold long runs of base64 (or base64url)
 // characters that mix kinds (lower case, upper case, digits). Slashes split the runs, so that a URL's
@@ -92,15 +132,15 @@ const AMZ_DATE = /^\d{8}T\d{6}Z$/
  * finds them) replaced by its length: for text a caller's code threw, which
  * may quote a secret this library never held, so that redacting known
  * secrets cannot catch it. Slashes join runs here, as a secret key may hold
- * one; a path whose every part is a word or an identifier stays. So do a
- * percent-escape and a JSON-escaped slash (`%2F`, `%2B`, `\/`): a URL's query
- * or a JSON body quotes a secret key so. They are read as what they stand for
- * (`%2F` and `\/` a slash, any other escape nothing), so an encoded space in
- * a path (`my%20file`) does not make a word look like a secret.
+ * one; a path whose every part is a word or an identifier stays. So do the
+ * escapes of base64's own `+`, `/` and `=` (`%2B`, `%2F`, `%3D`, `\/`,
+ * `\u002B`), read as what they stand for: a URL's query or a JSON body quotes
+ * a secret key so. Any other escape ends a run (`San%20Francisco` is two
+ * words, not a secret).
  */
 export const maskCredentialRuns = (text: string): string =>
-  text.replace(/(?:[A-Za-z0-9+=_/]|%[0-9A-Fa-f]{2}|\\\/){16,}/g, (run) => {
-    const read = run.replace(/%2F|\\\//gi, "/").replace(/%[0-9A-Fa-f]{2}/g, "")
+  text.replace(/(?:[A-Za-z0-9+=_/]|%2[BbFf]|%3[Dd]|\\\/|\\u00(?:2[BbFf]|3[Dd])){16,}/g, (run) => {
+    const read = run.replace(/%2F|\\\/|\\u002F/gi, "/").replace(/%2B|\\u002B/gi, "+").replace(/%3D|\\u003D/gi, "=")
     return kindsOf(read) >= 2 && read.split("/").some((part) => kindsOf(part) >= 2 && !IDENTIFIER.test(part) && !AMZ_DATE.test(part))
       ? `<${run.length} characters, not shown: they may be a credential>`
       : run
@@ -207,7 +247,7 @@ const slotText = (value: object): ReadonlyArray<unknown> => {
 
 /**
  * Whether `value`, or what `inspect` would print of it, holds one of the
- * secrets (in any of its spellings, `secretSpellings`), down to 64 levels: its strings, and the data properties (string
+ * secrets (in any of its spellings, as `scrubSecrets` finds them), down to 64 levels: its strings, and the data properties (string
  * and symbol keys, enumerable or not), array items, Map and Set entries,
  * URLs and Headers of every object reachable from it; an object deeper than
  * that counts as holding one. Getters are not called
@@ -217,8 +257,12 @@ const slotText = (value: object): ReadonlyArray<unknown> => {
  * hostile values (a revoked Proxy): callers treat a throw as yes.
  */
 export const holdsAnySecret = (value: unknown, secrets: Iterable<string>): boolean => {
-  const wanted = [...secrets].filter((secret) => secret !== "").flatMap(secretSpellings)
-  if (wanted.length === 0) return false
+  const anySecret = anySecretPattern(secrets)
+  if (anySecret === undefined) return false
+  const holds = (text: string): boolean => {
+    anySecret.lastIndex = 0
+    return anySecret.test(text)
+  }
   const visited = new Set<object>()
   let looked = 0
   let level: Array<unknown> = [value]
@@ -231,7 +275,7 @@ export const holdsAnySecret = (value: unknown, secrets: Iterable<string>): boole
     for (const current of level) {
       looked++
       if (typeof current === "string") {
-        if (wanted.some((secret) => current.includes(secret))) return true
+        if (holds(current)) return true
         continue
       }
       if ((typeof current !== "object" && typeof current !== "function") || current === null || visited.has(current)) continue
@@ -255,7 +299,7 @@ export const holdsAnySecret = (value: unknown, secrets: Iterable<string>): boole
   }
   // Past the budget: a string is still read, but an object not yet looked through may hold one.
   return level.some((rest) => {
-    if (typeof rest === "string") return wanted.some((secret) => rest.includes(secret))
+    if (typeof rest === "string") return holds(rest)
     if ((typeof rest !== "object" && typeof rest !== "function") || rest === null || visited.has(rest)) return false
     return !(ArrayBuffer.isView(rest) || isArrayBuffer(rest))
   })
