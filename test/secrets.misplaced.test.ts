@@ -68,16 +68,21 @@ describe("a credential passed where an option goes is described, not shown", () 
 })
 
 describe("text the caller's code threw shows no run that may be a credential", () => {
+  /** How a retried call fails when its `send` throws `thrown`. */
+  const failureWhenSendThrows = async (thrown: unknown) =>
+    failureOf(
+      await Effect.runPromiseExit(
+        Retry.makeRequestWithRetries({ method: "GET", path: "/pets" }, (): Effect.Effect<never> => {
+          throw thrown
+        }).pipe(Effect.provide(Live))
+      )
+    )
+
   it.each([
     ["a string", OTHER_SECRET],
     ["an Error", new Error(`upstream refused key ${OTHER_TOKEN}`)]
   ])("Retry: send throws %s quoting a credential: a SigningError showing its length", async (_, thrown) => {
-    const exit = await Effect.runPromiseExit(
-      Retry.makeRequestWithRetries({ method: "GET", path: "/pets" }, (): Effect.Effect<never> => {
-        throw thrown
-      }).pipe(Effect.provide(Live))
-    )
-    const error = failureOf(exit)
+    const error = await failureWhenSendThrows(thrown)
     expect(error).toBeInstanceOf(SigningError)
     expect(error.message).toMatch(/send threw \(.*<\d+ characters, not shown: they may be a credential>/)
     expectShowsNeither(error)
@@ -132,12 +137,7 @@ describe("text the caller's code threw shows no run that may be a credential", (
 
   it("percent-encoded words in a URL's path and query are kept: only base64's own escapes join a run", async () => {
     const said = "GET /prod/stores/San%20Francisco?q=iPhone%2015%20Pro%20Max&id=ORD%2D2024%2D000123 failed"
-    const exit = await Effect.runPromiseExit(
-      Retry.makeRequestWithRetries({ method: "GET", path: "/pets" }, (): Effect.Effect<never> => {
-        throw new Error(said)
-      }).pipe(Effect.provide(Live))
-    )
-    expect(failureOf(exit).message).toContain(said)
+    expect((await failureWhenSendThrows(new Error(said))).message).toContain(said)
   })
 
   it.each([
@@ -145,23 +145,13 @@ describe("text the caller's code threw shows no run that may be a credential", (
     ["JSON-escaped", OTHER_SECRET.replaceAll("/", "\\/")],
     ["escaped as .NET writes JSON", OTHER_SECRET.replaceAll("+", "\\u002B").replaceAll("/", "\\u002F")]
   ])("a credential thrown %s is masked whole", async (_, written) => {
-    const exit = await Effect.runPromiseExit(
-      Retry.makeRequestWithRetries({ method: "GET", path: "/pets" }, (): Effect.Effect<never> => {
-        throw new Error(`upstream said {"key":"${written}"}`)
-      }).pipe(Effect.provide(Live))
-    )
-    const error = failureOf(exit)
+    const error = await failureWhenSendThrows(new Error(`upstream said {"key":"${written}"}`))
     expect(error.message).toMatch(/upstream said \{"key":"<\d+ characters, not shown: they may be a credential>"\}/)
     for (const part of OTHER_SECRET.split(/[/+]/)) expect(error.message).not.toContain(part)
   })
 
   it("words, CamelCase names, paths and an X-Amz-Date in thrown text are kept", async () => {
     const said = "UnrecognizedClientException at /src/internal/credentialSources while reading accessKeyId, x-amz-date 20261127T032550Z"
-    const exit = await Effect.runPromiseExit(
-      Retry.makeRequestWithRetries({ method: "GET", path: "/pets" }, (): Effect.Effect<never> => {
-        throw new Error(said)
-      }).pipe(Effect.provide(Live))
-    )
-    expect(failureOf(exit).message).toContain(said)
+    expect((await failureWhenSendThrows(new Error(said))).message).toContain(said)
   })
 })
