@@ -48,12 +48,13 @@ const charSpellings = (char: string): string => {
   let pattern = CHAR_SPELLINGS.get(char)
   if (pattern === undefined) {
     pattern = spellingsOf(char)
-    // Characters only (a secret's are a few dozen kinds), so that building a pattern is a join.
     if (CHAR_SPELLINGS.size < 1024) CHAR_SPELLINGS.set(char, pattern)
   }
   return pattern
 }
 
+// Each character's pattern, made once: characters only (a secret's are a few dozen kinds, and no secret
+// is kept here), so that building a secret's pattern is a join.
 const CHAR_SPELLINGS = new Map<string, string>()
 
 const spellingsOf = (char: string): string => {
@@ -101,7 +102,6 @@ export const scrubSecrets = (text: string, secrets: Iterable<string>): string =>
   for (const secret of all) for (const spelling of cutSpellings(secret)) result = redactCutSecret(result, spelling)
   return result
 }
-
 
 // Secret keys, session tokens, signatures and access key ids hold long runs of base64 (or base64url)
 // characters that mix kinds (lower case, upper case, digits). Slashes split the runs, so that a URL's
@@ -247,8 +247,9 @@ const slotText = (value: object): ReadonlyArray<unknown> => {
 
 /**
  * Whether `value`, or what `inspect` would print of it, holds one of the
- * secrets (in any of its spellings, as `scrubSecrets` finds them), down to 64 levels: its strings, and the data properties (string
- * and symbol keys, enumerable or not), array items, Map and Set entries,
+ * secrets (in any of its spellings, as `scrubSecrets` finds them), down to
+ * 64 levels: its strings, and the data properties (string and symbol keys,
+ * enumerable or not), array items, Map and Set entries,
  * URLs and Headers of every object reachable from it; an object deeper than
  * that counts as holding one. Getters are not called
  * (`inspect` does not call them either); bytes are not read (`inspect`
