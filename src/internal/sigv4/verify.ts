@@ -119,20 +119,30 @@ const quoted = (text: string, max: number, quote: (shown: string) => string): st
  * parameters it lacks, a pair without `=`), never quoting what may be a
  * credential. The date is `X-Amz-Date`, else `Date`, as AWS reads it.
  */
-// What a credential scope's parts are: an access key id (AKIA..., upper case and digits), a date, a region,
-// a service, a terminator (lower case). A secret key mixes cases, so it never passes for one.
-const SCOPE_PART = /^(?:[A-Z0-9]{0,128}|[a-z0-9_-]{0,64})$/
+// The name of an authorization scheme (Bearer, Basic, AWS4-HMAC-SHA256): a word before a space.
+const SCHEME_NAME = /^[A-Za-z][A-Za-z0-9-]{0,39}$/
+
+// What a credential scope is made of: an access key id (AKIA..., upper case and digits), then a date, a
+// region, a service, a terminator (lower case). A secret key or a token (mixed case, or a lower-case UUID
+// in the key id's place) never passes for one.
+const ACCESS_KEY_ID = /^[A-Z0-9]{1,128}$/
+const SCOPE_PART = /^[a-z0-9_-]{0,64}$/
 
 const parseAuthorization = (authorization: string, headers: Map<string, Array<string>>): Claim | VerifyFailure => {
   const space = authorization.indexOf(" ")
   const algorithm = space === -1 ? authorization : authorization.slice(0, space)
   const pairs = space === -1 ? "" : authorization.slice(space + 1)
+  // What a message may show of the header: a SigV4 header's parts, and another scheme's name, never the
+  // token after it (a UUID or a lower-case key does not look like a credential, and is one all the same).
+  const sigV4 = algorithm === ALGORITHM
+  const scheme = space !== -1 && SCHEME_NAME.test(algorithm) ? algorithm : `a value of ${algorithm.length} characters, not shown`
   const params = new Map<string, string>()
   for (const part of pairs.trim() === "" ? [] : pairs.split(",")) {
     const trimmed = part.trim()
     const equals = trimmed.indexOf("=")
     if (equals <= 0) {
-      return fail("MalformedAuthorization", `Invalid key=value pair (missing equal-sign) in Authorization header: ${quoted(trimmed, 60, (shown) => `'${shown}'`)}.`)
+      const shown = sigV4 ? quoted(trimmed, 60, (text) => `'${text}'`) : `a value of ${trimmed.length} characters after ${scheme}, not shown`
+      return fail("MalformedAuthorization", `Invalid key=value pair (missing equal-sign) in Authorization header: ${shown}.`)
     }
     params.set(trimmed.slice(0, equals), trimmed.slice(equals + 1))
   }
@@ -142,9 +152,9 @@ const parseAuthorization = (authorization: string, headers: Map<string, Array<st
   }
   const amzDate = (headers.get("x-amz-date") ?? headers.get("date"))?.[0]
   if (amzDate === undefined) missing.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
-  if (missing.length > 0) return fail("MalformedAuthorization", `${missing.join(" ")} Authorization=${quoted(algorithm, 40, (shown) => shown)}`)
-  if (algorithm !== ALGORITHM) {
-    return fail("MalformedAuthorization", `Unsupported Authorization Type: expected ${ALGORITHM}, not ${quoted(algorithm, 40, JSON.stringify)}.`)
+  if (missing.length > 0) return fail("MalformedAuthorization", `${missing.join(" ")} Authorization=${scheme}`)
+  if (!sigV4) {
+    return fail("MalformedAuthorization", `Unsupported Authorization Type: expected ${ALGORITHM}, not ${scheme === algorithm ? JSON.stringify(scheme) : scheme}.`)
   }
   return {
     presigned: false,
@@ -258,7 +268,10 @@ const checkClaim = (request: Omit<ReceivedRequest, "body">, options: VerifyOptio
   const scope = claim.credential.split("/")
   if (scope.length !== 5 || scope[0] === "") {
     // AWS's words, which quote the credential: a key id, a date and names are no secret, but a secret key pasted here would be.
-    const shown = scope.every((part) => SCOPE_PART.test(part)) ? `'${claim.credential.slice(0, 200)}'` : quoted(claim.credential, 200, (text) => `'${text}'`)
+    const [keyId = "", ...rest] = scope
+    const shown = ACCESS_KEY_ID.test(keyId) && rest.every((part) => SCOPE_PART.test(part))
+      ? `'${claim.credential.slice(0, 200)}'`
+      : `a value of ${claim.credential.length} characters, not shown (it may be a credential)`
     return fail("MalformedAuthorization", `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got ${shown}`)
   }
   const [accessKeyId, dateStamp, region, scopeService, terminator] = scope as [string, string, string, string, string]
