@@ -269,7 +269,7 @@ const checkClaim = (request: Omit<ReceivedRequest, "body">, options: VerifyOptio
   if (scope.length !== 5 || scope[0] === "") {
     // AWS's words, which quote the credential: a key id, a date and names are no secret, but a secret key pasted here would be.
     const [keyId = "", ...rest] = scope
-    const shown = ACCESS_KEY_ID.test(keyId) && rest.every((part) => SCOPE_PART.test(part))
+    const shown = ACCESS_KEY_ID.test(keyId) && rest.every((part) => SCOPE_PART.test(part) || ACCESS_KEY_ID.test(part))
       ? `'${claim.credential.slice(0, 200)}'`
       : `a value of ${claim.credential.length} characters, not shown (it may be a credential)`
     return fail("MalformedAuthorization", `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got ${shown}`)
