@@ -83,7 +83,7 @@ export const nodeHttpTransport: Transport = (signed, signal) =>
     const body = bodyBytes(signed.body)
     const options: https.RequestOptions = {
       method: signed.method,
-      headers: withContentLength(signed.headers, body),
+      headers: withContentLength(signed, body),
       signal,
       // A connection of its own, closed after the response: nothing keeps the process alive.
       agent: false,
@@ -118,10 +118,10 @@ export const nodeHttpTransport: Transport = (signed, signal) =>
  * itself only for methods that usually carry one: a DELETE or OPTIONS body
  * would go out unframed, and the server would read no body, then garbage.
  */
-const withContentLength = (headers: SignedRequest["headers"], body: string | Uint8Array | undefined): SignedRequest["headers"] =>
-  body === undefined || Object.keys(headers).some((name) => name.toLowerCase() === "content-length")
-    ? headers
-    : { ...headers, "content-length": String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength) }
+const withContentLength = (signed: SignedRequest, body: string | Uint8Array | undefined): SignedRequest["headers"] =>
+  body === undefined || headerOf(signed, "content-length") !== undefined
+    ? signed.headers
+    : { ...signed.headers, "content-length": String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength) }
 
 const bodyBytes = (body: SignedRequest["body"]): string | Uint8Array | undefined =>
   body === undefined || typeof body === "string" || body instanceof Uint8Array

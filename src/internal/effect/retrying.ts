@@ -42,6 +42,17 @@ import { SPAN_ATTEMPT, SPAN_REQUEST_WITH_RETRIES, traced } from "./tracing.js"
  * failure's `_tag` (the span's `error.type`), and the failure itself is not
  * enumerable: nothing that serializes this error reaches it.
  */
+class SendFailure<E> extends Error {
+  declare readonly error: E
+  declare readonly _tag?: string
+  constructor(error: E, secrets: Iterable<string>) {
+    super(describeAttemptFailure(error, secrets))
+    Object.defineProperty(this, "error", { value: error })
+    const tag = safely(() => (error as { readonly _tag?: unknown } | null)?._tag, undefined)
+    if (typeof tag === "string") Object.defineProperty(this, "_tag", { value: tag, enumerable: true })
+  }
+}
+
 /**
  * How the request's span ends when the call fails: the failure's name, tag
  * and message (its secrets already scrubbed), without its `cause`. A tracer
@@ -58,17 +69,6 @@ class SpanEnding<F extends Error & { readonly _tag: string }> extends Error {
     this.name = failure.name
     Object.defineProperty(this, "failure", { value: failure })
     Object.defineProperty(this, "_tag", { value: failure._tag, enumerable: true })
-  }
-}
-
-class SendFailure<E> extends Error {
-  declare readonly error: E
-  declare readonly _tag?: string
-  constructor(error: E, secrets: Iterable<string>) {
-    super(describeAttemptFailure(error, secrets))
-    Object.defineProperty(this, "error", { value: error })
-    const tag = safely(() => (error as { readonly _tag?: unknown } | null)?._tag, undefined)
-    if (typeof tag === "string") Object.defineProperty(this, "_tag", { value: tag, enumerable: true })
   }
 }
 
