@@ -497,6 +497,11 @@ describe("failures", () => {
 describe("usage", () => {
   it.each([
     [["--foo", "http://x.test/"], "error: unknown option --foo (see --help)\n"],
+    // curl's options typed out of habit: what to do here instead.
+    [["-sS", "http://x.test/"], "error: unknown option -s: there is no progress meter to silence; drop it (see --help)\n"],
+    [["-o", "out.json", "http://x.test/"], "error: unknown option -o: the body goes to stdout; redirect it instead (> FILE) (see --help)\n"],
+    [["-vL", "http://x.test/"], "error: unknown option -L: redirects are never followed, since a signature is for one host and path; request the Location URL itself (see --help)\n"],
+    [["--max-time=5", "http://x.test/"], "error: unknown option --max-time: there is no time limit option; run the command under timeout(1), e.g. timeout 30 api-gateway-request-signer URL (see --help)\n"],
     [[], "error: no URL given (see --help)\n"],
     [["-X"], "error: option -X, --request needs a value (see --help)\n"],
     [["--retries", "many", "http://x.test/"], "error: --retries takes a whole number from 0 to 100, not \"many\" (see --help)\n"],

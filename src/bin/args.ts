@@ -50,6 +50,30 @@ export const serveOptions = {
   help: { type: "boolean", short: "h" }
 } as const
 
+/**
+ * curl options people type out of habit, and what to do here instead: a bare
+ * "unknown option -s" would leave them to find out from --help that the CLI
+ * already prints no progress meter, exits 22 on HTTP errors, and so on.
+ */
+const CURL_OPTION_HINTS: ReadonlyMap<string, string> = new Map(
+  (
+    [
+      [["-s", "--silent"], "there is no progress meter to silence; drop it"],
+      [["-S", "--show-error"], "errors always go to stderr; drop it"],
+      [["-o", "--output"], "the body goes to stdout; redirect it instead (> FILE)"],
+      [["-L", "--location"], "redirects are never followed, since a signature is for one host and path; request the Location URL itself"],
+      [["-f", "--fail"], "HTTP 400 or above already exits with 22, as with curl --fail; drop it"],
+      [["-k", "--insecure"], "certificates are always checked; to trust a private CA, set NODE_EXTRA_CA_CERTS=FILE"],
+      [["-m", "--max-time", "--connect-timeout"], "there is no time limit option; run the command under timeout(1), e.g. timeout 30 api-gateway-request-signer URL"],
+      [["-u", "--user"], "credentials come from the environment or --profile"],
+      [["--aws-sigv4"], "every request is signed with SigV4 already; drop it (--region and --service say what for)"],
+      [["--json"], "write -H 'content-type: application/json' -d DATA"],
+      [["-I", "--head"], "write -X HEAD -i"],
+      [["--url"], "give the URL as an argument of its own"]
+    ] as const
+  ).flatMap(([names, hint]) => names.map((name) => [name, hint] as const))
+)
+
 type OptionTable = Record<string, { readonly type: "string" | "boolean"; readonly short?: string; readonly multiple?: boolean }>
 
 /** `parseArgs`, strict, with its failures as one-line usage errors. */
@@ -60,7 +84,10 @@ const parse = <O extends OptionTable>(args: ReadonlyArray<string>, options: O) =
     const code = (error as { code?: unknown }).code
     const message = error instanceof Error ? error.message : String(error)
     const quoted = /'([^']*)'/.exec(message)?.[1]
-    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw new UsageError(`unknown option ${quoted ?? firstLine(message)}`)
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+      const hint = quoted === undefined ? undefined : CURL_OPTION_HINTS.get(quoted)
+      throw new UsageError(`unknown option ${quoted ?? firstLine(message)}${hint === undefined ? "" : `: ${hint}`}`)
+    }
     if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
       const option = quoted ?? "an option"
       if (message.includes("argument missing")) throw new UsageError(`option ${option.replace(/ <value>$/, "")} needs a value`)
