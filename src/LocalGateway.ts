@@ -36,7 +36,7 @@ import type { CredentialLookup, GatewayErrorType } from "./SigV4.js"
  */
 export interface VerifiedRequest {
   readonly method: string
-  /** `path`, then the query as received. */
+  /** `path`, then the query as received, a `+` written as `%20` (the signature read it as a space). */
   readonly target: string
   /**
    * The path the signature verified, percent-encoded as received: dot

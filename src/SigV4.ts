@@ -401,6 +401,17 @@ export interface VerifyOptions {
  * signature mismatch also carries the canonical request and string to sign
  * the server expected.
  *
+ * It checks as API Gateway does, and fails closed where a server's own
+ * reading of the request could differ from what was signed: a target with a
+ * `#` is refused (SigV4 reads it as `%23`, a URL parser as the end of the
+ * target); the body's hash is signed for every service but S3 (which alone
+ * honours `x-amz-content-sha256: UNSIGNED-PAYLOAD`); credentials the lookup
+ * returns for another key id than the one claimed are no match. What it
+ * leaves to the server: that the signed `Host` is its own (API Gateway
+ * routes on it; a request signed for another API with the same credentials
+ * verifies), and meaning in the order of a repeated query key (SigV4 sorts
+ * them, so their order is not signed).
+ *
  * A failure shows no credential of the caller, so that a server may log it:
  * the canonical request, and the message that quotes it, show the session
  * token and any signature in the query as `<redacted>` (where API Gateway's

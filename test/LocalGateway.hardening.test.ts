@@ -177,6 +177,13 @@ describe("what is handed on is the path the signature verified", () => {
   })
   afterAll(() => gateway.close())
 
+  it("a handler's target writes a + in the query as %20, as the signature read it", async () => {
+    const signed = signerFor(`${gateway.url}/prod`, credentials).signRequest({ method: "GET", path: "/search", queryParams: { q: "a b" } })
+    const { status, body } = await sendTo({ ...signed, url: signed.url.replace("?q=a%20b", "?q=a+b") }, "/prod/search")
+    expect(status).toBe(200)
+    expect(JSON.parse(body)).toEqual({ path: "/prod/search", target: "/prod/search?q=a%20b" })
+  })
+
   it.each(["/prod/admin/../public/report", "/prod//public/report", "/prod/./public/./report"])(
     "a signature for /prod/public/report sent to %s verifies, and the handler gets /prod/public/report",
     async (rawPath) => {
@@ -219,16 +226,16 @@ describe("what is handed on is the path the signature verified", () => {
 describe("hop-by-hop headers and absolute-form targets", () => {
   const proxied = proxyingGateway()
 
-  it("Proxy-Authorization and the headers Connection names are not forwarded; end-to-end headers are", async () => {
+  it("Proxy-Authorization and the unsigned headers Connection names are not forwarded; end-to-end headers are", async () => {
     const signed = signerFor(proxied.gateway.url, credentials).signRequest({
       method: "GET",
       path: "/hop",
-      headers: { "proxy-authorization": "Basic c2VjcmV0", "x-private": "for-the-gateway-only", "x-end-to-end": "kept" }
+      headers: { "proxy-authorization": "Basic c2VjcmV0", "x-end-to-end": "kept" }
     })
     const { status } = await new Promise<{ status: number }>((resolve, reject) => {
       const url = new URL(signed.url)
       const request = http.request(
-        { host: url.hostname, port: url.port, path: url.pathname, headers: { ...signed.headers, connection: "keep-alive, x-private" } },
+        { host: url.hostname, port: url.port, path: url.pathname, headers: { ...signed.headers, "x-private": "for-the-gateway-only", connection: "keep-alive, x-private" } },
         (response) => {
           response.resume()
           response.on("end", () => resolve({ status: response.statusCode ?? 0 }))
@@ -242,6 +249,34 @@ describe("hop-by-hop headers and absolute-form targets", () => {
     expect(headers).not.toHaveProperty("proxy-authorization")
     expect(headers).not.toHaveProperty("x-private")
     expect(headers["x-end-to-end"]).toBe("kept")
+  })
+
+  // Connection is never signed: anyone holding a signed request could add it and strip what the signature covers.
+  it("a signed header that Connection names is forwarded all the same", async () => {
+    const signed = signerFor(proxied.gateway.url, credentials).signRequest({ method: "GET", path: "/tenant", headers: { "x-tenant-id": "acme" } })
+    const answer = await rawExchange(
+      proxied.gateway.port,
+      `GET /tenant HTTP/1.1\r\nHost: ${new URL(signed.url).host}\r\n` +
+        Object.entries(signed.headers).map(([name, value]) => `${name}: ${value}\r\n`).join("") +
+        "Connection: close, x-tenant-id\r\n\r\n"
+    )
+    expect(answer).toMatch(/^HTTP\/1\.1 200/)
+    expect(proxied.backend.seen.at(-1)!.headers["x-tenant-id"]).toBe("acme")
+  })
+
+  // The signature reads a raw "#" as %23; the backend's URL parser would end the target there, dropping the
+  // signed parameters after it.
+  it("a request target with a # is refused with 400 and never reaches the backend", async () => {
+    const before = proxied.backend.seen.length
+    const signed = signerFor(proxied.gateway.url, credentials).signRequest({ method: "GET", path: "/search", queryParams: { q: "C#", role: "reader" } })
+    const answer = await rawExchange(
+      proxied.gateway.port,
+      `GET /search?q=C#&role=reader HTTP/1.1\r\nHost: ${new URL(signed.url).host}\r\n` +
+        Object.entries(signed.headers).map(([name, value]) => `${name}: ${value}\r\n`).join("") + "Connection: close\r\n\r\n"
+    )
+    expect(answer).toMatch(/^HTTP\/1\.1 400/)
+    expect(answer).toContain("the request target contains '#'; a fragment is never sent (write a '#' in a path or query value as %23)")
+    expect(proxied.backend.seen.length).toBe(before)
   })
 
   it("an absolute-form request target is refused with 400 and never reaches the backend", async () => {

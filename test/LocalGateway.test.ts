@@ -464,7 +464,7 @@ describe("bad clients never crash it", () => {
   })
 
   it("an oversized chunked body from an authenticated client gets 413", async () => {
-    // Signed for an unsigned payload, so that the headers alone authenticate it and the body is read.
+    // Signed for an unsigned payload: the headers alone pass the checks made before the body is read, so it is read.
     const { headers } = signer.signRequest({ method: "POST", path: "/big", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } })
     const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("")
     const answer = await rawExchange(

@@ -4,7 +4,9 @@
  * presigned URL's query parameters) and without the hop-by-hop headers of
  * RFC 9110 (Connection and the headers it names, Keep-Alive, TE, Trailer,
  * Transfer-Encoding, Upgrade, Proxy-*): those concern the client's
- * connection to the gateway, not the gateway's to the backend.
+ * connection to the gateway, not the gateway's to the backend. A header the
+ * signature covers goes on whatever `Connection` names: `Connection` is never
+ * signed, so anyone holding a signed request could otherwise strip it.
  *
  * @internal
  */
@@ -34,6 +36,8 @@ export interface ProxiedRequest {
   readonly target: string
   /** Header values by lower-case name. */
   readonly headers: Readonly<Record<string, string>>
+  /** The lower-case names of the headers the signature covers. */
+  readonly signedHeaders: ReadonlyArray<string>
   readonly body: Buffer
 }
 
@@ -44,7 +48,8 @@ export const proxy = (
   cors: boolean,
   done: (status: number, failure?: string) => void
 ): void => {
-  const declared = connectionOptions(request.headers["connection"])
+  const declared = new Set(connectionOptions(request.headers["connection"]))
+  for (const name of request.signedHeaders) declared.delete(name)
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(request.headers)) {
     if (!isSignatureHeader(name) && !isHopByHop(name, declared) && name !== "host") headers[name] = value

@@ -12,6 +12,7 @@ import { randomUUID } from "node:crypto"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import type { AccessLogEntry, EchoResponse, Service, VerifiedRequest } from "../../LocalGateway.js"
+import { plusAsSpace } from "../sigv4/uriEncoding.js"
 import { verify, verifyBeforeBody } from "../sigv4/verify.js"
 import { isSecretParameterName, redactAuthorization, redactFailure, redactTarget } from "../sigv4/verifyRedaction.js"
 import { REDACTED, shorten } from "../scrub.js"
@@ -117,9 +118,10 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
     const target = parseTarget(requestTarget)
     if (target === undefined) {
       // An absolute-form target (`GET http://elsewhere/x`) asks for a forward proxy, which this is not.
-      return refuseUnread(400, { message: "Bad Request: the request target must be a path, not an absolute URL." }, {
-        errorType: "BadRequest"
-      })
+      const message = requestTarget.startsWith("/")
+        ? "Bad Request: the request target contains '#'; a fragment is never sent (write a '#' in a path or query value as %23)."
+        : "Bad Request: the request target must be a path, not an absolute URL."
+      return refuseUnread(400, { message }, { errorType: "BadRequest" })
     }
 
     if (typeof now !== "number" || !Number.isFinite(now)) {
@@ -162,7 +164,8 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
     const path = verifiedPath(target.rawPath, settings.service)
     const verified: VerifiedRequest = {
       method,
-      target: path + (target.rawQuery === "" ? "" : "?" + target.rawQuery),
+      // A `+` as %20, as the proxy forwards it: the signature read it as a space.
+      target: path + (target.rawQuery === "" ? "" : "?" + plusAsSpace(target.rawQuery)),
       path,
       query: parseQuery(target.rawQuery),
       headers: headerRecord(req.headersDistinct),
@@ -181,7 +184,7 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
       const query = forwardedQuery(target.rawQuery, result.presigned)
       return proxy(
         settings.target,
-        { method, target: path + (query === "" ? "" : "?" + query), headers: verified.headers, body },
+        { method, target: path + (query === "" ? "" : "?" + query), headers: verified.headers, signedHeaders: result.signedHeaders, body },
         res,
         settings.cors !== undefined,
         (status, message) => log(status, { ...principal, ...(message ? { errorType: "BadGateway", message } : {}) })

@@ -26,9 +26,14 @@ export interface RequestTarget {
   readonly rawQuery: string
 }
 
-/** Splits an origin-form target (`/path?query`); anything else (absolute-form, `*`) is `undefined`. */
+/**
+ * Splits an origin-form target (`/path?query`); anything else (absolute-form,
+ * `*`) is `undefined`, and so is a target with a `#`: no client sends a
+ * fragment, and a backend's URL parser would drop what follows it, signed
+ * query parameters included.
+ */
 export const parseTarget = (target: string): RequestTarget | undefined => {
-  if (!target.startsWith("/")) return undefined
+  if (!target.startsWith("/") || target.includes("#")) return undefined
   const mark = target.indexOf("?")
   return mark === -1 ? { rawPath: target, rawQuery: "" } : { rawPath: target.slice(0, mark), rawQuery: target.slice(mark + 1) }
 }

@@ -1,9 +1,10 @@
 /**
  * Where SigV4 differs by service, in one place: S3 signs the path as sent (no
  * dot segments removed, no second encoding), wants `x-amz-content-sha256`,
- * and signs `UNSIGNED-PAYLOAD` into presigned URLs; every other service, API
- * Gateway included, normalizes and double-encodes the path, needs no payload
- * hash header, and signs the body's hash into presigned URLs too.
+ * signs `UNSIGNED-PAYLOAD` into presigned URLs, and honours it in the header;
+ * every other service, API Gateway included, normalizes and double-encodes
+ * the path, needs no payload hash header, and signs the body's hash, into
+ * presigned URLs too, whatever `x-amz-content-sha256` says.
  *
  * @internal
  */
@@ -21,3 +22,11 @@ export const addsContentSha256 = (service: string): boolean => service === "s3"
 
 /** The payload hash a presigned URL for `service` signs, when not the body's: S3's UNSIGNED-PAYLOAD. */
 export const presignedPayloadHash = (service: string): string | undefined => (service === "s3" ? UNSIGNED_PAYLOAD : undefined)
+
+/**
+ * Whether `service` takes `x-amz-content-sha256` as the payload hash it signs
+ * (so `UNSIGNED-PAYLOAD` leaves the body unsigned): S3 alone. Every other
+ * service, API Gateway included, hashes the body it received, whatever the
+ * header says, so a signature over UNSIGNED-PAYLOAD never verifies there.
+ */
+export const signsClaimedPayloadHash = (service: string): boolean => service === "s3"

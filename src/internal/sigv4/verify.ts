@@ -33,7 +33,7 @@ import { looksLikeCredential } from "../scrub.js"
 import { formatAmzDate, parseAmzDate } from "./amzDate.js"
 import { canonicalHeaderValue } from "./canonicalHeaders.js"
 import { canonicalPath } from "./canonicalPath.js"
-import { canonicalPathOptionsFor, presignedPayloadHash } from "./serviceRules.js"
+import { canonicalPathOptionsFor, presignedPayloadHash, signsClaimedPayloadHash } from "./serviceRules.js"
 import { formatCanonicalQuery, parseQueryString } from "./canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, isPayloadHash, sha256Hex, UNSIGNED_PAYLOAD } from "./payloadHash.js"
 import { MAX_EXPIRES_IN } from "./presign.js"
@@ -216,6 +216,9 @@ const constantTimeEqual = (expected: string, received: string): boolean => {
 
 const FIVE_MINUTES = 5 * 60 * 1000
 
+const FRAGMENT_IN_TARGET =
+  "The request target contains '#', which no client sends: a URL parser would end the target there, before parts the signature covers. Send a '#' as %23."
+
 /** Time options, checked: a NaN or an invalid Date must never turn a time check off (every comparison with NaN is false). */
 const timeOptions = (options: Pick<VerifyOptions, "now" | "maxClockSkewMillis">): { readonly now: number; readonly skew: number } => {
   const now = typeof options.now === "number" ? options.now : dateMillis(options.now) ?? Number.NaN
@@ -252,6 +255,10 @@ const checkClaim = (request: Omit<ReceivedRequest, "body">, options: VerifyOptio
   const service = options.service ?? "execute-api"
   const { now, skew } = timeOptions(options)
   const headers = headerMap(request.headers)
+  // No client sends a "#" (a fragment stays in the client). SigV4 reads one as %23, but the server's URL
+  // parser ends the target there: the holder of a request signed with %23 in one value could send that value
+  // first as "#" and hide every signed parameter after it from the application.
+  if (request.target.includes("#")) return fail("SignatureMismatch", FRAGMENT_IN_TARGET)
   const mark = request.target.indexOf("?")
   const rawPath = mark === -1 ? request.target : request.target.slice(0, mark)
   const rawQuery = mark === -1 ? "" : request.target.slice(mark + 1)
@@ -280,7 +287,9 @@ const checkClaim = (request: Omit<ReceivedRequest, "body">, options: VerifyOptio
   }
 
   const credentials = lookup(options.credentials, accessKeyId)
-  if (credentials === undefined) return fail("UnknownAccessKey", INVALID_SECURITY_TOKEN)
+  // Credentials of another key id are not this key's: a lookup that ignores its argument (one caller's
+  // credentials for any id) must not let a request claim whichever key id it likes.
+  if (credentials === undefined || credentials.accessKeyId !== accessKeyId) return fail("UnknownAccessKey", INVALID_SECURITY_TOKEN)
   const expectedToken = credentials.sessionToken === undefined ? undefined : Secret.reveal(credentials.sessionToken)
   if (
     (expectedToken === undefined) !== (claim.sessionToken === undefined) ||
@@ -396,7 +405,8 @@ export const verify = (request: ReceivedRequest, options: VerifyOptions): Verify
       canonicalQuery: query,
       canonicalHeaders: lines.join("\n"),
       signedHeaders: claim.signedHeaders,
-      payloadHash: claimedHash ?? (claim.presigned ? presignedPayloadHash(service) : undefined) ?? bodyHash
+      // S3 signs the hash the request claims (UNSIGNED-PAYLOAD too); every other service, the body's.
+      payloadHash: (signsClaimedPayloadHash(service) ? claimedHash : undefined) ?? (claim.presigned ? presignedPayloadHash(service) : undefined) ?? bodyHash
     },
     { amzDate, dateStamp, region, service },
     credentials.secretAccessKey
