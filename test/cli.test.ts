@@ -408,6 +408,16 @@ describe("--presign", () => {
     expect(run.stderr).not.toContain("exact body")
   })
 
+  // API Gateway checks the signature against the body's hash whatever the header says: the 403 would not say why.
+  it("notes that only S3 honours UNSIGNED-PAYLOAD, when signing for another service", async () => {
+    const note = "note: only S3 honours x-amz-content-sha256: UNSIGNED-PAYLOAD; execute-api checks the signature against the body's hash, " +
+      "whatever the header says, and will refuse this one: remove that -H\n"
+    const unsigned = ["-X", "PUT", "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD", "--data-binary", "any bytes", `${base}/upload`]
+    expect((await cli(["--presign", "60", ...unsigned], {}, true)).stderr).toContain(note)
+    expect((await cli(["--dry-run", ...unsigned], {}, true)).stderr).toContain(note)
+    expect((await cli(["--service", "s3", "--region", "us-east-1", "--presign", "60", ...unsigned], {}, true)).stderr).not.toContain("only S3 honours")
+  })
+
   it("refuses a URL whose query has a parameter --presign writes itself, in the CLI's terms", async () => {
     const run = await cli(["--presign", "60", `${base}/report?X-Amz-Date=20260101T000000Z&page=2`])
     expect(run.code).toBe(2)

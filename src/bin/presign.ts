@@ -14,6 +14,10 @@ import type { Console } from "./output.js"
 import { run } from "./run.js"
 import type { Signing } from "./signing.js"
 
+/** The payload hash the request names in x-amz-content-sha256 (-H), if any. */
+export const namedPayloadHash = (request: RequestToSign): string | undefined =>
+  Array.isArray(request.headers) ? request.headers.find(([name]) => String(name).toLowerCase() === X_AMZ_CONTENT_SHA256)?.[1] : undefined
+
 export const presign = async (request: RequestToSign, expiresIn: number, signing: Signing, console: Console): Promise<number> => {
   const presigned = await run(signing.provide(Signer.presignRequest(request, { expiresIn })))
   // expiresAt is sooner than asked when the session token it carries expires first (more than the second X-Amz-Date rounds off).
@@ -25,7 +29,7 @@ export const presign = async (request: RequestToSign, expiresIn: number, signing
   }
   // The payload hash signed: the one the request names in x-amz-content-sha256, else UNSIGNED-PAYLOAD for S3
   // (any body goes), else the body's (that body only).
-  const named = Array.isArray(request.headers) ? request.headers.find(([name]) => String(name).toLowerCase() === X_AMZ_CONTENT_SHA256)?.[1] : undefined
+  const named = namedPayloadHash(request)
   const bodyUnsigned = named === undefined ? signing.signer.service === "s3" : named === UNSIGNED_PAYLOAD
   if (presigned.body !== undefined && !bodyUnsigned) console.err("note: the URL is valid only with this exact body\n")
   console.err(

@@ -7,6 +7,8 @@
  * @internal
  */
 import { HttpMethods, isHttpMethod } from "../HttpMethods.js"
+import { UNSIGNED_PAYLOAD } from "../internal/sigv4/payloadHash.js"
+import { signsClaimedPayloadHash } from "../internal/sigv4/serviceRules.js"
 import { PRESIGN_PARAMETERS } from "../internal/sigv4/signatureHeaders.js"
 import type { RequestToSign } from "../SignedRequest.js"
 import * as Signer from "../Signer.js"
@@ -18,7 +20,7 @@ import { ExitCode, UsageError } from "./exitCodes.js"
 import { printDetails } from "./exchange.js"
 import { HELP, NAME, version } from "./help.js"
 import type { Console, Io } from "./output.js"
-import { presign } from "./presign.js"
+import { namedPayloadHash, presign } from "./presign.js"
 import { printResponse } from "./response.js"
 import { run } from "./run.js"
 import { sendRequest } from "./send.js"
@@ -149,6 +151,14 @@ export const requestCommand = async (argv: ReadonlyArray<string>, io: Io, consol
   const plan = await planRequest(args, io)
   const signing = await setUpSigning(plan.url, plan, io, console)
   if (plan.verbose) console.err(`* credentials: ${signing.credentialsFrom.source}\n`)
+  const { service } = signing.signer
+  if (namedPayloadHash(plan.request) === UNSIGNED_PAYLOAD && !signsClaimedPayloadHash(service)) {
+    // Signed as asked (the signer serves every service), but said here: the 403 would not say why.
+    console.err(
+      `note: only S3 honours x-amz-content-sha256: UNSIGNED-PAYLOAD; ${service} checks the signature against the body's hash, ` +
+        "whatever the header says, and will refuse this one: remove that -H\n"
+    )
+  }
   if (plan.presign !== undefined) return presign(plan.request, plan.presign, signing, console)
   if (plan.dryRun) return dryRun(plan, signing, console)
   return sendAndPrint(plan, signing, io, console)
