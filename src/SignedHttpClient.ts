@@ -21,7 +21,8 @@
  *   Transformations of the client you wrap run after signing: keep it a plain
  *   transport. The trace headers it adds (`traceparent`, `b3`) travel
  *   unsigned, which SigV4 allows; `HttpClient.withTracerPropagation(false)`
- *   drops them.
+ *   drops them. A request's own `traceparent` or `b3` (a trace context passed
+ *   on) is sent unsigned too: the transport replaces it with its span's.
  * - The session token header is redacted like `authorization` in the
  *   transport's spans, and (with `layer`) in logged requests. Once an attempt
  *   is over, the request its response and errors hold shows the token and the
@@ -47,7 +48,7 @@ import * as MutableRef from "effect/MutableRef"
 import * as Option from "effect/Option"
 import { Credentials, type Service as CredentialsService } from "./Credentials.js"
 import { attemptClock, type AttemptClock, offsetAfterResponse } from "./internal/clockSkew.js"
-import { toHttpClientRequest, toRequestToSign } from "./internal/effect/httpClientRequest.js"
+import { toHttpClientRequest, toRequestToSign, transportTraceHeaders } from "./internal/effect/httpClientRequest.js"
 import { checked, signPreparedNow } from "./internal/effect/signing.js"
 import { safely } from "./internal/guard.js"
 import { describe } from "./internal/request/describe.js"
@@ -75,7 +76,7 @@ const signWith = (
   Effect.flatMap(Credentials, (credentials) =>
     checked(credentials, () => prepareRequest(signer, toRequestToSign(signer, request))).pipe(
       Effect.flatMap((prepared) => signPreparedNow(signer, credentials, prepared)),
-      Effect.map(({ request }) => toHttpClientRequest(request))
+      Effect.map((signed) => toHttpClientRequest(signed.request, transportTraceHeaders(request)))
     ))
 
 // ---------------------------------------------------------------------------

@@ -235,6 +235,26 @@ describe("SignedHttpClient: headers and bodies", () => {
       expect(signedHeaders(echo)).not.toContain("traceparent")
     }).pipe(provideSigned()))
 
+  // A trace context passed on from an incoming request: the transport replaces it with its own span's.
+  it.live("a request's own traceparent and b3 travel unsigned, and the request still verifies", () =>
+    Effect.gen(function*() {
+      const headers = { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", b3: "0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-1" }
+      const { echo, status } = yield* (yield* client).get("/traced", { headers }).pipe(Effect.flatMap(echoOf))
+      expect(status).toBe(200)
+      expect(signedHeaders(echo)).not.toContain("traceparent")
+      expect(signedHeaders(echo)).not.toContain("b3")
+    }).pipe(provideSigned()))
+
+  it.live("with tracer propagation off, a request's own traceparent is sent as given, unsigned", () =>
+    Effect.gen(function*() {
+      const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+      const untraced = (yield* client).pipe(HttpClient.withTracerPropagation(false))
+      const { echo, status } = yield* untraced.get("/traced", { headers: { traceparent } }).pipe(Effect.flatMap(echoOf))
+      expect(status).toBe(200)
+      expect(echo.headers["traceparent"]).toBe(traceparent)
+      expect(signedHeaders(echo)).not.toContain("traceparent")
+    }).pipe(provideSigned()))
+
   it.live("a caller's authorization header fails with a SigningError instead of being overwritten", () =>
     Effect.gen(function*() {
       const before = handedToFetch.length

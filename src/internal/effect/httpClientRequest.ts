@@ -72,18 +72,39 @@ const notARequest = (value: unknown): SigningError =>
 /** What fetch would send with a raw string body and no content type; the bytes sent instead would get none. */
 const TEXT_CONTENT_TYPE = "text/plain;charset=UTF-8"
 
+/**
+ * The trace headers @effect/platform's transport writes for its own span
+ * (`HttpTraceContext.toHeaders`), over any the request already has (a trace
+ * context passed on from an incoming request): signed, a request's own would
+ * be replaced after signing, and the signature would not verify. They are
+ * sent unsigned instead, which SigV4 allows.
+ */
+const TRANSPORT_TRACE_HEADERS: ReadonlyArray<string> = ["traceparent", "b3"]
+
+/** The request's own transport trace headers, sent unsigned with the signed request (`toHttpClientRequest`). */
+export const transportTraceHeaders = (request: HttpClientRequest.HttpClientRequest): Record<string, string> => {
+  const found: Record<string, string> = {}
+  for (const name of TRANSPORT_TRACE_HEADERS) {
+    const value = request.headers[name]
+    if (value !== undefined) found[name] = value
+  }
+  return found
+}
+
 export const toRequestToSign = (target: SigningTarget, request: HttpClientRequest.HttpClientRequest): RequestToSign => {
   if (!safely(() => typeof request === "object" && request !== null && HttpClientRequest.TypeId in request, false)) throw notARequest(request)
   const body = bodyToSign(request.body)
+  // Every header of the request, content-type (set from the body by HttpClientRequest.setBody) included,
+  // but the transport's trace headers.
+  const headers: Record<string, string> = { ...request.headers }
+  for (const name of TRANSPORT_TRACE_HEADERS) delete headers[name]
+  if (typeof body === "string" && headers["content-type"] === undefined) headers["content-type"] = TEXT_CONTENT_TYPE
   return {
     method: request.method,
     path: relativeTarget(target, request.url),
     // Folded into the signed URL here; the request sent carries none, so nothing is appended twice.
     queryParams: request.urlParams,
-    // Every header of the request, content-type (set from the body by HttpClientRequest.setBody) included.
-    headers: typeof body === "string" && request.headers["content-type"] === undefined
-      ? { ...request.headers, "content-type": TEXT_CONTENT_TYPE }
-      : request.headers,
+    headers,
     body
   }
 }
@@ -99,9 +120,10 @@ const bodyBytes = (body: SignedBody | undefined): Uint8Array | undefined =>
 
 /**
  * The request to send: the signed URL with no `urlParams` left to append, the
- * signed headers and nothing else, and the body bytes that were hashed.
+ * signed headers and nothing else but the `unsigned` ones (the transport's
+ * trace headers), and the body bytes that were hashed.
  */
-export const toHttpClientRequest = (signed: SignedRequest): HttpClientRequest.HttpClientRequest => {
+export const toHttpClientRequest = (signed: SignedRequest, unsigned: Record<string, string> = {}): HttpClientRequest.HttpClientRequest => {
   const bytes = bodyBytes(signed.body)
   const contentType = signed.headers["content-type"]
   // A raw body adds no header but the content type given (already among the signed headers), so
@@ -109,6 +131,6 @@ export const toHttpClientRequest = (signed: SignedRequest): HttpClientRequest.Ht
   const body = bytes === undefined ? HttpBody.empty : HttpBody.raw(bytes, { contentType })
   return HttpClientRequest.make(signed.method)(signed.url).pipe(
     HttpClientRequest.setBody(body),
-    HttpClientRequest.setHeaders(signed.headers)
+    HttpClientRequest.setHeaders({ ...unsigned, ...signed.headers })
   )
 }
