@@ -133,6 +133,33 @@ describe("delays", () => {
       expect(yield* Fiber.join(fiber)).toBe("ok")
     }).pipe(Effect.provide(Live)))
 
+  // The server's clock 20 minutes ahead of this one: its HTTP date, measured from its own Date header, asks 3 s.
+  it.effect("wait what a Retry-After HTTP date asks of the server's own Date, however far off this clock is", () =>
+    Effect.gen(function*() {
+      const serverNow = (yield* Effect.clockWith((clock) => clock.currentTimeMillis)) + 20 * 60_000
+      const headers = { date: new Date(serverNow).toUTCString(), "retry-after": new Date(serverNow + 3000).toUTCString() }
+      const { calls, send } = yield* flaky(1, { response: { status: 503, headers } })
+      const fiber = yield* Effect.fork(Retry.makeRequestWithRetries(request, send, { schedule: noJitter(2) }))
+      yield* TestClock.adjust(Duration.millis(2999))
+      expect((yield* Ref.get(calls)).length).toBe(1)
+      yield* TestClock.adjust(Duration.millis(1))
+      expect((yield* Ref.get(calls)).length).toBe(2)
+      expect(yield* Fiber.join(fiber)).toBe("ok")
+    }).pipe(Effect.provide(Live)))
+
+  it.effect("without a Date header, measure a Retry-After HTTP date on the signer's corrected clock", () =>
+    Effect.gen(function*() {
+      yield* Signer.setClockOffset(20 * 60_000) // the server's clock 20 minutes ahead, as learnt from a refusal for skew
+      const serverNow = (yield* Effect.clockWith((clock) => clock.currentTimeMillis)) + 20 * 60_000
+      const { calls, send } = yield* flaky(1, { response: { status: 503, headers: { "retry-after": new Date(serverNow + 3000).toUTCString() } } })
+      const fiber = yield* Effect.fork(Retry.makeRequestWithRetries(request, send, { schedule: noJitter(2) }))
+      yield* TestClock.adjust(Duration.millis(2999))
+      expect((yield* Ref.get(calls)).length).toBe(1)
+      yield* TestClock.adjust(Duration.millis(1))
+      expect((yield* Ref.get(calls)).length).toBe(2)
+      expect(yield* Fiber.join(fiber)).toBe("ok")
+    }).pipe(Effect.provide(Live)))
+
   it.effect("never wait longer than maxDelay for a Retry-After", () =>
     Effect.gen(function*() {
       const { calls, send } = yield* flaky(1, new Response(null, { status: 503, headers: { "Retry-After": "3600" } }))
@@ -335,12 +362,41 @@ describe("isTransient", () => {
   it.each(permanent)("is false for %s", (_, error) => expect(Retry.isTransient(error)).toBe(false))
 })
 
+describe("unread failures", () => {
+  // An unread body holds its connection, which the next attempt may need (a pool of one hangs without this).
+  it.effect("the body of each Response retried past is released; the last one comes to the caller unread", () =>
+    Effect.gen(function*() {
+      const cancelled: Array<number> = []
+      // Fetched responses (a url): one the caller built may be handed out again, and is left alone.
+      const responses = [0, 1, 2].map((i) =>
+        Object.defineProperty(new Response(new ReadableStream({ cancel: () => void cancelled.push(i) }), { status: 503 }), "url", {
+          value: `${ENDPOINT}/pets`
+        })
+      )
+      let sent = 0
+      const exit = yield* runToEnd(Retry.makeRequestWithRetries(request, () => Effect.fail(responses[sent++]!), { schedule: noJitter(2) }))
+      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 0)))
+      expect(sent).toBe(3)
+      expect(cancelled).toEqual([0, 1])
+      expect(failureOf(exit)).toMatchObject({ reason: "RetriesExhausted", cause: responses[2] })
+      expect(responses[2]!.bodyUsed).toBe(false)
+      expect(responses[2]!.body!.locked).toBe(false)
+    }).pipe(Effect.provide(Live)))
+})
+
 describe("retryAfterMillis", () => {
   it("reads seconds and HTTP dates, from a Response or an axios-style error", () => {
     const now = Date.UTC(2024, 0, 1, 0, 0, 0)
     expect(Retry.retryAfterMillis(new Response(null, { headers: { "retry-after": "7" } }), now)).toBe(7000)
     expect(Retry.retryAfterMillis({ response: { headers: { "retry-after": "Mon, 01 Jan 2024 00:00:30 GMT" } } }, now)).toBe(30000)
     expect(Retry.retryAfterMillis({ response: { status: 503 } }, now)).toBeUndefined()
+  })
+
+  it("measures an HTTP date from the failure's own Date header (the server's clock), not from now", () => {
+    const now = Date.UTC(2024, 0, 1, 0, 20, 0) // this clock, 20 minutes ahead of the server's
+    const headers = { "retry-after": "Mon, 01 Jan 2024 00:00:30 GMT", date: "Mon, 01 Jan 2024 00:00:27 GMT" }
+    expect(Retry.retryAfterMillis({ response: { headers } }, now)).toBe(3000)
+    expect(Retry.retryAfterMillis(new Response(null, { headers }), now)).toBe(3000)
   })
 
   it.each([

@@ -14,10 +14,10 @@ const signer = new ApiGatewaySigner({
 })
 
 /** Runs makeRequestWithRetries with a callback that always fails with `failure`, and records when each call came. */
-const callTimes = async (failure: unknown, retries: number, options: { baseDelayMs?: number; maxDelayMs?: number } = {}) => {
+const callTimes = async (failure: unknown, retries: number, options: { baseDelayMs?: number; maxDelayMs?: number } = {}, by = signer) => {
   const start = Date.now()
   const times: Array<number> = []
-  const done = signer.makeRequestWithRetries({ method: "GET", path: "/" }, () => {
+  const done = by.makeRequestWithRetries({ method: "GET", path: "/" }, () => {
     times.push(Date.now() - start)
     throw failure
   }, retries, options).catch(() => undefined)
@@ -41,6 +41,20 @@ describe("the facade's delays between attempts", () => {
     const busy = { status: 503, headers: { "retry-after": "2" } }
     expect(await callTimes(busy, 2)).toEqual([0, 2000, 4000])
     expect(await callTimes(busy, 1, { maxDelayMs: 1500 })).toEqual([0, 1500])
+  })
+
+  // An HTTP date is the server's time; here the server's clock is 20 minutes behind this one, and asks for 2 s.
+  it("measure a Retry-After HTTP date from the answer's own Date header", async () => {
+    const serverNow = Date.now() - 20 * 60_000
+    const busy = { status: 503, headers: { date: new Date(serverNow).toUTCString(), "retry-after": new Date(serverNow + 2000).toUTCString() } }
+    expect(await callTimes(busy, 1)).toEqual([0, 2000])
+  })
+
+  it("without a Date header, on the signer's corrected clock", async () => {
+    const corrected = new ApiGatewaySigner({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod", accessKey: "AKIDEXAMPLE", secretKey: "secret" })
+    corrected.clockOffset = -20 * 60_000
+    const busy = { status: 503, headers: { "retry-after": new Date(Date.now() - 20 * 60_000 + 2000).toUTCString() } }
+    expect(await callTimes(busy, 1, {}, corrected)).toEqual([0, 2000])
   })
 
   it("randomize each delay between 80% and 120%", async () => {

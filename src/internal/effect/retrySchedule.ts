@@ -78,14 +78,21 @@ export const backoff = (options: BackoffOptions = {}): Schedule.Schedule<number>
 /** `Retry.defaultSchedule`. */
 export const defaultSchedule: Schedule.Schedule<number> = backoff()
 
-/** Waits at least as long as a failure's Retry-After asks, up to `maxMillis`. */
+/**
+ * Waits at least as long as a failure's Retry-After asks, up to `maxMillis`.
+ * An HTTP date is the server's time: without the failure's own Date header to
+ * measure it from, it is measured on the `Clock` corrected by `clockOffset()`
+ * (the signer's estimate of how far the server's clock is from this one).
+ */
 export const withRetryAfter = <E, R>(
   schedule: Schedule.Schedule<unknown, E, R>,
-  maxMillis: number
+  maxMillis: number,
+  clockOffset: () => number
 ): Schedule.Schedule<unknown, E, R> =>
   Schedule.intersect(schedule, Schedule.identity<E>()).pipe(
     Schedule.modifyDelayEffect(([, failure], delay) =>
-      Effect.map(Clock.currentTimeMillis, (now) => Duration.millis(honourRetryAfter(Duration.toMillis(delay), failure, now, maxMillis)))
+      Effect.map(Clock.currentTimeMillis, (now) =>
+        Duration.millis(honourRetryAfter(Duration.toMillis(delay), failure, now + clockOffset(), maxMillis)))
     )
   )
 

@@ -25,6 +25,7 @@ import { attemptClock, type AttemptClock, offsetAfterRefusal } from "../clockSke
 import { secretsOf } from "../credentials.js"
 import { asSigningError, safely, thrownCause, thrownMessage } from "../guard.js"
 import { describe } from "../request/describe.js"
+import { releaseBody } from "../webRequest.js"
 import { DEFAULT_MAX_DELAY_MS, isRetryCount } from "../retry/backoff.js"
 import * as failures from "../retry/failures.js"
 import { describeAttemptFailure, giveUp } from "../retry/giveUp.js"
@@ -193,8 +194,13 @@ export const sendWithRetries = <A, E, R, R2>(
       const spanAttributes = { "http.request.method": prepared.method, "url.path": prepared.path }
       // The signer's clock when the latest attempt was signed: a refusal for skew is measured on it.
       let signedOn: AttemptClock = { signedAt: 0, offset: 0 }
+      // What the latest attempt failed with: released once another attempt is made (a fetch Response's unread body
+      // holds a connection, which that attempt may need), never when it goes to the caller as the RequestError's cause.
+      let lastFailure: { readonly error: E } | undefined
       // Signing failures travel in the success channel, so the schedule only ever sees send's failures.
       const attempt: Effect.Effect<Either.Either<A, SigningError>, SendFailure<E>, R> = Effect.clockWith((clock) => {
+        if (lastFailure !== undefined) releaseBody(lastFailure.error)
+        lastFailure = undefined
         const number = ++attempts
         signedOn = attemptClock(clock.unsafeCurrentTimeMillis(), MutableRef.get(signer.clockOffset))
         return traced(
@@ -214,9 +220,9 @@ export const sendWithRetries = <A, E, R, R2>(
                   // A send whose own signing failed fails as signing does: at once, with that SigningError.
                   onFailure: (error) => {
                     const signingFailure = failures.signingErrorIn(error)
-                    return signingFailure === undefined
-                      ? Effect.fail(new SendFailure(error, secrets))
-                      : Effect.succeed(Either.left(signingFailure))
+                    if (signingFailure !== undefined) return Effect.succeed(Either.left(signingFailure))
+                    lastFailure = { error }
+                    return Effect.fail(new SendFailure(error, secrets))
                   },
                   onSuccess: (value) => Effect.succeed(Either.right(value))
                 })
@@ -248,7 +254,7 @@ export const sendWithRetries = <A, E, R, R2>(
         )
       )
 
-      const policy = withRetryAfter(scheduleOf(options), options.maxDelayMillis).pipe(
+      const policy = withRetryAfter(scheduleOf(options), options.maxDelayMillis, () => MutableRef.get(signer.clockOffset)).pipe(
         Schedule.mapInput((failure: SendFailure<E>) => failure.error)
       )
 

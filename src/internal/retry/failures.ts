@@ -186,13 +186,17 @@ export const headerOf = (failure: unknown, name: string): string | undefined => 
 
 /**
  * How long a failure asks to wait before the next attempt, from its
- * `Retry-After` header (seconds, or an HTTP date relative to `now`), if it
- * carries one.
+ * `Retry-After` header (seconds, or an HTTP date), if it carries one. An HTTP
+ * date is the server's time: it is measured from the failure's own `Date`
+ * header (the server's time when it answered) when there is one, and from
+ * `now` otherwise, so that a client whose clock is off waits what was asked.
  */
 export const retryAfterMillis = (failure: unknown, now: number): number | undefined => {
   const value = headerOf(failure, "retry-after")?.trim()
   if (value === undefined || value === "") return undefined
   if (/^\d+$/.test(value)) return Number(value) * 1000
   const date = Date.parse(value)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+  if (Number.isNaN(date)) return undefined
+  const answeredAt = Date.parse(headerOf(failure, "date") ?? "")
+  return Math.max(0, date - (Number.isNaN(answeredAt) ? now : answeredAt))
 }

@@ -134,7 +134,9 @@ export const retryLoop = async <T>(
       if (!retryable || retries >= options.retries) throw giveUp(failure, calls, retryable, secrets)
       options.discard?.(failure)
       const delay = backoffMillis(retries++, options.backoff, Math.random())
-      await sleep(honourRetryAfter(delay, failure, Date.now(), options.backoff.maxMillis), signal)
+      // An HTTP date in Retry-After is the server's time: without the answer's own Date header, measured on this
+      // clock as the signer corrects it.
+      await sleep(honourRetryAfter(delay, failure, Date.now() + signed.clock.offset, options.backoff.maxMillis), signal)
     }
   }
 }
