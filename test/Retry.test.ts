@@ -35,6 +35,18 @@ const flaky = <E>(failures: number, error: E) =>
         all.length <= failures ? Effect.fail(error) : Effect.succeed("ok" as const))
   }))
 
+/** Fails the first attempt with `failure`, and expects the second exactly `millis` later (not a millisecond before). */
+const secondAttemptAfter = <E>(failure: E, millis: number) =>
+  Effect.gen(function*() {
+    const { calls, send } = yield* flaky(1, failure)
+    const fiber = yield* Effect.fork(Retry.makeRequestWithRetries(request, send, { schedule: noJitter(2) }))
+    yield* TestClock.adjust(Duration.millis(millis - 1))
+    expect((yield* Ref.get(calls)).length).toBe(1)
+    yield* TestClock.adjust(Duration.millis(1))
+    expect((yield* Ref.get(calls)).length).toBe(2)
+    expect(yield* Fiber.join(fiber)).toBe("ok")
+  })
+
 /** Runs the effect in a fiber, advancing the TestClock until it is done. */
 const runToEnd = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.gen(function*() {
@@ -122,42 +134,21 @@ describe("delays", () => {
     }).pipe(Effect.provide(Live)))
 
   it.effect("wait at least as long as a Retry-After header asks, up to maxDelay", () =>
-    Effect.gen(function*() {
-      const throttled = { response: { status: 429, headers: { "retry-after": "3" } } }
-      const { calls, send } = yield* flaky(1, throttled)
-      const fiber = yield* Effect.fork(Retry.makeRequestWithRetries(request, send, { schedule: noJitter(2) }))
-      yield* TestClock.adjust(Duration.millis(2999))
-      expect((yield* Ref.get(calls)).length).toBe(1)
-      yield* TestClock.adjust(Duration.millis(1))
-      expect((yield* Ref.get(calls)).length).toBe(2)
-      expect(yield* Fiber.join(fiber)).toBe("ok")
-    }).pipe(Effect.provide(Live)))
+    secondAttemptAfter({ response: { status: 429, headers: { "retry-after": "3" } } }, 3000).pipe(Effect.provide(Live)))
 
   // The server's clock 20 minutes ahead of this one: its HTTP date, measured from its own Date header, asks 3 s.
   it.effect("wait what a Retry-After HTTP date asks of the server's own Date, however far off this clock is", () =>
     Effect.gen(function*() {
       const serverNow = (yield* Effect.clockWith((clock) => clock.currentTimeMillis)) + 20 * 60_000
       const headers = { date: new Date(serverNow).toUTCString(), "retry-after": new Date(serverNow + 3000).toUTCString() }
-      const { calls, send } = yield* flaky(1, { response: { status: 503, headers } })
-      const fiber = yield* Effect.fork(Retry.makeRequestWithRetries(request, send, { schedule: noJitter(2) }))
-      yield* TestClock.adjust(Duration.millis(2999))
-      expect((yield* Ref.get(calls)).length).toBe(1)
-      yield* TestClock.adjust(Duration.millis(1))
-      expect((yield* Ref.get(calls)).length).toBe(2)
-      expect(yield* Fiber.join(fiber)).toBe("ok")
+      yield* secondAttemptAfter({ response: { status: 503, headers } }, 3000)
     }).pipe(Effect.provide(Live)))
 
   it.effect("without a Date header, measure a Retry-After HTTP date on the signer's corrected clock", () =>
     Effect.gen(function*() {
       yield* Signer.setClockOffset(20 * 60_000) // the server's clock 20 minutes ahead, as learnt from a refusal for skew
       const serverNow = (yield* Effect.clockWith((clock) => clock.currentTimeMillis)) + 20 * 60_000
-      const { calls, send } = yield* flaky(1, { response: { status: 503, headers: { "retry-after": new Date(serverNow + 3000).toUTCString() } } })
-      const fiber = yield* Effect.fork(Retry.makeRequestWithRetries(request, send, { schedule: noJitter(2) }))
-      yield* TestClock.adjust(Duration.millis(2999))
-      expect((yield* Ref.get(calls)).length).toBe(1)
-      yield* TestClock.adjust(Duration.millis(1))
-      expect((yield* Ref.get(calls)).length).toBe(2)
-      expect(yield* Fiber.join(fiber)).toBe("ok")
+      yield* secondAttemptAfter({ response: { status: 503, headers: { "retry-after": new Date(serverNow + 3000).toUTCString() } } }, 3000)
     }).pipe(Effect.provide(Live)))
 
   it.effect("never wait longer than maxDelay for a Retry-After", () =>
@@ -363,24 +354,59 @@ describe("isTransient", () => {
 })
 
 describe("unread failures", () => {
+  /** Fetched responses (a url: one the caller built may be handed out again, and is left alone), recording which bodies were cancelled. */
+  const fetchedResponses = (inits: ReadonlyArray<ResponseInit>) => {
+    const cancelled: Array<number> = []
+    const responses = inits.map((init, i) =>
+      Object.defineProperty(new Response(new ReadableStream({ cancel: () => void cancelled.push(i) }), init), "url", { value: `${ENDPOINT}/pets` })
+    )
+    return { cancelled, responses }
+  }
+  const settle = Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 0)))
+
   // An unread body holds its connection, which the next attempt may need (a pool of one hangs without this).
   it.effect("the body of each Response retried past is released; the last one comes to the caller unread", () =>
     Effect.gen(function*() {
-      const cancelled: Array<number> = []
-      // Fetched responses (a url): one the caller built may be handed out again, and is left alone.
-      const responses = [0, 1, 2].map((i) =>
-        Object.defineProperty(new Response(new ReadableStream({ cancel: () => void cancelled.push(i) }), { status: 503 }), "url", {
-          value: `${ENDPOINT}/pets`
-        })
-      )
+      const { cancelled, responses } = fetchedResponses([{ status: 503 }, { status: 503 }, { status: 503 }])
       let sent = 0
       const exit = yield* runToEnd(Retry.makeRequestWithRetries(request, () => Effect.fail(responses[sent++]!), { schedule: noJitter(2) }))
-      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 0)))
+      yield* settle
       expect(sent).toBe(3)
       expect(cancelled).toEqual([0, 1])
       expect(failureOf(exit)).toMatchObject({ reason: "RetriesExhausted", cause: responses[2] })
-      expect(responses[2]!.bodyUsed).toBe(false)
       expect(responses[2]!.body!.locked).toBe(false)
+    }).pipe(Effect.provide(Live)))
+
+  it.effect("a Response the retry gives up on at once (a 404) comes to the caller unread", () =>
+    Effect.gen(function*() {
+      const { cancelled, responses } = fetchedResponses([{ status: 404 }])
+      const exit = yield* runToEnd(Retry.makeRequestWithRetries(request, () => Effect.fail(responses[0]!)))
+      yield* settle
+      expect(failureOf(exit)).toMatchObject({ reason: "NotRetryable", cause: responses[0] })
+      expect(cancelled).toEqual([])
+    }).pipe(Effect.provide(Live)))
+
+  // Released before the backoff, not when the next attempt starts: an interruption meanwhile (a timeout) must not keep it.
+  it.effect("a body retried past is released before the backoff, so an interruption during it keeps none", () =>
+    Effect.gen(function*() {
+      const { cancelled, responses } = fetchedResponses([{ status: 503 }])
+      const fiber = yield* Effect.fork(Retry.makeRequestWithRetries(request, () => Effect.fail(responses[0]!), { schedule: noJitter(2, "10 seconds") }))
+      yield* TestClock.adjust(Duration.millis(1))
+      yield* Fiber.interrupt(fiber)
+      yield* settle
+      expect(cancelled).toEqual([0])
+    }).pipe(Effect.provide(Live)))
+
+  it.effect("a refusal for clock skew, signed and sent again at once, has its body released", () =>
+    Effect.gen(function*() {
+      const serverNow = (yield* Effect.clockWith((clock) => clock.currentTimeMillis)) + 20 * 60_000
+      const { cancelled, responses } = fetchedResponses([{ status: 403, headers: { date: new Date(serverNow).toUTCString() } }])
+      let sent = 0
+      const exit = yield* runToEnd(Retry.makeRequestWithRetries(request, () => sent++ === 0 ? Effect.fail(responses[0]!) : Effect.succeed("ok")))
+      yield* settle
+      expect(exit).toEqual(Exit.succeed("ok"))
+      expect(sent).toBe(2)
+      expect(cancelled).toEqual([0])
     }).pipe(Effect.provide(Live)))
 })
 
@@ -397,6 +423,12 @@ describe("retryAfterMillis", () => {
     const headers = { "retry-after": "Mon, 01 Jan 2024 00:00:30 GMT", date: "Mon, 01 Jan 2024 00:00:27 GMT" }
     expect(Retry.retryAfterMillis({ response: { headers } }, now)).toBe(3000)
     expect(Retry.retryAfterMillis(new Response(null, { headers }), now)).toBe(3000)
+  })
+
+  it("counts the Age of an answer a cache kept: a Retry-After that passed while it was cached asks for no wait", () => {
+    const now = Date.UTC(2024, 0, 1, 0, 10, 0)
+    const headers = { date: "Mon, 01 Jan 2024 00:00:00 GMT", age: "600", "retry-after": "Mon, 01 Jan 2024 00:00:30 GMT" }
+    expect(Retry.retryAfterMillis({ response: { headers } }, now)).toBe(0)
   })
 
   it.each([

@@ -13,6 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as MutableRef from "effect/MutableRef"
 import * as Schedule from "effect/Schedule"
+import * as ScheduleDecision from "effect/ScheduleDecision"
 import type { Service as CredentialsService } from "../../Credentials.js"
 import type { RequestError } from "../../RequestError.js"
 import type { Attempt } from "../../Retry.js"
@@ -194,13 +195,17 @@ export const sendWithRetries = <A, E, R, R2>(
       const spanAttributes = { "http.request.method": prepared.method, "url.path": prepared.path }
       // The signer's clock when the latest attempt was signed: a refusal for skew is measured on it.
       let signedOn: AttemptClock = { signedAt: 0, offset: 0 }
-      // What the latest attempt failed with: released once another attempt is made (a fetch Response's unread body
-      // holds a connection, which that attempt may need), never when it goes to the caller as the RequestError's cause.
+      // What the latest attempt failed with: released once another attempt is decided on, before the backoff (a fetch
+      // Response's unread body holds a connection, which that attempt, or another request, may need; an interruption
+      // during the backoff must not keep it), never when it goes to the caller as the RequestError's cause.
       let lastFailure: { readonly error: E } | undefined
-      // Signing failures travel in the success channel, so the schedule only ever sees send's failures.
-      const attempt: Effect.Effect<Either.Either<A, SigningError>, SendFailure<E>, R> = Effect.clockWith((clock) => {
+      const releaseLastFailure = (): void => {
         if (lastFailure !== undefined) releaseBody(lastFailure.error)
         lastFailure = undefined
+      }
+      // Signing failures travel in the success channel, so the schedule only ever sees send's failures.
+      const attempt: Effect.Effect<Either.Either<A, SigningError>, SendFailure<E>, R> = Effect.clockWith((clock) => {
+        releaseLastFailure() // the clock-skew re-send, which no schedule decides on
         const number = ++attempts
         signedOn = attemptClock(clock.unsafeCurrentTimeMillis(), MutableRef.get(signer.clockOffset))
         return traced(
@@ -255,14 +260,17 @@ export const sendWithRetries = <A, E, R, R2>(
       )
 
       const policy = withRetryAfter(scheduleOf(options), options.maxDelayMillis, () => MutableRef.get(signer.clockOffset)).pipe(
-        Schedule.mapInput((failure: SendFailure<E>) => failure.error)
+        Schedule.mapInput((failure: SendFailure<E>) => failure.error),
+        Schedule.whileInput((failure: SendFailure<E>) => shouldRetry(failure.error)),
+        // Last, so that it sees the whole decision: a failure the predicate gives up on goes to the caller unread.
+        Schedule.onDecision((_, decision) => Effect.sync(() => ScheduleDecision.isContinue(decision) && releaseLastFailure()))
       )
 
       return traced(
         SPAN_REQUEST_WITH_RETRIES,
         spanAttributes,
         attemptOnTime.pipe(
-          Effect.retry({ schedule: policy, while: (failure) => shouldRetry(failure.error) }),
+          Effect.retry(policy),
           Effect.ensuring(Effect.suspend(() => Effect.annotateCurrentSpan("retry.attempts", attempts))),
           Effect.matchEffect({
             onFailure: ({ error }) => {

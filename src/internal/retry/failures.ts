@@ -188,8 +188,9 @@ export const headerOf = (failure: unknown, name: string): string | undefined => 
  * How long a failure asks to wait before the next attempt, from its
  * `Retry-After` header (seconds, or an HTTP date), if it carries one. An HTTP
  * date is the server's time: it is measured from the failure's own `Date`
- * header (the server's time when it answered) when there is one, and from
- * `now` otherwise, so that a client whose clock is off waits what was asked.
+ * header (the server's time when it answered, plus the `Age` a cache kept the
+ * answer) when there is one, and from `now` otherwise, so that a client whose
+ * clock is off waits what was asked.
  */
 export const retryAfterMillis = (failure: unknown, now: number): number | undefined => {
   const value = headerOf(failure, "retry-after")?.trim()
@@ -198,5 +199,7 @@ export const retryAfterMillis = (failure: unknown, now: number): number | undefi
   const date = Date.parse(value)
   if (Number.isNaN(date)) return undefined
   const answeredAt = Date.parse(headerOf(failure, "date") ?? "")
-  return Math.max(0, date - (Number.isNaN(answeredAt) ? now : answeredAt))
+  if (Number.isNaN(answeredAt)) return Math.max(0, date - now)
+  const age = headerOf(failure, "age")?.trim()
+  return Math.max(0, date - answeredAt - (age !== undefined && /^\d{1,9}$/.test(age) ? Number(age) * 1000 : 0))
 }
