@@ -404,8 +404,9 @@ export interface VerifyOptions {
  * It checks as API Gateway does, and fails closed where a server's own
  * reading of the request could differ from what was signed: a target with a
  * `#` is refused (SigV4 reads it as `%23`, a URL parser as the end of the
- * target); the body's hash is signed for every service but S3 (which alone
- * honours `x-amz-content-sha256: UNSIGNED-PAYLOAD`); credentials the lookup
+ * target); for API Gateway (`execute-api`) the body's hash is what is
+ * signed, whatever `x-amz-content-sha256` says (API Gateway does not honour
+ * `UNSIGNED-PAYLOAD`; S3 and VPC Lattice do); credentials the lookup
  * returns for another key id than the one claimed are no match. What it
  * leaves to the server: that the signed `Host` is its own (API Gateway
  * routes on it; a request signed for another API with the same credentials

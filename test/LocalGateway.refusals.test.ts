@@ -134,6 +134,27 @@ describe("a handler that throws the query of a presigned URL", () => {
   })
 })
 
+describe("a handler that throws a query value the client chose", () => {
+  const started = gatewayWithHandler((request) => {
+    throw new Error(`bad id ${String(request.query["id"]?.[0])}`)
+  })
+
+  // An X-Amz-Signature parameter the client added to a header-signed request is no signature of anyone's unless it
+  // can be one; taken as a secret to scrub, a run of backslashes in it costs time exponential in one in the message.
+  it("takes a signature parameter that cannot be one (backslashes) as no secret, and shows the value it threw", async () => {
+    const backslashes = "\\".repeat(30)
+    const request = signerFor(`${started.gateway!.url}/prod`, credentials).signRequest({
+      method: "GET",
+      path: "/item",
+      queryParams: { id: backslashes, "X-Amz-Signature": backslashes }
+    })
+    await capturingWarnings(async () => {
+      expect((await fetch(request.url, request)).status).toBe(500)
+    })
+    expect(started.entries.at(-1)!.message).toContain(`bad id ${backslashes}`)
+  })
+})
+
 describe("a handler that answers with a status Node refuses, holding the gateway's own secret key", () => {
   // Node's error for a bad status quotes it whole.
   const started = gatewayWithHandler(() => ({ status: credentials.secretAccessKey, body: "x" }) as never)

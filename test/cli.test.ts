@@ -408,16 +408,6 @@ describe("--presign", () => {
     expect(run.stderr).not.toContain("exact body")
   })
 
-  // API Gateway checks the signature against the body's hash whatever the header says: the 403 would not say why.
-  it("notes that only S3 honours UNSIGNED-PAYLOAD, when signing for another service", async () => {
-    const note = "note: only S3 honours x-amz-content-sha256: UNSIGNED-PAYLOAD; execute-api checks the signature against the body's hash, " +
-      "whatever the header says, and will refuse this one: remove that -H\n"
-    const unsigned = ["-X", "PUT", "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD", "--data-binary", "any bytes", `${base}/upload`]
-    expect((await cli(["--presign", "60", ...unsigned], {}, true)).stderr).toContain(note)
-    expect((await cli(["--dry-run", ...unsigned], {}, true)).stderr).toContain(note)
-    expect((await cli(["--service", "s3", "--region", "us-east-1", "--presign", "60", ...unsigned], {}, true)).stderr).not.toContain("only S3 honours")
-  })
-
   it("refuses a URL whose query has a parameter --presign writes itself, in the CLI's terms", async () => {
     const run = await cli(["--presign", "60", `${base}/report?X-Amz-Date=20260101T000000Z&page=2`])
     expect(run.code).toBe(2)
@@ -504,6 +494,25 @@ describe("failures", () => {
   })
 })
 
+// API Gateway checks the signature against the body's hash whatever the header says: its 403 would not say why.
+describe("x-amz-content-sha256: UNSIGNED-PAYLOAD", () => {
+  const note = "note: API Gateway does not honour x-amz-content-sha256: UNSIGNED-PAYLOAD; it checks the signature against the body's hash, " +
+    "whatever the header says, and will refuse this request: remove that -H\n"
+  const unsigned = ["-X", "PUT", "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD", "--data-binary", "any bytes", "http://127.0.0.1:9/prod/upload"]
+
+  it("for execute-api, --presign notes that API Gateway will refuse it", async () => {
+    expect((await cli(["--region", "us-east-1", "--presign", "60", ...unsigned], {}, true)).stderr).toContain(note)
+  })
+
+  it("for execute-api, --dry-run notes it too", async () => {
+    expect((await cli(["--region", "us-east-1", "--dry-run", ...unsigned], {}, true)).stderr).toContain(note)
+  })
+
+  it.each(["s3", "vpc-lattice-svcs"])("for %s, which takes it, no note", async (service) => {
+    expect((await cli(["--service", service, "--region", "us-east-1", "--presign", "60", ...unsigned], {}, true)).stderr).not.toContain("does not honour")
+  })
+})
+
 describe("usage", () => {
   it.each([
     [["--foo", "http://x.test/"], "error: unknown option --foo (see --help)\n"],
@@ -512,6 +521,8 @@ describe("usage", () => {
     [["-o", "out.json", "http://x.test/"], "error: unknown option -o: the body goes to stdout; redirect it instead (> FILE) (see --help)\n"],
     [["-vL", "http://x.test/"], "error: unknown option -L: redirects are never followed, since a signature is for one host and path; request the Location URL itself (see --help)\n"],
     [["--max-time=5", "http://x.test/"], "error: unknown option --max-time: there is no time limit option; run the command under timeout(1), e.g. timeout 30 api-gateway-request-signer URL (see --help)\n"],
+    // serve takes none of curl's options, and is told nothing of them.
+    [["serve", "-u", "a:b"], "error: unknown option -u (see --help)\n"],
     [[], "error: no URL given (see --help)\n"],
     [["-X"], "error: option -X, --request needs a value (see --help)\n"],
     [["--retries", "many", "http://x.test/"], "error: --retries takes a whole number from 0 to 100, not \"many\" (see --help)\n"],

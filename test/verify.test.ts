@@ -139,6 +139,8 @@ describe("verify refuses, as API Gateway does", () => {
     ["a request signed more than 5 minutes ago", () => signAt(NOW - 301_000, { method: "GET", path: "/" }), "Expired", "InvalidSignatureException", /^Signature expired: 20240510T095459Z is now earlier than 20240510T095500Z/],
     ["a request signed more than 5 minutes ahead", () => signAt(NOW + 301_000, { method: "GET", path: "/" }), "NotYetValid", "InvalidSignatureException", /^Signature not yet current/],
     ["a signed header that is missing", () => withHeader(base(), "x-tenant", undefined), "MissingSignedHeader", "InvalidSignatureException", /'x-tenant' is missing/],
+    // Each mention would copy the header's value into the canonical request and the refusal: quadratic in the headers' size.
+    ["a header named twice in SignedHeaders", () => withHeader(base(), "authorization", headerOf(base(), "authorization").replace("SignedHeaders=", "SignedHeaders=x-tenant;")), "MalformedAuthorization", "IncompleteSignatureException", /^SignedHeaders names the header 'x-tenant' more than once\.$/],
     ["a body that does not match x-amz-content-sha256", () => ({ ...withHeader(base(), "x-amz-content-sha256", "0".repeat(64)) }), "PayloadHashMismatch", "InvalidSignatureException", /x-amz-content-sha256/]
   ]
   it("an access key a lookup answers null for (a Map's or a database's \"none\"), as an unknown key", () => {
@@ -167,7 +169,7 @@ describe("verify refuses, as API Gateway does", () => {
     }
   })
 
-  // Only S3 signs the hash a request claims; API Gateway hashes the body it received, so a signature over
+  // API Gateway hashes the body it received, whatever x-amz-content-sha256 claims: a signature over
   // UNSIGNED-PAYLOAD never verifies there, whatever body comes with it.
   it("a signature over UNSIGNED-PAYLOAD, for execute-api, whatever the body", () => {
     const signed = signAt(NOW, { method: "POST", path: "/pay", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" }, body: { to: "alice" } })
@@ -175,14 +177,20 @@ describe("verify refuses, as API Gateway does", () => {
     expect(SigV4.verify({ ...signed, body: new TextEncoder().encode('{"to":"mallory"}') }, options)).toMatchObject({ valid: false, reason: "SignatureMismatch" })
   })
 
-  it("but S3 honours UNSIGNED-PAYLOAD: any body verifies", () => {
+  it("an x-amz-content-sha256 that is no hash, for execute-api, saying what it must be", () => {
+    const result = SigV4.verify(withHeader(base(), "x-amz-content-sha256", "unsigned-payload"), options)
+    expect(result).toMatchObject({ valid: false, reason: "PayloadHashMismatch", message: "x-amz-content-sha256 must be the hex SHA-256 of the body." })
+  })
+
+  // VPC Lattice requires UNSIGNED-PAYLOAD; S3 takes it.
+  it.each(["s3", "vpc-lattice-svcs"])("but %s honours UNSIGNED-PAYLOAD: any body verifies", (service) => {
     const signed = SigV4.signHeaders(
-      { method: "PUT", target: "/bucket/key", headers: [["host", "s3.amazonaws.com"]], body: "first" },
-      { credentials: allowed, region: "us-east-1", service: "s3", signingTime: NOW, payloadHash: "UNSIGNED-PAYLOAD", contentSha256Header: true }
+      { method: "PUT", target: "/bucket/key", headers: [["host", "service.example.com"]], body: "first" },
+      { credentials: allowed, region: "us-east-1", service, signingTime: NOW, payloadHash: "UNSIGNED-PAYLOAD", contentSha256Header: true }
     )
-    const request = { method: "PUT", target: "/bucket/key", headers: [["host", "s3.amazonaws.com"] as const, ...signed.headers] }
+    const request = { method: "PUT", target: "/bucket/key", headers: [["host", "service.example.com"] as const, ...signed.headers] }
     for (const body of ["first", "any other body"]) {
-      expect(SigV4.verify({ ...request, body }, { ...options, service: "s3" })).toMatchObject({ valid: true })
+      expect(SigV4.verify({ ...request, body }, { ...options, service })).toMatchObject({ valid: true })
     }
   })
 

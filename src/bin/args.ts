@@ -76,8 +76,8 @@ const CURL_OPTION_HINTS: ReadonlyMap<string, string> = new Map(
 
 type OptionTable = Record<string, { readonly type: "string" | "boolean"; readonly short?: string; readonly multiple?: boolean }>
 
-/** `parseArgs`, strict, with its failures as one-line usage errors. */
-const parse = <O extends OptionTable>(args: ReadonlyArray<string>, options: O) => {
+/** `parseArgs`, strict, with its failures as one-line usage errors; an unknown option in `hints` says what to write instead. */
+const parse = <O extends OptionTable>(args: ReadonlyArray<string>, options: O, hints: ReadonlyMap<string, string> = new Map()) => {
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true, tokens: true })
   } catch (error) {
@@ -85,7 +85,7 @@ const parse = <O extends OptionTable>(args: ReadonlyArray<string>, options: O) =
     const message = error instanceof Error ? error.message : String(error)
     const quoted = /'([^']*)'/.exec(message)?.[1]
     if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-      const hint = quoted === undefined ? undefined : CURL_OPTION_HINTS.get(quoted)
+      const hint = quoted === undefined ? undefined : hints.get(quoted)
       throw new UsageError(`unknown option ${quoted ?? firstLine(message)}${hint === undefined ? "" : `: ${hint}`}`)
     }
     if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
@@ -99,7 +99,7 @@ const parse = <O extends OptionTable>(args: ReadonlyArray<string>, options: O) =
 }
 
 /** @internal The arguments of a request. */
-export const parseRequestArgs = (args: ReadonlyArray<string>) => parse(args, requestOptions)
+export const parseRequestArgs = (args: ReadonlyArray<string>) => parse(args, requestOptions, CURL_OPTION_HINTS)
 
 /** @internal The arguments of `serve`. */
 export const parseServeArgs = (args: ReadonlyArray<string>) => parse(args, serveOptions)

@@ -155,8 +155,8 @@ export const requestCommand = async (argv: ReadonlyArray<string>, io: Io, consol
   if (namedPayloadHash(plan.request) === UNSIGNED_PAYLOAD && !signsClaimedPayloadHash(service)) {
     // Signed as asked (the signer serves every service), but said here: the 403 would not say why.
     console.err(
-      `note: only S3 honours x-amz-content-sha256: UNSIGNED-PAYLOAD; ${service} checks the signature against the body's hash, ` +
-        "whatever the header says, and will refuse this one: remove that -H\n"
+      "note: API Gateway does not honour x-amz-content-sha256: UNSIGNED-PAYLOAD; it checks the signature against the body's hash, " +
+        "whatever the header says, and will refuse this request: remove that -H\n"
     )
   }
   if (plan.presign !== undefined) return presign(plan.request, plan.presign, signing, console)

@@ -48,11 +48,12 @@ export const proxy = (
   cors: boolean,
   done: (status: number, failure?: string) => void
 ): void => {
-  const declared = new Set(connectionOptions(request.headers["connection"]))
-  for (const name of request.signedHeaders) declared.delete(name)
+  // What Connection names, but a signed header: the signature covers it, whatever Connection says.
+  const unsignedConnectionOptions = new Set(connectionOptions(request.headers["connection"]))
+  for (const name of request.signedHeaders) unsignedConnectionOptions.delete(name)
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(request.headers)) {
-    if (!isSignatureHeader(name) && !isHopByHop(name, declared) && name !== "host") headers[name] = value
+    if (!isSignatureHeader(name) && !isHopByHop(name, unsignedConnectionOptions) && name !== "host") headers[name] = value
   }
   headers["host"] = backend.host
   headers["content-length"] = String(request.body.length)

@@ -1,10 +1,10 @@
 /**
  * Where SigV4 differs by service, in one place: S3 signs the path as sent (no
  * dot segments removed, no second encoding), wants `x-amz-content-sha256`,
- * signs `UNSIGNED-PAYLOAD` into presigned URLs, and honours it in the header;
- * every other service, API Gateway included, normalizes and double-encodes
- * the path, needs no payload hash header, and signs the body's hash, into
- * presigned URLs too, whatever `x-amz-content-sha256` says.
+ * and signs `UNSIGNED-PAYLOAD` into presigned URLs; every other service, API
+ * Gateway included, normalizes and double-encodes the path, needs no payload
+ * hash header, and signs the body's hash into presigned URLs too. API Gateway
+ * alone signs the body's hash whatever `x-amz-content-sha256` says.
  *
  * @internal
  */
@@ -24,9 +24,11 @@ export const addsContentSha256 = (service: string): boolean => service === "s3"
 export const presignedPayloadHash = (service: string): string | undefined => (service === "s3" ? UNSIGNED_PAYLOAD : undefined)
 
 /**
- * Whether `service` takes `x-amz-content-sha256` as the payload hash it signs
- * (so `UNSIGNED-PAYLOAD` leaves the body unsigned): S3 alone. Every other
- * service, API Gateway included, hashes the body it received, whatever the
- * header says, so a signature over UNSIGNED-PAYLOAD never verifies there.
+ * Whether `service` signs the payload hash `x-amz-content-sha256` claims, so
+ * that `UNSIGNED-PAYLOAD` leaves the body unsigned, as S3 and VPC Lattice do
+ * (Lattice requires it). API Gateway does not: it hashes the body it
+ * received, whatever the header says, so a signature over UNSIGNED-PAYLOAD
+ * never verifies there, and a verifier that took the claim would let any
+ * body through.
  */
-export const signsClaimedPayloadHash = (service: string): boolean => service === "s3"
+export const signsClaimedPayloadHash = (service: string): boolean => service !== "execute-api"

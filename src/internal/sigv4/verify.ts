@@ -271,6 +271,14 @@ const checkClaim = (request: Omit<ReceivedRequest, "body">, options: VerifyOptio
     : fail("MissingAuthentication", MISSING_AUTHENTICATION_TOKEN)
   if ("valid" in claim) return claim
 
+  // No signer names a header twice; verifying each mention would copy its value into the canonical request (and the
+  // refusal quoting it) once per mention: a few kilobytes of headers would make hundreds of megabytes.
+  const signedHeaderNames = claim.signedHeaders.split(";")
+  if (new Set(signedHeaderNames).size !== signedHeaderNames.length) {
+    const twice = signedHeaderNames.find((name, i) => signedHeaderNames.indexOf(name) !== i)!
+    return fail("MalformedAuthorization", `SignedHeaders names the header '${twice.slice(0, 60)}' more than once.`)
+  }
+
   // Credential=AKID/YYYYMMDD/region/service/aws4_request
   const scope = claim.credential.split("/")
   if (scope.length !== 5 || scope[0] === "") {
@@ -391,7 +399,9 @@ export const verify = (request: ReceivedRequest, options: VerifyOptions): Verify
       "PayloadHashMismatch",
       isPayloadHash(claimedHash)
         ? "The provided 'x-amz-content-sha256' header does not match what was computed."
-        : "x-amz-content-sha256 must be UNSIGNED-PAYLOAD or a hex SHA-256 of the body."
+        : signsClaimedPayloadHash(service)
+        ? "x-amz-content-sha256 must be UNSIGNED-PAYLOAD or a hex SHA-256 of the body."
+        : "x-amz-content-sha256 must be the hex SHA-256 of the body."
     )
   }
 
@@ -405,7 +415,7 @@ export const verify = (request: ReceivedRequest, options: VerifyOptions): Verify
       canonicalQuery: query,
       canonicalHeaders: lines.join("\n"),
       signedHeaders: claim.signedHeaders,
-      // S3 signs the hash the request claims (UNSIGNED-PAYLOAD too); every other service, the body's.
+      // The hash the request claims (UNSIGNED-PAYLOAD too), but for API Gateway, which signs the body's.
       payloadHash: (signsClaimedPayloadHash(service) ? claimedHash : undefined) ?? (claim.presigned ? presignedPayloadHash(service) : undefined) ?? bodyHash
     },
     { amzDate, dateStamp, region, service },
