@@ -323,6 +323,16 @@ describe("a failing provider", () => {
     throw Object.assign(new Error("refresh failed: ExpiredToken"), { code: "ExpiredToken" })
   }
 
+  // A credential_process's stderr comes on the lines after "Command failed: ...", with any whitespace.
+  it("the facade: a provider's message of several lines is said on one, blank lines and runs of spaces dropped", async () => {
+    const multiLine = () => {
+      throw new Error(`Command failed: get-creds\n\n   vault sealed${" ".repeat(100_000)}\n  try again  \n`)
+    }
+    const error = await facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", providerOf(multiLine)).signRequestAsync(request)
+      .then(() => undefined, (e: unknown) => e)
+    expect(error).toMatchObject({ reason: "MissingCredentials", message: "The credentials provider failed: Error: Command failed: get-creds / vault sealed / try again" })
+  })
+
   it("the facade: a provider's error holding a secret it handed out in any property is not kept as cause", async () => {
     const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", providerOf(() => first, holdsTheToken))
     await signer.signRequestAsync(request)

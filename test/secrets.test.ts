@@ -291,6 +291,18 @@ describe("a secret quoted as a URL or JSON writes it (%2F, %2B, \\/) shows no pa
     }
   })
 
+  // A backslash is written as it is or JSON-escaped: the secret is found whole in either spelling.
+  it.each([
+    ["as it is", (secret: string) => secret],
+    ["JSON-escaped", (secret: string) => JSON.stringify(secret).slice(1, -1)]
+  ])("a secret key holding backslashes, quoted %s", async (_, spelled) => {
+    const secret = "wJalrXUtnFEMI\\\\K7MDENG\\bPxRfiCY"
+    const failure = new Error(`body {"key":"${spelled(secret)}"}`)
+    for (const error of [await facadeRejection(secret, TOKEN, failure), await retryFailure(secret, TOKEN, failure)]) {
+      expect((error as RequestError).message).toContain(`body {"key":"<redacted>"}`)
+    }
+  })
+
   it("a secret key with a lone surrogate is refused with a SigningError that does not show it", () => {
     const error = thrownBy(() => new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", accessKey: "AKID", secretKey: `${SECRET}\ud800` }))
     expect(error).toBeInstanceOf(SigningError)

@@ -17,7 +17,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Credentials from "../Credentials.js"
 import { SigningError } from "../SigningError.js"
-import { looksLikeCredential, shorten } from "../internal/scrub.js"
+import { linesJoined, looksLikeCredential, shorten } from "../internal/scrub.js"
 import { firstLine, SetupError, UsageError } from "./exitCodes.js"
 import type { Console, Io } from "./output.js"
 import { run } from "./run.js"
@@ -110,10 +110,7 @@ const CHAIN_LINKS: ReadonlyArray<readonly [RegExp, string]> = [
   [/remoteProvider::fromInstanceMetadata\b/, "EC2 instance metadata"]
 ]
 
-const oneLine = (text: string): string => {
-  const line = text.trim().split(/\s*\n\s*/).join(" / ")
-  return shorten(line, 300)
-}
+const oneLine = (text: string): string => shorten(linesJoined(text), 300)
 
 /** A logger for the SDK: debug lines kept as the chain's trail (and as said, lines and all, in `said`), warnings printed. */
 const chainLogger = (console: Console) => {

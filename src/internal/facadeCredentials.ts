@@ -20,7 +20,7 @@ import {
   signingCredentials
 } from "./credentials.js"
 import { isSigningErrorSafely, safely, thrownCause, thrownMessage } from "./guard.js"
-import { scrubForeignText, shorten } from "./scrub.js"
+import { linesJoined, scrubForeignText, shorten } from "./scrub.js"
 
 /** Credentials are renewed this long before they expire. */
 export const REFRESH_BEFORE_MILLIS = 5 * 60 * 1000
@@ -53,10 +53,7 @@ export const staticSource = (credentials: SigningCredentials): CredentialsSource
 
 // The whole message on one line: a credential_process failure says why on the lines after
 // "Command failed: ..." (the process's stderr), and a CLI shows only the first line of an error.
-const oneLine = (text: string): string => {
-  const line = text.trim().split(/\s*\n\s*/).join(" / ")
-  return shorten(line, 500)
-}
+const oneLine = (text: string): string => shorten(linesJoined(text), 500)
 
 /**
  * A provider's failure as a `SigningError` carrying its message, with the

@@ -24,6 +24,15 @@ const ELLIPSIS = "…"
 export const shorten = (text: string, maxLength: number): string =>
   text.length > maxLength ? text.slice(0, maxLength) + ELLIPSIS : text
 
+/**
+ * `text` on one line: its lines trimmed, blank ones dropped, joined by " / ".
+ * Split on "\n" and trimmed line by line, in linear time: a pattern such as
+ * `/\s*\n\s*\/` takes time quadratic in a run of spaces, and a provider's
+ * failure (a process's stderr) can hold any.
+ */
+export const linesJoined = (text: string): string =>
+  text.split("\n").map((line) => line.trim()).filter((line) => line !== "").join(" / ")
+
 // A cut secret's beginning shorter than this is left: it says nothing of the
 // secret, and could as well be any text (AWS secret keys are 40 characters,
 // session tokens hundreds).
@@ -69,8 +78,19 @@ const spellingsOf = (char: string): string => {
   return `(?:${[...spellings].join("|")})`
 }
 
+// A backslash is written as it is or JSON-escaped (`\\`), and the two overlap: a pattern allowing either for each
+// backslash would try every split of a run of them in the text, exponentially many. So a secret holding one is
+// matched with its backslashes all in one spelling or all in the other.
+const BACKSLASH_AS_IS = "(?:\\\\|%5[cC])"
+const BACKSLASH_JSON_ESCAPED = "(?:\\\\\\\\|\\\\u005[cC]|%5[cC])"
+
 /** A pattern for `secret` in any of its spellings, each character written any way a URL or JSON writes it. */
-const secretPattern = (secret: string): string => [...secret].map(charSpellings).join("")
+const secretPattern = (secret: string): string => {
+  const chars = [...secret]
+  if (!secret.includes("\\")) return chars.map(charSpellings).join("")
+  const spelled = (backslash: string) => chars.map((char) => (char === "\\" ? backslash : charSpellings(char))).join("")
+  return `(?:${spelled(BACKSLASH_AS_IS)}|${spelled(BACKSLASH_JSON_ESCAPED)})`
+}
 
 /** One pattern for all `secrets` (non-empty), longest first so that a secret that contains another is matched whole. */
 export const anySecretPattern = (secrets: Iterable<string>): RegExp | undefined => {
