@@ -4,7 +4,7 @@
  * and signs `UNSIGNED-PAYLOAD` into presigned URLs; every other service, API
  * Gateway included, normalizes and double-encodes the path, needs no payload
  * hash header, and signs the body's hash into presigned URLs too. API Gateway
- * alone signs the body's hash whatever `x-amz-content-sha256` says.
+ * signs the body's hash whatever `x-amz-content-sha256` says.
  *
  * @internal
  */
