@@ -377,6 +377,17 @@ describe("unread failures", () => {
       expect(responses[2]!.body!.locked).toBe(false)
     }).pipe(Effect.provide(Live)))
 
+  // What Effect.tryPromise without catch fails with, as the docs' own send does: the Response is its cause.
+  it.effect("the body of a Response rejected through Effect.tryPromise (an UnknownException) is released too", () =>
+    Effect.gen(function*() {
+      const { cancelled, responses } = fetchedResponses([{ status: 503 }, { status: 503 }])
+      let sent = 0
+      yield* runToEnd(Retry.makeRequestWithRetries(request, () => Effect.tryPromise(() => Promise.reject(responses[sent++]!)), { schedule: noJitter(1) }))
+      yield* settle
+      expect(sent).toBe(2)
+      expect(cancelled).toEqual([0])
+    }).pipe(Effect.provide(Live)))
+
   it.effect("a Response the retry gives up on at once (a 404) comes to the caller unread", () =>
     Effect.gen(function*() {
       const { cancelled, responses } = fetchedResponses([{ status: 404 }])

@@ -17,6 +17,7 @@ import { safely } from "./guard.js"
 import { describe } from "./request/describe.js"
 import { prepareHeaders } from "./request/headers.js"
 import { relativeTarget, type SigningTarget } from "./request/target.js"
+import { responseHolders } from "./retry/failures.js"
 
 /** The signal's abort reason, met while a body was read: what fetch rejects with, passed on as it is. */
 export class AbortedWhileReading {
@@ -237,12 +238,19 @@ export const toWebRequest = (signed: SignedRequest, sendWith: RequestInit): Requ
  * a connection limit stalls. Only a response that came over the network (it
  * has a `url`) holds one: a Response made in code (a test's fake, which may
  * be handed out again for the next attempt) is left alone, as is anything
- * else, and a body already being read.
+ * else, and a body already being read. The response is looked for where the
+ * retry reads its status: the failure itself, or along its `cause` chain
+ * (Effect's `UnknownException` from `Effect.tryPromise` holds a rejected
+ * Response as its cause).
  */
 export const releaseBody = (failure: unknown): void => {
+  for (const holder of responseHolders(failure)) releaseOwnBody(holder)
+}
+
+const releaseOwnBody = (response: object): void => {
   try {
     // Any fetch's Response (this runtime's, npm undici's, node-fetch's): a web stream body, neither read nor being read.
-    const { body, bodyUsed, url } = failure as { readonly body?: unknown; readonly bodyUsed?: unknown; readonly url?: unknown }
+    const { body, bodyUsed, url } = response as { readonly body?: unknown; readonly bodyUsed?: unknown; readonly url?: unknown }
     if (typeof url !== "string" || url === "" || bodyUsed === true || typeof body !== "object" || body === null) return
     const { cancel, locked } = body as { readonly cancel?: unknown; readonly locked?: unknown }
     if (typeof cancel !== "function" || locked === true) return
