@@ -388,6 +388,17 @@ describe("unread failures", () => {
       expect(cancelled).toEqual([0])
     }).pipe(Effect.provide(Live)))
 
+  // An error made with the response (retries.md's own example, ky's HTTPError): the retry reads its status there.
+  it.effect("the body of a Response an error holds as its response is released too", () =>
+    Effect.gen(function*() {
+      const { cancelled, responses } = fetchedResponses([{ status: 503 }, { status: 503 }])
+      let sent = 0
+      yield* runToEnd(Retry.makeRequestWithRetries(request, () => Effect.fail(Object.assign(new Error("HTTP 503"), { response: responses[sent++]! })), { schedule: noJitter(1) }))
+      yield* settle
+      expect(sent).toBe(2)
+      expect(cancelled).toEqual([0])
+    }).pipe(Effect.provide(Live)))
+
   it.effect("a Response the retry gives up on at once (a 404) comes to the caller unread", () =>
     Effect.gen(function*() {
       const { cancelled, responses } = fetchedResponses([{ status: 404 }])

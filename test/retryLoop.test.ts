@@ -62,3 +62,20 @@ describe("the facade's delays between attempts", () => {
     expect(await callTimes(new Error("boom"), 2)).toEqual([0, 80, 240])
   })
 })
+
+describe("the facade's loop and failed responses", () => {
+  // An unread body holds its connection, which the next attempt may need: retries.md's own callback throws this shape.
+  it("releases the body of a Response an error holds as its response, once it retries past it", async () => {
+    const cancelled: Array<number> = []
+    const responses = [0, 1].map((i) =>
+      Object.defineProperty(new Response(new ReadableStream({ cancel: () => void cancelled.push(i) }), { status: 503 }), "url", { value: "https://abc123.execute-api.us-east-1.amazonaws.com/prod/" })
+    )
+    let sent = 0
+    await signer.makeRequestWithRetries({ method: "GET", path: "/" }, () => {
+      throw Object.assign(new Error("HTTP 503"), { response: responses[sent++]! })
+    }, 1, { baseDelayMs: 0 }).catch(() => undefined)
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(sent).toBe(2)
+    expect(cancelled).toEqual([0])
+  })
+})

@@ -17,7 +17,7 @@ import { safely } from "./guard.js"
 import { describe } from "./request/describe.js"
 import { prepareHeaders } from "./request/headers.js"
 import { relativeTarget, type SigningTarget } from "./request/target.js"
-import { responseHolders } from "./retry/failures.js"
+import { field, responseHolders } from "./retry/failures.js"
 
 /** The signal's abort reason, met while a body was read: what fetch rejects with, passed on as it is. */
 export class AbortedWhileReading {
@@ -239,12 +239,17 @@ export const toWebRequest = (signed: SignedRequest, sendWith: RequestInit): Requ
  * has a `url`) holds one: a Response made in code (a test's fake, which may
  * be handed out again for the next attempt) is left alone, as is anything
  * else, and a body already being read. The response is looked for where the
- * retry reads its status: the failure itself, or along its `cause` chain
+ * retry reads its status: the failure itself or its `response` (an error
+ * made with the response, ky's `HTTPError`), or along its `cause` chain
  * (Effect's `UnknownException` from `Effect.tryPromise` holds a rejected
  * Response as its cause).
  */
 export const releaseBody = (failure: unknown): void => {
-  for (const holder of responseHolders(failure)) releaseOwnBody(holder)
+  for (const holder of responseHolders(failure)) {
+    releaseOwnBody(holder)
+    const response = field(holder, "response")
+    if (typeof response === "object" && response !== null) releaseOwnBody(response)
+  }
 }
 
 const releaseOwnBody = (response: object): void => {
