@@ -201,5 +201,7 @@ export const retryAfterMillis = (failure: unknown, now: number): number | undefi
   const answeredAt = Date.parse(headerOf(failure, "date") ?? "")
   if (Number.isNaN(answeredAt)) return Math.max(0, date - now)
   const age = headerOf(failure, "age")?.trim()
-  return Math.max(0, date - answeredAt - (age !== undefined && /^\d{1,9}$/.test(age) ? Number(age) * 1000 : 0))
+  // RFC 9111: an Age too large to hold is read as 2^31 seconds.
+  const ageMillis = age !== undefined && /^\d+$/.test(age) ? Math.min(Number(age), 2 ** 31) * 1000 : 0
+  return Math.max(0, date - answeredAt - ageMillis)
 }
