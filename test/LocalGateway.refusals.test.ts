@@ -164,18 +164,18 @@ describe("a handler that throws a query value the client chose", () => {
   })
 
   // The client chooses what it sends as a signature: a run of backslashes, each written as is or JSON-escaped, once
-  // made the scrubbing of the message backtrack exponentially (45 of them: hours).
-  it("a signature parameter of backslashes, quoted back by the handler, is scrubbed from the log at once", async () => {
-    const backslashes = "\\".repeat(45)
+  // made the scrubbing of a message with a shorter run backtrack exponentially (48 of them: minutes, past the test timeout).
+  it("a signature parameter of backslashes, and a shorter run quoted back by the handler: answered at once", async () => {
+    const backslashes = "\\".repeat(48)
     const request = signerFor(`${started.gateway!.url}/prod`, credentials).signRequest({
       method: "GET",
       path: "/item",
-      queryParams: { id: backslashes, "X-Amz-Signature": backslashes }
+      queryParams: { id: backslashes, "X-Amz-Signature": backslashes + "\\" }
     })
     await capturingWarnings(async () => {
       expect((await fetch(request.url, request)).status).toBe(500)
     })
-    expect(started.entries.at(-1)!.message).toContain("bad id <redacted>")
+    expect(started.entries.at(-1)!.message).toContain(`bad id ${backslashes}`)
   })
 })
 
