@@ -135,8 +135,9 @@ export const isPermanentFailure: (error: unknown) => boolean = failures.isPerman
  * How long a failure asks to wait before the next attempt, from its
  * `Retry-After` header (seconds, or an HTTP date), if it carries one. An HTTP
  * date is the server's time: it is measured from the failure's own `Date`
- * header (plus its `Age`, for an answer a cache kept) when there is one, else
- * from `now`, so that a client whose clock is off waits what the server asked.
+ * header (plus its `Age`, for an answer a cache kept) when there is one
+ * within a day of `now`, else from `now`, so that a client whose clock is off
+ * waits what the server asked.
  *
  * @throws SigningError (`InvalidConfig`) when `now` is not a finite number of
  * epoch milliseconds (a NaN would make any HTTP date's wait NaN).

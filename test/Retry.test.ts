@@ -447,6 +447,12 @@ describe("retryAfterMillis", () => {
     expect(Retry.retryAfterMillis(new Response(null, { headers }), now)).toBe(3000)
   })
 
+  it("measures from now when the Date header is a day or more off: a broken clock, not a skewed one", () => {
+    const now = Date.UTC(2024, 0, 1, 0, 0, 0)
+    const headers = { date: "Thu, 01 Jan 1970 00:00:00 GMT", "retry-after": "Mon, 01 Jan 2024 00:00:02 GMT" }
+    expect(Retry.retryAfterMillis({ response: { headers } }, now)).toBe(2000)
+  })
+
   it("counts the Age of an answer a cache kept: a Retry-After that passed while it was cached asks for no wait", () => {
     const now = Date.UTC(2024, 0, 1, 0, 10, 0)
     const headers = { date: "Mon, 01 Jan 2024 00:00:00 GMT", age: "600", "retry-after": "Mon, 01 Jan 2024 00:00:30 GMT" }

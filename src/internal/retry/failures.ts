@@ -184,13 +184,15 @@ export const headerOf = (failure: unknown, name: string): string | undefined => 
   return undefined
 }
 
+const DAY_MILLIS = 24 * 60 * 60 * 1000
+
 /**
  * How long a failure asks to wait before the next attempt, from its
  * `Retry-After` header (seconds, or an HTTP date), if it carries one. An HTTP
  * date is the server's time: it is measured from the failure's own `Date`
  * header (the server's time when it answered, plus the `Age` a cache kept the
- * answer) when there is one, and from `now` otherwise, so that a client whose
- * clock is off waits what was asked.
+ * answer) when there is one within a day of `now`, and from `now` otherwise,
+ * so that a client whose clock is off waits what was asked.
  */
 export const retryAfterMillis = (failure: unknown, now: number): number | undefined => {
   const value = headerOf(failure, "retry-after")?.trim()
@@ -199,7 +201,8 @@ export const retryAfterMillis = (failure: unknown, now: number): number | undefi
   const date = Date.parse(value)
   if (Number.isNaN(date)) return undefined
   const answeredAt = Date.parse(headerOf(failure, "date") ?? "")
-  if (Number.isNaN(answeredAt)) return Math.max(0, date - now)
+  // A Date a day or more from now is no clock skew but a broken clock (1970): it measures nothing.
+  if (!(Math.abs(answeredAt - now) < DAY_MILLIS)) return Math.max(0, date - now)
   const age = headerOf(failure, "age")?.trim()
   // RFC 9111: an Age too large to hold is read as 2^31 seconds.
   const ageMillis = age !== undefined && /^\d+$/.test(age) ? Math.min(Number(age), 2 ** 31) * 1000 : 0
