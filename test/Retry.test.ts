@@ -377,23 +377,17 @@ describe("unread failures", () => {
       expect(responses[2]!.body!.locked).toBe(false)
     }).pipe(Effect.provide(Live)))
 
-  // What Effect.tryPromise without catch fails with, as the docs' own send does: the Response is its cause.
-  it.effect("the body of a Response rejected through Effect.tryPromise (an UnknownException) is released too", () =>
+  // Where the retry reads a status, it releases a body: Effect.tryPromise without catch (the docs' own send) fails
+  // with an UnknownException whose cause is the Response; an error made with the response (retries.md's callback,
+  // ky's HTTPError) holds it as its response.
+  it.effect.each([
+    ["rejected through Effect.tryPromise (an UnknownException)", (response: Response) => Effect.tryPromise(() => Promise.reject(response))],
+    ["an error holds as its response", (response: Response) => Effect.fail(Object.assign(new Error("HTTP 503"), { response }))]
+  ] as const)("the body of a Response %s is released too", ([, failWith]) =>
     Effect.gen(function*() {
       const { cancelled, responses } = fetchedResponses([{ status: 503 }, { status: 503 }])
       let sent = 0
-      yield* runToEnd(Retry.makeRequestWithRetries(request, () => Effect.tryPromise(() => Promise.reject(responses[sent++]!)), { schedule: noJitter(1) }))
-      yield* settle
-      expect(sent).toBe(2)
-      expect(cancelled).toEqual([0])
-    }).pipe(Effect.provide(Live)))
-
-  // An error made with the response (retries.md's own example, ky's HTTPError): the retry reads its status there.
-  it.effect("the body of a Response an error holds as its response is released too", () =>
-    Effect.gen(function*() {
-      const { cancelled, responses } = fetchedResponses([{ status: 503 }, { status: 503 }])
-      let sent = 0
-      yield* runToEnd(Retry.makeRequestWithRetries(request, () => Effect.fail(Object.assign(new Error("HTTP 503"), { response: responses[sent++]! })), { schedule: noJitter(1) }))
+      yield* runToEnd(Retry.makeRequestWithRetries(request, () => failWith(responses[sent++]!), { schedule: noJitter(1) }))
       yield* settle
       expect(sent).toBe(2)
       expect(cancelled).toEqual([0])
