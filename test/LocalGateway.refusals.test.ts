@@ -160,7 +160,7 @@ describe("a handler that throws the query of a presigned URL", () => {
 
 describe("a handler that throws a query value the client chose", () => {
   const started = gatewayWithHandler((request) => {
-    throw new Error(`bad id ${String(request.query["id"]?.[0])}`)
+    throw new Error(`bad id ${String(request.query["id"]?.[0])} (from the query)`)
   })
 
   // The client chooses what it sends as a signature: a run of backslashes, each written as is or JSON-escaped, once
@@ -175,7 +175,7 @@ describe("a handler that throws a query value the client chose", () => {
     await capturingWarnings(async () => {
       expect((await fetch(request.url, request)).status).toBe(500)
     })
-    expect(started.entries.at(-1)!.message).toContain(`bad id ${backslashes}`)
+    expect(started.entries.at(-1)!.message).toContain(`bad id ${backslashes} (from the query)`)
   })
 })
 

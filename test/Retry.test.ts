@@ -441,6 +441,12 @@ describe("retryAfterMillis", () => {
     expect(Retry.retryAfterMillis(new Response(null, { headers }), now)).toBe(3000)
   })
 
+  it("reads an Age too large to hold as 2^31 seconds (RFC 9111): a Retry-After long passed asks for no wait", () => {
+    const now = Date.UTC(2024, 0, 1, 0, 0, 0)
+    const headers = { date: "Mon, 01 Jan 2024 00:00:00 GMT", age: "9999999999", "retry-after": "Mon, 01 Jan 2024 00:00:30 GMT" }
+    expect(Retry.retryAfterMillis({ response: { headers } }, now)).toBe(0)
+  })
+
   it("measures from now when the Date header is a day or more off: a broken clock, not a skewed one", () => {
     const now = Date.UTC(2024, 0, 1, 0, 0, 0)
     const headers = { date: "Thu, 01 Jan 1970 00:00:00 GMT", "retry-after": "Mon, 01 Jan 2024 00:00:02 GMT" }
