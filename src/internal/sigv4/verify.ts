@@ -242,6 +242,8 @@ interface Checked {
   readonly region: string
   readonly service: string
   readonly headers: Map<string, Array<string>>
+  /** The claim's SignedHeaders, split, each named once. */
+  readonly signedHeaderNames: ReadonlyArray<string>
   readonly rawPath: string
   readonly rawQuery: string
 }
@@ -273,8 +275,9 @@ const checkClaim = (request: Omit<ReceivedRequest, "body">, options: VerifyOptio
 
   // No signer names a header twice; verifying each mention would copy its value into the canonical request (and the
   // refusal quoting it) once per mention: a few kilobytes of headers would make hundreds of megabytes.
+  const signedHeaderNames = claim.signedHeaders.split(";")
   const named = new Set<string>()
-  for (const name of claim.signedHeaders.split(";")) {
+  for (const name of signedHeaderNames) {
     if (named.has(name)) return fail("MalformedAuthorization", `SignedHeaders names the header '${name.slice(0, 60)}' more than once.`)
     named.add(name)
   }
@@ -349,7 +352,7 @@ const checkClaim = (request: Omit<ReceivedRequest, "body">, options: VerifyOptio
       signatureNotYetCurrentMessage({ requestTime: amzDate, limitTime: stamp(now + skew), serverTime: stamp(now), maxSkewMinutes: skew / 60000 })
     )
   }
-  return { claim, credentials, accessKeyId, amzDate, dateStamp, region, service, headers, rawPath, rawQuery }
+  return { claim, credentials, accessKeyId, amzDate, dateStamp, region, service, headers, signedHeaderNames, rawPath, rawQuery }
 }
 
 /**
@@ -377,9 +380,8 @@ export const verifyBeforeBody = (request: Omit<ReceivedRequest, "body">, options
 export const verify = (request: ReceivedRequest, options: VerifyOptions): VerifyResult => {
   const checked = checkClaim(request, options)
   if ("valid" in checked) return checked
-  const { claim, credentials, accessKeyId, amzDate, dateStamp, region, service, headers, rawPath, rawQuery } = checked
+  const { claim, credentials, accessKeyId, amzDate, dateStamp, region, service, headers, signedHeaderNames, rawPath, rawQuery } = checked
 
-  const signedHeaderNames = claim.signedHeaders.split(";")
   if (!signedHeaderNames.includes("host")) {
     return fail("MissingSignedHeader", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
   }
