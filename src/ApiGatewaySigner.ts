@@ -47,7 +47,9 @@ import { RequestError } from "./RequestError.js"
 import { SigningError } from "./SigningError.js"
 import { invalidConfig } from "./internal/signingErrors.js"
 
-export { HttpMethods } from "./HttpMethods.js"
+import { HttpMethods } from "./HttpMethods.js"
+
+export { HttpMethods }
 export type { HttpMethod } from "./HttpMethods.js"
 
 /**
@@ -245,6 +247,27 @@ const notOnASigner = (method: string): SigningError =>
  * @category constructors
  */
 export class ApiGatewaySigner {
+  /**
+   * The class itself, for code written for 2.x in an ES module: 2.x was
+   * CommonJS, so there its default import was the exports object, and
+   * `new ApiGatewaySigner.default(config)` the way to construct.
+   *
+   * @deprecated The default import is the class: `new ApiGatewaySigner(config)`.
+   */
+  static get default(): typeof ApiGatewaySigner {
+    return ApiGatewaySigner
+  }
+
+  /**
+   * `HttpMethods`, for code written for 2.x in an ES module
+   * (`ApiGatewaySigner.HttpMethods.GET`, as on its exports object).
+   *
+   * @deprecated Import it by name: `import { HttpMethods } from "api-gateway-request-signer"`.
+   */
+  static get HttpMethods(): typeof HttpMethods {
+    return HttpMethods
+  }
+
   /** What signing needs: endpoint, region, service and the header options. */
   readonly #settings: FacadeSettings
   readonly #credentials: CredentialsSource
@@ -502,7 +525,7 @@ export class ApiGatewaySigner {
     const failedResponses = new WeakSet<object>()
     try {
       return await retryLoop(
-        () => this.#signAttempt(prepared),
+        () => this.#signAttempt((credentials, signedAt) => signPrepared(prepared, credentials, signedAt, this.#settings)),
         async (signed) => {
           const response = await send(signed.url, { ...sendWith, method: signed.method, headers: signed.headers, body: signed.body ?? null, redirect: "manual" })
           // Every failed response goes to the loop, which asks shouldRetry once (and corrects the clock after a
@@ -536,14 +559,30 @@ export class ApiGatewaySigner {
    * that have since expired; the attempt keeps the clock it was signed on, for
    * a refusal for clock skew.
    */
-  async #signAttempt(prepared: PreparedRequest): Promise<SignedAttempt> {
+  async #signAttempt(sign: (credentials: SigningCredentials, signedAt: number) => SignedRequest | PromiseLike<SignedRequest>): Promise<SignedAttempt> {
     try {
       const credentials = await this.#credentials.resolve(this.#now())
       const clock = this.#attemptClock()
-      return { request: signPrepared(prepared, credentials, clock.signedAt, this.#settings), secrets: secretsOf(credentials), clock }
+      return { request: await sign(credentials, clock.signedAt), secrets: secretsOf(credentials), clock }
     } catch (error) {
       throw cleanSigningError(error, this.#credentials.secrets())
     }
+  }
+
+  /**
+   * How `makeRequestWithRetries` signs each attempt. As 2.x did, through
+   * `this.signRequest` when a subclass overrides it or a test stubs it (to add
+   * a header to every request, to count calls): skipping the override would
+   * send requests without what it adds. Otherwise `params` is prepared once,
+   * and checked before any call, and each attempt is signed afresh.
+   */
+  #attemptsOf(params: RequestToSign): () => Promise<SignedAttempt> {
+    if (this.signRequest !== ApiGatewaySigner.prototype.signRequest) {
+      // The credentials are resolved first, so that the synchronous signRequest finds them current.
+      return () => this.#signAttempt(() => this.signRequest(params))
+    }
+    const prepared = prepareRequest(this.#settings, params)
+    return () => this.#signAttempt((credentials, signedAt) => signPrepared(prepared, credentials, signedAt, this.#settings))
   }
 
   /** Sets the clock from a refusal for skew of an attempt signed on `signedOn`; says whether it was one. */
@@ -599,6 +638,8 @@ export class ApiGatewaySigner {
    * or rejects, waits (exponential backoff with jitter, or longer when the
    * failure carries a `Retry-After`) and calls it again with a freshly signed
    * request, up to `retries` more times. Resolves with the callback's value.
+   * When a subclass overrides `signRequest` (or a test stubs it), each
+   * attempt is signed through it, as in 2.x.
    *
    * A 403 for clock skew (a signature dated more than 5 minutes from API
    * Gateway's clock, which says its time in the message and the `Date`
@@ -637,9 +678,8 @@ export class ApiGatewaySigner {
       if (checked instanceof SigningError) return refuse(checked)
       const { signal } = checked
       if (signal?.aborted) return Promise.reject(abortReason(signal))
-      const prepared = prepareRequest(this.#settings, params)
       return retryLoop(
-        () => this.#signAttempt(prepared),
+        this.#attemptsOf(params),
         // The callback gets the request alone, as in 2.x.
         (request) => callback(request as SignedRequestData),
         {

@@ -8,10 +8,10 @@ import { join } from "node:path"
 import { inspect } from "node:util"
 import { afterEach, beforeEach, describe, expect, it, vi } from "@effect/vitest"
 import axios from "axios"
-import ApiGatewaySigner, { type SignedRequestData } from "api-gateway-request-signer"
+import ApiGatewaySigner, { HttpMethods, type SignedRequestData } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import { SUITE_DIR } from "./support/awsSuite.js"
-import { thrownBy } from "./support/outcomes.js"
+import { rejectionOf, thrownBy } from "./support/outcomes.js"
 
 const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
 const keys = { accessKey: "AKIDEXAMPLE", secretKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" }
@@ -209,6 +209,80 @@ describe("a subclass's own fields named like an option", () => {
     const own = new RetryingSigner({ endpoint: ENDPOINT, ...keys }, 3, "orders")
     expect({ retries: Reflect.get(own, "retries"), serviceName: Reflect.get(own, "serviceName") }).toEqual({ retries: 3, serviceName: "orders" })
     expect(own.signRequest({ method: "GET", path: "/" }).headers.Authorization).toContain("/execute-api/aws4_request")
+  })
+})
+
+describe("2.x code in an ES module, where 2.x's default import was its CommonJS exports object", () => {
+  it("new ApiGatewaySigner.default(config) makes a signer", () => {
+    const legacy = new ApiGatewaySigner.default({ endpoint: ENDPOINT, ...keys })
+    expect(legacy).toBeInstanceOf(ApiGatewaySigner)
+    expect(legacy.signRequest({ method: "GET", path: "/pets" }).url).toBe(`${ENDPOINT}/pets`)
+  })
+
+  it("ApiGatewaySigner.HttpMethods is HttpMethods", () => {
+    expect(ApiGatewaySigner.HttpMethods).toBe(HttpMethods)
+    expect(ApiGatewaySigner.HttpMethods.POST).toBe("POST")
+  })
+
+  it("neither shows on a signer: a spread, Object.keys and JSON are as before", () => {
+    expect(Object.keys(ApiGatewaySigner)).toEqual([])
+    expect(JSON.stringify(signer)).toBe(JSON.stringify({ endpoint: ENDPOINT, region: "us-east-1", service: "execute-api" }))
+  })
+})
+
+describe("makeRequestWithRetries signs every attempt through signRequest, as 2.x did, when it is overridden", () => {
+  // A subclass that adds a header to every request (an API key, a trace header).
+  class KeyedSigner extends ApiGatewaySigner {
+    override signRequest(request: Parameters<ApiGatewaySigner["signRequest"]>[0]) {
+      return super.signRequest({ ...request, headers: { ...request.headers, "x-api-key": "the-key" } })
+    }
+  }
+
+  it("a subclass's override: every attempt carries what it adds, signed", async () => {
+    const keyed = new KeyedSigner({ endpoint: ENDPOINT, ...keys })
+    const sent: Array<SignedRequestData> = []
+    await expect(keyed.makeRequestWithRetries({ method: "GET", path: "/pets" }, (request) => {
+      sent.push(request)
+      if (sent.length < 2) throw new Error("network down")
+      return "done"
+    }, 1, { baseDelayMs: 1 })).resolves.toBe("done")
+    expect(sent.map((request) => request.headers["x-api-key"])).toEqual(["the-key", "the-key"])
+    expect(sent.every((request) => request.headers.Authorization.includes("x-api-key"))).toBe(true)
+  })
+
+  it("a test's spy on the instance sees one call per attempt", async () => {
+    const own = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys })
+    const spy = vi.spyOn(own, "signRequest")
+    await own.makeRequestWithRetries({ method: "GET", path: "/pets" }, () => "done", 0)
+    expect(spy).toHaveBeenCalledTimes(1)
+    expect(spy).toHaveBeenCalledWith({ method: "GET", path: "/pets" })
+  })
+
+  it("a stub's request is the one the callback gets", async () => {
+    const own = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys })
+    const stubbed = { url: "https://stub.example/", method: "GET", headers: { Authorization: "stub" } } as unknown as SignedRequestData
+    vi.spyOn(own, "signRequest").mockReturnValue(stubbed)
+    await expect(own.makeRequestWithRetries({ method: "GET", path: "/pets" }, (request) => request, 0)).resolves.toBe(stubbed)
+  })
+
+  it("with credentials from a provider, the override finds them resolved", async () => {
+    const keyed = new KeyedSigner({
+      endpoint: ENDPOINT,
+      credentials: async () => ({ accessKeyId: keys.accessKey, secretAccessKey: keys.secretKey })
+    })
+    const request = await keyed.makeRequestWithRetries({ method: "GET", path: "/pets" }, (signed) => signed, 0)
+    expect(request.headers.Authorization).toContain(`Credential=${keys.accessKey}/`)
+  })
+
+  it("what the override throws rejects as a SigningError, before any call, and is not retried", async () => {
+    const own = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys })
+    vi.spyOn(own, "signRequest").mockImplementation(() => {
+      throw new Error("no api key configured")
+    })
+    const callback = vi.fn()
+    const error = await rejectionOf(own.makeRequestWithRetries({ method: "GET", path: "/pets" }, callback, 3))
+    expect(error).toMatchObject({ _tag: "SigningError", message: expect.stringContaining("no api key configured") })
+    expect(callback).not.toHaveBeenCalled()
   })
 })
 
