@@ -147,6 +147,15 @@ describe("SignedHttpClient: URLs", () => {
       expect(error.message).toContain("outside the signer's endpoint")
       expect(received.some((entry) => entry.target.includes("outside"))).toBe(false)
     }).pipe(provideSigned()))
+
+  it.live("an absolute URL with a space before it fails with a SigningError, not sent as a path under the stage", () =>
+    Effect.gen(function*() {
+      const before = handedToFetch.length
+      const error = yield* (yield* client).get(` ${endpoint()}/pets`).pipe(Effect.flip)
+      expect(handedToFetch.slice(before)).toEqual([])
+      expect(error).toMatchObject({ _tag: "SigningError", field: "path" })
+      expect(error.message).toContain("fetch would drop")
+    }).pipe(provideSigned()))
 })
 
 describe("SignedHttpClient: headers and bodies", () => {

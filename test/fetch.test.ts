@@ -98,6 +98,31 @@ describe("signer.fetch takes what fetch takes", () => {
     await expect(signer.fetch(`${gateway.url}/other-stage/x`)).rejects.toMatchObject({ _tag: "SigningError", field: "path" })
   })
 
+  it("a Request with init.headers sends init's headers instead of its own, as fetch does", async () => {
+    const incoming = new Request(`${gateway.url}/stage/forwarded`, { headers: { cookie: "session=abc", authorization: "Bearer end-user" } })
+    const { status, echo } = await echoOf(await signer.fetch(incoming, { headers: { "x-chosen": "1" } }))
+    expect(status).toBe(200)
+    expect(echo.headers["x-chosen"]).toBe("1")
+    expect(echo.headers["cookie"]).toBeUndefined()
+  })
+
+  it.each([
+    ["a line break at the end (read from a file)", (url: string) => `${url}/pets\n`],
+    ["a space before it", (url: string) => ` ${url}/pets`],
+    ["a space after it", (url: string) => `${url}/pets `],
+    ["a tab inside", (url: string) => `${url}/pe\tts`],
+    ["a backslash in the path", (url: string) => `${url}/pets\\123`]
+  ])("refuses an absolute URL fetch would read otherwise than as written: %s", async (_, spelled) => {
+    const url = spelled(`${gateway.url}/stage`)
+    await expect(signer.fetch(url)).rejects.toMatchObject({ _tag: "SigningError", field: "path", message: expect.stringContaining("fetch would") })
+  })
+
+  it("a backslash in an absolute URL's query is sent, as fetch sends it", async () => {
+    const { status, echo } = await echoOf(await signer.fetch(`${gateway.url}/stage/pets?q=a\\b`))
+    expect(status).toBe(200)
+    expect(echo.query).toEqual({ q: ["a\\b"] })
+  })
+
   it("refuses a body fetch would send as [object Object]", async () => {
     await expect(signer.fetch("/x", { method: "POST", body: { a: 1 } as unknown as NonNullable<RequestInit["body"]> })).rejects.toMatchObject({
       _tag: "SigningError",

@@ -181,8 +181,9 @@ export const fromFetchArguments = async (
   if (init !== undefined && (typeof init !== "object" || init === null)) {
     throw invalidRequest("path", `fetch's second argument is a RequestInit object; got ${describe(init)}.`)
   }
-  const headers = new Headers(base?.headers)
-  if (init?.headers !== undefined) headersOfInit(init.headers).forEach((value, name) => headers.set(name, value))
+  // As the Request constructor reads them: init's headers replace a Request's own, they are not merged with them
+  // (a proxy that forwards a request with headers of its choosing must not send the incoming cookie along).
+  const headers = init?.headers !== undefined ? headersOfInit(init.headers) : new Headers(base?.headers)
   const sendWith: Record<string, unknown> = {}
   for (const field of PASSED_ON) {
     const value = init !== undefined && field in init ? (init as Record<string, unknown>)[field] : base?.[field as keyof Request]

@@ -47,17 +47,57 @@ const pathBelow = (base: Endpoint, path: string): string | undefined => {
   return "/" + segments.slice(stage.length).join("/")
 }
 
+/** Whether `code` is one URL parsing strips from either end of a URL: a C0 control or a space. */
+const isStrippedAtEnds = (code: number): boolean => code <= 0x20
+
+/** `text` without C0 controls and spaces at either end, as URL parsing reads it (in linear time). */
+const strippedAtEnds = (text: string): string => {
+  let start = 0
+  let end = text.length
+  while (start < end && isStrippedAtEnds(text.charCodeAt(start))) start++
+  while (end > start && isStrippedAtEnds(text.charCodeAt(end - 1))) end--
+  return text.slice(start, end)
+}
+
+/**
+ * Refuses what URL parsing (fetch's, and so every client's) would read
+ * otherwise than as written, in an absolute URL: it strips spaces and
+ * controls at either end and a tab or line break anywhere, and sends a
+ * backslash in the path as "/". Signing the text as written would request
+ * another resource than the same string does through fetch, ky or axios.
+ */
+const checkAbsoluteUrl = (url: string, stripped: string): void => {
+  const queryAt = stripped.indexOf("?")
+  const path = queryAt === -1 ? stripped : stripped.slice(0, queryAt)
+  const problem = stripped !== url
+    ? "has a space or a control character at either end (a line break read from a file, say), which fetch would drop"
+    : /[\t\n\r]/.test(stripped)
+    ? "contains a tab or line break, which fetch would drop"
+    : path.includes("\\")
+    ? "contains a backslash in its path, which fetch would send as \"/\""
+    : undefined
+  if (problem !== undefined) {
+    throw invalidRequest(
+      "path",
+      `The URL ${JSON.stringify(displayUrl(stripped))} ${problem}; remove it, or percent-encode a character that belongs to the path (%20, %5C).`
+    )
+  }
+}
+
 /**
  * The path (and query) of a request URL relative to the endpoint. A URL is
  * absolute only when it starts with `scheme://`; anything else, `//a//b`
  * included, is a path under the endpoint. An absolute URL must lie under the
- * endpoint, or under `sendTo`. The fragment is never sent, so it is dropped.
+ * endpoint, or under `sendTo`, and read the same as fetch reads it. The
+ * fragment is never sent, so it is dropped.
  */
 export const relativeTarget = (signingTarget: SigningTarget, url: string): string => {
   const fragmentAt = url.indexOf("#")
   const target = fragmentAt === -1 ? url : url.slice(0, fragmentAt)
-  const match = ABSOLUTE_URL.exec(target)
+  const stripped = strippedAtEnds(target)
+  const match = ABSOLUTE_URL.exec(stripped)
   if (match === null) return target
+  checkAbsoluteUrl(target, stripped)
   const authority = match[1]!
   const rest = match[2]!
   const parsed = URL.canParse(authority) ? new URL(authority) : undefined
