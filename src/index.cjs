@@ -32,11 +32,35 @@ exports.isHttpMethod = httpMethods.isHttpMethod
 exports.SigningError = require("./SigningError.js").SigningError
 exports.RequestError = require("./RequestError.js").RequestError
 
+/**
+ * `load()`: a module of the Effect API. It needs Effect 3: with another installed (npm's latest is 4.x, which
+ * `--force`, `--legacy-peer-deps`, pnpm and yarn install with a warning), it fails to load on a missing file of
+ * Effect's, which does not say what to do; then the error says it.
+ */
+const effectApi = (load) => {
+  try {
+    return load()
+  } catch (error) {
+    let version
+    try {
+      version = require("effect/package.json").version
+    } catch {
+      // Not installed: said below.
+    }
+    if (typeof version === "string" && version.split(".")[0] === "3") throw error
+    const installed = version === undefined ? "effect is not installed" : `effect ${version} is installed`
+    throw new Error(
+      `The Effect API of api-gateway-request-signer needs effect 3.x, and ${installed} (npm's latest effect is 4.x, which this version does not support): npm install effect@3`,
+      { cause: error }
+    )
+  }
+}
+
 // One literal require() each, so that a bundler sees which files these are.
 Object.defineProperties(exports, {
-  Credentials: { enumerable: true, get: () => require("./Credentials.js") },
-  Signer: { enumerable: true, get: () => require("./Signer.js") },
-  Retry: { enumerable: true, get: () => require("./Retry.js") },
-  SigV4: { enumerable: true, get: () => require("./SigV4.js") },
-  Diagnosis: { enumerable: true, get: () => require("./Diagnosis.js") }
+  Credentials: { enumerable: true, get: () => effectApi(() => require("./Credentials.js")) },
+  Signer: { enumerable: true, get: () => effectApi(() => require("./Signer.js")) },
+  Retry: { enumerable: true, get: () => effectApi(() => require("./Retry.js")) },
+  SigV4: { enumerable: true, get: () => effectApi(() => require("./SigV4.js")) },
+  Diagnosis: { enumerable: true, get: () => effectApi(() => require("./Diagnosis.js")) }
 })

@@ -6,7 +6,16 @@
  *
  * @since 3.0.0
  */
-import { main } from "./cli.js"
+import { effectPeerProblem } from "./effectPeer.js"
+import { ExitCode } from "./exitCodes.js"
+
+// Checked before the CLI's modules load: with another Effect than 3 they fail to load, with a stack trace.
+const effectProblem = effectPeerProblem()
+if (effectProblem !== undefined) {
+  process.stderr.write(`error: ${effectProblem}\n`)
+  process.exit(ExitCode.Usage)
+}
+const { main } = await import("./cli.js")
 
 const controller = new AbortController()
 const stop = (): void => {
