@@ -334,6 +334,37 @@ describe("a secret quoted as a URL or JSON writes it (%2F, %2B, \\/) shows no pa
       expectShowsNone(error, SECRET_PARTS)
     }
   })
+
+  it.each([
+    ["wrapped as an Error's cause", () => new Error("credential vendor failed", { cause: encodedFailure() })],
+    ["in an AggregateError", () => new AggregateError([encodedFailure()], "every source failed")],
+    ["in a plain object's message", () => ({ code: "ParseError", message: encodedFailure().message })]
+  ])("a secret the library never held, %s, in a provider's first failure: not kept as cause, facade and Effect", async (_, failure) => {
+    const failing = () => Promise.reject(failure())
+    const fromFacade = await new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", credentials: failing })
+      .signRequestAsync({ method: "GET", path: "/pets" })
+      .then(() => undefined, (error: unknown) => error)
+    const fromEffect = failureOf(
+      await Effect.runPromiseExit(
+        Signer.signRequest({ method: "GET", path: "/pets" }).pipe(
+          Effect.provide(Layer.mergeAll(Signer.layer({ endpoint: ENDPOINT, region: "us-east-1" }), Credentials.layerFromProvider(failing)))
+        )
+      )
+    )
+    for (const error of [fromFacade, fromEffect]) {
+      expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
+      expect((error as SigningError).cause).toBeUndefined()
+      expectShowsNone(error, SECRET_PARTS)
+    }
+  })
+
+  it("a provider's first failure whose causes hold no credential keeps it as cause", async () => {
+    const failure = new Error("credential vendor failed", { cause: new Error("connect ECONNREFUSED 127.0.0.1:8080") })
+    const error = await new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", credentials: () => Promise.reject(failure) })
+      .signRequestAsync({ method: "GET", path: "/pets" })
+      .then(() => undefined, (rejection: unknown) => rejection)
+    expect((error as SigningError).cause).toBe(failure)
+  })
 })
 
 /** A session token as long as real ones, so every message that shortens text cuts it partway. */

@@ -46,20 +46,51 @@ const textOf = (error: unknown): string | undefined =>
   : error instanceof Error && typeof error.message === "string" && error.message !== "" ? error.message
   : undefined
 
+// How many errors `saidAlongCauses` reads: a chain of causes is a few long; past this, it counts as showing one.
+const MOST_CAUSES = 64
+
+/**
+ * What `error` says, and what each error it wraps says, as `inspect` prints
+ * them: its message, its `cause`'s, an AggregateError's `errors`', and a
+ * plain object's `message` (a thrown `{ code, message }`), at any depth.
+ * Undefined when there are too many to read.
+ */
+const saidAlongCauses = (error: unknown): Array<string> | undefined => {
+  const said: Array<string> = []
+  const seen = new Set<unknown>()
+  const pending: Array<unknown> = [error]
+  while (pending.length > 0) {
+    const current = pending.shift()
+    if (typeof current === "string") said.push(current)
+    if (typeof current !== "object" || current === null || seen.has(current)) continue
+    if (seen.size === MOST_CAUSES) return undefined
+    seen.add(current)
+    const { message, cause, errors } = current as { readonly message?: unknown; readonly cause?: unknown; readonly errors?: unknown }
+    if (typeof message === "string") said.push(message)
+    pending.push(cause)
+    if (Array.isArray(errors)) {
+      if (errors.length > MOST_CAUSES) return undefined
+      pending.push(...errors)
+    }
+  }
+  return said
+}
+
 /** What a message quotes of a thrown value: its text's first line (a string is quoted whole). */
 const saidBy = (error: unknown): string | undefined => typeof error === "string" ? error : textOf(error)?.split("\n")[0]
 
 /**
  * `error` to keep as the cause of a failure that quotes it: not when it shows
- * one of `secrets` (see `causeShowingNoSecret`), nor when what it says holds a
- * run that `thrownMessage` hid as a possible credential (printing an error
- * prints its cause in full).
+ * one of `secrets` (see `causeShowingNoSecret`), nor when what it says, or
+ * what an error it wraps says, holds a run that may be a credential, as
+ * `thrownMessage` hides one (printing an error prints its cause in full).
  */
 export const thrownCause = (error: unknown, secrets: Iterable<string> = []): unknown =>
   safely(() => {
-    // Every line of it: inspect prints the whole message, where thrownMessage quotes the first.
-    const text = textOf(error)
-    return text !== undefined && maskCredentialRuns(text) !== text ? undefined : causeShowingNoSecret(error, secrets)
+    // Every line of it, and of each error it wraps: inspect prints them whole, where thrownMessage quotes the
+    // first line of the first.
+    const said = saidAlongCauses(error)
+    return said === undefined || said.some((text) => maskCredentialRuns(text) !== text) ? undefined : causeShowingNoSecret(error, secrets)
   }, undefined)
 
 /**
