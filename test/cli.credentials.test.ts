@@ -142,6 +142,30 @@ describe("--profile NAME", () => {
     expect(run.stderr).not.toContain("K7MDENG+bPxRfiCYEXAMPLEKEY")
   })
 
+  it("-v, with a credential_process that fails with a credential on its stderr: the SDK's trail shows neither it nor the command line", async () => {
+    files.setProcessFailure("+ echo '{\"SecretAccessKey\": \"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\"}'")
+    const run = await cli(["-v", "--profile", "tool"], withFiles())
+    expect(run.code).toBe(2)
+    expect(run.stderr).toMatch(/^\* AWS SDK: .*Command failed \(its command line is not shown\)/m)
+    expect(run.stderr).not.toContain("K7MDENG+bPxRfiCYEXAMPLEKEY")
+    expect(run.stderr).not.toContain("print-credentials")
+  })
+
+  it.each([
+    ["--profile typo", ["--profile", "typo"], {}],
+    ["AWS_PROFILE=typo", [], { AWS_PROFILE: "typo" }]
+  ])("%s, a profile in neither file, on a host with a container role: exit 2, never signed as the role", async (_, args, env) => {
+    restoreEnv()
+    restoreEnv = isolatedEnv({
+      ...bareHost(),
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: container.fullUri,
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: container.authorizationToken
+    })
+    const run = await cli([...args, "--retries", "0"], { ...process.env, ...withFiles(env) })
+    expect(run).toMatchObject({ code: 2, stdout: "" })
+    expect(run.stderr).toMatch(/^error: AWS credentials could not be found for profile typo.*: the AWS SDK's default chain found none for it .*went on to the container credentials endpoint, which would sign as another principal\./)
+  })
+
   it("a credential_process whose output the SDK refuses: says so", async () => {
     writeFileSync(join(files.directory, "process-output.json"), JSON.stringify({ AccessKeyId: keys.tool.accessKeyId }))
     const run = await cli(["--profile", "tool"], withFiles())

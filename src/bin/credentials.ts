@@ -17,7 +17,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Credentials from "../Credentials.js"
 import { SigningError } from "../SigningError.js"
-import { linesJoined, looksLikeCredential, shorten } from "../internal/scrub.js"
+import { linesJoined, looksLikeCredential, maskCredentialRuns, shorten } from "../internal/scrub.js"
 import { firstLine, SetupError, UsageError } from "./exitCodes.js"
 import type { Console, Io } from "./output.js"
 import { run } from "./run.js"
@@ -112,6 +112,9 @@ const CHAIN_LINKS: ReadonlyArray<readonly [RegExp, string]> = [
 
 const oneLine = (text: string): string => shorten(linesJoined(text), 300)
 
+// The links of the chain that do not read a profile: where it goes when a named profile is in neither file.
+const NOT_A_PROFILE: ReadonlySet<string> = new Set(["web identity token file", "container credentials endpoint", "EC2 instance metadata"])
+
 /** A logger for the SDK: debug lines kept as the chain's trail (and as said, lines and all, in `said`), warnings printed. */
 const chainLogger = (console: Console) => {
   const trail: Array<string> = []
@@ -164,6 +167,22 @@ const credentialProcessFailure = (said: ReadonlyArray<string>): string | undefin
   return undefined
 }
 
+/**
+ * A line of the SDK's trail as `-v` prints it. Shown as the SDK logged it, it
+ * would show what the message above hides: a failed credential_process's
+ * command line (arguments not meant to be shown, a vault token) and stderr
+ * (a process tracing itself prints the credentials it was about to hand
+ * over). So the command line is left out, and any run that may be a
+ * credential masked.
+ */
+const shownTrailEntry = (said: string): string => {
+  const failed = COMMAND_FAILED.exec(said)
+  const text = failed === null
+    ? said
+    : `${said.slice(0, failed.index)}Command failed (its command line is not shown)${failed[1] === undefined ? "" : `: ${failed[1]}`}`
+  return oneLine(maskCredentialRuns(text))
+}
+
 const sourceOf = (trail: ReadonlyArray<string>): string | undefined => {
   let source: string | undefined
   for (const entry of trail) {
@@ -210,7 +229,7 @@ const fromDefaultChain = async (
     credentials = await run(service.get, io.signal)
   } catch (error) {
     if (!(error instanceof SigningError)) throw error
-    if (verbose) for (const entry of trail) console.err(`* AWS SDK: ${entry}\n`)
+    if (verbose) for (const entry of sdkSaid) console.err(`* AWS SDK: ${shownTrailEntry(entry)}\n`)
     const said = error.message.replace(/^The credentials provider failed: (?:CredentialsProviderError: )?/, "").replace(/\.?$/, ".")
     const rerun = verbose ? "" : " Run with -v to see what each source said."
     // The profile exists and names a credential_process, which failed: say that, not "check that the profile exists".
@@ -233,6 +252,16 @@ const fromDefaultChain = async (
   }
   keepSecrets(credentials, console)
   const found = sourceOf(trail)
+  if (profile !== undefined && found !== undefined && NOT_A_PROFILE.has(found)) {
+    // The chain went past every source that reads the profile: it is in neither file (a typo, another machine's
+    // config). The AWS CLI stops there; signing as the host's role instead would run with other rights, silently.
+    throw new SetupError(
+      `AWS credentials could not be found for profile ${profile}${profileFrom === "AWS_PROFILE" ? ", named by AWS_PROFILE" : ""}: ` +
+        `the AWS SDK's default chain found none for it in ~/.aws/config or ~/.aws/credentials, and went on to the ${found}, ` +
+        `which would sign as another principal. Check the profile's name (aws configure list-profiles), ` +
+        `or name no profile to sign with the ${found}.`
+    )
+  }
   const named = profile === undefined ? "" : `profile ${profile}`
   return {
     service,
