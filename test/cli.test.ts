@@ -960,6 +960,36 @@ describe("the built binary", () => {
     expect(stdout).toContain("--presign SECONDS")
   })
 
+  // In a process of its own: the AWS SDK's socket to a credentials endpoint that never answers must not keep it alive.
+  it.skipIf(!built)("one SIGTERM while a credentials endpoint keeps it waiting ends the process with 130", async () => {
+    let asked: () => void = () => {}
+    const wasAsked = new Promise<void>((resolve) => (asked = resolve))
+    const silent = http.createServer(() => asked())
+    const port = await listen(silent)
+    try {
+      const child = spawn(process.execPath, [bin, "https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets"], {
+        env: {
+          PATH: process.env["PATH"],
+          HOME: root,
+          AWS_CONFIG_FILE: join(root, "no-such-config"),
+          AWS_SHARED_CREDENTIALS_FILE: join(root, "no-such-credentials"),
+          AWS_CONTAINER_CREDENTIALS_FULL_URI: `http://127.0.0.1:${port}/credentials`,
+          AWS_EC2_METADATA_DISABLED: "true"
+        }
+      })
+      let stderr = ""
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+      const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)))
+      await wasAsked
+      child.kill("SIGTERM")
+      expect(await exited).toBe(130)
+      expect(stderr).toMatch(/error: interrupted\n$/)
+    } finally {
+      silent.closeAllConnections()
+      silent.close()
+    }
+  })
+
   // In a process of its own: an error body still arriving must not keep it alive after the first signal.
   it.skipIf(!built).each(["/prod/stream", "/prod/error"])("one SIGINT while the body of %s arrives ends the process with 130", async (path) => {
     const endless = http.createServer((request, response) => {

@@ -2,7 +2,8 @@
 /**
  * The `api-gateway-request-signer` command: `main` bound to the process. The
  * first SIGINT or SIGTERM aborts (a request stops with status 130, `serve`
- * closes and exits 0); a second one exits at once.
+ * closes and exits 0); a second one exits at once. The process exits when
+ * `main` is done, whatever is still open.
  *
  * @since 3.0.0
  */
@@ -36,9 +37,11 @@ main(process.argv.slice(2), {
   signal: controller.signal
 }).then(
   (status) => {
-    process.exitCode = status
     process.off("SIGINT", stop)
     process.off("SIGTERM", stop)
+    // Done: exit once the output is written. Something still open would keep the process alive otherwise, past
+    // an interruption too (the AWS SDK's request to a credentials endpoint that never answers).
+    process.stdout.write("", () => process.stderr.write("", () => process.exit(status)))
   },
   () => {
     // main never rejects; this is the last guard against a stack trace.
