@@ -39,7 +39,7 @@ import {
   writeSharedFiles
 } from "./support/credentialSources.js"
 import { SDK_FIELD_NAMES } from "../src/internal/credentials.js"
-import { providedSource } from "../src/internal/facadeCredentials.js"
+import { PROVIDER_TIMEOUT_MILLIS, providedSource } from "../src/internal/facadeCredentials.js"
 import { failureOf } from "./support/outcomes.js"
 
 const REGION = "us-east-1"
@@ -150,6 +150,49 @@ describe("single flight, when the fetch fails or its credentials are already due
     const signed = await Promise.all(Array.from({ length: 10 }, () => signerShortLived.signRequestAsync(request)))
     expect(shortLivedProvider.calls).toBe(1)
     expect(signed.every((s) => s.headers.Authorization.includes("Credential=ASIASHORTLIVED/"))).toBe(true)
+  })
+})
+
+describe("the facade, behind a provider call that does not settle", () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+  const never = () => new Promise<CredentialIdentity>(() => {})
+
+  it("the signatures waiting for it fail after 60 s, typed, and the next one asks the provider again", async () => {
+    vi.useFakeTimers()
+    const provider = providerOf(never, () => issued("ASIARECOVERED"))
+    const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", provider)
+    const waiting = Array.from({ length: 3 }, () => signer.signRequestAsync(request).then(() => undefined, (error: unknown) => error))
+    await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MILLIS)
+    for (const error of await Promise.all(waiting)) {
+      expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: expect.stringContaining("did not answer within 60 s") })
+    }
+    const signed = await signer.signRequestAsync(request)
+    expect(signed.headers.Authorization).toContain("Credential=ASIARECOVERED/")
+    expect(provider.calls).toBe(2)
+  })
+
+  it("makeRequestWithRetries rejects then, before any call", async () => {
+    vi.useFakeTimers()
+    const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", providerOf(never))
+    const callback = vi.fn()
+    const outcome = signer.makeRequestWithRetries(request, callback).then(() => undefined, (error: unknown) => error)
+    await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MILLIS)
+    expect(await outcome).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
+    expect(callback).not.toHaveBeenCalled()
+  })
+
+  it("an answer that arrives after the signatures stopped waiting is kept: signRequest signs with it", async () => {
+    vi.useFakeTimers()
+    const late = () => new Promise<CredentialIdentity>((resolve) => setTimeout(() => resolve(issued("ASIALATE")), PROVIDER_TIMEOUT_MILLIS + 1_000))
+    const provider = providerOf(late)
+    const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", provider)
+    const waiting = signer.signRequestAsync(request).then(() => undefined, (error: unknown) => error)
+    await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MILLIS + 1_000)
+    expect(await waiting).toMatchObject({ reason: "MissingCredentials" })
+    expect(signer.signRequest(request).headers.Authorization).toContain("Credential=ASIALATE/")
+    expect(provider.calls).toBe(1)
   })
 })
 

@@ -75,6 +75,16 @@ export const providerFailure = (error: unknown, seen: ReadonlyArray<string>): Si
   })
 }
 
+/** How long signatures wait for a credentials provider to answer. */
+export const PROVIDER_TIMEOUT_MILLIS = 60_000
+
+const providerTimedOut = (): SigningError =>
+  new SigningError({
+    reason: "MissingCredentials",
+    message: `The credentials provider did not answer within ${PROVIDER_TIMEOUT_MILLIS / 1000} s, so the signature stopped waiting; ` +
+      "the next one asks it again. Give the provider a timeout of its own (the AWS SDK's take one), or find what it waits for."
+  })
+
 /**
  * Credentials asked of `provider`, cached, renewed before they expire. `clock` is the signer's: a
  * provider's answer is judged by it when the answer arrives, since a slow provider's stale cache may
@@ -86,7 +96,8 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
   const seen = recentSecrets()
 
   const ask = (): Promise<SigningCredentials> => {
-    pending ??= Promise.resolve()
+    if (pending !== undefined) return pending
+    const answer = Promise.resolve()
       .then(() => provider())
       .then(
         (identity: CredentialIdentity | undefined) => {
@@ -120,10 +131,19 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
           throw providerFailure(error, seen.secrets())
         }
       )
-      .finally(() => {
-        pending = undefined
-      })
-    return pending
+    // Every caller waits on one call: one that never settles (a credential_process that hangs, an endpoint that
+    // never answers) would hold every signature of this signer for good. Bounded, the waiting signatures fail,
+    // and the next asks again; an answer arriving later is still kept.
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const gaveUp = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(providerTimedOut()), PROVIDER_TIMEOUT_MILLIS)
+    })
+    const asked: Promise<SigningCredentials> = Promise.race([answer, gaveUp]).finally(() => {
+      clearTimeout(timer)
+      if (pending === asked) pending = undefined
+    })
+    pending = asked
+    return asked
   }
 
   return {
