@@ -288,6 +288,39 @@ describe("a query signature without X-Amz-Expires (aws4's signQuery, the usual w
   })
 })
 
+describe("a presigned request naming an authentication parameter twice", () => {
+  afterEach(() => vi.useRealTimers())
+  const presigned = (): Received => {
+    vi.useFakeTimers({ toFake: ["Date"], now: NOW })
+    const signed = aws4.sign(
+      { host: HOST, path: "/prod/pets?a=1", service: "execute-api", region: "us-east-1", signQuery: true },
+      { accessKeyId: "AKIDALLOWED", secretAccessKey: "allowed/secret", sessionToken: "allowed-token" }
+    )
+    vi.useRealTimers()
+    return { method: "GET", target: signed.path!, headers: [["host", HOST]] }
+  }
+
+  it("is valid with each once", () => {
+    expect(SigV4.verify(presigned(), options)).toMatchObject({ valid: true, presigned: true })
+  })
+
+  it("is refused for a second X-Amz-Signature, which no signature covers and a handler would see", () => {
+    const request = presigned()
+    const result = SigV4.verify({ ...request, target: `${request.target}&X-Amz-Signature=${"0".repeat(64)}` }, options)
+    expect(result).toMatchObject({ valid: false, reason: "MalformedAuthorization", message: "The query parameter X-Amz-Signature appears more than once." })
+  })
+
+  it("a parameter of the caller's named X-Amz-... twice is the signature's business, as any other", () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: NOW })
+    const signed = aws4.sign(
+      { host: HOST, path: "/prod/pets?X-Amz-Meta-Tag=a&X-Amz-Meta-Tag=b", service: "execute-api", region: "us-east-1", signQuery: true },
+      { accessKeyId: "AKIDALLOWED", secretAccessKey: "allowed/secret", sessionToken: "allowed-token" }
+    )
+    vi.useRealTimers()
+    expect(SigV4.verify({ method: "GET", target: signed.path!, headers: [["host", HOST]] }, options)).toMatchObject({ valid: true })
+  })
+})
+
 describe("mutating any signed part of a request is caught", () => {
   const mutations: ReadonlyArray<readonly [string, (r: Received) => Received, string]> = [
     ["a header value", (r) => withHeader(r, "x-tenant", "t2"), "SignatureMismatch"],

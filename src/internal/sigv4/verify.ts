@@ -167,12 +167,30 @@ const parseAuthorization = (authorization: string, headers: Map<string, Array<st
   }
 }
 
+// The query parameters a presigned URL authenticates with.
+const AUTHENTICATION_PARAMETERS: ReadonlySet<string> = new Set([
+  "X-Amz-Algorithm",
+  "X-Amz-Credential",
+  "X-Amz-Date",
+  "X-Amz-Expires",
+  "X-Amz-SignedHeaders",
+  "X-Amz-Signature",
+  "X-Amz-Security-Token"
+])
+
 const parsePresigned = (query: string): Claim | VerifyFailure => {
   const params = new Map<string, string>()
   for (const piece of query.split("&")) {
     const equals = piece.indexOf("=")
     const key = decodeParam(equals === -1 ? piece : piece.slice(0, equals))
-    if (key.startsWith("X-Amz-") && !params.has(key)) params.set(key, decodeParam(equals === -1 ? "" : piece.slice(equals + 1)))
+    if (!key.startsWith("X-Amz-")) continue
+    // Which of two would count is not clear, and a second X-Amz-Signature is in no signature (the canonical
+    // query leaves them all out): it would reach the handler unverified.
+    if (params.has(key) && AUTHENTICATION_PARAMETERS.has(key)) {
+      return fail("MalformedAuthorization", `The query parameter ${key} appears more than once.`)
+    }
+    if (params.has(key)) continue
+    params.set(key, decodeParam(equals === -1 ? "" : piece.slice(equals + 1)))
   }
   const missing = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Signature"].filter((name) => !params.has(name))
   if (missing.length > 0) {
