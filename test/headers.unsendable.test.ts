@@ -98,3 +98,10 @@ describe("a query parameter named __proto__ is an ordinary parameter", () => {
     expect(new URL(url).search).toBe("?__proto__=x&a=1")
   })
 })
+
+describe("headers a browser forbids a page to set, in Node, whose fetch sends them as given", () => {
+  it("are signed (a browser refuses them: headers.browserForbidden.test.ts)", () => {
+    const signed = signer.signRequest({ method: "GET", path: "/pets", headers: { Cookie: "a=1", Date: "Wed, 01 Jan 2025 00:00:00 GMT", Origin: "https://app.example" } })
+    expect(signed.headers.Authorization).toContain("SignedHeaders=accept;cookie;date;host;origin;x-amz-date")
+  })
+})

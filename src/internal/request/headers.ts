@@ -1,8 +1,9 @@
 /**
  * The caller's headers, checked: valid names given once, values HTTP can
  * carry (no CR, LF or NUL: they would inject headers), none of the headers
- * the signer writes itself, and no name the returned headers record cannot
- * hold (`__proto__`).
+ * the signer writes itself, no name the returned headers record cannot
+ * hold (`__proto__`), and, in a browser, none the browser would not send as
+ * given.
  *
  * @internal
  */
@@ -22,6 +23,47 @@ const NOT_FIELD_CONTENT = /[^\t\x20-\x7e\x80-\xff]/
 
 /** Whether `text` is a header field value as RFC 9110 allows it: tab, visible ASCII, space and obs-text. */
 export const isFieldValue = (text: string): boolean => !NOT_FIELD_CONTENT.test(text)
+
+// The headers a page's fetch may not set (WHATWG Fetch's forbidden request-header names) that a signature would
+// cover: a browser sends its own value or none, so a signature over the caller's cannot verify (403). The rest of the
+// list is never signed (connection, te, ..., proxy-*, sec-*: see canonicalHeaders.ts), or sent as computed (host,
+// content-length).
+const FORBIDDEN_IN_BROWSERS: ReadonlySet<string> = new Set([
+  "accept-charset",
+  "accept-encoding",
+  "access-control-request-headers",
+  "access-control-request-method",
+  "cookie",
+  "cookie2",
+  "date",
+  "dnt",
+  "origin",
+  "set-cookie",
+  "via"
+])
+
+// Per name, whether this runtime's fetch drops it: browsers do, Node, Bun, Deno and workerd do not.
+const droppedHere = new Map<string, boolean>()
+
+/**
+ * Whether `fetch` in this runtime would drop a header of this lower-case
+ * name. Asked of the runtime itself (a `Request` made with it), not guessed
+ * from a user agent; only for the names browsers forbid, so that other
+ * headers never touch `Request` (in Node, the first use of it loads undici).
+ */
+const fetchDrops = (lowerCaseName: string): boolean => {
+  if (!FORBIDDEN_IN_BROWSERS.has(lowerCaseName)) return false
+  let dropped = droppedHere.get(lowerCaseName)
+  if (dropped === undefined) {
+    try {
+      dropped = typeof Request === "function" && !new Request("http://localhost/", { headers: [[lowerCaseName, "1"]] }).headers.has(lowerCaseName)
+    } catch {
+      dropped = false
+    }
+    droppedHere.set(lowerCaseName, dropped)
+  }
+  return dropped
+}
 
 /** A header as the caller gave it: the name as written, the value as text. */
 export interface CallerHeader {
@@ -101,6 +143,14 @@ export const prepareHeaders = (headers: unknown): Array<CallerHeader> => {
         "headers",
         `Header ${JSON.stringify(name)} is written by the signer; remove it` +
           (lowerCaseName === "x-amz-security-token" ? " and pass the token as sessionToken." : ".")
+      )
+    }
+    if (fetchDrops(lowerCaseName)) {
+      throw invalidRequest(
+        "headers",
+        `Header ${JSON.stringify(name)} is one a browser does not let a page set: it sends its own value or none, ` +
+          "so a signature over yours cannot verify (403). Leave it out" +
+          (lowerCaseName === "cookie" ? "; the browser sends its cookies itself, with fetch's credentials: \"include\"." : ".")
       )
     }
     const earlier = seen.get(lowerCaseName)
