@@ -18,7 +18,7 @@ const FORBIDDEN = ["Accept-Charset", "Accept-Encoding", "Cookie", "Date", "DNT",
 
 /** A browser's Request: it drops the forbidden headers it is given. */
 class BrowserRequest extends Request {
-  constructor(input: RequestInfo | URL, init?: RequestInit) {
+  constructor(input: string | URL | Request, init?: RequestInit) {
     const headers = new Headers(init?.headers)
     for (const name of FORBIDDEN) headers.delete(name)
     super(input, { ...init, headers })
