@@ -117,6 +117,12 @@ describe("signer.fetch takes what fetch takes", () => {
     await expect(signer.fetch(url)).rejects.toMatchObject({ _tag: "SigningError", field: "path", message: expect.stringContaining("fetch would") })
   })
 
+  it("a space before an absolute URL's fragment is the path's, sent as fetch sends it", async () => {
+    const { status, echo } = await echoOf(await signer.fetch(`${gateway.url}/stage/pets #top`))
+    expect(status).toBe(200)
+    expect(echo.path).toBe("/stage/pets%20")
+  })
+
   it("a backslash in an absolute URL's query is sent, as fetch sends it", async () => {
     const { status, echo } = await echoOf(await signer.fetch(`${gateway.url}/stage/pets?q=a\\b`))
     expect(status).toBe(200)

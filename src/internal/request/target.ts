@@ -66,12 +66,12 @@ const strippedAtEnds = (text: string): string => {
  * backslash in the path as "/". Signing the text as written would request
  * another resource than the same string does through fetch, ky or axios.
  */
-const checkAbsoluteUrl = (url: string, stripped: string): void => {
-  const queryAt = stripped.indexOf("?")
-  const path = queryAt === -1 ? stripped : stripped.slice(0, queryAt)
+const checkAbsoluteUrl = (url: string, stripped: string, target: string): void => {
+  const queryAt = target.indexOf("?")
+  const path = queryAt === -1 ? target : target.slice(0, queryAt)
   const problem = stripped !== url
     ? "has a space or a control character at either end (a line break read from a file, say), which fetch would drop"
-    : /[\t\n\r]/.test(stripped)
+    : /[\t\n\r]/.test(target)
     ? "contains a tab or line break, which fetch would drop"
     : path.includes("\\")
     ? "contains a backslash in its path, which fetch would send as \"/\""
@@ -92,12 +92,16 @@ const checkAbsoluteUrl = (url: string, stripped: string): void => {
  * fragment is never sent, so it is dropped.
  */
 export const relativeTarget = (signingTarget: SigningTarget, url: string): string => {
-  const fragmentAt = url.indexOf("#")
-  const target = fragmentAt === -1 ? url : url.slice(0, fragmentAt)
-  const stripped = strippedAtEnds(target)
-  const match = ABSOLUTE_URL.exec(stripped)
-  if (match === null) return target
-  checkAbsoluteUrl(target, stripped)
+  // The ends of the whole URL, fragment included, are what fetch strips: a space before the "#" is the path's.
+  const stripped = strippedAtEnds(url)
+  const withoutFragment = (text: string) => {
+    const fragmentAt = text.indexOf("#")
+    return fragmentAt === -1 ? text : text.slice(0, fragmentAt)
+  }
+  const target = withoutFragment(stripped)
+  const match = ABSOLUTE_URL.exec(target)
+  if (match === null) return withoutFragment(url)
+  checkAbsoluteUrl(url, stripped, target)
   const authority = match[1]!
   const rest = match[2]!
   const parsed = URL.canParse(authority) ? new URL(authority) : undefined
