@@ -258,6 +258,17 @@ describe("makeRequestWithRetries signs every attempt through signRequest, as 2.x
     expect(spy).toHaveBeenCalledWith({ method: "GET", path: "/pets" })
   })
 
+  it("a test's spy on the prototype sees one call per attempt", async () => {
+    const spy = vi.spyOn(ApiGatewaySigner.prototype, "signRequest")
+    try {
+      const own = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys })
+      await own.makeRequestWithRetries({ method: "GET", path: "/pets" }, () => "done", 0)
+      expect(spy).toHaveBeenCalledTimes(1)
+    } finally {
+      spy.mockRestore()
+    }
+  })
+
   it("a stub's request is the one the callback gets", async () => {
     const own = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys })
     const stubbed = { url: "https://stub.example/", method: "GET", headers: { Authorization: "stub" } } as unknown as SignedRequestData
