@@ -338,7 +338,9 @@ describe("a secret quoted as a URL or JSON writes it (%2F, %2B, \\/) shows no pa
   it.each([
     ["wrapped as an Error's cause", () => new Error("credential vendor failed", { cause: encodedFailure() })],
     ["in an AggregateError", () => new AggregateError([encodedFailure()], "every source failed")],
-    ["in a plain object's message", () => ({ code: "ParseError", message: encodedFailure().message })]
+    ["in a plain object's message", () => ({ code: "ParseError", message: encodedFailure().message })],
+    ["in an exec error's stdout (a helper that printed its output, then failed)", () =>
+      Object.assign(new Error("Command failed: vault-helper"), { code: 3, stdout: encodedFailure().message, stderr: "" })]
   ])("a secret the library never held, %s, in a provider's first failure: not kept as cause, facade and Effect", async (_, failure) => {
     const failing = () => Promise.reject(failure())
     const fromFacade = await new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", credentials: failing })

@@ -51,9 +51,10 @@ const MOST_CAUSES = 64
 
 /**
  * What `error` says, and what each error it wraps says, as `inspect` prints
- * them: its message, its `cause`'s, an AggregateError's `errors`', and a
- * plain object's `message` (a thrown `{ code, message }`), at any depth.
- * Undefined when there are too many to read.
+ * them: the text it holds as its own (its message, an exec error's stdout and
+ * stderr, a thrown `{ code, message }`'s), its `cause`'s, an
+ * AggregateError's `errors`', at any depth. Undefined when there are too
+ * many to read.
  */
 const saidAlongCauses = (error: unknown): Array<string> | undefined => {
   const said: Array<string> = []
@@ -65,8 +66,13 @@ const saidAlongCauses = (error: unknown): Array<string> | undefined => {
     if (typeof current !== "object" || current === null || seen.has(current)) continue
     if (seen.size === MOST_CAUSES) return undefined
     seen.add(current)
-    const { message, cause, errors } = current as { readonly message?: unknown; readonly cause?: unknown; readonly errors?: unknown }
-    if (typeof message === "string") said.push(message)
+    // Its message, and what else of its own it holds as text (an exec error's stdout and stderr); not its stack,
+    // which is its message and where the code ran.
+    for (const key of Reflect.ownKeys(current)) {
+      const descriptor = Reflect.getOwnPropertyDescriptor(current, key)
+      if (key !== "stack" && descriptor !== undefined && typeof descriptor.value === "string") said.push(descriptor.value)
+    }
+    const { cause, errors } = current as { readonly cause?: unknown; readonly errors?: unknown }
     pending.push(cause)
     if (Array.isArray(errors)) {
       if (errors.length > MOST_CAUSES) return undefined
