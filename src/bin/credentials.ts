@@ -11,6 +11,9 @@
  *
  * @internal
  */
+import { readFileSync } from "node:fs"
+import { homedir } from "node:os"
+import { join } from "node:path"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -112,8 +115,6 @@ const CHAIN_LINKS: ReadonlyArray<readonly [RegExp, string]> = [
 
 const oneLine = (text: string): string => shorten(linesJoined(text), 300)
 
-// The links of the chain that do not read a profile: where it goes when a named profile is in neither file.
-const NOT_A_PROFILE: ReadonlySet<string> = new Set(["web identity token file", "container credentials endpoint", "EC2 instance metadata"])
 
 /** A logger for the SDK: debug lines kept as the chain's trail (and as said, lines and all, in `said`), warnings printed. */
 const chainLogger = (console: Console) => {
@@ -183,6 +184,41 @@ const shownTrailEntry = (said: string): string => {
   return oneLine(maskCredentialRuns(text))
 }
 
+/** Whether a section of the INI `text` is profile `name`: `[name]`, or `[profile name]` as ~/.aws/config writes it. */
+const hasProfileSection = (text: string, name: string): boolean =>
+  text.split("\n").some((line) => {
+    const section = /^\s*\[([^[\]]*)\]/.exec(line)?.[1]?.trim()
+    return section !== undefined && (section === name || section.replace(/^profile\s+/, "") === name)
+  })
+
+/**
+ * Refuses a named profile that is in neither file, as the AWS CLI does (a
+ * typo, another machine's config). The SDK's chain would go on past it to
+ * the container endpoint or the instance role, and sign as that role, with
+ * its rights, silently. A profile that is there, credentials or not (a
+ * region alone, on a host whose role signs), goes to the chain as before.
+ */
+const checkProfileExists = (profile: string, profileFrom: "--profile" | "AWS_PROFILE", io: Io): void => {
+  const home = present(io.env["HOME"]) ? io.env["HOME"] : homedir()
+  const files = [
+    present(io.env["AWS_CONFIG_FILE"]) ? io.env["AWS_CONFIG_FILE"] : join(home, ".aws", "config"),
+    present(io.env["AWS_SHARED_CREDENTIALS_FILE"]) ? io.env["AWS_SHARED_CREDENTIALS_FILE"] : join(home, ".aws", "credentials")
+  ]
+  const readable = (file: string): string => {
+    try {
+      return readFileSync(file, "utf8")
+    } catch {
+      return ""
+    }
+  }
+  if (files.some((file) => hasProfileSection(readable(file), profile))) return
+  throw new SetupError(
+    `AWS credentials could not be found for profile ${profile}${profileFrom === "AWS_PROFILE" ? ", named by AWS_PROFILE" : ""}: ` +
+      `it is in neither ${files.join(" nor ")}. Check its name (aws configure list-profiles). ` +
+      "(The AWS SDK's chain would go on to the container or instance role, and sign as that role.)"
+  )
+}
+
 const sourceOf = (trail: ReadonlyArray<string>): string | undefined => {
   let source: string | undefined
   for (const entry of trail) {
@@ -202,6 +238,7 @@ const fromDefaultChain = async (
   // The SDK reads process.env; what the CLI was given for profiles is passed on explicitly.
   const credentialsFile = io.env["AWS_SHARED_CREDENTIALS_FILE"]
   const configFile = io.env["AWS_CONFIG_FILE"]
+  if (profile !== undefined) checkProfileExists(profile, profileFrom, io)
   const layer = Credentials.layerFromNodeProviderChain({
     profile,
     ...(present(credentialsFile) ? { filepath: credentialsFile } : {}),
@@ -252,16 +289,6 @@ const fromDefaultChain = async (
   }
   keepSecrets(credentials, console)
   const found = sourceOf(trail)
-  if (profile !== undefined && found !== undefined && NOT_A_PROFILE.has(found)) {
-    // The chain went past every source that reads the profile: it is in neither file (a typo, another machine's
-    // config). The AWS CLI stops there; signing as the host's role instead would run with other rights, silently.
-    throw new SetupError(
-      `AWS credentials could not be found for profile ${profile}${profileFrom === "AWS_PROFILE" ? ", named by AWS_PROFILE" : ""}: ` +
-        `the AWS SDK's default chain found none for it in ~/.aws/config or ~/.aws/credentials, and went on to the ${found}, ` +
-        `which would sign as another principal. Check the profile's name (aws configure list-profiles), ` +
-        `or name no profile to sign with the ${found}.`
-    )
-  }
   const named = profile === undefined ? "" : `profile ${profile}`
   return {
     service,
