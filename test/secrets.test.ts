@@ -316,19 +316,22 @@ describe("a secret quoted as a URL or JSON writes it (%2F, %2B, \\/) shows no pa
     }
   })
 
-  it("a secret the library never held, in a credentials provider's first failure, facade and Effect", async () => {
-    const failing = () => Promise.reject(encodedFailure())
-    const fromFacade = await new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", credentials: failing })
+  /** What signing fails with, in the facade and in the Effect API, behind a provider that fails the first time it is asked. */
+  const firstFailures = async (failing: () => Promise<never>): Promise<ReadonlyArray<unknown>> => [
+    await new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", credentials: failing })
       .signRequestAsync({ method: "GET", path: "/pets" })
-      .then(() => undefined, (error: unknown) => error)
-    const fromEffect = failureOf(
+      .then(() => undefined, (error: unknown) => error),
+    failureOf(
       await Effect.runPromiseExit(
         Signer.signRequest({ method: "GET", path: "/pets" }).pipe(
           Effect.provide(Layer.mergeAll(Signer.layer({ endpoint: ENDPOINT, region: "us-east-1" }), Credentials.layerFromProvider(failing)))
         )
       )
     )
-    for (const error of [fromFacade, fromEffect]) {
+  ]
+
+  it("a secret the library never held, in a credentials provider's first failure, facade and Effect", async () => {
+    for (const error of await firstFailures(() => Promise.reject(encodedFailure()))) {
       expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
       expect((error as SigningError).message).toMatch(/^The credentials provider failed: Error: GET /)
       expectShowsNone(error, SECRET_PARTS)
@@ -342,18 +345,7 @@ describe("a secret quoted as a URL or JSON writes it (%2F, %2B, \\/) shows no pa
     ["in an exec error's stdout (a helper that printed its output, then failed)", () =>
       Object.assign(new Error("Command failed: vault-helper"), { code: 3, stdout: encodedFailure().message, stderr: "" })]
   ])("a secret the library never held, %s, in a provider's first failure: not kept as cause, facade and Effect", async (_, failure) => {
-    const failing = () => Promise.reject(failure())
-    const fromFacade = await new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", credentials: failing })
-      .signRequestAsync({ method: "GET", path: "/pets" })
-      .then(() => undefined, (error: unknown) => error)
-    const fromEffect = failureOf(
-      await Effect.runPromiseExit(
-        Signer.signRequest({ method: "GET", path: "/pets" }).pipe(
-          Effect.provide(Layer.mergeAll(Signer.layer({ endpoint: ENDPOINT, region: "us-east-1" }), Credentials.layerFromProvider(failing)))
-        )
-      )
-    )
-    for (const error of [fromFacade, fromEffect]) {
+    for (const error of await firstFailures(() => Promise.reject(failure()))) {
       expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
       expect((error as SigningError).cause).toBeUndefined()
       expectShowsNone(error, SECRET_PARTS)
