@@ -25,16 +25,6 @@ const check = (owner: { readonly prototype: object } | undefined, name: string, 
   return typeof f === "function" ? (self) => (f as (...args: Array<unknown>) => unknown).apply(self, args) : undefined
 }
 
-/**
- * A check made on first use. Reading a web global (`Headers`, `FormData`, ...) can load a whole
- * module: Node loads its fetch implementation then, which would cost every cold start at import.
- * So the global is read only once a value carrying its tag comes by, when it is loaded anyway.
- */
-const onFirstUse = (make: () => Check | undefined): (() => Check | undefined) => {
-  let made: { readonly check: Check | undefined } | undefined
-  return () => (made ??= { check: make() }).check
-}
-
 type WebClass = { readonly prototype: object } | undefined
 const global = (name: string): WebClass => (globalThis as Record<string, unknown>)[name] as WebClass
 
@@ -56,37 +46,41 @@ const instanceOf = (value: unknown, ctor: WebClass): boolean => {
 }
 
 /**
- * Whether `value` carries `tag` and passes the slot check (runs it without throwing), or is an
- * instance of this realm's class: a Proxy has no slots but works through its traps (Vue's
+ * The test for the built-in class `name`: whether a value carries its tag (`[object Map]`) and
+ * passes the slot check (`owner().prototype[member]` run on it, with `arg`, without throwing), or
+ * is an instance of `fallback()`: a Proxy has no slots but works through its traps (Vue's
  * `reactive(new Map())` is one), and it reports its target's tag.
+ *
+ * The slot check is made on first use. Reading a web global (`Headers`, `FormData`, ...) can load a
+ * whole module: Node loads its fetch implementation then, which would cost every cold start at
+ * import. So the global is read only once a value carrying its tag comes by, when it is loaded anyway.
  */
-const is = (tag: string, slotCheck: () => Check | undefined, value: unknown, ctor: () => WebClass): boolean => {
-  if (typeof value !== "object" || value === null || tagOf(value) !== tag) return false
-  const passes = slotCheck()
-  if (passes !== undefined) {
-    try {
-      passes(value)
-      return true
-    } catch {
-      // no slot: maybe a Proxy of one
+const brand = <T>(
+  name: string,
+  member: string,
+  arg?: unknown,
+  owner: () => WebClass = () => global(name),
+  fallback: () => WebClass = owner
+): ((value: unknown) => value is T) => {
+  const tag = `[object ${name}]`
+  let made: { readonly check: Check | undefined } | undefined
+  return (value: unknown): value is T => {
+    if (typeof value !== "object" || value === null || tagOf(value) !== tag) return false
+    const passes = (made ??= { check: check(owner(), member, arg) }).check
+    if (passes !== undefined) {
+      try {
+        passes(value)
+        return true
+      } catch {
+        // no slot: maybe a Proxy of one
+      }
     }
+    return instanceOf(value, fallback())
   }
-  return instanceOf(value, ctor())
 }
 
-const arrayBufferLength = onFirstUse(() => check(ArrayBuffer, "byteLength"))
-const mapSize = onFirstUse(() => check(Map, "size"))
-const setSize = onFirstUse(() => check(Set, "size"))
-const weakMapHas = onFirstUse(() => check(WeakMap, "has", {}))
-const weakSetHas = onFirstUse(() => check(WeakSet, "has", {}))
 // %TypedArray%.prototype[Symbol.toStringTag]: a typed array's kind, read from its slots; undefined for anything else.
 const typedArrayKind = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype) as object, Symbol.toStringTag)?.get
-const urlHref = onFirstUse(() => check(global("URL"), "href"))
-const searchParamsToString = onFirstUse(() => check(global("URLSearchParams"), "toString"))
-const headersHas = onFirstUse(() => check(global("Headers"), "has", "x"))
-const blobSize = onFirstUse(() => check(global("Blob"), "size"))
-const formDataHas = onFirstUse(() => check(global("FormData"), "has", "x"))
-const streamLocked = onFirstUse(() => check(global("ReadableStream"), "locked"))
 
 /**
  * Something that passes for bytes (`instanceof` a typed array, `ArrayBuffer` or `DataView` of this
@@ -96,44 +90,48 @@ export const isProxiedBytes = (value: unknown): boolean =>
   typeof value === "object" && value !== null && !ArrayBuffer.isView(value) && !isArrayBuffer(value) &&
   (instanceOf(value, Object.getPrototypeOf(Uint8Array) as WebClass) || instanceOf(value, ArrayBuffer) || instanceOf(value, DataView))
 
-// A Proxy of a buffer is no buffer: typed arrays built over it read it as an empty list.
-const noProxies = (): WebClass => undefined
-
-/** An `ArrayBuffer` from any realm (not a SharedArrayBuffer). */
-export const isArrayBuffer = (value: unknown): value is ArrayBuffer => is("[object ArrayBuffer]", arrayBufferLength, value, noProxies)
+/**
+ * An `ArrayBuffer` from any realm (not a SharedArrayBuffer). A Proxy of a buffer is no buffer:
+ * typed arrays built over it read it as an empty list.
+ */
+export const isArrayBuffer = /* @__PURE__ */ brand<ArrayBuffer>("ArrayBuffer", "byteLength", undefined, () => ArrayBuffer, () => undefined)
 
 /** A `Uint8Array` (a Node `Buffer` included) from any realm. */
 export const isUint8Array = (value: unknown): value is Uint8Array =>
   ArrayBuffer.isView(value) && typedArrayKind?.call(value) === "Uint8Array"
 
 /** A `Map` from any realm. */
-export const isMap = (value: unknown): value is Map<unknown, unknown> => is("[object Map]", mapSize, value, () => Map)
+export const isMap = /* @__PURE__ */ brand<Map<unknown, unknown>>("Map", "size", undefined, () => Map)
 
 /** A `Set` from any realm. */
-export const isSet = (value: unknown): value is Set<unknown> => is("[object Set]", setSize, value, () => Set)
+export const isSet = /* @__PURE__ */ brand<Set<unknown>>("Set", "size", undefined, () => Set)
+
+const isWeakMap = /* @__PURE__ */ brand("WeakMap", "has", {}, () => WeakMap)
+const isWeakSet = /* @__PURE__ */ brand("WeakSet", "has", {}, () => WeakSet)
 
 /** A `Map`, `Set`, `WeakMap` or `WeakSet` from any realm: what JSON turns into `{}`. */
-export const isKeyedCollection = (value: unknown): boolean =>
-  isMap(value) || isSet(value) || is("[object WeakMap]", weakMapHas, value, () => WeakMap) || is("[object WeakSet]", weakSetHas, value, () => WeakSet)
+export const isKeyedCollection = (value: unknown): boolean => isMap(value) || isSet(value) || isWeakMap(value) || isWeakSet(value)
 
 /** A `URL`, from any realm where the runtime checks its platform objects' slots (browsers, Node). */
-export const isURL = (value: unknown): value is URL => is("[object URL]", urlHref, value, () => global("URL"))
+export const isURL = /* @__PURE__ */ brand<URL>("URL", "href")
 
 /** A `URLSearchParams`, likewise. */
-export const isURLSearchParams = (value: unknown): value is URLSearchParams => is("[object URLSearchParams]", searchParamsToString, value, () => global("URLSearchParams"))
+export const isURLSearchParams = /* @__PURE__ */ brand<URLSearchParams>("URLSearchParams", "toString")
 
 /** A fetch `Headers`, likewise. */
-export const isHeaders = (value: unknown): value is Headers => is("[object Headers]", headersHas, value, () => global("Headers"))
+export const isHeaders = /* @__PURE__ */ brand<Headers>("Headers", "has", "x")
+
+const isFile = /* @__PURE__ */ brand<Blob>("File", "size", undefined, () => global("Blob"))
+const isBlobItself = /* @__PURE__ */ brand<Blob>("Blob", "size")
 
 /** A `Blob` or a `File`, likewise. */
-export const isBlob = (value: unknown): value is Blob =>
-  is("[object Blob]", blobSize, value, () => global("Blob")) || is("[object File]", blobSize, value, () => global("Blob"))
+export const isBlob = (value: unknown): value is Blob => isBlobItself(value) || isFile(value)
 
 /** A `FormData`, likewise. */
-export const isFormData = (value: unknown): value is FormData => is("[object FormData]", formDataHas, value, () => global("FormData"))
+export const isFormData = /* @__PURE__ */ brand<FormData>("FormData", "has", "x")
 
 /** A `ReadableStream`, likewise. */
-export const isReadableStream = (value: unknown): value is ReadableStream => is("[object ReadableStream]", streamLocked, value, () => global("ReadableStream"))
+export const isReadableStream = /* @__PURE__ */ brand<ReadableStream>("ReadableStream", "locked")
 
 /**
  * An object literal (or `Object.create(null)`), from any realm: its prototype
