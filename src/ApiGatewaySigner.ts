@@ -420,65 +420,22 @@ export class ApiGatewaySigner {
   }
 
   // The other options, and 2.x's other writable fields, refused too (JavaScript code that assigned one got
-  // no error, and the signer went on with what it was made with). Internal: TypeScript already refuses them.
-  /** @internal */
-  set accessKey(value: never) {
-    assignOption(this, "accessKey", value, credentialsFixed)
-  }
-
-  /** @internal */
-  set secretKey(value: never) {
-    assignOption(this, "secretKey", value, credentialsFixed)
-  }
-
-  /** @internal */
-  set sessionToken(value: never) {
-    assignOption(this, "sessionToken", value, credentialsFixed)
-  }
-
-  /** @internal */
-  set credentials(value: never) {
-    assignOption(this, "credentials", value, credentialsFixed)
-  }
-
-  /** @internal */
-  set signSessionToken(value: never) {
-    assignOption(this, "signSessionToken", value, fixedAtConstruction)
-  }
-
-  /** @internal */
-  set retries(value: never) {
-    assignOption(this, "retries", value, fixedAtConstruction)
-  }
-
-  /** @internal */
-  set shouldRetry(value: never) {
-    assignOption(this, "shouldRetry", value, fixedAtConstruction)
-  }
-
-  /** @internal */
-  set sendTo(value: never) {
-    assignOption(this, "sendTo", value, fixedAtConstruction)
-  }
-
-  /** @internal */
-  set serviceName(value: never) {
-    assignOption(this, "serviceName", value, fixedAtConstruction)
-  }
-
-  /** @internal */
-  set defaultAcceptType(value: never) {
-    assignOption(this, "defaultAcceptType", value, fixedAtConstruction)
-  }
-
-  /** @internal */
-  set defaultContentType(value: never) {
-    assignOption(this, "defaultContentType", value, fixedAtConstruction)
-  }
-
-  /** @internal */
-  set pathComponent(value: never) {
-    assignOption(this, "pathComponent", value, stagePathMoved)
+  // no error, and the signer went on with what it was made with). Setters on the prototype, defined from
+  // their names; not declared: TypeScript already refuses them.
+  static {
+    const refuse = (names: string, refusal: (name: string) => SigningError) => {
+      for (const name of names.split(" ")) {
+        Object.defineProperty(this.prototype, name, {
+          set(this: ApiGatewaySigner, value: unknown) {
+            assignOption(this, name, value, refusal)
+          },
+          configurable: true
+        })
+      }
+    }
+    refuse("accessKey secretKey sessionToken credentials", credentialsFixed)
+    refuse("signSessionToken retries shouldRetry sendTo serviceName defaultAcceptType defaultContentType", fixedAtConstruction)
+    refuse("pathComponent", stagePathMoved)
   }
 
   /**
