@@ -13,7 +13,7 @@
  * @internal
  */
 import { isArrayBuffer, isHeaders, isMap, isSet, isURL, isURLSearchParams } from "./brand.js"
-import { isWellFormedText } from "./sigv4/uriEncoding.js"
+import { isWellFormedText, uriEncode } from "./sigv4/uriEncoding.js"
 
 export const REDACTED = "<redacted>"
 
@@ -106,7 +106,7 @@ export const cutSpellings = (secret: string): Array<string> => {
   const json = JSON.stringify(secret).slice(1, -1)
   const spellings = [secret, json, json.replaceAll("/", "\\/")]
   if (isWellFormedText(secret)) {
-    const encoded = encodeURIComponent(secret).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
+    const encoded = uriEncode(secret)
     spellings.push(encoded, encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()))
   }
   return [...new Set(spellings)]
