@@ -80,7 +80,9 @@ const brand = <T>(
 }
 
 // %TypedArray%.prototype[Symbol.toStringTag]: a typed array's kind, read from its slots; undefined for anything else.
-const typedArrayKind = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype) as object, Symbol.toStringTag)?.get
+// Pure, so that a bundle that never asks (the facade's) drops it.
+const typedArrayKind = /* @__PURE__ */ (() =>
+  Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype) as object, Symbol.toStringTag)?.get)()
 
 /**
  * Something that passes for bytes (`instanceof` a typed array, `ArrayBuffer` or `DataView` of this
