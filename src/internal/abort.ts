@@ -8,7 +8,8 @@
  *
  * @internal
  */
-import { SigningError } from "../SigningError.js"
+import { type SigningError } from "../SigningError.js"
+import { invalidConfig } from "./signingErrors.js"
 
 /** What an aborted operation rejects with: the signal's reason, else an AbortError as fetch uses. */
 export const abortReason = (signal: AbortSignal): unknown =>
@@ -56,10 +57,7 @@ export const listen = (signal: AbortSignal, onAbort: () => void): SigningError |
   try {
     signal.addEventListener("abort", dispatch, { once: true })
   } catch {
-    const refusal = new SigningError({
-      reason: "InvalidConfig",
-      message: "signal.addEventListener threw, so aborting could not be heard; pass an AbortSignal as AbortController makes it."
-    })
+    const refusal = invalidConfig("signal.addEventListener threw, so aborting could not be heard; pass an AbortSignal as AbortController makes it.")
     refusals.add(refusal)
     return refusal
   }

@@ -6,6 +6,7 @@
  * @internal
  */
 import { SigningError } from "../SigningError.js"
+import { missingCredentials } from "./signingErrors.js"
 import { dateMillis } from "./brand.js"
 import { describe } from "./request/describe.js"
 import { Secret } from "./secret.js"
@@ -42,7 +43,7 @@ export const SDK_FIELD_NAMES: FieldNames = {
 const HEADER_SAFE = /^[\x21-\x7e]+$/
 const ACCESS_KEY_ID = /^[\x21-\x2b\x2d\x2e\x30-\x7e]+$/
 
-const missing = (message: string): SigningError => new SigningError({ reason: "MissingCredentials", message })
+const missing = missingCredentials
 
 /**
  * Validates credentials given as text. Messages name the faulty field, never

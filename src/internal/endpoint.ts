@@ -6,6 +6,7 @@
  */
 import type { Endpoint } from "../Signer.js"
 import { SigningError } from "../SigningError.js"
+import { invalidConfig } from "./signingErrors.js"
 import { wirePathSegment } from "./request/pathSegment.js"
 import { displayUrl, looksLikeCredential, redactAuthParameters } from "./scrub.js"
 import { describe } from "./request/describe.js"
@@ -157,12 +158,9 @@ const SCOPE_PART = /^[a-z0-9][a-z0-9-]*$/
 /** A region or service goes into the credential scope, where `/` or a space would corrupt it. */
 export const validateScopePart = (kind: "region" | "service", value: string): string => {
   if (!SCOPE_PART.test(value)) {
-    throw new SigningError({
-      reason: "InvalidConfig",
-      message: `The ${kind} ${describe(value)} is not valid: use lower-case letters, digits and dashes, e.g. ${
+    throw invalidConfig(`The ${kind} ${describe(value)} is not valid: use lower-case letters, digits and dashes, e.g. ${
         kind === "region" ? "us-east-1" : "execute-api"
-      }.`
-    })
+      }.`)
   }
   return value
 }

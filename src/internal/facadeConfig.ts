@@ -10,7 +10,7 @@
  */
 import type { ApiGatewaySignerConfig } from "../ApiGatewaySigner.js"
 import { SigningError } from "../SigningError.js"
-import { invalidConfig } from "./signingErrors.js"
+import { invalidConfig, missingCredentials } from "./signingErrors.js"
 import { isAbortSignal } from "./abort.js"
 import { isPlainObject } from "./brand.js"
 import {
@@ -68,10 +68,7 @@ export const credentialsSourceOf = (config: ApiGatewaySignerConfig, clock: () =>
   const { credentials } = config
   if (credentials === undefined) return staticSource(credentialsFromConfig(config))
   if (!isUnset(config.accessKey) || !isUnset(config.secretKey) || !isUnset(config.sessionToken)) {
-    throw new SigningError({
-      reason: "MissingCredentials",
-      message: "Pass either credentials, or accessKey and secretKey (and sessionToken), not both."
-    })
+    throw missingCredentials("Pass either credentials, or accessKey and secretKey (and sessionToken), not both.")
   }
   if (typeof credentials === "function") return providedSource(credentials, SDK_FIELD_NAMES, clock)
   if (typeof credentials !== "object" || credentials === null) {
@@ -91,10 +88,7 @@ const credentialsFromConfig = (config: ApiGatewaySignerConfig): SigningCredentia
     ;({ accessKey, secretKey, sessionToken } = config)
   } catch {
     // Said without what was thrown: a getter's error may quote the very secret it failed to hand over.
-    throw new SigningError({
-      reason: "MissingCredentials",
-      message: "accessKey, secretKey or sessionToken could not be read (reading them threw); pass strings."
-    })
+    throw missingCredentials("accessKey, secretKey or sessionToken could not be read (reading them threw); pass strings.")
   }
   // A credential given under another API's name is not read: signing without it (a token dropped: a 403), or
   // with the environment's keys (a Lambda's role: another principal), would happen without a word.
@@ -110,28 +104,23 @@ const credentialsFromConfig = (config: ApiGatewaySignerConfig): SigningCredentia
   if (isUnset(accessKey) && isUnset(secretKey)) {
     if (!isUnset(sessionToken)) {
       // Signing with the environment's keys would drop the token given here without a word.
-      throw new SigningError({
-        reason: "MissingCredentials",
-        message: `A sessionToken was given without accessKey and secretKey: pass all three, or none to use ${ENVIRONMENT_VARIABLES}.`
-      })
+      throw missingCredentials(`A sessionToken was given without accessKey and secretKey: pass all three, or none to use ${ENVIRONMENT_VARIABLES}.`)
     }
     accessKey = secretKey = sessionToken = undefined
   }
   const given = accessKey !== undefined || secretKey !== undefined
   if (given && (accessKey === undefined || secretKey === undefined)) {
     // Mixing a key from the config with one from the environment would sign with a mismatched pair.
-    throw new SigningError({
-      reason: "MissingCredentials",
-      message: `Only ${accessKey === undefined ? "secretKey" : "accessKey"} was given: pass accessKey and secretKey together, ` +
+    throw missingCredentials(
+      `Only ${accessKey === undefined ? "secretKey" : "accessKey"} was given: pass accessKey and secretKey together, ` +
         `or neither to use ${ENVIRONMENT_VARIABLES}.`
-    })
+    )
   }
   if (!given && !hasEnvironment()) {
-    throw new SigningError({
-      reason: "MissingCredentials",
-      message: "No credentials given, and this runtime has no environment variables to read them from: " +
+    throw missingCredentials(
+      "No credentials given, and this runtime has no environment variables to read them from: " +
         "in a browser or a Worker, pass accessKey, secretKey and sessionToken (e.g. from Cognito) explicitly."
-    })
+    )
   }
   const credentials = signingCredentials(
     given

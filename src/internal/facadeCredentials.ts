@@ -10,6 +10,7 @@
  */
 import type { CredentialIdentity, CredentialsProvider } from "../SignedRequest.js"
 import { SigningError } from "../SigningError.js"
+import { missingCredentials } from "./signingErrors.js"
 import {
   expiredCredentials,
   type FieldNames,
@@ -79,11 +80,10 @@ export const providerFailure = (error: unknown, seen: ReadonlyArray<string>): Si
 export const PROVIDER_TIMEOUT_MILLIS = 60_000
 
 const providerTimedOut = (): SigningError =>
-  new SigningError({
-    reason: "MissingCredentials",
-    message: `The credentials provider did not answer within ${PROVIDER_TIMEOUT_MILLIS / 1000} s, so the signature stopped waiting; ` +
+  missingCredentials(
+    `The credentials provider did not answer within ${PROVIDER_TIMEOUT_MILLIS / 1000} s, so the signature stopped waiting; ` +
       "the next one asks it again. Give the provider a timeout of its own (the AWS SDK's take one), or find what it waits for."
-  })
+  )
 
 /**
  * Credentials asked of `provider`, cached, renewed before they expire. `clock` is the signer's: a
@@ -102,23 +102,17 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
       .then(
         (identity: CredentialIdentity | undefined) => {
           if (typeof identity !== "object" || identity === null) {
-            throw new SigningError({
-              reason: "MissingCredentials",
-              message: `The credentials provider resolved with ${identity === null ? "null" : typeof identity}, not credentials.`
-            })
+            throw missingCredentials(`The credentials provider resolved with ${identity === null ? "null" : typeof identity}, not credentials.`)
           }
           let credentials: SigningCredentials | SigningError
           try {
             credentials = signingCredentials(identity, names)
           } catch {
-            throw new SigningError({
-              reason: "MissingCredentials",
-              // Not kept as cause: what a getter threw may quote a secret this code never got to read.
-              message: "The credentials provider gave credentials that cannot be read (reading them threw)."
-            })
+            // Not kept as cause: what a getter threw may quote a secret this code never got to read.
+            throw missingCredentials("The credentials provider gave credentials that cannot be read (reading them threw).")
           }
           if (credentials instanceof SigningError) {
-            throw new SigningError({ reason: "MissingCredentials", message: `The credentials provider gave unusable credentials: ${credentials.message}` })
+            throw missingCredentials(`The credentials provider gave unusable credentials: ${credentials.message}`)
           }
           seen.remember(secretsOf(credentials))
           // Expired already (a stale cache in the provider, a wrong clock): signing with them is a 403, so they are refused, not kept.

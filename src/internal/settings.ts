@@ -6,7 +6,7 @@
  * @internal
  */
 import type { Service, SignerOptions } from "../Signer.js"
-import { SigningError } from "../SigningError.js"
+import { invalidConfig } from "./signingErrors.js"
 import { addsContentSha256, canonicalPathOptionsFor } from "./sigv4/serviceRules.js"
 import { describe } from "./request/describe.js"
 import { missingRegion, parseEndpoint, parseSendTo, regionFromHostname, scopeFromHostname, validateScopePart } from "./endpoint.js"
@@ -59,7 +59,7 @@ const nonEmpty = (value: string | undefined): string | undefined =>
 export const textOption = (name: string, value: unknown, example: string): string | undefined => {
   if (value === undefined || value === null) return undefined
   if (typeof value !== "string") {
-    throw new SigningError({ reason: "InvalidConfig", message: `${name} must be a string such as "${example}"; got ${describe(value)}.` })
+    throw invalidConfig(`${name} must be a string such as "${example}"; got ${describe(value)}.`)
   }
   return nonEmpty(value)
 }
@@ -72,7 +72,7 @@ export const textOption = (name: string, value: unknown, example: string): strin
 export const flagOption = (name: string, value: unknown, fallback: boolean): boolean => {
   if (value === undefined || value === null) return fallback
   if (typeof value !== "boolean") {
-    throw new SigningError({ reason: "InvalidConfig", message: `${name} must be true or false; got ${describe(value)}.` })
+    throw invalidConfig(`${name} must be true or false; got ${describe(value)}.`)
   }
   return value
 }

@@ -10,5 +10,7 @@ import { type RequestField, SigningError } from "../SigningError.js"
 
 export const invalidConfig = (message: string): SigningError => new SigningError({ reason: "InvalidConfig", message })
 
+export const missingCredentials = (message: string): SigningError => new SigningError({ reason: "MissingCredentials", message })
+
 export const invalidRequest = (field: RequestField, message: string, cause?: unknown): SigningError =>
   new SigningError({ reason: "InvalidRequest", field, message, cause })

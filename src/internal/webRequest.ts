@@ -10,8 +10,7 @@
  */
 import { isArrayBuffer, isBlob, isFormData, isHeaders, isReadableStream, isURLSearchParams } from "./brand.js"
 import type { RequestToSign, SignedRequest } from "../SignedRequest.js"
-import { SigningError } from "../SigningError.js"
-import { invalidRequest } from "./signingErrors.js"
+import { invalidConfig, invalidRequest } from "./signingErrors.js"
 import { isAbortSignal, unlessAborted } from "./abort.js"
 import { safely } from "./guard.js"
 import { describe } from "./request/describe.js"
@@ -189,7 +188,7 @@ export const fromFetchArguments = async (
     const value = init !== undefined && field in init ? (init as Record<string, unknown>)[field] : base?.[field as keyof Request]
     if (field === "signal" && value !== undefined && value !== null && !isAbortSignal(value)) {
       // Checked here, not by the first listener added: anything else would fail mid-retry, untyped.
-      throw new SigningError({ reason: "InvalidConfig", message: `signal must be an AbortSignal (or null); got ${describe(value)}.` })
+      throw invalidConfig(`signal must be an AbortSignal (or null); got ${describe(value)}.`)
     }
     if (value !== undefined) sendWith[field] = value
   }

@@ -3,7 +3,7 @@
  *
  * @internal
  */
-import { SigningError } from "../../SigningError.js"
+import { invalidConfig } from "../signingErrors.js"
 
 /** A signing time in both forms SigV4 uses. */
 export interface AmzDate {
@@ -52,10 +52,7 @@ export const parseAmzDate = (value: string): number | undefined => {
 export const signingDate = (signingTime: number | Date): AmzDate => {
   const date = formatAmzDate(typeof signingTime === "number" ? signingTime : signingTime.getTime())
   if (date === undefined) {
-    throw new SigningError({
-      reason: "InvalidConfig",
-      message: `The signing time ${String(signingTime)} is not a valid date between 1970 and 9999.`
-    })
+    throw invalidConfig(`The signing time ${String(signingTime)} is not a valid date between 1970 and 9999.`)
   }
   return date
 }
