@@ -42,8 +42,10 @@ const FORBIDDEN_IN_BROWSERS: ReadonlySet<string> = new Set([
   "via"
 ])
 
-// Per name, whether this runtime's fetch drops it: browsers do, Node, Bun, Deno and workerd do not.
+// Per name, whether this runtime's fetch drops it: browsers do, Node, Bun, Deno and workerd do not. Known of the
+// `Request` it was asked of: a replaced one (a polyfill loaded later, a test's stub) is asked again.
 const droppedHere = new Map<string, boolean>()
+let askedOf: unknown
 
 /**
  * Whether `fetch` in this runtime would drop a header of this lower-case
@@ -53,10 +55,15 @@ const droppedHere = new Map<string, boolean>()
  */
 const fetchDrops = (lowerCaseName: string): boolean => {
   if (!FORBIDDEN_IN_BROWSERS.has(lowerCaseName)) return false
+  const request = typeof Request === "function" ? Request : undefined
+  if (request !== askedOf) {
+    droppedHere.clear()
+    askedOf = request
+  }
   let dropped = droppedHere.get(lowerCaseName)
   if (dropped === undefined) {
     try {
-      dropped = typeof Request === "function" && !new Request("http://localhost/", { headers: [[lowerCaseName, "1"]] }).headers.has(lowerCaseName)
+      dropped = request !== undefined && !new request("http://localhost/", { headers: [[lowerCaseName, "1"]] }).headers.has(lowerCaseName)
     } catch {
       dropped = false
     }
