@@ -134,6 +134,27 @@ describe.skipIf(!built)("the built package", () => {
     expect(JSON.parse(out)).toEqual([])
   })
 
+  it("loads no fetch implementation to sign headers a browser would refuse (Cookie, Accept-Encoding, Date, Origin), which Node sends", () => {
+    const out = node(`
+      const { default: ApiGatewaySigner } = await import("api-gateway-request-signer/ApiGatewaySigner")
+      const signer = new ApiGatewaySigner({ endpoint: "https://a.execute-api.us-east-1.amazonaws.com/p", accessKey: "AKID", secretKey: "s" })
+      const headers = { Cookie: "a=1", "Accept-Encoding": "gzip", Date: "Wed, 01 Jan 2025 00:00:00 GMT", Origin: "https://app.example" }
+      const signed = signer.signRequest({ method: "GET", path: "/x", headers })
+      console.log(JSON.stringify({ undici: process.moduleLoadList.filter((name) => name.includes("undici")), authorization: signed.headers.Authorization }))`)
+    const { undici, authorization } = JSON.parse(out)
+    expect(undici).toEqual([])
+    expect(authorization).toContain("SignedHeaders=accept;accept-encoding;cookie;date;host;origin;x-amz-date")
+  })
+
+  it("signs such headers with a global object made non-extensible (SES, LavaMoat), where Node cannot load its fetch", () => {
+    const out = node(`
+      const { default: ApiGatewaySigner } = await import("api-gateway-request-signer/ApiGatewaySigner")
+      Object.preventExtensions(globalThis)
+      const signer = new ApiGatewaySigner({ endpoint: "https://a.execute-api.us-east-1.amazonaws.com/p", accessKey: "AKID", secretKey: "s" })
+      console.log(signer.signRequest({ method: "GET", path: "/x", headers: { Cookie: "a=1" } }).headers.Authorization)`)
+    expect(out).toContain("SignedHeaders=accept;cookie;host;x-amz-date")
+  })
+
   it("throws from the facade the very error classes every subpath exports", () => {
     const out = node(`
       const { default: ApiGatewaySigner } = await import("api-gateway-request-signer/ApiGatewaySigner")
