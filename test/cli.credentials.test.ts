@@ -112,10 +112,27 @@ describe("--profile NAME", () => {
       const run = await cli(args, withFiles())
       expect(run).toMatchObject({ code: 2, stdout: "" })
       expect(run.stderr).toBe(
-        `error: AWS credentials could not be found for profile nope: it is in neither ${files.configFile} nor ${files.credentialsFile}. ` +
+        `error: AWS credentials could not be found for profile nope: it is in neither ${files.configFile} (as [profile nope]) nor ${files.credentialsFile} (as [nope]). ` +
           "Check its name (aws configure list-profiles). (The AWS SDK's chain would go on to the container or instance role, and sign as that role.)\n"
       )
     }
+  })
+
+  it.each([
+    ["[profile \"quoted\"] in the config file, quoted as the SDK allows", "[profile \"quoted\"]", "quoted", 0],
+    ["[plain] in the config file, without the profile prefix the SDK needs there", "[plain]", "plain", 2],
+    ["[profile  spaced] in the config file, with two spaces the SDK does not read", "[profile  spaced]", "spaced", 2]
+  ])("a profile written as %s: read as the AWS SDK reads it", async (_, header, name, code) => {
+    const staging = keys.staging
+    writeFileSync(
+      files.configFile,
+      `\n${header}\naws_access_key_id = ${staging.accessKeyId}\naws_secret_access_key = ${staging.secretAccessKey}\naws_session_token = ${staging.sessionToken}\n`,
+      { flag: "a" }
+    )
+    const run = await cli(["--profile", name, "--retries", "0"], withFiles())
+    expect(run.code).toBe(code)
+    if (code === 0) expect(signedBy(run)).toBe(staging.accessKeyId)
+    else expect(run.stderr).toContain(`it is in neither ${files.configFile} (as [profile ${name}])`)
   })
 
   it("a profile that is in the config file with no credentials (a region alone), on a host with a container role: signs as the role, as the AWS CLI", async () => {

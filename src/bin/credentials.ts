@@ -184,38 +184,60 @@ const shownTrailEntry = (said: string): string => {
   return oneLine(maskCredentialRuns(text))
 }
 
-/** Whether a section of the INI `text` is profile `name`: `[name]`, or `[profile name]` as ~/.aws/config writes it. */
-const hasProfileSection = (text: string, name: string): boolean =>
-  text.split("\n").some((line) => {
-    const section = /^\s*\[([^[\]]*)\]/.exec(line)?.[1]?.trim()
-    return section !== undefined && (section === name || section.replace(/^profile\s+/, "") === name)
-  })
+// How the AWS SDK reads a section header (@smithy's parseIni): `[profile NAME]`, with one space, the name
+// of these characters, optionally quoted; a header of another form is a section of another name.
+const PREFIXED_SECTION = /^([\w-]+)\s(["'])?([\w-@+.%:/]+)\2$/
+const SECTION_KINDS: ReadonlySet<string> = new Set(["profile", "sso-session", "services"])
+
+/** The sections of an INI file as the AWS SDK names them: `profile.NAME` for `[profile NAME]`, the text between the brackets otherwise. */
+const sectionsOf = (text: string): Set<string> => {
+  const sections = new Set<string>()
+  for (const line of text.split(/\r?\n/)) {
+    const content = line.split(/(^|\s)[;#]/)[0]!.trim()
+    if (!content.startsWith("[") || !content.endsWith("]") || content.length < 2) continue
+    const name = content.slice(1, -1)
+    const prefixed = PREFIXED_SECTION.exec(name)
+    if (prefixed === null) sections.add(name)
+    else if (SECTION_KINDS.has(prefixed[1]!)) sections.add(`${prefixed[1]}.${prefixed[3]}`)
+  }
+  return sections
+}
+
+/** A file's text, or "" when it cannot be read (the SDK reads a missing file as an empty one). */
+const textOfFile = (file: string): string => {
+  try {
+    return readFileSync(file, "utf8")
+  } catch {
+    return ""
+  }
+}
 
 /**
  * Refuses a named profile that is in neither file, as the AWS CLI does (a
  * typo, another machine's config). The SDK's chain would go on past it to
  * the container endpoint or the instance role, and sign as that role, with
- * its rights, silently. A profile that is there, credentials or not (a
- * region alone, on a host whose role signs), goes to the chain as before.
+ * its rights, silently. A profile is read where the SDK reads it:
+ * `[profile NAME]` (or `[default]`) in the config file, `[NAME]` in the
+ * credentials file. One that is there, credentials or not (a region alone,
+ * on a host whose role signs), goes to the chain as before.
  */
 const checkProfileExists = (profile: string, profileFrom: "--profile" | "AWS_PROFILE", io: Io): void => {
-  const home = present(io.env["HOME"]) ? io.env["HOME"] : homedir()
-  const files = [
-    present(io.env["AWS_CONFIG_FILE"]) ? io.env["AWS_CONFIG_FILE"] : join(home, ".aws", "config"),
-    present(io.env["AWS_SHARED_CREDENTIALS_FILE"]) ? io.env["AWS_SHARED_CREDENTIALS_FILE"] : join(home, ".aws", "credentials")
-  ]
-  const readable = (file: string): string => {
-    try {
-      return readFileSync(file, "utf8")
-    } catch {
-      return ""
-    }
+  const home = [io.env["HOME"], io.env["USERPROFILE"]].find(present) ?? homedir()
+  // As the SDK resolves them: the variable, "~/" meaning the home directory, else the default place.
+  const fileOf = (variable: string, name: string): string => {
+    const given = io.env[variable]
+    if (!present(given)) return join(home, ".aws", name)
+    return given.startsWith("~/") ? join(home, given.slice(2)) : given
   }
-  if (files.some((file) => hasProfileSection(readable(file), profile))) return
+  const configFile = fileOf("AWS_CONFIG_FILE", "config")
+  const credentialsFile = fileOf("AWS_SHARED_CREDENTIALS_FILE", "credentials")
+  const inConfig = sectionsOf(textOfFile(configFile))
+  if (inConfig.has(`profile.${profile}`) || (profile === "default" && inConfig.has("default"))) return
+  if (sectionsOf(textOfFile(credentialsFile)).has(profile)) return
   throw new SetupError(
     `AWS credentials could not be found for profile ${profile}${profileFrom === "AWS_PROFILE" ? ", named by AWS_PROFILE" : ""}: ` +
-      `it is in neither ${files.join(" nor ")}. Check its name (aws configure list-profiles). ` +
-      "(The AWS SDK's chain would go on to the container or instance role, and sign as that role.)"
+      `it is in neither ${configFile} (as [profile ${profile}]) nor ${credentialsFile} (as [${profile}]). ` +
+      "Check its name (aws configure list-profiles). (The AWS SDK's chain would go on to the container or instance role, and sign as that role.)"
   )
 }
 
