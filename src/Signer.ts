@@ -406,12 +406,15 @@ const webRequestSummary = (request: Request): { readonly method: string; readonl
  * `Request` carrying exactly the signed URL, headers and body.
  */
 const signWebRequest = (signer: Service | undefined, request: Request): Effect.Effect<Request, SigningError, Signer | Credentials> =>
-  Effect.flatMap(signer === undefined ? Signer : Effect.succeed(signer), (resolved) =>
+  Effect.flatMap(Effect.all([signer === undefined ? Signer : Effect.succeed(signer), Credentials]), ([resolved, credentials]) =>
     Effect.flatMap(
-      Effect.tryPromise({ try: () => fromFetchArguments(resolved, request, undefined), catch: asSigningError }),
+      // What the Request says is quoted by its errors (a URL outside the endpoint): a secret of the signer's in it is not shown.
+      Effect.catchAll(Effect.tryPromise({ try: () => fromFetchArguments(resolved, request, undefined), catch: (error) => error }), (error) =>
+        failShowingNoSecret(error, credentials)),
       (parts) =>
         Effect.flatMap(signWith(resolved, parts.request), (signed) =>
-          Effect.try({ try: () => toWebRequest(signed, parts.sendWith), catch: asSigningError }))
+          Effect.catchAll(Effect.try({ try: () => toWebRequest(signed, parts.sendWith), catch: (error) => error }), (error) =>
+            failShowingNoSecret(error, credentials)))
     ))
 
 /**

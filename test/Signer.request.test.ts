@@ -80,6 +80,16 @@ describe("Signer.signRequest(request: Request)", () => {
       }
     }).pipe(Effect.provide(SignerLive), Effect.provide(CredentialsLive)))
 
+  it.effect("a URL outside the endpoint that holds the signer's own secret or token: the message shows neither", () =>
+    Effect.gen(function*() {
+      for (const secret of [credentials.secretAccessKey, credentials.sessionToken]) {
+        const error = failureOf(yield* Effect.exit(Signer.signRequest(new Request(`https://other.example/cb/${secret}`))))
+        expect(error).toMatchObject({ _tag: "SigningError", field: "path" })
+        expect(error.message).toContain("<redacted>")
+        expect(error.message).not.toContain(secret)
+      }
+    }).pipe(Effect.provide(SignerLive), Effect.provide(CredentialsLive)))
+
   it.effect("fails with a SigningError for a Request that carries a signature header of its own", () =>
     Effect.gen(function*() {
       const error = failureOf(yield* Effect.exit(Signer.signRequest(new Request(`${ENDPOINT}/x`, { headers: { authorization: "Bearer x" } }))))
