@@ -343,7 +343,11 @@ describe("a secret quoted as a URL or JSON writes it (%2F, %2B, \\/) shows no pa
     ["in an AggregateError", () => new AggregateError([encodedFailure()], "every source failed")],
     ["in a plain object's message", () => ({ code: "ParseError", message: encodedFailure().message })],
     ["in an exec error's stdout (a helper that printed its output, then failed)", () =>
-      Object.assign(new Error("Command failed: vault-helper"), { code: 3, stdout: encodedFailure().message, stderr: "" })]
+      Object.assign(new Error("Command failed: vault-helper"), { code: 3, stdout: encodedFailure().message, stderr: "" })],
+    ["in an HTTP client's request headers (an axios-style error)", () =>
+      Object.assign(new Error("Request failed with status code 503"), { config: { headers: { "X-Vault-Token": SECRET } } })],
+    ["in a response's data", () =>
+      Object.assign(new Error("Request failed with status code 503"), { response: { status: 503, data: { lease: { secret_key: SECRET } } } })]
   ])("a secret the library never held, %s, in a provider's first failure: not kept as cause, facade and Effect", async (_, failure) => {
     for (const error of await firstFailures(() => Promise.reject(failure()))) {
       expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })

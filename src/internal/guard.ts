@@ -12,7 +12,7 @@
  */
 import { type SigningErrorReason, SigningError } from "../SigningError.js"
 import { describe } from "./request/describe.js"
-import { causeShowingNoSecret, maskCredentialRuns, redactForDisplay, scrubForeignText } from "./scrub.js"
+import { causeShowingNoSecret, holdsCredentialLikeText, redactForDisplay, scrubForeignText } from "./scrub.js"
 
 /** `f()`, or `fallback` when it throws (an inspection of a hostile value). */
 export const safely = <A>(f: () => A, fallback: A): A => {
@@ -46,58 +46,18 @@ const textOf = (error: unknown): string | undefined =>
   : error instanceof Error && typeof error.message === "string" && error.message !== "" ? error.message
   : undefined
 
-// How many errors `saidAlongCauses` reads: a chain of causes is a few long; past this, it counts as showing one.
-const MOST_CAUSES = 64
-
-/**
- * What `error` says, and what each error it wraps says, as `inspect` prints
- * them: the text it holds as its own (its message, an exec error's stdout and
- * stderr, a thrown `{ code, message }`'s), its `cause`'s, an
- * AggregateError's `errors`', at any depth. Undefined when there are too
- * many to read.
- */
-const saidAlongCauses = (error: unknown): Array<string> | undefined => {
-  const said: Array<string> = []
-  const seen = new Set<unknown>()
-  const pending: Array<unknown> = [error]
-  while (pending.length > 0) {
-    const current = pending.shift()
-    if (typeof current === "string") said.push(current)
-    if (typeof current !== "object" || current === null || seen.has(current)) continue
-    if (seen.size === MOST_CAUSES) return undefined
-    seen.add(current)
-    // Its message, and what else of its own it holds as text (an exec error's stdout and stderr); not its stack,
-    // which is its message and where the code ran.
-    for (const key of Reflect.ownKeys(current)) {
-      const descriptor = Reflect.getOwnPropertyDescriptor(current, key)
-      if (key !== "stack" && descriptor !== undefined && typeof descriptor.value === "string") said.push(descriptor.value)
-    }
-    const { cause, errors } = current as { readonly cause?: unknown; readonly errors?: unknown }
-    pending.push(cause)
-    if (Array.isArray(errors)) {
-      if (errors.length > MOST_CAUSES) return undefined
-      pending.push(...errors)
-    }
-  }
-  return said
-}
-
 /** What a message quotes of a thrown value: its text's first line (a string is quoted whole). */
 const saidBy = (error: unknown): string | undefined => typeof error === "string" ? error : textOf(error)?.split("\n")[0]
 
 /**
  * `error` to keep as the cause of a failure that quotes it: not when it shows
- * one of `secrets` (see `causeShowingNoSecret`), nor when what it says, or
- * what an error it wraps says, holds a run that may be a credential, as
- * `thrownMessage` hides one (printing an error prints its cause in full).
+ * one of `secrets` (see `causeShowingNoSecret`), nor when any text in it, at
+ * any depth, holds a run that may be a credential, as `thrownMessage` hides
+ * one (printing an error prints its cause in full: every line of its
+ * message, the errors it wraps, an HTTP client's request headers).
  */
 export const thrownCause = (error: unknown, secrets: Iterable<string> = []): unknown =>
-  safely(() => {
-    // Every line of it, and of each error it wraps: inspect prints them whole, where thrownMessage quotes the
-    // first line of the first.
-    const said = saidAlongCauses(error)
-    return said === undefined || said.some((text) => maskCredentialRuns(text) !== text) ? undefined : causeShowingNoSecret(error, secrets)
-  }, undefined)
+  safely(() => (holdsCredentialLikeText(error) ? undefined : causeShowingNoSecret(error, secrets)), undefined)
 
 /**
  * Any failure as a SigningError; one that is not already one is an unusable

@@ -280,10 +280,26 @@ const slotText = (value: object): ReadonlyArray<unknown> => {
 export const holdsAnySecret = (value: unknown, secrets: Iterable<string>): boolean => {
   const anySecret = anySecretPattern(secrets)
   if (anySecret === undefined) return false
-  const holds = (text: string): boolean => {
+  return holdsTextWhere(value, (text) => {
     anySecret.lastIndex = 0
     return anySecret.test(text)
-  }
+  }, true)
+}
+
+/**
+ * Whether `value`, or what `inspect` would print of it, holds a run that
+ * may be a credential (`maskCredentialRuns` would mask it), looked through
+ * as `holdsAnySecret` looks: for what code outside this library threw, which
+ * may quote, at any depth, a secret the library never held (a vault token in
+ * an HTTP client's request headers, a secret in a response's data). What
+ * names code rather than data is not read: property names, functions, and
+ * stack traces (a bundle's hashed file names would read as credentials).
+ */
+export const holdsCredentialLikeText = (value: unknown): boolean =>
+  holdsTextWhere(value, (text) => maskCredentialRuns(text) !== text, false)
+
+/** The walk of `holdsAnySecret`, for strings that `holds`; `everything`: keys, functions and stacks too. */
+const holdsTextWhere = (value: unknown, holds: (text: string) => boolean, everything: boolean): boolean => {
   const visited = new Set<object>()
   let looked = 0
   let level: Array<unknown> = [value]
@@ -300,7 +316,7 @@ export const holdsAnySecret = (value: unknown, secrets: Iterable<string>): boole
         continue
       }
       if ((typeof current !== "object" && typeof current !== "function") || current === null || visited.has(current)) continue
-      if (ArrayBuffer.isView(current) || isArrayBuffer(current)) continue
+      if (ArrayBuffer.isView(current) || isArrayBuffer(current) || (!everything && typeof current === "function")) continue
       visited.add(current)
       // Sizes first: a huge array, Map or Set is not expanded to be looked through.
       if (Array.isArray(current) && current.length > MOST_VALUES) return true
@@ -311,7 +327,8 @@ export const holdsAnySecret = (value: unknown, secrets: Iterable<string>): boole
       if (set) for (const entry of current as ReadonlySet<unknown>) if (add(entry)) return true
       for (const text of slotText(current)) if (add(text)) return true
       for (const key of Reflect.ownKeys(current)) {
-        if (typeof key === "string" && add(key)) return true
+        if (!everything && key === "stack") continue
+        if (everything && typeof key === "string" && add(key)) return true
         const descriptor = Reflect.getOwnPropertyDescriptor(current, key)
         if (descriptor !== undefined && "value" in descriptor && add(descriptor.value)) return true
       }
@@ -322,7 +339,7 @@ export const holdsAnySecret = (value: unknown, secrets: Iterable<string>): boole
   return level.some((rest) => {
     if (typeof rest === "string") return holds(rest)
     if ((typeof rest !== "object" && typeof rest !== "function") || rest === null || visited.has(rest)) return false
-    return !(ArrayBuffer.isView(rest) || isArrayBuffer(rest))
+    return !(ArrayBuffer.isView(rest) || isArrayBuffer(rest) || (!everything && typeof rest === "function"))
   })
 }
 
