@@ -203,6 +203,19 @@ describe("--profile NAME", () => {
     )
   })
 
+  it("a secret key passed as the profile's name is not repeated in the error", async () => {
+    const run = await cli(["--profile", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"], withFiles())
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain("for profile <40 characters, not shown: they may be a credential>:")
+    expect(run.stderr).not.toContain("K7MDENG")
+  })
+
+  it("an SSO profile's name is shown as it is", async () => {
+    const run = await cli(["--profile", "AdministratorAccess-123456789012"], withFiles())
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain("for profile AdministratorAccess-123456789012:")
+  })
+
   it("needs a name", async () => {
     const run = await cli(["--profile", "", "-v"], withFiles())
     expect(run).toMatchObject({ code: 2, stderr: "error: --profile needs a profile name (see --help)\n" })

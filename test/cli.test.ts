@@ -521,6 +521,8 @@ describe("usage", () => {
     [["-o", "out.json", "http://x.test/"], "error: unknown option -o: the body goes to stdout; redirect it instead (> FILE) (see --help)\n"],
     [["-vL", "http://x.test/"], "error: unknown option -L: redirects are never followed, since a signature is for one host and path; request the Location URL itself (see --help)\n"],
     [["--max-time=5", "http://x.test/"], "error: unknown option --max-time: there is no time limit option; run the command under timeout(1), e.g. timeout 30 api-gateway-request-signer URL (see --help)\n"],
+    // A secret pasted after "--" (parseArgs cuts it at its "="): by its length only.
+    [["--wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY==", "http://x.test/"], "error: unknown option --<40 characters, not shown: they may be a credential> (see --help)\n"],
     // serve takes none of curl's options, and is told nothing of them.
     [["serve", "-u", "a:b"], "error: unknown option -u (see --help)\n"],
     [[], "error: no URL given (see --help)\n"],

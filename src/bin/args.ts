@@ -9,6 +9,7 @@ import { parseArgs } from "node:util"
 import { firstLine, UsageError } from "./exitCodes.js"
 import { badAuthority, leadingHost, shownArgument, shownUrl } from "./shown.js"
 import { hasControlCharacter } from "../internal/endpoint.js"
+import { maskCredentialRuns } from "../internal/scrub.js"
 import { SIGNATURE_HEADERS, X_AMZ_CONTENT_SHA256, X_AMZ_SECURITY_TOKEN } from "../internal/sigv4/signatureHeaders.js"
 
 /**
@@ -86,7 +87,9 @@ const parse = <O extends OptionTable>(args: ReadonlyArray<string>, options: O, h
     const quoted = /'([^']*)'/.exec(message)?.[1]
     if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
       const hint = quoted === undefined ? undefined : hints.get(quoted)
-      throw new UsageError(`unknown option ${quoted ?? firstLine(message)}${hint === undefined ? "" : `: ${hint}`}`)
+      // A run in it that may be a credential (a secret pasted after "--", cut at its "=" by parseArgs) by its length only.
+      const shown = maskCredentialRuns(quoted ?? firstLine(message))
+      throw new UsageError(`unknown option ${shown}${hint === undefined ? "" : `: ${hint}`}`)
     }
     if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
       const option = quoted ?? "an option"

@@ -203,6 +203,12 @@ const sectionsOf = (text: string): Set<string> => {
   return sections
 }
 
+/**
+ * A profile's name as a message shows it: a run in it that may be a credential (a secret key passed to
+ * --profile by mistake) by its length only. Names such as AdministratorAccess-123456789012 read as they are.
+ */
+const shownProfile = (profile: string): string => maskCredentialRuns(profile)
+
 /** A file's text, or "" when it cannot be read (the SDK reads a missing file as an empty one). */
 const textOfFile = (file: string): string => {
   try {
@@ -235,8 +241,8 @@ const checkProfileExists = (profile: string, profileFrom: "--profile" | "AWS_PRO
   if (inConfig.has(`profile.${profile}`) || (profile === "default" && inConfig.has("default"))) return
   if (sectionsOf(textOfFile(credentialsFile)).has(profile)) return
   throw new SetupError(
-    `AWS credentials could not be found for profile ${profile}${profileFrom === "AWS_PROFILE" ? ", named by AWS_PROFILE" : ""}: ` +
-      `it is in neither ${configFile} (as [profile ${profile}]) nor ${credentialsFile} (as [${profile}]). ` +
+    `AWS credentials could not be found for profile ${shownProfile(profile)}${profileFrom === "AWS_PROFILE" ? ", named by AWS_PROFILE" : ""}: ` +
+      `it is in neither ${configFile} (as [profile ${shownProfile(profile)}]) nor ${credentialsFile} (as [${shownProfile(profile)}]). ` +
       "Check its name (aws configure list-profiles). (The AWS SDK's chain would go on to the container or instance role, and sign as that role.)"
   )
 }
@@ -279,7 +285,7 @@ const fromDefaultChain = async (
       profile === undefined
         ? `AWS credentials could not be read from the environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set. ${MISSING_KEYS_HINT} ` +
           `To use ~/.aws profiles, SSO or an ECS or EC2 role instead, ${install}.`
-        : `${profileFrom === "--profile" ? "--profile" : `AWS_PROFILE=${profile}`} needs the AWS SDK's credential providers: ${install}.`
+        : `${profileFrom === "--profile" ? "--profile" : `AWS_PROFILE=${shownProfile(profile)}`} needs the AWS SDK's credential providers: ${install}.`
     )
   }
   const service = Context.get(context, Credentials.Credentials)
@@ -293,7 +299,7 @@ const fromDefaultChain = async (
     const rerun = verbose ? "" : " Run with -v to see what each source said."
     // The profile exists and names a credential_process, which failed: say that, not "check that the profile exists".
     const processFailure = credentialProcessFailure(sdkSaid)
-    const ofProfile = profile === undefined ? "the default profile" : `profile ${profile}`
+    const ofProfile = profile === undefined ? "the default profile" : `profile ${shownProfile(profile)}`
     const processFailed = processFailure === undefined
       ? undefined
       : `the credential_process of ${ofProfile} ran, and ${processFailure}`
@@ -302,16 +308,16 @@ const fromDefaultChain = async (
         ? "AWS credentials could not be read from the environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set, " +
           `and the AWS SDK's default chain found none: ${processFailed ?? `${said} ` +
             "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or name a profile of ~/.aws/config with --profile NAME."}${rerun}`
-        : `AWS credentials could not be found for profile ${profile}${profileFrom === "AWS_PROFILE" ? ", named by AWS_PROFILE" : ""}: ` +
+        : `AWS credentials could not be found for profile ${shownProfile(profile)}${profileFrom === "AWS_PROFILE" ? ", named by AWS_PROFILE" : ""}: ` +
           (processFailed ??
             `the AWS SDK's default chain says: ${said} ` +
-              `Check that the profile is in ~/.aws/config or ~/.aws/credentials, or run aws sso login --profile ${profile}.`) +
+              `Check that the profile is in ~/.aws/config or ~/.aws/credentials, or run aws sso login --profile ${shownProfile(profile)}.`) +
           rerun
     )
   }
   keepSecrets(credentials, console)
   const found = sourceOf(trail)
-  const named = profile === undefined ? "" : `profile ${profile}`
+  const named = profile === undefined ? "" : `profile ${shownProfile(profile)}`
   return {
     service,
     credentials,
