@@ -502,3 +502,22 @@ describe("credentials whose getter throws keep nothing of what it threw (it may 
     expectShowsNone(error, [SECRET, TOKEN])
   })
 })
+
+describe("secrets of other services, told by their shape", () => {
+  it("a password in a URL a provider's failure quotes is <redacted>, however short", async () => {
+    const failing = () => Promise.reject(new Error("connect ECONNREFUSED postgres://app:S3cr3tPw@db.internal:5432/creds and redis://:Xk9fQ@cache:6379"))
+    const error = await new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", credentials: failing })
+      .signRequestAsync({ method: "GET", path: "/pets" })
+      .then(() => undefined, (rejection: unknown) => rejection)
+    expect((error as SigningError).message).toContain("postgres://app:<redacted>@db.internal:5432/creds and redis://:<redacted>@cache:6379")
+    expectShowsNone(error, ["S3cr3tPw", "Xk9fQ"])
+  })
+
+  it("a webhook's token in the path of a URL outside the endpoint is not quoted", async () => {
+    const token = "aB3dE5fG7hJ9kL1mN3pQ5rS7"
+    const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", accessKey: "AKIDEXAMPLE", secretKey: SECRET })
+    const error = await signer.fetch(`https://hooks.slack.com/services/T0A1B2C3D/B0E1F2G3H/${token}`).then(() => undefined, (e: unknown) => e)
+    expect(error).toMatchObject({ _tag: "SigningError", field: "path", message: expect.stringContaining("is outside the signer's endpoint") })
+    expectShowsNone(error, [token])
+  })
+})

@@ -147,9 +147,13 @@ const IDENTIFIER = /^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*[0-9]{0,4}$/
 // An X-Amz-Date (20240101T000000Z): what a clock skew is diagnosed from, and no secret.
 const AMZ_DATE = /^\d{8}T\d{6}Z$/
 
+// A password in a URL's user info, anywhere in a text (`postgres://app:PASSWORD@db`, `redis://:PASSWORD@cache`):
+// short ones are no run, but the shape says what they are. Bounded, so that a long text matches in linear time.
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]{0,30}:\/\/[^\s/?#@:]{0,256}:)[^\s/?#@]{1,256}@/gi
+
 /**
  * `text` with every run that may be a credential (as `looksLikeCredential`
- * finds them) replaced by its length: for text a caller's code threw, which
+ * finds them) replaced by its length, and a URL's password by `<redacted>`: for text a caller's code threw, which
  * may quote a secret this library never held, so that redacting known
  * secrets cannot catch it. Slashes join runs here, as a secret key may hold
  * one; a path whose every part is a word or an identifier stays. So do the
@@ -159,7 +163,7 @@ const AMZ_DATE = /^\d{8}T\d{6}Z$/
  * words, not a secret).
  */
 export const maskCredentialRuns = (text: string): string =>
-  text.replace(/(?:[A-Za-z0-9+=_/]|%2[BbFf]|%3[Dd]|\\\/|\\u00(?:2[BbFf]|3[Dd])){16,}/g, (run) => {
+  text.replace(URL_PASSWORD, "$1<redacted>@").replace(/(?:[A-Za-z0-9+=_/]|%2[BbFf]|%3[Dd]|\\\/|\\u00(?:2[BbFf]|3[Dd])){16,}/g, (run) => {
     const read = run.replace(/%2F|\\\/|\\u002F/gi, "/").replace(/%2B|\\u002B/gi, "+").replace(/%3D|\\u003D/gi, "=")
     return kindsOf(read) >= 2 && read.split("/").some((part) => kindsOf(part) >= 2 && !IDENTIFIER.test(part) && !AMZ_DATE.test(part))
       ? `<${run.length} characters, not shown: they may be a credential>`

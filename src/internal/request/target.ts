@@ -10,7 +10,7 @@
 import type { Endpoint } from "../../Signer.js"
 import { type SigningError } from "../../SigningError.js"
 import { invalidRequest } from "../signingErrors.js"
-import { displayUrl } from "../scrub.js"
+import { displayUrl, maskCredentialRuns } from "../scrub.js"
 import { wirePathSegment } from "./pathSegment.js"
 
 const ABSOLUTE_URL = /^([a-z][a-z0-9+.-]*:\/\/[^/?#\\]*)(.*)$/is
@@ -115,5 +115,6 @@ export const relativeTarget = (signingTarget: SigningTarget, url: string): strin
     const below = parsed !== undefined && parsed.origin === base.origin ? pathBelow(base, path) : undefined
     if (below !== undefined) return below + query
   }
-  throw outsideEndpoint(signingTarget, displayUrl(authority + rest))
+  // Its path may carry a token of another service's (a webhook's), which this signer has no business showing.
+  throw outsideEndpoint(signingTarget, maskCredentialRuns(displayUrl(authority + rest)))
 }
