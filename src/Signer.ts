@@ -406,16 +406,16 @@ const webRequestSummary = (request: Request): { readonly method: string; readonl
  * `Request` carrying exactly the signed URL, headers and body.
  */
 const signWebRequest = (signer: Service | undefined, request: Request): Effect.Effect<Request, SigningError, Signer | Credentials> =>
-  Effect.flatMap(Effect.all([signer === undefined ? Signer : Effect.succeed(signer), Credentials]), ([resolved, credentials]) =>
-    Effect.flatMap(
-      // What the Request says is quoted by its errors (a URL outside the endpoint): a secret of the signer's in it is not shown.
-      Effect.catchAll(Effect.tryPromise({ try: () => fromFetchArguments(resolved, request, undefined), catch: (error) => error }), (error) =>
-        failShowingNoSecret(error, credentials)),
+  Effect.flatMap(Effect.all([signer === undefined ? Signer : Effect.succeed(signer), Credentials]), ([resolved, credentials]) => {
+    // What the Request says is quoted by its errors (a URL outside the endpoint): a secret of the signer's in it is not shown.
+    const showingNoSecret = <A>(effect: Effect.Effect<A, unknown>) => Effect.catchAll(effect, (error) => failShowingNoSecret(error, credentials))
+    return Effect.flatMap(
+      showingNoSecret(Effect.tryPromise({ try: () => fromFetchArguments(resolved, request, undefined), catch: (error) => error })),
       (parts) =>
         Effect.flatMap(signWith(resolved, parts.request), (signed) =>
-          Effect.catchAll(Effect.try({ try: () => toWebRequest(signed, parts.sendWith), catch: (error) => error }), (error) =>
-            failShowingNoSecret(error, credentials)))
-    ))
+          showingNoSecret(Effect.try({ try: () => toWebRequest(signed, parts.sendWith), catch: (error) => error })))
+    )
+  })
 
 /**
  * A signed request together with what its signature was computed from, for
