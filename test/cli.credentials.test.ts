@@ -121,7 +121,8 @@ describe("--profile NAME", () => {
   it.each([
     ["[profile \"quoted\"] in the config file, quoted as the SDK allows", "[profile \"quoted\"]", "quoted", 0],
     ["[plain] in the config file, without the profile prefix the SDK needs there", "[plain]", "plain", 2],
-    ["[profile  spaced] in the config file, with two spaces the SDK does not read", "[profile  spaced]", "spaced", 2]
+    ["[profile  spaced] in the config file, with two spaces the SDK does not read", "[profile  spaced]", "spaced", 2],
+    ["[profile empty] in the config file, with no key = value under it, which the SDK does not keep", "[profile empty]\n[profile other]", "empty", 2]
   ])("a profile written as %s: read as the AWS SDK reads it", async (_, header, name, code) => {
     const staging = keys.staging
     writeFileSync(

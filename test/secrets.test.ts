@@ -513,6 +513,37 @@ describe("secrets of other services, told by their shape", () => {
     expectShowsNone(error, ["S3cr3tPw", "Xk9fQ"])
   })
 
+  it("a password holding an @ is <redacted> up to the last @, where URL parsing ends the user info", async () => {
+    const failing = () => Promise.reject(new Error("connect ECONNREFUSED postgres://app:P@ssw0rd!@db.internal:5432/creds"))
+    const error = await new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", credentials: failing })
+      .signRequestAsync({ method: "GET", path: "/pets" })
+      .then(() => undefined, (rejection: unknown) => rejection)
+    expect((error as SigningError).message).toContain("postgres://app:<redacted>@db.internal:5432/creds")
+    expectShowsNone(error, ["ssw0rd"])
+  })
+
+  it("a URL outside the endpoint is quoted with its host and its ordinary path segments (v1, ids) as they are", async () => {
+    const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", accessKey: "AKIDEXAMPLE", secretKey: SECRET })
+    const error = await signer.fetch("https://abc123.execute-api.us-east-1.amazonaws.com/staging/v1/users/12345").then(() => undefined, (e: unknown) => e)
+    expect((error as SigningError).message).toContain(`"https://abc123.execute-api.us-east-1.amazonaws.com/staging/v1/users/12345" is outside the signer's endpoint`)
+  })
+
+  it.each([
+    ["an HTTP client's error code in capitals and underscores (got's ERR_NON_2XX_3XX_RESPONSE)", () =>
+      Object.assign(new Error("Response code 503 (Service Unavailable)"), { code: "ERR_NON_2XX_3XX_RESPONSE" })],
+    ["what inspect hides by default (the AWS SDK's $response, with its signed request)", () =>
+      Object.defineProperty(new Error("Rate exceeded"), "$response", {
+        value: { headers: { authorization: "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/sts/aws4_request, Signature=" + "ab12".repeat(16) } },
+        enumerable: false
+      })]
+  ])("a provider's failure holding %s is kept as cause", async (_, failure) => {
+    const thrown = failure()
+    const error = await new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", credentials: () => Promise.reject(thrown) })
+      .signRequestAsync({ method: "GET", path: "/pets" })
+      .then(() => undefined, (rejection: unknown) => rejection)
+    expect((error as SigningError).cause).toBe(thrown)
+  })
+
   it("a webhook's token in the path of a URL outside the endpoint is not quoted", async () => {
     const token = "aB3dE5fG7hJ9kL1mN3pQ5rS7"
     const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", accessKey: "AKIDEXAMPLE", secretKey: SECRET })

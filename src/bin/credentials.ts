@@ -189,16 +189,23 @@ const shownTrailEntry = (said: string): string => {
 const PREFIXED_SECTION = /^([\w-]+)\s(["'])?([\w-@+.%:/]+)\2$/
 const SECTION_KINDS: ReadonlySet<string> = new Set(["profile", "sso-session", "services"])
 
-/** The sections of an INI file as the AWS SDK names them: `profile.NAME` for `[profile NAME]`, the text between the brackets otherwise. */
+/**
+ * The sections of an INI file as the AWS SDK names them (`profile.NAME` for `[profile NAME]`, the text between
+ * the brackets otherwise), and as it keeps them: only once a `key = value` line follows, an empty section being
+ * no profile to it.
+ */
 const sectionsOf = (text: string): Set<string> => {
   const sections = new Set<string>()
+  let current: string | undefined
   for (const line of text.split(/\r?\n/)) {
     const content = line.split(/(^|\s)[;#]/)[0]!.trim()
-    if (!content.startsWith("[") || !content.endsWith("]") || content.length < 2) continue
-    const name = content.slice(1, -1)
-    const prefixed = PREFIXED_SECTION.exec(name)
-    if (prefixed === null) sections.add(name)
-    else if (SECTION_KINDS.has(prefixed[1]!)) sections.add(`${prefixed[1]}.${prefixed[3]}`)
+    if (content.startsWith("[") && content.endsWith("]") && content.length >= 2) {
+      const name = content.slice(1, -1)
+      const prefixed = PREFIXED_SECTION.exec(name)
+      current = prefixed === null ? name : SECTION_KINDS.has(prefixed[1]!) ? `${prefixed[1]}.${prefixed[3]}` : undefined
+    } else if (current !== undefined && content.indexOf("=") > 0) {
+      sections.add(current)
+    }
   }
   return sections
 }

@@ -144,12 +144,15 @@ export const looksLikeCredential = (text: string): boolean => {
 
 // A word, or words in CamelCase (UnrecognizedClientException, accessKeyId): it names a thing and is no secret.
 const IDENTIFIER = /^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*[0-9]{0,4}$/
+// A constant's name in capitals and underscores (ERR_NON_2XX_3XX_RESPONSE, an error's code): no secret.
+const CONSTANT = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/
 // An X-Amz-Date (20240101T000000Z): what a clock skew is diagnosed from, and no secret.
 const AMZ_DATE = /^\d{8}T\d{6}Z$/
 
 // A password in a URL's user info, anywhere in a text (`postgres://app:PASSWORD@db`, `redis://:PASSWORD@cache`):
 // short ones are no run, but the shape says what they are. Bounded, so that a long text matches in linear time.
-const URL_PASSWORD = /\b([a-z][a-z0-9+.-]{0,30}:\/\/[^\s/?#@:]{0,256}:)[^\s/?#@]{1,256}@/gi
+// The user info ends at its last "@", as URL parsing reads it: a password may hold one.
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]{0,30}:\/\/[^\s/?#@:]{0,256}:)[^\s/?#]{1,256}@/gi
 
 /**
  * `text` with every run that may be a credential (as `looksLikeCredential`
@@ -165,7 +168,8 @@ const URL_PASSWORD = /\b([a-z][a-z0-9+.-]{0,30}:\/\/[^\s/?#@:]{0,256}:)[^\s/?#@]
 export const maskCredentialRuns = (text: string): string =>
   text.replace(URL_PASSWORD, "$1<redacted>@").replace(/(?:[A-Za-z0-9+=_/]|%2[BbFf]|%3[Dd]|\\\/|\\u00(?:2[BbFf]|3[Dd])){16,}/g, (run) => {
     const read = run.replace(/%2F|\\\/|\\u002F/gi, "/").replace(/%2B|\\u002B/gi, "+").replace(/%3D|\\u003D/gi, "=")
-    return kindsOf(read) >= 2 && read.split("/").some((part) => kindsOf(part) >= 2 && !IDENTIFIER.test(part) && !AMZ_DATE.test(part))
+    return kindsOf(read) >= 2 &&
+        read.split("/").some((part) => kindsOf(part) >= 2 && !IDENTIFIER.test(part) && !CONSTANT.test(part) && !AMZ_DATE.test(part))
       ? `<${run.length} characters, not shown: they may be a credential>`
       : run
   })
@@ -296,7 +300,9 @@ export const holdsAnySecret = (value: unknown, secrets: Iterable<string>): boole
  * as `holdsAnySecret` looks: for what code outside this library threw, which
  * may quote, at any depth, a secret the library never held (a vault token in
  * an HTTP client's request headers, a secret in a response's data). What
- * names code rather than data is not read: property names, functions, and
+ * `inspect` shows by default is read (enumerable properties, and an error's
+ * message, cause and errors), not what it hides (the AWS SDK's `$response`),
+ * and not what names code rather than data: property names, functions, and
  * stack traces (a bundle's hashed file names would read as credentials).
  */
 export const holdsCredentialLikeText = (value: unknown): boolean =>
@@ -334,7 +340,9 @@ const holdsTextWhere = (value: unknown, holds: (text: string) => boolean, everyt
         if (!everything && key === "stack") continue
         if (everything && typeof key === "string" && add(key)) return true
         const descriptor = Reflect.getOwnPropertyDescriptor(current, key)
-        if (descriptor !== undefined && "value" in descriptor && add(descriptor.value)) return true
+        // Otherwise what inspect shows by default: enumerable properties, and an error's message, cause and errors.
+        const shown = everything || descriptor?.enumerable === true || key === "message" || key === "cause" || key === "errors"
+        if (shown && descriptor !== undefined && "value" in descriptor && add(descriptor.value)) return true
       }
     }
     level = next

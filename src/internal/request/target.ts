@@ -36,6 +36,12 @@ const outsideEndpoint = ({ endpoint, sendTo }: SigningTarget, shown: string): Si
       `Pass a path relative to the endpoint (e.g. "/pets"), or use a client whose Signer is for the other endpoint.`
   )
 
+/** A URL as shown, its host as it is, each segment of its path that may be a credential by its length. */
+const withPathMasked = (shown: string): string => {
+  const pathAt = shown.indexOf("/", shown.indexOf("//") + 2)
+  return pathAt === -1 ? shown : shown.slice(0, pathAt) + shown.slice(pathAt).split("/").map(maskCredentialRuns).join("/")
+}
+
 /** The path below `base`'s base path, when `path` (percent-encoded, "" or starting with "/") lies under it. */
 const pathBelow = (base: Endpoint, path: string): string | undefined => {
   const segments = path === "" ? [] : path.slice(1).split("/")
@@ -116,5 +122,5 @@ export const relativeTarget = (signingTarget: SigningTarget, url: string): strin
     if (below !== undefined) return below + query
   }
   // Its path may carry a token of another service's (a webhook's), which this signer has no business showing.
-  throw outsideEndpoint(signingTarget, maskCredentialRuns(displayUrl(authority + rest)))
+  throw outsideEndpoint(signingTarget, withPathMasked(displayUrl(authority + rest)))
 }
