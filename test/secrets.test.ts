@@ -504,20 +504,22 @@ describe("credentials whose getter throws keep nothing of what it threw (it may 
 })
 
 describe("secrets of other services, told by their shape", () => {
-  it("a password in a URL a provider's failure quotes is <redacted>, however short", async () => {
-    const failing = () => Promise.reject(new Error("connect ECONNREFUSED postgres://app:S3cr3tPw@db.internal:5432/creds and redis://:Xk9fQ@cache:6379"))
-    const error = await new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", credentials: failing })
+  /** What the facade's first signature rejects with, behind a provider that fails. */
+  const facadeProviderFailure = (failing: () => Promise<never>): Promise<unknown> =>
+    new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", credentials: failing })
       .signRequestAsync({ method: "GET", path: "/pets" })
       .then(() => undefined, (rejection: unknown) => rejection)
+
+  it("a password in a URL a provider's failure quotes is <redacted>, however short", async () => {
+    const failing = () => Promise.reject(new Error("connect ECONNREFUSED postgres://app:S3cr3tPw@db.internal:5432/creds and redis://:Xk9fQ@cache:6379"))
+    const error = await facadeProviderFailure(failing)
     expect((error as SigningError).message).toContain("postgres://app:<redacted>@db.internal:5432/creds and redis://:<redacted>@cache:6379")
     expectShowsNone(error, ["S3cr3tPw", "Xk9fQ"])
   })
 
   it("a password holding an @ is <redacted> up to the last @, where URL parsing ends the user info", async () => {
     const failing = () => Promise.reject(new Error("connect ECONNREFUSED postgres://app:P@ssw0rd!@db.internal:5432/creds"))
-    const error = await new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", credentials: failing })
-      .signRequestAsync({ method: "GET", path: "/pets" })
-      .then(() => undefined, (rejection: unknown) => rejection)
+    const error = await facadeProviderFailure(failing)
     expect((error as SigningError).message).toContain("postgres://app:<redacted>@db.internal:5432/creds")
     expectShowsNone(error, ["ssw0rd"])
   })
@@ -538,9 +540,7 @@ describe("secrets of other services, told by their shape", () => {
       })]
   ])("a provider's failure holding %s is kept as cause", async (_, failure) => {
     const thrown = failure()
-    const error = await new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", credentials: () => Promise.reject(thrown) })
-      .signRequestAsync({ method: "GET", path: "/pets" })
-      .then(() => undefined, (rejection: unknown) => rejection)
+    const error = await facadeProviderFailure(() => Promise.reject(thrown))
     expect((error as SigningError).cause).toBe(thrown)
   })
 
