@@ -122,7 +122,8 @@ describe("--profile NAME", () => {
     ["[profile \"quoted\"] in the config file, quoted as the SDK allows", "[profile \"quoted\"]", "quoted", 0],
     ["[plain] in the config file, without the profile prefix the SDK needs there", "[plain]", "plain", 2],
     ["[profile  spaced] in the config file, with two spaces the SDK does not read", "[profile  spaced]", "spaced", 2],
-    ["[profile empty] in the config file, with no key = value under it, which the SDK does not keep", "[profile empty]\n[profile other]", "empty", 2]
+    ["[profile empty] in the config file, with no key = value under it, which the SDK does not keep", "[profile empty]\n[profile other]", "empty", 2],
+    ["[profile blank] in the config file, with only a key without a value under it", "[profile blank]\nregion =\n[profile other]", "blank", 2]
   ])("a profile written as %s: read as the AWS SDK reads it", async (_, header, name, code) => {
     const staging = keys.staging
     writeFileSync(

@@ -203,8 +203,10 @@ const sectionsOf = (text: string): Set<string> => {
       const name = content.slice(1, -1)
       const prefixed = PREFIXED_SECTION.exec(name)
       current = prefixed === null ? name : SECTION_KINDS.has(prefixed[1]!) ? `${prefixed[1]}.${prefixed[3]}` : undefined
-    } else if (current !== undefined && content.indexOf("=") > 0) {
-      sections.add(current)
+    } else if (current !== undefined) {
+      // A `key = value` line; `key =` alone opens sub-properties (s3 =), and keeps nothing by itself.
+      const equals = content.indexOf("=")
+      if (equals > 0 && content.slice(equals + 1).trim() !== "") sections.add(current)
     }
   }
   return sections
