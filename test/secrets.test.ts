@@ -524,6 +524,40 @@ describe("secrets of other services, told by their shape", () => {
     expectShowsNone(error, ["ssw0rd"])
   })
 
+  it.each([
+    ["a user name holding an @", "smtp://alerts@example.com:hunter2pass@smtp.example.com:587 refused the login", "hunter2pass"],
+    ["a password holding an unencoded # (a URL that does not parse, quoted as given)", "Invalid URL: postgres://app:pa#ssw0rd@db.internal/creds", "pa#ssw0rd"]
+  ])("a URL password after %s is <redacted>", async (_, said, password) => {
+    const error = await facadeProviderFailure(() => Promise.reject(new Error(said)))
+    expect((error as SigningError).message).toContain(":<redacted>@")
+    expectShowsNone(error, [password])
+  })
+
+  it("a token held by an object that prints itself (got's options, private state shown by its own inspect) is no cause", async () => {
+    const token = "hvs.CAESIJabcdefghijklmnopqrstuvwxyz012345"
+    class Options {
+      readonly #headers = { "x-vault-token": token }
+      toJSON() {
+        return { headers: this.#headers }
+      }
+      [Symbol.for("nodejs.util.inspect.custom")]() {
+        return this.toJSON()
+      }
+    }
+    const failure = Object.assign(new Error("Response code 503 (Service Unavailable)"), { options: new Options() })
+    const error = await facadeProviderFailure(() => Promise.reject(failure))
+    expect((error as SigningError).cause).toBeUndefined()
+    expectShowsNone(error, [token])
+  })
+
+  it("a webhook's token in a URL refused for a line break at its end is not quoted either", async () => {
+    const token = "aB3dE5fG7hJ9kL1mN3pQ5rS7"
+    const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", accessKey: "AKIDEXAMPLE", secretKey: SECRET })
+    const error = await signer.fetch(`https://hooks.slack.com/services/T0A1B2C3D/B0E1F2G3H/${token}\n`).then(() => undefined, (e: unknown) => e)
+    expect(error).toMatchObject({ _tag: "SigningError", field: "path", message: expect.stringContaining("fetch would drop") })
+    expectShowsNone(error, [token])
+  })
+
   it("a URL outside the endpoint is quoted with its host and its ordinary path segments (v1, ids) as they are", async () => {
     const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", accessKey: "AKIDEXAMPLE", secretKey: SECRET })
     const error = await signer.fetch("https://abc123.execute-api.us-east-1.amazonaws.com/staging/v1/users/12345").then(() => undefined, (e: unknown) => e)

@@ -151,8 +151,9 @@ const AMZ_DATE = /^\d{8}T\d{6}Z$/
 
 // A password in a URL's user info, anywhere in a text (`postgres://app:PASSWORD@db`, `redis://:PASSWORD@cache`):
 // short ones are no run, but the shape says what they are. Bounded, so that a long text matches in linear time.
-// The user info ends at its last "@", as URL parsing reads it: a password may hold one.
-const URL_PASSWORD = /\b([a-z][a-z0-9+.-]{0,30}:\/\/[^\s/?#@:]{0,256}:)[^\s/?#]{1,256}@/gi
+// The user info ends at its last "@", as URL parsing reads it: a user name may hold one (alerts@example.com), and
+// a password one, or an unencoded "#" or "?" (then the URL does not parse, and an error quotes it as given).
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]{0,30}:\/\/[^\s/?#:]{0,256}:)[^\s/]{1,256}@/gi
 
 /**
  * `text` with every run that may be a credential (as `looksLikeCredential`
@@ -309,6 +310,9 @@ export const holdsCredentialLikeText = (value: unknown): boolean =>
   holdsTextWhere(value, (text) => maskCredentialRuns(text) !== text, false)
 
 /** The walk of `holdsAnySecret`, for strings that `holds`; `everything`: keys, functions and stacks too. */
+// The method by which an object tells Node's inspect what to print of it.
+const INSPECT_CUSTOM = Symbol.for("nodejs.util.inspect.custom")
+
 const holdsTextWhere = (value: unknown, holds: (text: string) => boolean, everything: boolean): boolean => {
   const visited = new Set<object>()
   let looked = 0
@@ -336,12 +340,19 @@ const holdsTextWhere = (value: unknown, holds: (text: string) => boolean, everyt
       if (map) for (const [key, entry] of current as ReadonlyMap<unknown, unknown>) if (add(key) || add(entry)) return true
       if (set) for (const entry of current as ReadonlySet<unknown>) if (add(entry)) return true
       for (const text of slotText(current)) if (add(text)) return true
+      // An object that prints itself (got's Options shows its private state): what it shows cannot be told from its
+      // enumerable properties, so all its own are read, and what its toJSON gives.
+      const printsItself = !everything && typeof (current as { readonly [INSPECT_CUSTOM]?: unknown })[INSPECT_CUSTOM] === "function"
+      if (printsItself) {
+        const toJSON = (current as { readonly toJSON?: unknown }).toJSON
+        if (typeof toJSON === "function" && add(toJSON.call(current))) return true
+      }
       for (const key of Reflect.ownKeys(current)) {
         if (!everything && key === "stack") continue
         if (everything && typeof key === "string" && add(key)) return true
         const descriptor = Reflect.getOwnPropertyDescriptor(current, key)
         // Otherwise what inspect shows by default: enumerable properties, and an error's message, cause and errors.
-        const shown = everything || descriptor?.enumerable === true || key === "message" || key === "cause" || key === "errors"
+        const shown = everything || printsItself || descriptor?.enumerable === true || key === "message" || key === "cause" || key === "errors"
         if (shown && descriptor !== undefined && "value" in descriptor && add(descriptor.value)) return true
       }
     }

@@ -10,7 +10,7 @@
 import type { Endpoint } from "../../Signer.js"
 import { type SigningError } from "../../SigningError.js"
 import { invalidRequest } from "../signingErrors.js"
-import { displayUrl, maskCredentialRuns } from "../scrub.js"
+import { displayUrl, maskCredentialRuns, shorten } from "../scrub.js"
 import { wirePathSegment } from "./pathSegment.js"
 
 const ABSOLUTE_URL = /^([a-z][a-z0-9+.-]*:\/\/[^/?#\\]*)(.*)$/is
@@ -36,10 +36,20 @@ const outsideEndpoint = ({ endpoint, sendTo }: SigningTarget, shown: string): Si
       `Pass a path relative to the endpoint (e.g. "/pets"), or use a client whose Signer is for the other endpoint.`
   )
 
-/** A URL as shown, its host as it is, each segment of its path that may be a credential by its length. */
-const withPathMasked = (shown: string): string => {
-  const pathAt = shown.indexOf("/", shown.indexOf("//") + 2)
-  return pathAt === -1 ? shown : shown.slice(0, pathAt) + shown.slice(pathAt).split("/").map(maskCredentialRuns).join("/")
+/**
+ * A URL as a message shows it (no user info, query or fragment: `displayUrl`),
+ * its host as it is, and each segment of its path that may be a credential
+ * (another service's token: a webhook's) by its length; masked before it is
+ * cut short, so that a cut leaves no beginning of one.
+ */
+const shownUrl = (url: string): string => {
+  const shown = displayUrl(url, Infinity)
+  const authorityAt = shown.indexOf("//") + 2
+  const pathAt = shown.slice(authorityAt).search(/[/\\]/)
+  const masked = pathAt === -1
+    ? shown
+    : shown.slice(0, authorityAt + pathAt) + shown.slice(authorityAt + pathAt).replace(/[^/\\]+/g, maskCredentialRuns)
+  return shorten(masked, 120)
 }
 
 /** The path below `base`'s base path, when `path` (percent-encoded, "" or starting with "/") lies under it. */
@@ -85,7 +95,7 @@ const checkAbsoluteUrl = (url: string, stripped: string, target: string): void =
   if (problem !== undefined) {
     throw invalidRequest(
       "path",
-      `The URL ${JSON.stringify(displayUrl(stripped))} ${problem}; remove it, or percent-encode a character that belongs to the path (%20, %5C).`
+      `The URL ${JSON.stringify(shownUrl(stripped))} ${problem}; remove it, or percent-encode a character that belongs to the path (%20, %5C).`
     )
   }
 }
@@ -111,7 +121,7 @@ export const relativeTarget = (signingTarget: SigningTarget, url: string): strin
   const authority = match[1]!
   const rest = match[2]!
   const parsed = URL.canParse(authority) ? new URL(authority) : undefined
-  if (parsed !== undefined && (parsed.username !== "" || parsed.password !== "")) throw withUserInfo(displayUrl(authority + rest))
+  if (parsed !== undefined && (parsed.username !== "" || parsed.password !== "")) throw withUserInfo(shownUrl(authority + rest))
   const queryAt = rest.indexOf("?")
   // `path` is "" or starts with "/": the authority ends at the first "/".
   const path = queryAt === -1 ? rest : rest.slice(0, queryAt)
@@ -122,5 +132,5 @@ export const relativeTarget = (signingTarget: SigningTarget, url: string): strin
     if (below !== undefined) return below + query
   }
   // Its path may carry a token of another service's (a webhook's), which this signer has no business showing.
-  throw outsideEndpoint(signingTarget, withPathMasked(displayUrl(authority + rest)))
+  throw outsideEndpoint(signingTarget, shownUrl(authority + rest))
 }
