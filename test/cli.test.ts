@@ -4,7 +4,7 @@
  * diagnosis of signature mismatches, secrets kept out of the output, dry runs,
  * presigned URLs, retries, failures, usage errors, and `serve`.
  */
-import { execFile, execFileSync, spawn } from "node:child_process"
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process"
 import { createHash } from "node:crypto"
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as http from "node:http"
@@ -962,6 +962,14 @@ describe("the built binary", () => {
     expect(stdout).toContain("--presign SECONDS")
   })
 
+  /** Sends `signal` to the running command, which must exit 130, its last line `error: interrupted`. */
+  const expectInterrupted = async (child: ChildProcess, signal: NodeJS.Signals, stderr: () => string) => {
+    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)))
+    child.kill(signal)
+    expect(await exited).toBe(130)
+    expect(stderr()).toMatch(/error: interrupted\n$/)
+  }
+
   // In a process of its own: the AWS SDK's socket to a credentials endpoint that never answers must not keep it alive.
   it.skipIf(!built)("one SIGTERM while a credentials endpoint keeps it waiting ends the process with 130", async () => {
     let asked: () => void = () => {}
@@ -981,11 +989,8 @@ describe("the built binary", () => {
       })
       let stderr = ""
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-      const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)))
       await wasAsked
-      child.kill("SIGTERM")
-      expect(await exited).toBe(130)
-      expect(stderr).toMatch(/error: interrupted\n$/)
+      await expectInterrupted(child, "SIGTERM", () => stderr)
     } finally {
       silent.closeAllConnections()
       silent.close()
@@ -1006,10 +1011,7 @@ describe("the built binary", () => {
           stderr += chunk.toString()
           if (stderr.includes("< HTTP/1.1 ")) arrived()
         }))
-      const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)))
-      child.kill("SIGINT")
-      expect(await exited).toBe(130)
-      expect(stderr).toMatch(/error: interrupted\n$/)
+      await expectInterrupted(child, "SIGINT", () => stderr)
     } finally {
       endless.closeAllConnections()
       endless.close()
