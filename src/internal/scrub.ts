@@ -157,8 +157,9 @@ const URL_PASSWORD = /\b([a-z][a-z0-9+.-]{0,30}:\/\/[^\s/?#:]{0,256}:)[^\s/]{1,2
 
 /**
  * `text` with every run that may be a credential (as `looksLikeCredential`
- * finds them) replaced by its length, and a URL's password by `<redacted>`: for text a caller's code threw, which
- * may quote a secret this library never held, so that redacting known
+ * finds them) replaced by its length, and a URL's password by `<redacted>`:
+ * for text a caller's code threw, which may quote a secret this library
+ * never held, so that redacting known
  * secrets cannot catch it. Slashes join runs here, as a secret key may hold
  * one; a path whose every part is a word or an identifier stays. So do the
  * escapes of base64's own `+`, `/` and `=` (`%2B`, `%2F`, `%3D`, `\/`,
@@ -309,10 +310,10 @@ export const holdsAnySecret = (value: unknown, secrets: Iterable<string>): boole
 export const holdsCredentialLikeText = (value: unknown): boolean =>
   holdsTextWhere(value, (text) => maskCredentialRuns(text) !== text, false)
 
-/** The walk of `holdsAnySecret`, for strings that `holds`; `everything`: keys, functions and stacks too. */
 // The method by which an object tells Node's inspect what to print of it.
 const INSPECT_CUSTOM = Symbol.for("nodejs.util.inspect.custom")
 
+/** The walk of `holdsAnySecret`, for strings that `holds`; `everything`: keys, functions and stacks too. */
 const holdsTextWhere = (value: unknown, holds: (text: string) => boolean, everything: boolean): boolean => {
   const visited = new Set<object>()
   let looked = 0
