@@ -249,9 +249,10 @@ const checkProfileExists = (profile: string, profileFrom: "--profile" | "AWS_PRO
   const inConfig = sectionsOf(textOfFile(configFile))
   if (inConfig.has(`profile.${profile}`) || (profile === "default" && inConfig.has("default"))) return
   if (sectionsOf(textOfFile(credentialsFile)).has(profile)) return
+  const shown = shownProfile(profile)
   throw new SetupError(
-    `AWS credentials could not be found for profile ${shownProfile(profile)}${profileFrom === "AWS_PROFILE" ? ", named by AWS_PROFILE" : ""}: ` +
-      `it is in neither ${configFile} (as [profile ${shownProfile(profile)}]) nor ${credentialsFile} (as [${shownProfile(profile)}]). ` +
+    `AWS credentials could not be found for profile ${shown}${profileFrom === "AWS_PROFILE" ? ", named by AWS_PROFILE" : ""}: ` +
+      `it is in neither ${configFile} (as [profile ${shown}]) nor ${credentialsFile} (as [${shown}]). ` +
       "Check its name (aws configure list-profiles). (The AWS SDK's chain would go on to the container or instance role, and sign as that role.)"
   )
 }
