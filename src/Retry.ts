@@ -43,7 +43,11 @@ export interface BackoffOptions {
   readonly base?: Duration.DurationInput | undefined
   /** Each delay is the previous one times this. Default 2. */
   readonly factor?: number | undefined
-  /** No delay is longer than this (Retry-After included). Default 5 seconds. */
+  /**
+   * No backoff delay is longer than this. Default 5 seconds. A `Retry-After`
+   * the server asks for is capped by `makeRequestWithRetries`' own `maxDelay`
+   * (default 5 seconds), not by this.
+   */
   readonly maxDelay?: Duration.DurationInput | undefined
   /** Retries at most this many times. Default 5. */
   readonly times?: number | undefined

@@ -90,6 +90,15 @@ describe("Signer.signRequest(request: Request)", () => {
       }
     }).pipe(Effect.provide(SignerLive), Effect.provide(CredentialsLive)))
 
+  it.effect("fails with a SigningError saying so for a Request whose body was already read, not the runtime's \"unusable\"", () =>
+    Effect.gen(function*() {
+      const request = new Request(`${ENDPOINT}/pets`, { method: "POST", body: '{"name":"Rex"}' })
+      yield* Effect.promise(() => request.text())
+      const error = failureOf(yield* Effect.exit(Signer.signRequest(request)))
+      expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidRequest", field: "body" })
+      expect(error.message).toMatch(/body has already been read \(request\.bodyUsed is true\).*request\.clone\(\)/)
+    }).pipe(Effect.provide(SignerLive), Effect.provide(CredentialsLive)))
+
   it.effect("fails with a SigningError for a Request that carries a signature header of its own", () =>
     Effect.gen(function*() {
       const error = failureOf(yield* Effect.exit(Signer.signRequest(new Request(`${ENDPOINT}/x`, { headers: { authorization: "Bearer x" } }))))

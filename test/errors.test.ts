@@ -2,15 +2,19 @@
  * Bad input gets a typed SigningError that says what is wrong and how to fix
  * it, and no error, log line or printed object carries a secret.
  */
+import { Readable } from "node:stream"
 import { inspect } from "node:util"
 import { describe, expect, it, vi } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
+import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
 import ApiGatewaySigner, { Credentials, Retry, Signer, SigningError, SigV4 } from "api-gateway-request-signer"
 import { failureOf } from "./support/outcomes.js"
 
@@ -89,8 +93,28 @@ const badRequests: ReadonlyArray<readonly [string, () => unknown, RegExp, string
   ["a body with an ArrayBuffer inside", () => signer.signRequest({ method: "POST", path: "/", body: [new ArrayBuffer(2)] }), /property "0" is bytes \(ArrayBuffer\)/, "body"],
   ["a body with a boxed BigInt (JSON cannot write it)", () => signer.signRequest({ method: "POST", path: "/", body: { n: Object(1n) } }), /cannot be serialized to JSON.*BigInt/, "body"],
   ["a body with an Error inside that has fields of its own (JSON would drop its message)", () => signer.signRequest({ method: "POST", path: "/", body: { failure: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) } }), /property "failure" is an Error, which JSON\.stringify writes without its message/, "body"],
-  ["a body with a generator", () => signer.signRequest({ method: "POST", path: "/", body: { items: (function*() {})() } }), /property "items" is a Generator/, "body"]
+  ["a body with a generator", () => signer.signRequest({ method: "POST", path: "/", body: { items: (function*() {})() } }), /property "items" is a Generator/, "body"],
+  ["a body with a Redacted inside (JSON would send the text \"<redacted>\")", () => signer.signRequest({ method: "POST", path: "/", body: { user: "bob", password: Redacted.make("hunter2") } }), /property "password" is a Redacted, which JSON\.stringify writes as "<redacted>".*Redacted\.value/, "body"],
+  ["a body with a Redacted in an array", () => signer.signRequest({ method: "POST", path: "/", body: [Redacted.make("hunter2")] }), /property "0" is a Redacted/, "body"],
+  ["a body that is a Redacted", () => signer.signRequest({ method: "POST", path: "/", body: Redacted.make("hunter2") }), /^The body is a Redacted/, "body"],
+  ["a body with an Effect not yet run inside", () => signer.signRequest({ method: "POST", path: "/", body: { name: Effect.succeed("Rex") } }), /property "name" is an Effect value.*yield\*/, "body"],
+  ["a body with an Option inside (an Effect too)", () => signer.signRequest({ method: "POST", path: "/", body: { nickname: Option.some("Rex") } }), /property "nickname" is an Effect value.*Option\.getOrNull/, "body"],
+  ["a body that is an Effect (not a stream, though it pipes)", () => signer.signRequest({ method: "POST", path: "/", body: Effect.gen(function*() { return 1 }) }), /^The body is an Effect value/, "body"],
+  ["a body that is an Effect Stream", () => signer.signRequest({ method: "POST", path: "/", body: Stream.make(1, 2) }), /^The body is an Effect Stream.*Stream\.runCollect/, "body"]
 ]
+
+describe("Effect's data types that JSON writes as their contents are sent as JSON writes them", () => {
+  it("a DateTime body is its ISO string, as a nested one is (it pipes, but is no stream)", () => {
+    const at = DateTime.unsafeMake(Date.UTC(2024, 0, 15))
+    expect(signer.signRequest({ method: "POST", path: "/", body: at }).body).toBe('"2024-01-15T00:00:00.000Z"')
+    expect(signer.signRequest({ method: "POST", path: "/", body: { at } }).body).toBe('{"at":"2024-01-15T00:00:00.000Z"}')
+  })
+  it("a Node stream is still refused as a stream", () => {
+    const error = thrown(() => signer.signRequest({ method: "POST", path: "/", body: Readable.from(["x"]) }))
+    expect(error).toMatchObject({ reason: "InvalidRequest", field: "body" })
+    expect(error.message).toMatch(/^The body is a stream.*Buffer\.concat/)
+  })
+})
 
 describe("bad requests are SigningErrors with reason InvalidRequest", () => {
   it.each(badRequests)("%s", (_, run, message, field) => {

@@ -403,6 +403,29 @@ describe("signRequestAsync with a web Request", () => {
   })
 })
 
+describe("a web Request whose body was already read", () => {
+  const used = async () => {
+    const request = new Request(`${gateway.url}/stage/used`, { method: "POST", body: "payload" })
+    await request.text()
+    return request
+  }
+  it("signRequestAsync rejects with a SigningError that says the body was read and what to do", async () => {
+    await expect(signer.signRequestAsync(await used())).rejects.toMatchObject({
+      _tag: "SigningError",
+      field: "body",
+      message: expect.stringMatching(/body has already been read.*sign the Request before reading its body/)
+    })
+  })
+  it("signer.fetch rejects the same way", async () => {
+    await expect(signer.fetch(await used())).rejects.toMatchObject({ _tag: "SigningError", field: "body" })
+  })
+  it("signer.fetch sends the body given in init instead, as fetch does", async () => {
+    const { status, echo } = await echoOf(await signer.fetch(await used(), { body: "again" }))
+    expect(status).toBe(200)
+    expect(echo.body.sha256).toBe(sha256("again"))
+  })
+})
+
 describe("signer.fetch refuses headers fetch cannot send as signRequest does: naming the header and the fix", () => {
   const signer = new ApiGatewaySigner({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod", ...{ accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey }, fetch: async () => new Response("ok") })
   it.each([

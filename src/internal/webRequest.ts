@@ -206,7 +206,16 @@ export const fromFetchArguments = async (
       const aborted = signal?.aborted === true && (error === signal.reason || signal.reason === undefined)
       throw aborted ? new AbortedWhileReading(error) : error
     })
-  const body = init !== undefined && "body" in init && init.body !== undefined
+  const bodyGiven = init !== undefined && "body" in init && init.body !== undefined
+  if (!bodyGiven && base !== undefined && base.body !== null && safely(() => base.bodyUsed === true, false)) {
+    // Otherwise the runtime's own words for it ("unusable"), which say neither what happened nor what to do.
+    throw invalidRequest(
+      "body",
+      "The Request's body has already been read (request.bodyUsed is true), so it cannot be signed or sent; " +
+        "sign the Request before reading its body, or sign a clone taken before reading (request.clone())."
+    )
+  }
+  const body = bodyGiven
     ? await whileReading(() => readBody(init.body, headers))
     : base !== undefined && base.body !== null
     ? new Uint8Array(await whileReading(() => base.clone().arrayBuffer()))

@@ -66,9 +66,37 @@ const notYetBytes = (body: object): string | undefined => {
   if (typeof (body as { then?: unknown }).then === "function") {
     return "a Promise; await it and pass what it resolves to"
   }
-  if (typeof (body as { pipe?: unknown }).pipe === "function" || Symbol.asyncIterator in body) {
+  // A Node stream (it pipes, and is an event emitter). Other things that pipe (Effect's data types) go on to JSON.
+  if (Symbol.asyncIterator in body || (typeof (body as { pipe?: unknown }).pipe === "function" && typeof (body as { on?: unknown }).on === "function")) {
     return "a stream, whose bytes are only known once it is read; collect it into a Buffer or Uint8Array first " +
       "(e.g. Buffer.concat(await Array.fromAsync(stream)))"
+  }
+  return undefined
+}
+
+// The type ids Effect's values carry, read without importing effect (the core never loads it).
+const REDACTED_TYPE_ID = Symbol.for("effect/Redacted")
+const EFFECT_TYPE_ID = Symbol.for("effect/Effect")
+const STREAM_TYPE_ID = Symbol.for("effect/Stream")
+
+/**
+ * An Effect value JSON would send as something else, and what to do instead:
+ * a Redacted (written as "<redacted>", so the server gets that text), an
+ * Effect not yet run, or an Option, Either or Exit, which are Effects too (written as Effect's
+ * description of them), a Stream. `undefined` for anything else; Effect's data types
+ * that JSON writes as their contents (a DateTime, a Chunk) are left to it.
+ */
+const effectValueAdvice = (value: object): string | undefined => {
+  if (safely(() => REDACTED_TYPE_ID in value, false)) {
+    return `a Redacted, which JSON.stringify writes as "<redacted>", so that text would be sent; ` +
+      "send Redacted.value(secret) if the server must get it, or leave it out."
+  }
+  if (safely(() => EFFECT_TYPE_ID in value, false)) {
+    return "an Effect value (an Effect not yet run, or an Option, Either or Exit, which are Effects too), which JSON.stringify " +
+      "writes as Effect's description of it, not its result; run it (yield*) or convert it (e.g. Option.getOrNull) and send the result."
+  }
+  if (safely(() => STREAM_TYPE_ID in value, false)) {
+    return "an Effect Stream, whose contents are only known once it runs; run it first (e.g. Stream.runCollect) and send the result."
   }
   return undefined
 }
@@ -76,6 +104,13 @@ const notYetBytes = (body: object): string | undefined => {
 /** JSON.stringify drops or mangles these silently; refuse them instead. */
 function refuseLossyJson(this: unknown, key: string, value: unknown): unknown {
   const where = key === "" ? "The body" : `The body's property ${JSON.stringify(key)}`
+  // `value` is what toJSON made of the property (a Redacted's is "<redacted>"); Effect's values are told by the
+  // property itself, read without calling a getter again.
+  if ((typeof value === "object" && value !== null) || value === "<redacted>") {
+    const own: unknown = safely(() => Object.getOwnPropertyDescriptor(this, key)?.value, undefined)
+    const advice = typeof own === "object" && own !== null ? effectValueAdvice(own) : undefined
+    if (advice !== undefined) throw invalidRequest("body", `${where} is ${advice}`)
+  }
   switch (typeof value) {
     case "function":
     case "symbol":
