@@ -25,9 +25,10 @@ import type { CredentialsInput } from "./Credentials.js"
 import { stringArgument } from "./internal/diagnosis/arguments.js"
 import { secretTexts, toCredentialLookup, toSigningCredentials } from "./internal/effect/credentials.js"
 import { guarded, safely } from "./internal/guard.js"
+import { invalidRequest } from "./internal/signingErrors.js"
 import { formatCanonicalQuery, parseQueryString } from "./internal/sigv4/canonicalQuery.js"
 import { signCanonical } from "./internal/sigv4/headerSigning.js"
-import { isPayloadHash } from "./internal/sigv4/payloadHash.js"
+import { isPayloadHash, sha256Hex, UNSIGNED_PAYLOAD } from "./internal/sigv4/payloadHash.js"
 import { presignCanonical } from "./internal/sigv4/presign.js"
 import { checkReceivedRequest, checkVerifyOptions } from "./internal/sigv4/receivedRequest.js"
 import { addSignatureHeaders, X_AMZ_CONTENT_SHA256 } from "./internal/sigv4/signatureHeaders.js"
@@ -126,13 +127,16 @@ export interface QuerySignature extends SignatureParts {
 
 /**
  * Signs a request with the `Authorization` header. Headers the signer writes
- * (authorization, x-amz-date, x-amz-security-token, x-amz-content-sha256)
- * are replaced if the request already has them. It runs the same signing
- * step as `signRequest` and the facade.
+ * (authorization, x-amz-date, x-amz-security-token) are replaced if the
+ * request already has them. An `x-amz-content-sha256` the request carries is
+ * signed as its payload hash, and written again among `headers` (with the
+ * `payloadHash` option's value, when given). It runs the same signing step as
+ * `signRequest` and the facade.
  *
  * @throws SigningError when the request, the credentials or the options are unusable, and when the
  * request would inject: a method or header name that is not an HTTP token, a line break in the
- * target, a NUL or a line break in a header value (but an obsolete line fold), a malformed `payloadHash`;
+ * target, a NUL or a line break in a header value (but an obsolete line fold), a malformed `payloadHash`
+ * (option, or `x-amz-content-sha256` header: one that is not its body's hash too);
  * and for a target no client sends (no leading `/`, a whole URL, a `#fragment`).
  *
  * @example
@@ -155,18 +159,23 @@ export interface QuerySignature extends SignatureParts {
  */
 export const signHeaders = (request: WireRequest, options: SignOptions): HeaderSignature => guarded(() => {
   const resolved = resolveSigning(request, options, toSigningCredentials)
+  // A request that carries x-amz-content-sha256 sends it: the signer signs it and writes it (replacing the
+  // request's with the same value, or with the payloadHash option's), so it is never on the wire unsigned.
+  const named = options.payloadHash === undefined ? namedPayloadHash(resolved.request) : undefined
+  const carriesContentSha256 = named !== undefined || contentSha256Of(resolved.request) !== undefined
+  const payloadHash = named ?? resolved.payloadHash
   const signature = signCanonical(
     {
       method: resolved.request.method,
       canonicalPath: resolved.canonicalPath,
       canonicalQuery: formatCanonicalQuery(parseQueryString(resolved.query)),
       canonicalHeaders: resolved.canonicalHeaders,
-      payloadHash: resolved.payloadHash,
+      payloadHash,
       hasContentSha256: false
     },
     resolved.credentials,
     resolved.signingTime,
-    resolved.settings
+    carriesContentSha256 ? { ...resolved.settings, contentSha256Header: true } : resolved.settings
   )
   return {
     canonicalRequest: signature.canonicalRequest,
@@ -177,14 +186,36 @@ export const signHeaders = (request: WireRequest, options: SignOptions): HeaderS
     authorization: signature.authorization,
     amzDate: signature.amzDate,
     signedHeaders: signature.signedHeaders,
-    payloadHash: resolved.payloadHash
+    payloadHash
   }
 }, secretTexts(safely(() => options.credentials, undefined)))
 
-/** The payload hash a request names in its `x-amz-content-sha256` header, when that is one. */
+/** The value of a request's `x-amz-content-sha256` header, if it has one. */
+const contentSha256Of = (request: WireRequest): string | undefined =>
+  request.headers.find(([name]) => name.toLowerCase() === X_AMZ_CONTENT_SHA256)?.[1]
+
+/**
+ * The payload hash a request names in its `x-amz-content-sha256` header, if it
+ * has one: the hash a server checks, so the one signed. Refused when it cannot
+ * be one, or when it is not the hash of the body the request gives.
+ */
 const namedPayloadHash = (request: WireRequest): string | undefined => {
-  const value = request.headers.find(([name]) => name.toLowerCase() === X_AMZ_CONTENT_SHA256)?.[1]
-  return value !== undefined && isPayloadHash(value) ? value : undefined
+  const value = contentSha256Of(request)
+  if (value === undefined) return undefined
+  if (!isPayloadHash(value)) {
+    throw invalidRequest(
+      "headers",
+      "The request's x-amz-content-sha256 header must be the payload's lower-case hex SHA-256 or UNSIGNED-PAYLOAD " +
+        "(for another keyword, give it as the payloadHash option too)."
+    )
+  }
+  if (value !== UNSIGNED_PAYLOAD && request.body !== undefined && value !== sha256Hex(request.body)) {
+    throw invalidRequest(
+      "headers",
+      "The request's x-amz-content-sha256 header does not match the SHA-256 of its body; remove the header (the body is hashed) or fix it."
+    )
+  }
+  return value
 }
 
 /**
@@ -200,7 +231,8 @@ const namedPayloadHash = (request: WireRequest): string | undefined => {
  *
  * @throws SigningError when the request, the credentials or the options are unusable, and when the
  * request would inject: a method or header name that is not an HTTP token, a line break in the
- * target, a NUL or a line break in a header value (but an obsolete line fold), a malformed `payloadHash`;
+ * target, a NUL or a line break in a header value (but an obsolete line fold), a malformed `payloadHash`
+ * (option, or `x-amz-content-sha256` header: one that is not its body's hash too);
  * and for a target no client sends (no leading `/`, a whole URL, a `#fragment`).
  *
  * @example

@@ -402,3 +402,76 @@ describe("Verifier.verify, as an Effect", () => {
       expect(error).toMatchObject({ _tag: "VerificationError", reason: "Expired", errorType: "InvalidSignatureException" })
     }))
 })
+
+describe("SigV4.signHeaders with a request's own x-amz-content-sha256", () => {
+  const secret = { accessKeyId: "AKIDALLOWED", secretAccessKey: "allowed/secret" }
+  const wire = (value: string, body = "abc") => ({
+    method: "PUT",
+    target: "/k",
+    body,
+    headers: [["host", HOST], ["x-amz-content-sha256", value]] as Array<[string, string]>
+  })
+  const sent = (request: ReturnType<typeof wire>, signature: SigV4.HeaderSignature) => {
+    // What a caller sends: the request's headers, those the signature writes replacing its own.
+    const written = new Set(signature.headers.map(([name]) => name))
+    return {
+      method: request.method,
+      target: request.target,
+      headers: [...request.headers.filter(([name]) => !written.has(name)), ...signature.headers],
+      body: new TextEncoder().encode(request.body)
+    }
+  }
+
+  it.each(["execute-api", "vpc-lattice-svcs", "s3"])("%s: UNSIGNED-PAYLOAD is signed as the payload hash, as the facade signs it", (service) => {
+    const request = wire("UNSIGNED-PAYLOAD")
+    const signature = SigV4.signHeaders(request, { credentials: secret, region: "us-east-1", service, signingTime: NOW })
+    expect(signature.signedHeaders).toBe("host;x-amz-content-sha256;x-amz-date")
+    expect(signature.payloadHash).toBe("UNSIGNED-PAYLOAD")
+    expect(signature.headers).toContainEqual(["x-amz-content-sha256", "UNSIGNED-PAYLOAD"])
+    const facade = new ApiGatewaySigner({ endpoint: `https://${HOST}`, region: "us-east-1", service, accessKey: secret.accessKeyId, secretKey: secret.secretAccessKey, defaultAcceptType: false })
+    const now = vi.spyOn(Date, "now").mockReturnValue(NOW)
+    try {
+      const signed = facade.signRequest({ method: "PUT", path: "/k", body: "abc", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } })
+      expect(signed.headers["Authorization"]).toBe(signature.authorization)
+    } finally {
+      now.mockRestore()
+    }
+  })
+
+  it("vpc-lattice-svcs, which honours UNSIGNED-PAYLOAD: the request as sent verifies", () => {
+    const request = wire("UNSIGNED-PAYLOAD")
+    const signature = SigV4.signHeaders(request, { credentials: secret, region: "us-east-1", service: "vpc-lattice-svcs", signingTime: NOW })
+    const verdict = SigV4.verify(sent(request, signature), { credentials: [secret], region: "us-east-1", service: "vpc-lattice-svcs", now: NOW })
+    expect(verdict).toMatchObject({ valid: true })
+  })
+
+  it("the body's own hash is signed, and the signature equals smithy's", async () => {
+    const request = wire(createHash("sha256").update("abc").digest("hex"))
+    const signature = SigV4.signHeaders(request, { credentials: secret, region: "us-east-1", signingTime: NOW })
+    const smithy = await smithySign(
+      { method: "PUT", hostname: HOST, path: "/k", query: {}, headers: Object.fromEntries(request.headers), body: "abc" },
+      secret,
+      { region: "us-east-1", service: "execute-api", signingDate: new Date(NOW) }
+    )
+    expect(signature.authorization).toBe(smithy.authorization)
+  })
+
+  it("a value that is no payload hash is refused, naming the header", () => {
+    expect(() => SigV4.signHeaders(wire("abc"), { credentials: secret, region: "us-east-1", signingTime: NOW })).toThrow(
+      expect.objectContaining({ _tag: "SigningError", field: "headers", message: expect.stringMatching(/x-amz-content-sha256 header must be/) })
+    )
+  })
+
+  it("a hash that is not the body's is refused, for signHeaders and presign alike", () => {
+    const request = wire("0".repeat(64))
+    for (const sign of [() => SigV4.signHeaders(request, { credentials: secret, region: "us-east-1", signingTime: NOW }), () => SigV4.presign(request, { credentials: secret, region: "us-east-1", signingTime: NOW, expiresIn: 60 })]) {
+      expect(sign).toThrow(expect.objectContaining({ field: "headers", message: expect.stringMatching(/does not match the SHA-256 of its body/) }))
+    }
+  })
+
+  it("with the payloadHash option given, the signer's header carries the option's value in place of the request's", () => {
+    const signature = SigV4.signHeaders(wire("STREAMING-UNSIGNED-PAYLOAD-TRAILER"), { credentials: secret, region: "us-east-1", signingTime: NOW, payloadHash: "STREAMING-UNSIGNED-PAYLOAD-TRAILER" })
+    expect(signature.headers).toContainEqual(["x-amz-content-sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"])
+    expect(signature.signedHeaders).toContain("x-amz-content-sha256")
+  })
+})
