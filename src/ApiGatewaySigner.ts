@@ -13,7 +13,7 @@
 import { abortReason } from "./internal/abort.js"
 import { type SigningCredentials, secretsOf } from "./internal/credentials.js"
 import type { CredentialsSource } from "./internal/facadeCredentials.js"
-import { attemptClock, type AttemptClock, offsetAfterRefusal } from "./internal/clockSkew.js"
+import { attemptClock, type AttemptClock, isClockOffset, offsetAfterRefusal } from "./internal/clockSkew.js"
 import {
   checkFetchRetry,
   checkFacadeRetryOptions,
@@ -450,9 +450,11 @@ export class ApiGatewaySigner {
   }
 
   set clockOffset(millis: number) {
-    if (typeof millis !== "number" || !Number.isFinite(millis)) {
+    if (!isClockOffset(millis)) {
       // A string is named by its kind only: whatever was assigned by mistake (a secret?) is not repeated.
-      throw invalidConfig(`clockOffset must be a finite number of milliseconds; got ${typeof millis === "string" ? "a string" : describe(millis)}.`)
+      throw invalidConfig(
+        `clockOffset must be a finite number of milliseconds, at most 100 years either way; got ${typeof millis === "string" ? "a string" : describe(millis)}.`
+      )
     }
     this.#clockOffset = millis
   }
@@ -518,7 +520,9 @@ export class ApiGatewaySigner {
    */
   async #signAttempt(sign: (credentials: SigningCredentials, signedAt: number) => SignedRequest | PromiseLike<SignedRequest>): Promise<SignedAttempt> {
     try {
-      const credentials = await this.#credentials.resolve(this.#now())
+      // Sent by this signer, so a provider's answer that looks expired by this clock is sent all the same: when the
+      // clock is ahead of AWS's by more than the credentials have left, the refusal for skew is what corrects it.
+      const credentials = await this.#credentials.resolve(this.#now(), true)
       const clock = this.#attemptClock()
       return { request: await sign(credentials, clock.signedAt), secrets: secretsOf(credentials), clock }
     } catch (error) {

@@ -75,7 +75,7 @@ const signWith = (
 ): Effect.Effect<HttpClientRequest.HttpClientRequest, SigningError, Credentials> =>
   Effect.flatMap(Credentials, (credentials) =>
     checked(credentials, () => prepareRequest(signer, toRequestToSign(signer, request))).pipe(
-      Effect.flatMap((prepared) => signPreparedNow(signer, credentials, prepared)),
+      Effect.flatMap((prepared) => signPreparedNow(signer, credentials, prepared, "sending")),
       Effect.map((signed) => toHttpClientRequest(signed.request, transportTraceHeaders(request)))
     ))
 
@@ -189,7 +189,7 @@ const signing = <E, R>(
           response.status !== 403 ? Effect.succeed(response) : Effect.clockWith((clock) => {
             const offset = offsetAfterResponse(
               response.status,
-              response.headers["date"],
+              { date: response.headers["date"], errorType: response.headers["x-amzn-errortype"] },
               signedOn,
               clock.unsafeCurrentTimeMillis(),
               MutableRef.get(signer.clockOffset)

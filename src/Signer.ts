@@ -30,6 +30,7 @@ import {
   signingTime,
   signPreparedNow
 } from "./internal/effect/signing.js"
+import { isClockOffset } from "./internal/clockSkew.js"
 import { safely } from "./internal/guard.js"
 import { describe } from "./internal/request/describe.js"
 import { type PreparedRequest, prepareRequest } from "./internal/request/prepare.js"
@@ -197,11 +198,14 @@ export const clockOffset: Effect.Effect<number, never, Signer> = Effect.map(Sign
  * @category clock
  */
 export const setClockOffset = (millis: number): Effect.Effect<void, SigningError, Signer> =>
-  typeof millis === "number" && Number.isFinite(millis)
+  isClockOffset(millis)
     ? Effect.map(Signer, (signer) => void MutableRef.set(signer.clockOffset, millis))
     : Effect.failSync(() =>
       // describe: total (String() throws for a null-prototype object), and it shows no secret passed here by mistake.
-      new SigningError({ reason: "InvalidConfig", message: `The clock offset must be a finite number of milliseconds; got ${describe(millis)}.` })
+      new SigningError({
+        reason: "InvalidConfig",
+        message: `The clock offset must be a finite number of milliseconds, at most 100 years either way; got ${describe(millis)}.`
+      })
     )
 
 /**

@@ -115,6 +115,14 @@ describe("the facade", () => {
     expect(() => (signer.clockOffset = Number.NaN)).toThrow(expect.objectContaining({ _tag: "SigningError", reason: "InvalidConfig" }))
   })
 
+  it("clockOffset refuses an offset of more than 100 years, which would date every signature past 9999", () => {
+    const signer = signerFor("https://abc.execute-api.us-east-1.amazonaws.com/prod", credentials)
+    expect(() => (signer.clockOffset = 1e15)).toThrow(expect.objectContaining({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(/at most 100 years/) }))
+    expect(signer.clockOffset).toBe(0)
+    signer.clockOffset = -56 * 365 * 24 * 60 * 60 * 1000 // a device whose clock starts at 1970 in 2026: taken
+    expect(() => signer.signRequest({ method: "GET", path: "/" })).not.toThrow()
+  })
+
   it("clockOffset names a string it refuses by its kind only, never repeating it", () => {
     const signer = signerFor("https://abc.execute-api.us-east-1.amazonaws.com/prod", credentials)
     const assigned = "wJalrXUtnFEMI-assigned-by-mistake"
@@ -154,6 +162,41 @@ describe("what counts as a refusal for skew", () => {
     ["anything else", new Error("boom")]
   ])("not %s", (_, failure) => {
     expect(clockCorrection(failure, now)).toBeUndefined()
+  })
+
+  it.each([
+    ["before 1970", "Wed, 31 Dec 1969 23:00:00 GMT"],
+    ["in the last year an X-Amz-Date can hold", "Fri, 31 Dec 9999 23:59:59 GMT"]
+  ])("not a 403 whose Date header is %s: no signature could be dated with the offset it would set", (_, date) => {
+    expect(clockCorrection({ status: 403, headers: { date } }, now)).toBeUndefined()
+  })
+
+  it("not a 403 whose message states a server time no signature could be dated by", () => {
+    const message = "Signature not yet current: 20261126T120000Z is still later than 99991231T240459Z (99991231T235959Z + 5 min.)"
+    expect(clockCorrection({ status: 403, message }, now)).toBeUndefined()
+  })
+
+  it.each([["a number", "0"], ["an ISO date", "2026-11-26T12:30:00Z"], ["a five-digit year", "Sat, 01 Jan 10000 00:00:00 GMT"]])(
+    "not a 403 whose Date header is %s, not an HTTP date",
+    (_, date) => {
+      expect(clockCorrection({ status: 403, headers: { date } }, now)).toBeUndefined()
+    }
+  )
+
+  it("not a 403 whose x-amzn-ErrorType names another error, however far off its Date", () => {
+    const headers = { date: new Date(now + TWENTY_MINUTES).toUTCString(), "x-amzn-errortype": "MissingAuthenticationTokenException" }
+    expect(clockCorrection(new Response(null, { status: 403, headers }), now)).toBeUndefined()
+  })
+
+  it("a 403 whose x-amzn-ErrorType is API Gateway's for a bad signature, with its Date far off", () => {
+    const headers = { date: new Date(now + TWENTY_MINUTES).toUTCString(), "x-amzn-errortype": "InvalidSignatureException" }
+    expect(clockCorrection(new Response(null, { status: 403, headers }), now)).toBe(TWENTY_MINUTES)
+  })
+
+  it("not a backend's 403 whose message only quotes API Gateway's (user text, say)", () => {
+    const quoted = "Comment 42 is hidden: \"Signature expired: 20351231T000000Z is now earlier than 20351231T000500Z (20360101T000000Z - 5 min.)\""
+    expect(clockCorrection({ status: 403, body: JSON.stringify({ message: quoted }) }, now)).toBeUndefined()
+    expect(clockCorrection({ status: 403, message: quoted }, now)).toBeUndefined()
   })
 
   it("not a 403 whose Date header matched the signer's clock when the attempt was signed, however long ago that was", () => {
@@ -244,6 +287,7 @@ describe("Signer.setClockOffset refuses what is not a finite number, as an Effec
   const signerLayer = Layer.mergeAll(Signer.layer({ endpoint: "https://abc.execute-api.us-east-1.amazonaws.com/prod" }), Credentials.layer(credentials))
   it.each([
     ["NaN", Number.NaN, /got number NaN\./],
+    ["more than 100 years", 1e15, /at most 100 years either way; got number 1000000000000000\./],
     ["a null-prototype object (String() of it throws)", Object.create(null), /got an object/],
     ["a secret key passed by mistake, named by its kind only", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", /not shown: it looks like a credential/]
   ])("%s: a SigningError from the Effect, none thrown while building it", (_, millis, message) => {

@@ -1,14 +1,19 @@
 /**
- * Expired credentials are refused, never signed with, wherever they come
- * from (given once, or handed out by a provider) and in both APIs: a
- * signature made with them is a 403 at best. The time is the signer's own
- * (the Clock in the Effect API, with any clock-skew correction).
+ * Expired credentials are refused wherever they come from (given once, or
+ * handed out by a provider) and in both APIs: a signature made with them is a
+ * 403 at best. The time is the signer's own (the Clock in the Effect API, with
+ * any clock-skew correction). One exception: a request the library sends
+ * itself goes out with a provider's credentials that look expired by the
+ * signer's clock, since a clock ahead of AWS's by more than they have left is
+ * set right only by API Gateway's refusal for skew.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
-import ApiGatewaySigner, { Credentials, Signer, SigningError } from "api-gateway-request-signer"
+import ApiGatewaySigner, { Credentials, Retry, Signer, SigningError } from "api-gateway-request-signer"
+import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import { failureOf } from "./support/outcomes.js"
 
 const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
@@ -33,15 +38,22 @@ describe("the facade", () => {
     expect((error as Error).message).toMatch(/provider gave credentials that had already expired/)
   })
 
-  it("never calls makeRequestWithRetries' callback with a request signed by expired credentials", async () => {
-    const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, credentials: async () => ({ ...keys, expiration: expiredAt }) })
+  it("never calls makeRequestWithRetries' callback with a request signed by expired credentials given once", async () => {
+    const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, credentials: { ...keys, expiration: expiredAt } })
     let calls = 0
     const error = await signer.makeRequestWithRetries(request, () => calls++, 2).catch((failure: unknown) => failure)
     expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
     expect(calls).toBe(0)
   })
 
-  it("judges a slow provider's answer when it arrives: credentials that expired while it was asked are refused", async () => {
+  it("sends makeRequestWithRetries' request with a provider's credentials that look expired: API Gateway's answer says whether the clock is wrong", async () => {
+    const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, credentials: async () => ({ ...keys, expiration: expiredAt }) })
+    const sent: Array<string | undefined> = []
+    await signer.makeRequestWithRetries(request, (signed) => sent.push(signed.headers["x-amz-security-token"]), 2)
+    expect(sent).toEqual([keys.sessionToken])
+  })
+
+  it("judges a slow provider's answer when it arrives: credentials that expired while it was asked are refused for signing only", async () => {
     // A stale cache behind a slow provider: asked, it answers 300 ms later with credentials that expired 100 ms after it was asked.
     const slow = () => {
       const askedAt = Date.now()
@@ -55,8 +67,9 @@ describe("the facade", () => {
     ])
     expect(signed).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
     expect((signed as Error).message).toMatch(/provider gave credentials that had already expired/)
-    expect(sent).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
-    expect(calls).toBe(0)
+    // The request makeRequestWithRetries sends goes out, once: the answer tells a stale cache from a clock ahead.
+    expect(sent).toBe(0)
+    expect(calls).toBe(1)
   })
 
   it("judges the answer to a renewal in the background (started by signRequest) when it arrives, too", async () => {
@@ -124,3 +137,67 @@ describe("the Effect API", () => {
       Effect.provide(Credentials.layerFromProvider(async () => ({ ...keys, expiration: new Date(START - MINUTE) })))
     ))
 })
+
+describe("a clock ahead of AWS's by more than a provider's credentials have left", () => {
+  // This machine's clock is 2 hours ahead of the gateway's ("AWS"); the provider's credentials are valid for
+  // 1 more hour of AWS's time, so they look expired by this clock until a refusal for skew sets it right.
+  const AHEAD = 2 * 60 * MINUTE
+  const provider = async () => ({ ...keys, expiration: new Date(Date.now() - AHEAD + 60 * MINUTE) })
+  const withGateway = async <A>(f: (gateway: LocalGateway.Service) => Promise<A>): Promise<A> => {
+    const gateway = await LocalGateway.start({ credentials: [keys], clockOffsetMillis: -AHEAD })
+    try {
+      return await f(gateway)
+    } finally {
+      await gateway.close()
+    }
+  }
+
+  it("the facade's fetch is refused for skew, corrects the clock, and succeeds with them", () =>
+    withGateway(async (gateway) => {
+      const signer = new ApiGatewaySigner({ endpoint: gateway.url, region: "us-east-1", credentials: provider })
+      const response = await signer.fetch("/pets")
+      expect(response.status).toBe(200)
+      expect(Math.abs(signer.clockOffset + AHEAD)).toBeLessThan(5000)
+      // Now on the corrected clock, the same credentials sign synchronously too.
+      expect(signer.signRequest(request).headers["x-amz-security-token"]).toBe(keys.sessionToken)
+    }))
+
+  it("makeRequestWithRetries with retries 0 succeeds with one extra call", () =>
+    withGateway(async (gateway) => {
+      const signer = new ApiGatewaySigner({ endpoint: gateway.url, region: "us-east-1", credentials: provider })
+      let calls = 0
+      const status = await signer.makeRequestWithRetries(request, async (signed) => {
+        calls++
+        const response = await fetch(signed.url, signed)
+        if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { response })
+        return response.status
+      }, 0)
+      expect(status).toBe(200)
+      expect(calls).toBe(2)
+    }))
+
+  it("the Effect Retry does the same with Credentials.layerFromProvider", () =>
+    withGateway(async (gateway) => {
+      const program = Retry.makeRequestWithRetries(request, (signed) =>
+        Effect.tryPromise({
+          try: async () => {
+            const response = await fetch(signed.url, signed)
+            if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { response })
+            return response.status
+          },
+          catch: (error) => error
+        }), { times: 0 })
+      const status = await Effect.runPromise(program.pipe(
+        Effect.provide(Layer.mergeAll(Signer.layer({ endpoint: gateway.url, region: "us-east-1" }), Credentials.layerFromProvider(provider)))
+      ))
+      expect(status).toBe(200)
+    }))
+
+  it("Signer.signRequest, which only signs, still refuses them, naming the clock", async () => {
+    const error = failureOf(await Effect.runPromiseExit(Signer.signRequest(request).pipe(
+      Effect.provide(Layer.mergeAll(Signer.layer({ endpoint: ENDPOINT }), Credentials.layerFromProvider(provider)))
+    )))
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: expect.stringMatching(/machine's clock/) })
+  })
+})
+

@@ -29,8 +29,14 @@ export const REFRESH_BEFORE_MILLIS = 5 * 60 * 1000
 export interface CredentialsSource {
   /** The credentials to sign with at `now`, if they are at hand and have not expired. */
   readonly current: (now: number) => SigningCredentials | undefined
-  /** Credentials fresh at `now`, asking the provider when needed. */
-  readonly resolve: (now: number) => Promise<SigningCredentials>
+  /**
+   * Credentials fresh at `now`, asking the provider when needed. A provider's
+   * answer already past its expiration by the signer's clock is refused, unless
+   * `sendingAnyway`: a request the signer sends itself goes out with it, since
+   * the clock may be what is wrong, and API Gateway's answer tells which
+   * (a refusal for skew corrects the clock; an expired token is a 403).
+   */
+  readonly resolve: (now: number, sendingAnyway?: boolean) => Promise<SigningCredentials>
   /** Why `current` has none: the error a synchronous signature fails with. */
   readonly unavailable: (now: number) => SigningError
   /** The secrets of the credentials given, or of the last two a provider handed out, to scrub from messages. */
@@ -115,9 +121,6 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
             throw missingCredentials(`The credentials provider gave unusable credentials: ${credentials.message}`)
           }
           seen.remember(secretsOf(credentials))
-          // Expired already (a stale cache in the provider, a wrong clock): signing with them is a 403, so they are refused, not kept.
-          const arrivedAt = clock()
-          if (hasExpired(credentials, arrivedAt)) throw expiredCredentials(credentials.expiration!, arrivedAt, "provider")
           cached = credentials
           return credentials
         },
@@ -147,7 +150,14 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
       if (stale(cached, now)) void ask().catch(() => {})
       return cached
     },
-    resolve: (now) => (cached !== undefined && !stale(cached, now) ? Promise.resolve(cached) : ask()),
+    resolve: (now, sendingAnyway = false) =>
+      cached !== undefined && !stale(cached, now) ? Promise.resolve(cached) : ask().then((credentials) => {
+        // Expired already by the signer's clock (a stale cache in the provider, or a clock ahead of AWS's): judged
+        // when the answer arrives, since a slow provider's answer may expire while it is awaited.
+        const arrivedAt = clock()
+        if (!sendingAnyway && hasExpired(credentials, arrivedAt)) throw expiredCredentials(credentials.expiration!, arrivedAt, "provider")
+        return credentials
+      }),
     unavailable: () =>
       new SigningError({
         reason: "CredentialsNotResolved",

@@ -211,7 +211,7 @@ export const sendWithRetries = <A, E, R, R2>(
         return traced(
           SPAN_ATTEMPT,
           { ...spanAttributes, "retry.attempt": number },
-          Effect.either(signPreparedNow(signer, credentialsService, prepared)).pipe(
+          Effect.either(signPreparedNow(signer, credentialsService, prepared, "sending")).pipe(
             Effect.flatMap((signed): Effect.Effect<Either.Either<A, SigningError>, SendFailure<E>, R> => {
               if (Either.isLeft(signed)) return Effect.succeed(Either.left(signed.left))
               const { credentials, request: signedRequest, canonicalRequest, stringToSign, credentialScope, signedHeaders, signature } =

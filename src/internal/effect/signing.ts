@@ -58,17 +58,31 @@ export const signingTime = (signer: Signer.Service, clock: Clock.Clock): number 
   clock.unsafeCurrentTimeMillis() + MutableRef.get(signer.clockOffset)
 
 /**
- * `sign` with `current` at `epochMillis`. Whatever layer they came from, a
- * signature made with expired credentials is a 403, so they are refused (as
- * in the facade); what signing throws is a SigningError without their secrets.
+ * Whether a signature is for a request the library sends itself (`Retry`,
+ * the signed HttpClient), which may go out with credentials from a provider
+ * that look expired by the signer's clock: API Gateway's answer tells whether
+ * the clock is what is wrong (a refusal for skew, which corrects it) or they
+ * are (an expired token).
+ */
+export type Sending = "signOnly" | "sending"
+
+/**
+ * `sign` with `current` at `epochMillis`. Expired credentials are refused (as
+ * in the facade): a signature made with them is a 403. But those from a
+ * provider, for a request being sent (`sending`): a provider renews its
+ * credentials before they expire, so when they look expired the clock may be
+ * wrong instead. What signing throws is a SigningError without their secrets.
  */
 export const signAt = <A>(
   current: SigningCredentials,
   epochMillis: number,
   from: "given" | "provider",
-  sign: (current: SigningCredentials, epochMillis: number) => A
+  sign: (current: SigningCredentials, epochMillis: number) => A,
+  sending: Sending = "signOnly"
 ): Exit.Exit<A, SigningError> => {
-  if (hasExpired(current, epochMillis)) return Exit.fail(expiredCredentials(current.expiration!, epochMillis, from))
+  if (hasExpired(current, epochMillis) && !(from === "provider" && sending === "sending")) {
+    return Exit.fail(expiredCredentials(current.expiration!, epochMillis, from))
+  }
   try {
     return Exit.succeed(sign(current, epochMillis))
   } catch (error) {
@@ -82,25 +96,27 @@ const signNow = <A>(
   signer: Signer.Service,
   credentials: CredentialsService,
   prepared: PreparedRequest,
-  sign: (current: SigningCredentials, epochMillis: number) => A
+  sign: (current: SigningCredentials, epochMillis: number) => A,
+  sending: Sending = "signOnly"
 ): Effect.Effect<A, SigningError> =>
   traced(
     span,
     { "http.request.method": prepared.method, "url.path": prepared.path },
     Effect.flatMap(currentSigningCredentials(credentials, MutableRef.get(signer.clockOffset)), (current) =>
       Effect.clockWith((clock) =>
-        signAt(current, signingTime(signer, clock), staticCredentials(credentials) === undefined ? "provider" : "given", sign)
+        signAt(current, signingTime(signer, clock), staticCredentials(credentials) === undefined ? "provider" : "given", sign, sending)
       ))
   )
 
-/** Signs a prepared request with the credentials and time current now. */
+/** Signs a prepared request with the credentials and time current now; `sending` when the library sends it itself. */
 export const signPreparedNow = (
   signer: Signer.Service,
   credentials: CredentialsService,
-  prepared: PreparedRequest
+  prepared: PreparedRequest,
+  sending: Sending = "signOnly"
 ): Effect.Effect<SignedWithDetails, SigningError> =>
   signNow(SPAN_SIGN, signer, credentials, prepared, (current, epochMillis) =>
-    signPreparedWithDetails(prepared, current, epochMillis, signer))
+    signPreparedWithDetails(prepared, current, epochMillis, signer), sending)
 
 /** Presigns a prepared request with the credentials and time current now. */
 export const presignPreparedNow = (
