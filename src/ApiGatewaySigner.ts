@@ -14,6 +14,7 @@ import { abortReason } from "./internal/abort.js"
 import { type SigningCredentials, secretsOf } from "./internal/credentials.js"
 import type { CredentialsSource } from "./internal/facadeCredentials.js"
 import { attemptClock, type AttemptClock, isClockOffset, offsetAfterRefusal } from "./internal/clockSkew.js"
+import { SIGN_FOR_SENDING } from "./internal/signForSending.js"
 import {
   checkFetchRetry,
   checkFacadeRetryOptions,
@@ -345,13 +346,30 @@ export class ApiGatewaySigner {
   signRequestAsync(request: Request): Promise<Request>
   async signRequestAsync(request: RequestToSign | Request): Promise<SignedRequestData | Request> {
     if (!ApiGatewaySigner.#isSigner(this)) throw notOnASigner("signRequestAsync")
+    return this.#signAsync(request, false)
+  }
+
+  /**
+   * How the axios and got integrations sign a request they send (`signForSending`): as `signRequestAsync`
+   * (an override of it included), but a provider's credentials that look expired go out, for the refusal
+   * for skew that corrects a clock ahead of AWS's.
+   *
+   * @internal
+   */
+  [SIGN_FOR_SENDING](request: Request): Promise<Request> {
+    if (!ApiGatewaySigner.#isSigner(this)) return Promise.reject(notOnASigner("signRequestAsync"))
+    if (this.signRequestAsync !== ownSignRequestAsync) return this.signRequestAsync(request)
+    return this.#signAsync(request, true) as Promise<Request>
+  }
+
+  async #signAsync(request: RequestToSign | Request, sending: boolean): Promise<SignedRequestData | Request> {
     try {
       // A web Request is read (from a clone) into a request to sign, and signed back into one.
       const web = isWebRequest(request)
         ? await fromFetchArguments(this.#settings, request, undefined)
         : undefined
       const prepared = prepareRequest(this.#settings, web?.request ?? (request as RequestToSign))
-      const credentials = await this.#credentials.resolve(this.#now())
+      const credentials = await this.#credentials.resolve(this.#now(), sending)
       const signed = signPrepared(prepared, credentials, this.#now(), this.#settings)
       return web === undefined ? signed as SignedRequestData : toWebRequest(signed, web.sendWith)
     } catch (error) {
@@ -666,6 +684,7 @@ export class ApiGatewaySigner {
 // signRequest as this class defines it, kept apart from the prototype: a test's stub of the prototype's (sinon,
 // vi.spyOn(ApiGatewaySigner.prototype, ...)) is an override too.
 const ownSignRequest = ApiGatewaySigner.prototype.signRequest
+const ownSignRequestAsync = ApiGatewaySigner.prototype.signRequestAsync
 
 /**
  * The default export, as the package root has it:

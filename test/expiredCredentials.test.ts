@@ -14,6 +14,10 @@ import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
 import ApiGatewaySigner, { Credentials, Retry, Signer, SigningError } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { withSigner as axiosWithSigner } from "api-gateway-request-signer/axios"
+import { withSigner as gotWithSigner } from "api-gateway-request-signer/got"
+import axios from "axios"
+import got from "got"
 import { failureOf } from "./support/outcomes.js"
 
 const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
@@ -192,6 +196,27 @@ describe("a clock ahead of AWS's by more than a provider's credentials have left
       ))
       expect(status).toBe(200)
     }))
+
+  it("axios with the signer (withSigner) succeeds after one correction", () =>
+    withGateway(async (gateway) => {
+      const signer = new ApiGatewaySigner({ endpoint: gateway.url, region: "us-east-1", credentials: provider })
+      const response = await axiosWithSigner(axios.create({ baseURL: gateway.url }), signer).get("/pets")
+      expect(response.status).toBe(200)
+      expect(Math.abs(signer.clockOffset + AHEAD)).toBeLessThan(5000)
+    }))
+
+  it("got with the signer (withSigner) succeeds after one correction", () =>
+    withGateway(async (gateway) => {
+      const signer = new ApiGatewaySigner({ endpoint: gateway.url, region: "us-east-1", credentials: provider })
+      const response = await gotWithSigner(got.extend({ prefixUrl: gateway.url, retry: { limit: 0 } }), signer).get("pets")
+      expect(response.statusCode).toBe(200)
+      expect(Math.abs(signer.clockOffset + AHEAD)).toBeLessThan(5000)
+    }))
+
+  it("signRequestAsync, which only signs, still refuses them", async () => {
+    const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, credentials: provider })
+    await expect(signer.signRequestAsync(request)).rejects.toMatchObject({ reason: "MissingCredentials" })
+  })
 
   it("Signer.signRequest, which only signs, still refuses them, naming the clock", async () => {
     const error = failureOf(await Effect.runPromiseExit(Signer.signRequest(request).pipe(

@@ -20,6 +20,7 @@ import { FORM_CONTENT_TYPE, sharedBufferBody } from "./request/body.js"
 import { describe } from "./request/describe.js"
 import { prepareHeaders } from "./request/headers.js"
 import { shorten } from "./scrub.js"
+import { signForSending } from "./signForSending.js"
 import { readWebBody } from "./webRequest.js"
 
 /** A request as a client is about to send it. */
@@ -180,7 +181,7 @@ export const signOutgoing = async (signer: ApiGatewaySigner, request: ReadReques
     )
   }
   const clock = attemptClock(Date.now(), signer.clockOffset)
-  const signed = await signer.signRequestAsync(unsigned)
+  const signed = await signForSending(signer, unsigned)
   const headers: Record<string, string> = {}
   signed.headers.forEach((value, name) => (headers[name] = value))
   const body = signed.body === null ? undefined : new Uint8Array(await signed.arrayBuffer())
