@@ -157,7 +157,10 @@ export interface Options {
   readonly credentials: CredentialLookup
   /** Default 0: any free port. */
   readonly port?: number | undefined
-  /** A host name or address, without control characters. Default 127.0.0.1. */
+  /**
+   * A host name or an IP address (an IPv6 one with or without brackets), with
+   * no space, scheme or port in it: the port is `port`. Default 127.0.0.1.
+   */
   readonly host?: string | undefined
   /** The region requests must be signed for. Default us-east-1. */
   readonly region?: string | undefined

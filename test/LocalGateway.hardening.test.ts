@@ -111,6 +111,37 @@ describe("bad time settings fail closed", () => {
   })
 })
 
+/** What `LocalGateway.start` with `host` rejects with (it fails the test if the gateway starts). */
+const refusalOf = (host: string) =>
+  LocalGateway.start({ credentials: [credentials], host }).then(
+    async (gateway) => {
+      await gateway.close()
+      throw new Error("expected a refusal")
+    },
+    (error: unknown) => error as LocalGateway.LocalGatewayError
+  )
+
+describe("a host that cannot be a host never reaches listen (whose getaddrinfo ENOTFOUND reads as a network failure)", () => {
+  it.each([
+    ["a space", "local host", /host "local host" contains a space; pass a host name or address alone/],
+    ["a URL", "http://127.0.0.1", /host "http:\/\/127\.0\.0\.1" is a URL, not a host; pass its host alone, "127\.0\.0\.1", and give the port with the port option/],
+    ["a port", "127.0.0.1:8080", /host "127\.0\.0\.1:8080" has a port in it; pass the host alone, "127\.0\.0\.1", and give the port with the port option/],
+    ["a port after an IPv6 literal", "[::1]:8080", /host "\[::1\]:8080" has a port in it; pass the host alone, "\[::1\]"/],
+    ["a slash", "127.0.0.1/prod", /host must be a host name or address, such as "127\.0\.0\.1", "localhost" or "::1"; got "127\.0\.0\.1\/prod"/]
+  ])("LocalGateway.start refuses a host with %s with InvalidConfig, saying what to pass", async (_, host, message) => {
+    expect(await refusalOf(host)).toMatchObject({ _tag: "LocalGatewayError", reason: "InvalidConfig", message: expect.stringMatching(message) })
+  })
+
+  it("an IPv6 literal in brackets, as a URL writes it, listens on the address inside", async () => {
+    const gateway = await LocalGateway.start({ credentials: [credentials], host: "[::1]" })
+    try {
+      expect(new URL(gateway.url).hostname).toBe("[::1]")
+    } finally {
+      await gateway.close()
+    }
+  })
+})
+
 describe("a host with a control character never reaches listen", () => {
   it.each(["127.0.0.1\r\n", "127.0.0.1\n", "local\u0000host", "\t127.0.0.1", "127.0.0.1\u007f"])(
     "LocalGateway.start refuses host %j with InvalidConfig, in a message of one line",

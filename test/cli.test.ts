@@ -774,6 +774,13 @@ describe("serve", () => {
       "error: --target \"http://127.0.0.1:3000/api\" has a query; give the base URL alone: each request's path and query are appended to it (see --help)\n"
     ],
     ["an access key id with a space", ["--credentials", "AKID LOCAL:local-secret"], /^error: The AWS access key id contains a space[^\n]*\n$/],
+    [
+      "a --host with a port",
+      ["--host", "127.0.0.1:8080"],
+      "error: serve: host \"127.0.0.1:8080\" has a port in it; pass the host alone, \"127.0.0.1\", and give the port with the port option (--port on the command line).\n"
+    ],
+    ["a --host that is a URL", ["--host", "http://127.0.0.1"], /^error: serve: host "http:\/\/127\.0\.0\.1" is a URL, not a host; [^\n]*--port[^\n]*\n$/],
+    ["a --host with a space", ["--host", "a b"], /^error: serve: host "a b" contains a space; [^\n]*\n$/],
     ["a port out of range", ["--port", "65536"], "error: --port takes a whole number from 0 to 65535, not \"65536\" (see --help)\n"],
     ["a --target that is not http(s)", ["--target", "ftp://127.0.0.1/"], "error: --target must be http or https, not ftp: (see --help)\n"]
   ] as const)("bad usage exits 2 with one line: %s", async (_, args, message) => {

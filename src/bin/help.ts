@@ -52,7 +52,7 @@ Serve options: a local gateway that verifies SigV4 as an IAM-authorized API Gate
 stage does (403 with API Gateway's messages), then echoes or proxies the request.
       --port N            port to listen on (default: any free port; the URL is printed);
                           a port browsers and fetch refuse (6000, 5060, ...) gets a warning
-      --host HOST         address to listen on (default 127.0.0.1)
+      --host HOST         name or address to listen on, no port (default 127.0.0.1)
       --region REGION     region requests must be signed for (default AWS_REGION, else us-east-1)
       --service NAME      service requests must be signed for (default execute-api)
       --credentials AKID:SECRET[:TOKEN]

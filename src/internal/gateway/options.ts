@@ -5,6 +5,7 @@
  *
  * @internal
  */
+import { isIPv6 } from "node:net"
 import type { LocalGatewayError, Options } from "../../LocalGateway.js"
 import { toCredentialLookup } from "../effect/credentials.js"
 import { hasControlCharacter, validateScopePart } from "../endpoint.js"
@@ -65,6 +66,49 @@ const shownTarget = (target: unknown): string =>
     ? describe(target)
     : JSON.stringify(redactAuthParameters(displayUrl(target)))
 
+/** How the fix for a host with a port in it is said: the option, and its flag for the CLI's `serve`. */
+const GIVE_THE_PORT = "give the port with the port option (--port on the command line)"
+
+/**
+ * Why `host` cannot be a host, with the fix, or `undefined` for a host name,
+ * an IPv4 address or an IPv6 literal. Checked here, since listen would look
+ * such a value up as a name and fail with "getaddrinfo ENOTFOUND", which
+ * reads as a network failure and says nothing of the port or the scheme.
+ */
+const hostProblem = (host: string): string | undefined => {
+  // Not shown: describe() escapes line breaks, but not DEL.
+  if (hasControlCharacter(host)) return `host contains a control character (a line break, tab, NUL, DEL, ...); pass a host name or address such as "127.0.0.1".`
+  if (/\s/.test(host)) return `host ${describe(host)} contains a space; pass a host name or address alone, such as "127.0.0.1".`
+  if (host.includes("://")) {
+    const hostname = URL.canParse(host) ? new URL(host).hostname : ""
+    const alone = hostname === "" ? "its host name or address alone" : `its host alone, ${JSON.stringify(hostname)}`
+    return `host ${shownTarget(host)} is a URL, not a host; pass ${alone}, and ${GIVE_THE_PORT}.`
+  }
+  const bracketed = /^\[([^\]]*)\](.*)$/s.exec(host)
+  const address = bracketed?.[1] ?? host
+  const after = bracketed?.[2] ?? ""
+  if (bracketed !== null ? isIPv6(address) && after === "" : isIPv6(host) || HOST_NAME_OR_IPV4.test(host)) return undefined
+  // "127.0.0.1:8080", "localhost:3000", "[::1]:8080": a port where the host goes.
+  if (/^:\d*$/.test(after) || (bracketed === null && /^[^:]+:\d*$/.test(host))) {
+    return `host ${describe(host)} has a port in it; pass the host alone, ${describe(host.slice(0, host.lastIndexOf(":")))}, and ${GIVE_THE_PORT}.`
+  }
+  return `host must be a host name or address, such as "127.0.0.1", "localhost" or "::1"; got ${describe(host)}.`
+}
+
+/** A host name's characters (letters of any script, digits, dot, dash, underscore), which an IPv4 address also is. */
+const HOST_NAME_OR_IPV4 = /^[\p{L}\p{N}._-]+$/u
+
+/**
+ * The host to listen on: `host` checked, and an IPv6 literal in brackets (as
+ * a URL writes it, "[::1]") without them, as listen takes it.
+ */
+const listenHost = (host: unknown, invalid: (message: string) => LocalGatewayError): string => {
+  if (typeof host !== "string" || host === "") throw invalid(`host must be a host name or address; got ${describe(host)}.`)
+  const problem = hostProblem(host)
+  if (problem !== undefined) throw invalid(problem)
+  return host.startsWith("[") ? host.slice(1, -1) : host
+}
+
 export const resolveOptions = (options: Options, invalid: (message: string, cause?: unknown) => LocalGatewayError): GatewaySettings => {
   if (typeof options !== "object" || options === null) throw invalid("LocalGateway.start takes { credentials, region?, ... }.")
   let credentials: CredentialLookup
@@ -102,15 +146,7 @@ export const resolveOptions = (options: Options, invalid: (message: string, caus
       throw invalid(`target ${shownTarget(options.target)} has a query; give the base URL alone: each request's path and query are appended to it.`)
     }
   }
-  const host: unknown = options.host
-  if (host !== undefined && (typeof host !== "string" || host === "")) {
-    throw invalid(`host must be a host name or address; got ${describe(host)}.`)
-  }
-  if (typeof host === "string" && hasControlCharacter(host)) {
-    // It would reach listen, and its error message, as given. Not shown here either: describe() escapes
-    // line breaks, but not DEL.
-    throw invalid(`host contains a control character (a line break, tab, NUL, DEL, ...); pass a host name or address such as "127.0.0.1".`)
-  }
+  const host = options.host === undefined ? undefined : listenHost(options.host, invalid)
   const headersTimeoutMillis = number("headersTimeoutMillis", options.headersTimeoutMillis, 10_000, 1, 3_600_000, invalid)
   const requestTimeoutMillis = number("requestTimeoutMillis", options.requestTimeoutMillis, 30_000, 1, 3_600_000, invalid)
   if (headersTimeoutMillis > requestTimeoutMillis) {
