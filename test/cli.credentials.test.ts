@@ -100,11 +100,23 @@ describe("--profile NAME", () => {
     expect(new Date(until![1]!).getTime()).toBe(keys.tool.expiration.getTime())
   })
 
-  it("overrides keys in the environment, as with the AWS CLI", async () => {
+  it("overrides keys in the environment, as with the AWS CLI, and -v says they are not used", async () => {
     const run = await cli(["-v", "--profile=staging"], withFiles(withKeys(keys.environment)))
     expect(run.code).toBe(0)
     expect(signedBy(run)).toBe(keys.staging.accessKeyId)
-    expect(credentialsLine(run)).toBe("profile staging (AWS SDK default chain: shared config and credentials files)")
+    expect(credentialsLine(run)).toBe(
+      "profile staging (AWS SDK default chain: shared config and credentials files); " +
+        "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are not used: --profile comes first, as with the AWS CLI"
+    )
+  })
+
+  it("over keys in the environment, prints no AWS SDK warning about an AWS_PROFILE that was not set", async () => {
+    // The SDK reads this process's environment, and warns when it finds keys there beside the profile it is given.
+    Object.assign(process.env, withKeys(keys.environment))
+    const run = await cli(["--profile", "staging"], withFiles(withKeys(keys.environment)))
+    expect(run.code).toBe(0)
+    expect(signedBy(run)).toBe(keys.staging.accessKeyId)
+    expect(run.stderr).toBe("")
   })
 
   it("a profile that is nowhere: exit 2, one line naming the profile and the files it is not in, as the AWS CLI", async () => {

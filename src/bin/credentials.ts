@@ -96,7 +96,20 @@ export const requestCredentials = async (
         : `environment; AWS_PROFILE=${envProfile} is not used: keys in the environment come first, as with the AWS CLI`
     }
   }
-  return fromDefaultChain(profileOption ?? envProfile, profileOption === undefined ? "AWS_PROFILE" : "--profile", io, console, verbose)
+  if (profileOption === undefined) return fromDefaultChain(envProfile, "AWS_PROFILE", io, console, verbose)
+  return notingUnusedKeys(await fromDefaultChain(profileOption, "--profile", io, console, verbose), io.env)
+}
+
+/**
+ * A `--profile`'s credentials, their source (for `-v`) noting the keys in
+ * the environment it overrides, as the note above does for AWS_PROFILE; the
+ * SDK's own warning about them is dropped (see `isProfileOverEnvWarning`).
+ */
+const notingUnusedKeys = (found: RequestCredentials, env: Io["env"]): RequestCredentials => {
+  const unused = REQUIRED.filter((name) => present(env[name]))
+  if (unused.length === 0) return found
+  const note = `${unused.join(" and ")} in the environment ${unused.length === 1 ? "is" : "are"} not used: --profile comes first, as with the AWS CLI`
+  return { ...found, source: `${found.source}; ${note}` }
 }
 
 // ── the AWS SDK's default chain ──────────────────────────────────────────────
@@ -115,9 +128,19 @@ const CHAIN_LINKS: ReadonlyArray<readonly [RegExp, string]> = [
 
 const oneLine = (text: string): string => shorten(linesJoined(text), 300)
 
+/**
+ * The SDK's warning when it is given a profile and keys are in the
+ * environment. It speaks of an AWS_PROFILE the user may not have set, and of
+ * a precedence "a future version may change"; with `--profile` the CLI has
+ * fixed that precedence (the profile), and `-v` says so in its own words.
+ */
+const isProfileOverEnvWarning = (text: string): boolean => text.includes("Multiple credential sources detected")
 
-/** A logger for the SDK: debug lines kept as the chain's trail (and as said, lines and all, in `said`), warnings printed. */
-const chainLogger = (console: Console) => {
+/**
+ * A logger for the SDK: debug lines kept as the chain's trail (and as said,
+ * lines and all, in `said`), warnings printed unless `dropped`.
+ */
+const chainLogger = (console: Console, dropped: (warning: string) => boolean) => {
   const trail: Array<string> = []
   const said: Array<string> = []
   const keep = (args: ReadonlyArray<unknown>) => {
@@ -132,7 +155,10 @@ const chainLogger = (console: Console) => {
       trace: () => {},
       debug: (...args: ReadonlyArray<unknown>) => keep(args),
       info: () => {},
-      warn: (...args: ReadonlyArray<unknown>) => console.err(`warning: ${oneLine(args.map(String).join(" "))}\n`),
+      warn: (...args: ReadonlyArray<unknown>) => {
+        const text = args.map(String).join(" ")
+        if (!dropped(text)) console.err(`warning: ${oneLine(text)}\n`)
+      },
       error: (...args: ReadonlyArray<unknown>) => keep(args)
     }
   }
@@ -272,7 +298,7 @@ const fromDefaultChain = async (
   console: Console,
   verbose: boolean
 ): Promise<RequestCredentials> => {
-  const { logger, said: sdkSaid, trail } = chainLogger(console)
+  const { logger, said: sdkSaid, trail } = chainLogger(console, profileFrom === "--profile" ? isProfileOverEnvWarning : () => false)
   // The SDK reads process.env; what the CLI was given for profiles is passed on explicitly.
   const credentialsFile = io.env["AWS_SHARED_CREDENTIALS_FILE"]
   const configFile = io.env["AWS_CONFIG_FILE"]
