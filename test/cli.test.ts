@@ -537,7 +537,12 @@ describe("usage", () => {
     [["-H", "x-a\r: b", "http://x.test/"], "error: the header name in \"x-a\\r: b\" contains a control character (a tab, CR, LF, ...); remove it (see --help)\n"],
     // The URL parser would drop the space and read the backslash as "/": what is sent would not be what was typed.
     [["http://x.test/prod/report "], "error: the URL \"http://x.test/prod/report\" has a space at its start or end, which would be dropped; remove it, or write it as %20 (see --help)\n"],
-    [["http://x.test/prod/a\\b"], "error: the URL \"http://x.test/prod/a/b\" contains a backslash, which would be sent as \"/\"; write it as %5C, or as / if that is what you meant (see --help)\n"],
+    // Shown where it was typed (quoted as JSON quotes it), the URL masked all the same: no user info, no query.
+    [["http://x.test/prod/a\\b"], "error: the URL \"http://x.test/prod/a\\\\b\" contains a backslash, which would be sent as \"/\"; write it as %5C, or as / if that is what you meant (see --help)\n"],
+    [
+      ["http:\\\\admin:hunter2@x.test\\prod/a?X-Amz-Signature=abc"],
+      "error: the URL \"http:\\\\\\\\x.test\\\\prod/a\" contains a backslash, which would be sent as \"/\"; write it as %5C, or as / if that is what you meant (see --help)\n"
+    ],
     [["https://x.test:99999/prod"], "error: the URL has the port \"99999\" after \"https://x.test\": a port is a number from 0 to 65535 (see --help)\n"],
     [["http://[::1/x"], "error: the URL has a host that is no host name: \"http://[::1\" (see --help)\n"],
     // A password may hold "/": what follows it is no port, and the URL is not shown at all.

@@ -7,7 +7,7 @@
  */
 import { parseArgs } from "node:util"
 import { firstLine, UsageError } from "./exitCodes.js"
-import { badAuthority, leadingHost, shownArgument, shownUrl } from "./shown.js"
+import { badAuthority, leadingHost, shownArgument, shownUrl, shownUrlWithBackslashes } from "./shown.js"
 import { hasControlCharacter } from "../internal/endpoint.js"
 import { maskCredentialRuns } from "../internal/scrub.js"
 import { SIGNATURE_HEADERS, X_AMZ_CONTENT_SHA256, X_AMZ_SECURITY_TOKEN } from "../internal/sigv4/signatureHeaders.js"
@@ -179,7 +179,7 @@ export const parseUrl = (text: string, what: string): URL => {
   if (path.split("/").some((segment) => ENCODED_DOT_SEGMENT.test(segment))) {
     throw new UsageError(`${what} ${shownUrl(text)} has a dot segment written with %2e, which would be resolved as "." or ".." is; write the path without it`)
   }
-  if (path.includes("\\")) throw new UsageError(`${what} ${shownUrl(text.replaceAll("\\", "/"))} contains a backslash, which would be sent as "/"; write it as %5C, or as / if that is what you meant`)
+  if (path.includes("\\")) throw new UsageError(`${what} ${shownUrlWithBackslashes(text)} contains a backslash, which would be sent as "/"; write it as %5C, or as / if that is what you meant`)
   const url = new URL(text)
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`${what} must be http or https, not ${shownScheme(url.protocol)}`)
   return url

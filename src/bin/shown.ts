@@ -67,8 +67,32 @@ export const badAuthority = (text: string): string | undefined => {
  * (`"host…"`); anything else as a note of its length.
  */
 export const shownUrl = (text: string): string => {
-  if (WEB_URL.test(text) && URL.canParse(text) && leadingHost(text) === undefined) return JSON.stringify(redactAuthParameters(displayUrl(text)))
+  if (isShownAsUrl(text)) return JSON.stringify(redactAuthParameters(displayUrl(text)))
   const host = leadingHost(text)
   if (host === undefined) return notShown(text)
   return JSON.stringify(host === text ? host : `${host}…`)
+}
+
+const isShownAsUrl = (text: string): boolean => WEB_URL.test(text) && URL.canParse(text) && leadingHost(text) === undefined
+
+/**
+ * A URL with a backslash, for the message about it: masked as `shownUrl`
+ * masks the URL the parser reads (each "\" a "/", so that "http:\\host\path"
+ * is shown as a URL, its user info found where the parser finds it), then
+ * with each backslash back where it was typed, to show where it is.
+ */
+export const shownUrlWithBackslashes = (text: string): string => {
+  const read = text.replaceAll("\\", "/")
+  return isShownAsUrl(read) ? JSON.stringify(redactAuthParameters(separatorsAsTyped(displayUrl(read), text))) : shownUrl(read)
+}
+
+/**
+ * `shown` with its n-th "/" as the n-th "/" or "\" of `typed`: what `displayUrl`
+ * leaves out holds none of them but at the end (a separator ends user info;
+ * the query and the shortened tail come last), so the n-th are the same.
+ */
+const separatorsAsTyped = (shown: string, typed: string): string => {
+  const separators = typed.match(/[/\\]/g) ?? []
+  let next = 0
+  return shown.replace(/\//g, () => separators[next++] ?? "/")
 }
