@@ -38,7 +38,7 @@ import { needsEnvironmentRegion, resolveSigner } from "./internal/settings.js"
 import { signPrepared } from "./internal/signPrepared.js"
 import { fromFetchArguments, isWebRequest, toWebRequest } from "./internal/webRequest.js"
 import { expiresInOf } from "./internal/sigv4/presign.js"
-import { requestAttributes, SPAN_SIGN, traced } from "./internal/effect/tracing.js"
+import { methodAttributes, SPAN_SIGN, traced, withWirePath } from "./internal/effect/tracing.js"
 import type { PresignedRequest, PresignOptions, RequestToSign, SignedRequest } from "./SignedRequest.js"
 import { SigningError } from "./SigningError.js"
 
@@ -315,12 +315,17 @@ const signWith = (
       return failShowingNoSecret(error, credentials)
     }
     const fixed = staticCredentials(credentials)
-    return fixed === undefined
-      ? Effect.flatMap(
-        credentialsAt(credentials, MutableRef.get(resolved.clockOffset), fiber.getFiberRef(signingClockOffset)),
-        (current) => signNow(resolved, prepared, current, clock, "provider")
-      )
-      : signNow(resolved, prepared, fixed, clock, "given")
+    // signRequest's span opened before the request was prepared: its url.path is the path sent, known only now.
+    return withWirePath(
+      fiber,
+      prepared.path,
+      fixed === undefined
+        ? Effect.flatMap(
+          credentialsAt(credentials, MutableRef.get(resolved.clockOffset), fiber.getFiberRef(signingClockOffset)),
+          (current) => signNow(resolved, prepared, current, clock, "provider")
+        )
+        : signNow(resolved, prepared, fixed, clock, "given")
+    )
   })
 
 /**
@@ -387,21 +392,15 @@ export function signRequest(
   if (isWebRequest(request)) {
     return traced(
       SPAN_SIGN,
-      requestAttributes(webRequestSummary(request)),
+      methodAttributes(request),
       options === undefined ? signWebRequest(undefined, request) : Effect.flatMap(make(options), (signer) => signWebRequest(signer, request))
     )
   }
   return traced(
     SPAN_SIGN,
-    requestAttributes(request),
+    methodAttributes(request),
     options === undefined ? signWith(undefined, request) : Effect.flatMap(make(options), (signer) => signWith(signer, request))
   )
-}
-
-/** A web Request's method and path, for its span (the path without the query, which may carry anything). */
-const webRequestSummary = (request: Request): { readonly method: string; readonly path: string } => {
-  const path = URL.canParse(request.url) ? new URL(request.url).pathname : ""
-  return { method: request.method, path }
 }
 
 /**

@@ -100,14 +100,14 @@ const expectNoSecret = (spans: ReadonlyArray<Recorded>, signatures: ReadonlyArra
 const signatureOf = (headers: Record<string, string>) => /Signature=([0-9a-f]{64})/.exec(headers["authorization"] ?? "")![1]!
 
 describe("Signer spans", () => {
-  it.effect("signRequest is one span, Signer.sign, with the method, the path without its query, and the outcome", () =>
+  it.effect("signRequest is one span, Signer.sign, with the method, the path as sent (the stage's, no query), and the outcome", () =>
     Effect.gen(function*() {
       const { spans, layer } = recordingTracer()
       const signed = yield* Signer.signRequest({ method: "get", path: "/pets/42?secret=q", queryParams: { type: "dog" } }).pipe(
         Effect.provide(layer)
       )
       expect(spans.map((span) => span.name)).toEqual(["Signer.sign"])
-      expect(Object.fromEntries(spans[0]!.attributes)).toEqual({ "http.request.method": "GET", "url.path": "/pets/42", outcome: "success" })
+      expect(Object.fromEntries(spans[0]!.attributes)).toEqual({ "http.request.method": "GET", "url.path": "/prod/pets/42", outcome: "success" })
       expect(Exit.isSuccess(spans[0]!.exit!)).toBe(true)
       expectNoSecret(spans, [signatureOf(signed.headers)])
     }).pipe(Effect.provide(Live)))
@@ -119,6 +119,29 @@ describe("Signer spans", () => {
       expect(spans.map((span) => span.name)).toEqual(["Signer.sign"])
       expect(spans[0]!.attributes.get("outcome")).toBe("failure")
       expect(spans[0]!.attributes.get("error.type")).toBe("SigningError")
+      // No path was sent, nor would one be: url.path is only ever the path as sent.
+      expect(spans[0]!.attributes.has("url.path")).toBe(false)
+    }).pipe(Effect.provide(Live)))
+
+  it.effect("url.path is the path as sent in every span of a request: signRequest's, of a web Request too, presign's and Retry's", () =>
+    Effect.gen(function*() {
+      const { spans, layer } = recordingTracer()
+      const request = { method: "GET", path: "/a b/ü" }
+      yield* Effect.all([
+        Signer.signRequest(request),
+        Signer.signRequest(new Request(`${ENDPOINT}/a b/ü`)),
+        Signer.presignRequest(request),
+        Retry.makeRequestWithRetries(request, () => Effect.succeed("sent"))
+      ]).pipe(Effect.provide(layer))
+      expect(spans.map((span) => span.name)).toEqual([
+        "Signer.sign",
+        "Signer.sign",
+        "Signer.presign",
+        "Retry.makeRequestWithRetries",
+        "Retry.attempt",
+        "Signer.sign"
+      ])
+      expect(spans.map((span) => span.attributes.get("url.path"))).toEqual(Array(6).fill("/prod/a%20b/%C3%BC"))
     }).pipe(Effect.provide(Live)))
 
   it.effect("presignRequest is a Signer.presign span", () =>
