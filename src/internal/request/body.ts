@@ -88,15 +88,14 @@ const STREAM_TYPE_ID = Symbol.for("effect/Stream")
  */
 const effectValueAdvice = (value: object): string | undefined => {
   if (safely(() => REDACTED_TYPE_ID in value, false)) {
-    return `a Redacted, which JSON.stringify writes as "<redacted>", so that text would be sent; ` +
-      "send Redacted.value(secret) if the server must get it, or leave it out."
+    return `a Redacted, which JSON.stringify writes as "<redacted>"; send Redacted.value(secret) if the server must get it.`
   }
   if (safely(() => EFFECT_TYPE_ID in value, false)) {
-    return "an Effect value (an Effect not yet run, or an Option, Either or Exit, which are Effects too), which JSON.stringify " +
-      "writes as Effect's description of it, not its result; run it (yield*) or convert it (e.g. Option.getOrNull) and send the result."
+    return "an Effect value (an Effect, Option, Either or Exit), which JSON.stringify writes as Effect's description of it; " +
+      "run or convert it first (yield*, Option.getOrNull)."
   }
   if (safely(() => STREAM_TYPE_ID in value, false)) {
-    return "an Effect Stream, whose contents are only known once it runs; run it first (e.g. Stream.runCollect) and send the result."
+    return "an Effect Stream; run it first (e.g. Stream.runCollect)."
   }
   return undefined
 }
