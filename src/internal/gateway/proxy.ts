@@ -30,6 +30,13 @@ const connectionOptions = (connection: string | ReadonlyArray<string> | undefine
 const isHopByHop = (name: string, declared: ReadonlySet<string>): boolean =>
   HOP_BY_HOP.has(name) || name.startsWith("proxy-") || declared.has(name)
 
+/**
+ * The host to connect to: an IPv6 literal without the brackets a URL writes
+ * around it (`[::1]`), which node:http would otherwise look up as a name.
+ */
+const connectHost = (backend: URL): string =>
+  backend.hostname.startsWith("[") ? backend.hostname.slice(1, -1) : backend.hostname
+
 export interface ProxiedRequest {
   readonly method: string
   /** The verified path and the query to forward (without authentication parameters), as the backend gets them. */
@@ -61,7 +68,7 @@ export const proxy = (
   const upstream = (backend.protocol === "https:" ? https : http).request(
     {
       protocol: backend.protocol,
-      hostname: backend.hostname,
+      hostname: connectHost(backend),
       port: backend.port,
       method: request.method,
       path: basePath + request.target,

@@ -1,0 +1,61 @@
+/**
+ * Proxy mode against targets that misbehave or are out of the ordinary: on
+ * an IPv6 literal, slow to answer, dying mid-answer, needing credentials;
+ * and clients that hang up. One behaviour per test; every server on
+ * loopback, on a free port.
+ */
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
+import { describe, expect, it } from "@effect/vitest"
+import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { signerFor } from "./support/gateway.js"
+
+const credentials = { accessKeyId: "AKIDPROXY", secretAccessKey: "proxy/secret/key" }
+
+/** A backend answering with `listener`, on `host`, until the test is over. */
+const backendOn = async (host: string, listener: http.RequestListener) => {
+  const server = http.createServer(listener)
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject)
+    server.listen(0, host, resolve)
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    port,
+    close: () => {
+      server.closeAllConnections()
+      return new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  }
+}
+
+/** Starts a gateway with `options`, runs `test` against it, and closes it. */
+const withGateway = async (options: LocalGateway.Options, test: (gateway: LocalGateway.Service) => Promise<void>) => {
+  const gateway = await LocalGateway.start(options)
+  try {
+    await test(gateway)
+  } finally {
+    await gateway.close()
+  }
+}
+
+/** A signed GET of `path` sent to `gateway` with fetch. */
+const signedGet = (gateway: LocalGateway.Service, path: string, init: RequestInit = {}) => {
+  const request = signerFor(`${gateway.url}/prod`, credentials).signRequest({ method: "GET", path })
+  return fetch(request.url, { ...request, ...init })
+}
+
+describe("proxy mode: where the target is", () => {
+  it("a target given as an IPv6 literal (http://[::1]:port) gets the request", async () => {
+    const backend = await backendOn("::1", (req, res) => res.end(`backend got ${req.url}`))
+    try {
+      await withGateway({ credentials: [credentials], target: `http://[::1]:${backend.port}/base` }, async (gateway) => {
+        const response = await signedGet(gateway, "/pets")
+        expect(response.status).toBe(200)
+        expect(await response.text()).toBe("backend got /base/prod/pets")
+      })
+    } finally {
+      await backend.close()
+    }
+  })
+})
