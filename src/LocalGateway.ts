@@ -166,7 +166,11 @@ export interface Options {
   readonly region?: string | undefined
   /** Default execute-api. */
   readonly service?: string | undefined
-  /** Proxy verified requests to this URL (its path prefixes theirs), with the signature headers stripped. */
+  /**
+   * Proxy verified requests to this URL (its path prefixes theirs), with the
+   * signature headers stripped. Its user info, if any (`http://user:pw@host/`),
+   * is sent to it as Basic authorization.
+   */
   readonly target?: string | undefined
   /** Answer verified requests yourself; return undefined to fall back to proxy or echo. */
   readonly handler?: Handler | undefined

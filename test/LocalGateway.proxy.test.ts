@@ -59,3 +59,17 @@ describe("proxy mode: where the target is", () => {
     }
   })
 })
+
+describe("proxy mode: a target's user info", () => {
+  it("is sent to the target as Basic authorization, decoded, as curl and node:http send a URL's user info", async () => {
+    const backend = await backendOn("127.0.0.1", (req, res) => res.end(req.headers.authorization ?? "none"))
+    try {
+      await withGateway({ credentials: [credentials], target: `http://us%20er:p%40ss@127.0.0.1:${backend.port}/base` }, async (gateway) => {
+        const response = await signedGet(gateway, "/pets")
+        expect(await response.text()).toBe(`Basic ${Buffer.from("us er:p@ss").toString("base64")}`)
+      })
+    } finally {
+      await backend.close()
+    }
+  })
+})

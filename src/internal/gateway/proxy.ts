@@ -37,6 +37,24 @@ const isHopByHop = (name: string, declared: ReadonlySet<string>): boolean =>
 const connectHost = (backend: URL): string =>
   backend.hostname.startsWith("[") ? backend.hostname.slice(1, -1) : backend.hostname
 
+/** A user name or password of a URL, decoded; as written when it is not valid percent-encoding (so it is sent). */
+const decoded = (text: string): string => {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
+/**
+ * The target's user info (`http://user:pw@backend/`) as node:http's `auth`,
+ * which it sends as Basic authorization, as curl and `http.request(url)` do:
+ * whoever writes credentials into the target means the backend to get them.
+ * (The client's own Authorization is the signature's, never forwarded.)
+ */
+const basicAuth = (backend: URL): string | undefined =>
+  backend.username === "" && backend.password === "" ? undefined : `${decoded(backend.username)}:${decoded(backend.password)}`
+
 export interface ProxiedRequest {
   readonly method: string
   /** The verified path and the query to forward (without authentication parameters), as the backend gets them. */
@@ -70,6 +88,7 @@ export const proxy = (
       protocol: backend.protocol,
       hostname: connectHost(backend),
       port: backend.port,
+      auth: basicAuth(backend),
       method: request.method,
       path: basePath + request.target,
       headers
