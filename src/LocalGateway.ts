@@ -118,7 +118,7 @@ export interface AccessLogEntry {
   /** The access key id of a verified request. */
   readonly accessKeyId?: string
   /** Why a request was refused. */
-  readonly errorType?: GatewayErrorType | "RequestTooLong" | "BadGateway" | "BadRequest" | "InternalError"
+  readonly errorType?: GatewayErrorType | "RequestTooLong" | "BadGateway" | "GatewayTimeout" | "BadRequest" | "InternalError"
   readonly message?: string
 }
 
@@ -172,6 +172,13 @@ export interface Options {
    * is sent to it as Basic authorization.
    */
   readonly target?: string | undefined
+  /**
+   * How long the target has to answer a proxied request, the whole answer
+   * included: past it the client gets API Gateway's 504 (`Endpoint request
+   * timed out`), or, if the answer has begun, its connection closed. Default
+   * 29 seconds, API Gateway's integration timeout.
+   */
+  readonly targetTimeoutMillis?: number | undefined
   /** Answer verified requests yourself; return undefined to fall back to proxy or echo. */
   readonly handler?: Handler | undefined
   /** Larger bodies get 413. Default 10 MiB, API Gateway's limit. */

@@ -73,3 +73,30 @@ describe("proxy mode: a target's user info", () => {
     }
   })
 })
+
+describe("proxy mode: a target that does not answer in time", () => {
+  it("gets the client API Gateway's 504 after targetTimeoutMillis, and the access log a 504 entry", async () => {
+    const backend = await backendOn("127.0.0.1", () => {}) // accepts the request, never answers
+    const log: Array<LocalGateway.AccessLogEntry> = []
+    try {
+      const options = { credentials: [credentials], target: `http://127.0.0.1:${backend.port}`, targetTimeoutMillis: 50, onRequest: (entry: LocalGateway.AccessLogEntry) => log.push(entry) }
+      await withGateway(options, async (gateway) => {
+        const response = await signedGet(gateway, "/slow")
+        expect(response.status).toBe(504)
+        expect(response.headers.get("x-amzn-errortype")).toBe("InternalServerErrorException")
+        expect(await response.json()).toEqual({ message: "Endpoint request timed out" })
+        expect(log).toEqual([expect.objectContaining({ status: 504, errorType: "GatewayTimeout", message: expect.stringContaining("targetTimeoutMillis") })])
+      })
+    } finally {
+      await backend.close()
+    }
+  })
+
+  it.each([Number.NaN, -1, 0, 1.5, Infinity, "29000"])("LocalGateway.start refuses targetTimeoutMillis %s, naming it", async (targetTimeoutMillis) => {
+    await expect(LocalGateway.start({ credentials: [credentials], targetTimeoutMillis: targetTimeoutMillis as number })).rejects.toMatchObject({
+      _tag: "LocalGatewayError",
+      reason: "InvalidConfig",
+      message: expect.stringContaining("targetTimeoutMillis")
+    })
+  })
+})

@@ -480,6 +480,7 @@ const gatewayOptions = recordOrHostile({
   now: fc.constant(leaf("() => NOW", () => () => NOW)),
   headersTimeoutMillis: fc.constant(1000),
   requestTimeoutMillis: fc.constant(2000),
+  targetTimeoutMillis: fc.constantFrom(1000, Number.NaN),
   onRequest: fc.constant(leaf("() => {}", () => () => {})),
   cors: fc.oneof(fc.boolean(), recordOrHostile({ allowOrigin: fc.constant("*"), allowHeaders: fc.constant(["x-a"]), maxAgeSeconds: fc.constant(10) }))
 })

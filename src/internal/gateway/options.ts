@@ -22,6 +22,7 @@ export interface GatewaySettings {
   readonly port: number
   readonly host: string
   readonly target: URL | undefined
+  readonly targetTimeoutMillis: number
   readonly handler: Options["handler"]
   readonly maxBodyBytes: number
   readonly maxClockSkewMillis: number
@@ -32,6 +33,9 @@ export interface GatewaySettings {
   readonly onRequest: NonNullable<Options["onRequest"]>
   readonly cors: CorsHeaders | undefined
 }
+
+/** API Gateway's integration timeout (its default, and for long its limit). */
+const TWENTY_NINE_SECONDS = 29_000
 
 /** API Gateway's payload limit. */
 const TEN_MIB = 10 * 1024 * 1024
@@ -162,6 +166,7 @@ export const resolveOptions = (options: Options, invalid: (message: string, caus
     port: number("port", options.port, 0, 0, 65535, invalid),
     host: host ?? "127.0.0.1",
     target,
+    targetTimeoutMillis: number("targetTimeoutMillis", options.targetTimeoutMillis, TWENTY_NINE_SECONDS, 1, 3_600_000, invalid),
     handler: fn("handler", options.handler, invalid),
     maxBodyBytes: number("maxBodyBytes", options.maxBodyBytes, TEN_MIB, 0, Number.MAX_SAFE_INTEGER, invalid),
     maxClockSkewMillis: number("maxClockSkewMillis", options.maxClockSkewMillis, 5 * 60 * 1000, 0, 7 * 24 * 3600 * 1000, invalid),

@@ -66,13 +66,41 @@ export interface ProxiedRequest {
   readonly body: Buffer
 }
 
+/** Where verified requests go, and how long the target has to answer each one. */
+export interface ProxyTarget {
+  readonly url: URL
+  readonly timeoutMillis: number
+}
+
+/** Why the gateway, not the target, answered (or cut) a proxied request, for the access log. */
+export interface ProxyFailure {
+  readonly errorType: "BadGateway" | "GatewayTimeout"
+  readonly message: string
+}
+
+/**
+ * API Gateway's answer to an integration that has not answered within its
+ * timeout (29 s by default): 504, with this body and error type.
+ */
+const answerTimedOut = (res: http.ServerResponse): void =>
+  sendJson(res, 504, { message: "Endpoint request timed out" }, { "x-amzn-ErrorType": "InternalServerErrorException" })
+
 export const proxy = (
-  backend: URL,
+  target: ProxyTarget,
   request: ProxiedRequest,
   res: http.ServerResponse,
   cors: boolean,
-  done: (status: number, failure?: string) => void
+  done: (status: number, failure?: ProxyFailure) => void
 ): void => {
+  const backend = target.url
+  // One log entry per request, whichever of the answer, a failure or the timeout comes first.
+  let settled = false
+  const settle = (status: number, failure?: ProxyFailure) => {
+    if (settled) return
+    settled = true
+    clearTimeout(timer)
+    done(status, failure)
+  }
   // What Connection names, but a signed header: the signature covers it, whatever Connection says.
   const unsignedConnectionOptions = new Set(connectionOptions(request.headers["connection"]))
   for (const name of request.signedHeaders) unsignedConnectionOptions.delete(name)
@@ -101,17 +129,28 @@ export const proxy = (
       }
       res.writeHead(response.statusCode ?? 502, cors ? withoutCors(forwarded) : forwarded)
       response.pipe(res)
-      response.on("end", () => done(response.statusCode ?? 502))
+      response.on("end", () => settle(response.statusCode ?? 502))
     }
   )
   upstream.on("error", (error) => {
+    if (settled) return // the timeout's destroy, once its 504 is written
     if (!res.headersSent) {
       sendJson(res, 502, { message: "Bad Gateway: the target did not answer" }, { "x-amzn-ErrorType": "BadGatewayException" })
     } else {
       res.destroy()
     }
-    done(502, error.message)
+    settle(502, { errorType: "BadGateway", message: error.message })
   })
+  // API Gateway's integration timeout: the whole answer within it, or 504. An answer already begun
+  // can only be cut off (its status is sent): the client sees its connection close mid-body.
+  const timer = setTimeout(() => {
+    if (res.headersSent) res.destroy()
+    else answerTimedOut(res)
+    settle(504, { errorType: "GatewayTimeout", message: `the target did not answer within targetTimeoutMillis (${target.timeoutMillis} ms)` })
+    upstream.destroy()
+  }, target.timeoutMillis)
+  // The timer alone never keeps the process alive (the server's sockets do, while they are open).
+  timer.unref()
   // The client hung up before the answer was complete: stop the backend call too.
   res.on("close", () => {
     if (!res.writableFinished) upstream.destroy()

@@ -183,11 +183,11 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
     if (settings.target !== undefined) {
       const query = forwardedQuery(target.rawQuery, result.presigned)
       return proxy(
-        settings.target,
+        { url: settings.target, timeoutMillis: settings.targetTimeoutMillis },
         { method, target: path + (query === "" ? "" : "?" + query), headers: verified.headers, signedHeaders: result.signedHeaders, body },
         res,
         settings.cors !== undefined,
-        (status, message) => log(status, { ...principal, ...(message ? { errorType: "BadGateway", message } : {}) })
+        (status, failure) => log(status, { ...principal, ...failure })
       )
     }
 
