@@ -100,3 +100,24 @@ describe("proxy mode: a target that does not answer in time", () => {
     })
   })
 })
+
+describe("proxy mode: a target that goes away mid-answer", () => {
+  // Each sends part of its body, then closes its connection.
+  it.each([
+    ["a Content-Length body", "content-length: 100\r\n\r\npartial"],
+    ["a chunked body", "transfer-encoding: chunked\r\n\r\n7\r\npartial\r\n"]
+  ])("with %s: the client's answer is cut off too, never left open, and logged as a 502", async (_, rest) => {
+    const backend = await backendOn("127.0.0.1", (_req, res) => res.socket!.end(`HTTP/1.1 200 OK\r\n${rest}`))
+    const log: Array<LocalGateway.AccessLogEntry> = []
+    try {
+      await withGateway({ credentials: [credentials], target: `http://127.0.0.1:${backend.port}`, onRequest: (entry) => log.push(entry) }, async (gateway) => {
+        const response = await signedGet(gateway, "/cut")
+        expect(response.status).toBe(200)
+        await expect(response.text()).rejects.toThrow()
+        expect(log).toEqual([expect.objectContaining({ status: 502, errorType: "BadGateway", message: expect.stringContaining("cut off") })])
+      })
+    } finally {
+      await backend.close()
+    }
+  })
+})

@@ -130,6 +130,14 @@ export const proxy = (
       res.writeHead(response.statusCode ?? 502, cors ? withoutCors(forwarded) : forwarded)
       response.pipe(res)
       response.on("end", () => settle(response.statusCode ?? 502))
+      // The target went away mid-answer (a crash, a reset, a Content-Length it did not honour). pipe
+      // leaves the client's answer open then; its status is sent, so closing its connection is the
+      // only way left to tell the client that the body it got is not the whole answer.
+      response.on("close", () => {
+        if (response.complete) return
+        res.destroy()
+        settle(502, { errorType: "BadGateway", message: "the target's answer was cut off: its connection closed before the end of the body" })
+      })
     }
   )
   upstream.on("error", (error) => {
