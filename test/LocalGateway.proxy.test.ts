@@ -121,3 +121,36 @@ describe("proxy mode: a target that goes away mid-answer", () => {
     }
   })
 })
+
+describe("proxy mode: a client that hangs up", () => {
+  it("has the backend call aborted and no access-log entry written: no answer was, and the target did not fail", async () => {
+    let arrived: () => void = () => {}
+    let aborted: () => void = () => {}
+    const backendGotIt = new Promise<void>((resolve) => (arrived = resolve))
+    const backendCallAborted = new Promise<void>((resolve) => (aborted = resolve))
+    const backend = await backendOn("127.0.0.1", (req, res) => {
+      if (req.url !== "/prod/abandoned") {
+        res.end("ok")
+        return
+      }
+      res.on("close", aborted)
+      arrived() // and never answers
+    })
+    const log: Array<LocalGateway.AccessLogEntry> = []
+    try {
+      await withGateway({ credentials: [credentials], target: `http://127.0.0.1:${backend.port}`, onRequest: (entry) => log.push(entry) }, async (gateway) => {
+        const hangUp = new AbortController()
+        const answered = signedGet(gateway, "/abandoned", { signal: hangUp.signal }).catch(() => "hung up")
+        await backendGotIt
+        hangUp.abort()
+        expect(await answered).toBe("hung up")
+        await backendCallAborted
+        // A whole exchange after it: the abandoned call's own events (its socket's hang-up) are over by its end.
+        expect(await (await signedGet(gateway, "/next")).text()).toBe("ok")
+        expect(log.map((entry) => entry.target)).toEqual(["/prod/next"])
+      })
+    } finally {
+      await backend.close()
+    }
+  })
+})

@@ -93,13 +93,17 @@ export const proxy = (
   done: (status: number, failure?: ProxyFailure) => void
 ): void => {
   const backend = target.url
-  // One log entry per request, whichever of the answer, a failure or the timeout comes first.
+  // One log entry per request, whichever of the answer, a failure or the timeout comes first; none
+  // when the client comes first, by hanging up (abandon).
   let settled = false
-  const settle = (status: number, failure?: ProxyFailure) => {
-    if (settled) return
+  const abandon = (): boolean => {
+    if (settled) return false
     settled = true
     clearTimeout(timer)
-    done(status, failure)
+    return true
+  }
+  const settle = (status: number, failure?: ProxyFailure) => {
+    if (abandon()) done(status, failure)
   }
   // What Connection names, but a signed header: the signature covers it, whatever Connection says.
   const unsignedConnectionOptions = new Set(connectionOptions(request.headers["connection"]))
@@ -141,7 +145,7 @@ export const proxy = (
     }
   )
   upstream.on("error", (error) => {
-    if (settled) return // the timeout's destroy, once its 504 is written
+    if (settled) return // the timeout destroyed the call, or the client left: answered, or abandoned, already
     if (!res.headersSent) {
       sendJson(res, 502, { message: "Bad Gateway: the target did not answer" }, { "x-amzn-ErrorType": "BadGatewayException" })
     } else {
@@ -159,9 +163,13 @@ export const proxy = (
   }, target.timeoutMillis)
   // The timer alone never keeps the process alive (the server's sockets do, while they are open).
   timer.unref()
-  // The client hung up before the answer was complete: stop the backend call too.
+  // The client hung up before the answer was complete: stop the backend call too. Its failure that
+  // follows (socket hang up) is the gateway's doing, not the target's, and no answer was written: no
+  // log entry, as for a client that leaves mid-body.
   res.on("close", () => {
-    if (!res.writableFinished) upstream.destroy()
+    if (res.writableFinished) return
+    abandon()
+    upstream.destroy()
   })
   upstream.end(request.body)
 }
