@@ -3,12 +3,13 @@
  * test/LocalGateway.hardening.test.ts does not already hold them: a body
  * that stops arriving gets Node's 408, a declared body over the limit gets
  * 413 before any of it is sent (with CORS headers, when CORS is on) and is
- * then discarded as it arrives, keeping the connection for the next request, a
+ * then discarded as it arrives, keeping the connection for the next request,
+ * a preflight whose body stops arriving gets no second answer either, a
  * target gets the request at its base path, with its own Host, and the echo
  * shows the path received beside the path verified.
  */
 import * as http from "node:http"
-import type { AddressInfo } from "node:net"
+import type { AddressInfo, Socket } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import { openConnection, rawExchange } from "./support/rawHttp.js"
@@ -22,6 +23,16 @@ const signedHead = (gateway: LocalGateway.Service, body: string, length: number)
   const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("")
   return `POST ${new URL(url).pathname} HTTP/1.1\r\nHost: ${new URL(gateway.url).host}\r\n${lines}Content-Length: ${length}\r\n\r\n`
 }
+
+/** What arrives on `socket` from now until it closes: "" when the server closes it without a word. */
+const whatArrivesUntilClose = (socket: Socket) =>
+  new Promise<string>((resolve) => {
+    let after = ""
+    socket.on("data", (chunk: Buffer) => {
+      after += chunk.toString("latin1")
+    })
+    socket.once("close", () => resolve(after))
+  })
 
 describe("bodies: too slow, too large", () => {
   let gateway: LocalGateway.Service
@@ -65,13 +76,17 @@ describe("bodies: too slow, too large", () => {
     connection.socket.write(signedHead(gateway, body, body.length))
     expect(await connection.nextAnswer()).toMatch(/^HTTP\/1\.1 413/)
     connection.socket.write(body.slice(0, 100))
-    const rest = await new Promise<string>((resolve) => {
-      let after = ""
-      connection.socket.on("data", (chunk: Buffer) => {
-        after += chunk.toString("latin1")
-      })
-      connection.socket.once("close", () => resolve(after))
-    })
+    const rest = await whatArrivesUntilClose(connection.socket)
+    expect(rest).toBe("")
+  })
+
+  it("a preflight whose body stops arriving gets its 200 and then its connection closed, without a second answer (no 408 after it)", async () => {
+    const connection = await openConnection(gateway.port)
+    connection.socket.write(
+      "OPTIONS /prod/x HTTP/1.1\r\nHost: a\r\nOrigin: http://page\r\nAccess-Control-Request-Method: PUT\r\nContent-Length: 10\r\n\r\nab"
+    )
+    expect(await connection.nextAnswer()).toMatch(/^HTTP\/1\.1 200/)
+    const rest = await whatArrivesUntilClose(connection.socket)
     expect(rest).toBe("")
   })
 

@@ -107,7 +107,9 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
       // A preflight carries no credentials: answer it before verification, as API Gateway does (a REST
       // API's CORS mock integration: 200, an empty JSON answer).
       if (method === "OPTIONS" && req.headers["access-control-request-method"] !== undefined) {
-        req.resume()
+        // Answered before any body it declares has arrived, as a refusal is: discarded the same way, so
+        // that a body that never ends gets its connection closed, not a 408 after the 200.
+        discardBody(req)
         res.writeHead(200, { ...settings.cors.preflight, "content-type": "application/json", "content-length": "0" })
         res.end()
         log(200)
