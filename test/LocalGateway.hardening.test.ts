@@ -4,7 +4,7 @@
  * per test.
  */
 import * as http from "node:http"
-import type { AddressInfo } from "node:net"
+import * as net from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import ApiGatewaySigner, { SigV4 } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
@@ -40,7 +40,7 @@ const recordingBackend = async () => {
     res.end("ok")
   })
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const { port } = server.address() as AddressInfo
+  const { port } = server.address() as net.AddressInfo
   return { seen, url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
 }
 
@@ -315,6 +315,28 @@ describe("hop-by-hop headers and absolute-form targets", () => {
     const answer = await rawExchange(proxied.gateway.port, "GET http://evil.example/steal HTTP/1.1\r\nHost: evil.example\r\n\r\n")
     expect(answer).toMatch(/^HTTP\/1\.1 400/)
     expect(proxied.backend.seen.length).toBe(before)
+  })
+
+  // Node closes a CONNECT's connection without a word when the server does not listen for it.
+  it.each(["evil.example:443", "/prod/x"])("a CONNECT %s gets the gateway's 400, saying it opens no tunnel, and its connection closed", async (target) => {
+    const answer = await rawExchange(proxied.gateway.port, `CONNECT ${target} HTTP/1.1\r\nHost: evil.example:443\r\n\r\n`)
+    expect(answer).toMatch(/^HTTP\/1\.1 400/)
+    expect(answer.toLowerCase()).toContain("connection: close")
+    expect(answer).toContain("CONNECT asks for a tunnel")
+    expect(answer.toLowerCase()).toContain("x-amzn-requestid: ")
+  })
+
+  it("a CONNECT's connection is closed by the gateway, so that close() does not wait for a client that keeps its side open", async () => {
+    const gateway = await LocalGateway.start({ credentials: [credentials] })
+    const socket = net.connect({ port: gateway.port, host: "127.0.0.1", allowHalfOpen: true })
+    try {
+      socket.on("connect", () => socket.write("CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n"))
+      socket.resume()
+      await new Promise((resolve) => socket.once("end", resolve))
+      await gateway.close()
+    } finally {
+      socket.destroy()
+    }
   })
 })
 

@@ -10,7 +10,8 @@
  */
 import { randomUUID } from "node:crypto"
 import * as http from "node:http"
-import type { AddressInfo } from "node:net"
+import type { AddressInfo, Socket } from "node:net"
+import type { Duplex } from "node:stream"
 import type { AccessLogEntry, EchoResponse, Service, VerifiedRequest } from "../../LocalGateway.js"
 import { plusAsSpace } from "../sigv4/uriEncoding.js"
 import { verify, verifyBeforeBody } from "../sigv4/verify.js"
@@ -67,6 +68,16 @@ const credentialsShownBy = (req: http.IncomingMessage): Array<string> => {
 const listedSecrets = (credentials: GatewaySettings["credentials"]): Array<string> =>
   Array.isArray(credentials) ? credentials.flatMap(secretsOf) : []
 
+/**
+ * Why a request target that is not a path is refused. An absolute-form target (`GET http://elsewhere/x`)
+ * asks for a forward proxy, and CONNECT's authority-form one (`example.com:443`) for a tunnel: this is
+ * neither.
+ */
+const targetRefusal = (method: string, requestTarget: string): string =>
+  method === "CONNECT" ? "Bad Request: CONNECT asks for a tunnel, which this gateway does not open; the request target must be a path."
+  : requestTarget.startsWith("/") ? "Bad Request: the request target contains '#'; a fragment is never sent (write a '#' in a path or query value as %23)."
+  : "Bad Request: the request target must be a path, not an absolute URL."
+
 const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
   const requestId = randomUUID()
   const method = req.method ?? "GET"
@@ -117,14 +128,9 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
       }
     }
 
-    const target = parseTarget(requestTarget)
-    if (target === undefined) {
-      // An absolute-form target (`GET http://elsewhere/x`) asks for a forward proxy, which this is not.
-      const message = requestTarget.startsWith("/")
-        ? "Bad Request: the request target contains '#'; a fragment is never sent (write a '#' in a path or query value as %23)."
-        : "Bad Request: the request target must be a path, not an absolute URL."
-      return refuseUnread(400, { message }, { errorType: "BadRequest" })
-    }
+    // CONNECT is refused whatever its target: a path would not make it a request to route.
+    const target = method === "CONNECT" ? undefined : parseTarget(requestTarget)
+    if (target === undefined) return refuseUnread(400, { message: targetRefusal(method, requestTarget) }, { errorType: "BadRequest" })
 
     if (typeof now !== "number" || !Number.isFinite(now)) {
       // A clock that reads NaN would switch the time checks off: refuse rather than accept.
@@ -241,6 +247,22 @@ export const listen = async (settings: GatewaySettings): Promise<Service> => {
       handle(req, res).catch(() => res.destroy())
     }
   )
+  // CONNECT never reaches 'request', and without this listener Node closes its connection without a
+  // word. It goes through the handler (its 400, CORS headers, request id and log entry), on a response
+  // written to the socket by hand; the connection is closed once that is sent, as what would follow on
+  // it is the tunnel's bytes, not a request. Closed, not only ended: Node no longer tracks the socket,
+  // so close() would wait for a client that keeps its side open.
+  server.on("connect", (req: http.IncomingMessage, duplex: Duplex) => {
+    const socket = duplex as Socket // what node:http gives is the connection's socket
+    const res = new http.ServerResponse(req)
+    res.shouldKeepAlive = false
+    res.assignSocket(socket)
+    res.once("finish", () => {
+      res.detachSocket(socket)
+      socket.destroySoon()
+    })
+    handle(req, res).catch(() => socket.destroy())
+  })
   // Malformed requests (bad header syntax, oversized headers, timeouts) never reach the handler.
   server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     // A connection whose request was answered already (a refusal, its body discarded) gets no second answer.
