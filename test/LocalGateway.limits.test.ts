@@ -4,7 +4,8 @@
  * that stops arriving gets Node's 408, a declared body over the limit gets
  * 413 before any of it is sent (with CORS headers, when CORS is on) and is
  * then discarded as it arrives, keeping the connection for the next request,
- * a preflight whose body stops arriving gets no second answer either, a
+ * a preflight whose body stops arriving gets no second answer either,
+ * `Expect: 100-continue` is answered 100 only when the body will be read, a
  * target gets the request at its base path, with its own Host, and the echo
  * shows the path received beside the path verified.
  */
@@ -33,6 +34,9 @@ const whatArrivesUntilClose = (socket: Socket) =>
     })
     socket.once("close", () => resolve(after))
   })
+
+/** `head` (a request line and headers) asking the server whether to send the body. */
+const withExpectContinue = (head: string) => head.replace(/\r\n\r\n$/, "\r\nExpect: 100-continue\r\n\r\n")
 
 describe("bodies: too slow, too large", () => {
   let gateway: LocalGateway.Service
@@ -100,6 +104,27 @@ describe("bodies: too slow, too large", () => {
     expect(next).toMatch(/^HTTP\/1\.1 403/)
     expect(next).toContain("Missing Authentication Token")
     expect(handled).toBe(0)
+    connection.socket.destroy()
+  })
+
+  // Node answers Expect: 100-continue itself, unless told otherwise: the client would upload the body the gateway discards.
+  it.each([
+    ["an unsigned upload gets its 403", () => "PUT /prod/upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n", 403],
+    ["a signed upload declaring more than maxBodyBytes gets its 413", () => signedHead(gateway, "x".repeat(2048), 2048), 413]
+  ])("with Expect: 100-continue, %s without a 100 Continue before it", async (_, head, status) => {
+    const connection = await openConnection(gateway.port)
+    connection.socket.write(withExpectContinue(head()))
+    expect((await connection.nextAnswer()).split("\r\n")[0]).toBe(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}`)
+    connection.socket.destroy()
+  })
+
+  it("with Expect: 100-continue, a signed upload within the limit gets 100 Continue, then its answer once the body is sent", async () => {
+    const body = "0123456789"
+    const connection = await openConnection(gateway.port)
+    connection.socket.write(withExpectContinue(signedHead(gateway, body, body.length)))
+    expect(await connection.nextAnswer()).toMatch(/^HTTP\/1\.1 100 Continue/)
+    connection.socket.write(body)
+    expect(await connection.nextAnswer()).toMatch(/^HTTP\/1\.1 200/)
     connection.socket.destroy()
   })
 })

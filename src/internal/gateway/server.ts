@@ -78,7 +78,11 @@ const targetRefusal = (method: string, requestTarget: string): string =>
   : requestTarget.startsWith("/") ? "Bad Request: the request target contains '#'; a fragment is never sent (write a '#' in a path or query value as %23)."
   : "Bad Request: the request target must be a path, not an absolute URL."
 
-const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+/**
+ * `expectsContinue`: the client sent `Expect: 100-continue` and waits for a 100 before sending its body
+ * (node:http's checkContinue); it gets one only once the body is to be read, never before a refusal.
+ */
+const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage, res: http.ServerResponse, expectsContinue = false): Promise<void> => {
   const requestId = randomUUID()
   const method = req.method ?? "GET"
   const requestTarget = req.url ?? "/"
@@ -154,10 +158,12 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
       })
     }
 
-    const declared = Number(req.headers["content-length"] ?? 0)
-    const body = declared > settings.maxBodyBytes ? "too-large" : await readBody(req, settings.maxBodyBytes)
+    const tooLarge = () => refuseUnread(413, { message: "Request Too Long" }, { errorType: "RequestTooLong" })
+    if (Number(req.headers["content-length"] ?? 0) > settings.maxBodyBytes) return tooLarge()
+    if (expectsContinue) res.writeContinue() // past every refusal the headers can give: the body is wanted
+    const body = await readBody(req, settings.maxBodyBytes)
     if (body === "aborted") return // the client is gone; nobody to answer
-    if (body === "too-large") return refuseUnread(413, { message: "Request Too Long" }, { errorType: "RequestTooLong" })
+    if (body === "too-large") return tooLarge()
 
     const result = verify({ method, target: requestTarget, headers, body }, verifyOptions)
     if (!result.valid) {
@@ -247,6 +253,11 @@ export const listen = async (settings: GatewaySettings): Promise<Service> => {
       handle(req, res).catch(() => res.destroy())
     }
   )
+  // Expect: 100-continue. Node would answer 100 itself before the handler runs, inviting an upload that
+  // a refusal from the headers (403, 413) then discards; the handler says 100 when it reads the body.
+  server.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    handle(req, res, true).catch(() => res.destroy())
+  })
   // CONNECT never reaches 'request', and without this listener Node closes its connection without a
   // word. It goes through the handler (its 400, CORS headers, request id and log entry), on a response
   // written to the socket by hand; the connection is closed once that is sent, as what would follow on
