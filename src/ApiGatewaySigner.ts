@@ -278,6 +278,12 @@ export class ApiGatewaySigner {
   #clockOffset = 0
 
   /**
+   * True while `makeRequestWithRetries` signs an attempt through an overridden `signRequest`: credentials that look
+   * expired by this clock are signed with then, as for any request this signer sends.
+   */
+  #sendingNow = false
+
+  /**
    * @throws SigningError when the endpoint is unusable, no region can be
    * found, or no credentials are given or set in the environment.
    */
@@ -557,8 +563,9 @@ export class ApiGatewaySigner {
    */
   #attemptsOf(params: RequestToSign): () => Promise<SignedAttempt> {
     if (this.signRequest !== ownSignRequest) {
-      // The credentials are resolved first, so that the synchronous signRequest finds them current.
-      return () => this.#signAttempt(() => this.signRequest(params))
+      // The credentials are resolved first, so that the synchronous signRequest finds them current; and it runs
+      // as sending, so that it signs with them even when they look expired by this clock (as the other path does).
+      return () => this.#signAttempt(() => this.#asSending(() => this.signRequest(params)))
     }
     const prepared = prepareRequest(this.#settings, params)
     return () => this.#signAttempt((credentials, signedAt) => signPrepared(prepared, credentials, signedAt, this.#settings))
@@ -587,8 +594,18 @@ export class ApiGatewaySigner {
     return attemptClock(Date.now(), this.#clockOffset)
   }
 
+  /** Runs a synchronous signature of a request this signer sends (`#sendingNow` set while it runs). */
+  #asSending<A>(sign: () => A): A {
+    this.#sendingNow = true
+    try {
+      return sign()
+    } finally {
+      this.#sendingNow = false
+    }
+  }
+
   #currentCredentials(now: number): SigningCredentials {
-    const credentials = this.#credentials.current(now)
+    const credentials = this.#credentials.current(now, this.#sendingNow)
     if (credentials === undefined) throw this.#credentials.unavailable(now)
     return credentials
   }

@@ -17,7 +17,7 @@ import { Credentials, RequestError, Retry, type SignedRequest, Signer } from "ap
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import * as SignedHttpClient from "api-gateway-request-signer/SignedHttpClient"
 import { signatureExpiredMessage, signatureNotYetCurrentMessage } from "../src/internal/apiGatewayMessages.js"
-import { clockCorrection } from "../src/internal/clockSkew.js"
+import { attemptClock, clockCorrection, offsetAfterRefusal } from "../src/internal/clockSkew.js"
 import { signerFor } from "./support/gateway.js"
 import { failureOf } from "./support/outcomes.js"
 
@@ -186,6 +186,16 @@ describe("what counts as a refusal for skew", () => {
   it("not a 403 whose x-amzn-ErrorType names another error, however far off its Date", () => {
     const headers = { date: new Date(now + TWENTY_MINUTES).toUTCString(), "x-amzn-errortype": "MissingAuthenticationTokenException" }
     expect(clockCorrection(new Response(null, { status: 403, headers }), now)).toBeUndefined()
+  })
+
+  it("not a 403 whose x-amzn-ErrorType, in a plain object in API Gateway's own casing, names another error", () => {
+    const headers = { date: new Date(now + TWENTY_MINUTES).toUTCString(), "x-amzn-ErrorType": "AccessDeniedException" }
+    expect(clockCorrection({ response: { status: 403, headers } }, now)).toBeUndefined()
+  })
+
+  it("no offset from a server time more than 100 years from this clock, which the signer would refuse if set by hand", () => {
+    const failure = { status: 403, headers: { date: "Thu, 01 Jan 2201 00:00:00 GMT" } }
+    expect(offsetAfterRefusal(failure, attemptClock(now, 0), now, 0)).toBeUndefined()
   })
 
   it("a 403 whose x-amzn-ErrorType is API Gateway's for a bad signature, with its Date far off", () => {

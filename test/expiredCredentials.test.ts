@@ -42,19 +42,28 @@ describe("the facade", () => {
     expect((error as Error).message).toMatch(/provider gave credentials that had already expired/)
   })
 
-  it("never calls makeRequestWithRetries' callback with a request signed by expired credentials given once", async () => {
-    const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, credentials: { ...keys, expiration: expiredAt } })
-    let calls = 0
-    const error = await signer.makeRequestWithRetries(request, () => calls++, 2).catch((failure: unknown) => failure)
-    expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
-    expect(calls).toBe(0)
-  })
-
-  it("sends makeRequestWithRetries' request with a provider's credentials that look expired: API Gateway's answer says whether the clock is wrong", async () => {
-    const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, credentials: async () => ({ ...keys, expiration: expiredAt }) })
+  it.each([
+    ["given once", { ...keys, expiration: expiredAt }],
+    ["from a provider", async () => ({ ...keys, expiration: expiredAt })]
+  ])("sends makeRequestWithRetries' request with credentials %s that look expired: API Gateway's answer says whether the clock is wrong", async (_, credentials) => {
+    const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, credentials })
     const sent: Array<string | undefined> = []
     await signer.makeRequestWithRetries(request, (signed) => sent.push(signed.headers["x-amz-security-token"]), 2)
     expect(sent).toEqual([keys.sessionToken])
+  })
+
+  it("sends them through a subclass's signRequest too (makeRequestWithRetries signs each attempt through it)", async () => {
+    class Tagging extends ApiGatewaySigner {
+      override signRequest(params: Parameters<ApiGatewaySigner["signRequest"]>[0]) {
+        return super.signRequest({ ...params, headers: { ...params.headers, "x-tag": "1" } })
+      }
+    }
+    const signer = new Tagging({ endpoint: ENDPOINT, credentials: async () => ({ ...keys, expiration: expiredAt }) })
+    const sent: Array<string | undefined> = []
+    await signer.makeRequestWithRetries(request, (signed) => sent.push(signed.headers["x-tag"]), 0)
+    expect(sent).toEqual(["1"])
+    // Outside makeRequestWithRetries, its signRequest signs only, and refuses them.
+    expect(() => signer.signRequest(request)).toThrow(SigningError)
   })
 
   it("judges a slow provider's answer when it arrives: credentials that expired while it was asked are refused for signing only", async () => {
@@ -76,7 +85,7 @@ describe("the facade", () => {
     expect(calls).toBe(1)
   })
 
-  it("judges the answer to a renewal in the background (started by signRequest) when it arrives, too", async () => {
+  it("judges the answer to a renewal in the background (started by signRequest) when it arrives: a stale one leaves the valid credentials in place", async () => {
     let calls = 0
     const provider = async () => {
       if (calls++ === 0) return { ...keys, expiration: new Date(Date.now() + 4 * MINUTE) }
@@ -88,9 +97,10 @@ describe("the facade", () => {
     const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, credentials: provider })
     await signer.signRequestAsync(request)
     signer.signRequest(request) // inside the 5-minute window: starts the renewal
-    const joined = await signer.signRequestAsync(request).catch((failure: unknown) => failure)
-    expect(joined).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
-    expect((joined as Error).message).toMatch(/provider gave credentials that had already expired/)
+    // The stale answer is not signed with, nor kept: the credentials it would replace are still valid.
+    const joined = await signer.signRequestAsync(request)
+    expect(joined.headers["Authorization"]).toContain(`Credential=${keys.accessKeyId}/`)
+    expect(signer.signRequest(request).headers["Authorization"]).toContain(`Credential=${keys.accessKeyId}/`)
   })
 
   it("asks the provider again after it handed out expired credentials, and signs once they are fresh", async () => {
@@ -122,6 +132,14 @@ describe("the Effect API", () => {
       yield* TestClock.adjust(Duration.minutes(10))
       expect(failureOf(yield* Effect.exit(Signer.signRequest(request)))).toMatchObject({ reason: "MissingCredentials" })
     }).pipe(Effect.provide(signerLayer), Effect.provide(Credentials.layer({ ...keys, expiration: new Date(START + 10 * MINUTE) }))))
+
+  it.effect("Retry sends its request with static credentials that look expired by the Clock: the answer says whether the clock is wrong", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(START)
+      const tokens: Array<string | undefined> = []
+      yield* Retry.makeRequestWithRetries(request, (signed) => Effect.sync(() => tokens.push(signed.headers["x-amz-security-token"])), { times: 0 })
+      expect(tokens).toEqual([keys.sessionToken])
+    }).pipe(Effect.provide(signerLayer), Effect.provide(Credentials.layer({ ...keys, expiration: new Date(START - MINUTE) }))))
 
   it.effect("refuses to presign with expired credentials", () =>
     Effect.gen(function*() {

@@ -181,7 +181,11 @@ export const offsetAfterRefusal = (
 ): number | undefined => {
   const correction = clockCorrection(failure, localNow + attempt.offset, attempt.signedAt)
   if (correction === undefined) return undefined
-  return correction === 0 ? currentOffset : attempt.offset + correction
+  if (correction === 0) return currentOffset
+  // An offset the signer would refuse if it were set by hand (a server's time 175 years from this clock's) is no
+  // correction either.
+  const offset = attempt.offset + correction
+  return isClockOffset(offset) ? offset : undefined
 }
 
 /**

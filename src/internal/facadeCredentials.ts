@@ -27,13 +27,16 @@ import { linesJoined, scrubForeignText, shorten } from "./scrub.js"
 export const REFRESH_BEFORE_MILLIS = 5 * 60 * 1000
 
 export interface CredentialsSource {
-  /** The credentials to sign with at `now`, if they are at hand and have not expired. */
-  readonly current: (now: number) => SigningCredentials | undefined
   /**
-   * Credentials fresh at `now`, asking the provider when needed. A provider's
-   * answer already past its expiration by the signer's clock is refused, unless
-   * `sendingAnyway`: a request the signer sends itself goes out with it, since
-   * the clock may be what is wrong, and API Gateway's answer tells which
+   * The credentials to sign with at `now`, if they are at hand and have not
+   * expired (or have, by this clock, but the request is being sent: `sendingAnyway`).
+   */
+  readonly current: (now: number, sendingAnyway?: boolean) => SigningCredentials | undefined
+  /**
+   * Credentials fresh at `now`, asking the provider when needed. Credentials
+   * already past their expiration by the signer's clock are refused, unless
+   * `sendingAnyway`: a request the signer sends itself goes out with them,
+   * since the clock may be what is wrong, and API Gateway's answer tells which
    * (a refusal for skew corrects the clock; an expired token is a 403).
    */
   readonly resolve: (now: number, sendingAnyway?: boolean) => Promise<SigningCredentials>
@@ -46,13 +49,14 @@ export interface CredentialsSource {
 const stale = (credentials: SigningCredentials, now: number): boolean =>
   credentials.expiration !== undefined && !(now < credentials.expiration - REFRESH_BEFORE_MILLIS)
 
-/** Credentials given once. They never change; once expired, they are refused. */
+/** Credentials given once. They never change; once expired, they are refused (but for a request being sent). */
 export const staticSource = (credentials: SigningCredentials): CredentialsSource => {
   const secrets = secretsOf(credentials)
   const expiredError = (now: number) => expiredCredentials(credentials.expiration!, now, "given")
   return {
-    current: (now) => (hasExpired(credentials, now) ? undefined : credentials),
-    resolve: (now) => (hasExpired(credentials, now) ? Promise.reject(expiredError(now)) : Promise.resolve(credentials)),
+    current: (now, sendingAnyway = false) => (!sendingAnyway && hasExpired(credentials, now) ? undefined : credentials),
+    resolve: (now, sendingAnyway = false) =>
+      !sendingAnyway && hasExpired(credentials, now) ? Promise.reject(expiredError(now)) : Promise.resolve(credentials),
     unavailable: expiredError,
     secrets: () => secrets
   }
@@ -121,7 +125,10 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
             throw missingCredentials(`The credentials provider gave unusable credentials: ${credentials.message}`)
           }
           seen.remember(secretsOf(credentials))
-          cached = credentials
+          // An answer already expired by this clock (a stale cache behind the provider, or a clock ahead) does not
+          // replace credentials still valid: a renewal in the background must not take away what signRequest signs with.
+          const arrivedAt = clock()
+          if (cached === undefined || hasExpired(cached, arrivedAt) || !hasExpired(credentials, arrivedAt)) cached = credentials
           return credentials
         },
         (error: unknown) => {
@@ -144,19 +151,23 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
   }
 
   return {
-    current: (now) => {
-      if (cached === undefined || hasExpired(cached, now)) return undefined
+    current: (now, sendingAnyway = false) => {
+      if (cached === undefined) return undefined
+      if (hasExpired(cached, now)) return sendingAnyway ? cached : undefined
       // Still valid, but inside the renewal window: renew in the background for the signatures to come.
       if (stale(cached, now)) void ask().catch(() => {})
       return cached
     },
     resolve: (now, sendingAnyway = false) =>
-      cached !== undefined && !stale(cached, now) ? Promise.resolve(cached) : ask().then((credentials) => {
-        // Expired already by the signer's clock (a stale cache in the provider, or a clock ahead of AWS's): judged
-        // when the answer arrives, since a slow provider's answer may expire while it is awaited.
+      cached !== undefined && !stale(cached, now) ? Promise.resolve(cached) : ask().then((answer) => {
+        // Judged when the answer arrives, since a slow provider's answer may expire while it is awaited.
         const arrivedAt = clock()
-        if (!sendingAnyway && hasExpired(credentials, arrivedAt)) throw expiredCredentials(credentials.expiration!, arrivedAt, "provider")
-        return credentials
+        if (!hasExpired(answer, arrivedAt)) return answer
+        // Expired already by the signer's clock (a stale cache behind the provider, or a clock ahead of AWS's):
+        // the credentials kept are signed with while they are valid; else the answer, for a request being sent.
+        if (cached !== undefined && !hasExpired(cached, arrivedAt)) return cached
+        if (sendingAnyway) return answer
+        throw expiredCredentials(answer.expiration!, arrivedAt, "provider")
       }),
     unavailable: () =>
       new SigningError({

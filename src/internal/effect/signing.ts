@@ -59,19 +59,19 @@ export const signingTime = (signer: Signer.Service, clock: Clock.Clock): number 
 
 /**
  * Whether a signature is for a request the library sends itself (`Retry`,
- * the signed HttpClient), which may go out with credentials from a provider
- * that look expired by the signer's clock: API Gateway's answer tells whether
- * the clock is what is wrong (a refusal for skew, which corrects it) or they
- * are (an expired token).
+ * the signed HttpClient), which may go out with credentials that look expired
+ * by the signer's clock: API Gateway's answer tells whether the clock is what
+ * is wrong (a refusal for skew, which corrects it) or they are (an expired
+ * token).
  */
 export type Sending = "signOnly" | "sending"
 
 /**
  * `sign` with `current` at `epochMillis`. Expired credentials are refused (as
- * in the facade): a signature made with them is a 403. But those from a
- * provider, for a request being sent (`sending`): a provider renews its
- * credentials before they expire, so when they look expired the clock may be
- * wrong instead. What signing throws is a SigningError without their secrets.
+ * in the facade): a signature made with them is a 403. But for a request being
+ * sent (`sending`): when they look expired, the clock may be wrong instead, and
+ * only the refusal for skew sets it right. What signing throws is a
+ * SigningError without their secrets.
  */
 export const signAt = <A>(
   current: SigningCredentials,
@@ -80,7 +80,7 @@ export const signAt = <A>(
   sign: (current: SigningCredentials, epochMillis: number) => A,
   sending: Sending = "signOnly"
 ): Exit.Exit<A, SigningError> => {
-  if (hasExpired(current, epochMillis) && !(from === "provider" && sending === "sending")) {
+  if (hasExpired(current, epochMillis) && sending !== "sending") {
     return Exit.fail(expiredCredentials(current.expiration!, epochMillis, from))
   }
   try {

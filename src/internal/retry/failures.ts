@@ -160,6 +160,14 @@ export const isPermanentFailure = (error: unknown): boolean => {
 // "retry-after" as it is usually written in a plain object of headers: "Retry-After".
 const titleCase = (name: string): string => name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase())
 
+/** A header in a plain object, in lower or title case, else in any case (API Gateway writes `x-amzn-ErrorType`). */
+const plainHeader = (headers: object, name: string): unknown => {
+  const exact = field(headers, name) ?? field(headers, titleCase(name))
+  if (exact !== undefined) return exact
+  const key = Object.keys(headers).find((key) => key.toLowerCase() === name)
+  return key === undefined ? undefined : field(headers, key)
+}
+
 /**
  * A header of the response a failure carries (its own `headers` or its
  * `response`'s: a `Headers`, or a plain object in lower or title case; or
@@ -175,7 +183,7 @@ export const headerOf = (failure: unknown, name: string): string | undefined => 
     try {
       value = typeof get === "function"
         ? (get as (name: string) => unknown).call(headers, name)
-        : field(headers, name) ?? field(headers, titleCase(name))
+        : plainHeader(headers, name)
     } catch {
       continue // a headers object that throws when read has none to read
     }
