@@ -31,7 +31,8 @@ import { signCanonical } from "./internal/sigv4/headerSigning.js"
 import { isPayloadHash, sha256Hex, UNSIGNED_PAYLOAD } from "./internal/sigv4/payloadHash.js"
 import { presignCanonical } from "./internal/sigv4/presign.js"
 import { checkReceivedRequest, checkVerifyOptions } from "./internal/sigv4/receivedRequest.js"
-import { addSignatureHeaders, X_AMZ_CONTENT_SHA256 } from "./internal/sigv4/signatureHeaders.js"
+import { addSignatureHeaders, isSignatureHeader, X_AMZ_CONTENT_SHA256 } from "./internal/sigv4/signatureHeaders.js"
+import { canonicalHeaderEntries } from "./internal/sigv4/canonicalHeaders.js"
 import { signatureMismatchMessage as mismatchMessage } from "./internal/apiGatewayMessages.js"
 import { verify as verifyCore } from "./internal/sigv4/verify.js"
 import { resolveSigning } from "./internal/sigv4/signOptions.js"
@@ -129,8 +130,9 @@ export interface QuerySignature extends SignatureParts {
  * Signs a request with the `Authorization` header. Headers the signer writes
  * (authorization, x-amz-date, x-amz-security-token) are replaced if the
  * request already has them. An `x-amz-content-sha256` the request carries is
- * signed as its payload hash, and written again among `headers` (with the
- * `payloadHash` option's value, when given). It runs the same signing step as
+ * signed, as the payload hash and as a header, and left to the request (not
+ * among `headers`); with the `payloadHash` option given, the signer writes its
+ * own in its place, among `headers`. It runs the same signing step as
  * `signRequest` and the facade.
  *
  * @throws SigningError when the request, the credentials or the options are unusable, and when the
@@ -159,23 +161,24 @@ export interface QuerySignature extends SignatureParts {
  */
 export const signHeaders = (request: WireRequest, options: SignOptions): HeaderSignature => guarded(() => {
   const resolved = resolveSigning(request, options, toSigningCredentials)
-  // A request that carries x-amz-content-sha256 sends it: the signer signs it and writes it (replacing the
-  // request's with the same value, or with the payloadHash option's), so it is never on the wire unsigned.
+  // A request that carries x-amz-content-sha256 sends it, so it is signed: as the payload hash, and among the
+  // signed headers as the request has it (not written again, or the caller would send it twice). With the
+  // payloadHash option given, the signer writes its own in its place (one of the headers it replaces).
   const named = options.payloadHash === undefined ? namedPayloadHash(resolved.request) : undefined
-  const carriesContentSha256 = named !== undefined || contentSha256Of(resolved.request) !== undefined
+  const replaced = named === undefined && contentSha256Of(resolved.request) !== undefined
   const payloadHash = named ?? resolved.payloadHash
   const signature = signCanonical(
     {
       method: resolved.request.method,
       canonicalPath: resolved.canonicalPath,
       canonicalQuery: formatCanonicalQuery(parseQueryString(resolved.query)),
-      canonicalHeaders: resolved.canonicalHeaders,
+      canonicalHeaders: named === undefined ? resolved.canonicalHeaders : withContentSha256(resolved, named),
       payloadHash,
-      hasContentSha256: false
+      hasContentSha256: named !== undefined
     },
     resolved.credentials,
     resolved.signingTime,
-    carriesContentSha256 ? { ...resolved.settings, contentSha256Header: true } : resolved.settings
+    replaced ? { ...resolved.settings, contentSha256Header: true } : resolved.settings
   )
   return {
     canonicalRequest: signature.canonicalRequest,
@@ -190,9 +193,18 @@ export const signHeaders = (request: WireRequest, options: SignOptions): HeaderS
   }
 }, secretTexts(safely(() => options.credentials, undefined)))
 
-/** The value of a request's `x-amz-content-sha256` header, if it has one. */
-const contentSha256Of = (request: WireRequest): string | undefined =>
-  request.headers.find(([name]) => name.toLowerCase() === X_AMZ_CONTENT_SHA256)?.[1]
+/** The value of a request's `x-amz-content-sha256` header, if it has one; refused when it has more than one. */
+const contentSha256Of = (request: WireRequest): string | undefined => {
+  const values = request.headers.filter(([name]) => name.toLowerCase() === X_AMZ_CONTENT_SHA256)
+  if (values.length > 1) {
+    throw invalidRequest("headers", "The request gives x-amz-content-sha256 more than once; a server reads one payload hash, so give it once.")
+  }
+  return values[0]?.[1]
+}
+
+/** The request's canonical headers with its own `x-amz-content-sha256` among them (`resolveSigning` leaves it out). */
+const withContentSha256 = (resolved: ReturnType<typeof resolveSigning>, value: string) =>
+  canonicalHeaderEntries([...resolved.request.headers.filter(([name]) => !isSignatureHeader(name.toLowerCase())), [X_AMZ_CONTENT_SHA256, value]])
 
 /**
  * The payload hash a request names in its `x-amz-content-sha256` header, if it

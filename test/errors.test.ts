@@ -5,11 +5,15 @@
 import { Readable } from "node:stream"
 import { inspect } from "node:util"
 import { describe, expect, it, vi } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as DateTime from "effect/DateTime"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as HashMap from "effect/HashMap"
 import * as Layer from "effect/Layer"
+import * as List from "effect/List"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
@@ -100,7 +104,12 @@ const badRequests: ReadonlyArray<readonly [string, () => unknown, RegExp, string
   ["a body with an Effect not yet run inside", () => signer.signRequest({ method: "POST", path: "/", body: { name: Effect.succeed("Rex") } }), /property "name" is an Effect value.*yield\*/, "body"],
   ["a body with an Option inside (an Effect too)", () => signer.signRequest({ method: "POST", path: "/", body: { nickname: Option.some("Rex") } }), /property "nickname" is an Effect value.*Option\.getOrNull/, "body"],
   ["a body that is an Effect (not a stream, though it pipes)", () => signer.signRequest({ method: "POST", path: "/", body: Effect.gen(function*() { return 1 }) }), /^The body is an Effect value/, "body"],
-  ["a body that is an Effect Stream", () => signer.signRequest({ method: "POST", path: "/", body: Stream.make(1, 2) }), /^The body is an Effect Stream.*Stream\.runCollect/, "body"]
+  ["a body that is an Effect Stream", () => signer.signRequest({ method: "POST", path: "/", body: Stream.make(1, 2) }), /^The body is an Effect Stream.*Stream\.runCollect/, "body"],
+  ["a body with a Redacted behind a getter", () => signer.signRequest({ method: "POST", path: "/", body: { get password() { return Redacted.make("hunter2") } } }), /property "password" is a Redacted/, "body"],
+  ["a body that is a Chunk (JSON writes Effect's description of it)", () => signer.signRequest({ method: "POST", path: "/", body: Chunk.make(1, 2) }), /^The body is an Effect Chunk, which JSON\.stringify writes as Effect's description of it \(\{"_id":"Chunk",\.\.\.\}\).*Chunk\.toReadonlyArray/, "body"],
+  ["a body with a HashMap inside", () => signer.signRequest({ method: "POST", path: "/", body: { tags: HashMap.make(["a", 1]) } }), /property "tags" is an Effect HashMap/, "body"],
+  ["a body with a Duration inside", () => signer.signRequest({ method: "POST", path: "/", body: { ttl: Duration.seconds(5) } }), /property "ttl" is an Effect Duration/, "body"],
+  ["a body that is a List", () => signer.signRequest({ method: "POST", path: "/", body: List.make(1) }), /^The body is an Effect List/, "body"]
 ]
 
 describe("Effect's data types that JSON writes as their contents are sent as JSON writes them", () => {
@@ -109,6 +118,11 @@ describe("Effect's data types that JSON writes as their contents are sent as JSO
     expect(signer.signRequest({ method: "POST", path: "/", body: at }).body).toBe('"2024-01-15T00:00:00.000Z"')
     expect(signer.signRequest({ method: "POST", path: "/", body: { at } }).body).toBe('{"at":"2024-01-15T00:00:00.000Z"}')
   })
+  it("a plain object with an _id of its own (a MongoDB document) is sent as it is", () => {
+    const body = { _id: "Chunk", values: [1] }
+    expect(signer.signRequest({ method: "POST", path: "/", body }).body).toBe(JSON.stringify(body))
+  })
+
   it("a Node stream is still refused as a stream", () => {
     const error = thrown(() => signer.signRequest({ method: "POST", path: "/", body: Readable.from(["x"]) }))
     expect(error).toMatchObject({ reason: "InvalidRequest", field: "body" })

@@ -411,23 +411,21 @@ describe("SigV4.signHeaders with a request's own x-amz-content-sha256", () => {
     body,
     headers: [["host", HOST], ["x-amz-content-sha256", value]] as Array<[string, string]>
   })
-  const sent = (request: ReturnType<typeof wire>, signature: SigV4.HeaderSignature) => {
-    // What a caller sends: the request's headers, those the signature writes replacing its own.
-    const written = new Set(signature.headers.map(([name]) => name))
-    return {
-      method: request.method,
-      target: request.target,
-      headers: [...request.headers.filter(([name]) => !written.has(name)), ...signature.headers],
-      body: new TextEncoder().encode(request.body)
-    }
-  }
+  // What a caller sends: the request's headers, and the signature's added to them, as HeaderSignature's doc says.
+  const sent = (request: ReturnType<typeof wire>, signature: SigV4.HeaderSignature) => ({
+    method: request.method,
+    target: request.target,
+    headers: [...request.headers, ...signature.headers],
+    body: new TextEncoder().encode(request.body)
+  })
 
-  it.each(["execute-api", "vpc-lattice-svcs", "s3"])("%s: UNSIGNED-PAYLOAD is signed as the payload hash, as the facade signs it", (service) => {
+  it.each(["execute-api", "vpc-lattice-svcs", "s3"])("%s: UNSIGNED-PAYLOAD is signed as the payload hash, as the facade signs it, and left to the request", (service) => {
     const request = wire("UNSIGNED-PAYLOAD")
     const signature = SigV4.signHeaders(request, { credentials: secret, region: "us-east-1", service, signingTime: NOW })
     expect(signature.signedHeaders).toBe("host;x-amz-content-sha256;x-amz-date")
     expect(signature.payloadHash).toBe("UNSIGNED-PAYLOAD")
-    expect(signature.headers).toContainEqual(["x-amz-content-sha256", "UNSIGNED-PAYLOAD"])
+    // Not written again: added to the request's headers, it would be sent twice.
+    expect(signature.headers.map(([name]) => name)).not.toContain("x-amz-content-sha256")
     const facade = new ApiGatewaySigner({ endpoint: `https://${HOST}`, region: "us-east-1", service, accessKey: secret.accessKeyId, secretKey: secret.secretAccessKey, defaultAcceptType: false })
     const now = vi.spyOn(Date, "now").mockReturnValue(NOW)
     try {
@@ -445,9 +443,10 @@ describe("SigV4.signHeaders with a request's own x-amz-content-sha256", () => {
     expect(verdict).toMatchObject({ valid: true })
   })
 
-  it("the body's own hash is signed, and the signature equals smithy's", async () => {
+  it("the body's own hash is signed, the signature equals smithy's, and the request as sent verifies", async () => {
     const request = wire(createHash("sha256").update("abc").digest("hex"))
     const signature = SigV4.signHeaders(request, { credentials: secret, region: "us-east-1", signingTime: NOW })
+    expect(SigV4.verify(sent(request, signature), { credentials: [secret], region: "us-east-1", now: NOW })).toMatchObject({ valid: true })
     const smithy = await smithySign(
       { method: "PUT", hostname: HOST, path: "/k", query: {}, headers: Object.fromEntries(request.headers), body: "abc" },
       secret,
@@ -467,6 +466,13 @@ describe("SigV4.signHeaders with a request's own x-amz-content-sha256", () => {
     for (const sign of [() => SigV4.signHeaders(request, { credentials: secret, region: "us-east-1", signingTime: NOW }), () => SigV4.presign(request, { credentials: secret, region: "us-east-1", signingTime: NOW, expiresIn: 60 })]) {
       expect(sign).toThrow(expect.objectContaining({ field: "headers", message: expect.stringMatching(/does not match the SHA-256 of its body/) }))
     }
+  })
+
+  it("given twice, it is refused: a server reads one payload hash", () => {
+    const request = { ...wire("UNSIGNED-PAYLOAD"), headers: [...wire("UNSIGNED-PAYLOAD").headers, ["X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD"] as [string, string]] }
+    expect(() => SigV4.signHeaders(request, { credentials: secret, region: "us-east-1", signingTime: NOW })).toThrow(
+      expect.objectContaining({ field: "headers", message: expect.stringMatching(/more than once/) })
+    )
   })
 
   it("with the payloadHash option given, the signer's header carries the option's value in place of the request's", () => {

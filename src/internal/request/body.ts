@@ -82,11 +82,13 @@ const STREAM_TYPE_ID = Symbol.for("effect/Stream")
 /**
  * An Effect value JSON would send as something else, and what to do instead:
  * a Redacted (written as "<redacted>", so the server gets that text), an
- * Effect not yet run, or an Option, Either or Exit, which are Effects too (written as Effect's
- * description of them), a Stream. `undefined` for anything else; Effect's data types
- * that JSON writes as their contents (a DateTime, a Chunk) are left to it.
+ * Effect not yet run, or an Option, Either or Exit, which are Effects too, a
+ * Stream, and Effect's data types that JSON writes as Effect's description of
+ * them (`json`, what their toJSON gave: `{"_id":"Chunk",...}`), a Chunk, a
+ * HashMap or a Duration. `undefined` for anything else: a DateTime, which JSON
+ * writes as its ISO string, is left to it.
  */
-const effectValueAdvice = (value: object): string | undefined => {
+const effectValueAdvice = (value: object, json: unknown): string | undefined => {
   if (safely(() => REDACTED_TYPE_ID in value, false)) {
     return `a Redacted, which JSON.stringify writes as "<redacted>"; send Redacted.value(secret) if the server must get it.`
   }
@@ -97,17 +99,36 @@ const effectValueAdvice = (value: object): string | undefined => {
   if (safely(() => STREAM_TYPE_ID in value, false)) {
     return "an Effect Stream; run it first (e.g. Stream.runCollect)."
   }
+  const id = describedAs(json)
+  if (id !== undefined && safely(() => Symbol.for(`effect/${id}`) in value, false)) {
+    return `an Effect ${id}, which JSON.stringify writes as Effect's description of it ({"_id":"${id}",...}); ` +
+      "convert it to plain data first (e.g. Chunk.toReadonlyArray, Object.fromEntries for a HashMap)."
+  }
   return undefined
 }
+
+/** The `_id` of what an Effect value's toJSON gives (`{"_id":"Chunk",...}`), when `json` is such a description. */
+const describedAs = (json: unknown): string | undefined => {
+  const id = typeof json === "object" && json !== null ? safely(() => (json as { _id?: unknown })._id, undefined) : undefined
+  return typeof id === "string" && /^[A-Za-z]{1,40}$/.test(id) ? id : undefined
+}
+
+/** A property's value as JSON read it, before toJSON: a data property's value, or its getter's (asked again). */
+const propertyOf = (holder: unknown, key: string): unknown =>
+  safely(() => {
+    const descriptor = Object.getOwnPropertyDescriptor(holder, key)
+    return descriptor === undefined ? undefined : "value" in descriptor ? descriptor.value : Reflect.get(holder as object, key)
+  }, undefined)
 
 /** JSON.stringify drops or mangles these silently; refuse them instead. */
 function refuseLossyJson(this: unknown, key: string, value: unknown): unknown {
   const where = key === "" ? "The body" : `The body's property ${JSON.stringify(key)}`
-  // `value` is what toJSON made of the property (a Redacted's is "<redacted>"); Effect's values are told by the
-  // property itself, read without calling a getter again.
+  // `value` is what toJSON made of the property: a Redacted's is "<redacted>", and Effect's other values write
+  // a description of themselves, {"_id":"Chunk",...}. Those are told by the property itself (a getter is asked
+  // again only then); anything else is told by `value`.
   if ((typeof value === "object" && value !== null) || value === "<redacted>") {
-    const own: unknown = safely(() => Object.getOwnPropertyDescriptor(this, key)?.value, undefined)
-    const advice = typeof own === "object" && own !== null ? effectValueAdvice(own) : undefined
+    const original = value === "<redacted>" || describedAs(value) !== undefined ? propertyOf(this, key) : value
+    const advice = typeof original === "object" && original !== null ? effectValueAdvice(original, value) : undefined
     if (advice !== undefined) throw invalidRequest("body", `${where} is ${advice}`)
   }
   switch (typeof value) {
