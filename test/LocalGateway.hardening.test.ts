@@ -340,6 +340,41 @@ describe("hop-by-hop headers and absolute-form targets", () => {
   })
 })
 
+describe("a CONNECT never takes the gateway down", () => {
+  const stillAnswers = async (gateway: LocalGateway.Service) =>
+    expect(await rawExchange(gateway.port, "GET /prod/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toMatch(/^HTTP\/1\.1 403/)
+
+  it("a client that sends CONNECT and resets its connection: the error is the connection's, not the process's", async () => {
+    const gateway = await LocalGateway.start({ credentials: [credentials] })
+    try {
+      for (let i = 0; i < 20; i++) {
+        await new Promise<void>((resolve) => {
+          const socket = net.connect(gateway.port, "127.0.0.1", () => {
+            socket.write("CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n")
+            socket.resetAndDestroy()
+          })
+          socket.on("error", () => {})
+          socket.on("close", () => resolve())
+        })
+      }
+      await stillAnswers(gateway)
+    } finally {
+      await gateway.close()
+    }
+  })
+
+  it("a CONNECT pipelined behind a request: that request is answered, then the connection closed", async () => {
+    const gateway = await LocalGateway.start({ credentials: [credentials] })
+    try {
+      const answer = await rawExchange(gateway.port, "GET /prod/x HTTP/1.1\r\nHost: x\r\n\r\nCONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n")
+      expect(answer.match(/HTTP\/1\.1 \d+/g)).toEqual(["HTTP/1.1 403"])
+      await stillAnswers(gateway)
+    } finally {
+      await gateway.close()
+    }
+  })
+})
+
 describe("authentication before bodies, and Node's answers to bad clients", () => {
   let gateway: LocalGateway.Service
   beforeAll(async () => {

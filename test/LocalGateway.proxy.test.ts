@@ -92,6 +92,31 @@ describe("proxy mode: a target that does not answer in time", () => {
     }
   })
 
+  it("counts the target's time only: a target that answered at once is not cut off while the client is slow to read", async () => {
+    const body = Buffer.alloc(6 * 1024 * 1024, 97) // more than the sockets' buffers hold
+    const backend = await backendOn("127.0.0.1", (_, res) => res.end(body))
+    const log: Array<LocalGateway.AccessLogEntry> = []
+    try {
+      const options = { credentials: [credentials], target: `http://127.0.0.1:${backend.port}`, targetTimeoutMillis: 200, onRequest: (entry: LocalGateway.AccessLogEntry) => log.push(entry) }
+      await withGateway(options, async (gateway) => {
+        const signed = signerFor(`${gateway.url}/prod`, credentials).signRequest({ method: "GET", path: "/big" })
+        const received = await new Promise<number>((resolve, reject) => {
+          http.get(signed.url, { headers: signed.headers }, (res) => {
+            let length = 0
+            res.pause() // a client busy elsewhere: it reads only after three timeouts' worth
+            setTimeout(() => res.on("data", (chunk: Buffer) => (length += chunk.length)).resume(), 600)
+            res.on("end", () => resolve(length))
+            res.on("error", reject)
+          }).on("error", reject)
+        })
+        expect(received).toBe(body.length)
+        expect(log.map((entry) => entry.status)).toEqual([200])
+      })
+    } finally {
+      await backend.close()
+    }
+  })
+
   it.each([Number.NaN, -1, 0, 1.5, Infinity, "29000"])("LocalGateway.start refuses targetTimeoutMillis %s, naming it", async (targetTimeoutMillis) => {
     await expect(LocalGateway.start({ credentials: [credentials], targetTimeoutMillis: targetTimeoutMillis as number })).rejects.toMatchObject({
       _tag: "LocalGatewayError",
@@ -123,6 +148,45 @@ describe("proxy mode: a target that goes away mid-answer", () => {
 })
 
 describe("proxy mode: a client that hangs up", () => {
+  it("while its request is still being checked (an async handler): the target is not called, and nothing is logged", async () => {
+    let called = 0
+    const backend = await backendOn("127.0.0.1", (_, res) => {
+      called++
+      res.end("ok")
+    })
+    const log: Array<LocalGateway.AccessLogEntry> = []
+    let handling: () => void = () => {}
+    let release: () => void = () => {}
+    const handlerStarted = new Promise<void>((resolve) => (handling = resolve))
+    const handlerMayEnd = new Promise<void>((resolve) => (release = resolve))
+    try {
+      const options = {
+        credentials: [credentials],
+        target: `http://127.0.0.1:${backend.port}`,
+        onRequest: (entry: LocalGateway.AccessLogEntry) => log.push(entry),
+        handler: async () => {
+          handling()
+          await handlerMayEnd
+          return undefined // falls back to the target
+        }
+      }
+      await withGateway(options, async (gateway) => {
+        const hangUp = new AbortController()
+        const answered = signedGet(gateway, "/left", { signal: hangUp.signal }).catch(() => "hung up")
+        await handlerStarted
+        hangUp.abort()
+        expect(await answered).toBe("hung up")
+        await new Promise((resolve) => setTimeout(resolve, 250)) // the gateway sees the connection close
+        release()
+        await new Promise((resolve) => setTimeout(resolve, 250))
+        expect(called).toBe(0)
+        expect(log).toEqual([])
+      })
+    } finally {
+      await backend.close()
+    }
+  })
+
   it("has the backend call aborted and no access-log entry written: no answer was, and the target did not fail", async () => {
     let arrived: () => void = () => {}
     let aborted: () => void = () => {}

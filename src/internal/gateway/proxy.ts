@@ -92,6 +92,9 @@ export const proxy = (
   cors: boolean,
   done: (status: number, failure?: ProxyFailure) => void
 ): void => {
+  // The client left while the request was being checked (an async handler, say): nothing to proxy, nobody to
+  // answer, no log entry.
+  if (res.destroyed || res.socket === null || res.socket.destroyed) return
   const backend = target.url
   // One log entry per request, whichever of the answer, a failure or the timeout comes first; none
   // when the client comes first, by hanging up (abandon).
@@ -154,15 +157,22 @@ export const proxy = (
     settle(502, { errorType: "BadGateway", message: error.message })
   })
   // API Gateway's integration timeout: the whole answer within it, or 504. An answer already begun
-  // can only be cut off (its status is sent): the client sees its connection close mid-body.
-  const timer = setTimeout(() => {
+  // can only be cut off (its status is sent): the client sees its connection close mid-body. Time the
+  // answer waits on a client that reads slowly is the client's, not the target's (API Gateway holds the
+  // whole answer before it sends it): while the client has not taken what was written, the timer waits again.
+  const timedOut = () => {
+    if (res.headersSent && res.writableNeedDrain && !res.destroyed) {
+      timer = armed()
+      return
+    }
     if (res.headersSent) res.destroy()
     else answerTimedOut(res)
     settle(504, { errorType: "GatewayTimeout", message: `the target did not answer within targetTimeoutMillis (${target.timeoutMillis} ms)` })
     upstream.destroy()
-  }, target.timeoutMillis)
+  }
   // The timer alone never keeps the process alive (the server's sockets do, while they are open).
-  timer.unref()
+  const armed = () => setTimeout(timedOut, target.timeoutMillis).unref()
+  let timer = armed()
   // The client hung up before the answer was complete: stop the backend call too. Its failure that
   // follows (socket hang up) is the gateway's doing, not the target's, and no answer was written: no
   // log entry, as for a client that leaves mid-body.

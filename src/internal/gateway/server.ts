@@ -265,9 +265,19 @@ export const listen = async (settings: GatewaySettings): Promise<Service> => {
   // so close() would wait for a client that keeps its side open.
   server.on("connect", (req: http.IncomingMessage, duplex: Duplex) => {
     const socket = duplex as Socket // what node:http gives is the connection's socket
+    // Node takes its own error listener off a socket it hands over: without one, a client resetting the
+    // connection would be an uncaught error, and the process would end.
+    socket.on("error", () => socket.destroy())
     const res = new http.ServerResponse(req)
     res.shouldKeepAlive = false
-    res.assignSocket(socket)
+    try {
+      res.assignSocket(socket)
+    } catch {
+      // A CONNECT pipelined behind a request still being answered: the socket is that answer's. The CONNECT
+      // gets none; the connection is closed once the answer before it is sent.
+      closeAfterPendingAnswer(socket)
+      return
+    }
     res.once("finish", () => {
       res.detachSocket(socket)
       socket.destroySoon()
@@ -305,4 +315,20 @@ export const listen = async (settings: GatewaySettings): Promise<Service> => {
         server.closeAllConnections()
       })
   }
+}
+
+/**
+ * Closes a connection once the answer it carries (Node's response bound to
+ * it, `_httpMessage`, not a public field but the same from Node 20 to 24) is
+ * sent; at once when there is none.
+ */
+const closeAfterPendingAnswer = (socket: Socket): void => {
+  const pending = (socket as Socket & { _httpMessage?: http.ServerResponse | null })._httpMessage
+  if (pending === undefined || pending === null || pending.writableFinished) {
+    socket.destroySoon()
+    return
+  }
+  const close = () => socket.destroySoon()
+  pending.once("finish", close)
+  pending.once("close", close)
 }
