@@ -200,27 +200,24 @@ describe("option errors at start", () => {
     expect(inspect(error, { depth: Infinity })).not.toContain(MISPLACED_SECRET.slice(0, 16))
   })
 
-  it("a host that looks like a credential, on which the gateway cannot listen, is described in the ListenFailed, not shown", async () => {
+  it.each([
     // Longer than any host name (253 characters): the lookup fails at once, without asking a DNS server.
     // Letters and digits alone, as a host name may be: a "/" or "+" would be refused before listen.
-    const token = "IQoJb3JpZ2luX2VjE" + "A1b2C3d4E5f6G7h8I9j0KL".repeat(14)
+    [
+      "on which the gateway cannot listen, is described in the ListenFailed",
+      "IQoJb3JpZ2luX2VjE" + "A1b2C3d4E5f6G7h8I9j0KL".repeat(14),
+      "ListenFailed",
+      /could not listen on host \(a string of 325 characters, not shown: it looks like a credential\), port 0/
+    ],
+    [
+      "that cannot be a host is described in the InvalidConfig",
+      "IQoJb3JpZ2luX2VjE" + "A1b2C3d4E5f6G7h8I9j0K/L+".repeat(4),
+      "InvalidConfig",
+      /host must be a host name or address, .*got \(a string of 113 characters, not shown: it looks like a credential\)/
+    ]
+  ] as const)("a host that looks like a credential %s, not shown", async (_, token, reason, message) => {
     const error = await rejectionOf({ credentials: [credentials], host: token })
-    expect(error).toMatchObject({
-      _tag: "LocalGatewayError",
-      reason: "ListenFailed",
-      message: expect.stringMatching(/could not listen on host \(a string of 325 characters, not shown: it looks like a credential\), port 0/)
-    })
-    expect(inspect(error, { depth: Infinity })).not.toContain(token.slice(0, 16))
-  })
-
-  it("a host that looks like a credential and cannot be a host is described in the InvalidConfig, not shown", async () => {
-    const token = "IQoJb3JpZ2luX2VjE" + "A1b2C3d4E5f6G7h8I9j0K/L+".repeat(4)
-    const error = await rejectionOf({ credentials: [credentials], host: token })
-    expect(error).toMatchObject({
-      _tag: "LocalGatewayError",
-      reason: "InvalidConfig",
-      message: expect.stringMatching(/host must be a host name or address, .*got \(a string of 113 characters, not shown: it looks like a credential\)/)
-    })
+    expect(error).toMatchObject({ _tag: "LocalGatewayError", reason, message: expect.stringMatching(message) })
     expect(inspect(error, { depth: Infinity })).not.toContain(token.slice(0, 16))
   })
 
