@@ -14,6 +14,7 @@ import * as https from "node:https"
 import { isIP } from "node:net"
 import { Readable } from "node:stream"
 import type { SignedRequest } from "../SignedRequest.js"
+import { socketHost } from "../internal/socketHost.js"
 import { badPortOf } from "./badPorts.js"
 import { Interrupted } from "./exitCodes.js"
 
@@ -79,7 +80,7 @@ export const nodeHttpTransport: Transport = (signed, signal) =>
   new Promise((resolve, reject) => {
     const url = new URL(signed.url)
     const secure = url.protocol === "https:"
-    const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname
+    const hostname = socketHost(url.hostname)
     const body = bodyBytes(signed.body)
     const options: https.RequestOptions = {
       method: signed.method,

@@ -14,6 +14,7 @@ import { describe } from "../request/describe.js"
 import { displayUrl, looksLikeCredential, redactAuthParameters } from "../scrub.js"
 import type { CredentialLookup } from "../sigv4/verify.js"
 import { type CorsHeaders, corsHeaders } from "./cors.js"
+import { socketHost } from "../socketHost.js"
 
 export interface GatewaySettings {
   readonly credentials: CredentialLookup
@@ -110,7 +111,7 @@ const listenHost = (host: unknown, invalid: (message: string) => LocalGatewayErr
   if (typeof host !== "string" || host === "") throw invalid(`host must be a host name or address; got ${describe(host)}.`)
   const problem = hostProblem(host)
   if (problem !== undefined) throw invalid(problem)
-  return host.startsWith("[") ? host.slice(1, -1) : host
+  return socketHost(host)
 }
 
 export const resolveOptions = (options: Options, invalid: (message: string, cause?: unknown) => LocalGatewayError): GatewaySettings => {

@@ -15,6 +15,7 @@ import * as https from "node:https"
 import { isSignatureHeader } from "../sigv4/signatureHeaders.js"
 import { withoutCors } from "./cors.js"
 import { sendJson } from "./http.js"
+import { socketHost } from "../socketHost.js"
 
 const HOP_BY_HOP: ReadonlySet<string> = new Set(["connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade"])
 
@@ -29,13 +30,6 @@ const connectionOptions = (connection: string | ReadonlyArray<string> | undefine
 
 const isHopByHop = (name: string, declared: ReadonlySet<string>): boolean =>
   HOP_BY_HOP.has(name) || name.startsWith("proxy-") || declared.has(name)
-
-/**
- * The host to connect to: an IPv6 literal without the brackets a URL writes
- * around it (`[::1]`), which node:http would otherwise look up as a name.
- */
-const connectHost = (backend: URL): string =>
-  backend.hostname.startsWith("[") ? backend.hostname.slice(1, -1) : backend.hostname
 
 /** A user name or password of a URL, decoded; as written when it is not valid percent-encoding (so it is sent). */
 const decoded = (text: string): string => {
@@ -121,7 +115,7 @@ export const proxy = (
   const upstream = (backend.protocol === "https:" ? https : http).request(
     {
       protocol: backend.protocol,
-      hostname: connectHost(backend),
+      hostname: socketHost(backend.hostname),
       port: backend.port,
       auth: basicAuth(backend),
       method: request.method,
