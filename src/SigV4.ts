@@ -28,7 +28,7 @@ import { guarded, safely } from "./internal/guard.js"
 import { invalidRequest } from "./internal/signingErrors.js"
 import { formatCanonicalQuery, parseQueryString } from "./internal/sigv4/canonicalQuery.js"
 import { signCanonical } from "./internal/sigv4/headerSigning.js"
-import { isPayloadHash, sha256Hex, UNSIGNED_PAYLOAD } from "./internal/sigv4/payloadHash.js"
+import { isPayloadHash, UNSIGNED_PAYLOAD } from "./internal/sigv4/payloadHash.js"
 import { presignCanonical } from "./internal/sigv4/presign.js"
 import { checkReceivedRequest, checkVerifyOptions } from "./internal/sigv4/receivedRequest.js"
 import { addSignatureHeaders, isSignatureHeader, X_AMZ_CONTENT_SHA256 } from "./internal/sigv4/signatureHeaders.js"
@@ -164,7 +164,7 @@ export const signHeaders = (request: WireRequest, options: SignOptions): HeaderS
   // A request that carries x-amz-content-sha256 sends it, so it is signed: as the payload hash, and among the
   // signed headers as the request has it (not written again, or the caller would send it twice). With the
   // payloadHash option given, the signer writes its own in its place (one of the headers it replaces).
-  const named = options.payloadHash === undefined ? namedPayloadHash(resolved.request) : undefined
+  const named = options.payloadHash === undefined ? namedPayloadHash(resolved) : undefined
   const replaced = named === undefined && contentSha256Of(resolved.request) !== undefined
   const payloadHash = named ?? resolved.payloadHash
   const signature = signCanonical(
@@ -209,9 +209,12 @@ const withContentSha256 = (resolved: ReturnType<typeof resolveSigning>, value: s
 /**
  * The payload hash a request names in its `x-amz-content-sha256` header, if it
  * has one: the hash a server checks, so the one signed. Refused when it cannot
- * be one, or when it is not the hash of the body the request gives.
+ * be one, or when it is not the hash of the body the request gives (hashed
+ * once, by `resolveSigning`, when no `payloadHash` option is given, the only
+ * case this is asked in).
  */
-const namedPayloadHash = (request: WireRequest): string | undefined => {
+const namedPayloadHash = (resolved: ReturnType<typeof resolveSigning>): string | undefined => {
+  const { request } = resolved
   const value = contentSha256Of(request)
   if (value === undefined) return undefined
   if (!isPayloadHash(value)) {
@@ -221,7 +224,7 @@ const namedPayloadHash = (request: WireRequest): string | undefined => {
         "(for another keyword, give it as the payloadHash option too)."
     )
   }
-  if (value !== UNSIGNED_PAYLOAD && request.body !== undefined && value !== sha256Hex(request.body)) {
+  if (value !== UNSIGNED_PAYLOAD && request.body !== undefined && value !== resolved.payloadHash) {
     throw invalidRequest(
       "headers",
       "The request's x-amz-content-sha256 header does not match the SHA-256 of its body; remove the header (the body is hashed) or fix it."
@@ -271,7 +274,7 @@ export const presign = (request: WireRequest, options: PresignOptions): QuerySig
   const resolved = resolveSigning(request, options, toSigningCredentials)
   // The hash a request names in x-amz-content-sha256 is the one a server checks (S3, and verify), so it is the
   // one signed, unless the options name one.
-  const named = options.payloadHash === undefined ? namedPayloadHash(resolved.request) : undefined
+  const named = options.payloadHash === undefined ? namedPayloadHash(resolved) : undefined
   const signature = presignCanonical(
     {
       method: resolved.request.method,
