@@ -7,9 +7,10 @@ import aws4 from "aws4"
 import { AwsV4Signer } from "aws4fetch"
 import * as Effect from "effect/Effect"
 import * as fc from "effect/FastCheck"
+import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
-import ApiGatewaySigner, { type SignedRequest, SigV4 } from "api-gateway-request-signer"
+import ApiGatewaySigner, { Credentials, type SignedRequest, Signer, SigV4 } from "api-gateway-request-signer"
 import * as Verifier from "api-gateway-request-signer/Verifier"
 import { type WireRequestSample, wireRequest } from "./support/arbitraries.js"
 import { runs } from "./support/fastCheck.js"
@@ -480,4 +481,48 @@ describe("SigV4.signHeaders with a request's own x-amz-content-sha256", () => {
     expect(signature.headers).toContainEqual(["x-amz-content-sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"])
     expect(signature.signedHeaders).toContain("x-amz-content-sha256")
   })
+})
+
+describe("credentials updated in place (a rotation into the same holder) are read anew", () => {
+  const rotated = () => {
+    const holder = { accessKeyId: "AKIDROTATING", secretAccessKey: "old/secret", sessionToken: "old-token" }
+    const first = SigV4.signHeaders({ method: "GET", target: "/", headers: [["host", HOST]] }, { credentials: holder, region: "us-east-1", signingTime: NOW })
+    holder.secretAccessKey = "new/secret"
+    holder.sessionToken = "new-token"
+    return { holder, first }
+  }
+  const signedWith = (secretAccessKey: string, sessionToken: string) => {
+    const request = { method: "GET", target: "/", headers: [["host", HOST]] as Array<[string, string]> }
+    const signature = SigV4.signHeaders(request, { credentials: { accessKeyId: "AKIDROTATING", secretAccessKey, sessionToken }, region: "us-east-1", signingTime: NOW })
+    return { ...request, headers: [...request.headers, ...signature.headers] }
+  }
+
+  it("SigV4.signHeaders signs with the holder's current token and secret", () => {
+    const { holder, first } = rotated()
+    const second = SigV4.signHeaders({ method: "GET", target: "/", headers: [["host", HOST]] }, { credentials: holder, region: "us-east-1", signingTime: NOW })
+    expect(second.headers).toContainEqual(["x-amz-security-token", "new-token"])
+    expect(second.signature).not.toBe(first.signature)
+  })
+
+  it.each([
+    ["a list", (holder: object) => [holder]],
+    ["a lookup", (holder: object) => () => holder]
+  ])("SigV4.verify with %s: the old secret is refused and the new one accepted", (_, credentialsOf) => {
+    const { holder } = rotated()
+    const verifyOptions = { credentials: credentialsOf(holder) as never, region: "us-east-1", now: NOW }
+    expect(SigV4.verify(signedWith("old/secret", "old-token"), verifyOptions)).toMatchObject({ valid: false })
+    expect(SigV4.verify(signedWith("new/secret", "new-token"), verifyOptions)).toMatchObject({ valid: true })
+  })
+
+  it.effect("Signer.signRequest with a Credentials service that hands out one holder signs with its current token", () =>
+    Effect.gen(function*() {
+      const holder = { accessKeyId: "AKIDROTATING", secretAccessKey: Redacted.make("old/secret"), sessionToken: Redacted.make("old-token") }
+      const service = { get: Effect.sync(() => holder) }
+      const sign = Signer.signRequest({ method: "GET", path: "/" }).pipe(
+        Effect.provide(Layer.mergeAll(Signer.layer({ endpoint: `https://${HOST}/prod` }), Layer.succeed(Credentials.Credentials, service)))
+      )
+      expect((yield* sign).headers["x-amz-security-token"]).toBe("old-token")
+      holder.sessionToken = Redacted.make("new-token")
+      expect((yield* sign).headers["x-amz-security-token"]).toBe("new-token")
+    }))
 })

@@ -101,16 +101,37 @@ const validate = (input: CredentialsInput, names?: FieldNames): AwsCredentials |
 
 /**
  * The core credentials to sign with. Credentials that a custom `Credentials`
- * service built by hand (not through `validate`) are validated here, once.
+ * service built by hand (not through `validate`) are validated here, once
+ * while their fields stay as they were: an object updated in place (a
+ * rotation into the same holder) is validated anew, or the old secret would
+ * sign, and verify, for as long as the object lives.
  */
 export const toSigningCredentials = (credentials: CredentialsInput): SigningCredentials | SigningError => {
   const known = coreOf.get(credentials)
-  if (known !== undefined) return known
+  if (known !== undefined && stillHolds(known, credentials)) return known
   const validated = validateCredentials(credentials)
   if (validated instanceof SigningError) return validated
   const core = coreOf.get(validated)!
   coreOf.set(credentials, core)
   return core
+}
+
+/** Whether the fields of `input` still say what `known` was validated from (read without throwing). */
+const stillHolds = (known: SigningCredentials, input: CredentialsInput): boolean => {
+  try {
+    const token = reveal(input.sessionToken)
+    const expiration: unknown = input.expiration
+    return input.accessKeyId === known.accessKeyId &&
+      reveal(input.secretAccessKey) === Secret.reveal(known.secretAccessKey) &&
+      (known.sessionToken === undefined
+        ? token === undefined || token === null || token === ""
+        : token === Secret.reveal(known.sessionToken)) &&
+      (expiration === undefined || expiration === null
+        ? known.expiration === undefined
+        : expiration instanceof Date && expiration.getTime() === known.expiration)
+  } catch {
+    return false
+  }
 }
 
 /** Whether two validated credentials are the same: same key id, secrets and expiration. */
