@@ -12,7 +12,7 @@ import { canonicalPath, normalizePath } from "../src/internal/sigv4/canonicalPat
 import { canonicalQueryString } from "../src/internal/sigv4/canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, sha256Hex } from "../src/internal/sigv4/payloadHash.js"
 import { addSignatureHeaders, SIGNATURE_HEADERS } from "../src/internal/sigv4/signatureHeaders.js"
-import { deriveSigningKey, signingKey } from "../src/internal/sigv4/signingKey.js"
+import { deriveSigningKey, SCOPES_PER_SECRET, signingKey } from "../src/internal/sigv4/signingKey.js"
 import { normalizeEncoding, percentDecode, uriEncode, uriEncodeBytes } from "../src/internal/sigv4/uriEncoding.js"
 import { spelledVariously, text } from "./support/arbitraries.js"
 
@@ -182,12 +182,19 @@ describe("signing key", () => {
 
   it("keeps a bounded number of scopes per secret, dropping the oldest", () => {
     const secret = new Secret("bounded-secret")
-    const keyFor = (day: number) => signingKey(secret, `202401${String(day).padStart(2, "0")}`, "r", "s")
-    const first = keyFor(1)
-    for (let day = 2; day <= 5; day++) keyFor(day)
-    const again = keyFor(1)
+    const keyFor = (scope: number) => signingKey(secret, "20240101", `region-${scope}`, "s")
+    const first = keyFor(0)
+    for (let scope = 1; scope <= SCOPES_PER_SECRET; scope++) keyFor(scope)
+    const again = keyFor(0)
     expect(again).not.toBe(first) // evicted, derived anew
     expect(hmacSha256Hex(again, "x")).toBe(hmacSha256Hex(first, "x")) // to the same value
+  })
+
+  it("keeps the key of each region a secret signs for in turn, up to 30 regions, derived once", () => {
+    const secret = new Secret("every-region-secret")
+    const regions = Array.from({ length: 30 }, (_, i) => `region-${i}`)
+    const keys = regions.map((region) => signingKey(secret, "20240101", region, "execute-api"))
+    regions.forEach((region, i) => expect(signingKey(secret, "20240101", region, "execute-api")).toBe(keys[i]))
   })
 })
 
