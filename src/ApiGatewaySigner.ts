@@ -31,7 +31,7 @@ import { describe } from "./internal/request/describe.js"
 import { type PreparedRequest, prepareRequest } from "./internal/request/prepare.js"
 import { DEFAULT_BACKOFF, DEFAULT_RETRIES } from "./internal/retry/backoff.js"
 import { isPermanentFailure, isTransient } from "./internal/retry/failures.js"
-import { AbortedWhileReading, fromFetchArguments, isWebRequest, releaseBody, toWebRequest } from "./internal/webRequest.js"
+import { AbortedWhileReading, checkFetchable, fromFetchArguments, isWebRequest, releaseBody, toWebRequest } from "./internal/webRequest.js"
 import { retryLoop, type SignedAttempt } from "./internal/retry/loop.js"
 import { resolveSigner, textOption } from "./internal/settings.js"
 import { presignPrepared, signPrepared } from "./internal/signPrepared.js"
@@ -489,6 +489,7 @@ export class ApiGatewaySigner {
     try {
       const parts = await fromFetchArguments(this.#settings, input, init, { abortWhileReading: true })
       prepared = prepareRequest(this.#settings, parts.request)
+      checkFetchable(prepared)
       sendWith = parts.sendWith
     } catch (error) {
       // (What was thrown may be anything, a revoked Proxy included: looking at it must not throw.)

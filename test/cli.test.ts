@@ -543,6 +543,8 @@ describe("usage", () => {
       ["http:\\\\admin:hunter2@x.test\\prod/a?X-Amz-Signature=abc"],
       "error: the URL \"http:\\\\\\\\x.test\\\\prod/a\" contains a backslash, which would be sent as \"/\"; write it as %5C, or as / if that is what you meant (see --help)\n"
     ],
+    // Signed again, it would carry two signatures, and the answer would say nothing of its own.
+    [["http://x.test/prod/a?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=abc"], "error: the URL is already presigned (its query has X-Amz-Signature): signing it again would send a second signature, and its own would go unchecked; send it as it is (curl 'URL'), or remove everything after the ? to sign it with headers (see --help)\n"],
     [["https://x.test:99999/prod"], "error: the URL has the port \"99999\" after \"https://x.test\": a port is a number from 0 to 65535 (see --help)\n"],
     [["http://[::1/x"], "error: the URL has a host that is no host name: \"http://[::1\" (see --help)\n"],
     // A password may hold "/": what follows it is no port, and the URL is not shown at all.

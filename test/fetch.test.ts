@@ -403,6 +403,41 @@ describe("signRequestAsync with a web Request", () => {
   })
 })
 
+describe("signer.fetch refuses what fetch cannot send as it was signed, before sending", () => {
+  it("a Host header other than the URL's (fetch sends the URL's host): a SigningError naming it and the ways that work", async () => {
+    let sent = 0
+    const vpce = new ApiGatewaySigner({
+      endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod",
+      sendTo: "https://vpce-1.execute-api.us-east-1.vpce.amazonaws.com/prod",
+      accessKey: credentials.accessKeyId,
+      secretKey: credentials.secretAccessKey,
+      fetch: async () => (sent++, new Response("ok"))
+    })
+    await expect(vpce.fetch("/pets", { headers: { host: "abc123.execute-api.us-east-1.amazonaws.com" } })).rejects.toMatchObject({
+      _tag: "SigningError",
+      field: "headers",
+      message: expect.stringMatching(/cannot send a Host header.*x-apigw-api-id.*signRequest/)
+    })
+    expect(sent).toBe(0)
+  })
+
+  it("a WebSocket endpoint: a SigningError saying to use the https:// endpoint for @connections", async () => {
+    let sent = 0
+    const wss = new ApiGatewaySigner({
+      endpoint: "wss://abc123.execute-api.us-east-1.amazonaws.com/prod",
+      accessKey: credentials.accessKeyId,
+      secretKey: credentials.secretAccessKey,
+      fetch: async () => (sent++, new Response("ok"))
+    })
+    await expect(wss.fetch("/@connections/abc=")).rejects.toMatchObject({
+      _tag: "SigningError",
+      reason: "InvalidEndpoint",
+      message: expect.stringMatching(/WebSocket URL.*https:\/\/ endpoint/)
+    })
+    expect(sent).toBe(0)
+  })
+})
+
 describe("a web Request whose body was already read", () => {
   const used = async () => {
     const request = new Request(`${gateway.url}/stage/used`, { method: "POST", body: "payload" })

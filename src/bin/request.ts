@@ -92,6 +92,14 @@ const planRequest = async ({ values, positionals, tokens }: Args, io: Io): Promi
         "(for a presigned URL pasted back, everything after the ?), or leave out --presign to sign with headers"
     )
   }
+  if (presign === undefined && url.searchParams.has("X-Amz-Algorithm") && url.searchParams.has("X-Amz-Signature")) {
+    // A presigned URL pasted in (it names its algorithm and its signature). Signed again with headers, it would
+    // carry two signatures, and the answer would say nothing of its own.
+    throw new UsageError(
+      "the URL is already presigned (its query has X-Amz-Signature): signing it again would send a second signature, " +
+        "and its own would go unchecked; send it as it is (curl 'URL'), or remove everything after the ? to sign it with headers"
+    )
+  }
   const headers = (values.header ?? []).map(parseHeader)
   const body = await readBody(dataPartsOf(tokens), io)
   return {

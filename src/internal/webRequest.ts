@@ -11,6 +11,7 @@
 import { isArrayBuffer, isBlob, isFormData, isHeaders, isReadableStream, isURLSearchParams } from "./brand.js"
 import type { RequestToSign, SignedRequest } from "../SignedRequest.js"
 import { invalidConfig, invalidRequest } from "./signingErrors.js"
+import { SigningError } from "../SigningError.js"
 import { isAbortSignal, unlessAborted } from "./abort.js"
 import { safely } from "./guard.js"
 import { describe } from "./request/describe.js"
@@ -228,6 +229,29 @@ export const fromFetchArguments = async (
       body
     },
     sendWith: sendWith as RequestInit
+  }
+}
+
+/**
+ * Refuses, before anything is sent, what `signer.fetch` cannot send as it
+ * was signed: a WebSocket endpoint (fetch speaks HTTP only), and a Host header
+ * other than the URL's host (every fetch sends the URL's, so the signature,
+ * which covers the Host given, would not match).
+ */
+export const checkFetchable = (prepared: { readonly url: string; readonly headers: Readonly<Record<string, string>> }): void => {
+  if (/^wss?:/i.test(prepared.url)) {
+    throw new SigningError({
+      reason: "InvalidEndpoint",
+      message: "signer.fetch sends HTTP requests, and this signer's endpoint is a WebSocket URL (wss://); " +
+        "for the @connections API, make a signer with the https:// endpoint; for $connect, presignRequest and a WebSocket client."
+    })
+  }
+  if (Object.keys(prepared.headers).some((name) => name.toLowerCase() === "host")) {
+    throw invalidRequest(
+      "headers",
+      "signer.fetch cannot send a Host header: fetch always sends the URL's host, so the Host that is signed would not arrive. " +
+        "For a VPC endpoint, send x-apigw-api-id or use its Route 53 alias, or sign with signRequest and send with node:https (docs/private-apis.md)."
+    )
   }
 }
 
