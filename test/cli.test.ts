@@ -390,6 +390,14 @@ describe("--presign", () => {
     expect(echo).toMatchObject({ path: "/prod/report.csv", principal: { accessKeyId: credentials.accessKeyId, presigned: true } })
   })
 
+  it("presigns a WebSocket URL's $connect: the same URL over http is accepted", async () => {
+    const run = await cli(["--presign", "60", `${base.replace(/^http:/, "ws:")}/connect`], {}, true)
+    expect(run.code).toBe(0)
+    const url = run.stdout.trim()
+    expect(url).toMatch(/^ws:\/\//)
+    expect((await fetch(url.replace(/^ws:/, "http:"))).status).toBe(200)
+  })
+
   it("says a URL presigned with a body is valid with that body only", async () => {
     const run = await cli(["--presign", "60", "-X", "PUT", "--data-binary", "exact bytes", `${base}/upload`], {}, true)
     expect(run.code).toBe(0)
@@ -545,6 +553,7 @@ describe("usage", () => {
     ],
     // Signed again, it would carry two signatures, and the answer would say nothing of its own.
     [["http://x.test/prod/a?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=abc"], "error: the URL is already presigned (its query has X-Amz-Signature): signing it again would send a second signature, and its own would go unchecked; send it as it is (curl 'URL'), or remove everything after the ? to sign it with headers (see --help)\n"],
+    [["wss://x.test/prod"], "error: the URL is a WebSocket URL (wss://), which the CLI does not open; presign its $connect with --presign SECONDS and open the URL with a WebSocket client, or use https:// for the @connections API (see --help)\n"],
     [["https://x.test:99999/prod"], "error: the URL has the port \"99999\" after \"https://x.test\": a port is a number from 0 to 65535 (see --help)\n"],
     [["http://[::1/x"], "error: the URL has a host that is no host name: \"http://[::1\" (see --help)\n"],
     // A password may hold "/": what follows it is no port, and the URL is not shown at all.

@@ -157,7 +157,7 @@ const shownScheme = (protocol: string): string => protocol.length <= 12 ? protoc
  * message never repeats the argument whole: it may be a presigned URL or a
  * secret pasted in the wrong place (see `shown`).
  */
-export const parseUrl = (text: string, what: string): URL => {
+export const parseUrl = (text: string, what: string, webSocket = false): URL => {
   // The URL parser drops tabs and line breaks silently (`/pr\nod` is `/prod`): not the URL typed.
   if (hasControlCharacter(text)) throw new UsageError(`${what} ${shownUrl(text)} contains a control character (a tab, CR, LF, ...); remove it`)
   const host = leadingHost(text)
@@ -181,6 +181,7 @@ export const parseUrl = (text: string, what: string): URL => {
   }
   if (path.includes("\\")) throw new UsageError(`${what} ${shownUrlWithBackslashes(text)} contains a backslash, which would be sent as "/"; write it as %5C, or as / if that is what you meant`)
   const url = new URL(text)
+  if (webSocket && (url.protocol === "ws:" || url.protocol === "wss:")) return url
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`${what} must be http or https, not ${shownScheme(url.protocol)}`)
   return url
 }

@@ -50,7 +50,8 @@ interface Plan {
 const readUrl = (positionals: ReadonlyArray<string>): URL => {
   if (positionals.length === 0) throw new UsageError("no URL given")
   if (positionals.length > 1) throw new UsageError(`one URL at a time; got ${positionals.map(shownUrl).join(", ")}`)
-  const url = parseUrl(positionals[0]!, "the URL")
+  // A WebSocket URL too: its $connect request can be presigned (--presign), though not sent from here.
+  const url = parseUrl(positionals[0]!, "the URL", true)
   if (url.username !== "" || url.password !== "") {
     throw new UsageError("the URL contains a user name or password; remove them (the signature authorizes the request)")
   }
@@ -84,6 +85,12 @@ const planRequest = async ({ values, positionals, tokens }: Args, io: Io): Promi
   const retries = values.retries === undefined ? 0 : wholeNumber("--retries", values.retries, 0, 100)
   const presign = values.presign === undefined ? undefined : wholeNumber("--presign", values.presign, 1, 604800)
   if (presign !== undefined && values["dry-run"]) throw new UsageError("--dry-run and --presign exclude each other")
+  if (presign === undefined && (url.protocol === "ws:" || url.protocol === "wss:")) {
+    throw new UsageError(
+      `the URL is a WebSocket URL (${url.protocol}//), which the CLI does not open; presign its $connect with --presign SECONDS ` +
+        "and open the URL with a WebSocket client, or use https:// for the @connections API"
+    )
+  }
   const clash = presign === undefined ? undefined : [...url.searchParams.keys()].find((key) => PRESIGN_PARAMETERS.has(key))
   if (clash !== undefined) {
     // Said here, in the CLI's terms: the signer's own message names its JavaScript options.
