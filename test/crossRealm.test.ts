@@ -10,6 +10,7 @@ import { runInNewContext } from "node:vm"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import ApiGatewaySigner, { SigningError, SigV4 } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { toSigningCredentials } from "../src/internal/effect/credentials.js"
 import { holdsAnySecret } from "../src/internal/scrub.js"
 
 /** Evaluates `code` in a fresh realm: its ArrayBuffer, Uint8Array, Map and Set are not this realm's. */
@@ -174,5 +175,14 @@ describe("proxies and look-alikes", () => {
   ])("%s is sent as JSON sends it", async (_, make, json) => {
     const { echo } = await sent(make())
     expect(echo.body.sha256).toBe(sha256(JSON.stringify(json)))
+  })
+})
+
+describe("credentials whose expiration is a Date from another realm", () => {
+  it("are validated once, not at every signature (the same core credentials each time, so the signing key stays cached)", () => {
+    const credentials = { accessKeyId: "AKIDREALM", secretAccessKey: "realm/secret", expiration: foreign<Date>("new Date(Date.now() + 3600000)") }
+    const first = toSigningCredentials(credentials)
+    expect(first).not.toBeInstanceOf(SigningError)
+    expect(toSigningCredentials(credentials)).toBe(first)
   })
 })

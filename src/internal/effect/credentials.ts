@@ -13,6 +13,7 @@ import { SigningError } from "../../SigningError.js"
 import { type FieldNames, type SigningCredentials, signingCredentials } from "../credentials.js"
 import type { CredentialLookup as PublicCredentialLookup } from "../../SigV4.js"
 import type { CredentialLookup } from "../sigv4/verify.js"
+import { dateMillis } from "../brand.js"
 import { thrownCause, thrownMessage } from "../guard.js"
 import { Secret } from "../secret.js"
 
@@ -128,7 +129,7 @@ const stillHolds = (known: SigningCredentials, input: CredentialsInput): boolean
         : token === Secret.reveal(known.sessionToken)) &&
       (expiration === undefined || expiration === null
         ? known.expiration === undefined
-        : expiration instanceof Date && expiration.getTime() === known.expiration)
+        : dateMillis(expiration) === known.expiration) // a Date of any realm, as validation takes it
   } catch {
     return false
   }
