@@ -105,8 +105,21 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
   let pending: Promise<SigningCredentials> | undefined
   const seen = recentSecrets()
 
-  const ask = (): Promise<SigningCredentials> => {
-    if (pending !== undefined) return pending
+  // The timer of the call in flight. A renewal in the background holds no process open (a CLI or a Lambda
+  // handler that is done exits, rather than wait up to a minute for a provider that hangs); a signature
+  // waiting on the call does, as any await of a pending request would.
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const holdProcess = (hold: boolean): void => {
+    // Node, Bun and Deno return a Timeout with ref/unref; browsers and Workers a number, which holds nothing.
+    const handle = timer as { ref?: () => unknown; unref?: () => unknown } | undefined
+    if (typeof handle === "object" && handle !== null) void (hold ? handle.ref?.() : handle.unref?.())
+  }
+
+  const ask = (inBackground: boolean): Promise<SigningCredentials> => {
+    if (pending !== undefined) {
+      if (!inBackground) holdProcess(true)
+      return pending
+    }
     const answer = Promise.resolve()
       .then(() => provider())
       .then(
@@ -138,13 +151,16 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
     // Every caller waits on one call: one that never settles (a credential_process that hangs, an endpoint that
     // never answers) would hold every signature of this signer for good. Bounded, the waiting signatures fail,
     // and the next asks again; an answer arriving later is still kept.
-    let timer: ReturnType<typeof setTimeout> | undefined
     const gaveUp = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(providerTimedOut()), PROVIDER_TIMEOUT_MILLIS)
     })
+    holdProcess(!inBackground)
     const asked: Promise<SigningCredentials> = Promise.race([answer, gaveUp]).finally(() => {
-      clearTimeout(timer)
-      if (pending === asked) pending = undefined
+      if (pending === asked) {
+        clearTimeout(timer)
+        pending = undefined
+        timer = undefined
+      }
     })
     pending = asked
     return asked
@@ -155,11 +171,11 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
       if (cached === undefined) return undefined
       if (hasExpired(cached, now)) return sendingAnyway ? cached : undefined
       // Still valid, but inside the renewal window: renew in the background for the signatures to come.
-      if (stale(cached, now)) void ask().catch(() => {})
+      if (stale(cached, now)) void ask(true).catch(() => {})
       return cached
     },
     resolve: (now, sendingAnyway = false) =>
-      cached !== undefined && !stale(cached, now) ? Promise.resolve(cached) : ask().then((answer) => {
+      cached !== undefined && !stale(cached, now) ? Promise.resolve(cached) : ask(false).then((answer) => {
         // Judged when the answer arrives, since a slow provider's answer may expire while it is awaited.
         const arrivedAt = clock()
         if (!hasExpired(answer, arrivedAt)) return answer
