@@ -186,3 +186,34 @@ describe("credentials whose expiration is a Date from another realm", () => {
     expect(toSigningCredentials(credentials)).toBe(first)
   })
 })
+
+describe("an error from another realm (under Jest, every error Node's fetch throws) says what it said", () => {
+  /** Node's fetch failing to connect, made in another realm: "fetch failed", with why in its cause. */
+  const fetchFailed = () =>
+    foreign<Error>(`(() => { const e = new TypeError("fetch failed"); e.cause = new Error("connect ECONNREFUSED 10.0.0.1:443"); return e })()`)
+  const quietSigner = (options: Partial<ConstructorParameters<typeof ApiGatewaySigner>[0]> = {}) =>
+    new ApiGatewaySigner({ endpoint: ENDPOINT_OF_NOWHERE, region: "us-east-1", accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey, ...options })
+
+  it("makeRequestWithRetries: the failure's message and the reason in its cause", async () => {
+    const failure = await quietSigner().makeRequestWithRetries({ method: "GET", path: "/x" }, () => { throw fetchFailed() }, 0).catch((error: unknown) => error)
+    expect(failure).toMatchObject({ _tag: "RequestError", message: expect.stringContaining("fetch failed (connect ECONNREFUSED 10.0.0.1:443)") })
+  })
+
+  it("signer.fetch: the same", async () => {
+    const failure = await quietSigner({ fetch: () => Promise.reject(fetchFailed()) }).fetch("/x").catch((error: unknown) => error)
+    expect(failure).toMatchObject({ _tag: "RequestError", message: expect.stringContaining("fetch failed (connect ECONNREFUSED 10.0.0.1:443)") })
+  })
+
+  it("a credentials provider that fails: its error's name and message", async () => {
+    const signerOfFailingProvider = new ApiGatewaySigner({ endpoint: ENDPOINT_OF_NOWHERE, region: "us-east-1", credentials: () => Promise.reject(fetchFailed()) })
+    const failure = await signerOfFailingProvider.signRequestAsync({ method: "GET", path: "/x" }).catch((error: unknown) => error)
+    expect(failure).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: "The credentials provider failed: TypeError: fetch failed" })
+  })
+
+  it("a shouldRetry that throws: what it threw", async () => {
+    const failure = await quietSigner()
+      .makeRequestWithRetries({ method: "GET", path: "/x" }, () => { throw fetchFailed() }, 1, { shouldRetry: () => { throw fetchFailed() } })
+      .catch((error: unknown) => error)
+    expect(failure).toMatchObject({ message: expect.stringContaining("shouldRetry threw (fetch failed)") })
+  })
+})

@@ -114,6 +114,12 @@ const isWeakSet = /* @__PURE__ */ brand("WeakSet", "has", {}, () => WeakSet)
 /** A `Map`, `Set`, `WeakMap` or `WeakSet` from any realm: what JSON turns into `{}`. */
 export const isKeyedCollection = (value: unknown): boolean => isMap(value) || isSet(value) || isWeakMap(value) || isWeakSet(value)
 
+/**
+ * An `Error` (any subclass) from any realm: Jest runs tests in a vm context while Node's fetch throws
+ * errors of the outer realm, which `instanceof Error` does not recognize there.
+ */
+export const isError = (value: unknown): value is Error => tagOf(value) === "[object Error]" || instanceOf(value, Error)
+
 /** A `URL`, from any realm where the runtime checks its platform objects' slots (browsers, Node). */
 export const isURL = /* @__PURE__ */ brand<URL>("URL", "href")
 

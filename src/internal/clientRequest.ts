@@ -10,7 +10,7 @@
  *
  * @internal
  */
-import { isArrayBuffer, isURLSearchParams } from "./brand.js"
+import { isArrayBuffer, isError, isURLSearchParams } from "./brand.js"
 import type { ApiGatewaySigner } from "../ApiGatewaySigner.js"
 import { SigningError } from "../SigningError.js"
 import { invalidRequest } from "./signingErrors.js"
@@ -176,7 +176,7 @@ export const signOutgoing = async (signer: ApiGatewaySigner, request: ReadReques
   } catch (error) {
     throw error instanceof SigningError ? error : invalidRequest(
       "path",
-      `The request could not be built: ${error instanceof Error ? error.message : String(error)}`,
+      `The request could not be built: ${isError(error) ? error.message : String(error)}`,
       error
     )
   }

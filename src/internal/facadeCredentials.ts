@@ -20,6 +20,7 @@ import {
   type SigningCredentials,
   signingCredentials
 } from "./credentials.js"
+import { isError } from "./brand.js"
 import { isSigningErrorSafely, safely, thrownCause, thrownMessage } from "./guard.js"
 import { linesJoined, scrubForeignText, shorten } from "./scrub.js"
 
@@ -78,7 +79,7 @@ const oneLine = (text: string): string => shorten(linesJoined(text), 500)
 export const providerFailure = (error: unknown, seen: ReadonlyArray<string>): SigningError => {
   if (isSigningErrorSafely(error)) return error
   // What a provider threw may be anything, a value whose every inspection throws included.
-  const said = safely(() => (error instanceof Error ? `${error.name}: ${error.message}` : thrownMessage(error)), thrownMessage(error))
+  const said = safely(() => (isError(error) ? `${error.name}: ${error.message}` : thrownMessage(error)), thrownMessage(error))
   return new SigningError({
     reason: "MissingCredentials",
     message: `The credentials provider failed: ${oneLine(scrubForeignText(said, seen))}`,

@@ -11,6 +11,7 @@
  * @internal
  */
 import { type SigningErrorReason, SigningError } from "../SigningError.js"
+import { isError } from "./brand.js"
 import { describe } from "./request/describe.js"
 import { causeShowingNoSecret, holdsCredentialLikeText, redactForDisplay, scrubForeignText } from "./scrub.js"
 
@@ -43,7 +44,7 @@ export const thrownMessage = (error: unknown, secrets: Iterable<string> = []): s
 /** A thrown string, or a thrown Error's message (not empty). */
 const textOf = (error: unknown): string | undefined =>
   typeof error === "string" ? error
-  : error instanceof Error && typeof error.message === "string" && error.message !== "" ? error.message
+  : isError(error) && typeof error.message === "string" && error.message !== "" ? error.message
   : undefined
 
 /** What a message quotes of a thrown value: its text's first line (a string is quoted whole). */

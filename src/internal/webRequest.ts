@@ -8,7 +8,7 @@
  *
  * @internal
  */
-import { isArrayBuffer, isBlob, isFormData, isHeaders, isReadableStream, isURLSearchParams } from "./brand.js"
+import { isArrayBuffer, isBlob, isFormData, isHeaders, isReadableStream, isURL, isURLSearchParams } from "./brand.js"
 import type { RequestToSign, SignedRequest } from "../SignedRequest.js"
 import { invalidConfig, invalidRequest } from "./signingErrors.js"
 import { SigningError } from "../SigningError.js"
@@ -173,7 +173,7 @@ export const fromFetchArguments = async (
     url = input.url
   } else if (typeof input === "string") {
     url = input
-  } else if (typeof URL !== "undefined" && input instanceof URL) {
+  } else if (isURL(input)) {
     url = input.href
   } else {
     throw invalidRequest("path", `fetch takes a path, a URL or a Request; got ${describe(input)}.`)

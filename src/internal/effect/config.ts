@@ -14,12 +14,13 @@ import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import { SigningError } from "../../SigningError.js"
+import { isError } from "../brand.js"
 import { safely } from "../guard.js"
 import { describe } from "../request/describe.js"
 
 /** Whether a defect is the runtime refusing access (Deno's permission errors). */
 const isPermissionRefusal = (defect: unknown): boolean =>
-  safely(() => defect instanceof Error && (defect.name === "NotCapable" || defect.name === "PermissionDenied"), false)
+  safely(() => isError(defect) && (defect.name === "NotCapable" || defect.name === "PermissionDenied"), false)
 
 /** What to say of a config read that threw: the permission to grant, or only that it threw (what it threw may quote a value). */
 export const thrownConfigRead = (defect: unknown, variables: string): string =>

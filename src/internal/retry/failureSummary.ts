@@ -6,6 +6,7 @@
  * @internal
  */
 import type { FailureSummary } from "../../RequestError.js"
+import { isError } from "../brand.js"
 import { shorten } from "../scrub.js"
 import { statusOf } from "./failures.js"
 
@@ -21,7 +22,7 @@ export const summarizeFailure = (failure: unknown): FailureSummary => {
 
 const summarize = (failure: unknown): FailureSummary => {
   const status = statusOf(failure)
-  if (failure instanceof Error || (typeof failure === "object" && failure !== null && "message" in failure)) {
+  if (isError(failure) || (typeof failure === "object" && failure !== null && "message" in failure)) {
     const { name, message } = failure as { name?: unknown; message?: unknown }
     return {
       ...(typeof name === "string" ? { name } : {}),
@@ -40,7 +41,7 @@ const summarize = (failure: unknown): FailureSummary => {
  * "invalid keep-alive header") in `cause`.
  */
 const withReason = (message: string, cause: unknown): string => {
-  if (!(cause instanceof Error)) return message
+  if (!isError(cause) || typeof cause.message !== "string") return message
   const reason = cause.message.split("\n")[0]?.trim() ?? ""
   return reason === "" || message.includes(reason) ? message : `${message} (${reason})`
 }
