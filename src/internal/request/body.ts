@@ -10,7 +10,7 @@ import type { HttpMethod } from "../../HttpMethods.js"
 import type { SignedBody } from "../../SignedRequest.js"
 import { type SigningError } from "../../SigningError.js"
 import { invalidRequest } from "../signingErrors.js"
-import { isArrayBuffer, isBlob, isFormData, isKeyedCollection, isMap, isProxiedBytes, isReadableStream, isSet, isURLSearchParams } from "../brand.js"
+import { dateMillis, isArrayBuffer, isBlob, isFormData, isKeyedCollection, isMap, isProxiedBytes, isReadableStream, isSet, isURLSearchParams } from "../brand.js"
 import { isSigningErrorSafely, safely, thrownCause, thrownMessage } from "../guard.js"
 import { checkWellFormed } from "./describe.js"
 
@@ -147,6 +147,10 @@ function refuseLossyJson(this: unknown, key: string, value: unknown): unknown {
       break
     case "object":
       if (value !== null) refuseLossyObject(where, value)
+      // An invalid Date (new Date("31/12/2026"), from bad input) is written null by its own toJSON: told by the property.
+      else if (Number.isNaN(dateMillis(propertyOf(this, key)))) {
+        throw invalidRequest("body", `${where} is an invalid Date, which JSON would turn into null; send a valid Date or a string.`)
+      }
   }
   return value
 }
@@ -160,6 +164,10 @@ const refuseLossyObject = (where: string, value: object): void => {
     )
   }
   const tag = safely(() => Object.prototype.toString.call(value), "[object Object]")
+  // A boxed number JSON unboxes: new Number(NaN) would be written null, as NaN is.
+  if (tag === "[object Number]" && !safely(() => Number.isFinite(Number.prototype.valueOf.call(value)), true)) {
+    throw invalidRequest("body", `${where} is ${String(safely(() => Number.prototype.valueOf.call(value), NaN))} (a Number object), which JSON would turn into null; send a number or a string.`)
+  }
   // (The body itself, when bytes, never gets here: it is sent as bytes.)
   if (ArrayBuffer.isView(value) || isArrayBuffer(value)) {
     throw invalidRequest(
