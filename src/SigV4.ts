@@ -164,7 +164,7 @@ export const signHeaders = (request: WireRequest, options: SignOptions): HeaderS
   // A request that carries x-amz-content-sha256 sends it, so it is signed: as the payload hash, and among the
   // signed headers as the request has it (not written again, or the caller would send it twice). With the
   // payloadHash option given, the signer writes its own in its place (one of the headers it replaces).
-  const named = options.payloadHash === undefined ? namedPayloadHash(resolved) : undefined
+  const named = resolved.payloadHashGiven ? undefined : namedPayloadHash(resolved)
   const replaced = named === undefined && contentSha256Of(resolved.request) !== undefined
   const payloadHash = named ?? resolved.payloadHash
   const signature = signCanonical(
@@ -274,7 +274,7 @@ export const presign = (request: WireRequest, options: PresignOptions): QuerySig
   const resolved = resolveSigning(request, options, toSigningCredentials)
   // The hash a request names in x-amz-content-sha256 is the one a server checks (S3, and verify), so it is the
   // one signed, unless the options name one.
-  const named = options.payloadHash === undefined ? namedPayloadHash(resolved) : undefined
+  const named = resolved.payloadHashGiven ? undefined : namedPayloadHash(resolved)
   const signature = presignCanonical(
     {
       method: resolved.request.method,
@@ -282,7 +282,7 @@ export const presign = (request: WireRequest, options: PresignOptions): QuerySig
       queryPairs: parseQueryString(resolved.query),
       canonicalHeaders: resolved.canonicalHeaders,
       payloadHash: named ?? resolved.payloadHash,
-      payloadHashGiven: options.payloadHash !== undefined || named !== undefined
+      payloadHashGiven: resolved.payloadHashGiven || named !== undefined
     },
     resolved.credentials,
     resolved.signingTime,

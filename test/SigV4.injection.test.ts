@@ -67,6 +67,43 @@ describe("SigV4.signHeaders and SigV4.presign refuse what would inject", () => {
   })
 })
 
+describe("SigV4.signHeaders and SigV4.presign sign what they checked, each field read once", () => {
+  /** A value that reads `first`, then `later` on every read after: a getter a check would see, then the signing. */
+  const shifting = <A>(first: A, later: A) => {
+    let reads = 0
+    return () => (reads++ === 0 ? first : later)
+  }
+  const canonicalOf = (request: SigV4.WireRequest) => SigV4.signHeaders(request, options).canonicalRequest
+
+  it("a method that reads as a token, then as a forged line: signed as read the first time", () => {
+    const method = shifting("GET", "GET\nx-forged:1")
+    const request = { get method() { return method() }, target: "/prod", headers: [HOST] }
+    expect(canonicalOf(request).startsWith("GET\n/prod\n")).toBe(true)
+  })
+
+  it("a target that reads clean, then with a line break: presign's target is the clean one", () => {
+    const target = shifting("/prod/a", "/prod/a\r\nx-injected: 1")
+    const presigned = SigV4.presign({ method: "GET", get target() { return target() }, headers: [HOST] }, { ...options, expiresIn: 60 })
+    expect(presigned.target).toMatch(/^\/prod\/a\?X-Amz-Algorithm=/)
+  })
+
+  it("a header whose name reads as a token, then with a line break: signed as read the first time", () => {
+    const name = shifting("x-a", "x-a\nx-forged")
+    const pair: [string, string] = ["", "1"]
+    Object.defineProperty(pair, 0, { get: name })
+    const canonical = canonicalOf({ method: "GET", target: "/prod", headers: [HOST, pair] })
+    expect(canonical).toContain("\nx-a:1\n")
+    expect(canonical).not.toContain("x-forged")
+  })
+
+  it("a payloadHash option that reads valid, then malformed: the valid one is signed", () => {
+    const hash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    const payloadHash = shifting(hash, "not\na hash")
+    const signature = SigV4.signHeaders({ method: "GET", target: "/prod", headers: [HOST] }, { ...options, get payloadHash() { return payloadHash() } })
+    expect(signature.canonicalRequest.endsWith("\n" + hash)).toBe(true)
+  })
+})
+
 describe("SigV4 still signs what HTTP allows", () => {
   it("an obsolete line fold (a line break then a space or tab) is signed, canonicalized as one line", () => {
     const signed = SigV4.signHeaders({ method: "GET", target: "/", headers: [HOST, ["x-a", "value1\n  value2\r\n\tvalue3"]] }, options)

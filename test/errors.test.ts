@@ -183,6 +183,14 @@ const badConfigs: ReadonlyArray<readonly [string, () => unknown, RegExp, string]
   ["SigV4.signHeaders with a secret key ending in a newline", () => SigV4.signHeaders({ method: "GET", target: "/", headers: [["host", "h"]] }, { credentials: { accessKeyId: "A", secretAccessKey: `${SECRET}\r\n` }, region: "us-east-1", signingTime: 0 }), /secret access key contains/, "MissingCredentials"]
 ]
 
+describe("a request's path is read once", () => {
+  it("a getter that answers a string, then something else: the string is checked, signed and sent", () => {
+    let reads = 0
+    const request = { method: "GET" as const, get path() { return reads++ === 0 ? "/pets" : (42 as unknown as string) } }
+    expect(signer.signRequest(request).url).toBe(`${ENDPOINT}/pets`)
+  })
+})
+
 describe("bad configuration is a SigningError with its reason", () => {
   it.each(badConfigs)("%s", (_, run, message, reason) => {
     const error = thrown(run)

@@ -86,13 +86,15 @@ export const prepareRequest = (settings: PrepareSettings, input: RequestToSign):
   }
   const method = prepareMethod(input.method)
 
-  if (typeof input.path !== "string") {
-    throw invalidRequest("path", `path must be a string such as "/pets/42"; got ${describe(input.path)}.`)
+  // Read once: a getter answering a second read differently must not get past the checks on the first.
+  const givenPath: unknown = input.path
+  if (typeof givenPath !== "string") {
+    throw invalidRequest("path", `path must be a string such as "/pets/42"; got ${describe(givenPath)}.`)
   }
-  if (!PLAIN_PATH.test(input.path)) checkWellFormed("path", `The path ${JSON.stringify(input.path)}`, input.path)
-  const mark = input.path.indexOf("?")
-  const path = preparePath(endpoint, mark === -1 ? input.path : input.path.slice(0, mark), input.path)
-  const pairs = mark === -1 ? [] : parseQueryString(input.path.slice(mark + 1))
+  if (!PLAIN_PATH.test(givenPath)) checkWellFormed("path", `The path ${JSON.stringify(givenPath)}`, givenPath)
+  const mark = givenPath.indexOf("?")
+  const path = preparePath(endpoint, mark === -1 ? givenPath : givenPath.slice(0, mark), givenPath)
+  const pairs = mark === -1 ? [] : parseQueryString(givenPath.slice(mark + 1))
   appendQueryParams(input.queryParams, pairs)
   const queryPairs = sortQueryPairs(pairs)
   const query = joinQueryPairs(queryPairs)

@@ -53,6 +53,8 @@ export interface ResolvedSigning {
   readonly canonicalPath: string
   readonly canonicalHeaders: ReturnType<typeof canonicalHeaderEntries>
   readonly payloadHash: string
+  /** Whether the options gave the payload hash (read once, as every option is). */
+  readonly payloadHashGiven: boolean
 }
 
 /**
@@ -82,6 +84,7 @@ export const resolveSigning = (
     })
   }
   const [path, query] = splitTarget(request.target)
+  const payloadHash: unknown = options.payloadHash
   return {
     request,
     credentials,
@@ -100,8 +103,9 @@ export const resolveSigning = (
     }),
     // Headers the signer writes are replaced, so a request's old signature never counts.
     canonicalHeaders: canonicalHeaderEntries(request.headers.filter(([name]) => !isSignatureHeader(name.toLowerCase()))),
-    payloadHash: options.payloadHash === undefined
+    payloadHash: payloadHash === undefined
       ? (request.body === undefined ? EMPTY_PAYLOAD_HASH : sha256Hex(request.body))
-      : checkPayloadHash(options.payloadHash)
+      : checkPayloadHash(payloadHash),
+    payloadHashGiven: payloadHash !== undefined
   }
 }

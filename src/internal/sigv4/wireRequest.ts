@@ -22,25 +22,46 @@ import { displayUrl } from "../scrub.js"
 export const invalidWireRequest = (field: RequestField | undefined, message: string): SigningError =>
   field === undefined ? new SigningError({ reason: "InvalidRequest", message }) : invalidRequest(field, message)
 
-/** Checks the shape of a wire request: the pure functions are public, so their input is not trusted. */
+/** Each `[name, value]` pair, each part read once; undefined when one is not a pair of strings (or a hole). */
+const headerPairs = (headers: unknown): Array<[string, string]> | undefined => {
+  if (!Array.isArray(headers)) return undefined
+  const pairs: Array<[string, string]> = []
+  for (let i = 0; i < headers.length; i++) {
+    const pair: unknown = headers[i]
+    if (!Array.isArray(pair) || pair.length !== 2) return undefined
+    const name: unknown = pair[0]
+    const value: unknown = pair[1]
+    if (typeof name !== "string" || typeof value !== "string") return undefined
+    pairs.push([name, value])
+  }
+  return pairs
+}
+
+/**
+ * Checks the shape of a wire request: the pure functions are public, so their input is not trusted. Returns
+ * a copy made of the values checked, each field read once: what is signed is what was checked, even when a
+ * getter or a Proxy would answer a second read differently (a method or a header that passed the injection
+ * checks, then forged a canonical line).
+ */
 export const checkWireRequest = (request: unknown): WireRequest => {
   if (typeof request !== "object" || request === null) {
     throw invalidWireRequest(undefined, "A wire request is { method, target, headers: [[name, value], ...], body? }.")
   }
-  const { method, target, headers, body } = request as Record<string, unknown>
+  const { method, target, headers: given, body } = request as Record<string, unknown>
   if (typeof method !== "string" || method === "") throw invalidWireRequest("method", "The wire request's method must be a string such as \"GET\".")
   if (typeof target !== "string") throw invalidWireRequest("path", "The wire request's target must be the path as sent (optionally with ?query).")
-  if (!Array.isArray(headers) || !headers.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every((part) => typeof part === "string"))) {
+  const headers = headerPairs(given)
+  if (headers === undefined) {
     throw invalidWireRequest("headers", "The wire request's headers must be a list of [name, value] string pairs.")
   }
-  if (!headers.some(([name]) => (name as string).toLowerCase() === "host")) {
+  if (!headers.some(([name]) => name.toLowerCase() === "host")) {
     throw invalidWireRequest("headers", "The request has no Host header; SigV4 always signs the host. Add the host the request is sent to.")
   }
   if (body !== undefined && typeof body !== "string" && !isUint8Array(body)) {
     throw invalidWireRequest("body", "The wire request's body must be a string or a Uint8Array.")
   }
-  checkWireText(method, target, headers as ReadonlyArray<readonly [string, string]>)
-  return request as WireRequest
+  checkWireText(method, target, headers)
+  return body === undefined ? { method, target, headers } : { method, target, headers, body }
 }
 
 /**
