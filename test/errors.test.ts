@@ -27,6 +27,13 @@ const TOKEN = "SESSIONTOKEN+IQoJb3JpZ2luX2VjEJr//////////wEaCXVz"
 const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
 const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: "AKIDEXAMPLE", secretKey: SECRET, sessionToken: TOKEN })
 
+/** Bytes whose buffer was transferred away (as postMessage(bytes, [bytes.buffer]) does): the buffer, and a view of it. */
+const detached = () => {
+  const view = new Uint8Array([1, 2, 3])
+  structuredClone(view.buffer, { transfer: [view.buffer] })
+  return { buffer: view.buffer, view }
+}
+
 const expectNoSecret = (value: unknown) => {
   const views = [
     value instanceof Error ? value.message : "",
@@ -88,6 +95,10 @@ const badRequests: ReadonlyArray<readonly [string, () => unknown, RegExp, string
   ["a body that is an invalid Date", () => signer.signRequest({ method: "POST", path: "/", body: new Date("not a date") }), /^The body is an invalid Date/, "body"],
   ["a body with a boxed NaN (JSON would write null)", () => signer.signRequest({ method: "POST", path: "/", body: { n: Object(Number.NaN) } }), /property "n" is NaN \(a Number object\)/, "body"],
   ["a body with a boxed Infinity", () => signer.signRequest({ method: "POST", path: "/", body: { n: Object(-Infinity) } }), /property "n" is -Infinity \(a Number object\)/, "body"],
+  ["a body that is a detached ArrayBuffer (its bytes transferred)", () => signer.signRequest({ method: "POST", path: "/", body: detached().buffer }), /ArrayBuffer is detached.*sign the bytes before transferring them/, "body"],
+  ["a body that is a view of a detached ArrayBuffer (it reads as empty)", () => signer.signRequest({ method: "POST", path: "/", body: detached().view }), /ArrayBuffer is detached/, "body"],
+  ["headers with a hole in the list of pairs", () => signer.signRequest({ method: "GET", path: "/", headers: [, ["x-a", "1"]] as never }), /headers\[0\] is not a \[name, value\] pair/, "headers"],
+  ["queryParams with a hole in the list of pairs", () => signer.signRequest({ method: "GET", path: "/", queryParams: [, ["a", "1"]] as never }), /queryParams\[0\] is not a \[key, value\] pair/, "queryParams"],
   ["a body that is a function", () => signer.signRequest({ method: "POST", path: "/", body: () => 1 }), /The body is a function/, "body"],
   ["a body that is a Blob", () => signer.signRequest({ method: "POST", path: "/", body: new Blob(["x"]) }), /a Blob.*blob\.arrayBuffer\(\)/, "body"],
   ["a body that is a ReadableStream", () => signer.signRequest({ method: "POST", path: "/", body: new ReadableStream() }), /a ReadableStream.*new Response\(stream\)/, "body"],

@@ -32,6 +32,27 @@ export const sharedBufferBody = (): SigningError =>
   invalidRequest("body", "The body is a view of a SharedArrayBuffer, which HTTP clients do not send; copy it into a Uint8Array.")
 
 /**
+ * Whether `buffer` was detached (transferred to a worker, or by `transfer()`): it then reads as empty, so
+ * its bytes would be signed and sent as no bytes at all. A detached buffer cannot back a new view.
+ */
+const isDetached = (buffer: ArrayBuffer): boolean => {
+  if (buffer.byteLength !== 0) return false
+  try {
+    new Uint8Array(buffer)
+    return false
+  } catch {
+    return true
+  }
+}
+
+const detachedBody = (): SigningError =>
+  invalidRequest(
+    "body",
+    "The body's ArrayBuffer is detached (transferred to a worker, or by transfer()), so its bytes are gone; " +
+      "sign the bytes before transferring them, or transfer a copy (buffer.slice(0))."
+  )
+
+/**
  * The bytes of a view, as a Uint8Array that spans its whole ArrayBuffer.
  * Clients that take a view's `.buffer` (axios does, for any typed array but a
  * Node Buffer) would otherwise send the bytes around a slice too; a view that
@@ -273,11 +294,13 @@ export const prepareBody = (body: unknown, method: HttpMethod): PreparedBody => 
     checkWellFormed("body", "The body string", body)
     prepared = { body, payload: body }
   } else if (isArrayBuffer(body)) {
+    if (isDetached(body)) throw detachedBody()
     prepared = { body, payload: new Uint8Array(body) }
   } else if (ArrayBuffer.isView(body)) {
     if (!isArrayBuffer(body.buffer)) {
       throw sharedBufferBody()
     }
+    if (isDetached(body.buffer)) throw detachedBody()
     const bytes = exactBytes(body as ArrayBufferView<ArrayBuffer>)
     prepared = { body: bytes, payload: bytes }
   } else if (isURLSearchParams(body)) {

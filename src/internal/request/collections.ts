@@ -21,7 +21,8 @@ export const entriesOf = (
   if (isMap(input)) return input as Iterable<[unknown, unknown]>
   const pairs = Array.isArray(input) ? input : isIterable(input) ? readOnce(input, field) : undefined
   if (pairs !== undefined) {
-    return pairs.map((entry, index) => {
+    // Array.from, not map: map skips a hole ([, ["a", "1"]]), which would then fail as "undefined is not iterable".
+    return Array.from(pairs, (entry: unknown, index) => {
       if (!Array.isArray(entry) || entry.length !== 2) throw invalidRequest(field, `${field}[${index}] is not a [${keyName}, value] pair.`)
       return entry as unknown as readonly [unknown, unknown]
     })
