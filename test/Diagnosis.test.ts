@@ -368,6 +368,12 @@ describe("Diagnosis, called from plain JavaScript with the wrong arguments", () 
     expect(Diagnosis.parseSignatureMismatch(body)).toBeUndefined()
   })
 
+  const revokedProxy = () => {
+    const { proxy, revoke } = Proxy.revocable([], {})
+    revoke()
+    return proxy
+  }
+
   it("parseCanonicalRequest: what is not a string has not the shape of one (undefined)", () => {
     expect(Diagnosis.parseCanonicalRequest(undefined as never)).toBeUndefined()
   })
@@ -382,7 +388,9 @@ describe("Diagnosis, called from plain JavaScript with the wrong arguments", () 
     ["differingParts, a string", () => Diagnosis.differingParts("GET" as never), /the list a diff function returned/],
     ["formatDiff, undefined", () => Diagnosis.formatDiff(undefined as never), /the list a diff function returned/],
     ["formatDiff, a list holding null", () => Diagnosis.formatDiff([null] as never), /the list a diff function returned/],
-    ["differingParts, a list of numbers", () => Diagnosis.differingParts([5] as never), /the list a diff function returned/]
+    ["differingParts, a list of numbers", () => Diagnosis.differingParts([5] as never), /the list a diff function returned/],
+    ["differingParts, a revoked Proxy", () => Diagnosis.differingParts(revokedProxy() as never), /the list a diff function returned/],
+    ["formatDiff, a Proxy of a list whose get trap throws", () => Diagnosis.formatDiff(new Proxy([], { get: () => { throw new TypeError("trap") } }) as never), /the list a diff function returned/]
   ])("%s: a SigningError saying what it takes", (_, call, message) => {
     let thrown: unknown
     try {

@@ -20,11 +20,13 @@ export const stringArgument = (what: string, value: unknown): string => {
 const isDiffLine = (item: unknown): boolean =>
   safely(() => typeof item === "object" && item !== null && typeof (item as DiffLine).kind === "string" && typeof (item as DiffLine).line === "string", false)
 
+/** `value` copied, when it is a list of diff lines; else a SigningError naming `what` (a Proxy whose traps throw included). */
 export const diffLines = (what: string, value: unknown): ReadonlyArray<DiffLine> => {
-  if (!Array.isArray(value) || !value.every(isDiffLine)) {
+  const lines = safely(() => (Array.isArray(value) ? Array.from(value as ReadonlyArray<unknown>) : undefined), undefined)
+  if (lines === undefined || !lines.every(isDiffLine)) {
     throw invalidConfig(`${what} must be the list a diff function returned; got ${describe(value)}.`)
   }
-  return value
+  return lines as ReadonlyArray<DiffLine>
 }
 
 export const formatOptions = (value: unknown): FormatOptions | undefined => {
