@@ -5,6 +5,7 @@
  * objects, refusal of URLs outside the endpoint, retries only when asked.
  */
 import { createHash } from "node:crypto"
+import { Readable } from "node:stream"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
@@ -72,6 +73,30 @@ describe("signer.fetch takes what fetch takes", () => {
     const streamed = await echoOf(await signer.fetch("/stream", { method: "PUT", body: stream, duplex: "half" } as RequestInit))
     expect(streamed.status).toBe(200)
     expect(streamed.echo.body.sha256).toBe(sha256("streamed"))
+  })
+
+  it("a Node stream and an async generator are read once, as Node's fetch streams them, and the bytes read are signed and sent", async () => {
+    const fromStream = await echoOf(await signer.fetch("/stream", { method: "PUT", body: Readable.from([Buffer.from("node "), "stream ✓"]) } as unknown as RequestInit))
+    expect(fromStream.status).toBe(200)
+    expect(fromStream.echo.body.sha256).toBe(sha256("node stream ✓"))
+    async function* chunks() {
+      yield new TextEncoder().encode("generated ")
+      yield "✓"
+    }
+    const fromGenerator = await echoOf(await signer.fetch("/stream", { method: "PUT", body: chunks() } as unknown as RequestInit))
+    expect(fromGenerator.status).toBe(200)
+    expect(fromGenerator.echo.body.sha256).toBe(sha256("generated ✓"))
+  })
+
+  it("a stream that yields something other than bytes or text: a SigningError naming it", async () => {
+    async function* numbers() {
+      yield 42
+    }
+    await expect(signer.fetch("/stream", { method: "PUT", body: numbers() } as unknown as RequestInit)).rejects.toMatchObject({
+      _tag: "SigningError",
+      field: "body",
+      message: expect.stringMatching(/stream yielded number 42; a body stream must yield bytes or strings/)
+    })
   })
 
   it("FormData is serialized once, to exactly the multipart body sent, boundary signed", async () => {

@@ -16,11 +16,12 @@ import { SigningError } from "../SigningError.js"
 import { invalidRequest } from "./signingErrors.js"
 import { attemptClock, type AttemptClock, offsetAfterRefusal } from "./clockSkew.js"
 import { cleanSigningError, isSigningErrorSafely, thrownMessage } from "./guard.js"
-import { FORM_CONTENT_TYPE, sharedBufferBody } from "./request/body.js"
+import { FORM_CONTENT_TYPE } from "./request/body.js"
 import { describe } from "./request/describe.js"
 import { prepareHeaders } from "./request/headers.js"
 import { shorten } from "./scrub.js"
 import { signForSending } from "./signForSending.js"
+import { bytesOf, readChunks } from "./request/chunks.js"
 import { readWebBody } from "./webRequest.js"
 
 /** A request as a client is about to send it. */
@@ -54,24 +55,6 @@ export interface SignedOutgoingRequest {
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i
 
 const utf8 = new TextEncoder()
-
-/** The bytes of a view, without a copy. */
-const bytesOf = (view: ArrayBufferView): Uint8Array<ArrayBuffer> => {
-  if (!isArrayBuffer(view.buffer)) {
-    throw sharedBufferBody()
-  }
-  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
-}
-
-const concat = (chunks: ReadonlyArray<Uint8Array>): Uint8Array<ArrayBuffer> => {
-  const bytes = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.byteLength, 0))
-  let at = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, at)
-    at += chunk.byteLength
-  }
-  return bytes
-}
 
 /** The `form-data` package's form (what axios builds for multipart in Node): it can render itself as one buffer. */
 interface LegacyFormData {
@@ -110,14 +93,7 @@ const readBody = async (body: unknown): Promise<ReadBody> => {
   }
   if (typeof body === "object" && (Symbol.asyncIterator in body || Symbol.iterator in body)) {
     // A Node stream, or a generator of chunks (got takes both): read once, likewise.
-    const chunks: Array<Uint8Array> = []
-    for await (const chunk of body as AsyncIterable<unknown> | Iterable<unknown>) {
-      if (typeof chunk === "string") chunks.push(utf8.encode(chunk))
-      else if (ArrayBuffer.isView(chunk)) chunks.push(bytesOf(chunk))
-      else if (isArrayBuffer(chunk)) chunks.push(new Uint8Array(chunk))
-      else throw invalidRequest("body", `The body stream yielded ${describe(chunk)}; a body stream must yield bytes or strings.`)
-    }
-    return { bytes: concat(chunks) }
+    return { bytes: await readChunks(body as AsyncIterable<unknown> | Iterable<unknown>) }
   }
   throw invalidRequest(
     "body",

@@ -14,6 +14,7 @@ import { invalidConfig, invalidRequest } from "./signingErrors.js"
 import { SigningError } from "../SigningError.js"
 import { isAbortSignal, unlessAborted } from "./abort.js"
 import { safely } from "./guard.js"
+import { isAsyncIterable, readChunks } from "./request/chunks.js"
 import { describe } from "./request/describe.js"
 import { prepareHeaders } from "./request/headers.js"
 import { relativeTarget, type SigningTarget } from "./request/target.js"
@@ -98,10 +99,12 @@ const readBody = async (
     if (read.contentType !== undefined && (read.isForm === true || !headers.has("content-type"))) headers.set("content-type", read.contentType)
     return read.bytes
   }
+  // A Node stream or an async generator, which Node's fetch streams: read once, and those bytes are sent.
+  if (isAsyncIterable(body)) return readChunks(body)
   throw invalidRequest(
     "body",
     `The body is ${describe(body)}, which fetch would send as text ("[object Object]"); ` +
-      "pass a string (JSON.stringify it), bytes, a Blob, FormData, URLSearchParams or a ReadableStream."
+      "pass a string (JSON.stringify it), bytes, a Blob, FormData, URLSearchParams, a ReadableStream or a Node stream."
   )
 }
 

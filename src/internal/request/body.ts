@@ -90,7 +90,7 @@ const notYetBytes = (body: object): string | undefined => {
   // A Node stream (it pipes, and is an event emitter). Other things that pipe (Effect's data types) go on to JSON.
   if (Symbol.asyncIterator in body || (typeof (body as { pipe?: unknown }).pipe === "function" && typeof (body as { on?: unknown }).on === "function")) {
     return "a stream, whose bytes are only known once it is read; collect it into a Buffer or Uint8Array first " +
-      "(e.g. Buffer.concat(await Array.fromAsync(stream)))"
+      "(e.g. Buffer.concat(await Array.fromAsync(stream))), or use signer.fetch, which does"
   }
   return undefined
 }
