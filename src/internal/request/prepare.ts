@@ -32,6 +32,8 @@ import { canonicalPath } from "../sigv4/canonicalPath.js"
 import { type EncodedQueryPair, joinQueryPairs, parseQueryString, sortQueryPairs } from "../sigv4/canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, sha256Hex } from "../sigv4/payloadHash.js"
 import type { CanonicalInput } from "../sigv4/headerSigning.js"
+import { safely } from "../guard.js"
+import { displayUrl } from "../scrub.js"
 import { assembleHeaders } from "./assembleHeaders.js"
 import { prepareBody } from "./body.js"
 import { checkWellFormed, describe } from "./describe.js"
@@ -78,11 +80,22 @@ export interface PrepareSettings {
   readonly contentTypeName?: string | undefined
 }
 
+const ABSOLUTE_URL = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//
+
 /** Checks and settles everything a request's signature covers; throws a SigningError that says what to fix. */
 export const prepareRequest = (settings: PrepareSettings, input: RequestToSign): PreparedRequest => {
   const { endpoint } = settings
   if (typeof input !== "object" || input === null) {
     throw invalidRequest("path", `signRequest takes { method, path, queryParams?, headers?, body? }; got ${describe(input)}.`)
+  }
+  // What fetch-style signers (aws4fetch, aws-sigv4-fetch) take: said by name, with the call that takes it.
+  const tag = safely(() => Object.prototype.toString.call(input), "")
+  if (tag === "[object URL]" || tag === "[object Request]") {
+    throw invalidRequest(
+      "path",
+      `signRequest takes { method, path, queryParams?, headers?, body? }; got ${describe(input)}. ` +
+        "Send a URL or a web Request with signer.fetch(input), or sign a Request with await signer.signRequestAsync(request)."
+    )
   }
   const method = prepareMethod(input.method)
 
@@ -90,6 +103,15 @@ export const prepareRequest = (settings: PrepareSettings, input: RequestToSign):
   const givenPath: unknown = input.path
   if (typeof givenPath !== "string") {
     throw invalidRequest("path", `path must be a string such as "/pets/42"; got ${describe(givenPath)}.`)
+  }
+  // A whole URL would be joined under the stage (/prod/https://host/prod/pets): a request to nowhere, signed.
+  if (ABSOLUTE_URL.test(givenPath)) {
+    throw invalidRequest(
+      "path",
+      `The path ${JSON.stringify(displayUrl(givenPath, 80))} is a whole URL, and path is the part under the endpoint: ` +
+        "pass that part (e.g. \"/pets?type=dog\"), or send the URL with signer.fetch(url), which takes URLs under the endpoint. " +
+        "(A path segment that really holds \"://\" is sent with its colon encoded, %3A.)"
+    )
   }
   if (!PLAIN_PATH.test(givenPath)) checkWellFormed("path", `The path ${JSON.stringify(givenPath)}`, givenPath)
   const mark = givenPath.indexOf("?")
