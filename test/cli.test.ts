@@ -490,6 +490,23 @@ describe("failures", () => {
     expect(stderr.text()).toBe("error: interrupted\n")
   })
 
+  // A terminal, or a producer that stalls (under `timeout 30`), never ends stdin: Ctrl-C must stop the wait.
+  it.each(["-d", "--data-binary"])("an abort while %s @- waits for more of stdin: exit 130 at once", async (flag) => {
+    const controller = new AbortController()
+    let asked: () => void = () => {}
+    const wasAsked = new Promise<void>((resolve) => (asked = resolve))
+    async function* stalling() {
+      yield "partial="
+      asked()
+      await new Promise<never>(() => {})
+    }
+    const { done, stderr } = start([flag, "@-", `${base}/upload`], { stdin: stalling(), signal: controller.signal })
+    await wasAsked
+    controller.abort()
+    expect(await done).toBe(130)
+    expect(stderr.text()).toBe("error: interrupted\n")
+  }, 10_000)
+
   it("no credentials, no region: exit 2 with a one-line reason", async () => {
     // Without keys, the AWS SDK's default chain looks at this process's own environment: a host where it finds nothing.
     const restoreEnv = isolatedEnv(bareHost())

@@ -7,7 +7,7 @@
  */
 import { Buffer } from "node:buffer"
 import { readFile } from "node:fs/promises"
-import { describeError, UsageError } from "./exitCodes.js"
+import { describeError, Interrupted, UsageError } from "./exitCodes.js"
 import type { Io } from "./output.js"
 
 export type DataFlag = "--data" | "--data-binary"
@@ -36,10 +36,37 @@ export const dataPartsOf = (
   return parts
 }
 
-const readAll = async (stream: AsyncIterable<string | Uint8Array>): Promise<Buffer> => {
+/**
+ * All of `stream`; aborting `signal` stops the wait (`Interrupted`). Stdin may never end (a terminal, a
+ * producer that stalls), and Ctrl-C must stop the CLI all the same, as it stops curl.
+ */
+const readAll = async (stream: AsyncIterable<string | Uint8Array>, signal: AbortSignal | undefined): Promise<Buffer> => {
   const chunks: Array<Buffer> = []
-  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk))
-  return Buffer.concat(chunks)
+  // Through `for await`, which takes what it takes (an array of chunks too), one chunk at a time.
+  const iterator = (async function*() {
+    for await (const chunk of stream) yield chunk
+  })()
+  let onAbort = (): void => {}
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new Interrupted())
+  })
+  // Rejected only when the signal aborts, and then awaited by the race below: no unhandled rejection.
+  aborted.catch(() => undefined)
+  if (signal?.aborted) onAbort()
+  signal?.addEventListener("abort", onAbort, { once: true })
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), aborted])
+      if (next.done === true) return Buffer.concat(chunks)
+      chunks.push(Buffer.from(next.value))
+    }
+  } catch (error) {
+    // Let go of stdin once the read still pending settles: the rest is not wanted.
+    if (error instanceof Interrupted) void iterator.return(undefined).catch(() => undefined)
+    throw error
+  } finally {
+    signal?.removeEventListener("abort", onAbort)
+  }
 }
 
 const readPart = async (part: DataPart, io: Io): Promise<Buffer> => {
@@ -48,7 +75,7 @@ const readPart = async (part: DataPart, io: Io): Promise<Buffer> => {
   let bytes: Buffer
   if (path === "-") {
     if (io.stdin === undefined) throw new UsageError(`${part.flag} @- reads stdin, and there is none`)
-    bytes = await readAll(io.stdin)
+    bytes = await readAll(io.stdin, io.signal)
   } else {
     try {
       bytes = await readFile(path)
