@@ -982,6 +982,20 @@ describe("either transport (fetch, node:http for a Host header) sends the same r
       expect(await done).toBe(130)
       expect(stderr.text()).toMatch(/error: interrupted\n$/)
     })
+
+    it("with stdout not read (a pager that waits, a reader that stalls): exits 130 at once, without waiting for a drain", async () => {
+      const controller = new AbortController()
+      let blocked: () => void = () => {}
+      const isBlocked = new Promise<void>((resolve) => (blocked = resolve))
+      // A stream whose buffer is full at the first write, and which never drains.
+      const stalled = { write: () => (blocked(), false), once: () => undefined }
+      const stderr = capture()
+      const done = main([`${origin}/prod/stream`], { stdout: stalled, stderr, env, signal: controller.signal })
+      await isBlocked
+      controller.abort()
+      expect(await done).toBe(130)
+      expect(stderr.text()).toBe("error: interrupted\n")
+    }, 10_000)
   })
 })
 
@@ -1057,4 +1071,29 @@ describe("the built binary", () => {
       endless.close()
     }
   })
+
+  // In a process of its own: stdout's last flush, which a reader that is not reading never lets happen, must not keep it alive.
+  it.skipIf(!built)("one SIGTERM while stdout is not read (a pager that waits) ends the process with 130", async () => {
+    const big = Buffer.alloc(16 * 1024 * 1024, 0x61)
+    const server = http.createServer((_, response) => response.end(big))
+    const port = await listen(server)
+    const child = spawn(process.execPath, [bin, "-v", `http://127.0.0.1:${port}/prod/big`], { env: { ...process.env, ...env } })
+    try {
+      child.stdout.pause()
+      let stderr = ""
+      await new Promise<void>((arrived) =>
+        child.stderr.on("data", (chunk: Buffer) => {
+          stderr += chunk.toString()
+          if (stderr.includes("< HTTP/1.1 ")) arrived()
+        }))
+      // Some of the body reached this reader, which has stopped reading: the CLI fills the pipe and waits.
+      await new Promise<void>((filled) => child.stdout.once("readable", () => filled()))
+      await new Promise((later) => setTimeout(later, 500))
+      await expectInterrupted(child, "SIGTERM", () => stderr)
+    } finally {
+      child.kill("SIGKILL")
+      server.closeAllConnections()
+      server.close()
+    }
+  }, 20_000)
 })

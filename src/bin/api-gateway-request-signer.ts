@@ -41,6 +41,8 @@ main(process.argv.slice(2), {
     process.off("SIGTERM", stop)
     // Done: exit once the output is written. Something still open would keep the process alive otherwise, past
     // an interruption too (the AWS SDK's request to a credentials endpoint that never answers).
+    // Interrupted: at once, since stdout may be a reader that is not reading, whose flush would never come.
+    if (controller.signal.aborted) process.exit(status)
     process.stdout.write("", () => process.stderr.write("", () => process.exit(status)))
   },
   () => {

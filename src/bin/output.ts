@@ -9,6 +9,7 @@
  * @since 3.0.0
  */
 import { Buffer } from "node:buffer"
+import { Interrupted } from "./exitCodes.js"
 import { anySecretPattern, cutSpellings, REDACTED, scrubSecrets } from "../internal/scrub.js"
 
 /**
@@ -50,7 +51,7 @@ export interface Io {
 
 /** @internal The streams, wrapped so that nothing secret is written. */
 export interface Console {
-  /** Writes to stdout, waiting for a drain when the stream asks for one. */
+  /** Writes to stdout, waiting for a drain when the stream asks for one; an abort ends the wait (`Interrupted`). */
   readonly out: (chunk: string | Uint8Array) => Promise<void>
   /** Writes text to stderr, secrets scrubbed. */
   readonly err: (text: string) => void
@@ -109,9 +110,18 @@ export const makeConsole = (io: Io): Console => {
     },
     out: (chunk) => {
       const flushed = io.stdout.write(chunk)
-      return flushed === false && io.stdout.once !== undefined
-        ? new Promise<void>((resolve) => io.stdout.once!("drain", resolve))
-        : Promise.resolve()
+      if (flushed !== false || io.stdout.once === undefined) return Promise.resolve()
+      // A reader that is not reading (a pager, `| sleep 60`) may never drain: Ctrl-C or SIGTERM ends the wait.
+      const signal = io.signal
+      if (signal?.aborted) return Promise.reject(new Interrupted())
+      return new Promise<void>((resolve, reject) => {
+        const onAbort = () => reject(new Interrupted())
+        signal?.addEventListener("abort", onAbort, { once: true })
+        io.stdout.once!("drain", () => {
+          signal?.removeEventListener("abort", onAbort)
+          resolve()
+        })
+      })
     }
   }
 }
