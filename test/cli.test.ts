@@ -589,6 +589,35 @@ describe("usage", () => {
     expect(run.stdout).toBe("")
   })
 
+  // Node reads a byte that is not UTF-8 in an argument ($'caf\xe9', a Latin-1 terminal) as U+FFFD: the byte typed is gone.
+  describe("an argument holding bytes that are not UTF-8 (U+FFFD, as Node reads them) exits 2, saying what works instead", () => {
+    const notUtf8 = "holds bytes that are not UTF-8, which reach the CLI as U+FFFD and would be sent as that, not as typed; "
+    it.each([
+      ["the URL's path", ["http://x.test/prod/caf\uFFFD"], "the URL", "write such bytes percent-encoded, e.g. %E9"],
+      ["the URL's query", ["http://x.test/prod?q=\uFFFD"], "the URL", "write such bytes percent-encoded, e.g. %E9"],
+      ["-d DATA", ["-d", "x=\uFFFD", "http://x.test/prod"], "the value of -d", "put the bytes in a file and send it with --data-binary @FILE"],
+      ["--data-binary DATA", ["--data-binary=x=\uFFFD", "http://x.test/prod"], "the value of --data-binary", "put the bytes in a file and send it with --data-binary @FILE"],
+      ["-d @FILE", ["-d", "@caf\uFFFD.txt", "http://x.test/prod"], "the value of -d", "the file name is not UTF-8: rename the file, or pass it on stdin (-d @- < FILE)"],
+      ["--region", ["--region", "eu-west-\uFFFD", "http://x.test/prod"], "the value of --region", "give the value in UTF-8"],
+      ["serve --target", ["serve", "--target", "http://x.test/caf\uFFFD"], "the value of --target", "write such bytes percent-encoded, e.g. %E9"]
+    ] as const)("%s", async (_, args, what, instead) => {
+      // Aborted from the start: a command not refused stops at once instead of running (serve) or sending.
+      const run = await cli(args, { signal: AbortSignal.abort() })
+      expect(run).toMatchObject({ code: 2, stdout: "" })
+      expect(run.stderr).toMatch(/^error: [^\n]+ \(see --help\)\n$/)
+      expect(run.stderr).toContain(`error: ${what} ${notUtf8}${instead}`)
+    })
+
+    it("-H: says the bytes were not UTF-8 (not that a character is beyond U+00FF), and how to give Latin-1 characters", async () => {
+      const run = await cli(["-H", "X-Name: caf\uFFFD", "http://x.test/prod"])
+      expect(run).toMatchObject({ code: 2, stdout: "" })
+      expect(run.stderr).toBe(
+        `error: the value of -H ${notUtf8}a header value takes the characters U+0080 to U+00FF and sends each as its Latin-1 byte: ` +
+          `give them in UTF-8, e.g. -H "$(printf 'X-Name: caf\\303\\251')" sends the byte E9 (see --help)\n`
+      )
+    })
+  })
+
   describe("an argument that may be a secret is never repeated", () => {
     // What a presigned URL carries, and a secret key in the shape AWS issues them.
     const TOKEN = "IQoJb3JpZ2luX2VjEXAMPLEsessionTOKENvalue"

@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util"
 import { firstLine, UsageError } from "./exitCodes.js"
+import { refuseReplacedBytes } from "./notUtf8.js"
 import { badAuthority, leadingHost, shownArgument, shownUrl, shownUrlWithBackslashes } from "./shown.js"
 import { hasControlCharacter } from "../internal/endpoint.js"
 import { maskCredentialRuns } from "../internal/scrub.js"
@@ -102,10 +103,19 @@ const parse = <O extends OptionTable>(args: ReadonlyArray<string>, options: O, h
 }
 
 /** @internal The arguments of a request. */
-export const parseRequestArgs = (args: ReadonlyArray<string>) => parse(args, requestOptions, CURL_OPTION_HINTS)
+export const parseRequestArgs = (args: ReadonlyArray<string>) => {
+  const parsed = parse(args, requestOptions, CURL_OPTION_HINTS)
+  refuseReplacedBytes(parsed.tokens)
+  return parsed
+}
 
 /** @internal The arguments of `serve`. */
-export const parseServeArgs = (args: ReadonlyArray<string>) => parse(args, serveOptions)
+export const parseServeArgs = (args: ReadonlyArray<string>) => {
+  const parsed = parse(args, serveOptions)
+  // serve takes no positionals, and says so of any.
+  refuseReplacedBytes(parsed.tokens.filter((token) => token.kind === "option"))
+  return parsed
+}
 
 /** @internal A whole number from `min` to `max`, or a usage error naming the flag. */
 export const wholeNumber = (flag: string, text: string, min: number, max: number): number => {

@@ -11,7 +11,8 @@
  * it), `diagnosis` (why a 403 happened), `exchange` (`-v` and `-i`),
  * `dryRun`, `presign`, `serve`, `help`, `exitCodes`, `run` (running an
  * effect from the command line), `shown` (what a message may show of an
- * argument) and `badPorts` (the ports fetch refuses).
+ * argument), `notUtf8` (arguments whose bytes were not UTF-8) and `badPorts`
+ * (the ports fetch refuses).
  *
  * @since 3.0.0
  */
