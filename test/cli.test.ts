@@ -208,6 +208,15 @@ describe("requests", () => {
     expect(echo.body).toEqual({ length: 10, sha256: sha256("a=1&b=2c=3") })
   })
 
+  // curl 8.7.0 and later (curl/curl#13063); curl before cut each line at a lone CR or a NUL.
+  it("-d @file drops every CR, LF and NUL byte and keeps the rest, a lone CR's line too, as curl 8.7 and later do", async () => {
+    const file = join(tmp, "old-mac.txt")
+    writeFileSync(file, "a=1\rb=2\0x\nc=3\r\n")
+    const run = await cli(["-d", `@${file}`, `${base}/form`])
+    expect(run.code).toBe(0)
+    expect(echoOf(run).body).toEqual({ length: 10, sha256: sha256("a=1b=2xc=3") })
+  })
+
   it("--data-binary @file sends all 256 byte values exactly", async () => {
     const bytes = Uint8Array.from({ length: 256 }, (_, i) => i)
     const file = join(tmp, "bytes.bin")
@@ -361,6 +370,37 @@ describe("--dry-run", () => {
     const run = await cli(["--dry-run", "--data-binary", "\ufeffa=1", `${base}/bom`])
     expect(run.code).toBe(0)
     expect(run.stdout).toContain("--data-binary '\ufeffa=1'")
+  })
+
+  // curl before 8.7.0 cuts a line at a lone CR or a NUL, later curl drops the byte: the command must not depend on which runs it.
+  it.skipIf(!hasCurl)("prints the bytes signed, not -d @file, when the file has a lone CR or a NUL, and the command is accepted", async () => {
+    const file = join(tmp, "lone-cr.txt")
+    writeFileSync(file, "a=1\rb=2\0x\nc=3")
+    const run = await cli(["--dry-run", "-d", `@${file}`, `${base}/form`])
+    expect(run.code).toBe(0)
+    expect(run.stdout).not.toContain(file)
+    expect(run.stdout).toContain("--data-binary a=1b=2xc=3")
+    const { stdout } = await new Promise<{ stdout: string }>((done, fail) =>
+      execFile("sh", ["-c", run.stdout.trimEnd() + " --silent --show-error"], { env: { PATH: process.env["PATH"] ?? "", AWS_SESSION_TOKEN: credentials.sessionToken } }, (error, stdout) =>
+        error ? fail(error) : done({ stdout }))
+    )
+    expect((JSON.parse(stdout) as Echo).body.sha256).toBe(sha256("a=1b=2xc=3"))
+  })
+
+  it("refers to a -d @file with CRLF line ends, which every curl reads alike", async () => {
+    const file = join(tmp, "crlf.txt")
+    writeFileSync(file, "a=1\r\nb=2\r\n")
+    const run = await cli(["--dry-run", "-d", `@${file}`, `${base}/form`])
+    expect(run.stdout).toContain(`--data @${file}`)
+  })
+
+  it("refuses a -d @file with a lone CR whose bytes left are not text, saying how to send it", async () => {
+    const file = join(tmp, "lone-cr.bin")
+    writeFileSync(file, Buffer.from([0x61, 0x0d, 0x62, 0xff]))
+    const run = await cli(["--dry-run", "-d", `@${file}`, `${base}/form`])
+    expect(run).toMatchObject({ code: 2, stdout: "" })
+    expect(run.stderr).toContain(`holds a CR not followed by LF, or a NUL, where curl before 8.7.0 cuts the line`)
+    expect(run.stderr).toContain("tr -d '\\r\\000' < FILE > NEW")
   })
 
   it.skipIf(!hasCurl)("refers to a --data-binary @file instead of printing its bytes", async () => {

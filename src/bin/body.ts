@@ -1,12 +1,13 @@
 /**
  * The request body, read as curl reads it: `-d` / `--data` and
  * `--data-binary` in the order given, joined with `&`; `@FILE` reads a file
- * (`--data` drops its CR and LF bytes), `@-` reads stdin.
+ * (`--data` drops its CR, LF and NUL bytes, as curl 8.7.0 and later do), `@-` reads stdin.
  *
  * @internal
  */
 import { Buffer } from "node:buffer"
 import { readFile } from "node:fs/promises"
+import { asCurlReadsData, asOldCurlReadsData } from "./curlData.js"
 import { describeError, Interrupted, UsageError } from "./exitCodes.js"
 import type { Io } from "./output.js"
 
@@ -19,8 +20,11 @@ export interface DataPart {
 
 export interface Body {
   readonly bytes: Uint8Array
-  /** Set when the body is one file, read as curl would read it: --dry-run refers to it. */
-  readonly file?: { readonly flag: DataFlag; readonly path: string }
+  /**
+   * Set when the body is one file, read as curl reads it. `sameForEveryCurl`: every curl sends
+   * the bytes sent here (a `--data` file without a lone CR or a NUL), so --dry-run may refer to it.
+   */
+  readonly file?: { readonly flag: DataFlag; readonly path: string; readonly sameForEveryCurl: boolean }
 }
 
 /** The data options in the order they were given (`parseArgs` groups them by name; its tokens keep the order). */
@@ -69,8 +73,9 @@ const readAll = async (stream: AsyncIterable<string | Uint8Array>, signal: Abort
   }
 }
 
-const readPart = async (part: DataPart, io: Io): Promise<Buffer> => {
-  if (!part.value.startsWith("@")) return Buffer.from(part.value, "utf8")
+/** A part's bytes as curl reads them, and whether every curl version does (see `curlData`). */
+const readPart = async (part: DataPart, io: Io): Promise<{ readonly bytes: Buffer; readonly sameForEveryCurl: boolean }> => {
+  if (!part.value.startsWith("@")) return { bytes: Buffer.from(part.value, "utf8"), sameForEveryCurl: true }
   const path = part.value.slice(1)
   let bytes: Buffer
   if (path === "-") {
@@ -83,21 +88,26 @@ const readPart = async (part: DataPart, io: Io): Promise<Buffer> => {
       throw new UsageError(`cannot read ${part.flag} file ${JSON.stringify(path)}: ${describeError(error)}`)
     }
   }
-  // curl --data strips carriage returns and newlines from files; --data-binary keeps every byte.
-  return part.flag === "--data" ? Buffer.from(bytes.filter((byte) => byte !== 0x0a && byte !== 0x0d)) : bytes
+  // --data-binary keeps every byte; --data drops CR, LF and NUL bytes, as curl 8.7.0 and later do.
+  if (part.flag === "--data-binary") return { bytes, sameForEveryCurl: true }
+  const read = asCurlReadsData(bytes)
+  return { bytes: read, sameForEveryCurl: read.equals(asOldCurlReadsData(bytes)) }
 }
 
 /** The body the data options make, or `undefined` without any. */
 export const readBody = async (parts: ReadonlyArray<DataPart>, io: Io): Promise<Body | undefined> => {
   if (parts.length === 0) return undefined
   const pieces: Array<Buffer> = []
+  let sameForEveryCurl = true
   for (const [index, part] of parts.entries()) {
     if (index > 0) pieces.push(Buffer.from("&"))
-    pieces.push(await readPart(part, io))
+    const read = await readPart(part, io)
+    pieces.push(read.bytes)
+    sameForEveryCurl &&= read.sameForEveryCurl
   }
   const only = parts.length === 1 ? parts[0]! : undefined
   const file = only !== undefined && only.value.startsWith("@") && only.value !== "@-"
-    ? { flag: only.flag, path: only.value.slice(1) }
+    ? { flag: only.flag, path: only.value.slice(1), sameForEveryCurl }
     : undefined
   return file === undefined ? { bytes: Buffer.concat(pieces) } : { bytes: Buffer.concat(pieces), file }
 }

@@ -1,7 +1,8 @@
 /**
  * `--dry-run`: the signed request as a curl command, ready to paste into a
  * POSIX shell (sh, bash, zsh). The session token is written as `$AWS_SESSION_TOKEN`, never
- * its value; a body read from one file is passed as that file.
+ * its value; a body read from one file is passed as that file, when every
+ * curl reads the file as the CLI did.
  *
  * @internal
  */
@@ -52,10 +53,18 @@ export const curlCommand = (signed: SignedRequest, body: Body | undefined): stri
     words.push("-H", name.toLowerCase() === "x-amz-security-token" ? `"${name}: $AWS_SESSION_TOKEN"` : headerWord(name, value))
   }
   if (body !== undefined) {
-    if (body.file !== undefined) {
+    if (body.file?.sameForEveryCurl === true) {
       words.push(body.file.flag, shellQuote("@" + body.file.path))
     } else {
+      // A --data file that curl before 8.7.0 reads otherwise (a lone CR, a NUL): the bytes signed, not the file.
       const text = utf8Text(body.bytes)
+      if (text === undefined && body.file !== undefined) {
+        throw new UsageError(
+          `--dry-run cannot print this body: ${body.file.flag} file ${JSON.stringify(body.file.path)} holds a CR not followed by LF, or a NUL, ` +
+            "where curl before 8.7.0 cuts the line (later curl drops the byte, as this CLI does), and what is left is not text to print; " +
+            "remove those bytes from the file (tr -d '\\r\\000' < FILE > NEW) and pass -d @NEW, or send the file as it is with --data-binary @FILE"
+        )
+      }
       if (text === undefined) {
         throw new UsageError("--dry-run cannot print a binary body read from stdin or joined from several parts; put it in a file and pass --data-binary @FILE")
       }

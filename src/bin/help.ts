@@ -28,8 +28,8 @@ Options:
                           (a VPC endpoint, a proxy) is sent through node:http, since fetch
                           cannot send one; so is a request to a port fetch refuses (6000, ...)
   -d, --data DATA         send DATA as the body (repeatable, joined with &); @FILE reads
-                          FILE without CR/LF, @- reads stdin; default content-type
-                          application/x-www-form-urlencoded, as curl
+                          FILE, @- reads stdin, without CR, LF and NUL bytes (as curl 8.7+);
+                          default content-type application/x-www-form-urlencoded, as curl
       --data-binary DATA  like --data, but @FILE and @- are sent byte for byte
   -i, --include           print the status line and response headers before the body
   -v, --verbose           print to stderr the canonical request, string to sign, signed

@@ -1,0 +1,35 @@
+/**
+ * How curl reads a `--data @FILE` (`-d @FILE`) file, which is not byte for
+ * byte (`--data-binary @FILE` is). Since curl 8.7.0 (curl/curl#13063), every
+ * CR, LF and NUL byte is dropped and the rest kept, as its manual says; before,
+ * curl read the file with `fgets` into 256 bytes and kept each piece only up
+ * to its first CR, LF or NUL, so a CR not followed by LF (old Mac line ends, a
+ * CR inside a line) or a NUL cut off the rest of its line.
+ *
+ * @internal
+ */
+import { Buffer } from "node:buffer"
+
+const CR = 0x0d
+const LF = 0x0a
+const NUL = 0x00
+
+const isCut = (byte: number): boolean => byte === CR || byte === LF || byte === NUL
+
+/** A `--data @FILE` file's bytes as curl 8.7.0 and later send them: every CR, LF and NUL dropped. */
+export const asCurlReadsData = (bytes: Uint8Array): Buffer => Buffer.from(bytes.filter((byte) => !isCut(byte)))
+
+/** A `--data @FILE` file's bytes as curl before 8.7.0 sends them: each `fgets` piece up to its first CR, LF or NUL. */
+export const asOldCurlReadsData = (bytes: Uint8Array): Buffer => {
+  const kept: Array<Uint8Array> = []
+  for (let start = 0; start < bytes.length;) {
+    // fgets into 256 bytes: at most 255 of them, and no further than a line's LF.
+    const newline = bytes.indexOf(LF, start)
+    const end = Math.min(start + 255, newline === -1 ? bytes.length : newline + 1)
+    const piece = bytes.subarray(start, end)
+    const cut = piece.findIndex(isCut)
+    kept.push(cut === -1 ? piece : piece.subarray(0, cut))
+    start = end
+  }
+  return Buffer.concat(kept)
+}
