@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process"
 import { createHash } from "node:crypto"
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
@@ -1139,6 +1139,30 @@ describe("the built binary", () => {
       endless.closeAllConnections()
       endless.close()
     }
+  })
+
+  // Only Linux has /dev/full, whose every write fails with ENOSPC, as on a full disk.
+  it.skipIf(!built || !existsSync("/dev/full"))("a write to stdout that fails (a full disk) exits 1 with one line on stderr that says so", async () => {
+    const full = openSync("/dev/full", "w")
+    try {
+      const child = spawn(process.execPath, [bin, "--help"], { stdio: ["ignore", full, "pipe"] })
+      let stderr = ""
+      child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+      const code = await new Promise<number | null>((done) => child.on("close", (code) => done(code)))
+      expect(code).toBe(1)
+      expect(stderr).toBe("error: cannot write to stdout: no space left on device (ENOSPC)\n")
+    } finally {
+      closeSync(full)
+    }
+  })
+
+  it.skipIf(!built)("a reader that has gone away (| head) ends it quietly, with no line on stderr", async () => {
+    const child = spawn(process.execPath, [bin, "--help"], { stdio: ["ignore", "pipe", "pipe"] })
+    let stderr = ""
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+    child.stdout.destroy()
+    await new Promise((done) => child.on("close", done))
+    expect(stderr).toBe("")
   })
 
   // In a process of its own: stdout's last flush, which a reader that is not reading never lets happen, must not keep it alive.

@@ -8,7 +8,7 @@
  * @since 3.0.0
  */
 import { effectPeerProblem } from "./effectPeer.js"
-import { ExitCode } from "./exitCodes.js"
+import { ExitCode, writeFailure } from "./exitCodes.js"
 
 // Checked before the CLI's modules load: with another Effect than 3 they fail to load, with a stack trace.
 const effectProblem = effectPeerProblem()
@@ -25,8 +25,14 @@ const stop = (): void => {
 }
 process.on("SIGINT", stop)
 process.on("SIGTERM", stop)
-// The reader went away (`| head`): stop quietly, with status 1, rather than with a stack trace.
-for (const stream of [process.stdout, process.stderr]) stream.on("error", () => process.exit(1))
+// The reader went away (`| head`): stop quietly, with status 1, rather than with a stack trace. Any other
+// failure to write the output (a full disk, EIO) is said on stderr: the output is cut short, and nothing else
+// would tell. Nothing is said of a failure to write stderr itself.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(1)
+  process.stderr.write(`error: cannot write to stdout: ${writeFailure(error)}\n`, () => process.exit(1))
+})
+process.stderr.on("error", () => process.exit(1))
 
 main(process.argv.slice(2), {
   stdout: process.stdout,

@@ -66,6 +66,15 @@ export const describeError = (error: unknown): string => {
   return message === "" ? "unknown error" : tlsFailure(message) ?? message
 }
 
+/**
+ * @internal A failed write said in words: Node's "ENOSPC: no space left on device, write" as
+ * "no space left on device (ENOSPC)".
+ */
+export const writeFailure = (error: NodeJS.ErrnoException): string => {
+  const words = /^[A-Z0-9_]+: (.+?)(?:, \w+)?$/.exec(firstLine(error.message))?.[1]
+  return words !== undefined && error.code !== undefined ? `${words} (${error.code})` : describeError(error)
+}
+
 // OpenSSL's line for a failed handshake: "808C...:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/...".
 const OPENSSL_ERROR = /^[0-9A-F]+:error:[0-9A-F]+:SSL routines:[^:]*:([^:]+)/
 
