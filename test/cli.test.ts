@@ -172,6 +172,22 @@ describe("requests", () => {
     }
   })
 
+  // Headers are bytes: scripts parse -i's output (a Content-Disposition filename), and curl -i writes them as received.
+  it.each([
+    ["fetch", []],
+    ["node:http (a Host header)", ["-H", "host: localhost"]]
+  ] as const)("-i writes a header's bytes as received, one byte per character (Latin-1), through %s", async (_, args) => {
+    const latin1 = http.createServer((_, response) => response.writeHead(200, { "x-name": "caf\u00e9" }).end("ok"))
+    const port = await listen(latin1)
+    try {
+      const run = await cli(["-i", ...args, `http://127.0.0.1:${port}/prod`])
+      expect(run.code).toBe(0)
+      expect(run.bytes.includes(Buffer.from("\r\nx-name: caf\xe9\r\n", "latin1"))).toBe(true)
+    } finally {
+      latin1.close()
+    }
+  })
+
   it("an error body quoting the secret key percent-encoded or JSON-escaped (\\/, .NET's \\u002B) shows it as <redacted>", async () => {
     const secret = credentials.secretAccessKey
     const quoting = http.createServer((_, response) =>

@@ -6,6 +6,7 @@
  *
  * @internal
  */
+import { Buffer } from "node:buffer"
 import { explainRefusal, type Signed } from "./diagnosis.js"
 import { ExitCode } from "./exitCodes.js"
 import { headerLines, statusTextOf } from "./exchange.js"
@@ -53,7 +54,12 @@ export const printResponse = async (
   signal: AbortSignal | undefined
 ): Promise<number> => {
   // Header lines are text the CLI writes, scrubbed as -v's are on stderr; only a success body goes out untouched.
-  if (include) await console.out(scrub(headerLines("", response.status, response.statusText, response.headers) + "\r\n", console.secrets))
+  // Written as the bytes received, as curl -i writes them: fetch and node:http read each header byte as one
+  // character (Latin-1), which UTF-8 would turn into two bytes above 0x7F.
+  if (include) {
+    const head = scrub(headerLines("", response.status, response.statusText, response.headers) + "\r\n", console.secrets)
+    await console.out(Buffer.from(head, "latin1"))
+  }
   if (response.status >= 400) return printError(console, response, signed, signal)
   if (response instanceof BufferedResponse) {
     await console.out(response.body)
