@@ -17,6 +17,16 @@
  * The output is not minified, so that stack traces and a bundler downstream
  * see the same code tsc wrote, and its source map chains through tsc's maps
  * to `src/`. Declarations are tsc's, untouched.
+ *
+ * Then a CommonJS copy of the facade, `dist/ApiGatewaySigner.cjs`, for the
+ * module loaders that cannot load an ES module from `require()`: Jest's own
+ * (before Node 24.9, and without --experimental-vm-modules after), and Node
+ * run with --no-experimental-require-module. `dist/index.cjs` falls back to
+ * it only there (see its comment). It is one file holding everything the
+ * CommonJS root exports besides the Effect API, error classes and
+ * `HttpMethods` included, so that in that world too the facade throws the
+ * very classes the root exports. `#crypto` is the Node adapter: the root's
+ * CommonJS entry is reached through the `node` condition only.
  */
 import { dirname, join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -56,4 +66,36 @@ await esbuild.build({
   tsconfigRaw: "{}",
   logLevel: "warning",
   plugins: [sharedModules]
+})
+
+/** The names `dist/index.cjs` takes from the facade, besides the Effect API. */
+const COMMONJS_FACADE = `
+export { default, ApiGatewaySigner } from "./ApiGatewaySigner.js"
+export { HttpMethods, isHttpMethod } from "./HttpMethods.js"
+export { SigningError } from "./SigningError.js"
+export { RequestError } from "./RequestError.js"
+`
+
+/** `#crypto` as the `node` condition of package.json `imports` resolves it. */
+const nodeCrypto: esbuild.Plugin = {
+  name: "node-crypto",
+  setup(build) {
+    build.onResolve({ filter: /^#crypto$/ }, () => ({ path: join(dist, "internal", "crypto", "node.js") }))
+  }
+}
+
+await esbuild.build({
+  absWorkingDir: root,
+  stdin: { contents: COMMONJS_FACADE, resolveDir: dist, sourcefile: "commonjsFacade.js", loader: "js" },
+  outfile: join(dist, "ApiGatewaySigner.cjs"),
+  bundle: true,
+  packages: "external",
+  format: "cjs",
+  platform: "node",
+  target: "es2022",
+  sourcemap: true,
+  legalComments: "none",
+  tsconfigRaw: "{}",
+  logLevel: "warning",
+  plugins: [nodeCrypto]
 })

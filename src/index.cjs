@@ -14,33 +14,80 @@
  * comes from the ES modules themselves (require(esm), Node 20.19+), so a
  * class is the same class through `require()` and `import`.
  *
+ * Where the module loader cannot load an ES module from `require()` (Jest's
+ * own loader before Node 24.9, or without --experimental-vm-modules after;
+ * Node run with --no-experimental-require-module), the facade comes from its
+ * CommonJS copy instead, `dist/ApiGatewaySigner.cjs` (scripts/bundleFacade.ts):
+ * a 2.x app's test suite under Jest still requires the package. That copy
+ * holds its own error classes and `HttpMethods`, which this root then exports,
+ * so the facade's errors are instances of the root's classes there too; only
+ * the Effect API stays ES modules, and its getters say so. Node's require(esm)
+ * stays the first choice, so that wherever it works a class is one class for
+ * `require()` and `import`.
+ *
  * Keep the names in step with src/index.ts: test/package.test.ts compares the
  * two roots.
  */
 "use strict"
 
-const { ApiGatewaySigner } = require("./ApiGatewaySigner.js")
+/**
+ * Whether `error` is a module loader refusing to load an ES module from `require()`: Node's and Jest's both have
+ * this code. Read as a property, because Jest's error comes from outside the test's realm (`instanceof Error` is
+ * false there).
+ */
+const cannotRequireEsm = (error) => typeof error === "object" && error !== null && error.code === "ERR_REQUIRE_ESM"
+
+/**
+ * `require` under another name, for the facade's CommonJS copy: bundlers follow only direct `require("...")` calls.
+ * A bundler that takes this root (`bun build` does) would otherwise put the whole facade in the bundle twice, and a
+ * bundle, which loads the ES modules itself, never needs the copy. (Bun inlines a constant argument, so the name is
+ * what hides it.)
+ */
+const requireUnbundled = require
+
+/** The facade's values: from the ES modules themselves (require(esm)), or else from the CommonJS copy. */
+const facade = (() => {
+  try {
+    const { ApiGatewaySigner } = require("./ApiGatewaySigner.js")
+    const { HttpMethods, isHttpMethod } = require("./HttpMethods.js")
+    const { SigningError } = require("./SigningError.js")
+    const { RequestError } = require("./RequestError.js")
+    return { ApiGatewaySigner, HttpMethods, isHttpMethod, SigningError, RequestError }
+  } catch (error) {
+    if (!cannotRequireEsm(error)) throw error
+    return requireUnbundled("./ApiGatewaySigner.cjs")
+  }
+})()
 
 // esModuleInterop's `import ApiGatewaySigner from ...` compiled to CommonJS reads `.default` of an __esModule.
 // Enumerable, as on the object Node's own require(esm) returned for this root before this file existed.
 exports.__esModule = true
-exports.default = ApiGatewaySigner
-exports.ApiGatewaySigner = ApiGatewaySigner
-const httpMethods = require("./HttpMethods.js")
-exports.HttpMethods = httpMethods.HttpMethods
-exports.isHttpMethod = httpMethods.isHttpMethod
-exports.SigningError = require("./SigningError.js").SigningError
-exports.RequestError = require("./RequestError.js").RequestError
+exports.default = facade.ApiGatewaySigner
+exports.ApiGatewaySigner = facade.ApiGatewaySigner
+exports.HttpMethods = facade.HttpMethods
+exports.isHttpMethod = facade.isHttpMethod
+exports.SigningError = facade.SigningError
+exports.RequestError = facade.RequestError
 
 /**
- * `load()`: a module of the Effect API. It needs Effect 3: with another installed (npm's latest is 4.x, which
- * `--force`, `--legacy-peer-deps`, pnpm and yarn install with a warning), it fails to load on a missing file of
- * Effect's, which does not say what to do; then the error says it.
+ * `load()`: a module of the Effect API, named `name`. It is ES modules only: where the loader cannot require one,
+ * the error says so and what to do, rather than the loader's advice to transform node_modules. It needs Effect 3:
+ * with another installed (npm's latest is 4.x, which `--force`, `--legacy-peer-deps`, pnpm and yarn install with a
+ * warning), it fails to load on a missing file of Effect's, which does not say what to do; then the error says it.
  */
-const effectApi = (load) => {
+const effectApi = (name, load) => {
   try {
     return load()
   } catch (error) {
+    if (cannotRequireEsm(error)) {
+      throw new Error(
+        `The Effect API of api-gateway-request-signer (${name}) is ES modules only, and this module loader cannot load an ES module from require(): ` +
+          "Jest's cannot, unless it runs on Node 24.9 or later with NODE_OPTIONS=--experimental-vm-modules. " +
+          "The Promise facade (ApiGatewaySigner, HttpMethods, SigningError, RequestError) works from require() here. " +
+          "For the Effect API under Jest, set NODE_OPTIONS=--experimental-vm-modules and either run Node 24.9 or later, or import the package from an ES module test file (.mjs)",
+        { cause: error }
+      )
+    }
     let version
     try {
       version = require("effect/package.json").version
@@ -58,9 +105,9 @@ const effectApi = (load) => {
 
 // One literal require() each, so that a bundler sees which files these are.
 Object.defineProperties(exports, {
-  Credentials: { enumerable: true, get: () => effectApi(() => require("./Credentials.js")) },
-  Signer: { enumerable: true, get: () => effectApi(() => require("./Signer.js")) },
-  Retry: { enumerable: true, get: () => effectApi(() => require("./Retry.js")) },
-  SigV4: { enumerable: true, get: () => effectApi(() => require("./SigV4.js")) },
-  Diagnosis: { enumerable: true, get: () => effectApi(() => require("./Diagnosis.js")) }
+  Credentials: { enumerable: true, get: () => effectApi("Credentials", () => require("./Credentials.js")) },
+  Signer: { enumerable: true, get: () => effectApi("Signer", () => require("./Signer.js")) },
+  Retry: { enumerable: true, get: () => effectApi("Retry", () => require("./Retry.js")) },
+  SigV4: { enumerable: true, get: () => effectApi("SigV4", () => require("./SigV4.js")) },
+  Diagnosis: { enumerable: true, get: () => effectApi("Diagnosis", () => require("./Diagnosis.js")) }
 })

@@ -1,0 +1,122 @@
+/**
+ * `require()` of the root where the module loader cannot load an ES module:
+ * Jest's own loader (before Node 24.9, and without --experimental-vm-modules
+ * after), which CommonJS apps, 2.x's users, commonly test with. Node run with
+ * --no-experimental-require-module refuses require(esm) with the same error
+ * code as Jest (ERR_REQUIRE_ESM), so it stands in for Jest here; the real
+ * Jest runs in `npm run test:runtimes`. There the root falls back to the
+ * facade's CommonJS copy, which must sign exactly as the ES facade does and
+ * throw the root's own error classes; the Effect API, ES modules only, must
+ * say so. Where require(esm) works, the copy must not load at all.
+ */
+import { spawnSync } from "node:child_process"
+import { existsSync } from "node:fs"
+import { resolve } from "node:path"
+import { describe, expect, it } from "@effect/vitest"
+
+const root = resolve(import.meta.dirname, "..")
+const built = existsSync(resolve(root, "dist/index.cjs"))
+
+/**
+ * Signs a fixed set of requests at a fixed time with `root` (the package root, or the ES facade's module) and
+ * returns what came out; the same text for CommonJS and ES modules. The secret is long enough not to recur in any
+ * message (messages redact it).
+ */
+const SIGN = `
+  Date.now = () => Date.UTC(2026, 0, 2, 3, 4, 5)
+  const signer = new root.default({
+    endpoint: "https://abc123.execute-api.eu-central-1.amazonaws.com/prod",
+    region: "eu-central-1",
+    accessKey: "AKIDEXAMPLE",
+    secretKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+    sessionToken: "session/token+="
+  })
+  const bytes = Uint8Array.from({ length: 256 }, (_, i) => i)
+  const signed = [
+    signer.signRequest({ method: "GET", path: "/a b/c%2Fd/café", queryParams: { tag: ["b", "a"], q: "a+b c" }, headers: { "x-trace": "1" } }),
+    signer.signRequest({ method: "POST", path: "/pets", body: { name: "Rex", note: "café 🙂" } }),
+    signer.signRequest({ method: "PUT", path: "/blobs/0", headers: { "content-type": "application/octet-stream" }, body: bytes }),
+    signer.presignRequest({ method: "GET", path: "/reports/2024 Q1.pdf" }, { expiresIn: 300 })
+  ].map(({ url, method, headers }) => ({ url, method, headers }))
+`
+
+/** Runs a CommonJS script in a child Node from the repository (the package requires itself by name). */
+const node = (flags: ReadonlyArray<string>, script: string) => {
+  const child = spawnSync(process.execPath, [...flags, "--input-type=commonjs", "-e", script], { cwd: root, encoding: "utf8" })
+  if (child.status !== 0) throw new Error(`node ${flags.join(" ")} exited with ${child.status}:\n${child.stderr}`)
+  return JSON.parse(child.stdout)
+}
+
+/** What the ES modules give: the names of the ES root, and the ES facade's signatures. */
+const fromEsModules = () =>
+  node([], `
+    Promise.all([import("api-gateway-request-signer"), import("api-gateway-request-signer/ApiGatewaySigner")]).then(([esRoot, root]) => {
+      ${SIGN}
+      console.log(JSON.stringify({ names: Object.keys(esRoot).sort(), signed }))
+    })`)
+
+const WITHOUT_REQUIRE_ESM = ["--no-experimental-require-module"]
+
+describe.skipIf(!built)("require() of the root where the loader cannot load ES modules (as Jest's)", () => {
+  it("signs exactly as the ES facade does, with the ES root's names", () => {
+    const expected = fromEsModules()
+    const actual = node(WITHOUT_REQUIRE_ESM, `
+      const root = require("api-gateway-request-signer")
+      ${SIGN}
+      console.log(JSON.stringify({
+        names: Object.keys(root).filter((name) => name !== "__esModule").sort(),
+        signed,
+        interop: root.__esModule === true && root.default === root.ApiGatewaySigner,
+        get: root.HttpMethods.GET,
+        isHttpMethod: [root.isHttpMethod("PATCH"), root.isHttpMethod("BREW")]
+      }))`)
+    expect(actual.signed).toEqual(expected.signed)
+    expect(actual.signed[0].headers.Authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20260102\/eu-central-1\/execute-api\/aws4_request/)
+    expect(actual.names).toEqual(expected.names)
+    expect(actual).toMatchObject({ interop: true, get: "GET", isHttpMethod: [true, false] })
+  })
+
+  it("throws errors that are instances of the root's SigningError and RequestError", () => {
+    const result = node(WITHOUT_REQUIRE_ESM, `
+      const root = require("api-gateway-request-signer")
+      const signer = new root.ApiGatewaySigner({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod", accessKey: "AKIDEXAMPLE", secretKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" })
+      let signing
+      try { signer.signRequest({ method: "GET", path: "/x", headers: { "x-a": "1\\r\\n" } }) } catch (error) { signing = error }
+      signer.makeRequestWithRetries({ method: "GET", path: "/x" }, () => Promise.reject(new Error("down")), 0).catch((request) => {
+        console.log(JSON.stringify({
+          signing: [signing instanceof root.SigningError, signing instanceof Error, signing.name, signing.reason, signing.field],
+          request: [request instanceof root.RequestError, request instanceof Error, request.name, request.reason, request.cause.message]
+        }))
+      })`)
+    expect(result).toEqual({
+      signing: [true, true, "SigningError", "InvalidRequest", "headers"],
+      request: [true, true, "RequestError", "RetriesExhausted", "down"]
+    })
+  })
+
+  it("says the Effect API is ES modules only, and how to use it under Jest, when one of its names is read", () => {
+    const said = node(WITHOUT_REQUIRE_ESM, `
+      const root = require("api-gateway-request-signer")
+      console.log(JSON.stringify(["Credentials", "Signer", "Retry", "SigV4", "Diagnosis"].map((name) => {
+        try {
+          return root[name] === undefined ? "undefined" : "loaded"
+        } catch (error) {
+          return error.message
+        }
+      })))`) as Array<string>
+    expect(said).toHaveLength(5)
+    for (const [i, name] of ["Credentials", "Signer", "Retry", "SigV4", "Diagnosis"].entries()) {
+      expect(said[i]).toContain(`The Effect API of api-gateway-request-signer (${name}) is ES modules only`)
+      expect(said[i]).toContain("cannot load an ES module from require()")
+      expect(said[i]).toContain("NODE_OPTIONS=--experimental-vm-modules")
+    }
+  })
+
+  it("loads the CommonJS copy only there: where require(esm) works, the root's values are the ES modules'", () => {
+    const loadsCopy = (flags: ReadonlyArray<string>) =>
+      node(flags, `
+        require("api-gateway-request-signer")
+        console.log(JSON.stringify(Object.keys(require.cache).some((file) => file.endsWith("ApiGatewaySigner.cjs"))))`)
+    expect([loadsCopy([]), loadsCopy(WITHOUT_REQUIRE_ESM)]).toEqual([false, true])
+  })
+})
