@@ -9,9 +9,10 @@
  *    resolve it through its exports and imports maps to the built dist, as an
  *    installed package is.
  * 3. Bundles the programs with esbuild: for Node, Bun and Deno with the package
- *    left external; for Chromium (platform browser) and for workerd (no
- *    nodejs_compat; conditions workerd, worker, browser, as wrangler uses)
- *    with the package inside.
+ *    left external, and so for Jest 30 too, as a CommonJS test file (Jest
+ *    has its own module loader, and CommonJS apps test with it); for Chromium
+ *    (platform browser) and for workerd (no nodejs_compat; conditions
+ *    workerd, worker, browser, as wrangler uses) with the package inside.
  * 4. Starts the local gateway (the packed LocalGateway, CORS on) on 127.0.0.1,
  *    runs each runtime in turn, and judges what the gateway saw (check.ts).
  *
@@ -19,7 +20,7 @@
  * fails to bundle or run, or has a request refused or altered.
  * RUNTIMES_CACHE overrides the cache directory (default .cache/runtimes).
  */
-import { cp, mkdtemp, readFile, rm } from "node:fs/promises"
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
@@ -33,7 +34,8 @@ import { judge, type Verdict } from "./check.js"
 import type { Outcome, Report } from "./client.js"
 import { layOutConsumer, PACKAGE } from "./consumer.js"
 import { failure, run, tail } from "./proc.js"
-import { type Binary, CHROMIUM_FLAGS, type Installed, installTools, type Tools, WORKER_COMPATIBILITY_DATE } from "./tools.js"
+import type { Facade, JestReport } from "./programs/jest.js"
+import { type Binary, CHROMIUM_FLAGS, type Installed, installTools, type Jest, type Tools, WORKER_COMPATIBILITY_DATE } from "./tools.js"
 
 const repo = fileURLToPath(new URL("../../", import.meta.url))
 const here = fileURLToPath(new URL("./", import.meta.url))
@@ -66,21 +68,31 @@ const buildPackage = async (): Promise<void> => {
   if (failed !== undefined) throw new Error(`npm run build ${failed}\n${tail(built.stdout)}`)
 }
 
+/** The folder Jest runs in: a CommonJS package inside the consumer project, with the programs' sources in src/. */
+const jestFolder = join(consumer, "jest")
+
 /**
  * The consumer project (consumer.ts: the package from `npm pack`, its
- * dependencies linked), with the programs' sources in src/.
+ * dependencies linked), with the programs' sources in src/, and again in the
+ * Jest folder, whose package.json says CommonJS: esbuild then compiles the
+ * default import of the package as a CommonJS app's TypeScript does (`.default`
+ * of an __esModule), not as Node's ES modules import CommonJS (the whole
+ * exports object), which would be the consumer project's "type": "module".
  */
 const layOutRuntimesConsumer = async (): Promise<void> => {
   await layOutConsumer({ repo, dir: consumer, name: "runtimes-consumer" })
-  for (const file of ["cases.ts", "client.ts", "programs"]) await cp(join(here, file), join(consumer, "src", file), { recursive: true })
+  for (const sources of [join(consumer, "src"), join(jestFolder, "src")]) {
+    for (const file of ["cases.ts", "client.ts", "programs"]) await cp(join(here, file), join(sources, file), { recursive: true })
+  }
+  await writeFile(join(jestFolder, "package.json"), JSON.stringify({ name: "runtimes-consumer-jest", private: true, type: "commonjs" }, null, 2) + "\n")
 }
 
-/** Bundles one program; on failure, esbuild's messages as it prints them. */
-const bundle = async (entry: string, outfile: string, options: esbuild.BuildOptions): Promise<string | undefined> => {
+/** Bundles one program, from `sources`; on failure, esbuild's messages as it prints them. */
+const bundle = async (entry: string, outfile: string, options: esbuild.BuildOptions, sources = join(consumer, "src")): Promise<string | undefined> => {
   try {
     await esbuild.build({
       absWorkingDir: consumer,
-      entryPoints: [join(consumer, "src", "programs", entry)],
+      entryPoints: [join(sources, "programs", entry)],
       outfile: join(consumer, outfile),
       bundle: true,
       format: "esm",
@@ -136,6 +148,38 @@ const cliRuntime = (name: string, tool: Installed<Binary>, args: (program: strin
     if (failed !== undefined) throw new Error(`${name} ${failed}`)
     const report = lastJsonLine<Report>(finished.stdout, name)
     return { version: report.version, outcomes: report.outcomes }
+  }
+})
+
+/**
+ * Jest 30 running the CommonJS test program (programs/jest.ts) with the Node `node` names, given `nodeFlags`;
+ * `facade` is where the package root must have taken the facade from there.
+ */
+const jestRuntime = (name: string, jest: Installed<Jest>, node: Installed<Binary>, nodeFlags: ReadonlyArray<string>, facade: Facade): Runtime => ({
+  name,
+  fallbackVersion: jest.ok ? jest.value.version : "not installed",
+  run: async (gatewayUrl) => {
+    const { bin, version } = installed(jest)
+    const binary = installed(node)
+    const reportFile = join(jestFolder, "report.json")
+    await rm(reportFile, { force: true })
+    const config = {
+      rootDir: jestFolder,
+      testMatch: ["<rootDir>/*.test.cjs"],
+      testEnvironment: "node",
+      cacheDirectory: join(cache, "jest-cache")
+    }
+    const finished = await run(binary.path, [...nodeFlags, bin, "--config", JSON.stringify(config), "--ci", "--runInBand", "--watchman=false"], {
+      cwd: consumer,
+      env: { ...childEnv(), RUNTIMES_GATEWAY_URL: gatewayUrl, RUNTIMES_REPORT: reportFile },
+      timeoutMs: RUNTIME_TIMEOUT_MS
+    })
+    const failed = failure(finished)
+    // Jest says what failed first, and its stack frames after.
+    if (failed !== undefined) throw new Error(`jest ${failed.split("\n")[0]}\n${finished.stderr.trim().split("\n").slice(0, 12).join("\n")}`)
+    const report = lastJsonLine<JestReport>(await readFile(reportFile, "utf8").catch(() => ""), "the Jest test")
+    if (report.facade !== facade) throw new Error(`the package root gave the facade from the ${report.facade}, where it should have from the ${facade}`)
+    return { version: `${version} on Node ${report.version}, facade from the ${report.facade}`, outcomes: report.outcomes }
   }
 })
 
@@ -287,6 +331,9 @@ const main = async (): Promise<number> => {
 
   const cliBundle = await bundle("cli.ts", "cli.mjs", { platform: "neutral", external: [PACKAGE, `${PACKAGE}/*`] })
   if (cliBundle !== undefined) throw new Error(`bundling the CLI program failed:\n${cliBundle}`)
+  // A CommonJS test file, as a 2.x app's: the package stays a require() for Jest's loader to resolve.
+  const jestBundle = await bundle("jest.ts", "jest/signer.test.cjs", { platform: "node", format: "cjs", external: [PACKAGE, `${PACKAGE}/*`] }, join(jestFolder, "src"))
+  if (jestBundle !== undefined) throw new Error(`bundling the Jest test failed:\n${jestBundle}`)
   const hostBundle = await bundle("miniflare-host.ts", "miniflare-host.mjs", { platform: "node" })
   if (hostBundle !== undefined) throw new Error(`bundling the miniflare host failed:\n${hostBundle}`)
   const pageBundle = await bundle("browser.ts", "page.js", { platform: "browser" })
@@ -331,7 +378,12 @@ const main = async (): Promise<number> => {
     // An app that lets the signer read the AWS variables it documents (none are set here).
     cliRuntime("Deno, net + AWS env", tools.deno, (program) => ["run", "--no-prompt", "--allow-net=127.0.0.1", `--allow-env=${AWS_VARIABLES.join(",")}`, program]),
     chromiumRuntime(tools, pageBundle),
-    workerdRuntime(tools, workerBundle)
+    workerdRuntime(tools, workerBundle),
+    // Jest's loader cannot require an ES module here: the root falls back to the facade's CommonJS copy.
+    jestRuntime(`Jest, Node ${process.versions.node.split(".")[0]} (this machine)`, tools.jest, nodeHere, [], "CommonJS copy"),
+    jestRuntime("Jest, Node 22", tools.jest, tools.node22, [], "CommonJS copy"),
+    // Node 24.9+ with VM modules: Jest requires ES modules itself, so the root gives the ES modules' classes.
+    jestRuntime("Jest, Node 24, --experimental-vm-modules", tools.jest, tools.node24, ["--experimental-vm-modules"], "ES modules")
   ]
 
   const rows: Array<Row> = []

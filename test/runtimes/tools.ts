@@ -19,6 +19,8 @@ import { failure, run, tail } from "./proc.js"
 const NODE_VERSIONS = { node22: "22.23.3", node24: "24.21.0" } as const
 const BUN_VERSION = "1.4.5"
 const DENO_VERSION = "2.9.6"
+/** Jest runs the CommonJS test program (programs/jest.ts) with its own module loader. */
+const JEST_VERSION = "30.5.2"
 /** Depends on workerd of the same date, pinned exactly. */
 const MINIFLARE_VERSION = "4.20260730.0"
 /** The Worker's compatibility date: not later than the pinned workerd's. */
@@ -45,6 +47,13 @@ export interface Miniflare {
   /** The module to import miniflare from. */
   readonly entry: string
   /** workerd's own version line, with the npm versions. */
+  readonly version: string
+}
+
+export interface Jest {
+  /** Jest's CLI script, for a chosen Node to run. */
+  readonly bin: string
+  /** As `jest --version` prints it. */
   readonly version: string
 }
 
@@ -141,6 +150,15 @@ const miniflare = async (cache: string): Promise<Miniflare> => {
   }
 }
 
+const jest = async (cache: string): Promise<Jest> => {
+  const dir = await installNpm(cache, [`jest@${JEST_VERSION}`])
+  const bin = join(dir, "node_modules", "jest", "bin", "jest.js")
+  const answered = await run(process.execPath, [bin, "--version"], { timeoutMs: 60_000 })
+  const version = answered.stdout.trim()
+  if (answered.code !== 0 || version !== JEST_VERSION) throw new Error(`${bin} --version: ${failure(answered) ?? JSON.stringify(version)}`)
+  return { bin, version }
+}
+
 /** Debian's chromium, installed with apt-get when missing (as root, which CI and the dev machines run as). */
 const chromium = async (): Promise<Binary> => {
   if (!existsSync(CHROMIUM)) {
@@ -162,17 +180,19 @@ export interface Tools {
   readonly deno: Installed<Binary>
   readonly miniflare: Installed<Miniflare>
   readonly chromium: Installed<Binary>
+  readonly jest: Installed<Jest>
 }
 
 /** Installs (or finds in `cache`) every runtime, in parallel: downloads dominate. */
 export const installTools = async (cache: string): Promise<Tools> => {
-  const [node22, node24, bun, deno, worker, browser] = await Promise.all([
+  const [node22, node24, bun, deno, worker, browser, testRunner] = await Promise.all([
     attempt(`Node ${NODE_VERSIONS.node22}`, () => nodeBinary(cache, NODE_VERSIONS.node22)),
     attempt(`Node ${NODE_VERSIONS.node24}`, () => nodeBinary(cache, NODE_VERSIONS.node24)),
     attempt(`Bun ${BUN_VERSION}`, () => bunBinary(cache)),
     attempt(`Deno ${DENO_VERSION}`, () => denoBinary(cache)),
     attempt(`miniflare ${MINIFLARE_VERSION} (workerd)`, () => miniflare(cache)),
-    attempt("Chromium (Debian package chromium)", chromium)
+    attempt("Chromium (Debian package chromium)", chromium),
+    attempt(`Jest ${JEST_VERSION}`, () => jest(cache))
   ])
-  return { node22, node24, bun, deno, miniflare: worker, chromium: browser }
+  return { node22, node24, bun, deno, miniflare: worker, chromium: browser, jest: testRunner }
 }
