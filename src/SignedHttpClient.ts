@@ -196,7 +196,9 @@ const signing = <E, R>(
             )
             if (offset === undefined) return Effect.succeed(response)
             MutableRef.set(signer.clockOffset, offset)
-            return send
+            // The refusal's body (a line of JSON) is read before sending again: left unread, it would hold its
+            // connection until collected, and drained, the connection serves the next request.
+            return Effect.zipRight(Effect.ignore(response.text), send)
           }))
       }),
     Effect.succeed

@@ -352,4 +352,29 @@ describe("the signed HttpClient", () => {
       expect(executions).toBe(3)
       expectNear(result.offset, offset)
     }).pipe(Effect.scoped, Effect.runPromise))
+
+  it("reads the refusal's body before sending again, so that its connection is not held until collected", () =>
+    Effect.gen(function*() {
+      const gateway = yield* LocalGateway.make({ credentials: [credentials], clockOffsetMillis: TWENTY_MINUTES })
+      const responses: Array<Response> = []
+      const recording: typeof fetch = async (input, init) => {
+        const response = await fetch(input, init)
+        responses.push(response)
+        return response
+      }
+      const program = Effect.gen(function*() {
+        const client = yield* SignedHttpClient.SignedHttpClient
+        return (yield* client.get("/skew")).status
+      })
+      const status = yield* program.pipe(
+        Effect.provide(SignedHttpClient.layer),
+        Effect.provide(Layer.mergeAll(
+          Signer.layer({ endpoint: gateway.url, region: "us-east-1" }),
+          Credentials.layer(credentials),
+          FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, recording)))
+        ))
+      )
+      expect(status).toBe(200)
+      expect(responses.map((response) => [response.status, response.bodyUsed])).toEqual([[403, true], [200, false]])
+    }).pipe(Effect.scoped, Effect.runPromise))
 })
