@@ -31,11 +31,16 @@
 "use strict"
 
 /**
- * Whether `error` is a module loader refusing to load an ES module from `require()`: Node's and Jest's both have
- * this code. Read as a property, because Jest's error comes from outside the test's realm (`instanceof Error` is
- * false there).
+ * Whether `error` is a module loader refusing to load an ES module from `require()`: Node's and Jest 30's both have
+ * the code ERR_REQUIRE_ESM; Jest 29 compiles the module as CommonJS, and fails on its first `import` or `export`.
+ * Read as properties, because Jest's error comes from outside the test's realm (`instanceof Error` is false there).
  */
-const cannotRequireEsm = (error) => typeof error === "object" && error !== null && error.code === "ERR_REQUIRE_ESM"
+const cannotRequireEsm = (error) =>
+  typeof error === "object" && error !== null && (
+    error.code === "ERR_REQUIRE_ESM" ||
+    (error.name === "SyntaxError" && typeof error.message === "string" &&
+      /Cannot use import statement outside a module|Unexpected token '?export'?/.test(error.message))
+  )
 
 /**
  * `require` under another name, for the facade's CommonJS copy: bundlers follow only direct `require("...")` calls.

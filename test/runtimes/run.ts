@@ -382,6 +382,8 @@ const main = async (): Promise<number> => {
     // Jest's loader cannot require an ES module here: the root falls back to the facade's CommonJS copy.
     jestRuntime(`Jest, Node ${process.versions.node.split(".")[0]} (this machine)`, tools.jest, nodeHere, [], "CommonJS copy"),
     jestRuntime("Jest, Node 22", tools.jest, tools.node22, [], "CommonJS copy"),
+    // Jest 29 compiles the ES module as CommonJS and fails on its syntax: the root falls back likewise.
+    jestRuntime(`Jest 29, Node ${process.versions.node.split(".")[0]} (this machine)`, tools.jest29, nodeHere, [], "CommonJS copy"),
     // Node 24.9+ with VM modules: Jest requires ES modules itself, so the root gives the ES modules' classes.
     jestRuntime("Jest, Node 24, --experimental-vm-modules", tools.jest, tools.node24, ["--experimental-vm-modules"], "ES modules")
   ]

@@ -19,8 +19,12 @@ import { failure, run, tail } from "./proc.js"
 const NODE_VERSIONS = { node22: "22.23.3", node24: "24.21.0" } as const
 const BUN_VERSION = "1.4.5"
 const DENO_VERSION = "2.9.6"
-/** Jest runs the CommonJS test program (programs/jest.ts) with its own module loader. */
+/**
+ * Jest runs the CommonJS test program (programs/jest.ts) with its own module loader: the current major, and 29,
+ * which many apps still pin (its loader compiles an ES module as CommonJS, and fails otherwise than 30's).
+ */
 const JEST_VERSION = "30.5.2"
+const JEST_29_VERSION = "29.7.0"
 /** Depends on workerd of the same date, pinned exactly. */
 const MINIFLARE_VERSION = "4.20260730.0"
 /** The Worker's compatibility date: not later than the pinned workerd's. */
@@ -150,12 +154,12 @@ const miniflare = async (cache: string): Promise<Miniflare> => {
   }
 }
 
-const jest = async (cache: string): Promise<Jest> => {
-  const dir = await installNpm(cache, [`jest@${JEST_VERSION}`])
+const jest = async (cache: string, wanted: string): Promise<Jest> => {
+  const dir = await installNpm(cache, [`jest@${wanted}`])
   const bin = join(dir, "node_modules", "jest", "bin", "jest.js")
   const answered = await run(process.execPath, [bin, "--version"], { timeoutMs: 60_000 })
   const version = answered.stdout.trim()
-  if (answered.code !== 0 || version !== JEST_VERSION) throw new Error(`${bin} --version: ${failure(answered) ?? JSON.stringify(version)}`)
+  if (answered.code !== 0 || version !== wanted) throw new Error(`${bin} --version: ${failure(answered) ?? JSON.stringify(version)}`)
   return { bin, version }
 }
 
@@ -181,18 +185,20 @@ export interface Tools {
   readonly miniflare: Installed<Miniflare>
   readonly chromium: Installed<Binary>
   readonly jest: Installed<Jest>
+  readonly jest29: Installed<Jest>
 }
 
 /** Installs (or finds in `cache`) every runtime, in parallel: downloads dominate. */
 export const installTools = async (cache: string): Promise<Tools> => {
-  const [node22, node24, bun, deno, worker, browser, testRunner] = await Promise.all([
+  const [node22, node24, bun, deno, worker, browser, testRunner, testRunner29] = await Promise.all([
     attempt(`Node ${NODE_VERSIONS.node22}`, () => nodeBinary(cache, NODE_VERSIONS.node22)),
     attempt(`Node ${NODE_VERSIONS.node24}`, () => nodeBinary(cache, NODE_VERSIONS.node24)),
     attempt(`Bun ${BUN_VERSION}`, () => bunBinary(cache)),
     attempt(`Deno ${DENO_VERSION}`, () => denoBinary(cache)),
     attempt(`miniflare ${MINIFLARE_VERSION} (workerd)`, () => miniflare(cache)),
     attempt("Chromium (Debian package chromium)", chromium),
-    attempt(`Jest ${JEST_VERSION}`, () => jest(cache))
+    attempt(`Jest ${JEST_VERSION}`, () => jest(cache, JEST_VERSION)),
+    attempt(`Jest ${JEST_29_VERSION}`, () => jest(cache, JEST_29_VERSION))
   ])
-  return { node22, node24, bun, deno, miniflare: worker, chromium: browser, jest: testRunner }
+  return { node22, node24, bun, deno, miniflare: worker, chromium: browser, jest: testRunner, jest29: testRunner29 }
 }

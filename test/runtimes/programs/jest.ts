@@ -23,7 +23,7 @@ export interface JestReport extends Report {
 
 /**
  * Where the root's classes come from: the ES modules when the subpath's class is the root's own, the CommonJS copy
- * when Jest cannot require the subpath's ES module at all.
+ * when Jest cannot require the subpath's ES module at all (Jest 30 refuses it; Jest 29 fails to compile it).
  */
 const facadeOfRoot = (): Facade => {
   const root = require("api-gateway-request-signer") as typeof import("api-gateway-request-signer")
@@ -31,7 +31,9 @@ const facadeOfRoot = (): Facade => {
   try {
     subpath = require("api-gateway-request-signer/SigningError") as typeof subpath
   } catch (error) {
-    if ((error as { code?: unknown }).code === "ERR_REQUIRE_ESM") return "CommonJS copy"
+    // Jest 30 refuses the ES module (ERR_REQUIRE_ESM); Jest 29 compiles it as CommonJS and fails on its syntax.
+    const { code, name } = error as { code?: unknown; name?: unknown }
+    if (code === "ERR_REQUIRE_ESM" || name === "SyntaxError") return "CommonJS copy"
     throw error
   }
   if (subpath.SigningError !== root.SigningError) throw new Error("the root's SigningError is not the subpath's, although Jest required both")
