@@ -93,8 +93,9 @@ export const prepareRequest = (settings: PrepareSettings, input: RequestToSign):
   if (tag === "[object URL]" || tag === "[object Request]") {
     throw invalidRequest(
       "path",
-      `signRequest takes { method, path, queryParams?, headers?, body? }; got ${describe(input)}. ` +
-        "Send a URL or a web Request with signer.fetch(input), or sign a Request with await signer.signRequestAsync(request)."
+      `A request to sign is { method, path, queryParams?, headers?, body? } (path under the endpoint); got ${describe(input)}. ` +
+        "The facade's signer.fetch(input) and signer.signRequestAsync(request) take a URL or a web Request; " +
+        "in the Effect API, Signer.signRequest takes a web Request (new Request(url, init))."
     )
   }
   const method = prepareMethod(input.method)
@@ -109,7 +110,8 @@ export const prepareRequest = (settings: PrepareSettings, input: RequestToSign):
     throw invalidRequest(
       "path",
       `The path ${JSON.stringify(displayUrl(givenPath, 80))} is a whole URL, and path is the part under the endpoint: ` +
-        "pass that part (e.g. \"/pets?type=dog\"), or send the URL with signer.fetch(url), which takes URLs under the endpoint. " +
+        "pass that part (e.g. \"/pets?type=dog\"), or give the whole URL where one is taken: the facade's signer.fetch(url), " +
+        "the Effect API's Signer.signRequest(new Request(url)). " +
         "(A path segment that really holds \"://\" is sent with its colon encoded, %3A.)"
     )
   }
