@@ -49,6 +49,8 @@ import { SigningError } from "./SigningError.js"
 import { invalidConfig } from "./internal/signingErrors.js"
 
 import { HttpMethods } from "./HttpMethods.js"
+// Its type and its members' types (`HttpMethods.GET`), for 2.x's names on the class (below).
+import type { HttpMethods as HttpMethodsType } from "./HttpMethods.js"
 
 export { HttpMethods }
 export type { HttpMethod } from "./HttpMethods.js"
@@ -243,6 +245,14 @@ const notOnASigner = (method: string): SigningError =>
  * const request = apiSigner.signRequest({ method: HttpMethods.GET, path: "/path/to/some/resource" })
  * const response = await fetch(request.url, request)
  * ```
+ *
+ * Code written for 2.x in an ES module, where the default import was 2.x's
+ * CommonJS exports object, keeps compiling and working:
+ * `new ApiGatewaySigner.default(config)`, `ApiGatewaySigner.HttpMethods.GET`,
+ * and the types `ApiGatewaySigner.default`, `ApiGatewaySigner.RequestToSign`,
+ * `ApiGatewaySigner.SignedRequestData`, `ApiGatewaySigner.RequestSignerConfig`
+ * and `ApiGatewaySigner.HttpMethods`. These names are deprecated: use the
+ * class itself and the package's named exports (docs/migration.md).
  *
  * @since 3.0.0
  * @category constructors
@@ -703,6 +713,44 @@ export class ApiGatewaySigner {
 // vi.spyOn(ApiGatewaySigner.prototype, ...)) is an override too.
 const ownSignRequest = ApiGatewaySigner.prototype.signRequest
 const ownSignRequestAsync = ApiGatewaySigner.prototype.signRequestAsync
+
+/**
+ * The 2.x names, as 2.x code in an ES module reached them through its
+ * default import (2.x was CommonJS, so that import was its exports object):
+ * `ApiGatewaySigner.default`, `ApiGatewaySigner.SignedRequestData`, ... in
+ * type positions. Types only; the values `ApiGatewaySigner.default` and
+ * `ApiGatewaySigner.HttpMethods` are the class's static members.
+ *
+ * Hidden from the API reference (with the static `default` and
+ * `HttpMethods`, which share its names): the class's description names them.
+ *
+ * @deprecated Import the names from the package: `import ApiGatewaySigner, { type SignedRequestData } from "api-gateway-request-signer"`.
+ * @since 3.0.0
+ * @hidden
+ */
+export declare namespace ApiGatewaySigner {
+  /** @deprecated The class is the default import itself: `ApiGatewaySigner`. */
+  export type { ApiGatewaySignerClass as default }
+  /** @deprecated Import it by name: `import type { RequestSignerConfig } from "api-gateway-request-signer"`. */
+  export type RequestSignerConfig = ApiGatewaySignerConfig
+  /** @deprecated Import it by name: `import type { RequestToSign } from "api-gateway-request-signer"`. */
+  export type RequestToSign = import("./SignedRequest.js").RequestToSign
+  /** @deprecated Import it by name: `import type { SignedRequestData } from "api-gateway-request-signer"`. */
+  export type SignedRequestData = import("./ApiGatewaySigner.js").SignedRequestData
+  /** @deprecated Import it by name: `import { HttpMethods } from "api-gateway-request-signer"`. */
+  export type HttpMethods = HttpMethodsType
+  /** @deprecated Import it by name: `import { HttpMethods } from "api-gateway-request-signer"`. */
+  export namespace HttpMethods {
+    export type GET = HttpMethodsType.GET
+    export type POST = HttpMethodsType.POST
+    export type PUT = HttpMethodsType.PUT
+    export type PATCH = HttpMethodsType.PATCH
+    export type DELETE = HttpMethodsType.DELETE
+    export type HEAD = HttpMethodsType.HEAD
+    export type OPTIONS = HttpMethodsType.OPTIONS
+  }
+}
+type ApiGatewaySignerClass = ApiGatewaySigner
 
 /**
  * The default export, as the package root has it:

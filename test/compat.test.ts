@@ -224,6 +224,25 @@ describe("2.x code in an ES module, where 2.x's default import was its CommonJS 
     expect(ApiGatewaySigner.HttpMethods.POST).toBe("POST")
   })
 
+  it("its names in type positions compile: ApiGatewaySigner.default, .RequestSignerConfig, .RequestToSign, .SignedRequestData, .HttpMethods", () => {
+    // 2.x code naming its types through the default import (a class's field, a method's parameters and result).
+    class PetsClient {
+      private readonly signer: ApiGatewaySigner.default
+      constructor(config: ApiGatewaySigner.RequestSignerConfig) {
+        this.signer = new ApiGatewaySigner.default(config)
+      }
+      get(path: string, method: ApiGatewaySigner.HttpMethods = ApiGatewaySigner.HttpMethods.GET): ApiGatewaySigner.SignedRequestData {
+        const request: ApiGatewaySigner.RequestToSign = { method, path }
+        return this.signer.signRequest(request)
+      }
+    }
+    const onlyPost: ApiGatewaySigner.HttpMethods.POST = ApiGatewaySigner.HttpMethods.POST
+    // @ts-expect-error: a member's type is that member only
+    const notGet: ApiGatewaySigner.HttpMethods.GET = ApiGatewaySigner.HttpMethods.POST
+    expect(new PetsClient({ endpoint: ENDPOINT, ...keys }).get("/pets", onlyPost)).toMatchObject({ method: "POST", url: `${ENDPOINT}/pets` })
+    expect(notGet).toBe("POST")
+  })
+
   it("neither shows on a signer: a spread, Object.keys and JSON are as before", () => {
     expect(Object.keys(ApiGatewaySigner)).toEqual([])
     expect(JSON.stringify(signer)).toBe(JSON.stringify({ endpoint: ENDPOINT, region: "us-east-1", service: "execute-api" }))

@@ -5,7 +5,7 @@
  * nodenext project compiles this under exactOptionalPropertyTypes), and a
  * LocalGateway lookup typed as `SigV4.verify` takes it.
  */
-import {
+import ApiGatewaySigner, {
   Credentials,
   type FailureSummary,
   type HeadersInput,
@@ -71,3 +71,9 @@ export const handler: LocalGateway.Handler = () => ({ status: 204, headers: unde
 // A lookup as verify takes it: plain-string secrets, and null for a key it does not know.
 const keys = new Map([["AKIDLOCAL", { accessKeyId: "AKIDLOCAL", secretAccessKey: "local-secret" }]])
 export const gatewayOptions: LocalGateway.Options = { credentials: (accessKeyId) => keys.get(accessKeyId) ?? null }
+
+// 2.x code in an ES module, naming its types through the default import (then 2.x's CommonJS exports object).
+export const legacyRequest = (signer: ApiGatewaySigner.default, request: ApiGatewaySigner.RequestToSign): ApiGatewaySigner.SignedRequestData =>
+  signer.signRequest(request)
+export const legacyConfig: ApiGatewaySigner.RequestSignerConfig = { endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" }
+export const legacyMethod: ApiGatewaySigner.HttpMethods.POST = ApiGatewaySigner.HttpMethods.POST
