@@ -76,8 +76,10 @@ export interface RequestToSign {
    * It may carry its own `?query`, merged with `queryParams`.
    */
   readonly path: string
-  readonly queryParams?: QueryParams | undefined
-  readonly headers?: HeadersInput | undefined
+  /** `null` or `undefined`: no query parameters (a Lambda event's `queryStringParameters` can be passed on as it is). */
+  readonly queryParams?: QueryParams | null | undefined
+  /** `null` or `undefined`: no headers of your own. */
+  readonly headers?: HeadersInput | null | undefined
   /**
    * What to send. Strings, `Uint8Array` (and other views), `ArrayBuffer` and
    * `URLSearchParams` are sent as given; any other value is JSON-serialized and

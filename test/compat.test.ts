@@ -8,6 +8,7 @@ import { join } from "node:path"
 import { inspect } from "node:util"
 import { afterEach, beforeEach, describe, expect, it, vi } from "@effect/vitest"
 import axios from "axios"
+import type { APIGatewayProxyEvent } from "aws-lambda"
 import ApiGatewaySigner, { HttpMethods, type SignedRequestData } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import { SUITE_DIR } from "./support/awsSuite.js"
@@ -484,5 +485,20 @@ describe("the service, read from the host like the region", () => {
     const { headers } = new ApiGatewaySigner({ endpoint: "https://xyz.lambda-url.us-east-1.on.aws", ...keys, service: "execute-api" })
       .signRequest({ method: "GET", path: "/" })
     expect(headers.Authorization).toContain("/us-east-1/execute-api/aws4_request")
+  })
+})
+
+describe("2.x's request fields, typed any there, take what the run time takes", () => {
+  it("queryParams and headers of null send none: a Lambda event's queryStringParameters and headers are passed on as they are", () => {
+    const event = { queryStringParameters: null, multiValueQueryStringParameters: null, headers: {} } as Pick<
+      APIGatewayProxyEvent,
+      "queryStringParameters" | "multiValueQueryStringParameters" | "headers"
+    >
+    const single = signer.signRequest({ method: HttpMethods.GET, path: "/pets", queryParams: event.queryStringParameters, headers: event.headers })
+    const multi = signer.signRequest({ method: HttpMethods.GET, path: "/pets", queryParams: event.multiValueQueryStringParameters, headers: null })
+    for (const signed of [single, multi]) {
+      expect(signed.url).toBe(`${ENDPOINT}/pets`)
+      expect(Object.keys(signed.headers).sort()).toEqual(["Accept", "Authorization", "x-amz-date"])
+    }
   })
 })

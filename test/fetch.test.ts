@@ -492,7 +492,8 @@ describe("signer.fetch refuses headers fetch cannot send as signRequest does: na
     ["a name beyond ASCII", { "x-name\u00e9\u4e2d": "v" }, /is not a valid header name/],
     ["a name with a space", { "bad name": "v" }, /is not a valid header name/],
     ["a value beyond U+00FF", { "x-emoji": "\u{1F600}" }, /Header "x-emoji" contains a control character or a character beyond U\+00FF/],
-    ["a pair without a value", [["x-a"]], /not a \[name, value\] pair/]
+    ["a pair without a value", [["x-a"]], /not a \[name, value\] pair/],
+    ["null, which fetch refuses too (a request to sign takes it, for none)", null, /fetch takes no headers: null .*leave headers out/]
   ])("%s", async (_, headers, message) => {
     const error = await signer.fetch("/pets", { headers: headers as never }).catch((error: unknown) => error)
     expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidRequest", field: "headers", message: expect.stringMatching(message) })

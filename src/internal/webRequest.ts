@@ -132,6 +132,10 @@ const headerEntries = (headers: Headers): Array<[string, string]> => {
  * header, and how to fix it, rather than the runtime's WebIDL text.
  */
 const headersOfInit = (given: NonNullable<RequestInit["headers"]>): Headers => {
+  // fetch refuses null headers (a request to sign skips them): said as such, not as a bad header.
+  if ((given as unknown) === null) {
+    throw invalidRequest("headers", "fetch takes no headers: null (a TypeError from fetch itself); leave headers out, or pass undefined, to send none of your own.")
+  }
   // An iterable may be readable once (a generator, map.entries()): read it into pairs first, so that the check
   // below sees the headers fetch refused, not an exhausted iterator.
   let pairs = given
