@@ -42,6 +42,7 @@ import type {
   PresignedRequest,
   PresignOptions,
   RequestToSign,
+  SignedBody,
   SignedRequest
 } from "./SignedRequest.js"
 import { RequestError } from "./RequestError.js"
@@ -49,8 +50,8 @@ import { SigningError } from "./SigningError.js"
 import { invalidConfig } from "./internal/signingErrors.js"
 
 import { HttpMethods } from "./HttpMethods.js"
-// Its type and its members' types (`HttpMethods.GET`), for 2.x's names on the class (below).
-import type { HttpMethods as HttpMethodsType } from "./HttpMethods.js"
+// HttpMethodsType: its type and its members' types (`HttpMethods.GET`), for 2.x's names on the class (below).
+import type { HttpMethod, HttpMethods as HttpMethodsType } from "./HttpMethods.js"
 
 export { HttpMethods }
 export type { HttpMethod } from "./HttpMethods.js"
@@ -63,13 +64,13 @@ export type { HttpMethod } from "./HttpMethods.js"
  */
 export interface ApiGatewaySignerConfig {
   /** The invoke URL, stage included: `https://API_ID.execute-api.REGION.amazonaws.com/STAGE`. */
-  readonly endpoint: string
+  endpoint: string
   /** Default: read from the endpoint's host, else AWS_REGION, else AWS_DEFAULT_REGION. */
-  readonly region?: string | undefined
+  region?: string | undefined
   /** Give `accessKey` and `secretKey` together, or neither to read AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN. */
-  readonly accessKey?: string | undefined
-  readonly secretKey?: string | undefined
-  readonly sessionToken?: string | undefined
+  accessKey?: string | undefined
+  secretKey?: string | undefined
+  sessionToken?: string | undefined
   /**
    * Credentials, instead of `accessKey` / `secretKey` / `sessionToken`: an
    * identity `{ accessKeyId, secretAccessKey, sessionToken?, expiration? }`,
@@ -79,37 +80,37 @@ export interface ApiGatewaySignerConfig {
    * provider is asked on the first `signRequestAsync`, `fetch` or
    * `makeRequestWithRetries`, and again 5 minutes before the credentials expire.
    */
-  readonly credentials?: CredentialIdentity | CredentialsProvider | undefined
+  credentials?: CredentialIdentity | CredentialsProvider | undefined
   /**
    * Default: the one the endpoint's host names (`execute-api` for API
    * Gateway, `lambda` for a Lambda function URL, `appsync` for AppSync), else `execute-api`.
    */
-  readonly service?: string | undefined
+  service?: string | undefined
   /** The original package's name for `service`. */
-  readonly serviceName?: string | undefined
+  serviceName?: string | undefined
   /** Sign the x-amz-security-token header (default true); false adds it unsigned, as the original package did. Presigned URLs always sign their token. */
-  readonly signSessionToken?: boolean | undefined
+  signSessionToken?: boolean | undefined
   /**
    * The `Accept` header every request gets (signed) unless it sets its own, as
    * in the original package. Default `application/json` (also for `null` and
    * `""`, as in 2.x); `false` sends none.
    */
-  readonly defaultAcceptType?: string | false | undefined
+  defaultAcceptType?: string | false | undefined
   /**
    * The `Content-Type` of every request with a body that sets none, as in the
    * original package. Default: the body's own (`application/json` for an
    * object, the form type for `URLSearchParams`, none for text and bytes).
    */
-  readonly defaultContentType?: string | undefined
+  defaultContentType?: string | undefined
   /** The fetch `signer.fetch` sends with. Default: the runtime's `fetch`, as it is when a request is sent. */
-  readonly fetch?: ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) | undefined
+  fetch?: ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) | undefined
   /**
    * How many times `signer.fetch` retries (same schedule as `makeRequestWithRetries`). Default 0: no
    * retries; 5 (`Retry.DEFAULT_RETRIES`) when `shouldRetry` is given, since that asks for retries.
    */
-  readonly retries?: number | undefined
+  retries?: number | undefined
   /** Which failures and responses `signer.fetch` retries. Default, once retries are asked for: `Retry.isTransient`. */
-  readonly shouldRetry?: ((failure: unknown) => boolean) | undefined
+  shouldRetry?: ((failure: unknown) => boolean) | undefined
   /**
    * The base URL requests are sent to, when that is not `endpoint`: a proxy
    * or CDN in front of the API that rewrites Host (and path) to the
@@ -117,7 +118,7 @@ export interface ApiGatewaySignerConfig {
    * path; the URL returned is `sendTo` plus the path below the stage plus the
    * query. Default: the endpoint. See docs/private-apis.md.
    */
-  readonly sendTo?: string | undefined
+  sendTo?: string | undefined
 }
 
 /**
@@ -164,12 +165,19 @@ export interface SignedHeaders {
 /**
  * A request the facade signed: send exactly this (`fetch(request.url,
  * request)`, or axios with `url`, `method`, `headers`, `data: body`).
+ * Its fields are writable, as 2.x's were: the object is yours. What the
+ * signature covers (the URL, the signed headers, the body) must go out
+ * unchanged; to send through another host, give the signer `sendTo`.
  *
  * @since 3.0.0
  * @category models
  */
 export interface SignedRequestData extends SignedRequest {
-  readonly headers: SignedHeaders
+  url: string
+  method: HttpMethod
+  headers: SignedHeaders
+  body?: SignedBody
+  redirect: "manual"
 }
 
 /**

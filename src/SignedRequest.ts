@@ -69,23 +69,23 @@ export type HeadersInput =
  */
 export interface RequestToSign {
   /** One of `HttpMethods`. */
-  readonly method: HttpMethod | Lowercase<HttpMethod> | (string & {})
+  method: HttpMethod | Lowercase<HttpMethod> | (string & {})
   /**
    * A URL path under the endpoint's stage, e.g. `/pets/${encodeURIComponent(id)}`.
    * `%XX` escapes are kept; anything else that cannot travel raw is encoded.
    * It may carry its own `?query`, merged with `queryParams`.
    */
-  readonly path: string
+  path: string
   /** `null` or `undefined`: no query parameters (a Lambda event's `queryStringParameters` can be passed on as it is). */
-  readonly queryParams?: QueryParams | null | undefined
+  queryParams?: QueryParams | null | undefined
   /** `null` or `undefined`: no headers of your own. */
-  readonly headers?: HeadersInput | null | undefined
+  headers?: HeadersInput | null | undefined
   /**
    * What to send. Strings, `Uint8Array` (and other views), `ArrayBuffer` and
    * `URLSearchParams` are sent as given; any other value is JSON-serialized and
    * gets `content-type: application/json` unless you set a content type.
    */
-  readonly body?: unknown
+  body?: unknown
 }
 
 /**

@@ -9,7 +9,7 @@ import { inspect } from "node:util"
 import { afterEach, beforeEach, describe, expect, it, vi } from "@effect/vitest"
 import axios from "axios"
 import type { APIGatewayProxyEvent } from "aws-lambda"
-import ApiGatewaySigner, { HttpMethods, type SignedRequestData } from "api-gateway-request-signer"
+import ApiGatewaySigner, { HttpMethods, type RequestSignerConfig, type RequestToSign, type SignedRequestData } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import { SUITE_DIR } from "./support/awsSuite.js"
 import { rejectionOf, thrownBy } from "./support/outcomes.js"
@@ -488,7 +488,7 @@ describe("the service, read from the host like the region", () => {
   })
 })
 
-describe("2.x's request fields, typed any there, take what the run time takes", () => {
+describe("2.x code's types: what compiled against 2.x's (any, mutable fields) still compiles, where the run time takes it", () => {
   it("queryParams and headers of null send none: a Lambda event's queryStringParameters and headers are passed on as they are", () => {
     const event = { queryStringParameters: null, multiValueQueryStringParameters: null, headers: {} } as Pick<
       APIGatewayProxyEvent,
@@ -500,5 +500,38 @@ describe("2.x's request fields, typed any there, take what the run time takes", 
       expect(signed.url).toBe(`${ENDPOINT}/pets`)
       expect(Object.keys(signed.headers).sort()).toEqual(["Accept", "Authorization", "x-amz-date"])
     }
+  })
+})
+
+describe("2.x code that builds a request or a config step by step, or changes the signed request", () => {
+  it("fills in a RequestToSign and a RequestSignerConfig field by field", () => {
+    const config: RequestSignerConfig = { endpoint: ENDPOINT }
+    config.accessKey = keys.accessKey
+    config.secretKey = keys.secretKey
+    const request: RequestToSign = { method: HttpMethods.GET, path: "/pets" }
+    request.method = HttpMethods.POST
+    request.body = { name: "Rex" }
+    request.headers = { "x-api-key": "k" }
+    const signed = new ApiGatewaySigner(config).signRequest(request)
+    expect(signed).toMatchObject({ method: "POST", body: "{\"name\":\"Rex\"}", headers: { "x-api-key": "k" } })
+  })
+
+  it("changes the signed request's fields (an unsigned header added, the headers replaced)", () => {
+    const signed: SignedRequestData = signer.signRequest({ method: HttpMethods.GET, path: "/pets" })
+    signed.headers["x-trace"] = "t-1"
+    signed.headers = { ...signed.headers, "x-other": "o" }
+    signed.url = `${signed.url}`
+    expect(signed.headers).toMatchObject({ "x-trace": "t-1", "x-other": "o", Authorization: expect.any(String) })
+  })
+
+  it("still passes read-only values: a request and a config written as const, read-only lists", () => {
+    const config = { endpoint: ENDPOINT, ...keys } as const
+    const request = { method: "GET", path: "/pets", queryParams: { ids: ["a", "b"] }, headers: { "x-list": ["1", "2"] } } as const
+    const ids: ReadonlyArray<string> = ["c"]
+    const pairs: ReadonlyArray<readonly [string, string]> = [["d", "e"]]
+    const own = new ApiGatewaySigner(config)
+    expect(own.signRequest(request).url).toBe(`${ENDPOINT}/pets?ids=a&ids=b`)
+    expect(own.signRequest({ method: "GET", path: "/", queryParams: { ids }, headers: pairs }).url).toBe(`${ENDPOINT}/?ids=c`)
+    expect(own.presignRequest(request).url).toContain("ids=a&ids=b")
   })
 })
