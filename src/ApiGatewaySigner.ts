@@ -39,8 +39,10 @@ import { expiresInOf } from "./internal/sigv4/presign.js"
 import type {
   CredentialIdentity,
   CredentialsProvider,
+  HeadersRecord,
   PresignedRequest,
   PresignOptions,
+  QueryRecord,
   RequestToSign,
   SignedBody,
   SignedRequest
@@ -344,7 +346,7 @@ export class ApiGatewaySigner {
    *
    * @throws SigningError when the request cannot be signed as given.
    */
-  signRequest(request: RequestToSign): SignedRequestData {
+  signRequest<Q extends Record<string, any> = QueryRecord, H extends Record<string, any> = HeadersRecord>(request: RequestToSign<Q, H>): SignedRequestData {
     if (!ApiGatewaySigner.#isSigner(this)) throw notOnASigner("signRequest")
     try {
       const prepared = prepareRequest(this.#settings, request)
@@ -361,7 +363,7 @@ export class ApiGatewaySigner {
    * asks it; otherwise the same as `signRequest`. Rejects with a
    * `SigningError`, never throws.
    */
-  signRequestAsync(request: RequestToSign): Promise<SignedRequestData>
+  signRequestAsync<Q extends Record<string, any> = QueryRecord, H extends Record<string, any> = HeadersRecord>(request: RequestToSign<Q, H>): Promise<SignedRequestData>
   /**
    * Signs a web-standard `Request` (its URL under the endpoint), as
    * Powertools' signer does: resolves with a signed `Request`, and leaves the
@@ -636,7 +638,7 @@ export class ApiGatewaySigner {
    *
    * @throws SigningError when the request cannot be signed as given.
    */
-  presignRequest(request: RequestToSign, options: PresignOptions = {}): PresignedRequest {
+  presignRequest<Q extends Record<string, any> = QueryRecord, H extends Record<string, any> = HeadersRecord>(request: RequestToSign<Q, H>, options: PresignOptions = {}): PresignedRequest {
     if (!ApiGatewaySigner.#isSigner(this)) throw notOnASigner("presignRequest")
     try {
       // A presigned URL is often followed by a browser or a link: it carries no default Accept to send along.
@@ -675,8 +677,8 @@ export class ApiGatewaySigner {
    * `RequestError`s (`RequestError<unknown>`), `SigningError`s, or the abort
    * reason.
    */
-  makeRequestWithRetries<T>(
-    params: RequestToSign,
+  makeRequestWithRetries<T, Q extends Record<string, any> = QueryRecord, H extends Record<string, any> = HeadersRecord>(
+    params: RequestToSign<Q, H>,
     callback: (request: SignedRequestData) => T | PromiseLike<T>,
     retries: number = DEFAULT_RETRIES,
     options: RequestWithRetriesOptions = {}

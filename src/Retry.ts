@@ -20,7 +20,7 @@ import * as schedules from "./internal/effect/retrySchedule.js"
 import { DEFAULT_RETRIES as RETRIES } from "./internal/retry/backoff.js"
 import * as failures from "./internal/retry/failures.js"
 import type { RequestError } from "./RequestError.js"
-import type { RequestToSign, SignedRequest } from "./SignedRequest.js"
+import type { HeadersRecord, QueryRecord, RequestToSign, SignedRequest } from "./SignedRequest.js"
 import { Signer, type SigningDetails } from "./Signer.js"
 import { SigningError } from "./SigningError.js"
 
@@ -197,8 +197,15 @@ export interface Attempt extends SigningDetails {
  * @since 3.0.0
  * @category sending
  */
-export const makeRequestWithRetries = <A, E, R, R2 = never>(
-  request: RequestToSign,
+export const makeRequestWithRetries = <
+  A,
+  E,
+  R,
+  R2 = never,
+  Q extends Record<string, any> = QueryRecord,
+  H extends Record<string, any> = HeadersRecord
+>(
+  request: RequestToSign<Q, H>,
   send: (signed: SignedRequest, attempt: Attempt) => Effect.Effect<A, E, R>,
   options: RetryOptions<E, R2> = {}
 ): Effect.Effect<A, RequestError<E> | SigningError, R | R2 | Signer | Credentials> =>

@@ -19,14 +19,31 @@ import type { HttpMethod } from "./HttpMethods.js"
 export type QueryValue = string | number | boolean | bigint | null | undefined
 
 /**
- * Query parameters: an object (an array value repeats the key), a
- * `URLSearchParams`, a `Map` or a list of pairs.
+ * Query parameters as an object of any keys, each a `QueryValue` or a list
+ * of them: what `QueryParams` takes when nothing more is known of the object.
  *
  * @since 3.0.0
  * @category models
  */
-export type QueryParams =
-  | { readonly [key: string]: QueryValue | ReadonlyArray<QueryValue> }
+export type QueryRecord = { readonly [key: string]: QueryValue | ReadonlyArray<QueryValue> }
+
+/**
+ * Query parameters: an object (an array value repeats the key), a
+ * `URLSearchParams`, a `Map` or a list of pairs.
+ *
+ * @typeParam Q The object's type. Where a request is signed, it is inferred
+ * from the object given, so that an object typed by an `interface` (which
+ * has no index signature) is taken, as long as each of its values is a
+ * `QueryValue` or a list of them (its constraint is an index signature of
+ * `any` because only such a one takes an `interface`; the values are
+ * checked here). Default: `QueryRecord`.
+ *
+ * @since 3.0.0
+ * @category models
+ */
+export type QueryParams<Q extends Record<string, any> = QueryRecord> =
+  // (A list is taken as pairs only.)
+  | { readonly [K in keyof Q]?: Q extends ReadonlyArray<unknown> ? never : QueryValue | ReadonlyArray<QueryValue> }
   | URLSearchParams
   | ReadonlyMap<string, QueryValue | ReadonlyArray<QueryValue>>
   | ReadonlyArray<readonly [string, QueryValue]>
@@ -49,14 +66,31 @@ export type HeaderValue =
   | ReadonlyArray<string | number | boolean | bigint>
 
 /**
- * Request headers: an object, a fetch `Headers`, a `Map` or a list of pairs.
- * Names are case-insensitive and must each appear once.
+ * Request headers as an object of any names, each a `HeaderValue`: what
+ * `HeadersInput` takes when nothing more is known of the object.
  *
  * @since 3.0.0
  * @category models
  */
-export type HeadersInput =
-  | { readonly [name: string]: HeaderValue }
+export type HeadersRecord = { readonly [name: string]: HeaderValue }
+
+/**
+ * Request headers: an object, a fetch `Headers`, a `Map` or a list of pairs.
+ * Names are case-insensitive and must each appear once.
+ *
+ * @typeParam H The object's type. Where a request is signed, it is inferred
+ * from the object given, so that an object typed by an `interface` (which
+ * has no index signature) is taken, as long as each of its values is a
+ * `HeaderValue` (its constraint is an index signature of `any` because
+ * only such a one takes an `interface`; the values are checked here).
+ * Default: `HeadersRecord`.
+ *
+ * @since 3.0.0
+ * @category models
+ */
+export type HeadersInput<H extends Record<string, any> = HeadersRecord> =
+  // (A list is taken as pairs only.)
+  | { readonly [K in keyof H]?: H extends ReadonlyArray<unknown> ? never : HeaderValue }
   | Headers
   | ReadonlyMap<string, HeaderValue>
   | ReadonlyArray<readonly [string, HeaderValue]>
@@ -64,10 +98,18 @@ export type HeadersInput =
 /**
  * A request to sign, relative to the signer's endpoint.
  *
+ * The signing methods infer `Q` and `H` from the request given. A request
+ * declared `RequestToSign` takes objects of any keys (a literal, a `type`, a
+ * `Record`); for one typed by an `interface`, name it:
+ * `RequestToSign<ListPetsQuery>`.
+ *
+ * @typeParam Q The type of `queryParams` when it is an object: see `QueryParams`.
+ * @typeParam H The type of `headers` when it is an object: see `HeadersInput`.
+ *
  * @since 3.0.0
  * @category models
  */
-export interface RequestToSign {
+export interface RequestToSign<Q extends Record<string, any> = QueryRecord, H extends Record<string, any> = HeadersRecord> {
   /** One of `HttpMethods`. */
   method: HttpMethod | Lowercase<HttpMethod> | (string & {})
   /**
@@ -77,9 +119,9 @@ export interface RequestToSign {
    */
   path: string
   /** `null` or `undefined`: no query parameters (a Lambda event's `queryStringParameters` can be passed on as it is). */
-  queryParams?: QueryParams | null | undefined
+  queryParams?: QueryParams<Q> | null | undefined
   /** `null` or `undefined`: no headers of your own. */
-  headers?: HeadersInput | null | undefined
+  headers?: HeadersInput<H> | null | undefined
   /**
    * What to send. Strings, `Uint8Array` (and other views), `ArrayBuffer` and
    * `URLSearchParams` are sent as given; any other value is JSON-serialized and

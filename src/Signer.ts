@@ -39,7 +39,7 @@ import { signPrepared } from "./internal/signPrepared.js"
 import { fromFetchArguments, isWebRequest, toWebRequest } from "./internal/webRequest.js"
 import { expiresInOf } from "./internal/sigv4/presign.js"
 import { methodAttributes, SPAN_SIGN, traced, withWirePath } from "./internal/effect/tracing.js"
-import type { PresignedRequest, PresignOptions, RequestToSign, SignedRequest } from "./SignedRequest.js"
+import type { HeadersRecord, PresignedRequest, PresignOptions, QueryRecord, RequestToSign, SignedRequest } from "./SignedRequest.js"
 import { SigningError } from "./SigningError.js"
 
 export type {
@@ -347,8 +347,8 @@ const signWith = (
  * @since 3.0.0
  * @category signing
  */
-export function signRequest(request: RequestToSign): Effect.Effect<SignedRequest, SigningError, Signer | Credentials>
-export function signRequest(request: RequestToSign, options: SignerOptions): Effect.Effect<SignedRequest, SigningError, Credentials>
+export function signRequest<Q extends Record<string, any> = QueryRecord, H extends Record<string, any> = HeadersRecord>(request: RequestToSign<Q, H>): Effect.Effect<SignedRequest, SigningError, Signer | Credentials>
+export function signRequest<Q extends Record<string, any> = QueryRecord, H extends Record<string, any> = HeadersRecord>(request: RequestToSign<Q, H>, options: SignerOptions): Effect.Effect<SignedRequest, SigningError, Credentials>
 /**
  * Signs a web-standard `Request` whose URL lies under the endpoint (or under
  * `sendTo`), as the facade's `signRequestAsync` does: succeeds with a signed
@@ -467,11 +467,11 @@ export interface SigningDetails {
  * @since 3.0.0
  * @category signing
  */
-export function signRequestWithDetails(
-  request: RequestToSign
+export function signRequestWithDetails<Q extends Record<string, any> = QueryRecord, H extends Record<string, any> = HeadersRecord>(
+  request: RequestToSign<Q, H>
 ): Effect.Effect<SignedRequestWithDetails, SigningError, Signer | Credentials>
-export function signRequestWithDetails(
-  request: RequestToSign,
+export function signRequestWithDetails<Q extends Record<string, any> = QueryRecord, H extends Record<string, any> = HeadersRecord>(
+  request: RequestToSign<Q, H>,
   options: SignerOptions
 ): Effect.Effect<SignedRequestWithDetails, SigningError, Credentials>
 export function signRequestWithDetails(
@@ -515,12 +515,12 @@ export function signRequestWithDetails(
  * @since 3.0.0
  * @category signing
  */
-export function presignRequest(
-  request: RequestToSign,
+export function presignRequest<Q extends Record<string, any> = QueryRecord, H extends Record<string, any> = HeadersRecord>(
+  request: RequestToSign<Q, H>,
   presign?: PresignOptions
 ): Effect.Effect<PresignedRequest, SigningError, Signer | Credentials>
-export function presignRequest(
-  request: RequestToSign,
+export function presignRequest<Q extends Record<string, any> = QueryRecord, H extends Record<string, any> = HeadersRecord>(
+  request: RequestToSign<Q, H>,
   presign: PresignOptions | undefined,
   options: SignerOptions
 ): Effect.Effect<PresignedRequest, SigningError, Credentials>

@@ -101,6 +101,10 @@ export type {
   /**
    * @since 3.0.0
    */
+  HeadersRecord,
+  /**
+   * @since 3.0.0
+   */
   HeaderValue,
   /**
    * @since 3.0.0
@@ -114,6 +118,10 @@ export type {
    * @since 3.0.0
    */
   QueryParams,
+  /**
+   * @since 3.0.0
+   */
+  QueryRecord,
   /**
    * @since 3.0.0
    */

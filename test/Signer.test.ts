@@ -93,6 +93,37 @@ describe("signRequest", () => {
     }).pipe(Effect.provide(SignerLive), Effect.provide(CredentialsLive)))
 })
 
+describe("signRequest, presignRequest and signRequestWithDetails with queryParams and headers typed by an interface", () => {
+  interface ListPetsQuery {
+    limit: number
+    cursor?: string
+  }
+  interface ClientHeaders {
+    "x-api-key": string
+  }
+  const query: ListPetsQuery = { limit: 10, cursor: "abc" }
+  const headers: ClientHeaders = { "x-api-key": "k" }
+
+  it.effect("take them, as they take the same object written out", () =>
+    Effect.gen(function*() {
+      const request = { method: "GET", path: "/pets", queryParams: query, headers }
+      expect(yield* Signer.signRequest(request)).toMatchObject({ url: `${ENDPOINT}/pets?cursor=abc&limit=10`, headers: { "x-api-key": "k" } })
+      expect((yield* Signer.presignRequest(request)).url).toContain("&cursor=abc&limit=10&")
+      expect((yield* Signer.signRequestWithDetails(request)).request.url).toBe(`${ENDPOINT}/pets?cursor=abc&limit=10`)
+    }).pipe(Effect.provide(SignerLive), Effect.provide(CredentialsLive)))
+
+  it.effect("refuse at compile time one with a value the run time refuses", () =>
+    Effect.gen(function*() {
+      interface NestedQuery {
+        filter: { kind: string }
+      }
+      const nested: NestedQuery = { filter: { kind: "dog" } }
+      // @ts-expect-error: filter is an object
+      const error = yield* Effect.flip(Signer.signRequest({ method: "GET", path: "/pets", queryParams: nested }))
+      expect(error).toMatchObject({ _tag: "SigningError", field: "queryParams" })
+    }).pipe(Effect.provide(SignerLive), Effect.provide(CredentialsLive)))
+})
+
 describe("Signer layers", () => {
   it.effect("read the region from the endpoint", () =>
     Effect.map(Signer.Signer, (signer) => expect(signer.region).toBe("us-east-1")).pipe(Effect.provide(SignerLive)))

@@ -503,6 +503,57 @@ describe("2.x code's types: what compiled against 2.x's (any, mutable fields) st
   })
 })
 
+describe("queryParams and headers typed by an interface (which has no index signature), as 2.x's any took them", () => {
+  interface ListPetsQuery {
+    limit: number
+    cursor?: string
+    tags?: ReadonlyArray<string>
+  }
+  interface ClientHeaders {
+    "x-api-key": string
+    "x-trace-id"?: string
+  }
+  const query: ListPetsQuery = { limit: 10, cursor: "abc", tags: ["a", "b"] }
+  const clientHeaders: ClientHeaders = { "x-api-key": "k" }
+  const request: RequestToSign = { method: "GET", path: "/pets" }
+
+  it("are taken by signRequest, signRequestAsync, presignRequest and makeRequestWithRetries", async () => {
+    const expected = `${ENDPOINT}/pets?cursor=abc&limit=10&tags=a&tags=b`
+    expect(signer.signRequest({ ...request, queryParams: query, headers: clientHeaders })).toMatchObject({ url: expected, headers: { "x-api-key": "k" } })
+    expect((await signer.signRequestAsync({ ...request, queryParams: query, headers: clientHeaders })).url).toBe(expected)
+    expect(signer.presignRequest({ ...request, queryParams: query, headers: clientHeaders }).url).toContain("&cursor=abc&limit=10&tags=a&tags=b&")
+    expect(await signer.makeRequestWithRetries({ ...request, queryParams: query, headers: clientHeaders }, (signed) => signed.url, 0)).toBe(expected)
+  })
+
+  it("a request declared with them names their types: RequestToSign<ListPetsQuery, ClientHeaders>", () => {
+    const typed: RequestToSign<ListPetsQuery, ClientHeaders> = { ...request, queryParams: query, headers: clientHeaders }
+    expect(signer.signRequest(typed).url).toBe(`${ENDPOINT}/pets?cursor=abc&limit=10&tags=a&tags=b`)
+  })
+
+  it("with a value the run time refuses (an object, a function) are still compile errors, as they are when written out", () => {
+    interface NestedQuery {
+      limit: number
+      filter: { kind: string }
+    }
+    interface CallbackHeaders {
+      "x-api-key": () => string
+    }
+    const nested: NestedQuery = { limit: 1, filter: { kind: "dog" } }
+    const callback: CallbackHeaders = { "x-api-key": () => "k" }
+    // @ts-expect-error: filter is an object
+    expect(() => signer.signRequest({ ...request, queryParams: nested })).toThrow(expect.objectContaining({ _tag: "SigningError", field: "queryParams" }))
+    // @ts-expect-error: the value is a function
+    expect(() => signer.signRequest({ ...request, headers: callback })).toThrow(expect.objectContaining({ _tag: "SigningError", field: "headers" }))
+    // @ts-expect-error: a nested object, written out
+    expect(() => signer.signRequest({ ...request, queryParams: { filter: { kind: "dog" } } })).toThrow(expect.objectContaining({ field: "queryParams" }))
+    // @ts-expect-error: a list of strings is not a list of [name, value] pairs
+    expect(() => signer.signRequest({ ...request, queryParams: ["a", "b"] })).toThrow(expect.objectContaining({ field: "queryParams" }))
+    // @ts-expect-error: a RequestToSign, without a type argument, takes only objects of query values
+    const typed: RequestToSign = { ...request, queryParams: nested }
+    expect(typed.queryParams).toBe(nested)
+  })
+})
+
 describe("2.x code that builds a request or a config step by step, or changes the signed request", () => {
   it("fills in a RequestToSign and a RequestSignerConfig field by field", () => {
     const config: RequestSignerConfig = { endpoint: ENDPOINT }

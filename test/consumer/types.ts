@@ -77,3 +77,15 @@ export const legacyRequest = (signer: ApiGatewaySigner.default, request: ApiGate
   signer.signRequest(request)
 export const legacyConfig: ApiGatewaySigner.RequestSignerConfig = { endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" }
 export const legacyMethod: ApiGatewaySigner.HttpMethods.POST = ApiGatewaySigner.HttpMethods.POST
+
+// Query parameters and headers typed by an interface, which has no index signature.
+interface ListPetsQuery {
+  readonly limit: number
+  readonly cursor?: string | undefined
+}
+interface ClientHeaders {
+  readonly "x-api-key": string
+}
+export const listPets = (signer: ApiGatewaySigner, query: ListPetsQuery, headers: ClientHeaders) =>
+  signer.signRequest({ method: "GET", path: "/pets", queryParams: query, headers })
+export const listPetsWithRetries = (query: ListPetsQuery) => Retry.makeRequestWithRetries({ method: "GET", path: "/pets", queryParams: query }, () => Effect.void)
