@@ -104,8 +104,12 @@ export interface ApiGatewaySignerConfig {
    * object, the form type for `URLSearchParams`, none for text and bytes).
    */
   defaultContentType?: string | undefined
-  /** The fetch `signer.fetch` sends with. Default: the runtime's `fetch`, as it is when a request is sent. */
-  fetch?: ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) | undefined
+  /**
+   * The fetch `signer.fetch` sends with, called as `fetch(url, init)`: the
+   * signed URL as a string, and a `RequestInit` with the signed method,
+   * headers and body. Default: the runtime's `fetch`, as it is when a request is sent.
+   */
+  fetch?: ((url: string, init: RequestInit) => Promise<Response>) | undefined
   /**
    * How many times `signer.fetch` retries (same schedule as `makeRequestWithRetries`). Default 0: no
    * retries; 5 (`Retry.DEFAULT_RETRIES`) when `shouldRetry` is given, since that asks for retries.

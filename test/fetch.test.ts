@@ -259,6 +259,22 @@ describe("signer.fetch with a fetch of its own that records what it is given", (
     expect(seen[0]).toMatchObject({ dispatcher, proxy: "http://127.0.0.1:3128", redirect: "manual" })
     expect(seen[0]).not.toHaveProperty("retries")
   })
+
+  it("is called as fetch(url, init), the signed URL a string, whether signer.fetch got a path, a URL or a Request: a fetch typed so is taken", async () => {
+    const calls: Array<[string, RequestInit]> = []
+    const recording = async (url: string, init: RequestInit): Promise<Response> => {
+      calls.push([url, init])
+      return new Response("ok")
+    }
+    const endpoint = "https://abc123.execute-api.us-east-1.amazonaws.com/stage"
+    const own = new ApiGatewaySigner({ endpoint, credentials, fetch: recording })
+    for (const input of ["/pets", new URL(`${endpoint}/pets`), new Request(`${endpoint}/pets`, { method: "POST", body: "x" })]) await own.fetch(input)
+    expect(calls.map(([url, init]) => [typeof url, url, init.method, init.redirect])).toEqual([
+      ["string", `${endpoint}/pets`, "GET", "manual"],
+      ["string", `${endpoint}/pets`, "GET", "manual"],
+      ["string", `${endpoint}/pets`, "POST", "manual"]
+    ])
+  })
 })
 
 describe("retrying past large error bodies, with a pool of one connection", () => {
