@@ -374,6 +374,10 @@ export class ApiGatewaySigner {
    * one given unconsumed (its body is read from a clone).
    */
   signRequestAsync(request: Request): Promise<Request>
+  /** Either of the above, for a caller holding a `RequestToSign | Request`: resolves with what the request given is signed into. */
+  signRequestAsync<Q extends Record<string, any> = QueryRecord, H extends Record<string, any> = HeadersRecord>(
+    request: RequestToSign<Q, H> | Request
+  ): Promise<SignedRequestData | Request>
   async signRequestAsync(request: RequestToSign | Request): Promise<SignedRequestData | Request> {
     if (!ApiGatewaySigner.#isSigner(this)) throw notOnASigner("signRequestAsync")
     return this.#signAsync(request, false)

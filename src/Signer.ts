@@ -385,6 +385,27 @@ export function signRequest<Q extends Record<string, any> = QueryRecord, H exten
  */
 export function signRequest(request: Request): Effect.Effect<Request, SigningError, Signer | Credentials>
 export function signRequest(request: Request, options: SignerOptions): Effect.Effect<Request, SigningError, Credentials>
+/**
+ * Either of the above, for a caller holding a `RequestToSign | Request`:
+ * succeeds with what the request given is signed into.
+ *
+ * @since 3.0.0
+ * @category signing
+ */
+export function signRequest<Q extends Record<string, any> = QueryRecord, H extends Record<string, any> = HeadersRecord>(
+  request: RequestToSign<Q, H> | Request
+): Effect.Effect<SignedRequest | Request, SigningError, Signer | Credentials>
+/**
+ * Either of the above, for a caller holding a `RequestToSign | Request`, with
+ * signer options instead of the Signer service.
+ *
+ * @since 3.0.0
+ * @category signing
+ */
+export function signRequest<Q extends Record<string, any> = QueryRecord, H extends Record<string, any> = HeadersRecord>(
+  request: RequestToSign<Q, H> | Request,
+  options: SignerOptions
+): Effect.Effect<SignedRequest | Request, SigningError, Credentials>
 export function signRequest(
   request: RequestToSign | Request,
   options?: SignerOptions

@@ -10,7 +10,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
-import { Credentials, Signer, SigningError } from "api-gateway-request-signer"
+import { Credentials, type RequestToSign, Signer, SigningError } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import { failureOf } from "./support/outcomes.js"
 
@@ -60,6 +60,18 @@ describe("Signer.signRequest(request: Request)", () => {
       yield* Signer.signRequest(input)
       expect(input.bodyUsed).toBe(false)
       expect(yield* Effect.promise(() => input.text())).toBe("still readable")
+    }).pipe(Effect.provide(SignerLive), Effect.provide(CredentialsLive)))
+
+  it.effect("takes a RequestToSign | Request held as one, and yields what each is signed into", () =>
+    Effect.gen(function*() {
+      const sign = (input: RequestToSign | Request) => Signer.signRequest(input)
+      const described = yield* sign({ method: "GET", path: "/pets" })
+      const web = yield* sign(new Request(`${ENDPOINT}/pets`))
+      expect(described).not.toBeInstanceOf(Request)
+      expect(web).toBeInstanceOf(Request)
+      expect(web.url).toBe(described.url)
+      const withOptions = yield* Signer.signRequest(new Request(`${ENDPOINT}/pets`) as RequestToSign | Request, { endpoint: ENDPOINT })
+      expect(withOptions.url).toBe(described.url)
     }).pipe(Effect.provide(SignerLive), Effect.provide(CredentialsLive)))
 
   it.effect("takes signer options instead of the Signer service", () =>

@@ -10,7 +10,7 @@ import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import ky from "ky"
-import ApiGatewaySigner, { RequestError } from "api-gateway-request-signer"
+import ApiGatewaySigner, { RequestError, type RequestToSign, type SignedRequestData } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 
 const credentials = { accessKeyId: "AKIDFETCH", secretAccessKey: "fetch/secret/key", sessionToken: "fetch-session-token" }
@@ -441,6 +441,16 @@ describe("signRequestAsync with a web Request", () => {
     const { status, echo } = await echoOf(await fetch(signed))
     expect(status).toBe(200)
     expect(echo.body.sha256).toBe(sha256("payload"))
+  })
+
+  it("takes a RequestToSign | Request held as one (a helper that signs either), and resolves with what each is signed into", async () => {
+    const sign = (input: RequestToSign | Request): Promise<SignedRequestData | Request> => signer.signRequestAsync(input)
+    const described = await sign({ method: "GET", path: "/either" })
+    const web = await sign(new Request(`${gateway.url}/stage/either`))
+    expect(described).not.toBeInstanceOf(Request)
+    expect(web).toBeInstanceOf(Request)
+    expect(described.url).toBe(web.url)
+    expect((await fetch(web as Request)).status).toBe(200)
   })
 })
 
