@@ -82,13 +82,11 @@ export interface PrepareSettings {
 
 const ABSOLUTE_URL = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//
 
-/** Checks and settles everything a request's signature covers; throws a SigningError that says what to fix. */
-export const prepareRequest = (settings: PrepareSettings, input: RequestToSign): PreparedRequest => {
-  const { endpoint } = settings
-  if (typeof input !== "object" || input === null) {
-    throw invalidRequest("path", `signRequest takes { method, path, queryParams?, headers?, body? }; got ${describe(input)}.`)
-  }
-  // What fetch-style signers (aws4fetch, aws-sigv4-fetch) take: said by name, with the call that takes it.
+/**
+ * What fetch-style signers (aws4fetch, aws-sigv4-fetch) take, a URL or a web Request, refused by name with the
+ * calls that take it; asked only of a request without a string path, so that the usual one pays nothing.
+ */
+const refuseFetchInput = (input: object): void => {
   const tag = safely(() => Object.prototype.toString.call(input), "")
   if (tag === "[object URL]" || tag === "[object Request]") {
     throw invalidRequest(
@@ -98,15 +96,23 @@ export const prepareRequest = (settings: PrepareSettings, input: RequestToSign):
         "in the Effect API, Signer.signRequest takes a web Request (new Request(url, init))."
     )
   }
-  const method = prepareMethod(input.method)
+}
 
+/** Checks and settles everything a request's signature covers; throws a SigningError that says what to fix. */
+export const prepareRequest = (settings: PrepareSettings, input: RequestToSign): PreparedRequest => {
+  const { endpoint } = settings
+  if (typeof input !== "object" || input === null) {
+    throw invalidRequest("path", `signRequest takes { method, path, queryParams?, headers?, body? }; got ${describe(input)}.`)
+  }
   // Read once: a getter answering a second read differently must not get past the checks on the first.
   const givenPath: unknown = input.path
+  if (typeof givenPath !== "string") refuseFetchInput(input)
+  const method = prepareMethod(input.method)
   if (typeof givenPath !== "string") {
     throw invalidRequest("path", `path must be a string such as "/pets/42"; got ${describe(givenPath)}.`)
   }
   // A whole URL would be joined under the stage (/prod/https://host/prod/pets): a request to nowhere, signed.
-  if (ABSOLUTE_URL.test(givenPath)) {
+  if (givenPath.charCodeAt(0) !== 0x2f && ABSOLUTE_URL.test(givenPath)) {
     throw invalidRequest(
       "path",
       `The path ${JSON.stringify(displayUrl(givenPath, 80))} is a whole URL, and path is the part under the endpoint: ` +
