@@ -7,6 +7,7 @@
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process"
 import { createHash } from "node:crypto"
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { open } from "node:fs/promises"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
@@ -95,6 +96,15 @@ const cli = async (args: ReadonlyArray<string>, io: Partial<Io> = {}, secretsInS
 }
 
 const echoOf = (run: Run): Echo => JSON.parse(run.stdout) as Echo
+
+/** Where mkfifo makes a FIFO. */
+const fifos = process.platform !== "win32" && existsSync("/usr/bin/mkfifo")
+let fifoCount = 0
+const makeFifo = (): string => {
+  const path = join(tmp, `fifo-${++fifoCount}`)
+  execFileSync("mkfifo", [path])
+  return path
+}
 
 const listen = (server: http.Server): Promise<number> =>
   new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)))
@@ -249,6 +259,22 @@ describe("requests", () => {
     const run = await cli(["--data-binary", "@-", `${base}/stdin`], { stdin: Readable.from([bytes]) })
     expect(run.code).toBe(0)
     expect(echoOf(run).body).toEqual({ length: 6, sha256: sha256(bytes) })
+  })
+
+  // A FIFO is read without a blocked thread (review-z57/2): the bytes are still all there, in order.
+  it.skipIf(!fifos)("--data-binary @FIFO sends exactly the bytes its writer writes, the writer coming after the command opened it", async () => {
+    const fifo = makeFifo()
+    const bytes = Uint8Array.from({ length: 256 * 64 }, (_, i) => (i * 7) % 256)
+    const done = cli(["--data-binary", `@${fifo}`, "-H", "content-type: application/octet-stream", `${base}/blob`])
+    await new Promise((later) => setTimeout(later, 300))
+    const writer = await open(fifo, "w")
+    await writer.write(bytes.subarray(0, 1000))
+    await new Promise((later) => setTimeout(later, 100))
+    await writer.write(bytes.subarray(1000))
+    await writer.close()
+    const run = await done
+    expect(run.code).toBe(0)
+    expect(echoOf(run).body).toEqual({ length: bytes.length, sha256: sha256(bytes) })
   })
 
   it("writes a binary response to stdout as bytes", async () => {
@@ -1205,4 +1231,105 @@ describe("the built binary", () => {
       server.close()
     }
   }, 20_000)
+
+  // A FIFO, /dev/stdin fed by a pipe, bash's <(cmd): read without a thread of libuv's threadpool blocked in read(),
+  // which process.exit would wait for until the producer writes or ends (review-z57/2).
+  /** Sends `signal`; resolves with the exit code (or the signal that ended it), or "still running" 2 s later. */
+  const exitAfter = (child: ChildProcess, signal: NodeJS.Signals): Promise<number | string | null> => {
+    const exited = new Promise<number | string | null>((done) => child.on("exit", (code, by) => done(code ?? by)))
+    child.kill(signal)
+    return Promise.race([exited, new Promise<string>((late) => setTimeout(() => late("still running"), 2000))])
+  }
+  const spawnBin = (args: ReadonlyArray<string>) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } })
+    let stderr = ""
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+    return { child, stderr: () => stderr }
+  }
+
+  it.skipIf(!built || !fifos)("one SIGINT while --data-binary @FIFO waits for a writer that has written and stalls ends the process with 130", async () => {
+    const fifo = makeFifo()
+    const { child, stderr } = spawnBin(["--data-binary", `@${fifo}`, `${base}/upload`])
+    // Opens once the command has opened it for reading.
+    const writer = await open(fifo, "w")
+    try {
+      await writer.write("partial")
+      await new Promise((later) => setTimeout(later, 500))
+      expect(await exitAfter(child, "SIGINT")).toBe(130)
+      expect(stderr()).toMatch(/error: interrupted\n$/)
+    } finally {
+      child.kill("SIGKILL")
+      await writer.close()
+    }
+  })
+
+  it.skipIf(!built || !fifos)("one SIGINT while --data-binary @FIFO waits for its first writer ends the process with 130", async () => {
+    const fifo = makeFifo()
+    const { child, stderr } = spawnBin(["--data-binary", `@${fifo}`, `${base}/upload`])
+    try {
+      await new Promise((later) => setTimeout(later, 1000))
+      expect(await exitAfter(child, "SIGINT")).toBe(130)
+      expect(stderr()).toMatch(/error: interrupted\n$/)
+    } finally {
+      child.kill("SIGKILL")
+    }
+  })
+
+  // The open waiting for a writer cannot be woken (no one can open the FIFO any more): the process ends through the signal.
+  it.skipIf(!built || !fifos)("one SIGTERM while --data-binary @FIFO waits for a writer, the FIFO removed, ends the process through SIGTERM", async () => {
+    const fifo = makeFifo()
+    const { child, stderr } = spawnBin(["--data-binary", `@${fifo}`, `${base}/upload`])
+    try {
+      await new Promise((later) => setTimeout(later, 1000))
+      rmSync(fifo)
+      expect(await exitAfter(child, "SIGTERM")).toBe("SIGTERM")
+      expect(stderr()).toMatch(/error: interrupted\n$/)
+    } finally {
+      child.kill("SIGKILL")
+    }
+  })
+
+  it.skipIf(!built || !existsSync("/bin/bash"))("one SIGINT while --data-binary @<(cmd) reads a producer that stalls ends the process with 130", async () => {
+    // bash names the pipe /dev/fd/N.
+    const child = spawn("/bin/bash", ["-c", "exec \"$@\" --data-binary @<(printf partial; exec sleep 30)", "bash", process.execPath, bin, `${base}/upload`], {
+      env: { ...process.env, ...env },
+      detached: true
+    })
+    let stderr = ""
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+    try {
+      await new Promise((later) => setTimeout(later, 1000))
+      expect(await exitAfter(child, "SIGINT")).toBe(130)
+      expect(stderr).toMatch(/error: interrupted\n$/)
+    } finally {
+      // The command and the producer's sleep: this process group only.
+      try {
+        process.kill(-child.pid!, "SIGKILL")
+      } catch {
+        // Already gone.
+      }
+    }
+  })
+
+  it.skipIf(!built || !existsSync("/bin/bash"))("one SIGTERM while -d @/dev/stdin reads a pipe whose producer stalls ends the process with 130", async () => {
+    // bash gives the command a pipe as stdin (Node would give a socket), its producer writes and stalls.
+    const child = spawn("/bin/bash", ["-c", "exec \"$@\" < <(printf partial; exec sleep 30)", "bash", process.execPath, bin, "-d", "@/dev/stdin", `${base}/form`], {
+      env: { ...process.env, ...env },
+      detached: true
+    })
+    let stderr = ""
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+    try {
+      await new Promise((later) => setTimeout(later, 1000))
+      expect(await exitAfter(child, "SIGTERM")).toBe(130)
+      expect(stderr).toMatch(/error: interrupted\n$/)
+    } finally {
+      // The command and the producer's sleep: this process group only.
+      try {
+        process.kill(-child.pid!, "SIGKILL")
+      } catch {
+        // Already gone.
+      }
+    }
+  })
 })

@@ -3,7 +3,8 @@
  * The `api-gateway-request-signer` command: `main` bound to the process. The
  * first SIGINT or SIGTERM aborts (a request stops with status 130, `serve`
  * closes and exits 0); a second one exits at once. The process exits when
- * `main` is done, whatever is still open.
+ * `main` is done, whatever is still open (after an interruption, through the
+ * signal when a thread is still blocked: see `exitInterrupted`).
  *
  * @since 3.0.0
  */
@@ -16,11 +17,24 @@ if (effectProblem !== undefined) {
   process.stderr.write(`error: ${effectProblem}\n`)
   process.exit(ExitCode.Usage)
 }
-const { main } = await import("./cli.js")
+const { blockedOpens, main } = await import("./cli.js")
 
 const controller = new AbortController()
-const stop = (): void => {
-  if (controller.signal.aborted) process.exit(130)
+let received: NodeJS.Signals = "SIGINT"
+/**
+ * Exits at once after an interruption. `process.exit` waits for libuv's threadpool; when a thread there is still
+ * blocked (a `@FILE` FIFO that had no writer yet and that could not be opened for writing to wake it), the process
+ * ends through the signal received instead: the shell's 130 for SIGINT, 143 for SIGTERM.
+ */
+const exitInterrupted = (status: number): void => {
+  if (blockedOpens() === 0) process.exit(status)
+  process.removeAllListeners("SIGINT")
+  process.removeAllListeners("SIGTERM")
+  process.kill(process.pid, received)
+}
+const stop = (signal: NodeJS.Signals): void => {
+  received = signal
+  if (controller.signal.aborted) return exitInterrupted(130)
   controller.abort()
 }
 process.on("SIGINT", stop)
@@ -48,7 +62,7 @@ main(process.argv.slice(2), {
     // Done: exit once the output is written. Something still open would keep the process alive otherwise, past
     // an interruption too (the AWS SDK's request to a credentials endpoint that never answers).
     // Interrupted: at once, since stdout may be a reader that is not reading, whose flush would never come.
-    if (controller.signal.aborted) process.exit(status)
+    if (controller.signal.aborted) return exitInterrupted(status)
     process.stdout.write("", () => process.stderr.write("", () => process.exit(status)))
   },
   () => {

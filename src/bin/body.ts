@@ -3,10 +3,16 @@
  * `--data-binary` in the order given, joined with `&`; `@FILE` reads a file
  * (`--data` drops its CR, LF and NUL bytes, as curl 8.7.0 and later do), `@-` reads stdin.
  *
+ * A `@FILE` that is a pipe (a FIFO, `/dev/stdin` fed by a pipe, bash's `<(cmd)`) or a device (a terminal) is read
+ * without a blocked read in libuv's threadpool, so that Ctrl-C stops it at once: `process.exit` waits for such a
+ * thread, until the producer writes or ends.
+ *
  * @internal
  */
 import { Buffer } from "node:buffer"
-import { readFile } from "node:fs/promises"
+import { close, constants, open, openSync, read as readFd } from "node:fs"
+import { readFile, stat } from "node:fs/promises"
+import { Socket } from "node:net"
 import { asCurlReadsData, asOldCurlReadsData } from "./curlData.js"
 import { describeError, Interrupted, UsageError } from "./exitCodes.js"
 import type { Io } from "./output.js"
@@ -40,6 +46,19 @@ export const dataPartsOf = (
   return parts
 }
 
+/** A promise rejected with `Interrupted` when `signal` aborts, and how to stop listening. */
+const abortion = (signal: AbortSignal | undefined): { readonly aborted: Promise<never>; readonly done: () => void } => {
+  let onAbort = (): void => {}
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new Interrupted())
+  })
+  // Rejected only when the signal aborts, and then awaited by a race: no unhandled rejection.
+  aborted.catch(() => undefined)
+  if (signal?.aborted) onAbort()
+  signal?.addEventListener("abort", onAbort, { once: true })
+  return { aborted, done: () => signal?.removeEventListener("abort", onAbort) }
+}
+
 /**
  * All of `stream`; aborting `signal` stops the wait (`Interrupted`). Stdin may never end (a terminal, a
  * producer that stalls), and Ctrl-C must stop the CLI all the same, as it stops curl.
@@ -50,14 +69,7 @@ const readAll = async (stream: AsyncIterable<string | Uint8Array>, signal: Abort
   const iterator = (async function*() {
     for await (const chunk of stream) yield chunk
   })()
-  let onAbort = (): void => {}
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(new Interrupted())
-  })
-  // Rejected only when the signal aborts, and then awaited by the race below: no unhandled rejection.
-  aborted.catch(() => undefined)
-  if (signal?.aborted) onAbort()
-  signal?.addEventListener("abort", onAbort, { once: true })
+  const { aborted, done } = abortion(signal)
   try {
     for (;;) {
       const next = await Promise.race([iterator.next(), aborted])
@@ -69,7 +81,125 @@ const readAll = async (stream: AsyncIterable<string | Uint8Array>, signal: Abort
     if (error instanceof Interrupted) void iterator.return(undefined).catch(() => undefined)
     throw error
   } finally {
-    signal?.removeEventListener("abort", onAbort)
+    done()
+  }
+}
+
+/** The paths that name this process's stdin, read from `io.stdin` when it is not a regular file. */
+const STDIN_PATHS = new Set(["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"])
+
+/**
+ * Opens waiting in the threadpool: an `open()` of a FIFO without a writer there, which `process.exit` would wait
+ * for. Counted so that the bin can end the process through the signal instead (see `blockedOpens`).
+ */
+let blocked = 0
+
+/** @internal How many threads are still blocked in an `open()` that an interruption could not wake. */
+export const blockedOpens = (): number => blocked
+
+const closeQuietly = (fd: number): void => close(fd, () => undefined)
+
+/**
+ * A FIFO opened for reading, once it has a writer (as `readFile` and curl open it: opened without waiting, a FIFO
+ * without a writer yet would read as empty at once). The open waits in the threadpool; an abort wakes it by
+ * opening the FIFO for writing a moment, so that no thread is left blocked.
+ */
+const openPipe = async (path: string, signal: AbortSignal | undefined): Promise<number> => {
+  let settled = false
+  const opening = new Promise<number>((resolve, reject) =>
+    open(path, constants.O_RDONLY, (error, fd) => {
+      settled = true
+      if (error === null) resolve(fd)
+      else reject(error)
+    })
+  )
+  const { aborted, done } = abortion(signal)
+  try {
+    return await Promise.race([opening, aborted])
+  } catch (error) {
+    if (!(error instanceof Interrupted)) throw error
+    const wakers: Array<number> = []
+    try {
+      if (!settled) {
+        // A reader of our own first, so that opening for writing without waiting cannot fail for want of one.
+        wakers.push(openSync(path, constants.O_RDONLY | constants.O_NONBLOCK))
+        wakers.push(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK))
+      }
+    } catch {
+      // Not writable by this user, or gone: the open stays blocked until a writer comes.
+      blocked += 1
+      void opening.finally(() => (blocked -= 1)).catch(() => undefined)
+    }
+    void opening.then(closeQuietly, () => undefined).finally(() => wakers.forEach(closeQuietly))
+    throw error
+  } finally {
+    done()
+  }
+}
+
+/** How long to wait before reading again a device that has nothing to give yet. */
+const DEVICE_POLL_MS = 20
+
+/**
+ * All of a device (a terminal, `/dev/null`), opened without waiting and read without waiting: a read that would
+ * wait says so (EAGAIN), and is tried again a little later, unless `signal` has aborted.
+ */
+const readDevice = async (path: string, signal: AbortSignal | undefined): Promise<Buffer> => {
+  const fd = await new Promise<number>((resolve, reject) =>
+    open(path, constants.O_RDONLY | constants.O_NONBLOCK, (error, fd) => (error === null ? resolve(fd) : reject(error)))
+  )
+  const { aborted, done } = abortion(signal)
+  const chunks: Array<Buffer> = []
+  // The read in flight, if any: the descriptor is closed once it is done, never under it.
+  let reading: Promise<unknown> = Promise.resolve()
+  try {
+    for (;;) {
+      const buffer = Buffer.allocUnsafe(64 * 1024)
+      const next = new Promise<number | undefined>((resolve, reject) =>
+        readFd(fd, buffer, 0, buffer.length, null, (error, count) => {
+          if (error === null) resolve(count)
+          else if (error.code === "EAGAIN" || error.code === "EWOULDBLOCK") resolve(undefined)
+          else reject(error)
+        })
+      )
+      reading = next.catch(() => undefined)
+      const count = await Promise.race([next, aborted])
+      if (count === 0) return Buffer.concat(chunks)
+      if (count === undefined) {
+        await Promise.race([new Promise((later) => setTimeout(later, DEVICE_POLL_MS)), aborted])
+      } else {
+        chunks.push(buffer.subarray(0, count))
+      }
+    }
+  } finally {
+    done()
+    void reading.then(() => closeQuietly(fd))
+  }
+}
+
+/**
+ * A `@FILE`'s bytes. A regular file (or what cannot be looked at: its error is the one reading it gives) is read
+ * whole; a pipe through a non-blocking socket, and a device without waiting, so that an abort stops the wait at
+ * once (`Interrupted`), as it does for `@-`.
+ */
+const readNamed = async (path: string, io: Io): Promise<Buffer> => {
+  const stats = await stat(path).catch(() => undefined)
+  const pipe = stats?.isFIFO() === true
+  if (!pipe && stats?.isCharacterDevice() !== true && stats?.isSocket() !== true) return readFile(path)
+  if (io.stdin !== undefined && STDIN_PATHS.has(path)) return readAll(io.stdin, io.signal)
+  if (!pipe) return readDevice(path, io.signal)
+  const fd = await openPipe(path, io.signal)
+  let socket: Socket
+  try {
+    socket = new Socket({ fd, readable: true, writable: false })
+  } catch (error) {
+    closeQuietly(fd)
+    throw error
+  }
+  try {
+    return await readAll(socket, io.signal)
+  } finally {
+    socket.destroy()
   }
 }
 
@@ -83,8 +213,9 @@ const readPart = async (part: DataPart, io: Io): Promise<{ readonly bytes: Buffe
     bytes = await readAll(io.stdin, io.signal)
   } else {
     try {
-      bytes = await readFile(path)
+      bytes = await readNamed(path, io)
     } catch (error) {
+      if (error instanceof Interrupted || error instanceof UsageError) throw error
       throw new UsageError(`cannot read ${part.flag} file ${JSON.stringify(path)}: ${describeError(error)}`)
     }
   }

@@ -22,6 +22,7 @@ import { requestCommand } from "./request.js"
 import { serveCommand } from "./serve.js"
 
 export { requestOptions, serveOptions } from "./args.js"
+export { blockedOpens } from "./body.js"
 export { ExitCode } from "./exitCodes.js"
 export { HELP, NAME } from "./help.js"
 export type { Io, Output } from "./output.js"
