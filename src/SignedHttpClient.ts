@@ -196,9 +196,10 @@ const signing = <E, R>(
             )
             if (offset === undefined) return Effect.succeed(response)
             MutableRef.set(signer.clockOffset, offset)
-            // The refusal's body (a line of JSON) is read before sending again: left unread, it would hold its
-            // connection until collected, and drained, the connection serves the next request.
-            return Effect.zipRight(Effect.ignore(response.text), send)
+            // The refusal's body (a line of JSON) is read, beside sending again: left unread, it would hold its
+            // connection until collected, and drained, the connection serves the next request. Not waited for,
+            // so that a body that never ends cannot hold the request.
+            return Effect.zipRight(Effect.forkDaemon(Effect.ignore(response.text)), send)
           }))
       }),
     Effect.succeed

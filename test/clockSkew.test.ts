@@ -353,7 +353,7 @@ describe("the signed HttpClient", () => {
       expectNear(result.offset, offset)
     }).pipe(Effect.scoped, Effect.runPromise))
 
-  it("reads the refusal's body before sending again, so that its connection is not held until collected", () =>
+  it("reads the refusal's body beside sending again, so that its connection is not held until collected", () =>
     Effect.gen(function*() {
       const gateway = yield* LocalGateway.make({ credentials: [credentials], clockOffsetMillis: TWENTY_MINUTES })
       const responses: Array<Response> = []
@@ -376,5 +376,32 @@ describe("the signed HttpClient", () => {
       )
       expect(status).toBe(200)
       expect(responses.map((response) => [response.status, response.bodyUsed])).toEqual([[403, true], [200, false]])
+    }).pipe(Effect.scoped, Effect.runPromise))
+
+  it("sends again without waiting for a refusal's body that never ends", () =>
+    Effect.gen(function*() {
+      const gateway = yield* LocalGateway.make({ credentials: [credentials], clockOffsetMillis: TWENTY_MINUTES, now: Date.now })
+      let calls = 0
+      const refusingFirst: typeof fetch = async (input, init) => {
+        if (calls++ > 0) return fetch(input, init)
+        const endless = new ReadableStream<Uint8Array>({ start: (controller) => controller.enqueue(new TextEncoder().encode("{\"message\":\"Signature expired")) })
+        return new Response(endless, {
+          status: 403,
+          headers: { date: new Date(Date.now() + TWENTY_MINUTES).toUTCString(), "x-amzn-ErrorType": "InvalidSignatureException" }
+        })
+      }
+      const program = Effect.gen(function*() {
+        const client = yield* SignedHttpClient.SignedHttpClient
+        return (yield* client.get("/skew")).status
+      })
+      const status = yield* program.pipe(
+        Effect.provide(SignedHttpClient.layer),
+        Effect.provide(Layer.mergeAll(
+          Signer.layer({ endpoint: gateway.url, region: "us-east-1" }),
+          Credentials.layer(credentials),
+          FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, refusingFirst)))
+        ))
+      )
+      expect({ status, calls }).toEqual({ status: 200, calls: 2 })
     }).pipe(Effect.scoped, Effect.runPromise))
 })
