@@ -46,6 +46,7 @@ import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as MutableRef from "effect/MutableRef"
 import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import { Credentials, type Service as CredentialsService } from "./Credentials.js"
 import { attemptClock, type AttemptClock, offsetAfterResponse } from "./internal/clockSkew.js"
 import { toHttpClientRequest, toRequestToSign, transportTraceHeaders } from "./internal/effect/httpClientRequest.js"
@@ -196,10 +197,10 @@ const signing = <E, R>(
             )
             if (offset === undefined) return Effect.succeed(response)
             MutableRef.set(signer.clockOffset, offset)
-            // The refusal's body (a line of JSON) is read, beside sending again: left unread, it would hold its
-            // connection until collected, and drained, the connection serves the next request. Not waited for,
-            // so that a body that never ends cannot hold the request.
-            return Effect.zipRight(Effect.forkDaemon(Effect.ignore(response.text)), send)
+            // The refusal's body is let go, beside sending again: left unread, it would hold its connection until
+            // collected. Its first chunk is taken and the rest cancelled (a body that never ends is neither read
+            // whole nor waited for).
+            return Effect.zipRight(Effect.forkDaemon(Effect.ignore(Stream.runHead(response.stream))), send)
           }))
       }),
     Effect.succeed

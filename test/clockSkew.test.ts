@@ -353,7 +353,7 @@ describe("the signed HttpClient", () => {
       expectNear(result.offset, offset)
     }).pipe(Effect.scoped, Effect.runPromise))
 
-  it("reads the refusal's body beside sending again, so that its connection is not held until collected", () =>
+  it("lets the refusal's body go beside sending again, so that its connection is not held until collected", () =>
     Effect.gen(function*() {
       const gateway = yield* LocalGateway.make({ credentials: [credentials], clockOffsetMillis: TWENTY_MINUTES })
       const responses: Array<Response> = []
@@ -378,13 +378,18 @@ describe("the signed HttpClient", () => {
       expect(responses.map((response) => [response.status, response.bodyUsed])).toEqual([[403, true], [200, false]])
     }).pipe(Effect.scoped, Effect.runPromise))
 
-  it("sends again without waiting for a refusal's body that never ends", () =>
+  it("sends again without waiting for a refusal's body that never ends, and cancels it after its first chunk", () =>
     Effect.gen(function*() {
       const gateway = yield* LocalGateway.make({ credentials: [credentials], clockOffsetMillis: TWENTY_MINUTES, now: Date.now })
       let calls = 0
+      let chunksPulled = 0
+      let cancelled = false
       const refusingFirst: typeof fetch = async (input, init) => {
         if (calls++ > 0) return fetch(input, init)
-        const endless = new ReadableStream<Uint8Array>({ start: (controller) => controller.enqueue(new TextEncoder().encode("{\"message\":\"Signature expired")) })
+        const endless = new ReadableStream<Uint8Array>({
+          pull: (controller) => void (chunksPulled++, controller.enqueue(new Uint8Array(64 * 1024))),
+          cancel: () => void (cancelled = true)
+        })
         return new Response(endless, {
           status: 403,
           headers: { date: new Date(Date.now() + TWENTY_MINUTES).toUTCString(), "x-amzn-ErrorType": "InvalidSignatureException" }
@@ -403,5 +408,8 @@ describe("the signed HttpClient", () => {
         ))
       )
       expect({ status, calls }).toEqual({ status: 200, calls: 2 })
+      yield* Effect.promise(() => vi.waitFor(() => expect(cancelled).toBe(true)))
+      // The stream's own buffering asks a chunk or two ahead; a body read whole would be thousands of chunks.
+      expect(chunksPulled).toBeLessThanOrEqual(4)
     }).pipe(Effect.scoped, Effect.runPromise))
 })
