@@ -185,11 +185,7 @@ export interface Options {
   readonly maxBodyBytes?: number | undefined
   /** Default 5 minutes. */
   readonly maxClockSkewMillis?: number | undefined
-  /**
-   * The time to verify at, in epoch milliseconds. Default `Date.now`; with `make` and `layer`, the `Clock`'s
-   * time (a `TestClock`'s under `it.effect`, the time `Signer` signs at). A time that is not a finite number
-   * refuses the request (500).
-   */
+  /** The time to verify at, in epoch milliseconds. Default Date.now. A time that is not a finite number refuses the request (500). */
   readonly now?: (() => number) | undefined
   /**
    * Milliseconds the gateway's clock is ahead of `now` (negative: behind), to
@@ -313,22 +309,17 @@ export const start = async (options: Options): Promise<Service> => {
  */
 export const make = (options: Options): Effect.Effect<Service, LocalGatewayError, Scope.Scope> =>
   Effect.acquireRelease(
-    Effect.clockWith((clock) => Effect.tryPromise({
-      // Unless told otherwise, it verifies at the Clock's time, as Signer signs at it: under a TestClock the two agree.
-      try: () => start(withClock(options, () => clock.unsafeCurrentTimeMillis())),
+    Effect.tryPromise({
+      try: () => start(options),
       catch: (error) =>
         isLocalGatewayError(error) ? error : new LocalGatewayError({
           reason: "ListenFailed",
           message: `LocalGateway could not start: ${thrownMessage(error)}`,
           cause: thrownCause(error)
         })
-    })),
+    }),
     (gateway) => Effect.promise(() => gateway.close())
   )
-
-/** `options` with `now` read from `clock`, unless they give their own (anything not an object is left to `start` to refuse). */
-const withClock = (options: Options, clock: () => number): Options =>
-  typeof options === "object" && options !== null && safely(() => options.now === undefined, false) ? { ...options, now: clock } : options
 
 /**
  * A gateway for the lifetime of a layer.

@@ -409,18 +409,6 @@ describe("lifecycle", () => {
       expect(after).toBe("refused")
     }).pipe(Effect.runPromise))
 
-  it.scoped("as an Effect resource, it verifies at the Clock's time, so a TestClock's signatures are accepted", () =>
-    Effect.gen(function*() {
-      const running = yield* LocalGateway.make({ credentials: [credentials] })
-      const signed = yield* Signer.signRequest({ method: "GET", path: "/pets" }).pipe(
-        Effect.provide(Layer.mergeAll(Signer.layer({ endpoint: running.url, region: "us-east-1" }), Credentials.layer(credentials)))
-      )
-      expect(signed.headers["x-amz-date"]).toBe("19700101T000000Z")
-      const response = yield* Effect.promise(() => fetch(signed.url, signed))
-      expect(response.status).toBe(200)
-      expect(response.headers.get("date")).toBe(new Date(0).toUTCString())
-    }))
-
   it("is a layer", () =>
     Effect.gen(function*() {
       const running = yield* LocalGateway.LocalGateway
