@@ -44,6 +44,9 @@ export type QueryRecord = { readonly [key: string]: QueryValue | ReadonlyArray<Q
 export type QueryParams<Q extends Record<string, any> = QueryRecord> =
   // (A list is taken as pairs only.)
   | { readonly [K in keyof Q]?: Q extends ReadonlyArray<unknown> ? never : QueryValue | ReadonlyArray<QueryValue> }
+  // Also any record of such values: what Q is inferred from may be one branch of a conditional, and the other
+  // branch, an object literal of other keys, must still be taken.
+  | QueryRecord
   | URLSearchParams
   | ReadonlyMap<string, QueryValue | ReadonlyArray<QueryValue>>
   | ReadonlyArray<readonly [string, QueryValue]>
@@ -91,6 +94,8 @@ export type HeadersRecord = { readonly [name: string]: HeaderValue }
 export type HeadersInput<H extends Record<string, any> = HeadersRecord> =
   // (A list is taken as pairs only.)
   | { readonly [K in keyof H]?: H extends ReadonlyArray<unknown> ? never : HeaderValue }
+  // Also any record of such values (see QueryParams).
+  | HeadersRecord
   | Headers
   | ReadonlyMap<string, HeaderValue>
   | ReadonlyArray<readonly [string, HeaderValue]>

@@ -530,6 +530,17 @@ describe("queryParams and headers typed by an interface (which has no index sign
     expect(signer.signRequest(typed).url).toBe(`${ENDPOINT}/pets?cursor=abc&limit=10&tags=a&tags=b`)
   })
 
+  it("one of two object literals with other keys, picked by a condition, is taken as queryParams and as headers", () => {
+    const pick = (anonymous: boolean) =>
+      signer.signRequest({
+        ...request,
+        queryParams: anonymous ? { all: true } : { page: 2, size: 10 },
+        headers: anonymous ? { "x-anon": "1" } : { "x-api-key": "k" }
+      })
+    expect(pick(true).url).toBe(`${ENDPOINT}/pets?all=true`)
+    expect(pick(false).headers).toMatchObject({ "x-api-key": "k" })
+  })
+
   it("with a value the run time refuses (an object, a function) are still compile errors, as they are when written out", () => {
     interface NestedQuery {
       limit: number
