@@ -1289,9 +1289,12 @@ describe("the built binary", () => {
     }
   })
 
-  it.skipIf(!built || !existsSync("/bin/bash"))("one SIGINT while --data-binary @<(cmd) reads a producer that stalls ends the process with 130", async () => {
-    // bash names the pipe /dev/fd/N.
-    const child = spawn("/bin/bash", ["-c", "exec \"$@\" --data-binary @<(printf partial; exec sleep 30)", "bash", process.execPath, bin, `${base}/upload`], {
+  /**
+   * Runs the CLI under bash with `redirection` (a producer that writes and stalls) and `args`, sends `signal` a
+   * second later: the status it ends with, and what it said last.
+   */
+  const interruptedUnderBash = async (redirection: string, args: ReadonlyArray<string>, signal: NodeJS.Signals) => {
+    const child = spawn("/bin/bash", ["-c", `exec "$@" ${redirection}`, "bash", process.execPath, bin, ...args], {
       env: { ...process.env, ...env },
       detached: true
     })
@@ -1299,8 +1302,7 @@ describe("the built binary", () => {
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
     try {
       await new Promise((later) => setTimeout(later, 1000))
-      expect(await exitAfter(child, "SIGINT")).toBe(130)
-      expect(stderr).toMatch(/error: interrupted\n$/)
+      return { status: await exitAfter(child, signal), stderr }
     } finally {
       // The command and the producer's sleep: this process group only.
       try {
@@ -1309,27 +1311,19 @@ describe("the built binary", () => {
         // Already gone.
       }
     }
+  }
+
+  it.skipIf(!built || !existsSync("/bin/bash"))("one SIGINT while --data-binary @<(cmd) reads a producer that stalls ends the process with 130", async () => {
+    // bash names the pipe /dev/fd/N.
+    const { status, stderr } = await interruptedUnderBash("--data-binary @<(printf partial; exec sleep 30)", [`${base}/upload`], "SIGINT")
+    expect(status).toBe(130)
+    expect(stderr).toMatch(/error: interrupted\n$/)
   })
 
   it.skipIf(!built || !existsSync("/bin/bash"))("one SIGTERM while -d @/dev/stdin reads a pipe whose producer stalls ends the process with 130", async () => {
     // bash gives the command a pipe as stdin (Node would give a socket), its producer writes and stalls.
-    const child = spawn("/bin/bash", ["-c", "exec \"$@\" < <(printf partial; exec sleep 30)", "bash", process.execPath, bin, "-d", "@/dev/stdin", `${base}/form`], {
-      env: { ...process.env, ...env },
-      detached: true
-    })
-    let stderr = ""
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-    try {
-      await new Promise((later) => setTimeout(later, 1000))
-      expect(await exitAfter(child, "SIGTERM")).toBe(130)
-      expect(stderr).toMatch(/error: interrupted\n$/)
-    } finally {
-      // The command and the producer's sleep: this process group only.
-      try {
-        process.kill(-child.pid!, "SIGKILL")
-      } catch {
-        // Already gone.
-      }
-    }
+    const { status, stderr } = await interruptedUnderBash("< <(printf partial; exec sleep 30)", ["-d", "@/dev/stdin", `${base}/form`], "SIGTERM")
+    expect(status).toBe(130)
+    expect(stderr).toMatch(/error: interrupted\n$/)
   })
 })

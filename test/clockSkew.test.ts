@@ -329,6 +329,20 @@ describe("the Effect Retry", () => {
     }).pipe(Effect.scoped, Effect.runPromise))
 })
 
+/** The status of one GET /skew through the signed HttpClient over FetchHttpClient with `fetch`, for the gateway at `endpoint`. */
+const statusOfGet = (endpoint: string, fetch: typeof globalThis.fetch) =>
+  Effect.gen(function*() {
+    const client = yield* SignedHttpClient.SignedHttpClient
+    return (yield* client.get("/skew")).status
+  }).pipe(
+    Effect.provide(SignedHttpClient.layer),
+    Effect.provide(Layer.mergeAll(
+      Signer.layer({ endpoint, region: "us-east-1" }),
+      Credentials.layer(credentials),
+      FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, fetch)))
+    ))
+  )
+
 describe("the signed HttpClient", () => {
   it.each(skews)("with the gateway %s, a GET succeeds after one correction, and the next is on time", (_, offset) =>
     Effect.gen(function*() {
@@ -362,18 +376,7 @@ describe("the signed HttpClient", () => {
         responses.push(response)
         return response
       }
-      const program = Effect.gen(function*() {
-        const client = yield* SignedHttpClient.SignedHttpClient
-        return (yield* client.get("/skew")).status
-      })
-      const status = yield* program.pipe(
-        Effect.provide(SignedHttpClient.layer),
-        Effect.provide(Layer.mergeAll(
-          Signer.layer({ endpoint: gateway.url, region: "us-east-1" }),
-          Credentials.layer(credentials),
-          FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, recording)))
-        ))
-      )
+      const status = yield* statusOfGet(gateway.url, recording)
       expect(status).toBe(200)
       expect(responses.map((response) => [response.status, response.bodyUsed])).toEqual([[403, true], [200, false]])
     }).pipe(Effect.scoped, Effect.runPromise))
@@ -395,18 +398,7 @@ describe("the signed HttpClient", () => {
           headers: { date: new Date(Date.now() + TWENTY_MINUTES).toUTCString(), "x-amzn-ErrorType": "InvalidSignatureException" }
         })
       }
-      const program = Effect.gen(function*() {
-        const client = yield* SignedHttpClient.SignedHttpClient
-        return (yield* client.get("/skew")).status
-      })
-      const status = yield* program.pipe(
-        Effect.provide(SignedHttpClient.layer),
-        Effect.provide(Layer.mergeAll(
-          Signer.layer({ endpoint: gateway.url, region: "us-east-1" }),
-          Credentials.layer(credentials),
-          FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, refusingFirst)))
-        ))
-      )
+      const status = yield* statusOfGet(gateway.url, refusingFirst)
       expect({ status, calls }).toEqual({ status: 200, calls: 2 })
       yield* Effect.promise(() => vi.waitFor(() => expect(cancelled).toBe(true)))
       // The stream's own buffering asks a chunk or two ahead; a body read whole would be thousands of chunks.
