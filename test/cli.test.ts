@@ -7,7 +7,7 @@
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process"
 import { createHash } from "node:crypto"
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { open } from "node:fs/promises"
+import { open, writeFile } from "node:fs/promises"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
@@ -443,6 +443,16 @@ describe("--dry-run", () => {
     expect(run).toMatchObject({ code: 2, stdout: "" })
     expect(run.stderr).toContain(`holds a CR not followed by LF, or a NUL, where curl before 8.7.0 cuts the line`)
     expect(run.stderr).toContain("tr -d '\\r\\000' < FILE > NEW")
+  })
+
+  it.skipIf(!fifos)("prints the bytes read from a pipe (a FIFO, <(cmd)), which cannot be read again, instead of naming it", async () => {
+    const fifo = makeFifo()
+    const writer = new Promise<void>((done, fail) => writeFile(fifo, "a=1&b=2").then(done, fail))
+    const run = await cli(["--dry-run", "--data-binary", `@${fifo}`, `${base}/form`])
+    await writer
+    expect(run.code).toBe(0)
+    expect(run.stdout).not.toContain(fifo)
+    expect(run.stdout).toContain("--data-binary 'a=1&b=2'")
   })
 
   it.skipIf(!hasCurl)("refers to a --data-binary @file instead of printing its bytes", async () => {

@@ -186,6 +186,14 @@ const readNamed = async (path: string, io: Io): Promise<Buffer> => {
   const stats = await stat(path).catch(() => undefined)
   const pipe = stats?.isFIFO() === true
   if (!pipe && stats?.isCharacterDevice() !== true && stats?.isSocket() !== true) return readFile(path)
+  return readStream(path, pipe, io)
+}
+
+/** Whether `path` names a file that reads the same again (a regular one): --dry-run may refer to it then. */
+const readsAgain = async (path: string): Promise<boolean> => (await stat(path).catch(() => undefined))?.isFile() === true
+
+/** A pipe's or a device's bytes (see `readNamed`). */
+const readStream = async (path: string, pipe: boolean, io: Io): Promise<Buffer> => {
   if (io.stdin !== undefined && STDIN_PATHS.has(path)) return readAll(io.stdin, io.signal)
   if (!pipe) return readDevice(path, io.signal)
   const fd = await openPipe(path, io.signal)
@@ -237,7 +245,8 @@ export const readBody = async (parts: ReadonlyArray<DataPart>, io: Io): Promise<
     sameForEveryCurl &&= read.sameForEveryCurl
   }
   const only = parts.length === 1 ? parts[0]! : undefined
-  const file = only !== undefined && only.value.startsWith("@") && only.value !== "@-"
+  // A pipe (bash's <(cmd), a FIFO, /dev/stdin) has been read: --dry-run must print its bytes, not its name.
+  const file = only !== undefined && only.value.startsWith("@") && only.value !== "@-" && await readsAgain(only.value.slice(1))
     ? { flag: only.flag, path: only.value.slice(1), sameForEveryCurl }
     : undefined
   return file === undefined ? { bytes: Buffer.concat(pieces) } : { bytes: Buffer.concat(pieces), file }

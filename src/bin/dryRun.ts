@@ -66,7 +66,7 @@ export const curlCommand = (signed: SignedRequest, body: Body | undefined): stri
         )
       }
       if (text === undefined) {
-        throw new UsageError("--dry-run cannot print a binary body read from stdin or joined from several parts; put it in a file and pass --data-binary @FILE")
+        throw new UsageError("--dry-run cannot print a binary body read from stdin or a pipe, or joined from several parts; put it in a file and pass --data-binary @FILE")
       }
       // "@" would make curl read a file: pass the body on stdin-free --data-binary only when it cannot be mistaken.
       words.push(text.startsWith("@") ? "--data-raw" : "--data-binary", shellQuote(text))
