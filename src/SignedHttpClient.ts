@@ -153,6 +153,9 @@ const withoutRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effec
   Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
     Effect.provideService(effect, FetchHttpClient.RequestInit, { ...Option.getOrElse(init, () => ({})), redirect: "manual" }))
 
+
+/** How long a clock-skew refusal's body may take to give its first chunk before it is cancelled. */
+const SKEW_REFUSAL_BODY_WAIT = "1 second"
 const signing = <E, R>(
   client: HttpClient.HttpClient.With<E, R>,
   signer: SignerService,
@@ -197,10 +200,13 @@ const signing = <E, R>(
             )
             if (offset === undefined) return Effect.succeed(response)
             MutableRef.set(signer.clockOffset, offset)
-            // The refusal's body is let go, beside sending again: left unread, it would hold its connection until
-            // collected. Its first chunk is taken and the rest cancelled (a body that never ends is neither read
-            // whole nor waited for).
-            return Effect.zipRight(Effect.forkDaemon(Effect.ignore(Stream.runHead(response.stream))), send)
+            // The refusal's body is let go, beside sending again: left unread, it would hold its connection (and a
+            // Node process) until collected. Its first chunk is taken and the rest cancelled, or all of it after a
+            // second without one: a body that never ends, or never starts, is neither read whole nor waited for.
+            return Effect.zipRight(
+              Effect.forkDaemon(Effect.ignore(Effect.timeout(Stream.runHead(response.stream), SKEW_REFUSAL_BODY_WAIT))),
+              send
+            )
           }))
       }),
     Effect.succeed

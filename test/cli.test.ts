@@ -1137,6 +1137,23 @@ describe("the built binary", () => {
     expect(stdout).toContain("--presign SECONDS")
   })
 
+  it.skipIf(!built)("--dry-run prints the bytes of --data-binary @/dev/stdin when stdin is a file: the printed command's own stdin is not", async () => {
+    const file = join(tmp, "stdin-body.txt")
+    writeFileSync(file, "a=1&b=2")
+    const input = openSync(file, "r")
+    try {
+      const stdout = execFileSync(process.execPath, [bin, "--dry-run", "--data-binary", "@/dev/stdin", `${base}/form`], {
+        env: { ...process.env, ...env },
+        stdio: [input, "pipe", "pipe"],
+        timeout: 20_000
+      }).toString()
+      expect(stdout).not.toContain("/dev/stdin")
+      expect(stdout).toContain("--data-binary 'a=1&b=2'")
+    } finally {
+      closeSync(input)
+    }
+  })
+
   /** Sends `signal` to the running command, which must exit 130, its last line `error: interrupted`. */
   const expectInterrupted = async (child: ChildProcess, signal: NodeJS.Signals, stderr: () => string) => {
     const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)))

@@ -381,6 +381,23 @@ describe("the signed HttpClient", () => {
       expect(responses.map((response) => [response.status, response.bodyUsed])).toEqual([[403, true], [200, false]])
     }).pipe(Effect.scoped, Effect.runPromise))
 
+  it("cancels a refusal's body that never starts after a second, so that it holds neither its connection nor the process", () =>
+    Effect.gen(function*() {
+      const gateway = yield* LocalGateway.make({ credentials: [credentials], clockOffsetMillis: TWENTY_MINUTES })
+      let calls = 0
+      let cancelled = false
+      const refusingFirst: typeof fetch = async (input, init) => {
+        if (calls++ > 0) return fetch(input, init)
+        const silent = new ReadableStream<Uint8Array>({ pull: () => new Promise(() => {}), cancel: () => void (cancelled = true) })
+        return new Response(silent, {
+          status: 403,
+          headers: { date: new Date(Date.now() + TWENTY_MINUTES).toUTCString(), "x-amzn-ErrorType": "InvalidSignatureException" }
+        })
+      }
+      expect(yield* statusOfGet(gateway.url, refusingFirst)).toBe(200)
+      yield* Effect.promise(() => vi.waitFor(() => expect(cancelled).toBe(true), { timeout: 5000 }))
+    }).pipe(Effect.scoped, Effect.runPromise))
+
   it("sends again without waiting for a refusal's body that never ends, and cancels it after its first chunk", () =>
     Effect.gen(function*() {
       const gateway = yield* LocalGateway.make({ credentials: [credentials], clockOffsetMillis: TWENTY_MINUTES, now: Date.now })

@@ -190,7 +190,9 @@ const readNamed = async (path: string, io: Io): Promise<Buffer> => {
 }
 
 /** Whether `path` names a file that reads the same again (a regular one): --dry-run may refer to it then. */
-const readsAgain = async (path: string): Promise<boolean> => (await stat(path).catch(() => undefined))?.isFile() === true
+const readsAgain = async (path: string): Promise<boolean> =>
+  // A path to a descriptor (/dev/stdin < file) names what the printed command's own stdin would be.
+  !STDIN_PATHS.has(path) && !/^\/(dev|proc\/self)\/fd\//.test(path) && (await stat(path).catch(() => undefined))?.isFile() === true
 
 /** A pipe's or a device's bytes (see `readNamed`). */
 const readStream = async (path: string, pipe: boolean, io: Io): Promise<Buffer> => {
