@@ -182,17 +182,15 @@ const readDevice = async (path: string, signal: AbortSignal | undefined): Promis
  * whole; a pipe through a non-blocking socket, and a device without waiting, so that an abort stops the wait at
  * once (`Interrupted`), as it does for `@-`.
  */
-const readNamed = async (path: string, io: Io): Promise<Buffer> => {
+const readNamed = async (path: string, io: Io): Promise<{ readonly bytes: Buffer; readonly readsAgain: boolean }> => {
   const stats = await stat(path).catch(() => undefined)
   const pipe = stats?.isFIFO() === true
-  if (!pipe && stats?.isCharacterDevice() !== true && stats?.isSocket() !== true) return readFile(path)
-  return readStream(path, pipe, io)
+  if (pipe || stats?.isCharacterDevice() === true || stats?.isSocket() === true) return { bytes: await readStream(path, pipe, io), readsAgain: false }
+  // Whether --dry-run may refer to the file: one that reads the same again (a regular one), not a path to a
+  // descriptor (/dev/stdin < file), which names what the printed command's own stdin would be.
+  const readsAgain = stats?.isFile() === true && !STDIN_PATHS.has(path) && !/^\/(dev|proc\/self)\/fd\//.test(path)
+  return { bytes: await readFile(path), readsAgain }
 }
-
-/** Whether `path` names a file that reads the same again (a regular one): --dry-run may refer to it then. */
-const readsAgain = async (path: string): Promise<boolean> =>
-  // A path to a descriptor (/dev/stdin < file) names what the printed command's own stdin would be.
-  !STDIN_PATHS.has(path) && !/^\/(dev|proc\/self)\/fd\//.test(path) && (await stat(path).catch(() => undefined))?.isFile() === true
 
 /** A pipe's or a device's bytes (see `readNamed`). */
 const readStream = async (path: string, pipe: boolean, io: Io): Promise<Buffer> => {
@@ -214,25 +212,29 @@ const readStream = async (path: string, pipe: boolean, io: Io): Promise<Buffer> 
 }
 
 /** A part's bytes as curl reads them, and whether every curl version does (see `curlData`). */
-const readPart = async (part: DataPart, io: Io): Promise<{ readonly bytes: Buffer; readonly sameForEveryCurl: boolean }> => {
+const readPart = async (
+  part: DataPart,
+  io: Io
+): Promise<{ readonly bytes: Buffer; readonly sameForEveryCurl: boolean; readonly readsAgain?: boolean }> => {
   if (!part.value.startsWith("@")) return { bytes: Buffer.from(part.value, "utf8"), sameForEveryCurl: true }
   const path = part.value.slice(1)
   let bytes: Buffer
+  let readsAgain = false
   if (path === "-") {
     if (io.stdin === undefined) throw new UsageError(`${part.flag} @- reads stdin, and there is none`)
     bytes = await readAll(io.stdin, io.signal)
   } else {
     try {
-      bytes = await readNamed(path, io)
+      ;({ bytes, readsAgain } = await readNamed(path, io))
     } catch (error) {
       if (error instanceof Interrupted || error instanceof UsageError) throw error
       throw new UsageError(`cannot read ${part.flag} file ${JSON.stringify(path)}: ${describeError(error)}`)
     }
   }
   // --data-binary keeps every byte; --data drops CR, LF and NUL bytes, as curl 8.7.0 and later do.
-  if (part.flag === "--data-binary") return { bytes, sameForEveryCurl: true }
+  if (part.flag === "--data-binary") return { bytes, sameForEveryCurl: true, readsAgain }
   const read = asCurlReadsData(bytes)
-  return { bytes: read, sameForEveryCurl: read.equals(asOldCurlReadsData(bytes)) }
+  return { bytes: read, sameForEveryCurl: read.equals(asOldCurlReadsData(bytes)), readsAgain }
 }
 
 /** The body the data options make, or `undefined` without any. */
@@ -240,15 +242,17 @@ export const readBody = async (parts: ReadonlyArray<DataPart>, io: Io): Promise<
   if (parts.length === 0) return undefined
   const pieces: Array<Buffer> = []
   let sameForEveryCurl = true
+  let readsAgain = false
   for (const [index, part] of parts.entries()) {
     if (index > 0) pieces.push(Buffer.from("&"))
     const read = await readPart(part, io)
     pieces.push(read.bytes)
     sameForEveryCurl &&= read.sameForEveryCurl
+    readsAgain = read.readsAgain === true
   }
   const only = parts.length === 1 ? parts[0]! : undefined
   // A pipe (bash's <(cmd), a FIFO, /dev/stdin) has been read: --dry-run must print its bytes, not its name.
-  const file = only !== undefined && only.value.startsWith("@") && only.value !== "@-" && await readsAgain(only.value.slice(1))
+  const file = only !== undefined && readsAgain
     ? { flag: only.flag, path: only.value.slice(1), sameForEveryCurl }
     : undefined
   return file === undefined ? { bytes: Buffer.concat(pieces) } : { bytes: Buffer.concat(pieces), file }
