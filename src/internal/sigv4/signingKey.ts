@@ -28,7 +28,9 @@ export const deriveSigningKey = (
 export const SCOPES_PER_SECRET = 32
 
 interface CachedKey {
-  readonly scope: string
+  readonly dateStamp: string
+  readonly region: string
+  readonly service: string
   readonly key: HmacKey
 }
 
@@ -50,17 +52,18 @@ export const signingKey = (
   region: string,
   service: string
 ): HmacKey => {
-  const scope = dateStamp + "/" + region + "/" + service
   let cached = keysBySecret.get(secretAccessKey)
   if (cached === undefined) {
     cached = []
     keysBySecret.set(secretAccessKey, cached)
   }
+  // Compared part by part: a scope string joined on every signature cost a concatenation and its flattening.
   for (let i = 0; i < cached.length; i++) {
-    if (cached[i]!.scope === scope) return cached[i]!.key
+    const entry = cached[i]!
+    if (entry.dateStamp === dateStamp && entry.region === region && entry.service === service) return entry.key
   }
   const key = hmacKey(deriveSigningKey(Secret.reveal(secretAccessKey), dateStamp, region, service))
-  cached.unshift({ scope, key })
+  cached.unshift({ dateStamp, region, service, key })
   if (cached.length > SCOPES_PER_SECRET) cached.length = SCOPES_PER_SECRET
   return key
 }
