@@ -17,7 +17,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "@effec
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Schedule from "effect/Schedule"
 import * as TestClock from "effect/TestClock"
 import ApiGatewaySigner, {
@@ -235,6 +237,88 @@ describe("the facade, behind a provider call that does not settle", () => {
     expect(signer.signRequest(request).headers.Authorization).toContain("Credential=ASIALATE/")
     expect(provider.calls).toBe(1)
   })
+})
+
+describe("the Effect API, behind a provider call that is slow or does not settle", () => {
+  const signerLayer = Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })
+  const never = () => new Promise<CredentialIdentity>(() => {})
+  const timersHoldingProcess = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length
+
+  /** A provider answer that waits until `answer()`. */
+  const held = () => {
+    let answer = () => {}
+    const promise = new Promise<CredentialIdentity>((resolve) => {
+      answer = () => resolve(issued("ASIALATER"))
+    })
+    return { provide: () => promise, answer }
+  }
+
+  it("a signature that stops waiting (Effect.timeout) leaves the call running: the next signature waits on the same call", async () => {
+    const answer = held()
+    const provider = providerOf(answer.provide)
+    const runtime = ManagedRuntime.make(Layer.merge(signerLayer, Credentials.layerFromProvider(provider)))
+    try {
+      const timedOut = await runtime.runPromiseExit(Signer.signRequest(request).pipe(Effect.timeout("20 millis")))
+      expect(failureOf(timedOut)).toMatchObject({ _tag: "TimeoutException" })
+      const waiting = runtime.runPromise(Signer.signRequest(request))
+      answer.answer()
+      expect((await waiting).headers["authorization"]).toContain("Credential=ASIALATER/")
+      expect(provider.calls).toBe(1)
+    } finally {
+      await runtime.dispose()
+    }
+  })
+
+  it("an answer that arrives after every signature stopped waiting is kept: the next signature signs with it, with no new call", async () => {
+    const answer = held()
+    const provider = providerOf(answer.provide)
+    const runtime = ManagedRuntime.make(Layer.merge(signerLayer, Credentials.layerFromProvider(provider)))
+    try {
+      const timedOut = await runtime.runPromiseExit(
+        Effect.all(Array.from({ length: 5 }, () => Signer.signRequest(request)), { concurrency: "unbounded" }).pipe(Effect.timeout("20 millis"))
+      )
+      expect(Exit.isFailure(timedOut)).toBe(true)
+      answer.answer()
+      await vi.waitFor(async () =>
+        expect((await runtime.runPromise(Signer.signRequest(request))).headers["authorization"]).toContain("Credential=ASIALATER/")
+      )
+      expect(provider.calls).toBe(1)
+    } finally {
+      await runtime.dispose()
+    }
+  })
+
+  it("a signature that stopped waiting leaves no timer holding the process open, while the call goes on", async () => {
+    const answer = held()
+    const runtime = ManagedRuntime.make(Layer.merge(signerLayer, Credentials.layerFromProvider(providerOf(answer.provide))))
+    try {
+      const idle = timersHoldingProcess()
+      const fiber = runtime.runFork(Signer.signRequest(request))
+      // The signature's wait is bounded (60 s) by a timer, which holds the process open while it waits.
+      // (Polled with setImmediate: vi.waitFor's own timer would be counted.)
+      for (let turn = 0; turn < 100 && timersHoldingProcess() === idle; turn++) await new Promise((resolve) => setImmediate(resolve))
+      expect(timersHoldingProcess()).toBe(idle + 1)
+      await runtime.runPromise(Fiber.interrupt(fiber))
+      expect(timersHoldingProcess()).toBe(idle)
+    } finally {
+      answer.answer()
+      await runtime.dispose()
+    }
+  })
+
+  it.effect("the signatures waiting for a call that does not settle fail after 60 s, typed, and the next one asks the provider again", () =>
+    Effect.gen(function*() {
+      const provider = providerOf(never, () => issued("ASIARECOVERED"))
+      yield* Effect.gen(function*() {
+        const waiting = yield* Effect.fork(Effect.all(Array.from({ length: 3 }, () => Effect.flip(Signer.signRequest(request))), { concurrency: "unbounded" }))
+        yield* TestClock.adjust(Duration.millis(PROVIDER_TIMEOUT_MILLIS))
+        for (const error of yield* Fiber.join(waiting)) {
+          expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: expect.stringContaining("did not answer within 60 s") })
+        }
+        expect((yield* Signer.signRequest(request)).headers["authorization"]).toContain("Credential=ASIARECOVERED/")
+        expect(provider.calls).toBe(2)
+      }).pipe(Effect.provide(signerLayer), Effect.provide(Credentials.layerFromProvider(provider)))
+    }))
 })
 
 describe("the signer's clock offset", () => {

@@ -90,7 +90,8 @@ export const providerFailure = (error: unknown, seen: ReadonlyArray<string>): Si
 /** How long signatures wait for a credentials provider to answer. */
 export const PROVIDER_TIMEOUT_MILLIS = 60_000
 
-const providerTimedOut = (): SigningError =>
+/** How signatures that waited `PROVIDER_TIMEOUT_MILLIS` for a provider's answer fail (the facade, and the Effect layers). */
+export const providerTimedOut = (): SigningError =>
   missingCredentials(
     `The credentials provider did not answer within ${PROVIDER_TIMEOUT_MILLIS / 1000} s, so the signature stopped waiting; ` +
       "the next one asks it again. Give the provider a timeout of its own (the AWS SDK's take one), or find what it waits for."

@@ -12,14 +12,15 @@ import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import type * as Exit from "effect/Exit"
+import * as Deferred from "effect/Deferred"
+import * as FiberId from "effect/FiberId"
 import * as Redacted from "effect/Redacted"
 import type { AwsCredentials, CredentialsInput, RefreshOptions, Service } from "../../Credentials.js"
 import type { CredentialIdentity, CredentialsProvider } from "../../SignedRequest.js"
 import { SigningError } from "../../SigningError.js"
 import { isPlainObject } from "../brand.js"
 import { type FieldNames, recentSecrets } from "../credentials.js"
-import { providerFailure, REFRESH_BEFORE_MILLIS } from "../facadeCredentials.js"
+import { PROVIDER_TIMEOUT_MILLIS, providerFailure, providerTimedOut, REFRESH_BEFORE_MILLIS } from "../facadeCredentials.js"
 import { asSigningError, isSigningErrorSafely, safely, thrownMessage } from "../guard.js"
 import { describe } from "../request/describe.js"
 import { causeShowingNoSecret } from "../scrub.js"
@@ -149,30 +150,39 @@ export const refreshing = <E, R>(
         const clockNow = Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
         return fresh(clockNow, clockNow + fiber.getFiberRef(signingClockOffset)) ? Effect.succeed(current!.credentials) : stale
       })
-    // One fetch at a time, and its outcome, failure included, is every waiting fiber's: those that
-    // queued behind a fetch take what it gave instead of fetching again, one after another. The
-    // outcome is kept only while some fiber still waits.
-    const lock = yield* Effect.makeSemaphore(1)
-    let fetches = 0
-    let waiting = 0
-    let lastFetch: Exit.Exit<AwsCredentials, SigningError> | undefined
-    // Counted in and out in one uninterruptible step with its finalizer: an interruption in between
-    // would leave the count up for good, and the last outcome kept.
-    const fetchOnce = Effect.uninterruptibleMask((restore) =>
-      Effect.suspend(() => {
-        const queuedAfter = fetches
-        waiting++
-        return restore(lock.withPermits(1)(Effect.suspend(() =>
-          fetches !== queuedAfter && lastFetch !== undefined ? lastFetch : freshOr(Effect.flatMap(Effect.exit(refresh), (exit) => {
-            fetches++
-            lastFetch = exit
-            return exit
-          }))
-        ))).pipe(Effect.ensuring(Effect.sync(() => {
-          if (--waiting === 0) lastFetch = undefined
-        })))
+    // One provider call at a time, in a fiber of its own that every signature needing credentials waits on:
+    // its outcome, failure included, is theirs. A signature that stops waiting (Effect.timeout, a lost race)
+    // leaves the call running, and a later signature waits on the same call; its answer, late or not, is
+    // kept. (Run on the fiber of the first signature, the call was interrupted with it, and the next one
+    // asked again while the provider still worked on the first: with timeouts shorter than the provider's
+    // answer, one call per request and none signed.) The facade holds its provider calls the same way.
+    let inFlight: Deferred.Deferred<AwsCredentials, SigningError> | undefined
+    // Finding the call in flight, or starting one, is one synchronous step: two signatures never both start one.
+    const callInFlight = Effect.uninterruptible(Effect.suspend(() => {
+      if (inFlight !== undefined) return Effect.succeed(inFlight)
+      const call = Deferred.unsafeMake<AwsCredentials, SigningError>(FiberId.none)
+      inFlight = call
+      // A daemon, forked from the signature starting it (its Clock, its clock offset), interruptible again: the
+      // fetch may time itself out. Whoever waits or stops waiting, it runs to its end.
+      const settle = Effect.flatMap(Effect.exit(refresh), (exit) => {
+        if (inFlight === call) inFlight = undefined
+        return Deferred.done(call, exit)
       })
-    )
+      return Effect.as(Effect.forkDaemon(Effect.interruptible(settle)), call)
+    }))
+    // A call that never settles (a credential_process that hangs) must not hold every signature for good: a
+    // signature waits at most PROVIDER_TIMEOUT_MILLIS, as in the facade, then fails, and the next one asks again.
+    const waitFor = (call: Deferred.Deferred<AwsCredentials, SigningError>) =>
+      Deferred.await(call).pipe(
+        Effect.timeoutFail({
+          duration: Duration.millis(PROVIDER_TIMEOUT_MILLIS),
+          onTimeout: () => {
+            if (inFlight === call) inFlight = undefined
+            return providerTimedOut()
+          }
+        })
+      )
+    const fetchOnce = Effect.flatMap(callInFlight, waitFor)
     const get = freshOr(fetchOnce)
     return { get }
   })
