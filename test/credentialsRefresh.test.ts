@@ -306,6 +306,17 @@ describe("the Effect API, behind a provider call that is slow or does not settle
     }
   })
 
+  it("a call left running is interrupted when the layer is released: a fetch that hangs holds no process open after the program", async () => {
+    const idle = timersHoldingProcess()
+    const runtime = ManagedRuntime.make(Layer.merge(signerLayer, Credentials.layerRefreshing(Effect.never)))
+    const timedOut = await runtime.runPromiseExit(Signer.signRequest(request).pipe(Effect.timeout("20 millis")))
+    expect(failureOf(timedOut)).toMatchObject({ _tag: "TimeoutException" })
+    // Effect.never holds an interval: the call still runs.
+    expect(timersHoldingProcess()).toBe(idle + 1)
+    await runtime.dispose()
+    expect(timersHoldingProcess()).toBe(idle)
+  })
+
   it.effect("the signatures waiting for a call that does not settle fail after 60 s, typed, and the next one asks the provider again", () =>
     Effect.gen(function*() {
       const provider = providerOf(never, () => issued("ASIARECOVERED"))

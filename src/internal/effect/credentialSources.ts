@@ -15,6 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Deferred from "effect/Deferred"
 import * as FiberId from "effect/FiberId"
 import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
 import type { AwsCredentials, CredentialsInput, RefreshOptions, Service } from "../../Credentials.js"
 import type { CredentialIdentity, CredentialsProvider } from "../../SignedRequest.js"
 import { SigningError } from "../../SigningError.js"
@@ -112,7 +113,7 @@ export const refreshing = <E, R>(
   fetch: Effect.Effect<CredentialsInput, E, R>,
   options: RefreshOptions | undefined,
   context: Context.Context<R>
-): Effect.Effect<Service> =>
+): Effect.Effect<Service, never, Scope.Scope> =>
   Effect.gen(function*() {
     const checked = refreshTimes(options)
     // Unusable options fail every signature with a SigningError naming them (the layer itself cannot fail).
@@ -156,19 +157,26 @@ export const refreshing = <E, R>(
     // kept. (Run on the fiber of the first signature, the call was interrupted with it, and the next one
     // asked again while the provider still worked on the first: with timeouts shorter than the provider's
     // answer, one call per request and none signed.) The facade holds its provider calls the same way.
+    const scope = yield* Effect.scope
     let inFlight: Deferred.Deferred<AwsCredentials, SigningError> | undefined
     // Finding the call in flight, or starting one, is one synchronous step: two signatures never both start one.
     const callInFlight = Effect.uninterruptible(Effect.suspend(() => {
       if (inFlight !== undefined) return Effect.succeed(inFlight)
       const call = Deferred.unsafeMake<AwsCredentials, SigningError>(FiberId.none)
       inFlight = call
-      // A daemon, forked from the signature starting it (its Clock, its clock offset), interruptible again: the
-      // fetch may time itself out. Whoever waits or stops waiting, it runs to its end.
-      const settle = Effect.flatMap(Effect.exit(refresh), (exit) => {
-        if (inFlight === call) inFlight = undefined
-        return Deferred.done(call, exit)
-      })
-      return Effect.as(Effect.forkDaemon(Effect.interruptible(settle)), call)
+      const settled = (outcome: Effect.Effect<boolean>) =>
+        Effect.suspend(() => {
+          if (inFlight === call) inFlight = undefined
+          return outcome
+        })
+      // Forked from the signature starting it (its Clock, its clock offset), interruptible again (the fetch may
+      // time itself out), into the layer's scope: whoever waits or stops waiting, it runs to its end, or until
+      // the layer is released (a fetch that hangs holds no process open past the program that built the layer).
+      const settle = Effect.exit(refresh).pipe(
+        Effect.flatMap((exit) => settled(Deferred.done(call, exit))),
+        Effect.onInterrupt(() => settled(Deferred.interrupt(call)))
+      )
+      return Effect.as(Effect.forkIn(Effect.interruptible(settle), scope), call)
     }))
     // A call that never settles (a credential_process that hangs) must not hold every signature for good: a
     // signature waits at most PROVIDER_TIMEOUT_MILLIS, as in the facade, then fails, and the next one asks again.
