@@ -304,7 +304,7 @@ export const layerRefreshing = <E, R>(
   fetch: Effect.Effect<CredentialsInput, E, R>,
   options?: RefreshOptions
 ): Layer.Layer<Credentials, never, R> =>
-  // Scoped: the provider call in flight runs in a fiber of the layer's, interrupted when the layer is released.
+  // Scoped: the provider call in flight is interrupted when the layer is released.
   Layer.scoped(Credentials, Effect.flatMap(Effect.context<R>(), (context) => sources.refreshing(fetch, options, context)))
 
 /**

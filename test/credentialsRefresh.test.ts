@@ -14,6 +14,7 @@ import { inspect } from "node:util"
 import axios from "axios"
 import { fromContainerMetadata, fromProcess } from "@aws-sdk/credential-providers"
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "@effect/vitest"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -315,6 +316,13 @@ describe("the Effect API, behind a provider call that is slow or does not settle
     expect(timersHoldingProcess()).toBe(idle + 1)
     await runtime.dispose()
     expect(timersHoldingProcess()).toBe(idle)
+  })
+
+  it("a service used after its layer was released (Effect.scoped(Layer.build(...))) still asks the provider", async () => {
+    const provider = providerOf(() => issued("ASIAAFTERRELEASE"))
+    const context = await Effect.runPromise(Effect.scoped(Layer.build(Credentials.layerFromProvider(provider))))
+    const credentials = await Effect.runPromise(Context.get(context, Credentials.Credentials).get.pipe(Effect.timeout("5 seconds")))
+    expect(credentials.accessKeyId).toBe("ASIAAFTERRELEASE")
   })
 
   it.effect("the signatures waiting for a call that does not settle fail after 60 s, typed, and the next one asks the provider again", () =>

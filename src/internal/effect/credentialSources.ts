@@ -13,6 +13,7 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Deferred from "effect/Deferred"
+import * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
@@ -157,8 +158,21 @@ export const refreshing = <E, R>(
     // kept. (Run on the fiber of the first signature, the call was interrupted with it, and the next one
     // asked again while the provider still worked on the first: with timeouts shorter than the provider's
     // answer, one call per request and none signed.) The facade holds its provider calls the same way.
-    const scope = yield* Effect.scope
     let inFlight: Deferred.Deferred<AwsCredentials, SigningError> | undefined
+    // The call in flight is interrupted when the layer is released, so that a fetch that hangs holds no process
+    // open past the program that built the layer. A daemon, not a fiber of the layer's scope: a service used
+    // after its layer was released (built with Effect.scoped(Layer.build(...)), say) still gets credentials.
+    let released = false
+    let running: Deferred.Deferred<AwsCredentials, SigningError> | undefined
+    let runningFiber: Fiber.RuntimeFiber<boolean> | undefined
+    yield* Effect.addFinalizer(() =>
+      Effect.suspend(() => {
+        released = true
+        const fiber = running === undefined ? undefined : runningFiber
+        running = runningFiber = undefined
+        return fiber === undefined ? Effect.void : Fiber.interrupt(fiber)
+      })
+    )
     // Finding the call in flight, or starting one, is one synchronous step: two signatures never both start one.
     const callInFlight = Effect.uninterruptible(Effect.suspend(() => {
       if (inFlight !== undefined) return Effect.succeed(inFlight)
@@ -170,13 +184,21 @@ export const refreshing = <E, R>(
           return outcome
         })
       // Forked from the signature starting it (its Clock, its clock offset), interruptible again (the fetch may
-      // time itself out), into the layer's scope: whoever waits or stops waiting, it runs to its end, or until
-      // the layer is released (a fetch that hangs holds no process open past the program that built the layer).
+      // time itself out): whoever waits or stops waiting, it runs to its end, or until the layer is released.
       const settle = Effect.exit(refresh).pipe(
         Effect.flatMap((exit) => settled(Deferred.done(call, exit))),
-        Effect.onInterrupt(() => settled(Deferred.interrupt(call)))
+        Effect.onInterrupt(() => settled(Deferred.interrupt(call))),
+        Effect.ensuring(Effect.sync(() => {
+          if (running === call) running = undefined
+        }))
       )
-      return Effect.as(Effect.forkIn(Effect.interruptible(settle), scope), call)
+      return Effect.map(Effect.forkDaemon(Effect.interruptible(settle)), (fiber) => {
+        if (!released) {
+          running = call
+          runningFiber = fiber
+        }
+        return call
+      })
     }))
     // A call that never settles (a credential_process that hangs) must not hold every signature for good: a
     // signature waits at most PROVIDER_TIMEOUT_MILLIS, as in the facade, then fails, and the next one asks again.
