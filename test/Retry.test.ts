@@ -337,13 +337,32 @@ describe("isTransient", () => {
     ["a connection reset", Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })],
     ["fetch failing on a refused connection", new TypeError("fetch failed", { cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }) })],
     ["an AbortSignal.timeout TimeoutError", new DOMException("timed out", "TimeoutError")],
-    ["an Effect TimeoutException", new Cause.TimeoutException()]
+    ["an Effect TimeoutException", new Cause.TimeoutException()],
+    [
+      "an @effect/platform ResponseError reading the body of a 200 cut mid-way (the cause: fetch's socket error)",
+      new HttpClientError.ResponseError({
+        request: HttpClientRequest.get("https://x/"),
+        response: { status: 200, headers: {}, request: HttpClientRequest.get("https://x/") } as never,
+        reason: "Decode",
+        cause: new TypeError("terminated", { cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }) })
+      })
+    ],
+    ["got's body cut mid-way (a 200 whose Content-Length was not read)", Object.assign(new Error("Request body length does not match content-length header"), { code: "ERR_HTTP_CONTENT_LENGTH_MISMATCH", response: { statusCode: 200 } })]
   ]
   const permanent: ReadonlyArray<readonly [string, unknown]> = [
     ["a fetch Response with 400", new Response(null, { status: 400 })],
     ["a 403 (a bad signature does not heal)", { response: { status: 403 } }],
     ["an @effect/platform ResponseError with 404", platformResponseError(404)],
     ["an @effect/platform encode RequestError", new HttpClientError.RequestError({ request: HttpClientRequest.get("https://x/"), reason: "Encode" })],
+    [
+      "an @effect/platform ResponseError reading a 200 body that is not JSON",
+      new HttpClientError.ResponseError({
+        request: HttpClientRequest.get("https://x/"),
+        response: { status: 200, headers: {}, request: HttpClientRequest.get("https://x/") } as never,
+        reason: "Decode",
+        cause: new SyntaxError("Unexpected token < in JSON at position 0")
+      })
+    ],
     ["a plain Error", new Error("bad input")],
     ["an AbortError", new DOMException("aborted", "AbortError")],
     ["a SigningError", new SigningError({ reason: "InvalidRequest", message: "x" })],

@@ -105,7 +105,9 @@ const TRANSIENT_CODES: ReadonlySet<string> = new Set([
   "UND_ERR_CLOSED",
   "UND_ERR_CONNECT_TIMEOUT",
   "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT"
+  "UND_ERR_BODY_TIMEOUT",
+  // got: the connection closed before the body's Content-Length was read.
+  "ERR_HTTP_CONTENT_LENGTH_MISMATCH"
 ])
 
 /** 408 (timeout), 425 (too early: the server asks for the request again, later) and 429 (throttled) heal by waiting, like 5xx. */
@@ -130,7 +132,9 @@ const isNetworkFailureOrTimeout = (error: object): boolean => {
 export const isTransient = (error: unknown): boolean => {
   for (const layer of causeChain(error)) {
     const status = ownStatusOf(layer)
-    if (status !== undefined) return isTransientStatus(status)
+    // A failure carrying a status below 400 came after a good head (a body cut mid-way, read through
+    // @effect/platform or got): the status says nothing of it, so the chain is read on.
+    if (status !== undefined && status >= 400) return isTransientStatus(status)
     if (isNetworkFailureOrTimeout(layer)) return true
   }
   return false
