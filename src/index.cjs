@@ -43,12 +43,12 @@ const cannotRequireEsm = (error) =>
   )
 
 /**
- * `require` under another name, for the facade's CommonJS copy: bundlers follow only direct `require("...")` calls.
- * A bundler that takes this root (`bun build` does) would otherwise put the whole facade in the bundle twice, and a
- * bundle, which loads the ES modules itself, never needs the copy. (Bun inlines a constant argument, so the name is
- * what hides it.)
+ * `require` through the module object, for the facade's CommonJS copy: bundlers follow `require("...")` calls, and
+ * those of an alias of `require` (ncc does), not a method of `module`. A bundler that takes this root (`bun build`,
+ * ncc) would otherwise put the whole facade in the bundle twice, and a bundle, which loads the ES modules itself,
+ * never needs the copy. (Bun inlines a constant argument, so the call is what hides it.)
  */
-const requireUnbundled = require
+const requireUnbundled = (id) => module.require(id)
 
 /** The facade's values: from the ES modules themselves (require(esm)), or else from the CommonJS copy. */
 const facade = (() => {
@@ -74,6 +74,9 @@ exports.isHttpMethod = facade.isHttpMethod
 exports.SigningError = facade.SigningError
 exports.RequestError = facade.RequestError
 
+/** Whether this module was loaded by Jest, which puts `jest` in scope of every module and sets JEST_WORKER_ID. */
+const underJest = () => typeof jest !== "undefined" || (typeof process === "object" && process.env.JEST_WORKER_ID !== undefined)
+
 /**
  * `load()`: a module of the Effect API, named `name`. It is ES modules only: where the loader cannot require one,
  * the error says so and what to do, rather than the loader's advice to transform node_modules. It needs Effect 3:
@@ -85,11 +88,15 @@ const effectApi = (name, load) => {
     return load()
   } catch (error) {
     if (cannotRequireEsm(error)) {
+      const facadeWorks = "The Promise facade (ApiGatewaySigner, HttpMethods, SigningError, RequestError) works from require() here. "
       throw new Error(
         `The Effect API of api-gateway-request-signer (${name}) is ES modules only, and this module loader cannot load an ES module from require(): ` +
-          "Jest's cannot, unless it runs on Node 24.9 or later with NODE_OPTIONS=--experimental-vm-modules. " +
-          "The Promise facade (ApiGatewaySigner, HttpMethods, SigningError, RequestError) works from require() here. " +
-          "For the Effect API under Jest, set NODE_OPTIONS=--experimental-vm-modules and either run Node 24.9 or later, or import the package from an ES module test file (.mjs)",
+          (underJest()
+            ? "Jest's cannot, unless it runs on Node 24.9 or later with NODE_OPTIONS=--experimental-vm-modules. " + facadeWorks +
+              "For the Effect API under Jest, set NODE_OPTIONS=--experimental-vm-modules and either run Node 24.9 or later, or import the package from an ES module test file (.mjs)"
+            : `Node ${process.versions.node} cannot (require(esm) is on by default from Node 20.19 and 22.12; Node 22.0 to 22.11 need --experimental-require-module, ` +
+              "and --no-experimental-require-module turns it off). " + facadeWorks +
+              "For the Effect API, upgrade Node (20.19+, 22.12+ or 24), or load it with import(\"api-gateway-request-signer\")"),
         { cause: error }
       )
     }

@@ -94,8 +94,10 @@ describe.skipIf(!built)("require() of the root where the loader cannot load ES m
     })
   })
 
-  it("says the Effect API is ES modules only, and how to use it under Jest, when one of its names is read", () => {
-    const said = node(WITHOUT_REQUIRE_ESM, `
+  /** What reading each name of the Effect API throws, in a process that `setup` prepares. */
+  const effectApiSays = (setup: string) =>
+    node(WITHOUT_REQUIRE_ESM, `
+      ${setup}
       const root = require("api-gateway-request-signer")
       console.log(JSON.stringify(["Credentials", "Signer", "Retry", "SigV4", "Diagnosis"].map((name) => {
         try {
@@ -104,11 +106,27 @@ describe.skipIf(!built)("require() of the root where the loader cannot load ES m
           return error.message
         }
       })))`) as Array<string>
+  const EFFECT_API = ["Credentials", "Signer", "Retry", "SigV4", "Diagnosis"] as const
+
+  it("says the Effect API is ES modules only, and how to use it under Jest, when one of its names is read under Jest", () => {
+    const said = effectApiSays(`process.env.JEST_WORKER_ID = "1"`)
     expect(said).toHaveLength(5)
-    for (const [i, name] of ["Credentials", "Signer", "Retry", "SigV4", "Diagnosis"].entries()) {
+    for (const [i, name] of EFFECT_API.entries()) {
       expect(said[i]).toContain(`The Effect API of api-gateway-request-signer (${name}) is ES modules only`)
       expect(said[i]).toContain("cannot load an ES module from require()")
       expect(said[i]).toContain("NODE_OPTIONS=--experimental-vm-modules")
+    }
+  })
+
+  it("outside Jest, names the Node versions that can require it, and import(), not Jest's options", () => {
+    const said = effectApiSays(`delete process.env.JEST_WORKER_ID`)
+    expect(said).toHaveLength(5)
+    for (const [i, name] of EFFECT_API.entries()) {
+      expect(said[i]).toContain(`The Effect API of api-gateway-request-signer (${name}) is ES modules only`)
+      expect(said[i]).toContain(`Node ${process.versions.node} cannot`)
+      expect(said[i]).toContain("upgrade Node (20.19+, 22.12+ or 24)")
+      expect(said[i]).toContain(`import("api-gateway-request-signer")`)
+      expect(said[i]).not.toContain("Jest")
     }
   })
 
@@ -118,5 +136,21 @@ describe.skipIf(!built)("require() of the root where the loader cannot load ES m
         require("api-gateway-request-signer")
         console.log(JSON.stringify(Object.keys(require.cache).some((file) => file.endsWith("ApiGatewaySigner.cjs"))))`)
     expect([loadsCopy([]), loadsCopy(WITHOUT_REQUIRE_ESM)]).toEqual([false, true])
+  })
+})
+
+describe("a bundler given the CommonJS root", () => {
+  it.skipIf(!built)("leaves the facade's CommonJS copy out of the bundle (it loads the ES modules itself)", async () => {
+    const esbuild = await import("esbuild")
+    const result = await esbuild.build({
+      stdin: { contents: `module.exports = require(${JSON.stringify(resolve(root, "dist/index.cjs"))})`, resolveDir: root, loader: "js" },
+      bundle: true,
+      platform: "node",
+      format: "cjs",
+      write: false,
+      metafile: true,
+      logLevel: "silent"
+    })
+    expect(Object.keys(result.metafile.inputs)).not.toContain("dist/ApiGatewaySigner.cjs")
   })
 })
