@@ -175,8 +175,11 @@ export const prepareHeaders = (headers: unknown): Array<CallerHeader> => {
     if (earlier !== undefined) {
       throw invalidRequest(
         "headers",
-        `Header ${JSON.stringify(lowerCaseName)} is given twice (as ${JSON.stringify(earlier)} and ${JSON.stringify(name)}); ` +
-          "header names are case-insensitive: give it once, joining the values with \", \" if you mean both."
+        (earlier === name
+          ? `Header ${JSON.stringify(name)} is given twice; `
+          : `Header ${JSON.stringify(lowerCaseName)} is given twice (as ${JSON.stringify(earlier)} and ${JSON.stringify(name)}); ` +
+            "header names are case-insensitive: ") +
+          "give it once, joining the values with \", \" if you mean both."
       )
     }
     const text = headerValueText(name, value)
