@@ -289,17 +289,22 @@ describe("the Effect API, behind a provider call that is slow or does not settle
     }
   })
 
-  it("a signature that stopped waiting leaves no timer holding the process open, while the call goes on", async () => {
+  it("a call holds one timer, its 60 s bound, until it settles; a signature that stops waiting holds none", async () => {
     const answer = held()
     const runtime = ManagedRuntime.make(Layer.merge(signerLayer, Credentials.layerFromProvider(providerOf(answer.provide))))
+    // Polled with setImmediate: vi.waitFor's own timer would be counted.
+    const settle = async (until: () => boolean) => {
+      for (let turn = 0; turn < 100 && !until(); turn++) await new Promise((resolve) => setImmediate(resolve))
+    }
     try {
       const idle = timersHoldingProcess()
       const fiber = runtime.runFork(Signer.signRequest(request))
-      // The signature's wait is bounded (60 s) by a timer, which holds the process open while it waits.
-      // (Polled with setImmediate: vi.waitFor's own timer would be counted.)
-      for (let turn = 0; turn < 100 && timersHoldingProcess() === idle; turn++) await new Promise((resolve) => setImmediate(resolve))
+      await settle(() => timersHoldingProcess() !== idle)
       expect(timersHoldingProcess()).toBe(idle + 1)
       await runtime.runPromise(Fiber.interrupt(fiber))
+      expect(timersHoldingProcess()).toBe(idle + 1)
+      answer.answer()
+      await settle(() => timersHoldingProcess() === idle)
       expect(timersHoldingProcess()).toBe(idle)
     } finally {
       answer.answer()
@@ -312,8 +317,8 @@ describe("the Effect API, behind a provider call that is slow or does not settle
     const runtime = ManagedRuntime.make(Layer.merge(signerLayer, Credentials.layerRefreshing(Effect.never)))
     const timedOut = await runtime.runPromiseExit(Signer.signRequest(request).pipe(Effect.timeout("20 millis")))
     expect(failureOf(timedOut)).toMatchObject({ _tag: "TimeoutException" })
-    // Effect.never holds an interval: the call still runs.
-    expect(timersHoldingProcess()).toBe(idle + 1)
+    // The call still runs: Effect.never holds an interval, and the call its 60 s bound.
+    expect(timersHoldingProcess()).toBe(idle + 2)
     await runtime.dispose()
     expect(timersHoldingProcess()).toBe(idle)
   })
@@ -324,6 +329,28 @@ describe("the Effect API, behind a provider call that is slow or does not settle
     const credentials = await Effect.runPromise(Context.get(context, Credentials.Credentials).get.pipe(Effect.timeout("5 seconds")))
     expect(credentials.accessKeyId).toBe("ASIAAFTERRELEASE")
   })
+
+  it.effect("a signature that cannot be interrupted (in a finalizer, say) still fails after 60 s behind a call that does not settle", () =>
+    Effect.gen(function*() {
+      const provider = providerOf(never)
+      yield* Effect.gen(function*() {
+        const waiting = yield* Effect.fork(Effect.uninterruptible(Effect.flip(Signer.signRequest(request))))
+        yield* TestClock.adjust(Duration.millis(PROVIDER_TIMEOUT_MILLIS))
+        expect(yield* Fiber.join(waiting)).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: expect.stringContaining("did not answer within 60 s") })
+      }).pipe(Effect.provide(signerLayer), Effect.provide(Credentials.layerFromProvider(provider)))
+    }))
+
+  it.effect("a fetch that does not settle in 60 s is interrupted: nothing of it is left running", () =>
+    Effect.gen(function*() {
+      const idle = timersHoldingProcess()
+      yield* Effect.gen(function*() {
+        const waiting = yield* Effect.fork(Effect.flip(Signer.signRequest(request)))
+        yield* TestClock.adjust(Duration.millis(PROVIDER_TIMEOUT_MILLIS))
+        expect(yield* Fiber.join(waiting)).toMatchObject({ reason: "MissingCredentials" })
+        // Effect.never holds an interval while it runs.
+        expect(timersHoldingProcess()).toBe(idle)
+      }).pipe(Effect.provide(signerLayer), Effect.provide(Credentials.layerRefreshing(Effect.never)))
+    }))
 
   it.effect("the signatures waiting for a call that does not settle fail after 60 s, typed, and the next one asks the provider again", () =>
     Effect.gen(function*() {

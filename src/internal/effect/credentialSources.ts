@@ -13,6 +13,7 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Deferred from "effect/Deferred"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
 import * as Redacted from "effect/Redacted"
@@ -154,65 +155,53 @@ export const refreshing = <E, R>(
       })
     // One provider call at a time, in a fiber of its own that every signature needing credentials waits on:
     // its outcome, failure included, is theirs. A signature that stops waiting (Effect.timeout, a lost race)
-    // leaves the call running, and a later signature waits on the same call; its answer, late or not, is
-    // kept. (Run on the fiber of the first signature, the call was interrupted with it, and the next one
-    // asked again while the provider still worked on the first: with timeouts shorter than the provider's
-    // answer, one call per request and none signed.) The facade holds its provider calls the same way.
-    let inFlight: Deferred.Deferred<AwsCredentials, SigningError> | undefined
-    // The call in flight is interrupted when the layer is released, so that a fetch that hangs holds no process
-    // open past the program that built the layer. A daemon, not a fiber of the layer's scope: a service used
-    // after its layer was released (built with Effect.scoped(Layer.build(...)), say) still gets credentials.
-    let released = false
-    let running: Deferred.Deferred<AwsCredentials, SigningError> | undefined
-    let runningFiber: Fiber.RuntimeFiber<boolean> | undefined
-    yield* Effect.addFinalizer(() =>
+    // leaves the call running, and a later signature waits on the same call, whose answer is kept. (Run on
+    // the fiber of the first signature, the call was interrupted with it, and the next one asked again while
+    // the provider still worked on the first: with timeouts shorter than the provider's answer, one call per
+    // request and none signed.) A call is bounded: one that has not settled in PROVIDER_TIMEOUT_MILLIS (a
+    // credential_process that hangs) is interrupted and fails its signatures, as in the facade, and the next
+    // one asks again. So at most one call runs at any time, and none for longer than that; releasing the
+    // layer interrupts it.
+    interface Call {
+      readonly outcome: Deferred.Deferred<AwsCredentials, SigningError>
+      fiber?: Fiber.RuntimeFiber<boolean>
+    }
+    let inFlight: Call | undefined
+    const settled = (call: Call, outcome: Effect.Effect<boolean>) =>
       Effect.suspend(() => {
-        released = true
-        const fiber = running === undefined ? undefined : runningFiber
-        running = runningFiber = undefined
-        return fiber === undefined ? Effect.void : Fiber.interrupt(fiber)
+        if (inFlight === call) inFlight = undefined
+        return outcome
       })
-    )
     // Finding the call in flight, or starting one, is one synchronous step: two signatures never both start one.
     const callInFlight = Effect.uninterruptible(Effect.suspend(() => {
-      if (inFlight !== undefined) return Effect.succeed(inFlight)
-      const call = Deferred.unsafeMake<AwsCredentials, SigningError>(FiberId.none)
+      if (inFlight !== undefined) return Effect.succeed(inFlight.outcome)
+      const call: Call = { outcome: Deferred.unsafeMake<AwsCredentials, SigningError>(FiberId.none) }
       inFlight = call
-      const settled = (outcome: Effect.Effect<boolean>) =>
-        Effect.suspend(() => {
-          if (inFlight === call) inFlight = undefined
-          return outcome
-        })
-      // Forked from the signature starting it (its Clock, its clock offset), interruptible again (the fetch may
-      // time itself out): whoever waits or stops waiting, it runs to its end, or until the layer is released.
-      const settle = Effect.exit(refresh).pipe(
-        Effect.flatMap((exit) => settled(Deferred.done(call, exit))),
-        Effect.onInterrupt(() => settled(Deferred.interrupt(call))),
-        Effect.ensuring(Effect.sync(() => {
-          if (running === call) running = undefined
-        }))
+      // A daemon (whoever waits or stops waiting, it runs to its end), forked from the signature starting it
+      // (its Clock, its clock offset), interruptible again (the fetch may time itself out).
+      const run = refresh.pipe(
+        Effect.timeoutFail({ duration: Duration.millis(PROVIDER_TIMEOUT_MILLIS), onTimeout: providerTimedOut }),
+        Effect.exit,
+        Effect.flatMap((exit) => settled(call, Deferred.done(call.outcome, exit))),
+        Effect.onInterrupt(() => settled(call, Deferred.interrupt(call.outcome)))
       )
-      return Effect.map(Effect.forkDaemon(Effect.interruptible(settle)), (fiber) => {
-        if (!released) {
-          running = call
-          runningFiber = fiber
-        }
-        return call
+      return Effect.map(Effect.forkDaemon(Effect.interruptible(run)), (fiber) => {
+        call.fiber = fiber
+        return call.outcome
       })
     }))
-    // A call that never settles (a credential_process that hangs) must not hold every signature for good: a
-    // signature waits at most PROVIDER_TIMEOUT_MILLIS, as in the facade, then fails, and the next one asks again.
-    const waitFor = (call: Deferred.Deferred<AwsCredentials, SigningError>) =>
-      Deferred.await(call).pipe(
-        Effect.timeoutFail({
-          duration: Duration.millis(PROVIDER_TIMEOUT_MILLIS),
-          onTimeout: () => {
-            if (inFlight === call) inFlight = undefined
-            return providerTimedOut()
-          }
-        })
-      )
-    const fetchOnce = Effect.flatMap(callInFlight, waitFor)
+    // A signature's wait needs no bound of its own, and so holds also where it cannot be interrupted (a finalizer).
+    const fetchOnce = Effect.flatMap(callInFlight, Deferred.await)
+    yield* Effect.addFinalizer(() =>
+      Effect.suspend(() => {
+        const call = inFlight
+        if (call === undefined) return Effect.void
+        inFlight = undefined
+        // Settled here too: a fiber interrupted before it ran never reaches its own handlers.
+        Deferred.unsafeDone(call.outcome, Exit.interrupt(FiberId.none))
+        return call.fiber === undefined ? Effect.void : Fiber.interrupt(call.fiber)
+      })
+    )
     const get = freshOr(fetchOnce)
     return { get }
   })
