@@ -107,6 +107,8 @@ export interface RetryOptions<E, R = never> {
  * 429 and 5xx. Recognizes a fetch `Response`, an axios-style error
  * (`error.response.status`), @effect/platform's `HttpClientError`, and errors
  * whose `cause` chain holds a Node network error code (what fetch throws).
+ * A connection dropped while a body is read is one, also after a 2xx head: a
+ * POST that fails so may have been applied (docs/retries.md).
  *
  * @example
  * ```ts
