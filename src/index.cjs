@@ -77,6 +77,11 @@ exports.RequestError = facade.RequestError
 /** Whether this module was loaded by Jest, which puts `jest` in scope of every module and sets JEST_WORKER_ID. */
 const underJest = () => typeof jest !== "undefined" || (typeof process === "object" && process.env.JEST_WORKER_ID !== undefined)
 
+/** Whether this process was started with require(esm) turned off, on the command line or in NODE_OPTIONS. */
+const requireEsmTurnedOff = () =>
+  typeof process === "object" &&
+  [...(process.execArgv ?? []), ...String(process.env.NODE_OPTIONS ?? "").split(/\s+/)].includes("--no-experimental-require-module")
+
 /**
  * `load()`: a module of the Effect API, named `name`. It is ES modules only: where the loader cannot require one,
  * the error says so and what to do, rather than the loader's advice to transform node_modules. It needs Effect 3:
@@ -94,9 +99,11 @@ const effectApi = (name, load) => {
           (underJest()
             ? "Jest's cannot, unless it runs on Node 24.9 or later with NODE_OPTIONS=--experimental-vm-modules. " + facadeWorks +
               "For the Effect API under Jest, set NODE_OPTIONS=--experimental-vm-modules and either run Node 24.9 or later, or import the package from an ES module test file (.mjs)"
-            : `Node ${process.versions.node} cannot (require(esm) is on by default from Node 20.19 and 22.12; Node 22.0 to 22.11 need --experimental-require-module, ` +
-              "and --no-experimental-require-module turns it off). " + facadeWorks +
-              "For the Effect API, upgrade Node (20.19+, 22.12+ or 24), or load it with import(\"api-gateway-request-signer\")"),
+            : requireEsmTurnedOff()
+            ? `Node runs with --no-experimental-require-module, which turns require(esm) off. ${facadeWorks}` +
+              "For the Effect API, run Node without that flag, or load it with import(\"api-gateway-request-signer\")"
+            : `Node ${process.versions.node} cannot (require(esm) is on by default from Node 20.19 and 22.12; Node 22.0 to 22.11 need --experimental-require-module). ` +
+              facadeWorks + "For the Effect API, upgrade Node (20.19+, 22.12+ or 24), or load it with import(\"api-gateway-request-signer\")"),
         { cause: error }
       )
     }
