@@ -71,6 +71,24 @@ const facadeFor = (endpoint: string, credentials: CredentialsProvider) =>
 const shown = (error: unknown): string =>
   [String(error), JSON.stringify(error), inspect(error, { depth: 10 }), (error as Error).message].join("\n")
 
+/** A provider answer that never comes. */
+const never = () => new Promise<CredentialIdentity>(() => {})
+
+/** A provider answer that waits until `answer()` (called at the end of a test, so that no 60 s timer outlives it). */
+const held = () => {
+  let answer = () => {}
+  const promise = new Promise<CredentialIdentity>((resolve) => {
+    answer = () => resolve(issued("ASIALATER"))
+  })
+  return { provide: () => promise, answer }
+}
+
+/**
+ * How many timers hold this process open (Node counts a timer only while it is ref'd). Read right before and
+ * right after a synchronous call, so that no other timer can come or go in between.
+ */
+const timersHoldingProcess = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length
+
 describe("single flight", () => {
   let container: ContainerEndpoint
   let restoreEnv: () => void
@@ -160,7 +178,6 @@ describe("the facade, behind a provider call that does not settle", () => {
   afterEach(() => {
     vi.useRealTimers()
   })
-  const never = () => new Promise<CredentialIdentity>(() => {})
 
   it("the signatures waiting for it fail after 60 s, typed, and the next one asks the provider again", async () => {
     vi.useFakeTimers()
@@ -185,21 +202,6 @@ describe("the facade, behind a provider call that does not settle", () => {
     expect(await outcome).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
     expect(callback).not.toHaveBeenCalled()
   })
-
-  /** A provider answer that waits until `answer()` (called at the end of a test, so that no 60 s timer outlives it). */
-  const held = () => {
-    let answer = () => {}
-    const promise = new Promise<CredentialIdentity>((resolve) => {
-      answer = () => resolve(issued("ASIALATER"))
-    })
-    return { provide: () => promise, answer }
-  }
-
-  /**
-   * How many timers hold this process open (Node counts a timer only while it is ref'd). Read right before and
-   * right after a synchronous call, so that no other timer can come or go in between.
-   */
-  const timersHoldingProcess = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length
 
   it("a renewal in the background does not hold the process open while it waits", async () => {
     const renewal = held()
@@ -242,17 +244,6 @@ describe("the facade, behind a provider call that does not settle", () => {
 
 describe("the Effect API, behind a provider call that is slow or does not settle", () => {
   const signerLayer = Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })
-  const never = () => new Promise<CredentialIdentity>(() => {})
-  const timersHoldingProcess = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length
-
-  /** A provider answer that waits until `answer()`. */
-  const held = () => {
-    let answer = () => {}
-    const promise = new Promise<CredentialIdentity>((resolve) => {
-      answer = () => resolve(issued("ASIALATER"))
-    })
-    return { provide: () => promise, answer }
-  }
 
   it("a signature that stops waiting (Effect.timeout) leaves the call running: the next signature waits on the same call", async () => {
     const answer = held()
