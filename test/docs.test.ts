@@ -100,3 +100,28 @@ describe("the API reference in docs/api/ (regenerate it with npm run docs)", () 
     expect([...exported].filter((name) => !headings.has(name))).toEqual([])
   })
 })
+
+describe("browser snippets", () => {
+  it("that take credentials from a Cognito identity pool bundle for the browser with esbuild (no Node-only provider pulled in)", async () => {
+    const esbuild = await import("esbuild")
+    const cognito = markdownSnippets(root).filter((snippet) => snippet.code.includes("fromCognitoIdentityPool"))
+    expect(cognito.length).toBeGreaterThanOrEqual(3)
+    const failures: Array<string> = []
+    for (const snippet of cognito) {
+      const result = await esbuild.build({
+        stdin: { contents: snippet.code, resolveDir: root, loader: "ts", sourcefile: snippet.file },
+        bundle: true,
+        platform: "browser",
+        format: "esm",
+        target: "es2022",
+        write: false,
+        logLevel: "silent",
+        external: ["api-gateway-request-signer", "api-gateway-request-signer/*"]
+      }).catch((error: { errors?: ReadonlyArray<{ text: string }> }) => error)
+      if ("errors" in result && result.errors !== undefined && result.errors.length > 0) {
+        failures.push(`${snippet.origin}: ${result.errors[0]!.text}`)
+      }
+    }
+    expect(failures).toEqual([])
+  })
+})
