@@ -244,11 +244,22 @@ describe("the facade, behind a provider call that does not settle", () => {
 
 describe("the Effect API, behind a provider call that is slow or does not settle", () => {
   const signerLayer = Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  /** Signer and credentials as a service holds them: one runtime, built once. */
+  const runtimeOf = (credentials: Layer.Layer<Credentials.Credentials>) => ManagedRuntime.make(Layer.merge(signerLayer, credentials))
+
+  /** Turns of the event loop until `until()` (polled with setImmediate: vi.waitFor's own timer would be counted). */
+  const turnsUntil = async (until: () => boolean) => {
+    for (let turn = 0; turn < 100 && !until(); turn++) await new Promise((resolve) => setImmediate(resolve))
+  }
 
   it("a signature that stops waiting (Effect.timeout) leaves the call running: the next signature waits on the same call", async () => {
     const answer = held()
     const provider = providerOf(answer.provide)
-    const runtime = ManagedRuntime.make(Layer.merge(signerLayer, Credentials.layerFromProvider(provider)))
+    const runtime = runtimeOf(Credentials.layerFromProvider(provider))
     try {
       const timedOut = await runtime.runPromiseExit(Signer.signRequest(request).pipe(Effect.timeout("20 millis")))
       expect(failureOf(timedOut)).toMatchObject({ _tag: "TimeoutException" })
@@ -264,7 +275,7 @@ describe("the Effect API, behind a provider call that is slow or does not settle
   it("an answer that arrives after every signature stopped waiting is kept: the next signature signs with it, with no new call", async () => {
     const answer = held()
     const provider = providerOf(answer.provide)
-    const runtime = ManagedRuntime.make(Layer.merge(signerLayer, Credentials.layerFromProvider(provider)))
+    const runtime = runtimeOf(Credentials.layerFromProvider(provider))
     try {
       const timedOut = await runtime.runPromiseExit(
         Effect.all(Array.from({ length: 5 }, () => Signer.signRequest(request)), { concurrency: "unbounded" }).pipe(Effect.timeout("20 millis"))
@@ -280,22 +291,15 @@ describe("the Effect API, behind a provider call that is slow or does not settle
     }
   })
 
-  it("a call holds one timer, its 60 s bound, until it settles; a signature that stops waiting holds none", async () => {
+  it("a waiting signature holds one timer, its 60 s bound; one that stops waiting leaves none, while the call goes on", async () => {
     const answer = held()
-    const runtime = ManagedRuntime.make(Layer.merge(signerLayer, Credentials.layerFromProvider(providerOf(answer.provide))))
-    // Polled with setImmediate: vi.waitFor's own timer would be counted.
-    const settle = async (until: () => boolean) => {
-      for (let turn = 0; turn < 100 && !until(); turn++) await new Promise((resolve) => setImmediate(resolve))
-    }
+    const runtime = runtimeOf(Credentials.layerFromProvider(providerOf(answer.provide)))
     try {
       const idle = timersHoldingProcess()
       const fiber = runtime.runFork(Signer.signRequest(request))
-      await settle(() => timersHoldingProcess() !== idle)
+      await turnsUntil(() => timersHoldingProcess() !== idle)
       expect(timersHoldingProcess()).toBe(idle + 1)
       await runtime.runPromise(Fiber.interrupt(fiber))
-      expect(timersHoldingProcess()).toBe(idle + 1)
-      answer.answer()
-      await settle(() => timersHoldingProcess() === idle)
       expect(timersHoldingProcess()).toBe(idle)
     } finally {
       answer.answer()
@@ -303,15 +307,87 @@ describe("the Effect API, behind a provider call that is slow or does not settle
     }
   })
 
-  it("a call left running is interrupted when the layer is released: a fetch that hangs holds no process open after the program", async () => {
-    const idle = timersHoldingProcess()
-    const runtime = ManagedRuntime.make(Layer.merge(signerLayer, Credentials.layerRefreshing(Effect.never)))
-    const timedOut = await runtime.runPromiseExit(Signer.signRequest(request).pipe(Effect.timeout("20 millis")))
-    expect(failureOf(timedOut)).toMatchObject({ _tag: "TimeoutException" })
-    // The call still runs: Effect.never holds an interval, and the call its 60 s bound.
-    expect(timersHoldingProcess()).toBe(idle + 2)
+  it("the signatures waiting for a call that does not settle fail after 60 s, typed, and the next one asks the provider again", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
+    const provider = providerOf(never, () => issued("ASIARECOVERED"))
+    const runtime = runtimeOf(Credentials.layerFromProvider(provider))
+    try {
+      const waiting = Array.from({ length: 3 }, () => runtime.runPromise(Effect.flip(Signer.signRequest(request))))
+      await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MILLIS)
+      for (const error of await Promise.all(waiting)) {
+        expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: expect.stringContaining("did not answer within 60 s") })
+      }
+      expect((await runtime.runPromise(Signer.signRequest(request))).headers["authorization"]).toContain("Credential=ASIARECOVERED/")
+      expect(provider.calls).toBe(2)
+    } finally {
+      await runtime.dispose()
+    }
+  })
+
+  it("a signature that cannot be interrupted (in a finalizer, say) still fails after 60 s", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
+    const runtime = runtimeOf(Credentials.layerFromProvider(providerOf(never)))
+    try {
+      const waiting = runtime.runPromise(Effect.uninterruptible(Effect.flip(Signer.signRequest(request))))
+      await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MILLIS)
+      expect(await waiting).toMatchObject({ reason: "MissingCredentials", message: expect.stringContaining("did not answer within 60 s") })
+    } finally {
+      await runtime.dispose()
+    }
+  })
+
+  it("a fetch stuck where it cannot be interrupted still lets its signatures fail after 60 s, and the layer be released", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
+    const stuck = Effect.acquireRelease(Effect.promise(() => new Promise<CredentialIdentity>(() => {})), () => Effect.void)
+    const runtime = runtimeOf(Credentials.layerRefreshing(Effect.scoped(stuck)))
+    const waiting = runtime.runPromise(Effect.flip(Signer.signRequest(request)))
+    await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MILLIS)
+    expect(await waiting).toMatchObject({ reason: "MissingCredentials", message: expect.stringContaining("did not answer within 60 s") })
     await runtime.dispose()
-    expect(timersHoldingProcess()).toBe(idle)
+  })
+
+  it("a fetch that takes longer than 60 s: its signatures fail, and its answer is kept for the next ones, with no new call", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
+    const provider = providerOf(() => new Promise<CredentialIdentity>((resolve) => setTimeout(() => resolve(issued("ASIASLOW")), 90_000)))
+    const runtime = runtimeOf(Credentials.layerFromProvider(provider))
+    try {
+      const first = runtime.runPromise(Effect.flip(Signer.signRequest(request)))
+      await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MILLIS)
+      expect(await first).toMatchObject({ reason: "MissingCredentials" })
+      await vi.advanceTimersByTimeAsync(90_000 - PROVIDER_TIMEOUT_MILLIS)
+      expect((await runtime.runPromise(Signer.signRequest(request))).headers["authorization"]).toContain("Credential=ASIASLOW/")
+      expect(provider.calls).toBe(1)
+    } finally {
+      await runtime.dispose()
+    }
+  })
+
+  it.effect("the 60 s bound is on real time: a TestClock moved on does not fail a call the provider answers in real time", () =>
+    Effect.gen(function*() {
+      const provider = providerOf(() => new Promise<CredentialIdentity>((resolve) => setTimeout(() => resolve(issued("ASIAREALTIME")), 30)))
+      yield* Effect.gen(function*() {
+        const signing = yield* Effect.fork(Signer.signRequest(request))
+        yield* TestClock.adjust(Duration.minutes(2))
+        expect((yield* Fiber.join(signing)).headers["authorization"]).toContain("Credential=ASIAREALTIME/")
+      }).pipe(Effect.provide(signerLayer), Effect.provide(Credentials.layerFromProvider(provider)))
+    }))
+
+  it("the layer's release interrupts every call still running, also one its signatures gave up on: a fetch that hangs holds no process open after the program", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
+    const idle = timersHoldingProcess()
+    const intervals = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length - idle
+    // Effect.never holds an interval (not faked) while it runs: two calls, the first given up on after 60 s.
+    const runtime = runtimeOf(Credentials.layerRefreshing(Effect.never))
+    const first = runtime.runPromiseExit(Signer.signRequest(request))
+    await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MILLIS)
+    expect(Exit.isFailure(await first)).toBe(true)
+    const second = runtime.runFork(Signer.signRequest(request))
+    await turnsUntil(() => intervals() === 2)
+    expect(intervals()).toBe(2)
+    await runtime.runPromise(Fiber.interrupt(second))
+    await runtime.dispose()
+    await turnsUntil(() => intervals() === 0)
+    expect(intervals()).toBe(0)
   })
 
   it("a service used after its layer was released (Effect.scoped(Layer.build(...))) still asks the provider", async () => {
@@ -320,42 +396,6 @@ describe("the Effect API, behind a provider call that is slow or does not settle
     const credentials = await Effect.runPromise(Context.get(context, Credentials.Credentials).get.pipe(Effect.timeout("5 seconds")))
     expect(credentials.accessKeyId).toBe("ASIAAFTERRELEASE")
   })
-
-  it.effect("a signature that cannot be interrupted (in a finalizer, say) still fails after 60 s behind a call that does not settle", () =>
-    Effect.gen(function*() {
-      const provider = providerOf(never)
-      yield* Effect.gen(function*() {
-        const waiting = yield* Effect.fork(Effect.uninterruptible(Effect.flip(Signer.signRequest(request))))
-        yield* TestClock.adjust(Duration.millis(PROVIDER_TIMEOUT_MILLIS))
-        expect(yield* Fiber.join(waiting)).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: expect.stringContaining("did not answer within 60 s") })
-      }).pipe(Effect.provide(signerLayer), Effect.provide(Credentials.layerFromProvider(provider)))
-    }))
-
-  it.effect("a fetch that does not settle in 60 s is interrupted: nothing of it is left running", () =>
-    Effect.gen(function*() {
-      const idle = timersHoldingProcess()
-      yield* Effect.gen(function*() {
-        const waiting = yield* Effect.fork(Effect.flip(Signer.signRequest(request)))
-        yield* TestClock.adjust(Duration.millis(PROVIDER_TIMEOUT_MILLIS))
-        expect(yield* Fiber.join(waiting)).toMatchObject({ reason: "MissingCredentials" })
-        // Effect.never holds an interval while it runs.
-        expect(timersHoldingProcess()).toBe(idle)
-      }).pipe(Effect.provide(signerLayer), Effect.provide(Credentials.layerRefreshing(Effect.never)))
-    }))
-
-  it.effect("the signatures waiting for a call that does not settle fail after 60 s, typed, and the next one asks the provider again", () =>
-    Effect.gen(function*() {
-      const provider = providerOf(never, () => issued("ASIARECOVERED"))
-      yield* Effect.gen(function*() {
-        const waiting = yield* Effect.fork(Effect.all(Array.from({ length: 3 }, () => Effect.flip(Signer.signRequest(request))), { concurrency: "unbounded" }))
-        yield* TestClock.adjust(Duration.millis(PROVIDER_TIMEOUT_MILLIS))
-        for (const error of yield* Fiber.join(waiting)) {
-          expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: expect.stringContaining("did not answer within 60 s") })
-        }
-        expect((yield* Signer.signRequest(request)).headers["authorization"]).toContain("Credential=ASIARECOVERED/")
-        expect(provider.calls).toBe(2)
-      }).pipe(Effect.provide(signerLayer), Effect.provide(Credentials.layerFromProvider(provider)))
-    }))
 })
 
 describe("the signer's clock offset", () => {

@@ -12,7 +12,6 @@ import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Deferred from "effect/Deferred"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
@@ -110,6 +109,13 @@ const refreshTimes = (options: unknown): { readonly refreshBefore: number; reado
   }
 }
 
+/** A provider call of `refreshing`: its outcome once settled, and the signatures waiting for it until then. */
+interface Call {
+  outcome: Exit.Exit<AwsCredentials, SigningError> | undefined
+  readonly waiting: Set<(outcome: Exit.Exit<AwsCredentials, SigningError>) => void>
+  fiber: Fiber.RuntimeFiber<void> | undefined
+}
+
 /** `Credentials.layerRefreshing`'s service: `fetch` run on first use and again before expiry, one fetch at a time. */
 export const refreshing = <E, R>(
   fetch: Effect.Effect<CredentialsInput, E, R>,
@@ -158,48 +164,70 @@ export const refreshing = <E, R>(
     // leaves the call running, and a later signature waits on the same call, whose answer is kept. (Run on
     // the fiber of the first signature, the call was interrupted with it, and the next one asked again while
     // the provider still worked on the first: with timeouts shorter than the provider's answer, one call per
-    // request and none signed.) A call is bounded: one that has not settled in PROVIDER_TIMEOUT_MILLIS (a
-    // credential_process that hangs) is interrupted and fails its signatures, as in the facade, and the next
-    // one asks again. So at most one call runs at any time, and none for longer than that; releasing the
-    // layer interrupts it.
-    interface Call {
-      readonly outcome: Deferred.Deferred<AwsCredentials, SigningError>
-      fiber?: Fiber.RuntimeFiber<boolean>
-    }
+    // request and none signed.) The facade holds its provider calls the same way, and bounds the waits the
+    // same way: see `waitFor`.
     let inFlight: Call | undefined
-    const settled = (call: Call, outcome: Effect.Effect<boolean>) =>
-      Effect.suspend(() => {
-        if (inFlight === call) inFlight = undefined
-        return outcome
-      })
+    // Every call whose fiber may still run (one the signatures gave up on too), interrupted when the layer is released.
+    const running = new Set<Call>()
+    const settle = (call: Call, outcome: Exit.Exit<AwsCredentials, SigningError>): void => {
+      if (call.outcome !== undefined) return
+      call.outcome = outcome
+      running.delete(call)
+      if (inFlight === call) inFlight = undefined
+      for (const resume of call.waiting) resume(outcome)
+      call.waiting.clear()
+    }
     // Finding the call in flight, or starting one, is one synchronous step: two signatures never both start one.
     const callInFlight = Effect.uninterruptible(Effect.suspend(() => {
-      if (inFlight !== undefined) return Effect.succeed(inFlight.outcome)
-      const call: Call = { outcome: Deferred.unsafeMake<AwsCredentials, SigningError>(FiberId.none) }
+      if (inFlight !== undefined) return Effect.succeed(inFlight)
+      const call: Call = { outcome: undefined, waiting: new Set(), fiber: undefined }
       inFlight = call
+      running.add(call)
       // A daemon (whoever waits or stops waiting, it runs to its end), forked from the signature starting it
       // (its Clock, its clock offset), interruptible again (the fetch may time itself out).
-      const run = refresh.pipe(
-        Effect.timeoutFail({ duration: Duration.millis(PROVIDER_TIMEOUT_MILLIS), onTimeout: providerTimedOut }),
-        Effect.exit,
-        Effect.flatMap((exit) => settled(call, Deferred.done(call.outcome, exit))),
-        Effect.onInterrupt(() => settled(call, Deferred.interrupt(call.outcome)))
+      const run = Effect.exit(refresh).pipe(
+        Effect.flatMap((exit) => Effect.sync(() => settle(call, exit))),
+        Effect.onInterrupt(() => Effect.sync(() => settle(call, Exit.interrupt(FiberId.none))))
       )
       return Effect.map(Effect.forkDaemon(Effect.interruptible(run)), (fiber) => {
         call.fiber = fiber
-        return call.outcome
+        return call
       })
     }))
-    // A signature's wait needs no bound of its own, and so holds also where it cannot be interrupted (a finalizer).
-    const fetchOnce = Effect.flatMap(callInFlight, Deferred.await)
+    // A call that never settles (a credential_process that hangs) must not hold every signature for good: a
+    // signature waits at most PROVIDER_TIMEOUT_MILLIS, as in the facade, then fails, and the next one asks again;
+    // the call goes on, and an answer that arrives later is kept. Timed by the host's timer, not the Clock: the
+    // bound is on real time, so a TestClock moved on does not fail a call answering in real time; and it ends the
+    // wait without interrupting anything, so it holds also where nothing can be interrupted (a signature in a
+    // finalizer, a fetch stuck in an uninterruptible region). The timer is the waiting signature's: one that stops
+    // waiting leaves none behind.
+    const waitFor = (call: Call): Effect.Effect<AwsCredentials, SigningError> =>
+      Effect.suspend(() =>
+        call.outcome !== undefined ? call.outcome : Effect.async<AwsCredentials, SigningError>((resume) => {
+          const onOutcome = (outcome: Exit.Exit<AwsCredentials, SigningError>) => {
+            clearTimeout(timer)
+            resume(outcome)
+          }
+          const timer = setTimeout(() => {
+            call.waiting.delete(onOutcome)
+            if (inFlight === call) inFlight = undefined
+            resume(Effect.fail(providerTimedOut()))
+          }, PROVIDER_TIMEOUT_MILLIS)
+          call.waiting.add(onOutcome)
+          return Effect.sync(() => {
+            clearTimeout(timer)
+            call.waiting.delete(onOutcome)
+          })
+        })
+      )
+    const fetchOnce = Effect.flatMap(callInFlight, waitFor)
     yield* Effect.addFinalizer(() =>
       Effect.suspend(() => {
-        const call = inFlight
-        if (call === undefined) return Effect.void
-        inFlight = undefined
-        // Settled here too: a fiber interrupted before it ran never reaches its own handlers.
-        Deferred.unsafeDone(call.outcome, Exit.interrupt(FiberId.none))
-        return call.fiber === undefined ? Effect.void : Fiber.interrupt(call.fiber)
+        const calls = [...running]
+        // Settled here: a fiber interrupted before it ran never reaches its own handlers.
+        for (const call of calls) settle(call, Exit.interrupt(FiberId.none))
+        // Not awaited: a fetch stuck where it cannot be interrupted must not hold up the release.
+        return Effect.forEach(calls, (call) => call.fiber === undefined ? Effect.void : Fiber.interruptFork(call.fiber), { discard: true })
       })
     )
     const get = freshOr(fetchOnce)
