@@ -4,6 +4,7 @@
  * arrays), and where 2.x silently did the wrong thing, the facade says so.
  */
 import { readFileSync } from "node:fs"
+import * as http from "node:http"
 import { join } from "node:path"
 import { inspect } from "node:util"
 import { afterEach, beforeEach, describe, expect, it, vi } from "@effect/vitest"
@@ -398,6 +399,40 @@ describe("a Content-Type on a request without a body", () => {
       expect((await fetch(url, { method, headers: withoutContentType })).status).toBe(200)
       const viaAxios = await axios({ url, method, headers, data: body ?? null, transformRequest: [], maxRedirects: 0, validateStatus: () => true })
       expect(viaAxios.status).toBe(200)
+    } finally {
+      await gateway.close()
+    }
+  })
+})
+
+describe("a Content-Length: 0 on a request without a body", () => {
+  const contentLength = { "Content-Length": "0" }
+
+  it("is sent but not signed (fetch sends none for a GET, HEAD, DELETE or OPTIONS without a body)", () => {
+    const { headers } = signer.signRequest({ method: "GET", path: "/", headers: contentLength })
+    expect(headers["Content-Length"]).toBe("0")
+    expect(headers.Authorization).toMatch(/SignedHeaders=accept;host;x-amz-date,/)
+  })
+
+  it("is signed as soon as there is a body", () => {
+    const { headers } = signer.signRequest({ method: "POST", path: "/", headers: { "Content-Length": "2" }, body: "{}" })
+    expect(headers.Authorization).toMatch(/SignedHeaders=accept;content-length;[a-z-;]*host;x-amz-date,/)
+  })
+
+  it.each(["GET", "HEAD", "DELETE", "OPTIONS", "POST"] as const)("%s: verifies whether the client sends it (node:http) or drops it (fetch)", async (method) => {
+    const credentials = { accessKeyId: "AKIDCONTENTLENGTH", secretAccessKey: "content-length-secret" }
+    const gateway = await LocalGateway.start({ credentials: [credentials] })
+    try {
+      const local = new ApiGatewaySigner({ endpoint: `${gateway.url}/prod`, region: "us-east-1", accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey })
+      const { url, headers } = local.signRequest({ method, path: "/pets", headers: contentLength })
+      expect((await fetch(url, { method, headers })).status).toBe(200)
+      const viaHttp = await new Promise<number>((resolve, reject) => {
+        http.request(url, { method, headers }, (response) => {
+          response.resume()
+          resolve(response.statusCode ?? 0)
+        }).on("error", reject).end()
+      })
+      expect(viaHttp).toBe(200)
     } finally {
       await gateway.close()
     }
