@@ -79,3 +79,21 @@ describe("an environment the runtime refuses to read", () => {
     expect(JSON.stringify(error) + error.message).not.toContain("wJalrXUtnFEMI")
   })
 })
+
+describe("a runtime without environment variables (a browser, a Worker)", () => {
+  it("the facade without credentials: a typed MissingCredentials naming a credentials provider and the keys", () => {
+    const env = Object.getOwnPropertyDescriptor(process, "env")!
+    Object.defineProperty(process, "env", { ...env, value: undefined })
+    let thrown: unknown
+    try {
+      new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1" })
+    } catch (error) {
+      thrown = error
+    } finally {
+      Object.defineProperty(process, "env", env)
+    }
+    expect(thrown).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
+    expect((thrown as SigningError).message).toContain("pass credentials, a provider such as fromCognitoIdentityPool")
+    expect((thrown as SigningError).message).toContain("or accessKey, secretKey and sessionToken")
+  })
+})

@@ -119,7 +119,8 @@ const credentialsFromConfig = (config: ApiGatewaySignerConfig): SigningCredentia
   if (!given && !hasEnvironment()) {
     throw missingCredentials(
       "No credentials given, and this runtime has no environment variables to read them from: " +
-        "in a browser or a Worker, pass accessKey, secretKey and sessionToken (e.g. from Cognito) explicitly."
+        "in a browser or a Worker, pass credentials, a provider such as fromCognitoIdentityPool({ ... }) " +
+        "of @aws-sdk/credential-provider-cognito-identity, or accessKey, secretKey and sessionToken."
     )
   }
   const credentials = signingCredentials(
