@@ -1,7 +1,7 @@
 /**
  * Which headers a request sends, and which of them it signs: the caller's,
  * checked against the body (`content-length`, `x-amz-content-sha256`; with no
- * body, `content-type` and `content-length` are sent but not signed); a
+ * body, `content-type` is sent but not signed, as is a `content-length` of 0); a
  * content type for the body; the signer's default headers; and the Host rule
  * (sign the endpoint's host, send a `Host` header only where it differs from
  * the host the request goes to).
@@ -63,9 +63,10 @@ export const assembleHeaders = (
             `content-length is ${JSON.stringify(value)} but the body is ${length} bytes; remove the header (clients compute it).`
           )
         }
-        // Without a body it is sent but not signed: fetch sends none for a GET, HEAD, DELETE or OPTIONS without one
-        // (browsers for a PATCH too), which would make a signed header that never arrives.
-        if (body === undefined) {
+        // Zero (no body, or an empty one) is sent but not signed: fetch sends no Content-Length for a GET, HEAD,
+        // DELETE or OPTIONS without a body or with an empty one (browsers for a PATCH too), which would make a
+        // signed header that never arrives.
+        if (length === 0) {
           headers[name] = value
           continue
         }
