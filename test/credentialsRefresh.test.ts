@@ -390,6 +390,55 @@ describe("the Effect API, behind a provider call that is slow or does not settle
     expect(intervals()).toBe(0)
   })
 
+  it("a call that hangs is not joined past its 60 s, even when every signature stopped waiting sooner (its own timeout): the next one asks again", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] })
+    const provider = providerOf(never, () => issued("ASIARECOVERED"))
+    const runtime = runtimeOf(Credentials.layerFromProvider(provider))
+    try {
+      // Five signatures, each giving up after 10 s: 50 s, and none waited the call out.
+      for (let i = 0; i < 5; i++) {
+        const timedOut = runtime.runPromiseExit(Signer.signRequest(request).pipe(Effect.timeout("10 seconds")))
+        await vi.advanceTimersByTimeAsync(10_001)
+        expect(failureOf(await timedOut)).toMatchObject({ _tag: "TimeoutException" })
+      }
+      await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MILLIS - 50_000)
+      expect((await runtime.runPromise(Signer.signRequest(request))).headers["authorization"]).toContain("Credential=ASIARECOVERED/")
+      expect(provider.calls).toBe(2)
+    } finally {
+      await runtime.dispose()
+    }
+  })
+
+  it("a call that answers ends the calls given up on that still run: calls that hang do not pile up", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
+    const idle = timersHoldingProcess()
+    let fetches = 0
+    // The first fetch hangs, holding an interval (not faked) as a socket would; the second answers.
+    const fetch = Effect.suspend(() => ++fetches === 1 ? Effect.never : Effect.succeed(issued("ASIASECOND")))
+    const runtime = runtimeOf(Credentials.layerRefreshing(fetch))
+    try {
+      const first = runtime.runPromiseExit(Signer.signRequest(request))
+      await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MILLIS)
+      expect(Exit.isFailure(await first)).toBe(true)
+      expect(timersHoldingProcess()).toBe(idle + 1)
+      expect((await runtime.runPromise(Signer.signRequest(request))).headers["authorization"]).toContain("Credential=ASIASECOND/")
+      await turnsUntil(() => timersHoldingProcess() === idle)
+      expect(timersHoldingProcess()).toBe(idle)
+    } finally {
+      await runtime.dispose()
+    }
+  })
+
+  it("a signature still waiting when the layer is released fails with a SigningError, not an interruption", async () => {
+    const answer = held()
+    const runtime = runtimeOf(Credentials.layerFromProvider(providerOf(answer.provide)))
+    const waiting = runtime.runPromiseExit(Signer.signRequest(request))
+    await turnsUntil(() => false)
+    await runtime.dispose()
+    expect(failureOf(await waiting)).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: expect.stringContaining("layer was released") })
+    answer.answer()
+  })
+
   it("a service used after its layer was released (Effect.scoped(Layer.build(...))) still asks the provider", async () => {
     const provider = providerOf(() => issued("ASIAAFTERRELEASE"))
     const context = await Effect.runPromise(Effect.scoped(Layer.build(Credentials.layerFromProvider(provider))))

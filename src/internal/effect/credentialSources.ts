@@ -25,6 +25,7 @@ import { type FieldNames, recentSecrets } from "../credentials.js"
 import { PROVIDER_TIMEOUT_MILLIS, providerFailure, providerTimedOut, REFRESH_BEFORE_MILLIS } from "../facadeCredentials.js"
 import { asSigningError, isSigningErrorSafely, safely, thrownMessage } from "../guard.js"
 import { describe } from "../request/describe.js"
+import { missingCredentials } from "../signingErrors.js"
 import { causeShowingNoSecret } from "../scrub.js"
 import { sameCredentials, validateCredentials } from "./credentials.js"
 import { signingClockOffset } from "./credentialsService.js"
@@ -114,6 +115,8 @@ interface Call {
   outcome: Exit.Exit<AwsCredentials, SigningError> | undefined
   readonly waiting: Set<(outcome: Exit.Exit<AwsCredentials, SigningError>) => void>
   fiber: Fiber.RuntimeFiber<void> | undefined
+  /** When signatures stop waiting for it (host time): PROVIDER_TIMEOUT_MILLIS after it started. */
+  readonly givenUpAt: number
 }
 
 /** `Credentials.layerRefreshing`'s service: `fetch` run on first use and again before expiry, one fetch at a time. */
@@ -167,7 +170,8 @@ export const refreshing = <E, R>(
     // request and none signed.) The facade holds its provider calls the same way, and bounds the waits the
     // same way: see `waitFor`.
     let inFlight: Call | undefined
-    // Every call whose fiber may still run (one the signatures gave up on too), interrupted when the layer is released.
+    // Every call whose fiber may still run (one the signatures gave up on too): stopped when another call
+    // answers, or when the layer is released.
     const running = new Set<Call>()
     const settle = (call: Call, outcome: Exit.Exit<AwsCredentials, SigningError>): void => {
       if (call.outcome !== undefined) return
@@ -176,11 +180,21 @@ export const refreshing = <E, R>(
       if (inFlight === call) inFlight = undefined
       for (const resume of call.waiting) resume(outcome)
       call.waiting.clear()
+      // Credentials from one call are every call's: the others (given up on, still running) end with them, and
+      // calls that hang no longer pile up, one a minute, while the layer lives.
+      if (Exit.isSuccess(outcome)) {
+        for (const other of [...running]) {
+          settle(other, outcome)
+          other.fiber?.unsafeInterruptAsFork(FiberId.none)
+        }
+      }
     }
     // Finding the call in flight, or starting one, is one synchronous step: two signatures never both start one.
+    // A call past its bound is not joined, even when no signature waited it out (each stopped sooner, at its own
+    // Effect.timeout): the next signature asks the provider again, as in the facade.
     const callInFlight = Effect.uninterruptible(Effect.suspend(() => {
-      if (inFlight !== undefined) return Effect.succeed(inFlight)
-      const call: Call = { outcome: undefined, waiting: new Set(), fiber: undefined }
+      if (inFlight !== undefined && Date.now() < inFlight.givenUpAt) return Effect.succeed(inFlight)
+      const call: Call = { outcome: undefined, waiting: new Set(), fiber: undefined, givenUpAt: Date.now() + PROVIDER_TIMEOUT_MILLIS }
       inFlight = call
       running.add(call)
       // A daemon (whoever waits or stops waiting, it runs to its end), forked from the signature starting it
@@ -194,13 +208,13 @@ export const refreshing = <E, R>(
         return call
       })
     }))
-    // A call that never settles (a credential_process that hangs) must not hold every signature for good: a
-    // signature waits at most PROVIDER_TIMEOUT_MILLIS, as in the facade, then fails, and the next one asks again;
-    // the call goes on, and an answer that arrives later is kept. Timed by the host's timer, not the Clock: the
-    // bound is on real time, so a TestClock moved on does not fail a call answering in real time; and it ends the
-    // wait without interrupting anything, so it holds also where nothing can be interrupted (a signature in a
-    // finalizer, a fetch stuck in an uninterruptible region). The timer is the waiting signature's: one that stops
-    // waiting leaves none behind.
+    // A call that never settles (a credential_process that hangs) must not hold every signature for good: its
+    // signatures wait until PROVIDER_TIMEOUT_MILLIS after it started, as in the facade, then fail, and the next
+    // one asks again; the call goes on, and an answer that arrives later is kept. Timed by the host's timer, not
+    // the Clock: the bound is on real time, so a TestClock moved on does not fail a call answering in real time;
+    // and it ends the wait without interrupting anything, so it holds also where nothing can be interrupted (a
+    // signature in a finalizer, a fetch stuck in an uninterruptible region). The timer is the waiting
+    // signature's: one that stops waiting leaves none behind.
     const waitFor = (call: Call): Effect.Effect<AwsCredentials, SigningError> =>
       Effect.suspend(() =>
         call.outcome !== undefined ? call.outcome : Effect.async<AwsCredentials, SigningError>((resume) => {
@@ -212,7 +226,7 @@ export const refreshing = <E, R>(
             call.waiting.delete(onOutcome)
             if (inFlight === call) inFlight = undefined
             resume(Effect.fail(providerTimedOut()))
-          }, PROVIDER_TIMEOUT_MILLIS)
+          }, Math.max(0, call.givenUpAt - Date.now()))
           call.waiting.add(onOutcome)
           return Effect.sync(() => {
             clearTimeout(timer)
@@ -224,8 +238,13 @@ export const refreshing = <E, R>(
     yield* Effect.addFinalizer(() =>
       Effect.suspend(() => {
         const calls = [...running]
-        // Settled here: a fiber interrupted before it ran never reaches its own handlers.
-        for (const call of calls) settle(call, Exit.interrupt(FiberId.none))
+        // Settled here: a fiber interrupted before it ran never reaches its own handlers. A signature still
+        // waiting gets a SigningError, not an interruption it did not ask for.
+        const released = Exit.fail(missingCredentials(
+          "The Credentials layer was released while this signature waited for the credentials provider; " +
+            "sign within the layer's lifetime (provide it around the program that signs)."
+        ))
+        for (const call of calls) settle(call, released)
         // Not awaited: a fetch stuck where it cannot be interrupted must not hold up the release.
         return Effect.forEach(calls, (call) => call.fiber === undefined ? Effect.void : Fiber.interruptFork(call.fiber), { discard: true })
       })
