@@ -447,6 +447,55 @@ describe("the Effect API, behind a provider call that is slow or does not settle
   })
 })
 
+describe("in workerd, where a call belongs to the request that made it", () => {
+  /** Runs `make` as in workerd: `navigator.userAgent` is "Cloudflare-Workers" while it runs (the signer or layer reads it then). */
+  const asInWorkerd = <A>(make: () => A): A => {
+    const own = Object.getOwnPropertyDescriptor(globalThis, "navigator")
+    Object.defineProperty(globalThis, "navigator", { value: { userAgent: "Cloudflare-Workers" }, configurable: true, writable: true })
+    try {
+      return make()
+    } finally {
+      if (own === undefined) delete (globalThis as { navigator?: unknown }).navigator
+      else Object.defineProperty(globalThis, "navigator", own)
+    }
+  }
+  const slowly = () => new Promise<void>((resolve) => setTimeout(resolve, 20)).then(() => issued("ASIAWORKER"))
+
+  it("the facade: each signature makes its own provider call (a call shared with another request would be cancelled with it)", async () => {
+    const provider = providerOf(slowly)
+    const signer = asInWorkerd(() => facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", provider))
+    const signed = await Promise.all(Array.from({ length: 3 }, () => signer.signRequestAsync(request)))
+    expect(signed.every((s) => s.headers.Authorization.includes("Credential=ASIAWORKER/"))).toBe(true)
+    expect(provider.calls).toBe(3)
+  })
+
+  it("the facade: no renewal in the background, which would die with the request that started it; the next signRequestAsync renews", async () => {
+    const provider = providerOf(() => issued("ASIAFIRST", 4 * MINUTE), () => issued("ASIASECOND"))
+    const signer = asInWorkerd(() => facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", provider))
+    await signer.signRequestAsync(request)
+    // Inside the renewal window: signed with what it has, and nothing asked.
+    expect(signer.signRequest(request).headers.Authorization).toContain("Credential=ASIAFIRST/")
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(provider.calls).toBe(1)
+    expect((await signer.signRequestAsync(request)).headers.Authorization).toContain("Credential=ASIASECOND/")
+  })
+
+  it("the Effect API: each signature makes its own provider call", async () => {
+    const provider = providerOf(slowly)
+    const layer = asInWorkerd(() => Layer.merge(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" }), Credentials.layerFromProvider(provider)))
+    // The layer reads navigator when it is built: build it while it says workerd.
+    const runtime = ManagedRuntime.make(layer)
+    try {
+      await asInWorkerd(() => runtime.runtime())
+      const signed = await runtime.runPromise(Effect.all(Array.from({ length: 3 }, () => Signer.signRequest(request)), { concurrency: "unbounded" }))
+      expect(signed.every((s) => s.headers["authorization"]!.includes("Credential=ASIAWORKER/"))).toBe(true)
+      expect(provider.calls).toBe(3)
+    } finally {
+      await runtime.dispose()
+    }
+  })
+})
+
 describe("the signer's clock offset", () => {
   it.effect("the Effect API: credentials are renewed by the time signatures carry (Clock plus offset), not by the bare Clock", () =>
     Effect.gen(function*() {

@@ -20,3 +20,17 @@ export const environmentVariable = (name: string): string | undefined => {
 /** True where the runtime has a process environment (Node, Bun, Deno); false in browsers and Workers. */
 export const hasEnvironment = (): boolean =>
   typeof (globalThis as { process?: { env?: unknown } }).process?.env === "object"
+
+/**
+ * True in Cloudflare's workerd (Workers), which says so in `navigator.userAgent`. There, every promise, timer
+ * and fetch belongs to the request that made it, and is cancelled when that request ends: a provider call
+ * started by one request cannot be shared with others, which would wait on it for good (or be woken from the
+ * wrong request, and cancelled).
+ */
+export const isWorkerd = (): boolean => {
+  try {
+    return (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent === "Cloudflare-Workers"
+  } catch {
+    return false
+  }
+}

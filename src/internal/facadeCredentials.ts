@@ -8,6 +8,7 @@
  *
  * @internal
  */
+import { isWorkerd } from "./environment.js"
 import type { CredentialIdentity, CredentialsProvider } from "../SignedRequest.js"
 import { SigningError } from "../SigningError.js"
 import { missingCredentials } from "./signingErrors.js"
@@ -117,8 +118,11 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
     if (typeof handle === "object" && handle !== null) void (hold ? handle.ref?.() : handle.unref?.())
   }
 
+  // In workerd a call belongs to the request that made it (see isWorkerd): each signature makes its own, and none
+  // is made in the background, where it would die with the request that started it.
+  const shared = !isWorkerd()
   const ask = (inBackground: boolean): Promise<SigningCredentials> => {
-    if (pending !== undefined) {
+    if (pending !== undefined && shared) {
       if (!inBackground) holdProcess(true)
       return pending
     }
@@ -156,6 +160,10 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
     const gaveUp = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(providerTimedOut()), PROVIDER_TIMEOUT_MILLIS)
     })
+    if (!shared) {
+      const own = timer
+      return Promise.race([answer, gaveUp]).finally(() => clearTimeout(own))
+    }
     holdProcess(!inBackground)
     const asked: Promise<SigningCredentials> = Promise.race([answer, gaveUp]).finally(() => {
       if (pending === asked) {
@@ -173,7 +181,7 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
       if (cached === undefined) return undefined
       if (hasExpired(cached, now)) return sendingAnyway ? cached : undefined
       // Still valid, but inside the renewal window: renew in the background for the signatures to come.
-      if (stale(cached, now)) void ask(true).catch(() => {})
+      if (stale(cached, now) && shared) void ask(true).catch(() => {})
       return cached
     },
     resolve: (now, sendingAnyway = false) =>

@@ -22,6 +22,7 @@ import type { CredentialIdentity, CredentialsProvider } from "../../SignedReques
 import { SigningError } from "../../SigningError.js"
 import { isPlainObject } from "../brand.js"
 import { type FieldNames, recentSecrets } from "../credentials.js"
+import { isWorkerd } from "../environment.js"
 import { PROVIDER_TIMEOUT_MILLIS, providerFailure, providerTimedOut, REFRESH_BEFORE_MILLIS } from "../facadeCredentials.js"
 import { asSigningError, isSigningErrorSafely, safely, thrownMessage } from "../guard.js"
 import { describe } from "../request/describe.js"
@@ -170,6 +171,8 @@ export const refreshing = <E, R>(
     // request and none signed.) The facade holds its provider calls the same way, and bounds the waits the
     // same way: see `waitFor`.
     let inFlight: Call | undefined
+    // In workerd a call belongs to the request that made it (see isWorkerd): each signature makes its own there.
+    const shared = !isWorkerd()
     // Every call whose fiber may still run (one the signatures gave up on too): stopped when another call
     // answers, or when the layer is released.
     const running = new Set<Call>()
@@ -182,7 +185,7 @@ export const refreshing = <E, R>(
       call.waiting.clear()
       // Credentials from one call are every call's: the others (given up on, still running) end with them, and
       // calls that hang no longer pile up, one a minute, while the layer lives.
-      if (Exit.isSuccess(outcome)) {
+      if (Exit.isSuccess(outcome) && shared) {
         for (const other of [...running]) {
           settle(other, outcome)
           other.fiber?.unsafeInterruptAsFork(FiberId.none)
@@ -193,9 +196,9 @@ export const refreshing = <E, R>(
     // A call past its bound is not joined, even when no signature waited it out (each stopped sooner, at its own
     // Effect.timeout): the next signature asks the provider again, as in the facade.
     const callInFlight = Effect.uninterruptible(Effect.suspend(() => {
-      if (inFlight !== undefined && Date.now() < inFlight.givenUpAt) return Effect.succeed(inFlight)
+      if (shared && inFlight !== undefined && Date.now() < inFlight.givenUpAt) return Effect.succeed(inFlight)
       const call: Call = { outcome: undefined, waiting: new Set(), fiber: undefined, givenUpAt: Date.now() + PROVIDER_TIMEOUT_MILLIS }
-      inFlight = call
+      if (shared) inFlight = call
       running.add(call)
       // A daemon (whoever waits or stops waiting, it runs to its end), forked from the signature starting it
       // (its Clock, its clock offset), interruptible again (the fetch may time itself out).
