@@ -40,14 +40,15 @@ const signOnce = (layer: Layer.Layer<Signer.Signer | Credentials.Credentials, un
   withRefusedEnvironment(() => Effect.runSyncExit(Signer.signRequest({ method: "GET", path: "/" }).pipe(Effect.provide(layer)))) as Exit.Exit<unknown, SigningError>
 
 describe("an environment the runtime refuses to read", () => {
-  it("the facade: the region is not set, a typed MissingRegion", () => {
+  it("the facade: the region is not set, a typed MissingRegion naming the permission to grant", () => {
     expect(() => withRefusedEnvironment(() => new ApiGatewaySigner({ endpoint: ENDPOINT, accessKey: keys.accessKeyId, secretKey: keys.secretAccessKey })))
-      .toThrow(expect.objectContaining({ _tag: "SigningError", reason: "MissingRegion" }))
+      .toThrow(expect.objectContaining({ _tag: "SigningError", reason: "MissingRegion", message: expect.stringContaining("--allow-env=AWS_REGION") }))
   })
 
-  it("Signer.layer: the region is not set, a typed MissingRegion, not a defect", () => {
+  it("Signer.layer: the region is not set, a typed MissingRegion naming the permission to grant, not a defect", () => {
     const error = failureOf(signOnce(Layer.mergeAll(Signer.layer({ endpoint: ENDPOINT }), Credentials.layer(keys))))
     expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingRegion" })
+    expect(error.message).toContain("--allow-env=AWS_REGION")
   })
 
   it("Credentials.layerFromEnv: a typed MissingCredentials naming the permission to grant", () => {

@@ -4,6 +4,7 @@
  *
  * @internal
  */
+import { environmentRefused } from "./environment.js"
 import type { Endpoint } from "../Signer.js"
 import { SigningError } from "../SigningError.js"
 import { invalidConfig } from "./signingErrors.js"
@@ -169,5 +170,6 @@ export const missingRegion = (endpoint: Endpoint): SigningError =>
   new SigningError({
     reason: "MissingRegion",
     message: `No region: ${endpoint.hostname} does not name one (as *.execute-api.REGION.amazonaws.com does). ` +
-      "Pass region (e.g. \"us-east-1\"), or set AWS_REGION."
+      "Pass region (e.g. \"us-east-1\"), or set AWS_REGION" +
+      (environmentRefused() ? " and let the runtime read it (in Deno, grant --allow-env=AWS_REGION)." : ".")
   })

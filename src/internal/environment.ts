@@ -17,6 +17,16 @@ export const environmentVariable = (name: string): string | undefined => {
   }
 }
 
+/** True where the runtime refuses to read the environment (Deno without --allow-env throws on the read). */
+export const environmentRefused = (): boolean => {
+  try {
+    void (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.["AWS_REGION"]
+    return false
+  } catch {
+    return true
+  }
+}
+
 /** True where the runtime has a process environment (Node, Bun, Deno); false in browsers and Workers. */
 export const hasEnvironment = (): boolean =>
   typeof (globalThis as { process?: { env?: unknown } }).process?.env === "object"
