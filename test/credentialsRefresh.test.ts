@@ -409,6 +409,22 @@ describe("the Effect API, behind a provider call that is slow or does not settle
     }
   })
 
+  it("a host clock stepped back does not stretch the bound: a signature after the step does not join the call", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] })
+    const provider = providerOf(never, () => issued("ASIARECOVERED"))
+    const runtime = runtimeOf(Credentials.layerFromProvider(provider))
+    try {
+      const timedOut = runtime.runPromiseExit(Signer.signRequest(request).pipe(Effect.timeout("10 seconds")))
+      await vi.advanceTimersByTimeAsync(10_001)
+      expect(failureOf(await timedOut)).toMatchObject({ _tag: "TimeoutException" })
+      vi.setSystemTime(Date.now() - 60 * MINUTE)
+      expect((await runtime.runPromise(Signer.signRequest(request))).headers["authorization"]).toContain("Credential=ASIARECOVERED/")
+      expect(provider.calls).toBe(2)
+    } finally {
+      await runtime.dispose()
+    }
+  })
+
   it("a call that answers ends the calls given up on that still run: calls that hang do not pile up", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
     const idle = timersHoldingProcess()
@@ -478,6 +494,22 @@ describe("in workerd, where a call belongs to the request that made it", () => {
     await new Promise((resolve) => setTimeout(resolve, 10))
     expect(provider.calls).toBe(1)
     expect((await signer.signRequestAsync(request)).headers.Authorization).toContain("Credential=ASIASECOND/")
+  })
+
+  it("the Effect API: a call whose signature stopped waiting is dropped, not kept running for the layer's life", async () => {
+    const idle = timersHoldingProcess()
+    // Effect.never holds an interval while it runs.
+    const layer = asInWorkerd(() => Layer.merge(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" }), Credentials.layerRefreshing(Effect.never)))
+    const runtime = ManagedRuntime.make(layer)
+    try {
+      await asInWorkerd(() => runtime.runtime())
+      const timedOut = await runtime.runPromiseExit(Signer.signRequest(request).pipe(Effect.timeout("20 millis")))
+      expect(failureOf(timedOut)).toMatchObject({ _tag: "TimeoutException" })
+      for (let turn = 0; turn < 100 && timersHoldingProcess() !== idle; turn++) await new Promise((resolve) => setImmediate(resolve))
+      expect(timersHoldingProcess()).toBe(idle)
+    } finally {
+      await runtime.dispose()
+    }
   })
 
   it("the Effect API: each signature makes its own provider call", async () => {

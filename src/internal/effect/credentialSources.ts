@@ -196,7 +196,11 @@ export const refreshing = <E, R>(
     // A call past its bound is not joined, even when no signature waited it out (each stopped sooner, at its own
     // Effect.timeout): the next signature asks the provider again, as in the facade.
     const callInFlight = Effect.uninterruptible(Effect.suspend(() => {
-      if (shared && inFlight !== undefined && Date.now() < inFlight.givenUpAt) return Effect.succeed(inFlight)
+      // Within the bound on both sides: a host clock stepped back must not stretch it (an hour back, an hour held).
+      const now = Date.now()
+      if (shared && inFlight !== undefined && inFlight.givenUpAt - PROVIDER_TIMEOUT_MILLIS <= now && now < inFlight.givenUpAt) {
+        return Effect.succeed(inFlight)
+      }
       const call: Call = { outcome: undefined, waiting: new Set(), fiber: undefined, givenUpAt: Date.now() + PROVIDER_TIMEOUT_MILLIS }
       if (shared) inFlight = call
       running.add(call)
@@ -211,6 +215,13 @@ export const refreshing = <E, R>(
         return call
       })
     }))
+    // In workerd a call has one signature, and dies with its request: once that signature stops waiting, the call
+    // is dropped, not kept among the running ones for the layer's life.
+    const abandonUnshared = (call: Call): void => {
+      if (shared || call.outcome !== undefined) return
+      running.delete(call)
+      call.fiber?.unsafeInterruptAsFork(FiberId.none)
+    }
     // A call that never settles (a credential_process that hangs) must not hold every signature for good: its
     // signatures wait until PROVIDER_TIMEOUT_MILLIS after it started, as in the facade, then fail, and the next
     // one asks again; the call goes on, and an answer that arrives later is kept. Timed by the host's timer, not
@@ -228,12 +239,14 @@ export const refreshing = <E, R>(
           const timer = setTimeout(() => {
             call.waiting.delete(onOutcome)
             if (inFlight === call) inFlight = undefined
+            abandonUnshared(call)
             resume(Effect.fail(providerTimedOut()))
-          }, Math.max(0, call.givenUpAt - Date.now()))
+          }, Math.min(PROVIDER_TIMEOUT_MILLIS, Math.max(0, call.givenUpAt - Date.now())))
           call.waiting.add(onOutcome)
           return Effect.sync(() => {
             clearTimeout(timer)
             call.waiting.delete(onOutcome)
+            abandonUnshared(call)
           })
         })
       )
