@@ -32,14 +32,19 @@ export const hasEnvironment = (): boolean =>
   typeof (globalThis as { process?: { env?: unknown } }).process?.env === "object"
 
 /**
- * True in Cloudflare's workerd (Workers), which says so in `navigator.userAgent`. There, every promise, timer
+ * True in Cloudflare's workerd (Workers), which says so in `navigator.userAgent` (or, without a navigator, has
+ * `WebSocketPair` and `caches.default`). There, every promise, timer
  * and fetch belongs to the request that made it, and is cancelled when that request ends: a provider call
  * started by one request cannot be shared with others, which would wait on it for good (or be woken from the
  * wrong request, and cancelled).
  */
 export const isWorkerd = (): boolean => {
   try {
-    return (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent === "Cloudflare-Workers"
+    const global = globalThis as { navigator?: { userAgent?: unknown }; WebSocketPair?: unknown; caches?: { default?: unknown } }
+    // navigator is missing before compatibility_date 2022-03-21 and with no_global_navigator; WebSocketPair and
+    // caches.default are workerd's whatever the date and flags (Bun has HTMLRewriter, so not that).
+    return global.navigator?.userAgent === "Cloudflare-Workers" ||
+      (typeof global.WebSocketPair === "function" && typeof global.caches?.default === "object" && global.caches.default !== null)
   } catch {
     return false
   }
