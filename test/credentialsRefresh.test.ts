@@ -89,6 +89,21 @@ const held = () => {
  */
 const timersHoldingProcess = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length
 
+/** Turns of the event loop until `until()` (polled with setImmediate: vi.waitFor's own timer would be counted). */
+const turnsUntil = async (until: () => boolean) => {
+  for (let turn = 0; turn < 100 && !until(); turn++) await new Promise((resolve) => setImmediate(resolve))
+}
+
+/** A fetch that never answers (Effect.never holds an interval, as a socket would), counting the runs still going. */
+const hangingFetch = () => {
+  const counts = { started: 0, interrupted: 0 }
+  const fetch = Effect.suspend(() => {
+    counts.started++
+    return Effect.never
+  }).pipe(Effect.onInterrupt(() => Effect.sync(() => void counts.interrupted++)))
+  return { fetch, counts, running: () => counts.started - counts.interrupted }
+}
+
 describe("single flight", () => {
   let container: ContainerEndpoint
   let restoreEnv: () => void
@@ -251,10 +266,6 @@ describe("the Effect API, behind a provider call that is slow or does not settle
   /** Signer and credentials as a service holds them: one runtime, built once. */
   const runtimeOf = (credentials: Layer.Layer<Credentials.Credentials>) => ManagedRuntime.make(Layer.merge(signerLayer, credentials))
 
-  /** Turns of the event loop until `until()` (polled with setImmediate: vi.waitFor's own timer would be counted). */
-  const turnsUntil = async (until: () => boolean) => {
-    for (let turn = 0; turn < 100 && !until(); turn++) await new Promise((resolve) => setImmediate(resolve))
-  }
 
   it("a signature that stops waiting (Effect.timeout) leaves the call running: the next signature waits on the same call", async () => {
     const answer = held()
@@ -374,20 +385,19 @@ describe("the Effect API, behind a provider call that is slow or does not settle
 
   it("the layer's release interrupts every call still running, also one its signatures gave up on: a fetch that hangs holds no process open after the program", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
-    const idle = timersHoldingProcess()
-    const intervals = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length - idle
-    // Effect.never holds an interval (not faked) while it runs: two calls, the first given up on after 60 s.
-    const runtime = runtimeOf(Credentials.layerRefreshing(Effect.never))
+    const hanging = hangingFetch()
+    // Two calls: the first given up on after 60 s, the second waited on.
+    const runtime = runtimeOf(Credentials.layerRefreshing(hanging.fetch))
     const first = runtime.runPromiseExit(Signer.signRequest(request))
     await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MILLIS)
     expect(Exit.isFailure(await first)).toBe(true)
     const second = runtime.runFork(Signer.signRequest(request))
-    await turnsUntil(() => intervals() === 2)
-    expect(intervals()).toBe(2)
+    await turnsUntil(() => hanging.running() === 2)
+    expect(hanging.running()).toBe(2)
     await runtime.runPromise(Fiber.interrupt(second))
     await runtime.dispose()
-    await turnsUntil(() => intervals() === 0)
-    expect(intervals()).toBe(0)
+    await turnsUntil(() => hanging.running() === 0)
+    expect(hanging.running()).toBe(0)
   })
 
   it("a call that hangs is not joined past its 60 s, even when every signature stopped waiting sooner (its own timeout): the next one asks again", async () => {
@@ -427,19 +437,19 @@ describe("the Effect API, behind a provider call that is slow or does not settle
 
   it("a call that answers ends the calls given up on that still run: calls that hang do not pile up", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
-    const idle = timersHoldingProcess()
+    const hanging = hangingFetch()
     let fetches = 0
-    // The first fetch hangs, holding an interval (not faked) as a socket would; the second answers.
-    const fetch = Effect.suspend(() => ++fetches === 1 ? Effect.never : Effect.succeed(issued("ASIASECOND")))
+    // The first fetch hangs; the second answers.
+    const fetch = Effect.suspend(() => ++fetches === 1 ? hanging.fetch : Effect.succeed(issued("ASIASECOND")))
     const runtime = runtimeOf(Credentials.layerRefreshing(fetch))
     try {
       const first = runtime.runPromiseExit(Signer.signRequest(request))
       await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MILLIS)
       expect(Exit.isFailure(await first)).toBe(true)
-      expect(timersHoldingProcess()).toBe(idle + 1)
+      expect(hanging.running()).toBe(1)
       expect((await runtime.runPromise(Signer.signRequest(request))).headers["authorization"]).toContain("Credential=ASIASECOND/")
-      await turnsUntil(() => timersHoldingProcess() === idle)
-      expect(timersHoldingProcess()).toBe(idle)
+      await turnsUntil(() => hanging.running() === 0)
+      expect(hanging.running()).toBe(0)
     } finally {
       await runtime.dispose()
     }
@@ -485,6 +495,24 @@ describe("in workerd, where a call belongs to the request that made it", () => {
     expect(provider.calls).toBe(3)
   })
 
+  it("the facade: recognised without a navigator too (old compatibility dates, no_global_navigator), by WebSocketPair and caches.default", async () => {
+    const provider = providerOf(slowly)
+    const globals = globalThis as { WebSocketPair?: unknown; caches?: unknown }
+    const own = { WebSocketPair: globals.WebSocketPair, caches: globals.caches }
+    Object.assign(globals, { WebSocketPair: class WebSocketPair {}, caches: { default: {} } })
+    let signer: ApiGatewaySigner
+    try {
+      signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", provider)
+    } finally {
+      for (const [name, value] of Object.entries(own)) {
+        if (value === undefined) delete (globals as Record<string, unknown>)[name]
+        else (globals as Record<string, unknown>)[name] = value
+      }
+    }
+    await Promise.all(Array.from({ length: 3 }, () => signer.signRequestAsync(request)))
+    expect(provider.calls).toBe(3)
+  })
+
   it("the facade: no renewal in the background, which would die with the request that started it; the next signRequestAsync renews", async () => {
     const provider = providerOf(() => issued("ASIAFIRST", 4 * MINUTE), () => issued("ASIASECOND"))
     const signer = asInWorkerd(() => facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", provider))
@@ -497,16 +525,15 @@ describe("in workerd, where a call belongs to the request that made it", () => {
   })
 
   it("the Effect API: a call whose signature stopped waiting is dropped, not kept running for the layer's life", async () => {
-    const idle = timersHoldingProcess()
-    // Effect.never holds an interval while it runs.
-    const layer = asInWorkerd(() => Layer.merge(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" }), Credentials.layerRefreshing(Effect.never)))
+    const hanging = hangingFetch()
+    const layer = asInWorkerd(() => Layer.merge(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" }), Credentials.layerRefreshing(hanging.fetch)))
     const runtime = ManagedRuntime.make(layer)
     try {
       await asInWorkerd(() => runtime.runtime())
       const timedOut = await runtime.runPromiseExit(Signer.signRequest(request).pipe(Effect.timeout("20 millis")))
       expect(failureOf(timedOut)).toMatchObject({ _tag: "TimeoutException" })
-      for (let turn = 0; turn < 100 && timersHoldingProcess() !== idle; turn++) await new Promise((resolve) => setImmediate(resolve))
-      expect(timersHoldingProcess()).toBe(idle)
+      await turnsUntil(() => hanging.running() === 0)
+      expect(hanging.counts).toEqual({ started: 1, interrupted: 1 })
     } finally {
       await runtime.dispose()
     }

@@ -148,6 +148,22 @@ describe("the Effect API", () => {
       expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials" })
     }).pipe(Effect.provide(signerLayer), Effect.provide(Credentials.layer({ ...keys, expiration: new Date(START - MINUTE) }))))
 
+  it.effect("a renewal whose answer has already expired (a stale cache) leaves the valid credentials in place: signatures go on with them", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(START)
+      let calls = 0
+      const provider = async () =>
+        calls++ === 0
+          ? { ...keys, expiration: new Date(START + 4 * MINUTE) } // inside the renewal window from the start
+          : { ...keys, accessKeyId: "ASIASTALEANSWER", expiration: new Date(START - MINUTE) }
+      yield* Effect.gen(function*() {
+        expect((yield* Signer.signRequest(request)).headers["authorization"]).toContain(`Credential=${keys.accessKeyId}/`)
+        // Renewed (the window), answered with expired credentials: signed with the valid ones.
+        expect((yield* Signer.signRequest(request)).headers["authorization"]).toContain(`Credential=${keys.accessKeyId}/`)
+        expect(calls).toBe(2)
+      }).pipe(Effect.provide(signerLayer), Effect.provide(Credentials.layerFromProvider(provider)))
+    }))
+
   it.effect("refuses expired credentials a provider hands out, saying the provider gave them", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(START)

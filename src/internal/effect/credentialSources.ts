@@ -149,11 +149,17 @@ export const refreshing = <E, R>(
     const fresh = (clockNow: number, signingNow: number) =>
       current !== undefined && signingNow < current.renewAt && clockNow < current.fetchedAt + maxAge
     const refresh = Effect.flatMap(load, (credentials) =>
-      Effect.clockWith((clock) => {
+      Effect.withFiberRuntime<AwsCredentials>((fiber) => {
+        const clockNow = Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
+        // An answer already expired at the time a signature carries (a stale cache behind the provider) does not
+        // replace credentials still valid, as in the facade: signatures go on with those until they expire.
+        const signingNow = clockNow + fiber.getFiberRef(signingClockOffset)
+        const expired = (held: AwsCredentials) => held.expiration !== undefined && !(signingNow < held.expiration.getTime())
+        if (expired(credentials) && current !== undefined && !expired(current.credentials)) return Effect.succeed(current.credentials)
         current = {
           credentials,
           renewAt: (credentials.expiration?.getTime() ?? Infinity) - refreshBefore,
-          fetchedAt: clock.unsafeCurrentTimeMillis()
+          fetchedAt: clockNow
         }
         return Effect.succeed(credentials)
       }))
