@@ -374,6 +374,17 @@ describe("a method called without its signer (detached, or through a Proxy)", ()
   })
 })
 
+/** Runs `use` with a facade signer for a local gateway that knows its keys, and closes the gateway after. */
+const withLocalSigner = async (accessKeyId: string, use: (local: ApiGatewaySigner) => Promise<void>): Promise<void> => {
+  const credentials = { accessKeyId, secretAccessKey: `${accessKeyId.toLowerCase()}-secret` }
+  const gateway = await LocalGateway.start({ credentials: [credentials] })
+  try {
+    await use(new ApiGatewaySigner({ endpoint: `${gateway.url}/prod`, region: "us-east-1", accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey }))
+  } finally {
+    await gateway.close()
+  }
+}
+
 describe("a Content-Type on a request without a body", () => {
   const contentType = { "Content-Type": "application/json" }
 
@@ -389,19 +400,14 @@ describe("a Content-Type on a request without a body", () => {
   })
 
   it.each(["GET", "DELETE", "POST"] as const)("%s: verifies whether a client sends it or drops it (axios's browser adapter drops it without data)", async (method) => {
-    const credentials = { accessKeyId: "AKIDCONTENTTYPE", secretAccessKey: "content-type-secret" }
-    const gateway = await LocalGateway.start({ credentials: [credentials] })
-    try {
-      const local = new ApiGatewaySigner({ endpoint: `${gateway.url}/prod`, region: "us-east-1", accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey })
+    await withLocalSigner("AKIDCONTENTTYPE", async (local) => {
       const { url, headers, body } = local.signRequest({ method, path: "/pets", headers: contentType })
       const { "Content-Type": _dropped, ...withoutContentType } = headers
       expect((await fetch(url, { method, headers })).status).toBe(200)
       expect((await fetch(url, { method, headers: withoutContentType })).status).toBe(200)
       const viaAxios = await axios({ url, method, headers, data: body ?? null, transformRequest: [], maxRedirects: 0, validateStatus: () => true })
       expect(viaAxios.status).toBe(200)
-    } finally {
-      await gateway.close()
-    }
+    })
   })
 })
 
@@ -415,18 +421,13 @@ describe("a Content-Length: 0 on a request without a body", () => {
   })
 
   it.each(["DELETE", "OPTIONS", "POST"] as const)("%s with an empty body: sent but not signed either (fetch sends none for an empty body on DELETE or OPTIONS)", async (method) => {
-    const credentials = { accessKeyId: "AKIDCONTENTLENGTH", secretAccessKey: "content-length-secret" }
-    const gateway = await LocalGateway.start({ credentials: [credentials] })
-    try {
-      const local = new ApiGatewaySigner({ endpoint: `${gateway.url}/prod`, region: "us-east-1", accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey })
+    await withLocalSigner("AKIDCONTENTLENGTH", async (local) => {
       for (const body of ["", new Uint8Array(0)]) {
         const signed = local.signRequest({ method, path: "/pets", headers: contentLength, body })
         expect(signed.headers.Authorization).not.toMatch(/content-length/)
         expect((await fetch(signed.url, signed)).status).toBe(200)
       }
-    } finally {
-      await gateway.close()
-    }
+    })
   })
 
   it("is signed as soon as there is a body", () => {
@@ -435,10 +436,7 @@ describe("a Content-Length: 0 on a request without a body", () => {
   })
 
   it.each(["GET", "HEAD", "DELETE", "OPTIONS", "POST"] as const)("%s: verifies whether the client sends it (node:http) or drops it (fetch)", async (method) => {
-    const credentials = { accessKeyId: "AKIDCONTENTLENGTH", secretAccessKey: "content-length-secret" }
-    const gateway = await LocalGateway.start({ credentials: [credentials] })
-    try {
-      const local = new ApiGatewaySigner({ endpoint: `${gateway.url}/prod`, region: "us-east-1", accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey })
+    await withLocalSigner("AKIDCONTENTLENGTH", async (local) => {
       const { url, headers } = local.signRequest({ method, path: "/pets", headers: contentLength })
       expect((await fetch(url, { method, headers })).status).toBe(200)
       const viaHttp = await new Promise<number>((resolve, reject) => {
@@ -448,9 +446,7 @@ describe("a Content-Length: 0 on a request without a body", () => {
         }).on("error", reject).end()
       })
       expect(viaHttp).toBe(200)
-    } finally {
-      await gateway.close()
-    }
+    })
   })
 })
 
