@@ -164,6 +164,24 @@ describe("the Effect API", () => {
       }).pipe(Effect.provide(signerLayer), Effect.provide(Credentials.layerFromProvider(provider)))
     }))
 
+  it.effect("with maxAge, credentials kept after a renewal answered with expired ones are not renewed again at every signature", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(START)
+      let calls = 0
+      // Credentials without expiration, renewed every 15 minutes; the renewals answer from a stale cache.
+      const fetch = Effect.sync(() =>
+        calls++ === 0 ? { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey } : { ...keys, accessKeyId: "ASIASTALEANSWER", expiration: new Date(START - MINUTE) }
+      )
+      yield* Effect.gen(function*() {
+        yield* Signer.signRequest(request)
+        yield* TestClock.adjust(Duration.minutes(16))
+        for (let i = 0; i < 5; i++) {
+          expect((yield* Signer.signRequest(request)).headers["authorization"]).toContain(`Credential=${keys.accessKeyId}/`)
+        }
+        expect(calls).toBe(2)
+      }).pipe(Effect.provide(signerLayer), Effect.provide(Credentials.layerRefreshing(fetch, { maxAge: "15 minutes" })))
+    }))
+
   it.effect("refuses expired credentials a provider hands out, saying the provider gave them", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(START)

@@ -155,7 +155,11 @@ export const refreshing = <E, R>(
         // replace credentials still valid, as in the facade: signatures go on with those until they expire.
         const signingNow = clockNow + fiber.getFiberRef(signingClockOffset)
         const expired = (held: AwsCredentials) => held.expiration !== undefined && !(signingNow < held.expiration.getTime())
-        if (expired(credentials) && current !== undefined && !expired(current.credentials)) return Effect.succeed(current.credentials)
+        if (expired(credentials) && current !== undefined && !expired(current.credentials)) {
+          // Kept as if fetched now: asked again at the next maxAge (or inside refreshBefore), not at every signature.
+          current = { ...current, fetchedAt: clockNow }
+          return Effect.succeed(current.credentials)
+        }
         current = {
           credentials,
           renewAt: (credentials.expiration?.getTime() ?? Infinity) - refreshBefore,
