@@ -8,9 +8,9 @@
  *
  * @internal
  */
-import { isWorkerd } from "./environment.js"
 import type { CredentialIdentity, CredentialsProvider } from "../SignedRequest.js"
 import { SigningError } from "../SigningError.js"
+import { isWorkerd } from "./environment.js"
 import { missingCredentials } from "./signingErrors.js"
 import {
   expiredCredentials,
@@ -157,13 +157,13 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
     // Every caller waits on one call: one that never settles (a credential_process that hangs, an endpoint that
     // never answers) would hold every signature of this signer for good. Bounded, the waiting signatures fail,
     // and the next asks again; an answer arriving later is still kept.
+    let bound: ReturnType<typeof setTimeout> | undefined
     const gaveUp = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(providerTimedOut()), PROVIDER_TIMEOUT_MILLIS)
+      bound = setTimeout(() => reject(providerTimedOut()), PROVIDER_TIMEOUT_MILLIS)
     })
-    if (!shared) {
-      const own = timer
-      return Promise.race([answer, gaveUp]).finally(() => clearTimeout(own))
-    }
+    // A call of its own (workerd): its bound goes with it.
+    if (!shared) return Promise.race([answer, gaveUp]).finally(() => clearTimeout(bound))
+    timer = bound
     holdProcess(!inBackground)
     const asked: Promise<SigningCredentials> = Promise.race([answer, gaveUp]).finally(() => {
       if (pending === asked) {

@@ -116,8 +116,14 @@ interface Call {
   outcome: Exit.Exit<AwsCredentials, SigningError> | undefined
   readonly waiting: Set<(outcome: Exit.Exit<AwsCredentials, SigningError>) => void>
   fiber: Fiber.RuntimeFiber<void> | undefined
-  /** When signatures stop waiting for it (host time): PROVIDER_TIMEOUT_MILLIS after it started. */
-  readonly givenUpAt: number
+  /** When it started, in host time: signatures wait for it, and join it, until PROVIDER_TIMEOUT_MILLIS after. */
+  readonly startedAt: number
+}
+
+/** The Clock's time, and the time a signature made now carries (the Clock plus the signer's clock offset). */
+const signingTimes = (fiber: Fiber.RuntimeFiber<unknown, unknown>): { readonly clockNow: number; readonly signingNow: number } => {
+  const clockNow = Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
+  return { clockNow, signingNow: clockNow + fiber.getFiberRef(signingClockOffset) }
 }
 
 /** `Credentials.layerRefreshing`'s service: `fetch` run on first use and again before expiry, one fetch at a time. */
@@ -150,10 +156,9 @@ export const refreshing = <E, R>(
       current !== undefined && signingNow < current.renewAt && clockNow < current.fetchedAt + maxAge
     const refresh = Effect.flatMap(load, (credentials) =>
       Effect.withFiberRuntime<AwsCredentials>((fiber) => {
-        const clockNow = Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
         // An answer already expired at the time a signature carries (a stale cache behind the provider) does not
         // replace credentials still valid, as in the facade: signatures go on with those until they expire.
-        const signingNow = clockNow + fiber.getFiberRef(signingClockOffset)
+        const { clockNow, signingNow } = signingTimes(fiber)
         const expired = (held: AwsCredentials) => held.expiration !== undefined && !(signingNow < held.expiration.getTime())
         if (expired(credentials) && current !== undefined && !expired(current.credentials)) {
           // Kept as if fetched now: asked again at the next maxAge (or inside refreshBefore), not at every signature.
@@ -170,8 +175,8 @@ export const refreshing = <E, R>(
     /** The credentials while fresh, else `stale`: one step, on the signing path of every signature. */
     const freshOr = (stale: Effect.Effect<AwsCredentials, SigningError>): Effect.Effect<AwsCredentials, SigningError> =>
       Effect.withFiberRuntime((fiber) => {
-        const clockNow = Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
-        return fresh(clockNow, clockNow + fiber.getFiberRef(signingClockOffset)) ? Effect.succeed(current!.credentials) : stale
+        const { clockNow, signingNow } = signingTimes(fiber)
+        return fresh(clockNow, signingNow) ? Effect.succeed(current!.credentials) : stale
       })
     // One provider call at a time, in a fiber of its own that every signature needing credentials waits on:
     // its outcome, failure included, is theirs. A signature that stops waiting (Effect.timeout, a lost race)
@@ -208,10 +213,10 @@ export const refreshing = <E, R>(
     const callInFlight = Effect.uninterruptible(Effect.suspend(() => {
       // Within the bound on both sides: a host clock stepped back must not stretch it (an hour back, an hour held).
       const now = Date.now()
-      if (shared && inFlight !== undefined && inFlight.givenUpAt - PROVIDER_TIMEOUT_MILLIS <= now && now < inFlight.givenUpAt) {
+      if (shared && inFlight !== undefined && inFlight.startedAt <= now && now < inFlight.startedAt + PROVIDER_TIMEOUT_MILLIS) {
         return Effect.succeed(inFlight)
       }
-      const call: Call = { outcome: undefined, waiting: new Set(), fiber: undefined, givenUpAt: Date.now() + PROVIDER_TIMEOUT_MILLIS }
+      const call: Call = { outcome: undefined, waiting: new Set(), fiber: undefined, startedAt: now }
       if (shared) inFlight = call
       running.add(call)
       // A daemon (whoever waits or stops waiting, it runs to its end), forked from the signature starting it
@@ -251,7 +256,7 @@ export const refreshing = <E, R>(
             if (inFlight === call) inFlight = undefined
             abandonUnshared(call)
             resume(Effect.fail(providerTimedOut()))
-          }, Math.min(PROVIDER_TIMEOUT_MILLIS, Math.max(0, call.givenUpAt - Date.now())))
+          }, Math.min(PROVIDER_TIMEOUT_MILLIS, Math.max(0, call.startedAt + PROVIDER_TIMEOUT_MILLIS - Date.now())))
           call.waiting.add(onOutcome)
           return Effect.sync(() => {
             clearTimeout(timer)
