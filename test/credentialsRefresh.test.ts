@@ -265,41 +265,44 @@ describe("the Effect API, behind a provider call that is slow or does not settle
 
   /** Signer and credentials as a service holds them: one runtime, built once. */
   const runtimeOf = (credentials: Layer.Layer<Credentials.Credentials>) => ManagedRuntime.make(Layer.merge(signerLayer, credentials))
+  /** Runs `use` with such a runtime, and disposes of it after. */
+  const withRuntime = async (credentials: Layer.Layer<Credentials.Credentials>, use: (runtime: ReturnType<typeof runtimeOf>) => Promise<void>) => {
+    const runtime = runtimeOf(credentials)
+    try {
+      await use(runtime)
+    } finally {
+      await runtime.dispose()
+    }
+  }
 
 
   it("a signature that stops waiting (Effect.timeout) leaves the call running: the next signature waits on the same call", async () => {
     const answer = held()
     const provider = providerOf(answer.provide)
-    const runtime = runtimeOf(Credentials.layerFromProvider(provider))
-    try {
-      const timedOut = await runtime.runPromiseExit(Signer.signRequest(request).pipe(Effect.timeout("20 millis")))
-      expect(failureOf(timedOut)).toMatchObject({ _tag: "TimeoutException" })
-      const waiting = runtime.runPromise(Signer.signRequest(request))
-      answer.answer()
-      expect((await waiting).headers["authorization"]).toContain("Credential=ASIALATER/")
-      expect(provider.calls).toBe(1)
-    } finally {
-      await runtime.dispose()
-    }
+    await withRuntime(Credentials.layerFromProvider(provider), async (runtime) => {
+        const timedOut = await runtime.runPromiseExit(Signer.signRequest(request).pipe(Effect.timeout("20 millis")))
+        expect(failureOf(timedOut)).toMatchObject({ _tag: "TimeoutException" })
+        const waiting = runtime.runPromise(Signer.signRequest(request))
+        answer.answer()
+        expect((await waiting).headers["authorization"]).toContain("Credential=ASIALATER/")
+        expect(provider.calls).toBe(1)
+    })
   })
 
   it("an answer that arrives after every signature stopped waiting is kept: the next signature signs with it, with no new call", async () => {
     const answer = held()
     const provider = providerOf(answer.provide)
-    const runtime = runtimeOf(Credentials.layerFromProvider(provider))
-    try {
-      const timedOut = await runtime.runPromiseExit(
-        Effect.all(Array.from({ length: 5 }, () => Signer.signRequest(request)), { concurrency: "unbounded" }).pipe(Effect.timeout("20 millis"))
-      )
-      expect(Exit.isFailure(timedOut)).toBe(true)
-      answer.answer()
-      await vi.waitFor(async () =>
-        expect((await runtime.runPromise(Signer.signRequest(request))).headers["authorization"]).toContain("Credential=ASIALATER/")
-      )
-      expect(provider.calls).toBe(1)
-    } finally {
-      await runtime.dispose()
-    }
+    await withRuntime(Credentials.layerFromProvider(provider), async (runtime) => {
+        const timedOut = await runtime.runPromiseExit(
+          Effect.all(Array.from({ length: 5 }, () => Signer.signRequest(request)), { concurrency: "unbounded" }).pipe(Effect.timeout("20 millis"))
+        )
+        expect(Exit.isFailure(timedOut)).toBe(true)
+        answer.answer()
+        await vi.waitFor(async () =>
+          expect((await runtime.runPromise(Signer.signRequest(request))).headers["authorization"]).toContain("Credential=ASIALATER/")
+        )
+        expect(provider.calls).toBe(1)
+    })
   })
 
   it("a waiting signature holds one timer, its 60 s bound; one that stops waiting leaves none, while the call goes on", async () => {
@@ -321,30 +324,24 @@ describe("the Effect API, behind a provider call that is slow or does not settle
   it("the signatures waiting for a call that does not settle fail after 60 s, typed, and the next one asks the provider again", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
     const provider = providerOf(never, () => issued("ASIARECOVERED"))
-    const runtime = runtimeOf(Credentials.layerFromProvider(provider))
-    try {
-      const waiting = Array.from({ length: 3 }, () => runtime.runPromise(Effect.flip(Signer.signRequest(request))))
-      await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MILLIS)
-      for (const error of await Promise.all(waiting)) {
-        expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: expect.stringContaining("did not answer within 60 s") })
-      }
-      expect((await runtime.runPromise(Signer.signRequest(request))).headers["authorization"]).toContain("Credential=ASIARECOVERED/")
-      expect(provider.calls).toBe(2)
-    } finally {
-      await runtime.dispose()
-    }
+    await withRuntime(Credentials.layerFromProvider(provider), async (runtime) => {
+        const waiting = Array.from({ length: 3 }, () => runtime.runPromise(Effect.flip(Signer.signRequest(request))))
+        await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MILLIS)
+        for (const error of await Promise.all(waiting)) {
+          expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: expect.stringContaining("did not answer within 60 s") })
+        }
+        expect((await runtime.runPromise(Signer.signRequest(request))).headers["authorization"]).toContain("Credential=ASIARECOVERED/")
+        expect(provider.calls).toBe(2)
+    })
   })
 
   it("a signature that cannot be interrupted (in a finalizer, say) still fails after 60 s", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
-    const runtime = runtimeOf(Credentials.layerFromProvider(providerOf(never)))
-    try {
-      const waiting = runtime.runPromise(Effect.uninterruptible(Effect.flip(Signer.signRequest(request))))
-      await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MILLIS)
-      expect(await waiting).toMatchObject({ reason: "MissingCredentials", message: expect.stringContaining("did not answer within 60 s") })
-    } finally {
-      await runtime.dispose()
-    }
+    await withRuntime(Credentials.layerFromProvider(providerOf(never)), async (runtime) => {
+        const waiting = runtime.runPromise(Effect.uninterruptible(Effect.flip(Signer.signRequest(request))))
+        await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MILLIS)
+        expect(await waiting).toMatchObject({ reason: "MissingCredentials", message: expect.stringContaining("did not answer within 60 s") })
+    })
   })
 
   it("a fetch stuck where it cannot be interrupted still lets its signatures fail after 60 s, and the layer be released", async () => {
@@ -360,17 +357,14 @@ describe("the Effect API, behind a provider call that is slow or does not settle
   it("a fetch that takes longer than 60 s: its signatures fail, and its answer is kept for the next ones, with no new call", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
     const provider = providerOf(() => new Promise<CredentialIdentity>((resolve) => setTimeout(() => resolve(issued("ASIASLOW")), 90_000)))
-    const runtime = runtimeOf(Credentials.layerFromProvider(provider))
-    try {
-      const first = runtime.runPromise(Effect.flip(Signer.signRequest(request)))
-      await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MILLIS)
-      expect(await first).toMatchObject({ reason: "MissingCredentials" })
-      await vi.advanceTimersByTimeAsync(90_000 - PROVIDER_TIMEOUT_MILLIS)
-      expect((await runtime.runPromise(Signer.signRequest(request))).headers["authorization"]).toContain("Credential=ASIASLOW/")
-      expect(provider.calls).toBe(1)
-    } finally {
-      await runtime.dispose()
-    }
+    await withRuntime(Credentials.layerFromProvider(provider), async (runtime) => {
+        const first = runtime.runPromise(Effect.flip(Signer.signRequest(request)))
+        await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MILLIS)
+        expect(await first).toMatchObject({ reason: "MissingCredentials" })
+        await vi.advanceTimersByTimeAsync(90_000 - PROVIDER_TIMEOUT_MILLIS)
+        expect((await runtime.runPromise(Signer.signRequest(request))).headers["authorization"]).toContain("Credential=ASIASLOW/")
+        expect(provider.calls).toBe(1)
+    })
   })
 
   it.effect("the 60 s bound is on real time: a TestClock moved on does not fail a call the provider answers in real time", () =>
@@ -403,36 +397,30 @@ describe("the Effect API, behind a provider call that is slow or does not settle
   it("a call that hangs is not joined past its 60 s, even when every signature stopped waiting sooner (its own timeout): the next one asks again", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] })
     const provider = providerOf(never, () => issued("ASIARECOVERED"))
-    const runtime = runtimeOf(Credentials.layerFromProvider(provider))
-    try {
-      // Five signatures, each giving up after 10 s: 50 s, and none waited the call out.
-      for (let i = 0; i < 5; i++) {
-        const timedOut = runtime.runPromiseExit(Signer.signRequest(request).pipe(Effect.timeout("10 seconds")))
-        await vi.advanceTimersByTimeAsync(10_001)
-        expect(failureOf(await timedOut)).toMatchObject({ _tag: "TimeoutException" })
-      }
-      await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MILLIS - 50_000)
-      expect((await runtime.runPromise(Signer.signRequest(request))).headers["authorization"]).toContain("Credential=ASIARECOVERED/")
-      expect(provider.calls).toBe(2)
-    } finally {
-      await runtime.dispose()
-    }
+    await withRuntime(Credentials.layerFromProvider(provider), async (runtime) => {
+        // Five signatures, each giving up after 10 s: 50 s, and none waited the call out.
+        for (let i = 0; i < 5; i++) {
+          const timedOut = runtime.runPromiseExit(Signer.signRequest(request).pipe(Effect.timeout("10 seconds")))
+          await vi.advanceTimersByTimeAsync(10_001)
+          expect(failureOf(await timedOut)).toMatchObject({ _tag: "TimeoutException" })
+        }
+        await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MILLIS - 50_000)
+        expect((await runtime.runPromise(Signer.signRequest(request))).headers["authorization"]).toContain("Credential=ASIARECOVERED/")
+        expect(provider.calls).toBe(2)
+    })
   })
 
   it("a host clock stepped back does not stretch the bound: a signature after the step does not join the call", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] })
     const provider = providerOf(never, () => issued("ASIARECOVERED"))
-    const runtime = runtimeOf(Credentials.layerFromProvider(provider))
-    try {
-      const timedOut = runtime.runPromiseExit(Signer.signRequest(request).pipe(Effect.timeout("10 seconds")))
-      await vi.advanceTimersByTimeAsync(10_001)
-      expect(failureOf(await timedOut)).toMatchObject({ _tag: "TimeoutException" })
-      vi.setSystemTime(Date.now() - 60 * MINUTE)
-      expect((await runtime.runPromise(Signer.signRequest(request))).headers["authorization"]).toContain("Credential=ASIARECOVERED/")
-      expect(provider.calls).toBe(2)
-    } finally {
-      await runtime.dispose()
-    }
+    await withRuntime(Credentials.layerFromProvider(provider), async (runtime) => {
+        const timedOut = runtime.runPromiseExit(Signer.signRequest(request).pipe(Effect.timeout("10 seconds")))
+        await vi.advanceTimersByTimeAsync(10_001)
+        expect(failureOf(await timedOut)).toMatchObject({ _tag: "TimeoutException" })
+        vi.setSystemTime(Date.now() - 60 * MINUTE)
+        expect((await runtime.runPromise(Signer.signRequest(request))).headers["authorization"]).toContain("Credential=ASIARECOVERED/")
+        expect(provider.calls).toBe(2)
+    })
   })
 
   it("a call that answers ends the calls given up on that still run: calls that hang do not pile up", async () => {
@@ -441,18 +429,15 @@ describe("the Effect API, behind a provider call that is slow or does not settle
     let fetches = 0
     // The first fetch hangs; the second answers.
     const fetch = Effect.suspend(() => ++fetches === 1 ? hanging.fetch : Effect.succeed(issued("ASIASECOND")))
-    const runtime = runtimeOf(Credentials.layerRefreshing(fetch))
-    try {
-      const first = runtime.runPromiseExit(Signer.signRequest(request))
-      await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MILLIS)
-      expect(Exit.isFailure(await first)).toBe(true)
-      expect(hanging.running()).toBe(1)
-      expect((await runtime.runPromise(Signer.signRequest(request))).headers["authorization"]).toContain("Credential=ASIASECOND/")
-      await turnsUntil(() => hanging.running() === 0)
-      expect(hanging.running()).toBe(0)
-    } finally {
-      await runtime.dispose()
-    }
+    await withRuntime(Credentials.layerRefreshing(fetch), async (runtime) => {
+        const first = runtime.runPromiseExit(Signer.signRequest(request))
+        await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MILLIS)
+        expect(Exit.isFailure(await first)).toBe(true)
+        expect(hanging.running()).toBe(1)
+        expect((await runtime.runPromise(Signer.signRequest(request))).headers["authorization"]).toContain("Credential=ASIASECOND/")
+        await turnsUntil(() => hanging.running() === 0)
+        expect(hanging.running()).toBe(0)
+    })
   })
 
   it("a signature still waiting when the layer is released fails with a SigningError, not an interruption", async () => {
