@@ -7,7 +7,7 @@
  * source; no output ever shows a secret. Requests go to a local gateway
  * that knows every key, and says which one signed.
  */
-import { writeFileSync } from "node:fs"
+import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "@effect/vitest"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
@@ -215,6 +215,27 @@ describe("--profile NAME", () => {
     expect(run.stderr).toMatch(
       /^error: AWS credentials could not be found for profile tool: the credential_process of profile tool ran, and its output was refused: the credential_process did not return Version 1\. Run the profile's credential_process command yourself to see why it fails\./
     )
+  })
+
+  it("a credential_process that never answers: exit 2 after 60 s, saying the process did not answer, not advice to check the profile exists", async () => {
+    files.setProcessHang()
+    // The 60 s bound is a host timer: faked, and moved on once the process runs.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
+    try {
+      const running = cli(["--profile", "tool", "--retries", "0"], withFiles())
+      await vi.waitFor(() => expect(existsSync(files.hungPidFile)).toBe(true), { timeout: 10_000 })
+      vi.advanceTimersByTime(60_000)
+      const run = await running
+      expect(run).toMatchObject({ code: 2, stdout: "" })
+      expect(run.stderr).toBe(
+        "error: AWS credentials could not be found for profile tool: the credential_process of profile tool ran, and did not answer within 60 s. " +
+          "Run the profile's credential_process command yourself to see what it waits for (a prompt, a login, the network). " +
+          "Run with -v to see what each source said.\n"
+      )
+    } finally {
+      vi.useRealTimers()
+      if (existsSync(files.hungPidFile)) process.kill(Number(readFileSync(files.hungPidFile, "utf8")))
+    }
   })
 
   it("a secret key passed as the profile's name is not repeated in the error", async () => {

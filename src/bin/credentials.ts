@@ -20,6 +20,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Credentials from "../Credentials.js"
 import { SigningError } from "../SigningError.js"
+import { isProviderTimeout, PROVIDER_TIMEOUT_MILLIS } from "../internal/facadeCredentials.js"
 import { linesJoined, looksLikeCredential, maskCredentialRuns, shorten } from "../internal/scrub.js"
 import { firstLine, SetupError, UsageError } from "./exitCodes.js"
 import type { Console, Io } from "./output.js"
@@ -195,6 +196,20 @@ const credentialProcessFailure = (said: ReadonlyArray<string>): string | undefin
 }
 
 /**
+ * The chain did not answer in time: where it was when the CLI stopped waiting (the last source the SDK's
+ * trail entered), since "check that the profile exists" or "give the provider a timeout" would mislead here.
+ * A credential_process is the usual one: a tool waiting on a prompt, a browser login or the network.
+ */
+const chainTimedOut = (waitingOn: string | undefined, ofProfile: string): string => {
+  const waited = `did not answer within ${PROVIDER_TIMEOUT_MILLIS / 1000} s.`
+  return waitingOn === "credential_process"
+    ? `the credential_process of ${ofProfile} ran, and ${waited} ` +
+      "Run the profile's credential_process command yourself to see what it waits for (a prompt, a login, the network)."
+    : `the AWS SDK's default chain ${waited}` + (waitingOn === undefined ? "" : ` It was reading: ${waitingOn}.`) +
+      " Its sources that call out (SSO, the container endpoint, EC2 instance metadata) may be unreachable from here."
+}
+
+/**
  * A line of the SDK's trail as `-v` prints it. Shown as the SDK logged it, it
  * would show what the message above hides: a failed credential_process's
  * command line (arguments not meant to be shown, a vault token) and stderr
@@ -333,10 +348,12 @@ const fromDefaultChain = async (
     if (verbose) for (const entry of sdkSaid) console.err(`* AWS SDK: ${shownTrailEntry(entry)}\n`)
     const said = error.message.replace(/^The credentials provider failed: (?:CredentialsProviderError: )?/, "").replace(/\.?$/, ".")
     const rerun = verbose ? "" : " Run with -v to see what each source said."
-    // The profile exists and names a credential_process, which failed: say that, not "check that the profile exists".
-    const processFailure = credentialProcessFailure(sdkSaid)
+    // The profile exists and names a credential_process, which failed or hung: say that, not "check that the profile exists".
     const ofProfile = profile === undefined ? "the default profile" : `profile ${shownProfile(profile)}`
-    const processFailed = processFailure === undefined
+    const processFailure = credentialProcessFailure(sdkSaid)
+    const processFailed = isProviderTimeout(error)
+      ? chainTimedOut(sourceOf(trail), ofProfile)
+      : processFailure === undefined
       ? undefined
       : `the credential_process of ${ofProfile} ran, and ${processFailure}`
     throw new SetupError(

@@ -91,12 +91,15 @@ export const providerFailure = (error: unknown, seen: ReadonlyArray<string>): Si
 /** How long signatures wait for a credentials provider to answer. */
 export const PROVIDER_TIMEOUT_MILLIS = 60_000
 
+const PROVIDER_TIMED_OUT =
+  `The credentials provider did not answer within ${PROVIDER_TIMEOUT_MILLIS / 1000} s, so the signature stopped waiting; ` +
+  "the next one asks it again. Give the provider a timeout of its own (the AWS SDK's take one), or find what it waits for."
+
 /** How signatures that waited `PROVIDER_TIMEOUT_MILLIS` for a provider's answer fail (the facade, and the Effect layers). */
-export const providerTimedOut = (): SigningError =>
-  missingCredentials(
-    `The credentials provider did not answer within ${PROVIDER_TIMEOUT_MILLIS / 1000} s, so the signature stopped waiting; ` +
-      "the next one asks it again. Give the provider a timeout of its own (the AWS SDK's take one), or find what it waits for."
-  )
+export const providerTimedOut = (): SigningError => missingCredentials(PROVIDER_TIMED_OUT)
+
+/** Whether a signature failed because its provider did not answer in time (the CLI says what that means for a profile). */
+export const isProviderTimeout = (error: SigningError): boolean => error.message === PROVIDER_TIMED_OUT
 
 /**
  * Credentials asked of `provider`, cached, renewed before they expire. `clock` is the signer's: a

@@ -184,6 +184,10 @@ export interface SharedFiles {
   readonly setProcessOutput: (credentials: Issued) => void
   /** Makes `credential_process` fail: `message` on stderr, exit status 1. */
   readonly setProcessFailure: (message: string) => void
+  /** Makes `credential_process` hang: it never answers, and writes its pid to `hungPidFile` once it runs. */
+  readonly setProcessHang: () => void
+  /** Where a hung `credential_process` writes its pid (kill it when done). */
+  readonly hungPidFile: string
   readonly remove: () => void
 }
 
@@ -206,6 +210,7 @@ export const writeSharedFiles = (profiles: {
   const configFile = join(directory, "config")
   const script = join(directory, "print-credentials.mjs")
   const output = join(directory, "process-output.json")
+  const hungPidFile = join(directory, "hung.pid")
   const keys = (credentials: Issued) =>
     `aws_access_key_id = ${credentials.accessKeyId}\n` +
     `aws_secret_access_key = ${credentials.secretAccessKey}\n` +
@@ -216,14 +221,18 @@ export const writeSharedFiles = (profiles: {
     `[default]\nregion = us-east-1\n\n[profile staging]\nregion = eu-west-1\n${keys(profiles.staging)}\n` +
       `[profile tool]\ncredential_process = "${process.execPath}" "${script}"\n`
   )
-  // Prints the output file; when it holds { "fail": "..." }, says that on stderr and exits 1, as a tool refusing does.
+  // Prints the output file; when it holds { "fail": "..." }, says that on stderr and exits 1, as a tool refusing does;
+  // when it holds { "hang": true }, writes its pid and never answers, as a tool waiting on a prompt or a network does.
   writeFileSync(
     script,
-    `import { readFileSync } from "node:fs"\n` +
+    `import { readFileSync, writeFileSync } from "node:fs"\n` +
       `const output = readFileSync(${JSON.stringify(output)}, "utf8")\n` +
+      `if (JSON.parse(output).hang) { writeFileSync(${JSON.stringify(hungPidFile)}, String(process.pid)); setInterval(() => {}, 1000) }\n` +
+      `else {\n` +
       `const fail = JSON.parse(output).fail\n` +
       `if (fail) { process.stderr.write(fail + "\\n"); process.exit(1) }\n` +
-      `process.stdout.write(output)\n`
+      `process.stdout.write(output)\n` +
+      `}\n`
   )
   // The credential_process output format: Version 1, and SessionToken where the endpoints say Token.
   const setProcessOutput = (credentials: Issued) =>
@@ -239,5 +248,6 @@ export const writeSharedFiles = (profiles: {
     )
   setProcessOutput(profiles.tool)
   const setProcessFailure = (message: string) => writeFileSync(output, JSON.stringify({ fail: message }))
-  return { directory, credentialsFile, configFile, setProcessOutput, setProcessFailure, remove: () => rmSync(directory, { recursive: true, force: true }) }
+  const setProcessHang = () => writeFileSync(output, JSON.stringify({ hang: true }))
+  return { directory, credentialsFile, configFile, setProcessOutput, setProcessFailure, setProcessHang, hungPidFile, remove: () => rmSync(directory, { recursive: true, force: true }) }
 }
