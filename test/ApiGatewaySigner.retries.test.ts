@@ -213,6 +213,25 @@ describe("makeRequestWithRetries", () => {
     expect(calls).toBe(0)
   })
 
+  it("refuses a signal of another realm or a polyfill saying so, not as \"an AbortSignal must be an AbortSignal\"", async () => {
+    const foreign = { [Symbol.toStringTag]: "AbortSignal", aborted: false, reason: undefined, addEventListener() {}, removeEventListener() {} }
+    const failure = await signer.makeRequestWithRetries({ method: "GET", path: "/" }, callback, 1, { signal: foreign as unknown as AbortSignal })
+      .catch((e: unknown) => e)
+    expect(failure).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig" })
+    expect((failure as Error).message).toBe(
+      "signal must be an AbortSignal; got an AbortSignal of another realm (an iframe's, a vm context's) or of a polyfill; " +
+        "pass one made by this realm's AbortController."
+    )
+    expect(calls).toBe(0)
+  })
+
+  it("names a refused signal's class with its article: an AbortController, a URL", async () => {
+    const refusal = (signal: unknown) =>
+      signer.makeRequestWithRetries({ method: "GET", path: "/" }, callback, 1, { signal: signal as AbortSignal }).catch((e: unknown) => (e as Error).message)
+    expect(await refusal(new AbortController())).toBe("signal must be an AbortSignal; got an AbortController.")
+    expect(await refusal(new URL("https://example.com"))).toBe("signal must be an AbortSignal; got a URL.")
+  })
+
   it("settles when the signal's removeEventListener throws, and leaves nothing unhandled", async () => {
     failuresLeft = 100
     const signal = new AbortController().signal
@@ -314,5 +333,56 @@ describe("makeRequestWithRetries", () => {
       Object.assign(console, original)
     }
     expect(writes).toEqual([])
+  })
+})
+
+/**
+ * React Native has no global DOMException, and its AbortController (the
+ * abort-controller package) gives signals no `reason`: an abort there rejects
+ * with an Error named AbortError, as fetch's own does.
+ */
+describe("aborting where there is no DOMException and signals carry no reason (React Native)", () => {
+  const reasonlessAbortController = (): AbortController => {
+    const controller = new AbortController()
+    Object.defineProperty(controller.signal, "reason", { get: () => undefined })
+    return controller
+  }
+  beforeEach(() => {
+    vi.stubGlobal("DOMException", undefined)
+    return () => vi.unstubAllGlobals()
+  })
+
+  it("makeRequestWithRetries with a signal already aborted rejects with an AbortError, without calling", async () => {
+    const controller = reasonlessAbortController()
+    controller.abort()
+    const failure = await signer.makeRequestWithRetries({ method: "GET", path: "/" }, callback, 5, { signal: controller.signal }).catch((e: unknown) => e)
+    expect(failure).toBeInstanceOf(Error)
+    expect(failure).toMatchObject({ name: "AbortError", message: "This operation was aborted" })
+    expect(calls).toBe(0)
+  })
+
+  it("makeRequestWithRetries aborted while waiting to retry rejects at once with an AbortError", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
+    try {
+      const controller = reasonlessAbortController()
+      let failed = (): void => {}
+      const firstAttemptFailed = new Promise<void>((resolve) => (failed = resolve))
+      const pending = signer.makeRequestWithRetries({ method: "GET", path: "/flaky" }, () => {
+        failed()
+        throw new Error("HTTP 503")
+      }, 5, { signal: controller.signal, baseDelayMs: 60_000, maxDelayMs: 60_000 }).catch((e: unknown) => e)
+      await firstAttemptFailed
+      controller.abort()
+      // Settles without the clock moving: an abort that threw in its listener would leave it pending for good.
+      expect(await pending).toMatchObject({ name: "AbortError" })
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it("signer.fetch with a signal already aborted rejects with an AbortError, not a ReferenceError", async () => {
+    const controller = reasonlessAbortController()
+    controller.abort()
+    await expect(signer.fetch("/pets", { signal: controller.signal })).rejects.toMatchObject({ name: "AbortError" })
   })
 })

@@ -9,11 +9,21 @@
  * @internal
  */
 import { type SigningError } from "../SigningError.js"
+import { safely } from "./guard.js"
+import { describe } from "./request/describe.js"
 import { invalidConfig } from "./signingErrors.js"
 
-/** What an aborted operation rejects with: the signal's reason, else an AbortError as fetch uses. */
-export const abortReason = (signal: AbortSignal): unknown =>
-  signal.reason ?? new DOMException("This operation was aborted", "AbortError")
+/**
+ * What an aborted operation rejects with: the signal's reason, else an AbortError as fetch uses. React Native
+ * has no DOMException, and its AbortController gives no reason: there, an Error named AbortError, as its fetch uses.
+ */
+export const abortReason = (signal: AbortSignal): unknown => {
+  const reason: unknown = signal.reason
+  if (reason !== undefined) return reason
+  return typeof DOMException === "function"
+    ? new DOMException("This operation was aborted", "AbortError")
+    : Object.assign(new Error("This operation was aborted"), { name: "AbortError" })
+}
 
 /**
  * Whether `value` is a real AbortSignal: an instance whose `aborted` can be
@@ -27,6 +37,18 @@ export const isAbortSignal = (value: unknown): value is AbortSignal => {
     return false
   }
 }
+
+/**
+ * How a value refused as a signal is described. One that calls itself an AbortSignal but is not this realm's
+ * (an iframe's, a vm context's, a polyfill's) is not refused for what it is, but for where it comes from.
+ */
+export const describeNonSignal = (value: unknown): string =>
+  safely(
+    () => typeof AbortSignal !== "undefined" && !(value instanceof AbortSignal) && Object.prototype.toString.call(value) === "[object AbortSignal]",
+    false
+  )
+    ? "an AbortSignal of another realm (an iframe's, a vm context's) or of a polyfill; pass one made by this realm's AbortController"
+    : describe(value)
 
 // One listener per signal, however many calls wait on it: many concurrent calls sharing a signal
 // would otherwise pass the 10 listeners after which Node warns of a leak.
@@ -50,9 +72,11 @@ export const listen = (signal: AbortSignal, onAbort: () => void): SigningError |
     return undefined
   }
   const callbacks = new Set([onAbort])
+  // Every waiter hears it: one that throws would otherwise leave the rest pending for good (the EventTarget
+  // swallows what a listener throws), and settling is all a callback does.
   const dispatch = () => {
     waitingOn.delete(signal)
-    for (const callback of callbacks) callback()
+    for (const callback of callbacks) safely(callback, undefined)
   }
   try {
     signal.addEventListener("abort", dispatch, { once: true })

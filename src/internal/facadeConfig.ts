@@ -11,7 +11,7 @@
 import type { ApiGatewaySignerConfig } from "../ApiGatewaySigner.js"
 import { SigningError } from "../SigningError.js"
 import { invalidConfig, missingCredentials } from "./signingErrors.js"
-import { isAbortSignal } from "./abort.js"
+import { describeNonSignal, isAbortSignal } from "./abort.js"
 import { isPlainObject } from "./brand.js"
 import {
   SDK_FIELD_NAMES,
@@ -212,7 +212,7 @@ export const checkFacadeRetryOptions = (retries: unknown, options: unknown): Che
   }
   const { signal, shouldRetry, baseDelayMs, maxDelayMs } = options as Record<string, unknown>
   if (signal !== undefined && !isAbortSignal(signal)) {
-    return invalidConfig(`signal must be an AbortSignal; got ${describe(signal)}.`)
+    return invalidConfig(`signal must be an AbortSignal; got ${describeNonSignal(signal)}.`)
   }
   if (shouldRetry !== undefined && typeof shouldRetry !== "function") {
     return invalidConfig(`shouldRetry must be a function (error) => boolean; got ${describe(shouldRetry)}.`)

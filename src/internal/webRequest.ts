@@ -12,7 +12,7 @@ import { isArrayBuffer, isBlob, isFormData, isHeaders, isReadableStream, isURL, 
 import type { RequestToSign, SignedRequest } from "../SignedRequest.js"
 import { invalidConfig, invalidRequest } from "./signingErrors.js"
 import { SigningError } from "../SigningError.js"
-import { isAbortSignal, unlessAborted } from "./abort.js"
+import { describeNonSignal, isAbortSignal, unlessAborted } from "./abort.js"
 import { safely } from "./guard.js"
 import { isAsyncIterable, readChunks } from "./request/chunks.js"
 import { describe } from "./request/describe.js"
@@ -196,7 +196,7 @@ export const fromFetchArguments = async (
     const value = init !== undefined && field in init ? (init as Record<string, unknown>)[field] : base?.[field as keyof Request]
     if (field === "signal" && value !== undefined && value !== null && !isAbortSignal(value)) {
       // Checked here, not by the first listener added: anything else would fail mid-retry, untyped.
-      throw invalidConfig(`signal must be an AbortSignal (or null); got ${describe(value)}.`)
+      throw invalidConfig(`signal must be an AbortSignal (or null); got ${describeNonSignal(value)}.`)
     }
     if (value !== undefined) sendWith[field] = value
   }

@@ -42,7 +42,8 @@ const describeValue = (value: unknown): string => {
       // Effect's Redacted has no constructor of its own; named by the symbol it carries, read without importing effect.
       if (REDACTED_TYPE_ID in value) return "a Redacted"
       const name = (value as object).constructor?.name
-      return typeof name === "string" && name !== "" && name !== "Object" ? `a ${name}` : "an object"
+      // "an AbortSignal", "an ArrayBuffer"; "a URL", "a Uint8Array" (U sounds as "you" in class names).
+      return typeof name === "string" && name !== "" && name !== "Object" ? `${/^[AEIO]/.test(name) ? "an" : "a"} ${name}` : "an object"
     }
     default:
       return `a ${typeof value}`
