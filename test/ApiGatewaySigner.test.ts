@@ -124,6 +124,34 @@ describe("constructor", () => {
   })
 })
 
+/**
+ * React Native's built-in URL (0.73 and other versions) parses a URL but throws
+ * "not implemented" from every getter but href (react-native-url-polyfill is the usual fix).
+ */
+describe("where URL cannot read a URL's parts (React Native's own URL)", () => {
+  class UrlWithoutGetters extends URL {}
+  for (const part of ["protocol", "username", "password", "host", "hostname", "port", "pathname", "origin", "search", "hash"]) {
+    Object.defineProperty(UrlWithoutGetters.prototype, part, {
+      get: () => {
+        throw new Error(`URL.${part} is not implemented`)
+      }
+    })
+  }
+  beforeEach(() => {
+    vi.stubGlobal("URL", UrlWithoutGetters)
+    return () => vi.unstubAllGlobals()
+  })
+
+  it("the constructor throws an InvalidEndpoint SigningError that names the runtime's URL and the polyfill, not the endpoint", () => {
+    const error = captureThrow(() => new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", ...keys }))
+    expect(error).toBeInstanceOf(SigningError)
+    expect(error).toMatchObject({ reason: "InvalidEndpoint" })
+    expect(error.message).toMatch(/URL\.protocol is not implemented/)
+    expect(error.message).toMatch(/react-native-url-polyfill/)
+    expect(error.message).not.toMatch(/configuration is unusable/)
+  })
+})
+
 describe("signRequest: the URL", () => {
   it("is the endpoint with its stage, plus the path", () => {
     expect(signer.signRequest({ method: HttpMethods.GET, path: "/path/to/some/resource" }).url).toBe(`${ENDPOINT}/path/to/some/resource`)

@@ -588,3 +588,48 @@ describe("signer.fetch refuses headers fetch cannot send as signRequest does: na
     expect(seen).toEqual(["1, 2"])
   })
 })
+
+/**
+ * `URL.canParse` came late (Chrome 120, Safari 17, Firefox 115), and React
+ * Native's URL and react-native-url-polyfill before 3.0 have none: absolute
+ * URLs are read with `new URL` alone.
+ */
+describe("where URL has no static canParse (older browsers, React Native)", () => {
+  const withoutCanParse = async (run: () => Promise<void>) => {
+    const descriptor = Object.getOwnPropertyDescriptor(URL, "canParse")!
+    delete (URL as { canParse?: unknown }).canParse
+    try {
+      await run()
+    } finally {
+      Object.defineProperty(URL, "canParse", descriptor)
+    }
+  }
+
+  it.each([
+    ["an absolute URL", () => `${gateway.url}/stage/pets?tag=a`],
+    ["a URL object", () => new URL(`${gateway.url}/stage/pets?tag=a`)],
+    ["a Request", () => new Request(`${gateway.url}/stage/pets?tag=a`)]
+  ] as const)("signer.fetch takes %s", (_, input) =>
+    withoutCanParse(async () => {
+      const { status, echo } = await echoOf(await signer.fetch(input()))
+      expect(status).toBe(200)
+      expect(echo.path).toBe("/stage/pets")
+    }))
+
+  it("signRequestAsync takes a Request", () =>
+    withoutCanParse(async () => {
+      const signed = await signer.signRequestAsync(new Request(`${gateway.url}/stage/pets?tag=a`))
+      expect((await echoOf(await fetch(signed))).status).toBe(200)
+    }))
+
+  it.each(["https://user:hunter2@elsewhere.example/pets", "https://user:hun/ter2@elsewhere.example/pets"])(
+    "a URL with user info is refused as one, without showing its password: %s",
+    (url) =>
+      withoutCanParse(async () => {
+        const failure = await signer.fetch(url).catch((e: unknown) => e)
+        expect(failure).toMatchObject({ _tag: "SigningError", reason: "InvalidRequest" })
+        expect((failure as Error).message).toMatch(/carries a user name or password|may hold a password/)
+        expect((failure as Error).message).not.toContain("ter2")
+      })
+  )
+})

@@ -11,7 +11,7 @@ import { invalidConfig } from "./signingErrors.js"
 import { wirePathSegment } from "./request/pathSegment.js"
 import { displayUrl, looksLikeCredential, redactAuthParameters } from "./scrub.js"
 import { describe } from "./request/describe.js"
-import { safely } from "./guard.js"
+import { safely, thrownMessage } from "./guard.js"
 
 const EXAMPLE = "https://API_ID.execute-api.REGION.amazonaws.com/STAGE"
 
@@ -83,6 +83,16 @@ const parseBaseUrl = (value: unknown, option: BaseUrlOption): Endpoint => {
     // and session tokens are base64) than a URL: not shown, as the signer may not know it is a secret.
     const what = looksLikeCredential(text) ? describe(text) : shown()
     throw invalid(`The ${name} ${what} is not an absolute URL; expected e.g. ${example}.`)
+  }
+  // React Native's built-in URL (0.73 and others) parses, then throws "URL.protocol is not implemented" from
+  // every getter but href: the endpoint is fine, the runtime's URL is not.
+  try {
+    void url.protocol
+  } catch (error) {
+    throw invalid(
+      `This runtime's URL cannot read a URL's parts (${thrownMessage(error)}), as React Native's built-in URL cannot in many versions; ` +
+        `install react-native-url-polyfill and import "react-native-url-polyfill/auto" before this package.`
+    )
   }
   if (!SCHEMES.has(url.protocol)) {
     throw invalid(

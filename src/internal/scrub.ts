@@ -242,6 +242,19 @@ const USER_INFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#\\]*@/i
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i
 
 /**
+ * Whether `text` parses as a URL. Not `URL.canParse`: it came late (Chrome 120, Safari 17, Firefox 115), and
+ * React Native's URL and react-native-url-polyfill before 3.0 have none.
+ */
+export const parsesAsUrl = (text: string): boolean => {
+  try {
+    new URL(text)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
  * What a message may show of a URL a caller gave: no user info, no query or
  * fragment (either may hold a secret). Text with an `@` that does not parse
  * is not shown past its scheme: where its user info would end cannot be told
@@ -252,7 +265,7 @@ const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i
  */
 export const displayUrl = (text: string, maxLength = 120): string => {
   if (text.includes("@")) {
-    if (!URL.canParse(text)) {
+    if (!parsesAsUrl(text)) {
       return `${SCHEME.exec(text)?.[0] ?? ""}… (${text.length} characters, not shown: it does not parse as a URL, and may hold a password)`
     }
     text = text.replace(USER_INFO, "$1")

@@ -10,7 +10,7 @@
 import type { Endpoint } from "../../Signer.js"
 import { type SigningError } from "../../SigningError.js"
 import { invalidRequest } from "../signingErrors.js"
-import { displayUrl, maskCredentialRuns, shorten } from "../scrub.js"
+import { displayUrl, maskCredentialRuns, parsesAsUrl, shorten } from "../scrub.js"
 import { wirePathSegment } from "./pathSegment.js"
 
 const ABSOLUTE_URL = /^([a-z][a-z0-9+.-]*:\/\/[^/?#\\]*)(.*)$/is
@@ -120,7 +120,7 @@ export const relativeTarget = (signingTarget: SigningTarget, url: string): strin
   checkAbsoluteUrl(url, stripped, target)
   const authority = match[1]!
   const rest = match[2]!
-  const parsed = URL.canParse(authority) ? new URL(authority) : undefined
+  const parsed = parsesAsUrl(authority) ? new URL(authority) : undefined
   if (parsed !== undefined && (parsed.username !== "" || parsed.password !== "")) throw withUserInfo(shownUrl(authority + rest))
   const queryAt = rest.indexOf("?")
   // `path` is "" or starts with "/": the authority ends at the first "/".
