@@ -11,6 +11,8 @@ import { uriEncode } from "../sigv4/uriEncoding.js"
 import { entriesOf } from "./collections.js"
 import { describe, loneSurrogate } from "./describe.js"
 
+const { hasOwnProperty } = Object.prototype
+
 const queryEntries = (params: unknown): Iterable<readonly [unknown, unknown]> =>
   isURLSearchParams(params)
     ? params
@@ -41,15 +43,16 @@ const queryValueText = (key: string, value: unknown): string => {
 
 /**
  * RFC 3986 encoding of a query key or value; a lone surrogate (no UTF-8 encoding) is a SigningError.
- * `what` names the text in that error, built only then (a JSON.stringify per parameter per
- * signature otherwise).
+ * The error names the text as `what` followed by the key, quoted: built only then (a JSON.stringify
+ * per parameter per signature otherwise), and from plain arguments rather than a closure, which
+ * would be allocated for every key and value of every signature.
  */
-const encodeQueryComponent = (what: () => string, text: string): string => {
+const encodeQueryComponent = (what: string, key: string, text: string): string => {
   try {
     return uriEncode(text)
   } catch {
     // encodeURIComponent throws on a lone surrogate, which has no UTF-8 encoding.
-    throw loneSurrogate("queryParams", what())
+    throw loneSurrogate("queryParams", what + JSON.stringify(key))
   }
 }
 
@@ -58,14 +61,14 @@ const appendQueryParam = (key: unknown, value: unknown, pairs: Array<EncodedQuer
   if (typeof key !== "string") {
     throw invalidRequest("queryParams", `Query parameter names must be strings; got ${describe(key)}.`)
   }
-  const encodedKey = encodeQueryComponent(() => `Query parameter name ${JSON.stringify(key)}`, key)
+  const encodedKey = encodeQueryComponent("Query parameter name ", key, key)
   if (!Array.isArray(value)) {
-    pairs.push([encodedKey, encodeQueryComponent(() => `Query parameter ${JSON.stringify(key)}`, queryValueText(key, value))])
+    pairs.push([encodedKey, encodeQueryComponent("Query parameter ", key, queryValueText(key, value))])
     return
   }
   for (const item of value) {
     if (item === undefined || item === null) continue
-    pairs.push([encodedKey, encodeQueryComponent(() => `Query parameter ${JSON.stringify(key)}`, queryValueText(key, item))])
+    pairs.push([encodedKey, encodeQueryComponent("Query parameter ", key, queryValueText(key, item))])
   }
 }
 
@@ -77,7 +80,9 @@ export const appendQueryParams = (params: unknown, pairs: Array<EncodedQueryPair
   if (params === undefined || params === null) return
   if (Object.getPrototypeOf(params) === Object.prototype) {
     const record = params as Record<string, unknown>
-    for (const key in record) if (Object.hasOwn(record, key)) appendQueryParam(key, record[key], pairs)
+    // Object.prototype.hasOwnProperty, not Object.hasOwn (the same check): V8 turns it into a map check
+    // inside for-in, and Object.hasOwn not (measured: 8 ns against 22 ns for two parameters).
+    for (const key in record) if (hasOwnProperty.call(record, key)) appendQueryParam(key, record[key], pairs)
     return
   }
   for (const [key, value] of queryEntries(params)) appendQueryParam(key, value, pairs)

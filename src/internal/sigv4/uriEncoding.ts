@@ -5,8 +5,21 @@
  * @internal
  */
 
-/** Text made of unreserved characters only: its own encoding. */
-const UNRESERVED_ONLY = /^[A-Za-z0-9\-._~]*$/
+/** Whether a UTF-16 code unit is an unreserved character: `A-Z a-z 0-9 - . _ ~`. */
+const isUnreservedCode = (code: number): boolean =>
+  (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) ||
+  code === 0x2d || code === 0x2e || code === 0x5f || code === 0x7e
+
+/**
+ * Whether text is made of unreserved characters only: its own encoding. A
+ * loop over the code units, not a regex: every query key and value of every
+ * signature is asked, and on such short texts a RegExp#test costs two to
+ * three times the loop (measured: 4% of a facade signature with two parameters).
+ */
+export const isUnreservedText = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) if (!isUnreservedCode(text.charCodeAt(i))) return false
+  return true
+}
 // encodeURIComponent leaves these sub-delimiters alone; RFC 3986 (and SigV4) does not.
 const NOT_ENCODED_BY_ENCODE_URI_COMPONENT = /[!'()*]/g
 
@@ -14,9 +27,8 @@ const hexEscape = (char: string): string => "%" + char.charCodeAt(0).toString(16
 
 /** Byte value to its SigV4 encoding, precomputed: unreserved bytes map to themselves. */
 export const BYTE_ENCODING: ReadonlyArray<string> = Array.from({ length: 256 }, (_, byte) => {
-  const char = String.fromCharCode(byte)
-  return byte < 0x80 && UNRESERVED_ONLY.test(char)
-    ? char
+  return isUnreservedCode(byte)
+    ? String.fromCharCode(byte)
     : "%" + byte.toString(16).toUpperCase().padStart(2, "0")
 })
 
@@ -25,7 +37,7 @@ export const BYTE_ENCODING: ReadonlyArray<string> = Array.from({ length: 256 }, 
  * well-formed UTF-16 (no lone surrogate); `isWellFormedText` checks that.
  */
 export const uriEncode = (text: string): string =>
-  UNRESERVED_ONLY.test(text)
+  isUnreservedText(text)
     ? text
     : encodeURIComponent(text).replace(NOT_ENCODED_BY_ENCODE_URI_COMPONENT, hexEscape)
 
@@ -77,7 +89,7 @@ export const percentDecode = (text: string): Uint8Array => {
  * `a b` and `a%20b` both become `a%20b`; `%7e` becomes `~`; `%2f` becomes `%2F`.
  */
 export const normalizeEncoding = (component: string): string =>
-  UNRESERVED_ONLY.test(component) ? component : uriEncodeBytes(percentDecode(component))
+  isUnreservedText(component) ? component : uriEncodeBytes(percentDecode(component))
 
 /**
  * A query component with each `+` read as a space (`%20`), before its escapes
