@@ -121,9 +121,11 @@ export const prepareRequest = (settings: PrepareSettings, input: RequestToSign):
         "(A path segment that really holds \"://\" is sent with its colon encoded, %3A.)"
     )
   }
-  if (!PLAIN_PATH.test(givenPath)) checkWellFormed("path", `The path ${JSON.stringify(givenPath)}`, givenPath)
-  const mark = givenPath.indexOf("?")
-  const path = preparePath(endpoint, mark === -1 ? givenPath : givenPath.slice(0, mark), givenPath)
+  // A plain path is well-formed, and has no query to split off: "?" is not among its characters.
+  const plain = PLAIN_PATH.test(givenPath)
+  if (!plain) checkWellFormed("path", `The path ${JSON.stringify(givenPath)}`, givenPath)
+  const mark = plain ? -1 : givenPath.indexOf("?")
+  const path = preparePath(endpoint, mark === -1 ? givenPath : givenPath.slice(0, mark), givenPath, plain)
   const pairs = mark === -1 ? [] : parseQueryString(givenPath.slice(mark + 1))
   appendQueryParams(input.queryParams, pairs)
   const queryPairs = sortQueryPairs(pairs)
