@@ -13,8 +13,27 @@ import { canonicalQueryString } from "../src/internal/sigv4/canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, sha256Hex } from "../src/internal/sigv4/payloadHash.js"
 import { addSignatureHeaders, SIGNATURE_HEADERS } from "../src/internal/sigv4/signatureHeaders.js"
 import { deriveSigningKey, SCOPES_PER_SECRET, signingKey } from "../src/internal/sigv4/signingKey.js"
-import { normalizeEncoding, percentDecode, uriEncode, uriEncodeBytes } from "../src/internal/sigv4/uriEncoding.js"
+import { isWellFormedText, normalizeEncoding, percentDecode, uriEncode, uriEncodeBytes } from "../src/internal/sigv4/uriEncoding.js"
 import { spelledVariously, text } from "./support/arbitraries.js"
+
+describe("isWellFormedText", () => {
+  // Strings dense in surrogates, high and low, paired and not, at either end and side by side.
+  const surrogateDense = fc.array(fc.constantFrom("a", "\uD800", "\uDBFF", "\uDC00", "\uDFFF", "\uD83D\uDE00"), { maxLength: 8 }).map((units) => units.join(""))
+
+  // encodeURIComponent throws on a lone surrogate, and only on one: the judge.
+  const encodable = (text: string): boolean => {
+    try {
+      encodeURIComponent(text)
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  it.prop("is true exactly when the text has a UTF-8 encoding (encodeURIComponent as the judge)", [fc.oneof(surrogateDense, fc.string({ unit: "binary", maxLength: 40 }))], ([text]) => {
+    expect(isWellFormedText(text)).toBe(encodable(text))
+  })
+})
 
 describe("uriEncode", () => {
   it("keeps the unreserved characters A-Z a-z 0-9 - _ . ~", () => {

@@ -110,7 +110,9 @@ let utf8Decoder: { decode(bytes: Uint8Array): string } | undefined
 export const decodeParam = (value: string): string =>
   (utf8Decoder ??= new TextDecoder("utf-8", { ignoreBOM: true })).decode(percentDecode(plusAsSpace(value)))
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+// A high surrogate not followed by a low one, or a low one not preceded by a high one. No lookbehind for the
+// latter: Safari before 16.4 refuses a regex with one, and with it the whole module.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 /** True when the string has no lone UTF-16 surrogate, so it has a UTF-8 encoding. */
 export const isWellFormedText = (text: string): boolean => !LONE_SURROGATE.test(text)
