@@ -471,25 +471,6 @@ export class ApiGatewaySigner {
     throw fixedAtConstruction("service")
   }
 
-  // The other options, and 2.x's other writable fields, refused too (JavaScript code that assigned one got
-  // no error, and the signer went on with what it was made with). Setters on the prototype, defined from
-  // their names; not declared: TypeScript already refuses them.
-  static {
-    const refuse = (names: string, refusal: (name: string) => SigningError) => {
-      for (const name of names.split(" ")) {
-        Object.defineProperty(this.prototype, name, {
-          set(this: ApiGatewaySigner, value: unknown) {
-            assignOption(this, name, value, refusal)
-          },
-          configurable: true
-        })
-      }
-    }
-    refuse("accessKey secretKey sessionToken credentials", credentialsFixed)
-    refuse("signSessionToken retries shouldRetry sendTo serviceName defaultAcceptType defaultContentType", fixedAtConstruction)
-    refuse("pathComponent", stagePathMoved)
-  }
-
   /**
    * Milliseconds added to this machine's clock when signing. API Gateway
    * refuses a signature more than 5 minutes from its own clock; after such a
@@ -726,6 +707,24 @@ export class ApiGatewaySigner {
     }
   }
 }
+
+// The other options, and 2.x's other writable fields, refused too (JavaScript code that assigned one got
+// no error, and the signer went on with what it was made with). Setters on the prototype, defined from
+// their names; not declared: TypeScript already refuses them. Defined here, not in a static block:
+// Metro's Babel preset (React Native) cannot parse static blocks.
+const refuseAssignments = (names: string, refusal: (name: string) => SigningError): void => {
+  for (const name of names.split(" ")) {
+    Object.defineProperty(ApiGatewaySigner.prototype, name, {
+      set(this: ApiGatewaySigner, value: unknown) {
+        assignOption(this, name, value, refusal)
+      },
+      configurable: true
+    })
+  }
+}
+refuseAssignments("accessKey secretKey sessionToken credentials", credentialsFixed)
+refuseAssignments("signSessionToken retries shouldRetry sendTo serviceName defaultAcceptType defaultContentType", fixedAtConstruction)
+refuseAssignments("pathComponent", stagePathMoved)
 
 // signRequest as this class defines it, kept apart from the prototype: a test's stub of the prototype's (sinon,
 // vi.spyOn(ApiGatewaySigner.prototype, ...)) is an override too.
