@@ -179,6 +179,14 @@ describe("makeRequestWithRetries", () => {
     expect(calls).toBe(0)
   })
 
+  it("rejects with an AbortError when the signal was aborted with null, as it did before React Native's fallback", async () => {
+    const controller = new AbortController()
+    controller.abort(null)
+    const failure = await signer.makeRequestWithRetries({ method: "GET", path: "/" }, callback, 5, { signal: controller.signal }).catch((e: unknown) => e)
+    expect(failure).toMatchObject({ name: "AbortError" })
+    expect(calls).toBe(0)
+  })
+
   it("stops at once when aborted while credentials are being resolved, and never calls", async () => {
     let provided = (): void => {}
     const slowProvider = () => new Promise<typeof credentials>((resolve) => (provided = () => resolve(credentials)))

@@ -19,7 +19,8 @@ import { invalidConfig } from "./signingErrors.js"
  */
 export const abortReason = (signal: AbortSignal): unknown => {
   const reason: unknown = signal.reason
-  if (reason !== undefined) return reason
+  // A null reason (abort(null)) too gets the AbortError, as ever here.
+  if (reason !== undefined && reason !== null) return reason
   return typeof DOMException === "function"
     ? new DOMException("This operation was aborted", "AbortError")
     : Object.assign(new Error("This operation was aborted"), { name: "AbortError" })
