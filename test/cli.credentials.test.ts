@@ -8,6 +8,8 @@
  * that knows every key, and says which one signed.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
 import { join } from "node:path"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "@effect/vitest"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
@@ -235,6 +237,32 @@ describe("--profile NAME", () => {
     } finally {
       vi.useRealTimers()
       if (existsSync(files.hungPidFile)) process.kill(Number(readFileSync(files.hungPidFile, "utf8")))
+    }
+  })
+
+  it("a profile that assumes a role, with STS never answering: exit 2 after 60 s, naming STS as what did not answer", async () => {
+    let stsReached = false
+    const sts = createServer(() => (stsReached = true)) // accepts, never answers: STS behind a VPN or proxy that is down
+    await new Promise<void>((resolve) => sts.listen(0, "127.0.0.1", resolve))
+    writeFileSync(files.configFile, "[profile assumer]\nrole_arn = arn:aws:iam::123456789012:role/demo\nsource_profile = staging\nregion = us-east-1\n", { flag: "a" })
+    restoreEnv()
+    restoreEnv = isolatedEnv({ ...bareHost(), AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${(sts.address() as AddressInfo).port}` })
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
+    try {
+      const running = cli(["--profile", "assumer", "--retries", "0"], withFiles())
+      await vi.waitFor(() => expect(stsReached).toBe(true), { timeout: 10_000 })
+      vi.advanceTimersByTime(60_000)
+      const run = await running
+      expect(run).toMatchObject({ code: 2, stdout: "" })
+      expect(run.stderr).toBe(
+        "error: AWS credentials could not be found for profile assumer: no answer within 60 s from STS (assuming a role). " +
+          "What calls out (STS, SSO, the container endpoint, EC2 instance metadata) may be unreachable from here: behind a VPN or a proxy, or blocked. " +
+          "Run with -v to see what each source said.\n"
+      )
+    } finally {
+      vi.useRealTimers()
+      sts.closeAllConnections()
+      sts.close()
     }
   })
 

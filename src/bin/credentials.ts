@@ -120,6 +120,8 @@ const CHAIN_LINKS: ReadonlyArray<readonly [RegExp, string]> = [
   [/defaultProvider::fromEnv\b/, "environment variables"],
   [/defaultProvider::fromSSO\b/, "SSO"],
   [/defaultProvider::fromIni\b/, "shared config and credentials files"],
+  // A profile with role_arn (or a web identity token) goes on to call STS: the one link of the files' that calls out.
+  [/resolveAssumeRoleCredentials\b|client-sts\b/, "STS (assuming a role)"],
   [/defaultProvider::fromProcess\b|credential-provider-process\b/, "credential_process"],
   [/credential-provider-sso\b/, "SSO"],
   [/defaultProvider::fromTokenFile\b/, "web identity token file"],
@@ -198,15 +200,16 @@ const credentialProcessFailure = (said: ReadonlyArray<string>): string | undefin
 /**
  * The chain did not answer in time: where it was when the CLI stopped waiting (the last source the SDK's
  * trail entered), since "check that the profile exists" or "give the provider a timeout" would mislead here.
- * A credential_process is the usual one: a tool waiting on a prompt, a browser login or the network.
+ * A credential_process is the usual one (a tool waiting on a prompt, a browser login or the network), then
+ * STS for a profile that assumes a role.
  */
 const chainTimedOut = (waitingOn: string | undefined, ofProfile: string): string => {
-  const waited = `did not answer within ${PROVIDER_TIMEOUT_MILLIS / 1000} s.`
+  const seconds = PROVIDER_TIMEOUT_MILLIS / 1000
   return waitingOn === "credential_process"
-    ? `the credential_process of ${ofProfile} ran, and ${waited} ` +
+    ? `the credential_process of ${ofProfile} ran, and did not answer within ${seconds} s. ` +
       "Run the profile's credential_process command yourself to see what it waits for (a prompt, a login, the network)."
-    : `the AWS SDK's default chain ${waited}` + (waitingOn === undefined ? "" : ` It was reading: ${waitingOn}.`) +
-      " Its sources that call out (SSO, the container endpoint, EC2 instance metadata) may be unreachable from here."
+    : `no answer within ${seconds} s${waitingOn === undefined ? "" : ` from ${waitingOn}`}. ` +
+      "What calls out (STS, SSO, the container endpoint, EC2 instance metadata) may be unreachable from here: behind a VPN or a proxy, or blocked."
 }
 
 /**
