@@ -52,6 +52,24 @@ beforeEach(() => {
 })
 const fast = { baseDelayMs: 5 }
 
+/**
+ * Starts makeRequestWithRetries with attempts that always fail and a minute's wait before each retry (on fake
+ * timers, so it never passes unless a test moves the clock); resolves once the first attempt has failed, with
+ * what the call settles with (never rejecting) and how many attempts were made.
+ */
+const waitingToRetry = async (signal: AbortSignal): Promise<{ readonly settled: Promise<unknown>; readonly attempts: () => number }> => {
+  let attempts = 0
+  let failed = (): void => {}
+  const firstAttemptFailed = new Promise<void>((resolve) => (failed = resolve))
+  const settled = signer.makeRequestWithRetries({ method: "GET", path: "/flaky" }, () => {
+    attempts++
+    failed()
+    throw new Error("HTTP 503")
+  }, 5, { signal, baseDelayMs: 60_000, maxDelayMs: 60_000 }).catch((e: unknown) => e)
+  await firstAttemptFailed
+  return { settled, attempts: () => attempts }
+}
+
 describe("makeRequestWithRetries", () => {
   it.each([0, 1, 3])("succeeds after %i failures when retries allow it", async (failures) => {
     failuresLeft = failures
@@ -153,20 +171,12 @@ describe("makeRequestWithRetries", () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setImmediate", "clearImmediate"] })
     try {
       const controller = new AbortController()
-      let attempts = 0
-      let failed = (): void => {}
-      const firstAttemptFailed = new Promise<void>((resolve) => (failed = resolve))
-      const pending = signer.makeRequestWithRetries({ method: "GET", path: "/flaky" }, () => {
-        attempts++
-        failed()
-        throw new Error("HTTP 503")
-      }, 5, { signal: controller.signal, baseDelayMs: 60_000, maxDelayMs: 60_000 }).catch((e: unknown) => e)
-      await firstAttemptFailed
+      const { settled, attempts } = await waitingToRetry(controller.signal)
       controller.abort()
       // Settles without the clock moving past the delay: the abort, not the delay, ended the wait.
-      expect(await pending).toMatchObject({ name: "AbortError" })
+      expect(await settled).toMatchObject({ name: "AbortError" })
       await vi.advanceTimersByTimeAsync(10 * 60_000)
-      expect(attempts).toBe(1)
+      expect(attempts()).toBe(1)
     } finally {
       vi.useRealTimers()
     }
@@ -373,16 +383,10 @@ describe("aborting where there is no DOMException and signals carry no reason (R
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
     try {
       const controller = reasonlessAbortController()
-      let failed = (): void => {}
-      const firstAttemptFailed = new Promise<void>((resolve) => (failed = resolve))
-      const pending = signer.makeRequestWithRetries({ method: "GET", path: "/flaky" }, () => {
-        failed()
-        throw new Error("HTTP 503")
-      }, 5, { signal: controller.signal, baseDelayMs: 60_000, maxDelayMs: 60_000 }).catch((e: unknown) => e)
-      await firstAttemptFailed
+      const { settled } = await waitingToRetry(controller.signal)
       controller.abort()
       // Settles without the clock moving: an abort that threw in its listener would leave it pending for good.
-      expect(await pending).toMatchObject({ name: "AbortError" })
+      expect(await settled).toMatchObject({ name: "AbortError" })
     } finally {
       vi.useRealTimers()
     }

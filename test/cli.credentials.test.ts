@@ -78,6 +78,26 @@ const cli = async (args: ReadonlyArray<string>, env: Readonly<Record<string, str
 const signedBy = (run: Run): string => (JSON.parse(run.stdout) as LocalGateway.EchoResponse).principal.accessKeyId
 const credentialsLine = (run: Run): string | undefined => /^\* credentials: (.*)$/m.exec(run.stderr)?.[1]
 
+/**
+ * Runs the CLI with `--profile NAME` while its credentials source never answers: host timers faked, and
+ * moved past the 60 s provider bound once `waiting()` says the source was reached. The run fails (exit 2,
+ * nothing on stdout): what it said on stderr.
+ */
+const stderrPastProviderBound = async (profile: string, waiting: () => boolean): Promise<string> => {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
+  let run: Run
+  try {
+    const running = cli(["--profile", profile, "--retries", "0"], withFiles())
+    await vi.waitFor(() => expect(waiting()).toBe(true), { timeout: 10_000 })
+    vi.advanceTimersByTime(60_000)
+    run = await running
+  } finally {
+    vi.useRealTimers()
+  }
+  expect(run).toMatchObject({ code: 2, stdout: "" })
+  return run.stderr
+}
+
 describe("--profile NAME", () => {
   it("signs with the profile's keys from the shared credentials file, and -v says so", async () => {
     const run = await cli(["-v", "--profile", "dev"], withFiles())
@@ -221,21 +241,13 @@ describe("--profile NAME", () => {
 
   it("a credential_process that never answers: exit 2 after 60 s, saying the process did not answer, not advice to check the profile exists", async () => {
     files.setProcessHang()
-    // The 60 s bound is a host timer: faked, and moved on once the process runs.
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
     try {
-      const running = cli(["--profile", "tool", "--retries", "0"], withFiles())
-      await vi.waitFor(() => expect(existsSync(files.hungPidFile)).toBe(true), { timeout: 10_000 })
-      vi.advanceTimersByTime(60_000)
-      const run = await running
-      expect(run).toMatchObject({ code: 2, stdout: "" })
-      expect(run.stderr).toBe(
+      expect(await stderrPastProviderBound("tool", () => existsSync(files.hungPidFile))).toBe(
         "error: AWS credentials could not be found for profile tool: the credential_process of profile tool ran, and did not answer within 60 s. " +
           "Run the profile's credential_process command yourself to see what it waits for (a prompt, a login, the network). " +
           "Run with -v to see what each source said.\n"
       )
     } finally {
-      vi.useRealTimers()
       if (existsSync(files.hungPidFile)) process.kill(Number(readFileSync(files.hungPidFile, "utf8")))
     }
   })
@@ -247,20 +259,13 @@ describe("--profile NAME", () => {
     writeFileSync(files.configFile, "[profile assumer]\nrole_arn = arn:aws:iam::123456789012:role/demo\nsource_profile = staging\nregion = us-east-1\n", { flag: "a" })
     restoreEnv()
     restoreEnv = isolatedEnv({ ...bareHost(), AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${(sts.address() as AddressInfo).port}` })
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
     try {
-      const running = cli(["--profile", "assumer", "--retries", "0"], withFiles())
-      await vi.waitFor(() => expect(stsReached).toBe(true), { timeout: 10_000 })
-      vi.advanceTimersByTime(60_000)
-      const run = await running
-      expect(run).toMatchObject({ code: 2, stdout: "" })
-      expect(run.stderr).toBe(
+      expect(await stderrPastProviderBound("assumer", () => stsReached)).toBe(
         "error: AWS credentials could not be found for profile assumer: no answer within 60 s from STS (assuming a role). " +
           "What calls out (STS, SSO, the container endpoint, EC2 instance metadata) may be unreachable from here: behind a VPN or a proxy, or blocked. " +
           "Run with -v to see what each source said.\n"
       )
     } finally {
-      vi.useRealTimers()
       sts.closeAllConnections()
       sts.close()
     }
