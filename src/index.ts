@@ -14,6 +14,11 @@
  * @module api-gateway-request-signer
  */
 import { ApiGatewaySigner } from "./ApiGatewaySigner.js"
+import * as Credentials from "./Credentials.js"
+import * as Signer from "./Signer.js"
+import * as Retry from "./Retry.js"
+import * as SigV4 from "./SigV4.js"
+import * as Diagnosis from "./Diagnosis.js"
 
 export {
   /**
@@ -176,37 +181,38 @@ export type {
   RequestErrorReason
 } from "./RequestError.js"
 
-/**
- * AWS credentials as an Effect service: static, Config, environment, refreshing.
- *
- * @since 3.0.0
- */
-export * as Credentials from "./Credentials.js"
-
-/**
- * Signing as Effects: `signRequest`, `presignRequest`, the `Signer` layer.
- *
- * @since 3.0.0
- */
-export * as Signer from "./Signer.js"
-
-/**
- * Sending with retries: `makeRequestWithRetries`, `defaultSchedule`, `isTransient`.
- *
- * @since 3.0.0
- */
-export * as Retry from "./Retry.js"
-
-/**
- * AWS Signature Version 4 as pure functions on wire requests.
- *
- * @since 3.0.0
- */
-export * as SigV4 from "./SigV4.js"
-
-/**
- * Diagnosis of signature mismatches: the server's canonical request from a 403, diffed with ours.
- *
- * @since 3.0.0
- */
-export * as Diagnosis from "./Diagnosis.js"
+// The Effect API's modules, each as a namespace (imported above, then exported here, rather than
+// `export * as`: React Native's Babel preset has no plugin for `export * as`, so Metro could not bundle
+// the root). Bundlers drop each module an app does not use, all the same.
+export {
+  /**
+   * AWS credentials as an Effect service: static, Config, environment, refreshing.
+   *
+   * @since 3.0.0
+   */
+  Credentials,
+  /**
+   * Signing as Effects: `signRequest`, `presignRequest`, the `Signer` layer.
+   *
+   * @since 3.0.0
+   */
+  Signer,
+  /**
+   * Sending with retries: `makeRequestWithRetries`, `defaultSchedule`, `isTransient`.
+   *
+   * @since 3.0.0
+   */
+  Retry,
+  /**
+   * AWS Signature Version 4 as pure functions on wire requests.
+   *
+   * @since 3.0.0
+   */
+  SigV4,
+  /**
+   * Diagnosis of signature mismatches: the server's canonical request from a 403, diffed with ours.
+   *
+   * @since 3.0.0
+   */
+  Diagnosis
+}

@@ -321,12 +321,17 @@ const isModuleNotFound = (error: unknown): boolean =>
       (typeof message === "string" && /cannot find (?:package|module)|could not find|not found/i.test(message))
   }, false)
 
-// Loaded by a name held in a variable: bundlers leave the optional peer alone, so
-// bundling this module never fails where it is not installed.
+// Loaded by a name held in a variable, which esbuild, Vite and webpack leave alone, and inside a try
+// statement, which Metro (React Native) takes for an optional dependency even though it reads the
+// variable: bundling this module never fails where the optional peer is not installed.
 export const loadChain: Effect.Effect<ChainFactory, SigningError> = Effect.tryPromise({
   try: () => {
     const name = CHAIN_PACKAGE
-    return import(/* @vite-ignore */ /* webpackIgnore: true */ name) as Promise<{ fromNodeProviderChain?: unknown }>
+    try {
+      return import(/* @vite-ignore */ /* webpackIgnore: true */ name) as Promise<{ fromNodeProviderChain?: unknown }>
+    } catch (error) {
+      return Promise.reject(error)
+    }
   },
   catch: (error) =>
     new SigningError({
