@@ -633,3 +633,65 @@ describe("where URL has no static canParse (older browsers, React Native)", () =
       })
   )
 })
+
+/**
+ * React Native's own URL and URLSearchParams (0.80 on) have no
+ * Symbol.toStringTag, and its URLSearchParams constructor reads another
+ * instance as a plain object (its internal map becomes one "_searchParams"
+ * pair): they are recognized by instanceof, and a form is signed and sent as
+ * its own text.
+ */
+describe("where URL and URLSearchParams carry no Symbol.toStringTag (React Native's own)", () => {
+  class TaglessURL extends URL {
+    get [Symbol.toStringTag](): undefined {
+      return undefined
+    }
+  }
+  class TaglessSearchParams {
+    readonly pairs: Array<[string, string]> = []
+    constructor(init?: Record<string, string>) {
+      // As React Native's: any object, another instance included, is read as a record.
+      for (const [key, value] of Object.entries(init ?? {})) this.pairs.push([key, String(value)])
+    }
+    [Symbol.iterator]() {
+      return this.pairs[Symbol.iterator]()
+    }
+    toString(): string {
+      return this.pairs.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join("&")
+    }
+  }
+  const restore: Array<() => void> = []
+  const stubGlobal = (name: "URL" | "URLSearchParams", value: unknown) => {
+    const saved = globalThis[name]
+    ;(globalThis as Record<string, unknown>)[name] = value
+    restore.push(() => ((globalThis as Record<string, unknown>)[name] = saved))
+  }
+  beforeAll(() => {
+    stubGlobal("URL", TaglessURL)
+    stubGlobal("URLSearchParams", TaglessSearchParams)
+  })
+  afterAll(() => restore.forEach((undo) => undo()))
+
+  it("signer.fetch takes such a URL object", async () => {
+    const { status, echo } = await echoOf(await signer.fetch(new TaglessURL(`${gateway.url}/stage/pets?tag=a`)))
+    expect(status).toBe(200)
+    expect(echo.path).toBe("/stage/pets")
+  })
+
+  it("signRequest signs such a form body as its text, with the form content type, and that text arrives", async () => {
+    const form = new TaglessSearchParams({ a: "1 2", b: "x&y" })
+    const request = signer.signRequest({ method: "POST", path: "/form", body: form as unknown as URLSearchParams })
+    expect(request.headers["Content-Type"]).toBe("application/x-www-form-urlencoded;charset=UTF-8")
+    expect(String(request.body)).toBe("a=1%202&b=x%26y")
+    const { status, echo } = await echoOf(await fetch(request.url, { ...request, body: String(request.body) }))
+    expect(status).toBe(200)
+    expect(echo.body.sha256).toBe(sha256("a=1%202&b=x%26y"))
+  })
+
+  it("signer.fetch sends such a form body as its text", async () => {
+    const form = new TaglessSearchParams({ a: "1 2", b: "x&y" })
+    const { status, echo } = await echoOf(await signer.fetch("/form", { method: "POST", body: form as unknown as URLSearchParams }))
+    expect(status).toBe(200)
+    expect(echo.body.sha256).toBe(sha256("a=1%202&b=x%26y"))
+  })
+})

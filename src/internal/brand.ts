@@ -46,10 +46,26 @@ const instanceOf = (value: unknown, ctor: WebClass): boolean => {
 }
 
 /**
+ * An object made by a class (its prototype is neither Object.prototype nor null), false when reading its
+ * prototype throws (a revoked Proxy). Such an object without a tag of its own may be an instance of a
+ * polyfill of the class (React Native's URL and URLSearchParams carry no Symbol.toStringTag); a plain
+ * object (a JSON body's, a headers record) is none, and never reads a web global to be told so.
+ */
+const isClassInstance = (value: object): boolean => {
+  try {
+    const prototype: unknown = Object.getPrototypeOf(value)
+    return prototype !== Object.prototype && prototype !== null
+  } catch {
+    return false
+  }
+}
+
+/**
  * The test for the built-in class `name`: whether a value carries its tag (`[object Map]`) and
  * passes the slot check (`owner().prototype[member]` run on it, with `arg`, without throwing), or
  * is an instance of `fallback()`: a Proxy has no slots but works through its traps (Vue's
- * `reactive(new Map())` is one), and it reports its target's tag.
+ * `reactive(new Map())` is one), and it reports its target's tag; a polyfill's instance may carry
+ * no tag at all (`isClassInstance`).
  *
  * The slot check is made on first use. Reading a web global (`Headers`, `FormData`, ...) can load a
  * whole module: Node loads its fetch implementation then, which would cost every cold start at
@@ -65,7 +81,9 @@ const brand = <T>(
   const tag = `[object ${name}]`
   let made: { readonly check: Check | undefined } | undefined
   return (value: unknown): value is T => {
-    if (typeof value !== "object" || value === null || tagOf(value) !== tag) return false
+    if (typeof value !== "object" || value === null) return false
+    const valueTag = tagOf(value)
+    if (valueTag !== tag) return valueTag === "[object Object]" && isClassInstance(value) && instanceOf(value, fallback())
     const passes = (made ??= { check: check(owner(), member, arg) }).check
     if (passes !== undefined) {
       try {

@@ -304,9 +304,12 @@ export const prepareBody = (body: unknown, method: HttpMethod): PreparedBody => 
     const bytes = exactBytes(body as ArrayBufferView<ArrayBuffer>)
     prepared = { body: bytes, payload: bytes }
   } else if (isURLSearchParams(body)) {
-    // A copy: changing the caller's object after signing must not change what is sent.
-    const form = new URLSearchParams(body)
-    prepared = { body: form, payload: form.toString(), defaultContentType: FORM_CONTENT_TYPE }
+    // Signed as its own text, which is what fetch sends of it. Sent as a copy, so that changing the caller's
+    // object after signing cannot change what is sent; or as that text, where the runtime's copy would differ
+    // (React Native's URLSearchParams reads another instance as a plain object).
+    const text = String(body)
+    const copy = new URLSearchParams(text)
+    prepared = { body: String(copy) === text ? copy : text, payload: text, defaultContentType: FORM_CONTENT_TYPE }
   } else if (typeof body === "object" && notYetBytes(body) !== undefined) {
     throw invalidRequest(
       "body",
