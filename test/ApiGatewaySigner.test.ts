@@ -125,10 +125,11 @@ describe("constructor", () => {
 })
 
 /**
- * React Native's built-in URL (0.73 and other versions) parses a URL but throws
- * "not implemented" from every getter but href (react-native-url-polyfill is the usual fix).
+ * React Native's built-in URL is no WHATWG URL: before 0.80 it parses a URL but throws
+ * "not implemented" from every getter but href; from 0.80 it parses nothing, taking any text
+ * for a URL (react-native-url-polyfill is the usual fix for both).
  */
-describe("where URL cannot read a URL's parts (React Native's own URL)", () => {
+describe("where URL cannot read a URL's parts (React Native's own URL before 0.80)", () => {
   class UrlWithoutGetters extends URL {}
   for (const part of ["protocol", "username", "password", "host", "hostname", "port", "pathname", "origin", "search", "hash"]) {
     Object.defineProperty(UrlWithoutGetters.prototype, part, {
@@ -146,10 +147,39 @@ describe("where URL cannot read a URL's parts (React Native's own URL)", () => {
     const error = captureThrow(() => new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", ...keys }))
     expect(error).toBeInstanceOf(SigningError)
     expect(error).toMatchObject({ reason: "InvalidEndpoint" })
-    expect(error.message).toMatch(/URL\.protocol is not implemented/)
+    expect(error.message).toMatch(/URL\.\w+ is not implemented/)
     expect(error.message).toMatch(/react-native-url-polyfill/)
     expect(error.message).not.toMatch(/configuration is unusable/)
   })
+})
+
+describe("where URL takes any text for a URL (React Native's own URL from 0.80)", () => {
+  // Parses what a WHATWG URL parses; anything else becomes a URL of its own text, never an error.
+  class LaxURL extends URL {
+    constructor(text: string | URL, base?: string | URL) {
+      try {
+        super(text, base)
+      } catch {
+        super("http://unparsed.invalid/")
+      }
+    }
+  }
+  beforeEach(() => {
+    vi.stubGlobal("URL", LaxURL)
+    return () => vi.unstubAllGlobals()
+  })
+
+  it.each(["http://exa mple.com/prod", "http://127.0.0.1:99999/prod", ENDPOINT])(
+    "the constructor refuses the endpoint %s with an InvalidEndpoint SigningError that names the polyfill",
+    (endpoint) => {
+      const error = captureThrow(() => new ApiGatewaySigner({ endpoint, region: "us-east-1", ...keys }))
+      expect(error).toMatchObject({ reason: "InvalidEndpoint" })
+      expect(error.message).toBe(
+        "This runtime's URL is not a standard (WHATWG) one (it takes \"http://a b/\" for a URL), as React Native's built-in URL is not; " +
+          "install react-native-url-polyfill and import \"react-native-url-polyfill/auto\" before this package."
+      )
+    }
+  )
 })
 
 describe("signRequest: the URL", () => {

@@ -9,7 +9,7 @@ import type { Endpoint } from "../Signer.js"
 import { SigningError } from "../SigningError.js"
 import { invalidConfig } from "./signingErrors.js"
 import { wirePathSegment } from "./request/pathSegment.js"
-import { displayUrl, looksLikeCredential, redactAuthParameters } from "./scrub.js"
+import { displayUrl, looksLikeCredential, parsesAsUrl, redactAuthParameters } from "./scrub.js"
 import { describe } from "./request/describe.js"
 import { safely, thrownMessage } from "./guard.js"
 
@@ -46,8 +46,36 @@ const SEND_TO: BaseUrlOption = {
 /** Whether `text` holds a control character (C0 or DEL), which URL parsing drops or keeps inconsistently. */
 export const hasControlCharacter = (text: string): boolean => /[\x00-\x1f\x7f]/.test(text)
 
+// The runtime's URL class, once found to be a standard one.
+let standardUrl: unknown
+
+/**
+ * Refuses a runtime whose URL is not a WHATWG URL parser: every check below trusts it to refuse what is
+ * not a URL, and to read a URL's parts. React Native's built-in URL does neither: before 0.80 its getters
+ * throw "URL.hostname is not implemented"; from 0.80 on it parses nothing ("http://a b/" is a URL to it),
+ * so a malformed endpoint would be taken, and fail later, untyped, in fetch.
+ */
+const checkRuntimeUrl = (): void => {
+  if (standardUrl === URL) return
+  let problem: string | undefined
+  try {
+    if (new URL("http://a.example/p").hostname !== "a.example") problem = "it reads no host"
+    else if (parsesAsUrl("http://a b/")) problem = `it takes "http://a b/" for a URL`
+  } catch (error) {
+    problem = thrownMessage(error)
+  }
+  if (problem !== undefined) {
+    throw invalid(
+      `This runtime's URL is not a standard (WHATWG) one (${problem}), as React Native's built-in URL is not; ` +
+        `install react-native-url-polyfill and import "react-native-url-polyfill/auto" before this package.`
+    )
+  }
+  standardUrl = URL
+}
+
 /** An absolute http(s) or ws(s) URL without query, fragment or user info: its origin and path, each segment in its wire spelling. */
 const parseBaseUrl = (value: unknown, option: BaseUrlOption): Endpoint => {
+  checkRuntimeUrl()
   const { name, example } = option
   if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) {
     throw invalid(`No ${name}: pass ${option.wanted}, e.g. ${example}.`)
@@ -83,16 +111,6 @@ const parseBaseUrl = (value: unknown, option: BaseUrlOption): Endpoint => {
     // and session tokens are base64) than a URL: not shown, as the signer may not know it is a secret.
     const what = looksLikeCredential(text) ? describe(text) : shown()
     throw invalid(`The ${name} ${what} is not an absolute URL; expected e.g. ${example}.`)
-  }
-  // React Native's built-in URL (0.73 and others) parses, then throws "URL.protocol is not implemented" from
-  // every getter but href: the endpoint is fine, the runtime's URL is not.
-  try {
-    void url.protocol
-  } catch (error) {
-    throw invalid(
-      `This runtime's URL cannot read a URL's parts (${thrownMessage(error)}), as React Native's built-in URL cannot in many versions; ` +
-        `install react-native-url-polyfill and import "react-native-url-polyfill/auto" before this package.`
-    )
   }
   if (!SCHEMES.has(url.protocol)) {
     throw invalid(
