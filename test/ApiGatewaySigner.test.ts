@@ -175,7 +175,7 @@ describe("where URL takes any text for a URL (React Native's own URL from 0.80)"
       const error = captureThrow(() => new ApiGatewaySigner({ endpoint, region: "us-east-1", ...keys }))
       expect(error).toMatchObject({ reason: "InvalidEndpoint" })
       expect(error.message).toBe(
-        "This runtime's URL is not a standard (WHATWG) one (it takes \"http://a b/\" for a URL), as React Native's built-in URL is not; " +
+        "This runtime's URL is not a standard (WHATWG) one (it takes \"not a URL\" for a URL), as React Native's built-in URL is not; " +
           "install react-native-url-polyfill and import \"react-native-url-polyfill/auto\" before this package."
       )
     }
