@@ -8,7 +8,7 @@
  * that knows every key, and says which one signed.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
-import { createServer } from "node:http"
+import { createServer, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import { join } from "node:path"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "@effect/vitest"
@@ -32,7 +32,8 @@ const keys = {
   default: issued("AKIADEFAULTPROFILE"),
   dev: issued("AKIADEVPROFILE"),
   staging: issued("AKIASTAGINGPROFILE"),
-  tool: issued("ASIACREDENTIALPROCESS")
+  tool: issued("ASIACREDENTIALPROCESS"),
+  assumed: issued("ASIAASSUMEDROLE")
 }
 const SECRETS = Object.values(keys).flatMap((k) => [k.secretAccessKey, k.sessionToken])
 
@@ -252,21 +253,52 @@ describe("--profile NAME", () => {
     }
   })
 
-  it("a profile that assumes a role, with STS never answering: exit 2 after 60 s, naming STS as what did not answer", async () => {
-    let stsReached = false
-    const sts = createServer(() => (stsReached = true)) // accepts, never answers: STS behind a VPN or proxy that is down
+  /** A profile `assumer` that assumes a role with the staging keys, and STS at a local server that `answer`s (or not). */
+  const withRoleProfile = async (answer: (response: ServerResponse) => void): Promise<{ readonly reached: () => boolean; readonly close: () => void }> => {
+    let reached = false
+    const sts = createServer((_, response) => {
+      reached = true
+      answer(response)
+    })
     await new Promise<void>((resolve) => sts.listen(0, "127.0.0.1", resolve))
     writeFileSync(files.configFile, "[profile assumer]\nrole_arn = arn:aws:iam::123456789012:role/demo\nsource_profile = staging\nregion = us-east-1\n", { flag: "a" })
     restoreEnv()
     restoreEnv = isolatedEnv({ ...bareHost(), AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${(sts.address() as AddressInfo).port}` })
+    return { reached: () => reached, close: () => (sts.closeAllConnections(), sts.close()) }
+  }
+
+  it("a profile that assumes a role signs with the role's keys, and -v names the profile's files as the source, as before", async () => {
+    const { assumed } = keys
+    const sts = await withRoleProfile((response) => {
+      response.setHeader("content-type", "text/xml")
+      response.end(
+        `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials>` +
+          `<AccessKeyId>${assumed.accessKeyId}</AccessKeyId><SecretAccessKey>${assumed.secretAccessKey}</SecretAccessKey>` +
+          `<SessionToken>${assumed.sessionToken}</SessionToken><Expiration>${assumed.expiration.toISOString()}</Expiration></Credentials>` +
+          `<AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/demo/cli</Arn><AssumedRoleId>AROAEXAMPLE:cli</AssumedRoleId></AssumedRoleUser>` +
+          `</AssumeRoleResult></AssumeRoleResponse>`
+      )
+    })
     try {
-      expect(await stderrPastProviderBound("assumer", () => stsReached)).toBe(
+      const run = await cli(["-v", "--profile", "assumer", "--retries", "0"], withFiles())
+      expect(run.code).toBe(0)
+      expect(signedBy(run)).toBe(assumed.accessKeyId)
+      expect(credentialsLine(run)).toBe("profile assumer (AWS SDK default chain: shared config and credentials files)")
+    } finally {
+      sts.close()
+    }
+  })
+
+  it("a profile that assumes a role, with STS never answering: exit 2 after 60 s, naming STS as what did not answer", async () => {
+    // STS accepts and never answers: behind a VPN or proxy that is down.
+    const sts = await withRoleProfile(() => {})
+    try {
+      expect(await stderrPastProviderBound("assumer", sts.reached)).toBe(
         "error: AWS credentials could not be found for profile assumer: no answer within 60 s from STS (assuming a role). " +
           "What calls out (STS, SSO, the container endpoint, EC2 instance metadata) may be unreachable from here: behind a VPN or a proxy, or blocked. " +
           "Run with -v to see what each source said.\n"
       )
     } finally {
-      sts.closeAllConnections()
       sts.close()
     }
   })

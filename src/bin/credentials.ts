@@ -120,8 +120,6 @@ const CHAIN_LINKS: ReadonlyArray<readonly [RegExp, string]> = [
   [/defaultProvider::fromEnv\b/, "environment variables"],
   [/defaultProvider::fromSSO\b/, "SSO"],
   [/defaultProvider::fromIni\b/, "shared config and credentials files"],
-  // A profile with role_arn (or a web identity token) goes on to call STS: the one link of the files' that calls out.
-  [/resolveAssumeRoleCredentials\b|client-sts\b/, "STS (assuming a role)"],
   [/defaultProvider::fromProcess\b|credential-provider-process\b/, "credential_process"],
   [/credential-provider-sso\b/, "SSO"],
   [/defaultProvider::fromTokenFile\b/, "web identity token file"],
@@ -301,10 +299,20 @@ const checkProfileExists = (profile: string, profileFrom: "--profile" | "AWS_PRO
   )
 }
 
-const sourceOf = (trail: ReadonlyArray<string>): string | undefined => {
+/**
+ * What a hang may be waiting on besides the chain's links: a profile with role_arn (or a web identity token)
+ * goes on to call STS. Not a source of its own: the credentials still come from the link that called it.
+ */
+const WAITING_LINKS: ReadonlyArray<readonly [RegExp, string]> = [
+  ...CHAIN_LINKS,
+  [/resolveAssumeRoleCredentials\b|client-sts\b/, "STS (assuming a role)"]
+]
+
+/** The last of `links` the SDK's trail entered. */
+const sourceOf = (trail: ReadonlyArray<string>, links = CHAIN_LINKS): string | undefined => {
   let source: string | undefined
   for (const entry of trail) {
-    for (const [pattern, name] of CHAIN_LINKS) if (pattern.test(entry)) source = name
+    for (const [pattern, name] of links) if (pattern.test(entry)) source = name
   }
   return source
 }
@@ -355,7 +363,7 @@ const fromDefaultChain = async (
     const ofProfile = profile === undefined ? "the default profile" : `profile ${shownProfile(profile)}`
     const processFailure = credentialProcessFailure(sdkSaid)
     const processFailed = isProviderTimeout(error)
-      ? chainTimedOut(sourceOf(trail), ofProfile)
+      ? chainTimedOut(sourceOf(trail, WAITING_LINKS), ofProfile)
       : processFailure === undefined
       ? undefined
       : `the credential_process of ${ofProfile} ran, and ${processFailure}`
