@@ -651,7 +651,13 @@ describe("where URL and URLSearchParams carry no Symbol.toStringTag (React Nativ
     readonly pairs: Array<[string, string]> = []
     constructor(init?: Record<string, string>) {
       // As React Native's: any object, another instance included, is read as a record.
-      for (const [key, value] of Object.entries(init ?? {})) this.pairs.push([key, String(value)])
+      for (const [key, value] of Object.entries(init ?? {})) this.append(key, String(value))
+    }
+    append(key: string, value: string): void {
+      this.pairs.push([key, value])
+    }
+    getAll(key: string): Array<string> {
+      return this.pairs.filter(([name]) => name === key).map(([, value]) => value)
     }
     [Symbol.iterator]() {
       return this.pairs[Symbol.iterator]()
@@ -693,5 +699,52 @@ describe("where URL and URLSearchParams carry no Symbol.toStringTag (React Nativ
     const { status, echo } = await echoOf(await signer.fetch("/form", { method: "POST", body: form as unknown as URLSearchParams }))
     expect(status).toBe(200)
     expect(echo.body.sha256).toBe(sha256("a=1%202&b=x%26y"))
+  })
+})
+
+/**
+ * React Native's Blob has no Symbol.toStringTag and no arrayBuffer(): it is
+ * taken for a Blob by its shape and class, and read through the runtime's
+ * Response (whose fetch reads it with FileReader there).
+ */
+describe("a Blob without Symbol.toStringTag or arrayBuffer() (React Native's own)", () => {
+  class TaglessBlob {
+    readonly bytes: Uint8Array
+    constructor(text: string, readonly type = "") {
+      this.bytes = new TextEncoder().encode(text)
+    }
+    get size(): number {
+      return this.bytes.length
+    }
+    slice(): TaglessBlob {
+      return this
+    }
+  }
+  // The runtime's Response reads the runtime's Blob.
+  class ReadingResponse extends Response {
+    constructor(body?: unknown, init?: ResponseInit) {
+      super(body instanceof TaglessBlob ? body.bytes : (body as ConstructorParameters<typeof Response>[0]), init)
+    }
+  }
+  const saved = { Blob: globalThis.Blob, Response: globalThis.Response }
+  beforeAll(() => Object.assign(globalThis, { Blob: TaglessBlob, Response: ReadingResponse }))
+  afterAll(() => Object.assign(globalThis, saved))
+
+  it("is refused, never sent as \"[object Object]\", where the runtime's Response cannot read it", async () => {
+    globalThis.Response = saved.Response
+    try {
+      const failure = await signer.fetch("/blob", { method: "PUT", body: new TaglessBlob("rn blob ✓") as unknown as Blob }).catch((e: unknown) => e)
+      expect(failure).toMatchObject({ _tag: "SigningError", reason: "InvalidRequest" })
+      expect((failure as Error).message).toMatch(/has no arrayBuffer\(\), and this runtime's Response read 15 bytes of its 11/)
+    } finally {
+      globalThis.Response = ReadingResponse
+    }
+  })
+
+  it("signer.fetch reads it once, and signs and sends those bytes with its type", async () => {
+    const { status, echo } = await echoOf(await signer.fetch("/blob", { method: "PUT", body: new TaglessBlob("rn blob ✓", "text/plain") as unknown as Blob }))
+    expect(status).toBe(200)
+    expect(echo.body.sha256).toBe(sha256("rn blob ✓"))
+    expect(echo.headers["content-type"]).toBe("text/plain")
   })
 })

@@ -134,6 +134,16 @@ describe.skipIf(!built)("the built package", () => {
     expect(JSON.parse(out)).toEqual([])
   })
 
+  it("loads no fetch implementation to sign a body that is a class instance (a DTO, an ORM entity)", () => {
+    const out = node(`
+      const { default: ApiGatewaySigner } = await import("api-gateway-request-signer/ApiGatewaySigner")
+      const signer = new ApiGatewaySigner({ endpoint: "https://a.execute-api.us-east-1.amazonaws.com/p", accessKey: "AKID", secretKey: "s" })
+      class CreateOrder { constructor() { this.id = 1; this.items = [new (class Line { constructor() { this.sku = "a" } })()] } }
+      const signed = signer.signRequest({ method: "POST", path: "/orders", body: new CreateOrder() })
+      console.log(JSON.stringify({ undici: process.moduleLoadList.filter((name) => name.includes("undici")), body: signed.body }))`)
+    expect(JSON.parse(out)).toEqual({ undici: [], body: '{"id":1,"items":[{"sku":"a"}]}' })
+  })
+
   it("loads no fetch implementation to sign headers a browser would refuse (Cookie, Accept-Encoding, Date, Origin), which Node sends", () => {
     const out = node(`
       const { default: ApiGatewaySigner } = await import("api-gateway-request-signer/ApiGatewaySigner")

@@ -46,15 +46,17 @@ const instanceOf = (value: unknown, ctor: WebClass): boolean => {
 }
 
 /**
- * An object made by a class (its prototype is neither Object.prototype nor null), false when reading its
- * prototype throws (a revoked Proxy). Such an object without a tag of its own may be an instance of a
- * polyfill of the class (React Native's URL and URLSearchParams carry no Symbol.toStringTag); a plain
- * object (a JSON body's, a headers record) is none, and never reads a web global to be told so.
+ * Whether a value without the class's tag may still be an instance of it: an object made by a class (its
+ * prototype is neither Object.prototype nor null) that has every member of `shape`. A polyfill's instance may
+ * carry no tag at all (React Native's URL, URLSearchParams and Blob carry none). Asked with `in`, which runs no
+ * getter; false when that or reading the prototype throws (a revoked Proxy). A plain object (a JSON body's, a
+ * headers record) or a class instance of another shape (a DTO) is none, and never reads a web global to be
+ * told so: in Node, reading `Blob` or `FormData` loads a whole fetch implementation.
  */
-const isClassInstance = (value: object): boolean => {
+const mayBeUntagged = (value: object, shape: ReadonlyArray<string>): boolean => {
   try {
     const prototype: unknown = Object.getPrototypeOf(value)
-    return prototype !== Object.prototype && prototype !== null
+    return prototype !== Object.prototype && prototype !== null && shape.every((member) => member in value)
   } catch {
     return false
   }
@@ -64,26 +66,29 @@ const isClassInstance = (value: object): boolean => {
  * The test for the built-in class `name`: whether a value carries its tag (`[object Map]`) and
  * passes the slot check (`owner().prototype[member]` run on it, with `arg`, without throwing), or
  * is an instance of `fallback()`: a Proxy has no slots but works through its traps (Vue's
- * `reactive(new Map())` is one), and it reports its target's tag; a polyfill's instance may carry
- * no tag at all (`isClassInstance`).
+ * `reactive(new Map())` is one), and it reports its target's tag. With an `untaggedShape`, an
+ * instance of `fallback()` without the tag passes too, if it has that shape (`mayBeUntagged`).
  *
  * The slot check is made on first use. Reading a web global (`Headers`, `FormData`, ...) can load a
  * whole module: Node loads its fetch implementation then, which would cost every cold start at
- * import. So the global is read only once a value carrying its tag comes by, when it is loaded anyway.
+ * import. So the global is read only once a value carrying its tag, or that shape, comes by, when
+ * it is loaded anyway.
  */
 const brand = <T>(
   name: string,
   member: string,
   arg?: unknown,
   owner: () => WebClass = () => global(name),
-  fallback: () => WebClass = owner
+  fallback: () => WebClass = owner,
+  untaggedShape?: ReadonlyArray<string>
 ): ((value: unknown) => value is T) => {
   const tag = `[object ${name}]`
   let made: { readonly check: Check | undefined } | undefined
   return (value: unknown): value is T => {
     if (typeof value !== "object" || value === null) return false
-    const valueTag = tagOf(value)
-    if (valueTag !== tag) return valueTag === "[object Object]" && isClassInstance(value) && instanceOf(value, fallback())
+    if (tagOf(value) !== tag) {
+      return untaggedShape !== undefined && tagOf(value) === "[object Object]" && mayBeUntagged(value, untaggedShape) && instanceOf(value, fallback())
+    }
     const passes = (made ??= { check: check(owner(), member, arg) }).check
     if (passes !== undefined) {
       try {
@@ -138,17 +143,20 @@ export const isKeyedCollection = (value: unknown): boolean => isMap(value) || is
  */
 export const isError = (value: unknown): value is Error => tagOf(value) === "[object Error]" || instanceOf(value, Error)
 
-/** A `URL`, from any realm where the runtime checks its platform objects' slots (browsers, Node). */
-export const isURL = /* @__PURE__ */ brand<URL>("URL", "href")
+/**
+ * A `URL`, from any realm where the runtime checks its platform objects' slots (browsers, Node), or of a
+ * polyfill without the tag.
+ */
+export const isURL = /* @__PURE__ */ brand<URL>("URL", "href", undefined, undefined, undefined, ["href", "searchParams"])
 
 /** A `URLSearchParams`, likewise. */
-export const isURLSearchParams = /* @__PURE__ */ brand<URLSearchParams>("URLSearchParams", "toString")
+export const isURLSearchParams = /* @__PURE__ */ brand<URLSearchParams>("URLSearchParams", "toString", undefined, undefined, undefined, ["getAll", "append"])
 
 /** A fetch `Headers`, likewise. */
 export const isHeaders = /* @__PURE__ */ brand<Headers>("Headers", "has", "x")
 
 const isFile = /* @__PURE__ */ brand<Blob>("File", "size", undefined, () => global("Blob"))
-const isBlobItself = /* @__PURE__ */ brand<Blob>("Blob", "size")
+const isBlobItself = /* @__PURE__ */ brand<Blob>("Blob", "size", undefined, undefined, undefined, ["slice", "size", "type"])
 
 /** A `Blob` or a `File`, likewise. */
 export const isBlob = (value: unknown): value is Blob => isBlobItself(value) || isFile(value)

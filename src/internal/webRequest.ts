@@ -65,7 +65,19 @@ export interface ReadWebBody {
 export const readWebBody = async (body: unknown): Promise<ReadWebBody | undefined> => {
   if (isBlob(body)) {
     // A Blob does not change when read: read it, and send what was read.
-    return { bytes: new Uint8Array(await body.arrayBuffer()), contentType: body.type === "" ? undefined : body.type }
+    const contentType = body.type === "" ? undefined : body.type
+    if (typeof body.arrayBuffer === "function") return { bytes: new Uint8Array(await body.arrayBuffer()), contentType }
+    // React Native's Blob has no arrayBuffer(); its fetch's Response reads one (through FileReader). A Response
+    // that does not know the Blob would read its text, "[object Object]": its size says so.
+    const bytes = new Uint8Array(await new Response(body).arrayBuffer())
+    if (bytes.byteLength !== body.size) {
+      throw invalidRequest(
+        "body",
+        `This Blob has no arrayBuffer(), and this runtime's Response read ${bytes.byteLength} bytes of its ${body.size}; ` +
+          "read it yourself (FileReader's readAsArrayBuffer) and pass the bytes."
+      )
+    }
+    return { bytes, contentType }
   }
   if (isFormData(body)) {
     // Serialized once, as fetch would: those exact bytes are signed and sent, with their boundary.
