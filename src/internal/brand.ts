@@ -86,8 +86,9 @@ const brand = <T>(
   let made: { readonly check: Check | undefined } | undefined
   return (value: unknown): value is T => {
     if (typeof value !== "object" || value === null) return false
-    if (tagOf(value) !== tag) {
-      return untaggedShape !== undefined && tagOf(value) === "[object Object]" && mayBeUntagged(value, untaggedShape) && instanceOf(value, fallback())
+    const valueTag = tagOf(value)
+    if (valueTag !== tag) {
+      return untaggedShape !== undefined && valueTag === "[object Object]" && mayBeUntagged(value, untaggedShape) && instanceOf(value, fallback())
     }
     const passes = (made ??= { check: check(owner(), member, arg) }).check
     if (passes !== undefined) {
