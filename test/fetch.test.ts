@@ -735,10 +735,27 @@ describe("a Blob without Symbol.toStringTag or arrayBuffer() (React Native's own
     try {
       const failure = await signer.fetch("/blob", { method: "PUT", body: new TaglessBlob("rn blob ✓") as unknown as Blob }).catch((e: unknown) => e)
       expect(failure).toMatchObject({ _tag: "SigningError", reason: "InvalidRequest" })
-      expect((failure as Error).message).toMatch(/has no arrayBuffer\(\), and this runtime's Response read 15 bytes of its 11/)
+      expect((failure as Error).message).toMatch(/has no arrayBuffer\(\), and this runtime's Response does not read its content \(it read 15 bytes, its text or nothing, of the Blob's 11\)/)
     } finally {
       globalThis.Response = ReadingResponse
     }
+  })
+
+  it("is refused where the runtime's Response reads its text, even when that text is as long as the Blob", async () => {
+    globalThis.Response = saved.Response
+    try {
+      // "[object Object]", 15 bytes: what a Response that does not know the Blob reads of it.
+      const failure = await signer.fetch("/blob", { method: "PUT", body: new TaglessBlob("fifteen bytes!!") as unknown as Blob }).catch((e: unknown) => e)
+      expect(failure).toMatchObject({ _tag: "SigningError", reason: "InvalidRequest" })
+    } finally {
+      globalThis.Response = ReadingResponse
+    }
+  })
+
+  it("inside a JSON body, is refused, never sent as its private fields", () => {
+    expect(() => signer.signRequest({ method: "POST", path: "/", body: { photo: new TaglessBlob("x") } })).toThrow(
+      /property "photo" is a Blob, which JSON\.stringify writes as \{\} or as its private fields, never its content/
+    )
   })
 
   it("signer.fetch reads it once, and signs and sends those bytes with its type", async () => {
@@ -746,5 +763,38 @@ describe("a Blob without Symbol.toStringTag or arrayBuffer() (React Native's own
     expect(status).toBe(200)
     expect(echo.body.sha256).toBe(sha256("rn blob ✓"))
     expect(echo.headers["content-type"]).toBe("text/plain")
+  })
+})
+
+/**
+ * React Native's FormData has no Symbol.toStringTag, and its fetch encodes
+ * it natively, after signing: it is refused, never signed as JSON of its
+ * private fields.
+ */
+describe("a FormData without Symbol.toStringTag (React Native's own)", () => {
+  class TaglessFormData {
+    readonly _parts: Array<[string, string]> = []
+    append(name: string, value: string): void {
+      this._parts.push([name, value])
+    }
+    getAll(name: string): Array<string> {
+      return this._parts.filter(([key]) => key === name).map(([, value]) => value)
+    }
+  }
+  const saved = globalThis.FormData
+  beforeAll(() => Object.assign(globalThis, { FormData: TaglessFormData }))
+  afterAll(() => Object.assign(globalThis, { FormData: saved }))
+  const form = () => {
+    const data = new TaglessFormData()
+    data.append("name", "Rex")
+    return data as unknown as FormData
+  }
+
+  it("signRequest refuses it as FormData", () => {
+    expect(() => signer.signRequest({ method: "POST", path: "/", body: form() })).toThrow(/FormData, which is only encoded .* when it is sent/)
+  })
+
+  it("signer.fetch refuses it as a FormData its Response does not encode", async () => {
+    await expect(signer.fetch("/form", { method: "POST", body: form() })).rejects.toThrow(/This FormData is not one this runtime's Response encodes as multipart/)
   })
 })

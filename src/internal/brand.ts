@@ -163,7 +163,7 @@ const isBlobItself = /* @__PURE__ */ brand<Blob>("Blob", "size", undefined, unde
 export const isBlob = (value: unknown): value is Blob => isBlobItself(value) || isFile(value)
 
 /** A `FormData`, likewise. */
-export const isFormData = /* @__PURE__ */ brand<FormData>("FormData", "has", "x")
+export const isFormData = /* @__PURE__ */ brand<FormData>("FormData", "has", "x", undefined, undefined, ["append", "getAll"])
 
 /** A `ReadableStream`, likewise. */
 export const isReadableStream = /* @__PURE__ */ brand<ReadableStream>("ReadableStream", "locked")

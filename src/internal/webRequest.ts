@@ -57,6 +57,8 @@ export interface ReadWebBody {
   readonly isForm?: boolean
 }
 
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((byte, i) => byte === b[i])
+
 /**
  * A Blob, FormData or ReadableStream read once into the bytes that will be
  * sent (a signature covers the body's hash, so it is read before sending);
@@ -68,13 +70,13 @@ export const readWebBody = async (body: unknown): Promise<ReadWebBody | undefine
     const contentType = body.type === "" ? undefined : body.type
     if (typeof body.arrayBuffer === "function") return { bytes: new Uint8Array(await body.arrayBuffer()), contentType }
     // React Native's Blob has no arrayBuffer(); its fetch's Response reads one (through FileReader). A Response
-    // that does not know the Blob would read its text, "[object Object]": its size says so.
+    // that does not know the Blob reads its text ("[object Blob]"): its size, or that text, says so.
     const bytes = new Uint8Array(await new Response(body).arrayBuffer())
-    if (bytes.byteLength !== body.size) {
+    if (bytes.byteLength !== body.size || sameBytes(bytes, new TextEncoder().encode(String(body)))) {
       throw invalidRequest(
         "body",
-        `This Blob has no arrayBuffer(), and this runtime's Response read ${bytes.byteLength} bytes of its ${body.size}; ` +
-          "read it yourself (FileReader's readAsArrayBuffer) and pass the bytes."
+        `This Blob has no arrayBuffer(), and this runtime's Response does not read its content (it read ${bytes.byteLength} bytes, ` +
+          `its text or nothing, of the Blob's ${body.size}); read it yourself (FileReader's readAsArrayBuffer) and pass the bytes.`
       )
     }
     return { bytes, contentType }
@@ -85,8 +87,9 @@ export const readWebBody = async (body: unknown): Promise<ReadWebBody | undefine
     const contentType = encoded.headers.get("content-type")
     if (contentType === null || !contentType.startsWith("multipart/form-data")) {
       // A FormData this runtime's fetch does not take for one (another realm's: jsdom's under Node) would go as its text.
-      throw invalidRequest("body", "This FormData is not one this runtime's fetch encodes (it comes from another JavaScript realm); " +
-        "build it with this runtime's FormData, or send the fields as URLSearchParams.")
+      throw invalidRequest("body", "This FormData is not one this runtime's Response encodes as multipart (it comes from another JavaScript realm, " +
+        "or from React Native, whose fetch encodes FormData natively, after signing); " +
+        "send the fields as URLSearchParams, or a file's bytes as the body.")
     }
     return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType, isForm: true }
   }

@@ -197,6 +197,16 @@ const refuseLossyObject = (where: string, value: object): void => {
         "send the bytes as the body itself, or encode them into a string (e.g. base64) first."
     )
   }
+  // A Blob or FormData inside JSON: written as {} or, where it is a polyfill's (React Native's), as its
+  // private fields, never its content.
+  const webBody = isBlob(value) ? "a Blob" : isFormData(value) ? "FormData" : undefined
+  if (webBody !== undefined) {
+    throw invalidRequest(
+      "body",
+      `${where} is ${webBody}, which JSON.stringify writes as {} or as its private fields, never its content; ` +
+        "send it as the body itself (signer.fetch reads it), or put its content in the JSON as a string."
+    )
+  }
   // An Error JSON would write as its own fields (a `code`, an `errno`), dropping its message.
   if (tag === "[object Error]") {
     throw invalidRequest(
