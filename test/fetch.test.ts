@@ -719,6 +719,7 @@ describe("a Blob without Symbol.toStringTag or arrayBuffer() (React Native's own
     slice(): TaglessBlob {
       return this
     }
+    close(): void {}
   }
   // The runtime's Response reads the runtime's Blob.
   class ReadingResponse extends Response {
@@ -780,6 +781,9 @@ describe("a FormData without Symbol.toStringTag (React Native's own)", () => {
     getAll(name: string): Array<string> {
       return this._parts.filter(([key]) => key === name).map(([, value]) => value)
     }
+    getParts(): Array<[string, string]> {
+      return this._parts
+    }
   }
   const saved = globalThis.FormData
   beforeAll(() => Object.assign(globalThis, { FormData: TaglessFormData }))
@@ -790,8 +794,16 @@ describe("a FormData without Symbol.toStringTag (React Native's own)", () => {
     return data as unknown as FormData
   }
 
-  it("signRequest refuses it as FormData", () => {
-    expect(() => signer.signRequest({ method: "POST", path: "/", body: form() })).toThrow(/FormData, which is only encoded .* when it is sent/)
+  it("signRequest refuses it as FormData only the runtime's fetch encodes, without pointing to signer.fetch", () => {
+    expect(() => signer.signRequest({ method: "POST", path: "/", body: form() })).toThrow(
+      "The body is FormData that only this runtime's fetch encodes (React Native's), when it is sent; send the fields as URLSearchParams, or a file's bytes as the body."
+    )
+  })
+
+  it("inside a JSON body, is refused, pointing to URLSearchParams", () => {
+    expect(() => signer.signRequest({ method: "POST", path: "/", body: { upload: form() } })).toThrow(
+      /property "upload" is FormData, which JSON\.stringify writes as \{\} or as its private fields, never its fields; send the fields as the body \(URLSearchParams\)/
+    )
   })
 
   it("signer.fetch refuses it as a FormData its Response does not encode", async () => {

@@ -139,9 +139,12 @@ describe.skipIf(!built)("the built package", () => {
       const { default: ApiGatewaySigner } = await import("api-gateway-request-signer/ApiGatewaySigner")
       const signer = new ApiGatewaySigner({ endpoint: "https://a.execute-api.us-east-1.amazonaws.com/p", accessKey: "AKID", secretKey: "s" })
       class CreateOrder { constructor() { this.id = 1; this.items = [new (class Line { constructor() { this.sku = "a" } })()] } }
-      const signed = signer.signRequest({ method: "POST", path: "/orders", body: new CreateOrder() })
+      // Shaped in part like a FormData (append, getAll) and a Blob (size, type, slice): still a DTO.
+      class Params { constructor() { this.q = "x" } append() {} getAll() { return [] } }
+      class Image { constructor() { this.size = 3; this.type = "png" } slice() { return this } }
+      const signed = signer.signRequest({ method: "POST", path: "/orders", body: [new CreateOrder(), new Params(), new Image()] })
       console.log(JSON.stringify({ undici: process.moduleLoadList.filter((name) => name.includes("undici")), body: signed.body }))`)
-    expect(JSON.parse(out)).toEqual({ undici: [], body: '{"id":1,"items":[{"sku":"a"}]}' })
+    expect(JSON.parse(out)).toEqual({ undici: [], body: '[{"id":1,"items":[{"sku":"a"}]},{"q":"x"},{"size":3,"type":"png"}]' })
   })
 
   it("loads no fetch implementation to sign headers a browser would refuse (Cookie, Accept-Encoding, Date, Origin), which Node sends", () => {

@@ -157,13 +157,16 @@ export const isURLSearchParams = /* @__PURE__ */ brand<URLSearchParams>("URLSear
 export const isHeaders = /* @__PURE__ */ brand<Headers>("Headers", "has", "x")
 
 const isFile = /* @__PURE__ */ brand<Blob>("File", "size", undefined, () => global("Blob"))
-const isBlobItself = /* @__PURE__ */ brand<Blob>("Blob", "size", undefined, undefined, undefined, ["slice", "size", "type"])
+const isBlobItself = /* @__PURE__ */ brand<Blob>("Blob", "size", undefined, undefined, undefined, ["slice", "size", "type", "close"])
 
 /** A `Blob` or a `File`, likewise. */
 export const isBlob = (value: unknown): value is Blob => isBlobItself(value) || isFile(value)
 
 /** A `FormData`, likewise. */
-export const isFormData = /* @__PURE__ */ brand<FormData>("FormData", "has", "x", undefined, undefined, ["append", "getAll"])
+// The untagged shapes name a member particular to React Native's class (getParts, close), so that a DTO with
+// append() and getAll(), or size, type and slice(), is not asked about: in Node, reading FormData or Blob loads
+// a whole fetch implementation.
+export const isFormData = /* @__PURE__ */ brand<FormData>("FormData", "has", "x", undefined, undefined, ["append", "getAll", "getParts"])
 
 /** A `ReadableStream`, likewise. */
 export const isReadableStream = /* @__PURE__ */ brand<ReadableStream>("ReadableStream", "locked")

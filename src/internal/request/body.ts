@@ -10,7 +10,7 @@ import type { HttpMethod } from "../../HttpMethods.js"
 import type { SignedBody } from "../../SignedRequest.js"
 import { type SigningError } from "../../SigningError.js"
 import { invalidRequest } from "../signingErrors.js"
-import { dateMillis, isArrayBuffer, isBlob, isFormData, isKeyedCollection, isMap, isProxiedBytes, isReadableStream, isSet, isURLSearchParams } from "../brand.js"
+import { dateMillis, isArrayBuffer, isBlob, isFormData, isKeyedCollection, isMap, isPlainObject, isProxiedBytes, isReadableStream, isSet, isURLSearchParams } from "../brand.js"
 import { isSigningErrorSafely, safely, thrownCause, thrownMessage } from "../guard.js"
 import { checkWellFormed } from "./describe.js"
 
@@ -65,6 +65,8 @@ const exactBytes = (view: ArrayBufferView<ArrayBuffer>): Uint8Array<ArrayBuffer>
     // realm comes back as this realm's Uint8Array, which every client here recognizes.
     : new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice()
 
+const isTaggedFormData = (body: object): boolean => safely(() => Object.prototype.toString.call(body) === "[object FormData]", true)
+
 /**
  * A body that exists only when it is read or sent, so its hash cannot be
  * known at signing: what to do instead, for each kind, or `undefined` when
@@ -77,8 +79,12 @@ const notYetBytes = (body: object): string | undefined => {
       "or use signer.fetch, which does"
   }
   if (isFormData(body)) {
-    return "FormData, which is only encoded (with a random multipart boundary) when it is sent; send the fields as " +
-      "URLSearchParams, or use signer.fetch, which encodes it once and signs those bytes"
+    // One without the tag is a polyfill's (React Native's), which only the runtime's own fetch encodes, after signing.
+    return isTaggedFormData(body)
+      ? "FormData, which is only encoded (with a random multipart boundary) when it is sent; send the fields as " +
+        "URLSearchParams, or use signer.fetch, which encodes it once and signs those bytes"
+      : "FormData that only this runtime's fetch encodes (React Native's), when it is sent; send the fields as " +
+        "URLSearchParams, or a file's bytes as the body"
   }
   if (isReadableStream(body)) {
     return "a ReadableStream, whose bytes are only known once it is read; read it first: " +
@@ -185,6 +191,24 @@ const refuseLossyObject = (where: string, value: object): void => {
     )
   }
   const tag = safely(() => Object.prototype.toString.call(value), "[object Object]")
+  // A Blob or FormData inside JSON: written as {} or, where it is a polyfill's (React Native's), as its
+  // private fields, never its content. (A plain object, most of a JSON body, is neither: not asked.)
+  if (tag !== "[object Object]" || !isPlainObject(value)) {
+    if (isBlob(value)) {
+      throw invalidRequest(
+        "body",
+        `${where} is a Blob, which JSON.stringify writes as {} or as its private fields, never its content; ` +
+          "send it as the body itself (signer.fetch reads it), or put its content in the JSON as a string."
+      )
+    }
+    if (isFormData(value)) {
+      throw invalidRequest(
+        "body",
+        `${where} is FormData, which JSON.stringify writes as {} or as its private fields, never its fields; ` +
+          "send the fields as the body (URLSearchParams), or put them in the JSON."
+      )
+    }
+  }
   // A boxed number JSON unboxes: new Number(NaN) would be written null, as NaN is.
   if (tag === "[object Number]" && !safely(() => Number.isFinite(Number.prototype.valueOf.call(value)), true)) {
     throw invalidRequest("body", `${where} is ${String(safely(() => Number.prototype.valueOf.call(value), NaN))} (a Number object), which JSON would turn into null; send a number or a string.`)
@@ -195,16 +219,6 @@ const refuseLossyObject = (where: string, value: object): void => {
       "body",
       `${where} is bytes (${tag.slice("[object ".length, -1)}), which JSON.stringify writes as an object of indexes or {}; ` +
         "send the bytes as the body itself, or encode them into a string (e.g. base64) first."
-    )
-  }
-  // A Blob or FormData inside JSON: written as {} or, where it is a polyfill's (React Native's), as its
-  // private fields, never its content.
-  const webBody = isBlob(value) ? "a Blob" : isFormData(value) ? "FormData" : undefined
-  if (webBody !== undefined) {
-    throw invalidRequest(
-      "body",
-      `${where} is ${webBody}, which JSON.stringify writes as {} or as its private fields, never its content; ` +
-        "send it as the body itself (signer.fetch reads it), or put its content in the JSON as a string."
     )
   }
   // An Error JSON would write as its own fields (a `code`, an `errno`), dropping its message.
