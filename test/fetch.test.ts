@@ -753,6 +753,13 @@ describe("a Blob without Symbol.toStringTag or arrayBuffer() (React Native's own
     }
   })
 
+  it("signRequest refuses it, advising a read that works on it", () => {
+    expect(() => signer.signRequest({ method: "POST", path: "/", body: new TaglessBlob("x") as unknown as Blob })).toThrow(
+      "The body is a Blob, whose bytes are only read when it is sent; read them first: new Uint8Array(await new Response(blob).arrayBuffer()), " +
+        "or use signer.fetch, which does. A signature covers the body's SHA-256, which must be known before the request is sent."
+    )
+  })
+
   it("inside a JSON body, is refused, never sent as its private fields", () => {
     expect(() => signer.signRequest({ method: "POST", path: "/", body: { photo: new TaglessBlob("x") } })).toThrow(
       /property "photo" is a Blob, which JSON\.stringify writes as \{\} or as its private fields, never its content/

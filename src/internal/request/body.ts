@@ -75,7 +75,9 @@ const isTaggedFormData = (body: object): boolean => safely(() => Object.prototyp
  */
 const notYetBytes = (body: object): string | undefined => {
   if (isBlob(body)) {
-    return "a Blob, whose bytes are only read when it is sent; read them first: new Uint8Array(await blob.arrayBuffer()), " +
+    // React Native's Blob has no arrayBuffer(): its runtime's Response reads it.
+    const read = typeof (body as { arrayBuffer?: unknown }).arrayBuffer === "function" ? "blob.arrayBuffer()" : "new Response(blob).arrayBuffer()"
+    return `a Blob, whose bytes are only read when it is sent; read them first: new Uint8Array(await ${read}), ` +
       "or use signer.fetch, which does"
   }
   if (isFormData(body)) {
