@@ -28,7 +28,8 @@ const check = (owner: { readonly prototype: object } | undefined, name: string, 
 type WebClass = { readonly prototype: object } | undefined
 const global = (name: string): WebClass => (globalThis as Record<string, unknown>)[name] as WebClass
 
-const tagOf = (value: unknown): string => {
+/** `Object.prototype.toString` of a value (`[object Map]`), or "" when that throws (a revoked Proxy). */
+export const tagOf = (value: unknown): string => {
   try {
     return Object.prototype.toString.call(value)
   } catch {
@@ -77,11 +78,14 @@ const mayBeUntagged = (value: object, shape: ReadonlyArray<string>): boolean => 
 const brand = <T>(
   name: string,
   member: string,
-  arg?: unknown,
-  owner: () => WebClass = () => global(name),
-  fallback: () => WebClass = owner,
-  untaggedShape?: ReadonlyArray<string>
+  options: {
+    readonly arg?: unknown
+    readonly owner?: () => WebClass
+    readonly fallback?: () => WebClass
+    readonly untaggedShape?: ReadonlyArray<string>
+  } = {}
 ): ((value: unknown) => value is T) => {
+  const { arg, owner = () => global(name), fallback = owner, untaggedShape } = options
   const tag = `[object ${name}]`
   let made: { readonly check: Check | undefined } | undefined
   return (value: unknown): value is T => {
@@ -120,20 +124,20 @@ export const isProxiedBytes = (value: unknown): boolean =>
  * An `ArrayBuffer` from any realm (not a SharedArrayBuffer). A Proxy of a buffer is no buffer:
  * typed arrays built over it read it as an empty list.
  */
-export const isArrayBuffer = /* @__PURE__ */ brand<ArrayBuffer>("ArrayBuffer", "byteLength", undefined, () => ArrayBuffer, () => undefined)
+export const isArrayBuffer = /* @__PURE__ */ brand<ArrayBuffer>("ArrayBuffer", "byteLength", { owner: () => ArrayBuffer, fallback: () => undefined })
 
 /** A `Uint8Array` (a Node `Buffer` included) from any realm. */
 export const isUint8Array = (value: unknown): value is Uint8Array =>
   ArrayBuffer.isView(value) && typedArrayKind?.call(value) === "Uint8Array"
 
 /** A `Map` from any realm. */
-export const isMap = /* @__PURE__ */ brand<Map<unknown, unknown>>("Map", "size", undefined, () => Map)
+export const isMap = /* @__PURE__ */ brand<Map<unknown, unknown>>("Map", "size", { owner: () => Map })
 
 /** A `Set` from any realm. */
-export const isSet = /* @__PURE__ */ brand<Set<unknown>>("Set", "size", undefined, () => Set)
+export const isSet = /* @__PURE__ */ brand<Set<unknown>>("Set", "size", { owner: () => Set })
 
-const isWeakMap = /* @__PURE__ */ brand("WeakMap", "has", {}, () => WeakMap)
-const isWeakSet = /* @__PURE__ */ brand("WeakSet", "has", {}, () => WeakSet)
+const isWeakMap = /* @__PURE__ */ brand("WeakMap", "has", { arg: {}, owner: () => WeakMap })
+const isWeakSet = /* @__PURE__ */ brand("WeakSet", "has", { arg: {}, owner: () => WeakSet })
 
 /** A `Map`, `Set`, `WeakMap` or `WeakSet` from any realm: what JSON turns into `{}`. */
 export const isKeyedCollection = (value: unknown): boolean => isMap(value) || isSet(value) || isWeakMap(value) || isWeakSet(value)
@@ -148,25 +152,25 @@ export const isError = (value: unknown): value is Error => tagOf(value) === "[ob
  * A `URL`, from any realm where the runtime checks its platform objects' slots (browsers, Node), or of a
  * polyfill without the tag.
  */
-export const isURL = /* @__PURE__ */ brand<URL>("URL", "href", undefined, undefined, undefined, ["href", "searchParams"])
+export const isURL = /* @__PURE__ */ brand<URL>("URL", "href", { untaggedShape: ["href", "searchParams"] })
 
 /** A `URLSearchParams`, likewise. */
-export const isURLSearchParams = /* @__PURE__ */ brand<URLSearchParams>("URLSearchParams", "toString", undefined, undefined, undefined, ["getAll", "append"])
+export const isURLSearchParams = /* @__PURE__ */ brand<URLSearchParams>("URLSearchParams", "toString", { untaggedShape: ["getAll", "append"] })
 
 /** A fetch `Headers`, likewise. */
-export const isHeaders = /* @__PURE__ */ brand<Headers>("Headers", "has", "x")
+export const isHeaders = /* @__PURE__ */ brand<Headers>("Headers", "has", { arg: "x" })
 
-const isFile = /* @__PURE__ */ brand<Blob>("File", "size", undefined, () => global("Blob"))
-const isBlobItself = /* @__PURE__ */ brand<Blob>("Blob", "size", undefined, undefined, undefined, ["slice", "size", "type", "close"])
+// The untagged shapes of Blob and FormData name a member particular to React Native's classes (close,
+// getParts), so that a DTO with size, type and slice(), or append() and getAll(), is not asked about: in Node,
+// reading Blob or FormData loads a whole fetch implementation.
+const isFile = /* @__PURE__ */ brand<Blob>("File", "size", { owner: () => global("Blob") })
+const isBlobItself = /* @__PURE__ */ brand<Blob>("Blob", "size", { untaggedShape: ["slice", "size", "type", "close"] })
 
 /** A `Blob` or a `File`, likewise. */
 export const isBlob = (value: unknown): value is Blob => isBlobItself(value) || isFile(value)
 
 /** A `FormData`, likewise. */
-// The untagged shapes name a member particular to React Native's class (getParts, close), so that a DTO with
-// append() and getAll(), or size, type and slice(), is not asked about: in Node, reading FormData or Blob loads
-// a whole fetch implementation.
-export const isFormData = /* @__PURE__ */ brand<FormData>("FormData", "has", "x", undefined, undefined, ["append", "getAll", "getParts"])
+export const isFormData = /* @__PURE__ */ brand<FormData>("FormData", "has", { arg: "x", untaggedShape: ["append", "getAll", "getParts"] })
 
 /** A `ReadableStream`, likewise. */
 export const isReadableStream = /* @__PURE__ */ brand<ReadableStream>("ReadableStream", "locked")

@@ -10,7 +10,7 @@ import type { HttpMethod } from "../../HttpMethods.js"
 import type { SignedBody } from "../../SignedRequest.js"
 import { type SigningError } from "../../SigningError.js"
 import { invalidRequest } from "../signingErrors.js"
-import { dateMillis, isArrayBuffer, isBlob, isFormData, isKeyedCollection, isMap, isPlainObject, isProxiedBytes, isReadableStream, isSet, isURLSearchParams } from "../brand.js"
+import { dateMillis, isArrayBuffer, isBlob, isFormData, isKeyedCollection, isMap, isPlainObject, isProxiedBytes, isReadableStream, isSet, isURLSearchParams, tagOf } from "../brand.js"
 import { isSigningErrorSafely, safely, thrownCause, thrownMessage } from "../guard.js"
 import { checkWellFormed } from "./describe.js"
 
@@ -65,7 +65,6 @@ const exactBytes = (view: ArrayBufferView<ArrayBuffer>): Uint8Array<ArrayBuffer>
     // realm comes back as this realm's Uint8Array, which every client here recognizes.
     : new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice()
 
-const isTaggedFormData = (body: object): boolean => safely(() => Object.prototype.toString.call(body) === "[object FormData]", true)
 
 /**
  * A body that exists only when it is read or sent, so its hash cannot be
@@ -82,7 +81,7 @@ const notYetBytes = (body: object): string | undefined => {
   }
   if (isFormData(body)) {
     // One without the tag is a polyfill's (React Native's), which only the runtime's own fetch encodes, after signing.
-    return isTaggedFormData(body)
+    return tagOf(body) === "[object FormData]"
       ? "FormData, which is only encoded (with a random multipart boundary) when it is sent; send the fields as " +
         "URLSearchParams, or use signer.fetch, which encodes it once and signs those bytes"
       : "FormData that only this runtime's fetch encodes (React Native's), when it is sent; send the fields as " +
