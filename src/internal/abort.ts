@@ -9,6 +9,7 @@
  * @internal
  */
 import { type SigningError } from "../SigningError.js"
+import { tagOf } from "./brand.js"
 import { safely } from "./guard.js"
 import { describe } from "./request/describe.js"
 import { invalidConfig } from "./signingErrors.js"
@@ -45,7 +46,7 @@ export const isAbortSignal = (value: unknown): value is AbortSignal => {
  */
 export const describeNonSignal = (value: unknown): string =>
   safely(
-    () => typeof AbortSignal !== "undefined" && !(value instanceof AbortSignal) && Object.prototype.toString.call(value) === "[object AbortSignal]",
+    () => typeof AbortSignal !== "undefined" && !(value instanceof AbortSignal) && tagOf(value) === "[object AbortSignal]",
     false
   )
     ? "an AbortSignal of another realm (an iframe's, a vm context's) or of a polyfill; pass one made by this realm's AbortController"
