@@ -20,14 +20,14 @@ const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/
  * Whether a path has a `.` or `..` segment. Most paths hold no dot at all, and
  * `includes` says so at a third of the regex's cost: it runs on every signature.
  */
-export const hasDotSegment = (path: string): boolean => path.includes(".") && DOT_SEGMENT.test(path)
+const hasDotSegment = (path: string): boolean => path.includes(".") && DOT_SEGMENT.test(path)
 
 /**
  * `path` is the caller's path without its query; `original` is what they wrote, for messages.
- * `plain`: the caller has already found `path` to match PLAIN_PATH (prepareRequest tests the whole
- * path given, for its own check), so that the test is not run twice per signature.
+ * `plain`: whether the caller already found `path` to match PLAIN_PATH (prepareRequest tests the whole
+ * path given, for its own check), so that the test is not run twice per signature; else it is tested here.
  */
-export const preparePath = (endpoint: Endpoint, path: string, original: string, plain = false): string => {
+export const preparePath = (endpoint: Endpoint, path: string, original: string, plain: boolean): string => {
   if (path === "" || path === "/") return endpoint.basePath + "/"
   if ((plain || PLAIN_PATH.test(path)) && !hasDotSegment(path)) return endpoint.basePath + (path.startsWith("/") ? path : "/" + path)
   const segments = (path.startsWith("/") ? path.slice(1) : path).split("/")

@@ -16,7 +16,7 @@ const isUnreservedCode = (code: number): boolean =>
  * signature is asked, and on such short texts a RegExp#test costs two to
  * three times the loop (measured: 4% of a facade signature with two parameters).
  */
-export const isUnreservedText = (text: string): boolean => {
+const isUnreservedText = (text: string): boolean => {
   for (let i = 0; i < text.length; i++) if (!isUnreservedCode(text.charCodeAt(i))) return false
   return true
 }
