@@ -14,11 +14,13 @@
  * comes from the ES modules themselves (require(esm), Node 20.19+), so a
  * class is the same class through `require()` and `import`.
  *
- * Where the module loader cannot load an ES module from `require()` (Jest's
- * own loader before Node 24.9, or without --experimental-vm-modules after;
- * Node run with --no-experimental-require-module), the facade comes from its
- * CommonJS copy instead, `dist/ApiGatewaySigner.cjs` (scripts/bundleFacade.ts):
- * a 2.x app's test suite under Jest still requires the package. That copy
+ * Where the module loader cannot load an ES module from `require()` (AWS
+ * Lambda's Node runtimes, which turn require(esm) off; Jest's own loader before
+ * Node 24.9, or without --experimental-vm-modules after; Node run with
+ * --no-experimental-require-module), the facade comes from its CommonJS copy
+ * instead, `dist/ApiGatewaySigner.cjs` (scripts/bundleFacade.ts, loaded by
+ * ./cjs/facade.cjs): a 2.x app's CommonJS handler on Lambda, and its test
+ * suite under Jest, still require the package. That copy
  * holds its own error classes and `HttpMethods`, which this root then exports,
  * so the facade's errors are instances of the root's classes there too; only
  * the Effect API stays ES modules, and its getters say so. Node's require(esm)
@@ -30,39 +32,19 @@
  */
 "use strict"
 
-/**
- * Whether `error` is a module loader refusing to load an ES module from `require()`: Node's and Jest 30's both have
- * the code ERR_REQUIRE_ESM; Jest 29 compiles the module as CommonJS, and fails on its first `import` or `export`.
- * Read as properties, because Jest's error comes from outside the test's realm (`instanceof Error` is false there).
- */
-const cannotRequireEsm = (error) =>
-  typeof error === "object" && error !== null && (
-    error.code === "ERR_REQUIRE_ESM" ||
-    (error.name === "SyntaxError" && typeof error.message === "string" &&
-      /Cannot use import statement outside a module|Unexpected token '?export'?/.test(error.message))
-  )
-
-/**
- * `require` through the module object, for the facade's CommonJS copy: bundlers follow `require("...")` calls, and
- * those of an alias of `require` (ncc does), not a method of `module`. A bundler that takes this root (`bun build`,
- * ncc) would otherwise put the whole facade in the bundle twice, and a bundle, which loads the ES modules itself,
- * never needs the copy. (Bun inlines a constant argument, so the call is what hides it.)
- */
-const requireUnbundled = (id) => module.require(id)
+const { cannotRequireEsm, esModuleOrCopy } = require("./cjs/facade.cjs")
 
 /** The facade's values: from the ES modules themselves (require(esm)), or else from the CommonJS copy. */
-const facade = (() => {
-  try {
+const facade = esModuleOrCopy(
+  () => {
     const { ApiGatewaySigner } = require("./ApiGatewaySigner.js")
     const { HttpMethods, isHttpMethod } = require("./HttpMethods.js")
     const { SigningError } = require("./SigningError.js")
     const { RequestError } = require("./RequestError.js")
     return { ApiGatewaySigner, HttpMethods, isHttpMethod, SigningError, RequestError }
-  } catch (error) {
-    if (!cannotRequireEsm(error)) throw error
-    return requireUnbundled("./ApiGatewaySigner.cjs")
-  }
-})()
+  },
+  (copy) => copy
+)
 
 // esModuleInterop's `import ApiGatewaySigner from ...` compiled to CommonJS reads `.default` of an __esModule.
 // Enumerable, as on the object Node's own require(esm) returned for this root before this file existed.
@@ -76,6 +58,14 @@ exports.RequestError = facade.RequestError
 
 /** Whether this module was loaded by Jest, which puts `jest` in scope of every module and sets JEST_WORKER_ID. */
 const underJest = () => typeof jest !== "undefined" || (typeof process === "object" && process.env.JEST_WORKER_ID !== undefined)
+
+/**
+ * Whether this process is an AWS Lambda function: Lambda sets both on every managed runtime. Its Node.js runtimes
+ * start Node with --no-experimental-require-module, which the function cannot remove; NODE_OPTIONS can undo it.
+ */
+const inLambda = () =>
+  typeof process === "object" &&
+  (process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined || String(process.env.AWS_EXECUTION_ENV ?? "").startsWith("AWS_Lambda_"))
 
 /** Whether this process was started with require(esm) turned off, on the command line or in NODE_OPTIONS. */
 const requireEsmTurnedOff = () =>
@@ -99,6 +89,10 @@ const effectApi = (name, load) => {
           (underJest()
             ? "Jest's cannot, unless it runs on Node 24.9 or later with NODE_OPTIONS=--experimental-vm-modules. " + facadeWorks +
               "For the Effect API under Jest, set NODE_OPTIONS=--experimental-vm-modules and either run Node 24.9 or later, or import the package from an ES module test file (.mjs)"
+            : inLambda()
+            ? `AWS Lambda's Node.js runtimes start Node with --no-experimental-require-module, which turns require(esm) off. ${facadeWorks}` +
+              "For the Effect API, set the function's environment variable NODE_OPTIONS=--experimental-require-module (Lambda then leaves " +
+              "its flag out), or make the handler an ES module (index.mjs) that imports the package, or bundle the function (esbuild, as CDK and SAM do)"
             : requireEsmTurnedOff()
             ? `Node runs with --no-experimental-require-module, which turns require(esm) off. ${facadeWorks}` +
               "For the Effect API, run Node without that flag, or load it with import(\"api-gateway-request-signer\")"

@@ -225,6 +225,7 @@ describe("the exports map", () => {
     typesVersions: Record<string, Record<string, ReadonlyArray<string>>>
     types: string
   }
+  const FACADE_SUBPATHS: ReadonlyArray<string> = ["ApiGatewaySigner", "HttpMethods", "RequestError", "SigningError"]
   const modules = readdirSync(resolve(root, "src"))
     .filter((name) => name.endsWith(".ts") && name !== "index.ts")
     .map((name) => name.slice(0, -".ts".length))
@@ -239,7 +240,19 @@ describe("the exports map", () => {
       node: { require: "./dist/index.cjs", default: "./dist/index.js" },
       default: "./dist/index.js"
     })
-    for (const name of modules) expect(pkg.exports[`./${name}`]).toEqual({ types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` })
+    for (const name of modules) {
+      expect(pkg.exports[`./${name}`]).toEqual(
+        FACADE_SUBPATHS.includes(name)
+          ? {
+            types: `./dist/${name}.d.ts`,
+            module: `./dist/${name}.js`,
+            // A CommonJS entry that falls back to the facade's CommonJS copy where require(esm) is off (AWS Lambda).
+            node: { require: `./dist/cjs/${name}.cjs`, default: `./dist/${name}.js` },
+            default: `./dist/${name}.js`
+          }
+          : { types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` }
+      )
+    }
   })
 
   it("ends every set of conditions in a default: a resolver that stops at the first matching condition (Vite 7, so Vitest 3) never meets a dead end", () => {

@@ -57,7 +57,10 @@ const fromEsModules = () =>
 
 const WITHOUT_REQUIRE_ESM = ["--no-experimental-require-module"]
 
-describe.skipIf(!built)("require() of the root where the loader cannot load ES modules (as Jest's)", () => {
+/** The subpaths of the Promise facade, which CommonJS code (a Lambda handler, a Jest suite) may require. */
+const FACADE_SUBPATHS = ["ApiGatewaySigner", "HttpMethods", "SigningError", "RequestError"] as const
+
+describe.skipIf(!built)("require() where the loader cannot load ES modules (AWS Lambda's Node runtimes, Jest)", () => {
   it("signs exactly as the ES facade does, with the ES root's names", () => {
     const expected = fromEsModules()
     const actual = node(WITHOUT_REQUIRE_ESM, `
@@ -129,20 +132,89 @@ describe.skipIf(!built)("require() of the root where the loader cannot load ES m
     }
   })
 
+  it("inside AWS Lambda, names Lambda's own remedies: NODE_OPTIONS, an ES module handler or a bundle", () => {
+    for (const setup of [`process.env.AWS_LAMBDA_FUNCTION_NAME = "fn"`, `process.env.AWS_EXECUTION_ENV = "AWS_Lambda_nodejs22.x"`]) {
+      const said = effectApiSays(`delete process.env.JEST_WORKER_ID; delete process.env.AWS_LAMBDA_FUNCTION_NAME; delete process.env.AWS_EXECUTION_ENV; ${setup}`)
+      for (const [i, name] of EFFECT_API.entries()) {
+        expect(said[i]).toContain(`The Effect API of api-gateway-request-signer (${name}) is ES modules only`)
+        expect(said[i]).toContain("AWS Lambda's Node.js runtimes start Node with --no-experimental-require-module")
+        expect(said[i]).toContain("NODE_OPTIONS=--experimental-require-module")
+        expect(said[i]).toContain("ES module (index.mjs)")
+        expect(said[i]).not.toContain("run Node without that flag")
+      }
+    }
+  })
+
+  it("signs through each facade subpath exactly as through the ES subpaths, with their names", () => {
+    const names = (flags: ReadonlyArray<string>, load: string) =>
+      node(flags, `
+        Promise.resolve().then(async () => {
+          const load = ${load}
+          const result = {}
+          for (const name of ${JSON.stringify(FACADE_SUBPATHS)}) {
+            result[name] = Object.keys(await load("api-gateway-request-signer/" + name)).filter((key) => key !== "__esModule").sort()
+          }
+          const root = await load("api-gateway-request-signer/ApiGatewaySigner")
+          ${SIGN}
+          console.log(JSON.stringify({ names: result, signed, interop: root.default === root.ApiGatewaySigner }))
+        })`)
+    const expected = names([], "(id) => import(id)")
+    const actual = names(WITHOUT_REQUIRE_ESM, "(id) => require(id)")
+    expect(expected.names).toEqual({
+      ApiGatewaySigner: ["ApiGatewaySigner", "HttpMethods", "default"],
+      HttpMethods: ["HttpMethods", "isHttpMethod"],
+      SigningError: ["SigningError"],
+      RequestError: ["RequestError"]
+    })
+    expect(actual).toEqual(expected)
+  })
+
+  it("gives one set of classes through the root and every facade subpath, and errors of those classes", () => {
+    const result = node(WITHOUT_REQUIRE_ESM, `
+      const root = require("api-gateway-request-signer")
+      const signerModule = require("api-gateway-request-signer/ApiGatewaySigner")
+      const { SigningError } = require("api-gateway-request-signer/SigningError")
+      const { RequestError } = require("api-gateway-request-signer/RequestError")
+      const { HttpMethods, isHttpMethod } = require("api-gateway-request-signer/HttpMethods")
+      let signing
+      try { new signerModule.default({ endpoint: "not a URL", accessKey: "AKID", secretKey: "s" }) } catch (error) { signing = error }
+      console.log(JSON.stringify([
+        signerModule.default === root.ApiGatewaySigner, signerModule.ApiGatewaySigner === root.ApiGatewaySigner,
+        signerModule.HttpMethods === root.HttpMethods, HttpMethods === root.HttpMethods, isHttpMethod === root.isHttpMethod,
+        SigningError === root.SigningError, RequestError === root.RequestError,
+        signing instanceof SigningError, signing.reason
+      ]))`)
+    expect(result).toEqual([true, true, true, true, true, true, true, true, "InvalidEndpoint"])
+  })
+
   it("loads the CommonJS copy only there: where require(esm) works, the root's values are the ES modules'", () => {
     const loadsCopy = (flags: ReadonlyArray<string>) =>
       node(flags, `
         require("api-gateway-request-signer")
-        console.log(JSON.stringify(Object.keys(require.cache).some((file) => file.endsWith("ApiGatewaySigner.cjs"))))`)
+        console.log(JSON.stringify(Object.keys(require.cache).some((file) => file.endsWith("dist/ApiGatewaySigner.cjs"))))`)
     expect([loadsCopy([]), loadsCopy(WITHOUT_REQUIRE_ESM)]).toEqual([false, true])
+  })
+
+  it("loads the CommonJS copy through no facade subpath where require(esm) works: require() gives the ES modules' values", () => {
+    const result = node([], `
+      Promise.all(${JSON.stringify(FACADE_SUBPATHS)}.map((name) => import("api-gateway-request-signer/" + name))).then((modules) => {
+        console.log(JSON.stringify({
+          same: ${JSON.stringify(FACADE_SUBPATHS)}.map((name, i) => {
+            const required = require("api-gateway-request-signer/" + name)
+            return Object.keys(modules[i]).every((key) => required[key] === modules[i][key])
+          }),
+          copy: Object.keys(require.cache).some((file) => file.endsWith("dist/ApiGatewaySigner.cjs"))
+        }))
+      })`)
+    expect(result).toEqual({ same: [true, true, true, true], copy: false })
   })
 })
 
-describe("a bundler given the CommonJS root", () => {
-  it.skipIf(!built)("leaves the facade's CommonJS copy out of the bundle (it loads the ES modules itself)", async () => {
+describe("a bundler given the CommonJS root or a facade subpath's CommonJS entry", () => {
+  it.skipIf(!built).each(["index.cjs", ...FACADE_SUBPATHS.map((name) => `cjs/${name}.cjs`)])("leaves the facade's CommonJS copy out of the bundle of dist/%s (it loads the ES modules itself)", async (entry) => {
     const esbuild = await import("esbuild")
     const result = await esbuild.build({
-      stdin: { contents: `module.exports = require(${JSON.stringify(resolve(root, "dist/index.cjs"))})`, resolveDir: root, loader: "js" },
+      stdin: { contents: `module.exports = require(${JSON.stringify(resolve(root, "dist", entry))})`, resolveDir: root, loader: "js" },
       bundle: true,
       platform: "node",
       format: "cjs",

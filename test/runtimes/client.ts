@@ -21,9 +21,9 @@ export interface Report {
 const describe = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : `thrown: ${String(error)}`
 
-const signerFor = (gatewayUrl: string, identity: Identity): ApiGatewaySigner => {
+const signerFor = (Signer: typeof ApiGatewaySigner, gatewayUrl: string, identity: Identity): ApiGatewaySigner => {
   const credentials = IDENTITIES[identity]
-  return new ApiGatewaySigner({
+  return new Signer({
     endpoint: gatewayUrl + STAGE,
     region: REGION,
     accessKey: credentials.accessKeyId,
@@ -32,13 +32,16 @@ const signerFor = (gatewayUrl: string, identity: Identity): ApiGatewaySigner => 
   })
 }
 
-/** Signs and sends every case in turn; never throws (each case reports its own failure). */
-export const runCases = async (gatewayUrl: string): Promise<ReadonlyArray<Outcome>> => {
+/**
+ * Signs and sends every case in turn; never throws (each case reports its own failure). `Signer` is the facade's
+ * class as the program got it: the root's default export, or a subpath's.
+ */
+export const runCases = async (gatewayUrl: string, Signer: typeof ApiGatewaySigner = ApiGatewaySigner): Promise<ReadonlyArray<Outcome>> => {
   const outcomes: Array<Outcome> = []
   for (const { name, identity, signature, request } of CASES) {
     try {
       // Built per case, so that a constructor that cannot run here fails every case by name.
-      const signer = signerFor(gatewayUrl, identity)
+      const signer = signerFor(Signer, gatewayUrl, identity)
       let response: Response
       if (signature === "headers") {
         const signed = signer.signRequest(request)

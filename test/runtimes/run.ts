@@ -10,7 +10,9 @@
  *    installed package is.
  * 3. Bundles the programs with esbuild: for Node, Bun and Deno with the package
  *    left external, and so for Jest 30 too, as a CommonJS test file (Jest
- *    has its own module loader, and CommonJS apps test with it); for Chromium
+ *    has its own module loader, and CommonJS apps test with it), and for a
+ *    CommonJS Lambda handler that requires the facade's subpaths (AWS Lambda
+ *    runs Node with require(esm) off); for Chromium
  *    (platform browser) and for workerd (no nodejs_compat; conditions
  *    workerd, worker, browser, as wrangler uses) with the package inside.
  * 4. Starts the local gateway (the packed LocalGateway, CORS on) on 127.0.0.1,
@@ -35,6 +37,7 @@ import type { Outcome, Report } from "./client.js"
 import { layOutConsumer, PACKAGE } from "./consumer.js"
 import { failure, run, tail } from "./proc.js"
 import type { Facade, JestReport } from "./programs/jest.js"
+import type { LambdaReport } from "./programs/lambda.js"
 import { type Binary, CHROMIUM_FLAGS, type Installed, installTools, type Jest, type Tools, WORKER_COMPATIBILITY_DATE } from "./tools.js"
 
 const repo = fileURLToPath(new URL("../../", import.meta.url))
@@ -68,7 +71,10 @@ const buildPackage = async (): Promise<void> => {
   if (failed !== undefined) throw new Error(`npm run build ${failed}\n${tail(built.stdout)}`)
 }
 
-/** The folder Jest runs in: a CommonJS package inside the consumer project, with the programs' sources in src/. */
+/**
+ * The folder Jest runs in, and the Lambda handler: a CommonJS package inside the consumer project, with the
+ * programs' sources in src/.
+ */
 const jestFolder = join(consumer, "jest")
 
 /**
@@ -180,6 +186,33 @@ const jestRuntime = (name: string, jest: Installed<Jest>, node: Installed<Binary
     const report = lastJsonLine<JestReport>(await readFile(reportFile, "utf8").catch(() => ""), "the Jest test")
     if (report.facade !== facade) throw new Error(`the package root gave the facade from the ${report.facade}, where it should have from the ${facade}`)
     return { version: `${version} on Node ${report.version}, facade from the ${report.facade}`, outcomes: report.outcomes }
+  }
+})
+
+/** The flags AWS Lambda starts its Node.js runtimes with: require(esm) and module detection off. */
+const LAMBDA_NODE_FLAGS = ["--no-experimental-require-module", "--no-experimental-detect-module"]
+
+/**
+ * A CommonJS Lambda handler that requires the facade's subpaths (programs/lambda.ts), run by `node` as AWS Lambda
+ * runs it: with Lambda's flags and its variables (no credentials: the cases pass their own).
+ */
+const lambdaRuntime = (name: string, node: Installed<Binary>): Runtime => ({
+  name,
+  fallbackVersion: node.ok ? node.value.version : "not installed",
+  run: async (gatewayUrl) => {
+    const binary = installed(node)
+    const major = binary.version.replace(/^v/, "").split(".")[0]
+    const finished = await run(binary.path, [...LAMBDA_NODE_FLAGS, join(jestFolder, "lambda-handler.cjs"), gatewayUrl], {
+      cwd: jestFolder,
+      env: { ...childEnv(), AWS_LAMBDA_FUNCTION_NAME: "runtimes", AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${major}.x`, LAMBDA_TASK_ROOT: jestFolder },
+      timeoutMs: RUNTIME_TIMEOUT_MS
+    })
+    const failed = failure(finished)
+    if (failed !== undefined) throw new Error(`${name} ${failed}`)
+    const report = lastJsonLine<LambdaReport>(finished.stdout, name)
+    // With require(esm) off, only the CommonJS copy can have answered; the ES modules would mean the flags did nothing.
+    if (report.facade !== "CommonJS copy") throw new Error(`the subpaths gave the facade from the ${report.facade}, where Lambda's flags leave only the CommonJS copy`)
+    return { version: `Node ${report.version}, facade from the ${report.facade}`, outcomes: report.outcomes }
   }
 })
 
@@ -334,6 +367,9 @@ const main = async (): Promise<number> => {
   // A CommonJS test file, as a 2.x app's: the package stays a require() for Jest's loader to resolve.
   const jestBundle = await bundle("jest.ts", "jest/signer.test.cjs", { platform: "node", format: "cjs", external: [PACKAGE, `${PACKAGE}/*`] }, join(jestFolder, "src"))
   if (jestBundle !== undefined) throw new Error(`bundling the Jest test failed:\n${jestBundle}`)
+  // A CommonJS Lambda handler, as tsc compiles one with `module: commonjs`: its require()s of the subpaths stay.
+  const lambdaBundle = await bundle("lambda.ts", "jest/lambda-handler.cjs", { platform: "node", format: "cjs", external: [PACKAGE, `${PACKAGE}/*`] }, join(jestFolder, "src"))
+  if (lambdaBundle !== undefined) throw new Error(`bundling the Lambda handler failed:\n${lambdaBundle}`)
   const hostBundle = await bundle("miniflare-host.ts", "miniflare-host.mjs", { platform: "node" })
   if (hostBundle !== undefined) throw new Error(`bundling the miniflare host failed:\n${hostBundle}`)
   const pageBundle = await bundle("browser.ts", "page.js", { platform: "browser" })
@@ -385,7 +421,10 @@ const main = async (): Promise<number> => {
     // Jest 29 compiles the ES module as CommonJS and fails on its syntax: the root falls back likewise.
     jestRuntime(`Jest 29, Node ${process.versions.node.split(".")[0]} (this machine)`, tools.jest29, nodeHere, [], "CommonJS copy"),
     // Node 24.9+ with VM modules: Jest requires ES modules itself, so the root gives the ES modules' classes.
-    jestRuntime("Jest, Node 24, --experimental-vm-modules", tools.jest, tools.node24, ["--experimental-vm-modules"], "ES modules")
+    jestRuntime("Jest, Node 24, --experimental-vm-modules", tools.jest, tools.node24, ["--experimental-vm-modules"], "ES modules"),
+    // AWS Lambda turns require(esm) off: a CommonJS handler's subpaths fall back to the facade's CommonJS copy.
+    lambdaRuntime("Lambda CommonJS handler, Node 22", tools.node22),
+    lambdaRuntime("Lambda CommonJS handler, Node 24", tools.node24)
   ]
 
   const rows: Array<Row> = []

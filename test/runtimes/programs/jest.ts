@@ -11,6 +11,7 @@
  * to the file RUNTIMES_REPORT (Jest decorates what a test prints).
  */
 import { writeFileSync } from "node:fs"
+import { dirname, join } from "node:path"
 import { type Report, runCases } from "../client.js"
 
 declare const test: (name: string, body: () => Promise<void>, timeoutMs: number) => void
@@ -22,21 +23,25 @@ export interface JestReport extends Report {
 }
 
 /**
- * Where the root's classes come from: the ES modules when the subpath's class is the root's own, the CommonJS copy
- * when Jest cannot require the subpath's ES module at all (Jest 30 refuses it; Jest 29 fails to compile it).
+ * Where the root's classes come from: the ES modules when Jest can require the facade's ES module file and its class
+ * is the root's own, the CommonJS copy when Jest cannot require it at all (Jest 30 refuses it; Jest 29 fails to
+ * compile it). Either way the facade's subpath, which has a CommonJS entry of its own, must give the root's class.
  */
 const facadeOfRoot = (): Facade => {
   const root = require("api-gateway-request-signer") as typeof import("api-gateway-request-signer")
-  let subpath: typeof import("api-gateway-request-signer/SigningError")
+  const subpath = require("api-gateway-request-signer/SigningError") as typeof import("api-gateway-request-signer/SigningError")
+  if (subpath.SigningError !== root.SigningError) throw new Error("the subpath's SigningError is not the root's")
+  const esModuleFile = join(dirname(require.resolve("api-gateway-request-signer/package.json")), "dist", "SigningError.js")
+  let esModule: typeof import("api-gateway-request-signer/SigningError")
   try {
-    subpath = require("api-gateway-request-signer/SigningError") as typeof subpath
+    esModule = require(esModuleFile) as typeof esModule
   } catch (error) {
     // Jest 30 refuses the ES module (ERR_REQUIRE_ESM); Jest 29 compiles it as CommonJS and fails on its syntax.
     const { code, name } = error as { code?: unknown; name?: unknown }
     if (code === "ERR_REQUIRE_ESM" || name === "SyntaxError") return "CommonJS copy"
     throw error
   }
-  if (subpath.SigningError !== root.SigningError) throw new Error("the root's SigningError is not the subpath's, although Jest required both")
+  if (esModule.SigningError !== root.SigningError) throw new Error("the root's SigningError is not the ES module's, although Jest required both")
   return "ES modules"
 }
 
