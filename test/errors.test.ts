@@ -161,6 +161,21 @@ describe("bad requests are SigningErrors with reason InvalidRequest", () => {
   })
 })
 
+describe("a refusal quotes a long input's beginning, not all of it: the message stays short however long the input", () => {
+  const long = "x".repeat(100_000)
+  it.each([
+    ["a path with a lone surrogate", () => signer.signRequest({ method: "GET", path: `/${long}\ud800 x` }), `The path "/${"x".repeat(199)}…" contains a lone UTF-16 surrogate`],
+    ["a path climbing above the stage", () => signer.signRequest({ method: "GET", path: `/../${long}` }), `The path "/../${"x".repeat(196)}…" climbs above`],
+    ["a query key with a lone surrogate", () => signer.signRequest({ method: "GET", path: "/", queryParams: { [`${long}\ud800`]: "1" } }), `"${"x".repeat(200)}…" contains a lone UTF-16 surrogate`],
+    ["a query value that is not a string, under a long key", () => signer.signRequest({ method: "GET", path: "/", queryParams: { [long]: {} as never } }), `Query parameter "${"x".repeat(200)}…" is an object`],
+    ["a content-length that is not the body's", () => signer.signRequest({ method: "POST", path: "/", headers: { "content-length": `1${"0".repeat(100_000)}` }, body: "a" }), `content-length is "1${"0".repeat(199)}…" but the body is 1 bytes`]
+  ] as const)("%s", (_, run, quoted) => {
+    const error = thrown(run)
+    expect(error.message).toContain(quoted)
+    expect(error.message.length).toBeLessThan(700)
+  })
+})
+
 const badConfigs: ReadonlyArray<readonly [string, () => unknown, RegExp, string]> = [
   ["an endpoint that is not a URL", () => new ApiGatewaySigner({ endpoint: "abc123.execute-api.us-east-1.amazonaws.com", accessKey: "A", secretKey: SECRET }), /not an absolute URL/, "InvalidEndpoint"],
   ["an endpoint given as a URL object, told to pass its href", () => new ApiGatewaySigner({ endpoint: new URL(ENDPOINT) as never, accessKey: "A", secretKey: SECRET }), /^The endpoint must be a string such as .*; got a URL object \(pass url\.href\)\.$/, "InvalidEndpoint"],

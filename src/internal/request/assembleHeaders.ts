@@ -11,6 +11,7 @@
 import { invalidRequest } from "../signingErrors.js"
 import { UNSIGNED_PAYLOAD } from "../sigv4/payloadHash.js"
 import type { PreparedBody } from "./body.js"
+import { quote } from "./describe.js"
 import type { CallerHeader } from "./headers.js"
 import type { PrepareSettings } from "./prepare.js"
 
@@ -60,7 +61,7 @@ export const assembleHeaders = (
         if (value.trim() !== String(length)) {
           throw invalidRequest(
             "headers",
-            `content-length is ${JSON.stringify(value)} but the body is ${length} bytes; remove the header (clients compute it).`
+            `content-length is ${quote(value)} but the body is ${length} bytes; remove the header (clients compute it).`
           )
         }
         // Zero (no body, or an empty one) is sent but not signed: fetch sends no Content-Length for a GET, HEAD,

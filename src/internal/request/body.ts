@@ -12,7 +12,7 @@ import { type SigningError } from "../../SigningError.js"
 import { invalidRequest } from "../signingErrors.js"
 import { dateMillis, isArrayBuffer, isBlob, isFormData, isKeyedCollection, isMap, isPlainObject, isProxiedBytes, isReadableStream, isSet, isURLSearchParams, tagOf } from "../brand.js"
 import { isSigningErrorSafely, safely, thrownCause, thrownMessage } from "../guard.js"
-import { checkWellFormed } from "./describe.js"
+import { checkWellFormed, quote } from "./describe.js"
 
 export interface PreparedBody {
   readonly body: SignedBody | undefined
@@ -150,7 +150,7 @@ const propertyOf = (holder: unknown, key: string): unknown =>
 
 /** JSON.stringify drops or mangles these silently; refuse them instead. */
 function refuseLossyJson(this: unknown, key: string, value: unknown): unknown {
-  const where = key === "" ? "The body" : `The body's property ${JSON.stringify(key)}`
+  const where = key === "" ? "The body" : `The body's property ${quote(key)}`
   // `value` is what toJSON made of the property: a Redacted's is "<redacted>", and Effect's other values write
   // a description of themselves, {"_id":"Chunk",...}. Those are told by the property itself (a getter is asked
   // again only then); anything else is told by `value`.
@@ -316,7 +316,7 @@ export const prepareBody = (body: unknown, method: HttpMethod): PreparedBody => 
   if (body === undefined || body === null) return NO_BODY
   let prepared: PreparedBody
   if (typeof body === "string") {
-    checkWellFormed("body", "The body string", body)
+    checkWellFormed("body", () => "The body string", body)
     prepared = { body, payload: body }
   } else if (isArrayBuffer(body)) {
     if (isDetached(body)) throw detachedBody()

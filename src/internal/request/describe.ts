@@ -50,11 +50,21 @@ const describeValue = (value: unknown): string => {
   }
 }
 
+/**
+ * How a message quotes text the caller gave (a path, a query key, a header value): JSON-quoted, and cut after
+ * QUOTED_LENGTH characters, so that a message, and every log line and retry summary that carries it, stays short
+ * however long the input is.
+ */
+export const quote = (text: string): string => JSON.stringify(shorten(text, QUOTED_LENGTH))
+
+/** Enough to recognize a path or a key by. */
+const QUOTED_LENGTH = 200
+
 /** The refusal of text with a lone UTF-16 surrogate: it has no UTF-8 encoding, so it cannot be sent. */
 export const loneSurrogate = (field: RequestField, what: string): SigningError =>
   invalidRequest(field, `${what} contains a lone UTF-16 surrogate, which has no UTF-8 encoding; fix the string.`)
 
-/** Refuses text with a lone UTF-16 surrogate (`loneSurrogate`). */
-export const checkWellFormed = (field: RequestField, what: string, text: string): void => {
-  if (!isWellFormedText(text)) throw loneSurrogate(field, what)
+/** Refuses text with a lone UTF-16 surrogate (`loneSurrogate`); `what` names it, and is asked for only then. */
+export const checkWellFormed = (field: RequestField, what: () => string, text: string): void => {
+  if (!isWellFormedText(text)) throw loneSurrogate(field, what())
 }

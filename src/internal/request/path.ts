@@ -10,6 +10,7 @@
  */
 import { invalidRequest } from "../signingErrors.js"
 import type { Endpoint } from "../../Signer.js"
+import { quote } from "./describe.js"
 import { wirePathSegment } from "./pathSegment.js"
 
 // A path of pchars (no `%`) and slashes, without dot segments, is already in its wire form.
@@ -51,7 +52,7 @@ export const preparePath = (endpoint: Endpoint, path: string, original: string, 
 const climbsAboveStage = (endpoint: Endpoint, original: string) =>
   invalidRequest(
     "path",
-    `The path ${JSON.stringify(original)} climbs above the endpoint's stage path (${endpoint.basePath || "/"}) with "..". ` +
+    `The path ${quote(original)} climbs above the endpoint's stage path (${endpoint.basePath || "/"}) with "..". ` +
       "HTTP clients resolve \"..\" before sending, so the request would leave the stage: remove that segment " +
       "(a \"..\" inside a value must be sent encoded, e.g. encodeURIComponent(\"../x\"))."
   )

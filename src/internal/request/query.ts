@@ -9,7 +9,7 @@ import { invalidRequest } from "../signingErrors.js"
 import type { EncodedQueryPair } from "../sigv4/canonicalQuery.js"
 import { uriEncode } from "../sigv4/uriEncoding.js"
 import { entriesOf } from "./collections.js"
-import { describe, loneSurrogate } from "./describe.js"
+import { describe, loneSurrogate, quote } from "./describe.js"
 
 const { hasOwnProperty } = Object.prototype
 
@@ -36,14 +36,14 @@ const queryValueText = (key: string, value: unknown): string => {
   }
   throw invalidRequest(
     "queryParams",
-    `Query parameter ${JSON.stringify(key)} is ${describe(value)}; pass a string, number or boolean ` +
+    `Query parameter ${quote(key)} is ${describe(value)}; pass a string, number or boolean ` +
       "(JSON.stringify an object, use .toISOString() for a Date), or an array of them to repeat the key."
   )
 }
 
 /**
  * RFC 3986 encoding of a query key or value; a lone surrogate (no UTF-8 encoding) is a SigningError.
- * The error names the text as `what` followed by the key, quoted: built only then (a JSON.stringify
+ * The error names the text as `what` followed by the key, quoted: built only then (a `quote`
  * per parameter per signature otherwise), and from plain arguments rather than a closure, which
  * would be allocated for every key and value of every signature.
  */
@@ -52,7 +52,7 @@ const encodeQueryComponent = (what: string, key: string, text: string): string =
     return uriEncode(text)
   } catch {
     // encodeURIComponent throws on a lone surrogate, which has no UTF-8 encoding.
-    throw loneSurrogate("queryParams", what + JSON.stringify(key))
+    throw loneSurrogate("queryParams", what + quote(key))
   }
 }
 
