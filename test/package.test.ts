@@ -3,7 +3,8 @@
  * exports map, with a lean import graph for the Promise facade.
  */
 import { execFileSync, spawnSync } from "node:child_process"
-import { existsSync, readdirSync, readFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { join, relative, resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import { describe, expect, it } from "@effect/vitest"
@@ -24,26 +25,38 @@ const node = (script: string): string => {
   return stdout
 }
 
-// Loads a module and prints every file URL the loader resolved, one per line.
+// Loads a module and appends every file URL the loader resolved to GRAPH_FILE, one per line. Written synchronously
+// by the hook: the hooks run on their own thread, and what that thread writes to stdout may be lost when the main
+// thread exits first (a busy machine cut the list short).
 const IMPORT_GRAPH = `
 import { register } from "node:module"
 register("data:text/javascript," + encodeURIComponent(\`
+  import { appendFileSync } from "node:fs"
   export async function resolve(specifier, context, next) {
     const result = await next(specifier, context)
-    if (result.url.startsWith("file:")) process.stdout.write(result.url + "\\\\n")
+    if (result.url.startsWith("file:")) appendFileSync(process.env.GRAPH_FILE, result.url + "\\\\n")
     return result
   }\`))
 await import(process.env.TARGET)
 `
 
 /** The file URLs loading `target` (by name, as a user imports it) resolves. */
-const importGraph = (target: string): ReadonlyArray<string> =>
-  execFileSync(process.execPath, ["--input-type=module", "-e", IMPORT_GRAPH], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, TARGET: target },
-    stdio: ["ignore", "pipe", "pipe"]
-  }).split("\n").filter(Boolean)
+const importGraph = (target: string): ReadonlyArray<string> => {
+  const dir = mkdtempSync(join(tmpdir(), "import-graph-"))
+  const graphFile = join(dir, "graph.txt")
+  try {
+    writeFileSync(graphFile, "")
+    execFileSync(process.execPath, ["--input-type=module", "-e", IMPORT_GRAPH], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, TARGET: target, GRAPH_FILE: graphFile },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    return readFileSync(graphFile, "utf8").split("\n").filter(Boolean)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
 
 describe.skipIf(!built)("the built package", () => {
   const pkg = JSON.parse(readFileSync(resolve(root, "package.json"), "utf8"))
