@@ -20,6 +20,7 @@ import axios, { type AxiosAdapter, type AxiosInstance, type AxiosRequestConfig, 
 import type { ApiGatewaySigner } from "./ApiGatewaySigner.js"
 import type { AttemptClock } from "./internal/clockSkew.js"
 import { checkSigner, correctClockSkew, orInvalidConfig, readOutgoing, type SignedOutgoingRequest, signOutgoing } from "./internal/clientRequest.js"
+import { unsupportedAxios } from "./internal/clientVersions.js"
 import { describe } from "./internal/request/describe.js"
 import { looksLikeCredential, REDACTED } from "./internal/scrub.js"
 import { AUTHORIZATION, isSignatureHeader, X_AMZ_SECURITY_TOKEN } from "./internal/sigv4/signatureHeaders.js"
@@ -184,6 +185,8 @@ const checkAdapter = (adapter: unknown, what: string): AxiosRequestConfig["adapt
  * @category constructors
  */
 export const signedAdapter = (signer: ApiGatewaySigner, options: SignedAdapterOptions = {}): AxiosAdapter => {
+  const unsupported = unsupportedAxios(axios)
+  if (unsupported !== undefined) throw new SigningError({ reason: "InvalidConfig", message: unsupported })
   const checked = checkSigner(signer, "signedAdapter(signer)")
   if (typeof options !== "object" || options === null) {
     throw new SigningError({ reason: "InvalidConfig", message: "signedAdapter(signer, options) takes options such as { adapter: \"fetch\" }." })

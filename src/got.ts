@@ -28,6 +28,7 @@ import type { AfterResponseHook, BeforeRequestHook, Got } from "got"
 import type { ApiGatewaySigner } from "./ApiGatewaySigner.js"
 import { checkSigner, correctClockSkew, orInvalidConfig, readOutgoing, signOutgoing } from "./internal/clientRequest.js"
 import { attemptClock, type AttemptClock } from "./internal/clockSkew.js"
+import { isGotOptions, OLD_GOT } from "./internal/clientVersions.js"
 import { SIGNATURE_HEADERS } from "./internal/sigv4/signatureHeaders.js"
 import { SigningError } from "./SigningError.js"
 import { invalidRequest } from "./internal/signingErrors.js"
@@ -90,6 +91,7 @@ class SignatureWritten {
 export const signingHook = (signer: ApiGatewaySigner): BeforeRequestHook => {
   const checked = checkSigner(signer, "signingHook(signer)")
   return async (options) => {
+    if (!isGotOptions(options)) throw new SigningError({ reason: "InvalidConfig", message: OLD_GOT })
     const context = options.context as Record<PropertyKey, unknown>
     const headers = options.headers as HeaderValues
     // An earlier attempt's signature (a retry or a redirect copies its options): removed, to sign afresh.
@@ -170,5 +172,7 @@ export const withSigner = (instance: Got, signer: ApiGatewaySigner): Got => {
   const extend = typeof instance !== "function" ? undefined
     : orInvalidConfig(() => (instance as Partial<Got>).extend, "withSigner(instance, signer): instance.extend could not be read", takes)
   if (typeof extend !== "function") throw new SigningError({ reason: "InvalidConfig", message: takes })
+  const defaults = orInvalidConfig(() => instance.defaults?.options, "withSigner(instance, signer): instance.defaults.options could not be read", takes)
+  if (!isGotOptions(defaults)) throw new SigningError({ reason: "InvalidConfig", message: OLD_GOT })
   return instance.extend({ hooks: { beforeRequest: [signingHook(signer)], afterResponse: [clockSkewHook(signer)] } })
 }

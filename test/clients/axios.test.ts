@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import axios, { type AxiosError, type AxiosInstance } from "axios"
 import ApiGatewaySigner, { SigningError } from "api-gateway-request-signer"
 import { signedAdapter, withSigner } from "api-gateway-request-signer/axios"
+import { unsupportedAxios } from "../../src/internal/clientVersions.js"
 import { AXIOS_COMPAT } from "./compat.js"
 import { AWKWARD_PATH, installedVersion, credentials, decodedPath, type Echo, sha256, signedHeaderNames, type Stage, startStage, versionOf } from "./support.js"
 import { thrownBy } from "../support/outcomes.js"
@@ -276,6 +277,27 @@ describe(`axios ${axios.VERSION}: withSigner and signedAdapter`, () => {
   it("withSigner on an instance that already signs is refused: a request is signed once", () => {
     const instance = withSigner(axios.create({ baseURL: stage.stage }), stage.signer)
     expect(() => withSigner(instance, stage.signer)).toThrow(SigningError)
+  })
+
+  // A 2.x app's axios 0.21 installs beside this package (the optional peer range is *); the subpath refuses it when used.
+  it.each([
+    ["axios 0.21, without getAdapter", { VERSION: "0.21.4", getUri: (): string => "" }, "axios 0.21.4 is installed"],
+    ["axios 0.19, without VERSION", { getUri: (): string => "" }, "an older axios is installed"],
+    ["axios 1.5", { VERSION: "1.5.1", getAdapter: (): undefined => undefined, getUri: (): string => "" }, "axios 1.5.1 is installed"],
+    ["axios 1.x with its VERSION unreadable as a number", { VERSION: "one", getAdapter: (): undefined => undefined, getUri: (): string => "" }, "axios one is installed"]
+  ] as const)("refuses %s, naming the axios it needs and the way around it", (_, module, installed) => {
+    expect(unsupportedAxios(module)).toBe(
+      `api-gateway-request-signer/axios needs axios 1.6 or later, and ${installed}: ` +
+        "upgrade it (npm install axios@1), or keep your axios and sign with signer.signRequest, passing its url, headers and body to axios."
+    )
+  })
+
+  it.each([["1.6.0"], ["1.16.2"], ["2.0.0"]])("takes axios %s", (version) => {
+    expect(unsupportedAxios({ VERSION: version, getAdapter: (): undefined => undefined, getUri: (): string => "" })).toBeUndefined()
+  })
+
+  it(`takes this axios, ${axios.VERSION}`, () => {
+    expect(unsupportedAxios(axios)).toBeUndefined()
   })
 
   it("signedAdapter refuses what is not a signer", () => {

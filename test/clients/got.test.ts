@@ -249,6 +249,28 @@ describe("got with the hooks by hand", () => {
     })
   })
 
+  // A 2.x app's got 11 installs beside this package (the optional peer range is *); the subpath refuses it when used.
+  describe("got 11 and earlier, whose hooks get a plain object instead of got's Options", () => {
+    const OLD_GOT = /^api-gateway-request-signer\/got works with got 12 and later .*Upgrade got \(npm install got@16\), or keep your got and sign with signer\.signRequest/
+
+    it("withSigner refuses such an instance with an InvalidConfig naming the got it needs", () => {
+      const extend = () => { throw new Error("extend must not be called") }
+      const got11 = Object.assign(() => {}, { extend, defaults: { options: { hooks: {}, headers: {} } } }) as unknown as Got
+      expect(thrownBy(() => withSigner(got11, stage.signer))).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(OLD_GOT) })
+    })
+
+    it("signingHook refuses such options before reading them", async () => {
+      const hook = signingHook(stage.signer)
+      const plainOptions = { method: "GET", url: new URL(`${stage.stage}/pets`), headers: {}, context: {} }
+      await expect(hook(plainOptions as never, {} as never)).rejects.toMatchObject({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(OLD_GOT) })
+    })
+
+    it("takes got's own instance and Options, as this got is", () => {
+      expect(() => withSigner(got, stage.signer)).not.toThrow()
+      expect(got.defaults.options).toBeInstanceOf(Options)
+    })
+  })
+
   it("withSigner refuses an instance that is a Proxy whose traps throw, with an InvalidConfig saying what to pass", () => {
     const instance = new Proxy(() => {}, { get: () => { throw new Error("trap") } }) as unknown as Got
     expect(thrownBy(() => withSigner(instance, stage.signer))).toMatchObject({
