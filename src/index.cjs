@@ -23,7 +23,8 @@
  * suite under Jest, still require the package. That copy
  * holds its own error classes and `HttpMethods`, which this root then exports,
  * so the facade's errors are instances of the root's classes there too; only
- * the Effect API stays ES modules, and its getters say so. Node's require(esm)
+ * the Effect API stays ES modules, and its getters give stand-ins that say so
+ * when used (reading them does not throw: Jest's automock reads every export). Node's require(esm)
  * stays the first choice, so that wherever it works a class is one class for
  * `require()` and `import`.
  *
@@ -73,46 +74,70 @@ const requireEsmTurnedOff = () =>
   [...(process.execArgv ?? []), ...String(process.env.NODE_OPTIONS ?? "").split(/\s+/)].includes("--no-experimental-require-module")
 
 /**
- * `load()`: a module of the Effect API, named `name`. It is ES modules only: where the loader cannot require one,
- * the error says so and what to do, rather than the loader's advice to transform node_modules. It needs Effect 3:
- * with another installed (npm's latest is 4.x, which `--force`, `--legacy-peer-deps`, pnpm and yarn install with a
- * warning), it fails to load on a missing file of Effect's, which does not say what to do; then the error says it.
+ * Why the Effect API's module `name` cannot load here (`error` is what loading it threw), with what to do; or
+ * `undefined` when the error is no known cause, and is thrown as it is. It is ES modules only: where the loader
+ * cannot require one, the explanation says so and what to do, rather than the loader's advice to transform
+ * node_modules. It needs Effect 3: with another installed (npm's latest is 4.x, which `--force`,
+ * `--legacy-peer-deps`, pnpm and yarn install with a warning), or none (yarn 1 installs no peers), it fails to load
+ * on a missing file of Effect's, which does not say what to do; then the explanation says it.
  */
+const whyEffectApiCannotLoad = (name, error) => {
+  if (cannotRequireEsm(error)) {
+    const facadeWorks = "The Promise facade (ApiGatewaySigner, HttpMethods, SigningError, RequestError) works from require() here. "
+    return new Error(
+      `The Effect API of api-gateway-request-signer (${name}) is ES modules only, and this module loader cannot load an ES module from require(): ` +
+        (underJest()
+          ? "Jest's cannot, unless it runs on Node 24.9 or later with NODE_OPTIONS=--experimental-vm-modules. " + facadeWorks +
+            "For the Effect API under Jest, set NODE_OPTIONS=--experimental-vm-modules and either run Node 24.9 or later, or import the package from an ES module test file (.mjs)"
+          : inLambda()
+          ? `AWS Lambda's Node.js runtimes start Node with --no-experimental-require-module, which turns require(esm) off. ${facadeWorks}` +
+            "For the Effect API, set the function's environment variable NODE_OPTIONS=--experimental-require-module (Lambda then leaves " +
+            "its flag out), or make the handler an ES module (index.mjs) that imports the package, or bundle the function (esbuild, as CDK and SAM do)"
+          : requireEsmTurnedOff()
+          ? `Node runs with --no-experimental-require-module, which turns require(esm) off. ${facadeWorks}` +
+            "For the Effect API, run Node without that flag, or load it with import(\"api-gateway-request-signer\")"
+          : `Node ${process.versions.node} cannot (require(esm) is on by default from Node 20.19 and 22.12; Node 22.0 to 22.11 need --experimental-require-module). ` +
+            facadeWorks + "For the Effect API, upgrade Node (20.19+, 22.12+ or 24), or load it with import(\"api-gateway-request-signer\")"),
+      { cause: error }
+    )
+  }
+  let version
+  try {
+    version = require("effect/package.json").version
+  } catch {
+    // Not installed: said below.
+  }
+  if (typeof version === "string" && version.split(".")[0] === "3") return undefined
+  const installed = version === undefined ? "effect is not installed" : `effect ${version} is installed`
+  return new Error(
+    `The Effect API of api-gateway-request-signer needs effect 3.x, and ${installed} (npm's latest effect is 4.x, which this version does not support): npm install effect@3`,
+    { cause: error }
+  )
+}
+
+/**
+ * What a name of the Effect API gives where its module cannot load: a stand-in that throws `explanation` when one
+ * of its members is used. Reading the name itself does not throw, so that what reads every export of the root
+ * (Jest's automock, `{ ...jest.requireActual("api-gateway-request-signer") }`, `{ ...require(...) }` in a module
+ * that re-exports it) still works in an app that uses the Promise facade only. Symbols, `then`, `toJSON` and
+ * `__esModule` read as undefined, so that printing, awaiting or serializing it does not throw either.
+ */
+const unavailable = (explanation) =>
+  new Proxy(Object.freeze({}), {
+    get: (_, key) => {
+      if (typeof key === "symbol" || key === "then" || key === "toJSON" || key === "__esModule") return undefined
+      throw explanation
+    }
+  })
+
+/** `load()`: a module of the Effect API, named `name`; where it cannot load for a known cause, a stand-in saying why. */
 const effectApi = (name, load) => {
   try {
     return load()
   } catch (error) {
-    if (cannotRequireEsm(error)) {
-      const facadeWorks = "The Promise facade (ApiGatewaySigner, HttpMethods, SigningError, RequestError) works from require() here. "
-      throw new Error(
-        `The Effect API of api-gateway-request-signer (${name}) is ES modules only, and this module loader cannot load an ES module from require(): ` +
-          (underJest()
-            ? "Jest's cannot, unless it runs on Node 24.9 or later with NODE_OPTIONS=--experimental-vm-modules. " + facadeWorks +
-              "For the Effect API under Jest, set NODE_OPTIONS=--experimental-vm-modules and either run Node 24.9 or later, or import the package from an ES module test file (.mjs)"
-            : inLambda()
-            ? `AWS Lambda's Node.js runtimes start Node with --no-experimental-require-module, which turns require(esm) off. ${facadeWorks}` +
-              "For the Effect API, set the function's environment variable NODE_OPTIONS=--experimental-require-module (Lambda then leaves " +
-              "its flag out), or make the handler an ES module (index.mjs) that imports the package, or bundle the function (esbuild, as CDK and SAM do)"
-            : requireEsmTurnedOff()
-            ? `Node runs with --no-experimental-require-module, which turns require(esm) off. ${facadeWorks}` +
-              "For the Effect API, run Node without that flag, or load it with import(\"api-gateway-request-signer\")"
-            : `Node ${process.versions.node} cannot (require(esm) is on by default from Node 20.19 and 22.12; Node 22.0 to 22.11 need --experimental-require-module). ` +
-              facadeWorks + "For the Effect API, upgrade Node (20.19+, 22.12+ or 24), or load it with import(\"api-gateway-request-signer\")"),
-        { cause: error }
-      )
-    }
-    let version
-    try {
-      version = require("effect/package.json").version
-    } catch {
-      // Not installed: said below.
-    }
-    if (typeof version === "string" && version.split(".")[0] === "3") throw error
-    const installed = version === undefined ? "effect is not installed" : `effect ${version} is installed`
-    throw new Error(
-      `The Effect API of api-gateway-request-signer needs effect 3.x, and ${installed} (npm's latest effect is 4.x, which this version does not support): npm install effect@3`,
-      { cause: error }
-    )
+    const explanation = whyEffectApiCannotLoad(name, error)
+    if (explanation === undefined) throw error
+    return unavailable(explanation)
   }
 }
 

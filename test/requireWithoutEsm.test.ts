@@ -97,14 +97,14 @@ describe.skipIf(!built)("require() where the loader cannot load ES modules (AWS 
     })
   })
 
-  /** What reading each name of the Effect API throws, in a process that `setup` prepares. */
+  /** What using each name of the Effect API throws, in a process that `setup` prepares. */
   const effectApiSays = (setup: string) =>
     node(WITHOUT_REQUIRE_ESM, `
       ${setup}
       const root = require("api-gateway-request-signer")
       console.log(JSON.stringify(["Credentials", "Signer", "Retry", "SigV4", "Diagnosis"].map((name) => {
         try {
-          return root[name] === undefined ? "undefined" : "loaded"
+          return root[name].layer === undefined ? "no layer" : "loaded"
         } catch (error) {
           return error.message
         }
@@ -130,6 +130,29 @@ describe.skipIf(!built)("require() where the loader cannot load ES modules (AWS 
       expect(said[i]).toContain(`run Node without that flag, or load it with import("api-gateway-request-signer")`)
       expect(said[i]).not.toContain("Jest")
     }
+  })
+
+  // Jest's automock and { ...jest.requireActual(...) } read every export; so does a module that re-exports the root.
+  it("reads every export of the root without throwing: the Effect API's names are stand-ins that throw only when used", () => {
+    const result = node(WITHOUT_REQUIRE_ESM, `
+      process.env.JEST_WORKER_ID = "1"
+      const root = require("api-gateway-request-signer")
+      const spread = { ...root }
+      const stand = spread.Signer
+      let used
+      try { stand.signRequest } catch (error) { used = error.message }
+      console.log(JSON.stringify({
+        names: Object.keys(spread).sort(),
+        kinds: ${JSON.stringify(EFFECT_API)}.map((name) => typeof spread[name]),
+        quiet: [require("node:util").inspect(stand), JSON.stringify(stand), String(stand.then), String(stand[Symbol.toPrimitive])],
+        used,
+        facade: new spread.default({ endpoint: "https://a.execute-api.us-east-1.amazonaws.com/p", accessKey: "AKID", secretKey: "s" }).signRequest({ method: "GET", path: "/x" }).url
+      }))`)
+    expect(result.names).toEqual(expect.arrayContaining(["ApiGatewaySigner", "default", ...EFFECT_API]))
+    expect(result.kinds).toEqual(EFFECT_API.map(() => "object"))
+    expect(result.quiet).toEqual(["{}", "{}", "undefined", "undefined"])
+    expect(result.used).toContain("The Effect API of api-gateway-request-signer (Signer) is ES modules only")
+    expect(result.facade).toBe("https://a.execute-api.us-east-1.amazonaws.com/p/x")
   })
 
   it("inside AWS Lambda, names Lambda's own remedies: NODE_OPTIONS, an ES module handler or a bundle", () => {
