@@ -10,8 +10,9 @@
  * say so. Where require(esm) works, the copy must not load at all.
  */
 import { spawnSync } from "node:child_process"
-import { existsSync } from "node:fs"
-import { resolve } from "node:path"
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join, resolve } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 
 const root = resolve(import.meta.dirname, "..")
@@ -230,6 +231,36 @@ describe.skipIf(!built)("require() where the loader cannot load ES modules (AWS 
         }))
       })`)
     expect(result).toEqual({ same: [true, true, true, true], copy: false })
+  })
+})
+
+// Vercel, Netlify and Next.js standalone build an unbundled function's zip from the files @vercel/nft traces.
+describe.skipIf(!built)("a file tracer given a CommonJS handler that requires the root or a facade subpath", () => {
+  it.each([
+    ["a facade subpath", `const ApiGatewaySigner = require("api-gateway-request-signer/ApiGatewaySigner").default`],
+    ["the root", `const { ApiGatewaySigner } = require("api-gateway-request-signer")`]
+  ])("keeps the facade's CommonJS copy in the traced files of a handler that requires %s: it signs there with Lambda's flags", async (_, load) => {
+    const { nodeFileTrace } = await import("@vercel/nft")
+    const project = mkdtempSync(join(tmpdir(), "traced-"))
+    const task = mkdtempSync(join(tmpdir(), "traced-task-"))
+    try {
+      // What npm installs of the package: its package.json and dist/.
+      const installed = join(project, "node_modules", "api-gateway-request-signer")
+      cpSync(resolve(root, "package.json"), join(installed, "package.json"))
+      cpSync(resolve(root, "dist"), join(installed, "dist"), { recursive: true })
+      writeFileSync(join(project, "handler.js"), `${load}
+        const signer = new ApiGatewaySigner({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod", accessKey: "AKIDEXAMPLE", secretKey: "secret" })
+        console.log(signer.signRequest({ method: "GET", path: "/pets" }).headers.Authorization.split(" ")[0])`)
+      const { fileList } = await nodeFileTrace([join(project, "handler.js")], { base: project })
+      // The zip: the traced files only.
+      for (const file of fileList) cpSync(join(project, file), join(task, file), { recursive: false })
+      const child = spawnSync(process.execPath, ["--no-experimental-require-module", "--no-experimental-detect-module", "handler.js"], { cwd: task, encoding: "utf8" })
+      expect([...fileList]).toContain("node_modules/api-gateway-request-signer/dist/ApiGatewaySigner.cjs")
+      expect({ status: child.status, stdout: child.stdout.trim(), stderr: child.stderr }).toEqual({ status: 0, stdout: "AWS4-HMAC-SHA256", stderr: "" })
+    } finally {
+      rmSync(project, { recursive: true, force: true })
+      rmSync(task, { recursive: true, force: true })
+    }
   })
 })
 

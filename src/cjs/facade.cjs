@@ -32,7 +32,9 @@ const cannotRequireEsm = (error) =>
  * `require` through the module object, for the facade's CommonJS copy: bundlers follow `require("...")` calls, and
  * those of an alias of `require` (ncc does), not a method of `module`. A bundler that takes a CommonJS entry (`bun
  * build`, ncc) would otherwise put the whole facade in the bundle twice, and a bundle, which loads the ES modules
- * itself, never needs the copy. (Bun inlines a constant argument, so the call is what hides it.)
+ * itself, never needs the copy. (Bun inlines a constant argument, so the call is what hides it.) File tracers, which
+ * copy the files an unbundled function needs into its zip (@vercel/nft: Vercel, Netlify, Next.js standalone), must
+ * still find the copy: they evaluate `__dirname + "..."` in a call's argument, so the path is written that way.
  */
 const requireUnbundled = (id) => module.require(id)
 
@@ -46,7 +48,7 @@ const esModuleOrCopy = (requireEsModule, fromCopy) => {
     return requireEsModule()
   } catch (error) {
     if (!cannotRequireEsm(error)) throw error
-    return fromCopy(requireUnbundled("../ApiGatewaySigner.cjs"))
+    return fromCopy(requireUnbundled(__dirname + "/../ApiGatewaySigner.cjs"))
   }
 }
 
