@@ -51,14 +51,42 @@ const describeValue = (value: unknown): string => {
 }
 
 /**
- * How a message quotes text the caller gave (a path, a query key, a header value): JSON-quoted, and cut after
+ * How a message quotes text the caller gave (a path, a query key, a header name): JSON-quoted, and cut to
  * QUOTED_LENGTH characters, so that a message, and every log line and retry summary that carries it, stays short
- * however long the input is.
+ * however long the input is. Cut around `at`, the index of what the message is about, when that lies past the
+ * beginning (so that the quote shows the fault), saying which characters it shows; else to its beginning.
  */
-export const quote = (text: string): string => JSON.stringify(shorten(text, QUOTED_LENGTH))
+export const quote = (text: string, at?: number): string => {
+  if (text.length <= QUOTED_LENGTH) return JSON.stringify(text)
+  if (at === undefined || at < QUOTED_LENGTH / 2) return JSON.stringify(shorten(text, QUOTED_LENGTH))
+  const start = Math.min(at - QUOTED_LENGTH / 2, text.length - QUOTED_LENGTH)
+  const end = start + QUOTED_LENGTH
+  return JSON.stringify("…" + text.slice(start, end) + (end < text.length ? "…" : "")) +
+    ` (characters ${start + 1} to ${end} of ${text.length})`
+}
 
 /** Enough to recognize a path or a key by. */
 const QUOTED_LENGTH = 200
+
+/** The index of the first lone UTF-16 surrogate in `text`, or -1. For messages only: a loop, not the hot path's regex. */
+const loneSurrogateAt = (text: string): number => {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    if (unit >= 0xdc00 && unit <= 0xdfff) return i
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1)
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return i
+      i++
+    }
+  }
+  return -1
+}
+
+/** `text` quoted around its first lone surrogate (`quote`), for the refusal of it. */
+export const quoteAtLoneSurrogate = (text: string): string => {
+  const at = loneSurrogateAt(text)
+  return quote(text, at === -1 ? undefined : at)
+}
 
 /** The refusal of text with a lone UTF-16 surrogate: it has no UTF-8 encoding, so it cannot be sent. */
 export const loneSurrogate = (field: RequestField, what: string): SigningError =>

@@ -12,7 +12,7 @@ import { invalidRequest } from "../signingErrors.js"
 import { canonicalHeaderValue } from "../sigv4/canonicalHeaders.js"
 import { isSignatureHeader } from "../sigv4/signatureHeaders.js"
 import { entriesOf } from "./collections.js"
-import { describe } from "./describe.js"
+import { describe, quote } from "./describe.js"
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
@@ -112,19 +112,19 @@ const scalarHeaderValue = (name: string, value: unknown): string => {
     ? String(value)
     : undefined
   if (text === undefined) {
-    throw invalidRequest("headers", `Header ${JSON.stringify(name)} is ${describe(value)}; header values must be strings.`)
+    throw invalidRequest("headers", `Header ${quote(name)} is ${describe(value)}; header values must be strings.`)
   }
   if (LINE_BREAK_OR_NUL.test(text)) {
     throw invalidRequest(
       "headers",
-      `Header ${JSON.stringify(name)} contains a line break or NUL character, which could inject headers into the request; ` +
+      `Header ${quote(name)} contains a line break or NUL character, which could inject headers into the request; ` +
         "remove it (encode multi-line data, e.g. with encodeURIComponent or base64)."
     )
   }
   if (NOT_FIELD_CONTENT.test(text)) {
     throw invalidRequest(
       "headers",
-      `Header ${JSON.stringify(name)} contains a control character or a character beyond U+00FF, which HTTP cannot carry; ` +
+      `Header ${quote(name)} contains a control character or a character beyond U+00FF, which HTTP cannot carry; ` +
         "percent-encode or base64-encode the value."
     )
   }
@@ -176,8 +176,8 @@ export const prepareHeaders = (headers: unknown): Array<CallerHeader> => {
       throw invalidRequest(
         "headers",
         (earlier === name
-          ? `Header ${JSON.stringify(name)} is given twice; `
-          : `Header ${JSON.stringify(lowerCaseName)} is given twice (as ${JSON.stringify(earlier)} and ${JSON.stringify(name)}); ` +
+          ? `Header ${quote(name)} is given twice; `
+          : `Header ${quote(lowerCaseName)} is given twice (as ${quote(earlier)} and ${quote(name)}); ` +
             "header names are case-insensitive: ") +
           "give it once, joining the values with \", \" if you mean both."
       )

@@ -33,26 +33,29 @@ export const preparePath = (endpoint: Endpoint, path: string, original: string, 
   if ((plain || PLAIN_PATH.test(path)) && !hasDotSegment(path)) return endpoint.basePath + (path.startsWith("/") ? path : "/" + path)
   const segments = (path.startsWith("/") ? path.slice(1) : path).split("/")
   const resolved: Array<string> = []
+  // Where segment i begins in `path` (and so in `original`, which begins with it): for the message of a climb.
+  let offset = path.startsWith("/") ? 1 : 0
   for (let i = 0; i < segments.length; i++) {
     const segment = wirePathSegment(segments[i]!)
     const last = i === segments.length - 1
     if (segment === ".") {
       if (last) resolved.push("")
     } else if (segment === "..") {
-      if (resolved.length === 0) throw climbsAboveStage(endpoint, original)
+      if (resolved.length === 0) throw climbsAboveStage(endpoint, original, offset)
       resolved.pop()
       if (last) resolved.push("")
     } else {
       resolved.push(segment)
     }
+    offset += segments[i]!.length + 1
   }
   return endpoint.basePath + "/" + resolved.join("/")
 }
 
-const climbsAboveStage = (endpoint: Endpoint, original: string) =>
+const climbsAboveStage = (endpoint: Endpoint, original: string, at: number) =>
   invalidRequest(
     "path",
-    `The path ${quote(original)} climbs above the endpoint's stage path (${endpoint.basePath || "/"}) with "..". ` +
+    `The path ${quote(original, at)} climbs above the endpoint's stage path (${endpoint.basePath || "/"}) with "..". ` +
       "HTTP clients resolve \"..\" before sending, so the request would leave the stage: remove that segment " +
       "(a \"..\" inside a value must be sent encoded, e.g. encodeURIComponent(\"../x\"))."
   )

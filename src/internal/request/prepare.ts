@@ -36,7 +36,7 @@ import { safely } from "../guard.js"
 import { displayUrl } from "../scrub.js"
 import { assembleHeaders } from "./assembleHeaders.js"
 import { prepareBody } from "./body.js"
-import { checkWellFormed, describe, quote } from "./describe.js"
+import { checkWellFormed, describe, quoteAtLoneSurrogate } from "./describe.js"
 import { prepareHeaders } from "./headers.js"
 import { prepareMethod } from "./method.js"
 import { PLAIN_PATH, preparePath } from "./path.js"
@@ -123,7 +123,7 @@ export const prepareRequest = (settings: PrepareSettings, input: RequestToSign):
   }
   // A plain path is well-formed, and has no query to split off: "?" is not among its characters.
   const plain = PLAIN_PATH.test(givenPath)
-  if (!plain) checkWellFormed("path", () => `The path ${quote(givenPath)}`, givenPath)
+  if (!plain) checkWellFormed("path", () => `The path ${quoteAtLoneSurrogate(givenPath)}`, givenPath)
   const mark = plain ? -1 : givenPath.indexOf("?")
   const path = preparePath(endpoint, mark === -1 ? givenPath : givenPath.slice(0, mark), givenPath, plain)
   const pairs = mark === -1 ? [] : parseQueryString(givenPath.slice(mark + 1))

@@ -9,7 +9,7 @@ import { invalidRequest } from "../signingErrors.js"
 import type { EncodedQueryPair } from "../sigv4/canonicalQuery.js"
 import { uriEncode } from "../sigv4/uriEncoding.js"
 import { entriesOf } from "./collections.js"
-import { describe, loneSurrogate, quote } from "./describe.js"
+import { describe, loneSurrogate, quote, quoteAtLoneSurrogate } from "./describe.js"
 
 const { hasOwnProperty } = Object.prototype
 
@@ -52,7 +52,8 @@ const encodeQueryComponent = (what: string, key: string, text: string): string =
     return uriEncode(text)
   } catch {
     // encodeURIComponent throws on a lone surrogate, which has no UTF-8 encoding.
-    throw loneSurrogate("queryParams", what + quote(key))
+    // The key is quoted around its lone surrogate when it is the text refused; else (a value's) from its beginning.
+    throw loneSurrogate("queryParams", what + (text === key ? quoteAtLoneSurrogate(key) : quote(key)))
   }
 }
 
