@@ -447,6 +447,46 @@ export class ApiGatewaySigner {
     return this.#settings.service
   }
 
+  /**
+   * 2.x's stage path. The stage is part of `endpoint` now, so this is `""`:
+   * 2.x code that joins `signer.endpoint + signer.pathComponent` still gets
+   * the stage's URL.
+   *
+   * @deprecated The stage path is part of `endpoint`.
+   */
+  get pathComponent(): string {
+    return ""
+  }
+
+  /**
+   * 2.x's name for `service`.
+   *
+   * @deprecated Read `service`.
+   */
+  get serviceName(): string {
+    return this.service
+  }
+
+  /**
+   * The Accept header added to requests that have none (2.x's field), or
+   * `undefined` when the signer was made with `defaultAcceptType: false`.
+   *
+   * @deprecated Fixed when the signer is made; kept for 2.x code that reads it.
+   */
+  get defaultAcceptType(): string | undefined {
+    return this.#settings.defaultHeaders?.[0]?.[1]
+  }
+
+  /**
+   * The Content-Type an object body is sent with when the request has none
+   * (2.x's field): the one given to the signer, else `application/json`.
+   *
+   * @deprecated Fixed when the signer is made; kept for 2.x code that reads it.
+   */
+  get defaultContentType(): string {
+    return this.#settings.defaultContentType ?? "application/json"
+  }
+
   /** What printing and serializing show of the signer: its endpoint, region and service, never its credentials. */
   toJSON(): { readonly endpoint: string; readonly region: string; readonly service: string } {
     return { endpoint: this.endpoint, region: this.region, service: this.service }
@@ -714,7 +754,10 @@ export class ApiGatewaySigner {
 // Metro's Babel preset (React Native) cannot parse static blocks.
 const refuseAssignments = (names: string, refusal: (name: string) => SigningError): void => {
   for (const name of names.split(" ")) {
+    // The class's getter of 2.x's fields that code reads (pathComponent, serviceName, ...), kept beside the setter.
+    const get = Object.getOwnPropertyDescriptor(ApiGatewaySigner.prototype, name)?.get
     Object.defineProperty(ApiGatewaySigner.prototype, name, {
+      ...(get === undefined ? {} : { get }),
       set(this: ApiGatewaySigner, value: unknown) {
         assignOption(this, name, value, refusal)
       },

@@ -196,6 +196,36 @@ describe("the signer's fields", () => {
   )
 })
 
+describe("2.x's fields, read", () => {
+  // 2.x kept the stage in pathComponent and the origin in endpoint; endpoint holds the stage now.
+  it("pathComponent is empty, so that 2.x's endpoint + pathComponent + path is still the request's URL", () => {
+    const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys })
+    expect(signer.pathComponent).toBe("")
+    expect(signer.endpoint + signer.pathComponent + "/pets").toBe(signer.signRequest({ method: "GET", path: "/pets" }).url)
+  })
+
+  it("serviceName is the service signed for", () => {
+    expect([new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys }).serviceName, new ApiGatewaySigner({ endpoint: ENDPOINT, serviceName: "lambda", ...keys }).serviceName])
+      .toEqual(["execute-api", "lambda"])
+  })
+
+  it("defaultAcceptType and defaultContentType are what the signer adds, as given or by default", () => {
+    const byDefault = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys })
+    const given = new ApiGatewaySigner({ endpoint: ENDPOINT, defaultAcceptType: "text/csv", defaultContentType: "application/xml", ...keys })
+    const without = new ApiGatewaySigner({ endpoint: ENDPOINT, defaultAcceptType: false, ...keys })
+    expect([byDefault.defaultAcceptType, given.defaultAcceptType, without.defaultAcceptType]).toEqual(["application/json", "text/csv", undefined])
+    expect([byDefault.defaultContentType, given.defaultContentType]).toEqual(["application/json", "application/xml"])
+    expect(byDefault.signRequest({ method: "POST", path: "/", body: { a: 1 } }).headers["Content-Type"]).toBe("application/json")
+    expect(given.signRequest({ method: "POST", path: "/", body: { a: 1 } }).headers).toMatchObject({ Accept: "text/csv", "Content-Type": "application/xml" })
+  })
+
+  it("stay unlisted: printing and serializing the signer show what they did", () => {
+    const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys })
+    expect(Object.keys(signer)).not.toEqual(expect.arrayContaining(["pathComponent"]))
+    expect(JSON.parse(JSON.stringify(signer))).toEqual({ endpoint: signer.endpoint, region: signer.region, service: signer.service })
+  })
+})
+
 describe("a subclass's own fields named like an option", () => {
   // What TypeScript emits for `retries = 3` or `constructor(private readonly serviceName: string)` when
   // useDefineForClassFields is off (its default below ES2022): an assignment in the constructor.
