@@ -259,7 +259,7 @@ export const signedAdapter = (signer: ApiGatewaySigner, options: SignedAdapterOp
  * @since 3.0.0
  * @category constructors
  */
-export const withSigner = <Instance extends AxiosInstance>(instance: Instance, signer: ApiGatewaySigner): Instance => {
+export const withSigner = <Instance extends Pick<AxiosInstance, "defaults">>(instance: Instance, signer: ApiGatewaySigner): Instance => {
   const takes = "withSigner(instance, signer) takes an axios instance, e.g. axios.create({ baseURL })"
   if ((typeof instance !== "function" && typeof instance !== "object") || instance === null) {
     throw new SigningError({ reason: "InvalidConfig", message: `${takes}.` })

@@ -180,7 +180,7 @@ describe("the installed tarball at run time", () => {
     expect(await compiled("nodenext", "repository")).toEqual({})
     expect(JSON.parse(await runIn(consumer, ["out/runtime.js"]))).toEqual({ facade: 200, presigned: 200, retries: 200, effect: 200, httpClient: 200 })
     const cjs = JSON.parse(await runIn(consumer, ["out/require.cjs"]))
-    expect(cjs).toEqual({ fromRoot: "https://api_id.execute-api.us-east-1.amazonaws.com/STAGE/pets", fromSubpath: cjs.fromRoot, signed: true })
+    expect(cjs).toEqual({ fromRoot: "https://api_id.execute-api.us-east-1.amazonaws.com/STAGE/pets", fromSubpath: cjs.fromRoot, signed: true, axios: true })
   }, 300_000)
 
   it("loads in Vite's SSR, as Vitest 3 and framework SSR builds resolve it (Vite 7 stops at the first matching condition)", async () => {
