@@ -239,6 +239,12 @@ const assignOption = (signer: object, name: string, value: unknown, refusal: (na
  * A method called on something other than a signer: detached (`requests.map(signer.signRequest)`), or through a
  * Proxy around the signer (a framework's reactive state), neither of which can reach the signer's private state.
  */
+const fieldNotOnASigner = (field: string): SigningError =>
+  invalidConfig(
+    `signer.${field} was used through something other than an ApiGatewaySigner (a Proxy around the signer: a framework's ` +
+      "reactive state), which cannot reach the signer's private state: keep the signer raw (Vue's markRaw), or use the signer itself."
+  )
+
 const notOnASigner = (method: string): SigningError =>
   invalidConfig(
     `${method} was called on something other than an ApiGatewaySigner (a detached method, or a Proxy around the signer): ` +
@@ -434,17 +440,17 @@ export class ApiGatewaySigner {
 
   /** The endpoint requests are relative to (origin and stage path). Fixed when the signer is made. */
   get endpoint(): string {
-    return this.#settings.endpoint.href
+    return ApiGatewaySigner.#settingsOf(this, "endpoint").endpoint.href
   }
 
   /** The region signed for. Fixed when the signer is made. */
   get region(): string {
-    return this.#settings.region
+    return ApiGatewaySigner.#settingsOf(this, "region").region
   }
 
   /** The service signed for (`execute-api`). Fixed when the signer is made. */
   get service(): string {
-    return this.#settings.service
+    return ApiGatewaySigner.#settingsOf(this, "service").service
   }
 
   /**
@@ -464,7 +470,7 @@ export class ApiGatewaySigner {
    * @deprecated Read `service`.
    */
   get serviceName(): string {
-    return this.service
+    return ApiGatewaySigner.#settingsOf(this, "serviceName").service
   }
 
   /**
@@ -474,7 +480,7 @@ export class ApiGatewaySigner {
    * @deprecated Fixed when the signer is made; kept for 2.x code that reads it.
    */
   get defaultAcceptType(): string | undefined {
-    return this.#settings.defaultHeaders?.[0]?.[1]
+    return ApiGatewaySigner.#settingsOf(this, "defaultAcceptType").defaultHeaders?.[0]?.[1]
   }
 
   /**
@@ -484,7 +490,7 @@ export class ApiGatewaySigner {
    * @deprecated Fixed when the signer is made; kept for 2.x code that reads it.
    */
   get defaultContentType(): string {
-    return this.#settings.defaultContentType ?? "application/json"
+    return ApiGatewaySigner.#settingsOf(this, "defaultContentType").defaultContentType ?? "application/json"
   }
 
   /** What printing and serializing show of the signer: its endpoint, region and service, never its credentials. */
@@ -519,10 +525,12 @@ export class ApiGatewaySigner {
    * trusted time source if you have one.
    */
   get clockOffset(): number {
+    if (!ApiGatewaySigner.#isSigner(this)) throw fieldNotOnASigner("clockOffset")
     return this.#clockOffset
   }
 
   set clockOffset(millis: number) {
+    if (!ApiGatewaySigner.#isSigner(this)) throw fieldNotOnASigner("clockOffset")
     if (!isClockOffset(millis)) {
       // A string is named by its kind only: whatever was assigned by mistake (a secret?) is not repeated.
       throw invalidConfig(
@@ -631,6 +639,12 @@ export class ApiGatewaySigner {
 
   static #isSigner(value: unknown): value is ApiGatewaySigner {
     return typeof value === "object" && value !== null && #settings in value
+  }
+
+  /** The settings of `value`, a signer, for its field `field`; read through a Proxy, a SigningError saying so (not a TypeError). */
+  static #settingsOf(value: unknown, field: string): FacadeSettings {
+    if (!ApiGatewaySigner.#isSigner(value)) throw fieldNotOnASigner(field)
+    return value.#settings
   }
 
   /**

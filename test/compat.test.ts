@@ -402,6 +402,25 @@ describe("a method called without its signer (detached, or through a Proxy)", ()
     const proxied = new Proxy(own, {})
     expect(() => proxied.signRequest({ method: "GET", path: "/" })).toThrow(notOnASigner("signRequest"))
   })
+
+  it.each(["endpoint", "region", "service", "serviceName", "defaultAcceptType", "defaultContentType", "clockOffset"] as const)(
+    "its field %s read through a Proxy: a SigningError that says to keep the signer raw, not a TypeError",
+    (field) => {
+      const proxied = new Proxy(own, {})
+      expect(() => proxied[field]).toThrow(
+        expect.objectContaining({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(new RegExp(`^signer\\.${field} was used through something other than an ApiGatewaySigner.*markRaw`)) })
+      )
+    }
+  )
+
+  it("serialized or assigned clockOffset through a Proxy: the same SigningError", () => {
+    const proxied = new Proxy(own, {})
+    expect(() => JSON.stringify(proxied)).toThrow(expect.objectContaining({ _tag: "SigningError", message: expect.stringContaining("signer.endpoint was used through") }))
+    expect(() => {
+      proxied.clockOffset = 5
+    }).toThrow(expect.objectContaining({ _tag: "SigningError", message: expect.stringContaining("signer.clockOffset was used through") }))
+    expect(own.clockOffset).toBe(0)
+  })
 })
 
 /** Runs `use` with a facade signer for a local gateway that knows its keys, and closes the gateway after. */
