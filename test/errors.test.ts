@@ -180,6 +180,17 @@ describe("a refusal quotes a long input by 200 characters: the message stays sho
     expect(error.message).toContain(quoted)
     expect(error.message.length).toBeLessThan(900)
   })
+
+  // Cut at a UTF-16 index, a window can begin or end inside an emoji: half of it would read as another lone surrogate.
+  const emoji = "😀".repeat(200)
+  it.each([
+    ["the window begins inside a pair", `/${emoji.slice(0, 250)}x\ud800${emoji.slice(0, 100)}`],
+    ["the window ends inside a pair", `/${emoji.slice(0, 250)}\ud800${emoji.slice(0, 100)}`],
+    ["the head cut ends inside a pair", `/a\ud800${emoji.slice(0, 300)}`]
+  ])("quotes only the input's own lone surrogate when %s", (_, path) => {
+    const quotedSurrogates = thrown(() => signer.signRequest({ method: "GET", path })).message.match(/\\ud[89a-f][0-9a-f]{2}/gi)
+    expect(quotedSurrogates).toEqual(["\\ud800"])
+  })
 })
 
 const badConfigs: ReadonlyArray<readonly [string, () => unknown, RegExp, string]> = [

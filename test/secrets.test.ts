@@ -586,3 +586,43 @@ describe("secrets of other services, told by their shape", () => {
     expectShowsNone(error, [token])
   })
 })
+
+// A refusal of a long path quotes 200 characters around the fault, which may begin inside a token, past the
+// parameter name that has it redacted, and cut a secret's beginning off.
+describe("a quote of a long path cut inside a session token", () => {
+  const own = "IQoJb3JpZ2luX2VjEJr" + "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/".repeat(18) + "Zz=="
+  const foreign = "FwoGZXIvYXdzE" + "q9RtY2kLm7Np3Xs5Vb8Zc1Df4Gh6Jk0Lw".repeat(20)
+  const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", accessKey: "AKIDEXAMPLE", secretKey: SECRET, sessionToken: own })
+
+  /** The longest piece of `secret` (16 characters or more), as it is or percent-encoded, that `message` holds. */
+  const longestPiece = (message: string, secret: string): number => {
+    let longest = 0
+    for (let length = 16; length <= secret.length; length++) {
+      let found = false
+      for (let i = 0; i + length <= secret.length && !found; i++) {
+        const piece = secret.slice(i, i + length)
+        found = message.includes(piece) || message.includes(encodeURIComponent(piece))
+      }
+      if (!found) break
+      longest = length
+    }
+    return longest
+  }
+
+  it.each([
+    ["the signer's own token", own, `/upload?X-Amz-Security-Token=${encodeURIComponent(own)}&name=a\ud800`],
+    ["another presigned URL's token", foreign, `/upload?X-Amz-Security-Token=${foreign}&name=a\ud800`]
+  ])("shows none of %s, and still the fault", (_, token, path) => {
+    const error = thrownBy(() => signer.signRequest({ method: "GET", path })) as SigningError
+    expect(error.message).toContain("X-Amz-Security-Token=<redacted>&name=a\\ud800")
+    expect(longestPiece(error.message, token)).toBe(0)
+  })
+
+  it("redacts the end of the signer's secret after an ellipsis, as its beginning before one", async () => {
+    const { scrubSecrets } = await import("../src/internal/scrub.js")
+    expect(scrubSecrets(`quoted "…${own.slice(40)}&x=1" and "${own.slice(0, 40)}…"`, [own])).toBe(`quoted "…<redacted>&x=1" and "<redacted>…"`)
+    expect(scrubSecrets(`"…${encodeURIComponent(own).slice(30)}"`, [own])).toBe(`"…<redacted>"`)
+    // A run of the secret's characters that is not its end stays.
+    expect(scrubSecrets(`"…AbCdEfGh and more"`, [own])).toBe(`"…AbCdEfGh and more"`)
+  })
+})

@@ -20,9 +20,16 @@ export const REDACTED = "<redacted>"
 /** What marks text cut short. */
 const ELLIPSIS = "…"
 
-/** `text` cut to `maxLength` characters, marked with an ellipsis where it was cut. */
+/** Whether the UTF-16 units at `index - 1` and `index` of `text` are one surrogate pair, which a cut there would split. */
+export const splitsPair = (text: string, index: number): boolean => {
+  const high = text.charCodeAt(index - 1)
+  const low = text.charCodeAt(index)
+  return high >= 0xd800 && high <= 0xdbff && low >= 0xdc00 && low <= 0xdfff
+}
+
+/** `text` cut to `maxLength` characters (one fewer rather than half a surrogate pair), marked with an ellipsis where it was cut. */
 export const shorten = (text: string, maxLength: number): string =>
-  text.length > maxLength ? text.slice(0, maxLength) + ELLIPSIS : text
+  text.length > maxLength ? text.slice(0, splitsPair(text, maxLength) ? maxLength - 1 : maxLength) + ELLIPSIS : text
 
 /**
  * `text` on one line: its lines trimmed, blank ones dropped, joined by " / ".
@@ -119,7 +126,7 @@ export const scrubSecrets = (text: string, secrets: Iterable<string>): string =>
   if (anySecret === undefined) return text
   let result = text.replace(anySecret, REDACTED)
   if (!result.includes(ELLIPSIS)) return result
-  for (const secret of all) for (const spelling of cutSpellings(secret)) result = redactCutSecret(result, spelling)
+  for (const secret of all) for (const spelling of cutSpellings(secret)) result = redactCutSecretEnd(redactCutSecret(result, spelling), spelling)
   return result
 }
 
@@ -209,6 +216,32 @@ const redactCutSecret = (text: string, secret: string): string => {
   return from === 0 ? text : result + text.slice(from)
 }
 
+/**
+ * `text` with the end of `secret` that begins right after an ellipsis (a quote that starts inside the secret) replaced
+ * by `<redacted>`: `redactCutSecret` mirrored, on the text after each ellipsis and the secret read backwards.
+ */
+const redactCutSecretEnd = (text: string, secret: string): string => {
+  if (secret.length <= SHORTEST_CUT_SECRET || !text.includes(ELLIPSIS)) return text
+  const backwards = reversed(secret)
+  const failure = failureFunction(backwards)
+  let result = ""
+  let from = 0
+  for (let at = text.indexOf(ELLIPSIS); at !== -1; at = text.indexOf(ELLIPSIS, at + ELLIPSIS.length)) {
+    const after = at + ELLIPSIS.length
+    if (after < from) continue
+    const ahead = reversed(text.slice(after, after + secret.length - 1))
+    const cut = longestSecretStartEndingAt(ahead, 0, ahead.length, backwards, failure)
+    // `ahead` ends with the secret's last `cut` characters read backwards: the text after the ellipsis begins with them.
+    if (cut >= SHORTEST_CUT_SECRET && text.startsWith(secret.slice(secret.length - cut), after)) {
+      result += text.slice(from, after) + REDACTED
+      from = after + cut
+    }
+  }
+  return from === 0 ? text : result + text.slice(from)
+}
+
+const reversed = (text: string): string => text.split("").reverse().join("")
+
 // KMP failure function: failure[i] is the length of the longest proper prefix of secret[0..i] that is also its suffix.
 const failureFunction = (secret: string): Array<number> => {
   const failure = new Array<number>(secret.length).fill(0)
@@ -236,6 +269,26 @@ const AUTH_PARAMETER_VALUE = /((?:X-Amz-Security-Token|X-Amz-Signature|X-Amz-Cre
 
 /** `text` with the values of a presigned URL's authentication parameters replaced by `<redacted>`. */
 export const redactAuthParameters = (text: string): string => text.replace(AUTH_PARAMETER_VALUE, "$1" + REDACTED)
+
+/**
+ * `redactAuthParameters(text)`, and where index `at` of `text` lies in it (at the `<redacted>` that replaced a value
+ * holding it). For a message that quotes a window of the text around `at`: a window may begin inside a token or
+ * signature, past the parameter name that marks it for redaction, so the text is redacted before it is cut.
+ */
+export const redactAuthParametersAround = (text: string, at: number): { readonly text: string; readonly at: number } => {
+  let redacted = ""
+  let from = 0
+  let where = at
+  for (const match of text.matchAll(AUTH_PARAMETER_VALUE)) {
+    const valueStart = match.index + match[1]!.length
+    const valueEnd = match.index + match[0].length
+    redacted += text.slice(from, valueStart) + REDACTED
+    if (at >= valueEnd) where += REDACTED.length - (valueEnd - valueStart)
+    else if (at >= valueStart) where = redacted.length - REDACTED.length
+    from = valueEnd
+  }
+  return from === 0 ? { text, at } : { text: redacted + text.slice(from), at: where }
+}
 
 // A URL's user info, as the URL parser finds it: up to the last "@" before the authority ends (/ ? # \).
 const USER_INFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#\\]*@/i

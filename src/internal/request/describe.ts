@@ -9,7 +9,7 @@
 import { type RequestField, type SigningError } from "../../SigningError.js"
 import { invalidRequest } from "../signingErrors.js"
 import { isWellFormedText } from "../sigv4/uriEncoding.js"
-import { looksLikeCredential, shorten } from "../scrub.js"
+import { looksLikeCredential, redactAuthParametersAround, shorten, splitsPair } from "../scrub.js"
 
 const REDACTED_TYPE_ID = Symbol.for("effect/Redacted")
 
@@ -56,11 +56,18 @@ const describeValue = (value: unknown): string => {
  * however long the input is. Cut around `at`, the index of what the message is about, when that lies past the
  * beginning (so that the quote shows the fault), saying which characters it shows; else to its beginning.
  */
-export const quote = (text: string, at?: number): string => {
+export const quote = (given: string, givenAt?: number): string => {
+  if (given.length <= QUOTED_LENGTH) return JSON.stringify(given)
+  if (givenAt === undefined || givenAt <= QUOTED_LENGTH / 2) return JSON.stringify(shorten(given, QUOTED_LENGTH))
+  // A window can begin inside a presigned URL's token, past the name that has it redacted: redacted before the cut.
+  const { text, at } = redactAuthParametersAround(given, givenAt)
   if (text.length <= QUOTED_LENGTH) return JSON.stringify(text)
-  if (at === undefined || at < QUOTED_LENGTH / 2) return JSON.stringify(shorten(text, QUOTED_LENGTH))
-  const start = Math.min(at - QUOTED_LENGTH / 2, text.length - QUOTED_LENGTH)
-  const end = start + QUOTED_LENGTH
+  if (at <= QUOTED_LENGTH / 2) return JSON.stringify(shorten(text, QUOTED_LENGTH))
+  // Never half a surrogate pair at either edge: the quote would show a lone surrogate the input does not have.
+  let start = Math.min(at - QUOTED_LENGTH / 2, text.length - QUOTED_LENGTH)
+  if (splitsPair(text, start)) start++
+  let end = Math.min(start + QUOTED_LENGTH, text.length)
+  if (splitsPair(text, end)) end--
   return JSON.stringify("…" + text.slice(start, end) + (end < text.length ? "…" : "")) +
     ` (characters ${start + 1} to ${end} of ${text.length})`
 }
