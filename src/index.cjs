@@ -116,17 +116,32 @@ const whyEffectApiCannotLoad = (name, error) => {
 }
 
 /**
- * What a name of the Effect API gives where its module cannot load: a stand-in that throws `explanation` when one
- * of its members is used. Reading the name itself does not throw, so that what reads every export of the root
- * (Jest's automock, `{ ...jest.requireActual("api-gateway-request-signer") }`, `{ ...require(...) }` in a module
- * that re-exports it) still works in an app that uses the Promise facade only. Symbols, `then`, `toJSON` and
- * `__esModule` read as undefined, so that printing, awaiting or serializing it does not throw either.
+ * The names each module of the Effect API exports (test/requireWithoutEsm.test.ts checks them against the modules):
+ * the members a stand-in refuses.
  */
-const unavailable = (explanation) =>
+const EXPORTS = {
+  Credentials: ["Credentials", "envConfig", "fromEnv", "fromNodeProviderChain", "fromProvider", "layer", "layerConfig", "layerEffect",
+    "layerFromEnv", "layerFromNodeProviderChain", "layerFromProvider", "layerRefreshing", "make", "validate"],
+  Signer: ["Signer", "clockOffset", "layer", "layerConfig", "make", "presignRequest", "setClockOffset", "signRequest", "signRequestWithDetails"],
+  Retry: ["DEFAULT_RETRIES", "backoff", "defaultSchedule", "isPermanentFailure", "isTransient", "makeRequestWithRetries", "retryAfterMillis"],
+  SigV4: ["presign", "signHeaders", "signatureMismatchMessage", "verify"],
+  Diagnosis: ["HINTS", "diagnose", "diffCanonicalRequests", "diffStringsToSign", "differingParts", "formatDiff", "parseCanonicalRequest",
+    "parseSignatureMismatch", "redactSessionToken"]
+}
+
+/**
+ * What the name `name` of the Effect API gives where its module cannot load: a stand-in that throws `explanation`
+ * when one of the module's exports is read from it. Reading the name itself does not throw, so that what reads every
+ * export of the root (Jest's automock, `{ ...jest.requireActual("api-gateway-request-signer") }`, `{ ...require(...) }`
+ * in a module that re-exports it) still works in an app that uses the Promise facade only. Any other key answers as an
+ * empty object's, so that printing, comparing (Jest's pretty-format and equality probe `$$typeof`, `asymmetricMatch`,
+ * `constructor`...), awaiting or serializing it does not throw either.
+ */
+const unavailable = (name, explanation) =>
   new Proxy(Object.freeze({}), {
-    get: (_, key) => {
-      if (typeof key === "symbol" || key === "then" || key === "toJSON" || key === "__esModule") return undefined
-      throw explanation
+    get: (target, key) => {
+      if (typeof key === "string" && EXPORTS[name].includes(key)) throw explanation
+      return Reflect.get(target, key)
     }
   })
 
@@ -137,7 +152,7 @@ const effectApi = (name, load) => {
   } catch (error) {
     const explanation = whyEffectApiCannotLoad(name, error)
     if (explanation === undefined) throw error
-    return unavailable(explanation)
+    return unavailable(name, explanation)
   }
 }
 

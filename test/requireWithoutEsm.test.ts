@@ -103,9 +103,10 @@ describe.skipIf(!built)("require() where the loader cannot load ES modules (AWS 
     node(WITHOUT_REQUIRE_ESM, `
       ${setup}
       const root = require("api-gateway-request-signer")
-      console.log(JSON.stringify(["Credentials", "Signer", "Retry", "SigV4", "Diagnosis"].map((name) => {
+      const used = { Credentials: "layer", Signer: "signRequest", Retry: "makeRequestWithRetries", SigV4: "signHeaders", Diagnosis: "diagnose" }
+      console.log(JSON.stringify(Object.entries(used).map(([name, member]) => {
         try {
-          return root[name].layer === undefined ? "no layer" : "loaded"
+          return root[name][member] === undefined ? "undefined" : "loaded"
         } catch (error) {
           return error.message
         }
@@ -145,15 +146,40 @@ describe.skipIf(!built)("require() where the loader cannot load ES modules (AWS 
       console.log(JSON.stringify({
         names: Object.keys(spread).sort(),
         kinds: ${JSON.stringify(EFFECT_API)}.map((name) => typeof spread[name]),
-        quiet: [require("node:util").inspect(stand), JSON.stringify(stand), String(stand.then), String(stand[Symbol.toPrimitive])],
+        quiet: [require("node:util").inspect(stand), JSON.stringify(stand), String(stand.then), String(stand[Symbol.toPrimitive]), String(stand)],
         used,
         facade: new spread.default({ endpoint: "https://a.execute-api.us-east-1.amazonaws.com/p", accessKey: "AKID", secretKey: "s" }).signRequest({ method: "GET", path: "/x" }).url
       }))`)
     expect(result.names).toEqual(expect.arrayContaining(["ApiGatewaySigner", "default", ...EFFECT_API]))
     expect(result.kinds).toEqual(EFFECT_API.map(() => "object"))
-    expect(result.quiet).toEqual(["{}", "{}", "undefined", "undefined"])
+    expect(result.quiet).toEqual(["{}", "{}", "undefined", "undefined", "[object Object]"])
     expect(result.used).toContain("The Effect API of api-gateway-request-signer (Signer) is ES modules only")
     expect(result.facade).toBe("https://a.execute-api.us-east-1.amazonaws.com/p/x")
+  })
+
+  // Jest's pretty-format and equality read $$typeof, asymmetricMatch, nodeType, constructor... of what they print or compare.
+  it("a stand-in refuses exactly its module's exports: every other key answers as an empty object's", () => {
+    const result = node(WITHOUT_REQUIRE_ESM, `
+      delete process.env.JEST_WORKER_ID
+      const root = require("api-gateway-request-signer")
+      const probes = ["then", "toJSON", "toString", "valueOf", "constructor", "$$typeof", "asymmetricMatch", "nodeType", "@@__IMMUTABLE_ITERABLE__@@", "__esModule", "length"]
+      Promise.all(${JSON.stringify(EFFECT_API)}.map(async (name) => {
+        const real = Object.keys(await import("api-gateway-request-signer/" + name))
+        const refused = [...real, ...probes].filter((key) => {
+          try {
+            root[name][key]
+            return false
+          } catch (error) {
+            return error.message.includes("is ES modules only")
+          }
+        })
+        return { name, real: real.sort(), refused: refused.sort() }
+      })).then((results) => console.log(JSON.stringify(results)))`) as Array<{ name: string; real: Array<string>; refused: Array<string> }>
+    expect(result.map(({ name }) => name)).toEqual([...EFFECT_API])
+    for (const { real, refused } of result) {
+      expect(real.length).toBeGreaterThan(0)
+      expect(refused).toEqual(real)
+    }
   })
 
   it("inside AWS Lambda, names Lambda's own remedies: NODE_OPTIONS, an ES module handler or a bundle", () => {
