@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process"
 import { createHash } from "node:crypto"
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { open, writeFile } from "node:fs/promises"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
@@ -1267,6 +1267,31 @@ describe("the built binary", () => {
     child.kill(signal)
     return Promise.race([exited, new Promise<string>((late) => setTimeout(() => late("still running"), 2000))])
   }
+  /**
+   * Resolves once a thread of the command waits in an `open()` of a FIFO for a writer: the kernel's
+   * `wait_for_partner`, read from /proc (Linux). Elsewhere, or where /proc does not tell, after a second. A fixed
+   * wait alone lost the race on a busy machine, where starting up takes more than a second.
+   */
+  const waitsForWriter = async (child: ChildProcess): Promise<void> => {
+    if (!existsSync("/proc/self/task")) return new Promise((later) => setTimeout(later, 1000))
+    const tasks = `/proc/${child.pid}/task`
+    /** Whether a thread waits for a writer; undefined where the kernel does not say where threads wait. */
+    const waiting = (): boolean | undefined => {
+      let channels: Array<string>
+      try {
+        channels = readdirSync(tasks).map((task) => readFileSync(join(tasks, task, "wchan"), "utf8"))
+      } catch {
+        return false // A thread came or went while reading: look again.
+      }
+      return channels.every((channel) => channel === "0" || channel === "") ? undefined : channels.includes("wait_for_partner")
+    }
+    for (const started = Date.now(); Date.now() - started < 30_000; await new Promise((later) => setTimeout(later, 20))) {
+      const answer = waiting()
+      if (answer === undefined) return new Promise((later) => setTimeout(later, 1000))
+      if (answer) return
+    }
+    throw new Error("the command never waited for a writer of its FIFO")
+  }
   const spawnBin = (args: ReadonlyArray<string>) => {
     const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } })
     let stderr = ""
@@ -1294,7 +1319,7 @@ describe("the built binary", () => {
     const fifo = makeFifo()
     const { child, stderr } = spawnBin(["--data-binary", `@${fifo}`, `${base}/upload`])
     try {
-      await new Promise((later) => setTimeout(later, 1000))
+      await waitsForWriter(child)
       expect(await exitAfter(child, "SIGINT")).toBe(130)
       expect(stderr()).toMatch(/error: interrupted\n$/)
     } finally {
@@ -1307,7 +1332,7 @@ describe("the built binary", () => {
     const fifo = makeFifo()
     const { child, stderr } = spawnBin(["--data-binary", `@${fifo}`, `${base}/upload`])
     try {
-      await new Promise((later) => setTimeout(later, 1000))
+      await waitsForWriter(child)
       rmSync(fifo)
       expect(await exitAfter(child, "SIGTERM")).toBe("SIGTERM")
       expect(stderr()).toMatch(/error: interrupted\n$/)

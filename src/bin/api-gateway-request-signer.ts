@@ -17,9 +17,11 @@ if (effectProblem !== undefined) {
   process.stderr.write(`error: ${effectProblem}\n`)
   process.exit(ExitCode.Usage)
 }
-const { blockedOpens, main } = await import("./cli.js")
 
+// The handlers come before the CLI's modules load (a second or more on a busy machine): a Ctrl-C while they load
+// is an interruption like any other (status 130), not the default end through the signal.
 const controller = new AbortController()
+let blockedOpens: () => number = () => 0
 let received: NodeJS.Signals = "SIGINT"
 /**
  * Exits at once after an interruption. `process.exit` waits for libuv's threadpool; when a thread there is still
@@ -39,6 +41,9 @@ const stop = (signal: NodeJS.Signals): void => {
 }
 process.on("SIGINT", stop)
 process.on("SIGTERM", stop)
+const cli = await import("./cli.js")
+blockedOpens = cli.blockedOpens
+const { main } = cli
 // The reader went away (`| head`): stop quietly, with status 1, rather than with a stack trace. Any other
 // failure to write the output (a full disk, EIO) is said on stderr: the output is cut short, and nothing else
 // would tell. Nothing is said of a failure to write stderr itself.
