@@ -33,7 +33,7 @@ import { DEFAULT_BACKOFF, DEFAULT_RETRIES } from "./internal/retry/backoff.js"
 import { isPermanentFailure, isTransient } from "./internal/retry/failures.js"
 import { AbortedWhileReading, checkFetchable, fromFetchArguments, isWebRequest, releaseBody, toWebRequest } from "./internal/webRequest.js"
 import { retryLoop, type SignedAttempt } from "./internal/retry/loop.js"
-import { resolveSigner, textOption } from "./internal/settings.js"
+import { needsEnvironmentRegion, resolveSigner, textOption } from "./internal/settings.js"
 import { presignPrepared, signPrepared } from "./internal/signPrepared.js"
 import { expiresInOf } from "./internal/sigv4/presign.js"
 import type {
@@ -206,6 +206,22 @@ export interface RequestWithRetriesOptions {
   readonly maxDelayMs?: number | undefined
 }
 
+/**
+ * The service option: `service`, or 2.x's name for it, `serviceName` (checked under that name). Either left out,
+ * `null` or blank counts as not given, as in 2.x; both given and different is refused rather than one silently
+ * winning.
+ */
+const serviceOption = (config: ApiGatewaySignerConfig): string | undefined => {
+  const service = textOption("service", config.service, "execute-api")
+  const serviceName = textOption("serviceName", config.serviceName, "execute-api")
+  if (service !== undefined && serviceName !== undefined && service !== serviceName) {
+    throw invalidConfig(
+      `service ${describe(service)} and serviceName ${describe(serviceName)} (2.x's name for it) differ: pass one of them.`
+    )
+  }
+  return service ?? serviceName
+}
+
 const fixedAtConstruction = (name: string): SigningError =>
   invalidConfig(`signer.${name} cannot be changed once the signer is made: pass it to new ApiGatewaySigner({ ..., ${name} }), or make another signer.`)
 
@@ -325,20 +341,18 @@ export class ApiGatewaySigner {
       })
     }
     try {
-      this.#settings = facadeSettings(
-        config,
-        resolveSigner(
-          {
-            endpoint: config.endpoint,
-            region: config.region,
-            // 2.x's name for it, checked under that name.
-            service: config.service ?? textOption("serviceName", config.serviceName, "execute-api"),
-            signSessionToken: config.signSessionToken,
-            sendTo: config.sendTo
-          },
-          environmentVariable("AWS_REGION") ?? environmentVariable("AWS_DEFAULT_REGION")
-        )
-      )
+      const options = {
+        endpoint: config.endpoint,
+        region: config.region,
+        service: serviceOption(config),
+        signSessionToken: config.signSessionToken,
+        sendTo: config.sendTo
+      }
+      // Read only when neither the options nor the host give the region: Deno asks for each variable read.
+      const environmentRegion = needsEnvironmentRegion(options)
+        ? environmentVariable("AWS_REGION") ?? environmentVariable("AWS_DEFAULT_REGION")
+        : undefined
+      this.#settings = facadeSettings(config, resolveSigner(options, environmentRegion))
       this.#credentials = credentialsSourceOf(config, this.#now)
       this.#fetchSettings = fetchSettings(config)
     } catch (error) {

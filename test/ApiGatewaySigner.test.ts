@@ -114,6 +114,38 @@ describe("constructor", () => {
     expect(scope(new ApiGatewaySigner({ endpoint: ENDPOINT, serviceName: "vpc-lattice-svcs", ...keys }))).toBe("vpc-lattice-svcs")
   })
 
+  // As 2.x read them (with ||), and as migration.md says: "", null and undefined all mean "not given".
+  it.each([[""], ["  "], [null]])("takes serviceName where service is %j", (service) => {
+    const given = new ApiGatewaySigner({ endpoint: ENDPOINT, service: service as never, serviceName: "lambda", ...keys })
+    expect(given.service).toBe("lambda")
+  })
+
+  it("refuses a service and a serviceName that differ, rather than let one of them win unsaid", () => {
+    expect(captureThrow(() => new ApiGatewaySigner({ endpoint: ENDPOINT, service: "lambda", serviceName: "execute-api", ...keys }))).toMatchObject({
+      reason: "InvalidConfig",
+      message: `service "lambda" and serviceName "execute-api" (2.x's name for it) differ: pass one of them.`
+    })
+    expect(new ApiGatewaySigner({ endpoint: ENDPOINT, service: "lambda", serviceName: "lambda", ...keys }).service).toBe("lambda")
+  })
+
+  // Deno asks for each environment variable read (or refuses it): none is read that the signer does not need.
+  it("reads AWS_REGION and AWS_DEFAULT_REGION only when neither the options nor the host give the region", () => {
+    const environment = process.env
+    const read: Array<string | symbol> = []
+    process.env = new Proxy({ ...environment }, { get: (target, name) => (read.push(name), Reflect.get(target, name)) })
+    try {
+      new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys })
+      new ApiGatewaySigner({ endpoint: "https://api.example.com/v1", region: "eu-west-1", ...keys })
+      expect(read.filter((name) => name === "AWS_REGION" || name === "AWS_DEFAULT_REGION")).toEqual([])
+      process.env["AWS_DEFAULT_REGION"] = "ap-south-1"
+      delete process.env["AWS_REGION"]
+      expect(new ApiGatewaySigner({ endpoint: "https://api.example.com/v1", ...keys }).region).toBe("ap-south-1")
+      expect(read).toEqual(expect.arrayContaining(["AWS_REGION", "AWS_DEFAULT_REGION"]))
+    } finally {
+      process.env = environment
+    }
+  })
+
   it("does not show secrets in its JSON or inspect output", async () => {
     const { inspect } = await import("node:util")
     const withToken = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys, sessionToken: "SESSIONTOKENVALUE" })
