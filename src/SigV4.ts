@@ -36,6 +36,7 @@ import { canonicalHeaderEntries } from "./internal/sigv4/canonicalHeaders.js"
 import { signatureMismatchMessage as mismatchMessage } from "./internal/apiGatewayMessages.js"
 import { verify as verifyCore } from "./internal/sigv4/verify.js"
 import { resolveSigning } from "./internal/sigv4/signOptions.js"
+import { defaultPayloadHashFor } from "./internal/sigv4/serviceRules.js"
 import { redactFailure } from "./internal/sigv4/verifyRedaction.js"
 
 /**
@@ -166,7 +167,8 @@ export const signHeaders = (request: WireRequest, options: SignOptions): HeaderS
   // payloadHash option given, the signer writes its own in its place (one of the headers it replaces).
   const named = resolved.payloadHashGiven ? undefined : namedPayloadHash(resolved)
   const replaced = named === undefined && contentSha256Of(resolved.request) !== undefined
-  const payloadHash = named ?? resolved.payloadHash
+  // Neither given nor named: the service's own (VPC Lattice's UNSIGNED-PAYLOAD), else the body's hash.
+  const payloadHash = named ?? (resolved.payloadHashGiven ? undefined : defaultPayloadHashFor(resolved.settings.service)) ?? resolved.payloadHash
   const signature = signCanonical(
     {
       method: resolved.request.method,

@@ -13,6 +13,7 @@ import { presignCanonical } from "./sigv4/presign.js"
 import type { SignatureParts } from "../SigV4.js"
 import { addSignatureHeaders, PRESIGN_PARAMETERS } from "./sigv4/signatureHeaders.js"
 import { type HeaderSigningResult, signCanonical, type SigningSettings } from "./sigv4/headerSigning.js"
+import { presignSignsSessionToken } from "./sigv4/serviceRules.js"
 
 export interface SignedWithDetails extends SignatureParts {
   readonly request: SignedRequest
@@ -91,14 +92,14 @@ export const presignPrepared = (
         "rename it, or sign with headers (signRequest), where it travels as given."
     )
   }
-  // The token is always signed here: API Gateway (as Lambda URLs and AppSync) signs every query parameter but
-  // X-Amz-Signature, so an unsigned one never verifies. signSessionToken is about the header (the 2.x behaviour);
-  // SigV4.presign keeps it for services such as IoT that want the token unsigned.
+  // The token is signed here whatever signSessionToken says (it is about the header, the 2.x behaviour): API
+  // Gateway (as Lambda URLs and AppSync) signs every query parameter but X-Amz-Signature, so an unsigned one never
+  // verifies. AWS IoT's device gateway is the exception: it wants the token appended after signing.
   const presigned = presignCanonical(
     { ...prepared, payloadHashGiven: prepared.hasContentSha256 },
     credentials,
     epochMillis,
-    { ...settings, signSessionToken: true },
+    { ...settings, signSessionToken: presignSignsSessionToken(settings.service) },
     expiresIn
   )
   const base = {

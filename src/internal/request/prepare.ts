@@ -29,6 +29,7 @@ import { invalidRequest } from "../signingErrors.js"
 import type { Endpoint } from "../../Signer.js"
 import { sortedCanonicalEntries } from "../sigv4/canonicalHeaders.js"
 import { canonicalPath } from "../sigv4/canonicalPath.js"
+import { defaultPayloadHashFor } from "../sigv4/serviceRules.js"
 import { type EncodedQueryPair, joinQueryPairs, parseQueryString, sortQueryPairs } from "../sigv4/canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, sha256Hex } from "../sigv4/payloadHash.js"
 import type { CanonicalInput } from "../sigv4/headerSigning.js"
@@ -78,6 +79,8 @@ export interface PrepareSettings {
   readonly defaultContentType?: string | undefined
   /** How the content-type header is spelled when the signer adds it (the facade: `Content-Type`, as the original). */
   readonly contentTypeName?: string | undefined
+  /** The service signed for, for its payload rule (VPC Lattice signs UNSIGNED-PAYLOAD unless the caller gives a hash). */
+  readonly service: string
 }
 
 const ABSOLUTE_URL = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//
@@ -150,7 +153,7 @@ export const prepareRequest = (settings: PrepareSettings, input: RequestToSign):
     // Names lower-case and each given once (prepareHeaders checks both): nothing to merge.
     canonicalHeaders: sortedCanonicalEntries(signed),
     body: preparedBody.body,
-    payloadHash: callerPayloadHash ?? payloadHash,
+    payloadHash: callerPayloadHash ?? defaultPayloadHashFor(settings.service) ?? payloadHash,
     hasContentSha256: callerPayloadHash !== undefined
   }
 }

@@ -3,7 +3,7 @@
  *
  * @internal
  */
-import { uriEncode } from "./uriEncoding.js"
+import { BYTE_ENCODING, hexValue, uriEncode } from "./uriEncoding.js"
 
 // `//` or a `.` or `..` segment: without either, a path is already normal.
 const NEEDS_NORMALIZING = /\/\/|(?:^|\/)\.\.?(?:\/|$)/
@@ -36,11 +36,40 @@ const ALREADY_CANONICAL = /^[A-Za-z0-9\-._~/]*$/
 const encodePathSegments = (path: string): string =>
   ALREADY_CANONICAL.test(path) ? path : path.split("/").map(uriEncode).join("/")
 
+const utf8 = new TextEncoder()
+
+/**
+ * S3's canonical URI: the wire path decoded and encoded once (RFC 3986), as S3 reads a key from it and signs the
+ * key: escapes read as the bytes they stand for (`%2F` as a `/`), a raw `+` as a space (S3's form-encoding
+ * legacy: a key with a plus is sent `%2B`), then every byte but `/` and the unreserved characters escaped (upper
+ * case). A sub-delim, `:` or `@` sent raw is so signed escaped (`year=2024` as `year%3D2024`), as S3 and aws4 sign
+ * it; signed raw, it fails with SignatureDoesNotMatch.
+ */
+const encodePathOnce = (path: string): string => {
+  if (ALREADY_CANONICAL.test(path)) return path
+  const bytes = utf8.encode(path)
+  let out = ""
+  for (let i = 0; i < bytes.length; i++) {
+    let byte = bytes[i]!
+    if (byte === 0x2b) byte = 0x20
+    else if (byte === 0x25 && i + 2 < bytes.length) {
+      const high = hexValue(bytes[i + 1]!)
+      const low = hexValue(bytes[i + 2]!)
+      if (high >= 0 && low >= 0) {
+        byte = high * 16 + low
+        i += 2
+      }
+    }
+    out += byte === 0x2f ? "/" : BYTE_ENCODING[byte]
+  }
+  return out
+}
+
 /** Options of the canonical URI. */
 export interface CanonicalPathOptions {
   /** Remove dot segments and collapse `//` (default for every service but S3). */
   readonly normalize: boolean
-  /** Encode the wire path once more (default for every service but S3). */
+  /** Encode the wire path once more (default for every service but S3, which encodes the decoded path once). */
   readonly doubleEncode: boolean
 }
 
@@ -48,6 +77,6 @@ export interface CanonicalPathOptions {
 export const canonicalPath = (wirePath: string, options: CanonicalPathOptions): string => {
   const path = wirePath === "" ? "/" : wirePath
   const normalized = options.normalize ? normalizePath(path) : path
-  const canonical = options.doubleEncode ? encodePathSegments(normalized) : normalized
+  const canonical = options.doubleEncode ? encodePathSegments(normalized) : encodePathOnce(normalized)
   return canonical === "" ? "/" : canonical
 }

@@ -1,9 +1,11 @@
 /**
- * Where SigV4 differs by service, in one place: S3 signs the path as sent (no
- * dot segments removed, no second encoding), wants `x-amz-content-sha256`,
- * and signs `UNSIGNED-PAYLOAD` into presigned URLs; every other service, API
- * Gateway included, normalizes and double-encodes the path, needs no payload
- * hash header, and signs the body's hash into presigned URLs too. API Gateway
+ * Where SigV4 differs by service, in one place: S3 signs the path encoded
+ * once (no dot segments removed, no second encoding), wants
+ * `x-amz-content-sha256`, and signs `UNSIGNED-PAYLOAD` into presigned URLs;
+ * VPC Lattice supports no payload signing, and wants `x-amz-content-sha256:
+ * UNSIGNED-PAYLOAD` on every request; every other service, API Gateway
+ * included, normalizes and double-encodes the path, needs no payload hash
+ * header, and signs the body's hash into presigned URLs too. API Gateway
  * signs the body's hash whatever `x-amz-content-sha256` says.
  *
  * @internal
@@ -17,8 +19,20 @@ const OTHER_PATHS: CanonicalPathOptions = { normalize: true, doubleEncode: true 
 /** How `service` canonicalizes a request's path. */
 export const canonicalPathOptionsFor = (service: string): CanonicalPathOptions => (service === "s3" ? S3_PATHS : OTHER_PATHS)
 
-/** Whether a signature for `service` adds and signs `x-amz-content-sha256` unless told otherwise. */
-export const addsContentSha256 = (service: string): boolean => service === "s3"
+/** VPC Lattice's service name: it supports no payload signing (its docs: "You must send an x-amz-content-sha256 header with the value set to UNSIGNED-PAYLOAD"). */
+const VPC_LATTICE = "vpc-lattice-svcs"
+
+/** Whether a signature for `service` adds and signs `x-amz-content-sha256` unless told otherwise (S3, Lattice, OpenSearch Serverless). */
+export const addsContentSha256 = (service: string): boolean => service === "s3" || service === VPC_LATTICE || service === "aoss"
+
+/**
+ * Whether a presigned URL for `service` signs its session token. AWS IoT's device gateway wants it appended after
+ * signing (its WebSocket URLs), as aws4fetch does; API Gateway, Lambda URLs and AppSync sign every query parameter.
+ */
+export const presignSignsSessionToken = (service: string): boolean => service !== "iotdevicegateway"
+
+/** The payload hash a request for `service` signs unless the caller gives one, when not the body's: Lattice's UNSIGNED-PAYLOAD. */
+export const defaultPayloadHashFor = (service: string): string | undefined => (service === VPC_LATTICE ? UNSIGNED_PAYLOAD : undefined)
 
 /** The payload hash a presigned URL for `service` signs, when not the body's: S3's UNSIGNED-PAYLOAD. */
 export const presignedPayloadHash = (service: string): string | undefined => (service === "s3" ? UNSIGNED_PAYLOAD : undefined)
