@@ -209,17 +209,20 @@ export interface RequestWithRetriesOptions {
 /**
  * The service option: `service`, or 2.x's name for it, `serviceName` (checked under that name). Either left out,
  * `null` or blank counts as not given, as in 2.x; both given and different is refused rather than one silently
- * winning.
+ * winning. A `service` given is checked by `resolveSigner`, after the region, as before.
  */
 const serviceOption = (config: ApiGatewaySignerConfig): string | undefined => {
-  const service = textOption("service", config.service, "execute-api")
-  const serviceName = textOption("serviceName", config.serviceName, "execute-api")
-  if (service !== undefined && serviceName !== undefined && service !== serviceName) {
+  const { service } = config
+  if (service === undefined || service === null || (typeof service === "string" && service.trim() === "")) {
+    return textOption("serviceName", config.serviceName, "execute-api")
+  }
+  const serviceName = typeof config.serviceName === "string" ? config.serviceName.trim() : ""
+  if (typeof service === "string" && serviceName !== "" && serviceName !== service.trim()) {
     throw invalidConfig(
-      `service ${describe(service)} and serviceName ${describe(serviceName)} (2.x's name for it) differ: pass one of them.`
+      `service ${describe(service.trim())} and serviceName ${describe(serviceName)} (2.x's name for it) differ: pass one of them.`
     )
   }
-  return service ?? serviceName
+  return service
 }
 
 const fixedAtConstruction = (name: string): SigningError =>
