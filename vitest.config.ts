@@ -31,7 +31,9 @@ const PROPERTY_FILES = [
   "test/crypto.test.ts",
   "test/roundtrip.test.ts",
   "test/fuzz.test.ts",
-  "test/clients/random.test.ts"
+  "test/clients/random.test.ts",
+  "test/serviceRules.test.ts",
+  "test/curlData.test.ts"
 ]
 
 export default defineConfig(({ mode }) => {
