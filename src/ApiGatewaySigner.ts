@@ -258,6 +258,9 @@ const assignOption = (signer: object, name: string, value: unknown, refusal: (na
  * A method called on something other than a signer: detached (`requests.map(signer.signRequest)`), or through a
  * Proxy around the signer (a framework's reactive state), neither of which can reach the signer's private state.
  */
+/** What printing a signer through a Proxy shows of each field. */
+const PROXIED = "(not readable through a Proxy around the signer: keep it raw, e.g. with Vue's markRaw)"
+
 const fieldNotOnASigner = (field: string): SigningError =>
   invalidConfig(
     `signer.${field} was used through something other than an ApiGatewaySigner (a Proxy around the signer: a framework's ` +
@@ -512,6 +515,9 @@ export class ApiGatewaySigner {
 
   /** What printing and serializing show of the signer: its endpoint, region and service, never its credentials. */
   toJSON(): { readonly endpoint: string; readonly region: string; readonly service: string } {
+    // Through a Proxy (a framework's reactive state), where nothing of the signer can be read: a note saying so, as
+    // printing or serializing a store that holds the signer must not throw.
+    if (!ApiGatewaySigner.#isSigner(this)) return { endpoint: PROXIED, region: PROXIED, service: PROXIED }
     return { endpoint: this.endpoint, region: this.region, service: this.service }
   }
 

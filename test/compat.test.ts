@@ -413,9 +413,17 @@ describe("a method called without its signer (detached, or through a Proxy)", ()
     }
   )
 
-  it("serialized or assigned clockOffset through a Proxy: the same SigningError", () => {
+  // A store that holds the signer (Vue's reactive(), MobX) is printed and serialized by devtools and persistence plugins.
+  it("printed or serialized through a Proxy: a note saying to keep it raw, not a throw", async () => {
+    const { inspect } = await import("node:util")
     const proxied = new Proxy(own, {})
-    expect(() => JSON.stringify(proxied)).toThrow(expect.objectContaining({ _tag: "SigningError", message: expect.stringContaining("signer.endpoint was used through") }))
+    const note = "(not readable through a Proxy around the signer: keep it raw, e.g. with Vue's markRaw)"
+    expect(JSON.parse(JSON.stringify({ store: proxied }))).toEqual({ store: { endpoint: note, region: note, service: note } })
+    expect(inspect(proxied)).toContain("keep it raw")
+  })
+
+  it("clockOffset assigned through a Proxy: the same SigningError", () => {
+    const proxied = new Proxy(own, {})
     expect(() => {
       proxied.clockOffset = 5
     }).toThrow(expect.objectContaining({ _tag: "SigningError", message: expect.stringContaining("signer.clockOffset was used through") }))

@@ -181,6 +181,13 @@ describe("a refusal quotes a long input by 200 characters: the message stays sho
     expect(error.message.length).toBeLessThan(900)
   })
 
+  it("says which characters a window shows only where they are the caller's: not after a token was redacted from it", () => {
+    const path = `/upload?X-Amz-Security-Token=${"T".repeat(300)}&name=${"x".repeat(160)}\ud800`
+    const message = thrown(() => signer.signRequest({ method: "GET", path })).message
+    expect(message).toMatch(/^The path "…[^"]*X-Amz-Security-Token=<redacted>&name=x+\\ud800" contains a lone UTF-16 surrogate/)
+    expect(message).not.toContain("characters ")
+  })
+
   // Cut at a UTF-16 index, a window can begin or end inside an emoji: half of it would read as another lone surrogate.
   const emoji = "😀".repeat(200)
   it.each([

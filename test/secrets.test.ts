@@ -618,6 +618,18 @@ describe("a quote of a long path cut inside a session token", () => {
     expect(longestPiece(error.message, token)).toBe(0)
   })
 
+  // The usual way to hand a URL to another API: its = and & then travel encoded, and its token encoded twice.
+  it.each([
+    ["the signer's own presigned URL", () => signer.presignRequest({ method: "GET", path: "/report" }, { expiresIn: 300 }).url, own],
+    ["another presigned URL", () => `https://other.example/x?X-Amz-Credential=AKIDOTHER&X-Amz-Security-Token=${encodeURIComponent(foreign)}&X-Amz-Signature=${"ab".repeat(32)}`, foreign]
+  ])("shows none of the token of %s passed as a query value", (_, url, token) => {
+    const path = `/jobs?callback=${encodeURIComponent(url())}&n=\ud800`
+    const error = thrownBy(() => signer.signRequest({ method: "GET", path })) as SigningError
+    expect(error.message).toContain("\\ud800")
+    expect(longestPiece(error.message, token)).toBe(0)
+    expect(longestPiece(error.message, encodeURIComponent(encodeURIComponent(token)))).toBe(0)
+  })
+
   it("redacts the end of the signer's secret after an ellipsis, as its beginning before one", async () => {
     const { scrubSecrets } = await import("../src/internal/scrub.js")
     expect(scrubSecrets(`quoted "…${own.slice(40)}&x=1" and "${own.slice(0, 40)}…"`, [own])).toBe(`quoted "…<redacted>&x=1" and "<redacted>…"`)

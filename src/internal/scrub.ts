@@ -80,7 +80,10 @@ const spellingsOf = (char: string): string => {
   // A lone surrogate has no percent-encoding (encodeURIComponent throws): it is never written so.
   if (isWellFormedText(char)) {
     const bytes = [...new TextEncoder().encode(char)]
-    spellings.add(bytes.map((byte) => `%${anyCaseHex(byte.toString(16).toUpperCase().padStart(2, "0"))}`).join(""))
+    const hex = bytes.map((byte) => anyCaseHex(byte.toString(16).toUpperCase().padStart(2, "0")))
+    spellings.add(hex.map((digits) => `%${digits}`).join(""))
+    // Encoded twice: a URL that holds the secret, passed as a query value of another (`?callback=` + encodeURIComponent(url)).
+    spellings.add(hex.map((digits) => `%25${digits}`).join(""))
   }
   return `(?:${[...spellings].join("|")})`
 }
@@ -114,7 +117,7 @@ export const cutSpellings = (secret: string): Array<string> => {
   const spellings = [secret, json, json.replaceAll("/", "\\/")]
   if (isWellFormedText(secret)) {
     const encoded = uriEncode(secret)
-    spellings.push(encoded, encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()))
+    spellings.push(encoded, encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()), uriEncode(encoded))
   }
   return [...new Set(spellings)]
 }
@@ -264,8 +267,10 @@ const longestSecretStartEndingAt = (text: string, start: number, end: number, se
   return k
 }
 
-// A presigned URL's credentials, wherever a URL or query shows up in text: the token, signature and key id.
-const AUTH_PARAMETER_VALUE = /((?:X-Amz-Security-Token|X-Amz-Signature|X-Amz-Credential)=)[^&#\s"'`]*/gi
+// A presigned URL's credentials, wherever a URL or query shows up in text: the token, signature and key id. Also
+// in a presigned URL passed as a query value of another, where its `=` and `&` are encoded once (`%3D`, `%26`) or
+// twice (`%253D`, `%2526`).
+const AUTH_PARAMETER_VALUE = /((?:X-Amz-Security-Token|X-Amz-Signature|X-Amz-Credential)(?:=|%3D|%253D))(?:[^&#\s"'`%]|%(?!26|2526))*/gi
 
 /** `text` with the values of a presigned URL's authentication parameters replaced by `<redacted>`. */
 export const redactAuthParameters = (text: string): string => text.replace(AUTH_PARAMETER_VALUE, "$1" + REDACTED)

@@ -68,8 +68,9 @@ export const quote = (given: string, givenAt?: number): string => {
   if (splitsPair(text, start)) start++
   let end = Math.min(start + QUOTED_LENGTH, text.length)
   if (splitsPair(text, end)) end--
+  // Which characters: of the caller's text, so only where nothing was redacted (a redaction shifts them).
   return JSON.stringify("…" + text.slice(start, end) + (end < text.length ? "…" : "")) +
-    ` (characters ${start + 1} to ${end} of ${text.length})`
+    (text === given ? ` (characters ${start + 1} to ${end} of ${text.length})` : "")
 }
 
 /** Enough to recognize a path or a key by. */
