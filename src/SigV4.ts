@@ -36,7 +36,7 @@ import { canonicalHeaderEntries } from "./internal/sigv4/canonicalHeaders.js"
 import { signatureMismatchMessage as mismatchMessage } from "./internal/apiGatewayMessages.js"
 import { verify as verifyCore } from "./internal/sigv4/verify.js"
 import { resolveSigning } from "./internal/sigv4/signOptions.js"
-import { defaultPayloadHashFor } from "./internal/sigv4/serviceRules.js"
+import { defaultPayloadHashFor, presignSignsSessionToken } from "./internal/sigv4/serviceRules.js"
 import { redactFailure } from "./internal/sigv4/verifyRedaction.js"
 
 /**
@@ -71,11 +71,20 @@ export interface SignOptions {
   readonly signingTime: number | Date
   /** Remove dot segments and collapse `//` in the canonical path. Default true (false only for S3). */
   readonly normalizePath?: boolean | undefined
-  /** Encode the wire path once more in the canonical path. Default true (false only for S3). */
+  /**
+   * Encode the wire path once more in the canonical path. Default true (false only for S3). False signs the path
+   * as S3 reads it: decoded, then encoded once (a raw `+` read as a space, `%2F` as `/`).
+   */
   readonly doubleEncodePath?: boolean | undefined
-  /** Add and sign `x-amz-content-sha256`. Default false (API Gateway does not need it). */
+  /**
+   * Add and sign `x-amz-content-sha256`. Default false (API Gateway does not need it), true for S3, VPC Lattice
+   * (as `UNSIGNED-PAYLOAD`) and OpenSearch Serverless (`aoss`).
+   */
   readonly contentSha256Header?: boolean | undefined
-  /** Sign the session token (default), or add it after signing as the legacy STS flow did. */
+  /**
+   * Sign the session token (default), or add it after signing as the legacy STS flow did. A presigned URL for
+   * AWS IoT's device gateway (`iotdevicegateway`) leaves it unsigned by default.
+   */
   readonly signSessionToken?: boolean | undefined
   /**
    * A precomputed payload hash: a lower-case hex SHA-256, or a keyword such as
@@ -288,7 +297,10 @@ export const presign = (request: WireRequest, options: PresignOptions): QuerySig
     },
     resolved.credentials,
     resolved.signingTime,
-    resolved.settings,
+    // Unless told, the token is signed as the service wants it: AWS IoT's device gateway wants it unsigned.
+    (safely(() => options.signSessionToken, undefined) ?? undefined) === undefined
+      ? { ...resolved.settings, signSessionToken: presignSignsSessionToken(resolved.settings.service) }
+      : resolved.settings,
     options.expiresIn
   )
   const { query, ...rest } = signature

@@ -188,3 +188,30 @@ describe("services with payload-hash or token rules of their own", () => {
     expect(ours.searchParams.get("X-Amz-Security-Token")).toBe(sessionToken)
   })
 })
+
+describe("presigned URLs of these services verify as they are signed", () => {
+  const sessionToken = "FQoGZXIvYXdzEXAMPLEsessionTOKENvalue+/="
+  const withToken = { ...credentials, sessionToken }
+
+  it.each([
+    ["vpc-lattice-svcs", "svc-0123456789abcdef0.7d67968.vpc-lattice-svcs.us-west-2.on.aws", "us-west-2"],
+    ["iotdevicegateway", "a1b2c3d4e5f6g7-ats.iot.us-west-2.amazonaws.com", "us-west-2"],
+    ["s3", "bucket.s3.us-west-2.amazonaws.com", "us-west-2"]
+  ])("%s: the facade's presigned URL verifies with SigV4.verify, and so does SigV4.presign's", (service, host, region) => {
+    const signer = new ApiGatewaySigner({ endpoint: `https://${host}`, region, service, accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey, sessionToken, defaultAcceptType: false })
+    const realNow = Date.now
+    Date.now = () => NOW
+    const presigned = (() => {
+      try {
+        return signer.presignRequest({ method: "GET", path: "/mqtt" }, { expiresIn: 300 })
+      } finally {
+        Date.now = realNow
+      }
+    })()
+    const target = presigned.url.slice(`https://${host}`.length)
+    const options = { credentials: [withToken], region, service, now: NOW }
+    expect(SigV4.verify({ method: "GET", target, headers: [["host", host]] }, options)).toMatchObject({ valid: true })
+    const low = SigV4.presign({ method: "GET", target: "/mqtt", headers: [["host", host]] }, { credentials: withToken, region, service, signingTime: NOW, expiresIn: 300 })
+    expect(low.target).toBe(target)
+  })
+})

@@ -34,8 +34,9 @@ export const presignSignsSessionToken = (service: string): boolean => service !=
 /** The payload hash a request for `service` signs unless the caller gives one, when not the body's: Lattice's UNSIGNED-PAYLOAD. */
 export const defaultPayloadHashFor = (service: string): string | undefined => (service === VPC_LATTICE ? UNSIGNED_PAYLOAD : undefined)
 
-/** The payload hash a presigned URL for `service` signs, when not the body's: S3's UNSIGNED-PAYLOAD. */
-export const presignedPayloadHash = (service: string): string | undefined => (service === "s3" ? UNSIGNED_PAYLOAD : undefined)
+/** The payload hash a presigned URL for `service` signs, when not the body's: S3's and Lattice's UNSIGNED-PAYLOAD. */
+export const presignedPayloadHash = (service: string): string | undefined =>
+  service === "s3" || service === VPC_LATTICE ? UNSIGNED_PAYLOAD : undefined
 
 /**
  * Whether `service` signs the payload hash `x-amz-content-sha256` claims, so

@@ -33,7 +33,7 @@ import { looksLikeCredential } from "../scrub.js"
 import { formatAmzDate, parseAmzDate } from "./amzDate.js"
 import { canonicalHeaderValue } from "./canonicalHeaders.js"
 import { canonicalPath } from "./canonicalPath.js"
-import { canonicalPathOptionsFor, presignedPayloadHash, signsClaimedPayloadHash } from "./serviceRules.js"
+import { canonicalPathOptionsFor, presignedPayloadHash, presignSignsSessionToken, signsClaimedPayloadHash } from "./serviceRules.js"
 import { formatCanonicalQuery, parseQueryString } from "./canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, isPayloadHash, sha256Hex, UNSIGNED_PAYLOAD } from "./payloadHash.js"
 import { MAX_EXPIRES_IN } from "./presign.js"
@@ -425,8 +425,10 @@ export const verify = (request: ReceivedRequest, options: VerifyOptions): Verify
     )
   }
 
+  // A presigned URL signs every query parameter but its signature, and for AWS IoT's device gateway, its token too.
+  const tokenSigned = presignSignsSessionToken(service)
   const query = claim.presigned
-    ? formatCanonicalQuery(parseQueryString(rawQuery).filter(([key]) => key !== "X-Amz-Signature"))
+    ? formatCanonicalQuery(parseQueryString(rawQuery).filter(([key]) => key !== "X-Amz-Signature" && (tokenSigned || key !== "X-Amz-Security-Token")))
     : formatCanonicalQuery(parseQueryString(rawQuery))
   const parts = computeSignature(
     {
