@@ -99,6 +99,9 @@ export const blockedOpens = (): number => blocked
 
 const closeQuietly = (fd: number): void => close(fd, () => undefined)
 
+/** How long a failed open of a pipe waits for a signal that may have caused it to be handled (rare: it costs only then). */
+const SIGNAL_SETTLES_MS = 500
+
 /**
  * A FIFO opened for reading, once it has a writer (as `readFile` and curl open it: opened without waiting, a FIFO
  * without a writer yet would read as empty at once). The open waits in the threadpool; an abort wakes it by
@@ -117,7 +120,18 @@ const openPipe = async (path: string, signal: AbortSignal | undefined): Promise<
   try {
     return await Promise.race([opening, aborted])
   } catch (error) {
-    if (!(error instanceof Interrupted)) throw error
+    if (!(error instanceof Interrupted)) {
+      // A signal that interrupts the open reaches the blocked thread too: the kernel restarts the open, which can
+      // fail (the FIFO removed meanwhile, ENOENT) before the signal's handler has aborted. An interruption, then.
+      // Waited for a moment, or until the abort comes: a busy machine can take a while to run the signal's handler.
+      if (signal !== undefined && !signal.aborted) {
+        let timer: ReturnType<typeof setTimeout> | undefined
+        await Promise.race([aborted, new Promise((later) => (timer = setTimeout(later, SIGNAL_SETTLES_MS)))]).catch(() => undefined)
+        clearTimeout(timer)
+      }
+      if (signal?.aborted) throw new Interrupted()
+      throw error
+    }
     const wakers: Array<number> = []
     try {
       if (!settled) {
