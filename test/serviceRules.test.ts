@@ -215,3 +215,25 @@ describe("presigned URLs of these services verify as they are signed", () => {
     expect(low.target).toBe(target)
   })
 })
+
+describe("S3 keys with a plus", () => {
+  it("the facade sends a raw + as %2B, so that S3 reads the key as written, and signs it as aws4 signs that path", () => {
+    const signer = new ApiGatewaySigner({ endpoint: `https://${HOST}`, region: "us-east-1", service: "s3", accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey, defaultAcceptType: false })
+    const realNow = Date.now
+    Date.now = () => NOW
+    try {
+      const signed = signer.signRequest({ method: "PUT", path: "/notes/C++.txt", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } })
+      expect(signed.url).toBe(`https://${HOST}/notes/C%2B%2B.txt`)
+      expect(signed.headers.Authorization).toBe(
+        String(aws4.sign({ host: HOST, path: "/notes/C%2B%2B.txt", method: "PUT", service: "s3", region: "us-east-1", headers: { "X-Amz-Date": AMZ_DATE, "X-Amz-Content-Sha256": "UNSIGNED-PAYLOAD" } }, credentials).headers!["Authorization"])
+      )
+    } finally {
+      Date.now = realNow
+    }
+  })
+
+  it("other services send a + as given", () => {
+    const signer = new ApiGatewaySigner({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod", accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey })
+    expect(signer.signRequest({ method: "GET", path: "/a+b" }).url).toBe("https://abc123.execute-api.us-east-1.amazonaws.com/prod/a+b")
+  })
+})

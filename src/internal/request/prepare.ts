@@ -29,7 +29,7 @@ import { invalidRequest } from "../signingErrors.js"
 import type { Endpoint } from "../../Signer.js"
 import { sortedCanonicalEntries } from "../sigv4/canonicalHeaders.js"
 import { canonicalPath } from "../sigv4/canonicalPath.js"
-import { defaultPayloadHashFor } from "../sigv4/serviceRules.js"
+import { defaultPayloadHashFor, sendsPlusEscaped } from "../sigv4/serviceRules.js"
 import { type EncodedQueryPair, joinQueryPairs, parseQueryString, sortQueryPairs } from "../sigv4/canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, sha256Hex } from "../sigv4/payloadHash.js"
 import type { CanonicalInput } from "../sigv4/headerSigning.js"
@@ -128,7 +128,9 @@ export const prepareRequest = (settings: PrepareSettings, input: RequestToSign):
   const plain = PLAIN_PATH.test(givenPath)
   if (!plain) checkWellFormed("path", () => `The path ${quoteAtLoneSurrogate(givenPath)}`, givenPath)
   const mark = plain ? -1 : givenPath.indexOf("?")
-  const path = preparePath(endpoint, mark === -1 ? givenPath : givenPath.slice(0, mark), givenPath, plain)
+  const resolvedPath = preparePath(endpoint, mark === -1 ? givenPath : givenPath.slice(0, mark), givenPath, plain)
+  // S3 would read a raw "+" as a space, another key than the one written.
+  const path = sendsPlusEscaped(settings.service) ? resolvedPath.replaceAll("+", "%2B") : resolvedPath
   const pairs = mark === -1 ? [] : parseQueryString(givenPath.slice(mark + 1))
   appendQueryParams(input.queryParams, pairs)
   const queryPairs = sortQueryPairs(pairs)

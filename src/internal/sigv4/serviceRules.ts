@@ -16,6 +16,12 @@ import { UNSIGNED_PAYLOAD } from "./payloadHash.js"
 const S3_PATHS: CanonicalPathOptions = { normalize: false, doubleEncode: false }
 const OTHER_PATHS: CanonicalPathOptions = { normalize: true, doubleEncode: true }
 
+/**
+ * Whether a path given to a signer for `service` sends its raw `+` escaped (`%2B`): S3 reads a raw `+` in a path
+ * as a space (a key with a plus is sent `%2B`, as the AWS SDK sends it), and a signer takes the path as the key.
+ */
+export const sendsPlusEscaped = (service: string): boolean => service === "s3"
+
 /** How `service` canonicalizes a request's path. */
 export const canonicalPathOptionsFor = (service: string): CanonicalPathOptions => (service === "s3" ? S3_PATHS : OTHER_PATHS)
 
