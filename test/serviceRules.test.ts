@@ -237,3 +237,14 @@ describe("S3 keys with a plus", () => {
     expect(signer.signRequest({ method: "GET", path: "/a+b" }).url).toBe("https://abc123.execute-api.us-east-1.amazonaws.com/prod/a+b")
   })
 })
+
+describe("S3's family signs as S3 does", () => {
+  it.each(["s3-object-lambda", "s3-outposts", "s3express"])("%s: the path as S3 reads it, and x-amz-content-sha256 added", (service) => {
+    const signature = SigV4.signHeaders(
+      { method: "GET", target: "/year=2024/a+b", headers: [["host", HOST]] },
+      { credentials, region: "us-east-1", service, signingTime: NOW }
+    )
+    expect(signature.canonicalRequest.split("\n")[1]).toBe("/year%3D2024/a%20b")
+    expect(signature.headers.map(([name]) => name)).toContain("x-amz-content-sha256")
+  })
+})

@@ -6,6 +6,7 @@
  * @internal
  */
 import { UNSIGNED_PAYLOAD } from "../internal/sigv4/payloadHash.js"
+import { presignedPayloadHash } from "../internal/sigv4/serviceRules.js"
 import { X_AMZ_CONTENT_SHA256 } from "../internal/sigv4/signatureHeaders.js"
 import type { RequestToSign } from "../SignedRequest.js"
 import * as Signer from "../Signer.js"
@@ -27,10 +28,10 @@ export const presign = async (request: RequestToSign, expiresIn: number, signing
   if (extra.length > 0) {
     console.err(`note: send these headers with the URL, they are signed: ${extra.map(([n, v]) => `${n}: ${v}`).join("; ")}\n`)
   }
-  // The payload hash signed: the one the request names in x-amz-content-sha256, else UNSIGNED-PAYLOAD for S3
-  // (any body goes), else the body's (that body only).
+  // The payload hash signed: the one the request names in x-amz-content-sha256, else UNSIGNED-PAYLOAD for S3 and
+  // VPC Lattice (any body goes), else the body's (that body only).
   const named = namedPayloadHash(request)
-  const bodyUnsigned = named === undefined ? signing.signer.service === "s3" : named === UNSIGNED_PAYLOAD
+  const bodyUnsigned = named === undefined ? presignedPayloadHash(signing.signer.service) === UNSIGNED_PAYLOAD : named === UNSIGNED_PAYLOAD
   if (presigned.body !== undefined && !bodyUnsigned) console.err("note: the URL is valid only with this exact body\n")
   console.err(
     `note: valid until ${presigned.expiresAt.toISOString()}` +

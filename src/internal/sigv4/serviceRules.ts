@@ -16,20 +16,24 @@ import { UNSIGNED_PAYLOAD } from "./payloadHash.js"
 const S3_PATHS: CanonicalPathOptions = { normalize: false, doubleEncode: false }
 const OTHER_PATHS: CanonicalPathOptions = { normalize: true, doubleEncode: true }
 
+/** S3 and the services that sign as it does (Object Lambda access points, Outposts, S3 Express directory buckets). */
+const S3_FAMILY: ReadonlySet<string> = new Set(["s3", "s3-object-lambda", "s3-outposts", "s3express"])
+const isS3 = (service: string): boolean => S3_FAMILY.has(service)
+
 /**
  * Whether a path given to a signer for `service` sends its raw `+` escaped (`%2B`): S3 reads a raw `+` in a path
  * as a space (a key with a plus is sent `%2B`, as the AWS SDK sends it), and a signer takes the path as the key.
  */
-export const sendsPlusEscaped = (service: string): boolean => service === "s3"
+export const sendsPlusEscaped = (service: string): boolean => isS3(service)
 
 /** How `service` canonicalizes a request's path. */
-export const canonicalPathOptionsFor = (service: string): CanonicalPathOptions => (service === "s3" ? S3_PATHS : OTHER_PATHS)
+export const canonicalPathOptionsFor = (service: string): CanonicalPathOptions => (isS3(service) ? S3_PATHS : OTHER_PATHS)
 
 /** VPC Lattice's service name: it supports no payload signing (its docs: "You must send an x-amz-content-sha256 header with the value set to UNSIGNED-PAYLOAD"). */
 const VPC_LATTICE = "vpc-lattice-svcs"
 
 /** Whether a signature for `service` adds and signs `x-amz-content-sha256` unless told otherwise (S3, Lattice, OpenSearch Serverless). */
-export const addsContentSha256 = (service: string): boolean => service === "s3" || service === VPC_LATTICE || service === "aoss"
+export const addsContentSha256 = (service: string): boolean => isS3(service) || service === VPC_LATTICE || service === "aoss"
 
 /**
  * Whether a presigned URL for `service` signs its session token. AWS IoT's device gateway wants it appended after
@@ -42,7 +46,7 @@ export const defaultPayloadHashFor = (service: string): string | undefined => (s
 
 /** The payload hash a presigned URL for `service` signs, when not the body's: S3's and Lattice's UNSIGNED-PAYLOAD. */
 export const presignedPayloadHash = (service: string): string | undefined =>
-  service === "s3" || service === VPC_LATTICE ? UNSIGNED_PAYLOAD : undefined
+  isS3(service) || service === VPC_LATTICE ? UNSIGNED_PAYLOAD : undefined
 
 /**
  * Whether `service` signs the payload hash `x-amz-content-sha256` claims, so
