@@ -1273,22 +1273,26 @@ describe("the built binary", () => {
    * wait alone lost the race on a busy machine, where starting up takes more than a second.
    */
   const waitsForWriter = async (child: ChildProcess): Promise<void> => {
-    if (!existsSync("/proc/self/task")) return new Promise((later) => setTimeout(later, 1000))
-    const tasks = `/proc/${child.pid}/task`
-    /** Whether a thread waits for a writer; undefined where the kernel does not say where threads wait. */
-    const waiting = (): boolean | undefined => {
-      let channels: Array<string>
-      try {
-        channels = readdirSync(tasks).map((task) => readFileSync(join(tasks, task, "wchan"), "utf8"))
-      } catch {
-        return false // A thread came or went while reading: look again.
-      }
-      return channels.every((channel) => channel === "0" || channel === "") ? undefined : channels.includes("wait_for_partner")
+    const channelsOf = (pid: number | "self"): Array<string> => {
+      const tasks = `/proc/${pid}/task`
+      return readdirSync(tasks).map((task) => readFileSync(join(tasks, task, "wchan"), "utf8"))
     }
+    // Whether the kernel says where threads wait: this process has threads waiting (its workers, idle), whose
+    // channels name a function unless the kernel hides them (all "0"). A running thread reads "0" in any case.
+    const kernelTells = (() => {
+      try {
+        return channelsOf("self").some((channel) => channel !== "0" && channel !== "")
+      } catch {
+        return false
+      }
+    })()
+    if (!kernelTells) return new Promise((later) => setTimeout(later, 1000))
     for (const started = Date.now(); Date.now() - started < 30_000; await new Promise((later) => setTimeout(later, 20))) {
-      const answer = waiting()
-      if (answer === undefined) return new Promise((later) => setTimeout(later, 1000))
-      if (answer) return
+      try {
+        if (channelsOf(child.pid!).includes("wait_for_partner")) return
+      } catch {
+        // A thread came or went while reading: look again.
+      }
     }
     throw new Error("the command never waited for a writer of its FIFO")
   }

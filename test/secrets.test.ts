@@ -622,7 +622,12 @@ describe("a quote of a long path cut inside a session token", () => {
   it.each([
     ["the signer's own presigned URL", () => signer.presignRequest({ method: "GET", path: "/report" }, { expiresIn: 300 }).url, own],
     ["another presigned URL", () => `https://other.example/x?X-Amz-Credential=AKIDOTHER&X-Amz-Security-Token=${encodeURIComponent(foreign)}&X-Amz-Signature=${"ab".repeat(32)}`, foreign]
-  ])("shows none of the token of %s passed as a query value", (_, url, token) => {
+  ])("shows none of the token of %s passed as a query value, or nested once more (an SSO redirect holding it)", (_, url, token) => {
+    for (const path of [`/jobs?callback=${encodeURIComponent(url())}&n=\ud800`, `/sso?redirect=${encodeURIComponent(`https://app.example/cb?next=${encodeURIComponent(url())}`)}&n=\ud800`]) {
+      const error = thrownBy(() => signer.signRequest({ method: "GET", path })) as SigningError
+      expect(error.message).toContain("\\ud800")
+      expect(longestPiece(error.message, token)).toBe(0)
+    }
     const path = `/jobs?callback=${encodeURIComponent(url())}&n=\ud800`
     const error = thrownBy(() => signer.signRequest({ method: "GET", path })) as SigningError
     expect(error.message).toContain("\\ud800")

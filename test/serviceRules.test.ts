@@ -232,9 +232,46 @@ describe("S3 keys with a plus", () => {
     }
   })
 
+  it("an endpoint's own path is sent as it is given, + and all; the path below it has its + escaped", () => {
+    const signer = new ApiGatewaySigner({ endpoint: `https://${HOST}/pre+fix`, region: "us-east-1", service: "s3", accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey, defaultAcceptType: false })
+    const realNow = Date.now
+    Date.now = () => NOW
+    try {
+      const signed = signer.signRequest({ method: "GET", path: "/a+b.txt", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } })
+      expect(signed.url).toBe(`https://${HOST}/pre+fix/a%2Bb.txt`)
+      expect(signed.headers.Authorization).toBe(aws4Authorization("/pre+fix/a%2Bb.txt"))
+      expect(signer.signRequest({ method: "GET", path: "/key.txt" }).url).toBe(`https://${HOST}/pre+fix/key.txt`)
+    } finally {
+      Date.now = realNow
+    }
+  })
+
   it("other services send a + as given", () => {
     const signer = new ApiGatewaySigner({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod", accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey })
     expect(signer.signRequest({ method: "GET", path: "/a+b" }).url).toBe("https://abc123.execute-api.us-east-1.amazonaws.com/prod/a+b")
+  })
+})
+
+// The AWS SDK's presigner and Amplify sign IoT's token; aws4fetch and this signer append it after signing.
+describe("AWS IoT presigned URLs, with the token signed or not", () => {
+  const host = "a1b2c3d4e5f6g7-ats.iot.us-west-2.amazonaws.com"
+  const withToken = { ...credentials, sessionToken: "FQoGZXIvYXdzEXAMPLEsessionTOKENvalue+/=" }
+  it.each([[true], [false]])("signSessionToken %s: verifies", (signSessionToken) => {
+    const presigned = SigV4.presign(
+      { method: "GET", target: "/mqtt", headers: [["host", host]] },
+      { credentials: withToken, region: "us-west-2", service: "iotdevicegateway", signingTime: NOW, expiresIn: 300, signSessionToken }
+    )
+    const verdict = SigV4.verify({ method: "GET", target: presigned.target, headers: [["host", host]] }, { credentials: [withToken], region: "us-west-2", service: "iotdevicegateway", now: NOW })
+    expect(verdict).toMatchObject({ valid: true })
+  })
+
+  it("another service still signs its token: one unsigned does not verify there", () => {
+    const presigned = SigV4.presign(
+      { method: "GET", target: "/x", headers: [["host", "abc123.execute-api.us-west-2.amazonaws.com"]] },
+      { credentials: withToken, region: "us-west-2", signingTime: NOW, expiresIn: 300, signSessionToken: false }
+    )
+    const verdict = SigV4.verify({ method: "GET", target: presigned.target, headers: [["host", "abc123.execute-api.us-west-2.amazonaws.com"]] }, { credentials: [withToken], region: "us-west-2", now: NOW })
+    expect(verdict).toMatchObject({ valid: false })
   })
 })
 

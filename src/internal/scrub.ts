@@ -82,8 +82,9 @@ const spellingsOf = (char: string): string => {
     const bytes = [...new TextEncoder().encode(char)]
     const hex = bytes.map((byte) => anyCaseHex(byte.toString(16).toUpperCase().padStart(2, "0")))
     spellings.add(hex.map((digits) => `%${digits}`).join(""))
-    // Encoded twice: a URL that holds the secret, passed as a query value of another (`?callback=` + encodeURIComponent(url)).
-    spellings.add(hex.map((digits) => `%25${digits}`).join(""))
+    // Encoded again, as often as URLs nest: a URL that holds the secret, passed as a query value of another
+    // (`?callback=` + encodeURIComponent(url)), itself passed on (an SSO `redirect=`).
+    spellings.add(hex.map((digits) => `%(?:25)+${digits}`).join(""))
   }
   return `(?:${[...spellings].join("|")})`
 }
@@ -117,7 +118,8 @@ export const cutSpellings = (secret: string): Array<string> => {
   const spellings = [secret, json, json.replaceAll("/", "\\/")]
   if (isWellFormedText(secret)) {
     const encoded = uriEncode(secret)
-    spellings.push(encoded, encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()), uriEncode(encoded))
+    const twice = uriEncode(encoded)
+    spellings.push(encoded, encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()), twice, uriEncode(twice))
   }
   return [...new Set(spellings)]
 }
@@ -268,9 +270,9 @@ const longestSecretStartEndingAt = (text: string, start: number, end: number, se
 }
 
 // A presigned URL's credentials, wherever a URL or query shows up in text: the token, signature and key id. Also
-// in a presigned URL passed as a query value of another, where its `=` and `&` are encoded once (`%3D`, `%26`) or
-// twice (`%253D`, `%2526`).
-const AUTH_PARAMETER_VALUE = /((?:X-Amz-Security-Token|X-Amz-Signature|X-Amz-Credential)(?:=|%3D|%253D))(?:[^&#\s"'`%]|%(?!26|2526))*/gi
+// in a presigned URL passed as a query value of another, where its `=` and `&` are encoded once (`%3D`, `%26`), or
+// more (`%253D`, `%25253D`) as URLs nest.
+const AUTH_PARAMETER_VALUE = /((?:X-Amz-Security-Token|X-Amz-Signature|X-Amz-Credential)(?:=|%(?:25)*3D))(?:[^&#\s"'`%]|%(?!(?:25)*26))*/gi
 
 /** `text` with the values of a presigned URL's authentication parameters replaced by `<redacted>`. */
 export const redactAuthParameters = (text: string): string => text.replace(AUTH_PARAMETER_VALUE, "$1" + REDACTED)

@@ -129,8 +129,11 @@ export const prepareRequest = (settings: PrepareSettings, input: RequestToSign):
   if (!plain) checkWellFormed("path", () => `The path ${quoteAtLoneSurrogate(givenPath)}`, givenPath)
   const mark = plain ? -1 : givenPath.indexOf("?")
   const resolvedPath = preparePath(endpoint, mark === -1 ? givenPath : givenPath.slice(0, mark), givenPath, plain)
-  // S3 would read a raw "+" as a space, another key than the one written.
-  const path = sendsPlusEscaped(settings.service) ? resolvedPath.replaceAll("+", "%2B") : resolvedPath
+  // S3 would read a raw "+" as a space, another key than the one written: escaped below the endpoint's own path,
+  // which goes out as the endpoint gives it (and is cut off below by its length).
+  const path = sendsPlusEscaped(settings.service) && resolvedPath.includes("+", endpoint.basePath.length)
+    ? endpoint.basePath + resolvedPath.slice(endpoint.basePath.length).replaceAll("+", "%2B")
+    : resolvedPath
   const pairs = mark === -1 ? [] : parseQueryString(givenPath.slice(mark + 1))
   appendQueryParams(input.queryParams, pairs)
   const queryPairs = sortQueryPairs(pairs)

@@ -425,24 +425,28 @@ export const verify = (request: ReceivedRequest, options: VerifyOptions): Verify
     )
   }
 
-  // A presigned URL signs every query parameter but its signature, and for AWS IoT's device gateway, its token too.
-  const tokenSigned = presignSignsSessionToken(service)
-  const query = claim.presigned
-    ? formatCanonicalQuery(parseQueryString(rawQuery).filter(([key]) => key !== "X-Amz-Signature" && (tokenSigned || key !== "X-Amz-Security-Token")))
-    : formatCanonicalQuery(parseQueryString(rawQuery))
-  const parts = computeSignature(
-    {
-      method: request.method.toUpperCase(),
-      canonicalPath: canonicalPath(rawPath, canonicalPathOptionsFor(service)),
-      canonicalQuery: query,
-      canonicalHeaders: lines.join("\n"),
-      signedHeaders: claim.signedHeaders,
-      // The hash the request claims (UNSIGNED-PAYLOAD too), but for API Gateway, which signs the body's.
-      payloadHash: (signsClaimedPayloadHash(service) ? claimedHash : undefined) ?? (claim.presigned ? presignedPayloadHash(service) : undefined) ?? bodyHash
-    },
-    { amzDate, dateStamp, region, service },
-    credentials.secretAccessKey
-  )
+  // A presigned URL signs every query parameter but its signature.
+  const pairs = parseQueryString(rawQuery)
+  const signatureOver = (query: string) =>
+    computeSignature(
+      {
+        method: request.method.toUpperCase(),
+        canonicalPath: canonicalPath(rawPath, canonicalPathOptionsFor(service)),
+        canonicalQuery: query,
+        canonicalHeaders: lines.join("\n"),
+        signedHeaders: claim.signedHeaders,
+        // The hash the request claims (UNSIGNED-PAYLOAD too), but for API Gateway, which signs the body's.
+        payloadHash: (signsClaimedPayloadHash(service) ? claimedHash : undefined) ?? (claim.presigned ? presignedPayloadHash(service) : undefined) ?? bodyHash
+      },
+      { amzDate, dateStamp, region, service },
+      credentials.secretAccessKey
+    )
+  let parts = signatureOver(formatCanonicalQuery(claim.presigned ? pairs.filter(([key]) => key !== "X-Amz-Signature") : pairs))
+  // AWS IoT's device gateway takes a presigned URL's token unsigned (appended after signing, as aws4fetch and this
+  // signer do) or signed (the AWS SDK's presigner, Amplify): either verifies.
+  if (claim.presigned && claim.sessionToken !== undefined && !presignSignsSessionToken(service) && !constantTimeEqual(parts.signature, claim.signature)) {
+    parts = signatureOver(formatCanonicalQuery(pairs.filter(([key]) => key !== "X-Amz-Signature" && key !== "X-Amz-Security-Token")))
+  }
   if (!constantTimeEqual(parts.signature, claim.signature)) {
     return fail("SignatureMismatch", signatureMismatchMessage(parts.canonicalRequest, parts.stringToSign), {
       canonicalRequest: parts.canonicalRequest,
