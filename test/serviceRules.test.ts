@@ -16,6 +16,17 @@ const HOST = "bucket.s3.us-east-1.amazonaws.com"
 const NOW = Date.UTC(2024, 0, 1)
 const AMZ_DATE = "20240101T000000Z"
 
+/** `sign()` with the facade's clock (Date.now) at NOW. */
+const atNow = <A>(sign: () => A): A => {
+  const realNow = Date.now
+  Date.now = () => NOW
+  try {
+    return sign()
+  } finally {
+    Date.now = realNow
+  }
+}
+
 /** A key segment as a wire path holds it: unreserved and reserved characters raw, `+`, escapes (some of reserved characters), UTF-8 escaped. */
 const segment = fc.array(
   fc.oneof(
@@ -62,15 +73,11 @@ describe("S3 paths, signed as S3 reads them", () => {
 
   it("the facade signs the path it sends as S3 reads it", () => {
     const signer = new ApiGatewaySigner({ endpoint: `https://${HOST}`, region: "us-east-1", service: "s3", accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey, defaultAcceptType: false })
-    const realNow = Date.now
-    Date.now = () => NOW
-    try {
+    atNow(() => {
       const signed = signer.signRequest({ method: "GET", path: "/year=2024/user@x.com/report(1).pdf", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } })
       expect(signed.url).toBe(`https://${HOST}/year=2024/user@x.com/report(1).pdf`)
       expect(signed.headers.Authorization).toBe(aws4Authorization("/year=2024/user@x.com/report(1).pdf"))
-    } finally {
-      Date.now = realNow
-    }
+    })
   })
 })
 
@@ -86,16 +93,6 @@ describe("VPC Lattice: x-amz-content-sha256: UNSIGNED-PAYLOAD on every request",
     secretKey: credentials.secretAccessKey,
     defaultAcceptType: false
   })
-  const atNow = <A>(sign: () => A): A => {
-    const realNow = Date.now
-    Date.now = () => NOW
-    try {
-      return sign()
-    } finally {
-      Date.now = realNow
-    }
-  }
-
   it("the facade adds it, signs it as the payload hash, and signs as smithy does", async () => {
     const signed = atNow(() => signer.signRequest({ method: "POST", path: "/orders", body: { id: 1 } }))
     expect(signed.headers["x-amz-content-sha256"]).toBe("UNSIGNED-PAYLOAD")
@@ -137,15 +134,7 @@ describe("services with payload-hash or token rules of their own", () => {
   it("aoss: the facade adds and signs x-amz-content-sha256 as the body's hash, as smithy signs for the SDK", async () => {
     const host = "abc123xyz.us-east-1.aoss.amazonaws.com"
     const signer = new ApiGatewaySigner({ endpoint: `https://${host}`, region: "us-east-1", service: "aoss", accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey, defaultAcceptType: false })
-    const realNow = Date.now
-    Date.now = () => NOW
-    const signed = (() => {
-      try {
-        return signer.signRequest({ method: "POST", path: "/movies/_search", body: {} })
-      } finally {
-        Date.now = realNow
-      }
-    })()
+    const signed = atNow(() => signer.signRequest({ method: "POST", path: "/movies/_search", body: {} }))
     const { SignatureV4 } = await import("@smithy/signature-v4")
     const { Hash } = await import("@smithy/hash-node")
     const { HttpRequest } = await import("@smithy/protocol-http")
@@ -162,15 +151,7 @@ describe("services with payload-hash or token rules of their own", () => {
     const host = "a1b2c3d4e5f6g7-ats.iot.us-east-1.amazonaws.com"
     const sessionToken = "FQoGZXIvYXdzEXAMPLEsessionTOKENvalue+/="
     const signer = new ApiGatewaySigner({ endpoint: `https://${host}`, region: "us-east-1", service: "iotdevicegateway", accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey, sessionToken, defaultAcceptType: false })
-    const realNow = Date.now
-    Date.now = () => NOW
-    const presigned = (() => {
-      try {
-        return signer.presignRequest({ method: "GET", path: "/mqtt" }, { expiresIn: 300 })
-      } finally {
-        Date.now = realNow
-      }
-    })()
+    const presigned = atNow(() => signer.presignRequest({ method: "GET", path: "/mqtt" }, { expiresIn: 300 }))
     const { AwsV4Signer } = await import("aws4fetch")
     const oracle = await new AwsV4Signer({
       url: `https://${host}/mqtt?X-Amz-Expires=300`,
@@ -199,15 +180,7 @@ describe("presigned URLs of these services verify as they are signed", () => {
     ["s3", "bucket.s3.us-west-2.amazonaws.com", "us-west-2"]
   ])("%s: the facade's presigned URL verifies with SigV4.verify, and so does SigV4.presign's", (service, host, region) => {
     const signer = new ApiGatewaySigner({ endpoint: `https://${host}`, region, service, accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey, sessionToken, defaultAcceptType: false })
-    const realNow = Date.now
-    Date.now = () => NOW
-    const presigned = (() => {
-      try {
-        return signer.presignRequest({ method: "GET", path: "/mqtt" }, { expiresIn: 300 })
-      } finally {
-        Date.now = realNow
-      }
-    })()
+    const presigned = atNow(() => signer.presignRequest({ method: "GET", path: "/mqtt" }, { expiresIn: 300 }))
     const target = presigned.url.slice(`https://${host}`.length)
     const options = { credentials: [withToken], region, service, now: NOW }
     expect(SigV4.verify({ method: "GET", target, headers: [["host", host]] }, options)).toMatchObject({ valid: true })
@@ -219,31 +192,23 @@ describe("presigned URLs of these services verify as they are signed", () => {
 describe("S3 keys with a plus", () => {
   it("the facade sends a raw + as %2B, so that S3 reads the key as written, and signs it as aws4 signs that path", () => {
     const signer = new ApiGatewaySigner({ endpoint: `https://${HOST}`, region: "us-east-1", service: "s3", accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey, defaultAcceptType: false })
-    const realNow = Date.now
-    Date.now = () => NOW
-    try {
+    atNow(() => {
       const signed = signer.signRequest({ method: "PUT", path: "/notes/C++.txt", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } })
       expect(signed.url).toBe(`https://${HOST}/notes/C%2B%2B.txt`)
       expect(signed.headers.Authorization).toBe(
         String(aws4.sign({ host: HOST, path: "/notes/C%2B%2B.txt", method: "PUT", service: "s3", region: "us-east-1", headers: { "X-Amz-Date": AMZ_DATE, "X-Amz-Content-Sha256": "UNSIGNED-PAYLOAD" } }, credentials).headers!["Authorization"])
       )
-    } finally {
-      Date.now = realNow
-    }
+    })
   })
 
   it("an endpoint's own path is sent as it is given, + and all; the path below it has its + escaped", () => {
     const signer = new ApiGatewaySigner({ endpoint: `https://${HOST}/pre+fix`, region: "us-east-1", service: "s3", accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey, defaultAcceptType: false })
-    const realNow = Date.now
-    Date.now = () => NOW
-    try {
+    atNow(() => {
       const signed = signer.signRequest({ method: "GET", path: "/a+b.txt", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } })
       expect(signed.url).toBe(`https://${HOST}/pre+fix/a%2Bb.txt`)
       expect(signed.headers.Authorization).toBe(aws4Authorization("/pre+fix/a%2Bb.txt"))
       expect(signer.signRequest({ method: "GET", path: "/key.txt" }).url).toBe(`https://${HOST}/pre+fix/key.txt`)
-    } finally {
-      Date.now = realNow
-    }
+    })
   })
 
   it("other services send a + as given", () => {
