@@ -572,6 +572,17 @@ describe("failures", () => {
     }
   })
 
+  // A Ctrl-C while the CLI's modules load aborts before main runs.
+  it.each([[["--dry-run", "http://127.0.0.1:9/prod/pets"]], [["--presign", "60", "http://127.0.0.1:9/prod/pets"]], [["http://127.0.0.1:9/prod/pets"]]])(
+    "interrupted before it began (%j): exit 130, nothing printed",
+    async (args) => {
+      const controller = new AbortController()
+      controller.abort()
+      const { done, stdout, stderr } = start(args, { signal: controller.signal })
+      expect({ code: await done, stdout: stdout.text(), stderr: stderr.text() }).toEqual({ code: 130, stdout: "", stderr: "error: interrupted\n" })
+    }
+  )
+
   it("an aborted request: exit 130", async () => {
     const controller = new AbortController()
     const arrived = new Promise<void>((resolve) => (hangArrived = resolve))

@@ -16,7 +16,7 @@ import { parseHeader, parseRequestArgs, parseUrl, wholeNumber } from "./args.js"
 import { type Body, dataPartsOf, readBody } from "./body.js"
 import type { Signed } from "./diagnosis.js"
 import { curlCommand, shellQuote } from "./dryRun.js"
-import { ExitCode, UsageError } from "./exitCodes.js"
+import { ExitCode, Interrupted, UsageError } from "./exitCodes.js"
 import { printDetails } from "./exchange.js"
 import { HELP, NAME, version } from "./help.js"
 import type { Console, Io } from "./output.js"
@@ -174,6 +174,9 @@ export const requestCommand = async (argv: ReadonlyArray<string>, io: Io, consol
         "whatever the header says, and will refuse this request: remove that -H\n"
     )
   }
+  // Interrupted by now (a Ctrl-C while the CLI's modules loaded, or while credentials were found): nothing is
+  // printed or sent. A request checks for itself; --presign and --dry-run would otherwise go on and print.
+  if (io.signal?.aborted === true) throw new Interrupted()
   if (plan.presign !== undefined) return presign(plan.request, plan.presign, signing, console)
   if (plan.dryRun) return dryRun(plan, signing, console)
   return sendAndPrint(plan, signing, io, console)
