@@ -635,6 +635,17 @@ describe("a quote of a long path cut inside a session token", () => {
     expect(longestPiece(error.message, encodeURIComponent(encodeURIComponent(token)))).toBe(0)
   })
 
+  it("shows none of the signer's token encoded four times under a name of its own (an SSO state)", () => {
+    let nested = own
+    for (let depth = 0; depth < 4; depth++) nested = encodeURIComponent(nested)
+    const error = thrownBy(() => signer.signRequest({ method: "GET", path: `/login?state=${nested}\ud800` })) as SigningError
+    expect(error.message).toContain("\\ud800")
+    let piece = own
+    for (let depth = 0; depth < 4; depth++) piece = encodeURIComponent(piece)
+    expect(longestPiece(error.message, own)).toBe(0)
+    expect(error.message).not.toContain(piece.slice(-40))
+  })
+
   it("redacts the end of the signer's secret after an ellipsis, as its beginning before one", async () => {
     const { scrubSecrets } = await import("../src/internal/scrub.js")
     expect(scrubSecrets(`quoted "…${own.slice(40)}&x=1" and "${own.slice(0, 40)}…"`, [own])).toBe(`quoted "…<redacted>&x=1" and "<redacted>…"`)

@@ -118,8 +118,13 @@ export const cutSpellings = (secret: string): Array<string> => {
   const spellings = [secret, json, json.replaceAll("/", "\\/")]
   if (isWellFormedText(secret)) {
     const encoded = uriEncode(secret)
-    const twice = uriEncode(encoded)
-    spellings.push(encoded, encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()), twice, uriEncode(twice))
+    spellings.push(encoded, encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()))
+    // Encoded again as URLs nest, as deep as the whole secret's pattern goes (which takes any depth): eight levels.
+    let deeper = encoded
+    for (let depth = 2; depth <= 8 && deeper.includes("%"); depth++) {
+      deeper = uriEncode(deeper)
+      spellings.push(deeper)
+    }
   }
   return [...new Set(spellings)]
 }
