@@ -280,7 +280,7 @@ const longestSecretStartEndingAt = (text: string, start: number, end: number, se
 const AUTH_PARAMETER_VALUE = /((?:X-Amz-Security-Token|X-Amz-Signature|X-Amz-Credential)(?:=|%(?:25)*3D))(?:[^&#\s"'`%]|%(?!(?:25)*26))*/gi
 
 /** `text` with the values of a presigned URL's authentication parameters replaced by `<redacted>`. */
-export const redactAuthParameters = (text: string): string => text.replace(AUTH_PARAMETER_VALUE, "$1" + REDACTED)
+export const redactAuthParameters = (text: string): string => redactAuthParametersAround(text, 0).text
 
 /**
  * `redactAuthParameters(text)`, and where index `at` of `text` lies in it (at the `<redacted>` that replaced a value

@@ -427,20 +427,17 @@ export const verify = (request: ReceivedRequest, options: VerifyOptions): Verify
 
   // A presigned URL signs every query parameter but its signature.
   const pairs = parseQueryString(rawQuery)
-  const signatureOver = (query: string) =>
-    computeSignature(
-      {
-        method: request.method.toUpperCase(),
-        canonicalPath: canonicalPath(rawPath, canonicalPathOptionsFor(service)),
-        canonicalQuery: query,
-        canonicalHeaders: lines.join("\n"),
-        signedHeaders: claim.signedHeaders,
-        // The hash the request claims (UNSIGNED-PAYLOAD too), but for API Gateway, which signs the body's.
-        payloadHash: (signsClaimedPayloadHash(service) ? claimedHash : undefined) ?? (claim.presigned ? presignedPayloadHash(service) : undefined) ?? bodyHash
-      },
-      { amzDate, dateStamp, region, service },
-      credentials.secretAccessKey
-    )
+  // Everything but the query, computed once: IoT's second attempt below differs in the query alone.
+  const signed = {
+    method: request.method.toUpperCase(),
+    canonicalPath: canonicalPath(rawPath, canonicalPathOptionsFor(service)),
+    canonicalHeaders: lines.join("\n"),
+    signedHeaders: claim.signedHeaders,
+    // The hash the request claims (UNSIGNED-PAYLOAD too), but for API Gateway, which signs the body's.
+    payloadHash: (signsClaimedPayloadHash(service) ? claimedHash : undefined) ?? (claim.presigned ? presignedPayloadHash(service) : undefined) ?? bodyHash
+  }
+  const signatureOver = (canonicalQuery: string) =>
+    computeSignature({ ...signed, canonicalQuery }, { amzDate, dateStamp, region, service }, credentials.secretAccessKey)
   let parts = signatureOver(formatCanonicalQuery(claim.presigned ? pairs.filter(([key]) => key !== "X-Amz-Signature") : pairs))
   // AWS IoT's device gateway takes a presigned URL's token unsigned (appended after signing, as aws4fetch and this
   // signer do) or signed (the AWS SDK's presigner, Amplify): either verifies.
