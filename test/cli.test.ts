@@ -742,6 +742,20 @@ describe("usage", () => {
       shownNone(run)
     })
 
+    it.each([["-d", "--data"], ["--data-binary", "--data-binary"]])("a credential pasted after %s @ (a file that cannot be read): exit 2, its length only, and the failure without Node's copy of the path", async (flag, named) => {
+      const run = await cli([flag, `@${SECRET_KEY}`, `https://${HOST}/prod/pets`])
+      expect(run).toMatchObject({ code: 2, stdout: "" })
+      expect(run.stderr).toBe(
+        `error: cannot read ${named} file "<40 characters, not shown: they may be a credential>": no such file or directory (ENOENT) (see --help)\n`
+      )
+      shownNone(run)
+    })
+
+    it("a file that cannot be read, named as it is when it is no credential", async () => {
+      const run = await cli(["-d", "@missing/body.json", `https://${HOST}/prod/pets`])
+      expect(run.stderr).toBe(`error: cannot read --data file "missing/body.json": no such file or directory (ENOENT) (see --help)\n`)
+    })
+
     it("host:port/path without a scheme is a URL missing its scheme, not a URL of scheme \"host:\"", async () => {
       const run = await cli(["localhost:3000/prod/pets"])
       expect(run).toMatchObject({ code: 2, stderr: expect.stringContaining("error: the URL \"localhost:3000…\" is not an absolute URL: write https:// (or http://)") })

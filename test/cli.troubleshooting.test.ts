@@ -10,6 +10,7 @@ import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { dropSecretStart } from "../src/bin/output.js"
 import { parenthesisDepth, runCli } from "./support/cli.js"
 import { bareHost, isolatedEnv } from "./support/credentialSources.js"
 
@@ -293,6 +294,29 @@ describe("the error body and what follows it", () => {
     } finally {
       await server.close()
     }
+  })
+
+  // A server that echoes the request writes the token as its own encoder does, and the 64 KB cut can fall anywhere in it.
+  it.each([
+    ["encoded segment by segment (+ and = escaped, / kept)", (token: string) => token.split("/").map(encodeURIComponent).join("/")],
+    ["with only + escaped", (token: string) => token.replaceAll("+", "%2B")],
+    ["JSON-escaped as .NET writes it (\\u002B)", (token: string) => token.replaceAll("+", "\\u002B").replaceAll("/", "\\u002F")],
+    ["JSON-escaped, then quoted in JSON again (\\\\/)", (token: string) => token.replaceAll("/", "\\\\/")],
+    ["percent-encoded nine times", (token: string) => Array.from({ length: 9 }).reduce<string>((text) => encodeURIComponent(text), token)]
+  ])("a body cut inside the session token %s does not print its start", (_, spell) => {
+    const token = "IQoJb3JpZ2luX2VjEJr/+" + "AbCd+EfGh/IjKl=MnOp".repeat(20)
+    const spelled = spell(token)
+    const prefix = "x".repeat(100)
+    // Every cut from 4 characters into the spelled token to 4 before its end.
+    for (let cut = 4; cut < spelled.length - 4; cut++) {
+      const shown = Buffer.from(dropSecretStart(Buffer.from(prefix + spelled.slice(0, cut), "latin1"), new Set([token]))).toString("latin1")
+      expect(shown).toBe(prefix)
+    }
+  })
+
+  it("a body cut after text that is no secret's beginning keeps all of it", () => {
+    const body = Buffer.from(`{"message":"no %41 here, \\/ nor \\u0041 either: 100% sure`, "latin1")
+    expect(Buffer.from(dropSecretStart(body, new Set(["IQoJb3JpZ2luX2VjEJr"]))).toString("latin1")).toBe(body.toString("latin1"))
   })
 })
 

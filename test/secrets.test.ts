@@ -654,3 +654,81 @@ describe("a quote of a long path cut inside a session token", () => {
     expect(scrubSecrets(`"…AbCdEfGh and more"`, [own])).toBe(`"…AbCdEfGh and more"`)
   })
 })
+
+describe("a secret that a quote or a shown URL would cut into pieces shows none of them", () => {
+  const own = "IQoJb3JpZ2luX2VjEJr" + "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/".repeat(18) + "Zz=="
+  const foreign = "FwoGZXIvYXdzE" + "q9RtY2kLm7Np3Xs5Vb8Zc1Df4Gh6Jk0Lw".repeat(20)
+  // AWS's example key with two slashes: cut at them, every piece is shorter than a run a mask takes by itself.
+  const slashedKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+  const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", accessKey: "AKIDEXAMPLE", secretKey: slashedKey, sessionToken: own })
+
+  /** `text` as a reader would decode it: JSON escapes (however many backslashes) and percent-encoding at any depth. */
+  const decoded = (text: string): string => {
+    let result = text.replace(/\\+u00([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))).replace(/\\+\//g, "/")
+    for (let previous = ""; previous !== result;) {
+      previous = result
+      result = result.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    }
+    return result
+  }
+  /** Whether any 16 characters of `secret` in a row can be read in `text`. */
+  const showsAPiece = (text: string, secret: string): boolean => {
+    const read = decoded(text)
+    for (let i = 0; i + 16 <= secret.length; i++) if (read.includes(secret.slice(i, i + 16))) return true
+    return false
+  }
+
+  it("a URL outside the endpoint with the signer's secret key in its path shows no piece of it between its slashes", async () => {
+    const error = await signer.fetch(`https://other.example/cb/${slashedKey}`).then(() => undefined, (failure: unknown) => failure)
+    expect(error).toBeInstanceOf(SigningError)
+    const message = (error as SigningError).message
+    expect(message).toContain(`"https://other.example/cb/<`)
+    for (const piece of slashedKey.split("/")) expect(message).not.toContain(piece)
+  })
+
+  it("a URL outside the endpoint keeps its ordinary segments beside the masked ones", async () => {
+    const error = await signer.fetch(`https://other.example/v1/users/${slashedKey}`).then(() => undefined, (failure: unknown) => failure)
+    expect((error as SigningError).message).toContain(`"https://other.example/v1/users/<13 characters, not shown`)
+  })
+
+  it.each([
+    ["with \\/ (PHP's json_encode)", slashedKey.replaceAll("/", "\\/")],
+    ["with \\u002F (.NET's System.Text.Json)", slashedKey.replaceAll("/", "\\u002F")]
+  ])("a JSON-escaped secret key in a quoted path (%s) is not shown, though quoting doubles its backslashes", (_, escaped) => {
+    const error = thrownBy(() => signer.signRequest({ method: "GET", path: `/../cb?state={"k":"${escaped}"}` })) as SigningError
+    expect(error.message).toContain("climbs above")
+    expect(showsAPiece(error.message, slashedKey)).toBe(false)
+  })
+
+  it.each([
+    ["encoded segment by segment, as S3 keys are", (token: string) => token.split("/").map(encodeURIComponent).join("/")],
+    ["with only + escaped", (token: string) => token.replaceAll("+", "%2B")],
+    ["JSON-escaped as .NET writes it", (token: string) => token.replaceAll("+", "\\u002B").replaceAll("/", "\\u002F")],
+    ["percent-encoded nine times", (token: string) => Array.from({ length: 9 }).reduce<string>((text) => encodeURIComponent(text), token)]
+  ])("a session token %s, cut by a quote's 200 characters, shows no piece of it", (_, spell) => {
+    const error = thrownBy(() => signer.signRequest({ method: "GET", path: `/../${"a".repeat(90)}/${spell(own)}` })) as SigningError
+    expect(error.message).toContain("climbs above")
+    expect(showsAPiece(error.message, own)).toBe(false)
+  })
+
+  it.each([
+    ["the session token", own],
+    ["the secret key", slashedKey]
+  ])("a fault inside %s shows no piece of it around the fault", (_, secret) => {
+    const at = Math.floor(secret.length / 2)
+    const error = thrownBy(() => signer.signRequest({ method: "GET", path: `/x/${secret.slice(0, at)}\ud800${secret.slice(at)}` })) as SigningError
+    expect(error.message).toContain("\\ud800")
+    expect(showsAPiece(error.message, secret)).toBe(false)
+  })
+
+  it("a fault inside the name X-Amz-Security-Token shows none of the presigned token after it", () => {
+    const error = thrownBy(() => signer.signRequest({ method: "GET", path: `/upload?X-Amz-\ud800Security-Token=${foreign}&n=1` })) as SigningError
+    expect(error.message).toContain("\\ud800")
+    expect(showsAPiece(error.message, foreign)).toBe(false)
+  })
+
+  it("a quote still shows an ordinary query as written (X-Amz-Date, limit)", () => {
+    const error = thrownBy(() => signer.signRequest({ method: "GET", path: "/pets?X-Amz-Date=20240101T000000Z&limit=10&n=\ud800" })) as SigningError
+    expect(error.message).toContain(`"/pets?X-Amz-Date=20240101T000000Z&limit=10&n=\\ud800"`)
+  })
+})

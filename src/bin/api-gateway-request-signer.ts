@@ -9,7 +9,7 @@
  * @since 3.0.0
  */
 import { effectPeerProblem } from "./effectPeer.js"
-import { ExitCode, writeFailure } from "./exitCodes.js"
+import { ExitCode, systemFailure } from "./exitCodes.js"
 
 // Checked before the CLI's modules load: with another Effect than 3 they fail to load, with a stack trace.
 const effectProblem = effectPeerProblem()
@@ -49,7 +49,7 @@ const { main } = cli
 // would tell. Nothing is said of a failure to write stderr itself.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code === "EPIPE") process.exit(1)
-  process.stderr.write(`error: cannot write to stdout: ${writeFailure(error)}\n`, () => process.exit(1))
+  process.stderr.write(`error: cannot write to stdout: ${systemFailure(error)}\n`, () => process.exit(1))
 })
 process.stderr.on("error", () => process.exit(1))
 

@@ -13,8 +13,9 @@ import { Buffer } from "node:buffer"
 import { close, constants, open, openSync, read as readFd } from "node:fs"
 import { readFile, stat } from "node:fs/promises"
 import { Socket } from "node:net"
+import { maskCredentialRuns } from "../internal/scrub.js"
 import { asCurlReadsData, asOldCurlReadsData } from "./curlData.js"
-import { describeError, Interrupted, UsageError } from "./exitCodes.js"
+import { Interrupted, systemFailure, UsageError } from "./exitCodes.js"
 import type { Io } from "./output.js"
 
 export type DataFlag = "--data" | "--data-binary"
@@ -242,7 +243,8 @@ const readPart = async (
       ;({ bytes, readsAgain } = await readNamed(path, io))
     } catch (error) {
       if (error instanceof Interrupted || error instanceof UsageError) throw error
-      throw new UsageError(`cannot read ${part.flag} file ${JSON.stringify(path)}: ${describeError(error)}`)
+      // The path by what it may show (a credential pasted after the @ is masked), the failure without Node's copy of it.
+      throw new UsageError(`cannot read ${part.flag} file ${JSON.stringify(maskCredentialRuns(path))}: ${systemFailure(error)}`)
     }
   }
   // --data-binary keeps every byte; --data drops CR, LF and NUL bytes, as curl 8.7.0 and later do.

@@ -67,12 +67,14 @@ export const describeError = (error: unknown): string => {
 }
 
 /**
- * @internal A failed write said in words: Node's "ENOSPC: no space left on device, write" as
- * "no space left on device (ENOSPC)".
+ * @internal A failed system call said in words, without the path Node's message repeats (the line it goes into
+ * names the argument, as it may show it): "ENOSPC: no space left on device, write" as "no space left on device
+ * (ENOSPC)", "ENOENT: no such file or directory, open '/x'" as "no such file or directory (ENOENT)".
  */
-export const writeFailure = (error: NodeJS.ErrnoException): string => {
-  const words = /^[A-Z0-9_]+: (.+?)(?:, \w+)?$/.exec(firstLine(error.message))?.[1]
-  return words !== undefined && error.code !== undefined ? `${words} (${error.code})` : describeError(error)
+export const systemFailure = (error: unknown): string => {
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined
+  const words = /^[A-Z0-9_]+: (.+?)(?:, \w+(?: '.*)?)?$/.exec(firstLine(messageOf(error)))?.[1]
+  return words !== undefined && typeof code === "string" ? `${words} (${code})` : describeError(error)
 }
 
 // OpenSSL's line for a failed handshake: "808C...:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/...".

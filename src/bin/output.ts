@@ -10,7 +10,7 @@
  */
 import { Buffer } from "node:buffer"
 import { Interrupted } from "./exitCodes.js"
-import { anySecretPattern, cutSpellings, REDACTED, scrubSecrets } from "../internal/scrub.js"
+import { anySecretPattern, REDACTED, scrubSecrets } from "../internal/scrub.js"
 
 /**
  * Where output goes: `process.stdout` and `process.stderr` fit, and so does
@@ -62,10 +62,6 @@ export interface Console {
 /** @internal Text with every secret replaced: the rule of all output, shared with the library's messages. */
 export const scrub = (text: string, secrets: ReadonlySet<string>): string => scrubSecrets(text, secrets)
 
-/** The non-empty secrets' spellings a cut may leave the start of, as UTF-8. */
-const encoded = (secrets: ReadonlySet<string>): Array<Buffer> =>
-  [...secrets].filter((secret) => secret !== "").flatMap(cutSpellings).map((spelling) => Buffer.from(spelling, "utf8"))
-
 /**
  * @internal The bytes with every secret replaced, in any spelling, by the
  * same rule as `scrub`: the bytes are read one character each (Latin-1, so
@@ -81,19 +77,81 @@ export const scrubBytes = (bytes: Uint8Array, secrets: ReadonlySet<string>): Uin
 
 /**
  * @internal A body cut short may end partway into a secret, where `scrubBytes`
- * cannot see it: drop such a tail.
+ * cannot see it: drop such a tail. The tail is read with its escapes decoded
+ * (`%2B` and `%252B`, `\/`, `\u002B`, mixed as they come), so that a secret
+ * written in any spelling is found by its beginning, as `scrubBytes` finds it
+ * whole; an escape the cut left unfinished (`%2`) goes too.
  */
 export const dropSecretStart = (bytes: Uint8Array, secrets: ReadonlySet<string>): Uint8Array => {
-  let end = bytes.length
-  for (const secret of encoded(secrets)) {
-    for (let length = Math.min(secret.length - 1, end); length > 0; length--) {
-      if (Buffer.compare(bytes.subarray(end - length, end), secret.subarray(0, length)) === 0) {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1")
+  const { decoded, starts } = decodeEscapes(text.slice(0, text.length - unfinishedEscapeLength(text)))
+  let end = decoded.length
+  for (const secret of secrets) {
+    // Each secret as its UTF-8 bytes read one character each, as `scrubBytes` reads them.
+    const spelled = Buffer.from(secret, "utf8").toString("latin1")
+    for (let length = Math.min(spelled.length - 1, end); length > 0; length--) {
+      if (decoded.startsWith(spelled.slice(0, length), end - length)) {
         end -= length
         break
       }
     }
   }
-  return bytes.subarray(0, end)
+  return bytes.subarray(0, starts[end])
+}
+
+// An escape of one character, as text quoting a secret writes it: percent-encoded at any depth (`%2B`, `%252B`), or
+// JSON-escaped (`\/`, `\u002B`) after a run of backslashes, one more for each time JSON was quoted again.
+const PERCENT_ESCAPE = /%(?:25)*([0-9A-Fa-f]{2})/y
+const JSON_ESCAPE = /u00([0-9A-Fa-f]{2})|(\/)/y
+// The beginning of such an escape, at the end of a text cut short; looked for in the last characters only, which
+// keeps a run of backslashes from costing time quadratic in its length.
+const UNFINISHED_ESCAPE = /(?:%(?:25)*[0-9A-Fa-f]?|\\+(?:u(?:0(?:0[0-9A-Fa-f]?)?)?)?)$/
+const UNFINISHED_ESCAPE_LENGTH = 64
+
+const unfinishedEscapeLength = (text: string): number =>
+  UNFINISHED_ESCAPE.exec(text.slice(-UNFINISHED_ESCAPE_LENGTH))?.[0].length ?? 0
+
+/**
+ * `text` with each escape read as its character, and where each character of that begins in `text` (one more: its
+ * end). Linear: a run of backslashes is walked once, then what follows it read as an escape or not.
+ */
+const decodeEscapes = (text: string): { readonly decoded: string; readonly starts: ReadonlyArray<number> } => {
+  let decoded = ""
+  const starts: Array<number> = []
+  for (let i = 0; i < text.length;) {
+    starts.push(i)
+    let escape: RegExpExecArray | null = null
+    let after = i
+    if (text[i] === "%") {
+      PERCENT_ESCAPE.lastIndex = i
+      escape = PERCENT_ESCAPE.exec(text)
+      after = PERCENT_ESCAPE.lastIndex
+    } else if (text[i] === "\\") {
+      let run = i
+      while (text[run] === "\\") run++
+      JSON_ESCAPE.lastIndex = run
+      escape = JSON_ESCAPE.exec(text)
+      if (escape === null) {
+        // Not an escape: the backslashes as they are, each its own character.
+        for (let k = i; k < run; k++) {
+          if (k > i) starts.push(k)
+          decoded += "\\"
+        }
+        i = run
+        continue
+      }
+      after = JSON_ESCAPE.lastIndex
+    }
+    if (escape === null) {
+      decoded += text[i]
+      i++
+    } else {
+      decoded += escape[2] ?? String.fromCharCode(parseInt(escape[1]!, 16))
+      i = after
+    }
+  }
+  starts.push(text.length)
+  return { decoded, starts }
 }
 
 /** @internal */

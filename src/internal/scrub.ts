@@ -172,6 +172,19 @@ const AMZ_DATE = /^\d{8}T\d{6}Z$/
 // a password one, or an unencoded "#" or "?" (then the URL does not parse, and an error quotes it as given).
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]{0,30}:\/\/[^\s/?#:]{0,256}:)[^\s/]{1,256}@/gi
 
+// A run maskCredentialRuns judges: base64's characters, and the escapes of its own `+`, `/` and `=` read as them.
+const SPELLED_CREDENTIAL_RUN = /(?:[A-Za-z0-9+=_/]|%2[BbFf]|%3[Dd]|\\\/|\\u00(?:2[BbFf]|3[Dd])){16,}/g
+const readEscapes = (run: string): string =>
+  run.replace(/%2F|\\\/|\\u002F/gi, "/").replace(/%2B|\\u002B/gi, "+").replace(/%3D|\\u003D/gi, "=")
+/** A part of a run that names a thing (a word, a constant, an X-Amz-Date), which no credential is. */
+const isWordPart = (part: string): boolean => IDENTIFIER.test(part) || CONSTANT.test(part) || AMZ_DATE.test(part)
+/** Whether a run of SPELLED_CREDENTIAL_RUN may be a credential: it mixes kinds, and a part of it (between slashes, or around an `=`: `Date=20240101T000000Z`) is no word. */
+const mayBeCredential = (run: string): boolean => {
+  const read = readEscapes(run)
+  return kindsOf(read) >= 2 && read.split(/[/=]/).some((part) => kindsOf(part) >= 2 && !isWordPart(part))
+}
+const notShown = (length: number): string => `<${length} characters, not shown: they may be a credential>`
+
 /**
  * `text` with every run that may be a credential (as `looksLikeCredential`
  * finds them) replaced by its length, and a URL's password by `<redacted>`:
@@ -184,14 +197,71 @@ const URL_PASSWORD = /\b([a-z][a-z0-9+.-]{0,30}:\/\/[^\s/?#:]{0,256}:)[^\s/]{1,2
  * a secret key so. Any other escape ends a run (`San%20Francisco` is two
  * words, not a secret).
  */
-export const maskCredentialRuns = (text: string): string =>
-  text.replace(URL_PASSWORD, "$1<redacted>@").replace(/(?:[A-Za-z0-9+=_/]|%2[BbFf]|%3[Dd]|\\\/|\\u00(?:2[BbFf]|3[Dd])){16,}/g, (run) => {
-    const read = run.replace(/%2F|\\\/|\\u002F/gi, "/").replace(/%2B|\\u002B/gi, "+").replace(/%3D|\\u003D/gi, "=")
-    return kindsOf(read) >= 2 &&
-        read.split("/").some((part) => kindsOf(part) >= 2 && !IDENTIFIER.test(part) && !CONSTANT.test(part) && !AMZ_DATE.test(part))
-      ? `<${run.length} characters, not shown: they may be a credential>`
-      : run
+export const maskCredentialRuns = (text: string): string => maskCredentialRunsAround(text, 0).text
+
+/**
+ * `maskCredentialRuns(text)`, and where index `at` of `text` lies in it: for a
+ * message that quotes a window around `at`, masked before it is cut, so that
+ * the cut leaves no piece of a run too short to be masked by itself.
+ */
+export const maskCredentialRunsAround = (text: string, at: number): { readonly text: string; readonly at: number } => {
+  const withoutPasswords = replaceAround(text, at, URL_PASSWORD, (match) => `${match[1]!}<redacted>@`)
+  return replaceAround(withoutPasswords.text, withoutPasswords.at, SPELLED_CREDENTIAL_RUN, ([run]) =>
+    mayBeCredential(run) ? notShown(run.length) : undefined)
+}
+
+/**
+ * A URL's path with the segments that may be a credential shown by their
+ * length, judged together where slashes join them: a secret key's `/` splits
+ * it into pieces that may each be too short to be masked by itself
+ * (`wJalrXUtnFEMI/K7MDENG/...`). A segment that is a word, short, or of one
+ * kind of character (`v1`, `users`, `12345`) stays, so that the path stays
+ * recognizable; the others in a run are masked when together they are as long
+ * as a run `maskCredentialRuns` masks.
+ */
+export const maskCredentialSegments = (path: string): string =>
+  path.replace(URL_PASSWORD, "$1<redacted>@").replace(SPELLED_CREDENTIAL_RUN, (run) => {
+    const segments = run.split("/")
+    const suspect = segments.map((segment) => {
+      const read = readEscapes(segment)
+      return read.length > SHORT_SEGMENT && kindsOf(read) >= 2 && !isWordPart(read)
+    })
+    const suspectLength = segments.reduce((sum, segment, i) => suspect[i] ? sum + segment.length : sum, 0)
+    return suspectLength < SHORTEST_CREDENTIAL_RUN ? run : segments.map((segment, i) => suspect[i] ? notShown(segment.length) : segment).join("/")
   })
+
+/** A path segment this short says nothing of a secret (`v1`, `api`). */
+const SHORT_SEGMENT = 3
+/** The length of the shortest run that may be a credential (CREDENTIAL_RUN, SPELLED_CREDENTIAL_RUN). */
+const SHORTEST_CREDENTIAL_RUN = 16
+
+/**
+ * `text` with each match of the global `pattern` replaced by `replace(match)`
+ * (a match for which it answers undefined stays), and where index `at` of
+ * `text` lies in the result: at the same place in a match's replacement, or at
+ * its last character if the replacement is shorter.
+ */
+const replaceAround = (
+  text: string,
+  at: number,
+  pattern: RegExp,
+  replace: (match: RegExpExecArray) => string | undefined
+): { readonly text: string; readonly at: number } => {
+  let result = ""
+  let from = 0
+  let where = at
+  for (const match of text.matchAll(pattern)) {
+    const replacement = replace(match)
+    if (replacement === undefined) continue
+    const end = match.index + match[0].length
+    result += text.slice(from, match.index)
+    if (at >= end) where += replacement.length - match[0].length
+    else if (at >= match.index) where = result.length + Math.min(at - match.index, replacement.length - 1)
+    result += replacement
+    from = end
+  }
+  return from === 0 ? { text, at } : { text: result + text.slice(from), at: where }
+}
 
 /** `text` with the scrubbed secrets and a presigned URL's credentials redacted: what an error message or log line may show. */
 export const redactForDisplay = (text: string, secrets: Iterable<string>): string =>
@@ -287,20 +357,8 @@ export const redactAuthParameters = (text: string): string => redactAuthParamete
  * holding it). For a message that quotes a window of the text around `at`: a window may begin inside a token or
  * signature, past the parameter name that marks it for redaction, so the text is redacted before it is cut.
  */
-export const redactAuthParametersAround = (text: string, at: number): { readonly text: string; readonly at: number } => {
-  let redacted = ""
-  let from = 0
-  let where = at
-  for (const match of text.matchAll(AUTH_PARAMETER_VALUE)) {
-    const valueStart = match.index + match[1]!.length
-    const valueEnd = match.index + match[0].length
-    redacted += text.slice(from, valueStart) + REDACTED
-    if (at >= valueEnd) where += REDACTED.length - (valueEnd - valueStart)
-    else if (at >= valueStart) where = redacted.length - REDACTED.length
-    from = valueEnd
-  }
-  return from === 0 ? { text, at } : { text: redacted + text.slice(from), at: where }
-}
+export const redactAuthParametersAround = (text: string, at: number): { readonly text: string; readonly at: number } =>
+  replaceAround(text, at, AUTH_PARAMETER_VALUE, (match) => match[1]! + REDACTED)
 
 // A URL's user info, as the URL parser finds it: up to the last "@" before the authority ends (/ ? # \).
 const USER_INFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#\\]*@/i

@@ -9,7 +9,7 @@
 import { type RequestField, type SigningError } from "../../SigningError.js"
 import { invalidRequest } from "../signingErrors.js"
 import { isWellFormedText } from "../sigv4/uriEncoding.js"
-import { looksLikeCredential, redactAuthParametersAround, shorten, splitsPair } from "../scrub.js"
+import { looksLikeCredential, maskCredentialRunsAround, redactAuthParametersAround, shorten, splitsPair } from "../scrub.js"
 
 const REDACTED_TYPE_ID = Symbol.for("effect/Redacted")
 
@@ -55,20 +55,23 @@ const describeValue = (value: unknown): string => {
  * QUOTED_LENGTH characters, so that a message, and every log line and retry summary that carries it, stays short
  * however long the input is. Cut around `at`, the index of what the message is about, when that lies past the
  * beginning (so that the quote shows the fault), saying which characters it shows; else to its beginning.
+ *
+ * What may be a credential is hidden before anything is cut: a presigned URL's credentials (a window can begin
+ * inside a token, past the name that marks it), and runs that may be a secret, shown by their length as
+ * `maskCredentialRuns` shows them. A cut, or a fault inside a secret, would leave pieces of one that no whole-secret
+ * scrub recognizes, and JSON quoting doubles the backslash of a secret written JSON-escaped (`\/`, `\u002B`).
  */
 export const quote = (given: string, givenAt?: number): string => {
-  if (given.length <= QUOTED_LENGTH) return JSON.stringify(given)
-  if (givenAt === undefined || givenAt <= QUOTED_LENGTH / 2) return JSON.stringify(shorten(given, QUOTED_LENGTH))
-  // A window can begin inside a presigned URL's token, past the name that has it redacted: redacted before the cut.
-  const { text, at } = redactAuthParametersAround(given, givenAt)
+  const redacted = redactAuthParametersAround(given, givenAt ?? 0)
+  const { text, at } = maskCredentialRunsAround(redacted.text, redacted.at)
   if (text.length <= QUOTED_LENGTH) return JSON.stringify(text)
-  if (at <= QUOTED_LENGTH / 2) return JSON.stringify(shorten(text, QUOTED_LENGTH))
+  if (givenAt === undefined || at <= QUOTED_LENGTH / 2) return JSON.stringify(shorten(text, QUOTED_LENGTH))
   // Never half a surrogate pair at either edge: the quote would show a lone surrogate the input does not have.
   let start = Math.min(at - QUOTED_LENGTH / 2, text.length - QUOTED_LENGTH)
   if (splitsPair(text, start)) start++
   let end = Math.min(start + QUOTED_LENGTH, text.length)
   if (splitsPair(text, end)) end--
-  // Which characters: of the caller's text, so only where nothing was redacted (a redaction shifts them).
+  // Which characters: of the caller's text, so only where nothing was hidden (hiding shifts them).
   return JSON.stringify("…" + text.slice(start, end) + (end < text.length ? "…" : "")) +
     (text === given ? ` (characters ${start + 1} to ${end} of ${text.length})` : "")
 }

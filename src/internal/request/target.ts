@@ -10,7 +10,7 @@
 import type { Endpoint } from "../../Signer.js"
 import { type SigningError } from "../../SigningError.js"
 import { invalidRequest } from "../signingErrors.js"
-import { displayUrl, maskCredentialRuns, parsesAsUrl, shorten } from "../scrub.js"
+import { displayUrl, maskCredentialSegments, parsesAsUrl, shorten } from "../scrub.js"
 import { wirePathSegment } from "./pathSegment.js"
 
 const ABSOLUTE_URL = /^([a-z][a-z0-9+.-]*:\/\/[^/?#\\]*)(.*)$/is
@@ -38,9 +38,11 @@ const outsideEndpoint = ({ endpoint, sendTo }: SigningTarget, shown: string): Si
 
 /**
  * A URL as a message shows it (no user info, query or fragment: `displayUrl`),
- * its host as it is, and each segment of its path that may be a credential
- * (another service's token: a webhook's) by its length; masked before it is
- * cut short, so that a cut leaves no beginning of one.
+ * its host as it is, and the segments of its path that may be a credential
+ * (another service's token: a webhook's; the signer's own secret key, whose
+ * `/` would split it into pieces each too short to be masked) by their
+ * length (`maskCredentialSegments`); masked before it is cut short, so that a
+ * cut leaves no beginning of one.
  */
 const shownUrl = (url: string): string => {
   const shown = displayUrl(url, Infinity)
@@ -48,7 +50,7 @@ const shownUrl = (url: string): string => {
   const pathAt = shown.slice(authorityAt).search(/[/\\]/)
   const masked = pathAt === -1
     ? shown
-    : shown.slice(0, authorityAt + pathAt) + shown.slice(authorityAt + pathAt).replace(/[^/\\]+/g, maskCredentialRuns)
+    : shown.slice(0, authorityAt + pathAt) + maskCredentialSegments(shown.slice(authorityAt + pathAt))
   return shorten(masked, 120)
 }
 
