@@ -1372,6 +1372,46 @@ describe("the built binary", () => {
     }
   })
 
+  /** The environment of a command that takes its credentials from profiles: no keys, nothing of this machine's ~/.aws. */
+  const profileEnv = (files: Record<string, string>): NodeJS.ProcessEnv => {
+    const { AWS_ACCESS_KEY_ID: _, AWS_SECRET_ACCESS_KEY: __, AWS_SESSION_TOKEN: ___, AWS_PROFILE: ____, ...rest } = process.env
+    return { ...rest, ...bareHost(), AWS_REGION: REGION, ...files }
+  }
+
+  // The profile check reads the files itself; a pipe it read to its end would reach the SDK empty, and the chain
+  // would go on to a container or instance role (z95/1).
+  it.skipIf(!built || !existsSync("/bin/bash"))("--profile with the credentials file given as a pipe (<(cmd)) signs with the profile's keys", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "agrs-pipe-profile-"))
+    try {
+      const credentialsFile = join(dir, "credentials")
+      writeFileSync(credentialsFile, "[dev]\naws_access_key_id = AKIAPIPEDPROFILE\naws_secret_access_key = piped/Profile+Secret0123456789abcdefghij\n")
+      const stdout = await new Promise<string>((done, fail) =>
+        execFile(
+          "/bin/bash",
+          ["-c", `AWS_SHARED_CREDENTIALS_FILE=<(cat "$FILE") exec "$@"`, "bash", process.execPath, bin, "--dry-run", "--profile", "dev", "https://abc123.execute-api.eu-west-1.amazonaws.com/prod/pets"],
+          { env: { ...profileEnv({ AWS_CONFIG_FILE: join(dir, "config") }), FILE: credentialsFile } },
+          (error, out, err) => (error === null ? done(out) : fail(new Error(`${error.message}\n${err}`)))
+        ))
+      expect(stdout).toContain("Credential=AKIAPIPEDPROFILE/")
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it.skipIf(!built || !fifos)("one SIGINT while the AWS SDK waits for a writer of AWS_CONFIG_FILE (a FIFO) ends the process as interrupted", async () => {
+    const fifo = makeFifo()
+    const child = spawn(process.execPath, [bin, "--profile", "dev", `${base}/pets`], { env: profileEnv({ AWS_CONFIG_FILE: fifo }) })
+    let stderr = ""
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+    try {
+      await waitsForWriter(child)
+      expect(await exitAfter(child, "SIGINT")).toBeOneOf([130, "SIGINT"])
+      expect(stderr).toMatch(/error: interrupted\n$/)
+    } finally {
+      child.kill("SIGKILL")
+    }
+  })
+
   /**
    * Runs the CLI under bash with `redirection` (a producer that writes and stalls) and `args`, sends `signal` a
    * second later: the status it ends with, and what it said last.

@@ -98,6 +98,14 @@ let blocked = 0
 /** @internal How many threads are still blocked in an `open()` that an interruption could not wake. */
 export const blockedOpens = (): number => blocked
 
+/**
+ * @internal Counts an open this CLI cannot wake as blocked for good: the AWS SDK's, of a FIFO given as the config
+ * or credentials file, which may still wait for a writer when the request is interrupted.
+ */
+export const openLeftBlocked = (): void => {
+  blocked += 1
+}
+
 const closeQuietly = (fd: number): void => close(fd, () => undefined)
 
 /** How long a failed open of a pipe waits for a signal that may have caused it to be handled (rare: it costs only then). */

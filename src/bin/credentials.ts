@@ -11,7 +11,7 @@
  *
  * @internal
  */
-import { readFileSync } from "node:fs"
+import { readFileSync, statSync } from "node:fs"
 import { homedir } from "node:os"
 import { join } from "node:path"
 import * as Context from "effect/Context"
@@ -22,7 +22,8 @@ import * as Credentials from "../Credentials.js"
 import { SigningError } from "../SigningError.js"
 import { isProviderTimeout, PROVIDER_TIMEOUT_MILLIS } from "../internal/facadeCredentials.js"
 import { linesJoined, looksLikeCredential, maskCredentialRuns, shorten } from "../internal/scrub.js"
-import { firstLine, SetupError, UsageError } from "./exitCodes.js"
+import { openLeftBlocked } from "./body.js"
+import { firstLine, Interrupted, SetupError, UsageError } from "./exitCodes.js"
 import type { Console, Io } from "./output.js"
 import { run } from "./run.js"
 
@@ -260,9 +261,32 @@ const sectionsOf = (text: string): Set<string> => {
  */
 const shownProfile = (profile: string): string => maskCredentialRuns(profile)
 
-/** A file's text, or "" when it cannot be read (the SDK reads a missing file as an empty one). */
-const textOfFile = (file: string): string => {
+/** Where the SDK reads profiles: the variable, "~/" meaning the home directory, else the default place. */
+const profileFiles = (io: Io): { readonly configFile: string; readonly credentialsFile: string } => {
+  const home = [io.env["HOME"], io.env["USERPROFILE"]].find(present) ?? homedir()
+  const fileOf = (variable: string, name: string): string => {
+    const given = io.env[variable]
+    if (!present(given)) return join(home, ".aws", name)
+    return given.startsWith("~/") ? join(home, given.slice(2)) : given
+  }
+  return { configFile: fileOf("AWS_CONFIG_FILE", "config"), credentialsFile: fileOf("AWS_SHARED_CREDENTIALS_FILE", "credentials") }
+}
+
+/** Whether `file` is a pipe, a device or a socket: what reads once (`<(cmd)`), or waits for a writer (a FIFO). */
+const isPipeOrDevice = (file: string): boolean => {
   try {
+    const stats = statSync(file)
+    return stats.isFIFO() || stats.isCharacterDevice() || stats.isSocket()
+  } catch {
+    return false
+  }
+}
+
+/** A file's text, undefined for one that reads once (left to the SDK), or "" when it cannot be read (the SDK reads a missing file as an empty one). */
+const textOfFile = (file: string): string | undefined => {
+  try {
+    // A pipe (AWS_SHARED_CREDENTIALS_FILE=<(cmd)) or a device reads once: left to the SDK, which reads it once.
+    if (isPipeOrDevice(file)) return undefined
     return readFileSync(file, "utf8")
   } catch {
     return ""
@@ -279,18 +303,14 @@ const textOfFile = (file: string): string => {
  * on a host whose role signs), goes to the chain as before.
  */
 const checkProfileExists = (profile: string, profileFrom: "--profile" | "AWS_PROFILE", io: Io): void => {
-  const home = [io.env["HOME"], io.env["USERPROFILE"]].find(present) ?? homedir()
-  // As the SDK resolves them: the variable, "~/" meaning the home directory, else the default place.
-  const fileOf = (variable: string, name: string): string => {
-    const given = io.env[variable]
-    if (!present(given)) return join(home, ".aws", name)
-    return given.startsWith("~/") ? join(home, given.slice(2)) : given
-  }
-  const configFile = fileOf("AWS_CONFIG_FILE", "config")
-  const credentialsFile = fileOf("AWS_SHARED_CREDENTIALS_FILE", "credentials")
-  const inConfig = sectionsOf(textOfFile(configFile))
+  const { configFile, credentialsFile } = profileFiles(io)
+  const configText = textOfFile(configFile)
+  const credentialsText = textOfFile(credentialsFile)
+  // A file that can be read only once is not read here: the SDK decides.
+  if (configText === undefined || credentialsText === undefined) return
+  const inConfig = sectionsOf(configText)
   if (inConfig.has(`profile.${profile}`) || (profile === "default" && inConfig.has("default"))) return
-  if (sectionsOf(textOfFile(credentialsFile)).has(profile)) return
+  if (sectionsOf(credentialsText).has(profile)) return
   const shown = shownProfile(profile)
   throw new SetupError(
     `AWS credentials could not be found for profile ${shown}${profileFrom === "AWS_PROFILE" ? ", named by AWS_PROFILE" : ""}: ` +
@@ -336,10 +356,19 @@ const fromDefaultChain = async (
     logger
   })
 
+  // The SDK opens a pipe given as either file in the threadpool, where the open waits for a writer: interrupted
+  // then, the process ends through the signal rather than wait for that thread (see `blockedOpens`).
+  const files = profileFiles(io)
+  const readsPipe = isPipeOrDevice(files.configFile) || isPipeOrDevice(files.credentialsFile)
+  const leftBlocked = (error: unknown) => {
+    if (error instanceof Interrupted && readsPipe) openLeftBlocked()
+  }
+
   let context: Context.Context<Credentials.Credentials>
   try {
     context = await run(Effect.scoped(Layer.build(layer)))
   } catch (error) {
+    leftBlocked(error)
     if (!(error instanceof SigningError)) throw error
     // The optional peer is missing (or too old to have the chain).
     const install = `install ${PEER} 3.87.0 or later where api-gateway-request-signer is installed: npm install ${PEER}`
@@ -355,6 +384,7 @@ const fromDefaultChain = async (
   try {
     credentials = await run(service.get, io.signal)
   } catch (error) {
+    leftBlocked(error)
     if (!(error instanceof SigningError)) throw error
     if (verbose) for (const entry of sdkSaid) console.err(`* AWS SDK: ${shownTrailEntry(entry)}\n`)
     const said = error.message.replace(/^The credentials provider failed: (?:CredentialsProviderError: )?/, "").replace(/\.?$/, ".")
