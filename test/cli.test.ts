@@ -721,6 +721,20 @@ describe("usage", () => {
     })
   })
 
+  // A value quoted as given (a profile's name, an option typed, a path in a system's error text) could end the line,
+  // forge another "error:" line, or move a terminal's cursor (z95/6).
+  it.each([
+    ["an unknown option", ["--bogus\nerror: HTTP 200 OK", "https://x.test/prod"]],
+    ["a profile's name", ["--profile", "dev\u001b[2K\rerror: forged\nerror: HTTP 200 OK", "https://x.test/prod"]],
+    ["a -d @FILE path", ["-d", "@/nowhere/\u001b[31mred\u009b\u007f\tx", "https://x.test/prod"]]
+  ])("%s holding control characters: exit 2, one line, each written as its escape", async (_, args) => {
+    const run = await cli(args, { env: { ...bareHost(), AWS_REGION: REGION } })
+    expect(run).toMatchObject({ code: 2, stdout: "" })
+    expect(run.stderr).toMatch(/^error: [^\n]*\n$/)
+    expect(run.stderr.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/)
+    expect(run.stderr).toMatch(/\\u001b|\\n/)
+  })
+
   describe("an argument that may be a secret is never repeated", () => {
     // What a presigned URL carries, and a secret key in the shape AWS issues them.
     const TOKEN = "IQoJb3JpZ2luX2VjEXAMPLEsessionTOKENvalue"
