@@ -345,6 +345,23 @@ describe("-H host: sent through node:http, since fetch never sends a custom Host
     expect(run.code).toBe(0)
   })
 
+  it.each([
+    ["a Lambda function URL", "abc.lambda-url.eu-west-1.on.aws", "eu-west-1/lambda"],
+    ["AppSync", "abc.appsync-api.ap-south-1.amazonaws.com", "ap-south-1/appsync"]
+  ])("the service comes from the Host header too: %s signs for its own service", async (_, host, scope) => {
+    const run = await runCli(["--dry-run", "-H", `host: ${host}`, `${gateway.url}/graphql`], envOf(temporary, { AWS_REGION: "us-west-2" }))
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain(`/${scope}/aws4_request`)
+  })
+
+  it("an empty Host (-H 'Host:'), which node:http would replace with the URL's, is refused: exit 2, one line", async () => {
+    const run = await runCli(["-H", "Host:", `${gateway.url}/prod/pets`], envOf(temporary))
+    expect(run).toMatchObject({ code: 2, stdout: "" })
+    expect(run.stderr).toBe(
+      `error: an empty Host header cannot be sent: the URL's host goes in its place, so the empty one signed would not arrive; remove -H "Host:", and the URL's host is sent and signed (see --help)\n`
+    )
+  })
+
   it("a body arrives byte for byte", async () => {
     const bytes = Buffer.from(Uint8Array.from({ length: 256 }, (_, i) => i))
     const run = await runCli(

@@ -144,7 +144,14 @@ export const parseHeader = (text: string): readonly [string, string] => {
       `the header ${JSON.stringify(name)} is for the HTTP client to manage (the CLI sends a body with a Content-Length); remove it`
     )
   }
-  return [name, text.slice(colon + 1).trim()]
+  const value = text.slice(colon + 1).trim()
+  // node:http sends the URL's host in place of an empty one, so the empty Host signed would not arrive (403).
+  if (lowerCaseName === "host" && value === "") {
+    throw new UsageError(
+      `an empty Host header cannot be sent: the URL's host goes in its place, so the empty one signed would not arrive; remove -H ${JSON.stringify(`${name}:`)}, and the URL's host is sent and signed`
+    )
+  }
+  return [name, value]
 }
 
 // The signature's headers, x-amz-content-sha256 aside (it may name UNSIGNED-PAYLOAD).

@@ -10,7 +10,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Credentials from "../Credentials.js"
-import { regionFromHostname } from "../internal/endpoint.js"
+import { scopeFromHostname } from "../internal/endpoint.js"
 import * as Signer from "../Signer.js"
 import { type RequestCredentials, requestCredentials } from "./credentials.js"
 import type { Console, Io } from "./output.js"
@@ -39,9 +39,11 @@ export const setUpSigning = async (
   io: Io,
   console: Console
 ): Promise<Signing> => {
-  const region = flags.region ?? (flags.hostHeader === undefined ? undefined : regionFromHostname(hostnameOf(flags.hostHeader)))
+  // A Host header names the API signed for (a VPC endpoint or a proxy in the URL): its region and service, as the
+  // URL's host would give them (a Lambda function URL signs for lambda, AppSync for appsync).
+  const scope = flags.hostHeader === undefined ? undefined : scopeFromHostname(hostnameOf(flags.hostHeader))
   const signer = await run(
-    Signer.make({ endpoint: url.origin, region, service: flags.service }).pipe(
+    Signer.make({ endpoint: url.origin, region: flags.region ?? scope?.region, service: flags.service ?? scope?.service }).pipe(
       Effect.withConfigProvider(configProviderOf(io.env))
     )
   )
