@@ -408,6 +408,27 @@ describe("--dry-run", () => {
     expect((JSON.parse(stdout) as Echo).headers).toMatchObject({ "x-trace-id": "", "x-name": "café 'à' 100% \\d" })
   })
 
+  // Linux refuses a program an argument over 128 KiB ("Argument list too long"): such a body goes through printf (z95/4).
+  it.skipIf(!hasCurl).each(["sh", "bash"])("prints a body of more than 128 KiB read from stdin so that curl, run by %s, gets it whole", async (shell) => {
+    const body = JSON.stringify({ items: Array.from({ length: 6000 }, (_, i) => ({ id: i, name: `it's item ${i} — ✓` })) })
+    expect(Buffer.byteLength(body)).toBeGreaterThan(128 * 1024)
+    const run = await cli(["--dry-run", "-H", "content-type: application/json", "--data-binary", "@-", `${base}/bulk`], { stdin: Readable.from([body]) })
+    expect(run.code).toBe(0)
+    // Not toMatch: a failure would print the whole command.
+    expect(run.stdout.startsWith("printf '%s' '")).toBe(true)
+    expect(run.stdout.includes("--data-binary @-")).toBe(true)
+    // A script file, as one pasted into a terminal: `sh -c COMMAND` would itself pass the body as one argument.
+    const script = join(tmp, `dry-run-${shell}.sh`)
+    writeFileSync(script, run.stdout.trimEnd() + " --silent --show-error\n")
+    const { stdout } = await new Promise<{ stdout: string }>((done, fail) =>
+      execFile(shell, [script], { env: { PATH: process.env["PATH"] ?? "", AWS_SESSION_TOKEN: credentials.sessionToken }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) =>
+        error ? fail(new Error(error.message.slice(0, 500))) : done({ stdout }))
+    )
+    const echo = JSON.parse(stdout) as Echo
+    expect(echo).toMatchObject({ method: "POST", principal: { accessKeyId: credentials.accessKeyId } })
+    expect(echo.body.sha256).toBe(sha256(body))
+  })
+
   it("prints a body that starts with U+FEFF with it: the signature covers it", async () => {
     const run = await cli(["--dry-run", "--data-binary", "\ufeffa=1", `${base}/bom`])
     expect(run.code).toBe(0)

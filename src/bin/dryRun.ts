@@ -6,6 +6,7 @@
  *
  * @internal
  */
+import { Buffer } from "node:buffer"
 import type { SignedRequest } from "../SignedRequest.js"
 import type { Body } from "./body.js"
 import { UsageError } from "./exitCodes.js"
@@ -46,6 +47,7 @@ const headerWord = (name: string, value: string): string => {
 /** The signed request as a curl command, one option per line. */
 export const curlCommand = (signed: SignedRequest, body: Body | undefined): string => {
   const words: Array<string> = ["curl"]
+  let piped = ""
   const hasBody = body !== undefined
   if (signed.method === "HEAD") words.push("--head")
   else if (signed.method !== "GET" && !(signed.method === "POST" && hasBody)) words.push("-X", signed.method)
@@ -68,8 +70,14 @@ export const curlCommand = (signed: SignedRequest, body: Body | undefined): stri
       if (text === undefined) {
         throw new UsageError("--dry-run cannot print a binary body read from stdin or a pipe, or joined from several parts; put it in a file and pass --data-binary @FILE")
       }
-      // "@" would make curl read a file: pass the body on stdin-free --data-binary only when it cannot be mistaken.
-      words.push(text.startsWith("@") ? "--data-raw" : "--data-binary", shellQuote(text))
+      const quoted = shellQuote(text)
+      if (Buffer.byteLength(quoted) > LONGEST_ARGUMENT) {
+        piped = `printf '%s' ${quoted} | `
+        words.push("--data-binary", "@-")
+      } else {
+        // "@" would make curl read a file: pass the body on stdin-free --data-binary only when it cannot be mistaken.
+        words.push(text.startsWith("@") ? "--data-raw" : "--data-binary", quoted)
+      }
     }
   }
   if (/[[\]{}]/.test(signed.url)) words.push("--globoff")
@@ -84,5 +92,12 @@ export const curlCommand = (signed: SignedRequest, body: Body | undefined): stri
       lines.push(word)
     }
   }
-  return lines.join(" \\\n  ")
+  return piped + lines.join(" \\\n  ")
 }
+
+/**
+ * The longest body passed to curl as an argument. Linux refuses a program an argument over 128 KiB
+ * (MAX_ARG_STRLEN: "Argument list too long"); a longer one goes to curl's stdin from `printf`, which every POSIX
+ * shell has built in, so that no such limit applies.
+ */
+const LONGEST_ARGUMENT = 100 * 1024
