@@ -35,7 +35,7 @@ import { safely } from "./internal/guard.js"
 import { describe } from "./internal/request/describe.js"
 import { type PreparedRequest, prepareRequest } from "./internal/request/prepare.js"
 import { needsEnvironmentRegion, resolveSigner } from "./internal/settings.js"
-import { signPrepared } from "./internal/signPrepared.js"
+import { type PresignedWithDetails, signPrepared } from "./internal/signPrepared.js"
 import { fromFetchArguments, isWebRequest, toWebRequest } from "./internal/webRequest.js"
 import { expiresInOf } from "./internal/sigv4/presign.js"
 import { methodAttributes, SPAN_SIGN, traced, withWirePath } from "./internal/effect/tracing.js"
@@ -550,11 +550,76 @@ export function presignRequest(
   presign?: PresignOptions,
   options?: SignerOptions
 ): Effect.Effect<PresignedRequest, SigningError, Signer | Credentials> {
-  return Effect.gen(function*() {
+  return Effect.map(presignWithDetails(request, presign, options), (presigned) => presigned.request)
+}
+
+/** Presigns with the signer of `options` (else the `Signer` in context): the request, and what was signed. */
+const presignWithDetails = (
+  request: RequestToSign,
+  presign: PresignOptions | undefined,
+  options: SignerOptions | undefined
+): Effect.Effect<PresignedWithDetails, SigningError, Signer | Credentials> =>
+  Effect.gen(function*() {
     const signer = yield* signerFor(options)
     const credentials = yield* Credentials
     const expiresIn = yield* checked(credentials, () => expiresInOf(presign))
     const prepared = yield* prepare(signer, credentials, request)
     return yield* presignPreparedNow(signer, credentials, prepared, expiresIn)
   })
+
+/**
+ * A presigned request together with what its signature was computed from, for
+ * diagnosis: compare `canonicalRequest` with the one a server reports.
+ *
+ * @since 3.0.0
+ * @category models
+ */
+export interface PresignedRequestWithDetails extends SigningDetails {
+  readonly request: PresignedRequest
+}
+
+/**
+ * Like `presignRequest`, and returns the canonical request and string to sign
+ * too (the canonical request's query holds the session token, as the URL does).
+ *
+ * @example
+ * ```ts
+ * import { Credentials, Diagnosis, Signer } from "api-gateway-request-signer"
+ * import * as Effect from "effect/Effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const presigned = yield* Signer.presignRequestWithDetails({ method: "GET", path: "/reports/42" }, { expiresIn: 3600 })
+ *   yield* Effect.logDebug(Diagnosis.redactSessionToken(presigned.canonicalRequest))
+ *   return presigned.request.url
+ * }).pipe(
+ *   Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
+ *   Effect.provide(Credentials.layerFromEnv)
+ * )
+ * ```
+ *
+ * @since 3.0.0
+ * @category signing
+ */
+export function presignRequestWithDetails<Q extends Record<string, any> = QueryRecord, H extends Record<string, any> = HeadersRecord>(
+  request: RequestToSign<Q, H>,
+  presign?: PresignOptions
+): Effect.Effect<PresignedRequestWithDetails, SigningError, Signer | Credentials>
+export function presignRequestWithDetails<Q extends Record<string, any> = QueryRecord, H extends Record<string, any> = HeadersRecord>(
+  request: RequestToSign<Q, H>,
+  presign: PresignOptions | undefined,
+  options: SignerOptions
+): Effect.Effect<PresignedRequestWithDetails, SigningError, Credentials>
+export function presignRequestWithDetails(
+  request: RequestToSign,
+  presign?: PresignOptions,
+  options?: SignerOptions
+): Effect.Effect<PresignedRequestWithDetails, SigningError, Signer | Credentials> {
+  return Effect.map(presignWithDetails(request, presign, options), (presigned) => ({
+    request: presigned.request,
+    canonicalRequest: presigned.canonicalRequest,
+    stringToSign: presigned.stringToSign,
+    credentialScope: presigned.credentialScope,
+    signedHeaders: presigned.signedHeaders,
+    signature: presigned.signature
+  }))
 }

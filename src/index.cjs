@@ -122,7 +122,7 @@ const whyEffectApiCannotLoad = (name, error) => {
 const EXPORTS = {
   Credentials: ["Credentials", "envConfig", "fromEnv", "fromNodeProviderChain", "fromProvider", "layer", "layerConfig", "layerEffect",
     "layerFromEnv", "layerFromNodeProviderChain", "layerFromProvider", "layerRefreshing", "make", "validate"],
-  Signer: ["Signer", "clockOffset", "layer", "layerConfig", "make", "presignRequest", "setClockOffset", "signRequest", "signRequestWithDetails"],
+  Signer: ["Signer", "clockOffset", "layer", "layerConfig", "make", "presignRequest", "presignRequestWithDetails", "setClockOffset", "signRequest", "signRequestWithDetails"],
   Retry: ["DEFAULT_RETRIES", "backoff", "defaultSchedule", "isPermanentFailure", "isTransient", "makeRequestWithRetries", "retryAfterMillis"],
   SigV4: ["presign", "signHeaders", "signatureMismatchMessage", "verify"],
   Diagnosis: ["HINTS", "diagnose", "diffCanonicalRequests", "diffStringsToSign", "differingParts", "formatDiff", "parseCanonicalRequest",

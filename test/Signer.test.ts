@@ -93,6 +93,25 @@ describe("signRequest", () => {
     }).pipe(Effect.provide(SignerLive), Effect.provide(CredentialsLive)))
 })
 
+describe("presignRequestWithDetails", () => {
+  it.effect("returns the presigned request, and the canonical request and string to sign its signature came from", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.UTC(2015, 7, 30, 12, 36, 0))
+      const presigned = yield* Signer.presignRequest({ method: "GET", path: "/x", queryParams: { a: "1" } }, { expiresIn: 60 })
+      const details = yield* Signer.presignRequestWithDetails({ method: "GET", path: "/x", queryParams: { a: "1" } }, { expiresIn: 60 })
+      expect(details.request).toEqual(presigned)
+      const query = new URL(presigned.url).searchParams
+      expect(details.signature).toBe(query.get("X-Amz-Signature"))
+      expect(details.canonicalRequest.split("\n").slice(0, 2)).toEqual(["GET", "/prod/x"])
+      expect(details.canonicalRequest.split("\n")[2]).toContain("X-Amz-Expires=60")
+      expect(details.canonicalRequest.split("\n").slice(3)).toEqual([
+        "host:abc123.execute-api.us-east-1.amazonaws.com", "", "host", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+      ])
+      expect(details.stringToSign.split("\n").slice(0, 3)).toEqual(["AWS4-HMAC-SHA256", "20150830T123600Z", "20150830/us-east-1/execute-api/aws4_request"])
+      expect(details).toMatchObject({ credentialScope: "20150830/us-east-1/execute-api/aws4_request", signedHeaders: "host" })
+    }).pipe(Effect.provide(SignerLive), Effect.provide(CredentialsLive)))
+})
+
 describe("signRequest, presignRequest and signRequestWithDetails with queryParams and headers typed by an interface", () => {
   interface ListPetsQuery {
     limit: number

@@ -503,6 +503,16 @@ describe("--presign", () => {
     expect(echo).toMatchObject({ path: "/prod/report.csv", principal: { accessKeyId: credentials.accessKeyId, presigned: true } })
   })
 
+  it("-v prints what the URL's signature was computed from, its credentials redacted, as --help says", async () => {
+    const run = await cli(["-v", "--presign", "60", `${base}/report.csv?format=csv`], {}, true)
+    expect(run.code).toBe(0)
+    const signature = new URL(run.stdout.trim()).searchParams.get("X-Amz-Signature")!
+    expect(run.stderr).toContain("* canonical request:\n  GET\n  /prod/report.csv\n  X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=<redacted>&")
+    expect(run.stderr).toContain("X-Amz-Security-Token=<redacted>&X-Amz-SignedHeaders=host&format=csv\n")
+    expect(run.stderr).toMatch(/\* string to sign:\n {2}AWS4-HMAC-SHA256\n {2}\d{8}T\d{6}Z\n {2}\d{8}\/eu-west-1\/execute-api\/aws4_request\n {2}[0-9a-f]{64}\n\* signed headers: host\n/)
+    expect(run.stderr).not.toContain(signature)
+  })
+
   it("presigns a WebSocket URL's $connect: the same URL over http is accepted", async () => {
     const run = await cli(["--presign", "60", `${base.replace(/^http:/, "ws:")}/connect`], {}, true)
     expect(run.code).toBe(0)

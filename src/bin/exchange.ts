@@ -29,15 +29,25 @@ const shownTarget = (target: string): string => redactAuthParameters(redactTarge
 const shownCanonicalRequest = (canonicalRequest: string): string =>
   redactAuthParameters(redactCanonicalRequest(Diagnosis.redactSessionToken(canonicalRequest)))
 
+/** What `-v` shows of a signature: the canonical request (its secrets redacted), the string to sign, the signed headers. */
+const signatureLines = (details: Signer.SigningDetails): Array<string> => [
+  "* canonical request:",
+  indent(shownCanonicalRequest(details.canonicalRequest)),
+  "* string to sign:",
+  indent(details.stringToSign),
+  `* signed headers: ${details.signedHeaders}`
+]
+
+/** `-v --presign`: what the URL's signature was computed from (nothing is sent). */
+export const printSignature = (console: Console, details: Signer.SigningDetails): void => {
+  console.err(signatureLines(details).join("\n") + "\n")
+}
+
 /** `-v`: the canonical request, string to sign, signed headers and the request as sent. */
 export const printDetails = (console: Console, details: Signer.SignedRequestWithDetails, hasToken: boolean): void => {
   const url = new URL(details.request.url)
   const lines = [
-    "* canonical request:",
-    indent(shownCanonicalRequest(details.canonicalRequest)),
-    "* string to sign:",
-    indent(details.stringToSign),
-    `* signed headers: ${details.signedHeaders}`,
+    ...signatureLines(details),
     `> ${details.request.method} ${shownTarget(url.pathname + url.search)} HTTP/1.1`,
     // A Host header given with -H is among the headers; otherwise the client sends the URL's.
     ...(hasHeader(details.request.headers, "host") ? [] : [`> host: ${url.host}`]),

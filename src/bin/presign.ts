@@ -10,6 +10,7 @@ import { presignedPayloadHash } from "../internal/sigv4/serviceRules.js"
 import { X_AMZ_CONTENT_SHA256 } from "../internal/sigv4/signatureHeaders.js"
 import type { RequestToSign } from "../SignedRequest.js"
 import * as Signer from "../Signer.js"
+import { printSignature } from "./exchange.js"
 import { ExitCode } from "./exitCodes.js"
 import type { Console } from "./output.js"
 import { run } from "./run.js"
@@ -19,8 +20,10 @@ import type { Signing } from "./signing.js"
 export const namedPayloadHash = (request: RequestToSign): string | undefined =>
   Array.isArray(request.headers) ? request.headers.find(([name]) => String(name).toLowerCase() === X_AMZ_CONTENT_SHA256)?.[1] : undefined
 
-export const presign = async (request: RequestToSign, expiresIn: number, signing: Signing, console: Console): Promise<number> => {
-  const presigned = await run(signing.provide(Signer.presignRequest(request, { expiresIn })))
+export const presign = async (request: RequestToSign, expiresIn: number, signing: Signing, console: Console, verbose: boolean): Promise<number> => {
+  const details = await run(signing.provide(Signer.presignRequestWithDetails(request, { expiresIn })))
+  if (verbose) printSignature(console, details)
+  const presigned = details.request
   // expiresAt is sooner than asked when the session token it carries expires first (more than the second X-Amz-Date rounds off).
   const cutShort = presigned.expiresAt.getTime() < Date.now() + expiresIn * 1000 - 2000
   await console.out(presigned.url + "\n")

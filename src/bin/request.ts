@@ -177,7 +177,7 @@ export const requestCommand = async (argv: ReadonlyArray<string>, io: Io, consol
   // Interrupted by now (a Ctrl-C while the CLI's modules loaded, or while credentials were found): nothing is
   // printed or sent. A request checks for itself; --presign and --dry-run would otherwise go on and print.
   if (io.signal?.aborted === true) throw new Interrupted()
-  if (plan.presign !== undefined) return presign(plan.request, plan.presign, signing, console)
+  if (plan.presign !== undefined) return presign(plan.request, plan.presign, signing, console, plan.verbose)
   if (plan.dryRun) return dryRun(plan, signing, console)
   return sendAndPrint(plan, signing, io, console)
 }

@@ -76,6 +76,12 @@ const validUntil = (epochMillis: number, expiresIn: number, credentials: Signing
   return credentials.sessionToken === undefined || credentials.expiration === undefined ? asked : Math.min(asked, credentials.expiration)
 }
 
+/** A presigned request, and what its signature was computed from (for diagnosis: `-v`, a 403's comparison). */
+export interface PresignedWithDetails extends SignatureParts {
+  readonly request: PresignedRequest
+  readonly signedHeaders: string
+}
+
 /** Presigns a prepared request: the URL carries the signature; the headers (if any) go with it. */
 export const presignPrepared = (
   prepared: PreparedRequest,
@@ -83,7 +89,16 @@ export const presignPrepared = (
   epochMillis: number,
   settings: SigningSettings,
   expiresIn: number
-): PresignedRequest => {
+): PresignedRequest => presignPreparedWithDetails(prepared, credentials, epochMillis, settings, expiresIn).request
+
+/** Presigns a prepared request (`presignPrepared`), and returns what the signature computed on the way. */
+export const presignPreparedWithDetails = (
+  prepared: PreparedRequest,
+  credentials: SigningCredentials,
+  epochMillis: number,
+  settings: SigningSettings,
+  expiresIn: number
+): PresignedWithDetails => {
   const clash = prepared.queryPairs.find(([key]) => PRESIGN_PARAMETERS.has(key))
   if (clash !== undefined) {
     throw invalidRequest(
@@ -108,5 +123,12 @@ export const presignPrepared = (
     headers: { ...prepared.headers },
     expiresAt: new Date(validUntil(epochMillis, expiresIn, credentials))
   }
-  return prepared.body === undefined ? base : { ...base, body: prepared.body }
+  return {
+    request: prepared.body === undefined ? base : { ...base, body: prepared.body },
+    canonicalRequest: presigned.canonicalRequest,
+    stringToSign: presigned.stringToSign,
+    credentialScope: presigned.credentialScope,
+    signature: presigned.signature,
+    signedHeaders: presigned.signedHeaders
+  }
 }

@@ -11,14 +11,14 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as MutableRef from "effect/MutableRef"
 import type { Service as CredentialsService } from "../../Credentials.js"
-import type { PresignedRequest, RequestToSign } from "../../SignedRequest.js"
+import type { RequestToSign } from "../../SignedRequest.js"
 import type * as Signer from "../../Signer.js"
 import type { SigningError } from "../../SigningError.js"
 import { expiredCredentials, hasExpired, type SigningCredentials, secretsOf } from "../credentials.js"
 import { cleanSigningError } from "../guard.js"
 import { type PreparedRequest, prepareRequest } from "../request/prepare.js"
 import type { ResolvedSigner } from "../settings.js"
-import { presignPrepared, type SignedWithDetails, signPreparedWithDetails } from "../signPrepared.js"
+import { type PresignedWithDetails, presignPreparedWithDetails, type SignedWithDetails, signPreparedWithDetails } from "../signPrepared.js"
 import { currentSigningCredentials, staticCredentials } from "./credentialsService.js"
 import { SPAN_PRESIGN, SPAN_SIGN, traced } from "./tracing.js"
 
@@ -118,12 +118,12 @@ export const signPreparedNow = (
   signNow(SPAN_SIGN, signer, credentials, prepared, (current, epochMillis) =>
     signPreparedWithDetails(prepared, current, epochMillis, signer), sending)
 
-/** Presigns a prepared request with the credentials and time current now. */
+/** Presigns a prepared request with the credentials and time current now; what the signature computed too. */
 export const presignPreparedNow = (
   signer: Signer.Service,
   credentials: CredentialsService,
   prepared: PreparedRequest,
   expiresIn: number
-): Effect.Effect<PresignedRequest, SigningError> =>
+): Effect.Effect<PresignedWithDetails, SigningError> =>
   signNow(SPAN_PRESIGN, signer, credentials, prepared, (current, epochMillis) =>
-    presignPrepared(prepared, current, epochMillis, signer, expiresIn))
+    presignPreparedWithDetails(prepared, current, epochMillis, signer, expiresIn))
