@@ -26,7 +26,7 @@ import {
   type FetchSettings
 } from "./internal/facadeConfig.js"
 import { cleanSigningError, safely } from "./internal/guard.js"
-import { environmentVariable } from "./internal/environment.js"
+import { environmentSetting } from "./internal/environment.js"
 import { describe } from "./internal/request/describe.js"
 import { type PreparedRequest, prepareRequest } from "./internal/request/prepare.js"
 import { DEFAULT_BACKOFF, DEFAULT_RETRIES } from "./internal/retry/backoff.js"
@@ -356,7 +356,7 @@ export class ApiGatewaySigner {
       }
       // Read only when neither the options nor the host give the region: Deno asks for each variable read.
       const environmentRegion = needsEnvironmentRegion(options)
-        ? environmentVariable("AWS_REGION") ?? environmentVariable("AWS_DEFAULT_REGION")
+        ? environmentSetting("AWS_REGION") ?? environmentSetting("AWS_DEFAULT_REGION")
         : undefined
       this.#settings = facadeSettings(config, resolveSigner(options, environmentRegion))
       this.#credentials = credentialsSourceOf(config, this.#now)

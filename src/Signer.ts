@@ -154,9 +154,10 @@ export interface Service {
  */
 export class Signer extends Context.Tag("api-gateway-request-signer/Signer")<Signer, Service>() {}
 
-// Not set when the environment cannot be read at all (Deno without --allow-env), as in the facade.
+// Not set when the environment cannot be read at all (Deno without --allow-env), as in the facade. One set empty
+// (AWS_REGION= in a CI file) is not set either: the next is read.
 const environmentRegion: Effect.Effect<string | undefined> = orUndefined(
-  Config.option(Config.string("AWS_REGION").pipe(Config.orElse(() => Config.string("AWS_DEFAULT_REGION")))).pipe(
+  Config.option(Config.nonEmptyString("AWS_REGION").pipe(Config.orElse(() => Config.nonEmptyString("AWS_DEFAULT_REGION")))).pipe(
     Effect.map(Option.getOrUndefined)
   )
 )

@@ -146,6 +146,11 @@ describe("constructor", () => {
     }
   })
 
+  it("takes AWS_DEFAULT_REGION when AWS_REGION is set empty (AWS_REGION= in a CI file), as the AWS CLI does", () => {
+    vi.stubEnv("AWS_DEFAULT_REGION", "eu-north-1")
+    expect(new ApiGatewaySigner({ endpoint: "https://api.example.com/v1", ...keys }).region).toBe("eu-north-1")
+  })
+
   it("does not show secrets in its JSON or inspect output", async () => {
     const { inspect } = await import("node:util")
     const withToken = new ApiGatewaySigner({ endpoint: ENDPOINT, ...keys, sessionToken: "SESSIONTOKENVALUE" })

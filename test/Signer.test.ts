@@ -153,6 +153,12 @@ describe("Signer layers", () => {
       Effect.provide(withConfig({ AWS_REGION: "ca-central-1" }))
     ))
 
+  it.effect("take AWS_DEFAULT_REGION when AWS_REGION is set empty (AWS_REGION= in a CI file), as the AWS CLI does", () =>
+    Effect.map(Signer.Signer, (signer) => expect(signer.region).toBe("eu-north-1")).pipe(
+      Effect.provide(Signer.layer({ endpoint: "https://api.example.com" })),
+      Effect.provide(withConfig({ AWS_REGION: "", AWS_DEFAULT_REGION: "eu-north-1" }))
+    ))
+
   it.effect("fail with MissingRegion when no region can be found", () =>
     Effect.gen(function*() {
       const error = failureOf(yield* Effect.exit(Signer.make({ endpoint: "https://api.example.com" })))
