@@ -234,6 +234,15 @@ describe("requests", () => {
     expect(echo.body).toEqual({ length: 10, sha256: sha256("a=1&b=2c=3") })
   })
 
+  // A browser's "Copy as cURL" writes a body as --data-raw, which curl sends as it is, a leading @ included.
+  it("--data-raw sends its value as it is, a leading @ included, joined in order with -d", async () => {
+    const run = await cli(["--data-raw", "@handle=me\r\n", "-d", "a=1", "-H", "content-type: text/plain", `${base}/form`])
+    expect(run.code).toBe(0)
+    const echo = echoOf(run)
+    expect(echo.method).toBe("POST")
+    expect(echo.body.sha256).toBe(sha256("@handle=me\r\n&a=1"))
+  })
+
   // curl 8.7.0 and later (curl/curl#13063); curl before cut each line at a lone CR or a NUL.
   it("-d @file drops every CR, LF and NUL byte and keeps the rest, a lone CR's line too, as curl 8.7 and later do", async () => {
     const file = join(tmp, "old-mac.txt")

@@ -24,6 +24,7 @@ export const requestOptions = {
   header: { type: "string", short: "H", multiple: true },
   data: { type: "string", short: "d", multiple: true },
   "data-binary": { type: "string", multiple: true },
+  "data-raw": { type: "string", multiple: true },
   include: { type: "boolean", short: "i" },
   verbose: { type: "boolean", short: "v" },
   region: { type: "string" },

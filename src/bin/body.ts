@@ -1,6 +1,6 @@
 /**
- * The request body, read as curl reads it: `-d` / `--data` and
- * `--data-binary` in the order given, joined with `&`; `@FILE` reads a file
+ * The request body, read as curl reads it: `-d` / `--data`, `--data-binary`
+ * and `--data-raw` in the order given, joined with `&`; `@FILE` reads a file (but for `--data-raw`)
  * (`--data` drops its CR, LF and NUL bytes, as curl 8.7.0 and later do), `@-` reads stdin.
  *
  * A `@FILE` that is a pipe (a FIFO, `/dev/stdin` fed by a pipe, bash's `<(cmd)`) or a device (a terminal) is read
@@ -18,7 +18,9 @@ import { asCurlReadsData, asOldCurlReadsData } from "./curlData.js"
 import { Interrupted, systemFailure, UsageError } from "./exitCodes.js"
 import type { Io } from "./output.js"
 
-export type DataFlag = "--data" | "--data-binary"
+export type DataFlag = "--data" | "--data-binary" | "--data-raw"
+
+const DATA_FLAGS: ReadonlyMap<string, DataFlag> = new Map([["data", "--data"], ["data-binary", "--data-binary"], ["data-raw", "--data-raw"]])
 
 export interface DataPart {
   readonly flag: DataFlag
@@ -40,9 +42,8 @@ export const dataPartsOf = (
 ): Array<DataPart> => {
   const parts: Array<DataPart> = []
   for (const token of tokens) {
-    if (token.kind === "option" && (token.name === "data" || token.name === "data-binary") && token.value !== undefined) {
-      parts.push({ flag: token.name === "data" ? "--data" : "--data-binary", value: token.value })
-    }
+    const flag = token.kind === "option" && token.name !== undefined ? DATA_FLAGS.get(token.name) : undefined
+    if (flag !== undefined && token.value !== undefined) parts.push({ flag, value: token.value })
   }
   return parts
 }
@@ -239,7 +240,8 @@ const readPart = async (
   part: DataPart,
   io: Io
 ): Promise<{ readonly bytes: Buffer; readonly sameForEveryCurl: boolean; readonly readsAgain?: boolean }> => {
-  if (!part.value.startsWith("@")) return { bytes: Buffer.from(part.value, "utf8"), sameForEveryCurl: true }
+  // --data-raw is --data without the @: its value is the data, whatever it starts with (browsers' "Copy as cURL").
+  if (part.flag === "--data-raw" || !part.value.startsWith("@")) return { bytes: Buffer.from(part.value, "utf8"), sameForEveryCurl: true }
   const path = part.value.slice(1)
   let bytes: Buffer
   let readsAgain = false

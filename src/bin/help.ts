@@ -31,6 +31,7 @@ Options:
                           FILE, @- reads stdin, without CR, LF and NUL bytes (as curl 8.7+);
                           default content-type application/x-www-form-urlencoded, as curl
       --data-binary DATA  like --data, but @FILE and @- are sent byte for byte
+      --data-raw DATA     like --data, but DATA is sent as it is, even when it starts with @
   -i, --include           print the status line and response headers before the body
   -v, --verbose           print to stderr the canonical request, string to sign, signed
                           headers and the exchange (secret key and session token hidden)
@@ -95,6 +96,8 @@ Examples:
   # upload a file byte for byte
   ${NAME} -X PUT --data-binary @photo.jpg -H 'content-type: image/jpeg' \\
       https://abc123.execute-api.us-east-1.amazonaws.com/prod/photos/1
+  # a body that starts with @, sent as it is (a browser's "Copy as cURL" writes --data-raw)
+  ${NAME} --data-raw '@handle=rex' https://abc123.execute-api.us-east-1.amazonaws.com/prod/handles
   # show the response headers and what was signed; retry transient failures
   ${NAME} -i -v --retries 3 \\
       'https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets?type=dog'

@@ -30,8 +30,8 @@ const instead = (token: Token): string => {
     return "a header value takes the characters U+0080 to U+00FF and sends each as its Latin-1 byte: give them in UTF-8, " +
       `e.g. -H "$(printf 'X-Name: caf\\303\\251')" sends the byte E9`
   }
-  if (token.name === "data" || token.name === "data-binary") {
-    return token.value?.startsWith("@") === true
+  if (token.name === "data" || token.name === "data-binary" || token.name === "data-raw") {
+    return token.name !== "data-raw" && token.value?.startsWith("@") === true
       ? `the file name is not UTF-8: rename the file, or pass it on stdin (${flag} @- < FILE)`
       : "put the bytes in a file and send it with --data-binary @FILE"
   }
