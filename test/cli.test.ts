@@ -966,6 +966,11 @@ describe("serve", () => {
     await expect(fetch(`${url}/dev/pets`)).rejects.toThrow()
   })
 
+  it("stopped before it was ready (a Ctrl-C while its modules load) prints nothing and exits 0: it never listened", async () => {
+    const run = await cli(["serve", "--credentials", `${served.accessKeyId}:${served.secretAccessKey}`], { signal: AbortSignal.abort(), env: {} })
+    expect(run).toEqual(expect.objectContaining({ code: 0, stdout: "", stderr: "" }))
+  })
+
   it("takes credentials from the environment, and proxies to --target", async () => {
     const backend = http.createServer((req, res) => {
       res.writeHead(200, { "content-type": "text/plain" })

@@ -109,6 +109,8 @@ export const serveCommand = async (argv: ReadonlyArray<string>, io: Io, console:
     onRequest: (entry) => console.err(logLine(entry))
   })
   try {
+    // Stopped before it was ready (a Ctrl-C while the modules loaded, or while it bound its port): it never listened.
+    if (io.signal?.aborted === true) return ExitCode.Ok
     const warning = badPortWarning(Number(new URL(gateway.url).port))
     if (warning !== undefined) console.err(warning)
     await console.out(
