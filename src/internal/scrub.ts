@@ -176,13 +176,15 @@ const URL_PASSWORD = /\b([a-z][a-z0-9+.-]{0,30}:\/\/[^\s/?#:]{0,256}:)[^\s/]{1,2
 const SPELLED_CREDENTIAL_RUN = /(?:[A-Za-z0-9+=_/]|%2[BbFf]|%3[Dd]|\\\/|\\u00(?:2[BbFf]|3[Dd])){16,}/g
 const readEscapes = (run: string): string =>
   run.replace(/%2F|\\\/|\\u002F/gi, "/").replace(/%2B|\\u002B/gi, "+").replace(/%3D|\\u003D/gi, "=")
-/** A part of a run that names a thing (a word, a constant, an X-Amz-Date), which no credential is. */
-const isWordPart = (part: string): boolean => IDENTIFIER.test(part) || CONSTANT.test(part) || AMZ_DATE.test(part)
-/** Whether a run of SPELLED_CREDENTIAL_RUN may be a credential: it mixes kinds, and a part of it (between slashes, or around an `=`: `Date=20240101T000000Z`) is no word. */
-const mayBeCredential = (run: string): boolean => {
-  const read = readEscapes(run)
-  return kindsOf(read) >= 2 && read.split(/[/=]/).some((part) => kindsOf(part) >= 2 && !isWordPart(part))
-}
+/**
+ * Whether a part of a run may be (a piece of) a credential: it mixes kinds of character, and names no thing (a
+ * word, a constant, an X-Amz-Date).
+ */
+const isSuspectPart = (part: string): boolean =>
+  kindsOf(part) >= 2 && !IDENTIFIER.test(part) && !CONSTANT.test(part) && !AMZ_DATE.test(part)
+/** Whether a run of SPELLED_CREDENTIAL_RUN may be a credential: a part of it (between slashes, or around an `=`: `Date=20240101T000000Z`) may be. */
+const mayBeCredential = (run: string): boolean => readEscapes(run).split(/[/=]/).some(isSuspectPart)
+const redactUrlPasswords = (text: string): string => text.replace(URL_PASSWORD, "$1<redacted>@")
 const notShown = (length: number): string => `<${length} characters, not shown: they may be a credential>`
 
 /**
@@ -205,7 +207,7 @@ export const maskCredentialRuns = (text: string): string => maskCredentialRunsAr
  * the cut leaves no piece of a run too short to be masked by itself.
  */
 export const maskCredentialRunsAround = (text: string, at: number): { readonly text: string; readonly at: number } => {
-  const withoutPasswords = replaceAround(text, at, URL_PASSWORD, (match) => `${match[1]!}<redacted>@`)
+  const withoutPasswords = replaceAround(text, at, URL_PASSWORD, (match) => redactUrlPasswords(match[0]))
   return replaceAround(withoutPasswords.text, withoutPasswords.at, SPELLED_CREDENTIAL_RUN, ([run]) =>
     mayBeCredential(run) ? notShown(run.length) : undefined)
 }
@@ -220,11 +222,11 @@ export const maskCredentialRunsAround = (text: string, at: number): { readonly t
  * as a run `maskCredentialRuns` masks.
  */
 export const maskCredentialSegments = (path: string): string =>
-  path.replace(URL_PASSWORD, "$1<redacted>@").replace(SPELLED_CREDENTIAL_RUN, (run) => {
+  redactUrlPasswords(path).replace(SPELLED_CREDENTIAL_RUN, (run) => {
     const segments = run.split("/")
     const suspect = segments.map((segment) => {
       const read = readEscapes(segment)
-      return read.length > SHORT_SEGMENT && kindsOf(read) >= 2 && !isWordPart(read)
+      return read.length > SHORT_SEGMENT && isSuspectPart(read)
     })
     const suspectLength = segments.reduce((sum, segment, i) => suspect[i] ? sum + segment.length : sum, 0)
     return suspectLength < SHORTEST_CREDENTIAL_RUN ? run : segments.map((segment, i) => suspect[i] ? notShown(segment.length) : segment).join("/")
