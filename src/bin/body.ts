@@ -1,6 +1,6 @@
 /**
  * The request body, read as curl reads it: `-d` / `--data`, `--data-binary`
- * and `--data-raw` in the order given, joined with `&`; `@FILE` reads a file (but for `--data-raw`)
+ * and `--data-raw` in the order given, joined with `&`; `@FILE` reads a file (not for `--data-raw`)
  * (`--data` drops its CR, LF and NUL bytes, as curl 8.7.0 and later do), `@-` reads stdin.
  *
  * A `@FILE` that is a pipe (a FIFO, `/dev/stdin` fed by a pipe, bash's `<(cmd)`) or a device (a terminal) is read
