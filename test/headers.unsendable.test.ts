@@ -9,7 +9,7 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { describe, expect, it } from "@effect/vitest"
+import { describe, expect, it, vi } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import ApiGatewaySigner, { Credentials, Signer, SigningError } from "api-gateway-request-signer"
@@ -103,5 +103,28 @@ describe("headers a browser forbids a page to set, in Node, whose fetch sends th
   it("are signed (a browser refuses them: headers.browserForbidden.test.ts)", () => {
     const signed = signer.signRequest({ method: "GET", path: "/pets", headers: { Cookie: "a=1", Date: "Wed, 01 Jan 2025 00:00:00 GMT", Origin: "https://app.example" } })
     expect(signed.headers.Authorization).toContain("SignedHeaders=accept;cookie;date;host;origin;x-amz-date")
+  })
+})
+
+// workerd's fetch sends no empty value of the headers it knows (accept, content-type, if-none-match, ...).
+describe("in a Worker, a blank header value is sent as given but not signed (workerd may not send it)", () => {
+  const signedHeadersOf = (authorization: string) => /SignedHeaders=([^,]+)/.exec(authorization)![1]!.split(";")
+
+  it("signRequest sends accept, if-none-match and x-trace empty, and signs none of them", () => {
+    vi.stubGlobal("navigator", { userAgent: "Cloudflare-Workers" })
+    try {
+      const signed = signer.signRequest({ method: "GET", path: "/pets", headers: { accept: "", "if-none-match": " ", "x-trace": "" } })
+      expect(signed.headers).toMatchObject({ accept: "", "if-none-match": " ", "x-trace": "" })
+      // The caller's empty accept stands: the signer's default Accept is not added beside it.
+      expect(Object.keys(signed.headers).filter((name) => name.toLowerCase() === "accept")).toEqual(["accept"])
+      expect(signedHeadersOf(signed.headers.Authorization!)).toEqual(["host", "x-amz-date"])
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
+  it("elsewhere they are signed, as they are sent", () => {
+    const signed = signer.signRequest({ method: "GET", path: "/pets", headers: { accept: "", "x-trace": "" } })
+    expect(signedHeadersOf(signed.headers.Authorization!)).toEqual(["accept", "host", "x-amz-date", "x-trace"])
   })
 })

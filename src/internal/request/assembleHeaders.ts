@@ -1,13 +1,15 @@
 /**
  * Which headers a request sends, and which of them it signs: the caller's,
  * checked against the body (`content-length`, `x-amz-content-sha256`; with no
- * body, `content-type` is sent but not signed, as is a `content-length` of 0); a
+ * body, `content-type` is sent but not signed, as is a `content-length` of 0,
+ * and in a Worker a blank value, which workerd's fetch may not send); a
  * content type for the body; the signer's default headers; and the Host rule
  * (sign the endpoint's host, send a `Host` header only where it differs from
  * the host the request goes to).
  *
  * @internal
  */
+import { isWorkerd } from "../environment.js"
 import { invalidRequest } from "../signingErrors.js"
 import { UNSIGNED_PAYLOAD } from "../sigv4/payloadHash.js"
 import type { PreparedBody } from "./body.js"
@@ -42,6 +44,9 @@ export const assembleHeaders = (
   let hostHeader: readonly [name: string, value: string] | undefined
   let hasContentType = false
   let callerPayloadHash: string | undefined
+  // The caller's headers sent but not signed (blank in a Worker): given all the same, so no default replaces them.
+  // Made only when there is one: this runs for every signature.
+  let unsignedGiven: Set<string> | undefined
   for (const { lowerCaseName, name, value } of callerHeaders) {
     switch (lowerCaseName) {
       case "host":
@@ -84,6 +89,12 @@ export const assembleHeaders = (
         break
     }
     headers[name] = value
+    // workerd's fetch sends no empty value of the headers it knows (accept, content-type, if-none-match, ...):
+    // in a Worker a blank one is sent as given but not signed, so that no signed header goes missing (403).
+    if (value.trim() === "" && isWorkerd()) {
+      ;(unsignedGiven ??= new Set()).add(lowerCaseName)
+      continue
+    }
     signed.push([lowerCaseName, value])
   }
   const contentType = body === undefined ? undefined : settings.defaultContentType ?? defaultContentType
@@ -94,7 +105,7 @@ export const assembleHeaders = (
   if (settings.defaultHeaders !== undefined) {
     for (const [name, value] of settings.defaultHeaders) {
       const lowerCaseName = name.toLowerCase()
-      if (signed.some(([given]) => given === lowerCaseName)) continue
+      if (unsignedGiven?.has(lowerCaseName) === true || signed.some(([given]) => given === lowerCaseName)) continue
       headers[name] = value
       signed.push([lowerCaseName, value])
     }
