@@ -85,7 +85,10 @@ const badRequests: ReadonlyArray<readonly [string, () => unknown, RegExp, string
   ["a query value that is NaN", () => signer.signRequest({ method: "GET", path: "/", queryParams: { n: Number.NaN } }), /Query parameter "n"/, "queryParams"],
   ["a query value that is a Date", () => signer.signRequest({ method: "GET", path: "/", queryParams: { at: new Date() as never } }), /toISOString/, "queryParams"],
   ["queryParams that are a string", () => signer.signRequest({ method: "GET", path: "/", queryParams: "a=1" as never }), /queryParams must be an object/, "queryParams"],
-  ["a body with a cycle", () => signer.signRequest({ method: "POST", path: "/", body: cycle }), /cannot be serialized to JSON.*circular/i, "body"],
+  ["a body with a cycle", () => signer.signRequest({ method: "POST", path: "/", body: cycle }), /^The body holds a cycle \(an object that contains itself\), which JSON cannot write; pass a plain object without cycles, or a string\.$/, "body"],
+  // Bun's JavaScriptCore and Firefox's SpiderMonkey word the cycle's TypeError otherwise: the message is the same.
+  ["a body with a cycle, as JavaScriptCore says it", () => signer.signRequest({ method: "POST", path: "/", body: { toJSON: () => { throw new TypeError("JSON.stringify cannot serialize cyclic structures.") } } }), /^The body holds a cycle \(an object that contains itself\)/, "body"],
+  ["a body with a cycle, as SpiderMonkey says it", () => signer.signRequest({ method: "POST", path: "/", body: { toJSON: () => { throw new TypeError("cyclic object value") } } }), /^The body holds a cycle \(an object that contains itself\)/, "body"],
   ["a body with a BigInt", () => signer.signRequest({ method: "POST", path: "/", body: { n: 1n } }), /property "n" is a bigint/, "body"],
   ["a body with a function", () => signer.signRequest({ method: "POST", path: "/", body: { f: () => 1 } }), /property "f" is a function/, "body"],
   ["a body with a symbol", () => signer.signRequest({ method: "POST", path: "/", body: { s: Symbol("x") } }), /property "s" is a symbol/, "body"],

@@ -294,15 +294,22 @@ const refuseExoticObject = (body: unknown): void => {
   }
 }
 
+const CYCLE = /circular|cyclic/i
+
 const serializeJson = (body: unknown): string => {
   let json: string | undefined
   try {
     json = JSON.stringify(body, refuseLossyJson)
   } catch (error) {
     if (isSigningErrorSafely(error)) throw error
+    // A cycle is said in one wording everywhere: each engine words its TypeError its own way (V8 "Converting
+    // circular structure", JavaScriptCore "cannot serialize cyclic structures", SpiderMonkey "cyclic object value").
+    const thrown = thrownMessage(error)
     throw invalidRequest(
       "body",
-      `The body cannot be serialized to JSON (${thrownMessage(error)}); pass a plain object without cycles, or a string.`,
+      CYCLE.test(thrown)
+        ? "The body holds a cycle (an object that contains itself), which JSON cannot write; pass a plain object without cycles, or a string."
+        : `The body cannot be serialized to JSON (${thrown}); pass a plain object without cycles, or a string.`,
       thrownCause(error)
     )
   }
