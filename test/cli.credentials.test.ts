@@ -153,6 +153,22 @@ describe("--profile NAME", () => {
     }
   })
 
+  // /dev/null is how a file is turned off; it reads as empty every time, so the check still reads it (review-z96/2).
+  it("a profile that is nowhere, with the credentials file turned off (/dev/null): exit 2, as with any file", async () => {
+    const run = await cli(["--profile", "nope"], withFiles({ AWS_SHARED_CREDENTIALS_FILE: "/dev/null" }))
+    expect(run).toMatchObject({ code: 2, stdout: "" })
+    expect(run.stderr).toContain(`error: AWS credentials could not be found for profile nope: it is in neither ${files.configFile} (as [profile nope]) nor /dev/null (as [nope]).`)
+  })
+
+  it("-v with keys in the environment names an unused AWS_PROFILE on its own line, whatever it holds", async () => {
+    const run = await cli(["-v"], { ...withFiles(), ...withKeys(keys.environment), AWS_PROFILE: "dev\u001b[2K\rerror: forged\nerror: HTTP 200 OK" })
+    expect(run.code).toBe(0)
+    expect(credentialsLine(run)).toBe(
+      "environment; AWS_PROFILE=dev\\u001b[2K\\rerror: forged\\nerror: HTTP 200 OK is not used: keys in the environment come first, as with the AWS CLI"
+    )
+    expect(run.stderr).not.toMatch(/^error: /m)
+  })
+
   it.each([
     ["[profile \"quoted\"] in the config file, quoted as the SDK allows", "[profile \"quoted\"]", "quoted", 0],
     ["[plain] in the config file, without the profile prefix the SDK needs there", "[plain]", "plain", 2],

@@ -10,7 +10,7 @@ import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
-import { dropSecretStart } from "../src/bin/output.js"
+import { dropSecretStart, scrubBytes } from "../src/bin/output.js"
 import { parenthesisDepth, runCli } from "./support/cli.js"
 import { bareHost, isolatedEnv } from "./support/credentialSources.js"
 
@@ -312,6 +312,19 @@ describe("the error body and what follows it", () => {
       const shown = Buffer.from(dropSecretStart(Buffer.from(prefix + spelled.slice(0, cut), "latin1"), new Set([token]))).toString("latin1")
       expect(shown).toBe(prefix)
     }
+  })
+
+  // A server that echoes a request as JSON inside JSON writes each "/" as \\\/ and each "+" as \\u002B (review-z96/1).
+  it.each([
+    ["JSON-escaped twice (\\\\\\/)", (secret: string) => secret.replaceAll("/", "\\\\\\/")],
+    ["JSON-escaped twice (\\\\u002B, \\\\u002F)", (secret: string) => secret.replaceAll("+", "\\\\u002B").replaceAll("/", "\\\\u002F")]
+  ])("an error body holding the secret key %s, whole, prints none of it", (_, spell) => {
+    const secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+    const body = Buffer.from(`{"message":"{\\"echo\\":\\"${spell(secret)}\\"}"}`, "latin1")
+    const shown = Buffer.from(scrubBytes(body, new Set([secret]))).toString("latin1")
+    expect(shown).toContain("<redacted>")
+    expect(shown).not.toContain("wJalrXUtnFEMI")
+    expect(shown).not.toContain("bPxRfiCYEXAMPLEKEY")
   })
 
   it("a body cut after text that is no secret's beginning keeps all of it", () => {

@@ -656,7 +656,20 @@ describe("a quote of a long path cut inside a session token", () => {
 })
 
 describe("a secret that a quote or a shown URL would cut into pieces shows none of them", () => {
-  const own = "IQoJb3JpZ2luX2VjEJr" + "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/".repeat(18) + "Zz=="
+  // Shaped like an STS session token: random base64 (a xorshift), with "/" and "+" where they fall. (A regular
+  // pattern such as "AbCdEf..." would read as a CamelCase name between its slashes, which masking leaves.)
+  const own = ((): string => {
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    let state = 0x9e3779b9
+    let token = "IQoJb3JpZ2luX2VjEJr"
+    while (token.length < 700) {
+      state ^= state << 13
+      state ^= state >>> 17
+      state ^= state << 5
+      token += alphabet[(state >>> 0) % 64]
+    }
+    return token + "=="
+  })()
   const foreign = "FwoGZXIvYXdzE" + "q9RtY2kLm7Np3Xs5Vb8Zc1Df4Gh6Jk0Lw".repeat(20)
   // AWS's example key with two slashes: cut at them, every piece is shorter than a run a mask takes by itself.
   const slashedKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -714,17 +727,40 @@ describe("a secret that a quote or a shown URL would cut into pieces shows none 
   it.each([
     ["the session token", own],
     ["the secret key", slashedKey]
-  ])("a fault inside %s shows no piece of it around the fault", (_, secret) => {
-    const at = Math.floor(secret.length / 2)
-    const error = thrownBy(() => signer.signRequest({ method: "GET", path: `/x/${secret.slice(0, at)}\ud800${secret.slice(at)}` })) as SigningError
-    expect(error.message).toContain("\\ud800")
-    expect(showsAPiece(error.message, secret)).toBe(false)
+  ])("a fault inside %s, wherever it falls, shows no piece of it around the fault", (_, secret) => {
+    for (let at = 1; at < secret.length; at += 7) {
+      const error = thrownBy(() => signer.signRequest({ method: "GET", path: `/x/${secret.slice(0, at)}\ud800${secret.slice(at)}` })) as SigningError
+      expect(error.message).toContain("\\ud800")
+      expect(showsAPiece(error.message, secret)).toBe(false)
+    }
   })
 
   it("a fault inside the name X-Amz-Security-Token shows none of the presigned token after it", () => {
     const error = thrownBy(() => signer.signRequest({ method: "GET", path: `/upload?X-Amz-\ud800Security-Token=${foreign}&n=1` })) as SigningError
     expect(error.message).toContain("\\ud800")
     expect(showsAPiece(error.message, foreign)).toBe(false)
+  })
+
+  // Masking reads nested escapes too: a key encoded twice is one run, not pieces between its %252F (review-z96/3).
+  it.each([
+    ["the path", (key: string) => () => signer.signRequest({ method: "GET", path: `/../cb/${key}` })],
+    ["a query key", (key: string) => () => signer.signRequest({ method: "GET", path: "/x", queryParams: { [key]: { a: 1 } as never } })],
+    ["a body key", (key: string) => () => signer.signRequest({ method: "POST", path: "/x", body: { [key]: () => 1 } })]
+  ])("the secret key percent-encoded twice in %s is not shown in pieces", (_, call) => {
+    const error = thrownBy(call(encodeURIComponent(encodeURIComponent(slashedKey)))) as SigningError
+    expect(error).toBeInstanceOf(SigningError)
+    expect(showsAPiece(error.message, slashedKey)).toBe(false)
+    for (const piece of slashedKey.split("/")) expect(decoded(error.message)).not.toContain(piece)
+  })
+
+  // What the caller must fix stays named: snake_case names, a path with an id in it (review-z96/4).
+  it.each([
+    ["a query key in snake_case", () => signer.signRequest({ method: "GET", path: "/x", queryParams: { shipping_address_line_2: { a: 1 } as never } }), "\"shipping_address_line_2\""],
+    ["a body key in snake_case", () => signer.signRequest({ method: "POST", path: "/x", body: { shipping_address_line_2: () => 1 } }), "\"shipping_address_line_2\""],
+    ["a header name in Snake_Case", () => signer.signRequest({ method: "GET", path: "/x", headers: { X_Custom_Trace_Id: "caf\u0100" } }), "\"X_Custom_Trace_Id\""],
+    ["a path with an id in it", () => signer.signRequest({ method: "GET", path: "/v1/users/a1b2c3d4/files/report\ud800.pdf" }), "\"/v1/users/a1b2c3d4/files/report\\ud800.pdf\""]
+  ])("%s is quoted as given", (_, call, quoted) => {
+    expect((thrownBy(call) as SigningError).message).toContain(quoted)
   })
 
   it("a quote still shows an ordinary query as written (X-Amz-Date, limit)", () => {

@@ -53,19 +53,8 @@ export const main = async (argv: ReadonlyArray<string>, io: Io): Promise<number>
     return serving ? await serveCommand(argv.slice(1), io, console) : await requestCommand(argv, io, console)
   } catch (error) {
     const { message, status } = failureOf(error, io.signal?.aborted === true && !serving)
-    console.err(`error: ${oneLine(message)}\n`)
+    // One line: a line break in what it quotes is escaped here, every other control character by the console.
+    console.err(`error: ${message.replaceAll("\n", "\\n")}\n`)
     return status
   }
 }
-
-// C0 and C1 control characters, DEL among them: a line break, a carriage return, a terminal's escape sequences.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g
-
-/**
- * A message as one line of plain text: each control character written as its escape (`\n`, `\u001b`), wherever in
- * the message it came from (a profile's name, an option typed, a system's error text). A value quoted as given could
- * otherwise end the line, forge another `error:` line, or move a terminal's cursor.
- */
-const oneLine = (message: string): string =>
-  message.replace(CONTROL, (control) => control === "\n" ? "\\n" : control === "\r" ? "\\r" : control === "\t" ? "\\t" : `\\u${control.charCodeAt(0).toString(16).padStart(4, "0")}`)
-

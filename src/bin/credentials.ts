@@ -95,7 +95,7 @@ export const requestCredentials = async (
       profile: undefined,
       source: envProfile === undefined
         ? "environment"
-        : `environment; AWS_PROFILE=${envProfile} is not used: keys in the environment come first, as with the AWS CLI`
+        : `environment; AWS_PROFILE=${shownProfile(envProfile)} is not used: keys in the environment come first, as with the AWS CLI`
     }
   }
   if (profileOption === undefined) return fromDefaultChain(envProfile, "AWS_PROFILE", io, console, verbose)
@@ -258,8 +258,10 @@ const sectionsOf = (text: string): Set<string> => {
 /**
  * A profile's name as a message shows it: a run in it that may be a credential (a secret key passed to
  * --profile by mistake) by its length only. Names such as AdministratorAccess-123456789012 read as they are.
+ * A line break in it is escaped, so that it cannot end the line it is quoted in (the console escapes the other
+ * control characters).
  */
-const shownProfile = (profile: string): string => maskCredentialRuns(profile)
+const shownProfile = (profile: string): string => maskCredentialRuns(profile).replaceAll("\n", "\\n")
 
 /** Where the SDK reads profiles: the variable, "~/" meaning the home directory, else the default place. */
 const profileFiles = (io: Io): { readonly configFile: string; readonly credentialsFile: string } => {
@@ -272,13 +274,26 @@ const profileFiles = (io: Io): { readonly configFile: string; readonly credentia
   return { configFile: fileOf("AWS_CONFIG_FILE", "config"), credentialsFile: fileOf("AWS_SHARED_CREDENTIALS_FILE", "credentials") }
 }
 
-/** Whether `file` is a pipe, a device or a socket: what reads once (`<(cmd)`), or waits for a writer (a FIFO). */
+/**
+ * Whether `file` is a pipe, a socket or a device: what reads once (`<(cmd)`), waits for a writer (a FIFO) or for a
+ * terminal. Not `/dev/null`, which reads as empty every time: `AWS_SHARED_CREDENTIALS_FILE=/dev/null` turns the file
+ * off, and a profile then is in the other file or nowhere.
+ */
 const isPipeOrDevice = (file: string): boolean => {
   try {
     const stats = statSync(file)
-    return stats.isFIFO() || stats.isCharacterDevice() || stats.isSocket()
+    return stats.isFIFO() || stats.isSocket() || (stats.isCharacterDevice() && stats.rdev !== devNull())
   } catch {
     return false
+  }
+}
+
+/** The device number of `/dev/null`, or -1 where there is none (Windows). */
+const devNull = (): number => {
+  try {
+    return statSync("/dev/null").rdev
+  } catch {
+    return -1
   }
 }
 

@@ -154,6 +154,15 @@ const decodeEscapes = (text: string): { readonly decoded: string; readonly start
   return { decoded, starts }
 }
 
+// C0 and C1 control characters, DEL among them, but the line break: stderr is written in lines, and what they quote
+// (a profile's name, an option typed, a server's header, a system's error text) must not end one, forge another
+// ("error: ..."), or move a terminal's cursor.
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g
+
+/** @internal `text` with each control character but the line break written as its escape (`\r`, `\t`, `\u001b`). */
+export const escapeControls = (text: string): string =>
+  text.replace(CONTROL, (control) => control === "\r" ? "\\r" : control === "\t" ? "\\t" : `\\u${control.charCodeAt(0).toString(16).padStart(4, "0")}`)
+
 /** @internal */
 export const makeConsole = (io: Io): Console => {
   const secrets = new Set<string>()
@@ -164,7 +173,7 @@ export const makeConsole = (io: Io): Console => {
   return {
     secrets,
     err: (text) => {
-      io.stderr.write(scrub(text, secrets))
+      io.stderr.write(scrub(escapeControls(text), secrets))
     },
     out: (chunk) => {
       const flushed = io.stdout.write(chunk)

@@ -75,8 +75,9 @@ const CHAR_SPELLINGS = new Map<string, string>()
 
 const spellingsOf = (char: string): string => {
   const spellings = new Set([escapeRegExp(char), escapeRegExp(JSON.stringify(char).slice(1, -1))])
-  if (char === "/") spellings.add("\\\\/")
-  if (char.length === 1) spellings.add(`\\\\u${anyCaseHex(char.charCodeAt(0).toString(16).padStart(4, "0"))}`)
+  // JSON-escaped, and quoted in JSON again (the backslash doubled and escaped: `\\\/`), up to four levels.
+  if (char === "/") spellings.add("\\\\{1,15}/")
+  if (char.length === 1) spellings.add(`\\\\{1,15}u${anyCaseHex(char.charCodeAt(0).toString(16).padStart(4, "0"))}`)
   // A lone surrogate has no percent-encoding (encodeURIComponent throws): it is never written so.
   if (isWellFormedText(char)) {
     const bytes = [...new TextEncoder().encode(char)]
@@ -172,16 +173,21 @@ const AMZ_DATE = /^\d{8}T\d{6}Z$/
 // a password one, or an unencoded "#" or "?" (then the URL does not parse, and an error quotes it as given).
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]{0,30}:\/\/[^\s/?#:]{0,256}:)[^\s/]{1,256}@/gi
 
-// A run maskCredentialRuns judges: base64's characters, and the escapes of its own `+`, `/` and `=` read as them.
-const SPELLED_CREDENTIAL_RUN = /(?:[A-Za-z0-9+=_/]|%2[BbFf]|%3[Dd]|\\\/|\\u00(?:2[BbFf]|3[Dd])){16,}/g
+// A name in snake_case, its pieces words or numbers (shipping_address_line_2, X_Custom_Trace_Id, 2024_Q3): no secret.
+const SNAKE_NAME = /^(?:[A-Za-z][a-z]*\d*|[A-Z]+\d*|\d+)(?:_(?:[A-Za-z][a-z]*\d*|[A-Z]+\d*|\d+))+$/
+
+// A run maskCredentialRuns judges: base64's characters, and the escapes of its own `+`, `/` and `=` read as them,
+// percent-encoded at any depth (`%2F`, `%252F`) or JSON-escaped after up to 15 backslashes (JSON quoted in JSON,
+// four times over: bounded, so that a long run of backslashes is matched in linear time).
+const SPELLED_CREDENTIAL_RUN = /(?:[A-Za-z0-9+=_/]|%(?:25)*(?:2[BbFf]|3[Dd])|\\{1,15}\/|\\{1,15}u00(?:2[BbFf]|3[Dd])){16,}/g
 const readEscapes = (run: string): string =>
-  run.replace(/%2F|\\\/|\\u002F/gi, "/").replace(/%2B|\\u002B/gi, "+").replace(/%3D|\\u003D/gi, "=")
+  run.replace(/%(?:25)*2F|\\+\/|\\+u002F/gi, "/").replace(/%(?:25)*2B|\\+u002B/gi, "+").replace(/%(?:25)*3D|\\+u003D/gi, "=")
 /**
  * Whether a part of a run may be (a piece of) a credential: it mixes kinds of character, and names no thing (a
- * word, a constant, an X-Amz-Date).
+ * word, a constant, a snake_case name, an X-Amz-Date).
  */
 const isSuspectPart = (part: string): boolean =>
-  kindsOf(part) >= 2 && !IDENTIFIER.test(part) && !CONSTANT.test(part) && !AMZ_DATE.test(part)
+  kindsOf(part) >= 2 && !IDENTIFIER.test(part) && !CONSTANT.test(part) && !SNAKE_NAME.test(part) && !AMZ_DATE.test(part)
 /** Whether a run of SPELLED_CREDENTIAL_RUN may be a credential: a part of it (between slashes, or around an `=`: `Date=20240101T000000Z`) may be. */
 const mayBeCredential = (run: string): boolean => readEscapes(run).split(/[/=]/).some(isSuspectPart)
 const redactUrlPasswords = (text: string): string => text.replace(URL_PASSWORD, "$1<redacted>@")
@@ -195,47 +201,51 @@ const notShown = (length: number): string => `<${length} characters, not shown: 
  * secrets cannot catch it. Slashes join runs here, as a secret key may hold
  * one; a path whose every part is a word or an identifier stays. So do the
  * escapes of base64's own `+`, `/` and `=` (`%2B`, `%2F`, `%3D`, `\/`,
- * `\u002B`), read as what they stand for: a URL's query or a JSON body quotes
- * a secret key so. Any other escape ends a run (`San%20Francisco` is two
- * words, not a secret).
+ * `\u002B`, and nested: `%252F`, `\\\/`), read as what they stand for: a URL's
+ * query or a JSON body quotes a secret key so. Any other escape ends a run
+ * (`San%20Francisco` is two words, not a secret).
  */
-export const maskCredentialRuns = (text: string): string => maskCredentialRunsAround(text, 0).text
+export const maskCredentialRuns = (text: string): string =>
+  redactUrlPasswords(text).replace(SPELLED_CREDENTIAL_RUN, (run) => mayBeCredential(run) ? notShown(run.length) : run)
 
 /**
- * `maskCredentialRuns(text)`, and where index `at` of `text` lies in it: for a
- * message that quotes a window around `at`, masked before it is cut, so that
- * the cut leaves no piece of a run too short to be masked by itself.
+ * A run of SPELLED_CREDENTIAL_RUN with the segments that may be a credential
+ * shown by their length, judged together where slashes (or `=`) join them: a secret
+ * key's `/` splits it into pieces that may each be too short to be masked by
+ * itself (`wJalrXUtnFEMI/K7MDENG/...`). A segment that is a word, short, or of
+ * one kind of character (`v1`, `users`, `12345`) stays, so that what the
+ * caller gave stays recognizable; the others are masked when together they
+ * are as long as a run `maskCredentialRuns` masks. Undefined when nothing is.
  */
-export const maskCredentialRunsAround = (text: string, at: number): { readonly text: string; readonly at: number } => {
-  const withoutPasswords = replaceAround(text, at, URL_PASSWORD, (match) => redactUrlPasswords(match[0]))
-  return replaceAround(withoutPasswords.text, withoutPasswords.at, SPELLED_CREDENTIAL_RUN, ([run]) =>
-    mayBeCredential(run) ? notShown(run.length) : undefined)
-}
-
-/**
- * A URL's path with the segments that may be a credential shown by their
- * length, judged together where slashes join them: a secret key's `/` splits
- * it into pieces that may each be too short to be masked by itself
- * (`wJalrXUtnFEMI/K7MDENG/...`). A segment that is a word, short, or of one
- * kind of character (`v1`, `users`, `12345`) stays, so that the path stays
- * recognizable; the others in a run are masked when together they are as long
- * as a run `maskCredentialRuns` masks.
- */
-export const maskCredentialSegments = (path: string): string =>
-  redactUrlPasswords(path).replace(SPELLED_CREDENTIAL_RUN, (run) => {
-    const segments = run.split("/")
-    const suspect = segments.map((segment) => {
-      const read = readEscapes(segment)
-      return read.length > SHORT_SEGMENT && isSuspectPart(read)
-    })
-    const suspectLength = segments.reduce((sum, segment, i) => suspect[i] ? sum + segment.length : sum, 0)
-    return suspectLength < SHORTEST_CREDENTIAL_RUN ? run : segments.map((segment, i) => suspect[i] ? notShown(segment.length) : segment).join("/")
+const maskedSegments = (run: string): string | undefined => {
+  // Segments between slashes, and around an `=` (a query's `X-Amz-Date=20240101T000000Z`), the separators kept.
+  const pieces = run.split(/([/=])/)
+  const suspect = pieces.map((piece, i) => {
+    if (i % 2 === 1) return false
+    const read = readEscapes(piece)
+    return read.length > SHORT_SEGMENT && isSuspectPart(read)
   })
+  const suspectLength = pieces.reduce((sum, piece, i) => suspect[i] ? sum + piece.length : sum, 0)
+  return suspectLength < SHORTEST_CREDENTIAL_RUN ? undefined : pieces.map((piece, i) => suspect[i] ? notShown(piece.length) : piece).join("")
+}
 
 /** A path segment this short says nothing of a secret (`v1`, `api`). */
 const SHORT_SEGMENT = 3
 /** The length of the shortest run that may be a credential (CREDENTIAL_RUN, SPELLED_CREDENTIAL_RUN). */
 const SHORTEST_CREDENTIAL_RUN = 16
+
+/** Text the caller gave (a URL's path, a query key) with its segments that may be a credential masked (`maskedSegments`). */
+export const maskCredentialSegments = (text: string): string => maskCredentialSegmentsAround(text, 0).text
+
+/**
+ * `maskCredentialSegments(text)`, and where index `at` of `text` lies in it:
+ * for a message that quotes a window around `at`, masked before it is cut, so
+ * that the cut leaves no piece of a run too short to be masked by itself.
+ */
+export const maskCredentialSegmentsAround = (text: string, at: number): { readonly text: string; readonly at: number } => {
+  const withoutPasswords = replaceAround(text, at, URL_PASSWORD, (match) => redactUrlPasswords(match[0]))
+  return replaceAround(withoutPasswords.text, withoutPasswords.at, SPELLED_CREDENTIAL_RUN, ([run]) => maskedSegments(run))
+}
 
 /**
  * `text` with each match of the global `pattern` replaced by `replace(match)`

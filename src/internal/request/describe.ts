@@ -9,7 +9,7 @@
 import { type RequestField, type SigningError } from "../../SigningError.js"
 import { invalidRequest } from "../signingErrors.js"
 import { isWellFormedText } from "../sigv4/uriEncoding.js"
-import { looksLikeCredential, maskCredentialRunsAround, redactAuthParametersAround, shorten, splitsPair } from "../scrub.js"
+import { looksLikeCredential, maskCredentialSegmentsAround, redactAuthParametersAround, shorten, splitsPair } from "../scrub.js"
 
 const REDACTED_TYPE_ID = Symbol.for("effect/Redacted")
 
@@ -57,13 +57,14 @@ const describeValue = (value: unknown): string => {
  * beginning (so that the quote shows the fault), saying which characters it shows; else to its beginning.
  *
  * What may be a credential is hidden before anything is cut: a presigned URL's credentials (a window can begin
- * inside a token, past the name that marks it), and runs that may be a secret, shown by their length as
- * `maskCredentialRuns` shows them. A cut, or a fault inside a secret, would leave pieces of one that no whole-secret
- * scrub recognizes, and JSON quoting doubles the backslash of a secret written JSON-escaped (`\/`, `\u002B`).
+ * inside a token, past the name that marks it), and the segments of a run that may be a secret, shown by their
+ * length (`maskCredentialSegments`: ordinary names and ids stay). A cut, or a fault inside a secret, would leave
+ * pieces of one that no whole-secret scrub recognizes, and JSON quoting doubles the backslash of a secret written
+ * JSON-escaped (`\/`, `\u002B`).
  */
 export const quote = (given: string, givenAt?: number): string => {
   const redacted = redactAuthParametersAround(given, givenAt ?? 0)
-  const { text, at } = maskCredentialRunsAround(redacted.text, redacted.at)
+  const { text, at } = maskCredentialSegmentsAround(redacted.text, redacted.at)
   if (text.length <= QUOTED_LENGTH) return JSON.stringify(text)
   if (givenAt === undefined || at <= QUOTED_LENGTH / 2) return JSON.stringify(shorten(text, QUOTED_LENGTH))
   // Never half a surrogate pair at either edge: the quote would show a lone surrogate the input does not have.
