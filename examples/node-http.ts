@@ -17,6 +17,7 @@
  */
 import * as http from "node:http"
 import * as https from "node:https"
+import { isIP } from "node:net"
 import type { ApiGatewaySigner, SignedBody, SignedRequest } from "api-gateway-request-signer"
 
 export interface HttpResponse {
@@ -40,7 +41,11 @@ export const send = (request: SignedRequest, options: { readonly signal?: AbortS
     const client = url.protocol === "https:" ? https : http
     const body = bodyBytes(request.body)
     const headers = body === undefined ? request.headers : { ...request.headers, "content-length": String(body.byteLength) }
-    const outgoing = client.request(url, { method: request.method, headers, signal: options.signal }, (response) => {
+    // servername: Node would take TLS's server name from a Host header (a VPC endpoint's request carries the API's);
+    // the certificate to check is the one of the host the request goes to, as curl checks it. (An IP address is
+    // no server name: "" sends none.)
+    const servername = isIP(url.hostname) === 0 ? url.hostname : ""
+    const outgoing = client.request(url, { method: request.method, headers, signal: options.signal, servername }, (response) => {
       const chunks: Array<Buffer> = []
       response.on("data", (chunk: Buffer) => chunks.push(chunk))
       response.on("error", reject)

@@ -35,9 +35,11 @@ Options:
   -i, --include           print the status line and response headers before the body
   -v, --verbose           print to stderr the canonical request, string to sign, signed
                           headers and the exchange (secret key and session token hidden)
-      --region REGION     signing region (default: from an *.execute-api.REGION.amazonaws.com
-                          host, else AWS_REGION or AWS_DEFAULT_REGION)
-      --service NAME      signing service (default execute-api)
+      --region REGION     signing region (default: from an *.execute-api.REGION.amazonaws.com,
+                          Lambda function URL or AppSync host, else AWS_REGION or
+                          AWS_DEFAULT_REGION)
+      --service NAME      signing service (default: lambda for a Lambda function URL's host,
+                          appsync for AppSync's, else execute-api)
       --profile NAME      sign with the credentials of profile NAME of ~/.aws/config and
                           ~/.aws/credentials (keys, SSO, credential_process, assumed
                           roles), found through the AWS SDK's default chain; overrides
@@ -54,7 +56,8 @@ stage does (403 with API Gateway's messages), then echoes or proxies the request
       --port N            port to listen on (default: any free port; the URL is printed);
                           a port browsers and fetch refuse (6000, 5060, ...) gets a warning
       --host HOST         name or address to listen on, no port (default 127.0.0.1)
-      --region REGION     region requests must be signed for (default AWS_REGION, else us-east-1)
+      --region REGION     region requests must be signed for (default AWS_REGION, else
+                          AWS_DEFAULT_REGION, else us-east-1)
       --service NAME      service requests must be signed for (default execute-api)
       --credentials AKID:SECRET[:TOKEN]
                           who may call (default AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
