@@ -368,6 +368,14 @@ describe("--verbose", () => {
     expect(stderr).toContain("< HTTP/1.1 200 OK")
     for (const secret of SECRETS) expect(run.stdout + run.stderr).not.toContain(secret)
   })
+
+  // The console escapes control characters, but not the CR LF that ends each response header line (review-z99/2).
+  it("prints the response's header lines as curl does, each ending CR LF, none with an escaped \\r", async () => {
+    const run = await cli(["-v", `${base}/verbose`])
+    expect(run.stderr).toContain("< HTTP/1.1 200 OK\r\n")
+    expect(run.stderr).toMatch(/^< content-type: application\/json[^\r\n]*\r\n/m)
+    expect(run.stderr).not.toContain("\\r")
+  })
 })
 
 describe("--dry-run", () => {
@@ -800,9 +808,15 @@ describe("usage", () => {
       const run = await cli([flag, `@${SECRET_KEY}`, `https://${HOST}/prod/pets`])
       expect(run).toMatchObject({ code: 2, stdout: "" })
       expect(run.stderr).toBe(
-        `error: cannot read ${named} file "<40 characters, not shown: they may be a credential>": no such file or directory (ENOENT) (see --help)\n`
+        `error: cannot read ${named} file "<13 characters, not shown: they may be a credential>/<7 characters, not shown: they may be a credential>/` +
+          `<18 characters, not shown: they may be a credential>": no such file or directory (ENOENT) (see --help)\n`
       )
       shownNone(run)
+    })
+
+    it("a file that cannot be read, with an id among its directories, is named as it is (review-z99/3)", async () => {
+      const run = await cli(["-d", "@/srv/uploads/a1b2c3d4/body.json", `https://${HOST}/prod/pets`])
+      expect(run.stderr).toBe(`error: cannot read --data file "/srv/uploads/a1b2c3d4/body.json": no such file or directory (ENOENT) (see --help)\n`)
     })
 
     it("a file that cannot be read, named as it is when it is no credential", async () => {

@@ -728,7 +728,7 @@ describe("a secret that a quote or a shown URL would cut into pieces shows none 
     ["the session token", own],
     ["the secret key", slashedKey]
   ])("a fault inside %s, wherever it falls, shows no piece of it around the fault", (_, secret) => {
-    for (let at = 1; at < secret.length; at += 7) {
+    for (let at = 1; at < secret.length; at++) {
       const error = thrownBy(() => signer.signRequest({ method: "GET", path: `/x/${secret.slice(0, at)}\ud800${secret.slice(at)}` })) as SigningError
       expect(error.message).toContain("\\ud800")
       expect(showsAPiece(error.message, secret)).toBe(false)
@@ -761,6 +761,14 @@ describe("a secret that a quote or a shown URL would cut into pieces shows none 
     ["a path with an id in it", () => signer.signRequest({ method: "GET", path: "/v1/users/a1b2c3d4/files/report\ud800.pdf" }), "\"/v1/users/a1b2c3d4/files/report\\ud800.pdf\""]
   ])("%s is quoted as given", (_, call, quoted) => {
     expect((thrownBy(call) as SigningError).message).toContain(quoted)
+  })
+
+  // One pattern over a whole snake_case name, two of whose alternatives match "A", backtracked exponentially on a
+  // long name failing at its end (review-z99/1): each piece is tested alone. This returns at once, or hangs.
+  it("a long name of one-capital pieces that is no snake_case name is judged at once", () => {
+    const key = "A_".repeat(40) + "aB"
+    const error = thrownBy(() => signer.signRequest({ method: "GET", path: "/x", queryParams: { [key]: { a: 1 } as never } })) as SigningError
+    expect(error).toBeInstanceOf(SigningError)
   })
 
   it("a quote still shows an ordinary query as written (X-Amz-Date, limit)", () => {

@@ -13,7 +13,7 @@ import { Buffer } from "node:buffer"
 import { close, constants, open, openSync, read as readFd } from "node:fs"
 import { readFile, stat } from "node:fs/promises"
 import { Socket } from "node:net"
-import { maskCredentialRuns } from "../internal/scrub.js"
+import { maskCredentialSegments } from "../internal/scrub.js"
 import { asCurlReadsData, asOldCurlReadsData } from "./curlData.js"
 import { Interrupted, systemFailure, UsageError } from "./exitCodes.js"
 import type { Io } from "./output.js"
@@ -254,7 +254,7 @@ const readPart = async (
     } catch (error) {
       if (error instanceof Interrupted || error instanceof UsageError) throw error
       // The path by what it may show (a credential pasted after the @ is masked), the failure without Node's copy of it.
-      throw new UsageError(`cannot read ${part.flag} file ${JSON.stringify(maskCredentialRuns(path))}: ${systemFailure(error)}`)
+      throw new UsageError(`cannot read ${part.flag} file ${JSON.stringify(maskCredentialSegments(path))}: ${systemFailure(error)}`)
     }
   }
   // --data-binary keeps every byte; --data drops CR, LF and NUL bytes, as curl 8.7.0 and later do.

@@ -154,10 +154,10 @@ const decodeEscapes = (text: string): { readonly decoded: string; readonly start
   return { decoded, starts }
 }
 
-// C0 and C1 control characters, DEL among them, but the line break: stderr is written in lines, and what they quote
-// (a profile's name, an option typed, a server's header, a system's error text) must not end one, forge another
-// ("error: ..."), or move a terminal's cursor.
-const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g
+// C0 and C1 control characters, DEL among them, but the line break (LF, or CR LF as -v's header lines end): stderr
+// is written in lines, and what they quote (a profile's name, an option typed, a server's header, a system's error
+// text) must not end one, forge another ("error: ..."), or move a terminal's cursor.
+const CONTROL = /\r(?!\n)|[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g
 
 /** @internal `text` with each control character but the line break written as its escape (`\r`, `\t`, `\u001b`). */
 export const escapeControls = (text: string): string =>

@@ -173,8 +173,12 @@ const AMZ_DATE = /^\d{8}T\d{6}Z$/
 // a password one, or an unencoded "#" or "?" (then the URL does not parse, and an error quotes it as given).
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]{0,30}:\/\/[^\s/?#:]{0,256}:)[^\s/]{1,256}@/gi
 
-// A name in snake_case, its pieces words or numbers (shipping_address_line_2, X_Custom_Trace_Id, 2024_Q3): no secret.
-const SNAKE_NAME = /^(?:[A-Za-z][a-z]*\d*|[A-Z]+\d*|\d+)(?:_(?:[A-Za-z][a-z]*\d*|[A-Z]+\d*|\d+))+$/
+// A piece of a snake_case name: a word, a capitals' abbreviation, a number, each maybe with digits after it. Tested
+// piece by piece (`isSnakeName`): one pattern over the whole name, whose pieces two alternatives can both match
+// (`A`), would try exponentially many splits of a long name that fails at its end.
+const SNAKE_PIECE = /^(?:[A-Za-z][a-z]*\d*|[A-Z]+\d*|\d+)$/
+/** A name in snake_case, its pieces words or numbers (shipping_address_line_2, X_Custom_Trace_Id, 2024_Q3): no secret. */
+const isSnakeName = (part: string): boolean => part.includes("_") && part.split("_").every((piece) => SNAKE_PIECE.test(piece))
 
 // A run maskCredentialRuns judges: base64's characters, and the escapes of its own `+`, `/` and `=` read as them,
 // percent-encoded at any depth (`%2F`, `%252F`) or JSON-escaped after up to 15 backslashes (JSON quoted in JSON,
@@ -187,7 +191,7 @@ const readEscapes = (run: string): string =>
  * word, a constant, a snake_case name, an X-Amz-Date).
  */
 const isSuspectPart = (part: string): boolean =>
-  kindsOf(part) >= 2 && !IDENTIFIER.test(part) && !CONSTANT.test(part) && !SNAKE_NAME.test(part) && !AMZ_DATE.test(part)
+  kindsOf(part) >= 2 && !IDENTIFIER.test(part) && !CONSTANT.test(part) && !isSnakeName(part) && !AMZ_DATE.test(part)
 /** Whether a run of SPELLED_CREDENTIAL_RUN may be a credential: a part of it (between slashes, or around an `=`: `Date=20240101T000000Z`) may be. */
 const mayBeCredential = (run: string): boolean => readEscapes(run).split(/[/=]/).some(isSuspectPart)
 const redactUrlPasswords = (text: string): string => text.replace(URL_PASSWORD, "$1<redacted>@")
@@ -220,13 +224,13 @@ export const maskCredentialRuns = (text: string): string =>
 const maskedSegments = (run: string): string | undefined => {
   // Segments between slashes, and around an `=` (a query's `X-Amz-Date=20240101T000000Z`), the separators kept.
   const pieces = run.split(/([/=])/)
-  const suspect = pieces.map((piece, i) => {
-    if (i % 2 === 1) return false
-    const read = readEscapes(piece)
-    return read.length > SHORT_SEGMENT && isSuspectPart(read)
-  })
-  const suspectLength = pieces.reduce((sum, piece, i) => suspect[i] ? sum + piece.length : sum, 0)
-  return suspectLength < SHORTEST_CREDENTIAL_RUN ? undefined : pieces.map((piece, i) => suspect[i] ? notShown(piece.length) : piece).join("")
+  const reads = pieces.map((piece, i) => (i % 2 === 1 ? "" : readEscapes(piece)))
+  const suspect = reads.map((read) => read.length > SHORT_SEGMENT && isSuspectPart(read))
+  if (!suspect.includes(true)) return undefined
+  // What reads as a name (a word, a number, a date) is no piece of a secret; the rest of the run, separators and
+  // short segments included, may be: a fault or a cut next to a secret's `/` leaves `...FEMI/K7`.
+  const named = pieces.reduce((sum, piece, i) => (reads[i]!.length > SHORT_SEGMENT && !suspect[i] ? sum + piece.length : sum), 0)
+  return run.length - named < SHORTEST_CREDENTIAL_RUN ? undefined : pieces.map((piece, i) => suspect[i] ? notShown(piece.length) : piece).join("")
 }
 
 /** A path segment this short says nothing of a secret (`v1`, `api`). */
