@@ -814,6 +814,15 @@ describe("usage", () => {
       shownNone(run)
     })
 
+    // Node's message repeats the path; one that the words' pattern cannot read past (a CR in the path) fell back to it whole (review-z100/2).
+    it("a file that cannot be read, its path holding a CR: the failure is said without Node's copy of the path", async () => {
+      const run = await cli(["-d", `@/nowhere/${SECRET_KEY}\r`, `https://${HOST}/prod/pets`])
+      expect(run).toMatchObject({ code: 2, stdout: "" })
+      expect(run.stderr).toMatch(/: no such file or directory \(ENOENT\) \(see --help\)\n$/)
+      shownNone(run)
+      for (const piece of SECRET_KEY.split("/")) expect(run.stderr).not.toContain(piece)
+    })
+
     it("a file that cannot be read, with an id among its directories, is named as it is (review-z99/3)", async () => {
       const run = await cli(["-d", "@/srv/uploads/a1b2c3d4/body.json", `https://${HOST}/prod/pets`])
       expect(run.stderr).toBe(`error: cannot read --data file "/srv/uploads/a1b2c3d4/body.json": no such file or directory (ENOENT) (see --help)\n`)

@@ -690,6 +690,11 @@ describe("a secret that a quote or a shown URL would cut into pieces shows none 
     for (const piece of slashedKey.split("/")) expect(message).not.toContain(piece)
   })
 
+  it("a URL outside the endpoint with an id among versions and names is shown as it is (review-z100/1)", async () => {
+    const error = await signer.fetch("https://other.example/prod/v1/users/ab12cd34e/avatar.png").then(() => undefined, (failure: unknown) => failure)
+    expect((error as SigningError).message).toContain(`"https://other.example/prod/v1/users/ab12cd34e/avatar.png"`)
+  })
+
   it("a URL outside the endpoint keeps its ordinary segments beside the masked ones", async () => {
     const error = await signer.fetch(`https://other.example/v1/users/${slashedKey}`).then(() => undefined, (failure: unknown) => failure)
     expect((error as SigningError).message).toContain(`"https://other.example/v1/users/<13 characters, not shown`)
@@ -749,7 +754,10 @@ describe("a secret that a quote or a shown URL would cut into pieces shows none 
     ["a query key in snake_case", () => signer.signRequest({ method: "GET", path: "/x", queryParams: { shipping_address_line_2: { a: 1 } as never } }), "\"shipping_address_line_2\""],
     ["a body key in snake_case", () => signer.signRequest({ method: "POST", path: "/x", body: { shipping_address_line_2: () => 1 } }), "\"shipping_address_line_2\""],
     ["a header name in Snake_Case", () => signer.signRequest({ method: "GET", path: "/x", headers: { X_Custom_Trace_Id: "caf\u0100" } }), "\"X_Custom_Trace_Id\""],
-    ["a path with an id in it", () => signer.signRequest({ method: "GET", path: "/v1/users/a1b2c3d4/files/report\ud800.pdf" }), "\"/v1/users/a1b2c3d4/files/report\\ud800.pdf\""]
+    ["a path with an id in it", () => signer.signRequest({ method: "GET", path: "/v1/users/a1b2c3d4/files/report\ud800.pdf" }), "\"/v1/users/a1b2c3d4/files/report\\ud800.pdf\""],
+    // Short segments around an id count only with it, not across the names between them (review-z100/1).
+    ["a path with an id among short segments", () => signer.signRequest({ method: "GET", path: "/api/v1/eu/orders/ab12cd34\ud800" }), "\"/api/v1/eu/orders/ab12cd34\\ud800\""],
+    ["a path with a date and an id", () => signer.signRequest({ method: "GET", path: "/reports/2024/01/15/ab12cd34.pdf\ud800" }), "\"/reports/2024/01/15/ab12cd34.pdf\\ud800\""]
   ])("%s is quoted as given", (_, call, quoted) => {
     expect((thrownBy(call) as SigningError).message).toContain(quoted)
   })

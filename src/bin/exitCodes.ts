@@ -73,8 +73,10 @@ export const describeError = (error: unknown): string => {
  */
 export const systemFailure = (error: unknown): string => {
   const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined
-  const words = /^[A-Z0-9_]+: (.+?)(?:, \w+(?: '.*)?)?$/.exec(firstLine(messageOf(error)))?.[1]
-  return words !== undefined && typeof code === "string" ? `${words} (${code})` : describeError(error)
+  if (typeof code !== "string") return describeError(error)
+  // The words before the first comma, in linear time; without them the code alone (the rest may repeat the path).
+  const words = /^[A-Z0-9_]+: ([^,\r\n\u2028\u2029]+)/.exec(messageOf(error))?.[1]
+  return words === undefined ? code : `${words} (${code})`
 }
 
 // OpenSSL's line for a failed handshake: "808C...:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/...".

@@ -227,10 +227,31 @@ const maskedSegments = (run: string): string | undefined => {
   const reads = pieces.map((piece, i) => (i % 2 === 1 ? "" : readEscapes(piece)))
   const suspect = reads.map((read) => read.length > SHORT_SEGMENT && isSuspectPart(read))
   if (!suspect.includes(true)) return undefined
-  // What reads as a name (a word, a number, a date) is no piece of a secret; the rest of the run, separators and
-  // short segments included, may be: a fault or a cut next to a secret's `/` leaves `...FEMI/K7`.
-  const named = pieces.reduce((sum, piece, i) => (reads[i]!.length > SHORT_SEGMENT && !suspect[i] ? sum + piece.length : sum), 0)
-  return run.length - named < SHORTEST_CREDENTIAL_RUN ? undefined : pieces.map((piece, i) => suspect[i] ? notShown(piece.length) : piece).join("")
+  // What reads as a name (a word, a number, a date) is no piece of a secret. Between two names, the suspect
+  // segments with the short ones and separators joined to them may be one secret's pieces (a fault or a cut next to
+  // a secret's `/` leaves `...FEMI/K7`): masked when together they are as long as a run `maskCredentialRuns` masks.
+  const named = (i: number): boolean => i % 2 === 0 && reads[i]!.length > SHORT_SEGMENT && !suspect[i]
+  const masked = [...pieces]
+  let any = false
+  for (let start = 0; start < pieces.length;) {
+    if (named(start)) {
+      start++
+      continue
+    }
+    let end = start
+    let length = 0
+    while (end < pieces.length && !named(end)) length += pieces[end++]!.length
+    if (length >= SHORTEST_CREDENTIAL_RUN) {
+      for (let i = start; i < end; i++) {
+        if (suspect[i]) {
+          masked[i] = notShown(pieces[i]!.length)
+          any = true
+        }
+      }
+    }
+    start = end
+  }
+  return any ? masked.join("") : undefined
 }
 
 /** A path segment this short says nothing of a secret (`v1`, `api`). */
