@@ -211,7 +211,8 @@ export const signedAdapter = (signer: ApiGatewaySigner, options: SignedAdapterOp
       method: config.method ?? "get",
       url: axios.getUri(config),
       headers: headerEntries(config),
-      body: config.data
+      body: config.data,
+      typelessBlob: "application/octet-stream"
     })
     /** Signs and sends once: the response, or `failure` with what the adapter threw; and the clock it was signed on. */
     const attempt = async (): Promise<{ readonly response?: AxiosResponse; readonly failure?: unknown; readonly signedOn: AttemptClock }> => {

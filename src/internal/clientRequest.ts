@@ -10,7 +10,7 @@
  *
  * @internal
  */
-import { isArrayBuffer, isError, isURLSearchParams } from "./brand.js"
+import { isArrayBuffer, isBlob, isError, isURLSearchParams } from "./brand.js"
 import type { ApiGatewaySigner } from "../ApiGatewaySigner.js"
 import { SigningError } from "../SigningError.js"
 import { invalidRequest } from "./signingErrors.js"
@@ -32,6 +32,11 @@ export interface OutgoingRequest {
   readonly headers: Iterable<readonly [string, unknown]>
   /** The body as the client serialized it. */
   readonly body: unknown
+  /**
+   * The content type a non-empty Blob without one is sent with, over the one given (axios's http adapter:
+   * `application/octet-stream`, over the form type axios sets by default for POST, PUT and PATCH).
+   */
+  readonly typelessBlob?: string | undefined
 }
 
 /** An outgoing request read into memory: ready to sign, as many times as it is sent. */
@@ -78,14 +83,17 @@ interface ReadBody {
   readonly overrides?: boolean
 }
 
-const readBody = async (body: unknown): Promise<ReadBody> => {
+const readBody = async (body: unknown, typelessBlob: string | undefined): Promise<ReadBody> => {
   if (body === undefined || body === null) return { bytes: undefined }
   if (typeof body === "string") return { bytes: utf8.encode(body) }
   if (isArrayBuffer(body)) return { bytes: new Uint8Array(body) }
   if (ArrayBuffer.isView(body)) return { bytes: bytesOf(body) }
   if (isURLSearchParams(body)) return { bytes: utf8.encode(body.toString()), contentType: FORM_CONTENT_TYPE }
   const web = await readWebBody(body)
-  if (web !== undefined) return web.contentType === undefined ? { bytes: web.bytes } : { bytes: web.bytes, contentType: web.contentType, overrides: true }
+  if (web !== undefined) {
+    const contentType = web.contentType ?? (isBlob(body) && web.bytes.byteLength > 0 ? typelessBlob : undefined)
+    return contentType === undefined ? { bytes: web.bytes } : { bytes: web.bytes, contentType, overrides: true }
+  }
   if (typeof body === "object" && isLegacyFormData(body)) {
     const contentType = body.getHeaders()["content-type"]
     const bytes = bytesOf(body.getBuffer())
@@ -111,7 +119,7 @@ export const readOutgoing = async (request: OutgoingRequest): Promise<ReadReques
   try {
     const method = String(request.method).toUpperCase()
     const headers: Array<readonly [string, string]> = prepareHeaders([...request.headers]).map(({ name, value }) => [name, value])
-    const { bytes, contentType, overrides } = await readBody(request.body)
+    const { bytes, contentType, overrides } = await readBody(request.body, request.typelessBlob)
     if (contentType !== undefined) {
       const given = headers.findIndex(([name]) => name.toLowerCase() === "content-type")
       if (given === -1) headers.push(["content-type", contentType])

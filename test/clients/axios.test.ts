@@ -134,6 +134,13 @@ describe.each(["http", ...(hasFetchAdapter ? ["fetch"] : [])])(`axios ${axios.VE
     expect(streamed.data.body.sha256).toBe(sha256(hasFetchAdapter ? "streamed" : "{}"))
   })
 
+  it("a Blob without a type goes as application/octet-stream, as axios's http adapter sends it, not as the form axios sets by default", async () => {
+    const typeless = await api().post<Echo>("/blob", new Blob([new Uint8Array([1, 2, 3])]))
+    expect(typeless.status).toBe(200)
+    expect(typeless.data.headers["content-type"]).toBe("application/octet-stream")
+    expect(typeless.data.body.sha256).toBe(sha256(new Uint8Array([1, 2, 3])))
+  })
+
   it("a typed array that views part of a buffer: axios sends the whole buffer, and that is what is signed", async () => {
     const whole = new Uint8Array([1, 2, 3, 4, 5])
     const response = await api().put<Echo>("/part", whole.subarray(1, 3))
