@@ -113,6 +113,80 @@ const sendingConfig = (config: InternalAxiosRequestConfig, signed: SignedOutgoin
 }
 
 /** What the `adapter` option takes, as messages say it. */
+/** A Node stream the signer was reading, released when the request is cancelled (nothing else will read it). */
+const releaseBody = (body: unknown): void => {
+  if (typeof body !== "object" || body === null) return
+  const stream = body as { destroy?: unknown; pipe?: unknown }
+  if (typeof stream.destroy === "function" && typeof stream.pipe === "function") (stream.destroy as () => void).call(body)
+}
+
+/** How a request is cancelled before the wrapped adapter, which hears it itself, has started. */
+interface Cancellation {
+  /** What `work` gives, unless the request is cancelled first: then axios's error for it. */
+  readonly race: <A>(work: Promise<A>) => Promise<A>
+  /** The send begins: from here its timeout is the adapter's. */
+  readonly sending: () => void
+  readonly end: () => void
+}
+
+/**
+ * Hears what cancels a request in axios (its `signal`, its `cancelToken`,
+ * its `timeout`) while the signer reads the body and resolves credentials,
+ * before the adapter that hears them has started: a stalled body stream or
+ * credentials provider would otherwise hold the call forever. Each rejects
+ * with the error axios gives for it.
+ */
+const cancellationOf = (config: InternalAxiosRequestConfig): Cancellation => {
+  const undo: Array<() => void> = []
+  let cancel: (reason: unknown) => void = () => undefined
+  const cancelled = new Promise<never>((_, reject) => {
+    cancel = (reason) => {
+      reject(reason)
+      releaseBody(config.data)
+    }
+  })
+  cancelled.catch(() => undefined)
+  const signal = config.signal
+  if (signal !== undefined && signal !== null && typeof signal.addEventListener === "function") {
+    const onAbort = () => cancel(new axios.CanceledError(undefined, config))
+    if (signal.aborted === true) onAbort()
+    signal.addEventListener("abort", onAbort)
+    undo.push(() => signal.removeEventListener?.("abort", onAbort))
+  }
+  const token = config.cancelToken
+  if (token !== undefined && token !== null && typeof token.subscribe === "function") {
+    token.subscribe(cancel)
+    undo.push(() => token.unsubscribe(cancel))
+  }
+  const timeout = config.timeout
+  let timer: ReturnType<typeof setTimeout> | undefined
+  if (typeof timeout === "number" && timeout > 0 && Number.isFinite(timeout)) {
+    const message = typeof config.timeoutErrorMessage === "string" && config.timeoutErrorMessage !== ""
+      ? config.timeoutErrorMessage
+      : `timeout of ${timeout}ms exceeded`
+    const code = config.transitional?.clarifyTimeoutError === true ? axios.AxiosError.ETIMEDOUT : axios.AxiosError.ECONNABORTED
+    timer = setTimeout(() => cancel(new axios.AxiosError(message, code, config)), timeout)
+  }
+  const sending = () => {
+    if (timer !== undefined) clearTimeout(timer)
+    timer = undefined
+  }
+  undo.push(sending)
+  return {
+    race: (work) => Promise.race([work, cancelled]),
+    sending,
+    end: () => {
+      for (const step of undo) {
+        try {
+          step()
+        } catch {
+          // A listener left behind: it rejects a promise no one waits on.
+        }
+      }
+    }
+  }
+}
+
 const ADAPTERS = "an adapter name (\"fetch\", \"http\", \"xhr\"), a list of them, or an adapter function"
 
 /**
@@ -207,33 +281,39 @@ export const signedAdapter = (signer: ApiGatewaySigner, options: SignedAdapterOp
     if ((send as { [SIGNED_ADAPTER]?: true })[SIGNED_ADAPTER]) {
       throw new SigningError({ reason: "InvalidConfig", message: "A signed adapter cannot wrap another signed adapter: the request would be signed twice." })
     }
-    const read = await readOutgoing({
-      method: config.method ?? "get",
-      url: axios.getUri(config),
-      headers: headerEntries(config),
-      body: config.data,
-      typelessBlob: "application/octet-stream"
-    })
-    /** Signs and sends once: the response, or `failure` with what the adapter threw; and the clock it was signed on. */
-    const attempt = async (): Promise<{ readonly response?: AxiosResponse; readonly failure?: unknown; readonly signedOn: AttemptClock }> => {
-      const signed = await signOutgoing(checked, read)
-      const sending = sendingConfig(config, signed)
-      try {
-        return { response: await send(sending), signedOn: signed.clock }
-      } catch (failure) {
-        return { failure, signedOn: signed.clock }
-      } finally {
-        redactToken(sending)
+    const cancellation = cancellationOf(config)
+    try {
+      const read = await cancellation.race(readOutgoing({
+        method: config.method ?? "get",
+        url: axios.getUri(config),
+        headers: headerEntries(config),
+        body: config.data,
+        typelessBlob: "application/octet-stream"
+      }))
+      /** Signs and sends once: the response, or `failure` with what the adapter threw; and the clock it was signed on. */
+      const attempt = async (): Promise<{ readonly response?: AxiosResponse; readonly failure?: unknown; readonly signedOn: AttemptClock }> => {
+        const signed = await cancellation.race(signOutgoing(checked, read))
+        const sending = sendingConfig(config, signed)
+        cancellation.sending()
+        try {
+          return { response: await send(sending), signedOn: signed.clock }
+        } catch (failure) {
+          return { failure, signedOn: signed.clock }
+        } finally {
+          redactToken(sending)
+        }
       }
+      let outcome = await attempt()
+      // A 403 for clock skew (an error by default; a response when validateStatus accepts it): corrected, signed and sent once more.
+      if (correctClockSkew(checked, outcome.response ?? outcome.failure, outcome.signedOn)) {
+        discard(outcome.response ?? (outcome.failure as { response?: AxiosResponse } | undefined)?.response)
+        outcome = await attempt()
+      }
+      if ("failure" in outcome) throw outcome.failure
+      return outcome.response!
+    } finally {
+      cancellation.end()
     }
-    let outcome = await attempt()
-    // A 403 for clock skew (an error by default; a response when validateStatus accepts it): corrected, signed and sent once more.
-    if (correctClockSkew(checked, outcome.response ?? outcome.failure, outcome.signedOn)) {
-      discard(outcome.response ?? (outcome.failure as { response?: AxiosResponse } | undefined)?.response)
-      outcome = await attempt()
-    }
-    if ("failure" in outcome) throw outcome.failure
-    return outcome.response!
   }
   return Object.assign(adapter, { [SIGNED_ADAPTER]: true as const })
 }

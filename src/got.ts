@@ -61,6 +61,28 @@ class SignatureWritten {
 }
 
 /**
+ * `sign()`, bounded by got's `timeout.request`: got starts that timer once
+ * the hooks have run, so a body stream that stalls while the hook reads it,
+ * or a credentials provider that hangs, would otherwise hold the call for
+ * good. Fails as got's own timeout does (code `ETIMEDOUT`, got's wording),
+ * and releases a stream body nothing else will read. (got hears its `signal`
+ * itself.)
+ */
+const withinRequestTimeout = <A>(options: Parameters<BeforeRequestHook>[0], sign: () => Promise<A>): Promise<A> => {
+  const limit: unknown = (options.timeout as { request?: unknown } | undefined)?.request
+  if (typeof limit !== "number" || !(limit > 0) || !Number.isFinite(limit)) return sign()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(Object.assign(new Error(`Timeout awaiting 'request' for ${limit}ms`), { name: "TimeoutError", code: "ETIMEDOUT", event: "request" }))
+      const body = options.body as { destroy?: unknown } | undefined
+      if (typeof body === "object" && body !== null && typeof body.destroy === "function") (body.destroy as () => void).call(body)
+    }, limit)
+  })
+  return Promise.race([sign(), timedOut]).finally(() => clearTimeout(timer))
+}
+
+/**
  * A `beforeRequest` hook that signs each attempt with `signer`. Put it last
  * among the `beforeRequest` hooks: a hook after it that changes the request
  * breaks the signature. `withSigner` adds it for you.
@@ -106,13 +128,15 @@ export const signingHook = (signer: ApiGatewaySigner): BeforeRequestHook => {
     if (!(options.url instanceof URL)) {
       throw invalidRequest("path", "The request has no URL to sign; pass one (with prefixUrl, a path under it).")
     }
-    const read = await readOutgoing({
-      method: options.method,
-      url: options.url.href,
-      headers: Object.entries(headers).filter(([, value]) => value !== undefined),
-      body: options.body
+    const signed = await withinRequestTimeout(options, async () => {
+      const read = await readOutgoing({
+        method: options.method,
+        url: options.url!.href,
+        headers: Object.entries(headers).filter(([, value]) => value !== undefined),
+        body: options.body
+      })
+      return signOutgoing(checked, read)
     })
-    const signed = await signOutgoing(checked, read)
     // In place: got 14.0's url setter prefixes prefixUrl to any URL, absolute ones included.
     options.url.href = signed.url
     for (const name in signed.headers) headers[name] = signed.headers[name]

@@ -8,6 +8,7 @@
  */
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
+import { PassThrough, Readable } from "node:stream"
 import { inspect } from "node:util"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import axios, { type AxiosError, type AxiosInstance } from "axios"
@@ -139,6 +140,46 @@ describe.each(["http", ...(hasFetchAdapter ? ["fetch"] : [])])(`axios ${axios.VE
     expect(typeless.status).toBe(200)
     expect(typeless.data.headers["content-type"]).toBe("application/octet-stream")
     expect(typeless.data.body.sha256).toBe(sha256(new Uint8Array([1, 2, 3])))
+  })
+
+  describe("a body stream that stalls while the signer reads it", () => {
+    /** A stream that gives one chunk and then nothing: its end never comes. */
+    const stalled = () => {
+      const stream = new PassThrough()
+      stream.write("first chunk; the rest never comes")
+      return stream
+    }
+    const octets = { "content-type": "application/octet-stream" }
+
+    it("the request's signal cancels it, with axios's CanceledError, and the stream is released", async () => {
+      const body = stalled()
+      const failure = await api().post("/upload", body, { headers: octets, signal: AbortSignal.timeout(100) }).catch((error: unknown) => error)
+      expect(axios.isCancel(failure)).toBe(true)
+      expect(failure).toMatchObject({ name: "CanceledError", code: "ERR_CANCELED" })
+      expect(body.destroyed).toBe(true)
+    })
+
+    it("its cancel token cancels it, with the token's reason", async () => {
+      const source = axios.CancelToken.source()
+      setTimeout(() => source.cancel("no longer needed"), 100)
+      const failure = await api().post("/upload", stalled(), { headers: octets, cancelToken: source.token }).catch((error: unknown) => error)
+      expect(axios.isCancel(failure)).toBe(true)
+      expect(failure).toMatchObject({ message: "no longer needed" })
+    })
+
+    it("its timeout ends it, with axios's timeout error", async () => {
+      const failure = await api().post("/upload", stalled(), { headers: octets, timeout: 100 }).catch((error: unknown) => error)
+      expect(failure).toMatchObject({ name: "AxiosError", code: "ECONNABORTED", message: "timeout of 100ms exceeded" })
+      const clarified = await api().post("/upload", stalled(), { headers: octets, timeout: 100, timeoutErrorMessage: "too slow", transitional: { clarifyTimeoutError: true } })
+        .catch((error: unknown) => error)
+      expect(clarified).toMatchObject({ name: "AxiosError", code: "ETIMEDOUT", message: "too slow" })
+    })
+
+    it("a timeout that does not pass while the body is read leaves the request to be sent", async () => {
+      const response = await api().post<Echo>("/upload", Readable.from([Buffer.from("quick")]), { headers: octets, timeout: 5_000 })
+      expect(response.status).toBe(200)
+      expect(response.data.body.sha256).toBe(sha256("quick"))
+    })
   })
 
   it("a typed array that views part of a buffer: axios sends the whole buffer, and that is what is signed", async () => {

@@ -9,7 +9,7 @@
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { resolve } from "node:path"
-import { Readable } from "node:stream"
+import { PassThrough, Readable } from "node:stream"
 import { pathToFileURL } from "node:url"
 import { inspect } from "node:util"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
@@ -129,6 +129,15 @@ describe("got with withSigner", () => {
       expect(echo.body.sha256).toBe(sha256(sent))
       expect(echo.headers["content-length"]).toBe(String(sent.length))
     }
+  })
+
+  it("timeout.request bounds the reading of a body stream that stalls: got's timeout error, and the stream is released", async () => {
+    const body = new PassThrough()
+    body.write("first chunk; the rest never comes")
+    const failure = await api().post("upload", { body, headers: { "content-type": "application/octet-stream" }, timeout: { request: 100 }, retry: { limit: 0 } })
+      .catch((error: unknown) => error)
+    expect(failure).toMatchObject({ code: "ETIMEDOUT", message: expect.stringContaining("Timeout awaiting 'request' for 100ms") })
+    expect(body.destroyed).toBe(true)
   })
 
   it.runIf(takesIterableBodies)("URLSearchParams and a web ReadableStream as body are sent as fetch would send them, read once", async () => {
