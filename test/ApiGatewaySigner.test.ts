@@ -228,9 +228,14 @@ describe("signRequest: the URL", () => {
     expect(signer.signRequest({ method: "GET", path: "pets" }).url).toBe(`${ENDPOINT}/pets`)
   })
 
-  it("treats an empty path as the stage root", () => {
-    expect(signer.signRequest({ method: "GET", path: "" }).url).toBe(`${ENDPOINT}/`)
+  it("sends an empty path to the endpoint itself, as 2.x did, and / to the endpoint with a slash", () => {
+    expect(signer.signRequest({ method: "GET", path: "" }).url).toBe(ENDPOINT)
+    expect(signer.signRequest({ method: "GET", path: "?a=1" }).url).toBe(`${ENDPOINT}?a=1`)
     expect(signer.signRequest({ method: "GET", path: "/" }).url).toBe(`${ENDPOINT}/`)
+    const resource = new ApiGatewaySigner({ endpoint: `${ENDPOINT}/graphql`, ...keys })
+    expect(resource.signRequest({ method: "POST", path: "", body: "{}" }).url).toBe(`${ENDPOINT}/graphql`)
+    const root = new ApiGatewaySigner({ endpoint: "https://api.example.com", region: "us-east-1", ...keys })
+    expect(root.signRequest({ method: "GET", path: "" }).url).toBe("https://api.example.com/")
   })
 
   it("ignores a trailing slash on the endpoint", () => {

@@ -1,12 +1,13 @@
 /**
  * How a path goes on the wire. What RFC 3986 lets a path segment hold as it
  * is (`pchar`: unreserved characters, the sub-delims `!$&'()*+,;=`, `:` and
- * `@`) goes out as the caller gave it, raw or escaped, as the AWS SDKs send
+ * `@`) goes out as the caller gave it, raw or escaped (but a raw `'`, sent `%27`), as the AWS SDKs send
  * `/@connections/{id}`; the canonical URI is computed from that wire form.
  * Everything else is percent-encoded; escapes come out in upper case, and
  * escapes of unreserved characters decoded.
  */
 import { describe, expect, it } from "@effect/vitest"
+import legacyUrl from "node:url"
 import * as fc from "effect/FastCheck"
 import * as Effect from "effect/Effect"
 import ApiGatewaySigner, { Credentials, Signer, SigningError } from "api-gateway-request-signer"
@@ -30,8 +31,17 @@ describe("characters a path segment may hold go out as given", () => {
     expect(wirePath("/@connections/L0SM9cOFvHcCIhw=")).toBe("/prod/@connections/L0SM9cOFvHcCIhw=")
   })
 
-  it("sends every sub-delim, : and @ raw when given raw", () => {
-    expect(wirePath("/!$&'()*+,;=:@")).toBe("/prod/!$&'()*+,;=:@")
+  it("sends every sub-delim but ', : and @ raw when given raw", () => {
+    expect(wirePath("/!$&()*+,;=:@")).toBe("/prod/!$&()*+,;=:@")
+  })
+
+  it("sends ' as %27, as the AWS SDKs do: Node's legacy url.parse (axios 0.x, node-fetch 2, request) escapes it after signing", () => {
+    expect(wirePath("/authors/O'Brien")).toBe("/prod/authors/O%27Brien")
+    expect(wirePath("/a'b/%27")).toBe("/prod/a%27b/%27")
+    expect(canonicalUri("/authors/O'Brien")).toBe("/prod/authors/O%2527Brien")
+    // The request line legacy clients build is the one signed.
+    const { url } = signer.signRequest({ method: "GET", path: "/authors/O'Brien" })
+    expect(legacyUrl.parse(url).path).toBe(new URL(url).pathname)
   })
 
   it("keeps an escape of a sub-delim an escape (%3D is not = to every server), in upper case", () => {
@@ -86,7 +96,7 @@ describe("everything else is encoded as before", () => {
 
 // A model of the wire spelling, token by token: what each piece of a segment becomes.
 const UNRESERVED = "ABCXYZabcxyz0189-._~"
-const SUB_DELIMS_COLON_AT = "!$&'()*+,;=:@"
+const SUB_DELIMS_COLON_AT = "!$&()*+,;=:@"
 const isUnreservedByte = (byte: number) => byte < 0x80 && /^[A-Za-z0-9\-._~]$/.test(String.fromCharCode(byte))
 const upperEscape = (byte: number) => "%" + byte.toString(16).toUpperCase().padStart(2, "0")
 const anyCaseEscape = (byte: number, lower: boolean) => {
@@ -94,8 +104,9 @@ const anyCaseEscape = (byte: number, lower: boolean) => {
   return lower ? escape.toLowerCase() : escape
 }
 const token: fc.Arbitrary<readonly [given: string, sent: string]> = fc.oneof(
-  // A pchar given raw goes out raw.
+  // A pchar given raw goes out raw, but ', which goes out escaped.
   fc.constantFrom(...UNRESERVED, ...SUB_DELIMS_COLON_AT).map((char) => [char, char] as const),
+  fc.constant(["'", "%27"] as const),
   // An escape of an unreserved character goes out decoded.
   fc.tuple(fc.constantFrom(...UNRESERVED), fc.boolean()).map(([char, lower]) => [anyCaseEscape(char.charCodeAt(0), lower), char] as const),
   // Any other escaped byte (sub-delims, /, ?, #, %, space, UTF-8 bytes) goes out escaped, in upper case.

@@ -51,7 +51,7 @@ describe("wss:// endpoints", () => {
     const url = new URL(presigned.url)
     expect(url.protocol).toBe("wss:")
     expect(url.host).toBe("a1b2c3d4e5.execute-api.ap-southeast-2.amazonaws.com")
-    expect(url.pathname).toBe("/production/")
+    expect(url.pathname).toBe("/production")
     expect(url.searchParams.get("X-Amz-SignedHeaders")).toBe("host")
     expect(url.searchParams.get("room")).toBe("lobby ü")
     expect(url.searchParams.get("token")).toBe("a+b=c")

@@ -13,8 +13,8 @@ import type { Endpoint } from "../../Signer.js"
 import { quote } from "./describe.js"
 import { wirePathSegment } from "./pathSegment.js"
 
-// A path of pchars (no `%`) and slashes, without dot segments, is already in its wire form.
-export const PLAIN_PATH = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/
+// A path of pchars (no `%`, no `'`: it goes out as `%27`) and slashes, without dot segments, is already in its wire form.
+export const PLAIN_PATH = /^[A-Za-z0-9\-._~!$&()*+,;=:@/]*$/
 const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/
 
 /**
@@ -29,7 +29,9 @@ const hasDotSegment = (path: string): boolean => path.includes(".") && DOT_SEGME
  * path given, for its own check), so that the test is not run twice per signature; else it is tested here.
  */
 export const preparePath = (endpoint: Endpoint, path: string, original: string, plain: boolean): string => {
-  if (path === "" || path === "/") return endpoint.basePath + "/"
+  // "" is the endpoint itself, as 2.x appended it (`.../prod/graphql`, a WebSocket API's `wss://.../production`); "/" adds the slash.
+  if (path === "") return endpoint.basePath === "" ? "/" : endpoint.basePath
+  if (path === "/") return endpoint.basePath + "/"
   if ((plain || PLAIN_PATH.test(path)) && !hasDotSegment(path)) return endpoint.basePath + (path.startsWith("/") ? path : "/" + path)
   const segments = (path.startsWith("/") ? path.slice(1) : path).split("/")
   const resolved: Array<string> = []

@@ -6,6 +6,11 @@
  * (`%3D` is not `=` to every server). Everything else is percent-encoded as
  * UTF-8: spaces, non-ASCII, `"<>\^`{|}`, a `%` that starts no escape.
  *
+ * But `'`, which goes out as `%27`: Node's legacy `url.parse`, on which
+ * axios 0.x, node-fetch 2, request and superagent build the request line,
+ * escapes it, so a raw `'` would be signed and `%27` sent. Every parser keeps
+ * `%27`, API Gateway decodes it to `'`, and the AWS SDKs send it so.
+ *
  * Two normalizations of RFC 3986 section 6.2.2 apply, because clients,
  * proxies and servers may apply them on the way and the path they read must
  * be the one signed: escapes in upper case (`%3d` is sent `%3D`), and
@@ -16,12 +21,12 @@
  */
 import { BYTE_ENCODING, hexValue } from "../sigv4/uriEncoding.js"
 
-/** A segment of `pchar`s without `%`: already in its wire spelling. */
-const PCHAR_ONLY = /^[A-Za-z0-9\-._~!$&'()*+,;=:@]*$/
+/** A segment of `pchar`s without `%` or `'`: already in its wire spelling. */
+const PCHAR_ONLY = /^[A-Za-z0-9\-._~!$&()*+,;=:@]*$/
 
-const PCHAR_CHAR = /^[A-Za-z0-9\-._~!$&'()*+,;=:@]$/
+const PCHAR_CHAR = /^[A-Za-z0-9\-._~!$&()*+,;=:@]$/
 
-/** How a byte written raw goes out: a `pchar` (but `%`) as it is, anything else escaped. */
+/** How a byte written raw goes out: a `pchar` (but `%` and `'`) as it is, anything else escaped. */
 const RAW_BYTE: ReadonlyArray<string> = BYTE_ENCODING.map((encoded, byte) =>
   byte < 0x80 && PCHAR_CHAR.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : encoded)
 
