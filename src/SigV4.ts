@@ -317,10 +317,16 @@ export interface ReceivedRequest {
   readonly method: string
   /** The request target exactly as it arrived (Node's `req.url`): raw path and query. */
   readonly target: string
-  /** Header lines as received (Node's `req.rawHeaders` as pairs), or an object of them. */
+  /**
+   * Header lines as received (Node's `req.rawHeaders` as pairs), an object
+   * of them, or a fetch `Headers` (a Worker's, Deno's or Bun's
+   * `request.headers`) or `Map`.
+   */
   readonly headers:
     | ReadonlyArray<readonly [name: string, value: string]>
     | Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
+    | Headers
+    | ReadonlyMap<string, string | ReadonlyArray<string>>
   /** The body bytes received; absent or empty for none. */
   readonly body?: string | Uint8Array | undefined
 }

@@ -313,6 +313,7 @@ describe("SigV4", () => {
     ["a target that is not a string", { method: "GET", target: 42, headers: [] }, /target must be the path/],
     ["headers that are a string", { method: "GET", target: "/", headers: "host: x" }, /headers must be a list/],
     ["a header value that is a number", { method: "GET", target: "/", headers: { host: 42 } }, /one value is number 42/],
+    ["a Map with a value that is a number", { method: "GET", target: "/", headers: new Map([["host", 42]]) }, /one entry is/],
     ["a body that is an object", { method: "GET", target: "/", headers: [["host", "h"]], body: {} }, /body must be a string or a Uint8Array/]
   ])("verify refuses a received request that is %s with a SigningError", (_, received, message) => {
     expect(() => SigV4.verify(received as never, options)).toThrow(SigningError)

@@ -58,6 +58,12 @@ describe("verify accepts", () => {
     expect(SigV4.verify(base(), options)).toMatchObject({ valid: true, accessKeyId: "AKIDALLOWED", presigned: false })
   })
 
+  it("headers given as a fetch Headers (a Worker's, Deno's or Bun's request.headers) or a Map", () => {
+    const request = base()
+    expect(SigV4.verify({ ...request, headers: new Headers(request.headers as Array<[string, string]>) }, options)).toMatchObject({ valid: true })
+    expect(SigV4.verify({ ...request, headers: new Map(request.headers) }, options)).toMatchObject({ valid: true })
+  })
+
   it("a request signed up to 5 minutes before or after now", () => {
     expect(SigV4.verify(signAt(NOW - 299_000, { method: "GET", path: "/" }), options).valid).toBe(true)
     expect(SigV4.verify(signAt(NOW + 299_000, { method: "GET", path: "/" }), options).valid).toBe(true)

@@ -8,20 +8,43 @@
  */
 import type { ReceivedRequest, VerifyOptions as PublicVerifyOptions } from "../../SigV4.js"
 import { SigningError } from "../../SigningError.js"
-import { isUint8Array } from "../brand.js"
+import { isHeaders, isMap, isUint8Array } from "../brand.js"
 import { validateScopePart } from "../endpoint.js"
 import { describe } from "../request/describe.js"
 import type { CredentialLookup, VerifyOptions } from "./verify.js"
 import { invalidWireRequest } from "./wireRequest.js"
 
-const receivedHeadersShape = "a list of [name, value] string pairs (Node's rawHeaders, paired) or an object of string or string-array values"
+const receivedHeadersShape =
+  "a list of [name, value] string pairs (Node's rawHeaders, paired), an object of string or string-array values, or a fetch Headers"
+
+/**
+ * A fetch `Headers` (a Worker's, Deno's or Bun's `request.headers`) or a
+ * `Map`, as pairs; each of its values, or each item of a list, one line.
+ * Read as an object, either has no own keys: no headers at all.
+ */
+const headerPairsOf = (headers: Iterable<readonly [unknown, unknown]>): Array<readonly [string, string]> => {
+  const pairs: Array<readonly [string, string]> = []
+  for (const entry of headers) {
+    const [name, value] = entry
+    const values = Array.isArray(value) ? value as ReadonlyArray<unknown> : [value]
+    for (const item of values) {
+      if (typeof name !== "string" || typeof item !== "string") {
+        throw invalidWireRequest("headers", `The received request's headers must be ${receivedHeadersShape}; one entry is ${describe(entry)}.`)
+      }
+      pairs.push([name, item])
+    }
+  }
+  return pairs
+}
 
 /** Checks the shape of a received request, as `checkWireRequest` (wireRequest.ts) does for one to sign. */
 export const checkReceivedRequest = (request: unknown): ReceivedRequest => {
   if (typeof request !== "object" || request === null) {
     throw invalidWireRequest(undefined, `A received request is { method, target, headers, body? }; got ${describe(request)}.`)
   }
-  const { method, target, headers, body } = request as Record<string, unknown>
+  const { method, target, body } = request as Record<string, unknown>
+  const given = (request as Record<string, unknown>)["headers"]
+  const headers = isHeaders(given) || isMap(given) ? headerPairsOf(given as Iterable<readonly [unknown, unknown]>) : given
   if (typeof method !== "string" || method === "") throw invalidWireRequest("method", `The received request's method must be a string such as "GET"; got ${describe(method)}.`)
   if (typeof target !== "string") {
     throw invalidWireRequest("path", `The received request's target must be the path and query as received (Node's req.url); got ${describe(target)}.`)
