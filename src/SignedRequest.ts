@@ -50,6 +50,8 @@ export type QueryParams<Q extends Record<string, any> = QueryRecord> =
   | URLSearchParams
   | ReadonlyMap<string, QueryValue | ReadonlyArray<QueryValue>>
   | ReadonlyArray<readonly [string, QueryValue]>
+  // Pairs typed as lists (string[][]: URLSearchParams's init, a list built with push): each is checked at run time.
+  | ReadonlyArray<ReadonlyArray<string>>
 
 /**
  * One header value; `undefined` and `null` skip the header. A list (as Node's
@@ -99,6 +101,8 @@ export type HeadersInput<H extends Record<string, any> = HeadersRecord> =
   | Headers
   | ReadonlyMap<string, HeaderValue>
   | ReadonlyArray<readonly [string, HeaderValue]>
+  // Pairs typed as lists (string[][]: Node's HeadersInit, a list built with push): each is checked at run time.
+  | ReadonlyArray<ReadonlyArray<string>>
 
 /**
  * A request to sign, relative to the signer's endpoint.

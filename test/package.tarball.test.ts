@@ -286,6 +286,13 @@ const PROJECTS = {
     // for anyone. The other projects compile the got examples (docs/clients.md, src/got.ts's @examples).
     unresolvable: ["got"]
   },
+  nodeOnly: {
+    name: "nodenext without the DOM lib (@tsconfig/node22's lib): fetch's types from @types/node",
+    compilerOptions: { module: "nodenext", lib: ["es2023"], types: ["node"] },
+    files: ["node-only.ts"],
+    documentation: false,
+    latest: true
+  },
   browser: {
     name: "bundler in a browser project: no @types/node, exactOptionalPropertyTypes",
     compilerOptions: { module: "esnext", moduleResolution: "bundler", target: "es2022", types: [], exactOptionalPropertyTypes: true },
