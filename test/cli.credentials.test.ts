@@ -201,6 +201,42 @@ describe("--profile NAME", () => {
     expect(signedBy(run)).toBe(keys.container.accessKeyId)
   })
 
+  describe("a profile that names credentials the SDK cannot use, on a host with a container role: exit 2, never signed as the role, as the AWS CLI", () => {
+    const onContainerHost = () => {
+      restoreEnv()
+      restoreEnv = isolatedEnv({
+        ...bareHost(),
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: container.fullUri,
+        AWS_CONTAINER_AUTHORIZATION_TOKEN: container.authorizationToken
+      })
+    }
+
+    it.each([
+      ["a key without its secret", "[profile half]\naws_access_key_id = AKIDHALF\n", "half", "it gives aws_access_key_id, and the AWS SDK could not make credentials of them"],
+      ["a secret under a misspelled key", "[profile typoed]\naws_access_key_id = AKIDHALF\naws_secret_key = x\n", "typoed", "it gives aws_access_key_id,"],
+      ["a role whose source_profile is nowhere", "[profile chained]\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = nosuch\n", "chained", "it gives role_arn, source_profile,"]
+    ])("%s", async (_, section, name, says) => {
+      writeFileSync(files.configFile, section, { flag: "a" })
+      onContainerHost()
+      for (const [args, env] of [[["--profile", name], {}], [[], { AWS_PROFILE: name }]] as const) {
+        const run = await cli([...args, "--retries", "0"], { ...process.env, ...withFiles(env) })
+        expect(run).toMatchObject({ code: 2, stdout: "" })
+        expect(run.stderr).toContain(`error: AWS credentials could not be read from profile ${name}`)
+        expect(run.stderr).toContain(says)
+        expect(run.stderr).toContain("The AWS SDK's chain went on to the container credentials endpoint, and the request is not signed as that role")
+      }
+    })
+
+    it("a credential_process that fails: what it said", async () => {
+      files.setProcessFailure("vault: permission denied")
+      onContainerHost()
+      const run = await cli(["--profile", "tool", "--retries", "0"], { ...process.env, ...withFiles() })
+      expect(run).toMatchObject({ code: 2, stdout: "" })
+      expect(run.stderr).toContain("the credential_process of profile tool ran, and it failed, saying: vault: permission denied.")
+      expect(run.stderr).not.toContain("print-credentials")
+    })
+  })
+
   it("a profile whose credential_process fails: exit 2, what the process said, not advice to check the profile exists", async () => {
     files.setProcessFailure("Error: the SSO session has expired; run aws sso login --profile tool")
     const run = await cli(["--profile", "tool"], withFiles())

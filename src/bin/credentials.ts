@@ -234,11 +234,11 @@ const SECTION_KINDS: ReadonlySet<string> = new Set(["profile", "sso-session", "s
 
 /**
  * The sections of an INI file as the AWS SDK names them (`profile.NAME` for `[profile NAME]`, the text between
- * the brackets otherwise), and as it keeps them: only once a `key = value` line follows, an empty section being
- * no profile to it.
+ * the brackets otherwise), each with the keys it gives a value, and as it keeps them: only once a `key = value`
+ * line follows, an empty section being no profile to it.
  */
-const sectionsOf = (text: string): Set<string> => {
-  const sections = new Set<string>()
+const sectionsOf = (text: string): Map<string, Set<string>> => {
+  const sections = new Map<string, Set<string>>()
   let current: string | undefined
   for (const line of text.split(/\r?\n/)) {
     const content = line.split(/(^|\s)[;#]/)[0]!.trim()
@@ -249,11 +249,52 @@ const sectionsOf = (text: string): Set<string> => {
     } else if (current !== undefined) {
       // A `key = value` line; `key =` alone opens sub-properties (s3 =), and keeps nothing by itself.
       const equals = content.indexOf("=")
-      if (equals > 0 && content.slice(equals + 1).trim() !== "") sections.add(current)
+      if (equals > 0 && content.slice(equals + 1).trim() !== "") {
+        const keys = sections.get(current) ?? new Set<string>()
+        keys.add(content.slice(0, equals).trim().toLowerCase())
+        sections.set(current, keys)
+      }
     }
   }
   return sections
 }
+
+/** The keys by which a profile names credentials (or where to get them), as the AWS CLI reads them. */
+const CREDENTIAL_KEYS: ReadonlyArray<string> = [
+  "aws_access_key_id",
+  "aws_secret_access_key",
+  "aws_session_token",
+  "credential_process",
+  "role_arn",
+  "source_profile",
+  "credential_source",
+  "web_identity_token_file",
+  "sso_session",
+  "sso_start_url",
+  "sso_account_id",
+  "sso_role_name"
+]
+
+/**
+ * The credential keys `profile` gives, in either file (`[profile NAME]` or
+ * `[default]` in the config file, `[NAME]` in the credentials file); none
+ * when a file can be read only once (a pipe: the SDK reads it).
+ */
+const credentialKeysOf = (profile: string, io: Io): ReadonlyArray<string> => {
+  const { configFile, credentialsFile } = profileFiles(io)
+  const configText = textOfFile(configFile)
+  const credentialsText = textOfFile(credentialsFile)
+  if (configText === undefined || credentialsText === undefined) return []
+  const inConfig = sectionsOf(configText)
+  const given = new Set([
+    ...(inConfig.get(`profile.${profile}`) ?? (profile === "default" ? inConfig.get("default") : undefined) ?? []),
+    ...(sectionsOf(credentialsText).get(profile) ?? [])
+  ])
+  return CREDENTIAL_KEYS.filter((key) => given.has(key))
+}
+
+/** The links of the chain past the profiles: a host's role, which a profile that fails must not hand the request to. */
+const HOST_ROLES: ReadonlySet<string> = new Set(["container credentials endpoint", "EC2 instance metadata"])
 
 /**
  * A profile's name as a message shows it: a run in it that may be a credential (a secret key passed to
@@ -424,8 +465,27 @@ const fromDefaultChain = async (
           rerun
     )
   }
-  keepSecrets(credentials, console)
   const found = sourceOf(trail)
+  // A profile that names credentials the SDK could not use (a credential_process that failed, a key without its
+  // secret, a source_profile that is missing) is passed over by the chain, down to the host's role: the AWS CLI
+  // stops there, and so does this one, rather than sign as a role the user did not name.
+  const ownProfile = profile ?? "default"
+  const passedOver = found !== undefined && HOST_ROLES.has(found) ? credentialKeysOf(ownProfile, io) : []
+  if (passedOver.length > 0) {
+    if (verbose) for (const entry of sdkSaid) console.err(`* AWS SDK: ${shownTrailEntry(entry)}\n`)
+    const ofProfile = profile === undefined ? `the default profile (${shownProfile(ownProfile)})` : `profile ${shownProfile(ownProfile)}`
+    const processFailure = credentialProcessFailure(sdkSaid)
+    throw new SetupError(
+      `AWS credentials could not be read from ${ofProfile}${profile !== undefined && profileFrom === "AWS_PROFILE" ? ", named by AWS_PROFILE" : ""}: ` +
+        (processFailure === undefined
+          ? `it gives ${passedOver.join(", ")}, and the AWS SDK could not make credentials of them (a key without its secret, a source_profile that is missing or has none). `
+          : `the credential_process of ${ofProfile} ran, and ${processFailure} `) +
+        `The AWS SDK's chain went on to the ${found}, and the request is not signed as that role: fix the profile` +
+        (profile === undefined ? ", or name another with --profile NAME." : ".") +
+        (verbose ? "" : " Run with -v to see what each source said.")
+    )
+  }
+  keepSecrets(credentials, console)
   const named = profile === undefined ? "" : `profile ${shownProfile(profile)}`
   return {
     service,
