@@ -21,6 +21,7 @@ import type { ApiGatewaySigner } from "./ApiGatewaySigner.js"
 import type { AttemptClock } from "./internal/clockSkew.js"
 import { checkSigner, correctClockSkew, orInvalidConfig, readOutgoing, type SignedOutgoingRequest, signOutgoing } from "./internal/clientRequest.js"
 import { unsupportedAxios } from "./internal/clientVersions.js"
+import { listen, stopListening } from "./internal/abort.js"
 import { describe } from "./internal/request/describe.js"
 import { looksLikeCredential, REDACTED } from "./internal/scrub.js"
 import { AUTHORIZATION, isSignatureHeader, X_AMZ_SECURITY_TOKEN } from "./internal/sigv4/signatureHeaders.js"
@@ -137,7 +138,6 @@ interface Cancellation {
  * with the error axios gives for it.
  */
 const cancellationOf = (config: InternalAxiosRequestConfig): Cancellation => {
-  const undo: Array<() => void> = []
   let cancel: (reason: unknown) => void = () => undefined
   const cancelled = new Promise<never>((_, reject) => {
     cancel = (reason) => {
@@ -146,17 +146,29 @@ const cancellationOf = (config: InternalAxiosRequestConfig): Cancellation => {
     }
   })
   cancelled.catch(() => undefined)
-  const signal = config.signal
-  if (signal !== undefined && signal !== null && typeof signal.addEventListener === "function") {
-    const onAbort = () => cancel(new axios.CanceledError(undefined, config))
-    if (signal.aborted === true) onAbort()
-    signal.addEventListener("abort", onAbort)
-    undo.push(() => signal.removeEventListener?.("abort", onAbort))
-  }
+  const given = config.signal
+  const signal = given !== undefined && given !== null && typeof given.addEventListener === "function" ? given as AbortSignal : undefined
+  const onAbort = () => cancel(new axios.CanceledError(undefined, config))
   const token = config.cancelToken
-  if (token !== undefined && token !== null && typeof token.subscribe === "function") {
-    token.subscribe(cancel)
-    undo.push(() => token.unsubscribe(cancel))
+  const subscribes = token !== undefined && token !== null && typeof token.subscribe === "function"
+  // Heard only while the signer's own work runs (one listener per signal, shared: internal/abort.ts), never while the
+  // wrapped adapter, which hears them itself, sends: a signal shared by many requests keeps one listener per request.
+  const hear = () => {
+    if (signal !== undefined) {
+      if (signal.aborted === true) onAbort()
+      else listen(signal, onAbort)
+    }
+    if (subscribes) token.subscribe(cancel)
+  }
+  const unhear = () => {
+    if (signal !== undefined) stopListening(signal, onAbort)
+    if (subscribes) {
+      try {
+        token.unsubscribe(cancel)
+      } catch {
+        // A listener left behind: it rejects a promise no one waits on.
+      }
+    }
   }
   const timeout = config.timeout
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -171,20 +183,32 @@ const cancellationOf = (config: InternalAxiosRequestConfig): Cancellation => {
     if (timer !== undefined) clearTimeout(timer)
     timer = undefined
   }
-  undo.push(sending)
   return {
-    race: (work) => Promise.race([work, cancelled]),
+    race: (work) => {
+      hear()
+      return Promise.race([work, cancelled]).finally(unhear)
+    },
     sending,
-    end: () => {
-      for (const step of undo) {
-        try {
-          step()
-        } catch {
-          // A listener left behind: it rejects a promise no one waits on.
-        }
-      }
-    }
+    end: sending
   }
+}
+
+/**
+ * The content type a non-empty Blob without a type goes as: `application/octet-stream`, over whatever was given
+ * with axios's http adapter (as it sends it); with the fetch and XHR adapters, which send the Content-Type given,
+ * only over none or axios's default form type.
+ */
+const typelessBlobType = (send: unknown, headers: ReadonlyArray<readonly [string, unknown]>): string | undefined => {
+  let http = false
+  try {
+    http = send === axios.getAdapter("http")
+  } catch {
+    // No http adapter in this build (browsers).
+  }
+  const given = headers.find(([name]) => name.toLowerCase() === "content-type")?.[1]
+  return http || given === undefined || given === null || /^\s*application\/x-www-form-urlencoded\b/i.test(String(given))
+    ? "application/octet-stream"
+    : undefined
 }
 
 const ADAPTERS = "an adapter name (\"fetch\", \"http\", \"xhr\"), a list of them, or an adapter function"
@@ -283,12 +307,13 @@ export const signedAdapter = (signer: ApiGatewaySigner, options: SignedAdapterOp
     }
     const cancellation = cancellationOf(config)
     try {
+      const headers = headerEntries(config)
       const read = await cancellation.race(readOutgoing({
         method: config.method ?? "get",
         url: axios.getUri(config),
-        headers: headerEntries(config),
+        headers,
         body: config.data,
-        typelessBlob: "application/octet-stream"
+        typelessBlob: typelessBlobType(send, headers)
       }))
       /** Signs and sends once: the response, or `failure` with what the adapter threw; and the clock it was signed on. */
       const attempt = async (): Promise<{ readonly response?: AxiosResponse; readonly failure?: unknown; readonly signedOn: AttemptClock }> => {

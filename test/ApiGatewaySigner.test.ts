@@ -238,6 +238,12 @@ describe("signRequest: the URL", () => {
     expect(root.signRequest({ method: "GET", path: "" }).url).toBe("https://api.example.com/")
   })
 
+  it("sends a whole URL that is the endpoint itself there, as path \"\" is, and one with a slash with it", async () => {
+    const resource = new ApiGatewaySigner({ endpoint: `${ENDPOINT}/graphql`, ...keys })
+    expect((await resource.signRequestAsync(new Request(`${ENDPOINT}/graphql`, { method: "POST", body: "{}" }))).url).toBe(`${ENDPOINT}/graphql`)
+    expect((await resource.signRequestAsync(new Request(`${ENDPOINT}/graphql/`, { method: "POST", body: "{}" }))).url).toBe(`${ENDPOINT}/graphql/`)
+  })
+
   it("ignores a trailing slash on the endpoint", () => {
     const s = new ApiGatewaySigner({ endpoint: `${ENDPOINT}/`, ...keys })
     expect(s.signRequest({ method: "GET", path: "/pets" }).url).toBe(`${ENDPOINT}/pets`)

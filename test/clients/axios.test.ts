@@ -142,6 +142,12 @@ describe.each(["http", ...(hasFetchAdapter ? ["fetch"] : [])])(`axios ${axios.VE
     expect(typeless.data.body.sha256).toBe(sha256(new Uint8Array([1, 2, 3])))
   })
 
+  it("a Blob without a type keeps the content type given, but on the http adapter, which sends application/octet-stream over it as axios does", async () => {
+    const png = await api().post<Echo>("/blob", new Blob([new Uint8Array([137, 80, 78, 71])]), { headers: { "content-type": "image/png" } })
+    expect(png.status).toBe(200)
+    expect(png.data.headers["content-type"]).toBe(adapterName === "http" ? "application/octet-stream" : "image/png")
+  })
+
   describe("a body stream that stalls while the signer reads it", () => {
     /** A stream that gives one chunk and then nothing: its end never comes. */
     const stalled = () => {
@@ -173,6 +179,21 @@ describe.each(["http", ...(hasFetchAdapter ? ["fetch"] : [])])(`axios ${axios.VE
       const clarified = await api().post("/upload", stalled(), { headers: octets, timeout: 100, timeoutErrorMessage: "too slow", transitional: { clarifyTimeoutError: true } })
         .catch((error: unknown) => error)
       expect(clarified).toMatchObject({ name: "AxiosError", code: "ETIMEDOUT", message: "too slow" })
+    })
+
+    it("requests sharing one signal add no listener of their own while they are sent: eight at once stay under Node's warning", async () => {
+      const warnings: Array<string> = []
+      const onWarning = (warning: Error) => warnings.push(warning.name)
+      process.on("warning", onWarning)
+      try {
+        const shared = new AbortController().signal
+        const sent = await Promise.all(Array.from({ length: 8 }, (_, i) => api().post<Echo>("/upload", `body ${i}`, { headers: octets, signal: shared })))
+        expect(sent.map((response) => response.status)).toEqual(Array(8).fill(200))
+        await new Promise((resolve) => setTimeout(resolve, 10))
+        expect(warnings).not.toContain("MaxListenersExceededWarning")
+      } finally {
+        process.off("warning", onWarning)
+      }
     })
 
     it("a timeout that does not pass while the body is read leaves the request to be sent", async () => {

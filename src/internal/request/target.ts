@@ -62,7 +62,8 @@ const pathBelow = (base: Endpoint, path: string): string | undefined => {
     const segment = segments[i]
     if (segment === undefined || wirePathSegment(segment) !== stage[i]) return undefined
   }
-  return "/" + segments.slice(stage.length).join("/")
+  // The base URL itself, without a slash after it: the base itself, as path "" is.
+  return segments.length === stage.length ? "" : "/" + segments.slice(stage.length).join("/")
 }
 
 /** Whether `code` is one URL parsing strips from either end of a URL: a C0 control or a space. */
