@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net"
 import { inspect } from "node:util"
 import axios from "axios"
 import { fromContainerMetadata, fromProcess } from "@aws-sdk/credential-providers"
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "@effect/vitest"
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "@effect/vitest"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -676,8 +676,18 @@ describe("rotation", () => {
 
 describe("a failing provider", () => {
   const first: Issued = { ...issued("ASIAFIRSTKEY"), expiration: new Date(Date.now() + 4 * MINUTE) }
+  // The renewals below fail once the credentials handed out before have expired (a renewal that fails while they
+  // are valid signs with them: see "a renewal that fails"). Host time is faked; the Effect tests move their TestClock.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] })
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+  const expireFirst = () => vi.setSystemTime(first.expiration!.getTime() + 1)
   // A provider whose error quotes the credentials it handed out before (a secret, and a session token).
   const failure = () => {
+    expireFirst()
     throw Object.assign(new Error(`refresh of ${first.accessKeyId}:${first.secretAccessKey} (token ${first.sessionToken}) failed: ExpiredToken`), {
       name: "CredentialsProviderError"
     })
@@ -701,12 +711,14 @@ describe("a failing provider", () => {
   // A provider's error that says nothing secret in its message, but holds the token it handed out
   // elsewhere (as an SDK error holds the request it failed on): inspect would print it.
   const holdsTheToken = () => {
+    expireFirst()
     throw Object.assign(new Error("refresh failed"), {
       $metadata: { request: { headers: [["x-amz-security-token", first.sessionToken]] } },
       [Symbol("sent")]: new Map([["token", first.sessionToken]])
     })
   }
   const quietFailure = () => {
+    expireFirst()
     throw Object.assign(new Error("refresh failed: ExpiredToken"), { code: "ExpiredToken" })
   }
 
@@ -745,7 +757,7 @@ describe("a failing provider", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/credentials`
-      const axiosFailure = () => axios.get(url).then(() => first)
+      const axiosFailure = () => (expireFirst(), axios.get(url).then(() => first))
       const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", providerOf(() => first, axiosFailure))
       await signer.signRequestAsync(request)
       const error = await signer.signRequestAsync(request).then(() => undefined, (e: unknown) => e)
@@ -760,6 +772,7 @@ describe("a failing provider", () => {
     ["Headers", () => new Headers({ "x-amz-security-token": first.sessionToken })]
   ])("the facade: a provider's error holding the token in %s is not kept as cause", async (_, holder) => {
     const failing = () => {
+      expireFirst()
       throw Object.assign(new Error("refresh failed"), { sent: holder() })
     }
     const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", providerOf(() => first, failing))
@@ -789,6 +802,7 @@ describe("a failing provider", () => {
       const sign = Signer.signRequest(request)
       yield* Effect.gen(function*() {
         yield* sign
+        yield* TestClock.adjust(Duration.minutes(5))
         const error = failureOf(yield* Effect.exit(sign))
         expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: "The credentials provider failed: Error: refresh failed" })
         expect(error.cause).toBeUndefined()
@@ -803,7 +817,9 @@ describe("a failing provider", () => {
   const sourceOf = () => {
     let runs = 0
     return Effect.suspend(() =>
-      runs++ === 0 ? Effect.succeed(first) : Effect.fail({ reason: "refresh failed", sent: { headers: { "x-amz-security-token": first.sessionToken } } })
+      runs++ === 0
+        ? Effect.succeed(first)
+        : Effect.sync(expireFirst).pipe(Effect.zipRight(Effect.fail({ reason: "refresh failed", sent: { headers: { "x-amz-security-token": first.sessionToken } } })))
     )
   }
 
@@ -856,6 +872,7 @@ describe("a failing provider", () => {
       const sign = Signer.signRequest(request)
       yield* Effect.gen(function*() {
         expect((yield* sign).headers["authorization"]).toContain("Credential=ASIAFIRSTKEY/")
+        yield* TestClock.adjust(Duration.minutes(5))
         const exit = yield* Effect.exit(sign)
         const error = Exit.isFailure(exit) && exit.cause._tag === "Fail" ? exit.cause.error : undefined
         expect(error).toBeInstanceOf(SigningError)
@@ -868,6 +885,52 @@ describe("a failing provider", () => {
         Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
         Effect.provide(Credentials.layerFromProvider(provider))
       )
+    }))
+})
+
+describe("a renewal that fails while the credentials held are still valid", () => {
+  // Within 5 minutes of expiry (or refreshBefore), renewed before each signature: a renewal that fails once (an
+  // endpoint's blip, throttling) signs with the credentials held while they are valid, as the AWS SDK's chain does.
+  const stillValid = { ...issued("ASIAHELDKEY"), expiration: new Date(Date.now() + 4 * MINUTE) }
+  const blip = () => {
+    throw Object.assign(new Error("connect ECONNREFUSED 169.254.170.2:80"), { name: "CredentialsProviderError" })
+  }
+
+  it("the facade: signRequestAsync signs with them, and the next signature asks again", async () => {
+    const provider = providerOf(() => stillValid, blip, () => issued("ASIARENEWEDKEY"))
+    const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", provider)
+    expect((await signer.signRequestAsync(request)).headers.Authorization).toContain("Credential=ASIAHELDKEY/")
+    expect((await signer.signRequestAsync(request)).headers.Authorization).toContain("Credential=ASIAHELDKEY/")
+    expect((await signer.signRequestAsync(request)).headers.Authorization).toContain("Credential=ASIARENEWEDKEY/")
+    expect(provider.calls).toBe(3)
+  })
+
+  it.effect("the Effect API: Signer.signRequest signs with them (refreshBefore 30 minutes, 25 left), and the next signature asks again", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.now())
+      const provider = providerOf(() => ({ ...stillValid, expiration: new Date(Date.now() + 25 * MINUTE) }), blip, () => issued("ASIARENEWEDKEY"))
+      const sign = Effect.map(Signer.signRequest(request), (signed) => signed.headers["authorization"])
+      const signedWith = yield* Effect.all([sign, sign, sign]).pipe(
+        Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
+        Effect.provide(Credentials.layerFromProvider(provider, { refreshBefore: "30 minutes" }))
+      )
+      expect(signedWith.map((authorization) => /Credential=(\w+)\//.exec(authorization!)![1])).toEqual(["ASIAHELDKEY", "ASIAHELDKEY", "ASIARENEWEDKEY"])
+      expect(provider.calls).toBe(3)
+    }))
+
+  it.effect("but not once they have expired: the failure, typed", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.now())
+      const provider = providerOf(() => stillValid, blip)
+      const exit = yield* Effect.gen(function*() {
+        yield* Signer.signRequest(request)
+        yield* TestClock.adjust(Duration.minutes(5))
+        return yield* Effect.exit(Signer.signRequest(request))
+      }).pipe(
+        Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
+        Effect.provide(Credentials.layerFromProvider(provider))
+      )
+      expect(failureOf(exit)).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: expect.stringContaining("ECONNREFUSED") })
     }))
 })
 

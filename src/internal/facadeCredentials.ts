@@ -188,16 +188,25 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
       return cached
     },
     resolve: (now, sendingAnyway = false) =>
-      cached !== undefined && !stale(cached, now) ? Promise.resolve(cached) : ask(false).then((answer) => {
-        // Judged when the answer arrives, since a slow provider's answer may expire while it is awaited.
-        const arrivedAt = clock()
-        if (!hasExpired(answer, arrivedAt)) return answer
-        // Expired already by the signer's clock (a stale cache behind the provider, or a clock ahead of AWS's):
-        // the credentials kept are signed with while they are valid; else the answer, for a request being sent.
-        if (cached !== undefined && !hasExpired(cached, arrivedAt)) return cached
-        if (sendingAnyway) return answer
-        throw expiredCredentials(answer.expiration!, arrivedAt, "provider")
-      }),
+      cached !== undefined && !stale(cached, now) ? Promise.resolve(cached) : ask(false).then(
+        (answer) => {
+          // Judged when the answer arrives, since a slow provider's answer may expire while it is awaited.
+          const arrivedAt = clock()
+          if (!hasExpired(answer, arrivedAt)) return answer
+          // Expired already by the signer's clock (a stale cache behind the provider, or a clock ahead of AWS's):
+          // the credentials kept are signed with while they are valid; else the answer, for a request being sent.
+          if (cached !== undefined && !hasExpired(cached, arrivedAt)) return cached
+          if (sendingAnyway) return answer
+          throw expiredCredentials(answer.expiration!, arrivedAt, "provider")
+        },
+        (failure: unknown) => {
+          // A renewal that failed (an endpoint's blip, throttling) while the credentials kept are still valid: signed
+          // with those, as the AWS SDK's own chain does, since renewing early is what leaves time to try again; the
+          // next signature asks again. Without valid ones, the failure.
+          if (cached !== undefined && !hasExpired(cached, clock())) return cached
+          throw failure
+        }
+      ),
     unavailable: () =>
       new SigningError({
         reason: "CredentialsNotResolved",

@@ -280,7 +280,16 @@ export const refreshing = <E, R>(
         return Effect.forEach(calls, (call) => call.fiber === undefined ? Effect.void : Fiber.interruptFork(call.fiber), { discard: true })
       })
     )
-    const get = freshOr(fetchOnce)
+    // A renewal that fails (an endpoint's blip, throttling) while the credentials held are still valid at the time a
+    // signature carries: signed with those, as in the facade and the AWS SDK's own chain, since renewing early is what
+    // leaves time to try again; the next signature asks again. Without valid ones, the failure.
+    const heldOr = (failure: SigningError): Effect.Effect<AwsCredentials, SigningError> =>
+      Effect.withFiberRuntime((fiber) => {
+        const held = current?.credentials
+        const valid = held !== undefined && (held.expiration === undefined || signingTimes(fiber).signingNow < held.expiration.getTime())
+        return valid ? Effect.succeed(held) : Effect.fail(failure)
+      })
+    const get = freshOr(Effect.catchAll(fetchOnce, heldOr))
     return { get }
   })
 
