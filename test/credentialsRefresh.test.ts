@@ -730,7 +730,31 @@ describe("a failing provider", () => {
     }
     const error = await facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", providerOf(multiLine)).signRequestAsync(request)
       .then(() => undefined, (e: unknown) => e)
-    expect(error).toMatchObject({ reason: "MissingCredentials", message: expect.stringMatching(/^The credentials provider failed: Error: Command failed: get-creds \/ vault sealed \/ try again {100}/) })
+    expect(error).toMatchObject({
+      reason: "MissingCredentials",
+      message: expect.stringMatching(/^The credentials provider failed: Error: Command failed \(its command line is not shown\): vault sealed \/ try again {100}/)
+    })
+  })
+
+  it("the facade and the Effect API: a failed process's command line is not shown, nor kept in a cause (its arguments may be a password)", async () => {
+    const execFailure = () => {
+      throw Object.assign(new Error("Command failed: vault-helper --vault-password Tr0ub4dor.3x\nvault: login required"), { code: 1 })
+    }
+    const facadeError = await facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", providerOf(execFailure)).signRequestAsync(request)
+      .then(() => undefined, (e: unknown) => e)
+    const effectExit = await Effect.runPromiseExit(Signer.signRequest(request).pipe(
+      Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
+      Effect.provide(Credentials.layerFromProvider(providerOf(execFailure)))
+    ))
+    for (const error of [facadeError, failureOf(effectExit)]) {
+      expect(error).toMatchObject({
+        _tag: "SigningError",
+        reason: "MissingCredentials",
+        message: "The credentials provider failed: Error: Command failed (its command line is not shown): vault: login required"
+      })
+      expect((error as SigningError).cause).toBeUndefined()
+      expect(shown(error)).not.toContain("Tr0ub4dor")
+    }
   })
 
   it("the facade: a provider's error holding a secret it handed out in any property is not kept as cause", async () => {
@@ -846,7 +870,7 @@ describe("a failing provider", () => {
       await expect(signer.signRequestAsync(request)).rejects.toMatchObject({
         name: "SigningError",
         reason: "MissingCredentials",
-        message: expect.stringMatching(/^The credentials provider failed: .*Command failed: .* \/ Error: the SSO session has expired; run aws sso login --profile tool$/)
+        message: expect.stringMatching(/^The credentials provider failed: .*Command failed \(its command line is not shown\): Error: the SSO session has expired; run aws sso login --profile tool$/)
       })
       files.setProcessOutput(issued("ASIATOOL"))
       expect((await signer.signRequestAsync(request)).headers.Authorization).toContain("Credential=ASIATOOL/")

@@ -20,7 +20,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Credentials from "../Credentials.js"
 import { SigningError } from "../SigningError.js"
-import { isProviderTimeout, PROVIDER_TIMEOUT_MILLIS } from "../internal/facadeCredentials.js"
+import { COMMAND_FAILED, isProviderTimeout, PROVIDER_TIMEOUT_MILLIS, withoutCommandLine } from "../internal/facadeCredentials.js"
 import { linesJoined, looksLikeCredential, maskCredentialRuns, shorten } from "../internal/scrub.js"
 import { openLeftBlocked } from "./body.js"
 import { firstLine, Interrupted, SetupError, UsageError } from "./exitCodes.js"
@@ -169,8 +169,7 @@ const chainLogger = (console: Console, dropped: (warning: string) => boolean) =>
 const RUN_IT_YOURSELF = "Run the profile's credential_process command yourself to see why it fails."
 
 // How the SDK's credential_process provider reports a process that failed: Node's exec error
-// ("Command failed: COMMAND" then the process's stderr), or output it refused.
-const COMMAND_FAILED = /Command failed: [^\n]*(?:\n([\s\S]*))?$/
+// (COMMAND_FAILED: "Command failed: COMMAND" then the process's stderr), or output it refused.
 const OUTPUT_REFUSED = /\bProfile \S+ (credential_process (?:returned|did not return) [^\n]*)/
 
 /**
@@ -219,13 +218,7 @@ const chainTimedOut = (waitingOn: string | undefined, ofProfile: string): string
  * over). So the command line is left out, and any run that may be a
  * credential masked.
  */
-const shownTrailEntry = (said: string): string => {
-  const failed = COMMAND_FAILED.exec(said)
-  const text = failed === null
-    ? said
-    : `${said.slice(0, failed.index)}Command failed (its command line is not shown)${failed[1] === undefined ? "" : `: ${failed[1]}`}`
-  return oneLine(maskCredentialRuns(text))
-}
+const shownTrailEntry = (said: string): string => oneLine(maskCredentialRuns(withoutCommandLine(said)))
 
 // How the AWS SDK reads a section header (@smithy's parseIni): `[profile NAME]`, with one space, the name
 // of these characters, optionally quoted; a header of another form is a section of another name.

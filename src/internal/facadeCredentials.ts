@@ -81,11 +81,29 @@ export const providerFailure = (error: unknown, seen: ReadonlyArray<string>): Si
   if (isSigningErrorSafely(error)) return error
   // What a provider threw may be anything, a value whose every inspection throws included.
   const said = safely(() => (isError(error) ? `${error.name}: ${error.message}` : thrownMessage(error)), thrownMessage(error))
+  const shown = withoutCommandLine(said)
   return new SigningError({
     reason: "MissingCredentials",
-    message: `The credentials provider failed: ${oneLine(scrubForeignText(said, seen))}`,
-    cause: thrownCause(error, seen)
+    message: `The credentials provider failed: ${oneLine(scrubForeignText(shown, seen))}`,
+    // An error whose command line was left out is not kept: inspect would print it.
+    cause: shown === said ? thrownCause(error, seen) : undefined
   })
+}
+
+// How Node's exec reports a process that failed (a credential_process, through the AWS SDK): "Command failed:
+// COMMAND", then the process's stderr on the lines after.
+export const COMMAND_FAILED = /Command failed: [^\n]*(?:\n([\s\S]*))?$/
+
+/**
+ * `said` without the command line of a failed process: its arguments may
+ * carry what is not meant for logs (a vault password, an MFA code), too
+ * short to look like a credential. What it wrote on stderr stays.
+ */
+export const withoutCommandLine = (said: string): string => {
+  const failed = COMMAND_FAILED.exec(said)
+  if (failed === null) return said
+  const stderr = (failed[1] ?? "").trimStart()
+  return `${said.slice(0, failed.index)}Command failed (its command line is not shown)${stderr === "" ? "" : `: ${stderr}`}`
 }
 
 /** How long signatures wait for a credentials provider to answer. */
