@@ -16,7 +16,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
-import { SDK_FIELD_NAMES, ENVIRONMENT_VARIABLES, type FieldNames } from "./internal/credentials.js"
+import { ENVIRONMENT_FIELD_NAMES, ENVIRONMENT_VARIABLES, type FieldNames, SDK_FIELD_NAMES } from "./internal/credentials.js"
 import { configFields, describeConfigError, thrownConfigRead } from "./internal/effect/config.js"
 import { isSigningErrorSafely } from "./internal/guard.js"
 import * as sources from "./internal/effect/credentialSources.js"
@@ -178,12 +178,13 @@ export const layerConfig = (config: CredentialsConfig): Layer.Layer<Credentials,
       )
       const sessionToken = optionalValue(read["sessionToken"])
       if (isSigningErrorSafely(sessionToken)) return yield* Effect.fail(sessionToken)
-      // Read from the configuration (the AWS_* variables by default): a missing key's message says to set them.
+      // Read from the configuration (the AWS_* variables by default): a missing key's message says to set them,
+      // and from the AWS_* variables themselves (envConfig, layerFromEnv), a fault in a value names its variable.
       const credentials = yield* sources.validate({
         accessKeyId: read["accessKeyId"] as string,
         secretAccessKey: read["secretAccessKey"] as string | Redacted.Redacted<string>,
         sessionToken: sessionToken as string | Redacted.Redacted<string> | undefined
-      }, CONFIGURED_FIELD_NAMES)
+      }, config === envConfig ? ENVIRONMENT_FIELD_NAMES : CONFIGURED_FIELD_NAMES)
       return staticService(credentials)
     })
   )

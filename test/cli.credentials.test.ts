@@ -401,6 +401,12 @@ describe("without --profile", () => {
     expect(credentialsLine(run)).toBe("shared config and credentials files (AWS SDK default chain)")
   })
 
+  it("a key with a stray CR (a CRLF .env file): exit 2, naming the variable", async () => {
+    const run = await cli([], withFiles({ ...withKeys(keys.environment), AWS_SECRET_ACCESS_KEY: `${keys.environment.secretAccessKey}\r` }))
+    expect(run).toMatchObject({ code: 2, stdout: "" })
+    expect(run.stderr).toContain("check AWS_SECRET_ACCESS_KEY for a stray newline")
+  })
+
   it("no keys, no ~/.aws: the container credentials endpoint, as on ECS (the binary's environment is the process's)", async () => {
     restoreEnv()
     restoreEnv = isolatedEnv({

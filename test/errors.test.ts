@@ -278,8 +278,24 @@ describe("a missing key's message advises the AWS_* variables only where they ar
     )
     expect(failureOf(exit)).toMatchObject({
       reason: "MissingCredentials",
-      message: expect.stringMatching(/^No AWS access key id: pass accessKeyId and secretAccessKey, or set AWS_ACCESS_KEY_ID/)
+      message: expect.stringMatching(/^No AWS access key id: set AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY/)
     })
+  })
+
+  it("a value of theirs with a stray CR (a CRLF .env file) is named by its variable, in the facade and layerFromEnv", async () => {
+    const values = new Map([["AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"], ["AWS_SECRET_ACCESS_KEY", SECRET], ["AWS_SESSION_TOKEN", "token\r"]])
+    const exit = await Effect.runPromiseExit(
+      Credentials.Credentials.pipe(Effect.provide(Credentials.layerFromEnv), Effect.provide(Layer.setConfigProvider(ConfigProvider.fromMap(values))))
+    )
+    expect(failureOf(exit)).toMatchObject({ reason: "MissingCredentials", message: expect.stringContaining("check AWS_SESSION_TOKEN for a stray newline") })
+    for (const [name, value] of values) vi.stubEnv(name, value)
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", `${SECRET}\r`)
+    vi.stubEnv("AWS_SESSION_TOKEN", "")
+    try {
+      expect(thrown(() => new ApiGatewaySigner({ endpoint: ENDPOINT })).message).toContain("check AWS_SECRET_ACCESS_KEY for a stray newline")
+    } finally {
+      vi.unstubAllEnvs()
+    }
   })
 
   it("the facade without keys reads them: its message names the variables", () => {

@@ -20,6 +20,8 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Credentials from "../Credentials.js"
 import { SigningError } from "../SigningError.js"
+import { ENVIRONMENT_FIELD_NAMES } from "../internal/credentials.js"
+import { validate as validateCredentials } from "../internal/effect/credentialSources.js"
 import { COMMAND_FAILED, isProviderTimeout, PROVIDER_TIMEOUT_MILLIS, withoutCommandLine } from "../internal/facadeCredentials.js"
 import { linesJoined, looksLikeCredential, maskCredentialRuns, shorten } from "../internal/scrub.js"
 import { openLeftBlocked } from "./body.js"
@@ -49,11 +51,11 @@ const credentialsFromEnv = async (env: Io["env"], console: Console): Promise<Cre
     )
   }
   const sessionToken = env["AWS_SESSION_TOKEN"]
-  const credentials = await run(Credentials.validate({
+  const credentials = await run(validateCredentials({
     accessKeyId: env["AWS_ACCESS_KEY_ID"]!,
     secretAccessKey: env["AWS_SECRET_ACCESS_KEY"]!,
     sessionToken: present(sessionToken) ? sessionToken : undefined
-  }))
+  }, ENVIRONMENT_FIELD_NAMES))
   keepSecrets(credentials, console)
   return credentials
 }

@@ -31,6 +31,14 @@ export interface FieldNames {
   readonly fromEnvironment?: boolean
 }
 
+/** Credentials read from the AWS_* variables: a value's fault names the variable that holds it (a CRLF .env file's stray CR). */
+export const ENVIRONMENT_FIELD_NAMES: FieldNames = {
+  accessKeyId: "AWS_ACCESS_KEY_ID",
+  secretAccessKey: "AWS_SECRET_ACCESS_KEY",
+  sessionToken: "AWS_SESSION_TOKEN",
+  fromEnvironment: true
+}
+
 /** The AWS SDK's spelling (`AwsCredentialIdentity`), which the Effect API and the facade's `credentials` option share. */
 export const SDK_FIELD_NAMES: FieldNames = {
   accessKeyId: "accessKeyId",
@@ -68,9 +76,11 @@ export const signingCredentials = (
         `${names.sessionToken}? } of strings.`
     )
   }
-  const orSet = names.fromEnvironment === true ? `, or set ${ENVIRONMENT_VARIABLES}` : ""
+  const passOrSet = names === ENVIRONMENT_FIELD_NAMES
+    ? `set ${ENVIRONMENT_VARIABLES}`
+    : `pass ${names.accessKeyId} and ${names.secretAccessKey}${names.fromEnvironment === true ? `, or set ${ENVIRONMENT_VARIABLES}` : ""}`
   if (accessKeyId === undefined || accessKeyId === null || accessKeyId === "") {
-    return missing(`No AWS access key id: pass ${names.accessKeyId} and ${names.secretAccessKey}${orSet}.`)
+    return missing(`No AWS access key id: ${passOrSet}.`)
   }
   if (typeof accessKeyId !== "string") return missing(`${names.accessKeyId} must be a string; got ${kindOf(accessKeyId)}.`)
   if (!ACCESS_KEY_ID.test(accessKeyId)) {
@@ -80,7 +90,7 @@ export const signingCredentials = (
     )
   }
   if (secretAccessKey === undefined || secretAccessKey === null || secretAccessKey === "") {
-    return missing(`No AWS secret access key: pass ${names.accessKeyId} and ${names.secretAccessKey}${orSet}.`)
+    return missing(`No AWS secret access key: ${passOrSet}.`)
   }
   if (typeof secretAccessKey !== "string") {
     return missing(`${names.secretAccessKey} must be a string; got ${kindOf(secretAccessKey)}.`)

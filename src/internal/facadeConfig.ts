@@ -16,6 +16,7 @@ import { isPlainObject } from "./brand.js"
 import {
   SDK_FIELD_NAMES,
   ENVIRONMENT_VARIABLES,
+  ENVIRONMENT_FIELD_NAMES,
   type FieldNames,
   type SigningCredentials,
   signingCredentials
@@ -123,16 +124,15 @@ const credentialsFromConfig = (config: ApiGatewaySignerConfig): SigningCredentia
         "of @aws-sdk/credential-provider-cognito-identity, or accessKey, secretKey and sessionToken."
     )
   }
-  const credentials = signingCredentials(
-    given
-      ? { accessKeyId: accessKey, secretAccessKey: secretKey, sessionToken }
-      : {
-        accessKeyId: environmentVariable("AWS_ACCESS_KEY_ID"),
-        secretAccessKey: environmentVariable("AWS_SECRET_ACCESS_KEY"),
-        sessionToken: environmentVariable("AWS_SESSION_TOKEN")
-      },
-    FACADE_FIELD_NAMES
-  )
+  const fromEnvironment = given ? undefined : {
+    accessKeyId: environmentVariable("AWS_ACCESS_KEY_ID"),
+    secretAccessKey: environmentVariable("AWS_SECRET_ACCESS_KEY"),
+    sessionToken: environmentVariable("AWS_SESSION_TOKEN")
+  }
+  const credentials = fromEnvironment === undefined
+    ? signingCredentials({ accessKeyId: accessKey, secretAccessKey: secretKey, sessionToken }, FACADE_FIELD_NAMES)
+    // Both keys set: a fault in a value names its variable. A key missing: the message says what to pass or set.
+    : signingCredentials(fromEnvironment, isUnset(fromEnvironment.accessKeyId) || isUnset(fromEnvironment.secretAccessKey) ? FACADE_FIELD_NAMES : ENVIRONMENT_FIELD_NAMES)
   if (credentials instanceof SigningError) throw credentials
   return credentials
 }
