@@ -41,8 +41,9 @@ export default defineConfig(({ mode }) => {
   const only = (files: ReadonlyArray<string>) => (stress ? files.filter((file) => PROPERTY_FILES.includes(file)) : [...files])
   return {
     test: {
-      // fast-check's seed and number of runs, set once for every property (FC_SEED, FC_RUNS_MULTIPLIER).
-      setupFiles: ["test/setup/fastCheck.ts"],
+      // fast-check's seed and number of runs, set once for every property (FC_SEED, FC_RUNS_MULTIPLIER);
+      // loopback never through a proxy the environment names.
+      setupFiles: ["test/setup/fastCheck.ts", "test/setup/loopback.ts"],
       ...(stress
         ? {
           env: { FC_RUNS_MULTIPLIER: process.env["FC_RUNS_MULTIPLIER"] || "10" },
