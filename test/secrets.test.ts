@@ -659,6 +659,15 @@ describe("a quote of a long path cut inside a session token", () => {
     // A run of the secret's characters that is not its end stays.
     expect(scrubSecrets(`"…AbCdEfGh and more"`, [own])).toBe(`"…AbCdEfGh and more"`)
   })
+
+  it("redacts a secret that begins with another whole, in whichever order they are given (a token that starts with the secret key)", async () => {
+    const { scrubSecrets } = await import("../src/internal/scrub.js")
+    const key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+    const token = `${key}TailOfTheToken0123456789`
+    for (const secrets of [[key, token], [token, key]]) {
+      expect(scrubSecrets(`x=${token}&y=${key}`, secrets)).toBe("x=<redacted>&y=<redacted>")
+    }
+  })
 })
 
 describe("a secret that a quote or a shown URL would cut into pieces shows none of them", () => {

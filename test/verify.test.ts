@@ -119,6 +119,35 @@ describe("verify accepts", () => {
   }, runs(1000))
 })
 
+describe("the edges of the time windows", () => {
+  it("a request signed exactly 5 minutes before now is valid; a millisecond later, expired", () => {
+    const request = signAt(NOW, { method: "GET", path: "/" })
+    expect(SigV4.verify(request, { ...options, now: NOW + 300_000 })).toMatchObject({ valid: true })
+    expect(SigV4.verify(request, { ...options, now: NOW + 300_001 })).toMatchObject({ valid: false, reason: "Expired" })
+  })
+
+  it("a request dated exactly 5 minutes ahead of now is valid; a millisecond further, not yet", () => {
+    const request = signAt(NOW, { method: "GET", path: "/" })
+    expect(SigV4.verify(request, { ...options, now: NOW - 300_000 })).toMatchObject({ valid: true })
+    expect(SigV4.verify(request, { ...options, now: NOW - 300_001 })).toMatchObject({ valid: false, reason: "NotYetValid" })
+  })
+
+  it("a URL presigned for the longest expiry, 7 days (X-Amz-Expires=604800), is valid to its last millisecond", () => {
+    const signer = new ApiGatewaySigner({ endpoint: `https://${HOST}/prod`, accessKey: "AKIDALLOWED", secretKey: "allowed/secret", sessionToken: "allowed-token" })
+    const realNow = Date.now
+    Date.now = () => NOW
+    let presigned: Received
+    try {
+      presigned = received(signer.presignRequest({ method: "GET", path: "/report" }, { expiresIn: 604_800 }))
+    } finally {
+      Date.now = realNow
+    }
+    expect(presigned.target).toContain("X-Amz-Expires=604800")
+    expect(SigV4.verify(presigned, { ...options, now: NOW + 604_800_000 })).toMatchObject({ valid: true, presigned: true })
+    expect(SigV4.verify(presigned, { ...options, now: NOW + 604_800_001 })).toMatchObject({ valid: false, reason: "Expired" })
+  })
+})
+
 describe("verify refuses, as API Gateway does", () => {
   const cases: ReadonlyArray<readonly [string, () => Received, string, string, RegExp]> = [
     ["no Authorization header and no signature in the query", () => withHeader(base(), "authorization", undefined), "MissingAuthentication", "MissingAuthenticationTokenException", /^Missing Authentication Token$/],
