@@ -227,6 +227,38 @@ describe("--profile NAME", () => {
       }
     })
 
+    it("on a pod with a web identity (EKS IRSA): not signed as the pod's role either", async () => {
+      const sts = createServer((_, response) => {
+        const { assumed } = keys
+        response.setHeader("content-type", "text/xml")
+        response.end(
+          `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult><Credentials>` +
+            `<AccessKeyId>${assumed.accessKeyId}</AccessKeyId><SecretAccessKey>${assumed.secretAccessKey}</SecretAccessKey>` +
+            `<SessionToken>${assumed.sessionToken}</SessionToken><Expiration>${assumed.expiration.toISOString()}</Expiration></Credentials>` +
+            `</AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>`
+        )
+      })
+      await new Promise<void>((resolve) => sts.listen(0, "127.0.0.1", resolve))
+      try {
+        const tokenFile = join(files.directory, "web-identity-token")
+        writeFileSync(tokenFile, "eyJhbGciOiJSUzI1NiJ9.pod.token")
+        writeFileSync(files.configFile, "[profile half]\naws_access_key_id = AKIDHALF\n", { flag: "a" })
+        restoreEnv()
+        restoreEnv = isolatedEnv({
+          ...bareHost(),
+          AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+          AWS_ROLE_ARN: "arn:aws:iam::123456789012:role/pod",
+          AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${(sts.address() as AddressInfo).port}`
+        })
+        const run = await cli(["--profile", "half", "--retries", "0"], { ...process.env, ...withFiles() })
+        expect(run).toMatchObject({ code: 2, stdout: "" })
+        expect(run.stderr).toContain("The AWS SDK's chain went on to the web identity token file, and the request is not signed as that role")
+      } finally {
+        sts.closeAllConnections()
+        sts.close()
+      }
+    })
+
     it("a credential_process that fails: what it said", async () => {
       files.setProcessFailure("vault: permission denied")
       onContainerHost()

@@ -755,6 +755,17 @@ describe("a failing provider", () => {
       expect((error as SigningError).cause).toBeUndefined()
       expect(shown(error)).not.toContain("Tr0ub4dor")
     }
+    // An Effect source adapting such a provider (Effect.tryPromise): its error is not kept either.
+    for (const layer of [Credentials.layerRefreshing, Credentials.layerEffect]) {
+      const exit = await Effect.runPromiseExit(Signer.signRequest(request).pipe(
+        Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
+        Effect.provide(layer(Effect.tryPromise(async () => execFailure())))
+      ))
+      const error = failureOf(exit)
+      expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: expect.stringContaining("a failed process's command line") })
+      expect(error.cause).toBeUndefined()
+      expect(shown(error)).not.toContain("Tr0ub4dor")
+    }
   })
 
   it("the facade: a provider's error holding a secret it handed out in any property is not kept as cause", async () => {

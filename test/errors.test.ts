@@ -293,6 +293,10 @@ describe("a missing key's message advises the AWS_* variables only where they ar
     vi.stubEnv("AWS_SESSION_TOKEN", "")
     try {
       expect(thrown(() => new ApiGatewaySigner({ endpoint: ENDPOINT })).message).toContain("check AWS_SECRET_ACCESS_KEY for a stray newline")
+      // The key is judged first: a fault of its own is named so, whether the secret is set or not.
+      vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE\r")
+      vi.stubEnv("AWS_SECRET_ACCESS_KEY", "")
+      expect(thrown(() => new ApiGatewaySigner({ endpoint: ENDPOINT })).message).toContain("check AWS_ACCESS_KEY_ID for a stray newline")
     } finally {
       vi.unstubAllEnvs()
     }

@@ -267,7 +267,8 @@ const CREDENTIAL_KEYS: ReadonlyArray<string> = [
   "sso_session",
   "sso_start_url",
   "sso_account_id",
-  "sso_role_name"
+  "sso_role_name",
+  "login_session"
 ]
 
 /**
@@ -288,8 +289,8 @@ const credentialKeysOf = (profile: string, io: Io): ReadonlyArray<string> => {
   return CREDENTIAL_KEYS.filter((key) => given.has(key))
 }
 
-/** The links of the chain past the profiles: a host's role, which a profile that fails must not hand the request to. */
-const HOST_ROLES: ReadonlySet<string> = new Set(["container credentials endpoint", "EC2 instance metadata"])
+/** The links of the chain past the profiles: a host's or a pod's role, which a profile that fails must not hand the request to. */
+const HOST_ROLES: ReadonlySet<string> = new Set(["container credentials endpoint", "EC2 instance metadata", "web identity token file"])
 
 /**
  * A profile's name as a message shows it: a run in it that may be a credential (a secret key passed to

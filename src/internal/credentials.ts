@@ -29,6 +29,8 @@ export interface FieldNames {
   readonly sessionToken: string
   /** Whether the credentials came from the AWS_* variables, or may: only then do messages advise setting them. */
   readonly fromEnvironment?: boolean
+  /** What a missing key's message advises, when not to pass the two fields (or set the variables). */
+  readonly whenMissing?: string
 }
 
 /** Credentials read from the AWS_* variables: a value's fault names the variable that holds it (a CRLF .env file's stray CR). */
@@ -36,7 +38,8 @@ export const ENVIRONMENT_FIELD_NAMES: FieldNames = {
   accessKeyId: "AWS_ACCESS_KEY_ID",
   secretAccessKey: "AWS_SECRET_ACCESS_KEY",
   sessionToken: "AWS_SESSION_TOKEN",
-  fromEnvironment: true
+  fromEnvironment: true,
+  whenMissing: `set ${ENVIRONMENT_VARIABLES}`
 }
 
 /** The AWS SDK's spelling (`AwsCredentialIdentity`), which the Effect API and the facade's `credentials` option share. */
@@ -76,9 +79,8 @@ export const signingCredentials = (
         `${names.sessionToken}? } of strings.`
     )
   }
-  const passOrSet = names === ENVIRONMENT_FIELD_NAMES
-    ? `set ${ENVIRONMENT_VARIABLES}`
-    : `pass ${names.accessKeyId} and ${names.secretAccessKey}${names.fromEnvironment === true ? `, or set ${ENVIRONMENT_VARIABLES}` : ""}`
+  const passOrSet = names.whenMissing ??
+    `pass ${names.accessKeyId} and ${names.secretAccessKey}${names.fromEnvironment === true ? `, or set ${ENVIRONMENT_VARIABLES}` : ""}`
   if (accessKeyId === undefined || accessKeyId === null || accessKeyId === "") {
     return missing(`No AWS access key id: ${passOrSet}.`)
   }

@@ -33,6 +33,12 @@ import type { SignedRequestSettings } from "./signPrepared.js"
 
 const FACADE_FIELD_NAMES: FieldNames = { accessKeyId: "accessKey", secretAccessKey: "secretKey", sessionToken: "sessionToken", fromEnvironment: true }
 
+/** Keys read from the AWS_* variables: a fault in a value names its variable; a key missing, what to pass or set. */
+const FACADE_ENVIRONMENT_NAMES: FieldNames = {
+  ...ENVIRONMENT_FIELD_NAMES,
+  whenMissing: `pass accessKey and secretKey, or set ${ENVIRONMENT_VARIABLES}`
+}
+
 /** Unset, as 2.x read its options (with `||`): undefined, null or "" (an empty line in a .env file). */
 const isUnset = (value: unknown): value is undefined | null | "" => value === undefined || value === null || value === ""
 
@@ -131,8 +137,7 @@ const credentialsFromConfig = (config: ApiGatewaySignerConfig): SigningCredentia
   }
   const credentials = fromEnvironment === undefined
     ? signingCredentials({ accessKeyId: accessKey, secretAccessKey: secretKey, sessionToken }, FACADE_FIELD_NAMES)
-    // Both keys set: a fault in a value names its variable. A key missing: the message says what to pass or set.
-    : signingCredentials(fromEnvironment, isUnset(fromEnvironment.accessKeyId) || isUnset(fromEnvironment.secretAccessKey) ? FACADE_FIELD_NAMES : ENVIRONMENT_FIELD_NAMES)
+    : signingCredentials(fromEnvironment, FACADE_ENVIRONMENT_NAMES)
   if (credentials instanceof SigningError) throw credentials
   return credentials
 }

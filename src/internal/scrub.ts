@@ -483,6 +483,10 @@ export const holdsAnySecret = (value: unknown, secrets: Iterable<string>): boole
 export const holdsCredentialLikeText = (value: unknown): boolean =>
   holdsTextWhere(value, (text) => maskCredentialRuns(text) !== text, false)
 
+/** Whether `value`, as `holdsCredentialLikeText` reads it, quotes a failed process's command line (Node's exec: "Command failed: COMMAND"). */
+export const holdsFailedCommandLine = (value: unknown): boolean =>
+  holdsTextWhere(value, (text) => text.includes("Command failed: "), false)
+
 // The method by which an object tells Node's inspect what to print of it.
 const INSPECT_CUSTOM = Symbol.for("nodejs.util.inspect.custom")
 

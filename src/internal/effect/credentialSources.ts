@@ -27,7 +27,7 @@ import { PROVIDER_TIMEOUT_MILLIS, providerFailure, providerTimedOut, REFRESH_BEF
 import { asSigningError, isSigningErrorSafely, safely, thrownMessage } from "../guard.js"
 import { describe } from "../request/describe.js"
 import { missingCredentials } from "../signingErrors.js"
-import { causeShowingNoSecret } from "../scrub.js"
+import { causeShowingNoSecret, holdsFailedCommandLine } from "../scrub.js"
 import { sameCredentials, validateCredentials } from "./credentials.js"
 import { signingClockOffset } from "./credentialsService.js"
 import { durationMillis } from "./duration.js"
@@ -46,10 +46,14 @@ export const validate = (input: CredentialsInput, names?: FieldNames): Effect.Ef
  */
 const sourceFailed = (what: string, seen: SeenSecrets) => (error: unknown): SigningError => {
   if (isSigningErrorSafely(error)) return error
-  const cause = causeShowingNoSecret(error, seen.secrets())
+  // Nor one that quotes a failed process's command line (a credential_process's arguments may carry a password).
+  const commandLine = safely(() => holdsFailedCommandLine(error), true)
+  const cause = commandLine ? undefined : causeShowingNoSecret(error, seen.secrets())
   return new SigningError({
     reason: "MissingCredentials",
-    message: cause === undefined ? `${what}; its error is not kept, as it shows credentials.` : `${what}; see cause.`,
+    message: commandLine
+      ? `${what}; its error is not kept, as it shows a failed process's command line.`
+      : cause === undefined ? `${what}; its error is not kept, as it shows credentials.` : `${what}; see cause.`,
     cause
   })
 }
