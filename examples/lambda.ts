@@ -9,13 +9,16 @@
  *   which keeps cold starts short (README, "Performance").
  * - Each attempt of `makeRequestWithRetries` is signed afresh; a 4xx other
  *   than 408, 425 and 429 is not retried.
+ * - The invocation's remaining time bounds the retries and each call
+ *   (`signal`, and the call's own timeout): Lambda ends a handler at its
+ *   timeout, and a 502 it never sent does not reach the caller.
  * - The handler answers API Gateway (HTTP API, payload 2.0) with the pets
  *   API's answer, or 502 when it could not be reached.
  *
  * Deploy with PETS_API_URL set to the invoke URL, stage included, and
  * `execute-api:Invoke` on it in the function's role.
  */
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from "aws-lambda"
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from "aws-lambda"
 import ApiGatewaySigner from "api-gateway-request-signer/ApiGatewaySigner"
 import { RequestError } from "api-gateway-request-signer/RequestError"
 
@@ -39,18 +42,21 @@ const json = (statusCode: number, body: unknown): APIGatewayProxyResultV2 => ({
   body: JSON.stringify(body)
 })
 
-export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> => {
+export const handler = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyResultV2> => {
+  // Give up 500 ms before Lambda ends the invocation, so that the 502 below still reaches the caller.
+  const deadline = AbortSignal.timeout(Math.max(0, context.getRemainingTimeInMillis() - 500))
   const id = event.pathParameters?.["id"]
   if (id === undefined) return json(400, { message: "GET /pets/{id}" })
   try {
     const pet = await petsApi.makeRequestWithRetries(
       { method: "GET", path: `/pets/${encodeURIComponent(id)}`, headers: { accept: "application/json" } },
       async (request): Promise<Pet> => {
-        const response = await fetch(request.url, { ...request, signal: AbortSignal.timeout(5_000) })
+        const response = await fetch(request.url, { ...request, signal: AbortSignal.any([deadline, AbortSignal.timeout(5_000)]) })
         if (!response.ok) throw new HttpError(response.status, await response.text())
         return (await response.json()) as Pet
       },
-      2 // at most 3 calls: leave time within the function's timeout
+      2, // at most 3 calls
+      { signal: deadline } // and none past the invocation's time
     )
     return json(200, pet)
   } catch (error) {

@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto"
 import { afterAll, beforeAll, describe, expect, it, vi } from "@effect/vitest"
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda"
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda"
 import * as Effect from "effect/Effect"
 import type { SignedRequest } from "api-gateway-request-signer"
 import type ApiGatewaySigner from "api-gateway-request-signer"
@@ -130,9 +130,13 @@ describe("examples: the recipes' own functions", () => {
   })
 
   it("the Lambda handler answers with the pets API's pet, and 404 for a pet it does not have", async () => {
+    let stalled = false
     const pets = await LocalGateway.start({
       credentials: [credentials],
-      handler: (request) => (request.path === "/prod/pets/1" ? { status: 200, body: { id: "1", name: "Rex" } } : { status: 404, body: { message: "no" } })
+      handler: async (request) => {
+        if (stalled) await new Promise((resolve) => setTimeout(resolve, 3_000))
+        return request.path === "/prod/pets/1" ? { status: 200, body: { id: "1", name: "Rex" } } : { status: 404, body: { message: "no" } }
+      }
     })
     // The function's environment, as Lambda sets it, while the example module loads.
     vi.stubEnv("PETS_API_URL", `${pets.url}/prod`)
@@ -142,11 +146,17 @@ describe("examples: the recipes' own functions", () => {
     vi.stubEnv("AWS_SESSION_TOKEN", credentials.sessionToken)
     try {
       const { handler } = await import("../examples/lambda.js")
-      const call = async (id: string) =>
-        (await handler({ pathParameters: { id } } as unknown as APIGatewayProxyEventV2)) as APIGatewayProxyStructuredResultV2
+      const call = async (id: string, remainingMillis = 10_000) =>
+        (await handler({ pathParameters: { id } } as unknown as APIGatewayProxyEventV2, { getRemainingTimeInMillis: () => remainingMillis } as Context)) as
+          APIGatewayProxyStructuredResultV2
       const found = await call("1")
       expect([found.statusCode, JSON.parse(String(found.body))]).toEqual([200, { id: "1", name: "Rex" }])
       expect((await call("2")).statusCode).toBe(404)
+      // An upstream that does not answer: the handler answers 502 before the invocation's time is up.
+      const started = Date.now()
+      stalled = true
+      expect((await call("1", 1_500)).statusCode).toBe(502)
+      expect(Date.now() - started).toBeLessThan(1_500)
     } finally {
       vi.unstubAllEnvs()
       await pets.close()
