@@ -49,9 +49,12 @@ export const facadeProgram = (specifier: string, load: "import" | "require" = "i
       `.signRequest({ method: "GET", path: ${j(path)}, queryParams: { limit: 10, type: "dog" } }).headers.Authorization`
   )
 
-export const aws4Program = (): string =>
+/** `load` "require": aws4 as a CommonJS handler loads it, the baseline of a facade loaded with `require()`. */
+export const aws4Program = (load: "import" | "require" = "import"): string =>
   timed(
-    `const { default: aws4 } = await import("aws4")`,
+    load === "import"
+      ? `const { default: aws4 } = await import("aws4")`
+      : `const aws4 = (await import("node:module")).createRequire(import.meta.url)("aws4")`,
     `aws4.sign({ host: ${j(hostname)}, path: ${j(`/prod${path}?${query}`)}, method: "GET", service: ${j(service)}, region: ${j(region)} }, ` +
       `{ accessKeyId: ${j(accessKeyId)}, secretAccessKey: ${j(secretAccessKey)}, sessionToken: ${j(sessionToken)} }).headers.Authorization`
   )
