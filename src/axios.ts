@@ -125,9 +125,8 @@ const releaseBody = (body: unknown): void => {
 interface Cancellation {
   /** What `work` gives, unless the request is cancelled first: then axios's error for it. */
   readonly race: <A>(work: Promise<A>) => Promise<A>
-  /** The send begins: from here its timeout is the adapter's. */
-  readonly sending: () => void
-  readonly end: () => void
+  /** The signer's part is over (the send begins, or the call ends): from here the timeout is the adapter's. */
+  readonly endTimeout: () => void
 }
 
 /**
@@ -179,17 +178,15 @@ const cancellationOf = (config: InternalAxiosRequestConfig): Cancellation => {
     const code = config.transitional?.clarifyTimeoutError === true ? axios.AxiosError.ETIMEDOUT : axios.AxiosError.ECONNABORTED
     timer = setTimeout(() => cancel(new axios.AxiosError(message, code, config)), timeout)
   }
-  const sending = () => {
-    if (timer !== undefined) clearTimeout(timer)
-    timer = undefined
-  }
   return {
     race: (work) => {
       hear()
       return Promise.race([work, cancelled]).finally(unhear)
     },
-    sending,
-    end: sending
+    endTimeout: () => {
+      if (timer !== undefined) clearTimeout(timer)
+      timer = undefined
+    }
   }
 }
 
@@ -319,7 +316,7 @@ export const signedAdapter = (signer: ApiGatewaySigner, options: SignedAdapterOp
       const attempt = async (): Promise<{ readonly response?: AxiosResponse; readonly failure?: unknown; readonly signedOn: AttemptClock }> => {
         const signed = await cancellation.race(signOutgoing(checked, read))
         const sending = sendingConfig(config, signed)
-        cancellation.sending()
+        cancellation.endTimeout()
         try {
           return { response: await send(sending), signedOn: signed.clock }
         } catch (failure) {
@@ -337,7 +334,7 @@ export const signedAdapter = (signer: ApiGatewaySigner, options: SignedAdapterOp
       if ("failure" in outcome) throw outcome.failure
       return outcome.response!
     } finally {
-      cancellation.end()
+      cancellation.endTimeout()
     }
   }
   return Object.assign(adapter, { [SIGNED_ADAPTER]: true as const })
