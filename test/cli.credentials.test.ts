@@ -269,6 +269,14 @@ describe("--profile NAME", () => {
     })
   })
 
+  it("an aws login profile that cannot be used (no login cached): exit 2, saying to run aws login, not aws sso login", async () => {
+    writeFileSync(files.configFile, "[profile console]\nlogin_session = arn:aws:iam::123456789012:user/me\nregion = us-east-1\n", { flag: "a" })
+    const run = await cli(["--profile", "console", "--retries", "0"], withFiles({ HOME: files.directory }))
+    expect(run).toMatchObject({ code: 2, stdout: "" })
+    expect(run.stderr).toContain("run aws login --profile console")
+    expect(run.stderr).not.toContain("aws sso login")
+  })
+
   it("a profile whose credential_process fails: exit 2, what the process said, not advice to check the profile exists", async () => {
     files.setProcessFailure("Error: the SSO session has expired; run aws sso login --profile tool")
     const run = await cli(["--profile", "tool"], withFiles())

@@ -289,6 +289,14 @@ const credentialKeysOf = (profile: string, io: Io): ReadonlyArray<string> => {
   return CREDENTIAL_KEYS.filter((key) => given.has(key))
 }
 
+/** How to log a profile in again, for one whose credentials come from a login: `aws login`, or `aws sso login`. */
+const loginOf = (profile: string, keys: ReadonlyArray<string>): string | undefined =>
+  keys.includes("login_session")
+    ? `run aws login --profile ${shownProfile(profile)} (its login session could not be used).`
+    : keys.some((key) => key.startsWith("sso_"))
+    ? `run aws sso login --profile ${shownProfile(profile)}.`
+    : undefined
+
 /** The links of the chain past the profiles: a host's or a pod's role, which a profile that fails must not hand the request to. */
 const HOST_ROLES: ReadonlySet<string> = new Set(["container credentials endpoint", "EC2 instance metadata", "web identity token file"])
 
@@ -457,7 +465,8 @@ const fromDefaultChain = async (
         : `AWS credentials could not be found for profile ${shownProfile(profile)}${profileFrom === "AWS_PROFILE" ? ", named by AWS_PROFILE" : ""}: ` +
           (processFailed ??
             `the AWS SDK's default chain says: ${said} ` +
-              `Check that the profile is in ~/.aws/config or ~/.aws/credentials, or run aws sso login --profile ${shownProfile(profile)}.`) +
+              (loginOf(profile, credentialKeysOf(profile, io)) ??
+                `Check that the profile is in ~/.aws/config or ~/.aws/credentials, or run aws sso login --profile ${shownProfile(profile)}.`)) +
           rerun
     )
   }
@@ -476,8 +485,8 @@ const fromDefaultChain = async (
         (processFailure === undefined
           ? `it gives ${passedOver.join(", ")}, and the AWS SDK could not make credentials of them (a key without its secret, a source_profile that is missing or has none). `
           : `the credential_process of ${ofProfile} ran, and ${processFailure} `) +
-        `The AWS SDK's chain went on to the ${found}, and the request is not signed as that role: fix the profile` +
-        (profile === undefined ? ", or name another with --profile NAME." : ".") +
+        `The AWS SDK's chain went on to the ${found}, and the request is not signed as that role: ` +
+        (loginOf(ownProfile, passedOver) ?? `fix the profile${profile === undefined ? ", or name another with --profile NAME." : "."}`) +
         (verbose ? "" : " Run with -v to see what each source said.")
     )
   }
