@@ -22,6 +22,7 @@ import type { AttemptClock } from "./internal/clockSkew.js"
 import { checkSigner, correctClockSkew, orInvalidConfig, readOutgoing, type SignedOutgoingRequest, signOutgoing } from "./internal/clientRequest.js"
 import { unsupportedAxios } from "./internal/clientVersions.js"
 import { listen, stopListening } from "./internal/abort.js"
+import { safely } from "./internal/guard.js"
 import { describe } from "./internal/request/describe.js"
 import { looksLikeCredential, REDACTED } from "./internal/scrub.js"
 import { AUTHORIZATION, isSignatureHeader, X_AMZ_SECURITY_TOKEN } from "./internal/sigv4/signatureHeaders.js"
@@ -169,14 +170,19 @@ const cancellationOf = (config: InternalAxiosRequestConfig): Cancellation => {
       }
     }
   }
-  const timeout = config.timeout
+  // Read as axios's http adapter reads it: a whole number of milliseconds, from a number or a numeric string
+  // (`timeout: process.env.TIMEOUT`); one it cannot read fails the request at once, with its error.
+  const timeout: unknown = config.timeout
+  const millis = timeout ? safely(() => parseInt(String(timeout), 10), Number.NaN) : 0
   let timer: ReturnType<typeof setTimeout> | undefined
-  if (typeof timeout === "number" && timeout > 0 && Number.isFinite(timeout)) {
+  if (Number.isNaN(millis)) {
+    cancel(new axios.AxiosError("error trying to parse `config.timeout` to int", axios.AxiosError.ERR_BAD_OPTION_VALUE, config))
+  } else if (millis > 0) {
     const message = typeof config.timeoutErrorMessage === "string" && config.timeoutErrorMessage !== ""
       ? config.timeoutErrorMessage
-      : `timeout of ${timeout}ms exceeded`
+      : `timeout of ${String(timeout)}ms exceeded`
     const code = config.transitional?.clarifyTimeoutError === true ? axios.AxiosError.ETIMEDOUT : axios.AxiosError.ECONNABORTED
-    timer = setTimeout(() => cancel(new axios.AxiosError(message, code, config)), timeout)
+    timer = setTimeout(() => cancel(new axios.AxiosError(message, code, config)), millis)
   }
   return {
     race: (work) => {

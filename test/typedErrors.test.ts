@@ -313,7 +313,8 @@ describe("SigV4", () => {
     ["a target that is not a string", { method: "GET", target: 42, headers: [] }, /target must be the path/],
     ["headers that are a string", { method: "GET", target: "/", headers: "host: x" }, /headers must be a list/],
     ["a header value that is a number", { method: "GET", target: "/", headers: { host: 42 } }, /one value is number 42/],
-    ["a Map with a value that is a number", { method: "GET", target: "/", headers: new Map([["host", 42]]) }, /one entry is/],
+    ["a Map with a value that is a number", { method: "GET", target: "/", headers: new Map([["host", 42]]) }, /the value of "host" is number 42/],
+    ["a Map whose entries cannot be read", { method: "GET", target: "/", headers: Object.assign(new Map(), { [Symbol.iterator]: () => { throw new Error("trap") } }) }, /could not be read \(iterating them threw\)/],
     ["a body that is an object", { method: "GET", target: "/", headers: [["host", "h"]], body: {} }, /body must be a string or a Uint8Array/]
   ])("verify refuses a received request that is %s with a SigningError", (_, received, message) => {
     expect(() => SigV4.verify(received as never, options)).toThrow(SigningError)

@@ -196,6 +196,13 @@ describe.each(["http", ...(hasFetchAdapter ? ["fetch"] : [])])(`axios ${axios.VE
       }
     })
 
+    it("a timeout given as a numeric string (read from the environment) is heard as axios reads it; one it cannot read fails at once", async () => {
+      const failure = await api().post("/upload", stalled(), { headers: octets, timeout: "100" as unknown as number }).catch((error: unknown) => error)
+      expect(failure).toMatchObject({ name: "AxiosError", code: "ECONNABORTED", message: "timeout of 100ms exceeded" })
+      const unreadable = await api().post("/upload", stalled(), { headers: octets, timeout: "soon" as unknown as number }).catch((error: unknown) => error)
+      expect(unreadable).toMatchObject({ name: "AxiosError", code: "ERR_BAD_OPTION_VALUE" })
+    })
+
     it("a timeout that does not pass while the body is read leaves the request to be sent", async () => {
       const response = await api().post<Echo>("/upload", Readable.from([Buffer.from("quick")]), { headers: octets, timeout: 5_000 })
       expect(response.status).toBe(200)

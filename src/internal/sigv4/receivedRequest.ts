@@ -15,21 +15,29 @@ import type { CredentialLookup, VerifyOptions } from "./verify.js"
 import { invalidWireRequest } from "./wireRequest.js"
 
 const receivedHeadersShape =
-  "a list of [name, value] string pairs (Node's rawHeaders, paired), an object of string or string-array values, or a fetch Headers"
+  "a list of [name, value] string pairs (Node's rawHeaders, paired), an object or a Map of string or string-array values, or a fetch Headers"
 
 /**
  * A fetch `Headers` (a Worker's, Deno's or Bun's `request.headers`) or a
- * `Map`, as pairs; each of its values, or each item of a list, one line.
- * Read as an object, either has no own keys: no headers at all.
+ * `Map`, as pairs; each of its values, or each item of a list, one line, and
+ * an undefined value none (as in the object form). Read as an object, either
+ * has no own keys: no headers at all.
  */
 const headerPairsOf = (headers: Iterable<readonly [unknown, unknown]>): Array<readonly [string, string]> => {
   const pairs: Array<readonly [string, string]> = []
-  for (const entry of headers) {
-    const [name, value] = entry
+  let entries: Array<readonly [unknown, unknown]>
+  try {
+    entries = [...headers]
+  } catch {
+    throw invalidWireRequest("headers", `The received request's headers could not be read (iterating them threw); pass ${receivedHeadersShape}.`)
+  }
+  for (const [name, value] of entries) {
+    if (typeof name !== "string") throw invalidWireRequest("headers", `The received request's header names must be strings; one is ${describe(name)}.`)
+    if (value === undefined) continue
     const values = Array.isArray(value) ? value as ReadonlyArray<unknown> : [value]
     for (const item of values) {
-      if (typeof name !== "string" || typeof item !== "string") {
-        throw invalidWireRequest("headers", `The received request's headers must be ${receivedHeadersShape}; one entry is ${describe(entry)}.`)
+      if (typeof item !== "string") {
+        throw invalidWireRequest("headers", `The received request's headers must be ${receivedHeadersShape}; the value of ${JSON.stringify(name)} is ${describe(item)}.`)
       }
       pairs.push([name, item])
     }
