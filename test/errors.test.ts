@@ -69,6 +69,12 @@ const badRequests: ReadonlyArray<readonly [string, () => unknown, RegExp, string
   ["a path with a lone surrogate", () => signer.signRequest({ method: "GET", path: "/\ud800" }), /lone UTF-16 surrogate/, "path"],
   ["a path climbing above the stage", () => signer.signRequest({ method: "GET", path: "/a/../../x" }), /climbs above the endpoint's stage/, "path"],
   ["a header name with a space", () => signer.signRequest({ method: "GET", path: "/", headers: { "bad name": "x" } }), /not a valid header name/, "headers"],
+  // Another client's name for a field, given in its place, would be signed and sent without it.
+  ["axios's data in place of body", () => signer.signRequest({ method: "POST", path: "/", data: { a: 1 } } as never), /"data" is not a field of a request to sign.*pass it as body/, "body"],
+  ["got's json in place of body", () => signer.signRequest({ method: "POST", path: "/", json: { a: 1 } } as never), /"json" is not a field.*pass it as body/, "body"],
+  ["axios's params in place of queryParams", () => signer.signRequest({ method: "GET", path: "/", params: { q: "1" } } as never), /"params" is not a field.*pass it as queryParams/, "queryParams"],
+  ["query in place of queryParams", () => signer.signRequest({ method: "GET", path: "/", query: { q: "1" } } as never), /"query" is not a field.*pass it as queryParams/, "queryParams"],
+  ["header in place of headers", () => signer.signRequest({ method: "GET", path: "/", header: { "x-a": "1" } } as never), /"header" is not a field.*pass it as headers/, "headers"],
   ["a header name with a colon", () => signer.signRequest({ method: "GET", path: "/", headers: { "x:y": "x" } }), /not a valid header name/, "headers"],
   ["a header value with CR LF", () => signer.signRequest({ method: "GET", path: "/", headers: { "x-a": "1\r\nx-injected: 2" } }), /line break or NUL.*inject/, "headers"],
   ["a header value with LF", () => signer.signRequest({ method: "GET", path: "/", headers: { "x-a": "1\nb" } }), /line break or NUL/, "headers"],
@@ -241,6 +247,24 @@ const badConfigs: ReadonlyArray<readonly [string, () => unknown, RegExp, string]
   ["SigV4.signatureMismatchMessage with a null-prototype object (String() of it throws)", () => SigV4.signatureMismatchMessage(Object.create(null), "s"), /canonicalRequest must be a string; got an object/, "InvalidConfig"],
   ["SigV4.signHeaders with a secret key ending in a newline", () => SigV4.signHeaders({ method: "GET", target: "/", headers: [["host", "h"]] }, { credentials: { accessKeyId: "A", secretAccessKey: `${SECRET}\r\n` }, region: "us-east-1", signingTime: 0 }), /secret access key contains/, "MissingCredentials"]
 ]
+
+describe("another client's name for a field", () => {
+  it("is left alone beside the request's own field (a client's config spread into the request), as any other unknown field", () => {
+    const signed = signer.signRequest({ method: "POST", path: "/", body: { a: 1 }, data: { ignored: true }, params: undefined, foo: 1, queryParams: { q: "1" }, query: "x" } as never)
+    expect(signed.body).toBe(JSON.stringify({ a: 1 }))
+    expect(signed.url).toBe(`${ENDPOINT}/?q=1`)
+  })
+
+  it("is refused in the Effect API too", () => {
+    const exit = Effect.runSyncExit(
+      Signer.signRequest({ method: "POST", path: "/", data: "x" } as never).pipe(
+        Effect.provide(Signer.layer({ endpoint: ENDPOINT })),
+        Effect.provide(Credentials.layer({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: SECRET }))
+      )
+    )
+    expect(failureOf(exit)).toMatchObject({ _tag: "SigningError", reason: "InvalidRequest", field: "body" })
+  })
+})
 
 describe("a request's path is read once", () => {
   it("a getter that answers a string, then something else: the string is checked, signed and sent", () => {

@@ -40,6 +40,7 @@ import { prepareBody } from "./body.js"
 import { checkWellFormed, describe, quoteAtLoneSurrogate } from "./describe.js"
 import { prepareHeaders } from "./headers.js"
 import { prepareMethod } from "./method.js"
+import { refuseForeignFields } from "./foreignFields.js"
 import { PLAIN_PATH, preparePath } from "./path.js"
 import { appendQueryParams } from "./query.js"
 
@@ -134,13 +135,16 @@ export const prepareRequest = (settings: PrepareSettings, input: RequestToSign):
   const path = sendsPlusEscaped(settings.service) && resolvedPath.includes("+", endpoint.basePath.length)
     ? endpoint.basePath + resolvedPath.slice(endpoint.basePath.length).replaceAll("+", "%2B")
     : resolvedPath
+  // Read once each, as the path.
+  const { queryParams, headers: givenHeaders, body } = input
+  refuseForeignFields(input as object, body, queryParams, givenHeaders)
   const pairs = mark === -1 ? [] : parseQueryString(givenPath.slice(mark + 1))
-  appendQueryParams(input.queryParams, pairs)
+  appendQueryParams(queryParams, pairs)
   const queryPairs = sortQueryPairs(pairs)
   const query = joinQueryPairs(queryPairs)
 
-  const callerHeaders = prepareHeaders(input.headers)
-  const preparedBody = prepareBody(input.body, method)
+  const callerHeaders = prepareHeaders(givenHeaders)
+  const preparedBody = prepareBody(body, method)
   const payloadHash = preparedBody.payload === undefined ? EMPTY_PAYLOAD_HASH : sha256Hex(preparedBody.payload)
   const { headers, signed, callerPayloadHash } = assembleHeaders(callerHeaders, preparedBody, payloadHash, settings)
 
