@@ -273,7 +273,7 @@ describe("--profile NAME", () => {
     writeFileSync(files.configFile, "[profile console]\nlogin_session = arn:aws:iam::123456789012:user/me\nregion = us-east-1\n", { flag: "a" })
     const run = await cli(["--profile", "console", "--retries", "0"], withFiles({ HOME: files.directory }))
     expect(run).toMatchObject({ code: 2, stdout: "" })
-    expect(run.stderr).toContain("run aws login --profile console")
+    expect(run.stderr).toContain(". Run aws login --profile console")
     expect(run.stderr).not.toContain("aws sso login")
   })
 

@@ -297,6 +297,8 @@ const loginOf = (profile: string, keys: ReadonlyArray<string>): string | undefin
     ? `run aws sso login --profile ${shownProfile(profile)}.`
     : undefined
 
+const capitalized = (text: string | undefined): string | undefined => text === undefined ? undefined : text.charAt(0).toUpperCase() + text.slice(1)
+
 /** The links of the chain past the profiles: a host's or a pod's role, which a profile that fails must not hand the request to. */
 const HOST_ROLES: ReadonlySet<string> = new Set(["container credentials endpoint", "EC2 instance metadata", "web identity token file"])
 
@@ -465,7 +467,7 @@ const fromDefaultChain = async (
         : `AWS credentials could not be found for profile ${shownProfile(profile)}${profileFrom === "AWS_PROFILE" ? ", named by AWS_PROFILE" : ""}: ` +
           (processFailed ??
             `the AWS SDK's default chain says: ${said} ` +
-              (loginOf(profile, credentialKeysOf(profile, io)) ??
+              (capitalized(loginOf(profile, credentialKeysOf(profile, io))) ??
                 `Check that the profile is in ~/.aws/config or ~/.aws/credentials, or run aws sso login --profile ${shownProfile(profile)}.`)) +
           rerun
     )
