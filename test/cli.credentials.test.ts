@@ -259,6 +259,14 @@ describe("--profile NAME", () => {
       }
     })
 
+    it("but a credential_source without a role_arn, which the AWS CLI does not read either: signed as the host's role", async () => {
+      writeFileSync(files.configFile, "[profile sourceonly]\ncredential_source = EcsContainer\nregion = us-east-1\n", { flag: "a" })
+      onContainerHost()
+      const run = await cli(["--profile", "sourceonly", "--retries", "0"], { ...process.env, ...withFiles() })
+      expect(run.code).toBe(0)
+      expect(signedBy(run)).toBe(keys.container.accessKeyId)
+    })
+
     it("a credential_process that fails: what it said", async () => {
       files.setProcessFailure("vault: permission denied")
       onContainerHost()

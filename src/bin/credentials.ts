@@ -286,7 +286,9 @@ const credentialKeysOf = (profile: string, io: Io): ReadonlyArray<string> => {
     ...(inConfig.get(`profile.${profile}`) ?? (profile === "default" ? inConfig.get("default") : undefined) ?? []),
     ...(sectionsOf(credentialsText).get(profile) ?? [])
   ])
-  return CREDENTIAL_KEYS.filter((key) => given.has(key))
+  // source_profile and credential_source say where a role_arn's role is assumed from: without one, the AWS CLI
+  // reads neither, and goes on to the host's role.
+  return CREDENTIAL_KEYS.filter((key) => given.has(key) && (given.has("role_arn") || (key !== "source_profile" && key !== "credential_source")))
 }
 
 /** How to log a profile in again, for one whose credentials come from a login: `aws login`, or `aws sso login`. */
