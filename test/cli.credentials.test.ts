@@ -277,6 +277,13 @@ describe("--profile NAME", () => {
     })
   })
 
+  it("an aws login profile with an AWS SDK too old to read login sessions (before 3.936.0): the advice is to upgrade it", async () => {
+    const { loginOf } = await import("../src/bin/credentials.js")
+    expect(loginOf("console", ["login_session"], [3, 901, 0])).toMatch(/^install @aws-sdk\/credential-providers 3\.936\.0 or later .* then run aws login --profile console/)
+    expect(loginOf("console", ["login_session"], [3, 1175, 0])).toBe("run aws login --profile console (its login session could not be used).")
+    expect(loginOf("dev", ["sso_session"], [3, 901, 0])).toBe("run aws sso login --profile dev.")
+  })
+
   it("an aws login profile that cannot be used (no login cached): exit 2, saying to run aws login, not aws sso login", async () => {
     writeFileSync(files.configFile, "[profile console]\nlogin_session = arn:aws:iam::123456789012:user/me\nregion = us-east-1\n", { flag: "a" })
     const run = await cli(["--profile", "console", "--retries", "0"], withFiles({ HOME: files.directory }))

@@ -12,6 +12,7 @@
  * @internal
  */
 import { readFileSync, statSync } from "node:fs"
+import { createRequire } from "node:module"
 import { homedir } from "node:os"
 import { join } from "node:path"
 import * as Context from "effect/Context"
@@ -291,10 +292,37 @@ const credentialKeysOf = (profile: string, io: Io): ReadonlyArray<string> => {
   return CREDENTIAL_KEYS.filter((key) => given.has(key) && (given.has("role_arn") || (key !== "source_profile" && key !== "credential_source")))
 }
 
-/** How to log a profile in again, for one whose credentials come from a login: `aws login`, or `aws sso login`. */
-const loginOf = (profile: string, keys: ReadonlyArray<string>): string | undefined =>
+/** The first `@aws-sdk/credential-providers` that reads an `aws login` session (`login_session`). */
+const READS_LOGIN_SESSIONS = [3, 936, 0] as const
+
+/** The installed `@aws-sdk/credential-providers`'s version as numbers, or undefined when it cannot be read. */
+const installedChainVersion = (): ReadonlyArray<number> | undefined => {
+  try {
+    const { version } = createRequire(import.meta.url)(`${PEER}/package.json`) as { readonly version?: unknown }
+    return typeof version === "string" ? version.split(".").map(Number) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const olderThan = (version: ReadonlyArray<number>, than: ReadonlyArray<number>): boolean => {
+  for (let i = 0; i < than.length; i++) {
+    const part = version[i] ?? 0
+    if (part !== than[i]) return part < than[i]!
+  }
+  return false
+}
+
+/**
+ * How to log a profile in again, for one whose credentials come from a login: `aws login`, or `aws sso login`.
+ * An SDK too old to read `aws login` sessions cannot use one however fresh: then the advice is to upgrade it.
+ */
+export const loginOf = (profile: string, keys: ReadonlyArray<string>, sdkVersion = installedChainVersion()): string | undefined =>
   keys.includes("login_session")
-    ? `run aws login --profile ${shownProfile(profile)} (its login session could not be used).`
+    ? sdkVersion !== undefined && olderThan(sdkVersion, READS_LOGIN_SESSIONS)
+      ? `install ${PEER} ${READS_LOGIN_SESSIONS.join(".")} or later (npm install ${PEER}@3), the first to read the login session of ` +
+        `${shownProfile(profile)}, then run aws login --profile ${shownProfile(profile)} if it has expired.`
+      : `run aws login --profile ${shownProfile(profile)} (its login session could not be used).`
     : keys.some((key) => key.startsWith("sso_"))
     ? `run aws sso login --profile ${shownProfile(profile)}.`
     : undefined
