@@ -31,7 +31,8 @@ export type RequestErrorReason = "RetriesExhausted" | "NotRetryable"
  * Printing, logging or serializing a `RequestError` shows a summary of the
  * cause (its name, message and HTTP status), never the cause object itself:
  * an HTTP client's error often holds the request, and the request holds the
- * session token. Read `error.cause` when you need the original.
+ * session token. A structured clone (`postMessage`, `structuredClone`,
+ * IndexedDB) copies no cause. Read `error.cause` when you need the original.
  *
  * @since 3.0.0
  * @category errors
@@ -58,8 +59,11 @@ export class RequestError<E = unknown> extends Error {
     super(args.message)
     this.reason = args.reason
     this.attempts = args.attempts
-    // Not enumerable, as Error's own `cause`: printing an error lists its enumerable fields.
-    Object.defineProperty(this, "cause", { value: args.cause, writable: false, enumerable: false, configurable: true })
+    // Not enumerable, as Error's own `cause`: printing an error lists its enumerable fields. A getter, not a
+    // value: the structured clone (postMessage to a Worker, IndexedDB, worker_threads) copies an error's own
+    // `cause` value whole, the request and its session token with it, and fails on one it cannot copy (a Response).
+    const cause = args.cause
+    Object.defineProperty(this, "cause", { get: () => cause, enumerable: false, configurable: true })
     this.causeSummary = args.causeSummary ?? summarizeFailure(args.cause)
   }
 

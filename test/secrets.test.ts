@@ -274,6 +274,28 @@ describe("a RequestError whose cause's name carries a secret shows it nowhere", 
   })
 })
 
+describe("a RequestError copied by the structured clone (postMessage, IndexedDB, worker_threads) carries no cause", () => {
+  // As an HTTP client's error holds its request (axios's `config`): the signed headers, the session token among them.
+  const holdingTheRequest = () => Object.assign(new Error("Request failed with status code 403"), { config: { headers: { "x-amz-security-token": TOKEN } } })
+
+  it("a cause holding the signed request: the copy shows no session token, and keeps message, name and stack", async () => {
+    for (const error of [await facadeRejection(SECRET, TOKEN, holdingTheRequest()), await retryFailure(SECRET, TOKEN, holdingTheRequest())]) {
+      expect((error as RequestError).cause).toMatchObject({ config: { headers: { "x-amz-security-token": TOKEN } } })
+      const copy = structuredClone(error) as Error
+      expect(copy.cause).toBeUndefined()
+      expect(inspect(copy, { depth: 10, showHidden: true })).not.toContain(TOKEN)
+      expect(copy.message).toBe((error as RequestError).message)
+      expect(copy.stack).toBe((error as RequestError).stack)
+    }
+  })
+
+  it("a cause the clone cannot copy (a Response, as `throw response` makes it) does not make the copy fail", async () => {
+    const error = await facadeRejection(SECRET, TOKEN, new Response("Forbidden", { status: 403 }))
+    expect((error as RequestError).cause).toBeInstanceOf(Response)
+    expect(() => structuredClone(error)).not.toThrow()
+  })
+})
+
 describe("a secret quoted as a URL or JSON writes it (%2F, %2B, \\/) shows no part of it", () => {
   // The parts of SECRET between its "/" and "+": each shorter than the runs the credential mask looks for.
   const SECRET_PARTS = SECRET.split(/[/+]/)
