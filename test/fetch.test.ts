@@ -99,6 +99,32 @@ describe("signer.fetch takes what fetch takes", () => {
     })
   })
 
+  it("a ReadableStream of text (a TextDecoderStream's) is sent as UTF-8, as Node's fetch sends it", async () => {
+    const text = new ReadableStream<string>({ start: (controller) => (controller.enqueue("text "), controller.enqueue("stream ✓"), controller.close()) })
+    const { status, echo } = await echoOf(await signer.fetch("/stream", { method: "PUT", body: text, duplex: "half" } as unknown as RequestInit))
+    expect(status).toBe(200)
+    expect(echo.body.sha256).toBe(sha256("text stream ✓"))
+  })
+
+  it("a ReadableStream that yields something other than bytes or text: a SigningError naming the body", async () => {
+    const numbers = new ReadableStream<number>({ start: (controller) => (controller.enqueue(42), controller.close()) })
+    await expect(signer.fetch("/stream", { method: "PUT", body: numbers, duplex: "half" } as unknown as RequestInit)).rejects.toMatchObject({
+      _tag: "SigningError",
+      field: "body",
+      message: expect.stringMatching(/stream yielded number 42; a body stream must yield bytes or strings/)
+    })
+  })
+
+  it("a locked ReadableStream: a SigningError naming the body and saying what to pass", async () => {
+    const stream = new ReadableStream({ start: (controller) => (controller.enqueue(new Uint8Array([1])), controller.close()) })
+    stream.getReader()
+    await expect(signer.fetch("/stream", { method: "PUT", body: stream, duplex: "half" } as RequestInit)).rejects.toMatchObject({
+      _tag: "SigningError",
+      field: "body",
+      message: expect.stringMatching(/ReadableStream body is locked .* pass a fresh stream, or the bytes/)
+    })
+  })
+
   it("FormData is serialized once, to exactly the multipart body sent, boundary signed", async () => {
     const form = new FormData()
     form.append("name", "Rex")
@@ -121,6 +147,13 @@ describe("signer.fetch takes what fetch takes", () => {
   it("refuses a URL outside the endpoint's origin or stage, before anything is sent", async () => {
     await expect(signer.fetch("https://elsewhere.example/stage/x")).rejects.toMatchObject({ _tag: "SigningError", field: "path" })
     await expect(signer.fetch(`${gateway.url}/other-stage/x`)).rejects.toMatchObject({ _tag: "SigningError", field: "path" })
+  })
+
+  it("a Request with a null body in init sends the Request's own body, as fetch does", async () => {
+    const request = new Request(`${gateway.url}/stage/req`, { method: "PUT", body: "kept", headers: { "content-type": "text/plain" } })
+    const { status, echo } = await echoOf(await signer.fetch(request, { body: null }))
+    expect(status).toBe(200)
+    expect(echo.body.sha256).toBe(sha256("kept"))
   })
 
   it("a Request with init.headers sends init's headers instead of its own, as fetch does", async () => {
@@ -252,6 +285,13 @@ describe("signer.fetch with a fetch of its own that records what it is given", (
     expect(await signer.fetch("/x")).toBe(foreign)
   })
 
+  it("passes on a Request's own fields (cache, credentials, mode, ...) that init sets to undefined, as fetch keeps them", async () => {
+    const { signer, seen } = scripted([200])
+    const request = new Request("https://abc123.execute-api.us-east-1.amazonaws.com/stage/x", { cache: "no-store", credentials: "omit", referrerPolicy: "no-referrer" } as RequestInit)
+    await signer.fetch(request, { cache: undefined, credentials: undefined, referrerPolicy: undefined, retries: 0 } as unknown as RequestInit)
+    expect(seen[0]).toMatchObject({ cache: "no-store", credentials: "omit", referrerPolicy: "no-referrer" })
+  })
+
   it("passes on the fields of the runtime's fetch it does not know (undici's dispatcher, Bun's proxy), as given", async () => {
     const { signer, seen } = scripted([200])
     const dispatcher = { dispatch: () => true }
@@ -359,6 +399,15 @@ describe("signer.fetch's signal", () => {
       expect(failure).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig" })
       expect((failure as Error).message).toMatch(/signal must be an AbortSignal/)
     }
+    expect(sent).toEqual([])
+  })
+
+  it("a Request's own signal is heard when init sets signal to undefined (`{ signal: options?.signal }`), as fetch hears it", async () => {
+    const { sent, signer } = countingSigner()
+    const reason = new Error("stopped by the Request's signal")
+    const request = new Request(`${gateway.url}/stage/x`, { signal: AbortSignal.abort(reason) })
+    // Typed as fetch's init (exactOptionalPropertyTypes refuses `signal: undefined`), and taken as fetch takes it.
+    await expect(signer.fetch(request, { signal: undefined, retries: 1 } as unknown as RequestInit)).rejects.toBe(reason)
     expect(sent).toEqual([])
   })
 
@@ -504,6 +553,9 @@ describe("a web Request whose body was already read", () => {
   })
   it("signer.fetch rejects the same way", async () => {
     await expect(signer.fetch(await used())).rejects.toMatchObject({ _tag: "SigningError", field: "body" })
+  })
+  it("signer.fetch with a null body in init refuses it the same way (null keeps the Request's body, as for fetch)", async () => {
+    await expect(signer.fetch(await used(), { body: null })).rejects.toMatchObject({ _tag: "SigningError", field: "body" })
   })
   it("signer.fetch sends the body given in init instead, as fetch does", async () => {
     const { status, echo } = await echoOf(await signer.fetch(await used(), { body: "again" }))

@@ -94,10 +94,33 @@ export const readWebBody = async (body: unknown): Promise<ReadWebBody | undefine
     return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType, isForm: true }
   }
   if (isReadableStream(body)) {
-    // Read to the end (fetch would consume it too); the bytes read are what is sent.
-    return { bytes: new Uint8Array(await new Response(body).arrayBuffer()) }
+    if (body.locked) {
+      // Otherwise the runtime's words for it, about a "Response body" the caller never made.
+      throw invalidRequest(
+        "body",
+        "The ReadableStream body is locked (a reader holds it, or it was read or sent already), so it cannot be read to sign it; " +
+          "pass a fresh stream, or the bytes."
+      )
+    }
+    // Read to the end (fetch would consume it too); the bytes read are what is sent. Chunk by chunk, as a Node
+    // stream's: Node's and Bun's fetch send a stream of strings (a TextDecoderStream's) as UTF-8.
+    return { bytes: await readChunks(chunksOf(body)) }
   }
   return undefined
+}
+
+/** What `stream` yields, read through a reader of its own (not every runtime's ReadableStream is async iterable). */
+async function* chunksOf(stream: ReadableStream<unknown>): AsyncGenerator<unknown> {
+  const reader = stream.getReader()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) return
+      yield value
+    }
+  } finally {
+    reader.releaseLock()
+  }
 }
 
 const readBody = async (
@@ -208,7 +231,9 @@ export const fromFetchArguments = async (
   const headers = init?.headers !== undefined ? headersOfInit(init.headers) : new Headers(base?.headers)
   const sendWith: Record<string, unknown> = {}
   for (const field of PASSED_ON) {
-    const value = init !== undefined && field in init ? (init as Record<string, unknown>)[field] : base?.[field as keyof Request]
+    // An init field set to undefined is not given, as for fetch (`{ signal: options?.signal }` keeps the Request's signal).
+    const given = init === undefined ? undefined : (init as Record<string, unknown>)[field]
+    const value = given !== undefined ? given : base?.[field as keyof Request]
     if (field === "signal" && value !== undefined && value !== null && !isAbortSignal(value)) {
       // Checked here, not by the first listener added: anything else would fail mid-retry, untyped.
       throw invalidConfig(`signal must be an AbortSignal (or null); got ${describeNonSignal(value)}.`)
@@ -229,7 +254,8 @@ export const fromFetchArguments = async (
       const aborted = signal?.aborted === true && (error === signal.reason || signal.reason === undefined)
       throw aborted ? new AbortedWhileReading(error) : error
     })
-  const bodyGiven = init !== undefined && "body" in init && init.body !== undefined
+  // A null body in init keeps a Request's own, as for fetch; without a Request, it is no body.
+  const bodyGiven = init !== undefined && init.body !== undefined && (init.body !== null || base === undefined)
   if (!bodyGiven && base !== undefined && base.body !== null && safely(() => base.bodyUsed === true, false)) {
     // Otherwise the runtime's own words for it ("unusable"), which say neither what happened nor what to do.
     throw invalidRequest(
