@@ -227,6 +227,12 @@ export interface CredentialIdentity {
  * `fromCognitoIdentityPool(...)` from `@aws-sdk/credential-providers`, or
  * your own async function.
  *
+ * A renewal calls it with `{ forceRefresh: true }`, which the AWS SDK's
+ * providers take: their cache judges expiry by the machine's clock, which may
+ * be behind AWS's (see the signer's clock offset). A function of your own may
+ * ignore it. (Typed without the parameter, so that every SDK provider's type
+ * is taken.)
+ *
  * @since 3.0.0
  * @category models
  */

@@ -564,6 +564,99 @@ describe("the signer's clock offset", () => {
     }))
 })
 
+/**
+ * A provider behind a cache as the AWS SDK's (its `memoize`): its answer kept until 5 minutes before it expires by
+ * `machineNow` (the machine's clock, which judges it), or until a call asks with `{ forceRefresh: true }`.
+ */
+const cachedAsTheSdkDoes = (source: () => Issued, machineNow: () => number = Date.now) => {
+  let held: Issued | undefined
+  const asked: Array<unknown> = []
+  const provider = async (options?: { readonly forceRefresh?: boolean }) => {
+    asked.push(options)
+    if (held === undefined || options?.forceRefresh === true || held.expiration.getTime() - machineNow() < 5 * MINUTE) held = source()
+    return held
+  }
+  return Object.assign(provider, { asked })
+}
+
+describe("a renewal asks the provider with the AWS SDK's forceRefresh", () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it("the facade: on a machine 20 minutes behind AWS, no request goes out with credentials AWS has expired (the SDK's cache judges them by the machine's clock)", async () => {
+    const start = Date.now()
+    vi.useFakeTimers({ toFake: ["Date"], now: start })
+    const skew = 20 * MINUTE
+    const vended = new Map<string, Issued>()
+    let serial = 0
+    const provider = cachedAsTheSdkDoes(() => {
+      const credentials = { ...issued(`ASIAVENDED${++serial}`), expiration: new Date(Date.now() + skew + 60 * MINUTE) }
+      vended.set(credentials.accessKeyId, credentials)
+      return credentials
+    })
+    const gateway = await LocalGateway.start({ region: REGION, clockOffsetMillis: skew, credentials: (id) => vended.get(id) })
+    try {
+      const signer = facadeFor(gateway.url, provider)
+      const refused: Array<string> = []
+      // Two hours, a request every 5 minutes (the signer learns the offset from the first one's refusal).
+      for (let minute = 0; minute <= 120; minute += 5) {
+        vi.setSystemTime(start + minute * MINUTE)
+        const response = await signer.fetch("/pets")
+        if (response.status !== 200) refused.push(`minute ${minute}: ${response.status} ${await response.text()}`)
+        else await response.arrayBuffer()
+      }
+      expect(refused).toEqual([])
+      expect(serial).toBeGreaterThanOrEqual(3)
+    } finally {
+      await gateway.close()
+    }
+  })
+
+  it("the facade: the first call asks plainly; a renewal forces, at most once per 10 s of host time", async () => {
+    const start = Date.now()
+    vi.useFakeTimers({ toFake: ["Date"], now: start })
+    const asked: Array<unknown> = []
+    // Every answer is inside the 5-minute window, so every signature renews.
+    const provider = async (options?: { readonly forceRefresh?: boolean }) => {
+      asked.push(options)
+      return { ...issued("ASIASHORTLIVED"), expiration: new Date(Date.now() + 4 * MINUTE) }
+    }
+    const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", provider)
+    for (const at of [0, 0, 9_999, 10_000, 10_001]) {
+      vi.setSystemTime(start + at)
+      await signer.signRequestAsync(request)
+    }
+    expect(asked).toEqual([undefined, { forceRefresh: true }, undefined, { forceRefresh: true }, undefined])
+  })
+
+  it.effect("the Effect API: with a clock offset of 20 minutes, the renewal it makes is not answered from a cache judged by the bare Clock", () =>
+    Effect.gen(function*() {
+      const start = Date.now()
+      yield* TestClock.setTime(start)
+      let machineNow = start
+      let serial = 0
+      // Credentials for an hour of AWS's time, which is 20 minutes ahead of the machine's (the Clock).
+      const provider = cachedAsTheSdkDoes(
+        () => ({ ...issued(`ASIAVENDED${++serial}`), expiration: new Date(machineNow + 80 * MINUTE) }),
+        () => machineNow
+      )
+      yield* Effect.gen(function*() {
+        yield* Signer.setClockOffset(20 * MINUTE)
+        expect((yield* Signer.signRequest(request)).headers["authorization"]).toContain("Credential=ASIAVENDED1/")
+        // 57 minutes on: the signature says minute 77, inside the 5 minutes before ASIAVENDED1 expires (minute 80);
+        // the cache, by the machine's clock, still sees 23 minutes left.
+        machineNow = start + 57 * MINUTE
+        yield* TestClock.adjust(Duration.minutes(57))
+        expect((yield* Signer.signRequest(request)).headers["authorization"]).toContain("Credential=ASIAVENDED2/")
+        expect(provider.asked).toEqual([undefined, { forceRefresh: true }])
+      }).pipe(
+        Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
+        Effect.provide(Credentials.layerFromProvider(provider))
+      )
+    }))
+})
+
 describe("maxAge", () => {
   it.effect("is time since the fetch on the Clock: a signer's clock offset that changes does not stretch it", () =>
     Effect.gen(function*() {

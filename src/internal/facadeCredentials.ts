@@ -106,6 +106,35 @@ export const withoutCommandLine = (said: string): string => {
   return `${said.slice(0, failed.index)}Command failed (its command line is not shown)${stderr === "" ? "" : `: ${stderr}`}`
 }
 
+/** A `CredentialsProvider` as it is called: with the AWS SDK's options for a renewal (see `providerArguments`). */
+export type ProviderTakingOptions = (options?: { readonly forceRefresh?: boolean }) => PromiseLike<CredentialIdentity>
+
+/** How often a renewal may force a provider's cache (see `providerArguments`). */
+export const FORCED_RENEWAL_INTERVAL_MILLIS = 10_000
+
+/**
+ * The arguments of each call to a provider: none for the first; for a
+ * renewal, the AWS SDK's `{ forceRefresh: true }`. An SDK provider's cache
+ * judges expiry by this machine's clock: behind AWS's (the offset a signer
+ * learns), it hands back the credentials it holds, which AWS has expired, or
+ * will before the cache renews them. Forced at most once per
+ * `FORCED_RENEWAL_INTERVAL_MILLIS` of host time: a source that still serves the
+ * credentials held (inside a long `refreshBefore`) is fetched from every few
+ * seconds, not for every signature; a plain call, answered from the cache,
+ * meanwhile.
+ */
+export const providerArguments = (): ((renewal: boolean) => [] | [{ readonly forceRefresh: true }]) => {
+  let forcedAt: number | undefined
+  return (renewal) => {
+    if (!renewal) return []
+    const now = Date.now()
+    // Both ways: a host clock stepped back must not stop renewals from forcing for as long as the step.
+    if (forcedAt !== undefined && Math.abs(now - forcedAt) < FORCED_RENEWAL_INTERVAL_MILLIS) return []
+    forcedAt = now
+    return [{ forceRefresh: true }]
+  }
+}
+
 /** How long signatures wait for a credentials provider to answer. */
 export const PROVIDER_TIMEOUT_MILLIS = 60_000
 
@@ -128,6 +157,7 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
   let cached: SigningCredentials | undefined
   let pending: Promise<SigningCredentials> | undefined
   const seen = recentSecrets()
+  const argumentsFor = providerArguments()
 
   // The timer of the call in flight. A renewal in the background holds no process open (a CLI or a Lambda
   // handler that is done exits, rather than wait up to a minute for a provider that hangs); a signature
@@ -147,8 +177,9 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
       if (!inBackground) holdProcess(true)
       return pending
     }
+    const args = argumentsFor(cached !== undefined)
     const answer = Promise.resolve()
-      .then(() => provider())
+      .then(() => (provider as ProviderTakingOptions)(...args))
       .then(
         (identity: CredentialIdentity | undefined) => {
           if (typeof identity !== "object" || identity === null) {

@@ -23,7 +23,14 @@ import { SigningError } from "../../SigningError.js"
 import { isPlainObject } from "../brand.js"
 import { type FieldNames, recentSecrets } from "../credentials.js"
 import { isWorkerd } from "../environment.js"
-import { PROVIDER_TIMEOUT_MILLIS, providerFailure, providerTimedOut, REFRESH_BEFORE_MILLIS } from "../facadeCredentials.js"
+import {
+  PROVIDER_TIMEOUT_MILLIS,
+  providerArguments,
+  providerFailure,
+  type ProviderTakingOptions,
+  providerTimedOut,
+  REFRESH_BEFORE_MILLIS
+} from "../facadeCredentials.js"
 import { asSigningError, isSigningErrorSafely, safely, thrownMessage } from "../guard.js"
 import { describe } from "../request/describe.js"
 import { missingCredentials } from "../signingErrors.js"
@@ -306,8 +313,11 @@ export const refreshing = <E, R>(
 export const providerFetch = (provider: CredentialsProvider): Effect.Effect<CredentialIdentity, SigningError> => {
   // The secrets of the last credentials handed out: a later failure's message may quote them.
   const seen = recentSecrets()
+  const argumentsFor = providerArguments()
+  // Once the provider has answered, every call is a renewal (see providerArguments).
+  let answered = false
   return Effect.tryPromise({
-    try: () => Promise.resolve(provider()),
+    try: () => Promise.resolve((provider as ProviderTakingOptions)(...argumentsFor(answered))),
     catch: (error) => providerFailure(error, seen.secrets())
   }).pipe(
     Effect.filterOrFail(
@@ -316,6 +326,7 @@ export const providerFetch = (provider: CredentialsProvider): Effect.Effect<Cred
     ),
     Effect.tap((identity) => {
       // Credentials that cannot be read are refused by validation next; reading them here must not die first.
+      answered = true
       const secrets = safely(() => [identity.secretAccessKey, identity.sessionToken], [])
       seen.remember(secrets.filter((secret): secret is string => typeof secret === "string"))
     })
