@@ -589,7 +589,7 @@ export class ApiGatewaySigner {
     const failedResponses = new WeakSet<object>()
     try {
       return await retryLoop(
-        () => this.#signAttempt((credentials, signedAt) => signPrepared(prepared, credentials, signedAt, this.#settings)),
+        () => this.#signAttempt((credentials, signedAt) => signPrepared(prepared, credentials, signedAt, this.#settings), sendWith.signal ?? undefined),
         async (signed) => {
           const response = await send(signed.url, { ...sendWith, method: signed.method, headers: signed.headers, body: signed.body ?? null, redirect: "manual" })
           // Every failed response goes to the loop, which asks shouldRetry once (and corrects the clock after a
@@ -623,11 +623,15 @@ export class ApiGatewaySigner {
    * that have since expired; the attempt keeps the clock it was signed on, for
    * a refusal for clock skew.
    */
-  async #signAttempt(sign: (credentials: SigningCredentials, signedAt: number) => SignedRequest | PromiseLike<SignedRequest>): Promise<SignedAttempt> {
+  async #signAttempt(
+    sign: (credentials: SigningCredentials, signedAt: number) => SignedRequest | PromiseLike<SignedRequest>,
+    // The attempt's: a signature that stops waiting for credentials (it aborted) no longer holds the process open.
+    signal: AbortSignal | undefined
+  ): Promise<SignedAttempt> {
     try {
       // Sent by this signer, so a provider's answer that looks expired by this clock is sent all the same: when the
       // clock is ahead of AWS's by more than the credentials have left, the refusal for skew is what corrects it.
-      const credentials = await this.#credentials.resolve(this.#now(), true)
+      const credentials = await this.#credentials.resolve(this.#now(), true, signal)
       const clock = this.#attemptClock()
       return { request: await sign(credentials, clock.signedAt), secrets: secretsOf(credentials), clock }
     } catch (error) {
@@ -642,14 +646,14 @@ export class ApiGatewaySigner {
    * send requests without what it adds. Otherwise `params` is prepared once,
    * and checked before any call, and each attempt is signed afresh.
    */
-  #attemptsOf(params: RequestToSign): () => Promise<SignedAttempt> {
+  #attemptsOf(params: RequestToSign, signal: AbortSignal | undefined): () => Promise<SignedAttempt> {
     if (this.signRequest !== ownSignRequest) {
       // The credentials are resolved first, so that the synchronous signRequest finds them current; and it runs
       // as sending, so that it signs with them even when they look expired by this clock (as the other path does).
-      return () => this.#signAttempt(() => this.#asSending(() => this.signRequest(params)))
+      return () => this.#signAttempt(() => this.#asSending(() => this.signRequest(params)), signal)
     }
     const prepared = prepareRequest(this.#settings, params)
-    return () => this.#signAttempt((credentials, signedAt) => signPrepared(prepared, credentials, signedAt, this.#settings))
+    return () => this.#signAttempt((credentials, signedAt) => signPrepared(prepared, credentials, signedAt, this.#settings), signal)
   }
 
   /** Sets the clock from a refusal for skew of an attempt signed on `signedOn`; says whether it was one. */
@@ -762,7 +766,7 @@ export class ApiGatewaySigner {
       const { signal } = checked
       if (signal?.aborted) return Promise.reject(abortReason(signal))
       return retryLoop(
-        this.#attemptsOf(params),
+        this.#attemptsOf(params, signal),
         // The callback gets the request alone, as in 2.x.
         (request) => callback(request as SignedRequestData),
         {

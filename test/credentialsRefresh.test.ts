@@ -244,6 +244,28 @@ describe("the facade, behind a provider call that does not settle", () => {
     expect((await waiting).headers.Authorization).toContain("Credential=ASIALATER/")
   })
 
+  it("a signature that stops waiting (its signal aborted) no longer holds the process open, once no other waits", async () => {
+    const call = held()
+    const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", providerOf(call.provide))
+    const before = timersHoldingProcess()
+    const first = new AbortController()
+    const second = new AbortController()
+    const outcomes = [first, second].map((controller) =>
+      signer.makeRequestWithRetries(request, () => "sent", 0, { signal: controller.signal }).then(() => undefined, (error: unknown) => error)
+    )
+    await turnsUntil(() => timersHoldingProcess() === before + 1)
+    expect(timersHoldingProcess()).toBe(before + 1)
+    first.abort(new Error("first gave up"))
+    await turnsUntil(() => false)
+    // The second still waits: the call's timer holds the process.
+    expect(timersHoldingProcess()).toBe(before + 1)
+    second.abort(new Error("second gave up"))
+    await turnsUntil(() => timersHoldingProcess() === before)
+    expect(timersHoldingProcess()).toBe(before)
+    expect(await Promise.all(outcomes)).toMatchObject([{ message: "first gave up" }, { message: "second gave up" }])
+    call.answer()
+  })
+
   it("an answer that arrives after the signatures stopped waiting is kept: signRequest signs with it", async () => {
     vi.useFakeTimers()
     const late = () => new Promise<CredentialIdentity>((resolve) => setTimeout(() => resolve(issued("ASIALATE")), PROVIDER_TIMEOUT_MILLIS + 1_000))

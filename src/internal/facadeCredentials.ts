@@ -10,6 +10,7 @@
  */
 import type { CredentialIdentity, CredentialsProvider } from "../SignedRequest.js"
 import { SigningError } from "../SigningError.js"
+import { listen, stopListening } from "./abort.js"
 import { isWorkerd } from "./environment.js"
 import { missingCredentials } from "./signingErrors.js"
 import {
@@ -41,7 +42,7 @@ export interface CredentialsSource {
    * since the clock may be what is wrong, and API Gateway's answer tells which
    * (a refusal for skew corrects the clock; an expired token is a 403).
    */
-  readonly resolve: (now: number, sendingAnyway?: boolean) => Promise<SigningCredentials>
+  readonly resolve: (now: number, sendingAnyway?: boolean, signal?: AbortSignal | undefined) => Promise<SigningCredentials>
   /** Why `current` has none: the error a synchronous signature fails with. */
   readonly unavailable: (now: number) => SigningError
   /** The secrets of the credentials given, or of the last two a provider handed out, to scrub from messages. */
@@ -161,22 +162,34 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
 
   // The timer of the call in flight. A renewal in the background holds no process open (a CLI or a Lambda
   // handler that is done exits, rather than wait up to a minute for a provider that hangs); a signature
-  // waiting on the call does, as any await of a pending request would.
+  // waiting on the call does, as any await of a pending request would, until it stops waiting (its signal
+  // aborted): the timer holds the process while one signature still waits.
   let timer: ReturnType<typeof setTimeout> | undefined
+  let waiting = 0
   const holdProcess = (hold: boolean): void => {
     // Node, Bun and Deno return a Timeout with ref/unref; browsers and Workers a number, which holds nothing.
     const handle = timer as { ref?: () => unknown; unref?: () => unknown } | undefined
     if (typeof handle === "object" && handle !== null) void (hold ? handle.ref?.() : handle.unref?.())
   }
+  const waitOn = (call: Promise<SigningCredentials>, signal: AbortSignal | undefined): Promise<SigningCredentials> => {
+    waiting++
+    holdProcess(true)
+    if (signal === undefined) return call
+    const leave = () => {
+      if (pending === call && --waiting === 0) holdProcess(false)
+    }
+    if (listen(signal, leave) === undefined) {
+      const stop = () => stopListening(signal, leave)
+      call.then(stop, stop)
+    }
+    return call
+  }
 
   // In workerd a call belongs to the request that made it (see isWorkerd): each signature makes its own, and none
   // is made in the background, where it would die with the request that started it.
   const shared = !isWorkerd()
-  const ask = (inBackground: boolean): Promise<SigningCredentials> => {
-    if (pending !== undefined && shared) {
-      if (!inBackground) holdProcess(true)
-      return pending
-    }
+  const ask = (inBackground: boolean, signal?: AbortSignal): Promise<SigningCredentials> => {
+    if (pending !== undefined && shared) return inBackground ? pending : waitOn(pending, signal)
     const args = argumentsFor(cached !== undefined)
     const answer = Promise.resolve()
       .then(() => (provider as ProviderTakingOptions)(...args))
@@ -216,7 +229,8 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
     // A call of its own (workerd): its bound goes with it.
     if (!shared) return Promise.race([answer, gaveUp]).finally(() => clearTimeout(bound))
     timer = bound
-    holdProcess(!inBackground)
+    waiting = 0
+    holdProcess(false)
     const asked: Promise<SigningCredentials> = Promise.race([answer, gaveUp]).finally(() => {
       if (pending === asked) {
         clearTimeout(timer)
@@ -225,7 +239,7 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
       }
     })
     pending = asked
-    return asked
+    return inBackground ? asked : waitOn(asked, signal)
   }
 
   return {
@@ -236,8 +250,8 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
       if (stale(cached, now) && shared) void ask(true).catch(() => {})
       return cached
     },
-    resolve: (now, sendingAnyway = false) =>
-      cached !== undefined && !stale(cached, now) ? Promise.resolve(cached) : ask(false).then(
+    resolve: (now, sendingAnyway = false, signal) =>
+      cached !== undefined && !stale(cached, now) ? Promise.resolve(cached) : ask(false, signal).then(
         (answer) => {
           // Judged when the answer arrives, since a slow provider's answer may expire while it is awaited.
           const arrivedAt = clock()
