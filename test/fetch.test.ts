@@ -125,6 +125,22 @@ describe("signer.fetch takes what fetch takes", () => {
     })
   })
 
+  it("a ReadableStream read already (sent by an earlier call, read by the caller, or cancelled) is refused, never sent empty", async () => {
+    const oneChunk = () => new ReadableStream({ start: (controller) => (controller.enqueue(new TextEncoder().encode("once")), controller.close()) })
+    const sentBefore = oneChunk()
+    const init = { method: "PUT", body: sentBefore, duplex: "half" } as RequestInit
+    expect((await echoOf(await signer.fetch("/stream", init))).echo.body.sha256).toBe(sha256("once"))
+    const readByCaller = oneChunk()
+    const reader = readByCaller.getReader()
+    await reader.read()
+    reader.releaseLock()
+    const cancelled = oneChunk()
+    await cancelled.cancel()
+    for (const body of [sentBefore, readByCaller, cancelled]) {
+      await expect(signer.fetch("/stream", { method: "PUT", body, duplex: "half" } as RequestInit)).rejects.toMatchObject({ _tag: "SigningError", field: "body" })
+    }
+  })
+
   it("FormData is serialized once, to exactly the multipart body sent, boundary signed", async () => {
     const form = new FormData()
     form.append("name", "Rex")

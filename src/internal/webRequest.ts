@@ -94,7 +94,7 @@ export const readWebBody = async (body: unknown): Promise<ReadWebBody | undefine
     return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType, isForm: true }
   }
   if (isReadableStream(body)) {
-    if (body.locked) {
+    if (body.locked || isDisturbed(body)) {
       // Otherwise the runtime's words for it, about a "Response body" the caller never made.
       throw invalidRequest(
         "body",
@@ -109,17 +109,24 @@ export const readWebBody = async (body: unknown): Promise<ReadWebBody | undefine
   return undefined
 }
 
+/** Whether `stream` was read from or cancelled already (no reader left to say so): the runtime's Response refuses it, as fetch does. */
+const isDisturbed = (stream: ReadableStream<unknown>): boolean => {
+  try {
+    void new Response(stream as ReadableStream<Uint8Array>)
+    return false
+  } catch {
+    return true
+  }
+}
+
 /** What `stream` yields, read through a reader of its own (not every runtime's ReadableStream is async iterable). */
 async function* chunksOf(stream: ReadableStream<unknown>): AsyncGenerator<unknown> {
+  // The lock is kept, as fetch keeps it: the stream is read, and sending it again is refused above.
   const reader = stream.getReader()
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) return
-      yield value
-    }
-  } finally {
-    reader.releaseLock()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) return
+    yield value
   }
 }
 
