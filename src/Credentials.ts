@@ -340,7 +340,7 @@ export interface ProviderOptions {
  */
 export const layerFromProvider = (provider: CredentialsProvider, options?: ProviderOptions): Layer.Layer<Credentials> =>
   // Options are read, and checked, when the layer is built: options that cannot be read fail signatures, typed.
-  layerRefreshing(sources.providerFetch(provider), options)
+  layerRefreshing(sources.providerFetch(provider, options), options)
 
 /**
  * The same layer as `layerFromProvider`, under the name the AWS SDK gives its providers.

@@ -227,11 +227,12 @@ export interface CredentialIdentity {
  * `fromCognitoIdentityPool(...)` from `@aws-sdk/credential-providers`, or
  * your own async function.
  *
- * A renewal calls it with `{ forceRefresh: true }`, which the AWS SDK's
- * providers take: their cache judges expiry by the machine's clock, which may
- * be behind AWS's (see the signer's clock offset). A function of your own may
- * ignore it. (Typed without the parameter, so that every SDK provider's type
- * is taken.)
+ * It is called without arguments, but for one case: a renewal answered with
+ * the credentials it gave before, due for renewal by the signer's clock, asks
+ * again with `{ forceRefresh: true }` (at most every 10 s), which the AWS
+ * SDK's providers take: their cache judges expiry by the machine's clock,
+ * which may be behind AWS's. (Typed without the parameter, so that every SDK
+ * provider's type is taken.)
  *
  * @since 3.0.0
  * @category models

@@ -635,21 +635,23 @@ describe("a renewal asks the provider with the AWS SDK's forceRefresh", () => {
     }
   })
 
-  it("the facade: the first call asks plainly; a renewal forces, at most once per 10 s of host time", async () => {
+  it("the facade: a provider is asked plainly, and again with forceRefresh when it answers with the credentials held, due for renewal: at most once per 10 s of host time", async () => {
     const start = Date.now()
     vi.useFakeTimers({ toFake: ["Date"], now: start })
     const asked: Array<unknown> = []
-    // Every answer is inside the 5-minute window, so every signature renews.
+    // A source that serves the same credentials, inside the 5-minute window, forced or not: every signature renews.
+    const served = { ...issued("ASIASHORTLIVED"), expiration: new Date(start + 4 * MINUTE) }
     const provider = async (options?: { readonly forceRefresh?: boolean }) => {
       asked.push(options)
-      return { ...issued("ASIASHORTLIVED"), expiration: new Date(Date.now() + 4 * MINUTE) }
+      return served
     }
     const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", provider)
     for (const at of [0, 0, 9_999, 10_000, 10_001]) {
       vi.setSystemTime(start + at)
       await signer.signRequestAsync(request)
     }
-    expect(asked).toEqual([undefined, { forceRefresh: true }, undefined, { forceRefresh: true }, undefined])
+    // The first answer is new: not forced. The second is the one held: forced; again only 10 s later.
+    expect(asked).toEqual([undefined, undefined, { forceRefresh: true }, undefined, undefined, { forceRefresh: true }, undefined])
   })
 
   it.effect("the Effect API: with a clock offset of 20 minutes, the renewal it makes is not answered from a cache judged by the bare Clock", () =>
@@ -671,12 +673,44 @@ describe("a renewal asks the provider with the AWS SDK's forceRefresh", () => {
         machineNow = start + 57 * MINUTE
         yield* TestClock.adjust(Duration.minutes(57))
         expect((yield* Signer.signRequest(request)).headers["authorization"]).toContain("Credential=ASIAVENDED2/")
-        expect(provider.asked).toEqual([undefined, { forceRefresh: true }])
+        expect(provider.asked).toEqual([undefined, undefined, { forceRefresh: true }])
       }).pipe(
         Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
         Effect.provide(Credentials.layerFromProvider(provider))
       )
     }))
+
+  it("the Effect API: a layer built for every request asks the provider plainly while its answers are fresh: its cache answers", async () => {
+    let serial = 0
+    const provider = cachedAsTheSdkDoes(() => issued(`ASIAVENDED${++serial}`, 60 * MINUTE))
+    const CredentialsLive = Credentials.layerFromProvider(provider)
+    for (let i = 0; i < 3; i++) {
+      const signed = await Effect.runPromise(
+        Signer.signRequest(request).pipe(
+          Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
+          Effect.provide(CredentialsLive)
+        )
+      )
+      expect(signed.headers["authorization"]).toContain("Credential=ASIAVENDED1/")
+    }
+    expect(provider.asked).toEqual([undefined, undefined, undefined])
+  })
+
+  it("the facade: a function of one's own whose answers are fresh is called without arguments (one with a parameter of its own meaning keeps working)", async () => {
+    const start = Date.now()
+    vi.useFakeTimers({ toFake: ["Date"], now: start })
+    const profiles: Array<unknown> = []
+    const credentialsOf = async (profile: unknown = "default") => {
+      profiles.push(profile)
+      return { ...issued(`ASIA${String(profile).toUpperCase()}`), expiration: new Date(Date.now() + 60 * MINUTE) }
+    }
+    const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", credentialsOf)
+    for (const minute of [0, 56, 112, 168]) {
+      vi.setSystemTime(start + minute * MINUTE)
+      expect((await signer.signRequestAsync(request)).headers.Authorization).toContain("Credential=ASIADEFAULT/")
+    }
+    expect(profiles).toEqual(["default", "default", "default", "default"])
+  })
 })
 
 describe("maxAge", () => {

@@ -22,7 +22,7 @@ import {
   type SigningCredentials,
   signingCredentials
 } from "./credentials.js"
-import { isError } from "./brand.js"
+import { dateMillis, isError } from "./brand.js"
 import { isSigningErrorSafely, safely, thrownCause, thrownMessage } from "./guard.js"
 import { linesJoined, scrubForeignText, shorten } from "./scrub.js"
 
@@ -107,32 +107,62 @@ export const withoutCommandLine = (said: string): string => {
   return `${said.slice(0, failed.index)}Command failed (its command line is not shown)${stderr === "" ? "" : `: ${stderr}`}`
 }
 
-/** A `CredentialsProvider` as it is called: with the AWS SDK's options for a renewal (see `providerArguments`). */
-export type ProviderTakingOptions = (options?: { readonly forceRefresh?: boolean }) => PromiseLike<CredentialIdentity>
-
-/** How often a renewal may force a provider's cache (see `providerArguments`). */
+/** How often a renewal may force a provider's cache (see `providerAsker`). */
 export const FORCED_RENEWAL_INTERVAL_MILLIS = 10_000
 
 /**
- * The arguments of each call to a provider: none for the first; for a
- * renewal, the AWS SDK's `{ forceRefresh: true }`. An SDK provider's cache
- * judges expiry by this machine's clock: behind AWS's (the offset a signer
- * learns), it hands back the credentials it holds, which AWS has expired, or
- * will before the cache renews them. Forced at most once per
- * `FORCED_RENEWAL_INTERVAL_MILLIS` of host time: a source that still serves the
- * credentials held (inside a long `refreshBefore`) is fetched from every few
- * seconds, not for every signature; a plain call, answered from the cache,
- * meanwhile.
+ * How a provider is asked, by one credentials source: a function that gives
+ * its answer. An answer that is the one it gave before (the same key and
+ * expiration: the provider's cache answered) and that is due for renewal at
+ * the time a signature carries (`isDue`) is asked for again, with the AWS
+ * SDK's `{ forceRefresh: true }`: an SDK provider's cache judges expiry by this
+ * machine's clock, and behind AWS's (the offset a signer learns) it hands back
+ * the credentials it holds, which AWS expires before the cache renews them.
+ * Only then, so that a provider whose answers are new is asked once per
+ * renewal, and a function of one's own is called without arguments otherwise.
+ * At most once per `FORCED_RENEWAL_INTERVAL_MILLIS`: a source that still
+ * serves the credentials held is not fetched from at every signature. A
+ * forced call that fails gives the first answer, still valid.
  */
-export const providerArguments = (): ((renewal: boolean) => [] | [{ readonly forceRefresh: true }]) => {
+export const providerAsker = (provider: CredentialsProvider): ((isDue: (answer: unknown) => boolean) => Promise<CredentialIdentity>) => {
+  let last: { readonly accessKeyId: unknown; readonly expiration: number | undefined } | undefined
+  const mayForce = forcingAtMostEvery()
+  const keyOf = (answer: unknown) =>
+    safely(() => {
+      const { accessKeyId, expiration } = answer as { readonly accessKeyId?: unknown; readonly expiration?: unknown }
+      return { accessKeyId, expiration: dateMillis(expiration) }
+    }, undefined)
+  const force = provider as (options: { readonly forceRefresh: boolean }) => PromiseLike<CredentialIdentity>
+  return async (isDue) => {
+    const answer = await provider()
+    const key = keyOf(answer)
+    const again = last !== undefined && key !== undefined && key.accessKeyId === last.accessKeyId && key.expiration === last.expiration &&
+      safely(() => isDue(answer), false) && mayForce()
+    const given = again
+      ? await Promise.resolve()
+        .then(() => force({ forceRefresh: true }))
+        .then((forced) => (typeof forced === "object" && forced !== null ? forced : answer), () => answer)
+      : answer
+    last = given === answer ? key : keyOf(given)
+    return given
+  }
+}
+
+/** Whether a provider's `answer` (not checked yet) expires within `refreshBefore` of `now`. */
+export const dueForRenewal = (answer: unknown, now: number, refreshBefore: number): boolean => {
+  const expiration = dateMillis((answer as { readonly expiration?: unknown } | null | undefined)?.expiration)
+  return expiration !== undefined && Number.isFinite(expiration) && !(now < expiration - refreshBefore)
+}
+
+/** True at most once per `intervalMillis` of host time (`providerAsker`'s forced calls). */
+export const forcingAtMostEvery = (intervalMillis: number = FORCED_RENEWAL_INTERVAL_MILLIS): (() => boolean) => {
   let forcedAt: number | undefined
-  return (renewal) => {
-    if (!renewal) return []
+  return () => {
     const now = Date.now()
-    // Both ways: a host clock stepped back must not stop renewals from forcing for as long as the step.
-    if (forcedAt !== undefined && Math.abs(now - forcedAt) < FORCED_RENEWAL_INTERVAL_MILLIS) return []
+    // Both ways: a host clock stepped back must not stop the forcing for as long as the step.
+    if (forcedAt !== undefined && Math.abs(now - forcedAt) < intervalMillis) return false
     forcedAt = now
-    return [{ forceRefresh: true }]
+    return true
   }
 }
 
@@ -158,7 +188,7 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
   let cached: SigningCredentials | undefined
   let pending: Promise<SigningCredentials> | undefined
   const seen = recentSecrets()
-  const argumentsFor = providerArguments()
+  const askProvider = providerAsker(provider)
 
   // The timer of the call in flight. A renewal in the background holds no process open (a CLI or a Lambda
   // handler that is done exits, rather than wait up to a minute for a provider that hangs); a signature
@@ -190,9 +220,8 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
   const shared = !isWorkerd()
   const ask = (inBackground: boolean, signal?: AbortSignal): Promise<SigningCredentials> => {
     if (pending !== undefined && shared) return inBackground ? pending : waitOn(pending, signal)
-    const args = argumentsFor(cached !== undefined)
     const answer = Promise.resolve()
-      .then(() => (provider as ProviderTakingOptions)(...args))
+      .then(() => askProvider((given) => dueForRenewal(given, clock(), REFRESH_BEFORE_MILLIS)))
       .then(
         (identity: CredentialIdentity | undefined) => {
           if (typeof identity !== "object" || identity === null) {

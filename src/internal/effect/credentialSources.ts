@@ -24,10 +24,10 @@ import { isPlainObject } from "../brand.js"
 import { type FieldNames, recentSecrets } from "../credentials.js"
 import { isWorkerd } from "../environment.js"
 import {
+  dueForRenewal,
   PROVIDER_TIMEOUT_MILLIS,
-  providerArguments,
+  providerAsker,
   providerFailure,
-  type ProviderTakingOptions,
   providerTimedOut,
   REFRESH_BEFORE_MILLIS
 } from "../facadeCredentials.js"
@@ -310,23 +310,26 @@ export const refreshing = <E, R>(
  * remembers are shared by every build of that layer: a provider is one
  * source, however many times its layer is built.
  */
-export const providerFetch = (provider: CredentialsProvider): Effect.Effect<CredentialIdentity, SigningError> => {
+export const providerFetch = (provider: CredentialsProvider, options: unknown): Effect.Effect<CredentialIdentity, SigningError> => {
+  // The layer's own (unusable options fail its signatures before any fetch).
+  const times = refreshTimes(options)
+  const refreshBefore = times instanceof SigningError ? REFRESH_BEFORE_MILLIS : times.refreshBefore
   // The secrets of the last credentials handed out: a later failure's message may quote them.
   const seen = recentSecrets()
-  const argumentsFor = providerArguments()
-  // Once the provider has answered, every call is a renewal (see providerArguments).
-  let answered = false
-  return Effect.tryPromise({
-    try: () => Promise.resolve((provider as ProviderTakingOptions)(...argumentsFor(answered))),
-    catch: (error) => providerFailure(error, seen.secrets())
-  }).pipe(
+  const askProvider = providerAsker(provider)
+  return Effect.withFiberRuntime<CredentialIdentity, SigningError>((fiber) =>
+    Effect.tryPromise({
+      // Due for renewal at the time a signature carries (the layer's fetch runs with the offset of the signer asking).
+      try: () => askProvider((answer) => dueForRenewal(answer, signingTimes(fiber).signingNow, refreshBefore)),
+      catch: (error) => providerFailure(error, seen.secrets())
+    })
+  ).pipe(
     Effect.filterOrFail(
       (identity): identity is CredentialIdentity => typeof identity === "object" && identity !== null,
       () => new SigningError({ reason: "MissingCredentials", message: "The credentials provider resolved with no credentials." })
     ),
     Effect.tap((identity) => {
       // Credentials that cannot be read are refused by validation next; reading them here must not die first.
-      answered = true
       const secrets = safely(() => [identity.secretAccessKey, identity.sessionToken], [])
       seen.remember(secrets.filter((secret): secret is string => typeof secret === "string"))
     })
