@@ -6,6 +6,8 @@
  */
 import type * as http from "node:http"
 import type { HandlerResponse } from "../../LocalGateway.js"
+import { isArrayBuffer, isBlob, isFormData, isMap, isReadableStream, isSet, isURLSearchParams } from "../brand.js"
+import { describe } from "../request/describe.js"
 import { withoutCors } from "./cors.js"
 
 /** The request's header lines as `[name, value]` pairs, as received. */
@@ -62,25 +64,45 @@ export const sendJson = (
   body: unknown,
   headers: Readonly<Record<string, string>> = {}
 ): void => {
-  const payload = JSON.stringify(body)
+  // As bytes: given a string, Node writes the header block in the string's encoding, UTF-8, where headers go as
+  // Latin-1 (one byte per character up to U+00FF) otherwise.
+  const payload = Buffer.from(JSON.stringify(body))
   res.writeHead(status, {
     "content-type": "application/json",
-    "content-length": String(Buffer.byteLength(payload)),
+    "content-length": String(payload.length),
     ...headers
   })
   res.end(payload)
 }
 
+/**
+ * A handler's body as the bytes to send, and whether they are JSON: a string
+ * as UTF-8, bytes (any view, an ArrayBuffer) as they are, other objects and
+ * arrays as JSON. What JSON would turn into `{}` (a Blob, a stream, a Map, a
+ * form) is refused, naming it: the handler's failure, a 500.
+ */
+const handlerPayload = (body: HandlerResponse["body"]): { readonly bytes: Buffer; readonly isJson: boolean } => {
+  if (body === undefined) return { bytes: Buffer.alloc(0), isJson: false }
+  if (typeof body === "string") return { bytes: Buffer.from(body), isJson: false }
+  if (ArrayBuffer.isView(body)) return { bytes: Buffer.from(body.buffer, body.byteOffset, body.byteLength), isJson: false }
+  if (isArrayBuffer(body)) return { bytes: Buffer.from(body), isJson: false }
+  if (isBlob(body) || isReadableStream(body) || isMap(body) || isSet(body) || isURLSearchParams(body) || isFormData(body)) {
+    throw new TypeError(
+      `A handler's body is a string, bytes, or an object or array sent as JSON; got ${describe(body)}, which JSON would send as {}. ` +
+        "Read it into bytes first (await blob.arrayBuffer(), await new Response(stream).arrayBuffer()), or pass plain data."
+    )
+  }
+  return { bytes: Buffer.from(JSON.stringify(body)), isJson: true }
+}
+
 /** Writes a handler's answer; an object or array body goes as JSON. */
 export const sendHandlerResponse = (res: http.ServerResponse, answer: HandlerResponse, cors: boolean): void => {
-  const payload = answer.body === undefined ? ""
-    : typeof answer.body === "string" || answer.body instanceof Uint8Array ? answer.body
-    : JSON.stringify(answer.body)
-  const isJson = answer.body !== undefined && typeof answer.body === "object" && !(answer.body instanceof Uint8Array)
+  const { bytes, isJson } = handlerPayload(answer.body)
   res.writeHead(answer.status, {
     ...(isJson ? { "content-type": "application/json" } : {}),
     ...(answer.headers === undefined ? {} : cors ? withoutCors(answer.headers) : answer.headers),
-    "content-length": String(typeof payload === "string" ? Buffer.byteLength(payload) : payload.length)
+    "content-length": String(bytes.length)
   })
-  res.end(payload)
+  // As bytes, as sendJson's.
+  res.end(bytes)
 }

@@ -87,8 +87,9 @@ export const proxy = (
   done: (status: number, failure?: ProxyFailure) => void
 ): void => {
   // The client left while the request was being checked (an async handler, say): nothing to proxy, nobody to
-  // answer, no log entry.
-  if (res.destroyed || res.socket === null || res.socket.destroyed) return
+  // answer, no log entry. Its connection is the request's: the answer to a request pipelined behind another has
+  // no socket until the answers before it are written.
+  if (res.destroyed || (res.socket ?? res.req.socket).destroyed) return
   const backend = target.url
   // One log entry per request, whichever of the answer, a failure or the timeout comes first; none
   // when the client comes first, by hanging up (abandon).

@@ -1,0 +1,133 @@
+/**
+ * The gateway's connections and its handlers' answers, byte for byte:
+ * requests pipelined on one connection are answered in proxy mode as by the
+ * echo; a handler's headers go out as Latin-1 whatever its body; a handler's
+ * body in bytes goes as bytes, and one JSON would empty is refused.
+ */
+import * as http from "node:http"
+import * as net from "node:net"
+import { describe, expect, it } from "@effect/vitest"
+import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { rawExchange } from "./support/rawHttp.js"
+import { signerFor } from "./support/gateway.js"
+
+const credentials = { accessKeyId: "AKIDCONNECTIONS", secretAccessKey: "connections/secret/key" }
+
+/** A signed GET of `path`, as the raw bytes of a request (Connection: keep-alive). */
+const rawSignedGet = (gateway: LocalGateway.Service, path: string): string => {
+  const signed = signerFor(`${gateway.url}/prod`, credentials).signRequest({ method: "GET", path })
+  const url = new URL(signed.url)
+  const headers = Object.entries(signed.headers).filter(([name]) => name.toLowerCase() !== "host")
+  return [`GET ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`, ...headers.map(([name, value]) => `${name}: ${value}`), "", ""].join("\r\n")
+}
+
+/** Writes `bytes`, then reads until the gateway ends the connection. */
+const exchangeUntilClosed = (port: number, bytes: string) =>
+  new Promise<string>((resolve) => {
+    let received = ""
+    const socket = net.connect({ port, host: "127.0.0.1", allowHalfOpen: true }, () => {
+      socket.write(bytes)
+    })
+    socket.on("data", (chunk: Buffer) => (received += chunk.toString("latin1")))
+    // The gateway's side ends: the client's stays open (allowHalfOpen), so its end, not a close, says so.
+    socket.on("end", () => {
+      socket.destroy()
+      resolve(received)
+    })
+    socket.on("close", () => resolve(received))
+    socket.on("error", () => resolve(received))
+  })
+
+/** A backend that answers each request with its path, after `delayMillis`. */
+const slowBackend = async (delayMillis: number) => {
+  const server = http.createServer((req, res) => {
+    req.resume()
+    setTimeout(() => res.end(`backend saw ${req.url}`), delayMillis)
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const { port } = server.address() as net.AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => {
+      server.closeAllConnections()
+      return new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  }
+}
+
+const withGateway = async (options: LocalGateway.Options, test: (gateway: LocalGateway.Service) => Promise<void>) => {
+  const gateway = await LocalGateway.start(options)
+  try {
+    await test(gateway)
+  } finally {
+    await gateway.close()
+  }
+}
+
+describe("requests pipelined on one connection", () => {
+  it("in proxy mode, each is proxied and answered, in order", async () => {
+    const backend = await slowBackend(50)
+    try {
+      await withGateway({ credentials: [credentials], target: backend.url }, async (gateway) => {
+        const requests = ["/a", "/b", "/c"].map((path) => rawSignedGet(gateway, path)).join("")
+        const received = await exchangeUntilClosed(gateway.port, requests + "GET /prod/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        expect(received.match(/HTTP\/1\.1 \d{3}/g)).toEqual(["HTTP/1.1 200", "HTTP/1.1 200", "HTTP/1.1 200", "HTTP/1.1 403"])
+        expect(received.match(/backend saw \/prod\/[a-z]+/g)).toEqual(["backend saw /prod/a", "backend saw /prod/b", "backend saw /prod/c"])
+      })
+    } finally {
+      await backend.close()
+    }
+  })
+})
+
+describe("a handler's answer", () => {
+  /** The raw answer to a signed GET, from a gateway whose handler answers `answer`. */
+  const answered = (answer: LocalGateway.HandlerResponse) =>
+    withAnswer(answer, (gateway) => rawExchange(gateway.port, rawSignedGet(gateway, "/x")))
+  const withAnswer = async <A>(answer: LocalGateway.HandlerResponse, use: (gateway: LocalGateway.Service) => Promise<A>): Promise<A> => {
+    const gateway = await LocalGateway.start({ credentials: [credentials], handler: () => answer })
+    try {
+      return await use(gateway)
+    } finally {
+      await gateway.close()
+    }
+  }
+
+  it.each([
+    ["a string", "ok"],
+    ["JSON", { ok: true }],
+    ["bytes", new TextEncoder().encode("ok")]
+  ] as const)("with %s body: its headers go out as Latin-1, one byte per character up to U+00FF", async (_, body) => {
+    const received = await answered({ status: 200, headers: { "content-disposition": "attachment; filename=\"café.txt\"" }, body })
+    expect(received).toContain("content-disposition: attachment; filename=\"caf\u00e9.txt\"")
+  })
+
+  it.each([
+    ["an ArrayBuffer", () => new TextEncoder().encode("png bytes").buffer],
+    ["a DataView", () => new DataView(new TextEncoder().encode("xxpng bytes").buffer, 2)],
+    ["a Uint16Array", () => new Uint16Array(new TextEncoder().encode("png bytes!").buffer)]
+  ] as const)("with %s body: sends its bytes", async (_, body) => {
+    const received = await answered({ status: 200, headers: { "content-type": "image/png" }, body: body() })
+    expect(received).toMatch(/^HTTP\/1\.1 200/)
+    expect(received.split("\r\n\r\n")[1]).toMatch(/^png bytes!?$/)
+    expect(received.toLowerCase()).toContain("content-type: image/png")
+  })
+
+  it.each([
+    ["a Blob", () => new Blob(["png"])],
+    ["a ReadableStream", () => new ReadableStream()],
+    ["a Map", () => new Map([["a", 1]])],
+    ["URLSearchParams", () => new URLSearchParams("a=1")]
+  ] as const)("with %s body, which JSON would send as {}: a 500, and a warning naming it", async (_, body) => {
+    const warnings: Array<Error> = []
+    const onWarning = (warning: Error) => warnings.push(warning)
+    process.on("warning", onWarning)
+    try {
+      const received = await answered({ status: 200, body: body() })
+      expect(received).toMatch(/^HTTP\/1\.1 500/)
+      await expect.poll(() => warnings.map((warning) => warning.message).join("\n")).toMatch(/which JSON would send as \{\}/)
+    } finally {
+      process.off("warning", onWarning)
+    }
+  })
+})
