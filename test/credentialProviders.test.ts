@@ -290,6 +290,13 @@ describe("the optional peer @aws-sdk/credential-providers, when it cannot be loa
     })
   })
 
+  // Next.js's standalone output traces files from imports by name; the chain is loaded by a name in a variable.
+  it("missing: the SigningError says what to do where a deployment left it out, though installed (a traced or bundled output)", async () => {
+    const { message } = await buildChainLayerIn("missing")
+    expect(message).toContain("this deployment left it out")
+    expect(message).toContain("Credentials.layerFromProvider(fromNodeProviderChain())")
+  })
+
   it("installed but failing as it loads: a SigningError saying so, with why, not that it is missing", async () => {
     const error = await buildChainLayerIn("throwing")
     expect(error).toMatchObject({ name: "SigningError", reason: "MissingCredentials" })

@@ -365,7 +365,11 @@ export const loadChain: Effect.Effect<ChainFactory, SigningError> = Effect.tryPr
       reason: "MissingCredentials",
       message: isModuleNotFound(error)
         ? `The AWS SDK's credential providers are not installed: run npm install ${CHAIN_PACKAGE} ` +
-          "(an optional peer dependency of api-gateway-request-signer), or pass credentials another way."
+          "(an optional peer dependency of api-gateway-request-signer), or pass credentials another way. " +
+          // Loaded by a name in a variable (see above), which file tracing does not follow either.
+          "If it is installed, this deployment left it out (a bundle or a traced output, such as Next.js's standalone " +
+          `one, keeps only what is imported by name): import { fromNodeProviderChain } from "${CHAIN_PACKAGE}" ` +
+          "yourself, and pass Credentials.layerFromProvider(fromNodeProviderChain())."
         // Installed, but it failed as it loaded (a broken install, a runtime it does not support): "not installed" would mislead.
         : `${CHAIN_PACKAGE} is installed but could not be loaded (${thrownMessage(error)}); ` +
           `reinstall it (npm install ${CHAIN_PACKAGE}), or pass credentials another way.`,
