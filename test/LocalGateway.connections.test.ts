@@ -4,12 +4,11 @@
  * echo; a handler's headers go out as Latin-1 whatever its body; a handler's
  * body in bytes goes as bytes, and one JSON would empty is refused.
  */
-import * as http from "node:http"
 import * as net from "node:net"
 import { describe, expect, it } from "@effect/vitest"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import { rawExchange } from "./support/rawHttp.js"
-import { signerFor } from "./support/gateway.js"
+import { backendOn, signerFor, withGateway } from "./support/gateway.js"
 
 const credentials = { accessKeyId: "AKIDCONNECTIONS", secretAccessKey: "connections/secret/key" }
 
@@ -40,28 +39,11 @@ const exchangeUntilClosed = (port: number, bytes: string) =>
 
 /** A backend that answers each request with its path, after `delayMillis`. */
 const slowBackend = async (delayMillis: number) => {
-  const server = http.createServer((req, res) => {
+  const backend = await backendOn("127.0.0.1", (req, res) => {
     req.resume()
     setTimeout(() => res.end(`backend saw ${req.url}`), delayMillis)
   })
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const { port } = server.address() as net.AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => {
-      server.closeAllConnections()
-      return new Promise<void>((resolve) => server.close(() => resolve()))
-    }
-  }
-}
-
-const withGateway = async (options: LocalGateway.Options, test: (gateway: LocalGateway.Service) => Promise<void>) => {
-  const gateway = await LocalGateway.start(options)
-  try {
-    await test(gateway)
-  } finally {
-    await gateway.close()
-  }
+  return { url: `http://127.0.0.1:${backend.port}`, close: backend.close }
 }
 
 describe("requests pipelined on one connection", () => {
@@ -83,15 +65,7 @@ describe("requests pipelined on one connection", () => {
 describe("a handler's answer", () => {
   /** The raw answer to a signed GET, from a gateway whose handler answers `answer`. */
   const answered = (answer: LocalGateway.HandlerResponse) =>
-    withAnswer(answer, (gateway) => rawExchange(gateway.port, rawSignedGet(gateway, "/x")))
-  const withAnswer = async <A>(answer: LocalGateway.HandlerResponse, use: (gateway: LocalGateway.Service) => Promise<A>): Promise<A> => {
-    const gateway = await LocalGateway.start({ credentials: [credentials], handler: () => answer })
-    try {
-      return await use(gateway)
-    } finally {
-      await gateway.close()
-    }
-  }
+    withGateway({ credentials: [credentials], handler: () => answer }, (gateway) => rawExchange(gateway.port, rawSignedGet(gateway, "/x")))
 
   it.each([
     ["a string", "ok"],

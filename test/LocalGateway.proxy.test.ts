@@ -5,39 +5,11 @@
  * loopback, on a free port.
  */
 import * as http from "node:http"
-import type { AddressInfo } from "node:net"
 import { describe, expect, it } from "@effect/vitest"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
-import { signerFor } from "./support/gateway.js"
+import { backendOn, signerFor, withGateway } from "./support/gateway.js"
 
 const credentials = { accessKeyId: "AKIDPROXY", secretAccessKey: "proxy/secret/key" }
-
-/** A backend answering with `listener`, on `host`, until the test is over. */
-const backendOn = async (host: string, listener: http.RequestListener) => {
-  const server = http.createServer(listener)
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject)
-    server.listen(0, host, resolve)
-  })
-  const { port } = server.address() as AddressInfo
-  return {
-    port,
-    close: () => {
-      server.closeAllConnections()
-      return new Promise<void>((resolve) => server.close(() => resolve()))
-    }
-  }
-}
-
-/** Starts a gateway with `options`, runs `test` against it, and closes it. */
-const withGateway = async (options: LocalGateway.Options, test: (gateway: LocalGateway.Service) => Promise<void>) => {
-  const gateway = await LocalGateway.start(options)
-  try {
-    await test(gateway)
-  } finally {
-    await gateway.close()
-  }
-}
 
 /** A signed GET of `path` sent to `gateway` with fetch. */
 const signedGet = (gateway: LocalGateway.Service, path: string, init: RequestInit = {}) => {
