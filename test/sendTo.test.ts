@@ -119,6 +119,20 @@ describe("the facade with sendTo", () => {
     expect(facade("https://api.example.com").signRequest({ method: "GET", path: "/" }).url).toBe("https://api.example.com/")
   })
 
+  it("sends the endpoint itself (path \"\") to a sendTo without a path as \"/\": through a CDN that prefixes the stage (an origin path), it arrives as signed", async () => {
+    const originPath = await startForwarder(gateway.url, (path) => ({ path: "/prod" + path, host: API_HOST }))
+    try {
+      const signed = facade(originPath.url).signRequest({ method: "GET", path: "" })
+      expect(signed.url).toBe(`${originPath.url}/`)
+      const { status, body } = await viaFetch(signed)
+      expect(body.message).toBeUndefined()
+      expect(status).toBe(200)
+      expect(body.path).toBe("/prod/")
+    } finally {
+      await originPath.close()
+    }
+  })
+
   it("reaches the gateway through a proxy that rewrites Host and /v1 to /prod", async () => {
     const signer = facade(`${cdn.url}/v1`)
     const signed = signer.signRequest({ method: "POST", path: "/pets/42", queryParams: { q: "a b" }, body: { name: "Rex" } })
@@ -226,6 +240,19 @@ describe("a private API through a VPC endpoint, with sendTo and a host header", 
   it("sends the endpoint's host spelled as the endpoint spells it", () => {
     const signed = facade(`${vpce.url}/prod`).signRequest({ method: "GET", path: "/", headers: { Host: API_HOST.toUpperCase() } })
     expect(signed.headers["Host"]).toBe(API_HOST)
+  })
+})
+
+describe("a host header naming sendTo's host in other letters", () => {
+  it("is signed as sendTo spells it, the host a client sends, and not sent", () => {
+    const VPCE_HOST = "vpce-0123-abcd.execute-api.eu-west-1.vpce.amazonaws.com"
+    const signed = facade(`https://${VPCE_HOST}/prod`).signRequest({ method: "GET", path: "/pets", headers: { host: VPCE_HOST.toUpperCase() } })
+    expect(Object.keys(signed.headers).map((name) => name.toLowerCase())).not.toContain("host")
+    const asSent = SigV4.verify(
+      { method: "GET", target: "/prod/pets", headers: [["host", VPCE_HOST], ...Object.entries(signed.headers)] },
+      { credentials: [credentials], region: REGION, now: Date.now() }
+    )
+    expect(asSent).toMatchObject({ valid: true })
   })
 })
 

@@ -290,8 +290,10 @@ export const fromFetchArguments = async (
 /**
  * Refuses, before anything is sent, what `signer.fetch` cannot send as it
  * was signed: a WebSocket endpoint (fetch speaks HTTP only), and a Host header
- * other than the URL's host (every fetch sends the URL's, so the signature,
- * which covers the Host given, would not match).
+ * other than the URL's host (the fetch of Node, Deno, browsers and workerd
+ * sends the URL's, so the signature, which covers the Host given, would not
+ * match; refused in every runtime, Bun's too, which sends it, so that code
+ * signs alike everywhere).
  */
 export const checkFetchable = (prepared: { readonly url: string; readonly headers: Readonly<Record<string, string>> }): void => {
   if (/^wss?:/i.test(prepared.url)) {
@@ -304,7 +306,7 @@ export const checkFetchable = (prepared: { readonly url: string; readonly header
   if (Object.keys(prepared.headers).some((name) => name.toLowerCase() === "host")) {
     throw invalidRequest(
       "headers",
-      "signer.fetch cannot send a Host header: fetch always sends the URL's host, so the Host that is signed would not arrive. " +
+      "signer.fetch cannot send a Host header: fetch sends the URL's host (in Node, Deno, browsers and Workers), so the Host that is signed would not arrive. " +
         "For a VPC endpoint, send x-apigw-api-id or use its Route 53 alias, or sign with signRequest and send with node:https (docs/private-apis.md)."
     )
   }

@@ -129,7 +129,9 @@ export const prepareRequest = (settings: PrepareSettings, input: RequestToSign):
   const plain = PLAIN_PATH.test(givenPath)
   if (!plain) checkWellFormed("path", () => `The path ${quoteAtLoneSurrogate(givenPath)}`, givenPath)
   const mark = plain ? -1 : givenPath.indexOf("?")
-  const resolvedPath = preparePath(endpoint, mark === -1 ? givenPath : givenPath.slice(0, mark), givenPath, plain)
+  const given = mark === -1 ? givenPath : givenPath.slice(0, mark)
+  // Sent to a sendTo without a base path, the endpoint itself goes out as "/", which the proxy maps to the stage and "/".
+  const resolvedPath = preparePath(endpoint, given === "" && settings.sendTo !== undefined && settings.sendTo.basePath === "" ? "/" : given, givenPath, plain)
   // S3 would read a raw "+" as a space, another key than the one written: escaped below the endpoint's own path,
   // which goes out as the endpoint gives it (and is cut off below by its length).
   const path = sendsPlusEscaped(settings.service) && resolvedPath.includes("+", endpoint.basePath.length)
