@@ -314,45 +314,54 @@ export const scrubForeignText = (text: string, secrets: Iterable<string>): strin
   maskCredentialRuns(redactForDisplay(text, secrets))
 
 // Every ellipsis preceded by a beginning of `secret` (SHORTEST_CUT_SECRET
-// characters or more) has that beginning replaced. Linear in the text and the
-// secret per ellipsis: the longest such beginning is found with the KMP
-// failure function of the secret, run over the characters before the ellipsis.
+// characters or more) has that beginning replaced. One pass over the text,
+// whatever the number of ellipses (a process's stderr may hold thousands): the
+// longest such beginning is found with the KMP failure function of the secret.
 const redactCutSecret = (text: string, secret: string): string => {
-  if (secret.length <= SHORTEST_CUT_SECRET) return text
-  let failure: Array<number> | undefined
+  if (secret.length <= SHORTEST_CUT_SECRET || !text.includes(ELLIPSIS)) return text
+  // One KMP pass over the text: at each ellipsis, k is the longest beginning of the secret the text before it ends with.
+  const failure = failureFunction(secret)
   let result = ""
   let from = 0
-  for (let at = text.indexOf(ELLIPSIS); at !== -1; at = text.indexOf(ELLIPSIS, at + ELLIPSIS.length)) {
-    failure ??= failureFunction(secret)
-    const cut = longestSecretStartEndingAt(text, Math.max(from, at - secret.length + 1), at, secret, failure)
-    if (cut >= SHORTEST_CUT_SECRET) {
-      result += text.slice(from, at - cut) + REDACTED
-      from = at
+  let k = 0
+  for (let i = 0; i < text.length; i++) {
+    if (text.startsWith(ELLIPSIS, i) && k >= SHORTEST_CUT_SECRET) {
+      result += text.slice(from, Math.max(from, i - k)) + REDACTED
+      from = i
     }
+    while (k > 0 && text[i] !== secret[k]) k = failure[k - 1]!
+    if (text[i] === secret[k]) k++
+    if (k === secret.length) k = failure[k - 1]!
   }
   return from === 0 ? text : result + text.slice(from)
 }
 
 /**
  * `text` with the end of `secret` that begins right after an ellipsis (a quote that starts inside the secret) replaced
- * by `<redacted>`: `redactCutSecret` mirrored, on the text after each ellipsis and the secret read backwards.
+ * by `<redacted>`: `redactCutSecret` mirrored, one KMP pass read backwards with the secret read backwards.
  */
 const redactCutSecretEnd = (text: string, secret: string): string => {
   if (secret.length <= SHORTEST_CUT_SECRET || !text.includes(ELLIPSIS)) return text
   const backwards = reversed(secret)
   const failure = failureFunction(backwards)
+  // cutAfter[at]: how many characters after the ellipsis at `at` are the secret's last ones.
+  const cutAfter = new Map<number, number>()
+  let k = 0
+  for (let i = text.length - 1; i >= 0; i--) {
+    if (text.startsWith(ELLIPSIS, i) && k >= SHORTEST_CUT_SECRET) cutAfter.set(i, k)
+    while (k > 0 && text[i] !== backwards[k]) k = failure[k - 1]!
+    if (text[i] === backwards[k]) k++
+    if (k === backwards.length) k = failure[k - 1]!
+  }
+  if (cutAfter.size === 0) return text
   let result = ""
   let from = 0
   for (let at = text.indexOf(ELLIPSIS); at !== -1; at = text.indexOf(ELLIPSIS, at + ELLIPSIS.length)) {
     const after = at + ELLIPSIS.length
-    if (after < from) continue
-    const ahead = reversed(text.slice(after, after + secret.length - 1))
-    const cut = longestSecretStartEndingAt(ahead, 0, ahead.length, backwards, failure)
-    // `ahead` ends with the secret's last `cut` characters read backwards: the text after the ellipsis begins with them.
-    if (cut >= SHORTEST_CUT_SECRET && text.startsWith(secret.slice(secret.length - cut), after)) {
-      result += text.slice(from, after) + REDACTED
-      from = after + cut
-    }
+    const cut = cutAfter.get(at)
+    if (after < from || cut === undefined) continue
+    result += text.slice(from, after) + REDACTED
+    from = after + cut
   }
   return from === 0 ? text : result + text.slice(from)
 }
@@ -370,16 +379,6 @@ const failureFunction = (secret: string): Array<number> => {
   return failure
 }
 
-// The length of the longest beginning of `secret` (shorter than the secret) that text[start..end) ends with.
-const longestSecretStartEndingAt = (text: string, start: number, end: number, secret: string, failure: ReadonlyArray<number>): number => {
-  let k = 0
-  for (let i = start; i < end; i++) {
-    while (k > 0 && text[i] !== secret[k]) k = failure[k - 1]!
-    if (text[i] === secret[k]) k++
-    if (k === secret.length) k = failure[k - 1]!
-  }
-  return k
-}
 
 // A presigned URL's credentials, wherever a URL or query shows up in text: the token, signature and key id. Also
 // in a presigned URL passed as a query value of another, where its `=` and `&` are encoded once (`%3D`, `%26`), or
