@@ -148,16 +148,21 @@ const propertyOf = (holder: unknown, key: string): unknown =>
     return descriptor === undefined ? undefined : "value" in descriptor ? descriptor.value : Reflect.get(holder as object, key)
   }, undefined)
 
+/**
+ * Which part of a JSON body `key` names, for a refusal. Said only when one is
+ * made: quoting every key of a large body costs more than stringifying it.
+ */
+const whereOf = (key: string): string => (key === "" ? "The body" : `The body's property ${quote(key)}`)
+
 /** JSON.stringify drops or mangles these silently; refuse them instead. */
 function refuseLossyJson(this: unknown, key: string, value: unknown): unknown {
-  const where = key === "" ? "The body" : `The body's property ${quote(key)}`
   // `value` is what toJSON made of the property: a Redacted's is "<redacted>", and Effect's other values write
   // a description of themselves, {"_id":"Chunk",...}. Those are told by the property itself (a getter is asked
   // again only then); anything else is told by `value`.
   if ((typeof value === "object" && value !== null) || value === "<redacted>") {
     const original = value === "<redacted>" || describedAs(value) !== undefined ? propertyOf(this, key) : value
     const advice = typeof original === "object" && original !== null ? effectValueAdvice(original, value) : undefined
-    if (advice !== undefined) throw invalidRequest("body", `${where} is ${advice}`)
+    if (advice !== undefined) throw invalidRequest("body", `${whereOf(key)} is ${advice}`)
   }
   switch (typeof value) {
     case "function":
@@ -165,30 +170,30 @@ function refuseLossyJson(this: unknown, key: string, value: unknown): unknown {
     case "bigint":
       throw invalidRequest(
         "body",
-        `${where} is a ${typeof value}, which JSON cannot represent; ` +
+        `${whereOf(key)} is a ${typeof value}, which JSON cannot represent; ` +
           (typeof value === "bigint" ? "convert it to a string or number first." : "remove it or pass a string body.")
       )
     case "number":
       if (!Number.isFinite(value)) {
-        throw invalidRequest("body", `${where} is ${String(value)}, which JSON would turn into null; send a number or a string.`)
+        throw invalidRequest("body", `${whereOf(key)} is ${String(value)}, which JSON would turn into null; send a number or a string.`)
       }
       break
     case "object":
-      if (value !== null) refuseLossyObject(where, value)
+      if (value !== null) refuseLossyObject(key, value)
       // An invalid Date (new Date("31/12/2026"), from bad input) is written null by its own toJSON: told by the property.
       else if (Number.isNaN(dateMillis(propertyOf(this, key)))) {
-        throw invalidRequest("body", `${where} is an invalid Date, which JSON would turn into null; send a valid Date or a string.`)
+        throw invalidRequest("body", `${whereOf(key)} is an invalid Date, which JSON would turn into null; send a valid Date or a string.`)
       }
   }
   return value
 }
 
 /** An object JSON would write as `{}`, as indexes, or without what it holds: refused, naming it. */
-const refuseLossyObject = (where: string, value: object): void => {
+const refuseLossyObject = (key: string, value: object): void => {
   if (isKeyedCollection(value)) {
     throw invalidRequest(
       "body",
-      `${where} is a ${collectionName(value)}, which JSON.stringify turns into {}; convert it first (Object.fromEntries(map), [...set]).`
+      `${whereOf(key)} is a ${collectionName(value)}, which JSON.stringify turns into {}; convert it first (Object.fromEntries(map), [...set]).`
     )
   }
   const tag = safely(() => Object.prototype.toString.call(value), "[object Object]")
@@ -198,27 +203,27 @@ const refuseLossyObject = (where: string, value: object): void => {
     if (isBlob(value)) {
       throw invalidRequest(
         "body",
-        `${where} is a Blob, which JSON.stringify writes as {} or as its private fields, never its content; ` +
+        `${whereOf(key)} is a Blob, which JSON.stringify writes as {} or as its private fields, never its content; ` +
           "send it as the body itself (signer.fetch reads it), or put its content in the JSON as a string."
       )
     }
     if (isFormData(value)) {
       throw invalidRequest(
         "body",
-        `${where} is FormData, which JSON.stringify writes as {} or as its private fields, never its fields; ` +
+        `${whereOf(key)} is FormData, which JSON.stringify writes as {} or as its private fields, never its fields; ` +
           "send the fields as the body (URLSearchParams), or put them in the JSON."
       )
     }
   }
   // A boxed number JSON unboxes: new Number(NaN) would be written null, as NaN is.
   if (tag === "[object Number]" && !safely(() => Number.isFinite(Number.prototype.valueOf.call(value)), true)) {
-    throw invalidRequest("body", `${where} is ${String(safely(() => Number.prototype.valueOf.call(value), NaN))} (a Number object), which JSON would turn into null; send a number or a string.`)
+    throw invalidRequest("body", `${whereOf(key)} is ${String(safely(() => Number.prototype.valueOf.call(value), NaN))} (a Number object), which JSON would turn into null; send a number or a string.`)
   }
   // (The body itself, when bytes, never gets here: it is sent as bytes.)
   if (ArrayBuffer.isView(value) || isArrayBuffer(value)) {
     throw invalidRequest(
       "body",
-      `${where} is bytes (${tag.slice("[object ".length, -1)}), which JSON.stringify writes as an object of indexes or {}; ` +
+      `${whereOf(key)} is bytes (${tag.slice("[object ".length, -1)}), which JSON.stringify writes as an object of indexes or {}; ` +
         "send the bytes as the body itself, or encode them into a string (e.g. base64) first."
     )
   }
@@ -226,13 +231,13 @@ const refuseLossyObject = (where: string, value: object): void => {
   if (tag === "[object Error]") {
     throw invalidRequest(
       "body",
-      `${where} is an Error, which JSON.stringify writes without its message; ` +
+      `${whereOf(key)} is an Error, which JSON.stringify writes without its message; ` +
         "send what you mean as a plain object (e.g. { message: error.message }) or a string."
     )
   }
   const builtIn = builtInWithoutData(value, tag)
   if (builtIn !== undefined) {
-    throw invalidRequest("body", `${where} is ${/^[AEIO]/.test(builtIn) ? "an" : "a"} ${builtIn}, which JSON.stringify sends as {}; ${adviceFor(builtIn)}`)
+    throw invalidRequest("body", `${whereOf(key)} is ${/^[AEIO]/.test(builtIn) ? "an" : "a"} ${builtIn}, which JSON.stringify sends as {}; ${adviceFor(builtIn)}`)
   }
 }
 
