@@ -654,6 +654,26 @@ describe("a renewal asks the provider with the AWS SDK's forceRefresh", () => {
     expect(asked).toEqual([undefined, undefined, { forceRefresh: true }, undefined, undefined, { forceRefresh: true }, undefined])
   })
 
+  it("the facade: a forced call that does not answer within 2 s is not waited for: the signature goes on with the answer in hand", async () => {
+    vi.useFakeTimers()
+    const served = { ...issued("ASIAHELD"), expiration: new Date(Date.now() + 4 * MINUTE) }
+    const asked: Array<unknown> = []
+    const provider = (options?: { readonly forceRefresh?: boolean }) => {
+      asked.push(options)
+      return options?.forceRefresh === true ? never() : Promise.resolve(served)
+    }
+    const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", provider)
+    await signer.signRequestAsync(request)
+    let signed: SignedRequest | undefined
+    const renewing = signer.signRequestAsync(request).then((result) => (signed = result))
+    await vi.advanceTimersByTimeAsync(1_999)
+    expect(signed).toBeUndefined()
+    await vi.advanceTimersByTimeAsync(1)
+    await renewing
+    expect(signed!.headers.Authorization).toContain("Credential=ASIAHELD/")
+    expect(asked).toEqual([undefined, undefined, { forceRefresh: true }])
+  })
+
   it.effect("the Effect API: with a clock offset of 20 minutes, the renewal it makes is not answered from a cache judged by the bare Clock", () =>
     Effect.gen(function*() {
       const start = Date.now()

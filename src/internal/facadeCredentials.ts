@@ -122,7 +122,8 @@ export const FORCED_RENEWAL_INTERVAL_MILLIS = 10_000
  * renewal, and a function of one's own is called without arguments otherwise.
  * At most once per `FORCED_RENEWAL_INTERVAL_MILLIS`: a source that still
  * serves the credentials held is not fetched from at every signature. A
- * forced call that fails gives the first answer, still valid.
+ * forced call that fails, or takes longer than `FORCED_RENEWAL_WAIT_MILLIS`,
+ * gives the first answer, still valid.
  */
 export const providerAsker = (provider: CredentialsProvider): ((isDue: (answer: unknown) => boolean) => Promise<CredentialIdentity>) => {
   let last: { readonly accessKeyId: unknown; readonly expiration: number | undefined } | undefined
@@ -138,14 +139,31 @@ export const providerAsker = (provider: CredentialsProvider): ((isDue: (answer: 
     const key = keyOf(answer)
     const again = last !== undefined && key !== undefined && key.accessKeyId === last.accessKeyId && key.expiration === last.expiration &&
       safely(() => isDue(answer), false) && mayForce()
-    const given = again
-      ? await Promise.resolve()
-        .then(() => force({ forceRefresh: true }))
-        .then((forced) => (typeof forced === "object" && forced !== null ? forced : answer), () => answer)
-      : answer
+    const given = again ? await forcedOr(force, answer) : answer
     last = given === answer ? key : keyOf(given)
     return given
   }
+}
+
+/** How long a forced call may take before the answer held is used (the source behind the cache may hang: STS has no timeout). */
+export const FORCED_RENEWAL_WAIT_MILLIS = 2_000
+
+/** What `force` answers, or `answer` (still valid) if it fails, answers no credentials, or takes longer than FORCED_RENEWAL_WAIT_MILLIS. */
+const forcedOr = (
+  force: (options: { readonly forceRefresh: boolean }) => PromiseLike<CredentialIdentity>,
+  answer: CredentialIdentity
+): Promise<CredentialIdentity> => {
+  let bound: ReturnType<typeof setTimeout> | undefined
+  const waited = new Promise<CredentialIdentity>((resolve) => {
+    bound = setTimeout(() => resolve(answer), FORCED_RENEWAL_WAIT_MILLIS)
+    // Holding no process open: the answer held is at hand.
+    const handle = bound as { unref?: () => unknown } | undefined
+    if (typeof handle === "object" && handle !== null) handle.unref?.()
+  })
+  const forced = Promise.resolve()
+    .then(() => force({ forceRefresh: true }))
+    .then((identity) => (typeof identity === "object" && identity !== null ? identity : answer), () => answer)
+  return Promise.race([forced, waited]).finally(() => clearTimeout(bound))
 }
 
 /** Whether a provider's `answer` (not checked yet) expires within `refreshBefore` of `now`. */
