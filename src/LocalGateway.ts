@@ -81,8 +81,9 @@ export interface EchoResponse {
 /**
  * What a handler answers. A string `body` is sent as UTF-8, bytes (any typed
  * array, a `DataView`, an `ArrayBuffer`) as they are, an object or array as
- * JSON. A `Blob`, a stream, a `Map` or a form, which JSON would send as `{}`,
- * is the handler's failure: a 500, and a warning naming it.
+ * JSON. What JSON would send as `{}` but a plain `{}` (a `Blob`, a stream, a
+ * `Map`, a form, a `Response`, an `Error`, a `Promise` not awaited) is the
+ * handler's failure: a 500, and a warning naming it.
  *
  * @since 3.0.0
  * @category models

@@ -79,7 +79,12 @@ describe("a handler's answer", () => {
   it.each([
     ["an ArrayBuffer", () => new TextEncoder().encode("png bytes").buffer],
     ["a DataView", () => new DataView(new TextEncoder().encode("xxpng bytes").buffer, 2)],
-    ["a Uint16Array", () => new Uint16Array(new TextEncoder().encode("png bytes!").buffer)]
+    ["a Uint16Array", () => new Uint16Array(new TextEncoder().encode("png bytes!").buffer)],
+    ["a SharedArrayBuffer", () => {
+      const shared = new SharedArrayBuffer(9)
+      new Uint8Array(shared).set(new TextEncoder().encode("png bytes"))
+      return shared
+    }]
   ] as const)("with %s body: sends its bytes", async (_, body) => {
     const received = await answered({ status: 200, headers: { "content-type": "image/png" }, body: body() })
     expect(received).toMatch(/^HTTP\/1\.1 200/)
@@ -87,11 +92,21 @@ describe("a handler's answer", () => {
     expect(received.toLowerCase()).toContain("content-type: image/png")
   })
 
+  it("with a plain empty object body: sends {} as JSON", async () => {
+    const received = await answered({ status: 200, body: {} })
+    expect(received).toMatch(/^HTTP\/1\.1 200/)
+    expect(received.toLowerCase()).toContain("content-type: application/json")
+    expect(received.split("\r\n\r\n")[1]).toBe("{}")
+  })
+
   it.each([
     ["a Blob", () => new Blob(["png"])],
     ["a ReadableStream", () => new ReadableStream()],
     ["a Map", () => new Map([["a", 1]])],
-    ["URLSearchParams", () => new URLSearchParams("a=1")]
+    ["URLSearchParams", () => new URLSearchParams("a=1")],
+    ["a Response", () => new Response("png")],
+    ["an Error", () => new Error("backend failed")],
+    ["a Promise (a handler that forgot await)", () => Promise.resolve({ ok: true })]
   ] as const)("with %s body, which JSON would send as {}: a 500, and a warning naming it", async (_, body) => {
     const warnings: Array<Error> = []
     const onWarning = (warning: Error) => warnings.push(warning)

@@ -6,7 +6,7 @@
  */
 import type * as http from "node:http"
 import type { HandlerResponse } from "../../LocalGateway.js"
-import { isArrayBuffer, isBlob, isFormData, isMap, isReadableStream, isSet, isURLSearchParams } from "../brand.js"
+import { isArrayBuffer, isBlob, isFormData, isMap, isPlainObject, isReadableStream, isSet, isURLSearchParams, tagOf } from "../brand.js"
 import { describe } from "../request/describe.js"
 import { withoutCors } from "./cors.js"
 
@@ -85,14 +85,21 @@ const handlerPayload = (body: HandlerResponse["body"]): { readonly bytes: Buffer
   if (body === undefined) return { bytes: Buffer.alloc(0), isJson: false }
   if (typeof body === "string") return { bytes: Buffer.from(body), isJson: false }
   if (ArrayBuffer.isView(body)) return { bytes: Buffer.from(body.buffer, body.byteOffset, body.byteLength), isJson: false }
-  if (isArrayBuffer(body)) return { bytes: Buffer.from(body), isJson: false }
-  if (isBlob(body) || isReadableStream(body) || isMap(body) || isSet(body) || isURLSearchParams(body) || isFormData(body)) {
+  if (isArrayBuffer(body) || tagOf(body) === "[object SharedArrayBuffer]") return { bytes: Buffer.from(new Uint8Array(body as ArrayBufferLike)), isJson: false }
+  if (typeof (body as { readonly then?: unknown }).then === "function") {
+    throw new TypeError("A handler's body is a Promise, which JSON would send as {}; await it (the handler may be async).")
+  }
+  const json = isBlob(body) || isReadableStream(body) || isMap(body) || isSet(body) || isURLSearchParams(body) || isFormData(body)
+    ? undefined
+    : JSON.stringify(body)
+  // An object JSON writes as {} that is not a plain {} (a Blob, a stream, a Map, a Response, an Error) holds what it would lose.
+  if (json === undefined || (json === "{}" && !isPlainObject(body))) {
     throw new TypeError(
       `A handler's body is a string, bytes, or an object or array sent as JSON; got ${describe(body)}, which JSON would send as {}. ` +
-        "Read it into bytes first (await blob.arrayBuffer(), await new Response(stream).arrayBuffer()), or pass plain data."
+        "Read it into bytes first (await blob.arrayBuffer(), await response.arrayBuffer()), or pass plain data."
     )
   }
-  return { bytes: Buffer.from(JSON.stringify(body)), isJson: true }
+  return { bytes: Buffer.from(json), isJson: true }
 }
 
 /** Writes a handler's answer; an object or array body goes as JSON. */
