@@ -324,9 +324,11 @@ describe("CORS", () => {
     ["an empty origin", { allowOrigin: "" }, /allowOrigin/],
     ["a header name with a space", { allowHeaders: ["X Tenant"] }, /allowHeaders/],
     ["a NaN lifetime", { maxAgeSeconds: Number.NaN }, /maxAgeSeconds/],
-    ["a negative lifetime", { maxAgeSeconds: -1 }, /maxAgeSeconds/]
+    ["a negative lifetime", { maxAgeSeconds: -1 }, /maxAgeSeconds/],
+    // Ignored, its default would stand: every origin allowed.
+    ["a misspelt option", { allowOrigins: "https://app.example.com" }, /cors: has no option "allowOrigins"; its options are allowOrigin, allowHeaders, maxAgeSeconds/]
   ] as const)("refuses to start with %s", async (_, cors, message) => {
-    const started = LocalGateway.start({ credentials: [credentials], cors })
+    const started = LocalGateway.start({ credentials: [credentials], cors: cors as LocalGateway.CorsOptions })
     await expect(started).rejects.toMatchObject({ _tag: "LocalGatewayError", reason: "InvalidConfig", message: expect.stringMatching(message) })
   })
 

@@ -33,12 +33,18 @@ const headerText = (what: string, value: unknown, invalid: (message: string) => 
   return value
 }
 
+const CORS_OPTIONS: ReadonlyArray<string> = ["allowOrigin", "allowHeaders", "maxAgeSeconds"]
+
 export const corsHeaders = (cors: boolean | CorsOptions | undefined, invalid: (message: string) => Error): CorsHeaders | undefined => {
   if (cors === undefined || cors === false) return undefined
   if (cors !== true && !isPlainObject(cors)) {
     throw invalid(`must be true, false or a plain object { allowOrigin?, allowHeaders?, maxAgeSeconds? }; got ${describe(cors)}.`)
   }
   const options: CorsOptions = cors === true ? {} : cors
+  // A misspelt option would leave its default in place: allowOrigins (for allowOrigin) would allow every origin.
+  for (const key of Object.keys(options)) {
+    if (!CORS_OPTIONS.includes(key)) throw invalid(`has no option ${describe(key)}; its options are ${CORS_OPTIONS.join(", ")}.`)
+  }
   const allowOrigin = headerText("allowOrigin", options.allowOrigin ?? "*", invalid)
   const allowHeaders = options.allowHeaders ?? CORS_ALLOW_HEADERS
   if (!Array.isArray(allowHeaders)) throw invalid("allowHeaders must be a list of header names.")
