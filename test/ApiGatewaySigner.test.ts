@@ -11,6 +11,7 @@ import ApiGatewaySigner, {
   SigningError
 } from "api-gateway-request-signer"
 import { bodyBytes, dateOf, smithyAuthorization, wireViewOf } from "./support/oracles.js"
+import { thrownBy } from "./support/outcomes.js"
 
 const ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/prod"
 const keys = { accessKey: "AKIDEXAMPLE", secretKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" }
@@ -89,6 +90,28 @@ describe("constructor", () => {
 
   it("reads the region from a private API's VPC endpoint host", () => {
     expect(new ApiGatewaySigner({ endpoint: "https://vpce-0abc-x.execute-api.eu-central-1.vpce.amazonaws.com/dev", ...keys }).region).toBe("eu-central-1")
+  })
+
+  it.each([
+    ["China", "x.execute-api.cn-north-1.amazonaws.com.cn", "cn-north-1"],
+    ["GovCloud", "x.execute-api.us-gov-west-1.amazonaws.com", "us-gov-west-1"],
+    ["the European Sovereign Cloud", "x.execute-api.eusc-de-east-1.amazonaws.eu", "eusc-de-east-1"],
+    ["ISO (C2S)", "x.execute-api.us-iso-east-1.c2s.ic.gov", "us-iso-east-1"],
+    ["ISO-B (SC2S)", "x.execute-api.us-isob-east-1.sc2s.sgov.gov", "us-isob-east-1"],
+    ["ISO-E", "x.execute-api.eu-isoe-west-1.cloud.adc-e.uk", "eu-isoe-west-1"],
+    ["ISO-F", "x.execute-api.us-isof-south-1.csp.hci.ic.gov", "us-isof-south-1"]
+  ])("reads the region from an execute-api endpoint in %s, over AWS_REGION", (_, host, region) => {
+    vi.stubEnv("AWS_REGION", "us-east-1")
+    expect(new ApiGatewaySigner({ endpoint: `https://${host}/dev`, ...keys }).region).toBe(region)
+  })
+
+  it.each(["AWS_REGION", "AWS_DEFAULT_REGION"])("refuses a bad region read from %s, naming where it was read", (name) => {
+    vi.stubEnv(name, "\"eu-west-1\"")
+    expect(thrownBy(() => new ApiGatewaySigner({ endpoint: "https://api.example.com/v1", ...keys }))).toMatchObject({
+      _tag: "SigningError",
+      reason: "InvalidConfig",
+      message: expect.stringContaining("(read from AWS_REGION or AWS_DEFAULT_REGION) is not valid")
+    })
   })
 
   it("prefers the region given", () => {

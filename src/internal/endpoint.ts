@@ -167,7 +167,8 @@ export const parseSendTo = (sendTo: unknown, endpoint: Endpoint): Endpoint | und
  * ({id}.appsync-api.{region}.amazonaws.com).
  */
 const SERVICE_HOSTS: ReadonlyArray<readonly [pattern: RegExp, service: string]> = [
-  [/\.execute-api\.([a-z0-9-]+)\.(?:vpce\.)?amazonaws\.com(?:\.cn)?$/, "execute-api"],
+  // Every partition's DNS suffix (the AWS SDK's partitions: aws, aws-us-gov, aws-cn, aws-eusc, aws-iso, -b, -e, -f).
+  [/\.execute-api\.([a-z0-9-]+)\.(?:vpce\.)?(?:amazonaws\.com(?:\.cn)?|amazonaws\.eu|c2s\.ic\.gov|sc2s\.sgov\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$/, "execute-api"],
   [/\.lambda-url\.([a-z0-9-]+)\.on\.aws$/, "lambda"],
   [/\.appsync-api\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/, "appsync"]
 ]
@@ -186,9 +187,9 @@ export const regionFromHostname = (hostname: string): string | undefined => scop
 const SCOPE_PART = /^[a-z0-9][a-z0-9-]*$/
 
 /** A region or service goes into the credential scope, where `/` or a space would corrupt it. */
-export const validateScopePart = (kind: "region" | "service", value: string): string => {
+export const validateScopePart = (kind: "region" | "service", value: string, source?: string): string => {
   if (!SCOPE_PART.test(value)) {
-    throw invalidConfig(`The ${kind} ${describe(value)} is not valid: use lower-case letters, digits and dashes, e.g. ${
+    throw invalidConfig(`The ${kind} ${describe(value)}${source === undefined ? "" : ` (read from ${source})`} is not valid: use lower-case letters, digits and dashes, e.g. ${
         kind === "region" ? "us-east-1" : "execute-api"
       }.`)
   }

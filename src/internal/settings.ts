@@ -19,9 +19,10 @@ export const resolveSigner = (options: SignerOptions, environmentRegion: string 
   const endpoint = parseEndpoint(options.endpoint)
   const sendTo = parseSendTo(options.sendTo, endpoint)
   const fromHost = scopeFromHostname(endpoint.hostname)
-  const region = textOption("region", options.region, "us-east-1") ?? fromHost?.region ?? nonEmpty(environmentRegion)
+  const given = textOption("region", options.region, "us-east-1") ?? fromHost?.region
+  const region = given ?? nonEmpty(environmentRegion)
   if (region === undefined) throw missingRegion(endpoint)
-  validateScopePart("region", region)
+  validateScopePart("region", region, given === undefined ? "AWS_REGION or AWS_DEFAULT_REGION" : undefined)
   // The service the host names (execute-api, lambda for function URLs, appsync), unless one is given.
   const service = validateScopePart("service", textOption("service", options.service, "execute-api") ?? fromHost?.service ?? "execute-api")
   const paths = canonicalPathOptionsFor(service)
