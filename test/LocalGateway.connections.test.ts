@@ -99,6 +99,12 @@ describe("a handler's answer", () => {
     expect(received.split("\r\n\r\n")[1]).toBe("{}")
   })
 
+  it("with a null body: sends null as JSON", async () => {
+    const received = await answered({ status: 200, body: null as unknown as object })
+    expect(received).toMatch(/^HTTP\/1\.1 200/)
+    expect(received.split("\r\n\r\n")[1]).toBe("null")
+  })
+
   it.each([
     ["a Blob", () => new Blob(["png"])],
     ["a ReadableStream", () => new ReadableStream()],

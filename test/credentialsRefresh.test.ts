@@ -674,6 +674,22 @@ describe("a renewal asks the provider with the AWS SDK's forceRefresh", () => {
     expect(asked).toEqual([undefined, undefined, { forceRefresh: true }])
   })
 
+  it("the facade: a forced call is waited for past 2 s when the answer in hand has expired by the signer's clock (a clock behind AWS's)", async () => {
+    vi.useFakeTimers()
+    const expiredByAws = { ...issued("ASIAEXPIRED"), expiration: new Date(Date.now() + 10 * MINUTE) }
+    const renewed = issued("ASIARENEWED")
+    const provider = (options?: { readonly forceRefresh?: boolean }) =>
+      options?.forceRefresh === true
+        ? new Promise<CredentialIdentity>((resolve) => setTimeout(() => resolve(renewed), 3_000))
+        : Promise.resolve(expiredByAws)
+    const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", provider)
+    signer.clockOffset = 20 * MINUTE
+    await expect(signer.signRequestAsync(request)).rejects.toMatchObject({ _tag: "SigningError" })
+    const signing = signer.signRequestAsync(request)
+    await vi.advanceTimersByTimeAsync(3_000)
+    expect((await signing).headers.Authorization).toContain("Credential=ASIARENEWED/")
+  })
+
   it.effect("the Effect API: with a clock offset of 20 minutes, the renewal it makes is not answered from a cache judged by the bare Clock", () =>
     Effect.gen(function*() {
       const start = Date.now()

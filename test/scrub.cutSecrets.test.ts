@@ -48,7 +48,9 @@ const redactEnds = (text: string, secret: string): string => {
 }
 
 // Two letters, so that beginnings, ends and repeats of the secret are everywhere; no whole secret (redacted first).
-const secret = fc.stringMatching(/^[ab]{5,9}$/)
+// An ellipsis in the secret too (a secret no check refused: the CLI's raw environment, a gateway's credentials list),
+// so that a beginning may look as if it reached back past a cut.
+const secret = fc.oneof(fc.stringMatching(/^[ab]{5,9}$/), fc.stringMatching(/^[ab…]{5,9}$/))
 const textAround = (secret: string) =>
   fc.array(fc.constantFrom("a", "b", ELLIPSIS, secret.slice(0, -1), secret.slice(1)), { maxLength: 30 }).map((parts) => parts.join(""))
     .filter((text) => !text.includes(secret))
@@ -58,6 +60,10 @@ describe("a secret cut short by an ellipsis", () => {
     pair: secret.chain((secret) => fc.tuple(fc.constant(secret), textAround(secret)))
   }, ({ pair: [secret, text] }) => {
     expect(scrubSecrets(text, [secret])).toBe(redactEnds(redactBeginnings(text, secret), secret))
+  })
+
+  it("a secret holding an ellipsis: a beginning does not reach back past the last cut", () => {
+    expect(scrubSecrets("key…key……key", ["key…key…key"])).toBe(`${REDACTED}…${REDACTED}`)
   })
 
   it("a beginning before and an end after the same ellipsis are both redacted", () => {

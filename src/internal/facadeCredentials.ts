@@ -122,10 +122,12 @@ export const FORCED_RENEWAL_INTERVAL_MILLIS = 10_000
  * renewal, and a function of one's own is called without arguments otherwise.
  * At most once per `FORCED_RENEWAL_INTERVAL_MILLIS`: a source that still
  * serves the credentials held is not fetched from at every signature. A
- * forced call that fails, or takes longer than `FORCED_RENEWAL_WAIT_MILLIS`,
- * gives the first answer, still valid.
+ * forced call that fails, or takes longer than `FORCED_RENEWAL_WAIT_MILLIS`
+ * while the first answer is still valid, gives the first answer. `isDue(answer,
+ * within)`: whether the answer expires within `within` milliseconds of the
+ * signer's time (by default its renewal window; 0: has expired).
  */
-export const providerAsker = (provider: CredentialsProvider): ((isDue: (answer: unknown) => boolean) => Promise<CredentialIdentity>) => {
+export const providerAsker = (provider: CredentialsProvider): ((isDue: (answer: unknown, within?: number) => boolean) => Promise<CredentialIdentity>) => {
   let last: { readonly accessKeyId: unknown; readonly expiration: number | undefined } | undefined
   const mayForce = forcingAtMostEvery()
   const keyOf = (answer: unknown) =>
@@ -139,7 +141,8 @@ export const providerAsker = (provider: CredentialsProvider): ((isDue: (answer: 
     const key = keyOf(answer)
     const again = last !== undefined && key !== undefined && key.accessKeyId === last.accessKeyId && key.expiration === last.expiration &&
       safely(() => isDue(answer), false) && mayForce()
-    const given = again ? await forcedOr(force, answer) : answer
+    // Bounded only while the answer in hand is still valid: an expired one (a clock behind AWS's) cannot sign.
+    const given = again ? await forcedOr(force, answer, !safely(() => isDue(answer, 0), true)) : answer
     last = given === answer ? key : keyOf(given)
     return given
   }
@@ -148,10 +151,11 @@ export const providerAsker = (provider: CredentialsProvider): ((isDue: (answer: 
 /** How long a forced call may take before the answer held is used (the source behind the cache may hang: STS has no timeout). */
 export const FORCED_RENEWAL_WAIT_MILLIS = 2_000
 
-/** What `force` answers, or `answer` (still valid) if it fails, answers no credentials, or takes longer than FORCED_RENEWAL_WAIT_MILLIS. */
+/** What `force` answers, or `answer` if it fails, answers no credentials, or (`bounded`: `answer` still valid) takes longer than FORCED_RENEWAL_WAIT_MILLIS. */
 const forcedOr = (
   force: (options: { readonly forceRefresh: boolean }) => PromiseLike<CredentialIdentity>,
-  answer: CredentialIdentity
+  answer: CredentialIdentity,
+  bounded: boolean
 ): Promise<CredentialIdentity> => {
   let bound: ReturnType<typeof setTimeout> | undefined
   const waited = new Promise<CredentialIdentity>((resolve) => {
@@ -163,6 +167,10 @@ const forcedOr = (
   const forced = Promise.resolve()
     .then(() => force({ forceRefresh: true }))
     .then((identity) => (typeof identity === "object" && identity !== null ? identity : answer), () => answer)
+  if (!bounded) {
+    clearTimeout(bound)
+    return forced
+  }
   return Promise.race([forced, waited]).finally(() => clearTimeout(bound))
 }
 
@@ -239,7 +247,7 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
   const ask = (inBackground: boolean, signal?: AbortSignal): Promise<SigningCredentials> => {
     if (pending !== undefined && shared) return inBackground ? pending : waitOn(pending, signal)
     const answer = Promise.resolve()
-      .then(() => askProvider((given) => dueForRenewal(given, clock(), REFRESH_BEFORE_MILLIS)))
+      .then(() => askProvider((given, within = REFRESH_BEFORE_MILLIS) => dueForRenewal(given, clock(), within)))
       .then(
         (identity: CredentialIdentity | undefined) => {
           if (typeof identity !== "object" || identity === null) {

@@ -325,9 +325,14 @@ const redactCutSecret = (text: string, secret: string): string => {
   let from = 0
   let k = 0
   for (let i = 0; i < text.length; i++) {
-    if (text.startsWith(ELLIPSIS, i) && k >= SHORTEST_CUT_SECRET) {
-      result += text.slice(from, Math.max(from, i - k)) + REDACTED
-      from = i
+    if (text.startsWith(ELLIPSIS, i)) {
+      // Not reaching back past the last cut: the longest beginning within it is one of k's borders.
+      let cut = k
+      while (cut > i - from) cut = failure[cut - 1]!
+      if (cut >= SHORTEST_CUT_SECRET) {
+        result += text.slice(from, i - cut) + REDACTED
+        from = i
+      }
     }
     while (k > 0 && text[i] !== secret[k]) k = failure[k - 1]!
     if (text[i] === secret[k]) k++

@@ -320,7 +320,7 @@ export const providerFetch = (provider: CredentialsProvider, options: unknown): 
   return Effect.withFiberRuntime<CredentialIdentity, SigningError>((fiber) =>
     Effect.tryPromise({
       // Due for renewal at the time a signature carries (the layer's fetch runs with the offset of the signer asking).
-      try: () => askProvider((answer) => dueForRenewal(answer, signingTimes(fiber).signingNow, refreshBefore)),
+      try: () => askProvider((answer, within = refreshBefore) => dueForRenewal(answer, signingTimes(fiber).signingNow, within)),
       catch: (error) => providerFailure(error, seen.secrets())
     })
   ).pipe(

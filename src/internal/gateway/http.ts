@@ -86,7 +86,7 @@ const handlerPayload = (body: HandlerResponse["body"]): { readonly bytes: Buffer
   if (typeof body === "string") return { bytes: Buffer.from(body), isJson: false }
   if (ArrayBuffer.isView(body)) return { bytes: Buffer.from(body.buffer, body.byteOffset, body.byteLength), isJson: false }
   if (isArrayBuffer(body) || tagOf(body) === "[object SharedArrayBuffer]") return { bytes: Buffer.from(new Uint8Array(body as ArrayBufferLike)), isJson: false }
-  if (typeof (body as { readonly then?: unknown }).then === "function") {
+  if (body !== null && typeof (body as { readonly then?: unknown }).then === "function") {
     throw new TypeError("A handler's body is a Promise, which JSON would send as {}; await it (the handler may be async).")
   }
   const json = isBlob(body) || isReadableStream(body) || isMap(body) || isSet(body) || isURLSearchParams(body) || isFormData(body)
