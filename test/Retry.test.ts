@@ -97,6 +97,27 @@ describe("attempt counts", () => {
     }).pipe(Effect.provide(Live)))
 })
 
+describe("the Promise facade's names for Retry's options", () => {
+  it.effect.each([
+    ["retries", { retries: 0 }, /takes times \(how many retries\), not retries/],
+    ["shouldRetry", { shouldRetry: () => false }, /takes while \(or until\), a predicate of the failure, not shouldRetry/],
+    ["maxDelayMs", { maxDelayMs: 1000 }, /takes maxDelay \(a Duration\), not maxDelayMs/]
+  ] as const)("%s in place of Retry's own: refused before any attempt, naming Retry's (it would be ignored)", ([, options, message]) =>
+    Effect.gen(function*() {
+      const { calls, send } = yield* flaky(Infinity, "boom")
+      const exit = yield* runToEnd(Retry.makeRequestWithRetries(request, send, options as unknown as Retry.RetryOptions<string, never>))
+      expect((yield* Ref.get(calls)).length).toBe(0)
+      expect(failureOf(exit)).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringMatching(message) })
+    }).pipe(Effect.provide(Live)))
+
+  it.effect("beside Retry's own: ignored, as any other field", () =>
+    Effect.gen(function*() {
+      const { calls, send } = yield* flaky(Infinity, "boom")
+      yield* runToEnd(Retry.makeRequestWithRetries(request, send, { times: 1, retries: 0 } as Retry.RetryOptions<string, never>))
+      expect((yield* Ref.get(calls)).length).toBe(2)
+    }).pipe(Effect.provide(Live)))
+})
+
 describe("delays", () => {
   it.effect("follow the schedule, and no attempt runs early", () =>
     Effect.gen(function*() {

@@ -83,6 +83,13 @@ export interface CheckedOptions<E, R> {
   readonly maxDelayMillis: number
 }
 
+// The Promise facade's retry options, by the option of Retry's that does the same.
+const FACADE_NAMES: ReadonlyArray<readonly [string, string, (options: Record<string, unknown>) => unknown]> = [
+  ["retries", "times (how many retries)", (options) => options["times"] ?? options["schedule"]],
+  ["shouldRetry", "while (or until), a predicate of the failure", (options) => options["while"] ?? options["until"]],
+  ["maxDelayMs", "maxDelay (a Duration)", (options) => options["maxDelay"]]
+]
+
 export const checkRetryOptions = <E, R>(send: unknown, options: unknown): CheckedOptions<E, R> | SigningError => {
   try {
     if (typeof send !== "function") {
@@ -93,6 +100,12 @@ export const checkRetryOptions = <E, R>(send: unknown, options: unknown): Checke
       return invalidConfig(`The options of Retry.makeRequestWithRetries must be a plain object such as { times: 3 }; got ${describe(options)}.`)
     }
     const { schedule, times, while: whilePredicate, until, maxDelay } = options as Record<string, unknown>
+    // The facade's names for these, which would be ignored here (six attempts where `retries: 0` asked for one).
+    for (const [facadeName, ownName, given] of FACADE_NAMES) {
+      if ((options as Record<string, unknown>)[facadeName] !== undefined && given(options as Record<string, unknown>) === undefined) {
+        return invalidConfig(`Retry.makeRequestWithRetries takes ${ownName}, not ${facadeName} (the Promise facade's name for it).`)
+      }
+    }
     if (schedule !== undefined && !Schedule.isSchedule(schedule)) {
       return invalidConfig(`schedule must be a Schedule, e.g. Retry.backoff({ times: 3 }); got ${describe(schedule)}.`)
     }
