@@ -63,6 +63,19 @@ describe("requests pipelined on one connection", () => {
 })
 
 describe("a handler's answer", () => {
+  /** A handler answering `body` gets its client a 500, and the process a warning matching `says`. */
+  const expectRefused = async (body: object, says: RegExp) => {
+    const warnings: Array<Error> = []
+    const onWarning = (warning: Error) => warnings.push(warning)
+    process.on("warning", onWarning)
+    try {
+      expect(await answered({ status: 200, body })).toMatch(/^HTTP\/1\.1 500/)
+      await expect.poll(() => warnings.map((warning) => warning.message).join("\n")).toMatch(says)
+    } finally {
+      process.off("warning", onWarning)
+    }
+  }
+
   /** The raw answer to a signed GET, from a gateway whose handler answers `answer`. */
   const answered = (answer: LocalGateway.HandlerResponse) =>
     withGateway({ credentials: [credentials], handler: () => answer }, (gateway) => rawExchange(gateway.port, rawSignedGet(gateway, "/x")))
@@ -99,6 +112,10 @@ describe("a handler's answer", () => {
     expect(received.split("\r\n\r\n")[1]).toBe("{}")
   })
 
+  it("with a body JSON cannot write (a bigint): a 500, and a warning saying so", async () => {
+    await expectRefused({ count: 1n }, /A handler's body could not be written as JSON/)
+  })
+
   it("with a null body: sends null as JSON", async () => {
     const received = await answered({ status: 200, body: null as unknown as object })
     expect(received).toMatch(/^HTTP\/1\.1 200/)
@@ -114,15 +131,6 @@ describe("a handler's answer", () => {
     ["an Error", () => new Error("backend failed")],
     ["a Promise (a handler that forgot await)", () => Promise.resolve({ ok: true })]
   ] as const)("with %s body, which JSON would send as {}: a 500, and a warning naming it", async (_, body) => {
-    const warnings: Array<Error> = []
-    const onWarning = (warning: Error) => warnings.push(warning)
-    process.on("warning", onWarning)
-    try {
-      const received = await answered({ status: 200, body: body() })
-      expect(received).toMatch(/^HTTP\/1\.1 500/)
-      await expect.poll(() => warnings.map((warning) => warning.message).join("\n")).toMatch(/which JSON would send as \{\}/)
-    } finally {
-      process.off("warning", onWarning)
-    }
+    await expectRefused(body(), /which JSON would send as \{\}/)
   })
 })

@@ -91,7 +91,7 @@ const handlerPayload = (body: HandlerResponse["body"]): { readonly bytes: Buffer
   }
   const json = isBlob(body) || isReadableStream(body) || isMap(body) || isSet(body) || isURLSearchParams(body) || isFormData(body)
     ? undefined
-    : JSON.stringify(body)
+    : jsonOf(body)
   // An object JSON writes as {} that is not a plain {} (a Blob, a stream, a Map, a Response, an Error) holds what it would lose.
   if (json === undefined || (json === "{}" && !isPlainObject(body))) {
     throw new TypeError(
@@ -100,6 +100,15 @@ const handlerPayload = (body: HandlerResponse["body"]): { readonly bytes: Buffer
     )
   }
   return { bytes: Buffer.from(json), isJson: true }
+}
+
+/** `body` as JSON; what JSON.stringify cannot write (a bigint, a cycle) is the handler's failure, saying so. */
+const jsonOf = (body: unknown): string => {
+  try {
+    return JSON.stringify(body)
+  } catch (error) {
+    throw new TypeError(`A handler's body could not be written as JSON (${error instanceof Error ? error.message : String(error)}); pass plain data, a string or bytes.`)
+  }
 }
 
 /** Writes a handler's answer; an object or array body goes as JSON. */
