@@ -157,6 +157,10 @@ const forcedOr = (
   answer: CredentialIdentity,
   bounded: boolean
 ): Promise<CredentialIdentity> => {
+  const forced = Promise.resolve()
+    .then(() => force({ forceRefresh: true }))
+    .then((identity) => (typeof identity === "object" && identity !== null ? identity : answer), () => answer)
+  if (!bounded) return forced
   let bound: ReturnType<typeof setTimeout> | undefined
   const waited = new Promise<CredentialIdentity>((resolve) => {
     bound = setTimeout(() => resolve(answer), FORCED_RENEWAL_WAIT_MILLIS)
@@ -164,13 +168,6 @@ const forcedOr = (
     const handle = bound as { unref?: () => unknown } | undefined
     if (typeof handle === "object" && handle !== null) handle.unref?.()
   })
-  const forced = Promise.resolve()
-    .then(() => force({ forceRefresh: true }))
-    .then((identity) => (typeof identity === "object" && identity !== null ? identity : answer), () => answer)
-  if (!bounded) {
-    clearTimeout(bound)
-    return forced
-  }
   return Promise.race([forced, waited]).finally(() => clearTimeout(bound))
 }
 

@@ -6,7 +6,7 @@
  */
 import type * as http from "node:http"
 import type { HandlerResponse } from "../../LocalGateway.js"
-import { isArrayBuffer, isBlob, isFormData, isMap, isPlainObject, isReadableStream, isSet, isURLSearchParams, tagOf } from "../brand.js"
+import { isArrayBuffer, isPlainObject, tagOf } from "../brand.js"
 import { describe } from "../request/describe.js"
 import { withoutCors } from "./cors.js"
 
@@ -77,9 +77,10 @@ export const sendJson = (
 
 /**
  * A handler's body as the bytes to send, and whether they are JSON: a string
- * as UTF-8, bytes (any view, an ArrayBuffer) as they are, other objects and
- * arrays as JSON. What JSON would turn into `{}` (a Blob, a stream, a Map, a
- * form) is refused, naming it: the handler's failure, a 500.
+ * as UTF-8, bytes (any view, an ArrayBuffer) as they are, other values as
+ * JSON. What JSON would turn into `{}` but a plain `{}` (a Promise not
+ * awaited, a Blob, a stream, a Map, a Response) is refused, naming it: the
+ * handler's failure, a 500.
  */
 const handlerPayload = (body: HandlerResponse["body"]): { readonly bytes: Buffer; readonly isJson: boolean } => {
   if (body === undefined) return { bytes: Buffer.alloc(0), isJson: false }
@@ -89,11 +90,9 @@ const handlerPayload = (body: HandlerResponse["body"]): { readonly bytes: Buffer
   if (body !== null && typeof (body as { readonly then?: unknown }).then === "function") {
     throw new TypeError("A handler's body is a Promise, which JSON would send as {}; await it (the handler may be async).")
   }
-  const json = isBlob(body) || isReadableStream(body) || isMap(body) || isSet(body) || isURLSearchParams(body) || isFormData(body)
-    ? undefined
-    : jsonOf(body)
+  const json = jsonOf(body)
   // An object JSON writes as {} that is not a plain {} (a Blob, a stream, a Map, a Response, an Error) holds what it would lose.
-  if (json === undefined || (json === "{}" && !isPlainObject(body))) {
+  if (json === "{}" && !isPlainObject(body)) {
     throw new TypeError(
       `A handler's body is a string, bytes, or an object or array sent as JSON; got ${describe(body)}, which JSON would send as {}. ` +
         "Read it into bytes first (await blob.arrayBuffer(), await response.arrayBuffer()), or pass plain data."

@@ -112,10 +112,13 @@ export const assembleHeaders = (
   }
   const { endpoint } = settings
   // The host API Gateway verifies against: the endpoint's, or another the caller names (the API's
-  // host, for a request sent to a VPC endpoint), spelled as the URL spells it when it is the endpoint's.
+  // host, for a request sent to a VPC endpoint), spelled as the URL spells it when it is the endpoint's or
+  // sendTo's (the host a client sends).
   const sendTo = settings.sendTo ?? endpoint
   const host = hostHeader === undefined || sameHost(hostHeader[1], endpoint.host) ? endpoint.host
     : sameHost(hostHeader[1], sendTo.host) ? sendTo.host : hostHeader[1]
+  // Clients send the host of the URL they send to: a Host header is sent only when the caller gave
+  // one, and only when it differs. Without one, a proxy in front (sendTo) sets the endpoint's host.
   if (hostHeader !== undefined && !sameHost(host, sendTo.host)) headers[hostHeader[0]] = host
   signed.push(["host", host])
   return { headers, signed, callerPayloadHash }
