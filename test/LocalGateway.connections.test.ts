@@ -116,6 +116,10 @@ describe("a handler's answer", () => {
     await expectRefused({ count: 1n }, /A handler's body could not be written as JSON/)
   })
 
+  it("with a body whose toJSON throws something that cannot be read: a 500, and a warning saying so", async () => {
+    await expectRefused({ toJSON: () => { throw Object.create(null) } }, /A handler's body could not be written as JSON/)
+  })
+
   it("with a null body: sends null as JSON", async () => {
     const received = await answered({ status: 200, body: null as unknown as object })
     expect(received).toMatch(/^HTTP\/1\.1 200/)

@@ -99,9 +99,12 @@ describe("attempt counts", () => {
 
 describe("the Promise facade's names for Retry's options", () => {
   it.effect.each([
-    ["retries", { retries: 0 }, /takes times \(how many retries\), not retries/],
-    ["shouldRetry", { shouldRetry: () => false }, /takes while \(or until\), a predicate of the failure, not shouldRetry/],
-    ["maxDelayMs", { maxDelayMs: 1000 }, /takes maxDelay \(a Duration\), not maxDelayMs/]
+    ["retries", { retries: 0 }, /given retries, the Promise facade's option, which it would ignore; it takes times \(how many retries\)/],
+    ["retries beside a schedule", { schedule: Schedule.recurs(5), retries: 0 }, /given retries, .* it takes times/],
+    ["shouldRetry", { shouldRetry: () => false }, /given shouldRetry, .* it takes while \(or until\), a predicate of the failure/],
+    ["maxDelayMs", { maxDelayMs: 1000 }, /given maxDelayMs, .* it takes maxDelay \(a Duration\)/],
+    ["baseDelayMs", { baseDelayMs: 10 }, /given baseDelayMs, .* it takes a schedule \(Retry.backoff\(\{ base \}\)\)/],
+    ["signal", { signal: AbortSignal.abort() }, /given signal, .* it takes no signal: interrupt the Effect instead/]
   ] as const)("%s in place of Retry's own: refused before any attempt, naming Retry's (it would be ignored)", ([, options, message]) =>
     Effect.gen(function*() {
       const { calls, send } = yield* flaky(Infinity, "boom")

@@ -1053,6 +1053,21 @@ describe("serve", () => {
     expect(run.stdout).toBe("")
   })
 
+  it.each([["AWS_REGION"], ["AWS_DEFAULT_REGION"]])("a bad region read from %s exits 2 naming where it was read", async (name) => {
+    const run = await cli(["serve", "--credentials", "AKIDLOCAL:local-secret"], { env: { [name]: "EU_WEST_1" } })
+    expect(run.code).toBe(2)
+    expect(run.stderr).toBe("error: The region \"EU_WEST_1\" (read from AWS_REGION or AWS_DEFAULT_REGION) is not valid: use lower-case letters, digits and dashes, e.g. us-east-1.\n")
+  })
+
+  it("an AWS_REGION set blank counts as not set: AWS_DEFAULT_REGION is the region", async () => {
+    const controller = new AbortController()
+    const { done, stdout } = start(["serve", "--credentials", "AKIDLOCAL:local-secret"], { signal: controller.signal, env: { AWS_REGION: " ", AWS_DEFAULT_REGION: "eu-west-1" } })
+    await stdout.waitFor((text) => /listening on (\S+) /.exec(text)?.[1])
+    controller.abort()
+    expect(await done).toBe(0)
+    expect(stdout.text()).toContain("(region eu-west-1, ")
+  })
+
   it("a port already in use is a runtime failure: exit 1", async () => {
     const taken = http.createServer()
     const port = await listen(taken)

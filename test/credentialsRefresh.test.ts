@@ -690,6 +690,21 @@ describe("a renewal asks the provider with the AWS SDK's forceRefresh", () => {
     expect((await signing).headers.Authorization).toContain("Credential=ASIARENEWED/")
   })
 
+  it("the facade: a forced call is waited for past 2 s when the answer in hand expires within them", async () => {
+    vi.useFakeTimers()
+    const expiringSoon = { ...issued("ASIAEXPIRING"), expiration: new Date(Date.now() + 1_000) }
+    const renewed = issued("ASIARENEWED")
+    const provider = (options?: { readonly forceRefresh?: boolean }) =>
+      options?.forceRefresh === true
+        ? new Promise<CredentialIdentity>((resolve) => setTimeout(() => resolve(renewed), 3_000))
+        : Promise.resolve(expiringSoon)
+    const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", provider)
+    expect((await signer.signRequestAsync(request)).headers.Authorization).toContain("Credential=ASIAEXPIRING/")
+    const signing = signer.signRequestAsync(request)
+    await vi.advanceTimersByTimeAsync(3_000)
+    expect((await signing).headers.Authorization).toContain("Credential=ASIARENEWED/")
+  })
+
   it.effect("the Effect API: with a clock offset of 20 minutes, the renewal it makes is not answered from a cache judged by the bare Clock", () =>
     Effect.gen(function*() {
       const start = Date.now()

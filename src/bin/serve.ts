@@ -7,6 +7,7 @@
  */
 import * as Diagnosis from "../Diagnosis.js"
 import * as LocalGateway from "../LocalGateway.js"
+import { validateScopePart } from "../internal/endpoint.js"
 import { REDACTED } from "../internal/scrub.js"
 import { parseServeArgs, parseUrl, wholeNumber } from "./args.js"
 import { isBadPort } from "./badPorts.js"
@@ -97,7 +98,10 @@ export const serveCommand = async (argv: ReadonlyArray<string>, io: Io, console:
   const target = values.target === undefined ? undefined : targetOf(values.target)
   if (target !== undefined) keepTargetPassword(target, console)
   const credentials = serveCredentials(values.credentials, io.env, console)
-  const region = values.region || io.env["AWS_REGION"] || io.env["AWS_DEFAULT_REGION"] || "us-east-1"
+  // As the signer reads them: one set blank counts as not set, and a bad one is refused naming where it was read.
+  const fromEnvironment = io.env["AWS_REGION"]?.trim() || io.env["AWS_DEFAULT_REGION"]?.trim() || undefined
+  if (!values.region && fromEnvironment !== undefined) validateScopePart("region", fromEnvironment, "AWS_REGION or AWS_DEFAULT_REGION")
+  const region = values.region || fromEnvironment || "us-east-1"
 
   const gateway = await startGateway({
     credentials: [credentials],

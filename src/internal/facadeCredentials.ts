@@ -141,8 +141,9 @@ export const providerAsker = (provider: CredentialsProvider): ((isDue: (answer: 
     const key = keyOf(answer)
     const again = last !== undefined && key !== undefined && key.accessKeyId === last.accessKeyId && key.expiration === last.expiration &&
       safely(() => isDue(answer), false) && mayForce()
-    // Bounded only while the answer in hand is still valid: an expired one (a clock behind AWS's) cannot sign.
-    const given = again ? await forcedOr(force, answer, !safely(() => isDue(answer, 0), true)) : answer
+    // Bounded only while the answer in hand stays valid past the bound: an expired one (a clock behind AWS's),
+    // or one expiring before the bound ends, cannot sign.
+    const given = again ? await forcedOr(force, answer, !safely(() => isDue(answer, FORCED_RENEWAL_WAIT_MILLIS), true)) : answer
     last = given === answer ? key : keyOf(given)
     return given
   }

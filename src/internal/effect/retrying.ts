@@ -83,11 +83,14 @@ export interface CheckedOptions<E, R> {
   readonly maxDelayMillis: number
 }
 
-// The Promise facade's retry options, by the option of Retry's that does the same.
+// The Promise facade's retry options: what Retry takes instead, and whether it was given.
 const FACADE_NAMES: ReadonlyArray<readonly [string, string, (options: Record<string, unknown>) => unknown]> = [
-  ["retries", "times (how many retries)", (options) => options["times"] ?? options["schedule"]],
+  ["retries", "times (how many retries)", (options) => options["times"]],
   ["shouldRetry", "while (or until), a predicate of the failure", (options) => options["while"] ?? options["until"]],
-  ["maxDelayMs", "maxDelay (a Duration)", (options) => options["maxDelay"]]
+  ["maxDelayMs", "maxDelay (a Duration)", (options) => options["maxDelay"]],
+  ["baseDelayMs", "a schedule (Retry.backoff({ base }))", (options) => options["schedule"]],
+  // Nothing of Retry's stands for it: an Effect is stopped by interrupting it.
+  ["signal", "no signal: interrupt the Effect instead (Effect.timeout, Effect.race, or Effect.runPromise's own { signal })", () => undefined]
 ]
 
 export const checkRetryOptions = <E, R>(send: unknown, options: unknown): CheckedOptions<E, R> | SigningError => {
@@ -103,7 +106,7 @@ export const checkRetryOptions = <E, R>(send: unknown, options: unknown): Checke
     // The facade's names for these, which would be ignored here (six attempts where `retries: 0` asked for one).
     for (const [facadeName, ownName, given] of FACADE_NAMES) {
       if ((options as Record<string, unknown>)[facadeName] !== undefined && given(options as Record<string, unknown>) === undefined) {
-        return invalidConfig(`Retry.makeRequestWithRetries takes ${ownName}, not ${facadeName} (the Promise facade's name for it).`)
+        return invalidConfig(`Retry.makeRequestWithRetries was given ${facadeName}, the Promise facade's option, which it would ignore; it takes ${ownName}.`)
       }
     }
     if (schedule !== undefined && !Schedule.isSchedule(schedule)) {

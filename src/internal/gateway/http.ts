@@ -7,6 +7,7 @@
 import type * as http from "node:http"
 import type { HandlerResponse } from "../../LocalGateway.js"
 import { isArrayBuffer, isPlainObject, tagOf } from "../brand.js"
+import { thrownMessage } from "../guard.js"
 import { describe } from "../request/describe.js"
 import { withoutCors } from "./cors.js"
 
@@ -106,7 +107,7 @@ const jsonOf = (body: unknown): string => {
   try {
     return JSON.stringify(body)
   } catch (error) {
-    throw new TypeError(`A handler's body could not be written as JSON (${error instanceof Error ? error.message : String(error)}); pass plain data, a string or bytes.`)
+    throw new TypeError(`A handler's body could not be written as JSON (${thrownMessage(error)}); pass plain data, a string or bytes.`)
   }
 }
 
