@@ -133,8 +133,11 @@ describe("a handler's answer", () => {
     ["URLSearchParams", () => new URLSearchParams("a=1")],
     ["a Response", () => new Response("png")],
     ["an Error", () => new Error("backend failed")],
-    ["a Promise (a handler that forgot await)", () => Promise.resolve({ ok: true })]
-  ] as const)("with %s body, which JSON would send as {}: a 500, and a warning naming it", async (_, body) => {
-    await expectRefused(body(), /which JSON would send as \{\}/)
+    ["a Promise (a handler that forgot await)", () => Promise.resolve({ ok: true })],
+    ["a Map with a property of its own", () => Object.assign(new Map([["a", 1]]), { note: "kept" })],
+    ["a function (a call forgotten)", () => () => ({ ok: true })],
+    ["an object whose toJSON gives undefined", () => ({ toJSON: () => undefined })]
+  ] as const)("with %s body, which JSON would send as {} or not at all: a 500, and a warning naming it", async (_, body) => {
+    await expectRefused(body() as object, /which JSON would send as \{\}/)
   })
 })

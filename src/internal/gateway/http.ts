@@ -6,7 +6,7 @@
  */
 import type * as http from "node:http"
 import type { HandlerResponse } from "../../LocalGateway.js"
-import { isArrayBuffer, isPlainObject, tagOf } from "../brand.js"
+import { isArrayBuffer, isBlob, isFormData, isMap, isPlainObject, isReadableStream, isSet, isURLSearchParams, tagOf } from "../brand.js"
 import { thrownMessage } from "../guard.js"
 import { describe } from "../request/describe.js"
 import { withoutCors } from "./cors.js"
@@ -79,9 +79,8 @@ export const sendJson = (
 /**
  * A handler's body as the bytes to send, and whether they are JSON: a string
  * as UTF-8, bytes (any view, an ArrayBuffer) as they are, other values as
- * JSON. What JSON would turn into `{}` but a plain `{}` (a Promise not
- * awaited, a Blob, a stream, a Map, a Response) is refused, naming it: the
- * handler's failure, a 500.
+ * JSON. What JSON would lose (a Promise not awaited, a Blob, a stream, a Map,
+ * a Response, a function) is refused, naming it: the handler's failure, a 500.
  */
 const handlerPayload = (body: HandlerResponse["body"]): { readonly bytes: Buffer; readonly isJson: boolean } => {
   if (body === undefined) return { bytes: Buffer.alloc(0), isJson: false }
@@ -91,19 +90,22 @@ const handlerPayload = (body: HandlerResponse["body"]): { readonly bytes: Buffer
   if (body !== null && typeof (body as { readonly then?: unknown }).then === "function") {
     throw new TypeError("A handler's body is a Promise, which JSON would send as {}; await it (the handler may be async).")
   }
-  const json = jsonOf(body)
-  // An object JSON writes as {} that is not a plain {} (a Blob, a stream, a Map, a Response, an Error) holds what it would lose.
-  if (json === "{}" && !isPlainObject(body)) {
+  // What JSON would lose: its content (a Blob, a stream, a Map, even with a property of its own), or all of it (a
+  // Response, an Error: {} but not a plain {}), or the body itself (a function, a symbol: no JSON at all).
+  const json = isBlob(body) || isReadableStream(body) || isMap(body) || isSet(body) || isURLSearchParams(body) || isFormData(body)
+    ? undefined
+    : jsonOf(body)
+  if (json === undefined || (json === "{}" && !isPlainObject(body))) {
     throw new TypeError(
-      `A handler's body is a string, bytes, or an object or array sent as JSON; got ${describe(body)}, which JSON would send as {}. ` +
+      `A handler's body is a string, bytes, or an object or array sent as JSON; got ${describe(body)}, which JSON would send as {} or not at all. ` +
         "Read it into bytes first (await blob.arrayBuffer(), await response.arrayBuffer()), or pass plain data."
     )
   }
   return { bytes: Buffer.from(json), isJson: true }
 }
 
-/** `body` as JSON; what JSON.stringify cannot write (a bigint, a cycle) is the handler's failure, saying so. */
-const jsonOf = (body: unknown): string => {
+/** `body` as JSON (undefined for what JSON writes nothing of); what JSON.stringify cannot write (a bigint, a cycle) is the handler's failure, saying so. */
+const jsonOf = (body: unknown): string | undefined => {
   try {
     return JSON.stringify(body)
   } catch (error) {
