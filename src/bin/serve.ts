@@ -7,7 +7,7 @@
  */
 import * as Diagnosis from "../Diagnosis.js"
 import * as LocalGateway from "../LocalGateway.js"
-import { validateScopePart } from "../internal/endpoint.js"
+import { ENVIRONMENT_REGION, validateScopePart } from "../internal/endpoint.js"
 import { REDACTED } from "../internal/scrub.js"
 import { parseServeArgs, parseUrl, wholeNumber } from "./args.js"
 import { isBadPort } from "./badPorts.js"
@@ -100,7 +100,7 @@ export const serveCommand = async (argv: ReadonlyArray<string>, io: Io, console:
   const credentials = serveCredentials(values.credentials, io.env, console)
   // As the signer reads them: one set blank counts as not set, and a bad one is refused naming where it was read.
   const fromEnvironment = io.env["AWS_REGION"]?.trim() || io.env["AWS_DEFAULT_REGION"]?.trim() || undefined
-  if (!values.region && fromEnvironment !== undefined) validateScopePart("region", fromEnvironment, "AWS_REGION or AWS_DEFAULT_REGION")
+  if (!values.region && fromEnvironment !== undefined) validateScopePart("region", fromEnvironment, ENVIRONMENT_REGION)
   const region = values.region || fromEnvironment || "us-east-1"
 
   const gateway = await startGateway({

@@ -186,6 +186,9 @@ export const regionFromHostname = (hostname: string): string | undefined => scop
 
 const SCOPE_PART = /^[a-z0-9][a-z0-9-]*$/
 
+/** Where a region not given nor named by the host is read: said when one read there is refused. */
+export const ENVIRONMENT_REGION = "AWS_REGION or AWS_DEFAULT_REGION"
+
 /** A region or service goes into the credential scope, where `/` or a space would corrupt it. */
 export const validateScopePart = (kind: "region" | "service", value: string, source?: string): string => {
   if (!SCOPE_PART.test(value)) {

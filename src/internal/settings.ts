@@ -9,7 +9,7 @@ import type { Service, SignerOptions } from "../Signer.js"
 import { invalidConfig } from "./signingErrors.js"
 import { addsContentSha256, canonicalPathOptionsFor } from "./sigv4/serviceRules.js"
 import { describe } from "./request/describe.js"
-import { missingRegion, parseEndpoint, parseSendTo, regionFromHostname, scopeFromHostname, validateScopePart } from "./endpoint.js"
+import { ENVIRONMENT_REGION, missingRegion, parseEndpoint, parseSendTo, regionFromHostname, scopeFromHostname, validateScopePart } from "./endpoint.js"
 
 /** A signer's settings, resolved: `Signer.Service` without its state (the Effect API's clock offset). */
 export type ResolvedSigner = Omit<Service, "clockOffset">
@@ -22,7 +22,7 @@ export const resolveSigner = (options: SignerOptions, environmentRegion: string 
   const given = textOption("region", options.region, "us-east-1") ?? fromHost?.region
   const region = given ?? nonEmpty(environmentRegion)
   if (region === undefined) throw missingRegion(endpoint)
-  validateScopePart("region", region, given === undefined ? "AWS_REGION or AWS_DEFAULT_REGION" : undefined)
+  validateScopePart("region", region, given === undefined ? ENVIRONMENT_REGION : undefined)
   // The service the host names (execute-api, lambda for function URLs, appsync), unless one is given.
   const service = validateScopePart("service", textOption("service", options.service, "execute-api") ?? fromHost?.service ?? "execute-api")
   const paths = canonicalPathOptionsFor(service)
