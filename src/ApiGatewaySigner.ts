@@ -14,7 +14,7 @@ import { abortReason } from "./internal/abort.js"
 import { type SigningCredentials, secretsOf } from "./internal/credentials.js"
 import type { CredentialsSource } from "./internal/facadeCredentials.js"
 import { attemptClock, type AttemptClock, isClockOffset, offsetAfterRefusal } from "./internal/clockSkew.js"
-import { SIGN_FOR_SENDING } from "./internal/signForSending.js"
+import { type RequestForSending, SIGN_FOR_SENDING } from "./internal/signForSending.js"
 import {
   checkFetchRetry,
   checkFacadeRetryOptions,
@@ -29,6 +29,7 @@ import { cleanSigningError, safely } from "./internal/guard.js"
 import { environmentSetting } from "./internal/environment.js"
 import { describe } from "./internal/request/describe.js"
 import { type PreparedRequest, prepareRequest } from "./internal/request/prepare.js"
+import { relativeTarget } from "./internal/request/target.js"
 import { DEFAULT_BACKOFF, DEFAULT_RETRIES } from "./internal/retry/backoff.js"
 import { isPermanentFailure, isTransient } from "./internal/retry/failures.js"
 import { AbortedWhileReading, checkFetchable, fromFetchArguments, isWebRequest, releaseBody, toWebRequest } from "./internal/webRequest.js"
@@ -410,16 +411,23 @@ export class ApiGatewaySigner {
   }
 
   /**
-   * How the axios and got integrations sign a request they send (`signForSending`): as `signRequestAsync`
-   * (an override of it included), but a provider's credentials that look expired go out, for the refusal
-   * for skew that corrects a clock ahead of AWS's.
+   * How the axios and got integrations sign a request they send (`signForSending`): the request they read
+   * (its URL absolute), signed as it is, so that its body's bytes go out without a copy; with the web
+   * Request `asRequest` makes when `signRequestAsync` is overridden, so that the override is honoured. Unlike
+   * `signRequestAsync`, a provider's credentials that look expired go out, for the refusal for skew that
+   * corrects a clock ahead of AWS's.
    *
    * @internal
    */
-  [SIGN_FOR_SENDING](request: Request): Promise<Request> {
-    if (!ApiGatewaySigner.#isSigner(this)) return Promise.reject(notOnASigner("signRequestAsync"))
-    if (this.signRequestAsync !== ownSignRequestAsync) return this.signRequestAsync(request)
-    return this.#signAsync(request, true) as Promise<Request>
+  async [SIGN_FOR_SENDING](request: RequestForSending, asRequest: () => Request): Promise<SignedRequest | Request> {
+    if (!ApiGatewaySigner.#isSigner(this)) throw notOnASigner("signRequestAsync")
+    if (this.signRequestAsync !== ownSignRequestAsync) return this.signRequestAsync(asRequest())
+    try {
+      const { method, url, headers, body } = request
+      return await this.#signResolved({ method, path: relativeTarget(this.#settings, url), headers, body }, true)
+    } catch (error) {
+      throw cleanSigningError(error, this.#credentials.secrets())
+    }
   }
 
   async #signAsync(request: RequestToSign | Request, sending: boolean): Promise<SignedRequestData | Request> {
@@ -428,13 +436,18 @@ export class ApiGatewaySigner {
       const web = isWebRequest(request)
         ? await fromFetchArguments(this.#settings, request, undefined)
         : undefined
-      const prepared = prepareRequest(this.#settings, web?.request ?? (request as RequestToSign))
-      const credentials = await this.#credentials.resolve(this.#now(), sending)
-      const signed = signPrepared(prepared, credentials, this.#now(), this.#settings)
+      const signed = await this.#signResolved(web?.request ?? (request as RequestToSign), sending)
       return web === undefined ? signed as SignedRequestData : toWebRequest(signed, web.sendWith)
     } catch (error) {
       throw cleanSigningError(error, this.#credentials.secrets())
     }
+  }
+
+  /** Signs `request` with the credentials resolved (expired ones going out when `sending`, as above). */
+  async #signResolved(request: RequestToSign, sending: boolean): Promise<SignedRequest> {
+    const prepared = prepareRequest(this.#settings, request)
+    const credentials = await this.#credentials.resolve(this.#now(), sending)
+    return signPrepared(prepared, credentials, this.#now(), this.#settings)
   }
 
   // A field, not a method: bound, and replaceable as any own property is (a test's mock, a spy, a stub).

@@ -22,7 +22,7 @@ import { prepareHeaders } from "./request/headers.js"
 import { shorten } from "./scrub.js"
 import { signForSending } from "./signForSending.js"
 import { bytesOf, readChunks } from "./request/chunks.js"
-import { readWebBody } from "./webRequest.js"
+import { headerEntries, isWebRequest, readWebBody } from "./webRequest.js"
 
 /** A request as a client is about to send it. */
 export interface OutgoingRequest {
@@ -145,18 +145,10 @@ export const readOutgoing = async (request: OutgoingRequest): Promise<ReadReques
 const absoluteUrl = (signer: ApiGatewaySigner, url: string): string =>
   ABSOLUTE_URL.test(url) ? url : signer.endpoint + (url.startsWith("/") ? url : "/" + url)
 
-/**
- * Signs a read request with the facade (credentials resolved, clock offset
- * applied): the signed URL, method, headers and body bytes to send.
- */
-export const signOutgoing = async (signer: ApiGatewaySigner, request: ReadRequest): Promise<SignedOutgoingRequest> => {
-  let unsigned: Request
+/** `f()`: what a `Request` would refuse of the request given is an invalid request, saying so. */
+const asBuilt = <A>(f: () => A): A => {
   try {
-    unsigned = new Request(absoluteUrl(signer, request.url), {
-      method: request.method,
-      headers: request.headers as Array<[string, string]>,
-      body: request.body ?? null
-    })
+    return f()
   } catch (error) {
     throw error instanceof SigningError ? error : invalidRequest(
       "path",
@@ -164,12 +156,31 @@ export const signOutgoing = async (signer: ApiGatewaySigner, request: ReadReques
       error
     )
   }
+}
+
+/**
+ * Signs a read request with the facade (credentials resolved, clock offset
+ * applied): the signed URL, method, headers and body bytes to send. The URL
+ * and headers are read as a `Request` reads them; the body's bytes are sent
+ * as they were read, without a copy (through a `Request` only for a signer
+ * whose `signRequestAsync` is overridden).
+ */
+export const signOutgoing = async (signer: ApiGatewaySigner, request: ReadRequest): Promise<SignedOutgoingRequest> => {
+  const url = asBuilt(() => new URL(absoluteUrl(signer, request.url)).href)
+  const headers = asBuilt(() => headerEntries(new Headers(request.headers as Array<[string, string]>)))
+  const asRequest = () => asBuilt(() => new Request(url, { method: request.method, headers, body: request.body ?? null }))
   const clock = attemptClock(Date.now(), signer.clockOffset)
-  const signed = await signForSending(signer, unsigned)
-  const headers: Record<string, string> = {}
-  signed.headers.forEach((value, name) => (headers[name] = value))
+  const signed = await signForSending(signer, { method: request.method, url, headers, body: request.body }, asRequest)
+  const signedHeaders: Record<string, string> = {}
+  if (!isWebRequest(signed)) {
+    // Names in lower case, as a Request's (the signer writes `Authorization`); the body is the bytes read, signed as
+    // they are (the same ones, when they span their buffer).
+    for (const name in signed.headers) signedHeaders[name.toLowerCase()] = signed.headers[name]!
+    return { method: signed.method, url: signed.url, headers: signedHeaders, body: signed.body as Uint8Array<ArrayBuffer> | undefined, clock }
+  }
+  signed.headers.forEach((value, name) => (signedHeaders[name] = value))
   const body = signed.body === null ? undefined : new Uint8Array(await signed.arrayBuffer())
-  return { method: signed.method, url: signed.url, headers, body, clock }
+  return { method: signed.method, url: signed.url, headers: signedHeaders, body, clock }
 }
 
 /**

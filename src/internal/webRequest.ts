@@ -165,7 +165,7 @@ const isOtherIterable = (value: unknown): boolean =>
     false
   )
 
-const headerEntries = (headers: Headers): Array<[string, string]> => {
+export const headerEntries = (headers: Headers): Array<[string, string]> => {
   const entries: Array<[string, string]> = []
   headers.forEach((value, name) => entries.push([name, value]))
   return entries
