@@ -69,14 +69,16 @@ describe("proxy mode: a target that does not answer in time", () => {
     const backend = await backendOn("127.0.0.1", (_, res) => res.end(body))
     const log: Array<LocalGateway.AccessLogEntry> = []
     try {
-      const options = { credentials: [credentials], target: `http://127.0.0.1:${backend.port}`, targetTimeoutMillis: 200, onRequest: (entry: LocalGateway.AccessLogEntry) => log.push(entry) }
+      // A timeout long enough that the target's whole answer gets through it on a loaded machine (at 200 ms, a CI
+      // machine busy elsewhere saw the gateway take longer than that to pass 6 MB on, and rightly cut it off).
+      const options = { credentials: [credentials], target: `http://127.0.0.1:${backend.port}`, targetTimeoutMillis: 1_000, onRequest: (entry: LocalGateway.AccessLogEntry) => log.push(entry) }
       await withGateway(options, async (gateway) => {
         const signed = signerFor(`${gateway.url}/prod`, credentials).signRequest({ method: "GET", path: "/big" })
         const received = await new Promise<number>((resolve, reject) => {
           http.get(signed.url, { headers: signed.headers }, (res) => {
             let length = 0
             res.pause() // a client busy elsewhere: it reads only after three timeouts' worth
-            setTimeout(() => res.on("data", (chunk: Buffer) => (length += chunk.length)).resume(), 600)
+            setTimeout(() => res.on("data", (chunk: Buffer) => (length += chunk.length)).resume(), 3_000)
             res.on("end", () => resolve(length))
             res.on("error", reject)
           }).on("error", reject)

@@ -84,10 +84,34 @@ const held = () => {
 }
 
 /**
- * How many timers hold this process open (Node counts a timer only while it is ref'd). Read right before and
- * right after a synchronous call, so that no other timer can come or go in between.
+ * Counts the timers set from now on (by the global setTimeout, which the facade and Effect's clock call) that
+ * are pending and hold the process open (ref'd). Only these: the process's other timers (a keep-alive socket's,
+ * a file before this one's, which the suite's shared workers run in the same process) come and go at their own
+ * times, so counting every timer the process holds made these tests fail under load.
  */
-const timersHoldingProcess = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length
+const trackTimers = () => {
+  const pending = new Set<NodeJS.Timeout>()
+  const { clearTimeout: realClear, setTimeout: realSet } = globalThis
+  const set = vi.spyOn(globalThis, "setTimeout").mockImplementation(((callback: (...args: Array<unknown>) => void, millis?: number, ...args: Array<unknown>) => {
+    const timer: NodeJS.Timeout = realSet((...given: Array<unknown>) => {
+      pending.delete(timer)
+      callback(...given)
+    }, millis, ...args)
+    pending.add(timer)
+    return timer
+  }) as typeof setTimeout)
+  const clear = vi.spyOn(globalThis, "clearTimeout").mockImplementation((timer) => {
+    pending.delete(timer as NodeJS.Timeout)
+    realClear(timer)
+  })
+  return {
+    holdingProcess: () => [...pending].filter((timer) => timer.hasRef()).length,
+    [Symbol.dispose]: () => {
+      set.mockRestore()
+      clear.mockRestore()
+    }
+  }
+}
 
 /** Turns of the event loop until `until()` (polled with setImmediate: vi.waitFor's own timer would be counted). */
 const turnsUntil = async (until: () => boolean) => {
@@ -224,10 +248,11 @@ describe("the facade, behind a provider call that does not settle", () => {
     const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", provider)
     await signer.signRequestAsync(request)
     // Inside the renewal window: this signature starts a renewal in the background (its wait bounded by a timer).
-    const before = timersHoldingProcess()
+    using timers = trackTimers()
     expect(signer.signRequest(request).headers.Authorization).toContain("Credential=ASIAFIRST/")
-    expect(timersHoldingProcess()).toBe(before)
-    await vi.waitFor(() => expect(provider.calls).toBe(2))
+    await turnsUntil(() => provider.calls === 2)
+    expect(provider.calls).toBe(2)
+    expect(timers.holdingProcess()).toBe(0)
     renewal.answer()
   })
 
@@ -236,10 +261,11 @@ describe("the facade, behind a provider call that does not settle", () => {
     // Expiring in 90 s: in the renewal window, so signRequest renews them in the background and signRequestAsync waits.
     const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", providerOf(() => issued("ASIAFIRST", 90_000), renewal.provide))
     await signer.signRequestAsync(request)
+    using timers = trackTimers()
     signer.signRequest(request)
-    const before = timersHoldingProcess()
     const waiting = signer.signRequestAsync(request)
-    expect(timersHoldingProcess()).toBe(before + 1)
+    await turnsUntil(() => timers.holdingProcess() === 1)
+    expect(timers.holdingProcess()).toBe(1)
     renewal.answer()
     expect((await waiting).headers.Authorization).toContain("Credential=ASIALATER/")
   })
@@ -247,21 +273,21 @@ describe("the facade, behind a provider call that does not settle", () => {
   it("a signature that stops waiting (its signal aborted) no longer holds the process open, once no other waits", async () => {
     const call = held()
     const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", providerOf(call.provide))
-    const before = timersHoldingProcess()
+    using timers = trackTimers()
     const first = new AbortController()
     const second = new AbortController()
     const outcomes = [first, second].map((controller) =>
       signer.makeRequestWithRetries(request, () => "sent", 0, { signal: controller.signal }).then(() => undefined, (error: unknown) => error)
     )
-    await turnsUntil(() => timersHoldingProcess() === before + 1)
-    expect(timersHoldingProcess()).toBe(before + 1)
+    await turnsUntil(() => timers.holdingProcess() === 1)
+    expect(timers.holdingProcess()).toBe(1)
     first.abort(new Error("first gave up"))
     await turnsUntil(() => false)
     // The second still waits: the call's timer holds the process.
-    expect(timersHoldingProcess()).toBe(before + 1)
+    expect(timers.holdingProcess()).toBe(1)
     second.abort(new Error("second gave up"))
-    await turnsUntil(() => timersHoldingProcess() === before)
-    expect(timersHoldingProcess()).toBe(before)
+    await turnsUntil(() => timers.holdingProcess() === 0)
+    expect(timers.holdingProcess()).toBe(0)
     expect(await Promise.all(outcomes)).toMatchObject([{ message: "first gave up" }, { message: "second gave up" }])
     call.answer()
   })
@@ -331,12 +357,12 @@ describe("the Effect API, behind a provider call that is slow or does not settle
     const answer = held()
     const runtime = runtimeOf(Credentials.layerFromProvider(providerOf(answer.provide)))
     try {
-      const idle = timersHoldingProcess()
+      using timers = trackTimers()
       const fiber = runtime.runFork(Signer.signRequest(request))
-      await turnsUntil(() => timersHoldingProcess() !== idle)
-      expect(timersHoldingProcess()).toBe(idle + 1)
+      await turnsUntil(() => timers.holdingProcess() !== 0)
+      expect(timers.holdingProcess()).toBe(1)
       await runtime.runPromise(Fiber.interrupt(fiber))
-      expect(timersHoldingProcess()).toBe(idle)
+      expect(timers.holdingProcess()).toBe(0)
     } finally {
       answer.answer()
       await runtime.dispose()
