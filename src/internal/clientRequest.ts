@@ -22,7 +22,9 @@ import { prepareHeaders } from "./request/headers.js"
 import { shorten } from "./scrub.js"
 import { signForSending } from "./signForSending.js"
 import { bytesOf, readChunks } from "./request/chunks.js"
-import { headerEntries, isWebRequest, readWebBody } from "./webRequest.js"
+import { headerEntries, readWebBody } from "./webRequest.js"
+import { checkNoUserInfo } from "./request/target.js"
+import type { SignedRequest } from "../SignedRequest.js"
 
 /** A request as a client is about to send it. */
 export interface OutgoingRequest {
@@ -86,8 +88,9 @@ interface ReadBody {
 const readBody = async (body: unknown, typelessBlob: string | undefined): Promise<ReadBody> => {
   if (body === undefined || body === null) return { bytes: undefined }
   if (typeof body === "string") return { bytes: utf8.encode(body) }
-  if (isArrayBuffer(body)) return { bytes: new Uint8Array(body) }
-  if (ArrayBuffer.isView(body)) return { bytes: bytesOf(body) }
+  // The caller's own memory is copied: what is signed must be what is sent, whatever the caller writes there meanwhile.
+  if (isArrayBuffer(body)) return { bytes: new Uint8Array(body.slice(0)) }
+  if (ArrayBuffer.isView(body)) return { bytes: bytesOf(body).slice() }
   if (isURLSearchParams(body)) return { bytes: utf8.encode(body.toString()), contentType: FORM_CONTENT_TYPE }
   const web = await readWebBody(body)
   if (web !== undefined) {
@@ -145,42 +148,53 @@ export const readOutgoing = async (request: OutgoingRequest): Promise<ReadReques
 const absoluteUrl = (signer: ApiGatewaySigner, url: string): string =>
   ABSOLUTE_URL.test(url) ? url : signer.endpoint + (url.startsWith("/") ? url : "/" + url)
 
-/** `f()`: what a `Request` would refuse of the request given is an invalid request, saying so. */
-const asBuilt = <A>(f: () => A): A => {
+/** The absolute URL a `Request` would read, refused typed (and without quoting it: it may carry a password or a token) when it cannot be one. */
+const requestUrl = (signer: ApiGatewaySigner, given: string): string => {
+  let url: URL
   try {
-    return f()
-  } catch (error) {
-    throw error instanceof SigningError ? error : invalidRequest(
-      "path",
-      `The request could not be built: ${isError(error) ? error.message : String(error)}`,
-      error
-    )
+    url = new URL(absoluteUrl(signer, given))
+  } catch {
+    // Not kept as cause: the runtime's error holds the URL given (Node's `input`), which inspect prints.
+    throw invalidRequest("path", "The request's URL cannot be parsed as a URL; check its scheme, host and port.")
   }
+  checkNoUserInfo(url)
+  return url.href
 }
 
 /**
  * Signs a read request with the facade (credentials resolved, clock offset
  * applied): the signed URL, method, headers and body bytes to send. The URL
- * and headers are read as a `Request` reads them; the body's bytes are sent
- * as they were read, without a copy (through a `Request` only for a signer
- * whose `signRequestAsync` is overridden).
+ * and headers are read as a `Request` reads them, and the body's bytes are
+ * sent as they were read, without a copy; a web `Request` is made only for a
+ * signer whose `signRequestAsync` is overridden, which signs it.
  */
 export const signOutgoing = async (signer: ApiGatewaySigner, request: ReadRequest): Promise<SignedOutgoingRequest> => {
-  const url = asBuilt(() => new URL(absoluteUrl(signer, request.url)).href)
-  const headers = asBuilt(() => headerEntries(new Headers(request.headers as Array<[string, string]>)))
-  const asRequest = () => asBuilt(() => new Request(url, { method: request.method, headers, body: request.body ?? null }))
+  const url = requestUrl(signer, request.url)
+  const headers = headerEntries(new Headers(request.headers as Array<[string, string]>))
+  let madeRequest = false
+  const asRequest = () => {
+    madeRequest = true
+    try {
+      return new Request(url, { method: request.method, headers, body: request.body ?? null })
+    } catch (error) {
+      throw invalidRequest("path", `The request could not be built: ${isError(error) ? error.message : String(error)}`, error)
+    }
+  }
   const clock = attemptClock(Date.now(), signer.clockOffset)
   const signed = await signForSending(signer, { method: request.method, url, headers, body: request.body }, asRequest)
   const signedHeaders: Record<string, string> = {}
-  if (!isWebRequest(signed)) {
+  if (!madeRequest) {
     // Names in lower case, as a Request's (the signer writes `Authorization`); the body is the bytes read, signed as
     // they are (the same ones, when they span their buffer).
-    for (const name in signed.headers) signedHeaders[name.toLowerCase()] = signed.headers[name]!
-    return { method: signed.method, url: signed.url, headers: signedHeaders, body: signed.body as Uint8Array<ArrayBuffer> | undefined, clock }
+    const direct = signed as SignedRequest
+    for (const name in direct.headers) signedHeaders[name.toLowerCase()] = direct.headers[name]!
+    return { method: direct.method, url: direct.url, headers: signedHeaders, body: direct.body as Uint8Array<ArrayBuffer> | undefined, clock }
   }
-  signed.headers.forEach((value, name) => (signedHeaders[name] = value))
-  const body = signed.body === null ? undefined : new Uint8Array(await signed.arrayBuffer())
-  return { method: signed.method, url: signed.url, headers: signedHeaders, body, clock }
+  // What an override resolves with is read as a Request, from whichever implementation it comes (node-fetch's, undici's, another realm's).
+  const web = signed as Request
+  web.headers.forEach((value, name) => (signedHeaders[name] = value))
+  const body = web.body === null ? undefined : new Uint8Array(await web.arrayBuffer())
+  return { method: web.method, url: web.url, headers: signedHeaders, body, clock }
 }
 
 /**

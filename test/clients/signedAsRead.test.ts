@@ -4,6 +4,7 @@
  * 10 MB upload would otherwise be held five to seven times over); a signer
  * whose signRequestAsync is overridden still signs what they send, through it.
  */
+import { inspect } from "node:util"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import axios from "axios"
 import got from "got"
@@ -11,6 +12,7 @@ import ApiGatewaySigner from "api-gateway-request-signer"
 import { signedAdapter } from "api-gateway-request-signer/axios"
 import { withSigner } from "api-gateway-request-signer/got"
 import { readOutgoing, signOutgoing } from "../../src/internal/clientRequest.js"
+import type { CredentialIdentity } from "../../src/SignedRequest.js"
 import { credentials, type Echo, sha256, type Stage, startStage } from "./support.js"
 
 let stage: Stage
@@ -35,6 +37,7 @@ describe("a request axios or got send", () => {
     const read = await readOutgoing({ method: "PUT", url: "/upload", headers: [["content-type", "application/octet-stream"]], body: bytes })
     const signed = await signOutgoing(stage.signer, read)
     expect(signed.body).toBe(read.body)
+    expect(read.body).not.toBe(bytes)
     const echo = (await (await fetch(signed.url, { method: signed.method, headers: signed.headers, body: signed.body ?? null })).json()) as Echo
     expect(echo.body.sha256).toBe(sha256(bytes))
   })
@@ -47,6 +50,34 @@ describe("a request axios or got send", () => {
   })
 })
 
+describe("a body in the caller's own memory", () => {
+  /** A signer whose provider answers after 100 ms: the caller's code runs while the signature waits. */
+  const slowSigner = () =>
+    new ApiGatewaySigner({
+      endpoint: stage.stage,
+      region: "us-east-1",
+      credentials: () => new Promise<CredentialIdentity>((resolve) => setTimeout(() => resolve(credentials), 100))
+    })
+  /** Sends `bytes` with `send`, then overwrites them while the signature waits: the bytes as given arrive, accepted. */
+  const sentAsGiven = async (send: (bytes: Buffer) => Promise<Echo>) => {
+    const bytes = Buffer.from(upload())
+    const sending = send(bytes)
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    bytes.fill(0)
+    expect((await sending).body.sha256).toBe(sha256(upload()))
+  }
+
+  it("is sent as it was when axios was given it, and signed so", async () => {
+    const client = axios.create({ baseURL: stage.stage, adapter: signedAdapter(slowSigner()) })
+    await sentAsGiven(async (bytes) => (await client.put<Echo>("/upload", bytes)).data)
+  })
+
+  it("is sent as it was when got was given it, and signed so", async () => {
+    const client = withSigner(got.extend({ prefixUrl: stage.stage }), slowSigner())
+    await sentAsGiven((bytes) => client.put("upload", { body: bytes }).json<Echo>())
+  })
+})
+
 describe("a signer whose signRequestAsync is overridden", () => {
   const tagging = () => new Tagging({ endpoint: stage.stage, region: "us-east-1", credentials })
 
@@ -55,6 +86,39 @@ describe("a signer whose signRequestAsync is overridden", () => {
     const echo = (await client.put<Echo>("/upload", Buffer.from(upload()))).data
     expect(echo.headers["x-tagged"]).toBe("yes")
     expect(echo.body.sha256).toBe(sha256(upload()))
+  })
+
+  it("signs what axios and got send through an override that resolves with another fetch implementation's Request", async () => {
+    /** A Request of another implementation (node-fetch's, another realm's): not an instance of the global Request. */
+    class OtherRequest {
+      readonly body: Uint8Array | null
+      readonly headers: Headers
+      constructor(readonly url: string, readonly method: string, headers: Headers, readonly bytes: Uint8Array) {
+        this.headers = new Headers(headers)
+        this.body = bytes
+      }
+      arrayBuffer = () => Promise.resolve(this.bytes.slice().buffer)
+    }
+    const signer = new ApiGatewaySigner({ endpoint: stage.stage, region: "us-east-1", credentials })
+    const own = signer.signRequestAsync.bind(signer) as (request: Request) => Promise<Request>
+    signer.signRequestAsync = (async (request: Request) => {
+      const signed = await own(request)
+      return new OtherRequest(signed.url, signed.method, signed.headers, new Uint8Array(await signed.arrayBuffer()))
+    }) as unknown as ApiGatewaySigner["signRequestAsync"]
+    const viaAxios = (await axios.create({ baseURL: stage.stage, adapter: signedAdapter(signer) }).put<Echo>("/upload", Buffer.from(upload()))).data
+    const viaGot = await withSigner(got.extend({ prefixUrl: stage.stage }), signer).put("upload", { body: Buffer.from(upload()) }).json<Echo>()
+    for (const echo of [viaAxios, viaGot]) expect(echo.body.sha256).toBe(sha256(upload()))
+  })
+
+  it("refuses a URL with a user name and password without showing them, as without an override", async () => {
+    const password = "hunter2-not-shown"
+    const read = await readOutgoing({ method: "GET", url: stage.stage.replace("://", `://user:${password}@`) + "/x", headers: [], body: undefined })
+    const plain = await signOutgoing(stage.signer, read).then(() => undefined, (error: unknown) => error)
+    const overridden = await signOutgoing(tagging(), read).then(() => undefined, (error: unknown) => error)
+    for (const refusal of [plain, overridden]) {
+      expect(refusal).toMatchObject({ _tag: "SigningError", reason: "InvalidRequest", field: "path" })
+      expect(inspect(refusal, { depth: Infinity })).not.toContain(password)
+    }
   })
 
   it("signs what got sends, through the override", async () => {

@@ -21,6 +21,11 @@ const withUserInfo = (shown: string): SigningError =>
     `The URL ${JSON.stringify(shown)} carries a user name or password; remove them (requests are authorized by the signature).`
   )
 
+/** Refuses a URL with a user name or password, as `relativeTarget` does, without showing them. */
+export const checkNoUserInfo = (url: URL): void => {
+  if (url.username !== "" || url.password !== "") throw withUserInfo(shownUrl(url.href))
+}
+
 /** Where a signer signs for, and sends to when that differs. */
 export interface SigningTarget {
   readonly endpoint: Endpoint
