@@ -64,6 +64,34 @@ describe("signer.fetch", () => {
   })
 })
 
+describe("a body stream whose producer fills one buffer for every chunk (a read loop)", () => {
+  const chunks = ["abc", "def", "ghi"]
+  /** Yields each chunk in the same buffer, refilled: what a loop reading into one buffer yields. */
+  function* refilled() {
+    const buffer = new Uint8Array(3)
+    for (const chunk of chunks) {
+      buffer.set(new TextEncoder().encode(chunk))
+      yield buffer
+    }
+  }
+
+  // Fetch takes an async iterable body (undici's fetch does); a ReadableStream's queue holds what was enqueued, not a copy, so the same loop feeding one would be the producer's bug.
+  it("is sent by signer.fetch as it was yielded", async () => {
+    async function* yielded() {
+      yield* refilled()
+    }
+    const response = await stage.signer.fetch("/stream", { method: "PUT", body: yielded(), duplex: "half" } as unknown as RequestInit)
+    expect(((await response.json()) as Echo).body.sha256).toBe(sha256(chunks.join("")))
+  })
+
+  it("is sent by got's hook as it was yielded", async () => {
+    const { default: got } = await import("got")
+    const { withSigner } = await import("api-gateway-request-signer/got")
+    const echo = await withSigner(got.extend({ prefixUrl: stage.stage }), stage.signer).put("stream", { body: refilled() }).json<Echo>()
+    expect(echo.body.sha256).toBe(sha256(chunks.join("")))
+  })
+})
+
 describe("the Effect signed HttpClient", () => {
   const send = (body: HttpBody.HttpBody) =>
     Effect.gen(function*() {

@@ -39,8 +39,9 @@ export const readChunks = async (body: AsyncIterable<unknown> | Iterable<unknown
   const chunks: Array<Uint8Array> = []
   for await (const chunk of body) {
     if (typeof chunk === "string") chunks.push(utf8.encode(chunk))
-    else if (ArrayBuffer.isView(chunk)) chunks.push(bytesOf(chunk))
-    else if (isArrayBuffer(chunk)) chunks.push(new Uint8Array(chunk))
+    // Copied as it comes: a read loop yields one buffer, refilled for every chunk.
+    else if (ArrayBuffer.isView(chunk)) chunks.push(bytesOf(chunk).slice())
+    else if (isArrayBuffer(chunk)) chunks.push(new Uint8Array(chunk.slice(0)))
     else throw invalidRequest("body", `The body stream yielded ${describe(chunk)}; a body stream must yield bytes or strings.`)
   }
   return concatBytes(chunks)
