@@ -79,10 +79,12 @@ export interface EchoResponse {
 }
 
 /**
- * What a handler answers. A string `body` is sent as UTF-8, bytes (any typed
+ * What a handler answers: a `status` from 200 to 599, `headers` as a plain
+ * object, and a `body`. A string `body` is sent as UTF-8, bytes (any typed
  * array, a `DataView`, an `ArrayBuffer`) as they are, an object or array as
- * JSON. What JSON would send as `{}` but a plain `{}` (a `Blob`, a stream, a
- * `Map`, a form, a `Response`, an `Error`, a `Promise` not awaited) is the
+ * JSON. What JSON would not send as it is, anywhere in the body (a `Blob`, a
+ * stream, a `Map`, a `Response`, an `Error`, a `Promise` not awaited, a
+ * function, an Effect value), as any other status or headers, is the
  * handler's failure: a 500, and a warning naming it.
  *
  * @since 3.0.0

@@ -6,6 +6,9 @@
  */
 import * as net from "node:net"
 import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import { rawExchange } from "./support/rawHttp.js"
 import { backendOn, signerFor, withGateway } from "./support/gateway.js"
@@ -64,12 +67,15 @@ describe("requests pipelined on one connection", () => {
 
 describe("a handler's answer", () => {
   /** A handler answering `body` gets its client a 500, and the process a warning matching `says`. */
-  const expectRefused = async (body: object, says: RegExp) => {
+  const expectRefused = (body: object, says: RegExp) => expectAnswerRefused({ status: 200, body }, says)
+
+  /** A handler answering `answer` gets its client a 500, and the process a warning matching `says`. */
+  const expectAnswerRefused = async (answer: LocalGateway.HandlerResponse, says: RegExp) => {
     const warnings: Array<Error> = []
     const onWarning = (warning: Error) => warnings.push(warning)
     process.on("warning", onWarning)
     try {
-      expect(await answered({ status: 200, body })).toMatch(/^HTTP\/1\.1 500/)
+      expect(await answered(answer)).toMatch(/^HTTP\/1\.1 500/)
       await expect.poll(() => warnings.map((warning) => warning.message).join("\n")).toMatch(says)
     } finally {
       process.off("warning", onWarning)
@@ -113,11 +119,28 @@ describe("a handler's answer", () => {
   })
 
   it("with a body JSON cannot write (a bigint): a 500, and a warning saying so", async () => {
-    await expectRefused({ count: 1n }, /A handler's body could not be written as JSON/)
+    await expectRefused({ count: 1n }, /A handler's body cannot be sent as JSON: .*"count" is a bigint/)
   })
 
   it("with a body whose toJSON throws something that cannot be read: a 500, and a warning saying so", async () => {
-    await expectRefused({ toJSON: () => { throw Object.create(null) } }, /A handler's body could not be written as JSON/)
+    await expectRefused({ toJSON: () => { throw Object.create(null) } }, /A handler's body cannot be sent as JSON: The body cannot be serialized to JSON/)
+  })
+
+  // A 1xx is an interim answer: the client would wait for the final one, which never comes.
+  it.each([100, 101, 103, 199, 600, 999, 200.5, Number.NaN])("with status %s: a 500, and a warning naming it", async (status) => {
+    await expectAnswerRefused({ status, body: "ok" }, new RegExp(`A handler's status is a whole number from 200 to 599, as API Gateway answers; got .*${String(status)}`))
+  })
+
+  it.each([
+    ["a Headers", (): unknown => new Headers({ "x-pet": "rex" })],
+    ["a Map", (): unknown => new Map([["x-pet", "rex"]])],
+    ["a list of pairs", (): unknown => [["x-pet", "rex"]]],
+    ["a string", (): unknown => "x-pet: rex"]
+  ] as const)("with %s as headers (spread, it would send nothing or headers named 0, 1, ...): a 500, and a warning naming it", async (_, headers) => {
+    await expectAnswerRefused(
+      { status: 200, headers: headers() as unknown as Record<string, string>, body: "ok" },
+      /A handler's headers are a plain object \(\{ "x-name": "value" \}\); got /
+    )
   })
 
   it("with a null body: sends null as JSON", async () => {
@@ -127,17 +150,24 @@ describe("a handler's answer", () => {
   })
 
   it.each([
-    ["a Blob", () => new Blob(["png"])],
-    ["a ReadableStream", () => new ReadableStream()],
-    ["a Map", () => new Map([["a", 1]])],
-    ["URLSearchParams", () => new URLSearchParams("a=1")],
-    ["a Response", () => new Response("png")],
-    ["an Error", () => new Error("backend failed")],
-    ["a Promise (a handler that forgot await)", () => Promise.resolve({ ok: true })],
-    ["a Map with a property of its own", () => Object.assign(new Map([["a", 1]]), { note: "kept" })],
-    ["a function (a call forgotten)", () => () => ({ ok: true })],
-    ["an object whose toJSON gives undefined", () => ({ toJSON: () => undefined })]
-  ] as const)("with %s body, which JSON would send as {} or not at all: a 500, and a warning naming it", async (_, body) => {
-    await expectRefused(body() as object, /which JSON would send as \{\}/)
+    ["a Blob", () => new Blob(["png"]), /Blob/],
+    ["a ReadableStream", () => new ReadableStream(), /ReadableStream/],
+    ["a Map", () => new Map([["a", 1]]), /Map/],
+    ["URLSearchParams", () => new URLSearchParams("a=1"), /URLSearchParams/],
+    ["a Response", () => new Response("png"), /is a Response/],
+    ["an Error", () => new Error("backend failed"), /is an Error/],
+    ["a Promise (a handler that forgot await)", () => Promise.resolve({ ok: true }), /is a Promise.*await it/],
+    ["a Map with a property of its own", () => Object.assign(new Map([["a", 1]]), { note: "kept" }), /Map/],
+    ["a function (a call forgotten)", () => () => ({ ok: true }), /is a function/],
+    ["an object whose toJSON gives undefined", () => ({ toJSON: () => undefined }), /serializes to nothing/],
+    ["an object of a class without fields", () => new (class Pet {})(), /Pet.*would send as \{\}/],
+    // Inside the body, as the signer refuses them in a request's JSON body.
+    ["a Promise in a property", () => ({ pet: Promise.resolve({ name: "Rex" }) }), /"pet" is a Promise/],
+    ["a Map in a property", () => ({ pets: new Map([["rex", 1]]) }), /"pets" is a Map/],
+    ["an Effect value never run", () => Effect.succeed({ name: "Rex" }), /Effect/],
+    ["an Option", () => ({ pet: Option.some("Rex") }), /Option/],
+    ["a Redacted", () => ({ secret: Redacted.make("s3cret") }), /Redacted/]
+  ] as const)("with %s body, which JSON would not send as it is: a 500, and a warning naming it", async (_, body, names) => {
+    await expectRefused(body() as object, new RegExp(`A handler's body cannot be sent as JSON: .*${names.source}`))
   })
 })

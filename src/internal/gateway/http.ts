@@ -7,6 +7,7 @@
 import type * as http from "node:http"
 import type { HandlerResponse } from "../../LocalGateway.js"
 import { isArrayBuffer, isBlob, isFormData, isMap, isPlainObject, isReadableStream, isSet, isURLSearchParams, tagOf } from "../brand.js"
+import { serializeJson } from "../request/body.js"
 import { thrownMessage } from "../guard.js"
 import { describe } from "../request/describe.js"
 import { withoutCors } from "./cors.js"
@@ -76,6 +77,8 @@ export const sendJson = (
   res.end(payload)
 }
 
+const NOT_JSON = "A handler's body cannot be sent as JSON"
+
 /**
  * A handler's body as the bytes to send, and whether they are JSON: a string
  * as UTF-8, bytes (any view, an ArrayBuffer) as they are, other values as
@@ -88,37 +91,62 @@ const handlerPayload = (body: HandlerResponse["body"]): { readonly bytes: Buffer
   if (ArrayBuffer.isView(body)) return { bytes: Buffer.from(body.buffer, body.byteOffset, body.byteLength), isJson: false }
   if (isArrayBuffer(body) || tagOf(body) === "[object SharedArrayBuffer]") return { bytes: Buffer.from(new Uint8Array(body as ArrayBufferLike)), isJson: false }
   if (body !== null && typeof (body as { readonly then?: unknown }).then === "function") {
-    throw new TypeError("A handler's body is a Promise, which JSON would send as {}; await it (the handler may be async).")
+    throw new TypeError(`${NOT_JSON}: it is a Promise, which JSON would send as {}; await it (the handler may be async).`)
   }
-  // What JSON would lose: its content (a Blob, a stream, a Map, even with a property of its own), or all of it (a
-  // Response, an Error: {} but not a plain {}), or the body itself (a function, a symbol: no JSON at all).
-  const json = isBlob(body) || isReadableStream(body) || isMap(body) || isSet(body) || isURLSearchParams(body) || isFormData(body)
-    ? undefined
-    : jsonOf(body)
-  if (json === undefined || (json === "{}" && !isPlainObject(body))) {
+  // What JSON would lose of the body itself: its content (a Blob, a stream, a Map, even with a property of its own).
+  // Inside it, and the rest (a Response, an Error, an Effect value, a Promise in a property), the signer's own rules
+  // for a JSON request body say.
+  if (isBlob(body) || isReadableStream(body) || isMap(body) || isSet(body) || isURLSearchParams(body) || isFormData(body)) {
     throw new TypeError(
-      `A handler's body is a string, bytes, or an object or array sent as JSON; got ${describe(body)}, which JSON would send as {} or not at all. ` +
-        "Read it into bytes first (await blob.arrayBuffer(), await response.arrayBuffer()), or pass plain data."
+      `${NOT_JSON}: it is ${describe(body)}, which JSON would send as {}; ` +
+        "read it into bytes first (await blob.arrayBuffer(), await response.arrayBuffer()), or pass plain data."
     )
+  }
+  const json = jsonOf(body)
+  // An object of a class JSON writes as {} (no own fields to write), which a plain {} means no more than.
+  if (json === "{}" && !isPlainObject(body)) {
+    throw new TypeError(`${NOT_JSON}: it is ${describe(body)}, which JSON would send as {}; pass plain data, a string or bytes.`)
   }
   return { bytes: Buffer.from(json), isJson: true }
 }
 
-/** `body` as JSON (undefined for what JSON writes nothing of); what JSON.stringify cannot write (a bigint, a cycle) is the handler's failure, saying so. */
-const jsonOf = (body: unknown): string | undefined => {
+/** `body` as JSON; what JSON would lose or cannot write (a function, a bigint, a cycle, a Promise in a property) is the handler's failure, saying so. */
+const jsonOf = (body: unknown): string => {
   try {
-    return JSON.stringify(body)
+    return serializeJson(body)
   } catch (error) {
-    throw new TypeError(`A handler's body could not be written as JSON (${thrownMessage(error)}); pass plain data, a string or bytes.`)
+    throw new TypeError(`${NOT_JSON}: ${thrownMessage(error)} (a handler's body is a string, bytes, or plain data).`)
   }
+}
+
+/** A handler's headers: a plain object. A Headers, a Map or a list of pairs would be spread as nothing or as indexes. */
+const handlerHeaders = (headers: unknown): Readonly<Record<string, string>> => {
+  if (headers === undefined) return {}
+  if (!isPlainObject(headers)) {
+    throw new TypeError(
+      `A handler's headers are a plain object ({ "x-name": "value" }); got ${describe(headers)}. ` +
+        "Convert it first (Object.fromEntries(headers))."
+    )
+  }
+  return headers as Record<string, string>
+}
+
+/** A handler's status: a final answer's, as API Gateway sends (a 1xx would leave the client waiting for the answer after it). */
+const handlerStatus = (status: unknown): number => {
+  if (typeof status !== "number" || !Number.isInteger(status) || status < 200 || status > 599) {
+    throw new TypeError(`A handler's status is a whole number from 200 to 599, as API Gateway answers; got ${describe(status)}.`)
+  }
+  return status
 }
 
 /** Writes a handler's answer; an object or array body goes as JSON. */
 export const sendHandlerResponse = (res: http.ServerResponse, answer: HandlerResponse, cors: boolean): void => {
+  const status = handlerStatus(answer.status)
+  const headers = handlerHeaders(answer.headers)
   const { bytes, isJson } = handlerPayload(answer.body)
-  res.writeHead(answer.status, {
+  res.writeHead(status, {
     ...(isJson ? { "content-type": "application/json" } : {}),
-    ...(answer.headers === undefined ? {} : cors ? withoutCors(answer.headers) : answer.headers),
+    ...(cors ? withoutCors(headers) : headers),
     "content-length": String(bytes.length)
   })
   // As bytes, as sendJson's.

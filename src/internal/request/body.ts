@@ -301,7 +301,8 @@ const refuseExoticObject = (body: unknown): void => {
 
 const CYCLE = /circular|cyclic/i
 
-const serializeJson = (body: unknown): string => {
+/** `body` as JSON, refusing what JSON would drop or mangle (anywhere in it), naming it. */
+export const serializeJson = (body: unknown): string => {
   let json: string | undefined
   try {
     json = JSON.stringify(body, refuseLossyJson)
