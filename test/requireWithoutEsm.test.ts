@@ -80,6 +80,16 @@ describe.skipIf(!built)("require() where the loader cannot load ES modules (AWS 
     expect(actual).toMatchObject({ interop: true, get: "GET", isHttpMethod: [true, false] })
   })
 
+  // What a loader without the exports map reads (Jest 24 to 27, a require of the package's directory by its path, as from a Lambda layer).
+  it("loads the facade through package.json's main, for loaders that know no exports map", () => {
+    const expected = fromEsModules()
+    const actual = node(WITHOUT_REQUIRE_ESM, `
+      const root = require(${JSON.stringify(root)})
+      ${SIGN}
+      console.log(JSON.stringify({ signed }))`)
+    expect(actual.signed).toEqual(expected.signed)
+  })
+
   it("throws errors that are instances of the root's SigningError and RequestError", () => {
     const result = node(WITHOUT_REQUIRE_ESM, `
       const root = require("api-gateway-request-signer")
