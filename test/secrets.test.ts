@@ -9,7 +9,7 @@ import { createHash } from "node:crypto"
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { inspect } from "node:util"
-import { describe, expect, it } from "@effect/vitest"
+import { describe, expect, it, onTestFinished, vi } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Layer from "effect/Layer"
@@ -494,6 +494,33 @@ describe("a secret of any length is scrubbed, however short", () => {
     } finally {
       await new Promise((resolve) => server.close(resolve))
     }
+  })
+})
+
+describe("the secret a signer signs with is scrubbed while it signs with it", () => {
+  it("after renewals answered with credentials already expired (kept out of use), a refusal quoting it does not show it", async () => {
+    const secret = "local-secret"
+    let now = Date.UTC(2026, 0, 2, 3, 4, 5)
+    let calls = 0
+    // First valid for 4 minutes (inside the renewal window: each signature renews), then only answers expired already.
+    const provider = () => {
+      calls++
+      return Promise.resolve(calls === 1
+        ? { accessKeyId: "AKIDLOCAL", secretAccessKey: secret, expiration: new Date(now + 4 * 60_000) }
+        : { accessKeyId: `AKIDSTALE${calls}`, secretAccessKey: `stale-${calls}`, expiration: new Date(now - 60_000) })
+    }
+    const clock = vi.spyOn(Date, "now").mockImplementation(() => now)
+    onTestFinished(() => clock.mockRestore())
+    const signer = new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1", credentials: provider })
+    await signer.signRequestAsync({ method: "GET", path: "/" })
+    for (let renewal = 0; renewal < 3; renewal++) {
+      now += 11_000
+      await signer.signRequestAsync({ method: "GET", path: "/" })
+    }
+    expect(calls).toBeGreaterThanOrEqual(3)
+    expect(signer.signRequest({ method: "GET", path: "/" }).headers.Authorization).toContain("Credential=AKIDLOCAL/")
+    expectShowsNone(thrownBy(() => signer.signRequest({ method: "GET", path: `/../${secret}` })), [secret])
+    expectShowsNone(thrownBy(() => signer.signRequest({ method: secret, path: "/" })), [secret])
   })
 })
 

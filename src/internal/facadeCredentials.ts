@@ -212,6 +212,9 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
   let cached: SigningCredentials | undefined
   let pending: Promise<SigningCredentials> | undefined
   const seen = recentSecrets()
+  // The last two answers' secrets, and those signed with: answers already expired when they came do not replace
+  // credentials still valid, so those can be older than both.
+  const secretsHeld = (): ReadonlyArray<string> => (cached === undefined ? seen.secrets() : [...new Set([...seen.secrets(), ...secretsOf(cached)])])
   const askProvider = providerAsker(provider)
 
   // The timer of the call in flight. A renewal in the background holds no process open (a CLI or a Lambda
@@ -269,7 +272,7 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
           return credentials
         },
         (error: unknown) => {
-          throw providerFailure(error, seen.secrets())
+          throw providerFailure(error, secretsHeld())
         }
       )
     // Every caller waits on one call: one that never settles (a credential_process that hangs, an endpoint that
@@ -332,6 +335,6 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
           : "The credentials from the provider have expired: sign with await signer.signRequestAsync(request), " +
             "which renews them."
       }),
-    secrets: seen.secrets
+    secrets: () => secretsHeld()
   }
 }
