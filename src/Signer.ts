@@ -154,12 +154,16 @@ export interface Service {
  */
 export class Signer extends Context.Tag("api-gateway-request-signer/Signer")<Signer, Service>() {}
 
-// Not set when the environment cannot be read at all (Deno without --allow-env), as in the facade. One set empty
-// (AWS_REGION= in a CI file) is not set either: the next is read.
+// Not set when the environment cannot be read at all (Deno without --allow-env), as in the facade. One set empty or
+// blank (AWS_REGION= in a CI file) is not set either: the next is read.
 const environmentRegion: Effect.Effect<string | undefined> = orUndefined(
-  Config.option(Config.nonEmptyString("AWS_REGION").pipe(Config.orElse(() => Config.nonEmptyString("AWS_DEFAULT_REGION")))).pipe(
-    Effect.map(Option.getOrUndefined)
-  )
+  Effect.gen(function*() {
+    for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION"]) {
+      const value = yield* Config.option(Config.string(name))
+      if (Option.isSome(value) && value.value.trim() !== "") return value.value
+    }
+    return undefined
+  })
 )
 
 /**

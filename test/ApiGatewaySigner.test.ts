@@ -169,7 +169,8 @@ describe("constructor", () => {
     }
   })
 
-  it("takes AWS_DEFAULT_REGION when AWS_REGION is set empty (AWS_REGION= in a CI file), as the AWS CLI does", () => {
+  it.each(["", " ", "\t"])("takes AWS_DEFAULT_REGION when AWS_REGION is set empty or blank (%j, AWS_REGION= in a CI file), as the AWS CLI does", (blank) => {
+    vi.stubEnv("AWS_REGION", blank)
     vi.stubEnv("AWS_DEFAULT_REGION", "eu-north-1")
     expect(new ApiGatewaySigner({ endpoint: "https://api.example.com/v1", ...keys }).region).toBe("eu-north-1")
   })

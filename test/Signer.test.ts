@@ -153,10 +153,10 @@ describe("Signer layers", () => {
       Effect.provide(withConfig({ AWS_REGION: "ca-central-1" }))
     ))
 
-  it.effect("take AWS_DEFAULT_REGION when AWS_REGION is set empty (AWS_REGION= in a CI file), as the AWS CLI does", () =>
+  it.effect.each(["", " ", "\t"])("take AWS_DEFAULT_REGION when AWS_REGION is set empty or blank (%j, AWS_REGION= in a CI file), as the AWS CLI does", (blank) =>
     Effect.map(Signer.Signer, (signer) => expect(signer.region).toBe("eu-north-1")).pipe(
       Effect.provide(Signer.layer({ endpoint: "https://api.example.com" })),
-      Effect.provide(withConfig({ AWS_REGION: "", AWS_DEFAULT_REGION: "eu-north-1" }))
+      Effect.provide(withConfig({ AWS_REGION: blank, AWS_DEFAULT_REGION: "eu-north-1" }))
     ))
 
   it.effect("fail with MissingRegion when no region can be found", () =>

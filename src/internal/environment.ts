@@ -18,12 +18,12 @@ export const environmentVariable = (name: string): string | undefined => {
 }
 
 /**
- * An environment variable that names a setting (AWS_REGION): one set empty (`AWS_REGION=` in a CI file) is
- * not set, as the AWS CLI reads it, so that the next place is read.
+ * An environment variable that names a setting (AWS_REGION): one set empty or blank (`AWS_REGION=` in a CI
+ * file) is not set, as the AWS CLI reads it, so that the next place is read.
  */
 export const environmentSetting = (name: string): string | undefined => {
   const value = environmentVariable(name)
-  return value === "" ? undefined : value
+  return value === undefined || value.trim() === "" ? undefined : value
 }
 
 /** True where the runtime refuses to read the environment (Deno without --allow-env throws on the read). */
