@@ -416,6 +416,16 @@ describe("signRequest: the headers", () => {
     expect(other.headers["host"]).toBe("api.internal.example")
   })
 
+  // A variable set empty ({ host: process.env.API_HOST }): sent, the empty Host becomes the URL's host (403), a blank one routes nowhere.
+  it.each(["", " "])("refuse a Host header of %j, naming it and what to do", (value) => {
+    expect(thrownBy(() => signer.signRequest({ method: "GET", path: "/", headers: { host: value } }))).toMatchObject({
+      _tag: "SigningError",
+      reason: "InvalidRequest",
+      field: "headers",
+      message: expect.stringMatching(/^The Host header is (empty|blank); leave it out to sign the endpoint's host/)
+    })
+  })
+
   it("never sign headers a client or proxy may change", () => {
     const { headers } = signer.signRequest({
       method: "GET",

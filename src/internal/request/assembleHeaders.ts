@@ -50,6 +50,14 @@ export const assembleHeaders = (
   for (const { lowerCaseName, name, value } of callerHeaders) {
     switch (lowerCaseName) {
       case "host":
+        // Sent empty, a client puts the URL's host in its place (the signature, over the empty one, fails: 403); sent
+        // blank, it names no API API Gateway can route to. (A variable set empty: { host: process.env.API_HOST }.)
+        if (value.trim() === "") {
+          throw invalidRequest(
+            "headers",
+            `The Host header is ${value === "" ? "empty" : "blank"}; leave it out to sign the endpoint's host, or give the API's host (for a VPC endpoint).`
+          )
+        }
         hostHeader = [name, value]
         continue
       case "content-type":
