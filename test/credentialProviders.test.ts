@@ -252,6 +252,42 @@ describe("what the sources saw", () => {
   })
 })
 
+describe("a provider passed wrong", () => {
+  // As the SDK's fromNodeProviderChain: a factory, which makes the provider when called.
+  const factory = (_init?: unknown): CredentialsProvider => () => Promise.resolve(keys.default)
+  const signWith = (layer: Layer.Layer<Credentials.Credentials>) =>
+    Signer.signRequest({ method: "GET", path: "/" }).pipe(
+      Effect.flip,
+      Effect.provide(Layer.merge(layer, Signer.layer({ endpoint: `${gateway.url}/prod`, region: REGION }))),
+      Effect.runPromise
+    )
+  const UNCALLED = "pass the provider a factory makes (fromNodeProviderChain(), fromIni()), not the factory itself"
+
+  it("the factory, uncalled: the facade says to call it", async () => {
+    const signer = new ApiGatewaySigner({ endpoint: `${gateway.url}/prod`, region: REGION, credentials: factory as unknown as CredentialsProvider })
+    await expect(signer.signRequestAsync({ method: "GET", path: "/" })).rejects.toMatchObject({
+      reason: "MissingCredentials",
+      message: expect.stringContaining(UNCALLED)
+    })
+  })
+
+  it("the factory, uncalled: Credentials.layerFromProvider says to call it", async () => {
+    expect(await signWith(Credentials.layerFromProvider(factory as unknown as CredentialsProvider))).toMatchObject({
+      _tag: "SigningError",
+      reason: "MissingCredentials",
+      message: expect.stringContaining(UNCALLED)
+    })
+  })
+
+  it.each([undefined, "fromNodeProviderChain", { accessKeyId: "AKID" }])("%j, no function: Credentials.layerFromProvider names it, InvalidConfig", async (given) => {
+    expect(await signWith(Credentials.layerFromProvider(given as unknown as CredentialsProvider))).toMatchObject({
+      _tag: "SigningError",
+      reason: "InvalidConfig",
+      message: expect.stringMatching(/^Credentials\.layerFromProvider takes a provider function \(fromNodeProviderChain\(\), fromIni\(\), or your own\); got /)
+    })
+  })
+})
+
 describe("the optional peer @aws-sdk/credential-providers", () => {
   const buildChainLayer = () =>
     Effect.runPromise(Effect.flip(Layer.build(Credentials.layerFromNodeProviderChain()).pipe(Effect.scoped)))

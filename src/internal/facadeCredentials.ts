@@ -91,6 +91,15 @@ export const providerFailure = (error: unknown, seen: ReadonlyArray<string>): Si
   })
 }
 
+/** A provider that resolved with `answer`, no object: a function is the provider a factory makes, the factory passed uncalled. */
+export const notCredentials = (answer: unknown): SigningError =>
+  missingCredentials(
+    typeof answer === "function"
+      ? "The credentials provider resolved with a function, not credentials: pass the provider a factory makes " +
+        "(fromNodeProviderChain(), fromIni()), not the factory itself (fromNodeProviderChain)."
+      : `The credentials provider resolved with ${answer === null ? "null" : typeof answer}, not credentials.`
+  )
+
 // How Node's exec reports a process that failed (a credential_process, through the AWS SDK): "Command failed:
 // COMMAND", then the process's stderr on the lines after.
 export const COMMAND_FAILED = /Command failed: [^\n]*(?:\n([\s\S]*))?$/
@@ -251,9 +260,7 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
       .then(() => askProvider((given, within = REFRESH_BEFORE_MILLIS) => dueForRenewal(given, clock(), within)))
       .then(
         (identity: CredentialIdentity | undefined) => {
-          if (typeof identity !== "object" || identity === null) {
-            throw missingCredentials(`The credentials provider resolved with ${identity === null ? "null" : typeof identity}, not credentials.`)
-          }
+          if (typeof identity !== "object" || identity === null) throw notCredentials(identity)
           let credentials: SigningCredentials | SigningError
           try {
             credentials = signingCredentials(identity, names)

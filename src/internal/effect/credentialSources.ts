@@ -25,6 +25,7 @@ import { type FieldNames, recentSecrets } from "../credentials.js"
 import { isWorkerd } from "../environment.js"
 import {
   dueForRenewal,
+  notCredentials,
   PROVIDER_TIMEOUT_MILLIS,
   providerAsker,
   providerFailure,
@@ -311,6 +312,15 @@ export const refreshing = <E, R>(
  * source, however many times its layer is built.
  */
 export const providerFetch = (provider: CredentialsProvider, options: unknown): Effect.Effect<CredentialIdentity, SigningError> => {
+  // Something else given (a wrong import's undefined): said as such, not as the provider failing ("provider is not a function").
+  if (typeof provider !== "function") {
+    return Effect.fail(
+      new SigningError({
+        reason: "InvalidConfig",
+        message: `Credentials.layerFromProvider takes a provider function (fromNodeProviderChain(), fromIni(), or your own); got ${describe(provider)}.`
+      })
+    )
+  }
   // The layer's own (unusable options fail its signatures before any fetch).
   const times = refreshTimes(options)
   const refreshBefore = times instanceof SigningError ? REFRESH_BEFORE_MILLIS : times.refreshBefore
@@ -326,7 +336,7 @@ export const providerFetch = (provider: CredentialsProvider, options: unknown): 
   ).pipe(
     Effect.filterOrFail(
       (identity): identity is CredentialIdentity => typeof identity === "object" && identity !== null,
-      () => new SigningError({ reason: "MissingCredentials", message: "The credentials provider resolved with no credentials." })
+      (answer) => notCredentials(answer)
     ),
     Effect.tap((identity) => {
       // Credentials that cannot be read are refused by validation next; reading them here must not die first.
