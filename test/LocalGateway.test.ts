@@ -327,6 +327,8 @@ describe("CORS", () => {
     ["a negative lifetime", { maxAgeSeconds: -1 }, /maxAgeSeconds/],
     // Ignored, its default would stand: every origin allowed.
     ["a misspelt option", { allowOrigins: "https://app.example.com" }, /cors: has no option "allowOrigins"; its options are allowOrigin, allowHeaders, maxAgeSeconds/]
+    // A long camelCase name, which a credential could look like, is named all the same: an option's name is code.
+    ["an option of another library", { allowCredentials: true }, /cors: has no option "allowCredentials"; its options are allowOrigin/]
   ] as const)("refuses to start with %s", async (_, cors, message) => {
     const started = LocalGateway.start({ credentials: [credentials], cors: cors as LocalGateway.CorsOptions })
     await expect(started).rejects.toMatchObject({ _tag: "LocalGatewayError", reason: "InvalidConfig", message: expect.stringMatching(message) })

@@ -8,6 +8,7 @@
 import type { CorsOptions } from "../../LocalGateway.js"
 import { isPlainObject } from "../brand.js"
 import { describe } from "../request/describe.js"
+import { shorten } from "../scrub.js"
 
 /** API Gateway's defaults when CORS is enabled on a resource. */
 const CORS_ALLOW_HEADERS = ["Content-Type", "X-Amz-Date", "Authorization", "X-Api-Key", "X-Amz-Security-Token"]
@@ -43,7 +44,8 @@ export const corsHeaders = (cors: boolean | CorsOptions | undefined, invalid: (m
   const options: CorsOptions = cors === true ? {} : cors
   // A misspelt option would leave its default in place: allowOrigins (for allowOrigin) would allow every origin.
   for (const key of Object.keys(options)) {
-    if (!CORS_OPTIONS.includes(key)) throw invalid(`has no option ${describe(key)}; its options are ${CORS_OPTIONS.join(", ")}.`)
+    // Quoted as it is (shortened): a key is code, never a secret, and describe() masks a long camelCase name as one.
+    if (!CORS_OPTIONS.includes(key)) throw invalid(`has no option ${JSON.stringify(shorten(key, 60))}; its options are ${CORS_OPTIONS.join(", ")}.`)
   }
   const allowOrigin = headerText("allowOrigin", options.allowOrigin ?? "*", invalid)
   const allowHeaders = options.allowHeaders ?? CORS_ALLOW_HEADERS
