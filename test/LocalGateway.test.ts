@@ -326,7 +326,7 @@ describe("CORS", () => {
     ["a NaN lifetime", { maxAgeSeconds: Number.NaN }, /maxAgeSeconds/],
     ["a negative lifetime", { maxAgeSeconds: -1 }, /maxAgeSeconds/],
     // Ignored, its default would stand: every origin allowed.
-    ["a misspelt option", { allowOrigins: "https://app.example.com" }, /cors: has no option "allowOrigins"; its options are allowOrigin, allowHeaders, maxAgeSeconds/]
+    ["a misspelt option", { allowOrigins: "https://app.example.com" }, /cors: has no option "allowOrigins"; its options are allowOrigin, allowHeaders, maxAgeSeconds/],
     // A long camelCase name, which a credential could look like, is named all the same: an option's name is code.
     ["an option of another library", { allowCredentials: true }, /cors: has no option "allowCredentials"; its options are allowOrigin/]
   ] as const)("refuses to start with %s", async (_, cors, message) => {
