@@ -92,23 +92,26 @@ const held = () => {
 const trackTimers = () => {
   const pending = new Set<NodeJS.Timeout>()
   const { clearTimeout: realClear, setTimeout: realSet } = globalThis
-  const set = vi.spyOn(globalThis, "setTimeout").mockImplementation(((callback: (...args: Array<unknown>) => void, millis?: number, ...args: Array<unknown>) => {
+  // Replaced by hand, not with vi.spyOn: a spy stays in vitest's registry, and a later file's vi.restoreAllMocks()
+  // (run while fake timers are installed) would put the real setTimeout back under them, which their uninstall
+  // then deletes from globalThis for the rest of the worker.
+  globalThis.setTimeout = ((callback: (...args: Array<unknown>) => void, millis?: number, ...args: Array<unknown>) => {
     const timer: NodeJS.Timeout = realSet((...given: Array<unknown>) => {
       pending.delete(timer)
       callback(...given)
     }, millis, ...args)
     pending.add(timer)
     return timer
-  }) as typeof setTimeout)
-  const clear = vi.spyOn(globalThis, "clearTimeout").mockImplementation((timer) => {
-    pending.delete(timer as NodeJS.Timeout)
+  }) as typeof setTimeout
+  globalThis.clearTimeout = ((timer: NodeJS.Timeout | undefined) => {
+    if (timer !== undefined) pending.delete(timer)
     realClear(timer)
-  })
+  }) as typeof clearTimeout
   return {
     holdingProcess: () => [...pending].filter((timer) => timer.hasRef()).length,
     [Symbol.dispose]: () => {
-      set.mockRestore()
-      clear.mockRestore()
+      globalThis.setTimeout = realSet
+      globalThis.clearTimeout = realClear
     }
   }
 }
