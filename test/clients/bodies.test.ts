@@ -92,6 +92,28 @@ describe("a body stream whose producer fills one buffer for every chunk (a read 
   })
 })
 
+describe("a body stream that fails while it is read", () => {
+  const failing = () => new ReadableStream<Uint8Array>({ pull: (controller) => controller.error(new Error("disk gone")) })
+  const refusal = { _tag: "SigningError", reason: "InvalidRequest", field: "body", message: expect.stringContaining("Reading the body stream failed (disk gone)") }
+
+  it("is a SigningError for the body from signer.fetch, saying so, and nothing is sent", async () => {
+    const before = stage.log.length
+    await expect(stage.signer.fetch("/x", { method: "PUT", body: failing(), duplex: "half" } as RequestInit)).rejects.toMatchObject(refusal)
+    expect(stage.log.length).toBe(before)
+  })
+
+  it("is a SigningError for the body from got's hook, saying so", async () => {
+    const { default: got } = await import("got")
+    const { withSigner } = await import("api-gateway-request-signer/got")
+    async function* failingChunks() {
+      yield new TextEncoder().encode("a")
+      throw new Error("disk gone")
+    }
+    const error = await withSigner(got.extend({ prefixUrl: stage.stage, retry: { limit: 0 } }), stage.signer).put("x", { body: failingChunks() }).then(() => undefined, (failure: unknown) => failure)
+    expect((error as { cause?: unknown }).cause ?? error).toMatchObject(refusal)
+  })
+})
+
 describe("the Effect signed HttpClient", () => {
   const send = (body: HttpBody.HttpBody) =>
     Effect.gen(function*() {

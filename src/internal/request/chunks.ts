@@ -6,6 +6,7 @@
  * @internal
  */
 import { isArrayBuffer } from "../brand.js"
+import { isSigningErrorSafely, thrownCause, thrownMessage } from "../guard.js"
 import { invalidRequest } from "../signingErrors.js"
 import { sharedBufferBody } from "./body.js"
 import { describe } from "./describe.js"
@@ -34,15 +35,28 @@ export const concatBytes = (chunks: ReadonlyArray<Uint8Array>): Uint8Array<Array
 export const isAsyncIterable = (body: unknown): body is AsyncIterable<unknown> =>
   typeof body === "object" && body !== null && typeof (body as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === "function"
 
-/** Reads every chunk (bytes, or strings sent as UTF-8) into one array of bytes; anything else is a SigningError. */
+/**
+ * Reads every chunk (bytes, or strings sent as UTF-8) into one array of
+ * bytes; anything else is a SigningError, and so is the stream failing (said
+ * as such, for the field "body", its error kept as cause).
+ */
 export const readChunks = async (body: AsyncIterable<unknown> | Iterable<unknown>): Promise<Uint8Array<ArrayBuffer>> => {
   const chunks: Array<Uint8Array> = []
-  for await (const chunk of body) {
-    if (typeof chunk === "string") chunks.push(utf8.encode(chunk))
-    // Copied as it comes: a read loop yields one buffer, refilled for every chunk.
-    else if (ArrayBuffer.isView(chunk)) chunks.push(bytesOf(chunk).slice())
-    else if (isArrayBuffer(chunk)) chunks.push(new Uint8Array(chunk.slice(0)))
-    else throw invalidRequest("body", `The body stream yielded ${describe(chunk)}; a body stream must yield bytes or strings.`)
+  try {
+    for await (const chunk of body) {
+      if (typeof chunk === "string") chunks.push(utf8.encode(chunk))
+      // Copied as it comes: a read loop yields one buffer, refilled for every chunk.
+      else if (ArrayBuffer.isView(chunk)) chunks.push(bytesOf(chunk).slice())
+      else if (isArrayBuffer(chunk)) chunks.push(new Uint8Array(chunk.slice(0)))
+      else throw invalidRequest("body", `The body stream yielded ${describe(chunk)}; a body stream must yield bytes or strings.`)
+    }
+  } catch (error) {
+    if (isSigningErrorSafely(error)) throw error
+    throw invalidRequest(
+      "body",
+      `Reading the body stream failed (${thrownMessage(error)}), so it could not be signed; nothing was sent.`,
+      thrownCause(error)
+    )
   }
   return concatBytes(chunks)
 }
