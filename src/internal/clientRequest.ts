@@ -15,7 +15,7 @@ import type { ApiGatewaySigner } from "../ApiGatewaySigner.js"
 import { SigningError } from "../SigningError.js"
 import { invalidRequest } from "./signingErrors.js"
 import { attemptClock, type AttemptClock, offsetAfterRefusal } from "./clockSkew.js"
-import { cleanSigningError, isSigningErrorSafely, thrownMessage } from "./guard.js"
+import { cleanSigningError, isSigningErrorSafely, safely, thrownMessage } from "./guard.js"
 import { FORM_CONTENT_TYPE } from "./request/body.js"
 import { describe } from "./request/describe.js"
 import { prepareHeaders } from "./request/headers.js"
@@ -148,6 +148,14 @@ export const readOutgoing = async (request: OutgoingRequest): Promise<ReadReques
 const absoluteUrl = (signer: ApiGatewaySigner, url: string): string =>
   ABSOLUTE_URL.test(url) ? url : signer.endpoint + (url.startsWith("/") ? url : "/" + url)
 
+/** A Request of any implementation: what is read of one here (its headers' forEach and arrayBuffer). */
+const isRequestLike = (value: unknown): value is Request =>
+  safely(() => {
+    const candidate = value as Partial<Request> | null
+    return typeof candidate === "object" && candidate !== null && typeof candidate.arrayBuffer === "function" &&
+      typeof candidate.url === "string" && typeof candidate.method === "string" && typeof candidate.headers?.forEach === "function"
+  }, false)
+
 /** The absolute URL a `Request` would read, refused typed (and without quoting it: it may carry a password or a token) when it cannot be one. */
 const requestUrl = (signer: ApiGatewaySigner, given: string): string => {
   let url: URL
@@ -191,7 +199,14 @@ export const signOutgoing = async (signer: ApiGatewaySigner, request: ReadReques
     return { method: direct.method, url: direct.url, headers: signedHeaders, body: direct.body as Uint8Array<ArrayBuffer> | undefined, clock }
   }
   // What an override resolves with is read as a Request, from whichever implementation it comes (node-fetch's, undici's, another realm's).
-  const web = signed as Request
+  if (!isRequestLike(signed)) {
+    throw new SigningError({
+      reason: "InvalidConfig",
+      message: `The signer's signRequestAsync, overridden, resolved with ${describe(signed)} for a Request; ` +
+        "resolve with the signed Request (return super.signRequestAsync(request), or the signer's own method's result)."
+    })
+  }
+  const web = signed
   web.headers.forEach((value, name) => (signedHeaders[name] = value))
   const body = web.body === null ? undefined : new Uint8Array(await web.arrayBuffer())
   return { method: web.method, url: web.url, headers: signedHeaders, body, clock }

@@ -110,6 +110,21 @@ describe("a signer whose signRequestAsync is overridden", () => {
     for (const echo of [viaAxios, viaGot]) expect(echo.body.sha256).toBe(sha256(upload()))
   })
 
+  it.each([
+    ["what signRequest returns", (signer: ApiGatewaySigner, request: Request) => signer.signRequest({ method: request.method, path: "/upload" })],
+    ["undefined", () => undefined]
+  ] as const)("that resolves with %s for a Request: axios and got fail with a SigningError saying so, nothing sent", async (_, answer) => {
+    const signer = new ApiGatewaySigner({ endpoint: stage.stage, region: "us-east-1", credentials })
+    signer.signRequestAsync = (async (request: Request) => answer(signer, request)) as unknown as ApiGatewaySigner["signRequestAsync"]
+    const before = stage.log.length
+    const refusal = { _tag: "SigningError", reason: "InvalidConfig", message: expect.stringContaining("The signer's signRequestAsync, overridden, resolved with") }
+    const viaAxios = await axios.create({ baseURL: stage.stage, adapter: signedAdapter(signer) }).get("/upload").then(() => undefined, (error: unknown) => error)
+    expect(viaAxios).toMatchObject(refusal)
+    const viaGot = await withSigner(got.extend({ prefixUrl: stage.stage, retry: { limit: 0 } }), signer).get("upload").then(() => undefined, (error: unknown) => error)
+    expect((viaGot as { cause?: unknown }).cause ?? viaGot).toMatchObject(refusal)
+    expect(stage.log.length).toBe(before)
+  })
+
   it("refuses a URL with a user name and password without showing them, as without an override", async () => {
     const password = "hunter2-not-shown"
     const read = await readOutgoing({ method: "GET", url: stage.stage.replace("://", `://user:${password}@`) + "/x", headers: [], body: undefined })
