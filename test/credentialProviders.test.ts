@@ -286,6 +286,12 @@ describe("a provider passed wrong", () => {
       message: expect.stringMatching(/^Credentials\.layerFromProvider takes a provider function \(fromNodeProviderChain\(\), fromIni\(\), or your own\); got /)
     })
   })
+
+  it("a string, which may be a secret key passed by mistake: not quoted", async () => {
+    const error = await signWith(Credentials.layerFromProvider("short-secret" as unknown as CredentialsProvider))
+    expect(error).toMatchObject({ reason: "InvalidConfig", message: expect.stringContaining("got a string.") })
+    expect(JSON.stringify(error) + (error as Error).message).not.toContain("short-secret")
+  })
 })
 
 describe("the optional peer @aws-sdk/credential-providers", () => {

@@ -317,7 +317,10 @@ export const providerFetch = (provider: CredentialsProvider, options: unknown): 
     return Effect.fail(
       new SigningError({
         reason: "InvalidConfig",
-        message: `Credentials.layerFromProvider takes a provider function (fromNodeProviderChain(), fromIni(), or your own); got ${describe(provider)}.`
+        // A string is not quoted: given here by mistake, it may be a secret key.
+        message: `Credentials.layerFromProvider takes a provider function (fromNodeProviderChain(), fromIni(), or your own); got ${
+          typeof provider === "string" ? "a string" : describe(provider)
+        }.`
       })
     )
   }
