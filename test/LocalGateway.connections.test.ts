@@ -143,6 +143,30 @@ describe("a handler's answer", () => {
     )
   })
 
+  // A handler that relays an upstream answer's headers (Object.fromEntries(response.headers)) copies its framing.
+  it("with the headers of one connection and a Content-Length: sends its own framing, which a client reads", async () => {
+    const headers = { "transfer-encoding": "chunked", connection: "keep-alive, x-hop", "keep-alive": "timeout=5", "x-hop": "1", "content-length": "999", "x-pet": "rex" }
+    await withGateway({ credentials: [credentials], handler: () => ({ status: 200, headers, body: "relayed" }) }, async (gateway) => {
+      const signed = signerFor(`${gateway.url}/prod`, credentials).signRequest({ method: "GET", path: "/relay" })
+      const response = await fetch(signed.url, { headers: signed.headers })
+      expect(await response.text()).toBe("relayed")
+      expect(response.headers.get("x-pet")).toBe("rex")
+      expect(response.headers.get("content-length")).toBe("7")
+      // (Node writes a Keep-Alive of its own for the connection.)
+      for (const name of ["transfer-encoding", "x-hop"]) expect(response.headers.get(name)).toBeNull()
+    })
+  })
+
+  it.each([204, 304])("with status %s and a body: sends neither body nor Content-Length, and the connection serves the next request", async (status) => {
+    await withGateway({ credentials: [credentials], handler: () => ({ status, body: { ignored: true } }) }, async (gateway) => {
+      const request = rawSignedGet(gateway, "/x")
+      const received = await exchangeUntilClosed(gateway.port, request + request.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"))
+      expect(received.match(new RegExp(`HTTP/1\\.1 ${status}`, "g"))).toHaveLength(2)
+      expect(received.toLowerCase()).not.toContain("content-length")
+      expect(received).not.toContain("ignored")
+    })
+  })
+
   it("with a null body: sends null as JSON", async () => {
     const received = await answered({ status: 200, body: null as unknown as object })
     expect(received).toMatch(/^HTTP\/1\.1 200/)

@@ -12,6 +12,21 @@ import { thrownMessage } from "../guard.js"
 import { describe } from "../request/describe.js"
 import { withoutCors } from "./cors.js"
 
+const HOP_BY_HOP: ReadonlySet<string> = new Set(["connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade"])
+
+/** The lower-case names a message's own Connection header declares hop-by-hop. */
+export const connectionOptions = (connection: unknown): ReadonlySet<string> =>
+  new Set(
+    (typeof connection === "string" ? [connection] : Array.isArray(connection) ? connection.filter((value) => typeof value === "string") : [])
+      .flatMap((value: string) => value.split(","))
+      .map((name) => name.trim().toLowerCase())
+      .filter((name) => name !== "")
+  )
+
+/** Whether a header (by lower-case name) is about one connection, not the message: never passed on. */
+export const isHopByHop = (name: string, declared: ReadonlySet<string>): boolean =>
+  HOP_BY_HOP.has(name) || name.startsWith("proxy-") || declared.has(name)
+
 /** The request's header lines as `[name, value]` pairs, as received. */
 export const headerPairs = (rawHeaders: ReadonlyArray<string>): Array<readonly [string, string]> => {
   const result: Array<readonly [string, string]> = []
@@ -119,8 +134,13 @@ const jsonOf = (body: unknown): string => {
   }
 }
 
-/** A handler's headers: a plain object. A Headers, a Map or a list of pairs would be spread as nothing or as indexes. */
-const handlerHeaders = (headers: unknown): Readonly<Record<string, string>> => {
+/**
+ * A handler's headers: a plain object (a Headers, a Map or a list of pairs would be spread as nothing or as
+ * indexes), without what is the gateway's to write (as in proxy mode): the headers of one connection (a
+ * relayed answer's `transfer-encoding: chunked`, which beside the gateway's Content-Length no client can read),
+ * and Content-Length, which the gateway measures.
+ */
+const handlerHeaders = (headers: unknown): Readonly<Record<string, unknown>> => {
   if (headers === undefined) return {}
   if (!isPlainObject(headers)) {
     throw new TypeError(
@@ -128,7 +148,13 @@ const handlerHeaders = (headers: unknown): Readonly<Record<string, string>> => {
         "Convert it first (Object.fromEntries(headers))."
     )
   }
-  return headers as Record<string, string>
+  const declared = connectionOptions(Object.entries(headers).find(([name]) => name.toLowerCase() === "connection")?.[1])
+  const kept: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    const lowerCaseName = name.toLowerCase()
+    if (lowerCaseName !== "content-length" && !isHopByHop(lowerCaseName, declared)) kept[name] = value
+  }
+  return kept
 }
 
 /** A handler's status: a final answer's, as API Gateway sends (a 1xx would leave the client waiting for the answer after it). */
@@ -144,11 +170,13 @@ export const sendHandlerResponse = (res: http.ServerResponse, answer: HandlerRes
   const status = handlerStatus(answer.status)
   const headers = handlerHeaders(answer.headers)
   const { bytes, isJson } = handlerPayload(answer.body)
+  // A 204 or 304 has no body (HTTP): Node writes none, and a Content-Length naming one would be a lie.
+  const bodiless = status === 204 || status === 304
   res.writeHead(status, {
-    ...(isJson ? { "content-type": "application/json" } : {}),
+    ...(isJson && !bodiless ? { "content-type": "application/json" } : {}),
     ...(cors ? withoutCors(headers) : headers),
-    "content-length": String(bytes.length)
+    ...(bodiless ? {} : { "content-length": String(bytes.length) })
   })
   // As bytes, as sendJson's.
-  res.end(bytes)
+  res.end(bodiless ? undefined : bytes)
 }

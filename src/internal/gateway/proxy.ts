@@ -14,22 +14,8 @@ import * as http from "node:http"
 import * as https from "node:https"
 import { isSignatureHeader } from "../sigv4/signatureHeaders.js"
 import { withoutCors } from "./cors.js"
-import { sendJson } from "./http.js"
+import { connectionOptions, isHopByHop, sendJson } from "./http.js"
 import { socketHost } from "../socketHost.js"
-
-const HOP_BY_HOP: ReadonlySet<string> = new Set(["connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade"])
-
-/** The lower-case names a message's own Connection header declares hop-by-hop. */
-const connectionOptions = (connection: string | ReadonlyArray<string> | undefined): ReadonlySet<string> =>
-  new Set(
-    (typeof connection === "string" ? [connection] : connection ?? [])
-      .flatMap((value) => value.split(","))
-      .map((name) => name.trim().toLowerCase())
-      .filter((name) => name !== "")
-  )
-
-const isHopByHop = (name: string, declared: ReadonlySet<string>): boolean =>
-  HOP_BY_HOP.has(name) || name.startsWith("proxy-") || declared.has(name)
 
 /** A user name or password of a URL, decoded; as written when it is not valid percent-encoding (so it is sent). */
 const decoded = (text: string): string => {
