@@ -419,12 +419,12 @@ export class ApiGatewaySigner {
    *
    * @internal
    */
-  async [SIGN_FOR_SENDING](request: RequestForSending, asRequest: () => Request): Promise<SignedRequest | Request> {
+  async [SIGN_FOR_SENDING](request: RequestForSending, asRequest: () => Request, signal?: AbortSignal): Promise<SignedRequest | Request> {
     if (!ApiGatewaySigner.#isSigner(this)) throw notOnASigner("signRequestAsync")
     if (this.signRequestAsync !== ownSignRequestAsync) return this.signRequestAsync(asRequest())
     try {
       const { method, url, headers, body } = request
-      return await this.#signResolved({ method, path: relativeTarget(this.#settings, url), headers, body }, true)
+      return await this.#signResolved({ method, path: relativeTarget(this.#settings, url), headers, body }, true, signal)
     } catch (error) {
       throw cleanSigningError(error, this.#credentials.secrets())
     }
@@ -444,9 +444,9 @@ export class ApiGatewaySigner {
   }
 
   /** Signs `request` with the credentials resolved (expired ones going out when `sending`, as above). */
-  async #signResolved(request: RequestToSign, sending: boolean): Promise<SignedRequest> {
+  async #signResolved(request: RequestToSign, sending: boolean, signal?: AbortSignal): Promise<SignedRequest> {
     const prepared = prepareRequest(this.#settings, request)
-    const credentials = await this.#credentials.resolve(this.#now(), sending)
+    const credentials = await this.#credentials.resolve(this.#now(), sending, signal)
     return signPrepared(prepared, credentials, this.#now(), this.#settings)
   }
 

@@ -128,6 +128,8 @@ interface Cancellation {
   readonly race: <A>(work: Promise<A>) => Promise<A>
   /** The signer's part is over (the send begins, or the call ends): from here the timeout is the adapter's. */
   readonly endTimeout: () => void
+  /** Aborted when the request is cancelled: a signature waiting for credentials stops waiting. */
+  readonly signal: AbortSignal
 }
 
 /**
@@ -139,9 +141,11 @@ interface Cancellation {
  */
 const cancellationOf = (config: InternalAxiosRequestConfig): Cancellation => {
   let cancel: (reason: unknown) => void = () => undefined
+  const stopped = new AbortController()
   const cancelled = new Promise<never>((_, reject) => {
     cancel = (reason) => {
       reject(reason)
+      stopped.abort(reason)
       releaseBody(config.data)
     }
   })
@@ -192,7 +196,8 @@ const cancellationOf = (config: InternalAxiosRequestConfig): Cancellation => {
     endTimeout: () => {
       if (timer !== undefined) clearTimeout(timer)
       timer = undefined
-    }
+    },
+    signal: stopped.signal
   }
 }
 
@@ -320,7 +325,7 @@ export const signedAdapter = (signer: ApiGatewaySigner, options: SignedAdapterOp
       }))
       /** Signs and sends once: the response, or `failure` with what the adapter threw; and the clock it was signed on. */
       const attempt = async (): Promise<{ readonly response?: AxiosResponse; readonly failure?: unknown; readonly signedOn: AttemptClock }> => {
-        const signed = await cancellation.race(signOutgoing(checked, read))
+        const signed = await cancellation.race(signOutgoing(checked, read, cancellation.signal))
         const sending = sendingConfig(config, signed)
         cancellation.endTimeout()
         try {

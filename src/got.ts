@@ -31,6 +31,7 @@ import { attemptClock, type AttemptClock } from "./internal/clockSkew.js"
 import { isGotOptions, OLD_GOT } from "./internal/clientVersions.js"
 import { SIGNATURE_HEADERS } from "./internal/sigv4/signatureHeaders.js"
 import { SigningError } from "./SigningError.js"
+import { isAbortSignal, listen, stopListening } from "./internal/abort.js"
 import { invalidRequest } from "./internal/signingErrors.js"
 
 /** Where an attempt's hook notes the signature headers it set: a retry's options are a copy of the attempt's, signature included. */
@@ -61,25 +62,37 @@ class SignatureWritten {
 }
 
 /**
- * `sign()`, bounded by got's `timeout.request`: got starts that timer once
- * the hooks have run, so a body stream that stalls while the hook reads it,
- * or a credentials provider that hangs, would otherwise hold the call for
+ * `sign(signal)`, bounded by got's `timeout.request`: got starts that timer
+ * once the hooks have run, so a body stream that stalls while the hook reads
+ * it, or a credentials provider that hangs, would otherwise hold the call for
  * good. Fails as got's own timeout does (code `ETIMEDOUT`, got's wording),
  * and releases a stream body nothing else will read. (got hears its `signal`
- * itself.)
+ * itself.) `signal` is aborted by that timeout or got's `signal`: a signature
+ * waiting on a provider stops waiting, and its timer no longer holds the
+ * process.
  */
-const withinRequestTimeout = <A>(options: Parameters<BeforeRequestHook>[0], sign: () => Promise<A>): Promise<A> => {
-  const limit: unknown = (options.timeout as { request?: unknown } | undefined)?.request
-  if (typeof limit !== "number" || !(limit > 0) || !Number.isFinite(limit)) return sign()
+const withinRequestTimeout = <A>(options: Parameters<BeforeRequestHook>[0], sign: (signal: AbortSignal) => Promise<A>): Promise<A> => {
+  const stopped = new AbortController()
+  const stop = () => stopped.abort()
+  const given = isAbortSignal(options.signal) ? options.signal : undefined
+  if (given?.aborted === true) stop()
+  else if (given !== undefined) listen(given, stop)
   let timer: ReturnType<typeof setTimeout> | undefined
+  const done = () => {
+    clearTimeout(timer)
+    if (given !== undefined) stopListening(given, stop)
+  }
+  const limit: unknown = (options.timeout as { request?: unknown } | undefined)?.request
+  if (typeof limit !== "number" || !(limit > 0) || !Number.isFinite(limit)) return sign(stopped.signal).finally(done)
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
+      stop()
       reject(Object.assign(new Error(`Timeout awaiting 'request' for ${limit}ms`), { name: "TimeoutError", code: "ETIMEDOUT", event: "request" }))
       const body = options.body as { destroy?: unknown } | undefined
       if (typeof body === "object" && body !== null && typeof body.destroy === "function") (body.destroy as () => void).call(body)
     }, limit)
   })
-  return Promise.race([sign(), timedOut]).finally(() => clearTimeout(timer))
+  return Promise.race([sign(stopped.signal), timedOut]).finally(done)
 }
 
 /**
@@ -128,14 +141,14 @@ export const signingHook = (signer: ApiGatewaySigner): BeforeRequestHook => {
     if (!(options.url instanceof URL)) {
       throw invalidRequest("path", "The request has no URL to sign; pass one (with prefixUrl, a path under it).")
     }
-    const signed = await withinRequestTimeout(options, async () => {
+    const signed = await withinRequestTimeout(options, async (signal) => {
       const read = await readOutgoing({
         method: options.method,
         url: options.url!.href,
         headers: Object.entries(headers).filter(([, value]) => value !== undefined),
         body: options.body
       })
-      return signOutgoing(checked, read)
+      return signOutgoing(checked, read, signal)
     })
     // In place: got 14.0's url setter prefixes prefixUrl to any URL, absolute ones included.
     options.url.href = signed.url

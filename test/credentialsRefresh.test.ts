@@ -12,6 +12,7 @@ import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { inspect } from "node:util"
 import axios from "axios"
+import got from "got"
 import { fromContainerMetadata, fromProcess } from "@aws-sdk/credential-providers"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "@effect/vitest"
 import * as Context from "effect/Context"
@@ -33,6 +34,8 @@ import ApiGatewaySigner, {
   SigningError
 } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
+import { signedAdapter } from "api-gateway-request-signer/axios"
+import { withSigner } from "api-gateway-request-signer/got"
 import {
   type ContainerEndpoint,
   isolatedEnv,
@@ -292,6 +295,25 @@ describe("the facade, behind a provider call that does not settle", () => {
     await turnsUntil(() => timers.holdingProcess() === 0)
     expect(timers.holdingProcess()).toBe(0)
     expect(await Promise.all(outcomes)).toMatchObject([{ message: "first gave up" }, { message: "second gave up" }])
+    call.answer()
+  })
+
+  it.each(["axios", "got"] as const)("%s, cancelled while its signature waits on the provider: the call's timer no longer holds the process", async (client) => {
+    const call = held()
+    const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", providerOf(call.provide))
+    using timers = trackTimers()
+    const controller = new AbortController()
+    const url = `${signer.endpoint}/pets`
+    const sending = client === "axios"
+      ? axios.create({ adapter: signedAdapter(signer) }).get(url, { signal: controller.signal })
+      : withSigner(got, signer).get(url, { signal: controller.signal, retry: { limit: 0 } })
+    const outcome = sending.then(() => undefined, (error: unknown) => error)
+    await turnsUntil(() => timers.holdingProcess() === 1)
+    expect(timers.holdingProcess()).toBe(1)
+    controller.abort(new Error("gave up"))
+    await turnsUntil(() => timers.holdingProcess() === 0)
+    expect(timers.holdingProcess()).toBe(0)
+    expect(await outcome).toBeInstanceOf(Error)
     call.answer()
   })
 

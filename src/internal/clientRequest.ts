@@ -176,7 +176,7 @@ const requestUrl = (signer: ApiGatewaySigner, given: string): string => {
  * sent as they were read, without a copy; a web `Request` is made only for a
  * signer whose `signRequestAsync` is overridden, which signs it.
  */
-export const signOutgoing = async (signer: ApiGatewaySigner, request: ReadRequest): Promise<SignedOutgoingRequest> => {
+export const signOutgoing = async (signer: ApiGatewaySigner, request: ReadRequest, signal?: AbortSignal): Promise<SignedOutgoingRequest> => {
   const url = requestUrl(signer, request.url)
   const headers = headerEntries(new Headers(request.headers as Array<[string, string]>))
   let madeRequest = false
@@ -189,7 +189,7 @@ export const signOutgoing = async (signer: ApiGatewaySigner, request: ReadReques
     }
   }
   const clock = attemptClock(Date.now(), signer.clockOffset)
-  const signed = await signForSending(signer, { method: request.method, url, headers, body: request.body }, asRequest)
+  const signed = await signForSending(signer, { method: request.method, url, headers, body: request.body }, asRequest, signal)
   const signedHeaders: Record<string, string> = {}
   if (!madeRequest) {
     // Names in lower case, as a Request's (the signer writes `Authorization`); the body is the bytes read, signed as

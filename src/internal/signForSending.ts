@@ -24,7 +24,7 @@ export interface RequestForSending {
   readonly body: Uint8Array<ArrayBuffer> | undefined
 }
 
-type SendingMethod = (request: RequestForSending, asRequest: () => Request) => Promise<SignedRequest | Request>
+type SendingMethod = (request: RequestForSending, asRequest: () => Request, signal?: AbortSignal) => Promise<SignedRequest | Request>
 
 /**
  * Signs `request` to send with `signer`: its sending method, or, for a signer
@@ -33,8 +33,9 @@ type SendingMethod = (request: RequestForSending, asRequest: () => Request) => P
 export const signForSending = async (
   signer: ApiGatewaySigner,
   request: RequestForSending,
-  asRequest: () => Request
+  asRequest: () => Request,
+  signal?: AbortSignal
 ): Promise<SignedRequest | Request> => {
   const method = (signer as unknown as Record<typeof SIGN_FOR_SENDING, unknown>)[SIGN_FOR_SENDING]
-  return typeof method === "function" ? (method as SendingMethod).call(signer, request, asRequest) : signer.signRequestAsync(asRequest())
+  return typeof method === "function" ? (method as SendingMethod).call(signer, request, asRequest, signal) : signer.signRequestAsync(asRequest())
 }
