@@ -11,7 +11,9 @@ export const useFakeTimersAtMidpointJitter = (): void => {
     vi.spyOn(Math, "random").mockReturnValue(0.5)
   })
   afterEach(() => {
-    vi.restoreAllMocks()
+    // Real timers first: restoring a spy of a timer function (any file's, in a shared worker) under fake timers
+    // would put the real one back beneath them, and their uninstall would then delete it from globalThis.
     vi.useRealTimers()
+    vi.restoreAllMocks()
   })
 }
