@@ -334,6 +334,24 @@ describe("SigV4", () => {
     expect(() => SigV4.verify(received, { ...options, credentials: lookup })).toThrow(/credentials lookup threw \(lookup bug\)/)
   })
 
+  it("verify reports a credentials lookup that returns a Promise (an async database read) as a SigningError saying it must answer synchronously", async () => {
+    const authorization = "AWS4-HMAC-SHA256 Credential=AKIDTYPED/20240101/us-east-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=00"
+    const received = { method: "GET", target: "/", headers: [["host", "h"], ["x-amz-date", "20240101T000000Z"], ["authorization", authorization]] as const }
+    let rejected = false
+    const lookup = (() => Promise.reject(new Error("db down")).catch((error: unknown) => {
+      rejected = true
+      throw error
+    })) as never
+    expect(() => SigV4.verify(received, { ...options, credentials: lookup })).toThrow(expect.objectContaining({
+      _tag: "SigningError",
+      reason: "InvalidConfig",
+      message: expect.stringContaining("The credentials lookup returned a Promise; it must return the credentials (or undefined) synchronously")
+    }))
+    // Its rejection is handled: no unhandled rejection follows.
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(rejected).toBe(true)
+  })
+
   it("signHeaders refuses a malformed request, or a signingTime that is no time, with a SigningError", () => {
     const credentials = CREDENTIALS
     expect(() => SigV4.signHeaders(null as never, { credentials, region: "us-east-1", signingTime: 0 })).toThrow(SigningError)

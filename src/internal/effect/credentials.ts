@@ -14,7 +14,7 @@ import { type FieldNames, type SigningCredentials, signingCredentials } from "..
 import type { CredentialLookup as PublicCredentialLookup } from "../../SigV4.js"
 import type { CredentialLookup } from "../sigv4/verify.js"
 import { dateMillis } from "../brand.js"
-import { thrownCause, thrownMessage } from "../guard.js"
+import { safely, thrownCause, thrownMessage } from "../guard.js"
 import { Secret } from "../secret.js"
 
 // The core credentials of each credentials object seen, so signing converts nothing twice.
@@ -148,6 +148,9 @@ export const sameCredentials = (a: AwsCredentials, b: AwsCredentials): boolean =
  * strings or `Redacted`, or a lookup by access key id), in the core's form.
  * A list is validated at once; credentials a lookup returns, when it returns them.
  */
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof value === "object" && value !== null && safely(() => typeof (value as { readonly then?: unknown }).then === "function", false)
+
 export const toCredentialLookup = (lookup: PublicCredentialLookup): CredentialLookup => {
   if (typeof lookup === "function") {
     return (accessKeyId) => {
@@ -163,6 +166,15 @@ export const toCredentialLookup = (lookup: PublicCredentialLookup): CredentialLo
       }
       // `null` too, as a Map or a database lookup says "none" (`map.get(id) ?? null`): an unknown key.
       if (found === undefined || found === null) return undefined
+      if (isThenable(found)) {
+        // Its outcome is nobody's now: a rejection must not go unhandled.
+        safely(() => void found.then(undefined, () => undefined), undefined)
+        throw new SigningError({
+          reason: "InvalidConfig",
+          message: "The credentials lookup returned a Promise; it must return the credentials (or undefined) synchronously, " +
+            "as verification does not wait: load them first (into a Map, refreshed as they change) and look them up there."
+        })
+      }
       const core = toSigningCredentials(found)
       if (core instanceof SigningError) throw core
       return core
