@@ -60,7 +60,8 @@ const anyCaseHex = (hex: string): string => hex.replace(/[a-f]/gi, (digit) => `[
  * System.Text.Json writes `+`). A secret key holds `/` and `+`, a token `=`.
  */
 const charSpellings = (char: string): string => {
-  if (UNRESERVED.test(char)) return char
+  // As it is, and never escaped: "." escaped, as in a pattern it would stand for any character.
+  if (UNRESERVED.test(char)) return char === "." ? "\\." : char
   let pattern = CHAR_SPELLINGS.get(char)
   if (pattern === undefined) {
     pattern = spellingsOf(char)
@@ -130,12 +131,33 @@ export const cutSpellings = (secret: string): Array<string> => {
   return [...new Set(spellings)]
 }
 
+/**
+ * The longest run of `secret`'s characters that no spelling escapes (letters, digits, `-._~`): any spelling of
+ * the secret holds it as it is, so a text without it holds none ("" for a secret without such characters).
+ */
+const literalRun = (secret: string): string => {
+  let longest = ""
+  let run = ""
+  for (const char of secret) {
+    run = UNRESERVED.test(char) ? run + char : ""
+    if (run.length > longest.length) longest = run
+  }
+  return longest
+}
+
+/**
+ * Whether `text` may hold `secret` in some spelling: the check before the
+ * secret's pattern, which is some 50 times its length, is compiled. Most texts
+ * scrubbed hold no secret, and a session token is kilobytes long.
+ */
+const mayHold = (text: string, secret: string): boolean => text.includes(literalRun(secret))
+
 /** `text` with every occurrence of each secret (in any of its spellings), and each secret's beginning cut short by an ellipsis, replaced by `<redacted>`. */
 export const scrubSecrets = (text: string, secrets: Iterable<string>): string => {
-  const all = [...secrets]
-  const anySecret = anySecretPattern(all)
-  if (anySecret === undefined) return text
-  let result = text.replace(anySecret, REDACTED)
+  const all = [...secrets].filter((secret) => secret !== "")
+  if (all.length === 0) return text
+  const anySecret = anySecretPattern(all.filter((secret) => mayHold(text, secret)))
+  let result = anySecret === undefined ? text : text.replace(anySecret, REDACTED)
   if (!result.includes(ELLIPSIS)) return result
   for (const secret of all) for (const spelling of cutSpellings(secret)) result = redactCutSecretEnd(redactCutSecret(result, spelling), spelling)
   return result
@@ -465,9 +487,14 @@ const slotText = (value: object): ReadonlyArray<unknown> => {
  * hostile values (a revoked Proxy): callers treat a throw as yes.
  */
 export const holdsAnySecret = (value: unknown, secrets: Iterable<string>): boolean => {
-  const anySecret = anySecretPattern(secrets)
-  if (anySecret === undefined) return false
+  const all = [...secrets].filter((secret) => secret !== "")
+  if (all.length === 0) return false
+  // Compiled once, for the first text that may hold a secret: most hold none.
+  const runs = all.map(literalRun)
+  let anySecret: RegExp | undefined
   return holdsTextWhere(value, (text) => {
+    if (!runs.some((run) => text.includes(run))) return false
+    anySecret ??= anySecretPattern(all)!
     anySecret.lastIndex = 0
     return anySecret.test(text)
   }, true)
