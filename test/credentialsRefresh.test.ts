@@ -317,6 +317,32 @@ describe("the facade, behind a provider call that does not settle", () => {
     call.answer()
   })
 
+  it("got, aborted while its hook reads the body: the signature made after it holds no timer open", async () => {
+    const call = held()
+    const provider = providerOf(call.provide)
+    const signer = facadeFor("https://abc123.execute-api.us-east-1.amazonaws.com", provider)
+    using timers = trackTimers()
+    let release = () => {}
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    async function* body() {
+      await gate
+      yield "pet"
+    }
+    const controller = new AbortController()
+    const outcome = withSigner(got, signer).post(`${signer.endpoint}/pets`, { body: body(), signal: controller.signal, retry: { limit: 0 } })
+      .then(() => undefined, (error: unknown) => error)
+    await turnsUntil(() => false)
+    controller.abort(new Error("gave up"))
+    expect(await outcome).toBeInstanceOf(Error)
+    // The hook reads on (got cannot stop a generator), then signs, with its signal aborted already.
+    release()
+    await turnsUntil(() => provider.calls === 1)
+    expect(provider.calls).toBe(1)
+    await turnsUntil(() => false)
+    expect(timers.holdingProcess()).toBe(0)
+    call.answer()
+  })
+
   it("an answer that arrives after the signatures stopped waiting is kept: signRequest signs with it", async () => {
     vi.useFakeTimers()
     const late = () => new Promise<CredentialIdentity>((resolve) => setTimeout(() => resolve(issued("ASIALATE")), PROVIDER_TIMEOUT_MILLIS + 1_000))

@@ -449,6 +449,19 @@ describe("signer.fetch's signal", () => {
     expect(sent).toEqual([])
   })
 
+  it("aborting with a null reason while the body is read rejects as with no body to read, not as a SigningError", async () => {
+    const { sent, signer } = countingSigner()
+    const withoutBody = await signer.fetch("/x", { signal: AbortSignal.abort(null) }).then(() => undefined, (error: unknown) => error)
+    const controller = new AbortController()
+    const endless = new ReadableStream<Uint8Array>({ pull: () => new Promise(() => {}) })
+    const fetching = signer.fetch("/x", { method: "POST", body: endless, signal: controller.signal, duplex: "half" } as RequestInit)
+    controller.abort(null)
+    const whileReading = await fetching.then(() => undefined, (error: unknown) => error)
+    expect(whileReading).not.toMatchObject({ _tag: "SigningError" })
+    expect((whileReading as Error | null)?.name).toBe((withoutBody as Error | null)?.name)
+    expect(sent).toEqual([])
+  })
+
   it("aborting while credentials are resolved rejects at once with the signal's reason, and nothing is sent", async () => {
     const sent: Array<string> = []
     let asked = false

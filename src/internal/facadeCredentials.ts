@@ -238,6 +238,9 @@ export const providedSource = (provider: CredentialsProvider, names: FieldNames,
     if (typeof handle === "object" && handle !== null) void (hold ? handle.ref?.() : handle.unref?.())
   }
   const waitOn = (call: Promise<SigningCredentials>, signal: AbortSignal | undefined): Promise<SigningCredentials> => {
+    // Stopped waiting already (got signs after its own abort, for a hook still reading the body): it holds nothing,
+    // since an aborted signal never fires again to let it go.
+    if (signal?.aborted === true) return call
     waiting++
     holdProcess(true)
     if (signal === undefined) return call

@@ -258,7 +258,8 @@ export const fromFetchArguments = async (
   const signal = abortWhileReading ? (sendWith["signal"] ?? undefined) as AbortSignal | undefined : undefined
   const whileReading = <T>(read: () => Promise<T>): Promise<T> =>
     unlessAborted(read, signal).catch((error: unknown) => {
-      const aborted = signal?.aborted === true && (error === signal.reason || signal.reason === undefined)
+      // A reason of undefined or null is none: the abort's own error stands for it (abortReason).
+      const aborted = signal?.aborted === true && (error === signal.reason || signal.reason === undefined || signal.reason === null)
       throw aborted ? new AbortedWhileReading(error) : error
     })
   // A null body in init keeps a Request's own, as for fetch; without a Request, it is no body.
