@@ -360,6 +360,20 @@ describe("isTransient", () => {
     ["an @effect/platform transport RequestError", new HttpClientError.RequestError({ request: HttpClientRequest.get("https://x/"), reason: "Transport" })],
     ["a connection reset", Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })],
     ["fetch failing on a refused connection", new TypeError("fetch failed", { cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }) })],
+    // Browsers' and workerd's fetch give no code, only their words; Deno's names the failure in its cause.
+    ["Chromium's fetch failing on the network", new TypeError("Failed to fetch")],
+    ["Firefox's fetch failing on the network", new TypeError("NetworkError when attempting to fetch resource.")],
+    ["Safari's fetch failing on the network", new TypeError("Load failed")],
+    ["React Native's fetch failing on the network", new TypeError("Network request failed")],
+    ["workerd's fetch losing its connection", new Error("Network connection lost.")],
+    [
+      "Deno's fetch on a refused connection",
+      new TypeError("fetch failed", { cause: new Error("error sending request for url (http://127.0.0.1:9/): client error (Connect): tcp connect error: Connection refused (os error 111)") })
+    ],
+    [
+      "Deno's fetch on a connection closed before the answer",
+      new TypeError("fetch failed", { cause: new Error("error sending request from 127.0.0.1:41264 for http://127.0.0.1:45791/ (127.0.0.1:45791): client error (SendRequest): connection closed before message completed") })
+    ],
     ["an AbortSignal.timeout TimeoutError", new DOMException("timed out", "TimeoutError")],
     ["an Effect TimeoutException", new Cause.TimeoutException()],
     [
@@ -388,6 +402,9 @@ describe("isTransient", () => {
       })
     ],
     ["a plain Error", new Error("bad input")],
+    ["fetch refusing a URL", new TypeError("Failed to parse URL from /x")],
+    ["a TypeError of the caller's code", new TypeError("Cannot read properties of undefined (reading 'status')")],
+    ["fetch failing to resolve the host (no such API)", new TypeError("fetch failed", { cause: Object.assign(new Error("getaddrinfo ENOTFOUND x"), { code: "ENOTFOUND" }) })],
     ["an AbortError", new DOMException("aborted", "AbortError")],
     ["a SigningError", new SigningError({ reason: "InvalidRequest", message: "x" })],
     ["a string", "boom"]

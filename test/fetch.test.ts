@@ -229,6 +229,22 @@ describe("signer.fetch retries only when asked", () => {
     expect((await signer.fetch("/flaky", { retries: 3 })).status).toBe(200)
   })
 
+  // A browser's fetch rejects with only its words ("Failed to fetch"), workerd's likewise: no code to read.
+  it.each([
+    ["Chromium's", new TypeError("Failed to fetch")],
+    ["workerd's", new Error("Network connection lost.")]
+  ])("with retries, %s network failure is retried, signed afresh, until it succeeds", async (_, failure) => {
+    let attempts = 0
+    const flaky = new ApiGatewaySigner({
+      endpoint: `${gateway.url}/stage`,
+      region: "us-east-1",
+      credentials,
+      fetch: (input: string | URL | Request, init?: RequestInit) => (attempts++ === 0 ? Promise.reject(failure) : fetch(input, init))
+    })
+    expect((await flaky.fetch("/x", { retries: 2 })).status).toBe(200)
+    expect(attempts).toBe(2)
+  })
+
   it("a shouldRetry without retries asks for retries: up to the default 5", async () => {
     failuresLeft = 2
     expect((await signer.fetch("/flaky", { shouldRetry: (failure) => failure instanceof Response && failure.status === 503 })).status).toBe(200)

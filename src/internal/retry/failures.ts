@@ -110,6 +110,24 @@ const TRANSIENT_CODES: ReadonlySet<string> = new Set([
   "ERR_HTTP_CONTENT_LENGTH_MISMATCH"
 ])
 
+/**
+ * How fetch says the network failed where it gives no code: browsers' and
+ * workerd's fetch reject with only a message (Chromium, Firefox, Safari,
+ * React Native's fetch, workerd), each in its own words. A CORS refusal reads
+ * as Chromium's too; sent again, it is refused again, within the retries.
+ */
+const FETCH_NETWORK_FAILURES: ReadonlySet<string> = new Set([
+  "Failed to fetch",
+  "NetworkError when attempting to fetch resource.",
+  "Load failed",
+  "Network request failed",
+  "Network connection lost."
+])
+
+// Deno's fetch: "error sending request for url (...): client error (Connect): tcp connect error: ..." (or SendRequest:
+// the connection closed before the answer), as the cause of its TypeError, with no code.
+const DENO_SEND_FAILURE = /^error sending request\b[^\n]*: client error \((?:Connect|SendRequest)\)/
+
 /** 408 (timeout), 425 (too early: the server asks for the request again, later) and 429 (throttled) heal by waiting, like 5xx. */
 const isTransientStatus = (status: number): boolean =>
   status === 408 || status === 425 || status === 429 || (status >= 500 && status <= 599)
@@ -121,7 +139,9 @@ const isNetworkFailureOrTimeout = (error: object): boolean => {
   if (tag === "RequestError" && field(error, "reason") === "Transport") return true
   if (tag === "TimeoutException" || field(error, "name") === "TimeoutError") return true
   const code = field(error, "code")
-  return typeof code === "string" && TRANSIENT_CODES.has(code)
+  if (typeof code === "string") return TRANSIENT_CODES.has(code)
+  const message = field(error, "message")
+  return typeof message === "string" && (FETCH_NETWORK_FAILURES.has(message) || DENO_SEND_FAILURE.test(message))
 }
 
 /**
