@@ -257,6 +257,8 @@ export class LocalGatewayError extends Error {
   }
 }
 LocalGatewayError.prototype.name = "LocalGatewayError"
+// The class's own name too, which a minifier renames: logs that name an error by its constructor (AWS Lambda's errorType) read it.
+Object.defineProperty(LocalGatewayError, "name", { value: "LocalGatewayError" })
 
 const isLocalGatewayError = (error: unknown): error is LocalGatewayError => safely(() => error instanceof LocalGatewayError, false)
 

@@ -96,6 +96,8 @@ export class RequestError<E = unknown> extends Error {
   }
 }
 RequestError.prototype.name = "RequestError"
+// The class's own name too, which a minifier renames: logs that name an error by its constructor (AWS Lambda's errorType) read it.
+Object.defineProperty(RequestError, "name", { value: "RequestError" })
 
 /**
  * A short, secret-free description of a failure: name, message, HTTP status.

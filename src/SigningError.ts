@@ -85,3 +85,5 @@ export class SigningError extends Error {
   }
 }
 SigningError.prototype.name = "SigningError"
+// The class's own name too, which a minifier renames: logs that name an error by its constructor (AWS Lambda's errorType) read it.
+Object.defineProperty(SigningError, "name", { value: "SigningError" })

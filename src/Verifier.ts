@@ -47,6 +47,8 @@ export class VerificationError extends Error {
   }
 }
 VerificationError.prototype.name = "VerificationError"
+// The class's own name too, which a minifier renames: logs that name an error by its constructor (AWS Lambda's errorType) read it.
+Object.defineProperty(VerificationError, "name", { value: "VerificationError" })
 
 /**
  * Options of `verify`: those of `SigV4.verify` but the time, which comes from `Clock`.

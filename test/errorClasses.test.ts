@@ -97,3 +97,28 @@ describe("in the Effect API", () => {
       expect(Effect.isEffect(error)).toBe(false)
     }))
 })
+
+describe("bundled and minified (a Lambda built with esbuild --minify, as CDK's NodejsFunction does)", () => {
+  it("SigningError and RequestError keep their class names, which Lambda logs as errorType", async () => {
+    const { build } = await import("esbuild")
+    const built = await build({
+      stdin: {
+        contents: `export { SigningError } from "api-gateway-request-signer/SigningError"\nexport { RequestError } from "api-gateway-request-signer/RequestError"`,
+        resolveDir: import.meta.dirname
+      },
+      bundle: true,
+      minify: true,
+      format: "esm",
+      platform: "node",
+      write: false,
+      logLevel: "silent"
+    })
+    const bundled = await import(`data:text/javascript;base64,${Buffer.from(built.outputFiles[0]!.text).toString("base64")}`) as {
+      SigningError: typeof SigningError
+      RequestError: typeof RequestError
+    }
+    const signing = new bundled.SigningError({ reason: "InvalidRequest", message: "x" })
+    expect([bundled.SigningError.name, signing.constructor.name, signing.name]).toEqual(["SigningError", "SigningError", "SigningError"])
+    expect(bundled.RequestError.name).toBe("RequestError")
+  })
+})
