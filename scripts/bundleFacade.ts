@@ -99,3 +99,43 @@ await esbuild.build({
   logLevel: "warning",
   plugins: [nodeCrypto]
 })
+
+/**
+ * Then a CommonJS copy of the axios adapter, `dist/axios.cjs`, for the same
+ * loaders: a 2.x CommonJS Lambda's handler that requires
+ * `api-gateway-request-signer/axios` (axios ships CommonJS) must start there
+ * too. The public modules it imports are the facade copy's, so that the
+ * errors it throws are the classes the CommonJS root exports there; axios
+ * stays the app's own (`require("axios")`).
+ */
+const PUBLIC_FROM_FACADE_COPY = new Set(["SigningError.js", "RequestError.js", "ApiGatewaySigner.js", "HttpMethods.js"])
+
+const publicFromFacadeCopy: esbuild.Plugin = {
+  name: "public-from-facade-copy",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const target = resolve(args.resolveDir, args.path)
+      if (args.kind === "entry-point" || dirname(target) !== dist) return undefined
+      if (!PUBLIC_FROM_FACADE_COPY.has(relative(dist, target))) {
+        return { errors: [{ text: `the axios adapter's CommonJS copy imports ${relative(dist, target)}, which the facade copy does not export` }] }
+      }
+      return { path: "./ApiGatewaySigner.cjs", external: true }
+    })
+  }
+}
+
+await esbuild.build({
+  absWorkingDir: root,
+  entryPoints: [join(dist, "axios.js")],
+  outfile: join(dist, "axios.cjs"),
+  bundle: true,
+  packages: "external",
+  format: "cjs",
+  platform: "node",
+  target: "es2022",
+  sourcemap: true,
+  legalComments: "none",
+  tsconfigRaw: "{}",
+  logLevel: "warning",
+  plugins: [nodeCrypto, publicFromFacadeCopy]
+})

@@ -90,6 +90,32 @@ describe.skipIf(!built)("require() where the loader cannot load ES modules (AWS 
     expect(actual.signed).toEqual(expected.signed)
   })
 
+  // A 2.x CommonJS Lambda that signs with axios (which ships CommonJS) requires the adapter too.
+  it("requires the axios adapter, which signs what axios sends and throws the root's SigningError", () => {
+    const result = node(WITHOUT_REQUIRE_ESM, `
+      Date.now = () => Date.UTC(2026, 0, 2, 3, 4, 5)
+      const axios = require("axios")
+      const root = require("api-gateway-request-signer")
+      const { signedAdapter } = require("api-gateway-request-signer/axios")
+      const signer = new root.ApiGatewaySigner({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod", region: "us-east-1", accessKey: "AKIDEXAMPLE", secretKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" })
+      const sent = []
+      const headerOf = (headers, name) => typeof headers.get === "function" ? headers.get(name) : headers[name]
+      const send = async (config) => (sent.push({ url: config.url, authorization: headerOf(config.headers, "authorization") }), { data: "ok", status: 200, statusText: "OK", headers: {}, config })
+      const client = axios.create({ adapter: signedAdapter(signer, { adapter: send }) })
+      client.get("https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets").then(async () => {
+        let refused
+        try { await client.get("https://elsewhere.example/x") } catch (error) { refused = error }
+        console.log(JSON.stringify({
+          sent,
+          refused: [refused instanceof root.SigningError, refused && refused.reason, refused && refused.field],
+          // What axios sends: its own Accept.
+          expected: signer.signRequest({ method: "GET", path: "/pets", headers: { accept: "application/json, text/plain, */*" } }).headers.Authorization
+        }))
+      })`)
+    expect(result.sent).toEqual([{ url: "https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets", authorization: result.expected }])
+    expect(result.refused).toEqual([true, "InvalidRequest", "path"])
+  })
+
   it("throws errors that are instances of the root's SigningError and RequestError", () => {
     const result = node(WITHOUT_REQUIRE_ESM, `
       const root = require("api-gateway-request-signer")
