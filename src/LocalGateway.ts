@@ -148,6 +148,13 @@ export interface CorsOptions {
   readonly allowHeaders?: ReadonlyArray<string> | undefined
   /** How long a browser may cache a preflight answer. Default 600. */
   readonly maxAgeSeconds?: number | undefined
+  /**
+   * Answers `Access-Control-Allow-Credentials: true`, so that a page's
+   * `fetch(..., { credentials: "include" })` (cookies) is read. Needs an
+   * `allowOrigin` naming the page's origin: browsers refuse credentials with
+   * `*`. Default false.
+   */
+  readonly allowCredentials?: boolean | undefined
 }
 
 /**

@@ -313,6 +313,17 @@ describe("CORS", () => {
     }
   })
 
+  it("allows credentials (a page's cookies) when asked, for a named origin: every answer says so, preflights included", async () => {
+    const configured = await LocalGateway.start({ credentials: [credentials], cors: { allowOrigin: "https://app.example.com", allowCredentials: true } })
+    try {
+      expect((await preflight(`${configured.url}/pets`)).headers.get("access-control-allow-credentials")).toBe("true")
+      expect((await fetch(`${configured.url}/pets`)).headers.get("access-control-allow-credentials")).toBe("true")
+    } finally {
+      await configured.close()
+    }
+    expect((await preflight(`${browserFacing.url}/pets`)).headers.get("access-control-allow-credentials")).toBeNull()
+  })
+
   it("is off by default: a preflight needs a signature like any request, and no answer carries CORS headers", async () => {
     const response = await preflight(`${gateway.url}/pets`)
     expect(response.status).toBe(403)
@@ -328,7 +339,10 @@ describe("CORS", () => {
     // Ignored, its default would stand: every origin allowed.
     ["a misspelt option", { allowOrigins: "https://app.example.com" }, /cors: has no option "allowOrigins"; its options are allowOrigin, allowHeaders, maxAgeSeconds/],
     // A long camelCase name, which a credential could look like, is named all the same: an option's name is code.
-    ["an option of another library", { allowCredentials: true }, /cors: has no option "allowCredentials"; its options are allowOrigin/]
+    ["an option of another library", { exposeHeadersList: ["x-a"] }, /cors: has no option "exposeHeadersList"; its options are allowOrigin/],
+    // Browsers refuse credentials with a wildcard origin.
+    ["credentials allowed for any origin", { allowCredentials: true }, /allowCredentials needs allowOrigin to name the page's origin/],
+    ["credentials allowed as a string", { allowOrigin: "https://app.example.com", allowCredentials: "true" }, /allowCredentials must be true or false/]
   ] as const)("refuses to start with %s", async (_, cors, message) => {
     const started = LocalGateway.start({ credentials: [credentials], cors: cors as LocalGateway.CorsOptions })
     await expect(started).rejects.toMatchObject({ _tag: "LocalGatewayError", reason: "InvalidConfig", message: expect.stringMatching(message) })
@@ -345,7 +359,7 @@ describe("CORS", () => {
     await expect(started).rejects.toMatchObject({
       _tag: "LocalGatewayError",
       reason: "InvalidConfig",
-      message: expect.stringMatching(/cors: must be true, false or a plain object \{ allowOrigin\?, allowHeaders\?, maxAgeSeconds\? \}/)
+      message: expect.stringMatching(/cors: must be true, false or a plain object \{ allowOrigin\?, allowHeaders\?, maxAgeSeconds\?, allowCredentials\? \}/)
     })
     await expect(started).rejects.toMatchObject({ message: expect.stringMatching(got) })
   })

@@ -34,12 +34,12 @@ const headerText = (what: string, value: unknown, invalid: (message: string) => 
   return value
 }
 
-const CORS_OPTIONS: ReadonlyArray<string> = ["allowOrigin", "allowHeaders", "maxAgeSeconds"]
+const CORS_OPTIONS: ReadonlyArray<string> = ["allowOrigin", "allowHeaders", "maxAgeSeconds", "allowCredentials"]
 
 export const corsHeaders = (cors: boolean | CorsOptions | undefined, invalid: (message: string) => Error): CorsHeaders | undefined => {
   if (cors === undefined || cors === false) return undefined
   if (cors !== true && !isPlainObject(cors)) {
-    throw invalid(`must be true, false or a plain object { allowOrigin?, allowHeaders?, maxAgeSeconds? }; got ${describe(cors)}.`)
+    throw invalid(`must be true, false or a plain object { allowOrigin?, allowHeaders?, maxAgeSeconds?, allowCredentials? }; got ${describe(cors)}.`)
   }
   const options: CorsOptions = cors === true ? {} : cors
   // A misspelt option would leave its default in place: allowOrigins (for allowOrigin) would allow every origin.
@@ -59,8 +59,18 @@ export const corsHeaders = (cors: boolean | CorsOptions | undefined, invalid: (m
   if (!Number.isSafeInteger(maxAge) || maxAge < 0) {
     throw invalid(`maxAgeSeconds must be a whole number of seconds, 0 or more; got ${describe(maxAge)}.`)
   }
+  const allowCredentials = options.allowCredentials ?? false
+  if (typeof allowCredentials !== "boolean") throw invalid(`allowCredentials must be true or false; got ${describe(allowCredentials)}.`)
+  // A browser refuses credentials with a wildcard origin: say so now, not as a page's "Failed to fetch".
+  if (allowCredentials && allowOrigin === "*") {
+    throw invalid("allowCredentials needs allowOrigin to name the page's origin (https://app.example.com): browsers refuse credentials with \"*\".")
+  }
   return {
-    everyAnswer: { "access-control-allow-origin": allowOrigin, "access-control-expose-headers": CORS_EXPOSE_HEADERS },
+    everyAnswer: {
+      "access-control-allow-origin": allowOrigin,
+      "access-control-expose-headers": CORS_EXPOSE_HEADERS,
+      ...(allowCredentials ? { "access-control-allow-credentials": "true" } : {})
+    },
     preflight: {
       "access-control-allow-methods": CORS_ALLOW_METHODS,
       "access-control-allow-headers": allowHeaders.join(","),
