@@ -365,6 +365,11 @@ describe("isTransient", () => {
     ["Firefox's fetch failing on the network", new TypeError("NetworkError when attempting to fetch resource.")],
     ["Safari's fetch failing on the network", new TypeError("Load failed")],
     ["React Native's fetch failing on the network", new TypeError("Network request failed")],
+    ["React Native's fetch timing out", new TypeError("Network request timed out")],
+    [
+      "Deno's fetch meeting a DNS server's passing failure",
+      new TypeError("fetch failed", { cause: new Error("error sending request for url (https://abc123.execute-api.us-east-1.amazonaws.com/prod): client error (Connect): dns error: failed to lookup address information: Temporary failure in name resolution") })
+    ],
     ["workerd's fetch losing its connection", new Error("Network connection lost.")],
     [
       "Deno's fetch on a refused connection",
@@ -405,6 +410,14 @@ describe("isTransient", () => {
     ["fetch refusing a URL", new TypeError("Failed to parse URL from /x")],
     ["a TypeError of the caller's code", new TypeError("Cannot read properties of undefined (reading 'status')")],
     ["fetch failing to resolve the host (no such API)", new TypeError("fetch failed", { cause: Object.assign(new Error("getaddrinfo ENOTFOUND x"), { code: "ENOTFOUND" }) })],
+    [
+      "Deno's fetch finding no such host",
+      new TypeError("fetch failed", { cause: new Error("error sending request for url (https://nowhere.invalid/): client error (Connect): dns error: failed to lookup address information: Name or service not known") })
+    ],
+    [
+      "Deno's fetch refusing the server's certificate",
+      new TypeError("fetch failed", { cause: new Error("error sending request for url (https://127.0.0.1:8443/): client error (Connect): invalid peer certificate: UnknownIssuer") })
+    ],
     ["an AbortError", new DOMException("aborted", "AbortError")],
     ["a SigningError", new SigningError({ reason: "InvalidRequest", message: "x" })],
     ["a string", "boom"]

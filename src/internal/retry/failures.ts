@@ -121,12 +121,16 @@ const FETCH_NETWORK_FAILURES: ReadonlySet<string> = new Set([
   "NetworkError when attempting to fetch resource.",
   "Load failed",
   "Network request failed",
+  "Network request timed out",
   "Network connection lost."
 ])
 
-// Deno's fetch: "error sending request for url (...): client error (Connect): tcp connect error: ..." (or SendRequest:
-// the connection closed before the answer), as the cause of its TypeError, with no code.
-const DENO_SEND_FAILURE = /^error sending request\b[^\n]*: client error \((?:Connect|SendRequest)\)/
+// Deno's fetch, as the cause of its TypeError, with no code: "error sending request for url (...): client error
+// (SendRequest): ..." (the connection closed before the answer), or "(Connect): tcp connect error: ..." (refused,
+// reset) or a DNS server's passing failure. Not its other Connect errors, which sending again cannot heal: no such
+// host, a certificate refused, TLS to a plain port.
+const DENO_SEND_FAILURE =
+  /^error sending request\b[^\n]*: client error \((?:SendRequest\)|Connect\): (?:tcp connect error|dns error: [^\n]*Temporary failure in name resolution))/
 
 /** 408 (timeout), 425 (too early: the server asks for the request again, later) and 429 (throttled) heal by waiting, like 5xx. */
 const isTransientStatus = (status: number): boolean =>
