@@ -101,25 +101,28 @@ await esbuild.build({
 })
 
 /**
- * Then a CommonJS copy of the axios adapter, `dist/axios.cjs`, for the same
- * loaders: a 2.x CommonJS Lambda's handler that requires
- * `api-gateway-request-signer/axios` (axios ships CommonJS) must start there
- * too. The public modules it imports are the facade copy's, so that the
- * errors it throws are the classes the CommonJS root exports there; axios
- * stays the app's own (`require("axios")`).
+ * Then a CommonJS copy of the axios adapter, `dist/axios.cjs`, which
+ * `require("api-gateway-request-signer/axios")` always loads: axios ships
+ * CommonJS, and the ES module would load axios's ES build beside the app's
+ * CommonJS one (its errors then not `instanceof` the app's `AxiosError`). It
+ * starts where require(esm) is off too (a 2.x CommonJS Lambda). The public
+ * modules it imports are their CommonJS entries (`./cjs/*.cjs`), so that the
+ * errors it throws are the very classes the CommonJS root exports, in either
+ * world; axios stays the app's own (`require("axios")`).
  */
-const PUBLIC_FROM_FACADE_COPY = new Set(["SigningError.js", "RequestError.js", "ApiGatewaySigner.js", "HttpMethods.js"])
+const PUBLIC_ENTRIES = new Set(["SigningError.js", "RequestError.js", "ApiGatewaySigner.js", "HttpMethods.js"])
 
-const publicFromFacadeCopy: esbuild.Plugin = {
-  name: "public-from-facade-copy",
+const publicFromCommonJsEntries: esbuild.Plugin = {
+  name: "public-from-commonjs-entries",
   setup(build) {
     build.onResolve({ filter: /^\.\.?\// }, (args) => {
       const target = resolve(args.resolveDir, args.path)
       if (args.kind === "entry-point" || dirname(target) !== dist) return undefined
-      if (!PUBLIC_FROM_FACADE_COPY.has(relative(dist, target))) {
-        return { errors: [{ text: `the axios adapter's CommonJS copy imports ${relative(dist, target)}, which the facade copy does not export` }] }
+      const file = relative(dist, target)
+      if (!PUBLIC_ENTRIES.has(file)) {
+        return { errors: [{ text: `the axios adapter's CommonJS copy imports ${file}, which has no CommonJS entry` }] }
       }
-      return { path: "./ApiGatewaySigner.cjs", external: true }
+      return { path: `./cjs/${file.replace(/\.js$/, ".cjs")}`, external: true }
     })
   }
 }
@@ -137,5 +140,5 @@ await esbuild.build({
   legalComments: "none",
   tsconfigRaw: "{}",
   logLevel: "warning",
-  plugins: [nodeCrypto, publicFromFacadeCopy]
+  plugins: [nodeCrypto, publicFromCommonJsEntries]
 })

@@ -61,6 +61,36 @@ const WITHOUT_REQUIRE_ESM = ["--no-experimental-require-module"]
 /** The subpaths of the Promise facade, which CommonJS code (a Lambda handler, a Jest suite) may require. */
 const FACADE_SUBPATHS = ["ApiGatewaySigner", "HttpMethods", "SigningError", "RequestError"] as const
 
+/** A CommonJS app that signs with axios: a 404 from a server of its own, and a URL the signer refuses; which classes its errors are. */
+const AXIOS_ERRORS = `
+  const http = require("node:http")
+  const axios = require("axios")
+  const root = require("api-gateway-request-signer")
+  const { withSigner } = require("api-gateway-request-signer/axios")
+  const server = http.createServer((req, res) => (req.resume(), res.writeHead(404, { "content-type": "application/json" }), res.end("{}")))
+  server.listen(0, "127.0.0.1", async () => {
+    const endpoint = "http://127.0.0.1:" + server.address().port + "/prod"
+    const signer = new root.ApiGatewaySigner({ endpoint, region: "us-east-1", accessKey: "AKIDEXAMPLE", secretKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" })
+    const client = withSigner(axios.create({ baseURL: endpoint }), signer)
+    const failure = (request) => request.then(() => undefined, (error) => error)
+    const notFound = await failure(client.get("/pets"))
+    const refused = await failure(client.get("https://elsewhere.example/x"))
+    server.close()
+    console.log(JSON.stringify({
+      notFound: [notFound instanceof axios.AxiosError, notFound && notFound.response && notFound.response.status],
+      refused: [refused instanceof root.SigningError, refused instanceof require("api-gateway-request-signer/SigningError").SigningError]
+    }))
+  })`
+
+describe.skipIf(!built)("require() of the axios adapter, in a CommonJS app", () => {
+  it.each([
+    ["where require(esm) works", []],
+    ["where it is off (AWS Lambda's Node runtimes)", WITHOUT_REQUIRE_ESM]
+  ] as const)("%s: its errors are the app's AxiosError and the root's SigningError", (_, flags) => {
+    expect(node(flags, AXIOS_ERRORS)).toEqual({ notFound: [true, 404], refused: [true, true] })
+  })
+})
+
 describe.skipIf(!built)("require() where the loader cannot load ES modules (AWS Lambda's Node runtimes, Jest)", () => {
   it("signs exactly as the ES facade does, with the ES root's names", () => {
     const expected = fromEsModules()
