@@ -84,19 +84,25 @@ const nodeCrypto: esbuild.Plugin = {
   }
 }
 
-await esbuild.build({
-  absWorkingDir: root,
+/** A CommonJS copy in dist/ for Node (`#crypto` its adapter), packages left to `require()`. */
+const buildCommonJsCopy = (options: Pick<esbuild.BuildOptions, "stdin" | "entryPoints" | "outfile" | "plugins">) =>
+  esbuild.build({
+    absWorkingDir: root,
+    bundle: true,
+    packages: "external",
+    format: "cjs",
+    platform: "node",
+    target: "es2022",
+    sourcemap: true,
+    legalComments: "none",
+    tsconfigRaw: "{}",
+    logLevel: "warning",
+    ...options
+  })
+
+await buildCommonJsCopy({
   stdin: { contents: COMMONJS_FACADE, resolveDir: dist, sourcefile: "commonjsFacade.js", loader: "js" },
   outfile: join(dist, "ApiGatewaySigner.cjs"),
-  bundle: true,
-  packages: "external",
-  format: "cjs",
-  platform: "node",
-  target: "es2022",
-  sourcemap: true,
-  legalComments: "none",
-  tsconfigRaw: "{}",
-  logLevel: "warning",
   plugins: [nodeCrypto]
 })
 
@@ -127,18 +133,4 @@ const publicFromCommonJsEntries: esbuild.Plugin = {
   }
 }
 
-await esbuild.build({
-  absWorkingDir: root,
-  entryPoints: [join(dist, "axios.js")],
-  outfile: join(dist, "axios.cjs"),
-  bundle: true,
-  packages: "external",
-  format: "cjs",
-  platform: "node",
-  target: "es2022",
-  sourcemap: true,
-  legalComments: "none",
-  tsconfigRaw: "{}",
-  logLevel: "warning",
-  plugins: [nodeCrypto, publicFromCommonJsEntries]
-})
+await buildCommonJsCopy({ entryPoints: [join(dist, "axios.js")], outfile: join(dist, "axios.cjs"), plugins: [nodeCrypto, publicFromCommonJsEntries] })
