@@ -130,6 +130,15 @@ export const isArrayBuffer = /* @__PURE__ */ brand<ArrayBuffer>("ArrayBuffer", "
 export const isUint8Array = (value: unknown): value is Uint8Array =>
   ArrayBuffer.isView(value) && typedArrayKind?.call(value) === "Uint8Array"
 
+/** A Promise, or any thenable: an answer still to come (false for a value whose `then` cannot be read). */
+export const isThenable = (value: unknown): value is PromiseLike<unknown> => {
+  try {
+    return typeof value === "object" && value !== null && typeof (value as { readonly then?: unknown }).then === "function"
+  } catch {
+    return false
+  }
+}
+
 /** A `Map` from any realm. */
 export const isMap = /* @__PURE__ */ brand<Map<unknown, unknown>>("Map", "size", { owner: () => Map })
 

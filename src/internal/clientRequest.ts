@@ -206,10 +206,9 @@ export const signOutgoing = async (signer: ApiGatewaySigner, request: ReadReques
         "resolve with the signed Request (return super.signRequestAsync(request), or the signer's own method's result)."
     })
   }
-  const web = signed
-  web.headers.forEach((value, name) => (signedHeaders[name] = value))
-  const body = web.body === null ? undefined : new Uint8Array(await web.arrayBuffer())
-  return { method: web.method, url: web.url, headers: signedHeaders, body, clock }
+  signed.headers.forEach((value, name) => (signedHeaders[name] = value))
+  const body = signed.body === null ? undefined : new Uint8Array(await signed.arrayBuffer())
+  return { method: signed.method, url: signed.url, headers: signedHeaders, body, clock }
 }
 
 /**

@@ -13,7 +13,7 @@ import { SigningError } from "../../SigningError.js"
 import { type FieldNames, type SigningCredentials, signingCredentials } from "../credentials.js"
 import type { CredentialLookup as PublicCredentialLookup } from "../../SigV4.js"
 import type { CredentialLookup } from "../sigv4/verify.js"
-import { dateMillis } from "../brand.js"
+import { dateMillis, isThenable } from "../brand.js"
 import { safely, thrownCause, thrownMessage } from "../guard.js"
 import { Secret } from "../secret.js"
 
@@ -148,9 +148,6 @@ export const sameCredentials = (a: AwsCredentials, b: AwsCredentials): boolean =
  * strings or `Redacted`, or a lookup by access key id), in the core's form.
  * A list is validated at once; credentials a lookup returns, when it returns them.
  */
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  typeof value === "object" && value !== null && safely(() => typeof (value as { readonly then?: unknown }).then === "function", false)
-
 export const toCredentialLookup = (lookup: PublicCredentialLookup): CredentialLookup => {
   if (typeof lookup === "function") {
     return (accessKeyId) => {

@@ -6,7 +6,7 @@
  */
 import type * as http from "node:http"
 import type { HandlerResponse } from "../../LocalGateway.js"
-import { isArrayBuffer, isBlob, isFormData, isMap, isPlainObject, isReadableStream, isSet, isURLSearchParams, tagOf } from "../brand.js"
+import { isArrayBuffer, isBlob, isFormData, isMap, isPlainObject, isReadableStream, isSet, isThenable, isURLSearchParams, tagOf } from "../brand.js"
 import { serializeJson } from "../request/body.js"
 import { thrownMessage } from "../guard.js"
 import { describe } from "../request/describe.js"
@@ -105,7 +105,7 @@ const handlerPayload = (body: HandlerResponse["body"]): { readonly bytes: Buffer
   if (typeof body === "string") return { bytes: Buffer.from(body), isJson: false }
   if (ArrayBuffer.isView(body)) return { bytes: Buffer.from(body.buffer, body.byteOffset, body.byteLength), isJson: false }
   if (isArrayBuffer(body) || tagOf(body) === "[object SharedArrayBuffer]") return { bytes: Buffer.from(new Uint8Array(body as ArrayBufferLike)), isJson: false }
-  if (body !== null && typeof (body as { readonly then?: unknown }).then === "function") {
+  if (isThenable(body)) {
     throw new TypeError(`${NOT_JSON}: it is a Promise, which JSON would send as {}; await it (the handler may be async).`)
   }
   // What JSON would lose of the body itself: its content (a Blob, a stream, a Map, even with a property of its own).

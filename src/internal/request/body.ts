@@ -10,7 +10,7 @@ import type { HttpMethod } from "../../HttpMethods.js"
 import type { SignedBody } from "../../SignedRequest.js"
 import { type SigningError } from "../../SigningError.js"
 import { invalidRequest } from "../signingErrors.js"
-import { dateMillis, isArrayBuffer, isBlob, isFormData, isKeyedCollection, isMap, isPlainObject, isProxiedBytes, isReadableStream, isSet, isURLSearchParams, tagOf } from "../brand.js"
+import { dateMillis, isArrayBuffer, isBlob, isFormData, isKeyedCollection, isMap, isPlainObject, isProxiedBytes, isReadableStream, isSet, isThenable, isURLSearchParams, tagOf } from "../brand.js"
 import { isSigningErrorSafely, safely, thrownCause, thrownMessage } from "../guard.js"
 import { checkWellFormed, quote } from "./describe.js"
 
@@ -91,7 +91,7 @@ const notYetBytes = (body: object): string | undefined => {
     return "a ReadableStream, whose bytes are only known once it is read; read it first: " +
       "new Uint8Array(await new Response(stream).arrayBuffer()), or use signer.fetch, which does"
   }
-  if (typeof (body as { then?: unknown }).then === "function") {
+  if (isThenable(body)) {
     return "a Promise; await it and pass what it resolves to"
   }
   // A Node stream (it pipes, and is an event emitter). Other things that pipe (Effect's data types) go on to JSON.
