@@ -14,7 +14,7 @@ import { invalidConfig, invalidRequest } from "./signingErrors.js"
 import { SigningError } from "../SigningError.js"
 import { describeNonSignal, isAbortSignal, unlessAborted } from "./abort.js"
 import { safely } from "./guard.js"
-import { isAsyncIterable, readChunks } from "./request/chunks.js"
+import { bodyStreamFailed, isAsyncIterable, readChunks } from "./request/chunks.js"
 import { describe } from "./request/describe.js"
 import { prepareHeaders } from "./request/headers.js"
 import { relativeTarget, type SigningTarget } from "./request/target.js"
@@ -275,7 +275,9 @@ export const fromFetchArguments = async (
   const body = bodyGiven
     ? await whileReading(() => readBody(init.body, headers))
     : base !== undefined && base.body !== null
-    ? new Uint8Array(await whileReading(() => base.clone().arrayBuffer()))
+    ? new Uint8Array(await whileReading(() => base.clone().arrayBuffer().catch((error: unknown): never => {
+      throw bodyStreamFailed(error)
+    })))
     : undefined
   return {
     request: {

@@ -102,6 +102,16 @@ describe("a body stream that fails while it is read", () => {
     expect(stage.log.length).toBe(before)
   })
 
+  it.each([
+    ["signer.fetch", (request: Request) => stage.signer.fetch(request)],
+    ["signRequestAsync", (request: Request) => stage.signer.signRequestAsync(request)]
+  ])("in a Request: is a SigningError for the body from %s, saying so, and nothing is sent", async (_, sign) => {
+    const before = stage.log.length
+    const request = new Request(`${stage.stage}/x`, { method: "PUT", body: failing(), duplex: "half" } as RequestInit)
+    await expect(sign(request)).rejects.toMatchObject(refusal)
+    expect(stage.log.length).toBe(before)
+  })
+
   it("is a SigningError for the body from got's hook, saying so", async () => {
     const { default: got } = await import("got")
     const { withSigner } = await import("api-gateway-request-signer/got")

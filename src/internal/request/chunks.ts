@@ -7,6 +7,7 @@
  */
 import { isArrayBuffer } from "../brand.js"
 import { isSigningErrorSafely, thrownCause, thrownMessage } from "../guard.js"
+import type { SigningError } from "../../SigningError.js"
 import { invalidRequest } from "../signingErrors.js"
 import { sharedBufferBody } from "./body.js"
 import { describe } from "./describe.js"
@@ -51,12 +52,13 @@ export const readChunks = async (body: AsyncIterable<unknown> | Iterable<unknown
       else throw invalidRequest("body", `The body stream yielded ${describe(chunk)}; a body stream must yield bytes or strings.`)
     }
   } catch (error) {
-    if (isSigningErrorSafely(error)) throw error
-    throw invalidRequest(
-      "body",
-      `Reading the body stream failed (${thrownMessage(error)}), so it could not be signed; nothing was sent.`,
-      thrownCause(error)
-    )
+    throw bodyStreamFailed(error)
   }
   return concatBytes(chunks)
 }
+
+/** What reading a body stream threw, said as such for the field "body" (its error kept as cause); a SigningError as it is. */
+export const bodyStreamFailed = (error: unknown): SigningError =>
+  isSigningErrorSafely(error)
+    ? error
+    : invalidRequest("body", `Reading the body stream failed (${thrownMessage(error)}), so it could not be signed; nothing was sent.`, thrownCause(error))
