@@ -342,6 +342,8 @@ describe("CORS", () => {
     ["an option of another library", { exposeHeadersList: ["x-a"] }, /cors: has no option "exposeHeadersList"; its options are allowOrigin/],
     // Browsers refuse credentials with a wildcard origin.
     ["credentials allowed for any origin", { allowCredentials: true }, /allowCredentials needs allowOrigin to name the page's origin/],
+    // A browser reads " *" as "*".
+    ["an origin with spaces around it", { allowOrigin: " *", allowCredentials: true }, /allowOrigin must have no spaces around it/],
     ["credentials allowed as a string", { allowOrigin: "https://app.example.com", allowCredentials: "true" }, /allowCredentials must be true or false/]
   ] as const)("refuses to start with %s", async (_, cors, message) => {
     const started = LocalGateway.start({ credentials: [credentials], cors: cors as LocalGateway.CorsOptions })

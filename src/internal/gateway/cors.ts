@@ -48,6 +48,8 @@ export const corsHeaders = (cors: boolean | CorsOptions | undefined, invalid: (m
     if (!CORS_OPTIONS.includes(key)) throw invalid(`has no option ${JSON.stringify(shorten(key, 60))}; its options are ${CORS_OPTIONS.join(", ")}.`)
   }
   const allowOrigin = headerText("allowOrigin", options.allowOrigin ?? "*", invalid)
+  // A browser reads the value trimmed: " *" is "*" to it, which the checks below must see as such.
+  if (allowOrigin.trim() !== allowOrigin) throw invalid(`allowOrigin must have no spaces around it; got ${JSON.stringify(allowOrigin)}.`)
   const allowHeaders = options.allowHeaders ?? CORS_ALLOW_HEADERS
   if (!Array.isArray(allowHeaders)) throw invalid("allowHeaders must be a list of header names.")
   for (const name of allowHeaders) {
