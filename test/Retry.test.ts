@@ -366,6 +366,7 @@ describe("isTransient", () => {
     ["Safari's fetch failing on the network", new TypeError("Load failed")],
     ["React Native's fetch failing on the network", new TypeError("Network request failed")],
     ["React Native's fetch timing out", new TypeError("Network request timed out")],
+    ["Deno's fetch on a connection reset after the request went", new TypeError("fetch failed", { cause: new Error("Connection reset by peer (os error 104)") })],
     [
       "Deno's fetch meeting a DNS server's passing failure",
       new TypeError("fetch failed", { cause: new Error("error sending request for url (https://abc123.execute-api.us-east-1.amazonaws.com/prod): client error (Connect): dns error: failed to lookup address information: Temporary failure in name resolution") })

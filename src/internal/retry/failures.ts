@@ -127,10 +127,21 @@ const FETCH_NETWORK_FAILURES: ReadonlySet<string> = new Set([
 
 // Deno's fetch, as the cause of its TypeError, with no code: "error sending request for url (...): client error
 // (SendRequest): ..." (the connection closed before the answer), or "(Connect): tcp connect error: ..." (refused,
-// reset) or a DNS server's passing failure. Not its other Connect errors, which sending again cannot heal: no such
-// host, a certificate refused, TLS to a plain port.
-const DENO_SEND_FAILURE =
-  /^error sending request\b[^\n]*: client error \((?:SendRequest\)|Connect\): (?:tcp connect error|dns error: [^\n]*Temporary failure in name resolution))/
+// reset) or a DNS server's passing failure; or the bare OS error of a connection reset after the request went.
+// Not its other Connect errors, which sending again cannot heal: no such host, a certificate refused, TLS to a
+// plain port. Read with string tests, in time linear in the message.
+const DENO_CLIENT_ERROR = ": client error ("
+const DENO_OS_RESET = /^(?:Connection reset by peer|Broken pipe) \(os error \d+\)$/
+
+const isDenoNetworkFailure = (message: string): boolean => {
+  if (DENO_OS_RESET.test(message)) return true
+  if (!message.startsWith("error sending request")) return false
+  const at = message.indexOf(DENO_CLIENT_ERROR)
+  if (at === -1) return false
+  const kind = message.slice(at + DENO_CLIENT_ERROR.length)
+  return kind.startsWith("SendRequest)") || kind.startsWith("Connect): tcp connect error") ||
+    (kind.startsWith("Connect): dns error: ") && kind.includes("Temporary failure in name resolution"))
+}
 
 /** 408 (timeout), 425 (too early: the server asks for the request again, later) and 429 (throttled) heal by waiting, like 5xx. */
 const isTransientStatus = (status: number): boolean =>
@@ -145,7 +156,7 @@ const isNetworkFailureOrTimeout = (error: object): boolean => {
   const code = field(error, "code")
   if (typeof code === "string") return TRANSIENT_CODES.has(code)
   const message = field(error, "message")
-  return typeof message === "string" && (FETCH_NETWORK_FAILURES.has(message) || DENO_SEND_FAILURE.test(message))
+  return typeof message === "string" && (FETCH_NETWORK_FAILURES.has(message) || isDenoNetworkFailure(message))
 }
 
 /**
