@@ -108,7 +108,8 @@ await buildCommonJsCopy({
 
 /**
  * Then a CommonJS copy of the axios adapter, `dist/axios.cjs`, which
- * `require("api-gateway-request-signer/axios")` always loads: axios ships
+ * `require("api-gateway-request-signer/axios")` always resolves to (the
+ * exports map's `require` condition, bundlers' included): axios ships
  * CommonJS, and the ES module would load axios's ES build beside the app's
  * CommonJS one (its errors then not `instanceof` the app's `AxiosError`). It
  * starts where require(esm) is off too (a 2.x CommonJS Lambda). The public

@@ -258,8 +258,16 @@ describe("the exports map", () => {
     })
     for (const name of modules) {
       expect(pkg.exports[`./${name}`]).toEqual(
-        // The axios adapter too: a CommonJS Lambda signs with axios, which ships CommonJS.
-        [...FACADE_SUBPATHS, "axios"].includes(name)
+        name === "axios"
+          ? {
+            types: "./dist/axios.d.ts",
+            // Its CommonJS copy for every require(), bundlers' too: axios ships CommonJS, and the ES module would load
+            // axios's ES build beside the app's (a signed request's errors then not the app's AxiosError).
+            require: "./dist/axios.cjs",
+            module: "./dist/axios.js",
+            default: "./dist/axios.js"
+          }
+          : FACADE_SUBPATHS.includes(name)
           ? {
             types: `./dist/${name}.d.ts`,
             module: `./dist/${name}.js`,
