@@ -13,7 +13,7 @@ import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
@@ -299,6 +299,47 @@ describe("SignedHttpClient: headers and bodies", () => {
       expect(error.message).toContain("bodyUint8Array")
       expect(received.some((entry) => entry.target.includes("upload/stream"))).toBe(false)
     }).pipe(provideSigned()))
+})
+
+/**
+ * A transport that sends as @effect/platform-node's client does: the request's
+ * own headers, and a raw body written with `end(bytes)`. For a DELETE or an
+ * OPTIONS, Node then frames the body only if a content-length header says how
+ * long it is.
+ */
+const NodeStyleTransport = Layer.succeed(
+  HttpClient.HttpClient,
+  HttpClient.make((request, url) =>
+    Effect.async<HttpClientResponse.HttpClientResponse>((resume) => {
+      const outgoing = http.request(url, { method: request.method, headers: request.headers }, (incoming) => {
+        const chunks: Array<Buffer> = []
+        incoming.on("data", (chunk: Buffer) => chunks.push(chunk))
+        incoming.on("end", () =>
+          resume(Effect.succeed(HttpClientResponse.fromWeb(request, new Response(Buffer.concat(chunks), { status: incoming.statusCode ?? 0 }))))
+        )
+      })
+      outgoing.end(request.body._tag === "Raw" ? request.body.body as Uint8Array : undefined)
+    })
+  )
+)
+
+describe("SignedHttpClient: over a Node transport", () => {
+  const overNode = Effect.provide(
+    SignedHttpClient.layer.pipe(
+      Layer.provide(Layer.suspend(() => Signer.layer({ endpoint: endpoint(), region: REGION }))),
+      Layer.provide(Credentials.layer(credentials)),
+      Layer.provide(NodeStyleTransport)
+    )
+  )
+
+  it.live("a DELETE with a raw body (HttpBody.raw) arrives whole: the request sent says its length", () =>
+    Effect.gen(function*() {
+      const body = JSON.stringify({ reason: "moved ü" })
+      const request = HttpClientRequest.del("/pets/1").pipe(HttpClientRequest.setBody(HttpBody.raw(body, { contentType: "application/json" })))
+      const { echo, status } = yield* (yield* client).execute(request).pipe(Effect.flatMap(echoOf))
+      expect(status).toBe(200)
+      expect(echo.body.sha256).toBe(sha256(body))
+    }).pipe(overNode))
 })
 
 describe("SignedHttpClient: forgeries", () => {

@@ -121,14 +121,16 @@ const bodyBytes = (body: SignedBody | undefined): Uint8Array | undefined =>
 /**
  * The request to send: the signed URL with no `urlParams` left to append, the
  * signed headers and nothing else but the `unsigned` ones (the transport's
- * trace headers), and the body bytes that were hashed.
+ * trace headers) and the body's content-length, and the body bytes that were
+ * hashed.
  */
 export const toHttpClientRequest = (signed: SignedRequest, unsigned: Record<string, string> = {}): HttpClientRequest.HttpClientRequest => {
   const bytes = bodyBytes(signed.body)
   const contentType = signed.headers["content-type"]
-  // A raw body adds no header but the content type given (already among the signed headers), so
-  // the headers sent are exactly the signed ones; fetch sends a Uint8Array as it is.
-  const body = bytes === undefined ? HttpBody.empty : HttpBody.raw(bytes, { contentType })
+  // The body's length goes with it as content-length (unsigned, as SigV4 allows, when the request
+  // signed had none): Node's transport frames a DELETE's or an OPTIONS's body only by that header,
+  // and without it the body would not arrive. The other headers sent are exactly the signed ones.
+  const body = bytes === undefined ? HttpBody.empty : HttpBody.raw(bytes, { contentType, contentLength: bytes.byteLength })
   return HttpClientRequest.make(signed.method)(signed.url).pipe(
     HttpClientRequest.setBody(body),
     HttpClientRequest.setHeaders({ ...unsigned, ...signed.headers })
