@@ -325,7 +325,8 @@ describe("--profile NAME", () => {
 
   it.each([
     ["--profile typo", ["--profile", "typo"], {}],
-    ["AWS_PROFILE=typo", [], { AWS_PROFILE: "typo" }]
+    ["AWS_PROFILE=typo", [], { AWS_PROFILE: "typo" }],
+    ["AWS_DEFAULT_PROFILE=typo", [], { AWS_DEFAULT_PROFILE: "typo" }]
   ])("%s, a profile in neither file, on a host with a container role: exit 2, never signed as the role", async (_, args, env) => {
     restoreEnv()
     restoreEnv = isolatedEnv({
@@ -335,7 +336,7 @@ describe("--profile NAME", () => {
     })
     const run = await cli([...args, "--retries", "0"], { ...process.env, ...withFiles(env) })
     expect(run).toMatchObject({ code: 2, stdout: "" })
-    expect(run.stderr).toMatch(/^error: AWS credentials could not be found for profile typo(, named by AWS_PROFILE)?: it is in neither .+ nor .+\. Check its name/)
+    expect(run.stderr).toMatch(/^error: AWS credentials could not be found for profile typo(, named by AWS_(DEFAULT_)?PROFILE)?: it is in neither .+ nor .+\. Check its name/)
   })
 
   it("a credential_process whose output the SDK refuses: says so", async () => {
@@ -447,6 +448,28 @@ describe("without --profile", () => {
     expect(run.code).toBe(0)
     expect(signedBy(run)).toBe(keys.staging.accessKeyId)
     expect(credentialsLine(run)).toBe("profile staging (AWS SDK default chain: shared config and credentials files)")
+  })
+
+  it("no keys, no AWS_PROFILE: AWS_DEFAULT_PROFILE names the profile, as with the AWS CLI", async () => {
+    const run = await cli(["-v"], withFiles({ AWS_DEFAULT_PROFILE: "staging" }))
+    expect(run.code).toBe(0)
+    expect(signedBy(run)).toBe(keys.staging.accessKeyId)
+    expect(credentialsLine(run)).toBe("profile staging (AWS SDK default chain: shared config and credentials files)")
+  })
+
+  it("AWS_PROFILE comes before AWS_DEFAULT_PROFILE, as with the AWS CLI", async () => {
+    const run = await cli(["-v"], withFiles({ AWS_PROFILE: "staging", AWS_DEFAULT_PROFILE: "default" }))
+    expect(run.code).toBe(0)
+    expect(signedBy(run)).toBe(keys.staging.accessKeyId)
+  })
+
+  it("keys in the environment come first, over AWS_DEFAULT_PROFILE, and -v names it as not used", async () => {
+    const run = await cli(["-v"], withFiles({ ...withKeys(keys.environment), AWS_DEFAULT_PROFILE: "staging" }))
+    expect(run.code).toBe(0)
+    expect(signedBy(run)).toBe(keys.environment.accessKeyId)
+    expect(credentialsLine(run)).toBe(
+      "environment; AWS_DEFAULT_PROFILE=staging is not used: keys in the environment come first, as with the AWS CLI"
+    )
   })
 
   it("no keys, no profile: the default profile", async () => {

@@ -4,7 +4,7 @@
  * otherwise AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and
  * AWS_SESSION_TOKEN) in the environment it is given; otherwise, when the
  * optional peer `@aws-sdk/credential-providers` is installed, the SDK's
- * default chain (AWS_PROFILE or the default profile, SSO, credential_process,
+ * default chain (AWS_PROFILE, else AWS_DEFAULT_PROFILE, or the default profile, SSO, credential_process,
  * web identity, ECS and EKS container credentials, EC2 instance roles). For
  * `serve`, from `--credentials AKID:SECRET[:TOKEN]` or the same variables.
  * Their secrets join the values the console never prints.
@@ -61,6 +61,9 @@ const credentialsFromEnv = async (env: Io["env"], console: Console): Promise<Cre
   return credentials
 }
 
+/** What named the profile whose credentials sign: the option, or a variable of the environment. */
+type ProfileFrom = "--profile" | "AWS_PROFILE" | "AWS_DEFAULT_PROFILE"
+
 /** The credentials of a request, and where they came from. */
 export interface RequestCredentials {
   /** Yields the credentials to sign with: the same, or renewed when they near expiry. */
@@ -71,7 +74,7 @@ export interface RequestCredentials {
   readonly source: string
   /** True when they are the keys in the environment (AWS_SESSION_TOKEN holds their token, if any). */
   readonly fromEnvironment: boolean
-  /** The profile named by `--profile` or AWS_PROFILE, when the SDK's chain found them. */
+  /** The profile named by `--profile`, AWS_PROFILE or AWS_DEFAULT_PROFILE, when the SDK's chain found them. */
   readonly profile: string | undefined
 }
 
@@ -88,7 +91,9 @@ export const requestCredentials = async (
   verbose: boolean
 ): Promise<RequestCredentials> => {
   if (profileOption !== undefined && profileOption.trim() === "") throw new UsageError("--profile needs a profile name")
-  const envProfile = present(io.env["AWS_PROFILE"]) ? io.env["AWS_PROFILE"] : undefined
+  // As the AWS CLI (v2) does: AWS_PROFILE, else AWS_DEFAULT_PROFILE, which the AWS SDK does not read.
+  const envProfileFrom = present(io.env["AWS_PROFILE"]) ? "AWS_PROFILE" : present(io.env["AWS_DEFAULT_PROFILE"]) ? "AWS_DEFAULT_PROFILE" : undefined
+  const envProfile = envProfileFrom === undefined ? undefined : io.env[envProfileFrom]
   if (profileOption === undefined && REQUIRED.some((name) => present(io.env[name]))) {
     const credentials = await credentialsFromEnv(io.env, console)
     return {
@@ -98,10 +103,10 @@ export const requestCredentials = async (
       profile: undefined,
       source: envProfile === undefined
         ? "environment"
-        : `environment; AWS_PROFILE=${shownProfile(envProfile)} is not used: keys in the environment come first, as with the AWS CLI`
+        : `environment; ${envProfileFrom}=${shownProfile(envProfile)} is not used: keys in the environment come first, as with the AWS CLI`
     }
   }
-  if (profileOption === undefined) return fromDefaultChain(envProfile, "AWS_PROFILE", io, console, verbose)
+  if (profileOption === undefined) return fromDefaultChain(envProfile, envProfileFrom ?? "AWS_PROFILE", io, console, verbose)
   return notingUnusedKeys(await fromDefaultChain(profileOption, "--profile", io, console, verbose), io.env)
 }
 
@@ -394,7 +399,7 @@ const textOfFile = (file: string): string | undefined => {
  * credentials file. One that is there, credentials or not (a region alone,
  * on a host whose role signs), goes to the chain as before.
  */
-const checkProfileExists = (profile: string, profileFrom: "--profile" | "AWS_PROFILE", io: Io): void => {
+const checkProfileExists = (profile: string, profileFrom: ProfileFrom, io: Io): void => {
   const { configFile, credentialsFile } = profileFiles(io)
   const configText = textOfFile(configFile)
   const credentialsText = textOfFile(credentialsFile)
@@ -405,7 +410,7 @@ const checkProfileExists = (profile: string, profileFrom: "--profile" | "AWS_PRO
   if (sectionsOf(credentialsText).has(profile)) return
   const shown = shownProfile(profile)
   throw new SetupError(
-    `AWS credentials could not be found for profile ${shown}${profileFrom === "AWS_PROFILE" ? ", named by AWS_PROFILE" : ""}: ` +
+    `AWS credentials could not be found for profile ${shown}${profileFrom === "--profile" ? "" : `, named by ${profileFrom}`}: ` +
       `it is in neither ${configFile} (as [profile ${shown}]) nor ${credentialsFile} (as [${shown}]). ` +
       "Check its name (aws configure list-profiles). (The AWS SDK's chain would go on to the container or instance role, and sign as that role.)"
   )
@@ -431,7 +436,7 @@ const sourceOf = (trail: ReadonlyArray<string>, links = CHAIN_LINKS): string | u
 
 const fromDefaultChain = async (
   profile: string | undefined,
-  profileFrom: "--profile" | "AWS_PROFILE",
+  profileFrom: ProfileFrom,
   io: Io,
   console: Console,
   verbose: boolean
@@ -468,7 +473,7 @@ const fromDefaultChain = async (
       profile === undefined
         ? `AWS credentials could not be read from the environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set. ${MISSING_KEYS_HINT} ` +
           `To use ~/.aws profiles, SSO or an ECS or EC2 role instead, ${install}.`
-        : `${profileFrom === "--profile" ? "--profile" : `AWS_PROFILE=${shownProfile(profile)}`} needs the AWS SDK's credential providers: ${install}.`
+        : `${profileFrom === "--profile" ? "--profile" : `${profileFrom}=${shownProfile(profile)}`} needs the AWS SDK's credential providers: ${install}.`
     )
   }
   const service = Context.get(context, Credentials.Credentials)
@@ -494,7 +499,7 @@ const fromDefaultChain = async (
         ? "AWS credentials could not be read from the environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set, " +
           `and the AWS SDK's default chain found none: ${processFailed ?? `${said} ` +
             "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or name a profile of ~/.aws/config with --profile NAME."}${rerun}`
-        : `AWS credentials could not be found for profile ${shownProfile(profile)}${profileFrom === "AWS_PROFILE" ? ", named by AWS_PROFILE" : ""}: ` +
+        : `AWS credentials could not be found for profile ${shownProfile(profile)}${profileFrom === "--profile" ? "" : `, named by ${profileFrom}`}: ` +
           (processFailed ??
             `the AWS SDK's default chain says: ${said} ` +
               (capitalized(loginOf(profile, credentialKeysOf(profile, io))) ??
@@ -513,7 +518,7 @@ const fromDefaultChain = async (
     const ofProfile = profile === undefined ? `the default profile (${shownProfile(ownProfile)})` : `profile ${shownProfile(ownProfile)}`
     const processFailure = credentialProcessFailure(sdkSaid)
     throw new SetupError(
-      `AWS credentials could not be read from ${ofProfile}${profile !== undefined && profileFrom === "AWS_PROFILE" ? ", named by AWS_PROFILE" : ""}: ` +
+      `AWS credentials could not be read from ${ofProfile}${profile !== undefined && profileFrom !== "--profile" ? `, named by ${profileFrom}` : ""}: ` +
         (processFailure === undefined
           ? `it gives ${passedOver.join(", ")}, and the AWS SDK could not make credentials of them (a key without its secret, a source_profile that is missing or has none). `
           : `the credential_process of ${ofProfile} ran, and ${processFailure} `) +

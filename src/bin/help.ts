@@ -67,14 +67,15 @@ stage does (403 with API Gateway's messages), then echoes or proxies the request
 
 Environment:
   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN   credentials
-  AWS_PROFILE                                                   profile, without --profile or keys
+  AWS_PROFILE, else AWS_DEFAULT_PROFILE                         profile, without --profile or keys
   AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE                  default ~/.aws/config, ~/.aws/credentials
   AWS_REGION, AWS_DEFAULT_REGION                                region, when the host names none
 
 Credentials: --profile NAME; else the keys in the environment; else, when the optional
-package @aws-sdk/credential-providers is installed, the AWS SDK's default chain, as the AWS
-CLI: AWS_PROFILE or the default profile (SSO, credential_process, assumed roles), web
-identity (EKS), ECS and EKS container credentials, the EC2 instance role. -v says which.
+package @aws-sdk/credential-providers is installed, the AWS SDK's default chain:
+AWS_PROFILE (else AWS_DEFAULT_PROFILE) or the default profile (SSO, credential_process,
+assumed roles), then web identity (EKS; the AWS CLI asks it before the profiles), ECS and
+EKS container credentials, the EC2 instance role. -v says which.
 
 On a 403, stderr says why. A signature mismatch shows the server's canonical request
 against ours, line by line, naming the part that differs (method, path, query, a header,
