@@ -259,6 +259,18 @@ describe("--profile NAME", () => {
       }
     })
 
+    it("keys in capitals, which the AWS CLI reads and the AWS SDK does not: says so, not \"a key without its secret\"", async () => {
+      writeFileSync(files.credentialsFile, "[upper]\nAWS_ACCESS_KEY_ID = AKIDUPPER\nAWS_SECRET_ACCESS_KEY = upper-secret\n", { flag: "a" })
+      onContainerHost()
+      const run = await cli(["--profile", "upper", "--retries", "0"], { ...process.env, ...withFiles() })
+      expect(run).toMatchObject({ code: 2, stdout: "" })
+      expect(run.stderr).toContain(
+        `[upper] in ${files.credentialsFile} names the key AWS_ACCESS_KEY_ID, which the AWS SDK does not read (it reads only aws_access_key_id`
+      )
+      expect(run.stderr).toContain("the request is not signed as that role")
+      expect(run.stderr).not.toContain("upper-secret")
+    })
+
     it("but a credential_source without a role_arn, which the AWS CLI does not read either: signed as the host's role", async () => {
       writeFileSync(files.configFile, "[profile sourceonly]\ncredential_source = EcsContainer\nregion = us-east-1\n", { flag: "a" })
       onContainerHost()
@@ -274,6 +286,38 @@ describe("--profile NAME", () => {
       expect(run).toMatchObject({ code: 2, stdout: "" })
       expect(run.stderr).toContain("the credential_process of profile tool ran, and it failed, saying: vault: permission denied.")
       expect(run.stderr).not.toContain("print-credentials")
+    })
+  })
+
+  describe("a profile written in a form the AWS CLI reads and the AWS SDK does not: exit 2, saying how to write it", () => {
+    it("keys in capitals: not advice to check that the profile exists", async () => {
+      writeFileSync(files.credentialsFile, "[upper]\nAWS_ACCESS_KEY_ID = AKIDUPPER\nAWS_SECRET_ACCESS_KEY = upper-secret\n", { flag: "a" })
+      const run = await cli(["--profile", "upper"], withFiles())
+      expect(run).toMatchObject({ code: 2, stdout: "" })
+      expect(run.stderr).toContain(
+        `[upper] in ${files.credentialsFile} names the key AWS_ACCESS_KEY_ID, which the AWS SDK does not read (it reads only aws_access_key_id; ` +
+          "the AWS CLI reads either): write it in lower case."
+      )
+      expect(run.stderr).not.toContain("Check that the profile is in")
+    })
+
+    it("`key: value` lines: not \"it is in neither\" file", async () => {
+      writeFileSync(files.configFile, "[profile colon]\naws_access_key_id: AKIDCOLON\naws_secret_access_key: colon-secret\n", { flag: "a" })
+      const run = await cli([], withFiles({ AWS_PROFILE: "colon" }))
+      expect(run).toMatchObject({ code: 2, stdout: "" })
+      expect(run.stderr).toBe(
+        `error: AWS credentials could not be read from profile colon, named by AWS_PROFILE: [profile colon] in ${files.configFile} writes ` +
+          "\"aws_access_key_id: ...\" with a colon, which the AWS SDK does not read (the AWS CLI does): write it \"aws_access_key_id = ...\".\n"
+      )
+    })
+
+    it("the default profile, no profile named", async () => {
+      writeFileSync(files.credentialsFile, "[default]\nAws_Secret_Access_Key = default-secret\n")
+      writeFileSync(files.configFile, "")
+      const run = await cli([], withFiles())
+      expect(run).toMatchObject({ code: 2, stdout: "" })
+      expect(run.stderr).toContain(`In the default profile, [default] in ${files.credentialsFile} names the key Aws_Secret_Access_Key`)
+      expect(run.stderr).not.toContain("default-secret")
     })
   })
 

@@ -233,31 +233,94 @@ const shownTrailEntry = (said: string): string => oneLine(maskCredentialRuns(wit
 const PREFIXED_SECTION = /^([\w-]+)\s(["'])?([\w-@+.%:/]+)\2$/
 const SECTION_KINDS: ReadonlySet<string> = new Set(["profile", "sso-session", "services"])
 
-/**
- * The sections of an INI file as the AWS SDK names them (`profile.NAME` for `[profile NAME]`, the text between
- * the brackets otherwise), each with the keys it gives a value, and as it keeps them: only once a `key = value`
- * line follows, an empty section being no profile to it.
- */
-const sectionsOf = (text: string): Map<string, Set<string>> => {
-  const sections = new Map<string, Set<string>>()
-  let current: string | undefined
+/** A line of an INI file with its comment cut, under the section the AWS SDK names it by (undefined: one it skips). */
+interface IniLine {
+  readonly section: string | undefined
+  /** As written in the file: `[profile NAME]` for one in the config file. */
+  readonly header: string | undefined
+  readonly content: string
+}
+
+/** The lines of an INI file, each under its section as the AWS SDK names them (see `sectionsOf`). */
+const iniLines = (text: string): ReadonlyArray<IniLine> => {
+  const lines: Array<IniLine> = []
+  let section: string | undefined
+  let header: string | undefined
   for (const line of text.split(/\r?\n/)) {
     const content = line.split(/(^|\s)[;#]/)[0]!.trim()
     if (content.startsWith("[") && content.endsWith("]") && content.length >= 2) {
       const name = content.slice(1, -1)
       const prefixed = PREFIXED_SECTION.exec(name)
-      current = prefixed === null ? name : SECTION_KINDS.has(prefixed[1]!) ? `${prefixed[1]}.${prefixed[3]}` : undefined
-    } else if (current !== undefined) {
-      // A `key = value` line; `key =` alone opens sub-properties (s3 =), and keeps nothing by itself.
-      const equals = content.indexOf("=")
-      if (equals > 0 && content.slice(equals + 1).trim() !== "") {
-        const keys = sections.get(current) ?? new Set<string>()
-        keys.add(content.slice(0, equals).trim().toLowerCase())
-        sections.set(current, keys)
-      }
+      section = prefixed === null ? name : SECTION_KINDS.has(prefixed[1]!) ? `${prefixed[1]}.${prefixed[3]}` : undefined
+      header = content
+    } else if (content !== "") {
+      lines.push({ section, header, content })
+    }
+  }
+  return lines
+}
+
+/**
+ * The sections of an INI file as the AWS SDK names them (`profile.NAME` for `[profile NAME]`, the text between
+ * the brackets otherwise), each with the keys it gives a value, as it reads them (names as written: it matches
+ * `aws_access_key_id` exactly), and as it keeps them: only once a `key = value` line follows, an empty section
+ * being no profile to it.
+ */
+const sectionsOf = (text: string): Map<string, Set<string>> => {
+  const sections = new Map<string, Set<string>>()
+  for (const { content, section } of iniLines(text)) {
+    if (section === undefined) continue
+    // A `key = value` line; `key =` alone opens sub-properties (s3 =), and keeps nothing by itself.
+    const equals = content.indexOf("=")
+    if (equals > 0 && content.slice(equals + 1).trim() !== "") {
+      const keys = sections.get(section) ?? new Set<string>()
+      keys.add(content.slice(0, equals).trim())
+      sections.set(section, keys)
     }
   }
   return sections
+}
+
+// `name: value`, which the AWS CLI (Python's configparser) reads as `name = value`, and the AWS SDK does not.
+const COLON_LINE = /^([\w-]+)\s*:/
+
+/**
+ * How a section of `file` writes a credential key that the AWS CLI reads and the AWS SDK does not (configparser
+ * lower-cases names, and takes `:` for `=`): as a sentence saying how to write it, or undefined when none does.
+ * The value is never shown; the name is one of `CREDENTIAL_KEYS`.
+ */
+const misreadKeyOf = (file: string, text: string, section: string): string | undefined => {
+  for (const line of iniLines(text)) {
+    if (line.section !== section) continue
+    const colon = COLON_LINE.exec(line.content)
+    const equals = line.content.indexOf("=")
+    const name = colon !== null && (equals < 0 || equals > colon[0].length) ? colon[1]! : line.content.slice(0, Math.max(equals, 0)).trim()
+    const key = name.toLowerCase()
+    if (!CREDENTIAL_KEYS.includes(key)) continue
+    if (colon !== null && name === colon[1]) {
+      return `${line.header} in ${file} writes "${name}: ..." with a colon, which the AWS SDK does not read (the AWS CLI does): ` +
+        `write it "${key} = ...".`
+    }
+    if (name !== key) {
+      return `${line.header} in ${file} names the key ${name}, which the AWS SDK does not read (it reads only ${key}; ` +
+        "the AWS CLI reads either): write it in lower case."
+    }
+  }
+  return undefined
+}
+
+/**
+ * How `profile` writes its credentials where the AWS SDK cannot read them though the AWS CLI does, in either file
+ * (see `misreadKeyOf`); undefined when it does not, or when a file can be read only once.
+ */
+const misreadProfileOf = (profile: string, io: Io): string | undefined => {
+  const { configFile, credentialsFile } = profileFiles(io)
+  const configText = textOfFile(configFile)
+  const credentialsText = textOfFile(credentialsFile)
+  if (configText === undefined || credentialsText === undefined) return undefined
+  return misreadKeyOf(credentialsFile, credentialsText, profile) ??
+    misreadKeyOf(configFile, configText, `profile.${profile}`) ??
+    (profile === "default" ? misreadKeyOf(configFile, configText, "default") : undefined)
 }
 
 /** The keys by which a profile names credentials (or where to get them), as the AWS CLI reads them. */
@@ -409,6 +472,12 @@ const checkProfileExists = (profile: string, profileFrom: ProfileFrom, io: Io): 
   if (inConfig.has(`profile.${profile}`) || (profile === "default" && inConfig.has("default"))) return
   if (sectionsOf(credentialsText).has(profile)) return
   const shown = shownProfile(profile)
+  const misread = misreadProfileOf(profile, io)
+  if (misread !== undefined) {
+    throw new SetupError(
+      `AWS credentials could not be read from profile ${shown}${profileFrom === "--profile" ? "" : `, named by ${profileFrom}`}: ${misread}`
+    )
+  }
   throw new SetupError(
     `AWS credentials could not be found for profile ${shown}${profileFrom === "--profile" ? "" : `, named by ${profileFrom}`}: ` +
       `it is in neither ${configFile} (as [profile ${shown}]) nor ${credentialsFile} (as [${shown}]). ` +
@@ -489,6 +558,7 @@ const fromDefaultChain = async (
     // The profile exists and names a credential_process, which failed or hung: say that, not "check that the profile exists".
     const ofProfile = profile === undefined ? "the default profile" : `profile ${shownProfile(profile)}`
     const processFailure = credentialProcessFailure(sdkSaid)
+    const misreadDefault = profile === undefined ? misreadProfileOf("default", io) : undefined
     const processFailed = isProviderTimeout(error)
       ? chainTimedOut(sourceOf(trail, WAITING_LINKS), ofProfile)
       : processFailure === undefined
@@ -498,11 +568,12 @@ const fromDefaultChain = async (
       profile === undefined
         ? "AWS credentials could not be read from the environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set, " +
           `and the AWS SDK's default chain found none: ${processFailed ?? `${said} ` +
+            (misreadDefault === undefined ? "" : `In the default profile, ${misreadDefault} Or `) +
             "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or name a profile of ~/.aws/config with --profile NAME."}${rerun}`
         : `AWS credentials could not be found for profile ${shownProfile(profile)}${profileFrom === "--profile" ? "" : `, named by ${profileFrom}`}: ` +
           (processFailed ??
             `the AWS SDK's default chain says: ${said} ` +
-              (capitalized(loginOf(profile, credentialKeysOf(profile, io))) ??
+              (capitalized(loginOf(profile, credentialKeysOf(profile, io))) ?? misreadProfileOf(profile, io) ??
                 `Check that the profile is in ~/.aws/config or ~/.aws/credentials, or run aws sso login --profile ${shownProfile(profile)}.`)) +
           rerun
     )
@@ -513,13 +584,16 @@ const fromDefaultChain = async (
   // stops there, and so does this one, rather than sign as a role the user did not name.
   const ownProfile = profile ?? "default"
   const passedOver = found !== undefined && HOST_ROLES.has(found) ? credentialKeysOf(ownProfile, io) : []
-  if (passedOver.length > 0) {
+  const misread = found !== undefined && HOST_ROLES.has(found) ? misreadProfileOf(ownProfile, io) : undefined
+  if (passedOver.length > 0 || misread !== undefined) {
     if (verbose) for (const entry of sdkSaid) console.err(`* AWS SDK: ${shownTrailEntry(entry)}\n`)
     const ofProfile = profile === undefined ? `the default profile (${shownProfile(ownProfile)})` : `profile ${shownProfile(ownProfile)}`
     const processFailure = credentialProcessFailure(sdkSaid)
     throw new SetupError(
       `AWS credentials could not be read from ${ofProfile}${profile !== undefined && profileFrom !== "--profile" ? `, named by ${profileFrom}` : ""}: ` +
-        (processFailure === undefined
+        (processFailure === undefined && misread !== undefined
+          ? `${misread} `
+          : processFailure === undefined
           ? `it gives ${passedOver.join(", ")}, and the AWS SDK could not make credentials of them (a key without its secret, a source_profile that is missing or has none). `
           : `the credential_process of ${ofProfile} ran, and ${processFailure} `) +
         `The AWS SDK's chain went on to the ${found}, and the request is not signed as that role: ` +
