@@ -321,6 +321,45 @@ describe("--profile NAME", () => {
     })
   })
 
+  it("a session token renewed for the signature (the first was near its expiration) is never printed either", async () => {
+    // Each run of this credential_process hands out a new session token, valid 3 more minutes: inside the
+    // 5 minutes before expiration where the chain renews, so the request is signed with a later one.
+    const runs = join(files.directory, "rotations")
+    const script = join(files.directory, "rotating.mjs")
+    writeFileSync(
+      script,
+      `import { readFileSync, writeFileSync } from "node:fs"\n` +
+        `let n = 0; try { n = Number(readFileSync(${JSON.stringify(runs)}, "utf8")) } catch {}\n` +
+        `writeFileSync(${JSON.stringify(runs)}, String(n + 1))\n` +
+        `process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: "ASIAROTATING", SecretAccessKey: "rotating/secret+KEY-" + n, ` +
+        `SessionToken: "rotating-session-token-FwoGZXIvYXdz-" + n, Expiration: new Date(Date.now() + 180000).toISOString() }))\n`
+    )
+    writeFileSync(files.configFile, `[profile rotating]\ncredential_process = "${process.execPath}" "${script}"\n`, { flag: "a" })
+    // API Gateway's signature mismatch quotes the canonical request, the session token signed included.
+    const api = createServer((request, response) => {
+      request.resume()
+      request.on("end", () => {
+        response.writeHead(403, { "content-type": "application/json", "x-amzn-errortype": "InvalidSignatureException" })
+        response.end(JSON.stringify({
+          message: "The request signature we calculated does not match the signature you provided.\n\n" +
+            `The Canonical String for this request should have been\n'GET\n/prod/pets\n\nhost:${request.headers.host}\n` +
+            `x-amz-date:${request.headers["x-amz-date"]}\nx-amz-security-token:${request.headers["x-amz-security-token"]}\n'`
+        }))
+      })
+    })
+    await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve))
+    try {
+      const run = await runCli(["--profile", "rotating", `http://127.0.0.1:${(api.address() as AddressInfo).port}/prod/pets`], withFiles())
+      expect(run.code).toBe(22)
+      expect(Number(readFileSync(runs, "utf8"))).toBeGreaterThan(1)
+      expect(`${run.stdout}${run.stderr}`).not.toMatch(/rotating-session-token-FwoGZXIvYXdz-\d/)
+      expect(run.stdout).toContain("x-amz-security-token:<redacted>")
+    } finally {
+      api.closeAllConnections()
+      api.close()
+    }
+  })
+
   it("an aws login profile with an AWS SDK too old to read login sessions (before 3.936.0): the advice is to upgrade it", async () => {
     const { loginOf } = await import("../src/bin/credentials.js")
     expect(loginOf("console", ["login_session"], [3, 901, 0])).toMatch(/^install @aws-sdk\/credential-providers 3\.936\.0 or later .* then run aws login --profile console/)

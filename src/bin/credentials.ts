@@ -604,7 +604,8 @@ const fromDefaultChain = async (
   keepSecrets(credentials, console)
   const named = profile === undefined ? "" : `profile ${shownProfile(profile)}`
   return {
-    service,
+    // The chain renews credentials near their expiration: the secrets of each it hands out are kept from the console too.
+    service: { get: Effect.tap(service.get, (renewed) => Effect.sync(() => keepSecrets(renewed, console))) },
     credentials,
     fromEnvironment: false,
     profile,
