@@ -355,6 +355,54 @@ describe("signature mismatches", () => {
   })
 })
 
+describe("a compressed 403 (-H accept-encoding: gzip, as CloudFront compresses it)", () => {
+  /** A proxy in front of the gateway that answers with `coding` as the content-encoding, encoded by `encode`. */
+  const compressingProxy = (coding: string, encode: (body: Buffer) => Buffer) =>
+    http.createServer((req, res) => {
+      const upstream = http.request({ host: "127.0.0.1", port: gateway.port, method: req.method, path: req.url, headers: req.headers }, (response) => {
+        const chunks: Array<Buffer> = []
+        response.on("data", (chunk: Buffer) => chunks.push(chunk))
+        response.on("end", () => {
+          const { "content-length": _, ...headers } = response.headers
+          res.writeHead(response.statusCode ?? 502, { ...headers, "content-encoding": coding }).end(encode(Buffer.concat(chunks)))
+        })
+      })
+      req.pipe(upstream)
+    })
+
+  it("is printed decoded, the session token it quotes hidden, and diagnosed", async () => {
+    const proxy = compressingProxy("gzip", (body) => gzipSync(body))
+    const port = await listen(proxy)
+    try {
+      const run = await cli(["-H", "accept-encoding: gzip", `http://127.0.0.1:${port}/prod/pets`], {
+        env: { ...env, AWS_SECRET_ACCESS_KEY: "wrong/secret+KEY-fedcba9876543210" }
+      })
+      expect(run.code).toBe(22)
+      expect(run.stdout).toContain("The request signature we calculated does not match")
+      expect(run.stdout).toContain("x-amz-security-token:<redacted>")
+      expect(run.stderr).toContain("note: the error body came gzip-encoded; it is printed decoded, with its secrets hidden")
+      expect(run.stderr).toContain("identical to ours, so the signature differs by the key alone")
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve))
+    }
+  })
+
+  it("in a coding that cannot be decoded here, is not printed, and says why", async () => {
+    const proxy = compressingProxy("zstd", (body) => body)
+    const port = await listen(proxy)
+    try {
+      const run = await cli(["-H", "accept-encoding: zstd", `http://127.0.0.1:${port}/prod/pets`], {
+        env: { ...env, AWS_SECRET_ACCESS_KEY: "wrong/secret+KEY-fedcba9876543210" }
+      })
+      expect(run.code).toBe(22)
+      expect(run.stdout).toBe("")
+      expect(run.stderr).toContain("note: the error body is zstd-encoded and could not be decoded here, so it is not printed")
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve))
+    }
+  })
+})
+
 describe("--verbose", () => {
   it("prints the canonical request, string to sign and signed headers to stderr, never a secret", async () => {
     const run = await cli(["-v", "-X", "POST", "-d", "x=1", `${base}/verbose?q=1`])

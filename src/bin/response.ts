@@ -7,13 +7,48 @@
  * @internal
  */
 import { Buffer } from "node:buffer"
+import { brotliDecompressSync, constants, gunzipSync, inflateRawSync, inflateSync, type ZlibOptions } from "node:zlib"
 import { explainRefusal, type Signed } from "./diagnosis.js"
 import { ExitCode } from "./exitCodes.js"
 import { headerLines, statusTextOf } from "./exchange.js"
 import { type Console, dropSecretStart, scrub, scrubBytes } from "./output.js"
-import { BufferedResponse, chunksOf, ERROR_BODY_LIMIT, readCapped } from "./transport.js"
+import { bodyAsSent, BufferedResponse, chunksOf, ERROR_BODY_LIMIT, readCapped } from "./transport.js"
 
 const NEWLINE = 0x0a
+
+/** The most an error body is decoded to: more than any error message, less than a decompression bomb gives. */
+const DECODED_ERROR_BODY_LIMIT = 1024 * 1024
+
+/** The content codings of a body, in the order they were applied; identity is none. */
+const contentCodingsOf = (header: string | null): ReadonlyArray<string> =>
+  (header ?? "").split(",").map((coding) => coding.trim().toLowerCase()).filter((coding) => coding !== "" && coding !== "identity")
+
+/**
+ * An error body decoded (`codings` undone, last first), or undefined when it cannot be: a coding unknown here, bytes
+ * that are not what it says, or more than the limit. Bytes cut at the read limit decode as far as they go.
+ */
+const decodedBody = (bytes: Uint8Array, codings: ReadonlyArray<string>): Uint8Array | undefined => {
+  const zlib: ZlibOptions = { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: DECODED_ERROR_BODY_LIMIT }
+  let body: Uint8Array = bytes
+  try {
+    for (const coding of [...codings].reverse()) {
+      if (coding === "gzip" || coding === "x-gzip") body = gunzipSync(body, zlib)
+      else if (coding === "br") {
+        body = brotliDecompressSync(body, { finishFlush: constants.BROTLI_OPERATION_FLUSH, maxOutputLength: DECODED_ERROR_BODY_LIMIT })
+      } else if (coding === "deflate") {
+        // HTTP's deflate is zlib's format; some servers send raw deflate under that name.
+        try {
+          body = inflateSync(body, zlib)
+        } catch {
+          body = inflateRawSync(body, zlib)
+        }
+      } else return undefined
+    }
+  } catch {
+    return undefined
+  }
+  return body
+}
 
 const printError = async (
   console: Console,
@@ -21,11 +56,20 @@ const printError = async (
   signed: Signed,
   signal: AbortSignal | undefined
 ): Promise<number> => {
-  const { bytes, truncated } = response instanceof BufferedResponse
+  const { bytes: received, truncated } = response instanceof BufferedResponse
     ? { bytes: response.body, truncated: response.truncated }
     : await readCapped(response, signal)
+  // A compressed body (asked for with -H 'accept-encoding: gzip') is decoded: its bytes would hide from the scrub
+  // and the diagnosis a session token the answer quotes. One that cannot be decoded is not printed.
+  const codings = bodyAsSent(response) ? contentCodingsOf(response.headers.get("content-encoding")) : []
+  const bytes = codings.length === 0 ? received : decodedBody(received, codings)
+  const encodingNote = codings.length === 0
+    ? undefined
+    : bytes === undefined
+    ? `note: the error body is ${codings.join(", ")}-encoded and could not be decoded here, so it is not printed (it may quote the session token)`
+    : `note: the error body came ${codings.join(", ")}-encoded; it is printed decoded, with its secrets hidden`
   // Error bodies are diagnostic text; a signature mismatch repeats the canonical request, session token included.
-  const shown = scrubBytes(truncated ? dropSecretStart(bytes, console.secrets) : bytes, console.secrets)
+  const shown = bytes === undefined ? new Uint8Array(0) : scrubBytes(truncated ? dropSecretStart(bytes, console.secrets) : bytes, console.secrets)
   await console.out(shown)
   // What follows on stderr starts on a line of its own, not glued to a body without a final newline.
   let separated = shown.length === 0 || shown[shown.length - 1] === NEWLINE
@@ -33,10 +77,11 @@ const printError = async (
     console.err((separated ? "" : "\n") + text + "\n")
     separated = true
   }
+  if (encodingNote !== undefined) block(encodingNote)
   if (truncated) block(`note: the response body is longer than ${ERROR_BODY_LIMIT / 1024} KB; only its start was read`)
   const errorType = response.headers.get("x-amzn-errortype")?.split(":")[0]
   // The diagnosis reads the raw body; it prints the session token hidden, and the console scrubs the rest.
-  const explanation = response.status === 403 ? explainRefusal(bytes, errorType, signed) : undefined
+  const explanation = response.status === 403 && bytes !== undefined ? explainRefusal(bytes, errorType, signed) : undefined
   if (explanation !== undefined) block(explanation)
   console.err(
     `error: HTTP ${response.status} ${statusTextOf(response.status, response.statusText)}`.trimEnd() +

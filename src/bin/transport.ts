@@ -29,9 +29,18 @@ export class BufferedResponse {
     readonly headers: Headers,
     readonly body: Uint8Array,
     /** The body went on past `ERROR_BODY_LIMIT`; the rest was not read. */
-    readonly truncated: boolean
+    readonly truncated: boolean,
+    /** The body is as the server sent it, content-encoding and all (`bodyAsSent`). */
+    readonly asSent: boolean
   ) {}
 }
+
+/** The responses of `nodeHttpTransport`: their body is as sent, where fetch decodes a compressed one. */
+const sentAsIs = new WeakSet<Response>()
+
+/** Whether the body of `response` is as the server sent it (compressed, when its content-encoding says so). */
+export const bodyAsSent = (response: Response | BufferedResponse): boolean =>
+  response instanceof BufferedResponse ? response.asSent : sentAsIs.has(response)
 
 export type Transport = (signed: SignedRequest, signal: AbortSignal) => Promise<Response>
 
@@ -101,13 +110,13 @@ export const nodeHttpTransport: Transport = (signed, signal) =>
       for (let i = 0; i + 1 < incoming.rawHeaders.length; i += 2) headers.append(incoming.rawHeaders[i]!, incoming.rawHeaders[i + 1]!)
       const noBody = NULL_BODY_STATUSES.has(status) || signed.method === "HEAD"
       if (noBody) incoming.resume()
-      resolve(
-        new Response(noBody ? null : (Readable.toWeb(incoming) as ReadableStream<Uint8Array>), {
-          status,
-          statusText: incoming.statusMessage ?? "",
-          headers
-        })
-      )
+      const response = new Response(noBody ? null : (Readable.toWeb(incoming) as ReadableStream<Uint8Array>), {
+        status,
+        statusText: incoming.statusMessage ?? "",
+        headers
+      })
+      sentAsIs.add(response)
+      resolve(response)
     })
     request.on("error", reject)
     request.end(body)
@@ -188,5 +197,5 @@ export const readCapped = async (
 /** Reads an error response up to the limit, so it can be retried or printed later. */
 export const buffer = async (response: Response, signal?: AbortSignal | undefined): Promise<BufferedResponse> => {
   const { bytes, truncated } = await readCapped(response, signal)
-  return new BufferedResponse(response.status, response.statusText, response.headers, bytes, truncated)
+  return new BufferedResponse(response.status, response.statusText, response.headers, bytes, truncated, bodyAsSent(response))
 }
