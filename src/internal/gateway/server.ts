@@ -224,8 +224,10 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
     // error, in the access log and as a warning, with what this request showed of its credentials and
     // the secrets of the gateway's own credentials list taken out (a handler may throw what it was
     // given, and Node's error for a bad status quotes the status whole).
-    const secrets = [...credentialsShownBy(req), ...listedSecrets(settings.credentials)]
-    const message = `the handler, the credentials lookup or the gateway itself threw: ${shorten(thrownMessage(error, secrets), 300)}`
+    // Each once (a client may repeat them), over a few times the 300 characters shown: the scrub costs the
+    // text's length times the number of secrets, and a client chooses both (the handler may quote its body).
+    const secrets = new Set([...credentialsShownBy(req), ...listedSecrets(settings.credentials)])
+    const message = `the handler, the credentials lookup or the gateway itself threw: ${shorten(thrownMessage(error, secrets, 4 * 300), 300)}`
     process.emitWarning(`LocalGateway answered 500: ${message}`, { code: "LOCAL_GATEWAY_INTERNAL_ERROR" })
     if (res.headersSent) res.destroy()
     else answer(500, { message: "Internal server error" }, { errorType: "InternalError", message })
