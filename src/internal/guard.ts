@@ -13,7 +13,7 @@
 import { type SigningErrorReason, SigningError } from "../SigningError.js"
 import { isError } from "./brand.js"
 import { describe } from "./request/describe.js"
-import { causeShowingNoSecret, holdsCredentialLikeText, redactForDisplay, scrubForeignText, shorten } from "./scrub.js"
+import { causeShowingNoSecret, holdsCredentialLikeText, redactForDisplay, cutForScrubbing, scrubForeignText } from "./scrub.js"
 
 /** `f()`, or `fallback` when it throws (an inspection of a hostile value). */
 export const safely = <A>(f: () => A, fallback: A): A => {
@@ -34,14 +34,14 @@ export const isSigningErrorSafely = (error: unknown): error is SigningError => s
  * held (a getter, `send`, a predicate that throws one), so a run that may be a
  * credential is then shown by its length (after the known secrets, which are
  * found whole only before). With `readLength`, only that much of the text is
- * read (cut with an ellipsis, before which a secret's beginning is redacted):
+ * read (cut with an ellipsis, less a run of credential characters it cuts):
  * scrubbing costs its length times the number of secrets, and a gateway's
  * handler may quote megabytes that a client sent with hundreds of them.
  */
 export const thrownMessage = (error: unknown, secrets: Iterable<string> = [], readLength = Infinity): string =>
   safely(() => {
     const said = saidBy(error)
-    return said === undefined ? describe(error) : scrubForeignText(shorten(said, readLength), secrets)
+    return said === undefined ? describe(error) : scrubForeignText(cutForScrubbing(said, readLength), secrets)
   }, "a value that cannot be inspected")
 
 /** A thrown string, or a thrown Error's message (not empty). */

@@ -31,6 +31,23 @@ export const splitsPair = (text: string, index: number): boolean => {
 export const shorten = (text: string, maxLength: number): string =>
   text.length > maxLength ? text.slice(0, splitsPair(text, maxLength) ? maxLength - 1 : maxLength) + ELLIPSIS : text
 
+// What a credential is spelled with (`SPELLED_CREDENTIAL_RUN`'s characters).
+const CREDENTIAL_CHARACTER = /[A-Za-z0-9+=_/%\\]/
+
+/**
+ * `text` cut as `shorten` cuts it, for scrubbing after: less a run of the
+ * characters credentials are spelled with that the cut ends in, which, cut
+ * short, would no longer look like one (a known secret's beginning before
+ * the ellipsis is redacted by the scrub).
+ */
+export const cutForScrubbing = (text: string, maxLength: number): string => {
+  if (text.length <= maxLength) return text
+  const cut = shorten(text, maxLength).slice(0, -ELLIPSIS.length)
+  let end = cut.length
+  while (end > 0 && CREDENTIAL_CHARACTER.test(cut[end - 1]!)) end--
+  return cut.slice(0, end) + ELLIPSIS
+}
+
 /**
  * `text` on one line: its lines trimmed, blank ones dropped, joined by " / ".
  * Split on "\n" and trimmed line by line, in linear time: a pattern such as
