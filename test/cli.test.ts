@@ -387,6 +387,28 @@ describe("a compressed 403 (-H accept-encoding: gzip, as CloudFront compresses i
     }
   })
 
+  it("whose compressed stream the server did not finish shows nothing of a session token it ends inside", async () => {
+    // The mismatch message ends with the canonical request, which ends with the session token; the gzip stream
+    // lacks its last bytes, so that what decodes of it stops inside the token.
+    const server = http.createServer((req, res) => {
+      req.resume()
+      const message = "The request signature we calculated does not match the signature you provided.\n\n" +
+        `The Canonical String for this request should have been\n'GET\n/prod/pets\n\nx-amz-security-token:${String(req.headers["x-amz-security-token"])}`
+      const compressed = gzipSync(message)
+      res.writeHead(403, { "content-encoding": "gzip", "x-amzn-errortype": "InvalidSignatureException" })
+      res.end(compressed.subarray(0, compressed.length - 20))
+    })
+    const port = await listen(server)
+    try {
+      const run = await cli(["-H", "accept-encoding: gzip", `http://127.0.0.1:${port}/prod/pets`])
+      expect(run.code).toBe(22)
+      expect(run.stdout).toContain("x-amz-security-token:")
+      expect(run.stdout).not.toContain(credentials.sessionToken.slice(0, 4))
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
+
   it("in a coding that cannot be decoded here, is not printed, and says why", async () => {
     const proxy = compressingProxy("zstd", (body) => body)
     const port = await listen(proxy)

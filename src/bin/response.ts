@@ -25,7 +25,8 @@ const contentCodingsOf = (header: string | null): ReadonlyArray<string> =>
 
 /**
  * An error body decoded (`codings` undone, last first), or undefined when it cannot be: a coding unknown here, bytes
- * that are not what it says, or more than the limit. Bytes cut at the read limit decode as far as they go.
+ * that are not what it says, or more than the limit. Bytes cut short (at the read limit, or a stream the server did
+ * not finish) decode as far as they go, so the text may end inside a secret: `printError` drops such an ending.
  */
 const decodedBody = (bytes: Uint8Array, codings: ReadonlyArray<string>): Uint8Array | undefined => {
   const zlib: ZlibOptions = { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: DECODED_ERROR_BODY_LIMIT }
@@ -61,7 +62,7 @@ const printError = async (
     : await readCapped(response, signal)
   // A compressed body (asked for with -H 'accept-encoding: gzip') is decoded: its bytes would hide from the scrub
   // and the diagnosis a session token the answer quotes. One that cannot be decoded is not printed.
-  const codings = bodyAsSent(response) ? contentCodingsOf(response.headers.get("content-encoding")) : []
+  const codings = bodyAsSent(response) && received.length > 0 ? contentCodingsOf(response.headers.get("content-encoding")) : []
   const bytes = codings.length === 0 ? received : decodedBody(received, codings)
   const encodingNote = codings.length === 0
     ? undefined
@@ -69,7 +70,10 @@ const printError = async (
     ? `note: the error body is ${codings.join(", ")}-encoded and could not be decoded here, so it is not printed (it may quote the session token)`
     : `note: the error body came ${codings.join(", ")}-encoded; it is printed decoded, with its secrets hidden`
   // Error bodies are diagnostic text; a signature mismatch repeats the canonical request, session token included.
-  const shown = bytes === undefined ? new Uint8Array(0) : scrubBytes(truncated ? dropSecretStart(bytes, console.secrets) : bytes, console.secrets)
+  // Cut short, a body may end inside a secret, whole in it no more: that ending is dropped. A decoded one may be
+  // (a compressed stream the server did not finish decodes as far as it goes).
+  const cutShort = truncated || codings.length > 0
+  const shown = bytes === undefined ? new Uint8Array(0) : scrubBytes(cutShort ? dropSecretStart(bytes, console.secrets) : bytes, console.secrets)
   await console.out(shown)
   // What follows on stderr starts on a line of its own, not glued to a body without a final newline.
   let separated = shown.length === 0 || shown[shown.length - 1] === NEWLINE
