@@ -279,6 +279,14 @@ describe("--profile NAME", () => {
       expect(signedBy(run)).toBe(keys.container.accessKeyId)
     })
 
+    it("nor one in capitals (CREDENTIAL_SOURCE, no role_arn): signed as the host's role, as the AWS CLI", async () => {
+      writeFileSync(files.configFile, "[profile sourcecaps]\nCREDENTIAL_SOURCE = EcsContainer\nregion = us-east-1\n", { flag: "a" })
+      onContainerHost()
+      const run = await cli(["--profile", "sourcecaps", "--retries", "0"], { ...process.env, ...withFiles() })
+      expect(run.code).toBe(0)
+      expect(signedBy(run)).toBe(keys.container.accessKeyId)
+    })
+
     it("a credential_process that fails: what it said", async () => {
       files.setProcessFailure("vault: permission denied")
       onContainerHost()

@@ -290,19 +290,22 @@ const COLON_LINE = /^([\w-]+)\s*:/
  * The value is never shown; the name is one of `CREDENTIAL_KEYS`.
  */
 const misreadKeyOf = (file: string, text: string, section: string): string | undefined => {
-  for (const line of iniLines(text)) {
-    if (line.section !== section) continue
+  const keyLines = iniLines(text).filter((line) => line.section === section).map((line) => {
     const colon = COLON_LINE.exec(line.content)
-    const equals = line.content.indexOf("=")
-    const name = colon !== null && (equals < 0 || equals > colon[0].length) ? colon[1]! : line.content.slice(0, Math.max(equals, 0)).trim()
-    const key = name.toLowerCase()
-    if (!CREDENTIAL_KEYS.includes(key)) continue
-    if (colon !== null && name === colon[1]) {
-      return `${line.header} in ${file} writes "${name}: ..." with a colon, which the AWS SDK does not read (the AWS CLI does): ` +
+    const name = colon !== null ? colon[1]! : line.content.slice(0, Math.max(line.content.indexOf("="), 0)).trim()
+    return { header: line.header, name, key: name.toLowerCase(), colon: colon !== null }
+  })
+  // source_profile and credential_source say where a role_arn's role is assumed from: without one, the AWS CLI
+  // reads neither (see `credentialKeysOf`).
+  const assumesRole = keyLines.some(({ key }) => key === "role_arn")
+  for (const { colon, header, key, name } of keyLines) {
+    if (!CREDENTIAL_KEYS.includes(key) || (!assumesRole && (key === "source_profile" || key === "credential_source"))) continue
+    if (colon) {
+      return `${header} in ${file} writes "${name}: ..." with a colon, which the AWS SDK does not read (the AWS CLI does): ` +
         `write it "${key} = ...".`
     }
     if (name !== key) {
-      return `${line.header} in ${file} names the key ${name}, which the AWS SDK does not read (it reads only ${key}; ` +
+      return `${header} in ${file} names the key ${name}, which the AWS SDK does not read (it reads only ${key}; ` +
         "the AWS CLI reads either): write it in lower case."
     }
   }
