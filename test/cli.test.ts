@@ -409,8 +409,25 @@ describe("a compressed 403 (-H accept-encoding: gzip, as CloudFront compresses i
     }
   })
 
+  it("labelled with a coding it is not in (Content-Encoding: UTF-8), and plain text: printed as it came, its token hidden, and diagnosed", async () => {
+    const proxy = compressingProxy("UTF-8", (body) => body)
+    const port = await listen(proxy)
+    try {
+      const run = await cli(["-H", "accept-encoding: gzip", `http://127.0.0.1:${port}/prod/pets`], {
+        env: { ...env, AWS_SECRET_ACCESS_KEY: "wrong/secret+KEY-fedcba9876543210" }
+      })
+      expect(run.code).toBe(22)
+      expect(run.stdout).toContain("x-amz-security-token:<redacted>")
+      expect(run.stderr).toContain("note: the error body says it is utf-8-encoded, and is plain text: it is printed as it came")
+      expect(run.stderr).toContain("identical to ours, so the signature differs by the key alone")
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve))
+    }
+  })
+
   it("in a coding that cannot be decoded here, is not printed, and says why", async () => {
-    const proxy = compressingProxy("zstd", (body) => body)
+    // What no decoder here reads, and no text either (zstd's frames are binary).
+    const proxy = compressingProxy("zstd", (body) => Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00]), body]))
     const port = await listen(proxy)
     try {
       const run = await cli(["-H", "accept-encoding: zstd", `http://127.0.0.1:${port}/prod/pets`], {

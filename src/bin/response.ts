@@ -23,6 +23,17 @@ const DECODED_ERROR_BODY_LIMIT = 1024 * 1024
 const contentCodingsOf = (header: string | null): ReadonlyArray<string> =>
   (header ?? "").split(",").map((coding) => coding.trim().toLowerCase()).filter((coding) => coding !== "" && coding !== "identity")
 
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true })
+
+/** Whether `bytes` are UTF-8 text with no control character but tab and line breaks: no compressed stream is. */
+const isPlainText = (bytes: Uint8Array): boolean => {
+  try {
+    return !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(strictUtf8.decode(bytes))
+  } catch {
+    return false
+  }
+}
+
 /**
  * An error body decoded (`codings` undone, last first), or undefined when it cannot be: a coding unknown here, bytes
  * that are not what it says, or more than the limit. Bytes cut short (at the read limit, or a stream the server did
@@ -63,9 +74,14 @@ const printError = async (
   // A compressed body (asked for with -H 'accept-encoding: gzip') is decoded: its bytes would hide from the scrub
   // and the diagnosis a session token the answer quotes. One that cannot be decoded is not printed.
   const codings = bodyAsSent(response) && received.length > 0 ? contentCodingsOf(response.headers.get("content-encoding")) : []
-  const bytes = codings.length === 0 ? received : decodedBody(received, codings)
+  const decoded = codings.length === 0 ? received : decodedBody(received, codings)
+  // A body labelled with a coding it is not in (`Content-Encoding: UTF-8`), which reads as text, is scrubbed as text.
+  const plain = decoded === undefined && isPlainText(received)
+  const bytes = plain ? received : decoded
   const encodingNote = codings.length === 0
     ? undefined
+    : plain
+    ? `note: the error body says it is ${codings.join(", ")}-encoded, and is plain text: it is printed as it came, with its secrets hidden`
     : bytes === undefined
     ? `note: the error body is ${codings.join(", ")}-encoded and could not be decoded here, so it is not printed (it may quote the session token)`
     : `note: the error body came ${codings.join(", ")}-encoded; it is printed decoded, with its secrets hidden`
