@@ -377,6 +377,13 @@ export type GatewayErrorType =
 export interface VerifySuccess {
   readonly valid: true
   readonly accessKeyId: string
+  /**
+   * The path the signature verified, percent-encoded as received: dot segments
+   * resolved and `//` collapsed, as SigV4 signs it for every service but S3.
+   * Route on it, not on the target received: `/prod/admin/../public/report`
+   * verifies with the signature of `/prod/public/report`, and this says so.
+   */
+  readonly path: string
   /** Whether the signature came in the query (a presigned URL). */
   readonly presigned: boolean
   readonly signedHeaders: ReadonlyArray<string>
@@ -478,7 +485,9 @@ export interface VerifyOptions {
  * leaves to the server: that the signed `Host` is its own (API Gateway
  * routes on it; a request signed for another API with the same credentials
  * verifies), and meaning in the order of a repeated query key (SigV4 sorts
- * them, so their order is not signed).
+ * them, so their order is not signed). It routes on the result's `path`, the
+ * path verified, not on the target received: `/prod/admin/../public` verifies
+ * with the signature of `/prod/public`.
  *
  * A failure shows no credential of the caller, so that a server may log it:
  * the canonical request, and the message that quotes it, show the session
@@ -498,8 +507,8 @@ export interface VerifyOptions {
  *   region: "us-east-1",
  *   now: Date.now()
  * })
- * // What API Gateway would answer: 403 with its message, or on to the handler.
- * const answer = result.valid ? { status: 200 } : { status: 403, body: { message: result.message } }
+ * // What API Gateway would answer: 403 with its message, or on to the handler of the path verified.
+ * const answer = result.valid ? { status: 200, route: result.path } : { status: 403, body: { message: result.message } }
  * ```
  *
  * @since 3.0.0

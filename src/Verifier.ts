@@ -74,7 +74,8 @@ export interface VerifierOptions extends Omit<VerifyOptions, "now"> {}
  *     credentials: [{ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" }],
  *     region: "us-east-1"
  *   }).pipe(
- *     Effect.map((verified) => verified.accessKeyId),
+ *     // Route on the path verified (dot segments resolved, `//` collapsed), not on req.url.
+ *     Effect.map((verified) => ({ caller: verified.accessKeyId, path: verified.path })),
  *     // API Gateway's answer: a 403 with its error type and message (no credential of the caller in it).
  *     Effect.catchTag("VerificationError", (refused) => Effect.fail({ status: 403, type: refused.errorType, message: refused.message }))
  *   )

@@ -119,6 +119,36 @@ describe("verify accepts", () => {
   }, runs(1000))
 })
 
+describe("the path verified", () => {
+  const signed = () => signAt(NOW, { method: "GET", path: "/public/report" })
+
+  it("is the path received, for a request sent as signed", () => {
+    expect(SigV4.verify(signed(), options)).toMatchObject({ valid: true, path: "/prod/public/report" })
+  })
+
+  it.each([
+    ["a dot-dot segment", "/prod/admin/../public/report"],
+    ["a dot segment", "/prod/./public/report"],
+    ["a doubled slash", "/prod//public/report"],
+    ["a leading doubled slash (a URL parser's host)", "//prod/public/report"]
+  ])("is the path signed, for one re-spelled with %s: a server routes on it, not on the target", (_, respelled) => {
+    const request = signed()
+    expect(SigV4.verify({ ...request, target: respelled }, options)).toMatchObject({ valid: true, path: "/prod/public/report" })
+  })
+
+  it("keeps the percent-encoding received", () => {
+    const request = signAt(NOW, { method: "GET", path: "/files/a b/ü" })
+    expect(SigV4.verify(request, options)).toMatchObject({ valid: true, path: "/prod/files/a%20b/%C3%BC" })
+  })
+
+  it.effect("is in Verifier.verify's success too", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(NOW)
+      const verified = yield* Verifier.verify({ ...signed(), target: "/prod/admin/../public/report" }, { credentials: [allowed], region: "us-east-1" })
+      expect(verified.path).toBe("/prod/public/report")
+    }))
+})
+
 describe("the edges of the time windows", () => {
   it("a request signed exactly 5 minutes before now is valid; a millisecond later, expired", () => {
     const request = signAt(NOW, { method: "GET", path: "/" })

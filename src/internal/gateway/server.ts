@@ -22,7 +22,7 @@ import { secretsOf } from "../credentials.js"
 import { thrownMessage } from "../guard.js"
 import type { GatewaySettings } from "./options.js"
 import { proxy } from "./proxy.js"
-import { forwardedQuery, parseQuery, parseTarget, shownQuery, verifiedPath } from "./target.js"
+import { forwardedQuery, parseQuery, parseTarget, shownQuery } from "./target.js"
 
 /**
  * How much of a refused request's body is discarded before its connection is
@@ -175,7 +175,7 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
       })
     }
 
-    const path = verifiedPath(target.rawPath, settings.service)
+    const { path } = result
     const verified: VerifiedRequest = {
       method,
       // A `+` as %20, as the proxy forwards it: the signature read it as a space.

@@ -13,8 +13,6 @@
  * @internal
  */
 import { REDACTED } from "../scrub.js"
-import { normalizePath } from "../sigv4/canonicalPath.js"
-import { canonicalPathOptionsFor } from "../sigv4/serviceRules.js"
 import { PRESIGN_PARAMETERS } from "../sigv4/signatureHeaders.js"
 import { decodeParam, plusAsSpace } from "../sigv4/uriEncoding.js"
 import { isSecretParameterName } from "../sigv4/verifyRedaction.js"
@@ -37,10 +35,6 @@ export const parseTarget = (target: string): RequestTarget | undefined => {
   const mark = target.indexOf("?")
   return mark === -1 ? { rawPath: target, rawQuery: "" } : { rawPath: target.slice(0, mark), rawQuery: target.slice(mark + 1) }
 }
-
-/** The path the signature covers, still percent-encoded as received. */
-export const verifiedPath = (rawPath: string, service: string): string =>
-  canonicalPathOptionsFor(service).normalize ? normalizePath(rawPath) : rawPath
 
 const pieces = (rawQuery: string): Array<{ readonly raw: string; readonly key: string; readonly value: string }> =>
   rawQuery === "" ? [] : rawQuery.split("&").filter((piece) => piece !== "").map((raw) => {

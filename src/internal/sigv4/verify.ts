@@ -32,7 +32,7 @@ import { describe } from "../request/describe.js"
 import { looksLikeCredential } from "../scrub.js"
 import { formatAmzDate, parseAmzDate } from "./amzDate.js"
 import { canonicalHeaderValue } from "./canonicalHeaders.js"
-import { canonicalPath } from "./canonicalPath.js"
+import { canonicalPath, normalizePath } from "./canonicalPath.js"
 import { canonicalPathOptionsFor, presignedPayloadHash, presignSignsSessionToken, signsClaimedPayloadHash } from "./serviceRules.js"
 import { formatCanonicalQuery, parseQueryString } from "./canonicalQuery.js"
 import { EMPTY_PAYLOAD_HASH, isPayloadHash, sha256Hex, UNSIGNED_PAYLOAD } from "./payloadHash.js"
@@ -395,6 +395,14 @@ export const verifyBeforeBody = (request: Omit<ReceivedRequest, "body">, options
  *
  * @throws SigningError when `now` or `maxClockSkewMillis` is unusable.
  */
+/**
+ * The path a signature verified, still percent-encoded as received: dot segments resolved and `//` collapsed where
+ * the service's canonical path is normalized (all but S3), so that `/prod/admin/../public` verifies as, and is,
+ * `/prod/public`. What a server routes on: the target received may spell another route.
+ */
+export const verifiedPath = (rawPath: string, service: string): string =>
+  canonicalPathOptionsFor(service).normalize ? normalizePath(rawPath) : rawPath
+
 export const verify = (request: ReceivedRequest, options: VerifyOptions): VerifyResult => {
   const checked = checkClaim(request, options)
   if ("valid" in checked) return checked
@@ -453,6 +461,7 @@ export const verify = (request: ReceivedRequest, options: VerifyOptions): Verify
   return {
     valid: true,
     accessKeyId,
+    path: verifiedPath(rawPath, service),
     presigned: claim.presigned,
     signedHeaders: signedHeaderNames,
     amzDate,
