@@ -68,6 +68,40 @@ describe("SigV4.verify's refusal shows no credential", () => {
   })
 })
 
+describe("SigV4.verify's refusal of a credential scope shows no secret key pasted into it", () => {
+  // A secret key whose slashes cut it into runs shorter than 16 characters, as about 1% of them are.
+  const pasted = "wJalrXUtnFEMI/K7MDENGbPxRf/iCYEXAMPLEKEY"
+  const slashFree = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY12"
+  const withAuthorization = (authorization: string, amzDate = "20240510T100000Z") => ({
+    method: "GET",
+    target: "/prod/pets",
+    headers: [["host", HOST], ["x-amz-date", amzDate], ["x-amz-security-token", TOKEN], ["authorization", authorization]] as const
+  })
+  const authorization = (scope: string) => `AWS4-HMAC-SHA256 Credential=AKIDSECRETS/${scope}, SignedHeaders=host;x-amz-date, Signature=${"0".repeat(64)}`
+
+  it.each([
+    ["as the terminator", authorization(`20240510/us-east-1/execute-api/${slashFree}`), slashFree],
+    ["as the region", authorization(`20240510/${slashFree}/execute-api/aws4_request`), slashFree],
+    ["as the date", authorization(`${slashFree}/us-east-1/execute-api/aws4_request`), slashFree]
+  ])("%s", (_, header, secret) => {
+    const result = SigV4.verify(withAuthorization(header), options)
+    expect(result).toMatchObject({ valid: false, errorType: expect.stringMatching(/InvalidSignatureException|IncompleteSignatureException/) })
+    expect(result.valid === false && result.reason).toMatch(/^Wrong(Scope|Region)$/)
+    expect(shows(result, secret)).toBe(false)
+  })
+
+  it("as X-Amz-Date, slashes and all", () => {
+    const result = SigV4.verify(withAuthorization(authorization("20240510/us-east-1/execute-api/aws4_request"), pasted), options)
+    expect(result).toMatchObject({ valid: false, reason: "MalformedAuthorization" })
+    expect(shows(result, pasted)).toBe(false)
+  })
+
+  it("but names a region of a region's form, as API Gateway does", () => {
+    const result = SigV4.verify(withAuthorization(authorization("20240510/eu-west-1/execute-api/aws4_request")), options)
+    expect(result).toMatchObject({ valid: false, message: "Credential should be scoped to a valid region, not 'eu-west-1'. " })
+  })
+})
+
 describe("Verifier.verify's VerificationError shows no credential", () => {
   it.effect("its message, inspect, JSON and Effect's logError show no session token", () =>
     Effect.gen(function*() {

@@ -128,6 +128,10 @@ const SCHEME_NAME = /^[A-Za-z][A-Za-z0-9-]{0,39}$/
 const ACCESS_KEY_ID = /^[A-Z0-9]{1,128}$/
 const SCOPE_PART = /^[a-z0-9_-]{0,64}$/
 
+/** A part of a credential scope as a message quotes it: as it is when it has a scope part's form, else by its length. */
+const scopePartShown = (part: string): string =>
+  SCOPE_PART.test(part) ? `'${part}'` : `a value of ${part.length} characters, not shown (it may be a credential)`
+
 const parseAuthorization = (authorization: string, headers: Map<string, Array<string>>): Claim | VerifyFailure => {
   const space = authorization.indexOf(" ")
   const algorithm = space === -1 ? authorization : authorization.slice(0, space)
@@ -312,7 +316,7 @@ const checkClaim = (request: Omit<ReceivedRequest, "body">, options: VerifyOptio
   }
   const [accessKeyId, dateStamp, region, scopeService, terminator] = scope as [string, string, string, string, string]
   if (terminator !== "aws4_request") {
-    return fail("WrongScope", `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'.`)
+    return fail("WrongScope", `Credential should be scoped with a valid terminator: 'aws4_request', not ${scopePartShown(terminator)}.`)
   }
 
   const credentials = lookup(options.credentials, accessKeyId)
@@ -334,17 +338,18 @@ const checkClaim = (request: Omit<ReceivedRequest, "body">, options: VerifyOptio
 
   const requestTime = claim.amzDate === undefined ? undefined : parseAmzDate(claim.amzDate)
   if (requestTime === undefined) {
-    return fail("MalformedAuthorization", `X-Amz-Date must be in the form YYYYMMDD'T'HHMMSS'Z'; got '${String(claim.amzDate).slice(0, 40)}'.`)
+    return fail("MalformedAuthorization", `X-Amz-Date must be in the form YYYYMMDD'T'HHMMSS'Z'; got ${quoted(String(claim.amzDate), 40, (text) => `'${text}'`)}.`)
   }
   const amzDate = claim.amzDate!
   if (dateStamp !== amzDate.slice(0, 8)) {
     return fail(
       "WrongScope",
-      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${dateStamp}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: ${scopePartShown(dateStamp)} != '${amzDate.slice(0, 8)}', from '${amzDate}'.`
     )
   }
   if (region !== options.region) {
-    return fail("WrongRegion", wrongRegionMessage(region))
+    // Some gateways name no region; this one names it when it has a region's form (a secret key pasted there has not).
+    return fail("WrongRegion", SCOPE_PART.test(region) ? wrongRegionMessage(region) : "Credential should be scoped to a valid region.")
   }
   if (scopeService !== service) {
     return fail("WrongService", wrongServiceMessage(service))
