@@ -442,6 +442,29 @@ describe("a compressed 403 (-H accept-encoding: gzip, as CloudFront compresses i
   })
 })
 
+describe("an error body in UTF-16 (as .NET's Encoding.Unicode writes it)", () => {
+  it.each([
+    ["named by its charset", "application/json; charset=utf-16le", false],
+    ["marked by a byte order mark", "application/json", true]
+  ])("%s: printed as UTF-8, the session token it quotes hidden", async (_, contentType, bom) => {
+    const server = http.createServer((req, res) => {
+      req.resume()
+      const text = JSON.stringify({ message: `The security token included in the request is invalid: ${String(req.headers["x-amz-security-token"])}` })
+      res.writeHead(403, { "content-type": contentType, "x-amzn-errortype": "UnrecognizedClientException" })
+      res.end(Buffer.concat([bom ? Buffer.from([0xff, 0xfe]) : Buffer.alloc(0), Buffer.from(text, "utf16le")]))
+    })
+    const port = await listen(server)
+    try {
+      const run = await cli([`http://127.0.0.1:${port}/prod/pets`])
+      expect(run.code).toBe(22)
+      expect(run.stdout).toBe("{\"message\":\"The security token included in the request is invalid: <redacted>\"}")
+      expect(run.stderr).toContain("note: the error body is UTF-16LE text; it is printed as UTF-8, with its secrets hidden")
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
+})
+
 describe("--verbose", () => {
   it("prints the canonical request, string to sign and signed headers to stderr, never a secret", async () => {
     const run = await cli(["-v", "-X", "POST", "-d", "x=1", `${base}/verbose?q=1`])

@@ -25,6 +25,15 @@ const contentCodingsOf = (header: string | null): ReadonlyArray<string> =>
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true })
 
+/** The UTF-16 a body is in, by its BOM or the charset its content type names; undefined for any other text. */
+const utf16Of = (bytes: Uint8Array, contentType: string | null): "utf-16le" | "utf-16be" | undefined => {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return "utf-16le"
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return "utf-16be"
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? "")?.[1]?.toLowerCase()
+  // Without a BOM, UTF-16 is big-endian (RFC 2781); .NET's Encoding.Unicode names utf-16 for little-endian bytes.
+  return charset === "utf-16le" ? "utf-16le" : charset === "utf-16be" ? "utf-16be" : charset === "utf-16" ? (bytes[0] === 0 ? "utf-16be" : "utf-16le") : undefined
+}
+
 /** Whether `bytes` are UTF-8 text with no control character but tab and line breaks: no compressed stream is. */
 const isPlainText = (bytes: Uint8Array): boolean => {
   try {
@@ -77,7 +86,11 @@ const printError = async (
   const decoded = codings.length === 0 ? received : decodedBody(received, codings)
   // A body labelled with a coding it is not in (`Content-Encoding: UTF-8`), which reads as text, is scrubbed as text.
   const plain = decoded === undefined && isPlainText(received)
-  const bytes = plain ? received : decoded
+  const inCharset = plain ? received : decoded
+  // UTF-16 text (a BOM, or its charset named) quotes a secret with a NUL beside each character, which the scrub
+  // of UTF-8 spellings would not find: it is printed as UTF-8.
+  const utf16 = inCharset === undefined ? undefined : utf16Of(inCharset, response.headers.get("content-type"))
+  const bytes = utf16 === undefined ? inCharset : Buffer.from(new TextDecoder(utf16).decode(inCharset), "utf8")
   const encodingNote = codings.length === 0
     ? undefined
     : plain
@@ -98,6 +111,7 @@ const printError = async (
     separated = true
   }
   if (encodingNote !== undefined) block(encodingNote)
+  if (utf16 !== undefined) block(`note: the error body is ${utf16.toUpperCase()} text; it is printed as UTF-8, with its secrets hidden`)
   if (truncated) block(`note: the response body is longer than ${ERROR_BODY_LIMIT / 1024} KB; only its start was read`)
   const errorType = response.headers.get("x-amzn-errortype")?.split(":")[0]
   // The diagnosis reads the raw body; it prints the session token hidden, and the console scrubs the rest.
