@@ -67,6 +67,23 @@ describe("a credential passed where an option goes is described, not shown", () 
   )
 })
 
+describe("a secret key whose slashes cut it into short runs, passed where an option goes, is described, not shown", () => {
+  // About 1% of secret keys: no run between its slashes reaches 16 characters.
+  const SLASH_SPLIT = "wJalrXUtnFEMI/K7MDENGbPxRf/iCYEXAMPLEKEY"
+  const showsAPiece = (error: unknown) => views(error).some((view) => SLASH_SPLIT.split("/").some((piece) => view.includes(piece)))
+
+  it.each([["region", { region: SLASH_SPLIT }], ["service", { service: SLASH_SPLIT }]])("Signer.layer's %s", async (_, options) => {
+    const exit = await Effect.runPromiseExit(
+      Signer.signRequest({ method: "GET", path: "/pets" }).pipe(
+        Effect.provide(Layer.mergeAll(Signer.layer({ endpoint: ENDPOINT, ...options }), Credentials.layer({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "x" })))
+      )
+    )
+    const error = failureOf(exit)
+    expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig" })
+    expect(showsAPiece(error)).toBe(false)
+  })
+})
+
 describe("text the caller's code threw shows no run that may be a credential", () => {
   /** How a retried call fails when its `send` throws `thrown`. */
   const failureWhenSendThrows = async (thrown: unknown) =>
@@ -107,6 +124,18 @@ describe("text the caller's code threw shows no run that may be a credential", (
     expect(error).toMatchObject({ _tag: "RequestError", message: expect.stringMatching(/not shown: they may be a credential/) })
     expectShowsNeither(new Error(error.message))
     expect(error.cause).toBe(OTHER_TOKEN)
+  })
+
+  it("Retry: a failure's message cut at 300 characters inside a credential shows none of it (cut, it would be too short to mask)", async () => {
+    const key = "SKm4rkAb12CdEf34GhIj56KlMn78OpQr90StUvWx"
+    const failure = new Error(`${"a ".repeat(143)}key ${key} refused`)
+    const exit = await Effect.runPromiseExit(
+      Retry.makeRequestWithRetries({ method: "GET", path: "/pets" }, () => Effect.fail(failure), { times: 0 }).pipe(Effect.provide(Live))
+    )
+    const error = failureOf(exit)
+    expect(error).toMatchObject({ _tag: "RequestError" })
+    expect(error.message).toContain("a a a key …")
+    expect(error.message).not.toContain(key.slice(0, 4))
   })
 
   it("Signer.signRequest: a body whose getter throws a credential keeps no cause that shows it", async () => {

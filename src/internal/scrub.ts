@@ -31,21 +31,22 @@ export const splitsPair = (text: string, index: number): boolean => {
 export const shorten = (text: string, maxLength: number): string =>
   text.length > maxLength ? text.slice(0, splitsPair(text, maxLength) ? maxLength - 1 : maxLength) + ELLIPSIS : text
 
-// What a credential is spelled with (`SPELLED_CREDENTIAL_RUN`'s characters).
+// What a credential is spelled with (`SPELLED_CREDENTIAL_RUN`'s characters), and the shortest run of them masked.
 const CREDENTIAL_CHARACTER = /[A-Za-z0-9+=_/%\\]/
+const SHORTEST_MASKED_RUN = 16
 
 /**
  * `text` cut as `shorten` cuts it, for scrubbing after: less a run of the
- * characters credentials are spelled with that the cut ends in, which, cut
- * short, would no longer look like one (a known secret's beginning before
- * the ellipsis is redacted by the scrub).
+ * characters credentials are spelled with that the cut ends in when, cut
+ * short, it is too short to be masked as one (a longer one is; a known
+ * secret's beginning before the ellipsis is redacted by the scrub).
  */
 export const cutForScrubbing = (text: string, maxLength: number): string => {
   if (text.length <= maxLength) return text
   const cut = shorten(text, maxLength).slice(0, -ELLIPSIS.length)
   let end = cut.length
   while (end > 0 && CREDENTIAL_CHARACTER.test(cut[end - 1]!)) end--
-  return cut.slice(0, end) + ELLIPSIS
+  return (cut.length - end < SHORTEST_MASKED_RUN ? cut.slice(0, end) : cut) + ELLIPSIS
 }
 
 /**
@@ -184,6 +185,9 @@ export const scrubSecrets = (text: string, secrets: Iterable<string>): string =>
 // characters that mix kinds (lower case, upper case, digits). Slashes split the runs, so that a URL's
 // path does not count as one.
 const CREDENTIAL_RUN = /[A-Za-z0-9+=_]{16,}/g
+// The same with slashes, and how much of it the pieces that may be a credential's must make: a secret key is 40.
+const SLASHED_CREDENTIAL_LENGTH = 24
+const SLASHED_RUN = /[A-Za-z0-9+=_/]{24,}/g
 
 /** How many kinds of character `text` mixes: lower case, upper case, digits. */
 const kindsOf = (text: string): number => Number(/[a-z]/.test(text)) + Number(/[A-Z]/.test(text)) + Number(/[0-9]/.test(text))
@@ -196,6 +200,13 @@ const kindsOf = (text: string): number => Number(/[a-z]/.test(text)) + Number(/[
  */
 export const looksLikeCredential = (text: string): boolean => {
   for (const [run] of text.matchAll(CREDENTIAL_RUN)) if (kindsOf(run) >= 2) return true
+  // A secret key's slashes may cut it into runs too short for that (wJalrXUtnFEMI/K7MDENGbPxRf/iCYEXAMPLEKEY):
+  // the pieces of a slashed run that may be a credential's count together. A path's words and short ids do not.
+  for (const [run] of text.matchAll(SLASHED_RUN)) {
+    let suspect = 0
+    for (const part of run.split("/")) if (isSuspectPart(part)) suspect += part.length
+    if (suspect >= SLASHED_CREDENTIAL_LENGTH) return true
+  }
   return false
 }
 

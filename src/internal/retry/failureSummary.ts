@@ -7,7 +7,7 @@
  */
 import type { FailureSummary } from "../../RequestError.js"
 import { isError } from "../brand.js"
-import { shorten } from "../scrub.js"
+import { cutForScrubbing } from "../scrub.js"
 import { statusOf } from "./failures.js"
 
 /** What a RequestError shows of its cause (`causeSummary`). */
@@ -46,10 +46,8 @@ const withReason = (message: string, cause: unknown): string => {
   return reason === "" || message.includes(reason) ? message : `${message} (${reason})`
 }
 
-const firstLine = (text: string): string => {
-  const line = text.split("\n")[0] ?? ""
-  return shorten(line, 300)
-}
+/** The first line, cut to 300 characters for the masking after it: a credential the cut ends in is dropped, too short to be masked by then. */
+const firstLine = (text: string): string => cutForScrubbing(text.split("\n")[0] ?? "", 300)
 
 /** A message that already states the status ("HTTP 403", "status code 403") needs no "HTTP 403" before it. */
 const statesStatus = (message: string | undefined, status: number): boolean =>
