@@ -128,3 +128,22 @@ describe("in a Worker, a blank header value is sent as given but not signed (wor
     expect(signedHeadersOf(signed.headers.Authorization!)).toEqual(["accept", "host", "x-amz-date", "x-trace"])
   })
 })
+
+// workerd's fetch sends a header value's characters U+0080 to U+00FF as UTF-8; HTTP (and the signature) as one byte each.
+describe("in a Worker, a header value with a character between U+0080 and U+00FF", () => {
+  it("is refused, saying how to send it: workerd would send other bytes than the ones signed (a 403)", () => {
+    vi.stubGlobal("navigator", { userAgent: "Cloudflare-Workers" })
+    try {
+      const error = thrownBy(() => signer.signRequest({ method: "GET", path: "/pets", headers: { "x-city": "Café" } }))
+      expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidRequest", field: "headers" })
+      expect((error as Error).message).toContain("Percent-encode the value (encodeURIComponent)")
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
+  it("elsewhere is signed as the one byte each HTTP sends", () => {
+    const signed = signer.signRequest({ method: "GET", path: "/pets", headers: { "x-city": "Café" } })
+    expect(signed.headers["x-city"]).toBe("Café")
+  })
+})

@@ -26,6 +26,9 @@ export interface AssembledHeaders {
   readonly callerPayloadHash: string | undefined
 }
 
+// A character HTTP sends as one byte and UTF-8 as two (headers.ts refuses any beyond U+00FF).
+const LATIN1_BEYOND_ASCII = /[\u0080-\u00ff]/
+
 const sameHost = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase()
 
 const utf8 = new TextEncoder()
@@ -95,6 +98,16 @@ export const assembleHeaders = (
         }
         callerPayloadHash = value
         break
+    }
+    // workerd's fetch sends a value's characters U+0080 to U+00FF as UTF-8, two bytes each, where HTTP sends them
+    // as one (Latin-1), as the signature covers them: a 403 for certain, refused here with the way around it.
+    if (LATIN1_BEYOND_ASCII.test(value) && isWorkerd()) {
+      throw invalidRequest(
+        "headers",
+        `Header ${quote(name)} holds a character between U+0080 and U+00FF, which workerd's fetch sends as two bytes (UTF-8) ` +
+          "where the signature covers one (Latin-1, as HTTP sends it), so API Gateway would answer 403. " +
+          "Percent-encode the value (encodeURIComponent), or send it in the body."
+      )
     }
     headers[name] = value
     // workerd's fetch sends no empty value of the headers it knows (accept, content-type, if-none-match, ...):
