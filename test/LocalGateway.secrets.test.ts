@@ -88,6 +88,27 @@ describe("the access log", () => {
   })
 })
 
+describe("the access log, when a client puts the gateway's own secret key where a region goes", () => {
+  // A test's secret key has a region's form, so the refusal would quote it.
+  const local = { accessKeyId: "AKIDLOCAL", secretAccessKey: "local-secret" }
+  let gateway: LocalGateway.Service
+  const log: Array<LocalGateway.AccessLogEntry> = []
+  beforeAll(async () => {
+    gateway = await LocalGateway.start({ credentials: [local], onRequest: (entry) => log.push(entry) })
+  })
+  afterAll(() => gateway.close())
+
+  it("holds it as <redacted>", async () => {
+    const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, "")
+    const authorization = `AWS4-HMAC-SHA256 Credential=AKIDLOCAL/${amzDate.slice(0, 8)}/local-secret/execute-api/aws4_request, ` +
+      `SignedHeaders=host;x-amz-date, Signature=${"0".repeat(64)}`
+    const response = await getRaw(gateway.port, "/prod/pets", { authorization, "x-amz-date": amzDate })
+    expect(response.status).toBe(403)
+    const entry = log.find((candidate) => candidate.requestId === response.requestId)!
+    expect(entry.message).toMatch(/^Credential should be scoped to a valid region, not '<redacted>'/)
+  })
+})
+
 describe("the answers", () => {
   let gateway: LocalGateway.Service
   beforeAll(async () => {

@@ -16,7 +16,7 @@ import type { AccessLogEntry, EchoResponse, Service, VerifiedRequest } from "../
 import { plusAsSpace } from "../sigv4/uriEncoding.js"
 import { verify, verifyBeforeBody } from "../sigv4/verify.js"
 import { isSecretParameterName, redactAuthorization, redactFailure, redactTarget } from "../sigv4/verifyRedaction.js"
-import { REDACTED, shorten } from "../scrub.js"
+import { REDACTED, scrubSecrets, shorten } from "../scrub.js"
 import { headerPairs, headerRecord, readBody, sendHandlerResponse, sendJson } from "./http.js"
 import { secretsOf } from "../credentials.js"
 import { thrownMessage } from "../guard.js"
@@ -67,6 +67,14 @@ const credentialsShownBy = (req: http.IncomingMessage): Array<string> => {
 /** The secrets of a credentials list (a lookup's are not known until it is asked). */
 const listedSecrets = (credentials: GatewaySettings["credentials"]): Array<string> =>
   Array.isArray(credentials) ? credentials.flatMap(secretsOf) : []
+
+/**
+ * A refusal's first line as the access log keeps it, with the gateway's own secrets taken out: a refusal quotes
+ * what the client put where a region or a date goes, and a client may put a secret key there (its own, pasted in
+ * the wrong place), in the form of one when it is a test's (`local-secret`).
+ */
+const loggedRefusal = (message: string, settings: GatewaySettings): string =>
+  scrubSecrets(message.split("\n")[0]!, listedSecrets(settings.credentials))
 
 /**
  * Why a request target that is not a path is refused. An absolute-form target (`GET http://elsewhere/x`)
@@ -153,7 +161,7 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
     const headers = headerPairs(req.rawHeaders)
     const early = verifyBeforeBody({ method, target: requestTarget, headers }, verifyOptions)
     if (early !== undefined) {
-      return refuseUnread(403, { message: early.message }, { errorType: early.errorType, message: early.message.split("\n")[0]! }, {
+      return refuseUnread(403, { message: early.message }, { errorType: early.errorType, message: loggedRefusal(early.message, settings) }, {
         "x-amzn-ErrorType": early.errorType
       })
     }
@@ -170,7 +178,7 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
       // The caller gets API Gateway's text, canonical request and its own session token included (it sent
       // them); the access log, only what may be shown.
       const shown = redactFailure(result)
-      return answer(403, { message: result.message }, { errorType: shown.errorType, message: shown.message.split("\n")[0]! }, {
+      return answer(403, { message: result.message }, { errorType: shown.errorType, message: loggedRefusal(shown.message, settings) }, {
         "x-amzn-ErrorType": result.errorType
       })
     }
