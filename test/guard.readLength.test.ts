@@ -34,6 +34,14 @@ describe("thrownMessage(error, secrets, readLength)", () => {
     expect(said.endsWith("<redacted>…")).toBe(true)
   })
 
+  it("shows nothing of a percent-encoded credential it cuts, whose escapes the masking reads as one character each", () => {
+    const piece = "Zx9Q%2FmP4v%2BTr7"
+    const message = `${"a ".repeat(Math.floor((1200 - piece.length) / 2))}${encodeURIComponent("Zx9Q/mP4v+Tr7LwB2kNd8sHy3cFj6gRe1uAo5iKt")} end`
+    const said = thrownMessage(new Error(message), [], 1200)
+    expect(said).not.toContain("Zx9Q")
+    expect(said.endsWith(" …")).toBe(true)
+  })
+
   it("hides every secret within the part read, as without a read length", () => {
     const message = `token ${secret}, then ${encodeURIComponent(secret)}`
     expect(thrownMessage(new Error(message), [secret], 1200)).toBe(thrownMessage(new Error(message), [secret]))

@@ -37,16 +37,20 @@ const SHORTEST_MASKED_RUN = 16
 
 /**
  * `text` cut as `shorten` cuts it, for scrubbing after: less a run of the
- * characters credentials are spelled with that the cut ends in when, cut
- * short, it is too short to be masked as one (a longer one is; a known
- * secret's beginning before the ellipsis is redacted by the scrub).
+ * characters credentials are spelled with that the cut ends in, unless it is
+ * one that masking hides whole (cut short, a credential may no longer look
+ * like one; a known secret's beginning before the ellipsis is redacted by
+ * the scrub).
  */
 export const cutForScrubbing = (text: string, maxLength: number): string => {
   if (text.length <= maxLength) return text
   const cut = shorten(text, maxLength).slice(0, -ELLIPSIS.length)
   let end = cut.length
   while (end > 0 && CREDENTIAL_CHARACTER.test(cut[end - 1]!)) end--
-  return (cut.length - end < SHORTEST_MASKED_RUN ? cut.slice(0, end) : cut) + ELLIPSIS
+  // Kept only when the masking after will hide it whole: a shorter run, or one whose escapes (`%2F`, `\/`) it reads
+  // as one character each, would show its characters.
+  const run = cut.slice(end)
+  return (run.length >= SHORTEST_MASKED_RUN && maskCredentialRuns(run) === notShown(run.length) ? cut : cut.slice(0, end)) + ELLIPSIS
 }
 
 /**
