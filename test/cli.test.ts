@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { Readable } from "node:stream"
-import { gunzipSync, gzipSync } from "node:zlib"
+import { constants as zlibConstants, gunzipSync, gzipSync } from "node:zlib"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as fc from "effect/FastCheck"
@@ -462,6 +462,43 @@ describe("an error body in UTF-16 (as .NET's Encoding.Unicode writes it)", () =>
     } finally {
       await new Promise((resolve) => server.close(resolve))
     }
+  })
+})
+
+describe("an error body, UTF-16 or not, told by its bytes", () => {
+  /** Serves each request `body(token)` with `headers`, and runs the CLI against it. */
+  const served = async (headers: Record<string, string>, body: (token: string) => Buffer, args: ReadonlyArray<string> = []) => {
+    const server = http.createServer((req, res) => {
+      req.resume()
+      res.writeHead(403, { "x-amzn-errortype": "UnrecognizedClientException", ...headers }).end(body(String(req.headers["x-amz-security-token"])))
+    })
+    const port = await listen(server)
+    try {
+      return await cli([...args, `http://127.0.0.1:${port}/prod/pets`])
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+  }
+  const invalidToken = (token: string) => JSON.stringify({ message: `The security token included in the request is invalid: ${token}` })
+
+  it("UTF-16 with neither a BOM nor a charset (a NUL in every other byte): printed as UTF-8, its token hidden", async () => {
+    const run = await served({ "content-type": "application/json" }, (token) => Buffer.from(invalidToken(token), "utf16le"))
+    expect(run.stdout).toBe("{\"message\":\"The security token included in the request is invalid: <redacted>\"}")
+  })
+
+  it("UTF-8 labelled charset=utf-16: printed as it came, readable, its token hidden", async () => {
+    const run = await served({ "content-type": "application/json; charset=utf-16" }, (token) => Buffer.from(invalidToken(token), "utf8"))
+    expect(run.stdout).toBe("{\"message\":\"The security token included in the request is invalid: <redacted>\"}")
+    expect(run.stderr).not.toContain("UTF-16")
+  })
+
+  it("UTF-16 cut inside the token at an odd byte (a compressed stream not finished): none of the token shows", async () => {
+    const run = await served({ "content-type": "application/json", "content-encoding": "gzip" }, (token) => {
+      const bytes = Buffer.from(invalidToken(token), "utf16le")
+      const cut = bytes.indexOf(Buffer.from(token, "utf16le")) + 2 * 10 + 1
+      return gzipSync(bytes.subarray(0, cut), { finishFlush: zlibConstants.Z_SYNC_FLUSH })
+    }, ["-H", "accept-encoding: gzip"])
+    expect(run.stdout).toBe("{\"message\":\"The security token included in the request is invalid: ")
   })
 })
 

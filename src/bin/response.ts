@@ -25,13 +25,19 @@ const contentCodingsOf = (header: string | null): ReadonlyArray<string> =>
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true })
 
-/** The UTF-16 a body is in, by its BOM or the charset its content type names; undefined for any other text. */
-const utf16Of = (bytes: Uint8Array, contentType: string | null): "utf-16le" | "utf-16be" | undefined => {
+/**
+ * The UTF-16 a body is in, by its BOM, else by its NULs: text of mostly ASCII characters in UTF-16 has one in every
+ * other byte, on one side (the low byte's for little-endian), where UTF-8 text has none. A label alone is not
+ * trusted (a UTF-8 body labelled `charset=utf-16` would print as CJK characters); undefined for any other body.
+ */
+const utf16Of = (bytes: Uint8Array): "utf-16le" | "utf-16be" | undefined => {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return "utf-16le"
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return "utf-16be"
-  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? "")?.[1]?.toLowerCase()
-  // Without a BOM, UTF-16 is big-endian (RFC 2781); .NET's Encoding.Unicode names utf-16 for little-endian bytes.
-  return charset === "utf-16le" ? "utf-16le" : charset === "utf-16be" ? "utf-16be" : charset === "utf-16" ? (bytes[0] === 0 ? "utf-16be" : "utf-16le") : undefined
+  let even = 0
+  let odd = 0
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0) (i % 2 === 0 ? even++ : odd++)
+  const units = bytes.length / 2
+  return odd >= units / 4 && even <= odd / 16 ? "utf-16le" : even >= units / 4 && odd <= even / 16 ? "utf-16be" : undefined
 }
 
 /** Whether `bytes` are UTF-8 text with no control character but tab and line breaks: no compressed stream is. */
@@ -87,10 +93,14 @@ const printError = async (
   // A body labelled with a coding it is not in (`Content-Encoding: UTF-8`), which reads as text, is scrubbed as text.
   const plain = decoded === undefined && isPlainText(received)
   const inCharset = plain ? received : decoded
-  // UTF-16 text (a BOM, or its charset named) quotes a secret with a NUL beside each character, which the scrub
+  // UTF-16 text (a BOM, or a NUL in every other byte) quotes a secret with a NUL beside each character, which the scrub
   // of UTF-8 spellings would not find: it is printed as UTF-8.
-  const utf16 = inCharset === undefined ? undefined : utf16Of(inCharset, response.headers.get("content-type"))
-  const bytes = utf16 === undefined ? inCharset : Buffer.from(new TextDecoder(utf16).decode(inCharset), "utf8")
+  const utf16 = inCharset === undefined ? undefined : utf16Of(inCharset)
+  // Cut short, the text may end in half a character: held back (stream), not read as U+FFFD, which would hide
+  // from `dropSecretStart` a secret's beginning before it.
+  const bytes = utf16 === undefined
+    ? inCharset
+    : Buffer.from(new TextDecoder(utf16).decode(inCharset, { stream: truncated || codings.length > 0 }), "utf8")
   const encodingNote = codings.length === 0
     ? undefined
     : plain
