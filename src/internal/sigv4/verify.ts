@@ -390,6 +390,14 @@ export const verifyBeforeBody = (request: Omit<ReceivedRequest, "body">, options
 }
 
 /**
+ * The path a signature verified, still percent-encoded as received: dot segments resolved and `//` collapsed where
+ * the service's canonical path is normalized (all but S3), so that `/prod/admin/../public` verifies as, and is,
+ * `/prod/public`. What a server routes on: the target received may spell another route.
+ */
+export const verifiedPath = (rawPath: string, service: string): string =>
+  canonicalPathOptionsFor(service).normalize ? normalizePath(rawPath) : rawPath
+
+/**
  * Verifies a received request: the claim (`checkClaim`), then the payload
  * hash and the signature, compared in constant time.
  *
@@ -400,14 +408,6 @@ export const verifyBeforeBody = (request: Omit<ReceivedRequest, "body">, options
  *
  * @throws SigningError when `now` or `maxClockSkewMillis` is unusable.
  */
-/**
- * The path a signature verified, still percent-encoded as received: dot segments resolved and `//` collapsed where
- * the service's canonical path is normalized (all but S3), so that `/prod/admin/../public` verifies as, and is,
- * `/prod/public`. What a server routes on: the target received may spell another route.
- */
-export const verifiedPath = (rawPath: string, service: string): string =>
-  canonicalPathOptionsFor(service).normalize ? normalizePath(rawPath) : rawPath
-
 export const verify = (request: ReceivedRequest, options: VerifyOptions): VerifyResult => {
   const checked = checkClaim(request, options)
   if ("valid" in checked) return checked
