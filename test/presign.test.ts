@@ -5,7 +5,8 @@
  */
 import { createHash } from "node:crypto"
 import { describe, expect, it } from "@effect/vitest"
-import ApiGatewaySigner, { SigningError, SigV4 } from "api-gateway-request-signer"
+import * as Effect from "effect/Effect"
+import ApiGatewaySigner, { Credentials, Signer, SigningError, SigV4 } from "api-gateway-request-signer"
 import * as LocalGateway from "api-gateway-request-signer/LocalGateway"
 import { signerFor } from "./support/gateway.js"
 
@@ -55,6 +56,26 @@ describe("presignRequest", () => {
       expect(attempt).toThrow(new RegExp(`"${name}" is not a presign option.*expiresIn`))
     }
   )
+
+  it.each([
+    ["expiresAt, the result's own field passed back", { expiresAt: new Date(Date.now() + 60_000) }],
+    ["expiresAt as a number", { expiresAt: Date.now() + 60_000 }],
+    ["any other option", { expiresIn: 60, signal: new AbortController().signal }]
+  ])("refuses %s: expiresIn is the one option", (_, options) => {
+    const signer = presigner("https://abc123.execute-api.us-east-1.amazonaws.com/prod")
+    const attempt = () => signer.presignRequest({ method: "GET", path: "/report" }, options as never)
+    expect(attempt).toThrow(SigningError)
+    expect(attempt).toThrow(/is not a presign option, so it was not read: the one option is expiresIn/)
+  })
+
+  it.effect("Signer.presignRequest refuses expiresAt too", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Signer.presignRequest({ method: "GET", path: "/report" }, { expiresAt: new Date() } as never))
+      expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidConfig", message: expect.stringContaining("\"expiresAt\" is not a presign option") })
+    }).pipe(
+      Effect.provide(Signer.layer({ endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod" })),
+      Effect.provide(Credentials.layer({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" }))
+    ))
 
   it("takes the validity under another name when it says nothing (undefined) or the same as expiresIn", () => {
     const signer = presigner("https://abc123.execute-api.us-east-1.amazonaws.com/prod")

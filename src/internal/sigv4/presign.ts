@@ -7,6 +7,7 @@
  * @internal
  */
 import { invalidConfig } from "../signingErrors.js"
+import { describe } from "../request/describe.js"
 import type { SigningCredentials } from "../credentials.js"
 import { Secret } from "../secret.js"
 import { signingDate } from "./amzDate.js"
@@ -55,16 +56,21 @@ export const expiresInOf = (options: unknown): number => {
 const MISNAMED_EXPIRY = /^(?:x-?amz-?)?expir(?:es|y|ation)(?:-?in)?(?:-?seconds)?$/i
 
 /**
- * A validity under another name was never read: the URL would live for the default 15 minutes, or for
- * expiresIn, whatever was asked. Refused, unless it says the same as expiresIn.
+ * Any option but expiresIn was never read, and the only other thing one can mean is how long the URL lives
+ * (`Expires`, `expiry`, the result's own `expiresAt` passed back): the URL would live for the default
+ * 15 minutes, or for expiresIn, whatever was asked. Refused, unless it is a validity that says the same as
+ * expiresIn.
  */
 const refuseMisnamedExpiry = (options: object, expiresIn: unknown): void => {
   for (const key of Object.keys(options)) {
-    if (key === "expiresIn" || !MISNAMED_EXPIRY.test(key)) continue
+    if (key === "expiresIn") continue
     const value = (options as Record<string, unknown>)[key]
     // (An undefined one says nothing: a spread of optional fields, `{ ...defaults, Expires: undefined }`.)
-    if (value !== undefined && value !== expiresIn) {
-      throw invalidConfig(`${JSON.stringify(key)} is not a presign option, so it was not read: give the URL's validity as expiresIn, in seconds (e.g. { expiresIn: 60 }).`)
+    if (value !== undefined && !(MISNAMED_EXPIRY.test(key) && value === expiresIn)) {
+      throw invalidConfig(
+        `${MISNAMED_EXPIRY.test(key) ? JSON.stringify(key) : describe(key)} is not a presign option, so it was not read: the one option is expiresIn, ` +
+          "the URL's validity in seconds (e.g. { expiresIn: 60 })."
+      )
     }
   }
 }
