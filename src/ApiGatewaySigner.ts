@@ -715,9 +715,11 @@ export class ApiGatewaySigner {
   }
 
   /**
-   * Presigns a request: the URL carries the signature and works without
-   * headers until it expires (`expiresIn` seconds, at most 7 days; default
-   * 900, 15 minutes).
+   * Presigns a request: the URL carries the signature until it expires
+   * (`expiresIn` seconds, at most 7 days; default 900, 15 minutes). A
+   * request without a body or headers of its own needs nothing but the URL;
+   * the signed headers of one with them (its headers, a body's content type)
+   * are in `headers`, and go with it.
    *
    * @throws SigningError when the request cannot be signed as given.
    */

@@ -522,9 +522,11 @@ export function signRequestWithDetails(
 
 /**
  * Presigns a request: the returned URL carries the signature in its query
- * (`X-Amz-Signature`) and works without headers until it expires (default 15
- * minutes). Share it with a client that has no AWS credentials, for a
- * limited time.
+ * (`X-Amz-Signature`) until it expires (default 15 minutes). Share it with a
+ * client that has no AWS credentials, for a limited time. A request without
+ * a body or headers of its own needs nothing but the URL; the signed headers
+ * of one with them (its headers, a body's content type) are in `headers`,
+ * and go with it.
  *
  * @example
  * ```ts
