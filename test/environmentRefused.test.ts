@@ -45,6 +45,36 @@ describe("an environment the runtime refuses to read", () => {
       .toThrow(expect.objectContaining({ _tag: "SigningError", reason: "MissingRegion", message: expect.stringContaining("--allow-env=AWS_REGION") }))
   })
 
+  it("the facade without credentials: a typed MissingCredentials naming the permission to grant, not \"set\" the variables", () => {
+    expect(() => withRefusedEnvironment(() => new ApiGatewaySigner({ endpoint: ENDPOINT, region: "us-east-1" })))
+      .toThrow(expect.objectContaining({
+        _tag: "SigningError",
+        reason: "MissingCredentials",
+        message: expect.stringContaining("the runtime refused to read AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment: " +
+          "in Deno, grant --allow-env=AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY,AWS_SESSION_TOKEN")
+      }))
+  })
+
+  it("the facade without credentials, granted AWS_REGION alone (--allow-env=AWS_REGION): the same, for the keys it may not read", () => {
+    const env = Object.getOwnPropertyDescriptor(process, "env")!
+    const regionOnly = new Proxy({ AWS_REGION: "us-east-1" } as Record<string, string>, {
+      get: (target, name) => {
+        if (name === "AWS_REGION") return target[name]
+        throw notCapable()
+      }
+    })
+    Object.defineProperty(process, "env", { ...env, value: regionOnly })
+    let thrown: unknown
+    try {
+      new ApiGatewaySigner({ endpoint: ENDPOINT })
+    } catch (error) {
+      thrown = error
+    } finally {
+      Object.defineProperty(process, "env", env)
+    }
+    expect(thrown).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: expect.stringContaining("--allow-env=AWS_ACCESS_KEY_ID") })
+  })
+
   it("Signer.layer: the region is not set, a typed MissingRegion naming the permission to grant, not a defect", () => {
     const error = failureOf(signOnce(Layer.mergeAll(Signer.layer({ endpoint: ENDPOINT }), Credentials.layer(keys))))
     expect(error).toMatchObject({ _tag: "SigningError", reason: "MissingRegion" })

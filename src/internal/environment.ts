@@ -26,10 +26,10 @@ export const environmentSetting = (name: string): string | undefined => {
   return value === undefined || value.trim() === "" ? undefined : value
 }
 
-/** True where the runtime refuses to read the environment (Deno without --allow-env throws on the read). */
-export const environmentRefused = (): boolean => {
+/** True where the runtime refuses to read the variable `name` (Deno without --allow-env for it throws on the read). */
+export const environmentRefused = (name = "AWS_REGION"): boolean => {
   try {
-    void (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.["AWS_REGION"]
+    void (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name]
     return false
   } catch {
     return true

@@ -23,7 +23,7 @@ import {
 } from "./credentials.js"
 import { type CredentialsSource, providedSource, staticSource } from "./facadeCredentials.js"
 import { safely } from "./guard.js"
-import { environmentVariable, hasEnvironment } from "./environment.js"
+import { environmentRefused, environmentVariable, hasEnvironment } from "./environment.js"
 import { describe } from "./request/describe.js"
 import { isFieldValue } from "./request/headers.js"
 import type { PrepareSettings } from "./request/prepare.js"
@@ -128,6 +128,15 @@ const credentialsFromConfig = (config: ApiGatewaySignerConfig): SigningCredentia
       "No credentials given, and this runtime has no environment variables to read them from: " +
         "in a browser or a Worker, pass credentials, a provider such as fromCognitoIdentityPool({ ... }) " +
         "of @aws-sdk/credential-provider-cognito-identity, or accessKey, secretKey and sessionToken."
+    )
+  }
+  // Deno refuses the reads without --allow-env for them: the keys may well be set, and "set them" would mislead.
+  const refused = given ? [] : ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].filter((name) => environmentRefused(name))
+  if (refused.length > 0) {
+    throw missingCredentials(
+      `No credentials given, and the runtime refused to read ${refused.join(" and ")} from the environment: ` +
+        "in Deno, grant --allow-env=AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY,AWS_SESSION_TOKEN (with AWS_REGION if it is read), " +
+        "or pass accessKey and secretKey."
     )
   }
   const fromEnvironment = given ? undefined : {
