@@ -486,6 +486,18 @@ describe("an error body, UTF-16 or not, told by its bytes", () => {
     expect(run.stdout).toBe("{\"message\":\"The security token included in the request is invalid: <redacted>\"}")
   })
 
+  it("binary with a NUL in every other byte, quoting the token as it is: not read as UTF-16, its token hidden", async () => {
+    const run = await served({ "content-type": "application/octet-stream" }, (token) =>
+      Buffer.concat([Buffer.from("error!".repeat(40), "utf16le"), Buffer.from(`x${token}`, "latin1"), Buffer.from("end", "utf16le")]))
+    expect(run.stdout).toContain("<redacted>")
+    expect(run.stderr).not.toContain("UTF-16")
+  })
+
+  it("empty (a HEAD's): no note about its text", async () => {
+    const run = await served({}, () => Buffer.alloc(0), ["-X", "HEAD"])
+    expect(run.stderr).toBe("error: HTTP 403 Forbidden (UnrecognizedClientException)\n")
+  })
+
   it("UTF-8 labelled charset=utf-16: printed as it came, readable, its token hidden", async () => {
     const run = await served({ "content-type": "application/json; charset=utf-16" }, (token) => Buffer.from(invalidToken(token), "utf8"))
     expect(run.stdout).toBe("{\"message\":\"The security token included in the request is invalid: <redacted>\"}")

@@ -31,13 +31,17 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true })
  * trusted (a UTF-8 body labelled `charset=utf-16` would print as CJK characters); undefined for any other body.
  */
 const utf16Of = (bytes: Uint8Array): "utf-16le" | "utf-16be" | undefined => {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return "utf-16le"
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return "utf-16be"
+  const byOrderMark = bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : undefined
   let even = 0
   let odd = 0
   for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0) (i % 2 === 0 ? even++ : odd++)
   const units = bytes.length / 2
-  return odd >= units / 4 && even <= odd / 16 ? "utf-16le" : even >= units / 4 && odd <= even / 16 ? "utf-16be" : undefined
+  const byNuls = odd >= units / 4 && even <= odd / 16 ? "utf-16le" : even >= units / 4 && odd <= even / 16 ? "utf-16be" : undefined
+  const utf16 = byOrderMark ?? byNuls
+  // Only text: a binary body (which may quote a secret in bytes of its own) is printed as it came, scrubbed as such.
+  return bytes.length >= 4 && utf16 !== undefined && isPlainText(Buffer.from(new TextDecoder(utf16).decode(bytes, { stream: true }), "utf8"))
+    ? utf16
+    : undefined
 }
 
 /** Whether `bytes` are UTF-8 text with no control character but tab and line breaks: no compressed stream is. */
@@ -95,7 +99,8 @@ const printError = async (
   const inCharset = plain ? received : decoded
   // UTF-16 text (a BOM, or a NUL in every other byte) quotes a secret with a NUL beside each character, which the scrub
   // of UTF-8 spellings would not find: it is printed as UTF-8.
-  const utf16 = inCharset === undefined ? undefined : utf16Of(inCharset)
+  // Not when the bytes hold a secret as they are: UTF-16 text cannot, and read as UTF-16 it would be hidden from the scrub.
+  const utf16 = inCharset === undefined || !Buffer.from(scrubBytes(inCharset, console.secrets)).equals(inCharset) ? undefined : utf16Of(inCharset)
   // Cut short, the text may end in half a character: held back (stream), not read as U+FFFD, which would hide
   // from `dropSecretStart` a secret's beginning before it.
   const bytes = utf16 === undefined
