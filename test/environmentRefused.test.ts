@@ -50,7 +50,7 @@ describe("an environment the runtime refuses to read", () => {
       .toThrow(expect.objectContaining({
         _tag: "SigningError",
         reason: "MissingCredentials",
-        message: expect.stringContaining("the runtime refused to read AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment: " +
+        message: expect.stringContaining("the runtime refused to read AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN from the environment: " +
           "in Deno, grant --allow-env=AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY,AWS_SESSION_TOKEN")
       }))
   })
@@ -73,6 +73,26 @@ describe("an environment the runtime refuses to read", () => {
       Object.defineProperty(process, "env", env)
     }
     expect(thrown).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: expect.stringContaining("--allow-env=AWS_ACCESS_KEY_ID") })
+  })
+
+  it("the facade without credentials, granted the two keys but not AWS_SESSION_TOKEN: refused, not signed without a token", () => {
+    const env = Object.getOwnPropertyDescriptor(process, "env")!
+    const keysOnly = new Proxy({ AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "ASIAEXAMPLE", AWS_SECRET_ACCESS_KEY: keys.secretAccessKey } as Record<string, string>, {
+      get: (target, name) => {
+        if (typeof name === "string" && name in target) return target[name]
+        throw notCapable()
+      }
+    })
+    Object.defineProperty(process, "env", { ...env, value: keysOnly })
+    let thrown: unknown
+    try {
+      new ApiGatewaySigner({ endpoint: ENDPOINT })
+    } catch (error) {
+      thrown = error
+    } finally {
+      Object.defineProperty(process, "env", env)
+    }
+    expect(thrown).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: expect.stringContaining("refused to read AWS_SESSION_TOKEN") })
   })
 
   it("Signer.layer: the region is not set, a typed MissingRegion naming the permission to grant, not a defect", () => {

@@ -131,10 +131,11 @@ const credentialsFromConfig = (config: ApiGatewaySignerConfig): SigningCredentia
     )
   }
   // Deno refuses the reads without --allow-env for them: the keys may well be set, and "set them" would mislead.
-  const refused = given ? [] : ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].filter((name) => environmentRefused(name))
+  // The token's too: temporary keys signed without it, as if it were unset, get a 403.
+  const refused = given ? [] : ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"].filter((name) => environmentRefused(name))
   if (refused.length > 0) {
     throw missingCredentials(
-      `No credentials given, and the runtime refused to read ${refused.join(" and ")} from the environment: ` +
+      `No credentials given, and the runtime refused to read ${refused.join(", ")} from the environment: ` +
         "in Deno, grant --allow-env=AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY,AWS_SESSION_TOKEN (with AWS_REGION if it is read), " +
         "or pass accessKey and secretKey."
     )
