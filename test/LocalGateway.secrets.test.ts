@@ -109,6 +109,26 @@ describe("the access log, when a client puts the gateway's own secret key where 
   })
 })
 
+describe("the access log, when a client puts the secret key a credentials lookup gives where a region goes", () => {
+  const local = { accessKeyId: "AKIDLOOKEDUP", secretAccessKey: "looked-up-secret" }
+  let gateway: LocalGateway.Service
+  const log: Array<LocalGateway.AccessLogEntry> = []
+  beforeAll(async () => {
+    gateway = await LocalGateway.start({ credentials: (id) => (id === local.accessKeyId ? local : undefined), onRequest: (entry) => log.push(entry) })
+  })
+  afterAll(() => gateway.close())
+
+  it("holds it as <redacted>", async () => {
+    const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, "")
+    const authorization = `AWS4-HMAC-SHA256 Credential=AKIDLOOKEDUP/${amzDate.slice(0, 8)}/looked-up-secret/execute-api/aws4_request, ` +
+      `SignedHeaders=host;x-amz-date, Signature=${"0".repeat(64)}`
+    const response = await getRaw(gateway.port, "/prod/pets", { authorization, "x-amz-date": amzDate })
+    expect(response.status).toBe(403)
+    const entry = log.find((candidate) => candidate.requestId === response.requestId)!
+    expect(entry.message).toMatch(/^Credential should be scoped to a valid region, not '<redacted>'/)
+  })
+})
+
 describe("the answers", () => {
   let gateway: LocalGateway.Service
   beforeAll(async () => {

@@ -19,7 +19,7 @@ import { isSecretParameterName, redactAuthorization, redactFailure, redactTarget
 import { REDACTED, scrubSecrets, shorten } from "../scrub.js"
 import { headerPairs, headerRecord, readBody, sendHandlerResponse, sendJson } from "./http.js"
 import { secretsOf } from "../credentials.js"
-import { thrownMessage } from "../guard.js"
+import { safely, thrownMessage } from "../guard.js"
 import type { GatewaySettings } from "./options.js"
 import { proxy } from "./proxy.js"
 import { forwardedQuery, parseQuery, parseTarget, shownQuery } from "./target.js"
@@ -73,8 +73,23 @@ const listedSecrets = (credentials: GatewaySettings["credentials"]): Array<strin
  * what the client put where a region or a date goes, and a client may put a secret key there (its own, pasted in
  * the wrong place), in the form of one when it is a test's (`local-secret`).
  */
-const loggedRefusal = (message: string, settings: GatewaySettings): string =>
-  scrubSecrets(message.split("\n")[0]!, listedSecrets(settings.credentials))
+const loggedRefusal = (message: string, settings: GatewaySettings, req: http.IncomingMessage): string =>
+  scrubSecrets(message.split("\n")[0]!, [...listedSecrets(settings.credentials), ...claimedSecrets(req, settings.credentials)])
+
+/**
+ * The secrets a credentials lookup gives for the access key id a request claims (`Credential=` of its
+ * Authorization header, or its X-Amz-Credential): a lookup's are not known until it is asked.
+ */
+const claimedSecrets = (req: http.IncomingMessage, credentials: GatewaySettings["credentials"]): Array<string> => {
+  if (typeof credentials !== "function") return []
+  const claimed = /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? "")?.[1] ??
+    /[?&]X-Amz-Credential=([^&/%]+)(?:\/|%2F)/i.exec(req.url ?? "")?.[1]
+  if (claimed === undefined) return []
+  return safely(() => {
+    const found = credentials(decodeURIComponent(claimed))
+    return found === undefined ? [] : secretsOf(found)
+  }, [])
+}
 
 /**
  * Why a request target that is not a path is refused. An absolute-form target (`GET http://elsewhere/x`)
@@ -161,7 +176,7 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
     const headers = headerPairs(req.rawHeaders)
     const early = verifyBeforeBody({ method, target: requestTarget, headers }, verifyOptions)
     if (early !== undefined) {
-      return refuseUnread(403, { message: early.message }, { errorType: early.errorType, message: loggedRefusal(early.message, settings) }, {
+      return refuseUnread(403, { message: early.message }, { errorType: early.errorType, message: loggedRefusal(early.message, settings, req) }, {
         "x-amzn-ErrorType": early.errorType
       })
     }
@@ -178,7 +193,7 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
       // The caller gets API Gateway's text, canonical request and its own session token included (it sent
       // them); the access log, only what may be shown.
       const shown = redactFailure(result)
-      return answer(403, { message: result.message }, { errorType: shown.errorType, message: loggedRefusal(shown.message, settings) }, {
+      return answer(403, { message: result.message }, { errorType: shown.errorType, message: loggedRefusal(shown.message, settings, req) }, {
         "x-amzn-ErrorType": result.errorType
       })
     }
