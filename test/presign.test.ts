@@ -68,6 +68,12 @@ describe("presignRequest", () => {
     expect(attempt).toThrow(/is not a presign option, so it was not read: the one option is expiresIn/)
   })
 
+  it("refuses options in a Map, whose expiresIn would go unread", () => {
+    const signer = presigner("https://abc123.execute-api.us-east-1.amazonaws.com/prod")
+    const attempt = () => signer.presignRequest({ method: "GET", path: "/report" }, new Map([["expiresIn", 60]]) as never)
+    expect(attempt).toThrow(/Presign options must be an object such as \{ expiresIn: 900 \}/)
+  })
+
   it.effect("Signer.presignRequest refuses expiresAt too", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(Signer.presignRequest({ method: "GET", path: "/report" }, { expiresAt: new Date() } as never))

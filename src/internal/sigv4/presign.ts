@@ -48,6 +48,10 @@ export const expiresInOf = (options: unknown): number => {
     throw invalidConfig(`Presign options must be an object such as { expiresIn: 900 }; got ${options === null ? "null" : typeof options}.`)
   }
   const { expiresIn } = options as { readonly expiresIn?: unknown }
+  // A Map, or an array, holds what it holds where options are not read: its expiresIn would go unread.
+  if (options instanceof Map || Array.isArray(options)) {
+    throw invalidConfig(`Presign options must be an object such as { expiresIn: 900 }; got ${describe(options)}.`)
+  }
   refuseMisnamedExpiry(options, expiresIn)
   return expiresIn === undefined ? DEFAULT_EXPIRES_IN : checkExpiresIn(expiresIn)
 }
