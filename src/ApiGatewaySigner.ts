@@ -727,7 +727,7 @@ export class ApiGatewaySigner {
     if (!ApiGatewaySigner.#isSigner(this)) throw notOnASigner("presignRequest")
     try {
       // A presigned URL is often followed by a browser or a link: it carries no default Accept to send along.
-      const prepared = prepareRequest({ ...this.#settings, defaultHeaders: undefined }, request)
+      const prepared = prepareRequest({ ...this.#settings, defaultHeaders: undefined, presigning: true }, request)
       const now = this.#now()
       return presignPrepared(prepared, this.#currentCredentials(now), now, this.#settings, expiresInOf(options))
     } catch (error) {

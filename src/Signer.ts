@@ -570,7 +570,7 @@ const presignWithDetails = (
     const signer = yield* signerFor(options)
     const credentials = yield* Credentials
     const expiresIn = yield* checked(credentials, () => expiresInOf(presign))
-    const prepared = yield* prepare(signer, credentials, request)
+    const prepared = yield* prepare({ ...signer, presigning: true }, credentials, request)
     return yield* presignPreparedNow(signer, credentials, prepared, expiresIn)
   })
 

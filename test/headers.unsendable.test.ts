@@ -142,6 +142,42 @@ describe("in a Worker, a header value with a character between U+0080 and U+00FF
     }
   })
 
+  it("is not refused in a presigned request, which whoever is given the URL sends", () => {
+    vi.stubGlobal("navigator", { userAgent: "Cloudflare-Workers" })
+    try {
+      const presigned = signer.presignRequest({ method: "GET", path: "/pets", headers: { "x-city": "Café" } })
+      expect(presigned.headers["x-city"]).toBe("Café")
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
+  it("is refused in the signer's own default content type too", () => {
+    vi.stubGlobal("navigator", { userAgent: "Cloudflare-Workers" })
+    try {
+      const latin1Default = new ApiGatewaySigner({
+        endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod",
+        accessKey: "AKIDEXAMPLE",
+        secretKey: "secret",
+        defaultContentType: "text/plain; note=café"
+      })
+      const error = thrownBy(() => latin1Default.signRequest({ method: "POST", path: "/pets", body: "x" }))
+      expect(error).toMatchObject({ _tag: "SigningError", field: "headers" })
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
+  it("but a blank one (U+00A0 alone) is sent unsigned, as other blank values", () => {
+    vi.stubGlobal("navigator", { userAgent: "Cloudflare-Workers" })
+    try {
+      const signed = signer.signRequest({ method: "GET", path: "/pets", headers: { "x-note": "\u00a0" } })
+      expect(signed.headers.Authorization).not.toContain("x-note")
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
   it("elsewhere is signed as the one byte each HTTP sends", () => {
     const signed = signer.signRequest({ method: "GET", path: "/pets", headers: { "x-city": "Café" } })
     expect(signed.headers["x-city"]).toBe("Café")

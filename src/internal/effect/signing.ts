@@ -48,7 +48,7 @@ export const failShowingNoSecret = (error: unknown, credentials: CredentialsServ
 
 /** Validates and encodes a request once; reusable across attempts. */
 export const prepare = (
-  signer: ResolvedSigner,
+  signer: ResolvedSigner & { readonly presigning?: boolean },
   credentials: CredentialsService,
   request: RequestToSign
 ): Effect.Effect<PreparedRequest, SigningError> => checked(credentials, () => prepareRequest(signer, request))

@@ -29,6 +29,21 @@ export interface AssembledHeaders {
 // A character HTTP sends as one byte and UTF-8 as two (headers.ts refuses any beyond U+00FF).
 const LATIN1_BEYOND_ASCII = /[\u0080-\u00ff]/
 
+/**
+ * workerd's fetch sends a value's characters U+0080 to U+00FF as UTF-8, two bytes each, where HTTP sends them as
+ * one (Latin-1), as the signature covers them: a 403 for certain, refused with the way around it. Not for a
+ * presigned request, which whoever is given the URL sends.
+ */
+const refuseUnsendableInWorker = (name: string, value: string, settings: PrepareSettings): void => {
+  if (!LATIN1_BEYOND_ASCII.test(value) || settings.presigning === true || !isWorkerd()) return
+  throw invalidRequest(
+    "headers",
+    `Header ${quote(name)} holds a character between U+0080 and U+00FF, which workerd's fetch sends as two bytes (UTF-8) ` +
+      "where the signature covers one (Latin-1, as HTTP sends it), so API Gateway would answer 403. " +
+      "Percent-encode the value (encodeURIComponent), or send it in the body."
+  )
+}
+
 const sameHost = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase()
 
 const utf8 = new TextEncoder()
@@ -99,16 +114,6 @@ export const assembleHeaders = (
         callerPayloadHash = value
         break
     }
-    // workerd's fetch sends a value's characters U+0080 to U+00FF as UTF-8, two bytes each, where HTTP sends them
-    // as one (Latin-1), as the signature covers them: a 403 for certain, refused here with the way around it.
-    if (LATIN1_BEYOND_ASCII.test(value) && isWorkerd()) {
-      throw invalidRequest(
-        "headers",
-        `Header ${quote(name)} holds a character between U+0080 and U+00FF, which workerd's fetch sends as two bytes (UTF-8) ` +
-          "where the signature covers one (Latin-1, as HTTP sends it), so API Gateway would answer 403. " +
-          "Percent-encode the value (encodeURIComponent), or send it in the body."
-      )
-    }
     headers[name] = value
     // workerd's fetch sends no empty value of the headers it knows (accept, content-type, if-none-match, ...):
     // in a Worker a blank one is sent as given but not signed, so that no signed header goes missing (403).
@@ -116,10 +121,12 @@ export const assembleHeaders = (
       ;(unsignedGiven ??= new Set()).add(lowerCaseName)
       continue
     }
+    refuseUnsendableInWorker(name, value, settings)
     signed.push([lowerCaseName, value])
   }
   const contentType = body === undefined ? undefined : settings.defaultContentType ?? defaultContentType
   if (contentType !== undefined && !hasContentType) {
+    refuseUnsendableInWorker(settings.contentTypeName ?? "content-type", contentType, settings)
     headers[settings.contentTypeName ?? "content-type"] = contentType
     signed.push(["content-type", contentType])
   }
@@ -127,6 +134,7 @@ export const assembleHeaders = (
     for (const [name, value] of settings.defaultHeaders) {
       const lowerCaseName = name.toLowerCase()
       if (unsignedGiven?.has(lowerCaseName) === true || signed.some(([given]) => given === lowerCaseName)) continue
+      refuseUnsendableInWorker(name, value, settings)
       headers[name] = value
       signed.push([lowerCaseName, value])
     }

@@ -82,6 +82,8 @@ export interface PrepareSettings {
   readonly contentTypeName?: string | undefined
   /** The service signed for, for its payload rule (VPC Lattice signs UNSIGNED-PAYLOAD unless the caller gives a hash). */
   readonly service: string
+  /** The request is presigned: whoever is given the URL sends it (a browser, another client), not this runtime's fetch. */
+  readonly presigning?: boolean | undefined
 }
 
 const ABSOLUTE_URL = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//
