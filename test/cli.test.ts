@@ -493,6 +493,22 @@ describe("an error body, UTF-16 or not, told by its bytes", () => {
     expect(run.stderr).not.toContain("UTF-16")
   })
 
+  it("in a coding fetch does not decode (zstd, through fetch): not printed as it came, its token inside", async () => {
+    const run = await served({ "content-type": "application/json", "content-encoding": "zstd" }, (token) =>
+      Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00]), Buffer.from(token, "latin1")]))
+    expect(run.code).toBe(22)
+    expect(run.stdout).toBe("")
+    expect(run.stderr).toMatch(/note: the error body .*not printed/)
+  })
+
+  it("labelled gzip but plain (through fetch, which fails to read it): exit 22 with the status, saying the body could not be read", async () => {
+    const run = await served({ "content-type": "application/json", "content-encoding": "gzip" }, (token) => Buffer.from(invalidToken(token)))
+    expect(run.code).toBe(22)
+    expect(run.stdout).toBe("")
+    expect(run.stderr).toContain("note: the error body is not in the coding its content-encoding names (gzip), so it could not be read, and is not printed")
+    expect(run.stderr).toContain("error: HTTP 403 Forbidden (UnrecognizedClientException)")
+  })
+
   it("empty (a HEAD's): no note about its text", async () => {
     const run = await served({}, () => Buffer.alloc(0), ["-X", "HEAD"])
     expect(run.stderr).toBe("error: HTTP 403 Forbidden (UnrecognizedClientException)\n")

@@ -19,6 +19,9 @@ const NEWLINE = 0x0a
 /** The most an error body is decoded to: more than any error message, less than a decompression bomb gives. */
 const DECODED_ERROR_BODY_LIMIT = 1024 * 1024
 
+/** The content codings fetch decodes itself (undici's; Node 20's has no zstd). */
+const FETCH_DECODES: ReadonlySet<string> = new Set(["gzip", "x-gzip", "deflate", "br"])
+
 /** The content codings of a body, in the order they were applied; identity is none. */
 const contentCodingsOf = (header: string | null): ReadonlyArray<string> =>
   (header ?? "").split(",").map((coding) => coding.trim().toLowerCase()).filter((coding) => coding !== "" && coding !== "identity")
@@ -87,15 +90,17 @@ const printError = async (
   signed: Signed,
   signal: AbortSignal | undefined
 ): Promise<number> => {
-  const { bytes: received, truncated } = response instanceof BufferedResponse
-    ? { bytes: response.body, truncated: response.truncated }
+  const { bytes: received, truncated, unreadable } = response instanceof BufferedResponse
+    ? { bytes: response.body, truncated: response.truncated, unreadable: response.unreadable }
     : await readCapped(response, signal)
-  // A compressed body (asked for with -H 'accept-encoding: gzip') is decoded: its bytes would hide from the scrub
-  // and the diagnosis a session token the answer quotes. One that cannot be decoded is not printed.
-  const codings = bodyAsSent(response) && received.length > 0 ? contentCodingsOf(response.headers.get("content-encoding")) : []
-  const decoded = codings.length === 0 ? received : decodedBody(received, codings)
+  // A compressed body (asked for with -H 'accept-encoding: gzip', or in a coding fetch does not decode, such as
+  // zstd) is decoded: its bytes would hide from the scrub and the diagnosis a session token the answer quotes. One
+  // that cannot be decoded is not printed.
+  const named = contentCodingsOf(response.headers.get("content-encoding"))
+  const codings = received.length === 0 ? [] : bodyAsSent(response) ? named : named.filter((coding) => !FETCH_DECODES.has(coding))
+  const decoded = unreadable ? undefined : codings.length === 0 ? received : decodedBody(received, codings)
   // A body labelled with a coding it is not in (`Content-Encoding: UTF-8`), which reads as text, is scrubbed as text.
-  const plain = decoded === undefined && isPlainText(received)
+  const plain = !unreadable && decoded === undefined && isPlainText(received)
   const inCharset = plain ? received : decoded
   // UTF-16 text (a BOM, or a NUL in every other byte) quotes a secret with a NUL beside each character, which the scrub
   // of UTF-8 spellings would not find: it is printed as UTF-8.
@@ -106,7 +111,9 @@ const printError = async (
   const bytes = utf16 === undefined
     ? inCharset
     : Buffer.from(new TextDecoder(utf16).decode(inCharset, { stream: truncated || codings.length > 0 }), "utf8")
-  const encodingNote = codings.length === 0
+  const encodingNote = unreadable
+    ? `note: the error body is not in the coding its content-encoding names (${named.join(", ")}), so it could not be read, and is not printed`
+    : codings.length === 0
     ? undefined
     : plain
     ? `note: the error body says it is ${codings.join(", ")}-encoded, and is plain text: it is printed as it came, with its secrets hidden`

@@ -31,7 +31,9 @@ export class BufferedResponse {
     /** The body went on past `ERROR_BODY_LIMIT`; the rest was not read. */
     readonly truncated: boolean,
     /** The body is as the server sent it, content-encoding and all (`bodyAsSent`). */
-    readonly asSent: boolean
+    readonly asSent: boolean,
+    /** Reading the body failed (fetch could not decode it as its content-encoding says): `body` is what came before. */
+    readonly unreadable: boolean = false
   ) {}
 }
 
@@ -169,21 +171,29 @@ export const readCapped = async (
   response: Response,
   signal?: AbortSignal | undefined,
   limit: number = ERROR_BODY_LIMIT
-): Promise<{ readonly bytes: Uint8Array; readonly truncated: boolean }> => {
-  if (response.body === null) return { bytes: new Uint8Array(0), truncated: false }
+): Promise<{ readonly bytes: Uint8Array; readonly truncated: boolean; readonly unreadable: boolean }> => {
+  if (response.body === null) return { bytes: new Uint8Array(0), truncated: false, unreadable: false }
   const chunks: Array<Uint8Array> = []
   let length = 0
   let truncated = false
-  for await (const chunk of chunksOf(response.body, signal)) {
-    const room = limit - length
-    if (chunk.length > room) {
-      chunks.push(chunk.subarray(0, room))
-      length = limit
-      truncated = true
-      break
+  let unreadable = false
+  try {
+    for await (const chunk of chunksOf(response.body, signal)) {
+      const room = limit - length
+      if (chunk.length > room) {
+        chunks.push(chunk.subarray(0, room))
+        length = limit
+        truncated = true
+        break
+      }
+      chunks.push(chunk)
+      length += chunk.length
     }
-    chunks.push(chunk)
-    length += chunk.length
+  } catch (error) {
+    // fetch fails the read of a body that is not in the coding its content-encoding names ("incorrect header
+    // check"): what came before is kept, and the failure said as such, not as the request's.
+    if (error instanceof Interrupted || signal?.aborted === true) throw error
+    unreadable = true
   }
   const bytes = new Uint8Array(length)
   let offset = 0
@@ -191,11 +201,11 @@ export const readCapped = async (
     bytes.set(chunk, offset)
     offset += chunk.length
   }
-  return { bytes, truncated }
+  return { bytes, truncated, unreadable }
 }
 
 /** Reads an error response up to the limit, so it can be retried or printed later. */
 export const buffer = async (response: Response, signal?: AbortSignal | undefined): Promise<BufferedResponse> => {
-  const { bytes, truncated } = await readCapped(response, signal)
-  return new BufferedResponse(response.status, response.statusText, response.headers, bytes, truncated, bodyAsSent(response))
+  const { bytes, truncated, unreadable } = await readCapped(response, signal)
+  return new BufferedResponse(response.status, response.statusText, response.headers, bytes, truncated, bodyAsSent(response), unreadable)
 }
