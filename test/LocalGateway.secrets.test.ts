@@ -88,44 +88,38 @@ describe("the access log", () => {
   })
 })
 
+/**
+ * The access-log message of a request that puts `credentials`' own secret key where the region goes, to a gateway
+ * given them as a list or through a lookup.
+ */
+const loggedForSecretAsRegion = async (credentials: { readonly accessKeyId: string; readonly secretAccessKey: string }, asLookup: boolean) => {
+  const log: Array<LocalGateway.AccessLogEntry> = []
+  const gateway = await LocalGateway.start({
+    credentials: asLookup ? (id) => (id === credentials.accessKeyId ? credentials : undefined) : [credentials],
+    onRequest: (entry) => log.push(entry)
+  })
+  try {
+    const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, "")
+    const scope = `${credentials.accessKeyId}/${amzDate.slice(0, 8)}/${credentials.secretAccessKey}/execute-api/aws4_request`
+    const authorization = `AWS4-HMAC-SHA256 Credential=${scope}, SignedHeaders=host;x-amz-date, Signature=${"0".repeat(64)}`
+    const response = await getRaw(gateway.port, "/prod/pets", { authorization, "x-amz-date": amzDate })
+    expect(response.status).toBe(403)
+    return log.find((candidate) => candidate.requestId === response.requestId)!.message
+  } finally {
+    await gateway.close()
+  }
+}
+
+// A test's secret key may have a region's form (local-secret), and a refusal quotes a region of that form.
 describe("the access log, when a client puts the gateway's own secret key where a region goes", () => {
-  // A test's secret key has a region's form, so the refusal would quote it.
-  const local = { accessKeyId: "AKIDLOCAL", secretAccessKey: "local-secret" }
-  let gateway: LocalGateway.Service
-  const log: Array<LocalGateway.AccessLogEntry> = []
-  beforeAll(async () => {
-    gateway = await LocalGateway.start({ credentials: [local], onRequest: (entry) => log.push(entry) })
+  it("holds it as <redacted>, from a credentials list", async () => {
+    expect(await loggedForSecretAsRegion({ accessKeyId: "AKIDLOCAL", secretAccessKey: "local-secret" }, false))
+      .toMatch(/^Credential should be scoped to a valid region, not '<redacted>'/)
   })
-  afterAll(() => gateway.close())
 
-  it("holds it as <redacted>", async () => {
-    const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, "")
-    const authorization = `AWS4-HMAC-SHA256 Credential=AKIDLOCAL/${amzDate.slice(0, 8)}/local-secret/execute-api/aws4_request, ` +
-      `SignedHeaders=host;x-amz-date, Signature=${"0".repeat(64)}`
-    const response = await getRaw(gateway.port, "/prod/pets", { authorization, "x-amz-date": amzDate })
-    expect(response.status).toBe(403)
-    const entry = log.find((candidate) => candidate.requestId === response.requestId)!
-    expect(entry.message).toMatch(/^Credential should be scoped to a valid region, not '<redacted>'/)
-  })
-})
-
-describe("the access log, when a client puts the secret key a credentials lookup gives where a region goes", () => {
-  const local = { accessKeyId: "AKIDLOOKEDUP", secretAccessKey: "looked-up-secret" }
-  let gateway: LocalGateway.Service
-  const log: Array<LocalGateway.AccessLogEntry> = []
-  beforeAll(async () => {
-    gateway = await LocalGateway.start({ credentials: (id) => (id === local.accessKeyId ? local : undefined), onRequest: (entry) => log.push(entry) })
-  })
-  afterAll(() => gateway.close())
-
-  it("holds it as <redacted>", async () => {
-    const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, "")
-    const authorization = `AWS4-HMAC-SHA256 Credential=AKIDLOOKEDUP/${amzDate.slice(0, 8)}/looked-up-secret/execute-api/aws4_request, ` +
-      `SignedHeaders=host;x-amz-date, Signature=${"0".repeat(64)}`
-    const response = await getRaw(gateway.port, "/prod/pets", { authorization, "x-amz-date": amzDate })
-    expect(response.status).toBe(403)
-    const entry = log.find((candidate) => candidate.requestId === response.requestId)!
-    expect(entry.message).toMatch(/^Credential should be scoped to a valid region, not '<redacted>'/)
+  it("holds it as <redacted>, from a credentials lookup (asked for the key id the request claims)", async () => {
+    expect(await loggedForSecretAsRegion({ accessKeyId: "AKIDLOOKEDUP", secretAccessKey: "looked-up-secret" }, true))
+      .toMatch(/^Credential should be scoped to a valid region, not '<redacted>'/)
   })
 })
 

@@ -11,7 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import ApiGatewaySigner, { Credentials, Signer, type SigningError } from "api-gateway-request-signer"
-import { failureOf } from "./support/outcomes.js"
+import { failureOf, thrownBy } from "./support/outcomes.js"
 
 // An endpoint on a custom domain: its host names no region.
 const ENDPOINT = "https://api.example.com/prod"
@@ -29,6 +29,23 @@ const refusing = new Proxy({}, {
 const withRefusedEnvironment = <A>(run: () => A): A => {
   const env = Object.getOwnPropertyDescriptor(process, "env")!
   Object.defineProperty(process, "env", { ...env, value: refusing })
+  try {
+    return run()
+  } finally {
+    Object.defineProperty(process, "env", env)
+  }
+}
+
+/** Runs `run` with an environment that answers the variables `granted` holds and refuses the others, as Deno's --allow-env=NAME,... does. */
+const withGrantedOnly = <A>(granted: Record<string, string>, run: () => A): A => {
+  const env = Object.getOwnPropertyDescriptor(process, "env")!
+  const grantedOnly = new Proxy(granted, {
+    get: (target, name) => {
+      if (typeof name === "string" && Object.hasOwn(target, name)) return target[name]
+      throw notCapable()
+    }
+  })
+  Object.defineProperty(process, "env", { ...env, value: grantedOnly })
   try {
     return run()
   } finally {
@@ -56,42 +73,13 @@ describe("an environment the runtime refuses to read", () => {
   })
 
   it("the facade without credentials, granted AWS_REGION alone (--allow-env=AWS_REGION): the same, for the keys it may not read", () => {
-    const env = Object.getOwnPropertyDescriptor(process, "env")!
-    const regionOnly = new Proxy({ AWS_REGION: "us-east-1" } as Record<string, string>, {
-      get: (target, name) => {
-        if (name === "AWS_REGION") return target[name]
-        throw notCapable()
-      }
-    })
-    Object.defineProperty(process, "env", { ...env, value: regionOnly })
-    let thrown: unknown
-    try {
-      new ApiGatewaySigner({ endpoint: ENDPOINT })
-    } catch (error) {
-      thrown = error
-    } finally {
-      Object.defineProperty(process, "env", env)
-    }
+    const thrown = thrownBy(() => withGrantedOnly({ AWS_REGION: "us-east-1" }, () => new ApiGatewaySigner({ endpoint: ENDPOINT })))
     expect(thrown).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: expect.stringContaining("--allow-env=AWS_ACCESS_KEY_ID") })
   })
 
   it("the facade without credentials, granted the two keys but not AWS_SESSION_TOKEN: refused, not signed without a token", () => {
-    const env = Object.getOwnPropertyDescriptor(process, "env")!
-    const keysOnly = new Proxy({ AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "ASIAEXAMPLE", AWS_SECRET_ACCESS_KEY: keys.secretAccessKey } as Record<string, string>, {
-      get: (target, name) => {
-        if (typeof name === "string" && name in target) return target[name]
-        throw notCapable()
-      }
-    })
-    Object.defineProperty(process, "env", { ...env, value: keysOnly })
-    let thrown: unknown
-    try {
-      new ApiGatewaySigner({ endpoint: ENDPOINT })
-    } catch (error) {
-      thrown = error
-    } finally {
-      Object.defineProperty(process, "env", env)
-    }
+    const granted = { AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "ASIAEXAMPLE", AWS_SECRET_ACCESS_KEY: keys.secretAccessKey }
+    const thrown = thrownBy(() => withGrantedOnly(granted, () => new ApiGatewaySigner({ endpoint: ENDPOINT })))
     expect(thrown).toMatchObject({ _tag: "SigningError", reason: "MissingCredentials", message: expect.stringContaining("refused to read AWS_SESSION_TOKEN") })
   })
 

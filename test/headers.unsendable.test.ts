@@ -106,21 +106,28 @@ describe("headers a browser forbids a page to set, in Node, whose fetch sends th
   })
 })
 
+/** Runs `run` as in workerd: `navigator.userAgent` is "Cloudflare-Workers" while it runs. */
+const inWorker = (run: () => void): void => {
+  vi.stubGlobal("navigator", { userAgent: "Cloudflare-Workers" })
+  try {
+    run()
+  } finally {
+    vi.unstubAllGlobals()
+  }
+}
+
 // workerd's fetch sends no empty value of the headers it knows (accept, content-type, if-none-match, ...).
 describe("in a Worker, a blank header value is sent as given but not signed (workerd may not send it)", () => {
   const signedHeadersOf = (authorization: string) => /SignedHeaders=([^,]+)/.exec(authorization)![1]!.split(";")
 
   it("signRequest sends accept, if-none-match and x-trace empty, and signs none of them", () => {
-    vi.stubGlobal("navigator", { userAgent: "Cloudflare-Workers" })
-    try {
+    inWorker(() => {
       const signed = signer.signRequest({ method: "GET", path: "/pets", headers: { accept: "", "if-none-match": " ", "x-trace": "" } })
       expect(signed.headers).toMatchObject({ accept: "", "if-none-match": " ", "x-trace": "" })
       // The caller's empty accept stands: the signer's default Accept is not added beside it.
       expect(Object.keys(signed.headers).filter((name) => name.toLowerCase() === "accept")).toEqual(["accept"])
       expect(signedHeadersOf(signed.headers.Authorization!)).toEqual(["host", "x-amz-date"])
-    } finally {
-      vi.unstubAllGlobals()
-    }
+    })
   })
 
   it("elsewhere they are signed, as they are sent", () => {
@@ -132,29 +139,22 @@ describe("in a Worker, a blank header value is sent as given but not signed (wor
 // workerd's fetch sends a header value's characters U+0080 to U+00FF as UTF-8; HTTP (and the signature) as one byte each.
 describe("in a Worker, a header value with a character between U+0080 and U+00FF", () => {
   it("is refused, saying how to send it: workerd would send other bytes than the ones signed (a 403)", () => {
-    vi.stubGlobal("navigator", { userAgent: "Cloudflare-Workers" })
-    try {
+    inWorker(() => {
       const error = thrownBy(() => signer.signRequest({ method: "GET", path: "/pets", headers: { "x-city": "Café" } }))
       expect(error).toMatchObject({ _tag: "SigningError", reason: "InvalidRequest", field: "headers" })
       expect((error as Error).message).toContain("Percent-encode the value (encodeURIComponent)")
-    } finally {
-      vi.unstubAllGlobals()
-    }
+    })
   })
 
   it("is not refused in a presigned request, which whoever is given the URL sends", () => {
-    vi.stubGlobal("navigator", { userAgent: "Cloudflare-Workers" })
-    try {
+    inWorker(() => {
       const presigned = signer.presignRequest({ method: "GET", path: "/pets", headers: { "x-city": "Café" } })
       expect(presigned.headers["x-city"]).toBe("Café")
-    } finally {
-      vi.unstubAllGlobals()
-    }
+    })
   })
 
   it("is refused in the signer's own default content type too", () => {
-    vi.stubGlobal("navigator", { userAgent: "Cloudflare-Workers" })
-    try {
+    inWorker(() => {
       const latin1Default = new ApiGatewaySigner({
         endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/prod",
         accessKey: "AKIDEXAMPLE",
@@ -163,19 +163,14 @@ describe("in a Worker, a header value with a character between U+0080 and U+00FF
       })
       const error = thrownBy(() => latin1Default.signRequest({ method: "POST", path: "/pets", body: "x" }))
       expect(error).toMatchObject({ _tag: "SigningError", field: "headers" })
-    } finally {
-      vi.unstubAllGlobals()
-    }
+    })
   })
 
   it("but a blank one (U+00A0 alone) is sent unsigned, as other blank values", () => {
-    vi.stubGlobal("navigator", { userAgent: "Cloudflare-Workers" })
-    try {
+    inWorker(() => {
       const signed = signer.signRequest({ method: "GET", path: "/pets", headers: { "x-note": "\u00a0" } })
       expect(signed.headers.Authorization).not.toContain("x-note")
-    } finally {
-      vi.unstubAllGlobals()
-    }
+    })
   })
 
   it("elsewhere is signed as the one byte each HTTP sends", () => {
