@@ -370,21 +370,26 @@ describe("a compressed 403 (-H accept-encoding: gzip, as CloudFront compresses i
       req.pipe(upstream)
     })
 
-  it("is printed decoded, the session token it quotes hidden, and diagnosed", async () => {
-    const proxy = compressingProxy("gzip", (body) => gzipSync(body))
+  /** The CLI's request, signed with a wrong secret key, through that proxy: the gateway's signature mismatch, encoded. */
+  const refusedThrough = async (coding: string, encode: (body: Buffer) => Buffer, acceptEncoding = "gzip") => {
+    const proxy = compressingProxy(coding, encode)
     const port = await listen(proxy)
     try {
-      const run = await cli(["-H", "accept-encoding: gzip", `http://127.0.0.1:${port}/prod/pets`], {
+      return await cli(["-H", `accept-encoding: ${acceptEncoding}`, `http://127.0.0.1:${port}/prod/pets`], {
         env: { ...env, AWS_SECRET_ACCESS_KEY: "wrong/secret+KEY-fedcba9876543210" }
       })
-      expect(run.code).toBe(22)
-      expect(run.stdout).toContain("The request signature we calculated does not match")
-      expect(run.stdout).toContain("x-amz-security-token:<redacted>")
-      expect(run.stderr).toContain("note: the error body came gzip-encoded; it is printed decoded, with its secrets hidden")
-      expect(run.stderr).toContain("identical to ours, so the signature differs by the key alone")
     } finally {
       await new Promise((resolve) => proxy.close(resolve))
     }
+  }
+
+  it("is printed decoded, the session token it quotes hidden, and diagnosed", async () => {
+    const run = await refusedThrough("gzip", (body) => gzipSync(body))
+    expect(run.code).toBe(22)
+    expect(run.stdout).toContain("The request signature we calculated does not match")
+    expect(run.stdout).toContain("x-amz-security-token:<redacted>")
+    expect(run.stderr).toContain("note: the error body came gzip-encoded; it is printed decoded, with its secrets hidden")
+    expect(run.stderr).toContain("identical to ours, so the signature differs by the key alone")
   })
 
   it("whose compressed stream the server did not finish shows nothing of a session token it ends inside", async () => {
@@ -410,35 +415,19 @@ describe("a compressed 403 (-H accept-encoding: gzip, as CloudFront compresses i
   })
 
   it("labelled with a coding it is not in (Content-Encoding: UTF-8), and plain text: printed as it came, its token hidden, and diagnosed", async () => {
-    const proxy = compressingProxy("UTF-8", (body) => body)
-    const port = await listen(proxy)
-    try {
-      const run = await cli(["-H", "accept-encoding: gzip", `http://127.0.0.1:${port}/prod/pets`], {
-        env: { ...env, AWS_SECRET_ACCESS_KEY: "wrong/secret+KEY-fedcba9876543210" }
-      })
-      expect(run.code).toBe(22)
-      expect(run.stdout).toContain("x-amz-security-token:<redacted>")
-      expect(run.stderr).toContain("note: the error body says it is utf-8-encoded, and is plain text: it is printed as it came")
-      expect(run.stderr).toContain("identical to ours, so the signature differs by the key alone")
-    } finally {
-      await new Promise((resolve) => proxy.close(resolve))
-    }
+    const run = await refusedThrough("UTF-8", (body) => body)
+    expect(run.code).toBe(22)
+    expect(run.stdout).toContain("x-amz-security-token:<redacted>")
+    expect(run.stderr).toContain("note: the error body says it is utf-8-encoded, and is plain text: it is printed as it came")
+    expect(run.stderr).toContain("identical to ours, so the signature differs by the key alone")
   })
 
   it("in a coding that cannot be decoded here, is not printed, and says why", async () => {
     // What no decoder here reads, and no text either (zstd's frames are binary).
-    const proxy = compressingProxy("zstd", (body) => Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00]), body]))
-    const port = await listen(proxy)
-    try {
-      const run = await cli(["-H", "accept-encoding: zstd", `http://127.0.0.1:${port}/prod/pets`], {
-        env: { ...env, AWS_SECRET_ACCESS_KEY: "wrong/secret+KEY-fedcba9876543210" }
-      })
-      expect(run.code).toBe(22)
-      expect(run.stdout).toBe("")
-      expect(run.stderr).toContain("note: the error body is zstd-encoded and could not be decoded here, so it is not printed")
-    } finally {
-      await new Promise((resolve) => proxy.close(resolve))
-    }
+    const run = await refusedThrough("zstd", (body) => Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00]), body]), "zstd")
+    expect(run.code).toBe(22)
+    expect(run.stdout).toBe("")
+    expect(run.stderr).toContain("note: the error body is zstd-encoded and could not be decoded here, so it is not printed")
   })
 })
 
