@@ -271,18 +271,13 @@ describe("--profile NAME", () => {
       expect(run.stderr).not.toContain("upper-secret")
     })
 
-    it("but a credential_source without a role_arn, which the AWS CLI does not read either: signed as the host's role", async () => {
-      writeFileSync(files.configFile, "[profile sourceonly]\ncredential_source = EcsContainer\nregion = us-east-1\n", { flag: "a" })
+    it.each([
+      ["a credential_source without a role_arn, which the AWS CLI does not read either", "sourceonly", "credential_source"],
+      ["one in capitals (CREDENTIAL_SOURCE, no role_arn), not read as misread", "sourcecaps", "CREDENTIAL_SOURCE"]
+    ])("but %s: signed as the host's role, as the AWS CLI", async (_, profile, key) => {
+      writeFileSync(files.configFile, `[profile ${profile}]\n${key} = EcsContainer\nregion = us-east-1\n`, { flag: "a" })
       onContainerHost()
-      const run = await cli(["--profile", "sourceonly", "--retries", "0"], { ...process.env, ...withFiles() })
-      expect(run.code).toBe(0)
-      expect(signedBy(run)).toBe(keys.container.accessKeyId)
-    })
-
-    it("nor one in capitals (CREDENTIAL_SOURCE, no role_arn): signed as the host's role, as the AWS CLI", async () => {
-      writeFileSync(files.configFile, "[profile sourcecaps]\nCREDENTIAL_SOURCE = EcsContainer\nregion = us-east-1\n", { flag: "a" })
-      onContainerHost()
-      const run = await cli(["--profile", "sourcecaps", "--retries", "0"], { ...process.env, ...withFiles() })
+      const run = await cli(["--profile", profile, "--retries", "0"], { ...process.env, ...withFiles() })
       expect(run.code).toBe(0)
       expect(signedBy(run)).toBe(keys.container.accessKeyId)
     })
