@@ -498,6 +498,29 @@ describe("an error body, UTF-16 or not, told by its bytes", () => {
     expect(run.stderr).toContain("error: HTTP 403 Forbidden (UnrecognizedClientException)")
   })
 
+  it("UTF-16 with a control character in it, printed as it came: the token's UTF-16 spelling hidden too", async () => {
+    const run = await served({ "content-type": "text/plain" }, (token) => Buffer.from(`\u001b[31mrefused\u001b[0m\f token ${token}`, "utf16le"))
+    expect(run.stdout.replaceAll("\u0000", "")).not.toContain(credentials.sessionToken.slice(0, 8))
+    expect(run.stdout.replaceAll("\u0000", "")).toContain("<redacted>")
+  })
+
+  it("cut by a connection reset while it arrives: the request's failure, not the body's coding", async () => {
+    const server = http.createServer((req, res) => {
+      req.resume()
+      res.writeHead(403, { "content-type": "application/json", "content-length": "1000" })
+      res.write("{\"message\":\"partial")
+      setTimeout(() => res.socket?.destroy(), 20)
+    })
+    const port = await listen(server)
+    try {
+      const run = await cli(["--retries", "0", `http://127.0.0.1:${port}/prod/pets`])
+      expect(run.code).not.toBe(22)
+      expect(run.stderr).not.toContain("content-encoding")
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
+
   it("empty (a HEAD's): no note about its text", async () => {
     const run = await served({}, () => Buffer.alloc(0), ["-X", "HEAD"])
     expect(run.stderr).toBe("error: HTTP 403 Forbidden (UnrecognizedClientException)\n")

@@ -11,12 +11,35 @@
 import { Buffer } from "node:buffer"
 import { brotliDecompressSync, constants, gunzipSync, inflateRawSync, inflateSync, type ZlibOptions } from "node:zlib"
 import { scrubBytes } from "./output.js"
+import { REDACTED } from "../internal/scrub.js"
 
 /** The most an error body is decoded to: more than any error message, less than a decompression bomb gives. */
 const DECODED_ERROR_BODY_LIMIT = 1024 * 1024
 
-/** The content codings fetch decodes itself (undici's; Node 20's has no zstd). */
+/** The content codings fetch decodes itself (undici's); zstd too from Node 24 (`stillInZstd` tells). */
 const FETCH_DECODES: ReadonlySet<string> = new Set(["gzip", "x-gzip", "deflate", "br"])
+
+/** Whether a body fetch gave back is still a zstd frame (its magic number): Node 20's and 22's fetch pass zstd on undecoded. */
+const stillInZstd = (bytes: Uint8Array): boolean => bytes[0] === 0x28 && bytes[1] === 0xb5 && bytes[2] === 0x2f && bytes[3] === 0xfd
+
+/**
+ * `bytes` with each secret's UTF-16 spellings (either byte order) replaced by `<redacted>` in the same: a body
+ * printed as it came (not read as UTF-16 text, having control characters or a secret's UTF-8 spelling too) still
+ * shows them, a NUL beside each character, which a terminal does not show.
+ */
+const withoutUtf16Secrets = (bytes: Uint8Array, secrets: ReadonlySet<string>): Uint8Array => {
+  let body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  for (const secret of secrets) {
+    if (secret === "") continue
+    const littleEndian = Buffer.from(secret, "utf16le")
+    for (const [spelled, redacted] of [[littleEndian, Buffer.from(REDACTED, "utf16le")], [Buffer.from(littleEndian).swap16(), Buffer.from(REDACTED, "utf16le").swap16()]] as const) {
+      for (let at = body.indexOf(spelled); at !== -1; at = body.indexOf(spelled, at + redacted.length)) {
+        body = Buffer.concat([body.subarray(0, at), redacted, body.subarray(at + spelled.length)])
+      }
+    }
+  }
+  return body
+}
 
 /** The content codings of a body, in the order they were applied; identity is none. */
 const contentCodingsOf = (header: string | null): ReadonlyArray<string> =>
@@ -109,13 +132,16 @@ export const errorBodyText = (body: ReceivedErrorBody, secrets: ReadonlySet<stri
   // zstd) is decoded: its bytes would hide from the scrub and the diagnosis a session token the answer quotes. One
   // that cannot be decoded is not printed.
   const named = contentCodingsOf(body.contentEncoding)
-  const codings = received.length === 0 ? [] : asSent ? named : named.filter((coding) => !FETCH_DECODES.has(coding))
+  const codings = received.length === 0 ? []
+    : asSent ? named
+    : named.filter((coding) => !FETCH_DECODES.has(coding) && (coding !== "zstd" || stillInZstd(received)))
   const decoded = unreadable ? undefined : codings.length === 0 ? received : decodedBody(received, codings)
   // A decoded body may be cut short too: a compressed stream the server did not finish decodes as far as it goes.
   const cutShort = truncated || codings.length > 0
   // A body labelled with a coding it is not in (`Content-Encoding: UTF-8`), which reads as text, is scrubbed as text.
   const plain = !unreadable && decoded === undefined && isPlainText(received)
-  const inCharset = plain ? received : decoded
+  const readable = plain ? received : decoded
+  const inCharset = readable === undefined ? undefined : withoutUtf16Secrets(readable, secrets)
   // UTF-16 text (a BOM, or a NUL in every other byte) quotes a secret with a NUL beside each character, which the scrub
   // of UTF-8 spellings would not find: it is printed as UTF-8.
   // Not when the bytes hold a secret as they are: UTF-16 text cannot, and read as UTF-16 it would be hidden from the scrub.

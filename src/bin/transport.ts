@@ -166,6 +166,20 @@ export async function* chunksOf(body: ReadableStream<Uint8Array>, signal: AbortS
   }
 }
 
+// The codes of zlib's, brotli's and zstd's decoding failures (Z_DATA_ERROR, ERR__ERROR_FORMAT_PADDING_2, ZSTD_error_...).
+const DECODING_FAILURE_CODE = /^(?:Z_[A-Z_]+|ERR__ERROR_FORMAT\w*|ZSTD_error\w*)$/
+
+/** Whether `error`, or an error it was caused by, is a decoder's refusal of its bytes: fetch's as it reads a body. */
+const isDecodingFailure = (error: unknown): boolean => {
+  let current = error
+  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code === "string" && DECODING_FAILURE_CODE.test(code)) return true
+    current = (current as { cause?: unknown }).cause
+  }
+  return false
+}
+
 /** Reads a body up to `limit` bytes and stops: the rest is neither read nor kept. */
 export const readCapped = async (
   response: Response,
@@ -191,8 +205,9 @@ export const readCapped = async (
     }
   } catch (error) {
     // fetch fails the read of a body that is not in the coding its content-encoding names ("incorrect header
-    // check"): what came before is kept, and the failure said as such, not as the request's.
-    if (error instanceof Interrupted || signal?.aborted === true) throw error
+    // check"): what came before is kept, and the failure said as such, not as the request's. Any other failure
+    // (a connection reset while the body arrived, an interruption) is the request's.
+    if (!isDecodingFailure(error) || signal?.aborted === true) throw error
     unreadable = true
   }
   const bytes = new Uint8Array(length)
