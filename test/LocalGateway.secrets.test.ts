@@ -117,6 +117,23 @@ describe("the access log, when a client puts the gateway's own secret key where 
       .toMatch(/^Credential should be scoped to a valid region, not '<redacted>'/)
   })
 
+  it("holds it as <redacted> in a refused presigned URL's target too", async () => {
+    const log: Array<LocalGateway.AccessLogEntry> = []
+    const gateway = await LocalGateway.start({ credentials: [{ accessKeyId: "AKIDLOCAL", secretAccessKey: "local-secret" }], onRequest: (entry) => log.push(entry) })
+    try {
+      const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, "")
+      const query = `X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDLOCAL%2F${amzDate.slice(0, 8)}%2Flocal-secret%2Fexecute-api%2Faws4_request` +
+        `&X-Amz-Date=${amzDate}&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=${"0".repeat(64)}`
+      const response = await getRaw(gateway.port, `/prod/pets?${query}`)
+      expect(response.status).toBe(403)
+      const entry = log.find((candidate) => candidate.requestId === response.requestId)!
+      expect(entry.target).not.toContain("local-secret")
+      expect(entry.target).toContain("X-Amz-Credential=AKIDLOCAL%2F")
+    } finally {
+      await gateway.close()
+    }
+  })
+
   it("holds it as <redacted>, from a credentials lookup (asked for the key id the request claims)", async () => {
     expect(await loggedForSecretAsRegion({ accessKeyId: "AKIDLOOKEDUP", secretAccessKey: "looked-up-secret" }, true))
       .toMatch(/^Credential should be scoped to a valid region, not '<redacted>'/)

@@ -77,6 +77,17 @@ const loggedRefusal = (message: string, settings: GatewaySettings, req: http.Inc
   scrubSecrets(message.split("\n")[0]!, [...listedSecrets(settings.credentials), ...claimedSecrets(req, settings.credentials)])
 
 /**
+ * The target as the access log shows it: a presigned URL's session token and signature redacted (they would let
+ * whoever reads the log replay it for up to 7 days), and the gateway's own secrets taken out, which a client may
+ * put in its X-Amz-Credential where the region goes.
+ */
+const loggedTargetOf = (req: http.IncomingMessage, settings: GatewaySettings): string => {
+  const target = redactTarget(req.url ?? "/")
+  const claims = /x-amz-credential=/i.test(target)
+  return scrubSecrets(target, [...listedSecrets(settings.credentials), ...(claims ? claimedSecrets(req, settings.credentials) : [])])
+}
+
+/**
  * The secrets a credentials lookup gives for the access key id a request claims (`Credential=` of its
  * Authorization header, or its X-Amz-Credential): a lookup's are not known until it is asked.
  */
@@ -109,9 +120,7 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
   const requestId = randomUUID()
   const method = req.method ?? "GET"
   const requestTarget = req.url ?? "/"
-  // What the access log shows of the target: a presigned URL's session token and signature would let
-  // whoever reads the log replay it for up to 7 days.
-  const loggedTarget = redactTarget(requestTarget)
+  const loggedTarget = loggedTargetOf(req, settings)
   // Called once the answer is written, from event handlers too (proxy mode): a throwing onRequest
   // must neither change the answer nor crash the process, so it is reported as a warning.
   const log = (status: number, extra: Partial<AccessLogEntry> = {}) => {
