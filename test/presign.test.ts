@@ -4,6 +4,7 @@
  * parameters are either carried or refused, never dropped.
  */
 import { createHash } from "node:crypto"
+import { runInNewContext } from "node:vm"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import ApiGatewaySigner, { Credentials, Signer, SigningError, SigV4 } from "api-gateway-request-signer"
@@ -68,9 +69,14 @@ describe("presignRequest", () => {
     expect(attempt).toThrow(/is not a presign option, so it was not read: the one option is expiresIn/)
   })
 
-  it("refuses options in a Map, whose expiresIn would go unread", () => {
+  it.each([
+    ["a Map", new Map([["expiresIn", 60]])],
+    ["a Map of another realm (node:vm)", runInNewContext("new Map([['expiresIn', 60]])")],
+    ["URLSearchParams", new URLSearchParams("expiresIn=60")],
+    ["Headers", new Headers({ expiresIn: "60" })]
+  ])("refuses options in %s, whose expiresIn would go unread", (_, options) => {
     const signer = presigner("https://abc123.execute-api.us-east-1.amazonaws.com/prod")
-    const attempt = () => signer.presignRequest({ method: "GET", path: "/report" }, new Map([["expiresIn", 60]]) as never)
+    const attempt = () => signer.presignRequest({ method: "GET", path: "/report" }, options as never)
     expect(attempt).toThrow(/Presign options must be an object such as \{ expiresIn: 900 \}/)
   })
 

@@ -8,6 +8,7 @@
  */
 import { invalidConfig } from "../signingErrors.js"
 import { describe } from "../request/describe.js"
+import { isHeaders, isKeyedCollection, isURLSearchParams } from "../brand.js"
 import type { SigningCredentials } from "../credentials.js"
 import { Secret } from "../secret.js"
 import { signingDate } from "./amzDate.js"
@@ -48,8 +49,9 @@ export const expiresInOf = (options: unknown): number => {
     throw invalidConfig(`Presign options must be an object such as { expiresIn: 900 }; got ${options === null ? "null" : typeof options}.`)
   }
   const { expiresIn } = options as { readonly expiresIn?: unknown }
-  // A Map, or an array, holds what it holds where options are not read: its expiresIn would go unread.
-  if (options instanceof Map || Array.isArray(options)) {
+  // A Map, URLSearchParams, Headers or an array holds what it holds where options are not read: its expiresIn
+  // would go unread.
+  if (Array.isArray(options) || isKeyedCollection(options) || isURLSearchParams(options) || isHeaders(options)) {
     throw invalidConfig(`Presign options must be an object such as { expiresIn: 900 }; got ${describe(options)}.`)
   }
   refuseMisnamedExpiry(options, expiresIn)
