@@ -498,10 +498,25 @@ describe("an error body, UTF-16 or not, told by its bytes", () => {
     expect(run.stderr).toContain("error: HTTP 403 Forbidden (UnrecognizedClientException)")
   })
 
-  it("UTF-16 with a control character in it, printed as it came: the token's UTF-16 spelling hidden too", async () => {
+  it("UTF-16 with control characters in it: printed as UTF-8, its token hidden", async () => {
     const run = await served({ "content-type": "text/plain" }, (token) => Buffer.from(`\u001b[31mrefused\u001b[0m\f token ${token}`, "utf16le"))
+    expect(run.stdout).toBe("\u001b[31mrefused\u001b[0m\f token <redacted>")
+  })
+
+  it("UTF-16 with control characters, quoting the token JSON-escaped: hidden as in UTF-8", async () => {
+    const run = await served({ "content-type": "text/plain" }, (token) => Buffer.from(`\f${JSON.stringify({ token: token.replaceAll("/", "\\/") })}`, "utf16le"))
+    expect(run.stdout).toBe("\f{\"token\":\"<redacted>\"}")
+  })
+
+  it("UTF-16 with control characters, cut at 64 KB inside the token: none of the token shows", async () => {
+    const run = await served({ "content-type": "text/plain" }, (token) => {
+      // 64 KB is 32,768 UTF-16 code units: the token starts 10 before the cut.
+      const head = `\f${"x".repeat(32 * 1024 - 11)}`
+      return Buffer.from(`${head}${token}${"y".repeat(1000)}`, "utf16le")
+    })
+    expect(run.stderr).toContain("only its start was read")
+    // A terminal does not show a NUL: the token's UTF-16 spelling reads as the token.
     expect(run.stdout.replaceAll("\u0000", "")).not.toContain(credentials.sessionToken.slice(0, 8))
-    expect(run.stdout.replaceAll("\u0000", "")).toContain("<redacted>")
   })
 
   it("cut by a connection reset while it arrives: the request's failure, not the body's coding", async () => {

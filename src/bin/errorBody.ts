@@ -33,9 +33,14 @@ const withoutUtf16Secrets = (bytes: Uint8Array, secrets: ReadonlySet<string>): U
     if (secret === "") continue
     const littleEndian = Buffer.from(secret, "utf16le")
     for (const [spelled, redacted] of [[littleEndian, Buffer.from(REDACTED, "utf16le")], [Buffer.from(littleEndian).swap16(), Buffer.from(REDACTED, "utf16le").swap16()]] as const) {
-      for (let at = body.indexOf(spelled); at !== -1; at = body.indexOf(spelled, at + redacted.length)) {
-        body = Buffer.concat([body.subarray(0, at), redacted, body.subarray(at + spelled.length)])
+      // The pieces between the matches, joined once: a body may repeat a secret thousands of times.
+      const pieces: Array<Uint8Array> = []
+      let from = 0
+      for (let at = body.indexOf(spelled); at !== -1; at = body.indexOf(spelled, from)) {
+        pieces.push(body.subarray(from, at), redacted)
+        from = at + spelled.length
       }
+      if (from > 0) body = Buffer.concat([...pieces, body.subarray(from)])
     }
   }
   return body
@@ -51,6 +56,7 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true })
  * The UTF-16 a body is in, by its BOM, else by its NULs: text of mostly ASCII characters in UTF-16 has one in every
  * other byte, on one side (the low byte's for little-endian), where UTF-8 text has none. A label alone is not
  * trusted (a UTF-8 body labelled `charset=utf-16` would print as CJK characters); undefined for any other body.
+ * (A binary body that holds a secret as it is is not asked: see `errorBodyText`.)
  */
 const utf16Of = (bytes: Uint8Array): "utf-16le" | "utf-16be" | undefined => {
   const byOrderMark = bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : undefined
@@ -60,10 +66,15 @@ const utf16Of = (bytes: Uint8Array): "utf-16le" | "utf-16be" | undefined => {
   const units = bytes.length / 2
   const byNuls = odd >= units / 4 && even <= odd / 16 ? "utf-16le" : even >= units / 4 && odd <= even / 16 ? "utf-16be" : undefined
   const utf16 = byOrderMark ?? byNuls
-  // Only text: a binary body (which may quote a secret in bytes of its own) is printed as it came, scrubbed as such.
-  return bytes.length >= 4 && utf16 !== undefined && isPlainText(Buffer.from(new TextDecoder(utf16).decode(bytes, { stream: true }), "utf8"))
-    ? utf16
-    : undefined
+  if (bytes.length < 4 || utf16 === undefined) return undefined
+  // Only what decodes as UTF-16 (no lone surrogate; control characters are text too): read as UTF-8 after, every
+  // spelling of a secret in it (escaped, cut at the end) is found as in any UTF-8 body.
+  try {
+    new TextDecoder(utf16, { fatal: true }).decode(bytes, { stream: true })
+    return utf16
+  } catch {
+    return undefined
+  }
 }
 
 /** Whether `bytes` are UTF-8 text with no control character but tab and line breaks: no compressed stream is. */

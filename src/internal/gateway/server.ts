@@ -83,8 +83,10 @@ const loggedRefusal = (message: string, settings: GatewaySettings, req: http.Inc
  */
 const loggedTargetOf = (req: http.IncomingMessage, settings: GatewaySettings): string => {
   const target = redactTarget(req.url ?? "/")
-  const claims = /x-amz-credential=/i.test(target)
-  return scrubSecrets(target, [...listedSecrets(settings.credentials), ...(claims ? claimedSecrets(req, settings.credentials) : [])])
+  // Only a target with a credential scope quotes one where a refusal does; the others are left as they came (a
+  // scrub of every request's target with every listed secret would cost each request the list's length).
+  if (!/x-amz-credential=/i.test(target)) return target
+  return scrubSecrets(target, [...listedSecrets(settings.credentials), ...claimedSecrets(req, settings.credentials)])
 }
 
 /**
