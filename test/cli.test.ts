@@ -468,6 +468,11 @@ describe("an error body, UTF-16 or not, told by its bytes", () => {
       await new Promise((resolve) => server.close(resolve))
     }
   }
+  /** What printed text shows, NULs aside, and what its characters hold written back as UTF-16 in either byte order. */
+  const readingsOf = (printed: string): ReadonlyArray<string> => {
+    const littleEndian = Buffer.from(printed, "utf16le")
+    return [printed, littleEndian.toString("latin1"), Buffer.from(littleEndian).swap16().toString("latin1")].map((text) => text.replaceAll("\u0000", ""))
+  }
   const invalidToken = (token: string) => JSON.stringify({ message: `The security token included in the request is invalid: ${token}` })
 
   it("UTF-16 with neither a BOM nor a charset (a NUL in every other byte): printed as UTF-8, its token hidden", async () => {
@@ -475,11 +480,11 @@ describe("an error body, UTF-16 or not, told by its bytes", () => {
     expect(run.stdout).toBe("{\"message\":\"The security token included in the request is invalid: <redacted>\"}")
   })
 
-  it("binary with a NUL in every other byte, quoting the token as it is: not read as UTF-16, its token hidden", async () => {
+  it("binary with a NUL in every other byte, quoting the token as it is: its token hidden before the body may be read as UTF-16", async () => {
     const run = await served({ "content-type": "application/octet-stream" }, (token) =>
       Buffer.concat([Buffer.from("error!".repeat(40), "utf16le"), Buffer.from(`x${token}`, "latin1"), Buffer.from("end", "utf16le")]))
-    expect(run.stdout).toContain("<redacted>")
-    expect(run.stderr).not.toContain("UTF-16")
+    // Neither as printed, nor in the characters printed written back as UTF-16 (CJK ones would hold the token's bytes).
+    expect(readingsOf(run.stdout).some((reading) => reading.includes(credentials.sessionToken.slice(0, 8)))).toBe(false)
   })
 
   it("in a coding fetch does not decode (zstd, through fetch): not printed as it came, its token inside", async () => {
@@ -533,6 +538,22 @@ describe("an error body, UTF-16 or not, told by its bytes", () => {
       expect(run.stderr).not.toContain("content-encoding")
     } finally {
       await new Promise((resolve) => server.close(resolve))
+    }
+  })
+
+  it("a NUL in every other byte and the token as it is, cut at 64 KB inside it: none of the token shows, as it is or read as UTF-16", async () => {
+    const run = await served({ "content-type": "application/octet-stream" }, (token) =>
+      Buffer.concat([Buffer.from("x".repeat(32 * 1024 - 5), "utf16le"), Buffer.from(token.repeat(4), "latin1")]))
+    expect(readingsOf(run.stdout).some((reading) => reading.includes(credentials.sessionToken.slice(0, 8)))).toBe(false)
+  })
+
+  it("UTF-16 quoting the token as it is and the secret key JSON-escaped (as Java and PHP write a /): both hidden", async () => {
+    const escapedKey = credentials.secretAccessKey.replaceAll("/", "\\/")
+    const run = await served({ "content-type": "text/plain" }, (token) =>
+      Buffer.concat([Buffer.from(`\f${JSON.stringify({ key: "KEY" }).replace("KEY", escapedKey)} `, "utf16le"), Buffer.from(`${token}\0`, "latin1")]))
+    for (const reading of readingsOf(run.stdout)) {
+      expect(reading).not.toContain(credentials.sessionToken.slice(0, 8))
+      expect(reading).not.toContain(escapedKey.slice(4, 12))
     }
   })
 

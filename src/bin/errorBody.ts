@@ -10,7 +10,7 @@
  */
 import { Buffer } from "node:buffer"
 import { brotliDecompressSync, constants, gunzipSync, inflateRawSync, inflateSync, type ZlibOptions } from "node:zlib"
-import { scrubBytes } from "./output.js"
+import { dropSecretStart, scrubBytes } from "./output.js"
 import { REDACTED } from "../internal/scrub.js"
 
 /** The most an error body is decoded to: more than any error message, less than a decompression bomb gives. */
@@ -152,11 +152,14 @@ export const errorBodyText = (body: ReceivedErrorBody, secrets: ReadonlySet<stri
   // A body labelled with a coding it is not in (`Content-Encoding: UTF-8`), which reads as text, is scrubbed as text.
   const plain = !unreadable && decoded === undefined && isPlainText(received)
   const readable = plain ? received : decoded
-  const inCharset = readable === undefined ? undefined : withoutUtf16Secrets(readable, secrets)
+  // Its secrets' spellings as they are (and a secret's beginning where it was cut short) go before it may be read as
+  // UTF-16, which would turn them into other characters, and so do their UTF-16 spellings (when it is not read so).
+  const inCharset = readable === undefined
+    ? undefined
+    : withoutUtf16Secrets(scrubBytes(cutShort ? dropSecretStart(readable, secrets) : readable, secrets), secrets)
   // UTF-16 text (a BOM, or a NUL in every other byte) quotes a secret with a NUL beside each character, which the scrub
-  // of UTF-8 spellings would not find: it is printed as UTF-8.
-  // Not when the bytes hold a secret as they are: UTF-16 text cannot, and read as UTF-16 it would be hidden from the scrub.
-  const utf16 = inCharset === undefined || !Buffer.from(scrubBytes(inCharset, secrets)).equals(inCharset) ? undefined : utf16Of(inCharset)
+  // of UTF-8 spellings would not find: it is printed as UTF-8, where every spelling is found.
+  const utf16 = inCharset === undefined ? undefined : utf16Of(inCharset)
   // Cut short, the text may end in half a character: held back (stream), not read as U+FFFD, which would hide
   // from `dropSecretStart` a secret's beginning before it.
   const bytes = utf16 === undefined

@@ -85,7 +85,7 @@ const loggedTargetOf = (req: http.IncomingMessage, settings: GatewaySettings): s
   const target = redactTarget(req.url ?? "/")
   // Only a target with a credential scope quotes one where a refusal does; the others are left as they came (a
   // scrub of every request's target with every listed secret would cost each request the list's length).
-  if (!/x-amz-credential=/i.test(target)) return target
+  if (credentialScopeOf(req) === undefined) return target
   return scrubSecrets(target, [...listedSecrets(settings.credentials), ...claimedSecrets(req, settings.credentials)])
 }
 
@@ -95,13 +95,19 @@ const loggedTargetOf = (req: http.IncomingMessage, settings: GatewaySettings): s
  */
 const claimedSecrets = (req: http.IncomingMessage, credentials: GatewaySettings["credentials"]): Array<string> => {
   if (typeof credentials !== "function") return []
-  const claimed = /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? "")?.[1] ??
-    /[?&]X-Amz-Credential=([^&/%]+)(?:\/|%2F)/i.exec(req.url ?? "")?.[1]
+  const claimed = /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? "")?.[1] ?? credentialScopeOf(req)?.split("/")[0]
   if (claimed === undefined) return []
   return safely(() => {
-    const found = credentials(decodeURIComponent(claimed))
+    const found = credentials(claimed)
     return found === undefined ? [] : secretsOf(found)
   }, [])
+}
+
+/** The credential scope a presigned target claims (its X-Amz-Credential, the name read as the verifier reads it: decoded, any case). */
+const credentialScopeOf = (req: http.IncomingMessage): string | undefined => {
+  const query = parseQuery(parseTarget(req.url ?? "/")?.rawQuery ?? "")
+  for (const name in query) if (name.toLowerCase() === "x-amz-credential") return query[name]![0]
+  return undefined
 }
 
 /**
