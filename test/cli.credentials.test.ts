@@ -7,7 +7,8 @@
  * source; no output ever shows a secret. Requests go to a local gateway
  * that knows every key, and says which one signed.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { createServer, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import { join } from "node:path"
@@ -327,8 +328,11 @@ describe("--profile NAME", () => {
   it("a session token renewed for the signature (the first was near its expiration) is never printed either", async () => {
     // Each run of this credential_process hands out a new session token, valid 3 more minutes: inside the
     // 5 minutes before expiration where the chain renews, so the request is signed with a later one.
-    const runs = join(files.directory, "rotations")
-    const script = join(files.directory, "rotating.mjs")
+    // In a directory of its own: a renewal the chain starts as the CLI ends may still be running, and writing
+    // here, when the test's files are removed.
+    const own = mkdtempSync(join(tmpdir(), "agrs-rotating-"))
+    const runs = join(own, "rotations")
+    const script = join(own, "rotating.mjs")
     writeFileSync(
       script,
       `import { readFileSync, writeFileSync } from "node:fs"\n` +
@@ -360,6 +364,7 @@ describe("--profile NAME", () => {
     } finally {
       api.closeAllConnections()
       api.close()
+      rmSync(own, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 })
     }
   })
 
