@@ -136,6 +136,30 @@ describe("the access log, when a client puts the gateway's own secret key where 
     }
   })
 
+  it("holds it as <redacted> in a target refused for its form (a '#'), and asks a lookup for no key id the target does not claim", async () => {
+    const local = { accessKeyId: "AKIDLOCAL", secretAccessKey: "local-secret" }
+    const asked: Array<string> = []
+    const log: Array<LocalGateway.AccessLogEntry> = []
+    const gateway = await LocalGateway.start({
+      credentials: (id) => {
+        asked.push(id)
+        return id === local.accessKeyId ? local : undefined
+      },
+      onRequest: (entry) => log.push(entry)
+    })
+    try {
+      const refused = await getRaw(gateway.port, "/prod/pets?X-Amz-Credential=AKIDLOCAL%2F20240510%2Flocal-secret%2Fexecute-api%2Faws4_request#x")
+      expect(refused.status).toBe(400)
+      expect(log.find((candidate) => candidate.requestId === refused.requestId)!.target).not.toContain("local-secret")
+      asked.length = 0
+      await getRaw(gateway.port, "/prod/pets?X-Amz-Credential=&X-Amz-Signature=0")
+      await getRaw(gateway.port, "/prod/pets?X-Amz-Credential=AKIDLOCAL")
+      expect(asked).toEqual([])
+    } finally {
+      await gateway.close()
+    }
+  })
+
   it("holds it as <redacted>, from a credentials lookup (asked for the key id the request claims)", async () => {
     expect(await loggedForSecretAsRegion({ accessKeyId: "AKIDLOOKEDUP", secretAccessKey: "looked-up-secret" }, true))
       .toMatch(/^Credential should be scoped to a valid region, not '<redacted>'/)

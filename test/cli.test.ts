@@ -557,6 +557,12 @@ describe("an error body, UTF-16 or not, told by its bytes", () => {
     }
   })
 
+  it("compressed and complete: printed whole, its ending not taken for a secret's cut beginning", async () => {
+    // The secret key begins "cli/": a body cut short that ends in "c" may end inside it; a whole one does not.
+    const run = await served({ "content-encoding": "gzip" }, () => gzipSync("Forbidden: ask the mosaic"), ["-H", "accept-encoding: gzip"])
+    expect(run.stdout).toBe("Forbidden: ask the mosaic")
+  })
+
   it("empty (a HEAD's): no note about its text", async () => {
     const run = await served({}, () => Buffer.alloc(0), ["-X", "HEAD"])
     expect(run.stderr).toBe("error: HTTP 403 Forbidden (UnrecognizedClientException)\n")

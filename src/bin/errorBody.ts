@@ -91,14 +91,22 @@ const isPlainText = (bytes: Uint8Array): boolean => {
  * that are not what it says, or more than the limit. Bytes cut short (at the read limit, or a stream the server did
  * not finish) decode as far as they go, so the text may end inside a secret: `printError` drops such an ending.
  */
-const decodedBody = (bytes: Uint8Array, codings: ReadonlyArray<string>): Uint8Array | undefined => {
-  const zlib: ZlibOptions = { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: DECODED_ERROR_BODY_LIMIT }
+const decodedBody = (bytes: Uint8Array, codings: ReadonlyArray<string>): { readonly body: Uint8Array; readonly complete: boolean } | undefined => {
+  // Whole streams decode without a flush at their end; one that stops early decodes only so.
+  const whole = decodedAs(bytes, codings, constants.Z_FINISH, constants.BROTLI_OPERATION_FINISH)
+  if (whole !== undefined) return { body: whole, complete: true }
+  const part = decodedAs(bytes, codings, constants.Z_SYNC_FLUSH, constants.BROTLI_OPERATION_FLUSH)
+  return part === undefined ? undefined : { body: part, complete: false }
+}
+
+const decodedAs = (bytes: Uint8Array, codings: ReadonlyArray<string>, finishFlush: number, brotliFinishFlush: number): Uint8Array | undefined => {
+  const zlib: ZlibOptions = { finishFlush, maxOutputLength: DECODED_ERROR_BODY_LIMIT }
   let body: Uint8Array = bytes
   try {
     for (const coding of [...codings].reverse()) {
       if (coding === "gzip" || coding === "x-gzip") body = gunzipSync(body, zlib)
       else if (coding === "br") {
-        body = brotliDecompressSync(body, { finishFlush: constants.BROTLI_OPERATION_FLUSH, maxOutputLength: DECODED_ERROR_BODY_LIMIT })
+        body = brotliDecompressSync(body, { finishFlush: brotliFinishFlush, maxOutputLength: DECODED_ERROR_BODY_LIMIT })
       } else if (coding === "deflate") {
         // HTTP's deflate is zlib's format; some servers send raw deflate under that name.
         try {
@@ -131,7 +139,10 @@ export interface ReceivedErrorBody {
 export interface ErrorBodyText {
   readonly bytes: Uint8Array | undefined
   readonly notes: ReadonlyArray<string>
-  /** Cut short (at the read limit, or a stream not finished): it may end inside a secret, whole in it no more. */
+  /**
+   * Cut short (at the read limit, or a stream not finished) and read as UTF-16 after: it may end inside a secret,
+   * whole in it no more, for `dropSecretStart` to drop (otherwise dropped already).
+   */
   readonly cutShort: boolean
 }
 
@@ -146,9 +157,10 @@ export const errorBodyText = (body: ReceivedErrorBody, secrets: ReadonlySet<stri
   const codings = received.length === 0 ? []
     : asSent ? named
     : named.filter((coding) => !FETCH_DECODES.has(coding) && (coding !== "zstd" || stillInZstd(received)))
-  const decoded = unreadable ? undefined : codings.length === 0 ? received : decodedBody(received, codings)
+  const decoding = unreadable || codings.length === 0 ? undefined : decodedBody(received, codings)
+  const decoded = unreadable ? undefined : codings.length === 0 ? received : decoding?.body
   // A decoded body may be cut short too: a compressed stream the server did not finish decodes as far as it goes.
-  const cutShort = truncated || codings.length > 0
+  const cutShort = truncated || (decoding !== undefined && !decoding.complete)
   // A body labelled with a coding it is not in (`Content-Encoding: UTF-8`), which reads as text, is scrubbed as text.
   const plain = !unreadable && decoded === undefined && isPlainText(received)
   const readable = plain ? received : decoded
@@ -161,7 +173,7 @@ export const errorBodyText = (body: ReceivedErrorBody, secrets: ReadonlySet<stri
   // of UTF-8 spellings would not find: it is printed as UTF-8, where every spelling is found.
   const utf16 = inCharset === undefined ? undefined : utf16Of(inCharset)
   // Cut short, the text may end in half a character: held back (stream), not read as U+FFFD, which would hide
-  // from `dropSecretStart` a secret's beginning before it.
+  // from `dropSecretStart` (printError's, after) a secret's beginning before it.
   const bytes = utf16 === undefined
     ? inCharset
     : Buffer.from(new TextDecoder(utf16).decode(inCharset, { stream: cutShort }), "utf8")
@@ -175,5 +187,6 @@ export const errorBodyText = (body: ReceivedErrorBody, secrets: ReadonlySet<stri
     ? `note: the error body is ${codings.join(", ")}-encoded and could not be decoded here, so it is not printed (it may quote the session token)`
     : `note: the error body came ${codings.join(", ")}-encoded; it is printed decoded, with its secrets hidden`
   const notes = [encodingNote, utf16 === undefined ? undefined : `note: the error body is ${utf16.toUpperCase()} text; it is printed as UTF-8, with its secrets hidden`]
-  return { bytes, notes: notes.filter((note) => note !== undefined), cutShort }
+  // A secret's beginning where it was cut is gone already, unless reading UTF-16 made a new ending of it.
+  return { bytes, notes: notes.filter((note) => note !== undefined), cutShort: cutShort && utf16 !== undefined }
 }

@@ -95,7 +95,10 @@ const loggedTargetOf = (req: http.IncomingMessage, settings: GatewaySettings): s
  */
 const claimedSecrets = (req: http.IncomingMessage, credentials: GatewaySettings["credentials"]): Array<string> => {
   if (typeof credentials !== "function") return []
-  const claimed = /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? "")?.[1] ?? credentialScopeOf(req)?.split("/")[0]
+  const scope = credentialScopeOf(req)
+  // An access key id, before the scope's first "/", as the verifier reads it: it asks for no other.
+  const claimed = /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? "")?.[1] ??
+    (scope !== undefined && scope.indexOf("/") > 0 ? scope.slice(0, scope.indexOf("/")) : undefined)
   if (claimed === undefined) return []
   return safely(() => {
     const found = credentials(claimed)
@@ -103,9 +106,15 @@ const claimedSecrets = (req: http.IncomingMessage, credentials: GatewaySettings[
   }, [])
 }
 
-/** The credential scope a presigned target claims (its X-Amz-Credential, the name read as the verifier reads it: decoded, any case). */
+/**
+ * The credential scope a presigned target claims (its X-Amz-Credential, the name read as the verifier reads it:
+ * decoded, any case), in whatever follows its first "?": a target refused for its form (a "#", an absolute URL)
+ * is logged too.
+ */
 const credentialScopeOf = (req: http.IncomingMessage): string | undefined => {
-  const query = parseQuery(parseTarget(req.url ?? "/")?.rawQuery ?? "")
+  const target = req.url ?? "/"
+  const mark = target.indexOf("?")
+  const query = parseQuery(mark === -1 ? "" : target.slice(mark + 1))
   for (const name in query) if (name.toLowerCase() === "x-amz-credential") return query[name]![0]
   return undefined
 }
