@@ -69,24 +69,22 @@ const listedSecrets = (credentials: GatewaySettings["credentials"]): Array<strin
   Array.isArray(credentials) ? credentials.flatMap(secretsOf) : []
 
 /**
- * A refusal's first line as the access log keeps it, with the gateway's own secrets taken out: a refusal quotes
- * what the client put where a region or a date goes, and a client may put a secret key there (its own, pasted in
- * the wrong place), in the form of one when it is a test's (`local-secret`).
+ * The gateway's own secrets, which a request's access-log entry must not show: its credentials list's (`listed`,
+ * read once), and what a lookup gives for the access key id the request claims. A client may put a secret key
+ * (its own, pasted in the wrong place) where a region goes, and refusals and targets quote that place.
  */
-const loggedRefusal = (message: string, settings: GatewaySettings, req: http.IncomingMessage): string =>
-  scrubSecrets(message.split("\n")[0]!, [...listedSecrets(settings.credentials), ...claimedSecrets(req, settings.credentials)])
+const ownSecretsFor = (req: http.IncomingMessage, settings: GatewaySettings, listed: ReadonlyArray<string>): Array<string> =>
+  [...listed, ...claimedSecrets(req, settings.credentials)]
 
 /**
  * The target as the access log shows it: a presigned URL's session token and signature redacted (they would let
- * whoever reads the log replay it for up to 7 days), and the gateway's own secrets taken out, which a client may
- * put in its X-Amz-Credential where the region goes.
+ * whoever reads the log replay it for up to 7 days), and the gateway's own secrets taken out of its X-Amz-Credential.
  */
-const loggedTargetOf = (req: http.IncomingMessage, settings: GatewaySettings): string => {
+const loggedTargetOf = (req: http.IncomingMessage, settings: GatewaySettings, listed: ReadonlyArray<string>): string => {
   const target = redactTarget(req.url ?? "/")
   // Only a target with a credential scope quotes one where a refusal does; the others are left as they came (a
   // scrub of every request's target with every listed secret would cost each request the list's length).
-  if (credentialScopeOf(req) === undefined) return target
-  return scrubSecrets(target, [...listedSecrets(settings.credentials), ...claimedSecrets(req, settings.credentials)])
+  return credentialScopeOf(req) === undefined ? target : scrubSecrets(target, ownSecretsFor(req, settings, listed))
 }
 
 /**
@@ -129,15 +127,31 @@ const targetRefusal = (method: string, requestTarget: string): string =>
   : requestTarget.startsWith("/") ? "Bad Request: the request target contains '#'; a fragment is never sent (write a '#' in a path or query value as %23)."
   : "Bad Request: the request target must be a path, not an absolute URL."
 
+/** Answers each request with `answerRequest`; the secrets of the gateway's credentials list are read once. */
+const handler = (settings: GatewaySettings) => {
+  const listed = listedSecrets(settings.credentials)
+  return (req: http.IncomingMessage, res: http.ServerResponse, expectsContinue = false): Promise<void> =>
+    answerRequest(settings, listed, req, res, expectsContinue)
+}
+
 /**
  * `expectsContinue`: the client sent `Expect: 100-continue` and waits for a 100 before sending its body
  * (node:http's checkContinue); it gets one only once the body is to be read, never before a refusal.
+ * `listed`: the secrets of the gateway's credentials list, which no log entry shows.
  */
-const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage, res: http.ServerResponse, expectsContinue = false): Promise<void> => {
+const answerRequest = async (
+  settings: GatewaySettings,
+  listed: ReadonlyArray<string>,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  expectsContinue: boolean
+): Promise<void> => {
   const requestId = randomUUID()
   const method = req.method ?? "GET"
   const requestTarget = req.url ?? "/"
-  const loggedTarget = loggedTargetOf(req, settings)
+  const loggedTarget = loggedTargetOf(req, settings, listed)
+  // A refusal's first line as the access log keeps it: what it quotes of the request, the gateway's secrets taken out.
+  const loggedRefusal = (message: string): string => scrubSecrets(message.split("\n")[0]!, ownSecretsFor(req, settings, listed))
   // Called once the answer is written, from event handlers too (proxy mode): a throwing onRequest
   // must neither change the answer nor crash the process, so it is reported as a warning.
   const log = (status: number, extra: Partial<AccessLogEntry> = {}) => {
@@ -202,7 +216,7 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
     const headers = headerPairs(req.rawHeaders)
     const early = verifyBeforeBody({ method, target: requestTarget, headers }, verifyOptions)
     if (early !== undefined) {
-      return refuseUnread(403, { message: early.message }, { errorType: early.errorType, message: loggedRefusal(early.message, settings, req) }, {
+      return refuseUnread(403, { message: early.message }, { errorType: early.errorType, message: loggedRefusal(early.message) }, {
         "x-amzn-ErrorType": early.errorType
       })
     }
@@ -219,7 +233,7 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
       // The caller gets API Gateway's text, canonical request and its own session token included (it sent
       // them); the access log, only what may be shown.
       const shown = redactFailure(result)
-      return answer(403, { message: result.message }, { errorType: shown.errorType, message: loggedRefusal(shown.message, settings, req) }, {
+      return answer(403, { message: result.message }, { errorType: shown.errorType, message: loggedRefusal(shown.message) }, {
         "x-amzn-ErrorType": result.errorType
       })
     }
@@ -275,7 +289,7 @@ const handler = (settings: GatewaySettings) => async (req: http.IncomingMessage,
     // given, and Node's error for a bad status quotes the status whole).
     // Each once (a client may repeat them), over a few times the 300 characters shown: the scrub costs the
     // text's length times the number of secrets, and a client chooses both (the handler may quote its body).
-    const secrets = new Set([...credentialsShownBy(req), ...listedSecrets(settings.credentials)])
+    const secrets = new Set([...credentialsShownBy(req), ...listed])
     const message = `the handler, the credentials lookup or the gateway itself threw: ${shorten(thrownMessage(error, secrets, 4 * 300), 300)}`
     process.emitWarning(`LocalGateway answered 500: ${message}`, { code: "LOCAL_GATEWAY_INTERNAL_ERROR" })
     if (res.headersSent) res.destroy()
