@@ -157,10 +157,10 @@ export const errorBodyText = (body: ReceivedErrorBody, secrets: ReadonlySet<stri
   const codings = received.length === 0 ? []
     : asSent ? named
     : named.filter((coding) => !FETCH_DECODES.has(coding) && (coding !== "zstd" || stillInZstd(received)))
-  const decoding = unreadable || codings.length === 0 ? undefined : decodedBody(received, codings)
-  const decoded = unreadable ? undefined : codings.length === 0 ? received : decoding?.body
+  const decoding = unreadable ? undefined : codings.length === 0 ? { body: received, complete: true } : decodedBody(received, codings)
+  const decoded = decoding?.body
   // A decoded body may be cut short too: a compressed stream the server did not finish decodes as far as it goes.
-  const cutShort = truncated || (decoding !== undefined && !decoding.complete)
+  const cutShort = truncated || decoding?.complete === false
   // A body labelled with a coding it is not in (`Content-Encoding: UTF-8`), which reads as text, is scrubbed as text.
   const plain = !unreadable && decoded === undefined && isPlainText(received)
   const readable = plain ? received : decoded
