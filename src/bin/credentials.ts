@@ -64,6 +64,9 @@ const credentialsFromEnv = async (env: Io["env"], console: Console): Promise<Cre
 /** What named the profile whose credentials sign: the option, or a variable of the environment. */
 type ProfileFrom = "--profile" | "AWS_PROFILE" | "AWS_DEFAULT_PROFILE"
 
+/** How a message says where a profile's name came from: nothing for the option, the variable otherwise. */
+const namedBy = (profileFrom: ProfileFrom): string => profileFrom === "--profile" ? "" : `, named by ${profileFrom}`
+
 /** The credentials of a request, and where they came from. */
 export interface RequestCredentials {
   /** Yields the credentials to sign with: the same, or renewed when they near expiry. */
@@ -317,10 +320,9 @@ const misreadKeyOf = (file: string, text: string, section: string): string | und
  * (see `misreadKeyOf`); undefined when it does not, or when a file can be read only once.
  */
 const misreadProfileOf = (profile: string, io: Io): string | undefined => {
-  const { configFile, credentialsFile } = profileFiles(io)
-  const configText = textOfFile(configFile)
-  const credentialsText = textOfFile(credentialsFile)
-  if (configText === undefined || credentialsText === undefined) return undefined
+  const texts = profileTexts(io)
+  if (texts === undefined) return undefined
+  const { configFile, configText, credentialsFile, credentialsText } = texts
   return misreadKeyOf(credentialsFile, credentialsText, profile) ??
     misreadKeyOf(configFile, configText, `profile.${profile}`) ??
     (profile === "default" ? misreadKeyOf(configFile, configText, "default") : undefined)
@@ -349,10 +351,9 @@ const CREDENTIAL_KEYS: ReadonlyArray<string> = [
  * when a file can be read only once (a pipe: the SDK reads it).
  */
 const credentialKeysOf = (profile: string, io: Io): ReadonlyArray<string> => {
-  const { configFile, credentialsFile } = profileFiles(io)
-  const configText = textOfFile(configFile)
-  const credentialsText = textOfFile(credentialsFile)
-  if (configText === undefined || credentialsText === undefined) return []
+  const texts = profileTexts(io)
+  if (texts === undefined) return []
+  const { configText, credentialsText } = texts
   const inConfig = sectionsOf(configText)
   const given = new Set([
     ...(inConfig.get(`profile.${profile}`) ?? (profile === "default" ? inConfig.get("default") : undefined) ?? []),
@@ -423,6 +424,17 @@ const profileFiles = (io: Io): { readonly configFile: string; readonly credentia
 }
 
 /**
+ * Both profile files and their texts, as the SDK reads them; undefined when either can be read only once (a pipe:
+ * left to the SDK, which reads it).
+ */
+const profileTexts = (io: Io): { readonly configFile: string; readonly configText: string; readonly credentialsFile: string; readonly credentialsText: string } | undefined => {
+  const { configFile, credentialsFile } = profileFiles(io)
+  const configText = textOfFile(configFile)
+  const credentialsText = textOfFile(credentialsFile)
+  return configText === undefined || credentialsText === undefined ? undefined : { configFile, configText, credentialsFile, credentialsText }
+}
+
+/**
  * Whether `file` is a pipe, a socket or a device: what reads once (`<(cmd)`), waits for a writer (a FIFO) or for a
  * terminal. Not `/dev/null`, which reads as empty every time: `AWS_SHARED_CREDENTIALS_FILE=/dev/null` turns the file
  * off, and a profile then is in the other file or nowhere.
@@ -466,11 +478,10 @@ const textOfFile = (file: string): string | undefined => {
  * on a host whose role signs), goes to the chain as before.
  */
 const checkProfileExists = (profile: string, profileFrom: ProfileFrom, io: Io): void => {
-  const { configFile, credentialsFile } = profileFiles(io)
-  const configText = textOfFile(configFile)
-  const credentialsText = textOfFile(credentialsFile)
+  const texts = profileTexts(io)
   // A file that can be read only once is not read here: the SDK decides.
-  if (configText === undefined || credentialsText === undefined) return
+  if (texts === undefined) return
+  const { configFile, configText, credentialsFile, credentialsText } = texts
   const inConfig = sectionsOf(configText)
   if (inConfig.has(`profile.${profile}`) || (profile === "default" && inConfig.has("default"))) return
   if (sectionsOf(credentialsText).has(profile)) return
@@ -478,11 +489,11 @@ const checkProfileExists = (profile: string, profileFrom: ProfileFrom, io: Io): 
   const misread = misreadProfileOf(profile, io)
   if (misread !== undefined) {
     throw new SetupError(
-      `AWS credentials could not be read from profile ${shown}${profileFrom === "--profile" ? "" : `, named by ${profileFrom}`}: ${misread}`
+      `AWS credentials could not be read from profile ${shown}${namedBy(profileFrom)}: ${misread}`
     )
   }
   throw new SetupError(
-    `AWS credentials could not be found for profile ${shown}${profileFrom === "--profile" ? "" : `, named by ${profileFrom}`}: ` +
+    `AWS credentials could not be found for profile ${shown}${namedBy(profileFrom)}: ` +
       `it is in neither ${configFile} (as [profile ${shown}]) nor ${credentialsFile} (as [${shown}]). ` +
       "Check its name (aws configure list-profiles). (The AWS SDK's chain would go on to the container or instance role, and sign as that role.)"
   )
@@ -573,7 +584,7 @@ const fromDefaultChain = async (
           `and the AWS SDK's default chain found none: ${processFailed ?? `${said} ` +
             (misreadDefault === undefined ? "" : `In the default profile, ${misreadDefault} Or `) +
             "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or name a profile of ~/.aws/config with --profile NAME."}${rerun}`
-        : `AWS credentials could not be found for profile ${shownProfile(profile)}${profileFrom === "--profile" ? "" : `, named by ${profileFrom}`}: ` +
+        : `AWS credentials could not be found for profile ${shownProfile(profile)}${namedBy(profileFrom)}: ` +
           (processFailed ??
             `the AWS SDK's default chain says: ${said} ` +
               (capitalized(loginOf(profile, credentialKeysOf(profile, io))) ?? misreadProfileOf(profile, io) ??
@@ -593,7 +604,7 @@ const fromDefaultChain = async (
     const ofProfile = profile === undefined ? `the default profile (${shownProfile(ownProfile)})` : `profile ${shownProfile(ownProfile)}`
     const processFailure = credentialProcessFailure(sdkSaid)
     throw new SetupError(
-      `AWS credentials could not be read from ${ofProfile}${profile !== undefined && profileFrom !== "--profile" ? `, named by ${profileFrom}` : ""}: ` +
+      `AWS credentials could not be read from ${ofProfile}${profile === undefined ? "" : namedBy(profileFrom)}: ` +
         (processFailure === undefined && misread !== undefined
           ? `${misread} `
           : processFailure === undefined
